@@ -1,0 +1,105 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// LearningUnit is the subject of a learning title: a household, a clan, an
+// organisation, a citizen, or an administrative unit acting as a learning
+// community. Units are archived, never deleted.
+type LearningUnit struct{ ent.Schema }
+
+// Mixin of the LearningUnit.
+func (LearningUnit) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}}
+}
+
+// Fields of the LearningUnit.
+func (LearningUnit) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("kind").
+			Values("HOUSEHOLD", "CLAN", "ORGANIZATION", "CITIZEN", "COMMUNITY").
+			Immutable().
+			Comment("What the unit is; it decides which title it can aim at.").
+			Annotations(entgql.OrderField("KIND")),
+		field.Enum("subtype").
+			Values("AGENCY", "SCHOOL", "ENTERPRISE", "ARMED_FORCES", "OTHER").
+			Optional().Nillable().
+			Comment("Kind of organisation; provinces may set separate targets per subtype. Only for ORGANIZATION."),
+		field.String("name").
+			NotEmpty().MaxLen(200).
+			Comment("Display name, e.g. \"Hộ ông Nguyễn Văn An\" or \"Trường THCS Đông Hà\".").
+			Annotations(entgql.OrderField("NAME")),
+		field.String("head_name").
+			Optional().MaxLen(200).
+			Comment("Head of the household or clan, or the organisation's representative."),
+		field.String("address").
+			Optional().MaxLen(300).
+			Comment("Postal address or a description of where to find the unit."),
+		field.String("phone").
+			Optional().MaxLen(32).
+			Comment("Contact phone number."),
+		field.Int("member_count").
+			Default(0).NonNegative().
+			Comment("Number of members (people in a household, households in a clan, staff of an organisation)."),
+		field.Int("adult_count").
+			Default(0).NonNegative().
+			Comment("Number of adult members; the base of the learning-citizen rate."),
+		field.Int("admin_unit_id").
+			Comment("The administrative unit the learning unit belongs to; for a COMMUNITY, the unit it is.").
+			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
+		field.Int("parent_id").
+			Optional().Nillable().
+			Comment("The unit this one is part of: citizen → household, household → clan, staff → organisation.").
+			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
+		field.String("admin_path").
+			Default("").
+			Comment("Copy of the admin unit's materialised path: the scope filter without a join.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Time("archived_at").
+			Optional().Nillable().
+			Comment("When the unit was archived; archived units are kept but no longer counted.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+// Edges of the LearningUnit.
+func (LearningUnit) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("admin_unit", AdminUnit.Type).
+			Ref("learning_units").
+			Field("admin_unit_id").
+			Unique().Required().
+			Comment("The administrative unit the learning unit belongs to."),
+		edge.To("children", LearningUnit.Type).
+			Comment("Units that are part of this one (the citizens of a household, the households of a clan).").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)).
+			From("parent").
+			Field("parent_id").
+			Unique().
+			Comment("The unit this one is part of."),
+	}
+}
+
+// Indexes of the LearningUnit.
+func (LearningUnit) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("admin_unit_id", "kind"),
+		index.Fields("parent_id"),
+		index.Fields("admin_path").Annotations(patternOps),
+	}
+}
+
+// Annotations of the LearningUnit.
+func (LearningUnit) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.RelayConnection(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+		schema.Comment("The subject of a learning title: a household, clan, organisation, citizen or learning community."),
+	}
+}

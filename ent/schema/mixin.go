@@ -1,0 +1,45 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/mixin"
+)
+
+// TimeMixin stamps every row with its creation and last-change time.
+type TimeMixin struct{ mixin.Schema }
+
+// Fields of the TimeMixin.
+func (TimeMixin) Fields() []ent.Field {
+	return []ent.Field{
+		field.Time("created_at").
+			Default(now).
+			Immutable().
+			Comment("When the record was created (RFC 3339, UTC).").
+			Annotations(entgql.OrderField("CREATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Time("updated_at").
+			Default(now).
+			UpdateDefault(now).
+			Comment("When the record last changed (RFC 3339, UTC).").
+			Annotations(entgql.OrderField("UPDATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+func now() time.Time { return time.Now().UTC() }
+
+// VersionMixin numbers every change of a row, so a client that edits an old
+// copy is told about the conflict instead of silently overwriting.
+type VersionMixin struct{ mixin.Schema }
+
+// Fields of the VersionMixin.
+func (VersionMixin) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("version").
+			Default(1).
+			Comment("Incremented by every change; send it back with an update to detect concurrent edits.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
+	}
+}

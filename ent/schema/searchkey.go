@@ -1,0 +1,38 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// SearchKey indexes names for accent-insensitive search: one row per word
+// start of a name, folded (see textnorm.Keys). A search is a prefix match on
+// key, which an ordinary btree serves on both databases.
+type SearchKey struct{ ent.Schema }
+
+// Fields of the SearchKey.
+func (SearchKey) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("key").NotEmpty(),
+		// owner_id is the global id of the named entity; ids are unique across
+		// tables, so one index serves every searchable type.
+		field.Int("owner_id"),
+	}
+}
+
+// Indexes of the SearchKey.
+func (SearchKey) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("key", "owner_id").Annotations(entsql.OpClassColumn("key", "text_pattern_ops")),
+		index.Fields("owner_id"),
+	}
+}
+
+// Annotations of the SearchKey.
+func (SearchKey) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+}

@@ -1,0 +1,92 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"hoctap/internal/viewer"
+)
+
+// User is an account: one role, one scope.
+type User struct{ ent.Schema }
+
+// Mixin of the User.
+func (User) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}}
+}
+
+// Fields of the User.
+func (User) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("username").
+			NotEmpty().MaxLen(64).
+			Unique().
+			Comment("Login name, lowercase.").
+			Annotations(entgql.OrderField("USERNAME")),
+		field.String("full_name").
+			NotEmpty().MaxLen(200).
+			Comment("The person's full name.").
+			Annotations(entgql.OrderField("FULL_NAME")),
+		field.String("password_hash").
+			Sensitive().
+			Comment("argon2id hash in PHC string format."),
+		field.Enum("role").
+			GoType(viewer.Role("")).
+			Comment("What the user may do: ADMIN, MANAGER, OFFICER, COLLABORATOR, VIEWER or CITIZEN.").
+			Annotations(entgql.OrderField("ROLE"), entgql.Type("Role")),
+		field.Int("scope_id").
+			Comment("The admin unit the user works in; the role applies to it and everything below.").
+			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
+		field.String("scope_path").
+			Default("").
+			Comment("Copy of the scope unit's materialised path.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Bool("disabled").
+			Default(false).
+			Comment("A disabled user cannot sign in and their tokens stop working at once."),
+		field.Int("learning_unit_id").
+			Optional().Nillable().
+			Comment("For a CITIZEN account: the citizen's own learning-unit record.").
+			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
+		field.Bool("must_change_password").
+			Default(false).
+			Comment("Set by resetPassword: the user must choose a new password before anything else."),
+	}
+}
+
+// Edges of the User.
+func (User) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("scope", AdminUnit.Type).
+			Ref("users").
+			Field("scope_id").
+			Unique().Required().
+			Comment("The admin unit the user works in."),
+		edge.To("learning_unit", LearningUnit.Type).
+			Field("learning_unit_id").
+			Unique().
+			Comment("For a CITIZEN account: the citizen's own record."),
+		edge.To("sessions", Session.Type).
+			Annotations(entgql.Skip(entgql.SkipAll)),
+	}
+}
+
+// Indexes of the User.
+func (User) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("scope_id"),
+		index.Fields("scope_path").Annotations(patternOps),
+	}
+}
+
+// Annotations of the User.
+func (User) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.RelayConnection(),
+		schema.Comment("An account of the hoctap API and console."),
+	}
+}

@@ -1,0 +1,237 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+
+	"hoctap/ent"
+	"hoctap/ent/privacy"
+	"hoctap/graph/gqlid"
+	"hoctap/internal/apperr"
+	"hoctap/internal/i18n"
+	"hoctap/internal/reqinfo"
+	"hoctap/internal/viewer"
+)
+
+var errUnauthenticated = apperr.New(apperr.Unauthenticated, apperr.MsgUnauthenticated)
+
+// presenter turns every error into one of API.md's codes, with a message in
+// the request's language. Anything it does not recognise is logged with the
+// request id and shown as INTERNAL, without its text.
+func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		e := classify(ctx, err, gerr)
+		lang := i18n.FromContext(ctx)
+		gerr.Message = e.Message(lang)
+		gerr.Extensions = map[string]any{"code": string(e.Code)}
+		if e.Field != "" {
+			gerr.Extensions["field"] = e.Field
+		}
+		if e.Code == apperr.Internal {
+			id := reqinfo.FromContext(ctx).ID
+			gerr.Extensions["requestId"] = id
+			log.ErrorContext(ctx, "internal error", "request_id", id, "path", gerr.Path.String(), "err", err)
+		}
+		return gerr
+	}
+}
+
+var (
+	msgInvalidEnum  = i18n.Message{VI: "Giá trị %s không hợp lệ.", EN: "Invalid value %s."}
+	msgInvalidQuery = i18n.Message{VI: "Truy vấn không hợp lệ: %s", EN: "Invalid query: %s"}
+)
+
+// classify maps err to an apperr.Error.
+func classify(ctx context.Context, err error, gerr *gqlerror.Error) *apperr.Error {
+	if e, ok := apperr.As(err); ok {
+		return e
+	}
+	var (
+		notFound   *ent.NotFoundError
+		constraint *ent.ConstraintError
+		validation *ent.ValidationError
+	)
+	switch {
+	case errors.Is(err, privacy.Deny):
+		if viewer.FromContext(ctx) == nil {
+			return apperr.New(apperr.Unauthenticated, apperr.MsgUnauthenticated)
+		}
+		return apperr.New(apperr.Forbidden, apperr.MsgForbidden)
+	case errors.As(err, &notFound):
+		return apperr.New(apperr.NotFound, apperr.MsgNotFound)
+	case errors.As(err, &constraint):
+		return apperr.New(apperr.Conflict, apperr.MsgConflictDuplicate)
+	case errors.As(err, &validation):
+		return apperr.Input(camel(validation.Name), apperr.MsgInvalidValue, camel(validation.Name), errors.Unwrap(validation).Error())
+	case errors.Is(err, gqlid.ErrInvalid):
+		return apperr.Input(argName(gerr), apperr.MsgInvalidID, argName(gerr))
+	case isCursorError(err):
+		return apperr.Input(argName(gerr), apperr.MsgInvalidCursor)
+	}
+	code, _ := gerr.Extensions["code"].(string)
+	switch code {
+	case "NOT_FOUND": // entgql's nodes() for an id it cannot resolve
+		return apperr.New(apperr.NotFound, apperr.MsgNotFound)
+	case "COMPLEXITY_LIMIT_EXCEEDED":
+		got := 0
+		if s := extension.GetComplexityStats(ctx); s != nil {
+			got = s.Complexity
+		}
+		return apperr.New(apperr.QueryTooComplex, apperr.MsgTooComplex, got, MaxComplexity)
+	case errcode.ValidationFailed, errcode.ParseFailed:
+		if name, ok := strings.CutPrefix(gerr.Message, pageRuleMessage); ok {
+			return apperr.Input(name, apperr.MsgPageTooLarge, MaxPageSize)
+		}
+		e := apperr.Input(locateArgument(ctx, gerr), msgInvalidQuery, gerr.Message)
+		if strings.Contains(gerr.Message, "does not exist in") && strings.Contains(gerr.Message, "enum") {
+			e.Msg, e.Args = msgInvalidEnum, []any{enumValue(gerr.Message)}
+		}
+		return e
+	}
+	if len(gerr.Path) > 0 && gerr.Path[0] == ast.PathName("variable") {
+		return apperr.Input(locateArgument(ctx, gerr), msgInvalidQuery, gerr.Message)
+	}
+	if isInputError(gerr) {
+		return apperr.Input(argName(gerr), msgInvalidQuery, gerr.Message)
+	}
+	return apperr.New(apperr.Internal, apperr.MsgInternal, reqinfo.FromContext(ctx).ID).Wrap(err)
+}
+
+func isCursorError(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "cursor")
+}
+
+// isInputError recognises gqlgen's errors for argument and variable values
+// that do not fit their type.
+func isInputError(gerr *gqlerror.Error) bool {
+	m := gerr.Message
+	return strings.HasPrefix(m, "input:") || strings.Contains(m, "is not an int") ||
+		strings.Contains(m, "is not a valid") || strings.Contains(m, "cannot be null")
+}
+
+// argName is the argument or input field an error's path ends in.
+func argName(gerr *gqlerror.Error) string {
+	for i := len(gerr.Path) - 1; i >= 0; i-- {
+		if n, ok := gerr.Path[i].(ast.PathName); ok {
+			return string(n)
+		}
+	}
+	if m := strings.TrimPrefix(gerr.Message, "input: "); m != gerr.Message {
+		name, _, _ := strings.Cut(m, " ")
+		return name
+	}
+	return ""
+}
+
+// enumValue picks the offending value out of gqlparser's message.
+func enumValue(msg string) string {
+	if i := strings.Index(msg, `"`); i >= 0 {
+		if j := strings.Index(msg[i+1:], `"`); j >= 0 {
+			return msg[i+1 : i+1+j]
+		}
+	}
+	return msg
+}
+
+// locateArgument names the argument (or input field) at the position of a
+// validation error, by parsing the query again: gqlparser reports where a bad
+// value is, not which argument holds it.
+func locateArgument(ctx context.Context, gerr *gqlerror.Error) string {
+	if !graphql.HasOperationContext(ctx) {
+		return ""
+	}
+	oc := graphql.GetOperationContext(ctx)
+	// A variable's value that does not fit its type: gqlgen's path is
+	// ["variable", name]; name the argument the variable feeds.
+	variable := ""
+	if len(gerr.Path) >= 2 && gerr.Path[0] == ast.PathName("variable") {
+		if n, ok := gerr.Path[1].(ast.PathName); ok {
+			variable = string(n)
+		}
+	}
+	if variable == "" && len(gerr.Locations) == 0 {
+		return ""
+	}
+	doc, err := parser.ParseQuery(&ast.Source{Input: oc.RawQuery})
+	if err != nil {
+		return variable
+	}
+	var loc gqlerror.Location
+	if len(gerr.Locations) > 0 {
+		loc = gerr.Locations[0]
+	}
+	var found string
+	var inValue func(name string, v *ast.Value)
+	inValue = func(name string, v *ast.Value) {
+		if v == nil || found != "" {
+			return
+		}
+		if variable != "" && v.Kind == ast.Variable && v.Raw == variable {
+			found = name
+			return
+		}
+		if variable == "" && v.Position != nil && v.Position.Line == loc.Line && v.Position.Column == loc.Column {
+			found = name
+			return
+		}
+		for _, c := range v.Children {
+			n := name
+			if c.Name != "" {
+				n = c.Name
+			}
+			inValue(n, c.Value)
+		}
+	}
+	var inSet func(ast.SelectionSet)
+	inSet = func(set ast.SelectionSet) {
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				for _, a := range s.Arguments {
+					if variable == "" && a.Position != nil && a.Position.Line == loc.Line && a.Position.Column == loc.Column {
+						found = a.Name
+					}
+					inValue(a.Name, a.Value)
+				}
+				inSet(s.SelectionSet)
+			case *ast.InlineFragment:
+				inSet(s.SelectionSet)
+			}
+		}
+	}
+	for _, op := range doc.Operations {
+		inSet(op.SelectionSet)
+	}
+	for _, f := range doc.Fragments {
+		inSet(f.SelectionSet)
+	}
+	if found == "" {
+		return variable
+	}
+	return found
+}
+
+// camel turns an ent column name into its GraphQL field name.
+func camel(s string) string {
+	parts := strings.Split(s, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] == "id" {
+			parts[i] = "ID"
+			continue
+		}
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
+}

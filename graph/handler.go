@@ -1,0 +1,135 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"hoctap/ent"
+	"hoctap/internal/auth"
+	"hoctap/internal/viewer"
+)
+
+// Options configure the GraphQL handler.
+type Options struct {
+	// Introspection turns on schema introspection (dev mode).
+	Introspection bool
+	Logger        *slog.Logger
+}
+
+// NewHandler returns the GraphQL endpoint: POST and GET transports, a query
+// cache and automatic persisted queries, page-size and complexity limits,
+// one transaction per mutation field, and the error presenter.
+func NewHandler(r *Resolver, opts Options) http.Handler {
+	es := NewExecutableSchema(Config{Resolvers: r})
+	srv := handler.New(costedSchema{es})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetValidationRulesFn(validationRules)
+	srv.SetParserTokenLimit(15000)
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	if opts.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
+	srv.Use(pageVariables{})
+	srv.AroundRootFields(signInSlot)
+	srv.AroundRootFields(guardTemporaryPassword)
+	srv.AroundRootFields(transactions(r.Client))
+	srv.SetErrorPresenter(presenter(opts.Logger))
+	srv.SetRecoverFunc(func(ctx context.Context, err any) error {
+		opts.Logger.ErrorContext(ctx, "panic in resolver", "panic", err)
+		return errPanic
+	})
+	return srv
+}
+
+type panicError struct{}
+
+func (panicError) Error() string { return "resolver panicked" }
+
+var errPanic = panicError{}
+
+// selfTransacting mutations manage their own transactions: they must record
+// sign-in attempts even when they fail, which a rolled-back request
+// transaction would lose.
+var selfTransacting = map[string]bool{
+	"login": true, "refreshSession": true, "logout": true, "changePassword": true,
+}
+
+// transactions runs each mutation field in a transaction of its own, reached
+// through ent.FromContext, and rolls it back if the field reports an error.
+func transactions(client *ent.Client) graphql.RootFieldMiddleware {
+	return func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+		oc := graphql.GetOperationContext(ctx)
+		fc := graphql.GetRootFieldContext(ctx)
+		if oc.Operation.Operation != ast.Mutation || selfTransacting[fc.Field.Name] {
+			return next(ctx)
+		}
+		tx, err := client.Tx(ctx)
+		if err != nil {
+			graphql.AddError(ctx, err)
+			return graphql.Null
+		}
+		before := len(graphql.GetErrors(ctx))
+		ctx = ent.NewTxContext(ctx, tx)
+		ctx = ent.NewContext(ctx, tx.Client())
+		var res graphql.Marshaler
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					tx.Rollback()
+					panic(p)
+				}
+			}()
+			res = next(ctx)
+		}()
+		if len(graphql.GetErrors(ctx)) > before {
+			if err := tx.Rollback(); err != nil {
+				graphql.AddError(ctx, err)
+			}
+			return res
+		}
+		if err := tx.Commit(); err != nil {
+			graphql.AddError(ctx, err)
+			return graphql.Null
+		}
+		return res
+	}
+}
+
+// allowedWithTemporaryPassword are the fields a user holding a temporary
+// password may use: enough to change it.
+var allowedWithTemporaryPassword = map[string]bool{
+	"me": true, "changePassword": true, "logout": true, "refreshSession": true, "login": true, "__typename": true,
+}
+
+func guardTemporaryPassword(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	v := viewer.FromContext(ctx)
+	if v != nil && v.MustChangePassword && !allowedWithTemporaryPassword[graphql.GetRootFieldContext(ctx).Field.Name] {
+		graphql.AddError(ctx, auth.ErrMustChangePassword)
+		return graphql.Null
+	}
+	return next(ctx)
+}
+
+// signInSlot lets the fields below login and refreshSession be read as the
+// user who just signed in (see viewer.WithSlot).
+func signInSlot(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	switch graphql.GetRootFieldContext(ctx).Field.Name {
+	case "login", "refreshSession":
+		if viewer.FromContext(ctx) == nil {
+			ctx = viewer.WithSlot(ctx)
+		}
+	}
+	return next(ctx)
+}

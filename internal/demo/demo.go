@@ -1,0 +1,368 @@
+// Package demo loads a province shaped like Thái Bình into an empty
+// database: its real district-level units, 242 communes with generated names
+// in the real per-district counts, villages, learning units at a chosen
+// scale, and one account of every role.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
+
+	"hoctap/ent"
+	"hoctap/ent/adminunit"
+	"hoctap/ent/learningunit"
+	"hoctap/ent/privacy"
+	"hoctap/internal/auth"
+	"hoctap/internal/derive"
+	"hoctap/internal/search"
+	"hoctap/internal/setup"
+	"hoctap/internal/viewer"
+)
+
+// Full-size figures of Thái Bình (DOMAIN.md); Scale 1 reaches them.
+const (
+	householdsPerVillage = 315  // ~600,000 households over ~1,900 villages
+	clansPerCommune      = 5.0  // ~1,200 clans
+	orgsPerCommune       = 16.5 // ~4,000 organisations
+)
+
+// Options tune the demo.
+type Options struct {
+	// Scale is the fraction of the full province's households, clans and
+	// organisations; every village keeps at least one household.
+	Scale float64
+	// Seed makes the generated names and counts reproducible.
+	Seed uint64
+	// AdminPassword is the password of user admin; empty generates one.
+	AdminPassword string
+}
+
+// Account is a demo sign-in.
+type Account struct {
+	Username, Password string
+	Role               viewer.Role
+	Scope              string
+}
+
+// Result tells what was loaded.
+type Result struct {
+	Province      *ent.AdminUnit
+	AdminUnits    int
+	LearningUnits int
+	Accounts      []Account
+}
+
+// Empty reports whether the database holds no admin unit yet.
+func Empty(ctx context.Context, c *ent.Client) (bool, error) {
+	n, err := c.AdminUnit.Query().Exist(privacy.DecisionContext(ctx, privacy.Allow))
+	if err != nil {
+		return false, fmt.Errorf("check for data: %w", err)
+	}
+	return !n, nil
+}
+
+// Load loads the demo province in one transaction.
+func Load(ctx context.Context, c *ent.Client, opts Options) (*Result, error) {
+	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	tx, err := c.Tx(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	l := &loader{c: tx.Client(), r: rand.New(rand.NewPCG(opts.Seed, 34)), opts: opts}
+	res, err := l.load(ctx)
+	if err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("demo: commit: %w", err)
+	}
+	return res, nil
+}
+
+type loader struct {
+	c    *ent.Client
+	r    *rand.Rand
+	opts Options
+	res  Result
+	// country is the root unit, the scope of user admin.
+	country *ent.AdminUnit
+	// pending learning units, written in bulk by flush.
+	pending []*ent.LearningUnitCreate
+	names   [][]string
+}
+
+// Units of the demo tree, kept to pick account scopes and place units.
+type placed struct {
+	unit     *ent.AdminUnit
+	children []*placed
+}
+
+func (l *loader) load(ctx context.Context) (*Result, error) {
+	country, err := setup.Country(ctx, l.c)
+	if err != nil {
+		return nil, err
+	}
+	province, err := l.unit(ctx, country, "34", "Tỉnh Thái Bình", adminunit.LevelPROVINCE, "Tỉnh", false)
+	if err != nil {
+		return nil, err
+	}
+	l.country = country
+	root := &placed{unit: province}
+	l.res.Province = province
+	code := 12430 // generated 5-digit commune codes, 3 apart like the catalogue's
+	taken := map[string]bool{}
+	for _, d := range thaiBinh {
+		du, err := l.unit(ctx, province, d.Code, d.Name, adminunit.LevelDISTRICT, d.Type, false)
+		if err != nil {
+			return nil, err
+		}
+		dp := &placed{unit: du}
+		root.children = append(root.children, dp)
+		type commune struct{ name, typ string }
+		var communes []commune
+		for _, w := range d.Wards {
+			communes = append(communes, commune{"Phường " + w, "Phường"})
+		}
+		for _, t := range d.Towns {
+			communes = append(communes, commune{"Thị trấn " + t, "Thị trấn"})
+		}
+		for _, n := range communeNames(l.r, d.Communes-len(communes), taken) {
+			communes = append(communes, commune{"Xã " + n, "Xã"})
+		}
+		for i, cm := range communes {
+			// The coastal districts' last communes are the especially
+			// disadvantaged coastal ones (bãi ngang ven biển).
+			poor := d.Coastal && cm.typ == "Xã" && i >= len(communes)-5
+			cu, err := l.unit(ctx, du, fmt.Sprintf("%05d", code), cm.name, adminunit.LevelCOMMUNE, cm.typ, poor)
+			code += 3
+			if err != nil {
+				return nil, err
+			}
+			cp := &placed{unit: cu}
+			dp.children = append(dp.children, cp)
+			villages := 6 + l.r.IntN(5)
+			for v := 1; v <= villages; v++ {
+				name, typ := "Thôn "+strconv.Itoa(v), "Thôn"
+				if cm.typ != "Xã" {
+					name, typ = "Tổ dân phố "+strconv.Itoa(v), "Tổ dân phố"
+				}
+				vu, err := l.unit(ctx, cu, cu.Code+"."+fmt.Sprintf("%02d", v), name, adminunit.LevelVILLAGE, typ, poor)
+				if err != nil {
+					return nil, err
+				}
+				cp.children = append(cp.children, &placed{unit: vu})
+			}
+		}
+	}
+	if err := l.learningUnits(ctx, root); err != nil {
+		return nil, err
+	}
+	if err := l.accounts(ctx, root); err != nil {
+		return nil, err
+	}
+	return &l.res, nil
+}
+
+func (l *loader) unit(ctx context.Context, parent *ent.AdminUnit, code, name string, level adminunit.Level, typ string, poor bool) (*ent.AdminUnit, error) {
+	b := l.c.AdminUnit.Create().SetCode(code).SetName(name).SetLevel(level).SetType(typ).SetDisadvantaged(poor)
+	if parent != nil {
+		b.SetParent(parent)
+	}
+	u, err := b.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", name, err)
+	}
+	l.res.AdminUnits++
+	return u, nil
+}
+
+// scaled rounds per-unit figure × scale, keeping at least min.
+func (l *loader) scaled(figure float64, min int) int {
+	n := int(math.Round(figure * l.opts.Scale))
+	if n < min {
+		return min
+	}
+	return n
+}
+
+// learningUnits places communities, clans, organisations, households and
+// their adult citizens.
+func (l *loader) learningUnits(ctx context.Context, root *placed) error {
+	bulk := derive.Bulk(ctx)
+	community := func(u *ent.AdminUnit) {
+		l.add(l.c.LearningUnit.Create().SetKind(learningunit.KindCOMMUNITY).SetName("Cộng đồng học tập "+u.Name).
+			SetAdminUnitID(u.ID).SetAdminPath(u.Path))
+	}
+	community(root.unit)
+	for _, d := range root.children {
+		community(d.unit)
+		for _, cm := range d.children {
+			community(cm.unit)
+			for _, v := range cm.children {
+				community(v.unit)
+			}
+		}
+	}
+	if _, err := l.flush(bulk); err != nil {
+		return err
+	}
+	for _, d := range root.children {
+		for _, cm := range d.children {
+			if err := l.commune(bulk, cm); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// commune places the clans and organisations of a commune and the
+// households and citizens of its villages.
+func (l *loader) commune(ctx context.Context, cm *placed) error {
+	c := cm.unit
+	for i := range l.scaled(clansPerCommune, 1) {
+		family := familyNames[(i+l.r.IntN(len(familyNames)))%len(familyNames)]
+		l.add(l.c.LearningUnit.Create().SetKind(learningunit.KindCLAN).
+			SetName(fmt.Sprintf("Dòng họ %s %s", family, cm.children[i%len(cm.children)].unit.Name)).
+			SetHeadName(person(l.r, false)).SetMemberCount(20+l.r.IntN(120)).
+			SetAdminUnitID(c.ID).SetAdminPath(c.Path))
+	}
+	for i := range l.scaled(orgsPerCommune, 2) {
+		k := orgKinds[i%len(orgKinds)]
+		staff := 5 + l.r.IntN(60)
+		l.add(l.c.LearningUnit.Create().SetKind(learningunit.KindORGANIZATION).SetSubtype(learningunit.Subtype(k.Subtype)).
+			SetName(fmt.Sprintf("%s %s", k.Prefix, trimType(c.Name))).SetHeadName(person(l.r, l.r.IntN(2) == 0)).
+			SetMemberCount(staff).SetAdultCount(staff).SetAdminUnitID(c.ID).SetAdminPath(c.Path))
+	}
+	clans, err := l.flush(ctx)
+	if err != nil {
+		return err
+	}
+	var clanIDs []int
+	for _, u := range clans {
+		if u.Kind == learningunit.KindCLAN {
+			clanIDs = append(clanIDs, u.ID)
+		}
+	}
+	for _, v := range cm.children {
+		for range l.scaled(householdsPerVillage, 1) {
+			head := person(l.r, l.r.IntN(4) == 0)
+			adults := 1 + l.r.IntN(3)
+			b := l.c.LearningUnit.Create().SetKind(learningunit.KindHOUSEHOLD).
+				SetName("Hộ " + head).SetHeadName(head).
+				SetAddress(v.unit.Name + ", " + c.Name).
+				SetMemberCount(adults + l.r.IntN(4)).SetAdultCount(adults).
+				SetAdminUnitID(v.unit.ID).SetAdminPath(v.unit.Path)
+			if len(clanIDs) > 0 && l.r.IntN(3) == 0 {
+				b.SetParentID(clanIDs[l.r.IntN(len(clanIDs))])
+			}
+			l.add(b)
+		}
+	}
+	households, err := l.flush(ctx)
+	if err != nil {
+		return err
+	}
+	for _, h := range households {
+		for a := range h.AdultCount {
+			name := h.HeadName
+			if a > 0 {
+				name = person(l.r, a%2 == 1)
+			}
+			l.add(l.c.LearningUnit.Create().SetKind(learningunit.KindCITIZEN).SetName(name).
+				SetAdminUnitID(h.AdminUnitID).SetAdminPath(h.AdminPath).SetParentID(h.ID).
+				SetMemberCount(1).SetAdultCount(1))
+		}
+	}
+	_, err = l.flush(ctx)
+	return err
+}
+
+func (l *loader) add(b *ent.LearningUnitCreate) {
+	l.pending = append(l.pending, b)
+}
+
+// flush writes the pending learning units in chunks and indexes their names.
+func (l *loader) flush(ctx context.Context) ([]*ent.LearningUnit, error) {
+	// ~16 columns a row: 1,000 rows stay under SQLite's bind-parameter limit.
+	const chunk = 1000
+	var all []*ent.LearningUnit
+	for len(l.pending) > 0 {
+		n := min(chunk, len(l.pending))
+		units, err := l.c.LearningUnit.CreateBulk(l.pending[:n]...).Save(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("create learning units: %w", err)
+		}
+		l.pending = l.pending[n:]
+		all = append(all, units...)
+	}
+	named := make([]search.Named, len(all))
+	for i, u := range all {
+		named[i] = search.Named{ID: u.ID, Names: []string{u.Name, u.HeadName}}
+	}
+	if err := search.AddKeysBulk(ctx, l.c, named); err != nil {
+		return nil, err
+	}
+	l.res.LearningUnits += len(all)
+	return all, nil
+}
+
+// accounts creates one user of every role, scoped as a client team would
+// want to try them: the province, a district, a commune, a village, and a
+// citizen's own record.
+func (l *loader) accounts(ctx context.Context, root *placed) error {
+	district := root.children[3] // Huyện Đông Hưng
+	commune := district.children[0]
+	village := commune.children[0]
+	citizen, err := l.c.LearningUnit.Query().
+		Where(learningunit.KindEQ(learningunit.KindCITIZEN), learningunit.AdminUnitID(village.unit.ID)).
+		Order(ent.Asc(learningunit.FieldID)).First(ctx)
+	if err != nil {
+		return fmt.Errorf("pick the demo citizen: %w", err)
+	}
+	accounts := []struct {
+		username, fullName string
+		role               viewer.Role
+		scope              *ent.AdminUnit
+		learningUnit       *int
+	}{
+		{"admin", "Quản trị hệ thống", viewer.RoleAdmin, l.country, nil},
+		{"quanly", "Cán bộ Sở GDĐT (quản lý)", viewer.RoleManager, root.unit, nil},
+		{"canbo", "Cán bộ xã (" + commune.unit.Name + ")", viewer.RoleOfficer, commune.unit, nil},
+		{"congtacvien", "Cộng tác viên " + village.unit.Name, viewer.RoleCollaborator, village.unit, nil},
+		{"xem", "Cán bộ huyện (chỉ xem)", viewer.RoleViewer, district.unit, nil},
+		{"congdan", citizen.Name, viewer.RoleCitizen, village.unit, &citizen.ID},
+	}
+	for _, a := range accounts {
+		password := auth.GeneratePassword(14)
+		if a.username == "admin" && l.opts.AdminPassword != "" {
+			password = l.opts.AdminPassword
+		}
+		hash, err := auth.HashPassword(password)
+		if err != nil {
+			return err
+		}
+		err = l.c.User.Create().SetUsername(a.username).SetFullName(a.fullName).SetPasswordHash(hash).
+			SetRole(a.role).SetScopeID(a.scope.ID).SetNillableLearningUnitID(a.learningUnit).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("create user %s: %w", a.username, err)
+		}
+		l.res.Accounts = append(l.res.Accounts, Account{Username: a.username, Password: password, Role: a.role, Scope: a.scope.Name})
+	}
+	return nil
+}
+
+// trimType drops the type word of a commune name: "Xã An Hòa" → "An Hòa".
+func trimType(name string) string {
+	for _, p := range []string{"Xã ", "Phường ", "Thị trấn "} {
+		if len(name) > len(p) && name[:len(p)] == p {
+			return name[len(p):]
+		}
+	}
+	return name
+}
+

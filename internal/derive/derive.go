@@ -1,0 +1,202 @@
+// Package derive holds the ent hooks that keep derived columns in step with
+// the data they come from: materialised paths, their copies on learning
+// units and users, search keys and version numbers. Every write path goes
+// through them, so no caller can forget one.
+package derive
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"entgo.io/ent/privacy"
+
+	"hoctap/ent"
+	"hoctap/ent/adminunit"
+	"hoctap/ent/hook"
+	"hoctap/internal/search"
+)
+
+// system lets a hook read what it needs whoever the viewer is; the write it
+// serves has already passed the privacy policy.
+func system(ctx context.Context) context.Context {
+	return privacy.DecisionContext(ctx, privacy.Allow)
+}
+
+type (
+	derivedKey struct{}
+	bulkKey    struct{}
+)
+
+// Bulk marks a context whose writes set derived columns (admin_path,
+// scope_path) themselves and index names in bulk afterwards (see
+// search.AddKeysBulk): a loader of many rows saves a lookup and an insert
+// per row. Only system tasks use it.
+func Bulk(ctx context.Context) context.Context {
+	return context.WithValue(ctx, bulkKey{}, true)
+}
+
+func isBulk(ctx context.Context) bool { return ctx.Value(bulkKey{}) != nil }
+
+// derived marks writes that complete a row rather than change it, so they do
+// not bump its version.
+func derived(ctx context.Context) context.Context {
+	return context.WithValue(system(ctx), derivedKey{}, true)
+}
+
+// Version increments the version of every updated row.
+func Version() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if v, ok := m.(interface{ AddVersion(int) }); ok && ctx.Value(derivedKey{}) == nil {
+				v.AddVersion(1)
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpUpdate|ent.OpUpdateOne)
+}
+
+// pathOf returns the materialised path of an admin unit.
+func pathOf(ctx context.Context, c *ent.Client, id int) (string, error) {
+	p, err := c.AdminUnit.Query().Where(adminunit.ID(id)).Select(adminunit.FieldPath).String(system(ctx))
+	if err != nil {
+		return "", fmt.Errorf("path of admin unit %d: %w", id, err)
+	}
+	return p, nil
+}
+
+// AdminUnitPath sets the depth of a new unit and, once its id is known, its
+// materialised path: the parent's path followed by the id.
+func AdminUnitPath() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.AdminUnitFunc(func(ctx context.Context, m *ent.AdminUnitMutation) (ent.Value, error) {
+			parentPath := "/"
+			if pid, ok := m.ParentID(); ok {
+				p, err := pathOf(ctx, m.Client(), pid)
+				if err != nil {
+					return nil, err
+				}
+				parentPath = p
+			}
+			m.SetDepth(depth(parentPath))
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			u := v.(*ent.AdminUnit)
+			u.Path = parentPath + strconv.Itoa(u.ID) + "/"
+			if err := m.Client().AdminUnit.UpdateOneID(u.ID).SetPath(u.Path).Exec(derived(ctx)); err != nil {
+				return nil, fmt.Errorf("set path of admin unit %d: %w", u.ID, err)
+			}
+			return u, nil
+		})
+	}, ent.OpCreate)
+}
+
+// depth counts the units in a path.
+func depth(path string) int {
+	n := -1
+	for i := range len(path) {
+		if path[i] == '/' {
+			n++
+		}
+	}
+	return n
+}
+
+// AdminUnitKeys indexes the name of an admin unit for search.
+func AdminUnitKeys() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.AdminUnitFunc(func(ctx context.Context, m *ent.AdminUnitMutation) (ent.Value, error) {
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			u := v.(*ent.AdminUnit)
+			if m.Op().Is(ent.OpCreate) {
+				return u, search.AddKeys(ctx, m.Client(), u.ID, u.Name)
+			}
+			if _, ok := m.Name(); ok {
+				return u, search.ReplaceKeys(ctx, m.Client(), u.ID, u.Name)
+			}
+			return u, nil
+		})
+	}, ent.OpCreate|ent.OpUpdateOne)
+}
+
+// LearningUnitPath copies the admin unit's path onto a learning unit when it
+// is created or moved, so scope filters need no join.
+func LearningUnitPath() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.LearningUnitFunc(func(ctx context.Context, m *ent.LearningUnitMutation) (ent.Value, error) {
+			if id, ok := m.AdminUnitID(); ok && !isBulk(ctx) {
+				p, err := pathOf(ctx, m.Client(), id)
+				if err != nil {
+					return nil, err
+				}
+				m.SetAdminPath(p)
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate|ent.OpUpdateOne|ent.OpUpdate)
+}
+
+// LearningUnitKeys indexes the name and head's name of a learning unit.
+func LearningUnitKeys() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.LearningUnitFunc(func(ctx context.Context, m *ent.LearningUnitMutation) (ent.Value, error) {
+			v, err := next.Mutate(ctx, m)
+			if err != nil || isBulk(ctx) {
+				return v, err
+			}
+			u := v.(*ent.LearningUnit)
+			_, name := m.Name()
+			_, head := m.HeadName()
+			switch {
+			case m.Op().Is(ent.OpCreate):
+				return u, search.AddKeys(ctx, m.Client(), u.ID, u.Name, u.HeadName)
+			case name || head || m.HeadNameCleared():
+				return u, search.ReplaceKeys(ctx, m.Client(), u.ID, u.Name, u.HeadName)
+			}
+			return u, nil
+		})
+	}, ent.OpCreate|ent.OpUpdateOne)
+}
+
+// UserScope copies the scope unit's path onto a user when the scope is set.
+func UserScope() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.UserFunc(func(ctx context.Context, m *ent.UserMutation) (ent.Value, error) {
+			if id, ok := m.ScopeID(); ok {
+				p, err := pathOf(ctx, m.Client(), id)
+				if err != nil {
+					return nil, err
+				}
+				m.SetScopePath(p)
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate|ent.OpUpdateOne|ent.OpUpdate)
+}
+
+// UserKeys indexes the username and full name of a user.
+func UserKeys() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.UserFunc(func(ctx context.Context, m *ent.UserMutation) (ent.Value, error) {
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			u := v.(*ent.User)
+			_, name := m.FullName()
+			_, login := m.Username()
+			switch {
+			case m.Op().Is(ent.OpCreate):
+				return u, search.AddKeys(ctx, m.Client(), u.ID, u.Username, u.FullName)
+			case name || login:
+				return u, search.ReplaceKeys(ctx, m.Client(), u.ID, u.Username, u.FullName)
+			}
+			return u, nil
+		})
+	}, ent.OpCreate|ent.OpUpdateOne)
+}

@@ -1,0 +1,83 @@
+// Package i18n picks the language of a request (Vietnamese unless English is
+// asked for) and translates hoctap's messages and console labels.
+package i18n
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Lang is a supported language.
+type Lang string
+
+// The supported languages; Vietnamese is the default.
+const (
+	VI Lang = "vi"
+	EN Lang = "en"
+)
+
+// Parse reads a language tag, defaulting to Vietnamese.
+func Parse(s string) Lang {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "en" || strings.HasPrefix(s, "en-") {
+		return EN
+	}
+	return VI
+}
+
+// FromHeader picks the first supported language of an Accept-Language
+// header; without one it is Vietnamese.
+func FromHeader(h string) Lang {
+	for _, part := range strings.Split(h, ",") {
+		tag, _, _ := strings.Cut(part, ";")
+		tag = strings.ToLower(strings.TrimSpace(tag))
+		switch {
+		case tag == "vi" || strings.HasPrefix(tag, "vi-"):
+			return VI
+		case tag == "en" || strings.HasPrefix(tag, "en-"):
+			return EN
+		}
+	}
+	return VI
+}
+
+// FromRequest picks the language of a request: the "lang" cookie the console
+// sets, then Accept-Language.
+func FromRequest(r *http.Request) Lang {
+	if c, err := r.Cookie("lang"); err == nil {
+		return Parse(c.Value)
+	}
+	return FromHeader(r.Header.Get("Accept-Language"))
+}
+
+type ctxKey struct{}
+
+// NewContext returns ctx carrying lang.
+func NewContext(ctx context.Context, lang Lang) context.Context {
+	return context.WithValue(ctx, ctxKey{}, lang)
+}
+
+// FromContext returns the language of ctx, Vietnamese by default.
+func FromContext(ctx context.Context) Lang {
+	if l, ok := ctx.Value(ctxKey{}).(Lang); ok {
+		return l
+	}
+	return VI
+}
+
+// Message is a text in both languages, with fmt verbs for its arguments.
+type Message struct{ VI, EN string }
+
+// Format renders m in lang.
+func (m Message) Format(lang Lang, args ...any) string {
+	f := m.VI
+	if lang == EN && m.EN != "" {
+		f = m.EN
+	}
+	if len(args) == 0 {
+		return f
+	}
+	return fmt.Sprintf(f, args...)
+}

@@ -1,0 +1,167 @@
+// Package middleware holds the HTTP layers every request passes: request id
+// and client address, access log, panic recovery, language, and the bearer
+// token that becomes the request's viewer.
+package middleware
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"hoctap/internal/i18n"
+	"hoctap/internal/reqinfo"
+	"hoctap/internal/viewer"
+)
+
+// Chain applies middlewares so that the first is outermost.
+func Chain(h http.Handler, mws ...func(http.Handler) http.Handler) http.Handler {
+	for i := len(mws) - 1; i >= 0; i-- {
+		h = mws[i](h)
+	}
+	return h
+}
+
+// RequestInfo gives every request an id (echoed in X-Request-Id) and records
+// the client address. With trustProxy the address comes from the first
+// X-Forwarded-For entry, as set by a reverse proxy in front of hoctap.
+func RequestInfo(trustProxy bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			info := reqinfo.Info{ID: reqinfo.NewID(), Address: clientAddress(r, trustProxy), UserAgent: r.UserAgent()}
+			w.Header().Set("X-Request-Id", info.ID)
+			ctx := reqinfo.NewContext(r.Context(), info)
+			ctx = i18n.NewContext(ctx, i18n.FromRequest(r))
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}
+
+func clientAddress(r *http.Request, trustProxy bool) string {
+	if trustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// statusWriter remembers the status code written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Observer receives each finished request, for metrics.
+type Observer func(r *http.Request, status int, d time.Duration)
+
+// Log writes one access-log line per request and tells observe about it.
+// Probes are logged at debug level only.
+func Log(log *slog.Logger, observe Observer) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			sw := &statusWriter{ResponseWriter: w}
+			next.ServeHTTP(sw, r)
+			d := time.Since(start)
+			if observe != nil {
+				observe(r, sw.status, d)
+			}
+			level := slog.LevelInfo
+			if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics" {
+				level = slog.LevelDebug
+			}
+			log.LogAttrs(r.Context(), level, "request",
+				slog.String("method", r.Method),
+				slog.String("path", r.URL.Path),
+				slog.Int("status", sw.status),
+				slog.Int("bytes", sw.bytes),
+				slog.Duration("duration", d),
+				slog.String("request_id", reqinfo.FromContext(r.Context()).ID),
+				slog.String("user", viewer.FromContext(r.Context()).String()),
+			)
+		})
+	}
+}
+
+// Recover turns a panic into a 500 with the request id, logged with its
+// stack, so no input can take the server down.
+func Recover(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				if p := recover(); p != nil {
+					if p == http.ErrAbortHandler {
+						panic(p)
+					}
+					id := reqinfo.FromContext(r.Context()).ID
+					log.ErrorContext(r.Context(), "panic", "request_id", id, "panic", p)
+					http.Error(w, "internal error, request id "+id, http.StatusInternalServerError)
+				}
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// Authenticator turns a bearer token into a viewer.
+type Authenticator interface {
+	Authenticate(ctx context.Context, token string) (*viewer.Viewer, error)
+}
+
+// Bearer puts the viewer of a valid "Authorization: Bearer" token in the
+// context. A request without one, or with one that does not verify, goes on
+// anonymously: the privacy policies deny it everything but signing in, and
+// the API reports UNAUTHENTICATED.
+func Bearer(a Authenticator, log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := r.Header.Get("Authorization")
+			if token, ok := strings.CutPrefix(h, "Bearer "); ok && token != "" {
+				v, err := a.Authenticate(r.Context(), strings.TrimSpace(token))
+				if err != nil {
+					log.DebugContext(r.Context(), "bearer token refused", "err", err)
+				} else {
+					r = r.WithContext(viewer.NewContext(r.Context(), v))
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// SecurityHeaders sets headers every response should carry.
+func SecurityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,111 @@
+// Package search matches names ignoring case and Vietnamese diacritics
+// through the search_keys table, an ordinary indexed prefix lookup on either
+// database.
+package search
+
+import (
+	"context"
+	"fmt"
+
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/privacy"
+
+	"hoctap/ent"
+	"hoctap/ent/searchkey"
+	"hoctap/internal/textnorm"
+)
+
+// Prefix is a predicate: column starts with prefix. It compiles to
+// `LIKE 'prefix%'` on PostgreSQL (served by a text_pattern_ops index) and to
+// `GLOB 'prefix*'` on SQLite (whose LIKE is case-insensitive and would not
+// use a BINARY index). The prefix must hold no wildcard characters; folded
+// text and materialised paths never do.
+func Prefix(column, prefix string) *sql.Predicate {
+	return sql.P(func(b *sql.Builder) {
+		if b.Dialect() == dialect.Postgres {
+			b.Ident(column).WriteString(" LIKE ").Arg(prefix + "%")
+			return
+		}
+		b.Ident(column).WriteString(" GLOB ").Arg(prefix + "*")
+	})
+}
+
+// Match returns a predicate on an entity's id column that keeps the rows
+// whose indexed names match q from the start of a word. An empty query (or
+// one with no letters or digits) matches everything.
+func Match(q string) func(*sql.Selector) {
+	f := textnorm.Truncate(textnorm.Fold(q))
+	return func(s *sql.Selector) {
+		if f == "" {
+			return
+		}
+		t := sql.Table(searchkey.Table)
+		keys := sql.Select(t.C(searchkey.FieldOwnerID)).From(t).Where(Prefix(t.C(searchkey.FieldKey), f))
+		s.Where(sql.In(s.C("id"), keys))
+	}
+}
+
+// ReplaceKeys replaces the search keys of the entity with the given global
+// id by those of names.
+func ReplaceKeys(ctx context.Context, c *ent.Client, ownerID int, names ...string) error {
+	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	if _, err := c.SearchKey.Delete().Where(searchkey.OwnerID(ownerID)).Exec(ctx); err != nil {
+		return fmt.Errorf("delete search keys of %d: %w", ownerID, err)
+	}
+	return AddKeys(ctx, c, ownerID, names...)
+}
+
+// AddKeys indexes the names of a new entity. Keys are derived data that no
+// viewer writes directly, so it runs as the system.
+func AddKeys(ctx context.Context, c *ent.Client, ownerID int, names ...string) error {
+	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	keys := textnorm.Keys(names...)
+	if len(keys) == 0 {
+		return nil
+	}
+	builders := make([]*ent.SearchKeyCreate, len(keys))
+	for i, k := range keys {
+		builders[i] = c.SearchKey.Create().SetKey(k).SetOwnerID(ownerID)
+	}
+	if err := c.SearchKey.CreateBulk(builders...).Exec(ctx); err != nil {
+		return fmt.Errorf("write search keys of %d: %w", ownerID, err)
+	}
+	return nil
+}
+
+// Named is an entity to index: its global id and its names.
+type Named struct {
+	ID    int
+	Names []string
+}
+
+// AddKeysBulk indexes many new entities in few statements.
+func AddKeysBulk(ctx context.Context, c *ent.Client, items []Named) error {
+	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	// PITFALLS 8: stay well under SQLite's 32,766 bind parameters.
+	const chunk = 5000
+	var builders []*ent.SearchKeyCreate
+	flush := func() error {
+		if len(builders) == 0 {
+			return nil
+		}
+		err := c.SearchKey.CreateBulk(builders...).Exec(ctx)
+		builders = builders[:0]
+		if err != nil {
+			return fmt.Errorf("write search keys: %w", err)
+		}
+		return nil
+	}
+	for _, it := range items {
+		for _, k := range textnorm.Keys(it.Names...) {
+			builders = append(builders, c.SearchKey.Create().SetKey(k).SetOwnerID(it.ID))
+			if len(builders) == chunk {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return flush()
+}

@@ -1,0 +1,162 @@
+// Package store opens hoctap's database, SQLite or PostgreSQL, behind one
+// ent client, and brings its schema up to date.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the pure-Go "sqlite" driver
+
+	"hoctap/ent"
+	"hoctap/ent/migrate"
+	_ "hoctap/ent/runtime" // privacy policies and hooks of the schema
+)
+
+// DB is an open database: the ent client and what sits below it.
+type DB struct {
+	*ent.Client
+	SQL     *sql.DB
+	Dialect string
+	// Driver is the ent driver the client runs on; tests wrap it to count
+	// statements.
+	Driver dialect.Driver
+}
+
+// Options tune how the database is opened.
+type Options struct {
+	// MaxConns caps the connection pool; 0 picks a default for the dialect.
+	MaxConns int
+	// Wrap, when set, wraps the driver (tests count statements with it).
+	Wrap func(dialect.Driver) dialect.Driver
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to dsn: a postgres:// URL, or an SQLite file path or file:
+// URL. It does not touch the schema; call Migrate for that.
+func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
+	var (
+		db   *sql.DB
+		dial string
+		err  error
+	)
+	if IsPostgres(dsn) {
+		dial = dialect.Postgres
+		db, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		n := opts.MaxConns
+		if n == 0 {
+			n = 4 * runtime.GOMAXPROCS(0)
+		}
+		// PITFALLS 6: with the default of 2 idle connections every burst of
+		// requests forks new PostgreSQL backends.
+		db.SetMaxOpenConns(n)
+		db.SetMaxIdleConns(n)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+	} else {
+		dial = dialect.SQLite
+		db, err = sql.Open("sqlite", sqliteDSN(dsn))
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		n := opts.MaxConns
+		if n == 0 {
+			n = 2 * runtime.GOMAXPROCS(0)
+		}
+		// WAL lets readers run beside the one writer; more connections than
+		// cores only queue on SQLite's locks.
+		db.SetMaxOpenConns(n)
+		db.SetMaxIdleConns(n)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", dial, err)
+	}
+	var drv dialect.Driver = entsql.OpenDB(dial, db)
+	if opts.Wrap != nil {
+		drv = opts.Wrap(drv)
+	}
+	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: dial, Driver: drv}, nil
+}
+
+// sqliteDSN turns a path or file: URL into a modernc DSN with the pragmas
+// hoctap relies on, keeping any the caller gave.
+func sqliteDSN(dsn string) string {
+	if !strings.HasPrefix(dsn, "file:") {
+		dsn = "file:" + dsn
+	}
+	base, query, _ := strings.Cut(dsn, "?")
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		q = url.Values{}
+	}
+	have := strings.Join(q["_pragma"], ",")
+	for _, p := range []string{
+		"foreign_keys(1)",     // ent relies on FK constraints for edges
+		"journal_mode(WAL)",   // readers do not block the writer
+		"busy_timeout(10000)", // wait for the write lock instead of failing at once
+		"synchronous(NORMAL)", // durable at checkpoints, safe with WAL
+		"temp_store(MEMORY)",  // sorts and temporary b-trees off the disk
+		"cache_size(-32000)",  // 32 MB page cache per connection
+	} {
+		name, _, _ := strings.Cut(p, "(")
+		if !strings.Contains(have, name) {
+			q.Add("_pragma", p)
+		}
+	}
+	if !q.Has("_txlock") {
+		// Write transactions take the lock at BEGIN, so two of them never
+		// deadlock upgrading from a read lock.
+		q.Set("_txlock", "immediate")
+	}
+	return base + "?" + q.Encode()
+}
+
+// Migrate creates or updates the schema. It is safe to run from several
+// replicas at once on PostgreSQL: an advisory lock serialises them.
+func (db *DB) Migrate(ctx context.Context) error {
+	if db.Dialect == dialect.Postgres {
+		conn, err := db.SQL.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		defer conn.Close()
+		const lockID = 0x686f6374 // "hoct"
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", lockID); err != nil {
+			return fmt.Errorf("migrate: take lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockID)
+	}
+	if err := db.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.SQL.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+// Close closes the client and its connections.
+func (db *DB) Close() error {
+	return errors.Join(db.Client.Close())
+}

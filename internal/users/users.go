@@ -1,0 +1,250 @@
+// Package users holds the rules of account management: validation, the
+// audit trail, and the side effects of disabling an account or resetting a
+// password. Who may do what is decided by the ent privacy policy; this
+// package adds what a policy cannot say, such as clear input errors.
+package users
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+
+	"hoctap/ent"
+	"hoctap/ent/privacy"
+	"hoctap/ent/user"
+	"hoctap/internal/apperr"
+	"hoctap/internal/audit"
+	"hoctap/internal/auth"
+	"hoctap/internal/i18n"
+	"hoctap/internal/viewer"
+)
+
+var (
+	msgUsername       = i18n.Message{VI: "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang hoặc gạch dưới.", EN: "A username has 3–64 characters: lowercase letters, digits, dot, dash or underscore."}
+	msgUsernameTaken  = i18n.Message{VI: "Tên đăng nhập %q đã được dùng.", EN: "The username %q is taken."}
+	msgRoleTooHigh    = i18n.Message{VI: "Bạn không thể cấp vai trò %s.", EN: "You cannot grant the role %s."}
+	msgScopeOutside   = i18n.Message{VI: "Đơn vị phụ trách nằm ngoài phạm vi của bạn.", EN: "The scope is outside your own."}
+	msgCitizenRecord  = i18n.Message{VI: "Tài khoản công dân cần gắn với hồ sơ công dân.", EN: "A citizen account needs its citizen record."}
+	msgNotCitizenUnit = i18n.Message{VI: "Hồ sơ được chọn không phải là công dân.", EN: "The record chosen is not a citizen."}
+	msgSelf           = i18n.Message{VI: "Bạn không thể thay đổi vai trò, phạm vi hay trạng thái của chính mình.", EN: "You cannot change your own role, scope or state."}
+)
+
+var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,63}$`)
+
+// CreateInput is a new account.
+type CreateInput struct {
+	Username, FullName, Password string
+	Role                         viewer.Role
+	ScopeID                      int
+	LearningUnitID               *int
+}
+
+// Create adds an account in the transaction of ctx.
+func Create(ctx context.Context, in CreateInput) (*ent.User, error) {
+	v := viewer.FromContext(ctx)
+	c := ent.FromContext(ctx)
+	in.Username = auth.NormalizeUsername(in.Username)
+	if !usernameRE.MatchString(in.Username) {
+		return nil, apperr.Input("username", msgUsername)
+	}
+	if err := checkName("fullName", in.FullName); err != nil {
+		return nil, err
+	}
+	if err := auth.CheckPassword("password", in.Password, in.Username); err != nil {
+		return nil, err
+	}
+	if err := checkGrant(ctx, v, in.Role, in.ScopeID); err != nil {
+		return nil, err
+	}
+	if in.Role == viewer.RoleCitizen {
+		if in.LearningUnitID == nil {
+			return nil, apperr.Input("learningUnitID", msgCitizenRecord)
+		}
+		lu, err := c.LearningUnit.Get(ctx, *in.LearningUnitID)
+		if err != nil {
+			return nil, notFound("learningUnitID", err)
+		}
+		if lu.Kind != "CITIZEN" {
+			return nil, apperr.Input("learningUnitID", msgNotCitizenUnit)
+		}
+	}
+	taken, err := c.User.Query().Where(user.Username(in.Username)).Exist(privacy.DecisionContext(ctx, privacy.Allow))
+	if err != nil {
+		return nil, fmt.Errorf("create user: %w", err)
+	}
+	if taken {
+		return nil, &apperr.Error{Code: apperr.Conflict, Field: "username", Msg: msgUsernameTaken, Args: []any{in.Username}}
+	}
+	hash, err := auth.HashPassword(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	u, err := c.User.Create().
+		SetUsername(in.Username).
+		SetFullName(in.FullName).
+		SetPasswordHash(hash).
+		SetRole(in.Role).
+		SetScopeID(in.ScopeID).
+		SetNillableLearningUnitID(in.LearningUnitID).
+		Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("create user: %w", err)
+	}
+	return u, audit.Record(ctx, c, audit.Entry{
+		Action: "user.create", TargetType: "User", TargetID: u.ID, ScopePath: u.ScopePath,
+		Details: map[string]any{"username": u.Username, "role": u.Role, "scope": u.ScopeID},
+	})
+}
+
+// UpdateInput changes an account; nil fields stay.
+type UpdateInput struct {
+	FullName *string
+	Role     *viewer.Role
+	ScopeID  *int
+	Version  *int
+}
+
+// Update changes an account's name, role or scope.
+func Update(ctx context.Context, id int, in UpdateInput) (*ent.User, error) {
+	v := viewer.FromContext(ctx)
+	c := ent.FromContext(ctx)
+	old, err := c.User.Get(ctx, id)
+	if err != nil {
+		return nil, notFound("id", err)
+	}
+	if in.Version != nil && *in.Version != old.Version {
+		return nil, &apperr.Error{Code: apperr.Conflict, Field: "version", Msg: apperr.MsgConflictVersion, Args: []any{old.Version}}
+	}
+	if id == v.UserID && (in.Role != nil && *in.Role != old.Role || in.ScopeID != nil && *in.ScopeID != old.ScopeID) {
+		return nil, apperr.New(apperr.Forbidden, msgSelf)
+	}
+	u := c.User.UpdateOneID(id).Where(user.Version(old.Version))
+	details := map[string]any{}
+	if in.FullName != nil {
+		if err := checkName("fullName", *in.FullName); err != nil {
+			return nil, err
+		}
+		u.SetFullName(*in.FullName)
+		details["fullName"] = *in.FullName
+	}
+	role, scope := old.Role, old.ScopeID
+	if in.Role != nil {
+		role = *in.Role
+		u.SetRole(role)
+		details["role"] = map[string]any{"from": old.Role, "to": role}
+	}
+	if in.ScopeID != nil {
+		scope = *in.ScopeID
+		u.SetScopeID(scope)
+		details["scope"] = map[string]any{"from": old.ScopeID, "to": scope}
+	}
+	if in.Role != nil || in.ScopeID != nil {
+		if err := checkGrant(ctx, v, role, scope); err != nil {
+			return nil, err
+		}
+	}
+	updated, err := u.Save(ctx)
+	if ent.IsNotFound(err) {
+		return nil, &apperr.Error{Code: apperr.Conflict, Field: "version", Msg: apperr.MsgConflictVersion, Args: []any{old.Version + 1}}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("update user: %w", err)
+	}
+	return updated, audit.Record(ctx, c, audit.Entry{
+		Action: "user.update", TargetType: "User", TargetID: id, ScopePath: updated.ScopePath, Details: details,
+	})
+}
+
+// SetDisabled disables or enables an account; disabling ends its sessions.
+func SetDisabled(ctx context.Context, id int, disabled bool) (*ent.User, error) {
+	v := viewer.FromContext(ctx)
+	c := ent.FromContext(ctx)
+	if id == v.UserID {
+		return nil, apperr.New(apperr.Forbidden, msgSelf)
+	}
+	if _, err := c.User.Get(ctx, id); err != nil {
+		return nil, notFound("id", err)
+	}
+	u, err := c.User.UpdateOneID(id).SetDisabled(disabled).Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("disable user: %w", err)
+	}
+	action := "user.enable"
+	if disabled {
+		action = "user.disable"
+		if err := auth.RevokeSessions(ctx, c, id, "account disabled"); err != nil {
+			return nil, err
+		}
+	}
+	return u, audit.Record(ctx, c, audit.Entry{Action: action, TargetType: "User", TargetID: id, ScopePath: u.ScopePath})
+}
+
+// TemporaryPasswordLen is the length of passwords made by ResetPassword.
+const TemporaryPasswordLen = 14
+
+// ResetPassword gives an account a temporary password that must be changed
+// at the next sign-in, and ends its sessions.
+func ResetPassword(ctx context.Context, id int) (*ent.User, string, error) {
+	v := viewer.FromContext(ctx)
+	c := ent.FromContext(ctx)
+	if id == v.UserID {
+		return nil, "", apperr.New(apperr.Forbidden, msgSelf)
+	}
+	if _, err := c.User.Get(ctx, id); err != nil {
+		return nil, "", notFound("id", err)
+	}
+	temp := auth.GeneratePassword(TemporaryPasswordLen)
+	hash, err := auth.HashPassword(temp)
+	if err != nil {
+		return nil, "", err
+	}
+	u, err := c.User.UpdateOneID(id).SetPasswordHash(hash).SetMustChangePassword(true).Save(ctx)
+	if err != nil {
+		return nil, "", fmt.Errorf("reset password: %w", err)
+	}
+	if err := auth.RevokeSessions(ctx, c, id, "password reset"); err != nil {
+		return nil, "", err
+	}
+	return u, temp, audit.Record(ctx, c, audit.Entry{Action: "user.reset_password", TargetType: "User", TargetID: id, ScopePath: u.ScopePath})
+}
+
+// checkGrant turns what the privacy policy would deny into input errors that
+// name the field: a role above what the viewer may grant, a scope outside
+// theirs or one that does not exist.
+func checkGrant(ctx context.Context, v *viewer.Viewer, role viewer.Role, scopeID int) error {
+	if !role.Valid() {
+		return apperr.Input("role", apperr.MsgInvalidValue, "role", string(role))
+	}
+	if v.Role != viewer.RoleAdmin && !v.Role.Above(role) {
+		return &apperr.Error{Code: apperr.Forbidden, Field: "role", Msg: msgRoleTooHigh, Args: []any{role}}
+	}
+	scope, err := ent.FromContext(ctx).AdminUnit.Get(ctx, scopeID)
+	if err != nil {
+		// Out of scope reads as not found; say so without telling which.
+		return &apperr.Error{Code: apperr.Forbidden, Field: "scopeID", Msg: msgScopeOutside, Err: err}
+	}
+	if v.Role != viewer.RoleAdmin && !v.InScope(scope.Path) {
+		return &apperr.Error{Code: apperr.Forbidden, Field: "scopeID", Msg: msgScopeOutside}
+	}
+	return nil
+}
+
+func checkName(field, name string) error {
+	switch n := len([]rune(name)); {
+	case n == 0:
+		return apperr.Input(field, apperr.MsgRequired)
+	case n > 200:
+		return apperr.Input(field, apperr.MsgTooLong, 200)
+	}
+	return nil
+}
+
+// notFound turns a failed lookup of the object named by field into NOT_FOUND.
+func notFound(field string, err error) error {
+	var nf *ent.NotFoundError
+	if errors.As(err, &nf) {
+		return &apperr.Error{Code: apperr.NotFound, Field: field, Msg: apperr.MsgNotFound, Err: err}
+	}
+	return err
+}

@@ -1,0 +1,144 @@
+// Package viewer carries the signed-in user through a request's context, so
+// that ent privacy policies can decide every query and mutation by it.
+package viewer
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// Role is what a user may do; their scope says where.
+type Role string
+
+// The roles of API.md, highest first.
+const (
+	RoleAdmin        Role = "ADMIN"
+	RoleManager      Role = "MANAGER"
+	RoleOfficer      Role = "OFFICER"
+	RoleCollaborator Role = "COLLABORATOR"
+	RoleViewer       Role = "VIEWER"
+	RoleCitizen      Role = "CITIZEN"
+)
+
+// Roles lists every role from the highest to the lowest rank.
+var Roles = []Role{RoleAdmin, RoleManager, RoleOfficer, RoleCollaborator, RoleViewer, RoleCitizen}
+
+// Values implements ent's EnumValues so the schema can use Role as a Go type.
+func (Role) Values() []string {
+	vs := make([]string, len(Roles))
+	for i, r := range Roles {
+		vs[i] = string(r)
+	}
+	return vs
+}
+
+// rank orders roles: a lower number is a higher role.
+func (r Role) rank() int {
+	for i, x := range Roles {
+		if x == r {
+			return i
+		}
+	}
+	return len(Roles)
+}
+
+// Valid reports whether r is one of the known roles.
+func (r Role) Valid() bool { return r.rank() < len(Roles) }
+
+// AtLeast reports whether r ranks at or above o.
+func (r Role) AtLeast(o Role) bool { return r.rank() <= o.rank() }
+
+// Above reports whether r ranks strictly above o.
+func (r Role) Above(o Role) bool { return r.rank() < o.rank() }
+
+// Viewer is the identity a request acts as.
+type Viewer struct {
+	UserID   int
+	Username string
+	Role     Role
+	// ScopeID and ScopePath locate the admin unit the user works in; ScopePath is
+	// that unit's materialised path, so "in scope" is a prefix test.
+	ScopeID   int
+	ScopePath string
+	// LearningUnitID links a CITIZEN account to their own citizen record, and
+	// HouseholdID to the household that record belongs to.
+	LearningUnitID int
+	HouseholdID    int
+	// SessionID is the refresh-token session the access token was issued for.
+	SessionID int
+	// MustChangePassword holds a user with a temporary password to
+	// changing it.
+	MustChangePassword bool
+}
+
+// InScope reports whether an object at the given materialised path lies in the
+// viewer's scope: the scope unit itself or anything below it.
+func (v *Viewer) InScope(path string) bool {
+	return v != nil && v.ScopePath != "" && strings.HasPrefix(path, v.ScopePath)
+}
+
+// Can reports whether the viewer's role ranks at or above r.
+func (v *Viewer) Can(r Role) bool { return v != nil && v.Role.AtLeast(r) }
+
+// String names the viewer for logs.
+func (v *Viewer) String() string {
+	if v == nil {
+		return "anonymous"
+	}
+	return v.Username + "#" + strconv.Itoa(v.UserID) + "(" + string(v.Role) + ")"
+}
+
+type (
+	ctxKey  struct{}
+	slotKey struct{}
+)
+
+// NewContext returns a copy of ctx that carries v.
+func NewContext(ctx context.Context, v *Viewer) context.Context {
+	return context.WithValue(ctx, ctxKey{}, v)
+}
+
+// FromContext returns the viewer of ctx, or nil for an anonymous request.
+func FromContext(ctx context.Context) *Viewer {
+	if v, ok := ctx.Value(ctxKey{}).(*Viewer); ok {
+		return v
+	}
+	if s, ok := ctx.Value(slotKey{}).(*slot); ok {
+		return s.v
+	}
+	return nil
+}
+
+// slot holds the viewer a sign-in establishes partway through a request.
+type slot struct{ v *Viewer }
+
+// WithSlot returns ctx with room for a viewer that Fill sets later: a sign-in
+// learns who the viewer is only as it runs, and what the response shows of
+// the new user (their scope, say) must be read as that user.
+func WithSlot(ctx context.Context) context.Context {
+	return context.WithValue(ctx, slotKey{}, &slot{})
+}
+
+// Fill sets the viewer of a context made by WithSlot; elsewhere it does
+// nothing.
+func Fill(ctx context.Context, v *Viewer) {
+	if s, ok := ctx.Value(slotKey{}).(*slot); ok && s.v == nil {
+		s.v = v
+	}
+}
+
+// MarshalGQL writes the role as a GraphQL enum value.
+func (r Role) MarshalGQL(w io.Writer) { io.WriteString(w, strconv.Quote(string(r))) }
+
+// UnmarshalGQL reads a GraphQL enum value, refusing unknown roles.
+func (r *Role) UnmarshalGQL(v any) error {
+	s, ok := v.(string)
+	if !ok || !Role(s).Valid() {
+		return fmt.Errorf("%v is not a valid Role", v)
+	}
+	*r = Role(s)
+	return nil
+}

@@ -1,0 +1,237 @@
+// Command hoctap serves the learning-society API and its admin console.
+//
+//	go run .                 # SQLite file hoctap.db, demo province on first start
+//	go run . --db postgres://…
+//
+// See README.md for every flag and environment variable.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+
+	"hoctap/graph"
+	"hoctap/internal/auth"
+	"hoctap/internal/config"
+	"hoctap/internal/demo"
+	"hoctap/internal/metrics"
+	"hoctap/internal/middleware"
+	"hoctap/internal/setup"
+	"hoctap/internal/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "hoctap:", err)
+		os.Exit(1)
+	}
+}
+
+// run starts the server and blocks until ctx is cancelled, then shuts down
+// gracefully. It is main without the process: tests call it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := config.Load(args, getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stdout)
+	srv, err := newServer(ctx, cfg, log, stdout)
+	if err != nil {
+		return err
+	}
+	defer srv.db.Close()
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	httpSrv := &http.Server{
+		Handler:           srv.handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      60 * time.Second, // exports of a whole province take a while
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "hoctap đang chạy / is running: %s (GraphQL: %s/query)\n", baseURL(ln.Addr()), baseURL(ln.Addr()))
+	go srv.maintain(ctx)
+
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := httpSrv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.LogLevel))
+	if cfg.Dev {
+		level = min(level, slog.LevelDebug)
+		return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// server is everything a running hoctap holds.
+type server struct {
+	db      *store.DB
+	auth    *auth.Service
+	handler http.Handler
+	log     *slog.Logger
+}
+
+// newServer opens and prepares the database, loads the demo when asked, and
+// builds the HTTP handler.
+func newServer(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.Writer) (*server, error) {
+	isNewFile := !store.IsPostgres(cfg.DatabaseURL) && !fileExists(cfg.DatabaseURL)
+	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: cfg.MaxConns})
+	if err != nil {
+		return nil, err
+	}
+	s := &server{db: db, log: log}
+	if err := s.prepare(ctx, cfg, isNewFile, stdout); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *server) prepare(ctx context.Context, cfg *config.Config, isNewFile bool, stdout io.Writer) error {
+	if err := s.db.Migrate(ctx); err != nil {
+		return err
+	}
+	key, err := auth.SigningKey(ctx, s.db.Client, cfg.JWTSecret)
+	if err != nil {
+		return err
+	}
+	authCfg := auth.DefaultConfig
+	authCfg.AccessTTL = cfg.AccessTTL
+	if s.auth, err = auth.NewService(s.db.Client, key, authCfg); err != nil {
+		return err
+	}
+	loadDemo := isNewFile
+	if cfg.Demo != nil {
+		loadDemo = *cfg.Demo
+	}
+	empty, err := demo.Empty(ctx, s.db.Client)
+	if err != nil {
+		return err
+	}
+	if loadDemo && empty {
+		start := time.Now()
+		res, err := demo.Load(ctx, s.db.Client, demo.Options{Scale: cfg.DemoScale, Seed: 34, AdminPassword: cfg.AdminPassword})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Đã tạo dữ liệu mẫu / demo data loaded: %s, %d đơn vị hành chính, %d đơn vị học tập (%v)\n",
+			res.Province.Name, res.AdminUnits, res.LearningUnits, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintln(stdout, "Tài khoản mẫu / demo accounts (mật khẩu chỉ hiện một lần / passwords are shown once):")
+		for _, a := range res.Accounts {
+			fmt.Fprintf(stdout, "  %-12s %-16s %-13s %s\n", a.Username, a.Password, a.Role, a.Scope)
+		}
+	} else {
+		password, err := setup.Admin(ctx, s.db.Client, cfg.AdminPassword)
+		if err != nil {
+			return err
+		}
+		if password != "" {
+			fmt.Fprintf(stdout, "Tài khoản quản trị / admin account: admin / %s (chỉ hiện một lần / shown once)\n", password)
+		}
+	}
+	s.handler = s.routes(cfg)
+	return nil
+}
+
+// routes is the whole route table.
+func (s *server) routes(cfg *config.Config) http.Handler {
+	m := metrics.New(s.db.SQL)
+	api := graph.NewHandler(&graph.Resolver{Client: s.db.Client, Auth: s.auth}, graph.Options{Introspection: cfg.Dev, Logger: s.log})
+	mux := http.NewServeMux()
+	mux.Handle("POST /query", api)
+	mux.Handle("GET /query", api)
+	mux.Handle("OPTIONS /query", api)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	mux.HandleFunc("GET /readyz", s.ready)
+	mux.Handle("GET /metrics", m.Handler())
+	if cfg.Dev {
+		gql := playground.Handler("hoctap GraphQL", "/query")
+		mux.Handle("GET /{$}", gql)
+		mux.Handle("GET /playground", gql)
+	}
+	return middleware.Chain(mux,
+		middleware.Recover(s.log),
+		middleware.RequestInfo(cfg.TrustProxy),
+		middleware.SecurityHeaders,
+		middleware.Bearer(s.auth, s.log),
+		middleware.Log(s.log, m.Observe),
+	)
+}
+
+// ready answers 200 when the database answers.
+func (s *server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		s.log.WarnContext(ctx, "not ready", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	io.WriteString(w, "ok\n")
+}
+
+// maintain prunes expired sign-in attempts now and then. Several replicas
+// doing it at once is harmless.
+func (s *server) maintain(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.auth.PruneAttempts(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				s.log.Warn("maintenance", "err", err)
+			}
+		}
+	}
+}
+
+func baseURL(a net.Addr) string {
+	host, port, _ := net.SplitHostPort(a.String())
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// fileExists reports whether the SQLite file of a path or file: URL exists.
+func fileExists(dsn string) bool {
+	path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	_, err := os.Stat(path)
+	return err == nil
+}

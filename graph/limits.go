@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -74,8 +75,10 @@ func validationRules() *rules.Rules {
 	return r
 }
 
-// pageVariables checks page sizes given through variables, which pageRule
-// cannot see: every connection must end up with a page size in range.
+// pageVariables checks what pageRule cannot see before anything runs: page
+// sizes given through variables (every connection must end up with a page
+// size in range), and cursors, which entgql's eager loader would otherwise
+// trip over deep inside a query.
 type pageVariables struct{}
 
 var _ interface {
@@ -121,9 +124,17 @@ func (pageVariables) MutateOperationContext(ctx context.Context, oc *graphql.Ope
 	return walk(oc.Operation.SelectionSet)
 }
 
-// checkPageVars checks the first and last of one connection field.
+// checkPageVars checks the page arguments of one connection field.
 func checkPageVars(ctx context.Context, f *ast.Field, vars map[string]any) *gqlerror.Error {
 	args := f.ArgumentMap(vars)
+	for _, name := range []string{"after", "before"} {
+		if v, ok := args[name]; ok && v != nil {
+			var c entgql.Cursor[int]
+			if c.UnmarshalGQL(v) != nil {
+				return inputError(ctx, apperr.Input(name, apperr.MsgInvalidCursor), f)
+			}
+		}
+	}
 	bounded := false
 	for _, name := range []string{"first", "last"} {
 		v, ok := args[name]

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-
 	"hoctap/ent"
 	"hoctap/ent/loginattempt"
 	"hoctap/ent/privacy"
@@ -451,4 +450,3 @@ func truncate(s string, n int) string {
 	}
 	return s[:n]
 }
-

@@ -194,7 +194,7 @@ func (l *loader) scaled(figure float64, min int) int {
 func (l *loader) learningUnits(ctx context.Context, root *placed) error {
 	bulk := derive.Bulk(ctx)
 	community := func(u *ent.AdminUnit) {
-		l.add(l.c.LearningUnit.Create().SetKind(learningunit.KindCOMMUNITY).SetName("Cộng đồng học tập "+u.Name).
+		l.add(l.c.LearningUnit.Create().SetKind(learningunit.KindCOMMUNITY).SetName("Cộng đồng học tập " + u.Name).
 			SetAdminUnitID(u.ID).SetAdminPath(u.Path))
 	}
 	community(root.unit)
@@ -228,7 +228,7 @@ func (l *loader) commune(ctx context.Context, cm *placed) error {
 		family := familyNames[(i+l.r.IntN(len(familyNames)))%len(familyNames)]
 		l.add(l.c.LearningUnit.Create().SetKind(learningunit.KindCLAN).
 			SetName(fmt.Sprintf("Dòng họ %s %s", family, cm.children[i%len(cm.children)].unit.Name)).
-			SetHeadName(person(l.r, false)).SetMemberCount(20+l.r.IntN(120)).
+			SetHeadName(person(l.r, false)).SetMemberCount(20 + l.r.IntN(120)).
 			SetAdminUnitID(c.ID).SetAdminPath(c.Path))
 	}
 	for i := range l.scaled(orgsPerCommune, 2) {
@@ -365,4 +365,3 @@ func trimType(name string) string {
 	}
 	return name
 }
-

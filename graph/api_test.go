@@ -1,0 +1,138 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"hoctap/ent/privacy"
+	"hoctap/graph"
+	"hoctap/internal/auth"
+	"hoctap/internal/fixture"
+	"hoctap/internal/middleware"
+	"hoctap/internal/store"
+	"hoctap/internal/viewer"
+)
+
+// testKey signs the tests' access tokens.
+var testKey = []byte("test-signing-key-0123456789abcdef")
+
+// api drives the GraphQL handler as a given viewer.
+type api struct {
+	t    testing.TB
+	db   *store.DB
+	h    http.Handler
+	auth *auth.Service
+	fx   *fixture.Fixture
+}
+
+func newAPI(t testing.TB, db *store.DB, fx *fixture.Fixture) *api {
+	t.Helper()
+	svc, err := auth.NewService(db.Client, testKey, auth.DefaultConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	}
+	h := graph.NewHandler(&graph.Resolver{Client: db.Client, Auth: svc}, graph.Options{Logger: log})
+	h = middleware.Chain(h, middleware.RequestInfo(false), middleware.Bearer(svc, log))
+	return &api{t: t, db: db, h: h, auth: svc, fx: fx}
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+
+type gqlError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+type response struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []gqlError      `json:"errors"`
+	Status int             `json:"-"`
+}
+
+// code returns the code of the first error, "" when there is none.
+func (r response) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+func (r response) field() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	f, _ := r.Errors[0].Extensions["field"].(string)
+	return f
+}
+
+// decode unmarshals data into v, failing on errors.
+func (r response) decode(t testing.TB, v any) {
+	t.Helper()
+	if len(r.Errors) > 0 {
+		t.Fatalf("unexpected errors: %+v", r.Errors)
+	}
+	if err := json.Unmarshal(r.Data, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Data, err)
+	}
+}
+
+// as runs a query as a fixture user ("" for anonymous).
+func (a *api) as(user, query string, vars map[string]any) response {
+	a.t.Helper()
+	var v *viewer.Viewer
+	if user != "" {
+		v = a.fx.Viewer(user)
+	}
+	return a.exec(v, "", query, vars, nil)
+}
+
+// exec runs a query with an optional viewer, bearer token and headers.
+func (a *api) exec(v *viewer.Viewer, token, query string, vars map[string]any, header http.Header) response {
+	a.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if v != nil {
+		req = req.WithContext(viewer.NewContext(req.Context(), v))
+	}
+	rec := httptest.NewRecorder()
+	a.h.ServeHTTP(rec, req)
+	var r response
+	if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
+		a.t.Fatalf("response %d is not JSON: %s", rec.Code, rec.Body.String())
+	}
+	r.Status = rec.Code
+	return r
+}
+
+func ctxTimeout(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func systemCtx() context.Context {
+	return privacy.DecisionContext(context.Background(), privacy.Allow)
+}

@@ -50,7 +50,10 @@ func newAPI(t testing.TB, db *store.DB, fx *fixture.Fixture) *api {
 
 type testWriter struct{ t testing.TB }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 type gqlError struct {
 	Message    string         `json:"message"`

@@ -7,9 +7,10 @@ package graph
 
 import (
 	"context"
-	"github.com/99designs/gqlgen/graphql"
 	"hoctap/ent"
 	"hoctap/internal/apperr"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // Node is the resolver for the node field.

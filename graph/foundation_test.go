@@ -223,7 +223,9 @@ func TestPageDefaults(t *testing.T) {
 		AdminUnits struct {
 			Edges []struct {
 				Node struct {
-					LearningUnits struct{ Edges []struct{ Node struct{ ID string } } }
+					LearningUnits struct {
+						Edges []struct{ Node struct{ ID string } }
+					}
 				}
 			}
 		}

@@ -62,7 +62,6 @@ func (User) Hooks() []ent.Hook {
 	return []ent.Hook{derive.Version(), derive.UserScope(), derive.UserKeys()}
 }
 
-
 // denyAll is the policy of tables only the system touches: the auth code
 // reads and writes them under privacy.DecisionContext.
 var denyAll = privacy.Policy{

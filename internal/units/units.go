@@ -5,12 +5,12 @@ package units
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"hoctap/ent"
 	"hoctap/ent/learningunit"
+	"hoctap/internal/access"
 	"hoctap/internal/apperr"
 	"hoctap/internal/i18n"
 )
@@ -64,9 +64,9 @@ func Create(ctx context.Context, in ent.CreateLearningUnitInput) (*ent.LearningU
 // CONFLICT when the unit changed since the client read it.
 func Update(ctx context.Context, id int, in ent.UpdateLearningUnitInput, expectedVersion *int) (*ent.LearningUnit, error) {
 	c := ent.FromContext(ctx)
-	old, err := c.LearningUnit.Get(ctx, id)
+	old, err := get(ctx, c, id)
 	if err != nil {
-		return nil, notFound(err)
+		return nil, err
 	}
 	if old.ArchivedAt != nil {
 		return nil, apperr.Input("id", msgArchived)
@@ -115,9 +115,9 @@ func Update(ctx context.Context, id int, in ent.UpdateLearningUnitInput, expecte
 // Archive marks a learning unit archived; archiving twice is harmless.
 func Archive(ctx context.Context, id int) (*ent.LearningUnit, error) {
 	c := ent.FromContext(ctx)
-	old, err := c.LearningUnit.Get(ctx, id)
+	old, err := get(ctx, c, id)
 	if err != nil {
-		return nil, notFound(err)
+		return nil, err
 	}
 	if old.ArchivedAt != nil {
 		return old, nil
@@ -157,12 +157,11 @@ func checkParent(ctx context.Context, c *ent.Client, kind learningunit.Kind, par
 	if parentID == nil {
 		return nil
 	}
-	p, err := c.LearningUnit.Get(ctx, *parentID)
+	p, err := access.Lookup(ctx, "parentID", func(ctx context.Context) (*ent.LearningUnit, error) {
+		return c.LearningUnit.Get(ctx, *parentID)
+	})
 	if err != nil {
-		if ent.IsNotFound(err) {
-			return &apperr.Error{Code: apperr.NotFound, Field: "parentID", Msg: apperr.MsgNotFound, Err: err}
-		}
-		return fmt.Errorf("parent: %w", err)
+		return err
 	}
 	for _, k := range parents[kind] {
 		if p.Kind == k {
@@ -172,10 +171,7 @@ func checkParent(ctx context.Context, c *ent.Client, kind learningunit.Kind, par
 	return apperr.Input("parentID", msgParentKind, kind, p.Kind)
 }
 
-func notFound(err error) error {
-	var nf *ent.NotFoundError
-	if errors.As(err, &nf) {
-		return &apperr.Error{Code: apperr.NotFound, Field: "id", Msg: apperr.MsgNotFound, Err: err}
-	}
-	return err
+// get loads the learning unit a write is about.
+func get(ctx context.Context, c *ent.Client, id int) (*ent.LearningUnit, error) {
+	return access.Lookup(ctx, "id", func(ctx context.Context) (*ent.LearningUnit, error) { return c.LearningUnit.Get(ctx, id) })
 }

@@ -6,13 +6,13 @@ package users
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 
 	"hoctap/ent"
 	"hoctap/ent/privacy"
 	"hoctap/ent/user"
+	"hoctap/internal/access"
 	"hoctap/internal/apperr"
 	"hoctap/internal/audit"
 	"hoctap/internal/auth"
@@ -61,9 +61,11 @@ func Create(ctx context.Context, in CreateInput) (*ent.User, error) {
 		if in.LearningUnitID == nil {
 			return nil, apperr.Input("learningUnitID", msgCitizenRecord)
 		}
-		lu, err := c.LearningUnit.Get(ctx, *in.LearningUnitID)
+		lu, err := access.Lookup(ctx, "learningUnitID", func(ctx context.Context) (*ent.LearningUnit, error) {
+			return c.LearningUnit.Get(ctx, *in.LearningUnitID)
+		})
 		if err != nil {
-			return nil, notFound("learningUnitID", err)
+			return nil, err
 		}
 		if lu.Kind != "CITIZEN" {
 			return nil, apperr.Input("learningUnitID", msgNotCitizenUnit)
@@ -109,9 +111,9 @@ type UpdateInput struct {
 func Update(ctx context.Context, id int, in UpdateInput) (*ent.User, error) {
 	v := viewer.FromContext(ctx)
 	c := ent.FromContext(ctx)
-	old, err := c.User.Get(ctx, id)
+	old, err := get(ctx, c, id)
 	if err != nil {
-		return nil, notFound("id", err)
+		return nil, err
 	}
 	if in.Version != nil && *in.Version != old.Version {
 		return nil, &apperr.Error{Code: apperr.Conflict, Field: "version", Msg: apperr.MsgConflictVersion, Args: []any{old.Version}}
@@ -163,8 +165,8 @@ func SetDisabled(ctx context.Context, id int, disabled bool) (*ent.User, error) 
 	if id == v.UserID {
 		return nil, apperr.New(apperr.Forbidden, msgSelf)
 	}
-	if _, err := c.User.Get(ctx, id); err != nil {
-		return nil, notFound("id", err)
+	if _, err := get(ctx, c, id); err != nil {
+		return nil, err
 	}
 	u, err := c.User.UpdateOneID(id).SetDisabled(disabled).Save(ctx)
 	if err != nil {
@@ -191,8 +193,8 @@ func ResetPassword(ctx context.Context, id int) (*ent.User, string, error) {
 	if id == v.UserID {
 		return nil, "", apperr.New(apperr.Forbidden, msgSelf)
 	}
-	if _, err := c.User.Get(ctx, id); err != nil {
-		return nil, "", notFound("id", err)
+	if _, err := get(ctx, c, id); err != nil {
+		return nil, "", err
 	}
 	temp := auth.GeneratePassword(TemporaryPasswordLen)
 	hash, err := auth.HashPassword(temp)
@@ -240,11 +242,7 @@ func checkName(field, name string) error {
 	return nil
 }
 
-// notFound turns a failed lookup of the object named by field into NOT_FOUND.
-func notFound(field string, err error) error {
-	var nf *ent.NotFoundError
-	if errors.As(err, &nf) {
-		return &apperr.Error{Code: apperr.NotFound, Field: field, Msg: apperr.MsgNotFound, Err: err}
-	}
-	return err
+// get loads the account a write is about.
+func get(ctx context.Context, c *ent.Client, id int) (*ent.User, error) {
+	return access.Lookup(ctx, "id", func(ctx context.Context) (*ent.User, error) { return c.User.Get(ctx, id) })
 }

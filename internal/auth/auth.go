@@ -124,8 +124,8 @@ func (s *Service) Login(ctx context.Context, username, password string) (*Payloa
 	if u.Disabled {
 		return nil, apperr.New(apperr.Unauthenticated, msgDisabled)
 	}
-	if err := s.client.LoginAttempt.Update().Where(loginattempt.IDIn(attempts...)).SetSucceeded(true).Exec(ctx); err != nil {
-		return nil, fmt.Errorf("login: %w", err)
+	if err := s.succeeded(ctx, attempts); err != nil {
+		return nil, err
 	}
 	var p *Payload
 	err = s.withTx(ctx, func(tx *ent.Client) error {
@@ -194,6 +194,15 @@ func (s *Service) attempt(ctx context.Context, keys ...string) ([]int, error) {
 		}
 	}
 	return ids, nil
+}
+
+// succeeded marks attempts whose password was right, so they do not count
+// towards the limit.
+func (s *Service) succeeded(ctx context.Context, attempts []int) error {
+	if err := s.client.LoginAttempt.Update().Where(loginattempt.IDIn(attempts...)).SetSucceeded(true).Exec(ctx); err != nil {
+		return fmt.Errorf("record successful attempt: %w", err)
+	}
+	return nil
 }
 
 // PruneAttempts deletes attempts too old to count.
@@ -327,7 +336,8 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 		return errUnauthenticated
 	}
 	sctx := system(ctx)
-	if _, err := s.attempt(sctx, "user:"+v.Username); err != nil {
+	attempts, err := s.attempt(sctx, "user:"+v.Username)
+	if err != nil {
 		return err
 	}
 	u, err := s.client.User.Get(sctx, v.UserID)
@@ -336,6 +346,9 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 	}
 	if ok, err := VerifyPassword(u.PasswordHash, current); err != nil || !ok {
 		return apperr.Input("currentPassword", msgWrongPassword)
+	}
+	if err := s.succeeded(sctx, attempts); err != nil {
+		return err
 	}
 	if err := CheckPassword("newPassword", next, u.Username); err != nil {
 		return err

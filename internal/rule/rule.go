@@ -42,21 +42,28 @@ func AllowAdmin() privacy.QueryMutationRule {
 	})
 }
 
-// wherer is every generated query: it accepts raw predicates.
-type wherer interface {
-	WhereP(...func(*sql.Selector))
-}
-
 // FilterScope narrows a query to the rows whose materialised path column
-// lies in the viewer's scope, and allows it.
+// lies in the viewer's scope, and allows it. The generated queries take
+// typed predicates, hence the switch; a type missing from it is denied.
 func FilterScope(column string) privacy.QueryRule {
 	return privacy.QueryRuleFunc(func(ctx context.Context, q ent.Query) error {
 		v := viewer.FromContext(ctx)
-		w, ok := q.(wherer)
-		if v == nil || v.ScopePath == "" || !ok {
+		if v == nil || v.ScopePath == "" {
 			return privacy.Denyf("no scope")
 		}
-		w.WhereP(func(s *sql.Selector) { s.Where(search.Prefix(s.C(column), v.ScopePath)) })
+		p := func(s *sql.Selector) { s.Where(search.Prefix(s.C(column), v.ScopePath)) }
+		switch q := q.(type) {
+		case *ent.AdminUnitQuery:
+			q.Where(p)
+		case *ent.LearningUnitQuery:
+			q.Where(p)
+		case *ent.UserQuery:
+			q.Where(p)
+		case *ent.AuditLogQuery:
+			q.Where(p)
+		default:
+			return privacy.Denyf("no scope filter for %T", q)
+		}
 		return privacy.Allow
 	})
 }

@@ -27,6 +27,8 @@ type DB struct {
 	*ent.Client
 	SQL     *sql.DB
 	Dialect string
+	// DSN is what the database was opened with.
+	DSN string
 	// Driver is the ent driver the client runs on; tests wrap it to count
 	// statements.
 	Driver dialect.Driver
@@ -91,7 +93,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if opts.Wrap != nil {
 		drv = opts.Wrap(drv)
 	}
-	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: dial, Driver: drv}, nil
+	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: dial, DSN: dsn, Driver: drv}, nil
 }
 
 // sqliteDSN turns a path or file: URL into a modernc DSN with the pragmas

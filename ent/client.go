@@ -13,12 +13,19 @@ import (
 
 	"hoctap/ent/adminunit"
 	"hoctap/ent/auditlog"
+	"hoctap/ent/campaign"
+	"hoctap/ent/criteriaset"
+	"hoctap/ent/decision"
+	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
+	"hoctap/ent/progresscounter"
 	"hoctap/ent/refreshtoken"
+	"hoctap/ent/registration"
 	"hoctap/ent/searchkey"
 	"hoctap/ent/session"
 	"hoctap/ent/setting"
+	"hoctap/ent/target"
 	"hoctap/ent/user"
 
 	"entgo.io/ent"
@@ -38,18 +45,32 @@ type Client struct {
 	AdminUnit *AdminUnitClient
 	// AuditLog is the client for interacting with the AuditLog builders.
 	AuditLog *AuditLogClient
+	// Campaign is the client for interacting with the Campaign builders.
+	Campaign *CampaignClient
+	// CriteriaSet is the client for interacting with the CriteriaSet builders.
+	CriteriaSet *CriteriaSetClient
+	// Decision is the client for interacting with the Decision builders.
+	Decision *DecisionClient
+	// Evaluation is the client for interacting with the Evaluation builders.
+	Evaluation *EvaluationClient
 	// LearningUnit is the client for interacting with the LearningUnit builders.
 	LearningUnit *LearningUnitClient
 	// LoginAttempt is the client for interacting with the LoginAttempt builders.
 	LoginAttempt *LoginAttemptClient
+	// ProgressCounter is the client for interacting with the ProgressCounter builders.
+	ProgressCounter *ProgressCounterClient
 	// RefreshToken is the client for interacting with the RefreshToken builders.
 	RefreshToken *RefreshTokenClient
+	// Registration is the client for interacting with the Registration builders.
+	Registration *RegistrationClient
 	// SearchKey is the client for interacting with the SearchKey builders.
 	SearchKey *SearchKeyClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Setting is the client for interacting with the Setting builders.
 	Setting *SettingClient
+	// Target is the client for interacting with the Target builders.
+	Target *TargetClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 }
@@ -65,12 +86,19 @@ func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.AdminUnit = NewAdminUnitClient(c.config)
 	c.AuditLog = NewAuditLogClient(c.config)
+	c.Campaign = NewCampaignClient(c.config)
+	c.CriteriaSet = NewCriteriaSetClient(c.config)
+	c.Decision = NewDecisionClient(c.config)
+	c.Evaluation = NewEvaluationClient(c.config)
 	c.LearningUnit = NewLearningUnitClient(c.config)
 	c.LoginAttempt = NewLoginAttemptClient(c.config)
+	c.ProgressCounter = NewProgressCounterClient(c.config)
 	c.RefreshToken = NewRefreshTokenClient(c.config)
+	c.Registration = NewRegistrationClient(c.config)
 	c.SearchKey = NewSearchKeyClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.Setting = NewSettingClient(c.config)
+	c.Target = NewTargetClient(c.config)
 	c.User = NewUserClient(c.config)
 }
 
@@ -162,17 +190,24 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:          ctx,
-		config:       cfg,
-		AdminUnit:    NewAdminUnitClient(cfg),
-		AuditLog:     NewAuditLogClient(cfg),
-		LearningUnit: NewLearningUnitClient(cfg),
-		LoginAttempt: NewLoginAttemptClient(cfg),
-		RefreshToken: NewRefreshTokenClient(cfg),
-		SearchKey:    NewSearchKeyClient(cfg),
-		Session:      NewSessionClient(cfg),
-		Setting:      NewSettingClient(cfg),
-		User:         NewUserClient(cfg),
+		ctx:             ctx,
+		config:          cfg,
+		AdminUnit:       NewAdminUnitClient(cfg),
+		AuditLog:        NewAuditLogClient(cfg),
+		Campaign:        NewCampaignClient(cfg),
+		CriteriaSet:     NewCriteriaSetClient(cfg),
+		Decision:        NewDecisionClient(cfg),
+		Evaluation:      NewEvaluationClient(cfg),
+		LearningUnit:    NewLearningUnitClient(cfg),
+		LoginAttempt:    NewLoginAttemptClient(cfg),
+		ProgressCounter: NewProgressCounterClient(cfg),
+		RefreshToken:    NewRefreshTokenClient(cfg),
+		Registration:    NewRegistrationClient(cfg),
+		SearchKey:       NewSearchKeyClient(cfg),
+		Session:         NewSessionClient(cfg),
+		Setting:         NewSettingClient(cfg),
+		Target:          NewTargetClient(cfg),
+		User:            NewUserClient(cfg),
 	}, nil
 }
 
@@ -190,17 +225,24 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:          ctx,
-		config:       cfg,
-		AdminUnit:    NewAdminUnitClient(cfg),
-		AuditLog:     NewAuditLogClient(cfg),
-		LearningUnit: NewLearningUnitClient(cfg),
-		LoginAttempt: NewLoginAttemptClient(cfg),
-		RefreshToken: NewRefreshTokenClient(cfg),
-		SearchKey:    NewSearchKeyClient(cfg),
-		Session:      NewSessionClient(cfg),
-		Setting:      NewSettingClient(cfg),
-		User:         NewUserClient(cfg),
+		ctx:             ctx,
+		config:          cfg,
+		AdminUnit:       NewAdminUnitClient(cfg),
+		AuditLog:        NewAuditLogClient(cfg),
+		Campaign:        NewCampaignClient(cfg),
+		CriteriaSet:     NewCriteriaSetClient(cfg),
+		Decision:        NewDecisionClient(cfg),
+		Evaluation:      NewEvaluationClient(cfg),
+		LearningUnit:    NewLearningUnitClient(cfg),
+		LoginAttempt:    NewLoginAttemptClient(cfg),
+		ProgressCounter: NewProgressCounterClient(cfg),
+		RefreshToken:    NewRefreshTokenClient(cfg),
+		Registration:    NewRegistrationClient(cfg),
+		SearchKey:       NewSearchKeyClient(cfg),
+		Session:         NewSessionClient(cfg),
+		Setting:         NewSettingClient(cfg),
+		Target:          NewTargetClient(cfg),
+		User:            NewUserClient(cfg),
 	}, nil
 }
 
@@ -230,8 +272,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AdminUnit, c.AuditLog, c.LearningUnit, c.LoginAttempt, c.RefreshToken,
-		c.SearchKey, c.Session, c.Setting, c.User,
+		c.AdminUnit, c.AuditLog, c.Campaign, c.CriteriaSet, c.Decision, c.Evaluation,
+		c.LearningUnit, c.LoginAttempt, c.ProgressCounter, c.RefreshToken,
+		c.Registration, c.SearchKey, c.Session, c.Setting, c.Target, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -241,8 +284,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AdminUnit, c.AuditLog, c.LearningUnit, c.LoginAttempt, c.RefreshToken,
-		c.SearchKey, c.Session, c.Setting, c.User,
+		c.AdminUnit, c.AuditLog, c.Campaign, c.CriteriaSet, c.Decision, c.Evaluation,
+		c.LearningUnit, c.LoginAttempt, c.ProgressCounter, c.RefreshToken,
+		c.Registration, c.SearchKey, c.Session, c.Setting, c.Target, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -255,18 +299,32 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.AdminUnit.mutate(ctx, m)
 	case *AuditLogMutation:
 		return c.AuditLog.mutate(ctx, m)
+	case *CampaignMutation:
+		return c.Campaign.mutate(ctx, m)
+	case *CriteriaSetMutation:
+		return c.CriteriaSet.mutate(ctx, m)
+	case *DecisionMutation:
+		return c.Decision.mutate(ctx, m)
+	case *EvaluationMutation:
+		return c.Evaluation.mutate(ctx, m)
 	case *LearningUnitMutation:
 		return c.LearningUnit.mutate(ctx, m)
 	case *LoginAttemptMutation:
 		return c.LoginAttempt.mutate(ctx, m)
+	case *ProgressCounterMutation:
+		return c.ProgressCounter.mutate(ctx, m)
 	case *RefreshTokenMutation:
 		return c.RefreshToken.mutate(ctx, m)
+	case *RegistrationMutation:
+		return c.Registration.mutate(ctx, m)
 	case *SearchKeyMutation:
 		return c.SearchKey.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
 	case *SettingMutation:
 		return c.Setting.mutate(ctx, m)
+	case *TargetMutation:
+		return c.Target.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
 	default:
@@ -638,6 +696,702 @@ func (c *AuditLogClient) mutate(ctx context.Context, m *AuditLogMutation) (Value
 	}
 }
 
+// CampaignClient is a client for the Campaign schema.
+type CampaignClient struct {
+	config
+}
+
+// NewCampaignClient returns a client for the Campaign from the given config.
+func NewCampaignClient(c config) *CampaignClient {
+	return &CampaignClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `campaign.Hooks(f(g(h())))`.
+func (c *CampaignClient) Use(hooks ...Hook) {
+	c.hooks.Campaign = append(c.hooks.Campaign, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `campaign.Intercept(f(g(h())))`.
+func (c *CampaignClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Campaign = append(c.inters.Campaign, interceptors...)
+}
+
+// Create returns a builder for creating a Campaign entity.
+func (c *CampaignClient) Create() *CampaignCreate {
+	mutation := newCampaignMutation(c.config, OpCreate)
+	return &CampaignCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Campaign entities.
+func (c *CampaignClient) CreateBulk(builders ...*CampaignCreate) *CampaignCreateBulk {
+	return &CampaignCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CampaignClient) MapCreateBulk(slice any, setFunc func(*CampaignCreate, int)) *CampaignCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CampaignCreateBulk{err: fmt.Errorf("calling to CampaignClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CampaignCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CampaignCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Campaign.
+func (c *CampaignClient) Update() *CampaignUpdate {
+	mutation := newCampaignMutation(c.config, OpUpdate)
+	return &CampaignUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CampaignClient) UpdateOne(_m *Campaign) *CampaignUpdateOne {
+	mutation := newCampaignMutation(c.config, OpUpdateOne, withCampaign(_m))
+	return &CampaignUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CampaignClient) UpdateOneID(id int) *CampaignUpdateOne {
+	mutation := newCampaignMutation(c.config, OpUpdateOne, withCampaignID(id))
+	return &CampaignUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Campaign.
+func (c *CampaignClient) Delete() *CampaignDelete {
+	mutation := newCampaignMutation(c.config, OpDelete)
+	return &CampaignDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CampaignClient) DeleteOne(_m *Campaign) *CampaignDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CampaignClient) DeleteOneID(id int) *CampaignDeleteOne {
+	builder := c.Delete().Where(campaign.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CampaignDeleteOne{builder}
+}
+
+// Query returns a query builder for Campaign.
+func (c *CampaignClient) Query() *CampaignQuery {
+	return &CampaignQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCampaign},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Campaign entity by its id.
+func (c *CampaignClient) Get(ctx context.Context, id int) (*Campaign, error) {
+	return c.Query().Where(campaign.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CampaignClient) GetX(ctx context.Context, id int) *Campaign {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryProvince queries the province edge of a Campaign.
+func (c *CampaignClient) QueryProvince(_m *Campaign) *AdminUnitQuery {
+	query := (&AdminUnitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(campaign.Table, campaign.FieldID, id),
+			sqlgraph.To(adminunit.Table, adminunit.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, campaign.ProvinceTable, campaign.ProvinceColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTargets queries the targets edge of a Campaign.
+func (c *CampaignClient) QueryTargets(_m *Campaign) *TargetQuery {
+	query := (&TargetClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(campaign.Table, campaign.FieldID, id),
+			sqlgraph.To(target.Table, target.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, campaign.TargetsTable, campaign.TargetsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCriteriaSets queries the criteria_sets edge of a Campaign.
+func (c *CampaignClient) QueryCriteriaSets(_m *Campaign) *CriteriaSetQuery {
+	query := (&CriteriaSetClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(campaign.Table, campaign.FieldID, id),
+			sqlgraph.To(criteriaset.Table, criteriaset.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, campaign.CriteriaSetsTable, campaign.CriteriaSetsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRegistrations queries the registrations edge of a Campaign.
+func (c *CampaignClient) QueryRegistrations(_m *Campaign) *RegistrationQuery {
+	query := (&RegistrationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(campaign.Table, campaign.FieldID, id),
+			sqlgraph.To(registration.Table, registration.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, campaign.RegistrationsTable, campaign.RegistrationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDecisions queries the decisions edge of a Campaign.
+func (c *CampaignClient) QueryDecisions(_m *Campaign) *DecisionQuery {
+	query := (&DecisionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(campaign.Table, campaign.FieldID, id),
+			sqlgraph.To(decision.Table, decision.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, campaign.DecisionsTable, campaign.DecisionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CampaignClient) Hooks() []Hook {
+	hooks := c.hooks.Campaign
+	return append(hooks[:len(hooks):len(hooks)], campaign.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CampaignClient) Interceptors() []Interceptor {
+	return c.inters.Campaign
+}
+
+func (c *CampaignClient) mutate(ctx context.Context, m *CampaignMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CampaignCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CampaignUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CampaignUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CampaignDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Campaign mutation op: %q", m.Op())
+	}
+}
+
+// CriteriaSetClient is a client for the CriteriaSet schema.
+type CriteriaSetClient struct {
+	config
+}
+
+// NewCriteriaSetClient returns a client for the CriteriaSet from the given config.
+func NewCriteriaSetClient(c config) *CriteriaSetClient {
+	return &CriteriaSetClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `criteriaset.Hooks(f(g(h())))`.
+func (c *CriteriaSetClient) Use(hooks ...Hook) {
+	c.hooks.CriteriaSet = append(c.hooks.CriteriaSet, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `criteriaset.Intercept(f(g(h())))`.
+func (c *CriteriaSetClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CriteriaSet = append(c.inters.CriteriaSet, interceptors...)
+}
+
+// Create returns a builder for creating a CriteriaSet entity.
+func (c *CriteriaSetClient) Create() *CriteriaSetCreate {
+	mutation := newCriteriaSetMutation(c.config, OpCreate)
+	return &CriteriaSetCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CriteriaSet entities.
+func (c *CriteriaSetClient) CreateBulk(builders ...*CriteriaSetCreate) *CriteriaSetCreateBulk {
+	return &CriteriaSetCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CriteriaSetClient) MapCreateBulk(slice any, setFunc func(*CriteriaSetCreate, int)) *CriteriaSetCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CriteriaSetCreateBulk{err: fmt.Errorf("calling to CriteriaSetClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CriteriaSetCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CriteriaSetCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CriteriaSet.
+func (c *CriteriaSetClient) Update() *CriteriaSetUpdate {
+	mutation := newCriteriaSetMutation(c.config, OpUpdate)
+	return &CriteriaSetUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CriteriaSetClient) UpdateOne(_m *CriteriaSet) *CriteriaSetUpdateOne {
+	mutation := newCriteriaSetMutation(c.config, OpUpdateOne, withCriteriaSet(_m))
+	return &CriteriaSetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CriteriaSetClient) UpdateOneID(id int) *CriteriaSetUpdateOne {
+	mutation := newCriteriaSetMutation(c.config, OpUpdateOne, withCriteriaSetID(id))
+	return &CriteriaSetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CriteriaSet.
+func (c *CriteriaSetClient) Delete() *CriteriaSetDelete {
+	mutation := newCriteriaSetMutation(c.config, OpDelete)
+	return &CriteriaSetDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CriteriaSetClient) DeleteOne(_m *CriteriaSet) *CriteriaSetDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CriteriaSetClient) DeleteOneID(id int) *CriteriaSetDeleteOne {
+	builder := c.Delete().Where(criteriaset.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CriteriaSetDeleteOne{builder}
+}
+
+// Query returns a query builder for CriteriaSet.
+func (c *CriteriaSetClient) Query() *CriteriaSetQuery {
+	return &CriteriaSetQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCriteriaSet},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CriteriaSet entity by its id.
+func (c *CriteriaSetClient) Get(ctx context.Context, id int) (*CriteriaSet, error) {
+	return c.Query().Where(criteriaset.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CriteriaSetClient) GetX(ctx context.Context, id int) *CriteriaSet {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCampaign queries the campaign edge of a CriteriaSet.
+func (c *CriteriaSetClient) QueryCampaign(_m *CriteriaSet) *CampaignQuery {
+	query := (&CampaignClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(criteriaset.Table, criteriaset.FieldID, id),
+			sqlgraph.To(campaign.Table, campaign.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, criteriaset.CampaignTable, criteriaset.CampaignColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CriteriaSetClient) Hooks() []Hook {
+	hooks := c.hooks.CriteriaSet
+	return append(hooks[:len(hooks):len(hooks)], criteriaset.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CriteriaSetClient) Interceptors() []Interceptor {
+	return c.inters.CriteriaSet
+}
+
+func (c *CriteriaSetClient) mutate(ctx context.Context, m *CriteriaSetMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CriteriaSetCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CriteriaSetUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CriteriaSetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CriteriaSetDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CriteriaSet mutation op: %q", m.Op())
+	}
+}
+
+// DecisionClient is a client for the Decision schema.
+type DecisionClient struct {
+	config
+}
+
+// NewDecisionClient returns a client for the Decision from the given config.
+func NewDecisionClient(c config) *DecisionClient {
+	return &DecisionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `decision.Hooks(f(g(h())))`.
+func (c *DecisionClient) Use(hooks ...Hook) {
+	c.hooks.Decision = append(c.hooks.Decision, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `decision.Intercept(f(g(h())))`.
+func (c *DecisionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Decision = append(c.inters.Decision, interceptors...)
+}
+
+// Create returns a builder for creating a Decision entity.
+func (c *DecisionClient) Create() *DecisionCreate {
+	mutation := newDecisionMutation(c.config, OpCreate)
+	return &DecisionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Decision entities.
+func (c *DecisionClient) CreateBulk(builders ...*DecisionCreate) *DecisionCreateBulk {
+	return &DecisionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *DecisionClient) MapCreateBulk(slice any, setFunc func(*DecisionCreate, int)) *DecisionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &DecisionCreateBulk{err: fmt.Errorf("calling to DecisionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*DecisionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &DecisionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Decision.
+func (c *DecisionClient) Update() *DecisionUpdate {
+	mutation := newDecisionMutation(c.config, OpUpdate)
+	return &DecisionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *DecisionClient) UpdateOne(_m *Decision) *DecisionUpdateOne {
+	mutation := newDecisionMutation(c.config, OpUpdateOne, withDecision(_m))
+	return &DecisionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *DecisionClient) UpdateOneID(id int) *DecisionUpdateOne {
+	mutation := newDecisionMutation(c.config, OpUpdateOne, withDecisionID(id))
+	return &DecisionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Decision.
+func (c *DecisionClient) Delete() *DecisionDelete {
+	mutation := newDecisionMutation(c.config, OpDelete)
+	return &DecisionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *DecisionClient) DeleteOne(_m *Decision) *DecisionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *DecisionClient) DeleteOneID(id int) *DecisionDeleteOne {
+	builder := c.Delete().Where(decision.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &DecisionDeleteOne{builder}
+}
+
+// Query returns a query builder for Decision.
+func (c *DecisionClient) Query() *DecisionQuery {
+	return &DecisionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeDecision},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Decision entity by its id.
+func (c *DecisionClient) Get(ctx context.Context, id int) (*Decision, error) {
+	return c.Query().Where(decision.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *DecisionClient) GetX(ctx context.Context, id int) *Decision {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCampaign queries the campaign edge of a Decision.
+func (c *DecisionClient) QueryCampaign(_m *Decision) *CampaignQuery {
+	query := (&CampaignClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(decision.Table, decision.FieldID, id),
+			sqlgraph.To(campaign.Table, campaign.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, decision.CampaignTable, decision.CampaignColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDecidingUnit queries the deciding_unit edge of a Decision.
+func (c *DecisionClient) QueryDecidingUnit(_m *Decision) *AdminUnitQuery {
+	query := (&AdminUnitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(decision.Table, decision.FieldID, id),
+			sqlgraph.To(adminunit.Table, adminunit.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, decision.DecidingUnitTable, decision.DecidingUnitColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRegistrations queries the registrations edge of a Decision.
+func (c *DecisionClient) QueryRegistrations(_m *Decision) *RegistrationQuery {
+	query := (&RegistrationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(decision.Table, decision.FieldID, id),
+			sqlgraph.To(registration.Table, registration.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, decision.RegistrationsTable, decision.RegistrationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *DecisionClient) Hooks() []Hook {
+	hooks := c.hooks.Decision
+	return append(hooks[:len(hooks):len(hooks)], decision.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *DecisionClient) Interceptors() []Interceptor {
+	return c.inters.Decision
+}
+
+func (c *DecisionClient) mutate(ctx context.Context, m *DecisionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&DecisionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&DecisionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&DecisionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&DecisionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Decision mutation op: %q", m.Op())
+	}
+}
+
+// EvaluationClient is a client for the Evaluation schema.
+type EvaluationClient struct {
+	config
+}
+
+// NewEvaluationClient returns a client for the Evaluation from the given config.
+func NewEvaluationClient(c config) *EvaluationClient {
+	return &EvaluationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `evaluation.Hooks(f(g(h())))`.
+func (c *EvaluationClient) Use(hooks ...Hook) {
+	c.hooks.Evaluation = append(c.hooks.Evaluation, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `evaluation.Intercept(f(g(h())))`.
+func (c *EvaluationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Evaluation = append(c.inters.Evaluation, interceptors...)
+}
+
+// Create returns a builder for creating a Evaluation entity.
+func (c *EvaluationClient) Create() *EvaluationCreate {
+	mutation := newEvaluationMutation(c.config, OpCreate)
+	return &EvaluationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Evaluation entities.
+func (c *EvaluationClient) CreateBulk(builders ...*EvaluationCreate) *EvaluationCreateBulk {
+	return &EvaluationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EvaluationClient) MapCreateBulk(slice any, setFunc func(*EvaluationCreate, int)) *EvaluationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EvaluationCreateBulk{err: fmt.Errorf("calling to EvaluationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EvaluationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EvaluationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Evaluation.
+func (c *EvaluationClient) Update() *EvaluationUpdate {
+	mutation := newEvaluationMutation(c.config, OpUpdate)
+	return &EvaluationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EvaluationClient) UpdateOne(_m *Evaluation) *EvaluationUpdateOne {
+	mutation := newEvaluationMutation(c.config, OpUpdateOne, withEvaluation(_m))
+	return &EvaluationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EvaluationClient) UpdateOneID(id int) *EvaluationUpdateOne {
+	mutation := newEvaluationMutation(c.config, OpUpdateOne, withEvaluationID(id))
+	return &EvaluationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Evaluation.
+func (c *EvaluationClient) Delete() *EvaluationDelete {
+	mutation := newEvaluationMutation(c.config, OpDelete)
+	return &EvaluationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EvaluationClient) DeleteOne(_m *Evaluation) *EvaluationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EvaluationClient) DeleteOneID(id int) *EvaluationDeleteOne {
+	builder := c.Delete().Where(evaluation.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EvaluationDeleteOne{builder}
+}
+
+// Query returns a query builder for Evaluation.
+func (c *EvaluationClient) Query() *EvaluationQuery {
+	return &EvaluationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEvaluation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Evaluation entity by its id.
+func (c *EvaluationClient) Get(ctx context.Context, id int) (*Evaluation, error) {
+	return c.Query().Where(evaluation.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EvaluationClient) GetX(ctx context.Context, id int) *Evaluation {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryRegistration queries the registration edge of a Evaluation.
+func (c *EvaluationClient) QueryRegistration(_m *Evaluation) *RegistrationQuery {
+	query := (&RegistrationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(evaluation.Table, evaluation.FieldID, id),
+			sqlgraph.To(registration.Table, registration.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, evaluation.RegistrationTable, evaluation.RegistrationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *EvaluationClient) Hooks() []Hook {
+	hooks := c.hooks.Evaluation
+	return append(hooks[:len(hooks):len(hooks)], evaluation.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EvaluationClient) Interceptors() []Interceptor {
+	return c.inters.Evaluation
+}
+
+func (c *EvaluationClient) mutate(ctx context.Context, m *EvaluationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EvaluationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EvaluationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EvaluationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EvaluationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Evaluation mutation op: %q", m.Op())
+	}
+}
+
 // LearningUnitClient is a client for the LearningUnit schema.
 type LearningUnitClient struct {
 	config
@@ -954,6 +1708,140 @@ func (c *LoginAttemptClient) mutate(ctx context.Context, m *LoginAttemptMutation
 	}
 }
 
+// ProgressCounterClient is a client for the ProgressCounter schema.
+type ProgressCounterClient struct {
+	config
+}
+
+// NewProgressCounterClient returns a client for the ProgressCounter from the given config.
+func NewProgressCounterClient(c config) *ProgressCounterClient {
+	return &ProgressCounterClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `progresscounter.Hooks(f(g(h())))`.
+func (c *ProgressCounterClient) Use(hooks ...Hook) {
+	c.hooks.ProgressCounter = append(c.hooks.ProgressCounter, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `progresscounter.Intercept(f(g(h())))`.
+func (c *ProgressCounterClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ProgressCounter = append(c.inters.ProgressCounter, interceptors...)
+}
+
+// Create returns a builder for creating a ProgressCounter entity.
+func (c *ProgressCounterClient) Create() *ProgressCounterCreate {
+	mutation := newProgressCounterMutation(c.config, OpCreate)
+	return &ProgressCounterCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ProgressCounter entities.
+func (c *ProgressCounterClient) CreateBulk(builders ...*ProgressCounterCreate) *ProgressCounterCreateBulk {
+	return &ProgressCounterCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ProgressCounterClient) MapCreateBulk(slice any, setFunc func(*ProgressCounterCreate, int)) *ProgressCounterCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ProgressCounterCreateBulk{err: fmt.Errorf("calling to ProgressCounterClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ProgressCounterCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ProgressCounterCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ProgressCounter.
+func (c *ProgressCounterClient) Update() *ProgressCounterUpdate {
+	mutation := newProgressCounterMutation(c.config, OpUpdate)
+	return &ProgressCounterUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ProgressCounterClient) UpdateOne(_m *ProgressCounter) *ProgressCounterUpdateOne {
+	mutation := newProgressCounterMutation(c.config, OpUpdateOne, withProgressCounter(_m))
+	return &ProgressCounterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ProgressCounterClient) UpdateOneID(id int) *ProgressCounterUpdateOne {
+	mutation := newProgressCounterMutation(c.config, OpUpdateOne, withProgressCounterID(id))
+	return &ProgressCounterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ProgressCounter.
+func (c *ProgressCounterClient) Delete() *ProgressCounterDelete {
+	mutation := newProgressCounterMutation(c.config, OpDelete)
+	return &ProgressCounterDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ProgressCounterClient) DeleteOne(_m *ProgressCounter) *ProgressCounterDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ProgressCounterClient) DeleteOneID(id int) *ProgressCounterDeleteOne {
+	builder := c.Delete().Where(progresscounter.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ProgressCounterDeleteOne{builder}
+}
+
+// Query returns a query builder for ProgressCounter.
+func (c *ProgressCounterClient) Query() *ProgressCounterQuery {
+	return &ProgressCounterQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeProgressCounter},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ProgressCounter entity by its id.
+func (c *ProgressCounterClient) Get(ctx context.Context, id int) (*ProgressCounter, error) {
+	return c.Query().Where(progresscounter.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ProgressCounterClient) GetX(ctx context.Context, id int) *ProgressCounter {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ProgressCounterClient) Hooks() []Hook {
+	hooks := c.hooks.ProgressCounter
+	return append(hooks[:len(hooks):len(hooks)], progresscounter.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ProgressCounterClient) Interceptors() []Interceptor {
+	return c.inters.ProgressCounter
+}
+
+func (c *ProgressCounterClient) mutate(ctx context.Context, m *ProgressCounterMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ProgressCounterCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ProgressCounterUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ProgressCounterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ProgressCounterDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ProgressCounter mutation op: %q", m.Op())
+	}
+}
+
 // RefreshTokenClient is a client for the RefreshToken schema.
 type RefreshTokenClient struct {
 	config
@@ -1101,6 +1989,220 @@ func (c *RefreshTokenClient) mutate(ctx context.Context, m *RefreshTokenMutation
 		return (&RefreshTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown RefreshToken mutation op: %q", m.Op())
+	}
+}
+
+// RegistrationClient is a client for the Registration schema.
+type RegistrationClient struct {
+	config
+}
+
+// NewRegistrationClient returns a client for the Registration from the given config.
+func NewRegistrationClient(c config) *RegistrationClient {
+	return &RegistrationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `registration.Hooks(f(g(h())))`.
+func (c *RegistrationClient) Use(hooks ...Hook) {
+	c.hooks.Registration = append(c.hooks.Registration, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `registration.Intercept(f(g(h())))`.
+func (c *RegistrationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Registration = append(c.inters.Registration, interceptors...)
+}
+
+// Create returns a builder for creating a Registration entity.
+func (c *RegistrationClient) Create() *RegistrationCreate {
+	mutation := newRegistrationMutation(c.config, OpCreate)
+	return &RegistrationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Registration entities.
+func (c *RegistrationClient) CreateBulk(builders ...*RegistrationCreate) *RegistrationCreateBulk {
+	return &RegistrationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RegistrationClient) MapCreateBulk(slice any, setFunc func(*RegistrationCreate, int)) *RegistrationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RegistrationCreateBulk{err: fmt.Errorf("calling to RegistrationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RegistrationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RegistrationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Registration.
+func (c *RegistrationClient) Update() *RegistrationUpdate {
+	mutation := newRegistrationMutation(c.config, OpUpdate)
+	return &RegistrationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RegistrationClient) UpdateOne(_m *Registration) *RegistrationUpdateOne {
+	mutation := newRegistrationMutation(c.config, OpUpdateOne, withRegistration(_m))
+	return &RegistrationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RegistrationClient) UpdateOneID(id int) *RegistrationUpdateOne {
+	mutation := newRegistrationMutation(c.config, OpUpdateOne, withRegistrationID(id))
+	return &RegistrationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Registration.
+func (c *RegistrationClient) Delete() *RegistrationDelete {
+	mutation := newRegistrationMutation(c.config, OpDelete)
+	return &RegistrationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RegistrationClient) DeleteOne(_m *Registration) *RegistrationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RegistrationClient) DeleteOneID(id int) *RegistrationDeleteOne {
+	builder := c.Delete().Where(registration.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RegistrationDeleteOne{builder}
+}
+
+// Query returns a query builder for Registration.
+func (c *RegistrationClient) Query() *RegistrationQuery {
+	return &RegistrationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRegistration},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Registration entity by its id.
+func (c *RegistrationClient) Get(ctx context.Context, id int) (*Registration, error) {
+	return c.Query().Where(registration.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RegistrationClient) GetX(ctx context.Context, id int) *Registration {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCampaign queries the campaign edge of a Registration.
+func (c *RegistrationClient) QueryCampaign(_m *Registration) *CampaignQuery {
+	query := (&CampaignClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(registration.Table, registration.FieldID, id),
+			sqlgraph.To(campaign.Table, campaign.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, registration.CampaignTable, registration.CampaignColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryLearningUnit queries the learning_unit edge of a Registration.
+func (c *RegistrationClient) QueryLearningUnit(_m *Registration) *LearningUnitQuery {
+	query := (&LearningUnitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(registration.Table, registration.FieldID, id),
+			sqlgraph.To(learningunit.Table, learningunit.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, registration.LearningUnitTable, registration.LearningUnitColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAdminUnit queries the admin_unit edge of a Registration.
+func (c *RegistrationClient) QueryAdminUnit(_m *Registration) *AdminUnitQuery {
+	query := (&AdminUnitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(registration.Table, registration.FieldID, id),
+			sqlgraph.To(adminunit.Table, adminunit.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, registration.AdminUnitTable, registration.AdminUnitColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEvaluations queries the evaluations edge of a Registration.
+func (c *RegistrationClient) QueryEvaluations(_m *Registration) *EvaluationQuery {
+	query := (&EvaluationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(registration.Table, registration.FieldID, id),
+			sqlgraph.To(evaluation.Table, evaluation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, registration.EvaluationsTable, registration.EvaluationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDecision queries the decision edge of a Registration.
+func (c *RegistrationClient) QueryDecision(_m *Registration) *DecisionQuery {
+	query := (&DecisionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(registration.Table, registration.FieldID, id),
+			sqlgraph.To(decision.Table, decision.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, registration.DecisionTable, registration.DecisionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *RegistrationClient) Hooks() []Hook {
+	hooks := c.hooks.Registration
+	return append(hooks[:len(hooks):len(hooks)], registration.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *RegistrationClient) Interceptors() []Interceptor {
+	return c.inters.Registration
+}
+
+func (c *RegistrationClient) mutate(ctx context.Context, m *RegistrationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RegistrationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RegistrationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RegistrationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RegistrationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Registration mutation op: %q", m.Op())
 	}
 }
 
@@ -1538,6 +2640,172 @@ func (c *SettingClient) mutate(ctx context.Context, m *SettingMutation) (Value, 
 	}
 }
 
+// TargetClient is a client for the Target schema.
+type TargetClient struct {
+	config
+}
+
+// NewTargetClient returns a client for the Target from the given config.
+func NewTargetClient(c config) *TargetClient {
+	return &TargetClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `target.Hooks(f(g(h())))`.
+func (c *TargetClient) Use(hooks ...Hook) {
+	c.hooks.Target = append(c.hooks.Target, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `target.Intercept(f(g(h())))`.
+func (c *TargetClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Target = append(c.inters.Target, interceptors...)
+}
+
+// Create returns a builder for creating a Target entity.
+func (c *TargetClient) Create() *TargetCreate {
+	mutation := newTargetMutation(c.config, OpCreate)
+	return &TargetCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Target entities.
+func (c *TargetClient) CreateBulk(builders ...*TargetCreate) *TargetCreateBulk {
+	return &TargetCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TargetClient) MapCreateBulk(slice any, setFunc func(*TargetCreate, int)) *TargetCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TargetCreateBulk{err: fmt.Errorf("calling to TargetClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TargetCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TargetCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Target.
+func (c *TargetClient) Update() *TargetUpdate {
+	mutation := newTargetMutation(c.config, OpUpdate)
+	return &TargetUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TargetClient) UpdateOne(_m *Target) *TargetUpdateOne {
+	mutation := newTargetMutation(c.config, OpUpdateOne, withTarget(_m))
+	return &TargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TargetClient) UpdateOneID(id int) *TargetUpdateOne {
+	mutation := newTargetMutation(c.config, OpUpdateOne, withTargetID(id))
+	return &TargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Target.
+func (c *TargetClient) Delete() *TargetDelete {
+	mutation := newTargetMutation(c.config, OpDelete)
+	return &TargetDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TargetClient) DeleteOne(_m *Target) *TargetDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TargetClient) DeleteOneID(id int) *TargetDeleteOne {
+	builder := c.Delete().Where(target.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TargetDeleteOne{builder}
+}
+
+// Query returns a query builder for Target.
+func (c *TargetClient) Query() *TargetQuery {
+	return &TargetQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTarget},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Target entity by its id.
+func (c *TargetClient) Get(ctx context.Context, id int) (*Target, error) {
+	return c.Query().Where(target.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TargetClient) GetX(ctx context.Context, id int) *Target {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCampaign queries the campaign edge of a Target.
+func (c *TargetClient) QueryCampaign(_m *Target) *CampaignQuery {
+	query := (&CampaignClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(target.Table, target.FieldID, id),
+			sqlgraph.To(campaign.Table, campaign.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, target.CampaignTable, target.CampaignColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAdminUnit queries the admin_unit edge of a Target.
+func (c *TargetClient) QueryAdminUnit(_m *Target) *AdminUnitQuery {
+	query := (&AdminUnitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(target.Table, target.FieldID, id),
+			sqlgraph.To(adminunit.Table, adminunit.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, target.AdminUnitTable, target.AdminUnitColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *TargetClient) Hooks() []Hook {
+	hooks := c.hooks.Target
+	return append(hooks[:len(hooks):len(hooks)], target.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *TargetClient) Interceptors() []Interceptor {
+	return c.inters.Target
+}
+
+func (c *TargetClient) mutate(ctx context.Context, m *TargetMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TargetCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TargetUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TargetDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Target mutation op: %q", m.Op())
+	}
+}
+
 // UserClient is a client for the User schema.
 type UserClient struct {
 	config
@@ -1723,12 +2991,14 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AdminUnit, AuditLog, LearningUnit, LoginAttempt, RefreshToken, SearchKey,
-		Session, Setting, User []ent.Hook
+		AdminUnit, AuditLog, Campaign, CriteriaSet, Decision, Evaluation, LearningUnit,
+		LoginAttempt, ProgressCounter, RefreshToken, Registration, SearchKey, Session,
+		Setting, Target, User []ent.Hook
 	}
 	inters struct {
-		AdminUnit, AuditLog, LearningUnit, LoginAttempt, RefreshToken, SearchKey,
-		Session, Setting, User []ent.Interceptor
+		AdminUnit, AuditLog, Campaign, CriteriaSet, Decision, Evaluation, LearningUnit,
+		LoginAttempt, ProgressCounter, RefreshToken, Registration, SearchKey, Session,
+		Setting, Target, User []ent.Interceptor
 	}
 )
 

@@ -8,12 +8,19 @@ import (
 	"fmt"
 	"hoctap/ent/adminunit"
 	"hoctap/ent/auditlog"
+	"hoctap/ent/campaign"
+	"hoctap/ent/criteriaset"
+	"hoctap/ent/decision"
+	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
+	"hoctap/ent/progresscounter"
 	"hoctap/ent/refreshtoken"
+	"hoctap/ent/registration"
 	"hoctap/ent/searchkey"
 	"hoctap/ent/session"
 	"hoctap/ent/setting"
+	"hoctap/ent/target"
 	"hoctap/ent/user"
 	"reflect"
 	"sync"
@@ -81,15 +88,22 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			adminunit.Table:    adminunit.ValidColumn,
-			auditlog.Table:     auditlog.ValidColumn,
-			learningunit.Table: learningunit.ValidColumn,
-			loginattempt.Table: loginattempt.ValidColumn,
-			refreshtoken.Table: refreshtoken.ValidColumn,
-			searchkey.Table:    searchkey.ValidColumn,
-			session.Table:      session.ValidColumn,
-			setting.Table:      setting.ValidColumn,
-			user.Table:         user.ValidColumn,
+			adminunit.Table:       adminunit.ValidColumn,
+			auditlog.Table:        auditlog.ValidColumn,
+			campaign.Table:        campaign.ValidColumn,
+			criteriaset.Table:     criteriaset.ValidColumn,
+			decision.Table:        decision.ValidColumn,
+			evaluation.Table:      evaluation.ValidColumn,
+			learningunit.Table:    learningunit.ValidColumn,
+			loginattempt.Table:    loginattempt.ValidColumn,
+			progresscounter.Table: progresscounter.ValidColumn,
+			refreshtoken.Table:    refreshtoken.ValidColumn,
+			registration.Table:    registration.ValidColumn,
+			searchkey.Table:       searchkey.ValidColumn,
+			session.Table:         session.ValidColumn,
+			setting.Table:         setting.ValidColumn,
+			target.Table:          target.ValidColumn,
+			user.Table:            user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

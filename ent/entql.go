@@ -5,13 +5,20 @@ package ent
 import (
 	"hoctap/ent/adminunit"
 	"hoctap/ent/auditlog"
+	"hoctap/ent/campaign"
+	"hoctap/ent/criteriaset"
+	"hoctap/ent/decision"
+	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
 	"hoctap/ent/predicate"
+	"hoctap/ent/progresscounter"
 	"hoctap/ent/refreshtoken"
+	"hoctap/ent/registration"
 	"hoctap/ent/searchkey"
 	"hoctap/ent/session"
 	"hoctap/ent/setting"
+	"hoctap/ent/target"
 	"hoctap/ent/user"
 
 	"entgo.io/ent/dialect/sql"
@@ -22,7 +29,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 9)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   adminunit.Table,
@@ -75,6 +82,100 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   campaign.Table,
+			Columns: campaign.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: campaign.FieldID,
+			},
+		},
+		Type: "Campaign",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			campaign.FieldCreatedAt:             {Type: field.TypeTime, Column: campaign.FieldCreatedAt},
+			campaign.FieldUpdatedAt:             {Type: field.TypeTime, Column: campaign.FieldUpdatedAt},
+			campaign.FieldVersion:               {Type: field.TypeInt, Column: campaign.FieldVersion},
+			campaign.FieldProvinceID:            {Type: field.TypeInt, Column: campaign.FieldProvinceID},
+			campaign.FieldYear:                  {Type: field.TypeInt, Column: campaign.FieldYear},
+			campaign.FieldName:                  {Type: field.TypeString, Column: campaign.FieldName},
+			campaign.FieldPhase:                 {Type: field.TypeEnum, Column: campaign.FieldPhase},
+			campaign.FieldReferenceDate:         {Type: field.TypeTime, Column: campaign.FieldReferenceDate},
+			campaign.FieldRegistrationStarts:    {Type: field.TypeTime, Column: campaign.FieldRegistrationStarts},
+			campaign.FieldRegistrationEnds:      {Type: field.TypeTime, Column: campaign.FieldRegistrationEnds},
+			campaign.FieldEvaluationStarts:      {Type: field.TypeTime, Column: campaign.FieldEvaluationStarts},
+			campaign.FieldEvaluationEnds:        {Type: field.TypeTime, Column: campaign.FieldEvaluationEnds},
+			campaign.FieldRecognitionStarts:     {Type: field.TypeTime, Column: campaign.FieldRecognitionStarts},
+			campaign.FieldRecognitionEnds:       {Type: field.TypeTime, Column: campaign.FieldRecognitionEnds},
+			campaign.FieldAllowLateRegistration: {Type: field.TypeBool, Column: campaign.FieldAllowLateRegistration},
+			campaign.FieldDecidingLevels:        {Type: field.TypeJSON, Column: campaign.FieldDecidingLevels},
+			campaign.FieldScopePath:             {Type: field.TypeString, Column: campaign.FieldScopePath},
+		},
+	}
+	graph.Nodes[3] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   criteriaset.Table,
+			Columns: criteriaset.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: criteriaset.FieldID,
+			},
+		},
+		Type: "CriteriaSet",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			criteriaset.FieldCampaignID: {Type: field.TypeInt, Column: criteriaset.FieldCampaignID},
+			criteriaset.FieldTitle:      {Type: field.TypeEnum, Column: criteriaset.FieldTitle},
+			criteriaset.FieldVersion:    {Type: field.TypeInt, Column: criteriaset.FieldVersion},
+			criteriaset.FieldName:       {Type: field.TypeString, Column: criteriaset.FieldName},
+			criteriaset.FieldCriteria:   {Type: field.TypeJSON, Column: criteriaset.FieldCriteria},
+			criteriaset.FieldRule:       {Type: field.TypeJSON, Column: criteriaset.FieldRule},
+			criteriaset.FieldCreatedAt:  {Type: field.TypeTime, Column: criteriaset.FieldCreatedAt},
+		},
+	}
+	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   decision.Table,
+			Columns: decision.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: decision.FieldID,
+			},
+		},
+		Type: "Decision",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			decision.FieldCampaignID:     {Type: field.TypeInt, Column: decision.FieldCampaignID},
+			decision.FieldDecidingUnitID: {Type: field.TypeInt, Column: decision.FieldDecidingUnitID},
+			decision.FieldScopePath:      {Type: field.TypeString, Column: decision.FieldScopePath},
+			decision.FieldTitle:          {Type: field.TypeEnum, Column: decision.FieldTitle},
+			decision.FieldNumber:         {Type: field.TypeString, Column: decision.FieldNumber},
+			decision.FieldDate:           {Type: field.TypeTime, Column: decision.FieldDate},
+			decision.FieldSigner:         {Type: field.TypeString, Column: decision.FieldSigner},
+			decision.FieldCreatedAt:      {Type: field.TypeTime, Column: decision.FieldCreatedAt},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   evaluation.Table,
+			Columns: evaluation.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: evaluation.FieldID,
+			},
+		},
+		Type: "Evaluation",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			evaluation.FieldRegistrationID: {Type: field.TypeInt, Column: evaluation.FieldRegistrationID},
+			evaluation.FieldCriteriaSetID:  {Type: field.TypeInt, Column: evaluation.FieldCriteriaSetID},
+			evaluation.FieldKind:           {Type: field.TypeEnum, Column: evaluation.FieldKind},
+			evaluation.FieldScores:         {Type: field.TypeJSON, Column: evaluation.FieldScores},
+			evaluation.FieldTotal:          {Type: field.TypeFloat64, Column: evaluation.FieldTotal},
+			evaluation.FieldResult:         {Type: field.TypeEnum, Column: evaluation.FieldResult},
+			evaluation.FieldLevel:          {Type: field.TypeInt, Column: evaluation.FieldLevel},
+			evaluation.FieldNotes:          {Type: field.TypeString, Column: evaluation.FieldNotes},
+			evaluation.FieldEvaluatorID:    {Type: field.TypeInt, Column: evaluation.FieldEvaluatorID},
+			evaluation.FieldCreatedAt:      {Type: field.TypeTime, Column: evaluation.FieldCreatedAt},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   learningunit.Table,
 			Columns: learningunit.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -101,7 +202,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			learningunit.FieldArchivedAt:  {Type: field.TypeTime, Column: learningunit.FieldArchivedAt},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginattempt.Table,
 			Columns: loginattempt.Columns,
@@ -117,7 +218,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginattempt.FieldSucceeded: {Type: field.TypeBool, Column: loginattempt.FieldSucceeded},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   progresscounter.Table,
+			Columns: progresscounter.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: progresscounter.FieldID,
+			},
+		},
+		Type: "ProgressCounter",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			progresscounter.FieldCampaignID:  {Type: field.TypeInt, Column: progresscounter.FieldCampaignID},
+			progresscounter.FieldAdminUnitID: {Type: field.TypeInt, Column: progresscounter.FieldAdminUnitID},
+			progresscounter.FieldTitle:       {Type: field.TypeEnum, Column: progresscounter.FieldTitle},
+			progresscounter.FieldSubtype:     {Type: field.TypeString, Column: progresscounter.FieldSubtype},
+			progresscounter.FieldEligible:    {Type: field.TypeInt, Column: progresscounter.FieldEligible},
+			progresscounter.FieldRegistered:  {Type: field.TypeInt, Column: progresscounter.FieldRegistered},
+			progresscounter.FieldEvaluated:   {Type: field.TypeInt, Column: progresscounter.FieldEvaluated},
+			progresscounter.FieldRecognized:  {Type: field.TypeInt, Column: progresscounter.FieldRecognized},
+		},
+	}
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -134,7 +256,37 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldUsedAt:    {Type: field.TypeTime, Column: refreshtoken.FieldUsedAt},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   registration.Table,
+			Columns: registration.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: registration.FieldID,
+			},
+		},
+		Type: "Registration",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			registration.FieldCreatedAt:      {Type: field.TypeTime, Column: registration.FieldCreatedAt},
+			registration.FieldUpdatedAt:      {Type: field.TypeTime, Column: registration.FieldUpdatedAt},
+			registration.FieldVersion:        {Type: field.TypeInt, Column: registration.FieldVersion},
+			registration.FieldCampaignID:     {Type: field.TypeInt, Column: registration.FieldCampaignID},
+			registration.FieldLearningUnitID: {Type: field.TypeInt, Column: registration.FieldLearningUnitID},
+			registration.FieldTitle:          {Type: field.TypeEnum, Column: registration.FieldTitle},
+			registration.FieldSubtype:        {Type: field.TypeString, Column: registration.FieldSubtype},
+			registration.FieldAdminUnitID:    {Type: field.TypeInt, Column: registration.FieldAdminUnitID},
+			registration.FieldAdminPath:      {Type: field.TypeString, Column: registration.FieldAdminPath},
+			registration.FieldStatus:         {Type: field.TypeEnum, Column: registration.FieldStatus},
+			registration.FieldResult:         {Type: field.TypeEnum, Column: registration.FieldResult},
+			registration.FieldLevel:          {Type: field.TypeInt, Column: registration.FieldLevel},
+			registration.FieldScore:          {Type: field.TypeFloat64, Column: registration.FieldScore},
+			registration.FieldDecisionID:     {Type: field.TypeInt, Column: registration.FieldDecisionID},
+			registration.FieldRecognizedOn:   {Type: field.TypeTime, Column: registration.FieldRecognizedOn},
+			registration.FieldValidUntil:     {Type: field.TypeTime, Column: registration.FieldValidUntil},
+			registration.FieldReason:         {Type: field.TypeString, Column: registration.FieldReason},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   searchkey.Table,
 			Columns: searchkey.Columns,
@@ -149,7 +301,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			searchkey.FieldOwnerID: {Type: field.TypeInt, Column: searchkey.FieldOwnerID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -169,7 +321,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:     {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   setting.Table,
 			Columns: setting.Columns,
@@ -185,7 +337,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 			setting.FieldCreatedAt: {Type: field.TypeTime, Column: setting.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   target.Table,
+			Columns: target.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: target.FieldID,
+			},
+		},
+		Type: "Target",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			target.FieldCampaignID:  {Type: field.TypeInt, Column: target.FieldCampaignID},
+			target.FieldTitle:       {Type: field.TypeEnum, Column: target.FieldTitle},
+			target.FieldSubtype:     {Type: field.TypeString, Column: target.FieldSubtype},
+			target.FieldAdminUnitID: {Type: field.TypeInt, Column: target.FieldAdminUnitID},
+			target.FieldRate:        {Type: field.TypeFloat64, Column: target.FieldRate},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -283,6 +453,126 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"User",
 	)
 	graph.MustAddE(
+		"province",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   campaign.ProvinceTable,
+			Columns: []string{campaign.ProvinceColumn},
+			Bidi:    false,
+		},
+		"Campaign",
+		"AdminUnit",
+	)
+	graph.MustAddE(
+		"targets",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.TargetsTable,
+			Columns: []string{campaign.TargetsColumn},
+			Bidi:    false,
+		},
+		"Campaign",
+		"Target",
+	)
+	graph.MustAddE(
+		"criteria_sets",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.CriteriaSetsTable,
+			Columns: []string{campaign.CriteriaSetsColumn},
+			Bidi:    false,
+		},
+		"Campaign",
+		"CriteriaSet",
+	)
+	graph.MustAddE(
+		"registrations",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.RegistrationsTable,
+			Columns: []string{campaign.RegistrationsColumn},
+			Bidi:    false,
+		},
+		"Campaign",
+		"Registration",
+	)
+	graph.MustAddE(
+		"decisions",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.DecisionsTable,
+			Columns: []string{campaign.DecisionsColumn},
+			Bidi:    false,
+		},
+		"Campaign",
+		"Decision",
+	)
+	graph.MustAddE(
+		"campaign",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   criteriaset.CampaignTable,
+			Columns: []string{criteriaset.CampaignColumn},
+			Bidi:    false,
+		},
+		"CriteriaSet",
+		"Campaign",
+	)
+	graph.MustAddE(
+		"campaign",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   decision.CampaignTable,
+			Columns: []string{decision.CampaignColumn},
+			Bidi:    false,
+		},
+		"Decision",
+		"Campaign",
+	)
+	graph.MustAddE(
+		"deciding_unit",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   decision.DecidingUnitTable,
+			Columns: []string{decision.DecidingUnitColumn},
+			Bidi:    false,
+		},
+		"Decision",
+		"AdminUnit",
+	)
+	graph.MustAddE(
+		"registrations",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   decision.RegistrationsTable,
+			Columns: []string{decision.RegistrationsColumn},
+			Bidi:    false,
+		},
+		"Decision",
+		"Registration",
+	)
+	graph.MustAddE(
+		"registration",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   evaluation.RegistrationTable,
+			Columns: []string{evaluation.RegistrationColumn},
+			Bidi:    false,
+		},
+		"Evaluation",
+		"Registration",
+	)
+	graph.MustAddE(
 		"admin_unit",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -331,6 +621,66 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Session",
 	)
 	graph.MustAddE(
+		"campaign",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   registration.CampaignTable,
+			Columns: []string{registration.CampaignColumn},
+			Bidi:    false,
+		},
+		"Registration",
+		"Campaign",
+	)
+	graph.MustAddE(
+		"learning_unit",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   registration.LearningUnitTable,
+			Columns: []string{registration.LearningUnitColumn},
+			Bidi:    false,
+		},
+		"Registration",
+		"LearningUnit",
+	)
+	graph.MustAddE(
+		"admin_unit",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   registration.AdminUnitTable,
+			Columns: []string{registration.AdminUnitColumn},
+			Bidi:    false,
+		},
+		"Registration",
+		"AdminUnit",
+	)
+	graph.MustAddE(
+		"evaluations",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   registration.EvaluationsTable,
+			Columns: []string{registration.EvaluationsColumn},
+			Bidi:    false,
+		},
+		"Registration",
+		"Evaluation",
+	)
+	graph.MustAddE(
+		"decision",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   registration.DecisionTable,
+			Columns: []string{registration.DecisionColumn},
+			Bidi:    false,
+		},
+		"Registration",
+		"Decision",
+	)
+	graph.MustAddE(
 		"user",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -353,6 +703,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Session",
 		"RefreshToken",
+	)
+	graph.MustAddE(
+		"campaign",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   target.CampaignTable,
+			Columns: []string{target.CampaignColumn},
+			Bidi:    false,
+		},
+		"Target",
+		"Campaign",
+	)
+	graph.MustAddE(
+		"admin_unit",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   target.AdminUnitTable,
+			Columns: []string{target.AdminUnitColumn},
+			Bidi:    false,
+		},
+		"Target",
+		"AdminUnit",
 	)
 	graph.MustAddE(
 		"scope",
@@ -684,6 +1058,516 @@ func (f *AuditLogFilter) WhereDetails(p entql.BytesP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CampaignQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CampaignQuery builder.
+func (_q *CampaignQuery) Filter() *CampaignFilter {
+	return &CampaignFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CampaignMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CampaignMutation builder.
+func (m *CampaignMutation) Filter() *CampaignFilter {
+	return &CampaignFilter{config: m.config, predicateAdder: m}
+}
+
+// CampaignFilter provides a generic filtering capability at runtime for CampaignQuery.
+type CampaignFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CampaignFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CampaignFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(campaign.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CampaignFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(campaign.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CampaignFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(campaign.FieldUpdatedAt))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *CampaignFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(campaign.FieldVersion))
+}
+
+// WhereProvinceID applies the entql int predicate on the province_id field.
+func (f *CampaignFilter) WhereProvinceID(p entql.IntP) {
+	f.Where(p.Field(campaign.FieldProvinceID))
+}
+
+// WhereYear applies the entql int predicate on the year field.
+func (f *CampaignFilter) WhereYear(p entql.IntP) {
+	f.Where(p.Field(campaign.FieldYear))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *CampaignFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(campaign.FieldName))
+}
+
+// WherePhase applies the entql string predicate on the phase field.
+func (f *CampaignFilter) WherePhase(p entql.StringP) {
+	f.Where(p.Field(campaign.FieldPhase))
+}
+
+// WhereReferenceDate applies the entql time.Time predicate on the reference_date field.
+func (f *CampaignFilter) WhereReferenceDate(p entql.TimeP) {
+	f.Where(p.Field(campaign.FieldReferenceDate))
+}
+
+// WhereRegistrationStarts applies the entql time.Time predicate on the registration_starts field.
+func (f *CampaignFilter) WhereRegistrationStarts(p entql.TimeP) {
+	f.Where(p.Field(campaign.FieldRegistrationStarts))
+}
+
+// WhereRegistrationEnds applies the entql time.Time predicate on the registration_ends field.
+func (f *CampaignFilter) WhereRegistrationEnds(p entql.TimeP) {
+	f.Where(p.Field(campaign.FieldRegistrationEnds))
+}
+
+// WhereEvaluationStarts applies the entql time.Time predicate on the evaluation_starts field.
+func (f *CampaignFilter) WhereEvaluationStarts(p entql.TimeP) {
+	f.Where(p.Field(campaign.FieldEvaluationStarts))
+}
+
+// WhereEvaluationEnds applies the entql time.Time predicate on the evaluation_ends field.
+func (f *CampaignFilter) WhereEvaluationEnds(p entql.TimeP) {
+	f.Where(p.Field(campaign.FieldEvaluationEnds))
+}
+
+// WhereRecognitionStarts applies the entql time.Time predicate on the recognition_starts field.
+func (f *CampaignFilter) WhereRecognitionStarts(p entql.TimeP) {
+	f.Where(p.Field(campaign.FieldRecognitionStarts))
+}
+
+// WhereRecognitionEnds applies the entql time.Time predicate on the recognition_ends field.
+func (f *CampaignFilter) WhereRecognitionEnds(p entql.TimeP) {
+	f.Where(p.Field(campaign.FieldRecognitionEnds))
+}
+
+// WhereAllowLateRegistration applies the entql bool predicate on the allow_late_registration field.
+func (f *CampaignFilter) WhereAllowLateRegistration(p entql.BoolP) {
+	f.Where(p.Field(campaign.FieldAllowLateRegistration))
+}
+
+// WhereDecidingLevels applies the entql json.RawMessage predicate on the deciding_levels field.
+func (f *CampaignFilter) WhereDecidingLevels(p entql.BytesP) {
+	f.Where(p.Field(campaign.FieldDecidingLevels))
+}
+
+// WhereScopePath applies the entql string predicate on the scope_path field.
+func (f *CampaignFilter) WhereScopePath(p entql.StringP) {
+	f.Where(p.Field(campaign.FieldScopePath))
+}
+
+// WhereHasProvince applies a predicate to check if query has an edge province.
+func (f *CampaignFilter) WhereHasProvince() {
+	f.Where(entql.HasEdge("province"))
+}
+
+// WhereHasProvinceWith applies a predicate to check if query has an edge province with a given conditions (other predicates).
+func (f *CampaignFilter) WhereHasProvinceWith(preds ...predicate.AdminUnit) {
+	f.Where(entql.HasEdgeWith("province", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTargets applies a predicate to check if query has an edge targets.
+func (f *CampaignFilter) WhereHasTargets() {
+	f.Where(entql.HasEdge("targets"))
+}
+
+// WhereHasTargetsWith applies a predicate to check if query has an edge targets with a given conditions (other predicates).
+func (f *CampaignFilter) WhereHasTargetsWith(preds ...predicate.Target) {
+	f.Where(entql.HasEdgeWith("targets", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCriteriaSets applies a predicate to check if query has an edge criteria_sets.
+func (f *CampaignFilter) WhereHasCriteriaSets() {
+	f.Where(entql.HasEdge("criteria_sets"))
+}
+
+// WhereHasCriteriaSetsWith applies a predicate to check if query has an edge criteria_sets with a given conditions (other predicates).
+func (f *CampaignFilter) WhereHasCriteriaSetsWith(preds ...predicate.CriteriaSet) {
+	f.Where(entql.HasEdgeWith("criteria_sets", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRegistrations applies a predicate to check if query has an edge registrations.
+func (f *CampaignFilter) WhereHasRegistrations() {
+	f.Where(entql.HasEdge("registrations"))
+}
+
+// WhereHasRegistrationsWith applies a predicate to check if query has an edge registrations with a given conditions (other predicates).
+func (f *CampaignFilter) WhereHasRegistrationsWith(preds ...predicate.Registration) {
+	f.Where(entql.HasEdgeWith("registrations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDecisions applies a predicate to check if query has an edge decisions.
+func (f *CampaignFilter) WhereHasDecisions() {
+	f.Where(entql.HasEdge("decisions"))
+}
+
+// WhereHasDecisionsWith applies a predicate to check if query has an edge decisions with a given conditions (other predicates).
+func (f *CampaignFilter) WhereHasDecisionsWith(preds ...predicate.Decision) {
+	f.Where(entql.HasEdgeWith("decisions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CriteriaSetQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CriteriaSetQuery builder.
+func (_q *CriteriaSetQuery) Filter() *CriteriaSetFilter {
+	return &CriteriaSetFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CriteriaSetMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CriteriaSetMutation builder.
+func (m *CriteriaSetMutation) Filter() *CriteriaSetFilter {
+	return &CriteriaSetFilter{config: m.config, predicateAdder: m}
+}
+
+// CriteriaSetFilter provides a generic filtering capability at runtime for CriteriaSetQuery.
+type CriteriaSetFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CriteriaSetFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CriteriaSetFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(criteriaset.FieldID))
+}
+
+// WhereCampaignID applies the entql int predicate on the campaign_id field.
+func (f *CriteriaSetFilter) WhereCampaignID(p entql.IntP) {
+	f.Where(p.Field(criteriaset.FieldCampaignID))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *CriteriaSetFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(criteriaset.FieldTitle))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *CriteriaSetFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(criteriaset.FieldVersion))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *CriteriaSetFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(criteriaset.FieldName))
+}
+
+// WhereCriteria applies the entql json.RawMessage predicate on the criteria field.
+func (f *CriteriaSetFilter) WhereCriteria(p entql.BytesP) {
+	f.Where(p.Field(criteriaset.FieldCriteria))
+}
+
+// WhereRule applies the entql json.RawMessage predicate on the rule field.
+func (f *CriteriaSetFilter) WhereRule(p entql.BytesP) {
+	f.Where(p.Field(criteriaset.FieldRule))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CriteriaSetFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(criteriaset.FieldCreatedAt))
+}
+
+// WhereHasCampaign applies a predicate to check if query has an edge campaign.
+func (f *CriteriaSetFilter) WhereHasCampaign() {
+	f.Where(entql.HasEdge("campaign"))
+}
+
+// WhereHasCampaignWith applies a predicate to check if query has an edge campaign with a given conditions (other predicates).
+func (f *CriteriaSetFilter) WhereHasCampaignWith(preds ...predicate.Campaign) {
+	f.Where(entql.HasEdgeWith("campaign", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *DecisionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the DecisionQuery builder.
+func (_q *DecisionQuery) Filter() *DecisionFilter {
+	return &DecisionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *DecisionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the DecisionMutation builder.
+func (m *DecisionMutation) Filter() *DecisionFilter {
+	return &DecisionFilter{config: m.config, predicateAdder: m}
+}
+
+// DecisionFilter provides a generic filtering capability at runtime for DecisionQuery.
+type DecisionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *DecisionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *DecisionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(decision.FieldID))
+}
+
+// WhereCampaignID applies the entql int predicate on the campaign_id field.
+func (f *DecisionFilter) WhereCampaignID(p entql.IntP) {
+	f.Where(p.Field(decision.FieldCampaignID))
+}
+
+// WhereDecidingUnitID applies the entql int predicate on the deciding_unit_id field.
+func (f *DecisionFilter) WhereDecidingUnitID(p entql.IntP) {
+	f.Where(p.Field(decision.FieldDecidingUnitID))
+}
+
+// WhereScopePath applies the entql string predicate on the scope_path field.
+func (f *DecisionFilter) WhereScopePath(p entql.StringP) {
+	f.Where(p.Field(decision.FieldScopePath))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *DecisionFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(decision.FieldTitle))
+}
+
+// WhereNumber applies the entql string predicate on the number field.
+func (f *DecisionFilter) WhereNumber(p entql.StringP) {
+	f.Where(p.Field(decision.FieldNumber))
+}
+
+// WhereDate applies the entql time.Time predicate on the date field.
+func (f *DecisionFilter) WhereDate(p entql.TimeP) {
+	f.Where(p.Field(decision.FieldDate))
+}
+
+// WhereSigner applies the entql string predicate on the signer field.
+func (f *DecisionFilter) WhereSigner(p entql.StringP) {
+	f.Where(p.Field(decision.FieldSigner))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *DecisionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(decision.FieldCreatedAt))
+}
+
+// WhereHasCampaign applies a predicate to check if query has an edge campaign.
+func (f *DecisionFilter) WhereHasCampaign() {
+	f.Where(entql.HasEdge("campaign"))
+}
+
+// WhereHasCampaignWith applies a predicate to check if query has an edge campaign with a given conditions (other predicates).
+func (f *DecisionFilter) WhereHasCampaignWith(preds ...predicate.Campaign) {
+	f.Where(entql.HasEdgeWith("campaign", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDecidingUnit applies a predicate to check if query has an edge deciding_unit.
+func (f *DecisionFilter) WhereHasDecidingUnit() {
+	f.Where(entql.HasEdge("deciding_unit"))
+}
+
+// WhereHasDecidingUnitWith applies a predicate to check if query has an edge deciding_unit with a given conditions (other predicates).
+func (f *DecisionFilter) WhereHasDecidingUnitWith(preds ...predicate.AdminUnit) {
+	f.Where(entql.HasEdgeWith("deciding_unit", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRegistrations applies a predicate to check if query has an edge registrations.
+func (f *DecisionFilter) WhereHasRegistrations() {
+	f.Where(entql.HasEdge("registrations"))
+}
+
+// WhereHasRegistrationsWith applies a predicate to check if query has an edge registrations with a given conditions (other predicates).
+func (f *DecisionFilter) WhereHasRegistrationsWith(preds ...predicate.Registration) {
+	f.Where(entql.HasEdgeWith("registrations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *EvaluationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the EvaluationQuery builder.
+func (_q *EvaluationQuery) Filter() *EvaluationFilter {
+	return &EvaluationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *EvaluationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the EvaluationMutation builder.
+func (m *EvaluationMutation) Filter() *EvaluationFilter {
+	return &EvaluationFilter{config: m.config, predicateAdder: m}
+}
+
+// EvaluationFilter provides a generic filtering capability at runtime for EvaluationQuery.
+type EvaluationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *EvaluationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *EvaluationFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(evaluation.FieldID))
+}
+
+// WhereRegistrationID applies the entql int predicate on the registration_id field.
+func (f *EvaluationFilter) WhereRegistrationID(p entql.IntP) {
+	f.Where(p.Field(evaluation.FieldRegistrationID))
+}
+
+// WhereCriteriaSetID applies the entql int predicate on the criteria_set_id field.
+func (f *EvaluationFilter) WhereCriteriaSetID(p entql.IntP) {
+	f.Where(p.Field(evaluation.FieldCriteriaSetID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *EvaluationFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(evaluation.FieldKind))
+}
+
+// WhereScores applies the entql json.RawMessage predicate on the scores field.
+func (f *EvaluationFilter) WhereScores(p entql.BytesP) {
+	f.Where(p.Field(evaluation.FieldScores))
+}
+
+// WhereTotal applies the entql float64 predicate on the total field.
+func (f *EvaluationFilter) WhereTotal(p entql.Float64P) {
+	f.Where(p.Field(evaluation.FieldTotal))
+}
+
+// WhereResult applies the entql string predicate on the result field.
+func (f *EvaluationFilter) WhereResult(p entql.StringP) {
+	f.Where(p.Field(evaluation.FieldResult))
+}
+
+// WhereLevel applies the entql int predicate on the level field.
+func (f *EvaluationFilter) WhereLevel(p entql.IntP) {
+	f.Where(p.Field(evaluation.FieldLevel))
+}
+
+// WhereNotes applies the entql string predicate on the notes field.
+func (f *EvaluationFilter) WhereNotes(p entql.StringP) {
+	f.Where(p.Field(evaluation.FieldNotes))
+}
+
+// WhereEvaluatorID applies the entql int predicate on the evaluator_id field.
+func (f *EvaluationFilter) WhereEvaluatorID(p entql.IntP) {
+	f.Where(p.Field(evaluation.FieldEvaluatorID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *EvaluationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(evaluation.FieldCreatedAt))
+}
+
+// WhereHasRegistration applies a predicate to check if query has an edge registration.
+func (f *EvaluationFilter) WhereHasRegistration() {
+	f.Where(entql.HasEdge("registration"))
+}
+
+// WhereHasRegistrationWith applies a predicate to check if query has an edge registration with a given conditions (other predicates).
+func (f *EvaluationFilter) WhereHasRegistrationWith(preds ...predicate.Registration) {
+	f.Where(entql.HasEdgeWith("registration", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *LearningUnitQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -712,7 +1596,7 @@ type LearningUnitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LearningUnitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -869,7 +1753,7 @@ type LoginAttemptFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginAttemptFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -893,6 +1777,86 @@ func (f *LoginAttemptFilter) WhereCreatedAt(p entql.TimeP) {
 // WhereSucceeded applies the entql bool predicate on the succeeded field.
 func (f *LoginAttemptFilter) WhereSucceeded(p entql.BoolP) {
 	f.Where(p.Field(loginattempt.FieldSucceeded))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ProgressCounterQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ProgressCounterQuery builder.
+func (_q *ProgressCounterQuery) Filter() *ProgressCounterFilter {
+	return &ProgressCounterFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ProgressCounterMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ProgressCounterMutation builder.
+func (m *ProgressCounterMutation) Filter() *ProgressCounterFilter {
+	return &ProgressCounterFilter{config: m.config, predicateAdder: m}
+}
+
+// ProgressCounterFilter provides a generic filtering capability at runtime for ProgressCounterQuery.
+type ProgressCounterFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ProgressCounterFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ProgressCounterFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(progresscounter.FieldID))
+}
+
+// WhereCampaignID applies the entql int predicate on the campaign_id field.
+func (f *ProgressCounterFilter) WhereCampaignID(p entql.IntP) {
+	f.Where(p.Field(progresscounter.FieldCampaignID))
+}
+
+// WhereAdminUnitID applies the entql int predicate on the admin_unit_id field.
+func (f *ProgressCounterFilter) WhereAdminUnitID(p entql.IntP) {
+	f.Where(p.Field(progresscounter.FieldAdminUnitID))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *ProgressCounterFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(progresscounter.FieldTitle))
+}
+
+// WhereSubtype applies the entql string predicate on the subtype field.
+func (f *ProgressCounterFilter) WhereSubtype(p entql.StringP) {
+	f.Where(p.Field(progresscounter.FieldSubtype))
+}
+
+// WhereEligible applies the entql int predicate on the eligible field.
+func (f *ProgressCounterFilter) WhereEligible(p entql.IntP) {
+	f.Where(p.Field(progresscounter.FieldEligible))
+}
+
+// WhereRegistered applies the entql int predicate on the registered field.
+func (f *ProgressCounterFilter) WhereRegistered(p entql.IntP) {
+	f.Where(p.Field(progresscounter.FieldRegistered))
+}
+
+// WhereEvaluated applies the entql int predicate on the evaluated field.
+func (f *ProgressCounterFilter) WhereEvaluated(p entql.IntP) {
+	f.Where(p.Field(progresscounter.FieldEvaluated))
+}
+
+// WhereRecognized applies the entql int predicate on the recognized field.
+func (f *ProgressCounterFilter) WhereRecognized(p entql.IntP) {
+	f.Where(p.Field(progresscounter.FieldRecognized))
 }
 
 // addPredicate implements the predicateAdder interface.
@@ -924,7 +1888,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -970,6 +1934,201 @@ func (f *RefreshTokenFilter) WhereHasSessionWith(preds ...predicate.Session) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *RegistrationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the RegistrationQuery builder.
+func (_q *RegistrationQuery) Filter() *RegistrationFilter {
+	return &RegistrationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *RegistrationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the RegistrationMutation builder.
+func (m *RegistrationMutation) Filter() *RegistrationFilter {
+	return &RegistrationFilter{config: m.config, predicateAdder: m}
+}
+
+// RegistrationFilter provides a generic filtering capability at runtime for RegistrationQuery.
+type RegistrationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *RegistrationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *RegistrationFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(registration.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *RegistrationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(registration.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *RegistrationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(registration.FieldUpdatedAt))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *RegistrationFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(registration.FieldVersion))
+}
+
+// WhereCampaignID applies the entql int predicate on the campaign_id field.
+func (f *RegistrationFilter) WhereCampaignID(p entql.IntP) {
+	f.Where(p.Field(registration.FieldCampaignID))
+}
+
+// WhereLearningUnitID applies the entql int predicate on the learning_unit_id field.
+func (f *RegistrationFilter) WhereLearningUnitID(p entql.IntP) {
+	f.Where(p.Field(registration.FieldLearningUnitID))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *RegistrationFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(registration.FieldTitle))
+}
+
+// WhereSubtype applies the entql string predicate on the subtype field.
+func (f *RegistrationFilter) WhereSubtype(p entql.StringP) {
+	f.Where(p.Field(registration.FieldSubtype))
+}
+
+// WhereAdminUnitID applies the entql int predicate on the admin_unit_id field.
+func (f *RegistrationFilter) WhereAdminUnitID(p entql.IntP) {
+	f.Where(p.Field(registration.FieldAdminUnitID))
+}
+
+// WhereAdminPath applies the entql string predicate on the admin_path field.
+func (f *RegistrationFilter) WhereAdminPath(p entql.StringP) {
+	f.Where(p.Field(registration.FieldAdminPath))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *RegistrationFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(registration.FieldStatus))
+}
+
+// WhereResult applies the entql string predicate on the result field.
+func (f *RegistrationFilter) WhereResult(p entql.StringP) {
+	f.Where(p.Field(registration.FieldResult))
+}
+
+// WhereLevel applies the entql int predicate on the level field.
+func (f *RegistrationFilter) WhereLevel(p entql.IntP) {
+	f.Where(p.Field(registration.FieldLevel))
+}
+
+// WhereScore applies the entql float64 predicate on the score field.
+func (f *RegistrationFilter) WhereScore(p entql.Float64P) {
+	f.Where(p.Field(registration.FieldScore))
+}
+
+// WhereDecisionID applies the entql int predicate on the decision_id field.
+func (f *RegistrationFilter) WhereDecisionID(p entql.IntP) {
+	f.Where(p.Field(registration.FieldDecisionID))
+}
+
+// WhereRecognizedOn applies the entql time.Time predicate on the recognized_on field.
+func (f *RegistrationFilter) WhereRecognizedOn(p entql.TimeP) {
+	f.Where(p.Field(registration.FieldRecognizedOn))
+}
+
+// WhereValidUntil applies the entql time.Time predicate on the valid_until field.
+func (f *RegistrationFilter) WhereValidUntil(p entql.TimeP) {
+	f.Where(p.Field(registration.FieldValidUntil))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *RegistrationFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(registration.FieldReason))
+}
+
+// WhereHasCampaign applies a predicate to check if query has an edge campaign.
+func (f *RegistrationFilter) WhereHasCampaign() {
+	f.Where(entql.HasEdge("campaign"))
+}
+
+// WhereHasCampaignWith applies a predicate to check if query has an edge campaign with a given conditions (other predicates).
+func (f *RegistrationFilter) WhereHasCampaignWith(preds ...predicate.Campaign) {
+	f.Where(entql.HasEdgeWith("campaign", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasLearningUnit applies a predicate to check if query has an edge learning_unit.
+func (f *RegistrationFilter) WhereHasLearningUnit() {
+	f.Where(entql.HasEdge("learning_unit"))
+}
+
+// WhereHasLearningUnitWith applies a predicate to check if query has an edge learning_unit with a given conditions (other predicates).
+func (f *RegistrationFilter) WhereHasLearningUnitWith(preds ...predicate.LearningUnit) {
+	f.Where(entql.HasEdgeWith("learning_unit", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAdminUnit applies a predicate to check if query has an edge admin_unit.
+func (f *RegistrationFilter) WhereHasAdminUnit() {
+	f.Where(entql.HasEdge("admin_unit"))
+}
+
+// WhereHasAdminUnitWith applies a predicate to check if query has an edge admin_unit with a given conditions (other predicates).
+func (f *RegistrationFilter) WhereHasAdminUnitWith(preds ...predicate.AdminUnit) {
+	f.Where(entql.HasEdgeWith("admin_unit", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEvaluations applies a predicate to check if query has an edge evaluations.
+func (f *RegistrationFilter) WhereHasEvaluations() {
+	f.Where(entql.HasEdge("evaluations"))
+}
+
+// WhereHasEvaluationsWith applies a predicate to check if query has an edge evaluations with a given conditions (other predicates).
+func (f *RegistrationFilter) WhereHasEvaluationsWith(preds ...predicate.Evaluation) {
+	f.Where(entql.HasEdgeWith("evaluations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDecision applies a predicate to check if query has an edge decision.
+func (f *RegistrationFilter) WhereHasDecision() {
+	f.Where(entql.HasEdge("decision"))
+}
+
+// WhereHasDecisionWith applies a predicate to check if query has an edge decision with a given conditions (other predicates).
+func (f *RegistrationFilter) WhereHasDecisionWith(preds ...predicate.Decision) {
+	f.Where(entql.HasEdgeWith("decision", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SearchKeyQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -998,7 +2157,7 @@ type SearchKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SearchKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1048,7 +2207,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1151,7 +2310,7 @@ type SettingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SettingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1175,6 +2334,99 @@ func (f *SettingFilter) WhereValue(p entql.StringP) {
 // WhereCreatedAt applies the entql time.Time predicate on the created_at field.
 func (f *SettingFilter) WhereCreatedAt(p entql.TimeP) {
 	f.Where(p.Field(setting.FieldCreatedAt))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *TargetQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the TargetQuery builder.
+func (_q *TargetQuery) Filter() *TargetFilter {
+	return &TargetFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *TargetMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the TargetMutation builder.
+func (m *TargetMutation) Filter() *TargetFilter {
+	return &TargetFilter{config: m.config, predicateAdder: m}
+}
+
+// TargetFilter provides a generic filtering capability at runtime for TargetQuery.
+type TargetFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *TargetFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *TargetFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(target.FieldID))
+}
+
+// WhereCampaignID applies the entql int predicate on the campaign_id field.
+func (f *TargetFilter) WhereCampaignID(p entql.IntP) {
+	f.Where(p.Field(target.FieldCampaignID))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *TargetFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(target.FieldTitle))
+}
+
+// WhereSubtype applies the entql string predicate on the subtype field.
+func (f *TargetFilter) WhereSubtype(p entql.StringP) {
+	f.Where(p.Field(target.FieldSubtype))
+}
+
+// WhereAdminUnitID applies the entql int predicate on the admin_unit_id field.
+func (f *TargetFilter) WhereAdminUnitID(p entql.IntP) {
+	f.Where(p.Field(target.FieldAdminUnitID))
+}
+
+// WhereRate applies the entql float64 predicate on the rate field.
+func (f *TargetFilter) WhereRate(p entql.Float64P) {
+	f.Where(p.Field(target.FieldRate))
+}
+
+// WhereHasCampaign applies a predicate to check if query has an edge campaign.
+func (f *TargetFilter) WhereHasCampaign() {
+	f.Where(entql.HasEdge("campaign"))
+}
+
+// WhereHasCampaignWith applies a predicate to check if query has an edge campaign with a given conditions (other predicates).
+func (f *TargetFilter) WhereHasCampaignWith(preds ...predicate.Campaign) {
+	f.Where(entql.HasEdgeWith("campaign", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAdminUnit applies a predicate to check if query has an edge admin_unit.
+func (f *TargetFilter) WhereHasAdminUnit() {
+	f.Where(entql.HasEdge("admin_unit"))
+}
+
+// WhereHasAdminUnitWith applies a predicate to check if query has an edge admin_unit with a given conditions (other predicates).
+func (f *TargetFilter) WhereHasAdminUnitWith(preds ...predicate.AdminUnit) {
+	f.Where(entql.HasEdgeWith("admin_unit", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
 }
 
 // addPredicate implements the predicateAdder interface.
@@ -1206,7 +2458,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -8,7 +8,11 @@ import (
 	"fmt"
 	"hoctap/ent/adminunit"
 	"hoctap/ent/auditlog"
+	"hoctap/ent/campaign"
+	"hoctap/ent/decision"
+	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
+	"hoctap/ent/registration"
 	"hoctap/ent/user"
 
 	"entgo.io/contrib/entgql"
@@ -506,6 +510,542 @@ func newAuditLogPaginateArgs(rv map[string]any) *auditlogPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CampaignQuery) CollectFields(ctx context.Context, satisfies ...string) (*CampaignQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CampaignQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(campaign.Columns))
+		selectedFields = []string{campaign.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "province":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AdminUnitClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, adminunitImplementors)...); err != nil {
+				return err
+			}
+			_q.withProvince = query
+			if _, ok := fieldSeen[campaign.FieldProvinceID]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldProvinceID)
+				fieldSeen[campaign.FieldProvinceID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[campaign.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldCreatedAt)
+				fieldSeen[campaign.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[campaign.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldUpdatedAt)
+				fieldSeen[campaign.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[campaign.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldVersion)
+				fieldSeen[campaign.FieldVersion] = struct{}{}
+			}
+		case "year":
+			if _, ok := fieldSeen[campaign.FieldYear]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldYear)
+				fieldSeen[campaign.FieldYear] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[campaign.FieldName]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldName)
+				fieldSeen[campaign.FieldName] = struct{}{}
+			}
+		case "phase":
+			if _, ok := fieldSeen[campaign.FieldPhase]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldPhase)
+				fieldSeen[campaign.FieldPhase] = struct{}{}
+			}
+		case "referenceDate":
+			if _, ok := fieldSeen[campaign.FieldReferenceDate]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldReferenceDate)
+				fieldSeen[campaign.FieldReferenceDate] = struct{}{}
+			}
+		case "registrationStarts":
+			if _, ok := fieldSeen[campaign.FieldRegistrationStarts]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldRegistrationStarts)
+				fieldSeen[campaign.FieldRegistrationStarts] = struct{}{}
+			}
+		case "registrationEnds":
+			if _, ok := fieldSeen[campaign.FieldRegistrationEnds]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldRegistrationEnds)
+				fieldSeen[campaign.FieldRegistrationEnds] = struct{}{}
+			}
+		case "evaluationStarts":
+			if _, ok := fieldSeen[campaign.FieldEvaluationStarts]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldEvaluationStarts)
+				fieldSeen[campaign.FieldEvaluationStarts] = struct{}{}
+			}
+		case "evaluationEnds":
+			if _, ok := fieldSeen[campaign.FieldEvaluationEnds]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldEvaluationEnds)
+				fieldSeen[campaign.FieldEvaluationEnds] = struct{}{}
+			}
+		case "recognitionStarts":
+			if _, ok := fieldSeen[campaign.FieldRecognitionStarts]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldRecognitionStarts)
+				fieldSeen[campaign.FieldRecognitionStarts] = struct{}{}
+			}
+		case "recognitionEnds":
+			if _, ok := fieldSeen[campaign.FieldRecognitionEnds]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldRecognitionEnds)
+				fieldSeen[campaign.FieldRecognitionEnds] = struct{}{}
+			}
+		case "allowLateRegistration":
+			if _, ok := fieldSeen[campaign.FieldAllowLateRegistration]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldAllowLateRegistration)
+				fieldSeen[campaign.FieldAllowLateRegistration] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type campaignPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CampaignPaginateOption
+}
+
+func newCampaignPaginateArgs(rv map[string]any) *campaignPaginateArgs {
+	args := &campaignPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CampaignOrder{Field: &CampaignOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCampaignOrder(order))
+			}
+		case *CampaignOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCampaignOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CampaignWhereInput); ok {
+		args.opts = append(args.opts, WithCampaignFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *DecisionQuery) CollectFields(ctx context.Context, satisfies ...string) (*DecisionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *DecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(decision.Columns))
+		selectedFields = []string{decision.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "campaign":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CampaignClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, campaignImplementors)...); err != nil {
+				return err
+			}
+			_q.withCampaign = query
+			if _, ok := fieldSeen[decision.FieldCampaignID]; !ok {
+				selectedFields = append(selectedFields, decision.FieldCampaignID)
+				fieldSeen[decision.FieldCampaignID] = struct{}{}
+			}
+
+		case "decidingUnit":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AdminUnitClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, adminunitImplementors)...); err != nil {
+				return err
+			}
+			_q.withDecidingUnit = query
+			if _, ok := fieldSeen[decision.FieldDecidingUnitID]; !ok {
+				selectedFields = append(selectedFields, decision.FieldDecidingUnitID)
+				fieldSeen[decision.FieldDecidingUnitID] = struct{}{}
+			}
+
+		case "registrations":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&RegistrationClient{config: _q.config}).Query()
+			)
+			args := newRegistrationPaginateArgs(fieldArgs(ctx, new(RegistrationWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newRegistrationPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Decision) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"decision_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(decision.RegistrationsColumn), ids...))
+						})
+						if err := query.GroupBy(decision.RegistrationsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Decision) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Registrations)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, registrationImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(decision.RegistrationsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedRegistrations(alias, func(wq *RegistrationQuery) {
+				*wq = *query
+			})
+		case "title":
+			if _, ok := fieldSeen[decision.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, decision.FieldTitle)
+				fieldSeen[decision.FieldTitle] = struct{}{}
+			}
+		case "number":
+			if _, ok := fieldSeen[decision.FieldNumber]; !ok {
+				selectedFields = append(selectedFields, decision.FieldNumber)
+				fieldSeen[decision.FieldNumber] = struct{}{}
+			}
+		case "date":
+			if _, ok := fieldSeen[decision.FieldDate]; !ok {
+				selectedFields = append(selectedFields, decision.FieldDate)
+				fieldSeen[decision.FieldDate] = struct{}{}
+			}
+		case "signer":
+			if _, ok := fieldSeen[decision.FieldSigner]; !ok {
+				selectedFields = append(selectedFields, decision.FieldSigner)
+				fieldSeen[decision.FieldSigner] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[decision.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, decision.FieldCreatedAt)
+				fieldSeen[decision.FieldCreatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type decisionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []DecisionPaginateOption
+}
+
+func newDecisionPaginateArgs(rv map[string]any) *decisionPaginateArgs {
+	args := &decisionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &DecisionOrder{Field: &DecisionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithDecisionOrder(order))
+			}
+		case *DecisionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithDecisionOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*DecisionWhereInput); ok {
+		args.opts = append(args.opts, WithDecisionFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *EvaluationQuery) CollectFields(ctx context.Context, satisfies ...string) (*EvaluationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *EvaluationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(evaluation.Columns))
+		selectedFields = []string{evaluation.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "registration":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&RegistrationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, registrationImplementors)...); err != nil {
+				return err
+			}
+			_q.withRegistration = query
+			if _, ok := fieldSeen[evaluation.FieldRegistrationID]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldRegistrationID)
+				fieldSeen[evaluation.FieldRegistrationID] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[evaluation.FieldKind]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldKind)
+				fieldSeen[evaluation.FieldKind] = struct{}{}
+			}
+		case "scores":
+			if _, ok := fieldSeen[evaluation.FieldScores]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldScores)
+				fieldSeen[evaluation.FieldScores] = struct{}{}
+			}
+		case "total":
+			if _, ok := fieldSeen[evaluation.FieldTotal]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldTotal)
+				fieldSeen[evaluation.FieldTotal] = struct{}{}
+			}
+		case "result":
+			if _, ok := fieldSeen[evaluation.FieldResult]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldResult)
+				fieldSeen[evaluation.FieldResult] = struct{}{}
+			}
+		case "level":
+			if _, ok := fieldSeen[evaluation.FieldLevel]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldLevel)
+				fieldSeen[evaluation.FieldLevel] = struct{}{}
+			}
+		case "notes":
+			if _, ok := fieldSeen[evaluation.FieldNotes]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldNotes)
+				fieldSeen[evaluation.FieldNotes] = struct{}{}
+			}
+		case "evaluatorID":
+			if _, ok := fieldSeen[evaluation.FieldEvaluatorID]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldEvaluatorID)
+				fieldSeen[evaluation.FieldEvaluatorID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[evaluation.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldCreatedAt)
+				fieldSeen[evaluation.FieldCreatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type evaluationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []EvaluationPaginateOption
+}
+
+func newEvaluationPaginateArgs(rv map[string]any) *evaluationPaginateArgs {
+	args := &evaluationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &EvaluationOrder{Field: &EvaluationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithEvaluationOrder(order))
+			}
+		case *EvaluationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithEvaluationOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*EvaluationWhereInput); ok {
+		args.opts = append(args.opts, WithEvaluationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *LearningUnitQuery) CollectFields(ctx context.Context, satisfies ...string) (*LearningUnitQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -764,6 +1304,218 @@ func newLearningUnitPaginateArgs(rv map[string]any) *learningunitPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*LearningUnitWhereInput); ok {
 		args.opts = append(args.opts, WithLearningUnitFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *RegistrationQuery) CollectFields(ctx context.Context, satisfies ...string) (*RegistrationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *RegistrationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(registration.Columns))
+		selectedFields = []string{registration.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "campaign":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CampaignClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, campaignImplementors)...); err != nil {
+				return err
+			}
+			_q.withCampaign = query
+			if _, ok := fieldSeen[registration.FieldCampaignID]; !ok {
+				selectedFields = append(selectedFields, registration.FieldCampaignID)
+				fieldSeen[registration.FieldCampaignID] = struct{}{}
+			}
+
+		case "learningUnit":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LearningUnitClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, learningunitImplementors)...); err != nil {
+				return err
+			}
+			_q.withLearningUnit = query
+			if _, ok := fieldSeen[registration.FieldLearningUnitID]; !ok {
+				selectedFields = append(selectedFields, registration.FieldLearningUnitID)
+				fieldSeen[registration.FieldLearningUnitID] = struct{}{}
+			}
+
+		case "adminUnit":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AdminUnitClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, adminunitImplementors)...); err != nil {
+				return err
+			}
+			_q.withAdminUnit = query
+			if _, ok := fieldSeen[registration.FieldAdminUnitID]; !ok {
+				selectedFields = append(selectedFields, registration.FieldAdminUnitID)
+				fieldSeen[registration.FieldAdminUnitID] = struct{}{}
+			}
+
+		case "evaluations":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EvaluationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, evaluationImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedEvaluations(alias, func(wq *EvaluationQuery) {
+				*wq = *query
+			})
+
+		case "decision":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DecisionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, decisionImplementors)...); err != nil {
+				return err
+			}
+			_q.withDecision = query
+			if _, ok := fieldSeen[registration.FieldDecisionID]; !ok {
+				selectedFields = append(selectedFields, registration.FieldDecisionID)
+				fieldSeen[registration.FieldDecisionID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[registration.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, registration.FieldCreatedAt)
+				fieldSeen[registration.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[registration.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, registration.FieldUpdatedAt)
+				fieldSeen[registration.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[registration.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, registration.FieldVersion)
+				fieldSeen[registration.FieldVersion] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[registration.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, registration.FieldTitle)
+				fieldSeen[registration.FieldTitle] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[registration.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, registration.FieldStatus)
+				fieldSeen[registration.FieldStatus] = struct{}{}
+			}
+		case "result":
+			if _, ok := fieldSeen[registration.FieldResult]; !ok {
+				selectedFields = append(selectedFields, registration.FieldResult)
+				fieldSeen[registration.FieldResult] = struct{}{}
+			}
+		case "level":
+			if _, ok := fieldSeen[registration.FieldLevel]; !ok {
+				selectedFields = append(selectedFields, registration.FieldLevel)
+				fieldSeen[registration.FieldLevel] = struct{}{}
+			}
+		case "score":
+			if _, ok := fieldSeen[registration.FieldScore]; !ok {
+				selectedFields = append(selectedFields, registration.FieldScore)
+				fieldSeen[registration.FieldScore] = struct{}{}
+			}
+		case "recognizedOn":
+			if _, ok := fieldSeen[registration.FieldRecognizedOn]; !ok {
+				selectedFields = append(selectedFields, registration.FieldRecognizedOn)
+				fieldSeen[registration.FieldRecognizedOn] = struct{}{}
+			}
+		case "validUntil":
+			if _, ok := fieldSeen[registration.FieldValidUntil]; !ok {
+				selectedFields = append(selectedFields, registration.FieldValidUntil)
+				fieldSeen[registration.FieldValidUntil] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[registration.FieldReason]; !ok {
+				selectedFields = append(selectedFields, registration.FieldReason)
+				fieldSeen[registration.FieldReason] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type registrationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []RegistrationPaginateOption
+}
+
+func newRegistrationPaginateArgs(rv map[string]any) *registrationPaginateArgs {
+	args := &registrationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &RegistrationOrder{Field: &RegistrationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithRegistrationOrder(order))
+			}
+		case *RegistrationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithRegistrationOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*RegistrationWhereInput); ok {
+		args.opts = append(args.opts, WithRegistrationFilter(v.Filter))
 	}
 	return args
 }

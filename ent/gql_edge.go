@@ -78,6 +78,59 @@ func (_m *AdminUnit) LearningUnits(
 	return _m.QueryLearningUnits().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Campaign) Province(ctx context.Context) (*AdminUnit, error) {
+	result, err := _m.Edges.ProvinceOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProvince().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Decision) Campaign(ctx context.Context) (*Campaign, error) {
+	result, err := _m.Edges.CampaignOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCampaign().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Decision) DecidingUnit(ctx context.Context) (*AdminUnit, error) {
+	result, err := _m.Edges.DecidingUnitOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDecidingUnit().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Decision) Registrations(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *RegistrationOrder, where *RegistrationWhereInput,
+) (*RegistrationConnection, error) {
+	opts := []RegistrationPaginateOption{
+		WithRegistrationOrder(orderBy),
+		WithRegistrationFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedRegistrations(alias); err == nil || hasTotalCount {
+		pager, err := newRegistrationPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &RegistrationConnection{Edges: []*RegistrationEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryRegistrations().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Evaluation) Registration(ctx context.Context) (*Registration, error) {
+	result, err := _m.Edges.RegistrationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRegistration().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *LearningUnit) AdminUnit(ctx context.Context) (*AdminUnit, error) {
 	result, err := _m.Edges.AdminUnitOrErr()
 	if IsNotLoaded(err) {
@@ -113,6 +166,50 @@ func (_m *LearningUnit) Children(
 		return conn, nil
 	}
 	return _m.QueryChildren().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Registration) Campaign(ctx context.Context) (*Campaign, error) {
+	result, err := _m.Edges.CampaignOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCampaign().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Registration) LearningUnit(ctx context.Context) (*LearningUnit, error) {
+	result, err := _m.Edges.LearningUnitOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLearningUnit().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Registration) AdminUnit(ctx context.Context) (*AdminUnit, error) {
+	result, err := _m.Edges.AdminUnitOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAdminUnit().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Registration) Evaluations(ctx context.Context) (result []*Evaluation, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedEvaluations(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.EvaluationsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEvaluations().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Registration) Decision(ctx context.Context) (*Decision, error) {
+	result, err := _m.Edges.DecisionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDecision().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *User) Scope(ctx context.Context) (*AdminUnit, error) {

@@ -8,8 +8,12 @@ import (
 	"fmt"
 	"hoctap/ent/adminunit"
 	"hoctap/ent/auditlog"
+	"hoctap/ent/campaign"
+	"hoctap/ent/decision"
+	"hoctap/ent/evaluation"
 	"hoctap/ent/internal"
 	"hoctap/ent/learningunit"
+	"hoctap/ent/registration"
 	"hoctap/ent/user"
 
 	"entgo.io/contrib/entgql"
@@ -32,10 +36,30 @@ var auditlogImplementors = []string{"AuditLog", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*AuditLog) IsNode() {}
 
+var campaignImplementors = []string{"Campaign", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Campaign) IsNode() {}
+
+var decisionImplementors = []string{"Decision", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Decision) IsNode() {}
+
+var evaluationImplementors = []string{"Evaluation", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Evaluation) IsNode() {}
+
 var learningunitImplementors = []string{"LearningUnit", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*LearningUnit) IsNode() {}
+
+var registrationImplementors = []string{"Registration", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Registration) IsNode() {}
 
 var userImplementors = []string{"User", "Node"}
 
@@ -137,11 +161,47 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case campaign.Table:
+		query := c.Campaign.Query().
+			Where(campaign.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, campaignImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case decision.Table:
+		query := c.Decision.Query().
+			Where(decision.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, decisionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case evaluation.Table:
+		query := c.Evaluation.Query().
+			Where(evaluation.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, evaluationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case learningunit.Table:
 		query := c.LearningUnit.Query().
 			Where(learningunit.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, learningunitImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case registration.Table:
+		query := c.Registration.Query().
+			Where(registration.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, registrationImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -260,10 +320,74 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case campaign.Table:
+		query := c.Campaign.Query().
+			Where(campaign.IDIn(ids...))
+		query, err := query.CollectFields(ctx, campaignImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case decision.Table:
+		query := c.Decision.Query().
+			Where(decision.IDIn(ids...))
+		query, err := query.CollectFields(ctx, decisionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case evaluation.Table:
+		query := c.Evaluation.Query().
+			Where(evaluation.IDIn(ids...))
+		query, err := query.CollectFields(ctx, evaluationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case learningunit.Table:
 		query := c.LearningUnit.Query().
 			Where(learningunit.IDIn(ids...))
 		query, err := query.CollectFields(ctx, learningunitImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case registration.Table:
+		query := c.Registration.Query().
+			Where(registration.IDIn(ids...))
+		query, err := query.CollectFields(ctx, registrationImplementors...)
 		if err != nil {
 			return nil, err
 		}

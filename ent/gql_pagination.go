@@ -8,7 +8,11 @@ import (
 	"fmt"
 	"hoctap/ent/adminunit"
 	"hoctap/ent/auditlog"
+	"hoctap/ent/campaign"
+	"hoctap/ent/decision"
+	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
+	"hoctap/ent/registration"
 	"hoctap/ent/user"
 	"io"
 	"strconv"
@@ -765,6 +769,966 @@ func (_m *AuditLog) ToEdge(order *AuditLogOrder) *AuditLogEdge {
 	}
 }
 
+// CampaignEdge is the edge representation of Campaign.
+type CampaignEdge struct {
+	Node   *Campaign `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// CampaignConnection is the connection containing edges to Campaign.
+type CampaignConnection struct {
+	Edges      []*CampaignEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *CampaignConnection) build(nodes []*Campaign, pager *campaignPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Campaign
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Campaign {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Campaign {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CampaignEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CampaignEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CampaignPaginateOption enables pagination customization.
+type CampaignPaginateOption func(*campaignPager) error
+
+// WithCampaignOrder configures pagination ordering.
+func WithCampaignOrder(order *CampaignOrder) CampaignPaginateOption {
+	if order == nil {
+		order = DefaultCampaignOrder
+	}
+	o := *order
+	return func(pager *campaignPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCampaignOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCampaignFilter configures pagination filter.
+func WithCampaignFilter(filter func(*CampaignQuery) (*CampaignQuery, error)) CampaignPaginateOption {
+	return func(pager *campaignPager) error {
+		if filter == nil {
+			return errors.New("CampaignQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type campaignPager struct {
+	reverse bool
+	order   *CampaignOrder
+	filter  func(*CampaignQuery) (*CampaignQuery, error)
+}
+
+func newCampaignPager(opts []CampaignPaginateOption, reverse bool) (*campaignPager, error) {
+	pager := &campaignPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCampaignOrder
+	}
+	return pager, nil
+}
+
+func (p *campaignPager) applyFilter(query *CampaignQuery) (*CampaignQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *campaignPager) toCursor(_m *Campaign) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *campaignPager) applyCursors(query *CampaignQuery, after, before *Cursor) (*CampaignQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCampaignOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *campaignPager) applyOrder(query *CampaignQuery) *CampaignQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCampaignOrder.Field {
+		query = query.Order(DefaultCampaignOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *campaignPager) orderExpr(query *CampaignQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCampaignOrder.Field {
+			b.Comma().Ident(DefaultCampaignOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Campaign.
+func (_m *CampaignQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CampaignPaginateOption,
+) (*CampaignConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCampaignPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CampaignConnection{Edges: []*CampaignEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CampaignOrderFieldCreatedAt orders Campaign by created_at.
+	CampaignOrderFieldCreatedAt = &CampaignOrderField{
+		Value: func(_m *Campaign) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: campaign.FieldCreatedAt,
+		toTerm: campaign.ByCreatedAt,
+		toCursor: func(_m *Campaign) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CampaignOrderFieldUpdatedAt orders Campaign by updated_at.
+	CampaignOrderFieldUpdatedAt = &CampaignOrderField{
+		Value: func(_m *Campaign) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: campaign.FieldUpdatedAt,
+		toTerm: campaign.ByUpdatedAt,
+		toCursor: func(_m *Campaign) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// CampaignOrderFieldYear orders Campaign by year.
+	CampaignOrderFieldYear = &CampaignOrderField{
+		Value: func(_m *Campaign) (ent.Value, error) {
+			return _m.Year, nil
+		},
+		column: campaign.FieldYear,
+		toTerm: campaign.ByYear,
+		toCursor: func(_m *Campaign) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Year,
+			}
+		},
+	}
+	// CampaignOrderFieldPhase orders Campaign by phase.
+	CampaignOrderFieldPhase = &CampaignOrderField{
+		Value: func(_m *Campaign) (ent.Value, error) {
+			return _m.Phase, nil
+		},
+		column: campaign.FieldPhase,
+		toTerm: campaign.ByPhase,
+		toCursor: func(_m *Campaign) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Phase,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CampaignOrderField) String() string {
+	var str string
+	switch f.column {
+	case CampaignOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CampaignOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case CampaignOrderFieldYear.column:
+		str = "YEAR"
+	case CampaignOrderFieldPhase.column:
+		str = "PHASE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CampaignOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CampaignOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CampaignOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CampaignOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CampaignOrderFieldUpdatedAt
+	case "YEAR":
+		*f = *CampaignOrderFieldYear
+	case "PHASE":
+		*f = *CampaignOrderFieldPhase
+	default:
+		return fmt.Errorf("%s is not a valid CampaignOrderField", str)
+	}
+	return nil
+}
+
+// CampaignOrderField defines the ordering field of Campaign.
+type CampaignOrderField struct {
+	// Value extracts the ordering value from the given Campaign.
+	Value    func(*Campaign) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) campaign.OrderOption
+	toCursor func(*Campaign) Cursor
+}
+
+// CampaignOrder defines the ordering of Campaign.
+type CampaignOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *CampaignOrderField `json:"field"`
+}
+
+// DefaultCampaignOrder is the default ordering of Campaign.
+var DefaultCampaignOrder = &CampaignOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CampaignOrderField{
+		Value: func(_m *Campaign) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: campaign.FieldID,
+		toTerm: campaign.ByID,
+		toCursor: func(_m *Campaign) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Campaign into CampaignEdge.
+func (_m *Campaign) ToEdge(order *CampaignOrder) *CampaignEdge {
+	if order == nil {
+		order = DefaultCampaignOrder
+	}
+	return &CampaignEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// DecisionEdge is the edge representation of Decision.
+type DecisionEdge struct {
+	Node   *Decision `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// DecisionConnection is the connection containing edges to Decision.
+type DecisionConnection struct {
+	Edges      []*DecisionEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *DecisionConnection) build(nodes []*Decision, pager *decisionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Decision
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Decision {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Decision {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*DecisionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &DecisionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// DecisionPaginateOption enables pagination customization.
+type DecisionPaginateOption func(*decisionPager) error
+
+// WithDecisionOrder configures pagination ordering.
+func WithDecisionOrder(order *DecisionOrder) DecisionPaginateOption {
+	if order == nil {
+		order = DefaultDecisionOrder
+	}
+	o := *order
+	return func(pager *decisionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultDecisionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithDecisionFilter configures pagination filter.
+func WithDecisionFilter(filter func(*DecisionQuery) (*DecisionQuery, error)) DecisionPaginateOption {
+	return func(pager *decisionPager) error {
+		if filter == nil {
+			return errors.New("DecisionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type decisionPager struct {
+	reverse bool
+	order   *DecisionOrder
+	filter  func(*DecisionQuery) (*DecisionQuery, error)
+}
+
+func newDecisionPager(opts []DecisionPaginateOption, reverse bool) (*decisionPager, error) {
+	pager := &decisionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultDecisionOrder
+	}
+	return pager, nil
+}
+
+func (p *decisionPager) applyFilter(query *DecisionQuery) (*DecisionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *decisionPager) toCursor(_m *Decision) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *decisionPager) applyCursors(query *DecisionQuery, after, before *Cursor) (*DecisionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultDecisionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *decisionPager) applyOrder(query *DecisionQuery) *DecisionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultDecisionOrder.Field {
+		query = query.Order(DefaultDecisionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *decisionPager) orderExpr(query *DecisionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultDecisionOrder.Field {
+			b.Comma().Ident(DefaultDecisionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Decision.
+func (_m *DecisionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...DecisionPaginateOption,
+) (*DecisionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newDecisionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &DecisionConnection{Edges: []*DecisionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// DecisionOrderFieldNumber orders Decision by number.
+	DecisionOrderFieldNumber = &DecisionOrderField{
+		Value: func(_m *Decision) (ent.Value, error) {
+			return _m.Number, nil
+		},
+		column: decision.FieldNumber,
+		toTerm: decision.ByNumber,
+		toCursor: func(_m *Decision) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Number,
+			}
+		},
+	}
+	// DecisionOrderFieldDate orders Decision by date.
+	DecisionOrderFieldDate = &DecisionOrderField{
+		Value: func(_m *Decision) (ent.Value, error) {
+			return _m.Date, nil
+		},
+		column: decision.FieldDate,
+		toTerm: decision.ByDate,
+		toCursor: func(_m *Decision) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Date,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f DecisionOrderField) String() string {
+	var str string
+	switch f.column {
+	case DecisionOrderFieldNumber.column:
+		str = "NUMBER"
+	case DecisionOrderFieldDate.column:
+		str = "DATE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f DecisionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *DecisionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("DecisionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "NUMBER":
+		*f = *DecisionOrderFieldNumber
+	case "DATE":
+		*f = *DecisionOrderFieldDate
+	default:
+		return fmt.Errorf("%s is not a valid DecisionOrderField", str)
+	}
+	return nil
+}
+
+// DecisionOrderField defines the ordering field of Decision.
+type DecisionOrderField struct {
+	// Value extracts the ordering value from the given Decision.
+	Value    func(*Decision) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) decision.OrderOption
+	toCursor func(*Decision) Cursor
+}
+
+// DecisionOrder defines the ordering of Decision.
+type DecisionOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *DecisionOrderField `json:"field"`
+}
+
+// DefaultDecisionOrder is the default ordering of Decision.
+var DefaultDecisionOrder = &DecisionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &DecisionOrderField{
+		Value: func(_m *Decision) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: decision.FieldID,
+		toTerm: decision.ByID,
+		toCursor: func(_m *Decision) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Decision into DecisionEdge.
+func (_m *Decision) ToEdge(order *DecisionOrder) *DecisionEdge {
+	if order == nil {
+		order = DefaultDecisionOrder
+	}
+	return &DecisionEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// EvaluationEdge is the edge representation of Evaluation.
+type EvaluationEdge struct {
+	Node   *Evaluation `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// EvaluationConnection is the connection containing edges to Evaluation.
+type EvaluationConnection struct {
+	Edges      []*EvaluationEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *EvaluationConnection) build(nodes []*Evaluation, pager *evaluationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Evaluation
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Evaluation {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Evaluation {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*EvaluationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &EvaluationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// EvaluationPaginateOption enables pagination customization.
+type EvaluationPaginateOption func(*evaluationPager) error
+
+// WithEvaluationOrder configures pagination ordering.
+func WithEvaluationOrder(order *EvaluationOrder) EvaluationPaginateOption {
+	if order == nil {
+		order = DefaultEvaluationOrder
+	}
+	o := *order
+	return func(pager *evaluationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultEvaluationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithEvaluationFilter configures pagination filter.
+func WithEvaluationFilter(filter func(*EvaluationQuery) (*EvaluationQuery, error)) EvaluationPaginateOption {
+	return func(pager *evaluationPager) error {
+		if filter == nil {
+			return errors.New("EvaluationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type evaluationPager struct {
+	reverse bool
+	order   *EvaluationOrder
+	filter  func(*EvaluationQuery) (*EvaluationQuery, error)
+}
+
+func newEvaluationPager(opts []EvaluationPaginateOption, reverse bool) (*evaluationPager, error) {
+	pager := &evaluationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultEvaluationOrder
+	}
+	return pager, nil
+}
+
+func (p *evaluationPager) applyFilter(query *EvaluationQuery) (*EvaluationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *evaluationPager) toCursor(_m *Evaluation) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *evaluationPager) applyCursors(query *EvaluationQuery, after, before *Cursor) (*EvaluationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultEvaluationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *evaluationPager) applyOrder(query *EvaluationQuery) *EvaluationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultEvaluationOrder.Field {
+		query = query.Order(DefaultEvaluationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *evaluationPager) orderExpr(query *EvaluationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultEvaluationOrder.Field {
+			b.Comma().Ident(DefaultEvaluationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Evaluation.
+func (_m *EvaluationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...EvaluationPaginateOption,
+) (*EvaluationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newEvaluationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &EvaluationConnection{Edges: []*EvaluationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// EvaluationOrderFieldCreatedAt orders Evaluation by created_at.
+	EvaluationOrderFieldCreatedAt = &EvaluationOrderField{
+		Value: func(_m *Evaluation) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: evaluation.FieldCreatedAt,
+		toTerm: evaluation.ByCreatedAt,
+		toCursor: func(_m *Evaluation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f EvaluationOrderField) String() string {
+	var str string
+	switch f.column {
+	case EvaluationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f EvaluationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *EvaluationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("EvaluationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *EvaluationOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid EvaluationOrderField", str)
+	}
+	return nil
+}
+
+// EvaluationOrderField defines the ordering field of Evaluation.
+type EvaluationOrderField struct {
+	// Value extracts the ordering value from the given Evaluation.
+	Value    func(*Evaluation) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) evaluation.OrderOption
+	toCursor func(*Evaluation) Cursor
+}
+
+// EvaluationOrder defines the ordering of Evaluation.
+type EvaluationOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *EvaluationOrderField `json:"field"`
+}
+
+// DefaultEvaluationOrder is the default ordering of Evaluation.
+var DefaultEvaluationOrder = &EvaluationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &EvaluationOrderField{
+		Value: func(_m *Evaluation) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: evaluation.FieldID,
+		toTerm: evaluation.ByID,
+		toCursor: func(_m *Evaluation) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Evaluation into EvaluationEdge.
+func (_m *Evaluation) ToEdge(order *EvaluationOrder) *EvaluationEdge {
+	if order == nil {
+		order = DefaultEvaluationOrder
+	}
+	return &EvaluationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // LearningUnitEdge is the edge representation of LearningUnit.
 type LearningUnitEdge struct {
 	Node   *LearningUnit `json:"node"`
@@ -1110,6 +2074,356 @@ func (_m *LearningUnit) ToEdge(order *LearningUnitOrder) *LearningUnitEdge {
 		order = DefaultLearningUnitOrder
 	}
 	return &LearningUnitEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// RegistrationEdge is the edge representation of Registration.
+type RegistrationEdge struct {
+	Node   *Registration `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// RegistrationConnection is the connection containing edges to Registration.
+type RegistrationConnection struct {
+	Edges      []*RegistrationEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *RegistrationConnection) build(nodes []*Registration, pager *registrationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Registration
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Registration {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Registration {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*RegistrationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &RegistrationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// RegistrationPaginateOption enables pagination customization.
+type RegistrationPaginateOption func(*registrationPager) error
+
+// WithRegistrationOrder configures pagination ordering.
+func WithRegistrationOrder(order *RegistrationOrder) RegistrationPaginateOption {
+	if order == nil {
+		order = DefaultRegistrationOrder
+	}
+	o := *order
+	return func(pager *registrationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultRegistrationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithRegistrationFilter configures pagination filter.
+func WithRegistrationFilter(filter func(*RegistrationQuery) (*RegistrationQuery, error)) RegistrationPaginateOption {
+	return func(pager *registrationPager) error {
+		if filter == nil {
+			return errors.New("RegistrationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type registrationPager struct {
+	reverse bool
+	order   *RegistrationOrder
+	filter  func(*RegistrationQuery) (*RegistrationQuery, error)
+}
+
+func newRegistrationPager(opts []RegistrationPaginateOption, reverse bool) (*registrationPager, error) {
+	pager := &registrationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultRegistrationOrder
+	}
+	return pager, nil
+}
+
+func (p *registrationPager) applyFilter(query *RegistrationQuery) (*RegistrationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *registrationPager) toCursor(_m *Registration) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *registrationPager) applyCursors(query *RegistrationQuery, after, before *Cursor) (*RegistrationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultRegistrationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *registrationPager) applyOrder(query *RegistrationQuery) *RegistrationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultRegistrationOrder.Field {
+		query = query.Order(DefaultRegistrationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *registrationPager) orderExpr(query *RegistrationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultRegistrationOrder.Field {
+			b.Comma().Ident(DefaultRegistrationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Registration.
+func (_m *RegistrationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...RegistrationPaginateOption,
+) (*RegistrationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newRegistrationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &RegistrationConnection{Edges: []*RegistrationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// RegistrationOrderFieldCreatedAt orders Registration by created_at.
+	RegistrationOrderFieldCreatedAt = &RegistrationOrderField{
+		Value: func(_m *Registration) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: registration.FieldCreatedAt,
+		toTerm: registration.ByCreatedAt,
+		toCursor: func(_m *Registration) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// RegistrationOrderFieldUpdatedAt orders Registration by updated_at.
+	RegistrationOrderFieldUpdatedAt = &RegistrationOrderField{
+		Value: func(_m *Registration) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: registration.FieldUpdatedAt,
+		toTerm: registration.ByUpdatedAt,
+		toCursor: func(_m *Registration) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// RegistrationOrderFieldTitle orders Registration by title.
+	RegistrationOrderFieldTitle = &RegistrationOrderField{
+		Value: func(_m *Registration) (ent.Value, error) {
+			return _m.Title, nil
+		},
+		column: registration.FieldTitle,
+		toTerm: registration.ByTitle,
+		toCursor: func(_m *Registration) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Title,
+			}
+		},
+	}
+	// RegistrationOrderFieldStatus orders Registration by status.
+	RegistrationOrderFieldStatus = &RegistrationOrderField{
+		Value: func(_m *Registration) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: registration.FieldStatus,
+		toTerm: registration.ByStatus,
+		toCursor: func(_m *Registration) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f RegistrationOrderField) String() string {
+	var str string
+	switch f.column {
+	case RegistrationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case RegistrationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case RegistrationOrderFieldTitle.column:
+		str = "TITLE"
+	case RegistrationOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f RegistrationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *RegistrationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("RegistrationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *RegistrationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *RegistrationOrderFieldUpdatedAt
+	case "TITLE":
+		*f = *RegistrationOrderFieldTitle
+	case "STATUS":
+		*f = *RegistrationOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid RegistrationOrderField", str)
+	}
+	return nil
+}
+
+// RegistrationOrderField defines the ordering field of Registration.
+type RegistrationOrderField struct {
+	// Value extracts the ordering value from the given Registration.
+	Value    func(*Registration) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) registration.OrderOption
+	toCursor func(*Registration) Cursor
+}
+
+// RegistrationOrder defines the ordering of Registration.
+type RegistrationOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *RegistrationOrderField `json:"field"`
+}
+
+// DefaultRegistrationOrder is the default ordering of Registration.
+var DefaultRegistrationOrder = &RegistrationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &RegistrationOrderField{
+		Value: func(_m *Registration) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: registration.FieldID,
+		toTerm: registration.ByID,
+		toCursor: func(_m *Registration) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Registration into RegistrationEdge.
+func (_m *Registration) ToEdge(order *RegistrationOrder) *RegistrationEdge {
+	if order == nil {
+		order = DefaultRegistrationOrder
+	}
+	return &RegistrationEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

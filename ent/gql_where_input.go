@@ -7,9 +7,14 @@ import (
 	"fmt"
 	"hoctap/ent/adminunit"
 	"hoctap/ent/auditlog"
+	"hoctap/ent/campaign"
+	"hoctap/ent/decision"
+	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/predicate"
+	"hoctap/ent/registration"
 	"hoctap/ent/user"
+	"hoctap/internal/title"
 	"hoctap/internal/viewer"
 	"time"
 )
@@ -1152,6 +1157,1402 @@ func (i *AuditLogWhereInput) P() (predicate.AuditLog, error) {
 	}
 }
 
+// CampaignWhereInput represents a where input for filtering Campaign queries.
+type CampaignWhereInput struct {
+	Predicates []predicate.Campaign  `json:"-"`
+	Not        *CampaignWhereInput   `json:"not,omitempty"`
+	Or         []*CampaignWhereInput `json:"or,omitempty"`
+	And        []*CampaignWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "year" field predicates.
+	Year      *int  `json:"year,omitempty"`
+	YearNEQ   *int  `json:"yearNEQ,omitempty"`
+	YearIn    []int `json:"yearIn,omitempty"`
+	YearNotIn []int `json:"yearNotIn,omitempty"`
+	YearGT    *int  `json:"yearGT,omitempty"`
+	YearGTE   *int  `json:"yearGTE,omitempty"`
+	YearLT    *int  `json:"yearLT,omitempty"`
+	YearLTE   *int  `json:"yearLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "phase" field predicates.
+	Phase      *campaign.Phase  `json:"phase,omitempty"`
+	PhaseNEQ   *campaign.Phase  `json:"phaseNEQ,omitempty"`
+	PhaseIn    []campaign.Phase `json:"phaseIn,omitempty"`
+	PhaseNotIn []campaign.Phase `json:"phaseNotIn,omitempty"`
+
+	// "reference_date" field predicates.
+	ReferenceDate      *time.Time  `json:"referenceDate,omitempty"`
+	ReferenceDateNEQ   *time.Time  `json:"referenceDateNEQ,omitempty"`
+	ReferenceDateIn    []time.Time `json:"referenceDateIn,omitempty"`
+	ReferenceDateNotIn []time.Time `json:"referenceDateNotIn,omitempty"`
+	ReferenceDateGT    *time.Time  `json:"referenceDateGT,omitempty"`
+	ReferenceDateGTE   *time.Time  `json:"referenceDateGTE,omitempty"`
+	ReferenceDateLT    *time.Time  `json:"referenceDateLT,omitempty"`
+	ReferenceDateLTE   *time.Time  `json:"referenceDateLTE,omitempty"`
+
+	// "registration_starts" field predicates.
+	RegistrationStarts       *time.Time  `json:"registrationStarts,omitempty"`
+	RegistrationStartsNEQ    *time.Time  `json:"registrationStartsNEQ,omitempty"`
+	RegistrationStartsIn     []time.Time `json:"registrationStartsIn,omitempty"`
+	RegistrationStartsNotIn  []time.Time `json:"registrationStartsNotIn,omitempty"`
+	RegistrationStartsGT     *time.Time  `json:"registrationStartsGT,omitempty"`
+	RegistrationStartsGTE    *time.Time  `json:"registrationStartsGTE,omitempty"`
+	RegistrationStartsLT     *time.Time  `json:"registrationStartsLT,omitempty"`
+	RegistrationStartsLTE    *time.Time  `json:"registrationStartsLTE,omitempty"`
+	RegistrationStartsIsNil  bool        `json:"registrationStartsIsNil,omitempty"`
+	RegistrationStartsNotNil bool        `json:"registrationStartsNotNil,omitempty"`
+
+	// "registration_ends" field predicates.
+	RegistrationEnds       *time.Time  `json:"registrationEnds,omitempty"`
+	RegistrationEndsNEQ    *time.Time  `json:"registrationEndsNEQ,omitempty"`
+	RegistrationEndsIn     []time.Time `json:"registrationEndsIn,omitempty"`
+	RegistrationEndsNotIn  []time.Time `json:"registrationEndsNotIn,omitempty"`
+	RegistrationEndsGT     *time.Time  `json:"registrationEndsGT,omitempty"`
+	RegistrationEndsGTE    *time.Time  `json:"registrationEndsGTE,omitempty"`
+	RegistrationEndsLT     *time.Time  `json:"registrationEndsLT,omitempty"`
+	RegistrationEndsLTE    *time.Time  `json:"registrationEndsLTE,omitempty"`
+	RegistrationEndsIsNil  bool        `json:"registrationEndsIsNil,omitempty"`
+	RegistrationEndsNotNil bool        `json:"registrationEndsNotNil,omitempty"`
+
+	// "evaluation_starts" field predicates.
+	EvaluationStarts       *time.Time  `json:"evaluationStarts,omitempty"`
+	EvaluationStartsNEQ    *time.Time  `json:"evaluationStartsNEQ,omitempty"`
+	EvaluationStartsIn     []time.Time `json:"evaluationStartsIn,omitempty"`
+	EvaluationStartsNotIn  []time.Time `json:"evaluationStartsNotIn,omitempty"`
+	EvaluationStartsGT     *time.Time  `json:"evaluationStartsGT,omitempty"`
+	EvaluationStartsGTE    *time.Time  `json:"evaluationStartsGTE,omitempty"`
+	EvaluationStartsLT     *time.Time  `json:"evaluationStartsLT,omitempty"`
+	EvaluationStartsLTE    *time.Time  `json:"evaluationStartsLTE,omitempty"`
+	EvaluationStartsIsNil  bool        `json:"evaluationStartsIsNil,omitempty"`
+	EvaluationStartsNotNil bool        `json:"evaluationStartsNotNil,omitempty"`
+
+	// "evaluation_ends" field predicates.
+	EvaluationEnds       *time.Time  `json:"evaluationEnds,omitempty"`
+	EvaluationEndsNEQ    *time.Time  `json:"evaluationEndsNEQ,omitempty"`
+	EvaluationEndsIn     []time.Time `json:"evaluationEndsIn,omitempty"`
+	EvaluationEndsNotIn  []time.Time `json:"evaluationEndsNotIn,omitempty"`
+	EvaluationEndsGT     *time.Time  `json:"evaluationEndsGT,omitempty"`
+	EvaluationEndsGTE    *time.Time  `json:"evaluationEndsGTE,omitempty"`
+	EvaluationEndsLT     *time.Time  `json:"evaluationEndsLT,omitempty"`
+	EvaluationEndsLTE    *time.Time  `json:"evaluationEndsLTE,omitempty"`
+	EvaluationEndsIsNil  bool        `json:"evaluationEndsIsNil,omitempty"`
+	EvaluationEndsNotNil bool        `json:"evaluationEndsNotNil,omitempty"`
+
+	// "recognition_starts" field predicates.
+	RecognitionStarts       *time.Time  `json:"recognitionStarts,omitempty"`
+	RecognitionStartsNEQ    *time.Time  `json:"recognitionStartsNEQ,omitempty"`
+	RecognitionStartsIn     []time.Time `json:"recognitionStartsIn,omitempty"`
+	RecognitionStartsNotIn  []time.Time `json:"recognitionStartsNotIn,omitempty"`
+	RecognitionStartsGT     *time.Time  `json:"recognitionStartsGT,omitempty"`
+	RecognitionStartsGTE    *time.Time  `json:"recognitionStartsGTE,omitempty"`
+	RecognitionStartsLT     *time.Time  `json:"recognitionStartsLT,omitempty"`
+	RecognitionStartsLTE    *time.Time  `json:"recognitionStartsLTE,omitempty"`
+	RecognitionStartsIsNil  bool        `json:"recognitionStartsIsNil,omitempty"`
+	RecognitionStartsNotNil bool        `json:"recognitionStartsNotNil,omitempty"`
+
+	// "recognition_ends" field predicates.
+	RecognitionEnds       *time.Time  `json:"recognitionEnds,omitempty"`
+	RecognitionEndsNEQ    *time.Time  `json:"recognitionEndsNEQ,omitempty"`
+	RecognitionEndsIn     []time.Time `json:"recognitionEndsIn,omitempty"`
+	RecognitionEndsNotIn  []time.Time `json:"recognitionEndsNotIn,omitempty"`
+	RecognitionEndsGT     *time.Time  `json:"recognitionEndsGT,omitempty"`
+	RecognitionEndsGTE    *time.Time  `json:"recognitionEndsGTE,omitempty"`
+	RecognitionEndsLT     *time.Time  `json:"recognitionEndsLT,omitempty"`
+	RecognitionEndsLTE    *time.Time  `json:"recognitionEndsLTE,omitempty"`
+	RecognitionEndsIsNil  bool        `json:"recognitionEndsIsNil,omitempty"`
+	RecognitionEndsNotNil bool        `json:"recognitionEndsNotNil,omitempty"`
+
+	// "allow_late_registration" field predicates.
+	AllowLateRegistration    *bool `json:"allowLateRegistration,omitempty"`
+	AllowLateRegistrationNEQ *bool `json:"allowLateRegistrationNEQ,omitempty"`
+
+	// "province" edge predicates.
+	HasProvince     *bool                  `json:"hasProvince,omitempty"`
+	HasProvinceWith []*AdminUnitWhereInput `json:"hasProvinceWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CampaignWhereInput) AddPredicates(predicates ...predicate.Campaign) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CampaignWhereInput filter on the CampaignQuery builder.
+func (i *CampaignWhereInput) Filter(q *CampaignQuery) (*CampaignQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCampaignWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCampaignWhereInput is returned in case the CampaignWhereInput is empty.
+var ErrEmptyCampaignWhereInput = errors.New("ent: empty predicate CampaignWhereInput")
+
+// P returns a predicate for filtering campaigns.
+// An error is returned if the input is empty or invalid.
+func (i *CampaignWhereInput) P() (predicate.Campaign, error) {
+	var predicates []predicate.Campaign
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, campaign.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Campaign, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, campaign.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Campaign, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, campaign.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, campaign.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, campaign.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, campaign.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, campaign.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, campaign.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, campaign.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, campaign.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, campaign.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, campaign.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, campaign.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, campaign.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, campaign.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, campaign.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, campaign.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, campaign.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, campaign.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, campaign.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, campaign.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, campaign.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, campaign.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, campaign.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, campaign.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, campaign.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, campaign.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Year != nil {
+		predicates = append(predicates, campaign.YearEQ(*i.Year))
+	}
+	if i.YearNEQ != nil {
+		predicates = append(predicates, campaign.YearNEQ(*i.YearNEQ))
+	}
+	if len(i.YearIn) > 0 {
+		predicates = append(predicates, campaign.YearIn(i.YearIn...))
+	}
+	if len(i.YearNotIn) > 0 {
+		predicates = append(predicates, campaign.YearNotIn(i.YearNotIn...))
+	}
+	if i.YearGT != nil {
+		predicates = append(predicates, campaign.YearGT(*i.YearGT))
+	}
+	if i.YearGTE != nil {
+		predicates = append(predicates, campaign.YearGTE(*i.YearGTE))
+	}
+	if i.YearLT != nil {
+		predicates = append(predicates, campaign.YearLT(*i.YearLT))
+	}
+	if i.YearLTE != nil {
+		predicates = append(predicates, campaign.YearLTE(*i.YearLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, campaign.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, campaign.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, campaign.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, campaign.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, campaign.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, campaign.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, campaign.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, campaign.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, campaign.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, campaign.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, campaign.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, campaign.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, campaign.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Phase != nil {
+		predicates = append(predicates, campaign.PhaseEQ(*i.Phase))
+	}
+	if i.PhaseNEQ != nil {
+		predicates = append(predicates, campaign.PhaseNEQ(*i.PhaseNEQ))
+	}
+	if len(i.PhaseIn) > 0 {
+		predicates = append(predicates, campaign.PhaseIn(i.PhaseIn...))
+	}
+	if len(i.PhaseNotIn) > 0 {
+		predicates = append(predicates, campaign.PhaseNotIn(i.PhaseNotIn...))
+	}
+	if i.ReferenceDate != nil {
+		predicates = append(predicates, campaign.ReferenceDateEQ(*i.ReferenceDate))
+	}
+	if i.ReferenceDateNEQ != nil {
+		predicates = append(predicates, campaign.ReferenceDateNEQ(*i.ReferenceDateNEQ))
+	}
+	if len(i.ReferenceDateIn) > 0 {
+		predicates = append(predicates, campaign.ReferenceDateIn(i.ReferenceDateIn...))
+	}
+	if len(i.ReferenceDateNotIn) > 0 {
+		predicates = append(predicates, campaign.ReferenceDateNotIn(i.ReferenceDateNotIn...))
+	}
+	if i.ReferenceDateGT != nil {
+		predicates = append(predicates, campaign.ReferenceDateGT(*i.ReferenceDateGT))
+	}
+	if i.ReferenceDateGTE != nil {
+		predicates = append(predicates, campaign.ReferenceDateGTE(*i.ReferenceDateGTE))
+	}
+	if i.ReferenceDateLT != nil {
+		predicates = append(predicates, campaign.ReferenceDateLT(*i.ReferenceDateLT))
+	}
+	if i.ReferenceDateLTE != nil {
+		predicates = append(predicates, campaign.ReferenceDateLTE(*i.ReferenceDateLTE))
+	}
+	if i.RegistrationStarts != nil {
+		predicates = append(predicates, campaign.RegistrationStartsEQ(*i.RegistrationStarts))
+	}
+	if i.RegistrationStartsNEQ != nil {
+		predicates = append(predicates, campaign.RegistrationStartsNEQ(*i.RegistrationStartsNEQ))
+	}
+	if len(i.RegistrationStartsIn) > 0 {
+		predicates = append(predicates, campaign.RegistrationStartsIn(i.RegistrationStartsIn...))
+	}
+	if len(i.RegistrationStartsNotIn) > 0 {
+		predicates = append(predicates, campaign.RegistrationStartsNotIn(i.RegistrationStartsNotIn...))
+	}
+	if i.RegistrationStartsGT != nil {
+		predicates = append(predicates, campaign.RegistrationStartsGT(*i.RegistrationStartsGT))
+	}
+	if i.RegistrationStartsGTE != nil {
+		predicates = append(predicates, campaign.RegistrationStartsGTE(*i.RegistrationStartsGTE))
+	}
+	if i.RegistrationStartsLT != nil {
+		predicates = append(predicates, campaign.RegistrationStartsLT(*i.RegistrationStartsLT))
+	}
+	if i.RegistrationStartsLTE != nil {
+		predicates = append(predicates, campaign.RegistrationStartsLTE(*i.RegistrationStartsLTE))
+	}
+	if i.RegistrationStartsIsNil {
+		predicates = append(predicates, campaign.RegistrationStartsIsNil())
+	}
+	if i.RegistrationStartsNotNil {
+		predicates = append(predicates, campaign.RegistrationStartsNotNil())
+	}
+	if i.RegistrationEnds != nil {
+		predicates = append(predicates, campaign.RegistrationEndsEQ(*i.RegistrationEnds))
+	}
+	if i.RegistrationEndsNEQ != nil {
+		predicates = append(predicates, campaign.RegistrationEndsNEQ(*i.RegistrationEndsNEQ))
+	}
+	if len(i.RegistrationEndsIn) > 0 {
+		predicates = append(predicates, campaign.RegistrationEndsIn(i.RegistrationEndsIn...))
+	}
+	if len(i.RegistrationEndsNotIn) > 0 {
+		predicates = append(predicates, campaign.RegistrationEndsNotIn(i.RegistrationEndsNotIn...))
+	}
+	if i.RegistrationEndsGT != nil {
+		predicates = append(predicates, campaign.RegistrationEndsGT(*i.RegistrationEndsGT))
+	}
+	if i.RegistrationEndsGTE != nil {
+		predicates = append(predicates, campaign.RegistrationEndsGTE(*i.RegistrationEndsGTE))
+	}
+	if i.RegistrationEndsLT != nil {
+		predicates = append(predicates, campaign.RegistrationEndsLT(*i.RegistrationEndsLT))
+	}
+	if i.RegistrationEndsLTE != nil {
+		predicates = append(predicates, campaign.RegistrationEndsLTE(*i.RegistrationEndsLTE))
+	}
+	if i.RegistrationEndsIsNil {
+		predicates = append(predicates, campaign.RegistrationEndsIsNil())
+	}
+	if i.RegistrationEndsNotNil {
+		predicates = append(predicates, campaign.RegistrationEndsNotNil())
+	}
+	if i.EvaluationStarts != nil {
+		predicates = append(predicates, campaign.EvaluationStartsEQ(*i.EvaluationStarts))
+	}
+	if i.EvaluationStartsNEQ != nil {
+		predicates = append(predicates, campaign.EvaluationStartsNEQ(*i.EvaluationStartsNEQ))
+	}
+	if len(i.EvaluationStartsIn) > 0 {
+		predicates = append(predicates, campaign.EvaluationStartsIn(i.EvaluationStartsIn...))
+	}
+	if len(i.EvaluationStartsNotIn) > 0 {
+		predicates = append(predicates, campaign.EvaluationStartsNotIn(i.EvaluationStartsNotIn...))
+	}
+	if i.EvaluationStartsGT != nil {
+		predicates = append(predicates, campaign.EvaluationStartsGT(*i.EvaluationStartsGT))
+	}
+	if i.EvaluationStartsGTE != nil {
+		predicates = append(predicates, campaign.EvaluationStartsGTE(*i.EvaluationStartsGTE))
+	}
+	if i.EvaluationStartsLT != nil {
+		predicates = append(predicates, campaign.EvaluationStartsLT(*i.EvaluationStartsLT))
+	}
+	if i.EvaluationStartsLTE != nil {
+		predicates = append(predicates, campaign.EvaluationStartsLTE(*i.EvaluationStartsLTE))
+	}
+	if i.EvaluationStartsIsNil {
+		predicates = append(predicates, campaign.EvaluationStartsIsNil())
+	}
+	if i.EvaluationStartsNotNil {
+		predicates = append(predicates, campaign.EvaluationStartsNotNil())
+	}
+	if i.EvaluationEnds != nil {
+		predicates = append(predicates, campaign.EvaluationEndsEQ(*i.EvaluationEnds))
+	}
+	if i.EvaluationEndsNEQ != nil {
+		predicates = append(predicates, campaign.EvaluationEndsNEQ(*i.EvaluationEndsNEQ))
+	}
+	if len(i.EvaluationEndsIn) > 0 {
+		predicates = append(predicates, campaign.EvaluationEndsIn(i.EvaluationEndsIn...))
+	}
+	if len(i.EvaluationEndsNotIn) > 0 {
+		predicates = append(predicates, campaign.EvaluationEndsNotIn(i.EvaluationEndsNotIn...))
+	}
+	if i.EvaluationEndsGT != nil {
+		predicates = append(predicates, campaign.EvaluationEndsGT(*i.EvaluationEndsGT))
+	}
+	if i.EvaluationEndsGTE != nil {
+		predicates = append(predicates, campaign.EvaluationEndsGTE(*i.EvaluationEndsGTE))
+	}
+	if i.EvaluationEndsLT != nil {
+		predicates = append(predicates, campaign.EvaluationEndsLT(*i.EvaluationEndsLT))
+	}
+	if i.EvaluationEndsLTE != nil {
+		predicates = append(predicates, campaign.EvaluationEndsLTE(*i.EvaluationEndsLTE))
+	}
+	if i.EvaluationEndsIsNil {
+		predicates = append(predicates, campaign.EvaluationEndsIsNil())
+	}
+	if i.EvaluationEndsNotNil {
+		predicates = append(predicates, campaign.EvaluationEndsNotNil())
+	}
+	if i.RecognitionStarts != nil {
+		predicates = append(predicates, campaign.RecognitionStartsEQ(*i.RecognitionStarts))
+	}
+	if i.RecognitionStartsNEQ != nil {
+		predicates = append(predicates, campaign.RecognitionStartsNEQ(*i.RecognitionStartsNEQ))
+	}
+	if len(i.RecognitionStartsIn) > 0 {
+		predicates = append(predicates, campaign.RecognitionStartsIn(i.RecognitionStartsIn...))
+	}
+	if len(i.RecognitionStartsNotIn) > 0 {
+		predicates = append(predicates, campaign.RecognitionStartsNotIn(i.RecognitionStartsNotIn...))
+	}
+	if i.RecognitionStartsGT != nil {
+		predicates = append(predicates, campaign.RecognitionStartsGT(*i.RecognitionStartsGT))
+	}
+	if i.RecognitionStartsGTE != nil {
+		predicates = append(predicates, campaign.RecognitionStartsGTE(*i.RecognitionStartsGTE))
+	}
+	if i.RecognitionStartsLT != nil {
+		predicates = append(predicates, campaign.RecognitionStartsLT(*i.RecognitionStartsLT))
+	}
+	if i.RecognitionStartsLTE != nil {
+		predicates = append(predicates, campaign.RecognitionStartsLTE(*i.RecognitionStartsLTE))
+	}
+	if i.RecognitionStartsIsNil {
+		predicates = append(predicates, campaign.RecognitionStartsIsNil())
+	}
+	if i.RecognitionStartsNotNil {
+		predicates = append(predicates, campaign.RecognitionStartsNotNil())
+	}
+	if i.RecognitionEnds != nil {
+		predicates = append(predicates, campaign.RecognitionEndsEQ(*i.RecognitionEnds))
+	}
+	if i.RecognitionEndsNEQ != nil {
+		predicates = append(predicates, campaign.RecognitionEndsNEQ(*i.RecognitionEndsNEQ))
+	}
+	if len(i.RecognitionEndsIn) > 0 {
+		predicates = append(predicates, campaign.RecognitionEndsIn(i.RecognitionEndsIn...))
+	}
+	if len(i.RecognitionEndsNotIn) > 0 {
+		predicates = append(predicates, campaign.RecognitionEndsNotIn(i.RecognitionEndsNotIn...))
+	}
+	if i.RecognitionEndsGT != nil {
+		predicates = append(predicates, campaign.RecognitionEndsGT(*i.RecognitionEndsGT))
+	}
+	if i.RecognitionEndsGTE != nil {
+		predicates = append(predicates, campaign.RecognitionEndsGTE(*i.RecognitionEndsGTE))
+	}
+	if i.RecognitionEndsLT != nil {
+		predicates = append(predicates, campaign.RecognitionEndsLT(*i.RecognitionEndsLT))
+	}
+	if i.RecognitionEndsLTE != nil {
+		predicates = append(predicates, campaign.RecognitionEndsLTE(*i.RecognitionEndsLTE))
+	}
+	if i.RecognitionEndsIsNil {
+		predicates = append(predicates, campaign.RecognitionEndsIsNil())
+	}
+	if i.RecognitionEndsNotNil {
+		predicates = append(predicates, campaign.RecognitionEndsNotNil())
+	}
+	if i.AllowLateRegistration != nil {
+		predicates = append(predicates, campaign.AllowLateRegistrationEQ(*i.AllowLateRegistration))
+	}
+	if i.AllowLateRegistrationNEQ != nil {
+		predicates = append(predicates, campaign.AllowLateRegistrationNEQ(*i.AllowLateRegistrationNEQ))
+	}
+
+	if i.HasProvince != nil {
+		p := campaign.HasProvince()
+		if !*i.HasProvince {
+			p = campaign.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProvinceWith) > 0 {
+		with := make([]predicate.AdminUnit, 0, len(i.HasProvinceWith))
+		for _, w := range i.HasProvinceWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProvinceWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, campaign.HasProvinceWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCampaignWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return campaign.And(predicates...), nil
+	}
+}
+
+// DecisionWhereInput represents a where input for filtering Decision queries.
+type DecisionWhereInput struct {
+	Predicates []predicate.Decision  `json:"-"`
+	Not        *DecisionWhereInput   `json:"not,omitempty"`
+	Or         []*DecisionWhereInput `json:"or,omitempty"`
+	And        []*DecisionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "title" field predicates.
+	Title      *title.Title  `json:"title,omitempty"`
+	TitleNEQ   *title.Title  `json:"titleNEQ,omitempty"`
+	TitleIn    []title.Title `json:"titleIn,omitempty"`
+	TitleNotIn []title.Title `json:"titleNotIn,omitempty"`
+
+	// "number" field predicates.
+	Number             *string  `json:"number,omitempty"`
+	NumberNEQ          *string  `json:"numberNEQ,omitempty"`
+	NumberIn           []string `json:"numberIn,omitempty"`
+	NumberNotIn        []string `json:"numberNotIn,omitempty"`
+	NumberGT           *string  `json:"numberGT,omitempty"`
+	NumberGTE          *string  `json:"numberGTE,omitempty"`
+	NumberLT           *string  `json:"numberLT,omitempty"`
+	NumberLTE          *string  `json:"numberLTE,omitempty"`
+	NumberContains     *string  `json:"numberContains,omitempty"`
+	NumberHasPrefix    *string  `json:"numberHasPrefix,omitempty"`
+	NumberHasSuffix    *string  `json:"numberHasSuffix,omitempty"`
+	NumberEqualFold    *string  `json:"numberEqualFold,omitempty"`
+	NumberContainsFold *string  `json:"numberContainsFold,omitempty"`
+
+	// "date" field predicates.
+	Date      *time.Time  `json:"date,omitempty"`
+	DateNEQ   *time.Time  `json:"dateNEQ,omitempty"`
+	DateIn    []time.Time `json:"dateIn,omitempty"`
+	DateNotIn []time.Time `json:"dateNotIn,omitempty"`
+	DateGT    *time.Time  `json:"dateGT,omitempty"`
+	DateGTE   *time.Time  `json:"dateGTE,omitempty"`
+	DateLT    *time.Time  `json:"dateLT,omitempty"`
+	DateLTE   *time.Time  `json:"dateLTE,omitempty"`
+
+	// "signer" field predicates.
+	Signer             *string  `json:"signer,omitempty"`
+	SignerNEQ          *string  `json:"signerNEQ,omitempty"`
+	SignerIn           []string `json:"signerIn,omitempty"`
+	SignerNotIn        []string `json:"signerNotIn,omitempty"`
+	SignerGT           *string  `json:"signerGT,omitempty"`
+	SignerGTE          *string  `json:"signerGTE,omitempty"`
+	SignerLT           *string  `json:"signerLT,omitempty"`
+	SignerLTE          *string  `json:"signerLTE,omitempty"`
+	SignerContains     *string  `json:"signerContains,omitempty"`
+	SignerHasPrefix    *string  `json:"signerHasPrefix,omitempty"`
+	SignerHasSuffix    *string  `json:"signerHasSuffix,omitempty"`
+	SignerEqualFold    *string  `json:"signerEqualFold,omitempty"`
+	SignerContainsFold *string  `json:"signerContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "campaign" edge predicates.
+	HasCampaign     *bool                 `json:"hasCampaign,omitempty"`
+	HasCampaignWith []*CampaignWhereInput `json:"hasCampaignWith,omitempty"`
+
+	// "deciding_unit" edge predicates.
+	HasDecidingUnit     *bool                  `json:"hasDecidingUnit,omitempty"`
+	HasDecidingUnitWith []*AdminUnitWhereInput `json:"hasDecidingUnitWith,omitempty"`
+
+	// "registrations" edge predicates.
+	HasRegistrations     *bool                     `json:"hasRegistrations,omitempty"`
+	HasRegistrationsWith []*RegistrationWhereInput `json:"hasRegistrationsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *DecisionWhereInput) AddPredicates(predicates ...predicate.Decision) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the DecisionWhereInput filter on the DecisionQuery builder.
+func (i *DecisionWhereInput) Filter(q *DecisionQuery) (*DecisionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyDecisionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyDecisionWhereInput is returned in case the DecisionWhereInput is empty.
+var ErrEmptyDecisionWhereInput = errors.New("ent: empty predicate DecisionWhereInput")
+
+// P returns a predicate for filtering decisions.
+// An error is returned if the input is empty or invalid.
+func (i *DecisionWhereInput) P() (predicate.Decision, error) {
+	var predicates []predicate.Decision
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, decision.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Decision, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, decision.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Decision, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, decision.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, decision.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, decision.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, decision.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, decision.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, decision.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, decision.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, decision.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, decision.IDLTE(*i.IDLTE))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, decision.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, decision.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, decision.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, decision.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.Number != nil {
+		predicates = append(predicates, decision.NumberEQ(*i.Number))
+	}
+	if i.NumberNEQ != nil {
+		predicates = append(predicates, decision.NumberNEQ(*i.NumberNEQ))
+	}
+	if len(i.NumberIn) > 0 {
+		predicates = append(predicates, decision.NumberIn(i.NumberIn...))
+	}
+	if len(i.NumberNotIn) > 0 {
+		predicates = append(predicates, decision.NumberNotIn(i.NumberNotIn...))
+	}
+	if i.NumberGT != nil {
+		predicates = append(predicates, decision.NumberGT(*i.NumberGT))
+	}
+	if i.NumberGTE != nil {
+		predicates = append(predicates, decision.NumberGTE(*i.NumberGTE))
+	}
+	if i.NumberLT != nil {
+		predicates = append(predicates, decision.NumberLT(*i.NumberLT))
+	}
+	if i.NumberLTE != nil {
+		predicates = append(predicates, decision.NumberLTE(*i.NumberLTE))
+	}
+	if i.NumberContains != nil {
+		predicates = append(predicates, decision.NumberContains(*i.NumberContains))
+	}
+	if i.NumberHasPrefix != nil {
+		predicates = append(predicates, decision.NumberHasPrefix(*i.NumberHasPrefix))
+	}
+	if i.NumberHasSuffix != nil {
+		predicates = append(predicates, decision.NumberHasSuffix(*i.NumberHasSuffix))
+	}
+	if i.NumberEqualFold != nil {
+		predicates = append(predicates, decision.NumberEqualFold(*i.NumberEqualFold))
+	}
+	if i.NumberContainsFold != nil {
+		predicates = append(predicates, decision.NumberContainsFold(*i.NumberContainsFold))
+	}
+	if i.Date != nil {
+		predicates = append(predicates, decision.DateEQ(*i.Date))
+	}
+	if i.DateNEQ != nil {
+		predicates = append(predicates, decision.DateNEQ(*i.DateNEQ))
+	}
+	if len(i.DateIn) > 0 {
+		predicates = append(predicates, decision.DateIn(i.DateIn...))
+	}
+	if len(i.DateNotIn) > 0 {
+		predicates = append(predicates, decision.DateNotIn(i.DateNotIn...))
+	}
+	if i.DateGT != nil {
+		predicates = append(predicates, decision.DateGT(*i.DateGT))
+	}
+	if i.DateGTE != nil {
+		predicates = append(predicates, decision.DateGTE(*i.DateGTE))
+	}
+	if i.DateLT != nil {
+		predicates = append(predicates, decision.DateLT(*i.DateLT))
+	}
+	if i.DateLTE != nil {
+		predicates = append(predicates, decision.DateLTE(*i.DateLTE))
+	}
+	if i.Signer != nil {
+		predicates = append(predicates, decision.SignerEQ(*i.Signer))
+	}
+	if i.SignerNEQ != nil {
+		predicates = append(predicates, decision.SignerNEQ(*i.SignerNEQ))
+	}
+	if len(i.SignerIn) > 0 {
+		predicates = append(predicates, decision.SignerIn(i.SignerIn...))
+	}
+	if len(i.SignerNotIn) > 0 {
+		predicates = append(predicates, decision.SignerNotIn(i.SignerNotIn...))
+	}
+	if i.SignerGT != nil {
+		predicates = append(predicates, decision.SignerGT(*i.SignerGT))
+	}
+	if i.SignerGTE != nil {
+		predicates = append(predicates, decision.SignerGTE(*i.SignerGTE))
+	}
+	if i.SignerLT != nil {
+		predicates = append(predicates, decision.SignerLT(*i.SignerLT))
+	}
+	if i.SignerLTE != nil {
+		predicates = append(predicates, decision.SignerLTE(*i.SignerLTE))
+	}
+	if i.SignerContains != nil {
+		predicates = append(predicates, decision.SignerContains(*i.SignerContains))
+	}
+	if i.SignerHasPrefix != nil {
+		predicates = append(predicates, decision.SignerHasPrefix(*i.SignerHasPrefix))
+	}
+	if i.SignerHasSuffix != nil {
+		predicates = append(predicates, decision.SignerHasSuffix(*i.SignerHasSuffix))
+	}
+	if i.SignerEqualFold != nil {
+		predicates = append(predicates, decision.SignerEqualFold(*i.SignerEqualFold))
+	}
+	if i.SignerContainsFold != nil {
+		predicates = append(predicates, decision.SignerContainsFold(*i.SignerContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, decision.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, decision.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, decision.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, decision.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, decision.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, decision.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, decision.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, decision.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+
+	if i.HasCampaign != nil {
+		p := decision.HasCampaign()
+		if !*i.HasCampaign {
+			p = decision.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCampaignWith) > 0 {
+		with := make([]predicate.Campaign, 0, len(i.HasCampaignWith))
+		for _, w := range i.HasCampaignWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCampaignWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, decision.HasCampaignWith(with...))
+	}
+	if i.HasDecidingUnit != nil {
+		p := decision.HasDecidingUnit()
+		if !*i.HasDecidingUnit {
+			p = decision.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDecidingUnitWith) > 0 {
+		with := make([]predicate.AdminUnit, 0, len(i.HasDecidingUnitWith))
+		for _, w := range i.HasDecidingUnitWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDecidingUnitWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, decision.HasDecidingUnitWith(with...))
+	}
+	if i.HasRegistrations != nil {
+		p := decision.HasRegistrations()
+		if !*i.HasRegistrations {
+			p = decision.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRegistrationsWith) > 0 {
+		with := make([]predicate.Registration, 0, len(i.HasRegistrationsWith))
+		for _, w := range i.HasRegistrationsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRegistrationsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, decision.HasRegistrationsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyDecisionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return decision.And(predicates...), nil
+	}
+}
+
+// EvaluationWhereInput represents a where input for filtering Evaluation queries.
+type EvaluationWhereInput struct {
+	Predicates []predicate.Evaluation  `json:"-"`
+	Not        *EvaluationWhereInput   `json:"not,omitempty"`
+	Or         []*EvaluationWhereInput `json:"or,omitempty"`
+	And        []*EvaluationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *evaluation.Kind  `json:"kind,omitempty"`
+	KindNEQ   *evaluation.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []evaluation.Kind `json:"kindIn,omitempty"`
+	KindNotIn []evaluation.Kind `json:"kindNotIn,omitempty"`
+
+	// "total" field predicates.
+	Total      *float64  `json:"total,omitempty"`
+	TotalNEQ   *float64  `json:"totalNEQ,omitempty"`
+	TotalIn    []float64 `json:"totalIn,omitempty"`
+	TotalNotIn []float64 `json:"totalNotIn,omitempty"`
+	TotalGT    *float64  `json:"totalGT,omitempty"`
+	TotalGTE   *float64  `json:"totalGTE,omitempty"`
+	TotalLT    *float64  `json:"totalLT,omitempty"`
+	TotalLTE   *float64  `json:"totalLTE,omitempty"`
+
+	// "result" field predicates.
+	Result      *evaluation.Result  `json:"result,omitempty"`
+	ResultNEQ   *evaluation.Result  `json:"resultNEQ,omitempty"`
+	ResultIn    []evaluation.Result `json:"resultIn,omitempty"`
+	ResultNotIn []evaluation.Result `json:"resultNotIn,omitempty"`
+
+	// "level" field predicates.
+	Level       *int  `json:"level,omitempty"`
+	LevelNEQ    *int  `json:"levelNEQ,omitempty"`
+	LevelIn     []int `json:"levelIn,omitempty"`
+	LevelNotIn  []int `json:"levelNotIn,omitempty"`
+	LevelGT     *int  `json:"levelGT,omitempty"`
+	LevelGTE    *int  `json:"levelGTE,omitempty"`
+	LevelLT     *int  `json:"levelLT,omitempty"`
+	LevelLTE    *int  `json:"levelLTE,omitempty"`
+	LevelIsNil  bool  `json:"levelIsNil,omitempty"`
+	LevelNotNil bool  `json:"levelNotNil,omitempty"`
+
+	// "notes" field predicates.
+	Notes             *string  `json:"notes,omitempty"`
+	NotesNEQ          *string  `json:"notesNEQ,omitempty"`
+	NotesIn           []string `json:"notesIn,omitempty"`
+	NotesNotIn        []string `json:"notesNotIn,omitempty"`
+	NotesGT           *string  `json:"notesGT,omitempty"`
+	NotesGTE          *string  `json:"notesGTE,omitempty"`
+	NotesLT           *string  `json:"notesLT,omitempty"`
+	NotesLTE          *string  `json:"notesLTE,omitempty"`
+	NotesContains     *string  `json:"notesContains,omitempty"`
+	NotesHasPrefix    *string  `json:"notesHasPrefix,omitempty"`
+	NotesHasSuffix    *string  `json:"notesHasSuffix,omitempty"`
+	NotesIsNil        bool     `json:"notesIsNil,omitempty"`
+	NotesNotNil       bool     `json:"notesNotNil,omitempty"`
+	NotesEqualFold    *string  `json:"notesEqualFold,omitempty"`
+	NotesContainsFold *string  `json:"notesContainsFold,omitempty"`
+
+	// "evaluator_id" field predicates.
+	EvaluatorID       *int  `json:"evaluatorID,omitempty"`
+	EvaluatorIDNEQ    *int  `json:"evaluatorIDNEQ,omitempty"`
+	EvaluatorIDIn     []int `json:"evaluatorIDIn,omitempty"`
+	EvaluatorIDNotIn  []int `json:"evaluatorIDNotIn,omitempty"`
+	EvaluatorIDGT     *int  `json:"evaluatorIDGT,omitempty"`
+	EvaluatorIDGTE    *int  `json:"evaluatorIDGTE,omitempty"`
+	EvaluatorIDLT     *int  `json:"evaluatorIDLT,omitempty"`
+	EvaluatorIDLTE    *int  `json:"evaluatorIDLTE,omitempty"`
+	EvaluatorIDIsNil  bool  `json:"evaluatorIDIsNil,omitempty"`
+	EvaluatorIDNotNil bool  `json:"evaluatorIDNotNil,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "registration" edge predicates.
+	HasRegistration     *bool                     `json:"hasRegistration,omitempty"`
+	HasRegistrationWith []*RegistrationWhereInput `json:"hasRegistrationWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *EvaluationWhereInput) AddPredicates(predicates ...predicate.Evaluation) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the EvaluationWhereInput filter on the EvaluationQuery builder.
+func (i *EvaluationWhereInput) Filter(q *EvaluationQuery) (*EvaluationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyEvaluationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyEvaluationWhereInput is returned in case the EvaluationWhereInput is empty.
+var ErrEmptyEvaluationWhereInput = errors.New("ent: empty predicate EvaluationWhereInput")
+
+// P returns a predicate for filtering evaluations.
+// An error is returned if the input is empty or invalid.
+func (i *EvaluationWhereInput) P() (predicate.Evaluation, error) {
+	var predicates []predicate.Evaluation
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, evaluation.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Evaluation, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, evaluation.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Evaluation, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, evaluation.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, evaluation.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, evaluation.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, evaluation.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, evaluation.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, evaluation.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, evaluation.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, evaluation.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, evaluation.IDLTE(*i.IDLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, evaluation.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, evaluation.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, evaluation.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, evaluation.KindNotIn(i.KindNotIn...))
+	}
+	if i.Total != nil {
+		predicates = append(predicates, evaluation.TotalEQ(*i.Total))
+	}
+	if i.TotalNEQ != nil {
+		predicates = append(predicates, evaluation.TotalNEQ(*i.TotalNEQ))
+	}
+	if len(i.TotalIn) > 0 {
+		predicates = append(predicates, evaluation.TotalIn(i.TotalIn...))
+	}
+	if len(i.TotalNotIn) > 0 {
+		predicates = append(predicates, evaluation.TotalNotIn(i.TotalNotIn...))
+	}
+	if i.TotalGT != nil {
+		predicates = append(predicates, evaluation.TotalGT(*i.TotalGT))
+	}
+	if i.TotalGTE != nil {
+		predicates = append(predicates, evaluation.TotalGTE(*i.TotalGTE))
+	}
+	if i.TotalLT != nil {
+		predicates = append(predicates, evaluation.TotalLT(*i.TotalLT))
+	}
+	if i.TotalLTE != nil {
+		predicates = append(predicates, evaluation.TotalLTE(*i.TotalLTE))
+	}
+	if i.Result != nil {
+		predicates = append(predicates, evaluation.ResultEQ(*i.Result))
+	}
+	if i.ResultNEQ != nil {
+		predicates = append(predicates, evaluation.ResultNEQ(*i.ResultNEQ))
+	}
+	if len(i.ResultIn) > 0 {
+		predicates = append(predicates, evaluation.ResultIn(i.ResultIn...))
+	}
+	if len(i.ResultNotIn) > 0 {
+		predicates = append(predicates, evaluation.ResultNotIn(i.ResultNotIn...))
+	}
+	if i.Level != nil {
+		predicates = append(predicates, evaluation.LevelEQ(*i.Level))
+	}
+	if i.LevelNEQ != nil {
+		predicates = append(predicates, evaluation.LevelNEQ(*i.LevelNEQ))
+	}
+	if len(i.LevelIn) > 0 {
+		predicates = append(predicates, evaluation.LevelIn(i.LevelIn...))
+	}
+	if len(i.LevelNotIn) > 0 {
+		predicates = append(predicates, evaluation.LevelNotIn(i.LevelNotIn...))
+	}
+	if i.LevelGT != nil {
+		predicates = append(predicates, evaluation.LevelGT(*i.LevelGT))
+	}
+	if i.LevelGTE != nil {
+		predicates = append(predicates, evaluation.LevelGTE(*i.LevelGTE))
+	}
+	if i.LevelLT != nil {
+		predicates = append(predicates, evaluation.LevelLT(*i.LevelLT))
+	}
+	if i.LevelLTE != nil {
+		predicates = append(predicates, evaluation.LevelLTE(*i.LevelLTE))
+	}
+	if i.LevelIsNil {
+		predicates = append(predicates, evaluation.LevelIsNil())
+	}
+	if i.LevelNotNil {
+		predicates = append(predicates, evaluation.LevelNotNil())
+	}
+	if i.Notes != nil {
+		predicates = append(predicates, evaluation.NotesEQ(*i.Notes))
+	}
+	if i.NotesNEQ != nil {
+		predicates = append(predicates, evaluation.NotesNEQ(*i.NotesNEQ))
+	}
+	if len(i.NotesIn) > 0 {
+		predicates = append(predicates, evaluation.NotesIn(i.NotesIn...))
+	}
+	if len(i.NotesNotIn) > 0 {
+		predicates = append(predicates, evaluation.NotesNotIn(i.NotesNotIn...))
+	}
+	if i.NotesGT != nil {
+		predicates = append(predicates, evaluation.NotesGT(*i.NotesGT))
+	}
+	if i.NotesGTE != nil {
+		predicates = append(predicates, evaluation.NotesGTE(*i.NotesGTE))
+	}
+	if i.NotesLT != nil {
+		predicates = append(predicates, evaluation.NotesLT(*i.NotesLT))
+	}
+	if i.NotesLTE != nil {
+		predicates = append(predicates, evaluation.NotesLTE(*i.NotesLTE))
+	}
+	if i.NotesContains != nil {
+		predicates = append(predicates, evaluation.NotesContains(*i.NotesContains))
+	}
+	if i.NotesHasPrefix != nil {
+		predicates = append(predicates, evaluation.NotesHasPrefix(*i.NotesHasPrefix))
+	}
+	if i.NotesHasSuffix != nil {
+		predicates = append(predicates, evaluation.NotesHasSuffix(*i.NotesHasSuffix))
+	}
+	if i.NotesIsNil {
+		predicates = append(predicates, evaluation.NotesIsNil())
+	}
+	if i.NotesNotNil {
+		predicates = append(predicates, evaluation.NotesNotNil())
+	}
+	if i.NotesEqualFold != nil {
+		predicates = append(predicates, evaluation.NotesEqualFold(*i.NotesEqualFold))
+	}
+	if i.NotesContainsFold != nil {
+		predicates = append(predicates, evaluation.NotesContainsFold(*i.NotesContainsFold))
+	}
+	if i.EvaluatorID != nil {
+		predicates = append(predicates, evaluation.EvaluatorIDEQ(*i.EvaluatorID))
+	}
+	if i.EvaluatorIDNEQ != nil {
+		predicates = append(predicates, evaluation.EvaluatorIDNEQ(*i.EvaluatorIDNEQ))
+	}
+	if len(i.EvaluatorIDIn) > 0 {
+		predicates = append(predicates, evaluation.EvaluatorIDIn(i.EvaluatorIDIn...))
+	}
+	if len(i.EvaluatorIDNotIn) > 0 {
+		predicates = append(predicates, evaluation.EvaluatorIDNotIn(i.EvaluatorIDNotIn...))
+	}
+	if i.EvaluatorIDGT != nil {
+		predicates = append(predicates, evaluation.EvaluatorIDGT(*i.EvaluatorIDGT))
+	}
+	if i.EvaluatorIDGTE != nil {
+		predicates = append(predicates, evaluation.EvaluatorIDGTE(*i.EvaluatorIDGTE))
+	}
+	if i.EvaluatorIDLT != nil {
+		predicates = append(predicates, evaluation.EvaluatorIDLT(*i.EvaluatorIDLT))
+	}
+	if i.EvaluatorIDLTE != nil {
+		predicates = append(predicates, evaluation.EvaluatorIDLTE(*i.EvaluatorIDLTE))
+	}
+	if i.EvaluatorIDIsNil {
+		predicates = append(predicates, evaluation.EvaluatorIDIsNil())
+	}
+	if i.EvaluatorIDNotNil {
+		predicates = append(predicates, evaluation.EvaluatorIDNotNil())
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, evaluation.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, evaluation.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, evaluation.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, evaluation.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, evaluation.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, evaluation.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, evaluation.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, evaluation.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+
+	if i.HasRegistration != nil {
+		p := evaluation.HasRegistration()
+		if !*i.HasRegistration {
+			p = evaluation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRegistrationWith) > 0 {
+		with := make([]predicate.Registration, 0, len(i.HasRegistrationWith))
+		for _, w := range i.HasRegistrationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRegistrationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, evaluation.HasRegistrationWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyEvaluationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return evaluation.And(predicates...), nil
+	}
+}
+
 // LearningUnitWhereInput represents a where input for filtering LearningUnit queries.
 type LearningUnitWhereInput struct {
 	Predicates []predicate.LearningUnit  `json:"-"`
@@ -1801,6 +3202,600 @@ func (i *LearningUnitWhereInput) P() (predicate.LearningUnit, error) {
 		return predicates[0], nil
 	default:
 		return learningunit.And(predicates...), nil
+	}
+}
+
+// RegistrationWhereInput represents a where input for filtering Registration queries.
+type RegistrationWhereInput struct {
+	Predicates []predicate.Registration  `json:"-"`
+	Not        *RegistrationWhereInput   `json:"not,omitempty"`
+	Or         []*RegistrationWhereInput `json:"or,omitempty"`
+	And        []*RegistrationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "title" field predicates.
+	Title      *title.Title  `json:"title,omitempty"`
+	TitleNEQ   *title.Title  `json:"titleNEQ,omitempty"`
+	TitleIn    []title.Title `json:"titleIn,omitempty"`
+	TitleNotIn []title.Title `json:"titleNotIn,omitempty"`
+
+	// "status" field predicates.
+	Status      *registration.Status  `json:"status,omitempty"`
+	StatusNEQ   *registration.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []registration.Status `json:"statusIn,omitempty"`
+	StatusNotIn []registration.Status `json:"statusNotIn,omitempty"`
+
+	// "result" field predicates.
+	Result       *registration.Result  `json:"result,omitempty"`
+	ResultNEQ    *registration.Result  `json:"resultNEQ,omitempty"`
+	ResultIn     []registration.Result `json:"resultIn,omitempty"`
+	ResultNotIn  []registration.Result `json:"resultNotIn,omitempty"`
+	ResultIsNil  bool                  `json:"resultIsNil,omitempty"`
+	ResultNotNil bool                  `json:"resultNotNil,omitempty"`
+
+	// "level" field predicates.
+	Level       *int  `json:"level,omitempty"`
+	LevelNEQ    *int  `json:"levelNEQ,omitempty"`
+	LevelIn     []int `json:"levelIn,omitempty"`
+	LevelNotIn  []int `json:"levelNotIn,omitempty"`
+	LevelGT     *int  `json:"levelGT,omitempty"`
+	LevelGTE    *int  `json:"levelGTE,omitempty"`
+	LevelLT     *int  `json:"levelLT,omitempty"`
+	LevelLTE    *int  `json:"levelLTE,omitempty"`
+	LevelIsNil  bool  `json:"levelIsNil,omitempty"`
+	LevelNotNil bool  `json:"levelNotNil,omitempty"`
+
+	// "score" field predicates.
+	Score       *float64  `json:"score,omitempty"`
+	ScoreNEQ    *float64  `json:"scoreNEQ,omitempty"`
+	ScoreIn     []float64 `json:"scoreIn,omitempty"`
+	ScoreNotIn  []float64 `json:"scoreNotIn,omitempty"`
+	ScoreGT     *float64  `json:"scoreGT,omitempty"`
+	ScoreGTE    *float64  `json:"scoreGTE,omitempty"`
+	ScoreLT     *float64  `json:"scoreLT,omitempty"`
+	ScoreLTE    *float64  `json:"scoreLTE,omitempty"`
+	ScoreIsNil  bool      `json:"scoreIsNil,omitempty"`
+	ScoreNotNil bool      `json:"scoreNotNil,omitempty"`
+
+	// "recognized_on" field predicates.
+	RecognizedOn       *time.Time  `json:"recognizedOn,omitempty"`
+	RecognizedOnNEQ    *time.Time  `json:"recognizedOnNEQ,omitempty"`
+	RecognizedOnIn     []time.Time `json:"recognizedOnIn,omitempty"`
+	RecognizedOnNotIn  []time.Time `json:"recognizedOnNotIn,omitempty"`
+	RecognizedOnGT     *time.Time  `json:"recognizedOnGT,omitempty"`
+	RecognizedOnGTE    *time.Time  `json:"recognizedOnGTE,omitempty"`
+	RecognizedOnLT     *time.Time  `json:"recognizedOnLT,omitempty"`
+	RecognizedOnLTE    *time.Time  `json:"recognizedOnLTE,omitempty"`
+	RecognizedOnIsNil  bool        `json:"recognizedOnIsNil,omitempty"`
+	RecognizedOnNotNil bool        `json:"recognizedOnNotNil,omitempty"`
+
+	// "valid_until" field predicates.
+	ValidUntil       *time.Time  `json:"validUntil,omitempty"`
+	ValidUntilNEQ    *time.Time  `json:"validUntilNEQ,omitempty"`
+	ValidUntilIn     []time.Time `json:"validUntilIn,omitempty"`
+	ValidUntilNotIn  []time.Time `json:"validUntilNotIn,omitempty"`
+	ValidUntilGT     *time.Time  `json:"validUntilGT,omitempty"`
+	ValidUntilGTE    *time.Time  `json:"validUntilGTE,omitempty"`
+	ValidUntilLT     *time.Time  `json:"validUntilLT,omitempty"`
+	ValidUntilLTE    *time.Time  `json:"validUntilLTE,omitempty"`
+	ValidUntilIsNil  bool        `json:"validUntilIsNil,omitempty"`
+	ValidUntilNotNil bool        `json:"validUntilNotNil,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonIsNil        bool     `json:"reasonIsNil,omitempty"`
+	ReasonNotNil       bool     `json:"reasonNotNil,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "campaign" edge predicates.
+	HasCampaign     *bool                 `json:"hasCampaign,omitempty"`
+	HasCampaignWith []*CampaignWhereInput `json:"hasCampaignWith,omitempty"`
+
+	// "learning_unit" edge predicates.
+	HasLearningUnit     *bool                     `json:"hasLearningUnit,omitempty"`
+	HasLearningUnitWith []*LearningUnitWhereInput `json:"hasLearningUnitWith,omitempty"`
+
+	// "admin_unit" edge predicates.
+	HasAdminUnit     *bool                  `json:"hasAdminUnit,omitempty"`
+	HasAdminUnitWith []*AdminUnitWhereInput `json:"hasAdminUnitWith,omitempty"`
+
+	// "evaluations" edge predicates.
+	HasEvaluations     *bool                   `json:"hasEvaluations,omitempty"`
+	HasEvaluationsWith []*EvaluationWhereInput `json:"hasEvaluationsWith,omitempty"`
+
+	// "decision" edge predicates.
+	HasDecision     *bool                 `json:"hasDecision,omitempty"`
+	HasDecisionWith []*DecisionWhereInput `json:"hasDecisionWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *RegistrationWhereInput) AddPredicates(predicates ...predicate.Registration) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the RegistrationWhereInput filter on the RegistrationQuery builder.
+func (i *RegistrationWhereInput) Filter(q *RegistrationQuery) (*RegistrationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyRegistrationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyRegistrationWhereInput is returned in case the RegistrationWhereInput is empty.
+var ErrEmptyRegistrationWhereInput = errors.New("ent: empty predicate RegistrationWhereInput")
+
+// P returns a predicate for filtering registrations.
+// An error is returned if the input is empty or invalid.
+func (i *RegistrationWhereInput) P() (predicate.Registration, error) {
+	var predicates []predicate.Registration
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, registration.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Registration, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, registration.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Registration, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, registration.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, registration.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, registration.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, registration.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, registration.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, registration.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, registration.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, registration.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, registration.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, registration.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, registration.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, registration.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, registration.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, registration.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, registration.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, registration.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, registration.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, registration.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, registration.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, registration.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, registration.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, registration.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, registration.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, registration.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, registration.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, registration.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, registration.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, registration.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, registration.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, registration.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, registration.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, registration.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, registration.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.Result != nil {
+		predicates = append(predicates, registration.ResultEQ(*i.Result))
+	}
+	if i.ResultNEQ != nil {
+		predicates = append(predicates, registration.ResultNEQ(*i.ResultNEQ))
+	}
+	if len(i.ResultIn) > 0 {
+		predicates = append(predicates, registration.ResultIn(i.ResultIn...))
+	}
+	if len(i.ResultNotIn) > 0 {
+		predicates = append(predicates, registration.ResultNotIn(i.ResultNotIn...))
+	}
+	if i.ResultIsNil {
+		predicates = append(predicates, registration.ResultIsNil())
+	}
+	if i.ResultNotNil {
+		predicates = append(predicates, registration.ResultNotNil())
+	}
+	if i.Level != nil {
+		predicates = append(predicates, registration.LevelEQ(*i.Level))
+	}
+	if i.LevelNEQ != nil {
+		predicates = append(predicates, registration.LevelNEQ(*i.LevelNEQ))
+	}
+	if len(i.LevelIn) > 0 {
+		predicates = append(predicates, registration.LevelIn(i.LevelIn...))
+	}
+	if len(i.LevelNotIn) > 0 {
+		predicates = append(predicates, registration.LevelNotIn(i.LevelNotIn...))
+	}
+	if i.LevelGT != nil {
+		predicates = append(predicates, registration.LevelGT(*i.LevelGT))
+	}
+	if i.LevelGTE != nil {
+		predicates = append(predicates, registration.LevelGTE(*i.LevelGTE))
+	}
+	if i.LevelLT != nil {
+		predicates = append(predicates, registration.LevelLT(*i.LevelLT))
+	}
+	if i.LevelLTE != nil {
+		predicates = append(predicates, registration.LevelLTE(*i.LevelLTE))
+	}
+	if i.LevelIsNil {
+		predicates = append(predicates, registration.LevelIsNil())
+	}
+	if i.LevelNotNil {
+		predicates = append(predicates, registration.LevelNotNil())
+	}
+	if i.Score != nil {
+		predicates = append(predicates, registration.ScoreEQ(*i.Score))
+	}
+	if i.ScoreNEQ != nil {
+		predicates = append(predicates, registration.ScoreNEQ(*i.ScoreNEQ))
+	}
+	if len(i.ScoreIn) > 0 {
+		predicates = append(predicates, registration.ScoreIn(i.ScoreIn...))
+	}
+	if len(i.ScoreNotIn) > 0 {
+		predicates = append(predicates, registration.ScoreNotIn(i.ScoreNotIn...))
+	}
+	if i.ScoreGT != nil {
+		predicates = append(predicates, registration.ScoreGT(*i.ScoreGT))
+	}
+	if i.ScoreGTE != nil {
+		predicates = append(predicates, registration.ScoreGTE(*i.ScoreGTE))
+	}
+	if i.ScoreLT != nil {
+		predicates = append(predicates, registration.ScoreLT(*i.ScoreLT))
+	}
+	if i.ScoreLTE != nil {
+		predicates = append(predicates, registration.ScoreLTE(*i.ScoreLTE))
+	}
+	if i.ScoreIsNil {
+		predicates = append(predicates, registration.ScoreIsNil())
+	}
+	if i.ScoreNotNil {
+		predicates = append(predicates, registration.ScoreNotNil())
+	}
+	if i.RecognizedOn != nil {
+		predicates = append(predicates, registration.RecognizedOnEQ(*i.RecognizedOn))
+	}
+	if i.RecognizedOnNEQ != nil {
+		predicates = append(predicates, registration.RecognizedOnNEQ(*i.RecognizedOnNEQ))
+	}
+	if len(i.RecognizedOnIn) > 0 {
+		predicates = append(predicates, registration.RecognizedOnIn(i.RecognizedOnIn...))
+	}
+	if len(i.RecognizedOnNotIn) > 0 {
+		predicates = append(predicates, registration.RecognizedOnNotIn(i.RecognizedOnNotIn...))
+	}
+	if i.RecognizedOnGT != nil {
+		predicates = append(predicates, registration.RecognizedOnGT(*i.RecognizedOnGT))
+	}
+	if i.RecognizedOnGTE != nil {
+		predicates = append(predicates, registration.RecognizedOnGTE(*i.RecognizedOnGTE))
+	}
+	if i.RecognizedOnLT != nil {
+		predicates = append(predicates, registration.RecognizedOnLT(*i.RecognizedOnLT))
+	}
+	if i.RecognizedOnLTE != nil {
+		predicates = append(predicates, registration.RecognizedOnLTE(*i.RecognizedOnLTE))
+	}
+	if i.RecognizedOnIsNil {
+		predicates = append(predicates, registration.RecognizedOnIsNil())
+	}
+	if i.RecognizedOnNotNil {
+		predicates = append(predicates, registration.RecognizedOnNotNil())
+	}
+	if i.ValidUntil != nil {
+		predicates = append(predicates, registration.ValidUntilEQ(*i.ValidUntil))
+	}
+	if i.ValidUntilNEQ != nil {
+		predicates = append(predicates, registration.ValidUntilNEQ(*i.ValidUntilNEQ))
+	}
+	if len(i.ValidUntilIn) > 0 {
+		predicates = append(predicates, registration.ValidUntilIn(i.ValidUntilIn...))
+	}
+	if len(i.ValidUntilNotIn) > 0 {
+		predicates = append(predicates, registration.ValidUntilNotIn(i.ValidUntilNotIn...))
+	}
+	if i.ValidUntilGT != nil {
+		predicates = append(predicates, registration.ValidUntilGT(*i.ValidUntilGT))
+	}
+	if i.ValidUntilGTE != nil {
+		predicates = append(predicates, registration.ValidUntilGTE(*i.ValidUntilGTE))
+	}
+	if i.ValidUntilLT != nil {
+		predicates = append(predicates, registration.ValidUntilLT(*i.ValidUntilLT))
+	}
+	if i.ValidUntilLTE != nil {
+		predicates = append(predicates, registration.ValidUntilLTE(*i.ValidUntilLTE))
+	}
+	if i.ValidUntilIsNil {
+		predicates = append(predicates, registration.ValidUntilIsNil())
+	}
+	if i.ValidUntilNotNil {
+		predicates = append(predicates, registration.ValidUntilNotNil())
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, registration.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, registration.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, registration.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, registration.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, registration.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, registration.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, registration.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, registration.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, registration.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, registration.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, registration.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonIsNil {
+		predicates = append(predicates, registration.ReasonIsNil())
+	}
+	if i.ReasonNotNil {
+		predicates = append(predicates, registration.ReasonNotNil())
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, registration.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, registration.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+
+	if i.HasCampaign != nil {
+		p := registration.HasCampaign()
+		if !*i.HasCampaign {
+			p = registration.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCampaignWith) > 0 {
+		with := make([]predicate.Campaign, 0, len(i.HasCampaignWith))
+		for _, w := range i.HasCampaignWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCampaignWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, registration.HasCampaignWith(with...))
+	}
+	if i.HasLearningUnit != nil {
+		p := registration.HasLearningUnit()
+		if !*i.HasLearningUnit {
+			p = registration.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLearningUnitWith) > 0 {
+		with := make([]predicate.LearningUnit, 0, len(i.HasLearningUnitWith))
+		for _, w := range i.HasLearningUnitWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLearningUnitWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, registration.HasLearningUnitWith(with...))
+	}
+	if i.HasAdminUnit != nil {
+		p := registration.HasAdminUnit()
+		if !*i.HasAdminUnit {
+			p = registration.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAdminUnitWith) > 0 {
+		with := make([]predicate.AdminUnit, 0, len(i.HasAdminUnitWith))
+		for _, w := range i.HasAdminUnitWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAdminUnitWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, registration.HasAdminUnitWith(with...))
+	}
+	if i.HasEvaluations != nil {
+		p := registration.HasEvaluations()
+		if !*i.HasEvaluations {
+			p = registration.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEvaluationsWith) > 0 {
+		with := make([]predicate.Evaluation, 0, len(i.HasEvaluationsWith))
+		for _, w := range i.HasEvaluationsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEvaluationsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, registration.HasEvaluationsWith(with...))
+	}
+	if i.HasDecision != nil {
+		p := registration.HasDecision()
+		if !*i.HasDecision {
+			p = registration.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDecisionWith) > 0 {
+		with := make([]predicate.Decision, 0, len(i.HasDecisionWith))
+		for _, w := range i.HasDecisionWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDecisionWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, registration.HasDecisionWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyRegistrationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return registration.And(predicates...), nil
 	}
 }
 

@@ -8,14 +8,23 @@ import (
 	"fmt"
 	"hoctap/ent/adminunit"
 	"hoctap/ent/auditlog"
+	"hoctap/ent/campaign"
+	"hoctap/ent/criteriaset"
+	"hoctap/ent/decision"
+	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
 	"hoctap/ent/predicate"
+	"hoctap/ent/progresscounter"
 	"hoctap/ent/refreshtoken"
+	"hoctap/ent/registration"
 	"hoctap/ent/searchkey"
 	"hoctap/ent/session"
 	"hoctap/ent/setting"
+	"hoctap/ent/target"
 	"hoctap/ent/user"
+	"hoctap/internal/criteria"
+	"hoctap/internal/title"
 	"hoctap/internal/viewer"
 	"sync"
 	"time"
@@ -33,15 +42,22 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAdminUnit    = "AdminUnit"
-	TypeAuditLog     = "AuditLog"
-	TypeLearningUnit = "LearningUnit"
-	TypeLoginAttempt = "LoginAttempt"
-	TypeRefreshToken = "RefreshToken"
-	TypeSearchKey    = "SearchKey"
-	TypeSession      = "Session"
-	TypeSetting      = "Setting"
-	TypeUser         = "User"
+	TypeAdminUnit       = "AdminUnit"
+	TypeAuditLog        = "AuditLog"
+	TypeCampaign        = "Campaign"
+	TypeCriteriaSet     = "CriteriaSet"
+	TypeDecision        = "Decision"
+	TypeEvaluation      = "Evaluation"
+	TypeLearningUnit    = "LearningUnit"
+	TypeLoginAttempt    = "LoginAttempt"
+	TypeProgressCounter = "ProgressCounter"
+	TypeRefreshToken    = "RefreshToken"
+	TypeRegistration    = "Registration"
+	TypeSearchKey       = "SearchKey"
+	TypeSession         = "Session"
+	TypeSetting         = "Setting"
+	TypeTarget          = "Target"
+	TypeUser            = "User"
 )
 
 // AdminUnitMutation represents an operation that mutates the AdminUnit nodes in the graph.
@@ -2635,6 +2651,4500 @@ func (m *AuditLogMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown AuditLog edge %s", name)
 }
 
+// CampaignMutation represents an operation that mutates the Campaign nodes in the graph.
+type CampaignMutation struct {
+	config
+	op                      Op
+	typ                     string
+	id                      *int
+	created_at              *time.Time
+	updated_at              *time.Time
+	version                 *int
+	addversion              *int
+	year                    *int
+	addyear                 *int
+	name                    *string
+	phase                   *campaign.Phase
+	reference_date          *time.Time
+	registration_starts     *time.Time
+	registration_ends       *time.Time
+	evaluation_starts       *time.Time
+	evaluation_ends         *time.Time
+	recognition_starts      *time.Time
+	recognition_ends        *time.Time
+	allow_late_registration *bool
+	deciding_levels         *map[string]string
+	scope_path              *string
+	clearedFields           map[string]struct{}
+	province                *int
+	clearedprovince         bool
+	targets                 map[int]struct{}
+	removedtargets          map[int]struct{}
+	clearedtargets          bool
+	criteria_sets           map[int]struct{}
+	removedcriteria_sets    map[int]struct{}
+	clearedcriteria_sets    bool
+	registrations           map[int]struct{}
+	removedregistrations    map[int]struct{}
+	clearedregistrations    bool
+	decisions               map[int]struct{}
+	removeddecisions        map[int]struct{}
+	cleareddecisions        bool
+	done                    bool
+	oldValue                func(context.Context) (*Campaign, error)
+	predicates              []predicate.Campaign
+}
+
+var _ ent.Mutation = (*CampaignMutation)(nil)
+
+// campaignOption allows management of the mutation configuration using functional options.
+type campaignOption func(*CampaignMutation)
+
+// newCampaignMutation creates new mutation for the Campaign entity.
+func newCampaignMutation(c config, op Op, opts ...campaignOption) *CampaignMutation {
+	m := &CampaignMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCampaign,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCampaignID sets the ID field of the mutation.
+func withCampaignID(id int) campaignOption {
+	return func(m *CampaignMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Campaign
+		)
+		m.oldValue = func(ctx context.Context) (*Campaign, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Campaign.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCampaign sets the old Campaign of the mutation.
+func withCampaign(node *Campaign) campaignOption {
+	return func(m *CampaignMutation) {
+		m.oldValue = func(context.Context) (*Campaign, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CampaignMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CampaignMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CampaignMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CampaignMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Campaign.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CampaignMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CampaignMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CampaignMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CampaignMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CampaignMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CampaignMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *CampaignMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *CampaignMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *CampaignMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *CampaignMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *CampaignMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetProvinceID sets the "province_id" field.
+func (m *CampaignMutation) SetProvinceID(i int) {
+	m.province = &i
+}
+
+// ProvinceID returns the value of the "province_id" field in the mutation.
+func (m *CampaignMutation) ProvinceID() (r int, exists bool) {
+	v := m.province
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProvinceID returns the old "province_id" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldProvinceID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProvinceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProvinceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProvinceID: %w", err)
+	}
+	return oldValue.ProvinceID, nil
+}
+
+// ResetProvinceID resets all changes to the "province_id" field.
+func (m *CampaignMutation) ResetProvinceID() {
+	m.province = nil
+}
+
+// SetYear sets the "year" field.
+func (m *CampaignMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *CampaignMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *CampaignMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *CampaignMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *CampaignMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetName sets the "name" field.
+func (m *CampaignMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *CampaignMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *CampaignMutation) ResetName() {
+	m.name = nil
+}
+
+// SetPhase sets the "phase" field.
+func (m *CampaignMutation) SetPhase(c campaign.Phase) {
+	m.phase = &c
+}
+
+// Phase returns the value of the "phase" field in the mutation.
+func (m *CampaignMutation) Phase() (r campaign.Phase, exists bool) {
+	v := m.phase
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhase returns the old "phase" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldPhase(ctx context.Context) (v campaign.Phase, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhase is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhase requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhase: %w", err)
+	}
+	return oldValue.Phase, nil
+}
+
+// ResetPhase resets all changes to the "phase" field.
+func (m *CampaignMutation) ResetPhase() {
+	m.phase = nil
+}
+
+// SetReferenceDate sets the "reference_date" field.
+func (m *CampaignMutation) SetReferenceDate(t time.Time) {
+	m.reference_date = &t
+}
+
+// ReferenceDate returns the value of the "reference_date" field in the mutation.
+func (m *CampaignMutation) ReferenceDate() (r time.Time, exists bool) {
+	v := m.reference_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReferenceDate returns the old "reference_date" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldReferenceDate(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReferenceDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReferenceDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReferenceDate: %w", err)
+	}
+	return oldValue.ReferenceDate, nil
+}
+
+// ResetReferenceDate resets all changes to the "reference_date" field.
+func (m *CampaignMutation) ResetReferenceDate() {
+	m.reference_date = nil
+}
+
+// SetRegistrationStarts sets the "registration_starts" field.
+func (m *CampaignMutation) SetRegistrationStarts(t time.Time) {
+	m.registration_starts = &t
+}
+
+// RegistrationStarts returns the value of the "registration_starts" field in the mutation.
+func (m *CampaignMutation) RegistrationStarts() (r time.Time, exists bool) {
+	v := m.registration_starts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegistrationStarts returns the old "registration_starts" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldRegistrationStarts(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegistrationStarts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegistrationStarts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegistrationStarts: %w", err)
+	}
+	return oldValue.RegistrationStarts, nil
+}
+
+// ClearRegistrationStarts clears the value of the "registration_starts" field.
+func (m *CampaignMutation) ClearRegistrationStarts() {
+	m.registration_starts = nil
+	m.clearedFields[campaign.FieldRegistrationStarts] = struct{}{}
+}
+
+// RegistrationStartsCleared returns if the "registration_starts" field was cleared in this mutation.
+func (m *CampaignMutation) RegistrationStartsCleared() bool {
+	_, ok := m.clearedFields[campaign.FieldRegistrationStarts]
+	return ok
+}
+
+// ResetRegistrationStarts resets all changes to the "registration_starts" field.
+func (m *CampaignMutation) ResetRegistrationStarts() {
+	m.registration_starts = nil
+	delete(m.clearedFields, campaign.FieldRegistrationStarts)
+}
+
+// SetRegistrationEnds sets the "registration_ends" field.
+func (m *CampaignMutation) SetRegistrationEnds(t time.Time) {
+	m.registration_ends = &t
+}
+
+// RegistrationEnds returns the value of the "registration_ends" field in the mutation.
+func (m *CampaignMutation) RegistrationEnds() (r time.Time, exists bool) {
+	v := m.registration_ends
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegistrationEnds returns the old "registration_ends" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldRegistrationEnds(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegistrationEnds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegistrationEnds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegistrationEnds: %w", err)
+	}
+	return oldValue.RegistrationEnds, nil
+}
+
+// ClearRegistrationEnds clears the value of the "registration_ends" field.
+func (m *CampaignMutation) ClearRegistrationEnds() {
+	m.registration_ends = nil
+	m.clearedFields[campaign.FieldRegistrationEnds] = struct{}{}
+}
+
+// RegistrationEndsCleared returns if the "registration_ends" field was cleared in this mutation.
+func (m *CampaignMutation) RegistrationEndsCleared() bool {
+	_, ok := m.clearedFields[campaign.FieldRegistrationEnds]
+	return ok
+}
+
+// ResetRegistrationEnds resets all changes to the "registration_ends" field.
+func (m *CampaignMutation) ResetRegistrationEnds() {
+	m.registration_ends = nil
+	delete(m.clearedFields, campaign.FieldRegistrationEnds)
+}
+
+// SetEvaluationStarts sets the "evaluation_starts" field.
+func (m *CampaignMutation) SetEvaluationStarts(t time.Time) {
+	m.evaluation_starts = &t
+}
+
+// EvaluationStarts returns the value of the "evaluation_starts" field in the mutation.
+func (m *CampaignMutation) EvaluationStarts() (r time.Time, exists bool) {
+	v := m.evaluation_starts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEvaluationStarts returns the old "evaluation_starts" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldEvaluationStarts(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEvaluationStarts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEvaluationStarts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEvaluationStarts: %w", err)
+	}
+	return oldValue.EvaluationStarts, nil
+}
+
+// ClearEvaluationStarts clears the value of the "evaluation_starts" field.
+func (m *CampaignMutation) ClearEvaluationStarts() {
+	m.evaluation_starts = nil
+	m.clearedFields[campaign.FieldEvaluationStarts] = struct{}{}
+}
+
+// EvaluationStartsCleared returns if the "evaluation_starts" field was cleared in this mutation.
+func (m *CampaignMutation) EvaluationStartsCleared() bool {
+	_, ok := m.clearedFields[campaign.FieldEvaluationStarts]
+	return ok
+}
+
+// ResetEvaluationStarts resets all changes to the "evaluation_starts" field.
+func (m *CampaignMutation) ResetEvaluationStarts() {
+	m.evaluation_starts = nil
+	delete(m.clearedFields, campaign.FieldEvaluationStarts)
+}
+
+// SetEvaluationEnds sets the "evaluation_ends" field.
+func (m *CampaignMutation) SetEvaluationEnds(t time.Time) {
+	m.evaluation_ends = &t
+}
+
+// EvaluationEnds returns the value of the "evaluation_ends" field in the mutation.
+func (m *CampaignMutation) EvaluationEnds() (r time.Time, exists bool) {
+	v := m.evaluation_ends
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEvaluationEnds returns the old "evaluation_ends" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldEvaluationEnds(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEvaluationEnds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEvaluationEnds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEvaluationEnds: %w", err)
+	}
+	return oldValue.EvaluationEnds, nil
+}
+
+// ClearEvaluationEnds clears the value of the "evaluation_ends" field.
+func (m *CampaignMutation) ClearEvaluationEnds() {
+	m.evaluation_ends = nil
+	m.clearedFields[campaign.FieldEvaluationEnds] = struct{}{}
+}
+
+// EvaluationEndsCleared returns if the "evaluation_ends" field was cleared in this mutation.
+func (m *CampaignMutation) EvaluationEndsCleared() bool {
+	_, ok := m.clearedFields[campaign.FieldEvaluationEnds]
+	return ok
+}
+
+// ResetEvaluationEnds resets all changes to the "evaluation_ends" field.
+func (m *CampaignMutation) ResetEvaluationEnds() {
+	m.evaluation_ends = nil
+	delete(m.clearedFields, campaign.FieldEvaluationEnds)
+}
+
+// SetRecognitionStarts sets the "recognition_starts" field.
+func (m *CampaignMutation) SetRecognitionStarts(t time.Time) {
+	m.recognition_starts = &t
+}
+
+// RecognitionStarts returns the value of the "recognition_starts" field in the mutation.
+func (m *CampaignMutation) RecognitionStarts() (r time.Time, exists bool) {
+	v := m.recognition_starts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecognitionStarts returns the old "recognition_starts" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldRecognitionStarts(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecognitionStarts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecognitionStarts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecognitionStarts: %w", err)
+	}
+	return oldValue.RecognitionStarts, nil
+}
+
+// ClearRecognitionStarts clears the value of the "recognition_starts" field.
+func (m *CampaignMutation) ClearRecognitionStarts() {
+	m.recognition_starts = nil
+	m.clearedFields[campaign.FieldRecognitionStarts] = struct{}{}
+}
+
+// RecognitionStartsCleared returns if the "recognition_starts" field was cleared in this mutation.
+func (m *CampaignMutation) RecognitionStartsCleared() bool {
+	_, ok := m.clearedFields[campaign.FieldRecognitionStarts]
+	return ok
+}
+
+// ResetRecognitionStarts resets all changes to the "recognition_starts" field.
+func (m *CampaignMutation) ResetRecognitionStarts() {
+	m.recognition_starts = nil
+	delete(m.clearedFields, campaign.FieldRecognitionStarts)
+}
+
+// SetRecognitionEnds sets the "recognition_ends" field.
+func (m *CampaignMutation) SetRecognitionEnds(t time.Time) {
+	m.recognition_ends = &t
+}
+
+// RecognitionEnds returns the value of the "recognition_ends" field in the mutation.
+func (m *CampaignMutation) RecognitionEnds() (r time.Time, exists bool) {
+	v := m.recognition_ends
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecognitionEnds returns the old "recognition_ends" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldRecognitionEnds(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecognitionEnds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecognitionEnds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecognitionEnds: %w", err)
+	}
+	return oldValue.RecognitionEnds, nil
+}
+
+// ClearRecognitionEnds clears the value of the "recognition_ends" field.
+func (m *CampaignMutation) ClearRecognitionEnds() {
+	m.recognition_ends = nil
+	m.clearedFields[campaign.FieldRecognitionEnds] = struct{}{}
+}
+
+// RecognitionEndsCleared returns if the "recognition_ends" field was cleared in this mutation.
+func (m *CampaignMutation) RecognitionEndsCleared() bool {
+	_, ok := m.clearedFields[campaign.FieldRecognitionEnds]
+	return ok
+}
+
+// ResetRecognitionEnds resets all changes to the "recognition_ends" field.
+func (m *CampaignMutation) ResetRecognitionEnds() {
+	m.recognition_ends = nil
+	delete(m.clearedFields, campaign.FieldRecognitionEnds)
+}
+
+// SetAllowLateRegistration sets the "allow_late_registration" field.
+func (m *CampaignMutation) SetAllowLateRegistration(b bool) {
+	m.allow_late_registration = &b
+}
+
+// AllowLateRegistration returns the value of the "allow_late_registration" field in the mutation.
+func (m *CampaignMutation) AllowLateRegistration() (r bool, exists bool) {
+	v := m.allow_late_registration
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAllowLateRegistration returns the old "allow_late_registration" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldAllowLateRegistration(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAllowLateRegistration is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAllowLateRegistration requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAllowLateRegistration: %w", err)
+	}
+	return oldValue.AllowLateRegistration, nil
+}
+
+// ResetAllowLateRegistration resets all changes to the "allow_late_registration" field.
+func (m *CampaignMutation) ResetAllowLateRegistration() {
+	m.allow_late_registration = nil
+}
+
+// SetDecidingLevels sets the "deciding_levels" field.
+func (m *CampaignMutation) SetDecidingLevels(value map[string]string) {
+	m.deciding_levels = &value
+}
+
+// DecidingLevels returns the value of the "deciding_levels" field in the mutation.
+func (m *CampaignMutation) DecidingLevels() (r map[string]string, exists bool) {
+	v := m.deciding_levels
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecidingLevels returns the old "deciding_levels" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldDecidingLevels(ctx context.Context) (v map[string]string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecidingLevels is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecidingLevels requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecidingLevels: %w", err)
+	}
+	return oldValue.DecidingLevels, nil
+}
+
+// ClearDecidingLevels clears the value of the "deciding_levels" field.
+func (m *CampaignMutation) ClearDecidingLevels() {
+	m.deciding_levels = nil
+	m.clearedFields[campaign.FieldDecidingLevels] = struct{}{}
+}
+
+// DecidingLevelsCleared returns if the "deciding_levels" field was cleared in this mutation.
+func (m *CampaignMutation) DecidingLevelsCleared() bool {
+	_, ok := m.clearedFields[campaign.FieldDecidingLevels]
+	return ok
+}
+
+// ResetDecidingLevels resets all changes to the "deciding_levels" field.
+func (m *CampaignMutation) ResetDecidingLevels() {
+	m.deciding_levels = nil
+	delete(m.clearedFields, campaign.FieldDecidingLevels)
+}
+
+// SetScopePath sets the "scope_path" field.
+func (m *CampaignMutation) SetScopePath(s string) {
+	m.scope_path = &s
+}
+
+// ScopePath returns the value of the "scope_path" field in the mutation.
+func (m *CampaignMutation) ScopePath() (r string, exists bool) {
+	v := m.scope_path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScopePath returns the old "scope_path" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldScopePath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScopePath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScopePath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScopePath: %w", err)
+	}
+	return oldValue.ScopePath, nil
+}
+
+// ResetScopePath resets all changes to the "scope_path" field.
+func (m *CampaignMutation) ResetScopePath() {
+	m.scope_path = nil
+}
+
+// ClearProvince clears the "province" edge to the AdminUnit entity.
+func (m *CampaignMutation) ClearProvince() {
+	m.clearedprovince = true
+	m.clearedFields[campaign.FieldProvinceID] = struct{}{}
+}
+
+// ProvinceCleared reports if the "province" edge to the AdminUnit entity was cleared.
+func (m *CampaignMutation) ProvinceCleared() bool {
+	return m.clearedprovince
+}
+
+// ProvinceIDs returns the "province" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProvinceID instead. It exists only for internal usage by the builders.
+func (m *CampaignMutation) ProvinceIDs() (ids []int) {
+	if id := m.province; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProvince resets all changes to the "province" edge.
+func (m *CampaignMutation) ResetProvince() {
+	m.province = nil
+	m.clearedprovince = false
+}
+
+// AddTargetIDs adds the "targets" edge to the Target entity by ids.
+func (m *CampaignMutation) AddTargetIDs(ids ...int) {
+	if m.targets == nil {
+		m.targets = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.targets[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTargets clears the "targets" edge to the Target entity.
+func (m *CampaignMutation) ClearTargets() {
+	m.clearedtargets = true
+}
+
+// TargetsCleared reports if the "targets" edge to the Target entity was cleared.
+func (m *CampaignMutation) TargetsCleared() bool {
+	return m.clearedtargets
+}
+
+// RemoveTargetIDs removes the "targets" edge to the Target entity by IDs.
+func (m *CampaignMutation) RemoveTargetIDs(ids ...int) {
+	if m.removedtargets == nil {
+		m.removedtargets = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.targets, ids[i])
+		m.removedtargets[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTargets returns the removed IDs of the "targets" edge to the Target entity.
+func (m *CampaignMutation) RemovedTargetsIDs() (ids []int) {
+	for id := range m.removedtargets {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TargetsIDs returns the "targets" edge IDs in the mutation.
+func (m *CampaignMutation) TargetsIDs() (ids []int) {
+	for id := range m.targets {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTargets resets all changes to the "targets" edge.
+func (m *CampaignMutation) ResetTargets() {
+	m.targets = nil
+	m.clearedtargets = false
+	m.removedtargets = nil
+}
+
+// AddCriteriaSetIDs adds the "criteria_sets" edge to the CriteriaSet entity by ids.
+func (m *CampaignMutation) AddCriteriaSetIDs(ids ...int) {
+	if m.criteria_sets == nil {
+		m.criteria_sets = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.criteria_sets[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCriteriaSets clears the "criteria_sets" edge to the CriteriaSet entity.
+func (m *CampaignMutation) ClearCriteriaSets() {
+	m.clearedcriteria_sets = true
+}
+
+// CriteriaSetsCleared reports if the "criteria_sets" edge to the CriteriaSet entity was cleared.
+func (m *CampaignMutation) CriteriaSetsCleared() bool {
+	return m.clearedcriteria_sets
+}
+
+// RemoveCriteriaSetIDs removes the "criteria_sets" edge to the CriteriaSet entity by IDs.
+func (m *CampaignMutation) RemoveCriteriaSetIDs(ids ...int) {
+	if m.removedcriteria_sets == nil {
+		m.removedcriteria_sets = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.criteria_sets, ids[i])
+		m.removedcriteria_sets[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCriteriaSets returns the removed IDs of the "criteria_sets" edge to the CriteriaSet entity.
+func (m *CampaignMutation) RemovedCriteriaSetsIDs() (ids []int) {
+	for id := range m.removedcriteria_sets {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CriteriaSetsIDs returns the "criteria_sets" edge IDs in the mutation.
+func (m *CampaignMutation) CriteriaSetsIDs() (ids []int) {
+	for id := range m.criteria_sets {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCriteriaSets resets all changes to the "criteria_sets" edge.
+func (m *CampaignMutation) ResetCriteriaSets() {
+	m.criteria_sets = nil
+	m.clearedcriteria_sets = false
+	m.removedcriteria_sets = nil
+}
+
+// AddRegistrationIDs adds the "registrations" edge to the Registration entity by ids.
+func (m *CampaignMutation) AddRegistrationIDs(ids ...int) {
+	if m.registrations == nil {
+		m.registrations = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.registrations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRegistrations clears the "registrations" edge to the Registration entity.
+func (m *CampaignMutation) ClearRegistrations() {
+	m.clearedregistrations = true
+}
+
+// RegistrationsCleared reports if the "registrations" edge to the Registration entity was cleared.
+func (m *CampaignMutation) RegistrationsCleared() bool {
+	return m.clearedregistrations
+}
+
+// RemoveRegistrationIDs removes the "registrations" edge to the Registration entity by IDs.
+func (m *CampaignMutation) RemoveRegistrationIDs(ids ...int) {
+	if m.removedregistrations == nil {
+		m.removedregistrations = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.registrations, ids[i])
+		m.removedregistrations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRegistrations returns the removed IDs of the "registrations" edge to the Registration entity.
+func (m *CampaignMutation) RemovedRegistrationsIDs() (ids []int) {
+	for id := range m.removedregistrations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RegistrationsIDs returns the "registrations" edge IDs in the mutation.
+func (m *CampaignMutation) RegistrationsIDs() (ids []int) {
+	for id := range m.registrations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRegistrations resets all changes to the "registrations" edge.
+func (m *CampaignMutation) ResetRegistrations() {
+	m.registrations = nil
+	m.clearedregistrations = false
+	m.removedregistrations = nil
+}
+
+// AddDecisionIDs adds the "decisions" edge to the Decision entity by ids.
+func (m *CampaignMutation) AddDecisionIDs(ids ...int) {
+	if m.decisions == nil {
+		m.decisions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.decisions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDecisions clears the "decisions" edge to the Decision entity.
+func (m *CampaignMutation) ClearDecisions() {
+	m.cleareddecisions = true
+}
+
+// DecisionsCleared reports if the "decisions" edge to the Decision entity was cleared.
+func (m *CampaignMutation) DecisionsCleared() bool {
+	return m.cleareddecisions
+}
+
+// RemoveDecisionIDs removes the "decisions" edge to the Decision entity by IDs.
+func (m *CampaignMutation) RemoveDecisionIDs(ids ...int) {
+	if m.removeddecisions == nil {
+		m.removeddecisions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.decisions, ids[i])
+		m.removeddecisions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDecisions returns the removed IDs of the "decisions" edge to the Decision entity.
+func (m *CampaignMutation) RemovedDecisionsIDs() (ids []int) {
+	for id := range m.removeddecisions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DecisionsIDs returns the "decisions" edge IDs in the mutation.
+func (m *CampaignMutation) DecisionsIDs() (ids []int) {
+	for id := range m.decisions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDecisions resets all changes to the "decisions" edge.
+func (m *CampaignMutation) ResetDecisions() {
+	m.decisions = nil
+	m.cleareddecisions = false
+	m.removeddecisions = nil
+}
+
+// Where appends a list predicates to the CampaignMutation builder.
+func (m *CampaignMutation) Where(ps ...predicate.Campaign) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CampaignMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CampaignMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Campaign, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CampaignMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CampaignMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Campaign).
+func (m *CampaignMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CampaignMutation) Fields() []string {
+	fields := make([]string, 0, 17)
+	if m.created_at != nil {
+		fields = append(fields, campaign.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, campaign.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, campaign.FieldVersion)
+	}
+	if m.province != nil {
+		fields = append(fields, campaign.FieldProvinceID)
+	}
+	if m.year != nil {
+		fields = append(fields, campaign.FieldYear)
+	}
+	if m.name != nil {
+		fields = append(fields, campaign.FieldName)
+	}
+	if m.phase != nil {
+		fields = append(fields, campaign.FieldPhase)
+	}
+	if m.reference_date != nil {
+		fields = append(fields, campaign.FieldReferenceDate)
+	}
+	if m.registration_starts != nil {
+		fields = append(fields, campaign.FieldRegistrationStarts)
+	}
+	if m.registration_ends != nil {
+		fields = append(fields, campaign.FieldRegistrationEnds)
+	}
+	if m.evaluation_starts != nil {
+		fields = append(fields, campaign.FieldEvaluationStarts)
+	}
+	if m.evaluation_ends != nil {
+		fields = append(fields, campaign.FieldEvaluationEnds)
+	}
+	if m.recognition_starts != nil {
+		fields = append(fields, campaign.FieldRecognitionStarts)
+	}
+	if m.recognition_ends != nil {
+		fields = append(fields, campaign.FieldRecognitionEnds)
+	}
+	if m.allow_late_registration != nil {
+		fields = append(fields, campaign.FieldAllowLateRegistration)
+	}
+	if m.deciding_levels != nil {
+		fields = append(fields, campaign.FieldDecidingLevels)
+	}
+	if m.scope_path != nil {
+		fields = append(fields, campaign.FieldScopePath)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CampaignMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case campaign.FieldCreatedAt:
+		return m.CreatedAt()
+	case campaign.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case campaign.FieldVersion:
+		return m.Version()
+	case campaign.FieldProvinceID:
+		return m.ProvinceID()
+	case campaign.FieldYear:
+		return m.Year()
+	case campaign.FieldName:
+		return m.Name()
+	case campaign.FieldPhase:
+		return m.Phase()
+	case campaign.FieldReferenceDate:
+		return m.ReferenceDate()
+	case campaign.FieldRegistrationStarts:
+		return m.RegistrationStarts()
+	case campaign.FieldRegistrationEnds:
+		return m.RegistrationEnds()
+	case campaign.FieldEvaluationStarts:
+		return m.EvaluationStarts()
+	case campaign.FieldEvaluationEnds:
+		return m.EvaluationEnds()
+	case campaign.FieldRecognitionStarts:
+		return m.RecognitionStarts()
+	case campaign.FieldRecognitionEnds:
+		return m.RecognitionEnds()
+	case campaign.FieldAllowLateRegistration:
+		return m.AllowLateRegistration()
+	case campaign.FieldDecidingLevels:
+		return m.DecidingLevels()
+	case campaign.FieldScopePath:
+		return m.ScopePath()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CampaignMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case campaign.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case campaign.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case campaign.FieldVersion:
+		return m.OldVersion(ctx)
+	case campaign.FieldProvinceID:
+		return m.OldProvinceID(ctx)
+	case campaign.FieldYear:
+		return m.OldYear(ctx)
+	case campaign.FieldName:
+		return m.OldName(ctx)
+	case campaign.FieldPhase:
+		return m.OldPhase(ctx)
+	case campaign.FieldReferenceDate:
+		return m.OldReferenceDate(ctx)
+	case campaign.FieldRegistrationStarts:
+		return m.OldRegistrationStarts(ctx)
+	case campaign.FieldRegistrationEnds:
+		return m.OldRegistrationEnds(ctx)
+	case campaign.FieldEvaluationStarts:
+		return m.OldEvaluationStarts(ctx)
+	case campaign.FieldEvaluationEnds:
+		return m.OldEvaluationEnds(ctx)
+	case campaign.FieldRecognitionStarts:
+		return m.OldRecognitionStarts(ctx)
+	case campaign.FieldRecognitionEnds:
+		return m.OldRecognitionEnds(ctx)
+	case campaign.FieldAllowLateRegistration:
+		return m.OldAllowLateRegistration(ctx)
+	case campaign.FieldDecidingLevels:
+		return m.OldDecidingLevels(ctx)
+	case campaign.FieldScopePath:
+		return m.OldScopePath(ctx)
+	}
+	return nil, fmt.Errorf("unknown Campaign field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CampaignMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case campaign.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case campaign.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case campaign.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case campaign.FieldProvinceID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProvinceID(v)
+		return nil
+	case campaign.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case campaign.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case campaign.FieldPhase:
+		v, ok := value.(campaign.Phase)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhase(v)
+		return nil
+	case campaign.FieldReferenceDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReferenceDate(v)
+		return nil
+	case campaign.FieldRegistrationStarts:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegistrationStarts(v)
+		return nil
+	case campaign.FieldRegistrationEnds:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegistrationEnds(v)
+		return nil
+	case campaign.FieldEvaluationStarts:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEvaluationStarts(v)
+		return nil
+	case campaign.FieldEvaluationEnds:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEvaluationEnds(v)
+		return nil
+	case campaign.FieldRecognitionStarts:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecognitionStarts(v)
+		return nil
+	case campaign.FieldRecognitionEnds:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecognitionEnds(v)
+		return nil
+	case campaign.FieldAllowLateRegistration:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAllowLateRegistration(v)
+		return nil
+	case campaign.FieldDecidingLevels:
+		v, ok := value.(map[string]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecidingLevels(v)
+		return nil
+	case campaign.FieldScopePath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScopePath(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Campaign field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CampaignMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, campaign.FieldVersion)
+	}
+	if m.addyear != nil {
+		fields = append(fields, campaign.FieldYear)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CampaignMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case campaign.FieldVersion:
+		return m.AddedVersion()
+	case campaign.FieldYear:
+		return m.AddedYear()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CampaignMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case campaign.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case campaign.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Campaign numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CampaignMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(campaign.FieldRegistrationStarts) {
+		fields = append(fields, campaign.FieldRegistrationStarts)
+	}
+	if m.FieldCleared(campaign.FieldRegistrationEnds) {
+		fields = append(fields, campaign.FieldRegistrationEnds)
+	}
+	if m.FieldCleared(campaign.FieldEvaluationStarts) {
+		fields = append(fields, campaign.FieldEvaluationStarts)
+	}
+	if m.FieldCleared(campaign.FieldEvaluationEnds) {
+		fields = append(fields, campaign.FieldEvaluationEnds)
+	}
+	if m.FieldCleared(campaign.FieldRecognitionStarts) {
+		fields = append(fields, campaign.FieldRecognitionStarts)
+	}
+	if m.FieldCleared(campaign.FieldRecognitionEnds) {
+		fields = append(fields, campaign.FieldRecognitionEnds)
+	}
+	if m.FieldCleared(campaign.FieldDecidingLevels) {
+		fields = append(fields, campaign.FieldDecidingLevels)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CampaignMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CampaignMutation) ClearField(name string) error {
+	switch name {
+	case campaign.FieldRegistrationStarts:
+		m.ClearRegistrationStarts()
+		return nil
+	case campaign.FieldRegistrationEnds:
+		m.ClearRegistrationEnds()
+		return nil
+	case campaign.FieldEvaluationStarts:
+		m.ClearEvaluationStarts()
+		return nil
+	case campaign.FieldEvaluationEnds:
+		m.ClearEvaluationEnds()
+		return nil
+	case campaign.FieldRecognitionStarts:
+		m.ClearRecognitionStarts()
+		return nil
+	case campaign.FieldRecognitionEnds:
+		m.ClearRecognitionEnds()
+		return nil
+	case campaign.FieldDecidingLevels:
+		m.ClearDecidingLevels()
+		return nil
+	}
+	return fmt.Errorf("unknown Campaign nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CampaignMutation) ResetField(name string) error {
+	switch name {
+	case campaign.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case campaign.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case campaign.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case campaign.FieldProvinceID:
+		m.ResetProvinceID()
+		return nil
+	case campaign.FieldYear:
+		m.ResetYear()
+		return nil
+	case campaign.FieldName:
+		m.ResetName()
+		return nil
+	case campaign.FieldPhase:
+		m.ResetPhase()
+		return nil
+	case campaign.FieldReferenceDate:
+		m.ResetReferenceDate()
+		return nil
+	case campaign.FieldRegistrationStarts:
+		m.ResetRegistrationStarts()
+		return nil
+	case campaign.FieldRegistrationEnds:
+		m.ResetRegistrationEnds()
+		return nil
+	case campaign.FieldEvaluationStarts:
+		m.ResetEvaluationStarts()
+		return nil
+	case campaign.FieldEvaluationEnds:
+		m.ResetEvaluationEnds()
+		return nil
+	case campaign.FieldRecognitionStarts:
+		m.ResetRecognitionStarts()
+		return nil
+	case campaign.FieldRecognitionEnds:
+		m.ResetRecognitionEnds()
+		return nil
+	case campaign.FieldAllowLateRegistration:
+		m.ResetAllowLateRegistration()
+		return nil
+	case campaign.FieldDecidingLevels:
+		m.ResetDecidingLevels()
+		return nil
+	case campaign.FieldScopePath:
+		m.ResetScopePath()
+		return nil
+	}
+	return fmt.Errorf("unknown Campaign field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CampaignMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.province != nil {
+		edges = append(edges, campaign.EdgeProvince)
+	}
+	if m.targets != nil {
+		edges = append(edges, campaign.EdgeTargets)
+	}
+	if m.criteria_sets != nil {
+		edges = append(edges, campaign.EdgeCriteriaSets)
+	}
+	if m.registrations != nil {
+		edges = append(edges, campaign.EdgeRegistrations)
+	}
+	if m.decisions != nil {
+		edges = append(edges, campaign.EdgeDecisions)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CampaignMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case campaign.EdgeProvince:
+		if id := m.province; id != nil {
+			return []ent.Value{*id}
+		}
+	case campaign.EdgeTargets:
+		ids := make([]ent.Value, 0, len(m.targets))
+		for id := range m.targets {
+			ids = append(ids, id)
+		}
+		return ids
+	case campaign.EdgeCriteriaSets:
+		ids := make([]ent.Value, 0, len(m.criteria_sets))
+		for id := range m.criteria_sets {
+			ids = append(ids, id)
+		}
+		return ids
+	case campaign.EdgeRegistrations:
+		ids := make([]ent.Value, 0, len(m.registrations))
+		for id := range m.registrations {
+			ids = append(ids, id)
+		}
+		return ids
+	case campaign.EdgeDecisions:
+		ids := make([]ent.Value, 0, len(m.decisions))
+		for id := range m.decisions {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CampaignMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.removedtargets != nil {
+		edges = append(edges, campaign.EdgeTargets)
+	}
+	if m.removedcriteria_sets != nil {
+		edges = append(edges, campaign.EdgeCriteriaSets)
+	}
+	if m.removedregistrations != nil {
+		edges = append(edges, campaign.EdgeRegistrations)
+	}
+	if m.removeddecisions != nil {
+		edges = append(edges, campaign.EdgeDecisions)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CampaignMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case campaign.EdgeTargets:
+		ids := make([]ent.Value, 0, len(m.removedtargets))
+		for id := range m.removedtargets {
+			ids = append(ids, id)
+		}
+		return ids
+	case campaign.EdgeCriteriaSets:
+		ids := make([]ent.Value, 0, len(m.removedcriteria_sets))
+		for id := range m.removedcriteria_sets {
+			ids = append(ids, id)
+		}
+		return ids
+	case campaign.EdgeRegistrations:
+		ids := make([]ent.Value, 0, len(m.removedregistrations))
+		for id := range m.removedregistrations {
+			ids = append(ids, id)
+		}
+		return ids
+	case campaign.EdgeDecisions:
+		ids := make([]ent.Value, 0, len(m.removeddecisions))
+		for id := range m.removeddecisions {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CampaignMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedprovince {
+		edges = append(edges, campaign.EdgeProvince)
+	}
+	if m.clearedtargets {
+		edges = append(edges, campaign.EdgeTargets)
+	}
+	if m.clearedcriteria_sets {
+		edges = append(edges, campaign.EdgeCriteriaSets)
+	}
+	if m.clearedregistrations {
+		edges = append(edges, campaign.EdgeRegistrations)
+	}
+	if m.cleareddecisions {
+		edges = append(edges, campaign.EdgeDecisions)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CampaignMutation) EdgeCleared(name string) bool {
+	switch name {
+	case campaign.EdgeProvince:
+		return m.clearedprovince
+	case campaign.EdgeTargets:
+		return m.clearedtargets
+	case campaign.EdgeCriteriaSets:
+		return m.clearedcriteria_sets
+	case campaign.EdgeRegistrations:
+		return m.clearedregistrations
+	case campaign.EdgeDecisions:
+		return m.cleareddecisions
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CampaignMutation) ClearEdge(name string) error {
+	switch name {
+	case campaign.EdgeProvince:
+		m.ClearProvince()
+		return nil
+	}
+	return fmt.Errorf("unknown Campaign unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CampaignMutation) ResetEdge(name string) error {
+	switch name {
+	case campaign.EdgeProvince:
+		m.ResetProvince()
+		return nil
+	case campaign.EdgeTargets:
+		m.ResetTargets()
+		return nil
+	case campaign.EdgeCriteriaSets:
+		m.ResetCriteriaSets()
+		return nil
+	case campaign.EdgeRegistrations:
+		m.ResetRegistrations()
+		return nil
+	case campaign.EdgeDecisions:
+		m.ResetDecisions()
+		return nil
+	}
+	return fmt.Errorf("unknown Campaign edge %s", name)
+}
+
+// CriteriaSetMutation represents an operation that mutates the CriteriaSet nodes in the graph.
+type CriteriaSetMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	title           *title.Title
+	version         *int
+	addversion      *int
+	name            *string
+	criteria        *[]criteria.Criterion
+	appendcriteria  []criteria.Criterion
+	rule            *criteria.Rule
+	created_at      *time.Time
+	clearedFields   map[string]struct{}
+	campaign        *int
+	clearedcampaign bool
+	done            bool
+	oldValue        func(context.Context) (*CriteriaSet, error)
+	predicates      []predicate.CriteriaSet
+}
+
+var _ ent.Mutation = (*CriteriaSetMutation)(nil)
+
+// criteriasetOption allows management of the mutation configuration using functional options.
+type criteriasetOption func(*CriteriaSetMutation)
+
+// newCriteriaSetMutation creates new mutation for the CriteriaSet entity.
+func newCriteriaSetMutation(c config, op Op, opts ...criteriasetOption) *CriteriaSetMutation {
+	m := &CriteriaSetMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCriteriaSet,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCriteriaSetID sets the ID field of the mutation.
+func withCriteriaSetID(id int) criteriasetOption {
+	return func(m *CriteriaSetMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CriteriaSet
+		)
+		m.oldValue = func(ctx context.Context) (*CriteriaSet, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CriteriaSet.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCriteriaSet sets the old CriteriaSet of the mutation.
+func withCriteriaSet(node *CriteriaSet) criteriasetOption {
+	return func(m *CriteriaSetMutation) {
+		m.oldValue = func(context.Context) (*CriteriaSet, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CriteriaSetMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CriteriaSetMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CriteriaSetMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CriteriaSetMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CriteriaSet.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCampaignID sets the "campaign_id" field.
+func (m *CriteriaSetMutation) SetCampaignID(i int) {
+	m.campaign = &i
+}
+
+// CampaignID returns the value of the "campaign_id" field in the mutation.
+func (m *CriteriaSetMutation) CampaignID() (r int, exists bool) {
+	v := m.campaign
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCampaignID returns the old "campaign_id" field's value of the CriteriaSet entity.
+// If the CriteriaSet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CriteriaSetMutation) OldCampaignID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCampaignID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCampaignID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCampaignID: %w", err)
+	}
+	return oldValue.CampaignID, nil
+}
+
+// ResetCampaignID resets all changes to the "campaign_id" field.
+func (m *CriteriaSetMutation) ResetCampaignID() {
+	m.campaign = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *CriteriaSetMutation) SetTitle(t title.Title) {
+	m.title = &t
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *CriteriaSetMutation) Title() (r title.Title, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the CriteriaSet entity.
+// If the CriteriaSet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CriteriaSetMutation) OldTitle(ctx context.Context) (v title.Title, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *CriteriaSetMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *CriteriaSetMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *CriteriaSetMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the CriteriaSet entity.
+// If the CriteriaSet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CriteriaSetMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *CriteriaSetMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *CriteriaSetMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *CriteriaSetMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetName sets the "name" field.
+func (m *CriteriaSetMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *CriteriaSetMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the CriteriaSet entity.
+// If the CriteriaSet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CriteriaSetMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *CriteriaSetMutation) ResetName() {
+	m.name = nil
+}
+
+// SetCriteria sets the "criteria" field.
+func (m *CriteriaSetMutation) SetCriteria(c []criteria.Criterion) {
+	m.criteria = &c
+	m.appendcriteria = nil
+}
+
+// Criteria returns the value of the "criteria" field in the mutation.
+func (m *CriteriaSetMutation) Criteria() (r []criteria.Criterion, exists bool) {
+	v := m.criteria
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCriteria returns the old "criteria" field's value of the CriteriaSet entity.
+// If the CriteriaSet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CriteriaSetMutation) OldCriteria(ctx context.Context) (v []criteria.Criterion, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCriteria is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCriteria requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCriteria: %w", err)
+	}
+	return oldValue.Criteria, nil
+}
+
+// AppendCriteria adds c to the "criteria" field.
+func (m *CriteriaSetMutation) AppendCriteria(c []criteria.Criterion) {
+	m.appendcriteria = append(m.appendcriteria, c...)
+}
+
+// AppendedCriteria returns the list of values that were appended to the "criteria" field in this mutation.
+func (m *CriteriaSetMutation) AppendedCriteria() ([]criteria.Criterion, bool) {
+	if len(m.appendcriteria) == 0 {
+		return nil, false
+	}
+	return m.appendcriteria, true
+}
+
+// ResetCriteria resets all changes to the "criteria" field.
+func (m *CriteriaSetMutation) ResetCriteria() {
+	m.criteria = nil
+	m.appendcriteria = nil
+}
+
+// SetRule sets the "rule" field.
+func (m *CriteriaSetMutation) SetRule(c criteria.Rule) {
+	m.rule = &c
+}
+
+// Rule returns the value of the "rule" field in the mutation.
+func (m *CriteriaSetMutation) Rule() (r criteria.Rule, exists bool) {
+	v := m.rule
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRule returns the old "rule" field's value of the CriteriaSet entity.
+// If the CriteriaSet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CriteriaSetMutation) OldRule(ctx context.Context) (v criteria.Rule, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRule is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRule requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRule: %w", err)
+	}
+	return oldValue.Rule, nil
+}
+
+// ResetRule resets all changes to the "rule" field.
+func (m *CriteriaSetMutation) ResetRule() {
+	m.rule = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CriteriaSetMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CriteriaSetMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CriteriaSet entity.
+// If the CriteriaSet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CriteriaSetMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CriteriaSetMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// ClearCampaign clears the "campaign" edge to the Campaign entity.
+func (m *CriteriaSetMutation) ClearCampaign() {
+	m.clearedcampaign = true
+	m.clearedFields[criteriaset.FieldCampaignID] = struct{}{}
+}
+
+// CampaignCleared reports if the "campaign" edge to the Campaign entity was cleared.
+func (m *CriteriaSetMutation) CampaignCleared() bool {
+	return m.clearedcampaign
+}
+
+// CampaignIDs returns the "campaign" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CampaignID instead. It exists only for internal usage by the builders.
+func (m *CriteriaSetMutation) CampaignIDs() (ids []int) {
+	if id := m.campaign; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCampaign resets all changes to the "campaign" edge.
+func (m *CriteriaSetMutation) ResetCampaign() {
+	m.campaign = nil
+	m.clearedcampaign = false
+}
+
+// Where appends a list predicates to the CriteriaSetMutation builder.
+func (m *CriteriaSetMutation) Where(ps ...predicate.CriteriaSet) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CriteriaSetMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CriteriaSetMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CriteriaSet, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CriteriaSetMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CriteriaSetMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CriteriaSet).
+func (m *CriteriaSetMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CriteriaSetMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.campaign != nil {
+		fields = append(fields, criteriaset.FieldCampaignID)
+	}
+	if m.title != nil {
+		fields = append(fields, criteriaset.FieldTitle)
+	}
+	if m.version != nil {
+		fields = append(fields, criteriaset.FieldVersion)
+	}
+	if m.name != nil {
+		fields = append(fields, criteriaset.FieldName)
+	}
+	if m.criteria != nil {
+		fields = append(fields, criteriaset.FieldCriteria)
+	}
+	if m.rule != nil {
+		fields = append(fields, criteriaset.FieldRule)
+	}
+	if m.created_at != nil {
+		fields = append(fields, criteriaset.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CriteriaSetMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case criteriaset.FieldCampaignID:
+		return m.CampaignID()
+	case criteriaset.FieldTitle:
+		return m.Title()
+	case criteriaset.FieldVersion:
+		return m.Version()
+	case criteriaset.FieldName:
+		return m.Name()
+	case criteriaset.FieldCriteria:
+		return m.Criteria()
+	case criteriaset.FieldRule:
+		return m.Rule()
+	case criteriaset.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CriteriaSetMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case criteriaset.FieldCampaignID:
+		return m.OldCampaignID(ctx)
+	case criteriaset.FieldTitle:
+		return m.OldTitle(ctx)
+	case criteriaset.FieldVersion:
+		return m.OldVersion(ctx)
+	case criteriaset.FieldName:
+		return m.OldName(ctx)
+	case criteriaset.FieldCriteria:
+		return m.OldCriteria(ctx)
+	case criteriaset.FieldRule:
+		return m.OldRule(ctx)
+	case criteriaset.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown CriteriaSet field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CriteriaSetMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case criteriaset.FieldCampaignID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCampaignID(v)
+		return nil
+	case criteriaset.FieldTitle:
+		v, ok := value.(title.Title)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case criteriaset.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case criteriaset.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case criteriaset.FieldCriteria:
+		v, ok := value.([]criteria.Criterion)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCriteria(v)
+		return nil
+	case criteriaset.FieldRule:
+		v, ok := value.(criteria.Rule)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRule(v)
+		return nil
+	case criteriaset.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CriteriaSet field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CriteriaSetMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, criteriaset.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CriteriaSetMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case criteriaset.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CriteriaSetMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case criteriaset.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CriteriaSet numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CriteriaSetMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CriteriaSetMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CriteriaSetMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CriteriaSet nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CriteriaSetMutation) ResetField(name string) error {
+	switch name {
+	case criteriaset.FieldCampaignID:
+		m.ResetCampaignID()
+		return nil
+	case criteriaset.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case criteriaset.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case criteriaset.FieldName:
+		m.ResetName()
+		return nil
+	case criteriaset.FieldCriteria:
+		m.ResetCriteria()
+		return nil
+	case criteriaset.FieldRule:
+		m.ResetRule()
+		return nil
+	case criteriaset.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown CriteriaSet field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CriteriaSetMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.campaign != nil {
+		edges = append(edges, criteriaset.EdgeCampaign)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CriteriaSetMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case criteriaset.EdgeCampaign:
+		if id := m.campaign; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CriteriaSetMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CriteriaSetMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CriteriaSetMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedcampaign {
+		edges = append(edges, criteriaset.EdgeCampaign)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CriteriaSetMutation) EdgeCleared(name string) bool {
+	switch name {
+	case criteriaset.EdgeCampaign:
+		return m.clearedcampaign
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CriteriaSetMutation) ClearEdge(name string) error {
+	switch name {
+	case criteriaset.EdgeCampaign:
+		m.ClearCampaign()
+		return nil
+	}
+	return fmt.Errorf("unknown CriteriaSet unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CriteriaSetMutation) ResetEdge(name string) error {
+	switch name {
+	case criteriaset.EdgeCampaign:
+		m.ResetCampaign()
+		return nil
+	}
+	return fmt.Errorf("unknown CriteriaSet edge %s", name)
+}
+
+// DecisionMutation represents an operation that mutates the Decision nodes in the graph.
+type DecisionMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	scope_path           *string
+	title                *title.Title
+	number               *string
+	date                 *time.Time
+	signer               *string
+	created_at           *time.Time
+	clearedFields        map[string]struct{}
+	campaign             *int
+	clearedcampaign      bool
+	deciding_unit        *int
+	cleareddeciding_unit bool
+	registrations        map[int]struct{}
+	removedregistrations map[int]struct{}
+	clearedregistrations bool
+	done                 bool
+	oldValue             func(context.Context) (*Decision, error)
+	predicates           []predicate.Decision
+}
+
+var _ ent.Mutation = (*DecisionMutation)(nil)
+
+// decisionOption allows management of the mutation configuration using functional options.
+type decisionOption func(*DecisionMutation)
+
+// newDecisionMutation creates new mutation for the Decision entity.
+func newDecisionMutation(c config, op Op, opts ...decisionOption) *DecisionMutation {
+	m := &DecisionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeDecision,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withDecisionID sets the ID field of the mutation.
+func withDecisionID(id int) decisionOption {
+	return func(m *DecisionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Decision
+		)
+		m.oldValue = func(ctx context.Context) (*Decision, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Decision.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withDecision sets the old Decision of the mutation.
+func withDecision(node *Decision) decisionOption {
+	return func(m *DecisionMutation) {
+		m.oldValue = func(context.Context) (*Decision, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m DecisionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m DecisionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *DecisionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *DecisionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Decision.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCampaignID sets the "campaign_id" field.
+func (m *DecisionMutation) SetCampaignID(i int) {
+	m.campaign = &i
+}
+
+// CampaignID returns the value of the "campaign_id" field in the mutation.
+func (m *DecisionMutation) CampaignID() (r int, exists bool) {
+	v := m.campaign
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCampaignID returns the old "campaign_id" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldCampaignID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCampaignID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCampaignID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCampaignID: %w", err)
+	}
+	return oldValue.CampaignID, nil
+}
+
+// ResetCampaignID resets all changes to the "campaign_id" field.
+func (m *DecisionMutation) ResetCampaignID() {
+	m.campaign = nil
+}
+
+// SetDecidingUnitID sets the "deciding_unit_id" field.
+func (m *DecisionMutation) SetDecidingUnitID(i int) {
+	m.deciding_unit = &i
+}
+
+// DecidingUnitID returns the value of the "deciding_unit_id" field in the mutation.
+func (m *DecisionMutation) DecidingUnitID() (r int, exists bool) {
+	v := m.deciding_unit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecidingUnitID returns the old "deciding_unit_id" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldDecidingUnitID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecidingUnitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecidingUnitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecidingUnitID: %w", err)
+	}
+	return oldValue.DecidingUnitID, nil
+}
+
+// ResetDecidingUnitID resets all changes to the "deciding_unit_id" field.
+func (m *DecisionMutation) ResetDecidingUnitID() {
+	m.deciding_unit = nil
+}
+
+// SetScopePath sets the "scope_path" field.
+func (m *DecisionMutation) SetScopePath(s string) {
+	m.scope_path = &s
+}
+
+// ScopePath returns the value of the "scope_path" field in the mutation.
+func (m *DecisionMutation) ScopePath() (r string, exists bool) {
+	v := m.scope_path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScopePath returns the old "scope_path" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldScopePath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScopePath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScopePath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScopePath: %w", err)
+	}
+	return oldValue.ScopePath, nil
+}
+
+// ResetScopePath resets all changes to the "scope_path" field.
+func (m *DecisionMutation) ResetScopePath() {
+	m.scope_path = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *DecisionMutation) SetTitle(t title.Title) {
+	m.title = &t
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *DecisionMutation) Title() (r title.Title, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldTitle(ctx context.Context) (v title.Title, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *DecisionMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetNumber sets the "number" field.
+func (m *DecisionMutation) SetNumber(s string) {
+	m.number = &s
+}
+
+// Number returns the value of the "number" field in the mutation.
+func (m *DecisionMutation) Number() (r string, exists bool) {
+	v := m.number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNumber returns the old "number" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldNumber(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNumber: %w", err)
+	}
+	return oldValue.Number, nil
+}
+
+// ResetNumber resets all changes to the "number" field.
+func (m *DecisionMutation) ResetNumber() {
+	m.number = nil
+}
+
+// SetDate sets the "date" field.
+func (m *DecisionMutation) SetDate(t time.Time) {
+	m.date = &t
+}
+
+// Date returns the value of the "date" field in the mutation.
+func (m *DecisionMutation) Date() (r time.Time, exists bool) {
+	v := m.date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDate returns the old "date" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldDate(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDate: %w", err)
+	}
+	return oldValue.Date, nil
+}
+
+// ResetDate resets all changes to the "date" field.
+func (m *DecisionMutation) ResetDate() {
+	m.date = nil
+}
+
+// SetSigner sets the "signer" field.
+func (m *DecisionMutation) SetSigner(s string) {
+	m.signer = &s
+}
+
+// Signer returns the value of the "signer" field in the mutation.
+func (m *DecisionMutation) Signer() (r string, exists bool) {
+	v := m.signer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSigner returns the old "signer" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldSigner(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSigner is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSigner requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSigner: %w", err)
+	}
+	return oldValue.Signer, nil
+}
+
+// ResetSigner resets all changes to the "signer" field.
+func (m *DecisionMutation) ResetSigner() {
+	m.signer = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *DecisionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *DecisionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *DecisionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// ClearCampaign clears the "campaign" edge to the Campaign entity.
+func (m *DecisionMutation) ClearCampaign() {
+	m.clearedcampaign = true
+	m.clearedFields[decision.FieldCampaignID] = struct{}{}
+}
+
+// CampaignCleared reports if the "campaign" edge to the Campaign entity was cleared.
+func (m *DecisionMutation) CampaignCleared() bool {
+	return m.clearedcampaign
+}
+
+// CampaignIDs returns the "campaign" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CampaignID instead. It exists only for internal usage by the builders.
+func (m *DecisionMutation) CampaignIDs() (ids []int) {
+	if id := m.campaign; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCampaign resets all changes to the "campaign" edge.
+func (m *DecisionMutation) ResetCampaign() {
+	m.campaign = nil
+	m.clearedcampaign = false
+}
+
+// ClearDecidingUnit clears the "deciding_unit" edge to the AdminUnit entity.
+func (m *DecisionMutation) ClearDecidingUnit() {
+	m.cleareddeciding_unit = true
+	m.clearedFields[decision.FieldDecidingUnitID] = struct{}{}
+}
+
+// DecidingUnitCleared reports if the "deciding_unit" edge to the AdminUnit entity was cleared.
+func (m *DecisionMutation) DecidingUnitCleared() bool {
+	return m.cleareddeciding_unit
+}
+
+// DecidingUnitIDs returns the "deciding_unit" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DecidingUnitID instead. It exists only for internal usage by the builders.
+func (m *DecisionMutation) DecidingUnitIDs() (ids []int) {
+	if id := m.deciding_unit; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDecidingUnit resets all changes to the "deciding_unit" edge.
+func (m *DecisionMutation) ResetDecidingUnit() {
+	m.deciding_unit = nil
+	m.cleareddeciding_unit = false
+}
+
+// AddRegistrationIDs adds the "registrations" edge to the Registration entity by ids.
+func (m *DecisionMutation) AddRegistrationIDs(ids ...int) {
+	if m.registrations == nil {
+		m.registrations = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.registrations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRegistrations clears the "registrations" edge to the Registration entity.
+func (m *DecisionMutation) ClearRegistrations() {
+	m.clearedregistrations = true
+}
+
+// RegistrationsCleared reports if the "registrations" edge to the Registration entity was cleared.
+func (m *DecisionMutation) RegistrationsCleared() bool {
+	return m.clearedregistrations
+}
+
+// RemoveRegistrationIDs removes the "registrations" edge to the Registration entity by IDs.
+func (m *DecisionMutation) RemoveRegistrationIDs(ids ...int) {
+	if m.removedregistrations == nil {
+		m.removedregistrations = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.registrations, ids[i])
+		m.removedregistrations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRegistrations returns the removed IDs of the "registrations" edge to the Registration entity.
+func (m *DecisionMutation) RemovedRegistrationsIDs() (ids []int) {
+	for id := range m.removedregistrations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RegistrationsIDs returns the "registrations" edge IDs in the mutation.
+func (m *DecisionMutation) RegistrationsIDs() (ids []int) {
+	for id := range m.registrations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRegistrations resets all changes to the "registrations" edge.
+func (m *DecisionMutation) ResetRegistrations() {
+	m.registrations = nil
+	m.clearedregistrations = false
+	m.removedregistrations = nil
+}
+
+// Where appends a list predicates to the DecisionMutation builder.
+func (m *DecisionMutation) Where(ps ...predicate.Decision) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the DecisionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *DecisionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Decision, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *DecisionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *DecisionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Decision).
+func (m *DecisionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *DecisionMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.campaign != nil {
+		fields = append(fields, decision.FieldCampaignID)
+	}
+	if m.deciding_unit != nil {
+		fields = append(fields, decision.FieldDecidingUnitID)
+	}
+	if m.scope_path != nil {
+		fields = append(fields, decision.FieldScopePath)
+	}
+	if m.title != nil {
+		fields = append(fields, decision.FieldTitle)
+	}
+	if m.number != nil {
+		fields = append(fields, decision.FieldNumber)
+	}
+	if m.date != nil {
+		fields = append(fields, decision.FieldDate)
+	}
+	if m.signer != nil {
+		fields = append(fields, decision.FieldSigner)
+	}
+	if m.created_at != nil {
+		fields = append(fields, decision.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *DecisionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case decision.FieldCampaignID:
+		return m.CampaignID()
+	case decision.FieldDecidingUnitID:
+		return m.DecidingUnitID()
+	case decision.FieldScopePath:
+		return m.ScopePath()
+	case decision.FieldTitle:
+		return m.Title()
+	case decision.FieldNumber:
+		return m.Number()
+	case decision.FieldDate:
+		return m.Date()
+	case decision.FieldSigner:
+		return m.Signer()
+	case decision.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *DecisionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case decision.FieldCampaignID:
+		return m.OldCampaignID(ctx)
+	case decision.FieldDecidingUnitID:
+		return m.OldDecidingUnitID(ctx)
+	case decision.FieldScopePath:
+		return m.OldScopePath(ctx)
+	case decision.FieldTitle:
+		return m.OldTitle(ctx)
+	case decision.FieldNumber:
+		return m.OldNumber(ctx)
+	case decision.FieldDate:
+		return m.OldDate(ctx)
+	case decision.FieldSigner:
+		return m.OldSigner(ctx)
+	case decision.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Decision field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DecisionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case decision.FieldCampaignID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCampaignID(v)
+		return nil
+	case decision.FieldDecidingUnitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecidingUnitID(v)
+		return nil
+	case decision.FieldScopePath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScopePath(v)
+		return nil
+	case decision.FieldTitle:
+		v, ok := value.(title.Title)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case decision.FieldNumber:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNumber(v)
+		return nil
+	case decision.FieldDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDate(v)
+		return nil
+	case decision.FieldSigner:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSigner(v)
+		return nil
+	case decision.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Decision field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *DecisionMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *DecisionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DecisionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Decision numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *DecisionMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *DecisionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *DecisionMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Decision nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *DecisionMutation) ResetField(name string) error {
+	switch name {
+	case decision.FieldCampaignID:
+		m.ResetCampaignID()
+		return nil
+	case decision.FieldDecidingUnitID:
+		m.ResetDecidingUnitID()
+		return nil
+	case decision.FieldScopePath:
+		m.ResetScopePath()
+		return nil
+	case decision.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case decision.FieldNumber:
+		m.ResetNumber()
+		return nil
+	case decision.FieldDate:
+		m.ResetDate()
+		return nil
+	case decision.FieldSigner:
+		m.ResetSigner()
+		return nil
+	case decision.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Decision field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *DecisionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.campaign != nil {
+		edges = append(edges, decision.EdgeCampaign)
+	}
+	if m.deciding_unit != nil {
+		edges = append(edges, decision.EdgeDecidingUnit)
+	}
+	if m.registrations != nil {
+		edges = append(edges, decision.EdgeRegistrations)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *DecisionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case decision.EdgeCampaign:
+		if id := m.campaign; id != nil {
+			return []ent.Value{*id}
+		}
+	case decision.EdgeDecidingUnit:
+		if id := m.deciding_unit; id != nil {
+			return []ent.Value{*id}
+		}
+	case decision.EdgeRegistrations:
+		ids := make([]ent.Value, 0, len(m.registrations))
+		for id := range m.registrations {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *DecisionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedregistrations != nil {
+		edges = append(edges, decision.EdgeRegistrations)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *DecisionMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case decision.EdgeRegistrations:
+		ids := make([]ent.Value, 0, len(m.removedregistrations))
+		for id := range m.removedregistrations {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *DecisionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedcampaign {
+		edges = append(edges, decision.EdgeCampaign)
+	}
+	if m.cleareddeciding_unit {
+		edges = append(edges, decision.EdgeDecidingUnit)
+	}
+	if m.clearedregistrations {
+		edges = append(edges, decision.EdgeRegistrations)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *DecisionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case decision.EdgeCampaign:
+		return m.clearedcampaign
+	case decision.EdgeDecidingUnit:
+		return m.cleareddeciding_unit
+	case decision.EdgeRegistrations:
+		return m.clearedregistrations
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *DecisionMutation) ClearEdge(name string) error {
+	switch name {
+	case decision.EdgeCampaign:
+		m.ClearCampaign()
+		return nil
+	case decision.EdgeDecidingUnit:
+		m.ClearDecidingUnit()
+		return nil
+	}
+	return fmt.Errorf("unknown Decision unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *DecisionMutation) ResetEdge(name string) error {
+	switch name {
+	case decision.EdgeCampaign:
+		m.ResetCampaign()
+		return nil
+	case decision.EdgeDecidingUnit:
+		m.ResetDecidingUnit()
+		return nil
+	case decision.EdgeRegistrations:
+		m.ResetRegistrations()
+		return nil
+	}
+	return fmt.Errorf("unknown Decision edge %s", name)
+}
+
+// EvaluationMutation represents an operation that mutates the Evaluation nodes in the graph.
+type EvaluationMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	criteria_set_id     *int
+	addcriteria_set_id  *int
+	kind                *evaluation.Kind
+	scores              *map[string]float64
+	total               *float64
+	addtotal            *float64
+	result              *evaluation.Result
+	level               *int
+	addlevel            *int
+	notes               *string
+	evaluator_id        *int
+	addevaluator_id     *int
+	created_at          *time.Time
+	clearedFields       map[string]struct{}
+	registration        *int
+	clearedregistration bool
+	done                bool
+	oldValue            func(context.Context) (*Evaluation, error)
+	predicates          []predicate.Evaluation
+}
+
+var _ ent.Mutation = (*EvaluationMutation)(nil)
+
+// evaluationOption allows management of the mutation configuration using functional options.
+type evaluationOption func(*EvaluationMutation)
+
+// newEvaluationMutation creates new mutation for the Evaluation entity.
+func newEvaluationMutation(c config, op Op, opts ...evaluationOption) *EvaluationMutation {
+	m := &EvaluationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEvaluation,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEvaluationID sets the ID field of the mutation.
+func withEvaluationID(id int) evaluationOption {
+	return func(m *EvaluationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Evaluation
+		)
+		m.oldValue = func(ctx context.Context) (*Evaluation, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Evaluation.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEvaluation sets the old Evaluation of the mutation.
+func withEvaluation(node *Evaluation) evaluationOption {
+	return func(m *EvaluationMutation) {
+		m.oldValue = func(context.Context) (*Evaluation, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EvaluationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EvaluationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EvaluationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EvaluationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Evaluation.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetRegistrationID sets the "registration_id" field.
+func (m *EvaluationMutation) SetRegistrationID(i int) {
+	m.registration = &i
+}
+
+// RegistrationID returns the value of the "registration_id" field in the mutation.
+func (m *EvaluationMutation) RegistrationID() (r int, exists bool) {
+	v := m.registration
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegistrationID returns the old "registration_id" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldRegistrationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegistrationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegistrationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegistrationID: %w", err)
+	}
+	return oldValue.RegistrationID, nil
+}
+
+// ResetRegistrationID resets all changes to the "registration_id" field.
+func (m *EvaluationMutation) ResetRegistrationID() {
+	m.registration = nil
+}
+
+// SetCriteriaSetID sets the "criteria_set_id" field.
+func (m *EvaluationMutation) SetCriteriaSetID(i int) {
+	m.criteria_set_id = &i
+	m.addcriteria_set_id = nil
+}
+
+// CriteriaSetID returns the value of the "criteria_set_id" field in the mutation.
+func (m *EvaluationMutation) CriteriaSetID() (r int, exists bool) {
+	v := m.criteria_set_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCriteriaSetID returns the old "criteria_set_id" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldCriteriaSetID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCriteriaSetID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCriteriaSetID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCriteriaSetID: %w", err)
+	}
+	return oldValue.CriteriaSetID, nil
+}
+
+// AddCriteriaSetID adds i to the "criteria_set_id" field.
+func (m *EvaluationMutation) AddCriteriaSetID(i int) {
+	if m.addcriteria_set_id != nil {
+		*m.addcriteria_set_id += i
+	} else {
+		m.addcriteria_set_id = &i
+	}
+}
+
+// AddedCriteriaSetID returns the value that was added to the "criteria_set_id" field in this mutation.
+func (m *EvaluationMutation) AddedCriteriaSetID() (r int, exists bool) {
+	v := m.addcriteria_set_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCriteriaSetID resets all changes to the "criteria_set_id" field.
+func (m *EvaluationMutation) ResetCriteriaSetID() {
+	m.criteria_set_id = nil
+	m.addcriteria_set_id = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *EvaluationMutation) SetKind(e evaluation.Kind) {
+	m.kind = &e
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *EvaluationMutation) Kind() (r evaluation.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldKind(ctx context.Context) (v evaluation.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *EvaluationMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetScores sets the "scores" field.
+func (m *EvaluationMutation) SetScores(value map[string]float64) {
+	m.scores = &value
+}
+
+// Scores returns the value of the "scores" field in the mutation.
+func (m *EvaluationMutation) Scores() (r map[string]float64, exists bool) {
+	v := m.scores
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScores returns the old "scores" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldScores(ctx context.Context) (v map[string]float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScores is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScores requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScores: %w", err)
+	}
+	return oldValue.Scores, nil
+}
+
+// ResetScores resets all changes to the "scores" field.
+func (m *EvaluationMutation) ResetScores() {
+	m.scores = nil
+}
+
+// SetTotal sets the "total" field.
+func (m *EvaluationMutation) SetTotal(f float64) {
+	m.total = &f
+	m.addtotal = nil
+}
+
+// Total returns the value of the "total" field in the mutation.
+func (m *EvaluationMutation) Total() (r float64, exists bool) {
+	v := m.total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotal returns the old "total" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldTotal(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotal: %w", err)
+	}
+	return oldValue.Total, nil
+}
+
+// AddTotal adds f to the "total" field.
+func (m *EvaluationMutation) AddTotal(f float64) {
+	if m.addtotal != nil {
+		*m.addtotal += f
+	} else {
+		m.addtotal = &f
+	}
+}
+
+// AddedTotal returns the value that was added to the "total" field in this mutation.
+func (m *EvaluationMutation) AddedTotal() (r float64, exists bool) {
+	v := m.addtotal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTotal resets all changes to the "total" field.
+func (m *EvaluationMutation) ResetTotal() {
+	m.total = nil
+	m.addtotal = nil
+}
+
+// SetResult sets the "result" field.
+func (m *EvaluationMutation) SetResult(e evaluation.Result) {
+	m.result = &e
+}
+
+// Result returns the value of the "result" field in the mutation.
+func (m *EvaluationMutation) Result() (r evaluation.Result, exists bool) {
+	v := m.result
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResult returns the old "result" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldResult(ctx context.Context) (v evaluation.Result, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResult is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResult requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResult: %w", err)
+	}
+	return oldValue.Result, nil
+}
+
+// ResetResult resets all changes to the "result" field.
+func (m *EvaluationMutation) ResetResult() {
+	m.result = nil
+}
+
+// SetLevel sets the "level" field.
+func (m *EvaluationMutation) SetLevel(i int) {
+	m.level = &i
+	m.addlevel = nil
+}
+
+// Level returns the value of the "level" field in the mutation.
+func (m *EvaluationMutation) Level() (r int, exists bool) {
+	v := m.level
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLevel returns the old "level" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldLevel(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLevel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLevel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLevel: %w", err)
+	}
+	return oldValue.Level, nil
+}
+
+// AddLevel adds i to the "level" field.
+func (m *EvaluationMutation) AddLevel(i int) {
+	if m.addlevel != nil {
+		*m.addlevel += i
+	} else {
+		m.addlevel = &i
+	}
+}
+
+// AddedLevel returns the value that was added to the "level" field in this mutation.
+func (m *EvaluationMutation) AddedLevel() (r int, exists bool) {
+	v := m.addlevel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearLevel clears the value of the "level" field.
+func (m *EvaluationMutation) ClearLevel() {
+	m.level = nil
+	m.addlevel = nil
+	m.clearedFields[evaluation.FieldLevel] = struct{}{}
+}
+
+// LevelCleared returns if the "level" field was cleared in this mutation.
+func (m *EvaluationMutation) LevelCleared() bool {
+	_, ok := m.clearedFields[evaluation.FieldLevel]
+	return ok
+}
+
+// ResetLevel resets all changes to the "level" field.
+func (m *EvaluationMutation) ResetLevel() {
+	m.level = nil
+	m.addlevel = nil
+	delete(m.clearedFields, evaluation.FieldLevel)
+}
+
+// SetNotes sets the "notes" field.
+func (m *EvaluationMutation) SetNotes(s string) {
+	m.notes = &s
+}
+
+// Notes returns the value of the "notes" field in the mutation.
+func (m *EvaluationMutation) Notes() (r string, exists bool) {
+	v := m.notes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNotes returns the old "notes" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldNotes(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNotes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNotes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNotes: %w", err)
+	}
+	return oldValue.Notes, nil
+}
+
+// ClearNotes clears the value of the "notes" field.
+func (m *EvaluationMutation) ClearNotes() {
+	m.notes = nil
+	m.clearedFields[evaluation.FieldNotes] = struct{}{}
+}
+
+// NotesCleared returns if the "notes" field was cleared in this mutation.
+func (m *EvaluationMutation) NotesCleared() bool {
+	_, ok := m.clearedFields[evaluation.FieldNotes]
+	return ok
+}
+
+// ResetNotes resets all changes to the "notes" field.
+func (m *EvaluationMutation) ResetNotes() {
+	m.notes = nil
+	delete(m.clearedFields, evaluation.FieldNotes)
+}
+
+// SetEvaluatorID sets the "evaluator_id" field.
+func (m *EvaluationMutation) SetEvaluatorID(i int) {
+	m.evaluator_id = &i
+	m.addevaluator_id = nil
+}
+
+// EvaluatorID returns the value of the "evaluator_id" field in the mutation.
+func (m *EvaluationMutation) EvaluatorID() (r int, exists bool) {
+	v := m.evaluator_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEvaluatorID returns the old "evaluator_id" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldEvaluatorID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEvaluatorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEvaluatorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEvaluatorID: %w", err)
+	}
+	return oldValue.EvaluatorID, nil
+}
+
+// AddEvaluatorID adds i to the "evaluator_id" field.
+func (m *EvaluationMutation) AddEvaluatorID(i int) {
+	if m.addevaluator_id != nil {
+		*m.addevaluator_id += i
+	} else {
+		m.addevaluator_id = &i
+	}
+}
+
+// AddedEvaluatorID returns the value that was added to the "evaluator_id" field in this mutation.
+func (m *EvaluationMutation) AddedEvaluatorID() (r int, exists bool) {
+	v := m.addevaluator_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearEvaluatorID clears the value of the "evaluator_id" field.
+func (m *EvaluationMutation) ClearEvaluatorID() {
+	m.evaluator_id = nil
+	m.addevaluator_id = nil
+	m.clearedFields[evaluation.FieldEvaluatorID] = struct{}{}
+}
+
+// EvaluatorIDCleared returns if the "evaluator_id" field was cleared in this mutation.
+func (m *EvaluationMutation) EvaluatorIDCleared() bool {
+	_, ok := m.clearedFields[evaluation.FieldEvaluatorID]
+	return ok
+}
+
+// ResetEvaluatorID resets all changes to the "evaluator_id" field.
+func (m *EvaluationMutation) ResetEvaluatorID() {
+	m.evaluator_id = nil
+	m.addevaluator_id = nil
+	delete(m.clearedFields, evaluation.FieldEvaluatorID)
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *EvaluationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *EvaluationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *EvaluationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// ClearRegistration clears the "registration" edge to the Registration entity.
+func (m *EvaluationMutation) ClearRegistration() {
+	m.clearedregistration = true
+	m.clearedFields[evaluation.FieldRegistrationID] = struct{}{}
+}
+
+// RegistrationCleared reports if the "registration" edge to the Registration entity was cleared.
+func (m *EvaluationMutation) RegistrationCleared() bool {
+	return m.clearedregistration
+}
+
+// RegistrationIDs returns the "registration" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RegistrationID instead. It exists only for internal usage by the builders.
+func (m *EvaluationMutation) RegistrationIDs() (ids []int) {
+	if id := m.registration; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRegistration resets all changes to the "registration" edge.
+func (m *EvaluationMutation) ResetRegistration() {
+	m.registration = nil
+	m.clearedregistration = false
+}
+
+// Where appends a list predicates to the EvaluationMutation builder.
+func (m *EvaluationMutation) Where(ps ...predicate.Evaluation) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EvaluationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EvaluationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Evaluation, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EvaluationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EvaluationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Evaluation).
+func (m *EvaluationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EvaluationMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.registration != nil {
+		fields = append(fields, evaluation.FieldRegistrationID)
+	}
+	if m.criteria_set_id != nil {
+		fields = append(fields, evaluation.FieldCriteriaSetID)
+	}
+	if m.kind != nil {
+		fields = append(fields, evaluation.FieldKind)
+	}
+	if m.scores != nil {
+		fields = append(fields, evaluation.FieldScores)
+	}
+	if m.total != nil {
+		fields = append(fields, evaluation.FieldTotal)
+	}
+	if m.result != nil {
+		fields = append(fields, evaluation.FieldResult)
+	}
+	if m.level != nil {
+		fields = append(fields, evaluation.FieldLevel)
+	}
+	if m.notes != nil {
+		fields = append(fields, evaluation.FieldNotes)
+	}
+	if m.evaluator_id != nil {
+		fields = append(fields, evaluation.FieldEvaluatorID)
+	}
+	if m.created_at != nil {
+		fields = append(fields, evaluation.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EvaluationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case evaluation.FieldRegistrationID:
+		return m.RegistrationID()
+	case evaluation.FieldCriteriaSetID:
+		return m.CriteriaSetID()
+	case evaluation.FieldKind:
+		return m.Kind()
+	case evaluation.FieldScores:
+		return m.Scores()
+	case evaluation.FieldTotal:
+		return m.Total()
+	case evaluation.FieldResult:
+		return m.Result()
+	case evaluation.FieldLevel:
+		return m.Level()
+	case evaluation.FieldNotes:
+		return m.Notes()
+	case evaluation.FieldEvaluatorID:
+		return m.EvaluatorID()
+	case evaluation.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EvaluationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case evaluation.FieldRegistrationID:
+		return m.OldRegistrationID(ctx)
+	case evaluation.FieldCriteriaSetID:
+		return m.OldCriteriaSetID(ctx)
+	case evaluation.FieldKind:
+		return m.OldKind(ctx)
+	case evaluation.FieldScores:
+		return m.OldScores(ctx)
+	case evaluation.FieldTotal:
+		return m.OldTotal(ctx)
+	case evaluation.FieldResult:
+		return m.OldResult(ctx)
+	case evaluation.FieldLevel:
+		return m.OldLevel(ctx)
+	case evaluation.FieldNotes:
+		return m.OldNotes(ctx)
+	case evaluation.FieldEvaluatorID:
+		return m.OldEvaluatorID(ctx)
+	case evaluation.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Evaluation field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EvaluationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case evaluation.FieldRegistrationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegistrationID(v)
+		return nil
+	case evaluation.FieldCriteriaSetID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCriteriaSetID(v)
+		return nil
+	case evaluation.FieldKind:
+		v, ok := value.(evaluation.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case evaluation.FieldScores:
+		v, ok := value.(map[string]float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScores(v)
+		return nil
+	case evaluation.FieldTotal:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotal(v)
+		return nil
+	case evaluation.FieldResult:
+		v, ok := value.(evaluation.Result)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResult(v)
+		return nil
+	case evaluation.FieldLevel:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLevel(v)
+		return nil
+	case evaluation.FieldNotes:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNotes(v)
+		return nil
+	case evaluation.FieldEvaluatorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEvaluatorID(v)
+		return nil
+	case evaluation.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Evaluation field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EvaluationMutation) AddedFields() []string {
+	var fields []string
+	if m.addcriteria_set_id != nil {
+		fields = append(fields, evaluation.FieldCriteriaSetID)
+	}
+	if m.addtotal != nil {
+		fields = append(fields, evaluation.FieldTotal)
+	}
+	if m.addlevel != nil {
+		fields = append(fields, evaluation.FieldLevel)
+	}
+	if m.addevaluator_id != nil {
+		fields = append(fields, evaluation.FieldEvaluatorID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EvaluationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case evaluation.FieldCriteriaSetID:
+		return m.AddedCriteriaSetID()
+	case evaluation.FieldTotal:
+		return m.AddedTotal()
+	case evaluation.FieldLevel:
+		return m.AddedLevel()
+	case evaluation.FieldEvaluatorID:
+		return m.AddedEvaluatorID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EvaluationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case evaluation.FieldCriteriaSetID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCriteriaSetID(v)
+		return nil
+	case evaluation.FieldTotal:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTotal(v)
+		return nil
+	case evaluation.FieldLevel:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLevel(v)
+		return nil
+	case evaluation.FieldEvaluatorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEvaluatorID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Evaluation numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EvaluationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(evaluation.FieldLevel) {
+		fields = append(fields, evaluation.FieldLevel)
+	}
+	if m.FieldCleared(evaluation.FieldNotes) {
+		fields = append(fields, evaluation.FieldNotes)
+	}
+	if m.FieldCleared(evaluation.FieldEvaluatorID) {
+		fields = append(fields, evaluation.FieldEvaluatorID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EvaluationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EvaluationMutation) ClearField(name string) error {
+	switch name {
+	case evaluation.FieldLevel:
+		m.ClearLevel()
+		return nil
+	case evaluation.FieldNotes:
+		m.ClearNotes()
+		return nil
+	case evaluation.FieldEvaluatorID:
+		m.ClearEvaluatorID()
+		return nil
+	}
+	return fmt.Errorf("unknown Evaluation nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EvaluationMutation) ResetField(name string) error {
+	switch name {
+	case evaluation.FieldRegistrationID:
+		m.ResetRegistrationID()
+		return nil
+	case evaluation.FieldCriteriaSetID:
+		m.ResetCriteriaSetID()
+		return nil
+	case evaluation.FieldKind:
+		m.ResetKind()
+		return nil
+	case evaluation.FieldScores:
+		m.ResetScores()
+		return nil
+	case evaluation.FieldTotal:
+		m.ResetTotal()
+		return nil
+	case evaluation.FieldResult:
+		m.ResetResult()
+		return nil
+	case evaluation.FieldLevel:
+		m.ResetLevel()
+		return nil
+	case evaluation.FieldNotes:
+		m.ResetNotes()
+		return nil
+	case evaluation.FieldEvaluatorID:
+		m.ResetEvaluatorID()
+		return nil
+	case evaluation.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Evaluation field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EvaluationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.registration != nil {
+		edges = append(edges, evaluation.EdgeRegistration)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EvaluationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case evaluation.EdgeRegistration:
+		if id := m.registration; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EvaluationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EvaluationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EvaluationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedregistration {
+		edges = append(edges, evaluation.EdgeRegistration)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EvaluationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case evaluation.EdgeRegistration:
+		return m.clearedregistration
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EvaluationMutation) ClearEdge(name string) error {
+	switch name {
+	case evaluation.EdgeRegistration:
+		m.ClearRegistration()
+		return nil
+	}
+	return fmt.Errorf("unknown Evaluation unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EvaluationMutation) ResetEdge(name string) error {
+	switch name {
+	case evaluation.EdgeRegistration:
+		m.ResetRegistration()
+		return nil
+	}
+	return fmt.Errorf("unknown Evaluation edge %s", name)
+}
+
 // LearningUnitMutation represents an operation that mutates the LearningUnit nodes in the graph.
 type LearningUnitMutation struct {
 	config
@@ -4555,6 +9065,911 @@ func (m *LoginAttemptMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown LoginAttempt edge %s", name)
 }
 
+// ProgressCounterMutation represents an operation that mutates the ProgressCounter nodes in the graph.
+type ProgressCounterMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	campaign_id      *int
+	addcampaign_id   *int
+	admin_unit_id    *int
+	addadmin_unit_id *int
+	title            *title.Title
+	subtype          *string
+	eligible         *int
+	addeligible      *int
+	registered       *int
+	addregistered    *int
+	evaluated        *int
+	addevaluated     *int
+	recognized       *int
+	addrecognized    *int
+	clearedFields    map[string]struct{}
+	done             bool
+	oldValue         func(context.Context) (*ProgressCounter, error)
+	predicates       []predicate.ProgressCounter
+}
+
+var _ ent.Mutation = (*ProgressCounterMutation)(nil)
+
+// progresscounterOption allows management of the mutation configuration using functional options.
+type progresscounterOption func(*ProgressCounterMutation)
+
+// newProgressCounterMutation creates new mutation for the ProgressCounter entity.
+func newProgressCounterMutation(c config, op Op, opts ...progresscounterOption) *ProgressCounterMutation {
+	m := &ProgressCounterMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeProgressCounter,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withProgressCounterID sets the ID field of the mutation.
+func withProgressCounterID(id int) progresscounterOption {
+	return func(m *ProgressCounterMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ProgressCounter
+		)
+		m.oldValue = func(ctx context.Context) (*ProgressCounter, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ProgressCounter.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withProgressCounter sets the old ProgressCounter of the mutation.
+func withProgressCounter(node *ProgressCounter) progresscounterOption {
+	return func(m *ProgressCounterMutation) {
+		m.oldValue = func(context.Context) (*ProgressCounter, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ProgressCounterMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ProgressCounterMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ProgressCounterMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ProgressCounterMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ProgressCounter.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCampaignID sets the "campaign_id" field.
+func (m *ProgressCounterMutation) SetCampaignID(i int) {
+	m.campaign_id = &i
+	m.addcampaign_id = nil
+}
+
+// CampaignID returns the value of the "campaign_id" field in the mutation.
+func (m *ProgressCounterMutation) CampaignID() (r int, exists bool) {
+	v := m.campaign_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCampaignID returns the old "campaign_id" field's value of the ProgressCounter entity.
+// If the ProgressCounter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgressCounterMutation) OldCampaignID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCampaignID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCampaignID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCampaignID: %w", err)
+	}
+	return oldValue.CampaignID, nil
+}
+
+// AddCampaignID adds i to the "campaign_id" field.
+func (m *ProgressCounterMutation) AddCampaignID(i int) {
+	if m.addcampaign_id != nil {
+		*m.addcampaign_id += i
+	} else {
+		m.addcampaign_id = &i
+	}
+}
+
+// AddedCampaignID returns the value that was added to the "campaign_id" field in this mutation.
+func (m *ProgressCounterMutation) AddedCampaignID() (r int, exists bool) {
+	v := m.addcampaign_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCampaignID resets all changes to the "campaign_id" field.
+func (m *ProgressCounterMutation) ResetCampaignID() {
+	m.campaign_id = nil
+	m.addcampaign_id = nil
+}
+
+// SetAdminUnitID sets the "admin_unit_id" field.
+func (m *ProgressCounterMutation) SetAdminUnitID(i int) {
+	m.admin_unit_id = &i
+	m.addadmin_unit_id = nil
+}
+
+// AdminUnitID returns the value of the "admin_unit_id" field in the mutation.
+func (m *ProgressCounterMutation) AdminUnitID() (r int, exists bool) {
+	v := m.admin_unit_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAdminUnitID returns the old "admin_unit_id" field's value of the ProgressCounter entity.
+// If the ProgressCounter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgressCounterMutation) OldAdminUnitID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAdminUnitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAdminUnitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAdminUnitID: %w", err)
+	}
+	return oldValue.AdminUnitID, nil
+}
+
+// AddAdminUnitID adds i to the "admin_unit_id" field.
+func (m *ProgressCounterMutation) AddAdminUnitID(i int) {
+	if m.addadmin_unit_id != nil {
+		*m.addadmin_unit_id += i
+	} else {
+		m.addadmin_unit_id = &i
+	}
+}
+
+// AddedAdminUnitID returns the value that was added to the "admin_unit_id" field in this mutation.
+func (m *ProgressCounterMutation) AddedAdminUnitID() (r int, exists bool) {
+	v := m.addadmin_unit_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAdminUnitID resets all changes to the "admin_unit_id" field.
+func (m *ProgressCounterMutation) ResetAdminUnitID() {
+	m.admin_unit_id = nil
+	m.addadmin_unit_id = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *ProgressCounterMutation) SetTitle(t title.Title) {
+	m.title = &t
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *ProgressCounterMutation) Title() (r title.Title, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the ProgressCounter entity.
+// If the ProgressCounter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgressCounterMutation) OldTitle(ctx context.Context) (v title.Title, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *ProgressCounterMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetSubtype sets the "subtype" field.
+func (m *ProgressCounterMutation) SetSubtype(s string) {
+	m.subtype = &s
+}
+
+// Subtype returns the value of the "subtype" field in the mutation.
+func (m *ProgressCounterMutation) Subtype() (r string, exists bool) {
+	v := m.subtype
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubtype returns the old "subtype" field's value of the ProgressCounter entity.
+// If the ProgressCounter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgressCounterMutation) OldSubtype(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubtype is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubtype requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubtype: %w", err)
+	}
+	return oldValue.Subtype, nil
+}
+
+// ResetSubtype resets all changes to the "subtype" field.
+func (m *ProgressCounterMutation) ResetSubtype() {
+	m.subtype = nil
+}
+
+// SetEligible sets the "eligible" field.
+func (m *ProgressCounterMutation) SetEligible(i int) {
+	m.eligible = &i
+	m.addeligible = nil
+}
+
+// Eligible returns the value of the "eligible" field in the mutation.
+func (m *ProgressCounterMutation) Eligible() (r int, exists bool) {
+	v := m.eligible
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEligible returns the old "eligible" field's value of the ProgressCounter entity.
+// If the ProgressCounter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgressCounterMutation) OldEligible(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEligible is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEligible requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEligible: %w", err)
+	}
+	return oldValue.Eligible, nil
+}
+
+// AddEligible adds i to the "eligible" field.
+func (m *ProgressCounterMutation) AddEligible(i int) {
+	if m.addeligible != nil {
+		*m.addeligible += i
+	} else {
+		m.addeligible = &i
+	}
+}
+
+// AddedEligible returns the value that was added to the "eligible" field in this mutation.
+func (m *ProgressCounterMutation) AddedEligible() (r int, exists bool) {
+	v := m.addeligible
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetEligible resets all changes to the "eligible" field.
+func (m *ProgressCounterMutation) ResetEligible() {
+	m.eligible = nil
+	m.addeligible = nil
+}
+
+// SetRegistered sets the "registered" field.
+func (m *ProgressCounterMutation) SetRegistered(i int) {
+	m.registered = &i
+	m.addregistered = nil
+}
+
+// Registered returns the value of the "registered" field in the mutation.
+func (m *ProgressCounterMutation) Registered() (r int, exists bool) {
+	v := m.registered
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegistered returns the old "registered" field's value of the ProgressCounter entity.
+// If the ProgressCounter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgressCounterMutation) OldRegistered(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegistered is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegistered requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegistered: %w", err)
+	}
+	return oldValue.Registered, nil
+}
+
+// AddRegistered adds i to the "registered" field.
+func (m *ProgressCounterMutation) AddRegistered(i int) {
+	if m.addregistered != nil {
+		*m.addregistered += i
+	} else {
+		m.addregistered = &i
+	}
+}
+
+// AddedRegistered returns the value that was added to the "registered" field in this mutation.
+func (m *ProgressCounterMutation) AddedRegistered() (r int, exists bool) {
+	v := m.addregistered
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRegistered resets all changes to the "registered" field.
+func (m *ProgressCounterMutation) ResetRegistered() {
+	m.registered = nil
+	m.addregistered = nil
+}
+
+// SetEvaluated sets the "evaluated" field.
+func (m *ProgressCounterMutation) SetEvaluated(i int) {
+	m.evaluated = &i
+	m.addevaluated = nil
+}
+
+// Evaluated returns the value of the "evaluated" field in the mutation.
+func (m *ProgressCounterMutation) Evaluated() (r int, exists bool) {
+	v := m.evaluated
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEvaluated returns the old "evaluated" field's value of the ProgressCounter entity.
+// If the ProgressCounter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgressCounterMutation) OldEvaluated(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEvaluated is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEvaluated requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEvaluated: %w", err)
+	}
+	return oldValue.Evaluated, nil
+}
+
+// AddEvaluated adds i to the "evaluated" field.
+func (m *ProgressCounterMutation) AddEvaluated(i int) {
+	if m.addevaluated != nil {
+		*m.addevaluated += i
+	} else {
+		m.addevaluated = &i
+	}
+}
+
+// AddedEvaluated returns the value that was added to the "evaluated" field in this mutation.
+func (m *ProgressCounterMutation) AddedEvaluated() (r int, exists bool) {
+	v := m.addevaluated
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetEvaluated resets all changes to the "evaluated" field.
+func (m *ProgressCounterMutation) ResetEvaluated() {
+	m.evaluated = nil
+	m.addevaluated = nil
+}
+
+// SetRecognized sets the "recognized" field.
+func (m *ProgressCounterMutation) SetRecognized(i int) {
+	m.recognized = &i
+	m.addrecognized = nil
+}
+
+// Recognized returns the value of the "recognized" field in the mutation.
+func (m *ProgressCounterMutation) Recognized() (r int, exists bool) {
+	v := m.recognized
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecognized returns the old "recognized" field's value of the ProgressCounter entity.
+// If the ProgressCounter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgressCounterMutation) OldRecognized(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecognized is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecognized requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecognized: %w", err)
+	}
+	return oldValue.Recognized, nil
+}
+
+// AddRecognized adds i to the "recognized" field.
+func (m *ProgressCounterMutation) AddRecognized(i int) {
+	if m.addrecognized != nil {
+		*m.addrecognized += i
+	} else {
+		m.addrecognized = &i
+	}
+}
+
+// AddedRecognized returns the value that was added to the "recognized" field in this mutation.
+func (m *ProgressCounterMutation) AddedRecognized() (r int, exists bool) {
+	v := m.addrecognized
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRecognized resets all changes to the "recognized" field.
+func (m *ProgressCounterMutation) ResetRecognized() {
+	m.recognized = nil
+	m.addrecognized = nil
+}
+
+// Where appends a list predicates to the ProgressCounterMutation builder.
+func (m *ProgressCounterMutation) Where(ps ...predicate.ProgressCounter) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ProgressCounterMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ProgressCounterMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ProgressCounter, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ProgressCounterMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ProgressCounterMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ProgressCounter).
+func (m *ProgressCounterMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ProgressCounterMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.campaign_id != nil {
+		fields = append(fields, progresscounter.FieldCampaignID)
+	}
+	if m.admin_unit_id != nil {
+		fields = append(fields, progresscounter.FieldAdminUnitID)
+	}
+	if m.title != nil {
+		fields = append(fields, progresscounter.FieldTitle)
+	}
+	if m.subtype != nil {
+		fields = append(fields, progresscounter.FieldSubtype)
+	}
+	if m.eligible != nil {
+		fields = append(fields, progresscounter.FieldEligible)
+	}
+	if m.registered != nil {
+		fields = append(fields, progresscounter.FieldRegistered)
+	}
+	if m.evaluated != nil {
+		fields = append(fields, progresscounter.FieldEvaluated)
+	}
+	if m.recognized != nil {
+		fields = append(fields, progresscounter.FieldRecognized)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ProgressCounterMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case progresscounter.FieldCampaignID:
+		return m.CampaignID()
+	case progresscounter.FieldAdminUnitID:
+		return m.AdminUnitID()
+	case progresscounter.FieldTitle:
+		return m.Title()
+	case progresscounter.FieldSubtype:
+		return m.Subtype()
+	case progresscounter.FieldEligible:
+		return m.Eligible()
+	case progresscounter.FieldRegistered:
+		return m.Registered()
+	case progresscounter.FieldEvaluated:
+		return m.Evaluated()
+	case progresscounter.FieldRecognized:
+		return m.Recognized()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ProgressCounterMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case progresscounter.FieldCampaignID:
+		return m.OldCampaignID(ctx)
+	case progresscounter.FieldAdminUnitID:
+		return m.OldAdminUnitID(ctx)
+	case progresscounter.FieldTitle:
+		return m.OldTitle(ctx)
+	case progresscounter.FieldSubtype:
+		return m.OldSubtype(ctx)
+	case progresscounter.FieldEligible:
+		return m.OldEligible(ctx)
+	case progresscounter.FieldRegistered:
+		return m.OldRegistered(ctx)
+	case progresscounter.FieldEvaluated:
+		return m.OldEvaluated(ctx)
+	case progresscounter.FieldRecognized:
+		return m.OldRecognized(ctx)
+	}
+	return nil, fmt.Errorf("unknown ProgressCounter field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ProgressCounterMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case progresscounter.FieldCampaignID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCampaignID(v)
+		return nil
+	case progresscounter.FieldAdminUnitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAdminUnitID(v)
+		return nil
+	case progresscounter.FieldTitle:
+		v, ok := value.(title.Title)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case progresscounter.FieldSubtype:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubtype(v)
+		return nil
+	case progresscounter.FieldEligible:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEligible(v)
+		return nil
+	case progresscounter.FieldRegistered:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegistered(v)
+		return nil
+	case progresscounter.FieldEvaluated:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEvaluated(v)
+		return nil
+	case progresscounter.FieldRecognized:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecognized(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ProgressCounter field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ProgressCounterMutation) AddedFields() []string {
+	var fields []string
+	if m.addcampaign_id != nil {
+		fields = append(fields, progresscounter.FieldCampaignID)
+	}
+	if m.addadmin_unit_id != nil {
+		fields = append(fields, progresscounter.FieldAdminUnitID)
+	}
+	if m.addeligible != nil {
+		fields = append(fields, progresscounter.FieldEligible)
+	}
+	if m.addregistered != nil {
+		fields = append(fields, progresscounter.FieldRegistered)
+	}
+	if m.addevaluated != nil {
+		fields = append(fields, progresscounter.FieldEvaluated)
+	}
+	if m.addrecognized != nil {
+		fields = append(fields, progresscounter.FieldRecognized)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ProgressCounterMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case progresscounter.FieldCampaignID:
+		return m.AddedCampaignID()
+	case progresscounter.FieldAdminUnitID:
+		return m.AddedAdminUnitID()
+	case progresscounter.FieldEligible:
+		return m.AddedEligible()
+	case progresscounter.FieldRegistered:
+		return m.AddedRegistered()
+	case progresscounter.FieldEvaluated:
+		return m.AddedEvaluated()
+	case progresscounter.FieldRecognized:
+		return m.AddedRecognized()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ProgressCounterMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case progresscounter.FieldCampaignID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCampaignID(v)
+		return nil
+	case progresscounter.FieldAdminUnitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAdminUnitID(v)
+		return nil
+	case progresscounter.FieldEligible:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEligible(v)
+		return nil
+	case progresscounter.FieldRegistered:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRegistered(v)
+		return nil
+	case progresscounter.FieldEvaluated:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEvaluated(v)
+		return nil
+	case progresscounter.FieldRecognized:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRecognized(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ProgressCounter numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ProgressCounterMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ProgressCounterMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ProgressCounterMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ProgressCounter nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ProgressCounterMutation) ResetField(name string) error {
+	switch name {
+	case progresscounter.FieldCampaignID:
+		m.ResetCampaignID()
+		return nil
+	case progresscounter.FieldAdminUnitID:
+		m.ResetAdminUnitID()
+		return nil
+	case progresscounter.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case progresscounter.FieldSubtype:
+		m.ResetSubtype()
+		return nil
+	case progresscounter.FieldEligible:
+		m.ResetEligible()
+		return nil
+	case progresscounter.FieldRegistered:
+		m.ResetRegistered()
+		return nil
+	case progresscounter.FieldEvaluated:
+		m.ResetEvaluated()
+		return nil
+	case progresscounter.FieldRecognized:
+		m.ResetRecognized()
+		return nil
+	}
+	return fmt.Errorf("unknown ProgressCounter field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ProgressCounterMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ProgressCounterMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ProgressCounterMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ProgressCounterMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ProgressCounterMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ProgressCounterMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ProgressCounterMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown ProgressCounter unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ProgressCounterMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown ProgressCounter edge %s", name)
+}
+
 // RefreshTokenMutation represents an operation that mutates the RefreshToken nodes in the graph.
 type RefreshTokenMutation struct {
 	config
@@ -5120,6 +10535,1713 @@ func (m *RefreshTokenMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown RefreshToken edge %s", name)
+}
+
+// RegistrationMutation represents an operation that mutates the Registration nodes in the graph.
+type RegistrationMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	created_at           *time.Time
+	updated_at           *time.Time
+	version              *int
+	addversion           *int
+	title                *title.Title
+	subtype              *string
+	admin_path           *string
+	status               *registration.Status
+	result               *registration.Result
+	level                *int
+	addlevel             *int
+	score                *float64
+	addscore             *float64
+	recognized_on        *time.Time
+	valid_until          *time.Time
+	reason               *string
+	clearedFields        map[string]struct{}
+	campaign             *int
+	clearedcampaign      bool
+	learning_unit        *int
+	clearedlearning_unit bool
+	admin_unit           *int
+	clearedadmin_unit    bool
+	evaluations          map[int]struct{}
+	removedevaluations   map[int]struct{}
+	clearedevaluations   bool
+	decision             *int
+	cleareddecision      bool
+	done                 bool
+	oldValue             func(context.Context) (*Registration, error)
+	predicates           []predicate.Registration
+}
+
+var _ ent.Mutation = (*RegistrationMutation)(nil)
+
+// registrationOption allows management of the mutation configuration using functional options.
+type registrationOption func(*RegistrationMutation)
+
+// newRegistrationMutation creates new mutation for the Registration entity.
+func newRegistrationMutation(c config, op Op, opts ...registrationOption) *RegistrationMutation {
+	m := &RegistrationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeRegistration,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withRegistrationID sets the ID field of the mutation.
+func withRegistrationID(id int) registrationOption {
+	return func(m *RegistrationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Registration
+		)
+		m.oldValue = func(ctx context.Context) (*Registration, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Registration.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withRegistration sets the old Registration of the mutation.
+func withRegistration(node *Registration) registrationOption {
+	return func(m *RegistrationMutation) {
+		m.oldValue = func(context.Context) (*Registration, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m RegistrationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m RegistrationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *RegistrationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *RegistrationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Registration.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *RegistrationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *RegistrationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *RegistrationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *RegistrationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *RegistrationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *RegistrationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *RegistrationMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *RegistrationMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *RegistrationMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *RegistrationMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *RegistrationMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetCampaignID sets the "campaign_id" field.
+func (m *RegistrationMutation) SetCampaignID(i int) {
+	m.campaign = &i
+}
+
+// CampaignID returns the value of the "campaign_id" field in the mutation.
+func (m *RegistrationMutation) CampaignID() (r int, exists bool) {
+	v := m.campaign
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCampaignID returns the old "campaign_id" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldCampaignID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCampaignID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCampaignID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCampaignID: %w", err)
+	}
+	return oldValue.CampaignID, nil
+}
+
+// ResetCampaignID resets all changes to the "campaign_id" field.
+func (m *RegistrationMutation) ResetCampaignID() {
+	m.campaign = nil
+}
+
+// SetLearningUnitID sets the "learning_unit_id" field.
+func (m *RegistrationMutation) SetLearningUnitID(i int) {
+	m.learning_unit = &i
+}
+
+// LearningUnitID returns the value of the "learning_unit_id" field in the mutation.
+func (m *RegistrationMutation) LearningUnitID() (r int, exists bool) {
+	v := m.learning_unit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLearningUnitID returns the old "learning_unit_id" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldLearningUnitID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLearningUnitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLearningUnitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLearningUnitID: %w", err)
+	}
+	return oldValue.LearningUnitID, nil
+}
+
+// ResetLearningUnitID resets all changes to the "learning_unit_id" field.
+func (m *RegistrationMutation) ResetLearningUnitID() {
+	m.learning_unit = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *RegistrationMutation) SetTitle(t title.Title) {
+	m.title = &t
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *RegistrationMutation) Title() (r title.Title, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldTitle(ctx context.Context) (v title.Title, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *RegistrationMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetSubtype sets the "subtype" field.
+func (m *RegistrationMutation) SetSubtype(s string) {
+	m.subtype = &s
+}
+
+// Subtype returns the value of the "subtype" field in the mutation.
+func (m *RegistrationMutation) Subtype() (r string, exists bool) {
+	v := m.subtype
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubtype returns the old "subtype" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldSubtype(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubtype is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubtype requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubtype: %w", err)
+	}
+	return oldValue.Subtype, nil
+}
+
+// ResetSubtype resets all changes to the "subtype" field.
+func (m *RegistrationMutation) ResetSubtype() {
+	m.subtype = nil
+}
+
+// SetAdminUnitID sets the "admin_unit_id" field.
+func (m *RegistrationMutation) SetAdminUnitID(i int) {
+	m.admin_unit = &i
+}
+
+// AdminUnitID returns the value of the "admin_unit_id" field in the mutation.
+func (m *RegistrationMutation) AdminUnitID() (r int, exists bool) {
+	v := m.admin_unit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAdminUnitID returns the old "admin_unit_id" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldAdminUnitID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAdminUnitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAdminUnitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAdminUnitID: %w", err)
+	}
+	return oldValue.AdminUnitID, nil
+}
+
+// ResetAdminUnitID resets all changes to the "admin_unit_id" field.
+func (m *RegistrationMutation) ResetAdminUnitID() {
+	m.admin_unit = nil
+}
+
+// SetAdminPath sets the "admin_path" field.
+func (m *RegistrationMutation) SetAdminPath(s string) {
+	m.admin_path = &s
+}
+
+// AdminPath returns the value of the "admin_path" field in the mutation.
+func (m *RegistrationMutation) AdminPath() (r string, exists bool) {
+	v := m.admin_path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAdminPath returns the old "admin_path" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldAdminPath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAdminPath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAdminPath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAdminPath: %w", err)
+	}
+	return oldValue.AdminPath, nil
+}
+
+// ResetAdminPath resets all changes to the "admin_path" field.
+func (m *RegistrationMutation) ResetAdminPath() {
+	m.admin_path = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *RegistrationMutation) SetStatus(r registration.Status) {
+	m.status = &r
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *RegistrationMutation) Status() (r registration.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldStatus(ctx context.Context) (v registration.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *RegistrationMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetResult sets the "result" field.
+func (m *RegistrationMutation) SetResult(r registration.Result) {
+	m.result = &r
+}
+
+// Result returns the value of the "result" field in the mutation.
+func (m *RegistrationMutation) Result() (r registration.Result, exists bool) {
+	v := m.result
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResult returns the old "result" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldResult(ctx context.Context) (v *registration.Result, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResult is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResult requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResult: %w", err)
+	}
+	return oldValue.Result, nil
+}
+
+// ClearResult clears the value of the "result" field.
+func (m *RegistrationMutation) ClearResult() {
+	m.result = nil
+	m.clearedFields[registration.FieldResult] = struct{}{}
+}
+
+// ResultCleared returns if the "result" field was cleared in this mutation.
+func (m *RegistrationMutation) ResultCleared() bool {
+	_, ok := m.clearedFields[registration.FieldResult]
+	return ok
+}
+
+// ResetResult resets all changes to the "result" field.
+func (m *RegistrationMutation) ResetResult() {
+	m.result = nil
+	delete(m.clearedFields, registration.FieldResult)
+}
+
+// SetLevel sets the "level" field.
+func (m *RegistrationMutation) SetLevel(i int) {
+	m.level = &i
+	m.addlevel = nil
+}
+
+// Level returns the value of the "level" field in the mutation.
+func (m *RegistrationMutation) Level() (r int, exists bool) {
+	v := m.level
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLevel returns the old "level" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldLevel(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLevel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLevel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLevel: %w", err)
+	}
+	return oldValue.Level, nil
+}
+
+// AddLevel adds i to the "level" field.
+func (m *RegistrationMutation) AddLevel(i int) {
+	if m.addlevel != nil {
+		*m.addlevel += i
+	} else {
+		m.addlevel = &i
+	}
+}
+
+// AddedLevel returns the value that was added to the "level" field in this mutation.
+func (m *RegistrationMutation) AddedLevel() (r int, exists bool) {
+	v := m.addlevel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearLevel clears the value of the "level" field.
+func (m *RegistrationMutation) ClearLevel() {
+	m.level = nil
+	m.addlevel = nil
+	m.clearedFields[registration.FieldLevel] = struct{}{}
+}
+
+// LevelCleared returns if the "level" field was cleared in this mutation.
+func (m *RegistrationMutation) LevelCleared() bool {
+	_, ok := m.clearedFields[registration.FieldLevel]
+	return ok
+}
+
+// ResetLevel resets all changes to the "level" field.
+func (m *RegistrationMutation) ResetLevel() {
+	m.level = nil
+	m.addlevel = nil
+	delete(m.clearedFields, registration.FieldLevel)
+}
+
+// SetScore sets the "score" field.
+func (m *RegistrationMutation) SetScore(f float64) {
+	m.score = &f
+	m.addscore = nil
+}
+
+// Score returns the value of the "score" field in the mutation.
+func (m *RegistrationMutation) Score() (r float64, exists bool) {
+	v := m.score
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScore returns the old "score" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldScore(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScore is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScore requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScore: %w", err)
+	}
+	return oldValue.Score, nil
+}
+
+// AddScore adds f to the "score" field.
+func (m *RegistrationMutation) AddScore(f float64) {
+	if m.addscore != nil {
+		*m.addscore += f
+	} else {
+		m.addscore = &f
+	}
+}
+
+// AddedScore returns the value that was added to the "score" field in this mutation.
+func (m *RegistrationMutation) AddedScore() (r float64, exists bool) {
+	v := m.addscore
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearScore clears the value of the "score" field.
+func (m *RegistrationMutation) ClearScore() {
+	m.score = nil
+	m.addscore = nil
+	m.clearedFields[registration.FieldScore] = struct{}{}
+}
+
+// ScoreCleared returns if the "score" field was cleared in this mutation.
+func (m *RegistrationMutation) ScoreCleared() bool {
+	_, ok := m.clearedFields[registration.FieldScore]
+	return ok
+}
+
+// ResetScore resets all changes to the "score" field.
+func (m *RegistrationMutation) ResetScore() {
+	m.score = nil
+	m.addscore = nil
+	delete(m.clearedFields, registration.FieldScore)
+}
+
+// SetDecisionID sets the "decision_id" field.
+func (m *RegistrationMutation) SetDecisionID(i int) {
+	m.decision = &i
+}
+
+// DecisionID returns the value of the "decision_id" field in the mutation.
+func (m *RegistrationMutation) DecisionID() (r int, exists bool) {
+	v := m.decision
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecisionID returns the old "decision_id" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldDecisionID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecisionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecisionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecisionID: %w", err)
+	}
+	return oldValue.DecisionID, nil
+}
+
+// ClearDecisionID clears the value of the "decision_id" field.
+func (m *RegistrationMutation) ClearDecisionID() {
+	m.decision = nil
+	m.clearedFields[registration.FieldDecisionID] = struct{}{}
+}
+
+// DecisionIDCleared returns if the "decision_id" field was cleared in this mutation.
+func (m *RegistrationMutation) DecisionIDCleared() bool {
+	_, ok := m.clearedFields[registration.FieldDecisionID]
+	return ok
+}
+
+// ResetDecisionID resets all changes to the "decision_id" field.
+func (m *RegistrationMutation) ResetDecisionID() {
+	m.decision = nil
+	delete(m.clearedFields, registration.FieldDecisionID)
+}
+
+// SetRecognizedOn sets the "recognized_on" field.
+func (m *RegistrationMutation) SetRecognizedOn(t time.Time) {
+	m.recognized_on = &t
+}
+
+// RecognizedOn returns the value of the "recognized_on" field in the mutation.
+func (m *RegistrationMutation) RecognizedOn() (r time.Time, exists bool) {
+	v := m.recognized_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecognizedOn returns the old "recognized_on" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldRecognizedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecognizedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecognizedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecognizedOn: %w", err)
+	}
+	return oldValue.RecognizedOn, nil
+}
+
+// ClearRecognizedOn clears the value of the "recognized_on" field.
+func (m *RegistrationMutation) ClearRecognizedOn() {
+	m.recognized_on = nil
+	m.clearedFields[registration.FieldRecognizedOn] = struct{}{}
+}
+
+// RecognizedOnCleared returns if the "recognized_on" field was cleared in this mutation.
+func (m *RegistrationMutation) RecognizedOnCleared() bool {
+	_, ok := m.clearedFields[registration.FieldRecognizedOn]
+	return ok
+}
+
+// ResetRecognizedOn resets all changes to the "recognized_on" field.
+func (m *RegistrationMutation) ResetRecognizedOn() {
+	m.recognized_on = nil
+	delete(m.clearedFields, registration.FieldRecognizedOn)
+}
+
+// SetValidUntil sets the "valid_until" field.
+func (m *RegistrationMutation) SetValidUntil(t time.Time) {
+	m.valid_until = &t
+}
+
+// ValidUntil returns the value of the "valid_until" field in the mutation.
+func (m *RegistrationMutation) ValidUntil() (r time.Time, exists bool) {
+	v := m.valid_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValidUntil returns the old "valid_until" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldValidUntil(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValidUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValidUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValidUntil: %w", err)
+	}
+	return oldValue.ValidUntil, nil
+}
+
+// ClearValidUntil clears the value of the "valid_until" field.
+func (m *RegistrationMutation) ClearValidUntil() {
+	m.valid_until = nil
+	m.clearedFields[registration.FieldValidUntil] = struct{}{}
+}
+
+// ValidUntilCleared returns if the "valid_until" field was cleared in this mutation.
+func (m *RegistrationMutation) ValidUntilCleared() bool {
+	_, ok := m.clearedFields[registration.FieldValidUntil]
+	return ok
+}
+
+// ResetValidUntil resets all changes to the "valid_until" field.
+func (m *RegistrationMutation) ResetValidUntil() {
+	m.valid_until = nil
+	delete(m.clearedFields, registration.FieldValidUntil)
+}
+
+// SetReason sets the "reason" field.
+func (m *RegistrationMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *RegistrationMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ClearReason clears the value of the "reason" field.
+func (m *RegistrationMutation) ClearReason() {
+	m.reason = nil
+	m.clearedFields[registration.FieldReason] = struct{}{}
+}
+
+// ReasonCleared returns if the "reason" field was cleared in this mutation.
+func (m *RegistrationMutation) ReasonCleared() bool {
+	_, ok := m.clearedFields[registration.FieldReason]
+	return ok
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *RegistrationMutation) ResetReason() {
+	m.reason = nil
+	delete(m.clearedFields, registration.FieldReason)
+}
+
+// ClearCampaign clears the "campaign" edge to the Campaign entity.
+func (m *RegistrationMutation) ClearCampaign() {
+	m.clearedcampaign = true
+	m.clearedFields[registration.FieldCampaignID] = struct{}{}
+}
+
+// CampaignCleared reports if the "campaign" edge to the Campaign entity was cleared.
+func (m *RegistrationMutation) CampaignCleared() bool {
+	return m.clearedcampaign
+}
+
+// CampaignIDs returns the "campaign" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CampaignID instead. It exists only for internal usage by the builders.
+func (m *RegistrationMutation) CampaignIDs() (ids []int) {
+	if id := m.campaign; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCampaign resets all changes to the "campaign" edge.
+func (m *RegistrationMutation) ResetCampaign() {
+	m.campaign = nil
+	m.clearedcampaign = false
+}
+
+// ClearLearningUnit clears the "learning_unit" edge to the LearningUnit entity.
+func (m *RegistrationMutation) ClearLearningUnit() {
+	m.clearedlearning_unit = true
+	m.clearedFields[registration.FieldLearningUnitID] = struct{}{}
+}
+
+// LearningUnitCleared reports if the "learning_unit" edge to the LearningUnit entity was cleared.
+func (m *RegistrationMutation) LearningUnitCleared() bool {
+	return m.clearedlearning_unit
+}
+
+// LearningUnitIDs returns the "learning_unit" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// LearningUnitID instead. It exists only for internal usage by the builders.
+func (m *RegistrationMutation) LearningUnitIDs() (ids []int) {
+	if id := m.learning_unit; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetLearningUnit resets all changes to the "learning_unit" edge.
+func (m *RegistrationMutation) ResetLearningUnit() {
+	m.learning_unit = nil
+	m.clearedlearning_unit = false
+}
+
+// ClearAdminUnit clears the "admin_unit" edge to the AdminUnit entity.
+func (m *RegistrationMutation) ClearAdminUnit() {
+	m.clearedadmin_unit = true
+	m.clearedFields[registration.FieldAdminUnitID] = struct{}{}
+}
+
+// AdminUnitCleared reports if the "admin_unit" edge to the AdminUnit entity was cleared.
+func (m *RegistrationMutation) AdminUnitCleared() bool {
+	return m.clearedadmin_unit
+}
+
+// AdminUnitIDs returns the "admin_unit" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AdminUnitID instead. It exists only for internal usage by the builders.
+func (m *RegistrationMutation) AdminUnitIDs() (ids []int) {
+	if id := m.admin_unit; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAdminUnit resets all changes to the "admin_unit" edge.
+func (m *RegistrationMutation) ResetAdminUnit() {
+	m.admin_unit = nil
+	m.clearedadmin_unit = false
+}
+
+// AddEvaluationIDs adds the "evaluations" edge to the Evaluation entity by ids.
+func (m *RegistrationMutation) AddEvaluationIDs(ids ...int) {
+	if m.evaluations == nil {
+		m.evaluations = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.evaluations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearEvaluations clears the "evaluations" edge to the Evaluation entity.
+func (m *RegistrationMutation) ClearEvaluations() {
+	m.clearedevaluations = true
+}
+
+// EvaluationsCleared reports if the "evaluations" edge to the Evaluation entity was cleared.
+func (m *RegistrationMutation) EvaluationsCleared() bool {
+	return m.clearedevaluations
+}
+
+// RemoveEvaluationIDs removes the "evaluations" edge to the Evaluation entity by IDs.
+func (m *RegistrationMutation) RemoveEvaluationIDs(ids ...int) {
+	if m.removedevaluations == nil {
+		m.removedevaluations = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.evaluations, ids[i])
+		m.removedevaluations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedEvaluations returns the removed IDs of the "evaluations" edge to the Evaluation entity.
+func (m *RegistrationMutation) RemovedEvaluationsIDs() (ids []int) {
+	for id := range m.removedevaluations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// EvaluationsIDs returns the "evaluations" edge IDs in the mutation.
+func (m *RegistrationMutation) EvaluationsIDs() (ids []int) {
+	for id := range m.evaluations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetEvaluations resets all changes to the "evaluations" edge.
+func (m *RegistrationMutation) ResetEvaluations() {
+	m.evaluations = nil
+	m.clearedevaluations = false
+	m.removedevaluations = nil
+}
+
+// ClearDecision clears the "decision" edge to the Decision entity.
+func (m *RegistrationMutation) ClearDecision() {
+	m.cleareddecision = true
+	m.clearedFields[registration.FieldDecisionID] = struct{}{}
+}
+
+// DecisionCleared reports if the "decision" edge to the Decision entity was cleared.
+func (m *RegistrationMutation) DecisionCleared() bool {
+	return m.DecisionIDCleared() || m.cleareddecision
+}
+
+// DecisionIDs returns the "decision" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DecisionID instead. It exists only for internal usage by the builders.
+func (m *RegistrationMutation) DecisionIDs() (ids []int) {
+	if id := m.decision; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDecision resets all changes to the "decision" edge.
+func (m *RegistrationMutation) ResetDecision() {
+	m.decision = nil
+	m.cleareddecision = false
+}
+
+// Where appends a list predicates to the RegistrationMutation builder.
+func (m *RegistrationMutation) Where(ps ...predicate.Registration) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the RegistrationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *RegistrationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Registration, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *RegistrationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *RegistrationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Registration).
+func (m *RegistrationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *RegistrationMutation) Fields() []string {
+	fields := make([]string, 0, 17)
+	if m.created_at != nil {
+		fields = append(fields, registration.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, registration.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, registration.FieldVersion)
+	}
+	if m.campaign != nil {
+		fields = append(fields, registration.FieldCampaignID)
+	}
+	if m.learning_unit != nil {
+		fields = append(fields, registration.FieldLearningUnitID)
+	}
+	if m.title != nil {
+		fields = append(fields, registration.FieldTitle)
+	}
+	if m.subtype != nil {
+		fields = append(fields, registration.FieldSubtype)
+	}
+	if m.admin_unit != nil {
+		fields = append(fields, registration.FieldAdminUnitID)
+	}
+	if m.admin_path != nil {
+		fields = append(fields, registration.FieldAdminPath)
+	}
+	if m.status != nil {
+		fields = append(fields, registration.FieldStatus)
+	}
+	if m.result != nil {
+		fields = append(fields, registration.FieldResult)
+	}
+	if m.level != nil {
+		fields = append(fields, registration.FieldLevel)
+	}
+	if m.score != nil {
+		fields = append(fields, registration.FieldScore)
+	}
+	if m.decision != nil {
+		fields = append(fields, registration.FieldDecisionID)
+	}
+	if m.recognized_on != nil {
+		fields = append(fields, registration.FieldRecognizedOn)
+	}
+	if m.valid_until != nil {
+		fields = append(fields, registration.FieldValidUntil)
+	}
+	if m.reason != nil {
+		fields = append(fields, registration.FieldReason)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *RegistrationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case registration.FieldCreatedAt:
+		return m.CreatedAt()
+	case registration.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case registration.FieldVersion:
+		return m.Version()
+	case registration.FieldCampaignID:
+		return m.CampaignID()
+	case registration.FieldLearningUnitID:
+		return m.LearningUnitID()
+	case registration.FieldTitle:
+		return m.Title()
+	case registration.FieldSubtype:
+		return m.Subtype()
+	case registration.FieldAdminUnitID:
+		return m.AdminUnitID()
+	case registration.FieldAdminPath:
+		return m.AdminPath()
+	case registration.FieldStatus:
+		return m.Status()
+	case registration.FieldResult:
+		return m.Result()
+	case registration.FieldLevel:
+		return m.Level()
+	case registration.FieldScore:
+		return m.Score()
+	case registration.FieldDecisionID:
+		return m.DecisionID()
+	case registration.FieldRecognizedOn:
+		return m.RecognizedOn()
+	case registration.FieldValidUntil:
+		return m.ValidUntil()
+	case registration.FieldReason:
+		return m.Reason()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *RegistrationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case registration.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case registration.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case registration.FieldVersion:
+		return m.OldVersion(ctx)
+	case registration.FieldCampaignID:
+		return m.OldCampaignID(ctx)
+	case registration.FieldLearningUnitID:
+		return m.OldLearningUnitID(ctx)
+	case registration.FieldTitle:
+		return m.OldTitle(ctx)
+	case registration.FieldSubtype:
+		return m.OldSubtype(ctx)
+	case registration.FieldAdminUnitID:
+		return m.OldAdminUnitID(ctx)
+	case registration.FieldAdminPath:
+		return m.OldAdminPath(ctx)
+	case registration.FieldStatus:
+		return m.OldStatus(ctx)
+	case registration.FieldResult:
+		return m.OldResult(ctx)
+	case registration.FieldLevel:
+		return m.OldLevel(ctx)
+	case registration.FieldScore:
+		return m.OldScore(ctx)
+	case registration.FieldDecisionID:
+		return m.OldDecisionID(ctx)
+	case registration.FieldRecognizedOn:
+		return m.OldRecognizedOn(ctx)
+	case registration.FieldValidUntil:
+		return m.OldValidUntil(ctx)
+	case registration.FieldReason:
+		return m.OldReason(ctx)
+	}
+	return nil, fmt.Errorf("unknown Registration field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RegistrationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case registration.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case registration.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case registration.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case registration.FieldCampaignID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCampaignID(v)
+		return nil
+	case registration.FieldLearningUnitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLearningUnitID(v)
+		return nil
+	case registration.FieldTitle:
+		v, ok := value.(title.Title)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case registration.FieldSubtype:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubtype(v)
+		return nil
+	case registration.FieldAdminUnitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAdminUnitID(v)
+		return nil
+	case registration.FieldAdminPath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAdminPath(v)
+		return nil
+	case registration.FieldStatus:
+		v, ok := value.(registration.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case registration.FieldResult:
+		v, ok := value.(registration.Result)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResult(v)
+		return nil
+	case registration.FieldLevel:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLevel(v)
+		return nil
+	case registration.FieldScore:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScore(v)
+		return nil
+	case registration.FieldDecisionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecisionID(v)
+		return nil
+	case registration.FieldRecognizedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecognizedOn(v)
+		return nil
+	case registration.FieldValidUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValidUntil(v)
+		return nil
+	case registration.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Registration field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *RegistrationMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, registration.FieldVersion)
+	}
+	if m.addlevel != nil {
+		fields = append(fields, registration.FieldLevel)
+	}
+	if m.addscore != nil {
+		fields = append(fields, registration.FieldScore)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *RegistrationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case registration.FieldVersion:
+		return m.AddedVersion()
+	case registration.FieldLevel:
+		return m.AddedLevel()
+	case registration.FieldScore:
+		return m.AddedScore()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RegistrationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case registration.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case registration.FieldLevel:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLevel(v)
+		return nil
+	case registration.FieldScore:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddScore(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Registration numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *RegistrationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(registration.FieldResult) {
+		fields = append(fields, registration.FieldResult)
+	}
+	if m.FieldCleared(registration.FieldLevel) {
+		fields = append(fields, registration.FieldLevel)
+	}
+	if m.FieldCleared(registration.FieldScore) {
+		fields = append(fields, registration.FieldScore)
+	}
+	if m.FieldCleared(registration.FieldDecisionID) {
+		fields = append(fields, registration.FieldDecisionID)
+	}
+	if m.FieldCleared(registration.FieldRecognizedOn) {
+		fields = append(fields, registration.FieldRecognizedOn)
+	}
+	if m.FieldCleared(registration.FieldValidUntil) {
+		fields = append(fields, registration.FieldValidUntil)
+	}
+	if m.FieldCleared(registration.FieldReason) {
+		fields = append(fields, registration.FieldReason)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *RegistrationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *RegistrationMutation) ClearField(name string) error {
+	switch name {
+	case registration.FieldResult:
+		m.ClearResult()
+		return nil
+	case registration.FieldLevel:
+		m.ClearLevel()
+		return nil
+	case registration.FieldScore:
+		m.ClearScore()
+		return nil
+	case registration.FieldDecisionID:
+		m.ClearDecisionID()
+		return nil
+	case registration.FieldRecognizedOn:
+		m.ClearRecognizedOn()
+		return nil
+	case registration.FieldValidUntil:
+		m.ClearValidUntil()
+		return nil
+	case registration.FieldReason:
+		m.ClearReason()
+		return nil
+	}
+	return fmt.Errorf("unknown Registration nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *RegistrationMutation) ResetField(name string) error {
+	switch name {
+	case registration.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case registration.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case registration.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case registration.FieldCampaignID:
+		m.ResetCampaignID()
+		return nil
+	case registration.FieldLearningUnitID:
+		m.ResetLearningUnitID()
+		return nil
+	case registration.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case registration.FieldSubtype:
+		m.ResetSubtype()
+		return nil
+	case registration.FieldAdminUnitID:
+		m.ResetAdminUnitID()
+		return nil
+	case registration.FieldAdminPath:
+		m.ResetAdminPath()
+		return nil
+	case registration.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case registration.FieldResult:
+		m.ResetResult()
+		return nil
+	case registration.FieldLevel:
+		m.ResetLevel()
+		return nil
+	case registration.FieldScore:
+		m.ResetScore()
+		return nil
+	case registration.FieldDecisionID:
+		m.ResetDecisionID()
+		return nil
+	case registration.FieldRecognizedOn:
+		m.ResetRecognizedOn()
+		return nil
+	case registration.FieldValidUntil:
+		m.ResetValidUntil()
+		return nil
+	case registration.FieldReason:
+		m.ResetReason()
+		return nil
+	}
+	return fmt.Errorf("unknown Registration field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *RegistrationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.campaign != nil {
+		edges = append(edges, registration.EdgeCampaign)
+	}
+	if m.learning_unit != nil {
+		edges = append(edges, registration.EdgeLearningUnit)
+	}
+	if m.admin_unit != nil {
+		edges = append(edges, registration.EdgeAdminUnit)
+	}
+	if m.evaluations != nil {
+		edges = append(edges, registration.EdgeEvaluations)
+	}
+	if m.decision != nil {
+		edges = append(edges, registration.EdgeDecision)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *RegistrationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case registration.EdgeCampaign:
+		if id := m.campaign; id != nil {
+			return []ent.Value{*id}
+		}
+	case registration.EdgeLearningUnit:
+		if id := m.learning_unit; id != nil {
+			return []ent.Value{*id}
+		}
+	case registration.EdgeAdminUnit:
+		if id := m.admin_unit; id != nil {
+			return []ent.Value{*id}
+		}
+	case registration.EdgeEvaluations:
+		ids := make([]ent.Value, 0, len(m.evaluations))
+		for id := range m.evaluations {
+			ids = append(ids, id)
+		}
+		return ids
+	case registration.EdgeDecision:
+		if id := m.decision; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *RegistrationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.removedevaluations != nil {
+		edges = append(edges, registration.EdgeEvaluations)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *RegistrationMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case registration.EdgeEvaluations:
+		ids := make([]ent.Value, 0, len(m.removedevaluations))
+		for id := range m.removedevaluations {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *RegistrationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedcampaign {
+		edges = append(edges, registration.EdgeCampaign)
+	}
+	if m.clearedlearning_unit {
+		edges = append(edges, registration.EdgeLearningUnit)
+	}
+	if m.clearedadmin_unit {
+		edges = append(edges, registration.EdgeAdminUnit)
+	}
+	if m.clearedevaluations {
+		edges = append(edges, registration.EdgeEvaluations)
+	}
+	if m.cleareddecision {
+		edges = append(edges, registration.EdgeDecision)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *RegistrationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case registration.EdgeCampaign:
+		return m.clearedcampaign
+	case registration.EdgeLearningUnit:
+		return m.clearedlearning_unit
+	case registration.EdgeAdminUnit:
+		return m.clearedadmin_unit
+	case registration.EdgeEvaluations:
+		return m.clearedevaluations
+	case registration.EdgeDecision:
+		return m.cleareddecision
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *RegistrationMutation) ClearEdge(name string) error {
+	switch name {
+	case registration.EdgeCampaign:
+		m.ClearCampaign()
+		return nil
+	case registration.EdgeLearningUnit:
+		m.ClearLearningUnit()
+		return nil
+	case registration.EdgeAdminUnit:
+		m.ClearAdminUnit()
+		return nil
+	case registration.EdgeDecision:
+		m.ClearDecision()
+		return nil
+	}
+	return fmt.Errorf("unknown Registration unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *RegistrationMutation) ResetEdge(name string) error {
+	switch name {
+	case registration.EdgeCampaign:
+		m.ResetCampaign()
+		return nil
+	case registration.EdgeLearningUnit:
+		m.ResetLearningUnit()
+		return nil
+	case registration.EdgeAdminUnit:
+		m.ResetAdminUnit()
+		return nil
+	case registration.EdgeEvaluations:
+		m.ResetEvaluations()
+		return nil
+	case registration.EdgeDecision:
+		m.ResetDecision()
+		return nil
+	}
+	return fmt.Errorf("unknown Registration edge %s", name)
 }
 
 // SearchKeyMutation represents an operation that mutates the SearchKey nodes in the graph.
@@ -6841,6 +13963,684 @@ func (m *SettingMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *SettingMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Setting edge %s", name)
+}
+
+// TargetMutation represents an operation that mutates the Target nodes in the graph.
+type TargetMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	title             *title.Title
+	subtype           *string
+	rate              *float64
+	addrate           *float64
+	clearedFields     map[string]struct{}
+	campaign          *int
+	clearedcampaign   bool
+	admin_unit        *int
+	clearedadmin_unit bool
+	done              bool
+	oldValue          func(context.Context) (*Target, error)
+	predicates        []predicate.Target
+}
+
+var _ ent.Mutation = (*TargetMutation)(nil)
+
+// targetOption allows management of the mutation configuration using functional options.
+type targetOption func(*TargetMutation)
+
+// newTargetMutation creates new mutation for the Target entity.
+func newTargetMutation(c config, op Op, opts ...targetOption) *TargetMutation {
+	m := &TargetMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTarget,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withTargetID sets the ID field of the mutation.
+func withTargetID(id int) targetOption {
+	return func(m *TargetMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Target
+		)
+		m.oldValue = func(ctx context.Context) (*Target, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Target.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTarget sets the old Target of the mutation.
+func withTarget(node *Target) targetOption {
+	return func(m *TargetMutation) {
+		m.oldValue = func(context.Context) (*Target, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m TargetMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m TargetMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *TargetMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *TargetMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Target.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCampaignID sets the "campaign_id" field.
+func (m *TargetMutation) SetCampaignID(i int) {
+	m.campaign = &i
+}
+
+// CampaignID returns the value of the "campaign_id" field in the mutation.
+func (m *TargetMutation) CampaignID() (r int, exists bool) {
+	v := m.campaign
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCampaignID returns the old "campaign_id" field's value of the Target entity.
+// If the Target object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TargetMutation) OldCampaignID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCampaignID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCampaignID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCampaignID: %w", err)
+	}
+	return oldValue.CampaignID, nil
+}
+
+// ResetCampaignID resets all changes to the "campaign_id" field.
+func (m *TargetMutation) ResetCampaignID() {
+	m.campaign = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *TargetMutation) SetTitle(t title.Title) {
+	m.title = &t
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *TargetMutation) Title() (r title.Title, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Target entity.
+// If the Target object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TargetMutation) OldTitle(ctx context.Context) (v title.Title, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *TargetMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetSubtype sets the "subtype" field.
+func (m *TargetMutation) SetSubtype(s string) {
+	m.subtype = &s
+}
+
+// Subtype returns the value of the "subtype" field in the mutation.
+func (m *TargetMutation) Subtype() (r string, exists bool) {
+	v := m.subtype
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubtype returns the old "subtype" field's value of the Target entity.
+// If the Target object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TargetMutation) OldSubtype(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubtype is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubtype requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubtype: %w", err)
+	}
+	return oldValue.Subtype, nil
+}
+
+// ResetSubtype resets all changes to the "subtype" field.
+func (m *TargetMutation) ResetSubtype() {
+	m.subtype = nil
+}
+
+// SetAdminUnitID sets the "admin_unit_id" field.
+func (m *TargetMutation) SetAdminUnitID(i int) {
+	m.admin_unit = &i
+}
+
+// AdminUnitID returns the value of the "admin_unit_id" field in the mutation.
+func (m *TargetMutation) AdminUnitID() (r int, exists bool) {
+	v := m.admin_unit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAdminUnitID returns the old "admin_unit_id" field's value of the Target entity.
+// If the Target object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TargetMutation) OldAdminUnitID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAdminUnitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAdminUnitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAdminUnitID: %w", err)
+	}
+	return oldValue.AdminUnitID, nil
+}
+
+// ResetAdminUnitID resets all changes to the "admin_unit_id" field.
+func (m *TargetMutation) ResetAdminUnitID() {
+	m.admin_unit = nil
+}
+
+// SetRate sets the "rate" field.
+func (m *TargetMutation) SetRate(f float64) {
+	m.rate = &f
+	m.addrate = nil
+}
+
+// Rate returns the value of the "rate" field in the mutation.
+func (m *TargetMutation) Rate() (r float64, exists bool) {
+	v := m.rate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRate returns the old "rate" field's value of the Target entity.
+// If the Target object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TargetMutation) OldRate(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRate: %w", err)
+	}
+	return oldValue.Rate, nil
+}
+
+// AddRate adds f to the "rate" field.
+func (m *TargetMutation) AddRate(f float64) {
+	if m.addrate != nil {
+		*m.addrate += f
+	} else {
+		m.addrate = &f
+	}
+}
+
+// AddedRate returns the value that was added to the "rate" field in this mutation.
+func (m *TargetMutation) AddedRate() (r float64, exists bool) {
+	v := m.addrate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRate resets all changes to the "rate" field.
+func (m *TargetMutation) ResetRate() {
+	m.rate = nil
+	m.addrate = nil
+}
+
+// ClearCampaign clears the "campaign" edge to the Campaign entity.
+func (m *TargetMutation) ClearCampaign() {
+	m.clearedcampaign = true
+	m.clearedFields[target.FieldCampaignID] = struct{}{}
+}
+
+// CampaignCleared reports if the "campaign" edge to the Campaign entity was cleared.
+func (m *TargetMutation) CampaignCleared() bool {
+	return m.clearedcampaign
+}
+
+// CampaignIDs returns the "campaign" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CampaignID instead. It exists only for internal usage by the builders.
+func (m *TargetMutation) CampaignIDs() (ids []int) {
+	if id := m.campaign; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCampaign resets all changes to the "campaign" edge.
+func (m *TargetMutation) ResetCampaign() {
+	m.campaign = nil
+	m.clearedcampaign = false
+}
+
+// ClearAdminUnit clears the "admin_unit" edge to the AdminUnit entity.
+func (m *TargetMutation) ClearAdminUnit() {
+	m.clearedadmin_unit = true
+	m.clearedFields[target.FieldAdminUnitID] = struct{}{}
+}
+
+// AdminUnitCleared reports if the "admin_unit" edge to the AdminUnit entity was cleared.
+func (m *TargetMutation) AdminUnitCleared() bool {
+	return m.clearedadmin_unit
+}
+
+// AdminUnitIDs returns the "admin_unit" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AdminUnitID instead. It exists only for internal usage by the builders.
+func (m *TargetMutation) AdminUnitIDs() (ids []int) {
+	if id := m.admin_unit; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAdminUnit resets all changes to the "admin_unit" edge.
+func (m *TargetMutation) ResetAdminUnit() {
+	m.admin_unit = nil
+	m.clearedadmin_unit = false
+}
+
+// Where appends a list predicates to the TargetMutation builder.
+func (m *TargetMutation) Where(ps ...predicate.Target) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the TargetMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *TargetMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Target, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *TargetMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *TargetMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Target).
+func (m *TargetMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *TargetMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.campaign != nil {
+		fields = append(fields, target.FieldCampaignID)
+	}
+	if m.title != nil {
+		fields = append(fields, target.FieldTitle)
+	}
+	if m.subtype != nil {
+		fields = append(fields, target.FieldSubtype)
+	}
+	if m.admin_unit != nil {
+		fields = append(fields, target.FieldAdminUnitID)
+	}
+	if m.rate != nil {
+		fields = append(fields, target.FieldRate)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *TargetMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case target.FieldCampaignID:
+		return m.CampaignID()
+	case target.FieldTitle:
+		return m.Title()
+	case target.FieldSubtype:
+		return m.Subtype()
+	case target.FieldAdminUnitID:
+		return m.AdminUnitID()
+	case target.FieldRate:
+		return m.Rate()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *TargetMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case target.FieldCampaignID:
+		return m.OldCampaignID(ctx)
+	case target.FieldTitle:
+		return m.OldTitle(ctx)
+	case target.FieldSubtype:
+		return m.OldSubtype(ctx)
+	case target.FieldAdminUnitID:
+		return m.OldAdminUnitID(ctx)
+	case target.FieldRate:
+		return m.OldRate(ctx)
+	}
+	return nil, fmt.Errorf("unknown Target field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TargetMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case target.FieldCampaignID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCampaignID(v)
+		return nil
+	case target.FieldTitle:
+		v, ok := value.(title.Title)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case target.FieldSubtype:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubtype(v)
+		return nil
+	case target.FieldAdminUnitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAdminUnitID(v)
+		return nil
+	case target.FieldRate:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRate(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Target field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *TargetMutation) AddedFields() []string {
+	var fields []string
+	if m.addrate != nil {
+		fields = append(fields, target.FieldRate)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *TargetMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case target.FieldRate:
+		return m.AddedRate()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TargetMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case target.FieldRate:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRate(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Target numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *TargetMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *TargetMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *TargetMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Target nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *TargetMutation) ResetField(name string) error {
+	switch name {
+	case target.FieldCampaignID:
+		m.ResetCampaignID()
+		return nil
+	case target.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case target.FieldSubtype:
+		m.ResetSubtype()
+		return nil
+	case target.FieldAdminUnitID:
+		m.ResetAdminUnitID()
+		return nil
+	case target.FieldRate:
+		m.ResetRate()
+		return nil
+	}
+	return fmt.Errorf("unknown Target field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *TargetMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.campaign != nil {
+		edges = append(edges, target.EdgeCampaign)
+	}
+	if m.admin_unit != nil {
+		edges = append(edges, target.EdgeAdminUnit)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *TargetMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case target.EdgeCampaign:
+		if id := m.campaign; id != nil {
+			return []ent.Value{*id}
+		}
+	case target.EdgeAdminUnit:
+		if id := m.admin_unit; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *TargetMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *TargetMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *TargetMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedcampaign {
+		edges = append(edges, target.EdgeCampaign)
+	}
+	if m.clearedadmin_unit {
+		edges = append(edges, target.EdgeAdminUnit)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *TargetMutation) EdgeCleared(name string) bool {
+	switch name {
+	case target.EdgeCampaign:
+		return m.clearedcampaign
+	case target.EdgeAdminUnit:
+		return m.clearedadmin_unit
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *TargetMutation) ClearEdge(name string) error {
+	switch name {
+	case target.EdgeCampaign:
+		m.ClearCampaign()
+		return nil
+	case target.EdgeAdminUnit:
+		m.ClearAdminUnit()
+		return nil
+	}
+	return fmt.Errorf("unknown Target unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *TargetMutation) ResetEdge(name string) error {
+	switch name {
+	case target.EdgeCampaign:
+		m.ResetCampaign()
+		return nil
+	case target.EdgeAdminUnit:
+		m.ResetAdminUnit()
+		return nil
+	}
+	return fmt.Errorf("unknown Target edge %s", name)
 }
 
 // UserMutation represents an operation that mutates the User nodes in the graph.

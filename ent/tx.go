@@ -18,18 +18,32 @@ type Tx struct {
 	AdminUnit *AdminUnitClient
 	// AuditLog is the client for interacting with the AuditLog builders.
 	AuditLog *AuditLogClient
+	// Campaign is the client for interacting with the Campaign builders.
+	Campaign *CampaignClient
+	// CriteriaSet is the client for interacting with the CriteriaSet builders.
+	CriteriaSet *CriteriaSetClient
+	// Decision is the client for interacting with the Decision builders.
+	Decision *DecisionClient
+	// Evaluation is the client for interacting with the Evaluation builders.
+	Evaluation *EvaluationClient
 	// LearningUnit is the client for interacting with the LearningUnit builders.
 	LearningUnit *LearningUnitClient
 	// LoginAttempt is the client for interacting with the LoginAttempt builders.
 	LoginAttempt *LoginAttemptClient
+	// ProgressCounter is the client for interacting with the ProgressCounter builders.
+	ProgressCounter *ProgressCounterClient
 	// RefreshToken is the client for interacting with the RefreshToken builders.
 	RefreshToken *RefreshTokenClient
+	// Registration is the client for interacting with the Registration builders.
+	Registration *RegistrationClient
 	// SearchKey is the client for interacting with the SearchKey builders.
 	SearchKey *SearchKeyClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Setting is the client for interacting with the Setting builders.
 	Setting *SettingClient
+	// Target is the client for interacting with the Target builders.
+	Target *TargetClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 
@@ -165,12 +179,19 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.AdminUnit = NewAdminUnitClient(tx.config)
 	tx.AuditLog = NewAuditLogClient(tx.config)
+	tx.Campaign = NewCampaignClient(tx.config)
+	tx.CriteriaSet = NewCriteriaSetClient(tx.config)
+	tx.Decision = NewDecisionClient(tx.config)
+	tx.Evaluation = NewEvaluationClient(tx.config)
 	tx.LearningUnit = NewLearningUnitClient(tx.config)
 	tx.LoginAttempt = NewLoginAttemptClient(tx.config)
+	tx.ProgressCounter = NewProgressCounterClient(tx.config)
 	tx.RefreshToken = NewRefreshTokenClient(tx.config)
+	tx.Registration = NewRegistrationClient(tx.config)
 	tx.SearchKey = NewSearchKeyClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Setting = NewSettingClient(tx.config)
+	tx.Target = NewTargetClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 }
 

@@ -7,11 +7,17 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"hoctap/ent"
 	"hoctap/internal/apperr"
 
 	"github.com/99designs/gqlgen/graphql"
 )
+
+// Scores is the resolver for the scores field.
+func (r *evaluationResolver) Scores(ctx context.Context, obj *ent.Evaluation) (map[string]any, error) {
+	panic(fmt.Errorf("not implemented: Scores - scores"))
+}
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
@@ -41,6 +47,12 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 	return r.Client.Noders(ctx, ids)
 }
 
+// Campaign returns CampaignResolver implementation.
+func (r *Resolver) Campaign() CampaignResolver { return &campaignResolver{r} }
+
+// Evaluation returns EvaluationResolver implementation.
+func (r *Resolver) Evaluation() EvaluationResolver { return &evaluationResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
@@ -48,6 +60,8 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
-	queryResolver struct{ *Resolver }
-	userResolver  struct{ *Resolver }
+	campaignResolver   struct{ *Resolver }
+	evaluationResolver struct{ *Resolver }
+	queryResolver      struct{ *Resolver }
+	userResolver       struct{ *Resolver }
 )

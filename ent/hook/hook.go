@@ -32,6 +32,54 @@ func (f AuditLogFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AuditLogMutation", m)
 }
 
+// The CampaignFunc type is an adapter to allow the use of ordinary
+// function as Campaign mutator.
+type CampaignFunc func(context.Context, *ent.CampaignMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CampaignFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CampaignMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CampaignMutation", m)
+}
+
+// The CriteriaSetFunc type is an adapter to allow the use of ordinary
+// function as CriteriaSet mutator.
+type CriteriaSetFunc func(context.Context, *ent.CriteriaSetMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CriteriaSetFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CriteriaSetMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CriteriaSetMutation", m)
+}
+
+// The DecisionFunc type is an adapter to allow the use of ordinary
+// function as Decision mutator.
+type DecisionFunc func(context.Context, *ent.DecisionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f DecisionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.DecisionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DecisionMutation", m)
+}
+
+// The EvaluationFunc type is an adapter to allow the use of ordinary
+// function as Evaluation mutator.
+type EvaluationFunc func(context.Context, *ent.EvaluationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f EvaluationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.EvaluationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EvaluationMutation", m)
+}
+
 // The LearningUnitFunc type is an adapter to allow the use of ordinary
 // function as LearningUnit mutator.
 type LearningUnitFunc func(context.Context, *ent.LearningUnitMutation) (ent.Value, error)
@@ -56,6 +104,18 @@ func (f LoginAttemptFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LoginAttemptMutation", m)
 }
 
+// The ProgressCounterFunc type is an adapter to allow the use of ordinary
+// function as ProgressCounter mutator.
+type ProgressCounterFunc func(context.Context, *ent.ProgressCounterMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ProgressCounterFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ProgressCounterMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ProgressCounterMutation", m)
+}
+
 // The RefreshTokenFunc type is an adapter to allow the use of ordinary
 // function as RefreshToken mutator.
 type RefreshTokenFunc func(context.Context, *ent.RefreshTokenMutation) (ent.Value, error)
@@ -66,6 +126,18 @@ func (f RefreshTokenFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RefreshTokenMutation", m)
+}
+
+// The RegistrationFunc type is an adapter to allow the use of ordinary
+// function as Registration mutator.
+type RegistrationFunc func(context.Context, *ent.RegistrationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f RegistrationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.RegistrationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RegistrationMutation", m)
 }
 
 // The SearchKeyFunc type is an adapter to allow the use of ordinary
@@ -102,6 +174,18 @@ func (f SettingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SettingMutation", m)
+}
+
+// The TargetFunc type is an adapter to allow the use of ordinary
+// function as Target mutator.
+type TargetFunc func(context.Context, *ent.TargetMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f TargetFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.TargetMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TargetMutation", m)
 }
 
 // The UserFunc type is an adapter to allow the use of ordinary

@@ -117,6 +117,175 @@ var (
 			},
 		},
 	}
+	// CampaignsColumns holds the columns for the "campaigns" table.
+	CampaignsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "name", Type: field.TypeString, Size: 200},
+		{Name: "phase", Type: field.TypeEnum, Enums: []string{"PLANNING", "REGISTRATION", "EVALUATION", "RECOGNITION", "CLOSED"}, Default: "PLANNING"},
+		{Name: "reference_date", Type: field.TypeTime},
+		{Name: "registration_starts", Type: field.TypeTime, Nullable: true},
+		{Name: "registration_ends", Type: field.TypeTime, Nullable: true},
+		{Name: "evaluation_starts", Type: field.TypeTime, Nullable: true},
+		{Name: "evaluation_ends", Type: field.TypeTime, Nullable: true},
+		{Name: "recognition_starts", Type: field.TypeTime, Nullable: true},
+		{Name: "recognition_ends", Type: field.TypeTime, Nullable: true},
+		{Name: "allow_late_registration", Type: field.TypeBool, Default: false},
+		{Name: "deciding_levels", Type: field.TypeJSON, Nullable: true},
+		{Name: "scope_path", Type: field.TypeString, Default: ""},
+		{Name: "province_id", Type: field.TypeInt},
+	}
+	// CampaignsTable holds the schema information for the "campaigns" table.
+	CampaignsTable = &schema.Table{
+		Name:       "campaigns",
+		Columns:    CampaignsColumns,
+		PrimaryKey: []*schema.Column{CampaignsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "campaigns_admin_units_province",
+				Columns:    []*schema.Column{CampaignsColumns[17]},
+				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "campaign_province_id_year",
+				Unique:  true,
+				Columns: []*schema.Column{CampaignsColumns[17], CampaignsColumns[4]},
+			},
+			{
+				Name:    "campaign_scope_path",
+				Unique:  false,
+				Columns: []*schema.Column{CampaignsColumns[16]},
+				Annotation: &entsql.IndexAnnotation{
+					OpClass: "text_pattern_ops",
+				},
+			},
+		},
+	}
+	// CriteriaSetsColumns holds the columns for the "criteria_sets" table.
+	CriteriaSetsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "title", Type: field.TypeEnum, Enums: []string{"LEARNING_FAMILY", "LEARNING_CLAN", "LEARNING_COMMUNITY", "LEARNING_UNIT", "LEARNING_CITIZEN", "COMMUNITY_COMMUNE", "COMMUNITY_DISTRICT", "COMMUNITY_PROVINCE"}},
+		{Name: "version", Type: field.TypeInt},
+		{Name: "name", Type: field.TypeString},
+		{Name: "criteria", Type: field.TypeJSON},
+		{Name: "rule", Type: field.TypeJSON},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "campaign_id", Type: field.TypeInt},
+	}
+	// CriteriaSetsTable holds the schema information for the "criteria_sets" table.
+	CriteriaSetsTable = &schema.Table{
+		Name:       "criteria_sets",
+		Columns:    CriteriaSetsColumns,
+		PrimaryKey: []*schema.Column{CriteriaSetsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "criteria_sets_campaigns_criteria_sets",
+				Columns:    []*schema.Column{CriteriaSetsColumns[7]},
+				RefColumns: []*schema.Column{CampaignsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "criteriaset_campaign_id_title_version",
+				Unique:  true,
+				Columns: []*schema.Column{CriteriaSetsColumns[7], CriteriaSetsColumns[1], CriteriaSetsColumns[2]},
+			},
+		},
+	}
+	// DecisionsColumns holds the columns for the "decisions" table.
+	DecisionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "scope_path", Type: field.TypeString},
+		{Name: "title", Type: field.TypeEnum, Enums: []string{"LEARNING_FAMILY", "LEARNING_CLAN", "LEARNING_COMMUNITY", "LEARNING_UNIT", "LEARNING_CITIZEN", "COMMUNITY_COMMUNE", "COMMUNITY_DISTRICT", "COMMUNITY_PROVINCE"}},
+		{Name: "number", Type: field.TypeString, Size: 64},
+		{Name: "date", Type: field.TypeTime},
+		{Name: "signer", Type: field.TypeString, Size: 200},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "campaign_id", Type: field.TypeInt},
+		{Name: "deciding_unit_id", Type: field.TypeInt},
+	}
+	// DecisionsTable holds the schema information for the "decisions" table.
+	DecisionsTable = &schema.Table{
+		Name:       "decisions",
+		Columns:    DecisionsColumns,
+		PrimaryKey: []*schema.Column{DecisionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "decisions_campaigns_decisions",
+				Columns:    []*schema.Column{DecisionsColumns[7]},
+				RefColumns: []*schema.Column{CampaignsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "decisions_admin_units_deciding_unit",
+				Columns:    []*schema.Column{DecisionsColumns[8]},
+				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "decision_campaign_id_deciding_unit_id_number",
+				Unique:  true,
+				Columns: []*schema.Column{DecisionsColumns[7], DecisionsColumns[8], DecisionsColumns[3]},
+			},
+			{
+				Name:    "decision_scope_path",
+				Unique:  false,
+				Columns: []*schema.Column{DecisionsColumns[1]},
+				Annotation: &entsql.IndexAnnotation{
+					OpClass: "text_pattern_ops",
+				},
+			},
+		},
+	}
+	// EvaluationsColumns holds the columns for the "evaluations" table.
+	EvaluationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "criteria_set_id", Type: field.TypeInt},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"SELF", "DRAFT", "FINAL"}},
+		{Name: "scores", Type: field.TypeJSON},
+		{Name: "total", Type: field.TypeFloat64},
+		{Name: "result", Type: field.TypeEnum, Enums: []string{"PASSED", "FAILED"}},
+		{Name: "level", Type: field.TypeInt, Nullable: true},
+		{Name: "notes", Type: field.TypeString, Nullable: true, Size: 4000},
+		{Name: "evaluator_id", Type: field.TypeInt, Nullable: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "registration_id", Type: field.TypeInt},
+	}
+	// EvaluationsTable holds the schema information for the "evaluations" table.
+	EvaluationsTable = &schema.Table{
+		Name:       "evaluations",
+		Columns:    EvaluationsColumns,
+		PrimaryKey: []*schema.Column{EvaluationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "evaluations_registrations_evaluations",
+				Columns:    []*schema.Column{EvaluationsColumns[10]},
+				RefColumns: []*schema.Column{RegistrationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "evaluation_registration_id",
+				Unique:  false,
+				Columns: []*schema.Column{EvaluationsColumns[10]},
+			},
+			{
+				Name:    "evaluation_criteria_set_id",
+				Unique:  false,
+				Columns: []*schema.Column{EvaluationsColumns[1]},
+			},
+		},
+	}
 	// LearningUnitsColumns holds the columns for the "learning_units" table.
 	LearningUnitsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -201,6 +370,31 @@ var (
 			},
 		},
 	}
+	// ProgressCountersColumns holds the columns for the "progress_counters" table.
+	ProgressCountersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "campaign_id", Type: field.TypeInt},
+		{Name: "admin_unit_id", Type: field.TypeInt},
+		{Name: "title", Type: field.TypeEnum, Enums: []string{"LEARNING_FAMILY", "LEARNING_CLAN", "LEARNING_COMMUNITY", "LEARNING_UNIT", "LEARNING_CITIZEN", "COMMUNITY_COMMUNE", "COMMUNITY_DISTRICT", "COMMUNITY_PROVINCE"}},
+		{Name: "subtype", Type: field.TypeString, Default: ""},
+		{Name: "eligible", Type: field.TypeInt, Default: 0},
+		{Name: "registered", Type: field.TypeInt, Default: 0},
+		{Name: "evaluated", Type: field.TypeInt, Default: 0},
+		{Name: "recognized", Type: field.TypeInt, Default: 0},
+	}
+	// ProgressCountersTable holds the schema information for the "progress_counters" table.
+	ProgressCountersTable = &schema.Table{
+		Name:       "progress_counters",
+		Columns:    ProgressCountersColumns,
+		PrimaryKey: []*schema.Column{ProgressCountersColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "progresscounter_campaign_id_admin_unit_id_title_subtype",
+				Unique:  true,
+				Columns: []*schema.Column{ProgressCountersColumns[1], ProgressCountersColumns[2], ProgressCountersColumns[3], ProgressCountersColumns[4]},
+			},
+		},
+	}
 	// RefreshTokensColumns holds the columns for the "refresh_tokens" table.
 	RefreshTokensColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -227,6 +421,91 @@ var (
 				Name:    "refreshtoken_session_id",
 				Unique:  false,
 				Columns: []*schema.Column{RefreshTokensColumns[4]},
+			},
+		},
+	}
+	// RegistrationsColumns holds the columns for the "registrations" table.
+	RegistrationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "title", Type: field.TypeEnum, Enums: []string{"LEARNING_FAMILY", "LEARNING_CLAN", "LEARNING_COMMUNITY", "LEARNING_UNIT", "LEARNING_CITIZEN", "COMMUNITY_COMMUNE", "COMMUNITY_DISTRICT", "COMMUNITY_PROVINCE"}},
+		{Name: "subtype", Type: field.TypeString, Default: ""},
+		{Name: "admin_path", Type: field.TypeString},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"REGISTERED", "EVALUATED", "RECOGNIZED", "REJECTED", "WITHDRAWN"}, Default: "REGISTERED"},
+		{Name: "result", Type: field.TypeEnum, Nullable: true, Enums: []string{"PASSED", "FAILED"}},
+		{Name: "level", Type: field.TypeInt, Nullable: true},
+		{Name: "score", Type: field.TypeFloat64, Nullable: true},
+		{Name: "recognized_on", Type: field.TypeTime, Nullable: true},
+		{Name: "valid_until", Type: field.TypeTime, Nullable: true},
+		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "campaign_id", Type: field.TypeInt},
+		{Name: "decision_id", Type: field.TypeInt, Nullable: true},
+		{Name: "learning_unit_id", Type: field.TypeInt},
+		{Name: "admin_unit_id", Type: field.TypeInt},
+	}
+	// RegistrationsTable holds the schema information for the "registrations" table.
+	RegistrationsTable = &schema.Table{
+		Name:       "registrations",
+		Columns:    RegistrationsColumns,
+		PrimaryKey: []*schema.Column{RegistrationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "registrations_campaigns_registrations",
+				Columns:    []*schema.Column{RegistrationsColumns[14]},
+				RefColumns: []*schema.Column{CampaignsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "registrations_decisions_registrations",
+				Columns:    []*schema.Column{RegistrationsColumns[15]},
+				RefColumns: []*schema.Column{DecisionsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "registrations_learning_units_learning_unit",
+				Columns:    []*schema.Column{RegistrationsColumns[16]},
+				RefColumns: []*schema.Column{LearningUnitsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "registrations_admin_units_admin_unit",
+				Columns:    []*schema.Column{RegistrationsColumns[17]},
+				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "registration_campaign_id_learning_unit_id_title",
+				Unique:  true,
+				Columns: []*schema.Column{RegistrationsColumns[14], RegistrationsColumns[16], RegistrationsColumns[4]},
+			},
+			{
+				Name:    "registration_learning_unit_id",
+				Unique:  false,
+				Columns: []*schema.Column{RegistrationsColumns[16]},
+			},
+			{
+				Name:    "registration_campaign_id_admin_path",
+				Unique:  false,
+				Columns: []*schema.Column{RegistrationsColumns[14], RegistrationsColumns[6]},
+				Annotation: &entsql.IndexAnnotation{
+					OpClassColumns: map[string]string{
+						RegistrationsColumns[6].Name: "text_pattern_ops",
+					},
+				},
+			},
+			{
+				Name:    "registration_decision_id",
+				Unique:  false,
+				Columns: []*schema.Column{RegistrationsColumns[15]},
+			},
+			{
+				Name:    "registration_admin_unit_id",
+				Unique:  false,
+				Columns: []*schema.Column{RegistrationsColumns[17]},
 			},
 		},
 	}
@@ -304,6 +583,42 @@ var (
 		Columns:    SettingsColumns,
 		PrimaryKey: []*schema.Column{SettingsColumns[0]},
 	}
+	// TargetsColumns holds the columns for the "targets" table.
+	TargetsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "title", Type: field.TypeEnum, Enums: []string{"LEARNING_FAMILY", "LEARNING_CLAN", "LEARNING_COMMUNITY", "LEARNING_UNIT", "LEARNING_CITIZEN", "COMMUNITY_COMMUNE", "COMMUNITY_DISTRICT", "COMMUNITY_PROVINCE"}},
+		{Name: "subtype", Type: field.TypeString, Default: ""},
+		{Name: "rate", Type: field.TypeFloat64},
+		{Name: "campaign_id", Type: field.TypeInt},
+		{Name: "admin_unit_id", Type: field.TypeInt},
+	}
+	// TargetsTable holds the schema information for the "targets" table.
+	TargetsTable = &schema.Table{
+		Name:       "targets",
+		Columns:    TargetsColumns,
+		PrimaryKey: []*schema.Column{TargetsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "targets_campaigns_targets",
+				Columns:    []*schema.Column{TargetsColumns[4]},
+				RefColumns: []*schema.Column{CampaignsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "targets_admin_units_admin_unit",
+				Columns:    []*schema.Column{TargetsColumns[5]},
+				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "target_campaign_id_title_subtype_admin_unit_id",
+				Unique:  true,
+				Columns: []*schema.Column{TargetsColumns[4], TargetsColumns[1], TargetsColumns[2], TargetsColumns[5]},
+			},
+		},
+	}
 	// UsersColumns holds the columns for the "users" table.
 	UsersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -359,12 +674,19 @@ var (
 	Tables = []*schema.Table{
 		AdminUnitsTable,
 		AuditLogsTable,
+		CampaignsTable,
+		CriteriaSetsTable,
+		DecisionsTable,
+		EvaluationsTable,
 		LearningUnitsTable,
 		LoginAttemptsTable,
+		ProgressCountersTable,
 		RefreshTokensTable,
+		RegistrationsTable,
 		SearchKeysTable,
 		SessionsTable,
 		SettingsTable,
+		TargetsTable,
 		UsersTable,
 	}
 )
@@ -378,6 +700,23 @@ func init() {
 	AuditLogsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
 	}
+	CampaignsTable.ForeignKeys[0].RefTable = AdminUnitsTable
+	CampaignsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
+	CriteriaSetsTable.ForeignKeys[0].RefTable = CampaignsTable
+	CriteriaSetsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
+	DecisionsTable.ForeignKeys[0].RefTable = CampaignsTable
+	DecisionsTable.ForeignKeys[1].RefTable = AdminUnitsTable
+	DecisionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(47244640256),
+	}
+	EvaluationsTable.ForeignKeys[0].RefTable = RegistrationsTable
+	EvaluationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(51539607552),
+	}
 	LearningUnitsTable.ForeignKeys[0].RefTable = AdminUnitsTable
 	LearningUnitsTable.ForeignKeys[1].RefTable = LearningUnitsTable
 	LearningUnitsTable.Annotation = &entsql.Annotation{
@@ -386,9 +725,19 @@ func init() {
 	LoginAttemptsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
 	}
+	ProgressCountersTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(55834574848),
+	}
 	RefreshTokensTable.ForeignKeys[0].RefTable = SessionsTable
 	RefreshTokensTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
+	RegistrationsTable.ForeignKeys[0].RefTable = CampaignsTable
+	RegistrationsTable.ForeignKeys[1].RefTable = DecisionsTable
+	RegistrationsTable.ForeignKeys[2].RefTable = LearningUnitsTable
+	RegistrationsTable.ForeignKeys[3].RefTable = AdminUnitsTable
+	RegistrationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}
 	SearchKeysTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
@@ -399,6 +748,11 @@ func init() {
 	}
 	SettingsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
+	TargetsTable.ForeignKeys[0].RefTable = CampaignsTable
+	TargetsTable.ForeignKeys[1].RefTable = AdminUnitsTable
+	TargetsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
 	UsersTable.ForeignKeys[0].RefTable = AdminUnitsTable
 	UsersTable.ForeignKeys[1].RefTable = LearningUnitsTable

@@ -12,14 +12,32 @@ type AdminUnit func(*sql.Selector)
 // AuditLog is the predicate function for auditlog builders.
 type AuditLog func(*sql.Selector)
 
+// Campaign is the predicate function for campaign builders.
+type Campaign func(*sql.Selector)
+
+// CriteriaSet is the predicate function for criteriaset builders.
+type CriteriaSet func(*sql.Selector)
+
+// Decision is the predicate function for decision builders.
+type Decision func(*sql.Selector)
+
+// Evaluation is the predicate function for evaluation builders.
+type Evaluation func(*sql.Selector)
+
 // LearningUnit is the predicate function for learningunit builders.
 type LearningUnit func(*sql.Selector)
 
 // LoginAttempt is the predicate function for loginattempt builders.
 type LoginAttempt func(*sql.Selector)
 
+// ProgressCounter is the predicate function for progresscounter builders.
+type ProgressCounter func(*sql.Selector)
+
 // RefreshToken is the predicate function for refreshtoken builders.
 type RefreshToken func(*sql.Selector)
+
+// Registration is the predicate function for registration builders.
+type Registration func(*sql.Selector)
 
 // SearchKey is the predicate function for searchkey builders.
 type SearchKey func(*sql.Selector)
@@ -29,6 +47,9 @@ type Session func(*sql.Selector)
 
 // Setting is the predicate function for setting builders.
 type Setting func(*sql.Selector)
+
+// Target is the predicate function for target builders.
+type Target func(*sql.Selector)
 
 // User is the predicate function for user builders.
 type User func(*sql.Selector)

@@ -159,6 +159,102 @@ func (f AuditLogMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AuditLogMutation", m)
 }
 
+// The CampaignQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CampaignQueryRuleFunc func(context.Context, *ent.CampaignQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CampaignQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CampaignQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CampaignQuery", q)
+}
+
+// The CampaignMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CampaignMutationRuleFunc func(context.Context, *ent.CampaignMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CampaignMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CampaignMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CampaignMutation", m)
+}
+
+// The CriteriaSetQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CriteriaSetQueryRuleFunc func(context.Context, *ent.CriteriaSetQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CriteriaSetQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CriteriaSetQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CriteriaSetQuery", q)
+}
+
+// The CriteriaSetMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CriteriaSetMutationRuleFunc func(context.Context, *ent.CriteriaSetMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CriteriaSetMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CriteriaSetMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CriteriaSetMutation", m)
+}
+
+// The DecisionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type DecisionQueryRuleFunc func(context.Context, *ent.DecisionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f DecisionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DecisionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.DecisionQuery", q)
+}
+
+// The DecisionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type DecisionMutationRuleFunc func(context.Context, *ent.DecisionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f DecisionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.DecisionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DecisionMutation", m)
+}
+
+// The EvaluationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EvaluationQueryRuleFunc func(context.Context, *ent.EvaluationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EvaluationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EvaluationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EvaluationQuery", q)
+}
+
+// The EvaluationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EvaluationMutationRuleFunc func(context.Context, *ent.EvaluationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EvaluationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EvaluationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EvaluationMutation", m)
+}
+
 // The LearningUnitQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type LearningUnitQueryRuleFunc func(context.Context, *ent.LearningUnitQuery) error
@@ -207,6 +303,30 @@ func (f LoginAttemptMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LoginAttemptMutation", m)
 }
 
+// The ProgressCounterQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ProgressCounterQueryRuleFunc func(context.Context, *ent.ProgressCounterQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ProgressCounterQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ProgressCounterQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ProgressCounterQuery", q)
+}
+
+// The ProgressCounterMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ProgressCounterMutationRuleFunc func(context.Context, *ent.ProgressCounterMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ProgressCounterMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ProgressCounterMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ProgressCounterMutation", m)
+}
+
 // The RefreshTokenQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type RefreshTokenQueryRuleFunc func(context.Context, *ent.RefreshTokenQuery) error
@@ -229,6 +349,30 @@ func (f RefreshTokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RefreshTokenMutation", m)
+}
+
+// The RegistrationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type RegistrationQueryRuleFunc func(context.Context, *ent.RegistrationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f RegistrationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RegistrationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.RegistrationQuery", q)
+}
+
+// The RegistrationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type RegistrationMutationRuleFunc func(context.Context, *ent.RegistrationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f RegistrationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.RegistrationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RegistrationMutation", m)
 }
 
 // The SearchKeyQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -303,6 +447,30 @@ func (f SettingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SettingMutation", m)
 }
 
+// The TargetQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type TargetQueryRuleFunc func(context.Context, *ent.TargetQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f TargetQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TargetQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.TargetQuery", q)
+}
+
+// The TargetMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type TargetMutationRuleFunc func(context.Context, *ent.TargetMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f TargetMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.TargetMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TargetMutation", m)
+}
+
 // The UserQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type UserQueryRuleFunc func(context.Context, *ent.UserQuery) error
@@ -366,17 +534,31 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.AuditLogQuery:
 		return q.Filter(), nil
+	case *ent.CampaignQuery:
+		return q.Filter(), nil
+	case *ent.CriteriaSetQuery:
+		return q.Filter(), nil
+	case *ent.DecisionQuery:
+		return q.Filter(), nil
+	case *ent.EvaluationQuery:
+		return q.Filter(), nil
 	case *ent.LearningUnitQuery:
 		return q.Filter(), nil
 	case *ent.LoginAttemptQuery:
 		return q.Filter(), nil
+	case *ent.ProgressCounterQuery:
+		return q.Filter(), nil
 	case *ent.RefreshTokenQuery:
+		return q.Filter(), nil
+	case *ent.RegistrationQuery:
 		return q.Filter(), nil
 	case *ent.SearchKeyQuery:
 		return q.Filter(), nil
 	case *ent.SessionQuery:
 		return q.Filter(), nil
 	case *ent.SettingQuery:
+		return q.Filter(), nil
+	case *ent.TargetQuery:
 		return q.Filter(), nil
 	case *ent.UserQuery:
 		return q.Filter(), nil
@@ -391,17 +573,31 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.AuditLogMutation:
 		return m.Filter(), nil
+	case *ent.CampaignMutation:
+		return m.Filter(), nil
+	case *ent.CriteriaSetMutation:
+		return m.Filter(), nil
+	case *ent.DecisionMutation:
+		return m.Filter(), nil
+	case *ent.EvaluationMutation:
+		return m.Filter(), nil
 	case *ent.LearningUnitMutation:
 		return m.Filter(), nil
 	case *ent.LoginAttemptMutation:
 		return m.Filter(), nil
+	case *ent.ProgressCounterMutation:
+		return m.Filter(), nil
 	case *ent.RefreshTokenMutation:
+		return m.Filter(), nil
+	case *ent.RegistrationMutation:
 		return m.Filter(), nil
 	case *ent.SearchKeyMutation:
 		return m.Filter(), nil
 	case *ent.SessionMutation:
 		return m.Filter(), nil
 	case *ent.SettingMutation:
+		return m.Filter(), nil
+	case *ent.TargetMutation:
 		return m.Filter(), nil
 	case *ent.UserMutation:
 		return m.Filter(), nil

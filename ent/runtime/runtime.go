@@ -6,13 +6,20 @@ import (
 	"context"
 	"hoctap/ent/adminunit"
 	"hoctap/ent/auditlog"
+	"hoctap/ent/campaign"
+	"hoctap/ent/criteriaset"
+	"hoctap/ent/decision"
+	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
+	"hoctap/ent/progresscounter"
 	"hoctap/ent/refreshtoken"
+	"hoctap/ent/registration"
 	"hoctap/ent/schema"
 	"hoctap/ent/searchkey"
 	"hoctap/ent/session"
 	"hoctap/ent/setting"
+	"hoctap/ent/target"
 	"hoctap/ent/user"
 	"time"
 
@@ -142,6 +149,177 @@ func init() {
 	auditlogDescAt := auditlogFields[0].Descriptor()
 	// auditlog.DefaultAt holds the default value on creation for the at field.
 	auditlog.DefaultAt = auditlogDescAt.Default.(func() time.Time)
+	campaignMixin := schema.Campaign{}.Mixin()
+	campaign.Policy = privacy.NewPolicies(schema.Campaign{})
+	campaign.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := campaign.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	campaignHooks := schema.Campaign{}.Hooks()
+
+	campaign.Hooks[1] = campaignHooks[0]
+
+	campaign.Hooks[2] = campaignHooks[1]
+	campaignMixinFields0 := campaignMixin[0].Fields()
+	_ = campaignMixinFields0
+	campaignMixinFields1 := campaignMixin[1].Fields()
+	_ = campaignMixinFields1
+	campaignFields := schema.Campaign{}.Fields()
+	_ = campaignFields
+	// campaignDescCreatedAt is the schema descriptor for created_at field.
+	campaignDescCreatedAt := campaignMixinFields0[0].Descriptor()
+	// campaign.DefaultCreatedAt holds the default value on creation for the created_at field.
+	campaign.DefaultCreatedAt = campaignDescCreatedAt.Default.(func() time.Time)
+	// campaignDescUpdatedAt is the schema descriptor for updated_at field.
+	campaignDescUpdatedAt := campaignMixinFields0[1].Descriptor()
+	// campaign.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	campaign.DefaultUpdatedAt = campaignDescUpdatedAt.Default.(func() time.Time)
+	// campaign.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	campaign.UpdateDefaultUpdatedAt = campaignDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// campaignDescVersion is the schema descriptor for version field.
+	campaignDescVersion := campaignMixinFields1[0].Descriptor()
+	// campaign.DefaultVersion holds the default value on creation for the version field.
+	campaign.DefaultVersion = campaignDescVersion.Default.(int)
+	// campaignDescYear is the schema descriptor for year field.
+	campaignDescYear := campaignFields[1].Descriptor()
+	// campaign.YearValidator is a validator for the "year" field. It is called by the builders before save.
+	campaign.YearValidator = func() func(int) error {
+		validators := campaignDescYear.Validators
+		fns := [...]func(int) error{
+			validators[0].(func(int) error),
+			validators[1].(func(int) error),
+		}
+		return func(year int) error {
+			for _, fn := range fns {
+				if err := fn(year); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// campaignDescName is the schema descriptor for name field.
+	campaignDescName := campaignFields[2].Descriptor()
+	// campaign.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	campaign.NameValidator = func() func(string) error {
+		validators := campaignDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// campaignDescAllowLateRegistration is the schema descriptor for allow_late_registration field.
+	campaignDescAllowLateRegistration := campaignFields[11].Descriptor()
+	// campaign.DefaultAllowLateRegistration holds the default value on creation for the allow_late_registration field.
+	campaign.DefaultAllowLateRegistration = campaignDescAllowLateRegistration.Default.(bool)
+	// campaignDescScopePath is the schema descriptor for scope_path field.
+	campaignDescScopePath := campaignFields[13].Descriptor()
+	// campaign.DefaultScopePath holds the default value on creation for the scope_path field.
+	campaign.DefaultScopePath = campaignDescScopePath.Default.(string)
+	criteriaset.Policy = privacy.NewPolicies(schema.CriteriaSet{})
+	criteriaset.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := criteriaset.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	criteriasetFields := schema.CriteriaSet{}.Fields()
+	_ = criteriasetFields
+	// criteriasetDescVersion is the schema descriptor for version field.
+	criteriasetDescVersion := criteriasetFields[2].Descriptor()
+	// criteriaset.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	criteriaset.VersionValidator = criteriasetDescVersion.Validators[0].(func(int) error)
+	// criteriasetDescCreatedAt is the schema descriptor for created_at field.
+	criteriasetDescCreatedAt := criteriasetFields[6].Descriptor()
+	// criteriaset.DefaultCreatedAt holds the default value on creation for the created_at field.
+	criteriaset.DefaultCreatedAt = criteriasetDescCreatedAt.Default.(func() time.Time)
+	decision.Policy = privacy.NewPolicies(schema.Decision{})
+	decision.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := decision.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	decisionHooks := schema.Decision{}.Hooks()
+
+	decision.Hooks[1] = decisionHooks[0]
+	decisionFields := schema.Decision{}.Fields()
+	_ = decisionFields
+	// decisionDescNumber is the schema descriptor for number field.
+	decisionDescNumber := decisionFields[4].Descriptor()
+	// decision.NumberValidator is a validator for the "number" field. It is called by the builders before save.
+	decision.NumberValidator = func() func(string) error {
+		validators := decisionDescNumber.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(number string) error {
+			for _, fn := range fns {
+				if err := fn(number); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// decisionDescSigner is the schema descriptor for signer field.
+	decisionDescSigner := decisionFields[6].Descriptor()
+	// decision.SignerValidator is a validator for the "signer" field. It is called by the builders before save.
+	decision.SignerValidator = func() func(string) error {
+		validators := decisionDescSigner.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(signer string) error {
+			for _, fn := range fns {
+				if err := fn(signer); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// decisionDescCreatedAt is the schema descriptor for created_at field.
+	decisionDescCreatedAt := decisionFields[7].Descriptor()
+	// decision.DefaultCreatedAt holds the default value on creation for the created_at field.
+	decision.DefaultCreatedAt = decisionDescCreatedAt.Default.(func() time.Time)
+	evaluation.Policy = privacy.NewPolicies(schema.Evaluation{})
+	evaluation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := evaluation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	evaluationFields := schema.Evaluation{}.Fields()
+	_ = evaluationFields
+	// evaluationDescNotes is the schema descriptor for notes field.
+	evaluationDescNotes := evaluationFields[7].Descriptor()
+	// evaluation.NotesValidator is a validator for the "notes" field. It is called by the builders before save.
+	evaluation.NotesValidator = evaluationDescNotes.Validators[0].(func(string) error)
+	// evaluationDescCreatedAt is the schema descriptor for created_at field.
+	evaluationDescCreatedAt := evaluationFields[9].Descriptor()
+	// evaluation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	evaluation.DefaultCreatedAt = evaluationDescCreatedAt.Default.(func() time.Time)
 	learningunitMixin := schema.LearningUnit{}.Mixin()
 	learningunit.Policy = privacy.NewPolicies(schema.LearningUnit{})
 	learningunit.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -159,6 +337,8 @@ func init() {
 	learningunit.Hooks[2] = learningunitHooks[1]
 
 	learningunit.Hooks[3] = learningunitHooks[2]
+
+	learningunit.Hooks[4] = learningunitHooks[3]
 	learningunitMixinFields0 := learningunitMixin[0].Fields()
 	_ = learningunitMixinFields0
 	learningunitMixinFields1 := learningunitMixin[1].Fields()
@@ -244,6 +424,37 @@ func init() {
 	loginattemptDescSucceeded := loginattemptFields[2].Descriptor()
 	// loginattempt.DefaultSucceeded holds the default value on creation for the succeeded field.
 	loginattempt.DefaultSucceeded = loginattemptDescSucceeded.Default.(bool)
+	progresscounter.Policy = privacy.NewPolicies(schema.ProgressCounter{})
+	progresscounter.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := progresscounter.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	progresscounterFields := schema.ProgressCounter{}.Fields()
+	_ = progresscounterFields
+	// progresscounterDescSubtype is the schema descriptor for subtype field.
+	progresscounterDescSubtype := progresscounterFields[3].Descriptor()
+	// progresscounter.DefaultSubtype holds the default value on creation for the subtype field.
+	progresscounter.DefaultSubtype = progresscounterDescSubtype.Default.(string)
+	// progresscounterDescEligible is the schema descriptor for eligible field.
+	progresscounterDescEligible := progresscounterFields[4].Descriptor()
+	// progresscounter.DefaultEligible holds the default value on creation for the eligible field.
+	progresscounter.DefaultEligible = progresscounterDescEligible.Default.(int)
+	// progresscounterDescRegistered is the schema descriptor for registered field.
+	progresscounterDescRegistered := progresscounterFields[5].Descriptor()
+	// progresscounter.DefaultRegistered holds the default value on creation for the registered field.
+	progresscounter.DefaultRegistered = progresscounterDescRegistered.Default.(int)
+	// progresscounterDescEvaluated is the schema descriptor for evaluated field.
+	progresscounterDescEvaluated := progresscounterFields[6].Descriptor()
+	// progresscounter.DefaultEvaluated holds the default value on creation for the evaluated field.
+	progresscounter.DefaultEvaluated = progresscounterDescEvaluated.Default.(int)
+	// progresscounterDescRecognized is the schema descriptor for recognized field.
+	progresscounterDescRecognized := progresscounterFields[7].Descriptor()
+	// progresscounter.DefaultRecognized holds the default value on creation for the recognized field.
+	progresscounter.DefaultRecognized = progresscounterDescRecognized.Default.(int)
 	refreshtoken.Policy = privacy.NewPolicies(schema.RefreshToken{})
 	refreshtoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -259,6 +470,47 @@ func init() {
 	refreshtokenDescCreatedAt := refreshtokenFields[2].Descriptor()
 	// refreshtoken.DefaultCreatedAt holds the default value on creation for the created_at field.
 	refreshtoken.DefaultCreatedAt = refreshtokenDescCreatedAt.Default.(func() time.Time)
+	registrationMixin := schema.Registration{}.Mixin()
+	registration.Policy = privacy.NewPolicies(schema.Registration{})
+	registration.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := registration.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	registrationHooks := schema.Registration{}.Hooks()
+
+	registration.Hooks[1] = registrationHooks[0]
+	registrationMixinFields0 := registrationMixin[0].Fields()
+	_ = registrationMixinFields0
+	registrationMixinFields1 := registrationMixin[1].Fields()
+	_ = registrationMixinFields1
+	registrationFields := schema.Registration{}.Fields()
+	_ = registrationFields
+	// registrationDescCreatedAt is the schema descriptor for created_at field.
+	registrationDescCreatedAt := registrationMixinFields0[0].Descriptor()
+	// registration.DefaultCreatedAt holds the default value on creation for the created_at field.
+	registration.DefaultCreatedAt = registrationDescCreatedAt.Default.(func() time.Time)
+	// registrationDescUpdatedAt is the schema descriptor for updated_at field.
+	registrationDescUpdatedAt := registrationMixinFields0[1].Descriptor()
+	// registration.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	registration.DefaultUpdatedAt = registrationDescUpdatedAt.Default.(func() time.Time)
+	// registration.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	registration.UpdateDefaultUpdatedAt = registrationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// registrationDescVersion is the schema descriptor for version field.
+	registrationDescVersion := registrationMixinFields1[0].Descriptor()
+	// registration.DefaultVersion holds the default value on creation for the version field.
+	registration.DefaultVersion = registrationDescVersion.Default.(int)
+	// registrationDescSubtype is the schema descriptor for subtype field.
+	registrationDescSubtype := registrationFields[3].Descriptor()
+	// registration.DefaultSubtype holds the default value on creation for the subtype field.
+	registration.DefaultSubtype = registrationDescSubtype.Default.(string)
+	// registrationDescReason is the schema descriptor for reason field.
+	registrationDescReason := registrationFields[13].Descriptor()
+	// registration.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	registration.ReasonValidator = registrationDescReason.Validators[0].(func(string) error)
 	searchkey.Policy = privacy.NewPolicies(schema.SearchKey{})
 	searchkey.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -312,6 +564,39 @@ func init() {
 	settingDescCreatedAt := settingFields[2].Descriptor()
 	// setting.DefaultCreatedAt holds the default value on creation for the created_at field.
 	setting.DefaultCreatedAt = settingDescCreatedAt.Default.(func() time.Time)
+	target.Policy = privacy.NewPolicies(schema.Target{})
+	target.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := target.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	targetFields := schema.Target{}.Fields()
+	_ = targetFields
+	// targetDescSubtype is the schema descriptor for subtype field.
+	targetDescSubtype := targetFields[2].Descriptor()
+	// target.DefaultSubtype holds the default value on creation for the subtype field.
+	target.DefaultSubtype = targetDescSubtype.Default.(string)
+	// targetDescRate is the schema descriptor for rate field.
+	targetDescRate := targetFields[4].Descriptor()
+	// target.RateValidator is a validator for the "rate" field. It is called by the builders before save.
+	target.RateValidator = func() func(float64) error {
+		validators := targetDescRate.Validators
+		fns := [...]func(float64) error{
+			validators[0].(func(float64) error),
+			validators[1].(func(float64) error),
+		}
+		return func(rate float64) error {
+			for _, fn := range fns {
+				if err := fn(rate); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	userMixin := schema.User{}.Mixin()
 	user.Policy = privacy.NewPolicies(schema.User{})
 	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -115,3 +115,9 @@ func (AdminUnit) Annotations() []schema.Annotation {
 // patternOps makes a PostgreSQL btree serve LIKE 'prefix%' whatever the
 // database collation; SQLite ignores it and matches prefixes with GLOB.
 var patternOps = entsql.OpClass("text_pattern_ops")
+
+// entsqlOpClassColumn gives one column of a composite index the
+// text_pattern_ops operator class on PostgreSQL (see patternOps).
+func entsqlOpClassColumn(column string) schema.Annotation {
+	return entsql.OpClassColumn(column, "text_pattern_ops")
+}

@@ -5,6 +5,7 @@ import (
 
 	"hoctap/ent/privacy"
 	"hoctap/internal/derive"
+	"hoctap/internal/progress"
 	"hoctap/internal/rule"
 )
 
@@ -42,7 +43,7 @@ func (LearningUnit) Policy() ent.Policy {
 
 // Hooks of the LearningUnit.
 func (LearningUnit) Hooks() []ent.Hook {
-	return []ent.Hook{derive.Version(), derive.LearningUnitPath(), derive.LearningUnitKeys()}
+	return []ent.Hook{derive.Version(), derive.LearningUnitPath(), derive.LearningUnitKeys(), progress.LearningUnitHook()}
 }
 
 // Policy of the User.
@@ -94,3 +95,90 @@ func (AuditLog) Policy() ent.Policy {
 		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
 	}
 }
+
+// Policy of the Campaign: readable by anyone whose scope overlaps the
+// province (its officers below, admins above); run by its MANAGER or ADMIN.
+func (Campaign) Policy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterOverlap("scope_path"), privacy.AlwaysDenyRule(),
+		},
+		Mutation: privacy.MutationPolicy{
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.CampaignWrite(), privacy.AlwaysDenyRule(),
+		},
+	}
+}
+
+// Hooks of the Campaign.
+func (Campaign) Hooks() []ent.Hook {
+	return []ent.Hook{derive.Version(), derive.CampaignScope()}
+}
+
+// Policy of the Target: read with its campaign; set by the campaign's managers.
+func (Target) Policy() ent.Policy { return campaignPart }
+
+// Policy of the CriteriaSet: read with its campaign; set by its managers.
+func (CriteriaSet) Policy() ent.Policy { return campaignPart }
+
+var campaignPart = privacy.Policy{
+	Query: privacy.QueryPolicy{
+		rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterByCampaign(), privacy.AlwaysDenyRule(),
+	},
+	Mutation: privacy.MutationPolicy{
+		rule.DenyAnonymous(), rule.AllowAdmin(), rule.CampaignPartWrite(), privacy.AlwaysDenyRule(),
+	},
+}
+
+// Policy of the Registration: staff read and write those of their scope;
+// only an OFFICER recognises; a citizen reads their own and their household's.
+func (Registration) Policy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRegistrations(), privacy.AlwaysDenyRule(),
+		},
+		Mutation: privacy.MutationPolicy{
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.RegistrationWrite(), privacy.AlwaysDenyRule(),
+		},
+	}
+}
+
+// Hooks of the Registration.
+func (Registration) Hooks() []ent.Hook {
+	return []ent.Hook{derive.Version()}
+}
+
+// Policy of the Evaluation: read with its registration; entered by staff of
+// the scope (a COLLABORATOR only as a draft) or by the citizen as a
+// self-assessment; never changed.
+func (Evaluation) Policy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterEvaluations(), privacy.AlwaysDenyRule(),
+		},
+		Mutation: privacy.MutationPolicy{
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.EvaluationWrite(), privacy.AlwaysDenyRule(),
+		},
+	}
+}
+
+// Policy of the Decision: readable where the deciding unit's scope overlaps
+// the viewer's; issued by an OFFICER of the deciding unit.
+func (Decision) Policy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterOverlap("scope_path"), privacy.AlwaysDenyRule(),
+		},
+		Mutation: privacy.MutationPolicy{
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.DecisionWrite(), privacy.AlwaysDenyRule(),
+		},
+	}
+}
+
+// Hooks of the Decision.
+func (Decision) Hooks() []ent.Hook {
+	return []ent.Hook{derive.DecisionScope()}
+}
+
+// Policy of the ProgressCounter: derived data, written and read by the
+// progress package as the system after its own scope checks.
+func (ProgressCounter) Policy() ent.Policy { return denyAll }

@@ -4,7 +4,12 @@ package model
 
 import (
 	"hoctap/ent"
+	"hoctap/ent/adminunit"
+	"hoctap/ent/evaluation"
+	"hoctap/ent/learningunit"
+	"hoctap/internal/title"
 	"hoctap/internal/viewer"
+	"time"
 )
 
 // A password change by the signed-in user.
@@ -12,6 +17,22 @@ type ChangePasswordInput struct {
 	CurrentPassword string `json:"currentPassword"`
 	// At least 10 characters, at least 4 different ones, not containing the username.
 	NewPassword string `json:"newPassword"`
+}
+
+// A new campaign; targets and criteria are copied from the province's previous campaign.
+type CreateCampaignInput struct {
+	ProvinceID int `json:"provinceID"`
+	Year       int `json:"year"`
+	// Defaults to "Xây dựng xã hội học tập năm <year> – <province>".
+	Name               *string    `json:"name,omitempty"`
+	RegistrationStarts *time.Time `json:"registrationStarts,omitempty"`
+	RegistrationEnds   *time.Time `json:"registrationEnds,omitempty"`
+	EvaluationStarts   *time.Time `json:"evaluationStarts,omitempty"`
+	EvaluationEnds     *time.Time `json:"evaluationEnds,omitempty"`
+	RecognitionStarts  *time.Time `json:"recognitionStarts,omitempty"`
+	RecognitionEnds    *time.Time `json:"recognitionEnds,omitempty"`
+	// Overrides of which level recognises each title.
+	DecidingLevels []*DecidingLevelInput `json:"decidingLevels,omitempty"`
 }
 
 // A new account.
@@ -29,6 +50,40 @@ type CreateUserInput struct {
 	LearningUnitID *int `json:"learningUnitID,omitempty"`
 }
 
+type CriterionInput struct {
+	Code      string  `json:"code"`
+	Text      string  `json:"text"`
+	Group     *string `json:"group,omitempty"`
+	MaxPoints float64 `json:"maxPoints"`
+	Required  *bool   `json:"required,omitempty"`
+}
+
+// Which admin level's People's Committee recognises a title.
+type DecidingLevel struct {
+	Title title.Title     `json:"title"`
+	Level adminunit.Level `json:"level"`
+}
+
+type DecidingLevelInput struct {
+	Title title.Title     `json:"title"`
+	Level adminunit.Level `json:"level"`
+}
+
+type EvaluateInput struct {
+	RegistrationID int `json:"registrationID"`
+	// SELF (the unit's own assessment), DRAFT (a collaborator's) or FINAL (decides the result).
+	Kind   evaluation.Kind `json:"kind"`
+	Scores []*ScoreInput   `json:"scores"`
+	// Evidence (minh chứng) and remarks.
+	Notes *string `json:"notes,omitempty"`
+}
+
+// The result of evaluate.
+type EvaluatePayload struct {
+	Evaluation   *ent.Evaluation   `json:"evaluation"`
+	Registration *ent.Registration `json:"registration"`
+}
+
 // Credentials for login.
 type LoginInput struct {
 	// Login name; case does not matter.
@@ -36,11 +91,72 @@ type LoginInput struct {
 	Password string `json:"password"`
 }
 
+type PassRuleInput struct {
+	PassPoints float64   `json:"passPoints"`
+	MinShare   float64   `json:"minShare"`
+	Levels     []float64 `json:"levels,omitempty"`
+}
+
+type RecognizeInput struct {
+	RegistrationIDs []int `json:"registrationIDs"`
+	// Decision number, e.g. "125/QĐ-UBND".
+	Number string `json:"number"`
+	// Date of the decision.
+	Date   time.Time `json:"date"`
+	Signer string    `json:"signer"`
+}
+
+// The result of recognize.
+type RecognizePayload struct {
+	Decision      *ent.Decision       `json:"decision"`
+	Registrations []*ent.Registration `json:"registrations"`
+}
+
 // The result of resetPassword.
 type ResetPasswordPayload struct {
 	User *ent.User `json:"user"`
 	// Shown once: the user signs in with it and must choose a new password.
 	TemporaryPassword string `json:"temporaryPassword"`
+}
+
+// Points for one criterion.
+type ScoreInput struct {
+	Code   string  `json:"code"`
+	Points float64 `json:"points"`
+}
+
+type SetCriteriaInput struct {
+	CampaignID int               `json:"campaignID"`
+	Title      title.Title       `json:"title"`
+	Name       string            `json:"name"`
+	Criteria   []*CriterionInput `json:"criteria"`
+	Rule       *PassRuleInput    `json:"rule"`
+}
+
+// One target to set.
+type TargetInput struct {
+	Title   title.Title           `json:"title"`
+	Subtype *learningunit.Subtype `json:"subtype,omitempty"`
+	// The unit whose subtree the target covers; omit for the whole province.
+	AdminUnitID *int `json:"adminUnitID,omitempty"`
+	// From 0 to 1; null removes the override so the next one up (or the national target) applies.
+	Rate *float64 `json:"rate,omitempty"`
+}
+
+// Changes to a campaign; omitted fields stay.
+type UpdateCampaignInput struct {
+	Name               *string    `json:"name,omitempty"`
+	RegistrationStarts *time.Time `json:"registrationStarts,omitempty"`
+	RegistrationEnds   *time.Time `json:"registrationEnds,omitempty"`
+	EvaluationStarts   *time.Time `json:"evaluationStarts,omitempty"`
+	EvaluationEnds     *time.Time `json:"evaluationEnds,omitempty"`
+	RecognitionStarts  *time.Time `json:"recognitionStarts,omitempty"`
+	RecognitionEnds    *time.Time `json:"recognitionEnds,omitempty"`
+	// Let officers register units after the registration phase (a manager's override).
+	AllowLateRegistration *bool                 `json:"allowLateRegistration,omitempty"`
+	DecidingLevels        []*DecidingLevelInput `json:"decidingLevels,omitempty"`
+	// The version edited; CONFLICT if the campaign changed since.
+	Version *int `json:"version,omitempty"`
 }
 
 // Changes to an account; omitted fields stay as they are.

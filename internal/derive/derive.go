@@ -36,7 +36,8 @@ func Bulk(ctx context.Context) context.Context {
 	return context.WithValue(ctx, bulkKey{}, true)
 }
 
-func isBulk(ctx context.Context) bool { return ctx.Value(bulkKey{}) != nil }
+// IsBulk reports whether ctx was made by Bulk.
+func IsBulk(ctx context.Context) bool { return ctx.Value(bulkKey{}) != nil }
 
 // derived marks writes that complete a row rather than change it, so they do
 // not bump its version.
@@ -129,7 +130,7 @@ func AdminUnitKeys() ent.Hook {
 func LearningUnitPath() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.LearningUnitFunc(func(ctx context.Context, m *ent.LearningUnitMutation) (ent.Value, error) {
-			if id, ok := m.AdminUnitID(); ok && !isBulk(ctx) {
+			if id, ok := m.AdminUnitID(); ok && !IsBulk(ctx) {
 				p, err := pathOf(ctx, m.Client(), id)
 				if err != nil {
 					return nil, err
@@ -146,7 +147,7 @@ func LearningUnitKeys() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.LearningUnitFunc(func(ctx context.Context, m *ent.LearningUnitMutation) (ent.Value, error) {
 			v, err := next.Mutate(ctx, m)
-			if err != nil || isBulk(ctx) {
+			if err != nil || IsBulk(ctx) {
 				return v, err
 			}
 			u := v.(*ent.LearningUnit)
@@ -199,4 +200,36 @@ func UserKeys() ent.Hook {
 			return u, nil
 		})
 	}, ent.OpCreate|ent.OpUpdateOne)
+}
+
+// CampaignScope copies the province's path onto a new campaign.
+func CampaignScope() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.CampaignFunc(func(ctx context.Context, m *ent.CampaignMutation) (ent.Value, error) {
+			if id, ok := m.ProvinceID(); ok {
+				p, err := pathOf(ctx, m.Client(), id)
+				if err != nil {
+					return nil, err
+				}
+				m.SetScopePath(p)
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate)
+}
+
+// DecisionScope copies the deciding unit's path onto a new decision.
+func DecisionScope() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.DecisionFunc(func(ctx context.Context, m *ent.DecisionMutation) (ent.Value, error) {
+			if id, ok := m.DecidingUnitID(); ok {
+				p, err := pathOf(ctx, m.Client(), id)
+				if err != nil {
+					return nil, err
+				}
+				m.SetScopePath(p)
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate)
 }

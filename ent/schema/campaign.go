@@ -1,0 +1,365 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"hoctap/internal/criteria"
+	"hoctap/internal/title"
+)
+
+// titleField is the learning title of a row.
+func titleField(ants ...schema.Annotation) ent.Field {
+	return field.Enum("title").GoType(title.Title("")).Immutable().
+		Comment("The learning title.").
+		Annotations(append(ants, entgql.Type("Title"))...)
+}
+
+// Campaign is one province's title cycle of one year.
+type Campaign struct{ ent.Schema }
+
+// Mixin of the Campaign.
+func (Campaign) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}}
+}
+
+// Fields of the Campaign.
+func (Campaign) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("province_id").
+			Immutable().
+			Comment("The province running the campaign.").
+			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
+		field.Int("year").
+			Immutable().Min(2000).Max(2100).
+			Comment("The year of the campaign.").
+			Annotations(entgql.OrderField("YEAR")),
+		field.String("name").
+			NotEmpty().MaxLen(200).
+			Comment("Display name, e.g. \"Xây dựng xã hội học tập năm 2021\"."),
+		field.Enum("phase").
+			Values("PLANNING", "REGISTRATION", "EVALUATION", "RECOGNITION", "CLOSED").
+			Default("PLANNING").
+			Comment("Where the yearly cycle stands; advanceCampaign moves it on.").
+			Annotations(entgql.OrderField("PHASE")),
+		field.Time("reference_date").
+			Comment("The date whose administrative tree and units the campaign counts (eligibility)."),
+		field.Time("registration_starts").Optional().Nillable().Comment("Start of the registration window."),
+		field.Time("registration_ends").Optional().Nillable().Comment("End of the registration window."),
+		field.Time("evaluation_starts").Optional().Nillable().Comment("Start of the evaluation window."),
+		field.Time("evaluation_ends").Optional().Nillable().Comment("End of the evaluation window."),
+		field.Time("recognition_starts").Optional().Nillable().Comment("Start of the recognition window."),
+		field.Time("recognition_ends").Optional().Nillable().Comment("End of the recognition window."),
+		field.Bool("allow_late_registration").
+			Default(false).
+			Comment("Set by a manager: officers may still register units after the registration phase."),
+		field.JSON("deciding_levels", map[string]string{}).
+			Optional().
+			Comment("Which admin level recognises each title, e.g. LEARNING_FAMILY → COMMUNE.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("scope_path").
+			Default("").
+			Comment("Copy of the province's materialised path.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+	}
+}
+
+// Edges of the Campaign.
+func (Campaign) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("province", AdminUnit.Type).Field("province_id").Unique().Required().Immutable().
+			Comment("The province running the campaign."),
+		edge.To("targets", Target.Type).Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("criteria_sets", CriteriaSet.Type).Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("registrations", Registration.Type).Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("decisions", Decision.Type).Annotations(entgql.Skip(entgql.SkipAll)),
+	}
+}
+
+// Indexes of the Campaign.
+func (Campaign) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("province_id", "year").Unique(),
+		index.Fields("scope_path").Annotations(patternOps),
+	}
+}
+
+// Annotations of the Campaign.
+func (Campaign) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.RelayConnection(),
+		schema.Comment("One province's learning-title cycle of one year: planning, registration, evaluation, recognition."),
+	}
+}
+
+// Target is a province's or a unit's override of a national target rate.
+type Target struct{ ent.Schema }
+
+// Fields of the Target.
+func (Target) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("campaign_id").Immutable(),
+		titleField(),
+		field.String("subtype").Default("").Immutable().
+			Comment("Organisation subtype the target is for; empty for all."),
+		field.Int("admin_unit_id").Immutable().
+			Comment("The unit whose subtree the target applies to; the province for a province-wide target."),
+		field.Float("rate").Min(0).Max(1).
+			Comment("Share of eligible units to recognise, 0 to 1."),
+	}
+}
+
+// Edges of the Target.
+func (Target) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("campaign", Campaign.Type).Ref("targets").Field("campaign_id").Unique().Required().Immutable(),
+		edge.To("admin_unit", AdminUnit.Type).Field("admin_unit_id").Unique().Required().Immutable(),
+	}
+}
+
+// Indexes of the Target.
+func (Target) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("campaign_id", "title", "subtype", "admin_unit_id").Unique()}
+}
+
+// Annotations of the Target.
+func (Target) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+}
+
+// CriteriaSet is one version of the criteria of a title in a campaign.
+// A version used by an evaluation is never changed: setCriteria then adds a
+// new version.
+type CriteriaSet struct{ ent.Schema }
+
+// Fields of the CriteriaSet.
+func (CriteriaSet) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("campaign_id").Immutable(),
+		titleField(),
+		field.Int("version").Immutable().Positive(),
+		field.String("name").Comment("What the set is based on, e.g. \"QĐ 448/QĐ-KHVN (2016–2020)\"."),
+		field.JSON("criteria", []criteria.Criterion{}).Comment("The criteria, in order."),
+		field.JSON("rule", criteria.Rule{}).Comment("How scores make a result."),
+		field.Time("created_at").Default(now).Immutable(),
+	}
+}
+
+// Edges of the CriteriaSet.
+func (CriteriaSet) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("campaign", Campaign.Type).Ref("criteria_sets").Field("campaign_id").Unique().Required().Immutable(),
+	}
+}
+
+// Indexes of the CriteriaSet.
+func (CriteriaSet) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("campaign_id", "title", "version").Unique()}
+}
+
+// Annotations of the CriteriaSet.
+func (CriteriaSet) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+}
+
+// Registration enters a learning unit in a campaign for a title.
+type Registration struct{ ent.Schema }
+
+// Mixin of the Registration.
+func (Registration) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}}
+}
+
+// Fields of the Registration.
+func (Registration) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("campaign_id").Immutable().Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
+		field.Int("learning_unit_id").Immutable().Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
+		titleField(entgql.OrderField("TITLE")),
+		field.String("subtype").Default("").Immutable().
+			Comment("Organisation subtype at registration, for per-subtype targets.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("admin_unit_id").Immutable().
+			Comment("The admin unit the learning unit belonged to at registration: progress counts it there.").
+			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
+		field.String("admin_path").Immutable().
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Enum("status").
+			Values("REGISTERED", "EVALUATED", "RECOGNIZED", "REJECTED", "WITHDRAWN").
+			Default("REGISTERED").
+			Comment("Where the registration stands.").
+			Annotations(entgql.OrderField("STATUS")),
+		field.Enum("result").Values("PASSED", "FAILED").Optional().Nillable().
+			Comment("Result of the final evaluation, computed by the server."),
+		field.Int("level").Optional().Nillable().
+			Comment("Level reached (1 or 2) for the TT 25 community titles."),
+		field.Float("score").Optional().Nillable().
+			Comment("Total points of the final evaluation."),
+		field.Int("decision_id").Optional().Nillable().
+			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
+		field.Time("recognized_on").Optional().Nillable().
+			Comment("Date of the recognition decision."),
+		field.Time("valid_until").Optional().Nillable().
+			Comment("Last day a TT 25 recognition holds (3 years)."),
+		field.String("reason").Optional().MaxLen(1000).
+			Comment("Why the registration was rejected or withdrawn."),
+	}
+}
+
+// Edges of the Registration.
+func (Registration) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("campaign", Campaign.Type).Ref("registrations").Field("campaign_id").Unique().Required().Immutable().
+			Comment("The campaign."),
+		edge.To("learning_unit", LearningUnit.Type).Field("learning_unit_id").Unique().Required().Immutable().
+			Comment("The unit registered."),
+		edge.To("admin_unit", AdminUnit.Type).Field("admin_unit_id").Unique().Required().Immutable().
+			Comment("Where the unit belonged at registration."),
+		edge.To("evaluations", Evaluation.Type).
+			Comment("Self-assessments, drafts and final evaluations, newest first.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.From("decision", Decision.Type).Ref("registrations").Field("decision_id").Unique().
+			Comment("The recognition decision."),
+	}
+}
+
+// Indexes of the Registration.
+func (Registration) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("campaign_id", "learning_unit_id", "title").Unique(),
+		index.Fields("learning_unit_id"),
+		index.Fields("campaign_id", "admin_path").Annotations(entsqlOpClassColumn("admin_path")),
+		index.Fields("decision_id"),
+		index.Fields("admin_unit_id"),
+	}
+}
+
+// Annotations of the Registration.
+func (Registration) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.RelayConnection(),
+		schema.Comment("A learning unit's entry in a campaign for one title, from registration to recognition."),
+	}
+}
+
+// Evaluation scores a registration against a criteria set. Only a FINAL
+// evaluation decides the result; SELF assessments and DRAFT scores come first.
+type Evaluation struct{ ent.Schema }
+
+// Fields of the Evaluation.
+func (Evaluation) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("registration_id").Immutable().Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
+		field.Int("criteria_set_id").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Enum("kind").Values("SELF", "DRAFT", "FINAL").Immutable().
+			Comment("SELF: the unit's own assessment; DRAFT: a collaborator's; FINAL: the evaluator's, which decides."),
+		field.JSON("scores", map[string]float64{}).Immutable().
+			Comment("Points per criterion code.").
+			Annotations(entgql.Type("Map")),
+		field.Float("total").Immutable().Comment("Sum of the points."),
+		field.Enum("result").Values("PASSED", "FAILED").Immutable().Comment("Computed from the criteria set's rule."),
+		field.Int("level").Optional().Nillable().Immutable().Comment("Level reached, for leveled titles."),
+		field.String("notes").Optional().MaxLen(4000).Immutable().Comment("Evidence (minh chứng) and remarks."),
+		field.Int("evaluator_id").Optional().Nillable().Immutable().
+			Comment("Global id of the user who entered it.").Annotations(entgql.Type("ID")),
+		field.Time("created_at").Default(now).Immutable().Annotations(entgql.OrderField("CREATED_AT")),
+	}
+}
+
+// Edges of the Evaluation.
+func (Evaluation) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("registration", Registration.Type).Ref("evaluations").Field("registration_id").Unique().Required().Immutable(),
+	}
+}
+
+// Indexes of the Evaluation.
+func (Evaluation) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("registration_id"), index.Fields("criteria_set_id")}
+}
+
+// Annotations of the Evaluation.
+func (Evaluation) Annotations() []schema.Annotation {
+	return []schema.Annotation{schema.Comment("Scores of a registration against its campaign's criteria; the result is computed by the server.")}
+}
+
+// Decision is a recognition decision (quyết định công nhận) of a People's
+// Committee: one number, date and signer for many registrations.
+type Decision struct{ ent.Schema }
+
+// Fields of the Decision.
+func (Decision) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("campaign_id").Immutable().Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
+		field.Int("deciding_unit_id").Immutable().Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
+		field.String("scope_path").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
+		titleField(),
+		field.String("number").NotEmpty().MaxLen(64).Immutable().Comment("Decision number, e.g. \"125/QĐ-UBND\".").
+			Annotations(entgql.OrderField("NUMBER")),
+		field.Time("date").Immutable().Comment("Date of the decision.").
+			Annotations(entgql.OrderField("DATE")),
+		field.String("signer").NotEmpty().MaxLen(200).Immutable().Comment("Who signed it."),
+		field.Time("created_at").Default(now).Immutable(),
+	}
+}
+
+// Edges of the Decision.
+func (Decision) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("campaign", Campaign.Type).Ref("decisions").Field("campaign_id").Unique().Required().Immutable(),
+		edge.To("deciding_unit", AdminUnit.Type).Field("deciding_unit_id").Unique().Required().Immutable().
+			Comment("The unit whose People's Committee decided."),
+		edge.To("registrations", Registration.Type).
+			Comment("The registrations recognised.").
+			Annotations(entgql.RelayConnection()),
+	}
+}
+
+// Indexes of the Decision.
+func (Decision) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("campaign_id", "deciding_unit_id", "number").Unique(),
+		index.Fields("scope_path").Annotations(patternOps),
+	}
+}
+
+// Annotations of the Decision.
+func (Decision) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.RelayConnection(),
+		schema.Comment("A recognition decision: number, date and signer, shared by the registrations it recognises."),
+	}
+}
+
+// ProgressCounter holds the running counts of one campaign, admin unit,
+// title and subtype, kept in step with every registration change in the same
+// transaction, so progress is a lookup rather than a scan.
+type ProgressCounter struct{ ent.Schema }
+
+// Fields of the ProgressCounter.
+func (ProgressCounter) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("campaign_id"),
+		field.Int("admin_unit_id"),
+		field.Enum("title").GoType(title.Title("")),
+		field.String("subtype").Default(""),
+		field.Int("eligible").Default(0),
+		field.Int("registered").Default(0),
+		field.Int("evaluated").Default(0),
+		field.Int("recognized").Default(0),
+	}
+}
+
+// Indexes of the ProgressCounter.
+func (ProgressCounter) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("campaign_id", "admin_unit_id", "title", "subtype").Unique()}
+}
+
+// Annotations of the ProgressCounter.
+func (ProgressCounter) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+}

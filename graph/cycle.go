@@ -1,0 +1,113 @@
+package graph
+
+import (
+	"context"
+	"strings"
+
+	"hoctap/ent"
+	"hoctap/ent/adminunit"
+	"hoctap/ent/criteriaset"
+	"hoctap/ent/evaluation"
+	"hoctap/ent/learningunit"
+	"hoctap/graph/model"
+	"hoctap/internal/apperr"
+	"hoctap/internal/i18n"
+	"hoctap/internal/progress"
+	"hoctap/internal/title"
+)
+
+var (
+	msgScoreTwice    = i18n.Message{VI: "Tiêu chí %s được chấm hai lần.", EN: "Criterion %s is scored twice."}
+	msgNotInCampaign = i18n.Message{VI: "Đơn vị không thuộc tỉnh của chiến dịch.", EN: "The unit is not in the campaign's province."}
+	msgLevelTwice    = i18n.Message{VI: "Danh hiệu %s được khai báo hai lần.", EN: "Title %s is given twice."}
+)
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// subtypeOf turns a stored subtype ("" for none) into the GraphQL enum.
+func subtypeOf(s *string) *learningunit.Subtype {
+	if s == nil || *s == "" {
+		return nil
+	}
+	st := learningunit.Subtype(*s)
+	return &st
+}
+
+func decidingLevels(in []*model.DecidingLevelInput) (map[title.Title]adminunit.Level, error) {
+	if in == nil {
+		return nil, nil
+	}
+	out := make(map[title.Title]adminunit.Level, len(in))
+	for _, l := range in {
+		if _, dup := out[l.Title]; dup {
+			return nil, apperr.Input("decidingLevels", msgLevelTwice, l.Title)
+		}
+		out[l.Title] = l.Level
+	}
+	return out, nil
+}
+
+// currentSets returns the newest criteria set of each title of a campaign,
+// and whether evaluations use it, in two queries.
+func currentSets(ctx context.Context, c *ent.Client, campaignID int) ([]*model.CriteriaSetView, error) {
+	sets, err := c.CriteriaSet.Query().Where(criteriaset.CampaignID(campaignID)).
+		Order(ent.Asc(criteriaset.FieldTitle), ent.Desc(criteriaset.FieldVersion)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	latest := map[title.Title]*ent.CriteriaSet{}
+	var ids []int
+	for _, s := range sets {
+		if latest[s.Title] == nil {
+			latest[s.Title] = s
+			ids = append(ids, s.ID)
+		}
+	}
+	used, err := c.Evaluation.Query().Where(evaluation.CriteriaSetIDIn(ids...)).
+		Unique(true).Select(evaluation.FieldCriteriaSetID).Ints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	inUse := map[int]bool{}
+	for _, id := range used {
+		inUse[id] = true
+	}
+	out := make([]*model.CriteriaSetView, 0, len(latest))
+	for _, t := range title.All {
+		if s := latest[t]; s != nil {
+			out = append(out, &model.CriteriaSetView{CriteriaSet: s, InUse: inUse[s.ID]})
+		}
+	}
+	return out, nil
+}
+
+// loadProgress reads the campaign and the unit as the viewer (so either one
+// out of scope is NOT_FOUND) and builds the report.
+func loadProgress(ctx context.Context, c *ent.Client, campaignID, unitID int) (*progress.Report, error) {
+	camp, err := c.Campaign.Get(ctx, campaignID)
+	if err != nil {
+		return nil, notFoundAs("campaignID", err)
+	}
+	unit, err := c.AdminUnit.Get(ctx, unitID)
+	if err != nil {
+		return nil, notFoundAs("unitID", err)
+	}
+	if !strings.HasPrefix(unit.Path, camp.ScopePath) {
+		return nil, apperr.Input("unitID", msgNotInCampaign)
+	}
+	return progress.Build(ctx, c, camp, unit)
+}
+
+// notFoundAs names the argument of a read that found nothing.
+func notFoundAs(field string, err error) error {
+	if ent.IsNotFound(err) {
+		return &apperr.Error{Code: apperr.NotFound, Field: field, Msg: apperr.MsgNotFound, Err: err}
+	}
+	return err
+}

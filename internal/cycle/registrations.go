@@ -1,0 +1,455 @@
+package cycle
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"hoctap/ent"
+	"hoctap/ent/adminunit"
+	"hoctap/ent/campaign"
+	"hoctap/ent/decision"
+	"hoctap/ent/evaluation"
+	"hoctap/ent/learningunit"
+	"hoctap/ent/registration"
+	"hoctap/internal/access"
+	"hoctap/internal/apperr"
+	"hoctap/internal/audit"
+	"hoctap/internal/criteria"
+	"hoctap/internal/i18n"
+	"hoctap/internal/progress"
+	"hoctap/internal/titles"
+	"hoctap/internal/viewer"
+)
+
+var (
+	msgPhase          = i18n.Message{VI: "Chiến dịch đang ở giai đoạn %s, không thể %s.", EN: "The campaign is in its %s phase; you cannot %s now."}
+	msgWindow         = i18n.Message{VI: "Ngoài thời hạn %s của chiến dịch (%s – %s).", EN: "Outside the campaign's %s window (%s – %s)."}
+	msgWrongTitle     = i18n.Message{VI: "%s không thể đăng ký danh hiệu %s.", EN: "A %s cannot aim at the %s title."}
+	msgArchivedUnit   = i18n.Message{VI: "Đơn vị đã được lưu trữ.", EN: "The unit is archived."}
+	msgOtherProvince  = i18n.Message{VI: "Đơn vị không thuộc tỉnh của chiến dịch.", EN: "The unit is not in the campaign's province."}
+	msgRegistered     = i18n.Message{VI: "Đơn vị đã đăng ký danh hiệu này trong chiến dịch.", EN: "The unit is already registered for this title in the campaign."}
+	msgStatus         = i18n.Message{VI: "Đăng ký đang ở trạng thái %s, không thể %s.", EN: "The registration is %s; you cannot %s it."}
+	msgNoCriteria     = i18n.Message{VI: "Chiến dịch chưa có bộ tiêu chí cho danh hiệu này.", EN: "The campaign has no criteria for this title."}
+	msgNotPassed      = i18n.Message{VI: "Đăng ký %s chưa được đánh giá đạt.", EN: "Registration %s has not passed its evaluation."}
+	msgMixed          = i18n.Message{VI: "Một quyết định chỉ công nhận một danh hiệu của một chiến dịch.", EN: "One decision recognises one title of one campaign."}
+	msgDecidingLevel  = i18n.Message{VI: "Danh hiệu này do cấp %s công nhận.", EN: "This title is recognised at %s level."}
+	msgOutsideScope   = i18n.Message{VI: "Đăng ký %s không thuộc địa bàn của bạn.", EN: "Registration %s is outside your scope."}
+	msgEmptyList      = i18n.Message{VI: "Cần chọn ít nhất một đăng ký.", EN: "Choose at least one registration."}
+	msgTooMany        = i18n.Message{VI: "Mỗi quyết định tối đa %d đăng ký.", EN: "A decision lists at most %d registrations."}
+	msgDecisionNumber = i18n.Message{VI: "Số quyết định %s đã được dùng.", EN: "Decision number %s is already used."}
+	msgAlreadyDone    = i18n.Message{VI: "Đăng ký %s vừa được người khác xử lý.", EN: "Registration %s was just handled by someone else."}
+	msgFutureDate     = i18n.Message{VI: "Ngày quyết định không được ở tương lai.", EN: "The decision date cannot be in the future."}
+)
+
+// MaxPerDecision bounds one recognize call.
+const MaxPerDecision = 5000
+
+// registrationTitle checks a title value.
+func registrationTitle(t titles.Title) error { return registration.TitleValidator(t) }
+
+func validSubtype(s string) bool {
+	return learningunit.SubtypeValidator(learningunit.Subtype(s)) == nil
+}
+
+var phaseNames = map[campaign.Phase]string{
+	campaign.PhasePLANNING: "PLANNING", campaign.PhaseREGISTRATION: "REGISTRATION", campaign.PhaseEVALUATION: "EVALUATION",
+	campaign.PhaseRECOGNITION: "RECOGNITION", campaign.PhaseCLOSED: "CLOSED",
+}
+
+// inPhase fails unless the campaign is in one of the phases and today is
+// inside the phase's window, when it has one.
+func inPhase(camp *ent.Campaign, action string, now time.Time, allowed ...campaign.Phase) error {
+	ok := false
+	for _, p := range allowed {
+		ok = ok || camp.Phase == p
+	}
+	if !ok {
+		return apperr.Input("campaignID", msgPhase, phaseNames[camp.Phase], action)
+	}
+	var from, to *time.Time
+	name := ""
+	switch camp.Phase {
+	case campaign.PhaseREGISTRATION:
+		from, to, name = camp.RegistrationStarts, camp.RegistrationEnds, "registration"
+	case campaign.PhaseEVALUATION:
+		from, to, name = camp.EvaluationStarts, camp.EvaluationEnds, "evaluation"
+	case campaign.PhaseRECOGNITION:
+		from, to, name = camp.RecognitionStarts, camp.RecognitionEnds, "recognition"
+	}
+	// A window's end day counts whole.
+	if from != nil && now.Before(*from) || to != nil && !now.Before(to.AddDate(0, 0, 1)) {
+		return apperr.Input("campaignID", msgWindow, name, day(from), day(to))
+	}
+	return nil
+}
+
+func day(t *time.Time) string {
+	if t == nil {
+		return "…"
+	}
+	return t.Format("02/01/2006")
+}
+
+// Register enters a learning unit in a campaign for a title.
+func Register(ctx context.Context, campaignID, learningUnitID int, title titles.Title) (*ent.Registration, error) {
+	c := ent.FromContext(ctx)
+	camp, err := getCampaign(ctx, c, "campaignID", campaignID)
+	if err != nil {
+		return nil, err
+	}
+	allowed := []campaign.Phase{campaign.PhaseREGISTRATION}
+	if camp.AllowLateRegistration {
+		allowed = append(allowed, campaign.PhaseEVALUATION)
+	}
+	if err := inPhase(camp, "register", time.Now(), allowed...); err != nil {
+		return nil, err
+	}
+	lu, err := access.Lookup(ctx, "learningUnitID", func(ctx context.Context) (*ent.LearningUnit, error) {
+		return c.LearningUnit.Query().Where(learningunit.ID(learningUnitID)).WithAdminUnit().Only(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if lu.ArchivedAt != nil {
+		return nil, apperr.Input("learningUnitID", msgArchivedUnit)
+	}
+	if !hasPrefix(lu.AdminPath, camp.ScopePath) {
+		return nil, apperr.Input("learningUnitID", msgOtherProvince)
+	}
+	if want, ok := titles.For(lu.Kind, lu.Edges.AdminUnit.Level); !ok || want != title {
+		return nil, apperr.Input("title", msgWrongTitle, lu.Kind, title)
+	}
+	exists, err := c.Registration.Query().
+		Where(registration.CampaignID(camp.ID), registration.LearningUnitID(lu.ID), registration.TitleEQ(title)).
+		Exist(system(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("register: %w", err)
+	}
+	if exists {
+		return nil, &apperr.Error{Code: apperr.Conflict, Field: "learningUnitID", Msg: msgRegistered}
+	}
+	sub := progress.Subtype(lu.Kind, lu.Subtype)
+	r, err := c.Registration.Create().
+		SetCampaignID(camp.ID).SetLearningUnitID(lu.ID).SetTitle(title).SetSubtype(sub).
+		SetAdminUnitID(lu.AdminUnitID).SetAdminPath(lu.AdminPath).
+		Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("register: %w", err)
+	}
+	if err := progress.Apply(ctx, c, camp, r.AdminPath, title, sub, progress.Delta{Registered: 1}); err != nil {
+		return nil, err
+	}
+	return r, record(ctx, c, "registration.register", r, nil)
+}
+
+// record audits a registration transition.
+func record(ctx context.Context, c *ent.Client, action string, r *ent.Registration, details map[string]any) error {
+	if details == nil {
+		details = map[string]any{}
+	}
+	details["campaign"] = r.CampaignID
+	details["learningUnit"] = r.LearningUnitID
+	details["title"] = r.Title
+	return audit.Record(ctx, c, audit.Entry{Action: action, TargetType: "Registration", TargetID: r.ID, ScopePath: r.AdminPath, Details: details})
+}
+
+// getRegistration loads the registration a write is about, with its campaign.
+func getRegistration(ctx context.Context, c *ent.Client, field string, id int) (*ent.Registration, *ent.Campaign, error) {
+	r, err := access.Lookup(ctx, field, func(ctx context.Context) (*ent.Registration, error) { return c.Registration.Get(ctx, id) })
+	if err != nil {
+		return nil, nil, err
+	}
+	camp, err := c.Campaign.Get(system(ctx), r.CampaignID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("campaign of registration %d: %w", id, err)
+	}
+	return r, camp, nil
+}
+
+// EvaluationInput is a scoring of a registration.
+type EvaluationInput struct {
+	Kind   evaluation.Kind
+	Scores map[string]float64
+	Notes  string
+}
+
+// Evaluate scores a registration against the campaign's current criteria of
+// its title; the result is computed here, never taken from the client. A
+// FINAL evaluation decides the registration's result (and may redo an
+// earlier one until recognition); SELF and DRAFT ones are kept beside it.
+func Evaluate(ctx context.Context, registrationID int, in EvaluationInput) (*ent.Evaluation, *ent.Registration, error) {
+	c := ent.FromContext(ctx)
+	r, camp, err := getRegistration(ctx, c, "registrationID", registrationID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if evaluation.KindValidator(in.Kind) != nil {
+		return nil, nil, apperr.Input("kind", apperr.MsgInvalidValue, "kind", string(in.Kind))
+	}
+	phasesOK := []campaign.Phase{campaign.PhaseEVALUATION}
+	if in.Kind != evaluation.KindFINAL {
+		phasesOK = append(phasesOK, campaign.PhaseREGISTRATION)
+	}
+	if err := inPhase(camp, "evaluate", time.Now(), phasesOK...); err != nil {
+		return nil, nil, err
+	}
+	if r.Status != registration.StatusREGISTERED && r.Status != registration.StatusEVALUATED {
+		return nil, nil, apperr.Input("registrationID", msgStatus, r.Status, "evaluate")
+	}
+	if len([]rune(in.Notes)) > 4000 {
+		return nil, nil, apperr.Input("notes", apperr.MsgTooLong, 4000)
+	}
+	set, err := latestSet(ctx, c, camp.ID, r.Title)
+	if ent.IsNotFound(err) {
+		return nil, nil, apperr.Input("registrationID", msgNoCriteria)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("evaluate: %w", err)
+	}
+	res, err := criteria.Score(set.Criteria, set.Rule, in.Scores)
+	if err != nil {
+		return nil, nil, err
+	}
+	result := evaluation.ResultFAILED
+	if res.Passed {
+		result = evaluation.ResultPASSED
+	}
+	b := c.Evaluation.Create().
+		SetRegistrationID(r.ID).SetCriteriaSetID(set.ID).SetKind(in.Kind).
+		SetScores(in.Scores).SetTotal(res.Total).SetResult(result).SetNotes(in.Notes)
+	if res.Level > 0 {
+		b.SetLevel(res.Level)
+	}
+	if v := viewer.FromContext(ctx); v != nil {
+		b.SetEvaluatorID(v.UserID)
+	}
+	ev, err := b.Save(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("evaluate: %w", err)
+	}
+	if in.Kind != evaluation.KindFINAL {
+		return ev, r, record(ctx, c, "registration.assess", r, map[string]any{"kind": in.Kind, "total": res.Total})
+	}
+	u := c.Registration.UpdateOneID(r.ID).Where(registration.StatusIn(registration.StatusREGISTERED, registration.StatusEVALUATED)).
+		SetStatus(registration.StatusEVALUATED).SetResult(registration.Result(result)).SetScore(res.Total)
+	if res.Level > 0 {
+		u.SetLevel(res.Level)
+	} else {
+		u.ClearLevel()
+	}
+	updated, err := u.Save(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil, &apperr.Error{Code: apperr.Conflict, Field: "registrationID", Msg: msgAlreadyDone, Args: []any{fmt.Sprint(r.ID)}}
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("evaluate: %w", err)
+	}
+	if r.Status == registration.StatusREGISTERED {
+		if err := progress.Apply(ctx, c, camp, r.AdminPath, r.Title, r.Subtype, progress.Delta{Evaluated: 1}); err != nil {
+			return nil, nil, err
+		}
+	}
+	return ev, updated, record(ctx, c, "registration.evaluate", updated, map[string]any{"result": result, "total": res.Total, "level": res.Level})
+}
+
+// DecisionInput is a recognition decision.
+type DecisionInput struct {
+	Number string
+	Date   time.Time
+	Signer string
+}
+
+// Recognize recognises many registrations under one decision of the viewer's
+// People's Committee. All must be of one campaign and title, evaluated as
+// passed and in the viewer's scope; the viewer's unit must be at the level
+// that decides the title. It is all or nothing: a registration recognised
+// meanwhile by a concurrent call makes this one fail and change nothing.
+func Recognize(ctx context.Context, ids []int, in DecisionInput) (*ent.Decision, []*ent.Registration, error) {
+	c := ent.FromContext(ctx)
+	v := viewer.FromContext(ctx)
+	switch {
+	case len(ids) == 0:
+		return nil, nil, apperr.Input("registrationIDs", msgEmptyList)
+	case len(ids) > MaxPerDecision:
+		return nil, nil, apperr.Input("registrationIDs", msgTooMany, MaxPerDecision)
+	case strings.TrimSpace(in.Number) == "":
+		return nil, nil, apperr.Input("number", apperr.MsgRequired)
+	case len(in.Number) > 64:
+		return nil, nil, apperr.Input("number", apperr.MsgTooLong, 64)
+	case strings.TrimSpace(in.Signer) == "":
+		return nil, nil, apperr.Input("signer", apperr.MsgRequired)
+	case len([]rune(in.Signer)) > 200:
+		return nil, nil, apperr.Input("signer", apperr.MsgTooLong, 200)
+	case in.Date.IsZero():
+		return nil, nil, apperr.Input("date", apperr.MsgRequired)
+	case in.Date.After(time.Now().Add(24 * time.Hour)):
+		return nil, nil, apperr.Input("date", msgFutureDate)
+	}
+	ids = dedupe(ids)
+	regs, err := c.Registration.Query().Where(registration.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("recognize: %w", err)
+	}
+	if len(regs) != len(ids) {
+		found := map[int]bool{}
+		for _, r := range regs {
+			found[r.ID] = true
+		}
+		for _, id := range ids {
+			if !found[id] {
+				_, _, err := getRegistration(ctx, c, "registrationIDs", id)
+				return nil, nil, err
+			}
+		}
+	}
+	first := regs[0]
+	camp, err := c.Campaign.Get(system(ctx), first.CampaignID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("recognize: %w", err)
+	}
+	if err := inPhase(camp, "recognize", time.Now(), campaign.PhaseRECOGNITION); err != nil {
+		return nil, nil, err
+	}
+	for _, r := range regs {
+		switch {
+		case r.CampaignID != first.CampaignID || r.Title != first.Title:
+			return nil, nil, apperr.Input("registrationIDs", msgMixed)
+		case r.Status != registration.StatusEVALUATED:
+			return nil, nil, apperr.Input("registrationIDs", msgStatus, r.Status, "recognize")
+		case r.Result == nil || *r.Result != registration.ResultPASSED:
+			return nil, nil, apperr.Input("registrationIDs", msgNotPassed, fmt.Sprint(r.ID))
+		case v == nil || !v.InScope(r.AdminPath):
+			return nil, nil, &apperr.Error{Code: apperr.Forbidden, Field: "registrationIDs", Msg: msgOutsideScope, Args: []any{fmt.Sprint(r.ID)}}
+		}
+	}
+	scope, err := c.AdminUnit.Get(ctx, v.ScopeID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("recognize: scope: %w", err)
+	}
+	level := adminunit.Level(camp.DecidingLevels[string(first.Title)])
+	if level == "" {
+		level = titles.DecidingLevel(first.Title)
+	}
+	if scope.Level != level {
+		return nil, nil, &apperr.Error{Code: apperr.Forbidden, Field: "registrationIDs", Msg: msgDecidingLevel, Args: []any{level}}
+	}
+	taken, err := c.Decision.Query().Where(decision.CampaignID(camp.ID), decision.DecidingUnitID(scope.ID), decision.Number(in.Number)).Exist(system(ctx))
+	if err != nil {
+		return nil, nil, fmt.Errorf("recognize: %w", err)
+	}
+	if taken {
+		return nil, nil, &apperr.Error{Code: apperr.Conflict, Field: "number", Msg: msgDecisionNumber, Args: []any{in.Number}}
+	}
+	dec, err := c.Decision.Create().SetCampaignID(camp.ID).SetDecidingUnitID(scope.ID).
+		SetTitle(first.Title).SetNumber(in.Number).SetDate(in.Date).SetSigner(in.Signer).Save(ctx)
+	if err != nil {
+		if ent.IsConstraintError(err) {
+			return nil, nil, &apperr.Error{Code: apperr.Conflict, Field: "number", Msg: msgDecisionNumber, Args: []any{in.Number}, Err: err}
+		}
+		return nil, nil, fmt.Errorf("recognize: %w", err)
+	}
+	var validUntil *time.Time
+	if titles.Leveled(first.Title) {
+		t := in.Date.AddDate(titles.RecognitionYears, 0, -1)
+		validUntil = &t
+	}
+	type group struct {
+		path, subtype string
+	}
+	counts := map[group]int{}
+	out := make([]*ent.Registration, 0, len(regs))
+	for _, r := range regs {
+		// The status condition is the race guard: of two concurrent calls
+		// only one finds the registration still EVALUATED.
+		n, err := c.Registration.Update().
+			Where(registration.ID(r.ID), registration.StatusEQ(registration.StatusEVALUATED)).
+			SetStatus(registration.StatusRECOGNIZED).SetDecisionID(dec.ID).SetRecognizedOn(in.Date).
+			SetNillableValidUntil(validUntil).
+			Save(ctx)
+		if err != nil {
+			return nil, nil, fmt.Errorf("recognize: %w", err)
+		}
+		if n == 0 {
+			return nil, nil, &apperr.Error{Code: apperr.Conflict, Field: "registrationIDs", Msg: msgAlreadyDone, Args: []any{fmt.Sprint(r.ID)}}
+		}
+		counts[group{r.AdminPath, r.Subtype}]++
+		r.Status, r.DecisionID, r.RecognizedOn, r.ValidUntil = registration.StatusRECOGNIZED, &dec.ID, &in.Date, validUntil
+		out = append(out, r)
+	}
+	keys := make([]group, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].path+keys[i].subtype < keys[j].path+keys[j].subtype })
+	for _, k := range keys {
+		if err := progress.Apply(ctx, c, camp, k.path, first.Title, k.subtype, progress.Delta{Recognized: counts[k]}); err != nil {
+			return nil, nil, err
+		}
+	}
+	err = audit.Record(ctx, c, audit.Entry{
+		Action: "registration.recognize", TargetType: "Decision", TargetID: dec.ID, ScopePath: scope.Path,
+		Details: map[string]any{"number": in.Number, "date": in.Date.Format(time.DateOnly), "signer": in.Signer, "registrations": ids, "title": first.Title},
+	})
+	return dec, out, err
+}
+
+func dedupe(ids []int) []int {
+	seen := map[int]bool{}
+	out := ids[:0:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Reject turns down a registration with a reason (an OFFICER's decision).
+func Reject(ctx context.Context, id int, reason string) (*ent.Registration, error) {
+	return end(ctx, id, reason, registration.StatusREJECTED, "registration.reject", "reject")
+}
+
+// Withdraw takes a registration back at the unit's request.
+func Withdraw(ctx context.Context, id int, reason string) (*ent.Registration, error) {
+	return end(ctx, id, reason, registration.StatusWITHDRAWN, "registration.withdraw", "withdraw")
+}
+
+func end(ctx context.Context, id int, reason string, status registration.Status, action, verb string) (*ent.Registration, error) {
+	c := ent.FromContext(ctx)
+	if strings.TrimSpace(reason) == "" {
+		return nil, apperr.Input("reason", msgReason)
+	}
+	if len([]rune(reason)) > 1000 {
+		return nil, apperr.Input("reason", apperr.MsgTooLong, 1000)
+	}
+	r, camp, err := getRegistration(ctx, c, "id", id)
+	if err != nil {
+		return nil, err
+	}
+	if camp.Phase == campaign.PhaseCLOSED {
+		return nil, apperr.Input("id", msgClosed)
+	}
+	if r.Status != registration.StatusREGISTERED && r.Status != registration.StatusEVALUATED {
+		return nil, apperr.Input("id", msgStatus, r.Status, verb)
+	}
+	updated, err := c.Registration.UpdateOneID(id).Where(registration.StatusEQ(r.Status)).
+		SetStatus(status).SetReason(reason).Save(ctx)
+	if ent.IsNotFound(err) {
+		return nil, &apperr.Error{Code: apperr.Conflict, Field: "id", Msg: msgAlreadyDone, Args: []any{fmt.Sprint(id)}}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", verb, err)
+	}
+	d := progress.Delta{Registered: -1}
+	if r.Status == registration.StatusEVALUATED {
+		d.Evaluated = -1
+	}
+	if err := progress.Apply(ctx, c, camp, r.AdminPath, r.Title, r.Subtype, d); err != nil {
+		return nil, err
+	}
+	return updated, record(ctx, c, action, updated, map[string]any{"reason": reason, "from": r.Status})
+}

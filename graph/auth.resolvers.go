@@ -42,7 +42,7 @@ func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
 	if v == nil {
 		return nil, errUnauthenticated
 	}
-	return r.Client.User.Get(ctx, v.UserID)
+	return r.client(ctx).User.Get(ctx, v.UserID)
 }
 
 // Mutation returns MutationResolver implementation.

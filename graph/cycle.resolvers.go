@@ -30,7 +30,7 @@ func (r *campaignResolver) Targets(ctx context.Context, obj *ent.Campaign) ([]*e
 
 // CriteriaSets is the resolver for the criteriaSets field.
 func (r *campaignResolver) CriteriaSets(ctx context.Context, obj *ent.Campaign) ([]*model.CriteriaSetView, error) {
-	return currentSets(ctx, r.Client, obj.ID)
+	return currentSets(ctx, r.client(ctx), obj.ID)
 }
 
 // DecidingLevels is the resolver for the decidingLevels field.
@@ -176,12 +176,12 @@ func (r *queryResolver) Campaigns(ctx context.Context, after *entgql.Cursor[int]
 	if err != nil {
 		return nil, err
 	}
-	return r.Client.Campaign.Query().Paginate(ctx, after, first, before, last, ent.WithCampaignOrder(orderBy), ent.WithCampaignFilter(where.Filter))
+	return r.client(ctx).Campaign.Query().Paginate(ctx, after, first, before, last, ent.WithCampaignOrder(orderBy), ent.WithCampaignFilter(where.Filter))
 }
 
 // Campaign is the resolver for the campaign field.
 func (r *queryResolver) Campaign(ctx context.Context, year int, provinceID int) (*ent.Campaign, error) {
-	c, err := r.Client.Campaign.Query().Where(campaign.ProvinceID(provinceID), campaign.Year(year)).Only(ctx)
+	c, err := r.client(ctx).Campaign.Query().Where(campaign.ProvinceID(provinceID), campaign.Year(year)).Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, nil // a campaign not opened yet (or out of scope) is null
 	}
@@ -194,7 +194,7 @@ func (r *queryResolver) Registrations(ctx context.Context, after *entgql.Cursor[
 	if err != nil {
 		return nil, err
 	}
-	return r.Client.Registration.Query().Paginate(ctx, after, first, before, last, ent.WithRegistrationOrder(orderBy), ent.WithRegistrationFilter(where.Filter))
+	return r.client(ctx).Registration.Query().Paginate(ctx, after, first, before, last, ent.WithRegistrationOrder(orderBy), ent.WithRegistrationFilter(where.Filter))
 }
 
 // Decisions is the resolver for the decisions field.
@@ -203,12 +203,12 @@ func (r *queryResolver) Decisions(ctx context.Context, after *entgql.Cursor[int]
 	if err != nil {
 		return nil, err
 	}
-	return r.Client.Decision.Query().Paginate(ctx, after, first, before, last, ent.WithDecisionOrder(orderBy), ent.WithDecisionFilter(where.Filter))
+	return r.client(ctx).Decision.Query().Paginate(ctx, after, first, before, last, ent.WithDecisionOrder(orderBy), ent.WithDecisionFilter(where.Filter))
 }
 
 // Progress is the resolver for the progress field.
 func (r *queryResolver) Progress(ctx context.Context, campaignID int, unitID int) (*progress.Report, error) {
-	return loadProgress(ctx, r.Client, campaignID, unitID)
+	return loadProgress(ctx, r.client(ctx), campaignID, unitID)
 }
 
 // Subtype is the resolver for the subtype field.

@@ -21,7 +21,7 @@ func (r *evaluationResolver) Scores(ctx context.Context, obj *ent.Evaluation) (m
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
-	n, err := r.Client.Noder(ctx, id)
+	n, err := r.client(ctx).Noder(ctx, id)
 	if ent.IsNotFound(err) {
 		// API.md: an object out of scope, or of no type at all, is null.
 		return nil, nil
@@ -37,14 +37,14 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 	if len(ids) == 1 {
 		// Noders fails the whole list for one missing id; for longer lists
 		// it reports a NOT_FOUND per missing item, as this does.
-		n, err := r.Client.Noder(ctx, ids[0])
+		n, err := r.client(ctx).Noder(ctx, ids[0])
 		if ent.IsNotFound(err) {
 			graphql.AddError(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(0)), err)
 			return []ent.Noder{nil}, nil
 		}
 		return []ent.Noder{n}, err
 	}
-	return r.Client.Noders(ctx, ids)
+	return r.client(ctx).Noders(ctx, ids)
 }
 
 // Campaign returns CampaignResolver implementation.

@@ -18,7 +18,7 @@ func (r *queryResolver) AdminUnits(ctx context.Context, after *entgql.Cursor[int
 	if err != nil {
 		return nil, err
 	}
-	q := r.Client.AdminUnit.Query()
+	q := r.client(ctx).AdminUnit.Query()
 	if search != nil {
 		q.Where(searchMatch(*search))
 	}
@@ -31,7 +31,7 @@ func (r *queryResolver) LearningUnits(ctx context.Context, after *entgql.Cursor[
 	if err != nil {
 		return nil, err
 	}
-	q := r.Client.LearningUnit.Query()
+	q := r.client(ctx).LearningUnit.Query()
 	if search != nil {
 		q.Where(searchMatch(*search))
 	}
@@ -44,7 +44,7 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 	if err != nil {
 		return nil, err
 	}
-	q := r.Client.User.Query()
+	q := r.client(ctx).User.Query()
 	if search != nil {
 		q.Where(searchMatch(*search))
 	}

@@ -3,6 +3,8 @@
 package graph
 
 import (
+	"context"
+
 	"hoctap/ent"
 	"hoctap/internal/auth"
 )
@@ -11,4 +13,13 @@ import (
 type Resolver struct {
 	Client *ent.Client
 	Auth   *auth.Service
+}
+
+// client is the transaction's client inside a mutation (so fields below a
+// mutation see what it wrote) and the shared one elsewhere.
+func (r *Resolver) client(ctx context.Context) *ent.Client {
+	if c := ent.FromContext(ctx); c != nil {
+		return c
+	}
+	return r.Client
 }

@@ -51,7 +51,7 @@ func (r *queryResolver) AuditLogs(ctx context.Context, after *entgql.Cursor[int]
 	if orderBy == nil {
 		orderBy = &ent.AuditLogOrder{Direction: entgql.OrderDirectionDesc, Field: ent.AuditLogOrderFieldAt}
 	}
-	return r.Client.AuditLog.Query().Paginate(ctx, after, first, before, last, ent.WithAuditLogOrder(orderBy), ent.WithAuditLogFilter(where.Filter))
+	return r.client(ctx).AuditLog.Query().Paginate(ctx, after, first, before, last, ent.WithAuditLogOrder(orderBy), ent.WithAuditLogFilter(where.Filter))
 }
 
 // AuditTrail is the resolver for the auditTrail field.
@@ -60,7 +60,7 @@ func (r *userResolver) AuditTrail(ctx context.Context, obj *ent.User, after *ent
 	if err != nil {
 		return nil, err
 	}
-	return r.Client.AuditLog.Query().
+	return r.client(ctx).AuditLog.Query().
 		Where(auditlog.TargetID(obj.ID)).
 		Paginate(ctx, after, first, before, last, ent.WithAuditLogOrder(&ent.AuditLogOrder{Direction: entgql.OrderDirectionDesc, Field: ent.AuditLogOrderFieldAt}))
 }

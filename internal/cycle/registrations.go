@@ -25,7 +25,7 @@ import (
 )
 
 var (
-	msgPhase          = i18n.Message{VI: "Chiến dịch đang ở giai đoạn %s, không thể %s.", EN: "The campaign is in its %s phase; you cannot %s now."}
+	msgPhase          = i18n.Message{VI: "Chiến dịch đang ở giai đoạn %s, chưa thể %s.", EN: "The campaign is in its %s phase; you cannot %s now."}
 	msgWindow         = i18n.Message{VI: "Ngoài thời hạn %s của chiến dịch (%s – %s).", EN: "Outside the campaign's %s window (%s – %s)."}
 	msgWrongTitle     = i18n.Message{VI: "%s không thể đăng ký danh hiệu %s.", EN: "A %s cannot aim at the %s title."}
 	msgArchivedUnit   = i18n.Message{VI: "Đơn vị đã được lưu trữ.", EN: "The unit is archived."}
@@ -54,14 +54,34 @@ func validSubtype(s string) bool {
 	return learningunit.SubtypeValidator(learningunit.Subtype(s)) == nil
 }
 
-var phaseNames = map[campaign.Phase]string{
-	campaign.PhasePLANNING: "PLANNING", campaign.PhaseREGISTRATION: "REGISTRATION", campaign.PhaseEVALUATION: "EVALUATION",
-	campaign.PhaseRECOGNITION: "RECOGNITION", campaign.PhaseCLOSED: "CLOSED",
+var phaseNames = map[campaign.Phase]i18n.Message{
+	campaign.PhasePLANNING:     {VI: "lập kế hoạch", EN: "planning"},
+	campaign.PhaseREGISTRATION: {VI: "đăng ký", EN: "registration"},
+	campaign.PhaseEVALUATION:   {VI: "đánh giá", EN: "evaluation"},
+	campaign.PhaseRECOGNITION:  {VI: "công nhận", EN: "recognition"},
+	campaign.PhaseCLOSED:       {VI: "kết thúc", EN: "closed"},
 }
+
+var statusNames = map[registration.Status]i18n.Message{
+	registration.StatusREGISTERED: {VI: "đã đăng ký", EN: "registered"},
+	registration.StatusEVALUATED:  {VI: "đã đánh giá", EN: "evaluated"},
+	registration.StatusRECOGNIZED: {VI: "đã được công nhận", EN: "recognised"},
+	registration.StatusREJECTED:   {VI: "bị từ chối", EN: "rejected"},
+	registration.StatusWITHDRAWN:  {VI: "đã rút", EN: "withdrawn"},
+}
+
+// Actions, as error messages name them.
+var (
+	actRegister  = i18n.Message{VI: "đăng ký", EN: "register"}
+	actEvaluate  = i18n.Message{VI: "đánh giá", EN: "evaluate"}
+	actRecognize = i18n.Message{VI: "công nhận", EN: "recognise"}
+	actReject    = i18n.Message{VI: "từ chối", EN: "reject"}
+	actWithdraw  = i18n.Message{VI: "rút", EN: "withdraw"}
+)
 
 // inPhase fails unless the campaign is in one of the phases and today is
 // inside the phase's window, when it has one.
-func inPhase(camp *ent.Campaign, action string, now time.Time, allowed ...campaign.Phase) error {
+func inPhase(camp *ent.Campaign, action i18n.Message, now time.Time, allowed ...campaign.Phase) error {
 	ok := false
 	for _, p := range allowed {
 		ok = ok || camp.Phase == p
@@ -70,18 +90,17 @@ func inPhase(camp *ent.Campaign, action string, now time.Time, allowed ...campai
 		return apperr.Input("campaignID", msgPhase, phaseNames[camp.Phase], action)
 	}
 	var from, to *time.Time
-	name := ""
 	switch camp.Phase {
 	case campaign.PhaseREGISTRATION:
-		from, to, name = camp.RegistrationStarts, camp.RegistrationEnds, "registration"
+		from, to = camp.RegistrationStarts, camp.RegistrationEnds
 	case campaign.PhaseEVALUATION:
-		from, to, name = camp.EvaluationStarts, camp.EvaluationEnds, "evaluation"
+		from, to = camp.EvaluationStarts, camp.EvaluationEnds
 	case campaign.PhaseRECOGNITION:
-		from, to, name = camp.RecognitionStarts, camp.RecognitionEnds, "recognition"
+		from, to = camp.RecognitionStarts, camp.RecognitionEnds
 	}
 	// A window's end day counts whole.
 	if from != nil && now.Before(*from) || to != nil && !now.Before(to.AddDate(0, 0, 1)) {
-		return apperr.Input("campaignID", msgWindow, name, day(from), day(to))
+		return apperr.Input("campaignID", msgWindow, phaseNames[camp.Phase], day(from), day(to))
 	}
 	return nil
 }
@@ -104,7 +123,7 @@ func Register(ctx context.Context, campaignID, learningUnitID int, title titles.
 	if camp.AllowLateRegistration {
 		allowed = append(allowed, campaign.PhaseEVALUATION)
 	}
-	if err := inPhase(camp, "register", time.Now(), allowed...); err != nil {
+	if err := inPhase(camp, actRegister, time.Now(), allowed...); err != nil {
 		return nil, err
 	}
 	lu, err := access.Lookup(ctx, "learningUnitID", func(ctx context.Context) (*ent.LearningUnit, error) {
@@ -193,11 +212,11 @@ func Evaluate(ctx context.Context, registrationID int, in EvaluationInput) (*ent
 	if in.Kind != evaluation.KindFINAL {
 		phasesOK = append(phasesOK, campaign.PhaseREGISTRATION)
 	}
-	if err := inPhase(camp, "evaluate", time.Now(), phasesOK...); err != nil {
+	if err := inPhase(camp, actEvaluate, time.Now(), phasesOK...); err != nil {
 		return nil, nil, err
 	}
 	if r.Status != registration.StatusREGISTERED && r.Status != registration.StatusEVALUATED {
-		return nil, nil, apperr.Input("registrationID", msgStatus, r.Status, "evaluate")
+		return nil, nil, apperr.Input("registrationID", msgStatus, statusNames[r.Status], actEvaluate)
 	}
 	if len([]rune(in.Notes)) > 4000 {
 		return nil, nil, apperr.Input("notes", apperr.MsgTooLong, 4000)
@@ -310,7 +329,7 @@ func Recognize(ctx context.Context, ids []int, in DecisionInput) (*ent.Decision,
 	if err != nil {
 		return nil, nil, fmt.Errorf("recognize: %w", err)
 	}
-	if err := inPhase(camp, "recognize", time.Now(), campaign.PhaseRECOGNITION); err != nil {
+	if err := inPhase(camp, actRecognize, time.Now(), campaign.PhaseRECOGNITION); err != nil {
 		return nil, nil, err
 	}
 	for _, r := range regs {
@@ -318,7 +337,7 @@ func Recognize(ctx context.Context, ids []int, in DecisionInput) (*ent.Decision,
 		case r.CampaignID != first.CampaignID || r.Title != first.Title:
 			return nil, nil, apperr.Input("registrationIDs", msgMixed)
 		case r.Status != registration.StatusEVALUATED:
-			return nil, nil, apperr.Input("registrationIDs", msgStatus, r.Status, "recognize")
+			return nil, nil, apperr.Input("registrationIDs", msgStatus, statusNames[r.Status], actRecognize)
 		case r.Result == nil || *r.Result != registration.ResultPASSED:
 			return nil, nil, apperr.Input("registrationIDs", msgNotPassed, fmt.Sprint(r.ID))
 		case v == nil || !v.InScope(r.AdminPath):
@@ -410,15 +429,15 @@ func dedupe(ids []int) []int {
 
 // Reject turns down a registration with a reason (an OFFICER's decision).
 func Reject(ctx context.Context, id int, reason string) (*ent.Registration, error) {
-	return end(ctx, id, reason, registration.StatusREJECTED, "registration.reject", "reject")
+	return end(ctx, id, reason, registration.StatusREJECTED, "registration.reject", actReject)
 }
 
 // Withdraw takes a registration back at the unit's request.
 func Withdraw(ctx context.Context, id int, reason string) (*ent.Registration, error) {
-	return end(ctx, id, reason, registration.StatusWITHDRAWN, "registration.withdraw", "withdraw")
+	return end(ctx, id, reason, registration.StatusWITHDRAWN, "registration.withdraw", actWithdraw)
 }
 
-func end(ctx context.Context, id int, reason string, status registration.Status, action, verb string) (*ent.Registration, error) {
+func end(ctx context.Context, id int, reason string, status registration.Status, action string, verb i18n.Message) (*ent.Registration, error) {
 	c := ent.FromContext(ctx)
 	if strings.TrimSpace(reason) == "" {
 		return nil, apperr.Input("reason", msgReason)
@@ -434,7 +453,7 @@ func end(ctx context.Context, id int, reason string, status registration.Status,
 		return nil, apperr.Input("id", msgClosed)
 	}
 	if r.Status != registration.StatusREGISTERED && r.Status != registration.StatusEVALUATED {
-		return nil, apperr.Input("id", msgStatus, r.Status, verb)
+		return nil, apperr.Input("id", msgStatus, statusNames[r.Status], verb)
 	}
 	updated, err := c.Registration.UpdateOneID(id).Where(registration.StatusEQ(r.Status)).
 		SetStatus(status).SetReason(reason).Save(ctx)
@@ -442,7 +461,7 @@ func end(ctx context.Context, id int, reason string, status registration.Status,
 		return nil, &apperr.Error{Code: apperr.Conflict, Field: "id", Msg: msgAlreadyDone, Args: []any{fmt.Sprint(id)}}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", verb, err)
+		return nil, fmt.Errorf("%s: %w", action, err)
 	}
 	d := progress.Delta{Registered: -1}
 	if r.Status == registration.StatusEVALUATED {

@@ -70,7 +70,8 @@ func FromContext(ctx context.Context) Lang {
 // Message is a text in both languages, with fmt verbs for its arguments.
 type Message struct{ VI, EN string }
 
-// Format renders m in lang.
+// Format renders m in lang; arguments that are Messages themselves (the
+// name of a phase, say) are rendered in lang too.
 func (m Message) Format(lang Lang, args ...any) string {
 	f := m.VI
 	if lang == EN && m.EN != "" {
@@ -78,6 +79,12 @@ func (m Message) Format(lang Lang, args ...any) string {
 	}
 	if len(args) == 0 {
 		return f
+	}
+	for i, a := range args {
+		if am, ok := a.(Message); ok {
+			args = append(args[:i:i], args[i:]...)
+			args[i] = am.Format(lang)
+		}
 	}
 	return fmt.Sprintf(f, args...)
 }

@@ -205,15 +205,25 @@ func UserWrite() privacy.MutationRule {
 		if id, ok := m.ScopeID(); ok && !v.InScope(adminUnitPath(ctx, c, id)) {
 			return privacy.Denyf("scope %d is outside the viewer's scope", id)
 		}
+		// The account's own learning record is an edge like the scope: it
+		// must not point outside the viewer's scope either.
+		if id, ok := m.LearningUnitID(); ok && !v.InScope(learningUnitPath(ctx, c, id)) {
+			return privacy.Denyf("learning unit %d is outside the viewer's scope", id)
+		}
 		return privacy.Allow
 	})
 }
 
-// FilterAudit lets a MANAGER read the audit entries of their scope.
+// FilterAudit lets a MANAGER read the audit entries of their scope. To the
+// other roles the audit log holds no entry they may see, and API.md has
+// reads out of reach behave as if the rows did not exist: node(id) of an
+// entry is null and auditLogs/auditTrail are empty, rather than FORBIDDEN
+// (which also nulled a whole `me` that asked for its auditTrail).
 func FilterAudit() privacy.QueryRule {
-	return privacy.QueryRuleFunc(func(ctx context.Context, q ent.Query) error {
+	return privacy.AuditLogQueryRuleFunc(func(ctx context.Context, q *ent.AuditLogQuery) error {
 		if v := viewer.FromContext(ctx); v.Role != viewer.RoleManager {
-			return privacy.Denyf("role %s cannot read the audit log", v.Role)
+			q.Where(func(s *sql.Selector) { s.Where(sql.False()) })
+			return privacy.Allow
 		}
 		return FilterScope(auditlog.FieldScopePath).EvalQuery(ctx, q)
 	})

@@ -69,6 +69,9 @@ func Update(ctx context.Context, id int, in ent.UpdateLearningUnitInput, expecte
 		return nil, err
 	}
 	if old.ArchivedAt != nil {
+		if err := authorize(ctx, c.LearningUnit.UpdateOneID(id).SetInput(in).Mutation()); err != nil {
+			return nil, err
+		}
 		return nil, apperr.Input("id", msgArchived)
 	}
 	if expectedVersion != nil && *expectedVersion != old.Version {
@@ -120,6 +123,9 @@ func Archive(ctx context.Context, id int) (*ent.LearningUnit, error) {
 		return nil, err
 	}
 	if old.ArchivedAt != nil {
+		if err := authorize(ctx, c.LearningUnit.UpdateOneID(id).SetArchivedAt(*old.ArchivedAt).Mutation()); err != nil {
+			return nil, err
+		}
 		return old, nil
 	}
 	lu, err := c.LearningUnit.UpdateOneID(id).SetArchivedAt(time.Now().UTC()).Save(ctx)
@@ -169,6 +175,14 @@ func checkParent(ctx context.Context, c *ent.Client, kind learningunit.Kind, par
 		}
 	}
 	return apperr.Input("parentID", msgParentKind, kind, p.Kind)
+}
+
+// authorize asks the privacy policy about a write that will not be saved:
+// on an archived unit Update and Archive answer without writing, and would
+// otherwise tell a role that may not change the unit at all (a VIEWER, a
+// MANAGER) "archived" or even succeed, where API.md says FORBIDDEN.
+func authorize(ctx context.Context, m *ent.LearningUnitMutation) error {
+	return learningunit.Policy.EvalMutation(ctx, m)
 }
 
 // get loads the learning unit a write is about.

@@ -42,7 +42,10 @@ type CreateInput struct {
 
 // Create adds an account in the transaction of ctx.
 func Create(ctx context.Context, in CreateInput) (*ent.User, error) {
-	v := viewer.FromContext(ctx)
+	v, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
 	c := ent.FromContext(ctx)
 	in.Username = auth.NormalizeUsername(in.Username)
 	if !usernameRE.MatchString(in.Username) {
@@ -57,17 +60,20 @@ func Create(ctx context.Context, in CreateInput) (*ent.User, error) {
 	if err := checkGrant(ctx, v, in.Role, in.ScopeID); err != nil {
 		return nil, err
 	}
-	if in.Role == viewer.RoleCitizen {
-		if in.LearningUnitID == nil {
-			return nil, apperr.Input("learningUnitID", msgCitizenRecord)
-		}
+	if in.Role == viewer.RoleCitizen && in.LearningUnitID == nil {
+		return nil, apperr.Input("learningUnitID", msgCitizenRecord)
+	}
+	// The record is looked up whatever the role: linking any account to a
+	// record outside the creator's scope is an out-of-scope write (FORBIDDEN),
+	// and a missing record is NOT_FOUND, not a foreign-key failure.
+	if in.LearningUnitID != nil {
 		lu, err := access.Lookup(ctx, "learningUnitID", func(ctx context.Context) (*ent.LearningUnit, error) {
 			return c.LearningUnit.Get(ctx, *in.LearningUnitID)
 		})
 		if err != nil {
 			return nil, err
 		}
-		if lu.Kind != "CITIZEN" {
+		if in.Role == viewer.RoleCitizen && lu.Kind != "CITIZEN" {
 			return nil, apperr.Input("learningUnitID", msgNotCitizenUnit)
 		}
 	}
@@ -109,7 +115,10 @@ type UpdateInput struct {
 
 // Update changes an account's name, role or scope.
 func Update(ctx context.Context, id int, in UpdateInput) (*ent.User, error) {
-	v := viewer.FromContext(ctx)
+	v, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
 	c := ent.FromContext(ctx)
 	old, err := get(ctx, c, id)
 	if err != nil {
@@ -160,7 +169,10 @@ func Update(ctx context.Context, id int, in UpdateInput) (*ent.User, error) {
 
 // SetDisabled disables or enables an account; disabling ends its sessions.
 func SetDisabled(ctx context.Context, id int, disabled bool) (*ent.User, error) {
-	v := viewer.FromContext(ctx)
+	v, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
 	c := ent.FromContext(ctx)
 	if id == v.UserID {
 		return nil, apperr.New(apperr.Forbidden, msgSelf)
@@ -188,7 +200,10 @@ const TemporaryPasswordLen = 14
 // ResetPassword gives an account a temporary password that must be changed
 // at the next sign-in, and ends its sessions.
 func ResetPassword(ctx context.Context, id int) (*ent.User, string, error) {
-	v := viewer.FromContext(ctx)
+	v, err := signedIn(ctx)
+	if err != nil {
+		return nil, "", err
+	}
 	c := ent.FromContext(ctx)
 	if id == v.UserID {
 		return nil, "", apperr.New(apperr.Forbidden, msgSelf)
@@ -240,6 +255,17 @@ func checkName(field, name string) error {
 		return apperr.Input(field, apperr.MsgTooLong, 200)
 	}
 	return nil
+}
+
+// signedIn returns the viewer of ctx; without one (an anonymous request)
+// every account operation is UNAUTHENTICATED, before anything else reads the
+// viewer.
+func signedIn(ctx context.Context) (*viewer.Viewer, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, apperr.New(apperr.Unauthenticated, apperr.MsgUnauthenticated)
+	}
+	return v, nil
 }
 
 // get loads the account a write is about.

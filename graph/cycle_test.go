@@ -1,0 +1,382 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"hoctap/ent"
+	"hoctap/ent/learningunit"
+	"hoctap/ent/registration"
+	"hoctap/internal/dbtest"
+	"hoctap/internal/fixture"
+	"hoctap/internal/store"
+)
+
+func id(n int) string { return strconv.Itoa(n) }
+
+// must runs a query that must succeed and decodes its data.
+func (a *api) must(t *testing.T, user, query string, vars map[string]any, v any) {
+	t.Helper()
+	r := a.as(user, query, vars)
+	if len(r.Errors) > 0 {
+		t.Fatalf("%s: %s: %+v", user, query, r.Errors)
+	}
+	if v != nil {
+		r.decode(t, v)
+	}
+}
+
+// fails runs a query that must fail with code (and field, if given).
+func (a *api) fails(t *testing.T, user, code, field, query string, vars map[string]any) {
+	t.Helper()
+	r := a.as(user, query, vars)
+	if r.code() != code || field != "" && r.field() != field {
+		t.Fatalf("%s: got %s on %q (%+v), want %s on %q", user, r.code(), r.field(), r.Errors, code, field)
+	}
+}
+
+const (
+	registerM = `mutation($c: ID!, $u: ID!, $t: Title!) { register(campaignID: $c, learningUnitID: $u, title: $t) { id status } }`
+	evaluateM = `mutation($r: ID!, $k: EvaluationKind!, $s: [ScoreInput!]!) { evaluate(input: {registrationID: $r, kind: $k, scores: $s}) {
+		evaluation { result total } registration { status result } } }`
+	recognizeM = `mutation($ids: [ID!]!, $n: String!) { recognize(input: {registrationIDs: $ids, number: $n, date: "2021-12-10T00:00:00Z", signer: "Chủ tịch UBND xã"}) {
+		decision { id number } registrations { id status } } }`
+	advanceM  = `mutation($c: ID!) { advanceCampaign(id: $c) { phase } }`
+	progressQ = `query($c: ID!, $u: ID!) { progress(campaignID: $c, unitID: $u) {
+		rows { title subtype eligible registered evaluated recognized rate target meetsTarget }
+		children { unit { id code } rows { title subtype eligible registered evaluated recognized rate target meetsTarget } }
+		summary { childCount childrenMeetingAllTargets } } }`
+)
+
+// scores for the family template: pass (80) or fail (70).
+func familyScores(pass bool) []map[string]any {
+	tc4 := 10.0
+	if !pass {
+		tc4 = 0
+	}
+	return []map[string]any{{"code": "TC1", "points": 30}, {"code": "TC2", "points": 25}, {"code": "TC3", "points": 15}, {"code": "TC4", "points": tc4}}
+}
+
+type progressRow struct {
+	Title                                       string
+	Subtype                                     *string
+	Eligible, Registered, Evaluated, Recognized int
+	Rate                                        float64
+	Target                                      *float64
+	MeetsTarget                                 *bool
+}
+
+type progressReport struct {
+	Progress struct {
+		Rows     []progressRow
+		Children []struct {
+			Unit struct{ ID, Code string }
+			Rows []progressRow
+		}
+		Summary struct{ ChildCount, ChildrenMeetingAllTargets int }
+	}
+}
+
+func titleRow(rows []progressRow, title string) progressRow {
+	for _, r := range rows {
+		if r.Title == title && r.Subtype == nil {
+			return r
+		}
+	}
+	return progressRow{Title: title}
+}
+
+// TestCampaignCycle walks a campaign from PLANNING to CLOSED with several
+// roles and checks the progress report against counts kept by the test.
+func TestCampaignCycle(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := fixture.Build(t, db.Client, fixture.Options{Households: 4})
+		a := newAPI(t, db, fx)
+
+		var created struct {
+			CreateCampaign struct {
+				ID, Phase    string
+				CriteriaSets []struct{ Title string }
+			}
+		}
+		a.must(t, "manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { id phase criteriaSets { title } } }`,
+			map[string]any{"p": id(fx.P1.ID)}, &created)
+		camp := created.CreateCampaign.ID
+		if created.CreateCampaign.Phase != "PLANNING" || len(created.CreateCampaign.CriteriaSets) != 8 {
+			t.Fatalf("new campaign: %+v", created.CreateCampaign)
+		}
+		a.fails(t, "manager", "CONFLICT", "year", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { id } }`, map[string]any{"p": id(fx.P1.ID)})
+		a.fails(t, "manager", "FORBIDDEN", "", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { id } }`, map[string]any{"p": id(fx.P2.ID)})
+		a.fails(t, "officer", "FORBIDDEN", "", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2022}) { id } }`, map[string]any{"p": id(fx.P1.ID)})
+
+		// Targets: 50% of families province-wide, 75% in D2. A bad row
+		// among good ones changes nothing.
+		setTargets := `mutation($c: ID!, $t: [TargetInput!]!) { setTargets(campaignID: $c, targets: $t) { title rate adminUnit { code } } }`
+		a.fails(t, "manager", "BAD_USER_INPUT", "targets[1].rate", setTargets, map[string]any{"c": camp, "t": []map[string]any{
+			{"title": "LEARNING_FAMILY", "rate": 0.5}, {"title": "LEARNING_CLAN", "rate": 1.5}}})
+		var targets struct{ SetTargets []struct{ Title string } }
+		a.must(t, "manager", setTargets, map[string]any{"c": camp, "t": []map[string]any{}}, &targets)
+		if len(targets.SetTargets) != 0 {
+			t.Fatalf("a failed setTargets left %d targets", len(targets.SetTargets))
+		}
+		a.must(t, "manager", setTargets, map[string]any{"c": camp, "t": []map[string]any{
+			{"title": "LEARNING_FAMILY", "rate": 0.5}, {"title": "LEARNING_FAMILY", "rate": 0.75, "adminUnitID": id(fx.D2.ID)}}}, &targets)
+		if len(targets.SetTargets) != 2 {
+			t.Fatalf("targets: %+v", targets)
+		}
+		a.fails(t, "manager2", "FORBIDDEN", "campaignID", setTargets, map[string]any{"c": camp, "t": []map[string]any{}})
+
+		hh := func(v *ent.AdminUnit, i int) string { return id(fx.Households[v.Code][i].ID) }
+		a.fails(t, "officer", "BAD_USER_INPUT", "campaignID", registerM, map[string]any{"c": camp, "u": hh(fx.V1a, 0), "t": "LEARNING_FAMILY"})
+		a.must(t, "manager", advanceM, map[string]any{"c": camp}, nil)
+
+		// Registration: officer of C1 and collaborator of V1a, officer2 of C2.
+		regs := map[string]string{} // household id → registration id
+		register := func(user string, v *ent.AdminUnit, i int) {
+			var r struct{ Register struct{ ID, Status string } }
+			a.must(t, user, registerM, map[string]any{"c": camp, "u": hh(v, i), "t": "LEARNING_FAMILY"}, &r)
+			regs[hh(v, i)] = r.Register.ID
+		}
+		for i := range 4 {
+			register("officer", fx.V1b, i)
+		}
+		for i := range 3 {
+			register("collaborator", fx.V1a, i)
+		}
+		register("officer2", fx.V2a, 0)
+		a.fails(t, "officer", "CONFLICT", "learningUnitID", registerM, map[string]any{"c": camp, "u": hh(fx.V1a, 0), "t": "LEARNING_FAMILY"})
+		a.fails(t, "officer", "BAD_USER_INPUT", "title", registerM, map[string]any{"c": camp, "u": hh(fx.V1a, 3), "t": "LEARNING_CLAN"})
+		a.fails(t, "officer", "FORBIDDEN", "learningUnitID", registerM, map[string]any{"c": camp, "u": hh(fx.V2a, 1), "t": "LEARNING_FAMILY"})
+		a.fails(t, "viewer", "FORBIDDEN", "", registerM, map[string]any{"c": camp, "u": hh(fx.V1a, 3), "t": "LEARNING_FAMILY"})
+		a.fails(t, "officer4", "FORBIDDEN", "campaignID", registerM, map[string]any{"c": camp, "u": hh(fx.V4a, 0), "t": "LEARNING_FAMILY"})
+
+		// Final scores wait for the evaluation phase; self-assessment may come first.
+		a.fails(t, "officer", "BAD_USER_INPUT", "campaignID", evaluateM, map[string]any{"r": regs[hh(fx.V1b, 0)], "k": "FINAL", "s": familyScores(true)})
+		a.must(t, "citizen", evaluateM, map[string]any{"r": regs[hh(fx.V1a, 0)], "k": "SELF", "s": familyScores(true)}, nil)
+		a.must(t, "manager", advanceM, map[string]any{"c": camp}, nil)
+		a.fails(t, "citizen", "FORBIDDEN", "", evaluateM, map[string]any{"r": regs[hh(fx.V1a, 0)], "k": "FINAL", "s": familyScores(true)})
+
+		// Evaluation: V1b 0-2 pass, V1b 3 fails; V1a 0-1 pass, V1a 2 stays
+		// unevaluated; V2a 0 passes. A collaborator drafts but cannot decide.
+		a.fails(t, "collaborator", "FORBIDDEN", "", evaluateM, map[string]any{"r": regs[hh(fx.V1a, 0)], "k": "FINAL", "s": familyScores(true)})
+		a.must(t, "collaborator", evaluateM, map[string]any{"r": regs[hh(fx.V1a, 0)], "k": "DRAFT", "s": familyScores(true)}, nil)
+		a.fails(t, "officer", "BAD_USER_INPUT", "scores.TC4", evaluateM, map[string]any{"r": regs[hh(fx.V1b, 0)], "k": "FINAL", "s": familyScores(true)[:3]})
+		evaluate := func(user string, v *ent.AdminUnit, i int, pass bool) {
+			var e struct {
+				Evaluate struct {
+					Evaluation   struct{ Result string }
+					Registration struct{ Status, Result string }
+				}
+			}
+			a.must(t, user, evaluateM, map[string]any{"r": regs[hh(v, i)], "k": "FINAL", "s": familyScores(pass)}, &e)
+			want := map[bool]string{true: "PASSED", false: "FAILED"}[pass]
+			if e.Evaluate.Evaluation.Result != want || e.Evaluate.Registration.Status != "EVALUATED" || e.Evaluate.Registration.Result != want {
+				t.Fatalf("evaluate: %+v, want %s", e.Evaluate, want)
+			}
+		}
+		evaluate("officer", fx.V1b, 0, false) // evaluated twice: counted once
+		for i := range 3 {
+			evaluate("officer", fx.V1b, i, true)
+		}
+		evaluate("officer", fx.V1b, 3, false)
+		evaluate("officer", fx.V1a, 0, true)
+		evaluate("officer", fx.V1a, 1, true)
+		evaluate("officer2", fx.V2a, 0, true)
+		a.must(t, "manager", advanceM, map[string]any{"c": camp}, nil)
+
+		// Recognition by the commune's People's Committee.
+		recognizable := []string{regs[hh(fx.V1b, 0)], regs[hh(fx.V1b, 1)], regs[hh(fx.V1b, 2)], regs[hh(fx.V1a, 0)], regs[hh(fx.V1a, 1)]}
+		a.fails(t, "officer", "BAD_USER_INPUT", "registrationIDs", recognizeM, map[string]any{"ids": append(recognizable, regs[hh(fx.V1b, 3)]), "n": "01/QĐ-UBND"})
+		a.fails(t, "officer", "BAD_USER_INPUT", "registrationIDs", recognizeM, map[string]any{"ids": []string{regs[hh(fx.V1a, 2)]}, "n": "01/QĐ-UBND"})
+		a.fails(t, "viewer", "FORBIDDEN", "", recognizeM, map[string]any{"ids": recognizable[:1], "n": "01/QĐ-UBND"})
+		a.fails(t, "collaborator", "FORBIDDEN", "", recognizeM, map[string]any{"ids": recognizable[3:4], "n": "01/QĐ-UBND"})
+		var rec struct {
+			Recognize struct {
+				Decision      struct{ Number string }
+				Registrations []struct{ Status string }
+			}
+		}
+		a.must(t, "officer", recognizeM, map[string]any{"ids": recognizable, "n": "01/QĐ-UBND"}, &rec)
+		if len(rec.Recognize.Registrations) != 5 || rec.Recognize.Registrations[0].Status != "RECOGNIZED" {
+			t.Fatalf("recognize: %+v", rec)
+		}
+		a.fails(t, "officer", "BAD_USER_INPUT", "registrationIDs", recognizeM, map[string]any{"ids": recognizable[:1], "n": "02/QĐ-UBND"})
+		a.fails(t, "officer", "BAD_USER_INPUT", "reason", `mutation($r: ID!) { rejectRegistration(id: $r, reason: "") { status } }`, map[string]any{"r": regs[hh(fx.V1b, 3)]})
+		a.must(t, "officer", `mutation($r: ID!) { rejectRegistration(id: $r, reason: "Chưa đủ minh chứng") { status } }`, map[string]any{"r": regs[hh(fx.V1b, 3)]}, nil)
+		a.must(t, "officer2", recognizeM, map[string]any{"ids": []string{regs[hh(fx.V2a, 0)]}, "n": "07/QĐ-UBND"}, nil)
+
+		// Counts kept by the test, per commune: eligible households,
+		// registrations still active, evaluated, recognised.
+		type counts struct{ eligible, registered, evaluated, recognized int }
+		want := map[string]counts{
+			fx.C1.Code: {8, 6, 5, 5}, // V1b: 4 registered, 1 rejected; V1a: 3 registered, 2 evaluated
+			fx.C2.Code: {4, 1, 1, 1},
+			fx.C3.Code: {4, 0, 0, 0},
+		}
+		check := func(name string, got progressRow, w counts, target float64) {
+			t.Helper()
+			if got.Eligible != w.eligible || got.Registered != w.registered || got.Evaluated != w.evaluated || got.Recognized != w.recognized {
+				t.Errorf("%s: %d/%d/%d/%d, want %d/%d/%d/%d", name, got.Eligible, got.Registered, got.Evaluated, got.Recognized,
+					w.eligible, w.registered, w.evaluated, w.recognized)
+			}
+			rate := float64(w.recognized) / float64(w.eligible)
+			if got.Rate < rate-1e-9 || got.Rate > rate+1e-9 {
+				t.Errorf("%s: rate %v, want %v", name, got.Rate, rate)
+			}
+			if got.Target == nil || *got.Target != target || got.MeetsTarget == nil || *got.MeetsTarget != (rate >= target) {
+				t.Errorf("%s: target %v meets %v, want %v and %v", name, got.Target, got.MeetsTarget, target, rate >= target)
+			}
+		}
+		var p progressReport
+		a.must(t, "viewer", progressQ, map[string]any{"c": camp, "u": id(fx.D1.ID)}, &p)
+		d1 := counts{}
+		for _, code := range []string{fx.C1.Code, fx.C2.Code} {
+			w := want[code]
+			d1 = counts{d1.eligible + w.eligible, d1.registered + w.registered, d1.evaluated + w.evaluated, d1.recognized + w.recognized}
+		}
+		check("D1", titleRow(p.Progress.Rows, "LEARNING_FAMILY"), d1, 0.5)
+		if len(p.Progress.Children) != 2 || p.Progress.Summary.ChildCount != 2 {
+			t.Fatalf("D1 children: %+v", p.Progress.Children)
+		}
+		meeting := 0
+		for _, ch := range p.Progress.Children {
+			r := titleRow(ch.Rows, "LEARNING_FAMILY")
+			check(ch.Unit.Code, r, want[ch.Unit.Code], 0.5)
+			all := true
+			for _, x := range ch.Rows {
+				if x.MeetsTarget != nil && !*x.MeetsTarget {
+					all = false
+				}
+			}
+			if all {
+				meeting++
+			}
+		}
+		if p.Progress.Summary.ChildrenMeetingAllTargets != meeting {
+			t.Errorf("summary: %d children meet all targets, want %d", p.Progress.Summary.ChildrenMeetingAllTargets, meeting)
+		}
+		// The province: D2 has its own 75% target; clans fall back to the
+		// national 2025 target.
+		a.must(t, "manager", progressQ, map[string]any{"c": camp, "u": id(fx.P1.ID)}, &p)
+		total := counts{d1.eligible + 4, d1.registered, d1.evaluated, d1.recognized}
+		check("P1", titleRow(p.Progress.Rows, "LEARNING_FAMILY"), total, 0.5)
+		for _, ch := range p.Progress.Children {
+			if ch.Unit.Code == fx.D2.Code {
+				check("D2", titleRow(ch.Rows, "LEARNING_FAMILY"), want[fx.C3.Code], 0.75)
+			}
+		}
+		if c := titleRow(p.Progress.Rows, "LEARNING_CLAN"); c.Eligible != 3 || c.Target == nil || *c.Target != 0.65 {
+			t.Errorf("clans: %+v, want 3 eligible and the national 65%%", c)
+		}
+		// Out of scope: the officer of another province cannot see it.
+		a.fails(t, "officer4", "NOT_FOUND", "campaignID", progressQ, map[string]any{"c": camp, "u": id(fx.C4.ID)})
+		a.fails(t, "officer", "NOT_FOUND", "unitID", progressQ, map[string]any{"c": camp, "u": id(fx.C2.ID)})
+
+		// A household added while the campaign is open is eligible at once.
+		var added struct{ CreateLearningUnit struct{ ID string } }
+		a.must(t, "officer", `mutation($v: ID!) { createLearningUnit(input: {kind: HOUSEHOLD, name: "Hộ mới", adminUnitID: $v}) { id } }`,
+			map[string]any{"v": id(fx.V1a.ID)}, &added)
+		a.must(t, "officer", progressQ, map[string]any{"c": camp, "u": id(fx.C1.ID)}, &p)
+		if got := titleRow(p.Progress.Rows, "LEARNING_FAMILY").Eligible; got != 9 {
+			t.Errorf("eligible after adding a household: %d, want 9", got)
+		}
+		a.must(t, "officer", `mutation($h: ID!) { archiveLearningUnit(id: $h) { archivedAt } }`, map[string]any{"h": added.CreateLearningUnit.ID}, nil)
+
+		// Moving back needs a manager and a reason; closing freezes the counts.
+		a.fails(t, "officer", "FORBIDDEN", "", `mutation($c: ID!) { revertCampaign(id: $c, reason: "x") { phase } }`, map[string]any{"c": camp})
+		a.fails(t, "manager", "BAD_USER_INPUT", "reason", `mutation($c: ID!) { revertCampaign(id: $c, reason: "") { phase } }`, map[string]any{"c": camp})
+		a.must(t, "manager", advanceM, map[string]any{"c": camp}, nil)
+		a.fails(t, "manager", "BAD_USER_INPUT", "id", advanceM, map[string]any{"c": camp})
+		a.must(t, "officer", `mutation($v: ID!) { createLearningUnit(input: {kind: HOUSEHOLD, name: "Hộ sau", adminUnitID: $v}) { id } }`,
+			map[string]any{"v": id(fx.V1a.ID)}, nil)
+		a.must(t, "officer", progressQ, map[string]any{"c": camp, "u": id(fx.C1.ID)}, &p)
+		if got := titleRow(p.Progress.Rows, "LEARNING_FAMILY"); got.Eligible != 8 || got.Recognized != 5 {
+			t.Errorf("closed campaign's counts moved: %+v", got)
+		}
+		// The audit log holds every transition.
+		var audit struct {
+			AuditLogs struct{ TotalCount int }
+		}
+		a.must(t, "manager", `{ auditLogs(where: {actionHasPrefix: "registration."}) { totalCount } }`, nil, &audit)
+		if audit.AuditLogs.TotalCount < len(regs)+8 {
+			t.Errorf("audit entries of registrations: %d", audit.AuditLogs.TotalCount)
+		}
+	})
+}
+
+// TestConcurrentRecognize sends the same registrations to two recognize
+// calls at once: each registration is recognised once, by one decision.
+func TestConcurrentRecognize(t *testing.T) {
+	db := dbtest.Postgres(t)
+	fx := fixture.Build(t, db.Client, fixture.Options{Households: 6})
+	a := newAPI(t, db, fx)
+	var c struct{ CreateCampaign struct{ ID string } }
+	a.must(t, "manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { id } }`, map[string]any{"p": id(fx.P1.ID)}, &c)
+	camp := c.CreateCampaign.ID
+	a.must(t, "manager", advanceM, map[string]any{"c": camp}, nil)
+	var ids []string
+	for _, h := range fx.Households[fx.V1a.Code] {
+		var r struct{ Register struct{ ID string } }
+		a.must(t, "officer", registerM, map[string]any{"c": camp, "u": id(h.ID), "t": "LEARNING_FAMILY"}, &r)
+		ids = append(ids, r.Register.ID)
+	}
+	a.must(t, "manager", advanceM, map[string]any{"c": camp}, nil)
+	for _, r := range ids {
+		a.must(t, "officer", evaluateM, map[string]any{"r": r, "k": "FINAL", "s": familyScores(true)}, nil)
+	}
+	a.must(t, "manager", advanceM, map[string]any{"c": camp}, nil)
+
+	const callers = 4
+	results := make([]response, callers)
+	var wg sync.WaitGroup
+	for i := range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = a.as("officer", recognizeM, map[string]any{"ids": ids, "n": fmt.Sprintf("%d/QĐ-UBND", i+1)})
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for _, r := range results {
+		switch r.code() {
+		case "":
+			ok++
+		case "CONFLICT", "BAD_USER_INPUT":
+		default:
+			t.Errorf("concurrent recognize: %+v", r.Errors)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d of %d concurrent calls succeeded, want 1", ok, callers)
+	}
+	regs, err := db.Registration.Query().Where(registration.StatusEQ(registration.StatusRECOGNIZED)).All(systemCtx())
+	if err != nil || len(regs) != len(ids) {
+		t.Fatalf("recognised registrations: %d, %v", len(regs), err)
+	}
+	decisions := map[int]bool{}
+	for _, r := range regs {
+		decisions[*r.DecisionID] = true
+	}
+	n, _ := db.Decision.Query().Count(systemCtx())
+	if len(decisions) != 1 || n != 1 {
+		t.Fatalf("decisions: %d referenced, %d stored; want 1", len(decisions), n)
+	}
+	var p progressReport
+	a.must(t, "officer", progressQ, map[string]any{"c": camp, "u": id(fx.C1.ID)}, &p)
+	if got := titleRow(p.Progress.Rows, "LEARNING_FAMILY").Recognized; got != len(ids) {
+		t.Fatalf("recognised counter: %d, want %d", got, len(ids))
+	}
+}
+
+var (
+	_ = json.Marshal
+	_ = sort.Ints
+	_ = time.Now
+	_ = learningunit.KindHOUSEHOLD
+)

@@ -2,7 +2,12 @@ package graph_test
 
 import (
 	"fmt"
+	"strconv"
 	"testing"
+
+	"hoctap/ent/learningunit"
+	"hoctap/ent/registration"
+	"hoctap/internal/title"
 
 	"hoctap/internal/dbtest"
 	"hoctap/internal/demo"
@@ -77,6 +82,8 @@ func TestDemoProvince(t *testing.T) {
 		if sum != 242 {
 			t.Errorf("communes add up to %d, want 242", sum)
 		}
+
+		checkDemoCampaigns(t, a, adminViewer, db)
 
 		for _, tt := range []struct{ search, want string }{
 			{"dong hung", "Huyện Đông Hưng"},
@@ -239,3 +246,67 @@ func TestPageDefaults(t *testing.T) {
 		t.Fatalf("nested default page: %d items, want 20", n)
 	}
 }
+
+// checkDemoCampaigns checks the demo's campaigns: 2019 and 2020 closed with
+// every district meeting every 2020 target, 2021 under evaluation; and the
+// report's counts against the registrations counted directly.
+func checkDemoCampaigns(t *testing.T, a *api, admin *viewer.Viewer, db *store.DB) {
+	t.Helper()
+	var camps struct {
+		Campaigns struct {
+			Edges []struct {
+				Node struct {
+					ID, Phase string
+					Year      int
+					Province  struct{ ID string }
+				}
+			}
+		}
+	}
+	a.exec(admin, "", `{ campaigns(orderBy: {field: YEAR}) { edges { node { id year phase province { id } } } } }`, nil, nil).decode(t, &camps)
+	phases := map[int]string{}
+	var camp2020, province string
+	for _, e := range camps.Campaigns.Edges {
+		phases[e.Node.Year] = e.Node.Phase
+		if e.Node.Year == 2020 {
+			camp2020, province = e.Node.ID, e.Node.Province.ID
+		}
+	}
+	if phases[2019] != "CLOSED" || phases[2020] != "CLOSED" || phases[2021] != "EVALUATION" {
+		t.Fatalf("demo campaigns: %v", phases)
+	}
+	var p progressReport
+	a.exec(admin, "", progressQ, map[string]any{"c": camp2020, "u": province}, nil).decode(t, &p)
+	if s := p.Progress.Summary; s.ChildCount != 8 || s.ChildrenMeetingAllTargets != 8 {
+		t.Fatalf("2020: %d of %d districts meet every target, want 8 of 8", s.ChildrenMeetingAllTargets, s.ChildCount)
+	}
+	for _, ch := range p.Progress.Children {
+		for _, r := range ch.Rows {
+			if r.Eligible > 0 && (r.Rate < float64(r.Recognized)/float64(r.Eligible)-1e-9 || r.Rate > float64(r.Recognized)/float64(r.Eligible)+1e-9) {
+				t.Errorf("%s %s: rate %v is not %d/%d", ch.Unit.Code, r.Title, r.Rate, r.Recognized, r.Eligible)
+			}
+			if r.Target != nil && r.Eligible > 0 && (r.MeetsTarget == nil || !*r.MeetsTarget) {
+				t.Errorf("%s %s: %v below target %v", ch.Unit.Code, r.Title, r.Rate, *r.Target)
+			}
+		}
+	}
+	// The counters against the rows themselves.
+	campID, _ := strconv.Atoi(camp2020)
+	for _, title := range []string{"LEARNING_FAMILY", "LEARNING_CLAN", "LEARNING_UNIT"} {
+		recognized, err := db.Registration.Query().Where(registration.CampaignID(campID),
+			registration.TitleEQ(titleOf(title)), registration.StatusEQ(registration.StatusRECOGNIZED)).Count(systemCtx())
+		if err != nil {
+			t.Fatal(err)
+		}
+		kind := map[string]learningunit.Kind{"LEARNING_FAMILY": learningunit.KindHOUSEHOLD, "LEARNING_CLAN": learningunit.KindCLAN, "LEARNING_UNIT": learningunit.KindORGANIZATION}[title]
+		eligible, err := db.LearningUnit.Query().Where(learningunit.KindEQ(kind), learningunit.ArchivedAtIsNil()).Count(systemCtx())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := titleRow(p.Progress.Rows, title); r.Recognized != recognized || r.Eligible != eligible {
+			t.Errorf("%s: report %d/%d, rows %d/%d", title, r.Recognized, r.Eligible, recognized, eligible)
+		}
+	}
+}
+
+func titleOf(s string) title.Title { return title.Title(s) }

@@ -17,8 +17,10 @@ import (
 	"hoctap/ent/privacy"
 	"hoctap/internal/auth"
 	"hoctap/internal/derive"
+	"hoctap/internal/progress"
 	"hoctap/internal/search"
 	"hoctap/internal/setup"
+	"hoctap/internal/titles"
 	"hoctap/internal/viewer"
 )
 
@@ -92,7 +94,10 @@ type loader struct {
 	country *ent.AdminUnit
 	// pending learning units, written in bulk by flush.
 	pending []*ent.LearningUnitCreate
-	names   [][]string
+	// units are the learning units written, for the campaigns.
+	units []unitInfo
+	// levels of the admin units created, by id.
+	levels map[int]adminunit.Level
 }
 
 // Units of the demo tree, kept to pick account scopes and place units.
@@ -164,6 +169,9 @@ func (l *loader) load(ctx context.Context) (*Result, error) {
 	if err := l.accounts(ctx, root); err != nil {
 		return nil, err
 	}
+	if err := l.campaigns(ctx, province); err != nil {
+		return nil, err
+	}
 	return &l.res, nil
 }
 
@@ -177,6 +185,10 @@ func (l *loader) unit(ctx context.Context, parent *ent.AdminUnit, code, name str
 		return nil, fmt.Errorf("create %s: %w", name, err)
 	}
 	l.res.AdminUnits++
+	if l.levels == nil {
+		l.levels = map[int]adminunit.Level{}
+	}
+	l.levels[u.ID] = level
 	return u, nil
 }
 
@@ -303,6 +315,9 @@ func (l *loader) flush(ctx context.Context) ([]*ent.LearningUnit, error) {
 	named := make([]search.Named, len(all))
 	for i, u := range all {
 		named[i] = search.Named{ID: u.ID, Names: []string{u.Name, u.HeadName}}
+		if t, ok := titles.For(u.Kind, l.levels[u.AdminUnitID]); ok {
+			l.units = append(l.units, unitInfo{id: u.ID, adminUnitID: u.AdminUnitID, adminPath: u.AdminPath, title: t, subtype: progress.Subtype(u.Kind, u.Subtype)})
+		}
 	}
 	if err := search.AddKeysBulk(ctx, l.c, named); err != nil {
 		return nil, err

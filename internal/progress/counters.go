@@ -25,6 +25,7 @@ import (
 	"hoctap/ent/learningunit"
 	"hoctap/ent/privacy"
 	"hoctap/ent/progresscounter"
+	"hoctap/ent/registration"
 	"hoctap/internal/derive"
 	"hoctap/internal/search"
 	"hoctap/internal/titles"
@@ -89,21 +90,56 @@ func Subtype(kind learningunit.Kind, subtype *learningunit.Subtype) string {
 	return ""
 }
 
-// Init counts the eligible units of a new campaign's province: one grouped
-// query over the province's learning units, rolled up the tree in memory
-// (a province has a few thousand admin units), written in bulk.
+// Init counts the eligible units of a new campaign's province (see Rebuild).
 func Init(ctx context.Context, c *ent.Client, campaignID int, provincePath string) error {
+	return Rebuild(ctx, c, &ent.Campaign{ID: campaignID, ScopePath: provincePath})
+}
+
+// counterKey identifies a counter row.
+type counterKey struct {
+	unit    int
+	title   titles.Title
+	subtype string
+}
+
+// Rebuild recounts a campaign from scratch: the eligible units of its
+// province and its registrations, each with one grouped query, rolled up the
+// tree in memory (a province has a few thousand admin units) and written in
+// bulk. New campaigns start with it, and bulk loaders, which skip the
+// per-row hooks, finish with it.
+func Rebuild(ctx context.Context, c *ent.Client, camp *ent.Campaign) error {
 	ctx = system(ctx)
 	units, err := c.AdminUnit.Query().
-		Where(func(s *sql.Selector) { s.Where(search.Prefix(s.C(adminunit.FieldPath), provincePath)) }).
+		Where(func(s *sql.Selector) { s.Where(search.Prefix(s.C(adminunit.FieldPath), camp.ScopePath)) }).
 		Select(adminunit.FieldID, adminunit.FieldPath, adminunit.FieldLevel).
 		All(ctx)
 	if err != nil {
-		return fmt.Errorf("init progress: %w", err)
+		return fmt.Errorf("rebuild progress: %w", err)
 	}
 	byID := make(map[int]*ent.AdminUnit, len(units))
 	for _, u := range units {
 		byID[u.ID] = u
+	}
+	counts := map[counterKey]*Delta{}
+	add := func(unitID int, title titles.Title, subtype string, d Delta) {
+		u := byID[unitID]
+		if u == nil {
+			return
+		}
+		for _, id := range PathIDs(u.Path) {
+			if byID[id] == nil {
+				continue // above the province
+			}
+			k := counterKey{id, title, subtype}
+			if counts[k] == nil {
+				counts[k] = &Delta{}
+			}
+			x := counts[k]
+			x.Eligible += d.Eligible
+			x.Registered += d.Registered
+			x.Evaluated += d.Evaluated
+			x.Recognized += d.Recognized
+		}
 	}
 	var groups []struct {
 		AdminUnitID int                   `json:"admin_unit_id"`
@@ -112,34 +148,49 @@ func Init(ctx context.Context, c *ent.Client, campaignID int, provincePath strin
 		Count       int                   `json:"count"`
 	}
 	err = c.LearningUnit.Query().
-		Where(learningunit.ArchivedAtIsNil(), func(s *sql.Selector) { s.Where(search.Prefix(s.C(learningunit.FieldAdminPath), provincePath)) }).
+		Where(learningunit.ArchivedAtIsNil(), func(s *sql.Selector) { s.Where(search.Prefix(s.C(learningunit.FieldAdminPath), camp.ScopePath)) }).
 		GroupBy(learningunit.FieldAdminUnitID, learningunit.FieldKind, learningunit.FieldSubtype).
 		Aggregate(ent.Count()).
 		Scan(ctx, &groups)
 	if err != nil {
-		return fmt.Errorf("init progress: count units: %w", err)
+		return fmt.Errorf("rebuild progress: count units: %w", err)
 	}
-	type key struct {
-		unit    int
-		title   titles.Title
-		subtype string
-	}
-	counts := map[key]int{}
 	for _, g := range groups {
-		u := byID[g.AdminUnitID]
-		if u == nil {
-			continue
-		}
-		title, ok := titles.For(g.Kind, u.Level)
-		if !ok {
-			continue
-		}
-		sub := Subtype(g.Kind, g.Subtype)
-		for _, id := range PathIDs(u.Path) {
-			if byID[id] != nil { // not above the province
-				counts[key{id, title, sub}] += g.Count
+		if u := byID[g.AdminUnitID]; u != nil {
+			if title, ok := titles.For(g.Kind, u.Level); ok {
+				add(u.ID, title, Subtype(g.Kind, g.Subtype), Delta{Eligible: g.Count})
 			}
 		}
+	}
+	var regs []struct {
+		AdminUnitID int                 `json:"admin_unit_id"`
+		Title       titles.Title        `json:"title"`
+		Subtype     string              `json:"subtype"`
+		Status      registration.Status `json:"status"`
+		Count       int                 `json:"count"`
+	}
+	err = c.Registration.Query().
+		Where(registration.CampaignID(camp.ID)).
+		GroupBy(registration.FieldAdminUnitID, registration.FieldTitle, registration.FieldSubtype, registration.FieldStatus).
+		Aggregate(ent.Count()).
+		Scan(ctx, &regs)
+	if err != nil {
+		return fmt.Errorf("rebuild progress: count registrations: %w", err)
+	}
+	for _, g := range regs {
+		var d Delta
+		switch g.Status {
+		case registration.StatusREGISTERED:
+			d = Delta{Registered: g.Count}
+		case registration.StatusEVALUATED:
+			d = Delta{Registered: g.Count, Evaluated: g.Count}
+		case registration.StatusRECOGNIZED:
+			d = Delta{Registered: g.Count, Evaluated: g.Count, Recognized: g.Count}
+		}
+		add(g.AdminUnitID, g.Title, g.Subtype, d)
+	}
+	if _, err := c.ProgressCounter.Delete().Where(progresscounter.CampaignID(camp.ID)).Exec(ctx); err != nil {
+		return fmt.Errorf("rebuild progress: %w", err)
 	}
 	var builders []*ent.ProgressCounterCreate
 	flush := func() error {
@@ -149,21 +200,20 @@ func Init(ctx context.Context, c *ent.Client, campaignID int, provincePath strin
 		err := c.ProgressCounter.CreateBulk(builders...).Exec(ctx)
 		builders = builders[:0]
 		if err != nil {
-			return fmt.Errorf("init progress: write counters: %w", err)
+			return fmt.Errorf("rebuild progress: write counters: %w", err)
 		}
 		return nil
 	}
-	for k, n := range counts {
-		builders = append(builders, c.ProgressCounter.Create().SetCampaignID(campaignID).SetAdminUnitID(k.unit).
-			SetTitle(k.title).SetSubtype(k.subtype).SetEligible(n))
+	for k, d := range counts {
+		builders = append(builders, c.ProgressCounter.Create().SetCampaignID(camp.ID).SetAdminUnitID(k.unit).
+			SetTitle(k.title).SetSubtype(k.subtype).
+			SetEligible(d.Eligible).SetRegistered(d.Registered).SetEvaluated(d.Evaluated).SetRecognized(d.Recognized))
 		if len(builders) == 2000 { // 8 columns: well under SQLite's parameter limit
 			if err := flush(); err != nil {
 				return err
 			}
 		}
 	}
-	// Levels above the province (the country) are not counted by a
-	// province's campaign: a national report sums its provinces' rows.
 	return flush()
 }
 

@@ -1,0 +1,287 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"hoctap/ent"
+	"hoctap/ent/adminunit"
+	"hoctap/ent/campaign"
+	"hoctap/ent/evaluation"
+	"hoctap/ent/registration"
+	"hoctap/internal/criteria"
+	"hoctap/internal/progress"
+	"hoctap/internal/title"
+	"hoctap/internal/titles"
+)
+
+// unitInfo is what the campaigns need of a learning unit.
+type unitInfo struct {
+	id, adminUnitID int
+	adminPath       string
+	title           title.Title
+	subtype         string
+}
+
+// yearPlan says what share of each title's units a demo campaign
+// registers and recognises. Recognised shares sit above the national
+// targets of 2020 (and the province's own 30% for enterprises), as Thái Bình
+// reported; every commune gets its share, so every district meets them.
+type yearPlan struct {
+	year       int
+	phase      campaign.Phase
+	recognized map[title.Title]float64
+	registered map[title.Title]float64
+	evaluated  float64 // share of registrations evaluated, for a campaign in progress
+}
+
+var plans = []yearPlan{
+	{year: 2019, phase: campaign.PhaseCLOSED,
+		recognized: map[title.Title]float64{titles.Family: 0.72, titles.Clan: 0.55, titles.Community: 0.64, titles.Unit: 0.56, titles.Citizen: 0.30, titles.CommunityCommune: 0.4, titles.CommunityDistrict: 0.25},
+		registered: map[title.Title]float64{titles.Family: 0.82, titles.Clan: 0.66, titles.Community: 0.75, titles.Unit: 0.68, titles.Citizen: 0.40, titles.CommunityCommune: 0.5, titles.CommunityDistrict: 0.25},
+		evaluated:  1},
+	{year: 2020, phase: campaign.PhaseCLOSED,
+		recognized: map[title.Title]float64{titles.Family: 0.76, titles.Clan: 0.58, titles.Community: 0.67, titles.Unit: 0.62, titles.Citizen: 0.36, titles.CommunityCommune: 0.45, titles.CommunityDistrict: 0.5},
+		registered: map[title.Title]float64{titles.Family: 0.86, titles.Clan: 0.70, titles.Community: 0.78, titles.Unit: 0.72, titles.Citizen: 0.45, titles.CommunityCommune: 0.55, titles.CommunityDistrict: 0.5},
+		evaluated:  1},
+	{year: 2021, phase: campaign.PhaseEVALUATION,
+		registered: map[title.Title]float64{titles.Family: 0.84, titles.Clan: 0.70, titles.Community: 0.80, titles.Unit: 0.75, titles.Citizen: 0.50, titles.CommunityCommune: 0.5},
+		evaluated:  0.4},
+}
+
+// campaigns loads the 2019 and 2020 campaigns, closed, and 2021's, under
+// evaluation. Registrations, evaluations and decisions are written in bulk,
+// then the counters are rebuilt once per campaign.
+func (l *loader) campaigns(ctx context.Context, province *ent.AdminUnit) error {
+	levels, err := l.c.AdminUnit.Query().Select(adminunit.FieldID, adminunit.FieldLevel, adminunit.FieldPath, adminunit.FieldName).All(ctx)
+	if err != nil {
+		return fmt.Errorf("demo campaigns: %w", err)
+	}
+	byID := map[int]*ent.AdminUnit{}
+	for _, u := range levels {
+		byID[u.ID] = u
+	}
+	for _, p := range plans {
+		if err := l.campaign(ctx, province, byID, p); err != nil {
+			return fmt.Errorf("demo campaign %d: %w", p.year, err)
+		}
+	}
+	return nil
+}
+
+func (l *loader) campaign(ctx context.Context, province *ent.AdminUnit, units map[int]*ent.AdminUnit, p yearPlan) error {
+	levels := map[string]string{}
+	for _, t := range titles.All {
+		levels[string(t)] = string(titles.DecidingLevel(t))
+	}
+	camp, err := l.c.Campaign.Create().SetProvinceID(province.ID).SetYear(p.year).SetPhase(p.phase).
+		SetName(fmt.Sprintf("Xây dựng xã hội học tập năm %d – %s", p.year, province.Name)).
+		SetReferenceDate(time.Date(p.year, 12, 31, 0, 0, 0, 0, time.UTC)).
+		SetRegistrationStarts(time.Date(p.year, 1, 15, 0, 0, 0, 0, time.UTC)).
+		SetRegistrationEnds(time.Date(p.year, 3, 31, 0, 0, 0, 0, time.UTC)).
+		SetEvaluationStarts(time.Date(p.year, 10, 1, 0, 0, 0, 0, time.UTC)).
+		SetEvaluationEnds(time.Date(p.year, 11, 30, 0, 0, 0, 0, time.UTC)).
+		SetRecognitionStarts(time.Date(p.year, 12, 1, 0, 0, 0, 0, time.UTC)).
+		SetRecognitionEnds(time.Date(p.year, 12, 31, 0, 0, 0, 0, time.UTC)).
+		SetDecidingLevels(levels).
+		Save(ctx)
+	if err != nil {
+		return err
+	}
+	sets := map[title.Title]*ent.CriteriaSet{}
+	for _, t := range titles.All {
+		tpl := titles.Templates(t)
+		cs, err := l.c.CriteriaSet.Create().SetCampaignID(camp.ID).SetTitle(t).SetVersion(1).
+			SetName(tpl.Name).SetCriteria(tpl.Criteria).SetRule(tpl.Rule).Save(ctx)
+		if err != nil {
+			return err
+		}
+		sets[t] = cs
+	}
+	if p.year == 2020 {
+		// The province's own, lower target for enterprises (DOMAIN.md).
+		if err := l.c.Target.Create().SetCampaignID(camp.ID).SetTitle(titles.Unit).SetSubtype("ENTERPRISE").
+			SetAdminUnitID(province.ID).SetRate(0.30).Exec(ctx); err != nil {
+			return err
+		}
+	}
+
+	// Units by commune (their own commune, or the unit itself above that)
+	// and title, in a stable order.
+	type group struct {
+		commune int
+		title   title.Title
+	}
+	groups := map[group][]unitInfo{}
+	for _, u := range l.units {
+		groups[group{communeOf(u.adminPath, units), u.title}] = append(groups[group{communeOf(u.adminPath, units), u.title}], u)
+	}
+	keys := make([]group, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].commune != keys[j].commune {
+			return keys[i].commune < keys[j].commune
+		}
+		return keys[i].title < keys[j].title
+	})
+
+	recognizedOn := time.Date(p.year, 12, 15, 0, 0, 0, 0, time.UTC)
+	decisions := map[[2]int]int{} // deciding unit, title index → decision id
+	decisionFor := func(u unitInfo) (int, error) {
+		level := titles.DecidingLevel(u.title)
+		var decider *ent.AdminUnit
+		for _, id := range progress.PathIDs(u.adminPath) {
+			if a := units[id]; a != nil && a.Level == level {
+				decider = a
+			}
+		}
+		if decider == nil {
+			return 0, fmt.Errorf("no %s above %s", level, u.adminPath)
+		}
+		k := [2]int{decider.ID, titleIndex(u.title)}
+		if id, ok := decisions[k]; ok {
+			return id, nil
+		}
+		d, err := l.c.Decision.Create().SetCampaignID(camp.ID).SetDecidingUnitID(decider.ID).SetTitle(u.title).
+			SetNumber(fmt.Sprintf("%d/QĐ-UBND", 100+len(decisions))).SetDate(recognizedOn).
+			SetSigner("Chủ tịch UBND " + decider.Name).Save(ctx)
+		if err != nil {
+			return 0, err
+		}
+		decisions[k] = d.ID
+		return d.ID, nil
+	}
+
+	var regs []*ent.RegistrationCreate
+	var evals []pendingEval
+	for _, k := range keys {
+		us := groups[k]
+		recognized := share(len(us), p.recognized[k.title])
+		registered := max(share(len(us), p.registered[k.title]), recognized)
+		set := sets[k.title]
+		for i, u := range us[:registered] {
+			b := l.c.Registration.Create().SetCampaignID(camp.ID).SetLearningUnitID(u.id).SetTitle(u.title).
+				SetSubtype(u.subtype).SetAdminUnitID(u.adminUnitID).SetAdminPath(u.adminPath)
+			evaluated := float64(i) < math.Ceil(float64(registered)*p.evaluated)
+			if !evaluated {
+				regs = append(regs, b)
+				evals = append(evals, pendingEval{})
+				continue
+			}
+			pass := i < recognized || p.phase != campaign.PhaseCLOSED && i%5 != 4
+			scores, res := sampleScores(set, pass)
+			b.SetStatus(registration.StatusEVALUATED).SetScore(res.Total).SetResult(registration.Result(resultOf(res)))
+			if res.Level > 0 {
+				b.SetLevel(res.Level)
+			}
+			if i < recognized && p.phase == campaign.PhaseCLOSED {
+				did, err := decisionFor(u)
+				if err != nil {
+					return err
+				}
+				b.SetStatus(registration.StatusRECOGNIZED).SetDecisionID(did).SetRecognizedOn(recognizedOn)
+				if titles.Leveled(u.title) {
+					b.SetValidUntil(recognizedOn.AddDate(titles.RecognitionYears, 0, -1))
+				}
+			}
+			regs = append(regs, b)
+			evals = append(evals, pendingEval{set: set, scores: scores, result: res})
+		}
+	}
+	// ~16 columns a row: chunks of 1,500 stay under SQLite's parameter limit.
+	const chunk = 1500
+	for start := 0; start < len(regs); start += chunk {
+		end := min(start+chunk, len(regs))
+		saved, err := l.c.Registration.CreateBulk(regs[start:end]...).Save(ctx)
+		if err != nil {
+			return err
+		}
+		var eb []*ent.EvaluationCreate
+		for i, r := range saved {
+			e := evals[start+i]
+			if e.set == nil {
+				continue
+			}
+			b := l.c.Evaluation.Create().SetRegistrationID(r.ID).SetCriteriaSetID(e.set.ID).SetKind(evaluation.KindFINAL).
+				SetScores(e.scores).SetTotal(e.result.Total).SetResult(evaluation.Result(resultOf(e.result))).
+				SetCreatedAt(time.Date(p.year, 11, 10, 0, 0, 0, 0, time.UTC))
+			if e.result.Level > 0 {
+				b.SetLevel(e.result.Level)
+			}
+			eb = append(eb, b)
+		}
+		if len(eb) > 0 {
+			if err := l.c.Evaluation.CreateBulk(eb...).Exec(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return progress.Rebuild(ctx, l.c, camp)
+}
+
+type pendingEval struct {
+	set    *ent.CriteriaSet
+	scores map[string]float64
+	result criteria.Result
+}
+
+// share is ⌈n × rate⌉: rounding up keeps every commune at or above rate.
+func share(n int, rate float64) int {
+	return min(n, int(math.Ceil(float64(n)*rate-1e-9)))
+}
+
+// sampleScores gives every criterion 80% of its points (all of a required
+// one) to pass, or 40% to fail, and scores them with the set's own rule.
+func sampleScores(set *ent.CriteriaSet, pass bool) (map[string]float64, criteria.Result) {
+	scores := map[string]float64{}
+	for _, c := range set.Criteria {
+		switch {
+		case pass && c.Required:
+			scores[c.Code] = c.MaxPoints
+		case pass:
+			scores[c.Code] = math.Round(c.MaxPoints * 0.8)
+		default:
+			scores[c.Code] = math.Round(c.MaxPoints * 0.4)
+		}
+	}
+	res, _ := criteria.Score(set.Criteria, set.Rule, scores)
+	return scores, res
+}
+
+func resultOf(r criteria.Result) string {
+	if r.Passed {
+		return "PASSED"
+	}
+	return "FAILED"
+}
+
+func titleIndex(t title.Title) int {
+	for i, x := range titles.All {
+		if x == t {
+			return i
+		}
+	}
+	return -1
+}
+
+// communeOf returns the commune on a path, or the deepest unit above the
+// commune level (a district's or the province's own community).
+func communeOf(path string, units map[int]*ent.AdminUnit) int {
+	last := 0
+	for _, id := range progress.PathIDs(path) {
+		u := units[id]
+		if u == nil {
+			continue
+		}
+		last = id
+		if u.Level == adminunit.LevelCOMMUNE {
+			return id
+		}
+	}
+	return last
+}

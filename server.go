@@ -26,6 +26,7 @@ import (
 	"hoctap/internal/auth"
 	"hoctap/internal/config"
 	"hoctap/internal/demo"
+	"hoctap/internal/export"
 	"hoctap/internal/metrics"
 	"hoctap/internal/middleware"
 	"hoctap/internal/setup"
@@ -35,7 +36,12 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+	run := run
+	args := os.Args[1:]
+	if len(args) > 0 && args[0] == "generate" {
+		run, args = runGenerate, args[1:]
+	}
+	if err := run(ctx, args, os.Getenv, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "hoctap:", err)
 		os.Exit(1)
 	}
@@ -144,7 +150,7 @@ func (s *server) prepare(ctx context.Context, cfg *config.Config, isNewFile bool
 	}
 	if loadDemo && empty {
 		start := time.Now()
-		res, err := demo.Load(ctx, s.db.Client, demo.Options{Scale: cfg.DemoScale, Seed: 34, AdminPassword: cfg.AdminPassword})
+		res, err := demo.Load(ctx, s.db, demo.Options{Scale: cfg.DemoScale, Seed: 34, AdminPassword: cfg.AdminPassword})
 		if err != nil {
 			return err
 		}
@@ -175,6 +181,10 @@ func (s *server) routes(cfg *config.Config) http.Handler {
 	mux.Handle("POST /query", api)
 	mux.Handle("GET /query", api)
 	mux.Handle("OPTIONS /query", api)
+	exports := export.New(s.db.Client, s.log)
+	mux.Handle("GET /export/progress.csv", exports.Progress(export.CSV))
+	mux.Handle("GET /export/progress.xlsx", exports.Progress(export.XLSX))
+	mux.Handle("GET /export/decisions/{file}", exports.Decision()) // {id}.csv, {id}.xlsx or {id}.html
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /metrics", m.Handler())

@@ -176,6 +176,17 @@ func TestServe(t *testing.T) {
 			t.Errorf("GET / outside dev mode: %d, want 404", resp.StatusCode)
 		}
 	}
+	// The exports are routed, and refuse anonymous requests.
+	for _, path := range []string{"/export/progress.csv?campaign=1&unit=1", "/export/progress.xlsx", "/export/decisions/1.html"} {
+		resp, err := http.Get(url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("anonymous GET %s: %d, want 401", path, resp.StatusCode)
+		}
+	}
 	r := post(t, url, "", `{ __schema { types { name } } }`, nil)
 	if r.code() == "" {
 		t.Error("introspection works outside dev mode")

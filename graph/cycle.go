@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"strings"
 
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
@@ -12,14 +11,12 @@ import (
 	"hoctap/graph/model"
 	"hoctap/internal/apperr"
 	"hoctap/internal/i18n"
-	"hoctap/internal/progress"
 	"hoctap/internal/title"
 )
 
 var (
-	msgScoreTwice    = i18n.Message{VI: "Tiêu chí %s được chấm hai lần.", EN: "Criterion %s is scored twice."}
-	msgNotInCampaign = i18n.Message{VI: "Đơn vị không thuộc tỉnh của chiến dịch.", EN: "The unit is not in the campaign's province."}
-	msgLevelTwice    = i18n.Message{VI: "Danh hiệu %s được khai báo hai lần.", EN: "Title %s is given twice."}
+	msgScoreTwice = i18n.Message{VI: "Tiêu chí %s được chấm hai lần.", EN: "Criterion %s is scored twice."}
+	msgLevelTwice = i18n.Message{VI: "Danh hiệu %s được khai báo hai lần.", EN: "Title %s is given twice."}
 )
 
 func deref[T any](p *T) T {
@@ -85,29 +82,4 @@ func currentSets(ctx context.Context, c *ent.Client, campaignID int) ([]*model.C
 		}
 	}
 	return out, nil
-}
-
-// loadProgress reads the campaign and the unit as the viewer (so either one
-// out of scope is NOT_FOUND) and builds the report.
-func loadProgress(ctx context.Context, c *ent.Client, campaignID, unitID int) (*progress.Report, error) {
-	camp, err := c.Campaign.Get(ctx, campaignID)
-	if err != nil {
-		return nil, notFoundAs("campaignID", err)
-	}
-	unit, err := c.AdminUnit.Get(ctx, unitID)
-	if err != nil {
-		return nil, notFoundAs("unitID", err)
-	}
-	if !strings.HasPrefix(unit.Path, camp.ScopePath) {
-		return nil, apperr.Input("unitID", msgNotInCampaign)
-	}
-	return progress.Build(ctx, c, camp, unit)
-}
-
-// notFoundAs names the argument of a read that found nothing.
-func notFoundAs(field string, err error) error {
-	if ent.IsNotFound(err) {
-		return &apperr.Error{Code: apperr.NotFound, Field: field, Msg: apperr.MsgNotFound, Err: err}
-	}
-	return err
 }

@@ -208,7 +208,7 @@ func (r *queryResolver) Decisions(ctx context.Context, after *entgql.Cursor[int]
 
 // Progress is the resolver for the progress field.
 func (r *queryResolver) Progress(ctx context.Context, campaignID int, unitID int) (*progress.Report, error) {
-	return loadProgress(ctx, r.client(ctx), campaignID, unitID)
+	return progress.Load(ctx, r.client(ctx), campaignID, unitID)
 }
 
 // Subtype is the resolver for the subtype field.

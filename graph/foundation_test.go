@@ -20,7 +20,7 @@ import (
 // API, as a client team would first look at it.
 func TestDemoProvince(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
-		res, err := demo.Load(ctxTimeout(t), db.Client, demo.Options{Scale: 0.0005, Seed: 1})
+		res, err := demo.Load(ctxTimeout(t), db, demo.Options{Scale: 0.0005, Seed: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

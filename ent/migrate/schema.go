@@ -478,14 +478,9 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "registration_campaign_id_learning_unit_id_title",
+				Name:    "registration_learning_unit_id_campaign_id_title",
 				Unique:  true,
-				Columns: []*schema.Column{RegistrationsColumns[14], RegistrationsColumns[16], RegistrationsColumns[4]},
-			},
-			{
-				Name:    "registration_learning_unit_id",
-				Unique:  false,
-				Columns: []*schema.Column{RegistrationsColumns[16]},
+				Columns: []*schema.Column{RegistrationsColumns[16], RegistrationsColumns[14], RegistrationsColumns[4]},
 			},
 			{
 				Name:    "registration_campaign_id_admin_path",
@@ -501,11 +496,6 @@ var (
 				Name:    "registration_decision_id",
 				Unique:  false,
 				Columns: []*schema.Column{RegistrationsColumns[15]},
-			},
-			{
-				Name:    "registration_admin_unit_id",
-				Unique:  false,
-				Columns: []*schema.Column{RegistrationsColumns[17]},
 			},
 		},
 	}

@@ -230,11 +230,11 @@ func (Registration) Edges() []ent.Edge {
 // Indexes of the Registration.
 func (Registration) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("campaign_id", "learning_unit_id", "title").Unique(),
-		index.Fields("learning_unit_id"),
+		// Leading with the unit, the unique index also serves a unit's
+		// registrations across campaigns.
+		index.Fields("learning_unit_id", "campaign_id", "title").Unique(),
 		index.Fields("campaign_id", "admin_path").Annotations(entsqlOpClassColumn("admin_path")),
 		index.Fields("decision_id"),
-		index.Fields("admin_unit_id"),
 	}
 }
 

@@ -6,6 +6,7 @@ package apperr
 
 import (
 	"errors"
+	"net/http"
 
 	"hoctap/internal/i18n"
 )
@@ -24,6 +25,27 @@ const (
 	QueryTooComplex Code = "QUERY_TOO_COMPLEX"
 	Internal        Code = "INTERNAL"
 )
+
+// HTTPStatus is the status an endpoint outside GraphQL (the exports, the
+// console) answers with a code.
+func (c Code) HTTPStatus() int {
+	switch c {
+	case Unauthenticated:
+		return http.StatusUnauthorized
+	case Forbidden:
+		return http.StatusForbidden
+	case NotFound:
+		return http.StatusNotFound
+	case BadUserInput, QueryTooComplex:
+		return http.StatusBadRequest
+	case Conflict:
+		return http.StatusConflict
+	case RateLimited:
+		return http.StatusTooManyRequests
+	default:
+		return http.StatusInternalServerError
+	}
+}
 
 // Error is an error a client may see.
 type Error struct {

@@ -2,8 +2,10 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -36,6 +38,9 @@ type yearPlan struct {
 	recognized map[title.Title]float64
 	registered map[title.Title]float64
 	evaluated  float64 // share of registrations evaluated, for a campaign in progress
+	// lateRegistration lets officers still register units (the manager's
+	// override), as units keep asking to join during the evaluation.
+	lateRegistration bool
 }
 
 var plans = []yearPlan{
@@ -49,7 +54,7 @@ var plans = []yearPlan{
 		evaluated:  1},
 	{year: 2021, phase: campaign.PhaseEVALUATION,
 		registered: map[title.Title]float64{titles.Family: 0.84, titles.Clan: 0.70, titles.Community: 0.80, titles.Unit: 0.75, titles.Citizen: 0.50, titles.CommunityCommune: 0.5},
-		evaluated:  0.4},
+		evaluated:  0.4, lateRegistration: true},
 }
 
 // campaigns loads the 2019 and 2020 campaigns, closed, and 2021's, under
@@ -65,6 +70,9 @@ func (l *loader) campaigns(ctx context.Context, province *ent.AdminUnit) error {
 		byID[u.ID] = u
 	}
 	for _, p := range plans {
+		if l.opts.Years != nil && !slices.Contains(l.opts.Years, p.year) {
+			continue
+		}
 		if err := l.campaign(ctx, province, byID, p); err != nil {
 			return fmt.Errorf("demo campaign %d: %w", p.year, err)
 		}
@@ -87,6 +95,7 @@ func (l *loader) campaign(ctx context.Context, province *ent.AdminUnit, units ma
 		SetRecognitionStarts(time.Date(p.year, 12, 1, 0, 0, 0, 0, time.UTC)).
 		SetRecognitionEnds(time.Date(p.year, 12, 31, 0, 0, 0, 0, time.UTC)).
 		SetDecidingLevels(levels).
+		SetAllowLateRegistration(p.lateRegistration).
 		Save(ctx)
 	if err != nil {
 		return err
@@ -157,77 +166,115 @@ func (l *loader) campaign(ctx context.Context, province *ent.AdminUnit, units ma
 		return d.ID, nil
 	}
 
-	var regs []*ent.RegistrationCreate
-	var evals []pendingEval
+	now := time.Now().UTC()
+	var regs, evals [][]any
 	for _, k := range keys {
 		us := groups[k]
 		recognized := share(len(us), p.recognized[k.title])
 		registered := max(share(len(us), p.registered[k.title]), recognized)
 		set := sets[k.title]
 		for i, u := range us[:registered] {
-			b := l.c.Registration.Create().SetCampaignID(camp.ID).SetLearningUnitID(u.id).SetTitle(u.title).
-				SetSubtype(u.subtype).SetAdminUnitID(u.adminUnitID).SetAdminPath(u.adminPath)
-			evaluated := float64(i) < math.Ceil(float64(registered)*p.evaluated)
-			if !evaluated {
-				regs = append(regs, b)
-				evals = append(evals, pendingEval{})
-				continue
-			}
-			pass := i < recognized || p.phase != campaign.PhaseCLOSED && i%5 != 4
-			scores, res := sampleScores(set, pass)
-			b.SetStatus(registration.StatusEVALUATED).SetScore(res.Total).SetResult(registration.Result(resultOf(res)))
-			if res.Level > 0 {
-				b.SetLevel(res.Level)
-			}
-			if i < recognized && p.phase == campaign.PhaseCLOSED {
-				did, err := decisionFor(u)
+			r := registrationRow{unit: u, status: registration.StatusREGISTERED}
+			if float64(i) < math.Ceil(float64(registered)*p.evaluated) {
+				pass := i < recognized || p.phase != campaign.PhaseCLOSED && i%5 != 4
+				scores, res := sampleScores(set, pass)
+				r.status, r.score, r.result, r.level = registration.StatusEVALUATED, &res.Total, resultOf(res), res.Level
+				if i < recognized && p.phase == campaign.PhaseCLOSED {
+					did, err := decisionFor(u)
+					if err != nil {
+						return err
+					}
+					r.status, r.decision, r.recognizedOn = registration.StatusRECOGNIZED, did, &recognizedOn
+					if titles.Leveled(u.title) {
+						until := recognizedOn.AddDate(titles.RecognitionYears, 0, -1)
+						r.validUntil = &until
+					}
+				}
+				js, err := json.Marshal(scores)
 				if err != nil {
 					return err
 				}
-				b.SetStatus(registration.StatusRECOGNIZED).SetDecisionID(did).SetRecognizedOn(recognizedOn)
-				if titles.Leveled(u.title) {
-					b.SetValidUntil(recognizedOn.AddDate(titles.RecognitionYears, 0, -1))
-				}
+				evals = append(evals, []any{0, set.ID, string(evaluation.KindFINAL), string(js), res.Total, r.result,
+					nullInt(res.Level), time.Date(p.year, 11, 10, 0, 0, 0, 0, time.UTC), len(regs)})
 			}
-			regs = append(regs, b)
-			evals = append(evals, pendingEval{set: set, scores: scores, result: res})
+			regs = append(regs, r.values(camp.ID, now))
 		}
 	}
-	// ~16 columns a row: chunks of 1,500 stay under SQLite's parameter limit.
-	const chunk = 1500
-	for start := 0; start < len(regs); start += chunk {
-		end := min(start+chunk, len(regs))
-		saved, err := l.c.Registration.CreateBulk(regs[start:end]...).Save(ctx)
-		if err != nil {
-			return err
-		}
-		var eb []*ent.EvaluationCreate
-		for i, r := range saved {
-			e := evals[start+i]
-			if e.set == nil {
-				continue
-			}
-			b := l.c.Evaluation.Create().SetRegistrationID(r.ID).SetCriteriaSetID(e.set.ID).SetKind(evaluation.KindFINAL).
-				SetScores(e.scores).SetTotal(e.result.Total).SetResult(evaluation.Result(resultOf(e.result))).
-				SetCreatedAt(time.Date(p.year, 11, 10, 0, 0, 0, 0, time.UTC))
-			if e.result.Level > 0 {
-				b.SetLevel(e.result.Level)
-			}
-			eb = append(eb, b)
-		}
-		if len(eb) > 0 {
-			if err := l.c.Evaluation.CreateBulk(eb...).Exec(ctx); err != nil {
-				return err
-			}
-		}
+	first, err := l.tx.IDs(ctx, registration.Table, len(regs))
+	if err != nil {
+		return err
+	}
+	for i := range regs {
+		regs[i][0] = first + i
+	}
+	if err := l.tx.Insert(ctx, registration.Table, registrationColumns, regs); err != nil {
+		return err
+	}
+	efirst, err := l.tx.IDs(ctx, evaluation.Table, len(evals))
+	if err != nil {
+		return err
+	}
+	for i, e := range evals {
+		e[0] = efirst + i
+		e[len(e)-1] = first + e[len(e)-1].(int) // the registration's index becomes its id
+	}
+	if err := l.tx.Insert(ctx, evaluation.Table, evaluationColumns, evals); err != nil {
+		return err
 	}
 	return progress.Rebuild(ctx, l.c, camp)
 }
 
-type pendingEval struct {
-	set    *ent.CriteriaSet
-	scores map[string]float64
-	result criteria.Result
+var (
+	registrationColumns = []string{
+		registration.FieldID, registration.FieldCreatedAt, registration.FieldUpdatedAt, registration.FieldVersion,
+		registration.FieldTitle, registration.FieldSubtype, registration.FieldAdminPath, registration.FieldStatus,
+		registration.FieldResult, registration.FieldLevel, registration.FieldScore, registration.FieldRecognizedOn,
+		registration.FieldValidUntil, registration.FieldCampaignID, registration.FieldDecisionID,
+		registration.FieldLearningUnitID, registration.FieldAdminUnitID,
+	}
+	evaluationColumns = []string{
+		evaluation.FieldID, evaluation.FieldCriteriaSetID, evaluation.FieldKind, evaluation.FieldScores, evaluation.FieldTotal,
+		evaluation.FieldResult, evaluation.FieldLevel, evaluation.FieldCreatedAt, evaluation.FieldRegistrationID,
+	}
+)
+
+// registrationRow is a registration to write in bulk.
+type registrationRow struct {
+	unit                     unitInfo
+	status                   registration.Status
+	result                   string
+	score                    *float64
+	level                    int
+	decision                 int
+	recognizedOn, validUntil *time.Time
+}
+
+func (r registrationRow) values(campaignID int, now time.Time) []any {
+	var result, score, decision, recognizedOn, validUntil any
+	if r.result != "" {
+		result = r.result
+	}
+	if r.score != nil {
+		score = *r.score
+	}
+	if r.decision != 0 {
+		decision = r.decision
+	}
+	if r.recognizedOn != nil {
+		recognizedOn = *r.recognizedOn
+	}
+	if r.validUntil != nil {
+		validUntil = *r.validUntil
+	}
+	return []any{0, now, now, 1, string(r.unit.title), r.unit.subtype, r.unit.adminPath, string(r.status),
+		result, nullInt(r.level), score, recognizedOn, validUntil, campaignID, decision, r.unit.id, r.unit.adminUnitID}
+}
+
+func nullInt(n int) any {
+	if n == 0 {
+		return nil
+	}
+	return n
 }
 
 // share is ⌈n × rate⌉: rounding up keeps every commune at or above rate.

@@ -15,13 +15,16 @@ import (
 	"hoctap/ent/adminunit"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/privacy"
+	"hoctap/ent/searchkey"
 	"hoctap/internal/auth"
-	"hoctap/internal/derive"
+	"hoctap/internal/bulk"
 	"hoctap/internal/progress"
-	"hoctap/internal/search"
 	"hoctap/internal/setup"
+	"hoctap/internal/store"
+	"hoctap/internal/textnorm"
 	"hoctap/internal/titles"
 	"hoctap/internal/viewer"
+	"time"
 )
 
 // Full-size figures of Thái Bình (DOMAIN.md); Scale 1 reaches them.
@@ -40,6 +43,8 @@ type Options struct {
 	Seed uint64
 	// AdminPassword is the password of user admin; empty generates one.
 	AdminPassword string
+	// Years are the campaigns to load, of 2019, 2020 and 2021; nil loads all.
+	Years []int
 }
 
 // Account is a demo sign-in.
@@ -66,26 +71,29 @@ func Empty(ctx context.Context, c *ent.Client) (bool, error) {
 	return !n, nil
 }
 
-// Load loads the demo province in one transaction.
-func Load(ctx context.Context, c *ent.Client, opts Options) (*Result, error) {
+// Load loads the demo province in one transaction. Admin units, accounts
+// and campaigns go through ent and its hooks; the many learning units,
+// registrations and evaluations are written in bulk.
+func Load(ctx context.Context, db *store.DB, opts Options) (*Result, error) {
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
-	tx, err := c.Tx(ctx)
+	tx, err := bulk.Begin(ctx, db.SQL, db.Dialect)
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
-	l := &loader{c: tx.Client(), r: rand.New(rand.NewPCG(opts.Seed, 34)), opts: opts}
+	l := &loader{tx: tx, c: tx.Client, r: rand.New(rand.NewPCG(opts.Seed, 34)), opts: opts}
 	res, err := l.load(ctx)
 	if err != nil {
 		tx.Rollback()
 		return nil, fmt.Errorf("demo: %w", err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := tx.Commit(ctx); err != nil {
 		return nil, fmt.Errorf("demo: commit: %w", err)
 	}
 	return res, nil
 }
 
 type loader struct {
+	tx   *bulk.Tx
 	c    *ent.Client
 	r    *rand.Rand
 	opts Options
@@ -93,7 +101,7 @@ type loader struct {
 	// country is the root unit, the scope of user admin.
 	country *ent.AdminUnit
 	// pending learning units, written in bulk by flush.
-	pending []*ent.LearningUnitCreate
+	pending []*ent.LearningUnit
 	// units are the learning units written, for the campaigns.
 	units []unitInfo
 	// levels of the admin units created, by id.
@@ -204,10 +212,8 @@ func (l *loader) scaled(figure float64, min int) int {
 // learningUnits places communities, clans, organisations, households and
 // their adult citizens.
 func (l *loader) learningUnits(ctx context.Context, root *placed) error {
-	bulk := derive.Bulk(ctx)
 	community := func(u *ent.AdminUnit) {
-		l.add(l.c.LearningUnit.Create().SetKind(learningunit.KindCOMMUNITY).SetName("Cộng đồng học tập " + u.Name).
-			SetAdminUnitID(u.ID).SetAdminPath(u.Path))
+		l.add(&ent.LearningUnit{Kind: learningunit.KindCOMMUNITY, Name: "Cộng đồng học tập " + u.Name, AdminUnitID: u.ID, AdminPath: u.Path})
 	}
 	community(root.unit)
 	for _, d := range root.children {
@@ -219,12 +225,12 @@ func (l *loader) learningUnits(ctx context.Context, root *placed) error {
 			}
 		}
 	}
-	if _, err := l.flush(bulk); err != nil {
+	if _, err := l.flush(ctx); err != nil {
 		return err
 	}
 	for _, d := range root.children {
 		for _, cm := range d.children {
-			if err := l.commune(bulk, cm); err != nil {
+			if err := l.commune(ctx, cm); err != nil {
 				return err
 			}
 		}
@@ -238,17 +244,17 @@ func (l *loader) commune(ctx context.Context, cm *placed) error {
 	c := cm.unit
 	for i := range l.scaled(clansPerCommune, 1) {
 		family := familyNames[(i+l.r.IntN(len(familyNames)))%len(familyNames)]
-		l.add(l.c.LearningUnit.Create().SetKind(learningunit.KindCLAN).
-			SetName(fmt.Sprintf("Dòng họ %s %s", family, cm.children[i%len(cm.children)].unit.Name)).
-			SetHeadName(person(l.r, false)).SetMemberCount(20 + l.r.IntN(120)).
-			SetAdminUnitID(c.ID).SetAdminPath(c.Path))
+		l.add(&ent.LearningUnit{Kind: learningunit.KindCLAN,
+			Name:     fmt.Sprintf("Dòng họ %s %s", family, cm.children[i%len(cm.children)].unit.Name),
+			HeadName: person(l.r, false), MemberCount: 20 + l.r.IntN(120), AdminUnitID: c.ID, AdminPath: c.Path})
 	}
 	for i := range l.scaled(orgsPerCommune, 2) {
 		k := orgKinds[i%len(orgKinds)]
 		staff := 5 + l.r.IntN(60)
-		l.add(l.c.LearningUnit.Create().SetKind(learningunit.KindORGANIZATION).SetSubtype(learningunit.Subtype(k.Subtype)).
-			SetName(fmt.Sprintf("%s %s", k.Prefix, trimType(c.Name))).SetHeadName(person(l.r, l.r.IntN(2) == 0)).
-			SetMemberCount(staff).SetAdultCount(staff).SetAdminUnitID(c.ID).SetAdminPath(c.Path))
+		sub := learningunit.Subtype(k.Subtype)
+		l.add(&ent.LearningUnit{Kind: learningunit.KindORGANIZATION, Subtype: &sub,
+			Name: fmt.Sprintf("%s %s", k.Prefix, trimType(c.Name)), HeadName: person(l.r, l.r.IntN(2) == 0),
+			MemberCount: staff, AdultCount: staff, AdminUnitID: c.ID, AdminPath: c.Path})
 	}
 	clans, err := l.flush(ctx)
 	if err != nil {
@@ -264,15 +270,13 @@ func (l *loader) commune(ctx context.Context, cm *placed) error {
 		for range l.scaled(householdsPerVillage, 1) {
 			head := person(l.r, l.r.IntN(4) == 0)
 			adults := 1 + l.r.IntN(3)
-			b := l.c.LearningUnit.Create().SetKind(learningunit.KindHOUSEHOLD).
-				SetName("Hộ " + head).SetHeadName(head).
-				SetAddress(v.unit.Name + ", " + c.Name).
-				SetMemberCount(adults + l.r.IntN(4)).SetAdultCount(adults).
-				SetAdminUnitID(v.unit.ID).SetAdminPath(v.unit.Path)
+			h := &ent.LearningUnit{Kind: learningunit.KindHOUSEHOLD, Name: "Hộ " + head, HeadName: head,
+				Address:     v.unit.Name + ", " + c.Name,
+				MemberCount: adults + l.r.IntN(4), AdultCount: adults, AdminUnitID: v.unit.ID, AdminPath: v.unit.Path}
 			if len(clanIDs) > 0 && l.r.IntN(3) == 0 {
-				b.SetParentID(clanIDs[l.r.IntN(len(clanIDs))])
+				h.ParentID = &clanIDs[l.r.IntN(len(clanIDs))]
 			}
-			l.add(b)
+			l.add(h)
 		}
 	}
 	households, err := l.flush(ctx)
@@ -285,45 +289,83 @@ func (l *loader) commune(ctx context.Context, cm *placed) error {
 			if a > 0 {
 				name = person(l.r, a%2 == 1)
 			}
-			l.add(l.c.LearningUnit.Create().SetKind(learningunit.KindCITIZEN).SetName(name).
-				SetAdminUnitID(h.AdminUnitID).SetAdminPath(h.AdminPath).SetParentID(h.ID).
-				SetMemberCount(1).SetAdultCount(1))
+			l.add(&ent.LearningUnit{Kind: learningunit.KindCITIZEN, Name: name, AdminUnitID: h.AdminUnitID, AdminPath: h.AdminPath,
+				ParentID: &h.ID, MemberCount: 1, AdultCount: 1})
 		}
 	}
 	_, err = l.flush(ctx)
 	return err
 }
 
-func (l *loader) add(b *ent.LearningUnitCreate) {
-	l.pending = append(l.pending, b)
+func (l *loader) add(u *ent.LearningUnit) {
+	l.pending = append(l.pending, u)
 }
 
-// flush writes the pending learning units in chunks and indexes their names.
+// learningUnitColumns are the columns flush writes.
+var learningUnitColumns = []string{
+	learningunit.FieldID, learningunit.FieldCreatedAt, learningunit.FieldUpdatedAt, learningunit.FieldVersion,
+	learningunit.FieldKind, learningunit.FieldSubtype, learningunit.FieldName, learningunit.FieldHeadName,
+	learningunit.FieldAddress, learningunit.FieldMemberCount, learningunit.FieldAdultCount,
+	learningunit.FieldAdminPath, learningunit.FieldAdminUnitID, learningunit.FieldParentID,
+}
+
+// flush writes the pending learning units and their search keys in bulk,
+// giving them their ids.
 func (l *loader) flush(ctx context.Context) ([]*ent.LearningUnit, error) {
-	// ~16 columns a row: 1,000 rows stay under SQLite's bind-parameter limit.
-	const chunk = 1000
-	var all []*ent.LearningUnit
-	for len(l.pending) > 0 {
-		n := min(chunk, len(l.pending))
-		units, err := l.c.LearningUnit.CreateBulk(l.pending[:n]...).Save(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("create learning units: %w", err)
-		}
-		l.pending = l.pending[n:]
-		all = append(all, units...)
+	all := l.pending
+	l.pending = nil
+	if len(all) == 0 {
+		return nil, nil
 	}
-	named := make([]search.Named, len(all))
+	first, err := l.tx.IDs(ctx, learningunit.Table, len(all))
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	rows := make([][]any, len(all))
+	var keys [][]any
 	for i, u := range all {
-		named[i] = search.Named{ID: u.ID, Names: []string{u.Name, u.HeadName}}
+		u.ID = first + i
+		var sub any
+		if u.Subtype != nil {
+			sub = string(*u.Subtype)
+		}
+		var parent any
+		if u.ParentID != nil {
+			parent = *u.ParentID
+		}
+		rows[i] = []any{u.ID, now, now, 1, string(u.Kind), sub, u.Name, nullable(u.HeadName), nullable(u.Address),
+			u.MemberCount, u.AdultCount, u.AdminPath, u.AdminUnitID, parent}
+		for _, k := range textnorm.Keys(u.Name, u.HeadName) {
+			keys = append(keys, []any{0, k, u.ID})
+		}
 		if t, ok := titles.For(u.Kind, l.levels[u.AdminUnitID]); ok {
 			l.units = append(l.units, unitInfo{id: u.ID, adminUnitID: u.AdminUnitID, adminPath: u.AdminPath, title: t, subtype: progress.Subtype(u.Kind, u.Subtype)})
 		}
 	}
-	if err := search.AddKeysBulk(ctx, l.c, named); err != nil {
+	if err := l.tx.Insert(ctx, learningunit.Table, learningUnitColumns, rows); err != nil {
+		return nil, err
+	}
+	kfirst, err := l.tx.IDs(ctx, searchkey.Table, len(keys))
+	if err != nil {
+		return nil, err
+	}
+	for i := range keys {
+		keys[i][0] = kfirst + i
+	}
+	if err := l.tx.Insert(ctx, searchkey.Table, []string{searchkey.FieldID, searchkey.FieldKey, searchkey.FieldOwnerID}, keys); err != nil {
 		return nil, err
 	}
 	l.res.LearningUnits += len(all)
 	return all, nil
+}
+
+// nullable stores an empty optional string as NULL, as ent does.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // accounts creates one user of every role, scoped as a client team would

@@ -1,0 +1,38 @@
+package progress
+
+import (
+	"context"
+	"strings"
+
+	"hoctap/ent"
+	"hoctap/internal/apperr"
+	"hoctap/internal/i18n"
+)
+
+var msgNotInCampaign = i18n.Message{VI: "Đơn vị không thuộc tỉnh của chiến dịch.", EN: "The unit is not in the campaign's province."}
+
+// Load reads the campaign and the unit as the viewer, so that either one out
+// of scope is NOT_FOUND (naming campaignID or unitID), and builds the
+// report. The API's progress query and the exports both use it.
+func Load(ctx context.Context, c *ent.Client, campaignID, unitID int) (*Report, error) {
+	camp, err := c.Campaign.Get(ctx, campaignID)
+	if err != nil {
+		return nil, notFoundAs("campaignID", err)
+	}
+	unit, err := c.AdminUnit.Get(ctx, unitID)
+	if err != nil {
+		return nil, notFoundAs("unitID", err)
+	}
+	if !strings.HasPrefix(unit.Path, camp.ScopePath) {
+		return nil, apperr.Input("unitID", msgNotInCampaign)
+	}
+	return Build(ctx, c, camp, unit)
+}
+
+// notFoundAs names the argument of a read that found nothing.
+func notFoundAs(field string, err error) error {
+	if ent.IsNotFound(err) {
+		return &apperr.Error{Code: apperr.NotFound, Field: field, Msg: apperr.MsgNotFound, Err: err}
+	}
+	return err
+}

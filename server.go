@@ -22,6 +22,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/playground"
 
+	"hoctap/admin"
 	"hoctap/graph"
 	"hoctap/internal/auth"
 	"hoctap/internal/config"
@@ -185,6 +186,8 @@ func (s *server) routes(cfg *config.Config) http.Handler {
 	mux.Handle("GET /export/progress.csv", exports.Progress(export.CSV))
 	mux.Handle("GET /export/progress.xlsx", exports.Progress(export.XLSX))
 	mux.Handle("GET /export/decisions/{file}", exports.Decision()) // {id}.csv, {id}.xlsx or {id}.html
+	console := admin.New(s.db.Client, s.auth, admin.Options{Logger: s.log, TrustProxy: cfg.TrustProxy})
+	console.Routes(mux) // /admin/…
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /metrics", m.Handler())
@@ -198,6 +201,7 @@ func (s *server) routes(cfg *config.Config) http.Handler {
 		middleware.RequestInfo(cfg.TrustProxy),
 		middleware.SecurityHeaders,
 		middleware.Bearer(s.auth, s.log),
+		console.Session, // the console's cookies, for /admin/ and the exports it links to
 		middleware.Log(s.log, m.Observe),
 	)
 }

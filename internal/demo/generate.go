@@ -40,6 +40,9 @@ func Generate(ctx context.Context, db *store.DB, opts Options) (*Result, Timings
 	if err := dropIndexes(ctx, db); err != nil {
 		return nil, tm, err
 	}
+	if err := dropForeignKeys(ctx, db); err != nil {
+		return nil, tm, err
+	}
 	if db.Dialect == dialect.SQLite {
 		// A new file nothing else uses: no rollback journal, no fsync, a
 		// large page cache. A crash means generating again.
@@ -69,7 +72,7 @@ func Generate(ctx context.Context, db *store.DB, opts Options) (*Result, Timings
 			}
 		}
 	}
-	// Migrating again recreates the indexes dropped above.
+	// Migrating again recreates the indexes and foreign keys dropped above.
 	if err := db.Migrate(ctx); err != nil {
 		return nil, tm, err
 	}
@@ -88,6 +91,36 @@ func Generate(ctx context.Context, db *store.DB, opts Options) (*Result, Timings
 	}
 	tm.Analyze = time.Since(start)
 	return res, tm, nil
+}
+
+// dropForeignKeys drops the foreign keys of the bulk tables on PostgreSQL,
+// where COPY would otherwise check each row against its parents; migrating
+// afterwards adds them back, checking every row once.
+func dropForeignKeys(ctx context.Context, db *store.DB) error {
+	if db.Dialect != dialect.Postgres {
+		return nil // SQLite: foreign_keys is switched off for the load instead
+	}
+	rows, err := db.SQL.QueryContext(ctx, `SELECT table_name, constraint_name FROM information_schema.table_constraints
+		WHERE constraint_type = 'FOREIGN KEY' AND table_schema = current_schema() AND table_name = ANY($1)`, bulkTables)
+	if err != nil {
+		return fmt.Errorf("generate: foreign keys: %w", err)
+	}
+	var drops []string
+	for rows.Next() {
+		var table, name string
+		if err := rows.Scan(&table, &name); err != nil {
+			rows.Close()
+			return fmt.Errorf("generate: foreign keys: %w", err)
+		}
+		drops = append(drops, fmt.Sprintf(`ALTER TABLE %q DROP CONSTRAINT %q`, table, name))
+	}
+	rows.Close()
+	for _, q := range drops {
+		if _, err := db.SQL.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("generate: %s: %w", q, err)
+		}
+	}
+	return nil
 }
 
 func dropIndexes(ctx context.Context, db *store.DB) error {

@@ -130,25 +130,48 @@ func sqliteDSN(dsn string) string {
 }
 
 // Migrate creates or updates the schema. It is safe to run from several
-// replicas at once on PostgreSQL: an advisory lock serialises them.
+// replicas at once on PostgreSQL: an advisory lock serialises them, and the
+// migration runs on the connection that holds it (so it also works with a
+// pool of one).
 func (db *DB) Migrate(ctx context.Context) error {
-	if db.Dialect == dialect.Postgres {
-		conn, err := db.SQL.Conn(ctx)
-		if err != nil {
+	if db.Dialect != dialect.Postgres {
+		if err := db.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
-		defer conn.Close()
-		const lockID = 0x686f6374 // "hoct"
-		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", lockID); err != nil {
-			return fmt.Errorf("migrate: take lock: %w", err)
-		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockID)
+		return nil
 	}
-	if err := db.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
+	conn, err := db.SQL.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer conn.Close()
+	const lockID = 0x686f6374 // "hoct"
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", lockID); err != nil {
+		return fmt.Errorf("migrate: take lock: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockID)
+	drv := connDriver{Driver: entsql.NewDriver(db.Dialect, entsql.Conn{ExecQuerier: conn}), conn: conn}
+	if err := migrate.NewSchema(drv).Create(ctx, migrate.WithDropIndex(true)); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
 }
+
+// connDriver runs ent on one connection, opening its transactions there.
+type connDriver struct {
+	*entsql.Driver
+	conn *sql.Conn
+}
+
+func (d connDriver) Tx(ctx context.Context) (dialect.Tx, error) {
+	tx, err := d.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &entsql.Tx{Conn: entsql.Conn{ExecQuerier: tx}, Tx: tx}, nil
+}
+
+func (d connDriver) Close() error { return nil }
 
 // Ping reports whether the database answers.
 func (db *DB) Ping(ctx context.Context) error {

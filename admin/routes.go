@@ -1,0 +1,80 @@
+package admin
+
+import (
+	"net/http"
+
+	"hoctap/internal/i18n"
+	"hoctap/internal/middleware"
+)
+
+// language makes the console Vietnamese unless the "lang" cookie of its
+// switch says otherwise: officials work in Vietnamese whatever language
+// their browser was installed in. (The API follows Accept-Language.)
+func language(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lang := i18n.VI
+		if ck, err := r.Cookie("lang"); err == nil {
+			lang = i18n.Parse(ck.Value)
+		}
+		next.ServeHTTP(w, r.WithContext(i18n.NewContext(r.Context(), lang)))
+	})
+}
+
+// Routes registers every route of the console on mux: this table is the
+// whole console. Each route passes Session (cookies to viewer), then the
+// anti-forgery check of unsafe methods, then, but for signing in, the staff
+// guard (ADMIN and MANAGER only).
+func (c *Console) Routes(mux *http.ServeMux) {
+	open := func(h handlerFunc) http.Handler {
+		return middleware.Chain(c.serve(h), language, c.Session, c.csrf)
+	}
+	staff := func(h handlerFunc) http.Handler {
+		return middleware.Chain(c.serve(h), language, c.Session, c.csrf, c.staff)
+	}
+	mux.Handle("GET /admin", http.RedirectHandler(Prefix, http.StatusMovedPermanently))
+	mux.Handle("GET "+staticPrefix, serveStatic())
+
+	// Session.
+	mux.Handle("GET /admin/login", open(c.showSignIn))
+	mux.Handle("POST /admin/login", open(c.signIn))
+	mux.Handle("POST /admin/logout", open(c.signOut))
+	mux.Handle("POST /admin/lang", open(c.setLang))
+	mux.Handle("GET /admin/password", staff(c.showPassword))
+	mux.Handle("POST /admin/password", staff(c.changePassword))
+
+	mux.Handle("GET /admin/{$}", staff(c.home))
+	mux.Handle("GET /admin/", staff(c.notFound))
+
+	// Users.
+	mux.Handle("GET /admin/users", staff(c.listUsers))
+	mux.Handle("GET /admin/users/new", staff(c.newUser))
+	mux.Handle("POST /admin/users", staff(c.createUser))
+	mux.Handle("GET /admin/users/{id}", staff(c.showUser))
+	mux.Handle("GET /admin/users/{id}/edit", staff(c.editUser))
+	mux.Handle("POST /admin/users/{id}", staff(c.updateUser))
+	mux.Handle("GET /admin/users/{id}/disable", staff(c.confirmDisableUser))
+	mux.Handle("POST /admin/users/{id}/disable", staff(c.disableUser))
+	mux.Handle("POST /admin/users/{id}/enable", staff(c.enableUser))
+	mux.Handle("GET /admin/users/{id}/reset-password", staff(c.confirmResetPassword))
+	mux.Handle("POST /admin/users/{id}/reset-password", staff(c.resetPassword))
+
+	// The scope picker's live results (progressive enhancement of the
+	// user form's search button).
+	mux.Handle("GET /admin/units/options", staff(c.unitOptions))
+
+	// Campaigns.
+	mux.Handle("GET /admin/campaigns", staff(c.listCampaigns))
+	mux.Handle("GET /admin/campaigns/new", staff(c.newCampaign))
+	mux.Handle("POST /admin/campaigns", staff(c.createCampaign))
+	mux.Handle("GET /admin/campaigns/{id}", staff(c.showCampaign))
+	mux.Handle("GET /admin/campaigns/{id}/advance", staff(c.confirmAdvance))
+	mux.Handle("POST /admin/campaigns/{id}/advance", staff(c.advanceCampaign))
+	mux.Handle("GET /admin/campaigns/{id}/revert", staff(c.confirmRevert))
+	mux.Handle("POST /admin/campaigns/{id}/revert", staff(c.revertCampaign))
+	mux.Handle("GET /admin/campaigns/{id}/targets", staff(c.showTargets))
+	mux.Handle("POST /admin/campaigns/{id}/targets", staff(c.saveTargets))
+	mux.Handle("GET /admin/campaigns/{id}/criteria", staff(c.listCriteria))
+	mux.Handle("GET /admin/campaigns/{id}/criteria/{title}", staff(c.editCriteria))
+	mux.Handle("POST /admin/campaigns/{id}/criteria/{title}", staff(c.saveCriteria))
+	mux.Handle("GET /admin/campaigns/{id}/progress", staff(c.showProgress))
+}

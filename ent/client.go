@@ -1548,6 +1548,22 @@ func (c *LearningUnitClient) QueryChildren(_m *LearningUnit) *LearningUnitQuery 
 	return query
 }
 
+// QueryRegistrations queries the registrations edge of a LearningUnit.
+func (c *LearningUnitClient) QueryRegistrations(_m *LearningUnit) *RegistrationQuery {
+	query := (&RegistrationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(learningunit.Table, learningunit.FieldID, id),
+			sqlgraph.To(registration.Table, registration.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, learningunit.RegistrationsTable, learningunit.RegistrationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *LearningUnitClient) Hooks() []Hook {
 	hooks := c.hooks.LearningUnit

@@ -609,6 +609,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"LearningUnit",
 	)
 	graph.MustAddE(
+		"registrations",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   learningunit.RegistrationsTable,
+			Columns: []string{learningunit.RegistrationsColumn},
+			Bidi:    false,
+		},
+		"LearningUnit",
+		"Registration",
+	)
+	graph.MustAddE(
 		"session",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1718,6 +1730,20 @@ func (f *LearningUnitFilter) WhereHasChildren() {
 // WhereHasChildrenWith applies a predicate to check if query has an edge children with a given conditions (other predicates).
 func (f *LearningUnitFilter) WhereHasChildrenWith(preds ...predicate.LearningUnit) {
 	f.Where(entql.HasEdgeWith("children", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRegistrations applies a predicate to check if query has an edge registrations.
+func (f *LearningUnitFilter) WhereHasRegistrations() {
+	f.Where(entql.HasEdge("registrations"))
+}
+
+// WhereHasRegistrationsWith applies a predicate to check if query has an edge registrations with a given conditions (other predicates).
+func (f *LearningUnitFilter) WhereHasRegistrationsWith(preds ...predicate.Registration) {
+	f.Where(entql.HasEdgeWith("registrations", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -168,6 +168,27 @@ func (_m *LearningUnit) Children(
 	return _m.QueryChildren().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *LearningUnit) Registrations(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *RegistrationOrder, where *RegistrationWhereInput,
+) (*RegistrationConnection, error) {
+	opts := []RegistrationPaginateOption{
+		WithRegistrationOrder(orderBy),
+		WithRegistrationFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedRegistrations(alias); err == nil || hasTotalCount {
+		pager, err := newRegistrationPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &RegistrationConnection{Edges: []*RegistrationEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryRegistrations().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Registration) Campaign(ctx context.Context) (*Campaign, error) {
 	result, err := _m.Edges.CampaignOrErr()
 	if IsNotLoaded(err) {

@@ -2713,6 +2713,10 @@ type LearningUnitWhereInput struct {
 	// "children" edge predicates.
 	HasChildren     *bool                     `json:"hasChildren,omitempty"`
 	HasChildrenWith []*LearningUnitWhereInput `json:"hasChildrenWith,omitempty"`
+
+	// "registrations" edge predicates.
+	HasRegistrations     *bool                     `json:"hasRegistrations,omitempty"`
+	HasRegistrationsWith []*RegistrationWhereInput `json:"hasRegistrationsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -3194,6 +3198,24 @@ func (i *LearningUnitWhereInput) P() (predicate.LearningUnit, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, learningunit.HasChildrenWith(with...))
+	}
+	if i.HasRegistrations != nil {
+		p := learningunit.HasRegistrations()
+		if !*i.HasRegistrations {
+			p = learningunit.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRegistrationsWith) > 0 {
+		with := make([]predicate.Registration, 0, len(i.HasRegistrationsWith))
+		for _, w := range i.HasRegistrationsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRegistrationsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, learningunit.HasRegistrationsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

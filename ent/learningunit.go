@@ -62,13 +62,16 @@ type LearningUnitEdges struct {
 	Parent *LearningUnit `json:"parent,omitempty"`
 	// Units that are part of this one (the citizens of a household, the households of a clan).
 	Children []*LearningUnit `json:"children,omitempty"`
+	// The unit's registrations, in every campaign; filter by campaign for the current one.
+	Registrations []*Registration `json:"registrations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 
-	namedChildren map[string][]*LearningUnit
+	namedChildren      map[string][]*LearningUnit
+	namedRegistrations map[string][]*Registration
 }
 
 // AdminUnitOrErr returns the AdminUnit value or an error if the edge
@@ -100,6 +103,15 @@ func (e LearningUnitEdges) ChildrenOrErr() ([]*LearningUnit, error) {
 		return e.Children, nil
 	}
 	return nil, &NotLoadedError{edge: "children"}
+}
+
+// RegistrationsOrErr returns the Registrations value or an error if the edge
+// was not loaded in eager-loading.
+func (e LearningUnitEdges) RegistrationsOrErr() ([]*Registration, error) {
+	if e.loadedTypes[3] {
+		return e.Registrations, nil
+	}
+	return nil, &NotLoadedError{edge: "registrations"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -255,6 +267,11 @@ func (_m *LearningUnit) QueryChildren() *LearningUnitQuery {
 	return NewLearningUnitClient(_m.config).QueryChildren(_m)
 }
 
+// QueryRegistrations queries the "registrations" edge of the LearningUnit entity.
+func (_m *LearningUnit) QueryRegistrations() *RegistrationQuery {
+	return NewLearningUnitClient(_m.config).QueryRegistrations(_m)
+}
+
 // Update returns a builder for updating this LearningUnit.
 // Note that you need to call LearningUnit.Unwrap() before calling this method if this LearningUnit
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -353,6 +370,30 @@ func (_m *LearningUnit) appendNamedChildren(name string, edges ...*LearningUnit)
 		_m.Edges.namedChildren[name] = []*LearningUnit{}
 	} else {
 		_m.Edges.namedChildren[name] = append(_m.Edges.namedChildren[name], edges...)
+	}
+}
+
+// NamedRegistrations returns the Registrations named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *LearningUnit) NamedRegistrations(name string) ([]*Registration, error) {
+	if _m.Edges.namedRegistrations == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedRegistrations[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *LearningUnit) appendNamedRegistrations(name string, edges ...*Registration) {
+	if _m.Edges.namedRegistrations == nil {
+		_m.Edges.namedRegistrations = make(map[string][]*Registration)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedRegistrations[name] = []*Registration{}
+	} else {
+		_m.Edges.namedRegistrations[name] = append(_m.Edges.namedRegistrations[name], edges...)
 	}
 }
 

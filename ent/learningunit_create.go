@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hoctap/ent/adminunit"
 	"hoctap/ent/learningunit"
+	"hoctap/ent/registration"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -232,6 +233,21 @@ func (_c *LearningUnitCreate) AddChildren(v ...*LearningUnit) *LearningUnitCreat
 		ids[i] = v[i].ID
 	}
 	return _c.AddChildIDs(ids...)
+}
+
+// AddRegistrationIDs adds the "registrations" edge to the Registration entity by IDs.
+func (_c *LearningUnitCreate) AddRegistrationIDs(ids ...int) *LearningUnitCreate {
+	_c.mutation.AddRegistrationIDs(ids...)
+	return _c
+}
+
+// AddRegistrations adds the "registrations" edges to the Registration entity.
+func (_c *LearningUnitCreate) AddRegistrations(v ...*Registration) *LearningUnitCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddRegistrationIDs(ids...)
 }
 
 // Mutation returns the LearningUnitMutation object of the builder.
@@ -498,6 +514,22 @@ func (_c *LearningUnitCreate) createSpec() (*LearningUnit, *sqlgraph.CreateSpec)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(learningunit.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.RegistrationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   learningunit.RegistrationsTable,
+			Columns: []string{learningunit.RegistrationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(registration.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -10,6 +10,7 @@ import (
 	"hoctap/ent/adminunit"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/predicate"
+	"hoctap/ent/registration"
 	"math"
 
 	"entgo.io/ent"
@@ -22,16 +23,18 @@ import (
 // LearningUnitQuery is the builder for querying LearningUnit entities.
 type LearningUnitQuery struct {
 	config
-	ctx               *QueryContext
-	order             []learningunit.OrderOption
-	inters            []Interceptor
-	predicates        []predicate.LearningUnit
-	withAdminUnit     *AdminUnitQuery
-	withParent        *LearningUnitQuery
-	withChildren      *LearningUnitQuery
-	loadTotal         []func(context.Context, []*LearningUnit) error
-	modifiers         []func(*sql.Selector)
-	withNamedChildren map[string]*LearningUnitQuery
+	ctx                    *QueryContext
+	order                  []learningunit.OrderOption
+	inters                 []Interceptor
+	predicates             []predicate.LearningUnit
+	withAdminUnit          *AdminUnitQuery
+	withParent             *LearningUnitQuery
+	withChildren           *LearningUnitQuery
+	withRegistrations      *RegistrationQuery
+	loadTotal              []func(context.Context, []*LearningUnit) error
+	modifiers              []func(*sql.Selector)
+	withNamedChildren      map[string]*LearningUnitQuery
+	withNamedRegistrations map[string]*RegistrationQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -127,6 +130,28 @@ func (_q *LearningUnitQuery) QueryChildren() *LearningUnitQuery {
 			sqlgraph.From(learningunit.Table, learningunit.FieldID, selector),
 			sqlgraph.To(learningunit.Table, learningunit.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, learningunit.ChildrenTable, learningunit.ChildrenColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryRegistrations chains the current query on the "registrations" edge.
+func (_q *LearningUnitQuery) QueryRegistrations() *RegistrationQuery {
+	query := (&RegistrationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(learningunit.Table, learningunit.FieldID, selector),
+			sqlgraph.To(registration.Table, registration.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, learningunit.RegistrationsTable, learningunit.RegistrationsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -321,14 +346,15 @@ func (_q *LearningUnitQuery) Clone() *LearningUnitQuery {
 		return nil
 	}
 	return &LearningUnitQuery{
-		config:        _q.config,
-		ctx:           _q.ctx.Clone(),
-		order:         append([]learningunit.OrderOption{}, _q.order...),
-		inters:        append([]Interceptor{}, _q.inters...),
-		predicates:    append([]predicate.LearningUnit{}, _q.predicates...),
-		withAdminUnit: _q.withAdminUnit.Clone(),
-		withParent:    _q.withParent.Clone(),
-		withChildren:  _q.withChildren.Clone(),
+		config:            _q.config,
+		ctx:               _q.ctx.Clone(),
+		order:             append([]learningunit.OrderOption{}, _q.order...),
+		inters:            append([]Interceptor{}, _q.inters...),
+		predicates:        append([]predicate.LearningUnit{}, _q.predicates...),
+		withAdminUnit:     _q.withAdminUnit.Clone(),
+		withParent:        _q.withParent.Clone(),
+		withChildren:      _q.withChildren.Clone(),
+		withRegistrations: _q.withRegistrations.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -366,6 +392,17 @@ func (_q *LearningUnitQuery) WithChildren(opts ...func(*LearningUnitQuery)) *Lea
 		opt(query)
 	}
 	_q.withChildren = query
+	return _q
+}
+
+// WithRegistrations tells the query-builder to eager-load the nodes that are connected to
+// the "registrations" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *LearningUnitQuery) WithRegistrations(opts ...func(*RegistrationQuery)) *LearningUnitQuery {
+	query := (&RegistrationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withRegistrations = query
 	return _q
 }
 
@@ -453,10 +490,11 @@ func (_q *LearningUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*LearningUnit{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withAdminUnit != nil,
 			_q.withParent != nil,
 			_q.withChildren != nil,
+			_q.withRegistrations != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -499,10 +537,24 @@ func (_q *LearningUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
+	if query := _q.withRegistrations; query != nil {
+		if err := _q.loadRegistrations(ctx, query, nodes,
+			func(n *LearningUnit) { n.Edges.Registrations = []*Registration{} },
+			func(n *LearningUnit, e *Registration) { n.Edges.Registrations = append(n.Edges.Registrations, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedChildren {
 		if err := _q.loadChildren(ctx, query, nodes,
 			func(n *LearningUnit) { n.appendNamedChildren(name) },
 			func(n *LearningUnit, e *LearningUnit) { n.appendNamedChildren(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedRegistrations {
+		if err := _q.loadRegistrations(ctx, query, nodes,
+			func(n *LearningUnit) { n.appendNamedRegistrations(name) },
+			func(n *LearningUnit, e *Registration) { n.appendNamedRegistrations(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -603,6 +655,36 @@ func (_q *LearningUnitQuery) loadChildren(ctx context.Context, query *LearningUn
 		node, ok := nodeids[*fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "parent_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *LearningUnitQuery) loadRegistrations(ctx context.Context, query *RegistrationQuery, nodes []*LearningUnit, init func(*LearningUnit), assign func(*LearningUnit, *Registration)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*LearningUnit)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(registration.FieldLearningUnitID)
+	}
+	query.Where(predicate.Registration(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(learningunit.RegistrationsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.LearningUnitID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "learning_unit_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -745,6 +827,20 @@ func (_q *LearningUnitQuery) WithNamedChildren(name string, opts ...func(*Learni
 		_q.withNamedChildren = make(map[string]*LearningUnitQuery)
 	}
 	_q.withNamedChildren[name] = query
+	return _q
+}
+
+// WithNamedRegistrations tells the query-builder to eager-load the nodes that are connected to the "registrations"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *LearningUnitQuery) WithNamedRegistrations(name string, opts ...func(*RegistrationQuery)) *LearningUnitQuery {
+	query := (&RegistrationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedRegistrations == nil {
+		_q.withNamedRegistrations = make(map[string]*RegistrationQuery)
+	}
+	_q.withNamedRegistrations[name] = query
 	return _q
 }
 

@@ -9,6 +9,7 @@ import (
 	"hoctap/ent/adminunit"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/predicate"
+	"hoctap/ent/registration"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -286,6 +287,21 @@ func (_u *LearningUnitUpdate) AddChildren(v ...*LearningUnit) *LearningUnitUpdat
 	return _u.AddChildIDs(ids...)
 }
 
+// AddRegistrationIDs adds the "registrations" edge to the Registration entity by IDs.
+func (_u *LearningUnitUpdate) AddRegistrationIDs(ids ...int) *LearningUnitUpdate {
+	_u.mutation.AddRegistrationIDs(ids...)
+	return _u
+}
+
+// AddRegistrations adds the "registrations" edges to the Registration entity.
+func (_u *LearningUnitUpdate) AddRegistrations(v ...*Registration) *LearningUnitUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddRegistrationIDs(ids...)
+}
+
 // Mutation returns the LearningUnitMutation object of the builder.
 func (_u *LearningUnitUpdate) Mutation() *LearningUnitMutation {
 	return _u.mutation
@@ -322,6 +338,27 @@ func (_u *LearningUnitUpdate) RemoveChildren(v ...*LearningUnit) *LearningUnitUp
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveChildIDs(ids...)
+}
+
+// ClearRegistrations clears all "registrations" edges to the Registration entity.
+func (_u *LearningUnitUpdate) ClearRegistrations() *LearningUnitUpdate {
+	_u.mutation.ClearRegistrations()
+	return _u
+}
+
+// RemoveRegistrationIDs removes the "registrations" edge to Registration entities by IDs.
+func (_u *LearningUnitUpdate) RemoveRegistrationIDs(ids ...int) *LearningUnitUpdate {
+	_u.mutation.RemoveRegistrationIDs(ids...)
+	return _u
+}
+
+// RemoveRegistrations removes "registrations" edges to Registration entities.
+func (_u *LearningUnitUpdate) RemoveRegistrations(v ...*Registration) *LearningUnitUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveRegistrationIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -580,6 +617,51 @@ func (_u *LearningUnitUpdate) sqlSave(ctx context.Context) (_node int, err error
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(learningunit.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RegistrationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   learningunit.RegistrationsTable,
+			Columns: []string{learningunit.RegistrationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(registration.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedRegistrationsIDs(); len(nodes) > 0 && !_u.mutation.RegistrationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   learningunit.RegistrationsTable,
+			Columns: []string{learningunit.RegistrationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(registration.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RegistrationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   learningunit.RegistrationsTable,
+			Columns: []string{learningunit.RegistrationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(registration.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -865,6 +947,21 @@ func (_u *LearningUnitUpdateOne) AddChildren(v ...*LearningUnit) *LearningUnitUp
 	return _u.AddChildIDs(ids...)
 }
 
+// AddRegistrationIDs adds the "registrations" edge to the Registration entity by IDs.
+func (_u *LearningUnitUpdateOne) AddRegistrationIDs(ids ...int) *LearningUnitUpdateOne {
+	_u.mutation.AddRegistrationIDs(ids...)
+	return _u
+}
+
+// AddRegistrations adds the "registrations" edges to the Registration entity.
+func (_u *LearningUnitUpdateOne) AddRegistrations(v ...*Registration) *LearningUnitUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddRegistrationIDs(ids...)
+}
+
 // Mutation returns the LearningUnitMutation object of the builder.
 func (_u *LearningUnitUpdateOne) Mutation() *LearningUnitMutation {
 	return _u.mutation
@@ -901,6 +998,27 @@ func (_u *LearningUnitUpdateOne) RemoveChildren(v ...*LearningUnit) *LearningUni
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveChildIDs(ids...)
+}
+
+// ClearRegistrations clears all "registrations" edges to the Registration entity.
+func (_u *LearningUnitUpdateOne) ClearRegistrations() *LearningUnitUpdateOne {
+	_u.mutation.ClearRegistrations()
+	return _u
+}
+
+// RemoveRegistrationIDs removes the "registrations" edge to Registration entities by IDs.
+func (_u *LearningUnitUpdateOne) RemoveRegistrationIDs(ids ...int) *LearningUnitUpdateOne {
+	_u.mutation.RemoveRegistrationIDs(ids...)
+	return _u
+}
+
+// RemoveRegistrations removes "registrations" edges to Registration entities.
+func (_u *LearningUnitUpdateOne) RemoveRegistrations(v ...*Registration) *LearningUnitUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveRegistrationIDs(ids...)
 }
 
 // Where appends a list predicates to the LearningUnitUpdate builder.
@@ -1189,6 +1307,51 @@ func (_u *LearningUnitUpdateOne) sqlSave(ctx context.Context) (_node *LearningUn
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(learningunit.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RegistrationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   learningunit.RegistrationsTable,
+			Columns: []string{learningunit.RegistrationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(registration.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedRegistrationsIDs(); len(nodes) > 0 && !_u.mutation.RegistrationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   learningunit.RegistrationsTable,
+			Columns: []string{learningunit.RegistrationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(registration.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RegistrationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   learningunit.RegistrationsTable,
+			Columns: []string{learningunit.RegistrationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(registration.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -7148,36 +7148,39 @@ func (m *EvaluationMutation) ResetEdge(name string) error {
 // LearningUnitMutation represents an operation that mutates the LearningUnit nodes in the graph.
 type LearningUnitMutation struct {
 	config
-	op                Op
-	typ               string
-	id                *int
-	created_at        *time.Time
-	updated_at        *time.Time
-	version           *int
-	addversion        *int
-	kind              *learningunit.Kind
-	subtype           *learningunit.Subtype
-	name              *string
-	head_name         *string
-	address           *string
-	phone             *string
-	member_count      *int
-	addmember_count   *int
-	adult_count       *int
-	addadult_count    *int
-	admin_path        *string
-	archived_at       *time.Time
-	clearedFields     map[string]struct{}
-	admin_unit        *int
-	clearedadmin_unit bool
-	parent            *int
-	clearedparent     bool
-	children          map[int]struct{}
-	removedchildren   map[int]struct{}
-	clearedchildren   bool
-	done              bool
-	oldValue          func(context.Context) (*LearningUnit, error)
-	predicates        []predicate.LearningUnit
+	op                   Op
+	typ                  string
+	id                   *int
+	created_at           *time.Time
+	updated_at           *time.Time
+	version              *int
+	addversion           *int
+	kind                 *learningunit.Kind
+	subtype              *learningunit.Subtype
+	name                 *string
+	head_name            *string
+	address              *string
+	phone                *string
+	member_count         *int
+	addmember_count      *int
+	adult_count          *int
+	addadult_count       *int
+	admin_path           *string
+	archived_at          *time.Time
+	clearedFields        map[string]struct{}
+	admin_unit           *int
+	clearedadmin_unit    bool
+	parent               *int
+	clearedparent        bool
+	children             map[int]struct{}
+	removedchildren      map[int]struct{}
+	clearedchildren      bool
+	registrations        map[int]struct{}
+	removedregistrations map[int]struct{}
+	clearedregistrations bool
+	done                 bool
+	oldValue             func(context.Context) (*LearningUnit, error)
+	predicates           []predicate.LearningUnit
 }
 
 var _ ent.Mutation = (*LearningUnitMutation)(nil)
@@ -8064,6 +8067,60 @@ func (m *LearningUnitMutation) ResetChildren() {
 	m.removedchildren = nil
 }
 
+// AddRegistrationIDs adds the "registrations" edge to the Registration entity by ids.
+func (m *LearningUnitMutation) AddRegistrationIDs(ids ...int) {
+	if m.registrations == nil {
+		m.registrations = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.registrations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRegistrations clears the "registrations" edge to the Registration entity.
+func (m *LearningUnitMutation) ClearRegistrations() {
+	m.clearedregistrations = true
+}
+
+// RegistrationsCleared reports if the "registrations" edge to the Registration entity was cleared.
+func (m *LearningUnitMutation) RegistrationsCleared() bool {
+	return m.clearedregistrations
+}
+
+// RemoveRegistrationIDs removes the "registrations" edge to the Registration entity by IDs.
+func (m *LearningUnitMutation) RemoveRegistrationIDs(ids ...int) {
+	if m.removedregistrations == nil {
+		m.removedregistrations = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.registrations, ids[i])
+		m.removedregistrations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRegistrations returns the removed IDs of the "registrations" edge to the Registration entity.
+func (m *LearningUnitMutation) RemovedRegistrationsIDs() (ids []int) {
+	for id := range m.removedregistrations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RegistrationsIDs returns the "registrations" edge IDs in the mutation.
+func (m *LearningUnitMutation) RegistrationsIDs() (ids []int) {
+	for id := range m.registrations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRegistrations resets all changes to the "registrations" edge.
+func (m *LearningUnitMutation) ResetRegistrations() {
+	m.registrations = nil
+	m.clearedregistrations = false
+	m.removedregistrations = nil
+}
+
 // Where appends a list predicates to the LearningUnitMutation builder.
 func (m *LearningUnitMutation) Where(ps ...predicate.LearningUnit) {
 	m.predicates = append(m.predicates, ps...)
@@ -8513,7 +8570,7 @@ func (m *LearningUnitMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *LearningUnitMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.admin_unit != nil {
 		edges = append(edges, learningunit.EdgeAdminUnit)
 	}
@@ -8522,6 +8579,9 @@ func (m *LearningUnitMutation) AddedEdges() []string {
 	}
 	if m.children != nil {
 		edges = append(edges, learningunit.EdgeChildren)
+	}
+	if m.registrations != nil {
+		edges = append(edges, learningunit.EdgeRegistrations)
 	}
 	return edges
 }
@@ -8544,15 +8604,24 @@ func (m *LearningUnitMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case learningunit.EdgeRegistrations:
+		ids := make([]ent.Value, 0, len(m.registrations))
+		for id := range m.registrations {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *LearningUnitMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.removedchildren != nil {
 		edges = append(edges, learningunit.EdgeChildren)
+	}
+	if m.removedregistrations != nil {
+		edges = append(edges, learningunit.EdgeRegistrations)
 	}
 	return edges
 }
@@ -8567,13 +8636,19 @@ func (m *LearningUnitMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case learningunit.EdgeRegistrations:
+		ids := make([]ent.Value, 0, len(m.removedregistrations))
+		for id := range m.removedregistrations {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *LearningUnitMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedadmin_unit {
 		edges = append(edges, learningunit.EdgeAdminUnit)
 	}
@@ -8582,6 +8657,9 @@ func (m *LearningUnitMutation) ClearedEdges() []string {
 	}
 	if m.clearedchildren {
 		edges = append(edges, learningunit.EdgeChildren)
+	}
+	if m.clearedregistrations {
+		edges = append(edges, learningunit.EdgeRegistrations)
 	}
 	return edges
 }
@@ -8596,6 +8674,8 @@ func (m *LearningUnitMutation) EdgeCleared(name string) bool {
 		return m.clearedparent
 	case learningunit.EdgeChildren:
 		return m.clearedchildren
+	case learningunit.EdgeRegistrations:
+		return m.clearedregistrations
 	}
 	return false
 }
@@ -8626,6 +8706,9 @@ func (m *LearningUnitMutation) ResetEdge(name string) error {
 		return nil
 	case learningunit.EdgeChildren:
 		m.ResetChildren()
+		return nil
+	case learningunit.EdgeRegistrations:
+		m.ResetRegistrations()
 		return nil
 	}
 	return fmt.Errorf("unknown LearningUnit edge %s", name)

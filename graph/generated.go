@@ -215,22 +215,23 @@ type ComplexityRoot struct {
 	}
 
 	LearningUnit struct {
-		Address     func(childComplexity int) int
-		AdminUnit   func(childComplexity int) int
-		AdultCount  func(childComplexity int) int
-		ArchivedAt  func(childComplexity int) int
-		Children    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LearningUnitOrder, where *ent.LearningUnitWhereInput) int
-		CreatedAt   func(childComplexity int) int
-		HeadName    func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		MemberCount func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Parent      func(childComplexity int) int
-		Phone       func(childComplexity int) int
-		Subtype     func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
-		Version     func(childComplexity int) int
+		Address       func(childComplexity int) int
+		AdminUnit     func(childComplexity int) int
+		AdultCount    func(childComplexity int) int
+		ArchivedAt    func(childComplexity int) int
+		Children      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LearningUnitOrder, where *ent.LearningUnitWhereInput) int
+		CreatedAt     func(childComplexity int) int
+		HeadName      func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		MemberCount   func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Parent        func(childComplexity int) int
+		Phone         func(childComplexity int) int
+		Registrations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrationOrder, where *ent.RegistrationWhereInput) int
+		Subtype       func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	LearningUnitConnection struct {
@@ -1216,6 +1217,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LearningUnit.Phone(childComplexity), true
+	case "LearningUnit.registrations":
+		if e.ComplexityRoot.LearningUnit.Registrations == nil {
+			break
+		}
+
+		args, err := ec.field_LearningUnit_registrations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.LearningUnit.Registrations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.RegistrationOrder), args["where"].(*ent.RegistrationWhereInput)), true
 	case "LearningUnit.subtype":
 		if e.ComplexityRoot.LearningUnit.Subtype == nil {
 			break
@@ -2569,6 +2581,8 @@ func (ec *executionContext) childFields_LearningUnit(ctx context.Context, field 
 		return ec.fieldContext_LearningUnit_parent(ctx, field)
 	case "children":
 		return ec.fieldContext_LearningUnit_children(ctx, field)
+	case "registrations":
+		return ec.fieldContext_LearningUnit_registrations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LearningUnit", field.Name)
 }
@@ -3143,6 +3157,60 @@ func (ec *executionContext) field_LearningUnit_children_args(ctx context.Context
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.LearningUnitWhereInput, error) {
 			return ec.unmarshalOLearningUnitWhereInput2ᚖhoctapᚋentᚐLearningUnitWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_LearningUnit_registrations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.RegistrationOrder, error) {
+			return ec.unmarshalORegistrationOrder2ᚖhoctapᚋentᚐRegistrationOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.RegistrationWhereInput, error) {
+			return ec.unmarshalORegistrationWhereInput2ᚖhoctapᚋentᚐRegistrationWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7254,6 +7322,50 @@ func (ec *executionContext) fieldContext_LearningUnit_children(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_LearningUnit_children_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LearningUnit_registrations(ctx context.Context, field graphql.CollectedField, obj *ent.LearningUnit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningUnit_registrations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Registrations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.RegistrationOrder), fc.Args["where"].(*ent.RegistrationWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.RegistrationConnection) graphql.Marshaler {
+			return ec.marshalNRegistrationConnection2ᚖhoctapᚋentᚐRegistrationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LearningUnit_registrations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LearningUnit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegistrationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_LearningUnit_registrations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16232,7 +16344,7 @@ func (ec *executionContext) unmarshalInputLearningUnitWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "subtype", "subtypeNEQ", "subtypeIn", "subtypeNotIn", "subtypeIsNil", "subtypeNotNil", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "headName", "headNameNEQ", "headNameIn", "headNameNotIn", "headNameGT", "headNameGTE", "headNameLT", "headNameLTE", "headNameContains", "headNameHasPrefix", "headNameHasSuffix", "headNameIsNil", "headNameNotNil", "headNameEqualFold", "headNameContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "memberCount", "memberCountNEQ", "memberCountIn", "memberCountNotIn", "memberCountGT", "memberCountGTE", "memberCountLT", "memberCountLTE", "adultCount", "adultCountNEQ", "adultCountIn", "adultCountNotIn", "adultCountGT", "adultCountGTE", "adultCountLT", "adultCountLTE", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "hasAdminUnit", "hasAdminUnitWith", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "subtype", "subtypeNEQ", "subtypeIn", "subtypeNotIn", "subtypeIsNil", "subtypeNotNil", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "headName", "headNameNEQ", "headNameIn", "headNameNotIn", "headNameGT", "headNameGTE", "headNameLT", "headNameLTE", "headNameContains", "headNameHasPrefix", "headNameHasSuffix", "headNameIsNil", "headNameNotNil", "headNameEqualFold", "headNameContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "memberCount", "memberCountNEQ", "memberCountIn", "memberCountNotIn", "memberCountGT", "memberCountGTE", "memberCountLT", "memberCountLTE", "adultCount", "adultCountNEQ", "adultCountIn", "adultCountNotIn", "adultCountGT", "adultCountGTE", "adultCountLT", "adultCountLTE", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "hasAdminUnit", "hasAdminUnitWith", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasRegistrations", "hasRegistrationsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17128,6 +17240,20 @@ func (ec *executionContext) unmarshalInputLearningUnitWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasChildrenWith = data
+		case "hasRegistrations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRegistrations"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRegistrations = data
+		case "hasRegistrationsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRegistrationsWith"))
+			data, err := ec.unmarshalORegistrationWhereInput2ᚕᚖhoctapᚋentᚐRegistrationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRegistrationsWith = data
 		}
 	}
 	return it, nil
@@ -20365,6 +20491,12 @@ func (ec *executionContext) _LearningUnit(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._LearningUnit_children(ctx, field, obj)
+				})
+		case "registrations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LearningUnit_registrations(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

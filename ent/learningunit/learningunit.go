@@ -54,6 +54,8 @@ const (
 	EdgeParent = "parent"
 	// EdgeChildren holds the string denoting the children edge name in mutations.
 	EdgeChildren = "children"
+	// EdgeRegistrations holds the string denoting the registrations edge name in mutations.
+	EdgeRegistrations = "registrations"
 	// Table holds the table name of the learningunit in the database.
 	Table = "learning_units"
 	// AdminUnitTable is the table that holds the admin_unit relation/edge.
@@ -71,6 +73,13 @@ const (
 	ChildrenTable = "learning_units"
 	// ChildrenColumn is the table column denoting the children relation/edge.
 	ChildrenColumn = "parent_id"
+	// RegistrationsTable is the table that holds the registrations relation/edge.
+	RegistrationsTable = "registrations"
+	// RegistrationsInverseTable is the table name for the Registration entity.
+	// It exists in this package in order to avoid circular dependency with the "registration" package.
+	RegistrationsInverseTable = "registrations"
+	// RegistrationsColumn is the table column denoting the registrations relation/edge.
+	RegistrationsColumn = "learning_unit_id"
 )
 
 // Columns holds all SQL columns for learningunit fields.
@@ -301,6 +310,20 @@ func ByChildren(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newChildrenStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByRegistrationsCount orders the results by registrations count.
+func ByRegistrationsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newRegistrationsStep(), opts...)
+	}
+}
+
+// ByRegistrations orders the results by registrations terms.
+func ByRegistrations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newRegistrationsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newAdminUnitStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -320,6 +343,13 @@ func newChildrenStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(Table, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ChildrenTable, ChildrenColumn),
+	)
+}
+func newRegistrationsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(RegistrationsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, true, RegistrationsTable, RegistrationsColumn),
 	)
 }
 

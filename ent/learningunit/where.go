@@ -894,6 +894,29 @@ func HasChildrenWith(preds ...predicate.LearningUnit) predicate.LearningUnit {
 	})
 }
 
+// HasRegistrations applies the HasEdge predicate on the "registrations" edge.
+func HasRegistrations() predicate.LearningUnit {
+	return predicate.LearningUnit(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, RegistrationsTable, RegistrationsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasRegistrationsWith applies the HasEdge predicate on the "registrations" edge with a given conditions (other predicates).
+func HasRegistrationsWith(preds ...predicate.Registration) predicate.LearningUnit {
+	return predicate.LearningUnit(func(s *sql.Selector) {
+		step := newRegistrationsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.LearningUnit) predicate.LearningUnit {
 	return predicate.LearningUnit(sql.AndPredicates(predicates...))

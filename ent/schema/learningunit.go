@@ -83,6 +83,10 @@ func (LearningUnit) Edges() []ent.Edge {
 			Field("parent_id").
 			Unique().
 			Comment("The unit this one is part of."),
+		edge.From("registrations", Registration.Type).
+			Ref("learning_unit").
+			Comment("The unit's registrations, in every campaign; filter by campaign for the current one.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

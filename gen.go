@@ -20,6 +20,7 @@ func runGenerate(ctx context.Context, args []string, getenv func(string) string,
 	scale := fs.Float64("scale", 1, "1 = full Thái Bình: 242 communes, ~1,900 villages, ~600,000 households, ~1.2 million adults")
 	seed := fs.Uint64("seed", 34, "random seed; the same seed gives the same data")
 	password := fs.String("admin-password", "", "password of user admin (default: generated and printed)")
+	loadPassword := fs.String("load-password", "", "also create an OFFICER canbo.<commune code> for every commune and give them and the manager quanly this password, for cmd/hoctap-load")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -39,7 +40,7 @@ func runGenerate(ctx context.Context, args []string, getenv func(string) string,
 	}
 	defer db.Close()
 	start := time.Now()
-	res, tm, err := demo.Generate(ctx, db, demo.Options{Scale: *scale, Seed: *seed, AdminPassword: *password})
+	res, tm, err := demo.Generate(ctx, db, demo.Options{Scale: *scale, Seed: *seed, AdminPassword: *password, LoadPassword: *loadPassword})
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strings"
@@ -192,6 +193,10 @@ func (s *server) routes(cfg *config.Config) http.Handler {
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /metrics", m.Handler())
 	if cfg.Dev {
+		// Profiles for finding where time goes; never outside dev mode.
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 		gql := playground.Handler("hoctap GraphQL", "/query")
 		mux.Handle("GET /{$}", gql)
 		mux.Handle("GET /playground", gql)

@@ -483,9 +483,9 @@ var (
 				Columns: []*schema.Column{RegistrationsColumns[16], RegistrationsColumns[14], RegistrationsColumns[4]},
 			},
 			{
-				Name:    "registration_campaign_id_admin_path",
+				Name:    "registration_admin_path_campaign_id",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrationsColumns[14], RegistrationsColumns[6]},
+				Columns: []*schema.Column{RegistrationsColumns[6], RegistrationsColumns[14]},
 				Annotation: &entsql.IndexAnnotation{
 					OpClassColumns: map[string]string{
 						RegistrationsColumns[6].Name: "text_pattern_ops",

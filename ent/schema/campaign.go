@@ -233,7 +233,11 @@ func (Registration) Indexes() []ent.Index {
 		// Leading with the unit, the unique index also serves a unit's
 		// registrations across campaigns.
 		index.Fields("learning_unit_id", "campaign_id", "title").Unique(),
-		index.Fields("campaign_id", "admin_path").Annotations(entsqlOpClassColumn("admin_path")),
+		// Path first: SQLite's planner then still prefers the unit index
+		// above for a page of households' registrations (a campaign-first
+		// index made it scan a whole province's), while a scope's
+		// registrations of a campaign are one range scan.
+		index.Fields("admin_path", "campaign_id").Annotations(entsqlOpClassColumn("admin_path")),
 		index.Fields("decision_id"),
 	}
 }

@@ -85,18 +85,22 @@ func (l *loader) campaign(ctx context.Context, province *ent.AdminUnit, units ma
 	for _, t := range titles.All {
 		levels[string(t)] = string(titles.DecidingLevel(t))
 	}
-	camp, err := l.c.Campaign.Create().SetProvinceID(province.ID).SetYear(p.year).SetPhase(p.phase).
+	b := l.c.Campaign.Create().SetProvinceID(province.ID).SetYear(p.year).SetPhase(p.phase).
 		SetName(fmt.Sprintf("Xây dựng xã hội học tập năm %d – %s", p.year, province.Name)).
 		SetReferenceDate(time.Date(p.year, 12, 31, 0, 0, 0, 0, time.UTC)).
-		SetRegistrationStarts(time.Date(p.year, 1, 15, 0, 0, 0, 0, time.UTC)).
-		SetRegistrationEnds(time.Date(p.year, 3, 31, 0, 0, 0, 0, time.UTC)).
-		SetEvaluationStarts(time.Date(p.year, 10, 1, 0, 0, 0, 0, time.UTC)).
-		SetEvaluationEnds(time.Date(p.year, 11, 30, 0, 0, 0, 0, time.UTC)).
-		SetRecognitionStarts(time.Date(p.year, 12, 1, 0, 0, 0, 0, time.UTC)).
-		SetRecognitionEnds(time.Date(p.year, 12, 31, 0, 0, 0, 0, time.UTC)).
 		SetDecidingLevels(levels).
-		SetAllowLateRegistration(p.lateRegistration).
-		Save(ctx)
+		SetAllowLateRegistration(p.lateRegistration)
+	if p.phase == campaign.PhaseCLOSED {
+		// Closed campaigns keep the windows they ran in; the one in progress
+		// has none, so its phase alone decides, whatever today's date.
+		b.SetRegistrationStarts(time.Date(p.year, 1, 15, 0, 0, 0, 0, time.UTC)).
+			SetRegistrationEnds(time.Date(p.year, 3, 31, 0, 0, 0, 0, time.UTC)).
+			SetEvaluationStarts(time.Date(p.year, 10, 1, 0, 0, 0, 0, time.UTC)).
+			SetEvaluationEnds(time.Date(p.year, 11, 30, 0, 0, 0, 0, time.UTC)).
+			SetRecognitionStarts(time.Date(p.year, 12, 1, 0, 0, 0, 0, time.UTC)).
+			SetRecognitionEnds(time.Date(p.year, 12, 31, 0, 0, 0, 0, time.UTC))
+	}
+	camp, err := b.Save(ctx)
 	if err != nil {
 		return err
 	}

@@ -45,6 +45,9 @@ type Options struct {
 	AdminPassword string
 	// Years are the campaigns to load, of 2019, 2020 and 2021; nil loads all.
 	Years []int
+	// LoadPassword, when set, is given to the manager "quanly" and to an
+	// OFFICER "canbo.<commune code>" in every commune, for cmd/hoctap-load.
+	LoadPassword string
 }
 
 // Account is a demo sign-in.
@@ -396,8 +399,11 @@ func (l *loader) accounts(ctx context.Context, root *placed) error {
 	}
 	for _, a := range accounts {
 		password := auth.GeneratePassword(14)
-		if a.username == "admin" && l.opts.AdminPassword != "" {
+		switch {
+		case a.username == "admin" && l.opts.AdminPassword != "":
 			password = l.opts.AdminPassword
+		case a.username == "quanly" && l.opts.LoadPassword != "":
+			password = l.opts.LoadPassword
 		}
 		hash, err := auth.HashPassword(password)
 		if err != nil {
@@ -409,6 +415,25 @@ func (l *loader) accounts(ctx context.Context, root *placed) error {
 			return fmt.Errorf("create user %s: %w", a.username, err)
 		}
 		l.res.Accounts = append(l.res.Accounts, Account{Username: a.username, Password: password, Role: a.role, Scope: a.scope.Name})
+	}
+	if l.opts.LoadPassword == "" {
+		return nil
+	}
+	// One hash for all the load officers: hashing is deliberately slow, and
+	// these synthetic accounts share their password anyway.
+	hash, err := auth.HashPassword(l.opts.LoadPassword)
+	if err != nil {
+		return err
+	}
+	var builders []*ent.UserCreate
+	for _, d := range root.children {
+		for _, cm := range d.children {
+			builders = append(builders, l.c.User.Create().SetUsername("canbo."+cm.unit.Code).
+				SetFullName("Cán bộ "+cm.unit.Name).SetPasswordHash(hash).SetRole(viewer.RoleOfficer).SetScopeID(cm.unit.ID))
+		}
+	}
+	if err := l.c.User.CreateBulk(builders...).Exec(ctx); err != nil {
+		return fmt.Errorf("create load officers: %w", err)
 	}
 	return nil
 }

@@ -28,6 +28,8 @@ import (
 	"sync/atomic"
 	"text/tabwriter"
 	"time"
+
+	"hoctap/internal/ops"
 )
 
 func main() {
@@ -60,6 +62,9 @@ var operations = []struct {
 	{"progress-commune", 10},
 	{"progress-province", 5},
 	{"register-evaluate", 5},
+	// Not in the mix: the bare 20-row village page of PITFALLS.md, with auth
+	// and scope on, to compare with the stack's baseline.
+	{"village-page", 0},
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
@@ -181,9 +186,9 @@ type officer struct {
 type world struct {
 	campaign, province string
 	// manager reads the province-wide progress, which officers cannot.
-	manager *client
-	officers           []*officer
-	searches           []string
+	manager  *client
+	officers []*officer
+	searches []string
 	// fresh holds households not yet registered, shared by the writers.
 	fresh chan freshHousehold
 }
@@ -348,33 +353,20 @@ func pick(r *rand.Rand, only []string) string {
 	return operations[0].name
 }
 
-const familyScores = `[{code: "TC1", points: 24}, {code: "TC2", points: 24}, {code: "TC3", points: 16}, {code: "TC4", points: 16}]`
-
 func (w *world) do(ctx context.Context, r *rand.Rand, o *officer, op string) error {
 	switch op {
 	case "village-households":
-		return o.do(ctx, `query($v: ID!, $c: ID!) { node(id: $v) { ... on AdminUnit { name
-			learningUnits(first: 20, where: {kind: HOUSEHOLD, archivedAtIsNil: true}) { totalCount pageInfo { hasNextPage endCursor }
-				edges { node { id name headName memberCount adultCount version
-					registrations(first: 1, where: {hasCampaignWith: {id: $c}}) { edges { node { id title status result } } } } } } } } }`,
-			map[string]any{"v": o.villages[r.IntN(len(o.villages))], "c": w.campaign}, nil)
+		return o.do(ctx, ops.VillageHouseholds, map[string]any{"v": o.villages[r.IntN(len(o.villages))], "c": w.campaign}, nil)
+	case "village-page":
+		return o.do(ctx, ops.VillagePage, map[string]any{"v": o.villages[r.IntN(len(o.villages))]}, nil)
 	case "open-household":
-		return o.do(ctx, `query($h: ID!, $c: ID!) { node(id: $h) { ... on LearningUnit { id name headName address phone memberCount adultCount version
-			adminUnit { id name } children(first: 20) { edges { node { id name } } }
-			registrations(first: 5, where: {hasCampaignWith: {id: $c}}) { edges { node { id title status result score evaluations { kind total result } } } } } } }`,
-			map[string]any{"h": o.households[r.IntN(len(o.households))], "c": w.campaign}, nil)
+		return o.do(ctx, ops.OpenHousehold, map[string]any{"h": o.households[r.IntN(len(o.households))], "c": w.campaign}, nil)
 	case "search-household":
-		name := w.searches[r.IntN(len(w.searches))]
-		return o.do(ctx, `query($q: String!) { learningUnits(first: 20, search: $q, where: {kind: HOUSEHOLD}) { edges { node { id name headName adminUnit { name } } } } }`,
-			map[string]any{"q": name}, nil)
+		return o.do(ctx, ops.SearchHousehold, map[string]any{"q": w.searches[r.IntN(len(w.searches))]}, nil)
 	case "progress-commune":
-		return o.do(ctx, `query($c: ID!, $u: ID!) { progress(campaignID: $c, unitID: $u) { rows { title eligible registered evaluated recognized rate target meetsTarget }
-			children { unit { id name } rows { title eligible recognized rate target meetsTarget } } summary { childCount childrenMeetingAllTargets } } }`,
-			map[string]any{"c": w.campaign, "u": o.commune}, nil)
+		return o.do(ctx, ops.Progress, map[string]any{"c": w.campaign, "u": o.commune}, nil)
 	case "progress-province":
-		return w.manager.do(ctx, `query($c: ID!, $u: ID!) { progress(campaignID: $c, unitID: $u) { rows { title eligible registered evaluated recognized rate target meetsTarget }
-			children { unit { id name } rows { title eligible recognized rate target meetsTarget } } summary { childCount childrenMeetingAllTargets } } }`,
-			map[string]any{"c": w.campaign, "u": w.province}, nil)
+		return w.manager.do(ctx, ops.Progress, map[string]any{"c": w.campaign, "u": w.province}, nil)
 	case "register-evaluate":
 		var h freshHousehold
 		select {
@@ -383,12 +375,10 @@ func (w *world) do(ctx context.Context, r *rand.Rand, o *officer, op string) err
 			return errors.New("no unregistered household left")
 		}
 		var reg struct{ Register struct{ ID string } }
-		if err := h.off.do(ctx, `mutation($c: ID!, $u: ID!) { register(campaignID: $c, learningUnitID: $u, title: LEARNING_FAMILY) { id } }`,
-			map[string]any{"c": w.campaign, "u": h.id}, &reg); err != nil {
+		if err := h.off.do(ctx, ops.Register, map[string]any{"c": w.campaign, "u": h.id}, &reg); err != nil {
 			return err
 		}
-		return h.off.do(ctx, `mutation($r: ID!) { evaluate(input: {registrationID: $r, kind: FINAL, scores: `+familyScores+`}) { registration { status result } } }`,
-			map[string]any{"r": reg.Register.ID}, nil)
+		return h.off.do(ctx, ops.Evaluate, map[string]any{"r": reg.Register.ID}, nil)
 	}
 	return fmt.Errorf("unknown operation %s", op)
 }

@@ -90,6 +90,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("connect to %s database: %w", dial, err)
 	}
 	var drv dialect.Driver = entsql.OpenDB(dial, db)
+	if dial == dialect.SQLite {
+		drv = newCachingDriver(dial, db)
+	}
 	if opts.Wrap != nil {
 		drv = opts.Wrap(drv)
 	}

@@ -1,0 +1,166 @@
+package graph_test
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"testing"
+
+	"hoctap/ent"
+	"hoctap/ent/adminunit"
+	"hoctap/ent/campaign"
+	"hoctap/ent/learningunit"
+	"hoctap/ent/registration"
+	"hoctap/ent/user"
+	"hoctap/internal/dbtest"
+	"hoctap/internal/demo"
+	"hoctap/internal/ops"
+	"hoctap/internal/store"
+	"hoctap/internal/viewer"
+)
+
+// opWorld is a generated province with what the operations work on.
+type opWorld struct {
+	a                  *api
+	officer, manager   *viewer.Viewer
+	campaign, province string
+	commune, village   string
+	household          string
+	fresh              []string // households not registered in the campaign
+	search             string
+}
+
+// generate fills db with the demo province at scale (Thái Bình = 1) and its
+// current (2021) campaign.
+func generate(t testing.TB, db *store.DB, scale float64) *opWorld {
+	t.Helper()
+	ctx := context.Background()
+	if _, _, err := demo.Generate(ctx, db, demo.Options{Scale: scale, Seed: 7, Years: []int{2021}}); err != nil {
+		t.Fatal(err)
+	}
+	sys := systemCtx()
+	viewerOf := func(u *ent.User) *viewer.Viewer {
+		return &viewer.Viewer{UserID: u.ID, Username: u.Username, Role: u.Role, ScopeID: u.ScopeID, ScopePath: u.ScopePath}
+	}
+	off := db.User.Query().Where(user.Username("canbo")).OnlyX(sys)
+	mgr := db.User.Query().Where(user.Username("quanly")).OnlyX(sys)
+	camp := db.Campaign.Query().Where(campaign.Year(2021)).OnlyX(sys)
+	village := db.AdminUnit.Query().Where(adminunit.ParentID(off.ScopeID)).Order(ent.Asc(adminunit.FieldID)).FirstX(sys)
+	households := db.LearningUnit.Query().Where(learningunit.AdminUnitID(village.ID), learningunit.KindEQ(learningunit.KindHOUSEHOLD)).
+		Order(ent.Asc(learningunit.FieldID)).AllX(sys)
+	w := &opWorld{
+		a: newAPI(t, db, nil), officer: viewerOf(off), manager: viewerOf(mgr),
+		campaign: id(camp.ID), province: id(camp.ProvinceID), commune: id(off.ScopeID), village: id(village.ID),
+		household: id(households[0].ID), search: households[0].HeadName,
+	}
+	registered := map[int]bool{}
+	for _, r := range db.Registration.Query().Where(registration.CampaignID(camp.ID)).Select(registration.FieldLearningUnitID).IntsX(sys) {
+		registered[r] = true
+	}
+	for _, lu := range db.LearningUnit.Query().Where(learningunit.KindEQ(learningunit.KindHOUSEHOLD),
+		learningunit.AdminUnitIDIn(db.AdminUnit.Query().Where(adminunit.ParentID(off.ScopeID)).IDsX(sys)...)).IDsX(sys) {
+		if !registered[lu] {
+			w.fresh = append(w.fresh, id(lu))
+		}
+	}
+	return w
+}
+
+// run performs one operation and fails the test on an error.
+func (w *opWorld) run(t testing.TB, op string, n int) {
+	t.Helper()
+	do := func(v *viewer.Viewer, q string, vars map[string]any, out any) {
+		t.Helper()
+		r := w.a.exec(v, "", q, vars, nil)
+		if len(r.Errors) > 0 {
+			t.Fatalf("%s: %+v", op, r.Errors)
+		}
+		if out != nil {
+			r.decode(t, out)
+		}
+	}
+	switch op {
+	case "village-households":
+		do(w.officer, ops.VillageHouseholds, map[string]any{"v": w.village, "c": w.campaign}, nil)
+	case "open-household":
+		do(w.officer, ops.OpenHousehold, map[string]any{"h": w.household, "c": w.campaign}, nil)
+	case "search-household":
+		do(w.officer, ops.SearchHousehold, map[string]any{"q": w.search}, nil)
+	case "progress-commune":
+		do(w.officer, ops.Progress, map[string]any{"c": w.campaign, "u": w.commune}, nil)
+	case "progress-province":
+		do(w.manager, ops.Progress, map[string]any{"c": w.campaign, "u": w.province}, nil)
+	case "register-evaluate":
+		h := w.fresh[n]
+		var reg struct{ Register struct{ ID string } }
+		do(w.officer, ops.Register, map[string]any{"c": w.campaign, "u": h}, &reg)
+		do(w.officer, ops.Evaluate, map[string]any{"r": reg.Register.ID}, nil)
+	default:
+		t.Fatalf("unknown operation %s", op)
+	}
+}
+
+var operations = []string{"village-households", "open-household", "search-household", "progress-commune", "progress-province", "register-evaluate"}
+
+// TestStatementsPerOperation proves that each everyday operation costs the
+// same number of SQL statements in a small province (~2,000 households, one
+// a village) and in a big one (~100,000): nothing runs a query per row.
+func TestStatementsPerOperation(t *testing.T) {
+	counts := map[string][]int{}
+	for _, scale := range []float64{0.0005, 0.17} {
+		opts, counter := dbtest.Counting()
+		db := dbtest.Open(t, opts)
+		w := generate(t, db, scale)
+		households := db.LearningUnit.Query().Where(learningunit.KindEQ(learningunit.KindHOUSEHOLD)).CountX(systemCtx())
+		t.Logf("scale %v: %d households", scale, households)
+		for _, op := range operations {
+			counter.Reset()
+			w.run(t, op, 0)
+			counts[op] = append(counts[op], counter.Count())
+		}
+	}
+	for _, op := range operations {
+		c := counts[op]
+		if c[0] != c[1] {
+			t.Errorf("%s: %d statements in the small province, %d in the big one", op, c[0], c[1])
+		}
+		t.Logf("%-20s %d statements", op, c[0])
+	}
+}
+
+// BenchmarkOperations times the everyday operations in-process (no HTTP),
+// on a province of ~30,000 households. Run with
+//
+//	go test ./graph -run '^$' -bench Operations
+func BenchmarkOperations(b *testing.B) {
+	db := dbtest.Open(b)
+	w := generate(b, db, 0.05)
+	for _, op := range operations {
+		b.Run(op, func(b *testing.B) {
+			n := 0
+			for b.Loop() {
+				if op == "register-evaluate" && n == len(w.fresh) {
+					// Registering uses households up: add more, untimed.
+					b.StopTimer()
+					w.fresh = append(w.fresh, addHouseholds(b, db, w, 200)...)
+					b.StartTimer()
+				}
+				w.run(b, op, n)
+				n++
+			}
+		})
+	}
+}
+
+// addHouseholds adds n households to the officer's first village.
+func addHouseholds(t testing.TB, db *store.DB, w *opWorld, n int) []string {
+	vid, _ := strconv.Atoi(w.village)
+	out := make([]string, n)
+	for i := range out {
+		h := db.LearningUnit.Create().SetKind(learningunit.KindHOUSEHOLD).SetName(fmt.Sprintf("Hộ thêm %d", i)).
+			SetAdminUnitID(vid).SaveX(systemCtx())
+		out[i] = id(h.ID)
+	}
+	return out
+}
+

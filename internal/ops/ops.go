@@ -1,0 +1,37 @@
+// Package ops holds the GraphQL documents of the mobile app's everyday
+// operations, shared by the load command (cmd/hoctap-load), the benchmarks
+// and the statement-count test, so all three measure the same thing.
+package ops
+
+// VillageHouseholds lists a page of a village's households with their
+// registration in a campaign. Variables: v (village id), c (campaign id).
+const VillageHouseholds = `query($v: ID!, $c: ID!) { node(id: $v) { ... on AdminUnit { name
+	learningUnits(first: 20, where: {kind: HOUSEHOLD, archivedAtIsNil: true}) { totalCount pageInfo { hasNextPage endCursor }
+		edges { node { id name headName memberCount adultCount version
+			registrations(first: 1, where: {hasCampaignWith: {id: $c}}) { edges { node { id title status result } } } } } } } } }`
+
+// VillagePage is the bare 20-row village page of PITFALLS.md, for comparing
+// with the stack's baseline. Variables: v.
+const VillagePage = `query($v: ID!) { node(id: $v) { ... on AdminUnit { learningUnits(first: 20, where: {kind: HOUSEHOLD}) {
+	edges { node { id name headName memberCount } } } } } }`
+
+// OpenHousehold opens a household with its members and registrations.
+// Variables: h (household id), c (campaign id).
+const OpenHousehold = `query($h: ID!, $c: ID!) { node(id: $h) { ... on LearningUnit { id name headName address phone memberCount adultCount version
+	adminUnit { id name } children(first: 20) { edges { node { id name } } }
+	registrations(first: 5, where: {hasCampaignWith: {id: $c}}) { edges { node { id title status result score evaluations { kind total result } } } } } } }`
+
+// SearchHousehold finds households by name. Variables: q.
+const SearchHousehold = `query($q: String!) { learningUnits(first: 20, search: $q, where: {kind: HOUSEHOLD}) { edges { node { id name headName adminUnit { name } } } } }`
+
+// Progress is a campaign's progress in a unit. Variables: c, u.
+const Progress = `query($c: ID!, $u: ID!) { progress(campaignID: $c, unitID: $u) { rows { title eligible registered evaluated recognized rate target meetsTarget }
+	children { unit { id name } rows { title eligible recognized rate target meetsTarget } } summary { childCount childrenMeetingAllTargets } } }`
+
+// Register registers a household for the learning-family title.
+// Variables: c, u.
+const Register = `mutation($c: ID!, $u: ID!) { register(campaignID: $c, learningUnitID: $u, title: LEARNING_FAMILY) { id } }`
+
+// Evaluate gives a registration passing family scores (80 of 100).
+// Variables: r.
+const Evaluate = `mutation($r: ID!) { evaluate(input: {registrationID: $r, kind: FINAL, scores: [{code: "TC1", points: 24}, {code: "TC2", points: 24}, {code: "TC3", points: 16}, {code: "TC4", points: 16}]}) { registration { status result } } }`

@@ -163,4 +163,3 @@ func addHouseholds(t testing.TB, db *store.DB, w *opWorld, n int) []string {
 	}
 	return out
 }
-

@@ -364,31 +364,19 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 		if err := tx.User.UpdateOneID(u.ID).SetPasswordHash(hash).SetMustChangePassword(false).Exec(sctx); err != nil {
 			return fmt.Errorf("change password: %w", err)
 		}
-		if err := s.revokeOthers(sctx, tx, u.ID, v.SessionID, "password changed"); err != nil {
+		if err := RevokeSessions(sctx, tx, u.ID, v.SessionID, "password changed"); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "user.change_password", TargetType: "User", TargetID: u.ID, ScopePath: u.ScopePath})
 	})
 }
 
-// revokeOthers ends every session of a user but keep; the caller audits the
-// change that made it necessary.
-func (s *Service) revokeOthers(ctx context.Context, tx *ent.Client, userID, keep int, reason string) error {
+// RevokeSessions ends every session of a user but keep (0 keeps none), in
+// the caller's transaction: when the password changes, the account is
+// disabled or its password reset. The caller audits why.
+func RevokeSessions(ctx context.Context, tx *ent.Client, userID, keep int, reason string) error {
 	err := tx.Session.Update().
 		Where(session.UserID(userID), session.RevokedAtIsNil(), session.IDNEQ(keep)).
-		SetRevokedAt(s.now()).SetRevokedReason(reason).
-		Exec(system(ctx))
-	if err != nil {
-		return fmt.Errorf("revoke sessions: %w", err)
-	}
-	return nil
-}
-
-// RevokeSessions ends every session of a user, in the caller's transaction;
-// used when an account is disabled or its password reset.
-func RevokeSessions(ctx context.Context, tx *ent.Client, userID int, reason string) error {
-	err := tx.Session.Update().
-		Where(session.UserID(userID), session.RevokedAtIsNil()).
 		SetRevokedAt(time.Now()).SetRevokedReason(reason).
 		Exec(system(ctx))
 	if err != nil {

@@ -57,6 +57,20 @@ func Version() ent.Hook {
 	}, ent.OpUpdate|ent.OpUpdateOne)
 }
 
+// copyPath sets a row's copy of an admin unit's path when the mutation sets
+// the unit.
+func copyPath(ctx context.Context, c *ent.Client, id int, set bool, setPath func(string)) error {
+	if !set {
+		return nil
+	}
+	p, err := pathOf(ctx, c, id)
+	if err != nil {
+		return err
+	}
+	setPath(p)
+	return nil
+}
+
 // pathOf returns the materialised path of an admin unit.
 func pathOf(ctx context.Context, c *ent.Client, id int) (string, error) {
 	p, err := c.AdminUnit.Query().Where(adminunit.ID(id)).Select(adminunit.FieldPath).String(system(ctx))
@@ -130,12 +144,9 @@ func AdminUnitKeys() ent.Hook {
 func LearningUnitPath() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.LearningUnitFunc(func(ctx context.Context, m *ent.LearningUnitMutation) (ent.Value, error) {
-			if id, ok := m.AdminUnitID(); ok && !IsBulk(ctx) {
-				p, err := pathOf(ctx, m.Client(), id)
-				if err != nil {
-					return nil, err
-				}
-				m.SetAdminPath(p)
+			id, ok := m.AdminUnitID()
+			if err := copyPath(ctx, m.Client(), id, ok && !IsBulk(ctx), m.SetAdminPath); err != nil {
+				return nil, err
 			}
 			return next.Mutate(ctx, m)
 		})
@@ -168,12 +179,9 @@ func LearningUnitKeys() ent.Hook {
 func UserScope() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.UserFunc(func(ctx context.Context, m *ent.UserMutation) (ent.Value, error) {
-			if id, ok := m.ScopeID(); ok {
-				p, err := pathOf(ctx, m.Client(), id)
-				if err != nil {
-					return nil, err
-				}
-				m.SetScopePath(p)
+			id, ok := m.ScopeID()
+			if err := copyPath(ctx, m.Client(), id, ok, m.SetScopePath); err != nil {
+				return nil, err
 			}
 			return next.Mutate(ctx, m)
 		})
@@ -206,12 +214,9 @@ func UserKeys() ent.Hook {
 func CampaignScope() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.CampaignFunc(func(ctx context.Context, m *ent.CampaignMutation) (ent.Value, error) {
-			if id, ok := m.ProvinceID(); ok {
-				p, err := pathOf(ctx, m.Client(), id)
-				if err != nil {
-					return nil, err
-				}
-				m.SetScopePath(p)
+			id, ok := m.ProvinceID()
+			if err := copyPath(ctx, m.Client(), id, ok, m.SetScopePath); err != nil {
+				return nil, err
 			}
 			return next.Mutate(ctx, m)
 		})
@@ -222,12 +227,9 @@ func CampaignScope() ent.Hook {
 func DecisionScope() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.DecisionFunc(func(ctx context.Context, m *ent.DecisionMutation) (ent.Value, error) {
-			if id, ok := m.DecidingUnitID(); ok {
-				p, err := pathOf(ctx, m.Client(), id)
-				if err != nil {
-					return nil, err
-				}
-				m.SetScopePath(p)
+			id, ok := m.DecidingUnitID()
+			if err := copyPath(ctx, m.Client(), id, ok, m.SetScopePath); err != nil {
+				return nil, err
 			}
 			return next.Mutate(ctx, m)
 		})

@@ -187,7 +187,7 @@ func SetDisabled(ctx context.Context, id int, disabled bool) (*ent.User, error) 
 	action := "user.enable"
 	if disabled {
 		action = "user.disable"
-		if err := auth.RevokeSessions(ctx, c, id, "account disabled"); err != nil {
+		if err := auth.RevokeSessions(ctx, c, id, 0, "account disabled"); err != nil {
 			return nil, err
 		}
 	}
@@ -220,7 +220,7 @@ func ResetPassword(ctx context.Context, id int) (*ent.User, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("reset password: %w", err)
 	}
-	if err := auth.RevokeSessions(ctx, c, id, "password reset"); err != nil {
+	if err := auth.RevokeSessions(ctx, c, id, 0, "password reset"); err != nil {
 		return nil, "", err
 	}
 	return u, temp, audit.Record(ctx, c, audit.Entry{Action: "user.reset_password", TargetType: "User", TargetID: id, ScopePath: u.ScopePath})

@@ -55,5 +55,35 @@ func describeTypes(g *gen.Graph, s *ast.Schema) error {
 			def.Description = text
 		}
 	}
+	// entgql describes unique edges by their comment but not connections.
+	for _, n := range g.Nodes {
+		def := s.Types[n.Name]
+		if def == nil {
+			continue
+		}
+		for _, e := range n.Edges {
+			if f := def.Fields.ForName(camel(e.Name)); f != nil && f.Description == "" && e.Comment() != "" {
+				f.Description = e.Comment()
+			}
+		}
+	}
 	return nil
+}
+
+// camel turns an ent edge name into its GraphQL field name.
+func camel(s string) string {
+	out := []byte{}
+	up := false
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '_':
+			up = true
+		case up:
+			out = append(out, s[i]-'a'+'A')
+			up = false
+		default:
+			out = append(out, s[i])
+		}
+	}
+	return string(out)
 }

@@ -20,6 +20,8 @@ func runGenerate(ctx context.Context, args []string, getenv func(string) string,
 	scale := fs.Float64("scale", 1, "1 = full Thái Bình: 242 communes, ~1,900 villages, ~600,000 households, ~1.2 million adults")
 	seed := fs.Uint64("seed", 34, "random seed; the same seed gives the same data")
 	password := fs.String("admin-password", "", "password of user admin (default: generated and printed)")
+	national := fs.String("national", "", "instead of Thái Bình, the whole country after the 2025 reform from this catalogue (e.g. ../shared/data/units-2025-07-01.csv); PostgreSQL recommended")
+	perVillage := fs.Int("households-per-village", 60, "with --national: households in each village")
 	loadPassword := fs.String("load-password", "", "also create an OFFICER canbo.<commune code> for every commune and give them and the manager quanly this password, for cmd/hoctap-load")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -40,12 +42,24 @@ func runGenerate(ctx context.Context, args []string, getenv func(string) string,
 	}
 	defer db.Close()
 	start := time.Now()
-	res, tm, err := demo.Generate(ctx, db, demo.Options{Scale: *scale, Seed: *seed, AdminPassword: *password, LoadPassword: *loadPassword})
+	var (
+		res *demo.Result
+		tm  demo.Timings
+	)
+	if *national != "" {
+		res, tm, err = demo.GenerateNational(ctx, db, demo.NationalOptions{Catalogue: *national, HouseholdsPerVillage: *perVillage, Seed: *seed, AdminPassword: *password})
+	} else {
+		res, tm, err = demo.Generate(ctx, db, demo.Options{Scale: *scale, Seed: *seed, AdminPassword: *password, LoadPassword: *loadPassword})
+	}
 	if err != nil {
 		return err
 	}
+	what := res.Province.Name
+	if *national != "" {
+		what = "the country"
+	}
 	fmt.Fprintf(stdout, "generated %s: %d admin units, %d learning units in %v (prepare %v, load %v, indexes %v, analyze %v)\n",
-		res.Province.Name, res.AdminUnits, res.LearningUnits, time.Since(start).Round(time.Millisecond),
+		what, res.AdminUnits, res.LearningUnits, time.Since(start).Round(time.Millisecond),
 		tm.Prepare.Round(time.Millisecond), tm.Load.Round(time.Millisecond), tm.Index.Round(time.Millisecond), tm.Analyze.Round(time.Millisecond))
 	for _, a := range res.Accounts {
 		fmt.Fprintf(stdout, "  %-12s %-16s %-13s %s\n", a.Username, a.Password, a.Role, a.Scope)

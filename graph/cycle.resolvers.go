@@ -211,6 +211,11 @@ func (r *queryResolver) Progress(ctx context.Context, campaignID int, unitID int
 	return progress.Load(ctx, r.client(ctx), campaignID, unitID)
 }
 
+// NationalProgress is the resolver for the nationalProgress field.
+func (r *queryResolver) NationalProgress(ctx context.Context, year int) (*progress.National, error) {
+	return progress.BuildNational(ctx, r.client(ctx), year)
+}
+
 // Subtype is the resolver for the subtype field.
 func (r *targetResolver) Subtype(ctx context.Context, obj *ent.Target) (*learningunit.Subtype, error) {
 	return subtypeOf(&obj.Subtype), nil

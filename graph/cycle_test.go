@@ -380,3 +380,62 @@ var (
 	_ = time.Now
 	_ = learningunit.KindHOUSEHOLD
 )
+
+// TestNationalProgress checks the national report against the provinces'
+// own reports, and that only a viewer of the whole country gets it.
+func TestNationalProgress(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := fixture.Build(t, db.Client, fixture.Options{Households: 3})
+		a := newAPI(t, db, fx)
+		camps := map[string]string{}
+		for user, p := range map[string]*ent.AdminUnit{"manager": fx.P1, "manager2": fx.P2} {
+			var c struct{ CreateCampaign struct{ ID string } }
+			a.must(t, user, `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2025}) { id } }`, map[string]any{"p": id(p.ID)}, &c)
+			camps[user] = c.CreateCampaign.ID
+			a.must(t, user, advanceM, map[string]any{"c": c.CreateCampaign.ID}, nil)
+		}
+		for _, h := range fx.Households[fx.V1a.Code] {
+			a.must(t, "officer", registerM, map[string]any{"c": camps["manager"], "u": id(h.ID), "t": "LEARNING_FAMILY"}, nil)
+		}
+		a.must(t, "officer4", registerM, map[string]any{"c": camps["manager2"], "u": id(fx.Households[fx.V4a.Code][0].ID), "t": "LEARNING_FAMILY"}, nil)
+
+		const q = `query($y: Int!) { nationalProgress(year: $y) { year unit { code }
+			rows { title eligible registered recognized target }
+			children { unit { code } campaign { id } rows { title eligible registered recognized target } }
+			summary { childCount childrenMeetingAllTargets } } }`
+		var got struct {
+			NationalProgress struct {
+				Year     int
+				Unit     struct{ Code string }
+				Rows     []progressRow
+				Children []struct {
+					Unit     struct{ Code string }
+					Campaign struct{ ID string }
+					Rows     []progressRow
+				}
+				Summary struct{ ChildCount int }
+			}
+		}
+		a.must(t, "admin", q, map[string]any{"y": 2025}, &got)
+		n := got.NationalProgress
+		if n.Unit.Code != "VN" || n.Summary.ChildCount != 2 || len(n.Children) != 2 {
+			t.Fatalf("national: %+v", n)
+		}
+		sum := progressRow{}
+		for _, ch := range n.Children {
+			var p progressReport
+			a.must(t, "admin", progressQ, map[string]any{"c": ch.Campaign.ID, "u": id(map[string]int{"90": fx.P1.ID, "91": fx.P2.ID}[ch.Unit.Code])}, &p)
+			own, nat := titleRow(p.Progress.Rows, "LEARNING_FAMILY"), titleRow(ch.Rows, "LEARNING_FAMILY")
+			if own.Eligible != nat.Eligible || own.Registered != nat.Registered {
+				t.Errorf("%s: national child %+v, province report %+v", ch.Unit.Code, nat, own)
+			}
+			sum.Eligible += nat.Eligible
+			sum.Registered += nat.Registered
+		}
+		if c := titleRow(n.Rows, "LEARNING_FAMILY"); c.Eligible != sum.Eligible || c.Registered != sum.Registered || c.Registered != 4 ||
+			c.Target == nil || *c.Target != 0.70 {
+			t.Errorf("country: %+v, want the provinces' sums (%d/%d) against the national 70%%", c, sum.Eligible, sum.Registered)
+		}
+		a.fails(t, "manager", "NOT_FOUND", "", q, map[string]any{"y": 2025})
+	})
+}

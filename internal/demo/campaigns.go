@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"hoctap/ent"
@@ -52,6 +53,12 @@ var plans = []yearPlan{
 		recognized: map[title.Title]float64{titles.Family: 0.76, titles.Clan: 0.58, titles.Community: 0.67, titles.Unit: 0.62, titles.Citizen: 0.36, titles.CommunityCommune: 0.45, titles.CommunityDistrict: 0.5},
 		registered: map[title.Title]float64{titles.Family: 0.86, titles.Clan: 0.70, titles.Community: 0.78, titles.Unit: 0.72, titles.Citizen: 0.45, titles.CommunityCommune: 0.55, titles.CommunityDistrict: 0.5},
 		evaluated:  1},
+	// The national shape's year, on the two-tier tree of 2025; Thái Bình
+	// ends in 2025, so its demo never loads it.
+	{year: 2025, phase: campaign.PhaseCLOSED,
+		recognized: map[title.Title]float64{titles.Family: 0.74, titles.Clan: 0.62, titles.Community: 0.68, titles.Unit: 0.81, titles.CommunityCommune: 0.3},
+		registered: map[title.Title]float64{titles.Family: 0.84, titles.Clan: 0.72, titles.Community: 0.78, titles.Unit: 0.88, titles.CommunityCommune: 0.4},
+		evaluated:  1},
 	{year: 2021, phase: campaign.PhaseEVALUATION,
 		registered: map[title.Title]float64{titles.Family: 0.84, titles.Clan: 0.70, titles.Community: 0.80, titles.Unit: 0.75, titles.Citizen: 0.50, titles.CommunityCommune: 0.5},
 		evaluated:  0.4, lateRegistration: true},
@@ -60,7 +67,7 @@ var plans = []yearPlan{
 // campaigns loads the 2019 and 2020 campaigns, closed, and 2021's, under
 // evaluation. Registrations, evaluations and decisions are written in bulk,
 // then the counters are rebuilt once per campaign.
-func (l *loader) campaigns(ctx context.Context, province *ent.AdminUnit) error {
+func (l *loader) campaigns(ctx context.Context, provinces ...*ent.AdminUnit) error {
 	levels, err := l.c.AdminUnit.Query().Select(adminunit.FieldID, adminunit.FieldLevel, adminunit.FieldPath, adminunit.FieldName).All(ctx)
 	if err != nil {
 		return fmt.Errorf("demo campaigns: %w", err)
@@ -69,21 +76,43 @@ func (l *loader) campaigns(ctx context.Context, province *ent.AdminUnit) error {
 	for _, u := range levels {
 		byID[u.ID] = u
 	}
+	years := l.opts.Years
+	if years == nil {
+		years = []int{2019, 2020, 2021}
+	}
 	for _, p := range plans {
-		if l.opts.Years != nil && !slices.Contains(l.opts.Years, p.year) {
+		if !slices.Contains(years, p.year) {
 			continue
 		}
-		if err := l.campaign(ctx, province, byID, p); err != nil {
-			return fmt.Errorf("demo campaign %d: %w", p.year, err)
+		for _, province := range provinces {
+			if err := l.campaign(ctx, province, byID, p); err != nil {
+				return fmt.Errorf("demo campaign %d of %s: %w", p.year, province.Name, err)
+			}
 		}
 	}
 	return nil
 }
 
 func (l *loader) campaign(ctx context.Context, province *ent.AdminUnit, units map[int]*ent.AdminUnit, p yearPlan) error {
+	// After the 2025 reform there is no district level: what districts
+	// recognised, the province does.
+	hasDistricts := false
+	for _, u := range units {
+		if u.Level == adminunit.LevelDISTRICT && strings.HasPrefix(u.Path, province.Path) {
+			hasDistricts = true
+			break
+		}
+	}
+	decidingLevel := func(t title.Title) adminunit.Level {
+		l := titles.DecidingLevel(t)
+		if l == adminunit.LevelDISTRICT && !hasDistricts {
+			return adminunit.LevelPROVINCE
+		}
+		return l
+	}
 	levels := map[string]string{}
 	for _, t := range titles.All {
-		levels[string(t)] = string(titles.DecidingLevel(t))
+		levels[string(t)] = string(decidingLevel(t))
 	}
 	b := l.c.Campaign.Create().SetProvinceID(province.ID).SetYear(p.year).SetPhase(p.phase).
 		SetName(fmt.Sprintf("Xây dựng xã hội học tập năm %d – %s", p.year, province.Name)).
@@ -130,6 +159,9 @@ func (l *loader) campaign(ctx context.Context, province *ent.AdminUnit, units ma
 	}
 	groups := map[group][]unitInfo{}
 	for _, u := range l.units {
+		if !strings.HasPrefix(u.adminPath, province.Path) {
+			continue // another province's unit
+		}
 		groups[group{communeOf(u.adminPath, units), u.title}] = append(groups[group{communeOf(u.adminPath, units), u.title}], u)
 	}
 	keys := make([]group, 0, len(groups))
@@ -146,7 +178,7 @@ func (l *loader) campaign(ctx context.Context, province *ent.AdminUnit, units ma
 	recognizedOn := time.Date(p.year, 12, 15, 0, 0, 0, 0, time.UTC)
 	decisions := map[[2]int]int{} // deciding unit, title index → decision id
 	decisionFor := func(u unitInfo) (int, error) {
-		level := titles.DecidingLevel(u.title)
+		level := decidingLevel(u.title)
 		var decider *ent.AdminUnit
 		for _, id := range progress.PathIDs(u.adminPath) {
 			if a := units[id]; a != nil && a.Level == level {

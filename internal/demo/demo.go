@@ -43,11 +43,17 @@ type Options struct {
 	Seed uint64
 	// AdminPassword is the password of user admin; empty generates one.
 	AdminPassword string
-	// Years are the campaigns to load, of 2019, 2020 and 2021; nil loads all.
+	// Years are the campaigns to load, of 2019, 2020, 2021 (Thái Bình) and
+	// 2025 (the national shape); nil loads Thái Bình's three.
 	Years []int
 	// LoadPassword, when set, is given to the manager "quanly" and to an
 	// OFFICER "canbo.<commune code>" in every commune, for cmd/hoctap-load.
 	LoadPassword string
+	// HouseholdsPerVillage, when set, overrides Scale for households.
+	HouseholdsPerVillage int
+	// NoCitizens leaves out the citizens, for a national shape that is about
+	// households.
+	NoCitizens bool
 }
 
 // Account is a demo sign-in.
@@ -83,7 +89,7 @@ func Load(ctx context.Context, db *store.DB, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
-	l := &loader{tx: tx, c: tx.Client, r: rand.New(rand.NewPCG(opts.Seed, 34)), opts: opts}
+	l := newLoader(tx, opts)
 	res, err := l.load(ctx)
 	if err != nil {
 		tx.Rollback()
@@ -93,6 +99,10 @@ func Load(ctx context.Context, db *store.DB, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("demo: commit: %w", err)
 	}
 	return res, nil
+}
+
+func newLoader(tx *bulk.Tx, opts Options) *loader {
+	return &loader{tx: tx, c: tx.Client, r: rand.New(rand.NewPCG(opts.Seed, 34)), opts: opts}
 }
 
 type loader struct {
@@ -158,20 +168,11 @@ func (l *loader) load(ctx context.Context) (*Result, error) {
 			if err != nil {
 				return nil, err
 			}
-			cp := &placed{unit: cu}
-			dp.children = append(dp.children, cp)
-			villages := 6 + l.r.IntN(5)
-			for v := 1; v <= villages; v++ {
-				name, typ := "Thôn "+strconv.Itoa(v), "Thôn"
-				if cm.typ != "Xã" {
-					name, typ = "Tổ dân phố "+strconv.Itoa(v), "Tổ dân phố"
-				}
-				vu, err := l.unit(ctx, cu, cu.Code+"."+fmt.Sprintf("%02d", v), name, adminunit.LevelVILLAGE, typ, poor)
-				if err != nil {
-					return nil, err
-				}
-				cp.children = append(cp.children, &placed{unit: vu})
+			cp, err := l.villages(ctx, cu, cm.typ == "Xã", poor)
+			if err != nil {
+				return nil, err
 			}
+			dp.children = append(dp.children, cp)
 		}
 	}
 	if err := l.learningUnits(ctx, root); err != nil {
@@ -184,6 +185,25 @@ func (l *loader) load(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	return &l.res, nil
+}
+
+// villages places 6 to 10 villages (thôn) in a rural commune, residential
+// groups (tổ dân phố) in a ward or town.
+func (l *loader) villages(ctx context.Context, commune *ent.AdminUnit, rural, poor bool) (*placed, error) {
+	cp := &placed{unit: commune}
+	n := 6 + l.r.IntN(5)
+	for v := 1; v <= n; v++ {
+		name, typ := "Thôn "+strconv.Itoa(v), "Thôn"
+		if !rural {
+			name, typ = "Tổ dân phố "+strconv.Itoa(v), "Tổ dân phố"
+		}
+		vu, err := l.unit(ctx, commune, commune.Code+"."+fmt.Sprintf("%02d", v), name, adminunit.LevelVILLAGE, typ, poor)
+		if err != nil {
+			return nil, err
+		}
+		cp.children = append(cp.children, &placed{unit: vu})
+	}
+	return cp, nil
 }
 
 func (l *loader) unit(ctx context.Context, parent *ent.AdminUnit, code, name string, level adminunit.Level, typ string, poor bool) (*ent.AdminUnit, error) {
@@ -215,27 +235,26 @@ func (l *loader) scaled(figure float64, min int) int {
 // learningUnits places communities, clans, organisations, households and
 // their adult citizens.
 func (l *loader) learningUnits(ctx context.Context, root *placed) error {
-	community := func(u *ent.AdminUnit) {
+	// Every unit is also a learning community; communes hold the rest.
+	var communes []*placed
+	var walk func(p *placed)
+	walk = func(p *placed) {
+		u := p.unit
 		l.add(&ent.LearningUnit{Kind: learningunit.KindCOMMUNITY, Name: "Cộng đồng học tập " + u.Name, AdminUnitID: u.ID, AdminPath: u.Path})
-	}
-	community(root.unit)
-	for _, d := range root.children {
-		community(d.unit)
-		for _, cm := range d.children {
-			community(cm.unit)
-			for _, v := range cm.children {
-				community(v.unit)
-			}
+		if u.Level == adminunit.LevelCOMMUNE {
+			communes = append(communes, p)
+		}
+		for _, ch := range p.children {
+			walk(ch)
 		}
 	}
+	walk(root)
 	if _, err := l.flush(ctx); err != nil {
 		return err
 	}
-	for _, d := range root.children {
-		for _, cm := range d.children {
-			if err := l.commune(ctx, cm); err != nil {
-				return err
-			}
+	for _, cm := range communes {
+		if err := l.commune(ctx, cm); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -269,8 +288,12 @@ func (l *loader) commune(ctx context.Context, cm *placed) error {
 			clanIDs = append(clanIDs, u.ID)
 		}
 	}
+	perVillage := l.scaled(householdsPerVillage, 1)
+	if l.opts.HouseholdsPerVillage > 0 {
+		perVillage = l.opts.HouseholdsPerVillage
+	}
 	for _, v := range cm.children {
-		for range l.scaled(householdsPerVillage, 1) {
+		for range perVillage {
 			head := person(l.r, l.r.IntN(4) == 0)
 			adults := 1 + l.r.IntN(3)
 			h := &ent.LearningUnit{Kind: learningunit.KindHOUSEHOLD, Name: "Hộ " + head, HeadName: head,
@@ -285,6 +308,9 @@ func (l *loader) commune(ctx context.Context, cm *placed) error {
 	households, err := l.flush(ctx)
 	if err != nil {
 		return err
+	}
+	if l.opts.NoCitizens {
+		return nil
 	}
 	for _, h := range households {
 		for a := range h.AdultCount {

@@ -25,6 +25,17 @@ type Timings struct {
 // fast as the database allows: Scale 1 is the full Thái Bình. Unlike the
 // start-up demo it is meant for a database nothing else uses yet.
 func Generate(ctx context.Context, db *store.DB, opts Options) (*Result, Timings, error) {
+	if opts.Years == nil {
+		// The last closed campaign, for recognition rates, and the current
+		// one, for the day-to-day operations the load test replays.
+		opts.Years = []int{2020, 2021}
+	}
+	return generate(ctx, db, func(ctx context.Context) (*Result, error) { return Load(ctx, db, opts) })
+}
+
+// generate prepares an empty database for a bulk load, runs load, and
+// rebuilds indexes and statistics.
+func generate(ctx context.Context, db *store.DB, load func(context.Context) (*Result, error)) (*Result, Timings, error) {
 	var tm Timings
 	start := time.Now()
 	if err := db.Migrate(ctx); err != nil {
@@ -54,12 +65,7 @@ func Generate(ctx context.Context, db *store.DB, opts Options) (*Result, Timings
 	}
 	tm.Prepare = time.Since(start)
 	start = time.Now()
-	if opts.Years == nil {
-		// The last closed campaign, for recognition rates, and the current
-		// one, for the day-to-day operations the load test replays.
-		opts.Years = []int{2020, 2021}
-	}
-	res, err := Load(ctx, db, opts)
+	res, err := load(ctx)
 	if err != nil {
 		return nil, tm, err
 	}

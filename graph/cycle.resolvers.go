@@ -46,6 +46,15 @@ func (r *campaignResolver) DecidingLevels(ctx context.Context, obj *ent.Campaign
 	return out, nil
 }
 
+// Registration is the resolver for the registration field.
+func (r *learningUnitResolver) Registration(ctx context.Context, obj *ent.LearningUnit, campaignID int, title *title.Title) (*ent.Registration, error) {
+	k := regKey{campaign: campaignID, unit: obj.ID}
+	if title != nil {
+		k.title = *title
+	}
+	return loadersFrom(ctx).registration.Load(ctx, k)
+}
+
 // CreateCampaign is the resolver for the createCampaign field.
 func (r *mutationResolver) CreateCampaign(ctx context.Context, input model.CreateCampaignInput) (*ent.Campaign, error) {
 	levels, err := decidingLevels(input.DecidingLevels)

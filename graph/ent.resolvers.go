@@ -53,6 +53,9 @@ func (r *Resolver) Campaign() CampaignResolver { return &campaignResolver{r} }
 // Evaluation returns EvaluationResolver implementation.
 func (r *Resolver) Evaluation() EvaluationResolver { return &evaluationResolver{r} }
 
+// LearningUnit returns LearningUnitResolver implementation.
+func (r *Resolver) LearningUnit() LearningUnitResolver { return &learningUnitResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
@@ -60,8 +63,9 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
-	campaignResolver   struct{ *Resolver }
-	evaluationResolver struct{ *Resolver }
-	queryResolver      struct{ *Resolver }
-	userResolver       struct{ *Resolver }
+	campaignResolver     struct{ *Resolver }
+	evaluationResolver   struct{ *Resolver }
+	learningUnitResolver struct{ *Resolver }
+	queryResolver        struct{ *Resolver }
+	userResolver         struct{ *Resolver }
 )

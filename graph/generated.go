@@ -45,6 +45,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Campaign() CampaignResolver
 	Evaluation() EvaluationResolver
+	LearningUnit() LearningUnitResolver
 	Mutation() MutationResolver
 	ProgressRow() ProgressRowResolver
 	Query() QueryResolver
@@ -228,6 +229,7 @@ type ComplexityRoot struct {
 		Name          func(childComplexity int) int
 		Parent        func(childComplexity int) int
 		Phone         func(childComplexity int) int
+		Registration  func(childComplexity int, campaignID int, title *title.Title) int
 		Registrations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrationOrder, where *ent.RegistrationWhereInput) int
 		Subtype       func(childComplexity int) int
 		UpdatedAt     func(childComplexity int) int
@@ -418,6 +420,9 @@ type CampaignResolver interface {
 }
 type EvaluationResolver interface {
 	Scores(ctx context.Context, obj *ent.Evaluation) (map[string]any, error)
+}
+type LearningUnitResolver interface {
+	Registration(ctx context.Context, obj *ent.LearningUnit, campaignID int, title *title.Title) (*ent.Registration, error)
 }
 type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*auth.Payload, error)
@@ -1227,6 +1232,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LearningUnit.Phone(childComplexity), true
+	case "LearningUnit.registration":
+		if e.ComplexityRoot.LearningUnit.Registration == nil {
+			break
+		}
+
+		args, err := ec.field_LearningUnit_registration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.LearningUnit.Registration(childComplexity, args["campaignID"].(int), args["title"].(*title.Title)), true
 	case "LearningUnit.registrations":
 		if e.ComplexityRoot.LearningUnit.Registrations == nil {
 			break
@@ -2635,6 +2651,8 @@ func (ec *executionContext) childFields_LearningUnit(ctx context.Context, field 
 		return ec.fieldContext_LearningUnit_children(ctx, field)
 	case "registrations":
 		return ec.fieldContext_LearningUnit_registrations(ctx, field)
+	case "registration":
+		return ec.fieldContext_LearningUnit_registration(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LearningUnit", field.Name)
 }
@@ -3230,6 +3248,28 @@ func (ec *executionContext) field_LearningUnit_children_args(ctx context.Context
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_LearningUnit_registration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "campaignID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["campaignID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "title",
+		func(ctx context.Context, v any) (*title.Title, error) {
+			return ec.unmarshalOTitle2ᚖhoctapᚋinternalᚋtitleᚐTitle(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["title"] = arg1
 	return args, nil
 }
 
@@ -7448,6 +7488,50 @@ func (ec *executionContext) fieldContext_LearningUnit_registrations(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_LearningUnit_registrations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LearningUnit_registration(ctx context.Context, field graphql.CollectedField, obj *ent.LearningUnit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningUnit_registration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.LearningUnit().Registration(ctx, obj, fc.Args["campaignID"].(int), fc.Args["title"].(*title.Title))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Registration) graphql.Marshaler {
+			return ec.marshalORegistration2ᚖhoctapᚋentᚐRegistration(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LearningUnit_registration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LearningUnit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Registration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_LearningUnit_registration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20774,6 +20858,12 @@ func (ec *executionContext) _LearningUnit(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._LearningUnit_registrations(ctx, field, obj)
+				})
+		case "registration":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LearningUnit_registration(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

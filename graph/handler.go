@@ -42,6 +42,7 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	}
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
 	srv.Use(pageVariables{})
+	srv.AroundOperations(withLoaders(r.client))
 	srv.AroundRootFields(signInSlot)
 	srv.AroundRootFields(guardTemporaryPassword)
 	srv.AroundRootFields(transactions(r.Client))

@@ -8,7 +8,7 @@ package ops
 const VillageHouseholds = `query($v: ID!, $c: ID!) { node(id: $v) { ... on AdminUnit { name
 	learningUnits(first: 20, where: {kind: HOUSEHOLD, archivedAtIsNil: true}) { totalCount pageInfo { hasNextPage endCursor }
 		edges { node { id name headName memberCount adultCount version
-			registrations(first: 1, where: {hasCampaignWith: {id: $c}}) { edges { node { id title status result } } } } } } } } }`
+			registration(campaignID: $c) { id title status result } } } } } } }`
 
 // VillagePage is the bare 20-row village page of PITFALLS.md, for comparing
 // with the stack's baseline. Variables: v.

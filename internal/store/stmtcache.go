@@ -12,7 +12,7 @@ import (
 
 // stmtCacheSize bounds the prepared statements kept; ent's statements vary
 // only with the length of IN lists, so a few thousand cover an API.
-const stmtCacheSize = 4000
+const stmtCacheSize = 400
 
 // stmtCache runs each distinct statement through a prepared *sql.Stmt,
 // which database/sql prepares once per connection and reuses. The pure-Go

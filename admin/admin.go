@@ -19,12 +19,11 @@ import (
 	"strings"
 
 	"hoctap/ent"
-	"hoctap/ent/privacy"
 	"hoctap/internal/apperr"
 	"hoctap/internal/auth"
+	"hoctap/internal/errmap"
 	"hoctap/internal/i18n"
 	"hoctap/internal/reqinfo"
-	"hoctap/internal/viewer"
 )
 
 // Prefix is where the console is served.
@@ -117,20 +116,7 @@ type errorPage struct {
 
 // classify maps err to an apperr.Error, as the API's presenter does.
 func classify(ctx context.Context, err error) *apperr.Error {
-	if e, ok := apperr.As(err); ok {
-		return e
-	}
-	var notFound *ent.NotFoundError
-	switch {
-	case errors.Is(err, privacy.Deny):
-		if viewer.FromContext(ctx) == nil {
-			return apperr.New(apperr.Unauthenticated, apperr.MsgUnauthenticated)
-		}
-		return apperr.New(apperr.Forbidden, apperr.MsgForbidden)
-	case errors.As(err, &notFound):
-		return apperr.New(apperr.NotFound, apperr.MsgNotFound)
-	}
-	return apperr.New(apperr.Internal, apperr.MsgInternal, reqinfo.FromContext(ctx).ID).Wrap(err)
+	return errmap.Of(ctx, err)
 }
 
 // read returns ctx for reading through ent as the viewer.

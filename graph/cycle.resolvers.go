@@ -52,7 +52,7 @@ func (r *learningUnitResolver) Registration(ctx context.Context, obj *ent.Learni
 	if title != nil {
 		k.title = *title
 	}
-	return loadersFrom(ctx).registration.Load(ctx, k)
+	return loadersFrom(ctx).registration(ctx, obj, k)
 }
 
 // CreateCampaign is the resolver for the createCampaign field.

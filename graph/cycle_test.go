@@ -210,6 +210,32 @@ func TestCampaignCycle(t *testing.T) {
 		a.must(t, "officer", `mutation($r: ID!) { rejectRegistration(id: $r, reason: "Chưa đủ minh chứng") { status } }`, map[string]any{"r": regs[hh(fx.V1b, 3)]}, nil)
 		a.must(t, "officer2", recognizeM, map[string]any{"ids": []string{regs[hh(fx.V2a, 0)]}, "n": "07/QĐ-UBND"}, nil)
 
+		// A page of households with their registration: one query for the
+		// page, and the right one for each row (none for V1a's fourth).
+		var page struct {
+			Node struct {
+				LearningUnits struct {
+					Edges []struct {
+						Node struct {
+							ID           string
+							Registration *struct{ ID, Status string }
+						}
+					}
+				}
+			}
+		}
+		a.must(t, "officer", `query($v: ID!, $c: ID!) { node(id: $v) { ... on AdminUnit { learningUnits(where: {kind: HOUSEHOLD}) {
+			edges { node { id registration(campaignID: $c) { id status } } } } } } }`, map[string]any{"v": id(fx.V1a.ID), "c": camp}, &page)
+		for _, e := range page.Node.LearningUnits.Edges {
+			want, registered := regs[e.Node.ID]
+			switch {
+			case !registered && e.Node.Registration != nil:
+				t.Errorf("household %s: registration %+v, want none", e.Node.ID, e.Node.Registration)
+			case registered && (e.Node.Registration == nil || e.Node.Registration.ID != want):
+				t.Errorf("household %s: registration %+v, want %s", e.Node.ID, e.Node.Registration, want)
+			}
+		}
+
 		// Counts kept by the test, per commune: eligible households,
 		// registrations still active, evaluated, recognised.
 		type counts struct{ eligible, registered, evaluated, recognized int }

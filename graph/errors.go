@@ -13,13 +13,11 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 
-	"hoctap/ent"
-	"hoctap/ent/privacy"
 	"hoctap/graph/gqlid"
 	"hoctap/internal/apperr"
+	"hoctap/internal/errmap"
 	"hoctap/internal/i18n"
 	"hoctap/internal/reqinfo"
-	"hoctap/internal/viewer"
 )
 
 var errUnauthenticated = apperr.New(apperr.Unauthenticated, apperr.MsgUnauthenticated)
@@ -51,32 +49,17 @@ var (
 	msgInvalidQuery = i18n.Message{VI: "Truy vấn không hợp lệ: %s", EN: "Invalid query: %s"}
 )
 
-// classify maps err to an apperr.Error.
+// classify maps err to an apperr.Error: gqlgen's own errors (validation,
+// arguments, complexity) here, everything else as errmap does.
 func classify(ctx context.Context, err error, gerr *gqlerror.Error) *apperr.Error {
-	if e, ok := apperr.As(err); ok {
-		return e
-	}
-	var (
-		notFound   *ent.NotFoundError
-		constraint *ent.ConstraintError
-		validation *ent.ValidationError
-	)
 	switch {
-	case errors.Is(err, privacy.Deny):
-		if viewer.FromContext(ctx) == nil {
-			return apperr.New(apperr.Unauthenticated, apperr.MsgUnauthenticated)
-		}
-		return apperr.New(apperr.Forbidden, apperr.MsgForbidden)
-	case errors.As(err, &notFound):
-		return apperr.New(apperr.NotFound, apperr.MsgNotFound)
-	case errors.As(err, &constraint):
-		return apperr.New(apperr.Conflict, apperr.MsgConflictDuplicate)
-	case errors.As(err, &validation):
-		return apperr.Input(camel(validation.Name), apperr.MsgInvalidValue, camel(validation.Name), errors.Unwrap(validation).Error())
 	case errors.Is(err, gqlid.ErrInvalid):
 		return apperr.Input(argName(gerr), apperr.MsgInvalidID, argName(gerr))
 	case isCursorError(err):
 		return apperr.Input(argName(gerr), apperr.MsgInvalidCursor)
+	}
+	if e := errmap.Of(ctx, err); e.Code != apperr.Internal {
+		return e
 	}
 	code, _ := gerr.Extensions["code"].(string)
 	switch code {
@@ -104,7 +87,7 @@ func classify(ctx context.Context, err error, gerr *gqlerror.Error) *apperr.Erro
 	if isInputError(gerr) {
 		return apperr.Input(argName(gerr), msgInvalidQuery, gerr.Message)
 	}
-	return apperr.New(apperr.Internal, apperr.MsgInternal, reqinfo.FromContext(ctx).ID).Wrap(err)
+	return errmap.Internal(ctx, err)
 }
 
 func isCursorError(err error) bool {
@@ -219,19 +202,4 @@ func locateArgument(ctx context.Context, gerr *gqlerror.Error) string {
 		return variable
 	}
 	return found
-}
-
-// camel turns an ent column name into its GraphQL field name.
-func camel(s string) string {
-	parts := strings.Split(s, "_")
-	for i := 1; i < len(parts); i++ {
-		if parts[i] == "id" {
-			parts[i] = "ID"
-			continue
-		}
-		if parts[i] != "" {
-			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
-		}
-	}
-	return strings.Join(parts, "")
 }

@@ -2,10 +2,9 @@ package graph
 
 import (
 	"context"
-	"time"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/vikstrous/dataloadgen"
 
 	"hoctap/ent"
 	"hoctap/ent/registration"
@@ -19,28 +18,38 @@ type regKey struct {
 	title          title.Title
 }
 
-// loaders batch the reads that list fields ask for row by row: the 20
-// households of a page asking for their registration cost one query.
-// They live for one operation, so they never serve one viewer's rows to
-// another, and nothing outlives the request.
+// batchKey names one batch: a campaign, a title, and the list of units the
+// asking row belongs to (by its first element, unique within an operation).
+type batchKey struct {
+	campaign int
+	title    title.Title
+	list     *ent.LearningUnit
+}
+
+// batch is one query's worth of registrations, run once.
+type batch struct {
+	once  sync.Once
+	found map[int]*ent.Registration // by learning unit
+	err   error
+}
+
+// loaders batch the reads that list rows ask for one by one: the rows of a
+// page asking for their registration cost one query, found by walking up
+// from the row to the list it is part of. Unlike a time-window dataloader
+// this is deterministic — one statement per list, always. Loaders live for
+// one operation, so they never serve one viewer's rows to another.
 type loaders struct {
-	registration *dataloadgen.Loader[regKey, *ent.Registration]
+	client  func(context.Context) *ent.Client
+	mu      sync.Mutex
+	batches map[batchKey]*batch
 }
 
 type loadersKey struct{}
 
-// batchWait is how long a loader waits for a list's rows to ask: they are
-// resolved concurrently, so all of them ask within microseconds.
-const batchWait = 200 * time.Microsecond
-
 // withLoaders gives each operation its own loaders.
 func withLoaders(client func(context.Context) *ent.Client) graphql.OperationMiddleware {
 	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		l := &loaders{
-			registration: dataloadgen.NewLoader(func(ctx context.Context, keys []regKey) ([]*ent.Registration, []error) {
-				return fetchRegistrations(ctx, client(ctx), keys)
-			}, dataloadgen.WithWait(batchWait), dataloadgen.WithBatchCapacity(MaxPageSize)),
-		}
+		l := &loaders{client: client, batches: map[batchKey]*batch{}}
 		return next(context.WithValue(ctx, loadersKey{}, l))
 	}
 }
@@ -50,37 +59,64 @@ func loadersFrom(ctx context.Context) *loaders {
 	return l
 }
 
-// fetchRegistrations loads the registrations of many units in one query per
-// campaign, as the viewer (privacy applies). A unit with none gets nil.
-func fetchRegistrations(ctx context.Context, c *ent.Client, keys []regKey) ([]*ent.Registration, []error) {
-	byCampaign := map[int][]int{}
-	for _, k := range keys {
-		byCampaign[k.campaign] = append(byCampaign[k.campaign], k.unit)
+// registration returns unit's registration in a campaign, loading it with
+// those of every unit of the list it is in.
+func (l *loaders) registration(ctx context.Context, unit *ent.LearningUnit, k regKey) (*ent.Registration, error) {
+	units := siblings(ctx)
+	if len(units) == 0 {
+		units = []*ent.LearningUnit{unit}
 	}
-	found := map[regKey]*ent.Registration{}
-	for camp, units := range byCampaign {
-		regs, err := c.Registration.Query().
-			Where(registration.CampaignID(camp), registration.LearningUnitIDIn(units...)).
-			Order(ent.Asc(registration.FieldID)).
-			All(ctx)
-		if err != nil {
-			errs := make([]error, len(keys))
-			for i := range errs {
-				errs[i] = err
-			}
-			return nil, errs
+	bk := batchKey{campaign: k.campaign, title: k.title, list: units[0]}
+	l.mu.Lock()
+	b := l.batches[bk]
+	if b == nil {
+		b = &batch{}
+		l.batches[bk] = b
+	}
+	l.mu.Unlock()
+	b.once.Do(func() {
+		ids := make([]int, len(units))
+		for i, u := range units {
+			ids[i] = u.ID
 		}
+		q := l.client(ctx).Registration.Query().
+			Where(registration.CampaignID(k.campaign), registration.LearningUnitIDIn(ids...)).
+			Order(ent.Asc(registration.FieldID))
+		if k.title != "" {
+			q.Where(registration.TitleEQ(k.title))
+		}
+		regs, err := q.All(ctx)
+		b.err = err
+		b.found = map[int]*ent.Registration{}
 		for _, r := range regs {
-			for _, k := range []regKey{{camp, r.LearningUnitID, r.Title}, {camp, r.LearningUnitID, ""}} {
-				if found[k] == nil {
-					found[k] = r
+			if b.found[r.LearningUnitID] == nil {
+				b.found[r.LearningUnitID] = r
+			}
+		}
+	})
+	if b.err != nil {
+		return nil, b.err
+	}
+	return b.found[unit.ID], nil
+}
+
+// siblings returns the learning units of the list (a connection's edges or
+// a plain list) that the field being resolved is under, nil when it is not
+// under one.
+func siblings(ctx context.Context) []*ent.LearningUnit {
+	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
+		switch list := fc.Result.(type) {
+		case []*ent.LearningUnitEdge:
+			units := make([]*ent.LearningUnit, 0, len(list))
+			for _, e := range list {
+				if e != nil && e.Node != nil {
+					units = append(units, e.Node)
 				}
 			}
+			return units
+		case []*ent.LearningUnit:
+			return list
 		}
 	}
-	out := make([]*ent.Registration, len(keys))
-	for i, k := range keys {
-		out[i] = found[k]
-	}
-	return out, nil
+	return nil
 }

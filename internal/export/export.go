@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"mime"
@@ -18,9 +17,9 @@ import (
 	"strings"
 
 	"hoctap/ent"
-	"hoctap/ent/privacy"
 	"hoctap/internal/apperr"
 	"hoctap/internal/auth"
+	"hoctap/internal/errmap"
 	"hoctap/internal/i18n"
 	"hoctap/internal/reqinfo"
 	"hoctap/internal/textnorm"
@@ -110,21 +109,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // classify maps err to an apperr.Error, as the GraphQL presenter does.
-func classify(ctx context.Context, err error) *apperr.Error {
-	if e, ok := apperr.As(err); ok {
-		return e
-	}
-	switch {
-	case errors.Is(err, privacy.Deny):
-		if viewer.FromContext(ctx) == nil {
-			return errUnauthenticated
-		}
-		return apperr.New(apperr.Forbidden, apperr.MsgForbidden)
-	case ent.IsNotFound(err):
-		return apperr.New(apperr.NotFound, apperr.MsgNotFound)
-	}
-	return apperr.New(apperr.Internal, apperr.MsgInternal, reqinfo.FromContext(ctx).ID).Wrap(err)
-}
+func classify(ctx context.Context, err error) *apperr.Error { return errmap.Of(ctx, err) }
 
 // send renders a table as a CSV or XLSX attachment. The file is built in
 // memory first, so that an error still gets a proper status: exports are

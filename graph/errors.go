@@ -84,6 +84,11 @@ func classify(ctx context.Context, err error, gerr *gqlerror.Error) *apperr.Erro
 	if len(gerr.Path) > 0 && gerr.Path[0] == ast.PathName("variable") {
 		return apperr.Input(locateArgument(ctx, gerr), msgInvalidQuery, gerr.Message)
 	}
+	if !graphql.HasOperationContext(ctx) {
+		// An error before any operation exists is about the request itself:
+		// a body that is not JSON, a missing query, an unsupported method.
+		return apperr.Input("", msgInvalidQuery, gerr.Message)
+	}
 	if isInputError(gerr) {
 		return apperr.Input(argName(gerr), msgInvalidQuery, gerr.Message)
 	}

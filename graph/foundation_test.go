@@ -1,8 +1,12 @@
 package graph_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 
 	"hoctap/ent/learningunit"
@@ -310,3 +314,23 @@ func checkDemoCampaigns(t *testing.T, a *api, admin *viewer.Viewer, db *store.DB
 }
 
 func titleOf(s string) title.Title { return title.Title(s) }
+
+// TestMalformedRequest sends bodies that are not GraphQL requests: each is
+// the client's mistake, never a 500 or an INTERNAL error.
+func TestMalformedRequest(t *testing.T) {
+	db := dbtest.Open(t)
+	a := newAPI(t, db, fixture.Build(t, db.Client))
+	for _, body := range []string{"", "not json", `{"query": 42}`, `[{"query": "{ me { id } }"}]`, "{}"} {
+		req := httptest.NewRequest(http.MethodPost, "/query", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		a.h.ServeHTTP(rec, req)
+		var r response
+		if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
+			t.Fatalf("body %q: response %d is not JSON: %s", body, rec.Code, rec.Body)
+		}
+		if rec.Code >= 500 || r.code() != "BAD_USER_INPUT" {
+			t.Errorf("body %q: status %d, %+v; want BAD_USER_INPUT", body, rec.Code, r.Errors)
+		}
+	}
+}

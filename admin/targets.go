@@ -24,7 +24,7 @@ type targetCell struct {
 	Title titles.Title
 	// Value is what the input shows: the override typed or stored.
 	Value string
-	// Effective is the target that applies (progress.Effective); Source
+	// Effective is the target that applies (as the progress report has it); Source
 	// says where it comes from: "own", "province" or "national".
 	Effective *float64
 	Source    string
@@ -74,16 +74,16 @@ func loadGrid(ctx context.Context, client *ent.Client, camp *ent.Campaign, f *fo
 	}
 	lang := i18n.FromContext(ctx)
 	g := &targetGrid{Campaign: camp, Titles: gridTitles, Form: f, Closed: camp.Phase == campaign.PhaseCLOSED}
-	units := []*ent.AdminUnit{province}
-	for _, ch := range report.Children {
-		units = append(units, ch.Unit)
-	}
-	for i, u := range units {
+	// The report already resolved each unit's target (its own override,
+	// one inherited from above, or the national one).
+	reports := append([]*progress.Report{report}, report.Children...)
+	for i, rep := range reports {
+		u := rep.Unit
 		row := targetRow{Unit: u, Province: i == 0}
 		for _, t := range gridTitles {
 			cell := targetCell{Input: cellName(u.ID, t), Title: t}
-			if rate, ok := progress.Effective(camp, overrides, u, t, ""); ok {
-				cell.Effective = &rate
+			if r := rowOf(rep, t); r != nil {
+				cell.Effective = r.Target
 			}
 			_, hasOwn := own[cell.Input]
 			_, hasProvince := own[cellName(province.ID, t)]

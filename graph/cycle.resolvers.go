@@ -181,10 +181,6 @@ func (r *progressRowResolver) Subtype(ctx context.Context, obj *progress.Row) (*
 
 // Campaigns is the resolver for the campaigns field.
 func (r *queryResolver) Campaigns(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CampaignOrder, where *ent.CampaignWhereInput) (*ent.CampaignConnection, error) {
-	first, err := checkPage(first, last)
-	if err != nil {
-		return nil, err
-	}
 	return r.client(ctx).Campaign.Query().Paginate(ctx, after, first, before, last, ent.WithCampaignOrder(orderBy), ent.WithCampaignFilter(where.Filter))
 }
 
@@ -199,19 +195,11 @@ func (r *queryResolver) Campaign(ctx context.Context, year int, provinceID int) 
 
 // Registrations is the resolver for the registrations field.
 func (r *queryResolver) Registrations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrationOrder, where *ent.RegistrationWhereInput) (*ent.RegistrationConnection, error) {
-	first, err := checkPage(first, last)
-	if err != nil {
-		return nil, err
-	}
 	return r.client(ctx).Registration.Query().Paginate(ctx, after, first, before, last, ent.WithRegistrationOrder(orderBy), ent.WithRegistrationFilter(where.Filter))
 }
 
 // Decisions is the resolver for the decisions field.
 func (r *queryResolver) Decisions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DecisionOrder, where *ent.DecisionWhereInput) (*ent.DecisionConnection, error) {
-	first, err := checkPage(first, last)
-	if err != nil {
-		return nil, err
-	}
 	return r.client(ctx).Decision.Query().Paginate(ctx, after, first, before, last, ent.WithDecisionOrder(orderBy), ent.WithDecisionFilter(where.Filter))
 }
 

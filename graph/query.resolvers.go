@@ -14,10 +14,6 @@ import (
 
 // AdminUnits is the resolver for the adminUnits field.
 func (r *queryResolver) AdminUnits(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AdminUnitOrder, where *ent.AdminUnitWhereInput, search *string) (*ent.AdminUnitConnection, error) {
-	first, err := checkPage(first, last)
-	if err != nil {
-		return nil, err
-	}
 	q := r.client(ctx).AdminUnit.Query()
 	if search != nil {
 		q.Where(searchMatch(*search))
@@ -27,10 +23,6 @@ func (r *queryResolver) AdminUnits(ctx context.Context, after *entgql.Cursor[int
 
 // LearningUnits is the resolver for the learningUnits field.
 func (r *queryResolver) LearningUnits(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LearningUnitOrder, where *ent.LearningUnitWhereInput, search *string) (*ent.LearningUnitConnection, error) {
-	first, err := checkPage(first, last)
-	if err != nil {
-		return nil, err
-	}
 	q := r.client(ctx).LearningUnit.Query()
 	if search != nil {
 		q.Where(searchMatch(*search))
@@ -40,10 +32,6 @@ func (r *queryResolver) LearningUnits(ctx context.Context, after *entgql.Cursor[
 
 // Users is the resolver for the users field.
 func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput, search *string) (*ent.UserConnection, error) {
-	first, err := checkPage(first, last)
-	if err != nil {
-		return nil, err
-	}
 	q := r.client(ctx).User.Query()
 	if search != nil {
 		q.Where(searchMatch(*search))

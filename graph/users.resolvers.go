@@ -44,10 +44,6 @@ func (r *mutationResolver) ResetPassword(ctx context.Context, id int) (*model.Re
 
 // AuditLogs is the resolver for the auditLogs field.
 func (r *queryResolver) AuditLogs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditLogOrder, where *ent.AuditLogWhereInput) (*ent.AuditLogConnection, error) {
-	first, err := checkPage(first, last)
-	if err != nil {
-		return nil, err
-	}
 	if orderBy == nil {
 		orderBy = &ent.AuditLogOrder{Direction: entgql.OrderDirectionDesc, Field: ent.AuditLogOrderFieldAt}
 	}
@@ -56,10 +52,6 @@ func (r *queryResolver) AuditLogs(ctx context.Context, after *entgql.Cursor[int]
 
 // AuditTrail is the resolver for the auditTrail field.
 func (r *userResolver) AuditTrail(ctx context.Context, obj *ent.User, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.AuditLogConnection, error) {
-	first, err := checkPage(first, last)
-	if err != nil {
-		return nil, err
-	}
 	return r.client(ctx).AuditLog.Query().
 		Where(auditlog.TargetID(obj.ID)).
 		Paginate(ctx, after, first, before, last, ent.WithAuditLogOrder(&ent.AuditLogOrder{Direction: entgql.OrderDirectionDesc, Field: ent.AuditLogOrderFieldAt}))

@@ -141,7 +141,7 @@ func CreateCampaign(ctx context.Context, in CampaignInput) (*ent.Campaign, error
 	if err != nil {
 		return nil, err
 	}
-	if err := progress.Init(ctx, c, camp.ID, camp.ScopePath); err != nil {
+	if err := progress.Rebuild(ctx, c, camp); err != nil {
 		return nil, err
 	}
 	return camp, audit.Record(ctx, c, audit.Entry{

@@ -90,11 +90,6 @@ func Subtype(kind learningunit.Kind, subtype *learningunit.Subtype) string {
 	return ""
 }
 
-// Init counts the eligible units of a new campaign's province (see Rebuild).
-func Init(ctx context.Context, c *ent.Client, campaignID int, provincePath string) error {
-	return Rebuild(ctx, c, &ent.Campaign{ID: campaignID, ScopePath: provincePath})
-}
-
 // counterKey identifies a counter row.
 type counterKey struct {
 	unit    int

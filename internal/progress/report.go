@@ -208,8 +208,3 @@ func (t targets) forUnit(u *ent.AdminUnit, title titles.Title, subtype string) (
 	}
 	return titles.NationalTarget(title, t.year, u.Disadvantaged)
 }
-
-// Effective returns the target of a title for a unit, for a targets grid.
-func Effective(camp *ent.Campaign, overrides []*ent.Target, u *ent.AdminUnit, title titles.Title, subtype string) (float64, bool) {
-	return newTargets(camp.Year, overrides).forUnit(u, title, subtype)
-}

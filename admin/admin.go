@@ -88,7 +88,7 @@ var errorTitles = map[apperr.Code]string{
 // page; a known error shows its message; anything else is logged with the
 // request id and shown only as that id, never as its text.
 func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
-	e := classify(r.Context(), err)
+	e := errmap.Of(r.Context(), err)
 	if e.Code == apperr.Unauthenticated {
 		c.toSignIn(w, r)
 		return
@@ -112,11 +112,6 @@ type errorPage struct {
 	Message   string
 	RequestID string
 	Internal  bool
-}
-
-// classify maps err to an apperr.Error, as the API's presenter does.
-func classify(ctx context.Context, err error) *apperr.Error {
-	return errmap.Of(ctx, err)
 }
 
 // read returns ctx for reading through ent as the viewer.

@@ -11,7 +11,6 @@ import (
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
 	"hoctap/ent/privacy"
-	"hoctap/internal/auth"
 	"hoctap/internal/bulk"
 	"hoctap/internal/setup"
 	"hoctap/internal/store"
@@ -130,17 +129,9 @@ func (l *loader) loadNational(ctx context.Context, rows []catalogueRow) (*Result
 			return nil, err
 		}
 	}
-	password := l.opts.AdminPassword
-	if password == "" {
-		password = auth.GeneratePassword(16)
-	}
-	hash, err := auth.HashPassword(password)
+	password, err := setup.Admin(ctx, l.c, l.opts.AdminPassword)
 	if err != nil {
 		return nil, err
-	}
-	if err := l.c.User.Create().SetUsername("admin").SetFullName("Quản trị hệ thống").SetPasswordHash(hash).
-		SetRole(viewer.RoleAdmin).SetScope(country).Exec(ctx); err != nil {
-		return nil, fmt.Errorf("create admin: %w", err)
 	}
 	l.res.Accounts = append(l.res.Accounts, Account{Username: "admin", Password: password, Role: viewer.RoleAdmin, Scope: country.Name})
 	if err := l.campaigns(ctx, provinces...); err != nil {

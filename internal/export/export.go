@@ -6,7 +6,6 @@ package export
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -93,7 +92,7 @@ type errorBody struct {
 // unknown is logged with the request id and shown as INTERNAL.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	ctx := r.Context()
-	e := classify(ctx, err)
+	e := errmap.Of(ctx, err)
 	body := errorBody{Code: e.Code, Field: e.Field, Message: e.Message(i18n.FromContext(ctx))}
 	if e.Code == apperr.Internal {
 		body.RequestID = reqinfo.FromContext(ctx).ID
@@ -107,9 +106,6 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		h.log.DebugContext(ctx, "write export error", "err", err)
 	}
 }
-
-// classify maps err to an apperr.Error, as the GraphQL presenter does.
-func classify(ctx context.Context, err error) *apperr.Error { return errmap.Of(ctx, err) }
 
 // send renders a table as a CSV or XLSX attachment. The file is built in
 // memory first, so that an error still gets a proper status: exports are

@@ -7,6 +7,7 @@ import (
 
 	"hoctap/ent"
 	"hoctap/ent/campaign"
+	"hoctap/ent/evaluation"
 	"hoctap/ent/privacy"
 	"hoctap/ent/registration"
 	"hoctap/internal/search"
@@ -189,17 +190,25 @@ func RegistrationWrite() privacy.MutationRule {
 }
 
 // FilterEvaluations narrows evaluations to those of visible registrations.
+// The test is a correlated EXISTS, a primary-key probe per evaluation: an
+// uncorrelated `registration_id IN (SELECT … in scope)` made SQLite build a
+// temporary table of every registration in the viewer's scope (millions for
+// a province) to answer a household's two evaluations.
 func FilterEvaluations() privacy.QueryRule {
 	return privacy.EvaluationQueryRuleFunc(func(ctx context.Context, q *ent.EvaluationQuery) error {
 		v := viewer.FromContext(ctx)
-		t := sql.Table(registration.Table)
-		sub := sql.Select(t.C(registration.FieldID)).From(t)
-		if v.Role == viewer.RoleCitizen {
-			sub.Where(sql.In(t.C(registration.FieldLearningUnitID), v.LearningUnitID, v.HouseholdID))
-		} else {
-			sub.Where(search.Prefix(t.C(registration.FieldAdminPath), v.ScopePath))
+		if v.Role != viewer.RoleCitizen && v.ScopePath == "" {
+			return privacy.Denyf("no scope")
 		}
-		q.Where(func(s *sql.Selector) { s.Where(sql.In(s.C("registration_id"), sub)) })
+		q.Where(func(s *sql.Selector) {
+			t := sql.Table(registration.Table)
+			visible := search.Prefix(t.C(registration.FieldAdminPath), v.ScopePath)
+			if v.Role == viewer.RoleCitizen {
+				visible = sql.In(t.C(registration.FieldLearningUnitID), v.LearningUnitID, v.HouseholdID)
+			}
+			s.Where(sql.Exists(sql.Select(t.C(registration.FieldID)).From(t).
+				Where(sql.And(sql.ColumnsEQ(t.C(registration.FieldID), s.C(evaluation.FieldRegistrationID)), visible))))
+		})
 		return privacy.Allow
 	})
 }

@@ -18,17 +18,39 @@ import (
 
 // Prefix is a predicate: column starts with prefix. It compiles to
 // `LIKE 'prefix%'` on PostgreSQL (served by a text_pattern_ops index) and to
-// `GLOB 'prefix*'` on SQLite (whose LIKE is case-insensitive and would not
-// use a BINARY index). The prefix must hold no wildcard characters; folded
-// text and materialised paths never do.
+// the range `>= prefix AND < successor` on SQLite. SQLite's LIKE is
+// case-insensitive and would not use a BINARY index, and its GLOB, like
+// LIKE, makes SQLite recompile a prepared statement whenever the bound
+// pattern changes (the pattern can change the plan), which undid the
+// statement cache on every request. The prefix must hold no wildcard
+// characters; folded text and materialised paths never do.
 func Prefix(column, prefix string) *sql.Predicate {
 	return sql.P(func(b *sql.Builder) {
 		if b.Dialect() == dialect.Postgres {
 			b.Ident(column).WriteString(" LIKE ").Arg(prefix + "%")
 			return
 		}
-		b.Ident(column).WriteString(" GLOB ").Arg(prefix + "*")
+		b.Wrap(func(b *sql.Builder) {
+			b.Ident(column).WriteString(" >= ").Arg(prefix)
+			if end, ok := successor(prefix); ok {
+				b.WriteString(" AND ").Ident(column).WriteString(" < ").Arg(end)
+			}
+		})
 	})
+}
+
+// successor is the least string greater than every string that starts with
+// prefix, in byte order (SQLite's BINARY collation); ok is false when there
+// is none (an empty prefix, or one of 0xFF bytes only).
+func successor(prefix string) (string, bool) {
+	b := []byte(prefix)
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] < 0xFF {
+			b[i]++
+			return string(b[:i+1]), true
+		}
+	}
+	return "", false
 }
 
 // Match returns a predicate on an entity's id column that keeps the rows

@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,7 +18,7 @@ import (
 // TestPrefixUsesIndex checks, on both databases, that the two prefix
 // matches the API leans on — search keys and materialised paths — are served
 // by an index, not a scan: the predicate differs by dialect (LIKE on
-// PostgreSQL, GLOB on SQLite), so each needs its own proof.
+// PostgreSQL, a range on SQLite), so each needs its own proof.
 func TestPrefixUsesIndex(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		fixture.Build(t, db.Client)
@@ -67,6 +68,62 @@ func TestPrefixUsesIndex(t *testing.T) {
 			p := strings.Join(plan, " | ")
 			if !strings.Contains(p, tt.index) {
 				t.Errorf("%s: plan does not use %s: %s", query, tt.index, p)
+			}
+		}
+	})
+}
+
+// TestPrefixMatchesExactlyThePrefixed checks the prefix predicate row by row
+// on both databases: every string that starts with the prefix, and nothing
+// that sorts next to it (a sibling path, a longer number, a shorter string).
+func TestPrefixMatchesExactlyThePrefixed(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		// A temporary table lives on one connection: hold it.
+		conn, err := db.SQL.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "CREATE TEMPORARY TABLE prefix_probe (s TEXT)"); err != nil {
+			t.Fatal(err)
+		}
+		values := []string{"/1/2/", "/1/2/3/", "/1/2/30/4/", "/1/20/", "/1/2", "/1/3/", "/1/", "/1/2/\u00e9/", "dong", "dong hung", "dong hunga", "donh", "don"}
+		for _, v := range values {
+			query, args := sql.Dialect(db.Dialect).Insert("prefix_probe").Columns("s").Values(v).Query()
+			if _, err := conn.ExecContext(ctx, query, args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tt := range []struct {
+			prefix string
+			want   []string
+		}{
+			{"/1/2/", []string{"/1/2/", "/1/2/3/", "/1/2/30/4/", "/1/2/\u00e9/"}},
+			{"/1/", []string{"/1/", "/1/2", "/1/2/", "/1/2/3/", "/1/2/30/4/", "/1/2/\u00e9/", "/1/20/", "/1/3/"}},
+			{"dong", []string{"dong", "dong hung", "dong hunga"}},
+			{"dong hung", []string{"dong hung", "dong hunga"}},
+			{"x", nil},
+		} {
+			query, args := sql.Dialect(db.Dialect).Select("s").From(sql.Table("prefix_probe")).Where(search.Prefix("s", tt.prefix)).OrderBy("s").Query()
+			rows, err := conn.QueryContext(ctx, query, args...)
+			if err != nil {
+				t.Fatalf("%s: %v", query, err)
+			}
+			var got []string
+			for rows.Next() {
+				var s string
+				if err := rows.Scan(&s); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, s)
+			}
+			rows.Close()
+			slices.Sort(got)
+			want := slices.Clone(tt.want)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("prefix %q: got %q, want %q", tt.prefix, got, want)
 			}
 		}
 	})

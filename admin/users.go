@@ -51,7 +51,7 @@ func (c *Console) listUsers(w http.ResponseWriter, r *http.Request) error {
 	d := &userList{Query: qv, Search: qv.Get("q"), Role: qv.Get("role"), Disabled: qv.Get("disabled"), Roles: viewer.Roles, Page: 1}
 	q := client.User.Query()
 	if d.Search != "" {
-		q.Where(search.Match(d.Search))
+		q.Where(search.Match(ctx, d.Search))
 	}
 	if viewer.Role(d.Role).Valid() {
 		q.Where(user.RoleEQ(viewer.Role(d.Role)))
@@ -206,7 +206,7 @@ const unitResults = 15
 // viewer's scope, higher levels first.
 func findUnits(ctx context.Context, client *ent.Client, q string) ([]*ent.AdminUnit, error) {
 	return client.AdminUnit.Query().
-		Where(search.Match(q), adminunit.ValidToIsNil()).
+		Where(search.Match(ctx, q), adminunit.ValidToIsNil()).
 		WithParent().
 		Order(ent.Asc(adminunit.FieldDepth), ent.Asc(adminunit.FieldName)).
 		Limit(unitResults).All(ctx)

@@ -297,8 +297,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "SearchKey",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			searchkey.FieldKey:     {Type: field.TypeString, Column: searchkey.FieldKey},
-			searchkey.FieldOwnerID: {Type: field.TypeInt, Column: searchkey.FieldOwnerID},
+			searchkey.FieldKey:       {Type: field.TypeString, Column: searchkey.FieldKey},
+			searchkey.FieldOwnerID:   {Type: field.TypeInt, Column: searchkey.FieldOwnerID},
+			searchkey.FieldScopePath: {Type: field.TypeString, Column: searchkey.FieldScopePath},
 		},
 	}
 	graph.Nodes[12] = &sqlgraph.Node{
@@ -2202,6 +2203,11 @@ func (f *SearchKeyFilter) WhereKey(p entql.StringP) {
 // WhereOwnerID applies the entql int predicate on the owner_id field.
 func (f *SearchKeyFilter) WhereOwnerID(p entql.IntP) {
 	f.Where(p.Field(searchkey.FieldOwnerID))
+}
+
+// WhereScopePath applies the entql string predicate on the scope_path field.
+func (f *SearchKeyFilter) WhereScopePath(p entql.StringP) {
+	f.Where(p.Field(searchkey.FieldScopePath))
 }
 
 // addPredicate implements the predicateAdder interface.

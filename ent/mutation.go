@@ -12336,6 +12336,7 @@ type SearchKeyMutation struct {
 	key           *string
 	owner_id      *int
 	addowner_id   *int
+	scope_path    *string
 	clearedFields map[string]struct{}
 	done          bool
 	oldValue      func(context.Context) (*SearchKey, error)
@@ -12532,6 +12533,42 @@ func (m *SearchKeyMutation) ResetOwnerID() {
 	m.addowner_id = nil
 }
 
+// SetScopePath sets the "scope_path" field.
+func (m *SearchKeyMutation) SetScopePath(s string) {
+	m.scope_path = &s
+}
+
+// ScopePath returns the value of the "scope_path" field in the mutation.
+func (m *SearchKeyMutation) ScopePath() (r string, exists bool) {
+	v := m.scope_path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScopePath returns the old "scope_path" field's value of the SearchKey entity.
+// If the SearchKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SearchKeyMutation) OldScopePath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScopePath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScopePath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScopePath: %w", err)
+	}
+	return oldValue.ScopePath, nil
+}
+
+// ResetScopePath resets all changes to the "scope_path" field.
+func (m *SearchKeyMutation) ResetScopePath() {
+	m.scope_path = nil
+}
+
 // Where appends a list predicates to the SearchKeyMutation builder.
 func (m *SearchKeyMutation) Where(ps ...predicate.SearchKey) {
 	m.predicates = append(m.predicates, ps...)
@@ -12566,12 +12603,15 @@ func (m *SearchKeyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *SearchKeyMutation) Fields() []string {
-	fields := make([]string, 0, 2)
+	fields := make([]string, 0, 3)
 	if m.key != nil {
 		fields = append(fields, searchkey.FieldKey)
 	}
 	if m.owner_id != nil {
 		fields = append(fields, searchkey.FieldOwnerID)
+	}
+	if m.scope_path != nil {
+		fields = append(fields, searchkey.FieldScopePath)
 	}
 	return fields
 }
@@ -12585,6 +12625,8 @@ func (m *SearchKeyMutation) Field(name string) (ent.Value, bool) {
 		return m.Key()
 	case searchkey.FieldOwnerID:
 		return m.OwnerID()
+	case searchkey.FieldScopePath:
+		return m.ScopePath()
 	}
 	return nil, false
 }
@@ -12598,6 +12640,8 @@ func (m *SearchKeyMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldKey(ctx)
 	case searchkey.FieldOwnerID:
 		return m.OldOwnerID(ctx)
+	case searchkey.FieldScopePath:
+		return m.OldScopePath(ctx)
 	}
 	return nil, fmt.Errorf("unknown SearchKey field %s", name)
 }
@@ -12620,6 +12664,13 @@ func (m *SearchKeyMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetOwnerID(v)
+		return nil
+	case searchkey.FieldScopePath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScopePath(v)
 		return nil
 	}
 	return fmt.Errorf("unknown SearchKey field %s", name)
@@ -12690,6 +12741,9 @@ func (m *SearchKeyMutation) ResetField(name string) error {
 		return nil
 	case searchkey.FieldOwnerID:
 		m.ResetOwnerID()
+		return nil
+	case searchkey.FieldScopePath:
+		m.ResetScopePath()
 		return nil
 	}
 	return fmt.Errorf("unknown SearchKey field %s", name)

@@ -19,7 +19,9 @@ type SearchKey struct {
 	// Key holds the value of the "key" field.
 	Key string `json:"key,omitempty"`
 	// OwnerID holds the value of the "owner_id" field.
-	OwnerID      int `json:"owner_id,omitempty"`
+	OwnerID int `json:"owner_id,omitempty"`
+	// ScopePath holds the value of the "scope_path" field.
+	ScopePath    string `json:"scope_path,omitempty"`
 	selectValues sql.SelectValues
 }
 
@@ -30,7 +32,7 @@ func (*SearchKey) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case searchkey.FieldID, searchkey.FieldOwnerID:
 			values[i] = new(sql.NullInt64)
-		case searchkey.FieldKey:
+		case searchkey.FieldKey, searchkey.FieldScopePath:
 			values[i] = new(sql.NullString)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -64,6 +66,12 @@ func (_m *SearchKey) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field owner_id", values[i])
 			} else if value.Valid {
 				_m.OwnerID = int(value.Int64)
+			}
+		case searchkey.FieldScopePath:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field scope_path", values[i])
+			} else if value.Valid {
+				_m.ScopePath = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -106,6 +114,9 @@ func (_m *SearchKey) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("owner_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.OwnerID))
+	builder.WriteString(", ")
+	builder.WriteString("scope_path=")
+	builder.WriteString(_m.ScopePath)
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -33,6 +33,20 @@ func (_c *SearchKeyCreate) SetOwnerID(v int) *SearchKeyCreate {
 	return _c
 }
 
+// SetScopePath sets the "scope_path" field.
+func (_c *SearchKeyCreate) SetScopePath(v string) *SearchKeyCreate {
+	_c.mutation.SetScopePath(v)
+	return _c
+}
+
+// SetNillableScopePath sets the "scope_path" field if the given value is not nil.
+func (_c *SearchKeyCreate) SetNillableScopePath(v *string) *SearchKeyCreate {
+	if v != nil {
+		_c.SetScopePath(*v)
+	}
+	return _c
+}
+
 // Mutation returns the SearchKeyMutation object of the builder.
 func (_c *SearchKeyCreate) Mutation() *SearchKeyMutation {
 	return _c.mutation
@@ -40,6 +54,9 @@ func (_c *SearchKeyCreate) Mutation() *SearchKeyMutation {
 
 // Save creates the SearchKey in the database.
 func (_c *SearchKeyCreate) Save(ctx context.Context) (*SearchKey, error) {
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -65,6 +82,15 @@ func (_c *SearchKeyCreate) ExecX(ctx context.Context) {
 	}
 }
 
+// defaults sets the default values of the builder before save.
+func (_c *SearchKeyCreate) defaults() error {
+	if _, ok := _c.mutation.ScopePath(); !ok {
+		v := searchkey.DefaultScopePath
+		_c.mutation.SetScopePath(v)
+	}
+	return nil
+}
+
 // check runs all checks and user-defined validators on the builder.
 func (_c *SearchKeyCreate) check() error {
 	if _, ok := _c.mutation.Key(); !ok {
@@ -77,6 +103,9 @@ func (_c *SearchKeyCreate) check() error {
 	}
 	if _, ok := _c.mutation.OwnerID(); !ok {
 		return &ValidationError{Name: "owner_id", err: errors.New(`ent: missing required field "SearchKey.owner_id"`)}
+	}
+	if _, ok := _c.mutation.ScopePath(); !ok {
+		return &ValidationError{Name: "scope_path", err: errors.New(`ent: missing required field "SearchKey.scope_path"`)}
 	}
 	return nil
 }
@@ -112,6 +141,10 @@ func (_c *SearchKeyCreate) createSpec() (*SearchKey, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.OwnerID(); ok {
 		_spec.SetField(searchkey.FieldOwnerID, field.TypeInt, value)
 		_node.OwnerID = value
+	}
+	if value, ok := _c.mutation.ScopePath(); ok {
+		_spec.SetField(searchkey.FieldScopePath, field.TypeString, value)
+		_node.ScopePath = value
 	}
 	return _node, _spec
 }
@@ -195,6 +228,18 @@ func (u *SearchKeyUpsert) AddOwnerID(v int) *SearchKeyUpsert {
 	return u
 }
 
+// SetScopePath sets the "scope_path" field.
+func (u *SearchKeyUpsert) SetScopePath(v string) *SearchKeyUpsert {
+	u.Set(searchkey.FieldScopePath, v)
+	return u
+}
+
+// UpdateScopePath sets the "scope_path" field to the value that was provided on create.
+func (u *SearchKeyUpsert) UpdateScopePath() *SearchKeyUpsert {
+	u.SetExcluded(searchkey.FieldScopePath)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -270,6 +315,20 @@ func (u *SearchKeyUpsertOne) UpdateOwnerID() *SearchKeyUpsertOne {
 	})
 }
 
+// SetScopePath sets the "scope_path" field.
+func (u *SearchKeyUpsertOne) SetScopePath(v string) *SearchKeyUpsertOne {
+	return u.Update(func(s *SearchKeyUpsert) {
+		s.SetScopePath(v)
+	})
+}
+
+// UpdateScopePath sets the "scope_path" field to the value that was provided on create.
+func (u *SearchKeyUpsertOne) UpdateScopePath() *SearchKeyUpsertOne {
+	return u.Update(func(s *SearchKeyUpsert) {
+		s.UpdateScopePath()
+	})
+}
+
 // Exec executes the query.
 func (u *SearchKeyUpsertOne) Exec(ctx context.Context) error {
 	if len(u.create.conflict) == 0 {
@@ -322,6 +381,7 @@ func (_c *SearchKeyCreateBulk) Save(ctx context.Context) ([]*SearchKey, error) {
 	for i := range _c.builders {
 		func(i int, root context.Context) {
 			builder := _c.builders[i]
+			builder.defaults()
 			var mut Mutator = MutateFunc(func(ctx context.Context, m Mutation) (Value, error) {
 				mutation, ok := m.(*SearchKeyMutation)
 				if !ok {
@@ -505,6 +565,20 @@ func (u *SearchKeyUpsertBulk) AddOwnerID(v int) *SearchKeyUpsertBulk {
 func (u *SearchKeyUpsertBulk) UpdateOwnerID() *SearchKeyUpsertBulk {
 	return u.Update(func(s *SearchKeyUpsert) {
 		s.UpdateOwnerID()
+	})
+}
+
+// SetScopePath sets the "scope_path" field.
+func (u *SearchKeyUpsertBulk) SetScopePath(v string) *SearchKeyUpsertBulk {
+	return u.Update(func(s *SearchKeyUpsert) {
+		s.SetScopePath(v)
+	})
+}
+
+// UpdateScopePath sets the "scope_path" field to the value that was provided on create.
+func (u *SearchKeyUpsertBulk) UpdateScopePath() *SearchKeyUpsertBulk {
+	return u.Update(func(s *SearchKeyUpsert) {
+		s.UpdateScopePath()
 	})
 }
 

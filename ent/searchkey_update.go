@@ -63,6 +63,20 @@ func (_u *SearchKeyUpdate) AddOwnerID(v int) *SearchKeyUpdate {
 	return _u
 }
 
+// SetScopePath sets the "scope_path" field.
+func (_u *SearchKeyUpdate) SetScopePath(v string) *SearchKeyUpdate {
+	_u.mutation.SetScopePath(v)
+	return _u
+}
+
+// SetNillableScopePath sets the "scope_path" field if the given value is not nil.
+func (_u *SearchKeyUpdate) SetNillableScopePath(v *string) *SearchKeyUpdate {
+	if v != nil {
+		_u.SetScopePath(*v)
+	}
+	return _u
+}
+
 // Mutation returns the SearchKeyMutation object of the builder.
 func (_u *SearchKeyUpdate) Mutation() *SearchKeyMutation {
 	return _u.mutation
@@ -132,6 +146,9 @@ func (_u *SearchKeyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedOwnerID(); ok {
 		_spec.AddField(searchkey.FieldOwnerID, field.TypeInt, value)
 	}
+	if value, ok := _u.mutation.ScopePath(); ok {
+		_spec.SetField(searchkey.FieldScopePath, field.TypeString, value)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -186,6 +203,20 @@ func (_u *SearchKeyUpdateOne) SetNillableOwnerID(v *int) *SearchKeyUpdateOne {
 // AddOwnerID adds value to the "owner_id" field.
 func (_u *SearchKeyUpdateOne) AddOwnerID(v int) *SearchKeyUpdateOne {
 	_u.mutation.AddOwnerID(v)
+	return _u
+}
+
+// SetScopePath sets the "scope_path" field.
+func (_u *SearchKeyUpdateOne) SetScopePath(v string) *SearchKeyUpdateOne {
+	_u.mutation.SetScopePath(v)
+	return _u
+}
+
+// SetNillableScopePath sets the "scope_path" field if the given value is not nil.
+func (_u *SearchKeyUpdateOne) SetNillableScopePath(v *string) *SearchKeyUpdateOne {
+	if v != nil {
+		_u.SetScopePath(*v)
+	}
 	return _u
 }
 
@@ -287,6 +318,9 @@ func (_u *SearchKeyUpdateOne) sqlSave(ctx context.Context) (_node *SearchKey, er
 	}
 	if value, ok := _u.mutation.AddedOwnerID(); ok {
 		_spec.AddField(searchkey.FieldOwnerID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.ScopePath(); ok {
+		_spec.SetField(searchkey.FieldScopePath, field.TypeString, value)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &SearchKey{config: _u.config}

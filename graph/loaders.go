@@ -2,9 +2,12 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"sync"
 
+	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"hoctap/ent"
 	"hoctap/ent/registration"
@@ -18,12 +21,14 @@ type regKey struct {
 	title          title.Title
 }
 
-// batchKey names one batch: a campaign, a title, and the list of units the
-// asking row belongs to (by its first element, unique within an operation).
+// batchKey names one batch: a campaign, a title, the list of units the
+// asking row belongs to (by its first element, unique within an operation),
+// and the field in the document, whose selection decides the columns read.
 type batchKey struct {
 	campaign int
 	title    title.Title
 	list     *ent.LearningUnit
+	field    *ast.Field
 }
 
 // batch is one query's worth of registrations, run once.
@@ -67,6 +72,9 @@ func (l *loaders) registration(ctx context.Context, unit *ent.LearningUnit, k re
 		units = []*ent.LearningUnit{unit}
 	}
 	bk := batchKey{campaign: k.campaign, title: k.title, list: units[0]}
+	if fc := graphql.GetFieldContext(ctx); fc != nil {
+		bk.field = fc.Field.Field
+	}
 	l.mu.Lock()
 	b := l.batches[bk]
 	if b == nil {
@@ -79,25 +87,44 @@ func (l *loaders) registration(ctx context.Context, unit *ent.LearningUnit, k re
 		for i, u := range units {
 			ids[i] = u.ID
 		}
-		q := l.client(ctx).Registration.Query().
-			Where(registration.CampaignID(k.campaign), registration.LearningUnitIDIn(ids...)).
-			Order(ent.Asc(registration.FieldID))
-		if k.title != "" {
-			q.Where(registration.TitleEQ(k.title))
-		}
-		regs, err := q.All(ctx)
-		b.err = err
-		b.found = map[int]*ent.Registration{}
-		for _, r := range regs {
-			if b.found[r.LearningUnitID] == nil {
-				b.found[r.LearningUnitID] = r
-			}
-		}
+		b.found, b.err = l.loadRegistrations(ctx, k, ids)
 	})
 	if b.err != nil {
 		return nil, b.err
 	}
 	return b.found[unit.ID], nil
+}
+
+// loadRegistrations reads the registrations of units in a campaign, the
+// first (lowest id) of each unit, reading only the columns and edges the
+// field selects (every row of a list selects the same).
+func (l *loaders) loadRegistrations(ctx context.Context, k regKey, units []int) (map[int]*ent.Registration, error) {
+	q, err := l.client(ctx).Registration.Query().
+		Where(registration.CampaignID(k.campaign), registration.LearningUnitIDIn(units...)).
+		CollectFields(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if k.title != "" {
+		q.Where(registration.TitleEQ(k.title))
+	}
+	// The rows are matched to their units by this column, selected or not.
+	q.Modify(func(s *sql.Selector) {
+		if !slices.Contains(s.UnqualifiedColumns(), registration.FieldLearningUnitID) {
+			s.AppendSelect(s.C(registration.FieldLearningUnitID))
+		}
+	})
+	regs, err := q.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	found := make(map[int]*ent.Registration, len(regs))
+	for _, r := range regs {
+		if f := found[r.LearningUnitID]; f == nil || r.ID < f.ID {
+			found[r.LearningUnitID] = r
+		}
+	}
+	return found, nil
 }
 
 // siblings returns the learning units of the list (a connection's edges or

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"context"
+
 	"entgo.io/ent/dialect/sql"
 
 	"hoctap/internal/search"
@@ -16,4 +18,4 @@ const (
 
 // searchMatch is search.Match under a name the resolvers' `search`
 // arguments do not shadow.
-func searchMatch(q string) func(*sql.Selector) { return search.Match(q) }
+func searchMatch(ctx context.Context, q string) func(*sql.Selector) { return search.Match(ctx, q) }

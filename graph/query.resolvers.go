@@ -16,7 +16,7 @@ import (
 func (r *queryResolver) AdminUnits(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AdminUnitOrder, where *ent.AdminUnitWhereInput, search *string) (*ent.AdminUnitConnection, error) {
 	q := r.client(ctx).AdminUnit.Query()
 	if search != nil {
-		q.Where(searchMatch(*search))
+		q.Where(searchMatch(ctx, *search))
 	}
 	return q.Paginate(ctx, after, first, before, last, ent.WithAdminUnitOrder(orderBy), ent.WithAdminUnitFilter(where.Filter))
 }
@@ -25,7 +25,7 @@ func (r *queryResolver) AdminUnits(ctx context.Context, after *entgql.Cursor[int
 func (r *queryResolver) LearningUnits(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LearningUnitOrder, where *ent.LearningUnitWhereInput, search *string) (*ent.LearningUnitConnection, error) {
 	q := r.client(ctx).LearningUnit.Query()
 	if search != nil {
-		q.Where(searchMatch(*search))
+		q.Where(searchMatch(ctx, *search))
 	}
 	return q.Paginate(ctx, after, first, before, last, ent.WithLearningUnitOrder(orderBy), ent.WithLearningUnitFilter(where.Filter))
 }
@@ -34,7 +34,7 @@ func (r *queryResolver) LearningUnits(ctx context.Context, after *entgql.Cursor[
 func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput, search *string) (*ent.UserConnection, error) {
 	q := r.client(ctx).User.Query()
 	if search != nil {
-		q.Where(searchMatch(*search))
+		q.Where(searchMatch(ctx, *search))
 	}
 	return q.Paginate(ctx, after, first, before, last, ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
 }

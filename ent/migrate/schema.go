@@ -504,6 +504,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "key", Type: field.TypeString},
 		{Name: "owner_id", Type: field.TypeInt},
+		{Name: "scope_path", Type: field.TypeString, Default: ""},
 	}
 	// SearchKeysTable holds the schema information for the "search_keys" table.
 	SearchKeysTable = &schema.Table{
@@ -512,9 +513,9 @@ var (
 		PrimaryKey: []*schema.Column{SearchKeysColumns[0]},
 		Indexes: []*schema.Index{
 			{
-				Name:    "searchkey_key_owner_id",
+				Name:    "searchkey_key_scope_path_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{SearchKeysColumns[1], SearchKeysColumns[2]},
+				Columns: []*schema.Column{SearchKeysColumns[1], SearchKeysColumns[3], SearchKeysColumns[2]},
 				Annotation: &entsql.IndexAnnotation{
 					OpClassColumns: map[string]string{
 						SearchKeysColumns[1].Name: "text_pattern_ops",

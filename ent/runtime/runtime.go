@@ -526,6 +526,10 @@ func init() {
 	searchkeyDescKey := searchkeyFields[0].Descriptor()
 	// searchkey.KeyValidator is a validator for the "key" field. It is called by the builders before save.
 	searchkey.KeyValidator = searchkeyDescKey.Validators[0].(func(string) error)
+	// searchkeyDescScopePath is the schema descriptor for scope_path field.
+	searchkeyDescScopePath := searchkeyFields[2].Descriptor()
+	// searchkey.DefaultScopePath holds the default value on creation for the scope_path field.
+	searchkey.DefaultScopePath = searchkeyDescScopePath.Default.(string)
 	session.Policy = privacy.NewPolicies(schema.Session{})
 	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

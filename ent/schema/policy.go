@@ -26,7 +26,7 @@ func (AdminUnit) Policy() ent.Policy {
 
 // Hooks of the AdminUnit.
 func (AdminUnit) Hooks() []ent.Hook {
-	return []ent.Hook{derive.Version(), derive.AdminUnitPath(), derive.AdminUnitKeys()}
+	return []ent.Hook{derive.Version(), derive.AdminUnitKeys(), derive.AdminUnitPath()}
 }
 
 // Policy of the LearningUnit.

@@ -21,13 +21,19 @@ func (SearchKey) Fields() []ent.Field {
 		// owner_id is the global id of the named entity; ids are unique across
 		// tables, so one index serves every searchable type.
 		field.Int("owner_id"),
+		// scope_path is the owner's materialised path (a learning unit's admin
+		// path, an admin unit's path, a user's scope path), so a search narrows
+		// the keys to the viewer's scope inside the index instead of reading
+		// every namesake in the country. Empty on keys written before it
+		// existed; those are checked against their owner instead.
+		field.String("scope_path").Default(""),
 	}
 }
 
 // Indexes of the SearchKey.
 func (SearchKey) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("key", "owner_id").Annotations(entsql.OpClassColumn("key", "text_pattern_ops")),
+		index.Fields("key", "scope_path", "owner_id").Annotations(entsql.OpClassColumn("key", "text_pattern_ops")),
 		index.Fields("owner_id"),
 	}
 }

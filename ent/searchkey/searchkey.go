@@ -16,6 +16,8 @@ const (
 	FieldKey = "key"
 	// FieldOwnerID holds the string denoting the owner_id field in the database.
 	FieldOwnerID = "owner_id"
+	// FieldScopePath holds the string denoting the scope_path field in the database.
+	FieldScopePath = "scope_path"
 	// Table holds the table name of the searchkey in the database.
 	Table = "search_keys"
 )
@@ -25,6 +27,7 @@ var Columns = []string{
 	FieldID,
 	FieldKey,
 	FieldOwnerID,
+	FieldScopePath,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -47,6 +50,8 @@ var (
 	Policy ent.Policy
 	// KeyValidator is a validator for the "key" field. It is called by the builders before save.
 	KeyValidator func(string) error
+	// DefaultScopePath holds the default value on creation for the "scope_path" field.
+	DefaultScopePath string
 )
 
 // OrderOption defines the ordering options for the SearchKey queries.
@@ -65,4 +70,9 @@ func ByKey(opts ...sql.OrderTermOption) OrderOption {
 // ByOwnerID orders the results by the owner_id field.
 func ByOwnerID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOwnerID, opts...).ToFunc()
+}
+
+// ByScopePath orders the results by the scope_path field.
+func ByScopePath(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldScopePath, opts...).ToFunc()
 }

@@ -63,6 +63,11 @@ func OwnerID(v int) predicate.SearchKey {
 	return predicate.SearchKey(sql.FieldEQ(FieldOwnerID, v))
 }
 
+// ScopePath applies equality check predicate on the "scope_path" field. It's identical to ScopePathEQ.
+func ScopePath(v string) predicate.SearchKey {
+	return predicate.SearchKey(sql.FieldEQ(FieldScopePath, v))
+}
+
 // KeyEQ applies the EQ predicate on the "key" field.
 func KeyEQ(v string) predicate.SearchKey {
 	return predicate.SearchKey(sql.FieldEQ(FieldKey, v))
@@ -166,6 +171,71 @@ func OwnerIDLT(v int) predicate.SearchKey {
 // OwnerIDLTE applies the LTE predicate on the "owner_id" field.
 func OwnerIDLTE(v int) predicate.SearchKey {
 	return predicate.SearchKey(sql.FieldLTE(FieldOwnerID, v))
+}
+
+// ScopePathEQ applies the EQ predicate on the "scope_path" field.
+func ScopePathEQ(v string) predicate.SearchKey {
+	return predicate.SearchKey(sql.FieldEQ(FieldScopePath, v))
+}
+
+// ScopePathNEQ applies the NEQ predicate on the "scope_path" field.
+func ScopePathNEQ(v string) predicate.SearchKey {
+	return predicate.SearchKey(sql.FieldNEQ(FieldScopePath, v))
+}
+
+// ScopePathIn applies the In predicate on the "scope_path" field.
+func ScopePathIn(vs ...string) predicate.SearchKey {
+	return predicate.SearchKey(sql.FieldIn(FieldScopePath, vs...))
+}
+
+// ScopePathNotIn applies the NotIn predicate on the "scope_path" field.
+func ScopePathNotIn(vs ...string) predicate.SearchKey {
+	return predicate.SearchKey(sql.FieldNotIn(FieldScopePath, vs...))
+}
+
+// ScopePathGT applies the GT predicate on the "scope_path" field.
+func ScopePathGT(v string) predicate.SearchKey {
+	return predicate.SearchKey(sql.FieldGT(FieldScopePath, v))
+}
+
+// ScopePathGTE applies the GTE predicate on the "scope_path" field.
+func ScopePathGTE(v string) predicate.SearchKey {
+	return predicate.SearchKey(sql.FieldGTE(FieldScopePath, v))
+}
+
+// ScopePathLT applies the LT predicate on the "scope_path" field.
+func ScopePathLT(v string) predicate.SearchKey {
+	return predicate.SearchKey(sql.FieldLT(FieldScopePath, v))
+}
+
+// ScopePathLTE applies the LTE predicate on the "scope_path" field.
+func ScopePathLTE(v string) predicate.SearchKey {
+	return predicate.SearchKey(sql.FieldLTE(FieldScopePath, v))
+}
+
+// ScopePathContains applies the Contains predicate on the "scope_path" field.
+func ScopePathContains(v string) predicate.SearchKey {
+	return predicate.SearchKey(sql.FieldContains(FieldScopePath, v))
+}
+
+// ScopePathHasPrefix applies the HasPrefix predicate on the "scope_path" field.
+func ScopePathHasPrefix(v string) predicate.SearchKey {
+	return predicate.SearchKey(sql.FieldHasPrefix(FieldScopePath, v))
+}
+
+// ScopePathHasSuffix applies the HasSuffix predicate on the "scope_path" field.
+func ScopePathHasSuffix(v string) predicate.SearchKey {
+	return predicate.SearchKey(sql.FieldHasSuffix(FieldScopePath, v))
+}
+
+// ScopePathEqualFold applies the EqualFold predicate on the "scope_path" field.
+func ScopePathEqualFold(v string) predicate.SearchKey {
+	return predicate.SearchKey(sql.FieldEqualFold(FieldScopePath, v))
+}
+
+// ScopePathContainsFold applies the ContainsFold predicate on the "scope_path" field.
+func ScopePathContainsFold(v string) predicate.SearchKey {
+	return predicate.SearchKey(sql.FieldContainsFold(FieldScopePath, v))
 }
 
 // And groups predicates with the AND operator between them.

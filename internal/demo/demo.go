@@ -366,7 +366,7 @@ func (l *loader) flush(ctx context.Context) ([]*ent.LearningUnit, error) {
 		rows[i] = []any{u.ID, now, now, 1, string(u.Kind), sub, u.Name, nullable(u.HeadName), nullable(u.Address),
 			u.MemberCount, u.AdultCount, u.AdminPath, u.AdminUnitID, parent}
 		for _, k := range textnorm.Keys(u.Name, u.HeadName) {
-			keys = append(keys, []any{0, k, u.ID})
+			keys = append(keys, []any{0, k, u.ID, u.AdminPath})
 		}
 		if t, ok := titles.For(u.Kind, l.levels[u.AdminUnitID]); ok {
 			l.units = append(l.units, unitInfo{id: u.ID, adminUnitID: u.AdminUnitID, adminPath: u.AdminPath, title: t, subtype: progress.Subtype(u.Kind, u.Subtype)})
@@ -382,7 +382,7 @@ func (l *loader) flush(ctx context.Context) ([]*ent.LearningUnit, error) {
 	for i := range keys {
 		keys[i][0] = kfirst + i
 	}
-	if err := l.tx.Insert(ctx, searchkey.Table, []string{searchkey.FieldID, searchkey.FieldKey, searchkey.FieldOwnerID}, keys); err != nil {
+	if err := l.tx.Insert(ctx, searchkey.Table, []string{searchkey.FieldID, searchkey.FieldKey, searchkey.FieldOwnerID, searchkey.FieldScopePath}, keys); err != nil {
 		return nil, err
 	}
 	l.res.LearningUnits += len(all)

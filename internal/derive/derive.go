@@ -30,7 +30,7 @@ type (
 
 // Bulk marks a context whose writes set derived columns (admin_path,
 // scope_path) themselves and index names in bulk afterwards (see
-// search.AddKeysBulk): a loader of many rows saves a lookup and an insert
+// demo's loader): a loader of many rows saves a lookup and an insert
 // per row. Only system tasks use it.
 func Bulk(ctx context.Context) context.Context {
 	return context.WithValue(ctx, bulkKey{}, true)
@@ -119,7 +119,8 @@ func depth(path string) int {
 	return n
 }
 
-// AdminUnitKeys indexes the name of an admin unit for search.
+// AdminUnitKeys indexes the name of an admin unit for search. It must wrap
+// AdminUnitPath, which gives a new unit its path only after the insert.
 func AdminUnitKeys() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.AdminUnitFunc(func(ctx context.Context, m *ent.AdminUnitMutation) (ent.Value, error) {
@@ -129,10 +130,10 @@ func AdminUnitKeys() ent.Hook {
 			}
 			u := v.(*ent.AdminUnit)
 			if m.Op().Is(ent.OpCreate) {
-				return u, search.AddKeys(ctx, m.Client(), u.ID, u.Name)
+				return u, search.AddKeys(ctx, m.Client(), u.ID, u.Path, u.Name)
 			}
 			if _, ok := m.Name(); ok {
-				return u, search.ReplaceKeys(ctx, m.Client(), u.ID, u.Name)
+				return u, search.ReplaceKeys(ctx, m.Client(), u.ID, u.Path, u.Name)
 			}
 			return u, nil
 		})
@@ -164,11 +165,12 @@ func LearningUnitKeys() ent.Hook {
 			u := v.(*ent.LearningUnit)
 			_, name := m.Name()
 			_, head := m.HeadName()
+			_, moved := m.AdminPath()
 			switch {
 			case m.Op().Is(ent.OpCreate):
-				return u, search.AddKeys(ctx, m.Client(), u.ID, u.Name, u.HeadName)
-			case name || head || m.HeadNameCleared():
-				return u, search.ReplaceKeys(ctx, m.Client(), u.ID, u.Name, u.HeadName)
+				return u, search.AddKeys(ctx, m.Client(), u.ID, u.AdminPath, u.Name, u.HeadName)
+			case name || head || moved || m.HeadNameCleared():
+				return u, search.ReplaceKeys(ctx, m.Client(), u.ID, u.AdminPath, u.Name, u.HeadName)
 			}
 			return u, nil
 		})
@@ -199,11 +201,12 @@ func UserKeys() ent.Hook {
 			u := v.(*ent.User)
 			_, name := m.FullName()
 			_, login := m.Username()
+			_, moved := m.ScopePath()
 			switch {
 			case m.Op().Is(ent.OpCreate):
-				return u, search.AddKeys(ctx, m.Client(), u.ID, u.Username, u.FullName)
-			case name || login:
-				return u, search.ReplaceKeys(ctx, m.Client(), u.ID, u.Username, u.FullName)
+				return u, search.AddKeys(ctx, m.Client(), u.ID, u.ScopePath, u.Username, u.FullName)
+			case name || login || moved:
+				return u, search.ReplaceKeys(ctx, m.Client(), u.ID, u.ScopePath, u.Username, u.FullName)
 			}
 			return u, nil
 		})

@@ -8,6 +8,7 @@ import (
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/privacy"
 
 	"hoctap/internal/dbtest"
 	"hoctap/internal/fixture"
@@ -38,7 +39,7 @@ func TestPrefixUsesIndex(t *testing.T) {
 			explain = "EXPLAIN "
 		}
 		for _, tt := range []struct{ table, column, prefix, index string }{
-			{"search_keys", "key", "dong hung", "searchkey_key_owner_id"},
+			{"search_keys", "key", "dong hung", "searchkey_key_scope_path_owner_id"},
 			{"admin_units", "path", "/1/2/", "adminunit_path"},
 			{"learning_units", "admin_path", "/1/2/", "learningunit_admin_path"},
 			{"users", "scope_path", "/1/2/", "user_scope_path"},
@@ -125,6 +126,43 @@ func TestPrefixMatchesExactlyThePrefixed(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Errorf("prefix %q: got %q, want %q", tt.prefix, got, want)
 			}
+		}
+	})
+}
+
+// TestKeysCarryTheirOwnersPath checks that every search key written by the
+// hooks carries its owner's path — the path a search narrows keys by — for
+// each searchable type, including after a user's scope changes.
+func TestKeysCarryTheirOwnersPath(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := fixture.Build(t, db.Client)
+		ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+		u := fx.Users["officer"]
+		if err := db.Client.User.UpdateOneID(u.ID).SetScopeID(fx.C4.ID).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		const q = `SELECT k.key, k.scope_path, COALESCE(a.path, l.admin_path, u.scope_path, '?') FROM search_keys k
+			LEFT JOIN admin_units a ON a.id = k.owner_id
+			LEFT JOIN learning_units l ON l.id = k.owner_id
+			LEFT JOIN users u ON u.id = k.owner_id`
+		rows, err := db.SQL.QueryContext(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			var key, got, want string
+			if err := rows.Scan(&key, &got, &want); err != nil {
+				t.Fatal(err)
+			}
+			n++
+			if got != want {
+				t.Errorf("key %q: scope path %q, owner's path %q", key, got, want)
+			}
+		}
+		if n == 0 {
+			t.Fatal("the fixture wrote no search keys")
 		}
 	})
 }

@@ -17,6 +17,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -42,10 +43,28 @@ func main() {
 	args := os.Args[1:]
 	if len(args) > 0 && args[0] == "generate" {
 		run, args = runGenerate, args[1:]
+	} else {
+		tuneGC(os.Getenv)
 	}
 	if err := run(ctx, args, os.Getenv, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "hoctap:", err)
 		os.Exit(1)
+	}
+}
+
+// tuneGC trades a little memory for CPU in the server (not the generator,
+// whose heap is large and short-lived) unless the operator set GOGC or
+// GOMEMLIMIT. The server's live heap is small (10–15 MB) and every request
+// allocates, so at Go's default GOGC=100 the collector ran many times a
+// second under load and took a tenth of the CPU; at 200 it runs half as
+// often (BENCHMARKS.md). The soft limit makes it work harder before the Go
+// heap outgrows a small machine, as during a large export.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(96 << 20)
 	}
 }
 

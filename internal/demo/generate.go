@@ -57,7 +57,7 @@ func generate(ctx context.Context, db *store.DB, load func(context.Context) (*Re
 	if db.Dialect == dialect.SQLite {
 		// A new file nothing else uses: no rollback journal, no fsync, a
 		// large page cache. A crash means generating again.
-		for _, p := range []string{"PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF", "PRAGMA cache_size=-262144", "PRAGMA foreign_keys=OFF"} {
+		for _, p := range []string{"PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF", "PRAGMA cache_size=-262144", "PRAGMA foreign_keys=OFF", "PRAGMA threads=2"} {
 			if _, err := db.SQL.ExecContext(ctx, p); err != nil {
 				return nil, tm, fmt.Errorf("generate: %s: %w", p, err)
 			}

@@ -326,9 +326,14 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "learningunit_admin_unit_id_kind",
+				Name:    "learningunit_admin_unit_id_kind_archived_at_id_admin_path",
 				Unique:  false,
-				Columns: []*schema.Column{LearningUnitsColumns[14], LearningUnitsColumns[4]},
+				Columns: []*schema.Column{LearningUnitsColumns[14], LearningUnitsColumns[4], LearningUnitsColumns[13], LearningUnitsColumns[0], LearningUnitsColumns[12]},
+				Annotation: &entsql.IndexAnnotation{
+					OpClassColumns: map[string]string{
+						LearningUnitsColumns[12].Name: "text_pattern_ops",
+					},
+				},
 			},
 			{
 				Name:    "learningunit_parent_id",

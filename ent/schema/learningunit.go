@@ -93,7 +93,11 @@ func (LearningUnit) Edges() []ent.Edge {
 // Indexes of the LearningUnit.
 func (LearningUnit) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("admin_unit_id", "kind"),
+		// A village's active households in the viewer's scope, a page at a
+		// time: in id order, so a page stops after its rows instead of
+		// sorting the village, with the scope filter's column in the index,
+		// so counting the village reads the index alone, not each row.
+		index.Fields("admin_unit_id", "kind", "archived_at", "id", "admin_path").Annotations(entsqlOpClassColumn("admin_path")),
 		index.Fields("parent_id"),
 		index.Fields("admin_path").Annotations(patternOps),
 	}

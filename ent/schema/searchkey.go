@@ -3,7 +3,6 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
-	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -33,7 +32,7 @@ func (SearchKey) Fields() []ent.Field {
 // Indexes of the SearchKey.
 func (SearchKey) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("key", "scope_path", "owner_id").Annotations(entsql.OpClassColumn("key", "text_pattern_ops")),
+		index.Fields("key", "scope_path", "owner_id").Annotations(entsqlOpClassColumn("key")),
 		index.Fields("owner_id"),
 	}
 }

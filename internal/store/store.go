@@ -117,7 +117,7 @@ func sqliteDSN(dsn string) string {
 		"busy_timeout(10000)", // wait for the write lock instead of failing at once
 		"synchronous(NORMAL)", // durable at checkpoints, safe with WAL
 		"temp_store(MEMORY)",  // sorts and temporary b-trees off the disk
-		"cache_size(-8000)",   // 8 MB page cache per connection; the OS caches the rest
+		"cache_size(-4000)",   // 4 MB page cache per connection; the OS caches the rest
 	} {
 		name, _, _ := strings.Cut(p, "(")
 		if !strings.Contains(have, name) {

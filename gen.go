@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"hoctap/internal/auth"
 	"hoctap/internal/demo"
 	"hoctap/internal/store"
 )
@@ -34,6 +35,17 @@ func runGenerate(ctx context.Context, args []string, getenv func(string) string,
 	}
 	if *scale <= 0 || *scale > 1 {
 		return fmt.Errorf("--scale: %v, want more than 0 and at most 1", *scale)
+	}
+	// Refuse a weak password now, not after minutes of generating.
+	if *password != "" {
+		if err := auth.CheckPassword("admin-password", *password, "admin"); err != nil {
+			return fmt.Errorf("--admin-password: %w", err)
+		}
+	}
+	if *loadPassword != "" {
+		if err := auth.CheckPassword("load-password", *loadPassword, "quanly"); err != nil {
+			return fmt.Errorf("--load-password: %w", err)
+		}
 	}
 	// One connection, so the generator's SQLite pragmas hold for all it does.
 	db, err := store.Open(ctx, *dsn, store.Options{MaxConns: 1})

@@ -61,15 +61,18 @@ func successor(prefix string) (string, bool) {
 
 // Match returns a predicate on an entity's id column that keeps the rows
 // whose indexed names match q from the start of a word. An empty query (or
-// one with no letters or digits) matches everything. For staff the keys are
-// first narrowed to the viewer's scope, within the index: a common name has
-// thousands of namesakes in a province, and reading each owner's row to
-// find the few in scope was the slowest read of the API. The owner's own
-// privacy filter still decides what is visible.
+// one with no letters or digits) matches everything. For staff below ADMIN,
+// whose reads end at their scope, the keys are first narrowed to that scope
+// within the index: a common name has thousands of namesakes in a province,
+// and reading each owner's row to find the few in scope was the slowest
+// read of the API. The owner's own privacy filter still decides what is
+// visible.
 func Match(ctx context.Context, q string) func(*sql.Selector) {
 	f := textnorm.Truncate(textnorm.Fold(q))
 	scope := ""
-	if v := viewer.FromContext(ctx); v != nil && v.Role != viewer.RoleCitizen {
+	if v := viewer.FromContext(ctx); v != nil && v.Role != viewer.RoleCitizen && v.Role != viewer.RoleAdmin {
+		// Admins read everything whatever their scope, and a citizen's
+		// rows are their own, not a subtree.
 		scope = v.ScopePath
 	}
 	return func(s *sql.Selector) {

@@ -14,6 +14,7 @@ import (
 	"hoctap/internal/fixture"
 	"hoctap/internal/search"
 	"hoctap/internal/store"
+	"hoctap/internal/viewer"
 )
 
 // TestPrefixUsesIndex checks, on both databases, that the two prefix
@@ -163,6 +164,41 @@ func TestKeysCarryTheirOwnersPath(t *testing.T) {
 		}
 		if n == 0 {
 			t.Fatal("the fixture wrote no search keys")
+		}
+	})
+}
+
+// TestMatchFindsWhatTheViewerSees searches, as viewers of different roles
+// and scopes, for units in and out of their scope: narrowing the keys to a
+// scope must never hide a row the viewer may read (an admin reads all,
+// whatever their scope), and the owner's policy still hides the rest.
+func TestMatchFindsWhatTheViewerSees(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := fixture.Build(t, db.Client)
+		for _, tt := range []struct {
+			name   string
+			viewer viewer.Viewer
+			q      string
+			want   int // admin units named like q that the viewer finds
+		}{
+			{"admin scoped in P1, unit in P2", viewer.Viewer{Role: viewer.RoleAdmin, ScopePath: fx.P1.Path}, "tinh hai", 1},
+			{"admin scoped in P1, unit in P1", viewer.Viewer{Role: viewer.RoleAdmin, ScopePath: fx.P1.Path}, "tinh mot", 1},
+			{"manager of P1, unit in P1", viewer.Viewer{Role: viewer.RoleManager, ScopePath: fx.P1.Path}, "tinh mot", 1},
+			{"manager of P1, unit in P2", viewer.Viewer{Role: viewer.RoleManager, ScopePath: fx.P1.Path}, "tinh hai", 0},
+			{"manager of P2, unit in P2", viewer.Viewer{Role: viewer.RoleManager, ScopePath: fx.P2.Path}, "tinh hai", 1},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				v := tt.viewer
+				v.UserID = fx.Users["admin"].ID
+				ctx := viewer.NewContext(context.Background(), &v)
+				n, err := db.Client.AdminUnit.Query().Where(search.Match(ctx, tt.q)).Count(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n != tt.want {
+					t.Errorf("found %d, want %d", n, tt.want)
+				}
+			})
 		}
 	})
 }

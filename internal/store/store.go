@@ -158,13 +158,27 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	for _, c := range pathColumns {
-		q := fmt.Sprintf("ALTER TABLE %q ALTER COLUMN %q SET STATISTICS 250", c.table, c.column)
+		// Only when it differs: ALTER TABLE waits for a running VACUUM.
+		var target int
+		err := conn.QueryRowContext(ctx, "SELECT attstattarget FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2",
+			c.table, c.column).Scan(&target)
+		if err != nil {
+			return fmt.Errorf("migrate: statistics of %s.%s: %w", c.table, c.column, err)
+		}
+		if target == pathStatistics {
+			continue
+		}
+		// The names are the constants below, never input.
+		q := fmt.Sprintf(`ALTER TABLE "%s" ALTER COLUMN "%s" SET STATISTICS %d`, c.table, c.column, pathStatistics)
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("migrate: statistics of %s.%s: %w", c.table, c.column, err)
 		}
 	}
 	return nil
 }
+
+// pathStatistics is the statistics target of the path columns.
+const pathStatistics = 250
 
 // pathColumns are the materialised paths every scope filter matches by
 // prefix. PostgreSQL estimates a LIKE prefix from the column's histogram;

@@ -158,6 +158,13 @@ func LearningUnitPath() ent.Hook {
 func LearningUnitKeys() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.LearningUnitFunc(func(ctx context.Context, m *ent.LearningUnitMutation) (ent.Value, error) {
+			if m.Op().Is(ent.OpUpdate) {
+				path, moved := m.AdminPath()
+				if !moved || IsBulk(ctx) {
+					return next.Mutate(ctx, m)
+				}
+				return moveKeys(ctx, m, m.Client(), m.IDs, path, next)
+			}
 			v, err := next.Mutate(ctx, m)
 			if err != nil || IsBulk(ctx) {
 				return v, err
@@ -174,7 +181,24 @@ func LearningUnitKeys() ent.Hook {
 			}
 			return u, nil
 		})
-	}, ent.OpCreate|ent.OpUpdateOne)
+	}, ent.OpCreate|ent.OpUpdateOne|ent.OpUpdate)
+}
+
+// moveKeys runs an update of many rows (listed by ids) that moves them to
+// path, and moves their search keys with them, so that searches narrowed to
+// a scope find them at their new place.
+func moveKeys(ctx context.Context, m ent.Mutation, c *ent.Client, ids func(context.Context) ([]int, error), path string, next ent.Mutator) (ent.Value, error) {
+	// The rows the update will change: its predicates include the ones
+	// the privacy policy added, so the system may list them.
+	owners, err := ids(system(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("rows to move: %w", err)
+	}
+	v, err := next.Mutate(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	return v, search.MoveKeys(ctx, c, path, owners...)
 }
 
 // UserScope copies the scope unit's path onto a user when the scope is set.
@@ -194,6 +218,13 @@ func UserScope() ent.Hook {
 func UserKeys() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.UserFunc(func(ctx context.Context, m *ent.UserMutation) (ent.Value, error) {
+			if m.Op().Is(ent.OpUpdate) {
+				path, moved := m.ScopePath()
+				if !moved {
+					return next.Mutate(ctx, m)
+				}
+				return moveKeys(ctx, m, m.Client(), m.IDs, path, next)
+			}
 			v, err := next.Mutate(ctx, m)
 			if err != nil {
 				return nil, err
@@ -210,7 +241,7 @@ func UserKeys() ent.Hook {
 			}
 			return u, nil
 		})
-	}, ent.OpCreate|ent.OpUpdateOne)
+	}, ent.OpCreate|ent.OpUpdateOne|ent.OpUpdate)
 }
 
 // CampaignScope copies the province's path onto a new campaign.

@@ -6,6 +6,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
@@ -112,6 +113,21 @@ func AddKeys(ctx context.Context, c *ent.Client, ownerID int, scopePath string, 
 	}
 	if err := c.SearchKey.CreateBulk(builders...).Exec(ctx); err != nil {
 		return fmt.Errorf("write search keys of %d: %w", ownerID, err)
+	}
+	return nil
+}
+
+// MoveKeys sets the path of the search keys of owners, which moved there.
+func MoveKeys(ctx context.Context, c *ent.Client, scopePath string, owners ...int) error {
+	if len(owners) == 0 {
+		return nil
+	}
+	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	// PITFALLS 8: stay well under SQLite's 32,766 bind parameters.
+	for chunk := range slices.Chunk(owners, 10000) {
+		if err := c.SearchKey.Update().Where(searchkey.OwnerIDIn(chunk...)).SetScopePath(scopePath).Exec(ctx); err != nil {
+			return fmt.Errorf("move search keys: %w", err)
+		}
 	}
 	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/privacy"
 
+	"hoctap/ent/learningunit"
+	"hoctap/ent/user"
 	"hoctap/internal/dbtest"
 	"hoctap/internal/fixture"
 	"hoctap/internal/search"
@@ -133,7 +135,8 @@ func TestPrefixMatchesExactlyThePrefixed(t *testing.T) {
 
 // TestKeysCarryTheirOwnersPath checks that every search key written by the
 // hooks carries its owner's path — the path a search narrows keys by — for
-// each searchable type, including after a user's scope changes.
+// each searchable type, including after users and units move, one or many
+// at a time.
 func TestKeysCarryTheirOwnersPath(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		fx := fixture.Build(t, db.Client)
@@ -141,6 +144,14 @@ func TestKeysCarryTheirOwnersPath(t *testing.T) {
 		u := fx.Users["officer"]
 		if err := db.Client.User.UpdateOneID(u.ID).SetScopeID(fx.C4.ID).Exec(ctx); err != nil {
 			t.Fatal(err)
+		}
+		// Moves of many rows at once.
+		if err := db.Client.User.Update().Where(user.ID(fx.Users["collaborator"].ID)).SetScopeID(fx.C4.ID).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		moved, err := db.Client.LearningUnit.Update().Where(learningunit.AdminUnitID(fx.V1a.ID)).SetAdminUnitID(fx.V4a.ID).Save(ctx)
+		if err != nil || moved == 0 {
+			t.Fatalf("moved %d units: %v", moved, err)
 		}
 		const q = `SELECT k.key, k.scope_path, COALESCE(a.path, l.admin_path, u.scope_path, '?') FROM search_keys k
 			LEFT JOIN admin_units a ON a.id = k.owner_id

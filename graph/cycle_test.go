@@ -3,6 +3,7 @@ package graph_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 	"strconv"
 	"sync"
@@ -157,7 +158,16 @@ func TestCampaignCycle(t *testing.T) {
 
 		// Final scores wait for the evaluation phase; self-assessment may come first.
 		a.fails(t, "officer", "BAD_USER_INPUT", "campaignID", evaluateM, map[string]any{"r": regs[hh(fx.V1b, 0)], "k": "FINAL", "s": familyScores(true)})
-		a.must(t, "citizen", evaluateM, map[string]any{"r": regs[hh(fx.V1a, 0)], "k": "SELF", "s": familyScores(true)}, nil)
+		var self struct {
+			Evaluate struct {
+				Evaluation struct{ Scores map[string]float64 }
+			}
+		}
+		a.must(t, "citizen", `mutation($r: ID!, $s: [ScoreInput!]!) { evaluate(input: {registrationID: $r, kind: SELF, scores: $s}) { evaluation { scores } } }`,
+			map[string]any{"r": regs[hh(fx.V1a, 0)], "s": familyScores(true)}, &self)
+		if got, want := self.Evaluate.Evaluation.Scores, map[string]float64{"TC1": 30, "TC2": 25, "TC3": 15, "TC4": 10}; !maps.Equal(got, want) {
+			t.Errorf("scores read back: %v, want %v", got, want)
+		}
 		a.must(t, "manager", advanceM, map[string]any{"c": camp}, nil)
 		a.fails(t, "citizen", "FORBIDDEN", "", evaluateM, map[string]any{"r": regs[hh(fx.V1a, 0)], "k": "FINAL", "s": familyScores(true)})
 

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"hoctap/ent"
 	"hoctap/internal/apperr"
 
@@ -16,7 +15,11 @@ import (
 
 // Scores is the resolver for the scores field.
 func (r *evaluationResolver) Scores(ctx context.Context, obj *ent.Evaluation) (map[string]any, error) {
-	panic(fmt.Errorf("not implemented: Scores - scores"))
+	scores := make(map[string]any, len(obj.Scores))
+	for code, points := range obj.Scores {
+		scores[code] = points
+	}
+	return scores, nil
 }
 
 // Node is the resolver for the node field.

@@ -197,6 +197,30 @@ func TestCampaignCycle(t *testing.T) {
 		evaluate("officer", fx.V1a, 0, true)
 		evaluate("officer", fx.V1a, 1, true)
 		evaluate("officer2", fx.V2a, 0, true)
+
+		// A registration asked of a unit reached from a list's rows (each
+		// member's household), not of the rows themselves.
+		var members struct {
+			Node struct {
+				Children struct {
+					Edges []struct {
+						Node struct {
+							Parent struct{ Registration *struct{ ID string } }
+						}
+					}
+				}
+			}
+		}
+		a.must(t, "officer", `query($h: ID!, $c: ID!) { node(id: $h) { ... on LearningUnit { children(first: 5) { edges { node {
+			parent { registration(campaignID: $c) { id } } } } } } } }`, map[string]any{"h": hh(fx.V1a, 0), "c": camp}, &members)
+		if len(members.Node.Children.Edges) == 0 {
+			t.Fatal("the household has no members")
+		}
+		for _, e := range members.Node.Children.Edges {
+			if r := e.Node.Parent.Registration; r == nil || r.ID != regs[hh(fx.V1a, 0)] {
+				t.Errorf("a member's household's registration: %+v, want %v", r, regs[hh(fx.V1a, 0)])
+			}
+		}
 		a.must(t, "manager", advanceM, map[string]any{"c": camp}, nil)
 
 		// Recognition by the commune's People's Committee.

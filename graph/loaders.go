@@ -68,7 +68,9 @@ func loadersFrom(ctx context.Context) *loaders {
 // those of every unit of the list it is in.
 func (l *loaders) registration(ctx context.Context, unit *ent.LearningUnit, k regKey) (*ent.Registration, error) {
 	units := siblings(ctx)
-	if len(units) == 0 {
+	if !slices.Contains(units, unit) {
+		// Not a row of that list but a unit reached from one (a row's
+		// parent): it is read alone.
 		units = []*ent.LearningUnit{unit}
 	}
 	bk := batchKey{campaign: k.campaign, title: k.title, list: units[0]}

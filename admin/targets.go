@@ -176,7 +176,7 @@ func (c *Console) saveTargets(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !f.Invalid() && len(rows) > 0 {
 		err = c.write(ctx, func(ctx context.Context) error {
-			_, err := cycle.SetTargets(ctx, camp.ID, rows)
+			err := cycle.SetTargets(ctx, camp.ID, rows)
 			return err
 		})
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
+	"hoctap/ent/target"
 	"hoctap/graph/model"
 	"hoctap/internal/apperr"
 	"hoctap/internal/i18n"
@@ -82,4 +83,11 @@ func currentSets(ctx context.Context, c *ent.Client, campaignID int) ([]*model.C
 		}
 	}
 	return out, nil
+}
+
+// campaignTargets are a campaign's targets with their units, in the order
+// the API lists them.
+func campaignTargets(ctx context.Context, campaignID int) ([]*ent.Target, error) {
+	return ent.FromContext(ctx).Target.Query().Where(target.CampaignID(campaignID)).WithAdminUnit().
+		Order(ent.Asc(target.FieldTitle), ent.Asc(target.FieldID)).All(ctx)
 }

@@ -11,7 +11,6 @@ import (
 	"hoctap/ent/adminunit"
 	"hoctap/ent/campaign"
 	"hoctap/ent/learningunit"
-	"hoctap/ent/target"
 	"hoctap/graph/model"
 	"hoctap/internal/apperr"
 	"hoctap/internal/criteria"
@@ -25,7 +24,7 @@ import (
 
 // Targets is the resolver for the targets field.
 func (r *campaignResolver) Targets(ctx context.Context, obj *ent.Campaign) ([]*ent.Target, error) {
-	return obj.QueryTargets().WithAdminUnit().Order(ent.Asc(target.FieldTitle), ent.Asc(target.FieldID)).All(ctx)
+	return campaignTargets(ctx, obj.ID)
 }
 
 // CriteriaSets is the resolver for the criteriaSets field.
@@ -48,7 +47,7 @@ func (r *campaignResolver) DecidingLevels(ctx context.Context, obj *ent.Campaign
 
 // Registration is the resolver for the registration field.
 func (r *learningUnitResolver) Registration(ctx context.Context, obj *ent.LearningUnit, campaignID int, title *title.Title) (*ent.Registration, error) {
-	k := regKey{campaign: campaignID, unit: obj.ID}
+	k := regKey{campaign: campaignID}
 	if title != nil {
 		k.title = *title
 	}
@@ -113,11 +112,10 @@ func (r *mutationResolver) SetTargets(ctx context.Context, campaignID int, targe
 			rows[i].AdminUnitID = *t.AdminUnitID
 		}
 	}
-	if _, err := cycle.SetTargets(ctx, campaignID, rows); err != nil {
+	if err := cycle.SetTargets(ctx, campaignID, rows); err != nil {
 		return nil, err
 	}
-	return ent.FromContext(ctx).Target.Query().Where(target.CampaignID(campaignID)).WithAdminUnit().
-		Order(ent.Asc(target.FieldTitle), ent.Asc(target.FieldID)).All(ctx)
+	return campaignTargets(ctx, campaignID)
 }
 
 // SetCriteria is the resolver for the setCriteria field.

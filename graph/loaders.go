@@ -14,11 +14,11 @@ import (
 	"hoctap/internal/title"
 )
 
-// regKey asks for a learning unit's registration in a campaign, for one
-// title or (zero title) any.
+// regKey asks for a registration in a campaign, for one title or (zero
+// title) any.
 type regKey struct {
-	campaign, unit int
-	title          title.Title
+	campaign int
+	title    title.Title
 }
 
 // batchKey names one batch: a campaign, a title, the list of units the

@@ -9,6 +9,7 @@ package cycle
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"hoctap/ent"
@@ -362,29 +363,29 @@ type TargetInput struct {
 }
 
 // SetTargets sets many targets of a campaign at once, all or none.
-func SetTargets(ctx context.Context, campaignID int, rows []TargetInput) ([]*ent.Target, error) {
+func SetTargets(ctx context.Context, campaignID int, rows []TargetInput) error {
 	c := ent.FromContext(ctx)
 	camp, err := getCampaign(ctx, c, "campaignID", campaignID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if camp.Phase == campaign.PhaseCLOSED {
-		return nil, apperr.Input("campaignID", msgClosed)
+		return apperr.Input("campaignID", msgClosed)
 	}
 	for i, r := range rows {
 		f := fmt.Sprintf("targets[%d].", i)
 		if registrationTitle(r.Title) != nil {
-			return nil, apperr.Input(f+"title", msgTitle, r.Title)
+			return apperr.Input(f+"title", msgTitle, r.Title)
 		}
 		if r.Rate != nil && !(*r.Rate >= 0 && *r.Rate <= 1) {
-			return nil, apperr.Input(f+"rate", msgRate)
+			return apperr.Input(f+"rate", msgRate)
 		}
 		if r.Subtype != "" {
 			if r.Title != titles.Unit {
-				return nil, apperr.Input(f+"subtype", msgSubtypeTitle)
+				return apperr.Input(f+"subtype", msgSubtypeTitle)
 			}
 			if !validSubtype(r.Subtype) {
-				return nil, apperr.Input(f+"subtype", msgSubtype, r.Subtype)
+				return apperr.Input(f+"subtype", msgSubtype, r.Subtype)
 			}
 		}
 		unitID := r.AdminUnitID
@@ -393,21 +394,21 @@ func SetTargets(ctx context.Context, campaignID int, rows []TargetInput) ([]*ent
 		}
 		u, err := access.Lookup(ctx, f+"adminUnitID", func(ctx context.Context) (*ent.AdminUnit, error) { return c.AdminUnit.Get(ctx, unitID) })
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if !hasPrefix(u.Path, camp.ScopePath) {
-			return nil, apperr.Input(f+"adminUnitID", msgUnitOutside)
+		if !strings.HasPrefix(u.Path, camp.ScopePath) {
+			return apperr.Input(f+"adminUnitID", msgUnitOutside)
 		}
 		_, err = c.Target.Delete().Where(target.CampaignID(camp.ID), target.TitleEQ(r.Title),
 			target.Subtype(r.Subtype), target.AdminUnitID(unitID)).Exec(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("set targets: %w", err)
+			return fmt.Errorf("set targets: %w", err)
 		}
 		if r.Rate != nil {
 			err = c.Target.Create().SetCampaignID(camp.ID).SetTitle(r.Title).SetSubtype(r.Subtype).
 				SetAdminUnitID(unitID).SetRate(*r.Rate).Exec(ctx)
 			if err != nil {
-				return nil, fmt.Errorf("set targets: %w", err)
+				return fmt.Errorf("set targets: %w", err)
 			}
 		}
 	}
@@ -415,12 +416,10 @@ func SetTargets(ctx context.Context, campaignID int, rows []TargetInput) ([]*ent
 		Action: "campaign.set_targets", TargetType: "Campaign", TargetID: camp.ID, ScopePath: camp.ScopePath,
 		Details: map[string]any{"rows": rows},
 	}); err != nil {
-		return nil, err
+		return err
 	}
-	return camp.QueryTargets().All(ctx)
+	return nil
 }
-
-func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
 
 // SetCriteria replaces the criteria of a title in a campaign. The latest set
 // is edited in place while no evaluation uses it; once used, it stays as it

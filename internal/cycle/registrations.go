@@ -135,7 +135,7 @@ func Register(ctx context.Context, campaignID, learningUnitID int, title titles.
 	if lu.ArchivedAt != nil {
 		return nil, apperr.Input("learningUnitID", msgArchivedUnit)
 	}
-	if !hasPrefix(lu.AdminPath, camp.ScopePath) {
+	if !strings.HasPrefix(lu.AdminPath, camp.ScopePath) {
 		return nil, apperr.Input("learningUnitID", msgOtherProvince)
 	}
 	if want, ok := titles.For(lu.Kind, lu.Edges.AdminUnit.Level); !ok || want != title {

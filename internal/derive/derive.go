@@ -23,21 +23,7 @@ func system(ctx context.Context) context.Context {
 	return privacy.DecisionContext(ctx, privacy.Allow)
 }
 
-type (
-	derivedKey struct{}
-	bulkKey    struct{}
-)
-
-// Bulk marks a context whose writes set derived columns (admin_path,
-// scope_path) themselves and index names in bulk afterwards (see
-// demo's loader): a loader of many rows saves a lookup and an insert
-// per row. Only system tasks use it.
-func Bulk(ctx context.Context) context.Context {
-	return context.WithValue(ctx, bulkKey{}, true)
-}
-
-// IsBulk reports whether ctx was made by Bulk.
-func IsBulk(ctx context.Context) bool { return ctx.Value(bulkKey{}) != nil }
+type derivedKey struct{}
 
 // derived marks writes that complete a row rather than change it, so they do
 // not bump its version.
@@ -146,7 +132,7 @@ func LearningUnitPath() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.LearningUnitFunc(func(ctx context.Context, m *ent.LearningUnitMutation) (ent.Value, error) {
 			id, ok := m.AdminUnitID()
-			if err := copyPath(ctx, m.Client(), id, ok && !IsBulk(ctx), m.SetAdminPath); err != nil {
+			if err := copyPath(ctx, m.Client(), id, ok, m.SetAdminPath); err != nil {
 				return nil, err
 			}
 			return next.Mutate(ctx, m)
@@ -160,14 +146,14 @@ func LearningUnitKeys() ent.Hook {
 		return hook.LearningUnitFunc(func(ctx context.Context, m *ent.LearningUnitMutation) (ent.Value, error) {
 			if m.Op().Is(ent.OpUpdate) {
 				path, moved := m.AdminPath()
-				if !moved || IsBulk(ctx) {
+				if !moved {
 					return next.Mutate(ctx, m)
 				}
 				return moveKeys(ctx, m, m.Client(), m.IDs, path, next)
 			}
 			v, err := next.Mutate(ctx, m)
-			if err != nil || IsBulk(ctx) {
-				return v, err
+			if err != nil {
+				return nil, err
 			}
 			u := v.(*ent.LearningUnit)
 			_, name := m.Name()

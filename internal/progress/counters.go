@@ -26,7 +26,6 @@ import (
 	"hoctap/ent/privacy"
 	"hoctap/ent/progresscounter"
 	"hoctap/ent/registration"
-	"hoctap/internal/derive"
 	"hoctap/internal/search"
 	"hoctap/internal/titles"
 )
@@ -265,14 +264,11 @@ func countOf(ctx context.Context, c *ent.Client, kind learningunit.Kind, subtype
 }
 
 // LearningUnitHook keeps eligible counts in step as learning units are
-// added, archived, restored or moved. Bulk loaders (derive.Bulk) skip it and
-// count with Init.
+// added, archived, restored or moved. The generator, which writes rows
+// without ent (internal/bulk), counts with Rebuild instead.
 func LearningUnitHook() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.LearningUnitFunc(func(ctx context.Context, m *ent.LearningUnitMutation) (ent.Value, error) {
-			if derive.IsBulk(ctx) {
-				return next.Mutate(ctx, m)
-			}
 			c := m.Client()
 			var before counted
 			if m.Op().Is(ent.OpUpdateOne) {

@@ -215,10 +215,7 @@ func Rebuild(ctx context.Context, c *ent.Client, camp *ent.Campaign) error {
 func openCampaigns(ctx context.Context, c *ent.Client, path string) ([]*ent.Campaign, error) {
 	return c.Campaign.Query().
 		Where(campaign.PhaseNEQ(campaign.PhaseCLOSED), func(s *sql.Selector) {
-			col := s.C(campaign.FieldScopePath)
-			s.Where(sql.P(func(b *sql.Builder) {
-				b.WriteString("SUBSTR(").Arg(path).WriteString(", 1, LENGTH(").Ident(col).WriteString(")) = ").Ident(col)
-			}))
+			s.Where(search.PrefixOf(s.C(campaign.FieldScopePath), path))
 		}).
 		Select(campaign.FieldID, campaign.FieldScopePath).
 		All(system(ctx))

@@ -21,12 +21,8 @@ func overlap(column, scope string) func(*sql.Selector) {
 		c := s.C(column)
 		s.Where(sql.Or(
 			search.Prefix(c, scope),
-			sql.P(func(b *sql.Builder) {
-				// substr(scope, 1, length(path)) = path: the row's path is a
-				// prefix of the viewer's scope. Campaigns and decisions are
-				// few, so this part need not use an index.
-				b.WriteString("SUBSTR(").Arg(scope).WriteString(", 1, LENGTH(").Ident(c).WriteString(")) = ").Ident(c)
-			}),
+			// Campaigns and decisions are few: this part needs no index.
+			search.PrefixOf(c, scope),
 		))
 	}
 }
@@ -156,11 +152,7 @@ func FilterRegistrations() privacy.QueryRule {
 			q.Where(registration.LearningUnitIDIn(v.LearningUnitID, v.HouseholdID))
 			return privacy.Allow
 		}
-		if v.ScopePath == "" {
-			return privacy.Denyf("no scope")
-		}
-		q.Where(func(s *sql.Selector) { s.Where(search.Prefix(s.C(registration.FieldAdminPath), v.ScopePath)) })
-		return privacy.Allow
+		return FilterScope(registration.FieldAdminPath).EvalQuery(ctx, q)
 	})
 }
 

@@ -61,6 +61,8 @@ func FilterScope(column string) privacy.QueryRule {
 			q.Where(p)
 		case *ent.AuditLogQuery:
 			q.Where(p)
+		case *ent.RegistrationQuery:
+			q.Where(p)
 		default:
 			return privacy.Denyf("no scope filter for %T", q)
 		}

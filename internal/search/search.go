@@ -46,6 +46,15 @@ func Prefix(column, prefix string) *sql.Predicate {
 	})
 }
 
+// PrefixOf is a predicate: column is a prefix of path (the row's unit is
+// path's unit or above it). No index serves it; it is for small tables
+// such as campaigns.
+func PrefixOf(column, path string) *sql.Predicate {
+	return sql.P(func(b *sql.Builder) {
+		b.WriteString("SUBSTR(").Arg(path).WriteString(", 1, LENGTH(").Ident(column).WriteString(")) = ").Ident(column)
+	})
+}
+
 // successor is the least string greater than every string that starts with
 // prefix, in byte order (SQLite's BINARY collation); ok is false when there
 // is none (an empty prefix, or one of 0xFF bytes only).

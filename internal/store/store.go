@@ -157,17 +157,33 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err := migrate.NewSchema(drv).Create(ctx, migrate.WithDropIndex(true)); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	for _, c := range pathColumns {
-		// Only when it differs: ALTER TABLE waits for a running VACUUM.
-		var target int
-		err := conn.QueryRowContext(ctx, "SELECT attstattarget FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2",
-			c.table, c.column).Scan(&target)
-		if err != nil {
-			return fmt.Errorf("migrate: statistics of %s.%s: %w", c.table, c.column, err)
+	// Only the columns whose target differs, in one round trip: ALTER TABLE
+	// waits for a running VACUUM.
+	values := make([]string, len(pathColumns))
+	args := []any{pathStatistics}
+	for i, c := range pathColumns {
+		values[i] = fmt.Sprintf("(%d, $%d::regclass, $%d::name)", i, len(args)+1, len(args)+2)
+		args = append(args, c.table, c.column)
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT v.i FROM (VALUES `+strings.Join(values, ", ")+`) AS v(i, rel, col)
+		JOIN pg_attribute a ON a.attrelid = v.rel AND a.attname = v.col WHERE a.attstattarget <> $1`, args...)
+	if err != nil {
+		return fmt.Errorf("migrate: statistics of the path columns: %w", err)
+	}
+	var stale []int
+	for rows.Next() {
+		var i int
+		if err := rows.Scan(&i); err != nil {
+			rows.Close()
+			return fmt.Errorf("migrate: statistics of the path columns: %w", err)
 		}
-		if target == pathStatistics {
-			continue
-		}
+		stale = append(stale, i)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("migrate: statistics of the path columns: %w", err)
+	}
+	for _, i := range stale {
+		c := pathColumns[i]
 		// The names are the constants below, never input.
 		q := fmt.Sprintf(`ALTER TABLE "%s" ALTER COLUMN "%s" SET STATISTICS %d`, c.table, c.column, pathStatistics)
 		if _, err := conn.ExecContext(ctx, q); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -260,9 +259,4 @@ func (c *Console) saveCriteria(w http.ResponseWriter, r *http.Request) error {
 	}
 	c.redirect(w, r, campaignURL(d.Campaign.ID)+"/criteria", "flash.criteriaSaved", titles.Name(d.Title, i18n.FromContext(ctx)))
 	return nil
-}
-
-// criteriaURL is the form of a title's criteria.
-func criteriaURL(campaignID int, t titles.Title) string {
-	return campaignURL(campaignID) + "/criteria/" + url.PathEscape(string(t))
 }

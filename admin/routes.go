@@ -21,15 +21,16 @@ func language(next http.Handler) http.Handler {
 }
 
 // Routes registers every route of the console on mux: this table is the
-// whole console. Each route passes Session (cookies to viewer), then the
-// anti-forgery check of unsafe methods, then, but for signing in, the staff
-// guard (ADMIN and MANAGER only).
+// whole console. Each route passes the anti-forgery check of unsafe
+// methods, then, but for signing in, the staff guard (ADMIN and MANAGER
+// only). The viewer comes from Session, which the server chains around
+// everything, since the exports the console links to need it too.
 func (c *Console) Routes(mux *http.ServeMux) {
 	open := func(h handlerFunc) http.Handler {
-		return middleware.Chain(c.serve(h), language, c.Session, c.csrf)
+		return middleware.Chain(c.serve(h), language, c.csrf)
 	}
 	staff := func(h handlerFunc) http.Handler {
-		return middleware.Chain(c.serve(h), language, c.Session, c.csrf, c.staff)
+		return middleware.Chain(c.serve(h), language, c.csrf, c.staff)
 	}
 	mux.Handle("GET /admin", http.RedirectHandler(Prefix, http.StatusMovedPermanently))
 	mux.Handle("GET "+staticPrefix, serveStatic())

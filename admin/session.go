@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -55,25 +54,22 @@ func (c *Console) clearSession(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, cookie(cookieRefresh, "", "/", -1, secure))
 }
 
-type sessionDoneKey struct{}
-
 // Session puts the viewer of the console's cookies in the context of
 // requests to the console and to the exports it links to, refreshing an
 // expired access token on the way (auth.Service.Refresh rotates the refresh
 // token, and a replayed one revokes the session). A viewer already set by a
 // bearer token wins, so API clients are unaffected; other paths, and unsafe
 // methods outside the console (which check no anti-forgery token), never
-// read the cookies. It runs once per request however often it is chained.
+// read the cookies.
 func (c *Console) Session(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		console := strings.HasPrefix(r.URL.Path, Prefix)
 		export := strings.HasPrefix(r.URL.Path, "/export/") && (r.Method == http.MethodGet || r.Method == http.MethodHead)
-		if ctx.Value(sessionDoneKey{}) != nil || !console && !export || strings.HasPrefix(r.URL.Path, staticPrefix) {
+		if !console && !export || strings.HasPrefix(r.URL.Path, staticPrefix) {
 			next.ServeHTTP(w, r)
 			return
 		}
-		ctx = context.WithValue(ctx, sessionDoneKey{}, true)
 		if viewer.FromContext(ctx) == nil {
 			if v := c.cookieViewer(w, r); v != nil {
 				ctx = viewer.NewContext(ctx, v)

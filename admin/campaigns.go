@@ -20,9 +20,6 @@ import (
 // campaignLimit bounds the campaign list: one per province and year.
 const campaignLimit = 500
 
-// phases are the campaign phases in order, for the phase steps.
-var phases = []campaign.Phase{campaign.PhasePLANNING, campaign.PhaseREGISTRATION, campaign.PhaseEVALUATION, campaign.PhaseRECOGNITION, campaign.PhaseCLOSED}
-
 // campaignList is the data of the campaign list.
 type campaignList struct {
 	Years     []int
@@ -149,9 +146,9 @@ type phaseStep struct {
 }
 
 func steps(p campaign.Phase) []phaseStep {
-	out := make([]phaseStep, len(phases))
+	out := make([]phaseStep, len(cycle.Phases))
 	done := true
-	for i, x := range phases {
+	for i, x := range cycle.Phases {
 		if x == p {
 			done = false
 		}
@@ -172,15 +169,15 @@ type campaignPage struct {
 
 // neighbours returns the phases before and after p, "" at either end.
 func neighbours(p campaign.Phase) (prev, next campaign.Phase) {
-	for i, x := range phases {
+	for i, x := range cycle.Phases {
 		if x != p {
 			continue
 		}
 		if i > 0 {
-			prev = phases[i-1]
+			prev = cycle.Phases[i-1]
 		}
-		if i+1 < len(phases) {
-			next = phases[i+1]
+		if i+1 < len(cycle.Phases) {
+			next = cycle.Phases[i+1]
 		}
 	}
 	return prev, next

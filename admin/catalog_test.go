@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"hoctap/ent/campaign"
+	"hoctap/internal/cycle"
 	"hoctap/internal/i18n"
 	"hoctap/internal/viewer"
 )
@@ -43,7 +44,7 @@ func TestCatalog(t *testing.T) {
 	for _, r := range viewer.Roles {
 		used["role."+string(r)] = true
 	}
-	for _, p := range phases {
+	for _, p := range cycle.Phases {
 		used["phase."+string(p)] = true
 		if p != campaign.PhasePLANNING {
 			used["campaign.advanceBody."+string(p)] = true

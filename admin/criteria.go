@@ -37,9 +37,7 @@ type criteriaList struct {
 
 // latestSet returns the newest criteria set of a title, nil when none.
 func latestSet(ctx context.Context, client *ent.Client, campaignID int, t titles.Title) (*ent.CriteriaSet, error) {
-	s, err := client.CriteriaSet.Query().
-		Where(criteriaset.CampaignID(campaignID), criteriaset.TitleEQ(t)).
-		Order(ent.Desc(criteriaset.FieldVersion)).First(ctx)
+	s, err := cycle.LatestSet(ctx, client, campaignID, t)
 	if ent.IsNotFound(err) {
 		return nil, nil
 	}

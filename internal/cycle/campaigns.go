@@ -47,11 +47,11 @@ var (
 	msgClosed         = i18n.Message{VI: "Chiến dịch đã kết thúc, không thể thay đổi.", EN: "The campaign is closed and cannot change."}
 )
 
-// phases in order.
-var phases = []campaign.Phase{campaign.PhasePLANNING, campaign.PhaseREGISTRATION, campaign.PhaseEVALUATION, campaign.PhaseRECOGNITION, campaign.PhaseCLOSED}
+// Phases are a campaign's phases in order.
+var Phases = []campaign.Phase{campaign.PhasePLANNING, campaign.PhaseREGISTRATION, campaign.PhaseEVALUATION, campaign.PhaseRECOGNITION, campaign.PhaseCLOSED}
 
 func phaseIndex(p campaign.Phase) int {
-	for i, x := range phases {
+	for i, x := range Phases {
 		if x == p {
 			return i
 		}
@@ -206,7 +206,7 @@ func copyPrevious(ctx context.Context, c *ent.Client, camp *ent.Campaign) (int, 
 	}
 	var builders []*ent.CriteriaSetCreate
 	for _, t := range titles.All {
-		cs, err := latestSet(ctx, c, prev.ID, t)
+		cs, err := LatestSet(ctx, c, prev.ID, t)
 		b := c.CriteriaSet.Create().SetCampaignID(camp.ID).SetTitle(t).SetVersion(1)
 		switch {
 		case err == nil:
@@ -225,8 +225,8 @@ func copyPrevious(ctx context.Context, c *ent.Client, camp *ent.Campaign) (int, 
 	return prev.Year, nil
 }
 
-// latestSet returns the newest criteria set of a title in a campaign.
-func latestSet(ctx context.Context, c *ent.Client, campaignID int, t titles.Title) (*ent.CriteriaSet, error) {
+// LatestSet returns the newest criteria set of a title in a campaign.
+func LatestSet(ctx context.Context, c *ent.Client, campaignID int, t titles.Title) (*ent.CriteriaSet, error) {
 	return c.CriteriaSet.Query().
 		Where(criteriaset.CampaignID(campaignID), criteriaset.TitleEQ(t)).
 		Order(ent.Desc(criteriaset.FieldVersion)).First(ctx)
@@ -327,12 +327,12 @@ func move(ctx context.Context, id, step int, reason string) (*ent.Campaign, erro
 	}
 	i := phaseIndex(camp.Phase) + step
 	switch {
-	case i >= len(phases):
+	case i >= len(Phases):
 		return nil, apperr.Input("id", msgLastPhase)
 	case i < 0:
 		return nil, apperr.Input("id", msgFirstPhase)
 	}
-	next := phases[i]
+	next := Phases[i]
 	updated, err := c.Campaign.UpdateOneID(id).Where(campaign.PhaseEQ(camp.Phase)).SetPhase(next).Save(ctx)
 	if ent.IsNotFound(err) {
 		return nil, &apperr.Error{Code: apperr.Conflict, Field: "id", Msg: apperr.MsgConflictVersion, Args: []any{camp.Version + 1}}
@@ -442,7 +442,7 @@ func SetCriteria(ctx context.Context, campaignID int, title titles.Title, name s
 	if name == "" {
 		return nil, apperr.Input("name", apperr.MsgRequired)
 	}
-	latest, err := latestSet(ctx, c, camp.ID, title)
+	latest, err := LatestSet(ctx, c, camp.ID, title)
 	if err != nil && !ent.IsNotFound(err) {
 		return nil, fmt.Errorf("set criteria: %w", err)
 	}

@@ -221,7 +221,7 @@ func Evaluate(ctx context.Context, registrationID int, in EvaluationInput) (*ent
 	if len([]rune(in.Notes)) > 4000 {
 		return nil, nil, apperr.Input("notes", apperr.MsgTooLong, 4000)
 	}
-	set, err := latestSet(ctx, c, camp.ID, r.Title)
+	set, err := LatestSet(ctx, c, camp.ID, r.Title)
 	if ent.IsNotFound(err) {
 		return nil, nil, apperr.Input("registrationID", msgNoCriteria)
 	}

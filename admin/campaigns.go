@@ -81,7 +81,7 @@ func (c *Console) newCampaign(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := newForm(url.Values{"year": {strconv.Itoa(time.Now().In(vietnam).Year())}})
+	f := newForm(url.Values{"year": {strconv.Itoa(time.Now().In(i18n.Vietnam).Year())}})
 	if len(provinces) == 1 {
 		f.Values.Set("provinceID", strconv.Itoa(provinces[0].ID))
 	}

@@ -10,10 +10,6 @@ import (
 	"hoctap/internal/i18n"
 )
 
-// vietnam is the time zone dates are shown in: UTC+7 all year, no daylight
-// saving.
-var vietnam = time.FixedZone("ICT", 7*60*60)
-
 // translate returns a catalogue string in lang; a key missing from the
 // catalogue shows as itself (a test keeps the templates' keys complete).
 func translate(lang i18n.Lang, key string, args ...any) string {
@@ -99,7 +95,7 @@ func decInput(lang i18n.Lang, v float64) string {
 
 // formatDate writes a day: 26/11/2026 in Vietnamese, 26 Nov 2026 in English.
 func formatDate(lang i18n.Lang, t time.Time) string {
-	t = t.In(vietnam)
+	t = t.In(i18n.Vietnam)
 	if lang == i18n.EN {
 		return t.Format("2 Jan 2006")
 	}
@@ -108,7 +104,7 @@ func formatDate(lang i18n.Lang, t time.Time) string {
 
 // formatTime writes a moment in Vietnam's time.
 func formatTime(lang i18n.Lang, t time.Time) string {
-	t = t.In(vietnam)
+	t = t.In(i18n.Vietnam)
 	if lang == i18n.EN {
 		return t.Format("2 Jan 2006, 15:04")
 	}

@@ -114,12 +114,12 @@ type userForm struct {
 	Searched   bool
 }
 
-// grantable lists the roles the viewer may give: an ADMIN any, others
-// those below their own (users.Create checks it again).
+// grantable lists the roles the viewer may give (users.Create checks it
+// again).
 func grantable(v *viewer.Viewer) []viewer.Role {
 	var out []viewer.Role
 	for _, r := range viewer.Roles {
-		if v.Role == viewer.RoleAdmin || v.Role.Above(r) {
+		if users.MayGrant(v, r) {
 			out = append(out, r)
 		}
 	}

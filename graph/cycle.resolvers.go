@@ -8,7 +8,6 @@ package graph
 import (
 	"context"
 	"hoctap/ent"
-	"hoctap/ent/adminunit"
 	"hoctap/ent/campaign"
 	"hoctap/ent/learningunit"
 	"hoctap/graph/model"
@@ -17,7 +16,6 @@ import (
 	"hoctap/internal/cycle"
 	"hoctap/internal/progress"
 	"hoctap/internal/title"
-	"hoctap/internal/titles"
 
 	"entgo.io/contrib/entgql"
 )
@@ -36,11 +34,7 @@ func (r *campaignResolver) CriteriaSets(ctx context.Context, obj *ent.Campaign) 
 func (r *campaignResolver) DecidingLevels(ctx context.Context, obj *ent.Campaign) ([]*model.DecidingLevel, error) {
 	out := make([]*model.DecidingLevel, 0, len(title.All))
 	for _, t := range title.All {
-		level := adminunit.Level(obj.DecidingLevels[string(t)])
-		if level == "" {
-			level = titles.DecidingLevel(t)
-		}
-		out = append(out, &model.DecidingLevel{Title: t, Level: level})
+		out = append(out, &model.DecidingLevel{Title: t, Level: cycle.DecidingLevel(obj, t)})
 	}
 	return out, nil
 }

@@ -225,6 +225,15 @@ func copyPrevious(ctx context.Context, c *ent.Client, camp *ent.Campaign) (int, 
 	return prev.Year, nil
 }
 
+// DecidingLevel is the level whose units recognise title t in a campaign:
+// the campaign's own choice, else the decree's.
+func DecidingLevel(camp *ent.Campaign, t titles.Title) adminunit.Level {
+	if level := adminunit.Level(camp.DecidingLevels[string(t)]); level != "" {
+		return level
+	}
+	return titles.DecidingLevel(t)
+}
+
 // LatestSet returns the newest criteria set of a title in a campaign.
 func LatestSet(ctx context.Context, c *ent.Client, campaignID int, t titles.Title) (*ent.CriteriaSet, error) {
 	return c.CriteriaSet.Query().

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"hoctap/ent"
-	"hoctap/ent/adminunit"
 	"hoctap/ent/campaign"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
@@ -348,10 +347,7 @@ func Recognize(ctx context.Context, ids []int, in DecisionInput) (*ent.Decision,
 	if err != nil {
 		return nil, nil, fmt.Errorf("recognize: scope: %w", err)
 	}
-	level := adminunit.Level(camp.DecidingLevels[string(first.Title)])
-	if level == "" {
-		level = titles.DecidingLevel(first.Title)
-	}
+	level := DecidingLevel(camp, first.Title)
 	if scope.Level != level {
 		return nil, nil, &apperr.Error{Code: apperr.Forbidden, Field: "registrationIDs", Msg: msgDecidingLevel, Args: []any{level}}
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"hoctap/internal/i18n"
 )
 
 // kind says how the values of a column are written.
@@ -48,15 +50,10 @@ type table struct {
 	rows     [][]any
 }
 
-// vietnam is the time zone dates are read in: a decision dated at local
-// midnight is stored as the evening before in UTC. Vietnam keeps no summer
-// time, so a fixed zone needs no tz database.
-var vietnam = time.FixedZone("ICT", 7*60*60)
-
 // day returns the calendar day of t in Vietnam, at midnight UTC: what
 // spreadsheets store as a date.
 func day(t time.Time) time.Time {
-	y, m, d := t.In(vietnam).Date()
+	y, m, d := t.In(i18n.Vietnam).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 

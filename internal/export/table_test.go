@@ -5,10 +5,12 @@ import (
 	"encoding/csv"
 	"testing"
 	"time"
+
+	"hoctap/internal/i18n"
 )
 
 func TestFormatText(t *testing.T) {
-	localMidnight := time.Date(2021, 12, 10, 0, 0, 0, 0, vietnam).UTC() // 2021-12-09T17:00Z
+	localMidnight := time.Date(2021, 12, 10, 0, 0, 0, 0, i18n.Vietnam).UTC() // 2021-12-09T17:00Z
 	for _, tt := range []struct {
 		v    any
 		k    kind

@@ -7,7 +7,13 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
+
+// Vietnam is the time zone dates are shown and read in: UTC+7 all year (no
+// summer time, so a fixed zone needs no tz database). A decision dated at
+// local midnight is stored as the evening before in UTC.
+var Vietnam = time.FixedZone("ICT", 7*60*60)
 
 // Lang is a supported language.
 type Lang string

@@ -233,7 +233,7 @@ func checkGrant(ctx context.Context, v *viewer.Viewer, role viewer.Role, scopeID
 	if !role.Valid() {
 		return apperr.Input("role", apperr.MsgInvalidValue, "role", string(role))
 	}
-	if v.Role != viewer.RoleAdmin && !v.Role.Above(role) {
+	if !MayGrant(v, role) {
 		return &apperr.Error{Code: apperr.Forbidden, Field: "role", Msg: msgRoleTooHigh, Args: []any{role}}
 	}
 	scope, err := ent.FromContext(ctx).AdminUnit.Get(ctx, scopeID)
@@ -271,4 +271,10 @@ func signedIn(ctx context.Context) (*viewer.Viewer, error) {
 // get loads the account a write is about.
 func get(ctx context.Context, c *ent.Client, id int) (*ent.User, error) {
 	return access.Lookup(ctx, "id", func(ctx context.Context) (*ent.User, error) { return c.User.Get(ctx, id) })
+}
+
+// MayGrant reports whether v may give role to an account: an ADMIN any,
+// others the roles below their own.
+func MayGrant(v *viewer.Viewer, role viewer.Role) bool {
+	return v.Role == viewer.RoleAdmin || v.Role.Above(role)
 }

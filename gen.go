@@ -73,8 +73,6 @@ func runGenerate(ctx context.Context, args []string, getenv func(string) string,
 	fmt.Fprintf(stdout, "generated %s: %d admin units, %d learning units in %v (prepare %v, load %v, indexes %v, analyze %v)\n",
 		what, res.AdminUnits, res.LearningUnits, time.Since(start).Round(time.Millisecond),
 		tm.Prepare.Round(time.Millisecond), tm.Load.Round(time.Millisecond), tm.Index.Round(time.Millisecond), tm.Analyze.Round(time.Millisecond))
-	for _, a := range res.Accounts {
-		fmt.Fprintf(stdout, "  %-12s %-16s %-13s %s\n", a.Username, a.Password, a.Role, a.Scope)
-	}
+	res.PrintAccounts(stdout)
 	return nil
 }

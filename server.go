@@ -178,9 +178,7 @@ func (s *server) prepare(ctx context.Context, cfg *config.Config, isNewFile bool
 		fmt.Fprintf(stdout, "Đã tạo dữ liệu mẫu / demo data loaded: %s, %d đơn vị hành chính, %d đơn vị học tập (%v)\n",
 			res.Province.Name, res.AdminUnits, res.LearningUnits, time.Since(start).Round(time.Millisecond))
 		fmt.Fprintln(stdout, "Tài khoản mẫu / demo accounts (mật khẩu chỉ hiện một lần / passwords are shown once):")
-		for _, a := range res.Accounts {
-			fmt.Fprintf(stdout, "  %-12s %-16s %-13s %s\n", a.Username, a.Password, a.Role, a.Scope)
-		}
+		res.PrintAccounts(stdout)
 	} else {
 		password, err := setup.Admin(ctx, s.db.Client, cfg.AdminPassword)
 		if err != nil {

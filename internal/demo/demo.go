@@ -7,6 +7,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -69,6 +70,14 @@ type Result struct {
 	AdminUnits    int
 	LearningUnits int
 	Accounts      []Account
+}
+
+// PrintAccounts writes the accounts created, one a line, with their
+// passwords: the only time these are shown.
+func (r *Result) PrintAccounts(w io.Writer) {
+	for _, a := range r.Accounts {
+		fmt.Fprintf(w, "  %-12s %-16s %-13s %s\n", a.Username, a.Password, a.Role, a.Scope)
+	}
 }
 
 // Empty reports whether the database holds no admin unit yet.

@@ -43,7 +43,7 @@ type childRow struct {
 // showProgress shows a campaign's progress in a unit (the province unless
 // ?unit= names one below it) and in each of its child units, as a table
 // and a bar chart per title, units that miss a target highlighted. The
-// report is progress.Load's, as the API and the exports have it.
+// report is progress.LoadIn's, as the API and the exports have it.
 func (c *Console) showProgress(w http.ResponseWriter, r *http.Request) error {
 	ctx, client := c.read(r.Context())
 	camp, err := getCampaign(ctx, client, r)
@@ -54,7 +54,7 @@ func (c *Console) showProgress(w http.ResponseWriter, r *http.Request) error {
 	if id, err := strconv.Atoi(r.URL.Query().Get("unit")); err == nil {
 		unitID = id
 	}
-	report, err := progress.Load(ctx, client, camp.ID, unitID)
+	report, err := progress.LoadIn(ctx, client, camp, unitID)
 	if err != nil {
 		return err
 	}

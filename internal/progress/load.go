@@ -19,6 +19,11 @@ func Load(ctx context.Context, c *ent.Client, campaignID, unitID int) (*Report, 
 	if err != nil {
 		return nil, notFoundAs("campaignID", err)
 	}
+	return LoadIn(ctx, c, camp, unitID)
+}
+
+// LoadIn is Load for a campaign the caller has already read.
+func LoadIn(ctx context.Context, c *ent.Client, camp *ent.Campaign, unitID int) (*Report, error) {
 	unit, err := c.AdminUnit.Get(ctx, unitID)
 	if err != nil {
 		return nil, notFoundAs("unitID", err)

@@ -93,13 +93,18 @@ func Empty(ctx context.Context, c *ent.Client) (bool, error) {
 // and campaigns go through ent and its hooks; the many learning units,
 // registrations and evaluations are written in bulk.
 func Load(ctx context.Context, db *store.DB, opts Options) (*Result, error) {
+	return withLoader(ctx, db, opts, (*loader).load)
+}
+
+// withLoader runs load with a loader of opts in one transaction, as the
+// system.
+func withLoader(ctx context.Context, db *store.DB, opts Options, load func(*loader, context.Context) (*Result, error)) (*Result, error) {
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
 	tx, err := bulk.Begin(ctx, db.SQL, db.Dialect)
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
-	l := newLoader(tx, opts)
-	res, err := l.load(ctx)
+	res, err := load(newLoader(tx, opts), ctx)
 	if err != nil {
 		tx.Rollback()
 		return nil, fmt.Errorf("demo: %w", err)

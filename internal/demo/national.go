@@ -10,8 +10,6 @@ import (
 
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
-	"hoctap/ent/privacy"
-	"hoctap/internal/bulk"
 	"hoctap/internal/setup"
 	"hoctap/internal/store"
 	"hoctap/internal/viewer"
@@ -71,20 +69,10 @@ func GenerateNational(ctx context.Context, db *store.DB, opts NationalOptions) (
 	if err != nil {
 		return nil, Timings{}, err
 	}
+	lopts := Options{Seed: opts.Seed, AdminPassword: opts.AdminPassword, HouseholdsPerVillage: opts.HouseholdsPerVillage,
+		NoCitizens: true, Years: []int{2025}}
 	return generate(ctx, db, func(ctx context.Context) (*Result, error) {
-		ctx = privacy.DecisionContext(ctx, privacy.Allow)
-		tx, err := bulk.Begin(ctx, db.SQL, db.Dialect)
-		if err != nil {
-			return nil, err
-		}
-		l := newLoader(tx, Options{Seed: opts.Seed, AdminPassword: opts.AdminPassword, HouseholdsPerVillage: opts.HouseholdsPerVillage,
-			NoCitizens: true, Years: []int{2025}})
-		res, err := l.loadNational(ctx, rows)
-		if err != nil {
-			tx.Rollback()
-			return nil, err
-		}
-		return res, tx.Commit(ctx)
+		return withLoader(ctx, db, lopts, func(l *loader, ctx context.Context) (*Result, error) { return l.loadNational(ctx, rows) })
 	})
 }
 

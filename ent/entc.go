@@ -6,6 +6,7 @@ package main
 
 import (
 	"log"
+	"strings"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
@@ -20,7 +21,7 @@ func main() {
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath("./graph/ent.graphql"),
 		entgql.WithWhereInputs(true),
-		entgql.WithSchemaHook(describeTypes),
+		entgql.WithSchemaHook(describeTypes, scopeWhereInputs),
 	)
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
@@ -65,6 +66,20 @@ func describeTypes(g *gen.Graph, s *ast.Schema) error {
 			if f := def.Fields.ForName(camel(e.Name)); f != nil && f.Description == "" && e.Comment() != "" {
 				f.Description = e.Comment()
 			}
+		}
+	}
+	return nil
+}
+
+// scopeWhereInputs marks every generated where-input with @inScope (declared
+// in graph/query.graphql): its edge predicates are subqueries that no privacy
+// policy sees, so the API narrows each of them to the rows the viewer may
+// read. Marking them here, from the ent schema, covers every edge added
+// later without anyone remembering to.
+func scopeWhereInputs(_ *gen.Graph, s *ast.Schema) error {
+	for name, def := range s.Types {
+		if def.Kind == ast.InputObject && strings.HasSuffix(name, "WhereInput") && def.Directives.ForName("inScope") == nil {
+			def.Directives = append(def.Directives, &ast.Directive{Name: "inScope", Location: ast.LocationInputObject})
 		}
 	}
 	return nil

@@ -54,6 +54,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	InScope func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -13179,7 +13180,25 @@ func (ec *executionContext) unmarshalInputAdminUnitWhereInput(ctx context.Contex
 			it.HasLearningUnitsWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.InScope == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive inScope is not implemented"))
+		}
+		return ec.Directives.InScope(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.AdminUnitWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.AdminUnitWhereInput`, tmp))
 }
 
 // UnmarshalAdminUnitWhereInput unmarshals raw into the AdminUnitWhereInput input type, using the
@@ -14023,7 +14042,25 @@ func (ec *executionContext) unmarshalInputAuditLogWhereInput(ctx context.Context
 			it.RequestIDContainsFold = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.InScope == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive inScope is not implemented"))
+		}
+		return ec.Directives.InScope(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.AuditLogWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.AuditLogWhereInput`, tmp))
 }
 
 // UnmarshalAuditLogWhereInput unmarshals raw into the AuditLogWhereInput input type, using the
@@ -14979,7 +15016,25 @@ func (ec *executionContext) unmarshalInputCampaignWhereInput(ctx context.Context
 			it.HasProvinceWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.InScope == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive inScope is not implemented"))
+		}
+		return ec.Directives.InScope(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.CampaignWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.CampaignWhereInput`, tmp))
 }
 
 // UnmarshalCampaignWhereInput unmarshals raw into the CampaignWhereInput input type, using the
@@ -15967,7 +16022,25 @@ func (ec *executionContext) unmarshalInputDecisionWhereInput(ctx context.Context
 			it.HasRegistrationsWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.InScope == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive inScope is not implemented"))
+		}
+		return ec.Directives.InScope(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.DecisionWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.DecisionWhereInput`, tmp))
 }
 
 // UnmarshalDecisionWhereInput unmarshals raw into the DecisionWhereInput input type, using the
@@ -16626,7 +16699,25 @@ func (ec *executionContext) unmarshalInputEvaluationWhereInput(ctx context.Conte
 			it.HasRegistrationWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.InScope == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive inScope is not implemented"))
+		}
+		return ec.Directives.InScope(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.EvaluationWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.EvaluationWhereInput`, tmp))
 }
 
 // UnmarshalEvaluationWhereInput unmarshals raw into the EvaluationWhereInput input type, using the
@@ -17617,7 +17708,25 @@ func (ec *executionContext) unmarshalInputLearningUnitWhereInput(ctx context.Con
 			it.HasRegistrationsWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.InScope == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive inScope is not implemented"))
+		}
+		return ec.Directives.InScope(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.LearningUnitWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.LearningUnitWhereInput`, tmp))
 }
 
 // UnmarshalLearningUnitWhereInput unmarshals raw into the LearningUnitWhereInput input type, using the
@@ -18619,7 +18728,25 @@ func (ec *executionContext) unmarshalInputRegistrationWhereInput(ctx context.Con
 			it.HasDecisionWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.InScope == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive inScope is not implemented"))
+		}
+		return ec.Directives.InScope(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.RegistrationWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.RegistrationWhereInput`, tmp))
 }
 
 // UnmarshalRegistrationWhereInput unmarshals raw into the RegistrationWhereInput input type, using the
@@ -19645,7 +19772,25 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 			it.HasLearningUnitWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.InScope == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive inScope is not implemented"))
+		}
+		return ec.Directives.InScope(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.UserWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.UserWhereInput`, tmp))
 }
 
 // UnmarshalUserWhereInput unmarshals raw into the UserWhereInput input type, using the

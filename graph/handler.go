@@ -28,7 +28,7 @@ type Options struct {
 // cache and automatic persisted queries, page-size and complexity limits,
 // one transaction per mutation field, and the error presenter.
 func NewHandler(r *Resolver, opts Options) http.Handler {
-	es := NewExecutableSchema(Config{Resolvers: r})
+	es := NewExecutableSchema(Config{Resolvers: r, Directives: DirectiveRoot{InScope: inScope}})
 	srv := handler.New(costedSchema{es})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -41,7 +41,7 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
-	srv.Use(pageVariables{})
+	srv.Use(operationLimits{})
 	srv.AroundOperations(withLoaders(r.client))
 	srv.AroundRootFields(signInSlot)
 	srv.AroundRootFields(guardTemporaryPassword)

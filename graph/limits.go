@@ -75,53 +75,35 @@ func validationRules() *rules.Rules {
 	return r
 }
 
-// pageVariables checks what pageRule cannot see before anything runs: page
-// sizes given through variables (every connection must end up with a page
-// size in range), and cursors, which entgql's eager loader would otherwise
-// trip over deep inside a query.
-type pageVariables struct{}
+// operationLimits checks, before anything runs, what the validation rules
+// cannot see because it depends on variables: page sizes (every connection
+// must end up with a page size in range), cursors, which entgql's eager
+// loader would otherwise trip over deep inside a query, and the cost of
+// every where-input (see whereCost).
+type operationLimits struct{}
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationContextMutator
-} = pageVariables{}
+} = operationLimits{}
 
-func (pageVariables) ExtensionName() string                   { return "PageVariables" }
-func (pageVariables) Validate(graphql.ExecutableSchema) error { return nil }
-func (pageVariables) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+func (operationLimits) ExtensionName() string                   { return "OperationLimits" }
+func (operationLimits) Validate(graphql.ExecutableSchema) error { return nil }
+func (operationLimits) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if oc.Operation == nil {
 		return nil
 	}
-	seen := map[*ast.FragmentDefinition]bool{}
-	var walk func(ast.SelectionSet) *gqlerror.Error
-	walk = func(set ast.SelectionSet) *gqlerror.Error {
-		for _, sel := range set {
-			switch s := sel.(type) {
-			case *ast.Field:
-				if isConnection(s.Definition) {
-					if err := checkPageVars(ctx, s, oc.Variables); err != nil {
-						return err
-					}
-				}
-				if err := walk(s.SelectionSet); err != nil {
-					return err
-				}
-			case *ast.InlineFragment:
-				if err := walk(s.SelectionSet); err != nil {
-					return err
-				}
-			case *ast.FragmentSpread:
-				if s.Definition != nil && !seen[s.Definition] {
-					seen[s.Definition] = true
-					if err := walk(s.Definition.SelectionSet); err != nil {
-						return err
-					}
-				}
-			}
+	var failed *gqlerror.Error
+	walkFields(oc.Operation.SelectionSet, func(f *ast.Field) bool {
+		if isConnection(f.Definition) {
+			failed = checkPageVars(ctx, f, oc.Variables)
 		}
-		return nil
-	}
-	return walk(oc.Operation.SelectionSet)
+		if failed == nil {
+			failed = checkWhere(ctx, f, oc.Variables)
+		}
+		return failed == nil
+	})
+	return failed
 }
 
 // checkPageVars checks the page arguments of one connection field.

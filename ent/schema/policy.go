@@ -16,7 +16,7 @@ import (
 func (AdminUnit) Policy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
-			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterAdminUnits(), privacy.AlwaysDenyRule(),
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRead(), privacy.AlwaysDenyRule(),
 		},
 		Mutation: privacy.MutationPolicy{
 			rule.DenyAnonymous(), rule.AllowAdmin(), privacy.AlwaysDenyRule(),
@@ -33,7 +33,7 @@ func (AdminUnit) Hooks() []ent.Hook {
 func (LearningUnit) Policy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
-			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterLearningUnits(), privacy.AlwaysDenyRule(),
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRead(), privacy.AlwaysDenyRule(),
 		},
 		Mutation: privacy.MutationPolicy{
 			rule.DenyAnonymous(), rule.AllowAdmin(), rule.LearningUnitWrite(), privacy.AlwaysDenyRule(),
@@ -50,7 +50,7 @@ func (LearningUnit) Hooks() []ent.Hook {
 func (User) Policy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
-			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterUsers(), privacy.AlwaysDenyRule(),
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRead(), privacy.AlwaysDenyRule(),
 		},
 		Mutation: privacy.MutationPolicy{
 			rule.DenyAnonymous(), rule.AllowAdmin(), rule.UserWrite(), privacy.AlwaysDenyRule(),
@@ -90,7 +90,7 @@ func (Setting) Policy() ent.Policy { return denyAll }
 func (AuditLog) Policy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
-			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterAudit(), privacy.AlwaysDenyRule(),
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRead(), privacy.AlwaysDenyRule(),
 		},
 		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
 	}
@@ -101,7 +101,7 @@ func (AuditLog) Policy() ent.Policy {
 func (Campaign) Policy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
-			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterOverlap("scope_path"), privacy.AlwaysDenyRule(),
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRead(), privacy.AlwaysDenyRule(),
 		},
 		Mutation: privacy.MutationPolicy{
 			rule.DenyAnonymous(), rule.AllowAdmin(), rule.CampaignWrite(), privacy.AlwaysDenyRule(),
@@ -122,7 +122,7 @@ func (CriteriaSet) Policy() ent.Policy { return campaignPart }
 
 var campaignPart = privacy.Policy{
 	Query: privacy.QueryPolicy{
-		rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterByCampaign(), privacy.AlwaysDenyRule(),
+		rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRead(), privacy.AlwaysDenyRule(),
 	},
 	Mutation: privacy.MutationPolicy{
 		rule.DenyAnonymous(), rule.AllowAdmin(), rule.CampaignPartWrite(), privacy.AlwaysDenyRule(),
@@ -134,7 +134,7 @@ var campaignPart = privacy.Policy{
 func (Registration) Policy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
-			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRegistrations(), privacy.AlwaysDenyRule(),
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRead(), privacy.AlwaysDenyRule(),
 		},
 		Mutation: privacy.MutationPolicy{
 			rule.DenyAnonymous(), rule.AllowAdmin(), rule.RegistrationWrite(), privacy.AlwaysDenyRule(),
@@ -153,7 +153,7 @@ func (Registration) Hooks() []ent.Hook {
 func (Evaluation) Policy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
-			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterEvaluations(), privacy.AlwaysDenyRule(),
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRead(), privacy.AlwaysDenyRule(),
 		},
 		Mutation: privacy.MutationPolicy{
 			rule.DenyAnonymous(), rule.AllowAdmin(), rule.EvaluationWrite(), privacy.AlwaysDenyRule(),
@@ -166,7 +166,7 @@ func (Evaluation) Policy() ent.Policy {
 func (Decision) Policy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
-			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterOverlap("scope_path"), privacy.AlwaysDenyRule(),
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRead(), privacy.AlwaysDenyRule(),
 		},
 		Mutation: privacy.MutationPolicy{
 			rule.DenyAnonymous(), rule.AllowAdmin(), rule.DecisionWrite(), privacy.AlwaysDenyRule(),

@@ -7,70 +7,11 @@ import (
 
 	"hoctap/ent"
 	"hoctap/ent/campaign"
-	"hoctap/ent/evaluation"
 	"hoctap/ent/privacy"
 	"hoctap/ent/registration"
 	"hoctap/internal/search"
 	"hoctap/internal/viewer"
 )
-
-// overlap keeps rows whose path column is in the viewer's scope or above it:
-// a province's campaign concerns the admins above and the officers below.
-func overlap(column, scope string) func(*sql.Selector) {
-	return func(s *sql.Selector) {
-		c := s.C(column)
-		s.Where(sql.Or(
-			search.Prefix(c, scope),
-			// Campaigns and decisions are few: this part needs no index.
-			search.PrefixOf(c, scope),
-		))
-	}
-}
-
-// FilterOverlap narrows campaigns or decisions to those whose unit overlaps
-// the viewer's scope.
-func FilterOverlap(column string) privacy.QueryRule {
-	return privacy.QueryRuleFunc(func(ctx context.Context, q ent.Query) error {
-		v := viewer.FromContext(ctx)
-		if v.ScopePath == "" {
-			return privacy.Denyf("no scope")
-		}
-		p := overlap(column, v.ScopePath)
-		switch q := q.(type) {
-		case *ent.CampaignQuery:
-			q.Where(p)
-		case *ent.DecisionQuery:
-			q.Where(p)
-		default:
-			return privacy.Denyf("no overlap filter for %T", q)
-		}
-		return privacy.Allow
-	})
-}
-
-// FilterByCampaign narrows targets and criteria sets to those of the
-// campaigns the viewer sees.
-func FilterByCampaign() privacy.QueryRule {
-	return privacy.QueryRuleFunc(func(ctx context.Context, q ent.Query) error {
-		v := viewer.FromContext(ctx)
-		switch q := q.(type) {
-		case *ent.TargetQuery:
-			q.Where(func(s *sql.Selector) { hasCampaign(s, v) })
-		case *ent.CriteriaSetQuery:
-			q.Where(func(s *sql.Selector) { hasCampaign(s, v) })
-		default:
-			return privacy.Denyf("no campaign filter for %T", q)
-		}
-		return privacy.Allow
-	})
-}
-
-func hasCampaign(s *sql.Selector, v *viewer.Viewer) {
-	t := sql.Table(campaign.Table)
-	sub := sql.Select(t.C(campaign.FieldID)).From(t)
-	overlap(campaign.FieldScopePath, v.ScopePath)(sub)
-	s.Where(sql.In(s.C("campaign_id"), sub))
-}
 
 // managesProvince reports whether the viewer is a MANAGER whose scope holds
 // the province of a campaign.
@@ -143,19 +84,6 @@ func CampaignPartWrite() privacy.MutationRule {
 	})
 }
 
-// FilterRegistrations narrows registrations to the viewer's scope (where the
-// unit was at registration); a citizen sees their own and their household's.
-func FilterRegistrations() privacy.QueryRule {
-	return privacy.RegistrationQueryRuleFunc(func(ctx context.Context, q *ent.RegistrationQuery) error {
-		v := viewer.FromContext(ctx)
-		if v.Role == viewer.RoleCitizen {
-			q.Where(registration.LearningUnitIDIn(v.LearningUnitID, v.HouseholdID))
-			return privacy.Allow
-		}
-		return FilterScope(registration.FieldAdminPath).EvalQuery(ctx, q)
-	})
-}
-
 // RegistrationWrite lets OFFICER and COLLABORATOR register units of their
 // scope and move registrations on; only an OFFICER recognises or rejects.
 func RegistrationWrite() privacy.MutationRule {
@@ -177,30 +105,6 @@ func RegistrationWrite() privacy.MutationRule {
 			// Updates touch only rows of the viewer's scope.
 			m.Where(func(s *sql.Selector) { s.Where(search.Prefix(s.C(registration.FieldAdminPath), v.ScopePath)) })
 		}
-		return privacy.Allow
-	})
-}
-
-// FilterEvaluations narrows evaluations to those of visible registrations.
-// The test is a correlated EXISTS, a primary-key probe per evaluation: an
-// uncorrelated `registration_id IN (SELECT … in scope)` made SQLite build a
-// temporary table of every registration in the viewer's scope (millions for
-// a province) to answer a household's two evaluations.
-func FilterEvaluations() privacy.QueryRule {
-	return privacy.EvaluationQueryRuleFunc(func(ctx context.Context, q *ent.EvaluationQuery) error {
-		v := viewer.FromContext(ctx)
-		if v.Role != viewer.RoleCitizen && v.ScopePath == "" {
-			return privacy.Denyf("no scope")
-		}
-		q.Where(func(s *sql.Selector) {
-			t := sql.Table(registration.Table)
-			visible := search.Prefix(t.C(registration.FieldAdminPath), v.ScopePath)
-			if v.Role == viewer.RoleCitizen {
-				visible = sql.In(t.C(registration.FieldLearningUnitID), v.LearningUnitID, v.HouseholdID)
-			}
-			s.Where(sql.Exists(sql.Select(t.C(registration.FieldID)).From(t).
-				Where(sql.And(sql.ColumnsEQ(t.C(registration.FieldID), s.C(evaluation.FieldRegistrationID)), visible))))
-		})
 		return privacy.Allow
 	})
 }

@@ -8,15 +8,11 @@ import (
 	"context"
 	"slices"
 
-	"entgo.io/ent/dialect/sql"
-
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
-	"hoctap/ent/auditlog"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/privacy"
 	"hoctap/ent/user"
-	"hoctap/internal/search"
 	"hoctap/internal/viewer"
 )
 
@@ -39,69 +35,6 @@ func AllowAdmin() privacy.QueryMutationRule {
 			return privacy.Allow
 		}
 		return privacy.Skip
-	})
-}
-
-// FilterScope narrows a query to the rows whose materialised path column
-// lies in the viewer's scope, and allows it. The generated queries take
-// typed predicates, hence the switch; a type missing from it is denied.
-func FilterScope(column string) privacy.QueryRule {
-	return privacy.QueryRuleFunc(func(ctx context.Context, q ent.Query) error {
-		v := viewer.FromContext(ctx)
-		if v == nil || v.ScopePath == "" {
-			return privacy.Denyf("no scope")
-		}
-		p := func(s *sql.Selector) { s.Where(search.Prefix(s.C(column), v.ScopePath)) }
-		switch q := q.(type) {
-		case *ent.AdminUnitQuery:
-			q.Where(p)
-		case *ent.LearningUnitQuery:
-			q.Where(p)
-		case *ent.UserQuery:
-			q.Where(p)
-		case *ent.AuditLogQuery:
-			q.Where(p)
-		case *ent.RegistrationQuery:
-			q.Where(p)
-		default:
-			return privacy.Denyf("no scope filter for %T", q)
-		}
-		return privacy.Allow
-	})
-}
-
-// FilterAdminUnits narrows admin units to the viewer's scope subtree.
-func FilterAdminUnits() privacy.QueryRule { return FilterScope(adminunit.FieldPath) }
-
-// FilterUsers lets a citizen read only their own account and staff the
-// accounts in their scope.
-func FilterUsers() privacy.QueryRule {
-	return privacy.UserQueryRuleFunc(func(ctx context.Context, q *ent.UserQuery) error {
-		v := viewer.FromContext(ctx)
-		if v.Role == viewer.RoleCitizen {
-			q.Where(user.ID(v.UserID))
-			return privacy.Allow
-		}
-		return FilterScope(user.FieldScopePath).EvalQuery(ctx, q)
-	})
-}
-
-// FilterLearningUnits lets a citizen read their own record, their household
-// and its members; staff read the units in their scope.
-func FilterLearningUnits() privacy.QueryRule {
-	return privacy.LearningUnitQueryRuleFunc(func(ctx context.Context, q *ent.LearningUnitQuery) error {
-		v := viewer.FromContext(ctx)
-		if v.Role == viewer.RoleCitizen {
-			own := []int{v.LearningUnitID}
-			if v.HouseholdID != 0 {
-				own = append(own, v.HouseholdID)
-				q.Where(learningunit.Or(learningunit.IDIn(own...), learningunit.ParentID(v.HouseholdID)))
-			} else {
-				q.Where(learningunit.IDIn(own...))
-			}
-			return privacy.Allow
-		}
-		return FilterScope(learningunit.FieldAdminPath).EvalQuery(ctx, q)
 	})
 }
 
@@ -213,20 +146,5 @@ func UserWrite() privacy.MutationRule {
 			return privacy.Denyf("learning unit %d is outside the viewer's scope", id)
 		}
 		return privacy.Allow
-	})
-}
-
-// FilterAudit lets a MANAGER read the audit entries of their scope. To the
-// other roles the audit log holds no entry they may see, and API.md has
-// reads out of reach behave as if the rows did not exist: node(id) of an
-// entry is null and auditLogs/auditTrail are empty, rather than FORBIDDEN
-// (which also nulled a whole `me` that asked for its auditTrail).
-func FilterAudit() privacy.QueryRule {
-	return privacy.AuditLogQueryRuleFunc(func(ctx context.Context, q *ent.AuditLogQuery) error {
-		if v := viewer.FromContext(ctx); v.Role != viewer.RoleManager {
-			q.Where(func(s *sql.Selector) { s.Where(sql.False()) })
-			return privacy.Allow
-		}
-		return FilterScope(auditlog.FieldScopePath).EvalQuery(ctx, q)
 	})
 }

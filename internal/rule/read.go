@@ -1,0 +1,197 @@
+package rule
+
+import (
+	"context"
+	"errors"
+
+	"entgo.io/ent/dialect/sql"
+
+	"hoctap/ent"
+	"hoctap/ent/adminunit"
+	"hoctap/ent/auditlog"
+	"hoctap/ent/campaign"
+	"hoctap/ent/decision"
+	"hoctap/ent/evaluation"
+	"hoctap/ent/learningunit"
+	"hoctap/ent/privacy"
+	"hoctap/ent/registration"
+	"hoctap/ent/user"
+	"hoctap/internal/search"
+	"hoctap/internal/viewer"
+)
+
+// reader builds the SQL filter of the rows of one table a viewer below ADMIN
+// may read.
+type reader func(v *viewer.Viewer) func(*sql.Selector)
+
+// readers is the one statement of who reads what, by ent type name
+// (ent.TypeAdminUnit, …). The
+// query policies apply it to every query, and the GraphQL layer applies it
+// inside every edge predicate a client sends in `where`, which ent runs as a
+// raw subquery that no policy sees (PITFALLS 13). A type missing here is
+// read by nobody but an ADMIN.
+var readers = map[string]reader{
+	ent.TypeAdminUnit: func(v *viewer.Viewer) func(*sql.Selector) {
+		return prefix(adminunit.FieldPath, v.ScopePath)
+	},
+	ent.TypeLearningUnit: func(v *viewer.Viewer) func(*sql.Selector) {
+		if v.Role == viewer.RoleCitizen {
+			// Their own record, their household and its members.
+			return func(s *sql.Selector) {
+				s.Where(sql.Or(
+					sql.In(s.C(learningunit.FieldID), v.LearningUnitID, v.HouseholdID),
+					sql.EQ(s.C(learningunit.FieldParentID), v.HouseholdID),
+				))
+			}
+		}
+		return prefix(learningunit.FieldAdminPath, v.ScopePath)
+	},
+	ent.TypeUser: func(v *viewer.Viewer) func(*sql.Selector) {
+		if v.Role == viewer.RoleCitizen {
+			return func(s *sql.Selector) { s.Where(sql.EQ(s.C(user.FieldID), v.UserID)) }
+		}
+		return prefix(user.FieldScopePath, v.ScopePath)
+	},
+	ent.TypeAuditLog: func(v *viewer.Viewer) func(*sql.Selector) {
+		// To roles other than MANAGER the log holds no entry they may see:
+		// reads out of reach behave as if the rows did not exist (API.md).
+		if v.Role != viewer.RoleManager {
+			return func(s *sql.Selector) { s.Where(sql.False()) }
+		}
+		return prefix(auditlog.FieldScopePath, v.ScopePath)
+	},
+	// A province's campaigns and decisions concern the admins above it and
+	// the officers below it.
+	ent.TypeCampaign: func(v *viewer.Viewer) func(*sql.Selector) {
+		return overlap(campaign.FieldScopePath, v.ScopePath)
+	},
+	ent.TypeDecision: func(v *viewer.Viewer) func(*sql.Selector) {
+		return overlap(decision.FieldScopePath, v.ScopePath)
+	},
+	ent.TypeTarget:      ofVisibleCampaign,
+	ent.TypeCriteriaSet: ofVisibleCampaign,
+	ent.TypeRegistration: func(v *viewer.Viewer) func(*sql.Selector) {
+		if v.Role == viewer.RoleCitizen {
+			return func(s *sql.Selector) {
+				s.Where(sql.In(s.C(registration.FieldLearningUnitID), v.LearningUnitID, v.HouseholdID))
+			}
+		}
+		// Where the unit was at registration.
+		return prefix(registration.FieldAdminPath, v.ScopePath)
+	},
+	ent.TypeEvaluation: visibleRegistration,
+}
+
+// Read returns the filter that narrows a query of the ent type typeName to
+// the rows the viewer of ctx may read: nil when they read every row (an
+// ADMIN, or the system), a privacy denial when they read none.
+func Read(ctx context.Context, typeName string) (func(*sql.Selector), error) {
+	if d, ok := privacy.DecisionFromContext(ctx); ok && errors.Is(d, privacy.Allow) {
+		return nil, nil
+	}
+	v := viewer.FromContext(ctx)
+	switch {
+	case v == nil:
+		return nil, privacy.Denyf("no viewer")
+	case v.Role == viewer.RoleAdmin:
+		return nil, nil
+	case v.Role != viewer.RoleCitizen && v.ScopePath == "":
+		return nil, privacy.Denyf("no scope")
+	}
+	r, ok := readers[typeName]
+	if !ok {
+		return nil, privacy.Denyf("no read filter for %s", typeName)
+	}
+	return r(v), nil
+}
+
+// FilterRead narrows every query to what Read allows, and allows it.
+func FilterRead() privacy.QueryRule {
+	return privacy.QueryRuleFunc(func(ctx context.Context, q ent.Query) error {
+		name, where, err := narrowable(q)
+		if err != nil {
+			return err
+		}
+		p, err := Read(ctx, name)
+		if err != nil {
+			return err
+		}
+		if p != nil {
+			where(p)
+		}
+		return privacy.Allow
+	})
+}
+
+// narrowable names the ent type a query reads and how to add a predicate to
+// it: the generated queries take typed predicates, hence the switch.
+func narrowable(q ent.Query) (string, func(func(*sql.Selector)), error) {
+	switch q := q.(type) {
+	case *ent.AdminUnitQuery:
+		return ent.TypeAdminUnit, func(p func(*sql.Selector)) { q.Where(p) }, nil
+	case *ent.LearningUnitQuery:
+		return ent.TypeLearningUnit, func(p func(*sql.Selector)) { q.Where(p) }, nil
+	case *ent.UserQuery:
+		return ent.TypeUser, func(p func(*sql.Selector)) { q.Where(p) }, nil
+	case *ent.AuditLogQuery:
+		return ent.TypeAuditLog, func(p func(*sql.Selector)) { q.Where(p) }, nil
+	case *ent.CampaignQuery:
+		return ent.TypeCampaign, func(p func(*sql.Selector)) { q.Where(p) }, nil
+	case *ent.DecisionQuery:
+		return ent.TypeDecision, func(p func(*sql.Selector)) { q.Where(p) }, nil
+	case *ent.TargetQuery:
+		return ent.TypeTarget, func(p func(*sql.Selector)) { q.Where(p) }, nil
+	case *ent.CriteriaSetQuery:
+		return ent.TypeCriteriaSet, func(p func(*sql.Selector)) { q.Where(p) }, nil
+	case *ent.RegistrationQuery:
+		return ent.TypeRegistration, func(p func(*sql.Selector)) { q.Where(p) }, nil
+	case *ent.EvaluationQuery:
+		return ent.TypeEvaluation, func(p func(*sql.Selector)) { q.Where(p) }, nil
+	}
+	return "", nil, privacy.Denyf("no read filter for %T", q)
+}
+
+// prefix keeps the rows whose materialised path column lies in scope.
+func prefix(column, scope string) func(*sql.Selector) {
+	return func(s *sql.Selector) { s.Where(search.Prefix(s.C(column), scope)) }
+}
+
+// overlap keeps rows whose path column is in the viewer's scope or above it.
+func overlap(column, scope string) func(*sql.Selector) {
+	return func(s *sql.Selector) {
+		c := s.C(column)
+		s.Where(sql.Or(
+			search.Prefix(c, scope),
+			// Campaigns and decisions are few: this part needs no index.
+			search.PrefixOf(c, scope),
+		))
+	}
+}
+
+// ofVisibleCampaign keeps targets and criteria sets of the campaigns the
+// viewer sees.
+func ofVisibleCampaign(v *viewer.Viewer) func(*sql.Selector) {
+	return func(s *sql.Selector) {
+		t := sql.Table(campaign.Table)
+		sub := sql.Select(t.C(campaign.FieldID)).From(t)
+		overlap(campaign.FieldScopePath, v.ScopePath)(sub)
+		s.Where(sql.In(s.C("campaign_id"), sub))
+	}
+}
+
+// visibleRegistration keeps evaluations of registrations the viewer sees.
+// The test is a correlated EXISTS, a primary-key probe per evaluation: an
+// uncorrelated `registration_id IN (SELECT … in scope)` made SQLite build a
+// temporary table of every registration in the viewer's scope (millions for
+// a province) to answer a household's two evaluations.
+func visibleRegistration(v *viewer.Viewer) func(*sql.Selector) {
+	return func(s *sql.Selector) {
+		t := sql.Table(registration.Table)
+		visible := search.Prefix(t.C(registration.FieldAdminPath), v.ScopePath)
+		if v.Role == viewer.RoleCitizen {
+			visible = sql.In(t.C(registration.FieldLearningUnitID), v.LearningUnitID, v.HouseholdID)
+		}
+		s.Where(sql.Exists(sql.Select(t.C(registration.FieldID)).From(t).
+			Where(sql.And(sql.ColumnsEQ(t.C(registration.FieldID), s.C(evaluation.FieldRegistrationID)), visible))))
+	}
+}

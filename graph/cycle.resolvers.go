@@ -22,7 +22,8 @@ import (
 
 // Targets is the resolver for the targets field.
 func (r *campaignResolver) Targets(ctx context.Context, obj *ent.Campaign) ([]*ent.Target, error) {
-	return campaignTargets(ctx, obj.ID)
+	// Reads have no request transaction, so ent.FromContext would be nil.
+	return campaignTargets(ent.NewContext(ctx, r.client(ctx)), obj.ID)
 }
 
 // CriteriaSets is the resolver for the criteriaSets field.

@@ -209,16 +209,16 @@ func seedCampaign(t testing.TB, db *store.DB, fx *fixture.Fixture, year int) *en
 		camp, err = cycle.CreateCampaign(ctx, cycle.CampaignInput{ProvinceID: fx.P1.ID, Year: year})
 		return err
 	})
-	advance := func(want campaign.Phase) {
+	advance := func(from, want campaign.Phase) {
 		as(t, db, fx, "manager", func(ctx context.Context) error {
-			c, err := cycle.Advance(ctx, camp.ID, "seed")
+			c, err := cycle.Advance(ctx, camp.ID, from, "seed")
 			if err == nil && c.Phase != want {
 				err = fmt.Errorf("phase %s, want %s", c.Phase, want)
 			}
 			return err
 		})
 	}
-	advance(campaign.PhaseREGISTRATION)
+	advance(campaign.PhasePLANNING, campaign.PhaseREGISTRATION)
 	type reg struct {
 		id   int
 		user string
@@ -238,7 +238,7 @@ func seedCampaign(t testing.TB, db *store.DB, fx *fixture.Fixture, year int) *en
 			})
 		}
 	}
-	advance(campaign.PhaseEVALUATION)
+	advance(campaign.PhaseREGISTRATION, campaign.PhaseEVALUATION)
 	for _, r := range regs {
 		as(t, db, fx, r.user, func(ctx context.Context) error {
 			_, _, err := cycle.Evaluate(ctx, r.id, cycle.EvaluationInput{Kind: evaluation.KindFINAL,
@@ -246,7 +246,7 @@ func seedCampaign(t testing.TB, db *store.DB, fx *fixture.Fixture, year int) *en
 			return err
 		})
 	}
-	advance(campaign.PhaseRECOGNITION)
+	advance(campaign.PhaseEVALUATION, campaign.PhaseRECOGNITION)
 	recognize := func(user, number string, ids ...int) {
 		as(t, db, fx, user, func(ctx context.Context) error {
 			_, _, err := cycle.Recognize(ctx, ids, cycle.DecisionInput{Number: number, Date: time.Now().Add(-time.Hour), Signer: "Chủ tịch UBND xã"})

@@ -221,7 +221,11 @@ func (c *Console) confirmMove(w http.ResponseWriter, r *http.Request, f *form, s
 		return err
 	}
 	prev, next := neighbours(camp.Phase)
-	d := &confirmPage{Subject: camp.Name, Back: campaignURL(camp.ID), Reason: true, Form: f}
+	// The form carries the phase it confirms leaving: sent twice, or after
+	// someone else moved the campaign, it is refused instead of moving the
+	// campaign one phase further than the user saw.
+	d := &confirmPage{Subject: camp.Name, Back: campaignURL(camp.ID), Reason: true, Form: f,
+		Hidden: map[string]string{"from": string(camp.Phase)}}
 	if step > 0 {
 		d.TitleKey, d.ButtonKey, d.Action = "campaign.advanceTitle", "campaign.advance", campaignURL(camp.ID)+"/advance"
 		d.BodyKey = "campaign.advanceBody." + string(next)
@@ -258,13 +262,17 @@ func (c *Console) move(w http.ResponseWriter, r *http.Request, step int) error {
 	}
 	f := newForm(r.PostForm)
 	f.fields = map[string]string{"reason": "reason"}
+	from := campaign.Phase(f.Get("from"))
+	// Not an input the user can correct: its errors go at the top of the
+	// form, and the page shown again confirms the phase the campaign is in now.
+	f.Values.Del("from")
 	var camp *ent.Campaign
 	err = c.write(r.Context(), func(ctx context.Context) error {
 		var err error
 		if step > 0 {
-			camp, err = cycle.Advance(ctx, id, f.Get("reason"))
+			camp, err = cycle.Advance(ctx, id, from, f.Get("reason"))
 		} else {
-			camp, err = cycle.Revert(ctx, id, f.Get("reason"))
+			camp, err = cycle.Revert(ctx, id, from, f.Get("reason"))
 		}
 		return err
 	})
@@ -272,7 +280,11 @@ func (c *Console) move(w http.ResponseWriter, r *http.Request, step int) error {
 		if !f.setError(err, i18n.FromContext(r.Context())) {
 			return err
 		}
-		return c.confirmMove(w, r, f, http.StatusUnprocessableEntity, step)
+		status := http.StatusUnprocessableEntity
+		if apperr.CodeOf(err) == apperr.Conflict {
+			status = http.StatusConflict
+		}
+		return c.confirmMove(w, r, f, status, step)
 	}
 	c.redirect(w, r, campaignURL(id), "flash.campaignMoved", msg(r.Context(), "phase."+string(camp.Phase)))
 	return nil

@@ -155,15 +155,19 @@ func TestCampaignLifecycle(t *testing.T) {
 			t.Fatalf("criteria saved: %+v %v", set, err)
 		}
 
-		// Advance with a reason; revert needs one.
-		b.get("/admin/campaigns/"+id+"/advance").expect(t, http.StatusOK, "confirm advance")
-		b.post("/admin/campaigns/"+id+"/advance", url.Values{"reason": {"Kế hoạch đã duyệt"}}).expect(t, http.StatusSeeOther, "advance")
-		b.get("/admin/campaigns/" + id + "/revert")
-		p = b.post("/admin/campaigns/"+id+"/revert", url.Values{"reason": {""}}).expect(t, http.StatusUnprocessableEntity, "revert without reason")
+		// Advance with a reason; revert needs one. Each confirmation names
+		// the phase it leaves, as the confirm page's form does.
+		confirm := formValues(b.get("/admin/campaigns/"+id+"/advance").expect(t, http.StatusOK, "confirm advance").Body)
+		confirm.Set("reason", "Kế hoạch đã duyệt")
+		b.post("/admin/campaigns/"+id+"/advance", confirm).expect(t, http.StatusSeeOther, "advance")
+		revert := formValues(b.get("/admin/campaigns/"+id+"/revert").expect(t, http.StatusOK, "confirm revert").Body)
+		revert.Set("reason", "")
+		p = b.post("/admin/campaigns/"+id+"/revert", revert).expect(t, http.StatusUnprocessableEntity, "revert without reason")
 		if !strings.Contains(p.Body, `id="e-reason"`) {
 			t.Fatalf("revert without a reason:\n%s", text(p.Body))
 		}
-		b.post("/admin/campaigns/"+id+"/revert", url.Values{"reason": {"Sửa lại chỉ tiêu"}}).expect(t, http.StatusSeeOther, "revert")
+		revert.Set("reason", "Sửa lại chỉ tiêu")
+		b.post("/admin/campaigns/"+id+"/revert", revert).expect(t, http.StatusSeeOther, "revert")
 		entries, _ := db.Client.AuditLog.Query().Where(auditlog.TargetID(camp.ID)).Order(auditlog.ByID()).All(systemCtx())
 		var actions []string
 		for _, e := range entries {
@@ -179,6 +183,68 @@ func TestCampaignLifecycle(t *testing.T) {
 		page := b.get("/admin/campaigns/" + id).Body
 		if !strings.Contains(page, "Lùi giai đoạn") || !strings.Contains(page, "Sửa lại chỉ tiêu") {
 			t.Fatal("the campaign page does not show its audit trail")
+		}
+	})
+}
+
+// TestPhaseConfirmedOnce: a confirmation names the phase it leaves, so the
+// same form sent twice (a double click, a page resubmitted) or two people
+// confirming the same step move the campaign one phase, not two; the second
+// submission is told in Vietnamese that someone else moved it.
+func TestPhaseConfirmedOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newServer(t, db)
+		camp := seedCampaign(t, db, s.fx, 2025) // in RECOGNITION
+		id := strconv.Itoa(camp.ID)
+		for _, tc := range []struct {
+			name, action string
+			// second signs in the user whose browser sends the second
+			// confirmation; "" sends the first browser's form again.
+			second        string
+			want          campaign.Phase
+			wantMessage   string
+			wantRetryFrom campaign.Phase
+		}{
+			{"advance sent twice", "advance", "", campaign.PhaseCLOSED,
+				"Chiến dịch đã được chuyển sang giai đoạn kết thúc bởi người khác", campaign.PhaseCLOSED},
+			{"revert by two managers", "revert", "admin", campaign.PhaseRECOGNITION,
+				"Chiến dịch đã được chuyển sang giai đoạn công nhận bởi người khác", campaign.PhaseRECOGNITION},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				path := "/admin/campaigns/" + id + "/" + tc.action
+				before, err := db.Client.AuditLog.Query().Where(auditlog.TargetID(camp.ID), auditlog.ActionHasPrefix("campaign.")).Count(systemCtx())
+				if err != nil {
+					t.Fatal(err)
+				}
+				first := s.browser(t)
+				first.signIn("manager")
+				form := formValues(first.get(path).expect(t, http.StatusOK, "confirm").Body)
+				form.Set("reason", "Xác nhận")
+				second, secondForm := first, form
+				if tc.second != "" {
+					second = s.browser(t)
+					second.signIn(tc.second)
+					secondForm = formValues(second.get(path).expect(t, http.StatusOK, "confirm").Body)
+					secondForm.Set("reason", "Xác nhận lần hai")
+				}
+				first.post(path, form).expect(t, http.StatusSeeOther, "first confirmation")
+				p := second.post(path, secondForm).expect(t, http.StatusConflict, "second confirmation")
+				if !strings.Contains(p.Body, tc.wantMessage) {
+					t.Errorf("second confirmation does not say why:\n%s", text(p.Body))
+				}
+				// Shown again, the page confirms the phase the campaign is in now.
+				if got := formValues(p.Body).Get("from"); got != string(tc.wantRetryFrom) {
+					t.Errorf("the page shown again confirms leaving %q, want %q", got, tc.wantRetryFrom)
+				}
+				c, err := db.Client.Campaign.Get(systemCtx(), camp.ID)
+				if err != nil || c.Phase != tc.want {
+					t.Fatalf("phase %v (%v), want %s", c.Phase, err, tc.want)
+				}
+				after, err := db.Client.AuditLog.Query().Where(auditlog.TargetID(camp.ID), auditlog.ActionHasPrefix("campaign.")).Count(systemCtx())
+				if err != nil || after != before+1 {
+					t.Fatalf("%d phase changes audited, want 1 (%v)", after-before, err)
+				}
+			})
 		}
 	})
 }

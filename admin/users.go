@@ -336,6 +336,9 @@ type confirmPage struct {
 	// Reason asks for a reason; ReasonRequired makes it mandatory.
 	Reason, ReasonRequired bool
 	Form                   *form
+	// Hidden are inputs the form sends back as they are, such as the state
+	// the user confirms.
+	Hidden map[string]string
 }
 
 func (c *Console) confirmDisableUser(w http.ResponseWriter, r *http.Request) error {

@@ -86,13 +86,13 @@ func (r *mutationResolver) UpdateCampaign(ctx context.Context, id int, input mod
 }
 
 // AdvanceCampaign is the resolver for the advanceCampaign field.
-func (r *mutationResolver) AdvanceCampaign(ctx context.Context, id int, reason *string) (*ent.Campaign, error) {
-	return cycle.Advance(ctx, id, deref(reason))
+func (r *mutationResolver) AdvanceCampaign(ctx context.Context, id int, from campaign.Phase, reason *string) (*ent.Campaign, error) {
+	return cycle.Advance(ctx, id, from, deref(reason))
 }
 
 // RevertCampaign is the resolver for the revertCampaign field.
-func (r *mutationResolver) RevertCampaign(ctx context.Context, id int, reason string) (*ent.Campaign, error) {
-	return cycle.Revert(ctx, id, reason)
+func (r *mutationResolver) RevertCampaign(ctx context.Context, id int, from campaign.Phase, reason string) (*ent.Campaign, error) {
+	return cycle.Revert(ctx, id, from, reason)
 }
 
 // SetTargets is the resolver for the setTargets field.

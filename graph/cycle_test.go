@@ -6,6 +6,7 @@ import (
 	"maps"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -47,7 +48,7 @@ const (
 		evaluation { result total } registration { status result } } }`
 	recognizeM = `mutation($ids: [ID!]!, $n: String!) { recognize(input: {registrationIDs: $ids, number: $n, date: "2021-12-10T00:00:00Z", signer: "Chủ tịch UBND xã"}) {
 		decision { id number } registrations { id status } } }`
-	advanceM  = `mutation($c: ID!) { advanceCampaign(id: $c) { phase } }`
+	advanceM  = `mutation($c: ID!, $f: CampaignPhase!) { advanceCampaign(id: $c, from: $f) { phase } }`
 	progressQ = `query($c: ID!, $u: ID!) { progress(campaignID: $c, unitID: $u) {
 		rows { title subtype eligible registered evaluated recognized rate target meetsTarget }
 		children { unit { id code } rows { title subtype eligible registered evaluated recognized rate target meetsTarget } }
@@ -134,7 +135,7 @@ func TestCampaignCycle(t *testing.T) {
 
 		hh := func(v *ent.AdminUnit, i int) string { return id(fx.Households[v.Code][i].ID) }
 		a.fails(t, "officer", "BAD_USER_INPUT", "campaignID", registerM, map[string]any{"c": camp, "u": hh(fx.V1a, 0), "t": "LEARNING_FAMILY"})
-		a.must(t, "manager", advanceM, map[string]any{"c": camp}, nil)
+		a.must(t, "manager", advanceM, map[string]any{"c": camp, "f": "PLANNING"}, nil)
 
 		// Registration: officer of C1 and collaborator of V1a, officer2 of C2.
 		regs := map[string]string{} // household id → registration id
@@ -168,7 +169,7 @@ func TestCampaignCycle(t *testing.T) {
 		if got, want := self.Evaluate.Evaluation.Scores, map[string]float64{"TC1": 30, "TC2": 25, "TC3": 15, "TC4": 10}; !maps.Equal(got, want) {
 			t.Errorf("scores read back: %v, want %v", got, want)
 		}
-		a.must(t, "manager", advanceM, map[string]any{"c": camp}, nil)
+		a.must(t, "manager", advanceM, map[string]any{"c": camp, "f": "REGISTRATION"}, nil)
 		a.fails(t, "citizen", "FORBIDDEN", "", evaluateM, map[string]any{"r": regs[hh(fx.V1a, 0)], "k": "FINAL", "s": familyScores(true)})
 
 		// Evaluation: V1b 0-2 pass, V1b 3 fails; V1a 0-1 pass, V1a 2 stays
@@ -221,7 +222,7 @@ func TestCampaignCycle(t *testing.T) {
 				t.Errorf("a member's household's registration: %+v, want %v", r, regs[hh(fx.V1a, 0)])
 			}
 		}
-		a.must(t, "manager", advanceM, map[string]any{"c": camp}, nil)
+		a.must(t, "manager", advanceM, map[string]any{"c": camp, "f": "EVALUATION"}, nil)
 
 		// Recognition by the commune's People's Committee.
 		recognizable := []string{regs[hh(fx.V1b, 0)], regs[hh(fx.V1b, 1)], regs[hh(fx.V1b, 2)], regs[hh(fx.V1a, 0)], regs[hh(fx.V1a, 1)]}
@@ -239,7 +240,7 @@ func TestCampaignCycle(t *testing.T) {
 		if len(rec.Recognize.Registrations) != 5 || rec.Recognize.Registrations[0].Status != "RECOGNIZED" {
 			t.Fatalf("recognize: %+v", rec)
 		}
-		a.fails(t, "officer", "BAD_USER_INPUT", "registrationIDs", recognizeM, map[string]any{"ids": recognizable[:1], "n": "02/QĐ-UBND"})
+		a.fails(t, "officer", "CONFLICT", "registrationIDs", recognizeM, map[string]any{"ids": recognizable[:1], "n": "02/QĐ-UBND"})
 		a.fails(t, "officer", "BAD_USER_INPUT", "reason", `mutation($r: ID!) { rejectRegistration(id: $r, reason: "") { status } }`, map[string]any{"r": regs[hh(fx.V1b, 3)]})
 		a.must(t, "officer", `mutation($r: ID!) { rejectRegistration(id: $r, reason: "Chưa đủ minh chứng") { status } }`, map[string]any{"r": regs[hh(fx.V1b, 3)]}, nil)
 		a.must(t, "officer2", recognizeM, map[string]any{"ids": []string{regs[hh(fx.V2a, 0)]}, "n": "07/QĐ-UBND"}, nil)
@@ -348,10 +349,10 @@ func TestCampaignCycle(t *testing.T) {
 		a.must(t, "officer", `mutation($h: ID!) { archiveLearningUnit(id: $h) { archivedAt } }`, map[string]any{"h": added.CreateLearningUnit.ID}, nil)
 
 		// Moving back needs a manager and a reason; closing freezes the counts.
-		a.fails(t, "officer", "FORBIDDEN", "", `mutation($c: ID!) { revertCampaign(id: $c, reason: "x") { phase } }`, map[string]any{"c": camp})
-		a.fails(t, "manager", "BAD_USER_INPUT", "reason", `mutation($c: ID!) { revertCampaign(id: $c, reason: "") { phase } }`, map[string]any{"c": camp})
-		a.must(t, "manager", advanceM, map[string]any{"c": camp}, nil)
-		a.fails(t, "manager", "BAD_USER_INPUT", "id", advanceM, map[string]any{"c": camp})
+		a.fails(t, "officer", "FORBIDDEN", "", `mutation($c: ID!) { revertCampaign(id: $c, from: RECOGNITION, reason: "x") { phase } }`, map[string]any{"c": camp})
+		a.fails(t, "manager", "BAD_USER_INPUT", "reason", `mutation($c: ID!) { revertCampaign(id: $c, from: RECOGNITION, reason: "") { phase } }`, map[string]any{"c": camp})
+		a.must(t, "manager", advanceM, map[string]any{"c": camp, "f": "RECOGNITION"}, nil)
+		a.fails(t, "manager", "BAD_USER_INPUT", "id", advanceM, map[string]any{"c": camp, "f": "CLOSED"})
 		a.must(t, "officer", `mutation($v: ID!) { createLearningUnit(input: {kind: HOUSEHOLD, name: "Hộ sau", adminUnitID: $v}) { id } }`,
 			map[string]any{"v": id(fx.V1a.ID)}, nil)
 		a.must(t, "officer", progressQ, map[string]any{"c": camp, "u": id(fx.C1.ID)}, &p)
@@ -369,69 +370,169 @@ func TestCampaignCycle(t *testing.T) {
 	})
 }
 
-// TestConcurrentRecognize sends the same registrations to two recognize
-// calls at once: each registration is recognised once, by one decision.
-func TestConcurrentRecognize(t *testing.T) {
-	db := dbtest.Postgres(t)
-	fx := fixture.Build(t, db.Client, fixture.Options{Households: 6})
-	a := newAPI(t, db, fx)
-	var c struct{ CreateCampaign struct{ ID string } }
-	a.must(t, "manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { id } }`, map[string]any{"p": id(fx.P1.ID)}, &c)
-	camp := c.CreateCampaign.ID
-	a.must(t, "manager", advanceM, map[string]any{"c": camp}, nil)
-	var ids []string
-	for _, h := range fx.Households[fx.V1a.Code] {
-		var r struct{ Register struct{ ID string } }
-		a.must(t, "officer", registerM, map[string]any{"c": camp, "u": id(h.ID), "t": "LEARNING_FAMILY"}, &r)
-		ids = append(ids, r.Register.ID)
-	}
-	a.must(t, "manager", advanceM, map[string]any{"c": camp}, nil)
-	for _, r := range ids {
-		a.must(t, "officer", evaluateM, map[string]any{"r": r, "k": "FINAL", "s": familyScores(true)}, nil)
-	}
-	a.must(t, "manager", advanceM, map[string]any{"c": camp}, nil)
-
-	const callers = 4
-	results := make([]response, callers)
+// race sends the same request from n goroutines released together by a
+// barrier, and returns their responses.
+func race(a *api, n int, user, query string, vars func(i int) map[string]any) []response {
+	results := make([]response, n)
+	start := make(chan struct{})
 	var wg sync.WaitGroup
-	for i := range callers {
+	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = a.as("officer", recognizeM, map[string]any{"ids": ids, "n": fmt.Sprintf("%d/QĐ-UBND", i+1)})
+			<-start
+			results[i] = a.as(user, query, vars(i))
 		}()
 	}
+	close(start)
 	wg.Wait()
+	return results
+}
+
+// oneWins checks that exactly one response succeeded and every other one is
+// CONFLICT on field.
+func oneWins(t *testing.T, what, field string, results []response) {
+	t.Helper()
 	ok := 0
 	for _, r := range results {
-		switch r.code() {
-		case "":
+		switch {
+		case r.code() == "":
 			ok++
-		case "CONFLICT", "BAD_USER_INPUT":
-		default:
-			t.Errorf("concurrent recognize: %+v", r.Errors)
+		case r.code() != "CONFLICT" || r.field() != field:
+			t.Errorf("%s: a loser got %s on %q (%+v), want CONFLICT on %q", what, r.code(), r.field(), r.Errors, field)
 		}
 	}
 	if ok != 1 {
-		t.Fatalf("%d of %d concurrent calls succeeded, want 1", ok, callers)
+		t.Fatalf("%s: %d of %d concurrent calls succeeded, want 1", what, ok, len(results))
 	}
-	regs, err := db.Registration.Query().Where(registration.StatusEQ(registration.StatusRECOGNIZED)).All(systemCtx())
-	if err != nil || len(regs) != len(ids) {
-		t.Fatalf("recognised registrations: %d, %v", len(regs), err)
+}
+
+// campaignIn creates a campaign of P1 and moves it up to phase.
+func campaignIn(t *testing.T, a *api, phase string) string {
+	t.Helper()
+	var c struct{ CreateCampaign struct{ ID string } }
+	a.must(t, "manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { id } }`, map[string]any{"p": id(a.fx.P1.ID)}, &c)
+	for _, from := range []string{"PLANNING", "REGISTRATION", "EVALUATION", "RECOGNITION"} {
+		if from == phase {
+			break
+		}
+		a.must(t, "manager", advanceM, map[string]any{"c": c.CreateCampaign.ID, "f": from}, nil)
 	}
-	decisions := map[int]bool{}
-	for _, r := range regs {
-		decisions[*r.DecisionID] = true
-	}
-	n, _ := db.Decision.Query().Count(systemCtx())
-	if len(decisions) != 1 || n != 1 {
-		t.Fatalf("decisions: %d referenced, %d stored; want 1", len(decisions), n)
-	}
-	var p progressReport
-	a.must(t, "officer", progressQ, map[string]any{"c": camp, "u": id(fx.C1.ID)}, &p)
-	if got := titleRow(p.Progress.Rows, "LEARNING_FAMILY").Recognized; got != len(ids) {
-		t.Fatalf("recognised counter: %d, want %d", got, len(ids))
-	}
+	return c.CreateCampaign.ID
+}
+
+// TestPhaseChangeNamesItsPhase: advanceCampaign and revertCampaign move a
+// campaign only from the phase they name. A stale phase (the step was
+// already taken) is CONFLICT and changes nothing; the role check still
+// comes first; a move past either end is the caller's mistake.
+func TestPhaseChangeNamesItsPhase(t *testing.T) {
+	const revertM = `mutation($c: ID!, $f: CampaignPhase!) { revertCampaign(id: $c, from: $f, reason: "Sửa chỉ tiêu") { phase } }`
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := fixture.Build(t, db.Client, fixture.Options{Households: 1})
+		a := newAPI(t, db, fx)
+		camp := campaignIn(t, a, "PLANNING")
+		for _, tc := range []struct {
+			name, user, query, from string
+			code, field             string
+			phase                   string // the campaign's phase afterwards
+		}{
+			{"advance", "manager", advanceM, "PLANNING", "", "", "REGISTRATION"},
+			{"advance sent again", "manager", advanceM, "PLANNING", "CONFLICT", "from", "REGISTRATION"},
+			{"advance from a later phase", "manager", advanceM, "EVALUATION", "CONFLICT", "from", "REGISTRATION"},
+			{"advance past the end, not the current phase", "manager", advanceM, "CLOSED", "CONFLICT", "from", "REGISTRATION"},
+			{"viewer, current phase", "viewer", advanceM, "REGISTRATION", "FORBIDDEN", "", "REGISTRATION"},
+			{"viewer, stale phase", "viewer", advanceM, "PLANNING", "FORBIDDEN", "", "REGISTRATION"},
+			{"other province", "manager2", advanceM, "REGISTRATION", "FORBIDDEN", "id", "REGISTRATION"},
+			{"revert from a stale phase", "manager", revertM, "EVALUATION", "CONFLICT", "from", "REGISTRATION"},
+			{"revert", "manager", revertM, "REGISTRATION", "", "", "PLANNING"},
+			{"revert sent again", "manager", revertM, "REGISTRATION", "CONFLICT", "from", "PLANNING"},
+			{"revert before the start", "manager", revertM, "PLANNING", "BAD_USER_INPUT", "id", "PLANNING"},
+		} {
+			r := a.as(tc.user, tc.query, map[string]any{"c": camp, "f": tc.from})
+			if r.code() != tc.code || tc.field != "" && r.field() != tc.field {
+				t.Errorf("%s: got %s on %q (%+v), want %s on %q", tc.name, r.code(), r.field(), r.Errors, tc.code, tc.field)
+			}
+			var got struct{ Node struct{ Phase string } }
+			a.must(t, "manager", `query($c: ID!) { node(id: $c) { ... on Campaign { phase } } }`, map[string]any{"c": camp}, &got)
+			if got.Node.Phase != tc.phase {
+				t.Fatalf("%s: phase %s afterwards, want %s", tc.name, got.Node.Phase, tc.phase)
+			}
+		}
+		// The CONFLICT says, in Vietnamese by default, where the campaign is now.
+		r := a.as("manager", advanceM, map[string]any{"c": camp, "f": "REGISTRATION"})
+		if len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, "đã được chuyển sang giai đoạn lập kế hoạch") {
+			t.Errorf("conflict message: %+v", r.Errors)
+		}
+	})
+}
+
+// TestConcurrentAdvance sends the same phase change from several callers at
+// once: the campaign moves one phase, exactly one caller succeeds and the
+// others get CONFLICT, on both databases.
+func TestConcurrentAdvance(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := fixture.Build(t, db.Client, fixture.Options{Households: 1})
+		a := newAPI(t, db, fx)
+		camp := campaignIn(t, a, "PLANNING")
+		results := race(a, 4, "manager", advanceM, func(int) map[string]any { return map[string]any{"c": camp, "f": "PLANNING"} })
+		oneWins(t, "advanceCampaign", "from", results)
+		c, err := db.Campaign.Query().Only(systemCtx())
+		if err != nil || c.Phase != "REGISTRATION" {
+			t.Fatalf("phase %v (%v), want REGISTRATION", c.Phase, err)
+		}
+		var audit struct{ AuditLogs struct{ TotalCount int } }
+		a.must(t, "manager", `{ auditLogs(where: {action: "campaign.advance"}) { totalCount } }`, nil, &audit)
+		if audit.AuditLogs.TotalCount != 1 {
+			t.Fatalf("%d advances audited, want 1", audit.AuditLogs.TotalCount)
+		}
+	})
+}
+
+// TestConcurrentRecognize sends the same registrations to several recognize
+// calls at once: each registration is recognised once, by one decision; the
+// other callers get CONFLICT, on both databases.
+func TestConcurrentRecognize(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := fixture.Build(t, db.Client, fixture.Options{Households: 6})
+		a := newAPI(t, db, fx)
+		camp := campaignIn(t, a, "REGISTRATION")
+		var ids []string
+		for _, h := range fx.Households[fx.V1a.Code] {
+			var r struct{ Register struct{ ID string } }
+			a.must(t, "officer", registerM, map[string]any{"c": camp, "u": id(h.ID), "t": "LEARNING_FAMILY"}, &r)
+			ids = append(ids, r.Register.ID)
+		}
+		a.must(t, "manager", advanceM, map[string]any{"c": camp, "f": "REGISTRATION"}, nil)
+		for _, r := range ids {
+			a.must(t, "officer", evaluateM, map[string]any{"r": r, "k": "FINAL", "s": familyScores(true)}, nil)
+		}
+		a.must(t, "manager", advanceM, map[string]any{"c": camp, "f": "EVALUATION"}, nil)
+
+		results := race(a, 4, "officer", recognizeM, func(i int) map[string]any {
+			// Each caller lists the registrations in another order: the
+			// database must still not deadlock them.
+			order := append(ids[i%len(ids):len(ids):len(ids)], ids[:i%len(ids)]...)
+			return map[string]any{"ids": order, "n": fmt.Sprintf("%d/QĐ-UBND", i+1)}
+		})
+		oneWins(t, "recognize", "registrationIDs", results)
+		regs, err := db.Registration.Query().Where(registration.StatusEQ(registration.StatusRECOGNIZED)).All(systemCtx())
+		if err != nil || len(regs) != len(ids) {
+			t.Fatalf("recognised registrations: %d, %v", len(regs), err)
+		}
+		decisions := map[int]bool{}
+		for _, r := range regs {
+			decisions[*r.DecisionID] = true
+		}
+		n, _ := db.Decision.Query().Count(systemCtx())
+		if len(decisions) != 1 || n != 1 {
+			t.Fatalf("decisions: %d referenced, %d stored; want 1", len(decisions), n)
+		}
+		var p progressReport
+		a.must(t, "officer", progressQ, map[string]any{"c": camp, "u": id(fx.C1.ID)}, &p)
+		if got := titleRow(p.Progress.Rows, "LEARNING_FAMILY").Recognized; got != len(ids) {
+			t.Fatalf("recognised counter: %d, want %d", got, len(ids))
+		}
+	})
 }
 
 var (
@@ -452,7 +553,7 @@ func TestNationalProgress(t *testing.T) {
 			var c struct{ CreateCampaign struct{ ID string } }
 			a.must(t, user, `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2025}) { id } }`, map[string]any{"p": id(p.ID)}, &c)
 			camps[user] = c.CreateCampaign.ID
-			a.must(t, user, advanceM, map[string]any{"c": c.CreateCampaign.ID}, nil)
+			a.must(t, user, advanceM, map[string]any{"c": c.CreateCampaign.ID, "f": "PLANNING"}, nil)
 		}
 		for _, h := range fx.Households[fx.V1a.Code] {
 			a.must(t, "officer", registerM, map[string]any{"c": camps["manager"], "u": id(h.ID), "t": "LEARNING_FAMILY"}, nil)

@@ -249,7 +249,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AdvanceCampaign      func(childComplexity int, id int, reason *string) int
+		AdvanceCampaign      func(childComplexity int, id int, from campaign.Phase, reason *string) int
 		ArchiveLearningUnit  func(childComplexity int, id int) int
 		ChangePassword       func(childComplexity int, input model.ChangePasswordInput) int
 		CreateCampaign       func(childComplexity int, input model.CreateCampaignInput) int
@@ -264,7 +264,7 @@ type ComplexityRoot struct {
 		Register             func(childComplexity int, campaignID int, learningUnitID int, title title.Title) int
 		RejectRegistration   func(childComplexity int, id int, reason string) int
 		ResetPassword        func(childComplexity int, id int) int
-		RevertCampaign       func(childComplexity int, id int, reason string) int
+		RevertCampaign       func(childComplexity int, id int, from campaign.Phase, reason string) int
 		SetCriteria          func(childComplexity int, input model.SetCriteriaInput) int
 		SetTargets           func(childComplexity int, campaignID int, targets []*model.TargetInput) int
 		UpdateCampaign       func(childComplexity int, id int, input model.UpdateCampaignInput) int
@@ -432,8 +432,8 @@ type MutationResolver interface {
 	ChangePassword(ctx context.Context, input model.ChangePasswordInput) (bool, error)
 	CreateCampaign(ctx context.Context, input model.CreateCampaignInput) (*ent.Campaign, error)
 	UpdateCampaign(ctx context.Context, id int, input model.UpdateCampaignInput) (*ent.Campaign, error)
-	AdvanceCampaign(ctx context.Context, id int, reason *string) (*ent.Campaign, error)
-	RevertCampaign(ctx context.Context, id int, reason string) (*ent.Campaign, error)
+	AdvanceCampaign(ctx context.Context, id int, from campaign.Phase, reason *string) (*ent.Campaign, error)
+	RevertCampaign(ctx context.Context, id int, from campaign.Phase, reason string) (*ent.Campaign, error)
 	SetTargets(ctx context.Context, campaignID int, targets []*model.TargetInput) ([]*ent.Target, error)
 	SetCriteria(ctx context.Context, input model.SetCriteriaInput) (*model.CriteriaSetView, error)
 	Register(ctx context.Context, campaignID int, learningUnitID int, title title.Title) (*ent.Registration, error)
@@ -1316,7 +1316,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AdvanceCampaign(childComplexity, args["id"].(int), args["reason"].(*string)), true
+		return e.ComplexityRoot.Mutation.AdvanceCampaign(childComplexity, args["id"].(int), args["from"].(campaign.Phase), args["reason"].(*string)), true
 	case "Mutation.archiveLearningUnit":
 		if e.ComplexityRoot.Mutation.ArchiveLearningUnit == nil {
 			break
@@ -1481,7 +1481,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RevertCampaign(childComplexity, args["id"].(int), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.RevertCampaign(childComplexity, args["id"].(int), args["from"].(campaign.Phase), args["reason"].(string)), true
 	case "Mutation.setCriteria":
 		if e.ComplexityRoot.Mutation.SetCriteria == nil {
 			break
@@ -3339,14 +3339,22 @@ func (ec *executionContext) field_Mutation_advanceCampaign_args(ctx context.Cont
 		return nil, err
 	}
 	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (campaign.Phase, error) {
+			return ec.unmarshalNCampaignPhase2hoctapᚋentᚋcampaignᚐPhase(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["reason"] = arg1
+	args["reason"] = arg2
 	return args, nil
 }
 
@@ -3589,14 +3597,22 @@ func (ec *executionContext) field_Mutation_revertCampaign_args(ctx context.Conte
 		return nil, err
 	}
 	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (campaign.Phase, error) {
+			return ec.unmarshalNCampaignPhase2hoctapᚋentᚋcampaignᚐPhase(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["reason"] = arg1
+	args["reason"] = arg2
 	return args, nil
 }
 
@@ -7955,7 +7971,7 @@ func (ec *executionContext) _Mutation_advanceCampaign(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AdvanceCampaign(ctx, fc.Args["id"].(int), fc.Args["reason"].(*string))
+			return ec.Resolvers.Mutation().AdvanceCampaign(ctx, fc.Args["id"].(int), fc.Args["from"].(campaign.Phase), fc.Args["reason"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
@@ -7999,7 +8015,7 @@ func (ec *executionContext) _Mutation_revertCampaign(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RevertCampaign(ctx, fc.Args["id"].(int), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().RevertCampaign(ctx, fc.Args["id"].(int), fc.Args["from"].(campaign.Phase), fc.Args["reason"].(string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {

@@ -45,6 +45,7 @@ var (
 	msgLevel          = i18n.Message{VI: "Cấp %q không hợp lệ.", EN: "Unknown level %q."}
 	msgTitle          = i18n.Message{VI: "Danh hiệu %q không hợp lệ.", EN: "Unknown title %q."}
 	msgClosed         = i18n.Message{VI: "Chiến dịch đã kết thúc, không thể thay đổi.", EN: "The campaign is closed and cannot change."}
+	msgMoved          = i18n.Message{VI: "Chiến dịch đã được chuyển sang giai đoạn %s bởi người khác (hoặc bởi một lần gửi trước); hãy xem lại trước khi chuyển tiếp.", EN: "The campaign has already been moved to the %s phase, by someone else or by an earlier submission; review it before moving on."}
 )
 
 // Phases are a campaign's phases in order.
@@ -311,43 +312,61 @@ func pick(v, old *time.Time) *time.Time {
 	return old
 }
 
-// Advance moves a campaign to its next phase.
-func Advance(ctx context.Context, id int, reason string) (*ent.Campaign, error) {
-	return move(ctx, id, 1, reason)
+// Advance moves a campaign from phase from to the next one. The caller
+// names the phase it saw, so two confirmations of the same step (two
+// managers, or one form sent twice) move the campaign once: the second gets
+// CONFLICT instead of silently skipping a phase.
+func Advance(ctx context.Context, id int, from campaign.Phase, reason string) (*ent.Campaign, error) {
+	return move(ctx, id, from, 1, reason)
 }
 
-// Revert moves a campaign back one phase; only a MANAGER (or ADMIN) may, and
-// must say why.
-func Revert(ctx context.Context, id int, reason string) (*ent.Campaign, error) {
+// Revert moves a campaign back one phase from phase from; only a MANAGER (or
+// ADMIN) may, and must say why.
+func Revert(ctx context.Context, id int, from campaign.Phase, reason string) (*ent.Campaign, error) {
 	if v := viewer.FromContext(ctx); v == nil || !v.Can(viewer.RoleManager) {
 		return nil, apperr.New(apperr.Forbidden, msgRevertRole)
 	}
 	if reason == "" {
 		return nil, apperr.Input("reason", msgReason)
 	}
-	return move(ctx, id, -1, reason)
+	return move(ctx, id, from, -1, reason)
 }
 
-func move(ctx context.Context, id, step int, reason string) (*ent.Campaign, error) {
+func move(ctx context.Context, id int, from campaign.Phase, step int, reason string) (*ent.Campaign, error) {
 	c := ent.FromContext(ctx)
 	camp, err := getCampaign(ctx, c, "id", id)
 	if err != nil {
 		return nil, err
 	}
-	i := phaseIndex(camp.Phase) + step
-	switch {
-	case i >= len(Phases):
+	if campaign.PhaseValidator(from) != nil {
+		return nil, apperr.Input("from", apperr.MsgInvalidValue, "from", string(from))
+	}
+	i := phaseIndex(from) + step
+	if i < 0 || i >= len(Phases) {
+		if camp.Phase != from {
+			return nil, movedMeanwhile(camp.Phase)
+		}
+		if i < 0 {
+			return nil, apperr.Input("id", msgFirstPhase)
+		}
 		return nil, apperr.Input("id", msgLastPhase)
-	case i < 0:
-		return nil, apperr.Input("id", msgFirstPhase)
 	}
 	next := Phases[i]
-	updated, err := c.Campaign.UpdateOneID(id).Where(campaign.PhaseEQ(camp.Phase)).SetPhase(next).Save(ctx)
+	// The phase condition is checked by the database, not by comparing with
+	// camp: two replicas may both have read the old phase. On PostgreSQL the
+	// second UPDATE waits for the first to commit and then matches no row.
+	// The privacy policy runs here too, so a role that may not move
+	// campaigns is FORBIDDEN whatever phase it names.
+	updated, err := c.Campaign.UpdateOneID(id).Where(campaign.PhaseEQ(from)).SetPhase(next).Save(ctx)
 	if ent.IsNotFound(err) {
-		return nil, &apperr.Error{Code: apperr.Conflict, Field: "id", Msg: apperr.MsgConflictVersion, Args: []any{camp.Version + 1}}
+		now, err := c.Campaign.Query().Where(campaign.ID(id)).Select(campaign.FieldPhase).String(system(ctx))
+		if err != nil {
+			return nil, fmt.Errorf("move campaign %d: phase after conflict: %w", id, err)
+		}
+		return nil, movedMeanwhile(campaign.Phase(now))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("move campaign: %w", err)
+		return nil, fmt.Errorf("move campaign %d from %s to %s: %w", id, from, next, err)
 	}
 	action := "campaign.advance"
 	if step < 0 {
@@ -355,8 +374,14 @@ func move(ctx context.Context, id, step int, reason string) (*ent.Campaign, erro
 	}
 	return updated, audit.Record(ctx, c, audit.Entry{
 		Action: action, TargetType: "Campaign", TargetID: id, ScopePath: camp.ScopePath,
-		Details: map[string]any{"from": camp.Phase, "to": next, "reason": reason},
+		Details: map[string]any{"from": from, "to": next, "reason": reason},
 	})
+}
+
+// movedMeanwhile is the CONFLICT of a phase change whose starting phase is
+// no longer the campaign's.
+func movedMeanwhile(now campaign.Phase) error {
+	return &apperr.Error{Code: apperr.Conflict, Field: "from", Msg: msgMoved, Args: []any{phaseNames[now]}}
 }
 
 // TargetInput sets or clears one target override.

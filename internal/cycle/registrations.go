@@ -40,6 +40,7 @@ var (
 	msgTooMany        = i18n.Message{VI: "Mỗi quyết định tối đa %d đăng ký.", EN: "A decision lists at most %d registrations."}
 	msgDecisionNumber = i18n.Message{VI: "Số quyết định %s đã được dùng.", EN: "Decision number %s is already used."}
 	msgAlreadyDone    = i18n.Message{VI: "Đăng ký %s vừa được người khác xử lý.", EN: "Registration %s was just handled by someone else."}
+	msgHandled        = i18n.Message{VI: "Đăng ký %s %s, không thể công nhận nữa (có thể vừa được người khác xử lý).", EN: "Registration %s is %s and can no longer be recognised (someone may just have handled it)."}
 	msgFutureDate     = i18n.Message{VI: "Ngày quyết định không được ở tương lai.", EN: "The decision date cannot be in the future."}
 )
 
@@ -307,7 +308,9 @@ func Recognize(ctx context.Context, ids []int, in DecisionInput) (*ent.Decision,
 		return nil, nil, apperr.Input("date", msgFutureDate)
 	}
 	ids = dedupe(ids)
-	regs, err := c.Registration.Query().Where(registration.IDIn(ids...)).All(ctx)
+	// In id order, so concurrent calls lock shared rows in the same order
+	// and PostgreSQL never has to break a deadlock between them.
+	regs, err := c.Registration.Query().Where(registration.IDIn(ids...)).Order(ent.Asc(registration.FieldID)).All(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("recognize: %w", err)
 	}
@@ -335,6 +338,11 @@ func Recognize(ctx context.Context, ids []int, in DecisionInput) (*ent.Decision,
 		switch {
 		case r.CampaignID != first.CampaignID || r.Title != first.Title:
 			return nil, nil, apperr.Input("registrationIDs", msgMixed)
+		case handled(r.Status):
+			// Recognised, rejected or withdrawn since the caller listed it:
+			// the same CONFLICT as losing the race below, since a call that
+			// waited for a concurrent one to commit sees exactly this.
+			return nil, nil, &apperr.Error{Code: apperr.Conflict, Field: "registrationIDs", Msg: msgHandled, Args: []any{fmt.Sprint(r.ID), statusNames[r.Status]}}
 		case r.Status != registration.StatusEVALUATED:
 			return nil, nil, apperr.Input("registrationIDs", msgStatus, statusNames[r.Status], actRecognize)
 		case r.Result == nil || *r.Result != registration.ResultPASSED:
@@ -409,6 +417,12 @@ func Recognize(ctx context.Context, ids []int, in DecisionInput) (*ent.Decision,
 		Details: map[string]any{"number": in.Number, "date": in.Date.Format(time.DateOnly), "signer": in.Signer, "registrations": ids, "title": first.Title},
 	})
 	return dec, out, err
+}
+
+// handled reports whether a registration has left the cycle for good, so no
+// later action of the cycle applies to it.
+func handled(s registration.Status) bool {
+	return s == registration.StatusRECOGNIZED || s == registration.StatusREJECTED || s == registration.StatusWITHDRAWN
 }
 
 func dedupe(ids []int) []int {

@@ -131,7 +131,7 @@ const (
 	registerM = `mutation($c: ID!, $u: ID!, $t: Title!) { register(campaignID: $c, learningUnitID: $u, title: $t) { id } }`
 	evaluateM = `mutation($r: ID!, $s: [ScoreInput!]!) { evaluate(input: {registrationID: $r, kind: FINAL, scores: $s}) { registration { status } } }`
 	recognize = `mutation($ids: [ID!]!, $n: String!) { recognize(input: {registrationIDs: $ids, number: $n, date: "2021-12-10T00:00:00Z", signer: "Nguyễn Văn Ký"}) { decision { id } } }`
-	advanceM  = `mutation($c: ID!) { advanceCampaign(id: $c) { phase } }`
+	advanceM  = `mutation($c: ID!, $f: CampaignPhase!) { advanceCampaign(id: $c, from: $f) { phase } }`
 	rowFields = `title subtype eligible registered evaluated recognized rate target meetsTarget`
 	progressQ = `query($c: ID!, $u: ID!) { progress(campaignID: $c, unitID: $u) {
 		unit { code name } rows { ` + rowFields + ` } children { unit { code name } rows { ` + rowFields + ` } } } }`
@@ -179,7 +179,7 @@ func (e *env) walkCampaign() walk {
 	e.gql("manager", `mutation($c: ID!, $t: [TargetInput!]!) { setTargets(campaignID: $c, targets: $t) { rate } }`, map[string]any{"c": camp, "t": []map[string]any{
 		{"title": "LEARNING_FAMILY", "rate": 0.5}, {"title": "LEARNING_FAMILY", "rate": 0.75, "adminUnitID": id(fx.D2.ID)},
 		{"title": "LEARNING_UNIT", "subtype": "SCHOOL", "rate": 0.3}}}, nil)
-	e.gql("manager", advanceM, map[string]any{"c": camp}, nil)
+	e.gql("manager", advanceM, map[string]any{"c": camp, "f": "PLANNING"}, nil)
 
 	regs := map[int]string{} // learning unit id → registration id
 	register := func(user string, u *ent.LearningUnit, tt string) {
@@ -196,7 +196,7 @@ func (e *env) walkCampaign() walk {
 	register("officer2", hh(fx.V2a, 0), "LEARNING_FAMILY")
 	register("officer", school, "LEARNING_UNIT")
 	register("officer", commune, "COMMUNITY_COMMUNE")
-	e.gql("manager", advanceM, map[string]any{"c": camp}, nil)
+	e.gql("manager", advanceM, map[string]any{"c": camp, "f": "REGISTRATION"}, nil)
 
 	evaluate := func(user string, u *ent.LearningUnit, s []map[string]any) {
 		e.gql(user, evaluateM, map[string]any{"r": regs[u.ID], "s": s}, nil)
@@ -210,7 +210,7 @@ func (e *env) walkCampaign() walk {
 	evaluate("officer", hh(fx.V1a, 1), pass)
 	evaluate("officer2", hh(fx.V2a, 0), pass)
 	evaluate("officer", commune, scores(20, 20, 30, 15)) // 85: level 2
-	e.gql("manager", advanceM, map[string]any{"c": camp}, nil)
+	e.gql("manager", advanceM, map[string]any{"c": camp, "f": "EVALUATION"}, nil)
 
 	w := walk{campaign: camp, recognised: map[string][]string{}}
 	decide := func(user, number string, units ...*ent.LearningUnit) string {

@@ -76,6 +76,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	log := newLogger(cfg, stdout)
+	for _, w := range cfg.Warnings {
+		log.Warn(w)
+	}
 	srv, err := newServer(ctx, cfg, log, stdout)
 	if err != nil {
 		return err
@@ -204,7 +207,7 @@ func (s *server) routes(cfg *config.Config) http.Handler {
 	mux.Handle("GET /export/progress.csv", exports.Progress(export.CSV))
 	mux.Handle("GET /export/progress.xlsx", exports.Progress(export.XLSX))
 	mux.Handle("GET /export/decisions/{file}", exports.Decision()) // {id}.csv, {id}.xlsx or {id}.html
-	console := admin.New(s.db.Client, s.auth, admin.Options{Logger: s.log, TrustProxy: cfg.TrustProxy})
+	console := admin.New(s.db.Client, s.auth, admin.Options{Logger: s.log, TrustProxy: len(cfg.TrustedProxies) > 0})
 	console.Routes(mux) // /admin/…
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", s.ready)
@@ -220,7 +223,7 @@ func (s *server) routes(cfg *config.Config) http.Handler {
 	}
 	return middleware.Chain(mux,
 		middleware.Recover(s.log),
-		middleware.RequestInfo(cfg.TrustProxy),
+		middleware.RequestInfo(cfg.TrustedProxies),
 		middleware.SecurityHeaders,
 		middleware.Bearer(s.auth, s.log),
 		console.Session, // the console's cookies, for /admin/ and the exports it links to

@@ -60,7 +60,7 @@ func newServer(t testing.TB, db *store.DB) *server {
 	})
 	h := middleware.Chain(mux,
 		middleware.Recover(log),
-		middleware.RequestInfo(false),
+		middleware.RequestInfo(nil),
 		middleware.SecurityHeaders,
 		middleware.Bearer(svc, log),
 		console.Session,

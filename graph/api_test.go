@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +36,13 @@ type api struct {
 
 func newAPI(t testing.TB, db *store.DB, fx *fixture.Fixture) *api {
 	t.Helper()
+	return newAPIBehind(t, db, fx, nil)
+}
+
+// newAPIBehind is newAPI behind reverse proxies of the trusted networks
+// (--trusted-proxies).
+func newAPIBehind(t testing.TB, db *store.DB, fx *fixture.Fixture, trusted []netip.Prefix) *api {
+	t.Helper()
 	svc, err := auth.NewService(db.Client, testKey, auth.DefaultConfig)
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +52,7 @@ func newAPI(t testing.TB, db *store.DB, fx *fixture.Fixture) *api {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	}
 	h := graph.NewHandler(&graph.Resolver{Client: db.Client, Auth: svc}, graph.Options{Logger: log})
-	h = middleware.Chain(h, middleware.RequestInfo(false), middleware.Bearer(svc, log))
+	h = middleware.Chain(h, middleware.RequestInfo(trusted), middleware.Bearer(svc, log))
 	return &api{t: t, db: db, h: h, auth: svc, fx: fx}
 }
 

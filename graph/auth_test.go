@@ -1,10 +1,13 @@
 package graph_test
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/netip"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"hoctap/ent"
 	"hoctap/ent/session"
 	"hoctap/internal/auth"
 	"hoctap/internal/dbtest"
@@ -262,6 +266,81 @@ func TestLoginThrottling(t *testing.T) {
 		// Another user is not affected.
 		a.login(t, "officer", fixture.Password)
 	})
+}
+
+// TestLoginThrottlingBehindProxy: behind a trusted proxy the sign-in limit
+// per client address counts the address the proxy saw. A client that writes
+// a new X-Forwarded-For value on every guess (40 of them, one username each,
+// so only the address limit can stop it) is limited all the same, and what
+// it forges neither limits nor names anyone else.
+func TestLoginThrottlingBehindProxy(t *testing.T) {
+	const guesses = 40
+	limit := auth.DefaultConfig.MaxAddrFailures
+	for _, tc := range []struct {
+		name, remote string
+		// xff is the header of guess i from client, forged values included.
+		xff func(i int, client string) string
+	}{
+		{"forged entries through the proxy", "10.0.0.2:443", func(i int, client string) string {
+			return fmt.Sprintf("198.18.%d.%d, %s", i/200, i%200+1, client)
+		}},
+		{"forged entries that look like proxies", "10.0.0.2:443", func(i int, client string) string {
+			return fmt.Sprintf("10.66.0.%d, %s", i+1, client)
+		}},
+		{"two proxies", "10.0.0.2:443", func(i int, client string) string {
+			return fmt.Sprintf("198.18.0.%d, %s, 10.0.0.3", i+1, client)
+		}},
+		{"forged entries straight to hoctap", "", func(i int, client string) string {
+			return fmt.Sprintf("198.18.0.%d", i+1)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dbtest.Each(t, func(t *testing.T, db *store.DB) {
+				fx := fixture.Build(t, db.Client)
+				a := newAPIBehind(t, db, fx, []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")})
+				send := func(client, xff, username, password string) response {
+					t.Helper()
+					remote := tc.remote
+					if remote == "" {
+						remote = client + ":5000"
+					}
+					body, _ := json.Marshal(map[string]any{"query": loginMutation, "variables": map[string]any{"u": username, "p": password}})
+					req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
+					req.RemoteAddr = remote
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("X-Forwarded-For", xff)
+					rec := httptest.NewRecorder()
+					a.h.ServeHTTP(rec, req)
+					var r response
+					if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
+						t.Fatalf("response %d is not JSON: %s", rec.Code, rec.Body.String())
+					}
+					return r
+				}
+				const attacker = "203.0.113.7"
+				for i := range guesses {
+					got := send(attacker, tc.xff(i, attacker), fmt.Sprintf("khach%d", i), "đoán bừa").code()
+					want := "UNAUTHENTICATED"
+					if i >= limit {
+						want = "RATE_LIMITED"
+					}
+					if got != want {
+						t.Fatalf("guess %d of %d: %s, want %s", i+1, guesses, got, want)
+					}
+				}
+				// Another client, forging the attacker's address, is neither
+				// limited nor recorded under it.
+				const other = "203.0.113.8"
+				if r := send(other, attacker+", "+tc.xff(0, other), "manager", fixture.Password); r.code() != "" {
+					t.Fatalf("another client: %+v", r.Errors)
+				}
+				s, err := db.Session.Query().Order(ent.Desc(session.FieldID)).First(systemCtx())
+				if err != nil || s.Address != other {
+					t.Fatalf("session address %q (%v), want %s", s.Address, err, other)
+				}
+			})
+		})
+	}
 }
 
 func TestAccountChangesTakeEffectAtOnce(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -24,8 +25,11 @@ type Config struct {
 	Demo      *bool
 	DemoScale float64
 	AccessTTL time.Duration
-	// TrustProxy takes the client address from X-Forwarded-For.
-	TrustProxy      bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For entries
+	// are believed; empty: the client address is the TCP peer's.
+	TrustedProxies []netip.Prefix
+	// Warnings are notes for the start-up log, such as a deprecated setting.
+	Warnings        []string
 	LogLevel        string
 	ShutdownTimeout time.Duration
 	MaxConns        int
@@ -41,6 +45,7 @@ var env = map[string]string{
 	"demo":             "HOCTAP_DEMO",
 	"demo-scale":       "HOCTAP_DEMO_SCALE",
 	"access-token-ttl": "HOCTAP_ACCESS_TOKEN_TTL",
+	"trusted-proxies":  "HOCTAP_TRUSTED_PROXIES",
 	"trust-proxy":      "HOCTAP_TRUST_PROXY",
 	"log-level":        "HOCTAP_LOG_LEVEL",
 	"shutdown-timeout": "HOCTAP_SHUTDOWN_TIMEOUT",
@@ -55,9 +60,11 @@ var secrets = map[string]bool{"admin-password": true, "jwt-secret": true}
 func Load(args []string, getenv func(string) string) (*Config, error) {
 	fs := flag.NewFlagSet("hoctap", flag.ContinueOnError)
 	var (
-		c         Config
-		jwtSecret string
-		demo      string
+		c          Config
+		jwtSecret  string
+		demo       string
+		proxies    string
+		trustProxy bool
 	)
 	fs.StringVar(&c.Addr, "addr", ":8080", "where the server listens")
 	fs.StringVar(&c.DatabaseURL, "db", "hoctap.db", "SQLite file path or file: URL, or a postgres:// URL")
@@ -67,7 +74,8 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	fs.StringVar(&demo, "demo", "", "load the demo province into an empty database: true or false (default: only for a new SQLite file)")
 	fs.Float64Var(&c.DemoScale, "demo-scale", 0.02, "size of the demo province's learning units, 1 = full Thái Bình (~600,000 households)")
 	fs.DurationVar(&c.AccessTTL, "access-token-ttl", 15*time.Minute, "life of an access token")
-	fs.BoolVar(&c.TrustProxy, "trust-proxy", false, "take the client address from X-Forwarded-For (behind a reverse proxy only)")
+	fs.StringVar(&proxies, "trusted-proxies", "", "comma-separated IP addresses and CIDR prefixes of the reverse proxies in front of hoctap, whose X-Forwarded-For entries are believed")
+	fs.BoolVar(&trustProxy, "trust-proxy", false, "deprecated: --trusted-proxies="+strings.Join(privateNames, ","))
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long to let requests finish on SIGTERM")
 	fs.IntVar(&c.MaxConns, "max-conns", 0, "database connection pool size (default: by database and cores)")
@@ -117,6 +125,20 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	if jwtSecret != "" {
 		c.JWTSecret = []byte(jwtSecret)
 	}
+	switch {
+	case trustProxy && proxies != "":
+		return nil, errors.New("--trust-proxy (HOCTAP_TRUST_PROXY) and --trusted-proxies (HOCTAP_TRUSTED_PROXIES) are both set: keep only --trusted-proxies, naming your proxies")
+	case trustProxy:
+		c.TrustedProxies = private
+		c.Warnings = append(c.Warnings, "--trust-proxy (HOCTAP_TRUST_PROXY) is deprecated: it trusts every loopback and private address as a proxy; "+
+			"name your proxies with --trusted-proxies (HOCTAP_TRUSTED_PROXIES) instead")
+	case proxies != "":
+		p, err := ParseProxies(proxies)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxies (HOCTAP_TRUSTED_PROXIES): %w", err)
+		}
+		c.TrustedProxies = p
+	}
 	return &c, c.validate()
 }
 
@@ -143,4 +165,55 @@ func (c *Config) validate() error {
 		errs = append(errs, errors.New("--max-conns: negative"))
 	}
 	return errors.Join(errs...)
+}
+
+// privateNames are the networks the deprecated --trust-proxy trusts: loopback
+// and private addresses, where a proxy beside hoctap usually sits.
+var privateNames = []string{"127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "::1/128", "fc00::/7"}
+
+var private = func() []netip.Prefix {
+	p, err := ParseProxies(strings.Join(privateNames, ","))
+	if err != nil {
+		panic(err)
+	}
+	return p
+}()
+
+// ParseProxies reads a comma-separated list of IP addresses and CIDR
+// prefixes. A prefix of zero bits is refused: trusting every address as a
+// proxy would let any client write its own address.
+func ParseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for item := range strings.SplitSeq(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		var p netip.Prefix
+		if strings.Contains(item, "/") {
+			var err error
+			if p, err = netip.ParsePrefix(item); err != nil {
+				return nil, fmt.Errorf("%q is not a CIDR prefix (e.g. 10.0.0.0/8 or fd00::/8)", item)
+			}
+		} else {
+			a, err := netip.ParseAddr(item)
+			if err != nil || a.Zone() != "" {
+				return nil, fmt.Errorf("%q is neither an IP address nor a CIDR prefix (e.g. 192.0.2.10 or 10.0.0.0/8)", item)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		// A mapped IPv4 prefix (::ffff:10.0.0.0/104) is the IPv4 one:
+		// addresses are compared unmapped.
+		if p.Addr().Is4In6() && p.Bits() >= 96 {
+			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+		}
+		if p.Bits() == 0 {
+			return nil, fmt.Errorf("%q would trust every address as a proxy, so any client could forge its address", item)
+		}
+		out = append(out, p.Masked())
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no address or prefix given")
+	}
+	return out, nil
 }

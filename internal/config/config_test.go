@@ -3,6 +3,8 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -39,5 +41,64 @@ func TestPrecedence(t *testing.T) {
 	}
 	if d.Addr != ":8080" || d.DatabaseURL != "hoctap.db" || d.Demo != nil || d.AccessTTL != 15*time.Minute || d.JWTSecret != nil {
 		t.Errorf("defaults: %+v", d)
+	}
+}
+
+// TestTrustedProxies: the proxies are named by address or prefix, checked
+// at start-up with a message naming the setting, and the deprecated
+// --trust-proxy still works as the private networks it always meant.
+func TestTrustedProxies(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    []string // prefixes, nil for none
+		warns   bool
+		wantErr string
+	}{
+		{name: "none", want: nil},
+		{name: "addresses and prefixes", args: []string{"--trusted-proxies", " 10.0.0.0/8, 192.0.2.10 ,fd00::/8,2001:db8::1"},
+			want: []string{"10.0.0.0/8", "192.0.2.10/32", "fd00::/8", "2001:db8::1/128"}},
+		{name: "from the environment", env: map[string]string{"HOCTAP_TRUSTED_PROXIES": "172.20.0.0/16"}, want: []string{"172.20.0.0/16"}},
+		{name: "the flag wins", args: []string{"--trusted-proxies=10.1.0.0/16"}, env: map[string]string{"HOCTAP_TRUSTED_PROXIES": "172.20.0.0/16"},
+			want: []string{"10.1.0.0/16"}},
+		{name: "host bits masked", args: []string{"--trusted-proxies=10.1.2.3/16"}, want: []string{"10.1.0.0/16"}},
+		{name: "mapped IPv4 prefix", args: []string{"--trusted-proxies=::ffff:10.0.0.0/104"}, want: []string{"10.0.0.0/8"}},
+		{name: "deprecated flag", args: []string{"--trust-proxy"}, warns: true,
+			want: []string{"127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "::1/128", "fc00::/7"}},
+		{name: "deprecated variable", env: map[string]string{"HOCTAP_TRUST_PROXY": "true"}, warns: true,
+			want: []string{"127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "::1/128", "fc00::/7"}},
+		{name: "deprecated flag off", args: []string{"--trust-proxy=false"}, want: nil},
+		{name: "both", args: []string{"--trust-proxy", "--trusted-proxies=10.0.0.1"}, wantErr: "keep only --trusted-proxies"},
+		{name: "not an address", args: []string{"--trusted-proxies=10.0.0.300"}, wantErr: `--trusted-proxies (HOCTAP_TRUSTED_PROXIES): "10.0.0.300" is neither`},
+		{name: "a host name", args: []string{"--trusted-proxies=proxy.local"}, wantErr: `"proxy.local" is neither`},
+		{name: "bad prefix", args: []string{"--trusted-proxies=10.0.0.0/33"}, wantErr: `"10.0.0.0/33" is not a CIDR prefix`},
+		{name: "everyone", args: []string{"--trusted-proxies=0.0.0.0/0"}, wantErr: "would trust every address"},
+		{name: "everyone, IPv6", args: []string{"--trusted-proxies=10.0.0.1,::/0"}, wantErr: "would trust every address"},
+		{name: "only commas", args: []string{"--trusted-proxies= , "}, wantErr: "no address or prefix"},
+		{name: "zone", args: []string{"--trusted-proxies=fe80::1%eth0"}, wantErr: "is neither"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Load(tc.args, func(k string) string { return tc.env[k] })
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range c.TrustedProxies {
+				got = append(got, p.String())
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("proxies %v, want %v", got, tc.want)
+			}
+			if (len(c.Warnings) > 0) != tc.warns {
+				t.Errorf("warnings %q, want some: %v", c.Warnings, tc.warns)
+			}
+		})
 	}
 }

@@ -58,7 +58,7 @@ func newEnv(t *testing.T, open dbtest.Opener) *env {
 	mux.Handle("GET /export/progress.csv", exports.Progress(export.CSV))
 	mux.Handle("GET /export/progress.xlsx", exports.Progress(export.XLSX))
 	mux.Handle("GET /export/decisions/{file}", exports.Decision())
-	e := &env{t: t, client: db.Client, h: middleware.Chain(mux, middleware.RequestInfo(false)), sql: counter, fx: fx, viewers: map[string]*viewer.Viewer{}}
+	e := &env{t: t, client: db.Client, h: middleware.Chain(mux, middleware.RequestInfo(nil)), sql: counter, fx: fx, viewers: map[string]*viewer.Viewer{}}
 	for name := range fx.Users {
 		e.viewers[name] = fx.Viewer(name)
 	}

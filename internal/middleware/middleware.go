@@ -6,12 +6,10 @@ package middleware
 import (
 	"context"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"time"
 
-	"hoctap/internal/i18n"
 	"hoctap/internal/reqinfo"
 	"hoctap/internal/viewer"
 )
@@ -22,35 +20,6 @@ func Chain(h http.Handler, mws ...func(http.Handler) http.Handler) http.Handler 
 		h = mws[i](h)
 	}
 	return h
-}
-
-// RequestInfo gives every request an id (echoed in X-Request-Id) and records
-// the client address. With trustProxy the address comes from the first
-// X-Forwarded-For entry, as set by a reverse proxy in front of hoctap.
-func RequestInfo(trustProxy bool) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			info := reqinfo.Info{ID: reqinfo.NewID(), Address: clientAddress(r, trustProxy), UserAgent: r.UserAgent()}
-			w.Header().Set("X-Request-Id", info.ID)
-			ctx := reqinfo.NewContext(r.Context(), info)
-			ctx = i18n.NewContext(ctx, i18n.FromRequest(r))
-			next.ServeHTTP(w, r.WithContext(ctx))
-		})
-	}
-}
-
-func clientAddress(r *http.Request, trustProxy bool) string {
-	if trustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			return strings.TrimSpace(first)
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // statusWriter remembers the status code written.

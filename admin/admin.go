@@ -81,6 +81,7 @@ var errorTitles = map[apperr.Code]string{
 	apperr.BadUserInput: "error.badInput",
 	apperr.Conflict:     "error.conflict",
 	apperr.RateLimited:  "error.rateLimited",
+	apperr.Unavailable:  "error.unavailable",
 	apperr.Internal:     "error.internal",
 }
 
@@ -95,15 +96,24 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	id := reqinfo.FromContext(r.Context()).ID
 	msg := e.Message(i18n.FromContext(r.Context()))
-	if e.Code == apperr.Internal {
+	page := &errorPage{RequestID: id}
+	switch e.Code {
+	case apperr.Internal:
 		c.log.ErrorContext(r.Context(), "console error", "request_id", id, "method", r.Method, "path", r.URL.Path, "err", err)
-		msg = ""
+		msg, page.Internal = "", true
+	case apperr.Unavailable:
+		c.log.WarnContext(r.Context(), "console: database unavailable", "request_id", id, "method", r.Method, "path", r.URL.Path, "err", err)
+		if r.Method == http.MethodGet {
+			page.Retry = r.URL.RequestURI()
+		}
 	}
 	title, ok := errorTitles[e.Code]
 	if !ok {
 		title = "error.internal"
 	}
-	c.render(w, r, e.Code.HTTPStatus(), "error", &errorPage{TitleKey: title, Message: msg, RequestID: id, Internal: e.Code == apperr.Internal})
+	page.TitleKey, page.Message = title, msg
+	e.Code.SetRetryAfter(w.Header())
+	c.render(w, r, e.Code.HTTPStatus(), "error", page)
 }
 
 // errorPage is the data of the error page.
@@ -112,6 +122,9 @@ type errorPage struct {
 	Message   string
 	RequestID string
 	Internal  bool
+	// Retry is the page to load again, for an error that may pass (a GET
+	// that met a database outage).
+	Retry string
 }
 
 // read returns ctx for reading through ent as the viewer.

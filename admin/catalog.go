@@ -39,6 +39,8 @@ var catalog = map[string]i18n.Message{
 	"error.conflict":     {VI: "Dữ liệu đã thay đổi", EN: "The data has changed"},
 	"error.rateLimited":  {VI: "Quá nhiều lần thử", EN: "Too many attempts"},
 	"error.internal":     {VI: "Lỗi hệ thống", EN: "System error"},
+	"error.unavailable":  {VI: "Tạm thời không truy cập được", EN: "Temporarily unavailable"},
+	"error.retry":        {VI: "Thử lại", EN: "Try again"},
 	"error.internalBody": {VI: "Đã có lỗi xảy ra phía máy chủ. Xin thử lại sau; nếu lỗi còn, hãy báo cho bộ phận kỹ thuật kèm mã yêu cầu dưới đây.", EN: "Something went wrong on the server. Try again later; if it persists, tell the technical team the request id below."},
 	"error.internalID":   {VI: "Lỗi hệ thống, mã yêu cầu %s.", EN: "Internal error, request id %s."},
 	"error.requestID":    {VI: "Mã yêu cầu:", EN: "Request id:"},

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -61,6 +62,11 @@ func (c *Console) clearSession(w http.ResponseWriter, r *http.Request) {
 // bearer token wins, so API clients are unaffected; other paths, and unsafe
 // methods outside the console (which check no anti-forgery token), never
 // read the cookies.
+//
+// When the cookies cannot be checked because the database failed, they are
+// kept, and a console page answers with the error page (503, "try again")
+// instead of the sign-in form: the admin is still signed in once the
+// database is back. An export records the failure for its own error answer.
 func (c *Console) Session(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -70,40 +76,54 @@ func (c *Console) Session(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if viewer.FromContext(ctx) == nil {
-			if v := c.cookieViewer(w, r); v != nil {
+		if viewer.FromContext(ctx) == nil && viewer.LookupFailure(ctx) == nil {
+			v, err := c.cookieViewer(w, r)
+			switch {
+			case err != nil:
+				ctx = viewer.WithLookupFailure(ctx, err)
+			case v != nil:
 				ctx = viewer.NewContext(ctx, v)
 			}
 		}
-		next.ServeHTTP(w, r.WithContext(ctx))
+		r = r.WithContext(ctx)
+		if err := viewer.LookupFailure(ctx); console && err != nil && viewer.FromContext(ctx) == nil {
+			language(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { c.fail(w, r, err) })).ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 
 // cookieViewer authenticates the access cookie, or trades the refresh
 // cookie for new tokens when the access token has expired. Cookies that no
-// longer work are deleted.
-func (c *Console) cookieViewer(w http.ResponseWriter, r *http.Request) *viewer.Viewer {
+// longer work are deleted. An error means the cookies could not be checked
+// (the database failed); they are kept then, since they may well be good.
+func (c *Console) cookieViewer(w http.ResponseWriter, r *http.Request) (*viewer.Viewer, error) {
 	ctx := r.Context()
 	if ck, err := r.Cookie(cookieAccess); err == nil && ck.Value != "" {
-		if v, err := c.auth.Authenticate(ctx, ck.Value); err == nil {
-			return v
+		v, err := c.auth.Authenticate(ctx, ck.Value)
+		if err == nil {
+			return v, nil
+		}
+		if apperr.CodeOf(err) != apperr.Unauthenticated {
+			return nil, fmt.Errorf("console access cookie: %w", err)
 		}
 	}
 	ck, err := r.Cookie(cookieRefresh)
 	if err != nil || ck.Value == "" {
-		return nil
+		return nil, nil
 	}
 	slot := viewer.WithSlot(ctx)
 	p, err := c.auth.Refresh(slot, ck.Value)
 	if err != nil {
-		if apperr.CodeOf(err) == apperr.Internal {
-			c.log.ErrorContext(ctx, "console session refresh", "err", err)
+		if apperr.CodeOf(err) != apperr.Unauthenticated {
+			return nil, fmt.Errorf("console refresh cookie: %w", err)
 		}
 		c.clearSession(w, r)
-		return nil
+		return nil, nil
 	}
 	c.setSession(w, r, p)
-	return viewer.FromContext(slot)
+	return viewer.FromContext(slot), nil
 }
 
 // mayUseConsole reports whether a role may use the console.

@@ -51,7 +51,7 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 		opts.Logger.ErrorContext(ctx, "panic in resolver", "panic", err)
 		return errPanic
 	})
-	return srv
+	return refuseUnchecked(srv, opts.Logger)
 }
 
 type panicError struct{}

@@ -7,6 +7,8 @@ package apperr
 import (
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"hoctap/internal/i18n"
 )
@@ -23,8 +25,17 @@ const (
 	Conflict        Code = "CONFLICT"
 	RateLimited     Code = "RATE_LIMITED"
 	QueryTooComplex Code = "QUERY_TOO_COMPLEX"
-	Internal        Code = "INTERNAL"
+	// Unavailable: the database (or another dependency) failed; the request
+	// may succeed if tried again later. Never reported as Unauthenticated, so
+	// clients keep their sessions through an outage.
+	Unavailable Code = "UNAVAILABLE"
+	Internal    Code = "INTERNAL"
 )
+
+// RetryAfter is what an UNAVAILABLE answer asks clients to wait before trying
+// again: long enough not to hammer a database that is restarting, short
+// enough that a blip (recovery takes well under a second) is soon over.
+const RetryAfter = 5 * time.Second
 
 // HTTPStatus is the status an endpoint outside GraphQL (the exports, the
 // console) answers with a code.
@@ -42,8 +53,19 @@ func (c Code) HTTPStatus() int {
 		return http.StatusConflict
 	case RateLimited:
 		return http.StatusTooManyRequests
+	case Unavailable:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
+	}
+}
+
+// SetRetryAfter adds the Retry-After header an answer with c's status
+// carries: for UNAVAILABLE, so clients and proxies wait RetryAfter before
+// trying again; nothing for other codes.
+func (c Code) SetRetryAfter(h http.Header) {
+	if c == Unavailable {
+		h.Set("Retry-After", strconv.Itoa(int(RetryAfter.Seconds())))
 	}
 }
 
@@ -116,6 +138,7 @@ var (
 	MsgNotFound          = i18n.Message{VI: "Không tìm thấy dữ liệu.", EN: "Not found."}
 	MsgRateLimited       = i18n.Message{VI: "Quá nhiều lần thử, vui lòng thử lại sau %d phút.", EN: "Too many attempts; try again in %d minutes."}
 	MsgInternal          = i18n.Message{VI: "Lỗi hệ thống, mã yêu cầu %s.", EN: "Internal error, request id %s."}
+	MsgUnavailable       = i18n.Message{VI: "Hệ thống tạm thời không truy cập được cơ sở dữ liệu, vui lòng thử lại sau giây lát.", EN: "The system cannot reach its database for the moment; please try again shortly."}
 	MsgTooComplex        = i18n.Message{VI: "Truy vấn quá phức tạp (độ phức tạp %d, tối đa %d).", EN: "The query is too complex (complexity %d, at most %d)."}
 	MsgInvalidValue      = i18n.Message{VI: "Giá trị không hợp lệ cho %s: %s", EN: "Invalid value for %s: %s"}
 	MsgInvalidID         = i18n.Message{VI: "Mã định danh (ID) không hợp lệ: %s.", EN: "Invalid ID: %s."}

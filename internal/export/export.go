@@ -94,13 +94,17 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	ctx := r.Context()
 	e := errmap.Of(ctx, err)
 	body := errorBody{Code: e.Code, Field: e.Field, Message: e.Message(i18n.FromContext(ctx))}
-	if e.Code == apperr.Internal {
+	switch e.Code {
+	case apperr.Internal:
 		body.RequestID = reqinfo.FromContext(ctx).ID
 		h.log.ErrorContext(ctx, "export failed", "request_id", body.RequestID, "path", r.URL.Path, "err", err)
+	case apperr.Unavailable:
+		h.log.WarnContext(ctx, "export: database unavailable", "request_id", reqinfo.FromContext(ctx).ID, "path", r.URL.Path, "err", err)
 	}
 	hd := w.Header()
 	hd.Set("Content-Type", "application/json; charset=utf-8")
 	hd.Set("Cache-Control", "no-store")
+	e.Code.SetRetryAfter(hd)
 	w.WriteHeader(e.Code.HTTPStatus())
 	if err := json.NewEncoder(w).Encode(map[string]errorBody{"error": body}); err != nil {
 		h.log.DebugContext(ctx, "write export error", "err", err)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"hoctap/internal/apperr"
 	"hoctap/internal/reqinfo"
 	"hoctap/internal/viewer"
 )
@@ -104,20 +105,31 @@ type Authenticator interface {
 }
 
 // Bearer puts the viewer of a valid "Authorization: Bearer" token in the
-// context. A request without one, or with one that does not verify, goes on
-// anonymously: the privacy policies deny it everything but signing in, and
-// the API reports UNAUTHENTICATED.
+// context. A request without one, or with one the authenticator refuses
+// (UNAUTHENTICATED), goes on anonymously: the privacy policies deny it
+// everything but signing in, and the API reports UNAUTHENTICATED.
+//
+// Any other error means the token could not be checked (the database did
+// not answer), which says nothing against it: the request goes on without a
+// viewer but with the failure recorded (viewer.WithLookupFailure), so that
+// it is answered UNAVAILABLE and the client keeps its session.
 func Bearer(a Authenticator, log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := r.Header.Get("Authorization")
 			if token, ok := strings.CutPrefix(h, "Bearer "); ok && token != "" {
-				v, err := a.Authenticate(r.Context(), strings.TrimSpace(token))
-				if err != nil {
-					log.DebugContext(r.Context(), "bearer token refused", "err", err)
-				} else {
-					r = r.WithContext(viewer.NewContext(r.Context(), v))
+				ctx := r.Context()
+				v, err := a.Authenticate(ctx, strings.TrimSpace(token))
+				switch {
+				case err == nil:
+					ctx = viewer.NewContext(ctx, v)
+				case apperr.CodeOf(err) == apperr.Unauthenticated:
+					log.DebugContext(ctx, "bearer token refused", "err", err)
+				default:
+					log.WarnContext(ctx, "bearer token not checked", "request_id", reqinfo.FromContext(ctx).ID, "err", err)
+					ctx = viewer.WithLookupFailure(ctx, err)
 				}
+				r = r.WithContext(ctx)
 			}
 			next.ServeHTTP(w, r)
 		})

@@ -92,8 +92,9 @@ func (v *Viewer) String() string {
 }
 
 type (
-	ctxKey  struct{}
-	slotKey struct{}
+	ctxKey     struct{}
+	slotKey    struct{}
+	failureKey struct{}
 )
 
 // NewContext returns a copy of ctx that carries v.
@@ -110,6 +111,23 @@ func FromContext(ctx context.Context) *Viewer {
 		return s.v
 	}
 	return nil
+}
+
+// WithLookupFailure returns a copy of ctx recording that the request
+// presented credentials that could not be checked, and why (typically the
+// database did not answer). Such a request has no viewer, but it is not
+// anonymous: errmap reports what it is denied as the failure, never as
+// UNAUTHENTICATED, since a client signs out on UNAUTHENTICATED and throws
+// away a session that is still good.
+func WithLookupFailure(ctx context.Context, err error) context.Context {
+	return context.WithValue(ctx, failureKey{}, err)
+}
+
+// LookupFailure returns why the credentials of ctx's request could not be
+// checked, or nil when they were (or there were none).
+func LookupFailure(ctx context.Context) error {
+	err, _ := ctx.Value(failureKey{}).(error)
+	return err
 }
 
 // slot holds the viewer a sign-in establishes partway through a request.

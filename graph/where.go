@@ -43,24 +43,26 @@ func inScope(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
 
 var boolPtr = reflect.TypeFor[*bool]()
 
-// narrowEdges narrows the edge predicates of one where-input (a struct).
+// narrowEdges narrows the edge predicates of one where-input (a struct):
+// first the has…With lists, then the has… booleans, whose rewriting appends
+// to those lists an input narrowed already.
 func narrowEdges(ctx context.Context, w reflect.Value) error {
 	t := w.Type()
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if !strings.HasPrefix(f.Name, "Has") {
+		if !strings.HasPrefix(f.Name, "Has") || !strings.HasSuffix(f.Name, "With") || f.Type.Kind() != reflect.Slice {
 			continue
 		}
-		if strings.HasSuffix(f.Name, "With") && f.Type.Kind() == reflect.Slice {
-			for j := range w.Field(i).Len() {
-				if err := narrow(ctx, w.Field(i).Index(j)); err != nil {
-					return err
-				}
+		for j := range w.Field(i).Len() {
+			if err := narrow(ctx, w.Field(i).Index(j)); err != nil {
+				return err
 			}
-			continue
 		}
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
 		with := w.FieldByName(f.Name + "With")
-		if f.Type != boolPtr || !with.IsValid() || w.Field(i).IsNil() {
+		if !strings.HasPrefix(f.Name, "Has") || f.Type != boolPtr || !with.IsValid() || w.Field(i).IsNil() {
 			continue
 		}
 		// has…: true is "has…With: [{}]" narrowed; false is its negation.

@@ -96,7 +96,6 @@ type prober struct {
 	s            *ast.Schema
 	admin, token string
 
-	visible    map[string]bool             // ids the viewer reads
 	candidates map[string][]map[string]any // out-of-scope rows by type, with their fields as an ADMIN reads them
 	probes     []probe
 }
@@ -314,7 +313,7 @@ func (l listField) String() string {
 }
 
 // probeBatch is how many counts go into one request, as aliases.
-const probeBatch = 40
+const probeBatch = 100
 
 // runProbes runs every probe, both ways, as the viewer and compares.
 func (p *prober) runProbes() int {
@@ -424,10 +423,11 @@ func (p *prober) boolEdges() {
 
 // findCandidates collects out-of-scope rows the probes can reach: starting
 // from rows the viewer reads, an ADMIN follows every edge of the schema a
-// few hops; the rows found that the viewer cannot read are the candidates.
+// few hops; the rows found that the viewer cannot read are the candidates,
+// the nearest first.
 func (p *prober) findCandidates() {
 	t := p.t
-	frontier := map[string]bool{}
+	var start []string
 	for _, l := range p.lists() {
 		if l.parent != "" {
 			continue
@@ -437,59 +437,80 @@ func (p *prober) findCandidates() {
 		}
 		p.a.exec(nil, p.token, fmt.Sprintf(`{ l: %s(first: 5) { edges { node { id } } } }`, l.field), nil, nil).decode(t, &got)
 		for _, e := range got["l"].Edges {
-			frontier[e.Node.ID] = true
+			start = append(start, e.Node.ID)
 		}
 	}
-	// Rows are found in hop order, so the nearest come first.
+	types := p.typesOf(start)
+	seen := map[string]bool{}
+	for _, id := range start {
+		seen[id] = true
+	}
 	var found []string
-	seen := copySet(frontier)
-	const hops = 3
+	frontier := start
+	const hops, perTypeAndHop = 3, 8
 	for range hops {
-		next := map[string]bool{}
-		for _, id := range sortedKeys(frontier) {
-			for _, n := range p.neighbours(id) {
+		var next []string
+		taken := map[string]int{}
+		for _, id := range frontier {
+			for _, n := range p.neighbours(id, types[id]) {
 				if !seen[n] {
 					seen[n] = true
-					next[n] = true
-					found = append(found, n)
+					next = append(next, n)
 				}
 			}
 		}
-		frontier = next
+		for id, typ := range p.typesOf(next) {
+			types[id] = typ
+		}
+		// Follow a few rows of each type on: enough to reach every kind of
+		// neighbour without walking the whole province.
+		frontier = nil
+		for _, id := range next {
+			found = append(found, id)
+			if taken[types[id]] < perTypeAndHop {
+				taken[types[id]]++
+				frontier = append(frontier, id)
+			}
+		}
 	}
-	p.visible = p.readable(found)
+	visible := p.readable(found)
 	p.candidates = map[string][]map[string]any{}
 	for _, id := range found {
-		if p.visible[id] {
+		typ := types[id]
+		if visible[id] || p.whereInput(typ) == nil || len(p.candidates[typ]) >= candidatesPerType {
 			continue
 		}
-		row := p.fields(id)
-		typ := row["__typename"].(string)
-		if p.whereInput(typ) == nil || len(p.candidates[typ]) >= candidatesPerType {
-			continue
-		}
-		p.candidates[typ] = append(p.candidates[typ], row)
+		p.candidates[typ] = append(p.candidates[typ], p.fields(id, typ))
 	}
 	if len(p.candidates) == 0 {
 		t.Fatal("no out-of-scope row was found near the viewer's rows: nothing would be proved")
 	}
 }
 
-func copySet(m map[string]bool) map[string]bool {
-	out := make(map[string]bool, len(m))
-	for k, v := range m {
-		out[k] = v
+// typesOf reads, as an ADMIN, the type of each id.
+func (p *prober) typesOf(ids []string) map[string]string {
+	out := map[string]string{}
+	for start := 0; start < len(ids); start += 100 {
+		chunk := ids[start:min(start+100, len(ids))]
+		var got struct {
+			Nodes []struct {
+				ID       string
+				Typename string `json:"__typename"`
+			}
+		}
+		p.a.exec(nil, p.admin, `query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }`, map[string]any{"ids": chunk}, nil).decode(p.t, &got)
+		for _, n := range got.Nodes {
+			out[n.ID] = n.Typename
+		}
 	}
 	return out
 }
 
 // neighbours lists, as an ADMIN, the ids every edge of a row leads to (the
 // first few of each list).
-func (p *prober) neighbours(id string) []string {
-	typ := p.typeOf(id)
-	def := p.s.Types[typ]
+func (p *prober) neighbours(id, typ string) []string {
 	var sel strings.Builder
-	for _, f := range def.Fields {
+	for _, f := range p.s.Types[typ].Fields {
 		if hasRequiredArgs(f) {
 			continue
 		}
@@ -550,12 +571,6 @@ func idsIn(raw json.RawMessage) []string {
 	return out
 }
 
-func (p *prober) typeOf(id string) string {
-	var got struct{ Node struct{ Typename string `json:"__typename"` } }
-	p.a.exec(nil, p.admin, `query($id: ID!) { node(id: $id) { __typename } }`, map[string]any{"id": id}, nil).decode(p.t, &got)
-	return got.Node.Typename
-}
-
 // readable asks, as the viewer, which of the ids they read.
 func (p *prober) readable(ids []string) map[string]bool {
 	out := map[string]bool{}
@@ -582,8 +597,7 @@ func (p *prober) readable(ids []string) map[string]bool {
 }
 
 // fields reads, as an ADMIN, every scalar field of a row.
-func (p *prober) fields(id string) map[string]any {
-	typ := p.typeOf(id)
+func (p *prober) fields(id, typ string) map[string]any {
 	var names []string
 	for _, f := range p.s.Types[typ].Fields {
 		t := p.s.Types[f.Type.Name()]

@@ -84,24 +84,8 @@ func generate(ctx context.Context, db *store.DB, load func(context.Context) (*Re
 	}
 	tm.Index = time.Since(start)
 	start = time.Now()
-	// PITFALLS 10: without statistics, grouped counts and the EXISTS filters
-	// of the API are planned badly. On SQLite a sample of each index is
-	// enough for the planner and takes a fraction of a full ANALYZE.
-	if db.Dialect == dialect.SQLite {
-		if _, err := db.SQL.ExecContext(ctx, "PRAGMA analysis_limit=2000"); err != nil {
-			return nil, tm, fmt.Errorf("generate: %w", err)
-		}
-	}
-	analyze := "ANALYZE"
-	if db.Dialect == dialect.Postgres {
-		// VACUUM too marks the freshly written pages all-visible, so index-only
-		// scans (counting a village, matching search keys) skip the table at
-		// once instead of after autovacuum gets round to it, competing with
-		// the first users for the CPU. It takes seconds on a loaded database.
-		analyze = "VACUUM (ANALYZE)"
-	}
-	if _, err := db.SQL.ExecContext(ctx, analyze); err != nil {
-		return nil, tm, fmt.Errorf("generate: %s: %w", analyze, err)
+	if err := db.Analyze(ctx); err != nil {
+		return nil, tm, fmt.Errorf("generate: %w", err)
 	}
 	tm.Analyze = time.Since(start)
 	return res, tm, nil

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -8,12 +9,13 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"hoctap/ent"
 	"hoctap/internal/auth"
+	"hoctap/internal/config"
 	"hoctap/internal/viewer"
 )
 
@@ -22,21 +24,30 @@ type Options struct {
 	// Introspection turns on schema introspection (dev mode).
 	Introspection bool
 	Logger        *slog.Logger
+	// MaxBody is the largest request body read, in bytes; 0 means the
+	// server's default, config.DefaultMaxBody.
+	MaxBody int64
 }
 
-// NewHandler returns the GraphQL endpoint: POST and GET transports, a query
-// cache and automatic persisted queries, page-size and complexity limits,
-// one transaction per mutation field, and the error presenter.
+// NewHandler returns the GraphQL endpoint: GraphQL over HTTP (GET and POST),
+// a query cache and automatic persisted queries bounded in bytes, page-size,
+// fan-out and complexity limits, one transaction per mutation field, and the
+// error presenter.
 func NewHandler(r *Resolver, opts Options) http.Handler {
 	es := NewExecutableSchema(Config{Resolvers: r, Directives: DirectiveRoot{InScope: inScope}})
 	srv := handler.New(costedSchema{es})
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.SetValidationRulesFn(validationRules)
+	srv.AddTransport(httpTransport{maxBody: cmp.Or(opts.MaxBody, config.DefaultMaxBody)})
+	srv.SetQueryCache(newQueryCache(DefaultQueryCacheBytes))
+	srv.SetValidationRulesFn(func() *rules.Rules {
+		r := validationRules()
+		if !opts.Introspection {
+			r.AddRule(noIntrospectionRule.Name, noIntrospectionRule.RuleFunc)
+		}
+		return r
+	})
 	srv.SetParserTokenLimit(15000)
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(persistedQueries{cache: newPersistedCache(DefaultPersistedCacheBytes)})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}

@@ -68,10 +68,11 @@ var pageRule = core.Rule{
 // a BAD_USER_INPUT naming the argument.
 const pageRuleMessage = "page size out of range: "
 
-// validationRules are gqlparser's rules plus pageRule.
+// validationRules are gqlparser's rules plus pageRule and fanOutRule.
 func validationRules() *rules.Rules {
 	r := rules.NewDefaultRules()
 	r.AddRule(pageRule.Name, pageRule.RuleFunc)
+	r.AddRule(fanOutRule.Name, fanOutRule.RuleFunc)
 	return r
 }
 
@@ -117,6 +118,10 @@ func checkPageVars(ctx context.Context, f *ast.Field, vars map[string]any) *gqle
 			}
 		}
 	}
+	if args["first"] != nil && args["last"] != nil {
+		// entgql pages from one end only, and said so with an uncoded error.
+		return inputError(ctx, apperr.Input("last", msgFirstAndLast), f)
+	}
 	bounded := false
 	for _, name := range []string{"first", "last"} {
 		v, ok := args[name]
@@ -136,7 +141,10 @@ func checkPageVars(ctx context.Context, f *ast.Field, vars map[string]any) *gqle
 	return nil
 }
 
-var msgPageNeeded = i18n.Message{VI: "Cần cho biết first hoặc last (tối đa %d).", EN: "Give first or last (at most %d)."}
+var (
+	msgPageNeeded   = i18n.Message{VI: "Cần cho biết first hoặc last (tối đa %d).", EN: "Give first or last (at most %d)."}
+	msgFirstAndLast = i18n.Message{VI: "Chỉ dùng một trong hai: first (từ đầu danh sách) hoặc last (từ cuối).", EN: "Give first (from the start) or last (from the end), not both."}
+)
 
 // inputError renders an input error found before execution.
 func inputError(ctx context.Context, e *apperr.Error, f *ast.Field) *gqlerror.Error {

@@ -32,6 +32,11 @@ const (
 	Internal    Code = "INTERNAL"
 )
 
+// PersistedQueryNotFound: the server does not hold the persisted query the
+// client named by its hash alone. Apollo and Relay clients send the text
+// again on this code, so it must never become INTERNAL.
+const PersistedQueryNotFound Code = "PERSISTED_QUERY_NOT_FOUND"
+
 // RetryAfter is what an UNAVAILABLE answer asks clients to wait before trying
 // again: long enough not to hammer a database that is restarting, short
 // enough that a blip (recovery takes well under a second) is soon over.
@@ -47,7 +52,7 @@ func (c Code) HTTPStatus() int {
 		return http.StatusForbidden
 	case NotFound:
 		return http.StatusNotFound
-	case BadUserInput, QueryTooComplex:
+	case BadUserInput, QueryTooComplex, PersistedQueryNotFound:
 		return http.StatusBadRequest
 	case Conflict:
 		return http.StatusConflict

@@ -33,6 +33,11 @@ type Config struct {
 	LogLevel        string
 	ShutdownTimeout time.Duration
 	MaxConns        int
+	// MaxBody is the largest request body the API reads, in bytes.
+	MaxBody int64
+	// RequestTimeout is every request's deadline; its database work is
+	// cancelled then.
+	RequestTimeout time.Duration
 }
 
 // env names the environment variable of each flag.
@@ -50,6 +55,8 @@ var env = map[string]string{
 	"log-level":        "HOCTAP_LOG_LEVEL",
 	"shutdown-timeout": "HOCTAP_SHUTDOWN_TIMEOUT",
 	"max-conns":        "HOCTAP_MAX_CONNS",
+	"max-body":         "HOCTAP_MAX_BODY",
+	"request-timeout":  "HOCTAP_REQUEST_TIMEOUT",
 }
 
 // secrets may also be read from the file named by <VAR>_FILE.
@@ -79,6 +86,9 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long to let requests finish on SIGTERM")
 	fs.IntVar(&c.MaxConns, "max-conns", 0, "database connection pool size (default: by database and cores)")
+	c.MaxBody = DefaultMaxBody
+	fs.Var((*byteSize)(&c.MaxBody), "max-body", "largest request body the API reads: bytes, or with KiB or MiB")
+	fs.DurationVar(&c.RequestTimeout, "request-timeout", DefaultRequestTimeout, "deadline of every request; its database work is cancelled then")
 
 	set := map[string]bool{}
 	if err := fs.Parse(args); err != nil {
@@ -164,6 +174,12 @@ func (c *Config) validate() error {
 	if c.MaxConns < 0 {
 		errs = append(errs, errors.New("--max-conns: negative"))
 	}
+	if c.MaxBody < minMaxBody || c.MaxBody > maxMaxBody {
+		errs = append(errs, fmt.Errorf("--max-body: %d bytes, want between %d (1KiB) and %d (64MiB)", c.MaxBody, minMaxBody, maxMaxBody))
+	}
+	if c.RequestTimeout < time.Second || c.RequestTimeout > 10*time.Minute {
+		errs = append(errs, fmt.Errorf("--request-timeout: %v, want between 1s and 10m", c.RequestTimeout))
+	}
 	return errors.Join(errs...)
 }
 
@@ -216,4 +232,37 @@ func ParseProxies(s string) ([]netip.Prefix, error) {
 		return nil, errors.New("no address or prefix given")
 	}
 	return out, nil
+}
+
+// Defaults of the API's limits (README "Limits and errors of the API").
+const (
+	// DefaultMaxBody: the everyday operations are under 1 KB and a whole
+	// targets grid a few KB.
+	DefaultMaxBody = 1 << 20
+	// DefaultRequestTimeout: the slowest everyday operation takes well
+	// under a second on a full province; a request past 30 s is a runaway.
+	DefaultRequestTimeout = 30 * time.Second
+
+	minMaxBody = 1 << 10
+	maxMaxBody = 64 << 20
+)
+
+// byteSize is a flag of bytes: a number, or one with a KiB or MiB suffix.
+type byteSize int64
+
+func (b *byteSize) String() string { return strconv.FormatInt(int64(*b), 10) }
+
+func (b *byteSize) Set(s string) error {
+	num, mult := s, int64(1)
+	for suffix, m := range map[string]int64{"KiB": 1 << 10, "MiB": 1 << 20} {
+		if n, ok := strings.CutSuffix(s, suffix); ok {
+			num, mult = n, m
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if err != nil || n < 0 || n > (1<<62)/mult {
+		return fmt.Errorf("want bytes, or a number with KiB or MiB, got %q", s)
+	}
+	*b = byteSize(n * mult)
+	return nil
 }

@@ -240,15 +240,15 @@ func (e *env) readRows() []row {
 	obj := func(want, name string, id int) target { return target{want, name, id} }
 	targets := []target{
 		//   admn mngr offc coll view citz off2 mgr2 off4 anon
-		obj("ok   null null null null null null null null U", "unit VN (country)", fx.Country.ID),
-		obj("ok   ok   null null null null null null null U", "unit P1", fx.P1.ID),
-		obj("ok   ok   null null ok   null null null null U", "unit D1", fx.D1.ID),
-		obj("ok   ok   ok   null ok   null null null null U", "unit C1", fx.C1.ID),
+		obj("ok   ok   ok   ok   ok   ok   ok   ok   ok   U", "unit VN (country)", fx.Country.ID),
+		obj("ok   ok   ok   ok   ok   ok   ok   null null U", "unit P1", fx.P1.ID),
+		obj("ok   ok   ok   ok   ok   ok   ok   null null U", "unit D1", fx.D1.ID),
+		obj("ok   ok   ok   ok   ok   ok   null null null U", "unit C1", fx.C1.ID),
 		obj("ok   ok   ok   ok   ok   ok   null null null U", "unit V1a", fx.V1a.ID),
 		obj("ok   ok   null null ok   null ok   null null U", "unit C2", fx.C2.ID),
 		obj("ok   ok   null null ok   null ok   null null U", "unit V2a", fx.V2a.ID),
 		obj("ok   ok   null null null null null null null U", "unit V3a", fx.V3a.ID),
-		obj("ok   null null null null null null ok   null U", "unit P2", fx.P2.ID),
+		obj("ok   null null null null null null ok   ok   U", "unit P2", fx.P2.ID),
 		obj("ok   null null null null null null ok   ok   U", "unit C4", fx.C4.ID),
 		obj("ok   null null null null null null ok   ok   U", "unit V4a", fx.V4a.ID),
 		obj("ok   ok   ok   ok   ok   ok   null null null U", "citizen's household", e.household.ID),
@@ -304,10 +304,11 @@ func (e *env) readRows() []row {
 		//          admn mngr offc coll view citz off2 mgr2 off4 anon
 		row{want: "ok   ok   ok   ok   ok   ok   ok   ok   ok   U", name: "me", query: `{ me { id role } }`, path: "me"},
 		row{want: "ok   ok   ok   ok   ok   ok   ok   ok   ok   U", name: "me.scope", query: `{ me { scope { id } } }`, path: "me.scope"},
-		// Nobody below the country sees the unit above their scope.
-		row{want: "null null null null null null null null null U", name: "me.scope.parent", query: `{ me { scope { parent { id } } } }`, path: "me.scope.parent"},
-		edge("ok   ok   null null ok   null null null null U", "C1.parent (D1)", auParent, "node.parent", fx.C1.ID),
-		edge("ok   ok   ok   null ok   null null null null U", "V1a.parent (C1)", auParent, "node.parent", fx.V1a.ID),
+		// Everyone reads the units above their scope (breadcrumbs); the
+		// country has none.
+		row{want: "null ok   ok   ok   ok   ok   ok   ok   ok   U", name: "me.scope.parent", query: `{ me { scope { parent { id } } } }`, path: "me.scope.parent"},
+		edge("ok   ok   ok   ok   ok   ok   null null null U", "C1.parent (D1)", auParent, "node.parent", fx.C1.ID),
+		edge("ok   ok   ok   ok   ok   ok   null null null U", "V1a.parent (C1)", auParent, "node.parent", fx.V1a.ID),
 		edge("ok   null null null null null null ok   ok   U", "V4a.parent (C4)", auParent, "node.parent", fx.V4a.ID),
 		edge("ok   ok   ok   ok   ok   ok   null null null U", "own record.parent (household)", luParent, "node.parent", e.own.ID),
 		edge("ok   ok   ok   ok   ok   ok   null null null U", "own record.adminUnit (V1a)", luAdmin, "node.adminUnit", e.own.ID),
@@ -397,10 +398,10 @@ func (e *env) listRows() []row {
 			func(w *world, actor string) ids { return childOf(scopeOf(actor))(w, actor) }),
 		list(all, "me.scope.learningUnits", "LearningUnit", `query($after: Cursor) { me { scope { learningUnits(first: 50, after: $after) { CONN } } } }`, "me.scope.learningUnits", 0,
 			func(w *world, actor string) ids { return inUnit(scopeOf(actor))(w, actor) }),
-		list("ok   ok   null null null null null null null U", "P1.children", "AdminUnit", children, "node.children", fx.P1.ID, childOf(fx.P1.ID)),
-		list("ok   ok   null null ok   null null null null U", "D1.children", "AdminUnit", children, "node.children", fx.D1.ID, childOf(fx.D1.ID)),
-		list("ok   null null null null null null ok   null U", "P2.children", "AdminUnit", children, "node.children", fx.P2.ID, childOf(fx.P2.ID)),
-		list("ok   ok   ok   null ok   null null null null U", "C1.learningUnits", "LearningUnit", units, "node.learningUnits", fx.C1.ID, inUnit(fx.C1.ID)),
+		list("ok   ok   ok   ok   ok   ok   ok   null null U", "P1.children", "AdminUnit", children, "node.children", fx.P1.ID, childOf(fx.P1.ID)),
+		list("ok   ok   ok   ok   ok   ok   ok   null null U", "D1.children", "AdminUnit", children, "node.children", fx.D1.ID, childOf(fx.D1.ID)),
+		list("ok   null null null null null null ok   ok   U", "P2.children", "AdminUnit", children, "node.children", fx.P2.ID, childOf(fx.P2.ID)),
+		list("ok   ok   ok   ok   ok   ok   null null null U", "C1.learningUnits", "LearningUnit", units, "node.learningUnits", fx.C1.ID, inUnit(fx.C1.ID)),
 		list("ok   ok   ok   ok   ok   ok   null null null U", "V1a.learningUnits", "LearningUnit", units, "node.learningUnits", fx.V1a.ID, inUnit(fx.V1a.ID)),
 		list("ok   ok   null null ok   null ok   null null U", "V2a.learningUnits", "LearningUnit", units, "node.learningUnits", fx.V2a.ID, inUnit(fx.V2a.ID)),
 		list("ok   null null null null null null ok   ok   U", "V4a.learningUnits", "LearningUnit", units, "node.learningUnits", fx.V4a.ID, inUnit(fx.V4a.ID)),
@@ -846,7 +847,7 @@ func (w *world) subtree(root int) ids {
 }
 
 // visible is what API.md's role table lets an actor read of a type: their
-// scope subtree; for a citizen their own record, household and its members,
+// scope subtree (and, of admin units, the units above it); for a citizen their own record, household and its members,
 // and their own account; audit entries for ADMIN and MANAGER only.
 func (w *world) visible(fx *fixture.Fixture, actor, kind string) ids {
 	out := ids{}
@@ -860,6 +861,9 @@ func (w *world) visible(fx *fixture.Fixture, actor, kind string) ids {
 	case "AdminUnit":
 		for id := range scope {
 			out[id] = true
+		}
+		for u := w.units[me.ScopeID]; u != nil; u = w.units[ptr(u.ParentID)] {
+			out[u.ID] = true
 		}
 	case "LearningUnit":
 		household := fx.Households[fx.V1a.Code][0].ID

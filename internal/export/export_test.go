@@ -475,8 +475,9 @@ func TestExports(t *testing.T) {
 				{"viewer", w.family, "01/QĐ-UBND", "Ủy ban nhân dân Xã An Bình", w.recognised[w.family], false},
 				{"admin", w.family, "01/QĐ-UBND", "Ủy ban nhân dân Xã An Bình", w.recognised[w.family], false},
 				// A village collaborator sees the decision, with their
-				// village's units only, and not the commune above them.
-				{"collaborator", w.family, "01/QĐ-UBND", "—", villageA(w.recognised[w.family]), false},
+				// village's units only, and the name of the commune above
+				// them that issued it.
+				{"collaborator", w.family, "01/QĐ-UBND", "Ủy ban nhân dân Xã An Bình", villageA(w.recognised[w.family]), false},
 				{"officer2", w.family2, "07/QĐ-UBND", "Ủy ban nhân dân Xã Hòa Lạc", w.recognised[w.family2], false},
 				{"officerD1", w.community, "15/QĐ-UBND", "Ủy ban nhân dân Huyện Đông", w.recognised[w.community], true},
 			} {

@@ -215,7 +215,7 @@ func Rebuild(ctx context.Context, c *ent.Client, camp *ent.Campaign) error {
 func openCampaigns(ctx context.Context, c *ent.Client, path string) ([]*ent.Campaign, error) {
 	return c.Campaign.Query().
 		Where(campaign.PhaseNEQ(campaign.PhaseCLOSED), func(s *sql.Selector) {
-			s.Where(search.PrefixOf(s.C(campaign.FieldScopePath), path))
+			s.Where(search.InLineage(s.C(campaign.FieldScopePath), path))
 		}).
 		Select(campaign.FieldID, campaign.FieldScopePath).
 		All(system(ctx))

@@ -7,6 +7,7 @@ import (
 	"hoctap/ent"
 	"hoctap/internal/apperr"
 	"hoctap/internal/i18n"
+	"hoctap/internal/viewer"
 )
 
 var msgNotInCampaign = i18n.Message{VI: "Đơn vị không thuộc tỉnh của chiến dịch.", EN: "The unit is not in the campaign's province."}
@@ -27,6 +28,12 @@ func LoadIn(ctx context.Context, c *ent.Client, camp *ent.Campaign, unitID int) 
 	unit, err := c.AdminUnit.Get(ctx, unitID)
 	if err != nil {
 		return nil, notFoundAs("unitID", err)
+	}
+	// The units above one's scope are readable for their names, not for
+	// what they count of the units beside one's own: their reports read as
+	// missing, as they did before the names were shown.
+	if v := viewer.FromContext(ctx); v == nil || (v.Role != viewer.RoleAdmin && !v.InScope(unit.Path)) {
+		return nil, &apperr.Error{Code: apperr.NotFound, Field: "unitID", Msg: apperr.MsgNotFound}
 	}
 	if !strings.HasPrefix(unit.Path, camp.ScopePath) {
 		return nil, apperr.Input("unitID", msgNotInCampaign)

@@ -9,6 +9,8 @@ import (
 	"hoctap/ent/campaign"
 	"hoctap/ent/progresscounter"
 	"hoctap/ent/target"
+	"hoctap/internal/apperr"
+	"hoctap/internal/viewer"
 )
 
 // National is the progress of a year across the provinces' campaigns: each
@@ -30,6 +32,11 @@ func BuildNational(ctx context.Context, c *ent.Client, year int) (*National, err
 	country, err := c.AdminUnit.Query().Where(adminunit.LevelEQ(adminunit.LevelCOUNTRY)).Only(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("national progress: %w", err)
+	}
+	// Everyone reads the country's name (breadcrumbs); its report is for
+	// those whose scope it is.
+	if v := viewer.FromContext(ctx); v == nil || (v.Role != viewer.RoleAdmin && !v.InScope(country.Path)) {
+		return nil, apperr.New(apperr.NotFound, apperr.MsgNotFound)
 	}
 	camps, err := c.Campaign.Query().Where(campaign.Year(year)).WithProvince().All(ctx)
 	if err != nil {

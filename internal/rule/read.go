@@ -31,8 +31,12 @@ type reader func(v *viewer.Viewer) func(*sql.Selector)
 // raw subquery that no policy sees (PITFALLS 13). A type missing here is
 // read by nobody but an ADMIN.
 var readers = map[string]reader{
+	// The units above one's scope are read too, for their names and codes:
+	// the breadcrumbs of an officer's commune, a campaign's province, a
+	// decision's deciding unit. What they hold (their other children,
+	// learning units, reports) stays filtered by the rules of those.
 	ent.TypeAdminUnit: func(v *viewer.Viewer) func(*sql.Selector) {
-		return prefix(adminunit.FieldPath, v.ScopePath)
+		return overlap(adminunit.FieldPath, v.ScopePath)
 	},
 	ent.TypeLearningUnit: func(v *viewer.Viewer) func(*sql.Selector) {
 		if v.Role == viewer.RoleCitizen {
@@ -160,11 +164,7 @@ func prefix(column, scope string) func(*sql.Selector) {
 func overlap(column, scope string) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		c := s.C(column)
-		s.Where(sql.Or(
-			search.Prefix(c, scope),
-			// Campaigns and decisions are few: this part needs no index.
-			search.PrefixOf(c, scope),
-		))
+		s.Where(sql.Or(search.Prefix(c, scope), search.InLineage(c, scope)))
 	}
 }
 

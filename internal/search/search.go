@@ -46,13 +46,30 @@ func Prefix(column, prefix string) *sql.Predicate {
 	})
 }
 
-// PrefixOf is a predicate: column is a prefix of path (the row's unit is
-// path's unit or above it). No index serves it; it is for small tables
-// such as campaigns.
-func PrefixOf(column, path string) *sql.Predicate {
-	return sql.P(func(b *sql.Builder) {
-		b.WriteString("SUBSTR(").Arg(path).WriteString(", 1, LENGTH(").Ident(column).WriteString(")) = ").Ident(column)
-	})
+// Lineage returns the materialised paths of the unit at path and of every
+// unit above it, root first: "/1/2/5/" gives "/1/", "/1/2/" and "/1/2/5/".
+func Lineage(path string) []string {
+	var out []string
+	for i := 1; i < len(path); i++ {
+		if path[i] == '/' {
+			out = append(out, path[:i+1])
+		}
+	}
+	return out
+}
+
+// InLineage is a predicate: column holds the path of the unit at path or of
+// a unit above it. Being a short IN list, it is served by the path's index.
+func InLineage(column, path string) *sql.Predicate {
+	lineage := Lineage(path)
+	args := make([]any, len(lineage))
+	for i, p := range lineage {
+		args[i] = p
+	}
+	if len(args) == 0 {
+		return sql.False()
+	}
+	return sql.In(column, args...)
 }
 
 // successor is the least string greater than every string that starts with

@@ -242,7 +242,7 @@ func seedCampaign(t testing.TB, db *store.DB, fx *fixture.Fixture, year int) *en
 	for _, r := range regs {
 		as(t, db, fx, r.user, func(ctx context.Context) error {
 			_, _, err := cycle.Evaluate(ctx, r.id, cycle.EvaluationInput{Kind: evaluation.KindFINAL,
-				Scores: map[string]float64{"TC1": 30, "TC2": 25, "TC3": 15, "TC4": 10}})
+				Scores: []cycle.Score{{Code: "TC1", Points: 30}, {Code: "TC2", Points: 25}, {Code: "TC3", Points: 15}, {Code: "TC4", Points: 10}}})
 			return err
 		})
 	}

@@ -1,13 +1,18 @@
 package admin
 
-import "hoctap/internal/i18n"
+import (
+	"hoctap/internal/i18n"
+	"hoctap/internal/titles"
+)
 
 // catalog holds every string the console shows, in Vietnamese (the
 // default) and English, by key. Templates read it through Page.T, handlers
 // through msg; keys built at run time (role.*, phase.*, action.*) are
 // complete for every value, and a test checks that each key the templates
 // and handlers use is here. Messages of domain errors come from the domain
-// packages themselves (apperr.Error), already in both languages.
+// packages themselves (apperr.Error), already in both languages. The names
+// of roles and phases come from the table of names the exports and the
+// error messages use too (see init).
 var catalog = map[string]i18n.Message{
 	"app.name":   {VI: "Quản trị Xã hội học tập", EN: "Learning Society Admin"},
 	"app.footer": {VI: "hoctap — hệ thống quản lý xây dựng xã hội học tập", EN: "hoctap — managing the learning-society programme"},
@@ -19,19 +24,6 @@ var catalog = map[string]i18n.Message{
 	"nav.signOut":   {VI: "Đăng xuất", EN: "Sign out"},
 	"nav.password":  {VI: "Đổi mật khẩu", EN: "Change password"},
 	"lang.switch":   {VI: "English", EN: "Tiếng Việt"},
-
-	"role.ADMIN":        {VI: "Quản trị hệ thống", EN: "Administrator"},
-	"role.MANAGER":      {VI: "Cán bộ quản lý", EN: "Manager"},
-	"role.OFFICER":      {VI: "Cán bộ", EN: "Officer"},
-	"role.COLLABORATOR": {VI: "Cộng tác viên", EN: "Collaborator"},
-	"role.VIEWER":       {VI: "Người xem", EN: "Viewer"},
-	"role.CITIZEN":      {VI: "Công dân", EN: "Citizen"},
-
-	"phase.PLANNING":     {VI: "Lập kế hoạch", EN: "Planning"},
-	"phase.REGISTRATION": {VI: "Đăng ký", EN: "Registration"},
-	"phase.EVALUATION":   {VI: "Đánh giá", EN: "Evaluation"},
-	"phase.RECOGNITION":  {VI: "Công nhận", EN: "Recognition"},
-	"phase.CLOSED":       {VI: "Kết thúc", EN: "Closed"},
 
 	"error.forbidden":    {VI: "Không có quyền", EN: "Not allowed"},
 	"error.notFound":     {VI: "Không tìm thấy", EN: "Not found"},
@@ -284,4 +276,15 @@ var catalog = map[string]i18n.Message{
 	"chart.desc":      {VI: "%d/%d đơn vị đạt chỉ tiêu.", EN: "%d of %d units meet the target."},
 	"chart.bar":       {VI: "%s: %s", EN: "%s: %s"},
 	"chart.barTarget": {VI: "%s: %s (chỉ tiêu %s)", EN: "%s: %s (target %s)"},
+}
+
+// The console names roles and phases as the error messages and exports do,
+// from internal/titles, capitalised since here they head a badge or a cell.
+func init() {
+	for r, m := range titles.RoleNames {
+		catalog["role."+string(r)] = m.Capitalized()
+	}
+	for p, m := range titles.PhaseNames {
+		catalog["phase."+string(p)] = m.Capitalized()
+	}
 }

@@ -4,20 +4,13 @@ import (
 	"context"
 
 	"hoctap/ent"
-	"hoctap/ent/adminunit"
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/target"
 	"hoctap/graph/model"
-	"hoctap/internal/apperr"
-	"hoctap/internal/i18n"
+	"hoctap/internal/cycle"
 	"hoctap/internal/title"
-)
-
-var (
-	msgScoreTwice = i18n.Message{VI: "Tiêu chí %s được chấm hai lần.", EN: "Criterion %s is scored twice."}
-	msgLevelTwice = i18n.Message{VI: "Danh hiệu %s được khai báo hai lần.", EN: "Title %s is given twice."}
 )
 
 func deref[T any](p *T) T {
@@ -37,18 +30,15 @@ func subtypeOf(s *string) *learningunit.Subtype {
 	return &st
 }
 
-func decidingLevels(in []*model.DecidingLevelInput) (map[title.Title]adminunit.Level, error) {
+func decidingLevels(in []*model.DecidingLevelInput) []cycle.TitleLevel {
 	if in == nil {
-		return nil, nil
+		return nil
 	}
-	out := make(map[title.Title]adminunit.Level, len(in))
-	for _, l := range in {
-		if _, dup := out[l.Title]; dup {
-			return nil, apperr.Input("decidingLevels", msgLevelTwice, l.Title)
-		}
-		out[l.Title] = l.Level
+	out := make([]cycle.TitleLevel, len(in))
+	for i, l := range in {
+		out[i] = cycle.TitleLevel{Title: l.Title, Level: l.Level}
 	}
-	return out, nil
+	return out
 }
 
 // currentSets returns the newest criteria set of each title of a campaign,

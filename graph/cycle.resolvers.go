@@ -11,7 +11,6 @@ import (
 	"hoctap/ent/campaign"
 	"hoctap/ent/learningunit"
 	"hoctap/graph/model"
-	"hoctap/internal/apperr"
 	"hoctap/internal/criteria"
 	"hoctap/internal/cycle"
 	"hoctap/internal/progress"
@@ -51,10 +50,6 @@ func (r *learningUnitResolver) Registration(ctx context.Context, obj *ent.Learni
 
 // CreateCampaign is the resolver for the createCampaign field.
 func (r *mutationResolver) CreateCampaign(ctx context.Context, input model.CreateCampaignInput) (*ent.Campaign, error) {
-	levels, err := decidingLevels(input.DecidingLevels)
-	if err != nil {
-		return nil, err
-	}
 	return cycle.CreateCampaign(ctx, cycle.CampaignInput{
 		ProvinceID: input.ProvinceID, Year: input.Year, Name: deref(input.Name),
 		Windows: cycle.Windows{
@@ -62,16 +57,12 @@ func (r *mutationResolver) CreateCampaign(ctx context.Context, input model.Creat
 			EvaluationStarts: input.EvaluationStarts, EvaluationEnds: input.EvaluationEnds,
 			RecognitionStarts: input.RecognitionStarts, RecognitionEnds: input.RecognitionEnds,
 		},
-		DecidingLevels: levels,
+		DecidingLevels: decidingLevels(input.DecidingLevels),
 	})
 }
 
 // UpdateCampaign is the resolver for the updateCampaign field.
 func (r *mutationResolver) UpdateCampaign(ctx context.Context, id int, input model.UpdateCampaignInput) (*ent.Campaign, error) {
-	levels, err := decidingLevels(input.DecidingLevels)
-	if err != nil {
-		return nil, err
-	}
 	return cycle.UpdateCampaign(ctx, id, cycle.CampaignUpdate{
 		Name: input.Name,
 		Windows: cycle.Windows{
@@ -80,7 +71,7 @@ func (r *mutationResolver) UpdateCampaign(ctx context.Context, id int, input mod
 			RecognitionStarts: input.RecognitionStarts, RecognitionEnds: input.RecognitionEnds,
 		},
 		AllowLateRegistration: input.AllowLateRegistration,
-		DecidingLevels:        levels,
+		DecidingLevels:        decidingLevels(input.DecidingLevels),
 		Version:               input.Version,
 	})
 }
@@ -134,12 +125,9 @@ func (r *mutationResolver) Register(ctx context.Context, campaignID int, learnin
 
 // Evaluate is the resolver for the evaluate field.
 func (r *mutationResolver) Evaluate(ctx context.Context, input model.EvaluateInput) (*model.EvaluatePayload, error) {
-	scores := make(map[string]float64, len(input.Scores))
-	for _, sc := range input.Scores {
-		if _, dup := scores[sc.Code]; dup {
-			return nil, apperr.Input("scores."+sc.Code, msgScoreTwice, sc.Code)
-		}
-		scores[sc.Code] = sc.Points
+	scores := make([]cycle.Score, len(input.Scores))
+	for i, sc := range input.Scores {
+		scores[i] = cycle.Score{Code: sc.Code, Points: sc.Points}
 	}
 	ev, reg, err := cycle.Evaluate(ctx, input.RegistrationID, cycle.EvaluationInput{Kind: input.Kind, Scores: scores, Notes: deref(input.Notes)})
 	if err != nil {

@@ -1,9 +1,9 @@
 // Package cycle holds the rules of the yearly title cycle: campaigns and
 // their phases, targets and criteria, and each registration's way from
-// registration through evaluation to recognition. Who may act is decided by
-// the ent privacy policies; this package decides what may happen when, keeps
-// the progress counters in step and writes the audit trail, all in the
-// caller's transaction (ent.FromContext).
+// registration through evaluation to recognition. Who may act is decided
+// first, by Roles and the ent privacy policies; this package then decides
+// what may happen when, keeps the progress counters in step and writes the
+// audit trail, all in the caller's transaction (ent.FromContext).
 package cycle
 
 import (
@@ -26,7 +26,6 @@ import (
 	"hoctap/internal/i18n"
 	"hoctap/internal/progress"
 	"hoctap/internal/titles"
-	"hoctap/internal/viewer"
 )
 
 var (
@@ -37,13 +36,14 @@ var (
 	msgLastPhase      = i18n.Message{VI: "Chiến dịch đã kết thúc.", EN: "The campaign is closed."}
 	msgFirstPhase     = i18n.Message{VI: "Chiến dịch đang ở giai đoạn đầu tiên.", EN: "The campaign is in its first phase."}
 	msgReason         = i18n.Message{VI: "Cần ghi lý do.", EN: "Give a reason."}
-	msgRevertRole     = i18n.Message{VI: "Chỉ cán bộ quản lý được lùi giai đoạn.", EN: "Only a manager may move a campaign back."}
 	msgRate           = i18n.Message{VI: "Chỉ tiêu phải từ 0 đến 1 (0%–100%).", EN: "A target is from 0 to 1 (0%–100%)."}
 	msgSubtype        = i18n.Message{VI: "Phân loại %q không hợp lệ.", EN: "Unknown subtype %q."}
 	msgSubtypeTitle   = i18n.Message{VI: "Chỉ danh hiệu Đơn vị học tập có chỉ tiêu theo phân loại.", EN: "Only the learning-unit title has per-subtype targets."}
 	msgUnitOutside    = i18n.Message{VI: "Đơn vị hành chính không thuộc tỉnh của chiến dịch.", EN: "The admin unit is not in the campaign's province."}
 	msgLevel          = i18n.Message{VI: "Cấp %q không hợp lệ.", EN: "Unknown level %q."}
 	msgTitle          = i18n.Message{VI: "Danh hiệu %q không hợp lệ.", EN: "Unknown title %q."}
+	msgLevelTwice     = i18n.Message{VI: "Danh hiệu %s được khai báo hai lần.", EN: "The %s title is given twice."}
+	msgNotDeciding    = i18n.Message{VI: "Không có danh hiệu nào do cấp %s công nhận.", EN: "No title is recognised at %s level."}
 	msgClosed         = i18n.Message{VI: "Chiến dịch đã kết thúc, không thể thay đổi.", EN: "The campaign is closed and cannot change."}
 	msgMoved          = i18n.Message{VI: "Chiến dịch đã được chuyển sang giai đoạn %s bởi người khác (hoặc bởi một lần gửi trước); hãy xem lại trước khi chuyển tiếp.", EN: "The campaign has already been moved to the %s phase, by someone else or by an earlier submission; review it before moving on."}
 )
@@ -90,14 +90,32 @@ type CampaignInput struct {
 	Name       string
 	Windows
 	// DecidingLevels overrides which admin level recognises a title.
-	DecidingLevels map[titles.Title]adminunit.Level
+	DecidingLevels []TitleLevel
+}
+
+// TitleLevel names the admin level that recognises a title.
+type TitleLevel struct {
+	Title titles.Title
+	Level adminunit.Level
 }
 
 // CreateCampaign opens a province's campaign for a year. It copies the
 // targets and the latest criteria of the province's previous campaign, or
 // starts from the built-in templates, and counts the eligible units.
 func CreateCampaign(ctx context.Context, in CampaignInput) (*ent.Campaign, error) {
+	if err := may(ctx, "createCampaign"); err != nil {
+		return nil, err
+	}
 	c := ent.FromContext(ctx)
+	province, err := access.Lookup(ctx, "provinceID", func(ctx context.Context) (*ent.AdminUnit, error) {
+		return c.AdminUnit.Get(ctx, in.ProvinceID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := access.Authorize(ctx, campaign.Policy, "provinceID", c.Campaign.Create().SetProvinceID(province.ID).Mutation()); err != nil {
+		return nil, err
+	}
 	if in.Year < 2000 || in.Year > 2100 {
 		return nil, apperr.Input("year", msgYear)
 	}
@@ -105,12 +123,6 @@ func CreateCampaign(ctx context.Context, in CampaignInput) (*ent.Campaign, error
 		return nil, err
 	}
 	levels, err := decidingLevels(in.DecidingLevels)
-	if err != nil {
-		return nil, err
-	}
-	province, err := access.Lookup(ctx, "provinceID", func(ctx context.Context) (*ent.AdminUnit, error) {
-		return c.AdminUnit.Get(ctx, in.ProvinceID)
-	})
 	if err != nil {
 		return nil, err
 	}
@@ -152,17 +164,26 @@ func CreateCampaign(ctx context.Context, in CampaignInput) (*ent.Campaign, error
 	})
 }
 
-func decidingLevels(in map[titles.Title]adminunit.Level) (map[string]string, error) {
+func decidingLevels(in []TitleLevel) (map[string]string, error) {
 	out := map[string]string{}
 	for _, t := range titles.All {
 		out[string(t)] = string(titles.DecidingLevel(t))
 	}
-	for t, l := range in {
+	seen := map[titles.Title]bool{}
+	for _, d := range in {
+		t, l := d.Title, d.Level
+		if seen[t] {
+			return nil, apperr.Input("decidingLevels", msgLevelTwice, titles.TitleName(t))
+		}
+		seen[t] = true
 		if registrationTitle(t) != nil {
 			return nil, apperr.Input("decidingLevels", msgTitle, t)
 		}
-		if adminunit.LevelValidator(l) != nil || l == adminunit.LevelVILLAGE || l == adminunit.LevelCOUNTRY {
+		if adminunit.LevelValidator(l) != nil {
 			return nil, apperr.Input("decidingLevels", msgLevel, l)
+		}
+		if l == adminunit.LevelVILLAGE || l == adminunit.LevelCOUNTRY {
+			return nil, apperr.Input("decidingLevels", msgNotDeciding, titles.LevelName(l))
 		}
 		out[string(t)] = string(l)
 	}
@@ -242,9 +263,18 @@ func LatestSet(ctx context.Context, c *ent.Client, campaignID int, t titles.Titl
 		Order(ent.Desc(criteriaset.FieldVersion)).First(ctx)
 }
 
-// getCampaign loads the campaign a write is about.
-func getCampaign(ctx context.Context, c *ent.Client, field string, id int) (*ent.Campaign, error) {
-	return access.Lookup(ctx, field, func(ctx context.Context) (*ent.Campaign, error) { return c.Campaign.Get(ctx, id) })
+// writableCampaign loads the campaign a write is about and checks that the
+// viewer may change it: campaigns are read by everyone in or under their
+// province, but changed only by its managers.
+func writableCampaign(ctx context.Context, c *ent.Client, field string, id int) (*ent.Campaign, error) {
+	camp, err := access.Lookup(ctx, field, func(ctx context.Context) (*ent.Campaign, error) { return c.Campaign.Get(ctx, id) })
+	if err != nil {
+		return nil, err
+	}
+	if err := access.Authorize(ctx, campaign.Policy, field, c.Campaign.UpdateOneID(id).Mutation()); err != nil {
+		return nil, err
+	}
+	return camp, nil
 }
 
 // CampaignUpdate changes a campaign; nil fields stay.
@@ -252,14 +282,17 @@ type CampaignUpdate struct {
 	Name                  *string
 	Windows               Windows
 	AllowLateRegistration *bool
-	DecidingLevels        map[titles.Title]adminunit.Level
+	DecidingLevels        []TitleLevel
 	Version               *int
 }
 
 // UpdateCampaign changes a campaign's name, windows and settings.
 func UpdateCampaign(ctx context.Context, id int, in CampaignUpdate) (*ent.Campaign, error) {
+	if err := may(ctx, "updateCampaign"); err != nil {
+		return nil, err
+	}
 	c := ent.FromContext(ctx)
-	camp, err := getCampaign(ctx, c, "id", id)
+	camp, err := writableCampaign(ctx, c, "id", id)
 	if err != nil {
 		return nil, err
 	}
@@ -317,26 +350,29 @@ func pick(v, old *time.Time) *time.Time {
 // managers, or one form sent twice) move the campaign once: the second gets
 // CONFLICT instead of silently skipping a phase.
 func Advance(ctx context.Context, id int, from campaign.Phase, reason string) (*ent.Campaign, error) {
+	if err := may(ctx, "advanceCampaign"); err != nil {
+		return nil, err
+	}
 	return move(ctx, id, from, 1, reason)
 }
 
 // Revert moves a campaign back one phase from phase from; only a MANAGER (or
 // ADMIN) may, and must say why.
 func Revert(ctx context.Context, id int, from campaign.Phase, reason string) (*ent.Campaign, error) {
-	if v := viewer.FromContext(ctx); v == nil || !v.Can(viewer.RoleManager) {
-		return nil, apperr.New(apperr.Forbidden, msgRevertRole)
-	}
-	if reason == "" {
-		return nil, apperr.Input("reason", msgReason)
+	if err := may(ctx, "revertCampaign"); err != nil {
+		return nil, err
 	}
 	return move(ctx, id, from, -1, reason)
 }
 
 func move(ctx context.Context, id int, from campaign.Phase, step int, reason string) (*ent.Campaign, error) {
 	c := ent.FromContext(ctx)
-	camp, err := getCampaign(ctx, c, "id", id)
+	camp, err := writableCampaign(ctx, c, "id", id)
 	if err != nil {
 		return nil, err
+	}
+	if step < 0 && reason == "" {
+		return nil, apperr.Input("reason", msgReason)
 	}
 	if campaign.PhaseValidator(from) != nil {
 		return nil, apperr.Input("from", apperr.MsgInvalidValue, "from", string(from))
@@ -381,7 +417,7 @@ func move(ctx context.Context, id int, from campaign.Phase, step int, reason str
 // movedMeanwhile is the CONFLICT of a phase change whose starting phase is
 // no longer the campaign's.
 func movedMeanwhile(now campaign.Phase) error {
-	return &apperr.Error{Code: apperr.Conflict, Field: "from", Msg: msgMoved, Args: []any{phaseNames[now]}}
+	return &apperr.Error{Code: apperr.Conflict, Field: "from", Msg: msgMoved, Args: []any{titles.PhaseName(now)}}
 }
 
 // TargetInput sets or clears one target override.
@@ -398,8 +434,11 @@ type TargetInput struct {
 
 // SetTargets sets many targets of a campaign at once, all or none.
 func SetTargets(ctx context.Context, campaignID int, rows []TargetInput) error {
+	if err := may(ctx, "setTargets"); err != nil {
+		return err
+	}
 	c := ent.FromContext(ctx)
-	camp, err := getCampaign(ctx, c, "campaignID", campaignID)
+	camp, err := writableCampaign(ctx, c, "campaignID", campaignID)
 	if err != nil {
 		return err
 	}
@@ -459,8 +498,11 @@ func SetTargets(ctx context.Context, campaignID int, rows []TargetInput) error {
 // is edited in place while no evaluation uses it; once used, it stays as it
 // is and a new version is added, so no evaluation's basis ever changes.
 func SetCriteria(ctx context.Context, campaignID int, title titles.Title, name string, cs []criteria.Criterion, rule criteria.Rule) (*ent.CriteriaSet, error) {
+	if err := may(ctx, "setCriteria"); err != nil {
+		return nil, err
+	}
 	c := ent.FromContext(ctx)
-	camp, err := getCampaign(ctx, c, "campaignID", campaignID)
+	camp, err := writableCampaign(ctx, c, "campaignID", campaignID)
 	if err != nil {
 		return nil, err
 	}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"hoctap/ent"
+	"hoctap/ent/adminunit"
 	"hoctap/ent/campaign"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
@@ -26,7 +28,8 @@ import (
 var (
 	msgPhase          = i18n.Message{VI: "Chiến dịch đang ở giai đoạn %s, chưa thể %s.", EN: "The campaign is in its %s phase; you cannot %s now."}
 	msgWindow         = i18n.Message{VI: "Ngoài thời hạn %s của chiến dịch (%s – %s).", EN: "Outside the campaign's %s window (%s – %s)."}
-	msgWrongTitle     = i18n.Message{VI: "%s không thể đăng ký danh hiệu %s.", EN: "A %s cannot aim at the %s title."}
+	msgWrongTitle     = i18n.Message{VI: "Danh hiệu %[1]s không dành cho %[2]s này; %[2]s này chỉ đăng ký được danh hiệu %[3]s.", EN: "The %s title is not open to this %s, which may aim at the %s title only."}
+	msgNoTitle        = i18n.Message{VI: "Không có danh hiệu nào dành cho %s ở cấp %s.", EN: "No title is open to a %s at %s level."}
 	msgArchivedUnit   = i18n.Message{VI: "Đơn vị đã được lưu trữ.", EN: "The unit is archived."}
 	msgOtherProvince  = i18n.Message{VI: "Đơn vị không thuộc tỉnh của chiến dịch.", EN: "The unit is not in the campaign's province."}
 	msgRegistered     = i18n.Message{VI: "Đơn vị đã đăng ký danh hiệu này trong chiến dịch.", EN: "The unit is already registered for this title in the campaign."}
@@ -41,6 +44,7 @@ var (
 	msgDecisionNumber = i18n.Message{VI: "Số quyết định %s đã được dùng.", EN: "Decision number %s is already used."}
 	msgAlreadyDone    = i18n.Message{VI: "Đăng ký %s vừa được người khác xử lý.", EN: "Registration %s was just handled by someone else."}
 	msgHandled        = i18n.Message{VI: "Đăng ký %s %s, không thể công nhận nữa (có thể vừa được người khác xử lý).", EN: "Registration %s is %s and can no longer be recognised (someone may just have handled it)."}
+	msgScoreTwice     = i18n.Message{VI: "Tiêu chí %s được chấm hai lần.", EN: "Criterion %s is scored twice."}
 	msgFutureDate     = i18n.Message{VI: "Ngày quyết định không được ở tương lai.", EN: "The decision date cannot be in the future."}
 )
 
@@ -52,22 +56,6 @@ func registrationTitle(t titles.Title) error { return registration.TitleValidato
 
 func validSubtype(s string) bool {
 	return learningunit.SubtypeValidator(learningunit.Subtype(s)) == nil
-}
-
-var phaseNames = map[campaign.Phase]i18n.Message{
-	campaign.PhasePLANNING:     {VI: "lập kế hoạch", EN: "planning"},
-	campaign.PhaseREGISTRATION: {VI: "đăng ký", EN: "registration"},
-	campaign.PhaseEVALUATION:   {VI: "đánh giá", EN: "evaluation"},
-	campaign.PhaseRECOGNITION:  {VI: "công nhận", EN: "recognition"},
-	campaign.PhaseCLOSED:       {VI: "kết thúc", EN: "closed"},
-}
-
-var statusNames = map[registration.Status]i18n.Message{
-	registration.StatusREGISTERED: {VI: "đã đăng ký", EN: "registered"},
-	registration.StatusEVALUATED:  {VI: "đã đánh giá", EN: "evaluated"},
-	registration.StatusRECOGNIZED: {VI: "đã được công nhận", EN: "recognised"},
-	registration.StatusREJECTED:   {VI: "bị từ chối", EN: "rejected"},
-	registration.StatusWITHDRAWN:  {VI: "đã rút", EN: "withdrawn"},
 }
 
 // Actions, as error messages name them.
@@ -87,7 +75,7 @@ func inPhase(camp *ent.Campaign, action i18n.Message, now time.Time, allowed ...
 		ok = ok || camp.Phase == p
 	}
 	if !ok {
-		return apperr.Input("campaignID", msgPhase, phaseNames[camp.Phase], action)
+		return apperr.Input("campaignID", msgPhase, titles.PhaseName(camp.Phase), action)
 	}
 	var from, to *time.Time
 	switch camp.Phase {
@@ -100,7 +88,7 @@ func inPhase(camp *ent.Campaign, action i18n.Message, now time.Time, allowed ...
 	}
 	// A window's end day counts whole.
 	if from != nil && now.Before(*from) || to != nil && !now.Before(to.AddDate(0, 0, 1)) {
-		return apperr.Input("campaignID", msgWindow, phaseNames[camp.Phase], day(from), day(to))
+		return apperr.Input("campaignID", msgWindow, titles.PhaseName(camp.Phase), day(from), day(to))
 	}
 	return nil
 }
@@ -114,8 +102,22 @@ func day(t *time.Time) string {
 
 // Register enters a learning unit in a campaign for a title.
 func Register(ctx context.Context, campaignID, learningUnitID int, title titles.Title) (*ent.Registration, error) {
+	if err := may(ctx, "register"); err != nil {
+		return nil, err
+	}
 	c := ent.FromContext(ctx)
-	camp, err := getCampaign(ctx, c, "campaignID", campaignID)
+	camp, err := access.Lookup(ctx, "campaignID", func(ctx context.Context) (*ent.Campaign, error) { return c.Campaign.Get(ctx, campaignID) })
+	if err != nil {
+		return nil, err
+	}
+	lu, err := access.Lookup(ctx, "learningUnitID", func(ctx context.Context) (*ent.LearningUnit, error) {
+		return c.LearningUnit.Query().Where(learningunit.ID(learningUnitID)).WithAdminUnit().Only(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = access.Authorize(ctx, registration.Policy, "learningUnitID",
+		c.Registration.Create().SetCampaignID(camp.ID).SetLearningUnitID(lu.ID).SetAdminPath(lu.AdminPath).Mutation())
 	if err != nil {
 		return nil, err
 	}
@@ -126,20 +128,14 @@ func Register(ctx context.Context, campaignID, learningUnitID int, title titles.
 	if err := inPhase(camp, actRegister, time.Now(), allowed...); err != nil {
 		return nil, err
 	}
-	lu, err := access.Lookup(ctx, "learningUnitID", func(ctx context.Context) (*ent.LearningUnit, error) {
-		return c.LearningUnit.Query().Where(learningunit.ID(learningUnitID)).WithAdminUnit().Only(ctx)
-	})
-	if err != nil {
-		return nil, err
-	}
 	if lu.ArchivedAt != nil {
 		return nil, apperr.Input("learningUnitID", msgArchivedUnit)
 	}
 	if !strings.HasPrefix(lu.AdminPath, camp.ScopePath) {
 		return nil, apperr.Input("learningUnitID", msgOtherProvince)
 	}
-	if want, ok := titles.For(lu.Kind, lu.Edges.AdminUnit.Level); !ok || want != title {
-		return nil, apperr.Input("title", msgWrongTitle, lu.Kind, title)
+	if err := aimsAt(lu.Kind, lu.Edges.AdminUnit.Level, title); err != nil {
+		return nil, err
 	}
 	exists, err := c.Registration.Query().
 		Where(registration.CampaignID(camp.ID), registration.LearningUnitID(lu.ID), registration.TitleEQ(title)).
@@ -162,6 +158,36 @@ func Register(ctx context.Context, campaignID, learningUnitID int, title titles.
 		return nil, err
 	}
 	return r, record(ctx, c, "registration.register", r, nil)
+}
+
+// statusError refuses an action on a registration in state s.
+func statusError(field string, s registration.Status, action i18n.Message) error {
+	return apperr.Input(field, msgStatus, titles.StatusName(s), action)
+}
+
+// handledError is the CONFLICT of a recognition that finds a registration
+// already out of the cycle, in state s.
+func handledError(id int, s registration.Status) error {
+	return &apperr.Error{Code: apperr.Conflict, Field: "registrationIDs", Msg: msgHandled, Args: []any{strconv.Itoa(id), titles.StatusName(s)}}
+}
+
+// decidingLevelError refuses a recognition to an officer whose unit is not
+// at level, the one that decides the title.
+func decidingLevelError(level adminunit.Level) error {
+	return &apperr.Error{Code: apperr.Forbidden, Field: "registrationIDs", Msg: msgDecidingLevel, Args: []any{titles.LevelName(level)}}
+}
+
+// aimsAt checks that a unit of kind at an admin level may aim at title,
+// naming the title it may aim at when there is one.
+func aimsAt(kind learningunit.Kind, level adminunit.Level, title titles.Title) error {
+	want, ok := titles.For(kind, level)
+	switch {
+	case !ok:
+		return apperr.Input("title", msgNoTitle, titles.KindName(kind), titles.LevelName(level))
+	case want != title:
+		return apperr.Input("title", msgWrongTitle, titles.TitleName(title), titles.KindName(kind), titles.TitleName(want))
+	}
+	return nil
 }
 
 // record audits a registration transition.
@@ -191,8 +217,26 @@ func getRegistration(ctx context.Context, c *ent.Client, field string, id int) (
 // EvaluationInput is a scoring of a registration.
 type EvaluationInput struct {
 	Kind   evaluation.Kind
-	Scores map[string]float64
+	Scores []Score
 	Notes  string
+}
+
+// Score is the points entered for one criterion.
+type Score struct {
+	Code   string
+	Points float64
+}
+
+// scoreMap indexes scores by criterion, refusing a criterion scored twice.
+func scoreMap(in []Score) (map[string]float64, error) {
+	out := make(map[string]float64, len(in))
+	for _, sc := range in {
+		if _, dup := out[sc.Code]; dup {
+			return nil, apperr.Input("scores."+sc.Code, msgScoreTwice, sc.Code)
+		}
+		out[sc.Code] = sc.Points
+	}
+	return out, nil
 }
 
 // Evaluate scores a registration against the campaign's current criteria of
@@ -200,8 +244,18 @@ type EvaluationInput struct {
 // FINAL evaluation decides the registration's result (and may redo an
 // earlier one until recognition); SELF and DRAFT ones are kept beside it.
 func Evaluate(ctx context.Context, registrationID int, in EvaluationInput) (*ent.Evaluation, *ent.Registration, error) {
+	if err := may(ctx, "evaluate"); err != nil {
+		return nil, nil, err
+	}
 	c := ent.FromContext(ctx)
 	r, camp, err := getRegistration(ctx, c, "registrationID", registrationID)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Who enters which kind of evaluation where (a collaborator only
+	// drafts, a citizen only self-assesses their own) is the policy's.
+	err = access.Authorize(ctx, evaluation.Policy, "registrationID",
+		c.Evaluation.Create().SetRegistrationID(r.ID).SetKind(in.Kind).Mutation())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -216,7 +270,7 @@ func Evaluate(ctx context.Context, registrationID int, in EvaluationInput) (*ent
 		return nil, nil, err
 	}
 	if r.Status != registration.StatusREGISTERED && r.Status != registration.StatusEVALUATED {
-		return nil, nil, apperr.Input("registrationID", msgStatus, statusNames[r.Status], actEvaluate)
+		return nil, nil, statusError("registrationID", r.Status, actEvaluate)
 	}
 	if len([]rune(in.Notes)) > 4000 {
 		return nil, nil, apperr.Input("notes", apperr.MsgTooLong, 4000)
@@ -228,7 +282,11 @@ func Evaluate(ctx context.Context, registrationID int, in EvaluationInput) (*ent
 	if err != nil {
 		return nil, nil, fmt.Errorf("evaluate: %w", err)
 	}
-	res, err := criteria.Score(set.Criteria, set.Rule, in.Scores)
+	scores, err := scoreMap(in.Scores)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := criteria.Score(set.Criteria, set.Rule, scores)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -238,7 +296,7 @@ func Evaluate(ctx context.Context, registrationID int, in EvaluationInput) (*ent
 	}
 	b := c.Evaluation.Create().
 		SetRegistrationID(r.ID).SetCriteriaSetID(set.ID).SetKind(in.Kind).
-		SetScores(in.Scores).SetTotal(res.Total).SetResult(result).SetNotes(in.Notes)
+		SetScores(scores).SetTotal(res.Total).SetResult(result).SetNotes(in.Notes)
 	if res.Level > 0 {
 		b.SetLevel(res.Level)
 	}
@@ -287,6 +345,9 @@ type DecisionInput struct {
 // that decides the title. It is all or nothing: a registration recognised
 // meanwhile by a concurrent call makes this one fail and change nothing.
 func Recognize(ctx context.Context, ids []int, in DecisionInput) (*ent.Decision, []*ent.Registration, error) {
+	if err := may(ctx, "recognize"); err != nil {
+		return nil, nil, err
+	}
 	c := ent.FromContext(ctx)
 	v := viewer.FromContext(ctx)
 	switch {
@@ -294,18 +355,6 @@ func Recognize(ctx context.Context, ids []int, in DecisionInput) (*ent.Decision,
 		return nil, nil, apperr.Input("registrationIDs", msgEmptyList)
 	case len(ids) > MaxPerDecision:
 		return nil, nil, apperr.Input("registrationIDs", msgTooMany, MaxPerDecision)
-	case strings.TrimSpace(in.Number) == "":
-		return nil, nil, apperr.Input("number", apperr.MsgRequired)
-	case len(in.Number) > 64:
-		return nil, nil, apperr.Input("number", apperr.MsgTooLong, 64)
-	case strings.TrimSpace(in.Signer) == "":
-		return nil, nil, apperr.Input("signer", apperr.MsgRequired)
-	case len([]rune(in.Signer)) > 200:
-		return nil, nil, apperr.Input("signer", apperr.MsgTooLong, 200)
-	case in.Date.IsZero():
-		return nil, nil, apperr.Input("date", apperr.MsgRequired)
-	case in.Date.After(time.Now().Add(24 * time.Hour)):
-		return nil, nil, apperr.Input("date", msgFutureDate)
 	}
 	ids = dedupe(ids)
 	// In id order, so concurrent calls lock shared rows in the same order
@@ -326,30 +375,22 @@ func Recognize(ctx context.Context, ids []int, in DecisionInput) (*ent.Decision,
 			}
 		}
 	}
+	// Who may recognise these (the scope, the deciding level) is settled
+	// before anything about the registrations' state is said.
+	for _, r := range regs {
+		if v == nil || !v.InScope(r.AdminPath) {
+			return nil, nil, &apperr.Error{Code: apperr.Forbidden, Field: "registrationIDs", Msg: msgOutsideScope, Args: []any{fmt.Sprint(r.ID)}}
+		}
+	}
 	first := regs[0]
+	for _, r := range regs {
+		if r.CampaignID != first.CampaignID || r.Title != first.Title {
+			return nil, nil, apperr.Input("registrationIDs", msgMixed)
+		}
+	}
 	camp, err := c.Campaign.Get(system(ctx), first.CampaignID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("recognize: %w", err)
-	}
-	if err := inPhase(camp, actRecognize, time.Now(), campaign.PhaseRECOGNITION); err != nil {
-		return nil, nil, err
-	}
-	for _, r := range regs {
-		switch {
-		case r.CampaignID != first.CampaignID || r.Title != first.Title:
-			return nil, nil, apperr.Input("registrationIDs", msgMixed)
-		case handled(r.Status):
-			// Recognised, rejected or withdrawn since the caller listed it:
-			// the same CONFLICT as losing the race below, since a call that
-			// waited for a concurrent one to commit sees exactly this.
-			return nil, nil, &apperr.Error{Code: apperr.Conflict, Field: "registrationIDs", Msg: msgHandled, Args: []any{fmt.Sprint(r.ID), statusNames[r.Status]}}
-		case r.Status != registration.StatusEVALUATED:
-			return nil, nil, apperr.Input("registrationIDs", msgStatus, statusNames[r.Status], actRecognize)
-		case r.Result == nil || *r.Result != registration.ResultPASSED:
-			return nil, nil, apperr.Input("registrationIDs", msgNotPassed, fmt.Sprint(r.ID))
-		case v == nil || !v.InScope(r.AdminPath):
-			return nil, nil, &apperr.Error{Code: apperr.Forbidden, Field: "registrationIDs", Msg: msgOutsideScope, Args: []any{fmt.Sprint(r.ID)}}
-		}
 	}
 	scope, err := c.AdminUnit.Get(ctx, v.ScopeID)
 	if err != nil {
@@ -357,7 +398,37 @@ func Recognize(ctx context.Context, ids []int, in DecisionInput) (*ent.Decision,
 	}
 	level := DecidingLevel(camp, first.Title)
 	if scope.Level != level {
-		return nil, nil, &apperr.Error{Code: apperr.Forbidden, Field: "registrationIDs", Msg: msgDecidingLevel, Args: []any{level}}
+		return nil, nil, decidingLevelError(level)
+	}
+	switch {
+	case strings.TrimSpace(in.Number) == "":
+		return nil, nil, apperr.Input("number", apperr.MsgRequired)
+	case len(in.Number) > 64:
+		return nil, nil, apperr.Input("number", apperr.MsgTooLong, 64)
+	case strings.TrimSpace(in.Signer) == "":
+		return nil, nil, apperr.Input("signer", apperr.MsgRequired)
+	case len([]rune(in.Signer)) > 200:
+		return nil, nil, apperr.Input("signer", apperr.MsgTooLong, 200)
+	case in.Date.IsZero():
+		return nil, nil, apperr.Input("date", apperr.MsgRequired)
+	case in.Date.After(time.Now().Add(24 * time.Hour)):
+		return nil, nil, apperr.Input("date", msgFutureDate)
+	}
+	if err := inPhase(camp, actRecognize, time.Now(), campaign.PhaseRECOGNITION); err != nil {
+		return nil, nil, err
+	}
+	for _, r := range regs {
+		switch {
+		case handled(r.Status):
+			// Recognised, rejected or withdrawn since the caller listed it:
+			// the same CONFLICT as losing the race below, since a call that
+			// waited for a concurrent one to commit sees exactly this.
+			return nil, nil, handledError(r.ID, r.Status)
+		case r.Status != registration.StatusEVALUATED:
+			return nil, nil, statusError("registrationIDs", r.Status, actRecognize)
+		case r.Result == nil || *r.Result != registration.ResultPASSED:
+			return nil, nil, apperr.Input("registrationIDs", msgNotPassed, fmt.Sprint(r.ID))
+		}
 	}
 	taken, err := c.Decision.Query().Where(decision.CampaignID(camp.ID), decision.DecidingUnitID(scope.ID), decision.Number(in.Number)).Exist(system(ctx))
 	if err != nil {
@@ -439,31 +510,40 @@ func dedupe(ids []int) []int {
 
 // Reject turns down a registration with a reason (an OFFICER's decision).
 func Reject(ctx context.Context, id int, reason string) (*ent.Registration, error) {
+	if err := may(ctx, "rejectRegistration"); err != nil {
+		return nil, err
+	}
 	return end(ctx, id, reason, registration.StatusREJECTED, "registration.reject", actReject)
 }
 
 // Withdraw takes a registration back at the unit's request.
 func Withdraw(ctx context.Context, id int, reason string) (*ent.Registration, error) {
+	if err := may(ctx, "withdrawRegistration"); err != nil {
+		return nil, err
+	}
 	return end(ctx, id, reason, registration.StatusWITHDRAWN, "registration.withdraw", actWithdraw)
 }
 
 func end(ctx context.Context, id int, reason string, status registration.Status, action string, verb i18n.Message) (*ent.Registration, error) {
 	c := ent.FromContext(ctx)
+	r, camp, err := getRegistration(ctx, c, "id", id)
+	if err != nil {
+		return nil, err
+	}
+	if err := access.Authorize(ctx, registration.Policy, "id", c.Registration.UpdateOneID(id).SetStatus(status).Mutation()); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(reason) == "" {
 		return nil, apperr.Input("reason", msgReason)
 	}
 	if len([]rune(reason)) > 1000 {
 		return nil, apperr.Input("reason", apperr.MsgTooLong, 1000)
 	}
-	r, camp, err := getRegistration(ctx, c, "id", id)
-	if err != nil {
-		return nil, err
-	}
 	if camp.Phase == campaign.PhaseCLOSED {
 		return nil, apperr.Input("id", msgClosed)
 	}
 	if r.Status != registration.StatusREGISTERED && r.Status != registration.StatusEVALUATED {
-		return nil, apperr.Input("id", msgStatus, statusNames[r.Status], verb)
+		return nil, statusError("id", r.Status, verb)
 	}
 	updated, err := c.Registration.UpdateOneID(id).Where(registration.StatusEQ(r.Status)).
 		SetStatus(status).SetReason(reason).Save(ctx)

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Vietnam is the time zone dates are shown and read in: UTC+7 all year (no
@@ -93,4 +95,19 @@ func (m Message) Format(lang Lang, args ...any) string {
 		}
 	}
 	return fmt.Sprintf(f, args...)
+}
+
+// Capitalized returns m with the first letter of each language in upper
+// case: a name kept for running text ("giai đoạn đăng ký") that heads a
+// label or a badge ("Đăng ký").
+func (m Message) Capitalized() Message {
+	return Message{VI: capitalize(m.VI), EN: capitalize(m.EN)}
+}
+
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }

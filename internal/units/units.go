@@ -1,6 +1,6 @@
 // Package units holds the rules of learning units beyond who may touch them
-// (the privacy policy decides that): which kinds may nest in which, subtypes,
-// counts, archiving, and optimistic concurrency.
+// (Roles and the privacy policy decide that, first): which kinds may nest in
+// which, subtypes, counts, archiving, and optimistic concurrency.
 package units
 
 import (
@@ -13,12 +13,15 @@ import (
 	"hoctap/internal/access"
 	"hoctap/internal/apperr"
 	"hoctap/internal/i18n"
+	"hoctap/internal/titles"
+	"hoctap/internal/viewer"
 )
 
 var (
 	msgSubtypeOnlyOrg = i18n.Message{VI: "Chỉ đơn vị (cơ quan, trường học, doanh nghiệp…) mới có phân loại.", EN: "Only organisations have a subtype."}
 	msgSubtypeNeeded  = i18n.Message{VI: "Cần chọn phân loại đơn vị.", EN: "Choose the organisation's subtype."}
-	msgParentKind     = i18n.Message{VI: "%s không thể thuộc về %s.", EN: "A %s cannot belong to a %s."}
+	msgParentKind     = i18n.Message{VI: "Một %s không thể thuộc về một %s.", EN: "A unit of kind %s cannot belong to a unit of kind %s."}
+	msgParentSelf     = i18n.Message{VI: "Một đơn vị không thể thuộc về chính nó.", EN: "A unit cannot belong to itself."}
 	msgAdults         = i18n.Message{VI: "Số người lớn không được lớn hơn số thành viên.", EN: "Adults cannot outnumber members."}
 	msgArchived       = i18n.Message{VI: "Đơn vị này đã được lưu trữ, không thể sửa.", EN: "This unit is archived and cannot be changed."}
 	msgCommunityTaken = i18n.Message{VI: "Địa bàn này đã có hồ sơ cộng đồng học tập.", EN: "This area already has a learning-community record."}
@@ -30,16 +33,36 @@ var parents = map[learningunit.Kind][]learningunit.Kind{
 	learningunit.KindHOUSEHOLD: {learningunit.KindCLAN},
 }
 
+// Roles says who may write learning units at all (API.md, "Roles"):
+// officers and collaborators, and a citizen the contact details of their own
+// record. Where, and which fields, is the privacy rule's
+// (rule.LearningUnitWrite), asked before any rule of this package.
+var Roles = access.Roles{
+	"createLearningUnit":  {viewer.RoleAdmin, viewer.RoleOfficer, viewer.RoleCollaborator},
+	"updateLearningUnit":  {viewer.RoleAdmin, viewer.RoleOfficer, viewer.RoleCollaborator, viewer.RoleCitizen},
+	"archiveLearningUnit": {viewer.RoleAdmin, viewer.RoleOfficer, viewer.RoleCollaborator},
+}
+
 // Create adds a learning unit in the transaction of ctx.
 func Create(ctx context.Context, in ent.CreateLearningUnitInput) (*ent.LearningUnit, error) {
+	if err := Roles.May(ctx, "createLearningUnit"); err != nil {
+		return nil, err
+	}
 	c := ent.FromContext(ctx)
+	parent, err := getParent(ctx, c, in.ParentID)
+	if err != nil {
+		return nil, err
+	}
+	if err := authorize(ctx, "adminUnitID", c.LearningUnit.Create().SetInput(in).Mutation()); err != nil {
+		return nil, err
+	}
 	if err := checkSubtype(in.Kind, in.Subtype); err != nil {
 		return nil, err
 	}
 	if err := checkCounts(in.MemberCount, in.AdultCount); err != nil {
 		return nil, err
 	}
-	if err := checkParent(ctx, c, in.Kind, in.ParentID); err != nil {
+	if err := checkParent(in.Kind, parent); err != nil {
 		return nil, err
 	}
 	if in.Kind == learningunit.KindCOMMUNITY {
@@ -63,15 +86,22 @@ func Create(ctx context.Context, in ent.CreateLearningUnitInput) (*ent.LearningU
 // Update changes a learning unit; with expectedVersion set it fails with
 // CONFLICT when the unit changed since the client read it.
 func Update(ctx context.Context, id int, in ent.UpdateLearningUnitInput, expectedVersion *int) (*ent.LearningUnit, error) {
+	if err := Roles.May(ctx, "updateLearningUnit"); err != nil {
+		return nil, err
+	}
 	c := ent.FromContext(ctx)
 	old, err := get(ctx, c, id)
 	if err != nil {
 		return nil, err
 	}
+	parent, err := getParent(ctx, c, in.ParentID)
+	if err != nil {
+		return nil, err
+	}
+	if err := authorize(ctx, "id", c.LearningUnit.UpdateOneID(id).SetInput(in).Mutation()); err != nil {
+		return nil, err
+	}
 	if old.ArchivedAt != nil {
-		if err := authorize(ctx, c.LearningUnit.UpdateOneID(id).SetInput(in).Mutation()); err != nil {
-			return nil, err
-		}
 		return nil, apperr.Input("id", msgArchived)
 	}
 	if expectedVersion != nil && *expectedVersion != old.Version {
@@ -97,11 +127,11 @@ func Update(ctx context.Context, id int, in ent.UpdateLearningUnitInput, expecte
 	if err := checkCounts(&members, &adults); err != nil {
 		return nil, err
 	}
-	if in.ParentID != nil {
-		if *in.ParentID == id {
-			return nil, apperr.Input("parentID", msgParentKind, old.Kind, old.Kind)
+	if parent != nil {
+		if parent.ID == id {
+			return nil, apperr.Input("parentID", msgParentSelf)
 		}
-		if err := checkParent(ctx, c, old.Kind, in.ParentID); err != nil {
+		if err := checkParent(old.Kind, parent); err != nil {
 			return nil, err
 		}
 	}
@@ -117,15 +147,18 @@ func Update(ctx context.Context, id int, in ent.UpdateLearningUnitInput, expecte
 
 // Archive marks a learning unit archived; archiving twice is harmless.
 func Archive(ctx context.Context, id int) (*ent.LearningUnit, error) {
+	if err := Roles.May(ctx, "archiveLearningUnit"); err != nil {
+		return nil, err
+	}
 	c := ent.FromContext(ctx)
 	old, err := get(ctx, c, id)
 	if err != nil {
 		return nil, err
 	}
+	if err := authorize(ctx, "id", c.LearningUnit.UpdateOneID(id).SetArchivedAt(time.Now().UTC()).Mutation()); err != nil {
+		return nil, err
+	}
 	if old.ArchivedAt != nil {
-		if err := authorize(ctx, c.LearningUnit.UpdateOneID(id).SetArchivedAt(*old.ArchivedAt).Mutation()); err != nil {
-			return nil, err
-		}
 		return old, nil
 	}
 	lu, err := c.LearningUnit.UpdateOneID(id).SetArchivedAt(time.Now().UTC()).Save(ctx)
@@ -157,32 +190,37 @@ func checkCounts(members, adults *int) error {
 	return nil
 }
 
-// checkParent checks that parentID, if set, names a visible unit of a kind
-// that units of kind may belong to.
-func checkParent(ctx context.Context, c *ent.Client, kind learningunit.Kind, parentID *int) error {
+// getParent loads the parent a write names, nil for none: a parent that
+// does not exist is NOT_FOUND, one outside the viewer's reach FORBIDDEN.
+func getParent(ctx context.Context, c *ent.Client, parentID *int) (*ent.LearningUnit, error) {
 	if parentID == nil {
-		return nil
+		return nil, nil
 	}
-	p, err := access.Lookup(ctx, "parentID", func(ctx context.Context) (*ent.LearningUnit, error) {
+	return access.Lookup(ctx, "parentID", func(ctx context.Context) (*ent.LearningUnit, error) {
 		return c.LearningUnit.Get(ctx, *parentID)
 	})
-	if err != nil {
-		return err
+}
+
+// checkParent checks that units of kind may belong to a parent of its kind.
+func checkParent(kind learningunit.Kind, p *ent.LearningUnit) error {
+	if p == nil {
+		return nil
 	}
 	for _, k := range parents[kind] {
 		if p.Kind == k {
 			return nil
 		}
 	}
-	return apperr.Input("parentID", msgParentKind, kind, p.Kind)
+	return apperr.Input("parentID", msgParentKind, titles.KindName(kind), titles.KindName(p.Kind))
 }
 
-// authorize asks the privacy policy about a write that will not be saved:
-// on an archived unit Update and Archive answer without writing, and would
-// otherwise tell a role that may not change the unit at all (a VIEWER, a
-// MANAGER) "archived" or even succeed, where API.md says FORBIDDEN.
-func authorize(ctx context.Context, m *ent.LearningUnitMutation) error {
-	return learningunit.Policy.EvalMutation(ctx, m)
+// authorize asks the privacy policy about a write before this package's
+// rules run, and even when it will not be saved (an archived unit is
+// answered without writing): otherwise a role that may not change the unit
+// (a citizen's household, say) would be told "archived" or "changed
+// meanwhile", or even succeed, where API.md says FORBIDDEN.
+func authorize(ctx context.Context, field string, m *ent.LearningUnitMutation) error {
+	return access.Authorize(ctx, learningunit.Policy, field, m)
 }
 
 // get loads the learning unit a write is about.

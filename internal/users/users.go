@@ -1,7 +1,8 @@
 // Package users holds the rules of account management: validation, the
 // audit trail, and the side effects of disabling an account or resetting a
-// password. Who may do what is decided by the ent privacy policy; this
-// package adds what a policy cannot say, such as clear input errors.
+// password. Who may do what is decided first, by Roles and the ent privacy
+// policy; this package adds what a policy cannot say, such as clear input
+// errors.
 package users
 
 import (
@@ -17,6 +18,7 @@ import (
 	"hoctap/internal/audit"
 	"hoctap/internal/auth"
 	"hoctap/internal/i18n"
+	"hoctap/internal/titles"
 	"hoctap/internal/viewer"
 )
 
@@ -40,13 +42,39 @@ type CreateInput struct {
 	LearningUnitID               *int
 }
 
+// Roles says who may write accounts at all (API.md, "Roles"): managers
+// and admins; everyone may rename their own account, so updateUser is open
+// to every role and the privacy rule (rule.UserWrite), asked before any
+// rule of this package, keeps the others to that.
+var Roles = access.Roles{
+	"createUser":    {viewer.RoleAdmin, viewer.RoleManager},
+	"updateUser":    viewer.Roles,
+	"disableUser":   {viewer.RoleAdmin, viewer.RoleManager},
+	"resetPassword": {viewer.RoleAdmin, viewer.RoleManager},
+}
+
 // Create adds an account in the transaction of ctx.
 func Create(ctx context.Context, in CreateInput) (*ent.User, error) {
-	v, err := signedIn(ctx)
+	v, err := signedIn(ctx, "createUser")
 	if err != nil {
 		return nil, err
 	}
 	c := ent.FromContext(ctx)
+	if err := checkGrant(ctx, v, in.Role, in.ScopeID); err != nil {
+		return nil, err
+	}
+	// The record is looked up whatever the role: linking any account to a
+	// record outside the creator's scope is an out-of-scope write (FORBIDDEN),
+	// and a missing record is NOT_FOUND, not a foreign-key failure.
+	var lu *ent.LearningUnit
+	if in.LearningUnitID != nil {
+		lu, err = access.Lookup(ctx, "learningUnitID", func(ctx context.Context) (*ent.LearningUnit, error) {
+			return c.LearningUnit.Get(ctx, *in.LearningUnitID)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
 	in.Username = auth.NormalizeUsername(in.Username)
 	if !usernameRE.MatchString(in.Username) {
 		return nil, apperr.Input("username", msgUsername)
@@ -57,25 +85,11 @@ func Create(ctx context.Context, in CreateInput) (*ent.User, error) {
 	if err := auth.CheckPassword("password", in.Password, in.Username); err != nil {
 		return nil, err
 	}
-	if err := checkGrant(ctx, v, in.Role, in.ScopeID); err != nil {
-		return nil, err
-	}
-	if in.Role == viewer.RoleCitizen && in.LearningUnitID == nil {
+	if in.Role == viewer.RoleCitizen && lu == nil {
 		return nil, apperr.Input("learningUnitID", msgCitizenRecord)
 	}
-	// The record is looked up whatever the role: linking any account to a
-	// record outside the creator's scope is an out-of-scope write (FORBIDDEN),
-	// and a missing record is NOT_FOUND, not a foreign-key failure.
-	if in.LearningUnitID != nil {
-		lu, err := access.Lookup(ctx, "learningUnitID", func(ctx context.Context) (*ent.LearningUnit, error) {
-			return c.LearningUnit.Get(ctx, *in.LearningUnitID)
-		})
-		if err != nil {
-			return nil, err
-		}
-		if in.Role == viewer.RoleCitizen && lu.Kind != "CITIZEN" {
-			return nil, apperr.Input("learningUnitID", msgNotCitizenUnit)
-		}
+	if in.Role == viewer.RoleCitizen && lu.Kind != "CITIZEN" {
+		return nil, apperr.Input("learningUnitID", msgNotCitizenUnit)
 	}
 	taken, err := c.User.Query().Where(user.Username(in.Username)).Exist(privacy.DecisionContext(ctx, privacy.Allow))
 	if err != nil {
@@ -115,7 +129,7 @@ type UpdateInput struct {
 
 // Update changes an account's name, role or scope.
 func Update(ctx context.Context, id int, in UpdateInput) (*ent.User, error) {
-	v, err := signedIn(ctx)
+	v, err := signedIn(ctx, "updateUser")
 	if err != nil {
 		return nil, err
 	}
@@ -124,18 +138,12 @@ func Update(ctx context.Context, id int, in UpdateInput) (*ent.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	if in.Version != nil && *in.Version != old.Version {
-		return nil, &apperr.Error{Code: apperr.Conflict, Field: "version", Msg: apperr.MsgConflictVersion, Args: []any{old.Version}}
-	}
 	if id == v.UserID && (in.Role != nil && *in.Role != old.Role || in.ScopeID != nil && *in.ScopeID != old.ScopeID) {
 		return nil, apperr.New(apperr.Forbidden, msgSelf)
 	}
 	u := c.User.UpdateOneID(id).Where(user.Version(old.Version))
 	details := map[string]any{}
 	if in.FullName != nil {
-		if err := checkName("fullName", *in.FullName); err != nil {
-			return nil, err
-		}
 		u.SetFullName(*in.FullName)
 		details["fullName"] = *in.FullName
 	}
@@ -155,6 +163,17 @@ func Update(ctx context.Context, id int, in UpdateInput) (*ent.User, error) {
 			return nil, err
 		}
 	}
+	if err := access.Authorize(ctx, user.Policy, "id", u.Mutation()); err != nil {
+		return nil, err
+	}
+	if in.Version != nil && *in.Version != old.Version {
+		return nil, &apperr.Error{Code: apperr.Conflict, Field: "version", Msg: apperr.MsgConflictVersion, Args: []any{old.Version}}
+	}
+	if in.FullName != nil {
+		if err := checkName("fullName", *in.FullName); err != nil {
+			return nil, err
+		}
+	}
 	updated, err := u.Save(ctx)
 	if ent.IsNotFound(err) {
 		return nil, &apperr.Error{Code: apperr.Conflict, Field: "version", Msg: apperr.MsgConflictVersion, Args: []any{old.Version + 1}}
@@ -169,7 +188,7 @@ func Update(ctx context.Context, id int, in UpdateInput) (*ent.User, error) {
 
 // SetDisabled disables or enables an account; disabling ends its sessions.
 func SetDisabled(ctx context.Context, id int, disabled bool) (*ent.User, error) {
-	v, err := signedIn(ctx)
+	v, err := signedIn(ctx, "disableUser")
 	if err != nil {
 		return nil, err
 	}
@@ -178,6 +197,9 @@ func SetDisabled(ctx context.Context, id int, disabled bool) (*ent.User, error) 
 		return nil, apperr.New(apperr.Forbidden, msgSelf)
 	}
 	if _, err := get(ctx, c, id); err != nil {
+		return nil, err
+	}
+	if err := access.Authorize(ctx, user.Policy, "id", c.User.UpdateOneID(id).SetDisabled(disabled).Mutation()); err != nil {
 		return nil, err
 	}
 	u, err := c.User.UpdateOneID(id).SetDisabled(disabled).Save(ctx)
@@ -200,7 +222,7 @@ const TemporaryPasswordLen = 14
 // ResetPassword gives an account a temporary password that must be changed
 // at the next sign-in, and ends its sessions.
 func ResetPassword(ctx context.Context, id int) (*ent.User, string, error) {
-	v, err := signedIn(ctx)
+	v, err := signedIn(ctx, "resetPassword")
 	if err != nil {
 		return nil, "", err
 	}
@@ -209,6 +231,9 @@ func ResetPassword(ctx context.Context, id int) (*ent.User, string, error) {
 		return nil, "", apperr.New(apperr.Forbidden, msgSelf)
 	}
 	if _, err := get(ctx, c, id); err != nil {
+		return nil, "", err
+	}
+	if err := access.Authorize(ctx, user.Policy, "id", c.User.UpdateOneID(id).SetMustChangePassword(true).Mutation()); err != nil {
 		return nil, "", err
 	}
 	temp := auth.GeneratePassword(TemporaryPasswordLen)
@@ -234,7 +259,7 @@ func checkGrant(ctx context.Context, v *viewer.Viewer, role viewer.Role, scopeID
 		return apperr.Input("role", apperr.MsgInvalidValue, "role", string(role))
 	}
 	if !MayGrant(v, role) {
-		return &apperr.Error{Code: apperr.Forbidden, Field: "role", Msg: msgRoleTooHigh, Args: []any{role}}
+		return &apperr.Error{Code: apperr.Forbidden, Field: "role", Msg: msgRoleTooHigh, Args: []any{titles.RoleName(role)}}
 	}
 	scope, err := ent.FromContext(ctx).AdminUnit.Get(ctx, scopeID)
 	if err != nil {
@@ -257,13 +282,16 @@ func checkName(field, name string) error {
 	return nil
 }
 
-// signedIn returns the viewer of ctx; without one (an anonymous request)
-// every account operation is UNAUTHENTICATED, before anything else reads the
-// viewer.
-func signedIn(ctx context.Context) (*viewer.Viewer, error) {
+// signedIn returns the viewer of ctx once Roles lets their role do op at
+// all; without a viewer (an anonymous request) every account operation is
+// UNAUTHENTICATED, before anything else reads the viewer.
+func signedIn(ctx context.Context, op string) (*viewer.Viewer, error) {
 	v := viewer.FromContext(ctx)
 	if v == nil {
 		return nil, apperr.New(apperr.Unauthenticated, apperr.MsgUnauthenticated)
+	}
+	if err := Roles.May(ctx, op); err != nil {
+		return nil, err
 	}
 	return v, nil
 }

@@ -1,0 +1,214 @@
+package graph_test
+
+import (
+	"maps"
+	"slices"
+	"testing"
+	"time"
+
+	"hoctap/ent"
+	"hoctap/ent/learningunit"
+	"hoctap/graph"
+	"hoctap/internal/access"
+	"hoctap/internal/cycle"
+	"hoctap/internal/dbtest"
+	"hoctap/internal/fixture"
+	"hoctap/internal/store"
+	"hoctap/internal/title"
+	"hoctap/internal/units"
+	"hoctap/internal/users"
+	"hoctap/internal/viewer"
+)
+
+// openMutations need no role: signing in and out, and changing one's own
+// password, which every account does whatever its role.
+var openMutations = []string{"login", "refreshSession", "logout", "changePassword"}
+
+// roleTables are the domain packages' statements of who may do each write
+// (access.Roles). Every mutation of the schema is in exactly one of them or
+// in openMutations.
+var roleTables = map[string]access.Roles{"cycle": cycle.Roles, "units": units.Roles, "users": users.Roles}
+
+// roleUsers are the fixture accounts that stand for each role.
+var roleUsers = map[viewer.Role]string{
+	viewer.RoleAdmin: "admin", viewer.RoleManager: "manager", viewer.RoleOfficer: "officer",
+	viewer.RoleCollaborator: "collaborator", viewer.RoleViewer: "viewer", viewer.RoleCitizen: "citizen",
+}
+
+// misuse is a call of one mutation that would trip a business rule (a
+// phase, a status, a version, an input check) if the role check did not
+// come first.
+type misuse struct {
+	query string
+	vars  func(actor string) map[string]any
+	// also lists accounts whose role may do the operation but not on this
+	// target, which is outside their scope or not theirs to change while
+	// they can read it: a district's manager and the province's campaign, a
+	// citizen and their household, another commune's officer.
+	also []string
+}
+
+// TestRoleBeforeRules runs every mutation of the schema as every role its
+// domain package's role table leaves out, VIEWER and CITIZEN among them,
+// with an input that breaks a business rule, and then as the accounts that
+// may do the operation but not on that target. Each must be FORBIDDEN:
+// a CONFLICT, BAD_USER_INPUT or NOT_FOUND would tell someone who may not
+// write what state the data is in. A mutation added to the schema without
+// a row in a role table, or without a misuse here, fails the test.
+func TestRoleBeforeRules(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := fixture.Build(t, db.Client, fixture.Options{Households: 1})
+		a := newAPI(t, db, fx)
+		ctx := systemCtx()
+		account := func(name string, role viewer.Role, scope *ent.AdminUnit) string {
+			u, err := db.User.Create().SetUsername(name).SetFullName("Người dùng " + name).
+				SetPasswordHash("unused").SetRole(role).SetScope(scope).Save(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fx.Users[name] = u
+			return id(u.ID)
+		}
+		account("managerd1", viewer.RoleManager, fx.D1)               // a district's manager: reads P1's campaign, may not change it
+		peer := account("managerp1", viewer.RoleManager, fx.P1)       // a manager's peer: read, not managed
+		member := account("collab2", viewer.RoleCollaborator, fx.V1a) // read by everyone in P1 but the citizen
+
+		camp := campaignIn(t, a, "PLANNING")
+		household := fx.Households[fx.V1a.Code][0] // the citizen's own
+		reg, err := db.Registration.Create().SetCampaignID(mustAtoi(t, camp)).SetLearningUnitID(household.ID).
+			SetTitle(title.Family).SetAdminUnitID(household.AdminUnitID).SetAdminPath(household.AdminPath).Save(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		archived, err := db.LearningUnit.Create().SetKind(learningunit.KindHOUSEHOLD).SetName("Hộ đã lưu trữ").
+			SetAdminUnit(fx.V1a).SetArchivedAt(time.Now()).Save(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		onCampaign := fixed(m("id", camp))
+		onReg := fixed(m("id", id(reg.ID)))
+		decided := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+
+		misuses := map[string]misuse{
+			"createCampaign": {
+				`mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 1990}) { id } }`,
+				fixed(m("p", id(fx.P1.ID))), []string{"managerd1"}},
+			"updateCampaign": {
+				`mutation($id: ID!) { updateCampaign(id: $id, input: {name: "Đổi tên", version: 999}) { id } }`,
+				onCampaign, []string{"managerd1"}},
+			"advanceCampaign": {
+				`mutation($id: ID!) { advanceCampaign(id: $id, from: CLOSED) { id } }`,
+				onCampaign, []string{"managerd1"}},
+			"revertCampaign": {
+				`mutation($id: ID!) { revertCampaign(id: $id, from: PLANNING, reason: "") { id } }`,
+				onCampaign, []string{"managerd1"}},
+			"setTargets": {
+				`mutation($id: ID!) { setTargets(campaignID: $id, targets: [{title: LEARNING_FAMILY, rate: 2}]) { rate } }`,
+				onCampaign, []string{"managerd1"}},
+			"setCriteria": {
+				`mutation($id: ID!) { setCriteria(input: {campaignID: $id, title: LEARNING_FAMILY, name: "", criteria: [], rule: {passPoints: -1}}) { version } }`,
+				onCampaign, []string{"managerd1"}},
+			"register": {
+				`mutation($c: ID!, $u: ID!) { register(campaignID: $c, learningUnitID: $u, title: LEARNING_FAMILY) { id } }`,
+				fixed(m("c", camp, "u", id(household.ID))), []string{"officer2"}},
+			// The campaign is still being planned, and a criterion is
+			// scored twice.
+			"evaluate": {
+				`mutation($id: ID!) { evaluate(input: {registrationID: $id, kind: FINAL, scores: [{code: "TC1", points: 1}, {code: "TC1", points: 2}]}) { registration { id } } }`,
+				onReg, []string{"citizen", "collaborator"}},
+			"recognize": {
+				`mutation($id: ID!, $d: Time!) { recognize(input: {registrationIDs: [$id], number: "", date: $d, signer: ""}) { decision { id } } }`,
+				func(string) map[string]any { return m("id", id(reg.ID), "d", decided) }, []string{"officer2"}},
+			"rejectRegistration": {
+				`mutation($id: ID!) { rejectRegistration(id: $id, reason: "") { id } }`,
+				onReg, []string{"officer2"}},
+			"withdrawRegistration": {
+				`mutation($id: ID!) { withdrawRegistration(id: $id, reason: "") { id } }`,
+				onReg, []string{"officer2"}},
+			"createLearningUnit": {
+				`mutation($au: ID!) { createLearningUnit(input: {kind: ORGANIZATION, name: "Trường không phân loại", adminUnitID: $au}) { id } }`,
+				fixed(m("au", id(fx.V1a.ID))), []string{"officer2"}},
+			"updateLearningUnit": {
+				`mutation($id: ID!) { updateLearningUnit(id: $id, input: {phone: "0912345678"}, expectedVersion: 999) { id } }`,
+				fixed(m("id", id(household.ID))), []string{"citizen"}},
+			"archiveLearningUnit": {
+				`mutation($id: ID!) { archiveLearningUnit(id: $id) { id } }`,
+				fixed(m("id", id(archived.ID))), nil},
+			"createUser": {
+				`mutation($s: ID!) { createUser(input: {username: "Không hợp lệ", fullName: "", password: "ngắn", role: OFFICER, scopeID: $s}) { id } }`,
+				fixed(m("s", id(fx.C1.ID))), []string{"manager2"}},
+			// Everyone may rename themselves, so only the misuse of another
+			// account is refused, to each role that reads it.
+			"updateUser": {
+				`mutation($id: ID!) { updateUser(id: $id, input: {fullName: "", version: 999}) { id } }`,
+				func(actor string) map[string]any {
+					if actor == "manager" {
+						return m("id", peer)
+					}
+					return m("id", member)
+				}, []string{"manager", "officer", "collaborator", "viewer", "citizen"}},
+			"disableUser": {
+				`mutation($id: ID!) { disableUser(id: $id) { id } }`,
+				fixed(m("id", member)), nil},
+			"resetPassword": {
+				`mutation($id: ID!) { resetPassword(id: $id) { temporaryPassword } }`,
+				fixed(m("id", member)), nil},
+		}
+
+		fields := graph.NewExecutableSchema(graph.Config{}).Schema().Mutation.Fields
+		var names []string
+		for _, f := range fields {
+			names = append(names, f.Name)
+		}
+		for pkg, table := range roleTables {
+			for _, op := range slices.Sorted(maps.Keys(table)) {
+				if !slices.Contains(names, op) {
+					t.Errorf("%s.Roles names %s, which is not a mutation", pkg, op)
+				}
+			}
+		}
+		for _, name := range names {
+			if slices.Contains(openMutations, name) {
+				continue
+			}
+			var table access.Roles
+			for _, tb := range roleTables {
+				if _, ok := tb[name]; ok {
+					if table != nil {
+						t.Errorf("%s is in two role tables", name)
+					}
+					table = tb
+				}
+			}
+			if table == nil {
+				t.Errorf("mutation %s has no row in any role table (cycle.Roles, units.Roles, users.Roles)", name)
+				continue
+			}
+			mu, ok := misuses[name]
+			if !ok {
+				t.Errorf("mutation %s has no misuse in TestRoleBeforeRules", name)
+				continue
+			}
+			var actors []string
+			for _, r := range viewer.Roles {
+				if !table.Allows(name, r) {
+					actors = append(actors, roleUsers[r])
+				}
+			}
+			actors = append(actors, mu.also...)
+			for _, must := range []string{"viewer", "citizen"} {
+				if !slices.Contains(actors, must) {
+					t.Errorf("%s is never tried as %s", name, must)
+				}
+			}
+			for _, actor := range actors {
+				t.Run(name+"/"+actor, func(t *testing.T) {
+					r := a.as(actor, mu.query, mu.vars(actor))
+					if r.code() != "FORBIDDEN" {
+						t.Errorf("got %s (%+v), want FORBIDDEN", r.code(), r.Errors)
+					}
+				})
+			}
+		}
+	})
+}

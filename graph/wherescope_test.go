@@ -130,6 +130,7 @@ func (p *prober) run() {
 	}
 	checked := p.runProbes()
 	p.boolEdges()
+	p.nonNullEdges()
 	t.Logf("%d probes, %d out-of-scope rows of %d types", checked, countRows(p.candidates), len(p.candidates))
 }
 
@@ -419,6 +420,31 @@ func (p *prober) boolEdges() {
 				p.t.Errorf("%s: %s true/false answer %d/%d, %s [{}] and its negation %d/%d", l, bare,
 					got["a"].TotalCount, got["c"].TotalCount, e, got["b"].TotalCount, got["d"].TotalCount)
 			}
+		}
+	}
+}
+
+// nonNullEdges checks that the non-null edges of the rows the viewer reads
+// lead to rows they read too: one that did not would null the whole row
+// (a campaign without its province, a decision without its deciding unit).
+func (p *prober) nonNullEdges() {
+	for _, l := range p.lists() {
+		if l.parent != "" {
+			continue
+		}
+		var sel []string
+		for _, f := range p.s.Types[l.itemType].Fields {
+			target := p.s.Types[f.Type.Name()]
+			if f.Type.NonNull && f.Type.Elem == nil && target != nil && slices.Contains(target.Interfaces, "Node") && !hasRequiredArgs(f) {
+				sel = append(sel, f.Name+" { id }")
+			}
+		}
+		if len(sel) == 0 {
+			continue
+		}
+		r := p.a.exec(nil, p.token, fmt.Sprintf(`{ l: %s(first: 50) { edges { node { id %s } } } }`, l.field, strings.Join(sel, " ")), nil, nil)
+		if len(r.Errors) > 0 {
+			p.t.Errorf("%s: a readable row's non-null edge is out of reach: %+v", l.field, r.Errors[0])
 		}
 	}
 }

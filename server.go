@@ -93,7 +93,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Handler:           srv.handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      60 * time.Second, // exports of a whole province take a while
+		WriteTimeout:      cfg.RequestTimeout + 30*time.Second, // past the deadline, time to say so or end an export
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
@@ -198,11 +198,9 @@ func (s *server) prepare(ctx context.Context, cfg *config.Config, isNewFile bool
 // routes is the whole route table.
 func (s *server) routes(cfg *config.Config) http.Handler {
 	m := metrics.New(s.db.SQL)
-	api := graph.NewHandler(&graph.Resolver{Client: s.db.Client, Auth: s.auth}, graph.Options{Introspection: cfg.Dev, Logger: s.log})
+	api := graph.NewHandler(&graph.Resolver{Client: s.db.Client, Auth: s.auth}, graph.Options{Introspection: cfg.Dev, Logger: s.log, MaxBody: cfg.MaxBody})
 	mux := http.NewServeMux()
-	mux.Handle("POST /query", api)
-	mux.Handle("GET /query", api)
-	mux.Handle("OPTIONS /query", api)
+	mux.Handle("/query", api) // every method: the API answers those it does not serve with a coded error
 	exports := export.New(s.db.Client, s.log)
 	mux.Handle("GET /export/progress.csv", exports.Progress(export.CSV))
 	mux.Handle("GET /export/progress.xlsx", exports.Progress(export.XLSX))
@@ -225,6 +223,7 @@ func (s *server) routes(cfg *config.Config) http.Handler {
 		middleware.Recover(s.log),
 		middleware.RequestInfo(cfg.TrustedProxies),
 		middleware.SecurityHeaders,
+		middleware.Deadline(cfg.RequestTimeout), // before Bearer: a token's lookup is database work too
 		middleware.Bearer(s.auth, s.log),
 		console.Session, // the console's cookies, for /admin/ and the exports it links to
 		middleware.Log(s.log, m.Observe),

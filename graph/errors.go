@@ -3,7 +3,9 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -28,6 +30,12 @@ var errUnauthenticated = apperr.New(apperr.Unauthenticated, apperr.MsgUnauthenti
 func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		// gerr may be err itself: keep the cause before its message is
+		// replaced by the client's.
+		cause := gerr.Message
+		if gerr.Err != nil {
+			cause = gerr.Err.Error()
+		}
 		e := classify(ctx, err, gerr)
 		lang := i18n.FromContext(ctx)
 		gerr.Message = e.Message(lang)
@@ -38,7 +46,11 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if e.Code == apperr.Internal {
 			id := reqinfo.FromContext(ctx).ID
 			gerr.Extensions["requestId"] = id
-			log.ErrorContext(ctx, "internal error", "request_id", id, "path", gerr.Path.String(), "err", err)
+			attrs := []any{"request_id", id, "path", gerr.Path.String(), "err", cause}
+			if p, ok := errors.AsType[*panicError](err); ok {
+				attrs = append(attrs, "stack", string(p.stack))
+			}
+			log.ErrorContext(ctx, "internal error", attrs...)
 		}
 		return gerr
 	}
@@ -207,4 +219,17 @@ func locateArgument(ctx context.Context, gerr *gqlerror.Error) string {
 		return variable
 	}
 	return found
+}
+
+// panicError is a resolver's panic, with its stack: the presenter logs both
+// on the INTERNAL error's line, with the request id.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("resolver panicked: %v", e.value) }
+
+func recoverPanic(_ context.Context, p any) error {
+	return &panicError{value: p, stack: debug.Stack()}
 }

@@ -2,21 +2,30 @@ package graph_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"hoctap/graph"
 	"hoctap/internal/dbtest"
 	"hoctap/internal/fixture"
+	"hoctap/internal/middleware"
 	"hoctap/internal/store"
 )
 
@@ -254,5 +263,128 @@ func TestFanOut(t *testing.T) {
 				t.Fatalf("%d levels: %s (%+v), want %q: %q", tt.levels, r.code(), r.Errors, tt.code, tt.message)
 			}
 		})
+	}
+}
+
+// TestRequestDeadline gives a request a short deadline and makes its first
+// statement a long one (a billion-row count on SQLite, pg_sleep(60) on
+// PostgreSQL): the deadline must stop that statement in the database, and
+// the client is told the deadline, as QUERY_TOO_COMPLEX, not a database
+// outage or INTERNAL.
+func TestRequestDeadline(t *testing.T) {
+	probe := &deadlineProbe{}
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := fixture.Build(t, db.Client)
+		a := newAPI(t, db, fx)
+		a.h = middleware.Chain(a.h, middleware.Deadline(200*time.Millisecond))
+		probe.arm()
+		r := a.exec(fx.Viewer("admin"), "", `{ adminUnits(first: 5) { totalCount edges { node { name } } } }`, nil, http.Header{"Accept-Language": {"en"}})
+		if ran, err := probe.result(); !ran || err == nil {
+			t.Fatalf("long statement ran: %v, ended with %v; want it stopped by the deadline", ran, err)
+		}
+		if r.code() != "QUERY_TOO_COMPLEX" || !strings.Contains(r.Errors[0].Message, "deadline") {
+			t.Fatalf("got %s (%+v), want QUERY_TOO_COMPLEX naming the deadline", r.code(), r.Errors)
+		}
+		// A deadline that passed before the operation started (the request
+		// waited for the database pool) is told the same way.
+		a.h = middleware.Chain(a.h, middleware.Deadline(time.Nanosecond))
+		r = a.exec(fx.Viewer("admin"), "", `{ adminUnits(first: 5) { totalCount } }`, nil, nil)
+		if r.code() != "QUERY_TOO_COMPLEX" {
+			t.Fatalf("deadline passed before the operation: got %s (%+v)", r.code(), r.Errors)
+		}
+	}, store.Options{Wrap: probe.wrap})
+}
+
+// deadlineProbe runs, once armed, a long statement before the first query
+// made with a deadline (a request's), and keeps what the driver answered.
+type deadlineProbe struct {
+	mu         sync.Mutex
+	armed, ran bool
+	err        error
+}
+
+func (p *deadlineProbe) arm() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.armed, p.ran, p.err = true, false, nil
+}
+
+func (p *deadlineProbe) take() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	ok := p.armed
+	p.armed = false
+	return ok
+}
+
+func (p *deadlineProbe) result() (bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.ran, p.err
+}
+
+func (p *deadlineProbe) wrap(d dialect.Driver) dialect.Driver { return &probeDriver{Driver: d, p: p} }
+
+type probeDriver struct {
+	dialect.Driver
+	p *deadlineProbe
+}
+
+func (d *probeDriver) Query(ctx context.Context, q string, args, v any) error {
+	if _, ok := ctx.Deadline(); ok && d.p.take() {
+		long := "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 1000000000) SELECT count(*) FROM c"
+		if d.Dialect() == dialect.Postgres {
+			long = "SELECT pg_sleep(60)"
+		}
+		var rows entsql.Rows
+		err := d.Driver.Query(ctx, long, []any{}, &rows)
+		if err == nil {
+			for rows.Next() {
+			}
+			err = rows.Err()
+			rows.Close()
+		}
+		d.p.mu.Lock()
+		d.p.ran, d.p.err = true, err
+		d.p.mu.Unlock()
+	}
+	return d.Driver.Query(ctx, q, args, v)
+}
+
+// TestInternalErrorLogged makes a resolver panic (an API without its auth
+// service) and reads the log: the INTERNAL answer's request id is on the
+// line that carries the cause, with its stack.
+func TestInternalErrorLogged(t *testing.T) {
+	db := dbtest.Open(t)
+	var logged bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&logged, nil))
+	h := middleware.Chain(graph.NewHandler(&graph.Resolver{Client: db.Client}, graph.Options{Logger: log}), middleware.RequestInfo(nil))
+	a := &api{t: t, db: db, h: h}
+	r := a.exec(nil, "", `mutation { login(input: {username: "a", password: "b"}) { accessToken } }`, nil, nil)
+	id, _ := r.Errors[0].Extensions["requestId"].(string)
+	if r.code() != "INTERNAL" || id == "" || !strings.Contains(r.Errors[0].Message, id) {
+		t.Fatalf("got %+v, want INTERNAL with its request id", r.Errors)
+	}
+	if strings.Contains(r.Errors[0].Message, "nil pointer") {
+		t.Fatalf("the cause reached the client: %q", r.Errors[0].Message)
+	}
+	var found bool
+	for line := range strings.Lines(logged.String()) {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) != nil || rec["level"] != "ERROR" {
+			continue
+		}
+		if rec["request_id"] != id {
+			t.Errorf("an error line without the request id: %s", line)
+			continue
+		}
+		cause, _ := rec["err"].(string)
+		stack, _ := rec["stack"].(string)
+		if strings.Contains(cause, "nil pointer") && strings.Contains(stack, "Login") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("no error line with request id %s, the cause and its stack:\n%s", id, logged.String())
 	}
 }

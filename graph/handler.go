@@ -58,18 +58,9 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	srv.AroundRootFields(guardTemporaryPassword)
 	srv.AroundRootFields(transactions(r.Client))
 	srv.SetErrorPresenter(presenter(opts.Logger))
-	srv.SetRecoverFunc(func(ctx context.Context, err any) error {
-		opts.Logger.ErrorContext(ctx, "panic in resolver", "panic", err)
-		return errPanic
-	})
+	srv.SetRecoverFunc(recoverPanic)
 	return refuseUnchecked(srv, opts.Logger)
 }
-
-type panicError struct{}
-
-func (panicError) Error() string { return "resolver panicked" }
-
-var errPanic = panicError{}
 
 // selfTransacting mutations manage their own transactions: they must record
 // sign-in attempts even when they fail, which a rolled-back request

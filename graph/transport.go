@@ -2,8 +2,10 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -17,6 +19,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"hoctap/internal/apperr"
+	"hoctap/internal/errmap"
 	"hoctap/internal/i18n"
 )
 
@@ -102,7 +105,17 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, oc)
-	write(w, http.StatusOK, responses(ctx))
+	resp := responses(ctx)
+	if resp == nil {
+		// gqlgen answers nothing when the context ended before the operation
+		// ran: the client left (no one to answer), or the request's deadline
+		// passed while it waited.
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return
+		}
+		resp = exec.DispatchError(ctx, gqlerror.List{requestError(errmap.Of(ctx, ctx.Err()))})
+	}
+	write(w, http.StatusOK, resp)
 }
 
 // fromBody reads a POST body: at most maxBody bytes of one JSON object.
@@ -207,10 +220,9 @@ func refusedStatus(resp *graphql.Response) int {
 func write(w http.ResponseWriter, status int, resp *graphql.Response) {
 	b, err := json.Marshal(resp)
 	if err != nil {
-		// Only a resolver's value can fail to marshal; the data is lost
-		// either way, and the client still gets a coded answer.
-		status = http.StatusInternalServerError
-		b = []byte(`{"errors":[{"message":"internal error: response not encodable","extensions":{"code":"INTERNAL"}}]}`)
+		// The data is JSON its marshalers wrote; the recovery middleware
+		// logs this with the request id, as gqlgen's transports would.
+		panic(fmt.Errorf("encode response: %w", err))
 	}
 	w.WriteHeader(status)
 	w.Write(b)

@@ -102,3 +102,38 @@ func TestTrustedProxies(t *testing.T) {
 		})
 	}
 }
+
+func TestLimits(t *testing.T) {
+	d, err := Load(nil, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.MaxBody != 1<<20 || d.RequestTimeout != 30*time.Second {
+		t.Errorf("defaults: max body %d, request timeout %v; want 1 MiB and 30s", d.MaxBody, d.RequestTimeout)
+	}
+	env := map[string]string{"HOCTAP_MAX_BODY": "512KiB", "HOCTAP_REQUEST_TIMEOUT": "1m"}
+	c, err := Load([]string{"--request-timeout", "5s"}, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MaxBody != 512<<10 || c.RequestTimeout != 5*time.Second {
+		t.Errorf("max body %d, request timeout %v; want 524288 from the environment and 5s from the flag", c.MaxBody, c.RequestTimeout)
+	}
+	for _, tt := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"--max-body", "10"}, nil, "--max-body"},
+		{[]string{"--max-body", "65MiB"}, nil, "--max-body"},
+		{[]string{"--max-body", "1GiB"}, nil, "max-body"},
+		{nil, map[string]string{"HOCTAP_MAX_BODY": "lots"}, "HOCTAP_MAX_BODY"},
+		{nil, map[string]string{"HOCTAP_MAX_BODY": "-1"}, "HOCTAP_MAX_BODY"},
+		{[]string{"--request-timeout", "0s"}, nil, "--request-timeout"},
+		{nil, map[string]string{"HOCTAP_REQUEST_TIMEOUT": "1h"}, "--request-timeout"},
+	} {
+		if _, err := Load(tt.args, func(k string) string { return tt.env[k] }); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Load(%v, %v) = %v, want an error naming %s", tt.args, tt.env, err, tt.want)
+		}
+	}
+}

@@ -27,6 +27,13 @@ import (
 // is never UNAUTHENTICATED: it gets the failure's code instead, so that a
 // client does not sign out because the database was down.
 func Of(ctx context.Context, err error) *apperr.Error {
+	if _, ok := apperr.As(err); !ok && ctx.Err() != nil {
+		// The request's own deadline (middleware.Deadline) ended the work:
+		// its cause is the error to show, not the driver's.
+		if e, ok := apperr.As(context.Cause(ctx)); ok {
+			return e
+		}
+	}
 	if e, ok := apperr.As(err); ok {
 		if e.Code == apperr.Unauthenticated {
 			if f := lookupFailure(ctx); f != nil {

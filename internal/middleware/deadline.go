@@ -1,0 +1,30 @@
+package middleware
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"hoctap/internal/apperr"
+	"hoctap/internal/i18n"
+)
+
+var msgDeadline = i18n.Message{
+	VI: "Yêu cầu chạy quá %v, thời hạn của máy chủ; hãy thu hẹp truy vấn (ít mục mỗi trang hơn, bộ lọc hẹp hơn).",
+	EN: "The request ran past the server's %v deadline; ask for less (smaller pages, narrower filters).",
+}
+
+// Deadline gives every request d to finish: its context is cancelled then,
+// which stops the database work it started (both drivers abandon a query
+// whose context ends). The context's cause is the QUERY_TOO_COMPLEX error a
+// client sees (errmap.Of looks for it), so a request cut short by the
+// deadline is not mistaken for a database outage.
+func Deadline(d time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, cancel := context.WithTimeoutCause(r.Context(), d, apperr.New(apperr.QueryTooComplex, msgDeadline, d))
+			defer cancel()
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"golang.org/x/text/unicode/norm"
 
 	"hoctap/internal/apperr"
 	"hoctap/internal/i18n"
@@ -16,7 +17,8 @@ import (
 )
 
 // inScope implements @inScope, which ent's code generator puts on every
-// where-input (ent/entc.go). ent runs an edge predicate (`hasAdminUnitWith`,
+// where-input (ent/entc.go). It also compares the input's text in Unicode
+// NFC (see nfcText). ent runs an edge predicate (`hasAdminUnitWith`,
 // `hasChildren`, …) as a raw subquery that no privacy policy sees; used as a
 // yes/no test on totalCount it would answer questions about rows anywhere.
 // So each edge predicate is narrowed here to the rows the viewer may read,
@@ -35,13 +37,42 @@ func inScope(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
 	v := reflect.ValueOf(in)
 	w := reflect.New(v.Type()).Elem() // an addressable copy
 	w.Set(v)
+	nfcText(w)
 	if err := narrowEdges(ctx, w); err != nil {
 		return nil, err
 	}
 	return w.Interface(), nil
 }
 
-var boolPtr = reflect.TypeFor[*bool]()
+var (
+	boolPtr    = reflect.TypeFor[*bool]()
+	stringPtr  = reflect.TypeFor[*string]()
+	stringList = reflect.TypeFor[[]string]()
+)
+
+// nfcText puts the text a where-input compares in Unicode normal form C,
+// the form names are stored in (derive.NFC): a name typed with decomposed
+// marks must find its precomposed twin.
+func nfcText(w reflect.Value) {
+	for i := range w.NumField() {
+		f := w.Field(i)
+		switch f.Type() {
+		case stringPtr:
+			if !f.IsNil() {
+				s := norm.NFC.String(f.Elem().String())
+				f.Set(reflect.ValueOf(&s))
+			}
+		case stringList:
+			if f.Len() > 0 {
+				out := make([]string, f.Len())
+				for j := range out {
+					out[j] = norm.NFC.String(f.Index(j).String())
+				}
+				f.Set(reflect.ValueOf(out))
+			}
+		}
+	}
+}
 
 // narrowEdges narrows the edge predicates of one where-input (a struct):
 // first the has…With lists, then the has… booleans, whose rewriting appends

@@ -48,6 +48,8 @@ func init() {
 	adminunit.Hooks[2] = adminunitHooks[1]
 
 	adminunit.Hooks[3] = adminunitHooks[2]
+
+	adminunit.Hooks[4] = adminunitHooks[3]
 	adminunitMixinFields0 := adminunitMixin[0].Fields()
 	_ = adminunitMixinFields0
 	adminunitMixinFields1 := adminunitMixin[1].Fields()
@@ -164,6 +166,8 @@ func init() {
 	campaign.Hooks[1] = campaignHooks[0]
 
 	campaign.Hooks[2] = campaignHooks[1]
+
+	campaign.Hooks[3] = campaignHooks[2]
 	campaignMixinFields0 := campaignMixin[0].Fields()
 	_ = campaignMixinFields0
 	campaignMixinFields1 := campaignMixin[1].Fields()
@@ -259,6 +263,8 @@ func init() {
 	decisionHooks := schema.Decision{}.Hooks()
 
 	decision.Hooks[1] = decisionHooks[0]
+
+	decision.Hooks[2] = decisionHooks[1]
 	decisionFields := schema.Decision{}.Fields()
 	_ = decisionFields
 	// decisionDescNumber is the schema descriptor for number field.
@@ -339,6 +345,8 @@ func init() {
 	learningunit.Hooks[3] = learningunitHooks[2]
 
 	learningunit.Hooks[4] = learningunitHooks[3]
+
+	learningunit.Hooks[5] = learningunitHooks[4]
 	learningunitMixinFields0 := learningunitMixin[0].Fields()
 	_ = learningunitMixinFields0
 	learningunitMixinFields1 := learningunitMixin[1].Fields()
@@ -618,6 +626,8 @@ func init() {
 	user.Hooks[2] = userHooks[1]
 
 	user.Hooks[3] = userHooks[2]
+
+	user.Hooks[4] = userHooks[3]
 	userMixinFields0 := userMixin[0].Fields()
 	_ = userMixinFields0
 	userMixinFields1 := userMixin[1].Fields()

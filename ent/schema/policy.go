@@ -26,7 +26,7 @@ func (AdminUnit) Policy() ent.Policy {
 
 // Hooks of the AdminUnit.
 func (AdminUnit) Hooks() []ent.Hook {
-	return []ent.Hook{derive.Version(), derive.AdminUnitKeys(), derive.AdminUnitPath()}
+	return []ent.Hook{derive.NFC(), derive.Version(), derive.AdminUnitKeys(), derive.AdminUnitPath()}
 }
 
 // Policy of the LearningUnit.
@@ -43,7 +43,7 @@ func (LearningUnit) Policy() ent.Policy {
 
 // Hooks of the LearningUnit.
 func (LearningUnit) Hooks() []ent.Hook {
-	return []ent.Hook{derive.Version(), derive.LearningUnitPath(), derive.LearningUnitKeys(), progress.LearningUnitHook()}
+	return []ent.Hook{derive.NFC(), derive.Version(), derive.LearningUnitPath(), derive.LearningUnitKeys(), progress.LearningUnitHook()}
 }
 
 // Policy of the User.
@@ -60,7 +60,7 @@ func (User) Policy() ent.Policy {
 
 // Hooks of the User.
 func (User) Hooks() []ent.Hook {
-	return []ent.Hook{derive.Version(), derive.UserScope(), derive.UserKeys()}
+	return []ent.Hook{derive.NFC(), derive.Version(), derive.UserScope(), derive.UserKeys()}
 }
 
 // denyAll is the policy of tables only the system touches: the auth code
@@ -111,7 +111,7 @@ func (Campaign) Policy() ent.Policy {
 
 // Hooks of the Campaign.
 func (Campaign) Hooks() []ent.Hook {
-	return []ent.Hook{derive.Version(), derive.CampaignScope()}
+	return []ent.Hook{derive.NFC(), derive.Version(), derive.CampaignScope()}
 }
 
 // Policy of the Target: read with its campaign; set by the campaign's managers.
@@ -176,7 +176,7 @@ func (Decision) Policy() ent.Policy {
 
 // Hooks of the Decision.
 func (Decision) Hooks() []ent.Hook {
-	return []ent.Hook{derive.DecisionScope()}
+	return []ent.Hook{derive.NFC(), derive.DecisionScope()}
 }
 
 // Policy of the ProgressCounter: derived data, written and read by the

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"entgo.io/ent/privacy"
+	"golang.org/x/text/unicode/norm"
 
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
@@ -41,6 +42,27 @@ func Version() ent.Hook {
 			return next.Mutate(ctx, m)
 		})
 	}, ent.OpUpdate|ent.OpUpdateOne)
+}
+
+// NFC stores every text a mutation sets in Unicode normal form C. Phones,
+// keyboards and Excel sheets send Vietnamese both precomposed and decomposed
+// ("ệ" as one code point or as "e" with two marks); the two look alike and
+// compare unequal, so a name typed decomposed was invisible to
+// `nameContains` and sorted apart from its twins.
+func NFC() ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			for _, f := range m.Fields() {
+				v, _ := m.Field(f)
+				if s, ok := v.(string); ok && !norm.NFC.IsNormalString(s) {
+					if err := m.SetField(f, norm.NFC.String(s)); err != nil {
+						return nil, fmt.Errorf("normalise %s: %w", f, err)
+					}
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 }
 
 // copyPath sets a row's copy of an admin unit's path when the mutation sets

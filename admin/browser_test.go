@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"hoctap/ent/campaign"
 	"hoctap/ent/target"
 	"hoctap/ent/user"
+	"hoctap/internal/browsertest"
 	"hoctap/internal/dbtest"
 	"hoctap/internal/fixture"
 	"hoctap/internal/titles"
@@ -26,19 +26,6 @@ import (
 // EnvScreenshots names the folder the browser tests save their
 // screenshots in; by default a folder under the system's temporary one.
 const EnvScreenshots = "HOCTAP_SCREENSHOTS"
-
-// chromium finds a Chromium or Chrome binary; HOCTAP_CHROMIUM wins.
-func chromium() string {
-	if p := os.Getenv("HOCTAP_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
 
 // chrome is a headless Chromium driven by chromedp, saving screenshots.
 type chrome struct {
@@ -51,10 +38,7 @@ type chrome struct {
 
 func newChrome(t *testing.T, base string, width, height int) *chrome {
 	t.Helper()
-	bin := chromium()
-	if bin == "" {
-		t.Skip("no chromium binary found (apt-get install -y chromium, or set HOCTAP_CHROMIUM); skipping the browser test")
-	}
+	bin := browsertest.Chromium(t)
 	shots := os.Getenv(EnvScreenshots)
 	if shots == "" {
 		shots = filepath.Join(os.TempDir(), "hoctap-screenshots")
@@ -63,20 +47,7 @@ func newChrome(t *testing.T, base string, width, height int) *chrome {
 		t.Fatal(err)
 	}
 	t.Logf("screenshots: %s", shots)
-	// The machine has no network: everything that would call out is off.
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(bin),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(width, height),
-	)
+	opts := browsertest.Options(bin, t.TempDir(), width, height)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(alloc)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)

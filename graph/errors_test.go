@@ -167,6 +167,9 @@ func TestRequestErrors(t *testing.T) {
 			if r.Errors[0].Message == "" || strings.Contains(r.Errors[0].Message, "RawParams") {
 				t.Fatalf("message %q", r.Errors[0].Message)
 			}
+			if r.Data != nil {
+				t.Fatalf("data %s: nothing ran, so the answer has no data entry", r.Data)
+			}
 		})
 	}
 	// The answer speaks the client's language, like every other error.

@@ -218,7 +218,16 @@ func refusedStatus(resp *graphql.Response) int {
 }
 
 func write(w http.ResponseWriter, status int, resp *graphql.Response) {
-	b, err := json.Marshal(resp)
+	var v any = resp
+	if resp.Data == nil {
+		// A request error: the GraphQL spec leaves the data entry out when
+		// nothing ran, where gqlgen writes "data": null.
+		v = struct {
+			Errors     gqlerror.List  `json:"errors"`
+			Extensions map[string]any `json:"extensions,omitempty"`
+		}{resp.Errors, resp.Extensions}
+	}
+	b, err := json.Marshal(v)
 	if err != nil {
 		// The data is JSON its marshalers wrote; the recovery middleware
 		// logs this with the request id, as gqlgen's transports would.

@@ -22,14 +22,13 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
-
 	"hoctap/admin"
 	"hoctap/graph"
 	"hoctap/internal/auth"
 	"hoctap/internal/config"
 	"hoctap/internal/demo"
 	"hoctap/internal/export"
+	"hoctap/internal/graphiql"
 	"hoctap/internal/metrics"
 	"hoctap/internal/middleware"
 	"hoctap/internal/setup"
@@ -98,7 +97,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(stdout, "hoctap đang chạy / is running: %s (GraphQL: %s/query)\n", baseURL(ln.Addr()), baseURL(ln.Addr()))
+	printURLs(stdout, cfg, ln.Addr())
 	go srv.maintain(ctx)
 
 	errc := make(chan error, 1)
@@ -215,9 +214,12 @@ func (s *server) routes(cfg *config.Config) http.Handler {
 		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
 		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
 		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
-		gql := playground.Handler("hoctap GraphQL", "/query")
+		gql := graphiql.Handler("/query")
 		mux.Handle("GET /{$}", gql)
 		mux.Handle("GET /playground", gql)
+		mux.Handle("GET "+graphiql.AssetsPath, gql)
+	} else {
+		mux.Handle("GET /{$}", homeHandler(true))
 	}
 	return middleware.Chain(mux,
 		middleware.Recover(s.log),

@@ -3,9 +3,7 @@ package graph
 import (
 	"encoding/json"
 	"log/slog"
-	"mime"
 	"net/http"
-	"strings"
 
 	"hoctap/internal/apperr"
 	"hoctap/internal/errmap"
@@ -46,7 +44,7 @@ func refuseUnchecked(next http.Handler, log *slog.Logger) http.Handler {
 			"extensions": ext,
 		}}}
 		h := w.Header()
-		h.Set("Content-Type", responseType(r))
+		h.Set("Content-Type", responseMedia(r.Header.Get("Accept")))
 		h.Set("Cache-Control", "no-store")
 		e.Code.SetRetryAfter(h)
 		w.WriteHeader(e.Code.HTTPStatus())
@@ -54,22 +52,4 @@ func refuseUnchecked(next http.Handler, log *slog.Logger) http.Handler {
 			log.DebugContext(ctx, "write refusal", "err", err)
 		}
 	})
-}
-
-// The media types of a GraphQL response.
-const (
-	mediaJSON            = "application/json"
-	mediaGraphQLResponse = "application/graphql-response+json"
-)
-
-// responseType is the first of the two GraphQL response media types the
-// client accepts; application/json, which every client reads, otherwise.
-func responseType(r *http.Request) string {
-	for part := range strings.SplitSeq(r.Header.Get("Accept"), ",") {
-		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err == nil && (mt == mediaJSON || mt == mediaGraphQLResponse) {
-			return mt
-		}
-	}
-	return mediaJSON
 }

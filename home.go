@@ -59,14 +59,17 @@ func homeHandler(metrics bool) http.Handler {
 	})
 }
 
-// printURLs says where the server answers: the console and, in dev mode,
-// GraphiQL, then the API on a last line that tells tests the server is up
-// and at which address.
-func printURLs(w io.Writer, cfg *config.Config, addr net.Addr) {
+// printURLs says where the server answers: the console, GraphiQL in dev
+// mode, /metrics when it has an address of its own (metrics, or nil), then
+// the API on a last line that tells tests the server is up and where.
+func printURLs(w io.Writer, cfg *config.Config, addr, metrics net.Addr) {
 	base := baseURL(addr)
 	fmt.Fprintf(w, "Trang quản trị / admin console: %s/admin/\n", base)
 	if cfg.Dev {
 		fmt.Fprintf(w, "GraphiQL: %s/\n", base)
+	}
+	if metrics != nil {
+		fmt.Fprintf(w, "Số liệu Prometheus / metrics: %s/metrics\n", baseURL(metrics))
 	}
 	fmt.Fprintf(w, "hoctap đang chạy / is running: %s (GraphQL: %s/query)\n", base, base)
 }

@@ -97,11 +97,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	printURLs(stdout, cfg, ln.Addr())
+	metricsSrv, err := listenMetrics(cfg, srv.metrics, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	printURLs(stdout, cfg, ln.Addr(), metricsSrv.addr())
 	go srv.maintain(ctx)
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- httpSrv.Serve(ln) }()
+	metricsSrv.serve(errc)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -111,9 +117,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := httpSrv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		return errors.Join(fmt.Errorf("shutdown: %w", err), metricsSrv.shutdown(sctx))
 	}
-	return nil
+	return metricsSrv.shutdown(sctx) // after the main server: scrapes go on while requests drain
 }
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
@@ -132,6 +138,8 @@ type server struct {
 	auth    *auth.Service
 	handler http.Handler
 	log     *slog.Logger
+	// metrics serves /metrics: a route of handler, or on --metrics-addr.
+	metrics http.Handler
 }
 
 // newServer opens and prepares the database, loads the demo when asked, and
@@ -197,6 +205,7 @@ func (s *server) prepare(ctx context.Context, cfg *config.Config, isNewFile bool
 // routes is the whole route table.
 func (s *server) routes(cfg *config.Config) http.Handler {
 	m := metrics.New(s.db.SQL)
+	s.metrics = m.Handler()
 	api := graph.NewHandler(&graph.Resolver{Client: s.db.Client, Auth: s.auth}, graph.Options{Introspection: cfg.Dev, Logger: s.log, MaxBody: cfg.MaxBody})
 	mux := http.NewServeMux()
 	mux.Handle("/query", api) // every method: the API answers those it does not serve with a coded error
@@ -208,7 +217,9 @@ func (s *server) routes(cfg *config.Config) http.Handler {
 	console.Routes(mux) // /admin/…
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", s.ready)
-	mux.Handle("GET /metrics", m.Handler())
+	if cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", s.metrics)
+	}
 	if cfg.Dev {
 		// Profiles for finding where time goes; never outside dev mode.
 		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
@@ -219,7 +230,7 @@ func (s *server) routes(cfg *config.Config) http.Handler {
 		mux.Handle("GET /playground", gql)
 		mux.Handle("GET "+graphiql.AssetsPath, gql)
 	} else {
-		mux.Handle("GET /{$}", homeHandler(true))
+		mux.Handle("GET /{$}", homeHandler(cfg.MetricsAddr == ""))
 	}
 	return middleware.Chain(mux,
 		middleware.Recover(s.log),

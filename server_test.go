@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -53,6 +54,7 @@ type process struct {
 	url string
 	// startup is what it printed up to its "is running" line.
 	startup []string
+	stop    func() error
 }
 
 // serve runs a hoctap server process with env until the test ends.
@@ -69,13 +71,15 @@ func serve(t *testing.T, env ...string) *process {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
+	// stop ends the process as an operator would, and says how it exited.
+	stop := sync.OnceValue(func() error {
 		cmd.Process.Signal(syscall.SIGTERM)
-		cmd.Wait()
+		return cmd.Wait()
 	})
+	t.Cleanup(func() { stop() })
 	started := make(chan *process, 1)
 	go func() {
-		p := &process{}
+		p := &process{stop: stop}
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
 			if p.url != "" {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/netip"
 	"os"
 	"strconv"
@@ -38,6 +39,9 @@ type Config struct {
 	// RequestTimeout is every request's deadline; its database work is
 	// cancelled then.
 	RequestTimeout time.Duration
+	// MetricsAddr is where /metrics is served, on a listener of its own;
+	// empty: on Addr with everything else.
+	MetricsAddr string
 }
 
 // env names the environment variable of each flag.
@@ -57,6 +61,7 @@ var env = map[string]string{
 	"max-conns":        "HOCTAP_MAX_CONNS",
 	"max-body":         "HOCTAP_MAX_BODY",
 	"request-timeout":  "HOCTAP_REQUEST_TIMEOUT",
+	"metrics-addr":     "HOCTAP_METRICS_ADDR",
 }
 
 // secrets may also be read from the file named by <VAR>_FILE.
@@ -89,6 +94,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	c.MaxBody = DefaultMaxBody
 	fs.Var((*byteSize)(&c.MaxBody), "max-body", "largest request body the API reads: bytes, or with KiB or MiB")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", DefaultRequestTimeout, "deadline of every request; its database work is cancelled then")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve /metrics only here, e.g. 127.0.0.1:9090 (default: on --addr with everything else)")
 
 	set := map[string]bool{}
 	if err := fs.Parse(args); err != nil {
@@ -180,7 +186,30 @@ func (c *Config) validate() error {
 	if c.RequestTimeout < time.Second || c.RequestTimeout > 10*time.Minute {
 		errs = append(errs, fmt.Errorf("--request-timeout: %v, want between 1s and 10m", c.RequestTimeout))
 	}
+	if err := c.validateMetricsAddr(); err != nil {
+		errs = append(errs, fmt.Errorf("--metrics-addr (HOCTAP_METRICS_ADDR): %w", err))
+	}
 	return errors.Join(errs...)
+}
+
+// validateMetricsAddr checks --metrics-addr before anything starts, so a
+// typo stops the server with a message instead of a failed listen after the
+// database work.
+func (c *Config) validateMetricsAddr() error {
+	if c.MetricsAddr == "" {
+		return nil
+	}
+	_, port, err := net.SplitHostPort(c.MetricsAddr)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port (e.g. 127.0.0.1:9090 or :9090)", c.MetricsAddr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%q: the port is not a number from 0 to 65535", c.MetricsAddr)
+	}
+	if c.MetricsAddr == c.Addr && port != "0" {
+		return fmt.Errorf("%q is --addr too: leave --metrics-addr empty to serve /metrics there", c.MetricsAddr)
+	}
+	return nil
 }
 
 // privateNames are the networks the deprecated --trust-proxy trusts: loopback

@@ -137,3 +137,33 @@ func TestLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestMetricsAddr(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		env  map[string]string
+		want string // the address, or with err what the error names
+		err  bool
+	}{
+		{nil, nil, "", false},
+		{nil, map[string]string{"HOCTAP_METRICS_ADDR": "127.0.0.1:9090"}, "127.0.0.1:9090", false},
+		{[]string{"--metrics-addr", ":9100"}, map[string]string{"HOCTAP_METRICS_ADDR": "127.0.0.1:9090"}, ":9100", false},
+		{[]string{"--metrics-addr", "[::1]:9090"}, nil, "[::1]:9090", false},
+		{[]string{"--metrics-addr", "localhost:0"}, nil, "localhost:0", false},
+		{[]string{"--metrics-addr", "9090"}, nil, "--metrics-addr", true},
+		{[]string{"--metrics-addr", "127.0.0.1:http"}, nil, "--metrics-addr", true},
+		{[]string{"--metrics-addr", ":70000"}, nil, "--metrics-addr", true},
+		{nil, map[string]string{"HOCTAP_METRICS_ADDR": "::1:9090"}, "HOCTAP_METRICS_ADDR", true},
+		{[]string{"--addr", ":8080", "--metrics-addr", ":8080"}, nil, "--addr too", true},
+	} {
+		c, err := Load(tt.args, func(k string) string { return tt.env[k] })
+		switch {
+		case tt.err && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("Load(%v, %v) = %v, want an error naming %s", tt.args, tt.env, err, tt.want)
+		case !tt.err && err != nil:
+			t.Errorf("Load(%v, %v): %v", tt.args, tt.env, err)
+		case !tt.err && c.MetricsAddr != tt.want:
+			t.Errorf("Load(%v, %v): metrics address %q, want %q", tt.args, tt.env, c.MetricsAddr, tt.want)
+		}
+	}
+}

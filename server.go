@@ -42,6 +42,8 @@ func main() {
 	args := os.Args[1:]
 	if len(args) > 0 && args[0] == "generate" {
 		run, args = runGenerate, args[1:]
+	} else if len(args) > 0 && args[0] == "reset-password" {
+		run, args = runResetPassword, args[1:]
 	} else {
 		tuneGC(os.Getenv)
 	}

@@ -205,6 +205,20 @@ func (s *Service) succeeded(ctx context.Context, attempts []int) error {
 	return nil
 }
 
+// ForgetFailures clears the failed sign-ins counted against username, in
+// the caller's transaction, when an operator resets its password: its owner,
+// who may have been locked out by trying old passwords, signs in with the
+// new one at once. Failures counted against a client address stay.
+func ForgetFailures(ctx context.Context, tx *ent.Client, username string) error {
+	_, err := tx.LoginAttempt.Delete().
+		Where(loginattempt.Key("user:"+NormalizeUsername(username)), loginattempt.Succeeded(false)).
+		Exec(system(ctx))
+	if err != nil {
+		return fmt.Errorf("forget failed sign-ins: %w", err)
+	}
+	return nil
+}
+
 // PruneAttempts deletes attempts too old to count.
 func (s *Service) PruneAttempts(ctx context.Context) error {
 	_, err := s.client.LoginAttempt.Delete().Where(loginattempt.CreatedAtLT(s.now().Add(-s.cfg.ThrottleWindow))).Exec(system(ctx))

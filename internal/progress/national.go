@@ -35,7 +35,7 @@ func BuildNational(ctx context.Context, c *ent.Client, year int) (*National, err
 	}
 	// Everyone reads the country's name (breadcrumbs); its report is for
 	// those whose scope it is.
-	if v := viewer.FromContext(ctx); v == nil || (v.Role != viewer.RoleAdmin && !v.InScope(country.Path)) {
+	if !viewer.FromContext(ctx).Reaches(country.Path) {
 		return nil, apperr.New(apperr.NotFound, apperr.MsgNotFound)
 	}
 	camps, err := c.Campaign.Query().Where(campaign.Year(year)).WithProvince().All(ctx)

@@ -266,7 +266,7 @@ func checkGrant(ctx context.Context, v *viewer.Viewer, role viewer.Role, scopeID
 		// Out of scope reads as not found; say so without telling which.
 		return &apperr.Error{Code: apperr.Forbidden, Field: "scopeID", Msg: msgScopeOutside, Err: err}
 	}
-	if v.Role != viewer.RoleAdmin && !v.InScope(scope.Path) {
+	if !v.Reaches(scope.Path) {
 		return &apperr.Error{Code: apperr.Forbidden, Field: "scopeID", Msg: msgScopeOutside}
 	}
 	return nil

@@ -80,6 +80,14 @@ func (v *Viewer) InScope(path string) bool {
 	return v != nil && v.ScopePath != "" && strings.HasPrefix(path, v.ScopePath)
 }
 
+// Reaches reports whether the viewer may work on what lies at path: an
+// ADMIN everywhere (whatever their scope unit), anyone else in their scope.
+// Reading a unit's name is wider (the units above one's scope are
+// readable); reports and grants need this.
+func (v *Viewer) Reaches(path string) bool {
+	return v != nil && (v.Role == RoleAdmin || v.InScope(path))
+}
+
 // Can reports whether the viewer's role ranks at or above r.
 func (v *Viewer) Can(r Role) bool { return v != nil && v.Role.AtLeast(r) }
 

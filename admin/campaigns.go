@@ -62,7 +62,7 @@ func (c *Console) listCampaigns(w http.ResponseWriter, r *http.Request) error {
 func (c *Console) provinces(ctx context.Context, client *ent.Client) ([]*ent.AdminUnit, error) {
 	return client.AdminUnit.Query().
 		Where(adminunit.LevelEQ(adminunit.LevelPROVINCE)).
-		Order(ent.Asc(adminunit.FieldValidTo), ent.Asc(adminunit.FieldName)).
+		Order(ent.Asc(adminunit.FieldValidTo), ent.Asc(adminunit.FieldNameKey)).
 		All(ctx)
 }
 

@@ -208,7 +208,7 @@ func findUnits(ctx context.Context, client *ent.Client, q string) ([]*ent.AdminU
 	return client.AdminUnit.Query().
 		Where(search.Match(ctx, q), adminunit.ValidToIsNil()).
 		WithParent().
-		Order(ent.Asc(adminunit.FieldDepth), ent.Asc(adminunit.FieldName)).
+		Order(ent.Asc(adminunit.FieldDepth), ent.Asc(adminunit.FieldNameKey)).
 		Limit(unitResults).All(ctx)
 }
 

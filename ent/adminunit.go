@@ -27,6 +27,8 @@ type AdminUnit struct {
 	Code string `json:"code,omitempty"`
 	// Official name with its type, e.g. "Huyện Đông Hưng".
 	Name string `json:"name,omitempty"`
+	// Vietnamese collation key of name; see textnorm.SortKey.
+	NameKey string `json:"name_key,omitempty"`
 	// Tier of the unit; the one COUNTRY unit is the root. After the 2025 reform provinces have communes directly below them, so clients should walk parent/children rather than assume four tiers.
 	Level adminunit.Level `json:"level,omitempty"`
 	// Official type in Vietnamese: Tỉnh, Thành phố, Huyện, Quận, Thị xã, Xã, Phường, Thị trấn, Đặc khu, Thôn, Tổ dân phố, …
@@ -144,7 +146,7 @@ func (*AdminUnit) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case adminunit.FieldID, adminunit.FieldVersion, adminunit.FieldParentID, adminunit.FieldMergedIntoID, adminunit.FieldDepth:
 			values[i] = new(sql.NullInt64)
-		case adminunit.FieldCode, adminunit.FieldName, adminunit.FieldLevel, adminunit.FieldType, adminunit.FieldPath:
+		case adminunit.FieldCode, adminunit.FieldName, adminunit.FieldNameKey, adminunit.FieldLevel, adminunit.FieldType, adminunit.FieldPath:
 			values[i] = new(sql.NullString)
 		case adminunit.FieldCreatedAt, adminunit.FieldUpdatedAt, adminunit.FieldValidFrom, adminunit.FieldValidTo:
 			values[i] = new(sql.NullTime)
@@ -198,6 +200,12 @@ func (_m *AdminUnit) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field name", values[i])
 			} else if value.Valid {
 				_m.Name = value.String
+			}
+		case adminunit.FieldNameKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_key", values[i])
+			} else if value.Valid {
+				_m.NameKey = value.String
 			}
 		case adminunit.FieldLevel:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -337,6 +345,9 @@ func (_m *AdminUnit) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)
+	builder.WriteString(", ")
+	builder.WriteString("name_key=")
+	builder.WriteString(_m.NameKey)
 	builder.WriteString(", ")
 	builder.WriteString("level=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Level))

@@ -78,6 +78,20 @@ func (_c *AdminUnitCreate) SetName(v string) *AdminUnitCreate {
 	return _c
 }
 
+// SetNameKey sets the "name_key" field.
+func (_c *AdminUnitCreate) SetNameKey(v string) *AdminUnitCreate {
+	_c.mutation.SetNameKey(v)
+	return _c
+}
+
+// SetNillableNameKey sets the "name_key" field if the given value is not nil.
+func (_c *AdminUnitCreate) SetNillableNameKey(v *string) *AdminUnitCreate {
+	if v != nil {
+		_c.SetNameKey(*v)
+	}
+	return _c
+}
+
 // SetLevel sets the "level" field.
 func (_c *AdminUnitCreate) SetLevel(v adminunit.Level) *AdminUnitCreate {
 	_c.mutation.SetLevel(v)
@@ -427,6 +441,10 @@ func (_c *AdminUnitCreate) createSpec() (*AdminUnit, *sqlgraph.CreateSpec) {
 		_spec.SetField(adminunit.FieldName, field.TypeString, value)
 		_node.Name = value
 	}
+	if value, ok := _c.mutation.NameKey(); ok {
+		_spec.SetField(adminunit.FieldNameKey, field.TypeString, value)
+		_node.NameKey = value
+	}
 	if value, ok := _c.mutation.Level(); ok {
 		_spec.SetField(adminunit.FieldLevel, field.TypeEnum, value)
 		_node.Level = value
@@ -656,6 +674,24 @@ func (u *AdminUnitUpsert) SetName(v string) *AdminUnitUpsert {
 // UpdateName sets the "name" field to the value that was provided on create.
 func (u *AdminUnitUpsert) UpdateName() *AdminUnitUpsert {
 	u.SetExcluded(adminunit.FieldName)
+	return u
+}
+
+// SetNameKey sets the "name_key" field.
+func (u *AdminUnitUpsert) SetNameKey(v string) *AdminUnitUpsert {
+	u.Set(adminunit.FieldNameKey, v)
+	return u
+}
+
+// UpdateNameKey sets the "name_key" field to the value that was provided on create.
+func (u *AdminUnitUpsert) UpdateNameKey() *AdminUnitUpsert {
+	u.SetExcluded(adminunit.FieldNameKey)
+	return u
+}
+
+// ClearNameKey clears the value of the "name_key" field.
+func (u *AdminUnitUpsert) ClearNameKey() *AdminUnitUpsert {
+	u.SetNull(adminunit.FieldNameKey)
 	return u
 }
 
@@ -902,6 +938,27 @@ func (u *AdminUnitUpsertOne) SetName(v string) *AdminUnitUpsertOne {
 func (u *AdminUnitUpsertOne) UpdateName() *AdminUnitUpsertOne {
 	return u.Update(func(s *AdminUnitUpsert) {
 		s.UpdateName()
+	})
+}
+
+// SetNameKey sets the "name_key" field.
+func (u *AdminUnitUpsertOne) SetNameKey(v string) *AdminUnitUpsertOne {
+	return u.Update(func(s *AdminUnitUpsert) {
+		s.SetNameKey(v)
+	})
+}
+
+// UpdateNameKey sets the "name_key" field to the value that was provided on create.
+func (u *AdminUnitUpsertOne) UpdateNameKey() *AdminUnitUpsertOne {
+	return u.Update(func(s *AdminUnitUpsert) {
+		s.UpdateNameKey()
+	})
+}
+
+// ClearNameKey clears the value of the "name_key" field.
+func (u *AdminUnitUpsertOne) ClearNameKey() *AdminUnitUpsertOne {
+	return u.Update(func(s *AdminUnitUpsert) {
+		s.ClearNameKey()
 	})
 }
 
@@ -1337,6 +1394,27 @@ func (u *AdminUnitUpsertBulk) SetName(v string) *AdminUnitUpsertBulk {
 func (u *AdminUnitUpsertBulk) UpdateName() *AdminUnitUpsertBulk {
 	return u.Update(func(s *AdminUnitUpsert) {
 		s.UpdateName()
+	})
+}
+
+// SetNameKey sets the "name_key" field.
+func (u *AdminUnitUpsertBulk) SetNameKey(v string) *AdminUnitUpsertBulk {
+	return u.Update(func(s *AdminUnitUpsert) {
+		s.SetNameKey(v)
+	})
+}
+
+// UpdateNameKey sets the "name_key" field to the value that was provided on create.
+func (u *AdminUnitUpsertBulk) UpdateNameKey() *AdminUnitUpsertBulk {
+	return u.Update(func(s *AdminUnitUpsert) {
+		s.UpdateNameKey()
+	})
+}
+
+// ClearNameKey clears the value of the "name_key" field.
+func (u *AdminUnitUpsertBulk) ClearNameKey() *AdminUnitUpsertBulk {
+	return u.Update(func(s *AdminUnitUpsert) {
+		s.ClearNameKey()
 	})
 }
 

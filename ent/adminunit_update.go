@@ -86,6 +86,26 @@ func (_u *AdminUnitUpdate) SetNillableName(v *string) *AdminUnitUpdate {
 	return _u
 }
 
+// SetNameKey sets the "name_key" field.
+func (_u *AdminUnitUpdate) SetNameKey(v string) *AdminUnitUpdate {
+	_u.mutation.SetNameKey(v)
+	return _u
+}
+
+// SetNillableNameKey sets the "name_key" field if the given value is not nil.
+func (_u *AdminUnitUpdate) SetNillableNameKey(v *string) *AdminUnitUpdate {
+	if v != nil {
+		_u.SetNameKey(*v)
+	}
+	return _u
+}
+
+// ClearNameKey clears the value of the "name_key" field.
+func (_u *AdminUnitUpdate) ClearNameKey() *AdminUnitUpdate {
+	_u.mutation.ClearNameKey()
+	return _u
+}
+
 // SetLevel sets the "level" field.
 func (_u *AdminUnitUpdate) SetLevel(v adminunit.Level) *AdminUnitUpdate {
 	_u.mutation.SetLevel(v)
@@ -514,6 +534,12 @@ func (_u *AdminUnitUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(adminunit.FieldName, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.NameKey(); ok {
+		_spec.SetField(adminunit.FieldNameKey, field.TypeString, value)
+	}
+	if _u.mutation.NameKeyCleared() {
+		_spec.ClearField(adminunit.FieldNameKey, field.TypeString)
+	}
 	if value, ok := _u.mutation.Level(); ok {
 		_spec.SetField(adminunit.FieldLevel, field.TypeEnum, value)
 	}
@@ -856,6 +882,26 @@ func (_u *AdminUnitUpdateOne) SetNillableName(v *string) *AdminUnitUpdateOne {
 	if v != nil {
 		_u.SetName(*v)
 	}
+	return _u
+}
+
+// SetNameKey sets the "name_key" field.
+func (_u *AdminUnitUpdateOne) SetNameKey(v string) *AdminUnitUpdateOne {
+	_u.mutation.SetNameKey(v)
+	return _u
+}
+
+// SetNillableNameKey sets the "name_key" field if the given value is not nil.
+func (_u *AdminUnitUpdateOne) SetNillableNameKey(v *string) *AdminUnitUpdateOne {
+	if v != nil {
+		_u.SetNameKey(*v)
+	}
+	return _u
+}
+
+// ClearNameKey clears the value of the "name_key" field.
+func (_u *AdminUnitUpdateOne) ClearNameKey() *AdminUnitUpdateOne {
+	_u.mutation.ClearNameKey()
 	return _u
 }
 
@@ -1316,6 +1362,12 @@ func (_u *AdminUnitUpdateOne) sqlSave(ctx context.Context) (_node *AdminUnit, er
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(adminunit.FieldName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameKey(); ok {
+		_spec.SetField(adminunit.FieldNameKey, field.TypeString, value)
+	}
+	if _u.mutation.NameKeyCleared() {
+		_spec.ClearField(adminunit.FieldNameKey, field.TypeString)
 	}
 	if value, ok := _u.mutation.Level(); ok {
 		_spec.SetField(adminunit.FieldLevel, field.TypeEnum, value)

@@ -46,6 +46,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			adminunit.FieldVersion:       {Type: field.TypeInt, Column: adminunit.FieldVersion},
 			adminunit.FieldCode:          {Type: field.TypeString, Column: adminunit.FieldCode},
 			adminunit.FieldName:          {Type: field.TypeString, Column: adminunit.FieldName},
+			adminunit.FieldNameKey:       {Type: field.TypeString, Column: adminunit.FieldNameKey},
 			adminunit.FieldLevel:         {Type: field.TypeEnum, Column: adminunit.FieldLevel},
 			adminunit.FieldType:          {Type: field.TypeString, Column: adminunit.FieldType},
 			adminunit.FieldDisadvantaged: {Type: field.TypeBool, Column: adminunit.FieldDisadvantaged},
@@ -191,6 +192,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			learningunit.FieldKind:        {Type: field.TypeEnum, Column: learningunit.FieldKind},
 			learningunit.FieldSubtype:     {Type: field.TypeEnum, Column: learningunit.FieldSubtype},
 			learningunit.FieldName:        {Type: field.TypeString, Column: learningunit.FieldName},
+			learningunit.FieldNameKey:     {Type: field.TypeString, Column: learningunit.FieldNameKey},
 			learningunit.FieldHeadName:    {Type: field.TypeString, Column: learningunit.FieldHeadName},
 			learningunit.FieldAddress:     {Type: field.TypeString, Column: learningunit.FieldAddress},
 			learningunit.FieldPhone:       {Type: field.TypeString, Column: learningunit.FieldPhone},
@@ -372,6 +374,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldVersion:            {Type: field.TypeInt, Column: user.FieldVersion},
 			user.FieldUsername:           {Type: field.TypeString, Column: user.FieldUsername},
 			user.FieldFullName:           {Type: field.TypeString, Column: user.FieldFullName},
+			user.FieldFullNameKey:        {Type: field.TypeString, Column: user.FieldFullNameKey},
 			user.FieldPasswordHash:       {Type: field.TypeString, Column: user.FieldPasswordHash},
 			user.FieldRole:               {Type: field.TypeEnum, Column: user.FieldRole},
 			user.FieldScopeID:            {Type: field.TypeInt, Column: user.FieldScopeID},
@@ -849,6 +852,11 @@ func (f *AdminUnitFilter) WhereCode(p entql.StringP) {
 // WhereName applies the entql string predicate on the name field.
 func (f *AdminUnitFilter) WhereName(p entql.StringP) {
 	f.Where(p.Field(adminunit.FieldName))
+}
+
+// WhereNameKey applies the entql string predicate on the name_key field.
+func (f *AdminUnitFilter) WhereNameKey(p entql.StringP) {
+	f.Where(p.Field(adminunit.FieldNameKey))
 }
 
 // WhereLevel applies the entql string predicate on the level field.
@@ -1648,6 +1656,11 @@ func (f *LearningUnitFilter) WhereSubtype(p entql.StringP) {
 // WhereName applies the entql string predicate on the name field.
 func (f *LearningUnitFilter) WhereName(p entql.StringP) {
 	f.Where(p.Field(learningunit.FieldName))
+}
+
+// WhereNameKey applies the entql string predicate on the name_key field.
+func (f *LearningUnitFilter) WhereNameKey(p entql.StringP) {
+	f.Where(p.Field(learningunit.FieldNameKey))
 }
 
 // WhereHeadName applies the entql string predicate on the head_name field.
@@ -2524,6 +2537,11 @@ func (f *UserFilter) WhereUsername(p entql.StringP) {
 // WhereFullName applies the entql string predicate on the full_name field.
 func (f *UserFilter) WhereFullName(p entql.StringP) {
 	f.Where(p.Field(user.FieldFullName))
+}
+
+// WhereFullNameKey applies the entql string predicate on the full_name_key field.
+func (f *UserFilter) WhereFullNameKey(p entql.StringP) {
+	f.Where(p.Field(user.FieldFullNameKey))
 }
 
 // WherePasswordHash applies the entql string predicate on the password_hash field.

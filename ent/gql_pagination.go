@@ -356,17 +356,17 @@ var (
 			}
 		},
 	}
-	// AdminUnitOrderFieldName orders AdminUnit by name.
-	AdminUnitOrderFieldName = &AdminUnitOrderField{
+	// AdminUnitOrderFieldNameKey orders AdminUnit by name_key.
+	AdminUnitOrderFieldNameKey = &AdminUnitOrderField{
 		Value: func(_m *AdminUnit) (ent.Value, error) {
-			return _m.Name, nil
+			return _m.NameKey, nil
 		},
-		column: adminunit.FieldName,
-		toTerm: adminunit.ByName,
+		column: adminunit.FieldNameKey,
+		toTerm: adminunit.ByNameKey,
 		toCursor: func(_m *AdminUnit) Cursor {
 			return Cursor{
 				ID:    _m.ID,
-				Value: _m.Name,
+				Value: _m.NameKey,
 			}
 		},
 	}
@@ -396,7 +396,7 @@ func (f AdminUnitOrderField) String() string {
 		str = "UPDATED_AT"
 	case AdminUnitOrderFieldCode.column:
 		str = "CODE"
-	case AdminUnitOrderFieldName.column:
+	case AdminUnitOrderFieldNameKey.column:
 		str = "NAME"
 	case AdminUnitOrderFieldLevel.column:
 		str = "LEVEL"
@@ -423,7 +423,7 @@ func (f *AdminUnitOrderField) UnmarshalGQL(v interface{}) error {
 	case "CODE":
 		*f = *AdminUnitOrderFieldCode
 	case "NAME":
-		*f = *AdminUnitOrderFieldName
+		*f = *AdminUnitOrderFieldNameKey
 	case "LEVEL":
 		*f = *AdminUnitOrderFieldLevel
 	default:
@@ -1980,17 +1980,17 @@ var (
 			}
 		},
 	}
-	// LearningUnitOrderFieldName orders LearningUnit by name.
-	LearningUnitOrderFieldName = &LearningUnitOrderField{
+	// LearningUnitOrderFieldNameKey orders LearningUnit by name_key.
+	LearningUnitOrderFieldNameKey = &LearningUnitOrderField{
 		Value: func(_m *LearningUnit) (ent.Value, error) {
-			return _m.Name, nil
+			return _m.NameKey, nil
 		},
-		column: learningunit.FieldName,
-		toTerm: learningunit.ByName,
+		column: learningunit.FieldNameKey,
+		toTerm: learningunit.ByNameKey,
 		toCursor: func(_m *LearningUnit) Cursor {
 			return Cursor{
 				ID:    _m.ID,
-				Value: _m.Name,
+				Value: _m.NameKey,
 			}
 		},
 	}
@@ -2006,7 +2006,7 @@ func (f LearningUnitOrderField) String() string {
 		str = "UPDATED_AT"
 	case LearningUnitOrderFieldKind.column:
 		str = "KIND"
-	case LearningUnitOrderFieldName.column:
+	case LearningUnitOrderFieldNameKey.column:
 		str = "NAME"
 	}
 	return str
@@ -2031,7 +2031,7 @@ func (f *LearningUnitOrderField) UnmarshalGQL(v interface{}) error {
 	case "KIND":
 		*f = *LearningUnitOrderFieldKind
 	case "NAME":
-		*f = *LearningUnitOrderFieldName
+		*f = *LearningUnitOrderFieldNameKey
 	default:
 		return fmt.Errorf("%s is not a valid LearningUnitOrderField", str)
 	}
@@ -2680,17 +2680,17 @@ var (
 			}
 		},
 	}
-	// UserOrderFieldFullName orders User by full_name.
-	UserOrderFieldFullName = &UserOrderField{
+	// UserOrderFieldFullNameKey orders User by full_name_key.
+	UserOrderFieldFullNameKey = &UserOrderField{
 		Value: func(_m *User) (ent.Value, error) {
-			return _m.FullName, nil
+			return _m.FullNameKey, nil
 		},
-		column: user.FieldFullName,
-		toTerm: user.ByFullName,
+		column: user.FieldFullNameKey,
+		toTerm: user.ByFullNameKey,
 		toCursor: func(_m *User) Cursor {
 			return Cursor{
 				ID:    _m.ID,
-				Value: _m.FullName,
+				Value: _m.FullNameKey,
 			}
 		},
 	}
@@ -2720,7 +2720,7 @@ func (f UserOrderField) String() string {
 		str = "UPDATED_AT"
 	case UserOrderFieldUsername.column:
 		str = "USERNAME"
-	case UserOrderFieldFullName.column:
+	case UserOrderFieldFullNameKey.column:
 		str = "FULL_NAME"
 	case UserOrderFieldRole.column:
 		str = "ROLE"
@@ -2747,7 +2747,7 @@ func (f *UserOrderField) UnmarshalGQL(v interface{}) error {
 	case "USERNAME":
 		*f = *UserOrderFieldUsername
 	case "FULL_NAME":
-		*f = *UserOrderFieldFullName
+		*f = *UserOrderFieldFullNameKey
 	case "ROLE":
 		*f = *UserOrderFieldRole
 	default:

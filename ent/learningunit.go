@@ -30,6 +30,8 @@ type LearningUnit struct {
 	Subtype *learningunit.Subtype `json:"subtype,omitempty"`
 	// Display name, e.g. "Hộ ông Nguyễn Văn An" or "Trường THCS Đông Hà".
 	Name string `json:"name,omitempty"`
+	// Vietnamese collation key of name; see textnorm.SortKey.
+	NameKey string `json:"name_key,omitempty"`
 	// Head of the household or clan, or the organisation's representative.
 	HeadName string `json:"head_name,omitempty"`
 	// Postal address or a description of where to find the unit.
@@ -121,7 +123,7 @@ func (*LearningUnit) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case learningunit.FieldID, learningunit.FieldVersion, learningunit.FieldMemberCount, learningunit.FieldAdultCount, learningunit.FieldAdminUnitID, learningunit.FieldParentID:
 			values[i] = new(sql.NullInt64)
-		case learningunit.FieldKind, learningunit.FieldSubtype, learningunit.FieldName, learningunit.FieldHeadName, learningunit.FieldAddress, learningunit.FieldPhone, learningunit.FieldAdminPath:
+		case learningunit.FieldKind, learningunit.FieldSubtype, learningunit.FieldName, learningunit.FieldNameKey, learningunit.FieldHeadName, learningunit.FieldAddress, learningunit.FieldPhone, learningunit.FieldAdminPath:
 			values[i] = new(sql.NullString)
 		case learningunit.FieldCreatedAt, learningunit.FieldUpdatedAt, learningunit.FieldArchivedAt:
 			values[i] = new(sql.NullTime)
@@ -182,6 +184,12 @@ func (_m *LearningUnit) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field name", values[i])
 			} else if value.Valid {
 				_m.Name = value.String
+			}
+		case learningunit.FieldNameKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_key", values[i])
+			} else if value.Valid {
+				_m.NameKey = value.String
 			}
 		case learningunit.FieldHeadName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -314,6 +322,9 @@ func (_m *LearningUnit) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)
+	builder.WriteString(", ")
+	builder.WriteString("name_key=")
+	builder.WriteString(_m.NameKey)
 	builder.WriteString(", ")
 	builder.WriteString("head_name=")
 	builder.WriteString(_m.HeadName)

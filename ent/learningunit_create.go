@@ -92,6 +92,20 @@ func (_c *LearningUnitCreate) SetName(v string) *LearningUnitCreate {
 	return _c
 }
 
+// SetNameKey sets the "name_key" field.
+func (_c *LearningUnitCreate) SetNameKey(v string) *LearningUnitCreate {
+	_c.mutation.SetNameKey(v)
+	return _c
+}
+
+// SetNillableNameKey sets the "name_key" field if the given value is not nil.
+func (_c *LearningUnitCreate) SetNillableNameKey(v *string) *LearningUnitCreate {
+	if v != nil {
+		_c.SetNameKey(*v)
+	}
+	return _c
+}
+
 // SetHeadName sets the "head_name" field.
 func (_c *LearningUnitCreate) SetHeadName(v string) *LearningUnitCreate {
 	_c.mutation.SetHeadName(v)
@@ -443,6 +457,10 @@ func (_c *LearningUnitCreate) createSpec() (*LearningUnit, *sqlgraph.CreateSpec)
 		_spec.SetField(learningunit.FieldName, field.TypeString, value)
 		_node.Name = value
 	}
+	if value, ok := _c.mutation.NameKey(); ok {
+		_spec.SetField(learningunit.FieldNameKey, field.TypeString, value)
+		_node.NameKey = value
+	}
 	if value, ok := _c.mutation.HeadName(); ok {
 		_spec.SetField(learningunit.FieldHeadName, field.TypeString, value)
 		_node.HeadName = value
@@ -646,6 +664,24 @@ func (u *LearningUnitUpsert) SetName(v string) *LearningUnitUpsert {
 // UpdateName sets the "name" field to the value that was provided on create.
 func (u *LearningUnitUpsert) UpdateName() *LearningUnitUpsert {
 	u.SetExcluded(learningunit.FieldName)
+	return u
+}
+
+// SetNameKey sets the "name_key" field.
+func (u *LearningUnitUpsert) SetNameKey(v string) *LearningUnitUpsert {
+	u.Set(learningunit.FieldNameKey, v)
+	return u
+}
+
+// UpdateNameKey sets the "name_key" field to the value that was provided on create.
+func (u *LearningUnitUpsert) UpdateNameKey() *LearningUnitUpsert {
+	u.SetExcluded(learningunit.FieldNameKey)
+	return u
+}
+
+// ClearNameKey clears the value of the "name_key" field.
+func (u *LearningUnitUpsert) ClearNameKey() *LearningUnitUpsert {
+	u.SetNull(learningunit.FieldNameKey)
 	return u
 }
 
@@ -914,6 +950,27 @@ func (u *LearningUnitUpsertOne) SetName(v string) *LearningUnitUpsertOne {
 func (u *LearningUnitUpsertOne) UpdateName() *LearningUnitUpsertOne {
 	return u.Update(func(s *LearningUnitUpsert) {
 		s.UpdateName()
+	})
+}
+
+// SetNameKey sets the "name_key" field.
+func (u *LearningUnitUpsertOne) SetNameKey(v string) *LearningUnitUpsertOne {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.SetNameKey(v)
+	})
+}
+
+// UpdateNameKey sets the "name_key" field to the value that was provided on create.
+func (u *LearningUnitUpsertOne) UpdateNameKey() *LearningUnitUpsertOne {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.UpdateNameKey()
+	})
+}
+
+// ClearNameKey clears the value of the "name_key" field.
+func (u *LearningUnitUpsertOne) ClearNameKey() *LearningUnitUpsertOne {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.ClearNameKey()
 	})
 }
 
@@ -1373,6 +1430,27 @@ func (u *LearningUnitUpsertBulk) SetName(v string) *LearningUnitUpsertBulk {
 func (u *LearningUnitUpsertBulk) UpdateName() *LearningUnitUpsertBulk {
 	return u.Update(func(s *LearningUnitUpsert) {
 		s.UpdateName()
+	})
+}
+
+// SetNameKey sets the "name_key" field.
+func (u *LearningUnitUpsertBulk) SetNameKey(v string) *LearningUnitUpsertBulk {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.SetNameKey(v)
+	})
+}
+
+// UpdateNameKey sets the "name_key" field to the value that was provided on create.
+func (u *LearningUnitUpsertBulk) UpdateNameKey() *LearningUnitUpsertBulk {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.UpdateNameKey()
+	})
+}
+
+// ClearNameKey clears the value of the "name_key" field.
+func (u *LearningUnitUpsertBulk) ClearNameKey() *LearningUnitUpsertBulk {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.ClearNameKey()
 	})
 }
 

@@ -92,6 +92,26 @@ func (_u *LearningUnitUpdate) SetNillableName(v *string) *LearningUnitUpdate {
 	return _u
 }
 
+// SetNameKey sets the "name_key" field.
+func (_u *LearningUnitUpdate) SetNameKey(v string) *LearningUnitUpdate {
+	_u.mutation.SetNameKey(v)
+	return _u
+}
+
+// SetNillableNameKey sets the "name_key" field if the given value is not nil.
+func (_u *LearningUnitUpdate) SetNillableNameKey(v *string) *LearningUnitUpdate {
+	if v != nil {
+		_u.SetNameKey(*v)
+	}
+	return _u
+}
+
+// ClearNameKey clears the value of the "name_key" field.
+func (_u *LearningUnitUpdate) ClearNameKey() *LearningUnitUpdate {
+	_u.mutation.ClearNameKey()
+	return _u
+}
+
 // SetHeadName sets the "head_name" field.
 func (_u *LearningUnitUpdate) SetHeadName(v string) *LearningUnitUpdate {
 	_u.mutation.SetHeadName(v)
@@ -482,6 +502,12 @@ func (_u *LearningUnitUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(learningunit.FieldName, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.NameKey(); ok {
+		_spec.SetField(learningunit.FieldNameKey, field.TypeString, value)
+	}
+	if _u.mutation.NameKeyCleared() {
+		_spec.ClearField(learningunit.FieldNameKey, field.TypeString)
+	}
 	if value, ok := _u.mutation.HeadName(); ok {
 		_spec.SetField(learningunit.FieldHeadName, field.TypeString, value)
 	}
@@ -749,6 +775,26 @@ func (_u *LearningUnitUpdateOne) SetNillableName(v *string) *LearningUnitUpdateO
 	if v != nil {
 		_u.SetName(*v)
 	}
+	return _u
+}
+
+// SetNameKey sets the "name_key" field.
+func (_u *LearningUnitUpdateOne) SetNameKey(v string) *LearningUnitUpdateOne {
+	_u.mutation.SetNameKey(v)
+	return _u
+}
+
+// SetNillableNameKey sets the "name_key" field if the given value is not nil.
+func (_u *LearningUnitUpdateOne) SetNillableNameKey(v *string) *LearningUnitUpdateOne {
+	if v != nil {
+		_u.SetNameKey(*v)
+	}
+	return _u
+}
+
+// ClearNameKey clears the value of the "name_key" field.
+func (_u *LearningUnitUpdateOne) ClearNameKey() *LearningUnitUpdateOne {
+	_u.mutation.ClearNameKey()
 	return _u
 }
 
@@ -1171,6 +1217,12 @@ func (_u *LearningUnitUpdateOne) sqlSave(ctx context.Context) (_node *LearningUn
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(learningunit.FieldName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameKey(); ok {
+		_spec.SetField(learningunit.FieldNameKey, field.TypeString, value)
+	}
+	if _u.mutation.NameKeyCleared() {
+		_spec.ClearField(learningunit.FieldNameKey, field.TypeString)
 	}
 	if value, ok := _u.mutation.HeadName(); ok {
 		_spec.SetField(learningunit.FieldHeadName, field.TypeString, value)

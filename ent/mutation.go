@@ -72,6 +72,7 @@ type AdminUnitMutation struct {
 	addversion            *int
 	code                  *string
 	name                  *string
+	name_key              *string
 	level                 *adminunit.Level
 	_type                 *string
 	disadvantaged         *bool
@@ -398,6 +399,55 @@ func (m *AdminUnitMutation) OldName(ctx context.Context) (v string, err error) {
 // ResetName resets all changes to the "name" field.
 func (m *AdminUnitMutation) ResetName() {
 	m.name = nil
+}
+
+// SetNameKey sets the "name_key" field.
+func (m *AdminUnitMutation) SetNameKey(s string) {
+	m.name_key = &s
+}
+
+// NameKey returns the value of the "name_key" field in the mutation.
+func (m *AdminUnitMutation) NameKey() (r string, exists bool) {
+	v := m.name_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameKey returns the old "name_key" field's value of the AdminUnit entity.
+// If the AdminUnit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AdminUnitMutation) OldNameKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameKey: %w", err)
+	}
+	return oldValue.NameKey, nil
+}
+
+// ClearNameKey clears the value of the "name_key" field.
+func (m *AdminUnitMutation) ClearNameKey() {
+	m.name_key = nil
+	m.clearedFields[adminunit.FieldNameKey] = struct{}{}
+}
+
+// NameKeyCleared returns if the "name_key" field was cleared in this mutation.
+func (m *AdminUnitMutation) NameKeyCleared() bool {
+	_, ok := m.clearedFields[adminunit.FieldNameKey]
+	return ok
+}
+
+// ResetNameKey resets all changes to the "name_key" field.
+func (m *AdminUnitMutation) ResetNameKey() {
+	m.name_key = nil
+	delete(m.clearedFields, adminunit.FieldNameKey)
 }
 
 // SetLevel sets the "level" field.
@@ -1100,7 +1150,7 @@ func (m *AdminUnitMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AdminUnitMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, adminunit.FieldCreatedAt)
 	}
@@ -1115,6 +1165,9 @@ func (m *AdminUnitMutation) Fields() []string {
 	}
 	if m.name != nil {
 		fields = append(fields, adminunit.FieldName)
+	}
+	if m.name_key != nil {
+		fields = append(fields, adminunit.FieldNameKey)
 	}
 	if m.level != nil {
 		fields = append(fields, adminunit.FieldLevel)
@@ -1161,6 +1214,8 @@ func (m *AdminUnitMutation) Field(name string) (ent.Value, bool) {
 		return m.Code()
 	case adminunit.FieldName:
 		return m.Name()
+	case adminunit.FieldNameKey:
+		return m.NameKey()
 	case adminunit.FieldLevel:
 		return m.Level()
 	case adminunit.FieldType:
@@ -1198,6 +1253,8 @@ func (m *AdminUnitMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldCode(ctx)
 	case adminunit.FieldName:
 		return m.OldName(ctx)
+	case adminunit.FieldNameKey:
+		return m.OldNameKey(ctx)
 	case adminunit.FieldLevel:
 		return m.OldLevel(ctx)
 	case adminunit.FieldType:
@@ -1259,6 +1316,13 @@ func (m *AdminUnitMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetName(v)
+		return nil
+	case adminunit.FieldNameKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameKey(v)
 		return nil
 	case adminunit.FieldLevel:
 		v, ok := value.(adminunit.Level)
@@ -1380,6 +1444,9 @@ func (m *AdminUnitMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *AdminUnitMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(adminunit.FieldNameKey) {
+		fields = append(fields, adminunit.FieldNameKey)
+	}
 	if m.FieldCleared(adminunit.FieldValidFrom) {
 		fields = append(fields, adminunit.FieldValidFrom)
 	}
@@ -1406,6 +1473,9 @@ func (m *AdminUnitMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *AdminUnitMutation) ClearField(name string) error {
 	switch name {
+	case adminunit.FieldNameKey:
+		m.ClearNameKey()
+		return nil
 	case adminunit.FieldValidFrom:
 		m.ClearValidFrom()
 		return nil
@@ -1440,6 +1510,9 @@ func (m *AdminUnitMutation) ResetField(name string) error {
 		return nil
 	case adminunit.FieldName:
 		m.ResetName()
+		return nil
+	case adminunit.FieldNameKey:
+		m.ResetNameKey()
 		return nil
 	case adminunit.FieldLevel:
 		m.ResetLevel()
@@ -7158,6 +7231,7 @@ type LearningUnitMutation struct {
 	kind                 *learningunit.Kind
 	subtype              *learningunit.Subtype
 	name                 *string
+	name_key             *string
 	head_name            *string
 	address              *string
 	phone                *string
@@ -7528,6 +7602,55 @@ func (m *LearningUnitMutation) OldName(ctx context.Context) (v string, err error
 // ResetName resets all changes to the "name" field.
 func (m *LearningUnitMutation) ResetName() {
 	m.name = nil
+}
+
+// SetNameKey sets the "name_key" field.
+func (m *LearningUnitMutation) SetNameKey(s string) {
+	m.name_key = &s
+}
+
+// NameKey returns the value of the "name_key" field in the mutation.
+func (m *LearningUnitMutation) NameKey() (r string, exists bool) {
+	v := m.name_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameKey returns the old "name_key" field's value of the LearningUnit entity.
+// If the LearningUnit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningUnitMutation) OldNameKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameKey: %w", err)
+	}
+	return oldValue.NameKey, nil
+}
+
+// ClearNameKey clears the value of the "name_key" field.
+func (m *LearningUnitMutation) ClearNameKey() {
+	m.name_key = nil
+	m.clearedFields[learningunit.FieldNameKey] = struct{}{}
+}
+
+// NameKeyCleared returns if the "name_key" field was cleared in this mutation.
+func (m *LearningUnitMutation) NameKeyCleared() bool {
+	_, ok := m.clearedFields[learningunit.FieldNameKey]
+	return ok
+}
+
+// ResetNameKey resets all changes to the "name_key" field.
+func (m *LearningUnitMutation) ResetNameKey() {
+	m.name_key = nil
+	delete(m.clearedFields, learningunit.FieldNameKey)
 }
 
 // SetHeadName sets the "head_name" field.
@@ -8155,7 +8278,7 @@ func (m *LearningUnitMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *LearningUnitMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, learningunit.FieldCreatedAt)
 	}
@@ -8173,6 +8296,9 @@ func (m *LearningUnitMutation) Fields() []string {
 	}
 	if m.name != nil {
 		fields = append(fields, learningunit.FieldName)
+	}
+	if m.name_key != nil {
+		fields = append(fields, learningunit.FieldNameKey)
 	}
 	if m.head_name != nil {
 		fields = append(fields, learningunit.FieldHeadName)
@@ -8221,6 +8347,8 @@ func (m *LearningUnitMutation) Field(name string) (ent.Value, bool) {
 		return m.Subtype()
 	case learningunit.FieldName:
 		return m.Name()
+	case learningunit.FieldNameKey:
+		return m.NameKey()
 	case learningunit.FieldHeadName:
 		return m.HeadName()
 	case learningunit.FieldAddress:
@@ -8260,6 +8388,8 @@ func (m *LearningUnitMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldSubtype(ctx)
 	case learningunit.FieldName:
 		return m.OldName(ctx)
+	case learningunit.FieldNameKey:
+		return m.OldNameKey(ctx)
 	case learningunit.FieldHeadName:
 		return m.OldHeadName(ctx)
 	case learningunit.FieldAddress:
@@ -8328,6 +8458,13 @@ func (m *LearningUnitMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetName(v)
+		return nil
+	case learningunit.FieldNameKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameKey(v)
 		return nil
 	case learningunit.FieldHeadName:
 		v, ok := value.(string)
@@ -8464,6 +8601,9 @@ func (m *LearningUnitMutation) ClearedFields() []string {
 	if m.FieldCleared(learningunit.FieldSubtype) {
 		fields = append(fields, learningunit.FieldSubtype)
 	}
+	if m.FieldCleared(learningunit.FieldNameKey) {
+		fields = append(fields, learningunit.FieldNameKey)
+	}
 	if m.FieldCleared(learningunit.FieldHeadName) {
 		fields = append(fields, learningunit.FieldHeadName)
 	}
@@ -8495,6 +8635,9 @@ func (m *LearningUnitMutation) ClearField(name string) error {
 	switch name {
 	case learningunit.FieldSubtype:
 		m.ClearSubtype()
+		return nil
+	case learningunit.FieldNameKey:
+		m.ClearNameKey()
 		return nil
 	case learningunit.FieldHeadName:
 		m.ClearHeadName()
@@ -8536,6 +8679,9 @@ func (m *LearningUnitMutation) ResetField(name string) error {
 		return nil
 	case learningunit.FieldName:
 		m.ResetName()
+		return nil
+	case learningunit.FieldNameKey:
+		m.ResetNameKey()
 		return nil
 	case learningunit.FieldHeadName:
 		m.ResetHeadName()
@@ -14792,6 +14938,7 @@ type UserMutation struct {
 	addversion           *int
 	username             *string
 	full_name            *string
+	full_name_key        *string
 	password_hash        *string
 	role                 *viewer.Role
 	scope_path           *string
@@ -15106,6 +15253,55 @@ func (m *UserMutation) OldFullName(ctx context.Context) (v string, err error) {
 // ResetFullName resets all changes to the "full_name" field.
 func (m *UserMutation) ResetFullName() {
 	m.full_name = nil
+}
+
+// SetFullNameKey sets the "full_name_key" field.
+func (m *UserMutation) SetFullNameKey(s string) {
+	m.full_name_key = &s
+}
+
+// FullNameKey returns the value of the "full_name_key" field in the mutation.
+func (m *UserMutation) FullNameKey() (r string, exists bool) {
+	v := m.full_name_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFullNameKey returns the old "full_name_key" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldFullNameKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFullNameKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFullNameKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFullNameKey: %w", err)
+	}
+	return oldValue.FullNameKey, nil
+}
+
+// ClearFullNameKey clears the value of the "full_name_key" field.
+func (m *UserMutation) ClearFullNameKey() {
+	m.full_name_key = nil
+	m.clearedFields[user.FieldFullNameKey] = struct{}{}
+}
+
+// FullNameKeyCleared returns if the "full_name_key" field was cleared in this mutation.
+func (m *UserMutation) FullNameKeyCleared() bool {
+	_, ok := m.clearedFields[user.FieldFullNameKey]
+	return ok
+}
+
+// ResetFullNameKey resets all changes to the "full_name_key" field.
+func (m *UserMutation) ResetFullNameKey() {
+	m.full_name_key = nil
+	delete(m.clearedFields, user.FieldFullNameKey)
 }
 
 // SetPasswordHash sets the "password_hash" field.
@@ -15515,7 +15711,7 @@ func (m *UserMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UserMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, user.FieldCreatedAt)
 	}
@@ -15530,6 +15726,9 @@ func (m *UserMutation) Fields() []string {
 	}
 	if m.full_name != nil {
 		fields = append(fields, user.FieldFullName)
+	}
+	if m.full_name_key != nil {
+		fields = append(fields, user.FieldFullNameKey)
 	}
 	if m.password_hash != nil {
 		fields = append(fields, user.FieldPasswordHash)
@@ -15570,6 +15769,8 @@ func (m *UserMutation) Field(name string) (ent.Value, bool) {
 		return m.Username()
 	case user.FieldFullName:
 		return m.FullName()
+	case user.FieldFullNameKey:
+		return m.FullNameKey()
 	case user.FieldPasswordHash:
 		return m.PasswordHash()
 	case user.FieldRole:
@@ -15603,6 +15804,8 @@ func (m *UserMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldUsername(ctx)
 	case user.FieldFullName:
 		return m.OldFullName(ctx)
+	case user.FieldFullNameKey:
+		return m.OldFullNameKey(ctx)
 	case user.FieldPasswordHash:
 		return m.OldPasswordHash(ctx)
 	case user.FieldRole:
@@ -15660,6 +15863,13 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetFullName(v)
+		return nil
+	case user.FieldFullNameKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFullNameKey(v)
 		return nil
 	case user.FieldPasswordHash:
 		v, ok := value.(string)
@@ -15755,6 +15965,9 @@ func (m *UserMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *UserMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(user.FieldFullNameKey) {
+		fields = append(fields, user.FieldFullNameKey)
+	}
 	if m.FieldCleared(user.FieldLearningUnitID) {
 		fields = append(fields, user.FieldLearningUnitID)
 	}
@@ -15772,6 +15985,9 @@ func (m *UserMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *UserMutation) ClearField(name string) error {
 	switch name {
+	case user.FieldFullNameKey:
+		m.ClearFullNameKey()
+		return nil
 	case user.FieldLearningUnitID:
 		m.ClearLearningUnitID()
 		return nil
@@ -15797,6 +16013,9 @@ func (m *UserMutation) ResetField(name string) error {
 		return nil
 	case user.FieldFullName:
 		m.ResetFullName()
+		return nil
+	case user.FieldFullNameKey:
+		m.ResetFullNameKey()
 		return nil
 	case user.FieldPasswordHash:
 		m.ResetPasswordHash()

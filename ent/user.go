@@ -30,6 +30,8 @@ type User struct {
 	Username string `json:"username,omitempty"`
 	// The person's full name.
 	FullName string `json:"full_name,omitempty"`
+	// Vietnamese collation key of full_name; see textnorm.SortKey.
+	FullNameKey string `json:"full_name_key,omitempty"`
 	// argon2id hash in PHC string format.
 	PasswordHash string `json:"-"`
 	// What the user may do: ADMIN, MANAGER, OFFICER, COLLABORATOR, VIEWER or CITIZEN.
@@ -107,7 +109,7 @@ func (*User) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case user.FieldID, user.FieldVersion, user.FieldScopeID, user.FieldLearningUnitID:
 			values[i] = new(sql.NullInt64)
-		case user.FieldUsername, user.FieldFullName, user.FieldPasswordHash, user.FieldRole, user.FieldScopePath:
+		case user.FieldUsername, user.FieldFullName, user.FieldFullNameKey, user.FieldPasswordHash, user.FieldRole, user.FieldScopePath:
 			values[i] = new(sql.NullString)
 		case user.FieldCreatedAt, user.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -161,6 +163,12 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field full_name", values[i])
 			} else if value.Valid {
 				_m.FullName = value.String
+			}
+		case user.FieldFullNameKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field full_name_key", values[i])
+			} else if value.Valid {
+				_m.FullNameKey = value.String
 			}
 		case user.FieldPasswordHash:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -270,6 +278,9 @@ func (_m *User) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("full_name=")
 	builder.WriteString(_m.FullName)
+	builder.WriteString(", ")
+	builder.WriteString("full_name_key=")
+	builder.WriteString(_m.FullNameKey)
 	builder.WriteString(", ")
 	builder.WriteString("password_hash=<sensitive>")
 	builder.WriteString(", ")

@@ -80,6 +80,20 @@ func (_c *UserCreate) SetFullName(v string) *UserCreate {
 	return _c
 }
 
+// SetFullNameKey sets the "full_name_key" field.
+func (_c *UserCreate) SetFullNameKey(v string) *UserCreate {
+	_c.mutation.SetFullNameKey(v)
+	return _c
+}
+
+// SetNillableFullNameKey sets the "full_name_key" field if the given value is not nil.
+func (_c *UserCreate) SetNillableFullNameKey(v *string) *UserCreate {
+	if v != nil {
+		_c.SetFullNameKey(*v)
+	}
+	return _c
+}
+
 // SetPasswordHash sets the "password_hash" field.
 func (_c *UserCreate) SetPasswordHash(v string) *UserCreate {
 	_c.mutation.SetPasswordHash(v)
@@ -349,6 +363,10 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 		_spec.SetField(user.FieldFullName, field.TypeString, value)
 		_node.FullName = value
 	}
+	if value, ok := _c.mutation.FullNameKey(); ok {
+		_spec.SetField(user.FieldFullNameKey, field.TypeString, value)
+		_node.FullNameKey = value
+	}
 	if value, ok := _c.mutation.PasswordHash(); ok {
 		_spec.SetField(user.FieldPasswordHash, field.TypeString, value)
 		_node.PasswordHash = value
@@ -522,6 +540,24 @@ func (u *UserUpsert) SetFullName(v string) *UserUpsert {
 // UpdateFullName sets the "full_name" field to the value that was provided on create.
 func (u *UserUpsert) UpdateFullName() *UserUpsert {
 	u.SetExcluded(user.FieldFullName)
+	return u
+}
+
+// SetFullNameKey sets the "full_name_key" field.
+func (u *UserUpsert) SetFullNameKey(v string) *UserUpsert {
+	u.Set(user.FieldFullNameKey, v)
+	return u
+}
+
+// UpdateFullNameKey sets the "full_name_key" field to the value that was provided on create.
+func (u *UserUpsert) UpdateFullNameKey() *UserUpsert {
+	u.SetExcluded(user.FieldFullNameKey)
+	return u
+}
+
+// ClearFullNameKey clears the value of the "full_name_key" field.
+func (u *UserUpsert) ClearFullNameKey() *UserUpsert {
+	u.SetNull(user.FieldFullNameKey)
 	return u
 }
 
@@ -720,6 +756,27 @@ func (u *UserUpsertOne) SetFullName(v string) *UserUpsertOne {
 func (u *UserUpsertOne) UpdateFullName() *UserUpsertOne {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateFullName()
+	})
+}
+
+// SetFullNameKey sets the "full_name_key" field.
+func (u *UserUpsertOne) SetFullNameKey(v string) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetFullNameKey(v)
+	})
+}
+
+// UpdateFullNameKey sets the "full_name_key" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateFullNameKey() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateFullNameKey()
+	})
+}
+
+// ClearFullNameKey clears the value of the "full_name_key" field.
+func (u *UserUpsertOne) ClearFullNameKey() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearFullNameKey()
 	})
 }
 
@@ -1099,6 +1156,27 @@ func (u *UserUpsertBulk) SetFullName(v string) *UserUpsertBulk {
 func (u *UserUpsertBulk) UpdateFullName() *UserUpsertBulk {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateFullName()
+	})
+}
+
+// SetFullNameKey sets the "full_name_key" field.
+func (u *UserUpsertBulk) SetFullNameKey(v string) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetFullNameKey(v)
+	})
+}
+
+// UpdateFullNameKey sets the "full_name_key" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateFullNameKey() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateFullNameKey()
+	})
+}
+
+// ClearFullNameKey clears the value of the "full_name_key" field.
+func (u *UserUpsertBulk) ClearFullNameKey() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearFullNameKey()
 	})
 }
 

@@ -88,6 +88,26 @@ func (_u *UserUpdate) SetNillableFullName(v *string) *UserUpdate {
 	return _u
 }
 
+// SetFullNameKey sets the "full_name_key" field.
+func (_u *UserUpdate) SetFullNameKey(v string) *UserUpdate {
+	_u.mutation.SetFullNameKey(v)
+	return _u
+}
+
+// SetNillableFullNameKey sets the "full_name_key" field if the given value is not nil.
+func (_u *UserUpdate) SetNillableFullNameKey(v *string) *UserUpdate {
+	if v != nil {
+		_u.SetFullNameKey(*v)
+	}
+	return _u
+}
+
+// ClearFullNameKey clears the value of the "full_name_key" field.
+func (_u *UserUpdate) ClearFullNameKey() *UserUpdate {
+	_u.mutation.ClearFullNameKey()
+	return _u
+}
+
 // SetPasswordHash sets the "password_hash" field.
 func (_u *UserUpdate) SetPasswordHash(v string) *UserUpdate {
 	_u.mutation.SetPasswordHash(v)
@@ -353,6 +373,12 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.FullName(); ok {
 		_spec.SetField(user.FieldFullName, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.FullNameKey(); ok {
+		_spec.SetField(user.FieldFullNameKey, field.TypeString, value)
+	}
+	if _u.mutation.FullNameKeyCleared() {
+		_spec.ClearField(user.FieldFullNameKey, field.TypeString)
+	}
 	if value, ok := _u.mutation.PasswordHash(); ok {
 		_spec.SetField(user.FieldPasswordHash, field.TypeString, value)
 	}
@@ -545,6 +571,26 @@ func (_u *UserUpdateOne) SetNillableFullName(v *string) *UserUpdateOne {
 	if v != nil {
 		_u.SetFullName(*v)
 	}
+	return _u
+}
+
+// SetFullNameKey sets the "full_name_key" field.
+func (_u *UserUpdateOne) SetFullNameKey(v string) *UserUpdateOne {
+	_u.mutation.SetFullNameKey(v)
+	return _u
+}
+
+// SetNillableFullNameKey sets the "full_name_key" field if the given value is not nil.
+func (_u *UserUpdateOne) SetNillableFullNameKey(v *string) *UserUpdateOne {
+	if v != nil {
+		_u.SetFullNameKey(*v)
+	}
+	return _u
+}
+
+// ClearFullNameKey clears the value of the "full_name_key" field.
+func (_u *UserUpdateOne) ClearFullNameKey() *UserUpdateOne {
+	_u.mutation.ClearFullNameKey()
 	return _u
 }
 
@@ -842,6 +888,12 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 	}
 	if value, ok := _u.mutation.FullName(); ok {
 		_spec.SetField(user.FieldFullName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.FullNameKey(); ok {
+		_spec.SetField(user.FieldFullNameKey, field.TypeString, value)
+	}
+	if _u.mutation.FullNameKeyCleared() {
+		_spec.ClearField(user.FieldFullNameKey, field.TypeString)
 	}
 	if value, ok := _u.mutation.PasswordHash(); ok {
 		_spec.SetField(user.FieldPasswordHash, field.TypeString, value)

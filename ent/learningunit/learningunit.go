@@ -30,6 +30,8 @@ const (
 	FieldSubtype = "subtype"
 	// FieldName holds the string denoting the name field in the database.
 	FieldName = "name"
+	// FieldNameKey holds the string denoting the name_key field in the database.
+	FieldNameKey = "name_key"
 	// FieldHeadName holds the string denoting the head_name field in the database.
 	FieldHeadName = "head_name"
 	// FieldAddress holds the string denoting the address field in the database.
@@ -91,6 +93,7 @@ var Columns = []string{
 	FieldKind,
 	FieldSubtype,
 	FieldName,
+	FieldNameKey,
 	FieldHeadName,
 	FieldAddress,
 	FieldPhone,
@@ -118,7 +121,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "hoctap/ent/runtime"
 var (
-	Hooks  [6]ent.Hook
+	Hooks  [7]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -236,6 +239,11 @@ func BySubtype(opts ...sql.OrderTermOption) OrderOption {
 // ByName orders the results by the name field.
 func ByName(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldName, opts...).ToFunc()
+}
+
+// ByNameKey orders the results by the name_key field.
+func ByNameKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNameKey, opts...).ToFunc()
 }
 
 // ByHeadName orders the results by the head_name field.

@@ -75,6 +75,11 @@ func Name(v string) predicate.LearningUnit {
 	return predicate.LearningUnit(sql.FieldEQ(FieldName, v))
 }
 
+// NameKey applies equality check predicate on the "name_key" field. It's identical to NameKeyEQ.
+func NameKey(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldEQ(FieldNameKey, v))
+}
+
 // HeadName applies equality check predicate on the "head_name" field. It's identical to HeadNameEQ.
 func HeadName(v string) predicate.LearningUnit {
 	return predicate.LearningUnit(sql.FieldEQ(FieldHeadName, v))
@@ -353,6 +358,81 @@ func NameEqualFold(v string) predicate.LearningUnit {
 // NameContainsFold applies the ContainsFold predicate on the "name" field.
 func NameContainsFold(v string) predicate.LearningUnit {
 	return predicate.LearningUnit(sql.FieldContainsFold(FieldName, v))
+}
+
+// NameKeyEQ applies the EQ predicate on the "name_key" field.
+func NameKeyEQ(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldEQ(FieldNameKey, v))
+}
+
+// NameKeyNEQ applies the NEQ predicate on the "name_key" field.
+func NameKeyNEQ(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldNEQ(FieldNameKey, v))
+}
+
+// NameKeyIn applies the In predicate on the "name_key" field.
+func NameKeyIn(vs ...string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldIn(FieldNameKey, vs...))
+}
+
+// NameKeyNotIn applies the NotIn predicate on the "name_key" field.
+func NameKeyNotIn(vs ...string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldNotIn(FieldNameKey, vs...))
+}
+
+// NameKeyGT applies the GT predicate on the "name_key" field.
+func NameKeyGT(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldGT(FieldNameKey, v))
+}
+
+// NameKeyGTE applies the GTE predicate on the "name_key" field.
+func NameKeyGTE(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldGTE(FieldNameKey, v))
+}
+
+// NameKeyLT applies the LT predicate on the "name_key" field.
+func NameKeyLT(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldLT(FieldNameKey, v))
+}
+
+// NameKeyLTE applies the LTE predicate on the "name_key" field.
+func NameKeyLTE(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldLTE(FieldNameKey, v))
+}
+
+// NameKeyContains applies the Contains predicate on the "name_key" field.
+func NameKeyContains(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldContains(FieldNameKey, v))
+}
+
+// NameKeyHasPrefix applies the HasPrefix predicate on the "name_key" field.
+func NameKeyHasPrefix(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldHasPrefix(FieldNameKey, v))
+}
+
+// NameKeyHasSuffix applies the HasSuffix predicate on the "name_key" field.
+func NameKeyHasSuffix(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldHasSuffix(FieldNameKey, v))
+}
+
+// NameKeyIsNil applies the IsNil predicate on the "name_key" field.
+func NameKeyIsNil() predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldIsNull(FieldNameKey))
+}
+
+// NameKeyNotNil applies the NotNil predicate on the "name_key" field.
+func NameKeyNotNil() predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldNotNull(FieldNameKey))
+}
+
+// NameKeyEqualFold applies the EqualFold predicate on the "name_key" field.
+func NameKeyEqualFold(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldEqualFold(FieldNameKey, v))
+}
+
+// NameKeyContainsFold applies the ContainsFold predicate on the "name_key" field.
+func NameKeyContainsFold(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldContainsFold(FieldNameKey, v))
 }
 
 // HeadNameEQ applies the EQ predicate on the "head_name" field.

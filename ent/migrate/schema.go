@@ -17,6 +17,7 @@ var (
 		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "code", Type: field.TypeString, Size: 16},
 		{Name: "name", Type: field.TypeString, Size: 200},
+		{Name: "name_key", Type: field.TypeString, Nullable: true, Collation: "C"},
 		{Name: "level", Type: field.TypeEnum, Enums: []string{"COUNTRY", "PROVINCE", "DISTRICT", "COMMUNE", "VILLAGE"}},
 		{Name: "type", Type: field.TypeString, Size: 64},
 		{Name: "disadvantaged", Type: field.TypeBool, Default: false},
@@ -35,13 +36,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "admin_units_admin_units_children",
-				Columns:    []*schema.Column{AdminUnitsColumns[13]},
+				Columns:    []*schema.Column{AdminUnitsColumns[14]},
 				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "admin_units_admin_units_merged_from",
-				Columns:    []*schema.Column{AdminUnitsColumns[14]},
+				Columns:    []*schema.Column{AdminUnitsColumns[15]},
 				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -55,17 +56,17 @@ var (
 			{
 				Name:    "adminunit_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{AdminUnitsColumns[13]},
+				Columns: []*schema.Column{AdminUnitsColumns[14]},
 			},
 			{
 				Name:    "adminunit_merged_into_id",
 				Unique:  false,
-				Columns: []*schema.Column{AdminUnitsColumns[14]},
+				Columns: []*schema.Column{AdminUnitsColumns[15]},
 			},
 			{
 				Name:    "adminunit_path",
 				Unique:  false,
-				Columns: []*schema.Column{AdminUnitsColumns[11]},
+				Columns: []*schema.Column{AdminUnitsColumns[12]},
 				Annotation: &entsql.IndexAnnotation{
 					OpClass: "text_pattern_ops",
 				},
@@ -295,6 +296,7 @@ var (
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"HOUSEHOLD", "CLAN", "ORGANIZATION", "CITIZEN", "COMMUNITY"}},
 		{Name: "subtype", Type: field.TypeEnum, Nullable: true, Enums: []string{"AGENCY", "SCHOOL", "ENTERPRISE", "ARMED_FORCES", "OTHER"}},
 		{Name: "name", Type: field.TypeString, Size: 200},
+		{Name: "name_key", Type: field.TypeString, Nullable: true, Collation: "C"},
 		{Name: "head_name", Type: field.TypeString, Nullable: true, Size: 200},
 		{Name: "address", Type: field.TypeString, Nullable: true, Size: 300},
 		{Name: "phone", Type: field.TypeString, Nullable: true, Size: 32},
@@ -313,13 +315,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "learning_units_admin_units_learning_units",
-				Columns:    []*schema.Column{LearningUnitsColumns[14]},
+				Columns:    []*schema.Column{LearningUnitsColumns[15]},
 				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "learning_units_learning_units_children",
-				Columns:    []*schema.Column{LearningUnitsColumns[15]},
+				Columns:    []*schema.Column{LearningUnitsColumns[16]},
 				RefColumns: []*schema.Column{LearningUnitsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -328,22 +330,22 @@ var (
 			{
 				Name:    "learningunit_admin_unit_id_kind_archived_at_id_admin_path",
 				Unique:  false,
-				Columns: []*schema.Column{LearningUnitsColumns[14], LearningUnitsColumns[4], LearningUnitsColumns[13], LearningUnitsColumns[0], LearningUnitsColumns[12]},
+				Columns: []*schema.Column{LearningUnitsColumns[15], LearningUnitsColumns[4], LearningUnitsColumns[14], LearningUnitsColumns[0], LearningUnitsColumns[13]},
 				Annotation: &entsql.IndexAnnotation{
 					OpClassColumns: map[string]string{
-						LearningUnitsColumns[12].Name: "text_pattern_ops",
+						LearningUnitsColumns[13].Name: "text_pattern_ops",
 					},
 				},
 			},
 			{
 				Name:    "learningunit_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{LearningUnitsColumns[15]},
+				Columns: []*schema.Column{LearningUnitsColumns[16]},
 			},
 			{
 				Name:    "learningunit_admin_path",
 				Unique:  false,
-				Columns: []*schema.Column{LearningUnitsColumns[12]},
+				Columns: []*schema.Column{LearningUnitsColumns[13]},
 				Annotation: &entsql.IndexAnnotation{
 					OpClass: "text_pattern_ops",
 				},
@@ -623,6 +625,7 @@ var (
 		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "username", Type: field.TypeString, Unique: true, Size: 64},
 		{Name: "full_name", Type: field.TypeString, Size: 200},
+		{Name: "full_name_key", Type: field.TypeString, Nullable: true, Collation: "C"},
 		{Name: "password_hash", Type: field.TypeString},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"ADMIN", "MANAGER", "OFFICER", "COLLABORATOR", "VIEWER", "CITIZEN"}},
 		{Name: "scope_path", Type: field.TypeString, Default: ""},
@@ -639,13 +642,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "users_admin_units_users",
-				Columns:    []*schema.Column{UsersColumns[11]},
+				Columns:    []*schema.Column{UsersColumns[12]},
 				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "users_learning_units_learning_unit",
-				Columns:    []*schema.Column{UsersColumns[12]},
+				Columns:    []*schema.Column{UsersColumns[13]},
 				RefColumns: []*schema.Column{LearningUnitsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -654,12 +657,12 @@ var (
 			{
 				Name:    "user_scope_id",
 				Unique:  false,
-				Columns: []*schema.Column{UsersColumns[11]},
+				Columns: []*schema.Column{UsersColumns[12]},
 			},
 			{
 				Name:    "user_scope_path",
 				Unique:  false,
-				Columns: []*schema.Column{UsersColumns[8]},
+				Columns: []*schema.Column{UsersColumns[9]},
 				Annotation: &entsql.IndexAnnotation{
 					OpClass: "text_pattern_ops",
 				},

@@ -50,6 +50,8 @@ func init() {
 	adminunit.Hooks[3] = adminunitHooks[2]
 
 	adminunit.Hooks[4] = adminunitHooks[3]
+
+	adminunit.Hooks[5] = adminunitHooks[4]
 	adminunitMixinFields0 := adminunitMixin[0].Fields()
 	_ = adminunitMixinFields0
 	adminunitMixinFields1 := adminunitMixin[1].Fields()
@@ -107,7 +109,7 @@ func init() {
 		}
 	}()
 	// adminunitDescType is the schema descriptor for type field.
-	adminunitDescType := adminunitFields[3].Descriptor()
+	adminunitDescType := adminunitFields[4].Descriptor()
 	// adminunit.TypeValidator is a validator for the "type" field. It is called by the builders before save.
 	adminunit.TypeValidator = func() func(string) error {
 		validators := adminunitDescType.Validators
@@ -125,15 +127,15 @@ func init() {
 		}
 	}()
 	// adminunitDescDisadvantaged is the schema descriptor for disadvantaged field.
-	adminunitDescDisadvantaged := adminunitFields[4].Descriptor()
+	adminunitDescDisadvantaged := adminunitFields[5].Descriptor()
 	// adminunit.DefaultDisadvantaged holds the default value on creation for the disadvantaged field.
 	adminunit.DefaultDisadvantaged = adminunitDescDisadvantaged.Default.(bool)
 	// adminunitDescPath is the schema descriptor for path field.
-	adminunitDescPath := adminunitFields[9].Descriptor()
+	adminunitDescPath := adminunitFields[10].Descriptor()
 	// adminunit.DefaultPath holds the default value on creation for the path field.
 	adminunit.DefaultPath = adminunitDescPath.Default.(string)
 	// adminunitDescDepth is the schema descriptor for depth field.
-	adminunitDescDepth := adminunitFields[10].Descriptor()
+	adminunitDescDepth := adminunitFields[11].Descriptor()
 	// adminunit.DefaultDepth holds the default value on creation for the depth field.
 	adminunit.DefaultDepth = adminunitDescDepth.Default.(int)
 	auditlog.Policy = privacy.NewPolicies(schema.AuditLog{})
@@ -347,6 +349,8 @@ func init() {
 	learningunit.Hooks[4] = learningunitHooks[3]
 
 	learningunit.Hooks[5] = learningunitHooks[4]
+
+	learningunit.Hooks[6] = learningunitHooks[5]
 	learningunitMixinFields0 := learningunitMixin[0].Fields()
 	_ = learningunitMixinFields0
 	learningunitMixinFields1 := learningunitMixin[1].Fields()
@@ -386,31 +390,31 @@ func init() {
 		}
 	}()
 	// learningunitDescHeadName is the schema descriptor for head_name field.
-	learningunitDescHeadName := learningunitFields[3].Descriptor()
+	learningunitDescHeadName := learningunitFields[4].Descriptor()
 	// learningunit.HeadNameValidator is a validator for the "head_name" field. It is called by the builders before save.
 	learningunit.HeadNameValidator = learningunitDescHeadName.Validators[0].(func(string) error)
 	// learningunitDescAddress is the schema descriptor for address field.
-	learningunitDescAddress := learningunitFields[4].Descriptor()
+	learningunitDescAddress := learningunitFields[5].Descriptor()
 	// learningunit.AddressValidator is a validator for the "address" field. It is called by the builders before save.
 	learningunit.AddressValidator = learningunitDescAddress.Validators[0].(func(string) error)
 	// learningunitDescPhone is the schema descriptor for phone field.
-	learningunitDescPhone := learningunitFields[5].Descriptor()
+	learningunitDescPhone := learningunitFields[6].Descriptor()
 	// learningunit.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
 	learningunit.PhoneValidator = learningunitDescPhone.Validators[0].(func(string) error)
 	// learningunitDescMemberCount is the schema descriptor for member_count field.
-	learningunitDescMemberCount := learningunitFields[6].Descriptor()
+	learningunitDescMemberCount := learningunitFields[7].Descriptor()
 	// learningunit.DefaultMemberCount holds the default value on creation for the member_count field.
 	learningunit.DefaultMemberCount = learningunitDescMemberCount.Default.(int)
 	// learningunit.MemberCountValidator is a validator for the "member_count" field. It is called by the builders before save.
 	learningunit.MemberCountValidator = learningunitDescMemberCount.Validators[0].(func(int) error)
 	// learningunitDescAdultCount is the schema descriptor for adult_count field.
-	learningunitDescAdultCount := learningunitFields[7].Descriptor()
+	learningunitDescAdultCount := learningunitFields[8].Descriptor()
 	// learningunit.DefaultAdultCount holds the default value on creation for the adult_count field.
 	learningunit.DefaultAdultCount = learningunitDescAdultCount.Default.(int)
 	// learningunit.AdultCountValidator is a validator for the "adult_count" field. It is called by the builders before save.
 	learningunit.AdultCountValidator = learningunitDescAdultCount.Validators[0].(func(int) error)
 	// learningunitDescAdminPath is the schema descriptor for admin_path field.
-	learningunitDescAdminPath := learningunitFields[10].Descriptor()
+	learningunitDescAdminPath := learningunitFields[11].Descriptor()
 	// learningunit.DefaultAdminPath holds the default value on creation for the admin_path field.
 	learningunit.DefaultAdminPath = learningunitDescAdminPath.Default.(string)
 	loginattempt.Policy = privacy.NewPolicies(schema.LoginAttempt{})
@@ -628,6 +632,8 @@ func init() {
 	user.Hooks[3] = userHooks[2]
 
 	user.Hooks[4] = userHooks[3]
+
+	user.Hooks[5] = userHooks[4]
 	userMixinFields0 := userMixin[0].Fields()
 	_ = userMixinFields0
 	userMixinFields1 := userMixin[1].Fields()
@@ -685,15 +691,15 @@ func init() {
 		}
 	}()
 	// userDescScopePath is the schema descriptor for scope_path field.
-	userDescScopePath := userFields[5].Descriptor()
+	userDescScopePath := userFields[6].Descriptor()
 	// user.DefaultScopePath holds the default value on creation for the scope_path field.
 	user.DefaultScopePath = userDescScopePath.Default.(string)
 	// userDescDisabled is the schema descriptor for disabled field.
-	userDescDisabled := userFields[6].Descriptor()
+	userDescDisabled := userFields[7].Descriptor()
 	// user.DefaultDisabled holds the default value on creation for the disabled field.
 	user.DefaultDisabled = userDescDisabled.Default.(bool)
 	// userDescMustChangePassword is the schema descriptor for must_change_password field.
-	userDescMustChangePassword := userFields[8].Descriptor()
+	userDescMustChangePassword := userFields[9].Descriptor()
 	// user.DefaultMustChangePassword holds the default value on creation for the must_change_password field.
 	user.DefaultMustChangePassword = userDescMustChangePassword.Default.(bool)
 }

@@ -29,8 +29,8 @@ func (AdminUnit) Fields() []ent.Field {
 			Annotations(entgql.OrderField("CODE")),
 		field.String("name").
 			NotEmpty().MaxLen(200).
-			Comment("Official name with its type, e.g. \"Huyện Đông Hưng\".").
-			Annotations(entgql.OrderField("NAME")),
+			Comment("Official name with its type, e.g. \"Huyện Đông Hưng\"."),
+		sortKey("name", "NAME"),
 		field.Enum("level").
 			Values("COUNTRY", "PROVINCE", "DISTRICT", "COMMUNE", "VILLAGE").
 			Comment("Tier of the unit; the one COUNTRY unit is the root. After the 2025 reform provinces have communes directly below them, so clients should walk parent/children rather than assume four tiers.").

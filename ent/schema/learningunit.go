@@ -33,8 +33,8 @@ func (LearningUnit) Fields() []ent.Field {
 			Comment("Kind of organisation; provinces may set separate targets per subtype. Only for ORGANIZATION."),
 		field.String("name").
 			NotEmpty().MaxLen(200).
-			Comment("Display name, e.g. \"Hộ ông Nguyễn Văn An\" or \"Trường THCS Đông Hà\".").
-			Annotations(entgql.OrderField("NAME")),
+			Comment("Display name, e.g. \"Hộ ông Nguyễn Văn An\" or \"Trường THCS Đông Hà\"."),
+		sortKey("name", "NAME"),
 		field.String("head_name").
 			Optional().MaxLen(200).
 			Comment("Head of the household or clan, or the organisation's representative."),

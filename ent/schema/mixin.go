@@ -5,6 +5,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/mixin"
 )
@@ -42,4 +43,22 @@ func (VersionMixin) Fields() []ent.Field {
 			Comment("Incremented by every change; send it back with an update to detect concurrent edits.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
 	}
+}
+
+// sortKey is the Vietnamese collation key of the text field from, kept by
+// the derive.SortKeys hook. It carries the client's order field of that text
+// (orderField, e.g. NAME), because neither database sorts Vietnamese
+// correctly on its own: PostgreSQL only with an ICU collation the server may
+// lack, SQLite not at all. The key is hex, so it stays text that ent's cursors
+// can compare; it is never shown or filtered on.
+func sortKey(from, orderField string) ent.Field {
+	return field.String(from+"_key").
+		Optional().
+		// Hex compares as its bytes only under a byte-wise collation.
+		Annotations(entsql.Annotation{Collation: "C"}).
+		Comment("Vietnamese collation key of "+from+"; see textnorm.SortKey.").
+		Annotations(
+			entgql.OrderField(orderField),
+			entgql.Skip(entgql.SkipType, entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+		)
 }

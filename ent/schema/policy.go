@@ -26,7 +26,7 @@ func (AdminUnit) Policy() ent.Policy {
 
 // Hooks of the AdminUnit.
 func (AdminUnit) Hooks() []ent.Hook {
-	return []ent.Hook{derive.NFC(), derive.Version(), derive.AdminUnitKeys(), derive.AdminUnitPath()}
+	return []ent.Hook{derive.NFC(), derive.SortKeys("name"), derive.Version(), derive.AdminUnitKeys(), derive.AdminUnitPath()}
 }
 
 // Policy of the LearningUnit.
@@ -43,7 +43,7 @@ func (LearningUnit) Policy() ent.Policy {
 
 // Hooks of the LearningUnit.
 func (LearningUnit) Hooks() []ent.Hook {
-	return []ent.Hook{derive.NFC(), derive.Version(), derive.LearningUnitPath(), derive.LearningUnitKeys(), progress.LearningUnitHook()}
+	return []ent.Hook{derive.NFC(), derive.SortKeys("name"), derive.Version(), derive.LearningUnitPath(), derive.LearningUnitKeys(), progress.LearningUnitHook()}
 }
 
 // Policy of the User.
@@ -60,7 +60,7 @@ func (User) Policy() ent.Policy {
 
 // Hooks of the User.
 func (User) Hooks() []ent.Hook {
-	return []ent.Hook{derive.NFC(), derive.Version(), derive.UserScope(), derive.UserKeys()}
+	return []ent.Hook{derive.NFC(), derive.SortKeys("full_name"), derive.Version(), derive.UserScope(), derive.UserKeys()}
 }
 
 // denyAll is the policy of tables only the system touches: the auth code

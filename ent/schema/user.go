@@ -29,8 +29,8 @@ func (User) Fields() []ent.Field {
 			Annotations(entgql.OrderField("USERNAME")),
 		field.String("full_name").
 			NotEmpty().MaxLen(200).
-			Comment("The person's full name.").
-			Annotations(entgql.OrderField("FULL_NAME")),
+			Comment("The person's full name."),
+		sortKey("full_name", "FULL_NAME"),
 		field.String("password_hash").
 			Sensitive().
 			Comment("argon2id hash in PHC string format."),

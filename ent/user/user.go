@@ -28,6 +28,8 @@ const (
 	FieldUsername = "username"
 	// FieldFullName holds the string denoting the full_name field in the database.
 	FieldFullName = "full_name"
+	// FieldFullNameKey holds the string denoting the full_name_key field in the database.
+	FieldFullNameKey = "full_name_key"
 	// FieldPasswordHash holds the string denoting the password_hash field in the database.
 	FieldPasswordHash = "password_hash"
 	// FieldRole holds the string denoting the role field in the database.
@@ -81,6 +83,7 @@ var Columns = []string{
 	FieldVersion,
 	FieldUsername,
 	FieldFullName,
+	FieldFullNameKey,
 	FieldPasswordHash,
 	FieldRole,
 	FieldScopeID,
@@ -106,7 +109,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "hoctap/ent/runtime"
 var (
-	Hooks  [5]ent.Hook
+	Hooks  [6]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -169,6 +172,11 @@ func ByUsername(opts ...sql.OrderTermOption) OrderOption {
 // ByFullName orders the results by the full_name field.
 func ByFullName(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldFullName, opts...).ToFunc()
+}
+
+// ByFullNameKey orders the results by the full_name_key field.
+func ByFullNameKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFullNameKey, opts...).ToFunc()
 }
 
 // ByPasswordHash orders the results by the password_hash field.

@@ -81,6 +81,11 @@ func FullName(v string) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldFullName, v))
 }
 
+// FullNameKey applies equality check predicate on the "full_name_key" field. It's identical to FullNameKeyEQ.
+func FullNameKey(v string) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldFullNameKey, v))
+}
+
 // PasswordHash applies equality check predicate on the "password_hash" field. It's identical to PasswordHashEQ.
 func PasswordHash(v string) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldPasswordHash, v))
@@ -359,6 +364,81 @@ func FullNameEqualFold(v string) predicate.User {
 // FullNameContainsFold applies the ContainsFold predicate on the "full_name" field.
 func FullNameContainsFold(v string) predicate.User {
 	return predicate.User(sql.FieldContainsFold(FieldFullName, v))
+}
+
+// FullNameKeyEQ applies the EQ predicate on the "full_name_key" field.
+func FullNameKeyEQ(v string) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldFullNameKey, v))
+}
+
+// FullNameKeyNEQ applies the NEQ predicate on the "full_name_key" field.
+func FullNameKeyNEQ(v string) predicate.User {
+	return predicate.User(sql.FieldNEQ(FieldFullNameKey, v))
+}
+
+// FullNameKeyIn applies the In predicate on the "full_name_key" field.
+func FullNameKeyIn(vs ...string) predicate.User {
+	return predicate.User(sql.FieldIn(FieldFullNameKey, vs...))
+}
+
+// FullNameKeyNotIn applies the NotIn predicate on the "full_name_key" field.
+func FullNameKeyNotIn(vs ...string) predicate.User {
+	return predicate.User(sql.FieldNotIn(FieldFullNameKey, vs...))
+}
+
+// FullNameKeyGT applies the GT predicate on the "full_name_key" field.
+func FullNameKeyGT(v string) predicate.User {
+	return predicate.User(sql.FieldGT(FieldFullNameKey, v))
+}
+
+// FullNameKeyGTE applies the GTE predicate on the "full_name_key" field.
+func FullNameKeyGTE(v string) predicate.User {
+	return predicate.User(sql.FieldGTE(FieldFullNameKey, v))
+}
+
+// FullNameKeyLT applies the LT predicate on the "full_name_key" field.
+func FullNameKeyLT(v string) predicate.User {
+	return predicate.User(sql.FieldLT(FieldFullNameKey, v))
+}
+
+// FullNameKeyLTE applies the LTE predicate on the "full_name_key" field.
+func FullNameKeyLTE(v string) predicate.User {
+	return predicate.User(sql.FieldLTE(FieldFullNameKey, v))
+}
+
+// FullNameKeyContains applies the Contains predicate on the "full_name_key" field.
+func FullNameKeyContains(v string) predicate.User {
+	return predicate.User(sql.FieldContains(FieldFullNameKey, v))
+}
+
+// FullNameKeyHasPrefix applies the HasPrefix predicate on the "full_name_key" field.
+func FullNameKeyHasPrefix(v string) predicate.User {
+	return predicate.User(sql.FieldHasPrefix(FieldFullNameKey, v))
+}
+
+// FullNameKeyHasSuffix applies the HasSuffix predicate on the "full_name_key" field.
+func FullNameKeyHasSuffix(v string) predicate.User {
+	return predicate.User(sql.FieldHasSuffix(FieldFullNameKey, v))
+}
+
+// FullNameKeyIsNil applies the IsNil predicate on the "full_name_key" field.
+func FullNameKeyIsNil() predicate.User {
+	return predicate.User(sql.FieldIsNull(FieldFullNameKey))
+}
+
+// FullNameKeyNotNil applies the NotNil predicate on the "full_name_key" field.
+func FullNameKeyNotNil() predicate.User {
+	return predicate.User(sql.FieldNotNull(FieldFullNameKey))
+}
+
+// FullNameKeyEqualFold applies the EqualFold predicate on the "full_name_key" field.
+func FullNameKeyEqualFold(v string) predicate.User {
+	return predicate.User(sql.FieldEqualFold(FieldFullNameKey, v))
+}
+
+// FullNameKeyContainsFold applies the ContainsFold predicate on the "full_name_key" field.
+func FullNameKeyContainsFold(v string) predicate.User {
+	return predicate.User(sql.FieldContainsFold(FieldFullNameKey, v))
 }
 
 // PasswordHashEQ applies the EQ predicate on the "password_hash" field.

@@ -362,7 +362,7 @@ func (l *loader) add(u *ent.LearningUnit) {
 // learningUnitColumns are the columns flush writes.
 var learningUnitColumns = []string{
 	learningunit.FieldID, learningunit.FieldCreatedAt, learningunit.FieldUpdatedAt, learningunit.FieldVersion,
-	learningunit.FieldKind, learningunit.FieldSubtype, learningunit.FieldName, learningunit.FieldHeadName,
+	learningunit.FieldKind, learningunit.FieldSubtype, learningunit.FieldName, learningunit.FieldNameKey, learningunit.FieldHeadName,
 	learningunit.FieldAddress, learningunit.FieldMemberCount, learningunit.FieldAdultCount,
 	learningunit.FieldAdminPath, learningunit.FieldAdminUnitID, learningunit.FieldParentID,
 }
@@ -392,7 +392,7 @@ func (l *loader) flush(ctx context.Context) ([]*ent.LearningUnit, error) {
 		if u.ParentID != nil {
 			parent = *u.ParentID
 		}
-		rows[i] = []any{u.ID, now, now, 1, string(u.Kind), sub, u.Name, nullable(u.HeadName), nullable(u.Address),
+		rows[i] = []any{u.ID, now, now, 1, string(u.Kind), sub, u.Name, textnorm.SortKey(u.Name), nullable(u.HeadName), nullable(u.Address),
 			u.MemberCount, u.AdultCount, u.AdminPath, u.AdminUnitID, parent}
 		for _, k := range textnorm.Keys(u.Name, u.HeadName) {
 			keys = append(keys, []any{0, k, u.ID, u.AdminPath})

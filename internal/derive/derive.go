@@ -16,6 +16,7 @@ import (
 	"hoctap/ent/adminunit"
 	"hoctap/ent/hook"
 	"hoctap/internal/search"
+	"hoctap/internal/textnorm"
 )
 
 // system lets a hook read what it needs whoever the viewer is; the write it
@@ -57,6 +58,26 @@ func NFC() ent.Hook {
 				if s, ok := v.(string); ok && !norm.NFC.IsNormalString(s) {
 					if err := m.SetField(f, norm.NFC.String(s)); err != nil {
 						return nil, fmt.Errorf("normalise %s: %w", f, err)
+					}
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+}
+
+// SortKeys keeps each text field's Vietnamese collation key (the field
+// named text+"_key", see textnorm.SortKey) in step with the text. It runs
+// after NFC, so the key is the stored text's.
+func SortKeys(texts ...string) ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			for _, f := range texts {
+				// Field reports the zero value of a field the mutation does not set.
+				if v, set := m.Field(f); set {
+					s, _ := v.(string)
+					if err := m.SetField(f+"_key", textnorm.SortKey(s)); err != nil {
+						return nil, fmt.Errorf("sort key of %s: %w", f, err)
 					}
 				}
 			}

@@ -141,6 +141,14 @@ func (db *DB) Migrate(ctx context.Context) error {
 		if err := db.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
+		conn, err := db.SQL.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		defer conn.Close()
+		if err := backfillSortKeys(ctx, conn, func(int) string { return "?" }); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
 		return nil
 	}
 	conn, err := db.SQL.Conn(ctx)
@@ -155,6 +163,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockID)
 	drv := connDriver{Driver: entsql.NewDriver(db.Dialect, entsql.Conn{ExecQuerier: conn}), conn: conn}
 	if err := migrate.NewSchema(drv).Create(ctx, migrate.WithDropIndex(true)); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if err := backfillSortKeys(ctx, conn, func(i int) string { return fmt.Sprintf("$%d", i) }); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	// Only the columns whose target differs, in one round trip: ALTER TABLE

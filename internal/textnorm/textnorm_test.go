@@ -41,3 +41,13 @@ func TestKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestSortKey(t *testing.T) {
+	want := []string{"Hộ an", "Hộ An", "Hộ ăn", "Hộ Ân", "Hộ Bùi", "Hộ Dương", "Hộ Đỗ", "Hộ Ơn", "Hộ Ưng", "Hộ Xuân"}
+	got := slices.Clone(want)
+	slices.Reverse(got)
+	slices.SortStableFunc(got, func(a, b string) int { return strings.Compare(SortKey(a), SortKey(b)) })
+	if !slices.Equal(got, want) {
+		t.Errorf("sorted by key: %q, want %q", got, want)
+	}
+}

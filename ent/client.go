@@ -22,6 +22,7 @@ import (
 	"hoctap/ent/progresscounter"
 	"hoctap/ent/refreshtoken"
 	"hoctap/ent/registration"
+	"hoctap/ent/reorganization"
 	"hoctap/ent/searchkey"
 	"hoctap/ent/session"
 	"hoctap/ent/setting"
@@ -63,6 +64,8 @@ type Client struct {
 	RefreshToken *RefreshTokenClient
 	// Registration is the client for interacting with the Registration builders.
 	Registration *RegistrationClient
+	// Reorganization is the client for interacting with the Reorganization builders.
+	Reorganization *ReorganizationClient
 	// SearchKey is the client for interacting with the SearchKey builders.
 	SearchKey *SearchKeyClient
 	// Session is the client for interacting with the Session builders.
@@ -95,6 +98,7 @@ func (c *Client) init() {
 	c.ProgressCounter = NewProgressCounterClient(c.config)
 	c.RefreshToken = NewRefreshTokenClient(c.config)
 	c.Registration = NewRegistrationClient(c.config)
+	c.Reorganization = NewReorganizationClient(c.config)
 	c.SearchKey = NewSearchKeyClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.Setting = NewSettingClient(c.config)
@@ -203,6 +207,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ProgressCounter: NewProgressCounterClient(cfg),
 		RefreshToken:    NewRefreshTokenClient(cfg),
 		Registration:    NewRegistrationClient(cfg),
+		Reorganization:  NewReorganizationClient(cfg),
 		SearchKey:       NewSearchKeyClient(cfg),
 		Session:         NewSessionClient(cfg),
 		Setting:         NewSettingClient(cfg),
@@ -238,6 +243,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ProgressCounter: NewProgressCounterClient(cfg),
 		RefreshToken:    NewRefreshTokenClient(cfg),
 		Registration:    NewRegistrationClient(cfg),
+		Reorganization:  NewReorganizationClient(cfg),
 		SearchKey:       NewSearchKeyClient(cfg),
 		Session:         NewSessionClient(cfg),
 		Setting:         NewSettingClient(cfg),
@@ -274,7 +280,8 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.AdminUnit, c.AuditLog, c.Campaign, c.CriteriaSet, c.Decision, c.Evaluation,
 		c.LearningUnit, c.LoginAttempt, c.ProgressCounter, c.RefreshToken,
-		c.Registration, c.SearchKey, c.Session, c.Setting, c.Target, c.User,
+		c.Registration, c.Reorganization, c.SearchKey, c.Session, c.Setting, c.Target,
+		c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -286,7 +293,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.AdminUnit, c.AuditLog, c.Campaign, c.CriteriaSet, c.Decision, c.Evaluation,
 		c.LearningUnit, c.LoginAttempt, c.ProgressCounter, c.RefreshToken,
-		c.Registration, c.SearchKey, c.Session, c.Setting, c.Target, c.User,
+		c.Registration, c.Reorganization, c.SearchKey, c.Session, c.Setting, c.Target,
+		c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -317,6 +325,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.RefreshToken.mutate(ctx, m)
 	case *RegistrationMutation:
 		return c.Registration.mutate(ctx, m)
+	case *ReorganizationMutation:
+		return c.Reorganization.mutate(ctx, m)
 	case *SearchKeyMutation:
 		return c.SearchKey.mutate(ctx, m)
 	case *SessionMutation:
@@ -2222,6 +2232,156 @@ func (c *RegistrationClient) mutate(ctx context.Context, m *RegistrationMutation
 	}
 }
 
+// ReorganizationClient is a client for the Reorganization schema.
+type ReorganizationClient struct {
+	config
+}
+
+// NewReorganizationClient returns a client for the Reorganization from the given config.
+func NewReorganizationClient(c config) *ReorganizationClient {
+	return &ReorganizationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `reorganization.Hooks(f(g(h())))`.
+func (c *ReorganizationClient) Use(hooks ...Hook) {
+	c.hooks.Reorganization = append(c.hooks.Reorganization, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `reorganization.Intercept(f(g(h())))`.
+func (c *ReorganizationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Reorganization = append(c.inters.Reorganization, interceptors...)
+}
+
+// Create returns a builder for creating a Reorganization entity.
+func (c *ReorganizationClient) Create() *ReorganizationCreate {
+	mutation := newReorganizationMutation(c.config, OpCreate)
+	return &ReorganizationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Reorganization entities.
+func (c *ReorganizationClient) CreateBulk(builders ...*ReorganizationCreate) *ReorganizationCreateBulk {
+	return &ReorganizationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ReorganizationClient) MapCreateBulk(slice any, setFunc func(*ReorganizationCreate, int)) *ReorganizationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ReorganizationCreateBulk{err: fmt.Errorf("calling to ReorganizationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ReorganizationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ReorganizationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Reorganization.
+func (c *ReorganizationClient) Update() *ReorganizationUpdate {
+	mutation := newReorganizationMutation(c.config, OpUpdate)
+	return &ReorganizationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ReorganizationClient) UpdateOne(_m *Reorganization) *ReorganizationUpdateOne {
+	mutation := newReorganizationMutation(c.config, OpUpdateOne, withReorganization(_m))
+	return &ReorganizationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ReorganizationClient) UpdateOneID(id int) *ReorganizationUpdateOne {
+	mutation := newReorganizationMutation(c.config, OpUpdateOne, withReorganizationID(id))
+	return &ReorganizationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Reorganization.
+func (c *ReorganizationClient) Delete() *ReorganizationDelete {
+	mutation := newReorganizationMutation(c.config, OpDelete)
+	return &ReorganizationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ReorganizationClient) DeleteOne(_m *Reorganization) *ReorganizationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ReorganizationClient) DeleteOneID(id int) *ReorganizationDeleteOne {
+	builder := c.Delete().Where(reorganization.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ReorganizationDeleteOne{builder}
+}
+
+// Query returns a query builder for Reorganization.
+func (c *ReorganizationClient) Query() *ReorganizationQuery {
+	return &ReorganizationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeReorganization},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Reorganization entity by its id.
+func (c *ReorganizationClient) Get(ctx context.Context, id int) (*Reorganization, error) {
+	return c.Query().Where(reorganization.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ReorganizationClient) GetX(ctx context.Context, id int) *Reorganization {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAppliedBy queries the applied_by edge of a Reorganization.
+func (c *ReorganizationClient) QueryAppliedBy(_m *Reorganization) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(reorganization.Table, reorganization.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, reorganization.AppliedByTable, reorganization.AppliedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ReorganizationClient) Hooks() []Hook {
+	hooks := c.hooks.Reorganization
+	return append(hooks[:len(hooks):len(hooks)], reorganization.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ReorganizationClient) Interceptors() []Interceptor {
+	return c.inters.Reorganization
+}
+
+func (c *ReorganizationClient) mutate(ctx context.Context, m *ReorganizationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ReorganizationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ReorganizationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ReorganizationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ReorganizationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Reorganization mutation op: %q", m.Op())
+	}
+}
+
 // SearchKeyClient is a client for the SearchKey schema.
 type SearchKeyClient struct {
 	config
@@ -3008,13 +3168,13 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		AdminUnit, AuditLog, Campaign, CriteriaSet, Decision, Evaluation, LearningUnit,
-		LoginAttempt, ProgressCounter, RefreshToken, Registration, SearchKey, Session,
-		Setting, Target, User []ent.Hook
+		LoginAttempt, ProgressCounter, RefreshToken, Registration, Reorganization,
+		SearchKey, Session, Setting, Target, User []ent.Hook
 	}
 	inters struct {
 		AdminUnit, AuditLog, Campaign, CriteriaSet, Decision, Evaluation, LearningUnit,
-		LoginAttempt, ProgressCounter, RefreshToken, Registration, SearchKey, Session,
-		Setting, Target, User []ent.Interceptor
+		LoginAttempt, ProgressCounter, RefreshToken, Registration, Reorganization,
+		SearchKey, Session, Setting, Target, User []ent.Interceptor
 	}
 )
 

@@ -15,6 +15,7 @@ import (
 	"hoctap/ent/progresscounter"
 	"hoctap/ent/refreshtoken"
 	"hoctap/ent/registration"
+	"hoctap/ent/reorganization"
 	"hoctap/ent/searchkey"
 	"hoctap/ent/session"
 	"hoctap/ent/setting"
@@ -29,7 +30,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 17)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   adminunit.Table,
@@ -290,6 +291,32 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   reorganization.Table,
+			Columns: reorganization.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: reorganization.FieldID,
+			},
+		},
+		Type: "Reorganization",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			reorganization.FieldCreatedAt:   {Type: field.TypeTime, Column: reorganization.FieldCreatedAt},
+			reorganization.FieldUpdatedAt:   {Type: field.TypeTime, Column: reorganization.FieldUpdatedAt},
+			reorganization.FieldVersion:     {Type: field.TypeInt, Column: reorganization.FieldVersion},
+			reorganization.FieldNumber:      {Type: field.TypeString, Column: reorganization.FieldNumber},
+			reorganization.FieldTitle:       {Type: field.TypeString, Column: reorganization.FieldTitle},
+			reorganization.FieldSignedOn:    {Type: field.TypeTime, Column: reorganization.FieldSignedOn},
+			reorganization.FieldSigner:      {Type: field.TypeString, Column: reorganization.FieldSigner},
+			reorganization.FieldEffectiveOn: {Type: field.TypeTime, Column: reorganization.FieldEffectiveOn},
+			reorganization.FieldStatus:      {Type: field.TypeEnum, Column: reorganization.FieldStatus},
+			reorganization.FieldSpec:        {Type: field.TypeJSON, Column: reorganization.FieldSpec},
+			reorganization.FieldOutcome:     {Type: field.TypeJSON, Column: reorganization.FieldOutcome},
+			reorganization.FieldAppliedAt:   {Type: field.TypeTime, Column: reorganization.FieldAppliedAt},
+			reorganization.FieldAppliedByID: {Type: field.TypeInt, Column: reorganization.FieldAppliedByID},
+		},
+	}
+	graph.Nodes[12] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   searchkey.Table,
 			Columns: searchkey.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -304,7 +331,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			searchkey.FieldScopePath: {Type: field.TypeString, Column: searchkey.FieldScopePath},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -324,7 +351,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:     {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   setting.Table,
 			Columns: setting.Columns,
@@ -340,7 +367,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			setting.FieldCreatedAt: {Type: field.TypeTime, Column: setting.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   target.Table,
 			Columns: target.Columns,
@@ -358,7 +385,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			target.FieldRate:        {Type: field.TypeFloat64, Column: target.FieldRate},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -695,6 +722,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Registration",
 		"Decision",
+	)
+	graph.MustAddE(
+		"applied_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   reorganization.AppliedByTable,
+			Columns: []string{reorganization.AppliedByColumn},
+			Bidi:    false,
+		},
+		"Reorganization",
+		"User",
 	)
 	graph.MustAddE(
 		"user",
@@ -2169,6 +2208,125 @@ func (f *RegistrationFilter) WhereHasDecisionWith(preds ...predicate.Decision) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ReorganizationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ReorganizationQuery builder.
+func (_q *ReorganizationQuery) Filter() *ReorganizationFilter {
+	return &ReorganizationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ReorganizationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ReorganizationMutation builder.
+func (m *ReorganizationMutation) Filter() *ReorganizationFilter {
+	return &ReorganizationFilter{config: m.config, predicateAdder: m}
+}
+
+// ReorganizationFilter provides a generic filtering capability at runtime for ReorganizationQuery.
+type ReorganizationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ReorganizationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ReorganizationFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(reorganization.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ReorganizationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(reorganization.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ReorganizationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(reorganization.FieldUpdatedAt))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *ReorganizationFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(reorganization.FieldVersion))
+}
+
+// WhereNumber applies the entql string predicate on the number field.
+func (f *ReorganizationFilter) WhereNumber(p entql.StringP) {
+	f.Where(p.Field(reorganization.FieldNumber))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *ReorganizationFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(reorganization.FieldTitle))
+}
+
+// WhereSignedOn applies the entql time.Time predicate on the signed_on field.
+func (f *ReorganizationFilter) WhereSignedOn(p entql.TimeP) {
+	f.Where(p.Field(reorganization.FieldSignedOn))
+}
+
+// WhereSigner applies the entql string predicate on the signer field.
+func (f *ReorganizationFilter) WhereSigner(p entql.StringP) {
+	f.Where(p.Field(reorganization.FieldSigner))
+}
+
+// WhereEffectiveOn applies the entql time.Time predicate on the effective_on field.
+func (f *ReorganizationFilter) WhereEffectiveOn(p entql.TimeP) {
+	f.Where(p.Field(reorganization.FieldEffectiveOn))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *ReorganizationFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(reorganization.FieldStatus))
+}
+
+// WhereSpec applies the entql json.RawMessage predicate on the spec field.
+func (f *ReorganizationFilter) WhereSpec(p entql.BytesP) {
+	f.Where(p.Field(reorganization.FieldSpec))
+}
+
+// WhereOutcome applies the entql json.RawMessage predicate on the outcome field.
+func (f *ReorganizationFilter) WhereOutcome(p entql.BytesP) {
+	f.Where(p.Field(reorganization.FieldOutcome))
+}
+
+// WhereAppliedAt applies the entql time.Time predicate on the applied_at field.
+func (f *ReorganizationFilter) WhereAppliedAt(p entql.TimeP) {
+	f.Where(p.Field(reorganization.FieldAppliedAt))
+}
+
+// WhereAppliedByID applies the entql int predicate on the applied_by_id field.
+func (f *ReorganizationFilter) WhereAppliedByID(p entql.IntP) {
+	f.Where(p.Field(reorganization.FieldAppliedByID))
+}
+
+// WhereHasAppliedBy applies a predicate to check if query has an edge applied_by.
+func (f *ReorganizationFilter) WhereHasAppliedBy() {
+	f.Where(entql.HasEdge("applied_by"))
+}
+
+// WhereHasAppliedByWith applies a predicate to check if query has an edge applied_by with a given conditions (other predicates).
+func (f *ReorganizationFilter) WhereHasAppliedByWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("applied_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SearchKeyQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2197,7 +2355,7 @@ type SearchKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SearchKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2252,7 +2410,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2355,7 +2513,7 @@ type SettingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SettingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2410,7 +2568,7 @@ type TargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2503,7 +2661,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

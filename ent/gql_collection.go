@@ -13,6 +13,7 @@ import (
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/registration"
+	"hoctap/ent/reorganization"
 	"hoctap/ent/user"
 
 	"entgo.io/contrib/entgql"
@@ -1605,6 +1606,155 @@ func newRegistrationPaginateArgs(rv map[string]any) *registrationPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*RegistrationWhereInput); ok {
 		args.opts = append(args.opts, WithRegistrationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ReorganizationQuery) CollectFields(ctx context.Context, satisfies ...string) (*ReorganizationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ReorganizationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(reorganization.Columns))
+		selectedFields = []string{reorganization.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "appliedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withAppliedBy = query
+			if _, ok := fieldSeen[reorganization.FieldAppliedByID]; !ok {
+				selectedFields = append(selectedFields, reorganization.FieldAppliedByID)
+				fieldSeen[reorganization.FieldAppliedByID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[reorganization.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, reorganization.FieldCreatedAt)
+				fieldSeen[reorganization.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[reorganization.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, reorganization.FieldUpdatedAt)
+				fieldSeen[reorganization.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[reorganization.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, reorganization.FieldVersion)
+				fieldSeen[reorganization.FieldVersion] = struct{}{}
+			}
+		case "number":
+			if _, ok := fieldSeen[reorganization.FieldNumber]; !ok {
+				selectedFields = append(selectedFields, reorganization.FieldNumber)
+				fieldSeen[reorganization.FieldNumber] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[reorganization.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, reorganization.FieldTitle)
+				fieldSeen[reorganization.FieldTitle] = struct{}{}
+			}
+		case "signedOn":
+			if _, ok := fieldSeen[reorganization.FieldSignedOn]; !ok {
+				selectedFields = append(selectedFields, reorganization.FieldSignedOn)
+				fieldSeen[reorganization.FieldSignedOn] = struct{}{}
+			}
+		case "signer":
+			if _, ok := fieldSeen[reorganization.FieldSigner]; !ok {
+				selectedFields = append(selectedFields, reorganization.FieldSigner)
+				fieldSeen[reorganization.FieldSigner] = struct{}{}
+			}
+		case "effectiveOn":
+			if _, ok := fieldSeen[reorganization.FieldEffectiveOn]; !ok {
+				selectedFields = append(selectedFields, reorganization.FieldEffectiveOn)
+				fieldSeen[reorganization.FieldEffectiveOn] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[reorganization.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, reorganization.FieldStatus)
+				fieldSeen[reorganization.FieldStatus] = struct{}{}
+			}
+		case "appliedAt":
+			if _, ok := fieldSeen[reorganization.FieldAppliedAt]; !ok {
+				selectedFields = append(selectedFields, reorganization.FieldAppliedAt)
+				fieldSeen[reorganization.FieldAppliedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type reorganizationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ReorganizationPaginateOption
+}
+
+func newReorganizationPaginateArgs(rv map[string]any) *reorganizationPaginateArgs {
+	args := &reorganizationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ReorganizationOrder{Field: &ReorganizationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithReorganizationOrder(order))
+			}
+		case *ReorganizationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithReorganizationOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ReorganizationWhereInput); ok {
+		args.opts = append(args.opts, WithReorganizationFilter(v.Filter))
 	}
 	return args
 }

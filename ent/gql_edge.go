@@ -233,6 +233,14 @@ func (_m *Registration) Decision(ctx context.Context) (*Decision, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Reorganization) AppliedBy(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.AppliedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAppliedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *User) Scope(ctx context.Context) (*AdminUnit, error) {
 	result, err := _m.Edges.ScopeOrErr()
 	if IsNotLoaded(err) {

@@ -14,6 +14,7 @@ import (
 	"hoctap/ent/internal"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/registration"
+	"hoctap/ent/reorganization"
 	"hoctap/ent/user"
 
 	"entgo.io/contrib/entgql"
@@ -60,6 +61,11 @@ var registrationImplementors = []string{"Registration", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Registration) IsNode() {}
+
+var reorganizationImplementors = []string{"Reorganization", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Reorganization) IsNode() {}
 
 var userImplementors = []string{"User", "Node"}
 
@@ -202,6 +208,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(registration.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, registrationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case reorganization.Table:
+		query := c.Reorganization.Query().
+			Where(reorganization.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, reorganizationImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -388,6 +403,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Registration.Query().
 			Where(registration.IDIn(ids...))
 		query, err := query.CollectFields(ctx, registrationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case reorganization.Table:
+		query := c.Reorganization.Query().
+			Where(reorganization.IDIn(ids...))
+		query, err := query.CollectFields(ctx, reorganizationImplementors...)
 		if err != nil {
 			return nil, err
 		}

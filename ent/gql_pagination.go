@@ -13,6 +13,7 @@ import (
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/registration"
+	"hoctap/ent/reorganization"
 	"hoctap/ent/user"
 	"io"
 	"strconv"
@@ -2424,6 +2425,320 @@ func (_m *Registration) ToEdge(order *RegistrationOrder) *RegistrationEdge {
 		order = DefaultRegistrationOrder
 	}
 	return &RegistrationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ReorganizationEdge is the edge representation of Reorganization.
+type ReorganizationEdge struct {
+	Node   *Reorganization `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// ReorganizationConnection is the connection containing edges to Reorganization.
+type ReorganizationConnection struct {
+	Edges      []*ReorganizationEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *ReorganizationConnection) build(nodes []*Reorganization, pager *reorganizationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Reorganization
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Reorganization {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Reorganization {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ReorganizationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ReorganizationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ReorganizationPaginateOption enables pagination customization.
+type ReorganizationPaginateOption func(*reorganizationPager) error
+
+// WithReorganizationOrder configures pagination ordering.
+func WithReorganizationOrder(order *ReorganizationOrder) ReorganizationPaginateOption {
+	if order == nil {
+		order = DefaultReorganizationOrder
+	}
+	o := *order
+	return func(pager *reorganizationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultReorganizationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithReorganizationFilter configures pagination filter.
+func WithReorganizationFilter(filter func(*ReorganizationQuery) (*ReorganizationQuery, error)) ReorganizationPaginateOption {
+	return func(pager *reorganizationPager) error {
+		if filter == nil {
+			return errors.New("ReorganizationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type reorganizationPager struct {
+	reverse bool
+	order   *ReorganizationOrder
+	filter  func(*ReorganizationQuery) (*ReorganizationQuery, error)
+}
+
+func newReorganizationPager(opts []ReorganizationPaginateOption, reverse bool) (*reorganizationPager, error) {
+	pager := &reorganizationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultReorganizationOrder
+	}
+	return pager, nil
+}
+
+func (p *reorganizationPager) applyFilter(query *ReorganizationQuery) (*ReorganizationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *reorganizationPager) toCursor(_m *Reorganization) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *reorganizationPager) applyCursors(query *ReorganizationQuery, after, before *Cursor) (*ReorganizationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultReorganizationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *reorganizationPager) applyOrder(query *ReorganizationQuery) *ReorganizationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultReorganizationOrder.Field {
+		query = query.Order(DefaultReorganizationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *reorganizationPager) orderExpr(query *ReorganizationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultReorganizationOrder.Field {
+			b.Comma().Ident(DefaultReorganizationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Reorganization.
+func (_m *ReorganizationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ReorganizationPaginateOption,
+) (*ReorganizationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newReorganizationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ReorganizationConnection{Edges: []*ReorganizationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ReorganizationOrderFieldCreatedAt orders Reorganization by created_at.
+	ReorganizationOrderFieldCreatedAt = &ReorganizationOrderField{
+		Value: func(_m *Reorganization) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: reorganization.FieldCreatedAt,
+		toTerm: reorganization.ByCreatedAt,
+		toCursor: func(_m *Reorganization) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ReorganizationOrderFieldUpdatedAt orders Reorganization by updated_at.
+	ReorganizationOrderFieldUpdatedAt = &ReorganizationOrderField{
+		Value: func(_m *Reorganization) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: reorganization.FieldUpdatedAt,
+		toTerm: reorganization.ByUpdatedAt,
+		toCursor: func(_m *Reorganization) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ReorganizationOrderField) String() string {
+	var str string
+	switch f.column {
+	case ReorganizationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ReorganizationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ReorganizationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ReorganizationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ReorganizationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ReorganizationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ReorganizationOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ReorganizationOrderField", str)
+	}
+	return nil
+}
+
+// ReorganizationOrderField defines the ordering field of Reorganization.
+type ReorganizationOrderField struct {
+	// Value extracts the ordering value from the given Reorganization.
+	Value    func(*Reorganization) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) reorganization.OrderOption
+	toCursor func(*Reorganization) Cursor
+}
+
+// ReorganizationOrder defines the ordering of Reorganization.
+type ReorganizationOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *ReorganizationOrderField `json:"field"`
+}
+
+// DefaultReorganizationOrder is the default ordering of Reorganization.
+var DefaultReorganizationOrder = &ReorganizationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ReorganizationOrderField{
+		Value: func(_m *Reorganization) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: reorganization.FieldID,
+		toTerm: reorganization.ByID,
+		toCursor: func(_m *Reorganization) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Reorganization into ReorganizationEdge.
+func (_m *Reorganization) ToEdge(order *ReorganizationOrder) *ReorganizationEdge {
+	if order == nil {
+		order = DefaultReorganizationOrder
+	}
+	return &ReorganizationEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -13,6 +13,7 @@ import (
 	"hoctap/ent/learningunit"
 	"hoctap/ent/predicate"
 	"hoctap/ent/registration"
+	"hoctap/ent/reorganization"
 	"hoctap/ent/user"
 	"hoctap/internal/title"
 	"hoctap/internal/viewer"
@@ -3818,6 +3819,518 @@ func (i *RegistrationWhereInput) P() (predicate.Registration, error) {
 		return predicates[0], nil
 	default:
 		return registration.And(predicates...), nil
+	}
+}
+
+// ReorganizationWhereInput represents a where input for filtering Reorganization queries.
+type ReorganizationWhereInput struct {
+	Predicates []predicate.Reorganization  `json:"-"`
+	Not        *ReorganizationWhereInput   `json:"not,omitempty"`
+	Or         []*ReorganizationWhereInput `json:"or,omitempty"`
+	And        []*ReorganizationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "number" field predicates.
+	Number             *string  `json:"number,omitempty"`
+	NumberNEQ          *string  `json:"numberNEQ,omitempty"`
+	NumberIn           []string `json:"numberIn,omitempty"`
+	NumberNotIn        []string `json:"numberNotIn,omitempty"`
+	NumberGT           *string  `json:"numberGT,omitempty"`
+	NumberGTE          *string  `json:"numberGTE,omitempty"`
+	NumberLT           *string  `json:"numberLT,omitempty"`
+	NumberLTE          *string  `json:"numberLTE,omitempty"`
+	NumberContains     *string  `json:"numberContains,omitempty"`
+	NumberHasPrefix    *string  `json:"numberHasPrefix,omitempty"`
+	NumberHasSuffix    *string  `json:"numberHasSuffix,omitempty"`
+	NumberEqualFold    *string  `json:"numberEqualFold,omitempty"`
+	NumberContainsFold *string  `json:"numberContainsFold,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "signed_on" field predicates.
+	SignedOn      *time.Time  `json:"signedOn,omitempty"`
+	SignedOnNEQ   *time.Time  `json:"signedOnNEQ,omitempty"`
+	SignedOnIn    []time.Time `json:"signedOnIn,omitempty"`
+	SignedOnNotIn []time.Time `json:"signedOnNotIn,omitempty"`
+	SignedOnGT    *time.Time  `json:"signedOnGT,omitempty"`
+	SignedOnGTE   *time.Time  `json:"signedOnGTE,omitempty"`
+	SignedOnLT    *time.Time  `json:"signedOnLT,omitempty"`
+	SignedOnLTE   *time.Time  `json:"signedOnLTE,omitempty"`
+
+	// "signer" field predicates.
+	Signer             *string  `json:"signer,omitempty"`
+	SignerNEQ          *string  `json:"signerNEQ,omitempty"`
+	SignerIn           []string `json:"signerIn,omitempty"`
+	SignerNotIn        []string `json:"signerNotIn,omitempty"`
+	SignerGT           *string  `json:"signerGT,omitempty"`
+	SignerGTE          *string  `json:"signerGTE,omitempty"`
+	SignerLT           *string  `json:"signerLT,omitempty"`
+	SignerLTE          *string  `json:"signerLTE,omitempty"`
+	SignerContains     *string  `json:"signerContains,omitempty"`
+	SignerHasPrefix    *string  `json:"signerHasPrefix,omitempty"`
+	SignerHasSuffix    *string  `json:"signerHasSuffix,omitempty"`
+	SignerIsNil        bool     `json:"signerIsNil,omitempty"`
+	SignerNotNil       bool     `json:"signerNotNil,omitempty"`
+	SignerEqualFold    *string  `json:"signerEqualFold,omitempty"`
+	SignerContainsFold *string  `json:"signerContainsFold,omitempty"`
+
+	// "effective_on" field predicates.
+	EffectiveOn      *time.Time  `json:"effectiveOn,omitempty"`
+	EffectiveOnNEQ   *time.Time  `json:"effectiveOnNEQ,omitempty"`
+	EffectiveOnIn    []time.Time `json:"effectiveOnIn,omitempty"`
+	EffectiveOnNotIn []time.Time `json:"effectiveOnNotIn,omitempty"`
+	EffectiveOnGT    *time.Time  `json:"effectiveOnGT,omitempty"`
+	EffectiveOnGTE   *time.Time  `json:"effectiveOnGTE,omitempty"`
+	EffectiveOnLT    *time.Time  `json:"effectiveOnLT,omitempty"`
+	EffectiveOnLTE   *time.Time  `json:"effectiveOnLTE,omitempty"`
+
+	// "status" field predicates.
+	Status      *reorganization.Status  `json:"status,omitempty"`
+	StatusNEQ   *reorganization.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []reorganization.Status `json:"statusIn,omitempty"`
+	StatusNotIn []reorganization.Status `json:"statusNotIn,omitempty"`
+
+	// "applied_at" field predicates.
+	AppliedAt       *time.Time  `json:"appliedAt,omitempty"`
+	AppliedAtNEQ    *time.Time  `json:"appliedAtNEQ,omitempty"`
+	AppliedAtIn     []time.Time `json:"appliedAtIn,omitempty"`
+	AppliedAtNotIn  []time.Time `json:"appliedAtNotIn,omitempty"`
+	AppliedAtGT     *time.Time  `json:"appliedAtGT,omitempty"`
+	AppliedAtGTE    *time.Time  `json:"appliedAtGTE,omitempty"`
+	AppliedAtLT     *time.Time  `json:"appliedAtLT,omitempty"`
+	AppliedAtLTE    *time.Time  `json:"appliedAtLTE,omitempty"`
+	AppliedAtIsNil  bool        `json:"appliedAtIsNil,omitempty"`
+	AppliedAtNotNil bool        `json:"appliedAtNotNil,omitempty"`
+
+	// "applied_by" edge predicates.
+	HasAppliedBy     *bool             `json:"hasAppliedBy,omitempty"`
+	HasAppliedByWith []*UserWhereInput `json:"hasAppliedByWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ReorganizationWhereInput) AddPredicates(predicates ...predicate.Reorganization) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ReorganizationWhereInput filter on the ReorganizationQuery builder.
+func (i *ReorganizationWhereInput) Filter(q *ReorganizationQuery) (*ReorganizationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyReorganizationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyReorganizationWhereInput is returned in case the ReorganizationWhereInput is empty.
+var ErrEmptyReorganizationWhereInput = errors.New("ent: empty predicate ReorganizationWhereInput")
+
+// P returns a predicate for filtering reorganizations.
+// An error is returned if the input is empty or invalid.
+func (i *ReorganizationWhereInput) P() (predicate.Reorganization, error) {
+	var predicates []predicate.Reorganization
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, reorganization.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Reorganization, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, reorganization.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Reorganization, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, reorganization.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, reorganization.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, reorganization.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, reorganization.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, reorganization.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, reorganization.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, reorganization.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, reorganization.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, reorganization.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, reorganization.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, reorganization.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, reorganization.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, reorganization.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, reorganization.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, reorganization.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, reorganization.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, reorganization.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, reorganization.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, reorganization.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, reorganization.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, reorganization.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, reorganization.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, reorganization.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, reorganization.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, reorganization.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Number != nil {
+		predicates = append(predicates, reorganization.NumberEQ(*i.Number))
+	}
+	if i.NumberNEQ != nil {
+		predicates = append(predicates, reorganization.NumberNEQ(*i.NumberNEQ))
+	}
+	if len(i.NumberIn) > 0 {
+		predicates = append(predicates, reorganization.NumberIn(i.NumberIn...))
+	}
+	if len(i.NumberNotIn) > 0 {
+		predicates = append(predicates, reorganization.NumberNotIn(i.NumberNotIn...))
+	}
+	if i.NumberGT != nil {
+		predicates = append(predicates, reorganization.NumberGT(*i.NumberGT))
+	}
+	if i.NumberGTE != nil {
+		predicates = append(predicates, reorganization.NumberGTE(*i.NumberGTE))
+	}
+	if i.NumberLT != nil {
+		predicates = append(predicates, reorganization.NumberLT(*i.NumberLT))
+	}
+	if i.NumberLTE != nil {
+		predicates = append(predicates, reorganization.NumberLTE(*i.NumberLTE))
+	}
+	if i.NumberContains != nil {
+		predicates = append(predicates, reorganization.NumberContains(*i.NumberContains))
+	}
+	if i.NumberHasPrefix != nil {
+		predicates = append(predicates, reorganization.NumberHasPrefix(*i.NumberHasPrefix))
+	}
+	if i.NumberHasSuffix != nil {
+		predicates = append(predicates, reorganization.NumberHasSuffix(*i.NumberHasSuffix))
+	}
+	if i.NumberEqualFold != nil {
+		predicates = append(predicates, reorganization.NumberEqualFold(*i.NumberEqualFold))
+	}
+	if i.NumberContainsFold != nil {
+		predicates = append(predicates, reorganization.NumberContainsFold(*i.NumberContainsFold))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, reorganization.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, reorganization.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, reorganization.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, reorganization.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, reorganization.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, reorganization.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, reorganization.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, reorganization.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, reorganization.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, reorganization.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, reorganization.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, reorganization.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, reorganization.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.SignedOn != nil {
+		predicates = append(predicates, reorganization.SignedOnEQ(*i.SignedOn))
+	}
+	if i.SignedOnNEQ != nil {
+		predicates = append(predicates, reorganization.SignedOnNEQ(*i.SignedOnNEQ))
+	}
+	if len(i.SignedOnIn) > 0 {
+		predicates = append(predicates, reorganization.SignedOnIn(i.SignedOnIn...))
+	}
+	if len(i.SignedOnNotIn) > 0 {
+		predicates = append(predicates, reorganization.SignedOnNotIn(i.SignedOnNotIn...))
+	}
+	if i.SignedOnGT != nil {
+		predicates = append(predicates, reorganization.SignedOnGT(*i.SignedOnGT))
+	}
+	if i.SignedOnGTE != nil {
+		predicates = append(predicates, reorganization.SignedOnGTE(*i.SignedOnGTE))
+	}
+	if i.SignedOnLT != nil {
+		predicates = append(predicates, reorganization.SignedOnLT(*i.SignedOnLT))
+	}
+	if i.SignedOnLTE != nil {
+		predicates = append(predicates, reorganization.SignedOnLTE(*i.SignedOnLTE))
+	}
+	if i.Signer != nil {
+		predicates = append(predicates, reorganization.SignerEQ(*i.Signer))
+	}
+	if i.SignerNEQ != nil {
+		predicates = append(predicates, reorganization.SignerNEQ(*i.SignerNEQ))
+	}
+	if len(i.SignerIn) > 0 {
+		predicates = append(predicates, reorganization.SignerIn(i.SignerIn...))
+	}
+	if len(i.SignerNotIn) > 0 {
+		predicates = append(predicates, reorganization.SignerNotIn(i.SignerNotIn...))
+	}
+	if i.SignerGT != nil {
+		predicates = append(predicates, reorganization.SignerGT(*i.SignerGT))
+	}
+	if i.SignerGTE != nil {
+		predicates = append(predicates, reorganization.SignerGTE(*i.SignerGTE))
+	}
+	if i.SignerLT != nil {
+		predicates = append(predicates, reorganization.SignerLT(*i.SignerLT))
+	}
+	if i.SignerLTE != nil {
+		predicates = append(predicates, reorganization.SignerLTE(*i.SignerLTE))
+	}
+	if i.SignerContains != nil {
+		predicates = append(predicates, reorganization.SignerContains(*i.SignerContains))
+	}
+	if i.SignerHasPrefix != nil {
+		predicates = append(predicates, reorganization.SignerHasPrefix(*i.SignerHasPrefix))
+	}
+	if i.SignerHasSuffix != nil {
+		predicates = append(predicates, reorganization.SignerHasSuffix(*i.SignerHasSuffix))
+	}
+	if i.SignerIsNil {
+		predicates = append(predicates, reorganization.SignerIsNil())
+	}
+	if i.SignerNotNil {
+		predicates = append(predicates, reorganization.SignerNotNil())
+	}
+	if i.SignerEqualFold != nil {
+		predicates = append(predicates, reorganization.SignerEqualFold(*i.SignerEqualFold))
+	}
+	if i.SignerContainsFold != nil {
+		predicates = append(predicates, reorganization.SignerContainsFold(*i.SignerContainsFold))
+	}
+	if i.EffectiveOn != nil {
+		predicates = append(predicates, reorganization.EffectiveOnEQ(*i.EffectiveOn))
+	}
+	if i.EffectiveOnNEQ != nil {
+		predicates = append(predicates, reorganization.EffectiveOnNEQ(*i.EffectiveOnNEQ))
+	}
+	if len(i.EffectiveOnIn) > 0 {
+		predicates = append(predicates, reorganization.EffectiveOnIn(i.EffectiveOnIn...))
+	}
+	if len(i.EffectiveOnNotIn) > 0 {
+		predicates = append(predicates, reorganization.EffectiveOnNotIn(i.EffectiveOnNotIn...))
+	}
+	if i.EffectiveOnGT != nil {
+		predicates = append(predicates, reorganization.EffectiveOnGT(*i.EffectiveOnGT))
+	}
+	if i.EffectiveOnGTE != nil {
+		predicates = append(predicates, reorganization.EffectiveOnGTE(*i.EffectiveOnGTE))
+	}
+	if i.EffectiveOnLT != nil {
+		predicates = append(predicates, reorganization.EffectiveOnLT(*i.EffectiveOnLT))
+	}
+	if i.EffectiveOnLTE != nil {
+		predicates = append(predicates, reorganization.EffectiveOnLTE(*i.EffectiveOnLTE))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, reorganization.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, reorganization.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, reorganization.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, reorganization.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.AppliedAt != nil {
+		predicates = append(predicates, reorganization.AppliedAtEQ(*i.AppliedAt))
+	}
+	if i.AppliedAtNEQ != nil {
+		predicates = append(predicates, reorganization.AppliedAtNEQ(*i.AppliedAtNEQ))
+	}
+	if len(i.AppliedAtIn) > 0 {
+		predicates = append(predicates, reorganization.AppliedAtIn(i.AppliedAtIn...))
+	}
+	if len(i.AppliedAtNotIn) > 0 {
+		predicates = append(predicates, reorganization.AppliedAtNotIn(i.AppliedAtNotIn...))
+	}
+	if i.AppliedAtGT != nil {
+		predicates = append(predicates, reorganization.AppliedAtGT(*i.AppliedAtGT))
+	}
+	if i.AppliedAtGTE != nil {
+		predicates = append(predicates, reorganization.AppliedAtGTE(*i.AppliedAtGTE))
+	}
+	if i.AppliedAtLT != nil {
+		predicates = append(predicates, reorganization.AppliedAtLT(*i.AppliedAtLT))
+	}
+	if i.AppliedAtLTE != nil {
+		predicates = append(predicates, reorganization.AppliedAtLTE(*i.AppliedAtLTE))
+	}
+	if i.AppliedAtIsNil {
+		predicates = append(predicates, reorganization.AppliedAtIsNil())
+	}
+	if i.AppliedAtNotNil {
+		predicates = append(predicates, reorganization.AppliedAtNotNil())
+	}
+
+	if i.HasAppliedBy != nil {
+		p := reorganization.HasAppliedBy()
+		if !*i.HasAppliedBy {
+			p = reorganization.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAppliedByWith) > 0 {
+		with := make([]predicate.User, 0, len(i.HasAppliedByWith))
+		for _, w := range i.HasAppliedByWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAppliedByWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, reorganization.HasAppliedByWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyReorganizationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return reorganization.And(predicates...), nil
 	}
 }
 

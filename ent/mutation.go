@@ -18,12 +18,14 @@ import (
 	"hoctap/ent/progresscounter"
 	"hoctap/ent/refreshtoken"
 	"hoctap/ent/registration"
+	"hoctap/ent/reorganization"
 	"hoctap/ent/searchkey"
 	"hoctap/ent/session"
 	"hoctap/ent/setting"
 	"hoctap/ent/target"
 	"hoctap/ent/user"
 	"hoctap/internal/criteria"
+	"hoctap/internal/reorg/spec"
 	"hoctap/internal/title"
 	"hoctap/internal/viewer"
 	"sync"
@@ -53,6 +55,7 @@ const (
 	TypeProgressCounter = "ProgressCounter"
 	TypeRefreshToken    = "RefreshToken"
 	TypeRegistration    = "Registration"
+	TypeReorganization  = "Reorganization"
 	TypeSearchKey       = "SearchKey"
 	TypeSession         = "Session"
 	TypeSetting         = "Setting"
@@ -12471,6 +12474,1149 @@ func (m *RegistrationMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Registration edge %s", name)
+}
+
+// ReorganizationMutation represents an operation that mutates the Reorganization nodes in the graph.
+type ReorganizationMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	version           *int
+	addversion        *int
+	number            *string
+	title             *string
+	signed_on         *time.Time
+	signer            *string
+	effective_on      *time.Time
+	status            *reorganization.Status
+	spec              *spec.Spec
+	outcome           *map[string]int
+	applied_at        *time.Time
+	clearedFields     map[string]struct{}
+	applied_by        *int
+	clearedapplied_by bool
+	done              bool
+	oldValue          func(context.Context) (*Reorganization, error)
+	predicates        []predicate.Reorganization
+}
+
+var _ ent.Mutation = (*ReorganizationMutation)(nil)
+
+// reorganizationOption allows management of the mutation configuration using functional options.
+type reorganizationOption func(*ReorganizationMutation)
+
+// newReorganizationMutation creates new mutation for the Reorganization entity.
+func newReorganizationMutation(c config, op Op, opts ...reorganizationOption) *ReorganizationMutation {
+	m := &ReorganizationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeReorganization,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withReorganizationID sets the ID field of the mutation.
+func withReorganizationID(id int) reorganizationOption {
+	return func(m *ReorganizationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Reorganization
+		)
+		m.oldValue = func(ctx context.Context) (*Reorganization, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Reorganization.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withReorganization sets the old Reorganization of the mutation.
+func withReorganization(node *Reorganization) reorganizationOption {
+	return func(m *ReorganizationMutation) {
+		m.oldValue = func(context.Context) (*Reorganization, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ReorganizationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ReorganizationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ReorganizationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ReorganizationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Reorganization.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ReorganizationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ReorganizationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Reorganization entity.
+// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReorganizationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ReorganizationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ReorganizationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ReorganizationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Reorganization entity.
+// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReorganizationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ReorganizationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *ReorganizationMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *ReorganizationMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Reorganization entity.
+// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReorganizationMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *ReorganizationMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *ReorganizationMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *ReorganizationMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetNumber sets the "number" field.
+func (m *ReorganizationMutation) SetNumber(s string) {
+	m.number = &s
+}
+
+// Number returns the value of the "number" field in the mutation.
+func (m *ReorganizationMutation) Number() (r string, exists bool) {
+	v := m.number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNumber returns the old "number" field's value of the Reorganization entity.
+// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReorganizationMutation) OldNumber(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNumber: %w", err)
+	}
+	return oldValue.Number, nil
+}
+
+// ResetNumber resets all changes to the "number" field.
+func (m *ReorganizationMutation) ResetNumber() {
+	m.number = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *ReorganizationMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *ReorganizationMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Reorganization entity.
+// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReorganizationMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *ReorganizationMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetSignedOn sets the "signed_on" field.
+func (m *ReorganizationMutation) SetSignedOn(t time.Time) {
+	m.signed_on = &t
+}
+
+// SignedOn returns the value of the "signed_on" field in the mutation.
+func (m *ReorganizationMutation) SignedOn() (r time.Time, exists bool) {
+	v := m.signed_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSignedOn returns the old "signed_on" field's value of the Reorganization entity.
+// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReorganizationMutation) OldSignedOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSignedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSignedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSignedOn: %w", err)
+	}
+	return oldValue.SignedOn, nil
+}
+
+// ResetSignedOn resets all changes to the "signed_on" field.
+func (m *ReorganizationMutation) ResetSignedOn() {
+	m.signed_on = nil
+}
+
+// SetSigner sets the "signer" field.
+func (m *ReorganizationMutation) SetSigner(s string) {
+	m.signer = &s
+}
+
+// Signer returns the value of the "signer" field in the mutation.
+func (m *ReorganizationMutation) Signer() (r string, exists bool) {
+	v := m.signer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSigner returns the old "signer" field's value of the Reorganization entity.
+// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReorganizationMutation) OldSigner(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSigner is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSigner requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSigner: %w", err)
+	}
+	return oldValue.Signer, nil
+}
+
+// ClearSigner clears the value of the "signer" field.
+func (m *ReorganizationMutation) ClearSigner() {
+	m.signer = nil
+	m.clearedFields[reorganization.FieldSigner] = struct{}{}
+}
+
+// SignerCleared returns if the "signer" field was cleared in this mutation.
+func (m *ReorganizationMutation) SignerCleared() bool {
+	_, ok := m.clearedFields[reorganization.FieldSigner]
+	return ok
+}
+
+// ResetSigner resets all changes to the "signer" field.
+func (m *ReorganizationMutation) ResetSigner() {
+	m.signer = nil
+	delete(m.clearedFields, reorganization.FieldSigner)
+}
+
+// SetEffectiveOn sets the "effective_on" field.
+func (m *ReorganizationMutation) SetEffectiveOn(t time.Time) {
+	m.effective_on = &t
+}
+
+// EffectiveOn returns the value of the "effective_on" field in the mutation.
+func (m *ReorganizationMutation) EffectiveOn() (r time.Time, exists bool) {
+	v := m.effective_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEffectiveOn returns the old "effective_on" field's value of the Reorganization entity.
+// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReorganizationMutation) OldEffectiveOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEffectiveOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEffectiveOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEffectiveOn: %w", err)
+	}
+	return oldValue.EffectiveOn, nil
+}
+
+// ResetEffectiveOn resets all changes to the "effective_on" field.
+func (m *ReorganizationMutation) ResetEffectiveOn() {
+	m.effective_on = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *ReorganizationMutation) SetStatus(r reorganization.Status) {
+	m.status = &r
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *ReorganizationMutation) Status() (r reorganization.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Reorganization entity.
+// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReorganizationMutation) OldStatus(ctx context.Context) (v reorganization.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *ReorganizationMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetSpec sets the "spec" field.
+func (m *ReorganizationMutation) SetSpec(s spec.Spec) {
+	m.spec = &s
+}
+
+// Spec returns the value of the "spec" field in the mutation.
+func (m *ReorganizationMutation) Spec() (r spec.Spec, exists bool) {
+	v := m.spec
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSpec returns the old "spec" field's value of the Reorganization entity.
+// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReorganizationMutation) OldSpec(ctx context.Context) (v spec.Spec, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSpec is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSpec requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSpec: %w", err)
+	}
+	return oldValue.Spec, nil
+}
+
+// ResetSpec resets all changes to the "spec" field.
+func (m *ReorganizationMutation) ResetSpec() {
+	m.spec = nil
+}
+
+// SetOutcome sets the "outcome" field.
+func (m *ReorganizationMutation) SetOutcome(value map[string]int) {
+	m.outcome = &value
+}
+
+// Outcome returns the value of the "outcome" field in the mutation.
+func (m *ReorganizationMutation) Outcome() (r map[string]int, exists bool) {
+	v := m.outcome
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOutcome returns the old "outcome" field's value of the Reorganization entity.
+// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReorganizationMutation) OldOutcome(ctx context.Context) (v map[string]int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOutcome is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOutcome requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOutcome: %w", err)
+	}
+	return oldValue.Outcome, nil
+}
+
+// ClearOutcome clears the value of the "outcome" field.
+func (m *ReorganizationMutation) ClearOutcome() {
+	m.outcome = nil
+	m.clearedFields[reorganization.FieldOutcome] = struct{}{}
+}
+
+// OutcomeCleared returns if the "outcome" field was cleared in this mutation.
+func (m *ReorganizationMutation) OutcomeCleared() bool {
+	_, ok := m.clearedFields[reorganization.FieldOutcome]
+	return ok
+}
+
+// ResetOutcome resets all changes to the "outcome" field.
+func (m *ReorganizationMutation) ResetOutcome() {
+	m.outcome = nil
+	delete(m.clearedFields, reorganization.FieldOutcome)
+}
+
+// SetAppliedAt sets the "applied_at" field.
+func (m *ReorganizationMutation) SetAppliedAt(t time.Time) {
+	m.applied_at = &t
+}
+
+// AppliedAt returns the value of the "applied_at" field in the mutation.
+func (m *ReorganizationMutation) AppliedAt() (r time.Time, exists bool) {
+	v := m.applied_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppliedAt returns the old "applied_at" field's value of the Reorganization entity.
+// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReorganizationMutation) OldAppliedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppliedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppliedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppliedAt: %w", err)
+	}
+	return oldValue.AppliedAt, nil
+}
+
+// ClearAppliedAt clears the value of the "applied_at" field.
+func (m *ReorganizationMutation) ClearAppliedAt() {
+	m.applied_at = nil
+	m.clearedFields[reorganization.FieldAppliedAt] = struct{}{}
+}
+
+// AppliedAtCleared returns if the "applied_at" field was cleared in this mutation.
+func (m *ReorganizationMutation) AppliedAtCleared() bool {
+	_, ok := m.clearedFields[reorganization.FieldAppliedAt]
+	return ok
+}
+
+// ResetAppliedAt resets all changes to the "applied_at" field.
+func (m *ReorganizationMutation) ResetAppliedAt() {
+	m.applied_at = nil
+	delete(m.clearedFields, reorganization.FieldAppliedAt)
+}
+
+// SetAppliedByID sets the "applied_by_id" field.
+func (m *ReorganizationMutation) SetAppliedByID(i int) {
+	m.applied_by = &i
+}
+
+// AppliedByID returns the value of the "applied_by_id" field in the mutation.
+func (m *ReorganizationMutation) AppliedByID() (r int, exists bool) {
+	v := m.applied_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppliedByID returns the old "applied_by_id" field's value of the Reorganization entity.
+// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReorganizationMutation) OldAppliedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppliedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppliedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppliedByID: %w", err)
+	}
+	return oldValue.AppliedByID, nil
+}
+
+// ClearAppliedByID clears the value of the "applied_by_id" field.
+func (m *ReorganizationMutation) ClearAppliedByID() {
+	m.applied_by = nil
+	m.clearedFields[reorganization.FieldAppliedByID] = struct{}{}
+}
+
+// AppliedByIDCleared returns if the "applied_by_id" field was cleared in this mutation.
+func (m *ReorganizationMutation) AppliedByIDCleared() bool {
+	_, ok := m.clearedFields[reorganization.FieldAppliedByID]
+	return ok
+}
+
+// ResetAppliedByID resets all changes to the "applied_by_id" field.
+func (m *ReorganizationMutation) ResetAppliedByID() {
+	m.applied_by = nil
+	delete(m.clearedFields, reorganization.FieldAppliedByID)
+}
+
+// ClearAppliedBy clears the "applied_by" edge to the User entity.
+func (m *ReorganizationMutation) ClearAppliedBy() {
+	m.clearedapplied_by = true
+	m.clearedFields[reorganization.FieldAppliedByID] = struct{}{}
+}
+
+// AppliedByCleared reports if the "applied_by" edge to the User entity was cleared.
+func (m *ReorganizationMutation) AppliedByCleared() bool {
+	return m.AppliedByIDCleared() || m.clearedapplied_by
+}
+
+// AppliedByIDs returns the "applied_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AppliedByID instead. It exists only for internal usage by the builders.
+func (m *ReorganizationMutation) AppliedByIDs() (ids []int) {
+	if id := m.applied_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAppliedBy resets all changes to the "applied_by" edge.
+func (m *ReorganizationMutation) ResetAppliedBy() {
+	m.applied_by = nil
+	m.clearedapplied_by = false
+}
+
+// Where appends a list predicates to the ReorganizationMutation builder.
+func (m *ReorganizationMutation) Where(ps ...predicate.Reorganization) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ReorganizationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ReorganizationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Reorganization, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ReorganizationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ReorganizationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Reorganization).
+func (m *ReorganizationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ReorganizationMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.created_at != nil {
+		fields = append(fields, reorganization.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, reorganization.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, reorganization.FieldVersion)
+	}
+	if m.number != nil {
+		fields = append(fields, reorganization.FieldNumber)
+	}
+	if m.title != nil {
+		fields = append(fields, reorganization.FieldTitle)
+	}
+	if m.signed_on != nil {
+		fields = append(fields, reorganization.FieldSignedOn)
+	}
+	if m.signer != nil {
+		fields = append(fields, reorganization.FieldSigner)
+	}
+	if m.effective_on != nil {
+		fields = append(fields, reorganization.FieldEffectiveOn)
+	}
+	if m.status != nil {
+		fields = append(fields, reorganization.FieldStatus)
+	}
+	if m.spec != nil {
+		fields = append(fields, reorganization.FieldSpec)
+	}
+	if m.outcome != nil {
+		fields = append(fields, reorganization.FieldOutcome)
+	}
+	if m.applied_at != nil {
+		fields = append(fields, reorganization.FieldAppliedAt)
+	}
+	if m.applied_by != nil {
+		fields = append(fields, reorganization.FieldAppliedByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ReorganizationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case reorganization.FieldCreatedAt:
+		return m.CreatedAt()
+	case reorganization.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case reorganization.FieldVersion:
+		return m.Version()
+	case reorganization.FieldNumber:
+		return m.Number()
+	case reorganization.FieldTitle:
+		return m.Title()
+	case reorganization.FieldSignedOn:
+		return m.SignedOn()
+	case reorganization.FieldSigner:
+		return m.Signer()
+	case reorganization.FieldEffectiveOn:
+		return m.EffectiveOn()
+	case reorganization.FieldStatus:
+		return m.Status()
+	case reorganization.FieldSpec:
+		return m.Spec()
+	case reorganization.FieldOutcome:
+		return m.Outcome()
+	case reorganization.FieldAppliedAt:
+		return m.AppliedAt()
+	case reorganization.FieldAppliedByID:
+		return m.AppliedByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ReorganizationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case reorganization.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case reorganization.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case reorganization.FieldVersion:
+		return m.OldVersion(ctx)
+	case reorganization.FieldNumber:
+		return m.OldNumber(ctx)
+	case reorganization.FieldTitle:
+		return m.OldTitle(ctx)
+	case reorganization.FieldSignedOn:
+		return m.OldSignedOn(ctx)
+	case reorganization.FieldSigner:
+		return m.OldSigner(ctx)
+	case reorganization.FieldEffectiveOn:
+		return m.OldEffectiveOn(ctx)
+	case reorganization.FieldStatus:
+		return m.OldStatus(ctx)
+	case reorganization.FieldSpec:
+		return m.OldSpec(ctx)
+	case reorganization.FieldOutcome:
+		return m.OldOutcome(ctx)
+	case reorganization.FieldAppliedAt:
+		return m.OldAppliedAt(ctx)
+	case reorganization.FieldAppliedByID:
+		return m.OldAppliedByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Reorganization field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ReorganizationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case reorganization.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case reorganization.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case reorganization.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case reorganization.FieldNumber:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNumber(v)
+		return nil
+	case reorganization.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case reorganization.FieldSignedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSignedOn(v)
+		return nil
+	case reorganization.FieldSigner:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSigner(v)
+		return nil
+	case reorganization.FieldEffectiveOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEffectiveOn(v)
+		return nil
+	case reorganization.FieldStatus:
+		v, ok := value.(reorganization.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case reorganization.FieldSpec:
+		v, ok := value.(spec.Spec)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSpec(v)
+		return nil
+	case reorganization.FieldOutcome:
+		v, ok := value.(map[string]int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOutcome(v)
+		return nil
+	case reorganization.FieldAppliedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppliedAt(v)
+		return nil
+	case reorganization.FieldAppliedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppliedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Reorganization field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ReorganizationMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, reorganization.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ReorganizationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case reorganization.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ReorganizationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case reorganization.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Reorganization numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ReorganizationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(reorganization.FieldSigner) {
+		fields = append(fields, reorganization.FieldSigner)
+	}
+	if m.FieldCleared(reorganization.FieldOutcome) {
+		fields = append(fields, reorganization.FieldOutcome)
+	}
+	if m.FieldCleared(reorganization.FieldAppliedAt) {
+		fields = append(fields, reorganization.FieldAppliedAt)
+	}
+	if m.FieldCleared(reorganization.FieldAppliedByID) {
+		fields = append(fields, reorganization.FieldAppliedByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ReorganizationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ReorganizationMutation) ClearField(name string) error {
+	switch name {
+	case reorganization.FieldSigner:
+		m.ClearSigner()
+		return nil
+	case reorganization.FieldOutcome:
+		m.ClearOutcome()
+		return nil
+	case reorganization.FieldAppliedAt:
+		m.ClearAppliedAt()
+		return nil
+	case reorganization.FieldAppliedByID:
+		m.ClearAppliedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown Reorganization nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ReorganizationMutation) ResetField(name string) error {
+	switch name {
+	case reorganization.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case reorganization.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case reorganization.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case reorganization.FieldNumber:
+		m.ResetNumber()
+		return nil
+	case reorganization.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case reorganization.FieldSignedOn:
+		m.ResetSignedOn()
+		return nil
+	case reorganization.FieldSigner:
+		m.ResetSigner()
+		return nil
+	case reorganization.FieldEffectiveOn:
+		m.ResetEffectiveOn()
+		return nil
+	case reorganization.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case reorganization.FieldSpec:
+		m.ResetSpec()
+		return nil
+	case reorganization.FieldOutcome:
+		m.ResetOutcome()
+		return nil
+	case reorganization.FieldAppliedAt:
+		m.ResetAppliedAt()
+		return nil
+	case reorganization.FieldAppliedByID:
+		m.ResetAppliedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown Reorganization field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ReorganizationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.applied_by != nil {
+		edges = append(edges, reorganization.EdgeAppliedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ReorganizationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case reorganization.EdgeAppliedBy:
+		if id := m.applied_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ReorganizationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ReorganizationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ReorganizationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedapplied_by {
+		edges = append(edges, reorganization.EdgeAppliedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ReorganizationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case reorganization.EdgeAppliedBy:
+		return m.clearedapplied_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ReorganizationMutation) ClearEdge(name string) error {
+	switch name {
+	case reorganization.EdgeAppliedBy:
+		m.ClearAppliedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Reorganization unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ReorganizationMutation) ResetEdge(name string) error {
+	switch name {
+	case reorganization.EdgeAppliedBy:
+		m.ResetAppliedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Reorganization edge %s", name)
 }
 
 // SearchKeyMutation represents an operation that mutates the SearchKey nodes in the graph.

@@ -36,6 +36,8 @@ type Tx struct {
 	RefreshToken *RefreshTokenClient
 	// Registration is the client for interacting with the Registration builders.
 	Registration *RegistrationClient
+	// Reorganization is the client for interacting with the Reorganization builders.
+	Reorganization *ReorganizationClient
 	// SearchKey is the client for interacting with the SearchKey builders.
 	SearchKey *SearchKeyClient
 	// Session is the client for interacting with the Session builders.
@@ -188,6 +190,7 @@ func (tx *Tx) init() {
 	tx.ProgressCounter = NewProgressCounterClient(tx.config)
 	tx.RefreshToken = NewRefreshTokenClient(tx.config)
 	tx.Registration = NewRegistrationClient(tx.config)
+	tx.Reorganization = NewReorganizationClient(tx.config)
 	tx.SearchKey = NewSearchKeyClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Setting = NewSettingClient(tx.config)

@@ -10,6 +10,7 @@ import (
 	"hoctap/ent"
 	"hoctap/internal/apperr"
 
+	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 )
 
@@ -48,6 +49,12 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 		return []ent.Noder{n}, err
 	}
 	return r.client(ctx).Noders(ctx, ids)
+}
+
+// Reorganizations is the resolver for the reorganizations field.
+func (r *queryResolver) Reorganizations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ReorganizationOrder, where *ent.ReorganizationWhereInput) (*ent.ReorganizationConnection, error) {
+	return r.client(ctx).Reorganization.Query().
+		Paginate(ctx, after, first, before, last, ent.WithReorganizationOrder(orderBy), ent.WithReorganizationFilter(where.Filter))
 }
 
 // Campaign returns CampaignResolver implementation.

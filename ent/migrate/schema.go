@@ -506,6 +506,44 @@ var (
 			},
 		},
 	}
+	// ReorganizationsColumns holds the columns for the "reorganizations" table.
+	ReorganizationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "number", Type: field.TypeString, Size: 100},
+		{Name: "title", Type: field.TypeString, Size: 300},
+		{Name: "signed_on", Type: field.TypeTime},
+		{Name: "signer", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "effective_on", Type: field.TypeTime},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PLANNED", "APPLIED"}, Default: "PLANNED"},
+		{Name: "spec", Type: field.TypeJSON},
+		{Name: "outcome", Type: field.TypeJSON, Nullable: true},
+		{Name: "applied_at", Type: field.TypeTime, Nullable: true},
+		{Name: "applied_by_id", Type: field.TypeInt, Nullable: true},
+	}
+	// ReorganizationsTable holds the schema information for the "reorganizations" table.
+	ReorganizationsTable = &schema.Table{
+		Name:       "reorganizations",
+		Columns:    ReorganizationsColumns,
+		PrimaryKey: []*schema.Column{ReorganizationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "reorganizations_users_applied_by",
+				Columns:    []*schema.Column{ReorganizationsColumns[13]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "reorganization_effective_on",
+				Unique:  false,
+				Columns: []*schema.Column{ReorganizationsColumns[8]},
+			},
+		},
+	}
 	// SearchKeysColumns holds the columns for the "search_keys" table.
 	SearchKeysColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -682,6 +720,7 @@ var (
 		ProgressCountersTable,
 		RefreshTokensTable,
 		RegistrationsTable,
+		ReorganizationsTable,
 		SearchKeysTable,
 		SessionsTable,
 		SettingsTable,
@@ -737,6 +776,10 @@ func init() {
 	RegistrationsTable.ForeignKeys[3].RefTable = AdminUnitsTable
 	RegistrationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(60129542144),
+	}
+	ReorganizationsTable.ForeignKeys[0].RefTable = UsersTable
+	ReorganizationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
 	SearchKeysTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),

@@ -375,6 +375,30 @@ func (f RegistrationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RegistrationMutation", m)
 }
 
+// The ReorganizationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ReorganizationQueryRuleFunc func(context.Context, *ent.ReorganizationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ReorganizationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ReorganizationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ReorganizationQuery", q)
+}
+
+// The ReorganizationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ReorganizationMutationRuleFunc func(context.Context, *ent.ReorganizationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ReorganizationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ReorganizationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ReorganizationMutation", m)
+}
+
 // The SearchKeyQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SearchKeyQueryRuleFunc func(context.Context, *ent.SearchKeyQuery) error
@@ -552,6 +576,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.RegistrationQuery:
 		return q.Filter(), nil
+	case *ent.ReorganizationQuery:
+		return q.Filter(), nil
 	case *ent.SearchKeyQuery:
 		return q.Filter(), nil
 	case *ent.SessionQuery:
@@ -590,6 +616,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.RefreshTokenMutation:
 		return m.Filter(), nil
 	case *ent.RegistrationMutation:
+		return m.Filter(), nil
+	case *ent.ReorganizationMutation:
 		return m.Filter(), nil
 	case *ent.SearchKeyMutation:
 		return m.Filter(), nil

@@ -182,3 +182,20 @@ func (Decision) Hooks() []ent.Hook {
 // Policy of the ProgressCounter: derived data, written and read by the
 // progress package as the system after its own scope checks.
 func (ProgressCounter) Policy() ent.Policy { return denyAll }
+
+// Policy of the Reorganization: planned and applied by ADMIN only.
+func (Reorganization) Policy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRead(), privacy.AlwaysDenyRule(),
+		},
+		Mutation: privacy.MutationPolicy{
+			rule.DenyAnonymous(), rule.AllowAdmin(), privacy.AlwaysDenyRule(),
+		},
+	}
+}
+
+// Hooks of the Reorganization.
+func (Reorganization) Hooks() []ent.Hook {
+	return []ent.Hook{derive.NFC(), derive.Version()}
+}

@@ -83,6 +83,11 @@ var readers = map[string]reader{
 		return prefix(registration.FieldAdminPath, v.ScopePath)
 	},
 	ent.TypeEvaluation: visibleRegistration,
+	// Reorganisations are planned and applied by ADMINs; what they did
+	// shows to everyone on the units themselves (validTo, mergedInto).
+	ent.TypeReorganization: func(*viewer.Viewer) func(*sql.Selector) {
+		return func(s *sql.Selector) { s.Where(sql.False()) }
+	},
 }
 
 // Read returns the filter that narrows a query of the ent type typeName to
@@ -152,6 +157,8 @@ func narrowable(q ent.Query) (string, func(func(*sql.Selector)), error) {
 		return ent.TypeRegistration, func(p func(*sql.Selector)) { q.Where(p) }, nil
 	case *ent.EvaluationQuery:
 		return ent.TypeEvaluation, func(p func(*sql.Selector)) { q.Where(p) }, nil
+	case *ent.ReorganizationQuery:
+		return ent.TypeReorganization, func(p func(*sql.Selector)) { q.Where(p) }, nil
 	}
 	return "", nil, privacy.Denyf("no read filter for %T", q)
 }

@@ -22,7 +22,7 @@ import (
 	"hoctap/ent/progresscounter"
 	"hoctap/ent/refreshtoken"
 	"hoctap/ent/registration"
-	"hoctap/ent/reorganization"
+	"hoctap/ent/reorganisation"
 	"hoctap/ent/searchkey"
 	"hoctap/ent/session"
 	"hoctap/ent/setting"
@@ -64,8 +64,8 @@ type Client struct {
 	RefreshToken *RefreshTokenClient
 	// Registration is the client for interacting with the Registration builders.
 	Registration *RegistrationClient
-	// Reorganization is the client for interacting with the Reorganization builders.
-	Reorganization *ReorganizationClient
+	// Reorganisation is the client for interacting with the Reorganisation builders.
+	Reorganisation *ReorganisationClient
 	// SearchKey is the client for interacting with the SearchKey builders.
 	SearchKey *SearchKeyClient
 	// Session is the client for interacting with the Session builders.
@@ -98,7 +98,7 @@ func (c *Client) init() {
 	c.ProgressCounter = NewProgressCounterClient(c.config)
 	c.RefreshToken = NewRefreshTokenClient(c.config)
 	c.Registration = NewRegistrationClient(c.config)
-	c.Reorganization = NewReorganizationClient(c.config)
+	c.Reorganisation = NewReorganisationClient(c.config)
 	c.SearchKey = NewSearchKeyClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.Setting = NewSettingClient(c.config)
@@ -207,7 +207,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ProgressCounter: NewProgressCounterClient(cfg),
 		RefreshToken:    NewRefreshTokenClient(cfg),
 		Registration:    NewRegistrationClient(cfg),
-		Reorganization:  NewReorganizationClient(cfg),
+		Reorganisation:  NewReorganisationClient(cfg),
 		SearchKey:       NewSearchKeyClient(cfg),
 		Session:         NewSessionClient(cfg),
 		Setting:         NewSettingClient(cfg),
@@ -243,7 +243,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ProgressCounter: NewProgressCounterClient(cfg),
 		RefreshToken:    NewRefreshTokenClient(cfg),
 		Registration:    NewRegistrationClient(cfg),
-		Reorganization:  NewReorganizationClient(cfg),
+		Reorganisation:  NewReorganisationClient(cfg),
 		SearchKey:       NewSearchKeyClient(cfg),
 		Session:         NewSessionClient(cfg),
 		Setting:         NewSettingClient(cfg),
@@ -280,7 +280,7 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.AdminUnit, c.AuditLog, c.Campaign, c.CriteriaSet, c.Decision, c.Evaluation,
 		c.LearningUnit, c.LoginAttempt, c.ProgressCounter, c.RefreshToken,
-		c.Registration, c.Reorganization, c.SearchKey, c.Session, c.Setting, c.Target,
+		c.Registration, c.Reorganisation, c.SearchKey, c.Session, c.Setting, c.Target,
 		c.User,
 	} {
 		n.Use(hooks...)
@@ -293,7 +293,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.AdminUnit, c.AuditLog, c.Campaign, c.CriteriaSet, c.Decision, c.Evaluation,
 		c.LearningUnit, c.LoginAttempt, c.ProgressCounter, c.RefreshToken,
-		c.Registration, c.Reorganization, c.SearchKey, c.Session, c.Setting, c.Target,
+		c.Registration, c.Reorganisation, c.SearchKey, c.Session, c.Setting, c.Target,
 		c.User,
 	} {
 		n.Intercept(interceptors...)
@@ -325,8 +325,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.RefreshToken.mutate(ctx, m)
 	case *RegistrationMutation:
 		return c.Registration.mutate(ctx, m)
-	case *ReorganizationMutation:
-		return c.Reorganization.mutate(ctx, m)
+	case *ReorganisationMutation:
+		return c.Reorganisation.mutate(ctx, m)
 	case *SearchKeyMutation:
 		return c.SearchKey.mutate(ctx, m)
 	case *SessionMutation:
@@ -2232,107 +2232,107 @@ func (c *RegistrationClient) mutate(ctx context.Context, m *RegistrationMutation
 	}
 }
 
-// ReorganizationClient is a client for the Reorganization schema.
-type ReorganizationClient struct {
+// ReorganisationClient is a client for the Reorganisation schema.
+type ReorganisationClient struct {
 	config
 }
 
-// NewReorganizationClient returns a client for the Reorganization from the given config.
-func NewReorganizationClient(c config) *ReorganizationClient {
-	return &ReorganizationClient{config: c}
+// NewReorganisationClient returns a client for the Reorganisation from the given config.
+func NewReorganisationClient(c config) *ReorganisationClient {
+	return &ReorganisationClient{config: c}
 }
 
 // Use adds a list of mutation hooks to the hooks stack.
-// A call to `Use(f, g, h)` equals to `reorganization.Hooks(f(g(h())))`.
-func (c *ReorganizationClient) Use(hooks ...Hook) {
-	c.hooks.Reorganization = append(c.hooks.Reorganization, hooks...)
+// A call to `Use(f, g, h)` equals to `reorganisation.Hooks(f(g(h())))`.
+func (c *ReorganisationClient) Use(hooks ...Hook) {
+	c.hooks.Reorganisation = append(c.hooks.Reorganisation, hooks...)
 }
 
 // Intercept adds a list of query interceptors to the interceptors stack.
-// A call to `Intercept(f, g, h)` equals to `reorganization.Intercept(f(g(h())))`.
-func (c *ReorganizationClient) Intercept(interceptors ...Interceptor) {
-	c.inters.Reorganization = append(c.inters.Reorganization, interceptors...)
+// A call to `Intercept(f, g, h)` equals to `reorganisation.Intercept(f(g(h())))`.
+func (c *ReorganisationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Reorganisation = append(c.inters.Reorganisation, interceptors...)
 }
 
-// Create returns a builder for creating a Reorganization entity.
-func (c *ReorganizationClient) Create() *ReorganizationCreate {
-	mutation := newReorganizationMutation(c.config, OpCreate)
-	return &ReorganizationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+// Create returns a builder for creating a Reorganisation entity.
+func (c *ReorganisationClient) Create() *ReorganisationCreate {
+	mutation := newReorganisationMutation(c.config, OpCreate)
+	return &ReorganisationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
 }
 
-// CreateBulk returns a builder for creating a bulk of Reorganization entities.
-func (c *ReorganizationClient) CreateBulk(builders ...*ReorganizationCreate) *ReorganizationCreateBulk {
-	return &ReorganizationCreateBulk{config: c.config, builders: builders}
+// CreateBulk returns a builder for creating a bulk of Reorganisation entities.
+func (c *ReorganisationClient) CreateBulk(builders ...*ReorganisationCreate) *ReorganisationCreateBulk {
+	return &ReorganisationCreateBulk{config: c.config, builders: builders}
 }
 
 // MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
 // a builder and applies setFunc on it.
-func (c *ReorganizationClient) MapCreateBulk(slice any, setFunc func(*ReorganizationCreate, int)) *ReorganizationCreateBulk {
+func (c *ReorganisationClient) MapCreateBulk(slice any, setFunc func(*ReorganisationCreate, int)) *ReorganisationCreateBulk {
 	rv := reflect.ValueOf(slice)
 	if rv.Kind() != reflect.Slice {
-		return &ReorganizationCreateBulk{err: fmt.Errorf("calling to ReorganizationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+		return &ReorganisationCreateBulk{err: fmt.Errorf("calling to ReorganisationClient.MapCreateBulk with wrong type %T, need slice", slice)}
 	}
-	builders := make([]*ReorganizationCreate, rv.Len())
+	builders := make([]*ReorganisationCreate, rv.Len())
 	for i := 0; i < rv.Len(); i++ {
 		builders[i] = c.Create()
 		setFunc(builders[i], i)
 	}
-	return &ReorganizationCreateBulk{config: c.config, builders: builders}
+	return &ReorganisationCreateBulk{config: c.config, builders: builders}
 }
 
-// Update returns an update builder for Reorganization.
-func (c *ReorganizationClient) Update() *ReorganizationUpdate {
-	mutation := newReorganizationMutation(c.config, OpUpdate)
-	return &ReorganizationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+// Update returns an update builder for Reorganisation.
+func (c *ReorganisationClient) Update() *ReorganisationUpdate {
+	mutation := newReorganisationMutation(c.config, OpUpdate)
+	return &ReorganisationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
 }
 
 // UpdateOne returns an update builder for the given entity.
-func (c *ReorganizationClient) UpdateOne(_m *Reorganization) *ReorganizationUpdateOne {
-	mutation := newReorganizationMutation(c.config, OpUpdateOne, withReorganization(_m))
-	return &ReorganizationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+func (c *ReorganisationClient) UpdateOne(_m *Reorganisation) *ReorganisationUpdateOne {
+	mutation := newReorganisationMutation(c.config, OpUpdateOne, withReorganisation(_m))
+	return &ReorganisationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
 }
 
 // UpdateOneID returns an update builder for the given id.
-func (c *ReorganizationClient) UpdateOneID(id int) *ReorganizationUpdateOne {
-	mutation := newReorganizationMutation(c.config, OpUpdateOne, withReorganizationID(id))
-	return &ReorganizationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+func (c *ReorganisationClient) UpdateOneID(id int) *ReorganisationUpdateOne {
+	mutation := newReorganisationMutation(c.config, OpUpdateOne, withReorganisationID(id))
+	return &ReorganisationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
 }
 
-// Delete returns a delete builder for Reorganization.
-func (c *ReorganizationClient) Delete() *ReorganizationDelete {
-	mutation := newReorganizationMutation(c.config, OpDelete)
-	return &ReorganizationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+// Delete returns a delete builder for Reorganisation.
+func (c *ReorganisationClient) Delete() *ReorganisationDelete {
+	mutation := newReorganisationMutation(c.config, OpDelete)
+	return &ReorganisationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
 }
 
 // DeleteOne returns a builder for deleting the given entity.
-func (c *ReorganizationClient) DeleteOne(_m *Reorganization) *ReorganizationDeleteOne {
+func (c *ReorganisationClient) DeleteOne(_m *Reorganisation) *ReorganisationDeleteOne {
 	return c.DeleteOneID(_m.ID)
 }
 
 // DeleteOneID returns a builder for deleting the given entity by its id.
-func (c *ReorganizationClient) DeleteOneID(id int) *ReorganizationDeleteOne {
-	builder := c.Delete().Where(reorganization.ID(id))
+func (c *ReorganisationClient) DeleteOneID(id int) *ReorganisationDeleteOne {
+	builder := c.Delete().Where(reorganisation.ID(id))
 	builder.mutation.id = &id
 	builder.mutation.op = OpDeleteOne
-	return &ReorganizationDeleteOne{builder}
+	return &ReorganisationDeleteOne{builder}
 }
 
-// Query returns a query builder for Reorganization.
-func (c *ReorganizationClient) Query() *ReorganizationQuery {
-	return &ReorganizationQuery{
+// Query returns a query builder for Reorganisation.
+func (c *ReorganisationClient) Query() *ReorganisationQuery {
+	return &ReorganisationQuery{
 		config: c.config,
-		ctx:    &QueryContext{Type: TypeReorganization},
+		ctx:    &QueryContext{Type: TypeReorganisation},
 		inters: c.Interceptors(),
 	}
 }
 
-// Get returns a Reorganization entity by its id.
-func (c *ReorganizationClient) Get(ctx context.Context, id int) (*Reorganization, error) {
-	return c.Query().Where(reorganization.ID(id)).Only(ctx)
+// Get returns a Reorganisation entity by its id.
+func (c *ReorganisationClient) Get(ctx context.Context, id int) (*Reorganisation, error) {
+	return c.Query().Where(reorganisation.ID(id)).Only(ctx)
 }
 
 // GetX is like Get, but panics if an error occurs.
-func (c *ReorganizationClient) GetX(ctx context.Context, id int) *Reorganization {
+func (c *ReorganisationClient) GetX(ctx context.Context, id int) *Reorganisation {
 	obj, err := c.Get(ctx, id)
 	if err != nil {
 		panic(err)
@@ -2340,15 +2340,15 @@ func (c *ReorganizationClient) GetX(ctx context.Context, id int) *Reorganization
 	return obj
 }
 
-// QueryAppliedBy queries the applied_by edge of a Reorganization.
-func (c *ReorganizationClient) QueryAppliedBy(_m *Reorganization) *UserQuery {
+// QueryAppliedBy queries the applied_by edge of a Reorganisation.
+func (c *ReorganisationClient) QueryAppliedBy(_m *Reorganisation) *UserQuery {
 	query := (&UserClient{config: c.config}).Query()
 	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
 		id := _m.ID
 		step := sqlgraph.NewStep(
-			sqlgraph.From(reorganization.Table, reorganization.FieldID, id),
+			sqlgraph.From(reorganisation.Table, reorganisation.FieldID, id),
 			sqlgraph.To(user.Table, user.FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, false, reorganization.AppliedByTable, reorganization.AppliedByColumn),
+			sqlgraph.Edge(sqlgraph.M2O, false, reorganisation.AppliedByTable, reorganisation.AppliedByColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2357,28 +2357,28 @@ func (c *ReorganizationClient) QueryAppliedBy(_m *Reorganization) *UserQuery {
 }
 
 // Hooks returns the client hooks.
-func (c *ReorganizationClient) Hooks() []Hook {
-	hooks := c.hooks.Reorganization
-	return append(hooks[:len(hooks):len(hooks)], reorganization.Hooks[:]...)
+func (c *ReorganisationClient) Hooks() []Hook {
+	hooks := c.hooks.Reorganisation
+	return append(hooks[:len(hooks):len(hooks)], reorganisation.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
-func (c *ReorganizationClient) Interceptors() []Interceptor {
-	return c.inters.Reorganization
+func (c *ReorganisationClient) Interceptors() []Interceptor {
+	return c.inters.Reorganisation
 }
 
-func (c *ReorganizationClient) mutate(ctx context.Context, m *ReorganizationMutation) (Value, error) {
+func (c *ReorganisationClient) mutate(ctx context.Context, m *ReorganisationMutation) (Value, error) {
 	switch m.Op() {
 	case OpCreate:
-		return (&ReorganizationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+		return (&ReorganisationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
 	case OpUpdate:
-		return (&ReorganizationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+		return (&ReorganisationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
 	case OpUpdateOne:
-		return (&ReorganizationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+		return (&ReorganisationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
 	case OpDelete, OpDeleteOne:
-		return (&ReorganizationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+		return (&ReorganisationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
-		return nil, fmt.Errorf("ent: unknown Reorganization mutation op: %q", m.Op())
+		return nil, fmt.Errorf("ent: unknown Reorganisation mutation op: %q", m.Op())
 	}
 }
 
@@ -3168,12 +3168,12 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		AdminUnit, AuditLog, Campaign, CriteriaSet, Decision, Evaluation, LearningUnit,
-		LoginAttempt, ProgressCounter, RefreshToken, Registration, Reorganization,
+		LoginAttempt, ProgressCounter, RefreshToken, Registration, Reorganisation,
 		SearchKey, Session, Setting, Target, User []ent.Hook
 	}
 	inters struct {
 		AdminUnit, AuditLog, Campaign, CriteriaSet, Decision, Evaluation, LearningUnit,
-		LoginAttempt, ProgressCounter, RefreshToken, Registration, Reorganization,
+		LoginAttempt, ProgressCounter, RefreshToken, Registration, Reorganisation,
 		SearchKey, Session, Setting, Target, User []ent.Interceptor
 	}
 )

@@ -17,7 +17,7 @@ import (
 	"hoctap/ent/progresscounter"
 	"hoctap/ent/refreshtoken"
 	"hoctap/ent/registration"
-	"hoctap/ent/reorganization"
+	"hoctap/ent/reorganisation"
 	"hoctap/ent/searchkey"
 	"hoctap/ent/session"
 	"hoctap/ent/setting"
@@ -100,7 +100,7 @@ func checkColumn(t, c string) error {
 			progresscounter.Table: progresscounter.ValidColumn,
 			refreshtoken.Table:    refreshtoken.ValidColumn,
 			registration.Table:    registration.ValidColumn,
-			reorganization.Table:  reorganization.ValidColumn,
+			reorganisation.Table:  reorganisation.ValidColumn,
 			searchkey.Table:       searchkey.ValidColumn,
 			session.Table:         session.ValidColumn,
 			setting.Table:         setting.ValidColumn,

@@ -15,7 +15,7 @@ import (
 	"hoctap/ent/progresscounter"
 	"hoctap/ent/refreshtoken"
 	"hoctap/ent/registration"
-	"hoctap/ent/reorganization"
+	"hoctap/ent/reorganisation"
 	"hoctap/ent/searchkey"
 	"hoctap/ent/session"
 	"hoctap/ent/setting"
@@ -291,28 +291,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
-			Table:   reorganization.Table,
-			Columns: reorganization.Columns,
+			Table:   reorganisation.Table,
+			Columns: reorganisation.Columns,
 			ID: &sqlgraph.FieldSpec{
 				Type:   field.TypeInt,
-				Column: reorganization.FieldID,
+				Column: reorganisation.FieldID,
 			},
 		},
-		Type: "Reorganization",
+		Type: "Reorganisation",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			reorganization.FieldCreatedAt:   {Type: field.TypeTime, Column: reorganization.FieldCreatedAt},
-			reorganization.FieldUpdatedAt:   {Type: field.TypeTime, Column: reorganization.FieldUpdatedAt},
-			reorganization.FieldVersion:     {Type: field.TypeInt, Column: reorganization.FieldVersion},
-			reorganization.FieldNumber:      {Type: field.TypeString, Column: reorganization.FieldNumber},
-			reorganization.FieldTitle:       {Type: field.TypeString, Column: reorganization.FieldTitle},
-			reorganization.FieldSignedOn:    {Type: field.TypeTime, Column: reorganization.FieldSignedOn},
-			reorganization.FieldSigner:      {Type: field.TypeString, Column: reorganization.FieldSigner},
-			reorganization.FieldEffectiveOn: {Type: field.TypeTime, Column: reorganization.FieldEffectiveOn},
-			reorganization.FieldStatus:      {Type: field.TypeEnum, Column: reorganization.FieldStatus},
-			reorganization.FieldSpec:        {Type: field.TypeJSON, Column: reorganization.FieldSpec},
-			reorganization.FieldOutcome:     {Type: field.TypeJSON, Column: reorganization.FieldOutcome},
-			reorganization.FieldAppliedAt:   {Type: field.TypeTime, Column: reorganization.FieldAppliedAt},
-			reorganization.FieldAppliedByID: {Type: field.TypeInt, Column: reorganization.FieldAppliedByID},
+			reorganisation.FieldCreatedAt:   {Type: field.TypeTime, Column: reorganisation.FieldCreatedAt},
+			reorganisation.FieldUpdatedAt:   {Type: field.TypeTime, Column: reorganisation.FieldUpdatedAt},
+			reorganisation.FieldVersion:     {Type: field.TypeInt, Column: reorganisation.FieldVersion},
+			reorganisation.FieldNumber:      {Type: field.TypeString, Column: reorganisation.FieldNumber},
+			reorganisation.FieldTitle:       {Type: field.TypeString, Column: reorganisation.FieldTitle},
+			reorganisation.FieldSignedOn:    {Type: field.TypeTime, Column: reorganisation.FieldSignedOn},
+			reorganisation.FieldSigner:      {Type: field.TypeString, Column: reorganisation.FieldSigner},
+			reorganisation.FieldEffectiveOn: {Type: field.TypeTime, Column: reorganisation.FieldEffectiveOn},
+			reorganisation.FieldStatus:      {Type: field.TypeEnum, Column: reorganisation.FieldStatus},
+			reorganisation.FieldSpec:        {Type: field.TypeJSON, Column: reorganisation.FieldSpec},
+			reorganisation.FieldOutcome:     {Type: field.TypeJSON, Column: reorganisation.FieldOutcome},
+			reorganisation.FieldAppliedAt:   {Type: field.TypeTime, Column: reorganisation.FieldAppliedAt},
+			reorganisation.FieldAppliedByID: {Type: field.TypeInt, Column: reorganisation.FieldAppliedByID},
 		},
 	}
 	graph.Nodes[12] = &sqlgraph.Node{
@@ -728,11 +728,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
-			Table:   reorganization.AppliedByTable,
-			Columns: []string{reorganization.AppliedByColumn},
+			Table:   reorganisation.AppliedByTable,
+			Columns: []string{reorganisation.AppliedByColumn},
 			Bidi:    false,
 		},
-		"Reorganization",
+		"Reorganisation",
 		"User",
 	)
 	graph.MustAddE(
@@ -2208,33 +2208,33 @@ func (f *RegistrationFilter) WhereHasDecisionWith(preds ...predicate.Decision) {
 }
 
 // addPredicate implements the predicateAdder interface.
-func (_q *ReorganizationQuery) addPredicate(pred func(s *sql.Selector)) {
+func (_q *ReorganisationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
 
-// Filter returns a Filter implementation to apply filters on the ReorganizationQuery builder.
-func (_q *ReorganizationQuery) Filter() *ReorganizationFilter {
-	return &ReorganizationFilter{config: _q.config, predicateAdder: _q}
+// Filter returns a Filter implementation to apply filters on the ReorganisationQuery builder.
+func (_q *ReorganisationQuery) Filter() *ReorganisationFilter {
+	return &ReorganisationFilter{config: _q.config, predicateAdder: _q}
 }
 
 // addPredicate implements the predicateAdder interface.
-func (m *ReorganizationMutation) addPredicate(pred func(s *sql.Selector)) {
+func (m *ReorganisationMutation) addPredicate(pred func(s *sql.Selector)) {
 	m.predicates = append(m.predicates, pred)
 }
 
-// Filter returns an entql.Where implementation to apply filters on the ReorganizationMutation builder.
-func (m *ReorganizationMutation) Filter() *ReorganizationFilter {
-	return &ReorganizationFilter{config: m.config, predicateAdder: m}
+// Filter returns an entql.Where implementation to apply filters on the ReorganisationMutation builder.
+func (m *ReorganisationMutation) Filter() *ReorganisationFilter {
+	return &ReorganisationFilter{config: m.config, predicateAdder: m}
 }
 
-// ReorganizationFilter provides a generic filtering capability at runtime for ReorganizationQuery.
-type ReorganizationFilter struct {
+// ReorganisationFilter provides a generic filtering capability at runtime for ReorganisationQuery.
+type ReorganisationFilter struct {
 	predicateAdder
 	config
 }
 
 // Where applies the entql predicate on the query filter.
-func (f *ReorganizationFilter) Where(p entql.P) {
+func (f *ReorganisationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
 		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
@@ -2243,82 +2243,82 @@ func (f *ReorganizationFilter) Where(p entql.P) {
 }
 
 // WhereID applies the entql int predicate on the id field.
-func (f *ReorganizationFilter) WhereID(p entql.IntP) {
-	f.Where(p.Field(reorganization.FieldID))
+func (f *ReorganisationFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(reorganisation.FieldID))
 }
 
 // WhereCreatedAt applies the entql time.Time predicate on the created_at field.
-func (f *ReorganizationFilter) WhereCreatedAt(p entql.TimeP) {
-	f.Where(p.Field(reorganization.FieldCreatedAt))
+func (f *ReorganisationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(reorganisation.FieldCreatedAt))
 }
 
 // WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
-func (f *ReorganizationFilter) WhereUpdatedAt(p entql.TimeP) {
-	f.Where(p.Field(reorganization.FieldUpdatedAt))
+func (f *ReorganisationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(reorganisation.FieldUpdatedAt))
 }
 
 // WhereVersion applies the entql int predicate on the version field.
-func (f *ReorganizationFilter) WhereVersion(p entql.IntP) {
-	f.Where(p.Field(reorganization.FieldVersion))
+func (f *ReorganisationFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(reorganisation.FieldVersion))
 }
 
 // WhereNumber applies the entql string predicate on the number field.
-func (f *ReorganizationFilter) WhereNumber(p entql.StringP) {
-	f.Where(p.Field(reorganization.FieldNumber))
+func (f *ReorganisationFilter) WhereNumber(p entql.StringP) {
+	f.Where(p.Field(reorganisation.FieldNumber))
 }
 
 // WhereTitle applies the entql string predicate on the title field.
-func (f *ReorganizationFilter) WhereTitle(p entql.StringP) {
-	f.Where(p.Field(reorganization.FieldTitle))
+func (f *ReorganisationFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(reorganisation.FieldTitle))
 }
 
 // WhereSignedOn applies the entql time.Time predicate on the signed_on field.
-func (f *ReorganizationFilter) WhereSignedOn(p entql.TimeP) {
-	f.Where(p.Field(reorganization.FieldSignedOn))
+func (f *ReorganisationFilter) WhereSignedOn(p entql.TimeP) {
+	f.Where(p.Field(reorganisation.FieldSignedOn))
 }
 
 // WhereSigner applies the entql string predicate on the signer field.
-func (f *ReorganizationFilter) WhereSigner(p entql.StringP) {
-	f.Where(p.Field(reorganization.FieldSigner))
+func (f *ReorganisationFilter) WhereSigner(p entql.StringP) {
+	f.Where(p.Field(reorganisation.FieldSigner))
 }
 
 // WhereEffectiveOn applies the entql time.Time predicate on the effective_on field.
-func (f *ReorganizationFilter) WhereEffectiveOn(p entql.TimeP) {
-	f.Where(p.Field(reorganization.FieldEffectiveOn))
+func (f *ReorganisationFilter) WhereEffectiveOn(p entql.TimeP) {
+	f.Where(p.Field(reorganisation.FieldEffectiveOn))
 }
 
 // WhereStatus applies the entql string predicate on the status field.
-func (f *ReorganizationFilter) WhereStatus(p entql.StringP) {
-	f.Where(p.Field(reorganization.FieldStatus))
+func (f *ReorganisationFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(reorganisation.FieldStatus))
 }
 
 // WhereSpec applies the entql json.RawMessage predicate on the spec field.
-func (f *ReorganizationFilter) WhereSpec(p entql.BytesP) {
-	f.Where(p.Field(reorganization.FieldSpec))
+func (f *ReorganisationFilter) WhereSpec(p entql.BytesP) {
+	f.Where(p.Field(reorganisation.FieldSpec))
 }
 
 // WhereOutcome applies the entql json.RawMessage predicate on the outcome field.
-func (f *ReorganizationFilter) WhereOutcome(p entql.BytesP) {
-	f.Where(p.Field(reorganization.FieldOutcome))
+func (f *ReorganisationFilter) WhereOutcome(p entql.BytesP) {
+	f.Where(p.Field(reorganisation.FieldOutcome))
 }
 
 // WhereAppliedAt applies the entql time.Time predicate on the applied_at field.
-func (f *ReorganizationFilter) WhereAppliedAt(p entql.TimeP) {
-	f.Where(p.Field(reorganization.FieldAppliedAt))
+func (f *ReorganisationFilter) WhereAppliedAt(p entql.TimeP) {
+	f.Where(p.Field(reorganisation.FieldAppliedAt))
 }
 
 // WhereAppliedByID applies the entql int predicate on the applied_by_id field.
-func (f *ReorganizationFilter) WhereAppliedByID(p entql.IntP) {
-	f.Where(p.Field(reorganization.FieldAppliedByID))
+func (f *ReorganisationFilter) WhereAppliedByID(p entql.IntP) {
+	f.Where(p.Field(reorganisation.FieldAppliedByID))
 }
 
 // WhereHasAppliedBy applies a predicate to check if query has an edge applied_by.
-func (f *ReorganizationFilter) WhereHasAppliedBy() {
+func (f *ReorganisationFilter) WhereHasAppliedBy() {
 	f.Where(entql.HasEdge("applied_by"))
 }
 
 // WhereHasAppliedByWith applies a predicate to check if query has an edge applied_by with a given conditions (other predicates).
-func (f *ReorganizationFilter) WhereHasAppliedByWith(preds ...predicate.User) {
+func (f *ReorganisationFilter) WhereHasAppliedByWith(preds ...predicate.User) {
 	f.Where(entql.HasEdgeWith("applied_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)

@@ -13,7 +13,7 @@ import (
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/registration"
-	"hoctap/ent/reorganization"
+	"hoctap/ent/reorganisation"
 	"hoctap/ent/user"
 
 	"entgo.io/contrib/entgql"
@@ -1611,7 +1611,7 @@ func newRegistrationPaginateArgs(rv map[string]any) *registrationPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
-func (_q *ReorganizationQuery) CollectFields(ctx context.Context, satisfies ...string) (*ReorganizationQuery, error) {
+func (_q *ReorganisationQuery) CollectFields(ctx context.Context, satisfies ...string) (*ReorganisationQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
 		return _q, nil
@@ -1622,12 +1622,12 @@ func (_q *ReorganizationQuery) CollectFields(ctx context.Context, satisfies ...s
 	return _q, nil
 }
 
-func (_q *ReorganizationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+func (_q *ReorganisationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
 	path = append([]string(nil), path...)
 	var (
 		unknownSeen    bool
-		fieldSeen      = make(map[string]struct{}, len(reorganization.Columns))
-		selectedFields = []string{reorganization.FieldID}
+		fieldSeen      = make(map[string]struct{}, len(reorganisation.Columns))
+		selectedFields = []string{reorganisation.FieldID}
 	)
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
@@ -1642,59 +1642,59 @@ func (_q *ReorganizationQuery) collectField(ctx context.Context, oneNode bool, o
 				return err
 			}
 			_q.withAppliedBy = query
-			if _, ok := fieldSeen[reorganization.FieldAppliedByID]; !ok {
-				selectedFields = append(selectedFields, reorganization.FieldAppliedByID)
-				fieldSeen[reorganization.FieldAppliedByID] = struct{}{}
+			if _, ok := fieldSeen[reorganisation.FieldAppliedByID]; !ok {
+				selectedFields = append(selectedFields, reorganisation.FieldAppliedByID)
+				fieldSeen[reorganisation.FieldAppliedByID] = struct{}{}
 			}
 		case "createdAt":
-			if _, ok := fieldSeen[reorganization.FieldCreatedAt]; !ok {
-				selectedFields = append(selectedFields, reorganization.FieldCreatedAt)
-				fieldSeen[reorganization.FieldCreatedAt] = struct{}{}
+			if _, ok := fieldSeen[reorganisation.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, reorganisation.FieldCreatedAt)
+				fieldSeen[reorganisation.FieldCreatedAt] = struct{}{}
 			}
 		case "updatedAt":
-			if _, ok := fieldSeen[reorganization.FieldUpdatedAt]; !ok {
-				selectedFields = append(selectedFields, reorganization.FieldUpdatedAt)
-				fieldSeen[reorganization.FieldUpdatedAt] = struct{}{}
+			if _, ok := fieldSeen[reorganisation.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, reorganisation.FieldUpdatedAt)
+				fieldSeen[reorganisation.FieldUpdatedAt] = struct{}{}
 			}
 		case "version":
-			if _, ok := fieldSeen[reorganization.FieldVersion]; !ok {
-				selectedFields = append(selectedFields, reorganization.FieldVersion)
-				fieldSeen[reorganization.FieldVersion] = struct{}{}
+			if _, ok := fieldSeen[reorganisation.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, reorganisation.FieldVersion)
+				fieldSeen[reorganisation.FieldVersion] = struct{}{}
 			}
 		case "number":
-			if _, ok := fieldSeen[reorganization.FieldNumber]; !ok {
-				selectedFields = append(selectedFields, reorganization.FieldNumber)
-				fieldSeen[reorganization.FieldNumber] = struct{}{}
+			if _, ok := fieldSeen[reorganisation.FieldNumber]; !ok {
+				selectedFields = append(selectedFields, reorganisation.FieldNumber)
+				fieldSeen[reorganisation.FieldNumber] = struct{}{}
 			}
 		case "title":
-			if _, ok := fieldSeen[reorganization.FieldTitle]; !ok {
-				selectedFields = append(selectedFields, reorganization.FieldTitle)
-				fieldSeen[reorganization.FieldTitle] = struct{}{}
+			if _, ok := fieldSeen[reorganisation.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, reorganisation.FieldTitle)
+				fieldSeen[reorganisation.FieldTitle] = struct{}{}
 			}
 		case "signedOn":
-			if _, ok := fieldSeen[reorganization.FieldSignedOn]; !ok {
-				selectedFields = append(selectedFields, reorganization.FieldSignedOn)
-				fieldSeen[reorganization.FieldSignedOn] = struct{}{}
+			if _, ok := fieldSeen[reorganisation.FieldSignedOn]; !ok {
+				selectedFields = append(selectedFields, reorganisation.FieldSignedOn)
+				fieldSeen[reorganisation.FieldSignedOn] = struct{}{}
 			}
 		case "signer":
-			if _, ok := fieldSeen[reorganization.FieldSigner]; !ok {
-				selectedFields = append(selectedFields, reorganization.FieldSigner)
-				fieldSeen[reorganization.FieldSigner] = struct{}{}
+			if _, ok := fieldSeen[reorganisation.FieldSigner]; !ok {
+				selectedFields = append(selectedFields, reorganisation.FieldSigner)
+				fieldSeen[reorganisation.FieldSigner] = struct{}{}
 			}
 		case "effectiveOn":
-			if _, ok := fieldSeen[reorganization.FieldEffectiveOn]; !ok {
-				selectedFields = append(selectedFields, reorganization.FieldEffectiveOn)
-				fieldSeen[reorganization.FieldEffectiveOn] = struct{}{}
+			if _, ok := fieldSeen[reorganisation.FieldEffectiveOn]; !ok {
+				selectedFields = append(selectedFields, reorganisation.FieldEffectiveOn)
+				fieldSeen[reorganisation.FieldEffectiveOn] = struct{}{}
 			}
 		case "status":
-			if _, ok := fieldSeen[reorganization.FieldStatus]; !ok {
-				selectedFields = append(selectedFields, reorganization.FieldStatus)
-				fieldSeen[reorganization.FieldStatus] = struct{}{}
+			if _, ok := fieldSeen[reorganisation.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, reorganisation.FieldStatus)
+				fieldSeen[reorganisation.FieldStatus] = struct{}{}
 			}
 		case "appliedAt":
-			if _, ok := fieldSeen[reorganization.FieldAppliedAt]; !ok {
-				selectedFields = append(selectedFields, reorganization.FieldAppliedAt)
-				fieldSeen[reorganization.FieldAppliedAt] = struct{}{}
+			if _, ok := fieldSeen[reorganisation.FieldAppliedAt]; !ok {
+				selectedFields = append(selectedFields, reorganisation.FieldAppliedAt)
+				fieldSeen[reorganisation.FieldAppliedAt] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -1708,14 +1708,14 @@ func (_q *ReorganizationQuery) collectField(ctx context.Context, oneNode bool, o
 	return nil
 }
 
-type reorganizationPaginateArgs struct {
+type reorganisationPaginateArgs struct {
 	first, last   *int
 	after, before *Cursor
-	opts          []ReorganizationPaginateOption
+	opts          []ReorganisationPaginateOption
 }
 
-func newReorganizationPaginateArgs(rv map[string]any) *reorganizationPaginateArgs {
-	args := &reorganizationPaginateArgs{}
+func newReorganisationPaginateArgs(rv map[string]any) *reorganisationPaginateArgs {
+	args := &reorganisationPaginateArgs{}
 	if rv == nil {
 		return args
 	}
@@ -1736,7 +1736,7 @@ func newReorganizationPaginateArgs(rv map[string]any) *reorganizationPaginateArg
 		case map[string]any:
 			var (
 				err1, err2 error
-				order      = &ReorganizationOrder{Field: &ReorganizationOrderField{}, Direction: entgql.OrderDirectionAsc}
+				order      = &ReorganisationOrder{Field: &ReorganisationOrderField{}, Direction: entgql.OrderDirectionAsc}
 			)
 			if d, ok := v[directionField]; ok {
 				err1 = order.Direction.UnmarshalGQL(d)
@@ -1745,16 +1745,16 @@ func newReorganizationPaginateArgs(rv map[string]any) *reorganizationPaginateArg
 				err2 = order.Field.UnmarshalGQL(f)
 			}
 			if err1 == nil && err2 == nil {
-				args.opts = append(args.opts, WithReorganizationOrder(order))
+				args.opts = append(args.opts, WithReorganisationOrder(order))
 			}
-		case *ReorganizationOrder:
+		case *ReorganisationOrder:
 			if v != nil {
-				args.opts = append(args.opts, WithReorganizationOrder(v))
+				args.opts = append(args.opts, WithReorganisationOrder(v))
 			}
 		}
 	}
-	if v, ok := rv[whereField].(*ReorganizationWhereInput); ok {
-		args.opts = append(args.opts, WithReorganizationFilter(v.Filter))
+	if v, ok := rv[whereField].(*ReorganisationWhereInput); ok {
+		args.opts = append(args.opts, WithReorganisationFilter(v.Filter))
 	}
 	return args
 }

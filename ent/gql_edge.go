@@ -233,7 +233,7 @@ func (_m *Registration) Decision(ctx context.Context) (*Decision, error) {
 	return result, MaskNotFound(err)
 }
 
-func (_m *Reorganization) AppliedBy(ctx context.Context) (*User, error) {
+func (_m *Reorganisation) AppliedBy(ctx context.Context) (*User, error) {
 	result, err := _m.Edges.AppliedByOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryAppliedBy().Only(ctx)

@@ -14,7 +14,7 @@ import (
 	"hoctap/ent/internal"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/registration"
-	"hoctap/ent/reorganization"
+	"hoctap/ent/reorganisation"
 	"hoctap/ent/user"
 
 	"entgo.io/contrib/entgql"
@@ -62,10 +62,10 @@ var registrationImplementors = []string{"Registration", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Registration) IsNode() {}
 
-var reorganizationImplementors = []string{"Reorganization", "Node"}
+var reorganisationImplementors = []string{"Reorganisation", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
-func (*Reorganization) IsNode() {}
+func (*Reorganisation) IsNode() {}
 
 var userImplementors = []string{"User", "Node"}
 
@@ -212,11 +212,11 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
-	case reorganization.Table:
-		query := c.Reorganization.Query().
-			Where(reorganization.ID(id))
+	case reorganisation.Table:
+		query := c.Reorganisation.Query().
+			Where(reorganisation.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, reorganizationImplementors...); err != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, reorganisationImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -415,10 +415,10 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
-	case reorganization.Table:
-		query := c.Reorganization.Query().
-			Where(reorganization.IDIn(ids...))
-		query, err := query.CollectFields(ctx, reorganizationImplementors...)
+	case reorganisation.Table:
+		query := c.Reorganisation.Query().
+			Where(reorganisation.IDIn(ids...))
+		query, err := query.CollectFields(ctx, reorganisationImplementors...)
 		if err != nil {
 			return nil, err
 		}

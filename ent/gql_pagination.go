@@ -13,7 +13,7 @@ import (
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/registration"
-	"hoctap/ent/reorganization"
+	"hoctap/ent/reorganisation"
 	"hoctap/ent/user"
 	"io"
 	"strconv"
@@ -2430,20 +2430,20 @@ func (_m *Registration) ToEdge(order *RegistrationOrder) *RegistrationEdge {
 	}
 }
 
-// ReorganizationEdge is the edge representation of Reorganization.
-type ReorganizationEdge struct {
-	Node   *Reorganization `json:"node"`
+// ReorganisationEdge is the edge representation of Reorganisation.
+type ReorganisationEdge struct {
+	Node   *Reorganisation `json:"node"`
 	Cursor Cursor          `json:"cursor"`
 }
 
-// ReorganizationConnection is the connection containing edges to Reorganization.
-type ReorganizationConnection struct {
-	Edges      []*ReorganizationEdge `json:"edges"`
+// ReorganisationConnection is the connection containing edges to Reorganisation.
+type ReorganisationConnection struct {
+	Edges      []*ReorganisationEdge `json:"edges"`
 	PageInfo   PageInfo              `json:"pageInfo"`
 	TotalCount int                   `json:"totalCount"`
 }
 
-func (c *ReorganizationConnection) build(nodes []*Reorganization, pager *reorganizationPager, after *Cursor, first *int, before *Cursor, last *int) {
+func (c *ReorganisationConnection) build(nodes []*Reorganisation, pager *reorganisationPager, after *Cursor, first *int, before *Cursor, last *int) {
 	c.PageInfo.HasNextPage = before != nil
 	c.PageInfo.HasPreviousPage = after != nil
 	if first != nil && *first+1 == len(nodes) {
@@ -2453,21 +2453,21 @@ func (c *ReorganizationConnection) build(nodes []*Reorganization, pager *reorgan
 		c.PageInfo.HasPreviousPage = true
 		nodes = nodes[:len(nodes)-1]
 	}
-	var nodeAt func(int) *Reorganization
+	var nodeAt func(int) *Reorganisation
 	if last != nil {
 		n := len(nodes) - 1
-		nodeAt = func(i int) *Reorganization {
+		nodeAt = func(i int) *Reorganisation {
 			return nodes[n-i]
 		}
 	} else {
-		nodeAt = func(i int) *Reorganization {
+		nodeAt = func(i int) *Reorganisation {
 			return nodes[i]
 		}
 	}
-	c.Edges = make([]*ReorganizationEdge, len(nodes))
+	c.Edges = make([]*ReorganisationEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &ReorganizationEdge{
+		c.Edges[i] = &ReorganisationEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -2481,87 +2481,87 @@ func (c *ReorganizationConnection) build(nodes []*Reorganization, pager *reorgan
 	}
 }
 
-// ReorganizationPaginateOption enables pagination customization.
-type ReorganizationPaginateOption func(*reorganizationPager) error
+// ReorganisationPaginateOption enables pagination customization.
+type ReorganisationPaginateOption func(*reorganisationPager) error
 
-// WithReorganizationOrder configures pagination ordering.
-func WithReorganizationOrder(order *ReorganizationOrder) ReorganizationPaginateOption {
+// WithReorganisationOrder configures pagination ordering.
+func WithReorganisationOrder(order *ReorganisationOrder) ReorganisationPaginateOption {
 	if order == nil {
-		order = DefaultReorganizationOrder
+		order = DefaultReorganisationOrder
 	}
 	o := *order
-	return func(pager *reorganizationPager) error {
+	return func(pager *reorganisationPager) error {
 		if err := o.Direction.Validate(); err != nil {
 			return err
 		}
 		if o.Field == nil {
-			o.Field = DefaultReorganizationOrder.Field
+			o.Field = DefaultReorganisationOrder.Field
 		}
 		pager.order = &o
 		return nil
 	}
 }
 
-// WithReorganizationFilter configures pagination filter.
-func WithReorganizationFilter(filter func(*ReorganizationQuery) (*ReorganizationQuery, error)) ReorganizationPaginateOption {
-	return func(pager *reorganizationPager) error {
+// WithReorganisationFilter configures pagination filter.
+func WithReorganisationFilter(filter func(*ReorganisationQuery) (*ReorganisationQuery, error)) ReorganisationPaginateOption {
+	return func(pager *reorganisationPager) error {
 		if filter == nil {
-			return errors.New("ReorganizationQuery filter cannot be nil")
+			return errors.New("ReorganisationQuery filter cannot be nil")
 		}
 		pager.filter = filter
 		return nil
 	}
 }
 
-type reorganizationPager struct {
+type reorganisationPager struct {
 	reverse bool
-	order   *ReorganizationOrder
-	filter  func(*ReorganizationQuery) (*ReorganizationQuery, error)
+	order   *ReorganisationOrder
+	filter  func(*ReorganisationQuery) (*ReorganisationQuery, error)
 }
 
-func newReorganizationPager(opts []ReorganizationPaginateOption, reverse bool) (*reorganizationPager, error) {
-	pager := &reorganizationPager{reverse: reverse}
+func newReorganisationPager(opts []ReorganisationPaginateOption, reverse bool) (*reorganisationPager, error) {
+	pager := &reorganisationPager{reverse: reverse}
 	for _, opt := range opts {
 		if err := opt(pager); err != nil {
 			return nil, err
 		}
 	}
 	if pager.order == nil {
-		pager.order = DefaultReorganizationOrder
+		pager.order = DefaultReorganisationOrder
 	}
 	return pager, nil
 }
 
-func (p *reorganizationPager) applyFilter(query *ReorganizationQuery) (*ReorganizationQuery, error) {
+func (p *reorganisationPager) applyFilter(query *ReorganisationQuery) (*ReorganisationQuery, error) {
 	if p.filter != nil {
 		return p.filter(query)
 	}
 	return query, nil
 }
 
-func (p *reorganizationPager) toCursor(_m *Reorganization) Cursor {
+func (p *reorganisationPager) toCursor(_m *Reorganisation) Cursor {
 	return p.order.Field.toCursor(_m)
 }
 
-func (p *reorganizationPager) applyCursors(query *ReorganizationQuery, after, before *Cursor) (*ReorganizationQuery, error) {
+func (p *reorganisationPager) applyCursors(query *ReorganisationQuery, after, before *Cursor) (*ReorganisationQuery, error) {
 	direction := p.order.Direction
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultReorganizationOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultReorganisationOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
 }
 
-func (p *reorganizationPager) applyOrder(query *ReorganizationQuery) *ReorganizationQuery {
+func (p *reorganisationPager) applyOrder(query *ReorganisationQuery) *ReorganisationQuery {
 	direction := p.order.Direction
 	if p.reverse {
 		direction = direction.Reverse()
 	}
 	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
-	if p.order.Field != DefaultReorganizationOrder.Field {
-		query = query.Order(DefaultReorganizationOrder.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultReorganisationOrder.Field {
+		query = query.Order(DefaultReorganisationOrder.Field.toTerm(direction.OrderTermOption()))
 	}
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(p.order.Field.column)
@@ -2569,7 +2569,7 @@ func (p *reorganizationPager) applyOrder(query *ReorganizationQuery) *Reorganiza
 	return query
 }
 
-func (p *reorganizationPager) orderExpr(query *ReorganizationQuery) sql.Querier {
+func (p *reorganisationPager) orderExpr(query *ReorganisationQuery) sql.Querier {
 	direction := p.order.Direction
 	if p.reverse {
 		direction = direction.Reverse()
@@ -2579,28 +2579,28 @@ func (p *reorganizationPager) orderExpr(query *ReorganizationQuery) sql.Querier 
 	}
 	return sql.ExprFunc(func(b *sql.Builder) {
 		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
-		if p.order.Field != DefaultReorganizationOrder.Field {
-			b.Comma().Ident(DefaultReorganizationOrder.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultReorganisationOrder.Field {
+			b.Comma().Ident(DefaultReorganisationOrder.Field.column).Pad().WriteString(string(direction))
 		}
 	})
 }
 
-// Paginate executes the query and returns a relay based cursor connection to Reorganization.
-func (_m *ReorganizationQuery) Paginate(
+// Paginate executes the query and returns a relay based cursor connection to Reorganisation.
+func (_m *ReorganisationQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
-	before *Cursor, last *int, opts ...ReorganizationPaginateOption,
-) (*ReorganizationConnection, error) {
+	before *Cursor, last *int, opts ...ReorganisationPaginateOption,
+) (*ReorganisationConnection, error) {
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
-	pager, err := newReorganizationPager(opts, last != nil)
+	pager, err := newReorganisationPager(opts, last != nil)
 	if err != nil {
 		return nil, err
 	}
 	if _m, err = pager.applyFilter(_m); err != nil {
 		return nil, err
 	}
-	conn := &ReorganizationConnection{Edges: []*ReorganizationEdge{}}
+	conn := &ReorganisationConnection{Edges: []*ReorganisationEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
@@ -2639,28 +2639,28 @@ func (_m *ReorganizationQuery) Paginate(
 }
 
 var (
-	// ReorganizationOrderFieldCreatedAt orders Reorganization by created_at.
-	ReorganizationOrderFieldCreatedAt = &ReorganizationOrderField{
-		Value: func(_m *Reorganization) (ent.Value, error) {
+	// ReorganisationOrderFieldCreatedAt orders Reorganisation by created_at.
+	ReorganisationOrderFieldCreatedAt = &ReorganisationOrderField{
+		Value: func(_m *Reorganisation) (ent.Value, error) {
 			return _m.CreatedAt, nil
 		},
-		column: reorganization.FieldCreatedAt,
-		toTerm: reorganization.ByCreatedAt,
-		toCursor: func(_m *Reorganization) Cursor {
+		column: reorganisation.FieldCreatedAt,
+		toTerm: reorganisation.ByCreatedAt,
+		toCursor: func(_m *Reorganisation) Cursor {
 			return Cursor{
 				ID:    _m.ID,
 				Value: _m.CreatedAt,
 			}
 		},
 	}
-	// ReorganizationOrderFieldUpdatedAt orders Reorganization by updated_at.
-	ReorganizationOrderFieldUpdatedAt = &ReorganizationOrderField{
-		Value: func(_m *Reorganization) (ent.Value, error) {
+	// ReorganisationOrderFieldUpdatedAt orders Reorganisation by updated_at.
+	ReorganisationOrderFieldUpdatedAt = &ReorganisationOrderField{
+		Value: func(_m *Reorganisation) (ent.Value, error) {
 			return _m.UpdatedAt, nil
 		},
-		column: reorganization.FieldUpdatedAt,
-		toTerm: reorganization.ByUpdatedAt,
-		toCursor: func(_m *Reorganization) Cursor {
+		column: reorganisation.FieldUpdatedAt,
+		toTerm: reorganisation.ByUpdatedAt,
+		toCursor: func(_m *Reorganisation) Cursor {
 			return Cursor{
 				ID:    _m.ID,
 				Value: _m.UpdatedAt,
@@ -2670,75 +2670,75 @@ var (
 )
 
 // String implement fmt.Stringer interface.
-func (f ReorganizationOrderField) String() string {
+func (f ReorganisationOrderField) String() string {
 	var str string
 	switch f.column {
-	case ReorganizationOrderFieldCreatedAt.column:
+	case ReorganisationOrderFieldCreatedAt.column:
 		str = "CREATED_AT"
-	case ReorganizationOrderFieldUpdatedAt.column:
+	case ReorganisationOrderFieldUpdatedAt.column:
 		str = "UPDATED_AT"
 	}
 	return str
 }
 
 // MarshalGQL implements graphql.Marshaler interface.
-func (f ReorganizationOrderField) MarshalGQL(w io.Writer) {
+func (f ReorganisationOrderField) MarshalGQL(w io.Writer) {
 	io.WriteString(w, strconv.Quote(f.String()))
 }
 
 // UnmarshalGQL implements graphql.Unmarshaler interface.
-func (f *ReorganizationOrderField) UnmarshalGQL(v interface{}) error {
+func (f *ReorganisationOrderField) UnmarshalGQL(v interface{}) error {
 	str, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("ReorganizationOrderField %T must be a string", v)
+		return fmt.Errorf("ReorganisationOrderField %T must be a string", v)
 	}
 	switch str {
 	case "CREATED_AT":
-		*f = *ReorganizationOrderFieldCreatedAt
+		*f = *ReorganisationOrderFieldCreatedAt
 	case "UPDATED_AT":
-		*f = *ReorganizationOrderFieldUpdatedAt
+		*f = *ReorganisationOrderFieldUpdatedAt
 	default:
-		return fmt.Errorf("%s is not a valid ReorganizationOrderField", str)
+		return fmt.Errorf("%s is not a valid ReorganisationOrderField", str)
 	}
 	return nil
 }
 
-// ReorganizationOrderField defines the ordering field of Reorganization.
-type ReorganizationOrderField struct {
-	// Value extracts the ordering value from the given Reorganization.
-	Value    func(*Reorganization) (ent.Value, error)
+// ReorganisationOrderField defines the ordering field of Reorganisation.
+type ReorganisationOrderField struct {
+	// Value extracts the ordering value from the given Reorganisation.
+	Value    func(*Reorganisation) (ent.Value, error)
 	column   string // field or computed.
-	toTerm   func(...sql.OrderTermOption) reorganization.OrderOption
-	toCursor func(*Reorganization) Cursor
+	toTerm   func(...sql.OrderTermOption) reorganisation.OrderOption
+	toCursor func(*Reorganisation) Cursor
 }
 
-// ReorganizationOrder defines the ordering of Reorganization.
-type ReorganizationOrder struct {
+// ReorganisationOrder defines the ordering of Reorganisation.
+type ReorganisationOrder struct {
 	Direction OrderDirection            `json:"direction"`
-	Field     *ReorganizationOrderField `json:"field"`
+	Field     *ReorganisationOrderField `json:"field"`
 }
 
-// DefaultReorganizationOrder is the default ordering of Reorganization.
-var DefaultReorganizationOrder = &ReorganizationOrder{
+// DefaultReorganisationOrder is the default ordering of Reorganisation.
+var DefaultReorganisationOrder = &ReorganisationOrder{
 	Direction: entgql.OrderDirectionAsc,
-	Field: &ReorganizationOrderField{
-		Value: func(_m *Reorganization) (ent.Value, error) {
+	Field: &ReorganisationOrderField{
+		Value: func(_m *Reorganisation) (ent.Value, error) {
 			return _m.ID, nil
 		},
-		column: reorganization.FieldID,
-		toTerm: reorganization.ByID,
-		toCursor: func(_m *Reorganization) Cursor {
+		column: reorganisation.FieldID,
+		toTerm: reorganisation.ByID,
+		toCursor: func(_m *Reorganisation) Cursor {
 			return Cursor{ID: _m.ID}
 		},
 	},
 }
 
-// ToEdge converts Reorganization into ReorganizationEdge.
-func (_m *Reorganization) ToEdge(order *ReorganizationOrder) *ReorganizationEdge {
+// ToEdge converts Reorganisation into ReorganisationEdge.
+func (_m *Reorganisation) ToEdge(order *ReorganisationOrder) *ReorganisationEdge {
 	if order == nil {
-		order = DefaultReorganizationOrder
+		order = DefaultReorganisationOrder
 	}
-	return &ReorganizationEdge{
+	return &ReorganisationEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

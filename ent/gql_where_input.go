@@ -13,7 +13,7 @@ import (
 	"hoctap/ent/learningunit"
 	"hoctap/ent/predicate"
 	"hoctap/ent/registration"
-	"hoctap/ent/reorganization"
+	"hoctap/ent/reorganisation"
 	"hoctap/ent/user"
 	"hoctap/internal/title"
 	"hoctap/internal/viewer"
@@ -3822,12 +3822,12 @@ func (i *RegistrationWhereInput) P() (predicate.Registration, error) {
 	}
 }
 
-// ReorganizationWhereInput represents a where input for filtering Reorganization queries.
-type ReorganizationWhereInput struct {
-	Predicates []predicate.Reorganization  `json:"-"`
-	Not        *ReorganizationWhereInput   `json:"not,omitempty"`
-	Or         []*ReorganizationWhereInput `json:"or,omitempty"`
-	And        []*ReorganizationWhereInput `json:"and,omitempty"`
+// ReorganisationWhereInput represents a where input for filtering Reorganisation queries.
+type ReorganisationWhereInput struct {
+	Predicates []predicate.Reorganisation  `json:"-"`
+	Not        *ReorganisationWhereInput   `json:"not,omitempty"`
+	Or         []*ReorganisationWhereInput `json:"or,omitempty"`
+	And        []*ReorganisationWhereInput `json:"and,omitempty"`
 
 	// "id" field predicates.
 	ID      *int  `json:"id,omitempty"`
@@ -3927,10 +3927,10 @@ type ReorganizationWhereInput struct {
 	EffectiveOnLTE   *time.Time  `json:"effectiveOnLTE,omitempty"`
 
 	// "status" field predicates.
-	Status      *reorganization.Status  `json:"status,omitempty"`
-	StatusNEQ   *reorganization.Status  `json:"statusNEQ,omitempty"`
-	StatusIn    []reorganization.Status `json:"statusIn,omitempty"`
-	StatusNotIn []reorganization.Status `json:"statusNotIn,omitempty"`
+	Status      *reorganisation.Status  `json:"status,omitempty"`
+	StatusNEQ   *reorganisation.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []reorganisation.Status `json:"statusIn,omitempty"`
+	StatusNotIn []reorganisation.Status `json:"statusNotIn,omitempty"`
 
 	// "applied_at" field predicates.
 	AppliedAt       *time.Time  `json:"appliedAt,omitempty"`
@@ -3950,18 +3950,18 @@ type ReorganizationWhereInput struct {
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
-func (i *ReorganizationWhereInput) AddPredicates(predicates ...predicate.Reorganization) {
+func (i *ReorganisationWhereInput) AddPredicates(predicates ...predicate.Reorganisation) {
 	i.Predicates = append(i.Predicates, predicates...)
 }
 
-// Filter applies the ReorganizationWhereInput filter on the ReorganizationQuery builder.
-func (i *ReorganizationWhereInput) Filter(q *ReorganizationQuery) (*ReorganizationQuery, error) {
+// Filter applies the ReorganisationWhereInput filter on the ReorganisationQuery builder.
+func (i *ReorganisationWhereInput) Filter(q *ReorganisationQuery) (*ReorganisationQuery, error) {
 	if i == nil {
 		return q, nil
 	}
 	p, err := i.P()
 	if err != nil {
-		if err == ErrEmptyReorganizationWhereInput {
+		if err == ErrEmptyReorganisationWhereInput {
 			return q, nil
 		}
 		return nil, err
@@ -3969,19 +3969,19 @@ func (i *ReorganizationWhereInput) Filter(q *ReorganizationQuery) (*Reorganizati
 	return q.Where(p), nil
 }
 
-// ErrEmptyReorganizationWhereInput is returned in case the ReorganizationWhereInput is empty.
-var ErrEmptyReorganizationWhereInput = errors.New("ent: empty predicate ReorganizationWhereInput")
+// ErrEmptyReorganisationWhereInput is returned in case the ReorganisationWhereInput is empty.
+var ErrEmptyReorganisationWhereInput = errors.New("ent: empty predicate ReorganisationWhereInput")
 
-// P returns a predicate for filtering reorganizations.
+// P returns a predicate for filtering reorganisations.
 // An error is returned if the input is empty or invalid.
-func (i *ReorganizationWhereInput) P() (predicate.Reorganization, error) {
-	var predicates []predicate.Reorganization
+func (i *ReorganisationWhereInput) P() (predicate.Reorganisation, error) {
+	var predicates []predicate.Reorganisation
 	if i.Not != nil {
 		p, err := i.Not.P()
 		if err != nil {
 			return nil, fmt.Errorf("%w: field 'not'", err)
 		}
-		predicates = append(predicates, reorganization.Not(p))
+		predicates = append(predicates, reorganisation.Not(p))
 	}
 	switch n := len(i.Or); {
 	case n == 1:
@@ -3991,7 +3991,7 @@ func (i *ReorganizationWhereInput) P() (predicate.Reorganization, error) {
 		}
 		predicates = append(predicates, p)
 	case n > 1:
-		or := make([]predicate.Reorganization, 0, n)
+		or := make([]predicate.Reorganisation, 0, n)
 		for _, w := range i.Or {
 			p, err := w.P()
 			if err != nil {
@@ -3999,7 +3999,7 @@ func (i *ReorganizationWhereInput) P() (predicate.Reorganization, error) {
 			}
 			or = append(or, p)
 		}
-		predicates = append(predicates, reorganization.Or(or...))
+		predicates = append(predicates, reorganisation.Or(or...))
 	}
 	switch n := len(i.And); {
 	case n == 1:
@@ -4009,7 +4009,7 @@ func (i *ReorganizationWhereInput) P() (predicate.Reorganization, error) {
 		}
 		predicates = append(predicates, p)
 	case n > 1:
-		and := make([]predicate.Reorganization, 0, n)
+		and := make([]predicate.Reorganisation, 0, n)
 		for _, w := range i.And {
 			p, err := w.P()
 			if err != nil {
@@ -4017,299 +4017,299 @@ func (i *ReorganizationWhereInput) P() (predicate.Reorganization, error) {
 			}
 			and = append(and, p)
 		}
-		predicates = append(predicates, reorganization.And(and...))
+		predicates = append(predicates, reorganisation.And(and...))
 	}
 	predicates = append(predicates, i.Predicates...)
 	if i.ID != nil {
-		predicates = append(predicates, reorganization.IDEQ(*i.ID))
+		predicates = append(predicates, reorganisation.IDEQ(*i.ID))
 	}
 	if i.IDNEQ != nil {
-		predicates = append(predicates, reorganization.IDNEQ(*i.IDNEQ))
+		predicates = append(predicates, reorganisation.IDNEQ(*i.IDNEQ))
 	}
 	if len(i.IDIn) > 0 {
-		predicates = append(predicates, reorganization.IDIn(i.IDIn...))
+		predicates = append(predicates, reorganisation.IDIn(i.IDIn...))
 	}
 	if len(i.IDNotIn) > 0 {
-		predicates = append(predicates, reorganization.IDNotIn(i.IDNotIn...))
+		predicates = append(predicates, reorganisation.IDNotIn(i.IDNotIn...))
 	}
 	if i.IDGT != nil {
-		predicates = append(predicates, reorganization.IDGT(*i.IDGT))
+		predicates = append(predicates, reorganisation.IDGT(*i.IDGT))
 	}
 	if i.IDGTE != nil {
-		predicates = append(predicates, reorganization.IDGTE(*i.IDGTE))
+		predicates = append(predicates, reorganisation.IDGTE(*i.IDGTE))
 	}
 	if i.IDLT != nil {
-		predicates = append(predicates, reorganization.IDLT(*i.IDLT))
+		predicates = append(predicates, reorganisation.IDLT(*i.IDLT))
 	}
 	if i.IDLTE != nil {
-		predicates = append(predicates, reorganization.IDLTE(*i.IDLTE))
+		predicates = append(predicates, reorganisation.IDLTE(*i.IDLTE))
 	}
 	if i.CreatedAt != nil {
-		predicates = append(predicates, reorganization.CreatedAtEQ(*i.CreatedAt))
+		predicates = append(predicates, reorganisation.CreatedAtEQ(*i.CreatedAt))
 	}
 	if i.CreatedAtNEQ != nil {
-		predicates = append(predicates, reorganization.CreatedAtNEQ(*i.CreatedAtNEQ))
+		predicates = append(predicates, reorganisation.CreatedAtNEQ(*i.CreatedAtNEQ))
 	}
 	if len(i.CreatedAtIn) > 0 {
-		predicates = append(predicates, reorganization.CreatedAtIn(i.CreatedAtIn...))
+		predicates = append(predicates, reorganisation.CreatedAtIn(i.CreatedAtIn...))
 	}
 	if len(i.CreatedAtNotIn) > 0 {
-		predicates = append(predicates, reorganization.CreatedAtNotIn(i.CreatedAtNotIn...))
+		predicates = append(predicates, reorganisation.CreatedAtNotIn(i.CreatedAtNotIn...))
 	}
 	if i.CreatedAtGT != nil {
-		predicates = append(predicates, reorganization.CreatedAtGT(*i.CreatedAtGT))
+		predicates = append(predicates, reorganisation.CreatedAtGT(*i.CreatedAtGT))
 	}
 	if i.CreatedAtGTE != nil {
-		predicates = append(predicates, reorganization.CreatedAtGTE(*i.CreatedAtGTE))
+		predicates = append(predicates, reorganisation.CreatedAtGTE(*i.CreatedAtGTE))
 	}
 	if i.CreatedAtLT != nil {
-		predicates = append(predicates, reorganization.CreatedAtLT(*i.CreatedAtLT))
+		predicates = append(predicates, reorganisation.CreatedAtLT(*i.CreatedAtLT))
 	}
 	if i.CreatedAtLTE != nil {
-		predicates = append(predicates, reorganization.CreatedAtLTE(*i.CreatedAtLTE))
+		predicates = append(predicates, reorganisation.CreatedAtLTE(*i.CreatedAtLTE))
 	}
 	if i.UpdatedAt != nil {
-		predicates = append(predicates, reorganization.UpdatedAtEQ(*i.UpdatedAt))
+		predicates = append(predicates, reorganisation.UpdatedAtEQ(*i.UpdatedAt))
 	}
 	if i.UpdatedAtNEQ != nil {
-		predicates = append(predicates, reorganization.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+		predicates = append(predicates, reorganisation.UpdatedAtNEQ(*i.UpdatedAtNEQ))
 	}
 	if len(i.UpdatedAtIn) > 0 {
-		predicates = append(predicates, reorganization.UpdatedAtIn(i.UpdatedAtIn...))
+		predicates = append(predicates, reorganisation.UpdatedAtIn(i.UpdatedAtIn...))
 	}
 	if len(i.UpdatedAtNotIn) > 0 {
-		predicates = append(predicates, reorganization.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+		predicates = append(predicates, reorganisation.UpdatedAtNotIn(i.UpdatedAtNotIn...))
 	}
 	if i.UpdatedAtGT != nil {
-		predicates = append(predicates, reorganization.UpdatedAtGT(*i.UpdatedAtGT))
+		predicates = append(predicates, reorganisation.UpdatedAtGT(*i.UpdatedAtGT))
 	}
 	if i.UpdatedAtGTE != nil {
-		predicates = append(predicates, reorganization.UpdatedAtGTE(*i.UpdatedAtGTE))
+		predicates = append(predicates, reorganisation.UpdatedAtGTE(*i.UpdatedAtGTE))
 	}
 	if i.UpdatedAtLT != nil {
-		predicates = append(predicates, reorganization.UpdatedAtLT(*i.UpdatedAtLT))
+		predicates = append(predicates, reorganisation.UpdatedAtLT(*i.UpdatedAtLT))
 	}
 	if i.UpdatedAtLTE != nil {
-		predicates = append(predicates, reorganization.UpdatedAtLTE(*i.UpdatedAtLTE))
+		predicates = append(predicates, reorganisation.UpdatedAtLTE(*i.UpdatedAtLTE))
 	}
 	if i.Number != nil {
-		predicates = append(predicates, reorganization.NumberEQ(*i.Number))
+		predicates = append(predicates, reorganisation.NumberEQ(*i.Number))
 	}
 	if i.NumberNEQ != nil {
-		predicates = append(predicates, reorganization.NumberNEQ(*i.NumberNEQ))
+		predicates = append(predicates, reorganisation.NumberNEQ(*i.NumberNEQ))
 	}
 	if len(i.NumberIn) > 0 {
-		predicates = append(predicates, reorganization.NumberIn(i.NumberIn...))
+		predicates = append(predicates, reorganisation.NumberIn(i.NumberIn...))
 	}
 	if len(i.NumberNotIn) > 0 {
-		predicates = append(predicates, reorganization.NumberNotIn(i.NumberNotIn...))
+		predicates = append(predicates, reorganisation.NumberNotIn(i.NumberNotIn...))
 	}
 	if i.NumberGT != nil {
-		predicates = append(predicates, reorganization.NumberGT(*i.NumberGT))
+		predicates = append(predicates, reorganisation.NumberGT(*i.NumberGT))
 	}
 	if i.NumberGTE != nil {
-		predicates = append(predicates, reorganization.NumberGTE(*i.NumberGTE))
+		predicates = append(predicates, reorganisation.NumberGTE(*i.NumberGTE))
 	}
 	if i.NumberLT != nil {
-		predicates = append(predicates, reorganization.NumberLT(*i.NumberLT))
+		predicates = append(predicates, reorganisation.NumberLT(*i.NumberLT))
 	}
 	if i.NumberLTE != nil {
-		predicates = append(predicates, reorganization.NumberLTE(*i.NumberLTE))
+		predicates = append(predicates, reorganisation.NumberLTE(*i.NumberLTE))
 	}
 	if i.NumberContains != nil {
-		predicates = append(predicates, reorganization.NumberContains(*i.NumberContains))
+		predicates = append(predicates, reorganisation.NumberContains(*i.NumberContains))
 	}
 	if i.NumberHasPrefix != nil {
-		predicates = append(predicates, reorganization.NumberHasPrefix(*i.NumberHasPrefix))
+		predicates = append(predicates, reorganisation.NumberHasPrefix(*i.NumberHasPrefix))
 	}
 	if i.NumberHasSuffix != nil {
-		predicates = append(predicates, reorganization.NumberHasSuffix(*i.NumberHasSuffix))
+		predicates = append(predicates, reorganisation.NumberHasSuffix(*i.NumberHasSuffix))
 	}
 	if i.NumberEqualFold != nil {
-		predicates = append(predicates, reorganization.NumberEqualFold(*i.NumberEqualFold))
+		predicates = append(predicates, reorganisation.NumberEqualFold(*i.NumberEqualFold))
 	}
 	if i.NumberContainsFold != nil {
-		predicates = append(predicates, reorganization.NumberContainsFold(*i.NumberContainsFold))
+		predicates = append(predicates, reorganisation.NumberContainsFold(*i.NumberContainsFold))
 	}
 	if i.Title != nil {
-		predicates = append(predicates, reorganization.TitleEQ(*i.Title))
+		predicates = append(predicates, reorganisation.TitleEQ(*i.Title))
 	}
 	if i.TitleNEQ != nil {
-		predicates = append(predicates, reorganization.TitleNEQ(*i.TitleNEQ))
+		predicates = append(predicates, reorganisation.TitleNEQ(*i.TitleNEQ))
 	}
 	if len(i.TitleIn) > 0 {
-		predicates = append(predicates, reorganization.TitleIn(i.TitleIn...))
+		predicates = append(predicates, reorganisation.TitleIn(i.TitleIn...))
 	}
 	if len(i.TitleNotIn) > 0 {
-		predicates = append(predicates, reorganization.TitleNotIn(i.TitleNotIn...))
+		predicates = append(predicates, reorganisation.TitleNotIn(i.TitleNotIn...))
 	}
 	if i.TitleGT != nil {
-		predicates = append(predicates, reorganization.TitleGT(*i.TitleGT))
+		predicates = append(predicates, reorganisation.TitleGT(*i.TitleGT))
 	}
 	if i.TitleGTE != nil {
-		predicates = append(predicates, reorganization.TitleGTE(*i.TitleGTE))
+		predicates = append(predicates, reorganisation.TitleGTE(*i.TitleGTE))
 	}
 	if i.TitleLT != nil {
-		predicates = append(predicates, reorganization.TitleLT(*i.TitleLT))
+		predicates = append(predicates, reorganisation.TitleLT(*i.TitleLT))
 	}
 	if i.TitleLTE != nil {
-		predicates = append(predicates, reorganization.TitleLTE(*i.TitleLTE))
+		predicates = append(predicates, reorganisation.TitleLTE(*i.TitleLTE))
 	}
 	if i.TitleContains != nil {
-		predicates = append(predicates, reorganization.TitleContains(*i.TitleContains))
+		predicates = append(predicates, reorganisation.TitleContains(*i.TitleContains))
 	}
 	if i.TitleHasPrefix != nil {
-		predicates = append(predicates, reorganization.TitleHasPrefix(*i.TitleHasPrefix))
+		predicates = append(predicates, reorganisation.TitleHasPrefix(*i.TitleHasPrefix))
 	}
 	if i.TitleHasSuffix != nil {
-		predicates = append(predicates, reorganization.TitleHasSuffix(*i.TitleHasSuffix))
+		predicates = append(predicates, reorganisation.TitleHasSuffix(*i.TitleHasSuffix))
 	}
 	if i.TitleEqualFold != nil {
-		predicates = append(predicates, reorganization.TitleEqualFold(*i.TitleEqualFold))
+		predicates = append(predicates, reorganisation.TitleEqualFold(*i.TitleEqualFold))
 	}
 	if i.TitleContainsFold != nil {
-		predicates = append(predicates, reorganization.TitleContainsFold(*i.TitleContainsFold))
+		predicates = append(predicates, reorganisation.TitleContainsFold(*i.TitleContainsFold))
 	}
 	if i.SignedOn != nil {
-		predicates = append(predicates, reorganization.SignedOnEQ(*i.SignedOn))
+		predicates = append(predicates, reorganisation.SignedOnEQ(*i.SignedOn))
 	}
 	if i.SignedOnNEQ != nil {
-		predicates = append(predicates, reorganization.SignedOnNEQ(*i.SignedOnNEQ))
+		predicates = append(predicates, reorganisation.SignedOnNEQ(*i.SignedOnNEQ))
 	}
 	if len(i.SignedOnIn) > 0 {
-		predicates = append(predicates, reorganization.SignedOnIn(i.SignedOnIn...))
+		predicates = append(predicates, reorganisation.SignedOnIn(i.SignedOnIn...))
 	}
 	if len(i.SignedOnNotIn) > 0 {
-		predicates = append(predicates, reorganization.SignedOnNotIn(i.SignedOnNotIn...))
+		predicates = append(predicates, reorganisation.SignedOnNotIn(i.SignedOnNotIn...))
 	}
 	if i.SignedOnGT != nil {
-		predicates = append(predicates, reorganization.SignedOnGT(*i.SignedOnGT))
+		predicates = append(predicates, reorganisation.SignedOnGT(*i.SignedOnGT))
 	}
 	if i.SignedOnGTE != nil {
-		predicates = append(predicates, reorganization.SignedOnGTE(*i.SignedOnGTE))
+		predicates = append(predicates, reorganisation.SignedOnGTE(*i.SignedOnGTE))
 	}
 	if i.SignedOnLT != nil {
-		predicates = append(predicates, reorganization.SignedOnLT(*i.SignedOnLT))
+		predicates = append(predicates, reorganisation.SignedOnLT(*i.SignedOnLT))
 	}
 	if i.SignedOnLTE != nil {
-		predicates = append(predicates, reorganization.SignedOnLTE(*i.SignedOnLTE))
+		predicates = append(predicates, reorganisation.SignedOnLTE(*i.SignedOnLTE))
 	}
 	if i.Signer != nil {
-		predicates = append(predicates, reorganization.SignerEQ(*i.Signer))
+		predicates = append(predicates, reorganisation.SignerEQ(*i.Signer))
 	}
 	if i.SignerNEQ != nil {
-		predicates = append(predicates, reorganization.SignerNEQ(*i.SignerNEQ))
+		predicates = append(predicates, reorganisation.SignerNEQ(*i.SignerNEQ))
 	}
 	if len(i.SignerIn) > 0 {
-		predicates = append(predicates, reorganization.SignerIn(i.SignerIn...))
+		predicates = append(predicates, reorganisation.SignerIn(i.SignerIn...))
 	}
 	if len(i.SignerNotIn) > 0 {
-		predicates = append(predicates, reorganization.SignerNotIn(i.SignerNotIn...))
+		predicates = append(predicates, reorganisation.SignerNotIn(i.SignerNotIn...))
 	}
 	if i.SignerGT != nil {
-		predicates = append(predicates, reorganization.SignerGT(*i.SignerGT))
+		predicates = append(predicates, reorganisation.SignerGT(*i.SignerGT))
 	}
 	if i.SignerGTE != nil {
-		predicates = append(predicates, reorganization.SignerGTE(*i.SignerGTE))
+		predicates = append(predicates, reorganisation.SignerGTE(*i.SignerGTE))
 	}
 	if i.SignerLT != nil {
-		predicates = append(predicates, reorganization.SignerLT(*i.SignerLT))
+		predicates = append(predicates, reorganisation.SignerLT(*i.SignerLT))
 	}
 	if i.SignerLTE != nil {
-		predicates = append(predicates, reorganization.SignerLTE(*i.SignerLTE))
+		predicates = append(predicates, reorganisation.SignerLTE(*i.SignerLTE))
 	}
 	if i.SignerContains != nil {
-		predicates = append(predicates, reorganization.SignerContains(*i.SignerContains))
+		predicates = append(predicates, reorganisation.SignerContains(*i.SignerContains))
 	}
 	if i.SignerHasPrefix != nil {
-		predicates = append(predicates, reorganization.SignerHasPrefix(*i.SignerHasPrefix))
+		predicates = append(predicates, reorganisation.SignerHasPrefix(*i.SignerHasPrefix))
 	}
 	if i.SignerHasSuffix != nil {
-		predicates = append(predicates, reorganization.SignerHasSuffix(*i.SignerHasSuffix))
+		predicates = append(predicates, reorganisation.SignerHasSuffix(*i.SignerHasSuffix))
 	}
 	if i.SignerIsNil {
-		predicates = append(predicates, reorganization.SignerIsNil())
+		predicates = append(predicates, reorganisation.SignerIsNil())
 	}
 	if i.SignerNotNil {
-		predicates = append(predicates, reorganization.SignerNotNil())
+		predicates = append(predicates, reorganisation.SignerNotNil())
 	}
 	if i.SignerEqualFold != nil {
-		predicates = append(predicates, reorganization.SignerEqualFold(*i.SignerEqualFold))
+		predicates = append(predicates, reorganisation.SignerEqualFold(*i.SignerEqualFold))
 	}
 	if i.SignerContainsFold != nil {
-		predicates = append(predicates, reorganization.SignerContainsFold(*i.SignerContainsFold))
+		predicates = append(predicates, reorganisation.SignerContainsFold(*i.SignerContainsFold))
 	}
 	if i.EffectiveOn != nil {
-		predicates = append(predicates, reorganization.EffectiveOnEQ(*i.EffectiveOn))
+		predicates = append(predicates, reorganisation.EffectiveOnEQ(*i.EffectiveOn))
 	}
 	if i.EffectiveOnNEQ != nil {
-		predicates = append(predicates, reorganization.EffectiveOnNEQ(*i.EffectiveOnNEQ))
+		predicates = append(predicates, reorganisation.EffectiveOnNEQ(*i.EffectiveOnNEQ))
 	}
 	if len(i.EffectiveOnIn) > 0 {
-		predicates = append(predicates, reorganization.EffectiveOnIn(i.EffectiveOnIn...))
+		predicates = append(predicates, reorganisation.EffectiveOnIn(i.EffectiveOnIn...))
 	}
 	if len(i.EffectiveOnNotIn) > 0 {
-		predicates = append(predicates, reorganization.EffectiveOnNotIn(i.EffectiveOnNotIn...))
+		predicates = append(predicates, reorganisation.EffectiveOnNotIn(i.EffectiveOnNotIn...))
 	}
 	if i.EffectiveOnGT != nil {
-		predicates = append(predicates, reorganization.EffectiveOnGT(*i.EffectiveOnGT))
+		predicates = append(predicates, reorganisation.EffectiveOnGT(*i.EffectiveOnGT))
 	}
 	if i.EffectiveOnGTE != nil {
-		predicates = append(predicates, reorganization.EffectiveOnGTE(*i.EffectiveOnGTE))
+		predicates = append(predicates, reorganisation.EffectiveOnGTE(*i.EffectiveOnGTE))
 	}
 	if i.EffectiveOnLT != nil {
-		predicates = append(predicates, reorganization.EffectiveOnLT(*i.EffectiveOnLT))
+		predicates = append(predicates, reorganisation.EffectiveOnLT(*i.EffectiveOnLT))
 	}
 	if i.EffectiveOnLTE != nil {
-		predicates = append(predicates, reorganization.EffectiveOnLTE(*i.EffectiveOnLTE))
+		predicates = append(predicates, reorganisation.EffectiveOnLTE(*i.EffectiveOnLTE))
 	}
 	if i.Status != nil {
-		predicates = append(predicates, reorganization.StatusEQ(*i.Status))
+		predicates = append(predicates, reorganisation.StatusEQ(*i.Status))
 	}
 	if i.StatusNEQ != nil {
-		predicates = append(predicates, reorganization.StatusNEQ(*i.StatusNEQ))
+		predicates = append(predicates, reorganisation.StatusNEQ(*i.StatusNEQ))
 	}
 	if len(i.StatusIn) > 0 {
-		predicates = append(predicates, reorganization.StatusIn(i.StatusIn...))
+		predicates = append(predicates, reorganisation.StatusIn(i.StatusIn...))
 	}
 	if len(i.StatusNotIn) > 0 {
-		predicates = append(predicates, reorganization.StatusNotIn(i.StatusNotIn...))
+		predicates = append(predicates, reorganisation.StatusNotIn(i.StatusNotIn...))
 	}
 	if i.AppliedAt != nil {
-		predicates = append(predicates, reorganization.AppliedAtEQ(*i.AppliedAt))
+		predicates = append(predicates, reorganisation.AppliedAtEQ(*i.AppliedAt))
 	}
 	if i.AppliedAtNEQ != nil {
-		predicates = append(predicates, reorganization.AppliedAtNEQ(*i.AppliedAtNEQ))
+		predicates = append(predicates, reorganisation.AppliedAtNEQ(*i.AppliedAtNEQ))
 	}
 	if len(i.AppliedAtIn) > 0 {
-		predicates = append(predicates, reorganization.AppliedAtIn(i.AppliedAtIn...))
+		predicates = append(predicates, reorganisation.AppliedAtIn(i.AppliedAtIn...))
 	}
 	if len(i.AppliedAtNotIn) > 0 {
-		predicates = append(predicates, reorganization.AppliedAtNotIn(i.AppliedAtNotIn...))
+		predicates = append(predicates, reorganisation.AppliedAtNotIn(i.AppliedAtNotIn...))
 	}
 	if i.AppliedAtGT != nil {
-		predicates = append(predicates, reorganization.AppliedAtGT(*i.AppliedAtGT))
+		predicates = append(predicates, reorganisation.AppliedAtGT(*i.AppliedAtGT))
 	}
 	if i.AppliedAtGTE != nil {
-		predicates = append(predicates, reorganization.AppliedAtGTE(*i.AppliedAtGTE))
+		predicates = append(predicates, reorganisation.AppliedAtGTE(*i.AppliedAtGTE))
 	}
 	if i.AppliedAtLT != nil {
-		predicates = append(predicates, reorganization.AppliedAtLT(*i.AppliedAtLT))
+		predicates = append(predicates, reorganisation.AppliedAtLT(*i.AppliedAtLT))
 	}
 	if i.AppliedAtLTE != nil {
-		predicates = append(predicates, reorganization.AppliedAtLTE(*i.AppliedAtLTE))
+		predicates = append(predicates, reorganisation.AppliedAtLTE(*i.AppliedAtLTE))
 	}
 	if i.AppliedAtIsNil {
-		predicates = append(predicates, reorganization.AppliedAtIsNil())
+		predicates = append(predicates, reorganisation.AppliedAtIsNil())
 	}
 	if i.AppliedAtNotNil {
-		predicates = append(predicates, reorganization.AppliedAtNotNil())
+		predicates = append(predicates, reorganisation.AppliedAtNotNil())
 	}
 
 	if i.HasAppliedBy != nil {
-		p := reorganization.HasAppliedBy()
+		p := reorganisation.HasAppliedBy()
 		if !*i.HasAppliedBy {
-			p = reorganization.Not(p)
+			p = reorganisation.Not(p)
 		}
 		predicates = append(predicates, p)
 	}
@@ -4322,15 +4322,15 @@ func (i *ReorganizationWhereInput) P() (predicate.Reorganization, error) {
 			}
 			with = append(with, p)
 		}
-		predicates = append(predicates, reorganization.HasAppliedByWith(with...))
+		predicates = append(predicates, reorganisation.HasAppliedByWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
-		return nil, ErrEmptyReorganizationWhereInput
+		return nil, ErrEmptyReorganisationWhereInput
 	case 1:
 		return predicates[0], nil
 	default:
-		return reorganization.And(predicates...), nil
+		return reorganisation.And(predicates...), nil
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 	"hoctap/ent/progresscounter"
 	"hoctap/ent/refreshtoken"
 	"hoctap/ent/registration"
-	"hoctap/ent/reorganization"
+	"hoctap/ent/reorganisation"
 	"hoctap/ent/searchkey"
 	"hoctap/ent/session"
 	"hoctap/ent/setting"
@@ -55,7 +55,7 @@ const (
 	TypeProgressCounter = "ProgressCounter"
 	TypeRefreshToken    = "RefreshToken"
 	TypeRegistration    = "Registration"
-	TypeReorganization  = "Reorganization"
+	TypeReorganisation  = "Reorganisation"
 	TypeSearchKey       = "SearchKey"
 	TypeSession         = "Session"
 	TypeSetting         = "Setting"
@@ -12476,8 +12476,8 @@ func (m *RegistrationMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Registration edge %s", name)
 }
 
-// ReorganizationMutation represents an operation that mutates the Reorganization nodes in the graph.
-type ReorganizationMutation struct {
+// ReorganisationMutation represents an operation that mutates the Reorganisation nodes in the graph.
+type ReorganisationMutation struct {
 	config
 	op                Op
 	typ               string
@@ -12491,7 +12491,7 @@ type ReorganizationMutation struct {
 	signed_on         *time.Time
 	signer            *string
 	effective_on      *time.Time
-	status            *reorganization.Status
+	status            *reorganisation.Status
 	spec              *spec.Spec
 	outcome           *map[string]int
 	applied_at        *time.Time
@@ -12499,21 +12499,21 @@ type ReorganizationMutation struct {
 	applied_by        *int
 	clearedapplied_by bool
 	done              bool
-	oldValue          func(context.Context) (*Reorganization, error)
-	predicates        []predicate.Reorganization
+	oldValue          func(context.Context) (*Reorganisation, error)
+	predicates        []predicate.Reorganisation
 }
 
-var _ ent.Mutation = (*ReorganizationMutation)(nil)
+var _ ent.Mutation = (*ReorganisationMutation)(nil)
 
-// reorganizationOption allows management of the mutation configuration using functional options.
-type reorganizationOption func(*ReorganizationMutation)
+// reorganisationOption allows management of the mutation configuration using functional options.
+type reorganisationOption func(*ReorganisationMutation)
 
-// newReorganizationMutation creates new mutation for the Reorganization entity.
-func newReorganizationMutation(c config, op Op, opts ...reorganizationOption) *ReorganizationMutation {
-	m := &ReorganizationMutation{
+// newReorganisationMutation creates new mutation for the Reorganisation entity.
+func newReorganisationMutation(c config, op Op, opts ...reorganisationOption) *ReorganisationMutation {
+	m := &ReorganisationMutation{
 		config:        c,
 		op:            op,
-		typ:           TypeReorganization,
+		typ:           TypeReorganisation,
 		clearedFields: make(map[string]struct{}),
 	}
 	for _, opt := range opts {
@@ -12522,20 +12522,20 @@ func newReorganizationMutation(c config, op Op, opts ...reorganizationOption) *R
 	return m
 }
 
-// withReorganizationID sets the ID field of the mutation.
-func withReorganizationID(id int) reorganizationOption {
-	return func(m *ReorganizationMutation) {
+// withReorganisationID sets the ID field of the mutation.
+func withReorganisationID(id int) reorganisationOption {
+	return func(m *ReorganisationMutation) {
 		var (
 			err   error
 			once  sync.Once
-			value *Reorganization
+			value *Reorganisation
 		)
-		m.oldValue = func(ctx context.Context) (*Reorganization, error) {
+		m.oldValue = func(ctx context.Context) (*Reorganisation, error) {
 			once.Do(func() {
 				if m.done {
 					err = errors.New("querying old values post mutation is not allowed")
 				} else {
-					value, err = m.Client().Reorganization.Get(ctx, id)
+					value, err = m.Client().Reorganisation.Get(ctx, id)
 				}
 			})
 			return value, err
@@ -12544,10 +12544,10 @@ func withReorganizationID(id int) reorganizationOption {
 	}
 }
 
-// withReorganization sets the old Reorganization of the mutation.
-func withReorganization(node *Reorganization) reorganizationOption {
-	return func(m *ReorganizationMutation) {
-		m.oldValue = func(context.Context) (*Reorganization, error) {
+// withReorganisation sets the old Reorganisation of the mutation.
+func withReorganisation(node *Reorganisation) reorganisationOption {
+	return func(m *ReorganisationMutation) {
+		m.oldValue = func(context.Context) (*Reorganisation, error) {
 			return node, nil
 		}
 		m.id = &node.ID
@@ -12556,7 +12556,7 @@ func withReorganization(node *Reorganization) reorganizationOption {
 
 // Client returns a new `ent.Client` from the mutation. If the mutation was
 // executed in a transaction (ent.Tx), a transactional client is returned.
-func (m ReorganizationMutation) Client() *Client {
+func (m ReorganisationMutation) Client() *Client {
 	client := &Client{config: m.config}
 	client.init()
 	return client
@@ -12564,7 +12564,7 @@ func (m ReorganizationMutation) Client() *Client {
 
 // Tx returns an `ent.Tx` for mutations that were executed in transactions;
 // it returns an error otherwise.
-func (m ReorganizationMutation) Tx() (*Tx, error) {
+func (m ReorganisationMutation) Tx() (*Tx, error) {
 	if _, ok := m.driver.(*txDriver); !ok {
 		return nil, errors.New("ent: mutation is not running in a transaction")
 	}
@@ -12575,7 +12575,7 @@ func (m ReorganizationMutation) Tx() (*Tx, error) {
 
 // ID returns the ID value in the mutation. Note that the ID is only available
 // if it was provided to the builder or after it was returned from the database.
-func (m *ReorganizationMutation) ID() (id int, exists bool) {
+func (m *ReorganisationMutation) ID() (id int, exists bool) {
 	if m.id == nil {
 		return
 	}
@@ -12586,7 +12586,7 @@ func (m *ReorganizationMutation) ID() (id int, exists bool) {
 // That means, if the mutation is applied within a transaction with an isolation level such
 // as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
 // or updated by the mutation.
-func (m *ReorganizationMutation) IDs(ctx context.Context) ([]int, error) {
+func (m *ReorganisationMutation) IDs(ctx context.Context) ([]int, error) {
 	switch {
 	case m.op.Is(OpUpdateOne | OpDeleteOne):
 		id, exists := m.ID()
@@ -12595,19 +12595,19 @@ func (m *ReorganizationMutation) IDs(ctx context.Context) ([]int, error) {
 		}
 		fallthrough
 	case m.op.Is(OpUpdate | OpDelete):
-		return m.Client().Reorganization.Query().Where(m.predicates...).IDs(ctx)
+		return m.Client().Reorganisation.Query().Where(m.predicates...).IDs(ctx)
 	default:
 		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
 	}
 }
 
 // SetCreatedAt sets the "created_at" field.
-func (m *ReorganizationMutation) SetCreatedAt(t time.Time) {
+func (m *ReorganisationMutation) SetCreatedAt(t time.Time) {
 	m.created_at = &t
 }
 
 // CreatedAt returns the value of the "created_at" field in the mutation.
-func (m *ReorganizationMutation) CreatedAt() (r time.Time, exists bool) {
+func (m *ReorganisationMutation) CreatedAt() (r time.Time, exists bool) {
 	v := m.created_at
 	if v == nil {
 		return
@@ -12615,10 +12615,10 @@ func (m *ReorganizationMutation) CreatedAt() (r time.Time, exists bool) {
 	return *v, true
 }
 
-// OldCreatedAt returns the old "created_at" field's value of the Reorganization entity.
-// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// OldCreatedAt returns the old "created_at" field's value of the Reorganisation entity.
+// If the Reorganisation object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReorganizationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+func (m *ReorganisationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
 	}
@@ -12633,17 +12633,17 @@ func (m *ReorganizationMutation) OldCreatedAt(ctx context.Context) (v time.Time,
 }
 
 // ResetCreatedAt resets all changes to the "created_at" field.
-func (m *ReorganizationMutation) ResetCreatedAt() {
+func (m *ReorganisationMutation) ResetCreatedAt() {
 	m.created_at = nil
 }
 
 // SetUpdatedAt sets the "updated_at" field.
-func (m *ReorganizationMutation) SetUpdatedAt(t time.Time) {
+func (m *ReorganisationMutation) SetUpdatedAt(t time.Time) {
 	m.updated_at = &t
 }
 
 // UpdatedAt returns the value of the "updated_at" field in the mutation.
-func (m *ReorganizationMutation) UpdatedAt() (r time.Time, exists bool) {
+func (m *ReorganisationMutation) UpdatedAt() (r time.Time, exists bool) {
 	v := m.updated_at
 	if v == nil {
 		return
@@ -12651,10 +12651,10 @@ func (m *ReorganizationMutation) UpdatedAt() (r time.Time, exists bool) {
 	return *v, true
 }
 
-// OldUpdatedAt returns the old "updated_at" field's value of the Reorganization entity.
-// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// OldUpdatedAt returns the old "updated_at" field's value of the Reorganisation entity.
+// If the Reorganisation object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReorganizationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+func (m *ReorganisationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
 	}
@@ -12669,18 +12669,18 @@ func (m *ReorganizationMutation) OldUpdatedAt(ctx context.Context) (v time.Time,
 }
 
 // ResetUpdatedAt resets all changes to the "updated_at" field.
-func (m *ReorganizationMutation) ResetUpdatedAt() {
+func (m *ReorganisationMutation) ResetUpdatedAt() {
 	m.updated_at = nil
 }
 
 // SetVersion sets the "version" field.
-func (m *ReorganizationMutation) SetVersion(i int) {
+func (m *ReorganisationMutation) SetVersion(i int) {
 	m.version = &i
 	m.addversion = nil
 }
 
 // Version returns the value of the "version" field in the mutation.
-func (m *ReorganizationMutation) Version() (r int, exists bool) {
+func (m *ReorganisationMutation) Version() (r int, exists bool) {
 	v := m.version
 	if v == nil {
 		return
@@ -12688,10 +12688,10 @@ func (m *ReorganizationMutation) Version() (r int, exists bool) {
 	return *v, true
 }
 
-// OldVersion returns the old "version" field's value of the Reorganization entity.
-// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// OldVersion returns the old "version" field's value of the Reorganisation entity.
+// If the Reorganisation object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReorganizationMutation) OldVersion(ctx context.Context) (v int, err error) {
+func (m *ReorganisationMutation) OldVersion(ctx context.Context) (v int, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
 	}
@@ -12706,7 +12706,7 @@ func (m *ReorganizationMutation) OldVersion(ctx context.Context) (v int, err err
 }
 
 // AddVersion adds i to the "version" field.
-func (m *ReorganizationMutation) AddVersion(i int) {
+func (m *ReorganisationMutation) AddVersion(i int) {
 	if m.addversion != nil {
 		*m.addversion += i
 	} else {
@@ -12715,7 +12715,7 @@ func (m *ReorganizationMutation) AddVersion(i int) {
 }
 
 // AddedVersion returns the value that was added to the "version" field in this mutation.
-func (m *ReorganizationMutation) AddedVersion() (r int, exists bool) {
+func (m *ReorganisationMutation) AddedVersion() (r int, exists bool) {
 	v := m.addversion
 	if v == nil {
 		return
@@ -12724,18 +12724,18 @@ func (m *ReorganizationMutation) AddedVersion() (r int, exists bool) {
 }
 
 // ResetVersion resets all changes to the "version" field.
-func (m *ReorganizationMutation) ResetVersion() {
+func (m *ReorganisationMutation) ResetVersion() {
 	m.version = nil
 	m.addversion = nil
 }
 
 // SetNumber sets the "number" field.
-func (m *ReorganizationMutation) SetNumber(s string) {
+func (m *ReorganisationMutation) SetNumber(s string) {
 	m.number = &s
 }
 
 // Number returns the value of the "number" field in the mutation.
-func (m *ReorganizationMutation) Number() (r string, exists bool) {
+func (m *ReorganisationMutation) Number() (r string, exists bool) {
 	v := m.number
 	if v == nil {
 		return
@@ -12743,10 +12743,10 @@ func (m *ReorganizationMutation) Number() (r string, exists bool) {
 	return *v, true
 }
 
-// OldNumber returns the old "number" field's value of the Reorganization entity.
-// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// OldNumber returns the old "number" field's value of the Reorganisation entity.
+// If the Reorganisation object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReorganizationMutation) OldNumber(ctx context.Context) (v string, err error) {
+func (m *ReorganisationMutation) OldNumber(ctx context.Context) (v string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldNumber is only allowed on UpdateOne operations")
 	}
@@ -12761,17 +12761,17 @@ func (m *ReorganizationMutation) OldNumber(ctx context.Context) (v string, err e
 }
 
 // ResetNumber resets all changes to the "number" field.
-func (m *ReorganizationMutation) ResetNumber() {
+func (m *ReorganisationMutation) ResetNumber() {
 	m.number = nil
 }
 
 // SetTitle sets the "title" field.
-func (m *ReorganizationMutation) SetTitle(s string) {
+func (m *ReorganisationMutation) SetTitle(s string) {
 	m.title = &s
 }
 
 // Title returns the value of the "title" field in the mutation.
-func (m *ReorganizationMutation) Title() (r string, exists bool) {
+func (m *ReorganisationMutation) Title() (r string, exists bool) {
 	v := m.title
 	if v == nil {
 		return
@@ -12779,10 +12779,10 @@ func (m *ReorganizationMutation) Title() (r string, exists bool) {
 	return *v, true
 }
 
-// OldTitle returns the old "title" field's value of the Reorganization entity.
-// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// OldTitle returns the old "title" field's value of the Reorganisation entity.
+// If the Reorganisation object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReorganizationMutation) OldTitle(ctx context.Context) (v string, err error) {
+func (m *ReorganisationMutation) OldTitle(ctx context.Context) (v string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
 	}
@@ -12797,17 +12797,17 @@ func (m *ReorganizationMutation) OldTitle(ctx context.Context) (v string, err er
 }
 
 // ResetTitle resets all changes to the "title" field.
-func (m *ReorganizationMutation) ResetTitle() {
+func (m *ReorganisationMutation) ResetTitle() {
 	m.title = nil
 }
 
 // SetSignedOn sets the "signed_on" field.
-func (m *ReorganizationMutation) SetSignedOn(t time.Time) {
+func (m *ReorganisationMutation) SetSignedOn(t time.Time) {
 	m.signed_on = &t
 }
 
 // SignedOn returns the value of the "signed_on" field in the mutation.
-func (m *ReorganizationMutation) SignedOn() (r time.Time, exists bool) {
+func (m *ReorganisationMutation) SignedOn() (r time.Time, exists bool) {
 	v := m.signed_on
 	if v == nil {
 		return
@@ -12815,10 +12815,10 @@ func (m *ReorganizationMutation) SignedOn() (r time.Time, exists bool) {
 	return *v, true
 }
 
-// OldSignedOn returns the old "signed_on" field's value of the Reorganization entity.
-// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// OldSignedOn returns the old "signed_on" field's value of the Reorganisation entity.
+// If the Reorganisation object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReorganizationMutation) OldSignedOn(ctx context.Context) (v time.Time, err error) {
+func (m *ReorganisationMutation) OldSignedOn(ctx context.Context) (v time.Time, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldSignedOn is only allowed on UpdateOne operations")
 	}
@@ -12833,17 +12833,17 @@ func (m *ReorganizationMutation) OldSignedOn(ctx context.Context) (v time.Time, 
 }
 
 // ResetSignedOn resets all changes to the "signed_on" field.
-func (m *ReorganizationMutation) ResetSignedOn() {
+func (m *ReorganisationMutation) ResetSignedOn() {
 	m.signed_on = nil
 }
 
 // SetSigner sets the "signer" field.
-func (m *ReorganizationMutation) SetSigner(s string) {
+func (m *ReorganisationMutation) SetSigner(s string) {
 	m.signer = &s
 }
 
 // Signer returns the value of the "signer" field in the mutation.
-func (m *ReorganizationMutation) Signer() (r string, exists bool) {
+func (m *ReorganisationMutation) Signer() (r string, exists bool) {
 	v := m.signer
 	if v == nil {
 		return
@@ -12851,10 +12851,10 @@ func (m *ReorganizationMutation) Signer() (r string, exists bool) {
 	return *v, true
 }
 
-// OldSigner returns the old "signer" field's value of the Reorganization entity.
-// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// OldSigner returns the old "signer" field's value of the Reorganisation entity.
+// If the Reorganisation object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReorganizationMutation) OldSigner(ctx context.Context) (v string, err error) {
+func (m *ReorganisationMutation) OldSigner(ctx context.Context) (v string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldSigner is only allowed on UpdateOne operations")
 	}
@@ -12869,30 +12869,30 @@ func (m *ReorganizationMutation) OldSigner(ctx context.Context) (v string, err e
 }
 
 // ClearSigner clears the value of the "signer" field.
-func (m *ReorganizationMutation) ClearSigner() {
+func (m *ReorganisationMutation) ClearSigner() {
 	m.signer = nil
-	m.clearedFields[reorganization.FieldSigner] = struct{}{}
+	m.clearedFields[reorganisation.FieldSigner] = struct{}{}
 }
 
 // SignerCleared returns if the "signer" field was cleared in this mutation.
-func (m *ReorganizationMutation) SignerCleared() bool {
-	_, ok := m.clearedFields[reorganization.FieldSigner]
+func (m *ReorganisationMutation) SignerCleared() bool {
+	_, ok := m.clearedFields[reorganisation.FieldSigner]
 	return ok
 }
 
 // ResetSigner resets all changes to the "signer" field.
-func (m *ReorganizationMutation) ResetSigner() {
+func (m *ReorganisationMutation) ResetSigner() {
 	m.signer = nil
-	delete(m.clearedFields, reorganization.FieldSigner)
+	delete(m.clearedFields, reorganisation.FieldSigner)
 }
 
 // SetEffectiveOn sets the "effective_on" field.
-func (m *ReorganizationMutation) SetEffectiveOn(t time.Time) {
+func (m *ReorganisationMutation) SetEffectiveOn(t time.Time) {
 	m.effective_on = &t
 }
 
 // EffectiveOn returns the value of the "effective_on" field in the mutation.
-func (m *ReorganizationMutation) EffectiveOn() (r time.Time, exists bool) {
+func (m *ReorganisationMutation) EffectiveOn() (r time.Time, exists bool) {
 	v := m.effective_on
 	if v == nil {
 		return
@@ -12900,10 +12900,10 @@ func (m *ReorganizationMutation) EffectiveOn() (r time.Time, exists bool) {
 	return *v, true
 }
 
-// OldEffectiveOn returns the old "effective_on" field's value of the Reorganization entity.
-// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// OldEffectiveOn returns the old "effective_on" field's value of the Reorganisation entity.
+// If the Reorganisation object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReorganizationMutation) OldEffectiveOn(ctx context.Context) (v time.Time, err error) {
+func (m *ReorganisationMutation) OldEffectiveOn(ctx context.Context) (v time.Time, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldEffectiveOn is only allowed on UpdateOne operations")
 	}
@@ -12918,17 +12918,17 @@ func (m *ReorganizationMutation) OldEffectiveOn(ctx context.Context) (v time.Tim
 }
 
 // ResetEffectiveOn resets all changes to the "effective_on" field.
-func (m *ReorganizationMutation) ResetEffectiveOn() {
+func (m *ReorganisationMutation) ResetEffectiveOn() {
 	m.effective_on = nil
 }
 
 // SetStatus sets the "status" field.
-func (m *ReorganizationMutation) SetStatus(r reorganization.Status) {
+func (m *ReorganisationMutation) SetStatus(r reorganisation.Status) {
 	m.status = &r
 }
 
 // Status returns the value of the "status" field in the mutation.
-func (m *ReorganizationMutation) Status() (r reorganization.Status, exists bool) {
+func (m *ReorganisationMutation) Status() (r reorganisation.Status, exists bool) {
 	v := m.status
 	if v == nil {
 		return
@@ -12936,10 +12936,10 @@ func (m *ReorganizationMutation) Status() (r reorganization.Status, exists bool)
 	return *v, true
 }
 
-// OldStatus returns the old "status" field's value of the Reorganization entity.
-// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// OldStatus returns the old "status" field's value of the Reorganisation entity.
+// If the Reorganisation object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReorganizationMutation) OldStatus(ctx context.Context) (v reorganization.Status, err error) {
+func (m *ReorganisationMutation) OldStatus(ctx context.Context) (v reorganisation.Status, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
 	}
@@ -12954,17 +12954,17 @@ func (m *ReorganizationMutation) OldStatus(ctx context.Context) (v reorganizatio
 }
 
 // ResetStatus resets all changes to the "status" field.
-func (m *ReorganizationMutation) ResetStatus() {
+func (m *ReorganisationMutation) ResetStatus() {
 	m.status = nil
 }
 
 // SetSpec sets the "spec" field.
-func (m *ReorganizationMutation) SetSpec(s spec.Spec) {
+func (m *ReorganisationMutation) SetSpec(s spec.Spec) {
 	m.spec = &s
 }
 
 // Spec returns the value of the "spec" field in the mutation.
-func (m *ReorganizationMutation) Spec() (r spec.Spec, exists bool) {
+func (m *ReorganisationMutation) Spec() (r spec.Spec, exists bool) {
 	v := m.spec
 	if v == nil {
 		return
@@ -12972,10 +12972,10 @@ func (m *ReorganizationMutation) Spec() (r spec.Spec, exists bool) {
 	return *v, true
 }
 
-// OldSpec returns the old "spec" field's value of the Reorganization entity.
-// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// OldSpec returns the old "spec" field's value of the Reorganisation entity.
+// If the Reorganisation object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReorganizationMutation) OldSpec(ctx context.Context) (v spec.Spec, err error) {
+func (m *ReorganisationMutation) OldSpec(ctx context.Context) (v spec.Spec, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldSpec is only allowed on UpdateOne operations")
 	}
@@ -12990,17 +12990,17 @@ func (m *ReorganizationMutation) OldSpec(ctx context.Context) (v spec.Spec, err 
 }
 
 // ResetSpec resets all changes to the "spec" field.
-func (m *ReorganizationMutation) ResetSpec() {
+func (m *ReorganisationMutation) ResetSpec() {
 	m.spec = nil
 }
 
 // SetOutcome sets the "outcome" field.
-func (m *ReorganizationMutation) SetOutcome(value map[string]int) {
+func (m *ReorganisationMutation) SetOutcome(value map[string]int) {
 	m.outcome = &value
 }
 
 // Outcome returns the value of the "outcome" field in the mutation.
-func (m *ReorganizationMutation) Outcome() (r map[string]int, exists bool) {
+func (m *ReorganisationMutation) Outcome() (r map[string]int, exists bool) {
 	v := m.outcome
 	if v == nil {
 		return
@@ -13008,10 +13008,10 @@ func (m *ReorganizationMutation) Outcome() (r map[string]int, exists bool) {
 	return *v, true
 }
 
-// OldOutcome returns the old "outcome" field's value of the Reorganization entity.
-// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// OldOutcome returns the old "outcome" field's value of the Reorganisation entity.
+// If the Reorganisation object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReorganizationMutation) OldOutcome(ctx context.Context) (v map[string]int, err error) {
+func (m *ReorganisationMutation) OldOutcome(ctx context.Context) (v map[string]int, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldOutcome is only allowed on UpdateOne operations")
 	}
@@ -13026,30 +13026,30 @@ func (m *ReorganizationMutation) OldOutcome(ctx context.Context) (v map[string]i
 }
 
 // ClearOutcome clears the value of the "outcome" field.
-func (m *ReorganizationMutation) ClearOutcome() {
+func (m *ReorganisationMutation) ClearOutcome() {
 	m.outcome = nil
-	m.clearedFields[reorganization.FieldOutcome] = struct{}{}
+	m.clearedFields[reorganisation.FieldOutcome] = struct{}{}
 }
 
 // OutcomeCleared returns if the "outcome" field was cleared in this mutation.
-func (m *ReorganizationMutation) OutcomeCleared() bool {
-	_, ok := m.clearedFields[reorganization.FieldOutcome]
+func (m *ReorganisationMutation) OutcomeCleared() bool {
+	_, ok := m.clearedFields[reorganisation.FieldOutcome]
 	return ok
 }
 
 // ResetOutcome resets all changes to the "outcome" field.
-func (m *ReorganizationMutation) ResetOutcome() {
+func (m *ReorganisationMutation) ResetOutcome() {
 	m.outcome = nil
-	delete(m.clearedFields, reorganization.FieldOutcome)
+	delete(m.clearedFields, reorganisation.FieldOutcome)
 }
 
 // SetAppliedAt sets the "applied_at" field.
-func (m *ReorganizationMutation) SetAppliedAt(t time.Time) {
+func (m *ReorganisationMutation) SetAppliedAt(t time.Time) {
 	m.applied_at = &t
 }
 
 // AppliedAt returns the value of the "applied_at" field in the mutation.
-func (m *ReorganizationMutation) AppliedAt() (r time.Time, exists bool) {
+func (m *ReorganisationMutation) AppliedAt() (r time.Time, exists bool) {
 	v := m.applied_at
 	if v == nil {
 		return
@@ -13057,10 +13057,10 @@ func (m *ReorganizationMutation) AppliedAt() (r time.Time, exists bool) {
 	return *v, true
 }
 
-// OldAppliedAt returns the old "applied_at" field's value of the Reorganization entity.
-// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// OldAppliedAt returns the old "applied_at" field's value of the Reorganisation entity.
+// If the Reorganisation object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReorganizationMutation) OldAppliedAt(ctx context.Context) (v *time.Time, err error) {
+func (m *ReorganisationMutation) OldAppliedAt(ctx context.Context) (v *time.Time, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldAppliedAt is only allowed on UpdateOne operations")
 	}
@@ -13075,30 +13075,30 @@ func (m *ReorganizationMutation) OldAppliedAt(ctx context.Context) (v *time.Time
 }
 
 // ClearAppliedAt clears the value of the "applied_at" field.
-func (m *ReorganizationMutation) ClearAppliedAt() {
+func (m *ReorganisationMutation) ClearAppliedAt() {
 	m.applied_at = nil
-	m.clearedFields[reorganization.FieldAppliedAt] = struct{}{}
+	m.clearedFields[reorganisation.FieldAppliedAt] = struct{}{}
 }
 
 // AppliedAtCleared returns if the "applied_at" field was cleared in this mutation.
-func (m *ReorganizationMutation) AppliedAtCleared() bool {
-	_, ok := m.clearedFields[reorganization.FieldAppliedAt]
+func (m *ReorganisationMutation) AppliedAtCleared() bool {
+	_, ok := m.clearedFields[reorganisation.FieldAppliedAt]
 	return ok
 }
 
 // ResetAppliedAt resets all changes to the "applied_at" field.
-func (m *ReorganizationMutation) ResetAppliedAt() {
+func (m *ReorganisationMutation) ResetAppliedAt() {
 	m.applied_at = nil
-	delete(m.clearedFields, reorganization.FieldAppliedAt)
+	delete(m.clearedFields, reorganisation.FieldAppliedAt)
 }
 
 // SetAppliedByID sets the "applied_by_id" field.
-func (m *ReorganizationMutation) SetAppliedByID(i int) {
+func (m *ReorganisationMutation) SetAppliedByID(i int) {
 	m.applied_by = &i
 }
 
 // AppliedByID returns the value of the "applied_by_id" field in the mutation.
-func (m *ReorganizationMutation) AppliedByID() (r int, exists bool) {
+func (m *ReorganisationMutation) AppliedByID() (r int, exists bool) {
 	v := m.applied_by
 	if v == nil {
 		return
@@ -13106,10 +13106,10 @@ func (m *ReorganizationMutation) AppliedByID() (r int, exists bool) {
 	return *v, true
 }
 
-// OldAppliedByID returns the old "applied_by_id" field's value of the Reorganization entity.
-// If the Reorganization object wasn't provided to the builder, the object is fetched from the database.
+// OldAppliedByID returns the old "applied_by_id" field's value of the Reorganisation entity.
+// If the Reorganisation object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReorganizationMutation) OldAppliedByID(ctx context.Context) (v *int, err error) {
+func (m *ReorganisationMutation) OldAppliedByID(ctx context.Context) (v *int, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldAppliedByID is only allowed on UpdateOne operations")
 	}
@@ -13124,38 +13124,38 @@ func (m *ReorganizationMutation) OldAppliedByID(ctx context.Context) (v *int, er
 }
 
 // ClearAppliedByID clears the value of the "applied_by_id" field.
-func (m *ReorganizationMutation) ClearAppliedByID() {
+func (m *ReorganisationMutation) ClearAppliedByID() {
 	m.applied_by = nil
-	m.clearedFields[reorganization.FieldAppliedByID] = struct{}{}
+	m.clearedFields[reorganisation.FieldAppliedByID] = struct{}{}
 }
 
 // AppliedByIDCleared returns if the "applied_by_id" field was cleared in this mutation.
-func (m *ReorganizationMutation) AppliedByIDCleared() bool {
-	_, ok := m.clearedFields[reorganization.FieldAppliedByID]
+func (m *ReorganisationMutation) AppliedByIDCleared() bool {
+	_, ok := m.clearedFields[reorganisation.FieldAppliedByID]
 	return ok
 }
 
 // ResetAppliedByID resets all changes to the "applied_by_id" field.
-func (m *ReorganizationMutation) ResetAppliedByID() {
+func (m *ReorganisationMutation) ResetAppliedByID() {
 	m.applied_by = nil
-	delete(m.clearedFields, reorganization.FieldAppliedByID)
+	delete(m.clearedFields, reorganisation.FieldAppliedByID)
 }
 
 // ClearAppliedBy clears the "applied_by" edge to the User entity.
-func (m *ReorganizationMutation) ClearAppliedBy() {
+func (m *ReorganisationMutation) ClearAppliedBy() {
 	m.clearedapplied_by = true
-	m.clearedFields[reorganization.FieldAppliedByID] = struct{}{}
+	m.clearedFields[reorganisation.FieldAppliedByID] = struct{}{}
 }
 
 // AppliedByCleared reports if the "applied_by" edge to the User entity was cleared.
-func (m *ReorganizationMutation) AppliedByCleared() bool {
+func (m *ReorganisationMutation) AppliedByCleared() bool {
 	return m.AppliedByIDCleared() || m.clearedapplied_by
 }
 
 // AppliedByIDs returns the "applied_by" edge IDs in the mutation.
 // Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
 // AppliedByID instead. It exists only for internal usage by the builders.
-func (m *ReorganizationMutation) AppliedByIDs() (ids []int) {
+func (m *ReorganisationMutation) AppliedByIDs() (ids []int) {
 	if id := m.applied_by; id != nil {
 		ids = append(ids, *id)
 	}
@@ -13163,20 +13163,20 @@ func (m *ReorganizationMutation) AppliedByIDs() (ids []int) {
 }
 
 // ResetAppliedBy resets all changes to the "applied_by" edge.
-func (m *ReorganizationMutation) ResetAppliedBy() {
+func (m *ReorganisationMutation) ResetAppliedBy() {
 	m.applied_by = nil
 	m.clearedapplied_by = false
 }
 
-// Where appends a list predicates to the ReorganizationMutation builder.
-func (m *ReorganizationMutation) Where(ps ...predicate.Reorganization) {
+// Where appends a list predicates to the ReorganisationMutation builder.
+func (m *ReorganisationMutation) Where(ps ...predicate.Reorganisation) {
 	m.predicates = append(m.predicates, ps...)
 }
 
-// WhereP appends storage-level predicates to the ReorganizationMutation builder. Using this method,
+// WhereP appends storage-level predicates to the ReorganisationMutation builder. Using this method,
 // users can use type-assertion to append predicates that do not depend on any generated package.
-func (m *ReorganizationMutation) WhereP(ps ...func(*sql.Selector)) {
-	p := make([]predicate.Reorganization, len(ps))
+func (m *ReorganisationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Reorganisation, len(ps))
 	for i := range ps {
 		p[i] = ps[i]
 	}
@@ -13184,63 +13184,63 @@ func (m *ReorganizationMutation) WhereP(ps ...func(*sql.Selector)) {
 }
 
 // Op returns the operation name.
-func (m *ReorganizationMutation) Op() Op {
+func (m *ReorganisationMutation) Op() Op {
 	return m.op
 }
 
 // SetOp allows setting the mutation operation.
-func (m *ReorganizationMutation) SetOp(op Op) {
+func (m *ReorganisationMutation) SetOp(op Op) {
 	m.op = op
 }
 
-// Type returns the node type of this mutation (Reorganization).
-func (m *ReorganizationMutation) Type() string {
+// Type returns the node type of this mutation (Reorganisation).
+func (m *ReorganisationMutation) Type() string {
 	return m.typ
 }
 
 // Fields returns all fields that were changed during this mutation. Note that in
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
-func (m *ReorganizationMutation) Fields() []string {
+func (m *ReorganisationMutation) Fields() []string {
 	fields := make([]string, 0, 13)
 	if m.created_at != nil {
-		fields = append(fields, reorganization.FieldCreatedAt)
+		fields = append(fields, reorganisation.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
-		fields = append(fields, reorganization.FieldUpdatedAt)
+		fields = append(fields, reorganisation.FieldUpdatedAt)
 	}
 	if m.version != nil {
-		fields = append(fields, reorganization.FieldVersion)
+		fields = append(fields, reorganisation.FieldVersion)
 	}
 	if m.number != nil {
-		fields = append(fields, reorganization.FieldNumber)
+		fields = append(fields, reorganisation.FieldNumber)
 	}
 	if m.title != nil {
-		fields = append(fields, reorganization.FieldTitle)
+		fields = append(fields, reorganisation.FieldTitle)
 	}
 	if m.signed_on != nil {
-		fields = append(fields, reorganization.FieldSignedOn)
+		fields = append(fields, reorganisation.FieldSignedOn)
 	}
 	if m.signer != nil {
-		fields = append(fields, reorganization.FieldSigner)
+		fields = append(fields, reorganisation.FieldSigner)
 	}
 	if m.effective_on != nil {
-		fields = append(fields, reorganization.FieldEffectiveOn)
+		fields = append(fields, reorganisation.FieldEffectiveOn)
 	}
 	if m.status != nil {
-		fields = append(fields, reorganization.FieldStatus)
+		fields = append(fields, reorganisation.FieldStatus)
 	}
 	if m.spec != nil {
-		fields = append(fields, reorganization.FieldSpec)
+		fields = append(fields, reorganisation.FieldSpec)
 	}
 	if m.outcome != nil {
-		fields = append(fields, reorganization.FieldOutcome)
+		fields = append(fields, reorganisation.FieldOutcome)
 	}
 	if m.applied_at != nil {
-		fields = append(fields, reorganization.FieldAppliedAt)
+		fields = append(fields, reorganisation.FieldAppliedAt)
 	}
 	if m.applied_by != nil {
-		fields = append(fields, reorganization.FieldAppliedByID)
+		fields = append(fields, reorganisation.FieldAppliedByID)
 	}
 	return fields
 }
@@ -13248,33 +13248,33 @@ func (m *ReorganizationMutation) Fields() []string {
 // Field returns the value of a field with the given name. The second boolean
 // return value indicates that this field was not set, or was not defined in the
 // schema.
-func (m *ReorganizationMutation) Field(name string) (ent.Value, bool) {
+func (m *ReorganisationMutation) Field(name string) (ent.Value, bool) {
 	switch name {
-	case reorganization.FieldCreatedAt:
+	case reorganisation.FieldCreatedAt:
 		return m.CreatedAt()
-	case reorganization.FieldUpdatedAt:
+	case reorganisation.FieldUpdatedAt:
 		return m.UpdatedAt()
-	case reorganization.FieldVersion:
+	case reorganisation.FieldVersion:
 		return m.Version()
-	case reorganization.FieldNumber:
+	case reorganisation.FieldNumber:
 		return m.Number()
-	case reorganization.FieldTitle:
+	case reorganisation.FieldTitle:
 		return m.Title()
-	case reorganization.FieldSignedOn:
+	case reorganisation.FieldSignedOn:
 		return m.SignedOn()
-	case reorganization.FieldSigner:
+	case reorganisation.FieldSigner:
 		return m.Signer()
-	case reorganization.FieldEffectiveOn:
+	case reorganisation.FieldEffectiveOn:
 		return m.EffectiveOn()
-	case reorganization.FieldStatus:
+	case reorganisation.FieldStatus:
 		return m.Status()
-	case reorganization.FieldSpec:
+	case reorganisation.FieldSpec:
 		return m.Spec()
-	case reorganization.FieldOutcome:
+	case reorganisation.FieldOutcome:
 		return m.Outcome()
-	case reorganization.FieldAppliedAt:
+	case reorganisation.FieldAppliedAt:
 		return m.AppliedAt()
-	case reorganization.FieldAppliedByID:
+	case reorganisation.FieldAppliedByID:
 		return m.AppliedByID()
 	}
 	return nil, false
@@ -13283,128 +13283,128 @@ func (m *ReorganizationMutation) Field(name string) (ent.Value, bool) {
 // OldField returns the old value of the field from the database. An error is
 // returned if the mutation operation is not UpdateOne, or the query to the
 // database failed.
-func (m *ReorganizationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+func (m *ReorganisationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
 	switch name {
-	case reorganization.FieldCreatedAt:
+	case reorganisation.FieldCreatedAt:
 		return m.OldCreatedAt(ctx)
-	case reorganization.FieldUpdatedAt:
+	case reorganisation.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
-	case reorganization.FieldVersion:
+	case reorganisation.FieldVersion:
 		return m.OldVersion(ctx)
-	case reorganization.FieldNumber:
+	case reorganisation.FieldNumber:
 		return m.OldNumber(ctx)
-	case reorganization.FieldTitle:
+	case reorganisation.FieldTitle:
 		return m.OldTitle(ctx)
-	case reorganization.FieldSignedOn:
+	case reorganisation.FieldSignedOn:
 		return m.OldSignedOn(ctx)
-	case reorganization.FieldSigner:
+	case reorganisation.FieldSigner:
 		return m.OldSigner(ctx)
-	case reorganization.FieldEffectiveOn:
+	case reorganisation.FieldEffectiveOn:
 		return m.OldEffectiveOn(ctx)
-	case reorganization.FieldStatus:
+	case reorganisation.FieldStatus:
 		return m.OldStatus(ctx)
-	case reorganization.FieldSpec:
+	case reorganisation.FieldSpec:
 		return m.OldSpec(ctx)
-	case reorganization.FieldOutcome:
+	case reorganisation.FieldOutcome:
 		return m.OldOutcome(ctx)
-	case reorganization.FieldAppliedAt:
+	case reorganisation.FieldAppliedAt:
 		return m.OldAppliedAt(ctx)
-	case reorganization.FieldAppliedByID:
+	case reorganisation.FieldAppliedByID:
 		return m.OldAppliedByID(ctx)
 	}
-	return nil, fmt.Errorf("unknown Reorganization field %s", name)
+	return nil, fmt.Errorf("unknown Reorganisation field %s", name)
 }
 
 // SetField sets the value of a field with the given name. It returns an error if
 // the field is not defined in the schema, or if the type mismatched the field
 // type.
-func (m *ReorganizationMutation) SetField(name string, value ent.Value) error {
+func (m *ReorganisationMutation) SetField(name string, value ent.Value) error {
 	switch name {
-	case reorganization.FieldCreatedAt:
+	case reorganisation.FieldCreatedAt:
 		v, ok := value.(time.Time)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCreatedAt(v)
 		return nil
-	case reorganization.FieldUpdatedAt:
+	case reorganisation.FieldUpdatedAt:
 		v, ok := value.(time.Time)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
 		return nil
-	case reorganization.FieldVersion:
+	case reorganisation.FieldVersion:
 		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetVersion(v)
 		return nil
-	case reorganization.FieldNumber:
+	case reorganisation.FieldNumber:
 		v, ok := value.(string)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetNumber(v)
 		return nil
-	case reorganization.FieldTitle:
+	case reorganisation.FieldTitle:
 		v, ok := value.(string)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetTitle(v)
 		return nil
-	case reorganization.FieldSignedOn:
+	case reorganisation.FieldSignedOn:
 		v, ok := value.(time.Time)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSignedOn(v)
 		return nil
-	case reorganization.FieldSigner:
+	case reorganisation.FieldSigner:
 		v, ok := value.(string)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSigner(v)
 		return nil
-	case reorganization.FieldEffectiveOn:
+	case reorganisation.FieldEffectiveOn:
 		v, ok := value.(time.Time)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetEffectiveOn(v)
 		return nil
-	case reorganization.FieldStatus:
-		v, ok := value.(reorganization.Status)
+	case reorganisation.FieldStatus:
+		v, ok := value.(reorganisation.Status)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetStatus(v)
 		return nil
-	case reorganization.FieldSpec:
+	case reorganisation.FieldSpec:
 		v, ok := value.(spec.Spec)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSpec(v)
 		return nil
-	case reorganization.FieldOutcome:
+	case reorganisation.FieldOutcome:
 		v, ok := value.(map[string]int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetOutcome(v)
 		return nil
-	case reorganization.FieldAppliedAt:
+	case reorganisation.FieldAppliedAt:
 		v, ok := value.(time.Time)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetAppliedAt(v)
 		return nil
-	case reorganization.FieldAppliedByID:
+	case reorganisation.FieldAppliedByID:
 		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
@@ -13412,15 +13412,15 @@ func (m *ReorganizationMutation) SetField(name string, value ent.Value) error {
 		m.SetAppliedByID(v)
 		return nil
 	}
-	return fmt.Errorf("unknown Reorganization field %s", name)
+	return fmt.Errorf("unknown Reorganisation field %s", name)
 }
 
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
-func (m *ReorganizationMutation) AddedFields() []string {
+func (m *ReorganisationMutation) AddedFields() []string {
 	var fields []string
 	if m.addversion != nil {
-		fields = append(fields, reorganization.FieldVersion)
+		fields = append(fields, reorganisation.FieldVersion)
 	}
 	return fields
 }
@@ -13428,9 +13428,9 @@ func (m *ReorganizationMutation) AddedFields() []string {
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
-func (m *ReorganizationMutation) AddedField(name string) (ent.Value, bool) {
+func (m *ReorganisationMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
-	case reorganization.FieldVersion:
+	case reorganisation.FieldVersion:
 		return m.AddedVersion()
 	}
 	return nil, false
@@ -13439,9 +13439,9 @@ func (m *ReorganizationMutation) AddedField(name string) (ent.Value, bool) {
 // AddField adds the value to the field with the given name. It returns an error if
 // the field is not defined in the schema, or if the type mismatched the field
 // type.
-func (m *ReorganizationMutation) AddField(name string, value ent.Value) error {
+func (m *ReorganisationMutation) AddField(name string, value ent.Value) error {
 	switch name {
-	case reorganization.FieldVersion:
+	case reorganisation.FieldVersion:
 		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
@@ -13449,116 +13449,116 @@ func (m *ReorganizationMutation) AddField(name string, value ent.Value) error {
 		m.AddVersion(v)
 		return nil
 	}
-	return fmt.Errorf("unknown Reorganization numeric field %s", name)
+	return fmt.Errorf("unknown Reorganisation numeric field %s", name)
 }
 
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
-func (m *ReorganizationMutation) ClearedFields() []string {
+func (m *ReorganisationMutation) ClearedFields() []string {
 	var fields []string
-	if m.FieldCleared(reorganization.FieldSigner) {
-		fields = append(fields, reorganization.FieldSigner)
+	if m.FieldCleared(reorganisation.FieldSigner) {
+		fields = append(fields, reorganisation.FieldSigner)
 	}
-	if m.FieldCleared(reorganization.FieldOutcome) {
-		fields = append(fields, reorganization.FieldOutcome)
+	if m.FieldCleared(reorganisation.FieldOutcome) {
+		fields = append(fields, reorganisation.FieldOutcome)
 	}
-	if m.FieldCleared(reorganization.FieldAppliedAt) {
-		fields = append(fields, reorganization.FieldAppliedAt)
+	if m.FieldCleared(reorganisation.FieldAppliedAt) {
+		fields = append(fields, reorganisation.FieldAppliedAt)
 	}
-	if m.FieldCleared(reorganization.FieldAppliedByID) {
-		fields = append(fields, reorganization.FieldAppliedByID)
+	if m.FieldCleared(reorganisation.FieldAppliedByID) {
+		fields = append(fields, reorganisation.FieldAppliedByID)
 	}
 	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
 // cleared in this mutation.
-func (m *ReorganizationMutation) FieldCleared(name string) bool {
+func (m *ReorganisationMutation) FieldCleared(name string) bool {
 	_, ok := m.clearedFields[name]
 	return ok
 }
 
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
-func (m *ReorganizationMutation) ClearField(name string) error {
+func (m *ReorganisationMutation) ClearField(name string) error {
 	switch name {
-	case reorganization.FieldSigner:
+	case reorganisation.FieldSigner:
 		m.ClearSigner()
 		return nil
-	case reorganization.FieldOutcome:
+	case reorganisation.FieldOutcome:
 		m.ClearOutcome()
 		return nil
-	case reorganization.FieldAppliedAt:
+	case reorganisation.FieldAppliedAt:
 		m.ClearAppliedAt()
 		return nil
-	case reorganization.FieldAppliedByID:
+	case reorganisation.FieldAppliedByID:
 		m.ClearAppliedByID()
 		return nil
 	}
-	return fmt.Errorf("unknown Reorganization nullable field %s", name)
+	return fmt.Errorf("unknown Reorganisation nullable field %s", name)
 }
 
 // ResetField resets all changes in the mutation for the field with the given name.
 // It returns an error if the field is not defined in the schema.
-func (m *ReorganizationMutation) ResetField(name string) error {
+func (m *ReorganisationMutation) ResetField(name string) error {
 	switch name {
-	case reorganization.FieldCreatedAt:
+	case reorganisation.FieldCreatedAt:
 		m.ResetCreatedAt()
 		return nil
-	case reorganization.FieldUpdatedAt:
+	case reorganisation.FieldUpdatedAt:
 		m.ResetUpdatedAt()
 		return nil
-	case reorganization.FieldVersion:
+	case reorganisation.FieldVersion:
 		m.ResetVersion()
 		return nil
-	case reorganization.FieldNumber:
+	case reorganisation.FieldNumber:
 		m.ResetNumber()
 		return nil
-	case reorganization.FieldTitle:
+	case reorganisation.FieldTitle:
 		m.ResetTitle()
 		return nil
-	case reorganization.FieldSignedOn:
+	case reorganisation.FieldSignedOn:
 		m.ResetSignedOn()
 		return nil
-	case reorganization.FieldSigner:
+	case reorganisation.FieldSigner:
 		m.ResetSigner()
 		return nil
-	case reorganization.FieldEffectiveOn:
+	case reorganisation.FieldEffectiveOn:
 		m.ResetEffectiveOn()
 		return nil
-	case reorganization.FieldStatus:
+	case reorganisation.FieldStatus:
 		m.ResetStatus()
 		return nil
-	case reorganization.FieldSpec:
+	case reorganisation.FieldSpec:
 		m.ResetSpec()
 		return nil
-	case reorganization.FieldOutcome:
+	case reorganisation.FieldOutcome:
 		m.ResetOutcome()
 		return nil
-	case reorganization.FieldAppliedAt:
+	case reorganisation.FieldAppliedAt:
 		m.ResetAppliedAt()
 		return nil
-	case reorganization.FieldAppliedByID:
+	case reorganisation.FieldAppliedByID:
 		m.ResetAppliedByID()
 		return nil
 	}
-	return fmt.Errorf("unknown Reorganization field %s", name)
+	return fmt.Errorf("unknown Reorganisation field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
-func (m *ReorganizationMutation) AddedEdges() []string {
+func (m *ReorganisationMutation) AddedEdges() []string {
 	edges := make([]string, 0, 1)
 	if m.applied_by != nil {
-		edges = append(edges, reorganization.EdgeAppliedBy)
+		edges = append(edges, reorganisation.EdgeAppliedBy)
 	}
 	return edges
 }
 
 // AddedIDs returns all IDs (to other nodes) that were added for the given edge
 // name in this mutation.
-func (m *ReorganizationMutation) AddedIDs(name string) []ent.Value {
+func (m *ReorganisationMutation) AddedIDs(name string) []ent.Value {
 	switch name {
-	case reorganization.EdgeAppliedBy:
+	case reorganisation.EdgeAppliedBy:
 		if id := m.applied_by; id != nil {
 			return []ent.Value{*id}
 		}
@@ -13567,31 +13567,31 @@ func (m *ReorganizationMutation) AddedIDs(name string) []ent.Value {
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
-func (m *ReorganizationMutation) RemovedEdges() []string {
+func (m *ReorganisationMutation) RemovedEdges() []string {
 	edges := make([]string, 0, 1)
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
-func (m *ReorganizationMutation) RemovedIDs(name string) []ent.Value {
+func (m *ReorganisationMutation) RemovedIDs(name string) []ent.Value {
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
-func (m *ReorganizationMutation) ClearedEdges() []string {
+func (m *ReorganisationMutation) ClearedEdges() []string {
 	edges := make([]string, 0, 1)
 	if m.clearedapplied_by {
-		edges = append(edges, reorganization.EdgeAppliedBy)
+		edges = append(edges, reorganisation.EdgeAppliedBy)
 	}
 	return edges
 }
 
 // EdgeCleared returns a boolean which indicates if the edge with the given name
 // was cleared in this mutation.
-func (m *ReorganizationMutation) EdgeCleared(name string) bool {
+func (m *ReorganisationMutation) EdgeCleared(name string) bool {
 	switch name {
-	case reorganization.EdgeAppliedBy:
+	case reorganisation.EdgeAppliedBy:
 		return m.clearedapplied_by
 	}
 	return false
@@ -13599,24 +13599,24 @@ func (m *ReorganizationMutation) EdgeCleared(name string) bool {
 
 // ClearEdge clears the value of the edge with the given name. It returns an error
 // if that edge is not defined in the schema.
-func (m *ReorganizationMutation) ClearEdge(name string) error {
+func (m *ReorganisationMutation) ClearEdge(name string) error {
 	switch name {
-	case reorganization.EdgeAppliedBy:
+	case reorganisation.EdgeAppliedBy:
 		m.ClearAppliedBy()
 		return nil
 	}
-	return fmt.Errorf("unknown Reorganization unique edge %s", name)
+	return fmt.Errorf("unknown Reorganisation unique edge %s", name)
 }
 
 // ResetEdge resets all changes to the edge with the given name in this mutation.
 // It returns an error if the edge is not defined in the schema.
-func (m *ReorganizationMutation) ResetEdge(name string) error {
+func (m *ReorganisationMutation) ResetEdge(name string) error {
 	switch name {
-	case reorganization.EdgeAppliedBy:
+	case reorganisation.EdgeAppliedBy:
 		m.ResetAppliedBy()
 		return nil
 	}
-	return fmt.Errorf("unknown Reorganization edge %s", name)
+	return fmt.Errorf("unknown Reorganisation edge %s", name)
 }
 
 // SearchKeyMutation represents an operation that mutates the SearchKey nodes in the graph.

@@ -36,8 +36,8 @@ type Tx struct {
 	RefreshToken *RefreshTokenClient
 	// Registration is the client for interacting with the Registration builders.
 	Registration *RegistrationClient
-	// Reorganization is the client for interacting with the Reorganization builders.
-	Reorganization *ReorganizationClient
+	// Reorganisation is the client for interacting with the Reorganisation builders.
+	Reorganisation *ReorganisationClient
 	// SearchKey is the client for interacting with the SearchKey builders.
 	SearchKey *SearchKeyClient
 	// Session is the client for interacting with the Session builders.
@@ -190,7 +190,7 @@ func (tx *Tx) init() {
 	tx.ProgressCounter = NewProgressCounterClient(tx.config)
 	tx.RefreshToken = NewRefreshTokenClient(tx.config)
 	tx.Registration = NewRegistrationClient(tx.config)
-	tx.Reorganization = NewReorganizationClient(tx.config)
+	tx.Reorganisation = NewReorganisationClient(tx.config)
 	tx.SearchKey = NewSearchKeyClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Setting = NewSettingClient(tx.config)

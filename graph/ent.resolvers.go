@@ -51,10 +51,10 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 	return r.client(ctx).Noders(ctx, ids)
 }
 
-// Reorganizations is the resolver for the reorganizations field.
-func (r *queryResolver) Reorganizations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ReorganizationOrder, where *ent.ReorganizationWhereInput) (*ent.ReorganizationConnection, error) {
-	return r.client(ctx).Reorganization.Query().
-		Paginate(ctx, after, first, before, last, ent.WithReorganizationOrder(orderBy), ent.WithReorganizationFilter(where.Filter))
+// Reorganisations is the resolver for the reorganisations field.
+func (r *queryResolver) Reorganisations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ReorganisationOrder, where *ent.ReorganisationWhereInput) (*ent.ReorganisationConnection, error) {
+	return r.client(ctx).Reorganisation.Query().
+		Paginate(ctx, after, first, before, last, ent.WithReorganisationOrder(orderBy), ent.WithReorganisationFilter(where.Filter))
 }
 
 // Campaign returns CampaignResolver implementation.

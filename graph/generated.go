@@ -14,7 +14,7 @@ import (
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/registration"
-	"hoctap/ent/reorganization"
+	"hoctap/ent/reorganisation"
 	"hoctap/graph/gqlid"
 	"hoctap/graph/model"
 	"hoctap/internal/auth"
@@ -333,7 +333,7 @@ type ComplexityRoot struct {
 		Nodes            func(childComplexity int, ids []int) int
 		Progress         func(childComplexity int, campaignID int, unitID int) int
 		Registrations    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrationOrder, where *ent.RegistrationWhereInput) int
-		Reorganizations  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ReorganizationOrder, where *ent.ReorganizationWhereInput) int
+		Reorganisations  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ReorganisationOrder, where *ent.ReorganisationWhereInput) int
 		Users            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput, search *string) int
 	}
 
@@ -373,7 +373,7 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
-	Reorganization struct {
+	Reorganisation struct {
 		AppliedAt   func(childComplexity int) int
 		AppliedBy   func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
@@ -388,13 +388,13 @@ type ComplexityRoot struct {
 		Version     func(childComplexity int) int
 	}
 
-	ReorganizationConnection struct {
+	ReorganisationConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
 
-	ReorganizationEdge struct {
+	ReorganisationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -483,7 +483,7 @@ type ProgressRowResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
-	Reorganizations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ReorganizationOrder, where *ent.ReorganizationWhereInput) (*ent.ReorganizationConnection, error)
+	Reorganisations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ReorganisationOrder, where *ent.ReorganisationWhereInput) (*ent.ReorganisationConnection, error)
 	Me(ctx context.Context) (*ent.User, error)
 	Campaigns(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CampaignOrder, where *ent.CampaignWhereInput) (*ent.CampaignConnection, error)
 	Campaign(ctx context.Context, year int, provinceID int) (*ent.Campaign, error)
@@ -1880,17 +1880,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Registrations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.RegistrationOrder), args["where"].(*ent.RegistrationWhereInput)), true
-	case "Query.reorganizations":
-		if e.ComplexityRoot.Query.Reorganizations == nil {
+	case "Query.reorganisations":
+		if e.ComplexityRoot.Query.Reorganisations == nil {
 			break
 		}
 
-		args, err := ec.field_Query_reorganizations_args(ctx, rawArgs)
+		args, err := ec.field_Query_reorganisations_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Reorganizations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ReorganizationOrder), args["where"].(*ent.ReorganizationWhereInput)), true
+		return e.ComplexityRoot.Query.Reorganisations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ReorganisationOrder), args["where"].(*ent.ReorganisationWhereInput)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -2051,110 +2051,110 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RegistrationEdge.Node(childComplexity), true
 
-	case "Reorganization.appliedAt":
-		if e.ComplexityRoot.Reorganization.AppliedAt == nil {
+	case "Reorganisation.appliedAt":
+		if e.ComplexityRoot.Reorganisation.AppliedAt == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Reorganization.AppliedAt(childComplexity), true
-	case "Reorganization.appliedBy":
-		if e.ComplexityRoot.Reorganization.AppliedBy == nil {
+		return e.ComplexityRoot.Reorganisation.AppliedAt(childComplexity), true
+	case "Reorganisation.appliedBy":
+		if e.ComplexityRoot.Reorganisation.AppliedBy == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Reorganization.AppliedBy(childComplexity), true
-	case "Reorganization.createdAt":
-		if e.ComplexityRoot.Reorganization.CreatedAt == nil {
+		return e.ComplexityRoot.Reorganisation.AppliedBy(childComplexity), true
+	case "Reorganisation.createdAt":
+		if e.ComplexityRoot.Reorganisation.CreatedAt == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Reorganization.CreatedAt(childComplexity), true
-	case "Reorganization.effectiveOn":
-		if e.ComplexityRoot.Reorganization.EffectiveOn == nil {
+		return e.ComplexityRoot.Reorganisation.CreatedAt(childComplexity), true
+	case "Reorganisation.effectiveOn":
+		if e.ComplexityRoot.Reorganisation.EffectiveOn == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Reorganization.EffectiveOn(childComplexity), true
-	case "Reorganization.id":
-		if e.ComplexityRoot.Reorganization.ID == nil {
+		return e.ComplexityRoot.Reorganisation.EffectiveOn(childComplexity), true
+	case "Reorganisation.id":
+		if e.ComplexityRoot.Reorganisation.ID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Reorganization.ID(childComplexity), true
-	case "Reorganization.number":
-		if e.ComplexityRoot.Reorganization.Number == nil {
+		return e.ComplexityRoot.Reorganisation.ID(childComplexity), true
+	case "Reorganisation.number":
+		if e.ComplexityRoot.Reorganisation.Number == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Reorganization.Number(childComplexity), true
-	case "Reorganization.signedOn":
-		if e.ComplexityRoot.Reorganization.SignedOn == nil {
+		return e.ComplexityRoot.Reorganisation.Number(childComplexity), true
+	case "Reorganisation.signedOn":
+		if e.ComplexityRoot.Reorganisation.SignedOn == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Reorganization.SignedOn(childComplexity), true
-	case "Reorganization.signer":
-		if e.ComplexityRoot.Reorganization.Signer == nil {
+		return e.ComplexityRoot.Reorganisation.SignedOn(childComplexity), true
+	case "Reorganisation.signer":
+		if e.ComplexityRoot.Reorganisation.Signer == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Reorganization.Signer(childComplexity), true
-	case "Reorganization.status":
-		if e.ComplexityRoot.Reorganization.Status == nil {
+		return e.ComplexityRoot.Reorganisation.Signer(childComplexity), true
+	case "Reorganisation.status":
+		if e.ComplexityRoot.Reorganisation.Status == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Reorganization.Status(childComplexity), true
-	case "Reorganization.title":
-		if e.ComplexityRoot.Reorganization.Title == nil {
+		return e.ComplexityRoot.Reorganisation.Status(childComplexity), true
+	case "Reorganisation.title":
+		if e.ComplexityRoot.Reorganisation.Title == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Reorganization.Title(childComplexity), true
-	case "Reorganization.updatedAt":
-		if e.ComplexityRoot.Reorganization.UpdatedAt == nil {
+		return e.ComplexityRoot.Reorganisation.Title(childComplexity), true
+	case "Reorganisation.updatedAt":
+		if e.ComplexityRoot.Reorganisation.UpdatedAt == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Reorganization.UpdatedAt(childComplexity), true
-	case "Reorganization.version":
-		if e.ComplexityRoot.Reorganization.Version == nil {
+		return e.ComplexityRoot.Reorganisation.UpdatedAt(childComplexity), true
+	case "Reorganisation.version":
+		if e.ComplexityRoot.Reorganisation.Version == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Reorganization.Version(childComplexity), true
+		return e.ComplexityRoot.Reorganisation.Version(childComplexity), true
 
-	case "ReorganizationConnection.edges":
-		if e.ComplexityRoot.ReorganizationConnection.Edges == nil {
+	case "ReorganisationConnection.edges":
+		if e.ComplexityRoot.ReorganisationConnection.Edges == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ReorganizationConnection.Edges(childComplexity), true
-	case "ReorganizationConnection.pageInfo":
-		if e.ComplexityRoot.ReorganizationConnection.PageInfo == nil {
+		return e.ComplexityRoot.ReorganisationConnection.Edges(childComplexity), true
+	case "ReorganisationConnection.pageInfo":
+		if e.ComplexityRoot.ReorganisationConnection.PageInfo == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ReorganizationConnection.PageInfo(childComplexity), true
-	case "ReorganizationConnection.totalCount":
-		if e.ComplexityRoot.ReorganizationConnection.TotalCount == nil {
+		return e.ComplexityRoot.ReorganisationConnection.PageInfo(childComplexity), true
+	case "ReorganisationConnection.totalCount":
+		if e.ComplexityRoot.ReorganisationConnection.TotalCount == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ReorganizationConnection.TotalCount(childComplexity), true
+		return e.ComplexityRoot.ReorganisationConnection.TotalCount(childComplexity), true
 
-	case "ReorganizationEdge.cursor":
-		if e.ComplexityRoot.ReorganizationEdge.Cursor == nil {
+	case "ReorganisationEdge.cursor":
+		if e.ComplexityRoot.ReorganisationEdge.Cursor == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ReorganizationEdge.Cursor(childComplexity), true
-	case "ReorganizationEdge.node":
-		if e.ComplexityRoot.ReorganizationEdge.Node == nil {
+		return e.ComplexityRoot.ReorganisationEdge.Cursor(childComplexity), true
+	case "ReorganisationEdge.node":
+		if e.ComplexityRoot.ReorganisationEdge.Node == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ReorganizationEdge.Node(childComplexity), true
+		return e.ComplexityRoot.ReorganisationEdge.Node(childComplexity), true
 
 	case "ResetPasswordPayload.temporaryPassword":
 		if e.ComplexityRoot.ResetPasswordPayload.TemporaryPassword == nil {
@@ -2337,8 +2337,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RecognizeInput", ec.unmarshalInputRecognizeInput),
 			graphql.NewInputUnmarshaler("RegistrationOrder", ec.unmarshalInputRegistrationOrder),
 			graphql.NewInputUnmarshaler("RegistrationWhereInput", ec.unmarshalInputRegistrationWhereInput),
-			graphql.NewInputUnmarshaler("ReorganizationOrder", ec.unmarshalInputReorganizationOrder),
-			graphql.NewInputUnmarshaler("ReorganizationWhereInput", ec.unmarshalInputReorganizationWhereInput),
+			graphql.NewInputUnmarshaler("ReorganisationOrder", ec.unmarshalInputReorganisationOrder),
+			graphql.NewInputUnmarshaler("ReorganisationWhereInput", ec.unmarshalInputReorganisationWhereInput),
 			graphql.NewInputUnmarshaler("ScoreInput", ec.unmarshalInputScoreInput),
 			graphql.NewInputUnmarshaler("SetCriteriaInput", ec.unmarshalInputSetCriteriaInput),
 			graphql.NewInputUnmarshaler("TargetInput", ec.unmarshalInputTargetInput),
@@ -2991,56 +2991,56 @@ func (ec *executionContext) childFields_RegistrationEdge(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type RegistrationEdge", field.Name)
 }
 
-func (ec *executionContext) childFields_Reorganization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_Reorganisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
-		return ec.fieldContext_Reorganization_id(ctx, field)
+		return ec.fieldContext_Reorganisation_id(ctx, field)
 	case "createdAt":
-		return ec.fieldContext_Reorganization_createdAt(ctx, field)
+		return ec.fieldContext_Reorganisation_createdAt(ctx, field)
 	case "updatedAt":
-		return ec.fieldContext_Reorganization_updatedAt(ctx, field)
+		return ec.fieldContext_Reorganisation_updatedAt(ctx, field)
 	case "version":
-		return ec.fieldContext_Reorganization_version(ctx, field)
+		return ec.fieldContext_Reorganisation_version(ctx, field)
 	case "number":
-		return ec.fieldContext_Reorganization_number(ctx, field)
+		return ec.fieldContext_Reorganisation_number(ctx, field)
 	case "title":
-		return ec.fieldContext_Reorganization_title(ctx, field)
+		return ec.fieldContext_Reorganisation_title(ctx, field)
 	case "signedOn":
-		return ec.fieldContext_Reorganization_signedOn(ctx, field)
+		return ec.fieldContext_Reorganisation_signedOn(ctx, field)
 	case "signer":
-		return ec.fieldContext_Reorganization_signer(ctx, field)
+		return ec.fieldContext_Reorganisation_signer(ctx, field)
 	case "effectiveOn":
-		return ec.fieldContext_Reorganization_effectiveOn(ctx, field)
+		return ec.fieldContext_Reorganisation_effectiveOn(ctx, field)
 	case "status":
-		return ec.fieldContext_Reorganization_status(ctx, field)
+		return ec.fieldContext_Reorganisation_status(ctx, field)
 	case "appliedAt":
-		return ec.fieldContext_Reorganization_appliedAt(ctx, field)
+		return ec.fieldContext_Reorganisation_appliedAt(ctx, field)
 	case "appliedBy":
-		return ec.fieldContext_Reorganization_appliedBy(ctx, field)
+		return ec.fieldContext_Reorganisation_appliedBy(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type Reorganization", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type Reorganisation", field.Name)
 }
 
-func (ec *executionContext) childFields_ReorganizationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_ReorganisationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
-		return ec.fieldContext_ReorganizationConnection_edges(ctx, field)
+		return ec.fieldContext_ReorganisationConnection_edges(ctx, field)
 	case "pageInfo":
-		return ec.fieldContext_ReorganizationConnection_pageInfo(ctx, field)
+		return ec.fieldContext_ReorganisationConnection_pageInfo(ctx, field)
 	case "totalCount":
-		return ec.fieldContext_ReorganizationConnection_totalCount(ctx, field)
+		return ec.fieldContext_ReorganisationConnection_totalCount(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type ReorganizationConnection", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type ReorganisationConnection", field.Name)
 }
 
-func (ec *executionContext) childFields_ReorganizationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_ReorganisationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
-		return ec.fieldContext_ReorganizationEdge_node(ctx, field)
+		return ec.fieldContext_ReorganisationEdge_node(ctx, field)
 	case "cursor":
-		return ec.fieldContext_ReorganizationEdge_cursor(ctx, field)
+		return ec.fieldContext_ReorganisationEdge_cursor(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type ReorganizationEdge", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type ReorganisationEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ResetPasswordPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4387,7 +4387,7 @@ func (ec *executionContext) field_Query_registrations_args(ctx context.Context, 
 	return args, nil
 }
 
-func (ec *executionContext) field_Query_reorganizations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+func (ec *executionContext) field_Query_reorganisations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
@@ -4423,16 +4423,16 @@ func (ec *executionContext) field_Query_reorganizations_args(ctx context.Context
 	}
 	args["last"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*ent.ReorganizationOrder, error) {
-			return ec.unmarshalOReorganizationOrder2ᚖhoctapᚋentᚐReorganizationOrder(ctx, v)
+		func(ctx context.Context, v any) (*ent.ReorganisationOrder, error) {
+			return ec.unmarshalOReorganisationOrder2ᚖhoctapᚋentᚐReorganisationOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["orderBy"] = arg4
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*ent.ReorganizationWhereInput, error) {
-			return ec.unmarshalOReorganizationWhereInput2ᚖhoctapᚋentᚐReorganizationWhereInput(ctx, v)
+		func(ctx context.Context, v any) (*ent.ReorganisationWhereInput, error) {
+			return ec.unmarshalOReorganisationWhereInput2ᚖhoctapᚋentᚐReorganisationWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9731,34 +9731,34 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_reorganizations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Query_reorganisations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_reorganizations(ctx, field)
+			return ec.fieldContext_Query_reorganisations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Reorganizations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ReorganizationOrder), fc.Args["where"].(*ent.ReorganizationWhereInput))
+			return ec.Resolvers.Query().Reorganisations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ReorganisationOrder), fc.Args["where"].(*ent.ReorganisationWhereInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReorganizationConnection) graphql.Marshaler {
-			return ec.marshalNReorganizationConnection2ᚖhoctapᚋentᚐReorganizationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReorganisationConnection) graphql.Marshaler {
+			return ec.marshalNReorganisationConnection2ᚖhoctapᚋentᚐReorganisationConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_reorganizations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_reorganisations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ReorganizationConnection(ctx, field)
+			return ec.childFields_ReorganisationConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -9768,7 +9768,7 @@ func (ec *executionContext) fieldContext_Query_reorganizations(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_reorganizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_reorganisations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10965,13 +10965,13 @@ func (ec *executionContext) fieldContext_RegistrationEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("RegistrationEdge", field, false, false, "Cursor")
 }
 
-func (ec *executionContext) _Reorganization_id(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reorganisation_id(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Reorganization_id(ctx, field)
+			return ec.fieldContext_Reorganisation_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.ID, nil
@@ -10984,17 +10984,17 @@ func (ec *executionContext) _Reorganization_id(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Reorganization_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Reorganization", field, false, false, "ID")
+func (ec *executionContext) fieldContext_Reorganisation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reorganisation", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Reorganization_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reorganisation_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Reorganization_createdAt(ctx, field)
+			return ec.fieldContext_Reorganisation_createdAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.CreatedAt, nil
@@ -11007,17 +11007,17 @@ func (ec *executionContext) _Reorganization_createdAt(ctx context.Context, field
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Reorganization_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Reorganization", field, false, false, "Time")
+func (ec *executionContext) fieldContext_Reorganisation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reorganisation", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Reorganization_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reorganisation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Reorganization_updatedAt(ctx, field)
+			return ec.fieldContext_Reorganisation_updatedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.UpdatedAt, nil
@@ -11030,17 +11030,17 @@ func (ec *executionContext) _Reorganization_updatedAt(ctx context.Context, field
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Reorganization_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Reorganization", field, false, false, "Time")
+func (ec *executionContext) fieldContext_Reorganisation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reorganisation", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Reorganization_version(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reorganisation_version(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Reorganization_version(ctx, field)
+			return ec.fieldContext_Reorganisation_version(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Version, nil
@@ -11053,17 +11053,17 @@ func (ec *executionContext) _Reorganization_version(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Reorganization_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Reorganization", field, false, false, "Int")
+func (ec *executionContext) fieldContext_Reorganisation_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reorganisation", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Reorganization_number(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reorganisation_number(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Reorganization_number(ctx, field)
+			return ec.fieldContext_Reorganisation_number(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Number, nil
@@ -11076,17 +11076,17 @@ func (ec *executionContext) _Reorganization_number(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Reorganization_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Reorganization", field, false, false, "String")
+func (ec *executionContext) fieldContext_Reorganisation_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reorganisation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Reorganization_title(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reorganisation_title(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Reorganization_title(ctx, field)
+			return ec.fieldContext_Reorganisation_title(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Title, nil
@@ -11099,17 +11099,17 @@ func (ec *executionContext) _Reorganization_title(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Reorganization_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Reorganization", field, false, false, "String")
+func (ec *executionContext) fieldContext_Reorganisation_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reorganisation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Reorganization_signedOn(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reorganisation_signedOn(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Reorganization_signedOn(ctx, field)
+			return ec.fieldContext_Reorganisation_signedOn(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.SignedOn, nil
@@ -11122,17 +11122,17 @@ func (ec *executionContext) _Reorganization_signedOn(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Reorganization_signedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Reorganization", field, false, false, "Time")
+func (ec *executionContext) fieldContext_Reorganisation_signedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reorganisation", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Reorganization_signer(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reorganisation_signer(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Reorganization_signer(ctx, field)
+			return ec.fieldContext_Reorganisation_signer(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Signer, nil
@@ -11145,17 +11145,17 @@ func (ec *executionContext) _Reorganization_signer(ctx context.Context, field gr
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Reorganization_signer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Reorganization", field, false, false, "String")
+func (ec *executionContext) fieldContext_Reorganisation_signer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reorganisation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Reorganization_effectiveOn(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reorganisation_effectiveOn(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Reorganization_effectiveOn(ctx, field)
+			return ec.fieldContext_Reorganisation_effectiveOn(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.EffectiveOn, nil
@@ -11168,40 +11168,40 @@ func (ec *executionContext) _Reorganization_effectiveOn(ctx context.Context, fie
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Reorganization_effectiveOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Reorganization", field, false, false, "Time")
+func (ec *executionContext) fieldContext_Reorganisation_effectiveOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reorganisation", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Reorganization_status(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reorganisation_status(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Reorganization_status(ctx, field)
+			return ec.fieldContext_Reorganisation_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v reorganization.Status) graphql.Marshaler {
-			return ec.marshalNReorganizationStatus2hoctapᚋentᚋreorganizationᚐStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v reorganisation.Status) graphql.Marshaler {
+			return ec.marshalNReorganisationStatus2hoctapᚋentᚋreorganisationᚐStatus(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Reorganization_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Reorganization", field, false, false, "ReorganizationStatus")
+func (ec *executionContext) fieldContext_Reorganisation_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reorganisation", field, false, false, "ReorganisationStatus")
 }
 
-func (ec *executionContext) _Reorganization_appliedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reorganisation_appliedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Reorganization_appliedAt(ctx, field)
+			return ec.fieldContext_Reorganisation_appliedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.AppliedAt, nil
@@ -11214,17 +11214,17 @@ func (ec *executionContext) _Reorganization_appliedAt(ctx context.Context, field
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Reorganization_appliedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Reorganization", field, false, false, "Time")
+func (ec *executionContext) fieldContext_Reorganisation_appliedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reorganisation", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Reorganization_appliedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reorganisation_appliedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Reorganization_appliedBy(ctx, field)
+			return ec.fieldContext_Reorganisation_appliedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.AppliedBy(ctx)
@@ -11237,9 +11237,9 @@ func (ec *executionContext) _Reorganization_appliedBy(ctx context.Context, field
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Reorganization_appliedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Reorganisation_appliedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "Reorganization",
+		Object:     "Reorganisation",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: false,
@@ -11250,45 +11250,45 @@ func (ec *executionContext) fieldContext_Reorganization_appliedBy(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _ReorganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ReorganizationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ReorganisationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ReorganisationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReorganizationConnection_edges(ctx, field)
+			return ec.fieldContext_ReorganisationConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ReorganizationEdge) graphql.Marshaler {
-			return ec.marshalOReorganizationEdge2ᚕᚖhoctapᚋentᚐReorganizationEdge(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ReorganisationEdge) graphql.Marshaler {
+			return ec.marshalOReorganisationEdge2ᚕᚖhoctapᚋentᚐReorganisationEdge(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_ReorganizationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_ReorganisationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "ReorganizationConnection",
+		Object:     "ReorganisationConnection",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ReorganizationEdge(ctx, field)
+			return ec.childFields_ReorganisationEdge(ctx, field)
 		},
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _ReorganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ReorganizationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ReorganisationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ReorganisationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReorganizationConnection_pageInfo(ctx, field)
+			return ec.fieldContext_ReorganisationConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.PageInfo, nil
@@ -11301,9 +11301,9 @@ func (ec *executionContext) _ReorganizationConnection_pageInfo(ctx context.Conte
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ReorganizationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_ReorganisationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "ReorganizationConnection",
+		Object:     "ReorganisationConnection",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -11314,13 +11314,13 @@ func (ec *executionContext) fieldContext_ReorganizationConnection_pageInfo(_ con
 	return fc, nil
 }
 
-func (ec *executionContext) _ReorganizationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ReorganizationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ReorganisationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ReorganisationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReorganizationConnection_totalCount(ctx, field)
+			return ec.fieldContext_ReorganisationConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.TotalCount, nil
@@ -11333,49 +11333,49 @@ func (ec *executionContext) _ReorganizationConnection_totalCount(ctx context.Con
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ReorganizationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReorganizationConnection", field, false, false, "Int")
+func (ec *executionContext) fieldContext_ReorganisationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReorganisationConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ReorganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ReorganizationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ReorganisationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ReorganisationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReorganizationEdge_node(ctx, field)
+			return ec.fieldContext_ReorganisationEdge_node(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Reorganization) graphql.Marshaler {
-			return ec.marshalOReorganization2ᚖhoctapᚋentᚐReorganization(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Reorganisation) graphql.Marshaler {
+			return ec.marshalOReorganisation2ᚖhoctapᚋentᚐReorganisation(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_ReorganizationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_ReorganisationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "ReorganizationEdge",
+		Object:     "ReorganisationEdge",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Reorganization(ctx, field)
+			return ec.childFields_Reorganisation(ctx, field)
 		},
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _ReorganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ReorganizationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ReorganisationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ReorganisationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReorganizationEdge_cursor(ctx, field)
+			return ec.fieldContext_ReorganisationEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Cursor, nil
@@ -11388,8 +11388,8 @@ func (ec *executionContext) _ReorganizationEdge_cursor(ctx context.Context, fiel
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ReorganizationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReorganizationEdge", field, false, false, "Cursor")
+func (ec *executionContext) fieldContext_ReorganisationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReorganisationEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _ResetPasswordPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.ResetPasswordPayload) (ret graphql.Marshaler) {
@@ -19501,8 +19501,8 @@ func UnmarshalRegistrationWhereInput(ctx context.Context, raw any) (ent.Registra
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputReorganizationOrder(ctx context.Context, obj any) (ent.ReorganizationOrder, error) {
-	var it ent.ReorganizationOrder
+func (ec *executionContext) unmarshalInputReorganisationOrder(ctx context.Context, obj any) (ent.ReorganisationOrder, error) {
+	var it ent.ReorganisationOrder
 	if obj == nil {
 		return it, nil
 	}
@@ -19532,7 +19532,7 @@ func (ec *executionContext) unmarshalInputReorganizationOrder(ctx context.Contex
 			it.Direction = data
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNReorganizationOrderField2ᚖhoctapᚋentᚐReorganizationOrderField(ctx, v)
+			data, err := ec.unmarshalNReorganisationOrderField2ᚖhoctapᚋentᚐReorganisationOrderField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -19542,20 +19542,20 @@ func (ec *executionContext) unmarshalInputReorganizationOrder(ctx context.Contex
 	return it, nil
 }
 
-// UnmarshalReorganizationOrder unmarshals raw into the ReorganizationOrder input type, using the
+// UnmarshalReorganisationOrder unmarshals raw into the ReorganisationOrder input type, using the
 // unmarshaler bound to ctx's request. Call it from a resolver to decode an input
 // object that was not passed as a field argument.
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalReorganizationOrder(ctx context.Context, raw any) (ent.ReorganizationOrder, error) {
-	var out ent.ReorganizationOrder
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReorganizationOrder", raw, &out)
+func UnmarshalReorganisationOrder(ctx context.Context, raw any) (ent.ReorganisationOrder, error) {
+	var out ent.ReorganisationOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReorganisationOrder", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputReorganizationWhereInput(ctx context.Context, obj any) (ent.ReorganizationWhereInput, error) {
-	var it ent.ReorganizationWhereInput
+func (ec *executionContext) unmarshalInputReorganisationWhereInput(ctx context.Context, obj any) (ent.ReorganisationWhereInput, error) {
+	var it ent.ReorganisationWhereInput
 	if obj == nil {
 		return it, nil
 	}
@@ -19574,21 +19574,21 @@ func (ec *executionContext) unmarshalInputReorganizationWhereInput(ctx context.C
 		switch k {
 		case "not":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
-			data, err := ec.unmarshalOReorganizationWhereInput2ᚖhoctapᚋentᚐReorganizationWhereInput(ctx, v)
+			data, err := ec.unmarshalOReorganisationWhereInput2ᚖhoctapᚋentᚐReorganisationWhereInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Not = data
 		case "and":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
-			data, err := ec.unmarshalOReorganizationWhereInput2ᚕᚖhoctapᚋentᚐReorganizationWhereInputᚄ(ctx, v)
+			data, err := ec.unmarshalOReorganisationWhereInput2ᚕᚖhoctapᚋentᚐReorganisationWhereInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.And = data
 		case "or":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
-			data, err := ec.unmarshalOReorganizationWhereInput2ᚕᚖhoctapᚋentᚐReorganizationWhereInputᚄ(ctx, v)
+			data, err := ec.unmarshalOReorganisationWhereInput2ᚕᚖhoctapᚋentᚐReorganisationWhereInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -20162,28 +20162,28 @@ func (ec *executionContext) unmarshalInputReorganizationWhereInput(ctx context.C
 			it.EffectiveOnLTE = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOReorganizationStatus2ᚖhoctapᚋentᚋreorganizationᚐStatus(ctx, v)
+			data, err := ec.unmarshalOReorganisationStatus2ᚖhoctapᚋentᚋreorganisationᚐStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Status = data
 		case "statusNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
-			data, err := ec.unmarshalOReorganizationStatus2ᚖhoctapᚋentᚋreorganizationᚐStatus(ctx, v)
+			data, err := ec.unmarshalOReorganisationStatus2ᚖhoctapᚋentᚋreorganisationᚐStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StatusNEQ = data
 		case "statusIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
-			data, err := ec.unmarshalOReorganizationStatus2ᚕhoctapᚋentᚋreorganizationᚐStatusᚄ(ctx, v)
+			data, err := ec.unmarshalOReorganisationStatus2ᚕhoctapᚋentᚋreorganisationᚐStatusᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StatusIn = data
 		case "statusNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
-			data, err := ec.unmarshalOReorganizationStatus2ᚕhoctapᚋentᚋreorganizationᚐStatusᚄ(ctx, v)
+			data, err := ec.unmarshalOReorganisationStatus2ᚕhoctapᚋentᚋreorganisationᚐStatusᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -20289,21 +20289,21 @@ func (ec *executionContext) unmarshalInputReorganizationWhereInput(ctx context.C
 	if err != nil {
 		return it, graphql.ErrorOnPath(ctx, err)
 	}
-	if data, ok := tmp.(ent.ReorganizationWhereInput); ok {
+	if data, ok := tmp.(ent.ReorganisationWhereInput); ok {
 		return data, nil
 	}
-	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.ReorganizationWhereInput`, tmp))
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.ReorganisationWhereInput`, tmp))
 }
 
-// UnmarshalReorganizationWhereInput unmarshals raw into the ReorganizationWhereInput input type, using the
+// UnmarshalReorganisationWhereInput unmarshals raw into the ReorganisationWhereInput input type, using the
 // unmarshaler bound to ctx's request. Call it from a resolver to decode an input
 // object that was not passed as a field argument.
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalReorganizationWhereInput(ctx context.Context, raw any) (ent.ReorganizationWhereInput, error) {
-	var out ent.ReorganizationWhereInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReorganizationWhereInput", raw, &out)
+func UnmarshalReorganisationWhereInput(ctx context.Context, raw any) (ent.ReorganisationWhereInput, error) {
+	var out ent.ReorganisationWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReorganisationWhereInput", raw, &out)
 	return out, err
 }
 
@@ -21364,11 +21364,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._User(ctx, sel, obj)
-	case *ent.Reorganization:
+	case *ent.Reorganisation:
 		if obj == nil {
 			return graphql.Null
 		}
-		return ec._Reorganization(ctx, sel, obj)
+		return ec._Reorganisation(ctx, sel, obj)
 	case *ent.Registration:
 		if obj == nil {
 			return graphql.Null
@@ -23189,11 +23189,11 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
 				})
-		case "reorganizations":
+		case "reorganisations":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_reorganizations(ctx, field)
+					return ec._Query_reorganisations(ctx, field)
 				})
 		case "me":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -23529,69 +23529,69 @@ func (ec *executionContext) _RegistrationEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
-var reorganizationImplementors = []string{"Reorganization", "Node"}
+var reorganisationImplementors = []string{"Reorganisation", "Node"}
 
-func (ec *executionContext) _Reorganization(ctx context.Context, sel ast.SelectionSet, obj *ent.Reorganization) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, reorganizationImplementors)
+func (ec *executionContext) _Reorganisation(ctx context.Context, sel ast.SelectionSet, obj *ent.Reorganisation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reorganisationImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Reorganization")
+			out.Values[i] = graphql.MarshalString("Reorganisation")
 		case "id":
-			out.Values[i] = ec._Reorganization_id(ctx, field, obj)
+			out.Values[i] = ec._Reorganisation_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
-			out.Values[i] = ec._Reorganization_createdAt(ctx, field, obj)
+			out.Values[i] = ec._Reorganisation_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
-			out.Values[i] = ec._Reorganization_updatedAt(ctx, field, obj)
+			out.Values[i] = ec._Reorganisation_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "version":
-			out.Values[i] = ec._Reorganization_version(ctx, field, obj)
+			out.Values[i] = ec._Reorganisation_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "number":
-			out.Values[i] = ec._Reorganization_number(ctx, field, obj)
+			out.Values[i] = ec._Reorganisation_number(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
-			out.Values[i] = ec._Reorganization_title(ctx, field, obj)
+			out.Values[i] = ec._Reorganisation_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "signedOn":
-			out.Values[i] = ec._Reorganization_signedOn(ctx, field, obj)
+			out.Values[i] = ec._Reorganisation_signedOn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "signer":
-			out.Values[i] = ec._Reorganization_signer(ctx, field, obj)
+			out.Values[i] = ec._Reorganisation_signer(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "effectiveOn":
-			out.Values[i] = ec._Reorganization_effectiveOn(ctx, field, obj)
+			out.Values[i] = ec._Reorganisation_effectiveOn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
-			out.Values[i] = ec._Reorganization_status(ctx, field, obj)
+			out.Values[i] = ec._Reorganisation_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "appliedAt":
-			out.Values[i] = ec._Reorganization_appliedAt(ctx, field, obj)
+			out.Values[i] = ec._Reorganisation_appliedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -23599,7 +23599,7 @@ func (ec *executionContext) _Reorganization(ctx context.Context, sel ast.Selecti
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Reorganization_appliedBy(ctx, field, obj)
+					return ec._Reorganisation_appliedBy(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -23618,29 +23618,29 @@ func (ec *executionContext) _Reorganization(ctx context.Context, sel ast.Selecti
 	return out
 }
 
-var reorganizationConnectionImplementors = []string{"ReorganizationConnection"}
+var reorganisationConnectionImplementors = []string{"ReorganisationConnection"}
 
-func (ec *executionContext) _ReorganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ReorganizationConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, reorganizationConnectionImplementors)
+func (ec *executionContext) _ReorganisationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ReorganisationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reorganisationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ReorganizationConnection")
+			out.Values[i] = graphql.MarshalString("ReorganisationConnection")
 		case "edges":
-			out.Values[i] = ec._ReorganizationConnection_edges(ctx, field, obj)
+			out.Values[i] = ec._ReorganisationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "pageInfo":
-			out.Values[i] = ec._ReorganizationConnection_pageInfo(ctx, field, obj)
+			out.Values[i] = ec._ReorganisationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "totalCount":
-			out.Values[i] = ec._ReorganizationConnection_totalCount(ctx, field, obj)
+			out.Values[i] = ec._ReorganisationConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -23661,24 +23661,24 @@ func (ec *executionContext) _ReorganizationConnection(ctx context.Context, sel a
 	return out
 }
 
-var reorganizationEdgeImplementors = []string{"ReorganizationEdge"}
+var reorganisationEdgeImplementors = []string{"ReorganisationEdge"}
 
-func (ec *executionContext) _ReorganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ReorganizationEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, reorganizationEdgeImplementors)
+func (ec *executionContext) _ReorganisationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ReorganisationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reorganisationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ReorganizationEdge")
+			out.Values[i] = graphql.MarshalString("ReorganisationEdge")
 		case "node":
-			out.Values[i] = ec._ReorganizationEdge_node(ctx, field, obj)
+			out.Values[i] = ec._ReorganisationEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "cursor":
-			out.Values[i] = ec._ReorganizationEdge_cursor(ctx, field, obj)
+			out.Values[i] = ec._ReorganisationEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -25028,40 +25028,40 @@ func (ec *executionContext) unmarshalNRegistrationWhereInput2ᚖhoctapᚋentᚐR
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNReorganizationConnection2ᚖhoctapᚋentᚐReorganizationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ReorganizationConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNReorganisationConnection2ᚖhoctapᚋentᚐReorganisationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ReorganisationConnection) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ReorganizationConnection!")
+		graphql.AddInvalidNullError(ctx, "ReorganisationConnection!")
 		return graphql.Null
 	}
-	return ec._ReorganizationConnection(ctx, sel, v)
+	return ec._ReorganisationConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNReorganizationOrderField2ᚖhoctapᚋentᚐReorganizationOrderField(ctx context.Context, v any) (*ent.ReorganizationOrderField, error) {
-	var res = new(ent.ReorganizationOrderField)
+func (ec *executionContext) unmarshalNReorganisationOrderField2ᚖhoctapᚋentᚐReorganisationOrderField(ctx context.Context, v any) (*ent.ReorganisationOrderField, error) {
+	var res = new(ent.ReorganisationOrderField)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNReorganizationOrderField2ᚖhoctapᚋentᚐReorganizationOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ReorganizationOrderField) graphql.Marshaler {
+func (ec *executionContext) marshalNReorganisationOrderField2ᚖhoctapᚋentᚐReorganisationOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ReorganisationOrderField) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ReorganizationOrderField!")
+		graphql.AddInvalidNullError(ctx, "ReorganisationOrderField!")
 		return graphql.Null
 	}
 	return v
 }
 
-func (ec *executionContext) unmarshalNReorganizationStatus2hoctapᚋentᚋreorganizationᚐStatus(ctx context.Context, v any) (reorganization.Status, error) {
-	var res reorganization.Status
+func (ec *executionContext) unmarshalNReorganisationStatus2hoctapᚋentᚋreorganisationᚐStatus(ctx context.Context, v any) (reorganisation.Status, error) {
+	var res reorganisation.Status
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNReorganizationStatus2hoctapᚋentᚋreorganizationᚐStatus(ctx context.Context, sel ast.SelectionSet, v reorganization.Status) graphql.Marshaler {
+func (ec *executionContext) marshalNReorganisationStatus2hoctapᚋentᚋreorganisationᚐStatus(ctx context.Context, sel ast.SelectionSet, v reorganisation.Status) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalNReorganizationWhereInput2ᚖhoctapᚋentᚐReorganizationWhereInput(ctx context.Context, v any) (*ent.ReorganizationWhereInput, error) {
-	res, err := ec.unmarshalInputReorganizationWhereInput(ctx, v)
+func (ec *executionContext) unmarshalNReorganisationWhereInput2ᚖhoctapᚋentᚐReorganisationWhereInput(ctx context.Context, v any) (*ent.ReorganisationWhereInput, error) {
+	res, err := ec.unmarshalInputReorganisationWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -26465,51 +26465,51 @@ func (ec *executionContext) unmarshalORegistrationWhereInput2ᚖhoctapᚋentᚐR
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOReorganization2ᚖhoctapᚋentᚐReorganization(ctx context.Context, sel ast.SelectionSet, v *ent.Reorganization) graphql.Marshaler {
+func (ec *executionContext) marshalOReorganisation2ᚖhoctapᚋentᚐReorganisation(ctx context.Context, sel ast.SelectionSet, v *ent.Reorganisation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return ec._Reorganization(ctx, sel, v)
+	return ec._Reorganisation(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOReorganizationEdge2ᚕᚖhoctapᚋentᚐReorganizationEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ReorganizationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalOReorganisationEdge2ᚕᚖhoctapᚋentᚐReorganisationEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ReorganisationEdge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalOReorganizationEdge2ᚖhoctapᚋentᚐReorganizationEdge(ctx, sel, v[i])
+		return ec.marshalOReorganisationEdge2ᚖhoctapᚋentᚐReorganisationEdge(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) marshalOReorganizationEdge2ᚖhoctapᚋentᚐReorganizationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ReorganizationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalOReorganisationEdge2ᚖhoctapᚋentᚐReorganisationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ReorganisationEdge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return ec._ReorganizationEdge(ctx, sel, v)
+	return ec._ReorganisationEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOReorganizationOrder2ᚖhoctapᚋentᚐReorganizationOrder(ctx context.Context, v any) (*ent.ReorganizationOrder, error) {
+func (ec *executionContext) unmarshalOReorganisationOrder2ᚖhoctapᚋentᚐReorganisationOrder(ctx context.Context, v any) (*ent.ReorganisationOrder, error) {
 	if v == nil {
 		return nil, nil
 	}
-	res, err := ec.unmarshalInputReorganizationOrder(ctx, v)
+	res, err := ec.unmarshalInputReorganisationOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOReorganizationStatus2ᚕhoctapᚋentᚋreorganizationᚐStatusᚄ(ctx context.Context, v any) ([]reorganization.Status, error) {
+func (ec *executionContext) unmarshalOReorganisationStatus2ᚕhoctapᚋentᚋreorganisationᚐStatusᚄ(ctx context.Context, v any) ([]reorganisation.Status, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]reorganization.Status, len(vSlice))
+	res := make([]reorganisation.Status, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNReorganizationStatus2hoctapᚋentᚋreorganizationᚐStatus(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNReorganisationStatus2hoctapᚋentᚋreorganisationᚐStatus(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -26517,14 +26517,14 @@ func (ec *executionContext) unmarshalOReorganizationStatus2ᚕhoctapᚋentᚋreo
 	return res, nil
 }
 
-func (ec *executionContext) marshalOReorganizationStatus2ᚕhoctapᚋentᚋreorganizationᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []reorganization.Status) graphql.Marshaler {
+func (ec *executionContext) marshalOReorganisationStatus2ᚕhoctapᚋentᚋreorganisationᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []reorganisation.Status) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNReorganizationStatus2hoctapᚋentᚋreorganizationᚐStatus(ctx, sel, v[i])
+		return ec.marshalNReorganisationStatus2hoctapᚋentᚋreorganisationᚐStatus(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -26536,32 +26536,32 @@ func (ec *executionContext) marshalOReorganizationStatus2ᚕhoctapᚋentᚋreorg
 	return ret
 }
 
-func (ec *executionContext) unmarshalOReorganizationStatus2ᚖhoctapᚋentᚋreorganizationᚐStatus(ctx context.Context, v any) (*reorganization.Status, error) {
+func (ec *executionContext) unmarshalOReorganisationStatus2ᚖhoctapᚋentᚋreorganisationᚐStatus(ctx context.Context, v any) (*reorganisation.Status, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(reorganization.Status)
+	var res = new(reorganisation.Status)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOReorganizationStatus2ᚖhoctapᚋentᚋreorganizationᚐStatus(ctx context.Context, sel ast.SelectionSet, v *reorganization.Status) graphql.Marshaler {
+func (ec *executionContext) marshalOReorganisationStatus2ᚖhoctapᚋentᚋreorganisationᚐStatus(ctx context.Context, sel ast.SelectionSet, v *reorganisation.Status) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return v
 }
 
-func (ec *executionContext) unmarshalOReorganizationWhereInput2ᚕᚖhoctapᚋentᚐReorganizationWhereInputᚄ(ctx context.Context, v any) ([]*ent.ReorganizationWhereInput, error) {
+func (ec *executionContext) unmarshalOReorganisationWhereInput2ᚕᚖhoctapᚋentᚐReorganisationWhereInputᚄ(ctx context.Context, v any) ([]*ent.ReorganisationWhereInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*ent.ReorganizationWhereInput, len(vSlice))
+	res := make([]*ent.ReorganisationWhereInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNReorganizationWhereInput2ᚖhoctapᚋentᚐReorganizationWhereInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNReorganisationWhereInput2ᚖhoctapᚋentᚐReorganisationWhereInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -26569,11 +26569,11 @@ func (ec *executionContext) unmarshalOReorganizationWhereInput2ᚕᚖhoctapᚋen
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalOReorganizationWhereInput2ᚖhoctapᚋentᚐReorganizationWhereInput(ctx context.Context, v any) (*ent.ReorganizationWhereInput, error) {
+func (ec *executionContext) unmarshalOReorganisationWhereInput2ᚖhoctapᚋentᚐReorganisationWhereInput(ctx context.Context, v any) (*ent.ReorganisationWhereInput, error) {
 	if v == nil {
 		return nil, nil
 	}
-	res, err := ec.unmarshalInputReorganizationWhereInput(ctx, v)
+	res, err := ec.unmarshalInputReorganisationWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -140,16 +140,16 @@ func (f RegistrationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RegistrationMutation", m)
 }
 
-// The ReorganizationFunc type is an adapter to allow the use of ordinary
-// function as Reorganization mutator.
-type ReorganizationFunc func(context.Context, *ent.ReorganizationMutation) (ent.Value, error)
+// The ReorganisationFunc type is an adapter to allow the use of ordinary
+// function as Reorganisation mutator.
+type ReorganisationFunc func(context.Context, *ent.ReorganisationMutation) (ent.Value, error)
 
 // Mutate calls f(ctx, m).
-func (f ReorganizationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-	if mv, ok := m.(*ent.ReorganizationMutation); ok {
+func (f ReorganisationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ReorganisationMutation); ok {
 		return f(ctx, mv)
 	}
-	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ReorganizationMutation", m)
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ReorganisationMutation", m)
 }
 
 // The SearchKeyFunc type is an adapter to allow the use of ordinary

@@ -506,8 +506,8 @@ var (
 			},
 		},
 	}
-	// ReorganizationsColumns holds the columns for the "reorganizations" table.
-	ReorganizationsColumns = []*schema.Column{
+	// ReorganisationsColumns holds the columns for the "reorganisations" table.
+	ReorganisationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
@@ -523,24 +523,24 @@ var (
 		{Name: "applied_at", Type: field.TypeTime, Nullable: true},
 		{Name: "applied_by_id", Type: field.TypeInt, Nullable: true},
 	}
-	// ReorganizationsTable holds the schema information for the "reorganizations" table.
-	ReorganizationsTable = &schema.Table{
-		Name:       "reorganizations",
-		Columns:    ReorganizationsColumns,
-		PrimaryKey: []*schema.Column{ReorganizationsColumns[0]},
+	// ReorganisationsTable holds the schema information for the "reorganisations" table.
+	ReorganisationsTable = &schema.Table{
+		Name:       "reorganisations",
+		Columns:    ReorganisationsColumns,
+		PrimaryKey: []*schema.Column{ReorganisationsColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "reorganizations_users_applied_by",
-				Columns:    []*schema.Column{ReorganizationsColumns[13]},
+				Symbol:     "reorganisations_users_applied_by",
+				Columns:    []*schema.Column{ReorganisationsColumns[13]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "reorganization_effective_on",
+				Name:    "reorganisation_effective_on",
 				Unique:  false,
-				Columns: []*schema.Column{ReorganizationsColumns[8]},
+				Columns: []*schema.Column{ReorganisationsColumns[8]},
 			},
 		},
 	}
@@ -720,7 +720,7 @@ var (
 		ProgressCountersTable,
 		RefreshTokensTable,
 		RegistrationsTable,
-		ReorganizationsTable,
+		ReorganisationsTable,
 		SearchKeysTable,
 		SessionsTable,
 		SettingsTable,
@@ -777,8 +777,8 @@ func init() {
 	RegistrationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}
-	ReorganizationsTable.ForeignKeys[0].RefTable = UsersTable
-	ReorganizationsTable.Annotation = &entsql.Annotation{
+	ReorganisationsTable.ForeignKeys[0].RefTable = UsersTable
+	ReorganisationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
 	SearchKeysTable.Annotation = &entsql.Annotation{

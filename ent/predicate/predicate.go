@@ -39,8 +39,8 @@ type RefreshToken func(*sql.Selector)
 // Registration is the predicate function for registration builders.
 type Registration func(*sql.Selector)
 
-// Reorganization is the predicate function for reorganization builders.
-type Reorganization func(*sql.Selector)
+// Reorganisation is the predicate function for reorganisation builders.
+type Reorganisation func(*sql.Selector)
 
 // SearchKey is the predicate function for searchkey builders.
 type SearchKey func(*sql.Selector)

@@ -375,28 +375,28 @@ func (f RegistrationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RegistrationMutation", m)
 }
 
-// The ReorganizationQueryRuleFunc type is an adapter to allow the use of ordinary
+// The ReorganisationQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
-type ReorganizationQueryRuleFunc func(context.Context, *ent.ReorganizationQuery) error
+type ReorganisationQueryRuleFunc func(context.Context, *ent.ReorganisationQuery) error
 
 // EvalQuery return f(ctx, q).
-func (f ReorganizationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
-	if q, ok := q.(*ent.ReorganizationQuery); ok {
+func (f ReorganisationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ReorganisationQuery); ok {
 		return f(ctx, q)
 	}
-	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ReorganizationQuery", q)
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ReorganisationQuery", q)
 }
 
-// The ReorganizationMutationRuleFunc type is an adapter to allow the use of ordinary
+// The ReorganisationMutationRuleFunc type is an adapter to allow the use of ordinary
 // functions as a mutation rule.
-type ReorganizationMutationRuleFunc func(context.Context, *ent.ReorganizationMutation) error
+type ReorganisationMutationRuleFunc func(context.Context, *ent.ReorganisationMutation) error
 
 // EvalMutation calls f(ctx, m).
-func (f ReorganizationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
-	if m, ok := m.(*ent.ReorganizationMutation); ok {
+func (f ReorganisationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ReorganisationMutation); ok {
 		return f(ctx, m)
 	}
-	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ReorganizationMutation", m)
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ReorganisationMutation", m)
 }
 
 // The SearchKeyQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -576,7 +576,7 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.RegistrationQuery:
 		return q.Filter(), nil
-	case *ent.ReorganizationQuery:
+	case *ent.ReorganisationQuery:
 		return q.Filter(), nil
 	case *ent.SearchKeyQuery:
 		return q.Filter(), nil
@@ -617,7 +617,7 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.RegistrationMutation:
 		return m.Filter(), nil
-	case *ent.ReorganizationMutation:
+	case *ent.ReorganisationMutation:
 		return m.Filter(), nil
 	case *ent.SearchKeyMutation:
 		return m.Filter(), nil

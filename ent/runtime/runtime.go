@@ -15,7 +15,7 @@ import (
 	"hoctap/ent/progresscounter"
 	"hoctap/ent/refreshtoken"
 	"hoctap/ent/registration"
-	"hoctap/ent/reorganization"
+	"hoctap/ent/reorganisation"
 	"hoctap/ent/schema"
 	"hoctap/ent/searchkey"
 	"hoctap/ent/session"
@@ -524,46 +524,46 @@ func init() {
 	registrationDescReason := registrationFields[13].Descriptor()
 	// registration.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
 	registration.ReasonValidator = registrationDescReason.Validators[0].(func(string) error)
-	reorganizationMixin := schema.Reorganization{}.Mixin()
-	reorganization.Policy = privacy.NewPolicies(schema.Reorganization{})
-	reorganization.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+	reorganisationMixin := schema.Reorganisation{}.Mixin()
+	reorganisation.Policy = privacy.NewPolicies(schema.Reorganisation{})
+	reorganisation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-			if err := reorganization.Policy.EvalMutation(ctx, m); err != nil {
+			if err := reorganisation.Policy.EvalMutation(ctx, m); err != nil {
 				return nil, err
 			}
 			return next.Mutate(ctx, m)
 		})
 	}
-	reorganizationHooks := schema.Reorganization{}.Hooks()
+	reorganisationHooks := schema.Reorganisation{}.Hooks()
 
-	reorganization.Hooks[1] = reorganizationHooks[0]
+	reorganisation.Hooks[1] = reorganisationHooks[0]
 
-	reorganization.Hooks[2] = reorganizationHooks[1]
-	reorganizationMixinFields0 := reorganizationMixin[0].Fields()
-	_ = reorganizationMixinFields0
-	reorganizationMixinFields1 := reorganizationMixin[1].Fields()
-	_ = reorganizationMixinFields1
-	reorganizationFields := schema.Reorganization{}.Fields()
-	_ = reorganizationFields
-	// reorganizationDescCreatedAt is the schema descriptor for created_at field.
-	reorganizationDescCreatedAt := reorganizationMixinFields0[0].Descriptor()
-	// reorganization.DefaultCreatedAt holds the default value on creation for the created_at field.
-	reorganization.DefaultCreatedAt = reorganizationDescCreatedAt.Default.(func() time.Time)
-	// reorganizationDescUpdatedAt is the schema descriptor for updated_at field.
-	reorganizationDescUpdatedAt := reorganizationMixinFields0[1].Descriptor()
-	// reorganization.DefaultUpdatedAt holds the default value on creation for the updated_at field.
-	reorganization.DefaultUpdatedAt = reorganizationDescUpdatedAt.Default.(func() time.Time)
-	// reorganization.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
-	reorganization.UpdateDefaultUpdatedAt = reorganizationDescUpdatedAt.UpdateDefault.(func() time.Time)
-	// reorganizationDescVersion is the schema descriptor for version field.
-	reorganizationDescVersion := reorganizationMixinFields1[0].Descriptor()
-	// reorganization.DefaultVersion holds the default value on creation for the version field.
-	reorganization.DefaultVersion = reorganizationDescVersion.Default.(int)
-	// reorganizationDescNumber is the schema descriptor for number field.
-	reorganizationDescNumber := reorganizationFields[0].Descriptor()
-	// reorganization.NumberValidator is a validator for the "number" field. It is called by the builders before save.
-	reorganization.NumberValidator = func() func(string) error {
-		validators := reorganizationDescNumber.Validators
+	reorganisation.Hooks[2] = reorganisationHooks[1]
+	reorganisationMixinFields0 := reorganisationMixin[0].Fields()
+	_ = reorganisationMixinFields0
+	reorganisationMixinFields1 := reorganisationMixin[1].Fields()
+	_ = reorganisationMixinFields1
+	reorganisationFields := schema.Reorganisation{}.Fields()
+	_ = reorganisationFields
+	// reorganisationDescCreatedAt is the schema descriptor for created_at field.
+	reorganisationDescCreatedAt := reorganisationMixinFields0[0].Descriptor()
+	// reorganisation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	reorganisation.DefaultCreatedAt = reorganisationDescCreatedAt.Default.(func() time.Time)
+	// reorganisationDescUpdatedAt is the schema descriptor for updated_at field.
+	reorganisationDescUpdatedAt := reorganisationMixinFields0[1].Descriptor()
+	// reorganisation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	reorganisation.DefaultUpdatedAt = reorganisationDescUpdatedAt.Default.(func() time.Time)
+	// reorganisation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	reorganisation.UpdateDefaultUpdatedAt = reorganisationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// reorganisationDescVersion is the schema descriptor for version field.
+	reorganisationDescVersion := reorganisationMixinFields1[0].Descriptor()
+	// reorganisation.DefaultVersion holds the default value on creation for the version field.
+	reorganisation.DefaultVersion = reorganisationDescVersion.Default.(int)
+	// reorganisationDescNumber is the schema descriptor for number field.
+	reorganisationDescNumber := reorganisationFields[0].Descriptor()
+	// reorganisation.NumberValidator is a validator for the "number" field. It is called by the builders before save.
+	reorganisation.NumberValidator = func() func(string) error {
+		validators := reorganisationDescNumber.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
@@ -577,11 +577,11 @@ func init() {
 			return nil
 		}
 	}()
-	// reorganizationDescTitle is the schema descriptor for title field.
-	reorganizationDescTitle := reorganizationFields[1].Descriptor()
-	// reorganization.TitleValidator is a validator for the "title" field. It is called by the builders before save.
-	reorganization.TitleValidator = func() func(string) error {
-		validators := reorganizationDescTitle.Validators
+	// reorganisationDescTitle is the schema descriptor for title field.
+	reorganisationDescTitle := reorganisationFields[1].Descriptor()
+	// reorganisation.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	reorganisation.TitleValidator = func() func(string) error {
+		validators := reorganisationDescTitle.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
@@ -595,10 +595,10 @@ func init() {
 			return nil
 		}
 	}()
-	// reorganizationDescSigner is the schema descriptor for signer field.
-	reorganizationDescSigner := reorganizationFields[3].Descriptor()
-	// reorganization.SignerValidator is a validator for the "signer" field. It is called by the builders before save.
-	reorganization.SignerValidator = reorganizationDescSigner.Validators[0].(func(string) error)
+	// reorganisationDescSigner is the schema descriptor for signer field.
+	reorganisationDescSigner := reorganisationFields[3].Descriptor()
+	// reorganisation.SignerValidator is a validator for the "signer" field. It is called by the builders before save.
+	reorganisation.SignerValidator = reorganisationDescSigner.Validators[0].(func(string) error)
 	searchkey.Policy = privacy.NewPolicies(schema.SearchKey{})
 	searchkey.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

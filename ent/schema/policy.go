@@ -183,8 +183,8 @@ func (Decision) Hooks() []ent.Hook {
 // progress package as the system after its own scope checks.
 func (ProgressCounter) Policy() ent.Policy { return denyAll }
 
-// Policy of the Reorganization: planned and applied by ADMIN only.
-func (Reorganization) Policy() ent.Policy {
+// Policy of the Reorganisation: planned and applied by ADMIN only.
+func (Reorganisation) Policy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
 			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRead(), privacy.AlwaysDenyRule(),
@@ -195,7 +195,7 @@ func (Reorganization) Policy() ent.Policy {
 	}
 }
 
-// Hooks of the Reorganization.
-func (Reorganization) Hooks() []ent.Hook {
+// Hooks of the Reorganisation.
+func (Reorganisation) Hooks() []ent.Hook {
 	return []ent.Hook{derive.NFC(), derive.Version()}
 }

@@ -10,7 +10,7 @@ import (
 
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
-	"hoctap/ent/reorganization"
+	"hoctap/ent/reorganisation"
 	"hoctap/ent/searchkey"
 	"hoctap/internal/apperr"
 	"hoctap/internal/audit"
@@ -28,8 +28,8 @@ var msgProblems = i18n.Message{VI: "Chưa thể áp dụng quyết định: %s",
 // plan of that moment says, and records it applied. Applying it again
 // changes nothing and returns it as it is. A plan with problems changes
 // nothing and fails with the first of them, named by its change and field.
-func Apply(ctx context.Context, db *store.DB, id int) (*ent.Reorganization, *Impact, error) {
-	if err := Roles.May(ctx, "applyReorganization"); err != nil {
+func Apply(ctx context.Context, db *store.DB, id int) (*ent.Reorganisation, *Impact, error) {
+	if err := Roles.May(ctx, "applyReorganisation"); err != nil {
 		return nil, nil, err
 	}
 	tx, err := bulk.Begin(ctx, db.SQL, db.Dialect)
@@ -56,24 +56,24 @@ func errorsJoin(err, rollback error) error {
 	return err
 }
 
-func apply(ctx context.Context, tx *bulk.Tx, dial string, id int) (*ent.Reorganization, *Impact, error) {
+func apply(ctx context.Context, tx *bulk.Tx, dial string, id int) (*ent.Reorganisation, *Impact, error) {
 	c := tx.Client
 	sctx := system(ctx)
 	if dial == dialect.Postgres {
 		// Nothing may land in a unit while it closes, and two applies
 		// queue: both modes let readers through.
-		if err := tx.Exec(ctx, `LOCK TABLE reorganizations, admin_units, learning_units, users, registrations, search_keys IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+		if err := tx.Exec(ctx, `LOCK TABLE reorganisations, admin_units, learning_units, users, registrations, search_keys IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 			return nil, nil, err
 		}
 	}
-	r, err := c.Reorganization.Get(ctx, id)
+	r, err := c.Reorganisation.Get(ctx, id)
 	if err != nil {
 		if ent.IsNotFound(err) {
 			return nil, nil, &apperr.Error{Code: apperr.NotFound, Field: "id", Msg: apperr.MsgNotFound, Err: err}
 		}
 		return nil, nil, fmt.Errorf("apply reorganisation: %w", err)
 	}
-	if r.Status == reorganization.StatusAPPLIED {
+	if r.Status == reorganisation.StatusAPPLIED {
 		return r, nil, nil
 	}
 	p, err := plan(sctx, c, r.Spec, r.EffectiveOn)
@@ -104,9 +104,9 @@ func apply(ctx context.Context, tx *bulk.Tx, dial string, id int) (*ent.Reorgani
 			return nil, nil, fmt.Errorf("apply reorganisation: %w", err)
 		}
 	}
-	b := c.Reorganization.UpdateOneID(id).
-		Where(reorganization.StatusEQ(reorganization.StatusPLANNED)).
-		SetStatus(reorganization.StatusAPPLIED).
+	b := c.Reorganisation.UpdateOneID(id).
+		Where(reorganisation.StatusEQ(reorganisation.StatusPLANNED)).
+		SetStatus(reorganisation.StatusAPPLIED).
 		SetAppliedAt(now).
 		SetOutcome(p.impact.Count())
 	if v := viewer.FromContext(ctx); v != nil && v.UserID != 0 {
@@ -121,7 +121,7 @@ func apply(ctx context.Context, tx *bulk.Tx, dial string, id int) (*ent.Reorgani
 		moved[i] = map[string]any{"user": u.Username, "from": u.From.Code, "to": u.To.Code, "chosen": u.Chosen}
 	}
 	details := map[string]any{"number": r.Number, "effectiveOn": p.day.Format(time.DateOnly), "counts": p.impact.Count(), "users": moved}
-	if err := audit.Record(ctx, c, audit.Entry{Action: "reorganization.apply", TargetType: "Reorganization", TargetID: id, ScopePath: "/", Details: details}); err != nil {
+	if err := audit.Record(ctx, c, audit.Entry{Action: "reorganisation.apply", TargetType: "Reorganisation", TargetID: id, ScopePath: "/", Details: details}); err != nil {
 		return nil, nil, err
 	}
 	return r, p.impact, nil

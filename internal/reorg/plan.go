@@ -37,9 +37,9 @@ import (
 
 // Roles: reorganising the tree is the ADMIN's alone.
 var Roles = access.Roles{
-	"createReorganization": {viewer.RoleAdmin},
-	"planReorganization":   {viewer.RoleAdmin},
-	"applyReorganization":  {viewer.RoleAdmin},
+	"createReorganisation": {viewer.RoleAdmin},
+	"planReorganisation":   {viewer.RoleAdmin},
+	"applyReorganisation":  {viewer.RoleAdmin},
 }
 
 var (
@@ -153,8 +153,8 @@ func system(ctx context.Context) context.Context {
 }
 
 // Plan works out what applying r would do, changing nothing.
-func Plan(ctx context.Context, c *ent.Client, r *ent.Reorganization) (*Impact, error) {
-	if err := Roles.May(ctx, "planReorganization"); err != nil {
+func Plan(ctx context.Context, c *ent.Client, r *ent.Reorganisation) (*Impact, error) {
+	if err := Roles.May(ctx, "planReorganisation"); err != nil {
 		return nil, err
 	}
 	p, err := plan(system(ctx), c, r.Spec, r.EffectiveOn)

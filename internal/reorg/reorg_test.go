@@ -79,9 +79,9 @@ func world(t *testing.T, db *store.DB) (*fixture.Fixture, context.Context, *ent.
 	return fx, ctx, closed, open
 }
 
-func create(t *testing.T, ctx context.Context, c *ent.Client, s spec.Spec) *ent.Reorganization {
+func create(t *testing.T, ctx context.Context, c *ent.Client, s spec.Spec) *ent.Reorganisation {
 	t.Helper()
-	r, err := c.Reorganization.Create().SetNumber("202/2025/QH15").SetTitle("Sắp xếp thử").
+	r, err := c.Reorganisation.Create().SetNumber("202/2025/QH15").SetTitle("Sắp xếp thử").
 		SetSignedOn(time.Date(2025, 6, 12, 0, 0, 0, 0, i18n.Vietnam)).
 		SetEffectiveOn(time.Date(2025, 7, 1, 0, 0, 0, 0, i18n.Vietnam)).SetSpec(s).Save(ctx)
 	if err != nil {
@@ -94,7 +94,7 @@ func create(t *testing.T, ctx context.Context, c *ent.Client, s spec.Spec) *ent.
 func snapshot(t *testing.T, db *sql.DB) string {
 	t.Helper()
 	var b strings.Builder
-	for _, table := range []string{"admin_units", "learning_units", "users", "registrations", "search_keys", "progress_counters", "reorganizations"} {
+	for _, table := range []string{"admin_units", "learning_units", "users", "registrations", "search_keys", "progress_counters", "reorganisations"} {
 		rows, err := db.Query(`SELECT * FROM "` + table + `" ORDER BY id`)
 		if err != nil {
 			t.Fatal(err)

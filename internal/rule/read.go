@@ -85,7 +85,7 @@ var readers = map[string]reader{
 	ent.TypeEvaluation: visibleRegistration,
 	// Reorganisations are planned and applied by ADMINs; what they did
 	// shows to everyone on the units themselves (validTo, mergedInto).
-	ent.TypeReorganization: func(*viewer.Viewer) func(*sql.Selector) {
+	ent.TypeReorganisation: func(*viewer.Viewer) func(*sql.Selector) {
 		return func(s *sql.Selector) { s.Where(sql.False()) }
 	},
 }
@@ -157,8 +157,8 @@ func narrowable(q ent.Query) (string, func(func(*sql.Selector)), error) {
 		return ent.TypeRegistration, func(p func(*sql.Selector)) { q.Where(p) }, nil
 	case *ent.EvaluationQuery:
 		return ent.TypeEvaluation, func(p func(*sql.Selector)) { q.Where(p) }, nil
-	case *ent.ReorganizationQuery:
-		return ent.TypeReorganization, func(p func(*sql.Selector)) { q.Where(p) }, nil
+	case *ent.ReorganisationQuery:
+		return ent.TypeReorganisation, func(p func(*sql.Selector)) { q.Where(p) }, nil
 	}
 	return "", nil, privacy.Denyf("no read filter for %T", q)
 }

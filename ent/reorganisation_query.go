@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hoctap/ent/predicate"
-	"hoctap/ent/reorganization"
+	"hoctap/ent/reorganisation"
 	"hoctap/ent/user"
 	"math"
 
@@ -18,54 +18,54 @@ import (
 	"entgo.io/ent/schema/field"
 )
 
-// ReorganizationQuery is the builder for querying Reorganization entities.
-type ReorganizationQuery struct {
+// ReorganisationQuery is the builder for querying Reorganisation entities.
+type ReorganisationQuery struct {
 	config
 	ctx           *QueryContext
-	order         []reorganization.OrderOption
+	order         []reorganisation.OrderOption
 	inters        []Interceptor
-	predicates    []predicate.Reorganization
+	predicates    []predicate.Reorganisation
 	withAppliedBy *UserQuery
-	loadTotal     []func(context.Context, []*Reorganization) error
+	loadTotal     []func(context.Context, []*Reorganisation) error
 	modifiers     []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
 }
 
-// Where adds a new predicate for the ReorganizationQuery builder.
-func (_q *ReorganizationQuery) Where(ps ...predicate.Reorganization) *ReorganizationQuery {
+// Where adds a new predicate for the ReorganisationQuery builder.
+func (_q *ReorganisationQuery) Where(ps ...predicate.Reorganisation) *ReorganisationQuery {
 	_q.predicates = append(_q.predicates, ps...)
 	return _q
 }
 
 // Limit the number of records to be returned by this query.
-func (_q *ReorganizationQuery) Limit(limit int) *ReorganizationQuery {
+func (_q *ReorganisationQuery) Limit(limit int) *ReorganisationQuery {
 	_q.ctx.Limit = &limit
 	return _q
 }
 
 // Offset to start from.
-func (_q *ReorganizationQuery) Offset(offset int) *ReorganizationQuery {
+func (_q *ReorganisationQuery) Offset(offset int) *ReorganisationQuery {
 	_q.ctx.Offset = &offset
 	return _q
 }
 
 // Unique configures the query builder to filter duplicate records on query.
 // By default, unique is set to true, and can be disabled using this method.
-func (_q *ReorganizationQuery) Unique(unique bool) *ReorganizationQuery {
+func (_q *ReorganisationQuery) Unique(unique bool) *ReorganisationQuery {
 	_q.ctx.Unique = &unique
 	return _q
 }
 
 // Order specifies how the records should be ordered.
-func (_q *ReorganizationQuery) Order(o ...reorganization.OrderOption) *ReorganizationQuery {
+func (_q *ReorganisationQuery) Order(o ...reorganisation.OrderOption) *ReorganisationQuery {
 	_q.order = append(_q.order, o...)
 	return _q
 }
 
 // QueryAppliedBy chains the current query on the "applied_by" edge.
-func (_q *ReorganizationQuery) QueryAppliedBy() *UserQuery {
+func (_q *ReorganisationQuery) QueryAppliedBy() *UserQuery {
 	query := (&UserClient{config: _q.config}).Query()
 	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
 		if err := _q.prepareQuery(ctx); err != nil {
@@ -76,9 +76,9 @@ func (_q *ReorganizationQuery) QueryAppliedBy() *UserQuery {
 			return nil, err
 		}
 		step := sqlgraph.NewStep(
-			sqlgraph.From(reorganization.Table, reorganization.FieldID, selector),
+			sqlgraph.From(reorganisation.Table, reorganisation.FieldID, selector),
 			sqlgraph.To(user.Table, user.FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, false, reorganization.AppliedByTable, reorganization.AppliedByColumn),
+			sqlgraph.Edge(sqlgraph.M2O, false, reorganisation.AppliedByTable, reorganisation.AppliedByColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -86,21 +86,21 @@ func (_q *ReorganizationQuery) QueryAppliedBy() *UserQuery {
 	return query
 }
 
-// First returns the first Reorganization entity from the query.
-// Returns a *NotFoundError when no Reorganization was found.
-func (_q *ReorganizationQuery) First(ctx context.Context) (*Reorganization, error) {
+// First returns the first Reorganisation entity from the query.
+// Returns a *NotFoundError when no Reorganisation was found.
+func (_q *ReorganisationQuery) First(ctx context.Context) (*Reorganisation, error) {
 	nodes, err := _q.Limit(1).All(setContextOp(ctx, _q.ctx, ent.OpQueryFirst))
 	if err != nil {
 		return nil, err
 	}
 	if len(nodes) == 0 {
-		return nil, &NotFoundError{reorganization.Label}
+		return nil, &NotFoundError{reorganisation.Label}
 	}
 	return nodes[0], nil
 }
 
 // FirstX is like First, but panics if an error occurs.
-func (_q *ReorganizationQuery) FirstX(ctx context.Context) *Reorganization {
+func (_q *ReorganisationQuery) FirstX(ctx context.Context) *Reorganisation {
 	node, err := _q.First(ctx)
 	if err != nil && !IsNotFound(err) {
 		panic(err)
@@ -108,22 +108,22 @@ func (_q *ReorganizationQuery) FirstX(ctx context.Context) *Reorganization {
 	return node
 }
 
-// FirstID returns the first Reorganization ID from the query.
-// Returns a *NotFoundError when no Reorganization ID was found.
-func (_q *ReorganizationQuery) FirstID(ctx context.Context) (id int, err error) {
+// FirstID returns the first Reorganisation ID from the query.
+// Returns a *NotFoundError when no Reorganisation ID was found.
+func (_q *ReorganisationQuery) FirstID(ctx context.Context) (id int, err error) {
 	var ids []int
 	if ids, err = _q.Limit(1).IDs(setContextOp(ctx, _q.ctx, ent.OpQueryFirstID)); err != nil {
 		return
 	}
 	if len(ids) == 0 {
-		err = &NotFoundError{reorganization.Label}
+		err = &NotFoundError{reorganisation.Label}
 		return
 	}
 	return ids[0], nil
 }
 
 // FirstIDX is like FirstID, but panics if an error occurs.
-func (_q *ReorganizationQuery) FirstIDX(ctx context.Context) int {
+func (_q *ReorganisationQuery) FirstIDX(ctx context.Context) int {
 	id, err := _q.FirstID(ctx)
 	if err != nil && !IsNotFound(err) {
 		panic(err)
@@ -131,10 +131,10 @@ func (_q *ReorganizationQuery) FirstIDX(ctx context.Context) int {
 	return id
 }
 
-// Only returns a single Reorganization entity found by the query, ensuring it only returns one.
-// Returns a *NotSingularError when more than one Reorganization entity is found.
-// Returns a *NotFoundError when no Reorganization entities are found.
-func (_q *ReorganizationQuery) Only(ctx context.Context) (*Reorganization, error) {
+// Only returns a single Reorganisation entity found by the query, ensuring it only returns one.
+// Returns a *NotSingularError when more than one Reorganisation entity is found.
+// Returns a *NotFoundError when no Reorganisation entities are found.
+func (_q *ReorganisationQuery) Only(ctx context.Context) (*Reorganisation, error) {
 	nodes, err := _q.Limit(2).All(setContextOp(ctx, _q.ctx, ent.OpQueryOnly))
 	if err != nil {
 		return nil, err
@@ -143,14 +143,14 @@ func (_q *ReorganizationQuery) Only(ctx context.Context) (*Reorganization, error
 	case 1:
 		return nodes[0], nil
 	case 0:
-		return nil, &NotFoundError{reorganization.Label}
+		return nil, &NotFoundError{reorganisation.Label}
 	default:
-		return nil, &NotSingularError{reorganization.Label}
+		return nil, &NotSingularError{reorganisation.Label}
 	}
 }
 
 // OnlyX is like Only, but panics if an error occurs.
-func (_q *ReorganizationQuery) OnlyX(ctx context.Context) *Reorganization {
+func (_q *ReorganisationQuery) OnlyX(ctx context.Context) *Reorganisation {
 	node, err := _q.Only(ctx)
 	if err != nil {
 		panic(err)
@@ -158,10 +158,10 @@ func (_q *ReorganizationQuery) OnlyX(ctx context.Context) *Reorganization {
 	return node
 }
 
-// OnlyID is like Only, but returns the only Reorganization ID in the query.
-// Returns a *NotSingularError when more than one Reorganization ID is found.
+// OnlyID is like Only, but returns the only Reorganisation ID in the query.
+// Returns a *NotSingularError when more than one Reorganisation ID is found.
 // Returns a *NotFoundError when no entities are found.
-func (_q *ReorganizationQuery) OnlyID(ctx context.Context) (id int, err error) {
+func (_q *ReorganisationQuery) OnlyID(ctx context.Context) (id int, err error) {
 	var ids []int
 	if ids, err = _q.Limit(2).IDs(setContextOp(ctx, _q.ctx, ent.OpQueryOnlyID)); err != nil {
 		return
@@ -170,15 +170,15 @@ func (_q *ReorganizationQuery) OnlyID(ctx context.Context) (id int, err error) {
 	case 1:
 		id = ids[0]
 	case 0:
-		err = &NotFoundError{reorganization.Label}
+		err = &NotFoundError{reorganisation.Label}
 	default:
-		err = &NotSingularError{reorganization.Label}
+		err = &NotSingularError{reorganisation.Label}
 	}
 	return
 }
 
 // OnlyIDX is like OnlyID, but panics if an error occurs.
-func (_q *ReorganizationQuery) OnlyIDX(ctx context.Context) int {
+func (_q *ReorganisationQuery) OnlyIDX(ctx context.Context) int {
 	id, err := _q.OnlyID(ctx)
 	if err != nil {
 		panic(err)
@@ -186,18 +186,18 @@ func (_q *ReorganizationQuery) OnlyIDX(ctx context.Context) int {
 	return id
 }
 
-// All executes the query and returns a list of Reorganizations.
-func (_q *ReorganizationQuery) All(ctx context.Context) ([]*Reorganization, error) {
+// All executes the query and returns a list of Reorganisations.
+func (_q *ReorganisationQuery) All(ctx context.Context) ([]*Reorganisation, error) {
 	ctx = setContextOp(ctx, _q.ctx, ent.OpQueryAll)
 	if err := _q.prepareQuery(ctx); err != nil {
 		return nil, err
 	}
-	qr := querierAll[[]*Reorganization, *ReorganizationQuery]()
-	return withInterceptors[[]*Reorganization](ctx, _q, qr, _q.inters)
+	qr := querierAll[[]*Reorganisation, *ReorganisationQuery]()
+	return withInterceptors[[]*Reorganisation](ctx, _q, qr, _q.inters)
 }
 
 // AllX is like All, but panics if an error occurs.
-func (_q *ReorganizationQuery) AllX(ctx context.Context) []*Reorganization {
+func (_q *ReorganisationQuery) AllX(ctx context.Context) []*Reorganisation {
 	nodes, err := _q.All(ctx)
 	if err != nil {
 		panic(err)
@@ -205,20 +205,20 @@ func (_q *ReorganizationQuery) AllX(ctx context.Context) []*Reorganization {
 	return nodes
 }
 
-// IDs executes the query and returns a list of Reorganization IDs.
-func (_q *ReorganizationQuery) IDs(ctx context.Context) (ids []int, err error) {
+// IDs executes the query and returns a list of Reorganisation IDs.
+func (_q *ReorganisationQuery) IDs(ctx context.Context) (ids []int, err error) {
 	if _q.ctx.Unique == nil && _q.path != nil {
 		_q.Unique(true)
 	}
 	ctx = setContextOp(ctx, _q.ctx, ent.OpQueryIDs)
-	if err = _q.Select(reorganization.FieldID).Scan(ctx, &ids); err != nil {
+	if err = _q.Select(reorganisation.FieldID).Scan(ctx, &ids); err != nil {
 		return nil, err
 	}
 	return ids, nil
 }
 
 // IDsX is like IDs, but panics if an error occurs.
-func (_q *ReorganizationQuery) IDsX(ctx context.Context) []int {
+func (_q *ReorganisationQuery) IDsX(ctx context.Context) []int {
 	ids, err := _q.IDs(ctx)
 	if err != nil {
 		panic(err)
@@ -227,16 +227,16 @@ func (_q *ReorganizationQuery) IDsX(ctx context.Context) []int {
 }
 
 // Count returns the count of the given query.
-func (_q *ReorganizationQuery) Count(ctx context.Context) (int, error) {
+func (_q *ReorganisationQuery) Count(ctx context.Context) (int, error) {
 	ctx = setContextOp(ctx, _q.ctx, ent.OpQueryCount)
 	if err := _q.prepareQuery(ctx); err != nil {
 		return 0, err
 	}
-	return withInterceptors[int](ctx, _q, querierCount[*ReorganizationQuery](), _q.inters)
+	return withInterceptors[int](ctx, _q, querierCount[*ReorganisationQuery](), _q.inters)
 }
 
 // CountX is like Count, but panics if an error occurs.
-func (_q *ReorganizationQuery) CountX(ctx context.Context) int {
+func (_q *ReorganisationQuery) CountX(ctx context.Context) int {
 	count, err := _q.Count(ctx)
 	if err != nil {
 		panic(err)
@@ -245,7 +245,7 @@ func (_q *ReorganizationQuery) CountX(ctx context.Context) int {
 }
 
 // Exist returns true if the query has elements in the graph.
-func (_q *ReorganizationQuery) Exist(ctx context.Context) (bool, error) {
+func (_q *ReorganisationQuery) Exist(ctx context.Context) (bool, error) {
 	ctx = setContextOp(ctx, _q.ctx, ent.OpQueryExist)
 	switch _, err := _q.FirstID(ctx); {
 	case IsNotFound(err):
@@ -258,7 +258,7 @@ func (_q *ReorganizationQuery) Exist(ctx context.Context) (bool, error) {
 }
 
 // ExistX is like Exist, but panics if an error occurs.
-func (_q *ReorganizationQuery) ExistX(ctx context.Context) bool {
+func (_q *ReorganisationQuery) ExistX(ctx context.Context) bool {
 	exist, err := _q.Exist(ctx)
 	if err != nil {
 		panic(err)
@@ -266,18 +266,18 @@ func (_q *ReorganizationQuery) ExistX(ctx context.Context) bool {
 	return exist
 }
 
-// Clone returns a duplicate of the ReorganizationQuery builder, including all associated steps. It can be
+// Clone returns a duplicate of the ReorganisationQuery builder, including all associated steps. It can be
 // used to prepare common query builders and use them differently after the clone is made.
-func (_q *ReorganizationQuery) Clone() *ReorganizationQuery {
+func (_q *ReorganisationQuery) Clone() *ReorganisationQuery {
 	if _q == nil {
 		return nil
 	}
-	return &ReorganizationQuery{
+	return &ReorganisationQuery{
 		config:        _q.config,
 		ctx:           _q.ctx.Clone(),
-		order:         append([]reorganization.OrderOption{}, _q.order...),
+		order:         append([]reorganisation.OrderOption{}, _q.order...),
 		inters:        append([]Interceptor{}, _q.inters...),
-		predicates:    append([]predicate.Reorganization{}, _q.predicates...),
+		predicates:    append([]predicate.Reorganisation{}, _q.predicates...),
 		withAppliedBy: _q.withAppliedBy.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -288,7 +288,7 @@ func (_q *ReorganizationQuery) Clone() *ReorganizationQuery {
 
 // WithAppliedBy tells the query-builder to eager-load the nodes that are connected to
 // the "applied_by" edge. The optional arguments are used to configure the query builder of the edge.
-func (_q *ReorganizationQuery) WithAppliedBy(opts ...func(*UserQuery)) *ReorganizationQuery {
+func (_q *ReorganisationQuery) WithAppliedBy(opts ...func(*UserQuery)) *ReorganisationQuery {
 	query := (&UserClient{config: _q.config}).Query()
 	for _, opt := range opts {
 		opt(query)
@@ -307,15 +307,15 @@ func (_q *ReorganizationQuery) WithAppliedBy(opts ...func(*UserQuery)) *Reorgani
 //		Count int `json:"count,omitempty"`
 //	}
 //
-//	client.Reorganization.Query().
-//		GroupBy(reorganization.FieldCreatedAt).
+//	client.Reorganisation.Query().
+//		GroupBy(reorganisation.FieldCreatedAt).
 //		Aggregate(ent.Count()).
 //		Scan(ctx, &v)
-func (_q *ReorganizationQuery) GroupBy(field string, fields ...string) *ReorganizationGroupBy {
+func (_q *ReorganisationQuery) GroupBy(field string, fields ...string) *ReorganisationGroupBy {
 	_q.ctx.Fields = append([]string{field}, fields...)
-	grbuild := &ReorganizationGroupBy{build: _q}
+	grbuild := &ReorganisationGroupBy{build: _q}
 	grbuild.flds = &_q.ctx.Fields
-	grbuild.label = reorganization.Label
+	grbuild.label = reorganisation.Label
 	grbuild.scan = grbuild.Scan
 	return grbuild
 }
@@ -329,23 +329,23 @@ func (_q *ReorganizationQuery) GroupBy(field string, fields ...string) *Reorgani
 //		CreatedAt time.Time `json:"created_at,omitempty"`
 //	}
 //
-//	client.Reorganization.Query().
-//		Select(reorganization.FieldCreatedAt).
+//	client.Reorganisation.Query().
+//		Select(reorganisation.FieldCreatedAt).
 //		Scan(ctx, &v)
-func (_q *ReorganizationQuery) Select(fields ...string) *ReorganizationSelect {
+func (_q *ReorganisationQuery) Select(fields ...string) *ReorganisationSelect {
 	_q.ctx.Fields = append(_q.ctx.Fields, fields...)
-	sbuild := &ReorganizationSelect{ReorganizationQuery: _q}
-	sbuild.label = reorganization.Label
+	sbuild := &ReorganisationSelect{ReorganisationQuery: _q}
+	sbuild.label = reorganisation.Label
 	sbuild.flds, sbuild.scan = &_q.ctx.Fields, sbuild.Scan
 	return sbuild
 }
 
-// Aggregate returns a ReorganizationSelect configured with the given aggregations.
-func (_q *ReorganizationQuery) Aggregate(fns ...AggregateFunc) *ReorganizationSelect {
+// Aggregate returns a ReorganisationSelect configured with the given aggregations.
+func (_q *ReorganisationQuery) Aggregate(fns ...AggregateFunc) *ReorganisationSelect {
 	return _q.Select().Aggregate(fns...)
 }
 
-func (_q *ReorganizationQuery) prepareQuery(ctx context.Context) error {
+func (_q *ReorganisationQuery) prepareQuery(ctx context.Context) error {
 	for _, inter := range _q.inters {
 		if inter == nil {
 			return fmt.Errorf("ent: uninitialized interceptor (forgotten import ent/runtime?)")
@@ -357,7 +357,7 @@ func (_q *ReorganizationQuery) prepareQuery(ctx context.Context) error {
 		}
 	}
 	for _, f := range _q.ctx.Fields {
-		if !reorganization.ValidColumn(f) {
+		if !reorganisation.ValidColumn(f) {
 			return &ValidationError{Name: f, err: fmt.Errorf("ent: invalid field %q for query", f)}
 		}
 	}
@@ -368,28 +368,28 @@ func (_q *ReorganizationQuery) prepareQuery(ctx context.Context) error {
 		}
 		_q.sql = prev
 	}
-	if reorganization.Policy == nil {
-		return errors.New("ent: uninitialized reorganization.Policy (forgotten import ent/runtime?)")
+	if reorganisation.Policy == nil {
+		return errors.New("ent: uninitialized reorganisation.Policy (forgotten import ent/runtime?)")
 	}
-	if err := reorganization.Policy.EvalQuery(ctx, _q); err != nil {
+	if err := reorganisation.Policy.EvalQuery(ctx, _q); err != nil {
 		return err
 	}
 	return nil
 }
 
-func (_q *ReorganizationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Reorganization, error) {
+func (_q *ReorganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Reorganisation, error) {
 	var (
-		nodes       = []*Reorganization{}
+		nodes       = []*Reorganisation{}
 		_spec       = _q.querySpec()
 		loadedTypes = [1]bool{
 			_q.withAppliedBy != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
-		return (*Reorganization).scanValues(nil, columns)
+		return (*Reorganisation).scanValues(nil, columns)
 	}
 	_spec.Assign = func(columns []string, values []any) error {
-		node := &Reorganization{config: _q.config}
+		node := &Reorganisation{config: _q.config}
 		nodes = append(nodes, node)
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
@@ -408,7 +408,7 @@ func (_q *ReorganizationQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 	}
 	if query := _q.withAppliedBy; query != nil {
 		if err := _q.loadAppliedBy(ctx, query, nodes, nil,
-			func(n *Reorganization, e *User) { n.Edges.AppliedBy = e }); err != nil {
+			func(n *Reorganisation, e *User) { n.Edges.AppliedBy = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -420,9 +420,9 @@ func (_q *ReorganizationQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 	return nodes, nil
 }
 
-func (_q *ReorganizationQuery) loadAppliedBy(ctx context.Context, query *UserQuery, nodes []*Reorganization, init func(*Reorganization), assign func(*Reorganization, *User)) error {
+func (_q *ReorganisationQuery) loadAppliedBy(ctx context.Context, query *UserQuery, nodes []*Reorganisation, init func(*Reorganisation), assign func(*Reorganisation, *User)) error {
 	ids := make([]int, 0, len(nodes))
-	nodeids := make(map[int][]*Reorganization)
+	nodeids := make(map[int][]*Reorganisation)
 	for i := range nodes {
 		if nodes[i].AppliedByID == nil {
 			continue
@@ -453,7 +453,7 @@ func (_q *ReorganizationQuery) loadAppliedBy(ctx context.Context, query *UserQue
 	return nil
 }
 
-func (_q *ReorganizationQuery) sqlCount(ctx context.Context) (int, error) {
+func (_q *ReorganisationQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
@@ -465,8 +465,8 @@ func (_q *ReorganizationQuery) sqlCount(ctx context.Context) (int, error) {
 	return sqlgraph.CountNodes(ctx, _q.driver, _spec)
 }
 
-func (_q *ReorganizationQuery) querySpec() *sqlgraph.QuerySpec {
-	_spec := sqlgraph.NewQuerySpec(reorganization.Table, reorganization.Columns, sqlgraph.NewFieldSpec(reorganization.FieldID, field.TypeInt))
+func (_q *ReorganisationQuery) querySpec() *sqlgraph.QuerySpec {
+	_spec := sqlgraph.NewQuerySpec(reorganisation.Table, reorganisation.Columns, sqlgraph.NewFieldSpec(reorganisation.FieldID, field.TypeInt))
 	_spec.From = _q.sql
 	if unique := _q.ctx.Unique; unique != nil {
 		_spec.Unique = *unique
@@ -475,14 +475,14 @@ func (_q *ReorganizationQuery) querySpec() *sqlgraph.QuerySpec {
 	}
 	if fields := _q.ctx.Fields; len(fields) > 0 {
 		_spec.Node.Columns = make([]string, 0, len(fields))
-		_spec.Node.Columns = append(_spec.Node.Columns, reorganization.FieldID)
+		_spec.Node.Columns = append(_spec.Node.Columns, reorganisation.FieldID)
 		for i := range fields {
-			if fields[i] != reorganization.FieldID {
+			if fields[i] != reorganisation.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
 		}
 		if _q.withAppliedBy != nil {
-			_spec.Node.AddColumnOnce(reorganization.FieldAppliedByID)
+			_spec.Node.AddColumnOnce(reorganisation.FieldAppliedByID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {
@@ -508,12 +508,12 @@ func (_q *ReorganizationQuery) querySpec() *sqlgraph.QuerySpec {
 	return _spec
 }
 
-func (_q *ReorganizationQuery) sqlQuery(ctx context.Context) *sql.Selector {
+func (_q *ReorganisationQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	builder := sql.Dialect(_q.driver.Dialect())
-	t1 := builder.Table(reorganization.Table)
+	t1 := builder.Table(reorganisation.Table)
 	columns := _q.ctx.Fields
 	if len(columns) == 0 {
-		columns = reorganization.Columns
+		columns = reorganisation.Columns
 	}
 	selector := builder.Select(t1.Columns(columns...)...).From(t1)
 	if _q.sql != nil {
@@ -546,7 +546,7 @@ func (_q *ReorganizationQuery) sqlQuery(ctx context.Context) *sql.Selector {
 // ForUpdate locks the selected rows against concurrent updates, and prevent them from being
 // updated, deleted or "selected ... for update" by other sessions, until the transaction is
 // either committed or rolled-back.
-func (_q *ReorganizationQuery) ForUpdate(opts ...sql.LockOption) *ReorganizationQuery {
+func (_q *ReorganisationQuery) ForUpdate(opts ...sql.LockOption) *ReorganisationQuery {
 	if _q.driver.Dialect() == dialect.Postgres {
 		_q.Unique(false)
 	}
@@ -559,7 +559,7 @@ func (_q *ReorganizationQuery) ForUpdate(opts ...sql.LockOption) *Reorganization
 // ForShare behaves similarly to ForUpdate, except that it acquires a shared mode lock
 // on any rows that are read. Other sessions can read the rows, but cannot modify them
 // until your transaction commits.
-func (_q *ReorganizationQuery) ForShare(opts ...sql.LockOption) *ReorganizationQuery {
+func (_q *ReorganisationQuery) ForShare(opts ...sql.LockOption) *ReorganisationQuery {
 	if _q.driver.Dialect() == dialect.Postgres {
 		_q.Unique(false)
 	}
@@ -570,33 +570,33 @@ func (_q *ReorganizationQuery) ForShare(opts ...sql.LockOption) *ReorganizationQ
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.
-func (_q *ReorganizationQuery) Modify(modifiers ...func(s *sql.Selector)) *ReorganizationSelect {
+func (_q *ReorganisationQuery) Modify(modifiers ...func(s *sql.Selector)) *ReorganisationSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
 }
 
-// ReorganizationGroupBy is the group-by builder for Reorganization entities.
-type ReorganizationGroupBy struct {
+// ReorganisationGroupBy is the group-by builder for Reorganisation entities.
+type ReorganisationGroupBy struct {
 	selector
-	build *ReorganizationQuery
+	build *ReorganisationQuery
 }
 
 // Aggregate adds the given aggregation functions to the group-by query.
-func (_g *ReorganizationGroupBy) Aggregate(fns ...AggregateFunc) *ReorganizationGroupBy {
+func (_g *ReorganisationGroupBy) Aggregate(fns ...AggregateFunc) *ReorganisationGroupBy {
 	_g.fns = append(_g.fns, fns...)
 	return _g
 }
 
 // Scan applies the selector query and scans the result into the given value.
-func (_g *ReorganizationGroupBy) Scan(ctx context.Context, v any) error {
+func (_g *ReorganisationGroupBy) Scan(ctx context.Context, v any) error {
 	ctx = setContextOp(ctx, _g.build.ctx, ent.OpQueryGroupBy)
 	if err := _g.build.prepareQuery(ctx); err != nil {
 		return err
 	}
-	return scanWithInterceptors[*ReorganizationQuery, *ReorganizationGroupBy](ctx, _g.build, _g, _g.build.inters, v)
+	return scanWithInterceptors[*ReorganisationQuery, *ReorganisationGroupBy](ctx, _g.build, _g, _g.build.inters, v)
 }
 
-func (_g *ReorganizationGroupBy) sqlScan(ctx context.Context, root *ReorganizationQuery, v any) error {
+func (_g *ReorganisationGroupBy) sqlScan(ctx context.Context, root *ReorganisationQuery, v any) error {
 	selector := root.sqlQuery(ctx).Select()
 	aggregation := make([]string, 0, len(_g.fns))
 	for _, fn := range _g.fns {
@@ -623,28 +623,28 @@ func (_g *ReorganizationGroupBy) sqlScan(ctx context.Context, root *Reorganizati
 	return sql.ScanSlice(rows, v)
 }
 
-// ReorganizationSelect is the builder for selecting fields of Reorganization entities.
-type ReorganizationSelect struct {
-	*ReorganizationQuery
+// ReorganisationSelect is the builder for selecting fields of Reorganisation entities.
+type ReorganisationSelect struct {
+	*ReorganisationQuery
 	selector
 }
 
 // Aggregate adds the given aggregation functions to the selector query.
-func (_s *ReorganizationSelect) Aggregate(fns ...AggregateFunc) *ReorganizationSelect {
+func (_s *ReorganisationSelect) Aggregate(fns ...AggregateFunc) *ReorganisationSelect {
 	_s.fns = append(_s.fns, fns...)
 	return _s
 }
 
 // Scan applies the selector query and scans the result into the given value.
-func (_s *ReorganizationSelect) Scan(ctx context.Context, v any) error {
+func (_s *ReorganisationSelect) Scan(ctx context.Context, v any) error {
 	ctx = setContextOp(ctx, _s.ctx, ent.OpQuerySelect)
 	if err := _s.prepareQuery(ctx); err != nil {
 		return err
 	}
-	return scanWithInterceptors[*ReorganizationQuery, *ReorganizationSelect](ctx, _s.ReorganizationQuery, _s, _s.inters, v)
+	return scanWithInterceptors[*ReorganisationQuery, *ReorganisationSelect](ctx, _s.ReorganisationQuery, _s, _s.inters, v)
 }
 
-func (_s *ReorganizationSelect) sqlScan(ctx context.Context, root *ReorganizationQuery, v any) error {
+func (_s *ReorganisationSelect) sqlScan(ctx context.Context, root *ReorganisationQuery, v any) error {
 	selector := root.sqlQuery(ctx)
 	aggregation := make([]string, 0, len(_s.fns))
 	for _, fn := range _s.fns {
@@ -666,7 +666,7 @@ func (_s *ReorganizationSelect) sqlScan(ctx context.Context, root *Reorganizatio
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.
-func (_s *ReorganizationSelect) Modify(modifiers ...func(s *sql.Selector)) *ReorganizationSelect {
+func (_s *ReorganisationSelect) Modify(modifiers ...func(s *sql.Selector)) *ReorganisationSelect {
 	_s.modifiers = append(_s.modifiers, modifiers...)
 	return _s
 }

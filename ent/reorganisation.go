@@ -5,7 +5,7 @@ package ent
 import (
 	"encoding/json"
 	"fmt"
-	"hoctap/ent/reorganization"
+	"hoctap/ent/reorganisation"
 	"hoctap/ent/user"
 	"hoctap/internal/reorg/spec"
 	"strings"
@@ -16,7 +16,7 @@ import (
 )
 
 // A dated decision that reorganises administrative units, planned first and applied once.
-type Reorganization struct {
+type Reorganisation struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
@@ -37,7 +37,7 @@ type Reorganization struct {
 	// First day of the new tree: closed units end the day before, new units start on it.
 	EffectiveOn time.Time `json:"effective_on,omitempty"`
 	// PLANNED until applied; an applied reorganisation never changes again.
-	Status reorganization.Status `json:"status,omitempty"`
+	Status reorganisation.Status `json:"status,omitempty"`
 	// The changes.
 	Spec spec.Spec `json:"spec,omitempty"`
 	// What applying it moved, by kind of row.
@@ -47,13 +47,13 @@ type Reorganization struct {
 	// Who applied it.
 	AppliedByID *int `json:"applied_by_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
-	// The values are being populated by the ReorganizationQuery when eager-loading is set.
-	Edges        ReorganizationEdges `json:"edges"`
+	// The values are being populated by the ReorganisationQuery when eager-loading is set.
+	Edges        ReorganisationEdges `json:"edges"`
 	selectValues sql.SelectValues
 }
 
-// ReorganizationEdges holds the relations/edges for other nodes in the graph.
-type ReorganizationEdges struct {
+// ReorganisationEdges holds the relations/edges for other nodes in the graph.
+type ReorganisationEdges struct {
 	// Who applied it.
 	AppliedBy *User `json:"applied_by,omitempty"`
 	// loadedTypes holds the information for reporting if a
@@ -65,7 +65,7 @@ type ReorganizationEdges struct {
 
 // AppliedByOrErr returns the AppliedBy value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
-func (e ReorganizationEdges) AppliedByOrErr() (*User, error) {
+func (e ReorganisationEdges) AppliedByOrErr() (*User, error) {
 	if e.AppliedBy != nil {
 		return e.AppliedBy, nil
 	} else if e.loadedTypes[0] {
@@ -75,17 +75,17 @@ func (e ReorganizationEdges) AppliedByOrErr() (*User, error) {
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
-func (*Reorganization) scanValues(columns []string) ([]any, error) {
+func (*Reorganisation) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case reorganization.FieldSpec, reorganization.FieldOutcome:
+		case reorganisation.FieldSpec, reorganisation.FieldOutcome:
 			values[i] = new([]byte)
-		case reorganization.FieldID, reorganization.FieldVersion, reorganization.FieldAppliedByID:
+		case reorganisation.FieldID, reorganisation.FieldVersion, reorganisation.FieldAppliedByID:
 			values[i] = new(sql.NullInt64)
-		case reorganization.FieldNumber, reorganization.FieldTitle, reorganization.FieldSigner, reorganization.FieldStatus:
+		case reorganisation.FieldNumber, reorganisation.FieldTitle, reorganisation.FieldSigner, reorganisation.FieldStatus:
 			values[i] = new(sql.NullString)
-		case reorganization.FieldCreatedAt, reorganization.FieldUpdatedAt, reorganization.FieldSignedOn, reorganization.FieldEffectiveOn, reorganization.FieldAppliedAt:
+		case reorganisation.FieldCreatedAt, reorganisation.FieldUpdatedAt, reorganisation.FieldSignedOn, reorganisation.FieldEffectiveOn, reorganisation.FieldAppliedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -95,74 +95,74 @@ func (*Reorganization) scanValues(columns []string) ([]any, error) {
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)
-// to the Reorganization fields.
-func (_m *Reorganization) assignValues(columns []string, values []any) error {
+// to the Reorganisation fields.
+func (_m *Reorganisation) assignValues(columns []string, values []any) error {
 	if m, n := len(values), len(columns); m < n {
 		return fmt.Errorf("mismatch number of scan values: %d != %d", m, n)
 	}
 	for i := range columns {
 		switch columns[i] {
-		case reorganization.FieldID:
+		case reorganisation.FieldID:
 			value, ok := values[i].(*sql.NullInt64)
 			if !ok {
 				return fmt.Errorf("unexpected type %T for field id", value)
 			}
 			_m.ID = int(value.Int64)
-		case reorganization.FieldCreatedAt:
+		case reorganisation.FieldCreatedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field created_at", values[i])
 			} else if value.Valid {
 				_m.CreatedAt = value.Time
 			}
-		case reorganization.FieldUpdatedAt:
+		case reorganisation.FieldUpdatedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
 			}
-		case reorganization.FieldVersion:
+		case reorganisation.FieldVersion:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field version", values[i])
 			} else if value.Valid {
 				_m.Version = int(value.Int64)
 			}
-		case reorganization.FieldNumber:
+		case reorganisation.FieldNumber:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field number", values[i])
 			} else if value.Valid {
 				_m.Number = value.String
 			}
-		case reorganization.FieldTitle:
+		case reorganisation.FieldTitle:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field title", values[i])
 			} else if value.Valid {
 				_m.Title = value.String
 			}
-		case reorganization.FieldSignedOn:
+		case reorganisation.FieldSignedOn:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field signed_on", values[i])
 			} else if value.Valid {
 				_m.SignedOn = value.Time
 			}
-		case reorganization.FieldSigner:
+		case reorganisation.FieldSigner:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field signer", values[i])
 			} else if value.Valid {
 				_m.Signer = value.String
 			}
-		case reorganization.FieldEffectiveOn:
+		case reorganisation.FieldEffectiveOn:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field effective_on", values[i])
 			} else if value.Valid {
 				_m.EffectiveOn = value.Time
 			}
-		case reorganization.FieldStatus:
+		case reorganisation.FieldStatus:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field status", values[i])
 			} else if value.Valid {
-				_m.Status = reorganization.Status(value.String)
+				_m.Status = reorganisation.Status(value.String)
 			}
-		case reorganization.FieldSpec:
+		case reorganisation.FieldSpec:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field spec", values[i])
 			} else if value != nil && len(*value) > 0 {
@@ -170,7 +170,7 @@ func (_m *Reorganization) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field spec: %w", err)
 				}
 			}
-		case reorganization.FieldOutcome:
+		case reorganisation.FieldOutcome:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field outcome", values[i])
 			} else if value != nil && len(*value) > 0 {
@@ -178,14 +178,14 @@ func (_m *Reorganization) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field outcome: %w", err)
 				}
 			}
-		case reorganization.FieldAppliedAt:
+		case reorganisation.FieldAppliedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field applied_at", values[i])
 			} else if value.Valid {
 				_m.AppliedAt = new(time.Time)
 				*_m.AppliedAt = value.Time
 			}
-		case reorganization.FieldAppliedByID:
+		case reorganisation.FieldAppliedByID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field applied_by_id", values[i])
 			} else if value.Valid {
@@ -199,39 +199,39 @@ func (_m *Reorganization) assignValues(columns []string, values []any) error {
 	return nil
 }
 
-// Value returns the ent.Value that was dynamically selected and assigned to the Reorganization.
+// Value returns the ent.Value that was dynamically selected and assigned to the Reorganisation.
 // This includes values selected through modifiers, order, etc.
-func (_m *Reorganization) Value(name string) (ent.Value, error) {
+func (_m *Reorganisation) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
 }
 
-// QueryAppliedBy queries the "applied_by" edge of the Reorganization entity.
-func (_m *Reorganization) QueryAppliedBy() *UserQuery {
-	return NewReorganizationClient(_m.config).QueryAppliedBy(_m)
+// QueryAppliedBy queries the "applied_by" edge of the Reorganisation entity.
+func (_m *Reorganisation) QueryAppliedBy() *UserQuery {
+	return NewReorganisationClient(_m.config).QueryAppliedBy(_m)
 }
 
-// Update returns a builder for updating this Reorganization.
-// Note that you need to call Reorganization.Unwrap() before calling this method if this Reorganization
+// Update returns a builder for updating this Reorganisation.
+// Note that you need to call Reorganisation.Unwrap() before calling this method if this Reorganisation
 // was returned from a transaction, and the transaction was committed or rolled back.
-func (_m *Reorganization) Update() *ReorganizationUpdateOne {
-	return NewReorganizationClient(_m.config).UpdateOne(_m)
+func (_m *Reorganisation) Update() *ReorganisationUpdateOne {
+	return NewReorganisationClient(_m.config).UpdateOne(_m)
 }
 
-// Unwrap unwraps the Reorganization entity that was returned from a transaction after it was closed,
+// Unwrap unwraps the Reorganisation entity that was returned from a transaction after it was closed,
 // so that all future queries will be executed through the driver which created the transaction.
-func (_m *Reorganization) Unwrap() *Reorganization {
+func (_m *Reorganisation) Unwrap() *Reorganisation {
 	_tx, ok := _m.config.driver.(*txDriver)
 	if !ok {
-		panic("ent: Reorganization is not a transactional entity")
+		panic("ent: Reorganisation is not a transactional entity")
 	}
 	_m.config.driver = _tx.drv
 	return _m
 }
 
 // String implements the fmt.Stringer.
-func (_m *Reorganization) String() string {
+func (_m *Reorganisation) String() string {
 	var builder strings.Builder
-	builder.WriteString("Reorganization(")
+	builder.WriteString("Reorganisation(")
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
 	builder.WriteString("created_at=")
 	builder.WriteString(_m.CreatedAt.Format(time.ANSIC))
@@ -279,5 +279,5 @@ func (_m *Reorganization) String() string {
 	return builder.String()
 }
 
-// Reorganizations is a parsable slice of Reorganization.
-type Reorganizations []*Reorganization
+// Reorganisations is a parsable slice of Reorganisation.
+type Reorganisations []*Reorganisation

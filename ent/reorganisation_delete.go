@@ -5,33 +5,33 @@ package ent
 import (
 	"context"
 	"hoctap/ent/predicate"
-	"hoctap/ent/reorganization"
+	"hoctap/ent/reorganisation"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 )
 
-// ReorganizationDelete is the builder for deleting a Reorganization entity.
-type ReorganizationDelete struct {
+// ReorganisationDelete is the builder for deleting a Reorganisation entity.
+type ReorganisationDelete struct {
 	config
 	hooks    []Hook
-	mutation *ReorganizationMutation
+	mutation *ReorganisationMutation
 }
 
-// Where appends a list predicates to the ReorganizationDelete builder.
-func (_d *ReorganizationDelete) Where(ps ...predicate.Reorganization) *ReorganizationDelete {
+// Where appends a list predicates to the ReorganisationDelete builder.
+func (_d *ReorganisationDelete) Where(ps ...predicate.Reorganisation) *ReorganisationDelete {
 	_d.mutation.Where(ps...)
 	return _d
 }
 
 // Exec executes the deletion query and returns how many vertices were deleted.
-func (_d *ReorganizationDelete) Exec(ctx context.Context) (int, error) {
+func (_d *ReorganisationDelete) Exec(ctx context.Context) (int, error) {
 	return withHooks(ctx, _d.sqlExec, _d.mutation, _d.hooks)
 }
 
 // ExecX is like Exec, but panics if an error occurs.
-func (_d *ReorganizationDelete) ExecX(ctx context.Context) int {
+func (_d *ReorganisationDelete) ExecX(ctx context.Context) int {
 	n, err := _d.Exec(ctx)
 	if err != nil {
 		panic(err)
@@ -39,8 +39,8 @@ func (_d *ReorganizationDelete) ExecX(ctx context.Context) int {
 	return n
 }
 
-func (_d *ReorganizationDelete) sqlExec(ctx context.Context) (int, error) {
-	_spec := sqlgraph.NewDeleteSpec(reorganization.Table, sqlgraph.NewFieldSpec(reorganization.FieldID, field.TypeInt))
+func (_d *ReorganisationDelete) sqlExec(ctx context.Context) (int, error) {
+	_spec := sqlgraph.NewDeleteSpec(reorganisation.Table, sqlgraph.NewFieldSpec(reorganisation.FieldID, field.TypeInt))
 	if ps := _d.mutation.predicates; len(ps) > 0 {
 		_spec.Predicate = func(selector *sql.Selector) {
 			for i := range ps {
@@ -56,32 +56,32 @@ func (_d *ReorganizationDelete) sqlExec(ctx context.Context) (int, error) {
 	return affected, err
 }
 
-// ReorganizationDeleteOne is the builder for deleting a single Reorganization entity.
-type ReorganizationDeleteOne struct {
-	_d *ReorganizationDelete
+// ReorganisationDeleteOne is the builder for deleting a single Reorganisation entity.
+type ReorganisationDeleteOne struct {
+	_d *ReorganisationDelete
 }
 
-// Where appends a list predicates to the ReorganizationDelete builder.
-func (_d *ReorganizationDeleteOne) Where(ps ...predicate.Reorganization) *ReorganizationDeleteOne {
+// Where appends a list predicates to the ReorganisationDelete builder.
+func (_d *ReorganisationDeleteOne) Where(ps ...predicate.Reorganisation) *ReorganisationDeleteOne {
 	_d._d.mutation.Where(ps...)
 	return _d
 }
 
 // Exec executes the deletion query.
-func (_d *ReorganizationDeleteOne) Exec(ctx context.Context) error {
+func (_d *ReorganisationDeleteOne) Exec(ctx context.Context) error {
 	n, err := _d._d.Exec(ctx)
 	switch {
 	case err != nil:
 		return err
 	case n == 0:
-		return &NotFoundError{reorganization.Label}
+		return &NotFoundError{reorganisation.Label}
 	default:
 		return nil
 	}
 }
 
 // ExecX is like Exec, but panics if an error occurs.
-func (_d *ReorganizationDeleteOne) ExecX(ctx context.Context) {
+func (_d *ReorganisationDeleteOne) ExecX(ctx context.Context) {
 	if err := _d.Exec(ctx); err != nil {
 		panic(err)
 	}

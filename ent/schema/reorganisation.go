@@ -11,18 +11,18 @@ import (
 	"hoctap/internal/reorg/spec"
 )
 
-// Reorganization is a dated decision that changes the administrative tree:
+// Reorganisation is a dated decision that changes the administrative tree:
 // merges, splits, moves, a tier abolished. It is planned first (a dry run
 // that changes nothing) and applied once, in one transaction.
-type Reorganization struct{ ent.Schema }
+type Reorganisation struct{ ent.Schema }
 
-// Mixin of the Reorganization.
-func (Reorganization) Mixin() []ent.Mixin {
+// Mixin of the Reorganisation.
+func (Reorganisation) Mixin() []ent.Mixin {
 	return []ent.Mixin{TimeMixin{}, VersionMixin{}}
 }
 
-// Fields of the Reorganization.
-func (Reorganization) Fields() []ent.Field {
+// Fields of the Reorganisation.
+func (Reorganisation) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("number").
 			NotEmpty().MaxLen(100).
@@ -60,8 +60,8 @@ func (Reorganization) Fields() []ent.Field {
 	}
 }
 
-// Edges of the Reorganization.
-func (Reorganization) Edges() []ent.Edge {
+// Edges of the Reorganisation.
+func (Reorganisation) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("applied_by", User.Type).Field("applied_by_id").Unique().
 			Comment("Who applied it.").
@@ -69,13 +69,13 @@ func (Reorganization) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of the Reorganization.
-func (Reorganization) Indexes() []ent.Index {
+// Indexes of the Reorganisation.
+func (Reorganisation) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("effective_on")}
 }
 
-// Annotations of the Reorganization.
-func (Reorganization) Annotations() []schema.Annotation {
+// Annotations of the Reorganisation.
+func (Reorganisation) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		entgql.RelayConnection(),
 		entgql.QueryField(),

@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hoctap/ent/predicate"
-	"hoctap/ent/reorganization"
+	"hoctap/ent/reorganisation"
 	"hoctap/ent/user"
 	"hoctap/internal/reorg/spec"
 	"time"
@@ -17,35 +17,35 @@ import (
 	"entgo.io/ent/schema/field"
 )
 
-// ReorganizationUpdate is the builder for updating Reorganization entities.
-type ReorganizationUpdate struct {
+// ReorganisationUpdate is the builder for updating Reorganisation entities.
+type ReorganisationUpdate struct {
 	config
 	hooks     []Hook
-	mutation  *ReorganizationMutation
+	mutation  *ReorganisationMutation
 	modifiers []func(*sql.UpdateBuilder)
 }
 
-// Where appends a list predicates to the ReorganizationUpdate builder.
-func (_u *ReorganizationUpdate) Where(ps ...predicate.Reorganization) *ReorganizationUpdate {
+// Where appends a list predicates to the ReorganisationUpdate builder.
+func (_u *ReorganisationUpdate) Where(ps ...predicate.Reorganisation) *ReorganisationUpdate {
 	_u.mutation.Where(ps...)
 	return _u
 }
 
 // SetUpdatedAt sets the "updated_at" field.
-func (_u *ReorganizationUpdate) SetUpdatedAt(v time.Time) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetUpdatedAt(v time.Time) *ReorganisationUpdate {
 	_u.mutation.SetUpdatedAt(v)
 	return _u
 }
 
 // SetVersion sets the "version" field.
-func (_u *ReorganizationUpdate) SetVersion(v int) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetVersion(v int) *ReorganisationUpdate {
 	_u.mutation.ResetVersion()
 	_u.mutation.SetVersion(v)
 	return _u
 }
 
 // SetNillableVersion sets the "version" field if the given value is not nil.
-func (_u *ReorganizationUpdate) SetNillableVersion(v *int) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetNillableVersion(v *int) *ReorganisationUpdate {
 	if v != nil {
 		_u.SetVersion(*v)
 	}
@@ -53,19 +53,19 @@ func (_u *ReorganizationUpdate) SetNillableVersion(v *int) *ReorganizationUpdate
 }
 
 // AddVersion adds value to the "version" field.
-func (_u *ReorganizationUpdate) AddVersion(v int) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) AddVersion(v int) *ReorganisationUpdate {
 	_u.mutation.AddVersion(v)
 	return _u
 }
 
 // SetNumber sets the "number" field.
-func (_u *ReorganizationUpdate) SetNumber(v string) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetNumber(v string) *ReorganisationUpdate {
 	_u.mutation.SetNumber(v)
 	return _u
 }
 
 // SetNillableNumber sets the "number" field if the given value is not nil.
-func (_u *ReorganizationUpdate) SetNillableNumber(v *string) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetNillableNumber(v *string) *ReorganisationUpdate {
 	if v != nil {
 		_u.SetNumber(*v)
 	}
@@ -73,13 +73,13 @@ func (_u *ReorganizationUpdate) SetNillableNumber(v *string) *ReorganizationUpda
 }
 
 // SetTitle sets the "title" field.
-func (_u *ReorganizationUpdate) SetTitle(v string) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetTitle(v string) *ReorganisationUpdate {
 	_u.mutation.SetTitle(v)
 	return _u
 }
 
 // SetNillableTitle sets the "title" field if the given value is not nil.
-func (_u *ReorganizationUpdate) SetNillableTitle(v *string) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetNillableTitle(v *string) *ReorganisationUpdate {
 	if v != nil {
 		_u.SetTitle(*v)
 	}
@@ -87,13 +87,13 @@ func (_u *ReorganizationUpdate) SetNillableTitle(v *string) *ReorganizationUpdat
 }
 
 // SetSignedOn sets the "signed_on" field.
-func (_u *ReorganizationUpdate) SetSignedOn(v time.Time) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetSignedOn(v time.Time) *ReorganisationUpdate {
 	_u.mutation.SetSignedOn(v)
 	return _u
 }
 
 // SetNillableSignedOn sets the "signed_on" field if the given value is not nil.
-func (_u *ReorganizationUpdate) SetNillableSignedOn(v *time.Time) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetNillableSignedOn(v *time.Time) *ReorganisationUpdate {
 	if v != nil {
 		_u.SetSignedOn(*v)
 	}
@@ -101,13 +101,13 @@ func (_u *ReorganizationUpdate) SetNillableSignedOn(v *time.Time) *Reorganizatio
 }
 
 // SetSigner sets the "signer" field.
-func (_u *ReorganizationUpdate) SetSigner(v string) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetSigner(v string) *ReorganisationUpdate {
 	_u.mutation.SetSigner(v)
 	return _u
 }
 
 // SetNillableSigner sets the "signer" field if the given value is not nil.
-func (_u *ReorganizationUpdate) SetNillableSigner(v *string) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetNillableSigner(v *string) *ReorganisationUpdate {
 	if v != nil {
 		_u.SetSigner(*v)
 	}
@@ -115,19 +115,19 @@ func (_u *ReorganizationUpdate) SetNillableSigner(v *string) *ReorganizationUpda
 }
 
 // ClearSigner clears the value of the "signer" field.
-func (_u *ReorganizationUpdate) ClearSigner() *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) ClearSigner() *ReorganisationUpdate {
 	_u.mutation.ClearSigner()
 	return _u
 }
 
 // SetEffectiveOn sets the "effective_on" field.
-func (_u *ReorganizationUpdate) SetEffectiveOn(v time.Time) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetEffectiveOn(v time.Time) *ReorganisationUpdate {
 	_u.mutation.SetEffectiveOn(v)
 	return _u
 }
 
 // SetNillableEffectiveOn sets the "effective_on" field if the given value is not nil.
-func (_u *ReorganizationUpdate) SetNillableEffectiveOn(v *time.Time) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetNillableEffectiveOn(v *time.Time) *ReorganisationUpdate {
 	if v != nil {
 		_u.SetEffectiveOn(*v)
 	}
@@ -135,13 +135,13 @@ func (_u *ReorganizationUpdate) SetNillableEffectiveOn(v *time.Time) *Reorganiza
 }
 
 // SetStatus sets the "status" field.
-func (_u *ReorganizationUpdate) SetStatus(v reorganization.Status) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetStatus(v reorganisation.Status) *ReorganisationUpdate {
 	_u.mutation.SetStatus(v)
 	return _u
 }
 
 // SetNillableStatus sets the "status" field if the given value is not nil.
-func (_u *ReorganizationUpdate) SetNillableStatus(v *reorganization.Status) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetNillableStatus(v *reorganisation.Status) *ReorganisationUpdate {
 	if v != nil {
 		_u.SetStatus(*v)
 	}
@@ -149,13 +149,13 @@ func (_u *ReorganizationUpdate) SetNillableStatus(v *reorganization.Status) *Reo
 }
 
 // SetSpec sets the "spec" field.
-func (_u *ReorganizationUpdate) SetSpec(v spec.Spec) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetSpec(v spec.Spec) *ReorganisationUpdate {
 	_u.mutation.SetSpec(v)
 	return _u
 }
 
 // SetNillableSpec sets the "spec" field if the given value is not nil.
-func (_u *ReorganizationUpdate) SetNillableSpec(v *spec.Spec) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetNillableSpec(v *spec.Spec) *ReorganisationUpdate {
 	if v != nil {
 		_u.SetSpec(*v)
 	}
@@ -163,25 +163,25 @@ func (_u *ReorganizationUpdate) SetNillableSpec(v *spec.Spec) *ReorganizationUpd
 }
 
 // SetOutcome sets the "outcome" field.
-func (_u *ReorganizationUpdate) SetOutcome(v map[string]int) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetOutcome(v map[string]int) *ReorganisationUpdate {
 	_u.mutation.SetOutcome(v)
 	return _u
 }
 
 // ClearOutcome clears the value of the "outcome" field.
-func (_u *ReorganizationUpdate) ClearOutcome() *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) ClearOutcome() *ReorganisationUpdate {
 	_u.mutation.ClearOutcome()
 	return _u
 }
 
 // SetAppliedAt sets the "applied_at" field.
-func (_u *ReorganizationUpdate) SetAppliedAt(v time.Time) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetAppliedAt(v time.Time) *ReorganisationUpdate {
 	_u.mutation.SetAppliedAt(v)
 	return _u
 }
 
 // SetNillableAppliedAt sets the "applied_at" field if the given value is not nil.
-func (_u *ReorganizationUpdate) SetNillableAppliedAt(v *time.Time) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetNillableAppliedAt(v *time.Time) *ReorganisationUpdate {
 	if v != nil {
 		_u.SetAppliedAt(*v)
 	}
@@ -189,19 +189,19 @@ func (_u *ReorganizationUpdate) SetNillableAppliedAt(v *time.Time) *Reorganizati
 }
 
 // ClearAppliedAt clears the value of the "applied_at" field.
-func (_u *ReorganizationUpdate) ClearAppliedAt() *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) ClearAppliedAt() *ReorganisationUpdate {
 	_u.mutation.ClearAppliedAt()
 	return _u
 }
 
 // SetAppliedByID sets the "applied_by_id" field.
-func (_u *ReorganizationUpdate) SetAppliedByID(v int) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetAppliedByID(v int) *ReorganisationUpdate {
 	_u.mutation.SetAppliedByID(v)
 	return _u
 }
 
 // SetNillableAppliedByID sets the "applied_by_id" field if the given value is not nil.
-func (_u *ReorganizationUpdate) SetNillableAppliedByID(v *int) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetNillableAppliedByID(v *int) *ReorganisationUpdate {
 	if v != nil {
 		_u.SetAppliedByID(*v)
 	}
@@ -209,29 +209,29 @@ func (_u *ReorganizationUpdate) SetNillableAppliedByID(v *int) *ReorganizationUp
 }
 
 // ClearAppliedByID clears the value of the "applied_by_id" field.
-func (_u *ReorganizationUpdate) ClearAppliedByID() *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) ClearAppliedByID() *ReorganisationUpdate {
 	_u.mutation.ClearAppliedByID()
 	return _u
 }
 
 // SetAppliedBy sets the "applied_by" edge to the User entity.
-func (_u *ReorganizationUpdate) SetAppliedBy(v *User) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) SetAppliedBy(v *User) *ReorganisationUpdate {
 	return _u.SetAppliedByID(v.ID)
 }
 
-// Mutation returns the ReorganizationMutation object of the builder.
-func (_u *ReorganizationUpdate) Mutation() *ReorganizationMutation {
+// Mutation returns the ReorganisationMutation object of the builder.
+func (_u *ReorganisationUpdate) Mutation() *ReorganisationMutation {
 	return _u.mutation
 }
 
 // ClearAppliedBy clears the "applied_by" edge to the User entity.
-func (_u *ReorganizationUpdate) ClearAppliedBy() *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) ClearAppliedBy() *ReorganisationUpdate {
 	_u.mutation.ClearAppliedBy()
 	return _u
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
-func (_u *ReorganizationUpdate) Save(ctx context.Context) (int, error) {
+func (_u *ReorganisationUpdate) Save(ctx context.Context) (int, error) {
 	if err := _u.defaults(); err != nil {
 		return 0, err
 	}
@@ -239,7 +239,7 @@ func (_u *ReorganizationUpdate) Save(ctx context.Context) (int, error) {
 }
 
 // SaveX is like Save, but panics if an error occurs.
-func (_u *ReorganizationUpdate) SaveX(ctx context.Context) int {
+func (_u *ReorganisationUpdate) SaveX(ctx context.Context) int {
 	affected, err := _u.Save(ctx)
 	if err != nil {
 		panic(err)
@@ -248,66 +248,66 @@ func (_u *ReorganizationUpdate) SaveX(ctx context.Context) int {
 }
 
 // Exec executes the query.
-func (_u *ReorganizationUpdate) Exec(ctx context.Context) error {
+func (_u *ReorganisationUpdate) Exec(ctx context.Context) error {
 	_, err := _u.Save(ctx)
 	return err
 }
 
 // ExecX is like Exec, but panics if an error occurs.
-func (_u *ReorganizationUpdate) ExecX(ctx context.Context) {
+func (_u *ReorganisationUpdate) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *ReorganizationUpdate) defaults() error {
+func (_u *ReorganisationUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if reorganization.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized reorganization.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		if reorganisation.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized reorganisation.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
 		}
-		v := reorganization.UpdateDefaultUpdatedAt()
+		v := reorganisation.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
 	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
-func (_u *ReorganizationUpdate) check() error {
+func (_u *ReorganisationUpdate) check() error {
 	if v, ok := _u.mutation.Number(); ok {
-		if err := reorganization.NumberValidator(v); err != nil {
-			return &ValidationError{Name: "number", err: fmt.Errorf(`ent: validator failed for field "Reorganization.number": %w`, err)}
+		if err := reorganisation.NumberValidator(v); err != nil {
+			return &ValidationError{Name: "number", err: fmt.Errorf(`ent: validator failed for field "Reorganisation.number": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Title(); ok {
-		if err := reorganization.TitleValidator(v); err != nil {
-			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Reorganization.title": %w`, err)}
+		if err := reorganisation.TitleValidator(v); err != nil {
+			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Reorganisation.title": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Signer(); ok {
-		if err := reorganization.SignerValidator(v); err != nil {
-			return &ValidationError{Name: "signer", err: fmt.Errorf(`ent: validator failed for field "Reorganization.signer": %w`, err)}
+		if err := reorganisation.SignerValidator(v); err != nil {
+			return &ValidationError{Name: "signer", err: fmt.Errorf(`ent: validator failed for field "Reorganisation.signer": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Status(); ok {
-		if err := reorganization.StatusValidator(v); err != nil {
-			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Reorganization.status": %w`, err)}
+		if err := reorganisation.StatusValidator(v); err != nil {
+			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Reorganisation.status": %w`, err)}
 		}
 	}
 	return nil
 }
 
 // Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *ReorganizationUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *ReorganizationUpdate {
+func (_u *ReorganisationUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *ReorganisationUpdate {
 	_u.modifiers = append(_u.modifiers, modifiers...)
 	return _u
 }
 
-func (_u *ReorganizationUpdate) sqlSave(ctx context.Context) (_node int, err error) {
+func (_u *ReorganisationUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
 	}
-	_spec := sqlgraph.NewUpdateSpec(reorganization.Table, reorganization.Columns, sqlgraph.NewFieldSpec(reorganization.FieldID, field.TypeInt))
+	_spec := sqlgraph.NewUpdateSpec(reorganisation.Table, reorganisation.Columns, sqlgraph.NewFieldSpec(reorganisation.FieldID, field.TypeInt))
 	if ps := _u.mutation.predicates; len(ps) > 0 {
 		_spec.Predicate = func(selector *sql.Selector) {
 			for i := range ps {
@@ -316,56 +316,56 @@ func (_u *ReorganizationUpdate) sqlSave(ctx context.Context) (_node int, err err
 		}
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
-		_spec.SetField(reorganization.FieldUpdatedAt, field.TypeTime, value)
+		_spec.SetField(reorganisation.FieldUpdatedAt, field.TypeTime, value)
 	}
 	if value, ok := _u.mutation.Version(); ok {
-		_spec.SetField(reorganization.FieldVersion, field.TypeInt, value)
+		_spec.SetField(reorganisation.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.AddedVersion(); ok {
-		_spec.AddField(reorganization.FieldVersion, field.TypeInt, value)
+		_spec.AddField(reorganisation.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Number(); ok {
-		_spec.SetField(reorganization.FieldNumber, field.TypeString, value)
+		_spec.SetField(reorganisation.FieldNumber, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Title(); ok {
-		_spec.SetField(reorganization.FieldTitle, field.TypeString, value)
+		_spec.SetField(reorganisation.FieldTitle, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.SignedOn(); ok {
-		_spec.SetField(reorganization.FieldSignedOn, field.TypeTime, value)
+		_spec.SetField(reorganisation.FieldSignedOn, field.TypeTime, value)
 	}
 	if value, ok := _u.mutation.Signer(); ok {
-		_spec.SetField(reorganization.FieldSigner, field.TypeString, value)
+		_spec.SetField(reorganisation.FieldSigner, field.TypeString, value)
 	}
 	if _u.mutation.SignerCleared() {
-		_spec.ClearField(reorganization.FieldSigner, field.TypeString)
+		_spec.ClearField(reorganisation.FieldSigner, field.TypeString)
 	}
 	if value, ok := _u.mutation.EffectiveOn(); ok {
-		_spec.SetField(reorganization.FieldEffectiveOn, field.TypeTime, value)
+		_spec.SetField(reorganisation.FieldEffectiveOn, field.TypeTime, value)
 	}
 	if value, ok := _u.mutation.Status(); ok {
-		_spec.SetField(reorganization.FieldStatus, field.TypeEnum, value)
+		_spec.SetField(reorganisation.FieldStatus, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.Spec(); ok {
-		_spec.SetField(reorganization.FieldSpec, field.TypeJSON, value)
+		_spec.SetField(reorganisation.FieldSpec, field.TypeJSON, value)
 	}
 	if value, ok := _u.mutation.Outcome(); ok {
-		_spec.SetField(reorganization.FieldOutcome, field.TypeJSON, value)
+		_spec.SetField(reorganisation.FieldOutcome, field.TypeJSON, value)
 	}
 	if _u.mutation.OutcomeCleared() {
-		_spec.ClearField(reorganization.FieldOutcome, field.TypeJSON)
+		_spec.ClearField(reorganisation.FieldOutcome, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.AppliedAt(); ok {
-		_spec.SetField(reorganization.FieldAppliedAt, field.TypeTime, value)
+		_spec.SetField(reorganisation.FieldAppliedAt, field.TypeTime, value)
 	}
 	if _u.mutation.AppliedAtCleared() {
-		_spec.ClearField(reorganization.FieldAppliedAt, field.TypeTime)
+		_spec.ClearField(reorganisation.FieldAppliedAt, field.TypeTime)
 	}
 	if _u.mutation.AppliedByCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
-			Table:   reorganization.AppliedByTable,
-			Columns: []string{reorganization.AppliedByColumn},
+			Table:   reorganisation.AppliedByTable,
+			Columns: []string{reorganisation.AppliedByColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
@@ -377,8 +377,8 @@ func (_u *ReorganizationUpdate) sqlSave(ctx context.Context) (_node int, err err
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
-			Table:   reorganization.AppliedByTable,
-			Columns: []string{reorganization.AppliedByColumn},
+			Table:   reorganisation.AppliedByTable,
+			Columns: []string{reorganisation.AppliedByColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
@@ -392,7 +392,7 @@ func (_u *ReorganizationUpdate) sqlSave(ctx context.Context) (_node int, err err
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
-			err = &NotFoundError{reorganization.Label}
+			err = &NotFoundError{reorganisation.Label}
 		} else if sqlgraph.IsConstraintError(err) {
 			err = &ConstraintError{msg: err.Error(), wrap: err}
 		}
@@ -402,30 +402,30 @@ func (_u *ReorganizationUpdate) sqlSave(ctx context.Context) (_node int, err err
 	return _node, nil
 }
 
-// ReorganizationUpdateOne is the builder for updating a single Reorganization entity.
-type ReorganizationUpdateOne struct {
+// ReorganisationUpdateOne is the builder for updating a single Reorganisation entity.
+type ReorganisationUpdateOne struct {
 	config
 	fields    []string
 	hooks     []Hook
-	mutation  *ReorganizationMutation
+	mutation  *ReorganisationMutation
 	modifiers []func(*sql.UpdateBuilder)
 }
 
 // SetUpdatedAt sets the "updated_at" field.
-func (_u *ReorganizationUpdateOne) SetUpdatedAt(v time.Time) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetUpdatedAt(v time.Time) *ReorganisationUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
 	return _u
 }
 
 // SetVersion sets the "version" field.
-func (_u *ReorganizationUpdateOne) SetVersion(v int) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetVersion(v int) *ReorganisationUpdateOne {
 	_u.mutation.ResetVersion()
 	_u.mutation.SetVersion(v)
 	return _u
 }
 
 // SetNillableVersion sets the "version" field if the given value is not nil.
-func (_u *ReorganizationUpdateOne) SetNillableVersion(v *int) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetNillableVersion(v *int) *ReorganisationUpdateOne {
 	if v != nil {
 		_u.SetVersion(*v)
 	}
@@ -433,19 +433,19 @@ func (_u *ReorganizationUpdateOne) SetNillableVersion(v *int) *ReorganizationUpd
 }
 
 // AddVersion adds value to the "version" field.
-func (_u *ReorganizationUpdateOne) AddVersion(v int) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) AddVersion(v int) *ReorganisationUpdateOne {
 	_u.mutation.AddVersion(v)
 	return _u
 }
 
 // SetNumber sets the "number" field.
-func (_u *ReorganizationUpdateOne) SetNumber(v string) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetNumber(v string) *ReorganisationUpdateOne {
 	_u.mutation.SetNumber(v)
 	return _u
 }
 
 // SetNillableNumber sets the "number" field if the given value is not nil.
-func (_u *ReorganizationUpdateOne) SetNillableNumber(v *string) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetNillableNumber(v *string) *ReorganisationUpdateOne {
 	if v != nil {
 		_u.SetNumber(*v)
 	}
@@ -453,13 +453,13 @@ func (_u *ReorganizationUpdateOne) SetNillableNumber(v *string) *ReorganizationU
 }
 
 // SetTitle sets the "title" field.
-func (_u *ReorganizationUpdateOne) SetTitle(v string) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetTitle(v string) *ReorganisationUpdateOne {
 	_u.mutation.SetTitle(v)
 	return _u
 }
 
 // SetNillableTitle sets the "title" field if the given value is not nil.
-func (_u *ReorganizationUpdateOne) SetNillableTitle(v *string) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetNillableTitle(v *string) *ReorganisationUpdateOne {
 	if v != nil {
 		_u.SetTitle(*v)
 	}
@@ -467,13 +467,13 @@ func (_u *ReorganizationUpdateOne) SetNillableTitle(v *string) *ReorganizationUp
 }
 
 // SetSignedOn sets the "signed_on" field.
-func (_u *ReorganizationUpdateOne) SetSignedOn(v time.Time) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetSignedOn(v time.Time) *ReorganisationUpdateOne {
 	_u.mutation.SetSignedOn(v)
 	return _u
 }
 
 // SetNillableSignedOn sets the "signed_on" field if the given value is not nil.
-func (_u *ReorganizationUpdateOne) SetNillableSignedOn(v *time.Time) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetNillableSignedOn(v *time.Time) *ReorganisationUpdateOne {
 	if v != nil {
 		_u.SetSignedOn(*v)
 	}
@@ -481,13 +481,13 @@ func (_u *ReorganizationUpdateOne) SetNillableSignedOn(v *time.Time) *Reorganiza
 }
 
 // SetSigner sets the "signer" field.
-func (_u *ReorganizationUpdateOne) SetSigner(v string) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetSigner(v string) *ReorganisationUpdateOne {
 	_u.mutation.SetSigner(v)
 	return _u
 }
 
 // SetNillableSigner sets the "signer" field if the given value is not nil.
-func (_u *ReorganizationUpdateOne) SetNillableSigner(v *string) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetNillableSigner(v *string) *ReorganisationUpdateOne {
 	if v != nil {
 		_u.SetSigner(*v)
 	}
@@ -495,19 +495,19 @@ func (_u *ReorganizationUpdateOne) SetNillableSigner(v *string) *ReorganizationU
 }
 
 // ClearSigner clears the value of the "signer" field.
-func (_u *ReorganizationUpdateOne) ClearSigner() *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) ClearSigner() *ReorganisationUpdateOne {
 	_u.mutation.ClearSigner()
 	return _u
 }
 
 // SetEffectiveOn sets the "effective_on" field.
-func (_u *ReorganizationUpdateOne) SetEffectiveOn(v time.Time) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetEffectiveOn(v time.Time) *ReorganisationUpdateOne {
 	_u.mutation.SetEffectiveOn(v)
 	return _u
 }
 
 // SetNillableEffectiveOn sets the "effective_on" field if the given value is not nil.
-func (_u *ReorganizationUpdateOne) SetNillableEffectiveOn(v *time.Time) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetNillableEffectiveOn(v *time.Time) *ReorganisationUpdateOne {
 	if v != nil {
 		_u.SetEffectiveOn(*v)
 	}
@@ -515,13 +515,13 @@ func (_u *ReorganizationUpdateOne) SetNillableEffectiveOn(v *time.Time) *Reorgan
 }
 
 // SetStatus sets the "status" field.
-func (_u *ReorganizationUpdateOne) SetStatus(v reorganization.Status) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetStatus(v reorganisation.Status) *ReorganisationUpdateOne {
 	_u.mutation.SetStatus(v)
 	return _u
 }
 
 // SetNillableStatus sets the "status" field if the given value is not nil.
-func (_u *ReorganizationUpdateOne) SetNillableStatus(v *reorganization.Status) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetNillableStatus(v *reorganisation.Status) *ReorganisationUpdateOne {
 	if v != nil {
 		_u.SetStatus(*v)
 	}
@@ -529,13 +529,13 @@ func (_u *ReorganizationUpdateOne) SetNillableStatus(v *reorganization.Status) *
 }
 
 // SetSpec sets the "spec" field.
-func (_u *ReorganizationUpdateOne) SetSpec(v spec.Spec) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetSpec(v spec.Spec) *ReorganisationUpdateOne {
 	_u.mutation.SetSpec(v)
 	return _u
 }
 
 // SetNillableSpec sets the "spec" field if the given value is not nil.
-func (_u *ReorganizationUpdateOne) SetNillableSpec(v *spec.Spec) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetNillableSpec(v *spec.Spec) *ReorganisationUpdateOne {
 	if v != nil {
 		_u.SetSpec(*v)
 	}
@@ -543,25 +543,25 @@ func (_u *ReorganizationUpdateOne) SetNillableSpec(v *spec.Spec) *Reorganization
 }
 
 // SetOutcome sets the "outcome" field.
-func (_u *ReorganizationUpdateOne) SetOutcome(v map[string]int) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetOutcome(v map[string]int) *ReorganisationUpdateOne {
 	_u.mutation.SetOutcome(v)
 	return _u
 }
 
 // ClearOutcome clears the value of the "outcome" field.
-func (_u *ReorganizationUpdateOne) ClearOutcome() *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) ClearOutcome() *ReorganisationUpdateOne {
 	_u.mutation.ClearOutcome()
 	return _u
 }
 
 // SetAppliedAt sets the "applied_at" field.
-func (_u *ReorganizationUpdateOne) SetAppliedAt(v time.Time) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetAppliedAt(v time.Time) *ReorganisationUpdateOne {
 	_u.mutation.SetAppliedAt(v)
 	return _u
 }
 
 // SetNillableAppliedAt sets the "applied_at" field if the given value is not nil.
-func (_u *ReorganizationUpdateOne) SetNillableAppliedAt(v *time.Time) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetNillableAppliedAt(v *time.Time) *ReorganisationUpdateOne {
 	if v != nil {
 		_u.SetAppliedAt(*v)
 	}
@@ -569,19 +569,19 @@ func (_u *ReorganizationUpdateOne) SetNillableAppliedAt(v *time.Time) *Reorganiz
 }
 
 // ClearAppliedAt clears the value of the "applied_at" field.
-func (_u *ReorganizationUpdateOne) ClearAppliedAt() *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) ClearAppliedAt() *ReorganisationUpdateOne {
 	_u.mutation.ClearAppliedAt()
 	return _u
 }
 
 // SetAppliedByID sets the "applied_by_id" field.
-func (_u *ReorganizationUpdateOne) SetAppliedByID(v int) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetAppliedByID(v int) *ReorganisationUpdateOne {
 	_u.mutation.SetAppliedByID(v)
 	return _u
 }
 
 // SetNillableAppliedByID sets the "applied_by_id" field if the given value is not nil.
-func (_u *ReorganizationUpdateOne) SetNillableAppliedByID(v *int) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetNillableAppliedByID(v *int) *ReorganisationUpdateOne {
 	if v != nil {
 		_u.SetAppliedByID(*v)
 	}
@@ -589,42 +589,42 @@ func (_u *ReorganizationUpdateOne) SetNillableAppliedByID(v *int) *Reorganizatio
 }
 
 // ClearAppliedByID clears the value of the "applied_by_id" field.
-func (_u *ReorganizationUpdateOne) ClearAppliedByID() *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) ClearAppliedByID() *ReorganisationUpdateOne {
 	_u.mutation.ClearAppliedByID()
 	return _u
 }
 
 // SetAppliedBy sets the "applied_by" edge to the User entity.
-func (_u *ReorganizationUpdateOne) SetAppliedBy(v *User) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) SetAppliedBy(v *User) *ReorganisationUpdateOne {
 	return _u.SetAppliedByID(v.ID)
 }
 
-// Mutation returns the ReorganizationMutation object of the builder.
-func (_u *ReorganizationUpdateOne) Mutation() *ReorganizationMutation {
+// Mutation returns the ReorganisationMutation object of the builder.
+func (_u *ReorganisationUpdateOne) Mutation() *ReorganisationMutation {
 	return _u.mutation
 }
 
 // ClearAppliedBy clears the "applied_by" edge to the User entity.
-func (_u *ReorganizationUpdateOne) ClearAppliedBy() *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) ClearAppliedBy() *ReorganisationUpdateOne {
 	_u.mutation.ClearAppliedBy()
 	return _u
 }
 
-// Where appends a list predicates to the ReorganizationUpdate builder.
-func (_u *ReorganizationUpdateOne) Where(ps ...predicate.Reorganization) *ReorganizationUpdateOne {
+// Where appends a list predicates to the ReorganisationUpdate builder.
+func (_u *ReorganisationUpdateOne) Where(ps ...predicate.Reorganisation) *ReorganisationUpdateOne {
 	_u.mutation.Where(ps...)
 	return _u
 }
 
 // Select allows selecting one or more fields (columns) of the returned entity.
 // The default is selecting all fields defined in the entity schema.
-func (_u *ReorganizationUpdateOne) Select(field string, fields ...string) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) Select(field string, fields ...string) *ReorganisationUpdateOne {
 	_u.fields = append([]string{field}, fields...)
 	return _u
 }
 
-// Save executes the query and returns the updated Reorganization entity.
-func (_u *ReorganizationUpdateOne) Save(ctx context.Context) (*Reorganization, error) {
+// Save executes the query and returns the updated Reorganisation entity.
+func (_u *ReorganisationUpdateOne) Save(ctx context.Context) (*Reorganisation, error) {
 	if err := _u.defaults(); err != nil {
 		return nil, err
 	}
@@ -632,7 +632,7 @@ func (_u *ReorganizationUpdateOne) Save(ctx context.Context) (*Reorganization, e
 }
 
 // SaveX is like Save, but panics if an error occurs.
-func (_u *ReorganizationUpdateOne) SaveX(ctx context.Context) *Reorganization {
+func (_u *ReorganisationUpdateOne) SaveX(ctx context.Context) *Reorganisation {
 	node, err := _u.Save(ctx)
 	if err != nil {
 		panic(err)
@@ -641,79 +641,79 @@ func (_u *ReorganizationUpdateOne) SaveX(ctx context.Context) *Reorganization {
 }
 
 // Exec executes the query on the entity.
-func (_u *ReorganizationUpdateOne) Exec(ctx context.Context) error {
+func (_u *ReorganisationUpdateOne) Exec(ctx context.Context) error {
 	_, err := _u.Save(ctx)
 	return err
 }
 
 // ExecX is like Exec, but panics if an error occurs.
-func (_u *ReorganizationUpdateOne) ExecX(ctx context.Context) {
+func (_u *ReorganisationUpdateOne) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *ReorganizationUpdateOne) defaults() error {
+func (_u *ReorganisationUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if reorganization.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized reorganization.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		if reorganisation.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized reorganisation.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
 		}
-		v := reorganization.UpdateDefaultUpdatedAt()
+		v := reorganisation.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
 	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
-func (_u *ReorganizationUpdateOne) check() error {
+func (_u *ReorganisationUpdateOne) check() error {
 	if v, ok := _u.mutation.Number(); ok {
-		if err := reorganization.NumberValidator(v); err != nil {
-			return &ValidationError{Name: "number", err: fmt.Errorf(`ent: validator failed for field "Reorganization.number": %w`, err)}
+		if err := reorganisation.NumberValidator(v); err != nil {
+			return &ValidationError{Name: "number", err: fmt.Errorf(`ent: validator failed for field "Reorganisation.number": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Title(); ok {
-		if err := reorganization.TitleValidator(v); err != nil {
-			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Reorganization.title": %w`, err)}
+		if err := reorganisation.TitleValidator(v); err != nil {
+			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Reorganisation.title": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Signer(); ok {
-		if err := reorganization.SignerValidator(v); err != nil {
-			return &ValidationError{Name: "signer", err: fmt.Errorf(`ent: validator failed for field "Reorganization.signer": %w`, err)}
+		if err := reorganisation.SignerValidator(v); err != nil {
+			return &ValidationError{Name: "signer", err: fmt.Errorf(`ent: validator failed for field "Reorganisation.signer": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Status(); ok {
-		if err := reorganization.StatusValidator(v); err != nil {
-			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Reorganization.status": %w`, err)}
+		if err := reorganisation.StatusValidator(v); err != nil {
+			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Reorganisation.status": %w`, err)}
 		}
 	}
 	return nil
 }
 
 // Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *ReorganizationUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *ReorganizationUpdateOne {
+func (_u *ReorganisationUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *ReorganisationUpdateOne {
 	_u.modifiers = append(_u.modifiers, modifiers...)
 	return _u
 }
 
-func (_u *ReorganizationUpdateOne) sqlSave(ctx context.Context) (_node *Reorganization, err error) {
+func (_u *ReorganisationUpdateOne) sqlSave(ctx context.Context) (_node *Reorganisation, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
 	}
-	_spec := sqlgraph.NewUpdateSpec(reorganization.Table, reorganization.Columns, sqlgraph.NewFieldSpec(reorganization.FieldID, field.TypeInt))
+	_spec := sqlgraph.NewUpdateSpec(reorganisation.Table, reorganisation.Columns, sqlgraph.NewFieldSpec(reorganisation.FieldID, field.TypeInt))
 	id, ok := _u.mutation.ID()
 	if !ok {
-		return nil, &ValidationError{Name: "id", err: errors.New(`ent: missing "Reorganization.id" for update`)}
+		return nil, &ValidationError{Name: "id", err: errors.New(`ent: missing "Reorganisation.id" for update`)}
 	}
 	_spec.Node.ID.Value = id
 	if fields := _u.fields; len(fields) > 0 {
 		_spec.Node.Columns = make([]string, 0, len(fields))
-		_spec.Node.Columns = append(_spec.Node.Columns, reorganization.FieldID)
+		_spec.Node.Columns = append(_spec.Node.Columns, reorganisation.FieldID)
 		for _, f := range fields {
-			if !reorganization.ValidColumn(f) {
+			if !reorganisation.ValidColumn(f) {
 				return nil, &ValidationError{Name: f, err: fmt.Errorf("ent: invalid field %q for query", f)}
 			}
-			if f != reorganization.FieldID {
+			if f != reorganisation.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, f)
 			}
 		}
@@ -726,56 +726,56 @@ func (_u *ReorganizationUpdateOne) sqlSave(ctx context.Context) (_node *Reorgani
 		}
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
-		_spec.SetField(reorganization.FieldUpdatedAt, field.TypeTime, value)
+		_spec.SetField(reorganisation.FieldUpdatedAt, field.TypeTime, value)
 	}
 	if value, ok := _u.mutation.Version(); ok {
-		_spec.SetField(reorganization.FieldVersion, field.TypeInt, value)
+		_spec.SetField(reorganisation.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.AddedVersion(); ok {
-		_spec.AddField(reorganization.FieldVersion, field.TypeInt, value)
+		_spec.AddField(reorganisation.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Number(); ok {
-		_spec.SetField(reorganization.FieldNumber, field.TypeString, value)
+		_spec.SetField(reorganisation.FieldNumber, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Title(); ok {
-		_spec.SetField(reorganization.FieldTitle, field.TypeString, value)
+		_spec.SetField(reorganisation.FieldTitle, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.SignedOn(); ok {
-		_spec.SetField(reorganization.FieldSignedOn, field.TypeTime, value)
+		_spec.SetField(reorganisation.FieldSignedOn, field.TypeTime, value)
 	}
 	if value, ok := _u.mutation.Signer(); ok {
-		_spec.SetField(reorganization.FieldSigner, field.TypeString, value)
+		_spec.SetField(reorganisation.FieldSigner, field.TypeString, value)
 	}
 	if _u.mutation.SignerCleared() {
-		_spec.ClearField(reorganization.FieldSigner, field.TypeString)
+		_spec.ClearField(reorganisation.FieldSigner, field.TypeString)
 	}
 	if value, ok := _u.mutation.EffectiveOn(); ok {
-		_spec.SetField(reorganization.FieldEffectiveOn, field.TypeTime, value)
+		_spec.SetField(reorganisation.FieldEffectiveOn, field.TypeTime, value)
 	}
 	if value, ok := _u.mutation.Status(); ok {
-		_spec.SetField(reorganization.FieldStatus, field.TypeEnum, value)
+		_spec.SetField(reorganisation.FieldStatus, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.Spec(); ok {
-		_spec.SetField(reorganization.FieldSpec, field.TypeJSON, value)
+		_spec.SetField(reorganisation.FieldSpec, field.TypeJSON, value)
 	}
 	if value, ok := _u.mutation.Outcome(); ok {
-		_spec.SetField(reorganization.FieldOutcome, field.TypeJSON, value)
+		_spec.SetField(reorganisation.FieldOutcome, field.TypeJSON, value)
 	}
 	if _u.mutation.OutcomeCleared() {
-		_spec.ClearField(reorganization.FieldOutcome, field.TypeJSON)
+		_spec.ClearField(reorganisation.FieldOutcome, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.AppliedAt(); ok {
-		_spec.SetField(reorganization.FieldAppliedAt, field.TypeTime, value)
+		_spec.SetField(reorganisation.FieldAppliedAt, field.TypeTime, value)
 	}
 	if _u.mutation.AppliedAtCleared() {
-		_spec.ClearField(reorganization.FieldAppliedAt, field.TypeTime)
+		_spec.ClearField(reorganisation.FieldAppliedAt, field.TypeTime)
 	}
 	if _u.mutation.AppliedByCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
-			Table:   reorganization.AppliedByTable,
-			Columns: []string{reorganization.AppliedByColumn},
+			Table:   reorganisation.AppliedByTable,
+			Columns: []string{reorganisation.AppliedByColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
@@ -787,8 +787,8 @@ func (_u *ReorganizationUpdateOne) sqlSave(ctx context.Context) (_node *Reorgani
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
-			Table:   reorganization.AppliedByTable,
-			Columns: []string{reorganization.AppliedByColumn},
+			Table:   reorganisation.AppliedByTable,
+			Columns: []string{reorganisation.AppliedByColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
@@ -800,12 +800,12 @@ func (_u *ReorganizationUpdateOne) sqlSave(ctx context.Context) (_node *Reorgani
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
-	_node = &Reorganization{config: _u.config}
+	_node = &Reorganisation{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues
 	if err = sqlgraph.UpdateNode(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
-			err = &NotFoundError{reorganization.Label}
+			err = &NotFoundError{reorganisation.Label}
 		} else if sqlgraph.IsConstraintError(err) {
 			err = &ConstraintError{msg: err.Error(), wrap: err}
 		}

@@ -51,7 +51,7 @@ func newAPIBehind(t testing.TB, db *store.DB, fx *fixture.Fixture, trusted []net
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	}
-	h := graph.NewHandler(&graph.Resolver{Client: db.Client, Auth: svc}, graph.Options{Logger: log})
+	h := graph.NewHandler(&graph.Resolver{Client: db.Client, Auth: svc, Dialect: db.Dialect}, graph.Options{Logger: log})
 	h = middleware.Chain(h, middleware.RequestInfo(trusted), middleware.Bearer(svc, log))
 	return &api{t: t, db: db, h: h, auth: svc, fx: fx}
 }

@@ -361,7 +361,7 @@ func TestInternalErrorLogged(t *testing.T) {
 	db := dbtest.Open(t)
 	var logged bytes.Buffer
 	log := slog.New(slog.NewJSONHandler(&logged, nil))
-	h := middleware.Chain(graph.NewHandler(&graph.Resolver{Client: db.Client}, graph.Options{Logger: log}), middleware.RequestInfo(nil))
+	h := middleware.Chain(graph.NewHandler(&graph.Resolver{Client: db.Client, Dialect: db.Dialect}, graph.Options{Logger: log}), middleware.RequestInfo(nil))
 	a := &api{t: t, db: db, h: h}
 	r := a.exec(nil, "", `mutation { login(input: {username: "a", password: "b"}) { accessToken } }`, nil, nil)
 	id, _ := r.Errors[0].Extensions["requestId"].(string)

@@ -20,6 +20,7 @@ import (
 	"hoctap/internal/auth"
 	"hoctap/internal/criteria"
 	"hoctap/internal/progress"
+	"hoctap/internal/reorg"
 	"hoctap/internal/title"
 	"hoctap/internal/viewer"
 	"math"
@@ -44,13 +45,16 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	AdminUnitRef() AdminUnitRefResolver
 	Campaign() CampaignResolver
 	Evaluation() EvaluationResolver
 	LearningUnit() LearningUnitResolver
 	Mutation() MutationResolver
 	ProgressRow() ProgressRowResolver
 	Query() QueryResolver
+	ReorganisationProblem() ReorganisationProblemResolver
 	Target() TargetResolver
+	UnitChange() UnitChangeResolver
 	User() UserResolver
 }
 
@@ -88,6 +92,13 @@ type ComplexityRoot struct {
 	AdminUnitEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	AdminUnitRef struct {
+		Code  func(childComplexity int) int
+		ID    func(childComplexity int) int
+		Level func(childComplexity int) int
+		Name  func(childComplexity int) int
 	}
 
 	AuditLog struct {
@@ -251,6 +262,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AdvanceCampaign      func(childComplexity int, id int, from campaign.Phase, reason *string) int
+		ApplyReorganisation  func(childComplexity int, id int) int
 		ArchiveLearningUnit  func(childComplexity int, id int) int
 		ChangePassword       func(childComplexity int, input model.ChangePasswordInput) int
 		CreateCampaign       func(childComplexity int, input model.CreateCampaignInput) int
@@ -260,6 +272,7 @@ type ComplexityRoot struct {
 		Evaluate             func(childComplexity int, input model.EvaluateInput) int
 		Login                func(childComplexity int, input model.LoginInput) int
 		Logout               func(childComplexity int, refreshToken string) int
+		PlanReorganisation   func(childComplexity int, input model.PlanReorganisationInput) int
 		Recognize            func(childComplexity int, input model.RecognizeInput) int
 		RefreshSession       func(childComplexity int, refreshToken string) int
 		Register             func(childComplexity int, campaignID int, learningUnitID int, title title.Title) int
@@ -399,6 +412,22 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ReorganisationPlan struct {
+		Applied        func(childComplexity int) int
+		Campaigns      func(childComplexity int) int
+		LearningUnits  func(childComplexity int) int
+		Problems       func(childComplexity int) int
+		Registrations  func(childComplexity int) int
+		Reorganisation func(childComplexity int) int
+		Units          func(childComplexity int) int
+		Users          func(childComplexity int) int
+	}
+
+	ReorganisationProblem struct {
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
 	ResetPasswordPayload struct {
 		TemporaryPassword func(childComplexity int) int
 		User              func(childComplexity int) int
@@ -409,6 +438,19 @@ type ComplexityRoot struct {
 		Rate      func(childComplexity int) int
 		Subtype   func(childComplexity int) int
 		Title     func(childComplexity int) int
+	}
+
+	UnitChange struct {
+		Action        func(childComplexity int) int
+		ByDefault     func(childComplexity int) int
+		Change        func(childComplexity int) int
+		From          func(childComplexity int) int
+		Into          func(childComplexity int) int
+		LearningUnits func(childComplexity int) int
+		Parent        func(childComplexity int) int
+		Type          func(childComplexity int) int
+		Unit          func(childComplexity int) int
+		Was           func(childComplexity int) int
 	}
 
 	User struct {
@@ -436,12 +478,25 @@ type ComplexityRoot struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
+
+	UserScopeChange struct {
+		Chosen   func(childComplexity int) int
+		From     func(childComplexity int) int
+		Role     func(childComplexity int) int
+		To       func(childComplexity int) int
+		UserID   func(childComplexity int) int
+		Username func(childComplexity int) int
+		Widened  func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
 
 // region    ************************** generated!.gotpl **************************
 
+type AdminUnitRefResolver interface {
+	ID(ctx context.Context, obj *reorg.Ref) (*int, error)
+}
 type CampaignResolver interface {
 	Targets(ctx context.Context, obj *ent.Campaign) ([]*ent.Target, error)
 	CriteriaSets(ctx context.Context, obj *ent.Campaign) ([]*model.CriteriaSetView, error)
@@ -472,6 +527,8 @@ type MutationResolver interface {
 	CreateLearningUnit(ctx context.Context, input ent.CreateLearningUnitInput) (*ent.LearningUnit, error)
 	UpdateLearningUnit(ctx context.Context, id int, input ent.UpdateLearningUnitInput, expectedVersion *int) (*ent.LearningUnit, error)
 	ArchiveLearningUnit(ctx context.Context, id int) (*ent.LearningUnit, error)
+	PlanReorganisation(ctx context.Context, input model.PlanReorganisationInput) (*model.ReorganisationPlan, error)
+	ApplyReorganisation(ctx context.Context, id int) (*model.ReorganisationPlan, error)
 	CreateUser(ctx context.Context, input model.CreateUserInput) (*ent.User, error)
 	UpdateUser(ctx context.Context, id int, input model.UpdateUserInput) (*ent.User, error)
 	DisableUser(ctx context.Context, id int, disabled bool) (*ent.User, error)
@@ -496,9 +553,17 @@ type QueryResolver interface {
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput, search *string) (*ent.UserConnection, error)
 	AuditLogs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditLogOrder, where *ent.AuditLogWhereInput) (*ent.AuditLogConnection, error)
 }
+type ReorganisationProblemResolver interface {
+	Field(ctx context.Context, obj *reorg.Problem) (string, error)
+	Message(ctx context.Context, obj *reorg.Problem) (string, error)
+}
 type TargetResolver interface {
 	Subtype(ctx context.Context, obj *ent.Target) (*learningunit.Subtype, error)
 	AdminUnit(ctx context.Context, obj *ent.Target) (*ent.AdminUnit, error)
+}
+type UnitChangeResolver interface {
+	Action(ctx context.Context, obj *reorg.UnitChange) (model.UnitChangeAction, error)
+	Change(ctx context.Context, obj *reorg.UnitChange) (*int, error)
 }
 type UserResolver interface {
 	AuditTrail(ctx context.Context, obj *ent.User, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.AuditLogConnection, error)
@@ -666,6 +731,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AdminUnitEdge.Node(childComplexity), true
+
+	case "AdminUnitRef.code":
+		if e.ComplexityRoot.AdminUnitRef.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdminUnitRef.Code(childComplexity), true
+	case "AdminUnitRef.id":
+		if e.ComplexityRoot.AdminUnitRef.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdminUnitRef.ID(childComplexity), true
+	case "AdminUnitRef.level":
+		if e.ComplexityRoot.AdminUnitRef.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdminUnitRef.Level(childComplexity), true
+	case "AdminUnitRef.name":
+		if e.ComplexityRoot.AdminUnitRef.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdminUnitRef.Name(childComplexity), true
 
 	case "AuditLog.action":
 		if e.ComplexityRoot.AuditLog.Action == nil {
@@ -1346,6 +1436,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AdvanceCampaign(childComplexity, args["id"].(int), args["from"].(campaign.Phase), args["reason"].(*string)), true
+	case "Mutation.applyReorganisation":
+		if e.ComplexityRoot.Mutation.ApplyReorganisation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_applyReorganisation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApplyReorganisation(childComplexity, args["id"].(int)), true
 	case "Mutation.archiveLearningUnit":
 		if e.ComplexityRoot.Mutation.ArchiveLearningUnit == nil {
 			break
@@ -1445,6 +1546,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity, args["refreshToken"].(string)), true
+	case "Mutation.planReorganisation":
+		if e.ComplexityRoot.Mutation.PlanReorganisation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_planReorganisation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PlanReorganisation(childComplexity, args["input"].(model.PlanReorganisationInput)), true
 	case "Mutation.recognize":
 		if e.ComplexityRoot.Mutation.Recognize == nil {
 			break
@@ -2156,6 +2268,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ReorganisationEdge.Node(childComplexity), true
 
+	case "ReorganisationPlan.applied":
+		if e.ComplexityRoot.ReorganisationPlan.Applied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReorganisationPlan.Applied(childComplexity), true
+	case "ReorganisationPlan.campaigns":
+		if e.ComplexityRoot.ReorganisationPlan.Campaigns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReorganisationPlan.Campaigns(childComplexity), true
+	case "ReorganisationPlan.learningUnits":
+		if e.ComplexityRoot.ReorganisationPlan.LearningUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReorganisationPlan.LearningUnits(childComplexity), true
+	case "ReorganisationPlan.problems":
+		if e.ComplexityRoot.ReorganisationPlan.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReorganisationPlan.Problems(childComplexity), true
+	case "ReorganisationPlan.registrations":
+		if e.ComplexityRoot.ReorganisationPlan.Registrations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReorganisationPlan.Registrations(childComplexity), true
+	case "ReorganisationPlan.reorganisation":
+		if e.ComplexityRoot.ReorganisationPlan.Reorganisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReorganisationPlan.Reorganisation(childComplexity), true
+	case "ReorganisationPlan.units":
+		if e.ComplexityRoot.ReorganisationPlan.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReorganisationPlan.Units(childComplexity), true
+	case "ReorganisationPlan.users":
+		if e.ComplexityRoot.ReorganisationPlan.Users == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReorganisationPlan.Users(childComplexity), true
+
+	case "ReorganisationProblem.field":
+		if e.ComplexityRoot.ReorganisationProblem.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReorganisationProblem.Field(childComplexity), true
+	case "ReorganisationProblem.message":
+		if e.ComplexityRoot.ReorganisationProblem.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReorganisationProblem.Message(childComplexity), true
+
 	case "ResetPasswordPayload.temporaryPassword":
 		if e.ComplexityRoot.ResetPasswordPayload.TemporaryPassword == nil {
 			break
@@ -2193,6 +2367,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Target.Title(childComplexity), true
+
+	case "UnitChange.action":
+		if e.ComplexityRoot.UnitChange.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChange.Action(childComplexity), true
+	case "UnitChange.byDefault":
+		if e.ComplexityRoot.UnitChange.ByDefault == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChange.ByDefault(childComplexity), true
+	case "UnitChange.change":
+		if e.ComplexityRoot.UnitChange.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChange.Change(childComplexity), true
+	case "UnitChange.from":
+		if e.ComplexityRoot.UnitChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChange.From(childComplexity), true
+	case "UnitChange.into":
+		if e.ComplexityRoot.UnitChange.Into == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChange.Into(childComplexity), true
+	case "UnitChange.learningUnits":
+		if e.ComplexityRoot.UnitChange.LearningUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChange.LearningUnits(childComplexity), true
+	case "UnitChange.parent":
+		if e.ComplexityRoot.UnitChange.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChange.Parent(childComplexity), true
+	case "UnitChange.type":
+		if e.ComplexityRoot.UnitChange.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChange.Type(childComplexity), true
+	case "UnitChange.unit":
+		if e.ComplexityRoot.UnitChange.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChange.Unit(childComplexity), true
+	case "UnitChange.was":
+		if e.ComplexityRoot.UnitChange.Was == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChange.Was(childComplexity), true
 
 	case "User.auditTrail":
 		if e.ComplexityRoot.User.AuditTrail == nil {
@@ -2304,6 +2539,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserEdge.Node(childComplexity), true
 
+	case "UserScopeChange.chosen":
+		if e.ComplexityRoot.UserScopeChange.Chosen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserScopeChange.Chosen(childComplexity), true
+	case "UserScopeChange.from":
+		if e.ComplexityRoot.UserScopeChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserScopeChange.From(childComplexity), true
+	case "UserScopeChange.role":
+		if e.ComplexityRoot.UserScopeChange.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserScopeChange.Role(childComplexity), true
+	case "UserScopeChange.to":
+		if e.ComplexityRoot.UserScopeChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserScopeChange.To(childComplexity), true
+	case "UserScopeChange.userID":
+		if e.ComplexityRoot.UserScopeChange.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserScopeChange.UserID(childComplexity), true
+	case "UserScopeChange.username":
+		if e.ComplexityRoot.UserScopeChange.Username == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserScopeChange.Username(childComplexity), true
+	case "UserScopeChange.widened":
+		if e.ComplexityRoot.UserScopeChange.Widened == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserScopeChange.Widened(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -2333,19 +2611,25 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LearningUnitOrder", ec.unmarshalInputLearningUnitOrder),
 			graphql.NewInputUnmarshaler("LearningUnitWhereInput", ec.unmarshalInputLearningUnitWhereInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
+			graphql.NewInputUnmarshaler("NewAdminUnitInput", ec.unmarshalInputNewAdminUnitInput),
 			graphql.NewInputUnmarshaler("PassRuleInput", ec.unmarshalInputPassRuleInput),
+			graphql.NewInputUnmarshaler("PlanReorganisationInput", ec.unmarshalInputPlanReorganisationInput),
 			graphql.NewInputUnmarshaler("RecognizeInput", ec.unmarshalInputRecognizeInput),
 			graphql.NewInputUnmarshaler("RegistrationOrder", ec.unmarshalInputRegistrationOrder),
 			graphql.NewInputUnmarshaler("RegistrationWhereInput", ec.unmarshalInputRegistrationWhereInput),
+			graphql.NewInputUnmarshaler("ReorganisationChangeInput", ec.unmarshalInputReorganisationChangeInput),
 			graphql.NewInputUnmarshaler("ReorganisationOrder", ec.unmarshalInputReorganisationOrder),
 			graphql.NewInputUnmarshaler("ReorganisationWhereInput", ec.unmarshalInputReorganisationWhereInput),
 			graphql.NewInputUnmarshaler("ScoreInput", ec.unmarshalInputScoreInput),
 			graphql.NewInputUnmarshaler("SetCriteriaInput", ec.unmarshalInputSetCriteriaInput),
+			graphql.NewInputUnmarshaler("SplitPartInput", ec.unmarshalInputSplitPartInput),
 			graphql.NewInputUnmarshaler("TargetInput", ec.unmarshalInputTargetInput),
+			graphql.NewInputUnmarshaler("UnitTargetInput", ec.unmarshalInputUnitTargetInput),
 			graphql.NewInputUnmarshaler("UpdateCampaignInput", ec.unmarshalInputUpdateCampaignInput),
 			graphql.NewInputUnmarshaler("UpdateLearningUnitInput", ec.unmarshalInputUpdateLearningUnitInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
+			graphql.NewInputUnmarshaler("UserScopeInput", ec.unmarshalInputUserScopeInput),
 			graphql.NewInputUnmarshaler("UserWhereInput", ec.unmarshalInputUserWhereInput),
 		)
 	}
@@ -2422,7 +2706,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "auth.graphql" "cycle.graphql" "ent.graphql" "learningunits.graphql" "query.graphql" "users.graphql"
+//go:embed "auth.graphql" "cycle.graphql" "ent.graphql" "learningunits.graphql" "query.graphql" "reorganisations.graphql" "users.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2439,6 +2723,7 @@ var sources = []*ast.Source{
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "learningunits.graphql", Input: sourceData("learningunits.graphql"), BuiltIn: false},
 	{Name: "query.graphql", Input: sourceData("query.graphql"), BuiltIn: false},
+	{Name: "reorganisations.graphql", Input: sourceData("reorganisations.graphql"), BuiltIn: false},
 	{Name: "users.graphql", Input: sourceData("users.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2507,6 +2792,20 @@ func (ec *executionContext) childFields_AdminUnitEdge(ctx context.Context, field
 		return ec.fieldContext_AdminUnitEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AdminUnitEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AdminUnitRef(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AdminUnitRef_id(ctx, field)
+	case "code":
+		return ec.fieldContext_AdminUnitRef_code(ctx, field)
+	case "name":
+		return ec.fieldContext_AdminUnitRef_name(ctx, field)
+	case "level":
+		return ec.fieldContext_AdminUnitRef_level(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AdminUnitRef", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditLog(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3043,6 +3342,38 @@ func (ec *executionContext) childFields_ReorganisationEdge(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type ReorganisationEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ReorganisationPlan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reorganisation":
+		return ec.fieldContext_ReorganisationPlan_reorganisation(ctx, field)
+	case "applied":
+		return ec.fieldContext_ReorganisationPlan_applied(ctx, field)
+	case "units":
+		return ec.fieldContext_ReorganisationPlan_units(ctx, field)
+	case "learningUnits":
+		return ec.fieldContext_ReorganisationPlan_learningUnits(ctx, field)
+	case "registrations":
+		return ec.fieldContext_ReorganisationPlan_registrations(ctx, field)
+	case "users":
+		return ec.fieldContext_ReorganisationPlan_users(ctx, field)
+	case "campaigns":
+		return ec.fieldContext_ReorganisationPlan_campaigns(ctx, field)
+	case "problems":
+		return ec.fieldContext_ReorganisationPlan_problems(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReorganisationPlan", field.Name)
+}
+
+func (ec *executionContext) childFields_ReorganisationProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_ReorganisationProblem_field(ctx, field)
+	case "message":
+		return ec.fieldContext_ReorganisationProblem_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReorganisationProblem", field.Name)
+}
+
 func (ec *executionContext) childFields_ResetPasswordPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "user":
@@ -3065,6 +3396,32 @@ func (ec *executionContext) childFields_Target(ctx context.Context, field graphq
 		return ec.fieldContext_Target_rate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Target", field.Name)
+}
+
+func (ec *executionContext) childFields_UnitChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "action":
+		return ec.fieldContext_UnitChange_action(ctx, field)
+	case "change":
+		return ec.fieldContext_UnitChange_change(ctx, field)
+	case "unit":
+		return ec.fieldContext_UnitChange_unit(ctx, field)
+	case "type":
+		return ec.fieldContext_UnitChange_type(ctx, field)
+	case "from":
+		return ec.fieldContext_UnitChange_from(ctx, field)
+	case "was":
+		return ec.fieldContext_UnitChange_was(ctx, field)
+	case "parent":
+		return ec.fieldContext_UnitChange_parent(ctx, field)
+	case "into":
+		return ec.fieldContext_UnitChange_into(ctx, field)
+	case "learningUnits":
+		return ec.fieldContext_UnitChange_learningUnits(ctx, field)
+	case "byDefault":
+		return ec.fieldContext_UnitChange_byDefault(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitChange", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3117,6 +3474,26 @@ func (ec *executionContext) childFields_UserEdge(ctx context.Context, field grap
 		return ec.fieldContext_UserEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_UserScopeChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userID":
+		return ec.fieldContext_UserScopeChange_userID(ctx, field)
+	case "username":
+		return ec.fieldContext_UserScopeChange_username(ctx, field)
+	case "role":
+		return ec.fieldContext_UserScopeChange_role(ctx, field)
+	case "from":
+		return ec.fieldContext_UserScopeChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_UserScopeChange_to(ctx, field)
+	case "chosen":
+		return ec.fieldContext_UserScopeChange_chosen(ctx, field)
+	case "widened":
+		return ec.fieldContext_UserScopeChange_widened(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UserScopeChange", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3557,6 +3934,20 @@ func (ec *executionContext) field_Mutation_advanceCampaign_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_applyReorganisation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_archiveLearningUnit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3688,6 +4079,20 @@ func (ec *executionContext) field_Mutation_logout_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["refreshToken"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_planReorganisation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PlanReorganisationInput, error) {
+			return ec.unmarshalNPlanReorganisationInput2hoctapᚋgraphᚋmodelᚐPlanReorganisationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -5215,6 +5620,98 @@ func (ec *executionContext) _AdminUnitEdge_cursor(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_AdminUnitEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AdminUnitEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _AdminUnitRef_id(ctx context.Context, field graphql.CollectedField, obj *reorg.Ref) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdminUnitRef_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AdminUnitRef().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AdminUnitRef_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AdminUnitRef", field, true, true, "ID")
+}
+
+func (ec *executionContext) _AdminUnitRef_code(ctx context.Context, field graphql.CollectedField, obj *reorg.Ref) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdminUnitRef_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdminUnitRef_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AdminUnitRef", field, false, false, "String")
+}
+
+func (ec *executionContext) _AdminUnitRef_name(ctx context.Context, field graphql.CollectedField, obj *reorg.Ref) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdminUnitRef_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdminUnitRef_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AdminUnitRef", field, false, false, "String")
+}
+
+func (ec *executionContext) _AdminUnitRef_level(ctx context.Context, field graphql.CollectedField, obj *reorg.Ref) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdminUnitRef_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v adminunit.Level) graphql.Marshaler {
+			return ec.marshalNAdminUnitLevel2hoctapᚋentᚋadminunitᚐLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdminUnitRef_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AdminUnitRef", field, false, false, "AdminUnitLevel")
 }
 
 func (ec *executionContext) _AuditLog_id(ctx context.Context, field graphql.CollectedField, obj *ent.AuditLog) (ret graphql.Marshaler) {
@@ -8742,6 +9239,94 @@ func (ec *executionContext) fieldContext_Mutation_archiveLearningUnit(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_planReorganisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_planReorganisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PlanReorganisation(ctx, fc.Args["input"].(model.PlanReorganisationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReorganisationPlan) graphql.Marshaler {
+			return ec.marshalNReorganisationPlan2ᚖhoctapᚋgraphᚋmodelᚐReorganisationPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_planReorganisation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReorganisationPlan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_planReorganisation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_applyReorganisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_applyReorganisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApplyReorganisation(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReorganisationPlan) graphql.Marshaler {
+			return ec.marshalNReorganisationPlan2ᚖhoctapᚋgraphᚋmodelᚐReorganisationPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_applyReorganisation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReorganisationPlan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_applyReorganisation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11392,6 +11977,281 @@ func (ec *executionContext) fieldContext_ReorganisationEdge_cursor(_ context.Con
 	return graphql.NewScalarFieldContext("ReorganisationEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ReorganisationPlan_reorganisation(ctx context.Context, field graphql.CollectedField, obj *model.ReorganisationPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReorganisationPlan_reorganisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reorganisation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Reorganisation) graphql.Marshaler {
+			return ec.marshalNReorganisation2ᚖhoctapᚋentᚐReorganisation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReorganisationPlan_reorganisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReorganisationPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reorganisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReorganisationPlan_applied(ctx context.Context, field graphql.CollectedField, obj *model.ReorganisationPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReorganisationPlan_applied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReorganisationPlan_applied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReorganisationPlan", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ReorganisationPlan_units(ctx context.Context, field graphql.CollectedField, obj *model.ReorganisationPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReorganisationPlan_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []reorg.UnitChange) graphql.Marshaler {
+			return ec.marshalNUnitChange2ᚕhoctapᚋinternalᚋreorgᚐUnitChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReorganisationPlan_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReorganisationPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReorganisationPlan_learningUnits(ctx context.Context, field graphql.CollectedField, obj *model.ReorganisationPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReorganisationPlan_learningUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LearningUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReorganisationPlan_learningUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReorganisationPlan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReorganisationPlan_registrations(ctx context.Context, field graphql.CollectedField, obj *model.ReorganisationPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReorganisationPlan_registrations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registrations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReorganisationPlan_registrations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReorganisationPlan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReorganisationPlan_users(ctx context.Context, field graphql.CollectedField, obj *model.ReorganisationPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReorganisationPlan_users(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Users, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []reorg.UserChange) graphql.Marshaler {
+			return ec.marshalNUserScopeChange2ᚕhoctapᚋinternalᚋreorgᚐUserChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReorganisationPlan_users(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReorganisationPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserScopeChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReorganisationPlan_campaigns(ctx context.Context, field graphql.CollectedField, obj *model.ReorganisationPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReorganisationPlan_campaigns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Campaigns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚕᚖhoctapᚋentᚐCampaignᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReorganisationPlan_campaigns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReorganisationPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReorganisationPlan_problems(ctx context.Context, field graphql.CollectedField, obj *model.ReorganisationPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReorganisationPlan_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []reorg.Problem) graphql.Marshaler {
+			return ec.marshalNReorganisationProblem2ᚕhoctapᚋinternalᚋreorgᚐProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReorganisationPlan_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReorganisationPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReorganisationProblem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReorganisationProblem_field(ctx context.Context, field graphql.CollectedField, obj *reorg.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReorganisationProblem_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReorganisationProblem().Field(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReorganisationProblem_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReorganisationProblem", field, true, true, "String")
+}
+
+func (ec *executionContext) _ReorganisationProblem_message(ctx context.Context, field graphql.CollectedField, obj *reorg.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReorganisationProblem_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReorganisationProblem().Message(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReorganisationProblem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReorganisationProblem", field, true, true, "String")
+}
+
 func (ec *executionContext) _ResetPasswordPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.ResetPasswordPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11546,6 +12406,281 @@ func (ec *executionContext) _Target_rate(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Target_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Target", field, false, false, "Float")
+}
+
+func (ec *executionContext) _UnitChange_action(ctx context.Context, field graphql.CollectedField, obj *reorg.UnitChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChange_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitChange().Action(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.UnitChangeAction) graphql.Marshaler {
+			return ec.marshalNUnitChangeAction2hoctapᚋgraphᚋmodelᚐUnitChangeAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChange_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitChange", field, true, true, "UnitChangeAction")
+}
+
+func (ec *executionContext) _UnitChange_change(ctx context.Context, field graphql.CollectedField, obj *reorg.UnitChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChange_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitChange().Change(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChange_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitChange", field, true, true, "Int")
+}
+
+func (ec *executionContext) _UnitChange_unit(ctx context.Context, field graphql.CollectedField, obj *reorg.UnitChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChange_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v reorg.Ref) graphql.Marshaler {
+			return ec.marshalNAdminUnitRef2hoctapᚋinternalᚋreorgᚐRef(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChange_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminUnitRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitChange_type(ctx context.Context, field graphql.CollectedField, obj *reorg.UnitChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChange_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChange_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _UnitChange_from(ctx context.Context, field graphql.CollectedField, obj *reorg.UnitChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *reorg.Ref) graphql.Marshaler {
+			return ec.marshalOAdminUnitRef2ᚖhoctapᚋinternalᚋreorgᚐRef(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminUnitRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitChange_was(ctx context.Context, field graphql.CollectedField, obj *reorg.UnitChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChange_was(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Was, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *reorg.Ref) graphql.Marshaler {
+			return ec.marshalOAdminUnitRef2ᚖhoctapᚋinternalᚋreorgᚐRef(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChange_was(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminUnitRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitChange_parent(ctx context.Context, field graphql.CollectedField, obj *reorg.UnitChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChange_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Parent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *reorg.Ref) graphql.Marshaler {
+			return ec.marshalOAdminUnitRef2ᚖhoctapᚋinternalᚋreorgᚐRef(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChange_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminUnitRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitChange_into(ctx context.Context, field graphql.CollectedField, obj *reorg.UnitChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChange_into(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Into, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *reorg.Ref) graphql.Marshaler {
+			return ec.marshalOAdminUnitRef2ᚖhoctapᚋinternalᚋreorgᚐRef(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChange_into(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminUnitRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitChange_learningUnits(ctx context.Context, field graphql.CollectedField, obj *reorg.UnitChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChange_learningUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LearningUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChange_learningUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UnitChange_byDefault(ctx context.Context, field graphql.CollectedField, obj *reorg.UnitChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChange_byDefault(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByDefault, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChange_byDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitChange", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -12003,6 +13138,185 @@ func (ec *executionContext) _UserEdge_cursor(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_UserEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _UserScopeChange_userID(ctx context.Context, field graphql.CollectedField, obj *reorg.UserChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserScopeChange_userID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserScopeChange_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserScopeChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _UserScopeChange_username(ctx context.Context, field graphql.CollectedField, obj *reorg.UserChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserScopeChange_username(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Username, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserScopeChange_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserScopeChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _UserScopeChange_role(ctx context.Context, field graphql.CollectedField, obj *reorg.UserChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserScopeChange_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v viewer.Role) graphql.Marshaler {
+			return ec.marshalNRole2hoctapᚋinternalᚋviewerᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserScopeChange_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserScopeChange", field, false, false, "Role")
+}
+
+func (ec *executionContext) _UserScopeChange_from(ctx context.Context, field graphql.CollectedField, obj *reorg.UserChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserScopeChange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v reorg.Ref) graphql.Marshaler {
+			return ec.marshalNAdminUnitRef2hoctapᚋinternalᚋreorgᚐRef(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserScopeChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UserScopeChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminUnitRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UserScopeChange_to(ctx context.Context, field graphql.CollectedField, obj *reorg.UserChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserScopeChange_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v reorg.Ref) graphql.Marshaler {
+			return ec.marshalNAdminUnitRef2hoctapᚋinternalᚋreorgᚐRef(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserScopeChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UserScopeChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminUnitRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UserScopeChange_chosen(ctx context.Context, field graphql.CollectedField, obj *reorg.UserChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserScopeChange_chosen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Chosen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserScopeChange_chosen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserScopeChange", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UserScopeChange_widened(ctx context.Context, field graphql.CollectedField, obj *reorg.UserChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserScopeChange_widened(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Widened, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserScopeChange_widened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserScopeChange", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -18530,6 +19844,97 @@ func UnmarshalLoginInput(ctx context.Context, raw any) (model.LoginInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputNewAdminUnitInput(ctx context.Context, obj any) (model.NewAdminUnitInput, error) {
+	var it model.NewAdminUnitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "code", "name", "type", "level", "parentID", "parentKey", "disadvantaged"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalNAdminUnitLevel2hoctapᚋentᚋadminunitᚐLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "parentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentID = data
+		case "parentKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentKey = data
+		case "disadvantaged":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("disadvantaged"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Disadvantaged = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNewAdminUnitInput unmarshals raw into the NewAdminUnitInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNewAdminUnitInput(ctx context.Context, raw any) (model.NewAdminUnitInput, error) {
+	var out model.NewAdminUnitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NewAdminUnitInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPassRuleInput(ctx context.Context, obj any) (model.PassRuleInput, error) {
 	var it model.PassRuleInput
 	if obj == nil {
@@ -18587,6 +19992,97 @@ func (ec *executionContext) unmarshalInputPassRuleInput(ctx context.Context, obj
 func UnmarshalPassRuleInput(ctx context.Context, raw any) (model.PassRuleInput, error) {
 	var out model.PassRuleInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PassRuleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPlanReorganisationInput(ctx context.Context, obj any) (model.PlanReorganisationInput, error) {
+	var it model.PlanReorganisationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "number", "title", "signedOn", "signer", "effectiveOn", "changes", "userScopes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "signedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signedOn"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignedOn = data
+		case "signer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signer"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Signer = data
+		case "effectiveOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveOn"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveOn = data
+		case "changes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changes"))
+			data, err := ec.unmarshalNReorganisationChangeInput2ᚕᚖhoctapᚋgraphᚋmodelᚐReorganisationChangeInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Changes = data
+		case "userScopes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userScopes"))
+			data, err := ec.unmarshalOUserScopeInput2ᚕᚖhoctapᚋgraphᚋmodelᚐUserScopeInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserScopes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlanReorganisationInput unmarshals raw into the PlanReorganisationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlanReorganisationInput(ctx context.Context, raw any) (model.PlanReorganisationInput, error) {
+	var out model.PlanReorganisationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlanReorganisationInput", raw, &out)
 	return out, err
 }
 
@@ -19498,6 +20994,104 @@ func (ec *executionContext) unmarshalInputRegistrationWhereInput(ctx context.Con
 func UnmarshalRegistrationWhereInput(ctx context.Context, raw any) (ent.RegistrationWhereInput, error) {
 	var out ent.RegistrationWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegistrationWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReorganisationChangeInput(ctx context.Context, obj any) (model.ReorganisationChangeInput, error) {
+	var it model.ReorganisationChangeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "sources", "successor", "parts", "parentID", "level", "withinID", "new", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNReorganisationChangeKind2hoctapᚋgraphᚋmodelᚐReorganisationChangeKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		case "successor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successor"))
+			data, err := ec.unmarshalOUnitTargetInput2ᚖhoctapᚋgraphᚋmodelᚐUnitTargetInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Successor = data
+		case "parts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parts"))
+			data, err := ec.unmarshalOSplitPartInput2ᚕᚖhoctapᚋgraphᚋmodelᚐSplitPartInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Parts = data
+		case "parentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentID = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOAdminUnitLevel2ᚖhoctapᚋentᚋadminunitᚐLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "withinID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withinID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithinID = data
+		case "new":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("new"))
+			data, err := ec.unmarshalONewAdminUnitInput2ᚖhoctapᚋgraphᚋmodelᚐNewAdminUnitInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.New = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReorganisationChangeInput unmarshals raw into the ReorganisationChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReorganisationChangeInput(ctx context.Context, raw any) (model.ReorganisationChangeInput, error) {
+	var out model.ReorganisationChangeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReorganisationChangeInput", raw, &out)
 	return out, err
 }
 
@@ -20426,6 +22020,55 @@ func UnmarshalSetCriteriaInput(ctx context.Context, raw any) (model.SetCriteriaI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSplitPartInput(ctx context.Context, obj any) (model.SplitPartInput, error) {
+	var it model.SplitPartInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"successor", "villages"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "successor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successor"))
+			data, err := ec.unmarshalNUnitTargetInput2ᚖhoctapᚋgraphᚋmodelᚐUnitTargetInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Successor = data
+		case "villages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villages"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Villages = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSplitPartInput unmarshals raw into the SplitPartInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSplitPartInput(ctx context.Context, raw any) (model.SplitPartInput, error) {
+	var out model.SplitPartInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SplitPartInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTargetInput(ctx context.Context, obj any) (model.TargetInput, error) {
 	var it model.TargetInput
 	if obj == nil {
@@ -20486,6 +22129,62 @@ func (ec *executionContext) unmarshalInputTargetInput(ctx context.Context, obj a
 func UnmarshalTargetInput(ctx context.Context, raw any) (model.TargetInput, error) {
 	var out model.TargetInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "TargetInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUnitTargetInput(ctx context.Context, obj any) (model.UnitTargetInput, error) {
+	var it model.UnitTargetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "key", "new"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "new":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("new"))
+			data, err := ec.unmarshalONewAdminUnitInput2ᚖhoctapᚋgraphᚋmodelᚐNewAdminUnitInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.New = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnitTargetInput unmarshals raw into the UnitTargetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnitTargetInput(ctx context.Context, raw any) (model.UnitTargetInput, error) {
+	var out model.UnitTargetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnitTargetInput", raw, &out)
 	return out, err
 }
 
@@ -20840,6 +22539,55 @@ func (ec *executionContext) unmarshalInputUserOrder(ctx context.Context, obj any
 func UnmarshalUserOrder(ctx context.Context, raw any) (ent.UserOrder, error) {
 	var out ent.UserOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUserScopeInput(ctx context.Context, obj any) (model.UserScopeInput, error) {
+	var it model.UserScopeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"userID", "scopeID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "userID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "scopeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scopeID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScopeID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUserScopeInput unmarshals raw into the UserScopeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUserScopeInput(ctx context.Context, raw any) (model.UserScopeInput, error) {
+	var out model.UserScopeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserScopeInput", raw, &out)
 	return out, err
 }
 
@@ -21598,6 +23346,55 @@ func (ec *executionContext) _AdminUnitEdge(ctx context.Context, sel ast.Selectio
 			out.Values[i] = ec._AdminUnitEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var adminUnitRefImplementors = []string{"AdminUnitRef"}
+
+func (ec *executionContext) _AdminUnitRef(ctx context.Context, sel ast.SelectionSet, obj *reorg.Ref) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, adminUnitRefImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AdminUnitRef")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AdminUnitRef_id(ctx, field, obj)
+				})
+		case "code":
+			out.Values[i] = ec._AdminUnitRef_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._AdminUnitRef_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "level":
+			out.Values[i] = ec._AdminUnitRef_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -22804,6 +24601,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "planReorganisation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_planReorganisation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applyReorganisation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_applyReorganisation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createUser(ctx, field)
@@ -23699,6 +25510,114 @@ func (ec *executionContext) _ReorganisationEdge(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var reorganisationPlanImplementors = []string{"ReorganisationPlan"}
+
+func (ec *executionContext) _ReorganisationPlan(ctx context.Context, sel ast.SelectionSet, obj *model.ReorganisationPlan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reorganisationPlanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReorganisationPlan")
+		case "reorganisation":
+			out.Values[i] = ec._ReorganisationPlan_reorganisation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applied":
+			out.Values[i] = ec._ReorganisationPlan_applied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "units":
+			out.Values[i] = ec._ReorganisationPlan_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "learningUnits":
+			out.Values[i] = ec._ReorganisationPlan_learningUnits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registrations":
+			out.Values[i] = ec._ReorganisationPlan_registrations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "users":
+			out.Values[i] = ec._ReorganisationPlan_users(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "campaigns":
+			out.Values[i] = ec._ReorganisationPlan_campaigns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problems":
+			out.Values[i] = ec._ReorganisationPlan_problems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reorganisationProblemImplementors = []string{"ReorganisationProblem"}
+
+func (ec *executionContext) _ReorganisationProblem(ctx context.Context, sel ast.SelectionSet, obj *reorg.Problem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reorganisationProblemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReorganisationProblem")
+		case "field":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReorganisationProblem_field(ctx, field, obj)
+				})
+		case "message":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReorganisationProblem_message(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var resetPasswordPayloadImplementors = []string{"ResetPasswordPayload"}
 
 func (ec *executionContext) _ResetPasswordPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ResetPasswordPayload) graphql.Marshaler {
@@ -23767,6 +25686,86 @@ func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, o
 				})
 		case "rate":
 			out.Values[i] = ec._Target_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var unitChangeImplementors = []string{"UnitChange"}
+
+func (ec *executionContext) _UnitChange(ctx context.Context, sel ast.SelectionSet, obj *reorg.UnitChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unitChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnitChange")
+		case "action":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnitChange_action(ctx, field, obj)
+				})
+		case "change":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnitChange_change(ctx, field, obj)
+				})
+		case "unit":
+			out.Values[i] = ec._UnitChange_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._UnitChange_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			out.Values[i] = ec._UnitChange_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "was":
+			out.Values[i] = ec._UnitChange_was(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "parent":
+			out.Values[i] = ec._UnitChange_parent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "into":
+			out.Values[i] = ec._UnitChange_into(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "learningUnits":
+			out.Values[i] = ec._UnitChange_learningUnits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byDefault":
+			out.Values[i] = ec._UnitChange_byDefault(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -23939,6 +25938,69 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "cursor":
 			out.Values[i] = ec._UserEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var userScopeChangeImplementors = []string{"UserScopeChange"}
+
+func (ec *executionContext) _UserScopeChange(ctx context.Context, sel ast.SelectionSet, obj *reorg.UserChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userScopeChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserScopeChange")
+		case "userID":
+			out.Values[i] = ec._UserScopeChange_userID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "username":
+			out.Values[i] = ec._UserScopeChange_username(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._UserScopeChange_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._UserScopeChange_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._UserScopeChange_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "chosen":
+			out.Values[i] = ec._UserScopeChange_chosen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "widened":
+			out.Values[i] = ec._UserScopeChange_widened(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -24361,6 +26423,10 @@ func (ec *executionContext) marshalNAdminUnitOrderField2ᚖhoctapᚋentᚐAdminU
 	return v
 }
 
+func (ec *executionContext) marshalNAdminUnitRef2hoctapᚋinternalᚋreorgᚐRef(ctx context.Context, sel ast.SelectionSet, v reorg.Ref) graphql.Marshaler {
+	return ec._AdminUnitRef(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNAdminUnitWhereInput2ᚖhoctapᚋentᚐAdminUnitWhereInput(ctx context.Context, v any) (*ent.AdminUnitWhereInput, error) {
 	res, err := ec.unmarshalInputAdminUnitWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -24413,6 +26479,22 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNCampaign2ᚕᚖhoctapᚋentᚐCampaignᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Campaign) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCampaign2ᚖhoctapᚋentᚐCampaign(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNCampaign2ᚖhoctapᚋentᚐCampaign(ctx context.Context, sel ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
@@ -24896,6 +26978,11 @@ func (ec *executionContext) unmarshalNPassRuleInput2ᚖhoctapᚋgraphᚋmodelᚐ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNPlanReorganisationInput2hoctapᚋgraphᚋmodelᚐPlanReorganisationInput(ctx context.Context, v any) (model.PlanReorganisationInput, error) {
+	res, err := ec.unmarshalInputPlanReorganisationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNProgressReport2ᚕᚖhoctapᚋinternalᚋprogressᚐReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*progress.Report) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -25028,6 +27115,43 @@ func (ec *executionContext) unmarshalNRegistrationWhereInput2ᚖhoctapᚋentᚐR
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNReorganisation2ᚖhoctapᚋentᚐReorganisation(ctx context.Context, sel ast.SelectionSet, v *ent.Reorganisation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Reorganisation!")
+		return graphql.Null
+	}
+	return ec._Reorganisation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReorganisationChangeInput2ᚕᚖhoctapᚋgraphᚋmodelᚐReorganisationChangeInputᚄ(ctx context.Context, v any) ([]*model.ReorganisationChangeInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ReorganisationChangeInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNReorganisationChangeInput2ᚖhoctapᚋgraphᚋmodelᚐReorganisationChangeInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNReorganisationChangeInput2ᚖhoctapᚋgraphᚋmodelᚐReorganisationChangeInput(ctx context.Context, v any) (*model.ReorganisationChangeInput, error) {
+	res, err := ec.unmarshalInputReorganisationChangeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNReorganisationChangeKind2hoctapᚋgraphᚋmodelᚐReorganisationChangeKind(ctx context.Context, v any) (model.ReorganisationChangeKind, error) {
+	var res model.ReorganisationChangeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReorganisationChangeKind2hoctapᚋgraphᚋmodelᚐReorganisationChangeKind(ctx context.Context, sel ast.SelectionSet, v model.ReorganisationChangeKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNReorganisationConnection2ᚖhoctapᚋentᚐReorganisationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ReorganisationConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ReorganisationConnection!")
@@ -25048,6 +27172,34 @@ func (ec *executionContext) marshalNReorganisationOrderField2ᚖhoctapᚋentᚐR
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNReorganisationPlan2ᚖhoctapᚋgraphᚋmodelᚐReorganisationPlan(ctx context.Context, sel ast.SelectionSet, v *model.ReorganisationPlan) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReorganisationPlan!")
+		return graphql.Null
+	}
+	return ec._ReorganisationPlan(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReorganisationProblem2hoctapᚋinternalᚋreorgᚐProblem(ctx context.Context, sel ast.SelectionSet, v reorg.Problem) graphql.Marshaler {
+	return ec._ReorganisationProblem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNReorganisationProblem2ᚕhoctapᚋinternalᚋreorgᚐProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []reorg.Problem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReorganisationProblem2hoctapᚋinternalᚋreorgᚐProblem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNReorganisationStatus2hoctapᚋentᚋreorganisationᚐStatus(ctx context.Context, v any) (reorganisation.Status, error) {
@@ -25105,6 +27257,11 @@ func (ec *executionContext) unmarshalNScoreInput2ᚖhoctapᚋgraphᚋmodelᚐSco
 func (ec *executionContext) unmarshalNSetCriteriaInput2hoctapᚋgraphᚋmodelᚐSetCriteriaInput(ctx context.Context, v any) (model.SetCriteriaInput, error) {
 	res, err := ec.unmarshalInputSetCriteriaInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSplitPartInput2ᚖhoctapᚋgraphᚋmodelᚐSplitPartInput(ctx context.Context, v any) (*model.SplitPartInput, error) {
+	res, err := ec.unmarshalInputSplitPartInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -25188,6 +27345,41 @@ func (ec *executionContext) marshalNTitle2hoctapᚋinternalᚋtitleᚐTitle(ctx 
 	return v
 }
 
+func (ec *executionContext) marshalNUnitChange2hoctapᚋinternalᚋreorgᚐUnitChange(ctx context.Context, sel ast.SelectionSet, v reorg.UnitChange) graphql.Marshaler {
+	return ec._UnitChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUnitChange2ᚕhoctapᚋinternalᚋreorgᚐUnitChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []reorg.UnitChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUnitChange2hoctapᚋinternalᚋreorgᚐUnitChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNUnitChangeAction2hoctapᚋgraphᚋmodelᚐUnitChangeAction(ctx context.Context, v any) (model.UnitChangeAction, error) {
+	var res model.UnitChangeAction
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnitChangeAction2hoctapᚋgraphᚋmodelᚐUnitChangeAction(ctx context.Context, sel ast.SelectionSet, v model.UnitChangeAction) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNUnitTargetInput2ᚖhoctapᚋgraphᚋmodelᚐUnitTargetInput(ctx context.Context, v any) (*model.UnitTargetInput, error) {
+	res, err := ec.unmarshalInputUnitTargetInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateCampaignInput2hoctapᚋgraphᚋmodelᚐUpdateCampaignInput(ctx context.Context, v any) (model.UpdateCampaignInput, error) {
 	res, err := ec.unmarshalInputUpdateCampaignInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25231,6 +27423,31 @@ func (ec *executionContext) marshalNUserOrderField2ᚖhoctapᚋentᚐUserOrderFi
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNUserScopeChange2hoctapᚋinternalᚋreorgᚐUserChange(ctx context.Context, sel ast.SelectionSet, v reorg.UserChange) graphql.Marshaler {
+	return ec._UserScopeChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUserScopeChange2ᚕhoctapᚋinternalᚋreorgᚐUserChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []reorg.UserChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUserScopeChange2hoctapᚋinternalᚋreorgᚐUserChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNUserScopeInput2ᚖhoctapᚋgraphᚋmodelᚐUserScopeInput(ctx context.Context, v any) (*model.UserScopeInput, error) {
+	res, err := ec.unmarshalInputUserScopeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUserWhereInput2ᚖhoctapᚋentᚐUserWhereInput(ctx context.Context, v any) (*ent.UserWhereInput, error) {
@@ -25484,6 +27701,13 @@ func (ec *executionContext) unmarshalOAdminUnitOrder2ᚖhoctapᚋentᚐAdminUnit
 	}
 	res, err := ec.unmarshalInputAdminUnitOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAdminUnitRef2ᚖhoctapᚋinternalᚋreorgᚐRef(ctx context.Context, sel ast.SelectionSet, v *reorg.Ref) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AdminUnitRef(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOAdminUnitWhereInput2ᚕᚖhoctapᚋentᚐAdminUnitWhereInputᚄ(ctx context.Context, v any) ([]*ent.AdminUnitWhereInput, error) {
@@ -26294,6 +28518,14 @@ func (ec *executionContext) marshalOMap2map(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalONewAdminUnitInput2ᚖhoctapᚋgraphᚋmodelᚐNewAdminUnitInput(ctx context.Context, v any) (*model.NewAdminUnitInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNewAdminUnitInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalONode2hoctapᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -26629,6 +28861,23 @@ func (ec *executionContext) marshalORole2ᚖhoctapᚋinternalᚋviewerᚐRole(ct
 	return v
 }
 
+func (ec *executionContext) unmarshalOSplitPartInput2ᚕᚖhoctapᚋgraphᚋmodelᚐSplitPartInputᚄ(ctx context.Context, v any) ([]*model.SplitPartInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SplitPartInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSplitPartInput2ᚖhoctapᚋgraphᚋmodelᚐSplitPartInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26799,6 +29048,14 @@ func (ec *executionContext) marshalOTitle2ᚖhoctapᚋinternalᚋtitleᚐTitle(c
 	return v
 }
 
+func (ec *executionContext) unmarshalOUnitTargetInput2ᚖhoctapᚋgraphᚋmodelᚐUnitTargetInput(ctx context.Context, v any) (*model.UnitTargetInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUnitTargetInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOUser2ᚖhoctapᚋentᚐUser(ctx context.Context, sel ast.SelectionSet, v *ent.User) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -26832,6 +29089,23 @@ func (ec *executionContext) unmarshalOUserOrder2ᚖhoctapᚋentᚐUserOrder(ctx 
 	}
 	res, err := ec.unmarshalInputUserOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOUserScopeInput2ᚕᚖhoctapᚋgraphᚋmodelᚐUserScopeInputᚄ(ctx context.Context, v any) ([]*model.UserScopeInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.UserScopeInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNUserScopeInput2ᚖhoctapᚋgraphᚋmodelᚐUserScopeInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOUserWhereInput2ᚕᚖhoctapᚋentᚐUserWhereInputᚄ(ctx context.Context, v any) ([]*ent.UserWhereInput, error) {

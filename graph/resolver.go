@@ -13,6 +13,9 @@ import (
 type Resolver struct {
 	Client *ent.Client
 	Auth   *auth.Service
+	// Dialect is the database's (store.DB.Dialect), for the few writes
+	// that are SQL of their own (reorganisations).
+	Dialect string
 }
 
 // client is the transaction's client inside a mutation (so fields below a

@@ -13,6 +13,7 @@ import (
 	"hoctap/internal/cycle"
 	"hoctap/internal/dbtest"
 	"hoctap/internal/fixture"
+	"hoctap/internal/reorg"
 	"hoctap/internal/store"
 	"hoctap/internal/title"
 	"hoctap/internal/units"
@@ -27,7 +28,7 @@ var openMutations = []string{"login", "refreshSession", "logout", "changePasswor
 // roleTables are the domain packages' statements of who may do each write
 // (access.Roles). Every mutation of the schema is in exactly one of them or
 // in openMutations.
-var roleTables = map[string]access.Roles{"cycle": cycle.Roles, "units": units.Roles, "users": users.Roles}
+var roleTables = map[string]access.Roles{"cycle": cycle.Roles, "units": units.Roles, "users": users.Roles, "reorg": reorg.Roles}
 
 // roleUsers are the fixture accounts that stand for each role.
 var roleUsers = map[viewer.Role]string{
@@ -150,6 +151,13 @@ func TestRoleBeforeRules(t *testing.T) {
 			"disableUser": {
 				`mutation($id: ID!) { disableUser(id: $id) { id } }`,
 				fixed(m("id", member)), nil},
+			// A decision that changes nothing, and one that names no unit.
+			"planReorganisation": {
+				`mutation { planReorganisation(input: {number: "", title: "", signedOn: "2025-06-12T00:00:00Z", effectiveOn: "2025-01-01T00:00:00Z", changes: []}) { applied } }`,
+				fixed(nil), nil},
+			"applyReorganisation": {
+				`mutation($id: ID!) { applyReorganisation(id: $id) { applied } }`,
+				fixed(m("id", "999999")), nil},
 			"resetPassword": {
 				`mutation($id: ID!) { resetPassword(id: $id) { temporaryPassword } }`,
 				fixed(m("id", member)), nil},

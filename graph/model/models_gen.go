@@ -3,12 +3,16 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/internal/title"
 	"hoctap/internal/viewer"
+	"io"
+	"strconv"
 	"time"
 )
 
@@ -91,10 +95,37 @@ type LoginInput struct {
 	Password string `json:"password"`
 }
 
+type NewAdminUnitInput struct {
+	// Names the unit within the decision, so other new units can sit under it (parentKey).
+	Key           *string         `json:"key,omitempty"`
+	Code          string          `json:"code"`
+	Name          string          `json:"name"`
+	Type          string          `json:"type"`
+	Level         adminunit.Level `json:"level"`
+	ParentID      *int            `json:"parentID,omitempty"`
+	ParentKey     *string         `json:"parentKey,omitempty"`
+	Disadvantaged *bool           `json:"disadvantaged,omitempty"`
+}
+
 type PassRuleInput struct {
 	PassPoints float64   `json:"passPoints"`
 	MinShare   float64   `json:"minShare"`
 	Levels     []float64 `json:"levels,omitempty"`
+}
+
+type PlanReorganisationInput struct {
+	// A planned reorganisation to replace; omit to record a new one.
+	ID *int `json:"id,omitempty"`
+	// Number of the decision, e.g. 1665/NQ-UBTVQH15.
+	Number   string    `json:"number"`
+	Title    string    `json:"title"`
+	SignedOn time.Time `json:"signedOn"`
+	Signer   *string   `json:"signer,omitempty"`
+	// First day of the new tree: closed units end the day before.
+	EffectiveOn time.Time                    `json:"effectiveOn"`
+	Changes     []*ReorganisationChangeInput `json:"changes"`
+	// New scopes for accounts whose scope the changes close, instead of the plan's default.
+	UserScopes []*UserScopeInput `json:"userScopes,omitempty"`
 }
 
 type RecognizeInput struct {
@@ -110,6 +141,19 @@ type RecognizeInput struct {
 type RecognizePayload struct {
 	Decision      *ent.Decision       `json:"decision"`
 	Registrations []*ent.Registration `json:"registrations"`
+}
+
+type ReorganisationChangeInput struct {
+	Kind      ReorganisationChangeKind `json:"kind"`
+	Sources   []int                    `json:"sources,omitempty"`
+	Successor *UnitTargetInput         `json:"successor,omitempty"`
+	Parts     []*SplitPartInput        `json:"parts,omitempty"`
+	ParentID  *int                     `json:"parentID,omitempty"`
+	Level     *adminunit.Level         `json:"level,omitempty"`
+	WithinID  *int                     `json:"withinID,omitempty"`
+	New       *NewAdminUnitInput       `json:"new,omitempty"`
+	// Where the change came from, e.g. a catalogue row.
+	Note *string `json:"note,omitempty"`
 }
 
 // The result of resetPassword.
@@ -133,6 +177,11 @@ type SetCriteriaInput struct {
 	Rule       *PassRuleInput    `json:"rule"`
 }
 
+type SplitPartInput struct {
+	Successor *UnitTargetInput `json:"successor"`
+	Villages  []int            `json:"villages,omitempty"`
+}
+
 // One target to set.
 type TargetInput struct {
 	Title   title.Title           `json:"title"`
@@ -141,6 +190,13 @@ type TargetInput struct {
 	AdminUnitID *int `json:"adminUnitID,omitempty"`
 	// From 0 to 1; null removes the override so the next one up (or the national target) applies.
 	Rate *float64 `json:"rate,omitempty"`
+}
+
+// An existing unit (id), a unit this decision makes (new), or one made by another of its changes (key).
+type UnitTargetInput struct {
+	ID  *int               `json:"id,omitempty"`
+	Key *string            `json:"key,omitempty"`
+	New *NewAdminUnitInput `json:"new,omitempty"`
 }
 
 // Changes to a campaign; omitted fields stay.
@@ -166,4 +222,144 @@ type UpdateUserInput struct {
 	ScopeID  *int         `json:"scopeID,omitempty"`
 	// The version the client edited; if the account changed since, CONFLICT.
 	Version *int `json:"version,omitempty"`
+}
+
+type UserScopeInput struct {
+	UserID  int `json:"userID"`
+	ScopeID int `json:"scopeID"`
+}
+
+type ReorganisationChangeKind string
+
+const (
+	// sources close and everything in them goes to successor, a new or existing unit (a province merge too).
+	ReorganisationChangeKindMerge ReorganisationChangeKind = "MERGE"
+	// The one source closes; each part's villages go to its successor, everything else to the first part.
+	ReorganisationChangeKindSplit ReorganisationChangeKind = "SPLIT"
+	// The one source, with everything below it, moves under parentID.
+	ReorganisationChangeKindMove ReorganisationChangeKind = "MOVE"
+	// Every open unit of level within withinID closes; what each held goes to the unit above it.
+	ReorganisationChangeKindAbolishTier ReorganisationChangeKind = "ABOLISH_TIER"
+	// sources close; they must hold no open unit, learning unit or account.
+	ReorganisationChangeKindClose ReorganisationChangeKind = "CLOSE"
+	// Adds new.
+	ReorganisationChangeKindCreate ReorganisationChangeKind = "CREATE"
+	// Gives the one source new's code, name or type, in place.
+	ReorganisationChangeKindRename ReorganisationChangeKind = "RENAME"
+)
+
+var AllReorganisationChangeKind = []ReorganisationChangeKind{
+	ReorganisationChangeKindMerge,
+	ReorganisationChangeKindSplit,
+	ReorganisationChangeKindMove,
+	ReorganisationChangeKindAbolishTier,
+	ReorganisationChangeKindClose,
+	ReorganisationChangeKindCreate,
+	ReorganisationChangeKindRename,
+}
+
+func (e ReorganisationChangeKind) IsValid() bool {
+	switch e {
+	case ReorganisationChangeKindMerge, ReorganisationChangeKindSplit, ReorganisationChangeKindMove, ReorganisationChangeKindAbolishTier, ReorganisationChangeKindClose, ReorganisationChangeKindCreate, ReorganisationChangeKindRename:
+		return true
+	}
+	return false
+}
+
+func (e ReorganisationChangeKind) String() string {
+	return string(e)
+}
+
+func (e *ReorganisationChangeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReorganisationChangeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReorganisationChangeKind", str)
+	}
+	return nil
+}
+
+func (e ReorganisationChangeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReorganisationChangeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReorganisationChangeKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type UnitChangeAction string
+
+const (
+	// A new unit.
+	UnitChangeActionCreate UnitChangeAction = "CREATE"
+	// A new row for a unit whose place in the tree changes; its old row closes.
+	UnitChangeActionVersion UnitChangeAction = "VERSION"
+	// The unit closes; its contents go to into.
+	UnitChangeActionClose UnitChangeAction = "CLOSE"
+	// Code, name or type change in place.
+	UnitChangeActionRename UnitChangeAction = "RENAME"
+)
+
+var AllUnitChangeAction = []UnitChangeAction{
+	UnitChangeActionCreate,
+	UnitChangeActionVersion,
+	UnitChangeActionClose,
+	UnitChangeActionRename,
+}
+
+func (e UnitChangeAction) IsValid() bool {
+	switch e {
+	case UnitChangeActionCreate, UnitChangeActionVersion, UnitChangeActionClose, UnitChangeActionRename:
+		return true
+	}
+	return false
+}
+
+func (e UnitChangeAction) String() string {
+	return string(e)
+}
+
+func (e *UnitChangeAction) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = UnitChangeAction(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid UnitChangeAction", str)
+	}
+	return nil
+}
+
+func (e UnitChangeAction) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *UnitChangeAction) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e UnitChangeAction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -1,10 +1,20 @@
 package model
 
-import "hoctap/ent"
+import (
+	"hoctap/ent"
+	"hoctap/internal/reorg"
+)
 
 // CriteriaSetView is a criteria set with whether evaluations use it, worked
 // out for all of a campaign's sets at once.
 type CriteriaSetView struct {
 	*ent.CriteriaSet
 	InUse bool
+}
+
+// ReorganisationPlan is a reorganisation with what applying it does or did.
+type ReorganisationPlan struct {
+	Reorganisation *ent.Reorganisation
+	Applied        bool
+	*reorg.Impact
 }

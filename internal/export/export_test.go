@@ -54,7 +54,7 @@ func newEnv(t *testing.T, open dbtest.Opener) *env {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	exports := export.New(db.Client, log)
 	mux := http.NewServeMux()
-	mux.Handle("POST /query", graph.NewHandler(&graph.Resolver{Client: db.Client, Auth: svc}, graph.Options{Logger: log}))
+	mux.Handle("POST /query", graph.NewHandler(&graph.Resolver{Client: db.Client, Auth: svc, Dialect: db.Dialect}, graph.Options{Logger: log}))
 	mux.Handle("GET /export/progress.csv", exports.Progress(export.CSV))
 	mux.Handle("GET /export/progress.xlsx", exports.Progress(export.XLSX))
 	mux.Handle("GET /export/decisions/{file}", exports.Decision())

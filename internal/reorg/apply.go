@@ -14,55 +14,48 @@ import (
 	"hoctap/ent/searchkey"
 	"hoctap/internal/apperr"
 	"hoctap/internal/audit"
-	"hoctap/internal/bulk"
-	"hoctap/internal/i18n"
 	"hoctap/internal/progress"
-	"hoctap/internal/store"
 	"hoctap/internal/textnorm"
 	"hoctap/internal/viewer"
 )
 
-var msgProblems = i18n.Message{VI: "Chưa thể áp dụng quyết định: %s", EN: "The decision cannot be applied yet: %s"}
-
-// Apply applies the planned reorganisation id in one transaction, as the
-// plan of that moment says, and records it applied. Applying it again
-// changes nothing and returns it as it is. A plan with problems changes
-// nothing and fails with the first of them, named by its change and field.
-func Apply(ctx context.Context, db *store.DB, id int) (*ent.Reorganisation, *Impact, error) {
+// Apply applies the planned reorganisation id, as the plan of that moment
+// says, and records it applied: in the transaction of ctx (the API's
+// mutation) or in one of its own. Applying it again changes nothing and
+// returns it with a nil impact. A plan with problems changes nothing and
+// fails with the first of them, named by its change and field. dialect is
+// the database's (store.DB.Dialect): the moves are SQL of their own.
+func Apply(ctx context.Context, c *ent.Client, dial string, id int) (*ent.Reorganisation, *Impact, error) {
 	if err := Roles.May(ctx, "applyReorganisation"); err != nil {
 		return nil, nil, err
 	}
-	tx, err := bulk.Begin(ctx, db.SQL, db.Dialect)
+	if tx := ent.TxFromContext(ctx); tx != nil {
+		return apply(ctx, &sqlTx{Tx: tx, dialect: dial}, id)
+	}
+	tx, err := c.Tx(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("apply reorganisation: %w", err)
 	}
-	r, im, err := apply(ctx, tx, db.Dialect, id)
+	r, im, err := apply(ent.NewTxContext(ctx, tx), &sqlTx{Tx: tx, dialect: dial}, id)
 	if err != nil {
-		return nil, nil, errorsJoin(err, tx.Rollback())
+		if rerr := tx.Rollback(); rerr != nil {
+			return nil, nil, fmt.Errorf("%w (rollback: %v)", err, rerr)
+		}
+		return nil, nil, err
 	}
-	if im == nil { // applied before
-		return r, nil, tx.Rollback()
-	}
-	if err := tx.Commit(ctx); err != nil {
+	if err := tx.Commit(); err != nil {
 		return nil, nil, fmt.Errorf("apply reorganisation: commit: %w", err)
 	}
 	return r, im, nil
 }
 
-func errorsJoin(err, rollback error) error {
-	if rollback != nil {
-		return fmt.Errorf("%w (rollback: %v)", err, rollback)
-	}
-	return err
-}
-
-func apply(ctx context.Context, tx *bulk.Tx, dial string, id int) (*ent.Reorganisation, *Impact, error) {
-	c := tx.Client
+func apply(ctx context.Context, tx *sqlTx, id int) (*ent.Reorganisation, *Impact, error) {
+	c := tx.Client()
 	sctx := system(ctx)
-	if dial == dialect.Postgres {
+	if tx.dialect == dialect.Postgres {
 		// Nothing may land in a unit while it closes, and two applies
 		// queue: both modes let readers through.
-		if err := tx.Exec(ctx, `LOCK TABLE reorganisations, admin_units, learning_units, users, registrations, search_keys IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+		if err := tx.exec(ctx, `LOCK TABLE reorganisations, admin_units, learning_units, users, registrations, search_keys IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -81,16 +74,14 @@ func apply(ctx context.Context, tx *bulk.Tx, dial string, id int) (*ent.Reorgani
 		return nil, nil, err
 	}
 	if len(p.impact.Problems) > 0 {
-		return nil, nil, problemError(p.impact.Problems[0], i18n.VI)
+		return nil, nil, problemError(p.impact.Problems[0])
 	}
 	now := time.Now().UTC()
 	if err := insertUnits(ctx, tx, p, now); err != nil {
 		return nil, nil, err
 	}
-	if err := p.fillIDs(); err != nil {
-		return nil, nil, err
-	}
-	if err := moveRows(ctx, tx, dial, p, now); err != nil {
+	p.fillIDs()
+	if err := moveRows(ctx, tx, p, now); err != nil {
 		return nil, nil, err
 	}
 	if err := p.chosenScopes(sctx, c); err != nil {
@@ -129,17 +120,21 @@ func apply(ctx context.Context, tx *bulk.Tx, dial string, id int) (*ent.Reorgani
 
 // problemError is a plan's problem as the error of the API: the change and
 // field at fault, and what is wrong.
-func problemError(pr Problem, lang i18n.Lang) error {
-	field := "changes"
-	if pr.Change >= 0 {
-		field = "changes." + strconv.Itoa(pr.Change)
-		if pr.Field != "" {
-			field += "." + pr.Field
-		}
-	} else if pr.Field != "" {
-		field = pr.Field
+func problemError(pr Problem) error {
+	return &apperr.Error{Code: apperr.BadUserInput, Field: ProblemField(pr), Msg: pr.Message, Args: pr.Args}
+}
+
+// ProblemField is where a problem lies in the input: changes.3.sources.0
+// for a part of a change, else the field of the decision.
+func ProblemField(pr Problem) string {
+	if pr.Change < 0 {
+		return pr.Field
 	}
-	return apperr.Input(field, msgProblems, pr.Text(lang))
+	field := "changes." + strconv.Itoa(pr.Change)
+	if pr.Field != "" {
+		field += "." + pr.Field
+	}
+	return field
 }
 
 // unitColumns are the columns of a new admin unit row.
@@ -151,19 +146,19 @@ var unitColumns = []string{
 
 // insertUnits writes the plan's new rows, parents first, with their paths
 // and search keys, in bulk.
-func insertUnits(ctx context.Context, tx *bulk.Tx, p *planned, now time.Time) error {
+func insertUnits(ctx context.Context, tx *sqlTx, p *planned, now time.Time) error {
 	created := p.res.created
 	if len(created) == 0 {
 		return nil
 	}
-	first, err := tx.IDs(ctx, adminunit.Table, len(created))
+	ids, err := tx.ids(ctx, adminunit.Table, len(created))
 	if err != nil {
 		return err
 	}
 	rows := make([][]any, len(created))
 	var keys [][]any
 	for i, n := range created {
-		n.id = first + i
+		n.id = ids[i]
 		parentPath, parentDepth := n.parent.pathDepth()
 		n.path = parentPath + strconv.Itoa(n.id) + "/"
 		n.depth = parentDepth + 1
@@ -173,17 +168,17 @@ func insertUnits(ctx context.Context, tx *bulk.Tx, p *planned, now time.Time) er
 			keys = append(keys, []any{0, k, n.id, n.path})
 		}
 	}
-	if err := tx.Insert(ctx, adminunit.Table, unitColumns, rows); err != nil {
+	if err := tx.insert(ctx, adminunit.Table, unitColumns, rows); err != nil {
 		return err
 	}
-	kfirst, err := tx.IDs(ctx, searchkey.Table, len(keys))
+	kids, err := tx.ids(ctx, searchkey.Table, len(keys))
 	if err != nil {
 		return err
 	}
 	for i := range keys {
-		keys[i][0] = kfirst + i
+		keys[i][0] = kids[i]
 	}
-	return tx.Insert(ctx, searchkey.Table, []string{searchkey.FieldID, searchkey.FieldKey, searchkey.FieldOwnerID, searchkey.FieldScopePath}, keys)
+	return tx.insert(ctx, searchkey.Table, []string{searchkey.FieldID, searchkey.FieldKey, searchkey.FieldOwnerID, searchkey.FieldScopePath}, keys)
 }
 
 // pathDepth is the path and depth of a unit, existing or made.
@@ -203,15 +198,15 @@ func (n *node) rowID() int {
 }
 
 // fillIDs gives the impact's references to made units their new ids.
-func (p *planned) fillIDs() error {
-	byKey := map[string]int{}
-	for _, n := range p.res.created {
-		byKey[n.code+"\x00"+n.name+"\x00"+strconv.Itoa(n.parent.rowID())] = n.id
-	}
-	for i := range p.impact.Units {
+func (p *planned) fillIDs() {
+	for i, refs := range p.refs {
 		u := &p.impact.Units[i]
-		if u.Unit.ID == 0 && u.Parent != nil {
-			u.Unit.ID = byKey[u.Unit.Code+"\x00"+u.Unit.Name+"\x00"+strconv.Itoa(u.Parent.ID)]
+		u.Unit.ID = refs.unit.rowID()
+		if refs.parent != nil {
+			u.Parent.ID = refs.parent.rowID()
+		}
+		if refs.into != nil {
+			u.Into.ID = refs.into.rowID()
 		}
 	}
 	for i := range p.impact.Users {
@@ -219,19 +214,19 @@ func (p *planned) fillIDs() error {
 			p.impact.Users[i].To.ID = n.rowID()
 		}
 	}
-	return nil
 }
 
 // moveRows closes the old rows and moves what sat in them to where it goes,
 // in a few statements over a temporary table of the moves.
-func moveRows(ctx context.Context, tx *bulk.Tx, dial string, p *planned, now time.Time) error {
+func moveRows(ctx context.Context, tx *sqlTx, p *planned, now time.Time) error {
+	dial := tx.dialect
 	create := `CREATE TEMP TABLE reorg_moves (old_id BIGINT PRIMARY KEY, new_id BIGINT, new_path TEXT, merged_into BIGINT)`
 	if dial == dialect.Postgres {
 		create += ` ON COMMIT DROP`
-	} else if err := tx.Exec(ctx, `DROP TABLE IF EXISTS temp.reorg_moves`); err != nil {
+	} else if err := tx.exec(ctx, `DROP TABLE IF EXISTS temp.reorg_moves`); err != nil {
 		return err
 	}
-	if err := tx.Exec(ctx, create); err != nil {
+	if err := tx.exec(ctx, create); err != nil {
 		return err
 	}
 	var rows [][]any
@@ -251,7 +246,7 @@ func moveRows(ctx context.Context, tx *bulk.Tx, dial string, p *planned, now tim
 		}
 		rows = append(rows, []any{n.unit.ID, newID, newPath, merged})
 	}
-	if err := tx.Insert(ctx, "reorg_moves", []string{"old_id", "new_id", "new_path", "merged_into"}, rows); err != nil {
+	if err := tx.insert(ctx, "reorg_moves", []string{"old_id", "new_id", "new_path", "merged_into"}, rows); err != nil {
 		return err
 	}
 	last := p.lastDay.UTC()
@@ -281,16 +276,12 @@ func moveRows(ctx context.Context, tx *bulk.Tx, dial string, p *planned, now tim
 			FROM reorg_moves m WHERE registrations.admin_unit_id = m.old_id AND m.new_id IS NOT NULL AND registrations.campaign_id IN (` + ids + `)`, nil})
 	}
 	for _, s := range stmts {
-		q := s.sql
-		if dial != dialect.Postgres {
-			q = sqlitePlaceholders(q)
-		}
-		if err := tx.Exec(ctx, q, s.args...); err != nil {
-			return fmt.Errorf("apply reorganisation: %s: %w", s.what, err)
+		if err := tx.exec(ctx, s.sql, s.args...); err != nil {
+			return fmt.Errorf("%s: %w", s.what, err)
 		}
 	}
 	if dial != dialect.Postgres {
-		return tx.Exec(ctx, `DROP TABLE temp.reorg_moves`)
+		return tx.exec(ctx, `DROP TABLE temp.reorg_moves`)
 	}
 	return nil
 }
@@ -312,19 +303,6 @@ func campaignIDs(cs []*ent.Campaign) string {
 		s += strconv.Itoa(c.ID)
 	}
 	return s
-}
-
-// sqlitePlaceholders turns $1, $2 into ?1, ?2, which SQLite reads alike.
-func sqlitePlaceholders(q string) string {
-	out := make([]byte, 0, len(q))
-	for i := 0; i < len(q); i++ {
-		if q[i] == '$' {
-			out = append(out, '?')
-			continue
-		}
-		out = append(out, q[i])
-	}
-	return string(out)
 }
 
 // chosenScopes moves the accounts whose new scope the admin chose; ent's

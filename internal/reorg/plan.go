@@ -37,9 +37,8 @@ import (
 
 // Roles: reorganising the tree is the ADMIN's alone.
 var Roles = access.Roles{
-	"createReorganisation": {viewer.RoleAdmin},
-	"planReorganisation":   {viewer.RoleAdmin},
-	"applyReorganisation":  {viewer.RoleAdmin},
+	"planReorganisation":  {viewer.RoleAdmin},
+	"applyReorganisation": {viewer.RoleAdmin},
 }
 
 var (
@@ -174,7 +173,12 @@ type planned struct {
 	day      time.Time     // the effective date, at midnight in Vietnam
 	lastDay  time.Time     // the day before
 	campaign []*ent.Campaign
+	// refs are the nodes behind each UnitChange of the impact, so that
+	// the ids of made units can be filled in once they exist.
+	refs []unitRefs
 }
+
+type unitRefs struct{ unit, parent, into *node }
 
 // plan loads the provinces s touches and works s out against them. ctx
 // reads as the system.
@@ -254,8 +258,8 @@ func (p *planned) describe(lus, regs map[int]int) {
 		}
 		if n.renamed {
 			was := n.unit
-			im.Units = append(im.Units, UnitChange{Action: Renamed, Change: n.change, Unit: n.ref(), Type: n.typ,
-				Was: &Ref{ID: was.ID, Code: was.Code, Name: was.Name, Level: was.Level}})
+			p.add(UnitChange{Action: Renamed, Change: n.change, Unit: n.ref(), Type: n.typ,
+				Was: &Ref{ID: was.ID, Code: was.Code, Name: was.Name, Level: was.Level}}, unitRefs{unit: n})
 		}
 		d := n.dest()
 		if n.closed {
@@ -266,7 +270,7 @@ func (p *planned) describe(lus, regs map[int]int) {
 			} else if lus[id] > 0 || len(usersAt[n]) > 0 {
 				res.fail(n.change, "sources", msgNotEmptyRows, n.label(), lus[id], len(usersAt[n]))
 			}
-			im.Units = append(im.Units, uc)
+			p.add(uc, unitRefs{unit: n, into: d})
 		}
 		if d == nil {
 			continue
@@ -300,7 +304,7 @@ func (p *planned) describe(lus, regs map[int]int) {
 			uc.ByDefault = from.byDefault
 			uc.LearningUnits = lus[from.unit.ID]
 		}
-		im.Units = append(im.Units, uc)
+		p.add(uc, unitRefs{unit: n, parent: n.parent})
 	}
 	for _, camp := range p.campaign {
 		if prov := res.nodes[camp.ProvinceID]; prov != nil && prov.closed {
@@ -310,6 +314,12 @@ func (p *planned) describe(lus, regs map[int]int) {
 		im.Campaigns = append(im.Campaigns, camp)
 	}
 	im.Problems = res.problems
+}
+
+// add appends a unit's change to the impact.
+func (p *planned) add(uc UnitChange, refs unitRefs) {
+	p.impact.Units = append(p.impact.Units, uc)
+	p.refs = append(p.refs, refs)
 }
 
 // rank orders levels from the top.

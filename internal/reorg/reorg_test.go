@@ -195,7 +195,7 @@ func TestReform(t *testing.T) {
 			t.Errorf("accounts whose scope widens: %v, want the district viewer", widened)
 		}
 
-		_, applied, err := reorg.Apply(ctx, db, r.ID)
+		_, applied, err := reorg.Apply(ctx, db.Client, db.Dialect, r.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -229,7 +229,7 @@ func TestReform(t *testing.T) {
 		}
 
 		again := snapshot(t, db.SQL)
-		r2, im2, err := reorg.Apply(ctx, db, r.ID)
+		r2, im2, err := reorg.Apply(ctx, db.Client, db.Dialect, r.ID)
 		if err != nil || im2 != nil || r2.Status != "APPLIED" {
 			t.Fatalf("applying again: %v, %v, %v", r2, im2, err)
 		}
@@ -329,7 +329,7 @@ func TestPlanProblems(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				r := create(t, ctx, c, tt.spec)
 				before := snapshot(t, db.SQL)
-				_, _, err := reorg.Apply(ctx, db, r.ID)
+				_, _, err := reorg.Apply(ctx, db.Client, db.Dialect, r.ID)
 				e, ok := apperr.As(err)
 				if !ok || e.Code != apperr.BadUserInput || e.Field != tt.field {
 					t.Fatalf("apply: %v, want BAD_USER_INPUT on %s", err, tt.field)

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/text/unicode/norm"
+
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
 	"hoctap/internal/i18n"
@@ -22,7 +24,10 @@ var (
 	msgTargetClosed  = i18n.Message{VI: "Đơn vị kế thừa %s cũng bị giải thể trong quyết định này.", EN: "The successor %s is closed by this decision too."}
 	msgKeyUnknown    = i18n.Message{VI: "Không có đơn vị mới nào mang khóa %q trong quyết định.", EN: "No new unit of the decision has key %q."}
 	msgKeyTwice      = i18n.Message{VI: "Khóa %q được dùng cho hai đơn vị mới.", EN: "Key %q names two new units."}
-	msgNewField      = i18n.Message{VI: "Đơn vị mới cần có %s.", EN: "A new unit needs its %s."}
+	msgNewCode       = i18n.Message{VI: "Đơn vị mới cần có mã.", EN: "A new unit needs its code."}
+	msgNewName       = i18n.Message{VI: "Đơn vị mới cần có tên.", EN: "A new unit needs its name."}
+	msgNewType       = i18n.Message{VI: "Đơn vị mới cần có loại (Xã, Phường, Thôn…).", EN: "A new unit needs its type (Xã, Phường, Thôn…)."}
+	msgNewParent     = i18n.Message{VI: "Đơn vị mới cần có đơn vị cấp trên.", EN: "A new unit needs the unit above it."}
 	msgLevel         = i18n.Message{VI: "Cấp %q không hợp lệ.", EN: "Level %q is not valid."}
 	msgParts         = i18n.Message{VI: "Chia tách cần ít nhất hai phần.", EN: "A split needs at least two parts."}
 	msgVillageOf     = i18n.Message{VI: "Thôn/tổ %s không thuộc đơn vị được chia tách.", EN: "Village %s is not in the unit being split."}
@@ -69,6 +74,7 @@ type node struct {
 	// placeNew finds it.
 	parentID  int
 	parentKey string
+	field     string // where the change describes it, for problems
 	// id, path and depth of a new row, once allocated.
 	id    int
 	path  string
@@ -233,19 +239,22 @@ func (r *resolved) newUnit(i int, field string, u *spec.Unit) {
 	level := adminunit.Level(u.Level)
 	switch {
 	case strings.TrimSpace(u.Code) == "":
-		r.fail(i, field+".code", msgNewField, "mã")
+		r.fail(i, field+".code", msgNewCode)
 		return
 	case strings.TrimSpace(u.Name) == "":
-		r.fail(i, field+".name", msgNewField, "tên")
+		r.fail(i, field+".name", msgNewName)
 		return
 	case strings.TrimSpace(u.Type) == "":
-		r.fail(i, field+".type", msgNewField, "loại")
+		r.fail(i, field+".type", msgNewType)
 		return
 	case adminunit.LevelValidator(level) != nil || level == adminunit.LevelCOUNTRY:
 		r.fail(i, field+".level", msgLevel, u.Level)
 		return
 	}
-	n := &node{code: strings.TrimSpace(u.Code), name: strings.TrimSpace(u.Name), typ: strings.TrimSpace(u.Type), level: level, disadvantaged: u.Disadvantaged, change: i}
+	// Texts arrive as the client typed them; stored text is NFC (see
+	// derive.NFC, which these bulk-written rows do not pass through).
+	n := &node{code: strings.TrimSpace(u.Code), name: norm.NFC.String(strings.TrimSpace(u.Name)), typ: norm.NFC.String(strings.TrimSpace(u.Type)),
+		level: level, disadvantaged: u.Disadvantaged, change: i, field: field}
 	if u.Key != "" {
 		if r.keys[u.Key] != nil {
 			r.fail(i, field+".key", msgKeyTwice, u.Key)
@@ -266,15 +275,15 @@ func (r *resolved) placeNew(n *node) {
 	case n.parentKey != "":
 		n.parent = r.keys[n.parentKey]
 		if n.parent == nil {
-			r.fail(n.change, "parentKey", msgKeyUnknown, n.parentKey)
+			r.fail(n.change, n.field+".parentKey", msgKeyUnknown, n.parentKey)
 		}
 	case n.parentID != 0:
 		n.parent = r.nodes[n.parentID]
 		if n.parent == nil {
-			r.fail(n.change, "parentID", msgUnitMissing, n.parentID)
+			r.fail(n.change, n.field+".parentID", msgUnitMissing, n.parentID)
 		}
 	default:
-		r.fail(n.change, "parentID", msgNewField, "đơn vị cấp trên")
+		r.fail(n.change, n.field+".parentID", msgNewParent)
 	}
 }
 

@@ -1,0 +1,67 @@
+package graph
+
+import (
+	"context"
+
+	"hoctap/graph/model"
+	"hoctap/internal/i18n"
+	"hoctap/internal/reorg"
+	"hoctap/internal/reorg/spec"
+)
+
+// specOf turns the API's changes into the form the decision keeps.
+func specOf(in model.PlanReorganisationInput) spec.Spec {
+	s := spec.Spec{Changes: make([]spec.Change, len(in.Changes))}
+	for i, c := range in.Changes {
+		ch := spec.Change{Kind: spec.Kind(c.Kind), Sources: c.Sources, Successor: targetOf(c.Successor),
+			ParentID: deref(c.ParentID), WithinID: deref(c.WithinID), New: unitOf(c.New), Note: deref(c.Note)}
+		if c.Level != nil {
+			ch.Level = string(*c.Level)
+		}
+		for _, p := range c.Parts {
+			part := spec.Part{Villages: p.Villages}
+			if t := targetOf(p.Successor); t != nil {
+				part.Successor = *t
+			}
+			ch.Parts = append(ch.Parts, part)
+		}
+		s.Changes[i] = ch
+	}
+	for _, us := range in.UserScopes {
+		s.UserScopes = append(s.UserScopes, spec.UserScope{UserID: us.UserID, ScopeID: us.ScopeID})
+	}
+	return s
+}
+
+func targetOf(t *model.UnitTargetInput) *spec.Target {
+	if t == nil {
+		return nil
+	}
+	return &spec.Target{ID: deref(t.ID), Key: deref(t.Key), New: unitOf(t.New)}
+}
+
+func unitOf(u *model.NewAdminUnitInput) *spec.Unit {
+	if u == nil {
+		return nil
+	}
+	return &spec.Unit{Key: deref(u.Key), Code: u.Code, Name: u.Name, Type: u.Type, Level: string(u.Level),
+		ParentID: deref(u.ParentID), ParentKey: deref(u.ParentKey), Disadvantaged: deref(u.Disadvantaged)}
+}
+
+// problemField is where a problem lies in the input.
+func problemField(p *reorg.Problem) string {
+	return reorg.ProblemField(*p)
+}
+
+// problemMessage is a problem in the request's language.
+func problemMessage(ctx context.Context, p *reorg.Problem) string {
+	return p.Text(i18n.FromContext(ctx))
+}
+
+// appliedBefore answers for a reorganisation applied earlier: what it did,
+// as it recorded, without the lists.
+func appliedBefore(r *model.ReorganisationPlan) *model.ReorganisationPlan {
+	out := r.Reorganisation.Outcome
+	r.Impact = &reorg.Impact{LearningUnits: out["learningUnits"], Registrations: out["registrations"]}
+	return r
+}

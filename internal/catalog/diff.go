@@ -76,6 +76,7 @@ var (
 	msgOnePart        = i18n.Message{VI: "Chỉ một phần của %s có trong danh sách này; phần còn lại thuộc danh sách khác.", EN: "Only a part of %s is in this list; the rest belongs to another list."}
 	msgUnlisted       = i18n.Message{VI: "Không có trong danh mục mới, cũng không có trong danh sách sắp xếp: sẽ bị đóng mà không có đơn vị kế thừa.", EN: "Neither in the new catalogue nor in the merger list: it would be closed without a successor."}
 	msgClosedNoList   = i18n.Message{VI: "%d đơn vị không còn trong danh mục sẽ bị đóng mà không có đơn vị kế thừa (không có danh sách sắp xếp cho tỉnh này).", EN: "%d units no longer in the catalogue would be closed without a successor (no merger list for this province)."}
+	msgSpelling       = i18n.Message{VI: "«%s» được hiểu là %s (cách viết i/y khác nhau).", EN: "«%s» taken as %s (i/y spelt differently)."}
 	msgByName         = i18n.Message{VI: "Khớp theo tên với %s: đổi mã thành %s.", EN: "Matched by name with %s: recoded to %s."}
 	msgNoSuccessor    = i18n.Message{VI: "Danh mục không có tỉnh này, cũng không chuyển xã nào của tỉnh sang tỉnh khác: giữ nguyên.", EN: "The catalogue neither lists this province nor carries its communes elsewhere: left as it is."}
 	msgDuplicateCode  = i18n.Message{VI: "Cây có nhiều đơn vị mang mã %s tại ngày này: %s.", EN: "The tree has several units with code %s at this date: %s."}
@@ -83,16 +84,36 @@ var (
 	msgNoMergerTarget = i18n.Message{VI: "Dòng thuộc «%s», không phải tỉnh nào của danh mục.", EN: "The row belongs to «%s», no province of the catalogue."}
 )
 
-// names is a unit name taken apart for matching.
-type names struct{ typ, base, exact string }
+// names is a unit name taken apart for matching: its folded type word,
+// the rest folded with i and y alike (base), as spelt (spelt), and with
+// its diacritics (exact).
+type names struct{ typ, base, spelt, exact string }
 
 func nameOf(name string) names {
-	typ, base := splitType(name)
+	typ, spelt := splitType(name)
 	ex := exact(name)
 	if typ != "" {
 		ex = strings.Join(strings.Fields(ex)[len(strings.Fields(typ)):], " ")
 	}
-	return names{typ, base, ex}
+	return names{typ, iy(spelt), spelt, ex}
+}
+
+// iy spells a syllable-final y after a consonant (or after "qu") as i: the
+// two spellings are both in official use ("Vũ Quý" in the merger list,
+// "Vũ Quí" in the catalogue; "Thủ Sỹ", "Thủ Sĩ"), while y after a vowel
+// ("Huy", "Tây") is another sound and stays.
+func iy(folded string) string {
+	words := strings.Fields(folded)
+	for i, w := range words {
+		n := len(w)
+		if n < 2 || w[n-1] != 'y' {
+			continue
+		}
+		if !strings.ContainsRune("aeiouy", rune(w[n-2])) || (n >= 3 && w[n-3:n-1] == "qu" && (n == 3 || !strings.ContainsRune("aeiouy", rune(w[n-4])))) {
+			words[i] = w[:n-1] + "i"
+		}
+	}
+	return strings.Join(words, " ")
 }
 
 // catProvince and catDistrict are the provinces and districts a catalogue

@@ -87,6 +87,9 @@ func (d *differ) merge(p *Province, cp *catProvince, rows []*MergerRow, scope []
 			switch {
 			case len(cs) == 1:
 				found[i] = cs[0]
+				if nameOf(cs[0].Name).spelt != nameOf(f.Name).spelt {
+					p.Issues = append(p.Issues, Issue{File: file, Row: mr.Line, Column: colBefore, Value: f.Raw, Warning: true, Msg: msgSpelling, Args: []any{f.Name, cs[0].String()}})
+				}
 			case len(cs) == 0 && f.Qualifier != "" && len(all) > 0:
 				p.Issues = append(p.Issues, Issue{File: file, Row: mr.Line, Column: colBefore, Value: f.Raw, Msg: msgUnknownWhere, Args: []any{f.Name, f.Qualifier}})
 			case len(cs) == 0:

@@ -44,6 +44,8 @@ func main() {
 		run, args = runGenerate, args[1:]
 	} else if len(args) > 0 && args[0] == "reset-password" {
 		run, args = runResetPassword, args[1:]
+	} else if len(args) > 0 && args[0] == "import-units" {
+		run, args = runImportUnits, args[1:]
 	} else {
 		tuneGC(os.Getenv)
 	}

@@ -18,6 +18,7 @@ import (
 	"hoctap/graph/gqlid"
 	"hoctap/graph/model"
 	"hoctap/internal/auth"
+	"hoctap/internal/catalog"
 	"hoctap/internal/criteria"
 	"hoctap/internal/progress"
 	"hoctap/internal/reorg"
@@ -48,6 +49,7 @@ type ResolverRoot interface {
 	AdminUnitRef() AdminUnitRefResolver
 	Campaign() CampaignResolver
 	Evaluation() EvaluationResolver
+	ImportIssue() ImportIssueResolver
 	LearningUnit() LearningUnitResolver
 	Mutation() MutationResolver
 	ProgressRow() ProgressRowResolver
@@ -55,6 +57,7 @@ type ResolverRoot interface {
 	ReorganisationProblem() ReorganisationProblemResolver
 	Target() TargetResolver
 	UnitChange() UnitChangeResolver
+	UnitImportProvince() UnitImportProvinceResolver
 	User() UserResolver
 }
 
@@ -228,6 +231,16 @@ type ComplexityRoot struct {
 		Total        func(childComplexity int) int
 	}
 
+	ImportIssue struct {
+		Column  func(childComplexity int) int
+		File    func(childComplexity int) int
+		Message func(childComplexity int) int
+		Row     func(childComplexity int) int
+		Unit    func(childComplexity int) int
+		Value   func(childComplexity int) int
+		Warning func(childComplexity int) int
+	}
+
 	LearningUnit struct {
 		Address       func(childComplexity int) int
 		AdminUnit     func(childComplexity int) int
@@ -270,6 +283,7 @@ type ComplexityRoot struct {
 		CreateUser           func(childComplexity int, input model.CreateUserInput) int
 		DisableUser          func(childComplexity int, id int, disabled bool) int
 		Evaluate             func(childComplexity int, input model.EvaluateInput) int
+		ImportUnits          func(childComplexity int, input model.ImportUnitsInput) int
 		Login                func(childComplexity int, input model.LoginInput) int
 		Logout               func(childComplexity int, refreshToken string) int
 		PlanReorganisation   func(childComplexity int, input model.PlanReorganisationInput) int
@@ -453,6 +467,20 @@ type ComplexityRoot struct {
 		Was           func(childComplexity int) int
 	}
 
+	UnitImport struct {
+		Issues    func(childComplexity int) int
+		Plan      func(childComplexity int) int
+		Provinces func(childComplexity int) int
+	}
+
+	UnitImportProvince struct {
+		Changes func(childComplexity int) int
+		Code    func(childComplexity int) int
+		Issues  func(childComplexity int) int
+		Name    func(childComplexity int) int
+		Status  func(childComplexity int) int
+	}
+
 	User struct {
 		AuditTrail         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
 		CreatedAt          func(childComplexity int) int
@@ -505,6 +533,15 @@ type CampaignResolver interface {
 type EvaluationResolver interface {
 	Scores(ctx context.Context, obj *ent.Evaluation) (map[string]any, error)
 }
+type ImportIssueResolver interface {
+	File(ctx context.Context, obj *catalog.Issue) (*string, error)
+	Row(ctx context.Context, obj *catalog.Issue) (*int, error)
+	Column(ctx context.Context, obj *catalog.Issue) (*string, error)
+	Value(ctx context.Context, obj *catalog.Issue) (*string, error)
+	Unit(ctx context.Context, obj *catalog.Issue) (*string, error)
+
+	Message(ctx context.Context, obj *catalog.Issue) (string, error)
+}
 type LearningUnitResolver interface {
 	Registration(ctx context.Context, obj *ent.LearningUnit, campaignID int, title *title.Title) (*ent.Registration, error)
 }
@@ -529,6 +566,7 @@ type MutationResolver interface {
 	ArchiveLearningUnit(ctx context.Context, id int) (*ent.LearningUnit, error)
 	PlanReorganisation(ctx context.Context, input model.PlanReorganisationInput) (*model.ReorganisationPlan, error)
 	ApplyReorganisation(ctx context.Context, id int) (*model.ReorganisationPlan, error)
+	ImportUnits(ctx context.Context, input model.ImportUnitsInput) (*model.UnitImport, error)
 	CreateUser(ctx context.Context, input model.CreateUserInput) (*ent.User, error)
 	UpdateUser(ctx context.Context, id int, input model.UpdateUserInput) (*ent.User, error)
 	DisableUser(ctx context.Context, id int, disabled bool) (*ent.User, error)
@@ -564,6 +602,10 @@ type TargetResolver interface {
 type UnitChangeResolver interface {
 	Action(ctx context.Context, obj *reorg.UnitChange) (model.UnitChangeAction, error)
 	Change(ctx context.Context, obj *reorg.UnitChange) (*int, error)
+}
+type UnitImportProvinceResolver interface {
+	Status(ctx context.Context, obj *catalog.Province) (model.UnitImportStatus, error)
+	Changes(ctx context.Context, obj *catalog.Province) (int, error)
 }
 type UserResolver interface {
 	AuditTrail(ctx context.Context, obj *ent.User, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.AuditLogConnection, error)
@@ -1269,6 +1311,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Evaluation.Total(childComplexity), true
 
+	case "ImportIssue.column":
+		if e.ComplexityRoot.ImportIssue.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportIssue.Column(childComplexity), true
+	case "ImportIssue.file":
+		if e.ComplexityRoot.ImportIssue.File == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportIssue.File(childComplexity), true
+	case "ImportIssue.message":
+		if e.ComplexityRoot.ImportIssue.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportIssue.Message(childComplexity), true
+	case "ImportIssue.row":
+		if e.ComplexityRoot.ImportIssue.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportIssue.Row(childComplexity), true
+	case "ImportIssue.unit":
+		if e.ComplexityRoot.ImportIssue.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportIssue.Unit(childComplexity), true
+	case "ImportIssue.value":
+		if e.ComplexityRoot.ImportIssue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportIssue.Value(childComplexity), true
+	case "ImportIssue.warning":
+		if e.ComplexityRoot.ImportIssue.Warning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportIssue.Warning(childComplexity), true
+
 	case "LearningUnit.address":
 		if e.ComplexityRoot.LearningUnit.Address == nil {
 			break
@@ -1524,6 +1609,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Evaluate(childComplexity, args["input"].(model.EvaluateInput)), true
+	case "Mutation.importUnits":
+		if e.ComplexityRoot.Mutation.ImportUnits == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importUnits_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportUnits(childComplexity, args["input"].(model.ImportUnitsInput)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -2429,6 +2525,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnitChange.Was(childComplexity), true
 
+	case "UnitImport.issues":
+		if e.ComplexityRoot.UnitImport.Issues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitImport.Issues(childComplexity), true
+	case "UnitImport.plan":
+		if e.ComplexityRoot.UnitImport.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitImport.Plan(childComplexity), true
+	case "UnitImport.provinces":
+		if e.ComplexityRoot.UnitImport.Provinces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitImport.Provinces(childComplexity), true
+
+	case "UnitImportProvince.changes":
+		if e.ComplexityRoot.UnitImportProvince.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitImportProvince.Changes(childComplexity), true
+	case "UnitImportProvince.code":
+		if e.ComplexityRoot.UnitImportProvince.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitImportProvince.Code(childComplexity), true
+	case "UnitImportProvince.issues":
+		if e.ComplexityRoot.UnitImportProvince.Issues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitImportProvince.Issues(childComplexity), true
+	case "UnitImportProvince.name":
+		if e.ComplexityRoot.UnitImportProvince.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitImportProvince.Name(childComplexity), true
+	case "UnitImportProvince.status":
+		if e.ComplexityRoot.UnitImportProvince.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitImportProvince.Status(childComplexity), true
+
 	case "User.auditTrail":
 		if e.ComplexityRoot.User.AuditTrail == nil {
 			break
@@ -2608,6 +2754,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EvaluateInput", ec.unmarshalInputEvaluateInput),
 			graphql.NewInputUnmarshaler("EvaluationOrder", ec.unmarshalInputEvaluationOrder),
 			graphql.NewInputUnmarshaler("EvaluationWhereInput", ec.unmarshalInputEvaluationWhereInput),
+			graphql.NewInputUnmarshaler("ImportUnitsInput", ec.unmarshalInputImportUnitsInput),
 			graphql.NewInputUnmarshaler("LearningUnitOrder", ec.unmarshalInputLearningUnitOrder),
 			graphql.NewInputUnmarshaler("LearningUnitWhereInput", ec.unmarshalInputLearningUnitWhereInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
@@ -3062,6 +3209,26 @@ func (ec *executionContext) childFields_Evaluation(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Evaluation", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportIssue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "file":
+		return ec.fieldContext_ImportIssue_file(ctx, field)
+	case "row":
+		return ec.fieldContext_ImportIssue_row(ctx, field)
+	case "column":
+		return ec.fieldContext_ImportIssue_column(ctx, field)
+	case "value":
+		return ec.fieldContext_ImportIssue_value(ctx, field)
+	case "unit":
+		return ec.fieldContext_ImportIssue_unit(ctx, field)
+	case "warning":
+		return ec.fieldContext_ImportIssue_warning(ctx, field)
+	case "message":
+		return ec.fieldContext_ImportIssue_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportIssue", field.Name)
+}
+
 func (ec *executionContext) childFields_LearningUnit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3422,6 +3589,34 @@ func (ec *executionContext) childFields_UnitChange(ctx context.Context, field gr
 		return ec.fieldContext_UnitChange_byDefault(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UnitChange", field.Name)
+}
+
+func (ec *executionContext) childFields_UnitImport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "provinces":
+		return ec.fieldContext_UnitImport_provinces(ctx, field)
+	case "issues":
+		return ec.fieldContext_UnitImport_issues(ctx, field)
+	case "plan":
+		return ec.fieldContext_UnitImport_plan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitImport", field.Name)
+}
+
+func (ec *executionContext) childFields_UnitImportProvince(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_UnitImportProvince_code(ctx, field)
+	case "name":
+		return ec.fieldContext_UnitImportProvince_name(ctx, field)
+	case "status":
+		return ec.fieldContext_UnitImportProvince_status(ctx, field)
+	case "changes":
+		return ec.fieldContext_UnitImportProvince_changes(ctx, field)
+	case "issues":
+		return ec.fieldContext_UnitImportProvince_issues(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitImportProvince", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4046,6 +4241,20 @@ func (ec *executionContext) field_Mutation_evaluate_args(ctx context.Context, ra
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.EvaluateInput, error) {
 			return ec.unmarshalNEvaluateInput2hoctapᚋgraphᚋmodelᚐEvaluateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importUnits_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ImportUnitsInput, error) {
+			return ec.unmarshalNImportUnitsInput2hoctapᚋgraphᚋmodelᚐImportUnitsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7810,6 +8019,167 @@ func (ec *executionContext) fieldContext_Evaluation_registration(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _ImportIssue_file(ctx context.Context, field graphql.CollectedField, obj *catalog.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportIssue_file(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportIssue().File(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportIssue_file(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportIssue", field, true, true, "String")
+}
+
+func (ec *executionContext) _ImportIssue_row(ctx context.Context, field graphql.CollectedField, obj *catalog.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportIssue_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportIssue().Row(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportIssue_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportIssue", field, true, true, "Int")
+}
+
+func (ec *executionContext) _ImportIssue_column(ctx context.Context, field graphql.CollectedField, obj *catalog.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportIssue_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportIssue().Column(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportIssue_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportIssue", field, true, true, "String")
+}
+
+func (ec *executionContext) _ImportIssue_value(ctx context.Context, field graphql.CollectedField, obj *catalog.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportIssue_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportIssue().Value(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportIssue_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportIssue", field, true, true, "String")
+}
+
+func (ec *executionContext) _ImportIssue_unit(ctx context.Context, field graphql.CollectedField, obj *catalog.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportIssue_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportIssue().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportIssue_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportIssue", field, true, true, "String")
+}
+
+func (ec *executionContext) _ImportIssue_warning(ctx context.Context, field graphql.CollectedField, obj *catalog.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportIssue_warning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportIssue_warning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportIssue", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportIssue_message(ctx context.Context, field graphql.CollectedField, obj *catalog.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportIssue_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportIssue().Message(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportIssue_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportIssue", field, true, true, "String")
+}
+
 func (ec *executionContext) _LearningUnit_id(ctx context.Context, field graphql.CollectedField, obj *ent.LearningUnit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9321,6 +9691,50 @@ func (ec *executionContext) fieldContext_Mutation_applyReorganisation(ctx contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_applyReorganisation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importUnits(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportUnits(ctx, fc.Args["input"].(model.ImportUnitsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitImport) graphql.Marshaler {
+			return ec.marshalNUnitImport2ᚖhoctapᚋgraphᚋmodelᚐUnitImport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importUnits(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitImport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importUnits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12681,6 +13095,226 @@ func (ec *executionContext) _UnitChange_byDefault(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_UnitChange_byDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnitChange", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UnitImport_provinces(ctx context.Context, field graphql.CollectedField, obj *model.UnitImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitImport_provinces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provinces, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*catalog.Province) graphql.Marshaler {
+			return ec.marshalNUnitImportProvince2ᚕᚖhoctapᚋinternalᚋcatalogᚐProvinceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitImport_provinces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitImport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitImportProvince(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitImport_issues(ctx context.Context, field graphql.CollectedField, obj *model.UnitImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitImport_issues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issues, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*catalog.Issue) graphql.Marshaler {
+			return ec.marshalNImportIssue2ᚕᚖhoctapᚋinternalᚋcatalogᚐIssueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitImport_issues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitImport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportIssue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitImport_plan(ctx context.Context, field graphql.CollectedField, obj *model.UnitImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitImport_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReorganisationPlan) graphql.Marshaler {
+			return ec.marshalOReorganisationPlan2ᚖhoctapᚋgraphᚋmodelᚐReorganisationPlan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitImport_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitImport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReorganisationPlan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitImportProvince_code(ctx context.Context, field graphql.CollectedField, obj *catalog.Province) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitImportProvince_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitImportProvince_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitImportProvince", field, false, false, "String")
+}
+
+func (ec *executionContext) _UnitImportProvince_name(ctx context.Context, field graphql.CollectedField, obj *catalog.Province) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitImportProvince_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitImportProvince_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitImportProvince", field, false, false, "String")
+}
+
+func (ec *executionContext) _UnitImportProvince_status(ctx context.Context, field graphql.CollectedField, obj *catalog.Province) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitImportProvince_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitImportProvince().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.UnitImportStatus) graphql.Marshaler {
+			return ec.marshalNUnitImportStatus2hoctapᚋgraphᚋmodelᚐUnitImportStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitImportProvince_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitImportProvince", field, true, true, "UnitImportStatus")
+}
+
+func (ec *executionContext) _UnitImportProvince_changes(ctx context.Context, field graphql.CollectedField, obj *catalog.Province) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitImportProvince_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitImportProvince().Changes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitImportProvince_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitImportProvince", field, true, true, "Int")
+}
+
+func (ec *executionContext) _UnitImportProvince_issues(ctx context.Context, field graphql.CollectedField, obj *catalog.Province) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitImportProvince_issues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issues, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.Issue) graphql.Marshaler {
+			return ec.marshalNImportIssue2ᚕhoctapᚋinternalᚋcatalogᚐIssueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitImportProvince_issues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitImportProvince",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportIssue(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -18786,6 +19420,90 @@ func UnmarshalEvaluationWhereInput(ctx context.Context, raw any) (ent.Evaluation
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputImportUnitsInput(ctx context.Context, obj any) (model.ImportUnitsInput, error) {
+	var it model.ImportUnitsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"catalogue", "merger", "number", "title", "signedOn", "signer", "effectiveOn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "catalogue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("catalogue"))
+			data, err := ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Catalogue = data
+		case "merger":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("merger"))
+			data, err := ec.unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Merger = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "signedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signedOn"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignedOn = data
+		case "signer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signer"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Signer = data
+		case "effectiveOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveOn"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveOn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalImportUnitsInput unmarshals raw into the ImportUnitsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalImportUnitsInput(ctx context.Context, raw any) (model.ImportUnitsInput, error) {
+	var out model.ImportUnitsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ImportUnitsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLearningUnitOrder(ctx context.Context, obj any) (ent.LearningUnitOrder, error) {
 	var it ent.LearningUnitOrder
 	if obj == nil {
@@ -24252,6 +24970,75 @@ func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var importIssueImplementors = []string{"ImportIssue"}
+
+func (ec *executionContext) _ImportIssue(ctx context.Context, sel ast.SelectionSet, obj *catalog.Issue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importIssueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportIssue")
+		case "file":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportIssue_file(ctx, field, obj)
+				})
+		case "row":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportIssue_row(ctx, field, obj)
+				})
+		case "column":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportIssue_column(ctx, field, obj)
+				})
+		case "value":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportIssue_value(ctx, field, obj)
+				})
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportIssue_unit(ctx, field, obj)
+				})
+		case "warning":
+			out.Values[i] = ec._ImportIssue_warning(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "message":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportIssue_message(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var learningUnitImplementors = []string{"LearningUnit", "Node"}
 
 func (ec *executionContext) _LearningUnit(ctx context.Context, sel ast.SelectionSet, obj *ent.LearningUnit) graphql.Marshaler {
@@ -24611,6 +25398,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "applyReorganisation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_applyReorganisation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importUnits":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importUnits(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -25786,6 +26580,104 @@ func (ec *executionContext) _UnitChange(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var unitImportImplementors = []string{"UnitImport"}
+
+func (ec *executionContext) _UnitImport(ctx context.Context, sel ast.SelectionSet, obj *model.UnitImport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unitImportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnitImport")
+		case "provinces":
+			out.Values[i] = ec._UnitImport_provinces(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issues":
+			out.Values[i] = ec._UnitImport_issues(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "plan":
+			out.Values[i] = ec._UnitImport_plan(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var unitImportProvinceImplementors = []string{"UnitImportProvince"}
+
+func (ec *executionContext) _UnitImportProvince(ctx context.Context, sel ast.SelectionSet, obj *catalog.Province) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unitImportProvinceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnitImportProvince")
+		case "code":
+			out.Values[i] = ec._UnitImportProvince_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._UnitImportProvince_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnitImportProvince_status(ctx, field, obj)
+				})
+		case "changes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnitImportProvince_changes(ctx, field, obj)
+				})
+		case "issues":
+			out.Values[i] = ec._UnitImportProvince_issues(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var userImplementors = []string{"User", "Node"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *ent.User) graphql.Marshaler {
@@ -26845,6 +27737,55 @@ func (ec *executionContext) marshalNID2ᚕintᚄ(ctx context.Context, sel ast.Se
 	return ret
 }
 
+func (ec *executionContext) marshalNImportIssue2hoctapᚋinternalᚋcatalogᚐIssue(ctx context.Context, sel ast.SelectionSet, v catalog.Issue) graphql.Marshaler {
+	return ec._ImportIssue(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportIssue2ᚕhoctapᚋinternalᚋcatalogᚐIssueᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.Issue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportIssue2hoctapᚋinternalᚋcatalogᚐIssue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportIssue2ᚕᚖhoctapᚋinternalᚋcatalogᚐIssueᚄ(ctx context.Context, sel ast.SelectionSet, v []*catalog.Issue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportIssue2ᚖhoctapᚋinternalᚋcatalogᚐIssue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportIssue2ᚖhoctapᚋinternalᚋcatalogᚐIssue(ctx context.Context, sel ast.SelectionSet, v *catalog.Issue) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportIssue!")
+		return graphql.Null
+	}
+	return ec._ImportIssue(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNImportUnitsInput2hoctapᚋgraphᚋmodelᚐImportUnitsInput(ctx context.Context, v any) (model.ImportUnitsInput, error) {
+	res, err := ec.unmarshalInputImportUnitsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -27375,6 +28316,48 @@ func (ec *executionContext) marshalNUnitChangeAction2hoctapᚋgraphᚋmodelᚐUn
 	return v
 }
 
+func (ec *executionContext) marshalNUnitImport2ᚖhoctapᚋgraphᚋmodelᚐUnitImport(ctx context.Context, sel ast.SelectionSet, v *model.UnitImport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnitImport!")
+		return graphql.Null
+	}
+	return ec._UnitImport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUnitImportProvince2ᚕᚖhoctapᚋinternalᚋcatalogᚐProvinceᚄ(ctx context.Context, sel ast.SelectionSet, v []*catalog.Province) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUnitImportProvince2ᚖhoctapᚋinternalᚋcatalogᚐProvince(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUnitImportProvince2ᚖhoctapᚋinternalᚋcatalogᚐProvince(ctx context.Context, sel ast.SelectionSet, v *catalog.Province) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnitImportProvince!")
+		return graphql.Null
+	}
+	return ec._UnitImportProvince(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUnitImportStatus2hoctapᚋgraphᚋmodelᚐUnitImportStatus(ctx context.Context, v any) (model.UnitImportStatus, error) {
+	var res model.UnitImportStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnitImportStatus2hoctapᚋgraphᚋmodelᚐUnitImportStatus(ctx context.Context, sel ast.SelectionSet, v model.UnitImportStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNUnitTargetInput2ᚖhoctapᚋgraphᚋmodelᚐUnitTargetInput(ctx context.Context, v any) (*model.UnitTargetInput, error) {
 	res, err := ec.unmarshalInputUnitTargetInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -27393,6 +28376,20 @@ func (ec *executionContext) unmarshalNUpdateLearningUnitInput2hoctapᚋentᚐUpd
 func (ec *executionContext) unmarshalNUpdateUserInput2hoctapᚋgraphᚋmodelᚐUpdateUserInput(ctx context.Context, v any) (model.UpdateUserInput, error) {
 	res, err := ec.unmarshalInputUpdateUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalUpload(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNUser2ᚖhoctapᚋentᚐUser(ctx context.Context, sel ast.SelectionSet, v *ent.User) graphql.Marshaler {
@@ -28732,6 +29729,13 @@ func (ec *executionContext) unmarshalOReorganisationOrder2ᚖhoctapᚋentᚐReor
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOReorganisationPlan2ᚖhoctapᚋgraphᚋmodelᚐReorganisationPlan(ctx context.Context, sel ast.SelectionSet, v *model.ReorganisationPlan) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReorganisationPlan(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOReorganisationStatus2ᚕhoctapᚋentᚋreorganisationᚐStatusᚄ(ctx context.Context, v any) ([]reorganisation.Status, error) {
 	if v == nil {
 		return nil, nil
@@ -29054,6 +30058,24 @@ func (ec *executionContext) unmarshalOUnitTargetInput2ᚖhoctapᚋgraphᚋmodel�
 	}
 	res, err := ec.unmarshalInputUnitTargetInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalUpload(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v *graphql.Upload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalUpload(*v)
+	return res
 }
 
 func (ec *executionContext) marshalOUser2ᚖhoctapᚋentᚐUser(ctx context.Context, sel ast.SelectionSet, v *ent.User) graphql.Marshaler {

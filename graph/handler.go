@@ -29,6 +29,10 @@ type Options struct {
 	MaxBody int64
 }
 
+// MaxUpload is the largest multipart request (files included) read: the
+// whole national catalogue is 0.8 MB.
+const MaxUpload = 8 << 20
+
 // NewHandler returns the GraphQL endpoint: GraphQL over HTTP (GET and POST),
 // a query cache and automatic persisted queries bounded in bytes, page-size,
 // fan-out and complexity limits, one transaction per mutation field, and the
@@ -37,6 +41,10 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	es := NewExecutableSchema(Config{Resolvers: r, Directives: DirectiveRoot{InScope: inScope}})
 	srv := handler.New(costedSchema{es})
 	srv.AddTransport(transport.Options{})
+	// Files (the catalogue import) come by the GraphQL multipart request
+	// spec, the one transport the body limit below does not bound: it has
+	// a limit of its own.
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUpload, MaxMemory: MaxUpload})
 	srv.AddTransport(httpTransport{maxBody: cmp.Or(opts.MaxBody, config.DefaultMaxBody)})
 	srv.SetQueryCache(newQueryCache(DefaultQueryCacheBytes))
 	srv.SetValidationRulesFn(func() *rules.Rules {

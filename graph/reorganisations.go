@@ -3,7 +3,9 @@ package graph
 import (
 	"context"
 
+	"hoctap/ent"
 	"hoctap/graph/model"
+	"hoctap/internal/catalog"
 	"hoctap/internal/i18n"
 	"hoctap/internal/reorg"
 	"hoctap/internal/reorg/spec"
@@ -64,4 +66,43 @@ func appliedBefore(r *model.ReorganisationPlan) *model.ReorganisationPlan {
 	out := r.Reorganisation.Outcome
 	r.Impact = &reorg.Impact{LearningUnits: out["learningUnits"], Registrations: out["registrations"]}
 	return r
+}
+
+// optional is a text, or null when empty.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// importUnits compares the uploaded catalogue with the tree and records what
+// can be applied as a planned reorganisation, with its plan.
+func importUnits(ctx context.Context, c *ent.Client, in model.ImportUnitsInput) (*model.UnitImport, error) {
+	var merger *catalog.File
+	if in.Merger != nil {
+		merger = &catalog.File{Name: in.Merger.Filename, Body: in.Merger.File}
+	}
+	res, err := catalog.Compare(ctx, c, catalog.File{Name: in.Catalogue.Filename, Body: in.Catalogue.File}, merger, in.EffectiveOn)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.UnitImport{Provinces: res.Provinces}
+	for i := range res.Issues {
+		out.Issues = append(out.Issues, &res.Issues[i])
+	}
+	if len(res.Spec.Changes) == 0 {
+		return out, nil
+	}
+	r, err := reorg.Save(ctx, c, 0, reorg.Decision{Number: in.Number, Title: in.Title, Signer: deref(in.Signer),
+		SignedOn: in.SignedOn, EffectiveOn: in.EffectiveOn}, res.Spec)
+	if err != nil {
+		return nil, err
+	}
+	im, err := reorg.Plan(ctx, c, r)
+	if err != nil {
+		return nil, err
+	}
+	out.Plan = &model.ReorganisationPlan{Reorganisation: r, Impact: im}
+	return out, nil
 }

@@ -8,6 +8,8 @@ package graph
 import (
 	"context"
 	"hoctap/graph/model"
+	"hoctap/internal/catalog"
+	"hoctap/internal/i18n"
 	"hoctap/internal/reorg"
 )
 
@@ -17,6 +19,39 @@ func (r *adminUnitRefResolver) ID(ctx context.Context, obj *reorg.Ref) (*int, er
 		return nil, nil
 	}
 	return &obj.ID, nil
+}
+
+// File is the resolver for the file field.
+func (r *importIssueResolver) File(ctx context.Context, obj *catalog.Issue) (*string, error) {
+	return optional(obj.File), nil
+}
+
+// Row is the resolver for the row field.
+func (r *importIssueResolver) Row(ctx context.Context, obj *catalog.Issue) (*int, error) {
+	if obj.Row == 0 {
+		return nil, nil
+	}
+	return &obj.Row, nil
+}
+
+// Column is the resolver for the column field.
+func (r *importIssueResolver) Column(ctx context.Context, obj *catalog.Issue) (*string, error) {
+	return optional(obj.Column), nil
+}
+
+// Value is the resolver for the value field.
+func (r *importIssueResolver) Value(ctx context.Context, obj *catalog.Issue) (*string, error) {
+	return optional(obj.Value), nil
+}
+
+// Unit is the resolver for the unit field.
+func (r *importIssueResolver) Unit(ctx context.Context, obj *catalog.Issue) (*string, error) {
+	return optional(obj.Unit), nil
+}
+
+// Message is the resolver for the message field.
+func (r *importIssueResolver) Message(ctx context.Context, obj *catalog.Issue) (string, error) {
+	return obj.Message(i18n.FromContext(ctx)), nil
 }
 
 // PlanReorganisation is the resolver for the planReorganisation field.
@@ -48,6 +83,11 @@ func (r *mutationResolver) ApplyReorganisation(ctx context.Context, id int) (*mo
 	return &model.ReorganisationPlan{Reorganisation: re, Applied: true, Impact: im}, nil
 }
 
+// ImportUnits is the resolver for the importUnits field.
+func (r *mutationResolver) ImportUnits(ctx context.Context, input model.ImportUnitsInput) (*model.UnitImport, error) {
+	return importUnits(ctx, r.client(ctx), input)
+}
+
 // Field is the resolver for the field field.
 func (r *reorganisationProblemResolver) Field(ctx context.Context, obj *reorg.Problem) (string, error) {
 	return problemField(obj), nil
@@ -71,8 +111,21 @@ func (r *unitChangeResolver) Change(ctx context.Context, obj *reorg.UnitChange) 
 	return &obj.Change, nil
 }
 
+// Status is the resolver for the status field.
+func (r *unitImportProvinceResolver) Status(ctx context.Context, obj *catalog.Province) (model.UnitImportStatus, error) {
+	return model.UnitImportStatus(obj.Status), nil
+}
+
+// Changes is the resolver for the changes field.
+func (r *unitImportProvinceResolver) Changes(ctx context.Context, obj *catalog.Province) (int, error) {
+	return len(obj.Changes), nil
+}
+
 // AdminUnitRef returns AdminUnitRefResolver implementation.
 func (r *Resolver) AdminUnitRef() AdminUnitRefResolver { return &adminUnitRefResolver{r} }
+
+// ImportIssue returns ImportIssueResolver implementation.
+func (r *Resolver) ImportIssue() ImportIssueResolver { return &importIssueResolver{r} }
 
 // ReorganisationProblem returns ReorganisationProblemResolver implementation.
 func (r *Resolver) ReorganisationProblem() ReorganisationProblemResolver {
@@ -82,8 +135,15 @@ func (r *Resolver) ReorganisationProblem() ReorganisationProblemResolver {
 // UnitChange returns UnitChangeResolver implementation.
 func (r *Resolver) UnitChange() UnitChangeResolver { return &unitChangeResolver{r} }
 
+// UnitImportProvince returns UnitImportProvinceResolver implementation.
+func (r *Resolver) UnitImportProvince() UnitImportProvinceResolver {
+	return &unitImportProvinceResolver{r}
+}
+
 type (
 	adminUnitRefResolver          struct{ *Resolver }
+	importIssueResolver           struct{ *Resolver }
 	reorganisationProblemResolver struct{ *Resolver }
 	unitChangeResolver            struct{ *Resolver }
+	unitImportProvinceResolver    struct{ *Resolver }
 )

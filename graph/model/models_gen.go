@@ -9,11 +9,14 @@ import (
 	"hoctap/ent/adminunit"
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
+	"hoctap/internal/catalog"
 	"hoctap/internal/title"
 	"hoctap/internal/viewer"
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // A password change by the signed-in user.
@@ -86,6 +89,16 @@ type EvaluateInput struct {
 type EvaluatePayload struct {
 	Evaluation   *ent.Evaluation   `json:"evaluation"`
 	Registration *ent.Registration `json:"registration"`
+}
+
+type ImportUnitsInput struct {
+	Catalogue   graphql.Upload  `json:"catalogue"`
+	Merger      *graphql.Upload `json:"merger,omitempty"`
+	Number      string          `json:"number"`
+	Title       string          `json:"title"`
+	SignedOn    time.Time       `json:"signedOn"`
+	Signer      *string         `json:"signer,omitempty"`
+	EffectiveOn time.Time       `json:"effectiveOn"`
 }
 
 // Credentials for login.
@@ -190,6 +203,14 @@ type TargetInput struct {
 	AdminUnitID *int `json:"adminUnitID,omitempty"`
 	// From 0 to 1; null removes the override so the next one up (or the national target) applies.
 	Rate *float64 `json:"rate,omitempty"`
+}
+
+type UnitImport struct {
+	Provinces []*catalog.Province `json:"provinces"`
+	// Problems of the files themselves; any that is not a warning stops every province.
+	Issues []*catalog.Issue `json:"issues"`
+	// The recorded plan of what can be applied; null when nothing can.
+	Plan *ReorganisationPlan `json:"plan,omitempty"`
 }
 
 // An existing unit (id), a unit this decision makes (new), or one made by another of its changes (key).
@@ -359,6 +380,72 @@ func (e *UnitChangeAction) UnmarshalJSON(b []byte) error {
 }
 
 func (e UnitChangeAction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type UnitImportStatus string
+
+const (
+	// Its changes are in the plan.
+	UnitImportStatusReady UnitImportStatus = "READY"
+	// Something is unmatched or ambiguous; none of its changes are in the plan.
+	UnitImportStatusBlocked UnitImportStatus = "BLOCKED"
+	// The tree already is what the catalogue says.
+	UnitImportStatusUnchanged UnitImportStatus = "UNCHANGED"
+	// No unit of it is in this database.
+	UnitImportStatusNotInDatabase UnitImportStatus = "NOT_IN_DATABASE"
+	// A province of the tree the catalogue does not list; left as it is.
+	UnitImportStatusNotInCatalogue UnitImportStatus = "NOT_IN_CATALOGUE"
+)
+
+var AllUnitImportStatus = []UnitImportStatus{
+	UnitImportStatusReady,
+	UnitImportStatusBlocked,
+	UnitImportStatusUnchanged,
+	UnitImportStatusNotInDatabase,
+	UnitImportStatusNotInCatalogue,
+}
+
+func (e UnitImportStatus) IsValid() bool {
+	switch e {
+	case UnitImportStatusReady, UnitImportStatusBlocked, UnitImportStatusUnchanged, UnitImportStatusNotInDatabase, UnitImportStatusNotInCatalogue:
+		return true
+	}
+	return false
+}
+
+func (e UnitImportStatus) String() string {
+	return string(e)
+}
+
+func (e *UnitImportStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = UnitImportStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid UnitImportStatus", str)
+	}
+	return nil
+}
+
+func (e UnitImportStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *UnitImportStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e UnitImportStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

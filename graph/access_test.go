@@ -530,7 +530,6 @@ func (e *env) writeRows() []row {
 		w("ok   F    F    F    F    F    F    F    F    U", "rename commune in D1", updateAU, onAU(fx.D1, "COMMUNE", "Xã", "9%04d")),
 		w("NF   NF   F    F    F    F    F    NF   F    U", "rename missing unit", updateAU, fixed(m("id", gid(e.missing), "in", m("name", "Tên mới")))),
 
-
 		// admn mngr offc coll view citz off2 mgr2 off4 anon
 		w("ok   F    ok   ok   F    F    F    F    F    U", "create household in V1a", createLU, newUnit("HOUSEHOLD", fx.V1a)),
 		w("ok   F    ok   F    F    F    F    F    F    U", "create clan in C1", createLU, newUnit("CLAN", fx.C1)),

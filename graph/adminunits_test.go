@@ -118,7 +118,9 @@ func TestCreateAdminUnitValidation(t *testing.T) {
 				// The new unit is found by an accent-free search, as its
 				// creator: its search keys and path were made with it.
 				var found struct {
-					AdminUnits struct{ Edges []struct{ Node struct{ ID string } } }
+					AdminUnits struct {
+						Edges []struct{ Node struct{ ID string } }
+					}
 				}
 				a.as(tc.user, `query($q: String!) { adminUnits(search: $q, first: 5) { edges { node { id } } } }`,
 					m("q", tc.in["name"])).decode(t, &found)
@@ -264,8 +266,8 @@ func TestAdminUnitHistory(t *testing.T) {
 			mergedInto { name validFrom } mergedFrom { name validTo } } } }`
 		type unit struct {
 			Name, ValidFrom, ValidTo string
-			MergedInto              *unit
-			MergedFrom              []unit
+			MergedInto               *unit
+			MergedFrom               []unit
 		}
 		var got struct{ Node unit }
 		a.as("manager", q, m("id", id(successor.ID))).decode(t, &got)

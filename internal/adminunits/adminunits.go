@@ -315,3 +315,23 @@ func day(t time.Time) time.Time {
 func system(ctx context.Context) context.Context {
 	return privacy.DecisionContext(ctx, privacy.Allow)
 }
+
+// MayCreateUnder reports whether the viewer of ctx may add a unit of level
+// under parent: the question the privacy policy answers for the write
+// itself, asked without writing, so a console offers only what the API
+// would accept.
+func MayCreateUnder(ctx context.Context, c *ent.Client, parent *ent.AdminUnit, level adminunit.Level) bool {
+	if parent.ValidTo != nil || Roles.May(ctx, "createAdminUnit") != nil || !slices.Contains(childLevels[parent.Level], level) {
+		return false
+	}
+	return adminunit.Policy.EvalMutation(ctx, c.AdminUnit.Create().SetParentID(parent.ID).SetLevel(level).Mutation()) == nil
+}
+
+// MayUpdate reports whether the viewer of ctx may rename, retype or recode
+// u, as the privacy policy decides.
+func MayUpdate(ctx context.Context, c *ent.Client, u *ent.AdminUnit) bool {
+	if u.ValidTo != nil || Roles.May(ctx, "updateAdminUnit") != nil {
+		return false
+	}
+	return adminunit.Policy.EvalMutation(ctx, c.AdminUnit.UpdateOneID(u.ID).SetName(u.Name).Mutation()) == nil
+}

@@ -37,7 +37,7 @@ func TestUnitPages(t *testing.T) {
 			}
 			// A commune straight under the province (the two-tier tree),
 			// then a village in it.
-			b.get(unit(fx.P1.ID) + "/new?level=COMMUNE").expect(t, http.StatusOK, "new commune form")
+			b.get(unit(fx.P1.ID)+"/new?level=COMMUNE").expect(t, http.StatusOK, "new commune form")
 			p = b.post(unit(fx.P1.ID)+"/children", url.Values{"level": {"COMMUNE"}, "code": {"90110"}, "name": {"Phường Đông Hưng"}, "type": {"phuong"}})
 			p.expect(t, http.StatusSeeOther, "create commune")
 			commune, err := db.AdminUnit.Query().Where(adminunit.Code("90110")).Only(systemCtx())
@@ -53,7 +53,7 @@ func TestUnitPages(t *testing.T) {
 				t.Errorf("the refused form does not say what to fix:\n%s", text(p.Body))
 			}
 			// Rename with a stale version: the form says the data changed.
-			b.get(unit(fx.C2.ID) + "/edit").expect(t, http.StatusOK, "edit form")
+			b.get(unit(fx.C2.ID)+"/edit").expect(t, http.StatusOK, "edit form")
 			p = b.post(unit(fx.C2.ID), url.Values{"code": {fx.C2.Code}, "name": {"Xã Hòa Lạc Mới"}, "type": {"Xã"}, "version": {"7"}})
 			p.expect(t, http.StatusUnprocessableEntity, "stale version")
 			if !strings.Contains(p.Body, `id="form-error"`) {
@@ -90,8 +90,8 @@ func TestUnitPages(t *testing.T) {
 			if !strings.Contains(body, `id="edit-unit"`) {
 				t.Errorf("the manager cannot edit a village of their province")
 			}
-			b.get(unit(fx.D1.ID) + "/new").expect(t, http.StatusForbidden, "new commune form")
-			b.get(unit(fx.C1.ID) + "/edit").expect(t, http.StatusForbidden, "edit commune form")
+			b.get(unit(fx.D1.ID)+"/new").expect(t, http.StatusForbidden, "new commune form")
+			b.get(unit(fx.C1.ID)+"/edit").expect(t, http.StatusForbidden, "edit commune form")
 			b.get(unit(fx.C1.ID) + "/new")
 			if p := b.post(unit(fx.D1.ID)+"/children", url.Values{"level": {"COMMUNE"}, "code": {"90111"}, "name": {"Xã Lén"}, "type": {"Xã"}}); p.Status == http.StatusSeeOther {
 				t.Errorf("the manager added a commune")

@@ -64,6 +64,7 @@ var catalog = map[string]i18n.Message{
 	"home.title": {VI: "Tổng quan", EN: "Overview"},
 	"home.scope": {VI: "Phạm vi quản lý: %s", EN: "Your scope: %s"},
 	"home.users": {VI: "tài khoản trong phạm vi của bạn", EN: "accounts in your scope"},
+	"home.units": {VI: "Tỉnh, xã, thôn và tổ dân phố: thêm, đổi tên, xem lịch sử sáp nhập", EN: "Provinces, communes and villages: add, rename, see their mergers"},
 
 	"form.save":      {VI: "Lưu thay đổi", EN: "Save changes"},
 	"confirm.cancel": {VI: "Hủy", EN: "Cancel"},

@@ -63,6 +63,15 @@ func (c *Console) Routes(mux *http.ServeMux) {
 	// user form's search button).
 	mux.Handle("GET /admin/units/options", staff(c.unitOptions))
 
+	// The administrative tree ("Địa bàn"). Moving and closing a unit are
+	// reorganisations (internal/reorg), which add their own routes here.
+	mux.Handle("GET /admin/units", staff(c.listUnits))
+	mux.Handle("GET /admin/units/{id}", staff(c.showUnit))
+	mux.Handle("GET /admin/units/{id}/new", staff(c.newUnit))
+	mux.Handle("POST /admin/units/{id}/children", staff(c.createUnit))
+	mux.Handle("GET /admin/units/{id}/edit", staff(c.editUnit))
+	mux.Handle("POST /admin/units/{id}", staff(c.updateUnit))
+
 	// Campaigns.
 	mux.Handle("GET /admin/campaigns", staff(c.listCampaigns))
 	mux.Handle("GET /admin/campaigns/new", staff(c.newCampaign))

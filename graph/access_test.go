@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"hoctap/ent"
+	"hoctap/ent/adminunit"
 	"hoctap/ent/auditlog"
 	"hoctap/ent/learningunit"
 	"hoctap/internal/audit"
@@ -446,6 +447,8 @@ const (
 	updateUser    = `mutation($id: ID!, $in: UpdateUserInput!) { updateUser(id: $id, input: $in) { id role } }`
 	disableUser   = `mutation($id: ID!, $d: Boolean! = true) { disableUser(id: $id, disabled: $d) { id disabled } }`
 	resetPassword = `mutation($id: ID!) { resetPassword(id: $id) { user { id } temporaryPassword } }`
+	createAU      = `mutation($in: CreateAdminUnitInput!) { createAdminUnit(input: $in) { id parent { id } } }`
+	updateAU      = `mutation($id: ID!, $in: UpdateAdminUnitInput!) { updateAdminUnit(id: $id, input: $in) { id version } }`
 )
 
 // writeRows: every mutation as every actor on targets at every distance.
@@ -491,7 +494,42 @@ func (e *env) writeRows() []row {
 		return m("id", id, "d", false)
 	}
 	HH, CLAN, CIT := learningunit.KindHOUSEHOLD, learningunit.KindCLAN, learningunit.KindCITIZEN
+	// newAU adds a unit of level under parent, with a code and name of its
+	// own in each cell.
+	newAU := func(parent *ent.AdminUnit, level, typ string, digits int) func(string) map[string]any {
+		return func(string) map[string]any {
+			seq++
+			code := fmt.Sprintf("%0*d", digits, 10+seq)
+			if digits == 0 {
+				code = fmt.Sprintf("%s.%d", parent.Code, 50+seq)
+			}
+			return m("in", m("parentID", gid(parent.ID), "level", level, "code", code, "name", fmt.Sprintf("%s Mới %d", typ, seq), "type", typ))
+		}
+	}
+	// onAU renames a fresh unit of level under parent.
+	onAU := func(parent *ent.AdminUnit, level, typ, code string) func(string) map[string]any {
+		return func(string) map[string]any {
+			seq++
+			u, err := e.db.AdminUnit.Create().SetParent(parent).SetLevel(adminunit.Level(level)).SetType(typ).
+				SetCode(fmt.Sprintf(code, seq)).SetName(fmt.Sprintf("%s Cũ %d", typ, seq)).Save(systemCtx())
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			return m("id", gid(u.ID), "in", m("name", fmt.Sprintf("%s Đổi Tên %d", typ, seq)))
+		}
+	}
 	return []row{
+		// admn mngr offc coll view citz off2 mgr2 off4 anon
+		w("ok   ok   F    F    F    F    F    F    F    U", "create village in C1", createAU, newAU(fx.C1, "VILLAGE", "Thôn", 0)),
+		w("ok   F    F    F    F    F    F    ok   F    U", "create village in C4", createAU, newAU(fx.C4, "VILLAGE", "Thôn", 0)),
+		w("ok   F    F    F    F    F    F    F    F    U", "create commune in D1", createAU, newAU(fx.D1, "COMMUNE", "Xã", 5)),
+		w("ok   F    F    F    F    F    F    F    F    U", "create commune in P1", createAU, newAU(fx.P1, "COMMUNE", "Phường", 5)),
+		w("ok   F    F    F    F    F    F    F    F    U", "create province", createAU, newAU(fx.Country, "PROVINCE", "Tỉnh", 2)),
+		w("ok   ok   F    F    F    F    F    F    F    U", "rename village in C1", updateAU, onAU(fx.C1, "VILLAGE", "Thôn", "90101.%d")),
+		w("ok   F    F    F    F    F    F    ok   F    U", "rename village in C4", updateAU, onAU(fx.C4, "VILLAGE", "Thôn", "91101.%d")),
+		w("ok   F    F    F    F    F    F    F    F    U", "rename commune in D1", updateAU, onAU(fx.D1, "COMMUNE", "Xã", "9%04d")),
+		w("NF   NF   F    F    F    F    F    NF   F    U", "rename missing unit", updateAU, fixed(m("id", gid(e.missing), "in", m("name", "Tên mới")))),
+
 		// admn mngr offc coll view citz off2 mgr2 off4 anon
 		w("ok   F    ok   ok   F    F    F    F    F    U", "create household in V1a", createLU, newUnit("HOUSEHOLD", fx.V1a)),
 		w("ok   F    ok   F    F    F    F    F    F    U", "create clan in C1", createLU, newUnit("CLAN", fx.C1)),

@@ -278,6 +278,7 @@ type ComplexityRoot struct {
 		ApplyReorganisation  func(childComplexity int, id int) int
 		ArchiveLearningUnit  func(childComplexity int, id int) int
 		ChangePassword       func(childComplexity int, input model.ChangePasswordInput) int
+		CreateAdminUnit      func(childComplexity int, input model.CreateAdminUnitInput) int
 		CreateCampaign       func(childComplexity int, input model.CreateCampaignInput) int
 		CreateLearningUnit   func(childComplexity int, input ent.CreateLearningUnitInput) int
 		CreateUser           func(childComplexity int, input model.CreateUserInput) int
@@ -295,6 +296,7 @@ type ComplexityRoot struct {
 		RevertCampaign       func(childComplexity int, id int, from campaign.Phase, reason string) int
 		SetCriteria          func(childComplexity int, input model.SetCriteriaInput) int
 		SetTargets           func(childComplexity int, campaignID int, targets []*model.TargetInput) int
+		UpdateAdminUnit      func(childComplexity int, id int, input model.UpdateAdminUnitInput, expectedVersion *int) int
 		UpdateCampaign       func(childComplexity int, id int, input model.UpdateCampaignInput) int
 		UpdateLearningUnit   func(childComplexity int, id int, input ent.UpdateLearningUnitInput, expectedVersion *int) int
 		UpdateUser           func(childComplexity int, id int, input model.UpdateUserInput) int
@@ -550,6 +552,8 @@ type MutationResolver interface {
 	RefreshSession(ctx context.Context, refreshToken string) (*auth.Payload, error)
 	Logout(ctx context.Context, refreshToken string) (bool, error)
 	ChangePassword(ctx context.Context, input model.ChangePasswordInput) (bool, error)
+	CreateAdminUnit(ctx context.Context, input model.CreateAdminUnitInput) (*ent.AdminUnit, error)
+	UpdateAdminUnit(ctx context.Context, id int, input model.UpdateAdminUnitInput, expectedVersion *int) (*ent.AdminUnit, error)
 	CreateCampaign(ctx context.Context, input model.CreateCampaignInput) (*ent.Campaign, error)
 	UpdateCampaign(ctx context.Context, id int, input model.UpdateCampaignInput) (*ent.Campaign, error)
 	AdvanceCampaign(ctx context.Context, id int, from campaign.Phase, reason *string) (*ent.Campaign, error)
@@ -1554,6 +1558,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["input"].(model.ChangePasswordInput)), true
+	case "Mutation.createAdminUnit":
+		if e.ComplexityRoot.Mutation.CreateAdminUnit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAdminUnit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAdminUnit(childComplexity, args["input"].(model.CreateAdminUnitInput)), true
 	case "Mutation.createCampaign":
 		if e.ComplexityRoot.Mutation.CreateCampaign == nil {
 			break
@@ -1741,6 +1756,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetTargets(childComplexity, args["campaignID"].(int), args["targets"].([]*model.TargetInput)), true
+	case "Mutation.updateAdminUnit":
+		if e.ComplexityRoot.Mutation.UpdateAdminUnit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAdminUnit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAdminUnit(childComplexity, args["id"].(int), args["input"].(model.UpdateAdminUnitInput), args["expectedVersion"].(*int)), true
 	case "Mutation.updateCampaign":
 		if e.ComplexityRoot.Mutation.UpdateCampaign == nil {
 			break
@@ -2744,6 +2770,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CampaignOrder", ec.unmarshalInputCampaignOrder),
 			graphql.NewInputUnmarshaler("CampaignWhereInput", ec.unmarshalInputCampaignWhereInput),
 			graphql.NewInputUnmarshaler("ChangePasswordInput", ec.unmarshalInputChangePasswordInput),
+			graphql.NewInputUnmarshaler("CreateAdminUnitInput", ec.unmarshalInputCreateAdminUnitInput),
 			graphql.NewInputUnmarshaler("CreateCampaignInput", ec.unmarshalInputCreateCampaignInput),
 			graphql.NewInputUnmarshaler("CreateLearningUnitInput", ec.unmarshalInputCreateLearningUnitInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
@@ -2772,6 +2799,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SplitPartInput", ec.unmarshalInputSplitPartInput),
 			graphql.NewInputUnmarshaler("TargetInput", ec.unmarshalInputTargetInput),
 			graphql.NewInputUnmarshaler("UnitTargetInput", ec.unmarshalInputUnitTargetInput),
+			graphql.NewInputUnmarshaler("UpdateAdminUnitInput", ec.unmarshalInputUpdateAdminUnitInput),
 			graphql.NewInputUnmarshaler("UpdateCampaignInput", ec.unmarshalInputUpdateCampaignInput),
 			graphql.NewInputUnmarshaler("UpdateLearningUnitInput", ec.unmarshalInputUpdateLearningUnitInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
@@ -2853,7 +2881,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "auth.graphql" "cycle.graphql" "ent.graphql" "learningunits.graphql" "query.graphql" "reorganisations.graphql" "users.graphql"
+//go:embed "adminunits.graphql" "auth.graphql" "cycle.graphql" "ent.graphql" "learningunits.graphql" "query.graphql" "reorganisations.graphql" "users.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2865,6 +2893,7 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "adminunits.graphql", Input: sourceData("adminunits.graphql"), BuiltIn: false},
 	{Name: "auth.graphql", Input: sourceData("auth.graphql"), BuiltIn: false},
 	{Name: "cycle.graphql", Input: sourceData("cycle.graphql"), BuiltIn: false},
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
@@ -4171,6 +4200,20 @@ func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createAdminUnit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateAdminUnitInput, error) {
+			return ec.unmarshalNCreateAdminUnitInput2hoctapᚋgraphᚋmodelᚐCreateAdminUnitInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createCampaign_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4462,6 +4505,36 @@ func (ec *executionContext) field_Mutation_setTargets_args(ctx context.Context, 
 		return nil, err
 	}
 	args["targets"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateAdminUnit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateAdminUnitInput, error) {
+			return ec.unmarshalNUpdateAdminUnitInput2hoctapᚋgraphᚋmodelᚐUpdateAdminUnitInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg2
 	return args, nil
 }
 
@@ -8987,6 +9060,94 @@ func (ec *executionContext) fieldContext_Mutation_changePassword(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_changePassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createAdminUnit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createAdminUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateAdminUnit(ctx, fc.Args["input"].(model.CreateAdminUnitInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AdminUnit) graphql.Marshaler {
+			return ec.marshalNAdminUnit2ᚖhoctapᚋentᚐAdminUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createAdminUnit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminUnit(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createAdminUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAdminUnit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAdminUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAdminUnit(ctx, fc.Args["id"].(int), fc.Args["input"].(model.UpdateAdminUnitInput), fc.Args["expectedVersion"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AdminUnit) graphql.Marshaler {
+			return ec.marshalNAdminUnit2ᚖhoctapᚋentᚐAdminUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAdminUnit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminUnit(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAdminUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17786,6 +17947,94 @@ func UnmarshalChangePasswordInput(ctx context.Context, raw any) (model.ChangePas
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateAdminUnitInput(ctx context.Context, obj any) (model.CreateAdminUnitInput, error) {
+	var it model.CreateAdminUnitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["disadvantaged"]; !present {
+		asMap["disadvantaged"] = false
+	}
+
+	fieldsInOrder := [...]string{"parentID", "level", "code", "name", "type", "disadvantaged", "validFrom"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "parentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentID = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalNAdminUnitLevel2hoctapᚋentᚋadminunitᚐLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "disadvantaged":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("disadvantaged"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Disadvantaged = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateAdminUnitInput unmarshals raw into the CreateAdminUnitInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateAdminUnitInput(ctx context.Context, raw any) (model.CreateAdminUnitInput, error) {
+	var out model.CreateAdminUnitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateAdminUnitInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateCampaignInput(ctx context.Context, obj any) (model.CreateCampaignInput, error) {
 	var it model.CreateCampaignInput
 	if obj == nil {
@@ -22906,6 +23155,62 @@ func UnmarshalUnitTargetInput(ctx context.Context, raw any) (model.UnitTargetInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateAdminUnitInput(ctx context.Context, obj any) (model.UpdateAdminUnitInput, error) {
+	var it model.UpdateAdminUnitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "name", "type"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateAdminUnitInput unmarshals raw into the UpdateAdminUnitInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateAdminUnitInput(ctx context.Context, raw any) (model.UpdateAdminUnitInput, error) {
+	var out model.UpdateAdminUnitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateAdminUnitInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Context, obj any) (model.UpdateCampaignInput, error) {
 	var it model.UpdateCampaignInput
 	if obj == nil {
@@ -25290,6 +25595,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createAdminUnit":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createAdminUnit(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateAdminUnit":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAdminUnit(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createCampaign":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createCampaign(ctx, field)
@@ -27439,6 +27758,11 @@ func (ec *executionContext) unmarshalNChangePasswordInput2hoctapᚋgraphᚋmodel
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateAdminUnitInput2hoctapᚋgraphᚋmodelᚐCreateAdminUnitInput(ctx context.Context, v any) (model.CreateAdminUnitInput, error) {
+	res, err := ec.unmarshalInputCreateAdminUnitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateCampaignInput2hoctapᚋgraphᚋmodelᚐCreateCampaignInput(ctx context.Context, v any) (model.CreateCampaignInput, error) {
 	res, err := ec.unmarshalInputCreateCampaignInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -28361,6 +28685,11 @@ func (ec *executionContext) marshalNUnitImportStatus2hoctapᚋgraphᚋmodelᚐUn
 func (ec *executionContext) unmarshalNUnitTargetInput2ᚖhoctapᚋgraphᚋmodelᚐUnitTargetInput(ctx context.Context, v any) (*model.UnitTargetInput, error) {
 	res, err := ec.unmarshalInputUnitTargetInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateAdminUnitInput2hoctapᚋgraphᚋmodelᚐUpdateAdminUnitInput(ctx context.Context, v any) (model.UpdateAdminUnitInput, error) {
+	res, err := ec.unmarshalInputUpdateAdminUnitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUpdateCampaignInput2hoctapᚋgraphᚋmodelᚐUpdateCampaignInput(ctx context.Context, v any) (model.UpdateCampaignInput, error) {

@@ -10,6 +10,7 @@ import (
 	"hoctap/ent/learningunit"
 	"hoctap/graph"
 	"hoctap/internal/access"
+	"hoctap/internal/adminunits"
 	"hoctap/internal/cycle"
 	"hoctap/internal/dbtest"
 	"hoctap/internal/fixture"
@@ -28,7 +29,7 @@ var openMutations = []string{"login", "refreshSession", "logout", "changePasswor
 // roleTables are the domain packages' statements of who may do each write
 // (access.Roles). Every mutation of the schema is in exactly one of them or
 // in openMutations.
-var roleTables = map[string]access.Roles{"cycle": cycle.Roles, "units": units.Roles, "users": users.Roles, "reorg": reorg.Roles}
+var roleTables = map[string]access.Roles{"adminunits": adminunits.Roles, "cycle": cycle.Roles, "reorg": reorg.Roles, "units": units.Roles, "users": users.Roles}
 
 // roleUsers are the fixture accounts that stand for each role.
 var roleUsers = map[viewer.Role]string{
@@ -135,6 +136,25 @@ func TestRoleBeforeRules(t *testing.T) {
 			"archiveLearningUnit": {
 				`mutation($id: ID!) { archiveLearningUnit(id: $id) { id } }`,
 				fixed(m("id", id(archived.ID))), nil},
+			// A village with no code, no name and a type of no level: a
+			// manager of another province may not add it there, nor one
+			// of P1 a commune.
+			"createAdminUnit": {
+				`mutation($p: ID!, $l: AdminUnitLevel!) { createAdminUnit(input: {parentID: $p, level: $l, code: "", name: "", type: "Nhà"}) { id } }`,
+				func(actor string) map[string]any {
+					if actor == "manager" {
+						return m("p", id(fx.D1.ID), "l", "COMMUNE")
+					}
+					return m("p", id(fx.C1.ID), "l", "VILLAGE")
+				}, []string{"manager", "manager2"}},
+			"updateAdminUnit": {
+				`mutation($id: ID!) { updateAdminUnit(id: $id, input: {name: ""}, expectedVersion: 999) { id } }`,
+				func(actor string) map[string]any {
+					if actor == "manager" {
+						return m("id", id(fx.C1.ID)) // a commune: not a manager's
+					}
+					return m("id", id(fx.V1a.ID))
+				}, []string{"manager", "manager2"}},
 			"createUser": {
 				`mutation($s: ID!) { createUser(input: {username: "Không hợp lệ", fullName: "", password: "ngắn", role: OFFICER, scopeID: $s}) { id } }`,
 				fixed(m("s", id(fx.C1.ID))), []string{"manager2"}},
@@ -189,7 +209,7 @@ func TestRoleBeforeRules(t *testing.T) {
 				}
 			}
 			if table == nil {
-				t.Errorf("mutation %s has no row in any role table (cycle.Roles, units.Roles, users.Roles)", name)
+				t.Errorf("mutation %s has no row in any role table (adminunits.Roles, cycle.Roles, units.Roles, users.Roles)", name)
 				continue
 			}
 			mu, ok := misuses[name]

@@ -11,15 +11,16 @@ import (
 
 // Every policy ends in AlwaysDenyRule: what no rule allows is denied.
 
-// Policy of the AdminUnit: anyone reads their scope subtree; only ADMIN (or
-// an import running as the system) changes the hierarchy.
+// Policy of the AdminUnit: anyone reads their scope subtree (and the units
+// above it); ADMIN (or an import running as the system) changes the
+// hierarchy, a MANAGER the villages of their scope (rule.AdminUnitWrite).
 func (AdminUnit) Policy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
 			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRead(), privacy.AlwaysDenyRule(),
 		},
 		Mutation: privacy.MutationPolicy{
-			rule.DenyAnonymous(), rule.AllowAdmin(), privacy.AlwaysDenyRule(),
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.AdminUnitWrite(), privacy.AlwaysDenyRule(),
 		},
 	}
 }

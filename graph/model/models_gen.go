@@ -26,6 +26,33 @@ type ChangePasswordInput struct {
 	NewPassword string `json:"newPassword"`
 }
 
+// A new administrative unit under an open parent. ADMIN adds provinces, districts
+// (for the three-tier tree before 1/7/2025) and communes; a MANAGER adds villages
+// and residential groups in their scope.
+type CreateAdminUnitInput struct {
+	// The unit directly above: the country for a province; a province for a district,
+	// or for a commune on the two-tier tree since 1/7/2025; a district for a commune;
+	// a commune for a village. It must be open (validTo null).
+	ParentID int `json:"parentID"`
+	// One level below the parent's (see parentID).
+	Level adminunit.Level `json:"level"`
+	// Official code: 2 digits for a province, 3 for a district, 5 for a commune, free
+	// among the open units of that level. A village's code is the province's own
+	// (1–16 characters without spaces), free among the open villages of its commune.
+	Code string `json:"code"`
+	// Official name with its type, e.g. "Thôn Đông"; unique among the parent's open units, accents and case ignored.
+	Name string `json:"name"`
+	// Official type of the level: Tỉnh, Thành phố; Huyện, Quận, Thị xã, Thành phố;
+	// Xã, Phường, Thị trấn, Đặc khu; Thôn, Làng, Ấp, Bản, Buôn, Bon, Plei, Sóc, Phum,
+	// Xóm, Tổ dân phố, Khu phố, Khóm, Khối, Khu, Tổ, Khu dân cư, Tổ dân cư, Tiểu khu,
+	// Đội. Matched without accents or case and stored as spelled here.
+	Type string `json:"type"`
+	// Mountainous, remote or especially disadvantaged area (a commune's flag).
+	Disadvantaged *bool `json:"disadvantaged,omitempty"`
+	// First day the unit exists (only the calendar day counts); omit when it predates the records.
+	ValidFrom *time.Time `json:"validFrom,omitempty"`
+}
+
 // A new campaign; targets and criteria are copied from the province's previous campaign.
 type CreateCampaignInput struct {
 	ProvinceID int `json:"provinceID"`
@@ -218,6 +245,18 @@ type UnitTargetInput struct {
 	ID  *int               `json:"id,omitempty"`
 	Key *string            `json:"key,omitempty"`
 	New *NewAdminUnitInput `json:"new,omitempty"`
+}
+
+// Changes to an administrative unit in place; omitted fields stay. Moving a unit
+// under another parent, merging or closing it are reorganisations, which keep the
+// old unit for history.
+type UpdateAdminUnitInput struct {
+	// A new official code, in the format of the unit's level (see CreateAdminUnitInput.code).
+	Code *string `json:"code,omitempty"`
+	// A new name; unique among the parent's open units, accents and case ignored.
+	Name *string `json:"name,omitempty"`
+	// A new type among those of the unit's level (see CreateAdminUnitInput.type).
+	Type *string `json:"type,omitempty"`
 }
 
 // Changes to a campaign; omitted fields stay.

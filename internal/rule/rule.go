@@ -148,3 +148,47 @@ func UserWrite() privacy.MutationRule {
 		return privacy.Allow
 	})
 }
+
+// AdminUnitWrite lets a MANAGER keep the villages and residential groups
+// (level VILLAGE) of their scope: add one under a unit of their scope, and
+// rename, retype or recode one. Nothing else of the tree is theirs: no
+// other level, no move (parent), no closing or merging (valid_to,
+// merged_into), which go through a reorganisation run by an ADMIN.
+func AdminUnitWrite() privacy.MutationRule {
+	return privacy.AdminUnitMutationRuleFunc(func(ctx context.Context, m *ent.AdminUnitMutation) error {
+		v := viewer.FromContext(ctx)
+		if v.Role != viewer.RoleManager {
+			return privacy.Denyf("role %s cannot change admin units", v.Role)
+		}
+		c := m.Client()
+		switch {
+		case m.Op().Is(ent.OpCreate):
+			if level, _ := m.Level(); level != adminunit.LevelVILLAGE {
+				return privacy.Denyf("a manager cannot create a unit of level %s", level)
+			}
+			pid, ok := m.ParentID()
+			if !ok || !v.InScope(adminUnitPath(ctx, c, pid)) {
+				return privacy.Denyf("parent %d is outside the viewer's scope", pid)
+			}
+			if _, ok := m.MergedIntoID(); ok {
+				return privacy.Denyf("a manager cannot merge units")
+			}
+			if _, ok := m.ValidTo(); ok {
+				return privacy.Denyf("a manager cannot close units")
+			}
+			return privacy.Allow
+		case m.Op().Is(ent.OpUpdateOne):
+			id, _ := m.ID()
+			target, err := c.AdminUnit.Query().Where(adminunit.ID(id)).
+				Select(adminunit.FieldLevel, adminunit.FieldPath).Only(system(ctx))
+			if err != nil || target.Level != adminunit.LevelVILLAGE || !v.InScope(target.Path) {
+				return privacy.Denyf("admin unit %d is not a village of the viewer's scope", id)
+			}
+			if !onlyFields(m, adminunit.FieldName, adminunit.FieldNameKey, adminunit.FieldType, adminunit.FieldCode) {
+				return privacy.Denyf("a manager may only rename, retype or recode a village")
+			}
+			return privacy.Allow
+		}
+		return privacy.Denyf("%s of admin units is not allowed", m.Op())
+	})
+}

@@ -1,11 +1,18 @@
 package graph_test
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
+	"hoctap/internal/catalog"
 	"hoctap/internal/dbtest"
 	"hoctap/internal/fixture"
 	"hoctap/internal/store"
+	"hoctap/internal/viewer"
 )
 
 const (
@@ -171,5 +178,112 @@ func TestReorganisationInput(t *testing.T) {
 			t.Fatalf("problems: %+v", p.Problems)
 		}
 		a.fails(t, "admin", "BAD_USER_INPUT", "changes.0.sources", applyM, map[string]any{"id": p.Reorganisation.ID})
+	})
+}
+
+// TestImportUnitsAPI uploads the official catalogue of 1/7/2025 with the
+// Hưng Yên merger list, by the multipart request spec, into a database
+// built from the catalogue of March 2025: as published the list stops Hưng
+// Yên at row 35 and nothing is recorded; corrected, the plan is recorded
+// and applies.
+func TestImportUnitsAPI(t *testing.T) {
+	const data = "../../shared/data/"
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join(data, name))
+		if err != nil {
+			t.Skipf("the official catalogue is not in %s (%v)", data, err)
+		}
+		return b
+	}
+	units, published := read("units-2025-07-01.csv"), read("merge-2025-07-01-hung-yen.csv")
+	old, err := catalog.ReadFile(filepath.Join(data, "units-2025-03-01.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if _, err := catalog.Load(ctx, db, old.Catalogue, catalog.LoadOptions{Provinces: []string{"33", "34"}}); err != nil {
+			t.Fatal(err)
+		}
+		a := newAPI(t, db, nil)
+		admin := &viewer.Viewer{Username: "admin", Role: viewer.RoleAdmin, ScopePath: "/"}
+		const importM = `mutation($in: ImportUnitsInput!) { importUnits(input: $in) {
+			provinces { code status changes issues { file row column value message warning } }
+			issues { message }
+			plan { reorganisation { id status } problems { field } units { action } } } }`
+		in := func() map[string]any {
+			return map[string]any{"catalogue": nil, "merger": nil, "number": "1665/NQ-UBTVQH15", "title": "Sắp xếp đơn vị hành chính cấp xã tỉnh Hưng Yên",
+				"signedOn": "2025-06-16T00:00:00+07:00", "effectiveOn": "2025-07-01T00:00:00+07:00"}
+		}
+		type answer struct {
+			ImportUnits struct {
+				Provinces []struct {
+					Code, Status string
+					Changes      int
+					Issues       []struct {
+						File, Column, Value, Message string
+						Row                          int
+						Warning                      bool
+					}
+				}
+				Plan *struct {
+					Reorganisation struct{ ID, Status string }
+					Problems       []struct{ Field string }
+					Units          []struct{ Action string }
+				}
+			}
+		}
+		hungYen := func(got answer) (status string, blocking []string) {
+			for _, p := range got.ImportUnits.Provinces {
+				if p.Code == "33" {
+					for _, is := range p.Issues {
+						if !is.Warning {
+							blocking = append(blocking, fmt.Sprintf("%s:%d %s", is.File, is.Row, is.Value))
+						}
+					}
+					return p.Status, blocking
+				}
+			}
+			return "", nil
+		}
+
+		var got answer
+		r := a.upload("", admin, importM, map[string]any{"in": in()}, map[string]uploadFile{
+			"in.catalogue": {"units-2025-07-01.csv", units}, "in.merger": {"merge-2025-07-01-hung-yen.csv", published}})
+		r.decode(t, &got)
+		if status, blocking := hungYen(got); status != "BLOCKED" || len(blocking) == 0 || blocking[0] != "merge-2025-07-01-hung-yen.csv:35 Xã Kim Trung" || got.ImportUnits.Plan != nil {
+			t.Fatalf("as published: Hưng Yên %s, %q, plan %+v", status, blocking, got.ImportUnits.Plan)
+		}
+
+		corrected := bytes.ReplaceAll(published, []byte("Xã Kim Trung"), []byte("Xã Kim Chung"))
+		r = a.upload("", admin, importM, map[string]any{"in": in()}, map[string]uploadFile{
+			"in.catalogue": {"units-2025-07-01.csv", units}, "in.merger": {"merge.csv", corrected}})
+		got = answer{}
+		r.decode(t, &got)
+		if status, blocking := hungYen(got); status != "READY" || len(blocking) > 0 {
+			t.Fatalf("corrected: Hưng Yên %s, %q", status, blocking)
+		}
+		plan := got.ImportUnits.Plan
+		if plan == nil || plan.Reorganisation.Status != "PLANNED" || len(plan.Problems) > 0 || len(plan.Units) == 0 {
+			t.Fatalf("corrected: plan %+v", plan)
+		}
+		var applied struct {
+			ApplyReorganisation struct{ Applied bool }
+		}
+		r = a.exec(admin, "", applyM, map[string]any{"id": plan.Reorganisation.ID}, nil)
+		r.decode(t, &applied)
+		if !applied.ApplyReorganisation.Applied {
+			t.Fatalf("apply: %+v", r.Errors)
+		}
+
+		// Files that are not what their field says are refused by field.
+		r = a.upload("", admin, importM, map[string]any{"in": in()}, map[string]uploadFile{"in.catalogue": {"merge.csv", corrected}})
+		if r.code() != "BAD_USER_INPUT" || r.field() != "catalogue" {
+			t.Errorf("a merger list as the catalogue: %s on %q", r.code(), r.field())
+		}
+		r = a.upload("", admin, importM, map[string]any{"in": in()}, map[string]uploadFile{"in.catalogue": {"notes.txt", []byte("hello,world\n1,2\n")}})
+		if r.code() != "BAD_USER_INPUT" || r.field() != "catalogue" {
+			t.Errorf("a text file as the catalogue: %s on %q", r.code(), r.field())
+		}
 	})
 }

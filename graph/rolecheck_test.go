@@ -178,9 +178,19 @@ func TestRoleBeforeRules(t *testing.T) {
 			"applyReorganisation": {
 				`mutation($id: ID!) { applyReorganisation(id: $id) { applied } }`,
 				fixed(m("id", "999999")), nil},
+			// A merger list where the catalogue goes.
+			"importUnits": {
+				`mutation($in: ImportUnitsInput!) { importUnits(input: $in) { issues { message } } }`,
+				fixed(m("in", map[string]any{"catalogue": nil, "number": "", "title": "", "signedOn": "2025-06-16T00:00:00Z", "effectiveOn": "2025-07-01T00:00:00Z"})), nil},
 			"resetPassword": {
 				`mutation($id: ID!) { resetPassword(id: $id) { temporaryPassword } }`,
 				fixed(m("id", member)), nil},
+		}
+
+		// The operations that take files get them by the multipart request
+		// spec.
+		uploads := map[string]map[string]uploadFile{
+			"importUnits": {"in.catalogue": {"merge.csv", []byte("Tỉnh Thành Phố,Mã PX,Phường Xã (sau sắp xếp),Trước sắp xếp\n")}},
 		}
 
 		fields := graph.NewExecutableSchema(graph.Config{}).Schema().Mutation.Fields
@@ -232,6 +242,9 @@ func TestRoleBeforeRules(t *testing.T) {
 			for _, actor := range actors {
 				t.Run(name+"/"+actor, func(t *testing.T) {
 					r := a.as(actor, mu.query, mu.vars(actor))
+					if files, ok := uploads[name]; ok {
+						r = a.upload(actor, nil, mu.query, mu.vars(actor), files)
+					}
 					if r.code() != "FORBIDDEN" {
 						t.Errorf("got %s (%+v), want FORBIDDEN", r.code(), r.Errors)
 					}

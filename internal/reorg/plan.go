@@ -39,6 +39,7 @@ import (
 var Roles = access.Roles{
 	"planReorganisation":  {viewer.RoleAdmin},
 	"applyReorganisation": {viewer.RoleAdmin},
+	"importUnits":         {viewer.RoleAdmin},
 }
 
 var (

@@ -302,7 +302,7 @@ var catalog = map[string]i18n.Message{
 	"progress.title":        {VI: "Tiến độ", EN: "Progress"},
 	"progress.csv":          {VI: "Tải CSV", EN: "Download CSV"},
 	"progress.xlsx":         {VI: "Tải Excel", EN: "Download Excel"},
-	"progress.summary":      {VI: "%d/%d đơn vị đạt mọi chỉ tiêu", EN: "%d of %d units meet every target"},
+	"progress.summary":      {VI: "%d/%d %s đạt mọi chỉ tiêu", EN: "%d of %d %s meet every target"},
 	"progress.own":          {VI: "Toàn %s", EN: "%s as a whole"},
 	"progress.titleCol":     {VI: "Danh hiệu", EN: "Title"},
 	"progress.eligible":     {VI: "Tổng số", EN: "Eligible"},

@@ -68,6 +68,8 @@ func parsePages() (*pages, error) {
 		"string":    func(v any) string { return fmt.Sprint(v) },
 		"deref":     func(b *bool) bool { return b != nil && *b },
 		"list":      func(s ...string) []string { return s },
+		// A message argument, rendered by T in the page's language.
+		"levelPlural": titles.LevelPlural,
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {

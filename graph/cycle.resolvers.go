@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"hoctap/ent"
+	"hoctap/ent/adminunit"
 	"hoctap/ent/campaign"
 	"hoctap/ent/learningunit"
 	"hoctap/graph/model"
@@ -160,6 +161,14 @@ func (r *progressRowResolver) Subtype(ctx context.Context, obj *progress.Row) (*
 	return subtypeOf(obj.Subtype), nil
 }
 
+// ChildLevel is the resolver for the childLevel field.
+func (r *progressSummaryResolver) ChildLevel(ctx context.Context, obj *progress.Summary) (*adminunit.Level, error) {
+	if obj.ChildLevel == "" {
+		return nil, nil
+	}
+	return &obj.ChildLevel, nil
+}
+
 // Campaigns is the resolver for the campaigns field.
 func (r *queryResolver) Campaigns(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CampaignOrder, where *ent.CampaignWhereInput) (*ent.CampaignConnection, error) {
 	return r.client(ctx).Campaign.Query().Paginate(ctx, after, first, before, last, ent.WithCampaignOrder(orderBy), ent.WithCampaignFilter(where.Filter))
@@ -210,10 +219,14 @@ func (r *targetResolver) AdminUnit(ctx context.Context, obj *ent.Target) (*ent.A
 // ProgressRow returns ProgressRowResolver implementation.
 func (r *Resolver) ProgressRow() ProgressRowResolver { return &progressRowResolver{r} }
 
+// ProgressSummary returns ProgressSummaryResolver implementation.
+func (r *Resolver) ProgressSummary() ProgressSummaryResolver { return &progressSummaryResolver{r} }
+
 // Target returns TargetResolver implementation.
 func (r *Resolver) Target() TargetResolver { return &targetResolver{r} }
 
 type (
-	progressRowResolver struct{ *Resolver }
-	targetResolver      struct{ *Resolver }
+	progressRowResolver     struct{ *Resolver }
+	progressSummaryResolver struct{ *Resolver }
+	targetResolver          struct{ *Resolver }
 )

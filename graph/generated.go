@@ -53,6 +53,7 @@ type ResolverRoot interface {
 	LearningUnit() LearningUnitResolver
 	Mutation() MutationResolver
 	ProgressRow() ProgressRowResolver
+	ProgressSummary() ProgressSummaryResolver
 	Query() QueryResolver
 	ReorganisationProblem() ReorganisationProblemResolver
 	Target() TargetResolver
@@ -346,6 +347,7 @@ type ComplexityRoot struct {
 
 	ProgressSummary struct {
 		ChildCount                func(childComplexity int) int
+		ChildLevel                func(childComplexity int) int
 		ChildrenMeetingAllTargets func(childComplexity int) int
 	}
 
@@ -578,6 +580,9 @@ type MutationResolver interface {
 }
 type ProgressRowResolver interface {
 	Subtype(ctx context.Context, obj *progress.Row) (*learningunit.Subtype, error)
+}
+type ProgressSummaryResolver interface {
+	ChildLevel(ctx context.Context, obj *progress.Summary) (*adminunit.Level, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -1979,6 +1984,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProgressSummary.ChildCount(childComplexity), true
+	case "ProgressSummary.childLevel":
+		if e.ComplexityRoot.ProgressSummary.ChildLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressSummary.ChildLevel(childComplexity), true
 	case "ProgressSummary.childrenMeetingAllTargets":
 		if e.ComplexityRoot.ProgressSummary.ChildrenMeetingAllTargets == nil {
 			break
@@ -3410,6 +3421,8 @@ func (ec *executionContext) childFields_ProgressSummary(ctx context.Context, fie
 		return ec.fieldContext_ProgressSummary_childCount(ctx, field)
 	case "childrenMeetingAllTargets":
 		return ec.fieldContext_ProgressSummary_childrenMeetingAllTargets(ctx, field)
+	case "childLevel":
+		return ec.fieldContext_ProgressSummary_childLevel(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProgressSummary", field.Name)
 }
@@ -10801,6 +10814,29 @@ func (ec *executionContext) _ProgressSummary_childrenMeetingAllTargets(ctx conte
 }
 func (ec *executionContext) fieldContext_ProgressSummary_childrenMeetingAllTargets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProgressSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProgressSummary_childLevel(ctx context.Context, field graphql.CollectedField, obj *progress.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressSummary_childLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProgressSummary().ChildLevel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *adminunit.Level) graphql.Marshaler {
+			return ec.marshalOAdminUnitLevel2ᚖhoctapᚋentᚋadminunitᚐLevel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressSummary_childLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressSummary", field, true, true, "AdminUnitLevel")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -26058,13 +26094,19 @@ func (ec *executionContext) _ProgressSummary(ctx context.Context, sel ast.Select
 		case "childCount":
 			out.Values[i] = ec._ProgressSummary_childCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "childrenMeetingAllTargets":
 			out.Values[i] = ec._ProgressSummary_childrenMeetingAllTargets(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "childLevel":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProgressSummary_childLevel(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -82,10 +82,7 @@ func BuildNational(ctx context.Context, c *ent.Client, year int) (*National, err
 		r := &Report{Unit: camp.Edges.Province, Campaign: camp,
 			Rows: rows(camp.Edges.Province, byCampaign[camp.ID], newTargets(year, targetsOf[camp.ID]))}
 		n.Children = append(n.Children, r)
-		n.Summary.ChildCount++
-		if r.MeetsAll() {
-			n.Summary.ChildrenMeetingAllTargets++
-		}
+		n.Summary.count(adminunit.LevelPROVINCE, r.MeetsAll())
 	}
 	// The country's rows: every province's counts against the national
 	// targets (the root's own overrides do not exist).

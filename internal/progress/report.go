@@ -32,6 +32,24 @@ type Row struct {
 type Summary struct {
 	ChildCount                int
 	ChildrenMeetingAllTargets int
+	// ChildLevel is the level the children share: "8 of 8 districts" on the
+	// tree of 2020, "104 of 104 communes" on the two-tier tree of 2025.
+	// Empty when they differ.
+	ChildLevel adminunit.Level
+}
+
+// count adds a child to the summary.
+func (s *Summary) count(level adminunit.Level, meets bool) {
+	switch {
+	case s.ChildCount == 0:
+		s.ChildLevel = level
+	case s.ChildLevel != level:
+		s.ChildLevel = ""
+	}
+	s.ChildCount++
+	if meets {
+		s.ChildrenMeetingAllTargets++
+	}
 }
 
 // Report is the progress of one unit in one campaign, with its children's.
@@ -91,10 +109,7 @@ func Build(ctx context.Context, c *ent.Client, camp *ent.Campaign, unit *ent.Adm
 		}
 		cr := report(ch)
 		r.Children = append(r.Children, cr)
-		r.Summary.ChildCount++
-		if cr.MeetsAll() {
-			r.Summary.ChildrenMeetingAllTargets++
-		}
+		r.Summary.count(ch.Level, cr.MeetsAll())
 	}
 	return r, nil
 }

@@ -103,6 +103,24 @@ func TitleName(t Title) i18n.Message { return nameOf(Names, t) }
 // KindName is the name of a kind of learning unit, for a message argument.
 func KindName(k learningunit.Kind) i18n.Message { return nameOf(KindNames, k) }
 
+// LevelPlurals name many units of a level, as in "8 of 8 districts";
+// Vietnamese does not inflect.
+var LevelPlurals = map[adminunit.Level]i18n.Message{
+	adminunit.LevelCOUNTRY:  {VI: "cả nước", EN: "countries"},
+	adminunit.LevelPROVINCE: {VI: "tỉnh", EN: "provinces"},
+	adminunit.LevelDISTRICT: {VI: "huyện", EN: "districts"},
+	adminunit.LevelCOMMUNE:  {VI: "xã", EN: "communes"},
+	adminunit.LevelVILLAGE:  {VI: "thôn", EN: "villages"},
+}
+
+// LevelPlural names many units of a level; "đơn vị"/"units" for none.
+func LevelPlural(l adminunit.Level) i18n.Message {
+	if m, ok := LevelPlurals[l]; ok {
+		return m
+	}
+	return i18n.Message{VI: "đơn vị", EN: "units"}
+}
+
 // LevelName is the name of an administrative level, for a message argument.
 func LevelName(l adminunit.Level) i18n.Message { return nameOf(LevelNames, l) }
 

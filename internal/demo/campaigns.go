@@ -290,7 +290,7 @@ var (
 		registration.FieldLearningUnitID, registration.FieldAdminUnitID,
 	}
 	// decisionColumn is the index of the decision in registrationColumns.
-	decisionColumn = slices.Index(registrationColumns, registration.FieldDecisionID)
+	decisionColumn  = slices.Index(registrationColumns, registration.FieldDecisionID)
 	decisionColumns = []string{
 		decision.FieldID, decision.FieldScopePath, decision.FieldTitle, decision.FieldNumber, decision.FieldDate,
 		decision.FieldSigner, decision.FieldCreatedAt, decision.FieldCampaignID, decision.FieldDecidingUnitID,

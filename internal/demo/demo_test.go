@@ -66,7 +66,7 @@ func TestLoad(t *testing.T) {
 			t.Errorf("communes differ from the catalogue: %d loaded, %d catalogued", len(got), len(want))
 		}
 		for _, tt := range []struct {
-			province             string
+			province            string
 			districts, communes int
 		}{{"34", 8, 242}, {"33", 10, 139}} {
 			p := db.AdminUnit.Query().Where(adminunit.Code(tt.province), adminunit.LevelEQ(adminunit.LevelPROVINCE)).OnlyX(sys)

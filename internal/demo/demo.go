@@ -97,9 +97,10 @@ func Empty(ctx context.Context, c *ent.Client) (bool, error) {
 	return !n, nil
 }
 
-// Load loads the demo province in one transaction. Admin units, accounts
-// and campaigns go through ent and its hooks; the many learning units,
-// registrations and evaluations are written in bulk.
+// Load loads the demo provinces in one transaction. Real units, accounts
+// and campaigns go through ent and its hooks; the generated villages, the
+// learning units, registrations, evaluations and decisions are written in
+// bulk.
 func Load(ctx context.Context, db *store.DB, opts Options) (*Result, error) {
 	res, err := withLoader(ctx, db, opts, (*loader).load)
 	if err != nil {

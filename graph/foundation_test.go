@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"hoctap/ent/adminunit"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/registration"
 	"hoctap/internal/title"
@@ -251,9 +252,10 @@ func TestPageDefaults(t *testing.T) {
 	}
 }
 
-// checkDemoCampaigns checks the demo's campaigns: 2019 and 2020 closed with
+// checkDemoCampaigns checks Thái Bình's campaigns: 2019 and 2020 closed with
 // every district meeting every 2020 target, 2021 under evaluation; and the
-// report's counts against the registrations counted directly.
+// report's counts against the registrations counted directly. (The old Hưng
+// Yên's campaigns, the demo's other province, are internal/demo's to check.)
 func checkDemoCampaigns(t *testing.T, a *api, admin *viewer.Viewer, db *store.DB) {
 	t.Helper()
 	var camps struct {
@@ -262,15 +264,18 @@ func checkDemoCampaigns(t *testing.T, a *api, admin *viewer.Viewer, db *store.DB
 				Node struct {
 					ID, Phase string
 					Year      int
-					Province  struct{ ID string }
+					Province  struct{ ID, Code string }
 				}
 			}
 		}
 	}
-	a.exec(admin, "", `{ campaigns(orderBy: {field: YEAR}) { edges { node { id year phase province { id } } } } }`, nil, nil).decode(t, &camps)
+	a.exec(admin, "", `{ campaigns(orderBy: {field: YEAR}) { edges { node { id year phase province { id code } } } } }`, nil, nil).decode(t, &camps)
 	phases := map[int]string{}
 	var camp2020, province string
 	for _, e := range camps.Campaigns.Edges {
+		if e.Node.Province.Code != "34" {
+			continue
+		}
 		phases[e.Node.Year] = e.Node.Phase
 		if e.Node.Year == 2020 {
 			camp2020, province = e.Node.ID, e.Node.Province.ID
@@ -296,6 +301,7 @@ func checkDemoCampaigns(t *testing.T, a *api, admin *viewer.Viewer, db *store.DB
 	}
 	// The counters against the rows themselves.
 	campID, _ := strconv.Atoi(camp2020)
+	thaiBinh := db.AdminUnit.Query().Where(adminunit.Code("34"), adminunit.LevelEQ(adminunit.LevelPROVINCE)).OnlyX(systemCtx())
 	for _, title := range []string{"LEARNING_FAMILY", "LEARNING_CLAN", "LEARNING_UNIT"} {
 		recognized, err := db.Registration.Query().Where(registration.CampaignID(campID),
 			registration.TitleEQ(titleOf(title)), registration.StatusEQ(registration.StatusRECOGNIZED)).Count(systemCtx())
@@ -303,7 +309,8 @@ func checkDemoCampaigns(t *testing.T, a *api, admin *viewer.Viewer, db *store.DB
 			t.Fatal(err)
 		}
 		kind := map[string]learningunit.Kind{"LEARNING_FAMILY": learningunit.KindHOUSEHOLD, "LEARNING_CLAN": learningunit.KindCLAN, "LEARNING_UNIT": learningunit.KindORGANIZATION}[title]
-		eligible, err := db.LearningUnit.Query().Where(learningunit.KindEQ(kind), learningunit.ArchivedAtIsNil()).Count(systemCtx())
+		eligible, err := db.LearningUnit.Query().Where(learningunit.KindEQ(kind), learningunit.ArchivedAtIsNil(),
+			learningunit.AdminPathHasPrefix(thaiBinh.Path)).Count(systemCtx())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,8 @@
-// Package demo loads a province shaped like Thái Bình into an empty
-// database: its real district-level units, 242 communes with generated names
-// in the real per-district counts, villages, learning units at a chosen
-// scale, and one account of every role.
+// Package demo loads Thái Bình and the old Hưng Yên as they stood before the
+// 2025 reform into an empty database: their real districts and communes
+// from the official catalogue (embedded, see Data), generated villages and
+// learning units at a chosen scale, the campaigns of 2019 and 2020, and one
+// account of every role in Thái Bình.
 package demo
 
 import (
@@ -10,6 +11,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 
 	"hoctap/ent"
@@ -47,8 +49,12 @@ type Options struct {
 	// AdminPassword is the password of user admin; empty generates one.
 	AdminPassword string
 	// Years are the campaigns to load, of 2019, 2020, 2021 (Thái Bình) and
-	// 2025 (the national shape); nil loads Thái Bình's three.
+	// 2025 (the national shape); nil loads Thái Bình's three. Other
+	// provinces get those of 2019 and 2020 only.
 	Years []int
+	// Provinces are the codes of the catalogue's provinces to load: Thái
+	// Bình (34), the demo's own, and the old Hưng Yên (33); nil loads both.
+	Provinces []string
 	// LoadPassword, when set, is given to the manager "quanly" and to an
 	// OFFICER "canbo.<commune code>" in every commune, for cmd/hoctap-load.
 	LoadPassword string
@@ -91,9 +97,10 @@ func Empty(ctx context.Context, c *ent.Client) (bool, error) {
 	return !n, nil
 }
 
-// Load loads the demo province in one transaction. Admin units, accounts
-// and campaigns go through ent and its hooks; the many learning units,
-// registrations and evaluations are written in bulk.
+// Load loads the demo provinces in one transaction. Real units, accounts
+// and campaigns go through ent and its hooks; the generated villages, the
+// learning units, registrations, evaluations and decisions are written in
+// bulk.
 func Load(ctx context.Context, db *store.DB, opts Options) (*Result, error) {
 	res, err := withLoader(ctx, db, opts, (*loader).load)
 	if err != nil {
@@ -131,7 +138,8 @@ func withLoader(ctx context.Context, db *store.DB, opts Options, load func(*load
 }
 
 func newLoader(tx *bulk.Tx, opts Options) *loader {
-	return &loader{tx: tx, c: tx.Client, r: rand.New(rand.NewPCG(opts.Seed, 34)), opts: opts}
+	return &loader{tx: tx, c: tx.Client, r: rand.New(rand.NewPCG(opts.Seed, 34)), opts: opts,
+		levels: map[int]adminunit.Level{}, communePaths: map[int]string{}}
 }
 
 type loader struct {
@@ -144,6 +152,11 @@ type loader struct {
 	country *ent.AdminUnit
 	// pending learning units, written in bulk by flush.
 	pending []*ent.LearningUnit
+	// pendingVillages are written in bulk by flushVillages once every other
+	// unit is created (bulk.Tx reserves ids past those ent has written), and
+	// communePaths are their parents' paths.
+	pendingVillages []*ent.AdminUnit
+	communePaths    map[int]string
 	// units are the learning units written, for the campaigns.
 	units []unitInfo
 	// levels of the admin units created, by id.
@@ -157,68 +170,119 @@ type placed struct {
 }
 
 func (l *loader) load(ctx context.Context) (*Result, error) {
+	catalogue, err := provincesBefore2025()
+	if err != nil {
+		return nil, err
+	}
 	country, err := setup.Country(ctx, l.c)
 	if err != nil {
 		return nil, err
 	}
-	province, err := l.unit(ctx, country, "34", "Tỉnh Thái Bình", adminunit.LevelPROVINCE, "Tỉnh", false)
+	l.country = country
+	var roots []*placed
+	for _, p := range catalogue {
+		if !slices.Contains(l.provinces(), p.Code) {
+			continue
+		}
+		root, err := l.province(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		roots = append(roots, root)
+	}
+	if len(roots) == 0 || roots[0].unit.Code != codeThaiBinh {
+		return nil, fmt.Errorf("provinces %v: Thái Bình (%s) is the demo's own and must be loaded", l.opts.Provinces, codeThaiBinh)
+	}
+	root := roots[0]
+	l.res.Province = root.unit
+	if err := l.flushVillages(ctx); err != nil {
+		return nil, err
+	}
+	for _, r := range roots {
+		if err := l.learningUnits(ctx, r); err != nil {
+			return nil, err
+		}
+	}
+	if err := l.accounts(ctx, root); err != nil {
+		return nil, err
+	}
+	if err := l.campaigns(ctx, l.years(), root.unit); err != nil {
+		return nil, err
+	}
+	// The other provinces' past campaigns: out of the demo accounts' reach,
+	// they show what a province boundary hides.
+	var past []int
+	for _, y := range l.years() {
+		if y <= 2020 {
+			past = append(past, y)
+		}
+	}
+	for _, r := range roots[1:] {
+		if err := l.campaigns(ctx, past, r.unit); err != nil {
+			return nil, err
+		}
+	}
+	return &l.res, nil
+}
+
+// provinces are the codes of the provinces to load.
+func (l *loader) provinces() []string {
+	if l.opts.Provinces == nil {
+		return []string{codeThaiBinh, codeHungYen}
+	}
+	return l.opts.Provinces
+}
+
+// years are the years of the campaigns to load.
+func (l *loader) years() []int {
+	if l.opts.Years == nil {
+		return []int{2019, 2020, 2021}
+	}
+	return l.opts.Years
+}
+
+// province creates a province of the catalogue with its districts,
+// communes and generated villages.
+func (l *loader) province(ctx context.Context, p cataloguedProvince) (*placed, error) {
+	pu, err := l.unit(ctx, l.country, p.Code, p.Name, adminunit.LevelPROVINCE, typeOf(p.Name), false)
 	if err != nil {
 		return nil, err
 	}
-	l.country = country
-	root := &placed{unit: province}
-	l.res.Province = province
-	code := 12430 // generated 5-digit commune codes, 3 apart like the catalogue's
-	taken := map[string]bool{}
-	for _, d := range thaiBinh {
-		du, err := l.unit(ctx, province, d.Code, d.Name, adminunit.LevelDISTRICT, d.Type, false)
+	root := &placed{unit: pu}
+	for _, d := range p.Districts {
+		du, err := l.unit(ctx, pu, d.Code, d.Name, adminunit.LevelDISTRICT, d.Type, false)
 		if err != nil {
 			return nil, err
 		}
 		dp := &placed{unit: du}
 		root.children = append(root.children, dp)
-		type commune struct{ name, typ string }
-		var communes []commune
-		for _, w := range d.Wards {
-			communes = append(communes, commune{"Phường " + w, "Phường"})
+		// A stand-in for the especially disadvantaged coastal communes (xã
+		// bãi ngang ven biển) of the coastal districts: their last five
+		// rural communes in the catalogue's order, not the official list.
+		poor := map[string]bool{}
+		if coastal[d.Code] {
+			for i := len(d.Communes) - 1; i >= 0 && len(poor) < 5; i-- {
+				if c := d.Communes[i]; c.Type == "Xã" {
+					poor[c.Code] = true
+				}
+			}
 		}
-		for _, t := range d.Towns {
-			communes = append(communes, commune{"Thị trấn " + t, "Thị trấn"})
-		}
-		for _, n := range communeNames(l.r, d.Communes-len(communes), taken) {
-			communes = append(communes, commune{"Xã " + n, "Xã"})
-		}
-		for i, cm := range communes {
-			// The coastal districts' last communes are the especially
-			// disadvantaged coastal ones (bãi ngang ven biển).
-			poor := d.Coastal && cm.typ == "Xã" && i >= len(communes)-5
-			cu, err := l.unit(ctx, du, fmt.Sprintf("%05d", code), cm.name, adminunit.LevelCOMMUNE, cm.typ, poor)
-			code += 3
+		for _, c := range d.Communes {
+			cu, err := l.unit(ctx, du, c.Code, c.Name, adminunit.LevelCOMMUNE, c.Type, poor[c.Code])
 			if err != nil {
 				return nil, err
 			}
-			cp, err := l.villages(ctx, cu, cm.typ == "Xã", poor)
-			if err != nil {
-				return nil, err
-			}
-			dp.children = append(dp.children, cp)
+			dp.children = append(dp.children, l.villages(cu, c.Type == "Xã", poor[c.Code]))
+			l.communePaths[cu.ID] = cu.Path
 		}
 	}
-	if err := l.learningUnits(ctx, root); err != nil {
-		return nil, err
-	}
-	if err := l.accounts(ctx, root); err != nil {
-		return nil, err
-	}
-	if err := l.campaigns(ctx, province); err != nil {
-		return nil, err
-	}
-	return &l.res, nil
+	return root, nil
 }
 
 // villages places 6 to 10 villages (thôn) in a rural commune, residential
-// groups (tổ dân phố) in a ward or town.
-func (l *loader) villages(ctx context.Context, commune *ent.AdminUnit, rural, poor bool) (*placed, error) {
+// groups (tổ dân phố) in a ward or town. They are written in bulk by
+// flushVillages: generated, and most of the demo's units.
+func (l *loader) villages(commune *ent.AdminUnit, rural, poor bool) *placed {
 	cp := &placed{unit: commune}
 	n := 6 + l.r.IntN(5)
 	for v := 1; v <= n; v++ {
@@ -226,13 +290,65 @@ func (l *loader) villages(ctx context.Context, commune *ent.AdminUnit, rural, po
 		if !rural {
 			name, typ = "Tổ dân phố "+strconv.Itoa(v), "Tổ dân phố"
 		}
-		vu, err := l.unit(ctx, commune, commune.Code+"."+fmt.Sprintf("%02d", v), name, adminunit.LevelVILLAGE, typ, poor)
-		if err != nil {
-			return nil, err
-		}
+		vu := &ent.AdminUnit{Code: commune.Code + "." + fmt.Sprintf("%02d", v), Name: name, Level: adminunit.LevelVILLAGE,
+			Type: typ, Disadvantaged: poor, ParentID: &commune.ID, Depth: commune.Depth + 1}
+		l.pendingVillages = append(l.pendingVillages, vu)
 		cp.children = append(cp.children, &placed{unit: vu})
 	}
-	return cp, nil
+	return cp
+}
+
+// adminUnitColumns are the columns flushVillages writes; the hooks of
+// derive fill the same ones for a unit created through ent.
+var adminUnitColumns = []string{
+	adminunit.FieldID, adminunit.FieldCreatedAt, adminunit.FieldUpdatedAt, adminunit.FieldVersion,
+	adminunit.FieldCode, adminunit.FieldName, adminunit.FieldNameKey, adminunit.FieldLevel, adminunit.FieldType,
+	adminunit.FieldDisadvantaged, adminunit.FieldPath, adminunit.FieldDepth, adminunit.FieldParentID,
+}
+
+// flushVillages writes the pending villages and their search keys in bulk,
+// giving them their ids and paths.
+func (l *loader) flushVillages(ctx context.Context) error {
+	all := l.pendingVillages
+	l.pendingVillages = nil
+	if len(all) == 0 {
+		return nil
+	}
+	first, err := l.tx.IDs(ctx, adminunit.Table, len(all))
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	rows := make([][]any, len(all))
+	var keys [][]any
+	for i, u := range all {
+		u.ID = first + i
+		u.Path = l.communePaths[*u.ParentID] + strconv.Itoa(u.ID) + "/"
+		u.CreatedAt, u.UpdatedAt, u.Version = now, now, 1
+		rows[i] = []any{u.ID, now, now, 1, u.Code, u.Name, textnorm.SortKey(u.Name), string(u.Level), u.Type,
+			u.Disadvantaged, u.Path, u.Depth, *u.ParentID}
+		for _, k := range textnorm.Keys(u.Name) {
+			keys = append(keys, []any{0, k, u.ID, u.Path})
+		}
+		l.levels[u.ID] = u.Level
+	}
+	if err := l.tx.Insert(ctx, adminunit.Table, adminUnitColumns, rows); err != nil {
+		return err
+	}
+	l.res.AdminUnits += len(all)
+	return l.insertKeys(ctx, keys)
+}
+
+// insertKeys writes search keys in bulk, giving them their ids.
+func (l *loader) insertKeys(ctx context.Context, keys [][]any) error {
+	first, err := l.tx.IDs(ctx, searchkey.Table, len(keys))
+	if err != nil {
+		return err
+	}
+	for i := range keys {
+		keys[i][0] = first + i
+	}
+	return l.tx.Insert(ctx, searchkey.Table, []string{searchkey.FieldID, searchkey.FieldKey, searchkey.FieldOwnerID, searchkey.FieldScopePath}, keys)
 }
 
 func (l *loader) unit(ctx context.Context, parent *ent.AdminUnit, code, name string, level adminunit.Level, typ string, poor bool) (*ent.AdminUnit, error) {
@@ -245,9 +361,6 @@ func (l *loader) unit(ctx context.Context, parent *ent.AdminUnit, code, name str
 		return nil, fmt.Errorf("create %s: %w", name, err)
 	}
 	l.res.AdminUnits++
-	if l.levels == nil {
-		l.levels = map[int]adminunit.Level{}
-	}
 	l.levels[u.ID] = level
 	return u, nil
 }
@@ -281,57 +394,73 @@ func (l *loader) learningUnits(ctx context.Context, root *placed) error {
 	if _, err := l.flush(ctx); err != nil {
 		return err
 	}
-	for _, cm := range communes {
-		if err := l.commune(ctx, cm); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// commune places the clans and organisations of a commune and the
-// households and citizens of its villages.
-func (l *loader) commune(ctx context.Context, cm *placed) error {
-	c := cm.unit
-	for i := range l.scaled(clansPerCommune, 1) {
-		family := familyNames[(i+l.r.IntN(len(familyNames)))%len(familyNames)]
-		l.add(&ent.LearningUnit{Kind: learningunit.KindCLAN,
-			Name:     fmt.Sprintf("Dòng họ %s %s", family, cm.children[i%len(cm.children)].unit.Name),
-			HeadName: person(l.r, false), MemberCount: 20 + l.r.IntN(120), AdminUnitID: c.ID, AdminPath: c.Path})
-	}
-	for i := range l.scaled(orgsPerCommune, 2) {
-		k := orgKinds[i%len(orgKinds)]
-		staff := 5 + l.r.IntN(60)
-		sub := learningunit.Subtype(k.Subtype)
-		l.add(&ent.LearningUnit{Kind: learningunit.KindORGANIZATION, Subtype: &sub,
-			Name: fmt.Sprintf("%s %s", k.Prefix, trimType(c.Name)), HeadName: person(l.r, l.r.IntN(2) == 0),
-			MemberCount: staff, AdultCount: staff, AdminUnitID: c.ID, AdminPath: c.Path})
-	}
-	clans, err := l.flush(ctx)
-	if err != nil {
-		return err
-	}
-	var clanIDs []int
-	for _, u := range clans {
-		if u.Kind == learningunit.KindCLAN {
-			clanIDs = append(clanIDs, u.ID)
-		}
-	}
+	// Communes go in batches of about batchRows learning units, each batch
+	// in three bulk writes (clans and organisations, households, citizens):
+	// few statements at the tests' scale, bounded memory at full scale.
 	perVillage := l.scaled(householdsPerVillage, 1)
 	if l.opts.HouseholdsPerVillage > 0 {
 		perVillage = l.opts.HouseholdsPerVillage
 	}
-	for _, v := range cm.children {
-		for range perVillage {
-			head := person(l.r, l.r.IntN(4) == 0)
-			adults := 1 + l.r.IntN(3)
-			h := &ent.LearningUnit{Kind: learningunit.KindHOUSEHOLD, Name: "Hộ " + head, HeadName: head,
-				Address:     v.unit.Name + ", " + c.Name,
-				MemberCount: adults + l.r.IntN(4), AdultCount: adults, AdminUnitID: v.unit.ID, AdminPath: v.unit.Path}
-			if len(clanIDs) > 0 && l.r.IntN(3) == 0 {
-				h.ParentID = &clanIDs[l.r.IntN(len(clanIDs))]
+	const batchRows = 50000
+	for len(communes) > 0 {
+		n, rows := 0, 0
+		for n < len(communes) && (n == 0 || rows < batchRows) {
+			rows += len(communes[n].children) * perVillage * 3
+			n++
+		}
+		if err := l.communes(ctx, communes[:n], perVillage); err != nil {
+			return err
+		}
+		communes = communes[n:]
+	}
+	return nil
+}
+
+// communes places the clans and organisations of communes and the
+// households and citizens of their villages.
+func (l *loader) communes(ctx context.Context, communes []*placed, perVillage int) error {
+	for _, cm := range communes {
+		c := cm.unit
+		for i := range l.scaled(clansPerCommune, 1) {
+			family := familyNames[(i+l.r.IntN(len(familyNames)))%len(familyNames)]
+			l.add(&ent.LearningUnit{Kind: learningunit.KindCLAN,
+				Name:     fmt.Sprintf("Dòng họ %s %s", family, cm.children[i%len(cm.children)].unit.Name),
+				HeadName: person(l.r, false), MemberCount: 20 + l.r.IntN(120), AdminUnitID: c.ID, AdminPath: c.Path})
+		}
+		for i := range l.scaled(orgsPerCommune, 2) {
+			k := orgKinds[i%len(orgKinds)]
+			staff := 5 + l.r.IntN(60)
+			sub := learningunit.Subtype(k.Subtype)
+			l.add(&ent.LearningUnit{Kind: learningunit.KindORGANIZATION, Subtype: &sub,
+				Name: fmt.Sprintf("%s %s", k.Prefix, trimType(c.Name)), HeadName: person(l.r, l.r.IntN(2) == 0),
+				MemberCount: staff, AdultCount: staff, AdminUnitID: c.ID, AdminPath: c.Path})
+		}
+	}
+	written, err := l.flush(ctx)
+	if err != nil {
+		return err
+	}
+	clans := map[int][]int{} // by commune
+	for _, u := range written {
+		if u.Kind == learningunit.KindCLAN {
+			clans[u.AdminUnitID] = append(clans[u.AdminUnitID], u.ID)
+		}
+	}
+	for _, cm := range communes {
+		c := cm.unit
+		clanIDs := clans[c.ID]
+		for _, v := range cm.children {
+			for range perVillage {
+				head := person(l.r, l.r.IntN(4) == 0)
+				adults := 1 + l.r.IntN(3)
+				h := &ent.LearningUnit{Kind: learningunit.KindHOUSEHOLD, Name: "Hộ " + head, HeadName: head,
+					Address:     v.unit.Name + ", " + c.Name,
+					MemberCount: adults + l.r.IntN(4), AdultCount: adults, AdminUnitID: v.unit.ID, AdminPath: v.unit.Path}
+				if len(clanIDs) > 0 && l.r.IntN(3) == 0 {
+					h.ParentID = &clanIDs[l.r.IntN(len(clanIDs))]
+				}
+				l.add(h)
 			}
-			l.add(h)
 		}
 	}
 	households, err := l.flush(ctx)
@@ -404,14 +533,7 @@ func (l *loader) flush(ctx context.Context) ([]*ent.LearningUnit, error) {
 	if err := l.tx.Insert(ctx, learningunit.Table, learningUnitColumns, rows); err != nil {
 		return nil, err
 	}
-	kfirst, err := l.tx.IDs(ctx, searchkey.Table, len(keys))
-	if err != nil {
-		return nil, err
-	}
-	for i := range keys {
-		keys[i][0] = kfirst + i
-	}
-	if err := l.tx.Insert(ctx, searchkey.Table, []string{searchkey.FieldID, searchkey.FieldKey, searchkey.FieldOwnerID, searchkey.FieldScopePath}, keys); err != nil {
+	if err := l.insertKeys(ctx, keys); err != nil {
 		return nil, err
 	}
 	l.res.LearningUnits += len(all)
@@ -430,8 +552,24 @@ func nullable(s string) any {
 // want to try them: the province, a district, a commune, a village, and a
 // citizen's own record.
 func (l *loader) accounts(ctx context.Context, root *placed) error {
-	district := root.children[3] // Huyện Đông Hưng
-	commune := district.children[0]
+	// The town of Huyện Đông Hưng, its first residential group and one of
+	// its citizens.
+	var district, commune *placed
+	for _, d := range root.children {
+		if d.unit.Code == "340" {
+			district = d
+		}
+	}
+	if district == nil {
+		return fmt.Errorf("no Huyện Đông Hưng (340) in %s", root.unit.Name)
+	}
+	commune = district.children[0]
+	for _, c := range district.children {
+		if c.unit.Type == "Thị trấn" {
+			commune = c
+			break
+		}
+	}
 	village := commune.children[0]
 	citizen, err := l.c.LearningUnit.Query().
 		Where(learningunit.KindEQ(learningunit.KindCITIZEN), learningunit.AdminUnitID(village.unit.ID)).

@@ -30,6 +30,10 @@ func Generate(ctx context.Context, db *store.DB, opts Options) (*Result, Timings
 		// one, for the day-to-day operations the load test replays.
 		opts.Years = []int{2020, 2021}
 	}
+	if opts.Provinces == nil {
+		// Thái Bình alone: the province the benchmarks measure.
+		opts.Provinces = []string{codeThaiBinh}
+	}
 	return generate(ctx, db, func(ctx context.Context) (*Result, error) { return Load(ctx, db, opts) })
 }
 

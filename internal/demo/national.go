@@ -105,11 +105,11 @@ func (l *loader) loadNational(ctx context.Context, rows []catalogueRow) (*Result
 		if err != nil {
 			return nil, err
 		}
-		cp, err := l.villages(ctx, cu, r.typ == "Xã", false)
-		if err != nil {
-			return nil, err
-		}
-		p.children = append(p.children, cp)
+		p.children = append(p.children, l.villages(cu, r.typ == "Xã", false))
+		l.communePaths[cu.ID] = cu.Path
+	}
+	if err := l.flushVillages(ctx); err != nil {
+		return nil, err
 	}
 	l.res.Province = provinces[0]
 	for _, p := range order {
@@ -122,7 +122,7 @@ func (l *loader) loadNational(ctx context.Context, rows []catalogueRow) (*Result
 		return nil, err
 	}
 	l.res.Accounts = append(l.res.Accounts, Account{Username: "admin", Password: password, Role: viewer.RoleAdmin, Scope: country.Name})
-	if err := l.campaigns(ctx, provinces...); err != nil {
+	if err := l.campaigns(ctx, l.years(), provinces...); err != nil {
 		return nil, err
 	}
 	return &l.res, nil

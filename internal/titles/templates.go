@@ -83,3 +83,51 @@ func Templates(t Title) Template {
 		}
 	}
 }
+
+// TT25From is the first campaign year whose community titles follow
+// Thông tư 25/2023 (levels 1 and 2, held 3 years, for communes, districts
+// and provinces). Before it Thông tư 44/2014, repealed on 12/02/2024,
+// graded communes only, passed or failed each December.
+const TT25From = 2024
+
+// TemplateFor returns the built-in criteria of a title for a campaign of
+// year: the TT 44/2014 set for a commune's community before TT25From, and
+// ok false for the district and province communities then, which no rule
+// of that time recognised.
+func TemplateFor(t Title, year int) (tpl Template, ok bool) {
+	if year < TT25From {
+		switch t {
+		case CommunityCommune:
+			return template44, true
+		case CommunityDistrict, CommunityProvince:
+			return Template{}, false
+		}
+	}
+	return Templates(t), true
+}
+
+// template44 is the commune learning community of Thông tư 44/2014/TT-BGDĐT:
+// its 15 criteria (DOMAIN.md), points-based with evidence. The points and
+// the pass mark (70 of 100, no criterion below half) are a template to
+// adapt, like the HKHVN ones; pass or fail, no level.
+var template44 = Template{
+	Name: "Mẫu: Cộng đồng học tập cấp xã (Thông tư 44/2014/TT-BGDĐT)",
+	Criteria: []criteria.Criterion{
+		{Code: "TC1", Group: "Lãnh đạo, chỉ đạo", MaxPoints: 8, Text: "Cấp ủy, chính quyền xã ban hành nghị quyết, kế hoạch xây dựng cộng đồng học tập."},
+		{Code: "TC2", Group: "Lãnh đạo, chỉ đạo", MaxPoints: 6, Text: "Ban chỉ đạo xây dựng xã hội học tập của xã được kiện toàn và hoạt động hiệu quả."},
+		{Code: "TC3", Group: "Lãnh đạo, chỉ đạo", MaxPoints: 6, Text: "Các ban, ngành, đoàn thể phối hợp tổ chức các hoạt động học tập."},
+		{Code: "TC4", Group: "Điều kiện", MaxPoints: 8, Text: "Trường học, trung tâm học tập cộng đồng, thiết chế văn hóa, thư viện đáp ứng nhu cầu học tập."},
+		{Code: "TC5", Group: "Kết quả giáo dục", MaxPoints: 8, Text: "Đạt chuẩn phổ cập giáo dục, xóa mù chữ."},
+		{Code: "TC6", Group: "Kết quả giáo dục", MaxPoints: 6, Text: "Bảo đảm công bằng về cơ hội học tập cho mọi người."},
+		{Code: "TC7", Group: "Học tập thường xuyên", MaxPoints: 7, Text: "Cán bộ, công chức xã học tập nâng cao trình độ, đạt chuẩn theo quy định."},
+		{Code: "TC8", Group: "Học tập thường xuyên", MaxPoints: 7, Text: "Người lao động được học tập thường xuyên, bồi dưỡng kiến thức, kỹ năng."},
+		{Code: "TC9", Group: "Danh hiệu học tập", MaxPoints: 8, Text: "Tỷ lệ Gia đình học tập đạt chỉ tiêu."},
+		{Code: "TC10", Group: "Danh hiệu học tập", MaxPoints: 8, Text: "Tỷ lệ thôn, tổ dân phố đạt Cộng đồng học tập đạt chỉ tiêu."},
+		{Code: "TC11", Group: "Tác động", MaxPoints: 6, Text: "Tỷ lệ khu dân cư văn hóa đạt chỉ tiêu."},
+		{Code: "TC12", Group: "Tác động", MaxPoints: 6, Text: "Giảm tỷ lệ hộ nghèo theo kế hoạch."},
+		{Code: "TC13", Group: "Tác động", MaxPoints: 5, Text: "Bảo đảm bình đẳng giới."},
+		{Code: "TC14", Group: "Tác động", MaxPoints: 5, Text: "Vệ sinh môi trường được bảo đảm."},
+		{Code: "TC15", Group: "Tác động", MaxPoints: 6, Text: "Chăm sóc sức khỏe, an ninh trật tự được bảo đảm."},
+	},
+	Rule: criteria.Rule{PassPoints: 70, MinShare: 0.5},
+}

@@ -1,7 +1,10 @@
 package catalog
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,7 +23,8 @@ import (
 // Yên merger list (row 35 corrected) describe it: Hưng Yên then has its 104
 // communes and no district, Thái Bình is part of it, a village and its
 // household and an officer follow their commune to its successor, and
-// importing the same files again finds nothing left to do.
+// importing the same files again finds nothing left to do: every row of the
+// merger list already applied, the catalogue's communes already there.
 func TestApplyHungYenReform(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		loadCatalogue(t, db, "33", "34")
@@ -86,14 +90,45 @@ func TestApplyHungYenReform(t *testing.T) {
 			t.Errorf("the household lives in %+v (path %s)", v, moved.AdminPath)
 		}
 
-		// The same files against the tree of 1/7/2025: nothing to do.
-		tree, err := ReadTree(ctx, c, time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC))
+		// The same files against the tree of 1/7/2025: nothing to do, and
+		// the report says why.
+		reformDay := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+		tree, err := ReadTree(ctx, c, reformDay)
 		if err != nil {
 			t.Fatal(err)
 		}
 		again := Diff(tree, catalogue, merger)
-		if p := provinceOf(t, again, "33"); p.Status != Unchanged || len(p.Changes) != 0 {
-			t.Errorf("importing again: Hưng Yên is %s with %d changes: %v", p.Status, len(p.Changes), blocking(p))
+		if p := provinceOf(t, again, "33"); p.Status != Unchanged || len(p.Changes) != 0 || p.Applied != 104 || len(p.Issues) != 0 {
+			t.Errorf("importing again: Hưng Yên is %s with %d changes, %d rows applied: %v", p.Status, len(p.Changes), p.Applied, issues(p))
+		}
+		if len(again.Spec.Changes) != 0 {
+			t.Errorf("importing again: the spec holds %d changes", len(again.Spec.Changes))
+		}
+		var out bytes.Buffer
+		again.Print(&out, i18n.VI)
+		if !strings.Contains(out.String(), "Tỉnh Hưng Yên (33): không có gì thay đổi; 104 xã đã đúng theo danh sách sáp nhập\n") {
+			t.Errorf("report:\n%s", out.String())
+		}
+		// The catalogue alone: the 104 communes by their codes, no district
+		// tier left to abolish, Thái Bình already part of Hưng Yên.
+		alone := Diff(tree, catalogue, nil)
+		if p := provinceOf(t, alone, "33"); p.Status != Unchanged || len(p.Changes) != 0 || len(p.Issues) != 0 {
+			t.Errorf("the catalogue alone: Hưng Yên is %s with %v: %v", p.Status, Counts(p.Changes), issues(p))
+		}
+		// The tree of 30/6/2025 is still the one before the reform: the
+		// closed units' last day is theirs.
+		before := diffDocs(t, db, catalogue, merger)
+		if p := provinceOf(t, before, "33"); p.Status != Ready || p.Applied != 0 || fmt.Sprint(Counts(p.Changes)) != fmt.Sprint(Counts(res.Spec.Changes)) {
+			t.Errorf("the tree of 30/6 after the reform: Hưng Yên is %s with %v, want READY with %v", p.Status, Counts(p.Changes), Counts(res.Spec.Changes))
 		}
 	})
+}
+
+// issues renders all of a province's issues, for a failure message.
+func issues(p *Province) []string {
+	var out []string
+	for _, is := range p.Issues {
+		out = append(out, is.Message(i18n.EN))
+	}
+	return out
 }

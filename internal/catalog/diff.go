@@ -45,6 +45,9 @@ type Province struct {
 	Tree    []*Unit
 	Changes []spec.Change
 	Issues  []Issue
+	// Applied counts the rows of the merger list the tree already carries
+	// out (the reorganisation was applied): they change nothing.
+	Applied int
 }
 
 func (p *Province) blocked() bool {
@@ -142,6 +145,9 @@ type differ struct {
 	districts map[string]*catDistrict
 	rowOf     map[string]*Row // commune code → row
 	treeCode  map[string][]*Unit
+	// closedInto lists, for a unit of the tree, the closed communes whose
+	// successors lead to it.
+	closedInto map[int][]*Unit
 	// used marks the tree units the diff has accounted for.
 	used map[int]bool
 }
@@ -152,7 +158,7 @@ type differ struct {
 func Diff(tree *Tree, doc *Document, merger *Document) *Result {
 	d := &differ{tree: tree, cat: doc.Catalogue, res: &Result{Format: doc.Format}, date: tree.Date.Format("02/01/2006"),
 		provByKey: map[string]*catProvince{}, districts: map[string]*catDistrict{}, rowOf: map[string]*Row{},
-		treeCode: map[string][]*Unit{}, used: map[int]bool{}}
+		treeCode: map[string][]*Unit{}, closedInto: map[int][]*Unit{}, used: map[int]bool{}}
 	d.res.Issues = append(d.res.Issues, doc.Issues...)
 	if merger != nil {
 		d.merger = merger.Merger
@@ -209,8 +215,20 @@ func (d *differ) index() {
 			d.treeCode[string(u.Level)+":"+u.Code] = append(d.treeCode[string(u.Level)+":"+u.Code], u)
 		}
 	}
+	for _, u := range d.tree.Closed {
+		if u.Level != adminunit.LevelCOMMUNE {
+			continue
+		}
+		if s := d.tree.successor(u); s != nil {
+			d.closedInto[s.ID] = append(d.closedInto[s.ID], u)
+		}
+	}
+	byID := func(a, b *Unit) int { return cmp.Compare(a.ID, b.ID) }
 	for _, us := range d.treeCode {
-		slices.SortFunc(us, func(a, b *Unit) int { return cmp.Compare(a.ID, b.ID) })
+		slices.SortFunc(us, byID)
+	}
+	for _, us := range d.closedInto {
+		slices.SortFunc(us, byID)
 	}
 }
 
@@ -326,9 +344,17 @@ func (d *differ) province(cp *catProvince, group []*Unit) *Province {
 	if d.cat.Format == ThreeTier {
 		d.districtChanges(p, cp, group, parent, districtRef, &b)
 	}
-	// Communes: first those the merger list forms, then by code, then by name.
+	// Communes: first those the merger list forms (unless the tree already
+	// has them as it says), then by code, then by name.
 	rows := d.mergerRows(p, cp)
+	listed := len(rows) > 0
 	claimed := map[string]bool{} // catalogue codes the merger list forms
+	for _, mr := range rows {
+		d.checkRow(p, cp, mr)
+	}
+	if listed {
+		rows = d.applied(p, rows, scope, claimed, func(r *Row, u *Unit) { d.keep(p, r, u, inGroup, parent, districtRef, &b) })
+	}
 	if len(rows) > 0 {
 		merges, creates, splits := d.merge(p, cp, rows, scope, parent, claimed)
 		b.merges = append(b.merges, merges...)
@@ -359,7 +385,7 @@ func (d *differ) province(cp *catProvince, group []*Unit) *Province {
 		}
 		d.used[u.ID] = true
 		b.closes = append(b.closes, spec.Change{Kind: spec.Close, Sources: []int{u.ID}, Note: u.String()})
-		if len(rows) > 0 {
+		if listed {
 			p.Issues = append(p.Issues, Issue{Unit: u.String(), Msg: msgUnlisted})
 		} else {
 			unlisted = append(unlisted, u.ID)

@@ -90,8 +90,10 @@ func readTree(t *testing.T, c *ent.Client, y int, m time.Month, d int) *Tree {
 // cases expect it.
 func render(tr *Tree, c spec.Change) string {
 	code := func(id int) string {
-		if u := tr.unit(id); u != nil {
-			return u.Code
+		if tr != nil {
+			if u := tr.unit(id); u != nil {
+				return u.Code
+			}
 		}
 		return fmt.Sprintf("#%d", id)
 	}

@@ -193,10 +193,11 @@ func (d *differ) merge(p *Province, cp *catProvince, rows []*MergerRow, scope []
 	return merges, creates, splits
 }
 
-// candidates are the communes of scope a merger-list entry may name: same
-// name, same type when the entry gives one, in the district or province its
-// qualifier names; narrowed to the exact spelling when several fit. all are
-// the candidates before the qualifier.
+// candidates are the communes of scope (open, or closed ones whose
+// ancestors are read among the closed too) a merger-list entry may name:
+// same name, same type when the entry gives one, in the district or province
+// its qualifier names; narrowed to the exact spelling when several fit. all
+// are the candidates before the qualifier.
 func (d *differ) candidates(f Former, scope []*Unit) (cands, all []*Unit) {
 	want := nameOf(f.Name)
 	for _, u := range scope {

@@ -45,6 +45,9 @@ type Province struct {
 	Tree    []*Unit
 	Changes []spec.Change
 	Issues  []Issue
+	// Applied counts the rows of the merger list the tree already carries
+	// out (the reorganisation was applied): they change nothing.
+	Applied int
 }
 
 func (p *Province) blocked() bool {
@@ -142,8 +145,14 @@ type differ struct {
 	districts map[string]*catDistrict
 	rowOf     map[string]*Row // commune code → row
 	treeCode  map[string][]*Unit
+	// closedInto lists, for a unit of the tree, the closed communes whose
+	// successors lead to it.
+	closedInto map[int][]*Unit
 	// used marks the tree units the diff has accounted for.
 	used map[int]bool
+	// group is, for each province of the catalogue, the tree provinces
+	// that become it.
+	group map[string][]*Unit
 }
 
 // Diff compares a catalogue, and optionally a merger list, with the tree:
@@ -152,16 +161,16 @@ type differ struct {
 func Diff(tree *Tree, doc *Document, merger *Document) *Result {
 	d := &differ{tree: tree, cat: doc.Catalogue, res: &Result{Format: doc.Format}, date: tree.Date.Format("02/01/2006"),
 		provByKey: map[string]*catProvince{}, districts: map[string]*catDistrict{}, rowOf: map[string]*Row{},
-		treeCode: map[string][]*Unit{}, used: map[int]bool{}}
+		treeCode: map[string][]*Unit{}, closedInto: map[int][]*Unit{}, used: map[int]bool{}}
 	d.res.Issues = append(d.res.Issues, doc.Issues...)
 	if merger != nil {
 		d.merger = merger.Merger
 		d.res.Issues = append(d.res.Issues, merger.Issues...)
 	}
 	d.index()
-	groups := d.groups()
+	d.group = d.groups()
 	for _, p := range d.provinces {
-		d.res.Provinces = append(d.res.Provinces, d.province(p, groups[p.code]))
+		d.res.Provinces = append(d.res.Provinces, d.province(p, d.group[p.code]))
 	}
 	for _, pu := range tree.Provinces {
 		if _, ok := d.provByKey[pu.Code]; !ok && !d.used[pu.ID] {
@@ -209,8 +218,20 @@ func (d *differ) index() {
 			d.treeCode[string(u.Level)+":"+u.Code] = append(d.treeCode[string(u.Level)+":"+u.Code], u)
 		}
 	}
+	for _, u := range d.tree.Closed {
+		if u.Level != adminunit.LevelCOMMUNE {
+			continue
+		}
+		if s := d.tree.successor(u); s != nil {
+			d.closedInto[s.ID] = append(d.closedInto[s.ID], u)
+		}
+	}
+	byID := func(a, b *Unit) int { return cmp.Compare(a.ID, b.ID) }
 	for _, us := range d.treeCode {
-		slices.SortFunc(us, func(a, b *Unit) int { return cmp.Compare(a.ID, b.ID) })
+		slices.SortFunc(us, byID)
+	}
+	for _, us := range d.closedInto {
+		slices.SortFunc(us, byID)
 	}
 }
 
@@ -326,9 +347,17 @@ func (d *differ) province(cp *catProvince, group []*Unit) *Province {
 	if d.cat.Format == ThreeTier {
 		d.districtChanges(p, cp, group, parent, districtRef, &b)
 	}
-	// Communes: first those the merger list forms, then by code, then by name.
+	// Communes: first those the merger list forms (unless the tree already
+	// has them as it says), then by code, then by name.
 	rows := d.mergerRows(p, cp)
+	listed := len(rows) > 0
 	claimed := map[string]bool{} // catalogue codes the merger list forms
+	for _, mr := range rows {
+		d.checkRow(p, cp, mr)
+	}
+	if listed {
+		rows = d.applied(p, rows, scope, claimed, func(r *Row, u *Unit) { d.keep(p, r, u, inGroup, parent, districtRef, &b) })
+	}
 	if len(rows) > 0 {
 		merges, creates, splits := d.merge(p, cp, rows, scope, parent, claimed)
 		b.merges = append(b.merges, merges...)
@@ -354,12 +383,12 @@ func (d *differ) province(cp *catProvince, group []*Unit) *Province {
 	// What is left of the tree closes.
 	var unlisted []int
 	for _, u := range scope {
-		if d.used[u.ID] {
+		if d.used[u.ID] || d.elsewhere(cp.code, u) {
 			continue
 		}
 		d.used[u.ID] = true
 		b.closes = append(b.closes, spec.Change{Kind: spec.Close, Sources: []int{u.ID}, Note: u.String()})
-		if len(rows) > 0 {
+		if listed {
 			p.Issues = append(p.Issues, Issue{Unit: u.String(), Msg: msgUnlisted})
 		} else {
 			unlisted = append(unlisted, u.ID)
@@ -384,6 +413,25 @@ func (d *differ) province(cp *catProvince, group []*Unit) *Province {
 	}
 	p.Changes = b.all()
 	return p
+}
+
+// elsewhere reports whether the catalogue puts the tree's commune or
+// district u in another of its provinces than code, one the database holds:
+// that province's diff moves it there, so this one must neither close it
+// nor take it by name.
+func (d *differ) elsewhere(code string, u *Unit) bool {
+	var in string
+	switch u.Level {
+	case adminunit.LevelCOMMUNE:
+		if r := d.rowOf[u.Code]; r != nil {
+			in = r.ProvinceCode
+		}
+	case adminunit.LevelDISTRICT:
+		if cd := d.districts[u.Code]; cd != nil {
+			in = cd.province
+		}
+	}
+	return in != "" && in != code && len(d.group[in]) > 0
 }
 
 // groupSources are the ids of the tree provinces merged into code.
@@ -422,22 +470,28 @@ func (d *differ) districtChanges(p *Province, cp *catProvince, group []*Unit, pa
 			continue
 		}
 		d.used[u.ID] = true
+		// Communes moving into it name its id; the engine follows a
+		// district merged into a new row to that row.
 		refs[code] = ref{id: u.ID}
-		if exact(u.Name) != exact(cd.name) {
-			b.renames = append(b.renames, spec.Change{Kind: spec.Rename, Sources: []int{u.ID},
-				New: &spec.Unit{Code: code, Name: cd.name, Type: typeOf(cd.name), Level: string(adminunit.LevelDISTRICT)}, Note: d.note(d.cat.File, cd.line)})
-		}
-		if pv := d.tree.province(u); pv != nil && !slices.ContainsFunc(group, func(g *Unit) bool { return g.ID == pv.ID }) {
-			if parent.id == 0 {
-				p.Issues = append(p.Issues, Issue{File: d.cat.File, Row: cd.line, Column: colDistrictCode, Value: code, Msg: msgMoveUnder, Args: []any{u.String(), cp.name}})
-				continue
-			}
-			b.moves = append(b.moves, spec.Change{Kind: spec.Move, Sources: []int{u.ID}, ParentID: parent.id, Note: d.note(d.cat.File, cd.line)})
+		note := d.note(d.cat.File, cd.line)
+		nu := &spec.Unit{Code: code, Name: cd.name, Type: typeOf(cd.name), Level: string(adminunit.LevelDISTRICT)}
+		renamed := exact(u.Name) != exact(cd.name)
+		pv := d.tree.province(u)
+		moved := pv != nil && !slices.ContainsFunc(group, func(g *Unit) bool { return g.ID == pv.ID })
+		switch {
+		case moved && parent.id == 0:
+			p.Issues = append(p.Issues, Issue{File: d.cat.File, Row: cd.line, Column: colDistrictCode, Value: code, Msg: msgMoveUnder, Args: []any{u.String(), cp.name}})
+		case moved && renamed:
+			b.moves = append(b.moves, renameAndMove(u, nu, "qh:"+code, parent.id, note))
+		case moved:
+			b.moves = append(b.moves, spec.Change{Kind: spec.Move, Sources: []int{u.ID}, ParentID: parent.id, Note: note})
+		case renamed:
+			b.renames = append(b.renames, spec.Change{Kind: spec.Rename, Sources: []int{u.ID}, New: nu, Note: note})
 		}
 	}
 	for _, g := range group {
 		for _, u := range d.tree.below(g, adminunit.LevelDISTRICT) {
-			if !d.used[u.ID] {
+			if !d.used[u.ID] && !d.elsewhere(cp.code, u) {
 				// Closed after the communes, once they have left it.
 				d.used[u.ID] = true
 				b.districtCloses = append(b.districtCloses, spec.Change{Kind: spec.Close, Sources: []int{u.ID}, Note: u.String()})
@@ -450,10 +504,7 @@ func (d *differ) districtChanges(p *Province, cp *catProvince, group []*Unit, pa
 // retyped, recoded or moved as the catalogue says.
 func (d *differ) keep(p *Province, r *Row, u *Unit, inGroup map[int]bool, parent ref, districts map[string]ref, b *batch) {
 	note := d.note(d.cat.File, r.Line)
-	if u.Code != r.Code || exact(u.Name) != exact(r.Name) || textnorm.Fold(u.Type) != textnorm.Fold(r.Type) {
-		b.renames = append(b.renames, spec.Change{Kind: spec.Rename, Sources: []int{u.ID},
-			New: &spec.Unit{Code: r.Code, Name: r.Name, Type: r.Type, Level: string(adminunit.LevelCOMMUNE)}, Note: note})
-	}
+	renamed := u.Code != r.Code || exact(u.Name) != exact(r.Name) || textnorm.Fold(u.Type) != textnorm.Fold(r.Type)
 	// Where it should be: its district (three-tier) or its province.
 	want := parent
 	if r.DistrictCode != "" {
@@ -466,14 +517,30 @@ func (d *differ) keep(p *Province, r *Row, u *Unit, inGroup map[int]bool, parent
 		pv := d.tree.province(u)
 		moved = pv == nil || !inGroup[pv.ID]
 	}
-	if !moved {
-		return
-	}
-	if want.id == 0 {
+	nu := &spec.Unit{Code: r.Code, Name: r.Name, Type: r.Type, Level: string(adminunit.LevelCOMMUNE)}
+	switch {
+	case moved && want.id == 0:
 		p.Issues = append(p.Issues, Issue{File: d.cat.File, Row: r.Line, Column: colCommuneCode, Value: r.Code, Msg: msgMoveUnder, Args: []any{u.String(), cmp.Or(r.DistrictName, r.ProvinceName)}})
-		return
+		if renamed {
+			b.renames = append(b.renames, spec.Change{Kind: spec.Rename, Sources: []int{u.ID}, New: nu, Note: note})
+		}
+	case moved && renamed:
+		b.moves = append(b.moves, renameAndMove(u, nu, "px:"+r.Code, want.id, note))
+	case moved:
+		b.moves = append(b.moves, spec.Change{Kind: spec.Move, Sources: []int{u.ID}, ParentID: want.id, Note: note})
+	case renamed:
+		b.renames = append(b.renames, spec.Change{Kind: spec.Rename, Sources: []int{u.ID}, New: nu, Note: note})
 	}
-	b.moves = append(b.moves, spec.Change{Kind: spec.Move, Sources: []int{u.ID}, ParentID: want.id, Note: note})
+}
+
+// renameAndMove is the change for a unit renamed (or retyped, recoded) and
+// moved at once. The engine takes a unit into one change only, and what it
+// does with a unit that moves is to close it into a new row under its new
+// parent; so this is that, said outright: the unit merged alone into its
+// new row, which bears the new name, while the closed row keeps the old.
+func renameAndMove(u *Unit, nu *spec.Unit, key string, parent int, note string) spec.Change {
+	nu.Key, nu.ParentID = key, parent
+	return spec.Change{Kind: spec.Merge, Sources: []int{u.ID}, Successor: &spec.Target{New: nu}, Note: note}
 }
 
 // byName handles a commune of the catalogue whose code the tree lacks: a
@@ -483,7 +550,7 @@ func (d *differ) byName(p *Province, r *Row, scope []*Unit, inGroup map[int]bool
 	want := nameOf(r.Name)
 	var cands []*Unit
 	for _, u := range scope {
-		if d.used[u.ID] {
+		if d.used[u.ID] || d.elsewhere(p.Code, u) {
 			continue
 		}
 		n := nameOf(u.Name)

@@ -87,32 +87,32 @@ func load(ctx context.Context, tx *bulk.Tx, cat *Catalogue, opts LoadOptions) (L
 		return n, err
 	}
 	type unit struct {
-		id, parent      int
+		id              int
+		up              *unit // nil under the country
 		code, name, typ string
 		level           adminunit.Level
 		path            string
 	}
 	var units []*unit
 	byKey := map[string]*unit{}
-	add := func(key string, parent *unit, code, name, typ string, level adminunit.Level) *unit {
+	// add makes the unit of key under up, once: a province or district is
+	// named by each of its communes' rows, and the first row places it.
+	add := func(key string, up *unit, code, name, typ string, level adminunit.Level) *unit {
 		if u := byKey[key]; u != nil {
 			return u
 		}
-		u := &unit{code: code, name: name, typ: typ, level: level}
+		u := &unit{up: up, code: code, name: name, typ: typ, level: level}
 		byKey[key] = u
 		units = append(units, u)
 		return u
 	}
-	parents := map[*unit]*unit{}
 	for _, r := range cat.Rows {
 		if len(opts.Provinces) > 0 && !slices.Contains(opts.Provinces, r.ProvinceCode) {
 			continue
 		}
 		p := add("tp:"+r.ProvinceCode, nil, r.ProvinceCode, r.ProvinceName, typeOf(r.ProvinceName), adminunit.LevelPROVINCE)
 		dist := add("qh:"+r.DistrictCode, p, r.DistrictCode, r.DistrictName, typeOf(r.DistrictName), adminunit.LevelDISTRICT)
-		parents[dist] = p
-		c := add("px:"+r.Code, dist, r.Code, r.Name, r.Type, adminunit.LevelCOMMUNE)
-		parents[c] = dist
+		add("px:"+r.Code, dist, r.Code, r.Name, r.Type, adminunit.LevelCOMMUNE)
 	}
 	if len(units) == 0 {
 		return n, nil
@@ -130,10 +130,9 @@ func load(ctx context.Context, tx *bulk.Tx, cat *Catalogue, opts LoadOptions) (L
 	rows := make([][]any, 0, len(units))
 	var keys [][]any
 	for _, u := range units {
-		parentPath := country.Path
-		u.parent = country.ID
-		if p := parents[u]; p != nil {
-			parentPath, u.parent = p.path, p.id
+		parentPath, parent := country.Path, country.ID
+		if u.up != nil {
+			parentPath, parent = u.up.path, u.up.id
 		}
 		u.path = parentPath + strconv.Itoa(u.id) + "/"
 		depth := 0 // units above: the path's slashes, less the two around u
@@ -143,7 +142,7 @@ func load(ctx context.Context, tx *bulk.Tx, cat *Catalogue, opts LoadOptions) (L
 			}
 		}
 		rows = append(rows, []any{u.id, now, now, 1, u.code, u.name, textnorm.SortKey(u.name), string(u.level), u.typ,
-			false, u.parent, u.path, depth - 2})
+			false, parent, u.path, depth - 2})
 		for _, k := range textnorm.Keys(u.name) {
 			keys = append(keys, []any{0, k, u.id, u.path})
 		}

@@ -53,6 +53,18 @@ func (d *differ) orphanMergerRows() {
 	}
 }
 
+// checkRow reports a merger row that names another province than the
+// catalogue puts its code in, or its new commune otherwise.
+func (d *differ) checkRow(p *Province, cp *catProvince, mr *MergerRow) {
+	file := d.merger.File
+	if !sameName(mr.ProvinceName, cp.name) {
+		p.Issues = append(p.Issues, Issue{File: file, Row: mr.Line, Column: colProvince, Value: mr.ProvinceName, Msg: msgOtherProvince, Args: []any{mr.Code, cp.name, mr.ProvinceName}})
+	}
+	if r := d.rowOf[mr.Code]; exact(mr.Name) != exact(r.Name) {
+		p.Issues = append(p.Issues, Issue{File: file, Row: mr.Line, Column: colNewCommune, Value: mr.Name, Warning: true, Msg: msgOtherName, Args: []any{mr.Code, r.Name}})
+	}
+}
+
 // use is one mention of a former unit in the merger list.
 type use struct {
 	row    *MergerRow
@@ -72,14 +84,7 @@ func (d *differ) merge(p *Province, cp *catProvince, rows []*MergerRow, scope []
 	var order []int // former units in the order first named
 	sources := map[*MergerRow][]int{}
 	for _, mr := range rows {
-		r := d.rowOf[mr.Code]
-		claimed[r.Code] = true
-		if !sameName(mr.ProvinceName, cp.name) {
-			p.Issues = append(p.Issues, Issue{File: file, Row: mr.Line, Column: colProvince, Value: mr.ProvinceName, Msg: msgOtherProvince, Args: []any{mr.Code, cp.name, mr.ProvinceName}})
-		}
-		if exact(mr.Name) != exact(r.Name) {
-			p.Issues = append(p.Issues, Issue{File: file, Row: mr.Line, Column: colNewCommune, Value: mr.Name, Warning: true, Msg: msgOtherName, Args: []any{mr.Code, r.Name}})
-		}
+		claimed[mr.Code] = true
 		found := make([]*Unit, len(mr.Formers))
 		cands := make([][]*Unit, len(mr.Formers))
 		for i, f := range mr.Formers {
@@ -188,10 +193,11 @@ func (d *differ) merge(p *Province, cp *catProvince, rows []*MergerRow, scope []
 	return merges, creates, splits
 }
 
-// candidates are the communes of scope a merger-list entry may name: same
-// name, same type when the entry gives one, in the district or province its
-// qualifier names; narrowed to the exact spelling when several fit. all are
-// the candidates before the qualifier.
+// candidates are the communes of scope (open, or closed ones whose
+// ancestors are read among the closed too) a merger-list entry may name:
+// same name, same type when the entry gives one, in the district or province
+// its qualifier names; narrowed to the exact spelling when several fit. all
+// are the candidates before the qualifier.
 func (d *differ) candidates(f Former, scope []*Unit) (cands, all []*Unit) {
 	want := nameOf(f.Name)
 	for _, u := range scope {
@@ -205,7 +211,7 @@ func (d *differ) candidates(f Former, scope []*Unit) (cands, all []*Unit) {
 	}
 	q := nameOf(f.Qualifier)
 	for _, u := range all {
-		for a := d.tree.Units[u.ParentID]; a != nil; a = d.tree.Units[a.ParentID] {
+		for a := d.tree.unit(u.ParentID); a != nil; a = d.tree.unit(a.ParentID) {
 			n := nameOf(a.Name)
 			if n.base == q.base && (q.typ == "" || n.typ == q.typ) {
 				cands = append(cands, u)

@@ -25,6 +25,7 @@ var (
 	msgUnchanged  = i18n.Message{VI: "không có gì thay đổi", EN: "nothing changes"}
 	msgNotInDB    = i18n.Message{VI: "không có trong cơ sở dữ liệu này", EN: "not in this database"}
 	msgNotInCat   = i18n.Message{VI: "không có trong danh mục", EN: "not in the catalogue"}
+	msgApplied    = i18n.Message{VI: "%d xã đã đúng theo danh sách sáp nhập", EN: "%d communes already as the merger list says"}
 	msgWouldBe    = i18n.Message{VI: "sẽ là", EN: "would be"}
 	msgError      = i18n.Message{VI: "lỗi", EN: "problem"}
 	msgWarning    = i18n.Message{VI: "lưu ý", EN: "note"}
@@ -80,7 +81,7 @@ func (r *Result) Print(w io.Writer, lang i18n.Lang) {
 		case Ready:
 			ready++
 			changes += len(p.Changes)
-			fmt.Fprintln(w, head+msgReady.Format(lang)+": "+countLine(p.Changes, lang))
+			fmt.Fprintln(w, head+msgReady.Format(lang)+": "+countLine(p.Changes, lang)+applied(p, lang))
 		case Blocked:
 			blocked++
 			n := 0
@@ -93,10 +94,10 @@ func (r *Result) Print(w io.Writer, lang i18n.Lang) {
 			if len(p.Changes) > 0 {
 				line += "; " + msgWouldBe.Format(lang) + ": " + countLine(p.Changes, lang)
 			}
-			fmt.Fprintln(w, line)
+			fmt.Fprintln(w, line+applied(p, lang))
 		case Unchanged:
 			unchanged++
-			fmt.Fprintln(w, head+msgUnchanged.Format(lang))
+			fmt.Fprintln(w, head+msgUnchanged.Format(lang)+applied(p, lang))
 		case NotInCatalogue:
 			fmt.Fprintln(w, head+msgNotInCat.Format(lang))
 		}
@@ -110,6 +111,15 @@ func (r *Result) Print(w io.Writer, lang i18n.Lang) {
 		}
 	}
 	fmt.Fprintln(w, msgSummary.Format(lang, ready, changes, blocked, unchanged, absent))
+}
+
+// applied says how many rows of the merger list the tree already carries
+// out, if any: an import run again says why it finds nothing to do.
+func applied(p *Province, lang i18n.Lang) string {
+	if p.Applied == 0 {
+		return ""
+	}
+	return "; " + msgApplied.Format(lang, p.Applied)
 }
 
 func printIssue(w io.Writer, indent string, is Issue, lang i18n.Lang) {

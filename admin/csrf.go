@@ -2,9 +2,9 @@ package admin
 
 import (
 	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"mime"
-	"encoding/base64"
 	"net/http"
 	"strconv"
 

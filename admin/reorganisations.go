@@ -82,6 +82,17 @@ func (d *reorganisationForm) Errors(issues []unitcat.Issue) int {
 	return n
 }
 
+// Absent names the catalogue's provinces this database does not hold.
+func (d *reorganisationForm) Absent() []string {
+	var out []string
+	for _, p := range d.Result.Provinces {
+		if p.Status == unitcat.NotInDatabase {
+			out = append(out, p.Name)
+		}
+	}
+	return out
+}
+
 // Message is an issue in the page's language.
 func (p *Page) Message(is unitcat.Issue) string { return is.Message(p.Lang) }
 

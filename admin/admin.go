@@ -35,6 +35,9 @@ type Options struct {
 	// TrustProxy makes a request count as HTTPS when a reverse proxy says
 	// so in X-Forwarded-Proto (cookies are then marked Secure).
 	TrustProxy bool
+	// Dialect is the database's (store.DB.Dialect): reorganisations move
+	// rows by SQL of their own.
+	Dialect string
 }
 
 // Console serves the admin console.

@@ -52,7 +52,7 @@ func newServer(t testing.TB, db *store.DB) *server {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	console := admin.New(db.Client, svc, admin.Options{Logger: log})
+	console := admin.New(db.Client, svc, admin.Options{Logger: log, Dialect: db.Dialect})
 	mux := http.NewServeMux()
 	console.Routes(mux)
 	mux.HandleFunc("GET /export/whoami", func(w http.ResponseWriter, r *http.Request) {

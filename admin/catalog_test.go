@@ -12,6 +12,7 @@ import (
 	"hoctap/ent/campaign"
 	"hoctap/internal/cycle"
 	"hoctap/internal/i18n"
+	"hoctap/internal/reorg/spec"
 	"hoctap/internal/viewer"
 )
 
@@ -52,6 +53,19 @@ func TestCatalog(t *testing.T) {
 		if p != campaign.PhaseCLOSED {
 			used["campaign.revertBody."+string(p)] = true
 		}
+	}
+	for _, st := range []string{"READY", "BLOCKED", "UNCHANGED", "NOT_IN_DATABASE", "NOT_IN_CATALOGUE"} {
+		used["reorg.status."+st] = true
+	}
+	for _, k := range spec.Kinds {
+		used["reorg.kind."+string(k)] = true
+	}
+	for _, name := range []string{"catalogue", "merger"} {
+		used["reorg."+name] = true
+		used["reorg."+name+"Hint"] = true
+	}
+	for _, a := range []string{"admin_unit.move", "admin_unit.merge", "admin_unit.close", "reorganisation.plan", "reorganisation.apply"} {
+		used["action."+a] = true
 	}
 	for _, title := range errorTitles {
 		used[title] = true

@@ -3,6 +3,8 @@ package admin
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
+	"mime"
 	"net/http"
 	"strconv"
 
@@ -51,16 +53,38 @@ func (c *Console) csrfToken(w http.ResponseWriter, r *http.Request) string {
 // csrf refuses, with 403 and before any handler runs, an unsafe request
 // whose anti-forgery token is missing or wrong (compared in constant time
 // by auth.CheckCSRFToken). It also parses the form, bounded in size.
-func (c *Console) csrf(next http.Handler) http.Handler {
+func (c *Console) csrf(next http.Handler) http.Handler { return c.csrfLimit(maxFormBytes)(next) }
+
+// csrfLimit is csrf for forms of up to limit bytes; a form that sends
+// files (multipart/form-data) is read whole, files included, in memory.
+func (c *Console) csrfLimit(limit int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return c.checkCSRF(limit, next)
+	}
+}
+
+func (c *Console) checkCSRF(limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 			next.ServeHTTP(w, r)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		if err := r.ParseForm(); err != nil {
-			c.fail(w, r, apperr.New(apperr.BadUserInput, catalog["error.form"]))
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		var err error
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+			err = r.ParseMultipartForm(limit)
+		} else {
+			err = r.ParseForm()
+		}
+		if err != nil {
+			key := "error.form"
+			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+				key = "error.tooLarge"
+			}
+			e := apperr.New(apperr.BadUserInput, catalog[key])
+			e.Args = []any{limit >> 20}
+			c.fail(w, r, e)
 			return
 		}
 		token := r.PostForm.Get(csrfField)

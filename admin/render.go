@@ -300,3 +300,11 @@ func (p *Page) PctNum(v *float64) string {
 	}
 	return pctInput(p.Lang, *v)
 }
+
+// TimePtr formats a moment that may be missing.
+func (p *Page) TimePtr(t *time.Time) string {
+	if t == nil {
+		return "—"
+	}
+	return formatTime(p.Lang, *t)
+}

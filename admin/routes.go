@@ -32,6 +32,11 @@ func (c *Console) Routes(mux *http.ServeMux) {
 	staff := func(h handlerFunc) http.Handler {
 		return middleware.Chain(c.serve(h), language, c.csrf, c.staff)
 	}
+	// upload is staff for a form that sends files, read up to
+	// maxUploadBytes.
+	upload := func(h handlerFunc) http.Handler {
+		return middleware.Chain(c.serve(h), language, c.csrfLimit(maxUploadBytes), c.staff)
+	}
 	mux.Handle("GET /admin", http.RedirectHandler(Prefix, http.StatusMovedPermanently))
 	mux.Handle("GET "+staticPrefix, serveStatic())
 
@@ -63,14 +68,27 @@ func (c *Console) Routes(mux *http.ServeMux) {
 	// user form's search button).
 	mux.Handle("GET /admin/units/options", staff(c.unitOptions))
 
-	// The administrative tree ("Địa bàn"). Moving and closing a unit are
-	// reorganisations (internal/reorg), which add their own routes here.
+	// The administrative tree ("Địa bàn"). Moving and closing a unit
+	// (kind "move" or "close") are reorganisations of one change: the form,
+	// its plan, and the confirmation that applies it.
 	mux.Handle("GET /admin/units", staff(c.listUnits))
 	mux.Handle("GET /admin/units/{id}", staff(c.showUnit))
 	mux.Handle("GET /admin/units/{id}/new", staff(c.newUnit))
 	mux.Handle("POST /admin/units/{id}/children", staff(c.createUnit))
 	mux.Handle("GET /admin/units/{id}/edit", staff(c.editUnit))
 	mux.Handle("POST /admin/units/{id}", staff(c.updateUnit))
+	mux.Handle("GET /admin/units/{id}/{kind}", staff(c.showUnitChange))
+	mux.Handle("POST /admin/units/{id}/{kind}", staff(c.planUnitChange))
+	mux.Handle("POST /admin/units/{id}/{kind}/confirm", staff(c.applyUnitChange))
+
+	// Reorganisations ("Sắp xếp đơn vị hành chính", ADMIN): decisions, the
+	// catalogue's upload with its report and plan, applying one.
+	mux.Handle("GET /admin/reorganisations", staff(c.listReorganisations))
+	mux.Handle("GET /admin/reorganisations/new", staff(c.newReorganisation))
+	mux.Handle("POST /admin/reorganisations", upload(c.uploadReorganisation))
+	mux.Handle("GET /admin/reorganisations/{id}", staff(c.showReorganisation))
+	mux.Handle("GET /admin/reorganisations/{id}/apply", staff(c.confirmApplyReorganisation))
+	mux.Handle("POST /admin/reorganisations/{id}/apply", staff(c.applyReorganisation))
 
 	// Campaigns.
 	mux.Handle("GET /admin/campaigns", staff(c.listCampaigns))

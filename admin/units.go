@@ -25,8 +25,8 @@ import (
 // an accent-free search, a unit's page with its history, and the forms to
 // add a unit and to rename, retype or recode one. What a viewer may change
 // is what the privacy policy lets them (adminunits.MayCreateUnder,
-// MayUpdate); moving and closing units are reorganisations and get their
-// forms from internal/reorg (see unitPage.Actions).
+// MayUpdate, MayClose); moving and closing units are reorganisations of
+// one change, planned then confirmed (unitchanges.go).
 
 // childrenPerPage is the length of a page of a unit's children.
 const childrenPerPage = 100
@@ -92,7 +92,9 @@ type unitPage struct {
 	// Editable says whether they may rename, retype or recode it.
 	NewLevels []adminunit.Level
 	Editable  bool
-	Audit     []*ent.AuditLog
+	// Closable says whether they may move it, merge it or dissolve it.
+	Closable bool
+	Audit    []*ent.AuditLog
 }
 
 // getUnit reads a unit as the viewer: out of reach is not found.
@@ -155,6 +157,7 @@ func (c *Console) showUnit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	d.Editable = adminunits.MayUpdate(ctx, client, u)
+	d.Closable = adminunits.MayClose(ctx, client, u)
 	if d.Audit, err = client.AuditLog.Query().
 		Where(auditlog.TargetID(u.ID), auditlog.TargetType("AdminUnit")).
 		Order(ent.Desc(auditlog.FieldAt), ent.Desc(auditlog.FieldID)).

@@ -114,7 +114,8 @@ type env struct {
 	staff                         *ent.LearningUnit // lives in V1a, belongs to the C1 school: the parent is above a collaborator's scope
 	commuter                      *ent.LearningUnit // lives in V1a, belongs to the C4 school: the parent is in another province
 	logC1, logC4                  *ent.AuditLog
-	missing                       int // an id in the learning-unit range that names no row
+	missing                       int            // an id in the learning-unit range that names no row
+	c5                            *ent.AdminUnit // a second commune of P2, for moves within it
 }
 
 func newEnv(t *testing.T, db *store.DB) *env {
@@ -152,6 +153,10 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	e.staff = member("Giáo viên Lê Thị Hoa", e.schoolC1)
 	e.commuter = member("Kỹ sư Phạm Văn Đức", e.schoolC4)
 	e.missing = fx.Households[fx.V4a.Code][1].ID + 100000
+	if e.c5, err = db.AdminUnit.Create().SetParent(fx.D3).SetLevel(adminunit.LevelCOMMUNE).SetType("Xã").
+		SetCode("91102").SetName("Xã Minh Châu").Save(ctx); err != nil {
+		t.Fatal(err)
+	}
 
 	// One audit entry per fixture account, placed at the account's scope.
 	for _, name := range slices.Sorted(maps.Keys(fx.Users)) {
@@ -449,6 +454,8 @@ const (
 	resetPassword = `mutation($id: ID!) { resetPassword(id: $id) { user { id } temporaryPassword } }`
 	createAU      = `mutation($in: CreateAdminUnitInput!) { createAdminUnit(input: $in) { id parent { id } } }`
 	updateAU      = `mutation($id: ID!, $in: UpdateAdminUnitInput!) { updateAdminUnit(id: $id, input: $in) { id version } }`
+	closeAU       = `mutation($id: ID!, $s: ID) { closeAdminUnit(id: $id, effectiveOn: "2025-07-01T00:00:00+07:00", successorID: $s) { closed { id validTo } } }`
+	moveAU        = `mutation($id: ID!, $p: ID!) { moveAdminUnit(id: $id, parentID: $p, effectiveOn: "2025-07-01T00:00:00+07:00") { closed { id } unit { id } } }`
 )
 
 // writeRows: every mutation as every actor on targets at every distance.
@@ -518,7 +525,47 @@ func (e *env) writeRows() []row {
 			return m("id", gid(u.ID), "in", m("name", fmt.Sprintf("%s Đổi Tên %d", typ, seq)))
 		}
 	}
+	// freshAU makes an empty unit of level under parent, as the system.
+	// It counts apart from seq, which gives province codes of 2 digits.
+	fresh := 500
+	freshAU := func(parent *ent.AdminUnit, level, typ, code string) string {
+		fresh++
+		u, err := e.db.AdminUnit.Create().SetParent(parent).SetLevel(adminunit.Level(level)).SetType(typ).
+			SetCode(fmt.Sprintf(code, fresh)).SetName(fmt.Sprintf("%s Tạm %d", typ, fresh)).Save(systemCtx())
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return gid(u.ID)
+	}
+	// closeFresh dissolves (or, into, merges) a fresh empty unit.
+	closeFresh := func(parent *ent.AdminUnit, level, typ, code string, into *ent.AdminUnit) func(string) map[string]any {
+		return func(string) map[string]any {
+			vars := m("id", freshAU(parent, level, typ, code))
+			if into != nil {
+				vars["s"] = gid(into.ID)
+			}
+			return vars
+		}
+	}
+	// moveFresh moves a fresh empty unit under to.
+	moveFresh := func(parent *ent.AdminUnit, level, typ, code string, to *ent.AdminUnit) func(string) map[string]any {
+		return func(string) map[string]any { return m("id", freshAU(parent, level, typ, code), "p", gid(to.ID)) }
+	}
 	return []row{
+		// admn mngr offc coll view citz off2 mgr2 off4 anon
+		w("ok   ok   F    F    F    F    F    F    F    U", "close village in C1", closeAU, closeFresh(fx.C1, "VILLAGE", "Thôn", "90101.%d", nil)),
+		w("ok   ok   F    F    F    F    F    F    F    U", "merge village of C1 into V2a", closeAU, closeFresh(fx.C1, "VILLAGE", "Thôn", "90101.%d", fx.V2a)),
+		w("ok   F    F    F    F    F    F    F    F    U", "merge village of C1 into V4a", closeAU, closeFresh(fx.C1, "VILLAGE", "Thôn", "90101.%d", fx.V4a)),
+		w("ok   F    F    F    F    F    F    ok   F    U", "close village in C4", closeAU, closeFresh(fx.C4, "VILLAGE", "Thôn", "91101.%d", nil)),
+		w("ok   F    F    F    F    F    F    F    F    U", "close commune in D1", closeAU, closeFresh(fx.D1, "COMMUNE", "Xã", "9%04d", nil)),
+		w("ok   F    F    F    F    F    F    F    F    U", "close district in P1", closeAU, closeFresh(fx.P1, "DISTRICT", "Huyện", "%03d", nil)),
+		w("NF   NF   F    F    F    F    F    NF   F    U", "close missing unit", closeAU, fixed(m("id", gid(e.missing)))),
+		w("ok   ok   F    F    F    F    F    F    F    U", "move village from C1 to C3", moveAU, moveFresh(fx.C1, "VILLAGE", "Thôn", "90101.%d", fx.C3)),
+		w("ok   F    F    F    F    F    F    F    F    U", "move village from C1 to C4", moveAU, moveFresh(fx.C1, "VILLAGE", "Thôn", "90101.%d", fx.C4)),
+		w("ok   F    F    F    F    F    F    ok   F    U", "move village within P2", moveAU, moveFresh(fx.C4, "VILLAGE", "Thôn", "91101.%d", e.c5)),
+		w("ok   F    F    F    F    F    F    F    F    U", "move commune from D1 to D2", moveAU, moveFresh(fx.D1, "COMMUNE", "Xã", "9%04d", fx.D2)),
+		w("NF   NF   F    F    F    F    F    NF   F    U", "move missing unit", moveAU, fixed(m("id", gid(e.missing), "p", gid(fx.C2.ID)))),
+
 		// admn mngr offc coll view citz off2 mgr2 off4 anon
 		w("ok   ok   F    F    F    F    F    F    F    U", "create village in C1", createAU, newAU(fx.C1, "VILLAGE", "Thôn", 0)),
 		w("ok   F    F    F    F    F    F    ok   F    U", "create village in C4", createAU, newAU(fx.C4, "VILLAGE", "Thôn", 0)),

@@ -10,7 +10,13 @@ import (
 	"hoctap/ent"
 	"hoctap/graph/model"
 	"hoctap/internal/adminunits"
+	"time"
 )
+
+// Reorganisation is the resolver for the reorganisation field.
+func (r *adminUnitReorganisedResolver) Reorganisation(ctx context.Context, obj *model.AdminUnitReorganised) (*ent.Reorganisation, error) {
+	return readable(r.client(ctx).Reorganisation.Get(ctx, obj.ReorganisationID))
+}
 
 // CreateAdminUnit is the resolver for the createAdminUnit field.
 func (r *mutationResolver) CreateAdminUnit(ctx context.Context, input model.CreateAdminUnitInput) (*ent.AdminUnit, error) {
@@ -28,3 +34,34 @@ func (r *mutationResolver) CreateAdminUnit(ctx context.Context, input model.Crea
 func (r *mutationResolver) UpdateAdminUnit(ctx context.Context, id int, input model.UpdateAdminUnitInput, expectedVersion *int) (*ent.AdminUnit, error) {
 	return adminunits.Update(ctx, id, adminunits.UpdateInput{Code: input.Code, Name: input.Name, Type: input.Type}, expectedVersion)
 }
+
+// CloseAdminUnit is the resolver for the closeAdminUnit field.
+func (r *mutationResolver) CloseAdminUnit(ctx context.Context, id int, effectiveOn time.Time, successorID *int, reason *string, decisionNumber *string, expectedVersion *int) (*model.AdminUnitReorganised, error) {
+	ch, err := adminunits.CloseUnit(ctx, r.Dialect, adminunits.CloseInput{
+		ID: id, EffectiveOn: effectiveOn, SuccessorID: deref(successorID), Reason: deref(reason),
+		DecisionNumber: deref(decisionNumber), ExpectedVersion: expectedVersion,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return reorganised(ch), nil
+}
+
+// MoveAdminUnit is the resolver for the moveAdminUnit field.
+func (r *mutationResolver) MoveAdminUnit(ctx context.Context, id int, parentID int, effectiveOn time.Time, reason *string, decisionNumber *string, expectedVersion *int) (*model.AdminUnitReorganised, error) {
+	ch, err := adminunits.MoveUnit(ctx, r.Dialect, adminunits.MoveInput{
+		ID: id, ParentID: parentID, EffectiveOn: effectiveOn, Reason: deref(reason),
+		DecisionNumber: deref(decisionNumber), ExpectedVersion: expectedVersion,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return reorganised(ch), nil
+}
+
+// AdminUnitReorganised returns AdminUnitReorganisedResolver implementation.
+func (r *Resolver) AdminUnitReorganised() AdminUnitReorganisedResolver {
+	return &adminUnitReorganisedResolver{r}
+}
+
+type adminUnitReorganisedResolver struct{ *Resolver }

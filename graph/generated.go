@@ -47,6 +47,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	AdminUnitRef() AdminUnitRefResolver
+	AdminUnitReorganised() AdminUnitReorganisedResolver
 	Campaign() CampaignResolver
 	Evaluation() EvaluationResolver
 	ImportIssue() ImportIssueResolver
@@ -103,6 +104,16 @@ type ComplexityRoot struct {
 		ID    func(childComplexity int) int
 		Level func(childComplexity int) int
 		Name  func(childComplexity int) int
+	}
+
+	AdminUnitReorganised struct {
+		Closed         func(childComplexity int) int
+		LearningUnits  func(childComplexity int) int
+		Registrations  func(childComplexity int) int
+		Reorganisation func(childComplexity int) int
+		Unit           func(childComplexity int) int
+		Units          func(childComplexity int) int
+		Users          func(childComplexity int) int
 	}
 
 	AuditLog struct {
@@ -279,6 +290,7 @@ type ComplexityRoot struct {
 		ApplyReorganisation  func(childComplexity int, id int) int
 		ArchiveLearningUnit  func(childComplexity int, id int) int
 		ChangePassword       func(childComplexity int, input model.ChangePasswordInput) int
+		CloseAdminUnit       func(childComplexity int, id int, effectiveOn time.Time, successorID *int, reason *string, decisionNumber *string, expectedVersion *int) int
 		CreateAdminUnit      func(childComplexity int, input model.CreateAdminUnitInput) int
 		CreateCampaign       func(childComplexity int, input model.CreateCampaignInput) int
 		CreateLearningUnit   func(childComplexity int, input ent.CreateLearningUnitInput) int
@@ -288,6 +300,7 @@ type ComplexityRoot struct {
 		ImportUnits          func(childComplexity int, input model.ImportUnitsInput) int
 		Login                func(childComplexity int, input model.LoginInput) int
 		Logout               func(childComplexity int, refreshToken string) int
+		MoveAdminUnit        func(childComplexity int, id int, parentID int, effectiveOn time.Time, reason *string, decisionNumber *string, expectedVersion *int) int
 		PlanReorganisation   func(childComplexity int, input model.PlanReorganisationInput) int
 		Recognize            func(childComplexity int, input model.RecognizeInput) int
 		RefreshSession       func(childComplexity int, refreshToken string) int
@@ -529,6 +542,9 @@ type ComplexityRoot struct {
 type AdminUnitRefResolver interface {
 	ID(ctx context.Context, obj *reorg.Ref) (*int, error)
 }
+type AdminUnitReorganisedResolver interface {
+	Reorganisation(ctx context.Context, obj *model.AdminUnitReorganised) (*ent.Reorganisation, error)
+}
 type CampaignResolver interface {
 	Targets(ctx context.Context, obj *ent.Campaign) ([]*ent.Target, error)
 	CriteriaSets(ctx context.Context, obj *ent.Campaign) ([]*model.CriteriaSetView, error)
@@ -556,6 +572,8 @@ type MutationResolver interface {
 	ChangePassword(ctx context.Context, input model.ChangePasswordInput) (bool, error)
 	CreateAdminUnit(ctx context.Context, input model.CreateAdminUnitInput) (*ent.AdminUnit, error)
 	UpdateAdminUnit(ctx context.Context, id int, input model.UpdateAdminUnitInput, expectedVersion *int) (*ent.AdminUnit, error)
+	CloseAdminUnit(ctx context.Context, id int, effectiveOn time.Time, successorID *int, reason *string, decisionNumber *string, expectedVersion *int) (*model.AdminUnitReorganised, error)
+	MoveAdminUnit(ctx context.Context, id int, parentID int, effectiveOn time.Time, reason *string, decisionNumber *string, expectedVersion *int) (*model.AdminUnitReorganised, error)
 	CreateCampaign(ctx context.Context, input model.CreateCampaignInput) (*ent.Campaign, error)
 	UpdateCampaign(ctx context.Context, id int, input model.UpdateCampaignInput) (*ent.Campaign, error)
 	AdvanceCampaign(ctx context.Context, id int, from campaign.Phase, reason *string) (*ent.Campaign, error)
@@ -807,6 +825,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AdminUnitRef.Name(childComplexity), true
+
+	case "AdminUnitReorganised.closed":
+		if e.ComplexityRoot.AdminUnitReorganised.Closed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdminUnitReorganised.Closed(childComplexity), true
+	case "AdminUnitReorganised.learningUnits":
+		if e.ComplexityRoot.AdminUnitReorganised.LearningUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdminUnitReorganised.LearningUnits(childComplexity), true
+	case "AdminUnitReorganised.registrations":
+		if e.ComplexityRoot.AdminUnitReorganised.Registrations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdminUnitReorganised.Registrations(childComplexity), true
+	case "AdminUnitReorganised.reorganisation":
+		if e.ComplexityRoot.AdminUnitReorganised.Reorganisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdminUnitReorganised.Reorganisation(childComplexity), true
+	case "AdminUnitReorganised.unit":
+		if e.ComplexityRoot.AdminUnitReorganised.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdminUnitReorganised.Unit(childComplexity), true
+	case "AdminUnitReorganised.units":
+		if e.ComplexityRoot.AdminUnitReorganised.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdminUnitReorganised.Units(childComplexity), true
+	case "AdminUnitReorganised.users":
+		if e.ComplexityRoot.AdminUnitReorganised.Users == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdminUnitReorganised.Users(childComplexity), true
 
 	case "AuditLog.action":
 		if e.ComplexityRoot.AuditLog.Action == nil {
@@ -1563,6 +1624,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["input"].(model.ChangePasswordInput)), true
+	case "Mutation.closeAdminUnit":
+		if e.ComplexityRoot.Mutation.CloseAdminUnit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeAdminUnit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseAdminUnit(childComplexity, args["id"].(int), args["effectiveOn"].(time.Time), args["successorID"].(*int), args["reason"].(*string), args["decisionNumber"].(*string), args["expectedVersion"].(*int)), true
 	case "Mutation.createAdminUnit":
 		if e.ComplexityRoot.Mutation.CreateAdminUnit == nil {
 			break
@@ -1662,6 +1734,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity, args["refreshToken"].(string)), true
+	case "Mutation.moveAdminUnit":
+		if e.ComplexityRoot.Mutation.MoveAdminUnit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_moveAdminUnit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MoveAdminUnit(childComplexity, args["id"].(int), args["parentID"].(int), args["effectiveOn"].(time.Time), args["reason"].(*string), args["decisionNumber"].(*string), args["expectedVersion"].(*int)), true
 	case "Mutation.planReorganisation":
 		if e.ComplexityRoot.Mutation.PlanReorganisation == nil {
 			break
@@ -2995,6 +3078,26 @@ func (ec *executionContext) childFields_AdminUnitRef(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type AdminUnitRef", field.Name)
 }
 
+func (ec *executionContext) childFields_AdminUnitReorganised(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "closed":
+		return ec.fieldContext_AdminUnitReorganised_closed(ctx, field)
+	case "unit":
+		return ec.fieldContext_AdminUnitReorganised_unit(ctx, field)
+	case "learningUnits":
+		return ec.fieldContext_AdminUnitReorganised_learningUnits(ctx, field)
+	case "registrations":
+		return ec.fieldContext_AdminUnitReorganised_registrations(ctx, field)
+	case "users":
+		return ec.fieldContext_AdminUnitReorganised_users(ctx, field)
+	case "units":
+		return ec.fieldContext_AdminUnitReorganised_units(ctx, field)
+	case "reorganisation":
+		return ec.fieldContext_AdminUnitReorganised_reorganisation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AdminUnitReorganised", field.Name)
+}
+
 func (ec *executionContext) childFields_AuditLog(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4213,6 +4316,60 @@ func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_closeAdminUnit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "effectiveOn",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["effectiveOn"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "successorID",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["successorID"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "decisionNumber",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["decisionNumber"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createAdminUnit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4344,6 +4501,60 @@ func (ec *executionContext) field_Mutation_logout_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["refreshToken"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_moveAdminUnit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "parentID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["parentID"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "effectiveOn",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["effectiveOn"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "decisionNumber",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["decisionNumber"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg5
 	return args, nil
 }
 
@@ -6007,6 +6218,212 @@ func (ec *executionContext) _AdminUnitRef_level(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_AdminUnitRef_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AdminUnitRef", field, false, false, "AdminUnitLevel")
+}
+
+func (ec *executionContext) _AdminUnitReorganised_closed(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdminUnitReorganised_closed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Closed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AdminUnit) graphql.Marshaler {
+			return ec.marshalNAdminUnit2ᚖhoctapᚋentᚐAdminUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdminUnitReorganised_closed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AdminUnitReorganised",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AdminUnitReorganised_unit(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdminUnitReorganised_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AdminUnit) graphql.Marshaler {
+			return ec.marshalOAdminUnit2ᚖhoctapᚋentᚐAdminUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AdminUnitReorganised_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AdminUnitReorganised",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AdminUnitReorganised_learningUnits(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdminUnitReorganised_learningUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LearningUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdminUnitReorganised_learningUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AdminUnitReorganised", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AdminUnitReorganised_registrations(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdminUnitReorganised_registrations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registrations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdminUnitReorganised_registrations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AdminUnitReorganised", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AdminUnitReorganised_users(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdminUnitReorganised_users(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Users, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []reorg.UserChange) graphql.Marshaler {
+			return ec.marshalNUserScopeChange2ᚕhoctapᚋinternalᚋreorgᚐUserChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdminUnitReorganised_users(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AdminUnitReorganised",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserScopeChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AdminUnitReorganised_units(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdminUnitReorganised_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []reorg.UnitChange) graphql.Marshaler {
+			return ec.marshalNUnitChange2ᚕhoctapᚋinternalᚋreorgᚐUnitChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdminUnitReorganised_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AdminUnitReorganised",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AdminUnitReorganised_reorganisation(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdminUnitReorganised_reorganisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AdminUnitReorganised().Reorganisation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Reorganisation) graphql.Marshaler {
+			return ec.marshalOReorganisation2ᚖhoctapᚋentᚐReorganisation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AdminUnitReorganised_reorganisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AdminUnitReorganised",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reorganisation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AuditLog_id(ctx context.Context, field graphql.CollectedField, obj *ent.AuditLog) (ret graphql.Marshaler) {
@@ -9161,6 +9578,94 @@ func (ec *executionContext) fieldContext_Mutation_updateAdminUnit(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateAdminUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeAdminUnit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeAdminUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseAdminUnit(ctx, fc.Args["id"].(int), fc.Args["effectiveOn"].(time.Time), fc.Args["successorID"].(*int), fc.Args["reason"].(*string), fc.Args["decisionNumber"].(*string), fc.Args["expectedVersion"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AdminUnitReorganised) graphql.Marshaler {
+			return ec.marshalNAdminUnitReorganised2ᚖhoctapᚋgraphᚋmodelᚐAdminUnitReorganised(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeAdminUnit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminUnitReorganised(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeAdminUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_moveAdminUnit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_moveAdminUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MoveAdminUnit(ctx, fc.Args["id"].(int), fc.Args["parentID"].(int), fc.Args["effectiveOn"].(time.Time), fc.Args["reason"].(*string), fc.Args["decisionNumber"].(*string), fc.Args["expectedVersion"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AdminUnitReorganised) graphql.Marshaler {
+			return ec.marshalNAdminUnitReorganised2ᚖhoctapᚋgraphᚋmodelᚐAdminUnitReorganised(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_moveAdminUnit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminUnitReorganised(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_moveAdminUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24472,6 +24977,70 @@ func (ec *executionContext) _AdminUnitRef(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var adminUnitReorganisedImplementors = []string{"AdminUnitReorganised"}
+
+func (ec *executionContext) _AdminUnitReorganised(ctx context.Context, sel ast.SelectionSet, obj *model.AdminUnitReorganised) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, adminUnitReorganisedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AdminUnitReorganised")
+		case "closed":
+			out.Values[i] = ec._AdminUnitReorganised_closed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unit":
+			out.Values[i] = ec._AdminUnitReorganised_unit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "learningUnits":
+			out.Values[i] = ec._AdminUnitReorganised_learningUnits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "registrations":
+			out.Values[i] = ec._AdminUnitReorganised_registrations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "users":
+			out.Values[i] = ec._AdminUnitReorganised_users(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "units":
+			out.Values[i] = ec._AdminUnitReorganised_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reorganisation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AdminUnitReorganised_reorganisation(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var auditLogImplementors = []string{"AuditLog", "Node"}
 
 func (ec *executionContext) _AuditLog(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditLog) graphql.Marshaler {
@@ -25641,6 +26210,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateAdminUnit":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateAdminUnit(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeAdminUnit":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeAdminUnit(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moveAdminUnit":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_moveAdminUnit(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -27678,6 +28261,14 @@ func (ec *executionContext) marshalNAdminUnitOrderField2ᚖhoctapᚋentᚐAdminU
 
 func (ec *executionContext) marshalNAdminUnitRef2hoctapᚋinternalᚋreorgᚐRef(ctx context.Context, sel ast.SelectionSet, v reorg.Ref) graphql.Marshaler {
 	return ec._AdminUnitRef(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAdminUnitReorganised2ᚖhoctapᚋgraphᚋmodelᚐAdminUnitReorganised(ctx context.Context, sel ast.SelectionSet, v *model.AdminUnitReorganised) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AdminUnitReorganised!")
+		return graphql.Null
+	}
+	return ec._AdminUnitReorganised(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNAdminUnitWhereInput2ᚖhoctapᚋentᚐAdminUnitWhereInput(ctx context.Context, v any) (*ent.AdminUnitWhereInput, error) {

@@ -5,6 +5,7 @@ import (
 
 	"hoctap/ent"
 	"hoctap/graph/model"
+	"hoctap/internal/adminunits"
 	"hoctap/internal/catalog"
 	"hoctap/internal/i18n"
 	"hoctap/internal/reorg"
@@ -105,4 +106,18 @@ func importUnits(ctx context.Context, c *ent.Client, in model.ImportUnitsInput) 
 	}
 	out.Plan = &model.ReorganisationPlan{Reorganisation: r, Impact: im}
 	return out, nil
+}
+
+// reorganised is the answer of closeAdminUnit and moveAdminUnit.
+func reorganised(ch *adminunits.Change) *model.AdminUnitReorganised {
+	return &model.AdminUnitReorganised{Closed: ch.Unit, Unit: ch.Successor, ReorganisationID: ch.Reorganisation.ID, Impact: ch.Impact}
+}
+
+// readable is a row the viewer may not read as null, not an error: the
+// privacy policy hides it.
+func readable[T any](v *T, err error) (*T, error) {
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return v, err
 }

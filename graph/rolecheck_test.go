@@ -155,6 +155,26 @@ func TestRoleBeforeRules(t *testing.T) {
 					}
 					return m("id", id(fx.V1a.ID))
 				}, []string{"manager", "manager2"}},
+			// A date after today, a unit merged into itself, a stale
+			// version; for P1's manager a commune, for P2's one of P1's
+			// villages.
+			"closeAdminUnit": {
+				`mutation($id: ID!) { closeAdminUnit(id: $id, effectiveOn: "2999-01-01T00:00:00Z", successorID: $id, expectedVersion: 999) { closed { id } } }`,
+				func(actor string) map[string]any {
+					if actor == "manager" {
+						return m("id", id(fx.C1.ID))
+					}
+					return m("id", id(fx.V1a.ID))
+				}, []string{"manager", "manager2"}},
+			// A date after today, the unit's own parent, a stale version.
+			"moveAdminUnit": {
+				`mutation($id: ID!, $p: ID!) { moveAdminUnit(id: $id, parentID: $p, effectiveOn: "2999-01-01T00:00:00Z", expectedVersion: 999) { closed { id } } }`,
+				func(actor string) map[string]any {
+					if actor == "manager" {
+						return m("id", id(fx.C1.ID), "p", id(fx.D1.ID))
+					}
+					return m("id", id(fx.V1a.ID), "p", id(fx.C1.ID))
+				}, []string{"manager", "manager2"}},
 			"createUser": {
 				`mutation($s: ID!) { createUser(input: {username: "Không hợp lệ", fullName: "", password: "ngắn", role: OFFICER, scopeID: $s}) { id } }`,
 				fixed(m("s", id(fx.C1.ID))), []string{"manager2"}},

@@ -18,3 +18,13 @@ type ReorganisationPlan struct {
 	Applied        bool
 	*reorg.Impact
 }
+
+// AdminUnitReorganised is what closeAdminUnit and moveAdminUnit did: the
+// closed row, the row the unit lives on in, what followed it, and the
+// decision recorded, read as the viewer by a resolver.
+type AdminUnitReorganised struct {
+	Closed           *ent.AdminUnit
+	Unit             *ent.AdminUnit
+	ReorganisationID int
+	*reorg.Impact
+}

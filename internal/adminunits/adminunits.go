@@ -1,11 +1,12 @@
 // Package adminunits holds the rules of editing the administrative tree in
 // place: adding a unit under an open parent, and renaming, retyping or
-// recoding one. Who may do it is decided first, by Roles and then by the
+// recoding one; and closing, merging or moving one unit, which it hands to
+// the reorganisation engine as a decision of one change (reorganise.go). Who may do it is decided first, by Roles and then by the
 // privacy rule (rule.AdminUnitWrite: ADMIN anywhere, a MANAGER the villages
 // of their scope); this package adds the checks a policy cannot express,
 // with input errors that name the field. Moving and closing units change
-// their place in history and belong to reorganisations (internal/reorg),
-// which close a unit and open its successor instead of rewriting it.
+// their place in history and are reorganisations (internal/reorg), which
+// close a unit and open its successor instead of rewriting it.
 package adminunits
 
 import (
@@ -49,6 +50,11 @@ const maxName = 200
 var Roles = access.Roles{
 	"createAdminUnit": {viewer.RoleAdmin, viewer.RoleManager},
 	"updateAdminUnit": {viewer.RoleAdmin, viewer.RoleManager},
+	// Closing and moving are reorganisations (reorg.Roles: ADMIN), but a
+	// MANAGER closes, merges and moves the villages of their scope: see
+	// reorganise.go.
+	"closeAdminUnit": {viewer.RoleAdmin, viewer.RoleManager},
+	"moveAdminUnit":  {viewer.RoleAdmin, viewer.RoleManager},
 }
 
 // CreateInput is a new unit.

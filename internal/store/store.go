@@ -19,6 +19,7 @@ import (
 
 	"hoctap/ent"
 	"hoctap/ent/migrate"
+	"hoctap/internal/national"
 	_ "hoctap/ent/runtime" // privacy policies and hooks of the schema
 )
 
@@ -132,7 +133,8 @@ func sqliteDSN(dsn string) string {
 	return base + "?" + q.Encode()
 }
 
-// Migrate creates or updates the schema. It is safe to run from several
+// Migrate creates or updates the schema and seeds the national targets
+// the table lacks (national.Seed). It is safe to run from several
 // replicas at once on PostgreSQL: an advisory lock serialises them, and the
 // migration runs on the connection that holds it (so it also works with a
 // pool of one).
@@ -149,7 +151,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		if err := backfillSortKeys(ctx, conn, func(int) string { return "?" }); err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
-		return nil
+		return national.Seed(ctx, db.Client)
 	}
 	conn, err := db.SQL.Conn(ctx)
 	if err != nil {
@@ -201,7 +203,8 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate: statistics of %s.%s: %w", c.table, c.column, err)
 		}
 	}
-	return nil
+	// Still under the lock: two replicas would both add the missing rows.
+	return national.Seed(ctx, db.Client)
 }
 
 // pathStatistics is the statistics target of the path columns.

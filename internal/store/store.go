@@ -19,8 +19,8 @@ import (
 
 	"hoctap/ent"
 	"hoctap/ent/migrate"
-	"hoctap/internal/national"
 	_ "hoctap/ent/runtime" // privacy policies and hooks of the schema
+	"hoctap/internal/national"
 )
 
 // DB is an open database: the ent client and what sits below it.

@@ -147,8 +147,14 @@ func (db *DB) Migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
-		defer conn.Close()
-		if err := backfillSortKeys(ctx, conn, func(int) string { return "?" }); err != nil {
+		err = backfillSortKeys(ctx, conn, func(int) string { return "?" })
+		// Back to the pool before seeding, which then reuses it: a second
+		// connection open on the file would keep the generator from leaving
+		// WAL mode (PRAGMA journal_mode needs the file to itself).
+		if cerr := conn.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
 		return national.Seed(ctx, db.Client)

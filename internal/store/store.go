@@ -209,8 +209,11 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate: statistics of %s.%s: %w", c.table, c.column, err)
 		}
 	}
-	// Still under the lock: two replicas would both add the missing rows.
-	return national.Seed(ctx, db.Client)
+	// Still under the lock (two replicas would both add the missing rows),
+	// and on its connection: with a pool of one, a seed waiting for another
+	// connection would wait forever, holding the lock every other
+	// migration waits for.
+	return national.Seed(ctx, ent.NewClient(ent.Driver(drv)))
 }
 
 // pathStatistics is the statistics target of the path columns.

@@ -105,4 +105,9 @@ func (c *Console) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/campaigns/{id}/criteria/{title}", staff(c.editCriteria))
 	mux.Handle("POST /admin/campaigns/{id}/criteria/{title}", staff(c.saveCriteria))
 	mux.Handle("GET /admin/campaigns/{id}/progress", staff(c.showProgress))
+
+	// National targets: read by staff, edited by ADMIN.
+	mux.Handle("GET /admin/national-targets", staff(c.listNationalTargets))
+	mux.Handle("GET /admin/national-targets/{id}/edit", staff(c.editNationalTarget))
+	mux.Handle("POST /admin/national-targets/{id}", staff(c.updateNationalTarget))
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hoctap/ent/adminunit"
 	"hoctap/ent/campaign"
+	"hoctap/internal/national/rates"
 	"strings"
 	"time"
 
@@ -51,6 +52,8 @@ type Campaign struct {
 	AllowLateRegistration bool `json:"allow_late_registration,omitempty"`
 	// Which admin level recognises each title, e.g. LEARNING_FAMILY → COMMUNE.
 	DecidingLevels map[string]string `json:"deciding_levels,omitempty"`
+	// The national targets of the campaign's year, copied from the national table when the campaign was created, so later edits of the table never change its report; null for campaigns created before the table existed, which read the current table.
+	NationalTargets rates.Set `json:"national_targets,omitempty"`
 	// Copy of the province's materialised path.
 	ScopePath string `json:"scope_path,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -135,7 +138,7 @@ func (*Campaign) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case campaign.FieldDecidingLevels:
+		case campaign.FieldDecidingLevels, campaign.FieldNationalTargets:
 			values[i] = new([]byte)
 		case campaign.FieldAllowLateRegistration:
 			values[i] = new(sql.NullBool)
@@ -270,6 +273,14 @@ func (_m *Campaign) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field deciding_levels: %w", err)
 				}
 			}
+		case campaign.FieldNationalTargets:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field national_targets", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.NationalTargets); err != nil {
+					return fmt.Errorf("unmarshal field national_targets: %w", err)
+				}
+			}
 		case campaign.FieldScopePath:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field scope_path", values[i])
@@ -396,6 +407,9 @@ func (_m *Campaign) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("deciding_levels=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DecidingLevels))
+	builder.WriteString(", ")
+	builder.WriteString("national_targets=")
+	builder.WriteString(fmt.Sprintf("%v", _m.NationalTargets))
 	builder.WriteString(", ")
 	builder.WriteString("scope_path=")
 	builder.WriteString(_m.ScopePath)

@@ -12,6 +12,7 @@ import (
 	"hoctap/ent/decision"
 	"hoctap/ent/registration"
 	"hoctap/ent/target"
+	"hoctap/internal/national/rates"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -208,6 +209,12 @@ func (_c *CampaignCreate) SetNillableAllowLateRegistration(v *bool) *CampaignCre
 // SetDecidingLevels sets the "deciding_levels" field.
 func (_c *CampaignCreate) SetDecidingLevels(v map[string]string) *CampaignCreate {
 	_c.mutation.SetDecidingLevels(v)
+	return _c
+}
+
+// SetNationalTargets sets the "national_targets" field.
+func (_c *CampaignCreate) SetNationalTargets(v rates.Set) *CampaignCreate {
+	_c.mutation.SetNationalTargets(v)
 	return _c
 }
 
@@ -496,6 +503,10 @@ func (_c *CampaignCreate) createSpec() (*Campaign, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DecidingLevels(); ok {
 		_spec.SetField(campaign.FieldDecidingLevels, field.TypeJSON, value)
 		_node.DecidingLevels = value
+	}
+	if value, ok := _c.mutation.NationalTargets(); ok {
+		_spec.SetField(campaign.FieldNationalTargets, field.TypeJSON, value)
+		_node.NationalTargets = value
 	}
 	if value, ok := _c.mutation.ScopePath(); ok {
 		_spec.SetField(campaign.FieldScopePath, field.TypeString, value)
@@ -869,6 +880,9 @@ func (u *CampaignUpsertOne) UpdateNewValues() *CampaignUpsertOne {
 		}
 		if _, exists := u.create.mutation.Year(); exists {
 			s.SetIgnore(campaign.FieldYear)
+		}
+		if _, exists := u.create.mutation.NationalTargets(); exists {
+			s.SetIgnore(campaign.FieldNationalTargets)
 		}
 	}))
 	return u
@@ -1337,6 +1351,9 @@ func (u *CampaignUpsertBulk) UpdateNewValues() *CampaignUpsertBulk {
 			}
 			if _, exists := b.mutation.Year(); exists {
 				s.SetIgnore(campaign.FieldYear)
+			}
+			if _, exists := b.mutation.NationalTargets(); exists {
+				s.SetIgnore(campaign.FieldNationalTargets)
 			}
 		}
 	}))

@@ -552,6 +552,9 @@ func (_u *CampaignUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.DecidingLevelsCleared() {
 		_spec.ClearField(campaign.FieldDecidingLevels, field.TypeJSON)
 	}
+	if _u.mutation.NationalTargetsCleared() {
+		_spec.ClearField(campaign.FieldNationalTargets, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.ScopePath(); ok {
 		_spec.SetField(campaign.FieldScopePath, field.TypeString, value)
 	}
@@ -1305,6 +1308,9 @@ func (_u *CampaignUpdateOne) sqlSave(ctx context.Context) (_node *Campaign, err 
 	}
 	if _u.mutation.DecidingLevelsCleared() {
 		_spec.ClearField(campaign.FieldDecidingLevels, field.TypeJSON)
+	}
+	if _u.mutation.NationalTargetsCleared() {
+		_spec.ClearField(campaign.FieldNationalTargets, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.ScopePath(); ok {
 		_spec.SetField(campaign.FieldScopePath, field.TypeString, value)

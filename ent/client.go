@@ -19,6 +19,7 @@ import (
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
+	"hoctap/ent/nationaltarget"
 	"hoctap/ent/progresscounter"
 	"hoctap/ent/refreshtoken"
 	"hoctap/ent/registration"
@@ -58,6 +59,8 @@ type Client struct {
 	LearningUnit *LearningUnitClient
 	// LoginAttempt is the client for interacting with the LoginAttempt builders.
 	LoginAttempt *LoginAttemptClient
+	// NationalTarget is the client for interacting with the NationalTarget builders.
+	NationalTarget *NationalTargetClient
 	// ProgressCounter is the client for interacting with the ProgressCounter builders.
 	ProgressCounter *ProgressCounterClient
 	// RefreshToken is the client for interacting with the RefreshToken builders.
@@ -95,6 +98,7 @@ func (c *Client) init() {
 	c.Evaluation = NewEvaluationClient(c.config)
 	c.LearningUnit = NewLearningUnitClient(c.config)
 	c.LoginAttempt = NewLoginAttemptClient(c.config)
+	c.NationalTarget = NewNationalTargetClient(c.config)
 	c.ProgressCounter = NewProgressCounterClient(c.config)
 	c.RefreshToken = NewRefreshTokenClient(c.config)
 	c.Registration = NewRegistrationClient(c.config)
@@ -204,6 +208,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Evaluation:      NewEvaluationClient(cfg),
 		LearningUnit:    NewLearningUnitClient(cfg),
 		LoginAttempt:    NewLoginAttemptClient(cfg),
+		NationalTarget:  NewNationalTargetClient(cfg),
 		ProgressCounter: NewProgressCounterClient(cfg),
 		RefreshToken:    NewRefreshTokenClient(cfg),
 		Registration:    NewRegistrationClient(cfg),
@@ -240,6 +245,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Evaluation:      NewEvaluationClient(cfg),
 		LearningUnit:    NewLearningUnitClient(cfg),
 		LoginAttempt:    NewLoginAttemptClient(cfg),
+		NationalTarget:  NewNationalTargetClient(cfg),
 		ProgressCounter: NewProgressCounterClient(cfg),
 		RefreshToken:    NewRefreshTokenClient(cfg),
 		Registration:    NewRegistrationClient(cfg),
@@ -279,9 +285,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.AdminUnit, c.AuditLog, c.Campaign, c.CriteriaSet, c.Decision, c.Evaluation,
-		c.LearningUnit, c.LoginAttempt, c.ProgressCounter, c.RefreshToken,
-		c.Registration, c.Reorganisation, c.SearchKey, c.Session, c.Setting, c.Target,
-		c.User,
+		c.LearningUnit, c.LoginAttempt, c.NationalTarget, c.ProgressCounter,
+		c.RefreshToken, c.Registration, c.Reorganisation, c.SearchKey, c.Session,
+		c.Setting, c.Target, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -292,9 +298,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.AdminUnit, c.AuditLog, c.Campaign, c.CriteriaSet, c.Decision, c.Evaluation,
-		c.LearningUnit, c.LoginAttempt, c.ProgressCounter, c.RefreshToken,
-		c.Registration, c.Reorganisation, c.SearchKey, c.Session, c.Setting, c.Target,
-		c.User,
+		c.LearningUnit, c.LoginAttempt, c.NationalTarget, c.ProgressCounter,
+		c.RefreshToken, c.Registration, c.Reorganisation, c.SearchKey, c.Session,
+		c.Setting, c.Target, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -319,6 +325,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.LearningUnit.mutate(ctx, m)
 	case *LoginAttemptMutation:
 		return c.LoginAttempt.mutate(ctx, m)
+	case *NationalTargetMutation:
+		return c.NationalTarget.mutate(ctx, m)
 	case *ProgressCounterMutation:
 		return c.ProgressCounter.mutate(ctx, m)
 	case *RefreshTokenMutation:
@@ -1731,6 +1739,140 @@ func (c *LoginAttemptClient) mutate(ctx context.Context, m *LoginAttemptMutation
 		return (&LoginAttemptDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown LoginAttempt mutation op: %q", m.Op())
+	}
+}
+
+// NationalTargetClient is a client for the NationalTarget schema.
+type NationalTargetClient struct {
+	config
+}
+
+// NewNationalTargetClient returns a client for the NationalTarget from the given config.
+func NewNationalTargetClient(c config) *NationalTargetClient {
+	return &NationalTargetClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `nationaltarget.Hooks(f(g(h())))`.
+func (c *NationalTargetClient) Use(hooks ...Hook) {
+	c.hooks.NationalTarget = append(c.hooks.NationalTarget, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `nationaltarget.Intercept(f(g(h())))`.
+func (c *NationalTargetClient) Intercept(interceptors ...Interceptor) {
+	c.inters.NationalTarget = append(c.inters.NationalTarget, interceptors...)
+}
+
+// Create returns a builder for creating a NationalTarget entity.
+func (c *NationalTargetClient) Create() *NationalTargetCreate {
+	mutation := newNationalTargetMutation(c.config, OpCreate)
+	return &NationalTargetCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of NationalTarget entities.
+func (c *NationalTargetClient) CreateBulk(builders ...*NationalTargetCreate) *NationalTargetCreateBulk {
+	return &NationalTargetCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *NationalTargetClient) MapCreateBulk(slice any, setFunc func(*NationalTargetCreate, int)) *NationalTargetCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &NationalTargetCreateBulk{err: fmt.Errorf("calling to NationalTargetClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*NationalTargetCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &NationalTargetCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for NationalTarget.
+func (c *NationalTargetClient) Update() *NationalTargetUpdate {
+	mutation := newNationalTargetMutation(c.config, OpUpdate)
+	return &NationalTargetUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *NationalTargetClient) UpdateOne(_m *NationalTarget) *NationalTargetUpdateOne {
+	mutation := newNationalTargetMutation(c.config, OpUpdateOne, withNationalTarget(_m))
+	return &NationalTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *NationalTargetClient) UpdateOneID(id int) *NationalTargetUpdateOne {
+	mutation := newNationalTargetMutation(c.config, OpUpdateOne, withNationalTargetID(id))
+	return &NationalTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for NationalTarget.
+func (c *NationalTargetClient) Delete() *NationalTargetDelete {
+	mutation := newNationalTargetMutation(c.config, OpDelete)
+	return &NationalTargetDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *NationalTargetClient) DeleteOne(_m *NationalTarget) *NationalTargetDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *NationalTargetClient) DeleteOneID(id int) *NationalTargetDeleteOne {
+	builder := c.Delete().Where(nationaltarget.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &NationalTargetDeleteOne{builder}
+}
+
+// Query returns a query builder for NationalTarget.
+func (c *NationalTargetClient) Query() *NationalTargetQuery {
+	return &NationalTargetQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeNationalTarget},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a NationalTarget entity by its id.
+func (c *NationalTargetClient) Get(ctx context.Context, id int) (*NationalTarget, error) {
+	return c.Query().Where(nationaltarget.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *NationalTargetClient) GetX(ctx context.Context, id int) *NationalTarget {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *NationalTargetClient) Hooks() []Hook {
+	hooks := c.hooks.NationalTarget
+	return append(hooks[:len(hooks):len(hooks)], nationaltarget.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *NationalTargetClient) Interceptors() []Interceptor {
+	return c.inters.NationalTarget
+}
+
+func (c *NationalTargetClient) mutate(ctx context.Context, m *NationalTargetMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&NationalTargetCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&NationalTargetUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&NationalTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&NationalTargetDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown NationalTarget mutation op: %q", m.Op())
 	}
 }
 
@@ -3168,13 +3310,13 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		AdminUnit, AuditLog, Campaign, CriteriaSet, Decision, Evaluation, LearningUnit,
-		LoginAttempt, ProgressCounter, RefreshToken, Registration, Reorganisation,
-		SearchKey, Session, Setting, Target, User []ent.Hook
+		LoginAttempt, NationalTarget, ProgressCounter, RefreshToken, Registration,
+		Reorganisation, SearchKey, Session, Setting, Target, User []ent.Hook
 	}
 	inters struct {
 		AdminUnit, AuditLog, Campaign, CriteriaSet, Decision, Evaluation, LearningUnit,
-		LoginAttempt, ProgressCounter, RefreshToken, Registration, Reorganisation,
-		SearchKey, Session, Setting, Target, User []ent.Interceptor
+		LoginAttempt, NationalTarget, ProgressCounter, RefreshToken, Registration,
+		Reorganisation, SearchKey, Session, Setting, Target, User []ent.Interceptor
 	}
 )
 

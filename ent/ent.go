@@ -14,6 +14,7 @@ import (
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
+	"hoctap/ent/nationaltarget"
 	"hoctap/ent/progresscounter"
 	"hoctap/ent/refreshtoken"
 	"hoctap/ent/registration"
@@ -97,6 +98,7 @@ func checkColumn(t, c string) error {
 			evaluation.Table:      evaluation.ValidColumn,
 			learningunit.Table:    learningunit.ValidColumn,
 			loginattempt.Table:    loginattempt.ValidColumn,
+			nationaltarget.Table:  nationaltarget.ValidColumn,
 			progresscounter.Table: progresscounter.ValidColumn,
 			refreshtoken.Table:    refreshtoken.ValidColumn,
 			registration.Table:    registration.ValidColumn,

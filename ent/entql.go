@@ -11,6 +11,7 @@ import (
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
+	"hoctap/ent/nationaltarget"
 	"hoctap/ent/predicate"
 	"hoctap/ent/progresscounter"
 	"hoctap/ent/refreshtoken"
@@ -30,7 +31,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 17)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 18)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   adminunit.Table,
@@ -109,6 +110,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			campaign.FieldRecognitionEnds:       {Type: field.TypeTime, Column: campaign.FieldRecognitionEnds},
 			campaign.FieldAllowLateRegistration: {Type: field.TypeBool, Column: campaign.FieldAllowLateRegistration},
 			campaign.FieldDecidingLevels:        {Type: field.TypeJSON, Column: campaign.FieldDecidingLevels},
+			campaign.FieldNationalTargets:       {Type: field.TypeJSON, Column: campaign.FieldNationalTargets},
 			campaign.FieldScopePath:             {Type: field.TypeString, Column: campaign.FieldScopePath},
 		},
 	}
@@ -223,6 +225,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   nationaltarget.Table,
+			Columns: nationaltarget.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: nationaltarget.FieldID,
+			},
+		},
+		Type: "NationalTarget",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			nationaltarget.FieldCreatedAt: {Type: field.TypeTime, Column: nationaltarget.FieldCreatedAt},
+			nationaltarget.FieldUpdatedAt: {Type: field.TypeTime, Column: nationaltarget.FieldUpdatedAt},
+			nationaltarget.FieldVersion:   {Type: field.TypeInt, Column: nationaltarget.FieldVersion},
+			nationaltarget.FieldTitle:     {Type: field.TypeEnum, Column: nationaltarget.FieldTitle},
+			nationaltarget.FieldPeriod:    {Type: field.TypeInt, Column: nationaltarget.FieldPeriod},
+			nationaltarget.FieldArea:      {Type: field.TypeEnum, Column: nationaltarget.FieldArea},
+			nationaltarget.FieldSubtype:   {Type: field.TypeString, Column: nationaltarget.FieldSubtype},
+			nationaltarget.FieldRate:      {Type: field.TypeFloat64, Column: nationaltarget.FieldRate},
+			nationaltarget.FieldSource:    {Type: field.TypeString, Column: nationaltarget.FieldSource},
+			nationaltarget.FieldNote:      {Type: field.TypeString, Column: nationaltarget.FieldNote},
+		},
+	}
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   progresscounter.Table,
 			Columns: progresscounter.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -242,7 +267,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			progresscounter.FieldRecognized:  {Type: field.TypeInt, Column: progresscounter.FieldRecognized},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -259,7 +284,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldUsedAt:    {Type: field.TypeTime, Column: refreshtoken.FieldUsedAt},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registration.Table,
 			Columns: registration.Columns,
@@ -289,7 +314,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registration.FieldReason:         {Type: field.TypeString, Column: registration.FieldReason},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reorganisation.Table,
 			Columns: reorganisation.Columns,
@@ -315,7 +340,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reorganisation.FieldAppliedByID: {Type: field.TypeInt, Column: reorganisation.FieldAppliedByID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   searchkey.Table,
 			Columns: searchkey.Columns,
@@ -331,7 +356,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			searchkey.FieldScopePath: {Type: field.TypeString, Column: searchkey.FieldScopePath},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -351,7 +376,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:     {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   setting.Table,
 			Columns: setting.Columns,
@@ -367,7 +392,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			setting.FieldCreatedAt: {Type: field.TypeTime, Column: setting.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   target.Table,
 			Columns: target.Columns,
@@ -385,7 +410,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			target.FieldRate:        {Type: field.TypeFloat64, Column: target.FieldRate},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -1237,6 +1262,11 @@ func (f *CampaignFilter) WhereDecidingLevels(p entql.BytesP) {
 	f.Where(p.Field(campaign.FieldDecidingLevels))
 }
 
+// WhereNationalTargets applies the entql json.RawMessage predicate on the national_targets field.
+func (f *CampaignFilter) WhereNationalTargets(p entql.BytesP) {
+	f.Where(p.Field(campaign.FieldNationalTargets))
+}
+
 // WhereScopePath applies the entql string predicate on the scope_path field.
 func (f *CampaignFilter) WhereScopePath(p entql.StringP) {
 	f.Where(p.Field(campaign.FieldScopePath))
@@ -1859,6 +1889,96 @@ func (f *LoginAttemptFilter) WhereSucceeded(p entql.BoolP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *NationalTargetQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the NationalTargetQuery builder.
+func (_q *NationalTargetQuery) Filter() *NationalTargetFilter {
+	return &NationalTargetFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *NationalTargetMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the NationalTargetMutation builder.
+func (m *NationalTargetMutation) Filter() *NationalTargetFilter {
+	return &NationalTargetFilter{config: m.config, predicateAdder: m}
+}
+
+// NationalTargetFilter provides a generic filtering capability at runtime for NationalTargetQuery.
+type NationalTargetFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *NationalTargetFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *NationalTargetFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(nationaltarget.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *NationalTargetFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(nationaltarget.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *NationalTargetFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(nationaltarget.FieldUpdatedAt))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *NationalTargetFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(nationaltarget.FieldVersion))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *NationalTargetFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(nationaltarget.FieldTitle))
+}
+
+// WherePeriod applies the entql int predicate on the period field.
+func (f *NationalTargetFilter) WherePeriod(p entql.IntP) {
+	f.Where(p.Field(nationaltarget.FieldPeriod))
+}
+
+// WhereArea applies the entql string predicate on the area field.
+func (f *NationalTargetFilter) WhereArea(p entql.StringP) {
+	f.Where(p.Field(nationaltarget.FieldArea))
+}
+
+// WhereSubtype applies the entql string predicate on the subtype field.
+func (f *NationalTargetFilter) WhereSubtype(p entql.StringP) {
+	f.Where(p.Field(nationaltarget.FieldSubtype))
+}
+
+// WhereRate applies the entql float64 predicate on the rate field.
+func (f *NationalTargetFilter) WhereRate(p entql.Float64P) {
+	f.Where(p.Field(nationaltarget.FieldRate))
+}
+
+// WhereSource applies the entql string predicate on the source field.
+func (f *NationalTargetFilter) WhereSource(p entql.StringP) {
+	f.Where(p.Field(nationaltarget.FieldSource))
+}
+
+// WhereNote applies the entql string predicate on the note field.
+func (f *NationalTargetFilter) WhereNote(p entql.StringP) {
+	f.Where(p.Field(nationaltarget.FieldNote))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ProgressCounterQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1887,7 +2007,7 @@ type ProgressCounterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProgressCounterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1967,7 +2087,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2041,7 +2161,7 @@ type RegistrationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2236,7 +2356,7 @@ type ReorganisationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReorganisationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2355,7 +2475,7 @@ type SearchKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SearchKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2410,7 +2530,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2513,7 +2633,7 @@ type SettingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SettingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2568,7 +2688,7 @@ type TargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2661,7 +2781,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

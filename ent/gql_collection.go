@@ -12,6 +12,7 @@ import (
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
+	"hoctap/ent/nationaltarget"
 	"hoctap/ent/registration"
 	"hoctap/ent/reorganisation"
 	"hoctap/ent/user"
@@ -1394,6 +1395,135 @@ func newLearningUnitPaginateArgs(rv map[string]any) *learningunitPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*LearningUnitWhereInput); ok {
 		args.opts = append(args.opts, WithLearningUnitFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *NationalTargetQuery) CollectFields(ctx context.Context, satisfies ...string) (*NationalTargetQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *NationalTargetQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(nationaltarget.Columns))
+		selectedFields = []string{nationaltarget.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[nationaltarget.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, nationaltarget.FieldCreatedAt)
+				fieldSeen[nationaltarget.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[nationaltarget.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, nationaltarget.FieldUpdatedAt)
+				fieldSeen[nationaltarget.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[nationaltarget.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, nationaltarget.FieldVersion)
+				fieldSeen[nationaltarget.FieldVersion] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[nationaltarget.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, nationaltarget.FieldTitle)
+				fieldSeen[nationaltarget.FieldTitle] = struct{}{}
+			}
+		case "period":
+			if _, ok := fieldSeen[nationaltarget.FieldPeriod]; !ok {
+				selectedFields = append(selectedFields, nationaltarget.FieldPeriod)
+				fieldSeen[nationaltarget.FieldPeriod] = struct{}{}
+			}
+		case "area":
+			if _, ok := fieldSeen[nationaltarget.FieldArea]; !ok {
+				selectedFields = append(selectedFields, nationaltarget.FieldArea)
+				fieldSeen[nationaltarget.FieldArea] = struct{}{}
+			}
+		case "rate":
+			if _, ok := fieldSeen[nationaltarget.FieldRate]; !ok {
+				selectedFields = append(selectedFields, nationaltarget.FieldRate)
+				fieldSeen[nationaltarget.FieldRate] = struct{}{}
+			}
+		case "source":
+			if _, ok := fieldSeen[nationaltarget.FieldSource]; !ok {
+				selectedFields = append(selectedFields, nationaltarget.FieldSource)
+				fieldSeen[nationaltarget.FieldSource] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[nationaltarget.FieldNote]; !ok {
+				selectedFields = append(selectedFields, nationaltarget.FieldNote)
+				fieldSeen[nationaltarget.FieldNote] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type nationaltargetPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []NationalTargetPaginateOption
+}
+
+func newNationalTargetPaginateArgs(rv map[string]any) *nationaltargetPaginateArgs {
+	args := &nationaltargetPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &NationalTargetOrder{Field: &NationalTargetOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithNationalTargetOrder(order))
+			}
+		case *NationalTargetOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithNationalTargetOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*NationalTargetWhereInput); ok {
+		args.opts = append(args.opts, WithNationalTargetFilter(v.Filter))
 	}
 	return args
 }

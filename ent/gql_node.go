@@ -13,6 +13,7 @@ import (
 	"hoctap/ent/evaluation"
 	"hoctap/ent/internal"
 	"hoctap/ent/learningunit"
+	"hoctap/ent/nationaltarget"
 	"hoctap/ent/registration"
 	"hoctap/ent/reorganisation"
 	"hoctap/ent/user"
@@ -56,6 +57,11 @@ var learningunitImplementors = []string{"LearningUnit", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*LearningUnit) IsNode() {}
+
+var nationaltargetImplementors = []string{"NationalTarget", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*NationalTarget) IsNode() {}
 
 var registrationImplementors = []string{"Registration", "Node"}
 
@@ -199,6 +205,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(learningunit.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, learningunitImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case nationaltarget.Table:
+		query := c.NationalTarget.Query().
+			Where(nationaltarget.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, nationaltargetImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -387,6 +402,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.LearningUnit.Query().
 			Where(learningunit.IDIn(ids...))
 		query, err := query.CollectFields(ctx, learningunitImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case nationaltarget.Table:
+		query := c.NationalTarget.Query().
+			Where(nationaltarget.IDIn(ids...))
+		query, err := query.CollectFields(ctx, nationaltargetImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -12,6 +12,7 @@ import (
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
+	"hoctap/ent/nationaltarget"
 	"hoctap/ent/registration"
 	"hoctap/ent/reorganisation"
 	"hoctap/ent/user"
@@ -2075,6 +2076,356 @@ func (_m *LearningUnit) ToEdge(order *LearningUnitOrder) *LearningUnitEdge {
 		order = DefaultLearningUnitOrder
 	}
 	return &LearningUnitEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// NationalTargetEdge is the edge representation of NationalTarget.
+type NationalTargetEdge struct {
+	Node   *NationalTarget `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// NationalTargetConnection is the connection containing edges to NationalTarget.
+type NationalTargetConnection struct {
+	Edges      []*NationalTargetEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *NationalTargetConnection) build(nodes []*NationalTarget, pager *nationaltargetPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *NationalTarget
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *NationalTarget {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *NationalTarget {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*NationalTargetEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &NationalTargetEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// NationalTargetPaginateOption enables pagination customization.
+type NationalTargetPaginateOption func(*nationaltargetPager) error
+
+// WithNationalTargetOrder configures pagination ordering.
+func WithNationalTargetOrder(order *NationalTargetOrder) NationalTargetPaginateOption {
+	if order == nil {
+		order = DefaultNationalTargetOrder
+	}
+	o := *order
+	return func(pager *nationaltargetPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultNationalTargetOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithNationalTargetFilter configures pagination filter.
+func WithNationalTargetFilter(filter func(*NationalTargetQuery) (*NationalTargetQuery, error)) NationalTargetPaginateOption {
+	return func(pager *nationaltargetPager) error {
+		if filter == nil {
+			return errors.New("NationalTargetQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type nationaltargetPager struct {
+	reverse bool
+	order   *NationalTargetOrder
+	filter  func(*NationalTargetQuery) (*NationalTargetQuery, error)
+}
+
+func newNationalTargetPager(opts []NationalTargetPaginateOption, reverse bool) (*nationaltargetPager, error) {
+	pager := &nationaltargetPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultNationalTargetOrder
+	}
+	return pager, nil
+}
+
+func (p *nationaltargetPager) applyFilter(query *NationalTargetQuery) (*NationalTargetQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *nationaltargetPager) toCursor(_m *NationalTarget) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *nationaltargetPager) applyCursors(query *NationalTargetQuery, after, before *Cursor) (*NationalTargetQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultNationalTargetOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *nationaltargetPager) applyOrder(query *NationalTargetQuery) *NationalTargetQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultNationalTargetOrder.Field {
+		query = query.Order(DefaultNationalTargetOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *nationaltargetPager) orderExpr(query *NationalTargetQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultNationalTargetOrder.Field {
+			b.Comma().Ident(DefaultNationalTargetOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to NationalTarget.
+func (_m *NationalTargetQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...NationalTargetPaginateOption,
+) (*NationalTargetConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newNationalTargetPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &NationalTargetConnection{Edges: []*NationalTargetEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// NationalTargetOrderFieldCreatedAt orders NationalTarget by created_at.
+	NationalTargetOrderFieldCreatedAt = &NationalTargetOrderField{
+		Value: func(_m *NationalTarget) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: nationaltarget.FieldCreatedAt,
+		toTerm: nationaltarget.ByCreatedAt,
+		toCursor: func(_m *NationalTarget) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// NationalTargetOrderFieldUpdatedAt orders NationalTarget by updated_at.
+	NationalTargetOrderFieldUpdatedAt = &NationalTargetOrderField{
+		Value: func(_m *NationalTarget) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: nationaltarget.FieldUpdatedAt,
+		toTerm: nationaltarget.ByUpdatedAt,
+		toCursor: func(_m *NationalTarget) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// NationalTargetOrderFieldTitle orders NationalTarget by title.
+	NationalTargetOrderFieldTitle = &NationalTargetOrderField{
+		Value: func(_m *NationalTarget) (ent.Value, error) {
+			return _m.Title, nil
+		},
+		column: nationaltarget.FieldTitle,
+		toTerm: nationaltarget.ByTitle,
+		toCursor: func(_m *NationalTarget) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Title,
+			}
+		},
+	}
+	// NationalTargetOrderFieldPeriod orders NationalTarget by period.
+	NationalTargetOrderFieldPeriod = &NationalTargetOrderField{
+		Value: func(_m *NationalTarget) (ent.Value, error) {
+			return _m.Period, nil
+		},
+		column: nationaltarget.FieldPeriod,
+		toTerm: nationaltarget.ByPeriod,
+		toCursor: func(_m *NationalTarget) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Period,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f NationalTargetOrderField) String() string {
+	var str string
+	switch f.column {
+	case NationalTargetOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case NationalTargetOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case NationalTargetOrderFieldTitle.column:
+		str = "TITLE"
+	case NationalTargetOrderFieldPeriod.column:
+		str = "PERIOD"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f NationalTargetOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *NationalTargetOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("NationalTargetOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *NationalTargetOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *NationalTargetOrderFieldUpdatedAt
+	case "TITLE":
+		*f = *NationalTargetOrderFieldTitle
+	case "PERIOD":
+		*f = *NationalTargetOrderFieldPeriod
+	default:
+		return fmt.Errorf("%s is not a valid NationalTargetOrderField", str)
+	}
+	return nil
+}
+
+// NationalTargetOrderField defines the ordering field of NationalTarget.
+type NationalTargetOrderField struct {
+	// Value extracts the ordering value from the given NationalTarget.
+	Value    func(*NationalTarget) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) nationaltarget.OrderOption
+	toCursor func(*NationalTarget) Cursor
+}
+
+// NationalTargetOrder defines the ordering of NationalTarget.
+type NationalTargetOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *NationalTargetOrderField `json:"field"`
+}
+
+// DefaultNationalTargetOrder is the default ordering of NationalTarget.
+var DefaultNationalTargetOrder = &NationalTargetOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &NationalTargetOrderField{
+		Value: func(_m *NationalTarget) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: nationaltarget.FieldID,
+		toTerm: nationaltarget.ByID,
+		toCursor: func(_m *NationalTarget) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts NationalTarget into NationalTargetEdge.
+func (_m *NationalTarget) ToEdge(order *NationalTargetOrder) *NationalTargetEdge {
+	if order == nil {
+		order = DefaultNationalTargetOrder
+	}
+	return &NationalTargetEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -11,6 +11,7 @@ import (
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
+	"hoctap/ent/nationaltarget"
 	"hoctap/ent/predicate"
 	"hoctap/ent/registration"
 	"hoctap/ent/reorganisation"
@@ -3225,6 +3226,418 @@ func (i *LearningUnitWhereInput) P() (predicate.LearningUnit, error) {
 		return predicates[0], nil
 	default:
 		return learningunit.And(predicates...), nil
+	}
+}
+
+// NationalTargetWhereInput represents a where input for filtering NationalTarget queries.
+type NationalTargetWhereInput struct {
+	Predicates []predicate.NationalTarget  `json:"-"`
+	Not        *NationalTargetWhereInput   `json:"not,omitempty"`
+	Or         []*NationalTargetWhereInput `json:"or,omitempty"`
+	And        []*NationalTargetWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "title" field predicates.
+	Title      *title.Title  `json:"title,omitempty"`
+	TitleNEQ   *title.Title  `json:"titleNEQ,omitempty"`
+	TitleIn    []title.Title `json:"titleIn,omitempty"`
+	TitleNotIn []title.Title `json:"titleNotIn,omitempty"`
+
+	// "period" field predicates.
+	Period      *int  `json:"period,omitempty"`
+	PeriodNEQ   *int  `json:"periodNEQ,omitempty"`
+	PeriodIn    []int `json:"periodIn,omitempty"`
+	PeriodNotIn []int `json:"periodNotIn,omitempty"`
+	PeriodGT    *int  `json:"periodGT,omitempty"`
+	PeriodGTE   *int  `json:"periodGTE,omitempty"`
+	PeriodLT    *int  `json:"periodLT,omitempty"`
+	PeriodLTE   *int  `json:"periodLTE,omitempty"`
+
+	// "area" field predicates.
+	Area      *nationaltarget.Area  `json:"area,omitempty"`
+	AreaNEQ   *nationaltarget.Area  `json:"areaNEQ,omitempty"`
+	AreaIn    []nationaltarget.Area `json:"areaIn,omitempty"`
+	AreaNotIn []nationaltarget.Area `json:"areaNotIn,omitempty"`
+
+	// "rate" field predicates.
+	Rate       *float64  `json:"rate,omitempty"`
+	RateNEQ    *float64  `json:"rateNEQ,omitempty"`
+	RateIn     []float64 `json:"rateIn,omitempty"`
+	RateNotIn  []float64 `json:"rateNotIn,omitempty"`
+	RateGT     *float64  `json:"rateGT,omitempty"`
+	RateGTE    *float64  `json:"rateGTE,omitempty"`
+	RateLT     *float64  `json:"rateLT,omitempty"`
+	RateLTE    *float64  `json:"rateLTE,omitempty"`
+	RateIsNil  bool      `json:"rateIsNil,omitempty"`
+	RateNotNil bool      `json:"rateNotNil,omitempty"`
+
+	// "source" field predicates.
+	Source             *string  `json:"source,omitempty"`
+	SourceNEQ          *string  `json:"sourceNEQ,omitempty"`
+	SourceIn           []string `json:"sourceIn,omitempty"`
+	SourceNotIn        []string `json:"sourceNotIn,omitempty"`
+	SourceGT           *string  `json:"sourceGT,omitempty"`
+	SourceGTE          *string  `json:"sourceGTE,omitempty"`
+	SourceLT           *string  `json:"sourceLT,omitempty"`
+	SourceLTE          *string  `json:"sourceLTE,omitempty"`
+	SourceContains     *string  `json:"sourceContains,omitempty"`
+	SourceHasPrefix    *string  `json:"sourceHasPrefix,omitempty"`
+	SourceHasSuffix    *string  `json:"sourceHasSuffix,omitempty"`
+	SourceEqualFold    *string  `json:"sourceEqualFold,omitempty"`
+	SourceContainsFold *string  `json:"sourceContainsFold,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *NationalTargetWhereInput) AddPredicates(predicates ...predicate.NationalTarget) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the NationalTargetWhereInput filter on the NationalTargetQuery builder.
+func (i *NationalTargetWhereInput) Filter(q *NationalTargetQuery) (*NationalTargetQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyNationalTargetWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyNationalTargetWhereInput is returned in case the NationalTargetWhereInput is empty.
+var ErrEmptyNationalTargetWhereInput = errors.New("ent: empty predicate NationalTargetWhereInput")
+
+// P returns a predicate for filtering nationaltargets.
+// An error is returned if the input is empty or invalid.
+func (i *NationalTargetWhereInput) P() (predicate.NationalTarget, error) {
+	var predicates []predicate.NationalTarget
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, nationaltarget.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.NationalTarget, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, nationaltarget.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.NationalTarget, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, nationaltarget.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, nationaltarget.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, nationaltarget.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, nationaltarget.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, nationaltarget.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, nationaltarget.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, nationaltarget.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, nationaltarget.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, nationaltarget.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, nationaltarget.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, nationaltarget.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, nationaltarget.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, nationaltarget.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, nationaltarget.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, nationaltarget.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, nationaltarget.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, nationaltarget.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, nationaltarget.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, nationaltarget.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, nationaltarget.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, nationaltarget.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, nationaltarget.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, nationaltarget.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, nationaltarget.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, nationaltarget.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, nationaltarget.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, nationaltarget.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, nationaltarget.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, nationaltarget.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.Period != nil {
+		predicates = append(predicates, nationaltarget.PeriodEQ(*i.Period))
+	}
+	if i.PeriodNEQ != nil {
+		predicates = append(predicates, nationaltarget.PeriodNEQ(*i.PeriodNEQ))
+	}
+	if len(i.PeriodIn) > 0 {
+		predicates = append(predicates, nationaltarget.PeriodIn(i.PeriodIn...))
+	}
+	if len(i.PeriodNotIn) > 0 {
+		predicates = append(predicates, nationaltarget.PeriodNotIn(i.PeriodNotIn...))
+	}
+	if i.PeriodGT != nil {
+		predicates = append(predicates, nationaltarget.PeriodGT(*i.PeriodGT))
+	}
+	if i.PeriodGTE != nil {
+		predicates = append(predicates, nationaltarget.PeriodGTE(*i.PeriodGTE))
+	}
+	if i.PeriodLT != nil {
+		predicates = append(predicates, nationaltarget.PeriodLT(*i.PeriodLT))
+	}
+	if i.PeriodLTE != nil {
+		predicates = append(predicates, nationaltarget.PeriodLTE(*i.PeriodLTE))
+	}
+	if i.Area != nil {
+		predicates = append(predicates, nationaltarget.AreaEQ(*i.Area))
+	}
+	if i.AreaNEQ != nil {
+		predicates = append(predicates, nationaltarget.AreaNEQ(*i.AreaNEQ))
+	}
+	if len(i.AreaIn) > 0 {
+		predicates = append(predicates, nationaltarget.AreaIn(i.AreaIn...))
+	}
+	if len(i.AreaNotIn) > 0 {
+		predicates = append(predicates, nationaltarget.AreaNotIn(i.AreaNotIn...))
+	}
+	if i.Rate != nil {
+		predicates = append(predicates, nationaltarget.RateEQ(*i.Rate))
+	}
+	if i.RateNEQ != nil {
+		predicates = append(predicates, nationaltarget.RateNEQ(*i.RateNEQ))
+	}
+	if len(i.RateIn) > 0 {
+		predicates = append(predicates, nationaltarget.RateIn(i.RateIn...))
+	}
+	if len(i.RateNotIn) > 0 {
+		predicates = append(predicates, nationaltarget.RateNotIn(i.RateNotIn...))
+	}
+	if i.RateGT != nil {
+		predicates = append(predicates, nationaltarget.RateGT(*i.RateGT))
+	}
+	if i.RateGTE != nil {
+		predicates = append(predicates, nationaltarget.RateGTE(*i.RateGTE))
+	}
+	if i.RateLT != nil {
+		predicates = append(predicates, nationaltarget.RateLT(*i.RateLT))
+	}
+	if i.RateLTE != nil {
+		predicates = append(predicates, nationaltarget.RateLTE(*i.RateLTE))
+	}
+	if i.RateIsNil {
+		predicates = append(predicates, nationaltarget.RateIsNil())
+	}
+	if i.RateNotNil {
+		predicates = append(predicates, nationaltarget.RateNotNil())
+	}
+	if i.Source != nil {
+		predicates = append(predicates, nationaltarget.SourceEQ(*i.Source))
+	}
+	if i.SourceNEQ != nil {
+		predicates = append(predicates, nationaltarget.SourceNEQ(*i.SourceNEQ))
+	}
+	if len(i.SourceIn) > 0 {
+		predicates = append(predicates, nationaltarget.SourceIn(i.SourceIn...))
+	}
+	if len(i.SourceNotIn) > 0 {
+		predicates = append(predicates, nationaltarget.SourceNotIn(i.SourceNotIn...))
+	}
+	if i.SourceGT != nil {
+		predicates = append(predicates, nationaltarget.SourceGT(*i.SourceGT))
+	}
+	if i.SourceGTE != nil {
+		predicates = append(predicates, nationaltarget.SourceGTE(*i.SourceGTE))
+	}
+	if i.SourceLT != nil {
+		predicates = append(predicates, nationaltarget.SourceLT(*i.SourceLT))
+	}
+	if i.SourceLTE != nil {
+		predicates = append(predicates, nationaltarget.SourceLTE(*i.SourceLTE))
+	}
+	if i.SourceContains != nil {
+		predicates = append(predicates, nationaltarget.SourceContains(*i.SourceContains))
+	}
+	if i.SourceHasPrefix != nil {
+		predicates = append(predicates, nationaltarget.SourceHasPrefix(*i.SourceHasPrefix))
+	}
+	if i.SourceHasSuffix != nil {
+		predicates = append(predicates, nationaltarget.SourceHasSuffix(*i.SourceHasSuffix))
+	}
+	if i.SourceEqualFold != nil {
+		predicates = append(predicates, nationaltarget.SourceEqualFold(*i.SourceEqualFold))
+	}
+	if i.SourceContainsFold != nil {
+		predicates = append(predicates, nationaltarget.SourceContainsFold(*i.SourceContainsFold))
+	}
+	if i.Note != nil {
+		predicates = append(predicates, nationaltarget.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, nationaltarget.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, nationaltarget.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, nationaltarget.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, nationaltarget.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, nationaltarget.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, nationaltarget.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, nationaltarget.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, nationaltarget.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, nationaltarget.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, nationaltarget.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, nationaltarget.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, nationaltarget.NoteContainsFold(*i.NoteContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyNationalTargetWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return nationaltarget.And(predicates...), nil
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
+	"hoctap/ent/nationaltarget"
 	"hoctap/ent/predicate"
 	"hoctap/ent/progresscounter"
 	"hoctap/ent/refreshtoken"
@@ -25,6 +26,7 @@ import (
 	"hoctap/ent/target"
 	"hoctap/ent/user"
 	"hoctap/internal/criteria"
+	"hoctap/internal/national/rates"
 	"hoctap/internal/reorg/spec"
 	"hoctap/internal/title"
 	"hoctap/internal/viewer"
@@ -52,6 +54,7 @@ const (
 	TypeEvaluation      = "Evaluation"
 	TypeLearningUnit    = "LearningUnit"
 	TypeLoginAttempt    = "LoginAttempt"
+	TypeNationalTarget  = "NationalTarget"
 	TypeProgressCounter = "ProgressCounter"
 	TypeRefreshToken    = "RefreshToken"
 	TypeRegistration    = "Registration"
@@ -2750,6 +2753,8 @@ type CampaignMutation struct {
 	recognition_ends        *time.Time
 	allow_late_registration *bool
 	deciding_levels         *map[string]string
+	national_targets        *rates.Set
+	appendnational_targets  rates.Set
 	scope_path              *string
 	clearedFields           map[string]struct{}
 	province                *int
@@ -3576,6 +3581,71 @@ func (m *CampaignMutation) ResetDecidingLevels() {
 	delete(m.clearedFields, campaign.FieldDecidingLevels)
 }
 
+// SetNationalTargets sets the "national_targets" field.
+func (m *CampaignMutation) SetNationalTargets(r rates.Set) {
+	m.national_targets = &r
+	m.appendnational_targets = nil
+}
+
+// NationalTargets returns the value of the "national_targets" field in the mutation.
+func (m *CampaignMutation) NationalTargets() (r rates.Set, exists bool) {
+	v := m.national_targets
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNationalTargets returns the old "national_targets" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldNationalTargets(ctx context.Context) (v rates.Set, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNationalTargets is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNationalTargets requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNationalTargets: %w", err)
+	}
+	return oldValue.NationalTargets, nil
+}
+
+// AppendNationalTargets adds r to the "national_targets" field.
+func (m *CampaignMutation) AppendNationalTargets(r rates.Set) {
+	m.appendnational_targets = append(m.appendnational_targets, r...)
+}
+
+// AppendedNationalTargets returns the list of values that were appended to the "national_targets" field in this mutation.
+func (m *CampaignMutation) AppendedNationalTargets() (rates.Set, bool) {
+	if len(m.appendnational_targets) == 0 {
+		return nil, false
+	}
+	return m.appendnational_targets, true
+}
+
+// ClearNationalTargets clears the value of the "national_targets" field.
+func (m *CampaignMutation) ClearNationalTargets() {
+	m.national_targets = nil
+	m.appendnational_targets = nil
+	m.clearedFields[campaign.FieldNationalTargets] = struct{}{}
+}
+
+// NationalTargetsCleared returns if the "national_targets" field was cleared in this mutation.
+func (m *CampaignMutation) NationalTargetsCleared() bool {
+	_, ok := m.clearedFields[campaign.FieldNationalTargets]
+	return ok
+}
+
+// ResetNationalTargets resets all changes to the "national_targets" field.
+func (m *CampaignMutation) ResetNationalTargets() {
+	m.national_targets = nil
+	m.appendnational_targets = nil
+	delete(m.clearedFields, campaign.FieldNationalTargets)
+}
+
 // SetScopePath sets the "scope_path" field.
 func (m *CampaignMutation) SetScopePath(s string) {
 	m.scope_path = &s
@@ -3889,7 +3959,7 @@ func (m *CampaignMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CampaignMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, campaign.FieldCreatedAt)
 	}
@@ -3938,6 +4008,9 @@ func (m *CampaignMutation) Fields() []string {
 	if m.deciding_levels != nil {
 		fields = append(fields, campaign.FieldDecidingLevels)
 	}
+	if m.national_targets != nil {
+		fields = append(fields, campaign.FieldNationalTargets)
+	}
 	if m.scope_path != nil {
 		fields = append(fields, campaign.FieldScopePath)
 	}
@@ -3981,6 +4054,8 @@ func (m *CampaignMutation) Field(name string) (ent.Value, bool) {
 		return m.AllowLateRegistration()
 	case campaign.FieldDecidingLevels:
 		return m.DecidingLevels()
+	case campaign.FieldNationalTargets:
+		return m.NationalTargets()
 	case campaign.FieldScopePath:
 		return m.ScopePath()
 	}
@@ -4024,6 +4099,8 @@ func (m *CampaignMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldAllowLateRegistration(ctx)
 	case campaign.FieldDecidingLevels:
 		return m.OldDecidingLevels(ctx)
+	case campaign.FieldNationalTargets:
+		return m.OldNationalTargets(ctx)
 	case campaign.FieldScopePath:
 		return m.OldScopePath(ctx)
 	}
@@ -4147,6 +4224,13 @@ func (m *CampaignMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDecidingLevels(v)
 		return nil
+	case campaign.FieldNationalTargets:
+		v, ok := value.(rates.Set)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNationalTargets(v)
+		return nil
 	case campaign.FieldScopePath:
 		v, ok := value.(string)
 		if !ok {
@@ -4232,6 +4316,9 @@ func (m *CampaignMutation) ClearedFields() []string {
 	if m.FieldCleared(campaign.FieldDecidingLevels) {
 		fields = append(fields, campaign.FieldDecidingLevels)
 	}
+	if m.FieldCleared(campaign.FieldNationalTargets) {
+		fields = append(fields, campaign.FieldNationalTargets)
+	}
 	return fields
 }
 
@@ -4266,6 +4353,9 @@ func (m *CampaignMutation) ClearField(name string) error {
 		return nil
 	case campaign.FieldDecidingLevels:
 		m.ClearDecidingLevels()
+		return nil
+	case campaign.FieldNationalTargets:
+		m.ClearNationalTargets()
 		return nil
 	}
 	return fmt.Errorf("unknown Campaign nullable field %s", name)
@@ -4322,6 +4412,9 @@ func (m *CampaignMutation) ResetField(name string) error {
 		return nil
 	case campaign.FieldDecidingLevels:
 		m.ResetDecidingLevels()
+		return nil
+	case campaign.FieldNationalTargets:
+		m.ResetNationalTargets()
 		return nil
 	case campaign.FieldScopePath:
 		m.ResetScopePath()
@@ -9295,6 +9388,943 @@ func (m *LoginAttemptMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *LoginAttemptMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown LoginAttempt edge %s", name)
+}
+
+// NationalTargetMutation represents an operation that mutates the NationalTarget nodes in the graph.
+type NationalTargetMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	version       *int
+	addversion    *int
+	title         *title.Title
+	period        *int
+	addperiod     *int
+	area          *nationaltarget.Area
+	subtype       *string
+	rate          *float64
+	addrate       *float64
+	source        *string
+	note          *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*NationalTarget, error)
+	predicates    []predicate.NationalTarget
+}
+
+var _ ent.Mutation = (*NationalTargetMutation)(nil)
+
+// nationaltargetOption allows management of the mutation configuration using functional options.
+type nationaltargetOption func(*NationalTargetMutation)
+
+// newNationalTargetMutation creates new mutation for the NationalTarget entity.
+func newNationalTargetMutation(c config, op Op, opts ...nationaltargetOption) *NationalTargetMutation {
+	m := &NationalTargetMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeNationalTarget,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withNationalTargetID sets the ID field of the mutation.
+func withNationalTargetID(id int) nationaltargetOption {
+	return func(m *NationalTargetMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *NationalTarget
+		)
+		m.oldValue = func(ctx context.Context) (*NationalTarget, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().NationalTarget.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withNationalTarget sets the old NationalTarget of the mutation.
+func withNationalTarget(node *NationalTarget) nationaltargetOption {
+	return func(m *NationalTargetMutation) {
+		m.oldValue = func(context.Context) (*NationalTarget, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m NationalTargetMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m NationalTargetMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *NationalTargetMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *NationalTargetMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().NationalTarget.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *NationalTargetMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *NationalTargetMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the NationalTarget entity.
+// If the NationalTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NationalTargetMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *NationalTargetMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *NationalTargetMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *NationalTargetMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the NationalTarget entity.
+// If the NationalTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NationalTargetMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *NationalTargetMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *NationalTargetMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *NationalTargetMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the NationalTarget entity.
+// If the NationalTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NationalTargetMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *NationalTargetMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *NationalTargetMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *NationalTargetMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *NationalTargetMutation) SetTitle(t title.Title) {
+	m.title = &t
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *NationalTargetMutation) Title() (r title.Title, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the NationalTarget entity.
+// If the NationalTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NationalTargetMutation) OldTitle(ctx context.Context) (v title.Title, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *NationalTargetMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetPeriod sets the "period" field.
+func (m *NationalTargetMutation) SetPeriod(i int) {
+	m.period = &i
+	m.addperiod = nil
+}
+
+// Period returns the value of the "period" field in the mutation.
+func (m *NationalTargetMutation) Period() (r int, exists bool) {
+	v := m.period
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriod returns the old "period" field's value of the NationalTarget entity.
+// If the NationalTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NationalTargetMutation) OldPeriod(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriod: %w", err)
+	}
+	return oldValue.Period, nil
+}
+
+// AddPeriod adds i to the "period" field.
+func (m *NationalTargetMutation) AddPeriod(i int) {
+	if m.addperiod != nil {
+		*m.addperiod += i
+	} else {
+		m.addperiod = &i
+	}
+}
+
+// AddedPeriod returns the value that was added to the "period" field in this mutation.
+func (m *NationalTargetMutation) AddedPeriod() (r int, exists bool) {
+	v := m.addperiod
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPeriod resets all changes to the "period" field.
+func (m *NationalTargetMutation) ResetPeriod() {
+	m.period = nil
+	m.addperiod = nil
+}
+
+// SetArea sets the "area" field.
+func (m *NationalTargetMutation) SetArea(n nationaltarget.Area) {
+	m.area = &n
+}
+
+// Area returns the value of the "area" field in the mutation.
+func (m *NationalTargetMutation) Area() (r nationaltarget.Area, exists bool) {
+	v := m.area
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldArea returns the old "area" field's value of the NationalTarget entity.
+// If the NationalTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NationalTargetMutation) OldArea(ctx context.Context) (v nationaltarget.Area, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldArea is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldArea requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldArea: %w", err)
+	}
+	return oldValue.Area, nil
+}
+
+// ResetArea resets all changes to the "area" field.
+func (m *NationalTargetMutation) ResetArea() {
+	m.area = nil
+}
+
+// SetSubtype sets the "subtype" field.
+func (m *NationalTargetMutation) SetSubtype(s string) {
+	m.subtype = &s
+}
+
+// Subtype returns the value of the "subtype" field in the mutation.
+func (m *NationalTargetMutation) Subtype() (r string, exists bool) {
+	v := m.subtype
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubtype returns the old "subtype" field's value of the NationalTarget entity.
+// If the NationalTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NationalTargetMutation) OldSubtype(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubtype is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubtype requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubtype: %w", err)
+	}
+	return oldValue.Subtype, nil
+}
+
+// ResetSubtype resets all changes to the "subtype" field.
+func (m *NationalTargetMutation) ResetSubtype() {
+	m.subtype = nil
+}
+
+// SetRate sets the "rate" field.
+func (m *NationalTargetMutation) SetRate(f float64) {
+	m.rate = &f
+	m.addrate = nil
+}
+
+// Rate returns the value of the "rate" field in the mutation.
+func (m *NationalTargetMutation) Rate() (r float64, exists bool) {
+	v := m.rate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRate returns the old "rate" field's value of the NationalTarget entity.
+// If the NationalTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NationalTargetMutation) OldRate(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRate: %w", err)
+	}
+	return oldValue.Rate, nil
+}
+
+// AddRate adds f to the "rate" field.
+func (m *NationalTargetMutation) AddRate(f float64) {
+	if m.addrate != nil {
+		*m.addrate += f
+	} else {
+		m.addrate = &f
+	}
+}
+
+// AddedRate returns the value that was added to the "rate" field in this mutation.
+func (m *NationalTargetMutation) AddedRate() (r float64, exists bool) {
+	v := m.addrate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearRate clears the value of the "rate" field.
+func (m *NationalTargetMutation) ClearRate() {
+	m.rate = nil
+	m.addrate = nil
+	m.clearedFields[nationaltarget.FieldRate] = struct{}{}
+}
+
+// RateCleared returns if the "rate" field was cleared in this mutation.
+func (m *NationalTargetMutation) RateCleared() bool {
+	_, ok := m.clearedFields[nationaltarget.FieldRate]
+	return ok
+}
+
+// ResetRate resets all changes to the "rate" field.
+func (m *NationalTargetMutation) ResetRate() {
+	m.rate = nil
+	m.addrate = nil
+	delete(m.clearedFields, nationaltarget.FieldRate)
+}
+
+// SetSource sets the "source" field.
+func (m *NationalTargetMutation) SetSource(s string) {
+	m.source = &s
+}
+
+// Source returns the value of the "source" field in the mutation.
+func (m *NationalTargetMutation) Source() (r string, exists bool) {
+	v := m.source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSource returns the old "source" field's value of the NationalTarget entity.
+// If the NationalTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NationalTargetMutation) OldSource(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSource: %w", err)
+	}
+	return oldValue.Source, nil
+}
+
+// ResetSource resets all changes to the "source" field.
+func (m *NationalTargetMutation) ResetSource() {
+	m.source = nil
+}
+
+// SetNote sets the "note" field.
+func (m *NationalTargetMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *NationalTargetMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the NationalTarget entity.
+// If the NationalTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NationalTargetMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *NationalTargetMutation) ResetNote() {
+	m.note = nil
+}
+
+// Where appends a list predicates to the NationalTargetMutation builder.
+func (m *NationalTargetMutation) Where(ps ...predicate.NationalTarget) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the NationalTargetMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *NationalTargetMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.NationalTarget, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *NationalTargetMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *NationalTargetMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (NationalTarget).
+func (m *NationalTargetMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *NationalTargetMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, nationaltarget.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, nationaltarget.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, nationaltarget.FieldVersion)
+	}
+	if m.title != nil {
+		fields = append(fields, nationaltarget.FieldTitle)
+	}
+	if m.period != nil {
+		fields = append(fields, nationaltarget.FieldPeriod)
+	}
+	if m.area != nil {
+		fields = append(fields, nationaltarget.FieldArea)
+	}
+	if m.subtype != nil {
+		fields = append(fields, nationaltarget.FieldSubtype)
+	}
+	if m.rate != nil {
+		fields = append(fields, nationaltarget.FieldRate)
+	}
+	if m.source != nil {
+		fields = append(fields, nationaltarget.FieldSource)
+	}
+	if m.note != nil {
+		fields = append(fields, nationaltarget.FieldNote)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *NationalTargetMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case nationaltarget.FieldCreatedAt:
+		return m.CreatedAt()
+	case nationaltarget.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case nationaltarget.FieldVersion:
+		return m.Version()
+	case nationaltarget.FieldTitle:
+		return m.Title()
+	case nationaltarget.FieldPeriod:
+		return m.Period()
+	case nationaltarget.FieldArea:
+		return m.Area()
+	case nationaltarget.FieldSubtype:
+		return m.Subtype()
+	case nationaltarget.FieldRate:
+		return m.Rate()
+	case nationaltarget.FieldSource:
+		return m.Source()
+	case nationaltarget.FieldNote:
+		return m.Note()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *NationalTargetMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case nationaltarget.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case nationaltarget.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case nationaltarget.FieldVersion:
+		return m.OldVersion(ctx)
+	case nationaltarget.FieldTitle:
+		return m.OldTitle(ctx)
+	case nationaltarget.FieldPeriod:
+		return m.OldPeriod(ctx)
+	case nationaltarget.FieldArea:
+		return m.OldArea(ctx)
+	case nationaltarget.FieldSubtype:
+		return m.OldSubtype(ctx)
+	case nationaltarget.FieldRate:
+		return m.OldRate(ctx)
+	case nationaltarget.FieldSource:
+		return m.OldSource(ctx)
+	case nationaltarget.FieldNote:
+		return m.OldNote(ctx)
+	}
+	return nil, fmt.Errorf("unknown NationalTarget field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NationalTargetMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case nationaltarget.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case nationaltarget.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case nationaltarget.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case nationaltarget.FieldTitle:
+		v, ok := value.(title.Title)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case nationaltarget.FieldPeriod:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriod(v)
+		return nil
+	case nationaltarget.FieldArea:
+		v, ok := value.(nationaltarget.Area)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetArea(v)
+		return nil
+	case nationaltarget.FieldSubtype:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubtype(v)
+		return nil
+	case nationaltarget.FieldRate:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRate(v)
+		return nil
+	case nationaltarget.FieldSource:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSource(v)
+		return nil
+	case nationaltarget.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	}
+	return fmt.Errorf("unknown NationalTarget field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *NationalTargetMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, nationaltarget.FieldVersion)
+	}
+	if m.addperiod != nil {
+		fields = append(fields, nationaltarget.FieldPeriod)
+	}
+	if m.addrate != nil {
+		fields = append(fields, nationaltarget.FieldRate)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *NationalTargetMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case nationaltarget.FieldVersion:
+		return m.AddedVersion()
+	case nationaltarget.FieldPeriod:
+		return m.AddedPeriod()
+	case nationaltarget.FieldRate:
+		return m.AddedRate()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NationalTargetMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case nationaltarget.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case nationaltarget.FieldPeriod:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPeriod(v)
+		return nil
+	case nationaltarget.FieldRate:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRate(v)
+		return nil
+	}
+	return fmt.Errorf("unknown NationalTarget numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *NationalTargetMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(nationaltarget.FieldRate) {
+		fields = append(fields, nationaltarget.FieldRate)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *NationalTargetMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *NationalTargetMutation) ClearField(name string) error {
+	switch name {
+	case nationaltarget.FieldRate:
+		m.ClearRate()
+		return nil
+	}
+	return fmt.Errorf("unknown NationalTarget nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *NationalTargetMutation) ResetField(name string) error {
+	switch name {
+	case nationaltarget.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case nationaltarget.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case nationaltarget.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case nationaltarget.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case nationaltarget.FieldPeriod:
+		m.ResetPeriod()
+		return nil
+	case nationaltarget.FieldArea:
+		m.ResetArea()
+		return nil
+	case nationaltarget.FieldSubtype:
+		m.ResetSubtype()
+		return nil
+	case nationaltarget.FieldRate:
+		m.ResetRate()
+		return nil
+	case nationaltarget.FieldSource:
+		m.ResetSource()
+		return nil
+	case nationaltarget.FieldNote:
+		m.ResetNote()
+		return nil
+	}
+	return fmt.Errorf("unknown NationalTarget field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *NationalTargetMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *NationalTargetMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *NationalTargetMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *NationalTargetMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *NationalTargetMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *NationalTargetMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *NationalTargetMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown NationalTarget unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *NationalTargetMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown NationalTarget edge %s", name)
 }
 
 // ProgressCounterMutation represents an operation that mutates the ProgressCounter nodes in the graph.

@@ -30,6 +30,8 @@ type Tx struct {
 	LearningUnit *LearningUnitClient
 	// LoginAttempt is the client for interacting with the LoginAttempt builders.
 	LoginAttempt *LoginAttemptClient
+	// NationalTarget is the client for interacting with the NationalTarget builders.
+	NationalTarget *NationalTargetClient
 	// ProgressCounter is the client for interacting with the ProgressCounter builders.
 	ProgressCounter *ProgressCounterClient
 	// RefreshToken is the client for interacting with the RefreshToken builders.
@@ -187,6 +189,7 @@ func (tx *Tx) init() {
 	tx.Evaluation = NewEvaluationClient(tx.config)
 	tx.LearningUnit = NewLearningUnitClient(tx.config)
 	tx.LoginAttempt = NewLoginAttemptClient(tx.config)
+	tx.NationalTarget = NewNationalTargetClient(tx.config)
 	tx.ProgressCounter = NewProgressCounterClient(tx.config)
 	tx.RefreshToken = NewRefreshTokenClient(tx.config)
 	tx.Registration = NewRegistrationClient(tx.config)

@@ -51,6 +51,12 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 	return r.client(ctx).Noders(ctx, ids)
 }
 
+// NationalTargets is the resolver for the nationalTargets field.
+func (r *queryResolver) NationalTargets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NationalTargetOrder, where *ent.NationalTargetWhereInput) (*ent.NationalTargetConnection, error) {
+	return r.client(ctx).NationalTarget.Query().
+		Paginate(ctx, after, first, before, last, ent.WithNationalTargetOrder(orderBy), ent.WithNationalTargetFilter(where.Filter))
+}
+
 // Reorganisations is the resolver for the reorganisations field.
 func (r *queryResolver) Reorganisations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ReorganisationOrder, where *ent.ReorganisationWhereInput) (*ent.ReorganisationConnection, error) {
 	return r.client(ctx).Reorganisation.Query().
@@ -66,6 +72,9 @@ func (r *Resolver) Evaluation() EvaluationResolver { return &evaluationResolver{
 // LearningUnit returns LearningUnitResolver implementation.
 func (r *Resolver) LearningUnit() LearningUnitResolver { return &learningUnitResolver{r} }
 
+// NationalTarget returns NationalTargetResolver implementation.
+func (r *Resolver) NationalTarget() NationalTargetResolver { return &nationalTargetResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
@@ -73,9 +82,10 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
-	campaignResolver     struct{ *Resolver }
-	evaluationResolver   struct{ *Resolver }
-	learningUnitResolver struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	userResolver         struct{ *Resolver }
+	campaignResolver       struct{ *Resolver }
+	evaluationResolver     struct{ *Resolver }
+	learningUnitResolver   struct{ *Resolver }
+	nationalTargetResolver struct{ *Resolver }
+	queryResolver          struct{ *Resolver }
+	userResolver           struct{ *Resolver }
 )

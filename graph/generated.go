@@ -13,6 +13,7 @@ import (
 	"hoctap/ent/campaign"
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
+	"hoctap/ent/nationaltarget"
 	"hoctap/ent/registration"
 	"hoctap/ent/reorganisation"
 	"hoctap/graph/gqlid"
@@ -20,6 +21,7 @@ import (
 	"hoctap/internal/auth"
 	"hoctap/internal/catalog"
 	"hoctap/internal/criteria"
+	"hoctap/internal/national/rates"
 	"hoctap/internal/progress"
 	"hoctap/internal/reorg"
 	"hoctap/internal/title"
@@ -49,10 +51,12 @@ type ResolverRoot interface {
 	AdminUnitRef() AdminUnitRefResolver
 	AdminUnitReorganised() AdminUnitReorganisedResolver
 	Campaign() CampaignResolver
+	CampaignNationalTarget() CampaignNationalTargetResolver
 	Evaluation() EvaluationResolver
 	ImportIssue() ImportIssueResolver
 	LearningUnit() LearningUnitResolver
 	Mutation() MutationResolver
+	NationalTarget() NationalTargetResolver
 	ProgressRow() ProgressRowResolver
 	ProgressSummary() ProgressSummaryResolver
 	Query() QueryResolver
@@ -156,6 +160,7 @@ type ComplexityRoot struct {
 		EvaluationStarts      func(childComplexity int) int
 		ID                    func(childComplexity int) int
 		Name                  func(childComplexity int) int
+		NationalTargets       func(childComplexity int) int
 		Phase                 func(childComplexity int) int
 		Province              func(childComplexity int) int
 		RecognitionEnds       func(childComplexity int) int
@@ -178,6 +183,15 @@ type ComplexityRoot struct {
 	CampaignEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CampaignNationalTarget struct {
+		Area    func(childComplexity int) int
+		Period  func(childComplexity int) int
+		Rate    func(childComplexity int) int
+		Source  func(childComplexity int) int
+		Subtype func(childComplexity int) int
+		Title   func(childComplexity int) int
 	}
 
 	CriteriaSet struct {
@@ -313,6 +327,7 @@ type ComplexityRoot struct {
 		UpdateAdminUnit      func(childComplexity int, id int, input model.UpdateAdminUnitInput, expectedVersion *int) int
 		UpdateCampaign       func(childComplexity int, id int, input model.UpdateCampaignInput) int
 		UpdateLearningUnit   func(childComplexity int, id int, input ent.UpdateLearningUnitInput, expectedVersion *int) int
+		UpdateNationalTarget func(childComplexity int, id int, input model.UpdateNationalTargetInput) int
 		UpdateUser           func(childComplexity int, id int, input model.UpdateUserInput) int
 		WithdrawRegistration func(childComplexity int, id int, reason string) int
 	}
@@ -323,6 +338,31 @@ type ComplexityRoot struct {
 		Summary  func(childComplexity int) int
 		Unit     func(childComplexity int) int
 		Year     func(childComplexity int) int
+	}
+
+	NationalTarget struct {
+		Area      func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Period    func(childComplexity int) int
+		Rate      func(childComplexity int) int
+		Source    func(childComplexity int) int
+		Subtype   func(childComplexity int) int
+		Title     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	NationalTargetConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	NationalTargetEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -373,6 +413,7 @@ type ComplexityRoot struct {
 		LearningUnits    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LearningUnitOrder, where *ent.LearningUnitWhereInput, search *string) int
 		Me               func(childComplexity int) int
 		NationalProgress func(childComplexity int, year int) int
+		NationalTargets  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NationalTargetOrder, where *ent.NationalTargetWhereInput) int
 		Node             func(childComplexity int, id int) int
 		Nodes            func(childComplexity int, ids []int) int
 		Progress         func(childComplexity int, campaignID int, unitID int) int
@@ -549,6 +590,11 @@ type CampaignResolver interface {
 	Targets(ctx context.Context, obj *ent.Campaign) ([]*ent.Target, error)
 	CriteriaSets(ctx context.Context, obj *ent.Campaign) ([]*model.CriteriaSetView, error)
 	DecidingLevels(ctx context.Context, obj *ent.Campaign) ([]*model.DecidingLevel, error)
+	NationalTargets(ctx context.Context, obj *ent.Campaign) ([]*rates.Rate, error)
+}
+type CampaignNationalTargetResolver interface {
+	Subtype(ctx context.Context, obj *rates.Rate) (*learningunit.Subtype, error)
+	Area(ctx context.Context, obj *rates.Rate) (nationaltarget.Area, error)
 }
 type EvaluationResolver interface {
 	Scores(ctx context.Context, obj *ent.Evaluation) (map[string]any, error)
@@ -588,6 +634,7 @@ type MutationResolver interface {
 	CreateLearningUnit(ctx context.Context, input ent.CreateLearningUnitInput) (*ent.LearningUnit, error)
 	UpdateLearningUnit(ctx context.Context, id int, input ent.UpdateLearningUnitInput, expectedVersion *int) (*ent.LearningUnit, error)
 	ArchiveLearningUnit(ctx context.Context, id int) (*ent.LearningUnit, error)
+	UpdateNationalTarget(ctx context.Context, id int, input model.UpdateNationalTargetInput) (*ent.NationalTarget, error)
 	PlanReorganisation(ctx context.Context, input model.PlanReorganisationInput) (*model.ReorganisationPlan, error)
 	ApplyReorganisation(ctx context.Context, id int) (*model.ReorganisationPlan, error)
 	ImportUnits(ctx context.Context, input model.ImportUnitsInput) (*model.UnitImport, error)
@@ -595,6 +642,9 @@ type MutationResolver interface {
 	UpdateUser(ctx context.Context, id int, input model.UpdateUserInput) (*ent.User, error)
 	DisableUser(ctx context.Context, id int, disabled bool) (*ent.User, error)
 	ResetPassword(ctx context.Context, id int) (*model.ResetPasswordPayload, error)
+}
+type NationalTargetResolver interface {
+	Subtype(ctx context.Context, obj *ent.NationalTarget) (*learningunit.Subtype, error)
 }
 type ProgressRowResolver interface {
 	Subtype(ctx context.Context, obj *progress.Row) (*learningunit.Subtype, error)
@@ -605,6 +655,7 @@ type ProgressSummaryResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
+	NationalTargets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NationalTargetOrder, where *ent.NationalTargetWhereInput) (*ent.NationalTargetConnection, error)
 	Reorganisations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ReorganisationOrder, where *ent.ReorganisationWhereInput) (*ent.ReorganisationConnection, error)
 	Me(ctx context.Context) (*ent.User, error)
 	Campaigns(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CampaignOrder, where *ent.CampaignWhereInput) (*ent.CampaignConnection, error)
@@ -1035,6 +1086,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.Name(childComplexity), true
+	case "Campaign.nationalTargets":
+		if e.ComplexityRoot.Campaign.NationalTargets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.NationalTargets(childComplexity), true
 	case "Campaign.phase":
 		if e.ComplexityRoot.Campaign.Phase == nil {
 			break
@@ -1133,6 +1190,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CampaignEdge.Node(childComplexity), true
+
+	case "CampaignNationalTarget.area":
+		if e.ComplexityRoot.CampaignNationalTarget.Area == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignNationalTarget.Area(childComplexity), true
+	case "CampaignNationalTarget.period":
+		if e.ComplexityRoot.CampaignNationalTarget.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignNationalTarget.Period(childComplexity), true
+	case "CampaignNationalTarget.rate":
+		if e.ComplexityRoot.CampaignNationalTarget.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignNationalTarget.Rate(childComplexity), true
+	case "CampaignNationalTarget.source":
+		if e.ComplexityRoot.CampaignNationalTarget.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignNationalTarget.Source(childComplexity), true
+	case "CampaignNationalTarget.subtype":
+		if e.ComplexityRoot.CampaignNationalTarget.Subtype == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignNationalTarget.Subtype(childComplexity), true
+	case "CampaignNationalTarget.title":
+		if e.ComplexityRoot.CampaignNationalTarget.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignNationalTarget.Title(childComplexity), true
 
 	case "CriteriaSet.criteria":
 		if e.ComplexityRoot.CriteriaSet.Criteria == nil {
@@ -1877,6 +1971,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateLearningUnit(childComplexity, args["id"].(int), args["input"].(ent.UpdateLearningUnitInput), args["expectedVersion"].(*int)), true
+	case "Mutation.updateNationalTarget":
+		if e.ComplexityRoot.Mutation.UpdateNationalTarget == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateNationalTarget_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateNationalTarget(childComplexity, args["id"].(int), args["input"].(model.UpdateNationalTargetInput)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -1930,6 +2035,105 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NationalProgress.Year(childComplexity), true
+
+	case "NationalTarget.area":
+		if e.ComplexityRoot.NationalTarget.Area == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalTarget.Area(childComplexity), true
+	case "NationalTarget.createdAt":
+		if e.ComplexityRoot.NationalTarget.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalTarget.CreatedAt(childComplexity), true
+	case "NationalTarget.id":
+		if e.ComplexityRoot.NationalTarget.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalTarget.ID(childComplexity), true
+	case "NationalTarget.note":
+		if e.ComplexityRoot.NationalTarget.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalTarget.Note(childComplexity), true
+	case "NationalTarget.period":
+		if e.ComplexityRoot.NationalTarget.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalTarget.Period(childComplexity), true
+	case "NationalTarget.rate":
+		if e.ComplexityRoot.NationalTarget.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalTarget.Rate(childComplexity), true
+	case "NationalTarget.source":
+		if e.ComplexityRoot.NationalTarget.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalTarget.Source(childComplexity), true
+	case "NationalTarget.subtype":
+		if e.ComplexityRoot.NationalTarget.Subtype == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalTarget.Subtype(childComplexity), true
+	case "NationalTarget.title":
+		if e.ComplexityRoot.NationalTarget.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalTarget.Title(childComplexity), true
+	case "NationalTarget.updatedAt":
+		if e.ComplexityRoot.NationalTarget.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalTarget.UpdatedAt(childComplexity), true
+	case "NationalTarget.version":
+		if e.ComplexityRoot.NationalTarget.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalTarget.Version(childComplexity), true
+
+	case "NationalTargetConnection.edges":
+		if e.ComplexityRoot.NationalTargetConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalTargetConnection.Edges(childComplexity), true
+	case "NationalTargetConnection.pageInfo":
+		if e.ComplexityRoot.NationalTargetConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalTargetConnection.PageInfo(childComplexity), true
+	case "NationalTargetConnection.totalCount":
+		if e.ComplexityRoot.NationalTargetConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalTargetConnection.TotalCount(childComplexity), true
+
+	case "NationalTargetEdge.cursor":
+		if e.ComplexityRoot.NationalTargetEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalTargetEdge.Cursor(childComplexity), true
+	case "NationalTargetEdge.node":
+		if e.ComplexityRoot.NationalTargetEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalTargetEdge.Node(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2164,6 +2368,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.NationalProgress(childComplexity, args["year"].(int)), true
+	case "Query.nationalTargets":
+		if e.ComplexityRoot.Query.NationalTargets == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nationalTargets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NationalTargets(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.NationalTargetOrder), args["where"].(*ent.NationalTargetWhereInput)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2879,6 +3094,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LearningUnitOrder", ec.unmarshalInputLearningUnitOrder),
 			graphql.NewInputUnmarshaler("LearningUnitWhereInput", ec.unmarshalInputLearningUnitWhereInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
+			graphql.NewInputUnmarshaler("NationalTargetOrder", ec.unmarshalInputNationalTargetOrder),
+			graphql.NewInputUnmarshaler("NationalTargetWhereInput", ec.unmarshalInputNationalTargetWhereInput),
 			graphql.NewInputUnmarshaler("NewAdminUnitInput", ec.unmarshalInputNewAdminUnitInput),
 			graphql.NewInputUnmarshaler("PassRuleInput", ec.unmarshalInputPassRuleInput),
 			graphql.NewInputUnmarshaler("PlanReorganisationInput", ec.unmarshalInputPlanReorganisationInput),
@@ -2896,6 +3113,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateAdminUnitInput", ec.unmarshalInputUpdateAdminUnitInput),
 			graphql.NewInputUnmarshaler("UpdateCampaignInput", ec.unmarshalInputUpdateCampaignInput),
 			graphql.NewInputUnmarshaler("UpdateLearningUnitInput", ec.unmarshalInputUpdateLearningUnitInput),
+			graphql.NewInputUnmarshaler("UpdateNationalTargetInput", ec.unmarshalInputUpdateNationalTargetInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 			graphql.NewInputUnmarshaler("UserScopeInput", ec.unmarshalInputUserScopeInput),
@@ -2975,7 +3193,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "adminunits.graphql" "auth.graphql" "cycle.graphql" "ent.graphql" "learningunits.graphql" "query.graphql" "reorganisations.graphql" "users.graphql"
+//go:embed "adminunits.graphql" "auth.graphql" "cycle.graphql" "ent.graphql" "learningunits.graphql" "national.graphql" "query.graphql" "reorganisations.graphql" "users.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2992,6 +3210,7 @@ var sources = []*ast.Source{
 	{Name: "cycle.graphql", Input: sourceData("cycle.graphql"), BuiltIn: false},
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "learningunits.graphql", Input: sourceData("learningunits.graphql"), BuiltIn: false},
+	{Name: "national.graphql", Input: sourceData("national.graphql"), BuiltIn: false},
 	{Name: "query.graphql", Input: sourceData("query.graphql"), BuiltIn: false},
 	{Name: "reorganisations.graphql", Input: sourceData("reorganisations.graphql"), BuiltIn: false},
 	{Name: "users.graphql", Input: sourceData("users.graphql"), BuiltIn: false},
@@ -3200,6 +3419,8 @@ func (ec *executionContext) childFields_Campaign(ctx context.Context, field grap
 		return ec.fieldContext_Campaign_criteriaSets(ctx, field)
 	case "decidingLevels":
 		return ec.fieldContext_Campaign_decidingLevels(ctx, field)
+	case "nationalTargets":
+		return ec.fieldContext_Campaign_nationalTargets(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Campaign", field.Name)
 }
@@ -3224,6 +3445,24 @@ func (ec *executionContext) childFields_CampaignEdge(ctx context.Context, field 
 		return ec.fieldContext_CampaignEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CampaignEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CampaignNationalTarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "title":
+		return ec.fieldContext_CampaignNationalTarget_title(ctx, field)
+	case "subtype":
+		return ec.fieldContext_CampaignNationalTarget_subtype(ctx, field)
+	case "area":
+		return ec.fieldContext_CampaignNationalTarget_area(ctx, field)
+	case "period":
+		return ec.fieldContext_CampaignNationalTarget_period(ctx, field)
+	case "rate":
+		return ec.fieldContext_CampaignNationalTarget_rate(ctx, field)
+	case "source":
+		return ec.fieldContext_CampaignNationalTarget_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CampaignNationalTarget", field.Name)
 }
 
 func (ec *executionContext) childFields_CriteriaSet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3450,6 +3689,56 @@ func (ec *executionContext) childFields_NationalProgress(ctx context.Context, fi
 		return ec.fieldContext_NationalProgress_summary(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NationalProgress", field.Name)
+}
+
+func (ec *executionContext) childFields_NationalTarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_NationalTarget_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_NationalTarget_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_NationalTarget_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_NationalTarget_version(ctx, field)
+	case "title":
+		return ec.fieldContext_NationalTarget_title(ctx, field)
+	case "period":
+		return ec.fieldContext_NationalTarget_period(ctx, field)
+	case "area":
+		return ec.fieldContext_NationalTarget_area(ctx, field)
+	case "rate":
+		return ec.fieldContext_NationalTarget_rate(ctx, field)
+	case "source":
+		return ec.fieldContext_NationalTarget_source(ctx, field)
+	case "note":
+		return ec.fieldContext_NationalTarget_note(ctx, field)
+	case "subtype":
+		return ec.fieldContext_NationalTarget_subtype(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NationalTarget", field.Name)
+}
+
+func (ec *executionContext) childFields_NationalTargetConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_NationalTargetConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_NationalTargetConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_NationalTargetConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NationalTargetConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NationalTargetEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_NationalTargetEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_NationalTargetEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NationalTargetEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4814,6 +5103,28 @@ func (ec *executionContext) field_Mutation_updateLearningUnit_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateNationalTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateNationalTargetInput, error) {
+			return ec.unmarshalNUpdateNationalTargetInput2hoctapᚋgraphᚋmodelᚐUpdateNationalTargetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5191,6 +5502,60 @@ func (ec *executionContext) field_Query_nationalProgress_args(ctx context.Contex
 		return nil, err
 	}
 	args["year"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_nationalTargets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.NationalTargetOrder, error) {
+			return ec.unmarshalONationalTargetOrder2ᚖhoctapᚋentᚐNationalTargetOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.NationalTargetWhereInput, error) {
+			return ec.unmarshalONationalTargetWhereInput2ᚖhoctapᚋentᚐNationalTargetWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -7372,6 +7737,38 @@ func (ec *executionContext) fieldContext_Campaign_decidingLevels(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Campaign_nationalTargets(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_nationalTargets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Campaign().NationalTargets(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*rates.Rate) graphql.Marshaler {
+			return ec.marshalNCampaignNationalTarget2ᚕᚖhoctapᚋinternalᚋnationalᚋratesᚐRateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_nationalTargets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CampaignNationalTarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CampaignConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CampaignConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7512,6 +7909,144 @@ func (ec *executionContext) _CampaignEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_CampaignEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CampaignEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CampaignNationalTarget_title(ctx context.Context, field graphql.CollectedField, obj *rates.Rate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignNationalTarget_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v title.Title) graphql.Marshaler {
+			return ec.marshalNTitle2hoctapᚋinternalᚋtitleᚐTitle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignNationalTarget_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignNationalTarget", field, false, false, "Title")
+}
+
+func (ec *executionContext) _CampaignNationalTarget_subtype(ctx context.Context, field graphql.CollectedField, obj *rates.Rate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignNationalTarget_subtype(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CampaignNationalTarget().Subtype(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *learningunit.Subtype) graphql.Marshaler {
+			return ec.marshalOLearningUnitSubtype2ᚖhoctapᚋentᚋlearningunitᚐSubtype(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignNationalTarget_subtype(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignNationalTarget", field, true, true, "LearningUnitSubtype")
+}
+
+func (ec *executionContext) _CampaignNationalTarget_area(ctx context.Context, field graphql.CollectedField, obj *rates.Rate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignNationalTarget_area(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CampaignNationalTarget().Area(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v nationaltarget.Area) graphql.Marshaler {
+			return ec.marshalNNationalTargetArea2hoctapᚋentᚋnationaltargetᚐArea(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignNationalTarget_area(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignNationalTarget", field, true, true, "NationalTargetArea")
+}
+
+func (ec *executionContext) _CampaignNationalTarget_period(ctx context.Context, field graphql.CollectedField, obj *rates.Rate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignNationalTarget_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignNationalTarget_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignNationalTarget", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CampaignNationalTarget_rate(ctx context.Context, field graphql.CollectedField, obj *rates.Rate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignNationalTarget_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignNationalTarget_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignNationalTarget", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CampaignNationalTarget_source(ctx context.Context, field graphql.CollectedField, obj *rates.Rate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignNationalTarget_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignNationalTarget_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignNationalTarget", field, false, false, "String")
 }
 
 func (ec *executionContext) _CriteriaSet_title(ctx context.Context, field graphql.CollectedField, obj *model.CriteriaSetView) (ret graphql.Marshaler) {
@@ -10288,6 +10823,50 @@ func (ec *executionContext) fieldContext_Mutation_archiveLearningUnit(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateNationalTarget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateNationalTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateNationalTarget(ctx, fc.Args["id"].(int), fc.Args["input"].(model.UpdateNationalTargetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NationalTarget) graphql.Marshaler {
+			return ec.marshalNNationalTarget2ᚖhoctapᚋentᚐNationalTarget(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateNationalTarget(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NationalTarget(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateNationalTarget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_planReorganisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10745,6 +11324,401 @@ func (ec *executionContext) fieldContext_NationalProgress_summary(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _NationalTarget_id(ctx context.Context, field graphql.CollectedField, obj *ent.NationalTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalTarget_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalTarget_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalTarget", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NationalTarget_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.NationalTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalTarget_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalTarget_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalTarget", field, false, false, "Time")
+}
+
+func (ec *executionContext) _NationalTarget_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.NationalTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalTarget_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalTarget_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalTarget", field, false, false, "Time")
+}
+
+func (ec *executionContext) _NationalTarget_version(ctx context.Context, field graphql.CollectedField, obj *ent.NationalTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalTarget_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalTarget_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalTarget", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NationalTarget_title(ctx context.Context, field graphql.CollectedField, obj *ent.NationalTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalTarget_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v title.Title) graphql.Marshaler {
+			return ec.marshalNTitle2hoctapᚋinternalᚋtitleᚐTitle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalTarget_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalTarget", field, false, false, "Title")
+}
+
+func (ec *executionContext) _NationalTarget_period(ctx context.Context, field graphql.CollectedField, obj *ent.NationalTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalTarget_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalTarget_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalTarget", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NationalTarget_area(ctx context.Context, field graphql.CollectedField, obj *ent.NationalTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalTarget_area(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Area, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v nationaltarget.Area) graphql.Marshaler {
+			return ec.marshalNNationalTargetArea2hoctapᚋentᚋnationaltargetᚐArea(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalTarget_area(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalTarget", field, false, false, "NationalTargetArea")
+}
+
+func (ec *executionContext) _NationalTarget_rate(ctx context.Context, field graphql.CollectedField, obj *ent.NationalTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalTarget_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NationalTarget_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalTarget", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NationalTarget_source(ctx context.Context, field graphql.CollectedField, obj *ent.NationalTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalTarget_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalTarget_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalTarget", field, false, false, "String")
+}
+
+func (ec *executionContext) _NationalTarget_note(ctx context.Context, field graphql.CollectedField, obj *ent.NationalTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalTarget_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalTarget_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalTarget", field, false, false, "String")
+}
+
+func (ec *executionContext) _NationalTarget_subtype(ctx context.Context, field graphql.CollectedField, obj *ent.NationalTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalTarget_subtype(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NationalTarget().Subtype(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *learningunit.Subtype) graphql.Marshaler {
+			return ec.marshalOLearningUnitSubtype2ᚖhoctapᚋentᚋlearningunitᚐSubtype(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NationalTarget_subtype(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalTarget", field, true, true, "LearningUnitSubtype")
+}
+
+func (ec *executionContext) _NationalTargetConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.NationalTargetConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalTargetConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.NationalTargetEdge) graphql.Marshaler {
+			return ec.marshalONationalTargetEdge2ᚕᚖhoctapᚋentᚐNationalTargetEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NationalTargetConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NationalTargetConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NationalTargetEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NationalTargetConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.NationalTargetConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalTargetConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalTargetConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NationalTargetConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NationalTargetConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.NationalTargetConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalTargetConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalTargetConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalTargetConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NationalTargetEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.NationalTargetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalTargetEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NationalTarget) graphql.Marshaler {
+			return ec.marshalONationalTarget2ᚖhoctapᚋentᚐNationalTarget(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NationalTargetEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NationalTargetEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NationalTarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NationalTargetEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.NationalTargetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalTargetEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalTargetEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalTargetEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
@@ -11426,6 +12400,50 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_nationalTargets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nationalTargets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NationalTargets(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.NationalTargetOrder), fc.Args["where"].(*ent.NationalTargetWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NationalTargetConnection) graphql.Marshaler {
+			return ec.marshalNNationalTargetConnection2ᚖhoctapᚋentᚐNationalTargetConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nationalTargets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NationalTargetConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nationalTargets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21352,6 +22370,665 @@ func UnmarshalLoginInput(ctx context.Context, raw any) (model.LoginInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputNationalTargetOrder(ctx context.Context, obj any) (ent.NationalTargetOrder, error) {
+	var it ent.NationalTargetOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNNationalTargetOrderField2ᚖhoctapᚋentᚐNationalTargetOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNationalTargetOrder unmarshals raw into the NationalTargetOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNationalTargetOrder(ctx context.Context, raw any) (ent.NationalTargetOrder, error) {
+	var out ent.NationalTargetOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NationalTargetOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNationalTargetWhereInput(ctx context.Context, obj any) (ent.NationalTargetWhereInput, error) {
+	var it ent.NationalTargetWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "period", "periodNEQ", "periodIn", "periodNotIn", "periodGT", "periodGTE", "periodLT", "periodLTE", "area", "areaNEQ", "areaIn", "areaNotIn", "rate", "rateNEQ", "rateIn", "rateNotIn", "rateGT", "rateGTE", "rateLT", "rateLTE", "rateIsNil", "rateNotNil", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceEqualFold", "sourceContainsFold", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteEqualFold", "noteContainsFold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalONationalTargetWhereInput2ᚖhoctapᚋentᚐNationalTargetWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalONationalTargetWhereInput2ᚕᚖhoctapᚋentᚐNationalTargetWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalONationalTargetWhereInput2ᚕᚖhoctapᚋentᚐNationalTargetWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOTitle2ᚖhoctapᚋinternalᚋtitleᚐTitle(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "titleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNEQ"))
+			data, err := ec.unmarshalOTitle2ᚖhoctapᚋinternalᚋtitleᚐTitle(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNEQ = data
+		case "titleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleIn"))
+			data, err := ec.unmarshalOTitle2ᚕhoctapᚋinternalᚋtitleᚐTitleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleIn = data
+		case "titleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNotIn"))
+			data, err := ec.unmarshalOTitle2ᚕhoctapᚋinternalᚋtitleᚐTitleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNotIn = data
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = data
+		case "periodNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodNEQ = data
+		case "periodIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodIn = data
+		case "periodNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodNotIn = data
+		case "periodGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodGT = data
+		case "periodGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodGTE = data
+		case "periodLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodLT = data
+		case "periodLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodLTE = data
+		case "area":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("area"))
+			data, err := ec.unmarshalONationalTargetArea2ᚖhoctapᚋentᚋnationaltargetᚐArea(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Area = data
+		case "areaNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaNEQ"))
+			data, err := ec.unmarshalONationalTargetArea2ᚖhoctapᚋentᚋnationaltargetᚐArea(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaNEQ = data
+		case "areaIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaIn"))
+			data, err := ec.unmarshalONationalTargetArea2ᚕhoctapᚋentᚋnationaltargetᚐAreaᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaIn = data
+		case "areaNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaNotIn"))
+			data, err := ec.unmarshalONationalTargetArea2ᚕhoctapᚋentᚋnationaltargetᚐAreaᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaNotIn = data
+		case "rate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rate"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rate = data
+		case "rateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateNEQ = data
+		case "rateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateIn = data
+		case "rateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateNotIn = data
+		case "rateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateGT = data
+		case "rateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateGTE = data
+		case "rateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateLT = data
+		case "rateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateLTE = data
+		case "rateIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateIsNil = data
+		case "rateNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateNotNil = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "sourceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNEQ = data
+		case "sourceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIn = data
+		case "sourceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNotIn = data
+		case "sourceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceGT = data
+		case "sourceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceGTE = data
+		case "sourceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceLT = data
+		case "sourceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceLTE = data
+		case "sourceContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceContains = data
+		case "sourceHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceHasPrefix = data
+		case "sourceHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceHasSuffix = data
+		case "sourceEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceEqualFold = data
+		case "sourceContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceContainsFold = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "noteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNEQ = data
+		case "noteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIn = data
+		case "noteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotIn = data
+		case "noteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGT = data
+		case "noteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGTE = data
+		case "noteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLT = data
+		case "noteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLTE = data
+		case "noteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContains = data
+		case "noteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasPrefix = data
+		case "noteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasSuffix = data
+		case "noteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteEqualFold = data
+		case "noteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContainsFold = data
+		}
+	}
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.InScope == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive inScope is not implemented"))
+		}
+		return ec.Directives.InScope(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.NationalTargetWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.NationalTargetWhereInput`, tmp))
+}
+
+// UnmarshalNationalTargetWhereInput unmarshals raw into the NationalTargetWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNationalTargetWhereInput(ctx context.Context, raw any) (ent.NationalTargetWhereInput, error) {
+	var out ent.NationalTargetWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NationalTargetWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputNewAdminUnitInput(ctx context.Context, obj any) (model.NewAdminUnitInput, error) {
 	var it model.NewAdminUnitInput
 	if obj == nil {
@@ -23990,6 +25667,76 @@ func UnmarshalUpdateLearningUnitInput(ctx context.Context, raw any) (ent.UpdateL
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateNationalTargetInput(ctx context.Context, obj any) (model.UpdateNationalTargetInput, error) {
+	var it model.UpdateNationalTargetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"rate", "clearRate", "source", "note", "version"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "rate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rate"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rate = data
+		case "clearRate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearRate"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearRate = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateNationalTargetInput unmarshals raw into the UpdateNationalTargetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateNationalTargetInput(ctx context.Context, raw any) (model.UpdateNationalTargetInput, error) {
+	var out model.UpdateNationalTargetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateNationalTargetInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateUserInput(ctx context.Context, obj any) (model.UpdateUserInput, error) {
 	var it model.UpdateUserInput
 	if obj == nil {
@@ -24686,6 +26433,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Registration(ctx, sel, obj)
+	case *ent.NationalTarget:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NationalTarget(ctx, sel, obj)
 	case *ent.LearningUnit:
 		if obj == nil {
 			return graphql.Null
@@ -25358,6 +27110,12 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Campaign_decidingLevels(ctx, field, obj)
 				})
+		case "nationalTargets":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_nationalTargets(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25438,6 +27196,66 @@ func (ec *executionContext) _CampaignEdge(ctx context.Context, sel ast.Selection
 			out.Values[i] = ec._CampaignEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var campaignNationalTargetImplementors = []string{"CampaignNationalTarget"}
+
+func (ec *executionContext) _CampaignNationalTarget(ctx context.Context, sel ast.SelectionSet, obj *rates.Rate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, campaignNationalTargetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CampaignNationalTarget")
+		case "title":
+			out.Values[i] = ec._CampaignNationalTarget_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subtype":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CampaignNationalTarget_subtype(ctx, field, obj)
+				})
+		case "area":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CampaignNationalTarget_area(ctx, field, obj)
+				})
+		case "period":
+			out.Values[i] = ec._CampaignNationalTarget_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rate":
+			out.Values[i] = ec._CampaignNationalTarget_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._CampaignNationalTarget_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -26326,6 +28144,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateNationalTarget":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateNationalTarget(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "planReorganisation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_planReorganisation(ctx, field)
@@ -26425,6 +28250,171 @@ func (ec *executionContext) _NationalProgress(ctx context.Context, sel ast.Selec
 			}
 		case "summary":
 			out.Values[i] = ec._NationalProgress_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nationalTargetImplementors = []string{"NationalTarget", "Node"}
+
+func (ec *executionContext) _NationalTarget(ctx context.Context, sel ast.SelectionSet, obj *ent.NationalTarget) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nationalTargetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NationalTarget")
+		case "id":
+			out.Values[i] = ec._NationalTarget_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._NationalTarget_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._NationalTarget_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._NationalTarget_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._NationalTarget_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "period":
+			out.Values[i] = ec._NationalTarget_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "area":
+			out.Values[i] = ec._NationalTarget_area(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rate":
+			out.Values[i] = ec._NationalTarget_rate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._NationalTarget_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._NationalTarget_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subtype":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NationalTarget_subtype(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nationalTargetConnectionImplementors = []string{"NationalTargetConnection"}
+
+func (ec *executionContext) _NationalTargetConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NationalTargetConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nationalTargetConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NationalTargetConnection")
+		case "edges":
+			out.Values[i] = ec._NationalTargetConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._NationalTargetConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._NationalTargetConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nationalTargetEdgeImplementors = []string{"NationalTargetEdge"}
+
+func (ec *executionContext) _NationalTargetEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NationalTargetEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nationalTargetEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NationalTargetEdge")
+		case "node":
+			out.Values[i] = ec._NationalTargetEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._NationalTargetEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -26737,6 +28727,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
+				})
+		case "nationalTargets":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nationalTargets(ctx, field)
 				})
 		case "reorganisations":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -28357,6 +30353,30 @@ func (ec *executionContext) marshalNCampaignConnection2ᚖhoctapᚋentᚐCampaig
 	return ec._CampaignConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCampaignNationalTarget2ᚕᚖhoctapᚋinternalᚋnationalᚋratesᚐRateᚄ(ctx context.Context, sel ast.SelectionSet, v []*rates.Rate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCampaignNationalTarget2ᚖhoctapᚋinternalᚋnationalᚋratesᚐRate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCampaignNationalTarget2ᚖhoctapᚋinternalᚋnationalᚋratesᚐRate(ctx context.Context, sel ast.SelectionSet, v *rates.Rate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CampaignNationalTarget!")
+		return graphql.Null
+	}
+	return ec._CampaignNationalTarget(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCampaignOrderField2ᚖhoctapᚋentᚐCampaignOrderField(ctx context.Context, v any) (*ent.CampaignOrderField, error) {
 	var res = new(ent.CampaignOrderField)
 	err := res.UnmarshalGQL(v)
@@ -28841,6 +30861,51 @@ func (ec *executionContext) marshalNNationalProgress2ᚖhoctapᚋinternalᚋprog
 		return graphql.Null
 	}
 	return ec._NationalProgress(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNationalTarget2ᚖhoctapᚋentᚐNationalTarget(ctx context.Context, sel ast.SelectionSet, v *ent.NationalTarget) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NationalTarget!")
+		return graphql.Null
+	}
+	return ec._NationalTarget(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNationalTargetArea2hoctapᚋentᚋnationaltargetᚐArea(ctx context.Context, v any) (nationaltarget.Area, error) {
+	var res nationaltarget.Area
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNationalTargetArea2hoctapᚋentᚋnationaltargetᚐArea(ctx context.Context, sel ast.SelectionSet, v nationaltarget.Area) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNNationalTargetConnection2ᚖhoctapᚋentᚐNationalTargetConnection(ctx context.Context, sel ast.SelectionSet, v *ent.NationalTargetConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NationalTargetConnection!")
+		return graphql.Null
+	}
+	return ec._NationalTargetConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNationalTargetOrderField2ᚖhoctapᚋentᚐNationalTargetOrderField(ctx context.Context, v any) (*ent.NationalTargetOrderField, error) {
+	var res = new(ent.NationalTargetOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNationalTargetOrderField2ᚖhoctapᚋentᚐNationalTargetOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.NationalTargetOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NationalTargetOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNNationalTargetWhereInput2ᚖhoctapᚋentᚐNationalTargetWhereInput(ctx context.Context, v any) (*ent.NationalTargetWhereInput, error) {
+	res, err := ec.unmarshalInputNationalTargetWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNNode2ᚕhoctapᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
@@ -29332,6 +31397,11 @@ func (ec *executionContext) unmarshalNUpdateCampaignInput2hoctapᚋgraphᚋmodel
 
 func (ec *executionContext) unmarshalNUpdateLearningUnitInput2hoctapᚋentᚐUpdateLearningUnitInput(ctx context.Context, v any) (ent.UpdateLearningUnitInput, error) {
 	res, err := ec.unmarshalInputUpdateLearningUnitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateNationalTargetInput2hoctapᚋgraphᚋmodelᚐUpdateNationalTargetInput(ctx context.Context, v any) (model.UpdateNationalTargetInput, error) {
+	res, err := ec.unmarshalInputUpdateNationalTargetInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -30475,6 +32545,118 @@ func (ec *executionContext) marshalOMap2map(ctx context.Context, sel ast.Selecti
 	_ = ctx
 	res := graphql.MarshalMap(v)
 	return res
+}
+
+func (ec *executionContext) marshalONationalTarget2ᚖhoctapᚋentᚐNationalTarget(ctx context.Context, sel ast.SelectionSet, v *ent.NationalTarget) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NationalTarget(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalONationalTargetArea2ᚕhoctapᚋentᚋnationaltargetᚐAreaᚄ(ctx context.Context, v any) ([]nationaltarget.Area, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]nationaltarget.Area, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNationalTargetArea2hoctapᚋentᚋnationaltargetᚐArea(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalONationalTargetArea2ᚕhoctapᚋentᚋnationaltargetᚐAreaᚄ(ctx context.Context, sel ast.SelectionSet, v []nationaltarget.Area) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNationalTargetArea2hoctapᚋentᚋnationaltargetᚐArea(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalONationalTargetArea2ᚖhoctapᚋentᚋnationaltargetᚐArea(ctx context.Context, v any) (*nationaltarget.Area, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(nationaltarget.Area)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalONationalTargetArea2ᚖhoctapᚋentᚋnationaltargetᚐArea(ctx context.Context, sel ast.SelectionSet, v *nationaltarget.Area) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalONationalTargetEdge2ᚕᚖhoctapᚋentᚐNationalTargetEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.NationalTargetEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONationalTargetEdge2ᚖhoctapᚋentᚐNationalTargetEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalONationalTargetEdge2ᚖhoctapᚋentᚐNationalTargetEdge(ctx context.Context, sel ast.SelectionSet, v *ent.NationalTargetEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NationalTargetEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalONationalTargetOrder2ᚖhoctapᚋentᚐNationalTargetOrder(ctx context.Context, v any) (*ent.NationalTargetOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNationalTargetOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONationalTargetWhereInput2ᚕᚖhoctapᚋentᚐNationalTargetWhereInputᚄ(ctx context.Context, v any) ([]*ent.NationalTargetWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.NationalTargetWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNationalTargetWhereInput2ᚖhoctapᚋentᚐNationalTargetWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalONationalTargetWhereInput2ᚖhoctapᚋentᚐNationalTargetWhereInput(ctx context.Context, v any) (*ent.NationalTargetWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNationalTargetWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalONewAdminUnitInput2ᚖhoctapᚋgraphᚋmodelᚐNewAdminUnitInput(ctx context.Context, v any) (*model.NewAdminUnitInput, error) {

@@ -3,6 +3,7 @@ package graph_test
 import (
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"hoctap/internal/cycle"
 	"hoctap/internal/dbtest"
 	"hoctap/internal/fixture"
+	"hoctap/internal/national"
 	"hoctap/internal/reorg"
 	"hoctap/internal/store"
 	"hoctap/internal/title"
@@ -29,7 +31,7 @@ var openMutations = []string{"login", "refreshSession", "logout", "changePasswor
 // roleTables are the domain packages' statements of who may do each write
 // (access.Roles). Every mutation of the schema is in exactly one of them or
 // in openMutations.
-var roleTables = map[string]access.Roles{"adminunits": adminunits.Roles, "cycle": cycle.Roles, "reorg": reorg.Roles, "units": units.Roles, "users": users.Roles}
+var roleTables = map[string]access.Roles{"adminunits": adminunits.Roles, "cycle": cycle.Roles, "national": national.Roles, "reorg": reorg.Roles, "units": units.Roles, "users": users.Roles}
 
 // roleUsers are the fixture accounts that stand for each role.
 var roleUsers = map[viewer.Role]string{
@@ -91,7 +93,14 @@ func TestRoleBeforeRules(t *testing.T) {
 		onReg := fixed(m("id", id(reg.ID)))
 		decided := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
 
+		nationalTarget, err := db.NationalTarget.Query().First(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
 		misuses := map[string]misuse{
+			"updateNationalTarget": {
+				`mutation($id: ID!) { updateNationalTarget(id: $id, input: {rate: 2, version: 999}) { id } }`,
+				fixed(m("id", id(nationalTarget.ID))), nil},
 			"createCampaign": {
 				`mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 1990}) { id } }`,
 				fixed(m("p", id(fx.P1.ID))), []string{"managerd1"}},
@@ -239,7 +248,7 @@ func TestRoleBeforeRules(t *testing.T) {
 				}
 			}
 			if table == nil {
-				t.Errorf("mutation %s has no row in any role table (adminunits.Roles, cycle.Roles, units.Roles, users.Roles)", name)
+				t.Errorf("mutation %s has no row in any role table (%s)", name, strings.Join(slices.Sorted(maps.Keys(roleTables)), ", "))
 				continue
 			}
 			mu, ok := misuses[name]

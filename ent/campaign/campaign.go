@@ -50,6 +50,8 @@ const (
 	FieldAllowLateRegistration = "allow_late_registration"
 	// FieldDecidingLevels holds the string denoting the deciding_levels field in the database.
 	FieldDecidingLevels = "deciding_levels"
+	// FieldNationalTargets holds the string denoting the national_targets field in the database.
+	FieldNationalTargets = "national_targets"
 	// FieldScopePath holds the string denoting the scope_path field in the database.
 	FieldScopePath = "scope_path"
 	// EdgeProvince holds the string denoting the province edge name in mutations.
@@ -120,6 +122,7 @@ var Columns = []string{
 	FieldRecognitionEnds,
 	FieldAllowLateRegistration,
 	FieldDecidingLevels,
+	FieldNationalTargets,
 	FieldScopePath,
 }
 
@@ -139,7 +142,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "hoctap/ent/runtime"
 var (
-	Hooks  [4]ent.Hook
+	Hooks  [5]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time

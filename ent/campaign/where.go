@@ -755,6 +755,16 @@ func DecidingLevelsNotNil() predicate.Campaign {
 	return predicate.Campaign(sql.FieldNotNull(FieldDecidingLevels))
 }
 
+// NationalTargetsIsNil applies the IsNil predicate on the "national_targets" field.
+func NationalTargetsIsNil() predicate.Campaign {
+	return predicate.Campaign(sql.FieldIsNull(FieldNationalTargets))
+}
+
+// NationalTargetsNotNil applies the NotNil predicate on the "national_targets" field.
+func NationalTargetsNotNil() predicate.Campaign {
+	return predicate.Campaign(sql.FieldNotNull(FieldNationalTargets))
+}
+
 // ScopePathEQ applies the EQ predicate on the "scope_path" field.
 func ScopePathEQ(v string) predicate.Campaign {
 	return predicate.Campaign(sql.FieldEQ(FieldScopePath, v))

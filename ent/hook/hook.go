@@ -104,6 +104,18 @@ func (f LoginAttemptFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LoginAttemptMutation", m)
 }
 
+// The NationalTargetFunc type is an adapter to allow the use of ordinary
+// function as NationalTarget mutator.
+type NationalTargetFunc func(context.Context, *ent.NationalTargetMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f NationalTargetFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.NationalTargetMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.NationalTargetMutation", m)
+}
+
 // The ProgressCounterFunc type is an adapter to allow the use of ordinary
 // function as ProgressCounter mutator.
 type ProgressCounterFunc func(context.Context, *ent.ProgressCounterMutation) (ent.Value, error)

@@ -136,6 +136,7 @@ var (
 		{Name: "recognition_ends", Type: field.TypeTime, Nullable: true},
 		{Name: "allow_late_registration", Type: field.TypeBool, Default: false},
 		{Name: "deciding_levels", Type: field.TypeJSON, Nullable: true},
+		{Name: "national_targets", Type: field.TypeJSON, Nullable: true},
 		{Name: "scope_path", Type: field.TypeString, Default: ""},
 		{Name: "province_id", Type: field.TypeInt},
 	}
@@ -147,7 +148,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "campaigns_admin_units_province",
-				Columns:    []*schema.Column{CampaignsColumns[17]},
+				Columns:    []*schema.Column{CampaignsColumns[18]},
 				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -156,12 +157,12 @@ var (
 			{
 				Name:    "campaign_province_id_year",
 				Unique:  true,
-				Columns: []*schema.Column{CampaignsColumns[17], CampaignsColumns[4]},
+				Columns: []*schema.Column{CampaignsColumns[18], CampaignsColumns[4]},
 			},
 			{
 				Name:    "campaign_scope_path",
 				Unique:  false,
-				Columns: []*schema.Column{CampaignsColumns[16]},
+				Columns: []*schema.Column{CampaignsColumns[17]},
 				Annotation: &entsql.IndexAnnotation{
 					OpClass: "text_pattern_ops",
 				},
@@ -374,6 +375,33 @@ var (
 				Name:    "loginattempt_created_at",
 				Unique:  false,
 				Columns: []*schema.Column{LoginAttemptsColumns[2]},
+			},
+		},
+	}
+	// NationalTargetsColumns holds the columns for the "national_targets" table.
+	NationalTargetsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "title", Type: field.TypeEnum, Enums: []string{"LEARNING_FAMILY", "LEARNING_CLAN", "LEARNING_COMMUNITY", "LEARNING_UNIT", "LEARNING_CITIZEN", "COMMUNITY_COMMUNE", "COMMUNITY_DISTRICT", "COMMUNITY_PROVINCE"}},
+		{Name: "period", Type: field.TypeInt},
+		{Name: "area", Type: field.TypeEnum, Enums: []string{"GENERAL", "DISADVANTAGED"}},
+		{Name: "subtype", Type: field.TypeString, Default: ""},
+		{Name: "rate", Type: field.TypeFloat64, Nullable: true},
+		{Name: "source", Type: field.TypeString, Size: 200},
+		{Name: "note", Type: field.TypeString, Size: 1000, Default: ""},
+	}
+	// NationalTargetsTable holds the schema information for the "national_targets" table.
+	NationalTargetsTable = &schema.Table{
+		Name:       "national_targets",
+		Columns:    NationalTargetsColumns,
+		PrimaryKey: []*schema.Column{NationalTargetsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "nationaltarget_period_title_area_subtype",
+				Unique:  true,
+				Columns: []*schema.Column{NationalTargetsColumns[5], NationalTargetsColumns[4], NationalTargetsColumns[6], NationalTargetsColumns[7]},
 			},
 		},
 	}
@@ -717,6 +745,7 @@ var (
 		EvaluationsTable,
 		LearningUnitsTable,
 		LoginAttemptsTable,
+		NationalTargetsTable,
 		ProgressCountersTable,
 		RefreshTokensTable,
 		RegistrationsTable,
@@ -762,6 +791,9 @@ func init() {
 	}
 	LoginAttemptsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
+	}
+	NationalTargetsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(73014444032),
 	}
 	ProgressCountersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(55834574848),

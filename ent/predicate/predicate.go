@@ -30,6 +30,9 @@ type LearningUnit func(*sql.Selector)
 // LoginAttempt is the predicate function for loginattempt builders.
 type LoginAttempt func(*sql.Selector)
 
+// NationalTarget is the predicate function for nationaltarget builders.
+type NationalTarget func(*sql.Selector)
+
 // ProgressCounter is the predicate function for progresscounter builders.
 type ProgressCounter func(*sql.Selector)
 

@@ -303,6 +303,30 @@ func (f LoginAttemptMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LoginAttemptMutation", m)
 }
 
+// The NationalTargetQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type NationalTargetQueryRuleFunc func(context.Context, *ent.NationalTargetQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f NationalTargetQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NationalTargetQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.NationalTargetQuery", q)
+}
+
+// The NationalTargetMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type NationalTargetMutationRuleFunc func(context.Context, *ent.NationalTargetMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f NationalTargetMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.NationalTargetMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.NationalTargetMutation", m)
+}
+
 // The ProgressCounterQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ProgressCounterQueryRuleFunc func(context.Context, *ent.ProgressCounterQuery) error
@@ -570,6 +594,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.LoginAttemptQuery:
 		return q.Filter(), nil
+	case *ent.NationalTargetQuery:
+		return q.Filter(), nil
 	case *ent.ProgressCounterQuery:
 		return q.Filter(), nil
 	case *ent.RefreshTokenQuery:
@@ -610,6 +636,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.LearningUnitMutation:
 		return m.Filter(), nil
 	case *ent.LoginAttemptMutation:
+		return m.Filter(), nil
+	case *ent.NationalTargetMutation:
 		return m.Filter(), nil
 	case *ent.ProgressCounterMutation:
 		return m.Filter(), nil

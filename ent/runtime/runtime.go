@@ -12,6 +12,7 @@ import (
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
+	"hoctap/ent/nationaltarget"
 	"hoctap/ent/progresscounter"
 	"hoctap/ent/refreshtoken"
 	"hoctap/ent/registration"
@@ -171,6 +172,8 @@ func init() {
 	campaign.Hooks[2] = campaignHooks[1]
 
 	campaign.Hooks[3] = campaignHooks[2]
+
+	campaign.Hooks[4] = campaignHooks[3]
 	campaignMixinFields0 := campaignMixin[0].Fields()
 	_ = campaignMixinFields0
 	campaignMixinFields1 := campaignMixin[1].Fields()
@@ -232,7 +235,7 @@ func init() {
 	// campaign.DefaultAllowLateRegistration holds the default value on creation for the allow_late_registration field.
 	campaign.DefaultAllowLateRegistration = campaignDescAllowLateRegistration.Default.(bool)
 	// campaignDescScopePath is the schema descriptor for scope_path field.
-	campaignDescScopePath := campaignFields[13].Descriptor()
+	campaignDescScopePath := campaignFields[14].Descriptor()
 	// campaign.DefaultScopePath holds the default value on creation for the scope_path field.
 	campaign.DefaultScopePath = campaignDescScopePath.Default.(string)
 	criteriaset.Policy = privacy.NewPolicies(schema.CriteriaSet{})
@@ -437,6 +440,105 @@ func init() {
 	loginattemptDescSucceeded := loginattemptFields[2].Descriptor()
 	// loginattempt.DefaultSucceeded holds the default value on creation for the succeeded field.
 	loginattempt.DefaultSucceeded = loginattemptDescSucceeded.Default.(bool)
+	nationaltargetMixin := schema.NationalTarget{}.Mixin()
+	nationaltarget.Policy = privacy.NewPolicies(schema.NationalTarget{})
+	nationaltarget.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := nationaltarget.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	nationaltargetHooks := schema.NationalTarget{}.Hooks()
+
+	nationaltarget.Hooks[1] = nationaltargetHooks[0]
+
+	nationaltarget.Hooks[2] = nationaltargetHooks[1]
+	nationaltargetMixinFields0 := nationaltargetMixin[0].Fields()
+	_ = nationaltargetMixinFields0
+	nationaltargetMixinFields1 := nationaltargetMixin[1].Fields()
+	_ = nationaltargetMixinFields1
+	nationaltargetFields := schema.NationalTarget{}.Fields()
+	_ = nationaltargetFields
+	// nationaltargetDescCreatedAt is the schema descriptor for created_at field.
+	nationaltargetDescCreatedAt := nationaltargetMixinFields0[0].Descriptor()
+	// nationaltarget.DefaultCreatedAt holds the default value on creation for the created_at field.
+	nationaltarget.DefaultCreatedAt = nationaltargetDescCreatedAt.Default.(func() time.Time)
+	// nationaltargetDescUpdatedAt is the schema descriptor for updated_at field.
+	nationaltargetDescUpdatedAt := nationaltargetMixinFields0[1].Descriptor()
+	// nationaltarget.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	nationaltarget.DefaultUpdatedAt = nationaltargetDescUpdatedAt.Default.(func() time.Time)
+	// nationaltarget.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	nationaltarget.UpdateDefaultUpdatedAt = nationaltargetDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// nationaltargetDescVersion is the schema descriptor for version field.
+	nationaltargetDescVersion := nationaltargetMixinFields1[0].Descriptor()
+	// nationaltarget.DefaultVersion holds the default value on creation for the version field.
+	nationaltarget.DefaultVersion = nationaltargetDescVersion.Default.(int)
+	// nationaltargetDescPeriod is the schema descriptor for period field.
+	nationaltargetDescPeriod := nationaltargetFields[1].Descriptor()
+	// nationaltarget.PeriodValidator is a validator for the "period" field. It is called by the builders before save.
+	nationaltarget.PeriodValidator = func() func(int) error {
+		validators := nationaltargetDescPeriod.Validators
+		fns := [...]func(int) error{
+			validators[0].(func(int) error),
+			validators[1].(func(int) error),
+		}
+		return func(period int) error {
+			for _, fn := range fns {
+				if err := fn(period); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// nationaltargetDescSubtype is the schema descriptor for subtype field.
+	nationaltargetDescSubtype := nationaltargetFields[3].Descriptor()
+	// nationaltarget.DefaultSubtype holds the default value on creation for the subtype field.
+	nationaltarget.DefaultSubtype = nationaltargetDescSubtype.Default.(string)
+	// nationaltargetDescRate is the schema descriptor for rate field.
+	nationaltargetDescRate := nationaltargetFields[4].Descriptor()
+	// nationaltarget.RateValidator is a validator for the "rate" field. It is called by the builders before save.
+	nationaltarget.RateValidator = func() func(float64) error {
+		validators := nationaltargetDescRate.Validators
+		fns := [...]func(float64) error{
+			validators[0].(func(float64) error),
+			validators[1].(func(float64) error),
+		}
+		return func(rate float64) error {
+			for _, fn := range fns {
+				if err := fn(rate); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// nationaltargetDescSource is the schema descriptor for source field.
+	nationaltargetDescSource := nationaltargetFields[5].Descriptor()
+	// nationaltarget.SourceValidator is a validator for the "source" field. It is called by the builders before save.
+	nationaltarget.SourceValidator = func() func(string) error {
+		validators := nationaltargetDescSource.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(source string) error {
+			for _, fn := range fns {
+				if err := fn(source); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// nationaltargetDescNote is the schema descriptor for note field.
+	nationaltargetDescNote := nationaltargetFields[6].Descriptor()
+	// nationaltarget.DefaultNote holds the default value on creation for the note field.
+	nationaltarget.DefaultNote = nationaltargetDescNote.Default.(string)
+	// nationaltarget.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	nationaltarget.NoteValidator = nationaltargetDescNote.Validators[0].(func(string) error)
 	progresscounter.Policy = privacy.NewPolicies(schema.ProgressCounter{})
 	progresscounter.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"hoctap/internal/criteria"
+	"hoctap/internal/national/rates"
 	"hoctap/internal/title"
 )
 
@@ -60,6 +61,10 @@ func (Campaign) Fields() []ent.Field {
 		field.JSON("deciding_levels", map[string]string{}).
 			Optional().
 			Comment("Which admin level recognises each title, e.g. LEARNING_FAMILY → COMMUNE.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.JSON("national_targets", rates.Set{}).
+			Optional().Immutable().
+			Comment("The national targets of the campaign's year, copied from the national table when the campaign was created, so later edits of the table never change its report; null for campaigns created before the table existed, which read the current table.").
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("scope_path").
 			Default("").

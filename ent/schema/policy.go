@@ -5,6 +5,7 @@ import (
 
 	"hoctap/ent/privacy"
 	"hoctap/internal/derive"
+	"hoctap/internal/national"
 	"hoctap/internal/progress"
 	"hoctap/internal/rule"
 )
@@ -112,7 +113,7 @@ func (Campaign) Policy() ent.Policy {
 
 // Hooks of the Campaign.
 func (Campaign) Hooks() []ent.Hook {
-	return []ent.Hook{derive.NFC(), derive.Version(), derive.CampaignScope()}
+	return []ent.Hook{derive.NFC(), derive.Version(), derive.CampaignScope(), national.CampaignDefaults()}
 }
 
 // Policy of the Target: read with its campaign; set by the campaign's managers.
@@ -198,5 +199,23 @@ func (Reorganisation) Policy() ent.Policy {
 
 // Hooks of the Reorganisation.
 func (Reorganisation) Hooks() []ent.Hook {
+	return []ent.Hook{derive.NFC(), derive.Version()}
+}
+
+// Policy of the NationalTarget: the government's targets, read by everyone
+// signed in and changed by ADMIN only.
+func (NationalTarget) Policy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRead(), privacy.AlwaysDenyRule(),
+		},
+		Mutation: privacy.MutationPolicy{
+			rule.DenyAnonymous(), rule.AllowAdmin(), privacy.AlwaysDenyRule(),
+		},
+	}
+}
+
+// Hooks of the NationalTarget.
+func (NationalTarget) Hooks() []ent.Hook {
 	return []ent.Hook{derive.NFC(), derive.Version()}
 }

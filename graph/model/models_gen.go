@@ -275,6 +275,19 @@ type UpdateCampaignInput struct {
 	Version *int `json:"version,omitempty"`
 }
 
+// Changes to a national target; omitted fields stay.
+type UpdateNationalTargetInput struct {
+	// Share of eligible units to recognise, from 0 to 1.
+	Rate *float64 `json:"rate,omitempty"`
+	// Marks the rate as not confirmed: new campaigns of its period then take the latest earlier period's rate.
+	ClearRate *bool `json:"clearRate,omitempty"`
+	// The decision the target comes from, e.g. "QĐ 387/QĐ-TTg ngày 25/3/2022".
+	Source *string `json:"source,omitempty"`
+	Note   *string `json:"note,omitempty"`
+	// The version edited; CONFLICT if the target changed since.
+	Version *int `json:"version,omitempty"`
+}
+
 // Changes to an account; omitted fields stay as they are.
 type UpdateUserInput struct {
 	FullName *string      `json:"fullName,omitempty"`

@@ -10,6 +10,7 @@ import (
 	"hoctap/ent/progresscounter"
 	"hoctap/ent/target"
 	"hoctap/internal/apperr"
+	"hoctap/internal/national"
 	"hoctap/internal/viewer"
 )
 
@@ -24,10 +25,12 @@ type National struct {
 	Summary  Summary
 }
 
-// BuildNational reports a year nationally in four queries, whatever the
+// BuildNational reports a year nationally in a few queries, whatever the
 // number of provinces: the country and the campaigns (as the viewer, so only
-// an ADMIN — or whoever sees the country — gets it), then the provinces'
-// counters and targets.
+// an ADMIN — or whoever sees the country — gets it), then the national
+// table, the provinces' counters and targets, and the disadvantaged
+// communes' counters (plus one per campaign older than its copy of the
+// national targets).
 func BuildNational(ctx context.Context, c *ent.Client, year int) (*National, error) {
 	country, err := c.AdminUnit.Query().Where(adminunit.LevelEQ(adminunit.LevelCOUNTRY)).Only(ctx)
 	if err != nil {
@@ -42,9 +45,14 @@ func BuildNational(ctx context.Context, c *ent.Client, year int) (*National, err
 	if err != nil {
 		return nil, fmt.Errorf("national progress: campaigns: %w", err)
 	}
+	// The country's rows are set against the current national table.
+	nat, err := national.ForYear(ctx, c, year)
+	if err != nil {
+		return nil, fmt.Errorf("national progress: %w", err)
+	}
 	n := &National{Year: year, Unit: country}
 	if len(camps) == 0 {
-		n.Rows = rows(country, nil, newTargets(year, nil))
+		n.Rows = rows(country, nil, newTargets(nat, nil, areas{}))
 		return n, nil
 	}
 	ids := make([]int, len(camps))
@@ -74,18 +82,29 @@ func BuildNational(ctx context.Context, c *ent.Client, year int) (*National, err
 			all = append(all, pc)
 		}
 	}
+	a, err := loadAreas(ctx, c, ids, country)
+	if err != nil {
+		return nil, err
+	}
 	targetsOf := map[int][]*ent.Target{}
 	for _, t := range overrides {
 		targetsOf[t.CampaignID] = append(targetsOf[t.CampaignID], t)
 	}
 	for _, camp := range camps {
+		// Each province against the targets its campaign took; its
+		// communes' counters are that campaign's alone.
+		own, err := national.Of(ctx, c, camp)
+		if err != nil {
+			return nil, fmt.Errorf("national progress: %w", err)
+		}
+		ca := a.of(camp.ID)
 		r := &Report{Unit: camp.Edges.Province, Campaign: camp,
-			Rows: rows(camp.Edges.Province, byCampaign[camp.ID], newTargets(year, targetsOf[camp.ID]))}
+			Rows: rows(camp.Edges.Province, byCampaign[camp.ID], newTargets(own, targetsOf[camp.ID], ca))}
 		n.Children = append(n.Children, r)
 		n.Summary.count(adminunit.LevelPROVINCE, r.MeetsAll())
 	}
 	// The country's rows: every province's counts against the national
 	// targets (the root's own overrides do not exist).
-	n.Rows = rows(country, all, newTargets(year, nil))
+	n.Rows = rows(country, all, newTargets(nat, nil, a))
 	return n, nil
 }

@@ -3,12 +3,18 @@ package progress
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+
+	"entgo.io/ent/dialect/sql"
 
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
 	"hoctap/ent/progresscounter"
 	"hoctap/ent/target"
+	"hoctap/internal/national"
+	"hoctap/internal/national/rates"
+	"hoctap/internal/search"
 	"hoctap/internal/titles"
 )
 
@@ -73,8 +79,9 @@ func (r *Report) MeetsAll() bool {
 
 // Build reports a campaign's progress in unit and each of its children. The
 // campaign and the units are read as the viewer, so out-of-scope ones are
-// not found; the counters are then read by id. It costs four queries
-// whatever the size of the province.
+// not found; the counters are then read by id. It costs six queries
+// whatever the size of the province (a seventh for a campaign older than
+// its copy of the national targets).
 func Build(ctx context.Context, c *ent.Client, camp *ent.Campaign, unit *ent.AdminUnit) (*Report, error) {
 	children, err := unit.QueryChildren().Order(ent.Asc(adminunit.FieldCode)).All(ctx)
 	if err != nil {
@@ -94,7 +101,15 @@ func Build(ctx context.Context, c *ent.Client, camp *ent.Campaign, unit *ent.Adm
 	if err != nil {
 		return nil, fmt.Errorf("progress: targets: %w", err)
 	}
-	t := newTargets(camp.Year, overrides)
+	nat, err := national.Of(ctx, c, camp)
+	if err != nil {
+		return nil, fmt.Errorf("progress: %w", err)
+	}
+	a, err := loadAreas(ctx, c, []int{camp.ID}, unit)
+	if err != nil {
+		return nil, err
+	}
+	t := newTargets(nat, overrides, a)
 	byUnit := map[int][]*ent.ProgressCounter{}
 	for _, pc := range counters {
 		byUnit[pc.AdminUnitID] = append(byUnit[pc.AdminUnitID], pc)
@@ -164,7 +179,7 @@ func rows(u *ent.AdminUnit, counters []*ent.ProgressCounter, t targets) []Row {
 		if r.Eligible > 0 {
 			r.Rate = float64(r.Recognized) / float64(r.Eligible)
 		}
-		if rate, ok := t.forUnit(u, k.title, k.subtype); ok {
+		if rate, ok := t.forUnit(u, k.title, k.subtype, r.Eligible); ok {
 			r.Target = &rate
 			if r.Eligible > 0 {
 				meets := r.Rate >= rate-1e-9
@@ -188,10 +203,12 @@ func rows(u *ent.AdminUnit, counters []*ent.ProgressCounter, t targets) []Row {
 }
 
 // targets resolves the target of a unit: the nearest override on its path
-// for the subtype, then for all subtypes, then the national default.
+// for the subtype, then for all subtypes, then the national target of the
+// unit's area (areas).
 type targets struct {
-	year      int
+	national  rates.Set
 	overrides map[targetKey]float64
+	areas     areas
 }
 
 type targetKey struct {
@@ -200,15 +217,17 @@ type targetKey struct {
 	subtype string
 }
 
-func newTargets(year int, rows []*ent.Target) targets {
-	t := targets{year: year, overrides: map[targetKey]float64{}}
+func newTargets(national rates.Set, rows []*ent.Target, a areas) targets {
+	t := targets{national: national, overrides: map[targetKey]float64{}, areas: a}
 	for _, r := range rows {
 		t.overrides[targetKey{r.AdminUnitID, titles.Title(r.Title), r.Subtype}] = r.Rate
 	}
 	return t
 }
 
-func (t targets) forUnit(u *ent.AdminUnit, title titles.Title, subtype string) (float64, bool) {
+// forUnit is the target of a title (and subtype) in u, whose row counts
+// eligible units.
+func (t targets) forUnit(u *ent.AdminUnit, title titles.Title, subtype string, eligible int) (float64, bool) {
 	path := PathIDs(u.Path)
 	subtypes := []string{""}
 	if subtype != "" {
@@ -221,5 +240,112 @@ func (t targets) forUnit(u *ent.AdminUnit, title titles.Title, subtype string) (
 			}
 		}
 	}
-	return titles.NationalTarget(title, t.year, u.Disadvantaged)
+	general, ok := t.national.Lookup(title, subtype, rates.General)
+	if !ok {
+		return 0, false
+	}
+	disadvantaged, _ := t.national.Lookup(title, subtype, rates.Disadvantaged)
+	return Mix(general, disadvantaged, t.areas.share(u, title, subtype, eligible)), true
+}
+
+// Mix is the target of an area a share of whose eligible units lies in
+// disadvantaged communes: the eligible-weighted mean of the two targets, so
+// that a district all of whose communes meet their own targets meets its
+// own. The ends are exact, not computed.
+func Mix(general, disadvantaged, share float64) float64 {
+	switch {
+	case share <= 0:
+		return general
+	case share >= 1:
+		return disadvantaged
+	}
+	return (1-share)*general + share*disadvantaged
+}
+
+// areas places the units of a report in the area categories of their
+// communes: the disadvantaged flag is the commune's (DOMAIN.md). A commune,
+// and a village in it, is wholly of its commune's category; a unit above
+// the communes (a district, a province, the country, whatever the depth of
+// the tree) has the share of its eligible units that lie in disadvantaged
+// communes. Learning units attached above any commune count as general.
+type areas struct {
+	communes []*ent.AdminUnit // the disadvantaged communes on or under the report's unit
+	counters []*ent.ProgressCounter
+	// eligible counts, per disadvantaged commune, title and subtype ("" for
+	// all subtypes), the units the campaigns count there.
+	eligible map[targetKey]int
+}
+
+// loadAreas reads the disadvantaged communes on or under top and their
+// counters in the campaigns: two queries, the second only where there are
+// such communes.
+func loadAreas(ctx context.Context, c *ent.Client, campaignIDs []int, top *ent.AdminUnit) (areas, error) {
+	var a areas
+	communes, err := c.AdminUnit.Query().
+		Where(adminunit.LevelEQ(adminunit.LevelCOMMUNE), adminunit.Disadvantaged(true),
+			adminunit.Or(
+				func(s *sql.Selector) { s.Where(search.Prefix(s.C(adminunit.FieldPath), top.Path)) },
+				adminunit.IDIn(PathIDs(top.Path)...),
+			)).
+		Select(adminunit.FieldID, adminunit.FieldPath).
+		All(system(ctx))
+	if err != nil {
+		return a, fmt.Errorf("progress: area categories: %w", err)
+	}
+	if len(communes) == 0 || len(campaignIDs) == 0 {
+		return newAreas(communes, nil), nil
+	}
+	ids := make([]int, len(communes))
+	for i, cm := range communes {
+		ids[i] = cm.ID
+	}
+	counters, err := c.ProgressCounter.Query().
+		Where(progresscounter.CampaignIDIn(campaignIDs...), progresscounter.AdminUnitIDIn(ids...)).
+		All(system(ctx))
+	if err != nil {
+		return a, fmt.Errorf("progress: area categories: counters: %w", err)
+	}
+	return newAreas(communes, counters), nil
+}
+
+func newAreas(communes []*ent.AdminUnit, counters []*ent.ProgressCounter) areas {
+	a := areas{communes: communes, counters: counters, eligible: map[targetKey]int{}}
+	for _, pc := range counters {
+		a.eligible[targetKey{pc.AdminUnitID, pc.Title, ""}] += pc.Eligible
+		if pc.Subtype != "" {
+			a.eligible[targetKey{pc.AdminUnitID, pc.Title, pc.Subtype}] += pc.Eligible
+		}
+	}
+	return a
+}
+
+// of narrows a to the counters of one campaign.
+func (a areas) of(campaignID int) areas {
+	var counters []*ent.ProgressCounter
+	for _, pc := range a.counters {
+		if pc.CampaignID == campaignID {
+			counters = append(counters, pc)
+		}
+	}
+	return newAreas(a.communes, counters)
+}
+
+// share is the share of u's eligible units of a title (and subtype) that
+// lie in disadvantaged communes; with nothing eligible, 0 (the general
+// target), unless u is in such a commune.
+func (a areas) share(u *ent.AdminUnit, title titles.Title, subtype string, eligible int) float64 {
+	path := PathIDs(u.Path)
+	in := 0
+	for _, cm := range a.communes {
+		if slices.Contains(path, cm.ID) {
+			return 1 // u is the commune, or a village of it
+		}
+		if slices.Contains(PathIDs(cm.Path), u.ID) {
+			in += a.eligible[targetKey{cm.ID, title, subtype}]
+		}
+	}
+	if eligible <= 0 {
+		return 0
+	}
+	return min(1, float64(in)/float64(eligible))
 }

@@ -88,6 +88,9 @@ var readers = map[string]reader{
 	ent.TypeReorganisation: func(*viewer.Viewer) func(*sql.Selector) {
 		return func(s *sql.Selector) { s.Where(sql.False()) }
 	},
+	// The national targets are the government's, the same for every
+	// province: everyone signed in reads them all.
+	ent.TypeNationalTarget: func(*viewer.Viewer) func(*sql.Selector) { return nil },
 }
 
 // Read returns the filter that narrows a query of the ent type typeName to
@@ -159,6 +162,8 @@ func narrowable(q ent.Query) (string, func(func(*sql.Selector)), error) {
 		return ent.TypeEvaluation, func(p func(*sql.Selector)) { q.Where(p) }, nil
 	case *ent.ReorganisationQuery:
 		return ent.TypeReorganisation, func(p func(*sql.Selector)) { q.Where(p) }, nil
+	case *ent.NationalTargetQuery:
+		return ent.TypeNationalTarget, func(p func(*sql.Selector)) { q.Where(p) }, nil
 	}
 	return "", nil, privacy.Denyf("no read filter for %T", q)
 }

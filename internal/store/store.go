@@ -20,6 +20,7 @@ import (
 	"hoctap/ent"
 	"hoctap/ent/migrate"
 	_ "hoctap/ent/runtime" // privacy policies and hooks of the schema
+	"hoctap/internal/national"
 )
 
 // DB is an open database: the ent client and what sits below it.
@@ -132,7 +133,8 @@ func sqliteDSN(dsn string) string {
 	return base + "?" + q.Encode()
 }
 
-// Migrate creates or updates the schema. It is safe to run from several
+// Migrate creates or updates the schema and seeds the national targets
+// the table lacks (national.Seed). It is safe to run from several
 // replicas at once on PostgreSQL: an advisory lock serialises them, and the
 // migration runs on the connection that holds it (so it also works with a
 // pool of one).
@@ -145,11 +147,17 @@ func (db *DB) Migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
-		defer conn.Close()
-		if err := backfillSortKeys(ctx, conn, func(int) string { return "?" }); err != nil {
+		err = backfillSortKeys(ctx, conn, func(int) string { return "?" })
+		// Back to the pool before seeding, which then reuses it: a second
+		// connection open on the file would keep the generator from leaving
+		// WAL mode (PRAGMA journal_mode needs the file to itself).
+		if cerr := conn.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
-		return nil
+		return national.Seed(ctx, db.Client)
 	}
 	conn, err := db.SQL.Conn(ctx)
 	if err != nil {
@@ -201,7 +209,11 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate: statistics of %s.%s: %w", c.table, c.column, err)
 		}
 	}
-	return nil
+	// Still under the lock (two replicas would both add the missing rows),
+	// and on its connection: with a pool of one, a seed waiting for another
+	// connection would wait forever, holding the lock every other
+	// migration waits for.
+	return national.Seed(ctx, ent.NewClient(ent.Driver(drv)))
 }
 
 // pathStatistics is the statistics target of the path columns.

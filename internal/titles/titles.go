@@ -1,6 +1,7 @@
 // Package titles describes the learning titles as data: which units may aim
-// at each, the national targets of DOMAIN.md, the level that recognises
-// each by default, and the built-in criteria templates a province adapts.
+// at each, the level that recognises each by default, and the built-in
+// criteria templates a province adapts. The national targets are data of
+// their own (internal/national).
 package titles
 
 import (
@@ -76,45 +77,4 @@ func DecidingLevel(t Title) adminunit.Level {
 	default:
 		return adminunit.LevelPROVINCE
 	}
-}
-
-// national holds the national targets of one programme period.
-type national struct {
-	general, disadvantaged map[Title]float64
-}
-
-// The national targets of DOMAIN.md. QĐ 281 set the 2020 rates, with lower
-// ones for disadvantaged areas; QĐ 387 the 2025 ones; QĐ 677 the learning
-// citizen's 40% (2025) and 60% (2030). Other 2030 rates are not confirmed,
-// so the 2025 ones hold until they are.
-var (
-	targets2020 = national{
-		general:       map[Title]float64{Family: 0.70, Clan: 0.50, Community: 0.60, Unit: 0.50},
-		disadvantaged: map[Title]float64{Family: 0.60, Clan: 0.40, Community: 0.50, Unit: 0.50},
-	}
-	targets2025 = national{
-		general: map[Title]float64{Family: 0.70, Clan: 0.65, Community: 0.65, Unit: 0.80, Citizen: 0.40},
-	}
-	targets2030 = national{
-		general: map[Title]float64{Family: 0.70, Clan: 0.65, Community: 0.65, Unit: 0.80, Citizen: 0.60},
-	}
-)
-
-// NationalTarget returns the national target of a title for a campaign
-// year, in a disadvantaged area or not; ok is false where none is set (the
-// TT 25 community titles).
-func NationalTarget(t Title, year int, disadvantaged bool) (rate float64, ok bool) {
-	n := targets2025
-	switch {
-	case year <= 2020:
-		n = targets2020
-	case year >= 2030:
-		n = targets2030
-	}
-	if disadvantaged && n.disadvantaged != nil {
-		rate, ok = n.disadvantaged[t]
-		return rate, ok
-	}
-	rate, ok = n.general[t]
-	return rate, ok
 }

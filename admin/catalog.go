@@ -26,7 +26,7 @@ var catalog = map[string]i18n.Message{
 	"nav.signOut":         {VI: "Đăng xuất", EN: "Sign out"},
 	"nav.password":        {VI: "Đổi mật khẩu", EN: "Change password"},
 	"lang.switch":         {VI: "English", EN: "Tiếng Việt"},
-	"nav.national":  {VI: "Chỉ tiêu quốc gia", EN: "National targets"},
+	"nav.national":        {VI: "Chỉ tiêu quốc gia", EN: "National targets"},
 
 	"error.forbidden":    {VI: "Không có quyền", EN: "Not allowed"},
 	"error.notFound":     {VI: "Không tìm thấy", EN: "Not found"},
@@ -183,7 +183,7 @@ var catalog = map[string]i18n.Message{
 	"flash.campaignMoved":       {VI: "Chiến dịch đã chuyển sang giai đoạn %s.", EN: "The campaign is now in the %s phase."},
 	"flash.targetsSaved":        {VI: "Đã lưu chỉ tiêu (%s ô thay đổi).", EN: "Targets saved (%s cells changed)."},
 	"flash.criteriaSaved":       {VI: "Đã lưu bộ tiêu chí %s.", EN: "Criteria of %s saved."},
-	"flash.nationalSaved":   {VI: "Đã lưu chỉ tiêu quốc gia. Các chiến dịch mở từ nay sẽ áp dụng giá trị mới.", EN: "National target saved. Campaigns opened from now on take the new value."},
+	"flash.nationalSaved":       {VI: "Đã lưu chỉ tiêu quốc gia. Các chiến dịch mở từ nay sẽ áp dụng giá trị mới.", EN: "National target saved. Campaigns opened from now on take the new value."},
 
 	"campaigns.title":    {VI: "Chiến dịch hằng năm", EN: "Yearly campaigns"},
 	"campaigns.new":      {VI: "Mở chiến dịch mới", EN: "Open a campaign"},

@@ -309,12 +309,17 @@ func checkDemoCampaigns(t *testing.T, a *api, admin *viewer.Viewer, db *store.DB
 			t.Fatal(err)
 		}
 		kind := map[string]learningunit.Kind{"LEARNING_FAMILY": learningunit.KindHOUSEHOLD, "LEARNING_CLAN": learningunit.KindCLAN, "LEARNING_UNIT": learningunit.KindORGANIZATION}[title]
+		// The units of Thái Bình's 2020 now live under the new Hưng Yên (the
+		// reform moved them); the closed campaign's eligible counts are those
+		// frozen when it closed, which internal/demo's TestReform proves
+		// equal to the report before the reform. Its registrations keep
+		// their paths.
 		eligible, err := db.LearningUnit.Query().Where(learningunit.KindEQ(kind), learningunit.ArchivedAtIsNil(),
-			learningunit.AdminPathHasPrefix(thaiBinh.Path)).Count(systemCtx())
+			learningunit.HasRegistrationsWith(registration.CampaignID(campID), registration.AdminPathHasPrefix(thaiBinh.Path))).Count(systemCtx())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r := titleRow(p.Progress.Rows, title); r.Recognized != recognized || r.Eligible != eligible {
+		if r := titleRow(p.Progress.Rows, title); r.Recognized != recognized || r.Eligible < eligible || r.Registered != eligible {
 			t.Errorf("%s: report %d/%d, rows %d/%d", title, r.Recognized, r.Eligible, recognized, eligible)
 		}
 	}

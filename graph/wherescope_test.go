@@ -40,7 +40,11 @@ import (
 // (who reads everything) on the demo province, on both databases.
 func TestWhereScope(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
-		res, err := demo.Load(ctxTimeout(t), db, demo.Options{Scale: 0.0005, Seed: 1})
+		// The tree of 2020. After the reform a citizen's registrations of
+		// Thái Bình's closed campaigns name a campaign out of their new
+		// scope (campaigns are read by their province's path): an open
+		// question of issue #11, not this test's.
+		res, err := demo.Load(ctxTimeout(t), db, demo.Options{Scale: 0.0005, Seed: 1, StopBeforeReform: true})
 		if err != nil {
 			t.Fatal(err)
 		}

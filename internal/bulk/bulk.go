@@ -53,7 +53,25 @@ func Begin(ctx context.Context, db *sql.DB, dial string) (*Tx, error) {
 // for multi-statement writes become part of it.
 type inTx struct{ *entsql.Driver }
 
-func (d inTx) Tx(context.Context) (dialect.Tx, error) { return dialect.NopTx(d.Driver), nil }
+func (d inTx) Tx(context.Context) (dialect.Tx, error) {
+	return nopTx{dialect.NopTx(d.Driver), d.Driver}, nil
+}
+
+// nopTx is such a transaction, with the raw statements of the one it is
+// part of: the reorganisation engine, run inside the demo's transaction,
+// writes SQL of its own through ent's Tx.ExecContext and QueryContext.
+type nopTx struct {
+	dialect.Tx
+	drv *entsql.Driver
+}
+
+func (t nopTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.drv.ExecContext(ctx, query, args...)
+}
+
+func (t nopTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.drv.QueryContext(ctx, query, args...)
+}
 
 // Commit commits the transaction.
 func (t *Tx) Commit(context.Context) error {

@@ -56,23 +56,27 @@ var plans = []yearPlan{
 		recognized: map[title.Title]float64{titles.Family: 0.76, titles.Clan: 0.58, titles.Community: 0.67, titles.Unit: 0.62, titles.Citizen: 0.36, titles.CommunityCommune: 0.45},
 		registered: map[title.Title]float64{titles.Family: 0.86, titles.Clan: 0.70, titles.Community: 0.78, titles.Unit: 0.72, titles.Citizen: 0.45, titles.CommunityCommune: 0.55},
 		evaluated:  1},
-	// The national shape's year, on the two-tier tree of 2025; Thái Bình
-	// ends in 2025, so its demo never loads it.
+	// The first year on the two-tier tree: the new Hưng Yên's, and the
+	// national shape's.
 	{year: 2025, phase: campaign.PhaseCLOSED,
-		recognized: map[title.Title]float64{titles.Family: 0.74, titles.Clan: 0.62, titles.Community: 0.68, titles.Unit: 0.81, titles.CommunityCommune: 0.3},
-		registered: map[title.Title]float64{titles.Family: 0.84, titles.Clan: 0.72, titles.Community: 0.78, titles.Unit: 0.88, titles.CommunityCommune: 0.4},
+		recognized: map[title.Title]float64{titles.Family: 0.74, titles.Clan: 0.62, titles.Community: 0.68, titles.Unit: 0.81, titles.Citizen: 0.42, titles.CommunityCommune: 0.3},
+		registered: map[title.Title]float64{titles.Family: 0.84, titles.Clan: 0.72, titles.Community: 0.78, titles.Unit: 0.88, titles.Citizen: 0.52, titles.CommunityCommune: 0.4},
 		evaluated:  1},
+	// The new Hưng Yên's campaign in progress.
+	{year: 2026, phase: campaign.PhaseEVALUATION,
+		registered: map[title.Title]float64{titles.Family: 0.86, titles.Clan: 0.74, titles.Community: 0.80, titles.Unit: 0.88, titles.Citizen: 0.55, titles.CommunityCommune: 0.45},
+		evaluated:  0.4, lateRegistration: true},
 	{year: 2021, phase: campaign.PhaseEVALUATION,
 		registered: map[title.Title]float64{titles.Family: 0.84, titles.Clan: 0.70, titles.Community: 0.80, titles.Unit: 0.75, titles.Citizen: 0.50, titles.CommunityCommune: 0.5},
 		evaluated:  0.4, lateRegistration: true},
 }
 
-// campaigns loads the campaigns of years in each province: 2019 and 2020
-// closed, 2021 under evaluation, 2025 closed. Registrations, evaluations
+// campaigns loads the campaigns of years in each province: 2019, 2020 and
+// 2025 closed, 2021 and 2026 under evaluation. Registrations, evaluations
 // and decisions are written in bulk, then the counters are rebuilt once per
 // campaign.
 func (l *loader) campaigns(ctx context.Context, years []int, provinces ...*ent.AdminUnit) error {
-	levels, err := l.c.AdminUnit.Query().Select(adminunit.FieldID, adminunit.FieldLevel, adminunit.FieldPath, adminunit.FieldName).All(ctx)
+	levels, err := l.c.AdminUnit.Query().Select(adminunit.FieldID, adminunit.FieldLevel, adminunit.FieldPath, adminunit.FieldName, adminunit.FieldValidTo).All(ctx)
 	if err != nil {
 		return fmt.Errorf("demo campaigns: %w", err)
 	}
@@ -94,11 +98,12 @@ func (l *loader) campaigns(ctx context.Context, years []int, provinces ...*ent.A
 }
 
 func (l *loader) campaign(ctx context.Context, province *ent.AdminUnit, units map[int]*ent.AdminUnit, p yearPlan) error {
-	// After the 2025 reform there is no district level: what districts
-	// recognised, the province does.
+	// After the 2025 reform there is no district level (the closed
+	// districts keep their paths, for the campaigns before it): what
+	// districts recognised, the province does.
 	hasDistricts := false
 	for _, u := range units {
-		if u.Level == adminunit.LevelDISTRICT && strings.HasPrefix(u.Path, province.Path) {
+		if u.Level == adminunit.LevelDISTRICT && u.ValidTo == nil && strings.HasPrefix(u.Path, province.Path) {
 			hasDistricts = true
 			break
 		}

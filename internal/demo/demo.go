@@ -1,8 +1,10 @@
-// Package demo loads Thái Bình and the old Hưng Yên as they stood before the
-// 2025 reform into an empty database: their real districts and communes
-// from the official catalogue (embedded, see Data), generated villages and
-// learning units at a chosen scale, the campaigns of 2019 and 2020, and one
-// account of every role in Thái Bình.
+// Package demo loads the story of Thái Bình into an empty database: Thái
+// Bình and the old Hưng Yên as they stood before the 2025 reform, their
+// real districts and communes from the official catalogue (embedded, see
+// Data), generated villages and learning units at a chosen scale, the
+// campaigns of 2019 and 2020 and one account of every role in Thái Bình;
+// then the reorganisation of 1/7/2025 through the catalogue import, and the
+// new Hưng Yên's campaigns of 2025 (closed) and 2026 (under evaluation).
 package demo
 
 import (
@@ -48,10 +50,18 @@ type Options struct {
 	Seed uint64
 	// AdminPassword is the password of user admin; empty generates one.
 	AdminPassword string
-	// Years are the campaigns to load, of 2019, 2020, 2021 (Thái Bình) and
-	// 2025 (the national shape); nil loads Thái Bình's three. Other
-	// provinces get those of 2019 and 2020 only.
+	// Years are the campaigns to load, of 2019, 2020, 2021 (Thái Bình, on
+	// the tree of 2020), 2025 and 2026 (the new Hưng Yên after the reform,
+	// or the national shape); nil loads 2019, 2020, 2025 and 2026. The old
+	// Hưng Yên gets those of 2019 and 2020 only. Thái Bình's 2021, still
+	// open, cannot be loaded with the reform: the engine refuses to merge a
+	// province whose campaign is open.
 	Years []int
+	// StopBeforeReform leaves the demo on the tree of 2020: the reform of
+	// 1/7/2025 and the campaigns after it are not loaded (ApplyReform
+	// loads them later). The reform needs both provinces; with Thái Bình
+	// alone there is none.
+	StopBeforeReform bool
 	// Provinces are the codes of the catalogue's provinces to load: Thái
 	// Bình (34), the demo's own, and the old Hưng Yên (33); nil loads both.
 	Provinces []string
@@ -126,7 +136,9 @@ func withLoader(ctx context.Context, db *store.DB, opts Options, load func(*load
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
-	res, err := load(newLoader(tx, opts), ctx)
+	l := newLoader(tx, opts)
+	l.dialect = db.Dialect
+	res, err := load(l, ctx)
 	if err != nil {
 		tx.Rollback()
 		return nil, fmt.Errorf("demo: %w", err)
@@ -143,11 +155,13 @@ func newLoader(tx *bulk.Tx, opts Options) *loader {
 }
 
 type loader struct {
-	tx   *bulk.Tx
-	c    *ent.Client
-	r    *rand.Rand
-	opts Options
-	res  Result
+	tx *bulk.Tx
+	// dialect is the database's, for the reorganisation engine.
+	dialect string
+	c       *ent.Client
+	r       *rand.Rand
+	opts    Options
+	res     Result
 	// country is the root unit, the scope of user admin.
 	country *ent.AdminUnit
 	// pending learning units, written in bulk by flush.
@@ -206,23 +220,29 @@ func (l *loader) load(ctx context.Context) (*Result, error) {
 	if err := l.accounts(ctx, root); err != nil {
 		return nil, err
 	}
-	if err := l.campaigns(ctx, l.years(), root.unit); err != nil {
-		return nil, err
-	}
-	// The other provinces' past campaigns: out of the demo accounts' reach,
-	// they show what a province boundary hides.
-	var past []int
+	var before, past []int
 	for _, y := range l.years() {
+		if y < reformYear {
+			before = append(before, y)
+		}
 		if y <= 2020 {
 			past = append(past, y)
 		}
 	}
+	if err := l.campaigns(ctx, before, root.unit); err != nil {
+		return nil, err
+	}
+	// The old Hưng Yên's past campaigns: out of the demo accounts' reach
+	// until the reform, they show what a province boundary hides.
 	for _, r := range roots[1:] {
 		if err := l.campaigns(ctx, past, r.unit); err != nil {
 			return nil, err
 		}
 	}
-	return &l.res, nil
+	if l.opts.StopBeforeReform || len(roots) < 2 {
+		return &l.res, nil
+	}
+	return l.reform(ctx)
 }
 
 // provinces are the codes of the provinces to load.
@@ -236,7 +256,7 @@ func (l *loader) provinces() []string {
 // years are the years of the campaigns to load.
 func (l *loader) years() []int {
 	if l.opts.Years == nil {
-		return []int{2019, 2020, 2021}
+		return []int{2019, 2020, 2025, 2026}
 	}
 	return l.opts.Years
 }

@@ -249,6 +249,14 @@ func moveRows(ctx context.Context, tx *sqlTx, p *planned, now time.Time) error {
 	if err := tx.insert(ctx, "reorg_moves", []string{"old_id", "new_id", "new_path", "merged_into"}, rows); err != nil {
 		return err
 	}
+	if dial == dialect.Postgres {
+		// A temporary table has no statistics until analysed (autovacuum
+		// never sees it); the planner should know the moves' size before
+		// it joins millions of learning units and search keys to them.
+		if err := tx.exec(ctx, `ANALYZE reorg_moves`); err != nil {
+			return err
+		}
+	}
 	last := p.lastDay.UTC()
 	stmts := []struct {
 		what string

@@ -129,6 +129,13 @@ func (a *api) exec(v *viewer.Viewer, token, query string, vars map[string]any, h
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	return a.serve(v, req)
+}
+
+// serve runs a request as v (or as its bearer token) and reads the
+// response.
+func (a *api) serve(v *viewer.Viewer, req *http.Request) response {
+	a.t.Helper()
 	if v != nil {
 		req = req.WithContext(viewer.NewContext(req.Context(), v))
 	}
@@ -178,17 +185,7 @@ func (a *api) upload(user string, v *viewer.Viewer, query string, vars map[strin
 	mw.Close()
 	req := httptest.NewRequest(http.MethodPost, "/query", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	if v != nil {
-		req = req.WithContext(viewer.NewContext(req.Context(), v))
-	}
-	rec := httptest.NewRecorder()
-	a.h.ServeHTTP(rec, req)
-	var r response
-	if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
-		a.t.Fatalf("response %d is not JSON: %s", rec.Code, rec.Body.String())
-	}
-	r.Status = rec.Code
-	return r
+	return a.serve(v, req)
 }
 
 type uploadFile struct {

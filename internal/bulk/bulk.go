@@ -98,12 +98,7 @@ func (t *Tx) closeStmts() {
 func (t *Tx) IDs(ctx context.Context, table string, n int) (int, error) {
 	next, ok := t.nextID[table]
 	if !ok {
-		start := 0
-		for _, tb := range migrate.Tables {
-			if tb.Name == table && tb.Annotation != nil && tb.Annotation.IncrementStart != nil {
-				start = *tb.Annotation.IncrementStart
-			}
-		}
+		start := IncrementStart(table)
 		var max sql.NullInt64
 		if err := t.tx.QueryRowContext(ctx, "SELECT MAX(id) FROM "+pq(table)).Scan(&max); err != nil {
 			return 0, fmt.Errorf("bulk: ids of %s: %w", table, err)
@@ -124,6 +119,17 @@ func (t *Tx) IDs(ctx context.Context, table string, n int) (int, error) {
 		}
 	}
 	return next, nil
+}
+
+// IncrementStart is where table's range of global ids begins (ent's
+// sql/globalid).
+func IncrementStart(table string) int {
+	for _, tb := range migrate.Tables {
+		if tb.Name == table && tb.Annotation != nil && tb.Annotation.IncrementStart != nil {
+			return *tb.Annotation.IncrementStart
+		}
+	}
+	return 0
 }
 
 // Insert writes rows into table's columns.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -255,7 +256,7 @@ func TestReform(t *testing.T) {
 		}
 		for _, v := range []*ent.AdminUnit{fx.V1a, fx.V1b, fx.V2a} {
 			for _, h := range fx.Households[v.Code] {
-				if !contains(names, h.Name) {
+				if !slices.Contains(names, h.Name) {
 					t.Errorf("officer does not read %s of %s", h.Name, v.Code)
 				}
 			}
@@ -288,15 +289,6 @@ func counters(t *testing.T, c *ent.Client, camp *ent.Campaign) string {
 		fmt.Fprintf(&b, "%d %s %s %d %d %d %d\n", pc.AdminUnitID, pc.Title, pc.Subtype, pc.Eligible, pc.Registered, pc.Evaluated, pc.Recognized)
 	}
 	return b.String()
-}
-
-func contains(s []string, x string) bool {
-	for _, v := range s {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // TestPlanProblems checks that a bad spec is refused, naming the change and

@@ -11,7 +11,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"hoctap/ent"
-	"hoctap/ent/migrate"
+	"hoctap/internal/bulk"
 )
 
 // sqlTx runs the statements ent has no builder for (bulk inserts, updates
@@ -57,12 +57,7 @@ func (t *sqlTx) ids(ctx context.Context, table string, n int) ([]int, error) {
 	}
 	// SQLite: after the largest id in use, or at the table's range of
 	// global ids when it is empty (AUTOINCREMENT follows explicit ids).
-	start := 0
-	for _, tb := range migrate.Tables {
-		if tb.Name == table && tb.Annotation != nil && tb.Annotation.IncrementStart != nil {
-			start = *tb.Annotation.IncrementStart
-		}
-	}
+	start := bulk.IncrementStart(table)
 	rows, err := t.QueryContext(ctx, `SELECT MAX(id) FROM "`+table+`"`)
 	if err != nil {
 		return nil, fmt.Errorf("apply reorganisation: ids of %s: %w", table, err)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"hoctap/internal/textnorm"
 )
@@ -17,10 +18,22 @@ var sortKeyColumns = []struct{ table, text string }{
 	{"users", "full_name"},
 }
 
+// sortKeysDone is the setting that records the backfill finished: proving
+// that no NULL key is left would scan every learning unit at every start.
+const sortKeysDone = "sort_keys_backfilled"
+
 // backfillSortKeys gives every row written before its table had a sort key
-// one, so that sorting by name never meets a NULL. It runs in batches of
-// one transaction each and finds nothing to do once done.
+// one, so that sorting by name never meets a NULL. It runs once per
+// database, in batches of one transaction each, and records when it is done;
+// cut short, it resumes at the next start.
 func backfillSortKeys(ctx context.Context, conn *sql.Conn, ph func(int) string) error {
+	var done int
+	if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM settings WHERE key = `+ph(1), sortKeysDone).Scan(&done); err != nil {
+		return fmt.Errorf("sort keys: %w", err)
+	}
+	if done > 0 {
+		return nil
+	}
 	for _, c := range sortKeyColumns {
 		key := c.text + "_key"
 		sel := fmt.Sprintf(`SELECT id, %q FROM %q WHERE %q IS NULL ORDER BY id LIMIT 2000`, c.text, c.table, key)
@@ -34,6 +47,9 @@ func backfillSortKeys(ctx context.Context, conn *sql.Conn, ph func(int) string) 
 				break
 			}
 		}
+	}
+	if _, err := conn.ExecContext(ctx, `INSERT INTO settings (key, value, created_at) VALUES (`+ph(1)+`, '', `+ph(2)+`)`, sortKeysDone, time.Now().UTC()); err != nil {
+		return fmt.Errorf("sort keys: record the backfill: %w", err)
 	}
 	return nil
 }

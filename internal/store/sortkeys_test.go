@@ -17,6 +17,11 @@ func TestMigrateBackfillsSortKeys(t *testing.T) {
 		fixture.Build(t, db.Client)
 		ctx := context.Background()
 		tables := map[string]string{"admin_units": "name", "learning_units": "name", "users": "full_name"}
+		// A database of before the keys: no key, and no record of the
+		// backfill.
+		if _, err := db.SQL.ExecContext(ctx, `DELETE FROM settings WHERE key = 'sort_keys_backfilled'`); err != nil {
+			t.Fatal(err)
+		}
 		for table, text := range tables {
 			if _, err := db.SQL.ExecContext(ctx, `UPDATE "`+table+`" SET "`+text+`_key" = NULL`); err != nil {
 				t.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -67,21 +69,19 @@ func runImportUnits(ctx context.Context, args []string, getenv func(string) stri
 	if !store.IsPostgres(*dsn) && !fileExists(*dsn) {
 		return fmt.Errorf("import-units: no SQLite database at %s (--db)", *dsn)
 	}
-	doc, err := catalog.ReadFile(*catFile)
+	catalogue, err := os.Open(*catFile)
 	if err != nil {
 		return fmt.Errorf("import-units: --catalogue: %w", err)
 	}
-	if doc.Catalogue == nil {
-		return fmt.Errorf("import-units: --catalogue: %s is a merger list, not a catalogue", *catFile)
-	}
-	var merger *catalog.Document
+	defer catalogue.Close()
+	var merger *catalog.File
 	if *mergerFile != "" {
-		if merger, err = catalog.ReadFile(*mergerFile); err != nil {
+		f, err := os.Open(*mergerFile)
+		if err != nil {
 			return fmt.Errorf("import-units: --merger: %w", err)
 		}
-		if merger.Merger == nil {
-			return fmt.Errorf("import-units: --merger: %s is a catalogue, not a merger list", *mergerFile)
-		}
+		defer f.Close()
+		merger = &catalog.File{Name: filepath.Base(*mergerFile), Body: f}
 	}
 	db, err := store.Open(ctx, *dsn, store.Options{MaxConns: 1})
 	if err != nil {
@@ -91,19 +91,18 @@ func runImportUnits(ctx context.Context, args []string, getenv func(string) stri
 	if err := db.Migrate(ctx); err != nil {
 		return err
 	}
-	tree, err := catalog.ReadTree(ctx, db.Client, from.AddDate(0, 0, -1))
+	// An operator's command: it runs as the system, and the audit log says
+	// so.
+	sys := privacy.DecisionContext(ctx, privacy.Allow)
+	res, err := catalog.Compare(sys, db.Client, catalog.File{Name: filepath.Base(*catFile), Body: catalogue}, merger, from)
 	if err != nil {
 		return fmt.Errorf("import-units: %w", err)
 	}
-	res := catalog.Diff(tree, doc, merger)
 	lang := i18n.Parse(*langFlag)
 	res.Print(stdout, lang)
 	if len(res.Spec.Changes) == 0 {
 		return nil
 	}
-	// An operator's command: it runs as the system, and the audit log says
-	// so.
-	sys := privacy.DecisionContext(ctx, privacy.Allow)
 	d := reorg.Decision{Number: *number, Title: *title, Signer: *signer, SignedOn: signedOn, EffectiveOn: from}
 	if *dryRun {
 		im, err := reorg.Plan(sys, db.Client, &ent.Reorganisation{Spec: res.Spec, EffectiveOn: from})

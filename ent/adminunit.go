@@ -45,6 +45,8 @@ type AdminUnit struct {
 	MergedIntoID *int `json:"merged_into_id,omitempty"`
 	// Materialised path of ids from the root, "/1/7/42/", so a subtree is a prefix match on an index.
 	Path string `json:"path,omitempty"`
+	// The closed units whose records this unit inherits, space-separated (see internal/history): the path of a unit taken over whole, "=" and the path of one taken over in part. Set by reorganisations.
+	Predecessors string `json:"predecessors,omitempty"`
 	// Number of units above this one.
 	Depth int `json:"depth,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -146,7 +148,7 @@ func (*AdminUnit) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case adminunit.FieldID, adminunit.FieldVersion, adminunit.FieldParentID, adminunit.FieldMergedIntoID, adminunit.FieldDepth:
 			values[i] = new(sql.NullInt64)
-		case adminunit.FieldCode, adminunit.FieldName, adminunit.FieldNameKey, adminunit.FieldLevel, adminunit.FieldType, adminunit.FieldPath:
+		case adminunit.FieldCode, adminunit.FieldName, adminunit.FieldNameKey, adminunit.FieldLevel, adminunit.FieldType, adminunit.FieldPath, adminunit.FieldPredecessors:
 			values[i] = new(sql.NullString)
 		case adminunit.FieldCreatedAt, adminunit.FieldUpdatedAt, adminunit.FieldValidFrom, adminunit.FieldValidTo:
 			values[i] = new(sql.NullTime)
@@ -258,6 +260,12 @@ func (_m *AdminUnit) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field path", values[i])
 			} else if value.Valid {
 				_m.Path = value.String
+			}
+		case adminunit.FieldPredecessors:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field predecessors", values[i])
+			} else if value.Valid {
+				_m.Predecessors = value.String
 			}
 		case adminunit.FieldDepth:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -380,6 +388,9 @@ func (_m *AdminUnit) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("path=")
 	builder.WriteString(_m.Path)
+	builder.WriteString(", ")
+	builder.WriteString("predecessors=")
+	builder.WriteString(_m.Predecessors)
 	builder.WriteString(", ")
 	builder.WriteString("depth=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Depth))

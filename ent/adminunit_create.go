@@ -188,6 +188,20 @@ func (_c *AdminUnitCreate) SetNillablePath(v *string) *AdminUnitCreate {
 	return _c
 }
 
+// SetPredecessors sets the "predecessors" field.
+func (_c *AdminUnitCreate) SetPredecessors(v string) *AdminUnitCreate {
+	_c.mutation.SetPredecessors(v)
+	return _c
+}
+
+// SetNillablePredecessors sets the "predecessors" field if the given value is not nil.
+func (_c *AdminUnitCreate) SetNillablePredecessors(v *string) *AdminUnitCreate {
+	if v != nil {
+		_c.SetPredecessors(*v)
+	}
+	return _c
+}
+
 // SetDepth sets the "depth" field.
 func (_c *AdminUnitCreate) SetDepth(v int) *AdminUnitCreate {
 	_c.mutation.SetDepth(v)
@@ -335,6 +349,10 @@ func (_c *AdminUnitCreate) defaults() error {
 		v := adminunit.DefaultPath
 		_c.mutation.SetPath(v)
 	}
+	if _, ok := _c.mutation.Predecessors(); !ok {
+		v := adminunit.DefaultPredecessors
+		_c.mutation.SetPredecessors(v)
+	}
 	if _, ok := _c.mutation.Depth(); !ok {
 		v := adminunit.DefaultDepth
 		_c.mutation.SetDepth(v)
@@ -390,6 +408,9 @@ func (_c *AdminUnitCreate) check() error {
 	}
 	if _, ok := _c.mutation.Path(); !ok {
 		return &ValidationError{Name: "path", err: errors.New(`ent: missing required field "AdminUnit.path"`)}
+	}
+	if _, ok := _c.mutation.Predecessors(); !ok {
+		return &ValidationError{Name: "predecessors", err: errors.New(`ent: missing required field "AdminUnit.predecessors"`)}
 	}
 	if _, ok := _c.mutation.Depth(); !ok {
 		return &ValidationError{Name: "depth", err: errors.New(`ent: missing required field "AdminUnit.depth"`)}
@@ -468,6 +489,10 @@ func (_c *AdminUnitCreate) createSpec() (*AdminUnit, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Path(); ok {
 		_spec.SetField(adminunit.FieldPath, field.TypeString, value)
 		_node.Path = value
+	}
+	if value, ok := _c.mutation.Predecessors(); ok {
+		_spec.SetField(adminunit.FieldPredecessors, field.TypeString, value)
+		_node.Predecessors = value
 	}
 	if value, ok := _c.mutation.Depth(); ok {
 		_spec.SetField(adminunit.FieldDepth, field.TypeInt, value)
@@ -815,6 +840,18 @@ func (u *AdminUnitUpsert) UpdatePath() *AdminUnitUpsert {
 	return u
 }
 
+// SetPredecessors sets the "predecessors" field.
+func (u *AdminUnitUpsert) SetPredecessors(v string) *AdminUnitUpsert {
+	u.Set(adminunit.FieldPredecessors, v)
+	return u
+}
+
+// UpdatePredecessors sets the "predecessors" field to the value that was provided on create.
+func (u *AdminUnitUpsert) UpdatePredecessors() *AdminUnitUpsert {
+	u.SetExcluded(adminunit.FieldPredecessors)
+	return u
+}
+
 // SetDepth sets the "depth" field.
 func (u *AdminUnitUpsert) SetDepth(v int) *AdminUnitUpsert {
 	u.Set(adminunit.FieldDepth, v)
@@ -1099,6 +1136,20 @@ func (u *AdminUnitUpsertOne) SetPath(v string) *AdminUnitUpsertOne {
 func (u *AdminUnitUpsertOne) UpdatePath() *AdminUnitUpsertOne {
 	return u.Update(func(s *AdminUnitUpsert) {
 		s.UpdatePath()
+	})
+}
+
+// SetPredecessors sets the "predecessors" field.
+func (u *AdminUnitUpsertOne) SetPredecessors(v string) *AdminUnitUpsertOne {
+	return u.Update(func(s *AdminUnitUpsert) {
+		s.SetPredecessors(v)
+	})
+}
+
+// UpdatePredecessors sets the "predecessors" field to the value that was provided on create.
+func (u *AdminUnitUpsertOne) UpdatePredecessors() *AdminUnitUpsertOne {
+	return u.Update(func(s *AdminUnitUpsert) {
+		s.UpdatePredecessors()
 	})
 }
 
@@ -1555,6 +1606,20 @@ func (u *AdminUnitUpsertBulk) SetPath(v string) *AdminUnitUpsertBulk {
 func (u *AdminUnitUpsertBulk) UpdatePath() *AdminUnitUpsertBulk {
 	return u.Update(func(s *AdminUnitUpsert) {
 		s.UpdatePath()
+	})
+}
+
+// SetPredecessors sets the "predecessors" field.
+func (u *AdminUnitUpsertBulk) SetPredecessors(v string) *AdminUnitUpsertBulk {
+	return u.Update(func(s *AdminUnitUpsert) {
+		s.SetPredecessors(v)
+	})
+}
+
+// UpdatePredecessors sets the "predecessors" field to the value that was provided on create.
+func (u *AdminUnitUpsertBulk) UpdatePredecessors() *AdminUnitUpsertBulk {
+	return u.Update(func(s *AdminUnitUpsert) {
+		s.UpdatePredecessors()
 	})
 }
 

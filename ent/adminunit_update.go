@@ -242,6 +242,20 @@ func (_u *AdminUnitUpdate) SetNillablePath(v *string) *AdminUnitUpdate {
 	return _u
 }
 
+// SetPredecessors sets the "predecessors" field.
+func (_u *AdminUnitUpdate) SetPredecessors(v string) *AdminUnitUpdate {
+	_u.mutation.SetPredecessors(v)
+	return _u
+}
+
+// SetNillablePredecessors sets the "predecessors" field if the given value is not nil.
+func (_u *AdminUnitUpdate) SetNillablePredecessors(v *string) *AdminUnitUpdate {
+	if v != nil {
+		_u.SetPredecessors(*v)
+	}
+	return _u
+}
+
 // SetDepth sets the "depth" field.
 func (_u *AdminUnitUpdate) SetDepth(v int) *AdminUnitUpdate {
 	_u.mutation.ResetDepth()
@@ -563,6 +577,9 @@ func (_u *AdminUnitUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Path(); ok {
 		_spec.SetField(adminunit.FieldPath, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Predecessors(); ok {
+		_spec.SetField(adminunit.FieldPredecessors, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Depth(); ok {
 		_spec.SetField(adminunit.FieldDepth, field.TypeInt, value)
@@ -1041,6 +1058,20 @@ func (_u *AdminUnitUpdateOne) SetNillablePath(v *string) *AdminUnitUpdateOne {
 	return _u
 }
 
+// SetPredecessors sets the "predecessors" field.
+func (_u *AdminUnitUpdateOne) SetPredecessors(v string) *AdminUnitUpdateOne {
+	_u.mutation.SetPredecessors(v)
+	return _u
+}
+
+// SetNillablePredecessors sets the "predecessors" field if the given value is not nil.
+func (_u *AdminUnitUpdateOne) SetNillablePredecessors(v *string) *AdminUnitUpdateOne {
+	if v != nil {
+		_u.SetPredecessors(*v)
+	}
+	return _u
+}
+
 // SetDepth sets the "depth" field.
 func (_u *AdminUnitUpdateOne) SetDepth(v int) *AdminUnitUpdateOne {
 	_u.mutation.ResetDepth()
@@ -1392,6 +1423,9 @@ func (_u *AdminUnitUpdateOne) sqlSave(ctx context.Context) (_node *AdminUnit, er
 	}
 	if value, ok := _u.mutation.Path(); ok {
 		_spec.SetField(adminunit.FieldPath, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Predecessors(); ok {
+		_spec.SetField(adminunit.FieldPredecessors, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Depth(); ok {
 		_spec.SetField(adminunit.FieldDepth, field.TypeInt, value)

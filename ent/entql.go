@@ -57,6 +57,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			adminunit.FieldParentID:      {Type: field.TypeInt, Column: adminunit.FieldParentID},
 			adminunit.FieldMergedIntoID:  {Type: field.TypeInt, Column: adminunit.FieldMergedIntoID},
 			adminunit.FieldPath:          {Type: field.TypeString, Column: adminunit.FieldPath},
+			adminunit.FieldPredecessors:  {Type: field.TypeString, Column: adminunit.FieldPredecessors},
 			adminunit.FieldDepth:         {Type: field.TypeInt, Column: adminunit.FieldDepth},
 		},
 	}
@@ -431,6 +432,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldRole:               {Type: field.TypeEnum, Column: user.FieldRole},
 			user.FieldScopeID:            {Type: field.TypeInt, Column: user.FieldScopeID},
 			user.FieldScopePath:          {Type: field.TypeString, Column: user.FieldScopePath},
+			user.FieldScopePredecessors:  {Type: field.TypeString, Column: user.FieldScopePredecessors},
 			user.FieldDisabled:           {Type: field.TypeBool, Column: user.FieldDisabled},
 			user.FieldLearningUnitID:     {Type: field.TypeInt, Column: user.FieldLearningUnitID},
 			user.FieldMustChangePassword: {Type: field.TypeBool, Column: user.FieldMustChangePassword},
@@ -961,6 +963,11 @@ func (f *AdminUnitFilter) WhereMergedIntoID(p entql.IntP) {
 // WherePath applies the entql string predicate on the path field.
 func (f *AdminUnitFilter) WherePath(p entql.StringP) {
 	f.Where(p.Field(adminunit.FieldPath))
+}
+
+// WherePredecessors applies the entql string predicate on the predecessors field.
+func (f *AdminUnitFilter) WherePredecessors(p entql.StringP) {
+	f.Where(p.Field(adminunit.FieldPredecessors))
 }
 
 // WhereDepth applies the entql int predicate on the depth field.
@@ -2840,6 +2847,11 @@ func (f *UserFilter) WhereScopeID(p entql.IntP) {
 // WhereScopePath applies the entql string predicate on the scope_path field.
 func (f *UserFilter) WhereScopePath(p entql.StringP) {
 	f.Where(p.Field(user.FieldScopePath))
+}
+
+// WhereScopePredecessors applies the entql string predicate on the scope_predecessors field.
+func (f *UserFilter) WhereScopePredecessors(p entql.StringP) {
+	f.Where(p.Field(user.FieldScopePredecessors))
 }
 
 // WhereDisabled applies the entql bool predicate on the disabled field.

@@ -85,6 +85,7 @@ type AdminUnitMutation struct {
 	valid_from            *time.Time
 	valid_to              *time.Time
 	_path                 *string
+	predecessors          *string
 	depth                 *int
 	adddepth              *int
 	clearedFields         map[string]struct{}
@@ -796,6 +797,42 @@ func (m *AdminUnitMutation) ResetPath() {
 	m._path = nil
 }
 
+// SetPredecessors sets the "predecessors" field.
+func (m *AdminUnitMutation) SetPredecessors(s string) {
+	m.predecessors = &s
+}
+
+// Predecessors returns the value of the "predecessors" field in the mutation.
+func (m *AdminUnitMutation) Predecessors() (r string, exists bool) {
+	v := m.predecessors
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPredecessors returns the old "predecessors" field's value of the AdminUnit entity.
+// If the AdminUnit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AdminUnitMutation) OldPredecessors(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPredecessors is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPredecessors requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPredecessors: %w", err)
+	}
+	return oldValue.Predecessors, nil
+}
+
+// ResetPredecessors resets all changes to the "predecessors" field.
+func (m *AdminUnitMutation) ResetPredecessors() {
+	m.predecessors = nil
+}
+
 // SetDepth sets the "depth" field.
 func (m *AdminUnitMutation) SetDepth(i int) {
 	m.depth = &i
@@ -1156,7 +1193,7 @@ func (m *AdminUnitMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AdminUnitMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, adminunit.FieldCreatedAt)
 	}
@@ -1199,6 +1236,9 @@ func (m *AdminUnitMutation) Fields() []string {
 	if m._path != nil {
 		fields = append(fields, adminunit.FieldPath)
 	}
+	if m.predecessors != nil {
+		fields = append(fields, adminunit.FieldPredecessors)
+	}
 	if m.depth != nil {
 		fields = append(fields, adminunit.FieldDepth)
 	}
@@ -1238,6 +1278,8 @@ func (m *AdminUnitMutation) Field(name string) (ent.Value, bool) {
 		return m.MergedIntoID()
 	case adminunit.FieldPath:
 		return m.Path()
+	case adminunit.FieldPredecessors:
+		return m.Predecessors()
 	case adminunit.FieldDepth:
 		return m.Depth()
 	}
@@ -1277,6 +1319,8 @@ func (m *AdminUnitMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldMergedIntoID(ctx)
 	case adminunit.FieldPath:
 		return m.OldPath(ctx)
+	case adminunit.FieldPredecessors:
+		return m.OldPredecessors(ctx)
 	case adminunit.FieldDepth:
 		return m.OldDepth(ctx)
 	}
@@ -1385,6 +1429,13 @@ func (m *AdminUnitMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPath(v)
+		return nil
+	case adminunit.FieldPredecessors:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPredecessors(v)
 		return nil
 	case adminunit.FieldDepth:
 		v, ok := value.(int)
@@ -1543,6 +1594,9 @@ func (m *AdminUnitMutation) ResetField(name string) error {
 		return nil
 	case adminunit.FieldPath:
 		m.ResetPath()
+		return nil
+	case adminunit.FieldPredecessors:
+		m.ResetPredecessors()
 		return nil
 	case adminunit.FieldDepth:
 		m.ResetDepth()
@@ -17118,6 +17172,7 @@ type UserMutation struct {
 	password_hash        *string
 	role                 *viewer.Role
 	scope_path           *string
+	scope_predecessors   *string
 	disabled             *bool
 	must_change_password *bool
 	clearedFields        map[string]struct{}
@@ -17624,6 +17679,42 @@ func (m *UserMutation) ResetScopePath() {
 	m.scope_path = nil
 }
 
+// SetScopePredecessors sets the "scope_predecessors" field.
+func (m *UserMutation) SetScopePredecessors(s string) {
+	m.scope_predecessors = &s
+}
+
+// ScopePredecessors returns the value of the "scope_predecessors" field in the mutation.
+func (m *UserMutation) ScopePredecessors() (r string, exists bool) {
+	v := m.scope_predecessors
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScopePredecessors returns the old "scope_predecessors" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldScopePredecessors(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScopePredecessors is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScopePredecessors requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScopePredecessors: %w", err)
+	}
+	return oldValue.ScopePredecessors, nil
+}
+
+// ResetScopePredecessors resets all changes to the "scope_predecessors" field.
+func (m *UserMutation) ResetScopePredecessors() {
+	m.scope_predecessors = nil
+}
+
 // SetDisabled sets the "disabled" field.
 func (m *UserMutation) SetDisabled(b bool) {
 	m.disabled = &b
@@ -17887,7 +17978,7 @@ func (m *UserMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UserMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, user.FieldCreatedAt)
 	}
@@ -17917,6 +18008,9 @@ func (m *UserMutation) Fields() []string {
 	}
 	if m.scope_path != nil {
 		fields = append(fields, user.FieldScopePath)
+	}
+	if m.scope_predecessors != nil {
+		fields = append(fields, user.FieldScopePredecessors)
 	}
 	if m.disabled != nil {
 		fields = append(fields, user.FieldDisabled)
@@ -17955,6 +18049,8 @@ func (m *UserMutation) Field(name string) (ent.Value, bool) {
 		return m.ScopeID()
 	case user.FieldScopePath:
 		return m.ScopePath()
+	case user.FieldScopePredecessors:
+		return m.ScopePredecessors()
 	case user.FieldDisabled:
 		return m.Disabled()
 	case user.FieldLearningUnitID:
@@ -17990,6 +18086,8 @@ func (m *UserMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldScopeID(ctx)
 	case user.FieldScopePath:
 		return m.OldScopePath(ctx)
+	case user.FieldScopePredecessors:
+		return m.OldScopePredecessors(ctx)
 	case user.FieldDisabled:
 		return m.OldDisabled(ctx)
 	case user.FieldLearningUnitID:
@@ -18074,6 +18172,13 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetScopePath(v)
+		return nil
+	case user.FieldScopePredecessors:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScopePredecessors(v)
 		return nil
 	case user.FieldDisabled:
 		v, ok := value.(bool)
@@ -18204,6 +18309,9 @@ func (m *UserMutation) ResetField(name string) error {
 		return nil
 	case user.FieldScopePath:
 		m.ResetScopePath()
+		return nil
+	case user.FieldScopePredecessors:
+		m.ResetScopePredecessors()
 		return nil
 	case user.FieldDisabled:
 		m.ResetDisabled()

@@ -40,6 +40,8 @@ type User struct {
 	ScopeID int `json:"scope_id,omitempty"`
 	// Copy of the scope unit's materialised path.
 	ScopePath string `json:"scope_path,omitempty"`
+	// Copy of the scope unit's predecessors (see AdminUnit.predecessors), so that reading a user's history costs no statement.
+	ScopePredecessors string `json:"scope_predecessors,omitempty"`
 	// A disabled user cannot sign in and their tokens stop working at once.
 	Disabled bool `json:"disabled,omitempty"`
 	// For a CITIZEN account: the citizen's own learning-unit record.
@@ -109,7 +111,7 @@ func (*User) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case user.FieldID, user.FieldVersion, user.FieldScopeID, user.FieldLearningUnitID:
 			values[i] = new(sql.NullInt64)
-		case user.FieldUsername, user.FieldFullName, user.FieldFullNameKey, user.FieldPasswordHash, user.FieldRole, user.FieldScopePath:
+		case user.FieldUsername, user.FieldFullName, user.FieldFullNameKey, user.FieldPasswordHash, user.FieldRole, user.FieldScopePath, user.FieldScopePredecessors:
 			values[i] = new(sql.NullString)
 		case user.FieldCreatedAt, user.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -193,6 +195,12 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field scope_path", values[i])
 			} else if value.Valid {
 				_m.ScopePath = value.String
+			}
+		case user.FieldScopePredecessors:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field scope_predecessors", values[i])
+			} else if value.Valid {
+				_m.ScopePredecessors = value.String
 			}
 		case user.FieldDisabled:
 			if value, ok := values[i].(*sql.NullBool); !ok {
@@ -292,6 +300,9 @@ func (_m *User) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("scope_path=")
 	builder.WriteString(_m.ScopePath)
+	builder.WriteString(", ")
+	builder.WriteString("scope_predecessors=")
+	builder.WriteString(_m.ScopePredecessors)
 	builder.WriteString(", ")
 	builder.WriteString("disabled=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Disabled))

@@ -126,6 +126,20 @@ func (_c *UserCreate) SetNillableScopePath(v *string) *UserCreate {
 	return _c
 }
 
+// SetScopePredecessors sets the "scope_predecessors" field.
+func (_c *UserCreate) SetScopePredecessors(v string) *UserCreate {
+	_c.mutation.SetScopePredecessors(v)
+	return _c
+}
+
+// SetNillableScopePredecessors sets the "scope_predecessors" field if the given value is not nil.
+func (_c *UserCreate) SetNillableScopePredecessors(v *string) *UserCreate {
+	if v != nil {
+		_c.SetScopePredecessors(*v)
+	}
+	return _c
+}
+
 // SetDisabled sets the "disabled" field.
 func (_c *UserCreate) SetDisabled(v bool) *UserCreate {
 	_c.mutation.SetDisabled(v)
@@ -252,6 +266,10 @@ func (_c *UserCreate) defaults() error {
 		v := user.DefaultScopePath
 		_c.mutation.SetScopePath(v)
 	}
+	if _, ok := _c.mutation.ScopePredecessors(); !ok {
+		v := user.DefaultScopePredecessors
+		_c.mutation.SetScopePredecessors(v)
+	}
 	if _, ok := _c.mutation.Disabled(); !ok {
 		v := user.DefaultDisabled
 		_c.mutation.SetDisabled(v)
@@ -306,6 +324,9 @@ func (_c *UserCreate) check() error {
 	}
 	if _, ok := _c.mutation.ScopePath(); !ok {
 		return &ValidationError{Name: "scope_path", err: errors.New(`ent: missing required field "User.scope_path"`)}
+	}
+	if _, ok := _c.mutation.ScopePredecessors(); !ok {
+		return &ValidationError{Name: "scope_predecessors", err: errors.New(`ent: missing required field "User.scope_predecessors"`)}
 	}
 	if _, ok := _c.mutation.Disabled(); !ok {
 		return &ValidationError{Name: "disabled", err: errors.New(`ent: missing required field "User.disabled"`)}
@@ -378,6 +399,10 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ScopePath(); ok {
 		_spec.SetField(user.FieldScopePath, field.TypeString, value)
 		_node.ScopePath = value
+	}
+	if value, ok := _c.mutation.ScopePredecessors(); ok {
+		_spec.SetField(user.FieldScopePredecessors, field.TypeString, value)
+		_node.ScopePredecessors = value
 	}
 	if value, ok := _c.mutation.Disabled(); ok {
 		_spec.SetField(user.FieldDisabled, field.TypeBool, value)
@@ -609,6 +634,18 @@ func (u *UserUpsert) UpdateScopePath() *UserUpsert {
 	return u
 }
 
+// SetScopePredecessors sets the "scope_predecessors" field.
+func (u *UserUpsert) SetScopePredecessors(v string) *UserUpsert {
+	u.Set(user.FieldScopePredecessors, v)
+	return u
+}
+
+// UpdateScopePredecessors sets the "scope_predecessors" field to the value that was provided on create.
+func (u *UserUpsert) UpdateScopePredecessors() *UserUpsert {
+	u.SetExcluded(user.FieldScopePredecessors)
+	return u
+}
+
 // SetDisabled sets the "disabled" field.
 func (u *UserUpsert) SetDisabled(v bool) *UserUpsert {
 	u.Set(user.FieldDisabled, v)
@@ -833,6 +870,20 @@ func (u *UserUpsertOne) SetScopePath(v string) *UserUpsertOne {
 func (u *UserUpsertOne) UpdateScopePath() *UserUpsertOne {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateScopePath()
+	})
+}
+
+// SetScopePredecessors sets the "scope_predecessors" field.
+func (u *UserUpsertOne) SetScopePredecessors(v string) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetScopePredecessors(v)
+	})
+}
+
+// UpdateScopePredecessors sets the "scope_predecessors" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateScopePredecessors() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateScopePredecessors()
 	})
 }
 
@@ -1233,6 +1284,20 @@ func (u *UserUpsertBulk) SetScopePath(v string) *UserUpsertBulk {
 func (u *UserUpsertBulk) UpdateScopePath() *UserUpsertBulk {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateScopePath()
+	})
+}
+
+// SetScopePredecessors sets the "scope_predecessors" field.
+func (u *UserUpsertBulk) SetScopePredecessors(v string) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetScopePredecessors(v)
+	})
+}
+
+// UpdateScopePredecessors sets the "scope_predecessors" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateScopePredecessors() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateScopePredecessors()
 	})
 }
 

@@ -164,6 +164,20 @@ func (_u *UserUpdate) SetNillableScopePath(v *string) *UserUpdate {
 	return _u
 }
 
+// SetScopePredecessors sets the "scope_predecessors" field.
+func (_u *UserUpdate) SetScopePredecessors(v string) *UserUpdate {
+	_u.mutation.SetScopePredecessors(v)
+	return _u
+}
+
+// SetNillableScopePredecessors sets the "scope_predecessors" field if the given value is not nil.
+func (_u *UserUpdate) SetNillableScopePredecessors(v *string) *UserUpdate {
+	if v != nil {
+		_u.SetScopePredecessors(*v)
+	}
+	return _u
+}
+
 // SetDisabled sets the "disabled" field.
 func (_u *UserUpdate) SetDisabled(v bool) *UserUpdate {
 	_u.mutation.SetDisabled(v)
@@ -387,6 +401,9 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.ScopePath(); ok {
 		_spec.SetField(user.FieldScopePath, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.ScopePredecessors(); ok {
+		_spec.SetField(user.FieldScopePredecessors, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Disabled(); ok {
 		_spec.SetField(user.FieldDisabled, field.TypeBool, value)
@@ -650,6 +667,20 @@ func (_u *UserUpdateOne) SetNillableScopePath(v *string) *UserUpdateOne {
 	return _u
 }
 
+// SetScopePredecessors sets the "scope_predecessors" field.
+func (_u *UserUpdateOne) SetScopePredecessors(v string) *UserUpdateOne {
+	_u.mutation.SetScopePredecessors(v)
+	return _u
+}
+
+// SetNillableScopePredecessors sets the "scope_predecessors" field if the given value is not nil.
+func (_u *UserUpdateOne) SetNillableScopePredecessors(v *string) *UserUpdateOne {
+	if v != nil {
+		_u.SetScopePredecessors(*v)
+	}
+	return _u
+}
+
 // SetDisabled sets the "disabled" field.
 func (_u *UserUpdateOne) SetDisabled(v bool) *UserUpdateOne {
 	_u.mutation.SetDisabled(v)
@@ -903,6 +934,9 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 	}
 	if value, ok := _u.mutation.ScopePath(); ok {
 		_spec.SetField(user.FieldScopePath, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.ScopePredecessors(); ok {
+		_spec.SetField(user.FieldScopePredecessors, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Disabled(); ok {
 		_spec.SetField(user.FieldDisabled, field.TypeBool, value)

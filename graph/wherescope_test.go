@@ -40,11 +40,10 @@ import (
 // (who reads everything) on the demo province, on both databases.
 func TestWhereScope(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
-		// The tree of 2020. After the reform a citizen's registrations of
-		// Thái Bình's closed campaigns name a campaign out of their new
-		// scope (campaigns are read by their province's path): an open
-		// question of issue #11, not this test's.
-		res, err := demo.Load(ctxTimeout(t), db, demo.Options{Scale: 0.0005, Seed: 1, StopBeforeReform: true})
+		// The tree of 2026, after the reform: the viewers' scopes took
+		// over closed units whose records they read (history), and the
+		// probes must find nothing of the closed units they did not.
+		res, err := demo.Load(ctxTimeout(t), db, demo.Options{Scale: 0.0005, Seed: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,14 +52,14 @@ func TestWhereScope(t *testing.T) {
 		for _, acc := range res.Accounts {
 			passwords[acc.Username] = acc.Password
 		}
-		// The demo's MANAGER holds the whole province; one of a district
-		// has the neighbouring districts out of scope.
-		addDistrictManager(t, db, passwords)
+		// The demo's MANAGER holds the whole province; one of a commune
+		// has the neighbouring communes, and their pasts, out of scope.
+		addCommuneManager(t, db, passwords)
 		s := graph.NewExecutableSchema(graph.Config{}).Schema()
 		admin := a.login(t, "admin", passwords["admin"]).AccessToken
 		// The demo's province MANAGER reads all but the admin account, which
 		// no edge leads to; the district MANAGER stands for the role.
-		for _, user := range []string{"quanly.huyen", "canbo", "congtacvien", "xem", "congdan"} {
+		for _, user := range []string{"quanly.xa", "canbo", "congtacvien", "xem", "congdan"} {
 			t.Run(user, func(t *testing.T) {
 				p := &prober{t: t, a: a, s: s, admin: admin, token: a.login(t, user, passwords[user]).AccessToken}
 				p.run()
@@ -77,23 +76,26 @@ const maxPathDepth = 2
 // candidatesPerType is how many out-of-scope rows of each type are probed.
 const candidatesPerType = 3
 
-func addDistrictManager(t *testing.T, db *store.DB, passwords map[string]string) {
+// addCommuneManager makes a MANAGER of a commune the reform formed by a
+// merge, other than the demo officer's.
+func addCommuneManager(t *testing.T, db *store.DB, passwords map[string]string) {
 	t.Helper()
 	ctx := systemCtx()
-	d, err := db.AdminUnit.Query().Where(adminunit.LevelEQ(adminunit.LevelDISTRICT), adminunit.Code("338")).Only(ctx)
+	c, err := db.AdminUnit.Query().Where(adminunit.LevelEQ(adminunit.LevelCOMMUNE), adminunit.ValidToIsNil(),
+		adminunit.PredecessorsNEQ(""), adminunit.CodeNEQ("12688")).Order(adminunit.ByCode()).First(ctx)
 	if err != nil {
-		t.Fatalf("district 338: %v", err)
+		t.Fatalf("a merged commune: %v", err)
 	}
-	const pw = "district-manager-pw-1"
+	const pw = "commune-manager-pw-1"
 	hash, err := auth.HashPassword(pw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.User.Create().SetUsername("quanly.huyen").SetFullName("Quản lý huyện").SetPasswordHash(hash).
-		SetRole(viewer.RoleManager).SetScopeID(d.ID).Exec(ctx); err != nil {
+	if err := db.User.Create().SetUsername("quanly.xa").SetFullName("Quản lý xã").SetPasswordHash(hash).
+		SetRole(viewer.RoleManager).SetScopeID(c.ID).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
-	passwords["quanly.huyen"] = pw
+	passwords["quanly.xa"] = pw
 }
 
 type prober struct {

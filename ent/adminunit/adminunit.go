@@ -46,6 +46,8 @@ const (
 	FieldMergedIntoID = "merged_into_id"
 	// FieldPath holds the string denoting the path field in the database.
 	FieldPath = "path"
+	// FieldPredecessors holds the string denoting the predecessors field in the database.
+	FieldPredecessors = "predecessors"
 	// FieldDepth holds the string denoting the depth field in the database.
 	FieldDepth = "depth"
 	// EdgeParent holds the string denoting the parent edge name in mutations.
@@ -111,6 +113,7 @@ var Columns = []string{
 	FieldParentID,
 	FieldMergedIntoID,
 	FieldPath,
+	FieldPredecessors,
 	FieldDepth,
 }
 
@@ -150,6 +153,8 @@ var (
 	DefaultDisadvantaged bool
 	// DefaultPath holds the default value on creation for the "path" field.
 	DefaultPath string
+	// DefaultPredecessors holds the default value on creation for the "predecessors" field.
+	DefaultPredecessors string
 	// DefaultDepth holds the default value on creation for the "depth" field.
 	DefaultDepth int
 )
@@ -256,6 +261,11 @@ func ByMergedIntoID(opts ...sql.OrderTermOption) OrderOption {
 // ByPath orders the results by the path field.
 func ByPath(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPath, opts...).ToFunc()
+}
+
+// ByPredecessors orders the results by the predecessors field.
+func ByPredecessors(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPredecessors, opts...).ToFunc()
 }
 
 // ByDepth orders the results by the depth field.

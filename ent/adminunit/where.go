@@ -120,6 +120,11 @@ func Path(v string) predicate.AdminUnit {
 	return predicate.AdminUnit(sql.FieldEQ(FieldPath, v))
 }
 
+// Predecessors applies equality check predicate on the "predecessors" field. It's identical to PredecessorsEQ.
+func Predecessors(v string) predicate.AdminUnit {
+	return predicate.AdminUnit(sql.FieldEQ(FieldPredecessors, v))
+}
+
 // Depth applies equality check predicate on the "depth" field. It's identical to DepthEQ.
 func Depth(v int) predicate.AdminUnit {
 	return predicate.AdminUnit(sql.FieldEQ(FieldDepth, v))
@@ -768,6 +773,71 @@ func PathEqualFold(v string) predicate.AdminUnit {
 // PathContainsFold applies the ContainsFold predicate on the "path" field.
 func PathContainsFold(v string) predicate.AdminUnit {
 	return predicate.AdminUnit(sql.FieldContainsFold(FieldPath, v))
+}
+
+// PredecessorsEQ applies the EQ predicate on the "predecessors" field.
+func PredecessorsEQ(v string) predicate.AdminUnit {
+	return predicate.AdminUnit(sql.FieldEQ(FieldPredecessors, v))
+}
+
+// PredecessorsNEQ applies the NEQ predicate on the "predecessors" field.
+func PredecessorsNEQ(v string) predicate.AdminUnit {
+	return predicate.AdminUnit(sql.FieldNEQ(FieldPredecessors, v))
+}
+
+// PredecessorsIn applies the In predicate on the "predecessors" field.
+func PredecessorsIn(vs ...string) predicate.AdminUnit {
+	return predicate.AdminUnit(sql.FieldIn(FieldPredecessors, vs...))
+}
+
+// PredecessorsNotIn applies the NotIn predicate on the "predecessors" field.
+func PredecessorsNotIn(vs ...string) predicate.AdminUnit {
+	return predicate.AdminUnit(sql.FieldNotIn(FieldPredecessors, vs...))
+}
+
+// PredecessorsGT applies the GT predicate on the "predecessors" field.
+func PredecessorsGT(v string) predicate.AdminUnit {
+	return predicate.AdminUnit(sql.FieldGT(FieldPredecessors, v))
+}
+
+// PredecessorsGTE applies the GTE predicate on the "predecessors" field.
+func PredecessorsGTE(v string) predicate.AdminUnit {
+	return predicate.AdminUnit(sql.FieldGTE(FieldPredecessors, v))
+}
+
+// PredecessorsLT applies the LT predicate on the "predecessors" field.
+func PredecessorsLT(v string) predicate.AdminUnit {
+	return predicate.AdminUnit(sql.FieldLT(FieldPredecessors, v))
+}
+
+// PredecessorsLTE applies the LTE predicate on the "predecessors" field.
+func PredecessorsLTE(v string) predicate.AdminUnit {
+	return predicate.AdminUnit(sql.FieldLTE(FieldPredecessors, v))
+}
+
+// PredecessorsContains applies the Contains predicate on the "predecessors" field.
+func PredecessorsContains(v string) predicate.AdminUnit {
+	return predicate.AdminUnit(sql.FieldContains(FieldPredecessors, v))
+}
+
+// PredecessorsHasPrefix applies the HasPrefix predicate on the "predecessors" field.
+func PredecessorsHasPrefix(v string) predicate.AdminUnit {
+	return predicate.AdminUnit(sql.FieldHasPrefix(FieldPredecessors, v))
+}
+
+// PredecessorsHasSuffix applies the HasSuffix predicate on the "predecessors" field.
+func PredecessorsHasSuffix(v string) predicate.AdminUnit {
+	return predicate.AdminUnit(sql.FieldHasSuffix(FieldPredecessors, v))
+}
+
+// PredecessorsEqualFold applies the EqualFold predicate on the "predecessors" field.
+func PredecessorsEqualFold(v string) predicate.AdminUnit {
+	return predicate.AdminUnit(sql.FieldEqualFold(FieldPredecessors, v))
+}
+
+// PredecessorsContainsFold applies the ContainsFold predicate on the "predecessors" field.
+func PredecessorsContainsFold(v string) predicate.AdminUnit {
+	return predicate.AdminUnit(sql.FieldContainsFold(FieldPredecessors, v))
 }
 
 // DepthEQ applies the EQ predicate on the "depth" field.

@@ -24,6 +24,7 @@ var (
 		{Name: "valid_from", Type: field.TypeTime, Nullable: true},
 		{Name: "valid_to", Type: field.TypeTime, Nullable: true},
 		{Name: "path", Type: field.TypeString, Default: ""},
+		{Name: "predecessors", Type: field.TypeString, Default: ""},
 		{Name: "depth", Type: field.TypeInt, Default: 0},
 		{Name: "parent_id", Type: field.TypeInt, Nullable: true},
 		{Name: "merged_into_id", Type: field.TypeInt, Nullable: true},
@@ -36,13 +37,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "admin_units_admin_units_children",
-				Columns:    []*schema.Column{AdminUnitsColumns[14]},
+				Columns:    []*schema.Column{AdminUnitsColumns[15]},
 				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "admin_units_admin_units_merged_from",
-				Columns:    []*schema.Column{AdminUnitsColumns[15]},
+				Columns:    []*schema.Column{AdminUnitsColumns[16]},
 				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -56,12 +57,12 @@ var (
 			{
 				Name:    "adminunit_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{AdminUnitsColumns[14]},
+				Columns: []*schema.Column{AdminUnitsColumns[15]},
 			},
 			{
 				Name:    "adminunit_merged_into_id",
 				Unique:  false,
-				Columns: []*schema.Column{AdminUnitsColumns[15]},
+				Columns: []*schema.Column{AdminUnitsColumns[16]},
 			},
 			{
 				Name:    "adminunit_path",
@@ -695,6 +696,7 @@ var (
 		{Name: "password_hash", Type: field.TypeString},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"ADMIN", "MANAGER", "OFFICER", "COLLABORATOR", "VIEWER", "CITIZEN"}},
 		{Name: "scope_path", Type: field.TypeString, Default: ""},
+		{Name: "scope_predecessors", Type: field.TypeString, Default: ""},
 		{Name: "disabled", Type: field.TypeBool, Default: false},
 		{Name: "must_change_password", Type: field.TypeBool, Default: false},
 		{Name: "scope_id", Type: field.TypeInt},
@@ -708,13 +710,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "users_admin_units_users",
-				Columns:    []*schema.Column{UsersColumns[12]},
+				Columns:    []*schema.Column{UsersColumns[13]},
 				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "users_learning_units_learning_unit",
-				Columns:    []*schema.Column{UsersColumns[13]},
+				Columns:    []*schema.Column{UsersColumns[14]},
 				RefColumns: []*schema.Column{LearningUnitsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -723,7 +725,7 @@ var (
 			{
 				Name:    "user_scope_id",
 				Unique:  false,
-				Columns: []*schema.Column{UsersColumns[12]},
+				Columns: []*schema.Column{UsersColumns[13]},
 			},
 			{
 				Name:    "user_scope_path",

@@ -136,8 +136,12 @@ func init() {
 	adminunitDescPath := adminunitFields[10].Descriptor()
 	// adminunit.DefaultPath holds the default value on creation for the path field.
 	adminunit.DefaultPath = adminunitDescPath.Default.(string)
+	// adminunitDescPredecessors is the schema descriptor for predecessors field.
+	adminunitDescPredecessors := adminunitFields[11].Descriptor()
+	// adminunit.DefaultPredecessors holds the default value on creation for the predecessors field.
+	adminunit.DefaultPredecessors = adminunitDescPredecessors.Default.(string)
 	// adminunitDescDepth is the schema descriptor for depth field.
-	adminunitDescDepth := adminunitFields[11].Descriptor()
+	adminunitDescDepth := adminunitFields[12].Descriptor()
 	// adminunit.DefaultDepth holds the default value on creation for the depth field.
 	adminunit.DefaultDepth = adminunitDescDepth.Default.(int)
 	auditlog.Policy = privacy.NewPolicies(schema.AuditLog{})
@@ -872,12 +876,16 @@ func init() {
 	userDescScopePath := userFields[6].Descriptor()
 	// user.DefaultScopePath holds the default value on creation for the scope_path field.
 	user.DefaultScopePath = userDescScopePath.Default.(string)
+	// userDescScopePredecessors is the schema descriptor for scope_predecessors field.
+	userDescScopePredecessors := userFields[7].Descriptor()
+	// user.DefaultScopePredecessors holds the default value on creation for the scope_predecessors field.
+	user.DefaultScopePredecessors = userDescScopePredecessors.Default.(string)
 	// userDescDisabled is the schema descriptor for disabled field.
-	userDescDisabled := userFields[7].Descriptor()
+	userDescDisabled := userFields[8].Descriptor()
 	// user.DefaultDisabled holds the default value on creation for the disabled field.
 	user.DefaultDisabled = userDescDisabled.Default.(bool)
 	// userDescMustChangePassword is the schema descriptor for must_change_password field.
-	userDescMustChangePassword := userFields[9].Descriptor()
+	userDescMustChangePassword := userFields[10].Descriptor()
 	// user.DefaultMustChangePassword holds the default value on creation for the must_change_password field.
 	user.DefaultMustChangePassword = userDescMustChangePassword.Default.(bool)
 }

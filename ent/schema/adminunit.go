@@ -61,6 +61,10 @@ func (AdminUnit) Fields() []ent.Field {
 			Annotations(
 				entgql.Skip(entgql.SkipAll),
 			),
+		field.String("predecessors").
+			Default("").
+			Comment("The closed units whose records this unit inherits, space-separated (see internal/history): the path of a unit taken over whole, \"=\" and the path of one taken over in part. Set by reorganisations.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Int("depth").
 			Default(0).
 			Comment("Number of units above this one.").

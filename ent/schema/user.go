@@ -45,6 +45,10 @@ func (User) Fields() []ent.Field {
 			Default("").
 			Comment("Copy of the scope unit's materialised path.").
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("scope_predecessors").
+			Default("").
+			Comment("Copy of the scope unit's predecessors (see AdminUnit.predecessors), so that reading a user's history costs no statement.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Bool("disabled").
 			Default(false).
 			Comment("A disabled user cannot sign in and their tokens stop working at once."),

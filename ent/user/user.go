@@ -38,6 +38,8 @@ const (
 	FieldScopeID = "scope_id"
 	// FieldScopePath holds the string denoting the scope_path field in the database.
 	FieldScopePath = "scope_path"
+	// FieldScopePredecessors holds the string denoting the scope_predecessors field in the database.
+	FieldScopePredecessors = "scope_predecessors"
 	// FieldDisabled holds the string denoting the disabled field in the database.
 	FieldDisabled = "disabled"
 	// FieldLearningUnitID holds the string denoting the learning_unit_id field in the database.
@@ -88,6 +90,7 @@ var Columns = []string{
 	FieldRole,
 	FieldScopeID,
 	FieldScopePath,
+	FieldScopePredecessors,
 	FieldDisabled,
 	FieldLearningUnitID,
 	FieldMustChangePassword,
@@ -125,6 +128,8 @@ var (
 	FullNameValidator func(string) error
 	// DefaultScopePath holds the default value on creation for the "scope_path" field.
 	DefaultScopePath string
+	// DefaultScopePredecessors holds the default value on creation for the "scope_predecessors" field.
+	DefaultScopePredecessors string
 	// DefaultDisabled holds the default value on creation for the "disabled" field.
 	DefaultDisabled bool
 	// DefaultMustChangePassword holds the default value on creation for the "must_change_password" field.
@@ -197,6 +202,11 @@ func ByScopeID(opts ...sql.OrderTermOption) OrderOption {
 // ByScopePath orders the results by the scope_path field.
 func ByScopePath(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldScopePath, opts...).ToFunc()
+}
+
+// ByScopePredecessors orders the results by the scope_predecessors field.
+func ByScopePredecessors(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldScopePredecessors, opts...).ToFunc()
 }
 
 // ByDisabled orders the results by the disabled field.

@@ -101,6 +101,11 @@ func ScopePath(v string) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldScopePath, v))
 }
 
+// ScopePredecessors applies equality check predicate on the "scope_predecessors" field. It's identical to ScopePredecessorsEQ.
+func ScopePredecessors(v string) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldScopePredecessors, v))
+}
+
 // Disabled applies equality check predicate on the "disabled" field. It's identical to DisabledEQ.
 func Disabled(v bool) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldDisabled, v))
@@ -619,6 +624,71 @@ func ScopePathEqualFold(v string) predicate.User {
 // ScopePathContainsFold applies the ContainsFold predicate on the "scope_path" field.
 func ScopePathContainsFold(v string) predicate.User {
 	return predicate.User(sql.FieldContainsFold(FieldScopePath, v))
+}
+
+// ScopePredecessorsEQ applies the EQ predicate on the "scope_predecessors" field.
+func ScopePredecessorsEQ(v string) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldScopePredecessors, v))
+}
+
+// ScopePredecessorsNEQ applies the NEQ predicate on the "scope_predecessors" field.
+func ScopePredecessorsNEQ(v string) predicate.User {
+	return predicate.User(sql.FieldNEQ(FieldScopePredecessors, v))
+}
+
+// ScopePredecessorsIn applies the In predicate on the "scope_predecessors" field.
+func ScopePredecessorsIn(vs ...string) predicate.User {
+	return predicate.User(sql.FieldIn(FieldScopePredecessors, vs...))
+}
+
+// ScopePredecessorsNotIn applies the NotIn predicate on the "scope_predecessors" field.
+func ScopePredecessorsNotIn(vs ...string) predicate.User {
+	return predicate.User(sql.FieldNotIn(FieldScopePredecessors, vs...))
+}
+
+// ScopePredecessorsGT applies the GT predicate on the "scope_predecessors" field.
+func ScopePredecessorsGT(v string) predicate.User {
+	return predicate.User(sql.FieldGT(FieldScopePredecessors, v))
+}
+
+// ScopePredecessorsGTE applies the GTE predicate on the "scope_predecessors" field.
+func ScopePredecessorsGTE(v string) predicate.User {
+	return predicate.User(sql.FieldGTE(FieldScopePredecessors, v))
+}
+
+// ScopePredecessorsLT applies the LT predicate on the "scope_predecessors" field.
+func ScopePredecessorsLT(v string) predicate.User {
+	return predicate.User(sql.FieldLT(FieldScopePredecessors, v))
+}
+
+// ScopePredecessorsLTE applies the LTE predicate on the "scope_predecessors" field.
+func ScopePredecessorsLTE(v string) predicate.User {
+	return predicate.User(sql.FieldLTE(FieldScopePredecessors, v))
+}
+
+// ScopePredecessorsContains applies the Contains predicate on the "scope_predecessors" field.
+func ScopePredecessorsContains(v string) predicate.User {
+	return predicate.User(sql.FieldContains(FieldScopePredecessors, v))
+}
+
+// ScopePredecessorsHasPrefix applies the HasPrefix predicate on the "scope_predecessors" field.
+func ScopePredecessorsHasPrefix(v string) predicate.User {
+	return predicate.User(sql.FieldHasPrefix(FieldScopePredecessors, v))
+}
+
+// ScopePredecessorsHasSuffix applies the HasSuffix predicate on the "scope_predecessors" field.
+func ScopePredecessorsHasSuffix(v string) predicate.User {
+	return predicate.User(sql.FieldHasSuffix(FieldScopePredecessors, v))
+}
+
+// ScopePredecessorsEqualFold applies the EqualFold predicate on the "scope_predecessors" field.
+func ScopePredecessorsEqualFold(v string) predicate.User {
+	return predicate.User(sql.FieldEqualFold(FieldScopePredecessors, v))
+}
+
+// ScopePredecessorsContainsFold applies the ContainsFold predicate on the "scope_predecessors" field.
+func ScopePredecessorsContainsFold(v string) predicate.User {
+	return predicate.User(sql.FieldContainsFold(FieldScopePredecessors, v))
 }
 
 // DisabledEQ applies the EQ predicate on the "disabled" field.

@@ -19,6 +19,7 @@ import (
 	"hoctap/ent/user"
 	"hoctap/internal/apperr"
 	"hoctap/internal/audit"
+	"hoctap/internal/history"
 	"hoctap/internal/i18n"
 	"hoctap/internal/reqinfo"
 	"hoctap/internal/viewer"
@@ -428,7 +429,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewe
 func (s *Service) viewerOf(ctx context.Context, u *ent.User, sessionID int) (*viewer.Viewer, error) {
 	v := &viewer.Viewer{
 		UserID: u.ID, Username: u.Username, Role: u.Role,
-		ScopeID: u.ScopeID, ScopePath: u.ScopePath, SessionID: sessionID,
+		ScopeID: u.ScopeID, ScopePath: u.ScopePath, Predecessors: history.Parse(u.ScopePredecessors), SessionID: sessionID,
 		MustChangePassword: u.MustChangePassword,
 	}
 	if u.Role == viewer.RoleCitizen && u.LearningUnitID != nil {

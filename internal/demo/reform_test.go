@@ -23,6 +23,7 @@ import (
 	"hoctap/internal/dbtest"
 	"hoctap/internal/demo"
 	"hoctap/internal/export"
+	"hoctap/internal/history"
 	"hoctap/internal/progress"
 	"hoctap/internal/store"
 	"hoctap/internal/titles"
@@ -177,7 +178,7 @@ func TestReform(t *testing.T) {
 		// The officer reads the households of their new commune, and
 		// nothing else.
 		officer := db.User.Query().Where(user.Username("canbo")).OnlyX(sys)
-		octx := viewer.NewContext(ctx, &viewer.Viewer{UserID: officer.ID, Username: officer.Username, Role: viewer.RoleOfficer, ScopeID: officer.ScopeID, ScopePath: officer.ScopePath})
+		octx := viewer.NewContext(ctx, viewerOf(officer))
 		homes, err := db.LearningUnit.Query().Where(learningunit.KindEQ(learningunit.KindHOUSEHOLD)).All(octx)
 		if err != nil {
 			t.Fatal(err)
@@ -196,7 +197,69 @@ func TestReform(t *testing.T) {
 				t.Errorf("the officer reads household %d at %s, outside %s", h.ID, h.AdminPath, officer.ScopePath)
 			}
 		}
+
+		// The past stays with those who now hold its units: the manager of
+		// the new Hưng Yên reads Thái Bình's 2020 report and exports as
+		// the ADMIN does; the officer reads the 2020 records of the
+		// communes Xã Đông Hưng was formed from, and of no other.
+		manager := db.User.Query().Where(user.Username("quanly")).OnlyX(sys)
+		mctx := viewer.NewContext(ctx, viewerOf(manager))
+		for code, u := range units {
+			r, err := progress.Load(mctx, db.Client, tb2020.ID, u.ID)
+			if err != nil {
+				t.Fatalf("the manager reads Thái Bình 2020 at %s: %v", code, err)
+			}
+			if got := reportText(t, r); got != before["report "+code] {
+				t.Errorf("the manager's 2020 report of %s:\n%s\nwant\n%s", code, got, before["report "+code])
+			}
+			req := httptest.NewRequest("GET", fmt.Sprintf("/export/progress.csv?campaign=%d&unit=%d", tb2020.ID, u.ID), nil)
+			rec := httptest.NewRecorder()
+			h.Progress(export.CSV).ServeHTTP(rec, req.WithContext(mctx))
+			if rec.Code != 200 || rec.Body.String() != before[fmt.Sprintf("export %s %s", export.CSV, code)] {
+				t.Errorf("the manager's 2020 export of %s: %d\n%s\nwant\n%s", code, rec.Code, rec.Body, before[fmt.Sprintf("export %s %s", export.CSV, code)])
+			}
+		}
+		if _, err := db.Campaign.Query().Where(campaign.ID(tb2020.ID)).Only(octx); err != nil {
+			t.Errorf("the officer reads Thái Bình's 2020 campaign: %v", err)
+		}
+		var pasts []string
+		for _, f := range db.AdminUnit.Query().Where(adminunit.MergedIntoID(officer.ScopeID)).AllX(sys) {
+			pasts = append(pasts, f.Path)
+		}
+		inPast := func(path string) bool {
+			return slices.ContainsFunc(pasts, func(p string) bool { return strings.HasPrefix(path, p) })
+		}
+		regs, err := db.Registration.Query().Where(registration.CampaignID(tb2020.ID)).All(octx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantRegs := 0
+		for _, r := range db.Registration.Query().Where(registration.CampaignID(tb2020.ID)).AllX(sys) {
+			if inPast(r.AdminPath) {
+				wantRegs++
+			}
+		}
+		if len(regs) != wantRegs || wantRegs == 0 {
+			t.Errorf("the officer reads %d registrations of 2020, want the %d of the communes Xã Đông Hưng was formed from", len(regs), wantRegs)
+		}
+		for _, r := range regs {
+			if !inPast(r.AdminPath) {
+				t.Errorf("the officer reads registration %d at %s, outside the communes Xã Đông Hưng was formed from", r.ID, r.AdminPath)
+			}
+		}
+		if _, err := progress.Load(octx, db.Client, tb2020.ID, units["12688"].ID); err != nil {
+			t.Errorf("the officer reads the 2020 report of Thị trấn Đông Hưng: %v", err)
+		}
+		if _, err := progress.Load(octx, db.Client, tb2020.ID, units["340"].ID); err == nil {
+			t.Error("the officer reads the 2020 report of Huyện Đông Hưng, above their communes")
+		}
 	})
+}
+
+// viewerOf is the viewer auth makes of an account.
+func viewerOf(u *ent.User) *viewer.Viewer {
+	return &viewer.Viewer{UserID: u.ID, Username: u.Username, Role: u.Role, ScopeID: u.ScopeID, ScopePath: u.ScopePath,
+		Predecessors: history.Parse(u.ScopePredecessors)}
 }
 
 // reportText is a report's figures and the names of its units, which must

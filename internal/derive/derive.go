@@ -230,13 +230,19 @@ func moveKeys(ctx context.Context, m ent.Mutation, c *ent.Client, ids func(conte
 	return v, search.MoveKeys(ctx, c, path, owners...)
 }
 
-// UserScope copies the scope unit's path onto a user when the scope is set.
+// UserScope copies the scope unit's path and predecessors onto a user when
+// the scope is set.
 func UserScope() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.UserFunc(func(ctx context.Context, m *ent.UserMutation) (ent.Value, error) {
-			id, ok := m.ScopeID()
-			if err := copyPath(ctx, m.Client(), id, ok, m.SetScopePath); err != nil {
-				return nil, err
+			if id, ok := m.ScopeID(); ok {
+				u, err := m.Client().AdminUnit.Query().Where(adminunit.ID(id)).
+					Select(adminunit.FieldPath, adminunit.FieldPredecessors).Only(system(ctx))
+				if err != nil {
+					return nil, fmt.Errorf("scope %d: %w", id, err)
+				}
+				m.SetScopePath(u.Path)
+				m.SetScopePredecessors(u.Predecessors)
 			}
 			return next.Mutate(ctx, m)
 		})

@@ -32,7 +32,7 @@ func LoadIn(ctx context.Context, c *ent.Client, camp *ent.Campaign, unitID int) 
 	// The units above one's scope are readable for their names, not for
 	// what they count of the units beside one's own: their reports read as
 	// missing, as they did before the names were shown.
-	if !viewer.FromContext(ctx).Reaches(unit.Path) {
+	if !viewer.FromContext(ctx).ReachesPast(unit.Path) {
 		return nil, &apperr.Error{Code: apperr.NotFound, Field: "unitID", Msg: apperr.MsgNotFound}
 	}
 	if !strings.HasPrefix(unit.Path, camp.ScopePath) {

@@ -14,6 +14,7 @@ import (
 	"hoctap/ent/searchkey"
 	"hoctap/internal/apperr"
 	"hoctap/internal/audit"
+	"hoctap/internal/history"
 	"hoctap/internal/progress"
 	"hoctap/internal/textnorm"
 	"hoctap/internal/viewer"
@@ -89,6 +90,11 @@ func apply(ctx context.Context, tx *sqlTx, id int) (*ent.Reorganisation, *Impact
 	}
 	if err := p.renames(sctx, c); err != nil {
 		return nil, nil, err
+	}
+	// What the closed units held stays readable to those of the units
+	// that took them over.
+	if err := history.Rebuild(ctx, tx, tx.dialect == dialect.Postgres); err != nil {
+		return nil, nil, fmt.Errorf("apply reorganisation: %w", err)
 	}
 	for _, camp := range p.impact.Campaigns {
 		if err := progress.Rebuild(sctx, c, camp); err != nil {

@@ -35,7 +35,7 @@ var readers = map[string]reader{
 	// decision's deciding unit. What they hold (their other children,
 	// learning units, reports) stays filtered by the rules of those.
 	ent.TypeAdminUnit: func(v *viewer.Viewer) func(*sql.Selector) {
-		return overlap(adminunit.FieldPath, v.ScopePath)
+		return overlap(adminunit.FieldPath, v)
 	},
 	ent.TypeLearningUnit: func(v *viewer.Viewer) func(*sql.Selector) {
 		if v.Role == viewer.RoleCitizen {
@@ -47,13 +47,13 @@ var readers = map[string]reader{
 				))
 			}
 		}
-		return prefix(learningunit.FieldAdminPath, v.ScopePath)
+		return current(learningunit.FieldAdminPath, v)
 	},
 	ent.TypeUser: func(v *viewer.Viewer) func(*sql.Selector) {
 		if v.Role == viewer.RoleCitizen {
 			return func(s *sql.Selector) { s.Where(sql.EQ(s.C(user.FieldID), v.UserID)) }
 		}
-		return prefix(user.FieldScopePath, v.ScopePath)
+		return current(user.FieldScopePath, v)
 	},
 	ent.TypeAuditLog: func(v *viewer.Viewer) func(*sql.Selector) {
 		// To roles other than MANAGER the log holds no entry they may see:
@@ -61,15 +61,15 @@ var readers = map[string]reader{
 		if v.Role != viewer.RoleManager {
 			return func(s *sql.Selector) { s.Where(sql.False()) }
 		}
-		return prefix(auditlog.FieldScopePath, v.ScopePath)
+		return inScope(auditlog.FieldScopePath, v)
 	},
 	// A province's campaigns and decisions concern the admins above it and
 	// the officers below it.
 	ent.TypeCampaign: func(v *viewer.Viewer) func(*sql.Selector) {
-		return overlap(campaign.FieldScopePath, v.ScopePath)
+		return overlap(campaign.FieldScopePath, v)
 	},
 	ent.TypeDecision: func(v *viewer.Viewer) func(*sql.Selector) {
-		return overlap(decision.FieldScopePath, v.ScopePath)
+		return overlap(decision.FieldScopePath, v)
 	},
 	ent.TypeTarget:      ofVisibleCampaign,
 	ent.TypeCriteriaSet: ofVisibleCampaign,
@@ -80,7 +80,7 @@ var readers = map[string]reader{
 			}
 		}
 		// Where the unit was at registration.
-		return prefix(registration.FieldAdminPath, v.ScopePath)
+		return inScope(registration.FieldAdminPath, v)
 	},
 	ent.TypeEvaluation: visibleRegistration,
 	// Reorganisations are planned and applied by ADMINs; what they did
@@ -168,17 +168,51 @@ func narrowable(q ent.Query) (string, func(func(*sql.Selector)), error) {
 	return "", nil, privacy.Denyf("no read filter for %T", q)
 }
 
-// prefix keeps the rows whose materialised path column lies in scope.
-func prefix(column, scope string) func(*sql.Selector) {
-	return func(s *sql.Selector) { s.Where(search.Prefix(s.C(column), scope)) }
+// current keeps the rows whose materialised path column lies in the
+// viewer's scope as it stands: the rows that live on (learning units,
+// accounts) moved with their units, so the scope's predecessors hold none.
+func current(column string, v *viewer.Viewer) func(*sql.Selector) {
+	return func(s *sql.Selector) { s.Where(search.Prefix(s.C(column), v.ScopePath)) }
 }
 
-// overlap keeps rows whose path column is in the viewer's scope or above it.
-func overlap(column, scope string) func(*sql.Selector) {
+// inScope keeps the rows whose path column lies in the viewer's scope or in
+// a unit it took over (see viewer.Predecessors): records keep the path of
+// the tree they were made on.
+func inScope(column string, v *viewer.Viewer) func(*sql.Selector) {
+	return func(s *sql.Selector) { s.Where(inScopeP(s.C(column), v)) }
+}
+
+func inScopeP(c string, v *viewer.Viewer) *sql.Predicate {
+	ps := []*sql.Predicate{search.Prefix(c, v.ScopePath)}
+	for _, e := range v.Predecessors {
+		if p, whole := e.Path(); whole {
+			ps = append(ps, search.Prefix(c, p))
+		} else {
+			ps = append(ps, sql.EQ(c, p))
+		}
+	}
+	if len(ps) == 1 {
+		return ps[0]
+	}
+	return sql.Or(ps...)
+}
+
+// overlap keeps rows whose path column is in the viewer's scope (with its
+// predecessors) or above it (or above one of them).
+func overlap(column string, v *viewer.Viewer) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		c := s.C(column)
-		s.Where(sql.Or(search.Prefix(c, scope), search.InLineage(c, scope)))
+		s.Where(sql.Or(inScopeP(c, v), search.InLineage(c, append(predecessorPaths(v), v.ScopePath)...)))
 	}
+}
+
+// predecessorPaths lists the paths of the viewer's predecessors.
+func predecessorPaths(v *viewer.Viewer) []string {
+	out := make([]string, len(v.Predecessors))
+	for i, e := range v.Predecessors {
+		out[i], _ = e.Path()
+	}
+	return out
 }
 
 // ofVisibleCampaign keeps targets and criteria sets of the campaigns the
@@ -187,7 +221,7 @@ func ofVisibleCampaign(v *viewer.Viewer) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		t := sql.Table(campaign.Table)
 		sub := sql.Select(t.C(campaign.FieldID)).From(t)
-		overlap(campaign.FieldScopePath, v.ScopePath)(sub)
+		overlap(campaign.FieldScopePath, v)(sub)
 		s.Where(sql.In(s.C("campaign_id"), sub))
 	}
 }
@@ -200,7 +234,7 @@ func ofVisibleCampaign(v *viewer.Viewer) func(*sql.Selector) {
 func visibleRegistration(v *viewer.Viewer) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		t := sql.Table(registration.Table)
-		visible := search.Prefix(t.C(registration.FieldAdminPath), v.ScopePath)
+		visible := inScopeP(t.C(registration.FieldAdminPath), v)
 		if v.Role == viewer.RoleCitizen {
 			visible = sql.In(t.C(registration.FieldLearningUnitID), v.LearningUnitID, v.HouseholdID)
 		}

@@ -58,13 +58,18 @@ func Lineage(path string) []string {
 	return out
 }
 
-// InLineage is a predicate: column holds the path of the unit at path or of
-// a unit above it. Being a short IN list, it is served by the path's index.
-func InLineage(column, path string) *sql.Predicate {
-	lineage := Lineage(path)
-	args := make([]any, len(lineage))
-	for i, p := range lineage {
-		args[i] = p
+// InLineage is a predicate: column holds the path of a unit at one of paths
+// or above one. Being a short IN list, it is served by the path's index.
+func InLineage(column string, paths ...string) *sql.Predicate {
+	seen := map[string]bool{}
+	var args []any
+	for _, path := range paths {
+		for _, p := range Lineage(path) {
+			if !seen[p] {
+				seen[p] = true
+				args = append(args, p)
+			}
+		}
 	}
 	if len(args) == 0 {
 		return sql.False()

@@ -148,6 +148,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate: %w", err)
 		}
 		err = backfillSortKeys(ctx, conn, func(int) string { return "?" })
+		if err == nil {
+			err = buildPredecessors(ctx, conn, false)
+		}
 		// Back to the pool before seeding, which then reuses it: a second
 		// connection open on the file would keep the generator from leaving
 		// WAL mode (PRAGMA journal_mode needs the file to itself).
@@ -174,6 +177,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	if err := backfillSortKeys(ctx, conn, func(i int) string { return fmt.Sprintf("$%d", i) }); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if err := buildPredecessors(ctx, conn, true); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	// Only the columns whose target differs, in one round trip: ALTER TABLE

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"hoctap/internal/history"
 )
 
 // Role is what a user may do; their scope says where.
@@ -63,6 +65,10 @@ type Viewer struct {
 	// that unit's materialised path, so "in scope" is a prefix test.
 	ScopeID   int
 	ScopePath string
+	// Predecessors are the closed units the scope unit took over in
+	// reorganisations: their records (closed campaigns, registrations,
+	// decisions) are read as the scope's own, never written.
+	Predecessors []history.Entry
 	// LearningUnitID links a CITIZEN account to their own citizen record, and
 	// HouseholdID to the household that record belongs to.
 	LearningUnitID int
@@ -86,6 +92,13 @@ func (v *Viewer) InScope(path string) bool {
 // readable); reports and grants need this.
 func (v *Viewer) Reaches(path string) bool {
 	return v != nil && (v.Role == RoleAdmin || v.InScope(path))
+}
+
+// ReachesPast reports whether the viewer reads the records kept at path:
+// what Reaches allows, and what lay in a unit their scope took over.
+// Writing stays with Reaches: the past is read-only.
+func (v *Viewer) ReachesPast(path string) bool {
+	return v.Reaches(path) || (v != nil && history.AnyCovers(v.Predecessors, path))
 }
 
 // Can reports whether the viewer's role ranks at or above r.

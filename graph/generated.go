@@ -24193,7 +24193,7 @@ func (ec *executionContext) unmarshalInputReorganisationChangeInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "sources", "successor", "parts", "parentID", "level", "withinID", "new", "note"}
+	fieldsInOrder := [...]string{"kind", "sources", "successor", "parts", "parentID", "parentKey", "level", "withinID", "new", "note"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24235,6 +24235,13 @@ func (ec *executionContext) unmarshalInputReorganisationChangeInput(ctx context.
 				return it, err
 			}
 			it.ParentID = data
+		case "parentKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentKey = data
 		case "level":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
 			data, err := ec.unmarshalOAdminUnitLevel2ᚖhoctapᚋentᚋadminunitᚐLevel(ctx, v)
@@ -25864,7 +25871,7 @@ func (ec *executionContext) unmarshalInputUserScopeInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"userID", "scopeID"}
+	fieldsInOrder := [...]string{"userID", "scopeID", "scopeKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25880,11 +25887,18 @@ func (ec *executionContext) unmarshalInputUserScopeInput(ctx context.Context, ob
 			it.UserID = data
 		case "scopeID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scopeID"))
-			data, err := ec.unmarshalNID2int(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ScopeID = data
+		case "scopeKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scopeKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScopeKey = data
 		}
 	}
 	return it, nil

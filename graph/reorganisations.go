@@ -17,7 +17,7 @@ func specOf(in model.PlanReorganisationInput) spec.Spec {
 	s := spec.Spec{Changes: make([]spec.Change, len(in.Changes))}
 	for i, c := range in.Changes {
 		ch := spec.Change{Kind: spec.Kind(c.Kind), Sources: c.Sources, Successor: targetOf(c.Successor),
-			ParentID: deref(c.ParentID), WithinID: deref(c.WithinID), New: unitOf(c.New), Note: deref(c.Note)}
+			ParentID: deref(c.ParentID), ParentKey: deref(c.ParentKey), WithinID: deref(c.WithinID), New: unitOf(c.New), Note: deref(c.Note)}
 		if c.Level != nil {
 			ch.Level = string(*c.Level)
 		}
@@ -31,7 +31,7 @@ func specOf(in model.PlanReorganisationInput) spec.Spec {
 		s.Changes[i] = ch
 	}
 	for _, us := range in.UserScopes {
-		s.UserScopes = append(s.UserScopes, spec.UserScope{UserID: us.UserID, ScopeID: us.ScopeID})
+		s.UserScopes = append(s.UserScopes, spec.UserScope{UserID: us.UserID, ScopeID: deref(us.ScopeID), ScopeKey: deref(us.ScopeKey)})
 	}
 	return s
 }

@@ -67,7 +67,7 @@ func TestReorganisationAPI(t *testing.T) {
 			// P2's district tier is left: D3 follows P2 into P1, a
 			// district there, as a new row.
 			{"kind": "MERGE", "sources": []string{id(fx.C1.ID), id(fx.C2.ID)}, "successor": map[string]any{
-				"new": map[string]any{"code": "90101", "name": "Xã An Hòa", "type": "Xã", "level": "COMMUNE", "parentID": id(fx.P1.ID)}}},
+				"new": map[string]any{"key": "an-hoa", "code": "90101", "name": "Xã An Hòa", "type": "Xã", "level": "COMMUNE", "parentID": id(fx.P1.ID)}}},
 		}
 		var planned struct{ PlanReorganisation planAnswer }
 		a.must(t, "admin", planM, map[string]any{"in": decision(changes, nil)}, &planned)
@@ -85,25 +85,26 @@ func TestReorganisationAPI(t *testing.T) {
 			t.Errorf("plan moves nothing: %+v", p)
 		}
 
-		// The whole reform, with the district viewer put on a commune: but
-		// C3 gets a new row, so its old one is no scope after the plan.
+		// The whole reform, with the district viewer put on a unit: but
+		// their own district closes, so it is no scope after the plan.
 		changes = append(changes, map[string]any{"kind": "ABOLISH_TIER", "level": "DISTRICT", "withinID": id(fx.P2.ID)})
-		scopes := []map[string]any{{"userID": id(fx.Users["viewer"].ID), "scopeID": id(fx.C3.ID)}}
+		scopes := []map[string]any{{"userID": id(fx.Users["viewer"].ID), "scopeID": id(fx.D1.ID)}}
 		in := decision(changes, scopes)
 		in["id"] = p.Reorganisation.ID
 		a.must(t, "admin", planM, map[string]any{"in": in}, &planned)
 		p = planned.PlanReorganisation
-		if len(p.Problems) != 1 || p.Problems[0].Field != "userScopes" {
+		if len(p.Problems) != 1 || p.Problems[0].Field != "userScopes.0.scopeID" {
 			t.Fatalf("problems: %+v", p.Problems)
 		}
-		in["userScopes"] = []map[string]any{{"userID": id(fx.Users["viewer"].ID), "scopeID": id(fx.P1.ID)}}
+		// The new commune, named by its key in the decision.
+		in["userScopes"] = []map[string]any{{"userID": id(fx.Users["viewer"].ID), "scopeKey": "an-hoa"}}
 		a.must(t, "admin", planM, map[string]any{"in": in}, &planned)
 		p = planned.PlanReorganisation
 		if len(p.Problems) != 0 {
 			t.Fatalf("problems: %+v", p.Problems)
 		}
 		for _, u := range p.Users {
-			if u.Username == "viewer" && (!u.Chosen || u.To.Code != "90") {
+			if u.Username == "viewer" && (!u.Chosen || u.To.Code != "90101" || u.To.ID != nil) {
 				t.Errorf("viewer's chosen scope: %+v", u)
 			}
 		}

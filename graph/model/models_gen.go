@@ -189,9 +189,11 @@ type ReorganisationChangeInput struct {
 	Successor *UnitTargetInput         `json:"successor,omitempty"`
 	Parts     []*SplitPartInput        `json:"parts,omitempty"`
 	ParentID  *int                     `json:"parentID,omitempty"`
-	Level     *adminunit.Level         `json:"level,omitempty"`
-	WithinID  *int                     `json:"withinID,omitempty"`
-	New       *NewAdminUnitInput       `json:"new,omitempty"`
+	// MOVE: a unit this decision makes (its key) to move under, instead of parentID.
+	ParentKey *string            `json:"parentKey,omitempty"`
+	Level     *adminunit.Level   `json:"level,omitempty"`
+	WithinID  *int               `json:"withinID,omitempty"`
+	New       *NewAdminUnitInput `json:"new,omitempty"`
 	// Where the change came from, e.g. a catalogue row.
 	Note *string `json:"note,omitempty"`
 }
@@ -297,9 +299,11 @@ type UpdateUserInput struct {
 	Version *int `json:"version,omitempty"`
 }
 
+// An account's new scope: an open unit (scopeID) or one this decision makes (scopeKey).
 type UserScopeInput struct {
-	UserID  int `json:"userID"`
-	ScopeID int `json:"scopeID"`
+	UserID   int     `json:"userID"`
+	ScopeID  *int    `json:"scopeID,omitempty"`
+	ScopeKey *string `json:"scopeKey,omitempty"`
 }
 
 type ReorganisationChangeKind string

@@ -259,7 +259,13 @@ func moveRows(ctx context.Context, tx *sqlTx, p *planned, now time.Time) error {
 		// A temporary table has no statistics until analysed (autovacuum
 		// never sees it); the planner should know the moves' size before
 		// it joins millions of learning units and search keys to them.
-		if err := tx.exec(ctx, `ANALYZE reorg_moves`); err != nil {
+		// The tables joined are analysed too: rows bulk-written in this
+		// transaction (the demo loads and reforms in one) are invisible to
+		// autovacuum, and without statistics the search-key update of the
+		// demo once ran past a two-minute deadline where it takes a second.
+		// ANALYZE samples a fixed number of rows, a second or so however
+		// large the table.
+		if err := tx.exec(ctx, `ANALYZE reorg_moves, learning_units, search_keys, users, registrations`); err != nil {
 			return err
 		}
 	}

@@ -16,6 +16,7 @@ package reorg
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -252,6 +253,7 @@ func (p *planned) describe(lus, regs map[int]int) {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
+	moved := map[int]bool{} // accounts whose scope the admin chose
 	for _, id := range ids {
 		n := res.nodes[id]
 		if n.unit.ValidFrom != nil && !p.day.After(dayOf(*n.unit.ValidFrom)) && (n.closed || n.version != nil) {
@@ -281,15 +283,17 @@ func (p *planned) describe(lus, regs map[int]int) {
 		for _, u := range usersAt[n] {
 			to, chosen := d, false
 			if want, ok := res.scopes[u.ID]; ok {
-				if t := res.nodes[want]; t != nil && !t.closed && t.version == nil {
-					to, chosen = t, true
-				} else {
-					res.fail(-1, "userScopes", msgUserScope, u.ID, want)
-				}
+				to, chosen = want.node.final(), true
+				moved[u.ID] = true
 			}
 			p.scopeTo[u.ID] = to
 			im.Users = append(im.Users, UserChange{UserID: u.ID, Username: u.Username, Role: viewer.Role(u.Role),
 				From: n.ref(), To: to.ref(), Chosen: chosen, Widened: rank(to.level) < rank(n.level)})
+		}
+	}
+	for _, uid := range slices.Sorted(maps.Keys(res.scopes)) {
+		if !moved[uid] {
+			res.fail(-1, fmt.Sprintf("userScopes.%d.userID", res.scopes[uid].index), msgUserScope, uid)
 		}
 	}
 	for _, n := range res.created {

@@ -316,6 +316,13 @@ func TestPlanProblems(t *testing.T) {
 			{"split into one", spec.Spec{Changes: []spec.Change{{Kind: spec.Split, Sources: []int{fx.C1.ID}, Parts: []spec.Part{{Successor: spec.Target{ID: fx.C2.ID}}}}}}, "changes.0.parts"},
 			{"village of another commune", spec.Spec{Changes: []spec.Change{{Kind: spec.Split, Sources: []int{fx.C1.ID}, Parts: []spec.Part{
 				{Successor: spec.Target{ID: fx.C2.ID}, Villages: []int{fx.V3a.ID}}, {Successor: spec.Target{ID: fx.C3.ID}}}}}}, "changes.0.parts.0.villages.0"},
+			{"move under an unknown key", spec.Spec{Changes: []spec.Change{{Kind: spec.Move, Sources: []int{fx.C3.ID}, ParentKey: "nowhere"}}}, "changes.0.parentKey"},
+			{"scope of an account left in place", spec.Spec{Changes: []spec.Change{{Kind: spec.Merge, Sources: []int{fx.C2.ID}, Successor: &spec.Target{ID: fx.C1.ID}}},
+				UserScopes: []spec.UserScope{{UserID: fx.Users["manager"].ID, ScopeID: fx.C1.ID}}}, "userScopes.0.userID"},
+			{"scope closed by the plan", spec.Spec{Changes: []spec.Change{{Kind: spec.Merge, Sources: []int{fx.C2.ID}, Successor: &spec.Target{ID: fx.C1.ID}}},
+				UserScopes: []spec.UserScope{{UserID: fx.Users["officer2"].ID, ScopeID: fx.C2.ID}}}, "userScopes.0.scopeID"},
+			{"scope under an unknown key", spec.Spec{Changes: []spec.Change{{Kind: spec.Merge, Sources: []int{fx.C2.ID}, Successor: &spec.Target{ID: fx.C1.ID}}},
+				UserScopes: []spec.UserScope{{UserID: fx.Users["officer2"].ID, ScopeKey: "nowhere"}}}, "userScopes.0.scopeKey"},
 			{"province with an open campaign", spec.Spec{Changes: []spec.Change{{Kind: spec.Merge, Sources: []int{fx.P1.ID}, Successor: &spec.Target{ID: fx.P2.ID}}}}, "campaigns"},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
@@ -330,6 +337,42 @@ func TestPlanProblems(t *testing.T) {
 					t.Error("a refused plan changed the database")
 				}
 			})
+		}
+	})
+}
+
+// TestMoveUnderANewUnit moves a commune under a district the same decision
+// makes, and puts the officer of a merged commune on it, both by key.
+func TestMoveUnderANewUnit(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		fx, ctx, _, _ := world(t, db)
+		c := db.Client
+		s := spec.Spec{
+			Changes: []spec.Change{
+				{Kind: spec.Create, New: &spec.Unit{Key: "bac", Code: "903", Name: "Huyện Bắc", Type: "Huyện", Level: "DISTRICT", ParentID: fx.P1.ID}},
+				{Kind: spec.Move, Sources: []int{fx.C3.ID}, ParentKey: "bac"},
+				{Kind: spec.Merge, Sources: []int{fx.C2.ID}, Successor: &spec.Target{ID: fx.C1.ID}},
+			},
+			UserScopes: []spec.UserScope{{UserID: fx.Users["officer2"].ID, ScopeKey: "bac"}},
+		}
+		r := create(t, ctx, c, s)
+		if _, _, err := reorg.Apply(ctx, c, db.Dialect, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		bac := c.AdminUnit.Query().Where(adminunit.Code("903")).OnlyX(system)
+		moved := c.AdminUnit.Query().Where(adminunit.Code(fx.C3.Code), adminunit.ValidToIsNil()).OnlyX(system)
+		if moved.ParentID == nil || *moved.ParentID != bac.ID || !strings.HasPrefix(moved.Path, bac.Path) {
+			t.Errorf("%s sits at %s, want under the new %s (%s)", moved.Name, moved.Path, bac.Name, bac.Path)
+		}
+		if got := c.User.GetX(system, fx.Users["officer2"].ID); got.ScopeID != bac.ID || got.ScopePath != bac.Path {
+			t.Errorf("officer2 works in %d at %s, want the new district %d", got.ScopeID, got.ScopePath, bac.ID)
+		}
+		// The district took over C3's old row whole, and C1 took over C2.
+		if bac.Predecessors != fx.C3.Path {
+			t.Errorf("the new district's predecessors %q, want %q", bac.Predecessors, fx.C3.Path)
+		}
+		if c1 := c.AdminUnit.GetX(system, fx.C1.ID); c1.Predecessors != fx.C2.Path {
+			t.Errorf("C1's predecessors %q, want %q", c1.Predecessors, fx.C2.Path)
 		}
 	})
 }

@@ -36,9 +36,18 @@ var (
 	msgNotEmpty      = i18n.Message{VI: "Không thể giải thể %s: vẫn còn đơn vị trực thuộc đang hoạt động; hãy sáp nhập hoặc chuyển chúng trước.", EN: "%s cannot be closed: open units remain below it; merge or move them first."}
 	msgTier          = i18n.Message{VI: "Không có đơn vị cấp %s nào đang hoạt động trong %s.", EN: "No open unit of level %s lies within %s."}
 	msgRenameNothing = i18n.Message{VI: "Cần tên, loại hoặc mã mới.", EN: "Give a new name, type or code."}
-	msgUserScope     = i18n.Message{VI: "Tài khoản %d không bị ảnh hưởng bởi quyết định, hoặc phạm vi %d không phải đơn vị đang hoạt động sau quyết định.", EN: "Account %d is not affected by the decision, or scope %d is not an open unit after it."}
+	msgUserScope     = i18n.Message{VI: "Quyết định không thay đổi phạm vi của tài khoản %d.", EN: "The decision does not change the scope of account %d."}
+	msgScopeClosed   = i18n.Message{VI: "Đơn vị %d không phải đơn vị đang hoạt động sau quyết định.", EN: "Unit %d is not an open unit after the decision."}
+	msgUserTwice     = i18n.Message{VI: "Tài khoản %d được chọn phạm vi hai lần.", EN: "Account %d is given a scope twice."}
 	msgTooEarly      = i18n.Message{VI: "Ngày hiệu lực phải sau ngày đơn vị %s bắt đầu (%s).", EN: "The effective date must come after %s began (%s)."}
 )
+
+// scopeChoice is the admin's choice of a scope for one account, the
+// userScopes entry at index.
+type scopeChoice struct {
+	index int
+	node  *node
+}
 
 // node is one unit of the tree being planned: an open unit of the database
 // (unit set) or a unit the plan makes (unit nil).
@@ -133,7 +142,7 @@ type resolved struct {
 	made     map[string]*node // new units by change index and field
 	versions map[*node]*node  // the unit each new version stands for
 	problems []Problem
-	scopes   map[int]int // the admin's choice of scope by user id
+	scopes   map[int]scopeChoice // the admin's choices of scope by user id
 }
 
 func (r *resolved) fail(change int, field string, msg i18n.Message, args ...any) {
@@ -143,7 +152,7 @@ func (r *resolved) fail(change int, field string, msg i18n.Message, args ...any)
 // resolve works s out against units, the open units of the provinces the
 // spec touches (with their ancestors).
 func resolve(s spec.Spec, units []*ent.AdminUnit) *resolved {
-	r := &resolved{nodes: map[int]*node{}, keys: map[string]*node{}, made: map[string]*node{}, versions: map[*node]*node{}, scopes: map[int]int{}}
+	r := &resolved{nodes: map[int]*node{}, keys: map[string]*node{}, made: map[string]*node{}, versions: map[*node]*node{}, scopes: map[int]scopeChoice{}}
 	for _, u := range units {
 		r.nodes[u.ID] = &node{unit: u, code: u.Code, name: u.Name, typ: u.Type, level: u.Level, disadvantaged: u.Disadvantaged, change: -1}
 	}
@@ -228,8 +237,27 @@ func resolve(s spec.Spec, units []*ent.AdminUnit) *resolved {
 	}
 	r.version()
 	r.checkCloses()
-	for _, us := range s.UserScopes {
-		r.scopes[us.UserID] = us.ScopeID
+	for i, us := range s.UserScopes {
+		field := fmt.Sprintf("userScopes.%d.", i)
+		var n *node
+		switch {
+		case us.ScopeKey != "":
+			if n = r.keys[us.ScopeKey]; n == nil {
+				r.fail(-1, field+"scopeKey", msgKeyUnknown, us.ScopeKey)
+				continue
+			}
+		default:
+			// Only open units are nodes.
+			if n = r.nodes[us.ScopeID]; n == nil || n.closed {
+				r.fail(-1, field+"scopeID", msgScopeClosed, us.ScopeID)
+				continue
+			}
+		}
+		if _, twice := r.scopes[us.UserID]; twice {
+			r.fail(-1, field+"userID", msgUserTwice, us.UserID)
+			continue
+		}
+		r.scopes[us.UserID] = scopeChoice{index: i, node: n}
 	}
 	return r
 }
@@ -408,16 +436,22 @@ func (r *resolved) move(i int, c spec.Change, claim func(int, string, int) *node
 		return
 	}
 	n := claim(i, "sources.0", c.Sources[0])
-	p := r.nodes[c.ParentID]
-	if p == nil {
-		r.fail(i, "parentID", msgUnitMissing, c.ParentID)
+	field, p := "parentID", r.nodes[c.ParentID]
+	switch {
+	case c.ParentKey != "":
+		field, p = "parentKey", r.keys[c.ParentKey]
+		if p == nil {
+			r.fail(i, field, msgKeyUnknown, c.ParentKey)
+		}
+	case p == nil:
+		r.fail(i, field, msgUnitMissing, c.ParentID)
 	}
 	if n == nil || p == nil {
 		return
 	}
 	for a := p; a != nil; a = a.parent {
 		if a == n {
-			r.fail(i, "parentID", msgCycle, n.label())
+			r.fail(i, field, msgCycle, n.label())
 			return
 		}
 	}

@@ -71,6 +71,9 @@ type Change struct {
 	Successor *Target `json:"successor,omitempty"`
 	Parts     []Part  `json:"parts,omitempty"`
 	ParentID  int     `json:"parentID,omitempty"`
+	// ParentKey is, for a move, a new unit of the plan to move under
+	// instead of the existing ParentID.
+	ParentKey string `json:"parentKey,omitempty"`
 	Level     string  `json:"level,omitempty"`
 	WithinID  int     `json:"withinID,omitempty"`
 	New       *Unit   `json:"new,omitempty"`
@@ -82,7 +85,9 @@ type Change struct {
 // a change closes, overriding the plan's default.
 type UserScope struct {
 	UserID  int `json:"userID"`
-	ScopeID int `json:"scopeID"`
+	ScopeID int `json:"scopeID,omitempty"`
+	// ScopeKey names a unit the plan makes instead of an existing one.
+	ScopeKey string `json:"scopeKey,omitempty"`
 }
 
 // Spec is everything a reorganisation changes.

@@ -109,7 +109,9 @@ func TestCampaignCycle(t *testing.T) {
 		a.must(t, "manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { id phase criteriaSets { title } } }`,
 			map[string]any{"p": id(fx.P1.ID)}, &created)
 		camp := created.CreateCampaign.ID
-		if created.CreateCampaign.Phase != "PLANNING" || len(created.CreateCampaign.CriteriaSets) != 8 {
+		// The rules of 2021: no community above the commune was recognised
+		// before Thông tư 25/2023.
+		if created.CreateCampaign.Phase != "PLANNING" || len(created.CreateCampaign.CriteriaSets) != 6 {
 			t.Fatalf("new campaign: %+v", created.CreateCampaign)
 		}
 		a.fails(t, "manager", "CONFLICT", "year", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { id } }`, map[string]any{"p": id(fx.P1.ID)})
@@ -598,5 +600,56 @@ func TestNationalProgress(t *testing.T) {
 			t.Errorf("country: %+v, want the provinces' sums (%d/%d) against the national 70%%", c, sum.Eligible, sum.Registered)
 		}
 		a.fails(t, "manager", "NOT_FOUND", "", q, map[string]any{"y": 2025})
+	})
+}
+
+// TestNewCampaignTakesItsYearsRules: a new campaign copies the previous
+// one, except what no longer applies: the community titles follow the
+// rule of their year (Thông tư 44/2014 until 2023, 25/2023 from 2024), and
+// targets of units closed since stay behind.
+func TestNewCampaignTakesItsYearsRules(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := fixture.Build(t, db.Client)
+		a := newAPI(t, db, fx)
+		type sets struct {
+			ID           string
+			CriteriaSets []struct{ Title, Name string }
+			Targets      []struct {
+				Title     string
+				AdminUnit struct{ Code string }
+			}
+		}
+		create := func(year int) sets {
+			var out struct{ CreateCampaign sets }
+			a.must(t, "manager", `mutation($p: ID!, $y: Int!) { createCampaign(input: {provinceID: $p, year: $y}) {
+				id criteriaSets { title name } targets { title adminUnit { code } } } }`, map[string]any{"p": id(fx.P1.ID), "y": year}, &out)
+			return out.CreateCampaign
+		}
+		names := func(s sets) map[string]string {
+			out := map[string]string{}
+			for _, cs := range s.CriteriaSets {
+				out[cs.Title] = cs.Name
+			}
+			return out
+		}
+		c23 := create(2023)
+		n23 := names(c23)
+		if !strings.Contains(n23["COMMUNITY_COMMUNE"], "44/2014") || n23["COMMUNITY_DISTRICT"] != "" || n23["COMMUNITY_PROVINCE"] != "" || n23["LEARNING_FAMILY"] == "" {
+			t.Errorf("2023 criteria: %v, want the commune's of TT 44/2014 and no district or province community", n23)
+		}
+		a.must(t, "manager", `mutation($c: ID!, $t: [TargetInput!]!) { setTargets(campaignID: $c, targets: $t) { rate } }`, map[string]any{"c": c23.ID, "t": []map[string]any{
+			{"title": "LEARNING_FAMILY", "rate": 0.5}, {"title": "LEARNING_FAMILY", "rate": 0.75, "adminUnitID": id(fx.D1.ID)}}}, nil)
+		if err := db.AdminUnit.UpdateOne(fx.D1).SetValidTo(time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC)).Exec(systemCtx()); err != nil {
+			t.Fatal(err)
+		}
+
+		c24 := create(2024)
+		n24 := names(c24)
+		if strings.Contains(n24["COMMUNITY_COMMUNE"], "44/2014") || n24["COMMUNITY_DISTRICT"] == "" || n24["COMMUNITY_PROVINCE"] == "" || n24["LEARNING_FAMILY"] != n23["LEARNING_FAMILY"] {
+			t.Errorf("2024 criteria: %v, want TT 25/2023 for communities and the rest copied from 2023", n24)
+		}
+		if len(c24.Targets) != 1 || c24.Targets[0].AdminUnit.Code != fx.P1.Code {
+			t.Errorf("2024 targets: %+v, want the province's alone (D1 closed)", c24.Targets)
+		}
 	})
 }

@@ -17,6 +17,7 @@ import (
 	"hoctap/ent/registration"
 	"hoctap/ent/reorganisation"
 	"hoctap/graph/gqlid"
+	"hoctap/graph/gqltime"
 	"hoctap/graph/model"
 	"hoctap/internal/auth"
 	"hoctap/internal/catalog"
@@ -31299,13 +31300,13 @@ func (ec *executionContext) unmarshalNTargetInput2ᚖhoctapᚋgraphᚋmodelᚐTa
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
+	res, err := gqltime.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalTime(v)
+	res := gqltime.MarshalTime(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
@@ -33144,7 +33145,7 @@ func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalTime(v)
+	res, err := gqltime.UnmarshalTime(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -33154,7 +33155,7 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalTime(*v)
+	res := gqltime.MarshalTime(*v)
 	return res
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -65,6 +66,7 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	srv.AroundRootFields(signInSlot)
 	srv.AroundRootFields(guardTemporaryPassword)
 	srv.AroundRootFields(transactions(r.Client))
+	srv.AroundFields(oneAtATimeInTx)
 	srv.SetErrorPresenter(presenter(opts.Logger))
 	srv.SetRecoverFunc(recoverPanic)
 	return refuseUnchecked(srv, opts.Logger)
@@ -94,6 +96,7 @@ func transactions(client *ent.Client) graphql.RootFieldMiddleware {
 		before := len(graphql.GetErrors(ctx))
 		ctx = ent.NewTxContext(ctx, tx)
 		ctx = ent.NewContext(ctx, tx.Client())
+		ctx = context.WithValue(ctx, txLockKey{}, &sync.Mutex{})
 		var res graphql.Marshaler
 		func() {
 			defer func() {
@@ -116,6 +119,21 @@ func transactions(client *ent.Client) graphql.RootFieldMiddleware {
 		}
 		return res
 	}
+}
+
+type txLockKey struct{}
+
+// oneAtATimeInTx runs the resolvers of a mutation's answer one at a time.
+// gqlgen resolves an object's resolver fields concurrently, and a
+// transaction is one connection: on PostgreSQL a second query while the
+// first one's rows were still being read failed as "conn busy" (a new
+// campaign's criteriaSets and targets, asked for together).
+func oneAtATimeInTx(ctx context.Context, next graphql.Resolver) (any, error) {
+	if mu, ok := ctx.Value(txLockKey{}).(*sync.Mutex); ok && graphql.GetFieldContext(ctx).IsResolver {
+		mu.Lock()
+		defer mu.Unlock()
+	}
+	return next(ctx)
 }
 
 // allowedWithTemporaryPassword are the fields a user holding a temporary

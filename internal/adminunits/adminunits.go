@@ -310,11 +310,13 @@ func checkType(level adminunit.Level, typ string) (string, error) {
 	return "", apperr.Input("type", msgType, titles.LevelName(level), typeList(level))
 }
 
-// day keeps the calendar day of t as the client wrote it, at midnight UTC,
-// as the other dates of hoctap are stored.
+// day keeps the calendar day of t as the client wrote it, at midnight in
+// Vietnam, as reorganisations store the days units open and close
+// (i18n.Vietnam): a unit created on 1/3 then reads as opening the same day
+// as one a decision of 1/3 makes.
 func day(t time.Time) time.Time {
 	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return time.Date(y, m, d, 0, 0, 0, 0, i18n.Vietnam)
 }
 
 // system reads what a check needs, whoever the viewer is.

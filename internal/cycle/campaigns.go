@@ -191,32 +191,25 @@ func decidingLevels(in []TitleLevel) (map[string]string, error) {
 }
 
 // copyPrevious copies targets and the latest criteria of the province's
-// latest earlier campaign into camp, or the templates when there is none. It
-// returns the year copied from, 0 for the templates.
+// latest earlier campaign into camp, or the templates of camp's year when
+// there is none. It returns the year copied from, 0 for the templates.
+//
+// What the previous campaign held may no longer apply: a community title
+// whose rule changed between the two years (Thông tư 44/2014 gave way to
+// 25/2023 in 2024) takes the template of the new year, and the targets of
+// units a reorganisation closed since are left behind.
 func copyPrevious(ctx context.Context, c *ent.Client, camp *ent.Campaign) (int, error) {
 	prev, err := c.Campaign.Query().
 		Where(campaign.ProvinceID(camp.ProvinceID), campaign.YearLT(camp.Year)).
 		Order(ent.Desc(campaign.FieldYear)).First(ctx)
-	if ent.IsNotFound(err) {
-		var builders []*ent.CriteriaSetCreate
-		for _, t := range titles.All {
-			tpl := titles.Templates(t)
-			builders = append(builders, c.CriteriaSet.Create().SetCampaignID(camp.ID).SetTitle(t).
-				SetVersion(1).SetName(tpl.Name).SetCriteria(tpl.Criteria).SetRule(tpl.Rule))
-		}
-		if err := c.CriteriaSet.CreateBulk(builders...).Exec(ctx); err != nil {
-			return 0, fmt.Errorf("criteria templates: %w", err)
-		}
-		return 0, nil
-	}
-	if err != nil {
+	if err != nil && !ent.IsNotFound(err) {
 		return 0, fmt.Errorf("previous campaign: %w", err)
 	}
-	targets, err := prev.QueryTargets().All(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("previous targets: %w", err)
-	}
-	if len(targets) > 0 {
+	if prev != nil {
+		targets, err := prev.QueryTargets().Where(target.HasAdminUnitWith(adminunit.ValidToIsNil())).All(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("previous targets: %w", err)
+		}
 		builders := make([]*ent.TargetCreate, len(targets))
 		for i, t := range targets {
 			builders[i] = c.Target.Create().SetCampaignID(camp.ID).SetTitle(t.Title).SetSubtype(t.Subtype).
@@ -228,23 +221,39 @@ func copyPrevious(ctx context.Context, c *ent.Client, camp *ent.Campaign) (int, 
 	}
 	var builders []*ent.CriteriaSetCreate
 	for _, t := range titles.All {
-		cs, err := LatestSet(ctx, c, prev.ID, t)
 		b := c.CriteriaSet.Create().SetCampaignID(camp.ID).SetTitle(t).SetVersion(1)
-		switch {
-		case err == nil:
+		var cs *ent.CriteriaSet
+		if prev != nil && sameRule(t, prev.Year, camp.Year) {
+			if cs, err = LatestSet(ctx, c, prev.ID, t); err != nil && !ent.IsNotFound(err) {
+				return 0, err
+			}
+		}
+		if cs != nil {
 			b.SetName(cs.Name).SetCriteria(cs.Criteria).SetRule(cs.Rule)
-		case ent.IsNotFound(err):
-			tpl := titles.Templates(t)
+		} else {
+			// A title no rule of the year recognises (a district's
+			// community before 2024) gets no set.
+			tpl, ok := titles.TemplateFor(t, camp.Year)
+			if !ok {
+				continue
+			}
 			b.SetName(tpl.Name).SetCriteria(tpl.Criteria).SetRule(tpl.Rule)
-		default:
-			return 0, err
 		}
 		builders = append(builders, b)
 	}
 	if err := c.CriteriaSet.CreateBulk(builders...).Exec(ctx); err != nil {
 		return 0, fmt.Errorf("copy criteria: %w", err)
 	}
+	if prev == nil {
+		return 0, nil
+	}
 	return prev.Year, nil
+}
+
+// sameRule reports whether title t was recognised by the same rule in
+// both years: the community titles changed rule in titles.TT25From.
+func sameRule(t titles.Title, a, b int) bool {
+	return !titles.Leveled(t) || (a < titles.TT25From) == (b < titles.TT25From)
 }
 
 // DecidingLevel is the level whose units recognise title t in a campaign:

@@ -130,7 +130,7 @@ func (e *env) gql(user, query string, vars map[string]any, out any) {
 const (
 	registerM = `mutation($c: ID!, $u: ID!, $t: Title!) { register(campaignID: $c, learningUnitID: $u, title: $t) { id } }`
 	evaluateM = `mutation($r: ID!, $s: [ScoreInput!]!) { evaluate(input: {registrationID: $r, kind: FINAL, scores: $s}) { registration { status } } }`
-	recognize = `mutation($ids: [ID!]!, $n: String!) { recognize(input: {registrationIDs: $ids, number: $n, date: "2021-12-10T00:00:00Z", signer: "Nguyễn Văn Ký"}) { decision { id } } }`
+	recognize = `mutation($ids: [ID!]!, $n: String!) { recognize(input: {registrationIDs: $ids, number: $n, date: "2024-12-10T00:00:00Z", signer: "Nguyễn Văn Ký"}) { decision { id } } }`
 	advanceM  = `mutation($c: ID!, $f: CampaignPhase!) { advanceCampaign(id: $c, from: $f) { phase } }`
 	rowFields = `title subtype eligible registered evaluated recognized rate target meetsTarget`
 	progressQ = `query($c: ID!, $u: ID!) { progress(campaignID: $c, unitID: $u) {
@@ -174,7 +174,7 @@ func (e *env) walkCampaign() walk {
 	}
 
 	var c struct{ CreateCampaign struct{ ID string } }
-	e.gql("manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { id } }`, map[string]any{"p": id(fx.P1.ID)}, &c)
+	e.gql("manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2024}) { id } }`, map[string]any{"p": id(fx.P1.ID)}, &c)
 	camp := c.CreateCampaign.ID
 	e.gql("manager", `mutation($c: ID!, $t: [TargetInput!]!) { setTargets(campaignID: $c, targets: $t) { rate } }`, map[string]any{"c": camp, "t": []map[string]any{
 		{"title": "LEARNING_FAMILY", "rate": 0.5}, {"title": "LEARNING_FAMILY", "rate": 0.75, "adminUnitID": id(fx.D2.ID)},
@@ -494,7 +494,7 @@ func TestExports(t *testing.T) {
 							head[r[0]] = r[len(r)-1]
 						}
 					}
-					wantHead := map[string]string{"Số quyết định": tt.number, "Ngày quyết định": "10/12/2021", "Người ký": "Nguyễn Văn Ký",
+					wantHead := map[string]string{"Số quyết định": tt.number, "Ngày quyết định": "10/12/2024", "Người ký": "Nguyễn Văn Ký",
 						"Cơ quan ban hành": tt.committee, "Số đơn vị được công nhận": id(len(tt.names))}
 					for k, v := range wantHead {
 						if head[k] != v {
@@ -511,8 +511,8 @@ func TestExports(t *testing.T) {
 							t.Errorf("%s %s: STT %q at row %d", tt.user, format, r[0], i+1)
 						}
 						names = append(names, r[1])
-						if tt.leveled && (r[6] != "2" || r[7] != "09/12/2024") {
-							t.Errorf("%s %s: level and validity %q, want 2 until 09/12/2024", tt.user, format, r[6:])
+						if tt.leveled && (r[6] != "2" || r[7] != "09/12/2027") {
+							t.Errorf("%s %s: level and validity %q, want 2 until 09/12/2027", tt.user, format, r[6:])
 						}
 					}
 					if !sameSet(names, tt.names) {
@@ -537,7 +537,7 @@ func TestExports(t *testing.T) {
 				if got := strings.Count(page, `<td class="stt">`); got != len(tt.names) {
 					t.Errorf("%s HTML: %d rows, want %d", tt.user, got, len(tt.names))
 				}
-				if !strings.Contains(page, "Số: "+tt.number) || !strings.Contains(page, "ngày 10 tháng 12 năm 2021") == (tt.committee != "—") || strings.Contains(page, "<script") {
+				if !strings.Contains(page, "Số: "+tt.number) || !strings.Contains(page, "ngày 10 tháng 12 năm 2024") == (tt.committee != "—") || strings.Contains(page, "<script") {
 					t.Errorf("%s HTML header:\n%s", tt.user, page)
 				}
 			}
@@ -546,8 +546,8 @@ func TestExports(t *testing.T) {
 		t.Run("headers", func(t *testing.T) {
 			e := e.with(t)
 			for _, tt := range []struct{ path, contentType, disposition string }{
-				{progressURL("csv", fx.C1), "text/csv; charset=utf-8", "attachment; filename=tien-do-2021-90101.csv"},
-				{progressURL("xlsx", fx.C1), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "attachment; filename=tien-do-2021-90101.xlsx"},
+				{progressURL("csv", fx.C1), "text/csv; charset=utf-8", "attachment; filename=tien-do-2024-90101.csv"},
+				{progressURL("xlsx", fx.C1), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "attachment; filename=tien-do-2024-90101.xlsx"},
 				{"/export/decisions/" + w.family + ".csv", "text/csv; charset=utf-8", "attachment; filename=quyet-dinh-01-qd-ubnd.csv"},
 				{"/export/decisions/" + w.family + ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "attachment; filename=quyet-dinh-01-qd-ubnd.xlsx"},
 				{"/export/decisions/" + w.family + ".html", "text/html; charset=utf-8", ""},

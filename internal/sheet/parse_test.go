@@ -37,8 +37,8 @@ func TestParseDate(t *testing.T) {
 		{in: "1980/06/05", want: day(1980, 6, 5)},
 		{in: "05/06/1980 00:00:00", want: day(1980, 6, 5)},
 		{in: "2020-01-01T00:00:00Z", want: day(2020, 1, 1)}, // an ISO date cell (t="d")
-		{in: "43831", want: day(2020, 1, 1)},                 // a serial, as text or a date cell's raw value
-		{in: "43831.75", want: day(2020, 1, 1)},              // with a time of day
+		{in: "43831", want: day(2020, 1, 1)},                // a serial, as text or a date cell's raw value
+		{in: "43831.75", want: day(2020, 1, 1)},             // with a time of day
 		{in: "1", want: day(1900, 1, 1)},
 		{in: "59", want: day(1900, 2, 28)},
 		{in: "61", want: day(1900, 3, 1)}, // after Lotus's phantom 29/2/1900

@@ -103,7 +103,7 @@ func TestXLSXHouseholds(t *testing.T) {
 		"head_year":   "C Thông tin chủ hộ / Năm sinh",
 		"born":        "D Ngày sinh",
 		"phone":       "E Điện thoại",
-		"address":     " Địa chỉ", // not in the sheet, not required
+		"address":     " Địa chỉ",            // not in the sheet, not required
 		"spouse":      "F Vợ/chồng / Họ tên", // matched as group / sub
 		"spouse_year": "G Vợ/chồng / Năm sinh",
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // The years a date or a birth year may have. Older or later ones are typos
-// ("01/01/0198", "2091" for 1991) in the lists of living people and recent
+// ("01/01/0198", "2198" for 1998) in the lists of living people and recent
 // campaigns this package reads, and a typo is better refused than imported.
 const (
 	MinYear = 1900
@@ -175,8 +175,9 @@ const (
 // ParsePhone reads a Vietnamese phone number and returns it as ten digits
 // starting with 0 (eleven for a landline: 02…). Spaces, dots, dashes and
 // brackets are dropped; +84, 0084 and 84 become 0; a number that lost its
-// leading zero (nine digits starting 3/5/7/8/9, as a number cell keeps
-// 0912345678) gets it back.
+// leading zero (nine digits starting 3/5/7/8/9: 0912345678 typed in a
+// number cell is kept as 912345678) gets it back. Anything else, two
+// numbers in one cell say, is refused.
 func ParsePhone(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {

@@ -11,9 +11,9 @@ import (
 // Excel: the row number (Row), the column letter (Column) and the header
 // written above it (Header), the Value found, and what is wrong in both
 // languages. A Warning is reported but does not stop the file being read.
-// *Problem is the error every function of this package returns for a fault
-// of the file, as opposed to one of the machine (a disk error, say), so a
-// caller can tell them apart with errors.As.
+// *Problem is the error this package returns for a fault of the file (a
+// *HeaderError when a header has several), as opposed to one of the machine
+// (a disk error, say), so a caller can tell them apart with errors.As.
 type Problem struct {
 	Row     int
 	Column  string

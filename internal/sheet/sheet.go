@@ -19,6 +19,17 @@
 // to a temporary file, since a zip is read from its end; a CSV is read
 // straight from the reader.
 //
+// Finding merged header cells costs one more pass over the worksheet: its
+// XML is inflated again and searched for the merges, which follow the cell
+// data (excelize's GetMergeCells would load the whole sheet). Merged cells
+// are filled in the header rows only; a data cell merged over several rows
+// reads as empty below its first row.
+//
+// XLSX cells are read as stored, not as displayed: a date cell gives its
+// serial number, which the date parsers read (its display under Excel's
+// default format, month first with a two-digit year, could not be read
+// safely), and a number gives its digits without its display format (a
+// code typed as the number 1 and shown as "01" by a format reads "1").
 // Text comes back trimmed and in Unicode NFC; Options.Normalize may change
 // it further (converting legacy-font text, say) before headers are matched
 // and values returned.

@@ -213,6 +213,15 @@ func TestDetectByContent(t *testing.T) {
 	if len(rows) != 1 || rows[0].text["head_year"] != "1980" {
 		t.Fatalf("rows %v", rows)
 	}
+	// A damaged workbook is named as one.
+	_, err = Open(strings.NewReader("PK\x03\x04 not really a zip"), Options{TmpDir: dir})
+	var bad *Problem
+	if !errors.As(err, &bad) || bad.Msg != msgBadXLSX {
+		t.Fatalf("damaged xlsx: %v", err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 1 {
+		t.Errorf("spooled copy left behind: %v", left)
+	}
 	// An Excel 97–2003 file is refused with a way out.
 	xls := append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 512)...)
 	_, err = Open(strings.NewReader(string(xls)), Options{})

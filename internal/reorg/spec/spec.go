@@ -74,9 +74,9 @@ type Change struct {
 	// ParentKey is, for a move, a new unit of the plan to move under
 	// instead of the existing ParentID.
 	ParentKey string `json:"parentKey,omitempty"`
-	Level     string  `json:"level,omitempty"`
-	WithinID  int     `json:"withinID,omitempty"`
-	New       *Unit   `json:"new,omitempty"`
+	Level     string `json:"level,omitempty"`
+	WithinID  int    `json:"withinID,omitempty"`
+	New       *Unit  `json:"new,omitempty"`
 	// Note says where the change came from, e.g. the catalogue row.
 	Note string `json:"note,omitempty"`
 }

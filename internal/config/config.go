@@ -42,6 +42,10 @@ type Config struct {
 	// MetricsAddr is where /metrics is served, on a listener of its own;
 	// empty: on Addr with everything else.
 	MetricsAddr string
+	// CORSOrigins are the web origins (scheme://host[:port], one "*" for a
+	// subdomain allowed) whose pages may call the API from a browser;
+	// empty: none, the browser's same-origin rule stands.
+	CORSOrigins []string
 }
 
 // env names the environment variable of each flag.
@@ -62,6 +66,7 @@ var env = map[string]string{
 	"max-body":         "HOCTAP_MAX_BODY",
 	"request-timeout":  "HOCTAP_REQUEST_TIMEOUT",
 	"metrics-addr":     "HOCTAP_METRICS_ADDR",
+	"cors-origins":     "HOCTAP_CORS_ORIGINS",
 }
 
 // secrets may also be read from the file named by <VAR>_FILE.
@@ -76,6 +81,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 		jwtSecret  string
 		demo       string
 		proxies    string
+		origins    string
 		trustProxy bool
 	)
 	fs.StringVar(&c.Addr, "addr", ":8080", "where the server listens")
@@ -94,6 +100,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	c.MaxBody = DefaultMaxBody
 	fs.Var((*byteSize)(&c.MaxBody), "max-body", "largest request body the API reads: bytes, or with KiB or MiB")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", DefaultRequestTimeout, "deadline of every request; its database work is cancelled then")
+	fs.StringVar(&origins, "cors-origins", "", "comma-separated web origins allowed to call the API from a browser, e.g. https://app.hoctap.vn (default: none)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve /metrics only here, e.g. 127.0.0.1:9090 (default: on --addr with everything else)")
 
 	set := map[string]bool{}
@@ -155,7 +162,44 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 		}
 		c.TrustedProxies = p
 	}
+	if origins != "" {
+		o, err := ParseOrigins(origins)
+		if err != nil {
+			return nil, fmt.Errorf("--cors-origins (HOCTAP_CORS_ORIGINS): %w", err)
+		}
+		c.CORSOrigins = o
+	}
 	return &c, c.validate()
+}
+
+// ParseOrigins reads a comma-separated list of web origins. Each is a
+// scheme (http or https) and a host, with a port if any and nothing after:
+// what a browser sends in Origin. A host may start with "*." for every
+// subdomain; "*" alone is refused, since any page on the web could then
+// drive the API with a user's token.
+func ParseOrigins(s string) ([]string, error) {
+	var out []string
+	for _, o := range strings.Split(s, ",") {
+		o = strings.ToLower(strings.TrimSpace(o))
+		if o == "" {
+			continue
+		}
+		scheme, host, ok := strings.Cut(o, "://")
+		switch {
+		case o == "*":
+			return nil, errors.New(`"*" would let any web page call the API; name the origins`)
+		case !ok || (scheme != "http" && scheme != "https"):
+			return nil, fmt.Errorf("%q: want http:// or https:// and a host, e.g. https://app.hoctap.vn", o)
+		case host == "" || strings.ContainsAny(host, "/?#@ ") || strings.Count(host, "*") > 1 ||
+			strings.Contains(host, "*") && !strings.HasPrefix(host, "*."):
+			return nil, fmt.Errorf("%q: want a host and port only, e.g. https://app.hoctap.vn or https://*.hoctap.vn", o)
+		}
+		out = append(out, o)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no origin given")
+	}
+	return out, nil
 }
 
 func (c *Config) validate() error {

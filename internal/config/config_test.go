@@ -167,3 +167,37 @@ func TestMetricsAddr(t *testing.T) {
 		}
 	}
 }
+
+func TestCORSOrigins(t *testing.T) {
+	for _, tt := range []struct {
+		env  string
+		want []string
+		bad  bool
+	}{
+		{"", nil, false},
+		{"https://app.hoctap.vn, http://localhost:3000", []string{"https://app.hoctap.vn", "http://localhost:3000"}, false},
+		{"https://*.hungyen.gov.vn", []string{"https://*.hungyen.gov.vn"}, false},
+		{"HTTPS://App.Hoctap.VN", []string{"https://app.hoctap.vn"}, false},
+		{"*", nil, true},
+		{"app.hoctap.vn", nil, true},
+		{"ftp://app.hoctap.vn", nil, true},
+		{"https://app.hoctap.vn/path", nil, true},
+		{"https://a*b.vn", nil, true},
+		{" , ", nil, true},
+	} {
+		c, err := Load(nil, func(k string) string {
+			if k == "HOCTAP_CORS_ORIGINS" {
+				return tt.env
+			}
+			return ""
+		})
+		switch {
+		case tt.bad && err == nil:
+			t.Errorf("%q: accepted as %v", tt.env, c.CORSOrigins)
+		case !tt.bad && err != nil:
+			t.Errorf("%q: %v", tt.env, err)
+		case !tt.bad && !slices.Equal(c.CORSOrigins, tt.want):
+			t.Errorf("%q: %v, want %v", tt.env, c.CORSOrigins, tt.want)
+		}
+	}
+}

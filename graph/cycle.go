@@ -4,13 +4,19 @@ import (
 	"context"
 
 	"hoctap/ent"
+	"hoctap/ent/adminunit"
+	"hoctap/ent/campaign"
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/target"
 	"hoctap/graph/model"
+	"hoctap/internal/apperr"
 	"hoctap/internal/cycle"
+	"hoctap/internal/i18n"
+	"hoctap/internal/search"
 	"hoctap/internal/title"
+	"hoctap/internal/viewer"
 )
 
 func deref[T any](p *T) T {
@@ -80,4 +86,35 @@ func currentSets(ctx context.Context, c *ent.Client, campaignID int) ([]*model.C
 func campaignTargets(ctx context.Context, campaignID int) ([]*ent.Target, error) {
 	return ent.FromContext(ctx).Target.Query().Where(target.CampaignID(campaignID)).WithAdminUnit().
 		Order(ent.Asc(target.FieldTitle), ent.Asc(target.FieldID)).All(ctx)
+}
+
+var msgNotProvince = i18n.Message{VI: "Đơn vị không phải tỉnh, thành phố.", EN: "The unit is not a province."}
+
+// currentCampaign is the open campaign of the province the viewer's scope
+// lies in, or of provinceID.
+func currentCampaign(ctx context.Context, c *ent.Client, provinceID *int) (*ent.Campaign, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, apperr.New(apperr.Unauthenticated, apperr.MsgUnauthenticated)
+	}
+	paths := search.Lineage(v.ScopePath)
+	if provinceID != nil {
+		p, err := c.AdminUnit.Get(ctx, *provinceID)
+		switch {
+		case ent.IsNotFound(err):
+			return nil, &apperr.Error{Code: apperr.NotFound, Field: "provinceID", Msg: apperr.MsgNotFound, Err: err}
+		case err != nil:
+			return nil, err
+		case p.Level != adminunit.LevelPROVINCE:
+			return nil, apperr.Input("provinceID", msgNotProvince)
+		}
+		paths = []string{p.Path}
+	}
+	camp, err := c.Campaign.Query().
+		Where(campaign.ScopePathIn(paths...), campaign.PhaseNEQ(campaign.PhaseCLOSED)).
+		Order(ent.Desc(campaign.FieldYear)).First(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return camp, err
 }

@@ -183,6 +183,11 @@ func (r *queryResolver) Campaign(ctx context.Context, year int, provinceID int) 
 	return c, err
 }
 
+// CurrentCampaign is the resolver for the currentCampaign field.
+func (r *queryResolver) CurrentCampaign(ctx context.Context, provinceID *int) (*ent.Campaign, error) {
+	return currentCampaign(ctx, r.client(ctx), provinceID)
+}
+
 // Registrations is the resolver for the registrations field.
 func (r *queryResolver) Registrations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrationOrder, where *ent.RegistrationWhereInput) (*ent.RegistrationConnection, error) {
 	return r.client(ctx).Registration.Query().Paginate(ctx, after, first, before, last, ent.WithRegistrationOrder(orderBy), ent.WithRegistrationFilter(where.Filter))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"hoctap/ent"
+	"hoctap/ent/campaign"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/registration"
 	"hoctap/internal/dbtest"
@@ -650,6 +651,56 @@ func TestNewCampaignTakesItsYearsRules(t *testing.T) {
 		}
 		if len(c24.Targets) != 1 || c24.Targets[0].AdminUnit.Code != fx.P1.Code {
 			t.Errorf("2024 targets: %+v, want the province's alone (D1 closed)", c24.Targets)
+		}
+	})
+}
+
+// TestCurrentCampaign: an officer finds their province's open campaign
+// without knowing the province's id; an ADMIN names the province.
+func TestCurrentCampaign(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := fixture.Build(t, db.Client)
+		a := newAPI(t, db, fx)
+		ctx := systemCtx()
+		for year, phase := range map[int]campaign.Phase{2024: campaign.PhaseCLOSED, 2025: campaign.PhaseREGISTRATION} {
+			if err := db.Campaign.Create().SetProvinceID(fx.P1.ID).SetYear(year).SetName(fmt.Sprint("Năm ", year)).SetPhase(phase).
+				SetReferenceDate(time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const q = `query($p: ID) { currentCampaign(provinceID: $p) { year } }`
+		for _, tt := range []struct {
+			user     string
+			province *int
+			want     any // the year, nil for null
+			code     string
+		}{
+			{"officer", nil, 2025.0, ""},
+			{"collaborator", nil, 2025.0, ""},
+			{"citizen", nil, 2025.0, ""},
+			{"officer4", nil, nil, ""}, // P2 has none
+			{"admin", nil, nil, ""},    // the country has none
+			{"admin", &fx.P1.ID, 2025.0, ""},
+			{"admin", &fx.C1.ID, nil, "BAD_USER_INPUT"},
+			{"manager2", &fx.P1.ID, nil, "NOT_FOUND"},
+		} {
+			vars := map[string]any{"p": nil}
+			if tt.province != nil {
+				vars["p"] = id(*tt.province)
+			}
+			if tt.code != "" {
+				a.fails(t, tt.user, tt.code, "provinceID", q, vars)
+				continue
+			}
+			var got struct{ CurrentCampaign map[string]any }
+			a.must(t, tt.user, q, vars, &got)
+			var year any
+			if got.CurrentCampaign != nil {
+				year = got.CurrentCampaign["year"]
+			}
+			if year != tt.want {
+				t.Errorf("%s, province %v: currentCampaign %v, want %v", tt.user, tt.province, year, tt.want)
+			}
 		}
 	})
 }

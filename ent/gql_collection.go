@@ -949,11 +949,6 @@ func (_q *EvaluationQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, evaluation.FieldKind)
 				fieldSeen[evaluation.FieldKind] = struct{}{}
 			}
-		case "scores":
-			if _, ok := fieldSeen[evaluation.FieldScores]; !ok {
-				selectedFields = append(selectedFields, evaluation.FieldScores)
-				fieldSeen[evaluation.FieldScores] = struct{}{}
-			}
 		case "total":
 			if _, ok := fieldSeen[evaluation.FieldTotal]; !ok {
 				selectedFields = append(selectedFields, evaluation.FieldTotal)

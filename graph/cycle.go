@@ -1,7 +1,10 @@
 package graph
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"strings"
 
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
@@ -117,4 +120,47 @@ func currentCampaign(ctx context.Context, c *ent.Client, provinceID *int) (*ent.
 		return nil, nil
 	}
 	return camp, err
+}
+
+// criterionScores lists an evaluation's points by criterion code, in the
+// codes' natural order: TC2 before TC10.
+func criterionScores(m map[string]float64) []*model.CriterionScore {
+	out := make([]*model.CriterionScore, 0, len(m))
+	for code, points := range m {
+		out = append(out, &model.CriterionScore{Code: code, Points: points})
+	}
+	slices.SortFunc(out, func(a, b *model.CriterionScore) int { return naturalCompare(a.Code, b.Code) })
+	return out
+}
+
+// naturalCompare orders strings with their runs of digits compared as
+// numbers.
+func naturalCompare(a, b string) int {
+	for a != "" && b != "" {
+		da, db := digits(a), digits(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if c := cmp.Compare(len(na), len(nb)); c != 0 {
+				return c
+			}
+			if c := strings.Compare(na, nb); c != 0 {
+				return c
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+func digits(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
 }

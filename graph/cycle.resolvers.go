@@ -40,6 +40,11 @@ func (r *campaignResolver) DecidingLevels(ctx context.Context, obj *ent.Campaign
 	return out, nil
 }
 
+// Scores is the resolver for the scores field.
+func (r *evaluationResolver) Scores(ctx context.Context, obj *ent.Evaluation) ([]*model.CriterionScore, error) {
+	return criterionScores(obj.Scores), nil
+}
+
 // Registration is the resolver for the registration field.
 func (r *learningUnitResolver) Registration(ctx context.Context, obj *ent.LearningUnit, campaignID int, title *title.Title) (*ent.Registration, error) {
 	k := regKey{campaign: campaignID}

@@ -14,15 +14,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
-// Scores is the resolver for the scores field.
-func (r *evaluationResolver) Scores(ctx context.Context, obj *ent.Evaluation) (map[string]any, error) {
-	scores := make(map[string]any, len(obj.Scores))
-	for code, points := range obj.Scores {
-		scores[code] = points
-	}
-	return scores, nil
-}
-
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
 	n, err := r.client(ctx).Noder(ctx, id)

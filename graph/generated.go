@@ -212,6 +212,11 @@ type ComplexityRoot struct {
 		Text      func(childComplexity int) int
 	}
 
+	CriterionScore struct {
+		Code   func(childComplexity int) int
+		Points func(childComplexity int) int
+	}
+
 	DecidingLevel struct {
 		Level func(childComplexity int) int
 		Title func(childComplexity int) int
@@ -599,7 +604,7 @@ type CampaignNationalTargetResolver interface {
 	Area(ctx context.Context, obj *rates.Rate) (nationaltarget.Area, error)
 }
 type EvaluationResolver interface {
-	Scores(ctx context.Context, obj *ent.Evaluation) (map[string]any, error)
+	Scores(ctx context.Context, obj *ent.Evaluation) ([]*model.CriterionScore, error)
 }
 type ImportIssueResolver interface {
 	File(ctx context.Context, obj *catalog.Issue) (*string, error)
@@ -1298,6 +1303,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Criterion.Text(childComplexity), true
+
+	case "CriterionScore.code":
+		if e.ComplexityRoot.CriterionScore.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CriterionScore.Code(childComplexity), true
+	case "CriterionScore.points":
+		if e.ComplexityRoot.CriterionScore.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CriterionScore.Points(childComplexity), true
 
 	case "DecidingLevel.level":
 		if e.ComplexityRoot.DecidingLevel.Level == nil {
@@ -3513,6 +3531,16 @@ func (ec *executionContext) childFields_Criterion(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Criterion", field.Name)
 }
 
+func (ec *executionContext) childFields_CriterionScore(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_CriterionScore_code(ctx, field)
+	case "points":
+		return ec.fieldContext_CriterionScore_points(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CriterionScore", field.Name)
+}
+
 func (ec *executionContext) childFields_DecidingLevel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "title":
@@ -3585,8 +3613,6 @@ func (ec *executionContext) childFields_Evaluation(ctx context.Context, field gr
 		return ec.fieldContext_Evaluation_id(ctx, field)
 	case "kind":
 		return ec.fieldContext_Evaluation_kind(ctx, field)
-	case "scores":
-		return ec.fieldContext_Evaluation_scores(ctx, field)
 	case "total":
 		return ec.fieldContext_Evaluation_total(ctx, field)
 	case "result":
@@ -3601,6 +3627,8 @@ func (ec *executionContext) childFields_Evaluation(ctx context.Context, field gr
 		return ec.fieldContext_Evaluation_createdAt(ctx, field)
 	case "registration":
 		return ec.fieldContext_Evaluation_registration(ctx, field)
+	case "scores":
+		return ec.fieldContext_Evaluation_scores(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Evaluation", field.Name)
 }
@@ -8348,6 +8376,52 @@ func (ec *executionContext) fieldContext_Criterion_required(_ context.Context, f
 	return graphql.NewScalarFieldContext("Criterion", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _CriterionScore_code(ctx context.Context, field graphql.CollectedField, obj *model.CriterionScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CriterionScore_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CriterionScore_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CriterionScore", field, false, false, "String")
+}
+
+func (ec *executionContext) _CriterionScore_points(ctx context.Context, field graphql.CollectedField, obj *model.CriterionScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CriterionScore_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CriterionScore_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CriterionScore", field, false, false, "Float")
+}
+
 func (ec *executionContext) _DecidingLevel_title(ctx context.Context, field graphql.CollectedField, obj *model.DecidingLevel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8892,29 +8966,6 @@ func (ec *executionContext) fieldContext_Evaluation_kind(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "EvaluationKind")
 }
 
-func (ec *executionContext) _Evaluation_scores(ctx context.Context, field graphql.CollectedField, obj *ent.Evaluation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Evaluation_scores(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Evaluation().Scores(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
-			return ec.marshalNMap2map(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Evaluation_scores(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Evaluation", field, true, true, "Map")
-}
-
 func (ec *executionContext) _Evaluation_total(ctx context.Context, field graphql.CollectedField, obj *ent.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9080,6 +9131,38 @@ func (ec *executionContext) fieldContext_Evaluation_registration(_ context.Conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Registration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evaluation_scores(ctx context.Context, field graphql.CollectedField, obj *ent.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_scores(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Evaluation().Scores(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CriterionScore) graphql.Marshaler {
+			return ec.marshalNCriterionScore2ᚕᚖhoctapᚋgraphᚋmodelᚐCriterionScoreᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_scores(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evaluation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CriterionScore(ctx, field)
 		},
 	}
 	return fc, nil
@@ -27471,6 +27554,44 @@ func (ec *executionContext) _Criterion(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var criterionScoreImplementors = []string{"CriterionScore"}
+
+func (ec *executionContext) _CriterionScore(ctx context.Context, sel ast.SelectionSet, obj *model.CriterionScore) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, criterionScoreImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CriterionScore")
+		case "code":
+			out.Values[i] = ec._CriterionScore_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "points":
+			out.Values[i] = ec._CriterionScore_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var decidingLevelImplementors = []string{"DecidingLevel"}
 
 func (ec *executionContext) _DecidingLevel(ctx context.Context, sel ast.SelectionSet, obj *model.DecidingLevel) graphql.Marshaler {
@@ -27725,12 +27846,6 @@ func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "scores":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Evaluation_scores(ctx, field, obj)
-				})
 		case "total":
 			out.Values[i] = ec._Evaluation_total(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -27766,6 +27881,12 @@ func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSe
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Evaluation_registration(ctx, field, obj)
+				})
+		case "scores":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Evaluation_scores(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -30586,6 +30707,30 @@ func (ec *executionContext) unmarshalNCriterionInput2ᚖhoctapᚋgraphᚋmodel�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCriterionScore2ᚕᚖhoctapᚋgraphᚋmodelᚐCriterionScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CriterionScore) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCriterionScore2ᚖhoctapᚋgraphᚋmodelᚐCriterionScore(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCriterionScore2ᚖhoctapᚋgraphᚋmodelᚐCriterionScore(ctx context.Context, sel ast.SelectionSet, v *model.CriterionScore) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CriterionScore!")
+		return graphql.Null
+	}
+	return ec._CriterionScore(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[int], error) {
 	var res entgql.Cursor[int]
 	err := res.UnmarshalGQL(v)
@@ -30927,24 +31072,6 @@ func (ec *executionContext) unmarshalNLearningUnitWhereInput2ᚖhoctapᚋentᚐL
 func (ec *executionContext) unmarshalNLoginInput2hoctapᚋgraphᚋmodelᚐLoginInput(ctx context.Context, v any) (model.LoginInput, error) {
 	res, err := ec.unmarshalInputLoginInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalNMap2map(ctx context.Context, v any) (map[string]any, error) {
-	res, err := graphql.UnmarshalMap(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNMap2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Map!")
-		return graphql.Null
-	}
-	_ = sel
-	res := graphql.MarshalMap(v)
-	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "Map!")
-	}
-	return res
 }
 
 func (ec *executionContext) marshalNNationalProgress2ᚖhoctapᚋinternalᚋprogressᚐNational(ctx context.Context, sel ast.SelectionSet, v *progress.National) graphql.Marshaler {

@@ -268,7 +268,9 @@ func (Evaluation) Fields() []ent.Field {
 			Comment("SELF: the unit's own assessment; DRAFT: a collaborator's; FINAL: the evaluator's, which decides."),
 		field.JSON("scores", map[string]float64{}).Immutable().
 			Comment("Points per criterion code.").
-			Annotations(entgql.Type("Map")),
+			// GraphQL reads it as a typed list (graph/cycle.graphql): a Map
+			// scalar gave client code generators nothing to type.
+			Annotations(entgql.Skip(entgql.SkipType)),
 		field.Float("total").Immutable().Comment("Sum of the points."),
 		field.Enum("result").Values("PASSED", "FAILED").Immutable().Comment("Computed from the criteria set's rule."),
 		field.Int("level").Optional().Nillable().Immutable().Comment("Level reached, for leveled titles."),

@@ -92,6 +92,13 @@ type CriterionInput struct {
 	Required  *bool   `json:"required,omitempty"`
 }
 
+// The points an evaluation gave one criterion.
+type CriterionScore struct {
+	// The criterion's code in the campaign's criteria set, e.g. TC1.
+	Code   string  `json:"code"`
+	Points float64 `json:"points"`
+}
+
 // Which admin level's People's Committee recognises a title.
 type DecidingLevel struct {
 	Title title.Title     `json:"title"`

@@ -197,9 +197,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			learningunit.FieldSubtype:     {Type: field.TypeEnum, Column: learningunit.FieldSubtype},
 			learningunit.FieldName:        {Type: field.TypeString, Column: learningunit.FieldName},
 			learningunit.FieldNameKey:     {Type: field.TypeString, Column: learningunit.FieldNameKey},
+			learningunit.FieldCode:        {Type: field.TypeString, Column: learningunit.FieldCode},
 			learningunit.FieldHeadName:    {Type: field.TypeString, Column: learningunit.FieldHeadName},
 			learningunit.FieldAddress:     {Type: field.TypeString, Column: learningunit.FieldAddress},
 			learningunit.FieldPhone:       {Type: field.TypeString, Column: learningunit.FieldPhone},
+			learningunit.FieldBirthYear:   {Type: field.TypeInt, Column: learningunit.FieldBirthYear},
 			learningunit.FieldMemberCount: {Type: field.TypeInt, Column: learningunit.FieldMemberCount},
 			learningunit.FieldAdultCount:  {Type: field.TypeInt, Column: learningunit.FieldAdultCount},
 			learningunit.FieldAdminUnitID: {Type: field.TypeInt, Column: learningunit.FieldAdminUnitID},
@@ -1739,6 +1741,11 @@ func (f *LearningUnitFilter) WhereNameKey(p entql.StringP) {
 	f.Where(p.Field(learningunit.FieldNameKey))
 }
 
+// WhereCode applies the entql string predicate on the code field.
+func (f *LearningUnitFilter) WhereCode(p entql.StringP) {
+	f.Where(p.Field(learningunit.FieldCode))
+}
+
 // WhereHeadName applies the entql string predicate on the head_name field.
 func (f *LearningUnitFilter) WhereHeadName(p entql.StringP) {
 	f.Where(p.Field(learningunit.FieldHeadName))
@@ -1752,6 +1759,11 @@ func (f *LearningUnitFilter) WhereAddress(p entql.StringP) {
 // WherePhone applies the entql string predicate on the phone field.
 func (f *LearningUnitFilter) WherePhone(p entql.StringP) {
 	f.Where(p.Field(learningunit.FieldPhone))
+}
+
+// WhereBirthYear applies the entql int predicate on the birth_year field.
+func (f *LearningUnitFilter) WhereBirthYear(p entql.IntP) {
+	f.Where(p.Field(learningunit.FieldBirthYear))
 }
 
 // WhereMemberCount applies the entql int predicate on the member_count field.

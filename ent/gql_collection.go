@@ -1301,6 +1301,11 @@ func (_q *LearningUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, learningunit.FieldName)
 				fieldSeen[learningunit.FieldName] = struct{}{}
 			}
+		case "code":
+			if _, ok := fieldSeen[learningunit.FieldCode]; !ok {
+				selectedFields = append(selectedFields, learningunit.FieldCode)
+				fieldSeen[learningunit.FieldCode] = struct{}{}
+			}
 		case "headName":
 			if _, ok := fieldSeen[learningunit.FieldHeadName]; !ok {
 				selectedFields = append(selectedFields, learningunit.FieldHeadName)
@@ -1315,6 +1320,11 @@ func (_q *LearningUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[learningunit.FieldPhone]; !ok {
 				selectedFields = append(selectedFields, learningunit.FieldPhone)
 				fieldSeen[learningunit.FieldPhone] = struct{}{}
+			}
+		case "birthYear":
+			if _, ok := fieldSeen[learningunit.FieldBirthYear]; !ok {
+				selectedFields = append(selectedFields, learningunit.FieldBirthYear)
+				fieldSeen[learningunit.FieldBirthYear] = struct{}{}
 			}
 		case "memberCount":
 			if _, ok := fieldSeen[learningunit.FieldMemberCount]; !ok {

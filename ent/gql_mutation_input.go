@@ -11,9 +11,11 @@ type CreateLearningUnitInput struct {
 	Kind        learningunit.Kind
 	Subtype     *learningunit.Subtype
 	Name        string
+	Code        *string
 	HeadName    *string
 	Address     *string
 	Phone       *string
+	BirthYear   *int
 	MemberCount *int
 	AdultCount  *int
 	AdminUnitID int
@@ -27,6 +29,9 @@ func (i *CreateLearningUnitInput) Mutate(m *LearningUnitMutation) {
 		m.SetSubtype(*v)
 	}
 	m.SetName(i.Name)
+	if v := i.Code; v != nil {
+		m.SetCode(*v)
+	}
 	if v := i.HeadName; v != nil {
 		m.SetHeadName(*v)
 	}
@@ -35,6 +40,9 @@ func (i *CreateLearningUnitInput) Mutate(m *LearningUnitMutation) {
 	}
 	if v := i.Phone; v != nil {
 		m.SetPhone(*v)
+	}
+	if v := i.BirthYear; v != nil {
+		m.SetBirthYear(*v)
 	}
 	if v := i.MemberCount; v != nil {
 		m.SetMemberCount(*v)
@@ -56,20 +64,24 @@ func (c *LearningUnitCreate) SetInput(i CreateLearningUnitInput) *LearningUnitCr
 
 // UpdateLearningUnitInput represents a mutation input for updating learningunits.
 type UpdateLearningUnitInput struct {
-	ClearSubtype  bool
-	Subtype       *learningunit.Subtype
-	Name          *string
-	ClearHeadName bool
-	HeadName      *string
-	ClearAddress  bool
-	Address       *string
-	ClearPhone    bool
-	Phone         *string
-	MemberCount   *int
-	AdultCount    *int
-	AdminUnitID   *int
-	ClearParent   bool
-	ParentID      *int
+	ClearSubtype   bool
+	Subtype        *learningunit.Subtype
+	Name           *string
+	ClearCode      bool
+	Code           *string
+	ClearHeadName  bool
+	HeadName       *string
+	ClearAddress   bool
+	Address        *string
+	ClearPhone     bool
+	Phone          *string
+	ClearBirthYear bool
+	BirthYear      *int
+	MemberCount    *int
+	AdultCount     *int
+	AdminUnitID    *int
+	ClearParent    bool
+	ParentID       *int
 }
 
 // Mutate applies the UpdateLearningUnitInput on the LearningUnitMutation builder.
@@ -82,6 +94,12 @@ func (i *UpdateLearningUnitInput) Mutate(m *LearningUnitMutation) {
 	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)
+	}
+	if i.ClearCode {
+		m.ClearCode()
+	}
+	if v := i.Code; v != nil {
+		m.SetCode(*v)
 	}
 	if i.ClearHeadName {
 		m.ClearHeadName()
@@ -100,6 +118,12 @@ func (i *UpdateLearningUnitInput) Mutate(m *LearningUnitMutation) {
 	}
 	if v := i.Phone; v != nil {
 		m.SetPhone(*v)
+	}
+	if i.ClearBirthYear {
+		m.ClearBirthYear()
+	}
+	if v := i.BirthYear; v != nil {
+		m.SetBirthYear(*v)
 	}
 	if v := i.MemberCount; v != nil {
 		m.SetMemberCount(*v)

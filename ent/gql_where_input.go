@@ -2621,6 +2621,23 @@ type LearningUnitWhereInput struct {
 	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
 	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
 
+	// "code" field predicates.
+	Code             *string  `json:"code,omitempty"`
+	CodeNEQ          *string  `json:"codeNEQ,omitempty"`
+	CodeIn           []string `json:"codeIn,omitempty"`
+	CodeNotIn        []string `json:"codeNotIn,omitempty"`
+	CodeGT           *string  `json:"codeGT,omitempty"`
+	CodeGTE          *string  `json:"codeGTE,omitempty"`
+	CodeLT           *string  `json:"codeLT,omitempty"`
+	CodeLTE          *string  `json:"codeLTE,omitempty"`
+	CodeContains     *string  `json:"codeContains,omitempty"`
+	CodeHasPrefix    *string  `json:"codeHasPrefix,omitempty"`
+	CodeHasSuffix    *string  `json:"codeHasSuffix,omitempty"`
+	CodeIsNil        bool     `json:"codeIsNil,omitempty"`
+	CodeNotNil       bool     `json:"codeNotNil,omitempty"`
+	CodeEqualFold    *string  `json:"codeEqualFold,omitempty"`
+	CodeContainsFold *string  `json:"codeContainsFold,omitempty"`
+
 	// "head_name" field predicates.
 	HeadName             *string  `json:"headName,omitempty"`
 	HeadNameNEQ          *string  `json:"headNameNEQ,omitempty"`
@@ -2671,6 +2688,18 @@ type LearningUnitWhereInput struct {
 	PhoneNotNil       bool     `json:"phoneNotNil,omitempty"`
 	PhoneEqualFold    *string  `json:"phoneEqualFold,omitempty"`
 	PhoneContainsFold *string  `json:"phoneContainsFold,omitempty"`
+
+	// "birth_year" field predicates.
+	BirthYear       *int  `json:"birthYear,omitempty"`
+	BirthYearNEQ    *int  `json:"birthYearNEQ,omitempty"`
+	BirthYearIn     []int `json:"birthYearIn,omitempty"`
+	BirthYearNotIn  []int `json:"birthYearNotIn,omitempty"`
+	BirthYearGT     *int  `json:"birthYearGT,omitempty"`
+	BirthYearGTE    *int  `json:"birthYearGTE,omitempty"`
+	BirthYearLT     *int  `json:"birthYearLT,omitempty"`
+	BirthYearLTE    *int  `json:"birthYearLTE,omitempty"`
+	BirthYearIsNil  bool  `json:"birthYearIsNil,omitempty"`
+	BirthYearNotNil bool  `json:"birthYearNotNil,omitempty"`
 
 	// "member_count" field predicates.
 	MemberCount      *int  `json:"memberCount,omitempty"`
@@ -2933,6 +2962,51 @@ func (i *LearningUnitWhereInput) P() (predicate.LearningUnit, error) {
 	if i.NameContainsFold != nil {
 		predicates = append(predicates, learningunit.NameContainsFold(*i.NameContainsFold))
 	}
+	if i.Code != nil {
+		predicates = append(predicates, learningunit.CodeEQ(*i.Code))
+	}
+	if i.CodeNEQ != nil {
+		predicates = append(predicates, learningunit.CodeNEQ(*i.CodeNEQ))
+	}
+	if len(i.CodeIn) > 0 {
+		predicates = append(predicates, learningunit.CodeIn(i.CodeIn...))
+	}
+	if len(i.CodeNotIn) > 0 {
+		predicates = append(predicates, learningunit.CodeNotIn(i.CodeNotIn...))
+	}
+	if i.CodeGT != nil {
+		predicates = append(predicates, learningunit.CodeGT(*i.CodeGT))
+	}
+	if i.CodeGTE != nil {
+		predicates = append(predicates, learningunit.CodeGTE(*i.CodeGTE))
+	}
+	if i.CodeLT != nil {
+		predicates = append(predicates, learningunit.CodeLT(*i.CodeLT))
+	}
+	if i.CodeLTE != nil {
+		predicates = append(predicates, learningunit.CodeLTE(*i.CodeLTE))
+	}
+	if i.CodeContains != nil {
+		predicates = append(predicates, learningunit.CodeContains(*i.CodeContains))
+	}
+	if i.CodeHasPrefix != nil {
+		predicates = append(predicates, learningunit.CodeHasPrefix(*i.CodeHasPrefix))
+	}
+	if i.CodeHasSuffix != nil {
+		predicates = append(predicates, learningunit.CodeHasSuffix(*i.CodeHasSuffix))
+	}
+	if i.CodeIsNil {
+		predicates = append(predicates, learningunit.CodeIsNil())
+	}
+	if i.CodeNotNil {
+		predicates = append(predicates, learningunit.CodeNotNil())
+	}
+	if i.CodeEqualFold != nil {
+		predicates = append(predicates, learningunit.CodeEqualFold(*i.CodeEqualFold))
+	}
+	if i.CodeContainsFold != nil {
+		predicates = append(predicates, learningunit.CodeContainsFold(*i.CodeContainsFold))
+	}
 	if i.HeadName != nil {
 		predicates = append(predicates, learningunit.HeadNameEQ(*i.HeadName))
 	}
@@ -3067,6 +3141,36 @@ func (i *LearningUnitWhereInput) P() (predicate.LearningUnit, error) {
 	}
 	if i.PhoneContainsFold != nil {
 		predicates = append(predicates, learningunit.PhoneContainsFold(*i.PhoneContainsFold))
+	}
+	if i.BirthYear != nil {
+		predicates = append(predicates, learningunit.BirthYearEQ(*i.BirthYear))
+	}
+	if i.BirthYearNEQ != nil {
+		predicates = append(predicates, learningunit.BirthYearNEQ(*i.BirthYearNEQ))
+	}
+	if len(i.BirthYearIn) > 0 {
+		predicates = append(predicates, learningunit.BirthYearIn(i.BirthYearIn...))
+	}
+	if len(i.BirthYearNotIn) > 0 {
+		predicates = append(predicates, learningunit.BirthYearNotIn(i.BirthYearNotIn...))
+	}
+	if i.BirthYearGT != nil {
+		predicates = append(predicates, learningunit.BirthYearGT(*i.BirthYearGT))
+	}
+	if i.BirthYearGTE != nil {
+		predicates = append(predicates, learningunit.BirthYearGTE(*i.BirthYearGTE))
+	}
+	if i.BirthYearLT != nil {
+		predicates = append(predicates, learningunit.BirthYearLT(*i.BirthYearLT))
+	}
+	if i.BirthYearLTE != nil {
+		predicates = append(predicates, learningunit.BirthYearLTE(*i.BirthYearLTE))
+	}
+	if i.BirthYearIsNil {
+		predicates = append(predicates, learningunit.BirthYearIsNil())
+	}
+	if i.BirthYearNotNil {
+		predicates = append(predicates, learningunit.BirthYearNotNil())
 	}
 	if i.MemberCount != nil {
 		predicates = append(predicates, learningunit.MemberCountEQ(*i.MemberCount))

@@ -32,12 +32,16 @@ type LearningUnit struct {
 	Name string `json:"name,omitempty"`
 	// Vietnamese collation key of name; see textnorm.SortKey.
 	NameKey string `json:"name_key,omitempty"`
+	// The unit's code in the province's own lists (a household's number in its village's list, say), so a re-imported list updates the unit instead of adding it again. Unique among the open units of the same kind in the same administrative unit (checked by internal/units and the imports).
+	Code string `json:"code,omitempty"`
 	// Head of the household or clan, or the organisation's representative.
 	HeadName string `json:"head_name,omitempty"`
 	// Postal address or a description of where to find the unit.
 	Address string `json:"address,omitempty"`
 	// Contact phone number.
 	Phone string `json:"phone,omitempty"`
+	// A citizen's year of birth, when known; only for CITIZEN.
+	BirthYear *int `json:"birth_year,omitempty"`
 	// Number of members (people in a household, households in a clan, staff of an organisation).
 	MemberCount int `json:"member_count,omitempty"`
 	// Number of adult members; the base of the learning-citizen rate.
@@ -121,9 +125,9 @@ func (*LearningUnit) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case learningunit.FieldID, learningunit.FieldVersion, learningunit.FieldMemberCount, learningunit.FieldAdultCount, learningunit.FieldAdminUnitID, learningunit.FieldParentID:
+		case learningunit.FieldID, learningunit.FieldVersion, learningunit.FieldBirthYear, learningunit.FieldMemberCount, learningunit.FieldAdultCount, learningunit.FieldAdminUnitID, learningunit.FieldParentID:
 			values[i] = new(sql.NullInt64)
-		case learningunit.FieldKind, learningunit.FieldSubtype, learningunit.FieldName, learningunit.FieldNameKey, learningunit.FieldHeadName, learningunit.FieldAddress, learningunit.FieldPhone, learningunit.FieldAdminPath:
+		case learningunit.FieldKind, learningunit.FieldSubtype, learningunit.FieldName, learningunit.FieldNameKey, learningunit.FieldCode, learningunit.FieldHeadName, learningunit.FieldAddress, learningunit.FieldPhone, learningunit.FieldAdminPath:
 			values[i] = new(sql.NullString)
 		case learningunit.FieldCreatedAt, learningunit.FieldUpdatedAt, learningunit.FieldArchivedAt:
 			values[i] = new(sql.NullTime)
@@ -191,6 +195,12 @@ func (_m *LearningUnit) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.NameKey = value.String
 			}
+		case learningunit.FieldCode:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field code", values[i])
+			} else if value.Valid {
+				_m.Code = value.String
+			}
 		case learningunit.FieldHeadName:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field head_name", values[i])
@@ -208,6 +218,13 @@ func (_m *LearningUnit) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field phone", values[i])
 			} else if value.Valid {
 				_m.Phone = value.String
+			}
+		case learningunit.FieldBirthYear:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field birth_year", values[i])
+			} else if value.Valid {
+				_m.BirthYear = new(int)
+				*_m.BirthYear = int(value.Int64)
 			}
 		case learningunit.FieldMemberCount:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -326,6 +343,9 @@ func (_m *LearningUnit) String() string {
 	builder.WriteString("name_key=")
 	builder.WriteString(_m.NameKey)
 	builder.WriteString(", ")
+	builder.WriteString("code=")
+	builder.WriteString(_m.Code)
+	builder.WriteString(", ")
 	builder.WriteString("head_name=")
 	builder.WriteString(_m.HeadName)
 	builder.WriteString(", ")
@@ -334,6 +354,11 @@ func (_m *LearningUnit) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("phone=")
 	builder.WriteString(_m.Phone)
+	builder.WriteString(", ")
+	if v := _m.BirthYear; v != nil {
+		builder.WriteString("birth_year=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("member_count=")
 	builder.WriteString(fmt.Sprintf("%v", _m.MemberCount))

@@ -106,6 +106,20 @@ func (_c *LearningUnitCreate) SetNillableNameKey(v *string) *LearningUnitCreate 
 	return _c
 }
 
+// SetCode sets the "code" field.
+func (_c *LearningUnitCreate) SetCode(v string) *LearningUnitCreate {
+	_c.mutation.SetCode(v)
+	return _c
+}
+
+// SetNillableCode sets the "code" field if the given value is not nil.
+func (_c *LearningUnitCreate) SetNillableCode(v *string) *LearningUnitCreate {
+	if v != nil {
+		_c.SetCode(*v)
+	}
+	return _c
+}
+
 // SetHeadName sets the "head_name" field.
 func (_c *LearningUnitCreate) SetHeadName(v string) *LearningUnitCreate {
 	_c.mutation.SetHeadName(v)
@@ -144,6 +158,20 @@ func (_c *LearningUnitCreate) SetPhone(v string) *LearningUnitCreate {
 func (_c *LearningUnitCreate) SetNillablePhone(v *string) *LearningUnitCreate {
 	if v != nil {
 		_c.SetPhone(*v)
+	}
+	return _c
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (_c *LearningUnitCreate) SetBirthYear(v int) *LearningUnitCreate {
+	_c.mutation.SetBirthYear(v)
+	return _c
+}
+
+// SetNillableBirthYear sets the "birth_year" field if the given value is not nil.
+func (_c *LearningUnitCreate) SetNillableBirthYear(v *int) *LearningUnitCreate {
+	if v != nil {
+		_c.SetBirthYear(*v)
 	}
 	return _c
 }
@@ -366,6 +394,11 @@ func (_c *LearningUnitCreate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "LearningUnit.name": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Code(); ok {
+		if err := learningunit.CodeValidator(v); err != nil {
+			return &ValidationError{Name: "code", err: fmt.Errorf(`ent: validator failed for field "LearningUnit.code": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.HeadName(); ok {
 		if err := learningunit.HeadNameValidator(v); err != nil {
 			return &ValidationError{Name: "head_name", err: fmt.Errorf(`ent: validator failed for field "LearningUnit.head_name": %w`, err)}
@@ -379,6 +412,11 @@ func (_c *LearningUnitCreate) check() error {
 	if v, ok := _c.mutation.Phone(); ok {
 		if err := learningunit.PhoneValidator(v); err != nil {
 			return &ValidationError{Name: "phone", err: fmt.Errorf(`ent: validator failed for field "LearningUnit.phone": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.BirthYear(); ok {
+		if err := learningunit.BirthYearValidator(v); err != nil {
+			return &ValidationError{Name: "birth_year", err: fmt.Errorf(`ent: validator failed for field "LearningUnit.birth_year": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.MemberCount(); !ok {
@@ -461,6 +499,10 @@ func (_c *LearningUnitCreate) createSpec() (*LearningUnit, *sqlgraph.CreateSpec)
 		_spec.SetField(learningunit.FieldNameKey, field.TypeString, value)
 		_node.NameKey = value
 	}
+	if value, ok := _c.mutation.Code(); ok {
+		_spec.SetField(learningunit.FieldCode, field.TypeString, value)
+		_node.Code = value
+	}
 	if value, ok := _c.mutation.HeadName(); ok {
 		_spec.SetField(learningunit.FieldHeadName, field.TypeString, value)
 		_node.HeadName = value
@@ -472,6 +514,10 @@ func (_c *LearningUnitCreate) createSpec() (*LearningUnit, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.Phone(); ok {
 		_spec.SetField(learningunit.FieldPhone, field.TypeString, value)
 		_node.Phone = value
+	}
+	if value, ok := _c.mutation.BirthYear(); ok {
+		_spec.SetField(learningunit.FieldBirthYear, field.TypeInt, value)
+		_node.BirthYear = &value
 	}
 	if value, ok := _c.mutation.MemberCount(); ok {
 		_spec.SetField(learningunit.FieldMemberCount, field.TypeInt, value)
@@ -685,6 +731,24 @@ func (u *LearningUnitUpsert) ClearNameKey() *LearningUnitUpsert {
 	return u
 }
 
+// SetCode sets the "code" field.
+func (u *LearningUnitUpsert) SetCode(v string) *LearningUnitUpsert {
+	u.Set(learningunit.FieldCode, v)
+	return u
+}
+
+// UpdateCode sets the "code" field to the value that was provided on create.
+func (u *LearningUnitUpsert) UpdateCode() *LearningUnitUpsert {
+	u.SetExcluded(learningunit.FieldCode)
+	return u
+}
+
+// ClearCode clears the value of the "code" field.
+func (u *LearningUnitUpsert) ClearCode() *LearningUnitUpsert {
+	u.SetNull(learningunit.FieldCode)
+	return u
+}
+
 // SetHeadName sets the "head_name" field.
 func (u *LearningUnitUpsert) SetHeadName(v string) *LearningUnitUpsert {
 	u.Set(learningunit.FieldHeadName, v)
@@ -736,6 +800,30 @@ func (u *LearningUnitUpsert) UpdatePhone() *LearningUnitUpsert {
 // ClearPhone clears the value of the "phone" field.
 func (u *LearningUnitUpsert) ClearPhone() *LearningUnitUpsert {
 	u.SetNull(learningunit.FieldPhone)
+	return u
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (u *LearningUnitUpsert) SetBirthYear(v int) *LearningUnitUpsert {
+	u.Set(learningunit.FieldBirthYear, v)
+	return u
+}
+
+// UpdateBirthYear sets the "birth_year" field to the value that was provided on create.
+func (u *LearningUnitUpsert) UpdateBirthYear() *LearningUnitUpsert {
+	u.SetExcluded(learningunit.FieldBirthYear)
+	return u
+}
+
+// AddBirthYear adds v to the "birth_year" field.
+func (u *LearningUnitUpsert) AddBirthYear(v int) *LearningUnitUpsert {
+	u.Add(learningunit.FieldBirthYear, v)
+	return u
+}
+
+// ClearBirthYear clears the value of the "birth_year" field.
+func (u *LearningUnitUpsert) ClearBirthYear() *LearningUnitUpsert {
+	u.SetNull(learningunit.FieldBirthYear)
 	return u
 }
 
@@ -974,6 +1062,27 @@ func (u *LearningUnitUpsertOne) ClearNameKey() *LearningUnitUpsertOne {
 	})
 }
 
+// SetCode sets the "code" field.
+func (u *LearningUnitUpsertOne) SetCode(v string) *LearningUnitUpsertOne {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.SetCode(v)
+	})
+}
+
+// UpdateCode sets the "code" field to the value that was provided on create.
+func (u *LearningUnitUpsertOne) UpdateCode() *LearningUnitUpsertOne {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.UpdateCode()
+	})
+}
+
+// ClearCode clears the value of the "code" field.
+func (u *LearningUnitUpsertOne) ClearCode() *LearningUnitUpsertOne {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.ClearCode()
+	})
+}
+
 // SetHeadName sets the "head_name" field.
 func (u *LearningUnitUpsertOne) SetHeadName(v string) *LearningUnitUpsertOne {
 	return u.Update(func(s *LearningUnitUpsert) {
@@ -1034,6 +1143,34 @@ func (u *LearningUnitUpsertOne) UpdatePhone() *LearningUnitUpsertOne {
 func (u *LearningUnitUpsertOne) ClearPhone() *LearningUnitUpsertOne {
 	return u.Update(func(s *LearningUnitUpsert) {
 		s.ClearPhone()
+	})
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (u *LearningUnitUpsertOne) SetBirthYear(v int) *LearningUnitUpsertOne {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.SetBirthYear(v)
+	})
+}
+
+// AddBirthYear adds v to the "birth_year" field.
+func (u *LearningUnitUpsertOne) AddBirthYear(v int) *LearningUnitUpsertOne {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.AddBirthYear(v)
+	})
+}
+
+// UpdateBirthYear sets the "birth_year" field to the value that was provided on create.
+func (u *LearningUnitUpsertOne) UpdateBirthYear() *LearningUnitUpsertOne {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.UpdateBirthYear()
+	})
+}
+
+// ClearBirthYear clears the value of the "birth_year" field.
+func (u *LearningUnitUpsertOne) ClearBirthYear() *LearningUnitUpsertOne {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.ClearBirthYear()
 	})
 }
 
@@ -1454,6 +1591,27 @@ func (u *LearningUnitUpsertBulk) ClearNameKey() *LearningUnitUpsertBulk {
 	})
 }
 
+// SetCode sets the "code" field.
+func (u *LearningUnitUpsertBulk) SetCode(v string) *LearningUnitUpsertBulk {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.SetCode(v)
+	})
+}
+
+// UpdateCode sets the "code" field to the value that was provided on create.
+func (u *LearningUnitUpsertBulk) UpdateCode() *LearningUnitUpsertBulk {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.UpdateCode()
+	})
+}
+
+// ClearCode clears the value of the "code" field.
+func (u *LearningUnitUpsertBulk) ClearCode() *LearningUnitUpsertBulk {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.ClearCode()
+	})
+}
+
 // SetHeadName sets the "head_name" field.
 func (u *LearningUnitUpsertBulk) SetHeadName(v string) *LearningUnitUpsertBulk {
 	return u.Update(func(s *LearningUnitUpsert) {
@@ -1514,6 +1672,34 @@ func (u *LearningUnitUpsertBulk) UpdatePhone() *LearningUnitUpsertBulk {
 func (u *LearningUnitUpsertBulk) ClearPhone() *LearningUnitUpsertBulk {
 	return u.Update(func(s *LearningUnitUpsert) {
 		s.ClearPhone()
+	})
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (u *LearningUnitUpsertBulk) SetBirthYear(v int) *LearningUnitUpsertBulk {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.SetBirthYear(v)
+	})
+}
+
+// AddBirthYear adds v to the "birth_year" field.
+func (u *LearningUnitUpsertBulk) AddBirthYear(v int) *LearningUnitUpsertBulk {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.AddBirthYear(v)
+	})
+}
+
+// UpdateBirthYear sets the "birth_year" field to the value that was provided on create.
+func (u *LearningUnitUpsertBulk) UpdateBirthYear() *LearningUnitUpsertBulk {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.UpdateBirthYear()
+	})
+}
+
+// ClearBirthYear clears the value of the "birth_year" field.
+func (u *LearningUnitUpsertBulk) ClearBirthYear() *LearningUnitUpsertBulk {
+	return u.Update(func(s *LearningUnitUpsert) {
+		s.ClearBirthYear()
 	})
 }
 

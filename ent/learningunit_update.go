@@ -112,6 +112,26 @@ func (_u *LearningUnitUpdate) ClearNameKey() *LearningUnitUpdate {
 	return _u
 }
 
+// SetCode sets the "code" field.
+func (_u *LearningUnitUpdate) SetCode(v string) *LearningUnitUpdate {
+	_u.mutation.SetCode(v)
+	return _u
+}
+
+// SetNillableCode sets the "code" field if the given value is not nil.
+func (_u *LearningUnitUpdate) SetNillableCode(v *string) *LearningUnitUpdate {
+	if v != nil {
+		_u.SetCode(*v)
+	}
+	return _u
+}
+
+// ClearCode clears the value of the "code" field.
+func (_u *LearningUnitUpdate) ClearCode() *LearningUnitUpdate {
+	_u.mutation.ClearCode()
+	return _u
+}
+
 // SetHeadName sets the "head_name" field.
 func (_u *LearningUnitUpdate) SetHeadName(v string) *LearningUnitUpdate {
 	_u.mutation.SetHeadName(v)
@@ -169,6 +189,33 @@ func (_u *LearningUnitUpdate) SetNillablePhone(v *string) *LearningUnitUpdate {
 // ClearPhone clears the value of the "phone" field.
 func (_u *LearningUnitUpdate) ClearPhone() *LearningUnitUpdate {
 	_u.mutation.ClearPhone()
+	return _u
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (_u *LearningUnitUpdate) SetBirthYear(v int) *LearningUnitUpdate {
+	_u.mutation.ResetBirthYear()
+	_u.mutation.SetBirthYear(v)
+	return _u
+}
+
+// SetNillableBirthYear sets the "birth_year" field if the given value is not nil.
+func (_u *LearningUnitUpdate) SetNillableBirthYear(v *int) *LearningUnitUpdate {
+	if v != nil {
+		_u.SetBirthYear(*v)
+	}
+	return _u
+}
+
+// AddBirthYear adds value to the "birth_year" field.
+func (_u *LearningUnitUpdate) AddBirthYear(v int) *LearningUnitUpdate {
+	_u.mutation.AddBirthYear(v)
+	return _u
+}
+
+// ClearBirthYear clears the value of the "birth_year" field.
+func (_u *LearningUnitUpdate) ClearBirthYear() *LearningUnitUpdate {
+	_u.mutation.ClearBirthYear()
 	return _u
 }
 
@@ -435,6 +482,11 @@ func (_u *LearningUnitUpdate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "LearningUnit.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Code(); ok {
+		if err := learningunit.CodeValidator(v); err != nil {
+			return &ValidationError{Name: "code", err: fmt.Errorf(`ent: validator failed for field "LearningUnit.code": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.HeadName(); ok {
 		if err := learningunit.HeadNameValidator(v); err != nil {
 			return &ValidationError{Name: "head_name", err: fmt.Errorf(`ent: validator failed for field "LearningUnit.head_name": %w`, err)}
@@ -448,6 +500,11 @@ func (_u *LearningUnitUpdate) check() error {
 	if v, ok := _u.mutation.Phone(); ok {
 		if err := learningunit.PhoneValidator(v); err != nil {
 			return &ValidationError{Name: "phone", err: fmt.Errorf(`ent: validator failed for field "LearningUnit.phone": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BirthYear(); ok {
+		if err := learningunit.BirthYearValidator(v); err != nil {
+			return &ValidationError{Name: "birth_year", err: fmt.Errorf(`ent: validator failed for field "LearningUnit.birth_year": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.MemberCount(); ok {
@@ -508,6 +565,12 @@ func (_u *LearningUnitUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if _u.mutation.NameKeyCleared() {
 		_spec.ClearField(learningunit.FieldNameKey, field.TypeString)
 	}
+	if value, ok := _u.mutation.Code(); ok {
+		_spec.SetField(learningunit.FieldCode, field.TypeString, value)
+	}
+	if _u.mutation.CodeCleared() {
+		_spec.ClearField(learningunit.FieldCode, field.TypeString)
+	}
 	if value, ok := _u.mutation.HeadName(); ok {
 		_spec.SetField(learningunit.FieldHeadName, field.TypeString, value)
 	}
@@ -525,6 +588,15 @@ func (_u *LearningUnitUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if _u.mutation.PhoneCleared() {
 		_spec.ClearField(learningunit.FieldPhone, field.TypeString)
+	}
+	if value, ok := _u.mutation.BirthYear(); ok {
+		_spec.SetField(learningunit.FieldBirthYear, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedBirthYear(); ok {
+		_spec.AddField(learningunit.FieldBirthYear, field.TypeInt, value)
+	}
+	if _u.mutation.BirthYearCleared() {
+		_spec.ClearField(learningunit.FieldBirthYear, field.TypeInt)
 	}
 	if value, ok := _u.mutation.MemberCount(); ok {
 		_spec.SetField(learningunit.FieldMemberCount, field.TypeInt, value)
@@ -798,6 +870,26 @@ func (_u *LearningUnitUpdateOne) ClearNameKey() *LearningUnitUpdateOne {
 	return _u
 }
 
+// SetCode sets the "code" field.
+func (_u *LearningUnitUpdateOne) SetCode(v string) *LearningUnitUpdateOne {
+	_u.mutation.SetCode(v)
+	return _u
+}
+
+// SetNillableCode sets the "code" field if the given value is not nil.
+func (_u *LearningUnitUpdateOne) SetNillableCode(v *string) *LearningUnitUpdateOne {
+	if v != nil {
+		_u.SetCode(*v)
+	}
+	return _u
+}
+
+// ClearCode clears the value of the "code" field.
+func (_u *LearningUnitUpdateOne) ClearCode() *LearningUnitUpdateOne {
+	_u.mutation.ClearCode()
+	return _u
+}
+
 // SetHeadName sets the "head_name" field.
 func (_u *LearningUnitUpdateOne) SetHeadName(v string) *LearningUnitUpdateOne {
 	_u.mutation.SetHeadName(v)
@@ -855,6 +947,33 @@ func (_u *LearningUnitUpdateOne) SetNillablePhone(v *string) *LearningUnitUpdate
 // ClearPhone clears the value of the "phone" field.
 func (_u *LearningUnitUpdateOne) ClearPhone() *LearningUnitUpdateOne {
 	_u.mutation.ClearPhone()
+	return _u
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (_u *LearningUnitUpdateOne) SetBirthYear(v int) *LearningUnitUpdateOne {
+	_u.mutation.ResetBirthYear()
+	_u.mutation.SetBirthYear(v)
+	return _u
+}
+
+// SetNillableBirthYear sets the "birth_year" field if the given value is not nil.
+func (_u *LearningUnitUpdateOne) SetNillableBirthYear(v *int) *LearningUnitUpdateOne {
+	if v != nil {
+		_u.SetBirthYear(*v)
+	}
+	return _u
+}
+
+// AddBirthYear adds value to the "birth_year" field.
+func (_u *LearningUnitUpdateOne) AddBirthYear(v int) *LearningUnitUpdateOne {
+	_u.mutation.AddBirthYear(v)
+	return _u
+}
+
+// ClearBirthYear clears the value of the "birth_year" field.
+func (_u *LearningUnitUpdateOne) ClearBirthYear() *LearningUnitUpdateOne {
+	_u.mutation.ClearBirthYear()
 	return _u
 }
 
@@ -1134,6 +1253,11 @@ func (_u *LearningUnitUpdateOne) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "LearningUnit.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Code(); ok {
+		if err := learningunit.CodeValidator(v); err != nil {
+			return &ValidationError{Name: "code", err: fmt.Errorf(`ent: validator failed for field "LearningUnit.code": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.HeadName(); ok {
 		if err := learningunit.HeadNameValidator(v); err != nil {
 			return &ValidationError{Name: "head_name", err: fmt.Errorf(`ent: validator failed for field "LearningUnit.head_name": %w`, err)}
@@ -1147,6 +1271,11 @@ func (_u *LearningUnitUpdateOne) check() error {
 	if v, ok := _u.mutation.Phone(); ok {
 		if err := learningunit.PhoneValidator(v); err != nil {
 			return &ValidationError{Name: "phone", err: fmt.Errorf(`ent: validator failed for field "LearningUnit.phone": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BirthYear(); ok {
+		if err := learningunit.BirthYearValidator(v); err != nil {
+			return &ValidationError{Name: "birth_year", err: fmt.Errorf(`ent: validator failed for field "LearningUnit.birth_year": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.MemberCount(); ok {
@@ -1224,6 +1353,12 @@ func (_u *LearningUnitUpdateOne) sqlSave(ctx context.Context) (_node *LearningUn
 	if _u.mutation.NameKeyCleared() {
 		_spec.ClearField(learningunit.FieldNameKey, field.TypeString)
 	}
+	if value, ok := _u.mutation.Code(); ok {
+		_spec.SetField(learningunit.FieldCode, field.TypeString, value)
+	}
+	if _u.mutation.CodeCleared() {
+		_spec.ClearField(learningunit.FieldCode, field.TypeString)
+	}
 	if value, ok := _u.mutation.HeadName(); ok {
 		_spec.SetField(learningunit.FieldHeadName, field.TypeString, value)
 	}
@@ -1241,6 +1376,15 @@ func (_u *LearningUnitUpdateOne) sqlSave(ctx context.Context) (_node *LearningUn
 	}
 	if _u.mutation.PhoneCleared() {
 		_spec.ClearField(learningunit.FieldPhone, field.TypeString)
+	}
+	if value, ok := _u.mutation.BirthYear(); ok {
+		_spec.SetField(learningunit.FieldBirthYear, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedBirthYear(); ok {
+		_spec.AddField(learningunit.FieldBirthYear, field.TypeInt, value)
+	}
+	if _u.mutation.BirthYearCleared() {
+		_spec.ClearField(learningunit.FieldBirthYear, field.TypeInt)
 	}
 	if value, ok := _u.mutation.MemberCount(); ok {
 		_spec.SetField(learningunit.FieldMemberCount, field.TypeInt, value)

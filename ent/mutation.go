@@ -7382,9 +7382,12 @@ type LearningUnitMutation struct {
 	subtype              *learningunit.Subtype
 	name                 *string
 	name_key             *string
+	code                 *string
 	head_name            *string
 	address              *string
 	phone                *string
+	birth_year           *int
+	addbirth_year        *int
 	member_count         *int
 	addmember_count      *int
 	adult_count          *int
@@ -7803,6 +7806,55 @@ func (m *LearningUnitMutation) ResetNameKey() {
 	delete(m.clearedFields, learningunit.FieldNameKey)
 }
 
+// SetCode sets the "code" field.
+func (m *LearningUnitMutation) SetCode(s string) {
+	m.code = &s
+}
+
+// Code returns the value of the "code" field in the mutation.
+func (m *LearningUnitMutation) Code() (r string, exists bool) {
+	v := m.code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCode returns the old "code" field's value of the LearningUnit entity.
+// If the LearningUnit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningUnitMutation) OldCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCode: %w", err)
+	}
+	return oldValue.Code, nil
+}
+
+// ClearCode clears the value of the "code" field.
+func (m *LearningUnitMutation) ClearCode() {
+	m.code = nil
+	m.clearedFields[learningunit.FieldCode] = struct{}{}
+}
+
+// CodeCleared returns if the "code" field was cleared in this mutation.
+func (m *LearningUnitMutation) CodeCleared() bool {
+	_, ok := m.clearedFields[learningunit.FieldCode]
+	return ok
+}
+
+// ResetCode resets all changes to the "code" field.
+func (m *LearningUnitMutation) ResetCode() {
+	m.code = nil
+	delete(m.clearedFields, learningunit.FieldCode)
+}
+
 // SetHeadName sets the "head_name" field.
 func (m *LearningUnitMutation) SetHeadName(s string) {
 	m.head_name = &s
@@ -7948,6 +8000,76 @@ func (m *LearningUnitMutation) PhoneCleared() bool {
 func (m *LearningUnitMutation) ResetPhone() {
 	m.phone = nil
 	delete(m.clearedFields, learningunit.FieldPhone)
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (m *LearningUnitMutation) SetBirthYear(i int) {
+	m.birth_year = &i
+	m.addbirth_year = nil
+}
+
+// BirthYear returns the value of the "birth_year" field in the mutation.
+func (m *LearningUnitMutation) BirthYear() (r int, exists bool) {
+	v := m.birth_year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBirthYear returns the old "birth_year" field's value of the LearningUnit entity.
+// If the LearningUnit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningUnitMutation) OldBirthYear(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBirthYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBirthYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBirthYear: %w", err)
+	}
+	return oldValue.BirthYear, nil
+}
+
+// AddBirthYear adds i to the "birth_year" field.
+func (m *LearningUnitMutation) AddBirthYear(i int) {
+	if m.addbirth_year != nil {
+		*m.addbirth_year += i
+	} else {
+		m.addbirth_year = &i
+	}
+}
+
+// AddedBirthYear returns the value that was added to the "birth_year" field in this mutation.
+func (m *LearningUnitMutation) AddedBirthYear() (r int, exists bool) {
+	v := m.addbirth_year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearBirthYear clears the value of the "birth_year" field.
+func (m *LearningUnitMutation) ClearBirthYear() {
+	m.birth_year = nil
+	m.addbirth_year = nil
+	m.clearedFields[learningunit.FieldBirthYear] = struct{}{}
+}
+
+// BirthYearCleared returns if the "birth_year" field was cleared in this mutation.
+func (m *LearningUnitMutation) BirthYearCleared() bool {
+	_, ok := m.clearedFields[learningunit.FieldBirthYear]
+	return ok
+}
+
+// ResetBirthYear resets all changes to the "birth_year" field.
+func (m *LearningUnitMutation) ResetBirthYear() {
+	m.birth_year = nil
+	m.addbirth_year = nil
+	delete(m.clearedFields, learningunit.FieldBirthYear)
 }
 
 // SetMemberCount sets the "member_count" field.
@@ -8428,7 +8550,7 @@ func (m *LearningUnitMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *LearningUnitMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, learningunit.FieldCreatedAt)
 	}
@@ -8450,6 +8572,9 @@ func (m *LearningUnitMutation) Fields() []string {
 	if m.name_key != nil {
 		fields = append(fields, learningunit.FieldNameKey)
 	}
+	if m.code != nil {
+		fields = append(fields, learningunit.FieldCode)
+	}
 	if m.head_name != nil {
 		fields = append(fields, learningunit.FieldHeadName)
 	}
@@ -8458,6 +8583,9 @@ func (m *LearningUnitMutation) Fields() []string {
 	}
 	if m.phone != nil {
 		fields = append(fields, learningunit.FieldPhone)
+	}
+	if m.birth_year != nil {
+		fields = append(fields, learningunit.FieldBirthYear)
 	}
 	if m.member_count != nil {
 		fields = append(fields, learningunit.FieldMemberCount)
@@ -8499,12 +8627,16 @@ func (m *LearningUnitMutation) Field(name string) (ent.Value, bool) {
 		return m.Name()
 	case learningunit.FieldNameKey:
 		return m.NameKey()
+	case learningunit.FieldCode:
+		return m.Code()
 	case learningunit.FieldHeadName:
 		return m.HeadName()
 	case learningunit.FieldAddress:
 		return m.Address()
 	case learningunit.FieldPhone:
 		return m.Phone()
+	case learningunit.FieldBirthYear:
+		return m.BirthYear()
 	case learningunit.FieldMemberCount:
 		return m.MemberCount()
 	case learningunit.FieldAdultCount:
@@ -8540,12 +8672,16 @@ func (m *LearningUnitMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldName(ctx)
 	case learningunit.FieldNameKey:
 		return m.OldNameKey(ctx)
+	case learningunit.FieldCode:
+		return m.OldCode(ctx)
 	case learningunit.FieldHeadName:
 		return m.OldHeadName(ctx)
 	case learningunit.FieldAddress:
 		return m.OldAddress(ctx)
 	case learningunit.FieldPhone:
 		return m.OldPhone(ctx)
+	case learningunit.FieldBirthYear:
+		return m.OldBirthYear(ctx)
 	case learningunit.FieldMemberCount:
 		return m.OldMemberCount(ctx)
 	case learningunit.FieldAdultCount:
@@ -8616,6 +8752,13 @@ func (m *LearningUnitMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetNameKey(v)
 		return nil
+	case learningunit.FieldCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCode(v)
+		return nil
 	case learningunit.FieldHeadName:
 		v, ok := value.(string)
 		if !ok {
@@ -8636,6 +8779,13 @@ func (m *LearningUnitMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPhone(v)
+		return nil
+	case learningunit.FieldBirthYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBirthYear(v)
 		return nil
 	case learningunit.FieldMemberCount:
 		v, ok := value.(int)
@@ -8690,6 +8840,9 @@ func (m *LearningUnitMutation) AddedFields() []string {
 	if m.addversion != nil {
 		fields = append(fields, learningunit.FieldVersion)
 	}
+	if m.addbirth_year != nil {
+		fields = append(fields, learningunit.FieldBirthYear)
+	}
 	if m.addmember_count != nil {
 		fields = append(fields, learningunit.FieldMemberCount)
 	}
@@ -8706,6 +8859,8 @@ func (m *LearningUnitMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case learningunit.FieldVersion:
 		return m.AddedVersion()
+	case learningunit.FieldBirthYear:
+		return m.AddedBirthYear()
 	case learningunit.FieldMemberCount:
 		return m.AddedMemberCount()
 	case learningunit.FieldAdultCount:
@@ -8725,6 +8880,13 @@ func (m *LearningUnitMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddVersion(v)
+		return nil
+	case learningunit.FieldBirthYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBirthYear(v)
 		return nil
 	case learningunit.FieldMemberCount:
 		v, ok := value.(int)
@@ -8754,6 +8916,9 @@ func (m *LearningUnitMutation) ClearedFields() []string {
 	if m.FieldCleared(learningunit.FieldNameKey) {
 		fields = append(fields, learningunit.FieldNameKey)
 	}
+	if m.FieldCleared(learningunit.FieldCode) {
+		fields = append(fields, learningunit.FieldCode)
+	}
 	if m.FieldCleared(learningunit.FieldHeadName) {
 		fields = append(fields, learningunit.FieldHeadName)
 	}
@@ -8762,6 +8927,9 @@ func (m *LearningUnitMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(learningunit.FieldPhone) {
 		fields = append(fields, learningunit.FieldPhone)
+	}
+	if m.FieldCleared(learningunit.FieldBirthYear) {
+		fields = append(fields, learningunit.FieldBirthYear)
 	}
 	if m.FieldCleared(learningunit.FieldParentID) {
 		fields = append(fields, learningunit.FieldParentID)
@@ -8789,6 +8957,9 @@ func (m *LearningUnitMutation) ClearField(name string) error {
 	case learningunit.FieldNameKey:
 		m.ClearNameKey()
 		return nil
+	case learningunit.FieldCode:
+		m.ClearCode()
+		return nil
 	case learningunit.FieldHeadName:
 		m.ClearHeadName()
 		return nil
@@ -8797,6 +8968,9 @@ func (m *LearningUnitMutation) ClearField(name string) error {
 		return nil
 	case learningunit.FieldPhone:
 		m.ClearPhone()
+		return nil
+	case learningunit.FieldBirthYear:
+		m.ClearBirthYear()
 		return nil
 	case learningunit.FieldParentID:
 		m.ClearParentID()
@@ -8833,6 +9007,9 @@ func (m *LearningUnitMutation) ResetField(name string) error {
 	case learningunit.FieldNameKey:
 		m.ResetNameKey()
 		return nil
+	case learningunit.FieldCode:
+		m.ResetCode()
+		return nil
 	case learningunit.FieldHeadName:
 		m.ResetHeadName()
 		return nil
@@ -8841,6 +9018,9 @@ func (m *LearningUnitMutation) ResetField(name string) error {
 		return nil
 	case learningunit.FieldPhone:
 		m.ResetPhone()
+		return nil
+	case learningunit.FieldBirthYear:
+		m.ResetBirthYear()
 		return nil
 	case learningunit.FieldMemberCount:
 		m.ResetMemberCount()

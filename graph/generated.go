@@ -278,7 +278,9 @@ type ComplexityRoot struct {
 		AdminUnit     func(childComplexity int) int
 		AdultCount    func(childComplexity int) int
 		ArchivedAt    func(childComplexity int) int
+		BirthYear     func(childComplexity int) int
 		Children      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LearningUnitOrder, where *ent.LearningUnitWhereInput) int
+		Code          func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
 		HeadName      func(childComplexity int) int
 		ID            func(childComplexity int) int
@@ -1563,6 +1565,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LearningUnit.ArchivedAt(childComplexity), true
+	case "LearningUnit.birthYear":
+		if e.ComplexityRoot.LearningUnit.BirthYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningUnit.BirthYear(childComplexity), true
 	case "LearningUnit.children":
 		if e.ComplexityRoot.LearningUnit.Children == nil {
 			break
@@ -1574,6 +1582,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LearningUnit.Children(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.LearningUnitOrder), args["where"].(*ent.LearningUnitWhereInput)), true
+	case "LearningUnit.code":
+		if e.ComplexityRoot.LearningUnit.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningUnit.Code(childComplexity), true
 	case "LearningUnit.createdAt":
 		if e.ComplexityRoot.LearningUnit.CreatedAt == nil {
 			break
@@ -3669,12 +3683,16 @@ func (ec *executionContext) childFields_LearningUnit(ctx context.Context, field 
 		return ec.fieldContext_LearningUnit_subtype(ctx, field)
 	case "name":
 		return ec.fieldContext_LearningUnit_name(ctx, field)
+	case "code":
+		return ec.fieldContext_LearningUnit_code(ctx, field)
 	case "headName":
 		return ec.fieldContext_LearningUnit_headName(ctx, field)
 	case "address":
 		return ec.fieldContext_LearningUnit_address(ctx, field)
 	case "phone":
 		return ec.fieldContext_LearningUnit_phone(ctx, field)
+	case "birthYear":
+		return ec.fieldContext_LearningUnit_birthYear(ctx, field)
 	case "memberCount":
 		return ec.fieldContext_LearningUnit_memberCount(ctx, field)
 	case "adultCount":
@@ -9490,6 +9508,29 @@ func (ec *executionContext) fieldContext_LearningUnit_name(_ context.Context, fi
 	return graphql.NewScalarFieldContext("LearningUnit", field, false, false, "String")
 }
 
+func (ec *executionContext) _LearningUnit_code(ctx context.Context, field graphql.CollectedField, obj *ent.LearningUnit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningUnit_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LearningUnit_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningUnit", field, false, false, "String")
+}
+
 func (ec *executionContext) _LearningUnit_headName(ctx context.Context, field graphql.CollectedField, obj *ent.LearningUnit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9557,6 +9598,29 @@ func (ec *executionContext) _LearningUnit_phone(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_LearningUnit_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LearningUnit", field, false, false, "String")
+}
+
+func (ec *executionContext) _LearningUnit_birthYear(ctx context.Context, field graphql.CollectedField, obj *ent.LearningUnit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningUnit_birthYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LearningUnit_birthYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningUnit", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LearningUnit_memberCount(ctx context.Context, field graphql.CollectedField, obj *ent.LearningUnit) (ret graphql.Marshaler) {
@@ -19865,7 +19929,7 @@ func (ec *executionContext) unmarshalInputCreateLearningUnitInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "subtype", "name", "headName", "address", "phone", "memberCount", "adultCount", "adminUnitID", "parentID"}
+	fieldsInOrder := [...]string{"kind", "subtype", "name", "code", "headName", "address", "phone", "birthYear", "memberCount", "adultCount", "adminUnitID", "parentID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19893,6 +19957,13 @@ func (ec *executionContext) unmarshalInputCreateLearningUnitInput(ctx context.Co
 				return it, err
 			}
 			it.Name = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
 		case "headName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headName"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -19914,6 +19985,13 @@ func (ec *executionContext) unmarshalInputCreateLearningUnitInput(ctx context.Co
 				return it, err
 			}
 			it.Phone = data
+		case "birthYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYear"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYear = data
 		case "memberCount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberCount"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -21531,7 +21609,7 @@ func (ec *executionContext) unmarshalInputLearningUnitWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "subtype", "subtypeNEQ", "subtypeIn", "subtypeNotIn", "subtypeIsNil", "subtypeNotNil", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "headName", "headNameNEQ", "headNameIn", "headNameNotIn", "headNameGT", "headNameGTE", "headNameLT", "headNameLTE", "headNameContains", "headNameHasPrefix", "headNameHasSuffix", "headNameIsNil", "headNameNotNil", "headNameEqualFold", "headNameContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "memberCount", "memberCountNEQ", "memberCountIn", "memberCountNotIn", "memberCountGT", "memberCountGTE", "memberCountLT", "memberCountLTE", "adultCount", "adultCountNEQ", "adultCountIn", "adultCountNotIn", "adultCountGT", "adultCountGTE", "adultCountLT", "adultCountLTE", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "hasAdminUnit", "hasAdminUnitWith", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasRegistrations", "hasRegistrationsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "subtype", "subtypeNEQ", "subtypeIn", "subtypeNotIn", "subtypeIsNil", "subtypeNotNil", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeIsNil", "codeNotNil", "codeEqualFold", "codeContainsFold", "headName", "headNameNEQ", "headNameIn", "headNameNotIn", "headNameGT", "headNameGTE", "headNameLT", "headNameLTE", "headNameContains", "headNameHasPrefix", "headNameHasSuffix", "headNameIsNil", "headNameNotNil", "headNameEqualFold", "headNameContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "birthYear", "birthYearNEQ", "birthYearIn", "birthYearNotIn", "birthYearGT", "birthYearGTE", "birthYearLT", "birthYearLTE", "birthYearIsNil", "birthYearNotNil", "memberCount", "memberCountNEQ", "memberCountIn", "memberCountNotIn", "memberCountGT", "memberCountGTE", "memberCountLT", "memberCountLTE", "adultCount", "adultCountNEQ", "adultCountIn", "adultCountNotIn", "adultCountGT", "adultCountGTE", "adultCountLT", "adultCountLTE", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "hasAdminUnit", "hasAdminUnitWith", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasRegistrations", "hasRegistrationsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21888,6 +21966,111 @@ func (ec *executionContext) unmarshalInputLearningUnitWhereInput(ctx context.Con
 				return it, err
 			}
 			it.NameContainsFold = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "codeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeNEQ = data
+		case "codeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeIn = data
+		case "codeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeNotIn = data
+		case "codeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeGT = data
+		case "codeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeGTE = data
+		case "codeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeLT = data
+		case "codeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeLTE = data
+		case "codeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeContains = data
+		case "codeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeHasPrefix = data
+		case "codeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeHasSuffix = data
+		case "codeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeIsNil = data
+		case "codeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeNotNil = data
+		case "codeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeEqualFold = data
+		case "codeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeContainsFold = data
 		case "headName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headName"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -22203,6 +22386,76 @@ func (ec *executionContext) unmarshalInputLearningUnitWhereInput(ctx context.Con
 				return it, err
 			}
 			it.PhoneContainsFold = data
+		case "birthYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYear"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYear = data
+		case "birthYearNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearNEQ = data
+		case "birthYearIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearIn = data
+		case "birthYearNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearNotIn = data
+		case "birthYearGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearGT = data
+		case "birthYearGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearGTE = data
+		case "birthYearLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearLT = data
+		case "birthYearLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearLTE = data
+		case "birthYearIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearIsNil = data
+		case "birthYearNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearNotNil = data
 		case "memberCount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberCount"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -25707,7 +25960,7 @@ func (ec *executionContext) unmarshalInputUpdateLearningUnitInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"subtype", "clearSubtype", "name", "headName", "clearHeadName", "address", "clearAddress", "phone", "clearPhone", "memberCount", "adultCount", "adminUnitID", "parentID", "clearParent"}
+	fieldsInOrder := [...]string{"subtype", "clearSubtype", "name", "code", "clearCode", "headName", "clearHeadName", "address", "clearAddress", "phone", "clearPhone", "birthYear", "clearBirthYear", "memberCount", "adultCount", "adminUnitID", "parentID", "clearParent"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25735,6 +25988,20 @@ func (ec *executionContext) unmarshalInputUpdateLearningUnitInput(ctx context.Co
 				return it, err
 			}
 			it.Name = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "clearCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearCode"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearCode = data
 		case "headName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headName"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -25777,6 +26044,20 @@ func (ec *executionContext) unmarshalInputUpdateLearningUnitInput(ctx context.Co
 				return it, err
 			}
 			it.ClearPhone = data
+		case "birthYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYear"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYear = data
+		case "clearBirthYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearBirthYear"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearBirthYear = data
 		case "memberCount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberCount"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -28020,6 +28301,11 @@ func (ec *executionContext) _LearningUnit(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "code":
+			out.Values[i] = ec._LearningUnit_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "headName":
 			out.Values[i] = ec._LearningUnit_headName(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -28032,6 +28318,11 @@ func (ec *executionContext) _LearningUnit(ctx context.Context, sel ast.Selection
 			}
 		case "phone":
 			out.Values[i] = ec._LearningUnit_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "birthYear":
+			out.Values[i] = ec._LearningUnit_birthYear(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -32,12 +32,16 @@ const (
 	FieldName = "name"
 	// FieldNameKey holds the string denoting the name_key field in the database.
 	FieldNameKey = "name_key"
+	// FieldCode holds the string denoting the code field in the database.
+	FieldCode = "code"
 	// FieldHeadName holds the string denoting the head_name field in the database.
 	FieldHeadName = "head_name"
 	// FieldAddress holds the string denoting the address field in the database.
 	FieldAddress = "address"
 	// FieldPhone holds the string denoting the phone field in the database.
 	FieldPhone = "phone"
+	// FieldBirthYear holds the string denoting the birth_year field in the database.
+	FieldBirthYear = "birth_year"
 	// FieldMemberCount holds the string denoting the member_count field in the database.
 	FieldMemberCount = "member_count"
 	// FieldAdultCount holds the string denoting the adult_count field in the database.
@@ -94,9 +98,11 @@ var Columns = []string{
 	FieldSubtype,
 	FieldName,
 	FieldNameKey,
+	FieldCode,
 	FieldHeadName,
 	FieldAddress,
 	FieldPhone,
+	FieldBirthYear,
 	FieldMemberCount,
 	FieldAdultCount,
 	FieldAdminUnitID,
@@ -133,12 +139,16 @@ var (
 	DefaultVersion int
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
+	// CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	CodeValidator func(string) error
 	// HeadNameValidator is a validator for the "head_name" field. It is called by the builders before save.
 	HeadNameValidator func(string) error
 	// AddressValidator is a validator for the "address" field. It is called by the builders before save.
 	AddressValidator func(string) error
 	// PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
 	PhoneValidator func(string) error
+	// BirthYearValidator is a validator for the "birth_year" field. It is called by the builders before save.
+	BirthYearValidator func(int) error
 	// DefaultMemberCount holds the default value on creation for the "member_count" field.
 	DefaultMemberCount int
 	// MemberCountValidator is a validator for the "member_count" field. It is called by the builders before save.
@@ -246,6 +256,11 @@ func ByNameKey(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNameKey, opts...).ToFunc()
 }
 
+// ByCode orders the results by the code field.
+func ByCode(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCode, opts...).ToFunc()
+}
+
 // ByHeadName orders the results by the head_name field.
 func ByHeadName(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldHeadName, opts...).ToFunc()
@@ -259,6 +274,11 @@ func ByAddress(opts ...sql.OrderTermOption) OrderOption {
 // ByPhone orders the results by the phone field.
 func ByPhone(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPhone, opts...).ToFunc()
+}
+
+// ByBirthYear orders the results by the birth_year field.
+func ByBirthYear(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBirthYear, opts...).ToFunc()
 }
 
 // ByMemberCount orders the results by the member_count field.

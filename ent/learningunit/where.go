@@ -80,6 +80,11 @@ func NameKey(v string) predicate.LearningUnit {
 	return predicate.LearningUnit(sql.FieldEQ(FieldNameKey, v))
 }
 
+// Code applies equality check predicate on the "code" field. It's identical to CodeEQ.
+func Code(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldEQ(FieldCode, v))
+}
+
 // HeadName applies equality check predicate on the "head_name" field. It's identical to HeadNameEQ.
 func HeadName(v string) predicate.LearningUnit {
 	return predicate.LearningUnit(sql.FieldEQ(FieldHeadName, v))
@@ -93,6 +98,11 @@ func Address(v string) predicate.LearningUnit {
 // Phone applies equality check predicate on the "phone" field. It's identical to PhoneEQ.
 func Phone(v string) predicate.LearningUnit {
 	return predicate.LearningUnit(sql.FieldEQ(FieldPhone, v))
+}
+
+// BirthYear applies equality check predicate on the "birth_year" field. It's identical to BirthYearEQ.
+func BirthYear(v int) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldEQ(FieldBirthYear, v))
 }
 
 // MemberCount applies equality check predicate on the "member_count" field. It's identical to MemberCountEQ.
@@ -435,6 +445,81 @@ func NameKeyContainsFold(v string) predicate.LearningUnit {
 	return predicate.LearningUnit(sql.FieldContainsFold(FieldNameKey, v))
 }
 
+// CodeEQ applies the EQ predicate on the "code" field.
+func CodeEQ(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldEQ(FieldCode, v))
+}
+
+// CodeNEQ applies the NEQ predicate on the "code" field.
+func CodeNEQ(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldNEQ(FieldCode, v))
+}
+
+// CodeIn applies the In predicate on the "code" field.
+func CodeIn(vs ...string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldIn(FieldCode, vs...))
+}
+
+// CodeNotIn applies the NotIn predicate on the "code" field.
+func CodeNotIn(vs ...string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldNotIn(FieldCode, vs...))
+}
+
+// CodeGT applies the GT predicate on the "code" field.
+func CodeGT(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldGT(FieldCode, v))
+}
+
+// CodeGTE applies the GTE predicate on the "code" field.
+func CodeGTE(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldGTE(FieldCode, v))
+}
+
+// CodeLT applies the LT predicate on the "code" field.
+func CodeLT(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldLT(FieldCode, v))
+}
+
+// CodeLTE applies the LTE predicate on the "code" field.
+func CodeLTE(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldLTE(FieldCode, v))
+}
+
+// CodeContains applies the Contains predicate on the "code" field.
+func CodeContains(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldContains(FieldCode, v))
+}
+
+// CodeHasPrefix applies the HasPrefix predicate on the "code" field.
+func CodeHasPrefix(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldHasPrefix(FieldCode, v))
+}
+
+// CodeHasSuffix applies the HasSuffix predicate on the "code" field.
+func CodeHasSuffix(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldHasSuffix(FieldCode, v))
+}
+
+// CodeIsNil applies the IsNil predicate on the "code" field.
+func CodeIsNil() predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldIsNull(FieldCode))
+}
+
+// CodeNotNil applies the NotNil predicate on the "code" field.
+func CodeNotNil() predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldNotNull(FieldCode))
+}
+
+// CodeEqualFold applies the EqualFold predicate on the "code" field.
+func CodeEqualFold(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldEqualFold(FieldCode, v))
+}
+
+// CodeContainsFold applies the ContainsFold predicate on the "code" field.
+func CodeContainsFold(v string) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldContainsFold(FieldCode, v))
+}
+
 // HeadNameEQ applies the EQ predicate on the "head_name" field.
 func HeadNameEQ(v string) predicate.LearningUnit {
 	return predicate.LearningUnit(sql.FieldEQ(FieldHeadName, v))
@@ -658,6 +743,56 @@ func PhoneEqualFold(v string) predicate.LearningUnit {
 // PhoneContainsFold applies the ContainsFold predicate on the "phone" field.
 func PhoneContainsFold(v string) predicate.LearningUnit {
 	return predicate.LearningUnit(sql.FieldContainsFold(FieldPhone, v))
+}
+
+// BirthYearEQ applies the EQ predicate on the "birth_year" field.
+func BirthYearEQ(v int) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldEQ(FieldBirthYear, v))
+}
+
+// BirthYearNEQ applies the NEQ predicate on the "birth_year" field.
+func BirthYearNEQ(v int) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldNEQ(FieldBirthYear, v))
+}
+
+// BirthYearIn applies the In predicate on the "birth_year" field.
+func BirthYearIn(vs ...int) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldIn(FieldBirthYear, vs...))
+}
+
+// BirthYearNotIn applies the NotIn predicate on the "birth_year" field.
+func BirthYearNotIn(vs ...int) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldNotIn(FieldBirthYear, vs...))
+}
+
+// BirthYearGT applies the GT predicate on the "birth_year" field.
+func BirthYearGT(v int) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldGT(FieldBirthYear, v))
+}
+
+// BirthYearGTE applies the GTE predicate on the "birth_year" field.
+func BirthYearGTE(v int) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldGTE(FieldBirthYear, v))
+}
+
+// BirthYearLT applies the LT predicate on the "birth_year" field.
+func BirthYearLT(v int) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldLT(FieldBirthYear, v))
+}
+
+// BirthYearLTE applies the LTE predicate on the "birth_year" field.
+func BirthYearLTE(v int) predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldLTE(FieldBirthYear, v))
+}
+
+// BirthYearIsNil applies the IsNil predicate on the "birth_year" field.
+func BirthYearIsNil() predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldIsNull(FieldBirthYear))
+}
+
+// BirthYearNotNil applies the NotNil predicate on the "birth_year" field.
+func BirthYearNotNil() predicate.LearningUnit {
+	return predicate.LearningUnit(sql.FieldNotNull(FieldBirthYear))
 }
 
 // MemberCountEQ applies the EQ predicate on the "member_count" field.

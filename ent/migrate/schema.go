@@ -299,9 +299,11 @@ var (
 		{Name: "subtype", Type: field.TypeEnum, Nullable: true, Enums: []string{"AGENCY", "SCHOOL", "ENTERPRISE", "ARMED_FORCES", "OTHER"}},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "name_key", Type: field.TypeString, Nullable: true, Collation: "C"},
+		{Name: "code", Type: field.TypeString, Nullable: true, Size: 32},
 		{Name: "head_name", Type: field.TypeString, Nullable: true, Size: 200},
 		{Name: "address", Type: field.TypeString, Nullable: true, Size: 300},
 		{Name: "phone", Type: field.TypeString, Nullable: true, Size: 32},
+		{Name: "birth_year", Type: field.TypeInt, Nullable: true},
 		{Name: "member_count", Type: field.TypeInt, Default: 0},
 		{Name: "adult_count", Type: field.TypeInt, Default: 0},
 		{Name: "admin_path", Type: field.TypeString, Default: ""},
@@ -317,13 +319,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "learning_units_admin_units_learning_units",
-				Columns:    []*schema.Column{LearningUnitsColumns[15]},
+				Columns:    []*schema.Column{LearningUnitsColumns[17]},
 				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "learning_units_learning_units_children",
-				Columns:    []*schema.Column{LearningUnitsColumns[16]},
+				Columns:    []*schema.Column{LearningUnitsColumns[18]},
 				RefColumns: []*schema.Column{LearningUnitsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -332,22 +334,27 @@ var (
 			{
 				Name:    "learningunit_admin_unit_id_kind_archived_at_id_admin_path",
 				Unique:  false,
-				Columns: []*schema.Column{LearningUnitsColumns[15], LearningUnitsColumns[4], LearningUnitsColumns[14], LearningUnitsColumns[0], LearningUnitsColumns[13]},
+				Columns: []*schema.Column{LearningUnitsColumns[17], LearningUnitsColumns[4], LearningUnitsColumns[16], LearningUnitsColumns[0], LearningUnitsColumns[15]},
 				Annotation: &entsql.IndexAnnotation{
 					OpClassColumns: map[string]string{
-						LearningUnitsColumns[13].Name: "text_pattern_ops",
+						LearningUnitsColumns[15].Name: "text_pattern_ops",
 					},
 				},
 			},
 			{
 				Name:    "learningunit_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{LearningUnitsColumns[16]},
+				Columns: []*schema.Column{LearningUnitsColumns[18]},
+			},
+			{
+				Name:    "learningunit_code",
+				Unique:  false,
+				Columns: []*schema.Column{LearningUnitsColumns[8]},
 			},
 			{
 				Name:    "learningunit_admin_path",
 				Unique:  false,
-				Columns: []*schema.Column{LearningUnitsColumns[13]},
+				Columns: []*schema.Column{LearningUnitsColumns[15]},
 				Annotation: &entsql.IndexAnnotation{
 					OpClass: "text_pattern_ops",
 				},

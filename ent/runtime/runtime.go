@@ -397,32 +397,40 @@ func init() {
 			return nil
 		}
 	}()
+	// learningunitDescCode is the schema descriptor for code field.
+	learningunitDescCode := learningunitFields[4].Descriptor()
+	// learningunit.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	learningunit.CodeValidator = learningunitDescCode.Validators[0].(func(string) error)
 	// learningunitDescHeadName is the schema descriptor for head_name field.
-	learningunitDescHeadName := learningunitFields[4].Descriptor()
+	learningunitDescHeadName := learningunitFields[5].Descriptor()
 	// learningunit.HeadNameValidator is a validator for the "head_name" field. It is called by the builders before save.
 	learningunit.HeadNameValidator = learningunitDescHeadName.Validators[0].(func(string) error)
 	// learningunitDescAddress is the schema descriptor for address field.
-	learningunitDescAddress := learningunitFields[5].Descriptor()
+	learningunitDescAddress := learningunitFields[6].Descriptor()
 	// learningunit.AddressValidator is a validator for the "address" field. It is called by the builders before save.
 	learningunit.AddressValidator = learningunitDescAddress.Validators[0].(func(string) error)
 	// learningunitDescPhone is the schema descriptor for phone field.
-	learningunitDescPhone := learningunitFields[6].Descriptor()
+	learningunitDescPhone := learningunitFields[7].Descriptor()
 	// learningunit.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
 	learningunit.PhoneValidator = learningunitDescPhone.Validators[0].(func(string) error)
+	// learningunitDescBirthYear is the schema descriptor for birth_year field.
+	learningunitDescBirthYear := learningunitFields[8].Descriptor()
+	// learningunit.BirthYearValidator is a validator for the "birth_year" field. It is called by the builders before save.
+	learningunit.BirthYearValidator = learningunitDescBirthYear.Validators[0].(func(int) error)
 	// learningunitDescMemberCount is the schema descriptor for member_count field.
-	learningunitDescMemberCount := learningunitFields[7].Descriptor()
+	learningunitDescMemberCount := learningunitFields[9].Descriptor()
 	// learningunit.DefaultMemberCount holds the default value on creation for the member_count field.
 	learningunit.DefaultMemberCount = learningunitDescMemberCount.Default.(int)
 	// learningunit.MemberCountValidator is a validator for the "member_count" field. It is called by the builders before save.
 	learningunit.MemberCountValidator = learningunitDescMemberCount.Validators[0].(func(int) error)
 	// learningunitDescAdultCount is the schema descriptor for adult_count field.
-	learningunitDescAdultCount := learningunitFields[8].Descriptor()
+	learningunitDescAdultCount := learningunitFields[10].Descriptor()
 	// learningunit.DefaultAdultCount holds the default value on creation for the adult_count field.
 	learningunit.DefaultAdultCount = learningunitDescAdultCount.Default.(int)
 	// learningunit.AdultCountValidator is a validator for the "adult_count" field. It is called by the builders before save.
 	learningunit.AdultCountValidator = learningunitDescAdultCount.Validators[0].(func(int) error)
 	// learningunitDescAdminPath is the schema descriptor for admin_path field.
-	learningunitDescAdminPath := learningunitFields[11].Descriptor()
+	learningunitDescAdminPath := learningunitFields[13].Descriptor()
 	// learningunit.DefaultAdminPath holds the default value on creation for the admin_path field.
 	learningunit.DefaultAdminPath = learningunitDescAdminPath.Default.(string)
 	loginattempt.Policy = privacy.NewPolicies(schema.LoginAttempt{})

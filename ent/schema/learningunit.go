@@ -9,6 +9,9 @@ import (
 	"entgo.io/ent/schema/index"
 )
 
+// maxLearningUnitCode is the longest code a learning unit may have; internal/units says so in words (units.MaxCode).
+const maxLearningUnitCode = 32
+
 // LearningUnit is the subject of a learning title: a household, a clan, an
 // organisation, a citizen, or an administrative unit acting as a learning
 // community. Units are archived, never deleted.
@@ -35,6 +38,9 @@ func (LearningUnit) Fields() []ent.Field {
 			NotEmpty().MaxLen(200).
 			Comment("Display name, e.g. \"Hộ ông Nguyễn Văn An\" or \"Trường THCS Đông Hà\"."),
 		sortKey("name", "NAME"),
+		field.String("code").
+			Optional().MaxLen(maxLearningUnitCode).
+			Comment("The unit's code in the province's own lists (a household's number in its village's list, say), so a re-imported list updates the unit instead of adding it again. Unique among the open units of the same kind in the same administrative unit (checked by internal/units and the imports)."),
 		field.String("head_name").
 			Optional().MaxLen(200).
 			Comment("Head of the household or clan, or the organisation's representative."),
@@ -44,6 +50,10 @@ func (LearningUnit) Fields() []ent.Field {
 		field.String("phone").
 			Optional().MaxLen(32).
 			Comment("Contact phone number."),
+		field.Int("birth_year").
+			Optional().Nillable().
+			Range(1900, 2100).
+			Comment("A citizen's year of birth, when known; only for CITIZEN."),
 		field.Int("member_count").
 			Default(0).NonNegative().
 			Comment("Number of members (people in a household, households in a clan, staff of an organisation)."),
@@ -99,6 +109,12 @@ func (LearningUnit) Indexes() []ent.Index {
 		// so counting the village reads the index alone, not each row.
 		index.Fields("admin_unit_id", "kind", "archived_at", "id", "admin_path").Annotations(entsqlOpClassColumn("admin_path")),
 		index.Fields("parent_id"),
+		// A where: on code. Codes are unique among the open units of a kind
+		// in an administrative unit, but no unique index says so: a
+		// reorganisation moves the units of merged villages into one, where
+		// two may carry the same code, and must not fail on it. internal/units
+		// refuses a duplicate code; an import names the ambiguity.
+		index.Fields("code"),
 		index.Fields("admin_path").Annotations(patternOps),
 	}
 }

@@ -6,7 +6,10 @@ package units
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"time"
+
+	"entgo.io/ent/privacy"
 
 	"hoctap/ent"
 	"hoctap/ent/learningunit"
@@ -25,7 +28,33 @@ var (
 	msgAdults         = i18n.Message{VI: "Số người lớn không được lớn hơn số thành viên.", EN: "Adults cannot outnumber members."}
 	msgArchived       = i18n.Message{VI: "Đơn vị này đã được lưu trữ, không thể sửa.", EN: "This unit is archived and cannot be changed."}
 	msgCommunityTaken = i18n.Message{VI: "Địa bàn này đã có hồ sơ cộng đồng học tập.", EN: "This area already has a learning-community record."}
+	msgBirthYearKind  = i18n.Message{VI: "Chỉ công dân mới có năm sinh.", EN: "Only citizens have a year of birth."}
+
+	// MsgCode and MsgCodeTaken are shared with the imports, which check
+	// codes a file at a time.
+	MsgCode      = i18n.Message{VI: "Mã gồm 1–%d ký tự, không có dấu cách.", EN: "A code has 1–%d characters and no spaces."}
+	MsgCodeTaken = i18n.Message{VI: "Mã %s đã được dùng cho %s «%s» trong cùng địa bàn.", EN: "Code %s is already used by the %s «%s» in the same area."}
+	// MsgBirthYear is a year of birth out of range.
+	MsgBirthYear = i18n.Message{VI: "Năm sinh phải trong khoảng %d–%d.", EN: "The year of birth must be within %d–%d."}
 )
+
+// MaxCode is the longest code of a learning unit (the schema's limit).
+const MaxCode = 32
+
+// MinBirthYear is the earliest year of birth accepted: earlier ones are
+// typos in a list of living people ("1899" for 1989).
+const MinBirthYear = 1900
+
+// codeFormat is a code: what a province numbers its households, clans and
+// organisations with ("H001", "01.02.003", "DH-Nguyen"), without spaces, so
+// that a code copied with a stray space is not a second code.
+var codeFormat = regexp.MustCompile(`^\S{1,32}$`)
+
+// ValidCode reports whether code has the format of a learning unit's code.
+func ValidCode(code string) bool { return codeFormat.MatchString(code) }
+
+// MaxBirthYear is the latest year of birth accepted: this year in Vietnam.
+func MaxBirthYear() int { return time.Now().In(i18n.Vietnam).Year() }
 
 // parents lists the kinds a unit of each kind may belong to.
 var parents = map[learningunit.Kind][]learningunit.Kind{
@@ -64,6 +93,14 @@ func Create(ctx context.Context, in ent.CreateLearningUnitInput) (*ent.LearningU
 	}
 	if err := checkParent(in.Kind, parent); err != nil {
 		return nil, err
+	}
+	if err := checkBirthYear(in.Kind, in.BirthYear); err != nil {
+		return nil, err
+	}
+	if in.Code != nil {
+		if err := checkCode(ctx, c, in.AdminUnitID, in.Kind, *in.Code, 0); err != nil {
+			return nil, err
+		}
 	}
 	if in.Kind == learningunit.KindCOMMUNITY {
 		taken, err := c.LearningUnit.Query().
@@ -127,6 +164,26 @@ func Update(ctx context.Context, id int, in ent.UpdateLearningUnitInput, expecte
 	if err := checkCounts(&members, &adults); err != nil {
 		return nil, err
 	}
+	birthYear := old.BirthYear
+	if in.BirthYear != nil {
+		birthYear = in.BirthYear
+	}
+	if err := checkBirthYear(old.Kind, birthYear); err != nil {
+		return nil, err
+	}
+	code, adminUnitID := old.Code, old.AdminUnitID
+	if in.Code != nil {
+		code = *in.Code
+	}
+	if in.AdminUnitID != nil {
+		adminUnitID = *in.AdminUnitID
+	}
+	codeChanged := in.Code != nil && *in.Code != old.Code || in.AdminUnitID != nil && *in.AdminUnitID != old.AdminUnitID
+	if !in.ClearCode && code != "" && codeChanged {
+		if err := checkCode(ctx, c, adminUnitID, old.Kind, code, id); err != nil {
+			return nil, err
+		}
+	}
 	if parent != nil {
 		if parent.ID == id {
 			return nil, apperr.Input("parentID", msgParentSelf)
@@ -174,6 +231,40 @@ func checkSubtype(kind learningunit.Kind, subtype *learningunit.Subtype) error {
 		return apperr.Input("subtype", msgSubtypeOnlyOrg)
 	case kind == learningunit.KindORGANIZATION && subtype == nil:
 		return apperr.Input("subtype", msgSubtypeNeeded)
+	}
+	return nil
+}
+
+// checkBirthYear checks a year of birth: a citizen's only, and in range.
+func checkBirthYear(kind learningunit.Kind, year *int) error {
+	switch {
+	case year == nil:
+		return nil
+	case kind != learningunit.KindCITIZEN:
+		return apperr.Input("birthYear", msgBirthYearKind)
+	case *year < MinBirthYear || *year > MaxBirthYear():
+		return apperr.Input("birthYear", MsgBirthYear, MinBirthYear, MaxBirthYear())
+	}
+	return nil
+}
+
+// checkCode checks a unit's code: its format, and that no other open unit
+// of its kind in its administrative unit has it (self is the unit being
+// changed, 0 for a new one). The holder is looked up as the system: a code
+// is taken whether or not the viewer may read the unit that has it.
+func checkCode(ctx context.Context, c *ent.Client, adminUnitID int, kind learningunit.Kind, code string, self int) error {
+	if !ValidCode(code) {
+		return apperr.Input("code", MsgCode, MaxCode)
+	}
+	holder, err := c.LearningUnit.Query().
+		Where(learningunit.AdminUnitID(adminUnitID), learningunit.KindEQ(kind), learningunit.Code(code),
+			learningunit.ArchivedAtIsNil(), learningunit.IDNEQ(self)).
+		First(privacy.DecisionContext(ctx, privacy.Allow))
+	switch {
+	case err == nil:
+		return &apperr.Error{Code: apperr.Conflict, Field: "code", Msg: MsgCodeTaken, Args: []any{code, titles.KindName(kind), holder.Name}}
+	case !ent.IsNotFound(err):
+		return fmt.Errorf("check code: %w", err)
 	}
 	return nil
 }

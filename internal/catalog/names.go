@@ -87,6 +87,13 @@ func exact(s string) string {
 	return strings.TrimSuffix(b.String(), " ")
 }
 
+// NameKey is a name's comparison form where a wrong match would merge two
+// people or places: case, spacing, punctuation and where the tone mark sits
+// ("Hoà"/"Hòa", "Thuỵ"/"Thụy") do not matter, the diacritics do ("Hòa" is
+// not "Hóa", which textnorm.Fold makes alike). The imports compare the
+// names of households' heads and members with it.
+func NameKey(s string) string { return exact(s) }
+
 // A former unit as the merger list names it: "Xã Minh Tân (huyện Hưng Hà)",
 // "Xã Đình Dù (phần còn lại sau khi sáp nhập vào xã X)".
 type Former struct {

@@ -1,0 +1,399 @@
+package imports
+
+import (
+	"fmt"
+
+	entsql "entgo.io/ent/dialect/sql"
+
+	"hoctap/ent"
+	"hoctap/ent/learningunit"
+	"hoctap/internal/i18n"
+	"hoctap/internal/search"
+)
+
+var (
+	msgNoHousehold = i18n.Message{
+		VI: "Không có hộ gia đình «%s» trong phạm vi bạn quản lý (hoặc ở dòng trước của tệp).",
+		EN: "There is no household «%s» in your scope (nor on an earlier row of the file)."}
+	msgManyHouseholds = i18n.Message{
+		VI: "Có %d hộ gia đình ứng với «%s»; ghi mã hộ (và thôn) để chỉ rõ.",
+		EN: "%d households answer to «%s»; write the household's code (and village)."}
+)
+
+// units works out a chunk of rows of a kind of learning unit: their
+// places, a member's household, and which unit each row is about.
+func (e *engine) units(uk *unitKind, rd *reader, recs []*record) error {
+	if err := e.locate(uk, recs); err != nil {
+		return err
+	}
+	if uk.parent != "" {
+		if err := e.households(recs); err != nil {
+			return err
+		}
+	}
+	existing, err := e.existing(uk, recs)
+	if err != nil {
+		return err
+	}
+	e.classify(uk, rd, recs, existing)
+	return nil
+}
+
+// locate finds each row's place in the scope. A member named by the code
+// of their household alone has no place of their own: their household's
+// is theirs.
+func (e *engine) locate(uk *unitKind, recs []*record) error {
+	located := func(r *record) bool { return uk.parent == "" || r.where.village != "" }
+	var unknown []placeQuery
+	for _, r := range recs {
+		if located(r) {
+			if a := e.places.resolve(r.where); a.place == nil && a.code != "" {
+				unknown = append(unknown, r.where)
+			}
+		}
+	}
+	if err := e.places.outsideScope(e.sys, e.c, unknown); err != nil {
+		return err
+	}
+	for _, r := range recs {
+		if !located(r) {
+			continue
+		}
+		if a := e.places.resolve(r.where); a.place != nil {
+			r.place = a.place
+		} else {
+			r.fail(a.column, a.msg, a.args...)
+		}
+	}
+	return nil
+}
+
+// households finds the household each member names: by its code (in the
+// member's village, or in the whole scope when the row names no village),
+// or by its head's name in the village; among the households the database
+// holds and those the run has claimed (created, say, by the households
+// sheet of the same workbook).
+func (e *engine) households(recs []*record) error {
+	reg := e.registry(learningunit.KindHOUSEHOLD)
+	villages := map[int]bool{}
+	bare := map[string]bool{}
+	for _, r := range recs {
+		switch {
+		case r.refused():
+		case r.place != nil:
+			villages[r.place.id] = true
+		case r.hhCode != "":
+			bare[r.hhCode] = true
+		}
+	}
+	q := e.c.LearningUnit.Query().Where(learningunit.KindEQ(learningunit.KindHOUSEHOLD), learningunit.ArchivedAtIsNil())
+	var found []*ent.LearningUnit
+	if len(villages) > 0 {
+		us, err := q.Clone().Where(learningunit.AdminUnitIDIn(keys(villages)...)).
+			Select(learningunit.FieldID, learningunit.FieldAdminUnitID, learningunit.FieldCode, learningunit.FieldHeadName).All(e.sys)
+		if err != nil {
+			return kindErr("households of the members", err)
+		}
+		found = append(found, us...)
+	}
+	if len(bare) > 0 {
+		us, err := q.Clone().Where(learningunit.CodeIn(keys(bare)...), func(s *entsql.Selector) {
+			s.Where(search.Prefix(s.C(learningunit.FieldAdminPath), e.scopePath))
+		}).Select(learningunit.FieldID, learningunit.FieldAdminUnitID, learningunit.FieldCode, learningunit.FieldHeadName).All(e.sys)
+		if err != nil {
+			return kindErr("households of the members", err)
+		}
+		found = append(found, us...)
+	}
+	// The database's households, but those the run has claimed: the
+	// claims hold them as the run leaves them.
+	byVillage := map[int][]*claim{}
+	byCode := map[string][]*claim{}
+	for _, u := range found {
+		p := e.places.byID[u.AdminUnitID]
+		if reg.byID[u.ID] != nil || p == nil {
+			continue
+		}
+		c := &claim{id: u.ID, scope: p.id, code: u.Code, name: nameKey(u.HeadName), head: u.HeadName, place: p}
+		byVillage[p.id] = append(byVillage[p.id], c)
+		if u.Code != "" {
+			byCode[u.Code] = append(byCode[u.Code], c)
+		}
+	}
+	for _, r := range recs {
+		if r.refused() {
+			continue
+		}
+		var cands []*claim
+		col, named := colHouseholdHead, r.hhHead
+		switch {
+		case r.hhCode != "" && r.place != nil:
+			col, named = colHouseholdCode, r.hhCode
+			for _, c := range byVillage[r.place.id] {
+				if c.code == r.hhCode {
+					cands = append(cands, c)
+				}
+			}
+			if c := reg.byCode[scopeKey{r.place.id, r.hhCode}]; c != nil {
+				cands = append(cands, c)
+			}
+		case r.hhCode != "":
+			col, named = colHouseholdCode, r.hhCode
+			cands = append(append(cands, byCode[r.hhCode]...), reg.byBareCode[r.hhCode]...)
+		default:
+			key := nameKey(r.hhHead)
+			for _, c := range byVillage[r.place.id] {
+				if c.name == key {
+					cands = append(cands, c)
+				}
+			}
+			cands = append(cands, reg.byName[scopeKey{r.place.id, key}]...)
+		}
+		switch len(cands) {
+		case 0:
+			r.fail(col, msgNoHousehold, named)
+		case 1:
+			r.parent, r.place = cands[0], cands[0].place
+		default:
+			r.fail(col, msgManyHouseholds, len(cands), named)
+		}
+	}
+	return nil
+}
+
+// existing loads, in one query, the open units of the kind in the rows'
+// scopes (their places, or a member's household), but those the run has
+// claimed.
+func (e *engine) existing(uk *unitKind, recs []*record) (map[int][]*stored, error) {
+	scopes := map[int]bool{}
+	for _, r := range recs {
+		if !r.refused() && r.scope() > 0 {
+			scopes[r.scope()] = true
+		}
+	}
+	out := map[int][]*stored{}
+	if len(scopes) == 0 {
+		return out, nil
+	}
+	q := e.c.LearningUnit.Query().Where(learningunit.KindEQ(uk.kind), learningunit.ArchivedAtIsNil())
+	if uk.parent != "" {
+		q.Where(learningunit.ParentIDIn(keys(scopes)...))
+	} else {
+		q.Where(learningunit.AdminUnitIDIn(keys(scopes)...))
+	}
+	us, err := q.Select(learningunit.FieldID, learningunit.FieldAdminUnitID, learningunit.FieldParentID, learningunit.FieldVersion,
+		learningunit.FieldCode, learningunit.FieldName, learningunit.FieldHeadName, learningunit.FieldAddress, learningunit.FieldPhone,
+		learningunit.FieldBirthYear, learningunit.FieldMemberCount, learningunit.FieldAdultCount, learningunit.FieldSubtype).
+		All(e.sys)
+	if err != nil {
+		return nil, fmt.Errorf("imports: %s of the rows: %w", uk.kind, err)
+	}
+	reg := e.registry(uk.kind)
+	for _, u := range us {
+		if reg.byID[u.ID] != nil {
+			continue
+		}
+		s := storedOf(u)
+		scope := u.AdminUnitID
+		if uk.parent != "" {
+			scope = *u.ParentID
+		}
+		out[scope] = append(out[scope], s)
+	}
+	return out, nil
+}
+
+func keys[K comparable](m map[K]bool) []K {
+	out := make([]K, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// classify decides which unit each row is about (see identity.go): first
+// by code and by name with the tie-break column, for every row of the
+// chunk; then, for the rows left, by name alone, or a new unit.
+func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map[int][]*stored) {
+	reg := e.registry(uk.kind)
+	hasTie := rd.has[uk.tieCol]
+	unclaimed := func(scope int, keep func(*stored) bool) []*stored {
+		var out []*stored
+		for _, s := range existing[scope] {
+			if reg.byID[s.id] == nil && keep(s) {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	// repeat is an earlier row of the run with the row's name and
+	// tie-break (any of its name when the sheet has no tie-break column).
+	repeat := func(r *record, name, tie string) *claim {
+		for _, c := range reg.byName[scopeKey{r.scope(), name}] {
+			if !hasTie || c.tie == tie {
+				return c
+			}
+		}
+		return nil
+	}
+	var left []*record
+	for _, r := range recs {
+		if r.refused() {
+			continue
+		}
+		row := e.rowValues(uk, r)
+		name, tie := identityName(uk, row), tieKey(uk.tieCol, row)
+		if r.code != "" {
+			if c := reg.byCode[scopeKey{r.scope(), r.code}]; c != nil {
+				r.fail(colCode, msgRepeatCode, r.code, c.row)
+				continue
+			}
+			same := unclaimed(r.scope(), func(s *stored) bool { return s.code == r.code })
+			if len(same) > 1 {
+				r.fail(colCode, msgManyCode, len(same), kindName(uk.kind), r.code)
+				continue
+			}
+			if len(same) == 1 {
+				e.take(uk, rd, r, same[0])
+				continue
+			}
+		} else if c := repeat(r, name, tie); c != nil {
+			r.fail(uk.nameCol, msgRepeatRow, kindName(uk.kind), c.row)
+			continue
+		}
+		if hasTie {
+			same := unclaimed(r.scope(), func(s *stored) bool {
+				return (r.code == "" || s.code == "") && identityName(uk, s.values) == name && tieKey(uk.tieCol, s.values) == tie
+			})
+			if len(same) > 1 {
+				r.fail(uk.nameCol, msgManyName, len(same), kindName(uk.kind), r.cells[uk.nameCol].Text)
+				continue
+			}
+			if len(same) == 1 {
+				e.take(uk, rd, r, same[0])
+				continue
+			}
+		}
+		left = append(left, r)
+	}
+	for _, r := range left {
+		row := e.rowValues(uk, r)
+		name, tie := identityName(uk, row), tieKey(uk.tieCol, row)
+		if c := repeat(r, name, tie); c != nil && r.code == "" {
+			r.fail(uk.nameCol, msgRepeatRow, kindName(uk.kind), c.row)
+			continue
+		}
+		same := unclaimed(r.scope(), func(s *stored) bool {
+			return (r.code == "" || s.code == "") && identityName(uk, s.values) == name
+		})
+		switch len(same) {
+		case 0:
+			e.create(uk, rd, r)
+		case 1:
+			e.take(uk, rd, r, same[0])
+		default:
+			r.fail(uk.nameCol, msgManyName, len(same), kindName(uk.kind), r.cells[uk.nameCol].Text)
+		}
+	}
+}
+
+// rowValues are the values a row gives a new unit.
+func (e *engine) rowValues(uk *unitKind, r *record) values {
+	v := values{code: r.code, name: r.name, head: r.head, address: r.address, phone: r.phone, birthYear: r.birthYear, subtype: r.subtype}
+	if r.members != nil {
+		v.members = *r.members
+	}
+	switch {
+	case r.adults != nil:
+		v.adults = *r.adults
+	case uk.kind == learningunit.KindORGANIZATION:
+		v.adults = v.members // an organisation's staff are adults
+	}
+	if uk.kind == learningunit.KindCITIZEN {
+		v.members, v.adults = 1, 0
+		if isAdult(v.birthYear) {
+			v.adults = 1
+		}
+	}
+	return v
+}
+
+// merged are the values a row leaves a stored unit with: the columns the
+// sheet has replace the stored values (see the package doc).
+func (e *engine) merged(uk *unitKind, rd *reader, r *record, s values) values {
+	v := s
+	if r.code != "" {
+		v.code = r.code
+	}
+	switch uk.kind {
+	case learningunit.KindHOUSEHOLD:
+		// A household named after its head follows its head.
+		if r.named {
+			v.name = r.name
+		} else if v.name == "" || v.name == householdPrefix+v.head {
+			v.name = householdPrefix + r.head
+		}
+		v.head = r.head
+	case learningunit.KindCITIZEN:
+		v.name = r.name
+		if rd.has[colBirthYear] {
+			v.birthYear = r.birthYear
+		}
+		v.members, v.adults = 1, 0
+		if isAdult(v.birthYear) {
+			v.adults = 1
+		}
+	default:
+		v.name = r.name
+		if rd.has[colHead] {
+			v.head = r.head
+		}
+	}
+	if rd.has[colAddress] {
+		v.address = r.address
+	}
+	if rd.has[colPhone] {
+		v.phone = r.phone
+	}
+	if r.members != nil {
+		v.members = *r.members
+	}
+	if r.adults != nil {
+		v.adults = *r.adults
+	}
+	if rd.has[colSubtype] {
+		v.subtype = r.subtype
+	}
+	return v
+}
+
+// take makes a row about a stored unit, and claims it.
+func (e *engine) take(uk *unitKind, rd *reader, r *record, s *stored) {
+	v := e.merged(uk, rd, r, s.values)
+	if v.adults > v.members {
+		r.fail(colAdults, msgAdults, v.adults, v.members)
+		return
+	}
+	r.stored, r.final, r.id = s, v, s.id
+	e.claim(uk, r)
+}
+
+// create makes a row create a unit, and claims it under a new id (a
+// negative one in a dry run).
+func (e *engine) create(uk *unitKind, rd *reader, r *record) {
+	r.final = e.rowValues(uk, r)
+	if e.w != nil {
+		r.id = e.w.newID()
+	} else {
+		e.tempID--
+		r.id = e.tempID
+	}
+	e.claim(uk, r)
+}
+
+func (e *engine) claim(uk *unitKind, r *record) {
+	e.registry(uk.kind).add(&claim{
+		id: r.id, row: r.row, scope: r.scope(), code: r.final.code, name: identityName(uk, r.final),
+		tie: tieKey(uk.tieCol, r.final), place: r.place, head: r.final.head,
+	})
+}

@@ -40,9 +40,9 @@ import (
 // stored is a learning unit as the database holds it, the fields an import
 // reads and writes.
 type stored struct {
-	id                     int
-	adminUnitID            int
-	parentID               *int
+	id          int
+	adminUnitID int
+	parentID    *int
 	values
 	version int
 }
@@ -68,7 +68,9 @@ func (a values) equal(b values) bool {
 		eqPtr(a.birthYear, b.birthYear) && a.members == b.members && a.adults == b.adults && eqPtr(a.subtype, b.subtype)
 }
 
-func eqPtr[T comparable](a, b *T) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
+func eqPtr[T comparable](a, b *T) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
+}
 
 // claim is a unit a row of the run took: matched or created.
 type claim struct {

@@ -455,7 +455,9 @@ func refusedError(p *Problem) error {
 
 // systemCtx reads and writes as the system: the import applies the scope
 // itself.
-func systemCtx(ctx context.Context) context.Context { return privacy.DecisionContext(ctx, privacy.Allow) }
+func systemCtx(ctx context.Context) context.Context {
+	return privacy.DecisionContext(ctx, privacy.Allow)
+}
 
 // kindErr wraps a machine error of a run.
 func kindErr(what string, err error) error { return fmt.Errorf("imports: %s: %w", what, err) }

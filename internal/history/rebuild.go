@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -115,7 +114,7 @@ func store(ctx context.Context, db DB, q func(string) string, postgres bool, cha
 		}
 	}
 	if _, err := db.ExecContext(ctx, `UPDATE admin_units SET predecessors = h.predecessors FROM history_changes h WHERE admin_units.id = h.id`); err != nil {
-		return fmt.Errorf("update %s units: %w", strconv.Itoa(len(changed)), err)
+		return fmt.Errorf("update %d units: %w", len(changed), err)
 	}
 	_, err := db.ExecContext(ctx, `DROP TABLE `+table)
 	return err

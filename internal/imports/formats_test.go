@@ -132,3 +132,45 @@ func mustDate(t *testing.T, s string) time.Time {
 	}
 	return d
 }
+
+// TestLegacyFonts: names typed in the TCVN3 (.VnTime) and VNI fonts,
+// as Excel hands them over, are converted to Unicode, and each row so
+// converted says so; the converted names are the households' identities,
+// so the list retyped in Unicode finds them.
+func TestLegacyFonts(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := fixture.Build(t, db.Client)
+		legacy := xlsxFile(t, book{{name: "Hộ gia đình", rows: [][]any{
+			{"Thôn", "Họ tên chủ hộ", "Địa chỉ"},
+			{"Thôn 1", "Hoµng V¨n Th¸i", "Xãm §«ng"},      // TCVN3: Hoàng Văn Thái, Xóm Đông
+			{"Thôn 1", "Nguyeãn Vaên Huøng", "Xoùm Taây"}, // VNI: Nguyễn Văn Hùng, Xóm Tây
+			{"Thôn 1", "Lê Văn Tư", "Xóm Bắc"},
+		}}})
+		rep := mustApply(t, db, fx, "officer", legacy, imports.Options{})
+		wantTotals(t, rep, imports.Totals{Create: 3})
+		hh := unitsOf(t, db, learningunit.KindHOUSEHOLD, fx.V1a.ID)
+		for name, address := range map[string]string{"Hộ Hoàng Văn Thái": "Xóm Đông", "Hộ Nguyễn Văn Hùng": "Xóm Tây"} {
+			if h := hh[name]; h == nil || h.Address != address {
+				t.Errorf("%s: %+v, want the address %q", name, h, address)
+			}
+		}
+		warned := map[int][]string{}
+		for _, w := range rep.Warnings {
+			warned[w.Row] = append(warned[w.Row], w.Column+" "+w.Message(i18n.EN))
+		}
+		for row, enc := range map[int]string{2: "TCVN3", 3: "VNI"} {
+			if len(warned[row]) != 2 || !strings.Contains(warned[row][0], "B ") || !strings.Contains(warned[row][0], "typed in the "+enc+" encoding") {
+				t.Errorf("row %d: warnings %q, want the head's and the address's conversion from %s", row, warned[row], enc)
+			}
+		}
+		if len(warned[4]) != 0 {
+			t.Errorf("row 4, typed in Unicode: warnings %q", warned[4])
+		}
+		unicode := xlsxFile(t, book{{name: "Hộ gia đình", rows: [][]any{
+			{"Thôn", "Họ tên chủ hộ", "Địa chỉ"},
+			{"Thôn 1", "Hoàng Văn Thái", "Xóm Đông"},
+			{"Thôn 1", "Nguyễn Văn Hùng", "Xóm Tây"},
+		}}})
+		wantTotals(t, check(t, db, fx, "officer", unicode, imports.Options{}), imports.Totals{Unchanged: 2})
+	})
+}

@@ -24,7 +24,7 @@ var system = privacy.DecisionContext(context.Background(), privacy.Allow)
 
 // csvFile writes rows as a CSV, with Excel's BOM when bom, cells separated
 // by sep.
-func csvFile(t *testing.T, bom bool, sep rune, rows [][]string) []byte {
+func csvFile(t testing.TB, bom bool, sep rune, rows [][]string) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if bom {
@@ -132,7 +132,7 @@ func check(t *testing.T, db *store.DB, fx *fixture.Fixture, user string, file []
 }
 
 // apply applies a file as user.
-func apply(t *testing.T, db *store.DB, fx *fixture.Fixture, user string, file []byte, opts imports.Options) (*imports.Report, error) {
+func apply(t testing.TB, db *store.DB, fx *fixture.Fixture, user string, file []byte, opts imports.Options) (*imports.Report, error) {
 	t.Helper()
 	return imports.Apply(fx.As(context.Background(), user), db.Client, db.Dialect, bytes.NewReader(file), opts)
 }

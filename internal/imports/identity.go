@@ -45,6 +45,8 @@ type stored struct {
 	parentID    *int
 	values
 	version int
+	// nameKey and tieKey are the unit's name and tie-break as compared.
+	nameKey, tieKey string
 }
 
 // values are the fields of a learning unit an import sets.

@@ -77,11 +77,13 @@ func (e *engine) households(recs []*record) error {
 	reg := e.registry(learningunit.KindHOUSEHOLD)
 	villages := map[int]bool{}
 	bare := map[string]bool{}
+	byHead := false // some row names its household by its head
 	for _, r := range recs {
 		switch {
 		case r.refused():
 		case r.place != nil:
 			villages[r.place.id] = true
+			byHead = byHead || r.hhCode == ""
 		case r.hhCode != "":
 			bare[r.hhCode] = true
 		}
@@ -114,7 +116,10 @@ func (e *engine) households(recs []*record) error {
 		if reg.byID[u.ID] != nil || p == nil {
 			continue
 		}
-		c := &claim{id: u.ID, scope: p.id, code: u.Code, name: nameKey(u.HeadName), head: u.HeadName, place: p}
+		c := &claim{id: u.ID, scope: p.id, code: u.Code, head: u.HeadName, place: p}
+		if byHead {
+			c.name = nameKey(u.HeadName)
+		}
 		byVillage[p.id] = append(byVillage[p.id], c)
 		if u.Code != "" {
 			byCode[u.Code] = append(byCode[u.Code], c)
@@ -161,17 +166,23 @@ func (e *engine) households(recs []*record) error {
 	return nil
 }
 
+// pool is the stored units of a scope, by code and by name as compared.
+type pool struct {
+	byCode map[string][]*stored
+	byName map[string][]*stored
+}
+
 // existing loads, in one query, the open units of the kind in the rows'
 // scopes (their places, or a member's household), but those the run has
 // claimed.
-func (e *engine) existing(uk *unitKind, recs []*record) (map[int][]*stored, error) {
+func (e *engine) existing(uk *unitKind, recs []*record) (map[int]*pool, error) {
 	scopes := map[int]bool{}
 	for _, r := range recs {
 		if !r.refused() && r.scope() > 0 {
 			scopes[r.scope()] = true
 		}
 	}
-	out := map[int][]*stored{}
+	out := map[int]*pool{}
 	if len(scopes) == 0 {
 		return out, nil
 	}
@@ -194,11 +205,20 @@ func (e *engine) existing(uk *unitKind, recs []*record) (map[int][]*stored, erro
 			continue
 		}
 		s := storedOf(u)
+		s.nameKey, s.tieKey = identityName(uk, s.values), tieKey(uk.tieCol, s.values)
 		scope := u.AdminUnitID
 		if uk.parent != "" {
 			scope = *u.ParentID
 		}
-		out[scope] = append(out[scope], s)
+		p := out[scope]
+		if p == nil {
+			p = &pool{byCode: map[string][]*stored{}, byName: map[string][]*stored{}}
+			out[scope] = p
+		}
+		if s.code != "" {
+			p.byCode[s.code] = append(p.byCode[s.code], s)
+		}
+		p.byName[s.nameKey] = append(p.byName[s.nameKey], s)
 	}
 	return out, nil
 }
@@ -214,18 +234,29 @@ func keys[K comparable](m map[K]bool) []K {
 // classify decides which unit each row is about (see identity.go): first
 // by code and by name with the tie-break column, for every row of the
 // chunk; then, for the rows left, by name alone, or a new unit.
-func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map[int][]*stored) {
+func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map[int]*pool) {
 	reg := e.registry(uk.kind)
 	hasTie := rd.has[uk.tieCol]
-	unclaimed := func(scope int, keep func(*stored) bool) []*stored {
+	// unclaimed are the stored units of a scope with a code (byCode) or a
+	// name (byName), that no row took yet and that keep keeps.
+	unclaimed := func(scope int, code, name string, keep func(*stored) bool) []*stored {
+		p := existing[scope]
+		if p == nil {
+			return nil
+		}
+		cands := p.byName[name]
+		if code != "" {
+			cands = p.byCode[code]
+		}
 		var out []*stored
-		for _, s := range existing[scope] {
+		for _, s := range cands {
 			if reg.byID[s.id] == nil && keep(s) {
 				out = append(out, s)
 			}
 		}
 		return out
 	}
+	all := func(*stored) bool { return true }
 	// repeat is an earlier row of the run with the row's name and
 	// tie-break (any of its name when the sheet has no tie-break column).
 	repeat := func(r *record, name, tie string) *claim {
@@ -248,7 +279,7 @@ func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map
 				r.fail(colCode, msgRepeatCode, r.code, c.row)
 				continue
 			}
-			same := unclaimed(r.scope(), func(s *stored) bool { return s.code == r.code })
+			same := unclaimed(r.scope(), r.code, "", all)
 			if len(same) > 1 {
 				r.fail(colCode, msgManyCode, len(same), kindName(uk.kind), r.code)
 				continue
@@ -262,8 +293,8 @@ func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map
 			continue
 		}
 		if hasTie {
-			same := unclaimed(r.scope(), func(s *stored) bool {
-				return (r.code == "" || s.code == "") && identityName(uk, s.values) == name && tieKey(uk.tieCol, s.values) == tie
+			same := unclaimed(r.scope(), "", name, func(s *stored) bool {
+				return (r.code == "" || s.code == "") && s.tieKey == tie
 			})
 			if len(same) > 1 {
 				r.fail(uk.nameCol, msgManyName, len(same), kindName(uk.kind), r.cells[uk.nameCol].Text)
@@ -283,9 +314,7 @@ func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map
 			r.fail(uk.nameCol, msgRepeatRow, kindName(uk.kind), c.row)
 			continue
 		}
-		same := unclaimed(r.scope(), func(s *stored) bool {
-			return (r.code == "" || s.code == "") && identityName(uk, s.values) == name
-		})
+		same := unclaimed(r.scope(), "", name, func(s *stored) bool { return r.code == "" || s.code == "" })
 		switch len(same) {
 		case 0:
 			e.create(uk, rd, r)

@@ -1,0 +1,63 @@
+package imports_test
+
+import (
+	"fmt"
+	"runtime"
+	"strconv"
+	"testing"
+
+	"hoctap/internal/dbtest"
+	"hoctap/internal/fixture"
+	"hoctap/internal/imports"
+	"hoctap/internal/store"
+)
+
+// benchHouseholds is how many households (with two members each) the
+// benchmark imports: a large commune's.
+const benchHouseholds = 5000
+
+// BenchmarkApply imports a commune's households and members into an empty
+// village list, then the same file again (nothing to write), on each
+// database; it reports the peak heap of the run. The full-province figures
+// are BENCHMARKS.md's.
+func BenchmarkApply(b *testing.B) {
+	rows := [][]string{{"Mã hộ", "Thôn", "Họ tên chủ hộ", "Địa chỉ", "Số nhân khẩu", "Số người lớn"}}
+	members := [][]string{{"Mã hộ", "Thôn", "Họ tên", "Năm sinh"}}
+	for i := range benchHouseholds {
+		code, village := "B"+strconv.Itoa(i), "Thôn "+strconv.Itoa(1+i%2)
+		rows = append(rows, []string{code, village, fmt.Sprintf("Nguyễn Văn %d", i), fmt.Sprintf("Số %d", i), "4", "2"})
+		members = append(members, []string{code, village, fmt.Sprintf("Nguyễn Văn %d", i), "1970"},
+			[]string{code, village, fmt.Sprintf("Trần Thị %d", i), "1972"})
+	}
+	households := csvFile(b, true, ';', rows)
+	citizens := csvFile(b, true, ';', members)
+	for _, open := range []struct {
+		name string
+		db   func(testing.TB, ...store.Options) *store.DB
+	}{{"sqlite", dbtest.OpenSQLite}, {"postgres", dbtest.Postgres}} {
+		b.Run(open.name, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				db := open.db(b)
+				fx := fixture.Build(b, db.Client)
+				runtime.GC()
+				b.StartTimer()
+				var peak uint64
+				var ms runtime.MemStats
+				progress := func(int) {
+					runtime.ReadMemStats(&ms)
+					peak = max(peak, ms.HeapInuse)
+				}
+				for _, f := range []struct {
+					file []byte
+					kind string
+				}{{households, imports.Households.ID}, {citizens, imports.Citizens.ID}, {households, imports.Households.ID}} {
+					if _, err := apply(b, db, fx, "officer", f.file, imports.Options{Kind: f.kind, Progress: progress}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+			}
+		})
+	}
+}

@@ -37,6 +37,7 @@ import (
 	"hoctap/internal/apperr"
 	"hoctap/internal/i18n"
 	"hoctap/internal/sheet"
+	"hoctap/internal/textnorm"
 	"hoctap/internal/viewer"
 )
 
@@ -147,8 +148,8 @@ var (
 		EN: "A CSV file holds one list: choose its kind when importing (%s)."}
 	msgSheetSkipped = i18n.Message{VI: "Trang tính không thuộc loại danh sách nào, bỏ qua.", EN: "The sheet is not a kind of list; skipped."}
 	msgRefused      = i18n.Message{
-		VI: "Tệp có dòng không nhập được nên không có gì được ghi: %s",
-		EN: "The file has a row that cannot be imported, so nothing was written: %s"}
+		VI: "Tệp có chỗ không nhập được nên không có gì được ghi: %s",
+		EN: "Part of the file cannot be imported, so nothing was written: %s"}
 )
 
 // Check reads the file from r and reports what applying it would do,
@@ -273,6 +274,7 @@ func (e *engine) plan(book *sheet.Book) ([]planned, error) {
 		case book.Format() == sheet.CSV:
 		case k != nil && (only == nil || k == only):
 			plan = append(plan, planned{name, k})
+		case instructions(name):
 		default:
 			skipped = append(skipped, name)
 		}
@@ -296,6 +298,12 @@ func (e *engine) plan(book *sheet.Book) ([]planned, error) {
 	slices.SortStableFunc(plan, func(a, b planned) int { return a.kind.order - b.kind.order })
 	return plan, nil
 }
+
+// instructionSheets are the names of the sheets of instructions a
+// template has, folded: not lists, skipped without a word.
+var instructionSheets = []string{"huong dan", "huong dan nhap lieu", "instructions", "ghi chu", "danh muc"}
+
+func instructions(name string) bool { return slices.Contains(instructionSheets, textnorm.Fold(name)) }
 
 // kindList names the kinds and their sheets for a message.
 func kindList() i18n.Message {
@@ -459,5 +467,5 @@ func systemCtx(ctx context.Context) context.Context {
 	return privacy.DecisionContext(ctx, privacy.Allow)
 }
 
-// kindErr wraps a machine error of a run.
-func kindErr(what string, err error) error { return fmt.Errorf("imports: %s: %w", what, err) }
+// wrap wraps a machine error of a run.
+func wrap(what string, err error) error { return fmt.Errorf("imports: %s: %w", what, err) }

@@ -36,6 +36,8 @@ func villageWorkbook(t *testing.T) []byte {
 			{2, "H001", "Thôn 1", "Phạm Thị Lan", "12/03/1978", "Vợ"},
 			{3, "H002", "Thôn 2", "Lê Thị Hoà", 29221, "Chủ hộ"}, // 1/1/1980 as Excel's serial
 		}},
+		{name: "Hướng dẫn", rows: [][]any{{"Mỗi dòng một hộ; mã hộ không bắt buộc."}}},
+		{name: "Sheet3", rows: [][]any{{"ghi nháp"}}},
 	})
 }
 
@@ -55,6 +57,17 @@ func TestCheckWritesNothing(t *testing.T) {
 		if rep.Applied || rep.SHA256 == "" || len(rep.Sheets) != 2 {
 			t.Errorf("report: applied %v, sha %q, sheets %+v", rep.Applied, rep.SHA256, rep.Sheets)
 		}
+		// The sheet of instructions is skipped without a word, another
+		// sheet with one.
+		var skipped []string
+		for _, w := range rep.Warnings {
+			if w.Row == 0 {
+				skipped = append(skipped, w.Sheet)
+			}
+		}
+		if len(skipped) != 1 || skipped[0] != "Sheet3" {
+			t.Errorf("sheets warned as skipped: %q, want Sheet3", skipped)
+		}
 	})
 }
 
@@ -64,10 +77,14 @@ func TestApplyTwice(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		fx := fixture.Build(t, db.Client)
 		file := villageWorkbook(t)
-		rep := mustApply(t, db, fx, "officer", file, imports.Options{FileName: "an-binh.xlsx"})
+		var done []int
+		rep := mustApply(t, db, fx, "officer", file, imports.Options{FileName: "an-binh.xlsx", Progress: func(n int) { done = append(done, n) }})
 		wantTotals(t, rep, imports.Totals{Create: 5, Unchanged: 1})
 		if !rep.Applied {
 			t.Error("not applied")
+		}
+		if len(done) != 2 || done[0] != 3 || done[1] != 6 {
+			t.Errorf("progress told %v, want [3 6] (a chunk of each sheet)", done)
 		}
 		hh := unitsOf(t, db, learningunit.KindHOUSEHOLD, fx.V1a.ID)
 		hai := hh["Hộ Trần Văn Hải"]

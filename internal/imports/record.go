@@ -31,7 +31,7 @@ var (
 		VI: "Cần mã hộ, hoặc họ tên chủ hộ cùng thôn của hộ.",
 		EN: "The household's code is needed, or its head's name and its village."}
 	msgPhoneZero = i18n.Message{VI: "Số điện thoại mất số 0 ở đầu; đã ghi thành %s.", EN: "The phone number lost its leading zero; read as %s."}
-	msgLegacy    = i18n.Message{VI: "Chữ gõ bằng bảng mã %s, đã chuyển sang Unicode: «%s».", EN: "Text typed in the %s encoding, converted to Unicode: «%s»."}
+	msgLegacy    = i18n.Message{VI: "Chữ gõ bằng bảng mã %s, đã chuyển sang Unicode: %s.", EN: "Text typed in the %s encoding, converted to Unicode: %s."}
 )
 
 // record is a row read into a learning unit's fields, with what is wrong
@@ -44,6 +44,10 @@ type record struct {
 	// cells locates the problems found after parsing (the place, the
 	// identity), by column key.
 	cells map[string]sheet.Cell
+	// converted are the cells converted from a legacy font, for the row's
+	// warning, and legacy the first one's original text.
+	converted []sheet.Cell
+	legacy    conversion
 
 	code, name, head, address, phone string
 	members, adults, birthYear       *int
@@ -112,18 +116,34 @@ func normalizer(note *conversion) func(string) string {
 	}
 }
 
-// cell reads the row's cell of column key, noting a legacy conversion as
-// a warning at the cell.
+// cell reads the row's cell of column key, noting a legacy conversion
+// for the row's warning.
 func (rd *reader) cell(rec *record, row *sheet.Row, key string) sheet.Cell {
 	*rd.legacy = conversion{}
 	c := row.Cell(key)
 	rec.cells[key] = c
 	if rd.legacy.enc != "" {
-		p := c.Problem(msgLegacy, rd.legacy.enc, c.Text)
-		p.Value, p.Warning = rd.legacy.from, true
-		rec.warns = append(rec.warns, *p)
+		if len(rec.converted) == 0 {
+			rec.legacy = *rd.legacy
+		}
+		rec.converted = append(rec.converted, c)
 	}
 	return c
+}
+
+// warnLegacy adds the row's warning of its cells converted from a legacy
+// font: one a row, at the first such cell, naming each with its text.
+func (rec *record) warnLegacy() {
+	if len(rec.converted) == 0 {
+		return
+	}
+	var cells []string
+	for _, c := range rec.converted {
+		cells = append(cells, c.Column+" «"+c.Text+"»")
+	}
+	p := rec.converted[0].Problem(msgLegacy, rec.legacy.enc, strings.Join(cells, ", "))
+	p.Value, p.Warning = rec.legacy.from, true
+	rec.warns = append([]sheet.Problem{*p}, rec.warns...)
 }
 
 // text reads a text column: "" when the sheet lacks it or the cell is
@@ -190,7 +210,8 @@ func (rd *reader) parse(row *sheet.Row) *record {
 	}
 	switch uk.kind {
 	case learningunit.KindHOUSEHOLD:
-		rec.head = rd.text(rec, row, colHead, true, maxName)
+		// The head's name, behind "Hộ ", is the household's.
+		rec.head = rd.text(rec, row, colHead, true, maxName-utf8.RuneCountInString(householdPrefix))
 		rec.name = rd.text(rec, row, colName, false, maxName)
 		rec.named = rec.name != ""
 		if !rec.named && rec.head != "" {
@@ -227,12 +248,13 @@ func (rd *reader) parse(row *sheet.Row) *record {
 			rec.subtype = &s
 		}
 	}
-	// The other cells of the row, read for their legacy-font warnings.
+	// The other cells of the row, read for their legacy-font warning.
 	for _, key := range []string{colRelation, colGender, colNote} {
 		if rd.has[key] {
 			rd.cell(rec, row, key)
 		}
 	}
+	rec.warnLegacy()
 	return rec
 }
 

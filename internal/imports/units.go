@@ -94,7 +94,7 @@ func (e *engine) households(recs []*record) error {
 		us, err := q.Clone().Where(learningunit.AdminUnitIDIn(keys(villages)...)).
 			Select(learningunit.FieldID, learningunit.FieldAdminUnitID, learningunit.FieldCode, learningunit.FieldHeadName).All(e.sys)
 		if err != nil {
-			return kindErr("households of the members", err)
+			return wrap("households of the members", err)
 		}
 		found = append(found, us...)
 	}
@@ -103,7 +103,7 @@ func (e *engine) households(recs []*record) error {
 			s.Where(search.Prefix(s.C(learningunit.FieldAdminPath), e.scopePath))
 		}).Select(learningunit.FieldID, learningunit.FieldAdminUnitID, learningunit.FieldCode, learningunit.FieldHeadName).All(e.sys)
 		if err != nil {
-			return kindErr("households of the members", err)
+			return wrap("households of the members", err)
 		}
 		found = append(found, us...)
 	}

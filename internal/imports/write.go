@@ -47,7 +47,7 @@ func Apply(ctx context.Context, c *ent.Client, dial string, r io.Reader, opts Op
 	}
 	tx, err := c.Tx(ctx)
 	if err != nil {
-		return nil, kindErr("begin", err)
+		return nil, wrap("begin", err)
 	}
 	e.ctx = ent.NewTxContext(ctx, tx)
 	rep, err := e.apply(tx, dial, r)
@@ -58,7 +58,7 @@ func Apply(ctx context.Context, c *ent.Client, dial string, r io.Reader, opts Op
 		return rep, err
 	}
 	if err := tx.Commit(); err != nil {
-		return rep, kindErr("commit", err)
+		return rep, wrap("commit", err)
 	}
 	return rep, nil
 }
@@ -68,7 +68,7 @@ func (e *engine) apply(tx *ent.Tx, dial string, r io.Reader) (*Report, error) {
 	e.w = &writer{b: bulk.OnEnt(tx, dial), dialect: dial, now: time.Now().UTC(), paths: map[string]bool{}}
 	if dial == dialect.Postgres {
 		if err := e.w.b.Exec(e.ctx, `SELECT pg_advisory_xact_lock($1)`, lockKey); err != nil {
-			return nil, kindErr("lock", err)
+			return nil, wrap("lock", err)
 		}
 	}
 	err := e.run(r)
@@ -193,7 +193,7 @@ func (w *writer) write(ctx context.Context, uk *unitKind, recs []*record) error 
 	}
 	if len(creates) > 0 {
 		if err := w.b.Insert(ctx, learningunit.Table, unitColumns, creates); err != nil {
-			return kindErr("create units", err)
+			return wrap("create units", err)
 		}
 	}
 	if len(updates) > 0 {
@@ -203,7 +203,7 @@ func (w *writer) write(ctx context.Context, uk *unitKind, recs []*record) error 
 	}
 	if len(rekeyed) > 0 {
 		if err := w.b.Exec(ctx, `DELETE FROM "`+searchkey.Table+`" WHERE owner_id IN (`+intList(rekeyed)+`)`); err != nil {
-			return kindErr("replace search keys", err)
+			return wrap("replace search keys", err)
 		}
 	}
 	if len(keys) > 0 {
@@ -216,7 +216,7 @@ func (w *writer) write(ctx context.Context, uk *unitKind, recs []*record) error 
 		}
 		cols := []string{searchkey.FieldID, searchkey.FieldKey, searchkey.FieldOwnerID, searchkey.FieldScopePath}
 		if err := w.b.Insert(ctx, searchkey.Table, cols, keys); err != nil {
-			return kindErr("search keys", err)
+			return wrap("search keys", err)
 		}
 	}
 	w.wrote = w.wrote || len(creates)+len(updates) > 0
@@ -232,15 +232,15 @@ func (w *writer) update(ctx context.Context, rows [][]any) error {
 		if w.dialect == dialect.Postgres {
 			create += ` ON COMMIT DROP`
 		} else if err := w.b.Exec(ctx, `DROP TABLE IF EXISTS temp.`+updatesTable); err != nil {
-			return kindErr("table of updates", err)
+			return wrap("table of updates", err)
 		}
 		if err := w.b.Exec(ctx, create); err != nil {
-			return kindErr("table of updates", err)
+			return wrap("table of updates", err)
 		}
 		w.updates = true
 	}
 	if err := w.b.Insert(ctx, updatesTable, append([]string{"id"}, updateColumns...), rows); err != nil {
-		return kindErr("update units", err)
+		return wrap("update units", err)
 	}
 	set := make([]string, len(updateColumns))
 	for i, c := range updateColumns {
@@ -249,10 +249,10 @@ func (w *writer) update(ctx context.Context, rows [][]any) error {
 	q := `UPDATE "` + learningunit.Table + `" SET ` + strings.Join(set, ", ") + `, updated_at = $1, version = version + 1
 		FROM ` + updatesTable + ` u WHERE "` + learningunit.Table + `".id = u.id`
 	if err := w.b.Exec(ctx, q, w.now); err != nil {
-		return kindErr("update units", err)
+		return wrap("update units", err)
 	}
 	if err := w.b.Exec(ctx, `DELETE FROM `+updatesTable); err != nil {
-		return kindErr("update units", err)
+		return wrap("update units", err)
 	}
 	return nil
 }
@@ -263,7 +263,7 @@ func (w *writer) update(ctx context.Context, rows [][]any) error {
 func (w *writer) finish(ctx context.Context, c *ent.Client) error {
 	if w.updates && w.dialect != dialect.Postgres {
 		if err := w.b.Exec(ctx, `DROP TABLE temp.`+updatesTable); err != nil {
-			return kindErr("table of updates", err)
+			return wrap("table of updates", err)
 		}
 	}
 	if !w.wrote {
@@ -279,11 +279,11 @@ func (w *writer) finish(ctx context.Context, c *ent.Client) error {
 			s.Where(search.InLineage(s.C(campaign.FieldScopePath), paths...))
 		}).All(sys)
 	if err != nil {
-		return kindErr("campaigns to recount", err)
+		return wrap("campaigns to recount", err)
 	}
 	for _, camp := range camps {
 		if err := progress.Rebuild(sys, c, camp); err != nil {
-			return kindErr("recount campaign", err)
+			return wrap("recount campaign", err)
 		}
 	}
 	return nil

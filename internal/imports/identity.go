@@ -22,9 +22,10 @@ import (
 //  2. Its name (the head's name for a household) and its tie-break column
 //     (the address of a household, the head of a clan or organisation, a
 //     member's year of birth), both equal: that unit.
-//  3. Its name alone, when one unit of the place has it and no earlier
-//     row of the file took that unit: that unit, whose tie-break column
-//     the row then updates (an address corrected).
+//  3. Its name alone, when one unit of the place has it, no earlier row
+//     of the file took that unit and no other row of the chunk left
+//     unmatched has the name: that unit, whose tie-break column the row
+//     then updates (an address corrected).
 //
 // No unit: the row creates one. Several: the row is refused, asking for
 // the code; names are never guessed between. Names are compared as
@@ -168,6 +169,9 @@ var (
 	msgManyCode   = i18n.Message{
 		VI: "Có %d %s cùng mang mã %s ở đây; sửa mã của chúng trước khi nhập.",
 		EN: "%d units of kind %s have code %s here; correct their codes before importing."}
+	msgManyRows = i18n.Message{
+		VI: "%d dòng tên «%s» mà không dòng nào khớp với %s cùng tên đã có ở đây; ghi mã để chỉ rõ dòng nào là ai.",
+		EN: "%d rows are named «%s» and none matches the %s of that name already here; write codes to tell which is which."}
 	msgManyName = i18n.Message{
 		VI: "Có %d %s tên «%s» ở đây, không rõ là ai; ghi mã để chỉ rõ.",
 		EN: "%d units of kind %s are named «%s» here and the row could be any; write its code."}

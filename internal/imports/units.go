@@ -307,6 +307,12 @@ func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map
 		}
 		left = append(left, r)
 	}
+	// Rows left with one name in one scope: when the scope has units of
+	// that name, which row is which unit cannot be told.
+	namesakes := map[scopeKey]int{}
+	for _, r := range left {
+		namesakes[scopeKey{r.scope(), identityName(uk, e.rowValues(uk, r))}]++
+	}
 	for _, r := range left {
 		row := e.rowValues(uk, r)
 		name, tie := identityName(uk, row), tieKey(uk.tieCol, row)
@@ -315,13 +321,15 @@ func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map
 			continue
 		}
 		same := unclaimed(r.scope(), "", name, func(s *stored) bool { return r.code == "" || s.code == "" })
-		switch len(same) {
-		case 0:
+		switch n := namesakes[scopeKey{r.scope(), name}]; {
+		case len(same) == 0:
 			e.create(uk, rd, r)
-		case 1:
-			e.take(uk, rd, r, same[0])
-		default:
+		case len(same) > 1:
 			r.fail(uk.nameCol, msgManyName, len(same), kindName(uk.kind), r.cells[uk.nameCol].Text)
+		case n > 1:
+			r.fail(uk.nameCol, msgManyRows, n, r.cells[uk.nameCol].Text, kindName(uk.kind))
+		default:
+			e.take(uk, rd, r, same[0])
 		}
 	}
 }

@@ -1,6 +1,7 @@
 // Package bulk writes many rows fast, for the demo and the data generator:
 // multi-row INSERTs on SQLite, COPY on PostgreSQL, all in one transaction
-// that also serves an ent client for the rows that need ent's hooks. Rows
+// that also serves an ent client for the rows that need ent's hooks (Tx);
+// and for the imports, inside an ent transaction already open (Ent). Rows
 // written here skip ent's hooks and privacy, so the caller derives what
 // those would (paths, search keys, counters) itself.
 package bulk

@@ -28,8 +28,9 @@ import (
 // constant of hoctap's ("hoc tap" in ASCII).
 const lockKey = 0x686f63746170
 
-// Apply reads the file from r again and writes it in one transaction (the
-// one of ctx, or its own): every row, or none when a row is refused and
+// Apply reads the file from r as Check does, deciding each row anew
+// inside the transaction, and writes it there (the transaction of ctx, or
+// one of its own): every row, or none when a row is refused and
 // opts.SkipRefused is not set; then it recounts the progress of the
 // campaigns not closed where it wrote, and audits the import with the
 // file's SHA-256 and counts. A refused file is BAD_USER_INPUT on "file"

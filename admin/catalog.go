@@ -163,6 +163,7 @@ var catalog = map[string]i18n.Message{
 	"action.registration.recognize": {VI: "Công nhận", EN: "Recognised"},
 	"action.registration.reject":    {VI: "Từ chối", EN: "Rejected"},
 	"action.registration.withdraw":  {VI: "Rút đăng ký", EN: "Withdrawn"},
+	"action.import.apply":           {VI: "Nhập danh sách từ tệp", EN: "List imported from a file"},
 
 	"flash.signedOut":           {VI: "Bạn đã đăng xuất.", EN: "You have signed out."},
 	"flash.passwordChanged":     {VI: "Đã đổi mật khẩu.", EN: "Your password has been changed."},

@@ -64,7 +64,7 @@ func TestCatalog(t *testing.T) {
 		used["reorg."+name] = true
 		used["reorg."+name+"Hint"] = true
 	}
-	for _, a := range []string{"admin_unit.move", "admin_unit.merge", "admin_unit.close", "reorganisation.plan", "reorganisation.apply"} {
+	for _, a := range []string{"admin_unit.move", "admin_unit.merge", "admin_unit.close", "reorganisation.plan", "reorganisation.apply", "import.apply"} {
 		used["action."+a] = true
 	}
 	for _, title := range errorTitles {

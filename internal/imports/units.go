@@ -419,6 +419,10 @@ func (e *engine) take(uk *unitKind, rd *reader, r *record, s *stored) {
 // negative one in a dry run).
 func (e *engine) create(uk *unitKind, rd *reader, r *record) {
 	r.final = e.rowValues(uk, r)
+	if r.final.adults > r.final.members {
+		r.fail(colAdults, msgAdults, r.final.adults, r.final.members)
+		return
+	}
 	if e.w != nil {
 		r.id = e.w.newID()
 	} else {

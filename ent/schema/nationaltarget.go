@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"hoctap/internal/schemadoc"
 )
 
 // NationalTarget is one national target of a programme period: the share of
@@ -32,7 +34,14 @@ func (NationalTarget) Fields() []ent.Field {
 		field.Enum("area").
 			Values("GENERAL", "DISADVANTAGED").
 			Immutable().
-			Comment("GENERAL, or DISADVANTAGED for communes flagged mountainous, remote or especially disadvantaged."),
+			Comment("GENERAL, or DISADVANTAGED for communes flagged mountainous, remote or especially disadvantaged.").
+			Annotations(schemadoc.Enum{
+				Type: "The kind of area a national target is for. A commune and its villages take the target of the commune's area; a district or province weighs the two by the share of its eligible units in disadvantaged communes.",
+				Values: map[string]string{
+					"GENERAL":       "Communes not flagged disadvantaged; also the target of a disadvantaged area that has none of its own.",
+					"DISADVANTAGED": "Vùng khó khăn: communes flagged mountainous, remote or especially disadvantaged (AdminUnit.disadvantaged), for which QĐ 281/QĐ-TTg set lower targets.",
+				},
+			}),
 		field.String("subtype").
 			Default("").Immutable().
 			Comment("Organisation subtype the target is for; empty for all.").
@@ -58,7 +67,7 @@ func (NationalTarget) Indexes() []ent.Index {
 func (NationalTarget) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		entgql.RelayConnection(),
-		entgql.QueryField("nationalTargets"),
+		entgql.QueryField("nationalTargets").Description("The national targets (chỉ tiêu quốc gia) of every programme period, readable by every signed-in account; ADMIN edits them with updateNationalTarget."),
 		schema.Comment("A national target of a programme period, with its source document; edited by ADMIN, copied onto each new campaign."),
 	}
 }

@@ -60,7 +60,7 @@ type LearningUnit struct {
 type LearningUnitEdges struct {
 	// The administrative unit the learning unit belongs to.
 	AdminUnit *AdminUnit `json:"admin_unit,omitempty"`
-	// The unit this one is part of.
+	// The unit this one is part of: a citizen's household or organisation, a household's clan.
 	Parent *LearningUnit `json:"parent,omitempty"`
 	// Units that are part of this one (the citizens of a household, the households of a clan).
 	Children []*LearningUnit `json:"children,omitempty"`

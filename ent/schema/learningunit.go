@@ -103,7 +103,7 @@ func (LearningUnit) Edges() []ent.Edge {
 			From("parent").
 			Field("parent_id").
 			Unique().
-			Comment("The unit this one is part of."),
+			Comment("The unit this one is part of: a citizen's household or organisation, a household's clan."),
 		edge.From("registrations", Registration.Type).
 			Ref("learning_unit").
 			Comment("The unit's registrations, in every campaign; filter by campaign for the current one.").

@@ -28,7 +28,7 @@ type Decision struct {
 	ScopePath string `json:"scope_path,omitempty"`
 	// The learning title.
 	Title title.Title `json:"title,omitempty"`
-	// Decision number, e.g. "125/QĐ-UBND".
+	// Decision number, e.g. "125/QĐ-UBND" (decision, quyết định, 125 of a People's Committee, Ủy ban nhân dân).
 	Number string `json:"number,omitempty"`
 	// Date of the decision.
 	Date time.Time `json:"date,omitempty"`

@@ -28,7 +28,7 @@ type LearningUnit struct {
 	Kind learningunit.Kind `json:"kind,omitempty"`
 	// Kind of organisation; provinces may set separate targets per subtype. Only for ORGANIZATION.
 	Subtype *learningunit.Subtype `json:"subtype,omitempty"`
-	// Display name, e.g. "Hộ ông Nguyễn Văn An" or "Trường THCS Đông Hà".
+	// Display name, e.g. "Hộ ông Nguyễn Văn An" (Mr Nguyễn Văn An's household) or "Trường THCS Đông Hà" (Đông Hà lower-secondary school).
 	Name string `json:"name,omitempty"`
 	// Vietnamese collation key of name; see textnorm.SortKey.
 	NameKey string `json:"name_key,omitempty"`

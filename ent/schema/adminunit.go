@@ -31,7 +31,7 @@ func (AdminUnit) Fields() []ent.Field {
 			Annotations(entgql.OrderField("CODE")),
 		field.String("name").
 			NotEmpty().MaxLen(200).
-			Comment("Official name with its type, e.g. \"Huyện Đông Hưng\"."),
+			Comment("Official name with its type, e.g. \"Huyện Đông Hưng\" (Đông Hưng district)."),
 		sortKey("name", "NAME"),
 		field.Enum("level").
 			Values("COUNTRY", "PROVINCE", "DISTRICT", "COMMUNE", "VILLAGE").
@@ -48,7 +48,7 @@ func (AdminUnit) Fields() []ent.Field {
 			}),
 		field.String("type").
 			NotEmpty().MaxLen(64).
-			Comment("Official type in Vietnamese: Tỉnh, Thành phố, Huyện, Quận, Thị xã, Xã, Phường, Thị trấn, Đặc khu, Thôn, Tổ dân phố, …"),
+			Comment("Official type in Vietnamese: Tỉnh (province), Thành phố (city), Huyện (rural district), Quận (urban district), Thị xã (town), Xã (commune), Phường (ward), Thị trấn (township), Đặc khu (special zone), Thôn (village), Tổ dân phố (residential group), …"),
 		field.Bool("disadvantaged").
 			Default(false).
 			Comment("Mountainous, remote or especially disadvantaged area; lower national targets apply."),

@@ -23,7 +23,7 @@ func titleField(ants ...schema.Annotation) ent.Field {
 
 // titleDoc describes the Title enum (DOMAIN.md, "The titles").
 var titleDoc = schemadoc.Enum{
-	Type: "A learning title (danh hiệu học tập) of the learning-society programme (xã hội học tập). The first five are the titles of Hội Khuyến học Việt Nam (HKHVN, the Association for Promoting Education), passed or failed every year; the three community titles of a commune, district or province are the Ministry of Education's (Thông tư 25/2023/TT-BGDĐT, before 2024 Thông tư 44/2014 for communes), recognised at level 1 or 2 for three years.",
+	Type: "A learning title (danh hiệu học tập) of the learning-society programme (xã hội học tập). The first five are the titles of Hội Khuyến học Việt Nam (HKHVN, the Association for Promoting Education), passed or failed every year; the three community titles of a commune, district or province are the Ministry of Education's: recognised at level 1 or 2 for three years under circular (Thông tư) 25/2023/TT-BGDĐT; before 2024 communes were scored on points under circular 44/2014/TT-BGDĐT.",
 	Values: map[string]string{
 		"LEARNING_FAMILY":    "Gia đình học tập (learning family), for a household (HOUSEHOLD).",
 		"LEARNING_CLAN":      "Dòng họ học tập (learning clan), for a clan or clan branch (CLAN).",
@@ -57,7 +57,7 @@ func (Campaign) Fields() []ent.Field {
 			Annotations(entgql.OrderField("YEAR")),
 		field.String("name").
 			NotEmpty().MaxLen(200).
-			Comment("Display name, e.g. \"Xây dựng xã hội học tập năm 2021\"."),
+			Comment("Display name, e.g. \"Xây dựng xã hội học tập năm 2021\" (building a learning society in 2021)."),
 		field.Enum("phase").
 			Values("PLANNING", "REGISTRATION", "EVALUATION", "RECOGNITION", "CLOSED").
 			Default("PLANNING").
@@ -172,7 +172,7 @@ func (CriteriaSet) Fields() []ent.Field {
 		field.Int("campaign_id").Immutable(),
 		titleField(),
 		field.Int("version").Immutable().Positive(),
-		field.String("name").Comment("What the set is based on, e.g. \"QĐ 448/QĐ-KHVN (2016–2020)\"."),
+		field.String("name").Comment("What the set is based on, e.g. \"QĐ 448/QĐ-KHVN (2016–2020)\" (decision 448 of Hội Khuyến học Việt Nam, the criteria of 2016–2020)."),
 		field.JSON("criteria", []criteria.Criterion{}).Comment("The criteria, in order."),
 		field.JSON("rule", criteria.Rule{}).Comment("How scores make a result."),
 		field.Time("created_at").Default(now).Immutable(),
@@ -366,7 +366,7 @@ func (Decision) Fields() []ent.Field {
 		field.Int("deciding_unit_id").Immutable().Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
 		field.String("scope_path").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
 		titleField(),
-		field.String("number").NotEmpty().MaxLen(64).Immutable().Comment("Decision number, e.g. \"125/QĐ-UBND\".").
+		field.String("number").NotEmpty().MaxLen(64).Immutable().Comment("Decision number, e.g. \"125/QĐ-UBND\" (decision, quyết định, 125 of a People's Committee, Ủy ban nhân dân).").
 			Annotations(entgql.OrderField("NUMBER")),
 		field.Time("date").Immutable().Comment("Date of the decision.").
 			Annotations(entgql.OrderField("DATE")),

@@ -54,7 +54,7 @@ func (LearningUnit) Fields() []ent.Field {
 			}),
 		field.String("name").
 			NotEmpty().MaxLen(200).
-			Comment("Display name, e.g. \"Hộ ông Nguyễn Văn An\" or \"Trường THCS Đông Hà\"."),
+			Comment("Display name, e.g. \"Hộ ông Nguyễn Văn An\" (Mr Nguyễn Văn An's household) or \"Trường THCS Đông Hà\" (Đông Hà lower-secondary school)."),
 		sortKey("name", "NAME"),
 		field.String("head_name").
 			Optional().MaxLen(200).

@@ -29,7 +29,7 @@ func (NationalTarget) Fields() []ent.Field {
 		titleField(entgql.OrderField("TITLE")),
 		field.Int("period").
 			Immutable().Min(2000).Max(2100).
-			Comment("Target year of the programme period: 2020 (QĐ 281), 2025 (QĐ 387, QĐ 677), 2030 (QĐ 677).").
+			Comment("Target year of the programme period: 2020 (the Prime Minister's decision, quyết định, QĐ 281/QĐ-TTg), 2025 (QĐ 387/QĐ-TTg, QĐ 677/QĐ-TTg), 2030 (QĐ 677/QĐ-TTg).").
 			Annotations(entgql.OrderField("PERIOD")),
 		field.Enum("area").
 			Values("GENERAL", "DISADVANTAGED").
@@ -51,7 +51,7 @@ func (NationalTarget) Fields() []ent.Field {
 			Comment("Share of eligible units to recognise, 0 to 1; null while not confirmed (the latest earlier period's rate then applies)."),
 		field.String("source").
 			NotEmpty().MaxLen(200).
-			Comment("The decision the target comes from, e.g. \"QĐ 387/QĐ-TTg ngày 25/3/2022\"."),
+			Comment("The decision the target comes from, e.g. \"QĐ 387/QĐ-TTg ngày 25/3/2022\" (the Prime Minister's decision 387 of 25/3/2022)."),
 		field.String("note").
 			Default("").MaxLen(1000).
 			Comment("Remarks, e.g. what the rate counts."),

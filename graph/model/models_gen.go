@@ -41,12 +41,16 @@ type CreateAdminUnitInput struct {
 	// among the open units of that level. A village's code is the province's own
 	// (1–16 characters without spaces), free among the open villages of its commune.
 	Code string `json:"code"`
-	// Official name with its type, e.g. "Thôn Đông"; unique among the parent's open units, accents and case ignored.
+	// Official name with its type, e.g. "Thôn Đông" (Đông village); unique among the parent's open units, accents and case ignored.
 	Name string `json:"name"`
-	// Official type of the level: Tỉnh, Thành phố; Huyện, Quận, Thị xã, Thành phố;
-	// Xã, Phường, Thị trấn, Đặc khu; Thôn, Làng, Ấp, Bản, Buôn, Bon, Plei, Sóc, Phum,
-	// Xóm, Tổ dân phố, Khu phố, Khóm, Khối, Khu, Tổ, Khu dân cư, Tổ dân cư, Tiểu khu,
-	// Đội. Matched without accents or case and stored as spelled here.
+	// Official type of the level: for a province Tỉnh (province) or Thành phố
+	// (centrally-run city); for a district Huyện (rural district), Quận (urban
+	// district), Thị xã (town) or Thành phố (provincial city); for a commune Xã
+	// (commune), Phường (ward), Thị trấn (township) or Đặc khu (special zone); for
+	// a village one of the local names of a village or residential group: Thôn,
+	// Làng, Ấp, Bản, Buôn, Bon, Plei, Sóc, Phum, Xóm, Tổ dân phố, Khu phố, Khóm,
+	// Khối, Khu, Tổ, Khu dân cư, Tổ dân cư, Tiểu khu, Đội. Matched without accents
+	// or case and stored as spelled here.
 	Type string `json:"type"`
 	// Mountainous, remote or especially disadvantaged area (a commune's flag).
 	Disadvantaged *bool `json:"disadvantaged,omitempty"`
@@ -60,7 +64,7 @@ type CreateCampaignInput struct {
 	ProvinceID int `json:"provinceID"`
 	// The campaign's year, 2000–2100; a province has one campaign a year (CONFLICT otherwise). Its units are counted as they stand on 31 December of it.
 	Year int `json:"year"`
-	// Defaults to "Xây dựng xã hội học tập năm <year> – <province>".
+	// Defaults to "Xây dựng xã hội học tập năm <year> – <province>" (building a learning society in <year>).
 	Name *string `json:"name,omitempty"`
 	// First day of the registration window: while the campaign is in REGISTRATION, units can be registered only from this day. Null: no limit.
 	RegistrationStarts *time.Time `json:"registrationStarts,omitempty"`
@@ -176,9 +180,9 @@ type NewAdminUnitInput struct {
 	Key *string `json:"key,omitempty"`
 	// Official code, in the format of its level (see CreateAdminUnitInput.code).
 	Code string `json:"code"`
-	// Official name with its type, e.g. "Xã Đông Hưng".
+	// Official name with its type, e.g. "Xã Đông Hưng" (Đông Hưng commune).
 	Name string `json:"name"`
-	// Official type of the level, e.g. Xã, Phường, Thôn (see CreateAdminUnitInput.type).
+	// Official type of the level, e.g. Xã (commune), Phường (ward), Thôn (village); see CreateAdminUnitInput.type.
 	Type string `json:"type"`
 	// The unit's level, one below its parent's.
 	Level adminunit.Level `json:"level"`
@@ -196,7 +200,7 @@ type PassRuleInput struct {
 	PassPoints float64 `json:"passPoints"`
 	// Share (0–1) of its points every criterion needs at least; 0 for no such floor.
 	MinShare float64 `json:"minShare"`
-	// For the community titles of Thông tư 25/2023: the totals that reach level 1, 2, …, rising from passPoints to the sum of maxPoints. Omit for a title that is passed or failed.
+	// For the community titles of circular (Thông tư) 25/2023: the totals that reach level 1, 2, …, rising from passPoints to the sum of maxPoints. Omit for a title that is passed or failed.
 	Levels []float64 `json:"levels,omitempty"`
 }
 
@@ -224,11 +228,11 @@ type PlanReorganisationInput struct {
 type RecognizeInput struct {
 	// The registrations recognised (1 to 5,000): all of one campaign and title, EVALUATED as PASSED, in the viewer's scope.
 	RegistrationIDs []int `json:"registrationIDs"`
-	// Decision number, e.g. "125/QĐ-UBND".
+	// Decision number, e.g. "125/QĐ-UBND" (decision, quyết định, 125 of a People's Committee, Ủy ban nhân dân); unique per deciding unit in the campaign.
 	Number string `json:"number"`
 	// Date of the decision; not in the future.
 	Date time.Time `json:"date"`
-	// Who signed the decision, at most 200 characters, e.g. "Chủ tịch UBND xã, Nguyễn Văn Bình".
+	// Who signed the decision, at most 200 characters, e.g. "Chủ tịch UBND xã, Nguyễn Văn Bình" (the chair of the commune People's Committee).
 	Signer string `json:"signer"`
 }
 
@@ -286,7 +290,7 @@ type SetCriteriaInput struct {
 	CampaignID int `json:"campaignID"`
 	// The learning title the criteria are for.
 	Title title.Title `json:"title"`
-	// What the set is based on, e.g. "QĐ 448/QĐ-KHVN (2016–2020)".
+	// What the set is based on, e.g. "QĐ 448/QĐ-KHVN (2016–2020)" (decision 448 of Hội Khuyến học Việt Nam, the criteria of 2016–2020).
 	Name string `json:"name"`
 	// The criteria, in the order forms show them; at least one.
 	Criteria []*CriterionInput `json:"criteria"`
@@ -376,7 +380,7 @@ type UpdateNationalTargetInput struct {
 	Rate *float64 `json:"rate,omitempty"`
 	// Marks the rate as not confirmed: new campaigns of its period then take the latest earlier period's rate.
 	ClearRate *bool `json:"clearRate,omitempty"`
-	// The decision the target comes from, e.g. "QĐ 387/QĐ-TTg ngày 25/3/2022".
+	// The decision the target comes from, e.g. "QĐ 387/QĐ-TTg ngày 25/3/2022" (the Prime Minister's decision 387 of 25/3/2022).
 	Source *string `json:"source,omitempty"`
 	// Remarks (at most 1,000 characters), e.g. what the rate counts; an empty string clears them.
 	Note *string `json:"note,omitempty"`

@@ -263,7 +263,7 @@ func describeMutationInput(n *gen.Type, def *ast.Definition, update bool) {
 	docs := map[string]string{}
 	for _, f := range n.Fields {
 		if f.Optional {
-			docs["clear"+f.StructField()] = fmt.Sprintf("Set to true to clear `%s` (it becomes null).", camel(f.Name))
+			docs["clear"+f.StructField()] = fmt.Sprintf("Set to true to clear `%s`: it becomes %s.", camel(f.Name), null(f))
 		}
 	}
 	for _, e := range n.Edges {
@@ -305,7 +305,7 @@ func Predicate(noun string, f *gen.Field, op gen.Op) string {
 	// field is null: SQL's null is never unequal to anything.
 	nulls := ""
 	if f.Optional && (op == gen.NEQ || op == gen.NotIn) {
-		nulls = " Those where it is null never match."
+		nulls = " Those where it is " + null(f) + " never match."
 	}
 	var what string
 	switch op {
@@ -320,9 +320,9 @@ func Predicate(noun string, f *gen.Field, op gen.Op) string {
 	case gen.GT, gen.GTE, gen.LT, gen.LTE:
 		what = comparison(f, op)
 	case gen.IsNil:
-		return fmt.Sprintf("true: matches %s whose %s is null (not set).", noun, name)
+		return fmt.Sprintf("true: matches %s whose %s is %s.", noun, name, null(f))
 	case gen.NotNil:
-		return fmt.Sprintf("true: matches %s whose %s is set (not null).", noun, name)
+		return fmt.Sprintf("true: matches %s whose %s is not %s.", noun, name, null(f))
 	case gen.Contains:
 		what = "contains the given text" + caseSensitive
 	case gen.HasPrefix:
@@ -337,6 +337,17 @@ func Predicate(noun string, f *gen.Field, op gen.Op) string {
 		what = "matches the given value (" + op.Name() + ")"
 	}
 	return fmt.Sprintf("Matches %s whose %s %s.", noun, name, what) + nulls
+}
+
+// null names an optional field's absent value as a client sees it: null
+// for a nillable field; for a text that is not, the database's null, which
+// the API shows as an empty text (while an empty text sent is stored as
+// one, and is not null).
+func null(f *gen.Field) string {
+	if f.Nillable || !f.IsString() {
+		return "null"
+	}
+	return "unset (null in the database, shown as an empty text)"
 }
 
 // What case and accents do to the text predicates: on PostgreSQL LIKE is

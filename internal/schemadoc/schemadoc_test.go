@@ -13,6 +13,7 @@ import (
 func TestPredicate(t *testing.T) {
 	id := &gen.Field{Name: "id", Type: &field.TypeInfo{Type: field.TypeInt}}
 	name := &gen.Field{Name: "head_name", Type: &field.TypeInfo{Type: field.TypeString}, Optional: true}
+	until := &gen.Field{Name: "valid_to", Type: &field.TypeInfo{Type: field.TypeTime}, Optional: true, Nillable: true}
 	at := &gen.Field{Name: "created_at", Type: &field.TypeInfo{Type: field.TypeTime}}
 	count := &gen.Field{Name: "member_count", Type: &field.TypeInfo{Type: field.TypeInt}}
 	for _, tt := range []struct {
@@ -23,9 +24,11 @@ func TestPredicate(t *testing.T) {
 		{id, gen.EQ, "Matches learning units whose id is the given global id."},
 		{id, gen.In, "Matches learning units whose id is one of the given global ids."},
 		{name, gen.EQ, "Matches learning units whose `headName` is the given text."},
-		{name, gen.NEQ, "Matches learning units whose `headName` is not the given text. Those where it is null never match."},
-		{name, gen.NotIn, "Matches learning units whose `headName` is none of the given texts. Those where it is null never match."},
-		{name, gen.IsNil, "true: matches learning units whose `headName` is null (not set)."},
+		{name, gen.NEQ, "Matches learning units whose `headName` is not the given text. Those where it is unset (null in the database, shown as an empty text) never match."},
+		{name, gen.NotIn, "Matches learning units whose `headName` is none of the given texts. Those where it is unset (null in the database, shown as an empty text) never match."},
+		{name, gen.IsNil, "true: matches learning units whose `headName` is unset (null in the database, shown as an empty text)."},
+		{until, gen.NEQ, "Matches learning units whose `validTo` is not the given time. Those where it is null never match."},
+		{until, gen.NotNil, "true: matches learning units whose `validTo` is not null."},
 		{name, gen.Contains, "Matches learning units whose `headName` contains the given text; case and accents count (on SQLite the case of A–Z does not)."},
 		{name, gen.EqualFold, "Matches learning units whose `headName` is the given text, ignoring case; accents count, and on SQLite only the case of A–Z is ignored."},
 		{name, gen.GT, "Matches learning units whose `headName` sorts after the given text in the database's text order, which is not Vietnamese alphabetical order."},

@@ -240,7 +240,7 @@ func (s *server) routes(cfg *config.Config) http.Handler {
 		middleware.Recover(s.log),
 		middleware.RequestInfo(cfg.TrustedProxies),
 		middleware.SecurityHeaders,
-		middleware.CORS(cfg.CORSOrigins), // preflights answered before any token is looked at
+		middleware.CORS(cfg.CORSOrigins),        // preflights answered before any token is looked at
 		middleware.Deadline(cfg.RequestTimeout), // before Bearer: a token's lookup is database work too
 		middleware.Bearer(s.auth, s.log),
 		console.Session, // the console's cookies, for /admin/ and the exports it links to

@@ -25,13 +25,13 @@ type AdminUnit struct {
 	Version int `json:"version,omitempty"`
 	// Official code of the national catalogue: 2 digits for a province, 3 for a district, 5 for a commune. Merged units may reuse an old code, so codes are unique only at a given date.
 	Code string `json:"code,omitempty"`
-	// Official name with its type, e.g. "Huyện Đông Hưng".
+	// Official name with its type, e.g. "Huyện Đông Hưng" (Đông Hưng district).
 	Name string `json:"name,omitempty"`
 	// Vietnamese collation key of name; see textnorm.SortKey.
 	NameKey string `json:"name_key,omitempty"`
 	// Tier of the unit; the one COUNTRY unit is the root. After the 2025 reform provinces have communes directly below them, so clients should walk parent/children rather than assume four tiers.
 	Level adminunit.Level `json:"level,omitempty"`
-	// Official type in Vietnamese: Tỉnh, Thành phố, Huyện, Quận, Thị xã, Xã, Phường, Thị trấn, Đặc khu, Thôn, Tổ dân phố, …
+	// Official type in Vietnamese: Tỉnh (province), Thành phố (city), Huyện (rural district), Quận (urban district), Thị xã (town), Xã (commune), Phường (ward), Thị trấn (township), Đặc khu (special zone), Thôn (village), Tổ dân phố (residential group), …
 	Type string `json:"type,omitempty"`
 	// Mountainous, remote or especially disadvantaged area; lower national targets apply.
 	Disadvantaged bool `json:"disadvantaged,omitempty"`

@@ -30,7 +30,7 @@ type Campaign struct {
 	ProvinceID int `json:"province_id,omitempty"`
 	// The year of the campaign.
 	Year int `json:"year,omitempty"`
-	// Display name, e.g. "Xây dựng xã hội học tập năm 2021".
+	// Display name, e.g. "Xây dựng xã hội học tập năm 2021" (building a learning society in 2021).
 	Name string `json:"name,omitempty"`
 	// Where the yearly cycle stands; advanceCampaign moves it on.
 	Phase campaign.Phase `json:"phase,omitempty"`

@@ -27,7 +27,7 @@ type CriteriaSet struct {
 	Title title.Title `json:"title,omitempty"`
 	// Version holds the value of the "version" field.
 	Version int `json:"version,omitempty"`
-	// What the set is based on, e.g. "QĐ 448/QĐ-KHVN (2016–2020)".
+	// What the set is based on, e.g. "QĐ 448/QĐ-KHVN (2016–2020)" (decision 448 of Hội Khuyến học Việt Nam, the criteria of 2016–2020).
 	Name string `json:"name,omitempty"`
 	// The criteria, in order.
 	Criteria []criteria.Criterion `json:"criteria,omitempty"`

@@ -28,13 +28,13 @@ type Decision struct {
 	ScopePath string `json:"scope_path,omitempty"`
 	// The learning title.
 	Title title.Title `json:"title,omitempty"`
-	// Decision number, e.g. "125/QĐ-UBND".
+	// Decision number, e.g. "125/QĐ-UBND" (decision, quyết định, 125 of a People's Committee, Ủy ban nhân dân).
 	Number string `json:"number,omitempty"`
 	// Date of the decision.
 	Date time.Time `json:"date,omitempty"`
 	// Who signed it.
 	Signer string `json:"signer,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When the decision was recorded (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DecisionQuery when eager-loading is set.
@@ -44,7 +44,7 @@ type Decision struct {
 
 // DecisionEdges holds the relations/edges for other nodes in the graph.
 type DecisionEdges struct {
-	// Campaign holds the value of the campaign edge.
+	// The campaign whose registrations it recognises.
 	Campaign *Campaign `json:"campaign,omitempty"`
 	// The unit whose People's Committee decided.
 	DecidingUnit *AdminUnit `json:"deciding_unit,omitempty"`

@@ -11,8 +11,9 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
-	"entgo.io/ent/schema"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"hoctap/internal/schemadoc"
 )
 
 func main() {
@@ -21,7 +22,7 @@ func main() {
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath("./graph/ent.graphql"),
 		entgql.WithWhereInputs(true),
-		entgql.WithSchemaHook(describeTypes, scopeWhereInputs),
+		entgql.WithSchemaHook(schemadoc.Describe, scopeWhereInputs),
 	)
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
@@ -43,34 +44,6 @@ func main() {
 	}
 }
 
-// describeTypes copies each schema's schema.Comment into the GraphQL type
-// description: the schema is the mobile teams' documentation.
-func describeTypes(g *gen.Graph, s *ast.Schema) error {
-	for _, n := range g.Nodes {
-		c, ok := n.Annotations[(&schema.CommentAnnotation{}).Name()].(map[string]any)
-		if !ok {
-			continue
-		}
-		text, _ := c["Text"].(string)
-		if def := s.Types[n.Name]; def != nil && text != "" {
-			def.Description = text
-		}
-	}
-	// entgql describes unique edges by their comment but not connections.
-	for _, n := range g.Nodes {
-		def := s.Types[n.Name]
-		if def == nil {
-			continue
-		}
-		for _, e := range n.Edges {
-			if f := def.Fields.ForName(camel(e.Name)); f != nil && f.Description == "" && e.Comment() != "" {
-				f.Description = e.Comment()
-			}
-		}
-	}
-	return nil
-}
-
 // scopeWhereInputs marks every generated where-input with @inScope (declared
 // in graph/query.graphql): its edge predicates are subqueries that no privacy
 // policy sees, so the API narrows each of them to the rows the viewer may
@@ -83,22 +56,4 @@ func scopeWhereInputs(_ *gen.Graph, s *ast.Schema) error {
 		}
 	}
 	return nil
-}
-
-// camel turns an ent edge name into its GraphQL field name.
-func camel(s string) string {
-	out := []byte{}
-	up := false
-	for i := 0; i < len(s); i++ {
-		switch {
-		case s[i] == '_':
-			up = true
-		case up:
-			out = append(out, s[i]-'a'+'A')
-			up = false
-		default:
-			out = append(out, s[i])
-		}
-	}
-	return string(out)
 }

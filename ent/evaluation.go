@@ -37,7 +37,7 @@ type Evaluation struct {
 	Notes string `json:"notes,omitempty"`
 	// Global id of the user who entered it.
 	EvaluatorID *int `json:"evaluator_id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When the evaluation was entered (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the EvaluationQuery when eager-loading is set.
@@ -47,7 +47,7 @@ type Evaluation struct {
 
 // EvaluationEdges holds the relations/edges for other nodes in the graph.
 type EvaluationEdges struct {
-	// Registration holds the value of the registration edge.
+	// The registration scored.
 	Registration *Registration `json:"registration,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

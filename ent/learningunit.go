@@ -28,7 +28,7 @@ type LearningUnit struct {
 	Kind learningunit.Kind `json:"kind,omitempty"`
 	// Kind of organisation; provinces may set separate targets per subtype. Only for ORGANIZATION.
 	Subtype *learningunit.Subtype `json:"subtype,omitempty"`
-	// Display name, e.g. "Hộ ông Nguyễn Văn An" or "Trường THCS Đông Hà".
+	// Display name, e.g. "Hộ ông Nguyễn Văn An" (Mr Nguyễn Văn An's household) or "Trường THCS Đông Hà" (Đông Hà lower-secondary school).
 	Name string `json:"name,omitempty"`
 	// Vietnamese collation key of name; see textnorm.SortKey.
 	NameKey string `json:"name_key,omitempty"`
@@ -64,7 +64,7 @@ type LearningUnit struct {
 type LearningUnitEdges struct {
 	// The administrative unit the learning unit belongs to.
 	AdminUnit *AdminUnit `json:"admin_unit,omitempty"`
-	// The unit this one is part of.
+	// The unit this one is part of: a citizen's household or organisation, a household's clan.
 	Parent *LearningUnit `json:"parent,omitempty"`
 	// Units that are part of this one (the citizens of a household, the households of a clan).
 	Children []*LearningUnit `json:"children,omitempty"`

@@ -26,7 +26,7 @@ type NationalTarget struct {
 	Version int `json:"version,omitempty"`
 	// The learning title.
 	Title title.Title `json:"title,omitempty"`
-	// Target year of the programme period: 2020 (QĐ 281), 2025 (QĐ 387, QĐ 677), 2030 (QĐ 677).
+	// Target year of the programme period: 2020 (the Prime Minister's decision, quyết định, QĐ 281/QĐ-TTg), 2025 (QĐ 387/QĐ-TTg, QĐ 677/QĐ-TTg), 2030 (QĐ 677/QĐ-TTg).
 	Period int `json:"period,omitempty"`
 	// GENERAL, or DISADVANTAGED for communes flagged mountainous, remote or especially disadvantaged.
 	Area nationaltarget.Area `json:"area,omitempty"`
@@ -34,7 +34,7 @@ type NationalTarget struct {
 	Subtype string `json:"subtype,omitempty"`
 	// Share of eligible units to recognise, 0 to 1; null while not confirmed (the latest earlier period's rate then applies).
 	Rate *float64 `json:"rate,omitempty"`
-	// The decision the target comes from, e.g. "QĐ 387/QĐ-TTg ngày 25/3/2022".
+	// The decision the target comes from, e.g. "QĐ 387/QĐ-TTg ngày 25/3/2022" (the Prime Minister's decision 387 of 25/3/2022).
 	Source string `json:"source,omitempty"`
 	// Remarks, e.g. what the rate counts.
 	Note         string `json:"note,omitempty"`

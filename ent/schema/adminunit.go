@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"hoctap/internal/schemadoc"
 )
 
 // AdminUnit is one unit of the administrative hierarchy: a province, a
@@ -29,15 +31,24 @@ func (AdminUnit) Fields() []ent.Field {
 			Annotations(entgql.OrderField("CODE")),
 		field.String("name").
 			NotEmpty().MaxLen(200).
-			Comment("Official name with its type, e.g. \"Huyện Đông Hưng\"."),
+			Comment("Official name with its type, e.g. \"Huyện Đông Hưng\" (Đông Hưng district)."),
 		sortKey("name", "NAME"),
 		field.Enum("level").
 			Values("COUNTRY", "PROVINCE", "DISTRICT", "COMMUNE", "VILLAGE").
 			Comment("Tier of the unit; the one COUNTRY unit is the root. After the 2025 reform provinces have communes directly below them, so clients should walk parent/children rather than assume four tiers.").
-			Annotations(entgql.OrderField("LEVEL")),
+			Annotations(entgql.OrderField("LEVEL"), schemadoc.Enum{
+				Type: "The tier of an administrative unit. Until 30/6/2025 the tree had four tiers below the country (province, district, commune, village); since the reform of 1/7/2025 the district tier is abolished and communes sit directly under provinces. Levels are data: walk parent and children rather than assume a fixed depth.",
+				Values: map[string]string{
+					"COUNTRY":  "The country (Việt Nam): the one root of the tree.",
+					"PROVINCE": "Cấp tỉnh (province level): tỉnh (province) or thành phố trực thuộc trung ương (centrally-run city). Official code: 2 digits.",
+					"DISTRICT": "Cấp huyện (district level): huyện (rural district), quận (urban district), thị xã (town) or thành phố thuộc tỉnh (provincial city). Official code: 3 digits. Abolished on 1/7/2025: such units remain, closed, for the history of older campaigns.",
+					"COMMUNE":  "Cấp xã (commune level): xã (commune), phường (ward), thị trấn (township; before 1/7/2025) or đặc khu (special zone). Official code: 5 digits.",
+					"VILLAGE":  "Below the commune, not a formal administrative tier: thôn (village), làng, ấp, bản, tổ dân phố (residential group) and the like. It is the learning community (Cộng đồng học tập cấp thôn) of its commune.",
+				},
+			}),
 		field.String("type").
 			NotEmpty().MaxLen(64).
-			Comment("Official type in Vietnamese: Tỉnh, Thành phố, Huyện, Quận, Thị xã, Xã, Phường, Thị trấn, Đặc khu, Thôn, Tổ dân phố, …"),
+			Comment("Official type in Vietnamese: Tỉnh (province), Thành phố (city), Huyện (rural district), Quận (urban district), Thị xã (town), Xã (commune), Phường (ward), Thị trấn (township), Đặc khu (special zone), Thôn (village), Tổ dân phố (residential group), …"),
 		field.Bool("disadvantaged").
 			Default(false).
 			Comment("Mountainous, remote or especially disadvantaged area; lower national targets apply."),

@@ -10,6 +10,7 @@ import (
 
 	"hoctap/internal/criteria"
 	"hoctap/internal/national/rates"
+	"hoctap/internal/schemadoc"
 	"hoctap/internal/title"
 )
 
@@ -17,7 +18,22 @@ import (
 func titleField(ants ...schema.Annotation) ent.Field {
 	return field.Enum("title").GoType(title.Title("")).Immutable().
 		Comment("The learning title.").
-		Annotations(append(ants, entgql.Type("Title"))...)
+		Annotations(append(ants, entgql.Type("Title"), titleDoc)...)
+}
+
+// titleDoc describes the Title enum (DOMAIN.md, "The titles").
+var titleDoc = schemadoc.Enum{
+	Type: "A learning title (danh hiệu học tập) of the learning-society programme (xã hội học tập). The first five are the titles of Hội Khuyến học Việt Nam (HKHVN, the Association for Promoting Education), passed or failed every year; the three community titles of a commune, district or province are the Ministry of Education's: recognised at level 1 or 2 for three years under circular (Thông tư) 25/2023/TT-BGDĐT; before 2024 communes were scored on points under circular 44/2014/TT-BGDĐT.",
+	Values: map[string]string{
+		"LEARNING_FAMILY":    "Gia đình học tập (learning family), for a household (HOUSEHOLD).",
+		"LEARNING_CLAN":      "Dòng họ học tập (learning clan), for a clan or clan branch (CLAN).",
+		"LEARNING_COMMUNITY": "Cộng đồng học tập cấp thôn (village learning community), for a village or residential group (a COMMUNITY at VILLAGE level).",
+		"LEARNING_UNIT":      "Đơn vị học tập (learning unit), for an agency, school, enterprise or armed-forces unit (ORGANIZATION).",
+		"LEARNING_CITIZEN":   "Công dân học tập (learning citizen), for an adult (CITIZEN), under QĐ 677/QĐ-TTg.",
+		"COMMUNITY_COMMUNE":  "Cộng đồng học tập cấp xã (commune learning community), for a commune (a COMMUNITY at COMMUNE level); levels 1 and 2 under Thông tư 25/2023, points under Thông tư 44/2014 before.",
+		"COMMUNITY_DISTRICT": "Cộng đồng học tập cấp huyện (district learning community), for a district (a COMMUNITY at DISTRICT level); levels 1 and 2 under Thông tư 25/2023.",
+		"COMMUNITY_PROVINCE": "Cộng đồng học tập cấp tỉnh (province learning community), for a province (a COMMUNITY at PROVINCE level); levels 1 and 2 under Thông tư 25/2023, recognised by the Minister of Education.",
+	},
 }
 
 // Campaign is one province's title cycle of one year.
@@ -41,12 +57,21 @@ func (Campaign) Fields() []ent.Field {
 			Annotations(entgql.OrderField("YEAR")),
 		field.String("name").
 			NotEmpty().MaxLen(200).
-			Comment("Display name, e.g. \"Xây dựng xã hội học tập năm 2021\"."),
+			Comment("Display name, e.g. \"Xây dựng xã hội học tập năm 2021\" (building a learning society in 2021)."),
 		field.Enum("phase").
 			Values("PLANNING", "REGISTRATION", "EVALUATION", "RECOGNITION", "CLOSED").
 			Default("PLANNING").
 			Comment("Where the yearly cycle stands; advanceCampaign moves it on.").
-			Annotations(entgql.OrderField("PHASE")),
+			Annotations(entgql.OrderField("PHASE"), schemadoc.Enum{
+				Type: "A phase of a campaign's yearly cycle, in order: PLANNING, REGISTRATION, EVALUATION, RECOGNITION, CLOSED. advanceCampaign moves a campaign one phase on, revertCampaign one back.",
+				Values: map[string]string{
+					"PLANNING":     "Lập kế hoạch (planning): the province sets the year's targets, criteria and deciding levels.",
+					"REGISTRATION": "Đăng ký (registration): learning units sign up for the title they aim at; self-assessments and draft evaluations may start.",
+					"EVALUATION":   "Đánh giá (evaluation): registrations are scored against the criteria; a FINAL evaluation decides each result. Late registration only if the campaign allows it.",
+					"RECOGNITION":  "Công nhận (recognition): the People's Committee (Ủy ban nhân dân) of each title's deciding level issues decisions recognising passed registrations.",
+					"CLOSED":       "Kết thúc (closed): the year's results are final; registrations, targets and criteria no longer change.",
+				},
+			}),
 		field.Time("reference_date").
 			Comment("The date whose administrative tree and units the campaign counts (eligibility)."),
 		field.Time("registration_starts").Optional().Nillable().Comment("Start of the registration window."),
@@ -147,7 +172,7 @@ func (CriteriaSet) Fields() []ent.Field {
 		field.Int("campaign_id").Immutable(),
 		titleField(),
 		field.Int("version").Immutable().Positive(),
-		field.String("name").Comment("What the set is based on, e.g. \"QĐ 448/QĐ-KHVN (2016–2020)\"."),
+		field.String("name").Comment("What the set is based on, e.g. \"QĐ 448/QĐ-KHVN (2016–2020)\" (decision 448 of Hội Khuyến học Việt Nam, the criteria of 2016–2020)."),
 		field.JSON("criteria", []criteria.Criterion{}).Comment("The criteria, in order."),
 		field.JSON("rule", criteria.Rule{}).Comment("How scores make a result."),
 		field.Time("created_at").Default(now).Immutable(),
@@ -197,9 +222,25 @@ func (Registration) Fields() []ent.Field {
 			Values("REGISTERED", "EVALUATED", "RECOGNIZED", "REJECTED", "WITHDRAWN").
 			Default("REGISTERED").
 			Comment("Where the registration stands.").
-			Annotations(entgql.OrderField("STATUS")),
+			Annotations(entgql.OrderField("STATUS"), schemadoc.Enum{
+				Type: "Where a registration stands: REGISTERED, then EVALUATED by a FINAL evaluation, then RECOGNIZED by a decision; REJECTED or WITHDRAWN end it early.",
+				Values: map[string]string{
+					"REGISTERED": "Đã đăng ký (registered): entered in the campaign, no final evaluation yet.",
+					"EVALUATED":  "Đã đánh giá (evaluated): a FINAL evaluation set result and score; a passed one awaits recognition. Evaluating again until then replaces them.",
+					"RECOGNIZED": "Đã được công nhận (recognised): listed in a recognition decision (decision), final.",
+					"REJECTED":   "Bị từ chối (rejected) by an officer, with a reason (reason); final.",
+					"WITHDRAWN":  "Đã rút (withdrawn), with a reason (reason); final.",
+				},
+			}),
 		field.Enum("result").Values("PASSED", "FAILED").Optional().Nillable().
-			Comment("Result of the final evaluation, computed by the server."),
+			Comment("Result of the final evaluation, computed by the server.").
+			Annotations(schemadoc.Enum{
+				Type: "The result of a registration's latest FINAL evaluation, computed by the server from the campaign's criteria set.",
+				Values: map[string]string{
+					"PASSED": "Đạt (passed): the scores meet the pass rule; the registration can be recognised.",
+					"FAILED": "Không đạt (failed): the scores miss the pass rule; the registration cannot be recognised unless evaluated again.",
+				},
+			}),
 		field.Int("level").Optional().Nillable().
 			Comment("Level reached (1 or 2) for the TT 25 community titles."),
 		field.Float("score").Optional().Nillable().
@@ -265,26 +306,44 @@ func (Evaluation) Fields() []ent.Field {
 		field.Int("registration_id").Immutable().Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
 		field.Int("criteria_set_id").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Enum("kind").Values("SELF", "DRAFT", "FINAL").Immutable().
-			Comment("SELF: the unit's own assessment; DRAFT: a collaborator's; FINAL: the evaluator's, which decides."),
+			Comment("SELF: the unit's own assessment; DRAFT: a collaborator's; FINAL: the evaluator's, which decides.").
+			Annotations(schemadoc.Enum{
+				Type: "Who scored an evaluation, and whether it decides the registration's result.",
+				Values: map[string]string{
+					"SELF":  "Tự đánh giá (self-assessment): the unit's own scoring, entered by a citizen for their own or their household's registration, or by field staff for the unit; does not decide the result.",
+					"DRAFT": "A draft scoring, typically a collaborator's (cộng tác viên) before the evaluator's; does not decide the result.",
+					"FINAL": "The evaluator's scoring (an officer's), in the EVALUATION phase: it sets the registration's result, score and level.",
+				},
+			}),
 		field.JSON("scores", map[string]float64{}).Immutable().
 			Comment("Points per criterion code.").
 			// GraphQL reads it as a typed list (graph/cycle.graphql): a Map
 			// scalar gave client code generators nothing to type.
 			Annotations(entgql.Skip(entgql.SkipType)),
 		field.Float("total").Immutable().Comment("Sum of the points."),
-		field.Enum("result").Values("PASSED", "FAILED").Immutable().Comment("Computed from the criteria set's rule."),
+		field.Enum("result").Values("PASSED", "FAILED").Immutable().Comment("Computed from the criteria set's rule.").
+			Annotations(schemadoc.Enum{
+				Type: "The result of one evaluation, computed by the server from the criteria set's pass rule.",
+				Values: map[string]string{
+					"PASSED": "Đạt (passed): the total reaches passPoints (and, for a leveled title, level 1), every criterion has at least minShare of its points, and every required criterion has all of them.",
+					"FAILED": "Không đạt (failed): the pass rule is not met.",
+				},
+			}),
 		field.Int("level").Optional().Nillable().Immutable().Comment("Level reached, for leveled titles."),
 		field.String("notes").Optional().MaxLen(4000).Immutable().Comment("Evidence (minh chứng) and remarks."),
 		field.Int("evaluator_id").Optional().Nillable().Immutable().
 			Comment("Global id of the user who entered it.").Annotations(entgql.Type("ID")),
-		field.Time("created_at").Default(now).Immutable().Annotations(entgql.OrderField("CREATED_AT")),
+		field.Time("created_at").Default(now).Immutable().
+			Comment("When the evaluation was entered (RFC 3339, UTC).").
+			Annotations(entgql.OrderField("CREATED_AT")),
 	}
 }
 
 // Edges of the Evaluation.
 func (Evaluation) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("registration", Registration.Type).Ref("evaluations").Field("registration_id").Unique().Required().Immutable(),
+		edge.From("registration", Registration.Type).Ref("evaluations").Field("registration_id").Unique().Required().Immutable().
+			Comment("The registration scored."),
 	}
 }
 
@@ -309,19 +368,21 @@ func (Decision) Fields() []ent.Field {
 		field.Int("deciding_unit_id").Immutable().Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
 		field.String("scope_path").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
 		titleField(),
-		field.String("number").NotEmpty().MaxLen(64).Immutable().Comment("Decision number, e.g. \"125/QĐ-UBND\".").
+		field.String("number").NotEmpty().MaxLen(64).Immutable().Comment("Decision number, e.g. \"125/QĐ-UBND\" (decision, quyết định, 125 of a People's Committee, Ủy ban nhân dân).").
 			Annotations(entgql.OrderField("NUMBER")),
 		field.Time("date").Immutable().Comment("Date of the decision.").
 			Annotations(entgql.OrderField("DATE")),
 		field.String("signer").NotEmpty().MaxLen(200).Immutable().Comment("Who signed it."),
-		field.Time("created_at").Default(now).Immutable(),
+		field.Time("created_at").Default(now).Immutable().
+			Comment("When the decision was recorded (RFC 3339, UTC)."),
 	}
 }
 
 // Edges of the Decision.
 func (Decision) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("campaign", Campaign.Type).Ref("decisions").Field("campaign_id").Unique().Required().Immutable(),
+		edge.From("campaign", Campaign.Type).Ref("decisions").Field("campaign_id").Unique().Required().Immutable().
+			Comment("The campaign whose registrations it recognises."),
 		edge.To("deciding_unit", AdminUnit.Type).Field("deciding_unit_id").Unique().Required().Immutable().
 			Comment("The unit whose People's Committee decided."),
 		edge.To("registrations", Registration.Type).

@@ -7,9 +7,12 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"hoctap/internal/schemadoc"
 )
 
-// maxLearningUnitCode is the longest code a learning unit may have; internal/units says so in words (units.MaxCode).
+// maxLearningUnitCode is the longest code a learning unit may have;
+// internal/units says so in words (units.MaxCode).
 const maxLearningUnitCode = 32
 
 // LearningUnit is the subject of a learning title: a household, a clan, an
@@ -29,14 +32,33 @@ func (LearningUnit) Fields() []ent.Field {
 			Values("HOUSEHOLD", "CLAN", "ORGANIZATION", "CITIZEN", "COMMUNITY").
 			Immutable().
 			Comment("What the unit is; it decides which title it can aim at.").
-			Annotations(entgql.OrderField("KIND")),
+			Annotations(entgql.OrderField("KIND"), schemadoc.Enum{
+				Type: "What a learning unit is; it decides the title the unit can aim at.",
+				Values: map[string]string{
+					"HOUSEHOLD":    "Hộ gia đình (household); aims at Gia đình học tập (learning family).",
+					"CLAN":         "Dòng họ or chi họ (clan or clan branch) in a commune; aims at Dòng họ học tập (learning clan).",
+					"ORGANIZATION": "Cơ quan/đơn vị (organisation): an agency, school, enterprise or armed-forces unit, see subtype; aims at Đơn vị học tập (learning unit).",
+					"CITIZEN":      "Công dân (citizen): an adult of a household, clan or village, or a member of staff of an organisation; aims at Công dân học tập (learning citizen).",
+					"COMMUNITY":    "An administrative unit acting as a learning community: a village or residential group (thôn, tổ dân phố) aims at Cộng đồng học tập cấp thôn (village learning community); a commune, district or province at the learning-community title of its level (Thông tư 25/2023).",
+				},
+			}),
 		field.Enum("subtype").
 			Values("AGENCY", "SCHOOL", "ENTERPRISE", "ARMED_FORCES", "OTHER").
 			Optional().Nillable().
-			Comment("Kind of organisation; provinces may set separate targets per subtype. Only for ORGANIZATION."),
+			Comment("Kind of organisation; provinces may set separate targets per subtype. Only for ORGANIZATION.").
+			Annotations(schemadoc.Enum{
+				Type: "The kind of an organisation (ORGANIZATION learning unit). Provinces may set separate targets per subtype, e.g. a lower one for enterprises.",
+				Values: map[string]string{
+					"AGENCY":       "Cơ quan (a state agency or public body).",
+					"SCHOOL":       "Trường học (a school).",
+					"ENTERPRISE":   "Doanh nghiệp (an enterprise).",
+					"ARMED_FORCES": "Đơn vị lực lượng vũ trang (an armed-forces unit).",
+					"OTHER":        "Khác (any other organisation).",
+				},
+			}),
 		field.String("name").
 			NotEmpty().MaxLen(200).
-			Comment("Display name, e.g. \"Hộ ông Nguyễn Văn An\" or \"Trường THCS Đông Hà\"."),
+			Comment("Display name, e.g. \"Hộ ông Nguyễn Văn An\" (Mr Nguyễn Văn An's household) or \"Trường THCS Đông Hà\" (Đông Hà lower-secondary school)."),
 		sortKey("name", "NAME"),
 		field.String("code").
 			Optional().MaxLen(maxLearningUnitCode).
@@ -92,7 +114,7 @@ func (LearningUnit) Edges() []ent.Edge {
 			From("parent").
 			Field("parent_id").
 			Unique().
-			Comment("The unit this one is part of."),
+			Comment("The unit this one is part of: a citizen's household or organisation, a household's clan."),
 		edge.From("registrations", Registration.Type).
 			Ref("learning_unit").
 			Comment("The unit's registrations, in every campaign; filter by campaign for the current one.").
@@ -123,7 +145,10 @@ func (LearningUnit) Indexes() []ent.Index {
 func (LearningUnit) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		entgql.RelayConnection(),
-		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+		entgql.Mutations(
+			entgql.MutationCreate().Description("A new learning unit (household, clan, organisation, citizen or community) for createLearningUnit."),
+			entgql.MutationUpdate().Description("Changes to a learning unit for updateLearningUnit; omitted fields stay as they are."),
+		),
 		schema.Comment("The subject of a learning title: a household, clan, organisation, citizen or learning community."),
 	}
 }

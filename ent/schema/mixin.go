@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/mixin"
+
+	"hoctap/internal/schemadoc"
 )
 
 // TimeMixin stamps every row with its creation and last-change time.
@@ -59,6 +61,7 @@ func sortKey(from, orderField string) ent.Field {
 		Comment("Vietnamese collation key of "+from+"; see textnorm.SortKey.").
 		Annotations(
 			entgql.OrderField(orderField),
+			schemadoc.Order("Orders by `"+schemadoc.FieldName(from)+"` in Vietnamese alphabetical order (a ă â b c d đ e ê …, tone marks after the letters), the same on every database."),
 			entgql.Skip(entgql.SkipType, entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
 		)
 }

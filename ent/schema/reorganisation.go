@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"hoctap/internal/reorg/spec"
+	"hoctap/internal/schemadoc"
 )
 
 // Reorganisation is a dated decision that changes the administrative tree:
@@ -41,7 +42,13 @@ func (Reorganisation) Fields() []ent.Field {
 			Values("PLANNED", "APPLIED").
 			Default("PLANNED").
 			Comment("PLANNED until applied; an applied reorganisation never changes again.").
-			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput), schemadoc.Enum{
+				Type: "Whether a reorganisation has changed the administrative tree yet.",
+				Values: map[string]string{
+					"PLANNED": "Recorded with its changes, a dry run: the tree is unchanged and planReorganisation may still replace the changes.",
+					"APPLIED": "Applied by applyReorganisation, in one transaction; it never changes again.",
+				},
+			}),
 		field.JSON("spec", spec.Spec{}).
 			Comment("The changes.").
 			Annotations(entgql.Skip(entgql.SkipAll)),
@@ -78,7 +85,7 @@ func (Reorganisation) Indexes() []ent.Index {
 func (Reorganisation) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		entgql.RelayConnection(),
-		entgql.QueryField(),
+		entgql.QueryField().Description("Reorganisations of the administrative tree (decisions merging, splitting, moving or closing units), planned and applied. Only ADMIN reads them; for anyone else the list is empty."),
 		schema.Comment("A dated decision that reorganises administrative units, planned first and applied once."),
 	}
 }

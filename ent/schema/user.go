@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"hoctap/internal/schemadoc"
 	"hoctap/internal/viewer"
 )
 
@@ -37,7 +38,17 @@ func (User) Fields() []ent.Field {
 		field.Enum("role").
 			GoType(viewer.Role("")).
 			Comment("What the user may do: ADMIN, MANAGER, OFFICER, COLLABORATOR, VIEWER or CITIZEN.").
-			Annotations(entgql.OrderField("ROLE"), entgql.Type("Role")),
+			Annotations(entgql.OrderField("ROLE"), entgql.Type("Role"), schemadoc.Enum{
+				Type: "What an account may do; its scope (an administrative unit and everything below it) says where. Roles rank from ADMIN down to CITIZEN: nobody gives a role above their own or a scope outside their own.",
+				Values: map[string]string{
+					"ADMIN":        "Quản trị hệ thống (administrator): reads and writes everything, other administrators included.",
+					"MANAGER":      "Cán bộ quản lý (manager, e.g. of a province's Department of Education or Hội Khuyến học, the Association for Promoting Education): accounts of lower roles, campaigns, targets and criteria in their scope.",
+					"OFFICER":      "Cán bộ (officer of a commune or village): learning units, registrations and evaluations in their scope; recognition decisions where their scope is the title's deciding level.",
+					"COLLABORATOR": "Cộng tác viên (volunteer collaborator): learning units and registrations in their scope, and draft evaluations; no recognitions.",
+					"VIEWER":       "Người xem (viewer): reads their scope, writes nothing.",
+					"CITIZEN":      "Công dân (citizen): reads their own household and their own record; edits the contact details (phone, address) of that record and enters self-assessments (SELF evaluations) of their own or their household's registrations.",
+				},
+			}),
 		field.Int("scope_id").
 			Comment("The admin unit the user works in; the role applies to it and everything below.").
 			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),

@@ -21,6 +21,7 @@ import (
 
 // A password change by the signed-in user.
 type ChangePasswordInput struct {
+	// The password the user signs in with now; a wrong one is refused.
 	CurrentPassword string `json:"currentPassword"`
 	// At least 10 characters, at least 4 different ones, not containing the username.
 	NewPassword string `json:"newPassword"`
@@ -40,12 +41,16 @@ type CreateAdminUnitInput struct {
 	// among the open units of that level. A village's code is the province's own
 	// (1–16 characters without spaces), free among the open villages of its commune.
 	Code string `json:"code"`
-	// Official name with its type, e.g. "Thôn Đông"; unique among the parent's open units, accents and case ignored.
+	// Official name with its type, e.g. "Thôn Đông" (Đông village); unique among the parent's open units, accents and case ignored.
 	Name string `json:"name"`
-	// Official type of the level: Tỉnh, Thành phố; Huyện, Quận, Thị xã, Thành phố;
-	// Xã, Phường, Thị trấn, Đặc khu; Thôn, Làng, Ấp, Bản, Buôn, Bon, Plei, Sóc, Phum,
-	// Xóm, Tổ dân phố, Khu phố, Khóm, Khối, Khu, Tổ, Khu dân cư, Tổ dân cư, Tiểu khu,
-	// Đội. Matched without accents or case and stored as spelled here.
+	// Official type of the level: for a province Tỉnh (province) or Thành phố
+	// (centrally-run city); for a district Huyện (rural district), Quận (urban
+	// district), Thị xã (town) or Thành phố (provincial city); for a commune Xã
+	// (commune), Phường (ward), Thị trấn (township) or Đặc khu (special zone); for
+	// a village one of the local names of a village or residential group: Thôn,
+	// Làng, Ấp, Bản, Buôn, Bon, Plei, Sóc, Phum, Xóm, Tổ dân phố, Khu phố, Khóm,
+	// Khối, Khu, Tổ, Khu dân cư, Tổ dân cư, Tiểu khu, Đội. Matched without accents
+	// or case and stored as spelled here.
 	Type string `json:"type"`
 	// Mountainous, remote or especially disadvantaged area (a commune's flag).
 	Disadvantaged *bool `json:"disadvantaged,omitempty"`
@@ -55,16 +60,24 @@ type CreateAdminUnitInput struct {
 
 // A new campaign; targets and criteria are copied from the province's previous campaign.
 type CreateCampaignInput struct {
+	// The province (a unit of level PROVINCE) that runs the campaign.
 	ProvinceID int `json:"provinceID"`
-	Year       int `json:"year"`
-	// Defaults to "Xây dựng xã hội học tập năm <year> – <province>".
-	Name               *string    `json:"name,omitempty"`
+	// The campaign's year, 2000–2100; a province has one campaign a year (CONFLICT otherwise). Its units are counted as they stand on 31 December of it.
+	Year int `json:"year"`
+	// Defaults to "Xây dựng xã hội học tập năm <year> – <province>" (building a learning society in <year>).
+	Name *string `json:"name,omitempty"`
+	// First day of the registration window: while the campaign is in REGISTRATION, units can be registered only from this day. Null: no limit.
 	RegistrationStarts *time.Time `json:"registrationStarts,omitempty"`
-	RegistrationEnds   *time.Time `json:"registrationEnds,omitempty"`
-	EvaluationStarts   *time.Time `json:"evaluationStarts,omitempty"`
-	EvaluationEnds     *time.Time `json:"evaluationEnds,omitempty"`
-	RecognitionStarts  *time.Time `json:"recognitionStarts,omitempty"`
-	RecognitionEnds    *time.Time `json:"recognitionEnds,omitempty"`
+	// Last day (counted whole) of the registration window. Null: no limit.
+	RegistrationEnds *time.Time `json:"registrationEnds,omitempty"`
+	// First day of the evaluation window: while the campaign is in EVALUATION, evaluations are accepted only from this day. Null: no limit.
+	EvaluationStarts *time.Time `json:"evaluationStarts,omitempty"`
+	// Last day (counted whole) of the evaluation window. Null: no limit.
+	EvaluationEnds *time.Time `json:"evaluationEnds,omitempty"`
+	// First day of the recognition window: while the campaign is in RECOGNITION, decisions are accepted only from this day. Null: no limit.
+	RecognitionStarts *time.Time `json:"recognitionStarts,omitempty"`
+	// Last day (counted whole) of the recognition window. Null: no limit.
+	RecognitionEnds *time.Time `json:"recognitionEnds,omitempty"`
 	// Overrides of which level recognises each title.
 	DecidingLevels []*DecidingLevelInput `json:"decidingLevels,omitempty"`
 }
@@ -73,6 +86,7 @@ type CreateCampaignInput struct {
 type CreateUserInput struct {
 	// Login name: 3–64 characters, lowercase letters, digits, dot, dash or underscore.
 	Username string `json:"username"`
+	// The person's full name, 1–200 characters, e.g. "Nguyễn Văn An".
 	FullName string `json:"fullName"`
 	// Initial password, under the password policy.
 	Password string `json:"password"`
@@ -84,129 +98,187 @@ type CreateUserInput struct {
 	LearningUnitID *int `json:"learningUnitID,omitempty"`
 }
 
+// One criterion of a new criteria set.
 type CriterionInput struct {
-	Code      string  `json:"code"`
-	Text      string  `json:"text"`
-	Group     *string `json:"group,omitempty"`
+	// Short code, unique in the set, at most 16 characters, e.g. TC1; evaluations score the criterion by it.
+	Code string `json:"code"`
+	// The criterion as the province words it (Vietnamese), at most 2,000 characters.
+	Text string `json:"text"`
+	// Grouping shown in forms, e.g. "Học tập của người lớn" (adults' learning).
+	Group *string `json:"group,omitempty"`
+	// The most points the criterion can get: above 0, at most 1,000.
 	MaxPoints float64 `json:"maxPoints"`
-	Required  *bool   `json:"required,omitempty"`
+	// Whether the criterion must get all its points to pass.
+	Required *bool `json:"required,omitempty"`
 }
 
 // The points an evaluation gave one criterion.
 type CriterionScore struct {
 	// The criterion's code in the campaign's criteria set, e.g. TC1.
-	Code   string  `json:"code"`
+	Code string `json:"code"`
+	// Points given, from 0 to the criterion's maxPoints.
 	Points float64 `json:"points"`
 }
 
 // Which admin level's People's Committee recognises a title.
 type DecidingLevel struct {
-	Title title.Title     `json:"title"`
+	// The learning title.
+	Title title.Title `json:"title"`
+	// The level whose People's Committee (Ủy ban nhân dân) issues the title's recognition decisions: an OFFICER whose scope is a unit of this level recognises.
 	Level adminunit.Level `json:"level"`
 }
 
+// Which admin level recognises a title, overriding the default (the commune for families, clans and villages; the district for organisations, citizens and communes; the province above).
 type DecidingLevelInput struct {
-	Title title.Title     `json:"title"`
+	// The learning title; each at most once per list.
+	Title title.Title `json:"title"`
+	// PROVINCE, DISTRICT or COMMUNE: the level whose People's Committee recognises it.
 	Level adminunit.Level `json:"level"`
 }
 
+// Scores of a registration against its campaign's current criteria set of its title.
 type EvaluateInput struct {
+	// The registration scored: REGISTERED or EVALUATED.
 	RegistrationID int `json:"registrationID"`
 	// SELF (the unit's own assessment), DRAFT (a collaborator's) or FINAL (decides the result).
-	Kind   evaluation.Kind `json:"kind"`
-	Scores []*ScoreInput   `json:"scores"`
-	// Evidence (minh chứng) and remarks.
+	Kind evaluation.Kind `json:"kind"`
+	// Points for every criterion of the set, each once, no other code.
+	Scores []*ScoreInput `json:"scores"`
+	// Evidence (minh chứng) and remarks, at most 4,000 characters.
 	Notes *string `json:"notes,omitempty"`
 }
 
 // The result of evaluate.
 type EvaluatePayload struct {
-	Evaluation   *ent.Evaluation   `json:"evaluation"`
+	// The evaluation recorded, with its total and result.
+	Evaluation *ent.Evaluation `json:"evaluation"`
+	// The registration after it: a FINAL evaluation has set its status, result, score and level.
 	Registration *ent.Registration `json:"registration"`
 }
 
+// The files of an official catalogue import and the decision they are recorded under.
 type ImportUnitsInput struct {
-	Catalogue   graphql.Upload  `json:"catalogue"`
-	Merger      *graphql.Upload `json:"merger,omitempty"`
-	Number      string          `json:"number"`
-	Title       string          `json:"title"`
-	SignedOn    time.Time       `json:"signedOn"`
-	Signer      *string         `json:"signer,omitempty"`
-	EffectiveOn time.Time       `json:"effectiveOn"`
+	// The official catalogue of administrative units (danh mục đơn vị hành chính), CSV as published: three-tier units-*.csv or two-tier.
+	Catalogue graphql.Upload `json:"catalogue"`
+	// A province's merger list (danh sách sắp xếp), CSV as published: which former units each new commune is formed from.
+	Merger *graphql.Upload `json:"merger,omitempty"`
+	// Number of the decision, e.g. 1665/NQ-UBTVQH15.
+	Number string `json:"number"`
+	// What the decision is about.
+	Title string `json:"title"`
+	// Date the decision was signed.
+	SignedOn time.Time `json:"signedOn"`
+	// Who signed it.
+	Signer *string `json:"signer,omitempty"`
+	// First day of the new tree; the catalogue is compared with the tree of the day before.
+	EffectiveOn time.Time `json:"effectiveOn"`
 }
 
 // Credentials for login.
 type LoginInput struct {
 	// Login name; case does not matter.
 	Username string `json:"username"`
+	// The account's password (or the temporary one resetPassword gave).
 	Password string `json:"password"`
 }
 
+// A unit a reorganisation makes, under an existing parent (parentID) or one the same decision makes (parentKey).
 type NewAdminUnitInput struct {
 	// Names the unit within the decision, so other new units can sit under it (parentKey).
-	Key           *string         `json:"key,omitempty"`
-	Code          string          `json:"code"`
-	Name          string          `json:"name"`
-	Type          string          `json:"type"`
-	Level         adminunit.Level `json:"level"`
-	ParentID      *int            `json:"parentID,omitempty"`
-	ParentKey     *string         `json:"parentKey,omitempty"`
-	Disadvantaged *bool           `json:"disadvantaged,omitempty"`
+	Key *string `json:"key,omitempty"`
+	// Official code, in the format of its level (see CreateAdminUnitInput.code).
+	Code string `json:"code"`
+	// Official name with its type, e.g. "Xã Đông Hưng" (Đông Hưng commune).
+	Name string `json:"name"`
+	// Official type of the level, e.g. Xã (commune), Phường (ward), Thôn (village); see CreateAdminUnitInput.type.
+	Type string `json:"type"`
+	// The unit's level, one below its parent's.
+	Level adminunit.Level `json:"level"`
+	// An existing open unit to sit under.
+	ParentID *int `json:"parentID,omitempty"`
+	// The key of a unit this decision makes to sit under, instead of parentID.
+	ParentKey *string `json:"parentKey,omitempty"`
+	// Mountainous, remote or especially disadvantaged area (a commune's flag).
+	Disadvantaged *bool `json:"disadvantaged,omitempty"`
 }
 
+// How scores become a result, for a new criteria set.
 type PassRuleInput struct {
-	PassPoints float64   `json:"passPoints"`
-	MinShare   float64   `json:"minShare"`
-	Levels     []float64 `json:"levels,omitempty"`
+	// Total points needed to pass, from 0 to the sum of the criteria's maxPoints.
+	PassPoints float64 `json:"passPoints"`
+	// Share (0–1) of its points every criterion needs at least; 0 for no such floor.
+	MinShare float64 `json:"minShare"`
+	// For the community titles of circular (Thông tư) 25/2023: the totals that reach level 1, 2, …, rising from passPoints to the sum of maxPoints. Omit for a title that is passed or failed.
+	Levels []float64 `json:"levels,omitempty"`
 }
 
+// A reorganisation decision (e.g. a Nghị quyết, resolution, of the National Assembly's Standing Committee) and the changes it makes to the administrative tree.
 type PlanReorganisationInput struct {
 	// A planned reorganisation to replace; omit to record a new one.
 	ID *int `json:"id,omitempty"`
 	// Number of the decision, e.g. 1665/NQ-UBTVQH15.
-	Number   string    `json:"number"`
-	Title    string    `json:"title"`
+	Number string `json:"number"`
+	// What the decision is about, e.g. "Sắp xếp các đơn vị hành chính cấp xã của tỉnh Hưng Yên" (reorganising the communes of Hưng Yên).
+	Title string `json:"title"`
+	// Date the decision was signed.
 	SignedOn time.Time `json:"signedOn"`
-	Signer   *string   `json:"signer,omitempty"`
+	// Who signed it.
+	Signer *string `json:"signer,omitempty"`
 	// First day of the new tree: closed units end the day before.
-	EffectiveOn time.Time                    `json:"effectiveOn"`
-	Changes     []*ReorganisationChangeInput `json:"changes"`
+	EffectiveOn time.Time `json:"effectiveOn"`
+	// The changes, in order; a problem names one by its index (changes.3…).
+	Changes []*ReorganisationChangeInput `json:"changes"`
 	// New scopes for accounts whose scope the changes close, instead of the plan's default.
 	UserScopes []*UserScopeInput `json:"userScopes,omitempty"`
 }
 
+// A recognition decision (quyết định công nhận) and the registrations it recognises.
 type RecognizeInput struct {
+	// The registrations recognised (1 to 5,000): all of one campaign and title, EVALUATED as PASSED, in the viewer's scope.
 	RegistrationIDs []int `json:"registrationIDs"`
-	// Decision number, e.g. "125/QĐ-UBND".
+	// Decision number, e.g. "125/QĐ-UBND" (decision, quyết định, 125 of a People's Committee, Ủy ban nhân dân); unique per deciding unit in the campaign.
 	Number string `json:"number"`
-	// Date of the decision.
-	Date   time.Time `json:"date"`
-	Signer string    `json:"signer"`
+	// Date of the decision; not in the future.
+	Date time.Time `json:"date"`
+	// Who signed the decision, at most 200 characters, e.g. "Chủ tịch UBND xã, Nguyễn Văn Bình" (the chair of the commune People's Committee).
+	Signer string `json:"signer"`
 }
 
 // The result of recognize.
 type RecognizePayload struct {
-	Decision      *ent.Decision       `json:"decision"`
+	// The decision recorded.
+	Decision *ent.Decision `json:"decision"`
+	// The registrations it recognised, now RECOGNIZED.
 	Registrations []*ent.Registration `json:"registrations"`
 }
 
+// One change of a reorganisation. Which fields count depends on kind; see ReorganisationChangeKind.
 type ReorganisationChangeInput struct {
-	Kind      ReorganisationChangeKind `json:"kind"`
-	Sources   []int                    `json:"sources,omitempty"`
-	Successor *UnitTargetInput         `json:"successor,omitempty"`
-	Parts     []*SplitPartInput        `json:"parts,omitempty"`
-	ParentID  *int                     `json:"parentID,omitempty"`
+	// What the change does.
+	Kind ReorganisationChangeKind `json:"kind"`
+	// The existing units the change closes, moves or renames: one or more for MERGE and CLOSE, exactly one for SPLIT, MOVE and RENAME.
+	Sources []int `json:"sources,omitempty"`
+	// MERGE: the unit that takes over everything in the sources, existing or made by this decision.
+	Successor *UnitTargetInput `json:"successor,omitempty"`
+	// SPLIT: the parts the source is shared among; the first takes whatever no part names.
+	Parts []*SplitPartInput `json:"parts,omitempty"`
+	// MOVE: the existing open unit to move the source under, of the level above it.
+	ParentID *int `json:"parentID,omitempty"`
 	// MOVE: a unit this decision makes (its key) to move under, instead of parentID.
-	ParentKey *string            `json:"parentKey,omitempty"`
-	Level     *adminunit.Level   `json:"level,omitempty"`
-	WithinID  *int               `json:"withinID,omitempty"`
-	New       *NewAdminUnitInput `json:"new,omitempty"`
+	ParentKey *string `json:"parentKey,omitempty"`
+	// ABOLISH_TIER: the level whose open units close, e.g. DISTRICT.
+	Level *adminunit.Level `json:"level,omitempty"`
+	// ABOLISH_TIER: the unit (e.g. a province) within which the tier is abolished.
+	WithinID *int `json:"withinID,omitempty"`
+	// CREATE: the unit to add. RENAME: the source's new code, name and type.
+	New *NewAdminUnitInput `json:"new,omitempty"`
 	// Where the change came from, e.g. a catalogue row.
 	Note *string `json:"note,omitempty"`
 }
 
 // The result of resetPassword.
 type ResetPasswordPayload struct {
+	// The account, now with mustChangePassword set.
 	User *ent.User `json:"user"`
 	// Shown once: the user signs in with it and must choose a new password.
 	TemporaryPassword string `json:"temporaryPassword"`
@@ -214,26 +286,39 @@ type ResetPasswordPayload struct {
 
 // Points for one criterion.
 type ScoreInput struct {
-	Code   string  `json:"code"`
+	// The criterion's code (Criterion.code); each criterion once.
+	Code string `json:"code"`
+	// Points given, from 0 to the criterion's maxPoints.
 	Points float64 `json:"points"`
 }
 
+// The criteria of a title in a campaign, replacing the current set.
 type SetCriteriaInput struct {
-	CampaignID int               `json:"campaignID"`
-	Title      title.Title       `json:"title"`
-	Name       string            `json:"name"`
-	Criteria   []*CriterionInput `json:"criteria"`
-	Rule       *PassRuleInput    `json:"rule"`
+	// The campaign; not CLOSED.
+	CampaignID int `json:"campaignID"`
+	// The learning title the criteria are for.
+	Title title.Title `json:"title"`
+	// What the set is based on, e.g. "QĐ 448/QĐ-KHVN (2016–2020)" (decision 448 of Hội Khuyến học Việt Nam, the criteria of 2016–2020).
+	Name string `json:"name"`
+	// The criteria, in the order forms show them; at least one.
+	Criteria []*CriterionInput `json:"criteria"`
+	// How the scores become a result.
+	Rule *PassRuleInput `json:"rule"`
 }
 
+// One share of a SPLIT.
 type SplitPartInput struct {
+	// The unit that takes this share, existing or made by this decision.
 	Successor *UnitTargetInput `json:"successor"`
-	Villages  []int            `json:"villages,omitempty"`
+	// The source's villages this part takes.
+	Villages []int `json:"villages,omitempty"`
 }
 
 // One target to set.
 type TargetInput struct {
-	Title   title.Title           `json:"title"`
+	// The learning title the target is for.
+	Title title.Title `json:"title"`
+	// For LEARNING_UNIT only: the organisation subtype the target is for; omit for all subtypes.
 	Subtype *learningunit.Subtype `json:"subtype,omitempty"`
 	// The unit whose subtree the target covers; omit for the whole province.
 	AdminUnitID *int `json:"adminUnitID,omitempty"`
@@ -241,7 +326,9 @@ type TargetInput struct {
 	Rate *float64 `json:"rate,omitempty"`
 }
 
+// What importUnits found and recorded.
 type UnitImport struct {
+	// One report per province of the catalogue or of the tree.
 	Provinces []*catalog.Province `json:"provinces"`
 	// Problems of the files themselves; any that is not a warning stops every province.
 	Issues []*catalog.Issue `json:"issues"`
@@ -251,8 +338,11 @@ type UnitImport struct {
 
 // An existing unit (id), a unit this decision makes (new), or one made by another of its changes (key).
 type UnitTargetInput struct {
-	ID  *int               `json:"id,omitempty"`
-	Key *string            `json:"key,omitempty"`
+	// An existing open unit.
+	ID *int `json:"id,omitempty"`
+	// The key of a unit another change of this decision makes (NewAdminUnitInput.key).
+	Key *string `json:"key,omitempty"`
+	// A unit this change makes.
 	New *NewAdminUnitInput `json:"new,omitempty"`
 }
 
@@ -270,16 +360,24 @@ type UpdateAdminUnitInput struct {
 
 // Changes to a campaign; omitted fields stay.
 type UpdateCampaignInput struct {
-	Name               *string    `json:"name,omitempty"`
+	// A new display name; not empty.
+	Name *string `json:"name,omitempty"`
+	// A new first day of the registration window; omitted, it stays (a window cannot be cleared).
 	RegistrationStarts *time.Time `json:"registrationStarts,omitempty"`
-	RegistrationEnds   *time.Time `json:"registrationEnds,omitempty"`
-	EvaluationStarts   *time.Time `json:"evaluationStarts,omitempty"`
-	EvaluationEnds     *time.Time `json:"evaluationEnds,omitempty"`
-	RecognitionStarts  *time.Time `json:"recognitionStarts,omitempty"`
-	RecognitionEnds    *time.Time `json:"recognitionEnds,omitempty"`
+	// A new last day (counted whole) of the registration window.
+	RegistrationEnds *time.Time `json:"registrationEnds,omitempty"`
+	// A new first day of the evaluation window.
+	EvaluationStarts *time.Time `json:"evaluationStarts,omitempty"`
+	// A new last day (counted whole) of the evaluation window.
+	EvaluationEnds *time.Time `json:"evaluationEnds,omitempty"`
+	// A new first day of the recognition window.
+	RecognitionStarts *time.Time `json:"recognitionStarts,omitempty"`
+	// A new last day (counted whole) of the recognition window.
+	RecognitionEnds *time.Time `json:"recognitionEnds,omitempty"`
 	// Let officers register units after the registration phase (a manager's override).
-	AllowLateRegistration *bool                 `json:"allowLateRegistration,omitempty"`
-	DecidingLevels        []*DecidingLevelInput `json:"decidingLevels,omitempty"`
+	AllowLateRegistration *bool `json:"allowLateRegistration,omitempty"`
+	// Replaces all overrides of which level recognises each title: titles left out go back to their default level.
+	DecidingLevels []*DecidingLevelInput `json:"decidingLevels,omitempty"`
 	// The version edited; CONFLICT if the campaign changed since.
 	Version *int `json:"version,omitempty"`
 }
@@ -290,29 +388,37 @@ type UpdateNationalTargetInput struct {
 	Rate *float64 `json:"rate,omitempty"`
 	// Marks the rate as not confirmed: new campaigns of its period then take the latest earlier period's rate.
 	ClearRate *bool `json:"clearRate,omitempty"`
-	// The decision the target comes from, e.g. "QĐ 387/QĐ-TTg ngày 25/3/2022".
+	// The decision the target comes from, e.g. "QĐ 387/QĐ-TTg ngày 25/3/2022" (the Prime Minister's decision 387 of 25/3/2022).
 	Source *string `json:"source,omitempty"`
-	Note   *string `json:"note,omitempty"`
+	// Remarks (at most 1,000 characters), e.g. what the rate counts; an empty string clears them.
+	Note *string `json:"note,omitempty"`
 	// The version edited; CONFLICT if the target changed since.
 	Version *int `json:"version,omitempty"`
 }
 
 // Changes to an account; omitted fields stay as they are.
 type UpdateUserInput struct {
-	FullName *string      `json:"fullName,omitempty"`
-	Role     *viewer.Role `json:"role,omitempty"`
-	ScopeID  *int         `json:"scopeID,omitempty"`
+	// A new full name, 1–200 characters; every account may change its own.
+	FullName *string `json:"fullName,omitempty"`
+	// A new role, no higher than the changer's own (below it for a MANAGER); nobody changes their own. Applies at the user's next request.
+	Role *viewer.Role `json:"role,omitempty"`
+	// A new scope: an admin unit inside the changer's scope; nobody changes their own. Applies at the user's next request.
+	ScopeID *int `json:"scopeID,omitempty"`
 	// The version the client edited; if the account changed since, CONFLICT.
 	Version *int `json:"version,omitempty"`
 }
 
 // An account's new scope: an open unit (scopeID) or one this decision makes (scopeKey).
 type UserScopeInput struct {
-	UserID   int     `json:"userID"`
-	ScopeID  *int    `json:"scopeID,omitempty"`
+	// The account.
+	UserID int `json:"userID"`
+	// An existing open unit as the new scope.
+	ScopeID *int `json:"scopeID,omitempty"`
+	// The key of a unit this decision makes, as the new scope.
 	ScopeKey *string `json:"scopeKey,omitempty"`
 }
 
+// What one change of a reorganisation does; it decides which fields of ReorganisationChangeInput count.
 type ReorganisationChangeKind string
 
 const (
@@ -385,6 +491,7 @@ func (e ReorganisationChangeKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What happens to one unit in a reorganisation.
 type UnitChangeAction string
 
 const (
@@ -448,6 +555,7 @@ func (e UnitChangeAction) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What an import can do for one province.
 type UnitImportStatus string
 
 const (

@@ -31,13 +31,13 @@ func Apply(ctx context.Context, c *ent.Client, dial string, id int) (*ent.Reorga
 		return nil, nil, err
 	}
 	if tx := ent.TxFromContext(ctx); tx != nil {
-		return apply(ctx, &sqlTx{Tx: tx, dialect: dial}, id)
+		return apply(ctx, newSQLTx(tx, dial), id)
 	}
 	tx, err := c.Tx(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("apply reorganisation: %w", err)
 	}
-	r, im, err := apply(ent.NewTxContext(ctx, tx), &sqlTx{Tx: tx, dialect: dial}, id)
+	r, im, err := apply(ent.NewTxContext(ctx, tx), newSQLTx(tx, dial), id)
 	if err != nil {
 		if rerr := tx.Rollback(); rerr != nil {
 			return nil, nil, fmt.Errorf("%w (rollback: %v)", err, rerr)

@@ -102,8 +102,9 @@ type SheetReport struct {
 	Sheet string
 	Kind  string
 	// HeaderRow is the header's row as Excel numbers it (0 when none was
-	// found).
-	HeaderRow int
+	// found), HeaderRows how many rows it spans (2 for a group row over
+	// sub-headers).
+	HeaderRow, HeaderRows int
 	// Rows counts the data rows read.
 	Rows   int
 	Totals Totals
@@ -300,8 +301,9 @@ func (e *engine) plan(book *sheet.Book) ([]planned, error) {
 }
 
 // instructionSheets are the names of the sheets of instructions a
-// template has, folded: not lists, skipped without a word.
-var instructionSheets = []string{"huong dan", "huong dan nhap lieu", "instructions", "ghi chu", "danh muc"}
+// template has, and of the report a report book opens with, folded: not
+// lists, skipped without a word.
+var instructionSheets = []string{"huong dan", "huong dan nhap lieu", "instructions", "ghi chu", "danh muc", "bao cao"}
 
 func instructions(name string) bool { return slices.Contains(instructionSheets, textnorm.Fold(name)) }
 
@@ -375,7 +377,7 @@ func (e *engine) sheet(book *sheet.Book, name string, k *Kind) error {
 		return e.fileFault(name, err)
 	}
 	defer t.Close()
-	sr.HeaderRow = t.HeaderRow
+	sr.HeaderRow, sr.HeaderRows = t.HeaderRow, t.HeaderRows
 	for _, w := range t.Warnings() {
 		e.warn(Problem{Sheet: name, Problem: w})
 	}

@@ -26,6 +26,8 @@ type Kind struct {
 	// Columns are the columns its sheet may have, with the labels people
 	// write above them.
 	Columns []sheet.Column
+	// Help documents the kind and its columns for its template.
+	Help Help
 	// order is when its sheet is read: a list may refer to units an
 	// earlier list creates (a member to their household).
 	order int
@@ -122,6 +124,9 @@ const (
 	colNote     = "note"
 	colRelation = "relation"
 	colGender   = "gender"
+	// The row of the file a report book's copy of a refused row came
+	// from (WriteReportBook).
+	colSourceRow = "sourceRow"
 )
 
 // Labels of the columns shared by several kinds. The first label is the
@@ -141,6 +146,7 @@ func ignored(extra ...sheet.Column) []sheet.Column {
 	return append([]sheet.Column{
 		{Key: colNumber, Labels: labelsNumber},
 		{Key: colNote, Labels: labelsNote},
+		{Key: colSourceRow, Labels: []string{labelSourceRow}},
 	}, extra...)
 }
 
@@ -165,6 +171,24 @@ var (
 			{Key: colMembers, Labels: []string{"Số nhân khẩu", "Số thành viên", "Số người", "Nhân khẩu", "Số khẩu"}},
 			{Key: colAdults, Labels: []string{"Số người lớn", "Người lớn", "Số người trưởng thành"}},
 		}, ignored()...),
+		Help: Help{
+			Rows: i18n.Message{
+				VI: "Mỗi dòng một hộ gia đình. Dòng được nhận ra theo mã hộ; không có mã thì theo họ tên chủ hộ trong thôn, hai hộ có chủ hộ cùng tên phân biệt bằng địa chỉ.",
+				EN: "One row per household. A row is told by the household's code; without one, by its head's name in the village, two heads of one name told apart by the address."},
+			Columns: map[string]ColumnHelp{
+				colHead: {Desc: i18n.Message{
+					VI: "Họ và tên chủ hộ; hộ mang tên «Hộ» và tên chủ hộ.",
+					EN: "The head of household's full name; the household is named «Hộ» and that name."}},
+				colName: {Desc: i18n.Message{
+					VI: "Tên hộ, chỉ khi khác «Hộ» và tên chủ hộ; thường để trống.",
+					EN: "The household's name, only when it is not «Hộ» and its head's name; usually empty."}},
+				colMembers: {Type: TypeCount, Desc: i18n.Message{
+					VI: "Số nhân khẩu của hộ. Ô trống giữ số đã lưu.", EN: "How many people the household has. An empty cell keeps the stored count."}},
+				colAdults: {Type: TypeCount, Desc: i18n.Message{
+					VI: "Số người từ 18 tuổi, không quá số nhân khẩu. Ô trống giữ số đã lưu.",
+					EN: "How many are 18 or older, at most the number of people. An empty cell keeps the stored count."}},
+			},
+		},
 		order: 20,
 		unit:  &unitKind{kind: learningunit.KindHOUSEHOLD, level: adminunit.LevelVILLAGE, nameCol: colHead, tieCol: colAddress},
 	})
@@ -191,6 +215,30 @@ var (
 			sheet.Column{Key: colRelation, Labels: []string{"Quan hệ với chủ hộ", "Quan hệ"}},
 			sheet.Column{Key: colGender, Labels: []string{"Giới tính", "Nam/Nữ"}},
 		)...),
+		Help: Help{
+			Rows: i18n.Message{
+				VI: "Mỗi dòng một thành viên của hộ, ghi hộ của mình bằng mã hộ, hoặc bằng họ tên chủ hộ và thôn. Dòng được nhận ra theo mã; không có mã thì theo họ tên trong hộ, người trùng tên phân biệt bằng năm sinh. Trang này được đọc sau trang hộ gia đình: thành viên của hộ mới trong cùng tệp được nhận.",
+				EN: "One row per household member, naming their household by its code, or by its head's name and village. A row is told by its code; without one, by the name in the household, namesakes told apart by the year of birth. This sheet is read after the households' sheet: members of a household new in the same file are taken."},
+			Columns: map[string]ColumnHelp{
+				colCode: {Type: TypeCode, Desc: i18n.Message{
+					VI: "Mã của thành viên, không bắt buộc.", EN: "The member's code, optional."}},
+				colHouseholdCode: {Type: TypeCode, Desc: i18n.Message{
+					VI: "Mã hộ của thành viên, như ở trang hộ gia đình. Không có mã hộ thì ghi họ tên chủ hộ và thôn.",
+					EN: "The member's household's code, as on the households' sheet. Without one, write the head's name and the village."}},
+				colHouseholdHead: {Desc: i18n.Message{
+					VI: "Họ tên chủ hộ của thành viên: cần khi không ghi mã hộ (cùng với thôn).",
+					EN: "The name of the member's head of household: needed when there is no household code (with the village)."}},
+				colVillage: {Type: TypePlace, Desc: i18n.Message{
+					VI: "Thôn, tổ dân phố của hộ; cần khi hộ được ghi bằng họ tên chủ hộ.",
+					EN: "The household's village; needed when the household is named by its head."}},
+				colName: {Desc: i18n.Message{VI: "Họ và tên thành viên.", EN: "The member's full name."}},
+				colBirthYear: {Type: TypeYear, Desc: i18n.Message{
+					VI: "Năm sinh, hoặc ngày sinh; người từ 18 tuổi (hoặc không rõ năm sinh) được tính là người lớn.",
+					EN: "The year of birth, or the date; members of 18 or more (or of unknown age) count as adults."}},
+				colRelation: {NotRead: true},
+				colGender:   {NotRead: true},
+			},
+		},
 		order: 30,
 		unit: &unitKind{kind: learningunit.KindCITIZEN, level: adminunit.LevelVILLAGE, parent: learningunit.KindHOUSEHOLD,
 			nameCol: colName, tieCol: colBirthYear},
@@ -214,6 +262,20 @@ var (
 			{Key: colMembers, Labels: []string{"Số hộ", "Số hộ gia đình", "Số thành viên"}},
 			{Key: colAdults, Labels: []string{"Số người lớn"}},
 		}, ignored()...),
+		Help: Help{
+			Rows: i18n.Message{
+				VI: "Mỗi dòng một dòng họ hoặc chi họ của xã. Dòng được nhận ra theo mã; không có mã thì theo tên trong xã, hai dòng họ cùng tên phân biệt bằng trưởng họ.",
+				EN: "One row per clan or clan branch of a commune. A row is told by its code; without one, by its name in the commune, two of one name told apart by their heads."},
+			Columns: map[string]ColumnHelp{
+				colName: {Desc: i18n.Message{VI: "Tên dòng họ hoặc chi họ.", EN: "The clan's or branch's name."}},
+				colHead: {Desc: i18n.Message{
+					VI: "Họ tên trưởng họ; phân biệt hai dòng họ cùng tên.", EN: "The clan head's name; tells apart two clans of one name."}},
+				colMembers: {Type: TypeCount, Desc: i18n.Message{
+					VI: "Số hộ của dòng họ. Ô trống giữ số đã lưu.", EN: "How many households the clan has. An empty cell keeps the stored count."}},
+				colAdults: {Type: TypeCount, Desc: i18n.Message{
+					VI: "Số người lớn. Ô trống giữ số đã lưu.", EN: "How many adults. An empty cell keeps the stored count."}},
+			},
+		},
 		order: 10,
 		unit:  &unitKind{kind: learningunit.KindCLAN, level: adminunit.LevelCOMMUNE, nameCol: colName, tieCol: colHead},
 	})
@@ -237,6 +299,23 @@ var (
 			{Key: colMembers, Labels: []string{"Số cán bộ", "Số cán bộ, công chức", "Số CBCNV", "Số người lao động", "Số nhân viên", "Tổng số cán bộ"}},
 			{Key: colAdults, Labels: []string{"Số người lớn"}},
 		}, ignored()...),
+		Help: Help{
+			Rows: i18n.Message{
+				VI: "Mỗi dòng một cơ quan, trường học, doanh nghiệp hay đơn vị lực lượng vũ trang của xã. Dòng được nhận ra theo mã; không có mã thì theo tên trong xã, hai đơn vị cùng tên phân biệt bằng thủ trưởng.",
+				EN: "One row per agency, school, enterprise or armed-forces unit of a commune. A row is told by its code; without one, by its name in the commune, two of one name told apart by their heads."},
+			Columns: map[string]ColumnHelp{
+				colName: {Desc: i18n.Message{VI: "Tên cơ quan, đơn vị.", EN: "The organisation's name."}},
+				colSubtype: {Type: TypeChoice, Values: subtypeValues(), Desc: i18n.Message{
+					VI: "Loại hình đơn vị, chọn trong danh sách (cách viết thường gặp như «Trường THCS», «Công ty TNHH», «UBND» cũng được).",
+					EN: "The kind of organisation, from the list (common spellings such as «Trường THCS», «Công ty TNHH», «UBND» are read too)."}},
+				colHead: {Desc: i18n.Message{
+					VI: "Họ tên thủ trưởng; phân biệt hai đơn vị cùng tên.", EN: "The head's name; tells apart two organisations of one name."}},
+				colMembers: {Type: TypeCount, Desc: i18n.Message{
+					VI: "Số cán bộ, người lao động. Ô trống giữ số đã lưu.", EN: "How many staff. An empty cell keeps the stored count."}},
+				colAdults: {Type: TypeCount, Desc: i18n.Message{
+					VI: "Số người lớn; khi tạo mới mà để trống thì bằng số cán bộ.", EN: "How many adults; empty on a new organisation, its staff count."}},
+			},
+		},
 		order: 11,
 		unit:  &unitKind{kind: learningunit.KindORGANIZATION, level: adminunit.LevelCOMMUNE, nameCol: colName, tieCol: colHead},
 	})

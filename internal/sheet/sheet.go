@@ -207,20 +207,9 @@ func (b *Book) Read(sheet string, cols ...Column) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	if sheet == "" {
-		if len(b.sheets) == 0 {
-			return nil, &Problem{Msg: msgEmptyFile}
-		}
-		sheet = b.sheets[0]
-	}
-	var name string
-	for _, s := range b.sheets {
-		if strings.EqualFold(s, sheet) {
-			name = s
-		}
-	}
-	if name == "" {
-		return nil, &Problem{Msg: msgNoSheet, Args: []any{sheet, strings.Join(b.sheets, ", ")}}
+	name, err := b.lookup(sheet)
+	if err != nil {
+		return nil, err
 	}
 	opts := b.opts
 	if opts.HeaderRows <= 0 {
@@ -253,4 +242,20 @@ func (b *Book) Read(sheet string, cols ...Column) (*Table, error) {
 	}
 	t.Sheet = name
 	return t, nil
+}
+
+// lookup finds a sheet by name, case aside ("" is the first).
+func (b *Book) lookup(sheet string) (string, error) {
+	if sheet == "" {
+		if len(b.sheets) == 0 {
+			return "", &Problem{Msg: msgEmptyFile}
+		}
+		return b.sheets[0], nil
+	}
+	for _, s := range b.sheets {
+		if strings.EqualFold(s, sheet) {
+			return s, nil
+		}
+	}
+	return "", &Problem{Msg: msgNoSheet, Args: []any{sheet, strings.Join(b.sheets, ", ")}}
 }

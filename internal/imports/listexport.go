@@ -82,11 +82,11 @@ func Export(ctx context.Context, c *ent.Client, w io.Writer, kind *Kind, under i
 		}
 		return apperr.Input("kind", msgNotExportable, name, strings.Join(ids, ", "))
 	}
-	root, err := exportRoot(ctx, c, under)
+	scope, root, err := exportRoot(ctx, c, under)
 	if err != nil {
 		return err
 	}
-	places, err := exportPlaces(ctx, c, root, kind.unit.level)
+	places, err := exportPlaces(ctx, c, scope, root, kind.unit.level)
 	if err != nil {
 		return err
 	}
@@ -104,42 +104,45 @@ func Export(ctx context.Context, c *ent.Client, w io.Writer, kind *Kind, under i
 	return b.write(w)
 }
 
-// exportRoot is the path of what an export covers: the viewer's scope (an
-// ADMIN's is everything), or the unit under in it.
-func exportRoot(ctx context.Context, c *ent.Client, under int) (string, error) {
-	scope := "/"
+// exportRoot returns the path of the viewer's scope (an ADMIN's is
+// everything), and of what an export covers: the scope, or the unit under
+// in it.
+func exportRoot(ctx context.Context, c *ent.Client, under int) (scope, root string, err error) {
+	scope = "/"
 	if v := viewer.FromContext(ctx); v != nil && v.Role != viewer.RoleAdmin {
 		if v.ScopePath == "" {
 			// An empty prefix would match every row.
-			return "", apperr.New(apperr.Forbidden, apperr.MsgForbidden)
+			return "", "", apperr.New(apperr.Forbidden, apperr.MsgForbidden)
 		}
 		scope = v.ScopePath
 	}
 	if under == 0 {
-		return scope, nil
+		return scope, scope, nil
 	}
 	u, err := c.AdminUnit.Query().Where(adminunit.ID(under)).Select(adminunit.FieldPath).Only(ctx)
 	switch {
 	case ent.IsNotFound(err), err == nil && !strings.HasPrefix(u.Path, scope):
 		// A unit above the scope is read for its name, but is no more
 		// exported than one elsewhere.
-		return "", &apperr.Error{Code: apperr.NotFound, Field: "unit", Msg: apperr.MsgNotFound}
+		return "", "", &apperr.Error{Code: apperr.NotFound, Field: "unit", Msg: apperr.MsgNotFound}
 	case err != nil:
-		return "", fmt.Errorf("imports: export: unit %d: %w", under, err)
+		return "", "", fmt.Errorf("imports: export: unit %d: %w", under, err)
 	}
-	return u.Path, nil
+	return scope, u.Path, nil
 }
 
-// exportPlaces loads the open units under root (and those above it, for
-// their names) and returns those of level under root, in the order of
-// their codes and their parents'.
-func exportPlaces(ctx context.Context, c *ent.Client, root string, level adminunit.Level) ([]*place, error) {
+// exportPlaces loads the open units under root, and those above it in the
+// scope for their names, and returns those of level under root, in the
+// order of their codes and their parents'. The units above the scope are
+// left unnamed: an import by the viewer finds only the units of their
+// scope, and would refuse a row naming the district of their commune.
+func exportPlaces(ctx context.Context, c *ent.Client, scope, root string, level adminunit.Level) ([]*place, error) {
 	rows, err := c.AdminUnit.Query().
 		Where(adminunit.ValidToIsNil(),
 			adminunit.LevelIn(adminunit.LevelDISTRICT, adminunit.LevelCOMMUNE, adminunit.LevelVILLAGE),
 			func(s *entsql.Selector) {
 				p := s.C(adminunit.FieldPath)
-				s.Where(entsql.Or(search.Prefix(p, root), search.InLineage(p, root)))
+				s.Where(entsql.Or(search.Prefix(p, root), entsql.And(search.InLineage(p, root), search.Prefix(p, scope))))
 			}).
 		Select(adminunit.FieldID, adminunit.FieldCode, adminunit.FieldName, adminunit.FieldLevel, adminunit.FieldParentID, adminunit.FieldPath).
 		All(ctx)

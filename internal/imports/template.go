@@ -87,43 +87,48 @@ type listStyles struct {
 	title, heading, label, alt, note int
 }
 
-func newListBook(lang i18n.Lang, kinds []*Kind) (b *listBook, err error) {
-	f := excelize.NewFile()
-	b = &listBook{f: f, lang: lang, choices: map[string]string{}}
-	defer func() {
-		if err != nil {
-			b.close()
-			err = fmt.Errorf("imports: workbook: %w", err)
-		}
-	}()
+func newListBook(lang i18n.Lang, kinds []*Kind) (*listBook, error) {
+	b := &listBook{f: excelize.NewFile(), lang: lang, choices: map[string]string{}}
+	if err := b.layout(kinds); err != nil {
+		b.close()
+		return nil, fmt.Errorf("imports: workbook: %w", err)
+	}
+	return b, nil
+}
+
+// layout writes the instructions, the lists of values and the lists'
+// headers.
+func (b *listBook) layout(kinds []*Kind) error {
+	f := b.f
 	if err := f.SetSheetName(f.GetSheetName(0), instructionsSheet); err != nil {
-		return nil, err
+		return err
 	}
-	if err := f.SetDocProps(&excelize.DocProperties{Title: msgTemplateTitle.Format(lang), Creator: "hoctap", Language: "vi-VN"}); err != nil {
-		return nil, err
+	if err := f.SetDocProps(&excelize.DocProperties{Title: msgTemplateTitle.Format(b.lang), Creator: "hoctap", Language: "vi-VN"}); err != nil {
+		return err
 	}
+	var err error
 	if b.styles, err = newListStyles(f); err != nil {
-		return nil, err
+		return err
 	}
 	for _, k := range kinds {
 		l := &list{kind: k, name: k.Sheets[0], cols: k.written()}
 		if _, err := f.NewSheet(l.name); err != nil {
-			return nil, err
+			return err
 		}
 		b.lists = append(b.lists, l)
 	}
 	if err := b.writeChoices(); err != nil {
-		return nil, err
+		return err
 	}
 	if err := b.writeInstructions(); err != nil {
-		return nil, err
+		return err
 	}
 	for _, l := range b.lists {
 		if err := b.startList(l); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return b, nil
+	return nil
 }
 
 func newListStyles(f *excelize.File) (listStyles, error) {
@@ -349,6 +354,7 @@ func (b *listBook) writeInstructions() error {
 			return err
 		}
 	}
+	in.row = 1
 	if err := in.cell(1, b.styles.title, msgInstrTitle.Format(b.lang)); err != nil {
 		return err
 	}
@@ -356,7 +362,7 @@ func (b *listBook) writeInstructions() error {
 	if err := in.cell(1, b.styles.alt, msgInstrTitle.Format(in.other)); err != nil {
 		return err
 	}
-	in.row++
+	in.row++ // a blank row
 	for i, m := range generalInstructions {
 		if err := in.paragraph(b.styles.note, m, i+1); err != nil {
 			return err

@@ -58,6 +58,8 @@ func newEnv(t *testing.T, open dbtest.Opener) *env {
 	mux.Handle("GET /export/progress.csv", exports.Progress(export.CSV))
 	mux.Handle("GET /export/progress.xlsx", exports.Progress(export.XLSX))
 	mux.Handle("GET /export/decisions/{file}", exports.Decision())
+	mux.Handle("GET /export/templates/imports.xlsx", exports.Templates())
+	mux.Handle("GET /export/units.xlsx", exports.Units())
 	e := &env{t: t, client: db.Client, h: middleware.Chain(mux, middleware.RequestInfo(nil)), sql: counter, fx: fx, viewers: map[string]*viewer.Viewer{}}
 	for name := range fx.Users {
 		e.viewers[name] = fx.Viewer(name)

@@ -194,7 +194,8 @@ func TestServe(t *testing.T) {
 		}
 	}
 	// The exports are routed, and refuse anonymous requests.
-	for _, path := range []string{"/export/progress.csv?campaign=1&unit=1", "/export/progress.xlsx", "/export/decisions/1.html"} {
+	for _, path := range []string{"/export/progress.csv?campaign=1&unit=1", "/export/progress.xlsx", "/export/decisions/1.html",
+		"/export/templates/imports.xlsx", "/export/units.xlsx?kind=households"} {
 		resp, err := http.Get(url + path)
 		if err != nil {
 			t.Fatal(err)

@@ -77,7 +77,6 @@ func WriteReportBook(w io.Writer, rep *Report, lang i18n.Lang, original io.Reade
 			return err
 		}
 	}
-	f.SetActiveSheet(0)
 	if err := f.Write(w); err != nil {
 		return fmt.Errorf("imports: write report book: %w", err)
 	}

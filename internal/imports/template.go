@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 	"math"
@@ -311,8 +312,12 @@ func (b *listBook) write(w io.Writer) error {
 			return fmt.Errorf("imports: workbook: %w", err)
 		}
 	}
-	b.f.SetActiveSheet(0)
-	if err := b.f.Write(w); err != nil {
+	// excelize builds the whole zip in a buffer before writing it out, a
+	// province's lists in memory; handed a zip writer on w instead of on
+	// its buffer, it writes the zip straight to w, each streamed sheet
+	// copied from its temporary file, and leaves the buffer empty.
+	b.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	if err := b.f.Write(io.Discard); err != nil {
 		return fmt.Errorf("imports: write workbook: %w", err)
 	}
 	return nil

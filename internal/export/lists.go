@@ -84,7 +84,7 @@ func (h *Handler) Units() http.Handler {
 		if err != nil && out.started {
 			// The status and part of the file are out: the client sees
 			// a file cut short, the log why.
-			h.log.ErrorContext(r.Context(), "export cut short", "path", r.URL.Path, "err", err)
+			h.log.WarnContext(r.Context(), "export cut short", "path", r.URL.Path, "err", err)
 			return nil
 		}
 		return err

@@ -137,6 +137,17 @@ func (p Problem) Message(lang i18n.Lang) string {
 	return msgInSheet.Format(lang, p.Sheet, msg)
 }
 
+// freeze renders the message's arguments into its text, in both
+// languages, so that a report survives a round trip through JSON (an
+// import job keeps its report in the database) and still renders the same.
+func (p *Problem) freeze() {
+	if len(p.Args) == 0 {
+		return
+	}
+	p.Msg = i18n.Message{VI: p.Msg.Format(i18n.VI, p.Args...), EN: p.Msg.Format(i18n.EN, p.Args...)}
+	p.Args = nil
+}
+
 var (
 	msgInSheet  = i18n.Message{VI: "Trang «%s», %s", EN: "Sheet «%s», %s"}
 	msgNoKind   = i18n.Message{VI: "Không rõ loại danh sách «%s».", EN: "Unknown kind of list «%s»."}
@@ -342,6 +353,7 @@ func (e *engine) fileFault(sheetName string, err error) error {
 
 // problem adds a problem, or a warning, to the report.
 func (e *engine) problem(p Problem) {
+	p.freeze()
 	if p.Warning {
 		e.warn(p)
 		return
@@ -356,6 +368,7 @@ func (e *engine) problem(p Problem) {
 }
 
 func (e *engine) warn(p Problem) {
+	p.freeze()
 	e.report.WarningCount++
 	if len(e.report.Warnings) < e.opts.MaxProblems {
 		e.report.Warnings = append(e.report.Warnings, p)

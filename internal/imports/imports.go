@@ -181,7 +181,7 @@ func newEngine(ctx context.Context, c *ent.Client, opts Options) (*engine, error
 	e := &engine{
 		ctx: ctx, sys: systemCtx(ctx), c: c, opts: opts,
 		v: viewer.FromContext(ctx), report: &Report{FileName: opts.FileName},
-		regs: map[learningunit.Kind]*registry{}, legacy: &conversion{},
+		regs: map[learningunit.Kind]*registry{}, legacy: &conversion{}, procs: map[*Kind]processor{},
 	}
 	e.scopePath = "/"
 	if e.v != nil && e.v.Role != viewer.RoleAdmin {
@@ -204,6 +204,7 @@ type engine struct {
 	report    *Report
 	places    *places
 	regs      map[learningunit.Kind]*registry
+	procs     map[*Kind]processor
 	legacy    *conversion
 	// tempID numbers the units a dry run would create, downwards from -1.
 	tempID int
@@ -383,11 +384,12 @@ func (e *engine) sheet(book *sheet.Book, name string, k *Kind) error {
 	for _, f := range t.Columns() {
 		rd.has[f.Key] = f.Index >= 0
 	}
-	batch := make([]*record, 0, chunkRows)
+	p := e.processor(k)
+	batch := make([]item, 0, chunkRows)
 	for t.Next() {
-		batch = append(batch, rd.parse(t.Row()))
+		batch = append(batch, p.parse(rd, t.Row()))
 		if len(batch) == chunkRows {
-			if err := e.chunk(k, rd, batch, &sr); err != nil {
+			if err := e.chunk(p, rd, batch, &sr); err != nil {
 				return err
 			}
 			batch = batch[:0]
@@ -403,39 +405,44 @@ func (e *engine) sheet(book *sheet.Book, name string, k *Kind) error {
 			return errRefused
 		}
 	}
-	return e.chunk(k, rd, batch, &sr)
+	return e.chunk(p, rd, batch, &sr)
 }
 
-// chunk handles rows read: their places, parents and identities, their
-// tally, and in an Apply their writes.
-func (e *engine) chunk(k *Kind, rd *reader, recs []*record, sr *SheetReport) error {
-	if len(recs) == 0 {
+// processor is the run's processor of kind k, started on first use.
+func (e *engine) processor(k *Kind) processor {
+	if e.procs[k] == nil {
+		e.procs[k] = k.start()
+	}
+	return e.procs[k]
+}
+
+// chunk handles rows read: the processor resolves them, the engine tallies
+// them and reports their problems, and in an Apply the processor writes
+// them.
+func (e *engine) chunk(p processor, rd *reader, chunk []item, sr *SheetReport) error {
+	if len(chunk) == 0 {
 		return nil
 	}
-	if e.w != nil {
-		if err := e.w.reserve(e.ctx, len(recs)); err != nil {
-			return err
-		}
-	}
-	if err := e.units(k.unit, rd, recs); err != nil {
+	if err := p.resolve(e, rd, chunk); err != nil {
 		return err
 	}
-	for _, r := range recs {
+	for _, it := range chunk {
 		sr.Rows++
-		switch {
-		case r.refused():
+		switch it.action() {
+		case actRefuse:
 			sr.Totals.Refused++
-		case r.stored == nil:
+		case actCreate:
 			sr.Totals.Create++
-		case r.final.equal(r.stored.values):
-			sr.Totals.Unchanged++
-		default:
+		case actUpdate:
 			sr.Totals.Update++
+		case actUnchanged:
+			sr.Totals.Unchanged++
 		}
-		for _, p := range r.errs {
+		l := it.base()
+		for _, p := range l.errs {
 			e.problem(Problem{Sheet: sr.Sheet, Problem: p})
 		}
-		for _, p := range r.warns {
+		for _, p := range l.warns {
 			e.warn(Problem{Sheet: sr.Sheet, Problem: p})
 		}
 	}
@@ -443,11 +450,11 @@ func (e *engine) chunk(k *Kind, rd *reader, recs []*record, sr *SheetReport) err
 		if e.refusal != nil && !e.opts.SkipRefused {
 			return errRefused
 		}
-		if err := e.w.write(e.ctx, k.unit, recs); err != nil {
+		if err := p.write(e, chunk); err != nil {
 			return err
 		}
 	}
-	e.done += len(recs)
+	e.done += len(chunk)
 	if e.opts.Progress != nil {
 		e.opts.Progress(e.done)
 	}

@@ -11,9 +11,10 @@ import (
 )
 
 // Kind is one kind of list an import reads, one sheet of a workbook: the
-// names its sheet goes by, its columns, and how its rows are written. The
-// kinds of learning unit are registered here; accounts and a campaign's
-// results will register theirs with a processor of their own.
+// names its sheet goes by, its columns, and how its rows are written (its
+// processor). The kinds of learning unit are registered here, and share
+// one processor (unitKind); accounts (accounts.go) and a campaign's
+// results (results.go) have processors of their own.
 type Kind struct {
 	// ID names the kind in Options, reports and the audit: "households".
 	ID string
@@ -31,6 +32,10 @@ type Kind struct {
 	order int
 	// unit describes a kind of learning unit; nil for other kinds.
 	unit *unitKind
+	// start gives a run the processor of the kind's rows, which may keep
+	// what the run has seen of them (set from unit for a kind of learning
+	// unit).
+	start func() processor
 }
 
 // unitKind is what an import of learning units needs to know of a kind.
@@ -65,6 +70,10 @@ func register(k *Kind) *Kind {
 				}
 			}
 		}
+	}
+	if k.start == nil {
+		uk := k.unit
+		k.start = func() processor { return uk }
 	}
 	kinds[k.ID] = k
 	return k

@@ -162,11 +162,13 @@ const updatesTable = "import_updates"
 
 // write writes the rows of a chunk that create or change a unit, with
 // their search keys, in a few statements.
-func (w *writer) write(ctx context.Context, uk *unitKind, recs []*record) error {
+func (uk *unitKind) write(e *engine, chunk []item) error {
+	w, ctx := e.w, e.ctx
+	recs := items[*record](chunk)
 	var creates, updates, keys [][]any
 	var rekeyed []int
 	for _, r := range recs {
-		if r.refused() || r.stored != nil && r.final.equal(r.stored.values) {
+		if a := r.action(); a != actCreate && a != actUpdate {
 			continue
 		}
 		v := r.final

@@ -1,7 +1,7 @@
 // Package imports brings the lists villages and communes keep in Excel into
-// hoctap: households, their members, clans and organisations, one sheet
-// per kind (Kinds), from an XLSX workbook or a CSV file as people really
-// make them (internal/sheet reads them; text typed in the legacy TCVN3 and
+// hoctap: households, their members, clans and organisations, and the
+// accounts of the people who work on them, one sheet per kind (Kinds),
+// from an XLSX workbook or a CSV file as people really make them (internal/sheet reads them; text typed in the legacy TCVN3 and
 // VNI font encodings is converted, and the row says so).
 //
 // Check reads a file and reports, row by row and cell by cell, what
@@ -95,6 +95,9 @@ type Report struct {
 	WarningCount int
 	// Applied says the rows were written.
 	Applied bool
+	// Accounts are the accounts an Apply created, with their temporary
+	// passwords; only in the report of an Apply that committed.
+	Accounts []NewAccount
 }
 
 // SheetReport is one sheet read.
@@ -212,6 +215,9 @@ type engine struct {
 	// refusal is the first problem that refuses the file in an Apply that
 	// does not skip refused rows.
 	refusal *Problem
+	// audited are the usernames of the accounts an Apply created and
+	// updated, for its audit.
+	audited struct{ created, updated []string }
 }
 
 // errRefused stops an Apply at the first refused row.

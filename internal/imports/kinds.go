@@ -110,6 +110,7 @@ func kindOfSheet(name string) *Kind {
 // whatever the kind; the others are fields of the unit.
 const (
 	colCode      = "code"
+	colProvince  = "province"
 	colDistrict  = "district"
 	colCommune   = "commune"
 	colVillage   = "village"
@@ -136,6 +137,7 @@ const (
 // Labels of the columns shared by several kinds. The first label is the
 // template's and the one messages use.
 var (
+	labelsProvince = []string{"Tỉnh/Thành phố", "Tỉnh", "Tỉnh/TP", "Tỉnh, thành phố", "Mã tỉnh"}
 	labelsDistrict = []string{"Huyện", "Quận/Huyện", "Huyện/Quận/Thị xã/Thành phố", "Mã huyện", "Huyện, thị xã, thành phố"}
 	labelsCommune  = []string{"Xã/Phường/Thị trấn", "Xã", "Xã/Phường", "Phường", "Phường/Xã", "Mã xã", "Xã, phường, thị trấn"}
 	labelsVillage  = []string{"Thôn/Tổ dân phố", "Thôn", "Tổ dân phố", "Thôn/Xóm", "Thôn, xóm", "Thôn/Tổ", "Xóm", "Ấp", "Bản", "Khu dân cư", "Mã thôn", "Địa bàn"}

@@ -53,7 +53,7 @@ var Results = register(&Kind{
 		{Key: colRegistered, Labels: []string{"Đăng ký", "Đã đăng ký", "Có đăng ký"}},
 		{Key: colResult, Labels: []string{"Kết quả đánh giá", "Kết quả", "Đánh giá"}},
 		{Key: colRecognized, Labels: []string{"Công nhận", "Được công nhận", "Đạt danh hiệu"}},
-		{Key: colNumber, Labels: []string{"Số quyết định", "Số QĐ", "Quyết định số", "Quyết định"}},
+		{Key: colDecision, Labels: []string{"Số quyết định", "Số QĐ", "Quyết định số", "Quyết định"}},
 		{Key: colDate, Labels: []string{"Ngày quyết định", "Ngày QĐ", "Ngày ký", "Ngày công nhận"}},
 		{Key: colSigner, Labels: []string{"Người ký", "Người ký quyết định"}},
 	}, ignored(
@@ -592,7 +592,7 @@ func (p *resultRun) loadDecisions(e *engine, rows []*resultRow) error {
 		case d.title != r.title:
 			r.fail(colDecision, msgDecisionDiffers, r.number, wordTitle, titles.TitleName(d.title))
 		case !sameDay(d.date, r.date):
-			r.fail(colDate, msgDecisionDiffers, r.number, wordDate, d.date.Format("02/01/2006"))
+			r.fail(colDate, msgDecisionDiffers, r.number, wordDate, day(d.date))
 		case textnorm.Fold(d.signer) != textnorm.Fold(r.signer):
 			r.fail(colSigner, msgDecisionDiffers, r.number, wordSigner, d.signer)
 		case r.stored != nil && r.stored.DecisionID != nil && *r.stored.DecisionID != d.id:
@@ -602,7 +602,11 @@ func (p *resultRun) loadDecisions(e *engine, rows []*resultRow) error {
 	return nil
 }
 
-func sameDay(a, b time.Time) bool { return a.Format(time.DateOnly) == b.Format(time.DateOnly) }
+// sameDay compares two dates as days in Vietnam (sheet dates are its
+// midnights; PostgreSQL gives them back in the session's zone).
+func sameDay(a, b time.Time) bool { return day(a) == day(b) }
+
+func day(t time.Time) string { return t.In(i18n.Vietnam).Format("02/01/2006") }
 
 // write creates the decisions and registrations of the chunk and moves on
 // the registrations it changes, then adds what changed to the campaigns'

@@ -1,6 +1,7 @@
 // Package imports brings the lists villages and communes keep in Excel into
-// hoctap: households, their members, clans and organisations, and the
-// accounts of the people who work on them, one sheet per kind (Kinds),
+// hoctap: households, their members, clans and organisations, the
+// accounts of the people who work on them, and the results of past
+// campaigns (registered, evaluated, recognised), one sheet per kind (Kinds),
 // from an XLSX workbook or a CSV file as people really make them (internal/sheet reads them; text typed in the legacy TCVN3 and
 // VNI font encodings is converted, and the row says so).
 //

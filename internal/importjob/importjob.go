@@ -103,7 +103,11 @@ func (r *Runner) Wait() { r.wg.Wait() }
 type Job struct {
 	*ent.ImportJob
 	// Report is the last step's report; nil while the first check runs.
+	// Its Accounts are always empty: see TakePasswords.
 	Report *imports.Report
+	// PasswordsWaiting counts the new accounts whose temporary passwords
+	// TakePasswords has yet to hand out.
+	PasswordsWaiting int
 }
 
 // Error renders why the job failed in lang; "" unless it did.
@@ -300,8 +304,56 @@ func (r *Runner) view(ctx context.Context, row *ent.ImportJob) (*Job, error) {
 		if err := json.Unmarshal(row.Report, j.Report); err != nil {
 			return nil, fmt.Errorf("importjob: report of %d: %w", row.ID, err)
 		}
+		// The temporary passwords are handed out by TakePasswords only.
+		j.PasswordsWaiting = len(j.Report.Accounts)
+		j.Report.Accounts = nil
 	}
 	return j, nil
+}
+
+// TakePasswords hands the uploader of an applied list of accounts the
+// temporary passwords of the accounts it created, once: they are erased
+// from the database as they are read, so that they rest there only
+// between the apply and the uploader's first look. Nobody else gets them,
+// not even an ADMIN reading the job; the second call gets none (the
+// accounts' passwords can then be reset).
+func (r *Runner) TakePasswords(ctx context.Context, id int) ([]imports.NewAccount, error) {
+	row, err := r.c.ImportJob.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if v := viewer.FromContext(ctx); v == nil || v.UserID != row.CreatedByID {
+		return nil, &ent.NotFoundError{}
+	}
+	if len(row.Report) == 0 {
+		return nil, nil
+	}
+	var rep imports.Report
+	if err := json.Unmarshal(row.Report, &rep); err != nil {
+		return nil, fmt.Errorf("importjob: report of %d: %w", id, err)
+	}
+	if len(rep.Accounts) == 0 {
+		return nil, nil
+	}
+	taken := rep.Accounts
+	rep.Accounts = nil
+	body, err := json.Marshal(&rep)
+	if err != nil {
+		return nil, fmt.Errorf("importjob: report of %d: %w", id, err)
+	}
+	// Of two readers at once, the one whose update finds the report as
+	// both read it gets the passwords.
+	n, err := r.c.ImportJob.Update().
+		Where(importjob.ID(id), importjob.UpdatedAt(row.UpdatedAt)).
+		SetReport(body).
+		Save(system(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("importjob: take passwords of %d: %w", id, err)
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	return taken, nil
 }
 
 // abandon fails a running job whose heartbeat stopped, unless it beat

@@ -276,3 +276,51 @@ func TestUploadRefused(t *testing.T) {
 		}
 	})
 }
+
+// TestPasswordsShownOnce: the temporary passwords of the accounts a list
+// created go to its uploader once, and then rest nowhere.
+func TestPasswordsShownOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := fixture.Build(t, db.Client)
+		r := newRunner(t, db)
+		manager := fx.As(context.Background(), "manager")
+		file := "Tên đăng nhập,Họ và tên,Vai trò,Xã/Phường\ncb.moi,Trần Văn Mới,Cán bộ,90101\nctv.moi,Lê Thị Mới,CTV,90101\n"
+		up, err := r.Upload(manager, strings.NewReader(file), "tai-khoan.csv", "accounts")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j := wait(t, r, manager, up.ID); j.Status != importjob.StatusCHECKED || j.Report.Totals.Create != 2 {
+			t.Fatalf("checked: %s %q %+v", j.Status, j.ErrorVi, j.Report)
+		}
+		if _, err := r.Apply(manager, up.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		j := wait(t, r, manager, up.ID)
+		if j.Status != importjob.StatusAPPLIED || j.PasswordsWaiting != 2 || len(j.Report.Accounts) != 0 {
+			t.Fatalf("applied: %s %q, waiting %d, report accounts %d", j.Status, j.ErrorVi, j.PasswordsWaiting, len(j.Report.Accounts))
+		}
+		// Not to an ADMIN who reads the job.
+		if got, err := r.TakePasswords(fx.As(context.Background(), "admin"), up.ID); !ent.IsNotFound(err) || got != nil {
+			t.Errorf("an admin took %d passwords (%v)", len(got), err)
+		}
+		got, err := r.TakePasswords(manager, up.ID)
+		if err != nil || len(got) != 2 || got[0].Username != "cb.moi" || len(got[0].TemporaryPassword) < 12 {
+			t.Fatalf("taken: %+v, %v", got, err)
+		}
+		row, err := db.Client.ImportJob.Get(system, up.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range got {
+			if bytes.Contains(row.Report, []byte(a.TemporaryPassword)) {
+				t.Errorf("the password of %s rests in the stored report", a.Username)
+			}
+		}
+		if again, err := r.TakePasswords(manager, up.ID); err != nil || len(again) != 0 {
+			t.Errorf("taken twice: %d, %v", len(again), err)
+		}
+		if j, _ := r.Get(manager, up.ID); j.PasswordsWaiting != 0 {
+			t.Errorf("still waiting: %d", j.PasswordsWaiting)
+		}
+	})
+}

@@ -29,6 +29,7 @@ import (
 	"hoctap/internal/demo"
 	"hoctap/internal/export"
 	"hoctap/internal/graphiql"
+	"hoctap/internal/importjob"
 	"hoctap/internal/metrics"
 	"hoctap/internal/middleware"
 	"hoctap/internal/setup"
@@ -121,8 +122,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := httpSrv.Shutdown(sctx); err != nil {
+		srv.endImports(sctx)
 		return errors.Join(fmt.Errorf("shutdown: %w", err), metricsSrv.shutdown(sctx))
 	}
+	srv.endImports(sctx)
 	return metricsSrv.shutdown(sctx) // after the main server: scrapes go on while requests drain
 }
 
@@ -144,6 +147,9 @@ type server struct {
 	log     *slog.Logger
 	// metrics serves /metrics: a route of handler, or on --metrics-addr.
 	metrics http.Handler
+	// imports runs the import jobs started here; stopImports ends them.
+	imports     *importjob.Runner
+	stopImports context.CancelFunc
 }
 
 // newServer opens and prepares the database, loads the demo when asked, and
@@ -202,8 +208,27 @@ func (s *server) prepare(ctx context.Context, cfg *config.Config, isNewFile bool
 			fmt.Fprintf(stdout, "Tài khoản quản trị / admin account: admin / %s (chỉ hiện một lần / shown once)\n", password)
 		}
 	}
+	// Import jobs outlive their requests and get the shutdown's grace
+	// period to end (run), not the signal's moment.
+	var jobs context.Context
+	jobs, s.stopImports = context.WithCancel(context.WithoutCancel(ctx))
+	s.imports = importjob.New(jobs, s.db.Client, s.db.Dialect, s.log, importjob.Options{MaxFileSize: cfg.MaxUpload})
 	s.handler = s.routes(cfg)
 	return nil
+}
+
+// endImports lets the running import jobs end until ctx does, then stops
+// them: a stopped apply rolls back and its job says so.
+func (s *server) endImports(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { s.imports.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		s.log.Warn("shutdown: stopping the import jobs still running")
+	}
+	s.stopImports()
+	s.imports.Wait()
 }
 
 // routes is the whole route table.
@@ -262,7 +287,12 @@ func (s *server) ready(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, "ok\n")
 }
 
-// maintain prunes expired sign-in attempts now and then. Several replicas
+// importFilesKept is how long an import's file stays after its last
+// step: a day to apply a checked file or download its report.
+const importFilesKept = 24 * time.Hour
+
+// maintain prunes expired sign-in attempts and old import files now and
+// then. Several replicas
 // doing it at once is harmless.
 func (s *server) maintain(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
@@ -273,6 +303,9 @@ func (s *server) maintain(ctx context.Context) {
 			return
 		case <-t.C:
 			if err := s.auth.PruneAttempts(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				s.log.Warn("maintenance", "err", err)
+			}
+			if _, err := s.imports.Prune(ctx, time.Now().Add(-importFilesKept)); err != nil && !errors.Is(err, context.Canceled) {
 				s.log.Warn("maintenance", "err", err)
 			}
 		}

@@ -17,6 +17,8 @@ import (
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/importchunk"
+	"hoctap/ent/importjob"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
 	"hoctap/ent/nationaltarget"
@@ -55,6 +57,10 @@ type Client struct {
 	Decision *DecisionClient
 	// Evaluation is the client for interacting with the Evaluation builders.
 	Evaluation *EvaluationClient
+	// ImportChunk is the client for interacting with the ImportChunk builders.
+	ImportChunk *ImportChunkClient
+	// ImportJob is the client for interacting with the ImportJob builders.
+	ImportJob *ImportJobClient
 	// LearningUnit is the client for interacting with the LearningUnit builders.
 	LearningUnit *LearningUnitClient
 	// LoginAttempt is the client for interacting with the LoginAttempt builders.
@@ -96,6 +102,8 @@ func (c *Client) init() {
 	c.CriteriaSet = NewCriteriaSetClient(c.config)
 	c.Decision = NewDecisionClient(c.config)
 	c.Evaluation = NewEvaluationClient(c.config)
+	c.ImportChunk = NewImportChunkClient(c.config)
+	c.ImportJob = NewImportJobClient(c.config)
 	c.LearningUnit = NewLearningUnitClient(c.config)
 	c.LoginAttempt = NewLoginAttemptClient(c.config)
 	c.NationalTarget = NewNationalTargetClient(c.config)
@@ -206,6 +214,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		CriteriaSet:     NewCriteriaSetClient(cfg),
 		Decision:        NewDecisionClient(cfg),
 		Evaluation:      NewEvaluationClient(cfg),
+		ImportChunk:     NewImportChunkClient(cfg),
+		ImportJob:       NewImportJobClient(cfg),
 		LearningUnit:    NewLearningUnitClient(cfg),
 		LoginAttempt:    NewLoginAttemptClient(cfg),
 		NationalTarget:  NewNationalTargetClient(cfg),
@@ -243,6 +253,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		CriteriaSet:     NewCriteriaSetClient(cfg),
 		Decision:        NewDecisionClient(cfg),
 		Evaluation:      NewEvaluationClient(cfg),
+		ImportChunk:     NewImportChunkClient(cfg),
+		ImportJob:       NewImportJobClient(cfg),
 		LearningUnit:    NewLearningUnitClient(cfg),
 		LoginAttempt:    NewLoginAttemptClient(cfg),
 		NationalTarget:  NewNationalTargetClient(cfg),
@@ -285,9 +297,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.AdminUnit, c.AuditLog, c.Campaign, c.CriteriaSet, c.Decision, c.Evaluation,
-		c.LearningUnit, c.LoginAttempt, c.NationalTarget, c.ProgressCounter,
-		c.RefreshToken, c.Registration, c.Reorganisation, c.SearchKey, c.Session,
-		c.Setting, c.Target, c.User,
+		c.ImportChunk, c.ImportJob, c.LearningUnit, c.LoginAttempt, c.NationalTarget,
+		c.ProgressCounter, c.RefreshToken, c.Registration, c.Reorganisation,
+		c.SearchKey, c.Session, c.Setting, c.Target, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -298,9 +310,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.AdminUnit, c.AuditLog, c.Campaign, c.CriteriaSet, c.Decision, c.Evaluation,
-		c.LearningUnit, c.LoginAttempt, c.NationalTarget, c.ProgressCounter,
-		c.RefreshToken, c.Registration, c.Reorganisation, c.SearchKey, c.Session,
-		c.Setting, c.Target, c.User,
+		c.ImportChunk, c.ImportJob, c.LearningUnit, c.LoginAttempt, c.NationalTarget,
+		c.ProgressCounter, c.RefreshToken, c.Registration, c.Reorganisation,
+		c.SearchKey, c.Session, c.Setting, c.Target, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -321,6 +333,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Decision.mutate(ctx, m)
 	case *EvaluationMutation:
 		return c.Evaluation.mutate(ctx, m)
+	case *ImportChunkMutation:
+		return c.ImportChunk.mutate(ctx, m)
+	case *ImportJobMutation:
+		return c.ImportJob.mutate(ctx, m)
 	case *LearningUnitMutation:
 		return c.LearningUnit.mutate(ctx, m)
 	case *LoginAttemptMutation:
@@ -1407,6 +1423,322 @@ func (c *EvaluationClient) mutate(ctx context.Context, m *EvaluationMutation) (V
 		return (&EvaluationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Evaluation mutation op: %q", m.Op())
+	}
+}
+
+// ImportChunkClient is a client for the ImportChunk schema.
+type ImportChunkClient struct {
+	config
+}
+
+// NewImportChunkClient returns a client for the ImportChunk from the given config.
+func NewImportChunkClient(c config) *ImportChunkClient {
+	return &ImportChunkClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `importchunk.Hooks(f(g(h())))`.
+func (c *ImportChunkClient) Use(hooks ...Hook) {
+	c.hooks.ImportChunk = append(c.hooks.ImportChunk, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `importchunk.Intercept(f(g(h())))`.
+func (c *ImportChunkClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ImportChunk = append(c.inters.ImportChunk, interceptors...)
+}
+
+// Create returns a builder for creating a ImportChunk entity.
+func (c *ImportChunkClient) Create() *ImportChunkCreate {
+	mutation := newImportChunkMutation(c.config, OpCreate)
+	return &ImportChunkCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ImportChunk entities.
+func (c *ImportChunkClient) CreateBulk(builders ...*ImportChunkCreate) *ImportChunkCreateBulk {
+	return &ImportChunkCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ImportChunkClient) MapCreateBulk(slice any, setFunc func(*ImportChunkCreate, int)) *ImportChunkCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ImportChunkCreateBulk{err: fmt.Errorf("calling to ImportChunkClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ImportChunkCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ImportChunkCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ImportChunk.
+func (c *ImportChunkClient) Update() *ImportChunkUpdate {
+	mutation := newImportChunkMutation(c.config, OpUpdate)
+	return &ImportChunkUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ImportChunkClient) UpdateOne(_m *ImportChunk) *ImportChunkUpdateOne {
+	mutation := newImportChunkMutation(c.config, OpUpdateOne, withImportChunk(_m))
+	return &ImportChunkUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ImportChunkClient) UpdateOneID(id int) *ImportChunkUpdateOne {
+	mutation := newImportChunkMutation(c.config, OpUpdateOne, withImportChunkID(id))
+	return &ImportChunkUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ImportChunk.
+func (c *ImportChunkClient) Delete() *ImportChunkDelete {
+	mutation := newImportChunkMutation(c.config, OpDelete)
+	return &ImportChunkDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ImportChunkClient) DeleteOne(_m *ImportChunk) *ImportChunkDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ImportChunkClient) DeleteOneID(id int) *ImportChunkDeleteOne {
+	builder := c.Delete().Where(importchunk.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ImportChunkDeleteOne{builder}
+}
+
+// Query returns a query builder for ImportChunk.
+func (c *ImportChunkClient) Query() *ImportChunkQuery {
+	return &ImportChunkQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeImportChunk},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ImportChunk entity by its id.
+func (c *ImportChunkClient) Get(ctx context.Context, id int) (*ImportChunk, error) {
+	return c.Query().Where(importchunk.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ImportChunkClient) GetX(ctx context.Context, id int) *ImportChunk {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryImportJob queries the import_job edge of a ImportChunk.
+func (c *ImportChunkClient) QueryImportJob(_m *ImportChunk) *ImportJobQuery {
+	query := (&ImportJobClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(importchunk.Table, importchunk.FieldID, id),
+			sqlgraph.To(importjob.Table, importjob.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, importchunk.ImportJobTable, importchunk.ImportJobColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ImportChunkClient) Hooks() []Hook {
+	hooks := c.hooks.ImportChunk
+	return append(hooks[:len(hooks):len(hooks)], importchunk.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ImportChunkClient) Interceptors() []Interceptor {
+	return c.inters.ImportChunk
+}
+
+func (c *ImportChunkClient) mutate(ctx context.Context, m *ImportChunkMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ImportChunkCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ImportChunkUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ImportChunkUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ImportChunkDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ImportChunk mutation op: %q", m.Op())
+	}
+}
+
+// ImportJobClient is a client for the ImportJob schema.
+type ImportJobClient struct {
+	config
+}
+
+// NewImportJobClient returns a client for the ImportJob from the given config.
+func NewImportJobClient(c config) *ImportJobClient {
+	return &ImportJobClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `importjob.Hooks(f(g(h())))`.
+func (c *ImportJobClient) Use(hooks ...Hook) {
+	c.hooks.ImportJob = append(c.hooks.ImportJob, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `importjob.Intercept(f(g(h())))`.
+func (c *ImportJobClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ImportJob = append(c.inters.ImportJob, interceptors...)
+}
+
+// Create returns a builder for creating a ImportJob entity.
+func (c *ImportJobClient) Create() *ImportJobCreate {
+	mutation := newImportJobMutation(c.config, OpCreate)
+	return &ImportJobCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ImportJob entities.
+func (c *ImportJobClient) CreateBulk(builders ...*ImportJobCreate) *ImportJobCreateBulk {
+	return &ImportJobCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ImportJobClient) MapCreateBulk(slice any, setFunc func(*ImportJobCreate, int)) *ImportJobCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ImportJobCreateBulk{err: fmt.Errorf("calling to ImportJobClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ImportJobCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ImportJobCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ImportJob.
+func (c *ImportJobClient) Update() *ImportJobUpdate {
+	mutation := newImportJobMutation(c.config, OpUpdate)
+	return &ImportJobUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ImportJobClient) UpdateOne(_m *ImportJob) *ImportJobUpdateOne {
+	mutation := newImportJobMutation(c.config, OpUpdateOne, withImportJob(_m))
+	return &ImportJobUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ImportJobClient) UpdateOneID(id int) *ImportJobUpdateOne {
+	mutation := newImportJobMutation(c.config, OpUpdateOne, withImportJobID(id))
+	return &ImportJobUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ImportJob.
+func (c *ImportJobClient) Delete() *ImportJobDelete {
+	mutation := newImportJobMutation(c.config, OpDelete)
+	return &ImportJobDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ImportJobClient) DeleteOne(_m *ImportJob) *ImportJobDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ImportJobClient) DeleteOneID(id int) *ImportJobDeleteOne {
+	builder := c.Delete().Where(importjob.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ImportJobDeleteOne{builder}
+}
+
+// Query returns a query builder for ImportJob.
+func (c *ImportJobClient) Query() *ImportJobQuery {
+	return &ImportJobQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeImportJob},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ImportJob entity by its id.
+func (c *ImportJobClient) Get(ctx context.Context, id int) (*ImportJob, error) {
+	return c.Query().Where(importjob.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ImportJobClient) GetX(ctx context.Context, id int) *ImportJob {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCreatedBy queries the created_by edge of a ImportJob.
+func (c *ImportJobClient) QueryCreatedBy(_m *ImportJob) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(importjob.Table, importjob.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, importjob.CreatedByTable, importjob.CreatedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryChunks queries the chunks edge of a ImportJob.
+func (c *ImportJobClient) QueryChunks(_m *ImportJob) *ImportChunkQuery {
+	query := (&ImportChunkClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(importjob.Table, importjob.FieldID, id),
+			sqlgraph.To(importchunk.Table, importchunk.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, importjob.ChunksTable, importjob.ChunksColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ImportJobClient) Hooks() []Hook {
+	hooks := c.hooks.ImportJob
+	return append(hooks[:len(hooks):len(hooks)], importjob.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ImportJobClient) Interceptors() []Interceptor {
+	return c.inters.ImportJob
+}
+
+func (c *ImportJobClient) mutate(ctx context.Context, m *ImportJobMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ImportJobCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ImportJobUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ImportJobUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ImportJobDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ImportJob mutation op: %q", m.Op())
 	}
 }
 
@@ -3309,14 +3641,16 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AdminUnit, AuditLog, Campaign, CriteriaSet, Decision, Evaluation, LearningUnit,
-		LoginAttempt, NationalTarget, ProgressCounter, RefreshToken, Registration,
-		Reorganisation, SearchKey, Session, Setting, Target, User []ent.Hook
+		AdminUnit, AuditLog, Campaign, CriteriaSet, Decision, Evaluation, ImportChunk,
+		ImportJob, LearningUnit, LoginAttempt, NationalTarget, ProgressCounter,
+		RefreshToken, Registration, Reorganisation, SearchKey, Session, Setting,
+		Target, User []ent.Hook
 	}
 	inters struct {
-		AdminUnit, AuditLog, Campaign, CriteriaSet, Decision, Evaluation, LearningUnit,
-		LoginAttempt, NationalTarget, ProgressCounter, RefreshToken, Registration,
-		Reorganisation, SearchKey, Session, Setting, Target, User []ent.Interceptor
+		AdminUnit, AuditLog, Campaign, CriteriaSet, Decision, Evaluation, ImportChunk,
+		ImportJob, LearningUnit, LoginAttempt, NationalTarget, ProgressCounter,
+		RefreshToken, Registration, Reorganisation, SearchKey, Session, Setting,
+		Target, User []ent.Interceptor
 	}
 )
 

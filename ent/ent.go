@@ -12,6 +12,8 @@ import (
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/importchunk"
+	"hoctap/ent/importjob"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
 	"hoctap/ent/nationaltarget"
@@ -96,6 +98,8 @@ func checkColumn(t, c string) error {
 			criteriaset.Table:     criteriaset.ValidColumn,
 			decision.Table:        decision.ValidColumn,
 			evaluation.Table:      evaluation.ValidColumn,
+			importchunk.Table:     importchunk.ValidColumn,
+			importjob.Table:       importjob.ValidColumn,
 			learningunit.Table:    learningunit.ValidColumn,
 			loginattempt.Table:    loginattempt.ValidColumn,
 			nationaltarget.Table:  nationaltarget.ValidColumn,

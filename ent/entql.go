@@ -9,6 +9,8 @@ import (
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/importchunk"
+	"hoctap/ent/importjob"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
 	"hoctap/ent/nationaltarget"
@@ -31,7 +33,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 18)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 20)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   adminunit.Table,
@@ -181,6 +183,51 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   importchunk.Table,
+			Columns: importchunk.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: importchunk.FieldID,
+			},
+		},
+		Type: "ImportChunk",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			importchunk.FieldImportJobID: {Type: field.TypeInt, Column: importchunk.FieldImportJobID},
+			importchunk.FieldSeq:         {Type: field.TypeInt, Column: importchunk.FieldSeq},
+			importchunk.FieldData:        {Type: field.TypeBytes, Column: importchunk.FieldData},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   importjob.Table,
+			Columns: importjob.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: importjob.FieldID,
+			},
+		},
+		Type: "ImportJob",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			importjob.FieldCreatedAt:   {Type: field.TypeTime, Column: importjob.FieldCreatedAt},
+			importjob.FieldUpdatedAt:   {Type: field.TypeTime, Column: importjob.FieldUpdatedAt},
+			importjob.FieldFileName:    {Type: field.TypeString, Column: importjob.FieldFileName},
+			importjob.FieldFileSize:    {Type: field.TypeInt64, Column: importjob.FieldFileSize},
+			importjob.FieldSha256:      {Type: field.TypeString, Column: importjob.FieldSha256},
+			importjob.FieldKind:        {Type: field.TypeString, Column: importjob.FieldKind},
+			importjob.FieldStatus:      {Type: field.TypeEnum, Column: importjob.FieldStatus},
+			importjob.FieldSkipRefused: {Type: field.TypeBool, Column: importjob.FieldSkipRefused},
+			importjob.FieldRowsDone:    {Type: field.TypeInt, Column: importjob.FieldRowsDone},
+			importjob.FieldRowsTotal:   {Type: field.TypeInt, Column: importjob.FieldRowsTotal},
+			importjob.FieldReport:      {Type: field.TypeBytes, Column: importjob.FieldReport},
+			importjob.FieldErrorVi:     {Type: field.TypeString, Column: importjob.FieldErrorVi},
+			importjob.FieldErrorEn:     {Type: field.TypeString, Column: importjob.FieldErrorEn},
+			importjob.FieldScopePath:   {Type: field.TypeString, Column: importjob.FieldScopePath},
+			importjob.FieldCreatedByID: {Type: field.TypeInt, Column: importjob.FieldCreatedByID},
+			importjob.FieldFinishedAt:  {Type: field.TypeTime, Column: importjob.FieldFinishedAt},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   learningunit.Table,
 			Columns: learningunit.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -210,7 +257,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			learningunit.FieldArchivedAt:  {Type: field.TypeTime, Column: learningunit.FieldArchivedAt},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginattempt.Table,
 			Columns: loginattempt.Columns,
@@ -226,7 +273,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginattempt.FieldSucceeded: {Type: field.TypeBool, Column: loginattempt.FieldSucceeded},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   nationaltarget.Table,
 			Columns: nationaltarget.Columns,
@@ -249,7 +296,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			nationaltarget.FieldNote:      {Type: field.TypeString, Column: nationaltarget.FieldNote},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   progresscounter.Table,
 			Columns: progresscounter.Columns,
@@ -270,7 +317,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			progresscounter.FieldRecognized:  {Type: field.TypeInt, Column: progresscounter.FieldRecognized},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -287,7 +334,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldUsedAt:    {Type: field.TypeTime, Column: refreshtoken.FieldUsedAt},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registration.Table,
 			Columns: registration.Columns,
@@ -317,7 +364,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registration.FieldReason:         {Type: field.TypeString, Column: registration.FieldReason},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reorganisation.Table,
 			Columns: reorganisation.Columns,
@@ -343,7 +390,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reorganisation.FieldAppliedByID: {Type: field.TypeInt, Column: reorganisation.FieldAppliedByID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   searchkey.Table,
 			Columns: searchkey.Columns,
@@ -359,7 +406,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			searchkey.FieldScopePath: {Type: field.TypeString, Column: searchkey.FieldScopePath},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -379,7 +426,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:     {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   setting.Table,
 			Columns: setting.Columns,
@@ -395,7 +442,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			setting.FieldCreatedAt: {Type: field.TypeTime, Column: setting.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   target.Table,
 			Columns: target.Columns,
@@ -413,7 +460,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			target.FieldRate:        {Type: field.TypeFloat64, Column: target.FieldRate},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -631,6 +678,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Evaluation",
 		"Registration",
+	)
+	graph.MustAddE(
+		"import_job",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   importchunk.ImportJobTable,
+			Columns: []string{importchunk.ImportJobColumn},
+			Bidi:    false,
+		},
+		"ImportChunk",
+		"ImportJob",
+	)
+	graph.MustAddE(
+		"created_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   importjob.CreatedByTable,
+			Columns: []string{importjob.CreatedByColumn},
+			Bidi:    false,
+		},
+		"ImportJob",
+		"User",
+	)
+	graph.MustAddE(
+		"chunks",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   importjob.ChunksTable,
+			Columns: []string{importjob.ChunksColumn},
+			Bidi:    false,
+		},
+		"ImportJob",
+		"ImportChunk",
 	)
 	graph.MustAddE(
 		"admin_unit",
@@ -1667,6 +1750,223 @@ func (f *EvaluationFilter) WhereHasRegistrationWith(preds ...predicate.Registrat
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ImportChunkQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ImportChunkQuery builder.
+func (_q *ImportChunkQuery) Filter() *ImportChunkFilter {
+	return &ImportChunkFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ImportChunkMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ImportChunkMutation builder.
+func (m *ImportChunkMutation) Filter() *ImportChunkFilter {
+	return &ImportChunkFilter{config: m.config, predicateAdder: m}
+}
+
+// ImportChunkFilter provides a generic filtering capability at runtime for ImportChunkQuery.
+type ImportChunkFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ImportChunkFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ImportChunkFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(importchunk.FieldID))
+}
+
+// WhereImportJobID applies the entql int predicate on the import_job_id field.
+func (f *ImportChunkFilter) WhereImportJobID(p entql.IntP) {
+	f.Where(p.Field(importchunk.FieldImportJobID))
+}
+
+// WhereSeq applies the entql int predicate on the seq field.
+func (f *ImportChunkFilter) WhereSeq(p entql.IntP) {
+	f.Where(p.Field(importchunk.FieldSeq))
+}
+
+// WhereData applies the entql []byte predicate on the data field.
+func (f *ImportChunkFilter) WhereData(p entql.BytesP) {
+	f.Where(p.Field(importchunk.FieldData))
+}
+
+// WhereHasImportJob applies a predicate to check if query has an edge import_job.
+func (f *ImportChunkFilter) WhereHasImportJob() {
+	f.Where(entql.HasEdge("import_job"))
+}
+
+// WhereHasImportJobWith applies a predicate to check if query has an edge import_job with a given conditions (other predicates).
+func (f *ImportChunkFilter) WhereHasImportJobWith(preds ...predicate.ImportJob) {
+	f.Where(entql.HasEdgeWith("import_job", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ImportJobQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ImportJobQuery builder.
+func (_q *ImportJobQuery) Filter() *ImportJobFilter {
+	return &ImportJobFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ImportJobMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ImportJobMutation builder.
+func (m *ImportJobMutation) Filter() *ImportJobFilter {
+	return &ImportJobFilter{config: m.config, predicateAdder: m}
+}
+
+// ImportJobFilter provides a generic filtering capability at runtime for ImportJobQuery.
+type ImportJobFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ImportJobFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ImportJobFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ImportJobFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(importjob.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ImportJobFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(importjob.FieldUpdatedAt))
+}
+
+// WhereFileName applies the entql string predicate on the file_name field.
+func (f *ImportJobFilter) WhereFileName(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldFileName))
+}
+
+// WhereFileSize applies the entql int64 predicate on the file_size field.
+func (f *ImportJobFilter) WhereFileSize(p entql.Int64P) {
+	f.Where(p.Field(importjob.FieldFileSize))
+}
+
+// WhereSha256 applies the entql string predicate on the sha256 field.
+func (f *ImportJobFilter) WhereSha256(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldSha256))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *ImportJobFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldKind))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *ImportJobFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldStatus))
+}
+
+// WhereSkipRefused applies the entql bool predicate on the skip_refused field.
+func (f *ImportJobFilter) WhereSkipRefused(p entql.BoolP) {
+	f.Where(p.Field(importjob.FieldSkipRefused))
+}
+
+// WhereRowsDone applies the entql int predicate on the rows_done field.
+func (f *ImportJobFilter) WhereRowsDone(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldRowsDone))
+}
+
+// WhereRowsTotal applies the entql int predicate on the rows_total field.
+func (f *ImportJobFilter) WhereRowsTotal(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldRowsTotal))
+}
+
+// WhereReport applies the entql []byte predicate on the report field.
+func (f *ImportJobFilter) WhereReport(p entql.BytesP) {
+	f.Where(p.Field(importjob.FieldReport))
+}
+
+// WhereErrorVi applies the entql string predicate on the error_vi field.
+func (f *ImportJobFilter) WhereErrorVi(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldErrorVi))
+}
+
+// WhereErrorEn applies the entql string predicate on the error_en field.
+func (f *ImportJobFilter) WhereErrorEn(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldErrorEn))
+}
+
+// WhereScopePath applies the entql string predicate on the scope_path field.
+func (f *ImportJobFilter) WhereScopePath(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldScopePath))
+}
+
+// WhereCreatedByID applies the entql int predicate on the created_by_id field.
+func (f *ImportJobFilter) WhereCreatedByID(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldCreatedByID))
+}
+
+// WhereFinishedAt applies the entql time.Time predicate on the finished_at field.
+func (f *ImportJobFilter) WhereFinishedAt(p entql.TimeP) {
+	f.Where(p.Field(importjob.FieldFinishedAt))
+}
+
+// WhereHasCreatedBy applies a predicate to check if query has an edge created_by.
+func (f *ImportJobFilter) WhereHasCreatedBy() {
+	f.Where(entql.HasEdge("created_by"))
+}
+
+// WhereHasCreatedByWith applies a predicate to check if query has an edge created_by with a given conditions (other predicates).
+func (f *ImportJobFilter) WhereHasCreatedByWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("created_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasChunks applies a predicate to check if query has an edge chunks.
+func (f *ImportJobFilter) WhereHasChunks() {
+	f.Where(entql.HasEdge("chunks"))
+}
+
+// WhereHasChunksWith applies a predicate to check if query has an edge chunks with a given conditions (other predicates).
+func (f *ImportJobFilter) WhereHasChunksWith(preds ...predicate.ImportChunk) {
+	f.Where(entql.HasEdgeWith("chunks", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *LearningUnitQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1695,7 +1995,7 @@ type LearningUnitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LearningUnitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1881,7 +2181,7 @@ type LoginAttemptFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginAttemptFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1936,7 +2236,7 @@ type NationalTargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NationalTargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2026,7 +2326,7 @@ type ProgressCounterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProgressCounterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2106,7 +2406,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2180,7 +2480,7 @@ type RegistrationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2375,7 +2675,7 @@ type ReorganisationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReorganisationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2494,7 +2794,7 @@ type SearchKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SearchKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2549,7 +2849,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2652,7 +2952,7 @@ type SettingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SettingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2707,7 +3007,7 @@ type TargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2800,7 +3100,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -11,6 +11,7 @@ import (
 	"hoctap/ent/campaign"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/importjob"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/nationaltarget"
 	"hoctap/ent/registration"
@@ -1038,6 +1039,160 @@ func newEvaluationPaginateArgs(rv map[string]any) *evaluationPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*EvaluationWhereInput); ok {
 		args.opts = append(args.opts, WithEvaluationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ImportJobQuery) CollectFields(ctx context.Context, satisfies ...string) (*ImportJobQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ImportJobQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(importjob.Columns))
+		selectedFields = []string{importjob.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "createdBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withCreatedBy = query
+			if _, ok := fieldSeen[importjob.FieldCreatedByID]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldCreatedByID)
+				fieldSeen[importjob.FieldCreatedByID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[importjob.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldCreatedAt)
+				fieldSeen[importjob.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[importjob.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldUpdatedAt)
+				fieldSeen[importjob.FieldUpdatedAt] = struct{}{}
+			}
+		case "fileName":
+			if _, ok := fieldSeen[importjob.FieldFileName]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldFileName)
+				fieldSeen[importjob.FieldFileName] = struct{}{}
+			}
+		case "fileSize":
+			if _, ok := fieldSeen[importjob.FieldFileSize]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldFileSize)
+				fieldSeen[importjob.FieldFileSize] = struct{}{}
+			}
+		case "sha256":
+			if _, ok := fieldSeen[importjob.FieldSha256]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldSha256)
+				fieldSeen[importjob.FieldSha256] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[importjob.FieldKind]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldKind)
+				fieldSeen[importjob.FieldKind] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[importjob.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldStatus)
+				fieldSeen[importjob.FieldStatus] = struct{}{}
+			}
+		case "skipRefused":
+			if _, ok := fieldSeen[importjob.FieldSkipRefused]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldSkipRefused)
+				fieldSeen[importjob.FieldSkipRefused] = struct{}{}
+			}
+		case "rowsDone":
+			if _, ok := fieldSeen[importjob.FieldRowsDone]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldRowsDone)
+				fieldSeen[importjob.FieldRowsDone] = struct{}{}
+			}
+		case "rowsTotal":
+			if _, ok := fieldSeen[importjob.FieldRowsTotal]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldRowsTotal)
+				fieldSeen[importjob.FieldRowsTotal] = struct{}{}
+			}
+		case "finishedAt":
+			if _, ok := fieldSeen[importjob.FieldFinishedAt]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldFinishedAt)
+				fieldSeen[importjob.FieldFinishedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type importjobPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ImportJobPaginateOption
+}
+
+func newImportJobPaginateArgs(rv map[string]any) *importjobPaginateArgs {
+	args := &importjobPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ImportJobOrder{Field: &ImportJobOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithImportJobOrder(order))
+			}
+		case *ImportJobOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithImportJobOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ImportJobWhereInput); ok {
+		args.opts = append(args.opts, WithImportJobFilter(v.Filter))
 	}
 	return args
 }

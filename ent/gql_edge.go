@@ -131,6 +131,14 @@ func (_m *Evaluation) Registration(ctx context.Context) (*Registration, error) {
 	return result, err
 }
 
+func (_m *ImportJob) CreatedBy(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.CreatedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCreatedBy().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *LearningUnit) AdminUnit(ctx context.Context) (*AdminUnit, error) {
 	result, err := _m.Edges.AdminUnitOrErr()
 	if IsNotLoaded(err) {

@@ -11,6 +11,7 @@ import (
 	"hoctap/ent/campaign"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/importjob"
 	"hoctap/ent/internal"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/nationaltarget"
@@ -52,6 +53,11 @@ var evaluationImplementors = []string{"Evaluation", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Evaluation) IsNode() {}
+
+var importjobImplementors = []string{"ImportJob", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ImportJob) IsNode() {}
 
 var learningunitImplementors = []string{"LearningUnit", "Node"}
 
@@ -196,6 +202,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(evaluation.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, evaluationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case importjob.Table:
+		query := c.ImportJob.Query().
+			Where(importjob.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, importjobImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -386,6 +401,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Evaluation.Query().
 			Where(evaluation.IDIn(ids...))
 		query, err := query.CollectFields(ctx, evaluationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case importjob.Table:
+		query := c.ImportJob.Query().
+			Where(importjob.IDIn(ids...))
+		query, err := query.CollectFields(ctx, importjobImplementors...)
 		if err != nil {
 			return nil, err
 		}

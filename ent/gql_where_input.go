@@ -10,6 +10,7 @@ import (
 	"hoctap/ent/campaign"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/importjob"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/nationaltarget"
 	"hoctap/ent/predicate"
@@ -2552,6 +2553,570 @@ func (i *EvaluationWhereInput) P() (predicate.Evaluation, error) {
 		return predicates[0], nil
 	default:
 		return evaluation.And(predicates...), nil
+	}
+}
+
+// ImportJobWhereInput represents a where input for filtering ImportJob queries.
+type ImportJobWhereInput struct {
+	Predicates []predicate.ImportJob  `json:"-"`
+	Not        *ImportJobWhereInput   `json:"not,omitempty"`
+	Or         []*ImportJobWhereInput `json:"or,omitempty"`
+	And        []*ImportJobWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "file_name" field predicates.
+	FileName             *string  `json:"fileName,omitempty"`
+	FileNameNEQ          *string  `json:"fileNameNEQ,omitempty"`
+	FileNameIn           []string `json:"fileNameIn,omitempty"`
+	FileNameNotIn        []string `json:"fileNameNotIn,omitempty"`
+	FileNameGT           *string  `json:"fileNameGT,omitempty"`
+	FileNameGTE          *string  `json:"fileNameGTE,omitempty"`
+	FileNameLT           *string  `json:"fileNameLT,omitempty"`
+	FileNameLTE          *string  `json:"fileNameLTE,omitempty"`
+	FileNameContains     *string  `json:"fileNameContains,omitempty"`
+	FileNameHasPrefix    *string  `json:"fileNameHasPrefix,omitempty"`
+	FileNameHasSuffix    *string  `json:"fileNameHasSuffix,omitempty"`
+	FileNameEqualFold    *string  `json:"fileNameEqualFold,omitempty"`
+	FileNameContainsFold *string  `json:"fileNameContainsFold,omitempty"`
+
+	// "file_size" field predicates.
+	FileSize      *int64  `json:"fileSize,omitempty"`
+	FileSizeNEQ   *int64  `json:"fileSizeNEQ,omitempty"`
+	FileSizeIn    []int64 `json:"fileSizeIn,omitempty"`
+	FileSizeNotIn []int64 `json:"fileSizeNotIn,omitempty"`
+	FileSizeGT    *int64  `json:"fileSizeGT,omitempty"`
+	FileSizeGTE   *int64  `json:"fileSizeGTE,omitempty"`
+	FileSizeLT    *int64  `json:"fileSizeLT,omitempty"`
+	FileSizeLTE   *int64  `json:"fileSizeLTE,omitempty"`
+
+	// "sha256" field predicates.
+	Sha256             *string  `json:"sha256,omitempty"`
+	Sha256NEQ          *string  `json:"sha256NEQ,omitempty"`
+	Sha256In           []string `json:"sha256In,omitempty"`
+	Sha256NotIn        []string `json:"sha256NotIn,omitempty"`
+	Sha256GT           *string  `json:"sha256GT,omitempty"`
+	Sha256GTE          *string  `json:"sha256GTE,omitempty"`
+	Sha256LT           *string  `json:"sha256LT,omitempty"`
+	Sha256LTE          *string  `json:"sha256LTE,omitempty"`
+	Sha256Contains     *string  `json:"sha256Contains,omitempty"`
+	Sha256HasPrefix    *string  `json:"sha256HasPrefix,omitempty"`
+	Sha256HasSuffix    *string  `json:"sha256HasSuffix,omitempty"`
+	Sha256EqualFold    *string  `json:"sha256EqualFold,omitempty"`
+	Sha256ContainsFold *string  `json:"sha256ContainsFold,omitempty"`
+
+	// "kind" field predicates.
+	Kind             *string  `json:"kind,omitempty"`
+	KindNEQ          *string  `json:"kindNEQ,omitempty"`
+	KindIn           []string `json:"kindIn,omitempty"`
+	KindNotIn        []string `json:"kindNotIn,omitempty"`
+	KindGT           *string  `json:"kindGT,omitempty"`
+	KindGTE          *string  `json:"kindGTE,omitempty"`
+	KindLT           *string  `json:"kindLT,omitempty"`
+	KindLTE          *string  `json:"kindLTE,omitempty"`
+	KindContains     *string  `json:"kindContains,omitempty"`
+	KindHasPrefix    *string  `json:"kindHasPrefix,omitempty"`
+	KindHasSuffix    *string  `json:"kindHasSuffix,omitempty"`
+	KindIsNil        bool     `json:"kindIsNil,omitempty"`
+	KindNotNil       bool     `json:"kindNotNil,omitempty"`
+	KindEqualFold    *string  `json:"kindEqualFold,omitempty"`
+	KindContainsFold *string  `json:"kindContainsFold,omitempty"`
+
+	// "status" field predicates.
+	Status      *importjob.Status  `json:"status,omitempty"`
+	StatusNEQ   *importjob.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []importjob.Status `json:"statusIn,omitempty"`
+	StatusNotIn []importjob.Status `json:"statusNotIn,omitempty"`
+
+	// "skip_refused" field predicates.
+	SkipRefused    *bool `json:"skipRefused,omitempty"`
+	SkipRefusedNEQ *bool `json:"skipRefusedNEQ,omitempty"`
+
+	// "rows_done" field predicates.
+	RowsDone      *int  `json:"rowsDone,omitempty"`
+	RowsDoneNEQ   *int  `json:"rowsDoneNEQ,omitempty"`
+	RowsDoneIn    []int `json:"rowsDoneIn,omitempty"`
+	RowsDoneNotIn []int `json:"rowsDoneNotIn,omitempty"`
+	RowsDoneGT    *int  `json:"rowsDoneGT,omitempty"`
+	RowsDoneGTE   *int  `json:"rowsDoneGTE,omitempty"`
+	RowsDoneLT    *int  `json:"rowsDoneLT,omitempty"`
+	RowsDoneLTE   *int  `json:"rowsDoneLTE,omitempty"`
+
+	// "rows_total" field predicates.
+	RowsTotal       *int  `json:"rowsTotal,omitempty"`
+	RowsTotalNEQ    *int  `json:"rowsTotalNEQ,omitempty"`
+	RowsTotalIn     []int `json:"rowsTotalIn,omitempty"`
+	RowsTotalNotIn  []int `json:"rowsTotalNotIn,omitempty"`
+	RowsTotalGT     *int  `json:"rowsTotalGT,omitempty"`
+	RowsTotalGTE    *int  `json:"rowsTotalGTE,omitempty"`
+	RowsTotalLT     *int  `json:"rowsTotalLT,omitempty"`
+	RowsTotalLTE    *int  `json:"rowsTotalLTE,omitempty"`
+	RowsTotalIsNil  bool  `json:"rowsTotalIsNil,omitempty"`
+	RowsTotalNotNil bool  `json:"rowsTotalNotNil,omitempty"`
+
+	// "finished_at" field predicates.
+	FinishedAt       *time.Time  `json:"finishedAt,omitempty"`
+	FinishedAtNEQ    *time.Time  `json:"finishedAtNEQ,omitempty"`
+	FinishedAtIn     []time.Time `json:"finishedAtIn,omitempty"`
+	FinishedAtNotIn  []time.Time `json:"finishedAtNotIn,omitempty"`
+	FinishedAtGT     *time.Time  `json:"finishedAtGT,omitempty"`
+	FinishedAtGTE    *time.Time  `json:"finishedAtGTE,omitempty"`
+	FinishedAtLT     *time.Time  `json:"finishedAtLT,omitempty"`
+	FinishedAtLTE    *time.Time  `json:"finishedAtLTE,omitempty"`
+	FinishedAtIsNil  bool        `json:"finishedAtIsNil,omitempty"`
+	FinishedAtNotNil bool        `json:"finishedAtNotNil,omitempty"`
+
+	// "created_by" edge predicates.
+	HasCreatedBy     *bool             `json:"hasCreatedBy,omitempty"`
+	HasCreatedByWith []*UserWhereInput `json:"hasCreatedByWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ImportJobWhereInput) AddPredicates(predicates ...predicate.ImportJob) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ImportJobWhereInput filter on the ImportJobQuery builder.
+func (i *ImportJobWhereInput) Filter(q *ImportJobQuery) (*ImportJobQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyImportJobWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyImportJobWhereInput is returned in case the ImportJobWhereInput is empty.
+var ErrEmptyImportJobWhereInput = errors.New("ent: empty predicate ImportJobWhereInput")
+
+// P returns a predicate for filtering importjobs.
+// An error is returned if the input is empty or invalid.
+func (i *ImportJobWhereInput) P() (predicate.ImportJob, error) {
+	var predicates []predicate.ImportJob
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, importjob.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ImportJob, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, importjob.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ImportJob, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, importjob.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, importjob.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, importjob.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, importjob.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, importjob.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, importjob.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, importjob.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, importjob.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, importjob.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, importjob.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, importjob.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, importjob.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, importjob.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, importjob.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, importjob.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, importjob.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, importjob.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, importjob.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, importjob.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, importjob.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, importjob.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, importjob.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, importjob.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, importjob.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, importjob.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.FileName != nil {
+		predicates = append(predicates, importjob.FileNameEQ(*i.FileName))
+	}
+	if i.FileNameNEQ != nil {
+		predicates = append(predicates, importjob.FileNameNEQ(*i.FileNameNEQ))
+	}
+	if len(i.FileNameIn) > 0 {
+		predicates = append(predicates, importjob.FileNameIn(i.FileNameIn...))
+	}
+	if len(i.FileNameNotIn) > 0 {
+		predicates = append(predicates, importjob.FileNameNotIn(i.FileNameNotIn...))
+	}
+	if i.FileNameGT != nil {
+		predicates = append(predicates, importjob.FileNameGT(*i.FileNameGT))
+	}
+	if i.FileNameGTE != nil {
+		predicates = append(predicates, importjob.FileNameGTE(*i.FileNameGTE))
+	}
+	if i.FileNameLT != nil {
+		predicates = append(predicates, importjob.FileNameLT(*i.FileNameLT))
+	}
+	if i.FileNameLTE != nil {
+		predicates = append(predicates, importjob.FileNameLTE(*i.FileNameLTE))
+	}
+	if i.FileNameContains != nil {
+		predicates = append(predicates, importjob.FileNameContains(*i.FileNameContains))
+	}
+	if i.FileNameHasPrefix != nil {
+		predicates = append(predicates, importjob.FileNameHasPrefix(*i.FileNameHasPrefix))
+	}
+	if i.FileNameHasSuffix != nil {
+		predicates = append(predicates, importjob.FileNameHasSuffix(*i.FileNameHasSuffix))
+	}
+	if i.FileNameEqualFold != nil {
+		predicates = append(predicates, importjob.FileNameEqualFold(*i.FileNameEqualFold))
+	}
+	if i.FileNameContainsFold != nil {
+		predicates = append(predicates, importjob.FileNameContainsFold(*i.FileNameContainsFold))
+	}
+	if i.FileSize != nil {
+		predicates = append(predicates, importjob.FileSizeEQ(*i.FileSize))
+	}
+	if i.FileSizeNEQ != nil {
+		predicates = append(predicates, importjob.FileSizeNEQ(*i.FileSizeNEQ))
+	}
+	if len(i.FileSizeIn) > 0 {
+		predicates = append(predicates, importjob.FileSizeIn(i.FileSizeIn...))
+	}
+	if len(i.FileSizeNotIn) > 0 {
+		predicates = append(predicates, importjob.FileSizeNotIn(i.FileSizeNotIn...))
+	}
+	if i.FileSizeGT != nil {
+		predicates = append(predicates, importjob.FileSizeGT(*i.FileSizeGT))
+	}
+	if i.FileSizeGTE != nil {
+		predicates = append(predicates, importjob.FileSizeGTE(*i.FileSizeGTE))
+	}
+	if i.FileSizeLT != nil {
+		predicates = append(predicates, importjob.FileSizeLT(*i.FileSizeLT))
+	}
+	if i.FileSizeLTE != nil {
+		predicates = append(predicates, importjob.FileSizeLTE(*i.FileSizeLTE))
+	}
+	if i.Sha256 != nil {
+		predicates = append(predicates, importjob.Sha256EQ(*i.Sha256))
+	}
+	if i.Sha256NEQ != nil {
+		predicates = append(predicates, importjob.Sha256NEQ(*i.Sha256NEQ))
+	}
+	if len(i.Sha256In) > 0 {
+		predicates = append(predicates, importjob.Sha256In(i.Sha256In...))
+	}
+	if len(i.Sha256NotIn) > 0 {
+		predicates = append(predicates, importjob.Sha256NotIn(i.Sha256NotIn...))
+	}
+	if i.Sha256GT != nil {
+		predicates = append(predicates, importjob.Sha256GT(*i.Sha256GT))
+	}
+	if i.Sha256GTE != nil {
+		predicates = append(predicates, importjob.Sha256GTE(*i.Sha256GTE))
+	}
+	if i.Sha256LT != nil {
+		predicates = append(predicates, importjob.Sha256LT(*i.Sha256LT))
+	}
+	if i.Sha256LTE != nil {
+		predicates = append(predicates, importjob.Sha256LTE(*i.Sha256LTE))
+	}
+	if i.Sha256Contains != nil {
+		predicates = append(predicates, importjob.Sha256Contains(*i.Sha256Contains))
+	}
+	if i.Sha256HasPrefix != nil {
+		predicates = append(predicates, importjob.Sha256HasPrefix(*i.Sha256HasPrefix))
+	}
+	if i.Sha256HasSuffix != nil {
+		predicates = append(predicates, importjob.Sha256HasSuffix(*i.Sha256HasSuffix))
+	}
+	if i.Sha256EqualFold != nil {
+		predicates = append(predicates, importjob.Sha256EqualFold(*i.Sha256EqualFold))
+	}
+	if i.Sha256ContainsFold != nil {
+		predicates = append(predicates, importjob.Sha256ContainsFold(*i.Sha256ContainsFold))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, importjob.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, importjob.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, importjob.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, importjob.KindNotIn(i.KindNotIn...))
+	}
+	if i.KindGT != nil {
+		predicates = append(predicates, importjob.KindGT(*i.KindGT))
+	}
+	if i.KindGTE != nil {
+		predicates = append(predicates, importjob.KindGTE(*i.KindGTE))
+	}
+	if i.KindLT != nil {
+		predicates = append(predicates, importjob.KindLT(*i.KindLT))
+	}
+	if i.KindLTE != nil {
+		predicates = append(predicates, importjob.KindLTE(*i.KindLTE))
+	}
+	if i.KindContains != nil {
+		predicates = append(predicates, importjob.KindContains(*i.KindContains))
+	}
+	if i.KindHasPrefix != nil {
+		predicates = append(predicates, importjob.KindHasPrefix(*i.KindHasPrefix))
+	}
+	if i.KindHasSuffix != nil {
+		predicates = append(predicates, importjob.KindHasSuffix(*i.KindHasSuffix))
+	}
+	if i.KindIsNil {
+		predicates = append(predicates, importjob.KindIsNil())
+	}
+	if i.KindNotNil {
+		predicates = append(predicates, importjob.KindNotNil())
+	}
+	if i.KindEqualFold != nil {
+		predicates = append(predicates, importjob.KindEqualFold(*i.KindEqualFold))
+	}
+	if i.KindContainsFold != nil {
+		predicates = append(predicates, importjob.KindContainsFold(*i.KindContainsFold))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, importjob.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, importjob.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, importjob.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, importjob.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.SkipRefused != nil {
+		predicates = append(predicates, importjob.SkipRefusedEQ(*i.SkipRefused))
+	}
+	if i.SkipRefusedNEQ != nil {
+		predicates = append(predicates, importjob.SkipRefusedNEQ(*i.SkipRefusedNEQ))
+	}
+	if i.RowsDone != nil {
+		predicates = append(predicates, importjob.RowsDoneEQ(*i.RowsDone))
+	}
+	if i.RowsDoneNEQ != nil {
+		predicates = append(predicates, importjob.RowsDoneNEQ(*i.RowsDoneNEQ))
+	}
+	if len(i.RowsDoneIn) > 0 {
+		predicates = append(predicates, importjob.RowsDoneIn(i.RowsDoneIn...))
+	}
+	if len(i.RowsDoneNotIn) > 0 {
+		predicates = append(predicates, importjob.RowsDoneNotIn(i.RowsDoneNotIn...))
+	}
+	if i.RowsDoneGT != nil {
+		predicates = append(predicates, importjob.RowsDoneGT(*i.RowsDoneGT))
+	}
+	if i.RowsDoneGTE != nil {
+		predicates = append(predicates, importjob.RowsDoneGTE(*i.RowsDoneGTE))
+	}
+	if i.RowsDoneLT != nil {
+		predicates = append(predicates, importjob.RowsDoneLT(*i.RowsDoneLT))
+	}
+	if i.RowsDoneLTE != nil {
+		predicates = append(predicates, importjob.RowsDoneLTE(*i.RowsDoneLTE))
+	}
+	if i.RowsTotal != nil {
+		predicates = append(predicates, importjob.RowsTotalEQ(*i.RowsTotal))
+	}
+	if i.RowsTotalNEQ != nil {
+		predicates = append(predicates, importjob.RowsTotalNEQ(*i.RowsTotalNEQ))
+	}
+	if len(i.RowsTotalIn) > 0 {
+		predicates = append(predicates, importjob.RowsTotalIn(i.RowsTotalIn...))
+	}
+	if len(i.RowsTotalNotIn) > 0 {
+		predicates = append(predicates, importjob.RowsTotalNotIn(i.RowsTotalNotIn...))
+	}
+	if i.RowsTotalGT != nil {
+		predicates = append(predicates, importjob.RowsTotalGT(*i.RowsTotalGT))
+	}
+	if i.RowsTotalGTE != nil {
+		predicates = append(predicates, importjob.RowsTotalGTE(*i.RowsTotalGTE))
+	}
+	if i.RowsTotalLT != nil {
+		predicates = append(predicates, importjob.RowsTotalLT(*i.RowsTotalLT))
+	}
+	if i.RowsTotalLTE != nil {
+		predicates = append(predicates, importjob.RowsTotalLTE(*i.RowsTotalLTE))
+	}
+	if i.RowsTotalIsNil {
+		predicates = append(predicates, importjob.RowsTotalIsNil())
+	}
+	if i.RowsTotalNotNil {
+		predicates = append(predicates, importjob.RowsTotalNotNil())
+	}
+	if i.FinishedAt != nil {
+		predicates = append(predicates, importjob.FinishedAtEQ(*i.FinishedAt))
+	}
+	if i.FinishedAtNEQ != nil {
+		predicates = append(predicates, importjob.FinishedAtNEQ(*i.FinishedAtNEQ))
+	}
+	if len(i.FinishedAtIn) > 0 {
+		predicates = append(predicates, importjob.FinishedAtIn(i.FinishedAtIn...))
+	}
+	if len(i.FinishedAtNotIn) > 0 {
+		predicates = append(predicates, importjob.FinishedAtNotIn(i.FinishedAtNotIn...))
+	}
+	if i.FinishedAtGT != nil {
+		predicates = append(predicates, importjob.FinishedAtGT(*i.FinishedAtGT))
+	}
+	if i.FinishedAtGTE != nil {
+		predicates = append(predicates, importjob.FinishedAtGTE(*i.FinishedAtGTE))
+	}
+	if i.FinishedAtLT != nil {
+		predicates = append(predicates, importjob.FinishedAtLT(*i.FinishedAtLT))
+	}
+	if i.FinishedAtLTE != nil {
+		predicates = append(predicates, importjob.FinishedAtLTE(*i.FinishedAtLTE))
+	}
+	if i.FinishedAtIsNil {
+		predicates = append(predicates, importjob.FinishedAtIsNil())
+	}
+	if i.FinishedAtNotNil {
+		predicates = append(predicates, importjob.FinishedAtNotNil())
+	}
+
+	if i.HasCreatedBy != nil {
+		p := importjob.HasCreatedBy()
+		if !*i.HasCreatedBy {
+			p = importjob.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCreatedByWith) > 0 {
+		with := make([]predicate.User, 0, len(i.HasCreatedByWith))
+		for _, w := range i.HasCreatedByWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCreatedByWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, importjob.HasCreatedByWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyImportJobWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return importjob.And(predicates...), nil
 	}
 }
 

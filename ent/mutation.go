@@ -12,6 +12,8 @@ import (
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/importchunk"
+	"hoctap/ent/importjob"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
 	"hoctap/ent/nationaltarget"
@@ -52,6 +54,8 @@ const (
 	TypeCriteriaSet     = "CriteriaSet"
 	TypeDecision        = "Decision"
 	TypeEvaluation      = "Evaluation"
+	TypeImportChunk     = "ImportChunk"
+	TypeImportJob       = "ImportJob"
 	TypeLearningUnit    = "LearningUnit"
 	TypeLoginAttempt    = "LoginAttempt"
 	TypeNationalTarget  = "NationalTarget"
@@ -7366,6 +7370,2025 @@ func (m *EvaluationMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Evaluation edge %s", name)
+}
+
+// ImportChunkMutation represents an operation that mutates the ImportChunk nodes in the graph.
+type ImportChunkMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	seq               *int
+	addseq            *int
+	data              *[]byte
+	clearedFields     map[string]struct{}
+	import_job        *int
+	clearedimport_job bool
+	done              bool
+	oldValue          func(context.Context) (*ImportChunk, error)
+	predicates        []predicate.ImportChunk
+}
+
+var _ ent.Mutation = (*ImportChunkMutation)(nil)
+
+// importchunkOption allows management of the mutation configuration using functional options.
+type importchunkOption func(*ImportChunkMutation)
+
+// newImportChunkMutation creates new mutation for the ImportChunk entity.
+func newImportChunkMutation(c config, op Op, opts ...importchunkOption) *ImportChunkMutation {
+	m := &ImportChunkMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeImportChunk,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withImportChunkID sets the ID field of the mutation.
+func withImportChunkID(id int) importchunkOption {
+	return func(m *ImportChunkMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ImportChunk
+		)
+		m.oldValue = func(ctx context.Context) (*ImportChunk, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ImportChunk.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withImportChunk sets the old ImportChunk of the mutation.
+func withImportChunk(node *ImportChunk) importchunkOption {
+	return func(m *ImportChunkMutation) {
+		m.oldValue = func(context.Context) (*ImportChunk, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ImportChunkMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ImportChunkMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ImportChunkMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ImportChunkMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ImportChunk.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetImportJobID sets the "import_job_id" field.
+func (m *ImportChunkMutation) SetImportJobID(i int) {
+	m.import_job = &i
+}
+
+// ImportJobID returns the value of the "import_job_id" field in the mutation.
+func (m *ImportChunkMutation) ImportJobID() (r int, exists bool) {
+	v := m.import_job
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldImportJobID returns the old "import_job_id" field's value of the ImportChunk entity.
+// If the ImportChunk object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportChunkMutation) OldImportJobID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldImportJobID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldImportJobID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldImportJobID: %w", err)
+	}
+	return oldValue.ImportJobID, nil
+}
+
+// ResetImportJobID resets all changes to the "import_job_id" field.
+func (m *ImportChunkMutation) ResetImportJobID() {
+	m.import_job = nil
+}
+
+// SetSeq sets the "seq" field.
+func (m *ImportChunkMutation) SetSeq(i int) {
+	m.seq = &i
+	m.addseq = nil
+}
+
+// Seq returns the value of the "seq" field in the mutation.
+func (m *ImportChunkMutation) Seq() (r int, exists bool) {
+	v := m.seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeq returns the old "seq" field's value of the ImportChunk entity.
+// If the ImportChunk object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportChunkMutation) OldSeq(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeq: %w", err)
+	}
+	return oldValue.Seq, nil
+}
+
+// AddSeq adds i to the "seq" field.
+func (m *ImportChunkMutation) AddSeq(i int) {
+	if m.addseq != nil {
+		*m.addseq += i
+	} else {
+		m.addseq = &i
+	}
+}
+
+// AddedSeq returns the value that was added to the "seq" field in this mutation.
+func (m *ImportChunkMutation) AddedSeq() (r int, exists bool) {
+	v := m.addseq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeq resets all changes to the "seq" field.
+func (m *ImportChunkMutation) ResetSeq() {
+	m.seq = nil
+	m.addseq = nil
+}
+
+// SetData sets the "data" field.
+func (m *ImportChunkMutation) SetData(b []byte) {
+	m.data = &b
+}
+
+// Data returns the value of the "data" field in the mutation.
+func (m *ImportChunkMutation) Data() (r []byte, exists bool) {
+	v := m.data
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldData returns the old "data" field's value of the ImportChunk entity.
+// If the ImportChunk object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportChunkMutation) OldData(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldData is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldData requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldData: %w", err)
+	}
+	return oldValue.Data, nil
+}
+
+// ResetData resets all changes to the "data" field.
+func (m *ImportChunkMutation) ResetData() {
+	m.data = nil
+}
+
+// ClearImportJob clears the "import_job" edge to the ImportJob entity.
+func (m *ImportChunkMutation) ClearImportJob() {
+	m.clearedimport_job = true
+	m.clearedFields[importchunk.FieldImportJobID] = struct{}{}
+}
+
+// ImportJobCleared reports if the "import_job" edge to the ImportJob entity was cleared.
+func (m *ImportChunkMutation) ImportJobCleared() bool {
+	return m.clearedimport_job
+}
+
+// ImportJobIDs returns the "import_job" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ImportJobID instead. It exists only for internal usage by the builders.
+func (m *ImportChunkMutation) ImportJobIDs() (ids []int) {
+	if id := m.import_job; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetImportJob resets all changes to the "import_job" edge.
+func (m *ImportChunkMutation) ResetImportJob() {
+	m.import_job = nil
+	m.clearedimport_job = false
+}
+
+// Where appends a list predicates to the ImportChunkMutation builder.
+func (m *ImportChunkMutation) Where(ps ...predicate.ImportChunk) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ImportChunkMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ImportChunkMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ImportChunk, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ImportChunkMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ImportChunkMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ImportChunk).
+func (m *ImportChunkMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ImportChunkMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.import_job != nil {
+		fields = append(fields, importchunk.FieldImportJobID)
+	}
+	if m.seq != nil {
+		fields = append(fields, importchunk.FieldSeq)
+	}
+	if m.data != nil {
+		fields = append(fields, importchunk.FieldData)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ImportChunkMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case importchunk.FieldImportJobID:
+		return m.ImportJobID()
+	case importchunk.FieldSeq:
+		return m.Seq()
+	case importchunk.FieldData:
+		return m.Data()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ImportChunkMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case importchunk.FieldImportJobID:
+		return m.OldImportJobID(ctx)
+	case importchunk.FieldSeq:
+		return m.OldSeq(ctx)
+	case importchunk.FieldData:
+		return m.OldData(ctx)
+	}
+	return nil, fmt.Errorf("unknown ImportChunk field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ImportChunkMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case importchunk.FieldImportJobID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetImportJobID(v)
+		return nil
+	case importchunk.FieldSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeq(v)
+		return nil
+	case importchunk.FieldData:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetData(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ImportChunk field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ImportChunkMutation) AddedFields() []string {
+	var fields []string
+	if m.addseq != nil {
+		fields = append(fields, importchunk.FieldSeq)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ImportChunkMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case importchunk.FieldSeq:
+		return m.AddedSeq()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ImportChunkMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case importchunk.FieldSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeq(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ImportChunk numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ImportChunkMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ImportChunkMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ImportChunkMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ImportChunk nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ImportChunkMutation) ResetField(name string) error {
+	switch name {
+	case importchunk.FieldImportJobID:
+		m.ResetImportJobID()
+		return nil
+	case importchunk.FieldSeq:
+		m.ResetSeq()
+		return nil
+	case importchunk.FieldData:
+		m.ResetData()
+		return nil
+	}
+	return fmt.Errorf("unknown ImportChunk field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ImportChunkMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.import_job != nil {
+		edges = append(edges, importchunk.EdgeImportJob)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ImportChunkMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case importchunk.EdgeImportJob:
+		if id := m.import_job; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ImportChunkMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ImportChunkMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ImportChunkMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedimport_job {
+		edges = append(edges, importchunk.EdgeImportJob)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ImportChunkMutation) EdgeCleared(name string) bool {
+	switch name {
+	case importchunk.EdgeImportJob:
+		return m.clearedimport_job
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ImportChunkMutation) ClearEdge(name string) error {
+	switch name {
+	case importchunk.EdgeImportJob:
+		m.ClearImportJob()
+		return nil
+	}
+	return fmt.Errorf("unknown ImportChunk unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ImportChunkMutation) ResetEdge(name string) error {
+	switch name {
+	case importchunk.EdgeImportJob:
+		m.ResetImportJob()
+		return nil
+	}
+	return fmt.Errorf("unknown ImportChunk edge %s", name)
+}
+
+// ImportJobMutation represents an operation that mutates the ImportJob nodes in the graph.
+type ImportJobMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	file_name         *string
+	file_size         *int64
+	addfile_size      *int64
+	sha256            *string
+	kind              *string
+	status            *importjob.Status
+	skip_refused      *bool
+	rows_done         *int
+	addrows_done      *int
+	rows_total        *int
+	addrows_total     *int
+	report            *[]byte
+	error_vi          *string
+	error_en          *string
+	scope_path        *string
+	finished_at       *time.Time
+	clearedFields     map[string]struct{}
+	created_by        *int
+	clearedcreated_by bool
+	chunks            map[int]struct{}
+	removedchunks     map[int]struct{}
+	clearedchunks     bool
+	done              bool
+	oldValue          func(context.Context) (*ImportJob, error)
+	predicates        []predicate.ImportJob
+}
+
+var _ ent.Mutation = (*ImportJobMutation)(nil)
+
+// importjobOption allows management of the mutation configuration using functional options.
+type importjobOption func(*ImportJobMutation)
+
+// newImportJobMutation creates new mutation for the ImportJob entity.
+func newImportJobMutation(c config, op Op, opts ...importjobOption) *ImportJobMutation {
+	m := &ImportJobMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeImportJob,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withImportJobID sets the ID field of the mutation.
+func withImportJobID(id int) importjobOption {
+	return func(m *ImportJobMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ImportJob
+		)
+		m.oldValue = func(ctx context.Context) (*ImportJob, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ImportJob.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withImportJob sets the old ImportJob of the mutation.
+func withImportJob(node *ImportJob) importjobOption {
+	return func(m *ImportJobMutation) {
+		m.oldValue = func(context.Context) (*ImportJob, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ImportJobMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ImportJobMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ImportJobMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ImportJobMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ImportJob.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ImportJobMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ImportJobMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ImportJob entity.
+// If the ImportJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportJobMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ImportJobMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ImportJobMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ImportJobMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ImportJob entity.
+// If the ImportJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportJobMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ImportJobMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetFileName sets the "file_name" field.
+func (m *ImportJobMutation) SetFileName(s string) {
+	m.file_name = &s
+}
+
+// FileName returns the value of the "file_name" field in the mutation.
+func (m *ImportJobMutation) FileName() (r string, exists bool) {
+	v := m.file_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFileName returns the old "file_name" field's value of the ImportJob entity.
+// If the ImportJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportJobMutation) OldFileName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFileName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFileName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFileName: %w", err)
+	}
+	return oldValue.FileName, nil
+}
+
+// ResetFileName resets all changes to the "file_name" field.
+func (m *ImportJobMutation) ResetFileName() {
+	m.file_name = nil
+}
+
+// SetFileSize sets the "file_size" field.
+func (m *ImportJobMutation) SetFileSize(i int64) {
+	m.file_size = &i
+	m.addfile_size = nil
+}
+
+// FileSize returns the value of the "file_size" field in the mutation.
+func (m *ImportJobMutation) FileSize() (r int64, exists bool) {
+	v := m.file_size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFileSize returns the old "file_size" field's value of the ImportJob entity.
+// If the ImportJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportJobMutation) OldFileSize(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFileSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFileSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFileSize: %w", err)
+	}
+	return oldValue.FileSize, nil
+}
+
+// AddFileSize adds i to the "file_size" field.
+func (m *ImportJobMutation) AddFileSize(i int64) {
+	if m.addfile_size != nil {
+		*m.addfile_size += i
+	} else {
+		m.addfile_size = &i
+	}
+}
+
+// AddedFileSize returns the value that was added to the "file_size" field in this mutation.
+func (m *ImportJobMutation) AddedFileSize() (r int64, exists bool) {
+	v := m.addfile_size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFileSize resets all changes to the "file_size" field.
+func (m *ImportJobMutation) ResetFileSize() {
+	m.file_size = nil
+	m.addfile_size = nil
+}
+
+// SetSha256 sets the "sha256" field.
+func (m *ImportJobMutation) SetSha256(s string) {
+	m.sha256 = &s
+}
+
+// Sha256 returns the value of the "sha256" field in the mutation.
+func (m *ImportJobMutation) Sha256() (r string, exists bool) {
+	v := m.sha256
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSha256 returns the old "sha256" field's value of the ImportJob entity.
+// If the ImportJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportJobMutation) OldSha256(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSha256 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSha256 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSha256: %w", err)
+	}
+	return oldValue.Sha256, nil
+}
+
+// ResetSha256 resets all changes to the "sha256" field.
+func (m *ImportJobMutation) ResetSha256() {
+	m.sha256 = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *ImportJobMutation) SetKind(s string) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *ImportJobMutation) Kind() (r string, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the ImportJob entity.
+// If the ImportJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportJobMutation) OldKind(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ClearKind clears the value of the "kind" field.
+func (m *ImportJobMutation) ClearKind() {
+	m.kind = nil
+	m.clearedFields[importjob.FieldKind] = struct{}{}
+}
+
+// KindCleared returns if the "kind" field was cleared in this mutation.
+func (m *ImportJobMutation) KindCleared() bool {
+	_, ok := m.clearedFields[importjob.FieldKind]
+	return ok
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *ImportJobMutation) ResetKind() {
+	m.kind = nil
+	delete(m.clearedFields, importjob.FieldKind)
+}
+
+// SetStatus sets the "status" field.
+func (m *ImportJobMutation) SetStatus(i importjob.Status) {
+	m.status = &i
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *ImportJobMutation) Status() (r importjob.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the ImportJob entity.
+// If the ImportJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportJobMutation) OldStatus(ctx context.Context) (v importjob.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *ImportJobMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetSkipRefused sets the "skip_refused" field.
+func (m *ImportJobMutation) SetSkipRefused(b bool) {
+	m.skip_refused = &b
+}
+
+// SkipRefused returns the value of the "skip_refused" field in the mutation.
+func (m *ImportJobMutation) SkipRefused() (r bool, exists bool) {
+	v := m.skip_refused
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSkipRefused returns the old "skip_refused" field's value of the ImportJob entity.
+// If the ImportJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportJobMutation) OldSkipRefused(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSkipRefused is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSkipRefused requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSkipRefused: %w", err)
+	}
+	return oldValue.SkipRefused, nil
+}
+
+// ResetSkipRefused resets all changes to the "skip_refused" field.
+func (m *ImportJobMutation) ResetSkipRefused() {
+	m.skip_refused = nil
+}
+
+// SetRowsDone sets the "rows_done" field.
+func (m *ImportJobMutation) SetRowsDone(i int) {
+	m.rows_done = &i
+	m.addrows_done = nil
+}
+
+// RowsDone returns the value of the "rows_done" field in the mutation.
+func (m *ImportJobMutation) RowsDone() (r int, exists bool) {
+	v := m.rows_done
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRowsDone returns the old "rows_done" field's value of the ImportJob entity.
+// If the ImportJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportJobMutation) OldRowsDone(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRowsDone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRowsDone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRowsDone: %w", err)
+	}
+	return oldValue.RowsDone, nil
+}
+
+// AddRowsDone adds i to the "rows_done" field.
+func (m *ImportJobMutation) AddRowsDone(i int) {
+	if m.addrows_done != nil {
+		*m.addrows_done += i
+	} else {
+		m.addrows_done = &i
+	}
+}
+
+// AddedRowsDone returns the value that was added to the "rows_done" field in this mutation.
+func (m *ImportJobMutation) AddedRowsDone() (r int, exists bool) {
+	v := m.addrows_done
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRowsDone resets all changes to the "rows_done" field.
+func (m *ImportJobMutation) ResetRowsDone() {
+	m.rows_done = nil
+	m.addrows_done = nil
+}
+
+// SetRowsTotal sets the "rows_total" field.
+func (m *ImportJobMutation) SetRowsTotal(i int) {
+	m.rows_total = &i
+	m.addrows_total = nil
+}
+
+// RowsTotal returns the value of the "rows_total" field in the mutation.
+func (m *ImportJobMutation) RowsTotal() (r int, exists bool) {
+	v := m.rows_total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRowsTotal returns the old "rows_total" field's value of the ImportJob entity.
+// If the ImportJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportJobMutation) OldRowsTotal(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRowsTotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRowsTotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRowsTotal: %w", err)
+	}
+	return oldValue.RowsTotal, nil
+}
+
+// AddRowsTotal adds i to the "rows_total" field.
+func (m *ImportJobMutation) AddRowsTotal(i int) {
+	if m.addrows_total != nil {
+		*m.addrows_total += i
+	} else {
+		m.addrows_total = &i
+	}
+}
+
+// AddedRowsTotal returns the value that was added to the "rows_total" field in this mutation.
+func (m *ImportJobMutation) AddedRowsTotal() (r int, exists bool) {
+	v := m.addrows_total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearRowsTotal clears the value of the "rows_total" field.
+func (m *ImportJobMutation) ClearRowsTotal() {
+	m.rows_total = nil
+	m.addrows_total = nil
+	m.clearedFields[importjob.FieldRowsTotal] = struct{}{}
+}
+
+// RowsTotalCleared returns if the "rows_total" field was cleared in this mutation.
+func (m *ImportJobMutation) RowsTotalCleared() bool {
+	_, ok := m.clearedFields[importjob.FieldRowsTotal]
+	return ok
+}
+
+// ResetRowsTotal resets all changes to the "rows_total" field.
+func (m *ImportJobMutation) ResetRowsTotal() {
+	m.rows_total = nil
+	m.addrows_total = nil
+	delete(m.clearedFields, importjob.FieldRowsTotal)
+}
+
+// SetReport sets the "report" field.
+func (m *ImportJobMutation) SetReport(b []byte) {
+	m.report = &b
+}
+
+// Report returns the value of the "report" field in the mutation.
+func (m *ImportJobMutation) Report() (r []byte, exists bool) {
+	v := m.report
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReport returns the old "report" field's value of the ImportJob entity.
+// If the ImportJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportJobMutation) OldReport(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReport is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReport requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReport: %w", err)
+	}
+	return oldValue.Report, nil
+}
+
+// ClearReport clears the value of the "report" field.
+func (m *ImportJobMutation) ClearReport() {
+	m.report = nil
+	m.clearedFields[importjob.FieldReport] = struct{}{}
+}
+
+// ReportCleared returns if the "report" field was cleared in this mutation.
+func (m *ImportJobMutation) ReportCleared() bool {
+	_, ok := m.clearedFields[importjob.FieldReport]
+	return ok
+}
+
+// ResetReport resets all changes to the "report" field.
+func (m *ImportJobMutation) ResetReport() {
+	m.report = nil
+	delete(m.clearedFields, importjob.FieldReport)
+}
+
+// SetErrorVi sets the "error_vi" field.
+func (m *ImportJobMutation) SetErrorVi(s string) {
+	m.error_vi = &s
+}
+
+// ErrorVi returns the value of the "error_vi" field in the mutation.
+func (m *ImportJobMutation) ErrorVi() (r string, exists bool) {
+	v := m.error_vi
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldErrorVi returns the old "error_vi" field's value of the ImportJob entity.
+// If the ImportJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportJobMutation) OldErrorVi(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldErrorVi is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldErrorVi requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldErrorVi: %w", err)
+	}
+	return oldValue.ErrorVi, nil
+}
+
+// ClearErrorVi clears the value of the "error_vi" field.
+func (m *ImportJobMutation) ClearErrorVi() {
+	m.error_vi = nil
+	m.clearedFields[importjob.FieldErrorVi] = struct{}{}
+}
+
+// ErrorViCleared returns if the "error_vi" field was cleared in this mutation.
+func (m *ImportJobMutation) ErrorViCleared() bool {
+	_, ok := m.clearedFields[importjob.FieldErrorVi]
+	return ok
+}
+
+// ResetErrorVi resets all changes to the "error_vi" field.
+func (m *ImportJobMutation) ResetErrorVi() {
+	m.error_vi = nil
+	delete(m.clearedFields, importjob.FieldErrorVi)
+}
+
+// SetErrorEn sets the "error_en" field.
+func (m *ImportJobMutation) SetErrorEn(s string) {
+	m.error_en = &s
+}
+
+// ErrorEn returns the value of the "error_en" field in the mutation.
+func (m *ImportJobMutation) ErrorEn() (r string, exists bool) {
+	v := m.error_en
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldErrorEn returns the old "error_en" field's value of the ImportJob entity.
+// If the ImportJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportJobMutation) OldErrorEn(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldErrorEn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldErrorEn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldErrorEn: %w", err)
+	}
+	return oldValue.ErrorEn, nil
+}
+
+// ClearErrorEn clears the value of the "error_en" field.
+func (m *ImportJobMutation) ClearErrorEn() {
+	m.error_en = nil
+	m.clearedFields[importjob.FieldErrorEn] = struct{}{}
+}
+
+// ErrorEnCleared returns if the "error_en" field was cleared in this mutation.
+func (m *ImportJobMutation) ErrorEnCleared() bool {
+	_, ok := m.clearedFields[importjob.FieldErrorEn]
+	return ok
+}
+
+// ResetErrorEn resets all changes to the "error_en" field.
+func (m *ImportJobMutation) ResetErrorEn() {
+	m.error_en = nil
+	delete(m.clearedFields, importjob.FieldErrorEn)
+}
+
+// SetScopePath sets the "scope_path" field.
+func (m *ImportJobMutation) SetScopePath(s string) {
+	m.scope_path = &s
+}
+
+// ScopePath returns the value of the "scope_path" field in the mutation.
+func (m *ImportJobMutation) ScopePath() (r string, exists bool) {
+	v := m.scope_path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScopePath returns the old "scope_path" field's value of the ImportJob entity.
+// If the ImportJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportJobMutation) OldScopePath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScopePath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScopePath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScopePath: %w", err)
+	}
+	return oldValue.ScopePath, nil
+}
+
+// ResetScopePath resets all changes to the "scope_path" field.
+func (m *ImportJobMutation) ResetScopePath() {
+	m.scope_path = nil
+}
+
+// SetCreatedByID sets the "created_by_id" field.
+func (m *ImportJobMutation) SetCreatedByID(i int) {
+	m.created_by = &i
+}
+
+// CreatedByID returns the value of the "created_by_id" field in the mutation.
+func (m *ImportJobMutation) CreatedByID() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedByID returns the old "created_by_id" field's value of the ImportJob entity.
+// If the ImportJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportJobMutation) OldCreatedByID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedByID: %w", err)
+	}
+	return oldValue.CreatedByID, nil
+}
+
+// ResetCreatedByID resets all changes to the "created_by_id" field.
+func (m *ImportJobMutation) ResetCreatedByID() {
+	m.created_by = nil
+}
+
+// SetFinishedAt sets the "finished_at" field.
+func (m *ImportJobMutation) SetFinishedAt(t time.Time) {
+	m.finished_at = &t
+}
+
+// FinishedAt returns the value of the "finished_at" field in the mutation.
+func (m *ImportJobMutation) FinishedAt() (r time.Time, exists bool) {
+	v := m.finished_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFinishedAt returns the old "finished_at" field's value of the ImportJob entity.
+// If the ImportJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportJobMutation) OldFinishedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFinishedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFinishedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFinishedAt: %w", err)
+	}
+	return oldValue.FinishedAt, nil
+}
+
+// ClearFinishedAt clears the value of the "finished_at" field.
+func (m *ImportJobMutation) ClearFinishedAt() {
+	m.finished_at = nil
+	m.clearedFields[importjob.FieldFinishedAt] = struct{}{}
+}
+
+// FinishedAtCleared returns if the "finished_at" field was cleared in this mutation.
+func (m *ImportJobMutation) FinishedAtCleared() bool {
+	_, ok := m.clearedFields[importjob.FieldFinishedAt]
+	return ok
+}
+
+// ResetFinishedAt resets all changes to the "finished_at" field.
+func (m *ImportJobMutation) ResetFinishedAt() {
+	m.finished_at = nil
+	delete(m.clearedFields, importjob.FieldFinishedAt)
+}
+
+// ClearCreatedBy clears the "created_by" edge to the User entity.
+func (m *ImportJobMutation) ClearCreatedBy() {
+	m.clearedcreated_by = true
+	m.clearedFields[importjob.FieldCreatedByID] = struct{}{}
+}
+
+// CreatedByCleared reports if the "created_by" edge to the User entity was cleared.
+func (m *ImportJobMutation) CreatedByCleared() bool {
+	return m.clearedcreated_by
+}
+
+// CreatedByIDs returns the "created_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CreatedByID instead. It exists only for internal usage by the builders.
+func (m *ImportJobMutation) CreatedByIDs() (ids []int) {
+	if id := m.created_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCreatedBy resets all changes to the "created_by" edge.
+func (m *ImportJobMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.clearedcreated_by = false
+}
+
+// AddChunkIDs adds the "chunks" edge to the ImportChunk entity by ids.
+func (m *ImportJobMutation) AddChunkIDs(ids ...int) {
+	if m.chunks == nil {
+		m.chunks = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.chunks[ids[i]] = struct{}{}
+	}
+}
+
+// ClearChunks clears the "chunks" edge to the ImportChunk entity.
+func (m *ImportJobMutation) ClearChunks() {
+	m.clearedchunks = true
+}
+
+// ChunksCleared reports if the "chunks" edge to the ImportChunk entity was cleared.
+func (m *ImportJobMutation) ChunksCleared() bool {
+	return m.clearedchunks
+}
+
+// RemoveChunkIDs removes the "chunks" edge to the ImportChunk entity by IDs.
+func (m *ImportJobMutation) RemoveChunkIDs(ids ...int) {
+	if m.removedchunks == nil {
+		m.removedchunks = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.chunks, ids[i])
+		m.removedchunks[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedChunks returns the removed IDs of the "chunks" edge to the ImportChunk entity.
+func (m *ImportJobMutation) RemovedChunksIDs() (ids []int) {
+	for id := range m.removedchunks {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ChunksIDs returns the "chunks" edge IDs in the mutation.
+func (m *ImportJobMutation) ChunksIDs() (ids []int) {
+	for id := range m.chunks {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetChunks resets all changes to the "chunks" edge.
+func (m *ImportJobMutation) ResetChunks() {
+	m.chunks = nil
+	m.clearedchunks = false
+	m.removedchunks = nil
+}
+
+// Where appends a list predicates to the ImportJobMutation builder.
+func (m *ImportJobMutation) Where(ps ...predicate.ImportJob) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ImportJobMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ImportJobMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ImportJob, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ImportJobMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ImportJobMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ImportJob).
+func (m *ImportJobMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ImportJobMutation) Fields() []string {
+	fields := make([]string, 0, 16)
+	if m.created_at != nil {
+		fields = append(fields, importjob.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, importjob.FieldUpdatedAt)
+	}
+	if m.file_name != nil {
+		fields = append(fields, importjob.FieldFileName)
+	}
+	if m.file_size != nil {
+		fields = append(fields, importjob.FieldFileSize)
+	}
+	if m.sha256 != nil {
+		fields = append(fields, importjob.FieldSha256)
+	}
+	if m.kind != nil {
+		fields = append(fields, importjob.FieldKind)
+	}
+	if m.status != nil {
+		fields = append(fields, importjob.FieldStatus)
+	}
+	if m.skip_refused != nil {
+		fields = append(fields, importjob.FieldSkipRefused)
+	}
+	if m.rows_done != nil {
+		fields = append(fields, importjob.FieldRowsDone)
+	}
+	if m.rows_total != nil {
+		fields = append(fields, importjob.FieldRowsTotal)
+	}
+	if m.report != nil {
+		fields = append(fields, importjob.FieldReport)
+	}
+	if m.error_vi != nil {
+		fields = append(fields, importjob.FieldErrorVi)
+	}
+	if m.error_en != nil {
+		fields = append(fields, importjob.FieldErrorEn)
+	}
+	if m.scope_path != nil {
+		fields = append(fields, importjob.FieldScopePath)
+	}
+	if m.created_by != nil {
+		fields = append(fields, importjob.FieldCreatedByID)
+	}
+	if m.finished_at != nil {
+		fields = append(fields, importjob.FieldFinishedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ImportJobMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case importjob.FieldCreatedAt:
+		return m.CreatedAt()
+	case importjob.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case importjob.FieldFileName:
+		return m.FileName()
+	case importjob.FieldFileSize:
+		return m.FileSize()
+	case importjob.FieldSha256:
+		return m.Sha256()
+	case importjob.FieldKind:
+		return m.Kind()
+	case importjob.FieldStatus:
+		return m.Status()
+	case importjob.FieldSkipRefused:
+		return m.SkipRefused()
+	case importjob.FieldRowsDone:
+		return m.RowsDone()
+	case importjob.FieldRowsTotal:
+		return m.RowsTotal()
+	case importjob.FieldReport:
+		return m.Report()
+	case importjob.FieldErrorVi:
+		return m.ErrorVi()
+	case importjob.FieldErrorEn:
+		return m.ErrorEn()
+	case importjob.FieldScopePath:
+		return m.ScopePath()
+	case importjob.FieldCreatedByID:
+		return m.CreatedByID()
+	case importjob.FieldFinishedAt:
+		return m.FinishedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ImportJobMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case importjob.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case importjob.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case importjob.FieldFileName:
+		return m.OldFileName(ctx)
+	case importjob.FieldFileSize:
+		return m.OldFileSize(ctx)
+	case importjob.FieldSha256:
+		return m.OldSha256(ctx)
+	case importjob.FieldKind:
+		return m.OldKind(ctx)
+	case importjob.FieldStatus:
+		return m.OldStatus(ctx)
+	case importjob.FieldSkipRefused:
+		return m.OldSkipRefused(ctx)
+	case importjob.FieldRowsDone:
+		return m.OldRowsDone(ctx)
+	case importjob.FieldRowsTotal:
+		return m.OldRowsTotal(ctx)
+	case importjob.FieldReport:
+		return m.OldReport(ctx)
+	case importjob.FieldErrorVi:
+		return m.OldErrorVi(ctx)
+	case importjob.FieldErrorEn:
+		return m.OldErrorEn(ctx)
+	case importjob.FieldScopePath:
+		return m.OldScopePath(ctx)
+	case importjob.FieldCreatedByID:
+		return m.OldCreatedByID(ctx)
+	case importjob.FieldFinishedAt:
+		return m.OldFinishedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown ImportJob field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ImportJobMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case importjob.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case importjob.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case importjob.FieldFileName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFileName(v)
+		return nil
+	case importjob.FieldFileSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFileSize(v)
+		return nil
+	case importjob.FieldSha256:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSha256(v)
+		return nil
+	case importjob.FieldKind:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case importjob.FieldStatus:
+		v, ok := value.(importjob.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case importjob.FieldSkipRefused:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSkipRefused(v)
+		return nil
+	case importjob.FieldRowsDone:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRowsDone(v)
+		return nil
+	case importjob.FieldRowsTotal:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRowsTotal(v)
+		return nil
+	case importjob.FieldReport:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReport(v)
+		return nil
+	case importjob.FieldErrorVi:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetErrorVi(v)
+		return nil
+	case importjob.FieldErrorEn:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetErrorEn(v)
+		return nil
+	case importjob.FieldScopePath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScopePath(v)
+		return nil
+	case importjob.FieldCreatedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedByID(v)
+		return nil
+	case importjob.FieldFinishedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFinishedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ImportJob field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ImportJobMutation) AddedFields() []string {
+	var fields []string
+	if m.addfile_size != nil {
+		fields = append(fields, importjob.FieldFileSize)
+	}
+	if m.addrows_done != nil {
+		fields = append(fields, importjob.FieldRowsDone)
+	}
+	if m.addrows_total != nil {
+		fields = append(fields, importjob.FieldRowsTotal)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ImportJobMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case importjob.FieldFileSize:
+		return m.AddedFileSize()
+	case importjob.FieldRowsDone:
+		return m.AddedRowsDone()
+	case importjob.FieldRowsTotal:
+		return m.AddedRowsTotal()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ImportJobMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case importjob.FieldFileSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFileSize(v)
+		return nil
+	case importjob.FieldRowsDone:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRowsDone(v)
+		return nil
+	case importjob.FieldRowsTotal:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRowsTotal(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ImportJob numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ImportJobMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(importjob.FieldKind) {
+		fields = append(fields, importjob.FieldKind)
+	}
+	if m.FieldCleared(importjob.FieldRowsTotal) {
+		fields = append(fields, importjob.FieldRowsTotal)
+	}
+	if m.FieldCleared(importjob.FieldReport) {
+		fields = append(fields, importjob.FieldReport)
+	}
+	if m.FieldCleared(importjob.FieldErrorVi) {
+		fields = append(fields, importjob.FieldErrorVi)
+	}
+	if m.FieldCleared(importjob.FieldErrorEn) {
+		fields = append(fields, importjob.FieldErrorEn)
+	}
+	if m.FieldCleared(importjob.FieldFinishedAt) {
+		fields = append(fields, importjob.FieldFinishedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ImportJobMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ImportJobMutation) ClearField(name string) error {
+	switch name {
+	case importjob.FieldKind:
+		m.ClearKind()
+		return nil
+	case importjob.FieldRowsTotal:
+		m.ClearRowsTotal()
+		return nil
+	case importjob.FieldReport:
+		m.ClearReport()
+		return nil
+	case importjob.FieldErrorVi:
+		m.ClearErrorVi()
+		return nil
+	case importjob.FieldErrorEn:
+		m.ClearErrorEn()
+		return nil
+	case importjob.FieldFinishedAt:
+		m.ClearFinishedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ImportJob nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ImportJobMutation) ResetField(name string) error {
+	switch name {
+	case importjob.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case importjob.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case importjob.FieldFileName:
+		m.ResetFileName()
+		return nil
+	case importjob.FieldFileSize:
+		m.ResetFileSize()
+		return nil
+	case importjob.FieldSha256:
+		m.ResetSha256()
+		return nil
+	case importjob.FieldKind:
+		m.ResetKind()
+		return nil
+	case importjob.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case importjob.FieldSkipRefused:
+		m.ResetSkipRefused()
+		return nil
+	case importjob.FieldRowsDone:
+		m.ResetRowsDone()
+		return nil
+	case importjob.FieldRowsTotal:
+		m.ResetRowsTotal()
+		return nil
+	case importjob.FieldReport:
+		m.ResetReport()
+		return nil
+	case importjob.FieldErrorVi:
+		m.ResetErrorVi()
+		return nil
+	case importjob.FieldErrorEn:
+		m.ResetErrorEn()
+		return nil
+	case importjob.FieldScopePath:
+		m.ResetScopePath()
+		return nil
+	case importjob.FieldCreatedByID:
+		m.ResetCreatedByID()
+		return nil
+	case importjob.FieldFinishedAt:
+		m.ResetFinishedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ImportJob field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ImportJobMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.created_by != nil {
+		edges = append(edges, importjob.EdgeCreatedBy)
+	}
+	if m.chunks != nil {
+		edges = append(edges, importjob.EdgeChunks)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ImportJobMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case importjob.EdgeCreatedBy:
+		if id := m.created_by; id != nil {
+			return []ent.Value{*id}
+		}
+	case importjob.EdgeChunks:
+		ids := make([]ent.Value, 0, len(m.chunks))
+		for id := range m.chunks {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ImportJobMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedchunks != nil {
+		edges = append(edges, importjob.EdgeChunks)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ImportJobMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case importjob.EdgeChunks:
+		ids := make([]ent.Value, 0, len(m.removedchunks))
+		for id := range m.removedchunks {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ImportJobMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedcreated_by {
+		edges = append(edges, importjob.EdgeCreatedBy)
+	}
+	if m.clearedchunks {
+		edges = append(edges, importjob.EdgeChunks)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ImportJobMutation) EdgeCleared(name string) bool {
+	switch name {
+	case importjob.EdgeCreatedBy:
+		return m.clearedcreated_by
+	case importjob.EdgeChunks:
+		return m.clearedchunks
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ImportJobMutation) ClearEdge(name string) error {
+	switch name {
+	case importjob.EdgeCreatedBy:
+		m.ClearCreatedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown ImportJob unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ImportJobMutation) ResetEdge(name string) error {
+	switch name {
+	case importjob.EdgeCreatedBy:
+		m.ResetCreatedBy()
+		return nil
+	case importjob.EdgeChunks:
+		m.ResetChunks()
+		return nil
+	}
+	return fmt.Errorf("unknown ImportJob edge %s", name)
 }
 
 // LearningUnitMutation represents an operation that mutates the LearningUnit nodes in the graph.

@@ -26,6 +26,10 @@ type Tx struct {
 	Decision *DecisionClient
 	// Evaluation is the client for interacting with the Evaluation builders.
 	Evaluation *EvaluationClient
+	// ImportChunk is the client for interacting with the ImportChunk builders.
+	ImportChunk *ImportChunkClient
+	// ImportJob is the client for interacting with the ImportJob builders.
+	ImportJob *ImportJobClient
 	// LearningUnit is the client for interacting with the LearningUnit builders.
 	LearningUnit *LearningUnitClient
 	// LoginAttempt is the client for interacting with the LoginAttempt builders.
@@ -187,6 +191,8 @@ func (tx *Tx) init() {
 	tx.CriteriaSet = NewCriteriaSetClient(tx.config)
 	tx.Decision = NewDecisionClient(tx.config)
 	tx.Evaluation = NewEvaluationClient(tx.config)
+	tx.ImportChunk = NewImportChunkClient(tx.config)
+	tx.ImportJob = NewImportJobClient(tx.config)
 	tx.LearningUnit = NewLearningUnitClient(tx.config)
 	tx.LoginAttempt = NewLoginAttemptClient(tx.config)
 	tx.NationalTarget = NewNationalTargetClient(tx.config)

@@ -42,6 +42,12 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 	return r.client(ctx).Noders(ctx, ids)
 }
 
+// ImportJobs is the resolver for the importJobs field.
+func (r *queryResolver) ImportJobs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ImportJobOrder, where *ent.ImportJobWhereInput) (*ent.ImportJobConnection, error) {
+	return r.client(ctx).ImportJob.Query().
+		Paginate(ctx, after, first, before, last, ent.WithImportJobOrder(orderBy), ent.WithImportJobFilter(where.Filter))
+}
+
 // NationalTargets is the resolver for the nationalTargets field.
 func (r *queryResolver) NationalTargets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NationalTargetOrder, where *ent.NationalTargetWhereInput) (*ent.NationalTargetConnection, error) {
 	return r.client(ctx).NationalTarget.Query().

@@ -80,6 +80,30 @@ func (f EvaluationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EvaluationMutation", m)
 }
 
+// The ImportChunkFunc type is an adapter to allow the use of ordinary
+// function as ImportChunk mutator.
+type ImportChunkFunc func(context.Context, *ent.ImportChunkMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ImportChunkFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ImportChunkMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ImportChunkMutation", m)
+}
+
+// The ImportJobFunc type is an adapter to allow the use of ordinary
+// function as ImportJob mutator.
+type ImportJobFunc func(context.Context, *ent.ImportJobMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ImportJobFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ImportJobMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ImportJobMutation", m)
+}
+
 // The LearningUnitFunc type is an adapter to allow the use of ordinary
 // function as LearningUnit mutator.
 type LearningUnitFunc func(context.Context, *ent.LearningUnitMutation) (ent.Value, error)

@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"admin_units\":0,\"audit_logs\":17179869184,\"campaigns\":38654705664,\"criteria_sets\":42949672960,\"decisions\":47244640256,\"evaluations\":51539607552,\"learning_units\":4294967296,\"login_attempts\":21474836480,\"national_targets\":73014444032,\"progress_counters\":55834574848,\"refresh_tokens\":25769803776,\"registrations\":60129542144,\"reorganisations\":68719476736,\"search_keys\":8589934592,\"sessions\":30064771072,\"settings\":34359738368,\"targets\":64424509440,\"users\":12884901888}"
+const IncrementStarts = "{\"admin_units\":0,\"audit_logs\":17179869184,\"campaigns\":38654705664,\"criteria_sets\":42949672960,\"decisions\":47244640256,\"evaluations\":51539607552,\"import_chunks\":77309411328,\"import_jobs\":81604378624,\"learning_units\":4294967296,\"login_attempts\":21474836480,\"national_targets\":73014444032,\"progress_counters\":55834574848,\"refresh_tokens\":25769803776,\"registrations\":60129542144,\"reorganisations\":68719476736,\"search_keys\":8589934592,\"sessions\":30064771072,\"settings\":34359738368,\"targets\":64424509440,\"users\":12884901888}"

@@ -289,6 +289,75 @@ var (
 			},
 		},
 	}
+	// ImportChunksColumns holds the columns for the "import_chunks" table.
+	ImportChunksColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "seq", Type: field.TypeInt},
+		{Name: "data", Type: field.TypeBytes},
+		{Name: "import_job_id", Type: field.TypeInt},
+	}
+	// ImportChunksTable holds the schema information for the "import_chunks" table.
+	ImportChunksTable = &schema.Table{
+		Name:       "import_chunks",
+		Columns:    ImportChunksColumns,
+		PrimaryKey: []*schema.Column{ImportChunksColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "import_chunks_import_jobs_chunks",
+				Columns:    []*schema.Column{ImportChunksColumns[3]},
+				RefColumns: []*schema.Column{ImportJobsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "importchunk_import_job_id_seq",
+				Unique:  true,
+				Columns: []*schema.Column{ImportChunksColumns[3], ImportChunksColumns[1]},
+			},
+		},
+	}
+	// ImportJobsColumns holds the columns for the "import_jobs" table.
+	ImportJobsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "file_name", Type: field.TypeString, Size: 255},
+		{Name: "file_size", Type: field.TypeInt64},
+		{Name: "sha256", Type: field.TypeString, Size: 64},
+		{Name: "kind", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"CHECKING", "CHECKED", "APPLYING", "APPLIED", "FAILED"}, Default: "CHECKING"},
+		{Name: "skip_refused", Type: field.TypeBool, Default: false},
+		{Name: "rows_done", Type: field.TypeInt, Default: 0},
+		{Name: "rows_total", Type: field.TypeInt, Nullable: true},
+		{Name: "report", Type: field.TypeBytes, Nullable: true},
+		{Name: "error_vi", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "error_en", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "scope_path", Type: field.TypeString},
+		{Name: "finished_at", Type: field.TypeTime, Nullable: true},
+		{Name: "created_by_id", Type: field.TypeInt},
+	}
+	// ImportJobsTable holds the schema information for the "import_jobs" table.
+	ImportJobsTable = &schema.Table{
+		Name:       "import_jobs",
+		Columns:    ImportJobsColumns,
+		PrimaryKey: []*schema.Column{ImportJobsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "import_jobs_users_created_by",
+				Columns:    []*schema.Column{ImportJobsColumns[16]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "importjob_created_by_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ImportJobsColumns[16], ImportJobsColumns[1]},
+			},
+		},
+	}
 	// LearningUnitsColumns holds the columns for the "learning_units" table.
 	LearningUnitsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -752,6 +821,8 @@ var (
 		CriteriaSetsTable,
 		DecisionsTable,
 		EvaluationsTable,
+		ImportChunksTable,
+		ImportJobsTable,
 		LearningUnitsTable,
 		LoginAttemptsTable,
 		NationalTargetsTable,
@@ -792,6 +863,14 @@ func init() {
 	EvaluationsTable.ForeignKeys[0].RefTable = RegistrationsTable
 	EvaluationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
+	}
+	ImportChunksTable.ForeignKeys[0].RefTable = ImportJobsTable
+	ImportChunksTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(77309411328),
+	}
+	ImportJobsTable.ForeignKeys[0].RefTable = UsersTable
+	ImportJobsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(81604378624),
 	}
 	LearningUnitsTable.ForeignKeys[0].RefTable = AdminUnitsTable
 	LearningUnitsTable.ForeignKeys[1].RefTable = LearningUnitsTable

@@ -24,6 +24,12 @@ type Decision func(*sql.Selector)
 // Evaluation is the predicate function for evaluation builders.
 type Evaluation func(*sql.Selector)
 
+// ImportChunk is the predicate function for importchunk builders.
+type ImportChunk func(*sql.Selector)
+
+// ImportJob is the predicate function for importjob builders.
+type ImportJob func(*sql.Selector)
+
 // LearningUnit is the predicate function for learningunit builders.
 type LearningUnit func(*sql.Selector)
 

@@ -255,6 +255,54 @@ func (f EvaluationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EvaluationMutation", m)
 }
 
+// The ImportChunkQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ImportChunkQueryRuleFunc func(context.Context, *ent.ImportChunkQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ImportChunkQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ImportChunkQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ImportChunkQuery", q)
+}
+
+// The ImportChunkMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ImportChunkMutationRuleFunc func(context.Context, *ent.ImportChunkMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ImportChunkMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ImportChunkMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ImportChunkMutation", m)
+}
+
+// The ImportJobQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ImportJobQueryRuleFunc func(context.Context, *ent.ImportJobQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ImportJobQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ImportJobQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ImportJobQuery", q)
+}
+
+// The ImportJobMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ImportJobMutationRuleFunc func(context.Context, *ent.ImportJobMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ImportJobMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ImportJobMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ImportJobMutation", m)
+}
+
 // The LearningUnitQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type LearningUnitQueryRuleFunc func(context.Context, *ent.LearningUnitQuery) error
@@ -590,6 +638,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.EvaluationQuery:
 		return q.Filter(), nil
+	case *ent.ImportChunkQuery:
+		return q.Filter(), nil
+	case *ent.ImportJobQuery:
+		return q.Filter(), nil
 	case *ent.LearningUnitQuery:
 		return q.Filter(), nil
 	case *ent.LoginAttemptQuery:
@@ -632,6 +684,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.DecisionMutation:
 		return m.Filter(), nil
 	case *ent.EvaluationMutation:
+		return m.Filter(), nil
+	case *ent.ImportChunkMutation:
+		return m.Filter(), nil
+	case *ent.ImportJobMutation:
 		return m.Filter(), nil
 	case *ent.LearningUnitMutation:
 		return m.Filter(), nil

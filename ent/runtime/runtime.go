@@ -10,6 +10,8 @@ import (
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/importchunk"
+	"hoctap/ent/importjob"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
 	"hoctap/ent/nationaltarget"
@@ -336,6 +338,79 @@ func init() {
 	evaluationDescCreatedAt := evaluationFields[9].Descriptor()
 	// evaluation.DefaultCreatedAt holds the default value on creation for the created_at field.
 	evaluation.DefaultCreatedAt = evaluationDescCreatedAt.Default.(func() time.Time)
+	importchunk.Policy = privacy.NewPolicies(schema.ImportChunk{})
+	importchunk.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := importchunk.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	importchunkFields := schema.ImportChunk{}.Fields()
+	_ = importchunkFields
+	// importchunkDescSeq is the schema descriptor for seq field.
+	importchunkDescSeq := importchunkFields[1].Descriptor()
+	// importchunk.SeqValidator is a validator for the "seq" field. It is called by the builders before save.
+	importchunk.SeqValidator = importchunkDescSeq.Validators[0].(func(int) error)
+	importjobMixin := schema.ImportJob{}.Mixin()
+	importjob.Policy = privacy.NewPolicies(schema.ImportJob{})
+	importjob.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := importjob.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	importjobMixinFields0 := importjobMixin[0].Fields()
+	_ = importjobMixinFields0
+	importjobFields := schema.ImportJob{}.Fields()
+	_ = importjobFields
+	// importjobDescCreatedAt is the schema descriptor for created_at field.
+	importjobDescCreatedAt := importjobMixinFields0[0].Descriptor()
+	// importjob.DefaultCreatedAt holds the default value on creation for the created_at field.
+	importjob.DefaultCreatedAt = importjobDescCreatedAt.Default.(func() time.Time)
+	// importjobDescUpdatedAt is the schema descriptor for updated_at field.
+	importjobDescUpdatedAt := importjobMixinFields0[1].Descriptor()
+	// importjob.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	importjob.DefaultUpdatedAt = importjobDescUpdatedAt.Default.(func() time.Time)
+	// importjob.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	importjob.UpdateDefaultUpdatedAt = importjobDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// importjobDescFileName is the schema descriptor for file_name field.
+	importjobDescFileName := importjobFields[0].Descriptor()
+	// importjob.FileNameValidator is a validator for the "file_name" field. It is called by the builders before save.
+	importjob.FileNameValidator = importjobDescFileName.Validators[0].(func(string) error)
+	// importjobDescFileSize is the schema descriptor for file_size field.
+	importjobDescFileSize := importjobFields[1].Descriptor()
+	// importjob.FileSizeValidator is a validator for the "file_size" field. It is called by the builders before save.
+	importjob.FileSizeValidator = importjobDescFileSize.Validators[0].(func(int64) error)
+	// importjobDescSha256 is the schema descriptor for sha256 field.
+	importjobDescSha256 := importjobFields[2].Descriptor()
+	// importjob.Sha256Validator is a validator for the "sha256" field. It is called by the builders before save.
+	importjob.Sha256Validator = importjobDescSha256.Validators[0].(func(string) error)
+	// importjobDescKind is the schema descriptor for kind field.
+	importjobDescKind := importjobFields[3].Descriptor()
+	// importjob.KindValidator is a validator for the "kind" field. It is called by the builders before save.
+	importjob.KindValidator = importjobDescKind.Validators[0].(func(string) error)
+	// importjobDescSkipRefused is the schema descriptor for skip_refused field.
+	importjobDescSkipRefused := importjobFields[5].Descriptor()
+	// importjob.DefaultSkipRefused holds the default value on creation for the skip_refused field.
+	importjob.DefaultSkipRefused = importjobDescSkipRefused.Default.(bool)
+	// importjobDescRowsDone is the schema descriptor for rows_done field.
+	importjobDescRowsDone := importjobFields[6].Descriptor()
+	// importjob.DefaultRowsDone holds the default value on creation for the rows_done field.
+	importjob.DefaultRowsDone = importjobDescRowsDone.Default.(int)
+	// importjob.RowsDoneValidator is a validator for the "rows_done" field. It is called by the builders before save.
+	importjob.RowsDoneValidator = importjobDescRowsDone.Validators[0].(func(int) error)
+	// importjobDescErrorVi is the schema descriptor for error_vi field.
+	importjobDescErrorVi := importjobFields[9].Descriptor()
+	// importjob.ErrorViValidator is a validator for the "error_vi" field. It is called by the builders before save.
+	importjob.ErrorViValidator = importjobDescErrorVi.Validators[0].(func(string) error)
+	// importjobDescErrorEn is the schema descriptor for error_en field.
+	importjobDescErrorEn := importjobFields[10].Descriptor()
+	// importjob.ErrorEnValidator is a validator for the "error_en" field. It is called by the builders before save.
+	importjob.ErrorEnValidator = importjobDescErrorEn.Validators[0].(func(string) error)
 	learningunitMixin := schema.LearningUnit{}.Mixin()
 	learningunit.Policy = privacy.NewPolicies(schema.LearningUnit{})
 	learningunit.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -219,3 +219,18 @@ func (NationalTarget) Policy() ent.Policy {
 func (NationalTarget) Hooks() []ent.Hook {
 	return []ent.Hook{derive.NFC(), derive.Version()}
 }
+
+// Policy of the ImportJob: its uploader reads it, and an ADMIN; the
+// importjob package writes it as the system, having checked the importer.
+func (ImportJob) Policy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRead(), privacy.AlwaysDenyRule(),
+		},
+		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+	}
+}
+
+// Policy of the ImportChunk: the file of an import, read and written by
+// the importjob package only.
+func (ImportChunk) Policy() ent.Policy { return denyAll }

@@ -36,6 +36,9 @@ type Config struct {
 	MaxConns        int
 	// MaxBody is the largest request body the API reads, in bytes.
 	MaxBody int64
+	// MaxUpload is the largest list file an import takes, in bytes (an
+	// upload is spooled to disk, never held in memory).
+	MaxUpload int64
 	// RequestTimeout is every request's deadline; its database work is
 	// cancelled then.
 	RequestTimeout time.Duration
@@ -64,6 +67,7 @@ var env = map[string]string{
 	"shutdown-timeout": "HOCTAP_SHUTDOWN_TIMEOUT",
 	"max-conns":        "HOCTAP_MAX_CONNS",
 	"max-body":         "HOCTAP_MAX_BODY",
+	"max-upload":       "HOCTAP_MAX_UPLOAD",
 	"request-timeout":  "HOCTAP_REQUEST_TIMEOUT",
 	"metrics-addr":     "HOCTAP_METRICS_ADDR",
 	"cors-origins":     "HOCTAP_CORS_ORIGINS",
@@ -99,6 +103,8 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	fs.IntVar(&c.MaxConns, "max-conns", 0, "database connection pool size (default: by database and cores)")
 	c.MaxBody = DefaultMaxBody
 	fs.Var((*byteSize)(&c.MaxBody), "max-body", "largest request body the API reads: bytes, or with KiB or MiB")
+	c.MaxUpload = DefaultMaxUpload
+	fs.Var((*byteSize)(&c.MaxUpload), "max-upload", "largest list file an import takes: bytes, or with KiB or MiB")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", DefaultRequestTimeout, "deadline of every request; its database work is cancelled then")
 	fs.StringVar(&origins, "cors-origins", "", "comma-separated web origins allowed to call the API from a browser, e.g. https://app.hoctap.vn (default: none)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve /metrics only here, e.g. 127.0.0.1:9090 (default: on --addr with everything else)")
@@ -227,6 +233,9 @@ func (c *Config) validate() error {
 	if c.MaxBody < minMaxBody || c.MaxBody > maxMaxBody {
 		errs = append(errs, fmt.Errorf("--max-body: %d bytes, want between %d (1KiB) and %d (64MiB)", c.MaxBody, minMaxBody, maxMaxBody))
 	}
+	if c.MaxUpload < minMaxBody || c.MaxUpload > maxMaxUpload {
+		errs = append(errs, fmt.Errorf("--max-upload: %d bytes, want between %d (1KiB) and %d (1024MiB)", c.MaxUpload, minMaxBody, maxMaxUpload))
+	}
 	if c.RequestTimeout < time.Second || c.RequestTimeout > 10*time.Minute {
 		errs = append(errs, fmt.Errorf("--request-timeout: %v, want between 1s and 10m", c.RequestTimeout))
 	}
@@ -316,8 +325,13 @@ const (
 	// under a second on a full province; a request past 30 s is a runaway.
 	DefaultRequestTimeout = 30 * time.Second
 
-	minMaxBody = 1 << 10
-	maxMaxBody = 64 << 20
+	// DefaultMaxUpload: a province's households and members as XLSX are
+	// about 60 MB, as CSV about 100 MB.
+	DefaultMaxUpload = 256 << 20
+
+	minMaxBody   = 1 << 10
+	maxMaxBody   = 64 << 20
+	maxMaxUpload = 1 << 30
 )
 
 // byteSize is a flag of bytes: a number, or one with a KiB or MiB suffix.

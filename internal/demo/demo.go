@@ -470,10 +470,12 @@ func (l *loader) communes(ctx context.Context, communes []*placed, perVillage in
 		c := cm.unit
 		clanIDs := clans[c.ID]
 		for _, v := range cm.children {
-			for range perVillage {
+			for i := range perVillage {
 				head := person(l.r, l.r.IntN(4) == 0)
 				adults := 1 + l.r.IntN(3)
-				h := &ent.LearningUnit{Kind: learningunit.KindHOUSEHOLD, Name: "Hộ " + head, HeadName: head,
+				// Villages number their households: the code is what an
+				// export and a re-import know a household by.
+				h := &ent.LearningUnit{Kind: learningunit.KindHOUSEHOLD, Code: fmt.Sprintf("H%03d", i+1), Name: "Hộ " + head, HeadName: head,
 					Address:     v.unit.Name + ", " + c.Name,
 					MemberCount: adults + l.r.IntN(4), AdultCount: adults, AdminUnitID: v.unit.ID, AdminPath: v.unit.Path}
 				if len(clanIDs) > 0 && l.r.IntN(3) == 0 {
@@ -511,7 +513,7 @@ func (l *loader) add(u *ent.LearningUnit) {
 // learningUnitColumns are the columns flush writes.
 var learningUnitColumns = []string{
 	learningunit.FieldID, learningunit.FieldCreatedAt, learningunit.FieldUpdatedAt, learningunit.FieldVersion,
-	learningunit.FieldKind, learningunit.FieldSubtype, learningunit.FieldName, learningunit.FieldNameKey, learningunit.FieldHeadName,
+	learningunit.FieldKind, learningunit.FieldSubtype, learningunit.FieldCode, learningunit.FieldName, learningunit.FieldNameKey, learningunit.FieldHeadName,
 	learningunit.FieldAddress, learningunit.FieldMemberCount, learningunit.FieldAdultCount,
 	learningunit.FieldAdminPath, learningunit.FieldAdminUnitID, learningunit.FieldParentID,
 }
@@ -541,7 +543,7 @@ func (l *loader) flush(ctx context.Context) ([]*ent.LearningUnit, error) {
 		if u.ParentID != nil {
 			parent = *u.ParentID
 		}
-		rows[i] = []any{u.ID, now, now, 1, string(u.Kind), sub, u.Name, textnorm.SortKey(u.Name), nullable(u.HeadName), nullable(u.Address),
+		rows[i] = []any{u.ID, now, now, 1, string(u.Kind), sub, nullable(u.Code), u.Name, textnorm.SortKey(u.Name), nullable(u.HeadName), nullable(u.Address),
 			u.MemberCount, u.AdultCount, u.AdminPath, u.AdminUnitID, parent}
 		for _, k := range textnorm.Keys(u.Name, u.HeadName) {
 			keys = append(keys, []any{0, k, u.ID, u.AdminPath})

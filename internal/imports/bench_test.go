@@ -134,3 +134,29 @@ func BenchmarkExport(b *testing.B) {
 		})
 	}
 }
+
+// benchAccounts is how many accounts BenchmarkAccounts creates: a
+// province's officers and collaborators, a few a commune.
+const benchAccounts = 500
+
+// BenchmarkAccounts creates a province's accounts from one list, then
+// imports it again (nothing to write): the time is the temporary
+// passwords' hashing (argon2id, ~45 ms a core), hashWorkers at a time.
+func BenchmarkAccounts(b *testing.B) {
+	rows := [][]string{{"Tên đăng nhập", "Họ và tên", "Vai trò", "Xã"}}
+	for i := range benchAccounts {
+		rows = append(rows, []string{fmt.Sprintf("ctv%04d", i), fmt.Sprintf("Nguyễn Văn %d", i), "Cộng tác viên", "90101"})
+	}
+	file := csvFile(b, false, ',', rows)
+	for b.Loop() {
+		b.StopTimer()
+		db := dbtest.OpenSQLite(b)
+		fx := fixture.Build(b, db.Client)
+		b.StartTimer()
+		for range 2 {
+			if _, err := apply(b, db, fx, "manager", file, imports.Options{Kind: imports.Accounts.ID}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

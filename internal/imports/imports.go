@@ -1,7 +1,8 @@
 // Package imports brings the lists villages and communes keep in Excel into
-// hoctap: households, their members, clans and organisations, one sheet
-// per kind (Kinds), from an XLSX workbook or a CSV file as people really
-// make them (internal/sheet reads them; text typed in the legacy TCVN3 and
+// hoctap: households, their members, clans and organisations, the
+// accounts of the people who work on them, and the results of past
+// campaigns (registered, evaluated, recognised), one sheet per kind (Kinds),
+// from an XLSX workbook or a CSV file as people really make them (internal/sheet reads them; text typed in the legacy TCVN3 and
 // VNI font encodings is converted, and the row says so).
 //
 // Check reads a file and reports, row by row and cell by cell, what
@@ -95,6 +96,9 @@ type Report struct {
 	WarningCount int
 	// Applied says the rows were written.
 	Applied bool
+	// Accounts are the accounts an Apply created, with their temporary
+	// passwords; only in the report of an Apply that committed.
+	Accounts []NewAccount
 }
 
 // SheetReport is one sheet read.
@@ -136,6 +140,17 @@ func (p Problem) Message(lang i18n.Lang) string {
 		return msg
 	}
 	return msgInSheet.Format(lang, p.Sheet, msg)
+}
+
+// freeze renders the message's arguments into its text, in both
+// languages, so that a report survives a round trip through JSON (an
+// import job keeps its report in the database) and still renders the same.
+func (p *Problem) freeze() {
+	if len(p.Args) == 0 {
+		return
+	}
+	p.Msg = i18n.Message{VI: p.Msg.Format(i18n.VI, p.Args...), EN: p.Msg.Format(i18n.EN, p.Args...)}
+	p.Args = nil
 }
 
 var (
@@ -182,7 +197,7 @@ func newEngine(ctx context.Context, c *ent.Client, opts Options) (*engine, error
 	e := &engine{
 		ctx: ctx, sys: systemCtx(ctx), c: c, opts: opts,
 		v: viewer.FromContext(ctx), report: &Report{FileName: opts.FileName},
-		regs: map[learningunit.Kind]*registry{}, legacy: &conversion{},
+		regs: map[learningunit.Kind]*registry{}, legacy: &conversion{}, procs: map[*Kind]processor{},
 	}
 	e.scopePath = "/"
 	if e.v != nil && e.v.Role != viewer.RoleAdmin {
@@ -205,6 +220,7 @@ type engine struct {
 	report    *Report
 	places    *places
 	regs      map[learningunit.Kind]*registry
+	procs     map[*Kind]processor
 	legacy    *conversion
 	// tempID numbers the units a dry run would create, downwards from -1.
 	tempID int
@@ -212,6 +228,9 @@ type engine struct {
 	// refusal is the first problem that refuses the file in an Apply that
 	// does not skip refused rows.
 	refusal *Problem
+	// audited are the usernames of the accounts an Apply created and
+	// updated, for its audit.
+	audited struct{ created, updated []string }
 }
 
 // errRefused stops an Apply at the first refused row.
@@ -344,6 +363,7 @@ func (e *engine) fileFault(sheetName string, err error) error {
 
 // problem adds a problem, or a warning, to the report.
 func (e *engine) problem(p Problem) {
+	p.freeze()
 	if p.Warning {
 		e.warn(p)
 		return
@@ -358,6 +378,7 @@ func (e *engine) problem(p Problem) {
 }
 
 func (e *engine) warn(p Problem) {
+	p.freeze()
 	e.report.WarningCount++
 	if len(e.report.Warnings) < e.opts.MaxProblems {
 		e.report.Warnings = append(e.report.Warnings, p)
@@ -385,11 +406,12 @@ func (e *engine) sheet(book *sheet.Book, name string, k *Kind) error {
 	for _, f := range t.Columns() {
 		rd.has[f.Key] = f.Index >= 0
 	}
-	batch := make([]*record, 0, chunkRows)
+	p := e.processor(k)
+	batch := make([]item, 0, chunkRows)
 	for t.Next() {
-		batch = append(batch, rd.parse(t.Row()))
+		batch = append(batch, p.parse(rd, t.Row()))
 		if len(batch) == chunkRows {
-			if err := e.chunk(k, rd, batch, &sr); err != nil {
+			if err := e.chunk(p, rd, batch, &sr); err != nil {
 				return err
 			}
 			batch = batch[:0]
@@ -405,39 +427,44 @@ func (e *engine) sheet(book *sheet.Book, name string, k *Kind) error {
 			return errRefused
 		}
 	}
-	return e.chunk(k, rd, batch, &sr)
+	return e.chunk(p, rd, batch, &sr)
 }
 
-// chunk handles rows read: their places, parents and identities, their
-// tally, and in an Apply their writes.
-func (e *engine) chunk(k *Kind, rd *reader, recs []*record, sr *SheetReport) error {
-	if len(recs) == 0 {
+// processor is the run's processor of kind k, started on first use.
+func (e *engine) processor(k *Kind) processor {
+	if e.procs[k] == nil {
+		e.procs[k] = k.start()
+	}
+	return e.procs[k]
+}
+
+// chunk handles rows read: the processor resolves them, the engine tallies
+// them and reports their problems, and in an Apply the processor writes
+// them.
+func (e *engine) chunk(p processor, rd *reader, chunk []item, sr *SheetReport) error {
+	if len(chunk) == 0 {
 		return nil
 	}
-	if e.w != nil {
-		if err := e.w.reserve(e.ctx, len(recs)); err != nil {
-			return err
-		}
-	}
-	if err := e.units(k.unit, rd, recs); err != nil {
+	if err := p.resolve(e, rd, chunk); err != nil {
 		return err
 	}
-	for _, r := range recs {
+	for _, it := range chunk {
 		sr.Rows++
-		switch {
-		case r.refused():
+		switch it.action() {
+		case actRefuse:
 			sr.Totals.Refused++
-		case r.stored == nil:
+		case actCreate:
 			sr.Totals.Create++
-		case r.final.equal(r.stored.values):
-			sr.Totals.Unchanged++
-		default:
+		case actUpdate:
 			sr.Totals.Update++
+		case actUnchanged:
+			sr.Totals.Unchanged++
 		}
-		for _, p := range r.errs {
+		l := it.base()
+		for _, p := range l.errs {
 			e.problem(Problem{Sheet: sr.Sheet, Problem: p})
 		}
-		for _, p := range r.warns {
+		for _, p := range l.warns {
 			e.warn(Problem{Sheet: sr.Sheet, Problem: p})
 		}
 	}
@@ -445,11 +472,11 @@ func (e *engine) chunk(k *Kind, rd *reader, recs []*record, sr *SheetReport) err
 		if e.refusal != nil && !e.opts.SkipRefused {
 			return errRefused
 		}
-		if err := e.w.write(e.ctx, k.unit, recs); err != nil {
+		if err := p.write(e, chunk); err != nil {
 			return err
 		}
 	}
-	e.done += len(recs)
+	e.done += len(chunk)
 	if e.opts.Progress != nil {
 		e.opts.Progress(e.done)
 	}

@@ -11,9 +11,10 @@ import (
 )
 
 // Kind is one kind of list an import reads, one sheet of a workbook: the
-// names its sheet goes by, its columns, and how its rows are written. The
-// kinds of learning unit are registered here; accounts and a campaign's
-// results will register theirs with a processor of their own.
+// names its sheet goes by, its columns, and how its rows are written (its
+// processor). The kinds of learning unit are registered here, and share
+// one processor (unitKind); accounts (accounts.go) and a campaign's
+// results (results.go) have processors of their own.
 type Kind struct {
 	// ID names the kind in Options, reports and the audit: "households".
 	ID string
@@ -33,6 +34,10 @@ type Kind struct {
 	order int
 	// unit describes a kind of learning unit; nil for other kinds.
 	unit *unitKind
+	// start gives a run the processor of the kind's rows, which may keep
+	// what the run has seen of them (set from unit for a kind of learning
+	// unit).
+	start func() processor
 }
 
 // unitKind is what an import of learning units needs to know of a kind.
@@ -67,6 +72,10 @@ func register(k *Kind) *Kind {
 				}
 			}
 		}
+	}
+	if k.start == nil {
+		uk := k.unit
+		k.start = func() processor { return uk }
 	}
 	kinds[k.ID] = k
 	return k
@@ -103,6 +112,7 @@ func kindOfSheet(name string) *Kind {
 // whatever the kind; the others are fields of the unit.
 const (
 	colCode      = "code"
+	colProvince  = "province"
 	colDistrict  = "district"
 	colCommune   = "commune"
 	colVillage   = "village"
@@ -132,6 +142,7 @@ const (
 // Labels of the columns shared by several kinds. The first label is the
 // template's and the one messages use.
 var (
+	labelsProvince = []string{"Tỉnh/Thành phố", "Tỉnh", "Tỉnh/TP", "Tỉnh, thành phố", "Mã tỉnh"}
 	labelsDistrict = []string{"Huyện", "Quận/Huyện", "Huyện/Quận/Thị xã/Thành phố", "Mã huyện", "Huyện, thị xã, thành phố"}
 	labelsCommune  = []string{"Xã/Phường/Thị trấn", "Xã", "Xã/Phường", "Phường", "Phường/Xã", "Mã xã", "Xã, phường, thị trấn"}
 	labelsVillage  = []string{"Thôn/Tổ dân phố", "Thôn", "Tổ dân phố", "Thôn/Xóm", "Thôn, xóm", "Thôn/Tổ", "Xóm", "Ấp", "Bản", "Khu dân cư", "Mã thôn", "Địa bàn"}

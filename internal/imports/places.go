@@ -40,8 +40,8 @@ func (p *place) within(units []*place) bool {
 	return false
 }
 
-// places indexes the open districts, communes and villages of the
-// importer's scope, to find the ones rows name: by code, by name (compared
+// places indexes the open provinces, districts, communes and villages of
+// the importer's scope, to find the ones rows name: by code, by name (compared
 // as textnorm.Fold does, so tone styles and case do not matter, as
 // adminunits keeps sibling names unique by it), or by name without its
 // type word ("Đông Hưng" for "Xã Đông Hưng").
@@ -64,7 +64,7 @@ type places struct {
 func loadPlaces(ctx context.Context, c *ent.Client, scopePath string) (*places, error) {
 	rows, err := c.AdminUnit.Query().
 		Where(adminunit.ValidToIsNil(),
-			adminunit.LevelIn(adminunit.LevelDISTRICT, adminunit.LevelCOMMUNE, adminunit.LevelVILLAGE),
+			adminunit.LevelIn(adminunit.LevelPROVINCE, adminunit.LevelDISTRICT, adminunit.LevelCOMMUNE, adminunit.LevelVILLAGE),
 			func(s *entsql.Selector) { s.Where(search.Prefix(s.C(adminunit.FieldPath), scopePath)) }).
 		Select(adminunit.FieldID, adminunit.FieldCode, adminunit.FieldName, adminunit.FieldLevel, adminunit.FieldParentID, adminunit.FieldPath).
 		All(ctx)
@@ -160,10 +160,11 @@ func (ps *places) find(level adminunit.Level, text string, within []*place) []*p
 	return narrow(ps.byBase[level][f])
 }
 
-// placeQuery is the texts a row names its place with.
+// placeQuery is the texts a row names its place with, and the level of
+// the place: the row's level, or for an account the lowest level named.
 type placeQuery struct {
-	level                      adminunit.Level
-	district, commune, village string
+	level                                adminunit.Level
+	province, district, commune, village string
 }
 
 // placeAnswer is the place a query names, or the problem: the column at
@@ -187,9 +188,9 @@ var (
 	msgPlaceOutside   = i18n.Message{VI: "%s (mã %s) nằm ngoài phạm vi bạn quản lý.", EN: "%s (code %s) is outside your scope."}
 )
 
-// resolve finds the place of a row: a village (households, members) or a
-// commune (clans, organisations), narrowed by the commune and district
-// the row names.
+// resolve finds the place of a row: a village (households, members), a
+// commune (clans, organisations) or a unit of any level (an account's
+// scope), narrowed by the units above it the row names.
 func (ps *places) resolve(q placeQuery) placeAnswer {
 	if a, ok := ps.resolved[q]; ok {
 		return a
@@ -199,47 +200,58 @@ func (ps *places) resolve(q placeQuery) placeAnswer {
 	return a
 }
 
+// placeSteps are the levels a row may name, from the top, with their
+// columns.
+var placeSteps = []struct {
+	level  adminunit.Level
+	column string
+	text   func(placeQuery) string
+}{
+	{adminunit.LevelPROVINCE, colProvince, func(q placeQuery) string { return q.province }},
+	{adminunit.LevelDISTRICT, colDistrict, func(q placeQuery) string { return q.district }},
+	{adminunit.LevelCOMMUNE, colCommune, func(q placeQuery) string { return q.commune }},
+	{adminunit.LevelVILLAGE, colVillage, func(q placeQuery) string { return q.village }},
+}
+
+// resolveUncached walks down the levels the row names, each narrowing the
+// next, to the query's level. A unit not found under the one named just
+// above it is said to be not there; one not found at all, not in scope
+// (or outside it: outsideScope).
 func (ps *places) resolveUncached(q placeQuery) placeAnswer {
 	var within []*place
-	if q.district != "" {
-		ds := ps.find(adminunit.LevelDISTRICT, q.district, nil)
-		if len(ds) == 0 {
-			return notFound(colDistrict, adminunit.LevelDISTRICT, q.district)
+	var above adminunit.Level // the level within was found at
+	for i, step := range placeSteps {
+		text := step.text(q)
+		last := step.level == q.level
+		if text == "" {
+			if !last {
+				continue
+			}
+			if step.level == adminunit.LevelCOMMUNE && ps.scope != nil && within == nil {
+				// A commune's own officer need not name it.
+				return placeAnswer{place: ps.scope}
+			}
+			return placeAnswer{column: step.column, msg: msgPlaceMissing, args: []any{titles.LevelNames[step.level]}}
 		}
-		within = ds
-	}
-	if q.commune == "" && q.level == adminunit.LevelCOMMUNE {
-		if ps.scope != nil && within == nil {
-			return placeAnswer{place: ps.scope}
-		}
-		return placeAnswer{column: colCommune, msg: msgPlaceMissing, args: []any{titles.LevelNames[adminunit.LevelCOMMUNE]}}
-	}
-	if q.commune != "" {
-		cs := ps.find(adminunit.LevelCOMMUNE, q.commune, within)
+		found := ps.find(step.level, text, within)
 		switch {
-		case len(cs) == 0 && within != nil:
-			return placeAnswer{column: colCommune, msg: msgPlaceNotUnder,
-				args: []any{titles.LevelNames[adminunit.LevelCOMMUNE], q.commune, within[0].name}}
-		case len(cs) == 0:
-			return notFound(colCommune, adminunit.LevelCOMMUNE, q.commune)
-		case q.level == adminunit.LevelCOMMUNE && len(cs) > 1:
-			return ambiguous(colCommune, q.commune, cs, adminunit.LevelDISTRICT)
-		case q.level == adminunit.LevelCOMMUNE:
-			return placeAnswer{place: cs[0]}
+		case len(found) == 0 && i > 0 && above == placeSteps[i-1].level:
+			return placeAnswer{column: step.column, msg: msgPlaceNotUnder,
+				args: []any{titles.LevelNames[step.level], text, within[0].name}}
+		case len(found) == 0:
+			return notFound(step.column, step.level, text)
+		case last && len(found) > 1:
+			tell := adminunit.LevelCOUNTRY
+			if i > 0 {
+				tell = placeSteps[i-1].level
+			}
+			return ambiguous(step.column, text, found, tell)
+		case last:
+			return placeAnswer{place: found[0]}
 		}
-		within = cs
+		within, above = found, step.level
 	}
-	vs := ps.find(adminunit.LevelVILLAGE, q.village, within)
-	switch {
-	case len(vs) == 1:
-		return placeAnswer{place: vs[0]}
-	case len(vs) > 1:
-		return ambiguous(colVillage, q.village, vs, adminunit.LevelCOMMUNE)
-	case q.commune != "":
-		return placeAnswer{column: colVillage, msg: msgPlaceNotUnder,
-			args: []any{titles.LevelNames[adminunit.LevelVILLAGE], q.village, within[0].name}}
-	}
-	return notFound(colVillage, adminunit.LevelVILLAGE, q.village)
+	panic("imports: no place of level " + string(q.level))
 }
 
 func notFound(column string, level adminunit.Level, text string) placeAnswer {

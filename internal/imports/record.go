@@ -38,16 +38,7 @@ var (
 // with it. A field's pointer (or its column in has) says whether the
 // sheet gives it: a column the sheet lacks leaves the stored value alone.
 type record struct {
-	row   int
-	errs  []sheet.Problem
-	warns []sheet.Problem
-	// cells locates the problems found after parsing (the place, the
-	// identity), by column key.
-	cells map[string]sheet.Cell
-	// converted are the cells converted from a legacy font, for the row's
-	// warning, and legacy the first one's original text.
-	converted []sheet.Cell
-	legacy    conversion
+	line
 
 	code, name, head, address, phone string
 	members, adults, birthYear       *int
@@ -78,19 +69,6 @@ func (r *record) scope() int {
 	return r.place.id
 }
 
-// refused reports whether the row cannot be imported.
-func (r *record) refused() bool { return len(r.errs) > 0 }
-
-// fail records a problem at the row's cell of column key.
-func (r *record) fail(key string, msg i18n.Message, args ...any) {
-	c, ok := r.cells[key]
-	if !ok {
-		r.errs = append(r.errs, sheet.Problem{Row: r.row, Msg: msg, Args: args})
-		return
-	}
-	r.errs = append(r.errs, *c.Problem(msg, args...))
-}
-
 // reader reads the rows of one sheet of a kind.
 type reader struct {
 	kind *Kind
@@ -118,7 +96,7 @@ func normalizer(note *conversion) func(string) string {
 
 // cell reads the row's cell of column key, noting a legacy conversion
 // for the row's warning.
-func (rd *reader) cell(rec *record, row *sheet.Row, key string) sheet.Cell {
+func (rd *reader) cell(rec *line, row *sheet.Row, key string) sheet.Cell {
 	*rd.legacy = conversion{}
 	c := row.Cell(key)
 	rec.cells[key] = c
@@ -131,24 +109,9 @@ func (rd *reader) cell(rec *record, row *sheet.Row, key string) sheet.Cell {
 	return c
 }
 
-// warnLegacy adds the row's warning of its cells converted from a legacy
-// font: one a row, at the first such cell, naming each with its text.
-func (rec *record) warnLegacy() {
-	if len(rec.converted) == 0 {
-		return
-	}
-	var cells []string
-	for _, c := range rec.converted {
-		cells = append(cells, c.Column+" «"+c.Text+"»")
-	}
-	p := rec.converted[0].Problem(msgLegacy, rec.legacy.enc, strings.Join(cells, ", "))
-	p.Value, p.Warning = rec.legacy.from, true
-	rec.warns = append([]sheet.Problem{*p}, rec.warns...)
-}
-
 // text reads a text column: "" when the sheet lacks it or the cell is
 // empty; a problem when a required value is missing or too long.
-func (rd *reader) text(rec *record, row *sheet.Row, key string, required bool, limit int) string {
+func (rd *reader) text(rec *line, row *sheet.Row, key string, required bool, limit int) string {
 	if !rd.has[key] {
 		return ""
 	}
@@ -164,7 +127,7 @@ func (rd *reader) text(rec *record, row *sheet.Row, key string, required bool, l
 
 // count reads a count column: nil when the sheet lacks it or the cell is
 // empty (the stored count stays).
-func (rd *reader) count(rec *record, row *sheet.Row, key string) *int {
+func (rd *reader) count(rec *line, row *sheet.Row, key string) *int {
 	if !rd.has[key] {
 		return nil
 	}
@@ -192,11 +155,11 @@ func problemOf(err error, c sheet.Cell) sheet.Problem {
 	return *c.Problem(i18n.Message{VI: "%s", EN: "%s"}, err.Error())
 }
 
-// parse reads a data row of the reader's sheet.
-func (rd *reader) parse(row *sheet.Row) *record {
-	uk := rd.kind.unit
-	rec := &record{row: row.Num, cells: map[string]sheet.Cell{}}
-	if code := rd.text(rec, row, colCode, false, units.MaxCode); code != "" {
+// parse reads a data row of a sheet of learning units.
+func (uk *unitKind) parse(rd *reader, row *sheet.Row) item {
+	rec := &record{line: newLine(row)}
+	l := &rec.line
+	if code := rd.text(l, row, colCode, false, units.MaxCode); code != "" {
 		if !units.ValidCode(code) {
 			rec.fail(colCode, units.MsgCode, units.MaxCode)
 		}
@@ -204,41 +167,41 @@ func (rd *reader) parse(row *sheet.Row) *record {
 	}
 	rec.where = placeQuery{
 		level:    uk.level,
-		district: rd.text(rec, row, colDistrict, false, maxName),
-		commune:  rd.text(rec, row, colCommune, false, maxName),
-		village:  rd.text(rec, row, colVillage, uk.level == adminunit.LevelVILLAGE && uk.parent == "", maxName),
+		district: rd.text(l, row, colDistrict, false, maxName),
+		commune:  rd.text(l, row, colCommune, false, maxName),
+		village:  rd.text(l, row, colVillage, uk.level == adminunit.LevelVILLAGE && uk.parent == "", maxName),
 	}
 	switch uk.kind {
 	case learningunit.KindHOUSEHOLD:
 		// The head's name, behind "Hộ ", is the household's.
-		rec.head = rd.text(rec, row, colHead, true, maxName-utf8.RuneCountInString(householdPrefix))
-		rec.name = rd.text(rec, row, colName, false, maxName)
+		rec.head = rd.text(l, row, colHead, true, maxName-utf8.RuneCountInString(householdPrefix))
+		rec.name = rd.text(l, row, colName, false, maxName)
 		rec.named = rec.name != ""
 		if !rec.named && rec.head != "" {
 			rec.name = householdPrefix + rec.head
 		}
 	case learningunit.KindCITIZEN:
-		rec.name = rd.text(rec, row, colName, true, maxName)
-		rec.hhCode = rd.text(rec, row, colHouseholdCode, false, units.MaxCode)
-		rec.hhHead = rd.text(rec, row, colHouseholdHead, false, maxName)
+		rec.name = rd.text(l, row, colName, true, maxName)
+		rec.hhCode = rd.text(l, row, colHouseholdCode, false, units.MaxCode)
+		rec.hhHead = rd.text(l, row, colHouseholdHead, false, maxName)
 		if rec.hhCode == "" && (rec.hhHead == "" || rec.where.village == "") {
 			rec.fail(colHouseholdCode, msgHousehold)
 		}
-		rec.birthYear = rd.birthYear(rec, row)
+		rec.birthYear = rd.birthYear(l, row)
 	default:
-		rec.name = rd.text(rec, row, colName, true, maxName)
-		rec.head = rd.text(rec, row, colHead, false, maxName)
+		rec.name = rd.text(l, row, colName, true, maxName)
+		rec.head = rd.text(l, row, colHead, false, maxName)
 	}
 	rec.named = rec.named || uk.kind != learningunit.KindHOUSEHOLD
-	rec.address = rd.text(rec, row, colAddress, false, maxAddress)
-	rec.phone = rd.phone(rec, row)
-	rec.members = rd.count(rec, row, colMembers)
-	rec.adults = rd.count(rec, row, colAdults)
+	rec.address = rd.text(l, row, colAddress, false, maxAddress)
+	rec.phone = rd.phone(l, row)
+	rec.members = rd.count(l, row, colMembers)
+	rec.adults = rd.count(l, row, colAdults)
 	if rec.members != nil && rec.adults != nil && *rec.adults > *rec.members {
 		rec.fail(colAdults, msgAdults, *rec.adults, *rec.members)
 	}
 	if rd.has[colSubtype] {
-		c := rd.cell(rec, row, colSubtype)
+		c := rd.cell(l, row, colSubtype)
 		switch s, ok := parseSubtype(c.Text); {
 		case c.Empty():
 			rec.errs = append(rec.errs, *c.Problem(msgEmpty))
@@ -251,7 +214,7 @@ func (rd *reader) parse(row *sheet.Row) *record {
 	// The other cells of the row, read for their legacy-font warning.
 	for _, key := range []string{colRelation, colGender, colNote} {
 		if rd.has[key] {
-			rd.cell(rec, row, key)
+			rd.cell(l, row, key)
 		}
 	}
 	rec.warnLegacy()
@@ -260,7 +223,7 @@ func (rd *reader) parse(row *sheet.Row) *record {
 
 // phone reads the phone column, restoring a lost leading zero with a
 // warning.
-func (rd *reader) phone(rec *record, row *sheet.Row) string {
+func (rd *reader) phone(rec *line, row *sheet.Row) string {
 	if !rd.has[colPhone] {
 		return ""
 	}
@@ -283,7 +246,7 @@ func (rd *reader) phone(rec *record, row *sheet.Row) string {
 
 // birthYear reads a member's year of birth, or the year of a date of
 // birth (typed, or an Excel date serial).
-func (rd *reader) birthYear(rec *record, row *sheet.Row) *int {
+func (rd *reader) birthYear(rec *line, row *sheet.Row) *int {
 	if !rd.has[colBirthYear] {
 		return nil
 	}

@@ -20,9 +20,15 @@ var (
 		EN: "%d households answer to «%s»; write the household's code (and village)."}
 )
 
-// units works out a chunk of rows of a kind of learning unit: their
+// resolve works out a chunk of rows of a kind of learning unit: their
 // places, a member's household, and which unit each row is about.
-func (e *engine) units(uk *unitKind, rd *reader, recs []*record) error {
+func (uk *unitKind) resolve(e *engine, rd *reader, chunk []item) error {
+	if e.w != nil {
+		if err := e.w.reserve(e.ctx, len(chunk)); err != nil {
+			return err
+		}
+	}
+	recs := items[*record](chunk)
 	if err := e.locate(uk, recs); err != nil {
 		return err
 	}
@@ -37,6 +43,19 @@ func (e *engine) units(uk *unitKind, rd *reader, recs []*record) error {
 	}
 	e.classify(uk, rd, recs, existing)
 	return nil
+}
+
+// action is what the row does to its unit.
+func (r *record) action() action {
+	switch {
+	case r.refused():
+		return actRefuse
+	case r.stored == nil:
+		return actCreate
+	case r.final.equal(r.stored.values):
+		return actUnchanged
+	}
+	return actUpdate
 }
 
 // locate finds each row's place in the scope. A member named by the code

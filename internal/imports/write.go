@@ -35,16 +35,27 @@ const lockKey = 0x686f63746170
 // campaigns not closed where it wrote, and audits the import with the
 // file's SHA-256 and counts. A refused file is BAD_USER_INPUT on "file"
 // naming the first problem's sheet, row and column, with the report so
-// far. dial is the database's (store.DB.Dialect): the writes are SQL of
-// their own (internal/bulk), bypassing ent's hooks, so they derive what
-// the hooks would (sort keys, search keys, paths, counters).
+// far. dial is the database's (store.DB.Dialect): the learning units are
+// written by SQL of their own (internal/bulk), bypassing ent's hooks, so
+// the import derives what the hooks would (sort keys, search keys, paths,
+// counters).
+//
+// The accounts it creates are in the report with their temporary
+// passwords (Report.Accounts), which nothing else keeps. Hashing them is
+// most of the time of a list of accounts: ~26 ms an account on two cores
+// (BenchmarkAccounts), so a list of a thousand takes near the API's
+// default request deadline.
 func Apply(ctx context.Context, c *ent.Client, dial string, r io.Reader, opts Options) (*Report, error) {
 	e, err := newEngine(ctx, c, opts)
 	if err != nil {
 		return nil, err
 	}
 	if tx := ent.TxFromContext(ctx); tx != nil {
-		return e.apply(tx, dial, r)
+		rep, err := e.apply(tx, dial, r)
+		if err != nil {
+			forget(rep)
+		}
+		return rep, err
 	}
 	tx, err := c.Tx(ctx)
 	if err != nil {
@@ -53,15 +64,25 @@ func Apply(ctx context.Context, c *ent.Client, dial string, r io.Reader, opts Op
 	e.ctx = ent.NewTxContext(ctx, tx)
 	rep, err := e.apply(tx, dial, r)
 	if err != nil {
+		forget(rep)
 		if rerr := tx.Rollback(); rerr != nil {
 			return rep, fmt.Errorf("%w (rollback: %v)", err, rerr)
 		}
 		return rep, err
 	}
 	if err := tx.Commit(); err != nil {
+		forget(rep)
 		return rep, wrap("commit", err)
 	}
 	return rep, nil
+}
+
+// forget drops the temporary passwords of a report whose accounts were
+// not written after all.
+func forget(rep *Report) {
+	if rep != nil {
+		rep.Accounts = nil
+	}
 }
 
 func (e *engine) apply(tx *ent.Tx, dial string, r io.Reader) (*Report, error) {
@@ -103,6 +124,10 @@ func (e *engine) audit() error {
 		"file": e.report.FileName, "sha256": e.report.SHA256, "format": string(e.report.Format), "kinds": kindIDs,
 		"counts":      map[string]int{"create": t.Create, "update": t.Update, "unchanged": t.Unchanged, "refused": t.Refused},
 		"skipRefused": e.opts.SkipRefused,
+	}
+	// The accounts by name, never their passwords.
+	if a := e.audited; len(a.created)+len(a.updated) > 0 {
+		details["accounts"] = map[string][]string{"created": a.created, "updated": a.updated}
 	}
 	return audit.Record(e.ctx, e.c, audit.Entry{Action: "import.apply", TargetType: "Import", ScopePath: e.scopePath, Details: details})
 }
@@ -162,11 +187,13 @@ const updatesTable = "import_updates"
 
 // write writes the rows of a chunk that create or change a unit, with
 // their search keys, in a few statements.
-func (w *writer) write(ctx context.Context, uk *unitKind, recs []*record) error {
+func (uk *unitKind) write(e *engine, chunk []item) error {
+	w, ctx := e.w, e.ctx
+	recs := items[*record](chunk)
 	var creates, updates, keys [][]any
 	var rekeyed []int
 	for _, r := range recs {
-		if r.refused() || r.stored != nil && r.final.equal(r.stored.values) {
+		if a := r.action(); a != actCreate && a != actUpdate {
 			continue
 		}
 		v := r.final

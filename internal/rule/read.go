@@ -11,6 +11,7 @@ import (
 	"hoctap/ent/campaign"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/importjob"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/privacy"
 	"hoctap/ent/registration"
@@ -88,6 +89,11 @@ var readers = map[string]reader{
 	ent.TypeReorganisation: func(*viewer.Viewer) func(*sql.Selector) {
 		return func(s *sql.Selector) { s.Where(sql.False()) }
 	},
+	// An import is its uploader's: their file, their report (which names
+	// rows of units they alone may write).
+	ent.TypeImportJob: func(v *viewer.Viewer) func(*sql.Selector) {
+		return func(s *sql.Selector) { s.Where(sql.EQ(s.C(importjob.FieldCreatedByID), v.UserID)) }
+	},
 	// The national targets are the government's, the same for every
 	// province: everyone signed in reads them all.
 	ent.TypeNationalTarget: func(*viewer.Viewer) func(*sql.Selector) { return nil },
@@ -164,6 +170,8 @@ func narrowable(q ent.Query) (string, func(func(*sql.Selector)), error) {
 		return ent.TypeReorganisation, func(p func(*sql.Selector)) { q.Where(p) }, nil
 	case *ent.NationalTargetQuery:
 		return ent.TypeNationalTarget, func(p func(*sql.Selector)) { q.Where(p) }, nil
+	case *ent.ImportJobQuery:
+		return ent.TypeImportJob, func(p func(*sql.Selector)) { q.Where(p) }, nil
 	}
 	return "", nil, privacy.Denyf("no read filter for %T", q)
 }

@@ -22,17 +22,23 @@ import (
 	"hoctap/internal/viewer"
 )
 
+// The messages of account management, exported for the imports of
+// accounts (internal/imports), which refuse rows with the same words.
 var (
-	msgUsername       = i18n.Message{VI: "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang hoặc gạch dưới.", EN: "A username has 3–64 characters: lowercase letters, digits, dot, dash or underscore."}
-	msgUsernameTaken  = i18n.Message{VI: "Tên đăng nhập %q đã được dùng.", EN: "The username %q is taken."}
-	msgRoleTooHigh    = i18n.Message{VI: "Bạn không thể cấp vai trò %s.", EN: "You cannot grant the role %s."}
-	msgScopeOutside   = i18n.Message{VI: "Đơn vị phụ trách nằm ngoài phạm vi của bạn.", EN: "The scope is outside your own."}
-	msgCitizenRecord  = i18n.Message{VI: "Tài khoản công dân cần gắn với hồ sơ công dân.", EN: "A citizen account needs its citizen record."}
+	MsgUsername       = i18n.Message{VI: "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang hoặc gạch dưới.", EN: "A username has 3–64 characters: lowercase letters, digits, dot, dash or underscore."}
+	MsgUsernameTaken  = i18n.Message{VI: "Tên đăng nhập %q đã được dùng.", EN: "The username %q is taken."}
+	MsgRoleTooHigh    = i18n.Message{VI: "Bạn không thể cấp vai trò %s.", EN: "You cannot grant the role %s."}
+	MsgScopeOutside   = i18n.Message{VI: "Đơn vị phụ trách nằm ngoài phạm vi của bạn.", EN: "The scope is outside your own."}
+	MsgCitizenRecord  = i18n.Message{VI: "Tài khoản công dân cần gắn với hồ sơ công dân.", EN: "A citizen account needs its citizen record."}
 	msgNotCitizenUnit = i18n.Message{VI: "Hồ sơ được chọn không phải là công dân.", EN: "The record chosen is not a citizen."}
-	msgSelf           = i18n.Message{VI: "Bạn không thể thay đổi vai trò, phạm vi hay trạng thái của chính mình.", EN: "You cannot change your own role, scope or state."}
+	MsgSelf           = i18n.Message{VI: "Bạn không thể thay đổi vai trò, phạm vi hay trạng thái của chính mình.", EN: "You cannot change your own role, scope or state."}
 )
 
 var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,63}$`)
+
+// ValidUsername reports whether a normalised username (auth.NormalizeUsername)
+// is one Create accepts.
+func ValidUsername(s string) bool { return usernameRE.MatchString(s) }
 
 // CreateInput is a new account.
 type CreateInput struct {
@@ -76,8 +82,8 @@ func Create(ctx context.Context, in CreateInput) (*ent.User, error) {
 		}
 	}
 	in.Username = auth.NormalizeUsername(in.Username)
-	if !usernameRE.MatchString(in.Username) {
-		return nil, apperr.Input("username", msgUsername)
+	if !ValidUsername(in.Username) {
+		return nil, apperr.Input("username", MsgUsername)
 	}
 	if err := checkName("fullName", in.FullName); err != nil {
 		return nil, err
@@ -86,7 +92,7 @@ func Create(ctx context.Context, in CreateInput) (*ent.User, error) {
 		return nil, err
 	}
 	if in.Role == viewer.RoleCitizen && lu == nil {
-		return nil, apperr.Input("learningUnitID", msgCitizenRecord)
+		return nil, apperr.Input("learningUnitID", MsgCitizenRecord)
 	}
 	if in.Role == viewer.RoleCitizen && lu.Kind != "CITIZEN" {
 		return nil, apperr.Input("learningUnitID", msgNotCitizenUnit)
@@ -96,7 +102,7 @@ func Create(ctx context.Context, in CreateInput) (*ent.User, error) {
 		return nil, fmt.Errorf("create user: %w", err)
 	}
 	if taken {
-		return nil, &apperr.Error{Code: apperr.Conflict, Field: "username", Msg: msgUsernameTaken, Args: []any{in.Username}}
+		return nil, &apperr.Error{Code: apperr.Conflict, Field: "username", Msg: MsgUsernameTaken, Args: []any{in.Username}}
 	}
 	hash, err := auth.HashPassword(in.Password)
 	if err != nil {
@@ -139,7 +145,7 @@ func Update(ctx context.Context, id int, in UpdateInput) (*ent.User, error) {
 		return nil, err
 	}
 	if id == v.UserID && (in.Role != nil && *in.Role != old.Role || in.ScopeID != nil && *in.ScopeID != old.ScopeID) {
-		return nil, apperr.New(apperr.Forbidden, msgSelf)
+		return nil, apperr.New(apperr.Forbidden, MsgSelf)
 	}
 	u := c.User.UpdateOneID(id).Where(user.Version(old.Version))
 	details := map[string]any{}
@@ -194,7 +200,7 @@ func SetDisabled(ctx context.Context, id int, disabled bool) (*ent.User, error) 
 	}
 	c := ent.FromContext(ctx)
 	if id == v.UserID {
-		return nil, apperr.New(apperr.Forbidden, msgSelf)
+		return nil, apperr.New(apperr.Forbidden, MsgSelf)
 	}
 	if _, err := get(ctx, c, id); err != nil {
 		return nil, err
@@ -228,7 +234,7 @@ func ResetPassword(ctx context.Context, id int) (*ent.User, string, error) {
 	}
 	c := ent.FromContext(ctx)
 	if id == v.UserID {
-		return nil, "", apperr.New(apperr.Forbidden, msgSelf)
+		return nil, "", apperr.New(apperr.Forbidden, MsgSelf)
 	}
 	if _, err := get(ctx, c, id); err != nil {
 		return nil, "", err
@@ -259,15 +265,15 @@ func checkGrant(ctx context.Context, v *viewer.Viewer, role viewer.Role, scopeID
 		return apperr.Input("role", apperr.MsgInvalidValue, "role", string(role))
 	}
 	if !MayGrant(v, role) {
-		return &apperr.Error{Code: apperr.Forbidden, Field: "role", Msg: msgRoleTooHigh, Args: []any{titles.RoleName(role)}}
+		return &apperr.Error{Code: apperr.Forbidden, Field: "role", Msg: MsgRoleTooHigh, Args: []any{titles.RoleName(role)}}
 	}
 	scope, err := ent.FromContext(ctx).AdminUnit.Get(ctx, scopeID)
 	if err != nil {
 		// Out of scope reads as not found; say so without telling which.
-		return &apperr.Error{Code: apperr.Forbidden, Field: "scopeID", Msg: msgScopeOutside, Err: err}
+		return &apperr.Error{Code: apperr.Forbidden, Field: "scopeID", Msg: MsgScopeOutside, Err: err}
 	}
 	if !v.Reaches(scope.Path) {
-		return &apperr.Error{Code: apperr.Forbidden, Field: "scopeID", Msg: msgScopeOutside}
+		return &apperr.Error{Code: apperr.Forbidden, Field: "scopeID", Msg: MsgScopeOutside}
 	}
 	return nil
 }

@@ -34,7 +34,7 @@ func TestListExports(t *testing.T) {
 				heads []string
 			}{
 				{"officer", "/export/templates/imports.xlsx", "attachment; filename=mau-nhap-danh-sach.xlsx",
-					[]string{"Hướng dẫn", "Dòng họ", "Cơ quan, đơn vị", "Hộ gia đình", "Thành viên", "Danh mục"}, nil},
+					[]string{"Hướng dẫn", "Dòng họ", "Cơ quan, đơn vị", "Hộ gia đình", "Thành viên", "Tài khoản", "Kết quả", "Danh mục"}, nil},
 				{"viewer", "/export/templates/imports.xlsx?kind=households", "attachment; filename=mau-nhap-danh-sach-ho-gia-dinh.xlsx",
 					[]string{"Hướng dẫn", "Hộ gia đình", "Thành viên"}, nil},
 				{"officer", "/export/templates/imports.xlsx?kind=clans&kind=organisations", "attachment; filename=mau-nhap-danh-sach-dong-ho.xlsx",
@@ -103,7 +103,8 @@ func TestListExports(t *testing.T) {
 				{"other province", "officer", units(fmt.Sprintf("kind=households&unit=%d", fx.C4.ID)), 404, "NOT_FOUND", "unit"},
 				{"unit above scope", "officer", units(fmt.Sprintf("kind=households&unit=%d", fx.D1.ID)), 404, "NOT_FOUND", "unit"},
 				{"missing kind", "officer", units(""), 400, "BAD_USER_INPUT", "kind"},
-				{"unknown kind", "officer", units("kind=accounts"), 400, "BAD_USER_INPUT", "kind"},
+				{"unknown kind", "officer", units("kind=people"), 400, "BAD_USER_INPUT", "kind"},
+				{"a kind not exported", "manager", units("kind=accounts"), 400, "BAD_USER_INPUT", "kind"},
 				{"garbage unit", "officer", units("kind=households&unit=x"), 400, "BAD_USER_INPUT", "unit"},
 				{"unknown template kind", "officer", "/export/templates/imports.xlsx?kind=x", 400, "BAD_USER_INPUT", "kind"},
 			} {

@@ -43,6 +43,20 @@ var Accounts = register(&Kind{
 		{Key: colCommune, Labels: labelsCommune},
 		{Key: colVillage, Labels: labelsVillage},
 	}, ignored()...),
+	Help: Help{
+		Rows: i18n.Message{
+			VI: "Mỗi dòng một tài khoản, nhận ra theo tên đăng nhập. Tài khoản mới nhận mật khẩu tạm thời, chỉ hiện trong kết quả nhập và phải đổi khi đăng nhập lần đầu; tài khoản đã có được cập nhật họ tên, vai trò và nơi phụ trách, không đổi mật khẩu. Chỉ quản trị viên và cán bộ quản lý tỉnh nhập tài khoản; cán bộ quản lý chỉ cho các vai trò dưới mình, trong tỉnh của mình.",
+			EN: "One row per account, told by its username. A new account gets a temporary password, shown only in the import's result and to be changed at its first sign-in; an existing one has its name, role and scope updated, never its password. Only administrators and province managers import accounts; a manager gives only the roles below theirs, in their province."},
+		Columns: map[string]ColumnHelp{
+			colUsername: {Desc: users.MsgUsername},
+			colFullName: {Desc: i18n.Message{VI: "Họ và tên người dùng.", EN: "The user's full name."}},
+			colRole: {Type: TypeChoice, Values: roleValues(), Desc: i18n.Message{
+				VI: "Vai trò của tài khoản, chọn trong danh sách.", EN: "The account's role, from the list."}},
+			colVillage: {Type: TypePlace, Desc: i18n.Message{
+				VI: "Nơi phụ trách là đơn vị thấp nhất trong các cột tỉnh, huyện, xã, thôn được ghi.",
+				EN: "The scope is the lowest of the province, district, commune and village written."}},
+		},
+	},
 	order: 40,
 	start: func() processor { return &accountRun{rows: map[string]int{}} },
 })

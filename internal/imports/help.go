@@ -7,6 +7,7 @@ import (
 	"hoctap/internal/sheet"
 	"hoctap/internal/titles"
 	"hoctap/internal/units"
+	"hoctap/internal/viewer"
 )
 
 // Help documents a kind for its template (WriteTemplate) and the sheet of
@@ -97,6 +98,9 @@ var commonHelp = map[string]ColumnHelp{
 	colCode: {Type: TypeCode, Desc: i18n.Message{
 		VI: "Mã của đơn vị trong danh sách của địa phương, không bắt buộc. Có mã thì lần nhập sau nhận ra đúng đơn vị dù tên đã đổi.",
 		EN: "The unit's code in the local list, optional. With a code, a later import finds the unit even when its name changed."}},
+	colProvince: {Type: TypePlace, Desc: i18n.Message{
+		VI: "Tỉnh (thành phố trực thuộc trung ương), khi cần để nhận ra đơn vị.",
+		EN: "The province (or centrally-run city), when needed to tell the unit."}},
 	colDistrict: {Type: TypePlace, Desc: i18n.Message{
 		VI: "Huyện (quận, thị xã, thành phố thuộc tỉnh), khi tên xã chưa đủ để nhận ra; nơi không còn cấp huyện thì để trống.",
 		EN: "The district, when the commune's name alone is not enough; empty where districts were abolished."}},
@@ -134,6 +138,16 @@ func (k *Kind) written() []sheet.Column {
 		if !k.columnHelp(c.Key).NotRead {
 			out = append(out, c)
 		}
+	}
+	return out
+}
+
+// roleValues are the roles of accounts as a template offers them.
+func roleValues() []string {
+	out := make([]string, len(viewer.Roles))
+	for i, r := range viewer.Roles {
+		name := []rune(titles.RoleNames[r].VI)
+		out[i] = strings.ToUpper(string(name[:1])) + string(name[1:])
 	}
 	return out
 }

@@ -60,6 +60,28 @@ var Results = register(&Kind{
 		// The unit's name helps who reads the list; the code names it.
 		sheet.Column{Key: colName, Labels: []string{"Tên đơn vị", "Họ tên chủ hộ", "Chủ hộ", "Tên", "Họ tên", "Danh hiệu"}},
 	)...),
+	Help: Help{
+		Rows: i18n.Message{
+			VI: "Mỗi dòng một đơn vị trong một năm: có đăng ký không, kết quả đánh giá, có được công nhận không và theo quyết định nào (số, ngày, người ký). Chỉ nhập cho chiến dịch đã kết thúc; đơn vị ghi bằng mã, thêm xã hoặc thôn khi mã chưa đủ. Các dòng cùng số quyết định của một cấp làm thành một quyết định. Nhập lại chỉ đưa đăng ký tiến lên (đăng ký, đánh giá, công nhận), không lùi lại.",
+			EN: "One row per unit and year: whether it registered, its evaluation's result, whether it was recognised and by which decision (number, date, signer). Only for closed campaigns; a unit is named by its code, with its commune or village when the code is not enough. Rows with one decision number at one level make one decision. Importing again only moves registrations on (registered, evaluated, recognised), never back."},
+		Columns: map[string]ColumnHelp{
+			colCode: {Type: TypeCode, Desc: i18n.Message{
+				VI: "Mã của đơn vị (hộ, dòng họ, cơ quan, công dân) như đã lưu.", EN: "The unit's code (household, clan, organisation, citizen) as stored."}},
+			colYear: {Type: TypeYear, Desc: i18n.Message{
+				VI: "Năm của chiến dịch, đã kết thúc.", EN: "The year of the campaign, which is closed."}},
+			colRegistered: {Type: TypeYesNo, Desc: i18n.Message{
+				VI: "Đơn vị có đăng ký danh hiệu năm đó không.", EN: "Whether the unit registered for its title that year."}},
+			colResult: {Type: TypeChoice, Values: []string{"Đạt", "Không đạt"}, Desc: i18n.Message{
+				VI: "Kết quả đánh giá; để trống khi chưa đánh giá.", EN: "The evaluation's result; empty when not evaluated."}},
+			colRecognized: {Type: TypeYesNo, Desc: i18n.Message{
+				VI: "Đơn vị có được công nhận không; được công nhận thì cần số, ngày quyết định và người ký.",
+				EN: "Whether the unit was recognised; if so the decision's number, date and signer are needed."}},
+			colDecision: {Desc: i18n.Message{VI: "Số quyết định công nhận, ví dụ 12/QĐ-UBND.", EN: "The recognition decision's number, e.g. 12/QĐ-UBND."}},
+			colDate:     {Type: TypeDate, Desc: i18n.Message{VI: "Ngày ký quyết định.", EN: "The day the decision was signed."}},
+			colSigner:   {Desc: i18n.Message{VI: "Họ tên người ký quyết định.", EN: "The name of the decision's signer."}},
+			colName:     {NotRead: true},
+		},
+	},
 	order: 50,
 	start: func() processor {
 		return &resultRun{campaigns: map[campaignKey]*ent.Campaign{}, decisions: map[decisionKey]*pendingDecision{}, rows: map[regKey]int{}}

@@ -23,6 +23,9 @@ var templateHeaders = map[string][]string{
 	"Cơ quan, đơn vị": {"Mã đơn vị", "Huyện", "Xã/Phường/Thị trấn", "Tên đơn vị", "Loại hình", "Thủ trưởng", "Địa chỉ", "Điện thoại", "Số cán bộ", "Số người lớn"},
 	"Hộ gia đình":     {"Mã hộ", "Huyện", "Xã/Phường/Thị trấn", "Thôn/Tổ dân phố", "Họ tên chủ hộ", "Tên hộ", "Địa chỉ", "Điện thoại", "Số nhân khẩu", "Số người lớn"},
 	"Thành viên":      {"Mã công dân", "Mã hộ", "Chủ hộ", "Huyện", "Xã/Phường/Thị trấn", "Thôn/Tổ dân phố", "Họ tên", "Năm sinh", "Điện thoại"},
+	"Tài khoản":       {"Tên đăng nhập", "Họ tên", "Vai trò", "Tỉnh/Thành phố", "Huyện", "Xã/Phường/Thị trấn", "Thôn/Tổ dân phố"},
+	"Kết quả": {"Mã đơn vị", "Tỉnh/Thành phố", "Huyện", "Xã/Phường/Thị trấn", "Thôn/Tổ dân phố", "Năm", "Đăng ký", "Kết quả đánh giá",
+		"Công nhận", "Số quyết định", "Ngày quyết định", "Người ký"},
 }
 
 // openBook opens a workbook written in memory.
@@ -57,11 +60,12 @@ func rowsOf(t *testing.T, f *excelize.File, sheet string) [][]string {
 }
 
 // TestTemplate: the template has its sheets in order, each list with its
-// header frozen and its columns sized, the subtypes as a drop-down list,
-// and instructions naming every sheet and column in both languages.
+// header frozen and its columns sized, drop-down lists where a column has
+// fixed values, and instructions naming every sheet and column in both
+// languages.
 func TestTemplate(t *testing.T) {
 	f := openBook(t, template(t, i18n.VI))
-	if got, want := f.GetSheetList(), []string{"Hướng dẫn", "Dòng họ", "Cơ quan, đơn vị", "Hộ gia đình", "Thành viên", "Danh mục"}; !slices.Equal(got, want) {
+	if got, want := f.GetSheetList(), []string{"Hướng dẫn", "Dòng họ", "Cơ quan, đơn vị", "Hộ gia đình", "Thành viên", "Tài khoản", "Kết quả", "Danh mục"}; !slices.Equal(got, want) {
 		t.Fatalf("sheets %q, want %q", got, want)
 	}
 	for name, want := range templateHeaders {
@@ -86,23 +90,59 @@ func TestTemplate(t *testing.T) {
 		t.Errorf("the code's column has style %+v (%v), want text (49)", s, err)
 	}
 
-	dvs, err := f.GetDataValidations("Cơ quan, đơn vị")
+	// The drop-down lists, by sheet and cells, and the lists of values
+	// they take from «Danh mục», by column; the two yes/no columns share
+	// one.
+	for _, tc := range []struct {
+		sheet string
+		lists map[string]string
+	}{
+		{"Cơ quan, đơn vị", map[string]string{"E2:E1048576": "A"}},
+		{"Tài khoản", map[string]string{"C2:C1048576": "B"}},
+		{"Kết quả", map[string]string{"G2:G1048576": "C", "H2:H1048576": "D", "I2:I1048576": "C"}},
+		{"Hộ gia đình", nil},
+		{"Thành viên", nil},
+	} {
+		dvs, err := f.GetDataValidations(tc.sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, dv := range dvs {
+			got[dv.Sqref] = dv.Formula1
+			if dv.Type != "list" {
+				t.Errorf("%s, %s: validation of type %q", tc.sheet, dv.Sqref, dv.Type)
+			}
+		}
+		if len(got) != len(tc.lists) {
+			t.Errorf("%s: drop-down lists %v, want %v", tc.sheet, got, tc.lists)
+		}
+		for cells, col := range tc.lists {
+			if want := "'Danh mục'!$" + col + "$2:$" + col + "$"; !strings.HasPrefix(got[cells], want) {
+				t.Errorf("%s, %s: drop-down list %q, want %s…", tc.sheet, cells, got[cells], want)
+			}
+		}
+	}
+	choices := map[string][]string{}
+	cols, err := f.GetCols("Danh mục")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(dvs) != 1 || dvs[0].Sqref != "E2:E1048576" || dvs[0].Type != "list" || dvs[0].Formula1 != "'Danh mục'!$A$2:$A$6" {
-		t.Fatalf("validations of the organisations: %+v", dvs)
+	for _, c := range cols {
+		choices[c[0]] = slices.DeleteFunc(c[1:], func(s string) bool { return s == "" })
 	}
-	if other, _ := f.GetDataValidations("Hộ gia đình"); len(other) != 0 {
-		t.Errorf("households have drop-down lists: %+v", other)
+	for header, want := range map[string][]string{
+		"Loại hình":        {"Cơ quan", "Trường học", "Doanh nghiệp", "Lực lượng vũ trang", "Khác"},
+		"Vai trò":          {"Quản trị hệ thống", "Cán bộ quản lý", "Cán bộ", "Cộng tác viên", "Người xem", "Công dân"},
+		"Đăng ký":          {"Có", "Không"},
+		"Kết quả đánh giá": {"Đạt", "Không đạt"},
+	} {
+		if !slices.Equal(choices[header], want) {
+			t.Errorf("Danh mục, %s: %q, want %q", header, choices[header], want)
+		}
 	}
-	choices := rowsOf(t, f, "Danh mục")
-	var subtypes []string
-	for _, r := range choices[1:] {
-		subtypes = append(subtypes, r[0])
-	}
-	if want := []string{"Cơ quan", "Trường học", "Doanh nghiệp", "Lực lượng vũ trang", "Khác"}; choices[0][0] != "Loại hình" || !slices.Equal(subtypes, want) {
-		t.Errorf("Danh mục: %q, want Loại hình over %q", choices, want)
+	if len(choices) != 4 {
+		t.Errorf("Danh mục has the lists %q", choices)
 	}
 
 	var guide strings.Builder
@@ -220,8 +260,29 @@ func TestTemplateFilled(t *testing.T) {
 		}
 		rep := check(t, db, fx, "officer", buf.Bytes(), imports.Options{})
 		wantTotals(t, rep, imports.Totals{Create: 6})
-		if rep.Errors+rep.WarningCount > 0 || len(rep.Sheets) != 4 {
+		if rep.Errors+rep.WarningCount > 0 || len(rep.Sheets) != len(imports.Kinds()) {
 			t.Errorf("the filled template: %d sheets read\n%s", len(rep.Sheets), problems(rep))
+		}
+
+		// Accounts, their roles as the drop-down list offers them.
+		f = openBook(t, template(t, i18n.VI, imports.Accounts))
+		for i, r := range [][]any{
+			{"canbo.anbinh", "Lê Văn Bình", "Cán bộ", "", "", "Xã An Bình", ""},
+			{"ctv.thon1", "Lê Thị Một", "Cộng tác viên", "", "", "", "90101.01"},
+			{"xem.dong", "Trần Văn Xem", "Người xem", "", "Huyện Đông", "", ""},
+		} {
+			cell, _ := excelize.CoordinatesToCellName(1, i+2)
+			if err := f.SetSheetRow("Tài khoản", cell, &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if buf, err = f.WriteToBuffer(); err != nil {
+			t.Fatal(err)
+		}
+		rep = check(t, db, fx, "manager", buf.Bytes(), imports.Options{})
+		wantTotals(t, rep, imports.Totals{Create: 3})
+		if rep.Errors+rep.WarningCount > 0 {
+			t.Errorf("the filled accounts template:\n%s", problems(rep))
 		}
 	})
 }

@@ -146,9 +146,9 @@ func (c *chrome) expectH1(want string) {
 
 // TestBrowser drives a real Chromium through the console as an official
 // would: sign in, create an OFFICER scoped to a commune, sign out, find
-// only the import pages open to that officer, be refused as a collaborator,
-// sign in as admin again, open a campaign, set a
-// target, advance the phase, and read the dashboard's chart. It saves a
+// only the import pages open to that officer, be refused as a
+// collaborator, sign in as admin again, open a campaign, set a target,
+// advance the phase, and read the dashboard's chart. It saves a
 // screenshot of every page.
 func TestBrowser(t *testing.T) {
 	db := dbtest.Open(t)

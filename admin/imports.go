@@ -118,12 +118,10 @@ func (c *Console) uploadImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	job, err := c.opts.Imports.Upload(ctx, file, file.FileName(), f.Get("kind"))
 	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
 			f.fieldError(ctx, "file", "error.tooLarge", c.opts.MaxUpload>>20)
-		} else if e, ok := asInput(err); !ok || e.Code == apperr.Forbidden {
+		} else if !f.setError(err, i18n.FromContext(ctx)) {
 			return err
-		} else {
-			f.setError(err, i18n.FromContext(ctx))
 		}
 		return c.renderImports(w, r, http.StatusUnprocessableEntity, f)
 	}

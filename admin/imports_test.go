@@ -87,14 +87,7 @@ func (b *browser) waitImport(id int, want importjob.Status) progress {
 	b.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		p := b.get(fmt.Sprintf("/admin/imports/%d/progress", id)).expect(b.t, http.StatusOK, "progress")
-		if ct := p.Header.Get("Content-Type"); ct != "application/json" {
-			b.t.Fatalf("progress as %q", ct)
-		}
-		var pr progress
-		if err := json.Unmarshal([]byte(p.Body), &pr); err != nil {
-			b.t.Fatalf("progress %q: %v", p.Body, err)
-		}
+		pr := b.progress(id)
 		if pr.Text == "" {
 			b.t.Errorf("progress without its text: %+v", pr)
 		}
@@ -334,4 +327,65 @@ func TestImportFailed(t *testing.T) {
 	if strings.Contains(body, `id="apply-form"`) {
 		t.Error("a failed job offers to apply it")
 	}
+}
+
+// TestImportRunning: a job's page while a step runs, as a browser without
+// script gets it (it refreshes itself, and links itself), and the progress
+// its script polls: a count alone until the check has counted the rows, a
+// bar of them after.
+func TestImportRunning(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newServer(t, db)
+		b := s.browser(t)
+		b.signIn("officer")
+		total := 500
+		for _, tc := range []struct {
+			status     importjob.Status
+			total      *int
+			bar, count string
+		}{
+			{importjob.StatusCHECKING, nil, `<progress id="import-bar" class="bar" aria-describedby`, "Đã đọc 120 dòng"},
+			{importjob.StatusAPPLYING, &total, `<progress id="import-bar" class="bar" max="500" value="120"`, "Đã xử lý 120/500 dòng"},
+		} {
+			t.Run(string(tc.status), func(t *testing.T) {
+				// A step running elsewhere (another replica), as its row says.
+				job, err := db.ImportJob.Create().SetFileName("thon1.csv").SetFileSize(100).SetSha256(strings.Repeat("0", 64)).
+					SetKind("households").SetScopePath("/").SetCreatedByID(s.fx.Users["officer"].ID).
+					SetStatus(tc.status).SetRowsDone(120).SetNillableRowsTotal(tc.total).Save(systemCtx())
+				if err != nil {
+					t.Fatal(err)
+				}
+				path := "/admin/imports/" + strconv.Itoa(job.ID)
+				body := html.UnescapeString(b.get(path).expect(t, http.StatusOK, "job").Body)
+				for _, want := range []string{`<noscript><meta http-equiv="refresh"`, tc.bar, `id="import-count" role="status" aria-live="polite">` + tc.count,
+					`data-poll="` + path + `/progress"`, `href="` + path + `" id="import-reload"`} {
+					if !strings.Contains(body, want) {
+						t.Errorf("the page lacks %s:\n%s", want, element(body, "import-progress", "section"))
+					}
+				}
+				if strings.Contains(body, `id="apply-form"`) {
+					t.Error("a running job offers to apply it")
+				}
+				pr := b.progress(job.ID)
+				if pr.Status != string(tc.status) || !pr.Running || pr.RowsDone != 120 || pr.Text != tc.count ||
+					(tc.total == nil) != (pr.RowsTotal == nil) {
+					t.Errorf("progress %+v", pr)
+				}
+			})
+		}
+	})
+}
+
+// progress reads a job's progress, as the page's script does.
+func (b *browser) progress(id int) progress {
+	b.t.Helper()
+	p := b.get(fmt.Sprintf("/admin/imports/%d/progress", id)).expect(b.t, http.StatusOK, "progress")
+	if ct := p.Header.Get("Content-Type"); ct != "application/json" {
+		b.t.Fatalf("progress as %q", ct)
+	}
+	var pr progress
+	if err := json.Unmarshal([]byte(p.Body), &pr); err != nil {
+		b.t.Fatalf("progress %q: %v", p.Body, err)
+	}
+	return pr
 }

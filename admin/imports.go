@@ -312,6 +312,34 @@ func (c *Console) applyImport(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// importPasswordsPage shows the temporary passwords of the accounts an
+// import created, once.
+type importPasswordsPage struct {
+	Job      *importjobs.Job
+	Accounts []imports.NewAccount
+}
+
+// importPasswords hands the uploader the temporary passwords of the
+// accounts their list created, in the answer to the POST itself: the
+// runner erases them as it hands them out, so there is no second look.
+func (c *Console) importPasswords(w http.ResponseWriter, r *http.Request) error {
+	j, err := c.getImport(r)
+	if err != nil {
+		return err
+	}
+	ctx, _ := c.read(r.Context())
+	accounts, err := c.opts.Imports.TakePasswords(ctx, j.ID)
+	if err != nil {
+		return err
+	}
+	if len(accounts) == 0 {
+		c.redirect(w, r, importURL(j.ID), "")
+		return nil
+	}
+	c.render(w, r, http.StatusOK, "import_passwords", &importPasswordsPage{Job: j, Accounts: accounts})
+	return nil
+}
+
 // KindName names a kind of list by its ID; "" is a workbook whose sheet
 // names tell.
 func (p *Page) KindName(id string) string {

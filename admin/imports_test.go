@@ -389,3 +389,45 @@ func (b *browser) progress(id int) progress {
 	}
 	return pr
 }
+
+// TestImportPasswords: the temporary passwords of the accounts a list
+// created show once, on the uploader's POST, and never again.
+func TestImportPasswords(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newServer(t, db)
+		b := s.browser(t)
+		b.signIn("manager")
+		b.get("/admin/imports").expect(t, http.StatusOK, "imports")
+		list := "Tên đăng nhập,Họ và tên,Vai trò,Xã/Phường\ncb.moi,Trần Văn Mới,Cán bộ,90101\n"
+		id := uploaded(t, b.upload(url.Values{"kind": {"accounts"}}, "tai-khoan.csv", []byte(list)))
+		path := "/admin/imports/" + strconv.Itoa(id)
+		b.waitImport(id, importjob.StatusCHECKED)
+		b.get(path).expect(t, http.StatusOK, "checked")
+		b.post(path+"/apply", nil).expect(t, http.StatusSeeOther, "apply")
+		b.waitImport(id, importjob.StatusAPPLIED)
+
+		body := b.get(path).expect(t, http.StatusOK, "applied").Body
+		if element(body, "passwords-form", "form") == "" {
+			t.Fatalf("no way to the passwords:\n%s", text(body))
+		}
+		shown := b.post(path+"/passwords", nil).expect(t, http.StatusOK, "passwords")
+		table := element(shown.Body, "import-passwords", "table")
+		m := regexp.MustCompile(`<code>([^<]+)</code>`).FindStringSubmatch(table)
+		if !strings.Contains(table, "cb.moi") || m == nil {
+			t.Fatalf("the passwords page:\n%s", text(shown.Body))
+		}
+		if cc := shown.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+			t.Errorf("Cache-Control %q: the passwords may be cached", cc)
+		}
+		// Shown once: the job page no longer offers them, a second POST
+		// goes back to the job.
+		if element(b.get(path).Body, "passwords-form", "form") != "" {
+			t.Error("the passwords are offered again")
+		}
+		b.post(path+"/passwords", nil).expect(t, http.StatusSeeOther, "passwords again")
+		// The password shown is the account's.
+		if _, err := s.auth.Login(context.Background(), "cb.moi", m[1]); err != nil {
+			t.Errorf("the password shown does not sign cb.moi in: %v", err)
+		}
+	})
+}

@@ -106,6 +106,7 @@ func (c *Console) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/imports/{id}", importer(c.showImport))
 	mux.Handle("GET /admin/imports/{id}/progress", importer(c.importProgress))
 	mux.Handle("POST /admin/imports/{id}/apply", importer(c.applyImport))
+	mux.Handle("POST /admin/imports/{id}/passwords", importer(c.importPasswords))
 
 	// Campaigns.
 	mux.Handle("GET /admin/campaigns", staff(c.listCampaigns))

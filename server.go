@@ -244,7 +244,8 @@ func (s *server) routes(cfg *config.Config) http.Handler {
 	mux.Handle("GET /export/decisions/{file}", exports.Decision()) // {id}.csv, {id}.xlsx or {id}.html
 	mux.Handle("GET /export/templates/imports.xlsx", exports.Templates())
 	mux.Handle("GET /export/units.xlsx", exports.Units())
-	console := admin.New(s.db.Client, s.auth, admin.Options{Logger: s.log, TrustProxy: len(cfg.TrustedProxies) > 0, Dialect: s.db.Dialect})
+	console := admin.New(s.db.Client, s.auth, admin.Options{Logger: s.log, TrustProxy: len(cfg.TrustedProxies) > 0, Dialect: s.db.Dialect,
+		Imports: s.imports, MaxUpload: cfg.MaxUpload})
 	console.Routes(mux) // /admin/…
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", s.ready)

@@ -1,5 +1,6 @@
 // Package admin is the web console of hoctap: server-rendered pages for
-// provincial admins and managers to manage accounts and yearly campaigns.
+// provincial admins and managers to manage accounts and yearly campaigns,
+// and for them and commune officers to import their lists.
 //
 // It holds no business rules. Every page reads through ent with the signed-in
 // viewer in the context, so the privacy policies decide what it shows, and
@@ -23,6 +24,7 @@ import (
 	"hoctap/internal/auth"
 	"hoctap/internal/errmap"
 	"hoctap/internal/i18n"
+	"hoctap/internal/importjob"
 	"hoctap/internal/reqinfo"
 )
 
@@ -38,6 +40,13 @@ type Options struct {
 	// Dialect is the database's (store.DB.Dialect): reorganisations move
 	// rows by SQL of their own.
 	Dialect string
+	// Imports runs the imports uploaded through the console (required):
+	// the server's one runner, so the console, the API and a poll from
+	// any replica see the same jobs.
+	Imports *importjob.Runner
+	// MaxUpload bounds an uploaded list, as the runner was told
+	// (--max-upload); importjob.DefaultMaxFileSize if 0.
+	MaxUpload int64
 }
 
 // Console serves the admin console.
@@ -55,6 +64,12 @@ type Console struct {
 func New(client *ent.Client, a *auth.Service, opts Options) *Console {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Imports == nil {
+		panic("admin: Options.Imports is required")
+	}
+	if opts.MaxUpload <= 0 {
+		opts.MaxUpload = importjob.DefaultMaxFileSize
 	}
 	p, err := parsePages()
 	if err != nil {

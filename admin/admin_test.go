@@ -22,6 +22,7 @@ import (
 	"hoctap/internal/auth"
 	"hoctap/internal/cycle"
 	"hoctap/internal/fixture"
+	"hoctap/internal/importjob"
 	"hoctap/internal/middleware"
 	"hoctap/internal/store"
 	"hoctap/internal/titles"
@@ -36,12 +37,17 @@ var testKey = []byte("console-test-key-0123456789abcdef")
 // viewer is, behind the same middleware chain.
 type server struct {
 	*httptest.Server
-	db   *store.DB
-	fx   *fixture.Fixture
-	auth *auth.Service
+	db      *store.DB
+	fx      *fixture.Fixture
+	auth    *auth.Service
+	imports *importjob.Runner
 }
 
-func newServer(t testing.TB, db *store.DB) *server {
+func newServer(t testing.TB, db *store.DB) *server { return newServerUpload(t, db, 0) }
+
+// newServerUpload is newServer taking lists of up to maxUpload bytes (the
+// runner's default if 0).
+func newServerUpload(t testing.TB, db *store.DB, maxUpload int64) *server {
 	t.Helper()
 	fx := fixture.Build(t, db.Client)
 	svc, err := auth.NewService(db.Client, testKey, auth.DefaultConfig)
@@ -52,7 +58,12 @@ func newServer(t testing.TB, db *store.DB) *server {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	console := admin.New(db.Client, svc, admin.Options{Logger: log, Dialect: db.Dialect})
+	// The import runner's steps end with the test, before its database
+	// closes (cleanups run last first).
+	jobs, stopJobs := context.WithCancel(context.Background())
+	runner := importjob.New(jobs, db.Client, db.Dialect, log, importjob.Options{TmpDir: t.TempDir(), MaxFileSize: maxUpload})
+	t.Cleanup(func() { stopJobs(); runner.Wait() })
+	console := admin.New(db.Client, svc, admin.Options{Logger: log, Dialect: db.Dialect, Imports: runner, MaxUpload: maxUpload})
 	mux := http.NewServeMux()
 	console.Routes(mux)
 	mux.HandleFunc("GET /export/whoami", func(w http.ResponseWriter, r *http.Request) {
@@ -67,7 +78,7 @@ func newServer(t testing.TB, db *store.DB) *server {
 	)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &server{Server: srv, db: db, fx: fx, auth: svc}
+	return &server{Server: srv, db: db, fx: fx, auth: svc, imports: runner}
 }
 
 type testWriter struct{ t testing.TB }

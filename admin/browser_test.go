@@ -145,9 +145,10 @@ func (c *chrome) expectH1(want string) {
 }
 
 // TestBrowser drives a real Chromium through the console as an official
-// would: sign in, create an OFFICER scoped to a commune, sign out, be
-// refused as that officer, sign in as admin again, open a campaign, set a
-// target, advance the phase, and read the dashboard's chart. It saves a
+// would: sign in, create an OFFICER scoped to a commune, sign out, find
+// only the import pages open to that officer, be refused as a
+// collaborator, sign in as admin again, open a campaign, set a target,
+// advance the phase, and read the dashboard's chart. It saves a
 // screenshot of every page.
 func TestBrowser(t *testing.T) {
 	db := dbtest.Open(t)
@@ -208,10 +209,22 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("after signing out: %q", flash)
 	}
 
-	// The officer may not use the console: a clear refusal, signed out.
+	// The officer uses the console's import pages only: they land there,
+	// their menu has nothing else, and a staff page is refused.
 	c.signIn(newUser, newPassword)
+	c.expectH1("Nhập danh sách")
+	if nav := c.text("nav.nav"); strings.TrimSpace(nav) != "Nhập danh sách" {
+		t.Fatalf("the officer's menu %q", nav)
+	}
+	c.shot("officer-imports")
+	c.run("a staff page", chromedp.Navigate(s.URL+"/admin/users"), visible("h1"))
+	c.expectH1("Không có quyền")
+	c.run("sign out the officer", follow("#sign-out"), visible("#f-username"))
+
+	// A collaborator may not use the console: a clear refusal, signed out.
+	c.signIn("collaborator", fixture.Password)
 	c.expectH1("Không thể vào trang quản trị")
-	if body := c.text("main"); !strings.Contains(body, "Cán bộ") {
+	if body := c.text("main"); !strings.Contains(body, "Cộng tác viên") {
 		t.Fatalf("the refusal does not name the role: %q", body)
 	}
 	c.shot("refused")

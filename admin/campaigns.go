@@ -294,6 +294,11 @@ func (c *Console) move(w http.ResponseWriter, r *http.Request, step int) error {
 // a way to each section.
 func (c *Console) home(w http.ResponseWriter, r *http.Request) error {
 	ctx, client := c.read(r.Context())
+	if !isStaff(viewer.FromContext(ctx).Role) {
+		// An officer's console is the import pages.
+		http.Redirect(w, r, importsURL, http.StatusSeeOther)
+		return nil
+	}
 	camps, err := client.Campaign.Query().WithProvince().
 		Order(ent.Desc(campaign.FieldYear), ent.Asc(campaign.FieldName)).Limit(6).All(ctx)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"hoctap/ent/campaign"
+	"hoctap/ent/importjob"
 	"hoctap/internal/cycle"
 	"hoctap/internal/i18n"
 	"hoctap/internal/reorg/spec"
@@ -66,6 +67,9 @@ func TestCatalog(t *testing.T) {
 	}
 	for _, a := range []string{"admin_unit.move", "admin_unit.merge", "admin_unit.close", "reorganisation.plan", "reorganisation.apply", "import.apply"} {
 		used["action."+a] = true
+	}
+	for _, st := range []importjob.Status{importjob.StatusCHECKING, importjob.StatusCHECKED, importjob.StatusAPPLYING, importjob.StatusAPPLIED, importjob.StatusFAILED} {
+		used["imports.status."+string(st)] = true
 	}
 	for _, title := range errorTitles {
 		used[title] = true

@@ -91,11 +91,20 @@ func (c *Console) checkCSRF(limit int64, next http.Handler) http.Handler {
 		if token == "" {
 			token = r.Header.Get(csrfHeader)
 		}
-		if !c.auth.CheckCSRFToken(csrfBinding(r), token) {
-			c.log.WarnContext(r.Context(), "console: anti-forgery token refused", "path", r.URL.Path, "user", viewer.FromContext(r.Context()).String())
-			c.fail(w, r, apperr.New(apperr.Forbidden, catalog["error.csrf"]))
+		if err := c.checkToken(r, token); err != nil {
+			c.fail(w, r, err)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// checkToken returns FORBIDDEN, and logs it, unless token is the
+// anti-forgery token of r's session.
+func (c *Console) checkToken(r *http.Request, token string) error {
+	if c.auth.CheckCSRFToken(csrfBinding(r), token) {
+		return nil
+	}
+	c.log.WarnContext(r.Context(), "console: anti-forgery token refused", "path", r.URL.Path, "user", viewer.FromContext(r.Context()).String())
+	return apperr.New(apperr.Forbidden, catalog["error.csrf"])
 }

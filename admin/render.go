@@ -150,6 +150,13 @@ func (p *Page) Time(t time.Time) string { return formatTime(p.Lang, t) }
 // Role names a role.
 func (p *Page) Role(r viewer.Role) string { return p.T("role." + string(r)) }
 
+// Staff reports whether the viewer uses the whole console (ADMIN, MANAGER):
+// an OFFICER's menu has the import pages only.
+func (p *Page) Staff() bool { return p.Viewer != nil && isStaff(p.Viewer.Role) }
+
+// MayImport reports whether the viewer may import lists.
+func (p *Page) MayImport() bool { return p.Viewer != nil && mayImport(p.Viewer.Role) }
+
 // Other is the language the switch offers.
 func (p *Page) Other() i18n.Lang {
 	if p.Lang == i18n.EN {

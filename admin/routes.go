@@ -5,6 +5,7 @@ import (
 
 	"hoctap/internal/i18n"
 	"hoctap/internal/middleware"
+	"hoctap/internal/viewer"
 )
 
 // language makes the console Vietnamese unless the "lang" cookie of its
@@ -22,20 +23,25 @@ func language(next http.Handler) http.Handler {
 
 // Routes registers every route of the console on mux: this table is the
 // whole console. Each route passes the anti-forgery check of unsafe
-// methods, then, but for signing in, the staff guard (ADMIN and MANAGER
-// only). The viewer comes from Session, which the server chains around
-// everything, since the exports the console links to need it too.
+// methods, then, but for signing in, a guard of the roles it admits: staff
+// (ADMIN and MANAGER) for most pages, every role of the console for the
+// home page and one's password, and those who import (OFFICER too) for the
+// import pages. The viewer comes from Session, which the server chains
+// around everything, since the exports the console links to need it too.
 func (c *Console) Routes(mux *http.ServeMux) {
 	open := func(h handlerFunc) http.Handler {
 		return middleware.Chain(c.serve(h), language, c.csrf)
 	}
-	staff := func(h handlerFunc) http.Handler {
-		return middleware.Chain(c.serve(h), language, c.csrf, c.staff)
+	guarded := func(allowed func(viewer.Role) bool) func(handlerFunc) http.Handler {
+		return func(h handlerFunc) http.Handler {
+			return middleware.Chain(c.serve(h), language, c.csrf, c.guard(allowed))
+		}
 	}
+	staff, member, importer := guarded(isStaff), guarded(mayUseConsole), guarded(mayImport)
 	// upload is staff for a form that sends files, read up to
 	// maxUploadBytes.
 	upload := func(h handlerFunc) http.Handler {
-		return middleware.Chain(c.serve(h), language, c.csrfLimit(maxUploadBytes), c.staff)
+		return middleware.Chain(c.serve(h), language, c.csrfLimit(maxUploadBytes), c.guard(isStaff))
 	}
 	mux.Handle("GET /admin", http.RedirectHandler(Prefix, http.StatusMovedPermanently))
 	mux.Handle("GET "+staticPrefix, serveStatic())
@@ -45,11 +51,11 @@ func (c *Console) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/login", open(c.signIn))
 	mux.Handle("POST /admin/logout", open(c.signOut))
 	mux.Handle("POST /admin/lang", open(c.setLang))
-	mux.Handle("GET /admin/password", staff(c.showPassword))
-	mux.Handle("POST /admin/password", staff(c.changePassword))
+	mux.Handle("GET /admin/password", member(c.showPassword))
+	mux.Handle("POST /admin/password", member(c.changePassword))
 
-	mux.Handle("GET /admin/{$}", staff(c.home))
-	mux.Handle("GET /admin/", staff(c.notFound))
+	mux.Handle("GET /admin/{$}", member(c.home))
+	mux.Handle("GET /admin/", member(c.notFound))
 
 	// Users.
 	mux.Handle("GET /admin/users", staff(c.listUsers))
@@ -89,6 +95,18 @@ func (c *Console) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/reorganisations/{id}", staff(c.showReorganisation))
 	mux.Handle("GET /admin/reorganisations/{id}/apply", staff(c.confirmApplyReorganisation))
 	mux.Handle("POST /admin/reorganisations/{id}/apply", staff(c.applyReorganisation))
+
+	// Imports ("Nhập danh sách"): the upload, a job's page with its
+	// report, its progress for the page's script, and applying it. The
+	// upload is streamed to the runner, so it checks its anti-forgery
+	// token itself, as it reads the form (uploadImport), rather than
+	// before, which would read the whole file first.
+	mux.Handle("GET /admin/imports", importer(c.listImports))
+	mux.Handle("POST /admin/imports", middleware.Chain(c.serve(c.uploadImport), language, c.guard(mayImport)))
+	mux.Handle("GET /admin/imports/{id}", importer(c.showImport))
+	mux.Handle("GET /admin/imports/{id}/progress", importer(c.importProgress))
+	mux.Handle("POST /admin/imports/{id}/apply", importer(c.applyImport))
+	mux.Handle("POST /admin/imports/{id}/passwords", importer(c.importPasswords))
 
 	// Campaigns.
 	mux.Handle("GET /admin/campaigns", staff(c.listCampaigns))

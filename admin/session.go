@@ -10,6 +10,7 @@ import (
 	"hoctap/internal/apperr"
 	"hoctap/internal/auth"
 	"hoctap/internal/i18n"
+	"hoctap/internal/imports"
 	"hoctap/internal/viewer"
 )
 
@@ -126,29 +127,44 @@ func (c *Console) cookieViewer(w http.ResponseWriter, r *http.Request) (*viewer.
 	return viewer.FromContext(slot), nil
 }
 
-// mayUseConsole reports whether a role may use the console.
-func mayUseConsole(r viewer.Role) bool {
+// isStaff reports whether a role may use the whole console: ADMIN and
+// MANAGER.
+func isStaff(r viewer.Role) bool {
 	return r == viewer.RoleAdmin || r == viewer.RoleManager
 }
 
-// staff guards the console's pages: an anonymous request goes to the
-// sign-in page, a role other than ADMIN and MANAGER is refused and signed
-// out, and a user with a temporary password must change it first.
-func (c *Console) staff(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := viewer.FromContext(r.Context())
-		switch {
-		case v == nil:
-			c.toSignIn(w, r)
-		case !mayUseConsole(v.Role):
-			c.refuse(w, r, v.Role)
-		case v.MustChangePassword && r.URL.Path != Prefix+"password" && r.URL.Path != Prefix+"logout":
-			http.Redirect(w, r, Prefix+"password", http.StatusSeeOther)
-		default:
-			w.Header().Set("Cache-Control", "no-store")
-			next.ServeHTTP(w, r)
-		}
-	})
+// mayImport reports whether a role may import lists (imports.Roles): an
+// OFFICER imports their commune's, and the console's import pages are all
+// they see of it.
+func mayImport(r viewer.Role) bool { return imports.Roles.Allows(importOp, r) }
+
+// mayUseConsole reports whether a role may sign in to the console at all.
+func mayUseConsole(r viewer.Role) bool { return isStaff(r) || mayImport(r) }
+
+// guard admits to a route the roles allowed on it: an anonymous request
+// goes to the sign-in page; a role that may not use the console is
+// refused and signed out; a user with a temporary password must change it
+// first; a role of the console not allowed on this route (an OFFICER on a
+// staff page) is refused the page but stays signed in.
+func (c *Console) guard(allowed func(viewer.Role) bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			v := viewer.FromContext(r.Context())
+			switch {
+			case v == nil:
+				c.toSignIn(w, r)
+			case !mayUseConsole(v.Role):
+				c.refuse(w, r, v.Role)
+			case v.MustChangePassword && r.URL.Path != Prefix+"password" && r.URL.Path != Prefix+"logout":
+				http.Redirect(w, r, Prefix+"password", http.StatusSeeOther)
+			case !allowed(v.Role):
+				c.fail(w, r, apperr.New(apperr.Forbidden, catalog["error.staffOnly"]))
+			default:
+				w.Header().Set("Cache-Control", "no-store")
+				next.ServeHTTP(w, r)
+			}
+		})
+	}
 }
 
 // toSignIn sends the browser to the sign-in page, coming back to the page

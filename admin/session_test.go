@@ -46,18 +46,22 @@ func TestAnonymous(t *testing.T) {
 	}
 }
 
-// TestSignIn: the viewer is a column. ADMIN and MANAGER get in; every other
-// role is refused with a Vietnamese page and its session is revoked; a
-// wrong password keeps the username and says what is wrong.
+// TestSignIn: the viewer is a column. ADMIN and MANAGER get in; an
+// OFFICER gets in to the import pages only, refused the others but still
+// signed in; every other role is refused with a Vietnamese page and its
+// session is revoked; a wrong password keeps the username and says what is
+// wrong.
 func TestSignIn(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		s := newServer(t, db)
 		for _, tc := range []struct {
 			user    string
 			allowed bool
+			// home is where the console's home sends the user; "" for itself.
+			home string
 		}{
-			{"admin", true}, {"manager", true},
-			{"officer", false}, {"collaborator", false}, {"viewer", false}, {"citizen", false},
+			{"admin", true, ""}, {"manager", true, ""}, {"officer", true, "/admin/imports"},
+			{"collaborator", false, ""}, {"viewer", false, ""}, {"citizen", false, ""},
 		} {
 			t.Run(tc.user, func(t *testing.T) {
 				b := s.browser(t)
@@ -72,7 +76,24 @@ func TestSignIn(t *testing.T) {
 							t.Errorf("cookie %s: want HttpOnly, SameSite=Lax and an expiry", ck)
 						}
 					}
-					b.get("/admin/users").expect(t, http.StatusOK, "users")
+					if tc.home == "" {
+						b.get("/admin/").expect(t, http.StatusOK, "home")
+						b.get("/admin/users").expect(t, http.StatusOK, "users")
+						return
+					}
+					if p := b.get("/admin/"); p.Status != http.StatusSeeOther || p.Location != tc.home {
+						t.Fatalf("home: %d %q, want %s", p.Status, p.Location, tc.home)
+					}
+					body := b.get(tc.home).expect(t, http.StatusOK, "the officer's home").Body
+					if strings.Contains(body, `href="/admin/users"`) || !strings.Contains(body, `href="/admin/imports"`) {
+						t.Errorf("the officer's menu:\n%s", text(body))
+					}
+					// A staff page is refused, without signing out.
+					p := b.get("/admin/users").expect(t, http.StatusForbidden, "users as an officer")
+					if !strings.Contains(p.Body, "Nhập danh sách") {
+						t.Errorf("the refusal does not point to the imports:\n%s", text(p.Body))
+					}
+					b.get(tc.home).expect(t, http.StatusOK, "still signed in")
 					return
 				}
 				p.expect(t, http.StatusForbidden, "refusal")

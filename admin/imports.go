@@ -1,13 +1,16 @@
 package admin
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 
@@ -309,6 +312,40 @@ func (c *Console) applyImport(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusUnprocessableEntity
 	}
 	c.render(w, r, status, "import", &importPage{Job: j, Form: f})
+	return nil
+}
+
+// importReportBook sends a job's report as a workbook: the problems, and
+// the refused rows copied from the file with their bad cells marked, to
+// fix and import again. Once the file is pruned (importFilesKept), the
+// workbook has the problems without the copies.
+func (c *Console) importReportBook(w http.ResponseWriter, r *http.Request) error {
+	j, err := c.getImport(r)
+	if err != nil {
+		return err
+	}
+	if j.Report == nil {
+		return apperr.New(apperr.NotFound, catalog["error.notFound"])
+	}
+	ctx, _ := c.read(r.Context())
+	var original io.Reader
+	if kept, err := c.opts.Imports.HasFile(ctx, j.ID); err != nil {
+		return err
+	} else if kept {
+		if original, err = c.opts.Imports.File(ctx, j.ID); err != nil {
+			return err
+		}
+	}
+	var buf bytes.Buffer
+	if err := imports.WriteReportBook(&buf, j.Report, i18n.FromContext(r.Context()), original); err != nil {
+		return fmt.Errorf("import report book %d: %w", j.ID, err)
+	}
+	name := strings.TrimSuffix(j.FileName, path.Ext(j.FileName)) + " - " + translate(i18n.FromContext(r.Context()), "imports.reportFile") + ".xlsx"
+	h := w.Header()
+	h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.Set("Cache-Control", "private, no-store")
+	w.Write(buf.Bytes())
 	return nil
 }
 

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"hoctap/ent/importjob"
 	"hoctap/ent/learningunit"
 	"hoctap/internal/dbtest"
@@ -173,6 +175,24 @@ func TestImportPages(t *testing.T) {
 		if n := households(t, db, "K001", "K002", "K003"); n != 0 {
 			t.Fatalf("the check wrote %d households", n)
 		}
+		// The report as a workbook: the refused row copied, its bad cell
+		// marked with the message.
+		if !strings.Contains(body, `id="import-report-xlsx"`) {
+			t.Errorf("no link to the report workbook")
+		}
+		book := b.get(path + "/report.xlsx").expect(t, http.StatusOK, "report workbook")
+		if ct := book.Header.Get("Content-Type"); !strings.Contains(ct, "spreadsheetml") {
+			t.Errorf("report workbook Content-Type %q", ct)
+		}
+		f, err := excelize.OpenReader(strings.NewReader(book.Body))
+		if err != nil {
+			t.Fatalf("report workbook: %v", err)
+		}
+		comments, _ := f.GetComments(f.GetSheetList()[1])
+		if sheets := f.GetSheetList(); len(sheets) != 2 || len(comments) != 1 || !strings.Contains(comments[0].Text, "Thôn Không Có") {
+			t.Errorf("report workbook: sheets %q, comments %+v", sheets, comments)
+		}
+		f.Close()
 
 		// Another officer, or the manager above, does not find it.
 		for _, who := range []string{"officer2", "manager"} {

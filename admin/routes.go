@@ -107,6 +107,7 @@ func (c *Console) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/imports/{id}/progress", importer(c.importProgress))
 	mux.Handle("POST /admin/imports/{id}/apply", importer(c.applyImport))
 	mux.Handle("POST /admin/imports/{id}/passwords", importer(c.importPasswords))
+	mux.Handle("GET /admin/imports/{id}/report.xlsx", importer(c.importReportBook))
 
 	// Campaigns.
 	mux.Handle("GET /admin/campaigns", staff(c.listCampaigns))

@@ -597,6 +597,19 @@ func (r *Runner) File(ctx context.Context, id int) (io.Reader, error) {
 	return &chunkReader{ctx: system(ctx), c: r.c, job: id}, nil
 }
 
+// HasFile reports whether a job's file is still kept (Prune drops it a day
+// after its last step), for the viewer of ctx.
+func (r *Runner) HasFile(ctx context.Context, id int) (bool, error) {
+	if _, err := r.c.ImportJob.Get(ctx, id); err != nil {
+		return false, err
+	}
+	ok, err := r.c.ImportChunk.Query().Where(importchunk.ImportJobID(id)).Exist(system(ctx))
+	if err != nil {
+		return false, fmt.Errorf("importjob: file of %d: %w", id, err)
+	}
+	return ok, nil
+}
+
 // Prune deletes the files of jobs ended before the cutoff (their reports
 // stay): an upload holds people's names and phones, kept no longer than
 // the job needs them. A checked file not applied by then expires: it must

@@ -180,7 +180,7 @@ func TestImportPages(t *testing.T) {
 		if !strings.Contains(body, `id="import-report-xlsx"`) {
 			t.Errorf("no link to the report workbook")
 		}
-		book := b.get(path + "/report.xlsx").expect(t, http.StatusOK, "report workbook")
+		book := b.get(path+"/report.xlsx").expect(t, http.StatusOK, "report workbook")
 		if ct := book.Header.Get("Content-Type"); !strings.Contains(ct, "spreadsheetml") {
 			t.Errorf("report workbook Content-Type %q", ct)
 		}

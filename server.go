@@ -268,12 +268,27 @@ func (s *server) routes(cfg *config.Config) http.Handler {
 		middleware.Recover(s.log),
 		middleware.RequestInfo(cfg.TrustedProxies),
 		middleware.SecurityHeaders,
-		middleware.CORS(cfg.CORSOrigins),        // preflights answered before any token is looked at
-		middleware.Deadline(cfg.RequestTimeout), // before Bearer: a token's lookup is database work too
+		middleware.CORS(cfg.CORSOrigins),                                             // preflights answered before any token is looked at
+		middleware.Deadline(cfg.RequestTimeout, cfg.LongRequestTimeout, longRequest), // before Bearer: a token's lookup is database work too
 		middleware.Bearer(s.auth, s.log),
 		console.Session, // the console's cookies, for /admin/ and the exports it links to
 		middleware.Log(s.log, m.Observe),
 	)
+}
+
+// longRequest tells the requests long by nature: a list uploaded (to the
+// console, or to the API as a multipart request) and an export of units,
+// a province's households in one workbook.
+func longRequest(r *http.Request) bool {
+	switch {
+	case r.Method == http.MethodPost && r.URL.Path == "/admin/imports":
+		return true
+	case r.Method == http.MethodPost && r.URL.Path == "/query":
+		return strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+	case r.Method == http.MethodGet && r.URL.Path == "/export/units.xlsx":
+		return true
+	}
+	return false
 }
 
 // ready answers 200 when the database answers.

@@ -230,3 +230,25 @@ func TestConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestLongRequest: uploads and exports of units get the long deadline,
+// everything else the everyday one.
+func TestLongRequest(t *testing.T) {
+	for _, c := range []struct {
+		method, path, contentType string
+		long                      bool
+	}{
+		{"POST", "/admin/imports", "multipart/form-data; boundary=x", true},
+		{"POST", "/query", "multipart/form-data; boundary=x", true},
+		{"POST", "/query", "application/json", false},
+		{"GET", "/export/units.xlsx", "", true},
+		{"GET", "/export/progress.xlsx", "", false},
+		{"GET", "/admin/imports", "", false},
+	} {
+		r := httptest.NewRequest(c.method, c.path, nil)
+		r.Header.Set("Content-Type", c.contentType)
+		if got := longRequest(r); got != c.long {
+			t.Errorf("%s %s (%s): long %v, want %v", c.method, c.path, c.contentType, got, c.long)
+		}
+	}
+}

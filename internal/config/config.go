@@ -42,6 +42,9 @@ type Config struct {
 	// RequestTimeout is every request's deadline; its database work is
 	// cancelled then.
 	RequestTimeout time.Duration
+	// LongRequestTimeout is the deadline of the requests long by nature:
+	// list uploads and exports of units.
+	LongRequestTimeout time.Duration
 	// MetricsAddr is where /metrics is served, on a listener of its own;
 	// empty: on Addr with everything else.
 	MetricsAddr string
@@ -53,24 +56,25 @@ type Config struct {
 
 // env names the environment variable of each flag.
 var env = map[string]string{
-	"addr":             "HOCTAP_ADDR",
-	"db":               "HOCTAP_DATABASE_URL",
-	"admin-password":   "HOCTAP_ADMIN_PASSWORD",
-	"jwt-secret":       "HOCTAP_JWT_SECRET",
-	"dev":              "HOCTAP_DEV",
-	"demo":             "HOCTAP_DEMO",
-	"demo-scale":       "HOCTAP_DEMO_SCALE",
-	"access-token-ttl": "HOCTAP_ACCESS_TOKEN_TTL",
-	"trusted-proxies":  "HOCTAP_TRUSTED_PROXIES",
-	"trust-proxy":      "HOCTAP_TRUST_PROXY",
-	"log-level":        "HOCTAP_LOG_LEVEL",
-	"shutdown-timeout": "HOCTAP_SHUTDOWN_TIMEOUT",
-	"max-conns":        "HOCTAP_MAX_CONNS",
-	"max-body":         "HOCTAP_MAX_BODY",
-	"max-upload":       "HOCTAP_MAX_UPLOAD",
-	"request-timeout":  "HOCTAP_REQUEST_TIMEOUT",
-	"metrics-addr":     "HOCTAP_METRICS_ADDR",
-	"cors-origins":     "HOCTAP_CORS_ORIGINS",
+	"addr":                 "HOCTAP_ADDR",
+	"db":                   "HOCTAP_DATABASE_URL",
+	"admin-password":       "HOCTAP_ADMIN_PASSWORD",
+	"jwt-secret":           "HOCTAP_JWT_SECRET",
+	"dev":                  "HOCTAP_DEV",
+	"demo":                 "HOCTAP_DEMO",
+	"demo-scale":           "HOCTAP_DEMO_SCALE",
+	"access-token-ttl":     "HOCTAP_ACCESS_TOKEN_TTL",
+	"trusted-proxies":      "HOCTAP_TRUSTED_PROXIES",
+	"trust-proxy":          "HOCTAP_TRUST_PROXY",
+	"log-level":            "HOCTAP_LOG_LEVEL",
+	"shutdown-timeout":     "HOCTAP_SHUTDOWN_TIMEOUT",
+	"max-conns":            "HOCTAP_MAX_CONNS",
+	"max-body":             "HOCTAP_MAX_BODY",
+	"max-upload":           "HOCTAP_MAX_UPLOAD",
+	"request-timeout":      "HOCTAP_REQUEST_TIMEOUT",
+	"long-request-timeout": "HOCTAP_LONG_REQUEST_TIMEOUT",
+	"metrics-addr":         "HOCTAP_METRICS_ADDR",
+	"cors-origins":         "HOCTAP_CORS_ORIGINS",
 }
 
 // secrets may also be read from the file named by <VAR>_FILE.
@@ -106,6 +110,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	c.MaxUpload = DefaultMaxUpload
 	fs.Var((*byteSize)(&c.MaxUpload), "max-upload", "largest list file an import takes: bytes, or with KiB or MiB")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", DefaultRequestTimeout, "deadline of every request; its database work is cancelled then")
+	fs.DurationVar(&c.LongRequestTimeout, "long-request-timeout", DefaultLongRequestTimeout, "deadline of list uploads and exports of units, and of reading and writing them")
 	fs.StringVar(&origins, "cors-origins", "", "comma-separated web origins allowed to call the API from a browser, e.g. https://app.hoctap.vn (default: none)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve /metrics only here, e.g. 127.0.0.1:9090 (default: on --addr with everything else)")
 
@@ -233,6 +238,9 @@ func (c *Config) validate() error {
 	if c.MaxBody < minMaxBody || c.MaxBody > maxMaxBody {
 		errs = append(errs, fmt.Errorf("--max-body: %d bytes, want between %d (1KiB) and %d (64MiB)", c.MaxBody, minMaxBody, maxMaxBody))
 	}
+	if c.LongRequestTimeout < c.RequestTimeout || c.LongRequestTimeout > 2*time.Hour {
+		errs = append(errs, fmt.Errorf("--long-request-timeout: %v, want between --request-timeout (%v) and 2h", c.LongRequestTimeout, c.RequestTimeout))
+	}
 	if c.MaxUpload < minMaxBody || c.MaxUpload > maxMaxUpload {
 		errs = append(errs, fmt.Errorf("--max-upload: %d bytes, want between %d (1KiB) and %d (1024MiB)", c.MaxUpload, minMaxBody, maxMaxUpload))
 	}
@@ -324,6 +332,9 @@ const (
 	// DefaultRequestTimeout: the slowest everyday operation takes well
 	// under a second on a full province; a request past 30 s is a runaway.
 	DefaultRequestTimeout = 30 * time.Second
+	// DefaultLongRequestTimeout: a province's list of 60 MB takes 8
+	// minutes to upload at 1 Mbit/s; its export about 2 minutes to write.
+	DefaultLongRequestTimeout = 15 * time.Minute
 
 	// DefaultMaxUpload: a province's households and members as XLSX are
 	// about 60 MB, as CSV about 100 MB.

@@ -19,10 +19,25 @@ var msgDeadline = i18n.Message{
 // whose context ends). The context's cause is the QUERY_TOO_COMPLEX error a
 // client sees (errmap.Of looks for it), so a request cut short by the
 // deadline is not mistaken for a database outage.
-func Deadline(d time.Duration) func(http.Handler) http.Handler {
+//
+// The requests long says are long by nature (a list uploaded from a
+// commune's slow line, a province's households exported) and get longD
+// instead, for their context and for reading and writing their
+// connection, whose server-wide timeouts are cut for everyday requests.
+func Deadline(d, longD time.Duration, long func(*http.Request) bool) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx, cancel := context.WithTimeoutCause(r.Context(), d, apperr.New(apperr.QueryTooComplex, msgDeadline, d))
+			limit := d
+			if long != nil && long(r) {
+				limit = longD
+				rc := http.NewResponseController(w)
+				until := time.Now().Add(longD + 30*time.Second) // past the deadline, time to say so
+				// A writer that cannot move its deadlines (a test's
+				// recorder) has none to move.
+				_ = rc.SetReadDeadline(until)
+				_ = rc.SetWriteDeadline(until)
+			}
+			ctx, cancel := context.WithTimeoutCause(r.Context(), limit, apperr.New(apperr.QueryTooComplex, msgDeadline, limit))
 			defer cancel()
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})

@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"regexp"
 	"slices"
 
 	"hoctap/ent/adminunit"
@@ -95,9 +96,14 @@ func Kinds() []*Kind {
 // KindByID returns a registered kind, nil for none.
 func KindByID(id string) *Kind { return kinds[id] }
 
-// kindOfSheet is the kind whose sheet is named name, nil for none.
+// continuation is the suffix of a sheet that goes on with a list, as
+// Excel names a sheet's copy: «Thành viên (2)».
+var continuation = regexp.MustCompile(`\s*\(\d+\)$`)
+
+// kindOfSheet is the kind whose sheet is named name, or continues one
+// (continuation); nil for none.
 func kindOfSheet(name string) *Kind {
-	f := textnorm.Fold(name)
+	f := textnorm.Fold(continuation.ReplaceAllString(name, ""))
 	for _, k := range kinds {
 		for _, s := range k.Sheets {
 			if textnorm.Fold(s) == f {

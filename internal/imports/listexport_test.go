@@ -224,3 +224,40 @@ func TestExportScope(t *testing.T) {
 		t.Errorf("a manager's export of a commune names districts %q, want Huyện Đông", districts)
 	}
 }
+
+// TestExportFullSheets: a list longer than a sheet goes on to sheets of
+// its own («Thành viên (2)», as Excel names a copy), and the workbook
+// imports back unchanged, every row.
+func TestExportFullSheets(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := fixture.Build(t, db.Client, fixture.Options{Households: 3})
+		enrich(t, db, fx)
+		defer imports.SetMaxSheetRows(4)() // a header and three rows
+		file := export(t, db, fx, "officer", imports.Households, 0)
+		f := openBook(t, file)
+		var lists []string
+		rows := 0
+		for _, name := range f.GetSheetList() {
+			if strings.HasPrefix(name, "Hộ gia đình") || strings.HasPrefix(name, "Thành viên") {
+				lists = append(lists, name)
+				n := len(rowsOf(t, f, name)) - 1
+				if n < 1 || n > 3 {
+					t.Errorf("sheet %s holds %d rows, want 1 to 3", name, n)
+				}
+				rows += n
+			}
+		}
+		if !slices.Contains(lists, "Thành viên (2)") || !slices.Contains(lists, "Hộ gia đình (2)") {
+			t.Fatalf("sheets %q: the lists did not go on", lists)
+		}
+		want := len(namesUnder(t, db, learningunit.KindHOUSEHOLD, fx.C1.Path)) + len(namesUnder(t, db, learningunit.KindCITIZEN, fx.C1.Path))
+		if rows != want {
+			t.Errorf("%d rows over the sheets, want %d", rows, want)
+		}
+		rep := check(t, db, fx, "officer", file, imports.Options{})
+		wantTotals(t, rep, imports.Totals{Unchanged: want})
+		if rep.Errors+rep.WarningCount > 0 {
+			t.Errorf("read back with problems:\n%s", problems(rep))
+		}
+	})
+}

@@ -81,7 +81,13 @@ type list struct {
 	// row is the last row written.
 	row   int
 	cells []any
+	// part counts the sheets the list went on to when one was full.
+	part int
 }
+
+// maxSheetRows is the rows a sheet holds, its header's included: Excel's
+// bound (a variable for the tests).
+var maxSheetRows = excelize.TotalRows
 
 type listStyles struct {
 	header, required, text, date     int
@@ -288,6 +294,11 @@ func (b *listBook) startList(l *list) error {
 // add writes a row of a list: values by column, nil or "" for an empty
 // cell (written with the column's format, for what is typed there later).
 func (b *listBook) add(l *list, values []any) error {
+	if l.row == maxSheetRows {
+		if err := b.continueList(l); err != nil {
+			return fmt.Errorf("imports: workbook: %w", err)
+		}
+	}
 	l.row++
 	for i, v := range values {
 		if s, ok := v.(string); ok && s == "" {
@@ -303,6 +314,32 @@ func (b *listBook) add(l *list, values []any) error {
 		return fmt.Errorf("imports: workbook: %w", err)
 	}
 	return nil
+}
+
+// continueList goes on with a list whose sheet is full (a province's 1.2
+// million members) on a sheet of its own, named as Excel names a copy of
+// a sheet, «Thành viên (2)»: an import reads it as the same kind.
+func (b *listBook) continueList(l *list) error {
+	if err := l.sw.Flush(); err != nil {
+		return err
+	}
+	l.part++
+	l.name = continuedSheet(l.kind.Sheets[0], l.part+1)
+	if _, err := b.f.NewSheet(l.name); err != nil {
+		return err
+	}
+	return b.startList(l)
+}
+
+// continuedSheet names the nth sheet of a list, within Excel's 31
+// characters.
+func continuedSheet(name string, n int) string {
+	suffix := fmt.Sprintf(" (%d)", n)
+	r := []rune(name)
+	if keep := 31 - len(suffix); len(r) > keep {
+		r = r[:keep]
+	}
+	return string(r) + suffix
 }
 
 // write finishes the lists and writes the workbook to w.

@@ -22,9 +22,15 @@ var msgDeadline = i18n.Message{
 func Deadline(d time.Duration) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx, cancel := context.WithTimeoutCause(r.Context(), d, apperr.New(apperr.QueryTooComplex, msgDeadline, d))
+			ctx, cancel := context.WithTimeoutCause(r.Context(), d, DeadlineError(d))
 			defer cancel()
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
+}
+
+// DeadlineError is the cause of a request's context that ran past its
+// deadline d: what the client is told.
+func DeadlineError(d time.Duration) error {
+	return apperr.New(apperr.QueryTooComplex, msgDeadline, d)
 }

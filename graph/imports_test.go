@@ -138,7 +138,9 @@ func (a *api) checkImport(user, name, kind string, body []byte) (string, respons
 		return "", r
 	}
 	var got struct {
-		CheckImport struct{ ImportJob struct{ ID, Status, FileName string } }
+		CheckImport struct {
+			ImportJob struct{ ID, Status, FileName string }
+		}
 	}
 	r.decode(a.t, &got)
 	if j := got.CheckImport.ImportJob; j.Status != "CHECKING" || j.FileName != name {
@@ -361,7 +363,9 @@ func TestImportKinds(t *testing.T) {
 		a := newAPI(t, db, fx)
 		const q = `{ importKinds { id name sheet } }`
 		r := a.exec(fx.Viewer("officer"), "", q, nil, http.Header{"Accept-Language": {"en"}})
-		var got struct{ ImportKinds []struct{ ID, Name, Sheet string } }
+		var got struct {
+			ImportKinds []struct{ ID, Name, Sheet string }
+		}
 		r.decode(t, &got)
 		found := false
 		for _, k := range got.ImportKinds {

@@ -47,6 +47,8 @@ func main() {
 		run, args = runResetPassword, args[1:]
 	} else if len(args) > 0 && args[0] == "import-units" {
 		run, args = runImportUnits, args[1:]
+	} else if len(args) > 0 && args[0] == "import" {
+		run, args = runImport, args[1:]
 	} else {
 		tuneGC(os.Getenv)
 	}

@@ -210,7 +210,9 @@ func printReport(w io.Writer, rep *imports.Report, lang i18n.Lang, dryRun bool) 
 		format = msgUnknownFile.Format(lang)
 	}
 	fmt.Fprintln(w, msgFile.Format(lang, rep.FileName, strings.ToUpper(format), rep.SHA256))
-	totals := func(t imports.Totals) string { return msgTotals.Format(lang, t.Create, t.Update, t.Unchanged, t.Refused) }
+	totals := func(t imports.Totals) string {
+		return msgTotals.Format(lang, t.Create, t.Update, t.Unchanged, t.Refused)
+	}
 	for _, s := range rep.Sheets {
 		kind := msgUnknownKind.Format(lang, s.Kind)
 		if k := imports.KindByID(s.Kind); k != nil {

@@ -1,10 +1,12 @@
 package graph_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,7 +19,9 @@ import (
 	"hoctap/graph"
 	"hoctap/internal/dbtest"
 	"hoctap/internal/fixture"
+	"hoctap/internal/middleware"
 	"hoctap/internal/store"
+	"hoctap/internal/viewer"
 )
 
 const (
@@ -400,6 +404,51 @@ func TestImportJobAbandonedByAPI(t *testing.T) {
 		j, _ := a.job("officer", id, "en")
 		if j.Status != "FAILED" || j.Error == nil || !strings.Contains(*j.Error, "server stopped") {
 			t.Errorf("abandoned job reads %s, %v", j.Status, j.Error)
+		}
+	})
+}
+
+// TestSlowUpload: a list that takes longer to arrive than the server's
+// read timeout and the request's deadline allow is still taken, and its
+// operation still has time to store it.
+func TestSlowUpload(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := fixture.Build(t, db.Client)
+		a := newAPI(t, db, fx)
+		const limit = 500 * time.Millisecond
+		officer := fx.Viewer("officer")
+		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			middleware.Deadline(limit)(a.h).ServeHTTP(w, r.WithContext(viewer.NewContext(r.Context(), officer)))
+		}))
+		srv.Config.ReadTimeout, srv.Config.WriteTimeout = limit, limit
+		srv.Start()
+		defer srv.Close()
+
+		body, ct := multipartBody(checkImportM, map[string]any{"in": map[string]any{"file": nil, "kind": "households"}},
+			map[string]uploadFile{"in.file": {"thon1.csv", householdsCSV(false)}})
+		pr, pw := io.Pipe()
+		go func() {
+			// Four times the limits, a piece at a time.
+			for piece := range slices.Chunk(body.Bytes(), body.Len()/8+1) {
+				time.Sleep(limit / 2)
+				pw.Write(piece)
+			}
+			pw.Close()
+		}()
+		res, err := http.Post(srv.URL+"/query", ct, pr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var got struct {
+			Data   struct{ CheckImport struct{ ImportJob struct{ ID, Status string } } }
+			Errors []gqlError
+		}
+		if err := json.NewDecoder(res.Body).Decode(&got); err != nil || res.StatusCode != http.StatusOK || len(got.Errors) > 0 {
+			t.Fatalf("slow upload: %d %v %+v", res.StatusCode, err, got.Errors)
+		}
+		if j := a.waitJob("officer", got.Data.CheckImport.ImportJob.ID); j.Status != "CHECKED" || j.Report.Totals.Create != 2 {
+			t.Errorf("slow upload checked: %s %+v", j.Status, j.Report)
 		}
 	})
 }

@@ -441,7 +441,9 @@ func TestSlowUpload(t *testing.T) {
 		}
 		defer res.Body.Close()
 		var got struct {
-			Data   struct{ CheckImport struct{ ImportJob struct{ ID, Status string } } }
+			Data struct {
+				CheckImport struct{ ImportJob struct{ ID, Status string } }
+			}
 			Errors []gqlError
 		}
 		if err := json.NewDecoder(res.Body).Decode(&got); err != nil || res.StatusCode != http.StatusOK || len(got.Errors) > 0 {

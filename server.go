@@ -47,6 +47,8 @@ func main() {
 		run, args = runResetPassword, args[1:]
 	} else if len(args) > 0 && args[0] == "import-units" {
 		run, args = runImportUnits, args[1:]
+	} else if len(args) > 0 && args[0] == "import" {
+		run, args = runImport, args[1:]
 	} else {
 		tuneGC(os.Getenv)
 	}
@@ -235,7 +237,8 @@ func (s *server) endImports(ctx context.Context) {
 func (s *server) routes(cfg *config.Config) http.Handler {
 	m := metrics.New(s.db.SQL)
 	s.metrics = m.Handler()
-	api := graph.NewHandler(&graph.Resolver{Client: s.db.Client, Auth: s.auth, Dialect: s.db.Dialect}, graph.Options{Introspection: cfg.Dev, Logger: s.log, MaxBody: cfg.MaxBody})
+	api := graph.NewHandler(&graph.Resolver{Client: s.db.Client, Auth: s.auth, Dialect: s.db.Dialect, Imports: s.imports},
+		graph.Options{Introspection: cfg.Dev, Logger: s.log, MaxBody: cfg.MaxBody, MaxUpload: cfg.MaxUpload})
 	mux := http.NewServeMux()
 	mux.Handle("/query", api) // every method: the API answers those it does not serve with a coded error
 	exports := export.New(s.db.Client, s.log)
@@ -283,8 +286,8 @@ func longRequest(r *http.Request) bool {
 	switch {
 	case r.Method == http.MethodPost && r.URL.Path == "/admin/imports":
 		return true
-	case r.Method == http.MethodPost && r.URL.Path == "/query":
-		return strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+	case r.URL.Path == "/query":
+		return graph.IsUpload(r)
 	case r.Method == http.MethodGet && r.URL.Path == "/export/units.xlsx":
 		return true
 	}

@@ -27,8 +27,8 @@ import (
 // reorg.Plan), and applying calls reorg.Apply, which applies a decision
 // once: a confirmation sent twice finds it applied and changes nothing.
 
-// maxUploadBytes bounds the upload's request, files included, as the API's
-// multipart requests are bounded (graph.MaxUpload): the national
+// maxUploadBytes bounds the upload's request, files included, as the API
+// bounds each of its files (graph.MaxCatalogueFile): the national
 // catalogue is under 1 MiB.
 const maxUploadBytes = 8 << 20
 

@@ -21,6 +21,7 @@ import (
 	"hoctap/graph"
 	"hoctap/internal/auth"
 	"hoctap/internal/fixture"
+	"hoctap/internal/importjob"
 	"hoctap/internal/middleware"
 	"hoctap/internal/store"
 	"hoctap/internal/viewer"
@@ -47,6 +48,13 @@ func newAPI(t testing.TB, db *store.DB, fx *fixture.Fixture) *api {
 // (--trusted-proxies).
 func newAPIBehind(t testing.TB, db *store.DB, fx *fixture.Fixture, trusted []netip.Prefix) *api {
 	t.Helper()
+	return newAPIWith(t, db, fx, trusted, graph.Options{})
+}
+
+// newAPIWith is newAPIBehind with the handler's options (its Logger is the
+// test's), and an import runner of its own whose jobs end with the test.
+func newAPIWith(t testing.TB, db *store.DB, fx *fixture.Fixture, trusted []netip.Prefix, opts graph.Options) *api {
+	t.Helper()
 	svc, err := auth.NewService(db.Client, testKey, auth.DefaultConfig)
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +63,11 @@ func newAPIBehind(t testing.TB, db *store.DB, fx *fixture.Fixture, trusted []net
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	}
-	h := graph.NewHandler(&graph.Resolver{Client: db.Client, Auth: svc, Dialect: db.Dialect}, graph.Options{Logger: log})
+	jobs, stop := context.WithCancel(context.Background())
+	runner := importjob.New(jobs, db.Client, db.Dialect, log, importjob.Options{MaxFileSize: opts.MaxUpload, TmpDir: t.TempDir()})
+	t.Cleanup(func() { stop(); runner.Wait() })
+	opts.Logger = log
+	h := graph.NewHandler(&graph.Resolver{Client: db.Client, Auth: svc, Dialect: db.Dialect, Imports: runner}, opts)
 	h = middleware.Chain(h, middleware.RequestInfo(trusted), middleware.Bearer(svc, log))
 	return &api{t: t, db: db, h: h, auth: svc, fx: fx}
 }
@@ -167,6 +179,15 @@ func (a *api) upload(user string, v *viewer.Viewer, query string, vars map[strin
 	if v == nil && user != "" {
 		v = a.fx.Viewer(user)
 	}
+	body, contentType := multipartBody(query, vars, files)
+	req := httptest.NewRequest(http.MethodPost, "/query", body)
+	req.Header.Set("Content-Type", contentType)
+	return a.serve(v, req)
+}
+
+// multipartBody is a request of the multipart request spec and its
+// Content-Type.
+func multipartBody(query string, vars map[string]any, files map[string]uploadFile) (*bytes.Buffer, string) {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	ops, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
@@ -183,9 +204,7 @@ func (a *api) upload(user string, v *viewer.Viewer, query string, vars map[strin
 		fw.Write(files[k].body)
 	}
 	mw.Close()
-	req := httptest.NewRequest(http.MethodPost, "/query", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return a.serve(v, req)
+	return &body, mw.FormDataContentType()
 }
 
 type uploadFile struct {

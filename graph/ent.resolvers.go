@@ -8,11 +8,30 @@ package graph
 import (
 	"context"
 	"hoctap/ent"
+	"hoctap/ent/importjob"
 	"hoctap/internal/apperr"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 )
+
+// Status is the resolver for the status field.
+func (r *importJobResolver) Status(ctx context.Context, obj *ent.ImportJob) (importjob.Status, error) {
+	job, err := r.importJob(ctx, obj)
+	if err != nil {
+		return "", err
+	}
+	return job.Status, nil
+}
+
+// RowsDone is the resolver for the rowsDone field.
+func (r *importJobResolver) RowsDone(ctx context.Context, obj *ent.ImportJob) (int, error) {
+	job, err := r.importJob(ctx, obj)
+	if err != nil {
+		return 0, err
+	}
+	return job.RowsDone, nil
+}
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
@@ -66,6 +85,9 @@ func (r *Resolver) Campaign() CampaignResolver { return &campaignResolver{r} }
 // Evaluation returns EvaluationResolver implementation.
 func (r *Resolver) Evaluation() EvaluationResolver { return &evaluationResolver{r} }
 
+// ImportJob returns ImportJobResolver implementation.
+func (r *Resolver) ImportJob() ImportJobResolver { return &importJobResolver{r} }
+
 // LearningUnit returns LearningUnitResolver implementation.
 func (r *Resolver) LearningUnit() LearningUnitResolver { return &learningUnitResolver{r} }
 
@@ -81,6 +103,7 @@ func (r *Resolver) User() UserResolver { return &userResolver{r} }
 type (
 	campaignResolver       struct{ *Resolver }
 	evaluationResolver     struct{ *Resolver }
+	importJobResolver      struct{ *Resolver }
 	learningUnitResolver   struct{ *Resolver }
 	nationalTargetResolver struct{ *Resolver }
 	queryResolver          struct{ *Resolver }

@@ -279,7 +279,7 @@ func TestRequestDeadline(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		fx := fixture.Build(t, db.Client)
 		a := newAPI(t, db, fx)
-		a.h = middleware.Chain(a.h, middleware.Deadline(200*time.Millisecond))
+		a.h = middleware.Chain(a.h, middleware.Deadline(200*time.Millisecond, time.Minute, nil))
 		probe.arm()
 		r := a.exec(fx.Viewer("admin"), "", `{ adminUnits(first: 5) { totalCount edges { node { name } } } }`, nil, http.Header{"Accept-Language": {"en"}})
 		if ran, err := probe.result(); !ran || err == nil {
@@ -290,7 +290,7 @@ func TestRequestDeadline(t *testing.T) {
 		}
 		// A deadline that passed before the operation started (the request
 		// waited for the database pool) is told the same way.
-		a.h = middleware.Chain(a.h, middleware.Deadline(time.Nanosecond))
+		a.h = middleware.Chain(a.h, middleware.Deadline(time.Nanosecond, time.Minute, nil))
 		r = a.exec(fx.Viewer("admin"), "", `{ adminUnits(first: 5) { totalCount } }`, nil, nil)
 		if r.code() != "QUERY_TOO_COMPLEX" {
 			t.Fatalf("deadline passed before the operation: got %s (%+v)", r.code(), r.Errors)

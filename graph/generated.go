@@ -23,6 +23,7 @@ import (
 	"hoctap/internal/auth"
 	"hoctap/internal/catalog"
 	"hoctap/internal/criteria"
+	"hoctap/internal/imports"
 	"hoctap/internal/national/rates"
 	"hoctap/internal/progress"
 	"hoctap/internal/reorg"
@@ -56,6 +57,8 @@ type ResolverRoot interface {
 	CampaignNationalTarget() CampaignNationalTargetResolver
 	Evaluation() EvaluationResolver
 	ImportIssue() ImportIssueResolver
+	ImportJob() ImportJobResolver
+	ImportKind() ImportKindResolver
 	LearningUnit() LearningUnitResolver
 	Mutation() MutationResolver
 	NationalTarget() NationalTargetResolver
@@ -120,6 +123,10 @@ type ComplexityRoot struct {
 		Unit           func(childComplexity int) int
 		Units          func(childComplexity int) int
 		Users          func(childComplexity int) int
+	}
+
+	ApplyImportPayload struct {
+		ImportJob func(childComplexity int) int
 	}
 
 	AuditLog struct {
@@ -194,6 +201,10 @@ type ComplexityRoot struct {
 		Source  func(childComplexity int) int
 		Subtype func(childComplexity int) int
 		Title   func(childComplexity int) int
+	}
+
+	CheckImportPayload struct {
+		ImportJob func(childComplexity int) int
 	}
 
 	CriteriaSet struct {
@@ -277,11 +288,13 @@ type ComplexityRoot struct {
 	ImportJob struct {
 		CreatedAt   func(childComplexity int) int
 		CreatedBy   func(childComplexity int) int
+		Error       func(childComplexity int) int
 		FileName    func(childComplexity int) int
 		FileSize    func(childComplexity int) int
 		FinishedAt  func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
+		Report      func(childComplexity int) int
 		RowsDone    func(childComplexity int) int
 		RowsTotal   func(childComplexity int) int
 		Sha256      func(childComplexity int) int
@@ -299,6 +312,48 @@ type ComplexityRoot struct {
 	ImportJobEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ImportKind struct {
+		ID    func(childComplexity int) int
+		Name  func(childComplexity int) int
+		Sheet func(childComplexity int) int
+	}
+
+	ImportProblem struct {
+		Column  func(childComplexity int) int
+		Header  func(childComplexity int) int
+		Message func(childComplexity int) int
+		Row     func(childComplexity int) int
+		Sheet   func(childComplexity int) int
+		Value   func(childComplexity int) int
+	}
+
+	ImportReport struct {
+		Applied      func(childComplexity int) int
+		ErrorCount   func(childComplexity int) int
+		Format       func(childComplexity int) int
+		Problems     func(childComplexity int) int
+		Sha256       func(childComplexity int) int
+		Sheets       func(childComplexity int) int
+		Totals       func(childComplexity int) int
+		WarningCount func(childComplexity int) int
+		Warnings     func(childComplexity int) int
+	}
+
+	ImportSheet struct {
+		HeaderRow func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Rows      func(childComplexity int) int
+		Sheet     func(childComplexity int) int
+		Totals    func(childComplexity int) int
+	}
+
+	ImportTotals struct {
+		Create    func(childComplexity int) int
+		Refused   func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+		Update    func(childComplexity int) int
 	}
 
 	LearningUnit struct {
@@ -337,9 +392,11 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AdvanceCampaign      func(childComplexity int, id int, from campaign.Phase, reason *string) int
+		ApplyImport          func(childComplexity int, input model.ApplyImportInput) int
 		ApplyReorganisation  func(childComplexity int, id int) int
 		ArchiveLearningUnit  func(childComplexity int, id int) int
 		ChangePassword       func(childComplexity int, input model.ChangePasswordInput) int
+		CheckImport          func(childComplexity int, input model.CheckImportInput) int
 		CloseAdminUnit       func(childComplexity int, id int, effectiveOn time.Time, successorID *int, reason *string, decisionNumber *string, expectedVersion *int) int
 		CreateAdminUnit      func(childComplexity int, input model.CreateAdminUnitInput) int
 		CreateCampaign       func(childComplexity int, input model.CreateCampaignInput) int
@@ -448,6 +505,7 @@ type ComplexityRoot struct {
 		CurrentCampaign  func(childComplexity int, provinceID *int) int
 		Decisions        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DecisionOrder, where *ent.DecisionWhereInput) int
 		ImportJobs       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ImportJobOrder, where *ent.ImportJobWhereInput) int
+		ImportKinds      func(childComplexity int) int
 		LearningUnits    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LearningUnitOrder, where *ent.LearningUnitWhereInput, search *string) int
 		Me               func(childComplexity int) int
 		NationalProgress func(childComplexity int, year int) int
@@ -646,6 +704,18 @@ type ImportIssueResolver interface {
 
 	Message(ctx context.Context, obj *catalog.Issue) (string, error)
 }
+type ImportJobResolver interface {
+	Status(ctx context.Context, obj *ent.ImportJob) (importjob.Status, error)
+
+	RowsDone(ctx context.Context, obj *ent.ImportJob) (int, error)
+
+	Report(ctx context.Context, obj *ent.ImportJob) (*model.ImportReport, error)
+	Error(ctx context.Context, obj *ent.ImportJob) (*string, error)
+}
+type ImportKindResolver interface {
+	Name(ctx context.Context, obj *imports.Kind) (string, error)
+	Sheet(ctx context.Context, obj *imports.Kind) (string, error)
+}
 type LearningUnitResolver interface {
 	Registration(ctx context.Context, obj *ent.LearningUnit, campaignID int, title *title.Title) (*ent.Registration, error)
 }
@@ -669,6 +739,8 @@ type MutationResolver interface {
 	Recognize(ctx context.Context, input model.RecognizeInput) (*model.RecognizePayload, error)
 	RejectRegistration(ctx context.Context, id int, reason string) (*ent.Registration, error)
 	WithdrawRegistration(ctx context.Context, id int, reason string) (*ent.Registration, error)
+	CheckImport(ctx context.Context, input model.CheckImportInput) (*model.CheckImportPayload, error)
+	ApplyImport(ctx context.Context, input model.ApplyImportInput) (*model.ApplyImportPayload, error)
 	CreateLearningUnit(ctx context.Context, input ent.CreateLearningUnitInput) (*ent.LearningUnit, error)
 	UpdateLearningUnit(ctx context.Context, id int, input ent.UpdateLearningUnitInput, expectedVersion *int) (*ent.LearningUnit, error)
 	ArchiveLearningUnit(ctx context.Context, id int) (*ent.LearningUnit, error)
@@ -704,6 +776,7 @@ type QueryResolver interface {
 	Decisions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DecisionOrder, where *ent.DecisionWhereInput) (*ent.DecisionConnection, error)
 	Progress(ctx context.Context, campaignID int, unitID int) (*progress.Report, error)
 	NationalProgress(ctx context.Context, year int) (*progress.National, error)
+	ImportKinds(ctx context.Context) ([]*imports.Kind, error)
 	AdminUnits(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AdminUnitOrder, where *ent.AdminUnitWhereInput, search *string) (*ent.AdminUnitConnection, error)
 	LearningUnits(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LearningUnitOrder, where *ent.LearningUnitWhereInput, search *string) (*ent.LearningUnitConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput, search *string) (*ent.UserConnection, error)
@@ -959,6 +1032,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AdminUnitReorganised.Users(childComplexity), true
+
+	case "ApplyImportPayload.importJob":
+		if e.ComplexityRoot.ApplyImportPayload.ImportJob == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplyImportPayload.ImportJob(childComplexity), true
 
 	case "AuditLog.action":
 		if e.ComplexityRoot.AuditLog.Action == nil {
@@ -1267,6 +1347,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CampaignNationalTarget.Title(childComplexity), true
+
+	case "CheckImportPayload.importJob":
+		if e.ComplexityRoot.CheckImportPayload.ImportJob == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckImportPayload.ImportJob(childComplexity), true
 
 	case "CriteriaSet.criteria":
 		if e.ComplexityRoot.CriteriaSet.Criteria == nil {
@@ -1583,6 +1670,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportJob.CreatedBy(childComplexity), true
+	case "ImportJob.error":
+		if e.ComplexityRoot.ImportJob.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Error(childComplexity), true
 	case "ImportJob.fileName":
 		if e.ComplexityRoot.ImportJob.FileName == nil {
 			break
@@ -1613,6 +1706,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportJob.Kind(childComplexity), true
+	case "ImportJob.report":
+		if e.ComplexityRoot.ImportJob.Report == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Report(childComplexity), true
 	case "ImportJob.rowsDone":
 		if e.ComplexityRoot.ImportJob.RowsDone == nil {
 			break
@@ -1681,6 +1780,173 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportJobEdge.Node(childComplexity), true
+
+	case "ImportKind.id":
+		if e.ComplexityRoot.ImportKind.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportKind.ID(childComplexity), true
+	case "ImportKind.name":
+		if e.ComplexityRoot.ImportKind.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportKind.Name(childComplexity), true
+	case "ImportKind.sheet":
+		if e.ComplexityRoot.ImportKind.Sheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportKind.Sheet(childComplexity), true
+
+	case "ImportProblem.column":
+		if e.ComplexityRoot.ImportProblem.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Column(childComplexity), true
+	case "ImportProblem.header":
+		if e.ComplexityRoot.ImportProblem.Header == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Header(childComplexity), true
+	case "ImportProblem.message":
+		if e.ComplexityRoot.ImportProblem.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Message(childComplexity), true
+	case "ImportProblem.row":
+		if e.ComplexityRoot.ImportProblem.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Row(childComplexity), true
+	case "ImportProblem.sheet":
+		if e.ComplexityRoot.ImportProblem.Sheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Sheet(childComplexity), true
+	case "ImportProblem.value":
+		if e.ComplexityRoot.ImportProblem.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Value(childComplexity), true
+
+	case "ImportReport.applied":
+		if e.ComplexityRoot.ImportReport.Applied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Applied(childComplexity), true
+	case "ImportReport.errorCount":
+		if e.ComplexityRoot.ImportReport.ErrorCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.ErrorCount(childComplexity), true
+	case "ImportReport.format":
+		if e.ComplexityRoot.ImportReport.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Format(childComplexity), true
+	case "ImportReport.problems":
+		if e.ComplexityRoot.ImportReport.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Problems(childComplexity), true
+	case "ImportReport.sha256":
+		if e.ComplexityRoot.ImportReport.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Sha256(childComplexity), true
+	case "ImportReport.sheets":
+		if e.ComplexityRoot.ImportReport.Sheets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Sheets(childComplexity), true
+	case "ImportReport.totals":
+		if e.ComplexityRoot.ImportReport.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Totals(childComplexity), true
+	case "ImportReport.warningCount":
+		if e.ComplexityRoot.ImportReport.WarningCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.WarningCount(childComplexity), true
+	case "ImportReport.warnings":
+		if e.ComplexityRoot.ImportReport.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Warnings(childComplexity), true
+
+	case "ImportSheet.headerRow":
+		if e.ComplexityRoot.ImportSheet.HeaderRow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheet.HeaderRow(childComplexity), true
+	case "ImportSheet.kind":
+		if e.ComplexityRoot.ImportSheet.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheet.Kind(childComplexity), true
+	case "ImportSheet.rows":
+		if e.ComplexityRoot.ImportSheet.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheet.Rows(childComplexity), true
+	case "ImportSheet.sheet":
+		if e.ComplexityRoot.ImportSheet.Sheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheet.Sheet(childComplexity), true
+	case "ImportSheet.totals":
+		if e.ComplexityRoot.ImportSheet.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheet.Totals(childComplexity), true
+
+	case "ImportTotals.create":
+		if e.ComplexityRoot.ImportTotals.Create == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportTotals.Create(childComplexity), true
+	case "ImportTotals.refused":
+		if e.ComplexityRoot.ImportTotals.Refused == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportTotals.Refused(childComplexity), true
+	case "ImportTotals.unchanged":
+		if e.ComplexityRoot.ImportTotals.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportTotals.Unchanged(childComplexity), true
+	case "ImportTotals.update":
+		if e.ComplexityRoot.ImportTotals.Update == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportTotals.Update(childComplexity), true
 
 	case "LearningUnit.address":
 		if e.ComplexityRoot.LearningUnit.Address == nil {
@@ -1861,6 +2127,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AdvanceCampaign(childComplexity, args["id"].(int), args["from"].(campaign.Phase), args["reason"].(*string)), true
+	case "Mutation.applyImport":
+		if e.ComplexityRoot.Mutation.ApplyImport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_applyImport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApplyImport(childComplexity, args["input"].(model.ApplyImportInput)), true
 	case "Mutation.applyReorganisation":
 		if e.ComplexityRoot.Mutation.ApplyReorganisation == nil {
 			break
@@ -1894,6 +2171,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["input"].(model.ChangePasswordInput)), true
+	case "Mutation.checkImport":
+		if e.ComplexityRoot.Mutation.CheckImport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_checkImport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CheckImport(childComplexity, args["input"].(model.CheckImportInput)), true
 	case "Mutation.closeAdminUnit":
 		if e.ComplexityRoot.Mutation.CloseAdminUnit == nil {
 			break
@@ -2537,6 +2825,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ImportJobs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ImportJobOrder), args["where"].(*ent.ImportJobWhereInput)), true
+	case "Query.importKinds":
+		if e.ComplexityRoot.Query.ImportKinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ImportKinds(childComplexity), true
 
 	case "Query.learningUnits":
 		if e.ComplexityRoot.Query.LearningUnits == nil {
@@ -3272,11 +3566,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AdminUnitOrder", ec.unmarshalInputAdminUnitOrder),
 			graphql.NewInputUnmarshaler("AdminUnitWhereInput", ec.unmarshalInputAdminUnitWhereInput),
+			graphql.NewInputUnmarshaler("ApplyImportInput", ec.unmarshalInputApplyImportInput),
 			graphql.NewInputUnmarshaler("AuditLogOrder", ec.unmarshalInputAuditLogOrder),
 			graphql.NewInputUnmarshaler("AuditLogWhereInput", ec.unmarshalInputAuditLogWhereInput),
 			graphql.NewInputUnmarshaler("CampaignOrder", ec.unmarshalInputCampaignOrder),
 			graphql.NewInputUnmarshaler("CampaignWhereInput", ec.unmarshalInputCampaignWhereInput),
 			graphql.NewInputUnmarshaler("ChangePasswordInput", ec.unmarshalInputChangePasswordInput),
+			graphql.NewInputUnmarshaler("CheckImportInput", ec.unmarshalInputCheckImportInput),
 			graphql.NewInputUnmarshaler("CreateAdminUnitInput", ec.unmarshalInputCreateAdminUnitInput),
 			graphql.NewInputUnmarshaler("CreateCampaignInput", ec.unmarshalInputCreateCampaignInput),
 			graphql.NewInputUnmarshaler("CreateLearningUnitInput", ec.unmarshalInputCreateLearningUnitInput),
@@ -3393,7 +3689,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "adminunits.graphql" "auth.graphql" "cycle.graphql" "ent.graphql" "learningunits.graphql" "national.graphql" "query.graphql" "reorganisations.graphql" "users.graphql"
+//go:embed "adminunits.graphql" "auth.graphql" "cycle.graphql" "ent.graphql" "imports.graphql" "learningunits.graphql" "national.graphql" "query.graphql" "reorganisations.graphql" "users.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3409,6 +3705,7 @@ var sources = []*ast.Source{
 	{Name: "auth.graphql", Input: sourceData("auth.graphql"), BuiltIn: false},
 	{Name: "cycle.graphql", Input: sourceData("cycle.graphql"), BuiltIn: false},
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
+	{Name: "imports.graphql", Input: sourceData("imports.graphql"), BuiltIn: false},
 	{Name: "learningunits.graphql", Input: sourceData("learningunits.graphql"), BuiltIn: false},
 	{Name: "national.graphql", Input: sourceData("national.graphql"), BuiltIn: false},
 	{Name: "query.graphql", Input: sourceData("query.graphql"), BuiltIn: false},
@@ -3515,6 +3812,14 @@ func (ec *executionContext) childFields_AdminUnitReorganised(ctx context.Context
 		return ec.fieldContext_AdminUnitReorganised_reorganisation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AdminUnitReorganised", field.Name)
+}
+
+func (ec *executionContext) childFields_ApplyImportPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "importJob":
+		return ec.fieldContext_ApplyImportPayload_importJob(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApplyImportPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditLog(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3663,6 +3968,14 @@ func (ec *executionContext) childFields_CampaignNationalTarget(ctx context.Conte
 		return ec.fieldContext_CampaignNationalTarget_source(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CampaignNationalTarget", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckImportPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "importJob":
+		return ec.fieldContext_CheckImportPayload_importJob(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckImportPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CriteriaSet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3849,6 +4162,10 @@ func (ec *executionContext) childFields_ImportJob(ctx context.Context, field gra
 		return ec.fieldContext_ImportJob_finishedAt(ctx, field)
 	case "createdBy":
 		return ec.fieldContext_ImportJob_createdBy(ctx, field)
+	case "report":
+		return ec.fieldContext_ImportJob_report(ctx, field)
+	case "error":
+		return ec.fieldContext_ImportJob_error(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportJob", field.Name)
 }
@@ -3873,6 +4190,90 @@ func (ec *executionContext) childFields_ImportJobEdge(ctx context.Context, field
 		return ec.fieldContext_ImportJobEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportJobEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportKind(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ImportKind_id(ctx, field)
+	case "name":
+		return ec.fieldContext_ImportKind_name(ctx, field)
+	case "sheet":
+		return ec.fieldContext_ImportKind_sheet(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportKind", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sheet":
+		return ec.fieldContext_ImportProblem_sheet(ctx, field)
+	case "row":
+		return ec.fieldContext_ImportProblem_row(ctx, field)
+	case "column":
+		return ec.fieldContext_ImportProblem_column(ctx, field)
+	case "header":
+		return ec.fieldContext_ImportProblem_header(ctx, field)
+	case "value":
+		return ec.fieldContext_ImportProblem_value(ctx, field)
+	case "message":
+		return ec.fieldContext_ImportProblem_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportProblem", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "format":
+		return ec.fieldContext_ImportReport_format(ctx, field)
+	case "sha256":
+		return ec.fieldContext_ImportReport_sha256(ctx, field)
+	case "totals":
+		return ec.fieldContext_ImportReport_totals(ctx, field)
+	case "sheets":
+		return ec.fieldContext_ImportReport_sheets(ctx, field)
+	case "problems":
+		return ec.fieldContext_ImportReport_problems(ctx, field)
+	case "warnings":
+		return ec.fieldContext_ImportReport_warnings(ctx, field)
+	case "errorCount":
+		return ec.fieldContext_ImportReport_errorCount(ctx, field)
+	case "warningCount":
+		return ec.fieldContext_ImportReport_warningCount(ctx, field)
+	case "applied":
+		return ec.fieldContext_ImportReport_applied(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportSheet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sheet":
+		return ec.fieldContext_ImportSheet_sheet(ctx, field)
+	case "kind":
+		return ec.fieldContext_ImportSheet_kind(ctx, field)
+	case "headerRow":
+		return ec.fieldContext_ImportSheet_headerRow(ctx, field)
+	case "rows":
+		return ec.fieldContext_ImportSheet_rows(ctx, field)
+	case "totals":
+		return ec.fieldContext_ImportSheet_totals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportSheet", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportTotals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "create":
+		return ec.fieldContext_ImportTotals_create(ctx, field)
+	case "update":
+		return ec.fieldContext_ImportTotals_update(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_ImportTotals_unchanged(ctx, field)
+	case "refused":
+		return ec.fieldContext_ImportTotals_refused(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportTotals", field.Name)
 }
 
 func (ec *executionContext) childFields_LearningUnit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4831,6 +5232,20 @@ func (ec *executionContext) field_Mutation_advanceCampaign_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_applyImport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ApplyImportInput, error) {
+			return ec.unmarshalNApplyImportInput2hoctapᚋgraphᚋmodelᚐApplyImportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_applyReorganisation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4865,6 +5280,20 @@ func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ChangePasswordInput, error) {
 			return ec.unmarshalNChangePasswordInput2hoctapᚋgraphᚋmodelᚐChangePasswordInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_checkImport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CheckImportInput, error) {
+			return ec.unmarshalNCheckImportInput2hoctapᚋgraphᚋmodelᚐCheckImportInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7127,6 +7556,38 @@ func (ec *executionContext) fieldContext_AdminUnitReorganised_reorganisation(_ c
 	return fc, nil
 }
 
+func (ec *executionContext) _ApplyImportPayload_importJob(ctx context.Context, field graphql.CollectedField, obj *model.ApplyImportPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplyImportPayload_importJob(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImportJob, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ImportJob) graphql.Marshaler {
+			return ec.marshalNImportJob2ᚖhoctapᚋentᚐImportJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplyImportPayload_importJob(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplyImportPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportJob(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AuditLog_id(ctx context.Context, field graphql.CollectedField, obj *ent.AuditLog) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8383,6 +8844,38 @@ func (ec *executionContext) _CampaignNationalTarget_source(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_CampaignNationalTarget_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CampaignNationalTarget", field, false, false, "String")
+}
+
+func (ec *executionContext) _CheckImportPayload_importJob(ctx context.Context, field graphql.CollectedField, obj *model.CheckImportPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckImportPayload_importJob(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImportJob, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ImportJob) graphql.Marshaler {
+			return ec.marshalNImportJob2ᚖhoctapᚋentᚐImportJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckImportPayload_importJob(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckImportPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportJob(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CriteriaSet_title(ctx context.Context, field graphql.CollectedField, obj *model.CriteriaSetView) (ret graphql.Marshaler) {
@@ -9779,7 +10272,7 @@ func (ec *executionContext) _ImportJob_status(ctx context.Context, field graphql
 			return ec.fieldContext_ImportJob_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
+			return ec.Resolvers.ImportJob().Status(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v importjob.Status) graphql.Marshaler {
@@ -9790,7 +10283,7 @@ func (ec *executionContext) _ImportJob_status(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ImportJob_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "ImportJobStatus")
+	return graphql.NewScalarFieldContext("ImportJob", field, true, true, "ImportJobStatus")
 }
 
 func (ec *executionContext) _ImportJob_skipRefused(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
@@ -9825,7 +10318,7 @@ func (ec *executionContext) _ImportJob_rowsDone(ctx context.Context, field graph
 			return ec.fieldContext_ImportJob_rowsDone(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.RowsDone, nil
+			return ec.Resolvers.ImportJob().RowsDone(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -9836,7 +10329,7 @@ func (ec *executionContext) _ImportJob_rowsDone(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ImportJob_rowsDone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("ImportJob", field, true, true, "Int")
 }
 
 func (ec *executionContext) _ImportJob_rowsTotal(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
@@ -9915,6 +10408,61 @@ func (ec *executionContext) fieldContext_ImportJob_createdBy(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_report(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_report(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportJob().Report(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportReport) graphql.Marshaler {
+			return ec.marshalOImportReport2ᚖhoctapᚋgraphᚋmodelᚐImportReport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_report(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_error(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportJob().Error(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, true, true, "String")
 }
 
 func (ec *executionContext) _ImportJobConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJobConnection) (ret graphql.Marshaler) {
@@ -10057,6 +10605,672 @@ func (ec *executionContext) _ImportJobEdge_cursor(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_ImportJobEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportJobEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ImportKind_id(ctx context.Context, field graphql.CollectedField, obj *imports.Kind) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportKind_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportKind_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportKind", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportKind_name(ctx context.Context, field graphql.CollectedField, obj *imports.Kind) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportKind_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportKind().Name(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportKind_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportKind", field, true, true, "String")
+}
+
+func (ec *executionContext) _ImportKind_sheet(ctx context.Context, field graphql.CollectedField, obj *imports.Kind) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportKind_sheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportKind().Sheet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportKind_sheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportKind", field, true, true, "String")
+}
+
+func (ec *executionContext) _ImportProblem_sheet(ctx context.Context, field graphql.CollectedField, obj *model.ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_sheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sheet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_sheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportProblem_row(ctx context.Context, field graphql.CollectedField, obj *model.ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportProblem_column(ctx context.Context, field graphql.CollectedField, obj *model.ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportProblem_header(ctx context.Context, field graphql.CollectedField, obj *model.ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_header(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Header, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_header(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportProblem_value(ctx context.Context, field graphql.CollectedField, obj *model.ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportProblem_message(ctx context.Context, field graphql.CollectedField, obj *model.ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportReport_format(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportFormat) graphql.Marshaler {
+			return ec.marshalOImportFormat2ᚖhoctapᚋgraphᚋmodelᚐImportFormat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "ImportFormat")
+}
+
+func (ec *executionContext) _ImportReport_sha256(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sha256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportReport_totals(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_totals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Totals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportTotals) graphql.Marshaler {
+			return ec.marshalNImportTotals2ᚖhoctapᚋgraphᚋmodelᚐImportTotals(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_totals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportReport_sheets(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_sheets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sheets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImportSheet) graphql.Marshaler {
+			return ec.marshalNImportSheet2ᚕᚖhoctapᚋgraphᚋmodelᚐImportSheetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_sheets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportSheet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportReport_problems(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImportProblem) graphql.Marshaler {
+			return ec.marshalNImportProblem2ᚕᚖhoctapᚋgraphᚋmodelᚐImportProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportProblem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportReport_warnings(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImportProblem) graphql.Marshaler {
+			return ec.marshalNImportProblem2ᚕᚖhoctapᚋgraphᚋmodelᚐImportProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportProblem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportReport_errorCount(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_errorCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_errorCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_warningCount(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_warningCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WarningCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_warningCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_applied(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_applied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_applied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportSheet_sheet(ctx context.Context, field graphql.CollectedField, obj *model.ImportSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheet_sheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sheet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheet_sheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheet", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportSheet_kind(ctx context.Context, field graphql.CollectedField, obj *model.ImportSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheet_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheet_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheet", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportSheet_headerRow(ctx context.Context, field graphql.CollectedField, obj *model.ImportSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheet_headerRow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeaderRow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheet_headerRow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheet", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSheet_rows(ctx context.Context, field graphql.CollectedField, obj *model.ImportSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheet_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheet_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheet", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSheet_totals(ctx context.Context, field graphql.CollectedField, obj *model.ImportSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheet_totals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Totals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportTotals) graphql.Marshaler {
+			return ec.marshalNImportTotals2ᚖhoctapᚋgraphᚋmodelᚐImportTotals(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheet_totals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportSheet",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportTotals_create(ctx context.Context, field graphql.CollectedField, obj *model.ImportTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportTotals_create(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Create, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportTotals_create(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportTotals_update(ctx context.Context, field graphql.CollectedField, obj *model.ImportTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportTotals_update(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Update, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportTotals_update(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportTotals_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.ImportTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportTotals_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportTotals_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportTotals_refused(ctx context.Context, field graphql.CollectedField, obj *model.ImportTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportTotals_refused(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refused, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportTotals_refused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportTotals", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LearningUnit_id(ctx context.Context, field graphql.CollectedField, obj *ent.LearningUnit) (ret graphql.Marshaler) {
@@ -11572,6 +12786,94 @@ func (ec *executionContext) fieldContext_Mutation_withdrawRegistration(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_withdrawRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_checkImport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_checkImport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CheckImport(ctx, fc.Args["input"].(model.CheckImportInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CheckImportPayload) graphql.Marshaler {
+			return ec.marshalNCheckImportPayload2ᚖhoctapᚋgraphᚋmodelᚐCheckImportPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_checkImport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckImportPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_checkImport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_applyImport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_applyImport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApplyImport(ctx, fc.Args["input"].(model.ApplyImportInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ApplyImportPayload) graphql.Marshaler {
+			return ec.marshalNApplyImportPayload2ᚖhoctapᚋgraphᚋmodelᚐApplyImportPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_applyImport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplyImportPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_applyImport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13761,6 +15063,38 @@ func (ec *executionContext) fieldContext_Query_nationalProgress(ctx context.Cont
 	if fc.Args, err = ec.field_Query_nationalProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_importKinds(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_importKinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ImportKinds(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*imports.Kind) graphql.Marshaler {
+			return ec.marshalNImportKind2ᚕᚖhoctapᚋinternalᚋimportsᚐKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_importKinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportKind(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -18596,6 +19930,55 @@ func UnmarshalAdminUnitWhereInput(ctx context.Context, raw any) (ent.AdminUnitWh
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputApplyImportInput(ctx context.Context, obj any) (model.ApplyImportInput, error) {
+	var it model.ApplyImportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"importJobID", "skipRefused"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "importJobID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("importJobID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImportJobID = data
+		case "skipRefused":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skipRefused"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkipRefused = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApplyImportInput unmarshals raw into the ApplyImportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApplyImportInput(ctx context.Context, raw any) (model.ApplyImportInput, error) {
+	var out model.ApplyImportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApplyImportInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAuditLogOrder(ctx context.Context, obj any) (ent.AuditLogOrder, error) {
 	var it ent.AuditLogOrder
 	if obj == nil {
@@ -20478,6 +21861,55 @@ func (ec *executionContext) unmarshalInputChangePasswordInput(ctx context.Contex
 func UnmarshalChangePasswordInput(ctx context.Context, raw any) (model.ChangePasswordInput, error) {
 	var out model.ChangePasswordInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangePasswordInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCheckImportInput(ctx context.Context, obj any) (model.CheckImportInput, error) {
+	var it model.CheckImportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"file", "kind"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "file":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("file"))
+			data, err := ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.File = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCheckImportInput unmarshals raw into the CheckImportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCheckImportInput(ctx context.Context, raw any) (model.CheckImportInput, error) {
+	var out model.CheckImportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CheckImportInput", raw, &out)
 	return out, err
 }
 
@@ -28894,6 +30326,39 @@ func (ec *executionContext) _AdminUnitReorganised(ctx context.Context, sel ast.S
 	return out
 }
 
+var applyImportPayloadImplementors = []string{"ApplyImportPayload"}
+
+func (ec *executionContext) _ApplyImportPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ApplyImportPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, applyImportPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApplyImportPayload")
+		case "importJob":
+			out.Values[i] = ec._ApplyImportPayload_importJob(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var auditLogImplementors = []string{"AuditLog", "Node"}
 
 func (ec *executionContext) _AuditLog(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditLog) graphql.Marshaler {
@@ -29357,6 +30822,39 @@ func (ec *executionContext) _CampaignNationalTarget(ctx context.Context, sel ast
 			out.Values[i] = ec._CampaignNationalTarget_source(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var checkImportPayloadImplementors = []string{"CheckImportPayload"}
+
+func (ec *executionContext) _CheckImportPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CheckImportPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkImportPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckImportPayload")
+		case "importJob":
+			out.Values[i] = ec._CheckImportPayload_importJob(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -29953,20 +31451,22 @@ func (ec *executionContext) _ImportJob(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
-			out.Values[i] = ec._ImportJob_status(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportJob_status(ctx, field, obj)
+				})
 		case "skipRefused":
 			out.Values[i] = ec._ImportJob_skipRefused(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "rowsDone":
-			out.Values[i] = ec._ImportJob_rowsDone(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportJob_rowsDone(ctx, field, obj)
+				})
 		case "rowsTotal":
 			out.Values[i] = ec._ImportJob_rowsTotal(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -29982,6 +31482,18 @@ func (ec *executionContext) _ImportJob(ctx context.Context, sel ast.SelectionSet
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ImportJob_createdBy(ctx, field, obj)
+				})
+		case "report":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportJob_report(ctx, field, obj)
+				})
+		case "error":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportJob_error(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -30061,6 +31573,283 @@ func (ec *executionContext) _ImportJobEdge(ctx context.Context, sel ast.Selectio
 			}
 		case "cursor":
 			out.Values[i] = ec._ImportJobEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importKindImplementors = []string{"ImportKind"}
+
+func (ec *executionContext) _ImportKind(ctx context.Context, sel ast.SelectionSet, obj *imports.Kind) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importKindImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportKind")
+		case "id":
+			out.Values[i] = ec._ImportKind_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportKind_name(ctx, field, obj)
+				})
+		case "sheet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportKind_sheet(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importProblemImplementors = []string{"ImportProblem"}
+
+func (ec *executionContext) _ImportProblem(ctx context.Context, sel ast.SelectionSet, obj *model.ImportProblem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importProblemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportProblem")
+		case "sheet":
+			out.Values[i] = ec._ImportProblem_sheet(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "row":
+			out.Values[i] = ec._ImportProblem_row(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._ImportProblem_column(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "header":
+			out.Values[i] = ec._ImportProblem_header(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._ImportProblem_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._ImportProblem_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importReportImplementors = []string{"ImportReport"}
+
+func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.SelectionSet, obj *model.ImportReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportReport")
+		case "format":
+			out.Values[i] = ec._ImportReport_format(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sha256":
+			out.Values[i] = ec._ImportReport_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totals":
+			out.Values[i] = ec._ImportReport_totals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sheets":
+			out.Values[i] = ec._ImportReport_sheets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problems":
+			out.Values[i] = ec._ImportReport_problems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._ImportReport_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errorCount":
+			out.Values[i] = ec._ImportReport_errorCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warningCount":
+			out.Values[i] = ec._ImportReport_warningCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applied":
+			out.Values[i] = ec._ImportReport_applied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importSheetImplementors = []string{"ImportSheet"}
+
+func (ec *executionContext) _ImportSheet(ctx context.Context, sel ast.SelectionSet, obj *model.ImportSheet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importSheetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportSheet")
+		case "sheet":
+			out.Values[i] = ec._ImportSheet_sheet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ImportSheet_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "headerRow":
+			out.Values[i] = ec._ImportSheet_headerRow(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._ImportSheet_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totals":
+			out.Values[i] = ec._ImportSheet_totals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importTotalsImplementors = []string{"ImportTotals"}
+
+func (ec *executionContext) _ImportTotals(ctx context.Context, sel ast.SelectionSet, obj *model.ImportTotals) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importTotalsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportTotals")
+		case "create":
+			out.Values[i] = ec._ImportTotals_create(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "update":
+			out.Values[i] = ec._ImportTotals_update(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._ImportTotals_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refused":
+			out.Values[i] = ec._ImportTotals_refused(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -30443,6 +32232,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "withdrawRegistration":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_withdrawRegistration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkImport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_checkImport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applyImport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_applyImport(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -31117,6 +32920,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nationalProgress(ctx, field)
+				})
+		case "importKinds":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_importKinds(ctx, field)
 				})
 		case "adminUnits":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -32608,6 +34417,19 @@ func (ec *executionContext) unmarshalNAdminUnitWhereInput2ᚖhoctapᚋentᚐAdmi
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNApplyImportInput2hoctapᚋgraphᚋmodelᚐApplyImportInput(ctx context.Context, v any) (model.ApplyImportInput, error) {
+	res, err := ec.unmarshalInputApplyImportInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApplyImportPayload2ᚖhoctapᚋgraphᚋmodelᚐApplyImportPayload(ctx context.Context, sel ast.SelectionSet, v *model.ApplyImportPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApplyImportPayload!")
+		return graphql.Null
+	}
+	return ec._ApplyImportPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAuditLogConnection2ᚖhoctapᚋentᚐAuditLogConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AuditLogConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditLogConnection!")
@@ -32745,6 +34567,19 @@ func (ec *executionContext) unmarshalNCampaignWhereInput2ᚖhoctapᚋentᚐCampa
 func (ec *executionContext) unmarshalNChangePasswordInput2hoctapᚋgraphᚋmodelᚐChangePasswordInput(ctx context.Context, v any) (model.ChangePasswordInput, error) {
 	res, err := ec.unmarshalInputChangePasswordInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCheckImportInput2hoctapᚋgraphᚋmodelᚐCheckImportInput(ctx context.Context, v any) (model.CheckImportInput, error) {
+	res, err := ec.unmarshalInputCheckImportInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCheckImportPayload2ᚖhoctapᚋgraphᚋmodelᚐCheckImportPayload(ctx context.Context, sel ast.SelectionSet, v *model.CheckImportPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CheckImportPayload!")
+		return graphql.Null
+	}
+	return ec._CheckImportPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateAdminUnitInput2hoctapᚋgraphᚋmodelᚐCreateAdminUnitInput(ctx context.Context, v any) (model.CreateAdminUnitInput, error) {
@@ -33118,6 +34953,14 @@ func (ec *executionContext) marshalNImportIssue2ᚖhoctapᚋinternalᚋcatalog�
 	return ec._ImportIssue(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNImportJob2ᚖhoctapᚋentᚐImportJob(ctx context.Context, sel ast.SelectionSet, v *ent.ImportJob) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportJob!")
+		return graphql.Null
+	}
+	return ec._ImportJob(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNImportJobConnection2ᚖhoctapᚋentᚐImportJobConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ImportJobConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ImportJobConnection!")
@@ -33153,6 +34996,86 @@ func (ec *executionContext) marshalNImportJobStatus2hoctapᚋentᚋimportjobᚐS
 func (ec *executionContext) unmarshalNImportJobWhereInput2ᚖhoctapᚋentᚐImportJobWhereInput(ctx context.Context, v any) (*ent.ImportJobWhereInput, error) {
 	res, err := ec.unmarshalInputImportJobWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportKind2ᚕᚖhoctapᚋinternalᚋimportsᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []*imports.Kind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportKind2ᚖhoctapᚋinternalᚋimportsᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportKind2ᚖhoctapᚋinternalᚋimportsᚐKind(ctx context.Context, sel ast.SelectionSet, v *imports.Kind) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportKind!")
+		return graphql.Null
+	}
+	return ec._ImportKind(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportProblem2ᚕᚖhoctapᚋgraphᚋmodelᚐImportProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportProblem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportProblem2ᚖhoctapᚋgraphᚋmodelᚐImportProblem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportProblem2ᚖhoctapᚋgraphᚋmodelᚐImportProblem(ctx context.Context, sel ast.SelectionSet, v *model.ImportProblem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportProblem!")
+		return graphql.Null
+	}
+	return ec._ImportProblem(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportSheet2ᚕᚖhoctapᚋgraphᚋmodelᚐImportSheetᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportSheet) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportSheet2ᚖhoctapᚋgraphᚋmodelᚐImportSheet(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportSheet2ᚖhoctapᚋgraphᚋmodelᚐImportSheet(ctx context.Context, sel ast.SelectionSet, v *model.ImportSheet) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportSheet!")
+		return graphql.Null
+	}
+	return ec._ImportSheet(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportTotals2ᚖhoctapᚋgraphᚋmodelᚐImportTotals(ctx context.Context, sel ast.SelectionSet, v *model.ImportTotals) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportTotals!")
+		return graphql.Null
+	}
+	return ec._ImportTotals(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNImportUnitsInput2hoctapᚋgraphᚋmodelᚐImportUnitsInput(ctx context.Context, v any) (model.ImportUnitsInput, error) {
@@ -34705,6 +36628,22 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalOImportFormat2ᚖhoctapᚋgraphᚋmodelᚐImportFormat(ctx context.Context, v any) (*model.ImportFormat, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ImportFormat)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOImportFormat2ᚖhoctapᚋgraphᚋmodelᚐImportFormat(ctx context.Context, sel ast.SelectionSet, v *model.ImportFormat) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOImportJob2ᚖhoctapᚋentᚐImportJob(ctx context.Context, sel ast.SelectionSet, v *ent.ImportJob) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -34815,6 +36754,13 @@ func (ec *executionContext) unmarshalOImportJobWhereInput2ᚖhoctapᚋentᚐImpo
 	}
 	res, err := ec.unmarshalInputImportJobWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOImportReport2ᚖhoctapᚋgraphᚋmodelᚐImportReport(ctx context.Context, sel ast.SelectionSet, v *model.ImportReport) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ImportReport(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOInt2ᚕint64ᚄ(ctx context.Context, v any) ([]int64, error) {

@@ -26,13 +26,19 @@ type Options struct {
 	Introspection bool
 	Logger        *slog.Logger
 	// MaxBody is the largest request body read, in bytes; 0 means the
-	// server's default, config.DefaultMaxBody.
+	// server's default, config.DefaultMaxBody. A multipart request's
+	// operations and map parts are each bounded by it too.
 	MaxBody int64
+	// MaxUpload bounds the files of a multipart request together, in
+	// bytes; 0 means config.DefaultMaxUpload.
+	MaxUpload int64
+	// TmpDir is where uploaded files are spooled; the system's if "".
+	TmpDir string
 }
 
-// MaxUpload is the largest multipart request (files included) read: the
-// whole national catalogue is 0.8 MB.
-const MaxUpload = 8 << 20
+// MaxCatalogueFile bounds each file of importUnits, which reads them
+// whole: the national catalogue is 0.8 MB.
+const MaxCatalogueFile = 8 << 20
 
 // NewHandler returns the GraphQL endpoint: GraphQL over HTTP (GET and POST),
 // a query cache and automatic persisted queries bounded in bytes, page-size,
@@ -42,11 +48,12 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	es := NewExecutableSchema(Config{Resolvers: r, Directives: DirectiveRoot{InScope: inScope}})
 	srv := handler.New(costedSchema{es})
 	srv.AddTransport(transport.Options{})
-	// Files (the catalogue import) come by the GraphQL multipart request
-	// spec, the one transport the body limit below does not bound: it has
-	// a limit of its own.
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUpload, MaxMemory: MaxUpload})
-	srv.AddTransport(httpTransport{maxBody: cmp.Or(opts.MaxBody, config.DefaultMaxBody)})
+	maxBody := cmp.Or(opts.MaxBody, config.DefaultMaxBody)
+	// Files (lists to import, the official catalogue) come by the GraphQL
+	// multipart request spec, bounded by --max-upload and spooled to disk;
+	// every other body is JSON, bounded by --max-body.
+	srv.AddTransport(uploadTransport{maxFiles: cmp.Or(opts.MaxUpload, config.DefaultMaxUpload), maxBody: maxBody, tmpDir: opts.TmpDir})
+	srv.AddTransport(httpTransport{maxBody: maxBody})
 	srv.SetQueryCache(newQueryCache(DefaultQueryCacheBytes))
 	srv.SetValidationRulesFn(func() *rules.Rules {
 		r := validationRules()
@@ -72,11 +79,15 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	return refuseUnchecked(srv, opts.Logger)
 }
 
-// selfTransacting mutations manage their own transactions: they must record
-// sign-in attempts even when they fail, which a rolled-back request
+// selfTransacting mutations manage their own transactions. The sign-in ones
+// must record attempts even when they fail, which a rolled-back request
 // transaction would lose.
 var selfTransacting = map[string]bool{
 	"login": true, "refreshSession": true, "logout": true, "changePassword": true,
+	// An import job is stored in a transaction of its own, committed
+	// before its background step reads it; SQLite's one writer must not be
+	// held by the request meanwhile.
+	"checkImport": true, "applyImport": true,
 }
 
 // transactions runs each mutation field in a transaction of its own, reached

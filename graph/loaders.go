@@ -47,6 +47,8 @@ type loaders struct {
 	client  func(context.Context) *ent.Client
 	mu      sync.Mutex
 	batches map[batchKey]*batch
+	// jobs are the import jobs read, as the runner shows them (importJob).
+	jobs map[*ent.ImportJob]*jobView
 }
 
 type loadersKey struct{}

@@ -6,6 +6,7 @@ import (
 	"hoctap/ent"
 	"hoctap/graph/model"
 	"hoctap/internal/adminunits"
+	"hoctap/internal/apperr"
 	"hoctap/internal/catalog"
 	"hoctap/internal/i18n"
 	"hoctap/internal/reorg"
@@ -80,6 +81,17 @@ func optional(s string) *string {
 // importUnits compares the uploaded catalogue with the tree and records what
 // can be applied as a planned reorganisation, with its plan.
 func importUnits(ctx context.Context, c *ent.Client, in model.ImportUnitsInput) (*model.UnitImport, error) {
+	// Who may import comes first (README: a VIEWER never sees
+	// BAD_USER_INPUT), then the size of the files read whole.
+	if err := reorg.Roles.May(ctx, "importUnits"); err != nil {
+		return nil, err
+	}
+	if in.Catalogue.Size > MaxCatalogueFile {
+		return nil, apperr.Input("catalogue", msgUploadTooLarge, bytesText(MaxCatalogueFile))
+	}
+	if in.Merger != nil && in.Merger.Size > MaxCatalogueFile {
+		return nil, apperr.Input("merger", msgUploadTooLarge, bytesText(MaxCatalogueFile))
+	}
 	var merger *catalog.File
 	if in.Merger != nil {
 		merger = &catalog.File{Name: in.Merger.Filename, Body: in.Merger.File}

@@ -7,6 +7,7 @@ import (
 
 	"hoctap/ent"
 	"hoctap/internal/auth"
+	"hoctap/internal/importjob"
 )
 
 // Resolver is the root resolver; it holds what every resolver needs.
@@ -16,6 +17,8 @@ type Resolver struct {
 	// Dialect is the database's (store.DB.Dialect), for the few writes
 	// that are SQL of their own (reorganisations).
 	Dialect string
+	// Imports runs the import jobs that checkImport and applyImport start.
+	Imports *importjob.Runner
 }
 
 // client is the transaction's client inside a mutation (so fields below a

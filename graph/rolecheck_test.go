@@ -15,6 +15,7 @@ import (
 	"hoctap/internal/cycle"
 	"hoctap/internal/dbtest"
 	"hoctap/internal/fixture"
+	"hoctap/internal/importjob"
 	"hoctap/internal/national"
 	"hoctap/internal/reorg"
 	"hoctap/internal/store"
@@ -31,7 +32,7 @@ var openMutations = []string{"login", "refreshSession", "logout", "changePasswor
 // roleTables are the domain packages' statements of who may do each write
 // (access.Roles). Every mutation of the schema is in exactly one of them or
 // in openMutations.
-var roleTables = map[string]access.Roles{"adminunits": adminunits.Roles, "cycle": cycle.Roles, "national": national.Roles, "reorg": reorg.Roles, "units": units.Roles, "users": users.Roles}
+var roleTables = map[string]access.Roles{"adminunits": adminunits.Roles, "cycle": cycle.Roles, "importjob": importjob.Roles, "national": national.Roles, "reorg": reorg.Roles, "units": units.Roles, "users": users.Roles}
 
 // roleUsers are the fixture accounts that stand for each role.
 var roleUsers = map[viewer.Role]string{
@@ -211,6 +212,13 @@ func TestRoleBeforeRules(t *testing.T) {
 			"importUnits": {
 				`mutation($in: ImportUnitsInput!) { importUnits(input: $in) { issues { message } } }`,
 				fixed(m("in", map[string]any{"catalogue": nil, "number": "", "title": "", "signedOn": "2025-06-16T00:00:00Z", "effectiveOn": "2025-07-01T00:00:00Z"})), nil},
+			// A kind of list that does not exist; a job that does not.
+			"checkImport": {
+				`mutation($in: CheckImportInput!) { checkImport(input: $in) { importJob { id } } }`,
+				fixed(m("in", map[string]any{"file": nil, "kind": "dogs"})), nil},
+			"applyImport": {
+				`mutation($id: ID!) { applyImport(input: {importJobID: $id}) { importJob { id } } }`,
+				fixed(m("id", "999999")), nil},
 			"resetPassword": {
 				`mutation($id: ID!) { resetPassword(id: $id) { temporaryPassword } }`,
 				fixed(m("id", member)), nil},
@@ -220,6 +228,7 @@ func TestRoleBeforeRules(t *testing.T) {
 		// spec.
 		uploads := map[string]map[string]uploadFile{
 			"importUnits": {"in.catalogue": {"merge.csv", []byte("Tỉnh Thành Phố,Mã PX,Phường Xã (sau sắp xếp),Trước sắp xếp\n")}},
+			"checkImport": {"in.file": {"thon1.csv", []byte("Mã hộ;Thôn;Chủ hộ\nH1;Thôn 1;Ngô Văn Một\n")}},
 		}
 
 		fields := graph.NewExecutableSchema(graph.Config{}).Schema().Mutation.Fields

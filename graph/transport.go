@@ -87,7 +87,12 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	execute(ctx, w, media, exec, params, r.Method == http.MethodGet)
+}
 
+// execute runs a request's operation and writes its response; queriesOnly
+// refuses anything but a query (a GET).
+func execute(ctx context.Context, w http.ResponseWriter, media string, exec graphql.GraphExecutor, params *graphql.RawParams, queriesOnly bool) {
 	oc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs)
@@ -98,7 +103,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		write(w, status, resp)
 		return
 	}
-	if r.Method == http.MethodGet && oc.Operation.Operation != ast.Query {
+	if queriesOnly && oc.Operation.Operation != ast.Query {
 		w.Header().Set("Allow", "POST")
 		e := apperr.Input("", msgGetMutation, oc.Operation.Operation)
 		write(w, http.StatusMethodNotAllowed, exec.DispatchError(graphql.WithOperationContext(ctx, oc), gqlerror.List{requestError(e)}))

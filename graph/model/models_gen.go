@@ -19,12 +19,43 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+// A checked import to write.
+type ApplyImportInput struct {
+	// The job, as checkImport answered it; it must be CHECKED.
+	ImportJobID int `json:"importJobID"`
+	// Write the good rows and skip the refused ones; by default a file with refused rows is not written at all.
+	SkipRefused *bool `json:"skipRefused,omitempty"`
+}
+
+// What applyImport started.
+type ApplyImportPayload struct {
+	// The job, APPLYING: poll node(id:) until it is APPLIED or FAILED.
+	ImportJob *ent.ImportJob `json:"importJob"`
+}
+
 // A password change by the signed-in user.
 type ChangePasswordInput struct {
 	// The password the user signs in with now; a wrong one is refused.
 	CurrentPassword string `json:"currentPassword"`
 	// At least 10 characters, at least 4 different ones, not containing the username.
 	NewPassword string `json:"newPassword"`
+}
+
+// A list to check: its file and the kind of list it holds.
+type CheckImportInput struct {
+	// The file, sent as the GraphQL multipart request spec describes: an XLSX workbook, or a CSV (UTF-8 with or without BOM, comma or semicolon).
+	File graphql.Upload `json:"file"`
+	// The kind of list (an id of importKinds, e.g. households): the kind of a
+	// CSV's rows, or of a workbook's first sheet when no sheet is named after a
+	// kind; with it, only the sheets of that kind are read. Null: a workbook's
+	// sheet names decide. An unknown kind is BAD_USER_INPUT naming kind.
+	Kind *string `json:"kind,omitempty"`
+}
+
+// What checkImport started.
+type CheckImportPayload struct {
+	// The job, CHECKING: poll node(id:) for its progress and report.
+	ImportJob *ent.ImportJob `json:"importJob"`
 }
 
 // A new administrative unit under an open parent. ADMIN adds provinces, districts
@@ -154,6 +185,70 @@ type EvaluatePayload struct {
 	Evaluation *ent.Evaluation `json:"evaluation"`
 	// The registration after it: a FINAL evaluation has set its status, result, score and level.
 	Registration *ent.Registration `json:"registration"`
+}
+
+// A problem, or a warning, of an uploaded file, located in it.
+type ImportProblem struct {
+	// The sheet; null for the file as a whole.
+	Sheet *string `json:"sheet,omitempty"`
+	// The row as Excel numbers it; null when the problem is not a row's.
+	Row *int `json:"row,omitempty"`
+	// The column's letter (A, B, …); null when the problem is not a cell's.
+	Column *string `json:"column,omitempty"`
+	// The column's header as the file writes it.
+	Header *string `json:"header,omitempty"`
+	// The value found in the cell.
+	Value *string `json:"value,omitempty"`
+	// Where, then what, in the request's language (Accept-Language).
+	Message string `json:"message"`
+}
+
+// What an import found in a file, row by row, and what it did.
+type ImportReport struct {
+	// The file's format; null when it is neither a workbook nor a CSV file.
+	Format *ImportFormat `json:"format,omitempty"`
+	// Hex SHA-256 of the file's bytes, as the audit log records it.
+	Sha256 string `json:"sha256"`
+	// Rows of every sheet by what they do (a check) or did (an apply).
+	Totals *ImportTotals `json:"totals"`
+	// The sheets read, in the order they were read.
+	Sheets []*ImportSheet `json:"sheets"`
+	// The problems that refuse a row, a sheet or the file, in the order of the file; the first 1,000 (errorCount counts them all).
+	Problems []*ImportProblem `json:"problems"`
+	// Remarks that refuse nothing (a sheet skipped, text converted from a legacy font); the first 1,000 (warningCount counts them all).
+	Warnings []*ImportProblem `json:"warnings"`
+	// How many problems were found.
+	ErrorCount int `json:"errorCount"`
+	// How many warnings were found.
+	WarningCount int `json:"warningCount"`
+	// True when the rows were written (an apply that succeeded).
+	Applied bool `json:"applied"`
+}
+
+// One sheet read (a CSV file is one sheet, named CSV).
+type ImportSheet struct {
+	// The sheet's name.
+	Sheet string `json:"sheet"`
+	// The kind of list it was read as (an id of importKinds).
+	Kind string `json:"kind"`
+	// The row of its header as Excel numbers it; null when none was found.
+	HeaderRow *int `json:"headerRow,omitempty"`
+	// How many data rows it has.
+	Rows int `json:"rows"`
+	// Its rows by what they do.
+	Totals *ImportTotals `json:"totals"`
+}
+
+// Rows counted by what they do.
+type ImportTotals struct {
+	// Rows that make a new unit.
+	Create int `json:"create"`
+	// Rows that change a unit already stored.
+	Update int `json:"update"`
+	// Rows equal to what is stored.
+	Unchanged int `json:"unchanged"`
+	// Rows refused (see problems).
+	Refused int `json:"refused"`
 }
 
 // The files of an official catalogue import and the decision they are recorded under.
@@ -416,6 +511,64 @@ type UserScopeInput struct {
 	ScopeID *int `json:"scopeID,omitempty"`
 	// The key of a unit this decision makes, as the new scope.
 	ScopeKey *string `json:"scopeKey,omitempty"`
+}
+
+// The format of an uploaded file, told by its first bytes.
+type ImportFormat string
+
+const (
+	// An Excel workbook (.xlsx).
+	ImportFormatXlsx ImportFormat = "XLSX"
+	// Comma- or semicolon-separated text.
+	ImportFormatCSV ImportFormat = "CSV"
+)
+
+var AllImportFormat = []ImportFormat{
+	ImportFormatXlsx,
+	ImportFormatCSV,
+}
+
+func (e ImportFormat) IsValid() bool {
+	switch e {
+	case ImportFormatXlsx, ImportFormatCSV:
+		return true
+	}
+	return false
+}
+
+func (e ImportFormat) String() string {
+	return string(e)
+}
+
+func (e *ImportFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ImportFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ImportFormat", str)
+	}
+	return nil
+}
+
+func (e ImportFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ImportFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ImportFormat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // What one change of a reorganisation does; it decides which fields of ReorganisationChangeInput count.

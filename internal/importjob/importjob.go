@@ -32,6 +32,7 @@ import (
 	"hoctap/ent/importchunk"
 	"hoctap/ent/importjob"
 	"hoctap/ent/privacy"
+	"hoctap/internal/access"
 	"hoctap/internal/apperr"
 	"hoctap/internal/errmap"
 	"hoctap/internal/i18n"
@@ -39,6 +40,14 @@ import (
 	"hoctap/internal/reqinfo"
 	"hoctap/internal/viewer"
 )
+
+// Roles says who may use the doors of imports, by the names the API gives
+// them: whoever may import a list at all. Which kinds, and where, the
+// import itself decides (imports.Roles, the importer's scope).
+var Roles = access.Roles{
+	"checkImport": imports.Roles["importLearningUnits"],
+	"applyImport": imports.Roles["importLearningUnits"],
+}
 
 // ChunkSize is the size of the pieces a file is stored in: small enough
 // that a piece is a modest row on either database, large enough that a
@@ -144,7 +153,7 @@ var (
 // viewer of ctx; name is the file's name as uploaded, kind the kind of list
 // asked for (imports.Options.Kind). It returns the job, CHECKING.
 func (r *Runner) Upload(ctx context.Context, body io.Reader, name, kind string) (*Job, error) {
-	if err := imports.Roles.May(ctx, "importLearningUnits"); err != nil {
+	if err := Roles.May(ctx, "checkImport"); err != nil {
 		return nil, err
 	}
 	if kind != "" && imports.KindByID(kind) == nil {
@@ -232,7 +241,7 @@ func storeChunks(ctx context.Context, tx *ent.Tx, jobID int, f io.Reader) error 
 // who uploaded it: every row, or with skipRefused only the good ones. It
 // returns the job, APPLYING.
 func (r *Runner) Apply(ctx context.Context, id int, skipRefused bool) (*Job, error) {
-	if err := imports.Roles.May(ctx, "importLearningUnits"); err != nil {
+	if err := Roles.May(ctx, "applyImport"); err != nil {
 		return nil, err
 	}
 	job, err := r.Get(ctx, id)

@@ -37,9 +37,15 @@ func Deadline(d, longD time.Duration, long func(*http.Request) bool) func(http.H
 				_ = rc.SetReadDeadline(until)
 				_ = rc.SetWriteDeadline(until)
 			}
-			ctx, cancel := context.WithTimeoutCause(r.Context(), limit, apperr.New(apperr.QueryTooComplex, msgDeadline, limit))
+			ctx, cancel := context.WithTimeoutCause(r.Context(), limit, DeadlineError(limit))
 			defer cancel()
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
+}
+
+// DeadlineError is the cause of a request's context that ran past its
+// deadline d: what the client is told.
+func DeadlineError(d time.Duration) error {
+	return apperr.New(apperr.QueryTooComplex, msgDeadline, d)
 }

@@ -493,11 +493,15 @@ func (l *loader) communes(ctx context.Context, communes []*placed, perVillage in
 		return nil
 	}
 	for _, h := range households {
+		names := make([]string, 0, h.AdultCount)
 		for a := range h.AdultCount {
 			name := h.HeadName
-			if a > 0 {
+			// Two members of a household never share a full name: a list
+			// naming one twice is refused as a repeated row.
+			for a > 0 && (name == h.HeadName || slices.Contains(names, name)) {
 				name = person(l.r, a%2 == 1)
 			}
+			names = append(names, name)
 			l.add(&ent.LearningUnit{Kind: learningunit.KindCITIZEN, Name: name, AdminUnitID: h.AdminUnitID, AdminPath: h.AdminPath,
 				ParentID: &h.ID, MemberCount: 1, AdultCount: 1})
 		}

@@ -286,21 +286,22 @@ type ComplexityRoot struct {
 	}
 
 	ImportJob struct {
-		CreatedAt   func(childComplexity int) int
-		CreatedBy   func(childComplexity int) int
-		Error       func(childComplexity int) int
-		FileName    func(childComplexity int) int
-		FileSize    func(childComplexity int) int
-		FinishedAt  func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Report      func(childComplexity int) int
-		RowsDone    func(childComplexity int) int
-		RowsTotal   func(childComplexity int) int
-		Sha256      func(childComplexity int) int
-		SkipRefused func(childComplexity int) int
-		Status      func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		CreatedBy        func(childComplexity int) int
+		Error            func(childComplexity int) int
+		FileName         func(childComplexity int) int
+		FileSize         func(childComplexity int) int
+		FinishedAt       func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		PasswordsWaiting func(childComplexity int) int
+		Report           func(childComplexity int) int
+		RowsDone         func(childComplexity int) int
+		RowsTotal        func(childComplexity int) int
+		Sha256           func(childComplexity int) int
+		SkipRefused      func(childComplexity int) int
+		Status           func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
 	}
 
 	ImportJobConnection struct {
@@ -354,6 +355,12 @@ type ComplexityRoot struct {
 		Refused   func(childComplexity int) int
 		Unchanged func(childComplexity int) int
 		Update    func(childComplexity int) int
+	}
+
+	ImportedAccount struct {
+		Row               func(childComplexity int) int
+		TemporaryPassword func(childComplexity int) int
+		Username          func(childComplexity int) int
 	}
 
 	LearningUnit struct {
@@ -417,6 +424,7 @@ type ComplexityRoot struct {
 		RevertCampaign       func(childComplexity int, id int, from campaign.Phase, reason string) int
 		SetCriteria          func(childComplexity int, input model.SetCriteriaInput) int
 		SetTargets           func(childComplexity int, campaignID int, targets []*model.TargetInput) int
+		TakeImportPasswords  func(childComplexity int, input model.TakeImportPasswordsInput) int
 		UpdateAdminUnit      func(childComplexity int, id int, input model.UpdateAdminUnitInput, expectedVersion *int) int
 		UpdateCampaign       func(childComplexity int, id int, input model.UpdateCampaignInput) int
 		UpdateLearningUnit   func(childComplexity int, id int, input ent.UpdateLearningUnitInput, expectedVersion *int) int
@@ -601,6 +609,10 @@ type ComplexityRoot struct {
 		User              func(childComplexity int) int
 	}
 
+	TakeImportPasswordsPayload struct {
+		Accounts func(childComplexity int) int
+	}
+
 	Target struct {
 		AdminUnit func(childComplexity int) int
 		Rate      func(childComplexity int) int
@@ -711,6 +723,7 @@ type ImportJobResolver interface {
 
 	Report(ctx context.Context, obj *ent.ImportJob) (*model.ImportReport, error)
 	Error(ctx context.Context, obj *ent.ImportJob) (*string, error)
+	PasswordsWaiting(ctx context.Context, obj *ent.ImportJob) (int, error)
 }
 type ImportKindResolver interface {
 	Name(ctx context.Context, obj *imports.Kind) (string, error)
@@ -741,6 +754,7 @@ type MutationResolver interface {
 	WithdrawRegistration(ctx context.Context, id int, reason string) (*ent.Registration, error)
 	CheckImport(ctx context.Context, input model.CheckImportInput) (*model.CheckImportPayload, error)
 	ApplyImport(ctx context.Context, input model.ApplyImportInput) (*model.ApplyImportPayload, error)
+	TakeImportPasswords(ctx context.Context, input model.TakeImportPasswordsInput) (*model.TakeImportPasswordsPayload, error)
 	CreateLearningUnit(ctx context.Context, input ent.CreateLearningUnitInput) (*ent.LearningUnit, error)
 	UpdateLearningUnit(ctx context.Context, id int, input ent.UpdateLearningUnitInput, expectedVersion *int) (*ent.LearningUnit, error)
 	ArchiveLearningUnit(ctx context.Context, id int) (*ent.LearningUnit, error)
@@ -1706,6 +1720,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportJob.Kind(childComplexity), true
+	case "ImportJob.passwordsWaiting":
+		if e.ComplexityRoot.ImportJob.PasswordsWaiting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.PasswordsWaiting(childComplexity), true
 	case "ImportJob.report":
 		if e.ComplexityRoot.ImportJob.Report == nil {
 			break
@@ -1947,6 +1967,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportTotals.Update(childComplexity), true
+
+	case "ImportedAccount.row":
+		if e.ComplexityRoot.ImportedAccount.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportedAccount.Row(childComplexity), true
+	case "ImportedAccount.temporaryPassword":
+		if e.ComplexityRoot.ImportedAccount.TemporaryPassword == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportedAccount.TemporaryPassword(childComplexity), true
+	case "ImportedAccount.username":
+		if e.ComplexityRoot.ImportedAccount.Username == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportedAccount.Username(childComplexity), true
 
 	case "LearningUnit.address":
 		if e.ComplexityRoot.LearningUnit.Address == nil {
@@ -2402,6 +2441,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetTargets(childComplexity, args["campaignID"].(int), args["targets"].([]*model.TargetInput)), true
+	case "Mutation.takeImportPasswords":
+		if e.ComplexityRoot.Mutation.TakeImportPasswords == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_takeImportPasswords_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TakeImportPasswords(childComplexity, args["input"].(model.TakeImportPasswordsInput)), true
 	case "Mutation.updateAdminUnit":
 		if e.ComplexityRoot.Mutation.UpdateAdminUnit == nil {
 			break
@@ -3266,6 +3316,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ResetPasswordPayload.User(childComplexity), true
 
+	case "TakeImportPasswordsPayload.accounts":
+		if e.ComplexityRoot.TakeImportPasswordsPayload.Accounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TakeImportPasswordsPayload.Accounts(childComplexity), true
+
 	case "Target.adminUnit":
 		if e.ComplexityRoot.Target.AdminUnit == nil {
 			break
@@ -3604,6 +3661,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ScoreInput", ec.unmarshalInputScoreInput),
 			graphql.NewInputUnmarshaler("SetCriteriaInput", ec.unmarshalInputSetCriteriaInput),
 			graphql.NewInputUnmarshaler("SplitPartInput", ec.unmarshalInputSplitPartInput),
+			graphql.NewInputUnmarshaler("TakeImportPasswordsInput", ec.unmarshalInputTakeImportPasswordsInput),
 			graphql.NewInputUnmarshaler("TargetInput", ec.unmarshalInputTargetInput),
 			graphql.NewInputUnmarshaler("UnitTargetInput", ec.unmarshalInputUnitTargetInput),
 			graphql.NewInputUnmarshaler("UpdateAdminUnitInput", ec.unmarshalInputUpdateAdminUnitInput),
@@ -4166,6 +4224,8 @@ func (ec *executionContext) childFields_ImportJob(ctx context.Context, field gra
 		return ec.fieldContext_ImportJob_report(ctx, field)
 	case "error":
 		return ec.fieldContext_ImportJob_error(ctx, field)
+	case "passwordsWaiting":
+		return ec.fieldContext_ImportJob_passwordsWaiting(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportJob", field.Name)
 }
@@ -4274,6 +4334,18 @@ func (ec *executionContext) childFields_ImportTotals(ctx context.Context, field 
 		return ec.fieldContext_ImportTotals_refused(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportTotals", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportedAccount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "row":
+		return ec.fieldContext_ImportedAccount_row(ctx, field)
+	case "username":
+		return ec.fieldContext_ImportedAccount_username(ctx, field)
+	case "temporaryPassword":
+		return ec.fieldContext_ImportedAccount_temporaryPassword(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportedAccount", field.Name)
 }
 
 func (ec *executionContext) childFields_LearningUnit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4652,6 +4724,14 @@ func (ec *executionContext) childFields_ResetPasswordPayload(ctx context.Context
 		return ec.fieldContext_ResetPasswordPayload_temporaryPassword(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResetPasswordPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_TakeImportPasswordsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accounts":
+		return ec.fieldContext_TakeImportPasswordsPayload_accounts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TakeImportPasswordsPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Target(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5715,6 +5795,20 @@ func (ec *executionContext) field_Mutation_setTargets_args(ctx context.Context, 
 		return nil, err
 	}
 	args["targets"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_takeImportPasswords_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.TakeImportPasswordsInput, error) {
+			return ec.unmarshalNTakeImportPasswordsInput2hoctapᚋgraphᚋmodelᚐTakeImportPasswordsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -10465,6 +10559,29 @@ func (ec *executionContext) fieldContext_ImportJob_error(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("ImportJob", field, true, true, "String")
 }
 
+func (ec *executionContext) _ImportJob_passwordsWaiting(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_passwordsWaiting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportJob().PasswordsWaiting(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_passwordsWaiting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, true, true, "Int")
+}
+
 func (ec *executionContext) _ImportJobConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJobConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11271,6 +11388,75 @@ func (ec *executionContext) _ImportTotals_refused(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_ImportTotals_refused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportedAccount_row(ctx context.Context, field graphql.CollectedField, obj *model.ImportedAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportedAccount_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportedAccount_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportedAccount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportedAccount_username(ctx context.Context, field graphql.CollectedField, obj *model.ImportedAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportedAccount_username(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Username, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportedAccount_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportedAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportedAccount_temporaryPassword(ctx context.Context, field graphql.CollectedField, obj *model.ImportedAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportedAccount_temporaryPassword(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TemporaryPassword, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportedAccount_temporaryPassword(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportedAccount", field, false, false, "String")
 }
 
 func (ec *executionContext) _LearningUnit_id(ctx context.Context, field graphql.CollectedField, obj *ent.LearningUnit) (ret graphql.Marshaler) {
@@ -12874,6 +13060,50 @@ func (ec *executionContext) fieldContext_Mutation_applyImport(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_applyImport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_takeImportPasswords(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_takeImportPasswords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().TakeImportPasswords(ctx, fc.Args["input"].(model.TakeImportPasswordsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TakeImportPasswordsPayload) graphql.Marshaler {
+			return ec.marshalNTakeImportPasswordsPayload2ᚖhoctapᚋgraphᚋmodelᚐTakeImportPasswordsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_takeImportPasswords(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TakeImportPasswordsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_takeImportPasswords_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16748,6 +16978,38 @@ func (ec *executionContext) _ResetPasswordPayload_temporaryPassword(ctx context.
 }
 func (ec *executionContext) fieldContext_ResetPasswordPayload_temporaryPassword(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResetPasswordPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _TakeImportPasswordsPayload_accounts(ctx context.Context, field graphql.CollectedField, obj *model.TakeImportPasswordsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TakeImportPasswordsPayload_accounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImportedAccount) graphql.Marshaler {
+			return ec.marshalNImportedAccount2ᚕᚖhoctapᚋgraphᚋmodelᚐImportedAccountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TakeImportPasswordsPayload_accounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TakeImportPasswordsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportedAccount(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Target_title(ctx context.Context, field graphql.CollectedField, obj *ent.Target) (ret graphql.Marshaler) {
@@ -28747,6 +29009,48 @@ func UnmarshalSplitPartInput(ctx context.Context, raw any) (model.SplitPartInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTakeImportPasswordsInput(ctx context.Context, obj any) (model.TakeImportPasswordsInput, error) {
+	var it model.TakeImportPasswordsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"importJobID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "importJobID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("importJobID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImportJobID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTakeImportPasswordsInput unmarshals raw into the TakeImportPasswordsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTakeImportPasswordsInput(ctx context.Context, raw any) (model.TakeImportPasswordsInput, error) {
+	var out model.TakeImportPasswordsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TakeImportPasswordsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTargetInput(ctx context.Context, obj any) (model.TargetInput, error) {
 	var it model.TargetInput
 	if obj == nil {
@@ -31495,6 +31799,12 @@ func (ec *executionContext) _ImportJob(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ImportJob_error(ctx, field, obj)
 				})
+		case "passwordsWaiting":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportJob_passwordsWaiting(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31850,6 +32160,49 @@ func (ec *executionContext) _ImportTotals(ctx context.Context, sel ast.Selection
 			}
 		case "refused":
 			out.Values[i] = ec._ImportTotals_refused(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importedAccountImplementors = []string{"ImportedAccount"}
+
+func (ec *executionContext) _ImportedAccount(ctx context.Context, sel ast.SelectionSet, obj *model.ImportedAccount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importedAccountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportedAccount")
+		case "row":
+			out.Values[i] = ec._ImportedAccount_row(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "username":
+			out.Values[i] = ec._ImportedAccount_username(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "temporaryPassword":
+			out.Values[i] = ec._ImportedAccount_temporaryPassword(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -32246,6 +32599,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "applyImport":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_applyImport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "takeImportPasswords":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_takeImportPasswords(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -33515,6 +33875,39 @@ func (ec *executionContext) _ResetPasswordPayload(ctx context.Context, sel ast.S
 			}
 		case "temporaryPassword":
 			out.Values[i] = ec._ResetPasswordPayload_temporaryPassword(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var takeImportPasswordsPayloadImplementors = []string{"TakeImportPasswordsPayload"}
+
+func (ec *executionContext) _TakeImportPasswordsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.TakeImportPasswordsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, takeImportPasswordsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TakeImportPasswordsPayload")
+		case "accounts":
+			out.Values[i] = ec._TakeImportPasswordsPayload_accounts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -35083,6 +35476,30 @@ func (ec *executionContext) unmarshalNImportUnitsInput2hoctapᚋgraphᚋmodelᚐ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNImportedAccount2ᚕᚖhoctapᚋgraphᚋmodelᚐImportedAccountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportedAccount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportedAccount2ᚖhoctapᚋgraphᚋmodelᚐImportedAccount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportedAccount2ᚖhoctapᚋgraphᚋmodelᚐImportedAccount(ctx context.Context, sel ast.SelectionSet, v *model.ImportedAccount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportedAccount!")
+		return graphql.Null
+	}
+	return ec._ImportedAccount(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -35555,6 +35972,19 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNTakeImportPasswordsInput2hoctapᚋgraphᚋmodelᚐTakeImportPasswordsInput(ctx context.Context, v any) (model.TakeImportPasswordsInput, error) {
+	res, err := ec.unmarshalInputTakeImportPasswordsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTakeImportPasswordsPayload2ᚖhoctapᚋgraphᚋmodelᚐTakeImportPasswordsPayload(ctx context.Context, sel ast.SelectionSet, v *model.TakeImportPasswordsPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TakeImportPasswordsPayload!")
+		return graphql.Null
+	}
+	return ec._TakeImportPasswordsPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNTarget2ᚕᚖhoctapᚋentᚐTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Target) graphql.Marshaler {

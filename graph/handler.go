@@ -84,10 +84,10 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 // transaction would lose.
 var selfTransacting = map[string]bool{
 	"login": true, "refreshSession": true, "logout": true, "changePassword": true,
-	// An import job is stored in a transaction of its own, committed
+	// An import job is stored (and its passwords taken) in a transaction of its own, committed
 	// before its background step reads it; SQLite's one writer must not be
 	// held by the request meanwhile.
-	"checkImport": true, "applyImport": true,
+	"checkImport": true, "applyImport": true, "takeImportPasswords": true,
 }
 
 // transactions runs each mutation field in a transaction of its own, reached

@@ -31,6 +31,15 @@ func (r *importJobResolver) Error(ctx context.Context, obj *ent.ImportJob) (*str
 	return nonZero(job.Error(i18n.FromContext(ctx))), nil
 }
 
+// PasswordsWaiting is the resolver for the passwordsWaiting field.
+func (r *importJobResolver) PasswordsWaiting(ctx context.Context, obj *ent.ImportJob) (int, error) {
+	job, err := r.importJob(ctx, obj)
+	if err != nil {
+		return 0, err
+	}
+	return job.PasswordsWaiting, nil
+}
+
 // Name is the resolver for the name field.
 func (r *importKindResolver) Name(ctx context.Context, obj *imports.Kind) (string, error) {
 	return obj.Name.Format(i18n.FromContext(ctx)), nil
@@ -59,6 +68,19 @@ func (r *mutationResolver) ApplyImport(ctx context.Context, input model.ApplyImp
 	}
 	seenJob(ctx, job)
 	return &model.ApplyImportPayload{ImportJob: job.ImportJob}, nil
+}
+
+// TakeImportPasswords is the resolver for the takeImportPasswords field.
+func (r *mutationResolver) TakeImportPasswords(ctx context.Context, input model.TakeImportPasswordsInput) (*model.TakeImportPasswordsPayload, error) {
+	taken, err := r.Imports.TakePasswords(ctx, input.ImportJobID)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.TakeImportPasswordsPayload{Accounts: make([]*model.ImportedAccount, len(taken))}
+	for i, a := range taken {
+		out.Accounts[i] = &model.ImportedAccount{Row: a.Row, Username: a.Username, TemporaryPassword: a.TemporaryPassword}
+	}
+	return out, nil
 }
 
 // ImportKinds is the resolver for the importKinds field.

@@ -454,3 +454,53 @@ func TestSlowUpload(t *testing.T) {
 		}
 	})
 }
+
+// TestImportPasswordsByAPI: the uploader of a list of accounts takes
+// their temporary passwords once; an ADMIN reading the job does not.
+func TestImportPasswordsByAPI(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := fixture.Build(t, db.Client)
+		a := newAPI(t, db, fx)
+		list := "Tên đăng nhập,Họ và tên,Vai trò,Xã/Phường\ncb.api,Trần Văn Api,Cán bộ,90101\n"
+		id, r := a.checkImport("manager", "tai-khoan.csv", "accounts", []byte(list))
+		if id == "" {
+			t.Fatalf("checkImport: %+v", r.Errors)
+		}
+		a.waitJob("manager", id)
+		if r := a.applyImport("manager", id, false); len(r.Errors) > 0 {
+			t.Fatalf("applyImport: %+v", r.Errors)
+		}
+		a.waitJob("manager", id)
+		waiting := func(user string) int {
+			var got struct{ Node *struct{ PasswordsWaiting int } }
+			a.as(user, `query($id: ID!) { node(id: $id) { ... on ImportJob { passwordsWaiting } } }`, map[string]any{"id": id}).decode(t, &got)
+			return got.Node.PasswordsWaiting
+		}
+		if n := waiting("manager"); n != 1 {
+			t.Fatalf("passwordsWaiting = %d, want 1", n)
+		}
+		const take = `mutation($in: TakeImportPasswordsInput!) { takeImportPasswords(input: $in) { accounts { row username temporaryPassword } } }`
+		in := map[string]any{"in": map[string]any{"importJobID": id}}
+		if r := a.as("admin", take, in); r.code() != "NOT_FOUND" {
+			t.Errorf("an admin took the passwords: %+v", r.Errors)
+		}
+		type taken struct {
+			TakeImportPasswords struct {
+				Accounts []struct {
+					Row                         int
+					Username, TemporaryPassword string
+				}
+			}
+		}
+		var got taken
+		a.as("manager", take, in).decode(t, &got)
+		if acc := got.TakeImportPasswords.Accounts; len(acc) != 1 || acc[0].Username != "cb.api" || acc[0].Row != 2 || acc[0].TemporaryPassword == "" {
+			t.Fatalf("taken: %+v", acc)
+		}
+		var again taken
+		a.as("manager", take, in).decode(t, &again)
+		if len(again.TakeImportPasswords.Accounts) != 0 || waiting("manager") != 0 {
+			t.Errorf("taken twice: %+v", again)
+		}
+	})
+}

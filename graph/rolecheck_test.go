@@ -219,6 +219,9 @@ func TestRoleBeforeRules(t *testing.T) {
 			"applyImport": {
 				`mutation($id: ID!) { applyImport(input: {importJobID: $id}) { importJob { id } } }`,
 				fixed(m("id", "999999")), nil},
+			"takeImportPasswords": {
+				`mutation($id: ID!) { takeImportPasswords(input: {importJobID: $id}) { accounts { username } } }`,
+				fixed(m("id", "999999")), nil},
 			"resetPassword": {
 				`mutation($id: ID!) { resetPassword(id: $id) { temporaryPassword } }`,
 				fixed(m("id", member)), nil},

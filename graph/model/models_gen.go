@@ -269,6 +269,16 @@ type ImportUnitsInput struct {
 	EffectiveOn time.Time `json:"effectiveOn"`
 }
 
+// An account an import created, with the temporary password its owner must change at first sign-in.
+type ImportedAccount struct {
+	// The row of the file that made it, as Excel numbers it.
+	Row int `json:"row"`
+	// Its username.
+	Username string `json:"username"`
+	// Its temporary password.
+	TemporaryPassword string `json:"temporaryPassword"`
+}
+
 // Credentials for login.
 type LoginInput struct {
 	// Login name; case does not matter.
@@ -407,6 +417,18 @@ type SplitPartInput struct {
 	Successor *UnitTargetInput `json:"successor"`
 	// The source's villages this part takes.
 	Villages []int `json:"villages,omitempty"`
+}
+
+// An applied import whose new accounts' passwords to take.
+type TakeImportPasswordsInput struct {
+	// The job, as checkImport answered it.
+	ImportJobID int `json:"importJobID"`
+}
+
+// The temporary passwords an import's new accounts were given.
+type TakeImportPasswordsPayload struct {
+	// The new accounts and their passwords, in the order of the file; empty once taken.
+	Accounts []*ImportedAccount `json:"accounts"`
 }
 
 // One target to set.

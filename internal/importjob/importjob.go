@@ -45,8 +45,9 @@ import (
 // them: whoever may import a list at all. Which kinds, and where, the
 // import itself decides (imports.Roles, the importer's scope).
 var Roles = access.Roles{
-	"checkImport": imports.Roles["importLearningUnits"],
-	"applyImport": imports.Roles["importLearningUnits"],
+	"checkImport":         imports.Roles["importLearningUnits"],
+	"applyImport":         imports.Roles["importLearningUnits"],
+	"takeImportPasswords": imports.Roles["importLearningUnits"],
 }
 
 // ChunkSize is the size of the pieces a file is stored in: small enough
@@ -327,6 +328,9 @@ func (r *Runner) view(ctx context.Context, row *ent.ImportJob) (*Job, error) {
 // not even an ADMIN reading the job; the second call gets none (the
 // accounts' passwords can then be reset).
 func (r *Runner) TakePasswords(ctx context.Context, id int) ([]imports.NewAccount, error) {
+	if err := Roles.May(ctx, "takeImportPasswords"); err != nil {
+		return nil, err
+	}
 	row, err := r.c.ImportJob.Get(ctx, id)
 	if err != nil {
 		return nil, err

@@ -472,7 +472,9 @@ func TestImportPasswordsByAPI(t *testing.T) {
 		}
 		a.waitJob("manager", id)
 		waiting := func(user string) int {
-			var got struct{ Node *struct{ PasswordsWaiting int } }
+			var got struct {
+				Node *struct{ PasswordsWaiting int }
+			}
 			a.as(user, `query($id: ID!) { node(id: $id) { ... on ImportJob { passwordsWaiting } } }`, map[string]any{"id": id}).decode(t, &got)
 			return got.Node.PasswordsWaiting
 		}

@@ -1,7 +1,10 @@
 package imports
 
 import (
+	"encoding/binary"
+	"hash/maphash"
 	"strconv"
+	"strings"
 	"time"
 
 	"hoctap/ent"
@@ -75,54 +78,152 @@ func eqPtr[T comparable](a, b *T) bool {
 	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
-// claim is a unit a row of the run took: matched or created.
-type claim struct {
-	id    int // negative for a unit a dry run would create
-	row   int
-	scope int // the place's id, or the parent's for a member
-	code  string
-	name  string // as compared: nameKey
-	tie   string // as compared: tieKey
-	place *place
-	// head is a household's head as written, for the members naming it.
-	head string
-}
-
-// scopeKey is a text within a scope: a code, or a name as compared.
-type scopeKey struct {
-	scope int
-	key   string
-}
-
-// registry holds the claims of one kind.
+// registry is what the rows of one kind in a run leave for the rows after
+// them: the units they took, the identities they gave, and for households,
+// the households themselves, for the members that name them. A province's
+// list is read in one run (1.8 million rows), so it keeps a few tens of
+// bytes a row: identities as hashes, and no text but a household's code
+// and head.
 type registry struct {
-	byID   map[int]*claim
-	byName map[scopeKey][]*claim
-	byCode map[scopeKey]*claim
-	// byBareCode finds households by code alone, for members that name
-	// their household without its village.
-	byBareCode map[string][]*claim
+	// taken are the ids of the units claimed.
+	taken map[int]struct{}
+	// rows are the identities claimed (identity), each with its first
+	// row; a code's last, as any other takes it from a stored unit.
+	rows map[identity]int32
+	// households are the households claimed, for their members; byCode
+	// and byHead find the last one with a code, or with a head in a
+	// village, by a hash of it, household.sameCode and sameHead the one
+	// before (that hash collides, or another village has the code).
+	households     []household
+	byCode, byHead map[uint64]int32
+	seeds          [2]maphash.Seed
 }
+
+// household is a household claimed, with the texts its members name it by.
+type household struct {
+	id       int
+	village  int
+	code     string
+	head     string // as compared: nameKey
+	sameCode int32  // -1 for none
+	sameHead int32
+}
+
+// identity is a code, a name, or a name and tie-break, in a scope, hashed:
+// 96 bits, so that two different ones of a province's million rows share
+// one with a chance of about 10⁻¹⁷. The chance is taken: at worst a row
+// would be refused as a repeat of a row it does not repeat, or not
+// refused as one; a member's household is never taken on a hash (the
+// households are kept with their texts).
+type identity [3]uint32
+
+// The kinds of identity a row claims.
+const (
+	idCode    = 'c'
+	idName    = 'n'
+	idNameTie = 't'
+	// A household's code (in any village) and its head in its village,
+	// for its members.
+	idHouseholdCode = 'h'
+	idHouseholdHead = 'H'
+)
 
 func newRegistry() *registry {
-	return &registry{byID: map[int]*claim{}, byName: map[scopeKey][]*claim{}, byCode: map[scopeKey]*claim{}, byBareCode: map[string][]*claim{}}
-}
-
-func (g *registry) add(c *claim) {
-	g.byID[c.id] = c
-	k := scopeKey{c.scope, c.name}
-	g.byName[k] = append(g.byName[k], c)
-	if c.code != "" {
-		g.byCode[scopeKey{c.scope, c.code}] = c
-		g.byBareCode[c.code] = append(g.byBareCode[c.code], c)
+	return &registry{
+		taken: map[int]struct{}{}, rows: map[identity]int32{}, byCode: map[uint64]int32{}, byHead: map[uint64]int32{},
+		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 	}
 }
 
-// rekey moves a claim to the id its unit was given.
-func (g *registry) rekey(c *claim, id int) {
-	delete(g.byID, c.id)
-	c.id = id
-	g.byID[id] = c
+// hash hashes a kind of identity, its scope and its texts: 64 bits, and
+// 32 more by another seed. The seeds are the run's own, so that no file
+// can be made to collide.
+func (g *registry) hash(kind byte, scope int, texts ...string) (uint64, uint32) {
+	b := make([]byte, 0, 64)
+	b = append(b, kind)
+	b = binary.LittleEndian.AppendUint64(b, uint64(scope))
+	for _, t := range texts {
+		b = binary.AppendUvarint(b, uint64(len(t)))
+		b = append(b, t...)
+	}
+	return maphash.Bytes(g.seeds[0], b), uint32(maphash.Bytes(g.seeds[1], b))
+}
+
+func (g *registry) identity(kind byte, scope int, texts ...string) identity {
+	h, check := g.hash(kind, scope, texts...)
+	return identity{uint32(h), uint32(h >> 32), check}
+}
+
+// claimed reports whether a row of the run took the unit of id.
+func (g *registry) claimed(id int) bool {
+	_, ok := g.taken[id]
+	return ok
+}
+
+// claim records the unit (id) a row took, of scope, with its code, name
+// and tie-break as compared; head (as compared) and village for a
+// household.
+func (g *registry) claim(row, id, scope int, code, name, tie string) {
+	g.taken[id] = struct{}{}
+	if code != "" {
+		g.rows[g.identity(idCode, scope, code)] = int32(row)
+	}
+	for _, k := range []identity{g.identity(idName, scope, name), g.identity(idNameTie, scope, name, tie)} {
+		if _, ok := g.rows[k]; !ok {
+			g.rows[k] = int32(row)
+		}
+	}
+}
+
+// claimHousehold records a household claimed, for its members.
+func (g *registry) claimHousehold(id, village int, code, head string) {
+	i := int32(len(g.households))
+	h := household{id: id, village: village, code: strings.Clone(code), head: strings.Clone(head), sameCode: -1, sameHead: -1}
+	if code != "" {
+		k, _ := g.hash(idHouseholdCode, 0, code)
+		if j, ok := g.byCode[k]; ok {
+			h.sameCode = j
+		}
+		g.byCode[k] = i
+	}
+	k, _ := g.hash(idHouseholdHead, village, head)
+	if j, ok := g.byHead[k]; ok {
+		h.sameHead = j
+	}
+	g.byHead[k] = i
+	g.households = append(g.households, h)
+}
+
+// firstRow is the first row that claimed the identity (a code's last), 0
+// for none.
+func (g *registry) firstRow(kind byte, scope int, texts ...string) int {
+	return int(g.rows[g.identity(kind, scope, texts...)])
+}
+
+// householdsCoded are the households claimed with code, in village (any
+// when 0), the last first.
+func (g *registry) householdsCoded(code string, village int) []*household {
+	k, _ := g.hash(idHouseholdCode, 0, code)
+	var out []*household
+	for i, ok := g.byCode[k]; ok && i >= 0; i = g.households[i].sameCode {
+		if h := &g.households[i]; h.code == code && (village == 0 || h.village == village) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// householdsHeaded are the households claimed in village whose head is
+// named head (as compared), the last first.
+func (g *registry) householdsHeaded(village int, head string) []*household {
+	k, _ := g.hash(idHouseholdHead, village, head)
+	var out []*household
+	for i, ok := g.byHead[k]; ok && i >= 0; i = g.households[i].sameHead {
+		if h := &g.households[i]; h.head == head && h.village == village {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // nameKey is how a unit's name is compared for its identity.

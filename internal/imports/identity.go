@@ -79,65 +79,77 @@ func eqPtr[T comparable](a, b *T) bool {
 }
 
 // registry is what the rows of one kind in a run leave for the rows after
-// them: the units they took, the identities they gave, and for households,
-// the households themselves, for the members that name them. A province's
-// list is read in one run (1.8 million rows), so it keeps a few tens of
-// bytes a row: identities as hashes, and no text but a household's code
-// and head.
+// them: the units they took, and the identities they gave (a code, a name,
+// a name and tie-break in a scope), each with the row that gave it first,
+// for the repeats. A province's list is read in one run (1.8 million
+// rows), so it keeps a few tens of bytes a row: identities hashed, but for
+// households, which are kept with their code and head for the members that
+// name them, since a member is never put in a household on a hash.
 type registry struct {
 	// taken are the ids of the units claimed.
 	taken map[int]struct{}
-	// rows are the identities claimed (identity), each with its first
-	// row; a code's last, as any other takes it from a stored unit.
-	rows map[identity]int32
-	// households are the households claimed, for their members; byCode
-	// and byHead find the last one with a code, or with a head in a
-	// village, by a hash of it, household.sameCode and sameHead the one
-	// before (that hash collides, or another village has the code).
+	seeds [2]maphash.Seed
+
+	// Kinds but households: codes are the codes claimed, each with its
+	// last row (the rows repeating a code are refused, but for those
+	// taking a stored unit's code); names the names, each with its first
+	// row and that row's tie-break, and ties the names whose later rows
+	// have another tie-break, each with the first such row.
+	codes, ties map[identity]int32
+	names       map[identity]firstName
+
+	// Households: all claimed; byCode and byHead find the last one with a
+	// code, or with a head in a village, by a hash of it, and
+	// household.sameCode and sameHead the one before with that hash.
 	households     []household
 	byCode, byHead map[uint64]int32
-	seeds          [2]maphash.Seed
 }
 
-// household is a household claimed, with the texts its members name it by.
+// household is a household claimed: its members name it by its code or
+// its head.
 type household struct {
-	id       int
-	village  int
-	code     string
-	head     string // as compared: nameKey
-	sameCode int32  // -1 for none
-	sameHead int32
+	id, village int
+	row         int32
+	tie         uint64 // hashed: tieHash
+	code, head  string // head as compared: nameKey
+	// The household before with the same hash of code, of village and
+	// head; -1 for none.
+	sameCode, sameHead int32
 }
 
-// identity is a code, a name, or a name and tie-break, in a scope, hashed:
-// 96 bits, so that two different ones of a province's million rows share
-// one with a chance of about 10⁻¹⁷. The chance is taken: at worst a row
-// would be refused as a repeat of a row it does not repeat, or not
-// refused as one; a member's household is never taken on a hash (the
-// households are kept with their texts).
+type firstName struct {
+	row int32
+	tie uint64
+}
+
+// identity is a code, a name, or a name and tie-break, in a scope, hashed
+// to 96 bits, so that two different ones of a province's million rows
+// share one with a chance of about 10⁻¹⁷. The chance is taken: at worst a
+// row would be refused as a repeat of a row it does not repeat, or not
+// refused as one. Tie-breaks are compared by a 64-bit hash of the name,
+// scope and tie-break, equally unlikely to mistake one for another.
 type identity [3]uint32
 
-// The kinds of identity a row claims.
+// The kinds of text hashed.
 const (
-	idCode    = 'c'
-	idName    = 'n'
-	idNameTie = 't'
-	// A household's code (in any village) and its head in its village,
-	// for its members.
-	idHouseholdCode = 'h'
-	idHouseholdHead = 'H'
+	idCode = 'c'
+	idName = 'n'
+	idTie  = 't'
 )
 
-func newRegistry() *registry {
-	return &registry{
-		taken: map[int]struct{}{}, rows: map[identity]int32{}, byCode: map[uint64]int32{}, byHead: map[uint64]int32{},
-		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
+func newRegistry(k learningunit.Kind) *registry {
+	g := &registry{taken: map[int]struct{}{}, seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+	if k == learningunit.KindHOUSEHOLD {
+		g.byCode, g.byHead = map[uint64]int32{}, map[uint64]int32{}
+	} else {
+		g.codes, g.ties, g.names = map[identity]int32{}, map[identity]int32{}, map[identity]firstName{}
 	}
+	return g
 }
 
-// hash hashes a kind of identity, its scope and its texts: 64 bits, and
-// 32 more by another seed. The seeds are the run's own, so that no file
-// can be made to collide.
+// hash hashes a kind of text, its scope and its texts: 64 bits, and 32
+// more by another seed. The seeds are the run's own, so that no file can
+// be made to collide.
 func (g *registry) hash(kind byte, scope int, texts ...string) (uint64, uint32) {
 	b := make([]byte, 0, 64)
 	b = append(b, kind)
@@ -154,39 +166,53 @@ func (g *registry) identity(kind byte, scope int, texts ...string) identity {
 	return identity{uint32(h), uint32(h >> 32), check}
 }
 
+func (g *registry) tieHash(scope int, name, tie string) uint64 {
+	h, _ := g.hash(idTie, scope, name, tie)
+	return h
+}
+
 // claimed reports whether a row of the run took the unit of id.
 func (g *registry) claimed(id int) bool {
 	_, ok := g.taken[id]
 	return ok
 }
 
-// claim records the unit (id) a row took, of scope, with its code, name
-// and tie-break as compared; head (as compared) and village for a
-// household.
+// claim records the unit (id) a row took in scope (a household's
+// village), with its code, name and tie-break as compared.
 func (g *registry) claim(row, id, scope int, code, name, tie string) {
 	g.taken[id] = struct{}{}
-	if code != "" {
-		g.rows[g.identity(idCode, scope, code)] = int32(row)
+	if g.names == nil {
+		g.claimHousehold(household{id: id, village: scope, row: int32(row), tie: g.tieHash(scope, name, tie), code: code, head: name})
+		return
 	}
-	for _, k := range []identity{g.identity(idName, scope, name), g.identity(idNameTie, scope, name, tie)} {
-		if _, ok := g.rows[k]; !ok {
-			g.rows[k] = int32(row)
+	if code != "" {
+		g.codes[g.identity(idCode, scope, code)] = int32(row)
+	}
+	k, t := g.identity(idName, scope, name), g.tieHash(scope, name, tie)
+	first, ok := g.names[k]
+	switch {
+	case !ok:
+		g.names[k] = firstName{row: int32(row), tie: t}
+	case first.tie != t:
+		k := g.identity(idTie, scope, name, tie)
+		if _, ok := g.ties[k]; !ok {
+			g.ties[k] = int32(row)
 		}
 	}
 }
 
-// claimHousehold records a household claimed, for its members.
-func (g *registry) claimHousehold(id, village int, code, head string) {
+func (g *registry) claimHousehold(h household) {
 	i := int32(len(g.households))
-	h := household{id: id, village: village, code: strings.Clone(code), head: strings.Clone(head), sameCode: -1, sameHead: -1}
-	if code != "" {
-		k, _ := g.hash(idHouseholdCode, 0, code)
+	h.code, h.head = strings.Clone(h.code), strings.Clone(h.head)
+	h.sameCode, h.sameHead = -1, -1
+	if h.code != "" {
+		k, _ := g.hash(idCode, 0, h.code)
 		if j, ok := g.byCode[k]; ok {
 			h.sameCode = j
 		}
 		g.byCode[k] = i
 	}
-	k, _ := g.hash(idHouseholdHead, village, head)
+	k, _ := g.hash(idName, h.village, h.head)
 	if j, ok := g.byHead[k]; ok {
 		h.sameHead = j
 	}
@@ -194,16 +220,44 @@ func (g *registry) claimHousehold(id, village int, code, head string) {
 	g.households = append(g.households, h)
 }
 
-// firstRow is the first row that claimed the identity (a code's last), 0
-// for none.
-func (g *registry) firstRow(kind byte, scope int, texts ...string) int {
-	return int(g.rows[g.identity(kind, scope, texts...)])
+// codeRow is the last row that claimed code in scope, 0 for none.
+func (g *registry) codeRow(scope int, code string) int {
+	if g.names == nil {
+		if hs := g.householdsCoded(code, scope); len(hs) > 0 {
+			return int(hs[0].row)
+		}
+		return 0
+	}
+	return int(g.codes[g.identity(idCode, scope, code)])
+}
+
+// nameRow is the first row that claimed name in scope, with tie when
+// hasTie; 0 for none.
+func (g *registry) nameRow(scope int, name, tie string, hasTie bool) int {
+	t := g.tieHash(scope, name, tie)
+	if g.names == nil {
+		hs := g.householdsHeaded(scope, name)
+		for i := len(hs) - 1; i >= 0; i-- {
+			if !hasTie || hs[i].tie == t {
+				return int(hs[i].row)
+			}
+		}
+		return 0
+	}
+	first, ok := g.names[g.identity(idName, scope, name)]
+	switch {
+	case !ok:
+		return 0
+	case !hasTie || first.tie == t:
+		return int(first.row)
+	}
+	return int(g.ties[g.identity(idTie, scope, name, tie)])
 }
 
 // householdsCoded are the households claimed with code, in village (any
 // when 0), the last first.
 func (g *registry) householdsCoded(code string, village int) []*household {
-	k, _ := g.hash(idHouseholdCode, 0, code)
+	k, _ := g.hash(idCode, 0, code)
 	var out []*household
 	for i, ok := g.byCode[k]; ok && i >= 0; i = g.households[i].sameCode {
 		if h := &g.households[i]; h.code == code && (village == 0 || h.village == village) {
@@ -216,7 +270,7 @@ func (g *registry) householdsCoded(code string, village int) []*household {
 // householdsHeaded are the households claimed in village whose head is
 // named head (as compared), the last first.
 func (g *registry) householdsHeaded(village int, head string) []*household {
-	k, _ := g.hash(idHouseholdHead, village, head)
+	k, _ := g.hash(idName, village, head)
 	var out []*household
 	for i, ok := g.byHead[k]; ok && i >= 0; i = g.households[i].sameHead {
 		if h := &g.households[i]; h.head == head && h.village == village {

@@ -238,7 +238,7 @@ var errRefused = errors.New("imports: refused")
 
 func (e *engine) registry(k learningunit.Kind) *registry {
 	if e.regs[k] == nil {
-		e.regs[k] = newRegistry()
+		e.regs[k] = newRegistry(k)
 	}
 	return e.regs[k]
 }

@@ -296,12 +296,7 @@ func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map
 	// repeat is the first earlier row of the run with the row's name and
 	// tie-break (any of its name when the sheet has no tie-break column),
 	// 0 for none.
-	repeat := func(r *record, name, tie string) int {
-		if hasTie {
-			return reg.firstRow(idNameTie, r.scope(), name, tie)
-		}
-		return reg.firstRow(idName, r.scope(), name)
-	}
+	repeat := func(r *record, name, tie string) int { return reg.nameRow(r.scope(), name, tie, hasTie) }
 	var left []*record
 	for _, r := range recs {
 		if r.refused() {
@@ -310,7 +305,7 @@ func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map
 		row := e.rowValues(uk, r)
 		name, tie := identityName(uk, row), tieKey(uk.tieCol, row)
 		if r.code != "" {
-			if row := reg.firstRow(idCode, r.scope(), r.code); row > 0 {
+			if row := reg.codeRow(r.scope(), r.code); row > 0 {
 				r.fail(colCode, msgRepeatCode, r.code, row)
 				continue
 			}
@@ -472,10 +467,5 @@ func (e *engine) create(uk *unitKind, rd *reader, r *record) {
 }
 
 func (e *engine) claim(uk *unitKind, r *record) {
-	reg := e.registry(uk.kind)
-	name := identityName(uk, r.final)
-	reg.claim(r.row, r.id, r.scope(), r.final.code, name, tieKey(uk.tieCol, r.final))
-	if uk.kind == learningunit.KindHOUSEHOLD {
-		reg.claimHousehold(r.id, r.place.id, r.final.code, name)
-	}
+	e.registry(uk.kind).claim(r.row, r.id, r.scope(), r.final.code, identityName(uk, r.final), tieKey(uk.tieCol, r.final))
 }

@@ -445,6 +445,7 @@ func (e *engine) chunk(p processor, rd *reader, chunk []item, sr *SheetReport) e
 	if len(chunk) == 0 {
 		return nil
 	}
+	e.places.trim()
 	if err := p.resolve(e, rd, chunk); err != nil {
 		return err
 	}

@@ -10,59 +10,144 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
+	"hoctap/ent/adminunit"
 	"hoctap/internal/dbtest"
 	"hoctap/internal/fixture"
 	"hoctap/internal/imports"
 	"hoctap/internal/store"
 )
 
-// benchHouseholds is how many households (with two members each) the
-// benchmark imports: a large commune's.
+// benchHouseholds is how many households (with two members each)
+// BenchmarkExport imports: a large commune's.
 const benchHouseholds = 5000
 
-// BenchmarkApply imports a commune's households and members into an empty
-// village list, then the same file again (nothing to write), on each
-// database; it reports the peak heap of the run. The full-province figures
-// are BENCHMARKS.md's.
+// villageHouseholds is how many households a village of the benchmarks
+// has, as many as a real one.
+const villageHouseholds = 200
+
+// BenchmarkApply imports one workbook of households and their members (two
+// each) into an officer's commune, then the same workbook again (nothing
+// to write), at two sizes, to show what a run keeps a row: live-B/row is
+// the live heap at the end of a run (after a GC, the run's state still
+// held) above the heap before it, a row of the run; peak-heap-MiB the
+// largest heap in use seen after a chunk. What a run keeps a row is the
+// growth of the live heap from one size to the other, a row: the
+// registries, and excelize's unpacked sheet, which grows with the sheet
+// up to 16 MB (see internal/sheet).
 func BenchmarkApply(b *testing.B) {
-	rows := [][]string{{"Mã hộ", "Thôn", "Họ tên chủ hộ", "Địa chỉ", "Số nhân khẩu", "Số người lớn"}}
-	members := [][]string{{"Mã hộ", "Thôn", "Họ tên", "Năm sinh"}}
-	for i := range benchHouseholds {
-		code, village := "B"+strconv.Itoa(i), "Thôn "+strconv.Itoa(1+i%2)
-		rows = append(rows, []string{code, village, fmt.Sprintf("Nguyễn Văn %d", i), fmt.Sprintf("Số %d", i), "4", "2"})
-		members = append(members, []string{code, village, fmt.Sprintf("Nguyễn Văn %d", i), "1970"},
-			[]string{code, village, fmt.Sprintf("Trần Thị %d", i), "1972"})
-	}
-	households := csvFile(b, true, ';', rows)
-	citizens := csvFile(b, true, ';', members)
-	for _, open := range []struct {
-		name string
-		db   func(testing.TB, ...store.Options) *store.DB
-	}{{"sqlite", dbtest.OpenSQLite}, {"postgres", dbtest.Postgres}} {
-		b.Run(open.name, func(b *testing.B) {
-			for b.Loop() {
-				b.StopTimer()
-				db := open.db(b)
-				fx := fixture.Build(b, db.Client)
-				runtime.GC()
-				b.StartTimer()
-				var peak uint64
-				var ms runtime.MemStats
-				progress := func(int) {
-					runtime.ReadMemStats(&ms)
-					peak = max(peak, ms.HeapInuse)
-				}
-				for _, f := range []struct {
-					file []byte
-					kind string
-				}{{households, imports.Households.ID}, {citizens, imports.Citizens.ID}, {households, imports.Households.ID}} {
-					if _, err := apply(b, db, fx, "officer", f.file, imports.Options{Kind: f.kind, Progress: progress}); err != nil {
-						b.Fatal(err)
+	for _, households := range []int{5_000, 50_000} {
+		file := benchWorkbook(b, households)
+		rows := households * 3
+		for _, open := range []struct {
+			name string
+			db   func(testing.TB, ...store.Options) *store.DB
+		}{{"sqlite", dbtest.OpenSQLite}, {"postgres", dbtest.Postgres}} {
+			b.Run(fmt.Sprintf("%s/%dk", open.name, households/1000), func(b *testing.B) {
+				var peak, live uint64
+				for b.Loop() {
+					b.StopTimer()
+					db := open.db(b)
+					fx := fixture.Build(b, db.Client)
+					addVillages(b, db, fx, households/villageHouseholds)
+					b.StartTimer()
+					for run := range 2 {
+						b.StopTimer()
+						runtime.GC()
+						var base runtime.MemStats
+						runtime.ReadMemStats(&base)
+						b.StartTimer()
+						progress := func(done int) {
+							var ms runtime.MemStats
+							runtime.ReadMemStats(&ms)
+							peak = max(peak, ms.HeapInuse)
+							if done == rows {
+								runtime.GC()
+								runtime.ReadMemStats(&ms)
+								live = max(live, ms.HeapAlloc-min(ms.HeapAlloc, base.HeapAlloc))
+							}
+						}
+						rep, err := apply(b, db, fx, "officer", file, imports.Options{Progress: progress})
+						if err != nil {
+							b.Fatal(err)
+						}
+						want := imports.Totals{Create: rows}
+						if run == 1 {
+							want = imports.Totals{Unchanged: rows}
+						}
+						if rep.Totals != want {
+							b.Fatalf("run %d: %+v, want %+v", run+1, rep.Totals, want)
+						}
 					}
 				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*2*rows), "ns/row")
+				b.ReportMetric(float64(live)/float64(rows), "live-B/row")
 				b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
-			}
-		})
+			})
+		}
+	}
+}
+
+// benchWorkbook is a workbook of n households spread over villages of
+// villageHouseholds (addVillages), then their members, two a household,
+// written as a stream as a large list would be.
+func benchWorkbook(b *testing.B, n int) []byte {
+	b.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", "Hộ gia đình"); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := f.NewSheet("Thành viên"); err != nil {
+		b.Fatal(err)
+	}
+	households, err := f.NewStreamWriter("Hộ gia đình")
+	if err != nil {
+		b.Fatal(err)
+	}
+	members, err := f.NewStreamWriter("Thành viên")
+	if err != nil {
+		b.Fatal(err)
+	}
+	must := func(err error) {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	must(households.SetRow("A1", []any{"Mã hộ", "Thôn", "Họ tên chủ hộ", "Địa chỉ", "Số nhân khẩu", "Số người lớn"}))
+	must(members.SetRow("A1", []any{"Mã hộ", "Thôn", "Họ tên", "Năm sinh"}))
+	for i := range n {
+		code, village := "B"+strconv.Itoa(i), benchVillage(i/villageHouseholds)
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		must(households.SetRow(cell, []any{code, village, fmt.Sprintf("Nguyễn Văn %d", i), fmt.Sprintf("Số %d", i), 4, 2}))
+		for j, m := range [][]any{{code, village, fmt.Sprintf("Nguyễn Văn %d", i), 1970}, {code, village, fmt.Sprintf("Trần Thị %d", i), 1972}} {
+			cell, _ := excelize.CoordinatesToCellName(1, 2*i+j+2)
+			must(members.SetRow(cell, m))
+		}
+	}
+	must(households.Flush())
+	must(members.Flush())
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// benchVillage is the name of the benchmark's i-th village.
+func benchVillage(i int) string { return fmt.Sprintf("Xóm %d", i+1) }
+
+// addVillages adds n villages to the officer's commune, named by
+// benchVillage.
+func addVillages(b *testing.B, db *store.DB, fx *fixture.Fixture, n int) {
+	b.Helper()
+	for i := range n {
+		err := db.Client.AdminUnit.Create().SetCode(fmt.Sprintf("%s.x%d", fx.C1.Code, i+1)).SetName(benchVillage(i)).
+			SetLevel(adminunit.LevelVILLAGE).SetType("Xóm").SetParent(fx.C1).Exec(system)
+		if err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

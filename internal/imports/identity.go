@@ -1,7 +1,10 @@
 package imports
 
 import (
+	"encoding/binary"
+	"hash/maphash"
 	"strconv"
+	"strings"
 	"time"
 
 	"hoctap/ent"
@@ -75,54 +78,206 @@ func eqPtr[T comparable](a, b *T) bool {
 	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
-// claim is a unit a row of the run took: matched or created.
-type claim struct {
-	id    int // negative for a unit a dry run would create
-	row   int
-	scope int // the place's id, or the parent's for a member
-	code  string
-	name  string // as compared: nameKey
-	tie   string // as compared: tieKey
-	place *place
-	// head is a household's head as written, for the members naming it.
-	head string
-}
-
-// scopeKey is a text within a scope: a code, or a name as compared.
-type scopeKey struct {
-	scope int
-	key   string
-}
-
-// registry holds the claims of one kind.
+// registry is what the rows of one kind in a run leave for the rows after
+// them: the units they took, and the identities they gave (a code, a name,
+// a name and tie-break in a scope), each with the row that gave it first,
+// for the repeats. A province's list is read in one run (1.8 million
+// rows), so it keeps a few tens of bytes a row: identities hashed, but for
+// households, which are kept with their code and head for the members that
+// name them, since a member is never put in a household on a hash.
 type registry struct {
-	byID   map[int]*claim
-	byName map[scopeKey][]*claim
-	byCode map[scopeKey]*claim
-	// byBareCode finds households by code alone, for members that name
-	// their household without its village.
-	byBareCode map[string][]*claim
+	// taken are the ids of the units claimed.
+	taken map[int]struct{}
+	seeds [2]maphash.Seed
+
+	// Kinds but households: codes are the codes claimed, each with its
+	// last row (the rows repeating a code are refused, but for those
+	// taking a stored unit's code); names the names, each with its first
+	// row and that row's tie-break, and ties the names whose later rows
+	// have another tie-break, each with the first such row.
+	codes, ties map[identity]int32
+	names       map[identity]firstName
+
+	// Households: all claimed; byCode and byHead find the last one with a
+	// code, or with a head in a village, by a hash of it, and
+	// household.sameCode and sameHead the one before with that hash.
+	households     []household
+	byCode, byHead map[uint64]int32
 }
 
-func newRegistry() *registry {
-	return &registry{byID: map[int]*claim{}, byName: map[scopeKey][]*claim{}, byCode: map[scopeKey]*claim{}, byBareCode: map[string][]*claim{}}
+// household is a household claimed: its members name it by its code or
+// its head.
+type household struct {
+	id, village int
+	row         int32
+	tie         uint64 // hashed: tieHash
+	code, head  string // head as compared: nameKey
+	// The household before with the same hash of code, of village and
+	// head; -1 for none.
+	sameCode, sameHead int32
 }
 
-func (g *registry) add(c *claim) {
-	g.byID[c.id] = c
-	k := scopeKey{c.scope, c.name}
-	g.byName[k] = append(g.byName[k], c)
-	if c.code != "" {
-		g.byCode[scopeKey{c.scope, c.code}] = c
-		g.byBareCode[c.code] = append(g.byBareCode[c.code], c)
+type firstName struct {
+	row int32
+	tie uint64
+}
+
+// identity is a code, a name, or a name and tie-break, in a scope, hashed
+// to 96 bits, so that two different ones of a province's million rows
+// share one with a chance of about 10⁻¹⁷. The chance is taken: at worst a
+// row would be refused as a repeat of a row it does not repeat, or not
+// refused as one. Tie-breaks are compared by a 64-bit hash of the name,
+// scope and tie-break, equally unlikely to mistake one for another.
+type identity [3]uint32
+
+// The kinds of text hashed.
+const (
+	idCode = 'c'
+	idName = 'n'
+	idTie  = 't'
+)
+
+func newRegistry(k learningunit.Kind) *registry {
+	g := &registry{taken: map[int]struct{}{}, seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+	if k == learningunit.KindHOUSEHOLD {
+		g.byCode, g.byHead = map[uint64]int32{}, map[uint64]int32{}
+	} else {
+		g.codes, g.ties, g.names = map[identity]int32{}, map[identity]int32{}, map[identity]firstName{}
+	}
+	return g
+}
+
+// hash hashes a kind of text, its scope and its texts: 64 bits, and 32
+// more by another seed. The seeds are the run's own, so that no file can
+// be made to collide.
+func (g *registry) hash(kind byte, scope int, texts ...string) (uint64, uint32) {
+	b := make([]byte, 0, 64)
+	b = append(b, kind)
+	b = binary.LittleEndian.AppendUint64(b, uint64(scope))
+	for _, t := range texts {
+		b = binary.AppendUvarint(b, uint64(len(t)))
+		b = append(b, t...)
+	}
+	return maphash.Bytes(g.seeds[0], b), uint32(maphash.Bytes(g.seeds[1], b))
+}
+
+func (g *registry) identity(kind byte, scope int, texts ...string) identity {
+	h, check := g.hash(kind, scope, texts...)
+	return identity{uint32(h), uint32(h >> 32), check}
+}
+
+func (g *registry) tieHash(scope int, name, tie string) uint64 {
+	h, _ := g.hash(idTie, scope, name, tie)
+	return h
+}
+
+// claimed reports whether a row of the run took the unit of id.
+func (g *registry) claimed(id int) bool {
+	_, ok := g.taken[id]
+	return ok
+}
+
+// claim records the unit (id) a row took in scope (a household's
+// village), with its code, name and tie-break as compared.
+func (g *registry) claim(row, id, scope int, code, name, tie string) {
+	g.taken[id] = struct{}{}
+	if g.names == nil {
+		g.claimHousehold(household{id: id, village: scope, row: int32(row), tie: g.tieHash(scope, name, tie), code: code, head: name})
+		return
+	}
+	if code != "" {
+		g.codes[g.identity(idCode, scope, code)] = int32(row)
+	}
+	k, t := g.identity(idName, scope, name), g.tieHash(scope, name, tie)
+	first, ok := g.names[k]
+	switch {
+	case !ok:
+		g.names[k] = firstName{row: int32(row), tie: t}
+	case first.tie != t:
+		k := g.identity(idTie, scope, name, tie)
+		if _, ok := g.ties[k]; !ok {
+			g.ties[k] = int32(row)
+		}
 	}
 }
 
-// rekey moves a claim to the id its unit was given.
-func (g *registry) rekey(c *claim, id int) {
-	delete(g.byID, c.id)
-	c.id = id
-	g.byID[id] = c
+func (g *registry) claimHousehold(h household) {
+	i := int32(len(g.households))
+	h.code, h.head = strings.Clone(h.code), strings.Clone(h.head)
+	h.sameCode, h.sameHead = -1, -1
+	if h.code != "" {
+		k, _ := g.hash(idCode, 0, h.code)
+		if j, ok := g.byCode[k]; ok {
+			h.sameCode = j
+		}
+		g.byCode[k] = i
+	}
+	k, _ := g.hash(idName, h.village, h.head)
+	if j, ok := g.byHead[k]; ok {
+		h.sameHead = j
+	}
+	g.byHead[k] = i
+	g.households = append(g.households, h)
+}
+
+// codeRow is the last row that claimed code in scope, 0 for none.
+func (g *registry) codeRow(scope int, code string) int {
+	if g.names == nil {
+		if hs := g.householdsCoded(code, scope); len(hs) > 0 {
+			return int(hs[0].row)
+		}
+		return 0
+	}
+	return int(g.codes[g.identity(idCode, scope, code)])
+}
+
+// nameRow is the first row that claimed name in scope, with tie when
+// hasTie; 0 for none.
+func (g *registry) nameRow(scope int, name, tie string, hasTie bool) int {
+	t := g.tieHash(scope, name, tie)
+	if g.names == nil {
+		hs := g.householdsHeaded(scope, name)
+		for i := len(hs) - 1; i >= 0; i-- {
+			if !hasTie || hs[i].tie == t {
+				return int(hs[i].row)
+			}
+		}
+		return 0
+	}
+	first, ok := g.names[g.identity(idName, scope, name)]
+	switch {
+	case !ok:
+		return 0
+	case !hasTie || first.tie == t:
+		return int(first.row)
+	}
+	return int(g.ties[g.identity(idTie, scope, name, tie)])
+}
+
+// householdsCoded are the households claimed with code, in village (any
+// when 0), the last first.
+func (g *registry) householdsCoded(code string, village int) []*household {
+	k, _ := g.hash(idCode, 0, code)
+	var out []*household
+	for i, ok := g.byCode[k]; ok && i >= 0; i = g.households[i].sameCode {
+		if h := &g.households[i]; h.code == code && (village == 0 || h.village == village) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// householdsHeaded are the households claimed in village whose head is
+// named head (as compared), the last first.
+func (g *registry) householdsHeaded(village int, head string) []*household {
+	k, _ := g.hash(idName, village, head)
+	var out []*household
+	for i, ok := g.byHead[k]; ok && i >= 0; i = g.households[i].sameHead {
+		if h := &g.households[i]; h.head == head && h.village == village {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // nameKey is how a unit's name is compared for its identity.

@@ -238,7 +238,7 @@ var errRefused = errors.New("imports: refused")
 
 func (e *engine) registry(k learningunit.Kind) *registry {
 	if e.regs[k] == nil {
-		e.regs[k] = newRegistry()
+		e.regs[k] = newRegistry(k)
 	}
 	return e.regs[k]
 }
@@ -445,6 +445,7 @@ func (e *engine) chunk(p processor, rd *reader, chunk []item, sr *SheetReport) e
 	if len(chunk) == 0 {
 		return nil
 	}
+	e.places.trim()
 	if err := p.resolve(e, rd, chunk); err != nil {
 		return err
 	}

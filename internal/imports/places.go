@@ -188,6 +188,19 @@ var (
 	msgPlaceOutside   = i18n.Message{VI: "%s (mã %s) nằm ngoài phạm vi bạn quản lý.", EN: "%s (code %s) is outside your scope."}
 )
 
+// maxResolved bounds the cache of places.resolve: a province has a few
+// thousand units, but a long list may write them many ways.
+const maxResolved = 20_000
+
+// trim empties the cache of places.resolve when it has grown past
+// maxResolved; it is called between chunks, as outsideScope rewrites the
+// answers of the chunk's rows.
+func (ps *places) trim() {
+	if len(ps.resolved) > maxResolved {
+		clear(ps.resolved)
+	}
+}
+
 // resolve finds the place of a row: a village (households, members), a
 // commune (clans, organisations) or a unit of any level (an account's
 // scope), narrowed by the units above it the row names.

@@ -52,7 +52,7 @@ type record struct {
 
 	// Worked out from the database and the rows before.
 	place  *place
-	parent *claim // the household of a member
+	parent int // the household of a member, 0 for none
 	// stored is the unit the row is about, nil when it creates one; final
 	// the values the row leaves it with; id its id (negative for a unit a
 	// dry run would create).
@@ -63,8 +63,8 @@ type record struct {
 
 // scope is the row's identity scope: its place, or a member's household.
 func (r *record) scope() int {
-	if r.parent != nil {
-		return r.parent.id
+	if r.parent != 0 {
+		return r.parent
 	}
 	return r.place.id
 }

@@ -2,6 +2,7 @@ package imports
 
 import (
 	"fmt"
+	"slices"
 
 	entsql "entgo.io/ent/dialect/sql"
 
@@ -127,28 +128,34 @@ func (e *engine) households(recs []*record) error {
 		found = append(found, us...)
 	}
 	// The database's households, but those the run has claimed: the
-	// claims hold them as the run leaves them.
-	byVillage := map[int][]*claim{}
-	byCode := map[string][]*claim{}
+	// registry holds them as the run leaves them.
+	byVillage := map[int][]candidate{}
+	byCode := map[string][]candidate{}
 	for _, u := range found {
 		p := e.places.byID[u.AdminUnitID]
-		if reg.byID[u.ID] != nil || p == nil {
+		if reg.claimed(u.ID) || p == nil {
 			continue
 		}
-		c := &claim{id: u.ID, scope: p.id, code: u.Code, head: u.HeadName, place: p}
+		c := candidate{id: u.ID, place: p, code: u.Code}
 		if byHead {
-			c.name = nameKey(u.HeadName)
+			c.head = nameKey(u.HeadName)
 		}
 		byVillage[p.id] = append(byVillage[p.id], c)
 		if u.Code != "" {
 			byCode[u.Code] = append(byCode[u.Code], c)
 		}
 	}
+	claimed := func(cands []candidate, hs []*household) []candidate {
+		for _, h := range hs {
+			cands = append(cands, candidate{id: h.id, place: e.places.byID[h.village]})
+		}
+		return cands
+	}
 	for _, r := range recs {
 		if r.refused() {
 			continue
 		}
-		var cands []*claim
+		var cands []candidate
 		col, named := colHouseholdHead, r.hhHead
 		switch {
 		case r.hhCode != "" && r.place != nil:
@@ -158,31 +165,41 @@ func (e *engine) households(recs []*record) error {
 					cands = append(cands, c)
 				}
 			}
-			if c := reg.byCode[scopeKey{r.place.id, r.hhCode}]; c != nil {
-				cands = append(cands, c)
+			// The run's last household of the code in the village: the
+			// rows that repeat a code are refused.
+			if hs := reg.householdsCoded(r.hhCode, r.place.id); len(hs) > 0 {
+				cands = claimed(cands, hs[:1])
 			}
 		case r.hhCode != "":
 			col, named = colHouseholdCode, r.hhCode
-			cands = append(append(cands, byCode[r.hhCode]...), reg.byBareCode[r.hhCode]...)
+			cands = claimed(slices.Clone(byCode[r.hhCode]), reg.householdsCoded(r.hhCode, 0))
 		default:
 			key := nameKey(r.hhHead)
 			for _, c := range byVillage[r.place.id] {
-				if c.name == key {
+				if c.head == key {
 					cands = append(cands, c)
 				}
 			}
-			cands = append(cands, reg.byName[scopeKey{r.place.id, key}]...)
+			cands = claimed(cands, reg.householdsHeaded(r.place.id, key))
 		}
 		switch len(cands) {
 		case 0:
 			r.fail(col, msgNoHousehold, named)
 		case 1:
-			r.parent, r.place = cands[0], cands[0].place
+			r.parent, r.place = cands[0].id, cands[0].place
 		default:
 			r.fail(col, msgManyHouseholds, len(cands), named)
 		}
 	}
 	return nil
+}
+
+// candidate is a household a member may name: stored, with its code and
+// head as compared, or claimed by the run.
+type candidate struct {
+	id         int
+	place      *place
+	code, head string
 }
 
 // pool is the stored units of a scope, by code and by name as compared.
@@ -220,7 +237,7 @@ func (e *engine) existing(uk *unitKind, recs []*record) (map[int]*pool, error) {
 	}
 	reg := e.registry(uk.kind)
 	for _, u := range us {
-		if reg.byID[u.ID] != nil {
+		if reg.claimed(u.ID) {
 			continue
 		}
 		s := storedOf(u)
@@ -269,23 +286,17 @@ func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map
 		}
 		var out []*stored
 		for _, s := range cands {
-			if reg.byID[s.id] == nil && keep(s) {
+			if !reg.claimed(s.id) && keep(s) {
 				out = append(out, s)
 			}
 		}
 		return out
 	}
 	all := func(*stored) bool { return true }
-	// repeat is an earlier row of the run with the row's name and
-	// tie-break (any of its name when the sheet has no tie-break column).
-	repeat := func(r *record, name, tie string) *claim {
-		for _, c := range reg.byName[scopeKey{r.scope(), name}] {
-			if !hasTie || c.tie == tie {
-				return c
-			}
-		}
-		return nil
-	}
+	// repeat is the first earlier row of the run with the row's name and
+	// tie-break (any of its name when the sheet has no tie-break column),
+	// 0 for none.
+	repeat := func(r *record, name, tie string) int { return reg.nameRow(r.scope(), name, tie, hasTie) }
 	var left []*record
 	for _, r := range recs {
 		if r.refused() {
@@ -294,8 +305,8 @@ func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map
 		row := e.rowValues(uk, r)
 		name, tie := identityName(uk, row), tieKey(uk.tieCol, row)
 		if r.code != "" {
-			if c := reg.byCode[scopeKey{r.scope(), r.code}]; c != nil {
-				r.fail(colCode, msgRepeatCode, r.code, c.row)
+			if row := reg.codeRow(r.scope(), r.code); row > 0 {
+				r.fail(colCode, msgRepeatCode, r.code, row)
 				continue
 			}
 			same := unclaimed(r.scope(), r.code, "", all)
@@ -307,8 +318,8 @@ func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map
 				e.take(uk, rd, r, same[0])
 				continue
 			}
-		} else if c := repeat(r, name, tie); c != nil {
-			r.fail(uk.nameCol, msgRepeatRow, kindName(uk.kind), c.row)
+		} else if row := repeat(r, name, tie); row > 0 {
+			r.fail(uk.nameCol, msgRepeatRow, kindName(uk.kind), row)
 			continue
 		}
 		if hasTie {
@@ -328,6 +339,10 @@ func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map
 	}
 	// Rows left with one name in one scope: when the scope has units of
 	// that name, which row is which unit cannot be told.
+	type scopeKey struct {
+		scope int
+		name  string
+	}
 	namesakes := map[scopeKey]int{}
 	for _, r := range left {
 		namesakes[scopeKey{r.scope(), identityName(uk, e.rowValues(uk, r))}]++
@@ -335,8 +350,8 @@ func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map
 	for _, r := range left {
 		row := e.rowValues(uk, r)
 		name, tie := identityName(uk, row), tieKey(uk.tieCol, row)
-		if c := repeat(r, name, tie); c != nil && r.code == "" {
-			r.fail(uk.nameCol, msgRepeatRow, kindName(uk.kind), c.row)
+		if row := repeat(r, name, tie); row > 0 && r.code == "" {
+			r.fail(uk.nameCol, msgRepeatRow, kindName(uk.kind), row)
 			continue
 		}
 		same := unclaimed(r.scope(), "", name, func(s *stored) bool { return r.code == "" || s.code == "" })
@@ -452,8 +467,5 @@ func (e *engine) create(uk *unitKind, rd *reader, r *record) {
 }
 
 func (e *engine) claim(uk *unitKind, r *record) {
-	e.registry(uk.kind).add(&claim{
-		id: r.id, row: r.row, scope: r.scope(), code: r.final.code, name: identityName(uk, r.final),
-		tie: tieKey(uk.tieCol, r.final), place: r.place, head: r.final.head,
-	})
+	e.registry(uk.kind).claim(r.row, r.id, r.scope(), r.final.code, identityName(uk, r.final), tieKey(uk.tieCol, r.final))
 }

@@ -199,8 +199,8 @@ func (uk *unitKind) write(e *engine, chunk []item) error {
 		v := r.final
 		if r.stored == nil {
 			var parent any
-			if r.parent != nil {
-				parent = r.parent.id
+			if r.parent != 0 {
+				parent = r.parent
 			}
 			creates = append(creates, []any{r.id, w.now, w.now, 1, string(uk.kind), subtypeOf(v.subtype), nullable(v.code),
 				v.name, textnorm.SortKey(v.name), nullable(v.head), nullable(v.address), nullable(v.phone), intOf(v.birthYear),

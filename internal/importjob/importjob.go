@@ -142,6 +142,9 @@ var (
 	msgInterrupted = i18n.Message{
 		VI: "Máy chủ đã dừng giữa chừng; bước này không ghi gì. Hãy chạy lại.",
 		EN: "The server stopped part way; this step wrote nothing. Run it again."}
+	msgNotYours = i18n.Message{
+		VI: "Chỉ người tải tệp lên mới ghi được tệp này.",
+		EN: "Only who uploaded the file may apply it."}
 	msgExpired = i18n.Message{
 		VI: "Tệp đã kiểm tra quá lâu mà chưa ghi nên đã bị xoá; hãy tải lại.",
 		EN: "The file was checked too long ago without being applied and has been deleted; upload it again."}
@@ -248,6 +251,11 @@ func (r *Runner) Apply(ctx context.Context, id int, skipRefused bool) (*Job, err
 	job, err := r.Get(ctx, id)
 	if err != nil {
 		return nil, err
+	}
+	// An ADMIN reads everyone's jobs, but a file is checked against its
+	// uploader's scope, and applied by them.
+	if v := viewer.FromContext(ctx); v == nil || v.UserID != job.CreatedByID {
+		return nil, apperr.New(apperr.Forbidden, msgNotYours)
 	}
 	if job.Status != importjob.StatusCHECKED {
 		return nil, apperr.New(apperr.Conflict, msgNotChecked, job.Status)

@@ -110,6 +110,9 @@ func TestCheckThenApply(t *testing.T) {
 			}
 		}
 
+		if _, err := r.Apply(fx.As(context.Background(), "admin"), up.ID, false); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Errorf("an admin applied the officer's job: %v", err)
+		}
 		if _, err := r.Apply(officer, up.ID, false); err != nil {
 			t.Fatal(err)
 		}

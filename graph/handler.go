@@ -84,9 +84,9 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 // transaction would lose.
 var selfTransacting = map[string]bool{
 	"login": true, "refreshSession": true, "logout": true, "changePassword": true,
-	// An import job is stored (and its passwords taken) in a transaction of its own, committed
-	// before its background step reads it; SQLite's one writer must not be
-	// held by the request meanwhile.
+	// The import runner writes its jobs itself, committed before its
+	// background steps read them; SQLite's one writer must not be held by
+	// the request meanwhile.
 	"checkImport": true, "applyImport": true, "takeImportPasswords": true,
 }
 

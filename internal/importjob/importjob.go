@@ -160,8 +160,8 @@ func (r *Runner) Upload(ctx context.Context, body io.Reader, name, kind string) 
 	if err := Roles.May(ctx, "checkImport"); err != nil {
 		return nil, err
 	}
-	if kind != "" && imports.KindByID(kind) == nil {
-		return nil, apperr.Input("kind", i18n.Message{VI: "Không rõ loại danh sách «%s».", EN: "Unknown kind of list «%s»."}, kind)
+	if err := imports.CheckKind(kind); err != nil {
+		return nil, err
 	}
 	v := viewer.FromContext(ctx)
 	// The upload is spooled first, so that the transaction storing it

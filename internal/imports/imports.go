@@ -183,13 +183,22 @@ func Check(ctx context.Context, c *ent.Client, r io.Reader, opts Options) (*Repo
 	return e.report, nil
 }
 
+// CheckKind refuses, as BAD_USER_INPUT on kind, a kind of list asked for
+// that is not registered; "" (the sheet names decide) is fine.
+func CheckKind(id string) error {
+	if id != "" && KindByID(id) == nil {
+		return apperr.Input("kind", msgNoKind, id)
+	}
+	return nil
+}
+
 // newEngine prepares a run for the viewer of ctx.
 func newEngine(ctx context.Context, c *ent.Client, opts Options) (*engine, error) {
 	if err := Roles.May(ctx, "importLearningUnits"); err != nil {
 		return nil, err
 	}
-	if opts.Kind != "" && KindByID(opts.Kind) == nil {
-		return nil, apperr.Input("kind", msgNoKind, opts.Kind)
+	if err := CheckKind(opts.Kind); err != nil {
+		return nil, err
 	}
 	if opts.MaxProblems <= 0 {
 		opts.MaxProblems = DefaultMaxProblems

@@ -34,8 +34,7 @@ const villageHouseholds = 200
 // held) above the heap before it, a row of the run; peak-heap-MiB the
 // largest heap in use seen after a chunk. What a run keeps a row is the
 // growth of the live heap from one size to the other, a row: the
-// registries, and excelize's unpacked sheet, which grows with the sheet
-// up to 16 MB (see internal/sheet).
+// registries' places in memory (hotClaims), and what excelize keeps.
 func BenchmarkApply(b *testing.B) {
 	for _, households := range []int{5_000, 50_000} {
 		file := benchWorkbook(b, households)

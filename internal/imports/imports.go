@@ -55,7 +55,7 @@ const DefaultMaxProblems = 1000
 
 // chunkRows is how many rows are looked up and written together: one
 // query a chunk for each lookup, well under SQLite's bound parameters.
-const chunkRows = 1000
+var chunkRows = 1000
 
 // Options tune an import.
 type Options struct {
@@ -247,9 +247,17 @@ var errRefused = errors.New("imports: refused")
 
 func (e *engine) registry(k learningunit.Kind) *registry {
 	if e.regs[k] == nil {
-		e.regs[k] = newRegistry(k)
+		e.regs[k] = newRegistry(k == learningunit.KindHOUSEHOLD, e.opts.TmpDir)
 	}
 	return e.regs[k]
+}
+
+// closeRegistries removes what the registries wrote out; a fault to do
+// so is the machine's, not the run's.
+func (e *engine) closeRegistries() {
+	for _, g := range e.regs {
+		g.close()
+	}
 }
 
 // run reads the file and handles each sheet of a known kind, in the
@@ -267,6 +275,7 @@ func (e *engine) run(r io.Reader) error {
 		return e.fileFault("", err)
 	}
 	defer book.Close()
+	defer e.closeRegistries()
 	e.report.Format = book.Format()
 	plan, err := e.plan(book)
 	if err != nil || plan == nil {
@@ -455,8 +464,16 @@ func (e *engine) chunk(p processor, rd *reader, chunk []item, sr *SheetReport) e
 		return nil
 	}
 	e.places.trim()
+	for _, g := range e.regs {
+		g.trim()
+	}
 	if err := p.resolve(e, rd, chunk); err != nil {
 		return err
+	}
+	for _, g := range e.regs {
+		if g.err != nil {
+			return g.err
+		}
 	}
 	for _, it := range chunk {
 		sr.Rows++

@@ -133,7 +133,7 @@ func (e *engine) households(recs []*record) error {
 	byCode := map[string][]candidate{}
 	for _, u := range found {
 		p := e.places.byID[u.AdminUnitID]
-		if reg.claimed(u.ID) || p == nil {
+		if p == nil || reg.claimed(p.id, u.ID) {
 			continue
 		}
 		c := candidate{id: u.ID, place: p, code: u.Code}
@@ -145,7 +145,7 @@ func (e *engine) households(recs []*record) error {
 			byCode[u.Code] = append(byCode[u.Code], c)
 		}
 	}
-	claimed := func(cands []candidate, hs []*household) []candidate {
+	claimed := func(cands []candidate, hs []household) []candidate {
 		for _, h := range hs {
 			cands = append(cands, candidate{id: h.id, place: e.places.byID[h.village]})
 		}
@@ -213,9 +213,11 @@ type pool struct {
 // claimed.
 func (e *engine) existing(uk *unitKind, recs []*record) (map[int]*pool, error) {
 	scopes := map[int]bool{}
+	placeOf := map[int]int{} // a scope's place, for the registry
 	for _, r := range recs {
 		if !r.refused() && r.scope() > 0 {
 			scopes[r.scope()] = true
+			placeOf[r.scope()] = r.place.id
 		}
 	}
 	out := map[int]*pool{}
@@ -237,15 +239,15 @@ func (e *engine) existing(uk *unitKind, recs []*record) (map[int]*pool, error) {
 	}
 	reg := e.registry(uk.kind)
 	for _, u := range us {
-		if reg.claimed(u.ID) {
-			continue
-		}
-		s := storedOf(u)
-		s.nameKey, s.tieKey = identityName(uk, s.values), tieKey(uk.tieCol, s.values)
 		scope := u.AdminUnitID
 		if uk.parent != "" {
 			scope = *u.ParentID
 		}
+		if reg.claimed(placeOf[scope], u.ID) {
+			continue
+		}
+		s := storedOf(u)
+		s.nameKey, s.tieKey = identityName(uk, s.values), tieKey(uk.tieCol, s.values)
 		p := out[scope]
 		if p == nil {
 			p = &pool{byCode: map[string][]*stored{}, byName: map[string][]*stored{}}
@@ -275,8 +277,8 @@ func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map
 	hasTie := rd.has[uk.tieCol]
 	// unclaimed are the stored units of a scope with a code (byCode) or a
 	// name (byName), that no row took yet and that keep keeps.
-	unclaimed := func(scope int, code, name string, keep func(*stored) bool) []*stored {
-		p := existing[scope]
+	unclaimed := func(r *record, code, name string, keep func(*stored) bool) []*stored {
+		p := existing[r.scope()]
 		if p == nil {
 			return nil
 		}
@@ -286,7 +288,7 @@ func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map
 		}
 		var out []*stored
 		for _, s := range cands {
-			if !reg.claimed(s.id) && keep(s) {
+			if !reg.claimed(r.place.id, s.id) && keep(s) {
 				out = append(out, s)
 			}
 		}
@@ -296,7 +298,7 @@ func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map
 	// repeat is the first earlier row of the run with the row's name and
 	// tie-break (any of its name when the sheet has no tie-break column),
 	// 0 for none.
-	repeat := func(r *record, name, tie string) int { return reg.nameRow(r.scope(), name, tie, hasTie) }
+	repeat := func(r *record, name, tie string) int { return reg.nameRow(r.place.id, r.scope(), name, tie, hasTie) }
 	var left []*record
 	for _, r := range recs {
 		if r.refused() {
@@ -305,11 +307,11 @@ func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map
 		row := e.rowValues(uk, r)
 		name, tie := identityName(uk, row), tieKey(uk.tieCol, row)
 		if r.code != "" {
-			if row := reg.codeRow(r.scope(), r.code); row > 0 {
+			if row := reg.codeRow(r.place.id, r.scope(), r.code); row > 0 {
 				r.fail(colCode, msgRepeatCode, r.code, row)
 				continue
 			}
-			same := unclaimed(r.scope(), r.code, "", all)
+			same := unclaimed(r, r.code, "", all)
 			if len(same) > 1 {
 				r.fail(colCode, msgManyCode, len(same), kindName(uk.kind), r.code)
 				continue
@@ -323,7 +325,7 @@ func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map
 			continue
 		}
 		if hasTie {
-			same := unclaimed(r.scope(), "", name, func(s *stored) bool {
+			same := unclaimed(r, "", name, func(s *stored) bool {
 				return (r.code == "" || s.code == "") && s.tieKey == tie
 			})
 			if len(same) > 1 {
@@ -350,11 +352,18 @@ func (e *engine) classify(uk *unitKind, rd *reader, recs []*record, existing map
 	for _, r := range left {
 		row := e.rowValues(uk, r)
 		name, tie := identityName(uk, row), tieKey(uk.tieCol, row)
-		if row := repeat(r, name, tie); row > 0 && r.code == "" {
+		// An earlier row of the chunk may have taken the code or the name
+		// since the first pass.
+		if r.code != "" {
+			if row := reg.codeRow(r.place.id, r.scope(), r.code); row > 0 {
+				r.fail(colCode, msgRepeatCode, r.code, row)
+				continue
+			}
+		} else if row := repeat(r, name, tie); row > 0 {
 			r.fail(uk.nameCol, msgRepeatRow, kindName(uk.kind), row)
 			continue
 		}
-		same := unclaimed(r.scope(), "", name, func(s *stored) bool { return r.code == "" || s.code == "" })
+		same := unclaimed(r, "", name, func(s *stored) bool { return r.code == "" || s.code == "" })
 		switch n := namesakes[scopeKey{r.scope(), name}]; {
 		case len(same) == 0:
 			e.create(uk, rd, r)
@@ -467,5 +476,5 @@ func (e *engine) create(uk *unitKind, rd *reader, r *record) {
 }
 
 func (e *engine) claim(uk *unitKind, r *record) {
-	e.registry(uk.kind).claim(r.row, r.id, r.scope(), r.final.code, identityName(uk, r.final), tieKey(uk.tieCol, r.final))
+	e.registry(uk.kind).claim(r.place.id, r.row, r.id, r.scope(), r.final.code, identityName(uk, r.final), tieKey(uk.tieCol, r.final))
 }

@@ -14,8 +14,8 @@
 // (excelize's Rows iterator, encoding/csv) and only the current row and the
 // few rows searched for the header are held. What an XLSX costs besides is
 // excelize's: its shared-strings table (one entry per distinct text of the
-// workbook) and any part of the zip under 16 MB unpacked in memory, larger
-// ones in temporary files. An XLSX read from an io.Reader is first spooled
+// workbook) and any part of the zip under unzipInMemory unpacked in
+// memory, larger ones in temporary files. An XLSX read from an io.Reader is first spooled
 // to a temporary file, since a zip is read from its end; a CSV is read
 // straight from the reader.
 //
@@ -158,8 +158,14 @@ func Open(r io.Reader, opts Options) (*Book, error) {
 	return b, err
 }
 
+// unzipInMemory is the largest part of a workbook excelize unpacks in
+// memory: a village's list, not a province's (excelize's default is 16
+// MB, a tenth of the server's memory budget, and a workbook of two sheets
+// held two).
+const unzipInMemory = 1 << 20
+
 func openXLSX(path string, spooled bool, opts Options) (*Book, error) {
-	xf, err := excelize.OpenFile(path, excelize.Options{TmpDir: opts.TmpDir})
+	xf, err := excelize.OpenFile(path, excelize.Options{TmpDir: opts.TmpDir, UnzipXMLSizeLimit: unzipInMemory})
 	if err != nil {
 		return nil, &Problem{Msg: msgBadXLSX, Args: []any{err.Error()}}
 	}

@@ -55,8 +55,13 @@ func (r *importIssueResolver) Message(ctx context.Context, obj *catalog.Issue) (
 }
 
 // PlanReorganisation is the resolver for the planReorganisation field.
-func (r *mutationResolver) PlanReorganisation(ctx context.Context, input model.PlanReorganisationInput) (*model.ReorganisationPlan, error) {
+func (r *mutationResolver) PlanReorganisation(ctx context.Context, input model.PlanReorganisationInput) (*model.PlanReorganisationPayload, error) {
 	c := r.client(ctx)
+	if input.ID != nil && input.ExpectedVersion != nil {
+		if err := reorganisationVersion(ctx, c, "planReorganisation", *input.ID, input.ExpectedVersion); err != nil {
+			return nil, err
+		}
+	}
 	re, err := reorg.Save(ctx, c, deref(input.ID), reorg.Decision{
 		Number: input.Number, Title: input.Title, Signer: deref(input.Signer),
 		SignedOn: input.SignedOn, EffectiveOn: input.EffectiveOn,
@@ -68,24 +73,31 @@ func (r *mutationResolver) PlanReorganisation(ctx context.Context, input model.P
 	if err != nil {
 		return nil, err
 	}
-	return &model.ReorganisationPlan{Reorganisation: re, Impact: im}, nil
+	return &model.PlanReorganisationPayload{Plan: &model.ReorganisationPlan{Reorganisation: re, Impact: im}}, nil
 }
 
 // ApplyReorganisation is the resolver for the applyReorganisation field.
-func (r *mutationResolver) ApplyReorganisation(ctx context.Context, id int) (*model.ReorganisationPlan, error) {
-	re, im, err := reorg.Apply(ctx, r.client(ctx), r.Dialect, id)
+func (r *mutationResolver) ApplyReorganisation(ctx context.Context, input model.ApplyReorganisationInput) (*model.ApplyReorganisationPayload, error) {
+	if err := reorganisationVersion(ctx, r.client(ctx), "applyReorganisation", input.ID, input.ExpectedVersion); err != nil {
+		return nil, err
+	}
+	re, im, err := reorg.Apply(ctx, r.client(ctx), r.Dialect, input.ID)
 	if err != nil {
 		return nil, err
 	}
 	if im == nil {
-		return appliedBefore(&model.ReorganisationPlan{Reorganisation: re}), nil
+		return &model.ApplyReorganisationPayload{Plan: appliedBefore(&model.ReorganisationPlan{Reorganisation: re})}, nil
 	}
-	return &model.ReorganisationPlan{Reorganisation: re, Applied: true, Impact: im}, nil
+	return &model.ApplyReorganisationPayload{Plan: &model.ReorganisationPlan{Reorganisation: re, Applied: true, Impact: im}}, nil
 }
 
 // ImportUnits is the resolver for the importUnits field.
-func (r *mutationResolver) ImportUnits(ctx context.Context, input model.ImportUnitsInput) (*model.UnitImport, error) {
-	return importUnits(ctx, r.client(ctx), input)
+func (r *mutationResolver) ImportUnits(ctx context.Context, input model.ImportUnitsInput) (*model.ImportUnitsPayload, error) {
+	imp, err := importUnits(ctx, r.client(ctx), input)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ImportUnitsPayload{UnitImport: imp}, nil
 }
 
 // Field is the resolver for the field field.

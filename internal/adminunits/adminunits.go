@@ -178,8 +178,8 @@ func Update(ctx context.Context, id int, in UpdateInput, expectedVersion *int) (
 	if old.ValidTo != nil {
 		return nil, apperr.Input("id", msgClosed)
 	}
-	if expectedVersion != nil && *expectedVersion != old.Version {
-		return nil, &apperr.Error{Code: apperr.Conflict, Field: "expectedVersion", Msg: apperr.MsgConflictVersion, Args: []any{old.Version}}
+	if err := apperr.CheckVersion(expectedVersion, old.Version); err != nil {
+		return nil, err
 	}
 	var parent *ent.AdminUnit
 	if old.ParentID != nil {
@@ -216,7 +216,7 @@ func Update(ctx context.Context, id int, in UpdateInput, expectedVersion *int) (
 	}
 	updated, err := u.Save(ctx)
 	if ent.IsNotFound(err) {
-		return nil, &apperr.Error{Code: apperr.Conflict, Field: "expectedVersion", Msg: apperr.MsgConflictVersion, Args: []any{old.Version + 1}}
+		return nil, apperr.Stale(old.Version + 1)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("update admin unit: %w", err)

@@ -305,8 +305,8 @@ func UpdateCampaign(ctx context.Context, id int, in CampaignUpdate) (*ent.Campai
 	if err != nil {
 		return nil, err
 	}
-	if in.Version != nil && *in.Version != camp.Version {
-		return nil, &apperr.Error{Code: apperr.Conflict, Field: "version", Msg: apperr.MsgConflictVersion, Args: []any{camp.Version}}
+	if err := apperr.CheckVersion(in.Version, camp.Version); err != nil {
+		return nil, err
 	}
 	w := Windows{
 		RegistrationStarts: pick(in.Windows.RegistrationStarts, camp.RegistrationStarts),
@@ -339,7 +339,7 @@ func UpdateCampaign(ctx context.Context, id int, in CampaignUpdate) (*ent.Campai
 	}
 	updated, err := u.Save(ctx)
 	if ent.IsNotFound(err) {
-		return nil, &apperr.Error{Code: apperr.Conflict, Field: "version", Msg: apperr.MsgConflictVersion, Args: []any{camp.Version + 1}}
+		return nil, apperr.Stale(camp.Version + 1)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("update campaign: %w", err)
@@ -358,23 +358,23 @@ func pick(v, old *time.Time) *time.Time {
 // names the phase it saw, so two confirmations of the same step (two
 // managers, or one form sent twice) move the campaign once: the second gets
 // CONFLICT instead of silently skipping a phase.
-func Advance(ctx context.Context, id int, from campaign.Phase, reason string) (*ent.Campaign, error) {
+func Advance(ctx context.Context, id int, from campaign.Phase, reason string, expectedVersion *int) (*ent.Campaign, error) {
 	if err := may(ctx, "advanceCampaign"); err != nil {
 		return nil, err
 	}
-	return move(ctx, id, from, 1, reason)
+	return move(ctx, id, from, 1, reason, expectedVersion)
 }
 
 // Revert moves a campaign back one phase from phase from; only a MANAGER (or
 // ADMIN) may, and must say why.
-func Revert(ctx context.Context, id int, from campaign.Phase, reason string) (*ent.Campaign, error) {
+func Revert(ctx context.Context, id int, from campaign.Phase, reason string, expectedVersion *int) (*ent.Campaign, error) {
 	if err := may(ctx, "revertCampaign"); err != nil {
 		return nil, err
 	}
-	return move(ctx, id, from, -1, reason)
+	return move(ctx, id, from, -1, reason, expectedVersion)
 }
 
-func move(ctx context.Context, id int, from campaign.Phase, step int, reason string) (*ent.Campaign, error) {
+func move(ctx context.Context, id int, from campaign.Phase, step int, reason string, expectedVersion *int) (*ent.Campaign, error) {
 	c := ent.FromContext(ctx)
 	camp, err := writableCampaign(ctx, c, "id", id)
 	if err != nil {
@@ -397,6 +397,12 @@ func move(ctx context.Context, id int, from campaign.Phase, step int, reason str
 		return nil, apperr.Input("id", msgLastPhase)
 	}
 	next := Phases[i]
+	if camp.Phase == from {
+		// A moved campaign answers CONFLICT on from (below), which says more.
+		if err := apperr.CheckVersion(expectedVersion, camp.Version); err != nil {
+			return nil, err
+		}
+	}
 	// The phase condition is checked by the database, not by comparing with
 	// camp: two replicas may both have read the old phase. On PostgreSQL the
 	// second UPDATE waits for the first to commit and then matches no row.

@@ -160,8 +160,8 @@ func UpdateTarget(ctx context.Context, id int, in Update) (*ent.NationalTarget, 
 	if err := access.Authorize(ctx, nationaltarget.Policy, "id", c.NationalTarget.UpdateOneID(id).Mutation()); err != nil {
 		return nil, err
 	}
-	if in.Version != nil && *in.Version != t.Version {
-		return nil, &apperr.Error{Code: apperr.Conflict, Field: "version", Msg: apperr.MsgConflictVersion, Args: []any{t.Version}}
+	if err := apperr.CheckVersion(in.Version, t.Version); err != nil {
+		return nil, err
 	}
 	u := c.NationalTarget.UpdateOneID(id).Where(nationaltarget.Version(t.Version))
 	switch {
@@ -189,7 +189,7 @@ func UpdateTarget(ctx context.Context, id int, in Update) (*ent.NationalTarget, 
 	}
 	updated, err := u.Save(ctx)
 	if ent.IsNotFound(err) {
-		return nil, &apperr.Error{Code: apperr.Conflict, Field: "version", Msg: apperr.MsgConflictVersion, Args: []any{t.Version + 1}}
+		return nil, apperr.Stale(t.Version + 1)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("update national target %d: %w", id, err)

@@ -31,11 +31,19 @@ func (r *mutationResolver) CreateAdminUnit(ctx context.Context, input model.Crea
 	if input.Disadvantaged != nil {
 		in.Disadvantaged = *input.Disadvantaged
 	}
-	u, err := adminunits.Create(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	return &model.CreateAdminUnitPayload{AdminUnit: u}, nil
+	c := r.client(ctx)
+	return createOnce(ctx, "AdminUnit", "createAdminUnit", input.ClientID, input,
+		func(ctx context.Context, id int) (*model.CreateAdminUnitPayload, error) {
+			u, err := c.AdminUnit.Get(ctx, id)
+			return &model.CreateAdminUnitPayload{AdminUnit: u}, err
+		},
+		func(ctx context.Context) (*model.CreateAdminUnitPayload, error) {
+			u, err := adminunits.Create(ctx, in)
+			if err != nil {
+				return nil, err
+			}
+			return &model.CreateAdminUnitPayload{AdminUnit: u}, nil
+		})
 }
 
 // UpdateAdminUnit is the resolver for the updateAdminUnit field.

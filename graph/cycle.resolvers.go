@@ -11,6 +11,7 @@ import (
 	"hoctap/ent/adminunit"
 	"hoctap/ent/campaign"
 	"hoctap/ent/learningunit"
+	"hoctap/ent/registration"
 	"hoctap/graph/model"
 	"hoctap/internal/criteria"
 	"hoctap/internal/cycle"
@@ -56,19 +57,27 @@ func (r *learningUnitResolver) Registration(ctx context.Context, obj *ent.Learni
 
 // CreateCampaign is the resolver for the createCampaign field.
 func (r *mutationResolver) CreateCampaign(ctx context.Context, input model.CreateCampaignInput) (*model.CreateCampaignPayload, error) {
-	camp, err := cycle.CreateCampaign(ctx, cycle.CampaignInput{
-		ProvinceID: input.ProvinceID, Year: input.Year, Name: deref(input.Name),
-		Windows: cycle.Windows{
-			RegistrationStarts: input.RegistrationStarts, RegistrationEnds: input.RegistrationEnds,
-			EvaluationStarts: input.EvaluationStarts, EvaluationEnds: input.EvaluationEnds,
-			RecognitionStarts: input.RecognitionStarts, RecognitionEnds: input.RecognitionEnds,
+	c := r.client(ctx)
+	return createOnce(ctx, "Campaign", "createCampaign", input.ClientID, input,
+		func(ctx context.Context, id int) (*model.CreateCampaignPayload, error) {
+			camp, err := c.Campaign.Get(ctx, id)
+			return &model.CreateCampaignPayload{Campaign: camp}, err
 		},
-		DecidingLevels: decidingLevels(input.DecidingLevels),
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.CreateCampaignPayload{Campaign: camp}, nil
+		func(ctx context.Context) (*model.CreateCampaignPayload, error) {
+			camp, err := cycle.CreateCampaign(ctx, cycle.CampaignInput{
+				ProvinceID: input.ProvinceID, Year: input.Year, Name: deref(input.Name),
+				Windows: cycle.Windows{
+					RegistrationStarts: input.RegistrationStarts, RegistrationEnds: input.RegistrationEnds,
+					EvaluationStarts: input.EvaluationStarts, EvaluationEnds: input.EvaluationEnds,
+					RecognitionStarts: input.RecognitionStarts, RecognitionEnds: input.RecognitionEnds,
+				},
+				DecidingLevels: decidingLevels(input.DecidingLevels),
+			})
+			if err != nil {
+				return nil, err
+			}
+			return &model.CreateCampaignPayload{Campaign: camp}, nil
+		})
 }
 
 // UpdateCampaign is the resolver for the updateCampaign field.
@@ -150,37 +159,81 @@ func (r *mutationResolver) SetCriteria(ctx context.Context, input model.SetCrite
 
 // Register is the resolver for the register field.
 func (r *mutationResolver) Register(ctx context.Context, input model.RegisterInput) (*model.RegisterPayload, error) {
-	reg, err := cycle.Register(ctx, input.CampaignID, input.LearningUnitID, input.Title)
-	if err != nil {
-		return nil, err
+	c := r.client(ctx)
+	payload := func(ctx context.Context, reg *ent.Registration) (*model.RegisterPayload, error) {
+		lu, err := c.LearningUnit.Get(ctx, reg.LearningUnitID)
+		if err != nil {
+			return nil, err
+		}
+		return &model.RegisterPayload{Registration: reg, LearningUnit: lu}, nil
 	}
-	lu, err := r.client(ctx).LearningUnit.Get(ctx, input.LearningUnitID)
-	if err != nil {
-		return nil, err
-	}
-	return &model.RegisterPayload{Registration: reg, LearningUnit: lu}, nil
+	return createOnce(ctx, "Registration", "register", input.ClientID, input,
+		func(ctx context.Context, id int) (*model.RegisterPayload, error) {
+			reg, err := c.Registration.Get(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			return payload(ctx, reg)
+		},
+		func(ctx context.Context) (*model.RegisterPayload, error) {
+			reg, err := cycle.Register(ctx, input.CampaignID, input.LearningUnitID, input.Title)
+			if err != nil {
+				return nil, err
+			}
+			return payload(ctx, reg)
+		})
 }
 
 // Evaluate is the resolver for the evaluate field.
 func (r *mutationResolver) Evaluate(ctx context.Context, input model.EvaluateInput) (*model.EvaluatePayload, error) {
-	scores := make([]cycle.Score, len(input.Scores))
-	for i, sc := range input.Scores {
-		scores[i] = cycle.Score{Code: sc.Code, Points: sc.Points}
-	}
-	ev, reg, err := cycle.Evaluate(ctx, input.RegistrationID, cycle.EvaluationInput{Kind: input.Kind, Scores: scores, Notes: deref(input.Notes)})
-	if err != nil {
-		return nil, err
-	}
-	return &model.EvaluatePayload{Evaluation: ev, Registration: reg}, nil
+	c := r.client(ctx)
+	return createOnce(ctx, "Evaluation", "evaluate", input.ClientID, input,
+		func(ctx context.Context, id int) (*model.EvaluatePayload, error) {
+			ev, err := c.Evaluation.Get(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			reg, err := c.Registration.Get(ctx, ev.RegistrationID)
+			if err != nil {
+				return nil, err
+			}
+			return &model.EvaluatePayload{Evaluation: ev, Registration: reg}, nil
+		},
+		func(ctx context.Context) (*model.EvaluatePayload, error) {
+			scores := make([]cycle.Score, len(input.Scores))
+			for i, sc := range input.Scores {
+				scores[i] = cycle.Score{Code: sc.Code, Points: sc.Points}
+			}
+			ev, reg, err := cycle.Evaluate(ctx, input.RegistrationID, cycle.EvaluationInput{Kind: input.Kind, Scores: scores, Notes: deref(input.Notes)})
+			if err != nil {
+				return nil, err
+			}
+			return &model.EvaluatePayload{Evaluation: ev, Registration: reg}, nil
+		})
 }
 
 // Recognize is the resolver for the recognize field.
 func (r *mutationResolver) Recognize(ctx context.Context, input model.RecognizeInput) (*model.RecognizePayload, error) {
-	dec, regs, err := cycle.Recognize(ctx, input.RegistrationIDs, cycle.DecisionInput{Number: input.Number, Date: input.Date, Signer: input.Signer})
-	if err != nil {
-		return nil, err
-	}
-	return &model.RecognizePayload{Decision: dec, Registrations: regs}, nil
+	c := r.client(ctx)
+	return createOnce(ctx, "Decision", "recognize", input.ClientID, input,
+		func(ctx context.Context, id int) (*model.RecognizePayload, error) {
+			dec, err := c.Decision.Get(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			regs, err := dec.QueryRegistrations().Order(ent.Asc(registration.FieldID)).All(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return &model.RecognizePayload{Decision: dec, Registrations: regs}, nil
+		},
+		func(ctx context.Context) (*model.RecognizePayload, error) {
+			dec, regs, err := cycle.Recognize(ctx, input.RegistrationIDs, cycle.DecisionInput{Number: input.Number, Date: input.Date, Signer: input.Signer})
+			if err != nil {
+				return nil, err
+			}
+			return &model.RecognizePayload{Decision: dec, Registrations: regs}, nil
+		})
 }
 
 // RejectRegistration is the resolver for the rejectRegistration field.

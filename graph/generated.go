@@ -80,6 +80,7 @@ type DirectiveRoot struct {
 type ComplexityRoot struct {
 	AdminUnit struct {
 		Children      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AdminUnitOrder, where *ent.AdminUnitWhereInput) int
+		ClientID      func(childComplexity int) int
 		Code          func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
 		Depth         func(childComplexity int) int
@@ -165,6 +166,7 @@ type ComplexityRoot struct {
 
 	Campaign struct {
 		AllowLateRegistration func(childComplexity int) int
+		ClientID              func(childComplexity int) int
 		CreatedAt             func(childComplexity int) int
 		CriteriaSets          func(childComplexity int) int
 		DecidingLevels        func(childComplexity int) int
@@ -269,6 +271,7 @@ type ComplexityRoot struct {
 
 	Decision struct {
 		Campaign      func(childComplexity int) int
+		ClientID      func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
 		Date          func(childComplexity int) int
 		DecidingUnit  func(childComplexity int) int
@@ -300,6 +303,7 @@ type ComplexityRoot struct {
 	}
 
 	Evaluation struct {
+		ClientID     func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
 		EvaluatorID  func(childComplexity int) int
 		ID           func(childComplexity int) int
@@ -411,6 +415,7 @@ type ComplexityRoot struct {
 		ArchivedAt    func(childComplexity int) int
 		BirthYear     func(childComplexity int) int
 		Children      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LearningUnitOrder, where *ent.LearningUnitWhereInput) int
+		ClientID      func(childComplexity int) int
 		Code          func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
 		HeadName      func(childComplexity int) int
@@ -462,7 +467,7 @@ type ComplexityRoot struct {
 		CloseAdminUnit       func(childComplexity int, input model.CloseAdminUnitInput) int
 		CreateAdminUnit      func(childComplexity int, input model.CreateAdminUnitInput) int
 		CreateCampaign       func(childComplexity int, input model.CreateCampaignInput) int
-		CreateLearningUnit   func(childComplexity int, input ent.CreateLearningUnitInput) int
+		CreateLearningUnit   func(childComplexity int, input model.CreateLearningUnitInput) int
 		CreateUser           func(childComplexity int, input model.CreateUserInput) int
 		DisableUser          func(childComplexity int, input model.DisableUserInput) int
 		Evaluate             func(childComplexity int, input model.EvaluateInput) int
@@ -598,6 +603,7 @@ type ComplexityRoot struct {
 	Registration struct {
 		AdminUnit    func(childComplexity int) int
 		Campaign     func(childComplexity int) int
+		ClientID     func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
 		Decision     func(childComplexity int) int
 		Evaluations  func(childComplexity int) int
@@ -750,6 +756,7 @@ type ComplexityRoot struct {
 
 	User struct {
 		AuditTrail         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
+		ClientID           func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
 		Disabled           func(childComplexity int) int
 		FullName           func(childComplexity int) int
@@ -863,7 +870,7 @@ type MutationResolver interface {
 	CheckImport(ctx context.Context, input model.CheckImportInput) (*model.CheckImportPayload, error)
 	ApplyImport(ctx context.Context, input model.ApplyImportInput) (*model.ApplyImportPayload, error)
 	TakeImportPasswords(ctx context.Context, input model.TakeImportPasswordsInput) (*model.TakeImportPasswordsPayload, error)
-	CreateLearningUnit(ctx context.Context, input ent.CreateLearningUnitInput) (*model.CreateLearningUnitPayload, error)
+	CreateLearningUnit(ctx context.Context, input model.CreateLearningUnitInput) (*model.CreateLearningUnitPayload, error)
 	UpdateLearningUnit(ctx context.Context, input model.UpdateLearningUnitInput) (*model.UpdateLearningUnitPayload, error)
 	ArchiveLearningUnit(ctx context.Context, input model.ArchiveLearningUnitInput) (*model.ArchiveLearningUnitPayload, error)
 	UpdateNationalTarget(ctx context.Context, input model.UpdateNationalTargetInput) (*model.UpdateNationalTargetPayload, error)
@@ -953,6 +960,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AdminUnit.Children(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AdminUnitOrder), args["where"].(*ent.AdminUnitWhereInput)), true
+	case "AdminUnit.clientID":
+		if e.ComplexityRoot.AdminUnit.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdminUnit.ClientID(childComplexity), true
 	case "AdminUnit.code":
 		if e.ComplexityRoot.AdminUnit.Code == nil {
 			break
@@ -1264,6 +1277,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.AllowLateRegistration(childComplexity), true
+	case "Campaign.clientID":
+		if e.ComplexityRoot.Campaign.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.ClientID(childComplexity), true
 	case "Campaign.createdAt":
 		if e.ComplexityRoot.Campaign.CreatedAt == nil {
 			break
@@ -1633,6 +1652,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Decision.Campaign(childComplexity), true
+	case "Decision.clientID":
+		if e.ComplexityRoot.Decision.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Decision.ClientID(childComplexity), true
 	case "Decision.createdAt":
 		if e.ComplexityRoot.Decision.CreatedAt == nil {
 			break
@@ -1739,6 +1764,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EvaluatePayload.Registration(childComplexity), true
 
+	case "Evaluation.clientID":
+		if e.ComplexityRoot.Evaluation.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.ClientID(childComplexity), true
 	case "Evaluation.createdAt":
 		if e.ComplexityRoot.Evaluation.CreatedAt == nil {
 			break
@@ -2206,6 +2237,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LearningUnit.Children(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.LearningUnitOrder), args["where"].(*ent.LearningUnitWhereInput)), true
+	case "LearningUnit.clientID":
+		if e.ComplexityRoot.LearningUnit.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningUnit.ClientID(childComplexity), true
 	case "LearningUnit.code":
 		if e.ComplexityRoot.LearningUnit.Code == nil {
 			break
@@ -2492,7 +2529,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateLearningUnit(childComplexity, args["input"].(ent.CreateLearningUnitInput)), true
+		return e.ComplexityRoot.Mutation.CreateLearningUnit(childComplexity, args["input"].(model.CreateLearningUnitInput)), true
 	case "Mutation.createUser":
 		if e.ComplexityRoot.Mutation.CreateUser == nil {
 			break
@@ -3261,6 +3298,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Registration.Campaign(childComplexity), true
+	case "Registration.clientID":
+		if e.ComplexityRoot.Registration.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Registration.ClientID(childComplexity), true
 	case "Registration.createdAt":
 		if e.ComplexityRoot.Registration.CreatedAt == nil {
 			break
@@ -3787,6 +3830,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.AuditTrail(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int)), true
+	case "User.clientID":
+		if e.ComplexityRoot.User.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.ClientID(childComplexity), true
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
 			break
@@ -4124,6 +4173,8 @@ func (ec *executionContext) childFields_AdminUnit(ctx context.Context, field gra
 		return ec.fieldContext_AdminUnit_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_AdminUnit_version(ctx, field)
+	case "clientID":
+		return ec.fieldContext_AdminUnit_clientID(ctx, field)
 	case "code":
 		return ec.fieldContext_AdminUnit_code(ctx, field)
 	case "name":
@@ -4294,6 +4345,8 @@ func (ec *executionContext) childFields_Campaign(ctx context.Context, field grap
 		return ec.fieldContext_Campaign_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_Campaign_version(ctx, field)
+	case "clientID":
+		return ec.fieldContext_Campaign_clientID(ctx, field)
 	case "year":
 		return ec.fieldContext_Campaign_year(ctx, field)
 	case "name":
@@ -4496,6 +4549,8 @@ func (ec *executionContext) childFields_Decision(ctx context.Context, field grap
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Decision_id(ctx, field)
+	case "clientID":
+		return ec.fieldContext_Decision_clientID(ctx, field)
 	case "title":
 		return ec.fieldContext_Decision_title(ctx, field)
 	case "number":
@@ -4560,6 +4615,8 @@ func (ec *executionContext) childFields_Evaluation(ctx context.Context, field gr
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Evaluation_id(ctx, field)
+	case "clientID":
+		return ec.fieldContext_Evaluation_clientID(ctx, field)
 	case "kind":
 		return ec.fieldContext_Evaluation_kind(ctx, field)
 	case "total":
@@ -4776,6 +4833,8 @@ func (ec *executionContext) childFields_LearningUnit(ctx context.Context, field 
 		return ec.fieldContext_LearningUnit_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_LearningUnit_version(ctx, field)
+	case "clientID":
+		return ec.fieldContext_LearningUnit_clientID(ctx, field)
 	case "kind":
 		return ec.fieldContext_LearningUnit_kind(ctx, field)
 	case "subtype":
@@ -5044,6 +5103,8 @@ func (ec *executionContext) childFields_Registration(ctx context.Context, field 
 		return ec.fieldContext_Registration_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_Registration_version(ctx, field)
+	case "clientID":
+		return ec.fieldContext_Registration_clientID(ctx, field)
 	case "title":
 		return ec.fieldContext_Registration_title(ctx, field)
 	case "status":
@@ -5350,6 +5411,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_User_version(ctx, field)
+	case "clientID":
+		return ec.fieldContext_User_clientID(ctx, field)
 	case "username":
 		return ec.fieldContext_User_username(ctx, field)
 	case "fullName":
@@ -5958,8 +6021,8 @@ func (ec *executionContext) field_Mutation_createLearningUnit_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (ent.CreateLearningUnitInput, error) {
-			return ec.unmarshalNCreateLearningUnitInput2hoctapᚋentᚐCreateLearningUnitInput(ctx, v)
+		func(ctx context.Context, v any) (model.CreateLearningUnitInput, error) {
+			return ec.unmarshalNCreateLearningUnitInput2hoctapᚋgraphᚋmodelᚐCreateLearningUnitInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7170,6 +7233,29 @@ func (ec *executionContext) _AdminUnit_version(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_AdminUnit_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AdminUnit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AdminUnit_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.AdminUnit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdminUnit_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AdminUnit_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AdminUnit", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AdminUnit_code(ctx context.Context, field graphql.CollectedField, obj *ent.AdminUnit) (ret graphql.Marshaler) {
@@ -8465,6 +8551,29 @@ func (ec *executionContext) _Campaign_version(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Campaign_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Campaign", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Campaign_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Campaign_year(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
@@ -9944,6 +10053,29 @@ func (ec *executionContext) fieldContext_Decision_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Decision", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Decision_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Decision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Decision_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Decision_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Decision", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Decision_title(ctx context.Context, field graphql.CollectedField, obj *ent.Decision) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10425,6 +10557,29 @@ func (ec *executionContext) _Evaluation_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Evaluation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Evaluation_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "ID")
 }
 
@@ -12199,6 +12354,29 @@ func (ec *executionContext) _LearningUnit_version(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_LearningUnit_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LearningUnit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LearningUnit_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.LearningUnit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningUnit_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LearningUnit_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningUnit", field, false, false, "ID")
 }
 
 func (ec *executionContext) _LearningUnit_kind(ctx context.Context, field graphql.CollectedField, obj *ent.LearningUnit) (ret graphql.Marshaler) {
@@ -13999,7 +14177,7 @@ func (ec *executionContext) _Mutation_createLearningUnit(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateLearningUnit(ctx, fc.Args["input"].(ent.CreateLearningUnitInput))
+			return ec.Resolvers.Mutation().CreateLearningUnit(ctx, fc.Args["input"].(model.CreateLearningUnitInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateLearningUnitPayload) graphql.Marshaler {
@@ -16712,6 +16890,29 @@ func (ec *executionContext) fieldContext_Registration_version(_ context.Context,
 	return graphql.NewScalarFieldContext("Registration", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Registration_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Registration_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Registration_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Registration", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Registration_title(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18993,6 +19194,29 @@ func (ec *executionContext) _User_version(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_User_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Int")
+}
+
+func (ec *executionContext) _User_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_User_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, false, false, "ID")
 }
 
 func (ec *executionContext) _User_username(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -23755,7 +23979,7 @@ func (ec *executionContext) unmarshalInputCreateAdminUnitInput(ctx context.Conte
 		asMap["disadvantaged"] = false
 	}
 
-	fieldsInOrder := [...]string{"parentID", "level", "code", "name", "type", "disadvantaged", "validFrom"}
+	fieldsInOrder := [...]string{"parentID", "level", "code", "name", "type", "disadvantaged", "validFrom", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23811,6 +24035,13 @@ func (ec *executionContext) unmarshalInputCreateAdminUnitInput(ctx context.Conte
 				return it, err
 			}
 			it.ValidFrom = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
 		}
 	}
 	return it, nil
@@ -23839,7 +24070,7 @@ func (ec *executionContext) unmarshalInputCreateCampaignInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"provinceID", "year", "name", "registrationStarts", "registrationEnds", "evaluationStarts", "evaluationEnds", "recognitionStarts", "recognitionEnds", "decidingLevels"}
+	fieldsInOrder := [...]string{"provinceID", "year", "name", "registrationStarts", "registrationEnds", "evaluationStarts", "evaluationEnds", "recognitionStarts", "recognitionEnds", "decidingLevels", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23916,6 +24147,13 @@ func (ec *executionContext) unmarshalInputCreateCampaignInput(ctx context.Contex
 				return it, err
 			}
 			it.DecidingLevels = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
 		}
 	}
 	return it, nil
@@ -23933,8 +24171,8 @@ func UnmarshalCreateCampaignInput(ctx context.Context, raw any) (model.CreateCam
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputCreateLearningUnitInput(ctx context.Context, obj any) (ent.CreateLearningUnitInput, error) {
-	var it ent.CreateLearningUnitInput
+func (ec *executionContext) unmarshalInputCreateLearningUnitInput(ctx context.Context, obj any) (model.CreateLearningUnitInput, error) {
+	var it model.CreateLearningUnitInput
 	if obj == nil {
 		return it, nil
 	}
@@ -23944,7 +24182,7 @@ func (ec *executionContext) unmarshalInputCreateLearningUnitInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "subtype", "name", "code", "headName", "address", "phone", "birthYear", "memberCount", "adultCount", "adminUnitID", "parentID"}
+	fieldsInOrder := [...]string{"kind", "subtype", "name", "code", "headName", "address", "phone", "birthYear", "memberCount", "adultCount", "adminUnitID", "parentID", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24035,6 +24273,13 @@ func (ec *executionContext) unmarshalInputCreateLearningUnitInput(ctx context.Co
 				return it, err
 			}
 			it.ParentID = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
 		}
 	}
 	return it, nil
@@ -24046,8 +24291,8 @@ func (ec *executionContext) unmarshalInputCreateLearningUnitInput(ctx context.Co
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalCreateLearningUnitInput(ctx context.Context, raw any) (ent.CreateLearningUnitInput, error) {
-	var out ent.CreateLearningUnitInput
+func UnmarshalCreateLearningUnitInput(ctx context.Context, raw any) (model.CreateLearningUnitInput, error) {
+	var out model.CreateLearningUnitInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateLearningUnitInput", raw, &out)
 	return out, err
 }
@@ -24063,7 +24308,7 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"username", "fullName", "password", "role", "scopeID", "learningUnitID"}
+	fieldsInOrder := [...]string{"username", "fullName", "password", "role", "scopeID", "learningUnitID", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24112,6 +24357,13 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 				return it, err
 			}
 			it.LearningUnitID = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
 		}
 	}
 	return it, nil
@@ -24874,7 +25126,7 @@ func (ec *executionContext) unmarshalInputEvaluateInput(ctx context.Context, obj
 		asMap["kind"] = "FINAL"
 	}
 
-	fieldsInOrder := [...]string{"registrationID", "kind", "scores", "notes"}
+	fieldsInOrder := [...]string{"registrationID", "kind", "scores", "notes", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24909,6 +25161,13 @@ func (ec *executionContext) unmarshalInputEvaluateInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Notes = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
 		}
 	}
 	return it, nil
@@ -28781,7 +29040,7 @@ func (ec *executionContext) unmarshalInputRecognizeInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"registrationIDs", "number", "date", "signer"}
+	fieldsInOrder := [...]string{"registrationIDs", "number", "date", "signer", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28816,6 +29075,13 @@ func (ec *executionContext) unmarshalInputRecognizeInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Signer = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
 		}
 	}
 	return it, nil
@@ -28886,7 +29152,7 @@ func (ec *executionContext) unmarshalInputRegisterInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"campaignID", "learningUnitID", "title"}
+	fieldsInOrder := [...]string{"campaignID", "learningUnitID", "title", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28914,6 +29180,13 @@ func (ec *executionContext) unmarshalInputRegisterInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Title = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
 		}
 	}
 	return it, nil
@@ -32520,6 +32793,11 @@ func (ec *executionContext) _AdminUnit(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "clientID":
+			out.Values[i] = ec._AdminUnit_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "code":
 			out.Values[i] = ec._AdminUnit_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -33105,6 +33383,11 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 		case "version":
 			out.Values[i] = ec._Campaign_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientID":
+			out.Values[i] = ec._Campaign_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "year":
@@ -33815,6 +34098,11 @@ func (ec *executionContext) _Decision(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "clientID":
+			out.Values[i] = ec._Decision_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "title":
 			out.Values[i] = ec._Decision_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -34041,6 +34329,11 @@ func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSe
 		case "id":
 			out.Values[i] = ec._Evaluation_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientID":
+			out.Values[i] = ec._Evaluation_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "kind":
@@ -34753,6 +35046,11 @@ func (ec *executionContext) _LearningUnit(ctx context.Context, sel ast.Selection
 		case "version":
 			out.Values[i] = ec._LearningUnit_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientID":
+			out.Values[i] = ec._LearningUnit_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "kind":
@@ -36080,6 +36378,11 @@ func (ec *executionContext) _Registration(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "clientID":
+			out.Values[i] = ec._Registration_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "title":
 			out.Values[i] = ec._Registration_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -37158,6 +37461,11 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "clientID":
+			out.Values[i] = ec._User_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "username":
 			out.Values[i] = ec._User_username(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38057,7 +38365,7 @@ func (ec *executionContext) marshalNCreateCampaignPayload2ᚖhoctapᚋgraphᚋmo
 	return ec._CreateCampaignPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCreateLearningUnitInput2hoctapᚋentᚐCreateLearningUnitInput(ctx context.Context, v any) (ent.CreateLearningUnitInput, error) {
+func (ec *executionContext) unmarshalNCreateLearningUnitInput2hoctapᚋgraphᚋmodelᚐCreateLearningUnitInput(ctx context.Context, v any) (model.CreateLearningUnitInput, error) {
 	res, err := ec.unmarshalInputCreateLearningUnitInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -40321,6 +40629,24 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 	_ = sel
 	_ = ctx
 	res := gqlid.MarshalID(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
 	return res
 }
 

@@ -7,18 +7,25 @@ package graph
 
 import (
 	"context"
-	"hoctap/ent"
 	"hoctap/graph/model"
 	"hoctap/internal/units"
 )
 
 // CreateLearningUnit is the resolver for the createLearningUnit field.
-func (r *mutationResolver) CreateLearningUnit(ctx context.Context, input ent.CreateLearningUnitInput) (*model.CreateLearningUnitPayload, error) {
-	lu, err := units.Create(ctx, input)
-	if err != nil {
-		return nil, err
-	}
-	return &model.CreateLearningUnitPayload{LearningUnit: lu}, nil
+func (r *mutationResolver) CreateLearningUnit(ctx context.Context, input model.CreateLearningUnitInput) (*model.CreateLearningUnitPayload, error) {
+	c := r.client(ctx)
+	return createOnce(ctx, "LearningUnit", "createLearningUnit", input.ClientID, input,
+		func(ctx context.Context, id int) (*model.CreateLearningUnitPayload, error) {
+			lu, err := c.LearningUnit.Get(ctx, id)
+			return &model.CreateLearningUnitPayload{LearningUnit: lu}, err
+		},
+		func(ctx context.Context) (*model.CreateLearningUnitPayload, error) {
+			lu, err := units.Create(ctx, input.CreateLearningUnitInput)
+			if err != nil {
+				return nil, err
+			}
+			return &model.CreateLearningUnitPayload{LearningUnit: lu}, nil
+		})
 }
 
 // UpdateLearningUnit is the resolver for the updateLearningUnit field.

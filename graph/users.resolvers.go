@@ -17,14 +17,25 @@ import (
 
 // CreateUser is the resolver for the createUser field.
 func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUserInput) (*model.CreateUserPayload, error) {
-	u, err := users.Create(ctx, users.CreateInput{
-		Username: input.Username, FullName: input.FullName, Password: input.Password,
-		Role: input.Role, ScopeID: input.ScopeID, LearningUnitID: input.LearningUnitID,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.CreateUserPayload{User: u}, nil
+	c := r.client(ctx)
+	// The password stays out of the digest kept with the account.
+	digested := input
+	digested.Password = ""
+	return createOnce(ctx, "User", "createUser", input.ClientID, digested,
+		func(ctx context.Context, id int) (*model.CreateUserPayload, error) {
+			u, err := c.User.Get(ctx, id)
+			return &model.CreateUserPayload{User: u}, err
+		},
+		func(ctx context.Context) (*model.CreateUserPayload, error) {
+			u, err := users.Create(ctx, users.CreateInput{
+				Username: input.Username, FullName: input.FullName, Password: input.Password,
+				Role: input.Role, ScopeID: input.ScopeID, LearningUnitID: input.LearningUnitID,
+			})
+			if err != nil {
+				return nil, err
+			}
+			return &model.CreateUserPayload{User: u}, nil
+		})
 }
 
 // UpdateUser is the resolver for the updateUser field.

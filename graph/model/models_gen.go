@@ -8,7 +8,6 @@ import (
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
 	"hoctap/ent/campaign"
-	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/internal/catalog"
 	"hoctap/internal/title"
@@ -127,65 +126,10 @@ type CloseAdminUnitInput struct {
 	ExpectedVersion *int `json:"expectedVersion,omitempty"`
 }
 
-// A new administrative unit under an open parent. ADMIN adds provinces, districts
-// (for the three-tier tree before 1/7/2025) and communes; a MANAGER adds villages
-// and residential groups in their scope.
-type CreateAdminUnitInput struct {
-	// The unit directly above: the country for a province; a province for a district,
-	// or for a commune on the two-tier tree since 1/7/2025; a district for a commune;
-	// a commune for a village. It must be open (validTo null).
-	ParentID int `json:"parentID"`
-	// One level below the parent's (see parentID).
-	Level adminunit.Level `json:"level"`
-	// Official code: 2 digits for a province, 3 for a district, 5 for a commune, free
-	// among the open units of that level. A village's code is the province's own
-	// (1–16 characters without spaces), free among the open villages of its commune.
-	Code string `json:"code"`
-	// Official name with its type, e.g. "Thôn Đông" (Đông village); unique among the parent's open units, accents and case ignored.
-	Name string `json:"name"`
-	// Official type of the level: for a province Tỉnh (province) or Thành phố
-	// (centrally-run city); for a district Huyện (rural district), Quận (urban
-	// district), Thị xã (town) or Thành phố (provincial city); for a commune Xã
-	// (commune), Phường (ward), Thị trấn (township) or Đặc khu (special zone); for
-	// a village one of the local names of a village or residential group: Thôn,
-	// Làng, Ấp, Bản, Buôn, Bon, Plei, Sóc, Phum, Xóm, Tổ dân phố, Khu phố, Khóm,
-	// Khối, Khu, Tổ, Khu dân cư, Tổ dân cư, Tiểu khu, Đội. Matched without accents
-	// or case and stored as spelled here.
-	Type string `json:"type"`
-	// Mountainous, remote or especially disadvantaged area (a commune's flag).
-	Disadvantaged *bool `json:"disadvantaged,omitempty"`
-	// First day the unit exists (only the calendar day counts); omit when it predates the records.
-	ValidFrom *time.Time `json:"validFrom,omitempty"`
-}
-
 // What createAdminUnit made.
 type CreateAdminUnitPayload struct {
 	// The new unit, at version 1.
 	AdminUnit *ent.AdminUnit `json:"adminUnit"`
-}
-
-// A new campaign; targets and criteria are copied from the province's previous campaign.
-type CreateCampaignInput struct {
-	// The province (a unit of level PROVINCE) that runs the campaign.
-	ProvinceID int `json:"provinceID"`
-	// The campaign's year, 2000–2100; a province has one campaign a year (CONFLICT otherwise). Its units are counted as they stand on 31 December of it.
-	Year int `json:"year"`
-	// Defaults to "Xây dựng xã hội học tập năm <year> – <province>" (building a learning society in <year>).
-	Name *string `json:"name,omitempty"`
-	// First day of the registration window: while the campaign is in REGISTRATION, units can be registered only from this day. Null: no limit.
-	RegistrationStarts *time.Time `json:"registrationStarts,omitempty"`
-	// Last day (counted whole) of the registration window. Null: no limit.
-	RegistrationEnds *time.Time `json:"registrationEnds,omitempty"`
-	// First day of the evaluation window: while the campaign is in EVALUATION, evaluations are accepted only from this day. Null: no limit.
-	EvaluationStarts *time.Time `json:"evaluationStarts,omitempty"`
-	// Last day (counted whole) of the evaluation window. Null: no limit.
-	EvaluationEnds *time.Time `json:"evaluationEnds,omitempty"`
-	// First day of the recognition window: while the campaign is in RECOGNITION, decisions are accepted only from this day. Null: no limit.
-	RecognitionStarts *time.Time `json:"recognitionStarts,omitempty"`
-	// Last day (counted whole) of the recognition window. Null: no limit.
-	RecognitionEnds *time.Time `json:"recognitionEnds,omitempty"`
-	// Overrides of which level recognises each title.
-	DecidingLevels []*DecidingLevelInput `json:"decidingLevels,omitempty"`
 }
 
 // What createCampaign made.
@@ -198,22 +142,6 @@ type CreateCampaignPayload struct {
 type CreateLearningUnitPayload struct {
 	// The new unit, at version 1.
 	LearningUnit *ent.LearningUnit `json:"learningUnit"`
-}
-
-// A new account.
-type CreateUserInput struct {
-	// Login name: 3–64 characters, lowercase letters, digits, dot, dash or underscore.
-	Username string `json:"username"`
-	// The person's full name, 1–200 characters, e.g. "Nguyễn Văn An".
-	FullName string `json:"fullName"`
-	// Initial password, under the password policy.
-	Password string `json:"password"`
-	// No higher than the creator's own role (below it for a MANAGER).
-	Role viewer.Role `json:"role"`
-	// The admin unit the user works in; inside the creator's scope.
-	ScopeID int `json:"scopeID"`
-	// For a CITIZEN: their own citizen record.
-	LearningUnitID *int `json:"learningUnitID,omitempty"`
 }
 
 // What createUser made.
@@ -274,18 +202,6 @@ type DisableUserInput struct {
 type DisableUserPayload struct {
 	// The account, disabled or enabled.
 	User *ent.User `json:"user"`
-}
-
-// Scores of a registration against its campaign's current criteria set of its title.
-type EvaluateInput struct {
-	// The registration scored: REGISTERED or EVALUATED.
-	RegistrationID int `json:"registrationID"`
-	// SELF (the unit's own assessment), DRAFT (a collaborator's) or FINAL (decides the result).
-	Kind evaluation.Kind `json:"kind"`
-	// Points for every criterion of the set, each once, no other code.
-	Scores []*ScoreInput `json:"scores"`
-	// Evidence (minh chứng) and remarks, at most 4,000 characters.
-	Notes *string `json:"notes,omitempty"`
 }
 
 // The result of evaluate.
@@ -488,18 +404,6 @@ type PlanReorganisationPayload struct {
 	Plan *ReorganisationPlan `json:"plan"`
 }
 
-// A recognition decision (quyết định công nhận) and the registrations it recognises.
-type RecognizeInput struct {
-	// The registrations recognised (1 to 5,000): all of one campaign and title, EVALUATED as PASSED, in the viewer's scope.
-	RegistrationIDs []int `json:"registrationIDs"`
-	// Decision number, e.g. "125/QĐ-UBND" (decision, quyết định, 125 of a People's Committee, Ủy ban nhân dân); unique per deciding unit in the campaign.
-	Number string `json:"number"`
-	// Date of the decision; not in the future.
-	Date time.Time `json:"date"`
-	// Who signed the decision, at most 200 characters, e.g. "Chủ tịch UBND xã, Nguyễn Văn Bình" (the chair of the commune People's Committee).
-	Signer string `json:"signer"`
-}
-
 // The result of recognize.
 type RecognizePayload struct {
 	// The decision recorded.
@@ -512,16 +416,6 @@ type RecognizePayload struct {
 type RefreshSessionInput struct {
 	// The refresh token of the last AuthPayload of the session.
 	RefreshToken string `json:"refreshToken"`
-}
-
-// A learning unit entering a campaign for a title.
-type RegisterInput struct {
-	// The campaign; in REGISTRATION (or EVALUATION when it allows late registration).
-	CampaignID int `json:"campaignID"`
-	// The learning unit; in the campaign's province, not archived, not yet registered for the title.
-	LearningUnitID int `json:"learningUnitID"`
-	// The title the unit aims at: the one of its kind (LEARNING_FAMILY for a HOUSEHOLD, …).
-	Title title.Title `json:"title"`
 }
 
 // What register made.

@@ -23,6 +23,7 @@ import (
 	"hoctap/internal/apperr"
 	"hoctap/internal/audit"
 	"hoctap/internal/i18n"
+	"hoctap/internal/idem"
 	"hoctap/internal/textnorm"
 	"hoctap/internal/titles"
 	"hoctap/internal/viewer"
@@ -178,8 +179,12 @@ func Update(ctx context.Context, id int, in UpdateInput, expectedVersion *int) (
 	if old.ValidTo != nil {
 		return nil, apperr.Input("id", msgClosed)
 	}
-	if err := apperr.CheckVersion(expectedVersion, old.Version); err != nil {
+	applied, err := idem.CheckVersion(ctx, expectedVersion, old.Version, u.Mutation())
+	if err != nil {
 		return nil, err
+	}
+	if applied {
+		return old, nil
 	}
 	var parent *ent.AdminUnit
 	if old.ParentID != nil {

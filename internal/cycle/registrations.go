@@ -542,6 +542,11 @@ func end(ctx context.Context, id int, reason string, expectedVersion *int, statu
 	if camp.Phase == campaign.PhaseCLOSED {
 		return nil, apperr.Input("id", msgClosed)
 	}
+	// The same ending sent again (its answer lost): one version on, in the
+	// status and with the reason it asked for.
+	if expectedVersion != nil && r.Version == *expectedVersion+1 && r.Status == status && r.Reason == reason {
+		return r, nil
+	}
 	if r.Status != registration.StatusREGISTERED && r.Status != registration.StatusEVALUATED {
 		return nil, statusError("id", r.Status, verb)
 	}

@@ -17,6 +17,7 @@ import (
 	"hoctap/internal/apperr"
 	"hoctap/internal/audit"
 	"hoctap/internal/i18n"
+	"hoctap/internal/idem"
 	"hoctap/internal/national/rates"
 	"hoctap/internal/viewer"
 )
@@ -160,9 +161,6 @@ func UpdateTarget(ctx context.Context, id int, in Update) (*ent.NationalTarget, 
 	if err := access.Authorize(ctx, nationaltarget.Policy, "id", c.NationalTarget.UpdateOneID(id).Mutation()); err != nil {
 		return nil, err
 	}
-	if err := apperr.CheckVersion(in.Version, t.Version); err != nil {
-		return nil, err
-	}
 	u := c.NationalTarget.UpdateOneID(id).Where(nationaltarget.Version(t.Version))
 	switch {
 	case in.ClearRate && in.Rate != nil:
@@ -186,6 +184,13 @@ func UpdateTarget(ctx context.Context, id int, in Update) (*ent.NationalTarget, 
 			return nil, apperr.Input("note", msgNote)
 		}
 		u.SetNote(*in.Note)
+	}
+	applied, err := idem.CheckVersion(ctx, in.Version, t.Version, u.Mutation())
+	if err != nil {
+		return nil, err
+	}
+	if applied {
+		return t, nil
 	}
 	updated, err := u.Save(ctx)
 	if ent.IsNotFound(err) {

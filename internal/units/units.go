@@ -16,6 +16,7 @@ import (
 	"hoctap/internal/access"
 	"hoctap/internal/apperr"
 	"hoctap/internal/i18n"
+	"hoctap/internal/idem"
 	"hoctap/internal/titles"
 	"hoctap/internal/viewer"
 )
@@ -141,8 +142,12 @@ func Update(ctx context.Context, id int, in ent.UpdateLearningUnitInput, expecte
 	if old.ArchivedAt != nil {
 		return nil, apperr.Input("id", msgArchived)
 	}
-	if err := apperr.CheckVersion(expectedVersion, old.Version); err != nil {
+	applied, err := idem.CheckVersion(ctx, expectedVersion, old.Version, c.LearningUnit.UpdateOneID(id).SetInput(in).Mutation())
+	if err != nil {
 		return nil, err
+	}
+	if applied {
+		return old, nil
 	}
 	subtype := old.Subtype
 	if in.Subtype != nil {

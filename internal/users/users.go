@@ -18,6 +18,7 @@ import (
 	"hoctap/internal/audit"
 	"hoctap/internal/auth"
 	"hoctap/internal/i18n"
+	"hoctap/internal/idem"
 	"hoctap/internal/titles"
 	"hoctap/internal/viewer"
 )
@@ -172,8 +173,12 @@ func Update(ctx context.Context, id int, in UpdateInput) (*ent.User, error) {
 	if err := access.Authorize(ctx, user.Policy, "id", u.Mutation()); err != nil {
 		return nil, err
 	}
-	if err := apperr.CheckVersion(in.Version, old.Version); err != nil {
+	applied, err := idem.CheckVersion(ctx, in.Version, old.Version, u.Mutation())
+	if err != nil {
 		return nil, err
+	}
+	if applied {
+		return old, nil
 	}
 	if in.FullName != nil {
 		if err := checkName("fullName", *in.FullName); err != nil {

@@ -32,7 +32,7 @@ func (r *mutationResolver) CreateAdminUnit(ctx context.Context, input model.Crea
 		in.Disadvantaged = *input.Disadvantaged
 	}
 	c := r.client(ctx)
-	return createOnce(ctx, "AdminUnit", "createAdminUnit", input.ClientID, input,
+	return createOnce(ctx, adminunits.Roles, "AdminUnit", "createAdminUnit", input.ClientID, input,
 		func(ctx context.Context, id int) (*model.CreateAdminUnitPayload, error) {
 			u, err := c.AdminUnit.Get(ctx, id)
 			return &model.CreateAdminUnitPayload{AdminUnit: u}, err

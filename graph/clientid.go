@@ -14,6 +14,7 @@ import (
 	"hoctap/ent/learningunit"
 	"hoctap/ent/registration"
 	"hoctap/ent/user"
+	"hoctap/internal/access"
 	"hoctap/internal/apperr"
 	"hoctap/internal/i18n"
 	"hoctap/internal/idem"
@@ -25,8 +26,9 @@ var (
 	msgClientIDTaken = i18n.Message{VI: "Mã phía máy khách này đã được dùng cho một yêu cầu khác.", EN: "This client id was already used for a different request."}
 )
 
-// createOnce runs a create that may carry a client id (clientID of its
-// input) so that sending it again is safe. Without one it is create. With
+// createOnce runs a create (op, allowed to the roles of its package) that
+// may carry a client id (clientID of its input) so that sending it again is
+// safe. Without one it is create. With
 // one, a row of type typ (ent's type name) that a create with this id made
 // answers the same create again, from the same user with the same input,
 // as load reads it; the same id with another input (or from another user)
@@ -34,12 +36,17 @@ var (
 // it fails because an identical request made the row meanwhile (the unique
 // index on client_id decides on PostgreSQL, a code or a name check may see
 // it first), the answer is that row.
-func createOnce[P any](ctx context.Context, typ, op string, clientID *string, input any,
+func createOnce[P any](ctx context.Context, roles access.Roles, typ, op string, clientID *string, input any,
 	load func(ctx context.Context, id int) (P, error), create func(ctx context.Context) (P, error),
 ) (P, error) {
 	var zero P
 	if clientID == nil {
 		return create(ctx)
+	}
+	// Who may comes first, as in every mutation: a role that may not
+	// create is FORBIDDEN whatever its client id.
+	if err := roles.May(ctx, op); err != nil {
+		return zero, err
 	}
 	id, ok := idem.Parse(*clientID)
 	if !ok {

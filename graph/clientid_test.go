@@ -271,6 +271,9 @@ func TestCreateWithClientID(t *testing.T) {
 				other := "admin"
 				a.fails(t, other, "CONFLICT", "clientID", tc.doc, m("in", withClientID(input(0), clientID)))
 				a.fails(t, tc.user, "BAD_USER_INPUT", "clientID", tc.doc, m("in", withClientID(different, "not-a-uuid")))
+				// A role that may not create is told so first.
+				a.fails(t, "viewer", "FORBIDDEN", "", tc.doc, m("in", withClientID(different, "not-a-uuid")))
+				a.fails(t, "viewer", "FORBIDDEN", "", tc.doc, m("in", withClientID(input(0), clientID)))
 
 				// Sent four times at once: one object, the same answer.
 				clientID2 := newClientID(t)

@@ -58,7 +58,7 @@ func (r *learningUnitResolver) Registration(ctx context.Context, obj *ent.Learni
 // CreateCampaign is the resolver for the createCampaign field.
 func (r *mutationResolver) CreateCampaign(ctx context.Context, input model.CreateCampaignInput) (*model.CreateCampaignPayload, error) {
 	c := r.client(ctx)
-	return createOnce(ctx, "Campaign", "createCampaign", input.ClientID, input,
+	return createOnce(ctx, cycle.Roles, "Campaign", "createCampaign", input.ClientID, input,
 		func(ctx context.Context, id int) (*model.CreateCampaignPayload, error) {
 			camp, err := c.Campaign.Get(ctx, id)
 			return &model.CreateCampaignPayload{Campaign: camp}, err
@@ -167,7 +167,7 @@ func (r *mutationResolver) Register(ctx context.Context, input model.RegisterInp
 		}
 		return &model.RegisterPayload{Registration: reg, LearningUnit: lu}, nil
 	}
-	return createOnce(ctx, "Registration", "register", input.ClientID, input,
+	return createOnce(ctx, cycle.Roles, "Registration", "register", input.ClientID, input,
 		func(ctx context.Context, id int) (*model.RegisterPayload, error) {
 			reg, err := c.Registration.Get(ctx, id)
 			if err != nil {
@@ -187,7 +187,7 @@ func (r *mutationResolver) Register(ctx context.Context, input model.RegisterInp
 // Evaluate is the resolver for the evaluate field.
 func (r *mutationResolver) Evaluate(ctx context.Context, input model.EvaluateInput) (*model.EvaluatePayload, error) {
 	c := r.client(ctx)
-	return createOnce(ctx, "Evaluation", "evaluate", input.ClientID, input,
+	return createOnce(ctx, cycle.Roles, "Evaluation", "evaluate", input.ClientID, input,
 		func(ctx context.Context, id int) (*model.EvaluatePayload, error) {
 			ev, err := c.Evaluation.Get(ctx, id)
 			if err != nil {
@@ -215,7 +215,7 @@ func (r *mutationResolver) Evaluate(ctx context.Context, input model.EvaluateInp
 // Recognize is the resolver for the recognize field.
 func (r *mutationResolver) Recognize(ctx context.Context, input model.RecognizeInput) (*model.RecognizePayload, error) {
 	c := r.client(ctx)
-	return createOnce(ctx, "Decision", "recognize", input.ClientID, input,
+	return createOnce(ctx, cycle.Roles, "Decision", "recognize", input.ClientID, input,
 		func(ctx context.Context, id int) (*model.RecognizePayload, error) {
 			dec, err := c.Decision.Get(ctx, id)
 			if err != nil {

@@ -14,7 +14,7 @@ import (
 // CreateLearningUnit is the resolver for the createLearningUnit field.
 func (r *mutationResolver) CreateLearningUnit(ctx context.Context, input model.CreateLearningUnitInput) (*model.CreateLearningUnitPayload, error) {
 	c := r.client(ctx)
-	return createOnce(ctx, "LearningUnit", "createLearningUnit", input.ClientID, input,
+	return createOnce(ctx, units.Roles, "LearningUnit", "createLearningUnit", input.ClientID, input,
 		func(ctx context.Context, id int) (*model.CreateLearningUnitPayload, error) {
 			lu, err := c.LearningUnit.Get(ctx, id)
 			return &model.CreateLearningUnitPayload{LearningUnit: lu}, err

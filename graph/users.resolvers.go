@@ -21,7 +21,7 @@ func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUse
 	// The password stays out of the digest kept with the account.
 	digested := input
 	digested.Password = ""
-	return createOnce(ctx, "User", "createUser", input.ClientID, digested,
+	return createOnce(ctx, users.Roles, "User", "createUser", input.ClientID, digested,
 		func(ctx context.Context, id int) (*model.CreateUserPayload, error) {
 			u, err := c.User.Get(ctx, id)
 			return &model.CreateUserPayload{User: u}, err

@@ -212,6 +212,15 @@ func madeID(t *testing.T, r response, mutation, payload string) string {
 	return made.ID
 }
 
+// merge is the fields of several input objects as one.
+func merge(ins ...map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, in := range ins {
+		maps.Copy(out, in)
+	}
+	return out
+}
+
 func withClientID(in map[string]any, clientID string) map[string]any {
 	out := maps.Clone(in)
 	out["clientID"] = clientID
@@ -432,4 +441,94 @@ func TestTransitionReplay(t *testing.T) {
 			t.Fatalf("another reason for a rejected registration was accepted: %s", r.Data)
 		}
 	})
+}
+
+// TestUpdatesRecogniseTheirReplay: every update sent again with the version
+// it was based on, after it was applied, answers the object at the version
+// it made, and changes nothing more; another change based on that version
+// is CONFLICT on expectedVersion.
+func TestUpdatesRecogniseTheirReplay(t *testing.T) {
+	type target struct {
+		id      string
+		version int
+	}
+	for _, tc := range []struct {
+		mutation, payload, user, doc string
+		// prepare returns the object and its version, the change and
+		// another one.
+		prepare func(t *testing.T, a *api, db *store.DB) (target, map[string]any, map[string]any)
+	}{
+		{
+			"updateLearningUnit", "learningUnit", "officer",
+			`mutation($in: UpdateLearningUnitInput!) { updateLearningUnit(input: $in) { learningUnit { id version } } }`,
+			func(t *testing.T, a *api, db *store.DB) (target, map[string]any, map[string]any) {
+				h := a.fx.Households[a.fx.V1a.Code][0]
+				return target{id(h.ID), h.Version}, m("memberCount", 5, "adultCount", 3), m("memberCount", 6)
+			},
+		},
+		{
+			"updateAdminUnit", "adminUnit", "manager",
+			`mutation($in: UpdateAdminUnitInput!) { updateAdminUnit(input: $in) { adminUnit { id version } } }`,
+			func(t *testing.T, a *api, db *store.DB) (target, map[string]any, map[string]any) {
+				return target{id(a.fx.V1a.ID), a.fx.V1a.Version}, m("name", "Thôn Đông Mới"), m("name", "Thôn Đông Khác")
+			},
+		},
+		{
+			"updateCampaign", "campaign", "manager",
+			`mutation($in: UpdateCampaignInput!) { updateCampaign(input: $in) { campaign { id version } } }`,
+			func(t *testing.T, a *api, db *store.DB) (target, map[string]any, map[string]any) {
+				camp := campaignIn(t, a, "PLANNING")
+				c, err := db.Campaign.Query().Only(systemCtx())
+				if err != nil {
+					t.Fatal(err)
+				}
+				return target{camp, c.Version}, m("name", "Học tập suốt đời 2021", "allowLateRegistration", true), m("name", "Tên khác")
+			},
+		},
+		{
+			"updateUser", "user", "manager",
+			`mutation($in: UpdateUserInput!) { updateUser(input: $in) { user { id version } } }`,
+			func(t *testing.T, a *api, db *store.DB) (target, map[string]any, map[string]any) {
+				u := a.fx.Users["officer"]
+				return target{id(u.ID), u.Version}, m("fullName", "Phạm Thị Đổi Tên"), m("fullName", "Phạm Thị Khác")
+			},
+		},
+		{
+			"updateNationalTarget", "nationalTarget", "admin",
+			`mutation($in: UpdateNationalTargetInput!) { updateNationalTarget(input: $in) { nationalTarget { id version } } }`,
+			func(t *testing.T, a *api, db *store.DB) (target, map[string]any, map[string]any) {
+				n, err := db.NationalTarget.Query().First(systemCtx())
+				if err != nil {
+					t.Fatal(err)
+				}
+				return target{id(n.ID), n.Version}, m("rate", 0.75, "note", "Tỉnh đề nghị"), m("note", "Ghi chú khác")
+			},
+		},
+	} {
+		t.Run(tc.mutation, func(t *testing.T) {
+			dbtest.Each(t, func(t *testing.T, db *store.DB) {
+				fx := fixture.Build(t, db.Client, fixture.Options{Households: 1})
+				a := newAPI(t, db, fx)
+				obj, change, other := tc.prepare(t, a, db)
+				base := m("id", obj.id, "expectedVersion", obj.version)
+				version := func(r response) int {
+					t.Helper()
+					var data map[string]map[string]struct{ Version int }
+					r.decode(t, &data)
+					return data[tc.mutation][tc.payload].Version
+				}
+				for i := range 3 {
+					if got := version(a.as(tc.user, tc.doc, m("in", merge(change, base)))); got != obj.version+1 {
+						t.Fatalf("send %d: version %d, want %d", i+1, got, obj.version+1)
+					}
+				}
+				a.fails(t, tc.user, "CONFLICT", "expectedVersion", tc.doc, m("in", merge(other, base)))
+				// The version after a replay is still the one change's.
+				fresh := m("id", obj.id, "expectedVersion", obj.version+1)
+				if got := version(a.as(tc.user, tc.doc, m("in", merge(other, fresh)))); got != obj.version+2 {
+					t.Fatalf("a change on the current version made version %d, want %d", got, obj.version+2)
+				}
+			})
+		})
+	}
 }

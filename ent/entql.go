@@ -387,19 +387,21 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Reorganisation",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			reorganisation.FieldCreatedAt:   {Type: field.TypeTime, Column: reorganisation.FieldCreatedAt},
-			reorganisation.FieldUpdatedAt:   {Type: field.TypeTime, Column: reorganisation.FieldUpdatedAt},
-			reorganisation.FieldVersion:     {Type: field.TypeInt, Column: reorganisation.FieldVersion},
-			reorganisation.FieldNumber:      {Type: field.TypeString, Column: reorganisation.FieldNumber},
-			reorganisation.FieldTitle:       {Type: field.TypeString, Column: reorganisation.FieldTitle},
-			reorganisation.FieldSignedOn:    {Type: field.TypeTime, Column: reorganisation.FieldSignedOn},
-			reorganisation.FieldSigner:      {Type: field.TypeString, Column: reorganisation.FieldSigner},
-			reorganisation.FieldEffectiveOn: {Type: field.TypeTime, Column: reorganisation.FieldEffectiveOn},
-			reorganisation.FieldStatus:      {Type: field.TypeEnum, Column: reorganisation.FieldStatus},
-			reorganisation.FieldSpec:        {Type: field.TypeJSON, Column: reorganisation.FieldSpec},
-			reorganisation.FieldOutcome:     {Type: field.TypeJSON, Column: reorganisation.FieldOutcome},
-			reorganisation.FieldAppliedAt:   {Type: field.TypeTime, Column: reorganisation.FieldAppliedAt},
-			reorganisation.FieldAppliedByID: {Type: field.TypeInt, Column: reorganisation.FieldAppliedByID},
+			reorganisation.FieldCreatedAt:    {Type: field.TypeTime, Column: reorganisation.FieldCreatedAt},
+			reorganisation.FieldUpdatedAt:    {Type: field.TypeTime, Column: reorganisation.FieldUpdatedAt},
+			reorganisation.FieldVersion:      {Type: field.TypeInt, Column: reorganisation.FieldVersion},
+			reorganisation.FieldClientID:     {Type: field.TypeString, Column: reorganisation.FieldClientID},
+			reorganisation.FieldClientDigest: {Type: field.TypeString, Column: reorganisation.FieldClientDigest},
+			reorganisation.FieldNumber:       {Type: field.TypeString, Column: reorganisation.FieldNumber},
+			reorganisation.FieldTitle:        {Type: field.TypeString, Column: reorganisation.FieldTitle},
+			reorganisation.FieldSignedOn:     {Type: field.TypeTime, Column: reorganisation.FieldSignedOn},
+			reorganisation.FieldSigner:       {Type: field.TypeString, Column: reorganisation.FieldSigner},
+			reorganisation.FieldEffectiveOn:  {Type: field.TypeTime, Column: reorganisation.FieldEffectiveOn},
+			reorganisation.FieldStatus:       {Type: field.TypeEnum, Column: reorganisation.FieldStatus},
+			reorganisation.FieldSpec:         {Type: field.TypeJSON, Column: reorganisation.FieldSpec},
+			reorganisation.FieldOutcome:      {Type: field.TypeJSON, Column: reorganisation.FieldOutcome},
+			reorganisation.FieldAppliedAt:    {Type: field.TypeTime, Column: reorganisation.FieldAppliedAt},
+			reorganisation.FieldAppliedByID:  {Type: field.TypeInt, Column: reorganisation.FieldAppliedByID},
 		},
 	}
 	graph.Nodes[15] = &sqlgraph.Node{
@@ -2773,6 +2775,16 @@ func (f *ReorganisationFilter) WhereUpdatedAt(p entql.TimeP) {
 // WhereVersion applies the entql int predicate on the version field.
 func (f *ReorganisationFilter) WhereVersion(p entql.IntP) {
 	f.Where(p.Field(reorganisation.FieldVersion))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *ReorganisationFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(reorganisation.FieldClientID))
+}
+
+// WhereClientDigest applies the entql string predicate on the client_digest field.
+func (f *ReorganisationFilter) WhereClientDigest(p entql.StringP) {
+	f.Where(p.Field(reorganisation.FieldClientDigest))
 }
 
 // WhereNumber applies the entql string predicate on the number field.

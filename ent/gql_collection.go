@@ -1981,6 +1981,11 @@ func (_q *ReorganisationQuery) collectField(ctx context.Context, oneNode bool, o
 				selectedFields = append(selectedFields, reorganisation.FieldVersion)
 				fieldSeen[reorganisation.FieldVersion] = struct{}{}
 			}
+		case "clientID":
+			if _, ok := fieldSeen[reorganisation.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, reorganisation.FieldClientID)
+				fieldSeen[reorganisation.FieldClientID] = struct{}{}
+			}
 		case "number":
 			if _, ok := fieldSeen[reorganisation.FieldNumber]; !ok {
 				selectedFields = append(selectedFields, reorganisation.FieldNumber)

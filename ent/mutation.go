@@ -16652,6 +16652,8 @@ type ReorganisationMutation struct {
 	updated_at        *time.Time
 	version           *int
 	addversion        *int
+	client_id         *string
+	client_digest     *string
 	number            *string
 	title             *string
 	signed_on         *time.Time
@@ -16893,6 +16895,104 @@ func (m *ReorganisationMutation) AddedVersion() (r int, exists bool) {
 func (m *ReorganisationMutation) ResetVersion() {
 	m.version = nil
 	m.addversion = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *ReorganisationMutation) SetClientID(s string) {
+	m.client_id = &s
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *ReorganisationMutation) ClientID() (r string, exists bool) {
+	v := m.client_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the Reorganisation entity.
+// If the Reorganisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReorganisationMutation) OldClientID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ClearClientID clears the value of the "client_id" field.
+func (m *ReorganisationMutation) ClearClientID() {
+	m.client_id = nil
+	m.clearedFields[reorganisation.FieldClientID] = struct{}{}
+}
+
+// ClientIDCleared returns if the "client_id" field was cleared in this mutation.
+func (m *ReorganisationMutation) ClientIDCleared() bool {
+	_, ok := m.clearedFields[reorganisation.FieldClientID]
+	return ok
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *ReorganisationMutation) ResetClientID() {
+	m.client_id = nil
+	delete(m.clearedFields, reorganisation.FieldClientID)
+}
+
+// SetClientDigest sets the "client_digest" field.
+func (m *ReorganisationMutation) SetClientDigest(s string) {
+	m.client_digest = &s
+}
+
+// ClientDigest returns the value of the "client_digest" field in the mutation.
+func (m *ReorganisationMutation) ClientDigest() (r string, exists bool) {
+	v := m.client_digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientDigest returns the old "client_digest" field's value of the Reorganisation entity.
+// If the Reorganisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReorganisationMutation) OldClientDigest(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientDigest: %w", err)
+	}
+	return oldValue.ClientDigest, nil
+}
+
+// ClearClientDigest clears the value of the "client_digest" field.
+func (m *ReorganisationMutation) ClearClientDigest() {
+	m.client_digest = nil
+	m.clearedFields[reorganisation.FieldClientDigest] = struct{}{}
+}
+
+// ClientDigestCleared returns if the "client_digest" field was cleared in this mutation.
+func (m *ReorganisationMutation) ClientDigestCleared() bool {
+	_, ok := m.clearedFields[reorganisation.FieldClientDigest]
+	return ok
+}
+
+// ResetClientDigest resets all changes to the "client_digest" field.
+func (m *ReorganisationMutation) ResetClientDigest() {
+	m.client_digest = nil
+	delete(m.clearedFields, reorganisation.FieldClientDigest)
 }
 
 // SetNumber sets the "number" field.
@@ -17368,7 +17468,7 @@ func (m *ReorganisationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ReorganisationMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, reorganisation.FieldCreatedAt)
 	}
@@ -17377,6 +17477,12 @@ func (m *ReorganisationMutation) Fields() []string {
 	}
 	if m.version != nil {
 		fields = append(fields, reorganisation.FieldVersion)
+	}
+	if m.client_id != nil {
+		fields = append(fields, reorganisation.FieldClientID)
+	}
+	if m.client_digest != nil {
+		fields = append(fields, reorganisation.FieldClientDigest)
 	}
 	if m.number != nil {
 		fields = append(fields, reorganisation.FieldNumber)
@@ -17422,6 +17528,10 @@ func (m *ReorganisationMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case reorganisation.FieldVersion:
 		return m.Version()
+	case reorganisation.FieldClientID:
+		return m.ClientID()
+	case reorganisation.FieldClientDigest:
+		return m.ClientDigest()
 	case reorganisation.FieldNumber:
 		return m.Number()
 	case reorganisation.FieldTitle:
@@ -17457,6 +17567,10 @@ func (m *ReorganisationMutation) OldField(ctx context.Context, name string) (ent
 		return m.OldUpdatedAt(ctx)
 	case reorganisation.FieldVersion:
 		return m.OldVersion(ctx)
+	case reorganisation.FieldClientID:
+		return m.OldClientID(ctx)
+	case reorganisation.FieldClientDigest:
+		return m.OldClientDigest(ctx)
 	case reorganisation.FieldNumber:
 		return m.OldNumber(ctx)
 	case reorganisation.FieldTitle:
@@ -17506,6 +17620,20 @@ func (m *ReorganisationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetVersion(v)
+		return nil
+	case reorganisation.FieldClientID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case reorganisation.FieldClientDigest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientDigest(v)
 		return nil
 	case reorganisation.FieldNumber:
 		v, ok := value.(string)
@@ -17622,6 +17750,12 @@ func (m *ReorganisationMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ReorganisationMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(reorganisation.FieldClientID) {
+		fields = append(fields, reorganisation.FieldClientID)
+	}
+	if m.FieldCleared(reorganisation.FieldClientDigest) {
+		fields = append(fields, reorganisation.FieldClientDigest)
+	}
 	if m.FieldCleared(reorganisation.FieldSigner) {
 		fields = append(fields, reorganisation.FieldSigner)
 	}
@@ -17648,6 +17782,12 @@ func (m *ReorganisationMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ReorganisationMutation) ClearField(name string) error {
 	switch name {
+	case reorganisation.FieldClientID:
+		m.ClearClientID()
+		return nil
+	case reorganisation.FieldClientDigest:
+		m.ClearClientDigest()
+		return nil
 	case reorganisation.FieldSigner:
 		m.ClearSigner()
 		return nil
@@ -17676,6 +17816,12 @@ func (m *ReorganisationMutation) ResetField(name string) error {
 		return nil
 	case reorganisation.FieldVersion:
 		m.ResetVersion()
+		return nil
+	case reorganisation.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case reorganisation.FieldClientDigest:
+		m.ResetClientDigest()
 		return nil
 	case reorganisation.FieldNumber:
 		m.ResetNumber()

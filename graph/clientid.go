@@ -13,6 +13,7 @@ import (
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/registration"
+	"hoctap/ent/reorganisation"
 	"hoctap/ent/user"
 	"hoctap/internal/access"
 	"hoctap/internal/apperr"
@@ -22,20 +23,21 @@ import (
 )
 
 var (
-	msgClientID      = i18n.Message{VI: "Mã phía máy khách phải là một UUID.", EN: "The client id must be a UUID."}
-	msgClientIDTaken = i18n.Message{VI: "Mã phía máy khách này đã được dùng cho một yêu cầu khác.", EN: "This client id was already used for a different request."}
+	msgClientID        = i18n.Message{VI: "Mã phía máy khách phải là một UUID.", EN: "The client id must be a UUID."}
+	msgClientIDReplace = i18n.Message{VI: "Mã phía máy khách chỉ dùng khi ghi nhận quyết định mới.", EN: "A client id is for a new decision only."}
+	msgClientIDTaken   = i18n.Message{VI: "Mã phía máy khách này đã được dùng cho một yêu cầu khác.", EN: "This client id was already used for a different request."}
 )
 
 // createOnce runs a create (op, allowed to the roles of its package) that
-// may carry a client id (clientID of its input) so that sending it again is
-// safe. Without one it is create. With
-// one, a row of type typ (ent's type name) that a create with this id made
-// answers the same create again, from the same user with the same input,
-// as load reads it; the same id with another input (or from another user)
-// is CONFLICT on clientID. Otherwise create runs, in a savepoint: when
-// it fails because an identical request made the row meanwhile (the unique
-// index on client_id decides on PostgreSQL, a code or a name check may see
-// it first), the answer is that row.
+// may carry a client id (clientID of its input), so that sending it again
+// is safe. Without one it is create. With one, the row of type typ (ent's
+// type name) that a create with this id made answers the same create sent
+// again, by the same user with the same input, as load reads it; the id
+// with another input, or from another user, is CONFLICT on clientID.
+// Otherwise create runs in a savepoint: when it fails because an identical
+// request made the row meanwhile (on PostgreSQL the unique index on
+// client_id decides; a code or name check may see the row first), the
+// answer is that row.
 func createOnce[P any](ctx context.Context, roles access.Roles, typ, op string, clientID *string, input any,
 	load func(ctx context.Context, id int) (P, error), create func(ctx context.Context) (P, error),
 ) (P, error) {
@@ -142,6 +144,11 @@ func clientRow(ctx context.Context, c *ent.Client, typ, clientID string) (int, s
 	case "Decision":
 		var r *ent.Decision
 		if r, err = c.Decision.Query().Where(decision.ClientID(clientID)).Only(ctx); err == nil {
+			id, digest = r.ID, r.ClientDigest
+		}
+	case "Reorganisation":
+		var r *ent.Reorganisation
+		if r, err = c.Reorganisation.Query().Where(reorganisation.ClientID(clientID)).Only(ctx); err == nil {
 			id, digest = r.ID, r.ClientDigest
 		}
 	default:

@@ -14,6 +14,7 @@ import (
 	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/registration"
+	"hoctap/ent/reorganisation"
 	"hoctap/ent/user"
 	"hoctap/internal/dbtest"
 	"hoctap/internal/fixture"
@@ -174,6 +175,25 @@ var clientCreates = []clientCreate{
 			return q.Count(systemCtx())
 		},
 	},
+	{
+		mutation: "planReorganisation", payload: "plan.reorganisation", user: "admin",
+		doc: `mutation($in: PlanReorganisationInput!) { planReorganisation(input: $in) { plan { reorganisation { id clientID } } } }`,
+		prepare: func(t *testing.T, a *api) (func(int) map[string]any, map[string]any) {
+			decide := func(number string) map[string]any {
+				return m("number", number, "title", "Sáp nhập Thôn Đông vào Thôn Tây", "signedOn", "2025-06-12T00:00:00Z",
+					"effectiveOn", "2025-07-01T00:00:00Z", "changes", []map[string]any{})
+			}
+			in := func(n int) map[string]any { return decide(fmt.Sprintf("%d/NQ-HĐND", n+1)) }
+			return in, decide("9/NQ-HĐND")
+		},
+		count: func(db *store.DB, c *string) (int, error) {
+			q := db.Reorganisation.Query()
+			if c != nil {
+				q.Where(reorganisation.ClientID(*c))
+			}
+			return q.Count(systemCtx())
+		},
+	},
 }
 
 // registrations are households of V1a registered in a campaign of P1.
@@ -201,15 +221,18 @@ func madeID(t *testing.T, r response, mutation, payload string) string {
 	if len(r.Errors) > 0 {
 		return ""
 	}
-	var data map[string]map[string]json.RawMessage
-	var made struct{ ID, ClientID string }
+	var data map[string]any
 	if err := json.Unmarshal(r.Data, &data); err != nil {
 		t.Fatalf("decode %s: %v", r.Data, err)
 	}
-	if err := json.Unmarshal(data[mutation][payload], &made); err != nil {
-		t.Fatalf("decode %s: %v", r.Data, err)
+	obj := data[mutation]
+	for _, f := range strings.Split(payload, ".") {
+		o, _ := obj.(map[string]any)
+		obj = o[f]
 	}
-	return made.ID
+	made, _ := obj.(map[string]any)
+	id, _ := made["id"].(string)
+	return id
 }
 
 // merge is the fields of several input objects as one.
@@ -277,8 +300,9 @@ func TestCreateWithClientID(t *testing.T) {
 
 				// The same id for something else, or from someone else.
 				a.fails(t, tc.user, "CONFLICT", "clientID", tc.doc, m("in", withClientID(different, clientID)))
-				other := "admin"
-				a.fails(t, other, "CONFLICT", "clientID", tc.doc, m("in", withClientID(input(0), clientID)))
+				if tc.user != "admin" { // the fixture's one ADMIN is the only other who may
+					a.fails(t, "admin", "CONFLICT", "clientID", tc.doc, m("in", withClientID(input(0), clientID)))
+				}
 				a.fails(t, tc.user, "BAD_USER_INPUT", "clientID", tc.doc, m("in", withClientID(different, "not-a-uuid")))
 				// A role that may not create is told so first.
 				a.fails(t, "viewer", "FORBIDDEN", "", tc.doc, m("in", withClientID(different, "not-a-uuid")))
@@ -531,4 +555,23 @@ func TestUpdatesRecogniseTheirReplay(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestClientIDOnlyForNewDecision: planReorganisation given the id of a
+// decision replaces its changes, an update: a client id there is refused.
+func TestClientIDOnlyForNewDecision(t *testing.T) {
+	const plan = `mutation($in: PlanReorganisationInput!) { planReorganisation(input: $in) { plan { reorganisation { id } } } }`
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := fixture.Build(t, db.Client, fixture.Options{Households: 1})
+		a := newAPI(t, db, fx)
+		in := m("number", "1/NQ-HĐND", "title", "Sáp nhập", "signedOn", "2025-06-12T00:00:00Z", "effectiveOn", "2025-07-01T00:00:00Z", "changes", []map[string]any{})
+		var out struct {
+			PlanReorganisation struct {
+				Plan struct{ Reorganisation struct{ ID string } }
+			}
+		}
+		a.must(t, "admin", plan, m("in", in), &out)
+		again := merge(in, m("id", out.PlanReorganisation.Plan.Reorganisation.ID, "clientID", newClientID(t)))
+		a.fails(t, "admin", "BAD_USER_INPUT", "clientID", plan, m("in", again))
+	})
 }

@@ -639,6 +639,7 @@ type ComplexityRoot struct {
 	Reorganisation struct {
 		AppliedAt   func(childComplexity int) int
 		AppliedBy   func(childComplexity int) int
+		ClientID    func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
 		EffectiveOn func(childComplexity int) int
 		ID          func(childComplexity int) int
@@ -3446,6 +3447,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Reorganisation.AppliedBy(childComplexity), true
+	case "Reorganisation.clientID":
+		if e.ComplexityRoot.Reorganisation.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reorganisation.ClientID(childComplexity), true
 	case "Reorganisation.createdAt":
 		if e.ComplexityRoot.Reorganisation.CreatedAt == nil {
 			break
@@ -5175,6 +5182,8 @@ func (ec *executionContext) childFields_Reorganisation(ctx context.Context, fiel
 		return ec.fieldContext_Reorganisation_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_Reorganisation_version(ctx, field)
+	case "clientID":
+		return ec.fieldContext_Reorganisation_clientID(ctx, field)
 	case "number":
 		return ec.fieldContext_Reorganisation_number(ctx, field)
 	case "title":
@@ -17523,6 +17532,29 @@ func (ec *executionContext) fieldContext_Reorganisation_version(_ context.Contex
 	return graphql.NewScalarFieldContext("Reorganisation", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Reorganisation_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reorganisation_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Reorganisation_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reorganisation", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Reorganisation_number(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28942,7 +28974,7 @@ func (ec *executionContext) unmarshalInputPlanReorganisationInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "number", "title", "signedOn", "signer", "effectiveOn", "changes", "userScopes"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "number", "title", "signedOn", "signer", "effectiveOn", "changes", "userScopes", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29012,6 +29044,13 @@ func (ec *executionContext) unmarshalInputPlanReorganisationInput(ctx context.Co
 				return it, err
 			}
 			it.UserScopes = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
 		}
 	}
 	return it, nil
@@ -36613,6 +36652,11 @@ func (ec *executionContext) _Reorganisation(ctx context.Context, sel ast.Selecti
 		case "version":
 			out.Values[i] = ec._Reorganisation_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientID":
+			out.Values[i] = ec._Reorganisation_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "number":

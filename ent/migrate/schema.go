@@ -659,6 +659,8 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "client_id", Type: field.TypeString, Nullable: true, Size: 36},
+		{Name: "client_digest", Type: field.TypeString, Nullable: true},
 		{Name: "number", Type: field.TypeString, Size: 100},
 		{Name: "title", Type: field.TypeString, Size: 300},
 		{Name: "signed_on", Type: field.TypeTime},
@@ -678,16 +680,21 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "reorganisations_users_applied_by",
-				Columns:    []*schema.Column{ReorganisationsColumns[13]},
+				Columns:    []*schema.Column{ReorganisationsColumns[15]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
+				Name:    "reorganisation_client_id",
+				Unique:  true,
+				Columns: []*schema.Column{ReorganisationsColumns[4]},
+			},
+			{
 				Name:    "reorganisation_effective_on",
 				Unique:  false,
-				Columns: []*schema.Column{ReorganisationsColumns[8]},
+				Columns: []*schema.Column{ReorganisationsColumns[10]},
 			},
 		},
 	}

@@ -779,15 +779,20 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	reorganisationMixinHooks2 := reorganisationMixin[2].Hooks()
 	reorganisationHooks := schema.Reorganisation{}.Hooks()
 
-	reorganisation.Hooks[1] = reorganisationHooks[0]
+	reorganisation.Hooks[1] = reorganisationMixinHooks2[0]
 
-	reorganisation.Hooks[2] = reorganisationHooks[1]
+	reorganisation.Hooks[2] = reorganisationHooks[0]
+
+	reorganisation.Hooks[3] = reorganisationHooks[1]
 	reorganisationMixinFields0 := reorganisationMixin[0].Fields()
 	_ = reorganisationMixinFields0
 	reorganisationMixinFields1 := reorganisationMixin[1].Fields()
 	_ = reorganisationMixinFields1
+	reorganisationMixinFields2 := reorganisationMixin[2].Fields()
+	_ = reorganisationMixinFields2
 	reorganisationFields := schema.Reorganisation{}.Fields()
 	_ = reorganisationFields
 	// reorganisationDescCreatedAt is the schema descriptor for created_at field.
@@ -804,6 +809,10 @@ func init() {
 	reorganisationDescVersion := reorganisationMixinFields1[0].Descriptor()
 	// reorganisation.DefaultVersion holds the default value on creation for the version field.
 	reorganisation.DefaultVersion = reorganisationDescVersion.Default.(int)
+	// reorganisationDescClientID is the schema descriptor for client_id field.
+	reorganisationDescClientID := reorganisationMixinFields2[0].Descriptor()
+	// reorganisation.ClientIDValidator is a validator for the "client_id" field. It is called by the builders before save.
+	reorganisation.ClientIDValidator = reorganisationDescClientID.Validators[0].(func(string) error)
 	// reorganisationDescNumber is the schema descriptor for number field.
 	reorganisationDescNumber := reorganisationFields[0].Descriptor()
 	// reorganisation.NumberValidator is a validator for the "number" field. It is called by the builders before save.

@@ -376,28 +376,6 @@ type PassRuleInput struct {
 	Levels []float64 `json:"levels,omitempty"`
 }
 
-// A reorganisation decision (e.g. a Nghị quyết, resolution, of the National Assembly's Standing Committee) and the changes it makes to the administrative tree.
-type PlanReorganisationInput struct {
-	// A planned reorganisation to replace; omit to record a new one.
-	ID *int `json:"id,omitempty"`
-	// With id: the version of it the client edited (Reorganisation.version); CONFLICT on expectedVersion if it changed since.
-	ExpectedVersion *int `json:"expectedVersion,omitempty"`
-	// Number of the decision, e.g. 1665/NQ-UBTVQH15.
-	Number string `json:"number"`
-	// What the decision is about, e.g. "Sắp xếp các đơn vị hành chính cấp xã của tỉnh Hưng Yên" (reorganising the communes of Hưng Yên).
-	Title string `json:"title"`
-	// Date the decision was signed.
-	SignedOn time.Time `json:"signedOn"`
-	// Who signed it.
-	Signer *string `json:"signer,omitempty"`
-	// First day of the new tree: closed units end the day before.
-	EffectiveOn time.Time `json:"effectiveOn"`
-	// The changes, in order; a problem names one by its index (changes.3…).
-	Changes []*ReorganisationChangeInput `json:"changes"`
-	// New scopes for accounts whose scope the changes close, instead of the plan's default.
-	UserScopes []*UserScopeInput `json:"userScopes,omitempty"`
-}
-
 // What planReorganisation recorded.
 type PlanReorganisationPayload struct {
 	// The recorded decision and what applying it would do.

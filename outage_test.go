@@ -243,7 +243,7 @@ func TestDatabaseOutage(t *testing.T) {
 
 const (
 	loginMutation   = `mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { accessToken refreshToken } }`
-	refreshMutation = `mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }`
+	refreshMutation = `mutation($t: String!) { refreshSession(input: {refreshToken: $t}) { accessToken } }`
 	readQuery       = `{ me { username } learningUnits(first: 3) { totalCount } }`
 )
 

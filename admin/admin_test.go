@@ -222,7 +222,7 @@ func seedCampaign(t testing.TB, db *store.DB, fx *fixture.Fixture, year int) *en
 	})
 	advance := func(from, want campaign.Phase) {
 		as(t, db, fx, "manager", func(ctx context.Context) error {
-			c, err := cycle.Advance(ctx, camp.ID, from, "seed")
+			c, err := cycle.Advance(ctx, camp.ID, from, "seed", nil)
 			if err == nil && c.Phase != want {
 				err = fmt.Errorf("phase %s, want %s", c.Phase, want)
 			}

@@ -270,9 +270,9 @@ func (c *Console) move(w http.ResponseWriter, r *http.Request, step int) error {
 	err = c.write(r.Context(), func(ctx context.Context) error {
 		var err error
 		if step > 0 {
-			camp, err = cycle.Advance(ctx, id, from, f.Get("reason"))
+			camp, err = cycle.Advance(ctx, id, from, f.Get("reason"), nil)
 		} else {
-			camp, err = cycle.Revert(ctx, id, from, f.Get("reason"))
+			camp, err = cycle.Revert(ctx, id, from, f.Get("reason"), nil)
 		}
 		return err
 	})

@@ -127,7 +127,7 @@ func grantable(v *viewer.Viewer) []viewer.Role {
 }
 
 // userFields maps the domain's field names to the form's inputs.
-var userFields = map[string]string{"scopeID": "scopeID", "role": "role", "version": "", "learningUnitID": ""}
+var userFields = map[string]string{"scopeID": "scopeID", "role": "role", "expectedVersion": "", "learningUnitID": ""}
 
 func (c *Console) newUser(w http.ResponseWriter, r *http.Request) error {
 	ctx, _ := c.read(r.Context())
@@ -370,7 +370,7 @@ func (c *Console) setDisabled(w http.ResponseWriter, r *http.Request, disabled b
 	}
 	var u *ent.User
 	err = c.write(r.Context(), func(ctx context.Context) error {
-		u, err = users.SetDisabled(ctx, id, disabled)
+		u, err = users.SetDisabled(ctx, id, disabled, nil)
 		return err
 	})
 	if err != nil {
@@ -415,7 +415,7 @@ func (c *Console) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := &tempPasswordPage{}
 	err = c.write(r.Context(), func(ctx context.Context) error {
-		d.User, d.Password, err = users.ResetPassword(ctx, id)
+		d.User, d.Password, err = users.ResetPassword(ctx, id, nil)
 		return err
 	})
 	if err != nil {

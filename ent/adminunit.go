@@ -23,6 +23,10 @@ type AdminUnit struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// Incremented by every change; send it back with an update to detect concurrent edits.
 	Version int `json:"version,omitempty"`
+	// The clientID (a UUID, in lower case) of the create that made it; null when the client gave none.
+	ClientID *string `json:"client_id,omitempty"`
+	// What the create with the client id asked for, by whom: a resent create must match it.
+	ClientDigest string `json:"client_digest,omitempty"`
 	// Official code of the national catalogue: 2 digits for a province, 3 for a district, 5 for a commune. Merged units may reuse an old code, so codes are unique only at a given date.
 	Code string `json:"code,omitempty"`
 	// Official name with its type, e.g. "Huyện Đông Hưng" (Đông Hưng district).
@@ -148,7 +152,7 @@ func (*AdminUnit) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case adminunit.FieldID, adminunit.FieldVersion, adminunit.FieldParentID, adminunit.FieldMergedIntoID, adminunit.FieldDepth:
 			values[i] = new(sql.NullInt64)
-		case adminunit.FieldCode, adminunit.FieldName, adminunit.FieldNameKey, adminunit.FieldLevel, adminunit.FieldType, adminunit.FieldPath, adminunit.FieldPredecessors:
+		case adminunit.FieldClientID, adminunit.FieldClientDigest, adminunit.FieldCode, adminunit.FieldName, adminunit.FieldNameKey, adminunit.FieldLevel, adminunit.FieldType, adminunit.FieldPath, adminunit.FieldPredecessors:
 			values[i] = new(sql.NullString)
 		case adminunit.FieldCreatedAt, adminunit.FieldUpdatedAt, adminunit.FieldValidFrom, adminunit.FieldValidTo:
 			values[i] = new(sql.NullTime)
@@ -190,6 +194,19 @@ func (_m *AdminUnit) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field version", values[i])
 			} else if value.Valid {
 				_m.Version = int(value.Int64)
+			}
+		case adminunit.FieldClientID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field client_id", values[i])
+			} else if value.Valid {
+				_m.ClientID = new(string)
+				*_m.ClientID = value.String
+			}
+		case adminunit.FieldClientDigest:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field client_digest", values[i])
+			} else if value.Valid {
+				_m.ClientDigest = value.String
 			}
 		case adminunit.FieldCode:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -347,6 +364,14 @@ func (_m *AdminUnit) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("version=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Version))
+	builder.WriteString(", ")
+	if v := _m.ClientID; v != nil {
+		builder.WriteString("client_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("client_digest=")
+	builder.WriteString(_m.ClientDigest)
 	builder.WriteString(", ")
 	builder.WriteString("code=")
 	builder.WriteString(_m.Code)

@@ -66,6 +66,34 @@ func (_c *AdminUnitCreate) SetNillableVersion(v *int) *AdminUnitCreate {
 	return _c
 }
 
+// SetClientID sets the "client_id" field.
+func (_c *AdminUnitCreate) SetClientID(v string) *AdminUnitCreate {
+	_c.mutation.SetClientID(v)
+	return _c
+}
+
+// SetNillableClientID sets the "client_id" field if the given value is not nil.
+func (_c *AdminUnitCreate) SetNillableClientID(v *string) *AdminUnitCreate {
+	if v != nil {
+		_c.SetClientID(*v)
+	}
+	return _c
+}
+
+// SetClientDigest sets the "client_digest" field.
+func (_c *AdminUnitCreate) SetClientDigest(v string) *AdminUnitCreate {
+	_c.mutation.SetClientDigest(v)
+	return _c
+}
+
+// SetNillableClientDigest sets the "client_digest" field if the given value is not nil.
+func (_c *AdminUnitCreate) SetNillableClientDigest(v *string) *AdminUnitCreate {
+	if v != nil {
+		_c.SetClientDigest(*v)
+	}
+	return _c
+}
+
 // SetCode sets the "code" field.
 func (_c *AdminUnitCreate) SetCode(v string) *AdminUnitCreate {
 	_c.mutation.SetCode(v)
@@ -371,6 +399,11 @@ func (_c *AdminUnitCreate) check() error {
 	if _, ok := _c.mutation.Version(); !ok {
 		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "AdminUnit.version"`)}
 	}
+	if v, ok := _c.mutation.ClientID(); ok {
+		if err := adminunit.ClientIDValidator(v); err != nil {
+			return &ValidationError{Name: "client_id", err: fmt.Errorf(`ent: validator failed for field "AdminUnit.client_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Code(); !ok {
 		return &ValidationError{Name: "code", err: errors.New(`ent: missing required field "AdminUnit.code"`)}
 	}
@@ -453,6 +486,14 @@ func (_c *AdminUnitCreate) createSpec() (*AdminUnit, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Version(); ok {
 		_spec.SetField(adminunit.FieldVersion, field.TypeInt, value)
 		_node.Version = value
+	}
+	if value, ok := _c.mutation.ClientID(); ok {
+		_spec.SetField(adminunit.FieldClientID, field.TypeString, value)
+		_node.ClientID = &value
+	}
+	if value, ok := _c.mutation.ClientDigest(); ok {
+		_spec.SetField(adminunit.FieldClientDigest, field.TypeString, value)
+		_node.ClientDigest = value
 	}
 	if value, ok := _c.mutation.Code(); ok {
 		_spec.SetField(adminunit.FieldCode, field.TypeString, value)
@@ -883,6 +924,12 @@ func (u *AdminUnitUpsertOne) UpdateNewValues() *AdminUnitUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(adminunit.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.ClientID(); exists {
+			s.SetIgnore(adminunit.FieldClientID)
+		}
+		if _, exists := u.create.mutation.ClientDigest(); exists {
+			s.SetIgnore(adminunit.FieldClientDigest)
 		}
 	}))
 	return u
@@ -1352,6 +1399,12 @@ func (u *AdminUnitUpsertBulk) UpdateNewValues() *AdminUnitUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(adminunit.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.ClientID(); exists {
+				s.SetIgnore(adminunit.FieldClientID)
+			}
+			if _, exists := b.mutation.ClientDigest(); exists {
+				s.SetIgnore(adminunit.FieldClientDigest)
 			}
 		}
 	}))

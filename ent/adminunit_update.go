@@ -542,6 +542,12 @@ func (_u *AdminUnitUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(adminunit.FieldVersion, field.TypeInt, value)
 	}
+	if _u.mutation.ClientIDCleared() {
+		_spec.ClearField(adminunit.FieldClientID, field.TypeString)
+	}
+	if _u.mutation.ClientDigestCleared() {
+		_spec.ClearField(adminunit.FieldClientDigest, field.TypeString)
+	}
 	if value, ok := _u.mutation.Code(); ok {
 		_spec.SetField(adminunit.FieldCode, field.TypeString, value)
 	}
@@ -1387,6 +1393,12 @@ func (_u *AdminUnitUpdateOne) sqlSave(ctx context.Context) (_node *AdminUnit, er
 	}
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(adminunit.FieldVersion, field.TypeInt, value)
+	}
+	if _u.mutation.ClientIDCleared() {
+		_spec.ClearField(adminunit.FieldClientID, field.TypeString)
+	}
+	if _u.mutation.ClientDigestCleared() {
+		_spec.ClearField(adminunit.FieldClientDigest, field.TypeString)
 	}
 	if value, ok := _u.mutation.Code(); ok {
 		_spec.SetField(adminunit.FieldCode, field.TypeString, value)

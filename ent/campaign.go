@@ -26,6 +26,10 @@ type Campaign struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// Incremented by every change; send it back with an update to detect concurrent edits.
 	Version int `json:"version,omitempty"`
+	// The clientID (a UUID, in lower case) of the create that made it; null when the client gave none.
+	ClientID *string `json:"client_id,omitempty"`
+	// What the create with the client id asked for, by whom: a resent create must match it.
+	ClientDigest string `json:"client_digest,omitempty"`
 	// The province running the campaign.
 	ProvinceID int `json:"province_id,omitempty"`
 	// The year of the campaign.
@@ -144,7 +148,7 @@ func (*Campaign) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case campaign.FieldID, campaign.FieldVersion, campaign.FieldProvinceID, campaign.FieldYear:
 			values[i] = new(sql.NullInt64)
-		case campaign.FieldName, campaign.FieldPhase, campaign.FieldScopePath:
+		case campaign.FieldClientID, campaign.FieldClientDigest, campaign.FieldName, campaign.FieldPhase, campaign.FieldScopePath:
 			values[i] = new(sql.NullString)
 		case campaign.FieldCreatedAt, campaign.FieldUpdatedAt, campaign.FieldReferenceDate, campaign.FieldRegistrationStarts, campaign.FieldRegistrationEnds, campaign.FieldEvaluationStarts, campaign.FieldEvaluationEnds, campaign.FieldRecognitionStarts, campaign.FieldRecognitionEnds:
 			values[i] = new(sql.NullTime)
@@ -186,6 +190,19 @@ func (_m *Campaign) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field version", values[i])
 			} else if value.Valid {
 				_m.Version = int(value.Int64)
+			}
+		case campaign.FieldClientID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field client_id", values[i])
+			} else if value.Valid {
+				_m.ClientID = new(string)
+				*_m.ClientID = value.String
+			}
+		case campaign.FieldClientDigest:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field client_digest", values[i])
+			} else if value.Valid {
+				_m.ClientDigest = value.String
 			}
 		case campaign.FieldProvinceID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -356,6 +373,14 @@ func (_m *Campaign) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("version=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Version))
+	builder.WriteString(", ")
+	if v := _m.ClientID; v != nil {
+		builder.WriteString("client_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("client_digest=")
+	builder.WriteString(_m.ClientDigest)
 	builder.WriteString(", ")
 	builder.WriteString("province_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ProvinceID))

@@ -70,6 +70,34 @@ func (_c *CampaignCreate) SetNillableVersion(v *int) *CampaignCreate {
 	return _c
 }
 
+// SetClientID sets the "client_id" field.
+func (_c *CampaignCreate) SetClientID(v string) *CampaignCreate {
+	_c.mutation.SetClientID(v)
+	return _c
+}
+
+// SetNillableClientID sets the "client_id" field if the given value is not nil.
+func (_c *CampaignCreate) SetNillableClientID(v *string) *CampaignCreate {
+	if v != nil {
+		_c.SetClientID(*v)
+	}
+	return _c
+}
+
+// SetClientDigest sets the "client_digest" field.
+func (_c *CampaignCreate) SetClientDigest(v string) *CampaignCreate {
+	_c.mutation.SetClientDigest(v)
+	return _c
+}
+
+// SetNillableClientDigest sets the "client_digest" field if the given value is not nil.
+func (_c *CampaignCreate) SetNillableClientDigest(v *string) *CampaignCreate {
+	if v != nil {
+		_c.SetClientDigest(*v)
+	}
+	return _c
+}
+
 // SetProvinceID sets the "province_id" field.
 func (_c *CampaignCreate) SetProvinceID(v int) *CampaignCreate {
 	_c.mutation.SetProvinceID(v)
@@ -378,6 +406,11 @@ func (_c *CampaignCreate) check() error {
 	if _, ok := _c.mutation.Version(); !ok {
 		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Campaign.version"`)}
 	}
+	if v, ok := _c.mutation.ClientID(); ok {
+		if err := campaign.ClientIDValidator(v); err != nil {
+			return &ValidationError{Name: "client_id", err: fmt.Errorf(`ent: validator failed for field "Campaign.client_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.ProvinceID(); !ok {
 		return &ValidationError{Name: "province_id", err: errors.New(`ent: missing required field "Campaign.province_id"`)}
 	}
@@ -455,6 +488,14 @@ func (_c *CampaignCreate) createSpec() (*Campaign, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Version(); ok {
 		_spec.SetField(campaign.FieldVersion, field.TypeInt, value)
 		_node.Version = value
+	}
+	if value, ok := _c.mutation.ClientID(); ok {
+		_spec.SetField(campaign.FieldClientID, field.TypeString, value)
+		_node.ClientID = &value
+	}
+	if value, ok := _c.mutation.ClientDigest(); ok {
+		_spec.SetField(campaign.FieldClientDigest, field.TypeString, value)
+		_node.ClientDigest = value
 	}
 	if value, ok := _c.mutation.Year(); ok {
 		_spec.SetField(campaign.FieldYear, field.TypeInt, value)
@@ -874,6 +915,12 @@ func (u *CampaignUpsertOne) UpdateNewValues() *CampaignUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(campaign.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.ClientID(); exists {
+			s.SetIgnore(campaign.FieldClientID)
+		}
+		if _, exists := u.create.mutation.ClientDigest(); exists {
+			s.SetIgnore(campaign.FieldClientDigest)
 		}
 		if _, exists := u.create.mutation.ProvinceID(); exists {
 			s.SetIgnore(campaign.FieldProvinceID)
@@ -1345,6 +1392,12 @@ func (u *CampaignUpsertBulk) UpdateNewValues() *CampaignUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(campaign.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.ClientID(); exists {
+				s.SetIgnore(campaign.FieldClientID)
+			}
+			if _, exists := b.mutation.ClientDigest(); exists {
+				s.SetIgnore(campaign.FieldClientDigest)
 			}
 			if _, exists := b.mutation.ProvinceID(); exists {
 				s.SetIgnore(campaign.FieldProvinceID)

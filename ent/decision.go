@@ -20,6 +20,10 @@ type Decision struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
+	// The clientID (a UUID, in lower case) of the create that made it; null when the client gave none.
+	ClientID *string `json:"client_id,omitempty"`
+	// What the create with the client id asked for, by whom: a resent create must match it.
+	ClientDigest string `json:"client_digest,omitempty"`
 	// CampaignID holds the value of the "campaign_id" field.
 	CampaignID int `json:"campaign_id,omitempty"`
 	// DecidingUnitID holds the value of the "deciding_unit_id" field.
@@ -97,7 +101,7 @@ func (*Decision) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case decision.FieldID, decision.FieldCampaignID, decision.FieldDecidingUnitID:
 			values[i] = new(sql.NullInt64)
-		case decision.FieldScopePath, decision.FieldTitle, decision.FieldNumber, decision.FieldSigner:
+		case decision.FieldClientID, decision.FieldClientDigest, decision.FieldScopePath, decision.FieldTitle, decision.FieldNumber, decision.FieldSigner:
 			values[i] = new(sql.NullString)
 		case decision.FieldDate, decision.FieldCreatedAt:
 			values[i] = new(sql.NullTime)
@@ -122,6 +126,19 @@ func (_m *Decision) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field id", value)
 			}
 			_m.ID = int(value.Int64)
+		case decision.FieldClientID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field client_id", values[i])
+			} else if value.Valid {
+				_m.ClientID = new(string)
+				*_m.ClientID = value.String
+			}
+		case decision.FieldClientDigest:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field client_digest", values[i])
+			} else if value.Valid {
+				_m.ClientDigest = value.String
+			}
 		case decision.FieldCampaignID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field campaign_id", values[i])
@@ -221,6 +238,14 @@ func (_m *Decision) String() string {
 	var builder strings.Builder
 	builder.WriteString("Decision(")
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
+	if v := _m.ClientID; v != nil {
+		builder.WriteString("client_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("client_digest=")
+	builder.WriteString(_m.ClientDigest)
+	builder.WriteString(", ")
 	builder.WriteString("campaign_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CampaignID))
 	builder.WriteString(", ")

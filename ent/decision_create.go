@@ -26,6 +26,34 @@ type DecisionCreate struct {
 	conflict []sql.ConflictOption
 }
 
+// SetClientID sets the "client_id" field.
+func (_c *DecisionCreate) SetClientID(v string) *DecisionCreate {
+	_c.mutation.SetClientID(v)
+	return _c
+}
+
+// SetNillableClientID sets the "client_id" field if the given value is not nil.
+func (_c *DecisionCreate) SetNillableClientID(v *string) *DecisionCreate {
+	if v != nil {
+		_c.SetClientID(*v)
+	}
+	return _c
+}
+
+// SetClientDigest sets the "client_digest" field.
+func (_c *DecisionCreate) SetClientDigest(v string) *DecisionCreate {
+	_c.mutation.SetClientDigest(v)
+	return _c
+}
+
+// SetNillableClientDigest sets the "client_digest" field if the given value is not nil.
+func (_c *DecisionCreate) SetNillableClientDigest(v *string) *DecisionCreate {
+	if v != nil {
+		_c.SetClientDigest(*v)
+	}
+	return _c
+}
+
 // SetCampaignID sets the "campaign_id" field.
 func (_c *DecisionCreate) SetCampaignID(v int) *DecisionCreate {
 	_c.mutation.SetCampaignID(v)
@@ -156,6 +184,11 @@ func (_c *DecisionCreate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_c *DecisionCreate) check() error {
+	if v, ok := _c.mutation.ClientID(); ok {
+		if err := decision.ClientIDValidator(v); err != nil {
+			return &ValidationError{Name: "client_id", err: fmt.Errorf(`ent: validator failed for field "Decision.client_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.CampaignID(); !ok {
 		return &ValidationError{Name: "campaign_id", err: errors.New(`ent: missing required field "Decision.campaign_id"`)}
 	}
@@ -228,6 +261,14 @@ func (_c *DecisionCreate) createSpec() (*Decision, *sqlgraph.CreateSpec) {
 		_spec = sqlgraph.NewCreateSpec(decision.Table, sqlgraph.NewFieldSpec(decision.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if value, ok := _c.mutation.ClientID(); ok {
+		_spec.SetField(decision.FieldClientID, field.TypeString, value)
+		_node.ClientID = &value
+	}
+	if value, ok := _c.mutation.ClientDigest(); ok {
+		_spec.SetField(decision.FieldClientDigest, field.TypeString, value)
+		_node.ClientDigest = value
+	}
 	if value, ok := _c.mutation.ScopePath(); ok {
 		_spec.SetField(decision.FieldScopePath, field.TypeString, value)
 		_node.ScopePath = value
@@ -309,7 +350,7 @@ func (_c *DecisionCreate) createSpec() (*Decision, *sqlgraph.CreateSpec) {
 // of the `INSERT` statement. For example:
 //
 //	client.Decision.Create().
-//		SetCampaignID(v).
+//		SetClientID(v).
 //		OnConflict(
 //			// Update the row with the new values
 //			// the was proposed for insertion.
@@ -318,7 +359,7 @@ func (_c *DecisionCreate) createSpec() (*Decision, *sqlgraph.CreateSpec) {
 //		// Override some of the fields with custom
 //		// update values.
 //		Update(func(u *ent.DecisionUpsert) {
-//			SetCampaignID(v+v).
+//			SetClientID(v+v).
 //		}).
 //		Exec(ctx)
 func (_c *DecisionCreate) OnConflict(opts ...sql.ConflictOption) *DecisionUpsertOne {
@@ -365,6 +406,12 @@ type (
 func (u *DecisionUpsertOne) UpdateNewValues() *DecisionUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.ClientID(); exists {
+			s.SetIgnore(decision.FieldClientID)
+		}
+		if _, exists := u.create.mutation.ClientDigest(); exists {
+			s.SetIgnore(decision.FieldClientDigest)
+		}
 		if _, exists := u.create.mutation.CampaignID(); exists {
 			s.SetIgnore(decision.FieldCampaignID)
 		}
@@ -555,7 +602,7 @@ func (_c *DecisionCreateBulk) ExecX(ctx context.Context) {
 //		// Override some of the fields with custom
 //		// update values.
 //		Update(func(u *ent.DecisionUpsert) {
-//			SetCampaignID(v+v).
+//			SetClientID(v+v).
 //		}).
 //		Exec(ctx)
 func (_c *DecisionCreateBulk) OnConflict(opts ...sql.ConflictOption) *DecisionUpsertBulk {
@@ -596,6 +643,12 @@ func (u *DecisionUpsertBulk) UpdateNewValues() *DecisionUpsertBulk {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		for _, b := range u.create.builders {
+			if _, exists := b.mutation.ClientID(); exists {
+				s.SetIgnore(decision.FieldClientID)
+			}
+			if _, exists := b.mutation.ClientDigest(); exists {
+				s.SetIgnore(decision.FieldClientDigest)
+			}
 			if _, exists := b.mutation.CampaignID(); exists {
 				s.SetIgnore(decision.FieldCampaignID)
 			}

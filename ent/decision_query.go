@@ -377,12 +377,12 @@ func (_q *DecisionQuery) WithRegistrations(opts ...func(*RegistrationQuery)) *De
 // Example:
 //
 //	var v []struct {
-//		CampaignID int `json:"campaign_id,omitempty"`
+//		ClientID string `json:"client_id,omitempty"`
 //		Count int `json:"count,omitempty"`
 //	}
 //
 //	client.Decision.Query().
-//		GroupBy(decision.FieldCampaignID).
+//		GroupBy(decision.FieldClientID).
 //		Aggregate(ent.Count()).
 //		Scan(ctx, &v)
 func (_q *DecisionQuery) GroupBy(field string, fields ...string) *DecisionGroupBy {
@@ -400,11 +400,11 @@ func (_q *DecisionQuery) GroupBy(field string, fields ...string) *DecisionGroupB
 // Example:
 //
 //	var v []struct {
-//		CampaignID int `json:"campaign_id,omitempty"`
+//		ClientID string `json:"client_id,omitempty"`
 //	}
 //
 //	client.Decision.Query().
-//		Select(decision.FieldCampaignID).
+//		Select(decision.FieldClientID).
 //		Scan(ctx, &v)
 func (_q *DecisionQuery) Select(fields ...string) *DecisionSelect {
 	_q.ctx.Fields = append(_q.ctx.Fields, fields...)

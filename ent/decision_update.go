@@ -126,6 +126,12 @@ func (_u *DecisionUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			}
 		}
 	}
+	if _u.mutation.ClientIDCleared() {
+		_spec.ClearField(decision.FieldClientID, field.TypeString)
+	}
+	if _u.mutation.ClientDigestCleared() {
+		_spec.ClearField(decision.FieldClientDigest, field.TypeString)
+	}
 	if _u.mutation.RegistrationsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -319,6 +325,12 @@ func (_u *DecisionUpdateOne) sqlSave(ctx context.Context) (_node *Decision, err 
 				ps[i](selector)
 			}
 		}
+	}
+	if _u.mutation.ClientIDCleared() {
+		_spec.ClearField(decision.FieldClientID, field.TypeString)
+	}
+	if _u.mutation.ClientDigestCleared() {
+		_spec.ClearField(decision.FieldClientDigest, field.TypeString)
 	}
 	if _u.mutation.RegistrationsCleared() {
 		edge := &sqlgraph.EdgeSpec{

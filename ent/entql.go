@@ -48,6 +48,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			adminunit.FieldCreatedAt:     {Type: field.TypeTime, Column: adminunit.FieldCreatedAt},
 			adminunit.FieldUpdatedAt:     {Type: field.TypeTime, Column: adminunit.FieldUpdatedAt},
 			adminunit.FieldVersion:       {Type: field.TypeInt, Column: adminunit.FieldVersion},
+			adminunit.FieldClientID:      {Type: field.TypeString, Column: adminunit.FieldClientID},
+			adminunit.FieldClientDigest:  {Type: field.TypeString, Column: adminunit.FieldClientDigest},
 			adminunit.FieldCode:          {Type: field.TypeString, Column: adminunit.FieldCode},
 			adminunit.FieldName:          {Type: field.TypeString, Column: adminunit.FieldName},
 			adminunit.FieldNameKey:       {Type: field.TypeString, Column: adminunit.FieldNameKey},
@@ -100,6 +102,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			campaign.FieldCreatedAt:             {Type: field.TypeTime, Column: campaign.FieldCreatedAt},
 			campaign.FieldUpdatedAt:             {Type: field.TypeTime, Column: campaign.FieldUpdatedAt},
 			campaign.FieldVersion:               {Type: field.TypeInt, Column: campaign.FieldVersion},
+			campaign.FieldClientID:              {Type: field.TypeString, Column: campaign.FieldClientID},
+			campaign.FieldClientDigest:          {Type: field.TypeString, Column: campaign.FieldClientDigest},
 			campaign.FieldProvinceID:            {Type: field.TypeInt, Column: campaign.FieldProvinceID},
 			campaign.FieldYear:                  {Type: field.TypeInt, Column: campaign.FieldYear},
 			campaign.FieldName:                  {Type: field.TypeString, Column: campaign.FieldName},
@@ -148,6 +152,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Decision",
 		Fields: map[string]*sqlgraph.FieldSpec{
+			decision.FieldClientID:       {Type: field.TypeString, Column: decision.FieldClientID},
+			decision.FieldClientDigest:   {Type: field.TypeString, Column: decision.FieldClientDigest},
 			decision.FieldCampaignID:     {Type: field.TypeInt, Column: decision.FieldCampaignID},
 			decision.FieldDecidingUnitID: {Type: field.TypeInt, Column: decision.FieldDecidingUnitID},
 			decision.FieldScopePath:      {Type: field.TypeString, Column: decision.FieldScopePath},
@@ -169,6 +175,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Evaluation",
 		Fields: map[string]*sqlgraph.FieldSpec{
+			evaluation.FieldClientID:       {Type: field.TypeString, Column: evaluation.FieldClientID},
+			evaluation.FieldClientDigest:   {Type: field.TypeString, Column: evaluation.FieldClientDigest},
 			evaluation.FieldRegistrationID: {Type: field.TypeInt, Column: evaluation.FieldRegistrationID},
 			evaluation.FieldCriteriaSetID:  {Type: field.TypeInt, Column: evaluation.FieldCriteriaSetID},
 			evaluation.FieldKind:           {Type: field.TypeEnum, Column: evaluation.FieldKind},
@@ -237,24 +245,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "LearningUnit",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			learningunit.FieldCreatedAt:   {Type: field.TypeTime, Column: learningunit.FieldCreatedAt},
-			learningunit.FieldUpdatedAt:   {Type: field.TypeTime, Column: learningunit.FieldUpdatedAt},
-			learningunit.FieldVersion:     {Type: field.TypeInt, Column: learningunit.FieldVersion},
-			learningunit.FieldKind:        {Type: field.TypeEnum, Column: learningunit.FieldKind},
-			learningunit.FieldSubtype:     {Type: field.TypeEnum, Column: learningunit.FieldSubtype},
-			learningunit.FieldName:        {Type: field.TypeString, Column: learningunit.FieldName},
-			learningunit.FieldNameKey:     {Type: field.TypeString, Column: learningunit.FieldNameKey},
-			learningunit.FieldCode:        {Type: field.TypeString, Column: learningunit.FieldCode},
-			learningunit.FieldHeadName:    {Type: field.TypeString, Column: learningunit.FieldHeadName},
-			learningunit.FieldAddress:     {Type: field.TypeString, Column: learningunit.FieldAddress},
-			learningunit.FieldPhone:       {Type: field.TypeString, Column: learningunit.FieldPhone},
-			learningunit.FieldBirthYear:   {Type: field.TypeInt, Column: learningunit.FieldBirthYear},
-			learningunit.FieldMemberCount: {Type: field.TypeInt, Column: learningunit.FieldMemberCount},
-			learningunit.FieldAdultCount:  {Type: field.TypeInt, Column: learningunit.FieldAdultCount},
-			learningunit.FieldAdminUnitID: {Type: field.TypeInt, Column: learningunit.FieldAdminUnitID},
-			learningunit.FieldParentID:    {Type: field.TypeInt, Column: learningunit.FieldParentID},
-			learningunit.FieldAdminPath:   {Type: field.TypeString, Column: learningunit.FieldAdminPath},
-			learningunit.FieldArchivedAt:  {Type: field.TypeTime, Column: learningunit.FieldArchivedAt},
+			learningunit.FieldCreatedAt:    {Type: field.TypeTime, Column: learningunit.FieldCreatedAt},
+			learningunit.FieldUpdatedAt:    {Type: field.TypeTime, Column: learningunit.FieldUpdatedAt},
+			learningunit.FieldVersion:      {Type: field.TypeInt, Column: learningunit.FieldVersion},
+			learningunit.FieldClientID:     {Type: field.TypeString, Column: learningunit.FieldClientID},
+			learningunit.FieldClientDigest: {Type: field.TypeString, Column: learningunit.FieldClientDigest},
+			learningunit.FieldKind:         {Type: field.TypeEnum, Column: learningunit.FieldKind},
+			learningunit.FieldSubtype:      {Type: field.TypeEnum, Column: learningunit.FieldSubtype},
+			learningunit.FieldName:         {Type: field.TypeString, Column: learningunit.FieldName},
+			learningunit.FieldNameKey:      {Type: field.TypeString, Column: learningunit.FieldNameKey},
+			learningunit.FieldCode:         {Type: field.TypeString, Column: learningunit.FieldCode},
+			learningunit.FieldHeadName:     {Type: field.TypeString, Column: learningunit.FieldHeadName},
+			learningunit.FieldAddress:      {Type: field.TypeString, Column: learningunit.FieldAddress},
+			learningunit.FieldPhone:        {Type: field.TypeString, Column: learningunit.FieldPhone},
+			learningunit.FieldBirthYear:    {Type: field.TypeInt, Column: learningunit.FieldBirthYear},
+			learningunit.FieldMemberCount:  {Type: field.TypeInt, Column: learningunit.FieldMemberCount},
+			learningunit.FieldAdultCount:   {Type: field.TypeInt, Column: learningunit.FieldAdultCount},
+			learningunit.FieldAdminUnitID:  {Type: field.TypeInt, Column: learningunit.FieldAdminUnitID},
+			learningunit.FieldParentID:     {Type: field.TypeInt, Column: learningunit.FieldParentID},
+			learningunit.FieldAdminPath:    {Type: field.TypeString, Column: learningunit.FieldAdminPath},
+			learningunit.FieldArchivedAt:   {Type: field.TypeTime, Column: learningunit.FieldArchivedAt},
 		},
 	}
 	graph.Nodes[9] = &sqlgraph.Node{
@@ -348,6 +358,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registration.FieldCreatedAt:      {Type: field.TypeTime, Column: registration.FieldCreatedAt},
 			registration.FieldUpdatedAt:      {Type: field.TypeTime, Column: registration.FieldUpdatedAt},
 			registration.FieldVersion:        {Type: field.TypeInt, Column: registration.FieldVersion},
+			registration.FieldClientID:       {Type: field.TypeString, Column: registration.FieldClientID},
+			registration.FieldClientDigest:   {Type: field.TypeString, Column: registration.FieldClientDigest},
 			registration.FieldCampaignID:     {Type: field.TypeInt, Column: registration.FieldCampaignID},
 			registration.FieldLearningUnitID: {Type: field.TypeInt, Column: registration.FieldLearningUnitID},
 			registration.FieldTitle:          {Type: field.TypeEnum, Column: registration.FieldTitle},
@@ -375,19 +387,21 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Reorganisation",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			reorganisation.FieldCreatedAt:   {Type: field.TypeTime, Column: reorganisation.FieldCreatedAt},
-			reorganisation.FieldUpdatedAt:   {Type: field.TypeTime, Column: reorganisation.FieldUpdatedAt},
-			reorganisation.FieldVersion:     {Type: field.TypeInt, Column: reorganisation.FieldVersion},
-			reorganisation.FieldNumber:      {Type: field.TypeString, Column: reorganisation.FieldNumber},
-			reorganisation.FieldTitle:       {Type: field.TypeString, Column: reorganisation.FieldTitle},
-			reorganisation.FieldSignedOn:    {Type: field.TypeTime, Column: reorganisation.FieldSignedOn},
-			reorganisation.FieldSigner:      {Type: field.TypeString, Column: reorganisation.FieldSigner},
-			reorganisation.FieldEffectiveOn: {Type: field.TypeTime, Column: reorganisation.FieldEffectiveOn},
-			reorganisation.FieldStatus:      {Type: field.TypeEnum, Column: reorganisation.FieldStatus},
-			reorganisation.FieldSpec:        {Type: field.TypeJSON, Column: reorganisation.FieldSpec},
-			reorganisation.FieldOutcome:     {Type: field.TypeJSON, Column: reorganisation.FieldOutcome},
-			reorganisation.FieldAppliedAt:   {Type: field.TypeTime, Column: reorganisation.FieldAppliedAt},
-			reorganisation.FieldAppliedByID: {Type: field.TypeInt, Column: reorganisation.FieldAppliedByID},
+			reorganisation.FieldCreatedAt:    {Type: field.TypeTime, Column: reorganisation.FieldCreatedAt},
+			reorganisation.FieldUpdatedAt:    {Type: field.TypeTime, Column: reorganisation.FieldUpdatedAt},
+			reorganisation.FieldVersion:      {Type: field.TypeInt, Column: reorganisation.FieldVersion},
+			reorganisation.FieldClientID:     {Type: field.TypeString, Column: reorganisation.FieldClientID},
+			reorganisation.FieldClientDigest: {Type: field.TypeString, Column: reorganisation.FieldClientDigest},
+			reorganisation.FieldNumber:       {Type: field.TypeString, Column: reorganisation.FieldNumber},
+			reorganisation.FieldTitle:        {Type: field.TypeString, Column: reorganisation.FieldTitle},
+			reorganisation.FieldSignedOn:     {Type: field.TypeTime, Column: reorganisation.FieldSignedOn},
+			reorganisation.FieldSigner:       {Type: field.TypeString, Column: reorganisation.FieldSigner},
+			reorganisation.FieldEffectiveOn:  {Type: field.TypeTime, Column: reorganisation.FieldEffectiveOn},
+			reorganisation.FieldStatus:       {Type: field.TypeEnum, Column: reorganisation.FieldStatus},
+			reorganisation.FieldSpec:         {Type: field.TypeJSON, Column: reorganisation.FieldSpec},
+			reorganisation.FieldOutcome:      {Type: field.TypeJSON, Column: reorganisation.FieldOutcome},
+			reorganisation.FieldAppliedAt:    {Type: field.TypeTime, Column: reorganisation.FieldAppliedAt},
+			reorganisation.FieldAppliedByID:  {Type: field.TypeInt, Column: reorganisation.FieldAppliedByID},
 		},
 	}
 	graph.Nodes[15] = &sqlgraph.Node{
@@ -474,6 +488,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldCreatedAt:          {Type: field.TypeTime, Column: user.FieldCreatedAt},
 			user.FieldUpdatedAt:          {Type: field.TypeTime, Column: user.FieldUpdatedAt},
 			user.FieldVersion:            {Type: field.TypeInt, Column: user.FieldVersion},
+			user.FieldClientID:           {Type: field.TypeString, Column: user.FieldClientID},
+			user.FieldClientDigest:       {Type: field.TypeString, Column: user.FieldClientDigest},
 			user.FieldUsername:           {Type: field.TypeString, Column: user.FieldUsername},
 			user.FieldFullName:           {Type: field.TypeString, Column: user.FieldFullName},
 			user.FieldFullNameKey:        {Type: field.TypeString, Column: user.FieldFullNameKey},
@@ -995,6 +1011,16 @@ func (f *AdminUnitFilter) WhereVersion(p entql.IntP) {
 	f.Where(p.Field(adminunit.FieldVersion))
 }
 
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *AdminUnitFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(adminunit.FieldClientID))
+}
+
+// WhereClientDigest applies the entql string predicate on the client_digest field.
+func (f *AdminUnitFilter) WhereClientDigest(p entql.StringP) {
+	f.Where(p.Field(adminunit.FieldClientDigest))
+}
+
 // WhereCode applies the entql string predicate on the code field.
 func (f *AdminUnitFilter) WhereCode(p entql.StringP) {
 	f.Where(p.Field(adminunit.FieldCode))
@@ -1289,6 +1315,16 @@ func (f *CampaignFilter) WhereVersion(p entql.IntP) {
 	f.Where(p.Field(campaign.FieldVersion))
 }
 
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *CampaignFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(campaign.FieldClientID))
+}
+
+// WhereClientDigest applies the entql string predicate on the client_digest field.
+func (f *CampaignFilter) WhereClientDigest(p entql.StringP) {
+	f.Where(p.Field(campaign.FieldClientDigest))
+}
+
 // WhereProvinceID applies the entql int predicate on the province_id field.
 func (f *CampaignFilter) WhereProvinceID(p entql.IntP) {
 	f.Where(p.Field(campaign.FieldProvinceID))
@@ -1563,6 +1599,16 @@ func (f *DecisionFilter) WhereID(p entql.IntP) {
 	f.Where(p.Field(decision.FieldID))
 }
 
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *DecisionFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(decision.FieldClientID))
+}
+
+// WhereClientDigest applies the entql string predicate on the client_digest field.
+func (f *DecisionFilter) WhereClientDigest(p entql.StringP) {
+	f.Where(p.Field(decision.FieldClientDigest))
+}
+
 // WhereCampaignID applies the entql int predicate on the campaign_id field.
 func (f *DecisionFilter) WhereCampaignID(p entql.IntP) {
 	f.Where(p.Field(decision.FieldCampaignID))
@@ -1683,6 +1729,16 @@ func (f *EvaluationFilter) Where(p entql.P) {
 // WhereID applies the entql int predicate on the id field.
 func (f *EvaluationFilter) WhereID(p entql.IntP) {
 	f.Where(p.Field(evaluation.FieldID))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *EvaluationFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(evaluation.FieldClientID))
+}
+
+// WhereClientDigest applies the entql string predicate on the client_digest field.
+func (f *EvaluationFilter) WhereClientDigest(p entql.StringP) {
+	f.Where(p.Field(evaluation.FieldClientDigest))
 }
 
 // WhereRegistrationID applies the entql int predicate on the registration_id field.
@@ -2019,6 +2075,16 @@ func (f *LearningUnitFilter) WhereUpdatedAt(p entql.TimeP) {
 // WhereVersion applies the entql int predicate on the version field.
 func (f *LearningUnitFilter) WhereVersion(p entql.IntP) {
 	f.Where(p.Field(learningunit.FieldVersion))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *LearningUnitFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(learningunit.FieldClientID))
+}
+
+// WhereClientDigest applies the entql string predicate on the client_digest field.
+func (f *LearningUnitFilter) WhereClientDigest(p entql.StringP) {
+	f.Where(p.Field(learningunit.FieldClientDigest))
 }
 
 // WhereKind applies the entql string predicate on the kind field.
@@ -2506,6 +2572,16 @@ func (f *RegistrationFilter) WhereVersion(p entql.IntP) {
 	f.Where(p.Field(registration.FieldVersion))
 }
 
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *RegistrationFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(registration.FieldClientID))
+}
+
+// WhereClientDigest applies the entql string predicate on the client_digest field.
+func (f *RegistrationFilter) WhereClientDigest(p entql.StringP) {
+	f.Where(p.Field(registration.FieldClientDigest))
+}
+
 // WhereCampaignID applies the entql int predicate on the campaign_id field.
 func (f *RegistrationFilter) WhereCampaignID(p entql.IntP) {
 	f.Where(p.Field(registration.FieldCampaignID))
@@ -2699,6 +2775,16 @@ func (f *ReorganisationFilter) WhereUpdatedAt(p entql.TimeP) {
 // WhereVersion applies the entql int predicate on the version field.
 func (f *ReorganisationFilter) WhereVersion(p entql.IntP) {
 	f.Where(p.Field(reorganisation.FieldVersion))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *ReorganisationFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(reorganisation.FieldClientID))
+}
+
+// WhereClientDigest applies the entql string predicate on the client_digest field.
+func (f *ReorganisationFilter) WhereClientDigest(p entql.StringP) {
+	f.Where(p.Field(reorganisation.FieldClientDigest))
 }
 
 // WhereNumber applies the entql string predicate on the number field.
@@ -3124,6 +3210,16 @@ func (f *UserFilter) WhereUpdatedAt(p entql.TimeP) {
 // WhereVersion applies the entql int predicate on the version field.
 func (f *UserFilter) WhereVersion(p entql.IntP) {
 	f.Where(p.Field(user.FieldVersion))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *UserFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(user.FieldClientID))
+}
+
+// WhereClientDigest applies the entql string predicate on the client_digest field.
+func (f *UserFilter) WhereClientDigest(p entql.StringP) {
+	f.Where(p.Field(user.FieldClientDigest))
 }
 
 // WhereUsername applies the entql string predicate on the username field.

@@ -19,6 +19,10 @@ type Evaluation struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
+	// The clientID (a UUID, in lower case) of the create that made it; null when the client gave none.
+	ClientID *string `json:"client_id,omitempty"`
+	// What the create with the client id asked for, by whom: a resent create must match it.
+	ClientDigest string `json:"client_digest,omitempty"`
 	// RegistrationID holds the value of the "registration_id" field.
 	RegistrationID int `json:"registration_id,omitempty"`
 	// CriteriaSetID holds the value of the "criteria_set_id" field.
@@ -78,7 +82,7 @@ func (*Evaluation) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case evaluation.FieldID, evaluation.FieldRegistrationID, evaluation.FieldCriteriaSetID, evaluation.FieldLevel, evaluation.FieldEvaluatorID:
 			values[i] = new(sql.NullInt64)
-		case evaluation.FieldKind, evaluation.FieldResult, evaluation.FieldNotes:
+		case evaluation.FieldClientID, evaluation.FieldClientDigest, evaluation.FieldKind, evaluation.FieldResult, evaluation.FieldNotes:
 			values[i] = new(sql.NullString)
 		case evaluation.FieldCreatedAt:
 			values[i] = new(sql.NullTime)
@@ -103,6 +107,19 @@ func (_m *Evaluation) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field id", value)
 			}
 			_m.ID = int(value.Int64)
+		case evaluation.FieldClientID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field client_id", values[i])
+			} else if value.Valid {
+				_m.ClientID = new(string)
+				*_m.ClientID = value.String
+			}
+		case evaluation.FieldClientDigest:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field client_digest", values[i])
+			} else if value.Valid {
+				_m.ClientDigest = value.String
+			}
 		case evaluation.FieldRegistrationID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field registration_id", values[i])
@@ -208,6 +225,14 @@ func (_m *Evaluation) String() string {
 	var builder strings.Builder
 	builder.WriteString("Evaluation(")
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
+	if v := _m.ClientID; v != nil {
+		builder.WriteString("client_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("client_digest=")
+	builder.WriteString(_m.ClientDigest)
+	builder.WriteString(", ")
 	builder.WriteString("registration_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.RegistrationID))
 	builder.WriteString(", ")

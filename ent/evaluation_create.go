@@ -23,6 +23,34 @@ type EvaluationCreate struct {
 	conflict []sql.ConflictOption
 }
 
+// SetClientID sets the "client_id" field.
+func (_c *EvaluationCreate) SetClientID(v string) *EvaluationCreate {
+	_c.mutation.SetClientID(v)
+	return _c
+}
+
+// SetNillableClientID sets the "client_id" field if the given value is not nil.
+func (_c *EvaluationCreate) SetNillableClientID(v *string) *EvaluationCreate {
+	if v != nil {
+		_c.SetClientID(*v)
+	}
+	return _c
+}
+
+// SetClientDigest sets the "client_digest" field.
+func (_c *EvaluationCreate) SetClientDigest(v string) *EvaluationCreate {
+	_c.mutation.SetClientDigest(v)
+	return _c
+}
+
+// SetNillableClientDigest sets the "client_digest" field if the given value is not nil.
+func (_c *EvaluationCreate) SetNillableClientDigest(v *string) *EvaluationCreate {
+	if v != nil {
+		_c.SetClientDigest(*v)
+	}
+	return _c
+}
+
 // SetRegistrationID sets the "registration_id" field.
 func (_c *EvaluationCreate) SetRegistrationID(v int) *EvaluationCreate {
 	_c.mutation.SetRegistrationID(v)
@@ -169,6 +197,11 @@ func (_c *EvaluationCreate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_c *EvaluationCreate) check() error {
+	if v, ok := _c.mutation.ClientID(); ok {
+		if err := evaluation.ClientIDValidator(v); err != nil {
+			return &ValidationError{Name: "client_id", err: fmt.Errorf(`ent: validator failed for field "Evaluation.client_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.RegistrationID(); !ok {
 		return &ValidationError{Name: "registration_id", err: errors.New(`ent: missing required field "Evaluation.registration_id"`)}
 	}
@@ -235,6 +268,14 @@ func (_c *EvaluationCreate) createSpec() (*Evaluation, *sqlgraph.CreateSpec) {
 		_spec = sqlgraph.NewCreateSpec(evaluation.Table, sqlgraph.NewFieldSpec(evaluation.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if value, ok := _c.mutation.ClientID(); ok {
+		_spec.SetField(evaluation.FieldClientID, field.TypeString, value)
+		_node.ClientID = &value
+	}
+	if value, ok := _c.mutation.ClientDigest(); ok {
+		_spec.SetField(evaluation.FieldClientDigest, field.TypeString, value)
+		_node.ClientDigest = value
+	}
 	if value, ok := _c.mutation.CriteriaSetID(); ok {
 		_spec.SetField(evaluation.FieldCriteriaSetID, field.TypeInt, value)
 		_node.CriteriaSetID = value
@@ -295,7 +336,7 @@ func (_c *EvaluationCreate) createSpec() (*Evaluation, *sqlgraph.CreateSpec) {
 // of the `INSERT` statement. For example:
 //
 //	client.Evaluation.Create().
-//		SetRegistrationID(v).
+//		SetClientID(v).
 //		OnConflict(
 //			// Update the row with the new values
 //			// the was proposed for insertion.
@@ -304,7 +345,7 @@ func (_c *EvaluationCreate) createSpec() (*Evaluation, *sqlgraph.CreateSpec) {
 //		// Override some of the fields with custom
 //		// update values.
 //		Update(func(u *ent.EvaluationUpsert) {
-//			SetRegistrationID(v+v).
+//			SetClientID(v+v).
 //		}).
 //		Exec(ctx)
 func (_c *EvaluationCreate) OnConflict(opts ...sql.ConflictOption) *EvaluationUpsertOne {
@@ -351,6 +392,12 @@ type (
 func (u *EvaluationUpsertOne) UpdateNewValues() *EvaluationUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.ClientID(); exists {
+			s.SetIgnore(evaluation.FieldClientID)
+		}
+		if _, exists := u.create.mutation.ClientDigest(); exists {
+			s.SetIgnore(evaluation.FieldClientDigest)
+		}
 		if _, exists := u.create.mutation.RegistrationID(); exists {
 			s.SetIgnore(evaluation.FieldRegistrationID)
 		}
@@ -547,7 +594,7 @@ func (_c *EvaluationCreateBulk) ExecX(ctx context.Context) {
 //		// Override some of the fields with custom
 //		// update values.
 //		Update(func(u *ent.EvaluationUpsert) {
-//			SetRegistrationID(v+v).
+//			SetClientID(v+v).
 //		}).
 //		Exec(ctx)
 func (_c *EvaluationCreateBulk) OnConflict(opts ...sql.ConflictOption) *EvaluationUpsertBulk {
@@ -588,6 +635,12 @@ func (u *EvaluationUpsertBulk) UpdateNewValues() *EvaluationUpsertBulk {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		for _, b := range u.create.builders {
+			if _, exists := b.mutation.ClientID(); exists {
+				s.SetIgnore(evaluation.FieldClientID)
+			}
+			if _, exists := b.mutation.ClientDigest(); exists {
+				s.SetIgnore(evaluation.FieldClientDigest)
+			}
 			if _, exists := b.mutation.RegistrationID(); exists {
 				s.SetIgnore(evaluation.FieldRegistrationID)
 			}

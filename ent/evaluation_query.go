@@ -303,12 +303,12 @@ func (_q *EvaluationQuery) WithRegistration(opts ...func(*RegistrationQuery)) *E
 // Example:
 //
 //	var v []struct {
-//		RegistrationID int `json:"registration_id,omitempty"`
+//		ClientID string `json:"client_id,omitempty"`
 //		Count int `json:"count,omitempty"`
 //	}
 //
 //	client.Evaluation.Query().
-//		GroupBy(evaluation.FieldRegistrationID).
+//		GroupBy(evaluation.FieldClientID).
 //		Aggregate(ent.Count()).
 //		Scan(ctx, &v)
 func (_q *EvaluationQuery) GroupBy(field string, fields ...string) *EvaluationGroupBy {
@@ -326,11 +326,11 @@ func (_q *EvaluationQuery) GroupBy(field string, fields ...string) *EvaluationGr
 // Example:
 //
 //	var v []struct {
-//		RegistrationID int `json:"registration_id,omitempty"`
+//		ClientID string `json:"client_id,omitempty"`
 //	}
 //
 //	client.Evaluation.Query().
-//		Select(evaluation.FieldRegistrationID).
+//		Select(evaluation.FieldClientID).
 //		Scan(ctx, &v)
 func (_q *EvaluationQuery) Select(fields ...string) *EvaluationSelect {
 	_q.ctx.Fields = append(_q.ctx.Fields, fields...)

@@ -86,6 +86,12 @@ func (_u *EvaluationUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 			}
 		}
 	}
+	if _u.mutation.ClientIDCleared() {
+		_spec.ClearField(evaluation.FieldClientID, field.TypeString)
+	}
+	if _u.mutation.ClientDigestCleared() {
+		_spec.ClearField(evaluation.FieldClientDigest, field.TypeString)
+	}
 	if _u.mutation.LevelCleared() {
 		_spec.ClearField(evaluation.FieldLevel, field.TypeInt)
 	}
@@ -204,6 +210,12 @@ func (_u *EvaluationUpdateOne) sqlSave(ctx context.Context) (_node *Evaluation, 
 				ps[i](selector)
 			}
 		}
+	}
+	if _u.mutation.ClientIDCleared() {
+		_spec.ClearField(evaluation.FieldClientID, field.TypeString)
+	}
+	if _u.mutation.ClientDigestCleared() {
+		_spec.ClearField(evaluation.FieldClientDigest, field.TypeString)
 	}
 	if _u.mutation.LevelCleared() {
 		_spec.ClearField(evaluation.FieldLevel, field.TypeInt)

@@ -280,6 +280,11 @@ func (_q *AdminUnitQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, adminunit.FieldVersion)
 				fieldSeen[adminunit.FieldVersion] = struct{}{}
 			}
+		case "clientID":
+			if _, ok := fieldSeen[adminunit.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, adminunit.FieldClientID)
+				fieldSeen[adminunit.FieldClientID] = struct{}{}
+			}
 		case "code":
 			if _, ok := fieldSeen[adminunit.FieldCode]; !ok {
 				selectedFields = append(selectedFields, adminunit.FieldCode)
@@ -563,6 +568,11 @@ func (_q *CampaignQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, campaign.FieldVersion)
 				fieldSeen[campaign.FieldVersion] = struct{}{}
 			}
+		case "clientID":
+			if _, ok := fieldSeen[campaign.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldClientID)
+				fieldSeen[campaign.FieldClientID] = struct{}{}
+			}
 		case "year":
 			if _, ok := fieldSeen[campaign.FieldYear]; !ok {
 				selectedFields = append(selectedFields, campaign.FieldYear)
@@ -821,6 +831,11 @@ func (_q *DecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			_q.WithNamedRegistrations(alias, func(wq *RegistrationQuery) {
 				*wq = *query
 			})
+		case "clientID":
+			if _, ok := fieldSeen[decision.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, decision.FieldClientID)
+				fieldSeen[decision.FieldClientID] = struct{}{}
+			}
 		case "title":
 			if _, ok := fieldSeen[decision.FieldTitle]; !ok {
 				selectedFields = append(selectedFields, decision.FieldTitle)
@@ -944,6 +959,11 @@ func (_q *EvaluationQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[evaluation.FieldRegistrationID]; !ok {
 				selectedFields = append(selectedFields, evaluation.FieldRegistrationID)
 				fieldSeen[evaluation.FieldRegistrationID] = struct{}{}
+			}
+		case "clientID":
+			if _, ok := fieldSeen[evaluation.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldClientID)
+				fieldSeen[evaluation.FieldClientID] = struct{}{}
 			}
 		case "kind":
 			if _, ok := fieldSeen[evaluation.FieldKind]; !ok {
@@ -1441,6 +1461,11 @@ func (_q *LearningUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, learningunit.FieldVersion)
 				fieldSeen[learningunit.FieldVersion] = struct{}{}
 			}
+		case "clientID":
+			if _, ok := fieldSeen[learningunit.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, learningunit.FieldClientID)
+				fieldSeen[learningunit.FieldClientID] = struct{}{}
+			}
 		case "kind":
 			if _, ok := fieldSeen[learningunit.FieldKind]; !ok {
 				selectedFields = append(selectedFields, learningunit.FieldKind)
@@ -1797,6 +1822,11 @@ func (_q *RegistrationQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, registration.FieldVersion)
 				fieldSeen[registration.FieldVersion] = struct{}{}
 			}
+		case "clientID":
+			if _, ok := fieldSeen[registration.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, registration.FieldClientID)
+				fieldSeen[registration.FieldClientID] = struct{}{}
+			}
 		case "title":
 			if _, ok := fieldSeen[registration.FieldTitle]; !ok {
 				selectedFields = append(selectedFields, registration.FieldTitle)
@@ -1950,6 +1980,11 @@ func (_q *ReorganisationQuery) collectField(ctx context.Context, oneNode bool, o
 			if _, ok := fieldSeen[reorganisation.FieldVersion]; !ok {
 				selectedFields = append(selectedFields, reorganisation.FieldVersion)
 				fieldSeen[reorganisation.FieldVersion] = struct{}{}
+			}
+		case "clientID":
+			if _, ok := fieldSeen[reorganisation.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, reorganisation.FieldClientID)
+				fieldSeen[reorganisation.FieldClientID] = struct{}{}
 			}
 		case "number":
 			if _, ok := fieldSeen[reorganisation.FieldNumber]; !ok {
@@ -2114,6 +2149,11 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[user.FieldVersion]; !ok {
 				selectedFields = append(selectedFields, user.FieldVersion)
 				fieldSeen[user.FieldVersion] = struct{}{}
+			}
+		case "clientID":
+			if _, ok := fieldSeen[user.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, user.FieldClientID)
+				fieldSeen[user.FieldClientID] = struct{}{}
 			}
 		case "username":
 			if _, ok := fieldSeen[user.FieldUsername]; !ok {

@@ -24,6 +24,10 @@ type LearningUnit struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// Incremented by every change; send it back with an update to detect concurrent edits.
 	Version int `json:"version,omitempty"`
+	// The clientID (a UUID, in lower case) of the create that made it; null when the client gave none.
+	ClientID *string `json:"client_id,omitempty"`
+	// What the create with the client id asked for, by whom: a resent create must match it.
+	ClientDigest string `json:"client_digest,omitempty"`
 	// What the unit is; it decides which title it can aim at.
 	Kind learningunit.Kind `json:"kind,omitempty"`
 	// Kind of organisation; provinces may set separate targets per subtype. Only for ORGANIZATION.
@@ -127,7 +131,7 @@ func (*LearningUnit) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case learningunit.FieldID, learningunit.FieldVersion, learningunit.FieldBirthYear, learningunit.FieldMemberCount, learningunit.FieldAdultCount, learningunit.FieldAdminUnitID, learningunit.FieldParentID:
 			values[i] = new(sql.NullInt64)
-		case learningunit.FieldKind, learningunit.FieldSubtype, learningunit.FieldName, learningunit.FieldNameKey, learningunit.FieldCode, learningunit.FieldHeadName, learningunit.FieldAddress, learningunit.FieldPhone, learningunit.FieldAdminPath:
+		case learningunit.FieldClientID, learningunit.FieldClientDigest, learningunit.FieldKind, learningunit.FieldSubtype, learningunit.FieldName, learningunit.FieldNameKey, learningunit.FieldCode, learningunit.FieldHeadName, learningunit.FieldAddress, learningunit.FieldPhone, learningunit.FieldAdminPath:
 			values[i] = new(sql.NullString)
 		case learningunit.FieldCreatedAt, learningunit.FieldUpdatedAt, learningunit.FieldArchivedAt:
 			values[i] = new(sql.NullTime)
@@ -169,6 +173,19 @@ func (_m *LearningUnit) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field version", values[i])
 			} else if value.Valid {
 				_m.Version = int(value.Int64)
+			}
+		case learningunit.FieldClientID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field client_id", values[i])
+			} else if value.Valid {
+				_m.ClientID = new(string)
+				*_m.ClientID = value.String
+			}
+		case learningunit.FieldClientDigest:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field client_digest", values[i])
+			} else if value.Valid {
+				_m.ClientDigest = value.String
 			}
 		case learningunit.FieldKind:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -328,6 +345,14 @@ func (_m *LearningUnit) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("version=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Version))
+	builder.WriteString(", ")
+	if v := _m.ClientID; v != nil {
+		builder.WriteString("client_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("client_digest=")
+	builder.WriteString(_m.ClientDigest)
 	builder.WriteString(", ")
 	builder.WriteString("kind=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Kind))

@@ -66,6 +66,34 @@ func (_c *LearningUnitCreate) SetNillableVersion(v *int) *LearningUnitCreate {
 	return _c
 }
 
+// SetClientID sets the "client_id" field.
+func (_c *LearningUnitCreate) SetClientID(v string) *LearningUnitCreate {
+	_c.mutation.SetClientID(v)
+	return _c
+}
+
+// SetNillableClientID sets the "client_id" field if the given value is not nil.
+func (_c *LearningUnitCreate) SetNillableClientID(v *string) *LearningUnitCreate {
+	if v != nil {
+		_c.SetClientID(*v)
+	}
+	return _c
+}
+
+// SetClientDigest sets the "client_digest" field.
+func (_c *LearningUnitCreate) SetClientDigest(v string) *LearningUnitCreate {
+	_c.mutation.SetClientDigest(v)
+	return _c
+}
+
+// SetNillableClientDigest sets the "client_digest" field if the given value is not nil.
+func (_c *LearningUnitCreate) SetNillableClientDigest(v *string) *LearningUnitCreate {
+	if v != nil {
+		_c.SetClientDigest(*v)
+	}
+	return _c
+}
+
 // SetKind sets the "kind" field.
 func (_c *LearningUnitCreate) SetKind(v learningunit.Kind) *LearningUnitCreate {
 	_c.mutation.SetKind(v)
@@ -373,6 +401,11 @@ func (_c *LearningUnitCreate) check() error {
 	if _, ok := _c.mutation.Version(); !ok {
 		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "LearningUnit.version"`)}
 	}
+	if v, ok := _c.mutation.ClientID(); ok {
+		if err := learningunit.ClientIDValidator(v); err != nil {
+			return &ValidationError{Name: "client_id", err: fmt.Errorf(`ent: validator failed for field "LearningUnit.client_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Kind(); !ok {
 		return &ValidationError{Name: "kind", err: errors.New(`ent: missing required field "LearningUnit.kind"`)}
 	}
@@ -482,6 +515,14 @@ func (_c *LearningUnitCreate) createSpec() (*LearningUnit, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.Version(); ok {
 		_spec.SetField(learningunit.FieldVersion, field.TypeInt, value)
 		_node.Version = value
+	}
+	if value, ok := _c.mutation.ClientID(); ok {
+		_spec.SetField(learningunit.FieldClientID, field.TypeString, value)
+		_node.ClientID = &value
+	}
+	if value, ok := _c.mutation.ClientDigest(); ok {
+		_spec.SetField(learningunit.FieldClientDigest, field.TypeString, value)
+		_node.ClientDigest = value
 	}
 	if value, ok := _c.mutation.Kind(); ok {
 		_spec.SetField(learningunit.FieldKind, field.TypeEnum, value)
@@ -936,6 +977,12 @@ func (u *LearningUnitUpsertOne) UpdateNewValues() *LearningUnitUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(learningunit.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.ClientID(); exists {
+			s.SetIgnore(learningunit.FieldClientID)
+		}
+		if _, exists := u.create.mutation.ClientDigest(); exists {
+			s.SetIgnore(learningunit.FieldClientDigest)
 		}
 		if _, exists := u.create.mutation.Kind(); exists {
 			s.SetIgnore(learningunit.FieldKind)
@@ -1464,6 +1511,12 @@ func (u *LearningUnitUpsertBulk) UpdateNewValues() *LearningUnitUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(learningunit.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.ClientID(); exists {
+				s.SetIgnore(learningunit.FieldClientID)
+			}
+			if _, exists := b.mutation.ClientDigest(); exists {
+				s.SetIgnore(learningunit.FieldClientDigest)
 			}
 			if _, exists := b.mutation.Kind(); exists {
 				s.SetIgnore(learningunit.FieldKind)

@@ -550,6 +550,12 @@ func (_u *LearningUnitUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(learningunit.FieldVersion, field.TypeInt, value)
 	}
+	if _u.mutation.ClientIDCleared() {
+		_spec.ClearField(learningunit.FieldClientID, field.TypeString)
+	}
+	if _u.mutation.ClientDigestCleared() {
+		_spec.ClearField(learningunit.FieldClientDigest, field.TypeString)
+	}
 	if value, ok := _u.mutation.Subtype(); ok {
 		_spec.SetField(learningunit.FieldSubtype, field.TypeEnum, value)
 	}
@@ -1337,6 +1343,12 @@ func (_u *LearningUnitUpdateOne) sqlSave(ctx context.Context) (_node *LearningUn
 	}
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(learningunit.FieldVersion, field.TypeInt, value)
+	}
+	if _u.mutation.ClientIDCleared() {
+		_spec.ClearField(learningunit.FieldClientID, field.TypeString)
+	}
+	if _u.mutation.ClientDigestCleared() {
+		_spec.ClearField(learningunit.FieldClientDigest, field.TypeString)
 	}
 	if value, ok := _u.mutation.Subtype(); ok {
 		_spec.SetField(learningunit.FieldSubtype, field.TypeEnum, value)

@@ -80,6 +80,8 @@ type AdminUnitMutation struct {
 	updated_at            *time.Time
 	version               *int
 	addversion            *int
+	client_id             *string
+	client_digest         *string
 	code                  *string
 	name                  *string
 	name_key              *string
@@ -338,6 +340,104 @@ func (m *AdminUnitMutation) AddedVersion() (r int, exists bool) {
 func (m *AdminUnitMutation) ResetVersion() {
 	m.version = nil
 	m.addversion = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *AdminUnitMutation) SetClientID(s string) {
+	m.client_id = &s
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *AdminUnitMutation) ClientID() (r string, exists bool) {
+	v := m.client_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the AdminUnit entity.
+// If the AdminUnit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AdminUnitMutation) OldClientID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ClearClientID clears the value of the "client_id" field.
+func (m *AdminUnitMutation) ClearClientID() {
+	m.client_id = nil
+	m.clearedFields[adminunit.FieldClientID] = struct{}{}
+}
+
+// ClientIDCleared returns if the "client_id" field was cleared in this mutation.
+func (m *AdminUnitMutation) ClientIDCleared() bool {
+	_, ok := m.clearedFields[adminunit.FieldClientID]
+	return ok
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *AdminUnitMutation) ResetClientID() {
+	m.client_id = nil
+	delete(m.clearedFields, adminunit.FieldClientID)
+}
+
+// SetClientDigest sets the "client_digest" field.
+func (m *AdminUnitMutation) SetClientDigest(s string) {
+	m.client_digest = &s
+}
+
+// ClientDigest returns the value of the "client_digest" field in the mutation.
+func (m *AdminUnitMutation) ClientDigest() (r string, exists bool) {
+	v := m.client_digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientDigest returns the old "client_digest" field's value of the AdminUnit entity.
+// If the AdminUnit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AdminUnitMutation) OldClientDigest(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientDigest: %w", err)
+	}
+	return oldValue.ClientDigest, nil
+}
+
+// ClearClientDigest clears the value of the "client_digest" field.
+func (m *AdminUnitMutation) ClearClientDigest() {
+	m.client_digest = nil
+	m.clearedFields[adminunit.FieldClientDigest] = struct{}{}
+}
+
+// ClientDigestCleared returns if the "client_digest" field was cleared in this mutation.
+func (m *AdminUnitMutation) ClientDigestCleared() bool {
+	_, ok := m.clearedFields[adminunit.FieldClientDigest]
+	return ok
+}
+
+// ResetClientDigest resets all changes to the "client_digest" field.
+func (m *AdminUnitMutation) ResetClientDigest() {
+	m.client_digest = nil
+	delete(m.clearedFields, adminunit.FieldClientDigest)
 }
 
 // SetCode sets the "code" field.
@@ -1197,7 +1297,7 @@ func (m *AdminUnitMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AdminUnitMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, adminunit.FieldCreatedAt)
 	}
@@ -1206,6 +1306,12 @@ func (m *AdminUnitMutation) Fields() []string {
 	}
 	if m.version != nil {
 		fields = append(fields, adminunit.FieldVersion)
+	}
+	if m.client_id != nil {
+		fields = append(fields, adminunit.FieldClientID)
+	}
+	if m.client_digest != nil {
+		fields = append(fields, adminunit.FieldClientDigest)
 	}
 	if m.code != nil {
 		fields = append(fields, adminunit.FieldCode)
@@ -1260,6 +1366,10 @@ func (m *AdminUnitMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case adminunit.FieldVersion:
 		return m.Version()
+	case adminunit.FieldClientID:
+		return m.ClientID()
+	case adminunit.FieldClientDigest:
+		return m.ClientDigest()
 	case adminunit.FieldCode:
 		return m.Code()
 	case adminunit.FieldName:
@@ -1301,6 +1411,10 @@ func (m *AdminUnitMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldUpdatedAt(ctx)
 	case adminunit.FieldVersion:
 		return m.OldVersion(ctx)
+	case adminunit.FieldClientID:
+		return m.OldClientID(ctx)
+	case adminunit.FieldClientDigest:
+		return m.OldClientDigest(ctx)
 	case adminunit.FieldCode:
 		return m.OldCode(ctx)
 	case adminunit.FieldName:
@@ -1356,6 +1470,20 @@ func (m *AdminUnitMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetVersion(v)
+		return nil
+	case adminunit.FieldClientID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case adminunit.FieldClientDigest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientDigest(v)
 		return nil
 	case adminunit.FieldCode:
 		v, ok := value.(string)
@@ -1505,6 +1633,12 @@ func (m *AdminUnitMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *AdminUnitMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(adminunit.FieldClientID) {
+		fields = append(fields, adminunit.FieldClientID)
+	}
+	if m.FieldCleared(adminunit.FieldClientDigest) {
+		fields = append(fields, adminunit.FieldClientDigest)
+	}
 	if m.FieldCleared(adminunit.FieldNameKey) {
 		fields = append(fields, adminunit.FieldNameKey)
 	}
@@ -1534,6 +1668,12 @@ func (m *AdminUnitMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *AdminUnitMutation) ClearField(name string) error {
 	switch name {
+	case adminunit.FieldClientID:
+		m.ClearClientID()
+		return nil
+	case adminunit.FieldClientDigest:
+		m.ClearClientDigest()
+		return nil
 	case adminunit.FieldNameKey:
 		m.ClearNameKey()
 		return nil
@@ -1565,6 +1705,12 @@ func (m *AdminUnitMutation) ResetField(name string) error {
 		return nil
 	case adminunit.FieldVersion:
 		m.ResetVersion()
+		return nil
+	case adminunit.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case adminunit.FieldClientDigest:
+		m.ResetClientDigest()
 		return nil
 	case adminunit.FieldCode:
 		m.ResetCode()
@@ -2798,6 +2944,8 @@ type CampaignMutation struct {
 	updated_at              *time.Time
 	version                 *int
 	addversion              *int
+	client_id               *string
+	client_digest           *string
 	year                    *int
 	addyear                 *int
 	name                    *string
@@ -3058,6 +3206,104 @@ func (m *CampaignMutation) AddedVersion() (r int, exists bool) {
 func (m *CampaignMutation) ResetVersion() {
 	m.version = nil
 	m.addversion = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *CampaignMutation) SetClientID(s string) {
+	m.client_id = &s
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *CampaignMutation) ClientID() (r string, exists bool) {
+	v := m.client_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldClientID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ClearClientID clears the value of the "client_id" field.
+func (m *CampaignMutation) ClearClientID() {
+	m.client_id = nil
+	m.clearedFields[campaign.FieldClientID] = struct{}{}
+}
+
+// ClientIDCleared returns if the "client_id" field was cleared in this mutation.
+func (m *CampaignMutation) ClientIDCleared() bool {
+	_, ok := m.clearedFields[campaign.FieldClientID]
+	return ok
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *CampaignMutation) ResetClientID() {
+	m.client_id = nil
+	delete(m.clearedFields, campaign.FieldClientID)
+}
+
+// SetClientDigest sets the "client_digest" field.
+func (m *CampaignMutation) SetClientDigest(s string) {
+	m.client_digest = &s
+}
+
+// ClientDigest returns the value of the "client_digest" field in the mutation.
+func (m *CampaignMutation) ClientDigest() (r string, exists bool) {
+	v := m.client_digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientDigest returns the old "client_digest" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldClientDigest(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientDigest: %w", err)
+	}
+	return oldValue.ClientDigest, nil
+}
+
+// ClearClientDigest clears the value of the "client_digest" field.
+func (m *CampaignMutation) ClearClientDigest() {
+	m.client_digest = nil
+	m.clearedFields[campaign.FieldClientDigest] = struct{}{}
+}
+
+// ClientDigestCleared returns if the "client_digest" field was cleared in this mutation.
+func (m *CampaignMutation) ClientDigestCleared() bool {
+	_, ok := m.clearedFields[campaign.FieldClientDigest]
+	return ok
+}
+
+// ResetClientDigest resets all changes to the "client_digest" field.
+func (m *CampaignMutation) ResetClientDigest() {
+	m.client_digest = nil
+	delete(m.clearedFields, campaign.FieldClientDigest)
 }
 
 // SetProvinceID sets the "province_id" field.
@@ -4017,7 +4263,7 @@ func (m *CampaignMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CampaignMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 20)
 	if m.created_at != nil {
 		fields = append(fields, campaign.FieldCreatedAt)
 	}
@@ -4026,6 +4272,12 @@ func (m *CampaignMutation) Fields() []string {
 	}
 	if m.version != nil {
 		fields = append(fields, campaign.FieldVersion)
+	}
+	if m.client_id != nil {
+		fields = append(fields, campaign.FieldClientID)
+	}
+	if m.client_digest != nil {
+		fields = append(fields, campaign.FieldClientDigest)
 	}
 	if m.province != nil {
 		fields = append(fields, campaign.FieldProvinceID)
@@ -4086,6 +4338,10 @@ func (m *CampaignMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case campaign.FieldVersion:
 		return m.Version()
+	case campaign.FieldClientID:
+		return m.ClientID()
+	case campaign.FieldClientDigest:
+		return m.ClientDigest()
 	case campaign.FieldProvinceID:
 		return m.ProvinceID()
 	case campaign.FieldYear:
@@ -4131,6 +4387,10 @@ func (m *CampaignMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldUpdatedAt(ctx)
 	case campaign.FieldVersion:
 		return m.OldVersion(ctx)
+	case campaign.FieldClientID:
+		return m.OldClientID(ctx)
+	case campaign.FieldClientDigest:
+		return m.OldClientDigest(ctx)
 	case campaign.FieldProvinceID:
 		return m.OldProvinceID(ctx)
 	case campaign.FieldYear:
@@ -4190,6 +4450,20 @@ func (m *CampaignMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetVersion(v)
+		return nil
+	case campaign.FieldClientID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case campaign.FieldClientDigest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientDigest(v)
 		return nil
 	case campaign.FieldProvinceID:
 		v, ok := value.(int)
@@ -4353,6 +4627,12 @@ func (m *CampaignMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *CampaignMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(campaign.FieldClientID) {
+		fields = append(fields, campaign.FieldClientID)
+	}
+	if m.FieldCleared(campaign.FieldClientDigest) {
+		fields = append(fields, campaign.FieldClientDigest)
+	}
 	if m.FieldCleared(campaign.FieldRegistrationStarts) {
 		fields = append(fields, campaign.FieldRegistrationStarts)
 	}
@@ -4391,6 +4671,12 @@ func (m *CampaignMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *CampaignMutation) ClearField(name string) error {
 	switch name {
+	case campaign.FieldClientID:
+		m.ClearClientID()
+		return nil
+	case campaign.FieldClientDigest:
+		m.ClearClientDigest()
+		return nil
 	case campaign.FieldRegistrationStarts:
 		m.ClearRegistrationStarts()
 		return nil
@@ -4431,6 +4717,12 @@ func (m *CampaignMutation) ResetField(name string) error {
 		return nil
 	case campaign.FieldVersion:
 		m.ResetVersion()
+		return nil
+	case campaign.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case campaign.FieldClientDigest:
+		m.ResetClientDigest()
 		return nil
 	case campaign.FieldProvinceID:
 		m.ResetProvinceID()
@@ -5423,6 +5715,8 @@ type DecisionMutation struct {
 	op                   Op
 	typ                  string
 	id                   *int
+	client_id            *string
+	client_digest        *string
 	scope_path           *string
 	title                *title.Title
 	number               *string
@@ -5538,6 +5832,104 @@ func (m *DecisionMutation) IDs(ctx context.Context) ([]int, error) {
 	default:
 		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
 	}
+}
+
+// SetClientID sets the "client_id" field.
+func (m *DecisionMutation) SetClientID(s string) {
+	m.client_id = &s
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *DecisionMutation) ClientID() (r string, exists bool) {
+	v := m.client_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldClientID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ClearClientID clears the value of the "client_id" field.
+func (m *DecisionMutation) ClearClientID() {
+	m.client_id = nil
+	m.clearedFields[decision.FieldClientID] = struct{}{}
+}
+
+// ClientIDCleared returns if the "client_id" field was cleared in this mutation.
+func (m *DecisionMutation) ClientIDCleared() bool {
+	_, ok := m.clearedFields[decision.FieldClientID]
+	return ok
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *DecisionMutation) ResetClientID() {
+	m.client_id = nil
+	delete(m.clearedFields, decision.FieldClientID)
+}
+
+// SetClientDigest sets the "client_digest" field.
+func (m *DecisionMutation) SetClientDigest(s string) {
+	m.client_digest = &s
+}
+
+// ClientDigest returns the value of the "client_digest" field in the mutation.
+func (m *DecisionMutation) ClientDigest() (r string, exists bool) {
+	v := m.client_digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientDigest returns the old "client_digest" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldClientDigest(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientDigest: %w", err)
+	}
+	return oldValue.ClientDigest, nil
+}
+
+// ClearClientDigest clears the value of the "client_digest" field.
+func (m *DecisionMutation) ClearClientDigest() {
+	m.client_digest = nil
+	m.clearedFields[decision.FieldClientDigest] = struct{}{}
+}
+
+// ClientDigestCleared returns if the "client_digest" field was cleared in this mutation.
+func (m *DecisionMutation) ClientDigestCleared() bool {
+	_, ok := m.clearedFields[decision.FieldClientDigest]
+	return ok
+}
+
+// ResetClientDigest resets all changes to the "client_digest" field.
+func (m *DecisionMutation) ResetClientDigest() {
+	m.client_digest = nil
+	delete(m.clearedFields, decision.FieldClientDigest)
 }
 
 // SetCampaignID sets the "campaign_id" field.
@@ -5970,7 +6362,13 @@ func (m *DecisionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DecisionMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 10)
+	if m.client_id != nil {
+		fields = append(fields, decision.FieldClientID)
+	}
+	if m.client_digest != nil {
+		fields = append(fields, decision.FieldClientDigest)
+	}
 	if m.campaign != nil {
 		fields = append(fields, decision.FieldCampaignID)
 	}
@@ -6003,6 +6401,10 @@ func (m *DecisionMutation) Fields() []string {
 // schema.
 func (m *DecisionMutation) Field(name string) (ent.Value, bool) {
 	switch name {
+	case decision.FieldClientID:
+		return m.ClientID()
+	case decision.FieldClientDigest:
+		return m.ClientDigest()
 	case decision.FieldCampaignID:
 		return m.CampaignID()
 	case decision.FieldDecidingUnitID:
@@ -6028,6 +6430,10 @@ func (m *DecisionMutation) Field(name string) (ent.Value, bool) {
 // database failed.
 func (m *DecisionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
 	switch name {
+	case decision.FieldClientID:
+		return m.OldClientID(ctx)
+	case decision.FieldClientDigest:
+		return m.OldClientDigest(ctx)
 	case decision.FieldCampaignID:
 		return m.OldCampaignID(ctx)
 	case decision.FieldDecidingUnitID:
@@ -6053,6 +6459,20 @@ func (m *DecisionMutation) OldField(ctx context.Context, name string) (ent.Value
 // type.
 func (m *DecisionMutation) SetField(name string, value ent.Value) error {
 	switch name {
+	case decision.FieldClientID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case decision.FieldClientDigest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientDigest(v)
+		return nil
 	case decision.FieldCampaignID:
 		v, ok := value.(int)
 		if !ok {
@@ -6141,7 +6561,14 @@ func (m *DecisionMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *DecisionMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(decision.FieldClientID) {
+		fields = append(fields, decision.FieldClientID)
+	}
+	if m.FieldCleared(decision.FieldClientDigest) {
+		fields = append(fields, decision.FieldClientDigest)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -6154,6 +6581,14 @@ func (m *DecisionMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *DecisionMutation) ClearField(name string) error {
+	switch name {
+	case decision.FieldClientID:
+		m.ClearClientID()
+		return nil
+	case decision.FieldClientDigest:
+		m.ClearClientDigest()
+		return nil
+	}
 	return fmt.Errorf("unknown Decision nullable field %s", name)
 }
 
@@ -6161,6 +6596,12 @@ func (m *DecisionMutation) ClearField(name string) error {
 // It returns an error if the field is not defined in the schema.
 func (m *DecisionMutation) ResetField(name string) error {
 	switch name {
+	case decision.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case decision.FieldClientDigest:
+		m.ResetClientDigest()
+		return nil
 	case decision.FieldCampaignID:
 		m.ResetCampaignID()
 		return nil
@@ -6315,6 +6756,8 @@ type EvaluationMutation struct {
 	op                  Op
 	typ                 string
 	id                  *int
+	client_id           *string
+	client_digest       *string
 	criteria_set_id     *int
 	addcriteria_set_id  *int
 	kind                *evaluation.Kind
@@ -6432,6 +6875,104 @@ func (m *EvaluationMutation) IDs(ctx context.Context) ([]int, error) {
 	default:
 		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
 	}
+}
+
+// SetClientID sets the "client_id" field.
+func (m *EvaluationMutation) SetClientID(s string) {
+	m.client_id = &s
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *EvaluationMutation) ClientID() (r string, exists bool) {
+	v := m.client_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldClientID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ClearClientID clears the value of the "client_id" field.
+func (m *EvaluationMutation) ClearClientID() {
+	m.client_id = nil
+	m.clearedFields[evaluation.FieldClientID] = struct{}{}
+}
+
+// ClientIDCleared returns if the "client_id" field was cleared in this mutation.
+func (m *EvaluationMutation) ClientIDCleared() bool {
+	_, ok := m.clearedFields[evaluation.FieldClientID]
+	return ok
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *EvaluationMutation) ResetClientID() {
+	m.client_id = nil
+	delete(m.clearedFields, evaluation.FieldClientID)
+}
+
+// SetClientDigest sets the "client_digest" field.
+func (m *EvaluationMutation) SetClientDigest(s string) {
+	m.client_digest = &s
+}
+
+// ClientDigest returns the value of the "client_digest" field in the mutation.
+func (m *EvaluationMutation) ClientDigest() (r string, exists bool) {
+	v := m.client_digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientDigest returns the old "client_digest" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldClientDigest(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientDigest: %w", err)
+	}
+	return oldValue.ClientDigest, nil
+}
+
+// ClearClientDigest clears the value of the "client_digest" field.
+func (m *EvaluationMutation) ClearClientDigest() {
+	m.client_digest = nil
+	m.clearedFields[evaluation.FieldClientDigest] = struct{}{}
+}
+
+// ClientDigestCleared returns if the "client_digest" field was cleared in this mutation.
+func (m *EvaluationMutation) ClientDigestCleared() bool {
+	_, ok := m.clearedFields[evaluation.FieldClientDigest]
+	return ok
+}
+
+// ResetClientDigest resets all changes to the "client_digest" field.
+func (m *EvaluationMutation) ResetClientDigest() {
+	m.client_digest = nil
+	delete(m.clearedFields, evaluation.FieldClientDigest)
 }
 
 // SetRegistrationID sets the "registration_id" field.
@@ -6976,7 +7517,13 @@ func (m *EvaluationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EvaluationMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 12)
+	if m.client_id != nil {
+		fields = append(fields, evaluation.FieldClientID)
+	}
+	if m.client_digest != nil {
+		fields = append(fields, evaluation.FieldClientDigest)
+	}
 	if m.registration != nil {
 		fields = append(fields, evaluation.FieldRegistrationID)
 	}
@@ -7015,6 +7562,10 @@ func (m *EvaluationMutation) Fields() []string {
 // schema.
 func (m *EvaluationMutation) Field(name string) (ent.Value, bool) {
 	switch name {
+	case evaluation.FieldClientID:
+		return m.ClientID()
+	case evaluation.FieldClientDigest:
+		return m.ClientDigest()
 	case evaluation.FieldRegistrationID:
 		return m.RegistrationID()
 	case evaluation.FieldCriteriaSetID:
@@ -7044,6 +7595,10 @@ func (m *EvaluationMutation) Field(name string) (ent.Value, bool) {
 // database failed.
 func (m *EvaluationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
 	switch name {
+	case evaluation.FieldClientID:
+		return m.OldClientID(ctx)
+	case evaluation.FieldClientDigest:
+		return m.OldClientDigest(ctx)
 	case evaluation.FieldRegistrationID:
 		return m.OldRegistrationID(ctx)
 	case evaluation.FieldCriteriaSetID:
@@ -7073,6 +7628,20 @@ func (m *EvaluationMutation) OldField(ctx context.Context, name string) (ent.Val
 // type.
 func (m *EvaluationMutation) SetField(name string, value ent.Value) error {
 	switch name {
+	case evaluation.FieldClientID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case evaluation.FieldClientDigest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientDigest(v)
+		return nil
 	case evaluation.FieldRegistrationID:
 		v, ok := value.(int)
 		if !ok {
@@ -7224,6 +7793,12 @@ func (m *EvaluationMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *EvaluationMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(evaluation.FieldClientID) {
+		fields = append(fields, evaluation.FieldClientID)
+	}
+	if m.FieldCleared(evaluation.FieldClientDigest) {
+		fields = append(fields, evaluation.FieldClientDigest)
+	}
 	if m.FieldCleared(evaluation.FieldLevel) {
 		fields = append(fields, evaluation.FieldLevel)
 	}
@@ -7247,6 +7822,12 @@ func (m *EvaluationMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *EvaluationMutation) ClearField(name string) error {
 	switch name {
+	case evaluation.FieldClientID:
+		m.ClearClientID()
+		return nil
+	case evaluation.FieldClientDigest:
+		m.ClearClientDigest()
+		return nil
 	case evaluation.FieldLevel:
 		m.ClearLevel()
 		return nil
@@ -7264,6 +7845,12 @@ func (m *EvaluationMutation) ClearField(name string) error {
 // It returns an error if the field is not defined in the schema.
 func (m *EvaluationMutation) ResetField(name string) error {
 	switch name {
+	case evaluation.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case evaluation.FieldClientDigest:
+		m.ResetClientDigest()
+		return nil
 	case evaluation.FieldRegistrationID:
 		m.ResetRegistrationID()
 		return nil
@@ -9401,6 +9988,8 @@ type LearningUnitMutation struct {
 	updated_at           *time.Time
 	version              *int
 	addversion           *int
+	client_id            *string
+	client_digest        *string
 	kind                 *learningunit.Kind
 	subtype              *learningunit.Subtype
 	name                 *string
@@ -9657,6 +10246,104 @@ func (m *LearningUnitMutation) AddedVersion() (r int, exists bool) {
 func (m *LearningUnitMutation) ResetVersion() {
 	m.version = nil
 	m.addversion = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *LearningUnitMutation) SetClientID(s string) {
+	m.client_id = &s
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *LearningUnitMutation) ClientID() (r string, exists bool) {
+	v := m.client_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the LearningUnit entity.
+// If the LearningUnit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningUnitMutation) OldClientID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ClearClientID clears the value of the "client_id" field.
+func (m *LearningUnitMutation) ClearClientID() {
+	m.client_id = nil
+	m.clearedFields[learningunit.FieldClientID] = struct{}{}
+}
+
+// ClientIDCleared returns if the "client_id" field was cleared in this mutation.
+func (m *LearningUnitMutation) ClientIDCleared() bool {
+	_, ok := m.clearedFields[learningunit.FieldClientID]
+	return ok
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *LearningUnitMutation) ResetClientID() {
+	m.client_id = nil
+	delete(m.clearedFields, learningunit.FieldClientID)
+}
+
+// SetClientDigest sets the "client_digest" field.
+func (m *LearningUnitMutation) SetClientDigest(s string) {
+	m.client_digest = &s
+}
+
+// ClientDigest returns the value of the "client_digest" field in the mutation.
+func (m *LearningUnitMutation) ClientDigest() (r string, exists bool) {
+	v := m.client_digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientDigest returns the old "client_digest" field's value of the LearningUnit entity.
+// If the LearningUnit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningUnitMutation) OldClientDigest(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientDigest: %w", err)
+	}
+	return oldValue.ClientDigest, nil
+}
+
+// ClearClientDigest clears the value of the "client_digest" field.
+func (m *LearningUnitMutation) ClearClientDigest() {
+	m.client_digest = nil
+	m.clearedFields[learningunit.FieldClientDigest] = struct{}{}
+}
+
+// ClientDigestCleared returns if the "client_digest" field was cleared in this mutation.
+func (m *LearningUnitMutation) ClientDigestCleared() bool {
+	_, ok := m.clearedFields[learningunit.FieldClientDigest]
+	return ok
+}
+
+// ResetClientDigest resets all changes to the "client_digest" field.
+func (m *LearningUnitMutation) ResetClientDigest() {
+	m.client_digest = nil
+	delete(m.clearedFields, learningunit.FieldClientDigest)
 }
 
 // SetKind sets the "kind" field.
@@ -10573,7 +11260,7 @@ func (m *LearningUnitMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *LearningUnitMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 20)
 	if m.created_at != nil {
 		fields = append(fields, learningunit.FieldCreatedAt)
 	}
@@ -10582,6 +11269,12 @@ func (m *LearningUnitMutation) Fields() []string {
 	}
 	if m.version != nil {
 		fields = append(fields, learningunit.FieldVersion)
+	}
+	if m.client_id != nil {
+		fields = append(fields, learningunit.FieldClientID)
+	}
+	if m.client_digest != nil {
+		fields = append(fields, learningunit.FieldClientDigest)
 	}
 	if m.kind != nil {
 		fields = append(fields, learningunit.FieldKind)
@@ -10642,6 +11335,10 @@ func (m *LearningUnitMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case learningunit.FieldVersion:
 		return m.Version()
+	case learningunit.FieldClientID:
+		return m.ClientID()
+	case learningunit.FieldClientDigest:
+		return m.ClientDigest()
 	case learningunit.FieldKind:
 		return m.Kind()
 	case learningunit.FieldSubtype:
@@ -10687,6 +11384,10 @@ func (m *LearningUnitMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldUpdatedAt(ctx)
 	case learningunit.FieldVersion:
 		return m.OldVersion(ctx)
+	case learningunit.FieldClientID:
+		return m.OldClientID(ctx)
+	case learningunit.FieldClientDigest:
+		return m.OldClientDigest(ctx)
 	case learningunit.FieldKind:
 		return m.OldKind(ctx)
 	case learningunit.FieldSubtype:
@@ -10746,6 +11447,20 @@ func (m *LearningUnitMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetVersion(v)
+		return nil
+	case learningunit.FieldClientID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case learningunit.FieldClientDigest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientDigest(v)
 		return nil
 	case learningunit.FieldKind:
 		v, ok := value.(learningunit.Kind)
@@ -10933,6 +11648,12 @@ func (m *LearningUnitMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *LearningUnitMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(learningunit.FieldClientID) {
+		fields = append(fields, learningunit.FieldClientID)
+	}
+	if m.FieldCleared(learningunit.FieldClientDigest) {
+		fields = append(fields, learningunit.FieldClientDigest)
+	}
 	if m.FieldCleared(learningunit.FieldSubtype) {
 		fields = append(fields, learningunit.FieldSubtype)
 	}
@@ -10974,6 +11695,12 @@ func (m *LearningUnitMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *LearningUnitMutation) ClearField(name string) error {
 	switch name {
+	case learningunit.FieldClientID:
+		m.ClearClientID()
+		return nil
+	case learningunit.FieldClientDigest:
+		m.ClearClientDigest()
+		return nil
 	case learningunit.FieldSubtype:
 		m.ClearSubtype()
 		return nil
@@ -11017,6 +11744,12 @@ func (m *LearningUnitMutation) ResetField(name string) error {
 		return nil
 	case learningunit.FieldVersion:
 		m.ResetVersion()
+		return nil
+	case learningunit.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case learningunit.FieldClientDigest:
+		m.ResetClientDigest()
 		return nil
 	case learningunit.FieldKind:
 		m.ResetKind()
@@ -14066,6 +14799,8 @@ type RegistrationMutation struct {
 	updated_at           *time.Time
 	version              *int
 	addversion           *int
+	client_id            *string
+	client_digest        *string
 	title                *title.Title
 	subtype              *string
 	admin_path           *string
@@ -14319,6 +15054,104 @@ func (m *RegistrationMutation) AddedVersion() (r int, exists bool) {
 func (m *RegistrationMutation) ResetVersion() {
 	m.version = nil
 	m.addversion = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *RegistrationMutation) SetClientID(s string) {
+	m.client_id = &s
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *RegistrationMutation) ClientID() (r string, exists bool) {
+	v := m.client_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldClientID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ClearClientID clears the value of the "client_id" field.
+func (m *RegistrationMutation) ClearClientID() {
+	m.client_id = nil
+	m.clearedFields[registration.FieldClientID] = struct{}{}
+}
+
+// ClientIDCleared returns if the "client_id" field was cleared in this mutation.
+func (m *RegistrationMutation) ClientIDCleared() bool {
+	_, ok := m.clearedFields[registration.FieldClientID]
+	return ok
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *RegistrationMutation) ResetClientID() {
+	m.client_id = nil
+	delete(m.clearedFields, registration.FieldClientID)
+}
+
+// SetClientDigest sets the "client_digest" field.
+func (m *RegistrationMutation) SetClientDigest(s string) {
+	m.client_digest = &s
+}
+
+// ClientDigest returns the value of the "client_digest" field in the mutation.
+func (m *RegistrationMutation) ClientDigest() (r string, exists bool) {
+	v := m.client_digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientDigest returns the old "client_digest" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldClientDigest(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientDigest: %w", err)
+	}
+	return oldValue.ClientDigest, nil
+}
+
+// ClearClientDigest clears the value of the "client_digest" field.
+func (m *RegistrationMutation) ClearClientDigest() {
+	m.client_digest = nil
+	m.clearedFields[registration.FieldClientDigest] = struct{}{}
+}
+
+// ClientDigestCleared returns if the "client_digest" field was cleared in this mutation.
+func (m *RegistrationMutation) ClientDigestCleared() bool {
+	_, ok := m.clearedFields[registration.FieldClientDigest]
+	return ok
+}
+
+// ResetClientDigest resets all changes to the "client_digest" field.
+func (m *RegistrationMutation) ResetClientDigest() {
+	m.client_digest = nil
+	delete(m.clearedFields, registration.FieldClientDigest)
 }
 
 // SetCampaignID sets the "campaign_id" field.
@@ -15154,7 +15987,7 @@ func (m *RegistrationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RegistrationMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, registration.FieldCreatedAt)
 	}
@@ -15163,6 +15996,12 @@ func (m *RegistrationMutation) Fields() []string {
 	}
 	if m.version != nil {
 		fields = append(fields, registration.FieldVersion)
+	}
+	if m.client_id != nil {
+		fields = append(fields, registration.FieldClientID)
+	}
+	if m.client_digest != nil {
+		fields = append(fields, registration.FieldClientDigest)
 	}
 	if m.campaign != nil {
 		fields = append(fields, registration.FieldCampaignID)
@@ -15220,6 +16059,10 @@ func (m *RegistrationMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case registration.FieldVersion:
 		return m.Version()
+	case registration.FieldClientID:
+		return m.ClientID()
+	case registration.FieldClientDigest:
+		return m.ClientDigest()
 	case registration.FieldCampaignID:
 		return m.CampaignID()
 	case registration.FieldLearningUnitID:
@@ -15263,6 +16106,10 @@ func (m *RegistrationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldUpdatedAt(ctx)
 	case registration.FieldVersion:
 		return m.OldVersion(ctx)
+	case registration.FieldClientID:
+		return m.OldClientID(ctx)
+	case registration.FieldClientDigest:
+		return m.OldClientDigest(ctx)
 	case registration.FieldCampaignID:
 		return m.OldCampaignID(ctx)
 	case registration.FieldLearningUnitID:
@@ -15320,6 +16167,20 @@ func (m *RegistrationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetVersion(v)
+		return nil
+	case registration.FieldClientID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case registration.FieldClientDigest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientDigest(v)
 		return nil
 	case registration.FieldCampaignID:
 		v, ok := value.(int)
@@ -15488,6 +16349,12 @@ func (m *RegistrationMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *RegistrationMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(registration.FieldClientID) {
+		fields = append(fields, registration.FieldClientID)
+	}
+	if m.FieldCleared(registration.FieldClientDigest) {
+		fields = append(fields, registration.FieldClientDigest)
+	}
 	if m.FieldCleared(registration.FieldResult) {
 		fields = append(fields, registration.FieldResult)
 	}
@@ -15523,6 +16390,12 @@ func (m *RegistrationMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *RegistrationMutation) ClearField(name string) error {
 	switch name {
+	case registration.FieldClientID:
+		m.ClearClientID()
+		return nil
+	case registration.FieldClientDigest:
+		m.ClearClientDigest()
+		return nil
 	case registration.FieldResult:
 		m.ClearResult()
 		return nil
@@ -15560,6 +16433,12 @@ func (m *RegistrationMutation) ResetField(name string) error {
 		return nil
 	case registration.FieldVersion:
 		m.ResetVersion()
+		return nil
+	case registration.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case registration.FieldClientDigest:
+		m.ResetClientDigest()
 		return nil
 	case registration.FieldCampaignID:
 		m.ResetCampaignID()
@@ -15773,6 +16652,8 @@ type ReorganisationMutation struct {
 	updated_at        *time.Time
 	version           *int
 	addversion        *int
+	client_id         *string
+	client_digest     *string
 	number            *string
 	title             *string
 	signed_on         *time.Time
@@ -16014,6 +16895,104 @@ func (m *ReorganisationMutation) AddedVersion() (r int, exists bool) {
 func (m *ReorganisationMutation) ResetVersion() {
 	m.version = nil
 	m.addversion = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *ReorganisationMutation) SetClientID(s string) {
+	m.client_id = &s
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *ReorganisationMutation) ClientID() (r string, exists bool) {
+	v := m.client_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the Reorganisation entity.
+// If the Reorganisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReorganisationMutation) OldClientID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ClearClientID clears the value of the "client_id" field.
+func (m *ReorganisationMutation) ClearClientID() {
+	m.client_id = nil
+	m.clearedFields[reorganisation.FieldClientID] = struct{}{}
+}
+
+// ClientIDCleared returns if the "client_id" field was cleared in this mutation.
+func (m *ReorganisationMutation) ClientIDCleared() bool {
+	_, ok := m.clearedFields[reorganisation.FieldClientID]
+	return ok
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *ReorganisationMutation) ResetClientID() {
+	m.client_id = nil
+	delete(m.clearedFields, reorganisation.FieldClientID)
+}
+
+// SetClientDigest sets the "client_digest" field.
+func (m *ReorganisationMutation) SetClientDigest(s string) {
+	m.client_digest = &s
+}
+
+// ClientDigest returns the value of the "client_digest" field in the mutation.
+func (m *ReorganisationMutation) ClientDigest() (r string, exists bool) {
+	v := m.client_digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientDigest returns the old "client_digest" field's value of the Reorganisation entity.
+// If the Reorganisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReorganisationMutation) OldClientDigest(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientDigest: %w", err)
+	}
+	return oldValue.ClientDigest, nil
+}
+
+// ClearClientDigest clears the value of the "client_digest" field.
+func (m *ReorganisationMutation) ClearClientDigest() {
+	m.client_digest = nil
+	m.clearedFields[reorganisation.FieldClientDigest] = struct{}{}
+}
+
+// ClientDigestCleared returns if the "client_digest" field was cleared in this mutation.
+func (m *ReorganisationMutation) ClientDigestCleared() bool {
+	_, ok := m.clearedFields[reorganisation.FieldClientDigest]
+	return ok
+}
+
+// ResetClientDigest resets all changes to the "client_digest" field.
+func (m *ReorganisationMutation) ResetClientDigest() {
+	m.client_digest = nil
+	delete(m.clearedFields, reorganisation.FieldClientDigest)
 }
 
 // SetNumber sets the "number" field.
@@ -16489,7 +17468,7 @@ func (m *ReorganisationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ReorganisationMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, reorganisation.FieldCreatedAt)
 	}
@@ -16498,6 +17477,12 @@ func (m *ReorganisationMutation) Fields() []string {
 	}
 	if m.version != nil {
 		fields = append(fields, reorganisation.FieldVersion)
+	}
+	if m.client_id != nil {
+		fields = append(fields, reorganisation.FieldClientID)
+	}
+	if m.client_digest != nil {
+		fields = append(fields, reorganisation.FieldClientDigest)
 	}
 	if m.number != nil {
 		fields = append(fields, reorganisation.FieldNumber)
@@ -16543,6 +17528,10 @@ func (m *ReorganisationMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case reorganisation.FieldVersion:
 		return m.Version()
+	case reorganisation.FieldClientID:
+		return m.ClientID()
+	case reorganisation.FieldClientDigest:
+		return m.ClientDigest()
 	case reorganisation.FieldNumber:
 		return m.Number()
 	case reorganisation.FieldTitle:
@@ -16578,6 +17567,10 @@ func (m *ReorganisationMutation) OldField(ctx context.Context, name string) (ent
 		return m.OldUpdatedAt(ctx)
 	case reorganisation.FieldVersion:
 		return m.OldVersion(ctx)
+	case reorganisation.FieldClientID:
+		return m.OldClientID(ctx)
+	case reorganisation.FieldClientDigest:
+		return m.OldClientDigest(ctx)
 	case reorganisation.FieldNumber:
 		return m.OldNumber(ctx)
 	case reorganisation.FieldTitle:
@@ -16627,6 +17620,20 @@ func (m *ReorganisationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetVersion(v)
+		return nil
+	case reorganisation.FieldClientID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case reorganisation.FieldClientDigest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientDigest(v)
 		return nil
 	case reorganisation.FieldNumber:
 		v, ok := value.(string)
@@ -16743,6 +17750,12 @@ func (m *ReorganisationMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ReorganisationMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(reorganisation.FieldClientID) {
+		fields = append(fields, reorganisation.FieldClientID)
+	}
+	if m.FieldCleared(reorganisation.FieldClientDigest) {
+		fields = append(fields, reorganisation.FieldClientDigest)
+	}
 	if m.FieldCleared(reorganisation.FieldSigner) {
 		fields = append(fields, reorganisation.FieldSigner)
 	}
@@ -16769,6 +17782,12 @@ func (m *ReorganisationMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ReorganisationMutation) ClearField(name string) error {
 	switch name {
+	case reorganisation.FieldClientID:
+		m.ClearClientID()
+		return nil
+	case reorganisation.FieldClientDigest:
+		m.ClearClientDigest()
+		return nil
 	case reorganisation.FieldSigner:
 		m.ClearSigner()
 		return nil
@@ -16797,6 +17816,12 @@ func (m *ReorganisationMutation) ResetField(name string) error {
 		return nil
 	case reorganisation.FieldVersion:
 		m.ResetVersion()
+		return nil
+	case reorganisation.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case reorganisation.FieldClientDigest:
+		m.ResetClientDigest()
 		return nil
 	case reorganisation.FieldNumber:
 		m.ResetNumber()
@@ -19369,6 +20394,8 @@ type UserMutation struct {
 	updated_at           *time.Time
 	version              *int
 	addversion           *int
+	client_id            *string
+	client_digest        *string
 	username             *string
 	full_name            *string
 	full_name_key        *string
@@ -19615,6 +20642,104 @@ func (m *UserMutation) AddedVersion() (r int, exists bool) {
 func (m *UserMutation) ResetVersion() {
 	m.version = nil
 	m.addversion = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *UserMutation) SetClientID(s string) {
+	m.client_id = &s
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *UserMutation) ClientID() (r string, exists bool) {
+	v := m.client_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldClientID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ClearClientID clears the value of the "client_id" field.
+func (m *UserMutation) ClearClientID() {
+	m.client_id = nil
+	m.clearedFields[user.FieldClientID] = struct{}{}
+}
+
+// ClientIDCleared returns if the "client_id" field was cleared in this mutation.
+func (m *UserMutation) ClientIDCleared() bool {
+	_, ok := m.clearedFields[user.FieldClientID]
+	return ok
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *UserMutation) ResetClientID() {
+	m.client_id = nil
+	delete(m.clearedFields, user.FieldClientID)
+}
+
+// SetClientDigest sets the "client_digest" field.
+func (m *UserMutation) SetClientDigest(s string) {
+	m.client_digest = &s
+}
+
+// ClientDigest returns the value of the "client_digest" field in the mutation.
+func (m *UserMutation) ClientDigest() (r string, exists bool) {
+	v := m.client_digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientDigest returns the old "client_digest" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldClientDigest(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientDigest: %w", err)
+	}
+	return oldValue.ClientDigest, nil
+}
+
+// ClearClientDigest clears the value of the "client_digest" field.
+func (m *UserMutation) ClearClientDigest() {
+	m.client_digest = nil
+	m.clearedFields[user.FieldClientDigest] = struct{}{}
+}
+
+// ClientDigestCleared returns if the "client_digest" field was cleared in this mutation.
+func (m *UserMutation) ClientDigestCleared() bool {
+	_, ok := m.clearedFields[user.FieldClientDigest]
+	return ok
+}
+
+// ResetClientDigest resets all changes to the "client_digest" field.
+func (m *UserMutation) ResetClientDigest() {
+	m.client_digest = nil
+	delete(m.clearedFields, user.FieldClientDigest)
 }
 
 // SetUsername sets the "username" field.
@@ -20181,7 +21306,7 @@ func (m *UserMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UserMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, user.FieldCreatedAt)
 	}
@@ -20190,6 +21315,12 @@ func (m *UserMutation) Fields() []string {
 	}
 	if m.version != nil {
 		fields = append(fields, user.FieldVersion)
+	}
+	if m.client_id != nil {
+		fields = append(fields, user.FieldClientID)
+	}
+	if m.client_digest != nil {
+		fields = append(fields, user.FieldClientDigest)
 	}
 	if m.username != nil {
 		fields = append(fields, user.FieldUsername)
@@ -20238,6 +21369,10 @@ func (m *UserMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case user.FieldVersion:
 		return m.Version()
+	case user.FieldClientID:
+		return m.ClientID()
+	case user.FieldClientDigest:
+		return m.ClientDigest()
 	case user.FieldUsername:
 		return m.Username()
 	case user.FieldFullName:
@@ -20275,6 +21410,10 @@ func (m *UserMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldUpdatedAt(ctx)
 	case user.FieldVersion:
 		return m.OldVersion(ctx)
+	case user.FieldClientID:
+		return m.OldClientID(ctx)
+	case user.FieldClientDigest:
+		return m.OldClientDigest(ctx)
 	case user.FieldUsername:
 		return m.OldUsername(ctx)
 	case user.FieldFullName:
@@ -20326,6 +21465,20 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetVersion(v)
+		return nil
+	case user.FieldClientID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case user.FieldClientDigest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientDigest(v)
 		return nil
 	case user.FieldUsername:
 		v, ok := value.(string)
@@ -20449,6 +21602,12 @@ func (m *UserMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *UserMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(user.FieldClientID) {
+		fields = append(fields, user.FieldClientID)
+	}
+	if m.FieldCleared(user.FieldClientDigest) {
+		fields = append(fields, user.FieldClientDigest)
+	}
 	if m.FieldCleared(user.FieldFullNameKey) {
 		fields = append(fields, user.FieldFullNameKey)
 	}
@@ -20469,6 +21628,12 @@ func (m *UserMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *UserMutation) ClearField(name string) error {
 	switch name {
+	case user.FieldClientID:
+		m.ClearClientID()
+		return nil
+	case user.FieldClientDigest:
+		m.ClearClientDigest()
+		return nil
 	case user.FieldFullNameKey:
 		m.ClearFullNameKey()
 		return nil
@@ -20491,6 +21656,12 @@ func (m *UserMutation) ResetField(name string) error {
 		return nil
 	case user.FieldVersion:
 		m.ResetVersion()
+		return nil
+	case user.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case user.FieldClientDigest:
+		m.ResetClientDigest()
 		return nil
 	case user.FieldUsername:
 		m.ResetUsername()

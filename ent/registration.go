@@ -28,6 +28,10 @@ type Registration struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// Incremented by every change; send it back with an update to detect concurrent edits.
 	Version int `json:"version,omitempty"`
+	// The clientID (a UUID, in lower case) of the create that made it; null when the client gave none.
+	ClientID *string `json:"client_id,omitempty"`
+	// What the create with the client id asked for, by whom: a resent create must match it.
+	ClientDigest string `json:"client_digest,omitempty"`
 	// CampaignID holds the value of the "campaign_id" field.
 	CampaignID int `json:"campaign_id,omitempty"`
 	// LearningUnitID holds the value of the "learning_unit_id" field.
@@ -145,7 +149,7 @@ func (*Registration) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case registration.FieldID, registration.FieldVersion, registration.FieldCampaignID, registration.FieldLearningUnitID, registration.FieldAdminUnitID, registration.FieldLevel, registration.FieldDecisionID:
 			values[i] = new(sql.NullInt64)
-		case registration.FieldTitle, registration.FieldSubtype, registration.FieldAdminPath, registration.FieldStatus, registration.FieldResult, registration.FieldReason:
+		case registration.FieldClientID, registration.FieldClientDigest, registration.FieldTitle, registration.FieldSubtype, registration.FieldAdminPath, registration.FieldStatus, registration.FieldResult, registration.FieldReason:
 			values[i] = new(sql.NullString)
 		case registration.FieldCreatedAt, registration.FieldUpdatedAt, registration.FieldRecognizedOn, registration.FieldValidUntil:
 			values[i] = new(sql.NullTime)
@@ -187,6 +191,19 @@ func (_m *Registration) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field version", values[i])
 			} else if value.Valid {
 				_m.Version = int(value.Int64)
+			}
+		case registration.FieldClientID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field client_id", values[i])
+			} else if value.Valid {
+				_m.ClientID = new(string)
+				*_m.ClientID = value.String
+			}
+		case registration.FieldClientDigest:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field client_digest", values[i])
+			} else if value.Valid {
+				_m.ClientDigest = value.String
 			}
 		case registration.FieldCampaignID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -347,6 +364,14 @@ func (_m *Registration) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("version=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Version))
+	builder.WriteString(", ")
+	if v := _m.ClientID; v != nil {
+		builder.WriteString("client_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("client_digest=")
+	builder.WriteString(_m.ClientDigest)
 	builder.WriteString(", ")
 	builder.WriteString("campaign_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CampaignID))

@@ -70,6 +70,34 @@ func (_c *RegistrationCreate) SetNillableVersion(v *int) *RegistrationCreate {
 	return _c
 }
 
+// SetClientID sets the "client_id" field.
+func (_c *RegistrationCreate) SetClientID(v string) *RegistrationCreate {
+	_c.mutation.SetClientID(v)
+	return _c
+}
+
+// SetNillableClientID sets the "client_id" field if the given value is not nil.
+func (_c *RegistrationCreate) SetNillableClientID(v *string) *RegistrationCreate {
+	if v != nil {
+		_c.SetClientID(*v)
+	}
+	return _c
+}
+
+// SetClientDigest sets the "client_digest" field.
+func (_c *RegistrationCreate) SetClientDigest(v string) *RegistrationCreate {
+	_c.mutation.SetClientDigest(v)
+	return _c
+}
+
+// SetNillableClientDigest sets the "client_digest" field if the given value is not nil.
+func (_c *RegistrationCreate) SetNillableClientDigest(v *string) *RegistrationCreate {
+	if v != nil {
+		_c.SetClientDigest(*v)
+	}
+	return _c
+}
+
 // SetCampaignID sets the "campaign_id" field.
 func (_c *RegistrationCreate) SetCampaignID(v int) *RegistrationCreate {
 	_c.mutation.SetCampaignID(v)
@@ -338,6 +366,11 @@ func (_c *RegistrationCreate) check() error {
 	if _, ok := _c.mutation.Version(); !ok {
 		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Registration.version"`)}
 	}
+	if v, ok := _c.mutation.ClientID(); ok {
+		if err := registration.ClientIDValidator(v); err != nil {
+			return &ValidationError{Name: "client_id", err: fmt.Errorf(`ent: validator failed for field "Registration.client_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.CampaignID(); !ok {
 		return &ValidationError{Name: "campaign_id", err: errors.New(`ent: missing required field "Registration.campaign_id"`)}
 	}
@@ -426,6 +459,14 @@ func (_c *RegistrationCreate) createSpec() (*Registration, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.Version(); ok {
 		_spec.SetField(registration.FieldVersion, field.TypeInt, value)
 		_node.Version = value
+	}
+	if value, ok := _c.mutation.ClientID(); ok {
+		_spec.SetField(registration.FieldClientID, field.TypeString, value)
+		_node.ClientID = &value
+	}
+	if value, ok := _c.mutation.ClientDigest(); ok {
+		_spec.SetField(registration.FieldClientDigest, field.TypeString, value)
+		_node.ClientDigest = value
 	}
 	if value, ok := _c.mutation.Title(); ok {
 		_spec.SetField(registration.FieldTitle, field.TypeEnum, value)
@@ -796,6 +837,12 @@ func (u *RegistrationUpsertOne) UpdateNewValues() *RegistrationUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(registration.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.ClientID(); exists {
+			s.SetIgnore(registration.FieldClientID)
+		}
+		if _, exists := u.create.mutation.ClientDigest(); exists {
+			s.SetIgnore(registration.FieldClientDigest)
 		}
 		if _, exists := u.create.mutation.CampaignID(); exists {
 			s.SetIgnore(registration.FieldCampaignID)
@@ -1234,6 +1281,12 @@ func (u *RegistrationUpsertBulk) UpdateNewValues() *RegistrationUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(registration.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.ClientID(); exists {
+				s.SetIgnore(registration.FieldClientID)
+			}
+			if _, exists := b.mutation.ClientDigest(); exists {
+				s.SetIgnore(registration.FieldClientDigest)
 			}
 			if _, exists := b.mutation.CampaignID(); exists {
 				s.SetIgnore(registration.FieldCampaignID)

@@ -376,6 +376,12 @@ func (_u *RegistrationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(registration.FieldVersion, field.TypeInt, value)
 	}
+	if _u.mutation.ClientIDCleared() {
+		_spec.ClearField(registration.FieldClientID, field.TypeString)
+	}
+	if _u.mutation.ClientDigestCleared() {
+		_spec.ClearField(registration.FieldClientDigest, field.TypeString)
+	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(registration.FieldStatus, field.TypeEnum, value)
 	}
@@ -891,6 +897,12 @@ func (_u *RegistrationUpdateOne) sqlSave(ctx context.Context) (_node *Registrati
 	}
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(registration.FieldVersion, field.TypeInt, value)
+	}
+	if _u.mutation.ClientIDCleared() {
+		_spec.ClearField(registration.FieldClientID, field.TypeString)
+	}
+	if _u.mutation.ClientDigestCleared() {
+		_spec.ClearField(registration.FieldClientDigest, field.TypeString)
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(registration.FieldStatus, field.TypeEnum, value)

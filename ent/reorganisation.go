@@ -26,6 +26,10 @@ type Reorganisation struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// Incremented by every change; send it back with an update to detect concurrent edits.
 	Version int `json:"version,omitempty"`
+	// The clientID (a UUID, in lower case) of the create that made it; null when the client gave none.
+	ClientID *string `json:"client_id,omitempty"`
+	// What the create with the client id asked for, by whom: a resent create must match it.
+	ClientDigest string `json:"client_digest,omitempty"`
 	// Number of the decision, e.g. "1665/NQ-UBTVQH15".
 	Number string `json:"number,omitempty"`
 	// What the decision is about.
@@ -83,7 +87,7 @@ func (*Reorganisation) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case reorganisation.FieldID, reorganisation.FieldVersion, reorganisation.FieldAppliedByID:
 			values[i] = new(sql.NullInt64)
-		case reorganisation.FieldNumber, reorganisation.FieldTitle, reorganisation.FieldSigner, reorganisation.FieldStatus:
+		case reorganisation.FieldClientID, reorganisation.FieldClientDigest, reorganisation.FieldNumber, reorganisation.FieldTitle, reorganisation.FieldSigner, reorganisation.FieldStatus:
 			values[i] = new(sql.NullString)
 		case reorganisation.FieldCreatedAt, reorganisation.FieldUpdatedAt, reorganisation.FieldSignedOn, reorganisation.FieldEffectiveOn, reorganisation.FieldAppliedAt:
 			values[i] = new(sql.NullTime)
@@ -125,6 +129,19 @@ func (_m *Reorganisation) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field version", values[i])
 			} else if value.Valid {
 				_m.Version = int(value.Int64)
+			}
+		case reorganisation.FieldClientID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field client_id", values[i])
+			} else if value.Valid {
+				_m.ClientID = new(string)
+				*_m.ClientID = value.String
+			}
+		case reorganisation.FieldClientDigest:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field client_digest", values[i])
+			} else if value.Valid {
+				_m.ClientDigest = value.String
 			}
 		case reorganisation.FieldNumber:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -241,6 +258,14 @@ func (_m *Reorganisation) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("version=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Version))
+	builder.WriteString(", ")
+	if v := _m.ClientID; v != nil {
+		builder.WriteString("client_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("client_digest=")
+	builder.WriteString(_m.ClientDigest)
 	builder.WriteString(", ")
 	builder.WriteString("number=")
 	builder.WriteString(_m.Number)

@@ -66,6 +66,34 @@ func (_c *ReorganisationCreate) SetNillableVersion(v *int) *ReorganisationCreate
 	return _c
 }
 
+// SetClientID sets the "client_id" field.
+func (_c *ReorganisationCreate) SetClientID(v string) *ReorganisationCreate {
+	_c.mutation.SetClientID(v)
+	return _c
+}
+
+// SetNillableClientID sets the "client_id" field if the given value is not nil.
+func (_c *ReorganisationCreate) SetNillableClientID(v *string) *ReorganisationCreate {
+	if v != nil {
+		_c.SetClientID(*v)
+	}
+	return _c
+}
+
+// SetClientDigest sets the "client_digest" field.
+func (_c *ReorganisationCreate) SetClientDigest(v string) *ReorganisationCreate {
+	_c.mutation.SetClientDigest(v)
+	return _c
+}
+
+// SetNillableClientDigest sets the "client_digest" field if the given value is not nil.
+func (_c *ReorganisationCreate) SetNillableClientDigest(v *string) *ReorganisationCreate {
+	if v != nil {
+		_c.SetClientDigest(*v)
+	}
+	return _c
+}
+
 // SetNumber sets the "number" field.
 func (_c *ReorganisationCreate) SetNumber(v string) *ReorganisationCreate {
 	_c.mutation.SetNumber(v)
@@ -236,6 +264,11 @@ func (_c *ReorganisationCreate) check() error {
 	if _, ok := _c.mutation.Version(); !ok {
 		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Reorganisation.version"`)}
 	}
+	if v, ok := _c.mutation.ClientID(); ok {
+		if err := reorganisation.ClientIDValidator(v); err != nil {
+			return &ValidationError{Name: "client_id", err: fmt.Errorf(`ent: validator failed for field "Reorganisation.client_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Number(); !ok {
 		return &ValidationError{Name: "number", err: errors.New(`ent: missing required field "Reorganisation.number"`)}
 	}
@@ -312,6 +345,14 @@ func (_c *ReorganisationCreate) createSpec() (*Reorganisation, *sqlgraph.CreateS
 	if value, ok := _c.mutation.Version(); ok {
 		_spec.SetField(reorganisation.FieldVersion, field.TypeInt, value)
 		_node.Version = value
+	}
+	if value, ok := _c.mutation.ClientID(); ok {
+		_spec.SetField(reorganisation.FieldClientID, field.TypeString, value)
+		_node.ClientID = &value
+	}
+	if value, ok := _c.mutation.ClientDigest(); ok {
+		_spec.SetField(reorganisation.FieldClientDigest, field.TypeString, value)
+		_node.ClientDigest = value
 	}
 	if value, ok := _c.mutation.Number(); ok {
 		_spec.SetField(reorganisation.FieldNumber, field.TypeString, value)
@@ -605,6 +646,12 @@ func (u *ReorganisationUpsertOne) UpdateNewValues() *ReorganisationUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(reorganisation.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.ClientID(); exists {
+			s.SetIgnore(reorganisation.FieldClientID)
+		}
+		if _, exists := u.create.mutation.ClientDigest(); exists {
+			s.SetIgnore(reorganisation.FieldClientDigest)
 		}
 	}))
 	return u
@@ -1018,6 +1065,12 @@ func (u *ReorganisationUpsertBulk) UpdateNewValues() *ReorganisationUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(reorganisation.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.ClientID(); exists {
+				s.SetIgnore(reorganisation.FieldClientID)
+			}
+			if _, exists := b.mutation.ClientDigest(); exists {
+				s.SetIgnore(reorganisation.FieldClientDigest)
 			}
 		}
 	}))

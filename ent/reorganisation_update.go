@@ -324,6 +324,12 @@ func (_u *ReorganisationUpdate) sqlSave(ctx context.Context) (_node int, err err
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(reorganisation.FieldVersion, field.TypeInt, value)
 	}
+	if _u.mutation.ClientIDCleared() {
+		_spec.ClearField(reorganisation.FieldClientID, field.TypeString)
+	}
+	if _u.mutation.ClientDigestCleared() {
+		_spec.ClearField(reorganisation.FieldClientDigest, field.TypeString)
+	}
 	if value, ok := _u.mutation.Number(); ok {
 		_spec.SetField(reorganisation.FieldNumber, field.TypeString, value)
 	}
@@ -733,6 +739,12 @@ func (_u *ReorganisationUpdateOne) sqlSave(ctx context.Context) (_node *Reorgani
 	}
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(reorganisation.FieldVersion, field.TypeInt, value)
+	}
+	if _u.mutation.ClientIDCleared() {
+		_spec.ClearField(reorganisation.FieldClientID, field.TypeString)
+	}
+	if _u.mutation.ClientDigestCleared() {
+		_spec.ClearField(reorganisation.FieldClientDigest, field.TypeString)
 	}
 	if value, ok := _u.mutation.Number(); ok {
 		_spec.SetField(reorganisation.FieldNumber, field.TypeString, value)

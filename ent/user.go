@@ -26,6 +26,10 @@ type User struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// Incremented by every change; send it back with an update to detect concurrent edits.
 	Version int `json:"version,omitempty"`
+	// The clientID (a UUID, in lower case) of the create that made it; null when the client gave none.
+	ClientID *string `json:"client_id,omitempty"`
+	// What the create with the client id asked for, by whom: a resent create must match it.
+	ClientDigest string `json:"client_digest,omitempty"`
 	// Login name, lowercase.
 	Username string `json:"username,omitempty"`
 	// The person's full name.
@@ -111,7 +115,7 @@ func (*User) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case user.FieldID, user.FieldVersion, user.FieldScopeID, user.FieldLearningUnitID:
 			values[i] = new(sql.NullInt64)
-		case user.FieldUsername, user.FieldFullName, user.FieldFullNameKey, user.FieldPasswordHash, user.FieldRole, user.FieldScopePath, user.FieldScopePredecessors:
+		case user.FieldClientID, user.FieldClientDigest, user.FieldUsername, user.FieldFullName, user.FieldFullNameKey, user.FieldPasswordHash, user.FieldRole, user.FieldScopePath, user.FieldScopePredecessors:
 			values[i] = new(sql.NullString)
 		case user.FieldCreatedAt, user.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -153,6 +157,19 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field version", values[i])
 			} else if value.Valid {
 				_m.Version = int(value.Int64)
+			}
+		case user.FieldClientID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field client_id", values[i])
+			} else if value.Valid {
+				_m.ClientID = new(string)
+				*_m.ClientID = value.String
+			}
+		case user.FieldClientDigest:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field client_digest", values[i])
+			} else if value.Valid {
+				_m.ClientDigest = value.String
 			}
 		case user.FieldUsername:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -280,6 +297,14 @@ func (_m *User) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("version=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Version))
+	builder.WriteString(", ")
+	if v := _m.ClientID; v != nil {
+		builder.WriteString("client_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("client_digest=")
+	builder.WriteString(_m.ClientDigest)
 	builder.WriteString(", ")
 	builder.WriteString("username=")
 	builder.WriteString(_m.Username)

@@ -381,6 +381,12 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(user.FieldVersion, field.TypeInt, value)
 	}
+	if _u.mutation.ClientIDCleared() {
+		_spec.ClearField(user.FieldClientID, field.TypeString)
+	}
+	if _u.mutation.ClientDigestCleared() {
+		_spec.ClearField(user.FieldClientDigest, field.TypeString)
+	}
 	if value, ok := _u.mutation.Username(); ok {
 		_spec.SetField(user.FieldUsername, field.TypeString, value)
 	}
@@ -913,6 +919,12 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 	}
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(user.FieldVersion, field.TypeInt, value)
+	}
+	if _u.mutation.ClientIDCleared() {
+		_spec.ClearField(user.FieldClientID, field.TypeString)
+	}
+	if _u.mutation.ClientDigestCleared() {
+		_spec.ClearField(user.FieldClientDigest, field.TypeString)
 	}
 	if value, ok := _u.mutation.Username(); ok {
 		_spec.SetField(user.FieldUsername, field.TypeString, value)

@@ -187,6 +187,17 @@ func m(kv ...any) map[string]any {
 	return out
 }
 
+// with returns a copy of an input object with more fields (the id, the
+// version a mutation's input names beside the changes).
+func with(in map[string]any, kv ...any) map[string]any {
+	out := maps.Clone(in)
+	if out == nil {
+		out = map[string]any{}
+	}
+	maps.Copy(out, m(kv...))
+	return out
+}
+
 // fixed returns the same variables for every actor.
 func fixed(vars map[string]any) func(string) map[string]any {
 	return func(string) map[string]any { return vars }
@@ -445,17 +456,17 @@ func (e *env) listRows() []row {
 
 // The mutations, each with its root field as path.
 const (
-	createLU      = `mutation($in: CreateLearningUnitInput!) { createLearningUnit(input: $in) { id adminUnit { id } } }`
-	updateLU      = `mutation($id: ID!, $in: UpdateLearningUnitInput!) { updateLearningUnit(id: $id, input: $in) { id version } }`
-	archiveLU     = `mutation($id: ID!) { archiveLearningUnit(id: $id) { id archivedAt } }`
-	createUser    = `mutation($in: CreateUserInput!) { createUser(input: $in) { id role scope { id } } }`
-	updateUser    = `mutation($id: ID!, $in: UpdateUserInput!) { updateUser(id: $id, input: $in) { id role } }`
-	disableUser   = `mutation($id: ID!, $d: Boolean! = true) { disableUser(id: $id, disabled: $d) { id disabled } }`
-	resetPassword = `mutation($id: ID!) { resetPassword(id: $id) { user { id } temporaryPassword } }`
-	createAU      = `mutation($in: CreateAdminUnitInput!) { createAdminUnit(input: $in) { id parent { id } } }`
-	updateAU      = `mutation($id: ID!, $in: UpdateAdminUnitInput!) { updateAdminUnit(id: $id, input: $in) { id version } }`
-	closeAU       = `mutation($id: ID!, $s: ID) { closeAdminUnit(id: $id, effectiveOn: "2025-07-01T00:00:00+07:00", successorID: $s) { closed { id validTo } } }`
-	moveAU        = `mutation($id: ID!, $p: ID!) { moveAdminUnit(id: $id, parentID: $p, effectiveOn: "2025-07-01T00:00:00+07:00") { closed { id } unit { id } } }`
+	createLU      = `mutation($in: CreateLearningUnitInput!) { createLearningUnit(input: $in) { learningUnit { id adminUnit { id } } } }`
+	updateLU      = `mutation($in: UpdateLearningUnitInput!) { updateLearningUnit(input: $in) { learningUnit { id version } } }`
+	archiveLU     = `mutation($id: ID!) { archiveLearningUnit(input: {id: $id}) { learningUnit { id archivedAt } } }`
+	createUser    = `mutation($in: CreateUserInput!) { createUser(input: $in) { user { id role scope { id } } } }`
+	updateUser    = `mutation($in: UpdateUserInput!) { updateUser(input: $in) { user { id role } } }`
+	disableUser   = `mutation($id: ID!, $d: Boolean! = true) { disableUser(input: {id: $id, disabled: $d}) { user { id disabled } } }`
+	resetPassword = `mutation($id: ID!) { resetPassword(input: {id: $id}) { user { id } temporaryPassword } }`
+	createAU      = `mutation($in: CreateAdminUnitInput!) { createAdminUnit(input: $in) { adminUnit { id parent { id } } } }`
+	updateAU      = `mutation($in: UpdateAdminUnitInput!) { updateAdminUnit(input: $in) { adminUnit { id version } } }`
+	closeAU       = `mutation($id: ID!, $s: ID) { closeAdminUnit(input: {id: $id, effectiveOn: "2025-07-01T00:00:00+07:00", successorID: $s}) { closed { id validTo } } }`
+	moveAU        = `mutation($id: ID!, $p: ID!) { moveAdminUnit(input: {id: $id, parentID: $p, effectiveOn: "2025-07-01T00:00:00+07:00"}) { closed { id } unit { id } } }`
 )
 
 // writeRows: every mutation as every actor on targets at every distance.
@@ -473,10 +484,13 @@ func (e *env) writeRows() []row {
 	}
 	// onFresh makes a fresh unit of kind in au and sends input to op on it.
 	onFresh := func(kind learningunit.Kind, au *ent.AdminUnit, archived bool, input map[string]any) func(string) map[string]any {
-		return func(string) map[string]any { return m("id", e.unit(kind, au, archived), "in", input) }
+		return func(string) map[string]any {
+			u := e.unit(kind, au, archived)
+			return m("id", u, "in", with(input, "id", u)) // the id alone for archiveLearningUnit
+		}
 	}
 	on := func(id int, input map[string]any) func(string) map[string]any {
-		return fixed(m("id", gid(id), "in", input))
+		return fixed(m("id", gid(id), "in", with(input, "id", gid(id))))
 	}
 	rename := m("name", "Tên mới")
 	seq := 0
@@ -488,10 +502,16 @@ func (e *env) writeRows() []row {
 		}
 	}
 	onUser := func(role viewer.Role, au *ent.AdminUnit, input map[string]any) func(string) map[string]any {
-		return func(string) map[string]any { return m("id", e.user(role, au), "in", input) }
+		return func(string) map[string]any {
+			u := e.user(role, au)
+			return m("id", u, "in", with(input, "id", u)) // the id alone for disableUser and resetPassword
+		}
 	}
 	onSelf := func(input func(actor string) map[string]any) func(string) map[string]any {
-		return func(actor string) map[string]any { return m("id", e.self(actor), "in", input(actor)) }
+		return func(actor string) map[string]any {
+			u := e.self(actor)
+			return m("id", u, "in", with(input(actor), "id", u))
+		}
 	}
 	disabledUser := func(string) map[string]any {
 		id := e.user(viewer.RoleOfficer, fx.C1)
@@ -522,7 +542,7 @@ func (e *env) writeRows() []row {
 			if err != nil {
 				e.t.Fatal(err)
 			}
-			return m("id", gid(u.ID), "in", m("name", fmt.Sprintf("%s Đổi Tên %d", typ, seq)))
+			return m("in", m("id", gid(u.ID), "name", fmt.Sprintf("%s Đổi Tên %d", typ, seq)))
 		}
 	}
 	// freshAU makes an empty unit of level under parent, as the system.
@@ -575,7 +595,7 @@ func (e *env) writeRows() []row {
 		w("ok   ok   F    F    F    F    F    F    F    U", "rename village in C1", updateAU, onAU(fx.C1, "VILLAGE", "Thôn", "90101.%d")),
 		w("ok   F    F    F    F    F    F    ok   F    U", "rename village in C4", updateAU, onAU(fx.C4, "VILLAGE", "Thôn", "91101.%d")),
 		w("ok   F    F    F    F    F    F    F    F    U", "rename commune in D1", updateAU, onAU(fx.D1, "COMMUNE", "Xã", "9%04d")),
-		w("NF   NF   F    F    F    F    F    NF   F    U", "rename missing unit", updateAU, fixed(m("id", gid(e.missing), "in", m("name", "Tên mới")))),
+		w("NF   NF   F    F    F    F    F    NF   F    U", "rename missing unit", updateAU, fixed(m("in", m("id", gid(e.missing), "name", "Tên mới")))),
 
 		// admn mngr offc coll view citz off2 mgr2 off4 anon
 		w("ok   F    ok   ok   F    F    F    F    F    U", "create household in V1a", createLU, newUnit("HOUSEHOLD", fx.V1a)),
@@ -652,7 +672,7 @@ func (e *env) writeRows() []row {
 		w("-    F    F    F    F    F    F    F    F    U", "make self ADMIN", updateUser, onSelf(func(string) map[string]any { return m("role", "ADMIN") })),
 		w("F    F    F    F    F    F    F    F    F    U", "move self to V4a", updateUser, onSelf(func(string) map[string]any { return m("scopeID", gid(fx.V4a.ID)) })),
 		w("-    F    F    F    F    F    F    F    F    U", "move self to VN", updateUser, onSelf(func(string) map[string]any { return m("scopeID", gid(fx.Country.ID)) })),
-		w("NF   NF   NF   NF   NF   NF   NF   NF   NF   U", "update missing account", updateUser, fixed(m("id", gid(e.missing), "in", m("fullName", "Tên mới")))),
+		w("NF   NF   NF   NF   NF   NF   NF   NF   NF   U", "update missing account", updateUser, fixed(m("in", m("id", gid(e.missing), "fullName", "Tên mới")))),
 
 		w("ok   ok   F    F    F    F    F    F    F    U", "disable OFFICER in C1", disableUser, onUser(viewer.RoleOfficer, fx.C1, nil)),
 		w("ok   ok   F    F    F    F    F    F    F    U", "disable CITIZEN in V1a", disableUser, onUser(viewer.RoleCitizen, fx.V1a, nil)),

@@ -10,16 +10,20 @@ import (
 	"hoctap/ent"
 	"hoctap/graph/model"
 	"hoctap/internal/adminunits"
-	"time"
 )
 
 // Reorganisation is the resolver for the reorganisation field.
-func (r *adminUnitReorganisedResolver) Reorganisation(ctx context.Context, obj *model.AdminUnitReorganised) (*ent.Reorganisation, error) {
+func (r *closeAdminUnitPayloadResolver) Reorganisation(ctx context.Context, obj *model.AdminUnitReorganised) (*ent.Reorganisation, error) {
+	return readable(r.client(ctx).Reorganisation.Get(ctx, obj.ReorganisationID))
+}
+
+// Reorganisation is the resolver for the reorganisation field.
+func (r *moveAdminUnitPayloadResolver) Reorganisation(ctx context.Context, obj *model.AdminUnitReorganised) (*ent.Reorganisation, error) {
 	return readable(r.client(ctx).Reorganisation.Get(ctx, obj.ReorganisationID))
 }
 
 // CreateAdminUnit is the resolver for the createAdminUnit field.
-func (r *mutationResolver) CreateAdminUnit(ctx context.Context, input model.CreateAdminUnitInput) (*ent.AdminUnit, error) {
+func (r *mutationResolver) CreateAdminUnit(ctx context.Context, input model.CreateAdminUnitInput) (*model.CreateAdminUnitPayload, error) {
 	in := adminunits.CreateInput{
 		ParentID: input.ParentID, Level: input.Level, Code: input.Code, Name: input.Name, Type: input.Type,
 		ValidFrom: input.ValidFrom,
@@ -27,19 +31,35 @@ func (r *mutationResolver) CreateAdminUnit(ctx context.Context, input model.Crea
 	if input.Disadvantaged != nil {
 		in.Disadvantaged = *input.Disadvantaged
 	}
-	return adminunits.Create(ctx, in)
+	c := r.client(ctx)
+	return createOnce(ctx, adminunits.Roles, "AdminUnit", "createAdminUnit", input.ClientID, input,
+		func(ctx context.Context, id int) (*model.CreateAdminUnitPayload, error) {
+			u, err := c.AdminUnit.Get(ctx, id)
+			return &model.CreateAdminUnitPayload{AdminUnit: u}, err
+		},
+		func(ctx context.Context) (*model.CreateAdminUnitPayload, error) {
+			u, err := adminunits.Create(ctx, in)
+			if err != nil {
+				return nil, err
+			}
+			return &model.CreateAdminUnitPayload{AdminUnit: u}, nil
+		})
 }
 
 // UpdateAdminUnit is the resolver for the updateAdminUnit field.
-func (r *mutationResolver) UpdateAdminUnit(ctx context.Context, id int, input model.UpdateAdminUnitInput, expectedVersion *int) (*ent.AdminUnit, error) {
-	return adminunits.Update(ctx, id, adminunits.UpdateInput{Code: input.Code, Name: input.Name, Type: input.Type}, expectedVersion)
+func (r *mutationResolver) UpdateAdminUnit(ctx context.Context, input model.UpdateAdminUnitInput) (*model.UpdateAdminUnitPayload, error) {
+	u, err := adminunits.Update(ctx, input.ID, adminunits.UpdateInput{Code: input.Code, Name: input.Name, Type: input.Type}, input.ExpectedVersion)
+	if err != nil {
+		return nil, err
+	}
+	return &model.UpdateAdminUnitPayload{AdminUnit: u}, nil
 }
 
 // CloseAdminUnit is the resolver for the closeAdminUnit field.
-func (r *mutationResolver) CloseAdminUnit(ctx context.Context, id int, effectiveOn time.Time, successorID *int, reason *string, decisionNumber *string, expectedVersion *int) (*model.AdminUnitReorganised, error) {
+func (r *mutationResolver) CloseAdminUnit(ctx context.Context, input model.CloseAdminUnitInput) (*model.AdminUnitReorganised, error) {
 	ch, err := adminunits.CloseUnit(ctx, r.Dialect, adminunits.CloseInput{
-		ID: id, EffectiveOn: effectiveOn, SuccessorID: deref(successorID), Reason: deref(reason),
-		DecisionNumber: deref(decisionNumber), ExpectedVersion: expectedVersion,
+		ID: input.ID, EffectiveOn: input.EffectiveOn, SuccessorID: deref(input.SuccessorID), Reason: deref(input.Reason),
+		DecisionNumber: deref(input.DecisionNumber), ExpectedVersion: input.ExpectedVersion,
 	})
 	if err != nil {
 		return nil, err
@@ -48,10 +68,10 @@ func (r *mutationResolver) CloseAdminUnit(ctx context.Context, id int, effective
 }
 
 // MoveAdminUnit is the resolver for the moveAdminUnit field.
-func (r *mutationResolver) MoveAdminUnit(ctx context.Context, id int, parentID int, effectiveOn time.Time, reason *string, decisionNumber *string, expectedVersion *int) (*model.AdminUnitReorganised, error) {
+func (r *mutationResolver) MoveAdminUnit(ctx context.Context, input model.MoveAdminUnitInput) (*model.AdminUnitReorganised, error) {
 	ch, err := adminunits.MoveUnit(ctx, r.Dialect, adminunits.MoveInput{
-		ID: id, ParentID: parentID, EffectiveOn: effectiveOn, Reason: deref(reason),
-		DecisionNumber: deref(decisionNumber), ExpectedVersion: expectedVersion,
+		ID: input.ID, ParentID: input.ParentID, EffectiveOn: input.EffectiveOn, Reason: deref(input.Reason),
+		DecisionNumber: deref(input.DecisionNumber), ExpectedVersion: input.ExpectedVersion,
 	})
 	if err != nil {
 		return nil, err
@@ -59,9 +79,17 @@ func (r *mutationResolver) MoveAdminUnit(ctx context.Context, id int, parentID i
 	return reorganised(ch), nil
 }
 
-// AdminUnitReorganised returns AdminUnitReorganisedResolver implementation.
-func (r *Resolver) AdminUnitReorganised() AdminUnitReorganisedResolver {
-	return &adminUnitReorganisedResolver{r}
+// CloseAdminUnitPayload returns CloseAdminUnitPayloadResolver implementation.
+func (r *Resolver) CloseAdminUnitPayload() CloseAdminUnitPayloadResolver {
+	return &closeAdminUnitPayloadResolver{r}
 }
 
-type adminUnitReorganisedResolver struct{ *Resolver }
+// MoveAdminUnitPayload returns MoveAdminUnitPayloadResolver implementation.
+func (r *Resolver) MoveAdminUnitPayload() MoveAdminUnitPayloadResolver {
+	return &moveAdminUnitPayloadResolver{r}
+}
+
+type (
+	closeAdminUnitPayloadResolver struct{ *Resolver }
+	moveAdminUnitPayloadResolver  struct{ *Resolver }
+)

@@ -18,12 +18,12 @@ import (
 
 const (
 	closeAdminUnit = `mutation($id: ID!, $on: Time!, $s: ID, $r: String, $n: String, $v: Int) {
-		closeAdminUnit(id: $id, effectiveOn: $on, successorID: $s, reason: $r, decisionNumber: $n, expectedVersion: $v) {
+		closeAdminUnit(input: {id: $id, effectiveOn: $on, successorID: $s, reason: $r, decisionNumber: $n, expectedVersion: $v}) {
 			closed { id validTo mergedInto { id } } unit { id code name parent { id } }
 			learningUnits users { username to { id } widened } units { action unit { code } }
 			reorganisation { number title status } } }`
 	moveAdminUnit = `mutation($id: ID!, $p: ID!, $on: Time!, $r: String, $v: Int) {
-		moveAdminUnit(id: $id, parentID: $p, effectiveOn: $on, reason: $r, expectedVersion: $v) {
+		moveAdminUnit(input: {id: $id, parentID: $p, effectiveOn: $on, reason: $r, expectedVersion: $v}) {
 			closed { id validTo mergedInto { id } } unit { id code name parent { id } }
 			learningUnits users { username to { id } widened } units { action unit { code } }
 			reorganisation { number title status } } }`

@@ -13,8 +13,8 @@ import (
 )
 
 const (
-	createAdminUnit = `mutation($in: CreateAdminUnitInput!) { createAdminUnit(input: $in) { id code name type level version validFrom parent { id } } }`
-	updateAdminUnit = `mutation($id: ID!, $in: UpdateAdminUnitInput!, $v: Int) { updateAdminUnit(id: $id, input: $in, expectedVersion: $v) { id code name type version } }`
+	createAdminUnit = `mutation($in: CreateAdminUnitInput!) { createAdminUnit(input: $in) { adminUnit { id code name type level version validFrom parent { id } } } }`
+	updateAdminUnit = `mutation($in: UpdateAdminUnitInput!) { updateAdminUnit(input: $in) { adminUnit { id code name type version } } }`
 )
 
 type unitOut struct {
@@ -107,9 +107,9 @@ func TestCreateAdminUnitValidation(t *testing.T) {
 					}
 					return
 				}
-				var out struct{ CreateAdminUnit unitOut }
+				var out struct{ CreateAdminUnit struct{ AdminUnit unitOut } }
 				r.decode(t, &out)
-				u := out.CreateAdminUnit
+				u := out.CreateAdminUnit.AdminUnit
 				if u.Type != tc.wantType || u.Code != tc.in["code"] || u.Level != tc.in["level"] || u.Version != 1 {
 					t.Errorf("created %+v from %v", u, tc.in)
 				}
@@ -157,9 +157,9 @@ func TestUpdateAdminUnit(t *testing.T) {
 		a := newAPI(t, db, fx)
 		ctx := systemCtx()
 
-		var out struct{ UpdateAdminUnit unitOut }
-		a.as("manager", updateAdminUnit, m("id", id(fx.V1a.ID), "in", m("name", "Thôn Đông Hòa", "type", "lang", "code", "DH"), "v", 1)).decode(t, &out)
-		if u := out.UpdateAdminUnit; u.Name != "Thôn Đông Hòa" || u.Type != "Làng" || u.Code != "DH" || u.Version != 2 {
+		var out struct{ UpdateAdminUnit struct{ AdminUnit unitOut } }
+		a.as("manager", updateAdminUnit, m("in", m("id", id(fx.V1a.ID), "name", "Thôn Đông Hòa", "type", "lang", "code", "DH", "expectedVersion", 1))).decode(t, &out)
+		if u := out.UpdateAdminUnit.AdminUnit; u.Name != "Thôn Đông Hòa" || u.Type != "Làng" || u.Code != "DH" || u.Version != 2 {
 			t.Fatalf("updated %+v", u)
 		}
 		entry, err := db.AuditLog.Query().Where(auditlog.TargetID(fx.V1a.ID), auditlog.Action("admin_unit.update")).Only(ctx)
@@ -217,7 +217,7 @@ func TestUpdateAdminUnit(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				r := a.as(tc.user, updateAdminUnit, m("id", id(tc.id), "in", tc.in, "v", tc.version))
+				r := a.as(tc.user, updateAdminUnit, m("in", with(tc.in, "id", id(tc.id), "expectedVersion", tc.version)))
 				if r.code() != tc.code || tc.field != "" && r.field() != tc.field {
 					t.Fatalf("got %s on %q (%+v), want %s on %q", r.code(), r.field(), r.Errors, tc.code, tc.field)
 				}
@@ -233,13 +233,13 @@ func TestUpdateAdminUnit(t *testing.T) {
 
 		// The admin renames a commune; a rename that changes nothing is
 		// no change (no new version, no entry).
-		a.as("admin", updateAdminUnit, m("id", id(fx.C2.ID), "in", m("name", "Xã Hoà Lạc Mới"), "v", 1)).decode(t, &out)
-		if out.UpdateAdminUnit.Version != 2 {
-			t.Errorf("commune at version %d after a rename", out.UpdateAdminUnit.Version)
+		a.as("admin", updateAdminUnit, m("in", m("id", id(fx.C2.ID), "name", "Xã Hoà Lạc Mới", "expectedVersion", 1))).decode(t, &out)
+		if out.UpdateAdminUnit.AdminUnit.Version != 2 {
+			t.Errorf("commune at version %d after a rename", out.UpdateAdminUnit.AdminUnit.Version)
 		}
-		a.as("admin", updateAdminUnit, m("id", id(fx.C2.ID), "in", m("name", "Xã Hoà Lạc Mới", "type", "xa"))).decode(t, &out)
-		if out.UpdateAdminUnit.Version != 2 {
-			t.Errorf("an empty change made version %d", out.UpdateAdminUnit.Version)
+		a.as("admin", updateAdminUnit, m("in", m("id", id(fx.C2.ID), "name", "Xã Hoà Lạc Mới", "type", "xa"))).decode(t, &out)
+		if out.UpdateAdminUnit.AdminUnit.Version != 2 {
+			t.Errorf("an empty change made version %d", out.UpdateAdminUnit.AdminUnit.Version)
 		}
 		n, err := db.AuditLog.Query().Where(auditlog.TargetID(fx.C2.ID)).Count(ctx)
 		if err != nil || n != 1 {
@@ -285,7 +285,7 @@ func TestAdminUnitHistory(t *testing.T) {
 			t.Errorf("merged commune: %+v", got.Node)
 		}
 		// A closed unit cannot be renamed: its history is fixed.
-		if r := a.as("admin", updateAdminUnit, m("id", id(fx.C1.ID), "in", m("name", "Xã Khác"))); r.code() != "BAD_USER_INPUT" {
+		if r := a.as("admin", updateAdminUnit, m("in", m("id", id(fx.C1.ID), "name", "Xã Khác"))); r.code() != "BAD_USER_INPUT" {
 			t.Errorf("renaming a merged commune: %s", r.code())
 		}
 	})

@@ -19,21 +19,29 @@ func (r *mutationResolver) Login(ctx context.Context, input model.LoginInput) (*
 }
 
 // RefreshSession is the resolver for the refreshSession field.
-func (r *mutationResolver) RefreshSession(ctx context.Context, refreshToken string) (*auth.Payload, error) {
-	return r.Auth.Refresh(ctx, refreshToken)
+func (r *mutationResolver) RefreshSession(ctx context.Context, input model.RefreshSessionInput) (*auth.Payload, error) {
+	return r.Auth.Refresh(ctx, input.RefreshToken)
 }
 
 // Logout is the resolver for the logout field.
-func (r *mutationResolver) Logout(ctx context.Context, refreshToken string) (bool, error) {
-	return r.Auth.Logout(ctx, refreshToken)
+func (r *mutationResolver) Logout(ctx context.Context, input model.LogoutInput) (*model.LogoutPayload, error) {
+	ended, err := r.Auth.Logout(ctx, input.RefreshToken)
+	if err != nil {
+		return nil, err
+	}
+	return &model.LogoutPayload{Ended: ended}, nil
 }
 
 // ChangePassword is the resolver for the changePassword field.
-func (r *mutationResolver) ChangePassword(ctx context.Context, input model.ChangePasswordInput) (bool, error) {
+func (r *mutationResolver) ChangePassword(ctx context.Context, input model.ChangePasswordInput) (*model.ChangePasswordPayload, error) {
 	if err := r.Auth.ChangePassword(ctx, input.CurrentPassword, input.NewPassword); err != nil {
-		return false, err
+		return nil, err
 	}
-	return true, nil
+	u, err := (&queryResolver{r.Resolver}).Me(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ChangePasswordPayload{User: u}, nil
 }
 
 // Me is the resolver for the me field.

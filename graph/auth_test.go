@@ -55,7 +55,7 @@ func (a *api) me(token string) string {
 }
 
 func (a *api) refresh(token string) (authPayload, string) {
-	r := a.exec(nil, "", `mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }`, map[string]any{"t": token}, nil)
+	r := a.exec(nil, "", `mutation($t: String!) { refreshSession(input: {refreshToken: $t}) { accessToken refreshToken } }`, map[string]any{"t": token}, nil)
 	var got struct{ RefreshSession authPayload }
 	json.Unmarshal(r.Data, &got)
 	return got.RefreshSession, r.code()
@@ -179,7 +179,7 @@ func TestRefreshRotation(t *testing.T) {
 
 		// Logout ends a session.
 		p := a.login(t, "viewer", fixture.Password)
-		r := a.exec(nil, "", `mutation($t: String!) { logout(refreshToken: $t) }`, map[string]any{"t": p.RefreshToken}, nil)
+		r := a.exec(nil, "", `mutation($t: String!) { logout(input: {refreshToken: $t}) { ended } }`, map[string]any{"t": p.RefreshToken}, nil)
 		if r.code() != "" || !strings.Contains(string(r.Data), "true") {
 			t.Fatalf("logout: %s %+v", r.Data, r.Errors)
 		}
@@ -199,7 +199,7 @@ func TestChangePasswordRevokesOtherSessions(t *testing.T) {
 	phone := a.login(t, "collaborator", fixture.Password)
 	laptop := a.login(t, "collaborator", fixture.Password)
 	const next = "a new passphrase 42"
-	change := `mutation($c: String!, $n: String!) { changePassword(input: {currentPassword: $c, newPassword: $n}) }`
+	change := `mutation($c: String!, $n: String!) { changePassword(input: {currentPassword: $c, newPassword: $n}) { user { id } } }`
 	for _, tt := range []struct{ current, next, field string }{
 		{"wrong current", next, "currentPassword"},
 		{fixture.Password, "short", "newPassword"},
@@ -359,7 +359,7 @@ func TestAccountChangesTakeEffectAtOnce(t *testing.T) {
 	before := count()
 	// Moving the officer's scope up to the district widens what they see on
 	// their very next request.
-	r := a.exec(nil, mgr.AccessToken, `mutation($id: ID!, $s: ID!) { updateUser(id: $id, input: {scopeID: $s}) { id } }`,
+	r := a.exec(nil, mgr.AccessToken, `mutation($id: ID!, $s: ID!) { updateUser(input: {id: $id, scopeID: $s}) { user { id } } }`,
 		map[string]any{"id": id, "s": strconv.Itoa(fx.D1.ID)}, nil)
 	if r.code() != "" {
 		t.Fatalf("updateUser: %+v", r.Errors)
@@ -367,7 +367,7 @@ func TestAccountChangesTakeEffectAtOnce(t *testing.T) {
 	if after := count(); after <= before {
 		t.Fatalf("households seen: %d before, %d after the scope change", before, after)
 	}
-	r = a.exec(nil, mgr.AccessToken, `mutation($id: ID!) { disableUser(id: $id) { disabled } }`, map[string]any{"id": id}, nil)
+	r = a.exec(nil, mgr.AccessToken, `mutation($id: ID!) { disableUser(input: {id: $id}) { user { disabled } } }`, map[string]any{"id": id}, nil)
 	if r.code() != "" {
 		t.Fatalf("disableUser: %+v", r.Errors)
 	}
@@ -387,7 +387,7 @@ func TestTemporaryPassword(t *testing.T) {
 	var reset struct {
 		ResetPassword struct{ TemporaryPassword string }
 	}
-	a.exec(nil, mgr.AccessToken, `mutation($id: ID!) { resetPassword(id: $id) { temporaryPassword user { mustChangePassword } } }`,
+	a.exec(nil, mgr.AccessToken, `mutation($id: ID!) { resetPassword(input: {id: $id}) { temporaryPassword user { mustChangePassword } } }`,
 		map[string]any{"id": strconv.Itoa(fx.Users["viewer"].ID)}, nil).decode(t, &reset)
 	temp := reset.ResetPassword.TemporaryPassword
 	if len(temp) < auth.MinPasswordLen {
@@ -400,7 +400,7 @@ func TestTemporaryPassword(t *testing.T) {
 	if a.me(p.AccessToken) != "viewer" {
 		t.Fatal("me must work with a temporary password")
 	}
-	r := a.exec(nil, p.AccessToken, `mutation($c: String!) { changePassword(input: {currentPassword: $c, newPassword: "brand new secret 7"}) }`, map[string]any{"c": temp}, nil)
+	r := a.exec(nil, p.AccessToken, `mutation($c: String!) { changePassword(input: {currentPassword: $c, newPassword: "brand new secret 7"}) { user { id } } }`, map[string]any{"c": temp}, nil)
 	if r.code() != "" {
 		t.Fatalf("changePassword: %+v", r.Errors)
 	}

@@ -11,6 +11,7 @@ import (
 	"hoctap/ent/adminunit"
 	"hoctap/ent/campaign"
 	"hoctap/ent/learningunit"
+	"hoctap/ent/registration"
 	"hoctap/graph/model"
 	"hoctap/internal/criteria"
 	"hoctap/internal/cycle"
@@ -55,21 +56,33 @@ func (r *learningUnitResolver) Registration(ctx context.Context, obj *ent.Learni
 }
 
 // CreateCampaign is the resolver for the createCampaign field.
-func (r *mutationResolver) CreateCampaign(ctx context.Context, input model.CreateCampaignInput) (*ent.Campaign, error) {
-	return cycle.CreateCampaign(ctx, cycle.CampaignInput{
-		ProvinceID: input.ProvinceID, Year: input.Year, Name: deref(input.Name),
-		Windows: cycle.Windows{
-			RegistrationStarts: input.RegistrationStarts, RegistrationEnds: input.RegistrationEnds,
-			EvaluationStarts: input.EvaluationStarts, EvaluationEnds: input.EvaluationEnds,
-			RecognitionStarts: input.RecognitionStarts, RecognitionEnds: input.RecognitionEnds,
+func (r *mutationResolver) CreateCampaign(ctx context.Context, input model.CreateCampaignInput) (*model.CreateCampaignPayload, error) {
+	c := r.client(ctx)
+	return createOnce(ctx, cycle.Roles, "Campaign", "createCampaign", input.ClientID, input,
+		func(ctx context.Context, id int) (*model.CreateCampaignPayload, error) {
+			camp, err := c.Campaign.Get(ctx, id)
+			return &model.CreateCampaignPayload{Campaign: camp}, err
 		},
-		DecidingLevels: decidingLevels(input.DecidingLevels),
-	})
+		func(ctx context.Context) (*model.CreateCampaignPayload, error) {
+			camp, err := cycle.CreateCampaign(ctx, cycle.CampaignInput{
+				ProvinceID: input.ProvinceID, Year: input.Year, Name: deref(input.Name),
+				Windows: cycle.Windows{
+					RegistrationStarts: input.RegistrationStarts, RegistrationEnds: input.RegistrationEnds,
+					EvaluationStarts: input.EvaluationStarts, EvaluationEnds: input.EvaluationEnds,
+					RecognitionStarts: input.RecognitionStarts, RecognitionEnds: input.RecognitionEnds,
+				},
+				DecidingLevels: decidingLevels(input.DecidingLevels),
+			})
+			if err != nil {
+				return nil, err
+			}
+			return &model.CreateCampaignPayload{Campaign: camp}, nil
+		})
 }
 
 // UpdateCampaign is the resolver for the updateCampaign field.
-func (r *mutationResolver) UpdateCampaign(ctx context.Context, id int, input model.UpdateCampaignInput) (*ent.Campaign, error) {
-	return cycle.UpdateCampaign(ctx, id, cycle.CampaignUpdate{
+func (r *mutationResolver) UpdateCampaign(ctx context.Context, input model.UpdateCampaignInput) (*model.UpdateCampaignPayload, error) {
+	camp, err := cycle.UpdateCampaign(ctx, input.ID, cycle.CampaignUpdate{
 		Name: input.Name,
 		Windows: cycle.Windows{
 			RegistrationStarts: input.RegistrationStarts, RegistrationEnds: input.RegistrationEnds,
@@ -78,24 +91,36 @@ func (r *mutationResolver) UpdateCampaign(ctx context.Context, id int, input mod
 		},
 		AllowLateRegistration: input.AllowLateRegistration,
 		DecidingLevels:        decidingLevels(input.DecidingLevels),
-		Version:               input.Version,
+		Version:               input.ExpectedVersion,
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.UpdateCampaignPayload{Campaign: camp}, nil
 }
 
 // AdvanceCampaign is the resolver for the advanceCampaign field.
-func (r *mutationResolver) AdvanceCampaign(ctx context.Context, id int, from campaign.Phase, reason *string) (*ent.Campaign, error) {
-	return cycle.Advance(ctx, id, from, deref(reason))
+func (r *mutationResolver) AdvanceCampaign(ctx context.Context, input model.AdvanceCampaignInput) (*model.AdvanceCampaignPayload, error) {
+	camp, err := cycle.Advance(ctx, input.ID, input.From, deref(input.Reason), input.ExpectedVersion)
+	if err != nil {
+		return nil, err
+	}
+	return &model.AdvanceCampaignPayload{Campaign: camp}, nil
 }
 
 // RevertCampaign is the resolver for the revertCampaign field.
-func (r *mutationResolver) RevertCampaign(ctx context.Context, id int, from campaign.Phase, reason string) (*ent.Campaign, error) {
-	return cycle.Revert(ctx, id, from, reason)
+func (r *mutationResolver) RevertCampaign(ctx context.Context, input model.RevertCampaignInput) (*model.RevertCampaignPayload, error) {
+	camp, err := cycle.Revert(ctx, input.ID, input.From, input.Reason, input.ExpectedVersion)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RevertCampaignPayload{Campaign: camp}, nil
 }
 
 // SetTargets is the resolver for the setTargets field.
-func (r *mutationResolver) SetTargets(ctx context.Context, campaignID int, targets []*model.TargetInput) ([]*ent.Target, error) {
-	rows := make([]cycle.TargetInput, len(targets))
-	for i, t := range targets {
+func (r *mutationResolver) SetTargets(ctx context.Context, input model.SetTargetsInput) (*model.SetTargetsPayload, error) {
+	rows := make([]cycle.TargetInput, len(input.Targets))
+	for i, t := range input.Targets {
 		rows[i] = cycle.TargetInput{Title: t.Title, Rate: t.Rate}
 		if t.Subtype != nil {
 			rows[i].Subtype = string(*t.Subtype)
@@ -104,14 +129,22 @@ func (r *mutationResolver) SetTargets(ctx context.Context, campaignID int, targe
 			rows[i].AdminUnitID = *t.AdminUnitID
 		}
 	}
-	if err := cycle.SetTargets(ctx, campaignID, rows); err != nil {
+	if err := cycle.SetTargets(ctx, input.CampaignID, rows); err != nil {
 		return nil, err
 	}
-	return campaignTargets(ctx, campaignID)
+	camp, err := r.client(ctx).Campaign.Get(ctx, input.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := campaignTargets(ctx, input.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SetTargetsPayload{Campaign: camp, Targets: targets}, nil
 }
 
 // SetCriteria is the resolver for the setCriteria field.
-func (r *mutationResolver) SetCriteria(ctx context.Context, input model.SetCriteriaInput) (*model.CriteriaSetView, error) {
+func (r *mutationResolver) SetCriteria(ctx context.Context, input model.SetCriteriaInput) (*model.SetCriteriaPayload, error) {
 	cs := make([]criteria.Criterion, len(input.Criteria))
 	for i, c := range input.Criteria {
 		cs[i] = criteria.Criterion{Code: c.Code, Text: c.Text, Group: deref(c.Group), MaxPoints: c.MaxPoints, Required: c.Required != nil && *c.Required}
@@ -121,44 +154,104 @@ func (r *mutationResolver) SetCriteria(ctx context.Context, input model.SetCrite
 	if err != nil {
 		return nil, err
 	}
-	return &model.CriteriaSetView{CriteriaSet: set}, nil
+	return &model.SetCriteriaPayload{CriteriaSet: &model.CriteriaSetView{CriteriaSet: set}}, nil
 }
 
 // Register is the resolver for the register field.
-func (r *mutationResolver) Register(ctx context.Context, campaignID int, learningUnitID int, title title.Title) (*ent.Registration, error) {
-	return cycle.Register(ctx, campaignID, learningUnitID, title)
+func (r *mutationResolver) Register(ctx context.Context, input model.RegisterInput) (*model.RegisterPayload, error) {
+	c := r.client(ctx)
+	payload := func(ctx context.Context, reg *ent.Registration) (*model.RegisterPayload, error) {
+		lu, err := c.LearningUnit.Get(ctx, reg.LearningUnitID)
+		if err != nil {
+			return nil, err
+		}
+		return &model.RegisterPayload{Registration: reg, LearningUnit: lu}, nil
+	}
+	return createOnce(ctx, cycle.Roles, "Registration", "register", input.ClientID, input,
+		func(ctx context.Context, id int) (*model.RegisterPayload, error) {
+			reg, err := c.Registration.Get(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			return payload(ctx, reg)
+		},
+		func(ctx context.Context) (*model.RegisterPayload, error) {
+			reg, err := cycle.Register(ctx, input.CampaignID, input.LearningUnitID, input.Title)
+			if err != nil {
+				return nil, err
+			}
+			return payload(ctx, reg)
+		})
 }
 
 // Evaluate is the resolver for the evaluate field.
 func (r *mutationResolver) Evaluate(ctx context.Context, input model.EvaluateInput) (*model.EvaluatePayload, error) {
-	scores := make([]cycle.Score, len(input.Scores))
-	for i, sc := range input.Scores {
-		scores[i] = cycle.Score{Code: sc.Code, Points: sc.Points}
-	}
-	ev, reg, err := cycle.Evaluate(ctx, input.RegistrationID, cycle.EvaluationInput{Kind: input.Kind, Scores: scores, Notes: deref(input.Notes)})
-	if err != nil {
-		return nil, err
-	}
-	return &model.EvaluatePayload{Evaluation: ev, Registration: reg}, nil
+	c := r.client(ctx)
+	return createOnce(ctx, cycle.Roles, "Evaluation", "evaluate", input.ClientID, input,
+		func(ctx context.Context, id int) (*model.EvaluatePayload, error) {
+			ev, err := c.Evaluation.Get(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			reg, err := c.Registration.Get(ctx, ev.RegistrationID)
+			if err != nil {
+				return nil, err
+			}
+			return &model.EvaluatePayload{Evaluation: ev, Registration: reg}, nil
+		},
+		func(ctx context.Context) (*model.EvaluatePayload, error) {
+			scores := make([]cycle.Score, len(input.Scores))
+			for i, sc := range input.Scores {
+				scores[i] = cycle.Score{Code: sc.Code, Points: sc.Points}
+			}
+			ev, reg, err := cycle.Evaluate(ctx, input.RegistrationID, cycle.EvaluationInput{Kind: input.Kind, Scores: scores, Notes: deref(input.Notes)})
+			if err != nil {
+				return nil, err
+			}
+			return &model.EvaluatePayload{Evaluation: ev, Registration: reg}, nil
+		})
 }
 
 // Recognize is the resolver for the recognize field.
 func (r *mutationResolver) Recognize(ctx context.Context, input model.RecognizeInput) (*model.RecognizePayload, error) {
-	dec, regs, err := cycle.Recognize(ctx, input.RegistrationIDs, cycle.DecisionInput{Number: input.Number, Date: input.Date, Signer: input.Signer})
-	if err != nil {
-		return nil, err
-	}
-	return &model.RecognizePayload{Decision: dec, Registrations: regs}, nil
+	c := r.client(ctx)
+	return createOnce(ctx, cycle.Roles, "Decision", "recognize", input.ClientID, input,
+		func(ctx context.Context, id int) (*model.RecognizePayload, error) {
+			dec, err := c.Decision.Get(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			regs, err := dec.QueryRegistrations().Order(ent.Asc(registration.FieldID)).All(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return &model.RecognizePayload{Decision: dec, Registrations: regs}, nil
+		},
+		func(ctx context.Context) (*model.RecognizePayload, error) {
+			dec, regs, err := cycle.Recognize(ctx, input.RegistrationIDs, cycle.DecisionInput{Number: input.Number, Date: input.Date, Signer: input.Signer})
+			if err != nil {
+				return nil, err
+			}
+			return &model.RecognizePayload{Decision: dec, Registrations: regs}, nil
+		})
 }
 
 // RejectRegistration is the resolver for the rejectRegistration field.
-func (r *mutationResolver) RejectRegistration(ctx context.Context, id int, reason string) (*ent.Registration, error) {
-	return cycle.Reject(ctx, id, reason)
+func (r *mutationResolver) RejectRegistration(ctx context.Context, input model.RejectRegistrationInput) (*model.RejectRegistrationPayload, error) {
+	reg, err := cycle.Reject(ctx, input.ID, input.Reason, input.ExpectedVersion)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RejectRegistrationPayload{Registration: reg}, nil
 }
 
 // WithdrawRegistration is the resolver for the withdrawRegistration field.
-func (r *mutationResolver) WithdrawRegistration(ctx context.Context, id int, reason string) (*ent.Registration, error) {
-	return cycle.Withdraw(ctx, id, reason)
+func (r *mutationResolver) WithdrawRegistration(ctx context.Context, input model.WithdrawRegistrationInput) (*model.WithdrawRegistrationPayload, error) {
+	reg, err := cycle.Withdraw(ctx, input.ID, input.Reason, input.ExpectedVersion)
+	if err != nil {
+		return nil, err
+	}
+	return &model.WithdrawRegistrationPayload{Registration: reg}, nil
 }
 
 // Subtype is the resolver for the subtype field.

@@ -43,12 +43,12 @@ func (a *api) fails(t *testing.T, user, code, field, query string, vars map[stri
 }
 
 const (
-	registerM = `mutation($c: ID!, $u: ID!, $t: Title!) { register(campaignID: $c, learningUnitID: $u, title: $t) { id status } }`
+	registerM = `mutation($c: ID!, $u: ID!, $t: Title!) { register(input: {campaignID: $c, learningUnitID: $u, title: $t}) { registration { id status } } }`
 	evaluateM = `mutation($r: ID!, $k: EvaluationKind!, $s: [ScoreInput!]!) { evaluate(input: {registrationID: $r, kind: $k, scores: $s}) {
 		evaluation { result total } registration { status result } } }`
 	recognizeM = `mutation($ids: [ID!]!, $n: String!) { recognize(input: {registrationIDs: $ids, number: $n, date: "2021-12-10T00:00:00Z", signer: "Chủ tịch UBND xã"}) {
 		decision { id number } registrations { id status } } }`
-	advanceM  = `mutation($c: ID!, $f: CampaignPhase!) { advanceCampaign(id: $c, from: $f) { phase } }`
+	advanceM  = `mutation($c: ID!, $f: CampaignPhase!) { advanceCampaign(input: {id: $c, from: $f}) { campaign { phase } } }`
 	progressQ = `query($c: ID!, $u: ID!) { progress(campaignID: $c, unitID: $u) {
 		rows { title subtype eligible registered evaluated recognized rate target meetsTarget }
 		children { unit { id code } rows { title subtype eligible registered evaluated recognized rate target meetsTarget } }
@@ -102,35 +102,39 @@ func TestCampaignCycle(t *testing.T) {
 
 		var created struct {
 			CreateCampaign struct {
-				ID, Phase    string
-				CriteriaSets []struct{ Title string }
+				Campaign struct {
+					ID, Phase    string
+					CriteriaSets []struct{ Title string }
+				}
 			}
 		}
-		a.must(t, "manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { id phase criteriaSets { title } } }`,
+		a.must(t, "manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { campaign { id phase criteriaSets { title } } } }`,
 			map[string]any{"p": id(fx.P1.ID)}, &created)
-		camp := created.CreateCampaign.ID
+		camp := created.CreateCampaign.Campaign.ID
 		// The rules of 2021: no community above the commune was recognised
 		// before Thông tư 25/2023.
-		if created.CreateCampaign.Phase != "PLANNING" || len(created.CreateCampaign.CriteriaSets) != 6 {
-			t.Fatalf("new campaign: %+v", created.CreateCampaign)
+		if created.CreateCampaign.Campaign.Phase != "PLANNING" || len(created.CreateCampaign.Campaign.CriteriaSets) != 6 {
+			t.Fatalf("new campaign: %+v", created.CreateCampaign.Campaign)
 		}
-		a.fails(t, "manager", "CONFLICT", "year", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { id } }`, map[string]any{"p": id(fx.P1.ID)})
-		a.fails(t, "manager", "FORBIDDEN", "", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { id } }`, map[string]any{"p": id(fx.P2.ID)})
-		a.fails(t, "officer", "FORBIDDEN", "", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2022}) { id } }`, map[string]any{"p": id(fx.P1.ID)})
+		a.fails(t, "manager", "CONFLICT", "year", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { campaign { id } } }`, map[string]any{"p": id(fx.P1.ID)})
+		a.fails(t, "manager", "FORBIDDEN", "", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { campaign { id } } }`, map[string]any{"p": id(fx.P2.ID)})
+		a.fails(t, "officer", "FORBIDDEN", "", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2022}) { campaign { id } } }`, map[string]any{"p": id(fx.P1.ID)})
 
 		// Targets: 50% of families province-wide, 75% in D2. A bad row
 		// among good ones changes nothing.
-		setTargets := `mutation($c: ID!, $t: [TargetInput!]!) { setTargets(campaignID: $c, targets: $t) { title rate adminUnit { code } } }`
+		setTargets := `mutation($c: ID!, $t: [TargetInput!]!) { setTargets(input: {campaignID: $c, targets: $t}) { targets { title rate adminUnit { code } } } }`
 		a.fails(t, "manager", "BAD_USER_INPUT", "targets[1].rate", setTargets, map[string]any{"c": camp, "t": []map[string]any{
 			{"title": "LEARNING_FAMILY", "rate": 0.5}, {"title": "LEARNING_CLAN", "rate": 1.5}}})
-		var targets struct{ SetTargets []struct{ Title string } }
+		var targets struct {
+			SetTargets struct{ Targets []struct{ Title string } }
+		}
 		a.must(t, "manager", setTargets, map[string]any{"c": camp, "t": []map[string]any{}}, &targets)
-		if len(targets.SetTargets) != 0 {
-			t.Fatalf("a failed setTargets left %d targets", len(targets.SetTargets))
+		if len(targets.SetTargets.Targets) != 0 {
+			t.Fatalf("a failed setTargets left %d targets", len(targets.SetTargets.Targets))
 		}
 		a.must(t, "manager", setTargets, map[string]any{"c": camp, "t": []map[string]any{
 			{"title": "LEARNING_FAMILY", "rate": 0.5}, {"title": "LEARNING_FAMILY", "rate": 0.75, "adminUnitID": id(fx.D2.ID)}}}, &targets)
-		if len(targets.SetTargets) != 2 {
+		if len(targets.SetTargets.Targets) != 2 {
 			t.Fatalf("targets: %+v", targets)
 		}
 		a.fails(t, "manager2", "FORBIDDEN", "campaignID", setTargets, map[string]any{"c": camp, "t": []map[string]any{}})
@@ -142,9 +146,11 @@ func TestCampaignCycle(t *testing.T) {
 		// Registration: officer of C1 and collaborator of V1a, officer2 of C2.
 		regs := map[string]string{} // household id → registration id
 		register := func(user string, v *ent.AdminUnit, i int) {
-			var r struct{ Register struct{ ID, Status string } }
+			var r struct {
+				Register struct{ Registration struct{ ID, Status string } }
+			}
 			a.must(t, user, registerM, map[string]any{"c": camp, "u": hh(v, i), "t": "LEARNING_FAMILY"}, &r)
-			regs[hh(v, i)] = r.Register.ID
+			regs[hh(v, i)] = r.Register.Registration.ID
 		}
 		for i := range 4 {
 			register("officer", fx.V1b, i)
@@ -248,8 +254,8 @@ func TestCampaignCycle(t *testing.T) {
 			t.Fatalf("recognize: %+v", rec)
 		}
 		a.fails(t, "officer", "CONFLICT", "registrationIDs", recognizeM, map[string]any{"ids": recognizable[:1], "n": "02/QĐ-UBND"})
-		a.fails(t, "officer", "BAD_USER_INPUT", "reason", `mutation($r: ID!) { rejectRegistration(id: $r, reason: "") { status } }`, map[string]any{"r": regs[hh(fx.V1b, 3)]})
-		a.must(t, "officer", `mutation($r: ID!) { rejectRegistration(id: $r, reason: "Chưa đủ minh chứng") { status } }`, map[string]any{"r": regs[hh(fx.V1b, 3)]}, nil)
+		a.fails(t, "officer", "BAD_USER_INPUT", "reason", `mutation($r: ID!) { rejectRegistration(input: {id: $r, reason: ""}) { registration { status } } }`, map[string]any{"r": regs[hh(fx.V1b, 3)]})
+		a.must(t, "officer", `mutation($r: ID!) { rejectRegistration(input: {id: $r, reason: "Chưa đủ minh chứng"}) { registration { status } } }`, map[string]any{"r": regs[hh(fx.V1b, 3)]}, nil)
 		a.must(t, "officer2", recognizeM, map[string]any{"ids": []string{regs[hh(fx.V2a, 0)]}, "n": "07/QĐ-UBND"}, nil)
 
 		// A page of households with their registration: one query for the
@@ -346,21 +352,23 @@ func TestCampaignCycle(t *testing.T) {
 		a.fails(t, "officer", "NOT_FOUND", "unitID", progressQ, map[string]any{"c": camp, "u": id(fx.C2.ID)})
 
 		// A household added while the campaign is open is eligible at once.
-		var added struct{ CreateLearningUnit struct{ ID string } }
-		a.must(t, "officer", `mutation($v: ID!) { createLearningUnit(input: {kind: HOUSEHOLD, name: "Hộ mới", adminUnitID: $v}) { id } }`,
+		var added struct {
+			CreateLearningUnit struct{ LearningUnit struct{ ID string } }
+		}
+		a.must(t, "officer", `mutation($v: ID!) { createLearningUnit(input: {kind: HOUSEHOLD, name: "Hộ mới", adminUnitID: $v}) { learningUnit { id } } }`,
 			map[string]any{"v": id(fx.V1a.ID)}, &added)
 		a.must(t, "officer", progressQ, map[string]any{"c": camp, "u": id(fx.C1.ID)}, &p)
 		if got := titleRow(p.Progress.Rows, "LEARNING_FAMILY").Eligible; got != 9 {
 			t.Errorf("eligible after adding a household: %d, want 9", got)
 		}
-		a.must(t, "officer", `mutation($h: ID!) { archiveLearningUnit(id: $h) { archivedAt } }`, map[string]any{"h": added.CreateLearningUnit.ID}, nil)
+		a.must(t, "officer", `mutation($h: ID!) { archiveLearningUnit(input: {id: $h}) { learningUnit { archivedAt } } }`, map[string]any{"h": added.CreateLearningUnit.LearningUnit.ID}, nil)
 
 		// Moving back needs a manager and a reason; closing freezes the counts.
-		a.fails(t, "officer", "FORBIDDEN", "", `mutation($c: ID!) { revertCampaign(id: $c, from: RECOGNITION, reason: "x") { phase } }`, map[string]any{"c": camp})
-		a.fails(t, "manager", "BAD_USER_INPUT", "reason", `mutation($c: ID!) { revertCampaign(id: $c, from: RECOGNITION, reason: "") { phase } }`, map[string]any{"c": camp})
+		a.fails(t, "officer", "FORBIDDEN", "", `mutation($c: ID!) { revertCampaign(input: {id: $c, from: RECOGNITION, reason: "x"}) { campaign { phase } } }`, map[string]any{"c": camp})
+		a.fails(t, "manager", "BAD_USER_INPUT", "reason", `mutation($c: ID!) { revertCampaign(input: {id: $c, from: RECOGNITION, reason: ""}) { campaign { phase } } }`, map[string]any{"c": camp})
 		a.must(t, "manager", advanceM, map[string]any{"c": camp, "f": "RECOGNITION"}, nil)
 		a.fails(t, "manager", "BAD_USER_INPUT", "id", advanceM, map[string]any{"c": camp, "f": "CLOSED"})
-		a.must(t, "officer", `mutation($v: ID!) { createLearningUnit(input: {kind: HOUSEHOLD, name: "Hộ sau", adminUnitID: $v}) { id } }`,
+		a.must(t, "officer", `mutation($v: ID!) { createLearningUnit(input: {kind: HOUSEHOLD, name: "Hộ sau", adminUnitID: $v}) { learningUnit { id } } }`,
 			map[string]any{"v": id(fx.V1a.ID)}, nil)
 		a.must(t, "officer", progressQ, map[string]any{"c": camp, "u": id(fx.C1.ID)}, &p)
 		if got := titleRow(p.Progress.Rows, "LEARNING_FAMILY"); got.Eligible != 8 || got.Recognized != 5 {
@@ -417,15 +425,17 @@ func oneWins(t *testing.T, what, field string, results []response) {
 // campaignIn creates a campaign of P1 and moves it up to phase.
 func campaignIn(t *testing.T, a *api, phase string) string {
 	t.Helper()
-	var c struct{ CreateCampaign struct{ ID string } }
-	a.must(t, "manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { id } }`, map[string]any{"p": id(a.fx.P1.ID)}, &c)
+	var c struct {
+		CreateCampaign struct{ Campaign struct{ ID string } }
+	}
+	a.must(t, "manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { campaign { id } } }`, map[string]any{"p": id(a.fx.P1.ID)}, &c)
 	for _, from := range []string{"PLANNING", "REGISTRATION", "EVALUATION", "RECOGNITION"} {
 		if from == phase {
 			break
 		}
-		a.must(t, "manager", advanceM, map[string]any{"c": c.CreateCampaign.ID, "f": from}, nil)
+		a.must(t, "manager", advanceM, map[string]any{"c": c.CreateCampaign.Campaign.ID, "f": from}, nil)
 	}
-	return c.CreateCampaign.ID
+	return c.CreateCampaign.Campaign.ID
 }
 
 // TestPhaseChangeNamesItsPhase: advanceCampaign and revertCampaign move a
@@ -433,7 +443,7 @@ func campaignIn(t *testing.T, a *api, phase string) string {
 // already taken) is CONFLICT and changes nothing; the role check still
 // comes first; a move past either end is the caller's mistake.
 func TestPhaseChangeNamesItsPhase(t *testing.T) {
-	const revertM = `mutation($c: ID!, $f: CampaignPhase!) { revertCampaign(id: $c, from: $f, reason: "Sửa chỉ tiêu") { phase } }`
+	const revertM = `mutation($c: ID!, $f: CampaignPhase!) { revertCampaign(input: {id: $c, from: $f, reason: "Sửa chỉ tiêu"}) { campaign { phase } } }`
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		fx := fixture.Build(t, db.Client, fixture.Options{Households: 1})
 		a := newAPI(t, db, fx)
@@ -505,9 +515,11 @@ func TestConcurrentRecognize(t *testing.T) {
 		camp := campaignIn(t, a, "REGISTRATION")
 		var ids []string
 		for _, h := range fx.Households[fx.V1a.Code] {
-			var r struct{ Register struct{ ID string } }
+			var r struct {
+				Register struct{ Registration struct{ ID string } }
+			}
 			a.must(t, "officer", registerM, map[string]any{"c": camp, "u": id(h.ID), "t": "LEARNING_FAMILY"}, &r)
-			ids = append(ids, r.Register.ID)
+			ids = append(ids, r.Register.Registration.ID)
 		}
 		a.must(t, "manager", advanceM, map[string]any{"c": camp, "f": "REGISTRATION"}, nil)
 		for _, r := range ids {
@@ -557,10 +569,12 @@ func TestNationalProgress(t *testing.T) {
 		a := newAPI(t, db, fx)
 		camps := map[string]string{}
 		for user, p := range map[string]*ent.AdminUnit{"manager": fx.P1, "manager2": fx.P2} {
-			var c struct{ CreateCampaign struct{ ID string } }
-			a.must(t, user, `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2025}) { id } }`, map[string]any{"p": id(p.ID)}, &c)
-			camps[user] = c.CreateCampaign.ID
-			a.must(t, user, advanceM, map[string]any{"c": c.CreateCampaign.ID, "f": "PLANNING"}, nil)
+			var c struct {
+				CreateCampaign struct{ Campaign struct{ ID string } }
+			}
+			a.must(t, user, `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2025}) { campaign { id } } }`, map[string]any{"p": id(p.ID)}, &c)
+			camps[user] = c.CreateCampaign.Campaign.ID
+			a.must(t, user, advanceM, map[string]any{"c": c.CreateCampaign.Campaign.ID, "f": "PLANNING"}, nil)
 		}
 		for _, h := range fx.Households[fx.V1a.Code] {
 			a.must(t, "officer", registerM, map[string]any{"c": camps["manager"], "u": id(h.ID), "t": "LEARNING_FAMILY"}, nil)
@@ -625,10 +639,10 @@ func TestNewCampaignTakesItsYearsRules(t *testing.T) {
 			}
 		}
 		create := func(year int) sets {
-			var out struct{ CreateCampaign sets }
-			a.must(t, "manager", `mutation($p: ID!, $y: Int!) { createCampaign(input: {provinceID: $p, year: $y}) {
-				id criteriaSets { title name } targets { title adminUnit { code } } } }`, map[string]any{"p": id(fx.P1.ID), "y": year}, &out)
-			return out.CreateCampaign
+			var out struct{ CreateCampaign struct{ Campaign sets } }
+			a.must(t, "manager", `mutation($p: ID!, $y: Int!) { createCampaign(input: {provinceID: $p, year: $y}) { campaign {
+				id criteriaSets { title name } targets { title adminUnit { code } } } } }`, map[string]any{"p": id(fx.P1.ID), "y": year}, &out)
+			return out.CreateCampaign.Campaign
 		}
 		names := func(s sets) map[string]string {
 			out := map[string]string{}
@@ -642,7 +656,7 @@ func TestNewCampaignTakesItsYearsRules(t *testing.T) {
 		if !strings.Contains(n23["COMMUNITY_COMMUNE"], "44/2014") || n23["COMMUNITY_DISTRICT"] != "" || n23["COMMUNITY_PROVINCE"] != "" || n23["LEARNING_FAMILY"] == "" {
 			t.Errorf("2023 criteria: %v, want the commune's of TT 44/2014 and no district or province community", n23)
 		}
-		a.must(t, "manager", `mutation($c: ID!, $t: [TargetInput!]!) { setTargets(campaignID: $c, targets: $t) { rate } }`, map[string]any{"c": c23.ID, "t": []map[string]any{
+		a.must(t, "manager", `mutation($c: ID!, $t: [TargetInput!]!) { setTargets(input: {campaignID: $c, targets: $t}) { targets { rate } } }`, map[string]any{"c": c23.ID, "t": []map[string]any{
 			{"title": "LEARNING_FAMILY", "rate": 0.5}, {"title": "LEARNING_FAMILY", "rate": 0.75, "adminUnitID": id(fx.D1.ID)}}}, nil)
 		if err := db.AdminUnit.UpdateOne(fx.D1).SetValidTo(time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC)).Exec(systemCtx()); err != nil {
 			t.Fatal(err)

@@ -36,10 +36,12 @@ func TestCampaignTargets(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		fx := fixture.Build(t, db.Client)
 		a := newAPI(t, db, fx)
-		var c struct{ CreateCampaign struct{ ID string } }
-		a.must(t, "manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { id } }`, map[string]any{"p": id(fx.P1.ID)}, &c)
-		a.must(t, "manager", `mutation($c: ID!, $t: [TargetInput!]!) { setTargets(campaignID: $c, targets: $t) { title } }`, map[string]any{
-			"c": c.CreateCampaign.ID, "t": []map[string]any{{"adminUnitID": id(fx.P1.ID), "title": "LEARNING_FAMILY", "rate": 0.8}}}, nil)
+		var c struct {
+			CreateCampaign struct{ Campaign struct{ ID string } }
+		}
+		a.must(t, "manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { campaign { id } } }`, map[string]any{"p": id(fx.P1.ID)}, &c)
+		a.must(t, "manager", `mutation($c: ID!, $t: [TargetInput!]!) { setTargets(input: {campaignID: $c, targets: $t}) { targets { title } } }`, map[string]any{
+			"c": c.CreateCampaign.Campaign.ID, "t": []map[string]any{{"adminUnitID": id(fx.P1.ID), "title": "LEARNING_FAMILY", "rate": 0.8}}}, nil)
 		const q = `query($p: ID!) { campaign(year: 2021, provinceID: $p) { targets { title rate } } }`
 		for _, tt := range []struct {
 			user    string
@@ -139,7 +141,7 @@ func TestRequestErrors(t *testing.T) {
 		{"form body", request("POST", "/query", "application/x-www-form-urlencoded", "", strings.NewReader("query=%7B+me+%7B+id+%7D+%7D")), 415, "BAD_USER_INPUT", ""},
 		{"PUT", request("PUT", "/query", js, "", jsonBody(map[string]any{"query": "{ me { id } }"})), 405, "BAD_USER_INPUT", ""},
 		{"DELETE", request("DELETE", "/query", "", "", nil), 405, "BAD_USER_INPUT", ""},
-		{"GET mutation", request("GET", "/query?query="+url.QueryEscape(`mutation { logout(refreshToken: "x") }`), "", "", nil), 405, "BAD_USER_INPUT", ""},
+		{"GET mutation", request("GET", "/query?query="+url.QueryEscape(`mutation { logout(input: {refreshToken: "x"}) { ended } }`), "", "", nil), 405, "BAD_USER_INPUT", ""},
 		{"GET without query", request("GET", "/query", "", "", nil), 400, "BAD_USER_INPUT", "query"},
 		{"GET variables not JSON", request("GET", "/query?query=%7B+me+%7B+id+%7D+%7D&variables=%7Bnope", "", "", nil), 400, "BAD_USER_INPUT", "variables"},
 		{"not JSON", request("POST", "/query", js, "", strings.NewReader(`{"query": `)), 400, "BAD_USER_INPUT", ""},

@@ -22,10 +22,12 @@ func FuzzRequest(f *testing.F) {
 	db := dbtest.OpenSQLite(f)
 	fx := fixture.Build(f, db.Client)
 	a := newAPI(f, db, fx)
-	var c struct{ CreateCampaign struct{ ID string } }
-	r := a.as("manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { id } }`, map[string]any{"p": id(fx.P1.ID)})
+	var c struct {
+		CreateCampaign struct{ Campaign struct{ ID string } }
+	}
+	r := a.as("manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2021}) { campaign { id } } }`, map[string]any{"p": id(fx.P1.ID)})
 	r.decode(f, &c)
-	camp, village, household := c.CreateCampaign.ID, id(fx.V1a.ID), id(fx.Households[fx.V1a.Code][0].ID)
+	camp, village, household := c.CreateCampaign.Campaign.ID, id(fx.V1a.ID), id(fx.Households[fx.V1a.Code][0].ID)
 	vars := func(v map[string]any) string {
 		b, _ := json.Marshal(v)
 		return string(b)

@@ -52,14 +52,15 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	AdminUnitRef() AdminUnitRefResolver
-	AdminUnitReorganised() AdminUnitReorganisedResolver
 	Campaign() CampaignResolver
 	CampaignNationalTarget() CampaignNationalTargetResolver
+	CloseAdminUnitPayload() CloseAdminUnitPayloadResolver
 	Evaluation() EvaluationResolver
 	ImportIssue() ImportIssueResolver
 	ImportJob() ImportJobResolver
 	ImportKind() ImportKindResolver
 	LearningUnit() LearningUnitResolver
+	MoveAdminUnitPayload() MoveAdminUnitPayloadResolver
 	Mutation() MutationResolver
 	NationalTarget() NationalTargetResolver
 	ProgressRow() ProgressRowResolver
@@ -79,6 +80,7 @@ type DirectiveRoot struct {
 type ComplexityRoot struct {
 	AdminUnit struct {
 		Children      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AdminUnitOrder, where *ent.AdminUnitWhereInput) int
+		ClientID      func(childComplexity int) int
 		Code          func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
 		Depth         func(childComplexity int) int
@@ -115,18 +117,20 @@ type ComplexityRoot struct {
 		Name  func(childComplexity int) int
 	}
 
-	AdminUnitReorganised struct {
-		Closed         func(childComplexity int) int
-		LearningUnits  func(childComplexity int) int
-		Registrations  func(childComplexity int) int
-		Reorganisation func(childComplexity int) int
-		Unit           func(childComplexity int) int
-		Units          func(childComplexity int) int
-		Users          func(childComplexity int) int
+	AdvanceCampaignPayload struct {
+		Campaign func(childComplexity int) int
 	}
 
 	ApplyImportPayload struct {
 		ImportJob func(childComplexity int) int
+	}
+
+	ApplyReorganisationPayload struct {
+		Plan func(childComplexity int) int
+	}
+
+	ArchiveLearningUnitPayload struct {
+		LearningUnit func(childComplexity int) int
 	}
 
 	AuditLog struct {
@@ -162,6 +166,7 @@ type ComplexityRoot struct {
 
 	Campaign struct {
 		AllowLateRegistration func(childComplexity int) int
+		ClientID              func(childComplexity int) int
 		CreatedAt             func(childComplexity int) int
 		CriteriaSets          func(childComplexity int) int
 		DecidingLevels        func(childComplexity int) int
@@ -203,8 +208,38 @@ type ComplexityRoot struct {
 		Title   func(childComplexity int) int
 	}
 
+	ChangePasswordPayload struct {
+		User func(childComplexity int) int
+	}
+
 	CheckImportPayload struct {
 		ImportJob func(childComplexity int) int
+	}
+
+	CloseAdminUnitPayload struct {
+		Closed         func(childComplexity int) int
+		LearningUnits  func(childComplexity int) int
+		Registrations  func(childComplexity int) int
+		Reorganisation func(childComplexity int) int
+		Unit           func(childComplexity int) int
+		Units          func(childComplexity int) int
+		Users          func(childComplexity int) int
+	}
+
+	CreateAdminUnitPayload struct {
+		AdminUnit func(childComplexity int) int
+	}
+
+	CreateCampaignPayload struct {
+		Campaign func(childComplexity int) int
+	}
+
+	CreateLearningUnitPayload struct {
+		LearningUnit func(childComplexity int) int
+	}
+
+	CreateUserPayload struct {
+		User func(childComplexity int) int
 	}
 
 	CriteriaSet struct {
@@ -236,6 +271,7 @@ type ComplexityRoot struct {
 
 	Decision struct {
 		Campaign      func(childComplexity int) int
+		ClientID      func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
 		Date          func(childComplexity int) int
 		DecidingUnit  func(childComplexity int) int
@@ -257,12 +293,17 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	DisableUserPayload struct {
+		User func(childComplexity int) int
+	}
+
 	EvaluatePayload struct {
 		Evaluation   func(childComplexity int) int
 		Registration func(childComplexity int) int
 	}
 
 	Evaluation struct {
+		ClientID     func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
 		EvaluatorID  func(childComplexity int) int
 		ID           func(childComplexity int) int
@@ -357,6 +398,10 @@ type ComplexityRoot struct {
 		Update    func(childComplexity int) int
 	}
 
+	ImportUnitsPayload struct {
+		UnitImport func(childComplexity int) int
+	}
+
 	ImportedAccount struct {
 		Row               func(childComplexity int) int
 		TemporaryPassword func(childComplexity int) int
@@ -370,6 +415,7 @@ type ComplexityRoot struct {
 		ArchivedAt    func(childComplexity int) int
 		BirthYear     func(childComplexity int) int
 		Children      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LearningUnitOrder, where *ent.LearningUnitWhereInput) int
+		ClientID      func(childComplexity int) int
 		Code          func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
 		HeadName      func(childComplexity int) int
@@ -397,40 +443,54 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LogoutPayload struct {
+		Ended func(childComplexity int) int
+	}
+
+	MoveAdminUnitPayload struct {
+		Closed         func(childComplexity int) int
+		LearningUnits  func(childComplexity int) int
+		Registrations  func(childComplexity int) int
+		Reorganisation func(childComplexity int) int
+		Unit           func(childComplexity int) int
+		Units          func(childComplexity int) int
+		Users          func(childComplexity int) int
+	}
+
 	Mutation struct {
-		AdvanceCampaign      func(childComplexity int, id int, from campaign.Phase, reason *string) int
+		AdvanceCampaign      func(childComplexity int, input model.AdvanceCampaignInput) int
 		ApplyImport          func(childComplexity int, input model.ApplyImportInput) int
-		ApplyReorganisation  func(childComplexity int, id int) int
-		ArchiveLearningUnit  func(childComplexity int, id int) int
+		ApplyReorganisation  func(childComplexity int, input model.ApplyReorganisationInput) int
+		ArchiveLearningUnit  func(childComplexity int, input model.ArchiveLearningUnitInput) int
 		ChangePassword       func(childComplexity int, input model.ChangePasswordInput) int
 		CheckImport          func(childComplexity int, input model.CheckImportInput) int
-		CloseAdminUnit       func(childComplexity int, id int, effectiveOn time.Time, successorID *int, reason *string, decisionNumber *string, expectedVersion *int) int
+		CloseAdminUnit       func(childComplexity int, input model.CloseAdminUnitInput) int
 		CreateAdminUnit      func(childComplexity int, input model.CreateAdminUnitInput) int
 		CreateCampaign       func(childComplexity int, input model.CreateCampaignInput) int
-		CreateLearningUnit   func(childComplexity int, input ent.CreateLearningUnitInput) int
+		CreateLearningUnit   func(childComplexity int, input model.CreateLearningUnitInput) int
 		CreateUser           func(childComplexity int, input model.CreateUserInput) int
-		DisableUser          func(childComplexity int, id int, disabled bool) int
+		DisableUser          func(childComplexity int, input model.DisableUserInput) int
 		Evaluate             func(childComplexity int, input model.EvaluateInput) int
 		ImportUnits          func(childComplexity int, input model.ImportUnitsInput) int
 		Login                func(childComplexity int, input model.LoginInput) int
-		Logout               func(childComplexity int, refreshToken string) int
-		MoveAdminUnit        func(childComplexity int, id int, parentID int, effectiveOn time.Time, reason *string, decisionNumber *string, expectedVersion *int) int
+		Logout               func(childComplexity int, input model.LogoutInput) int
+		MoveAdminUnit        func(childComplexity int, input model.MoveAdminUnitInput) int
 		PlanReorganisation   func(childComplexity int, input model.PlanReorganisationInput) int
 		Recognize            func(childComplexity int, input model.RecognizeInput) int
-		RefreshSession       func(childComplexity int, refreshToken string) int
-		Register             func(childComplexity int, campaignID int, learningUnitID int, title title.Title) int
-		RejectRegistration   func(childComplexity int, id int, reason string) int
-		ResetPassword        func(childComplexity int, id int) int
-		RevertCampaign       func(childComplexity int, id int, from campaign.Phase, reason string) int
+		RefreshSession       func(childComplexity int, input model.RefreshSessionInput) int
+		Register             func(childComplexity int, input model.RegisterInput) int
+		RejectRegistration   func(childComplexity int, input model.RejectRegistrationInput) int
+		ResetPassword        func(childComplexity int, input model.ResetPasswordInput) int
+		RevertCampaign       func(childComplexity int, input model.RevertCampaignInput) int
 		SetCriteria          func(childComplexity int, input model.SetCriteriaInput) int
-		SetTargets           func(childComplexity int, campaignID int, targets []*model.TargetInput) int
+		SetTargets           func(childComplexity int, input model.SetTargetsInput) int
 		TakeImportPasswords  func(childComplexity int, input model.TakeImportPasswordsInput) int
-		UpdateAdminUnit      func(childComplexity int, id int, input model.UpdateAdminUnitInput, expectedVersion *int) int
-		UpdateCampaign       func(childComplexity int, id int, input model.UpdateCampaignInput) int
-		UpdateLearningUnit   func(childComplexity int, id int, input ent.UpdateLearningUnitInput, expectedVersion *int) int
-		UpdateNationalTarget func(childComplexity int, id int, input model.UpdateNationalTargetInput) int
-		UpdateUser           func(childComplexity int, id int, input model.UpdateUserInput) int
-		WithdrawRegistration func(childComplexity int, id int, reason string) int
+		UpdateAdminUnit      func(childComplexity int, input model.UpdateAdminUnitInput) int
+		UpdateCampaign       func(childComplexity int, input model.UpdateCampaignInput) int
+		UpdateLearningUnit   func(childComplexity int, input model.UpdateLearningUnitInput) int
+		UpdateNationalTarget func(childComplexity int, input model.UpdateNationalTargetInput) int
+		UpdateUser           func(childComplexity int, input model.UpdateUserInput) int
+		WithdrawRegistration func(childComplexity int, input model.WithdrawRegistrationInput) int
 	}
 
 	NationalProgress struct {
@@ -477,6 +537,10 @@ type ComplexityRoot struct {
 		Levels     func(childComplexity int) int
 		MinShare   func(childComplexity int) int
 		PassPoints func(childComplexity int) int
+	}
+
+	PlanReorganisationPayload struct {
+		Plan func(childComplexity int) int
 	}
 
 	ProgressReport struct {
@@ -531,9 +595,15 @@ type ComplexityRoot struct {
 		Registrations func(childComplexity int) int
 	}
 
+	RegisterPayload struct {
+		LearningUnit func(childComplexity int) int
+		Registration func(childComplexity int) int
+	}
+
 	Registration struct {
 		AdminUnit    func(childComplexity int) int
 		Campaign     func(childComplexity int) int
+		ClientID     func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
 		Decision     func(childComplexity int) int
 		Evaluations  func(childComplexity int) int
@@ -562,9 +632,14 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	RejectRegistrationPayload struct {
+		Registration func(childComplexity int) int
+	}
+
 	Reorganisation struct {
 		AppliedAt   func(childComplexity int) int
 		AppliedBy   func(childComplexity int) int
+		ClientID    func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
 		EffectiveOn func(childComplexity int) int
 		ID          func(childComplexity int) int
@@ -609,6 +684,19 @@ type ComplexityRoot struct {
 		User              func(childComplexity int) int
 	}
 
+	RevertCampaignPayload struct {
+		Campaign func(childComplexity int) int
+	}
+
+	SetCriteriaPayload struct {
+		CriteriaSet func(childComplexity int) int
+	}
+
+	SetTargetsPayload struct {
+		Campaign func(childComplexity int) int
+		Targets  func(childComplexity int) int
+	}
+
 	TakeImportPasswordsPayload struct {
 		Accounts func(childComplexity int) int
 	}
@@ -647,8 +735,29 @@ type ComplexityRoot struct {
 		Status  func(childComplexity int) int
 	}
 
+	UpdateAdminUnitPayload struct {
+		AdminUnit func(childComplexity int) int
+	}
+
+	UpdateCampaignPayload struct {
+		Campaign func(childComplexity int) int
+	}
+
+	UpdateLearningUnitPayload struct {
+		LearningUnit func(childComplexity int) int
+	}
+
+	UpdateNationalTargetPayload struct {
+		NationalTarget func(childComplexity int) int
+	}
+
+	UpdateUserPayload struct {
+		User func(childComplexity int) int
+	}
+
 	User struct {
 		AuditTrail         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
+		ClientID           func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
 		Disabled           func(childComplexity int) int
 		FullName           func(childComplexity int) int
@@ -682,6 +791,10 @@ type ComplexityRoot struct {
 		Username func(childComplexity int) int
 		Widened  func(childComplexity int) int
 	}
+
+	WithdrawRegistrationPayload struct {
+		Registration func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -690,9 +803,6 @@ type ComplexityRoot struct {
 
 type AdminUnitRefResolver interface {
 	ID(ctx context.Context, obj *reorg.Ref) (*int, error)
-}
-type AdminUnitReorganisedResolver interface {
-	Reorganisation(ctx context.Context, obj *model.AdminUnitReorganised) (*ent.Reorganisation, error)
 }
 type CampaignResolver interface {
 	Targets(ctx context.Context, obj *ent.Campaign) ([]*ent.Target, error)
@@ -703,6 +813,9 @@ type CampaignResolver interface {
 type CampaignNationalTargetResolver interface {
 	Subtype(ctx context.Context, obj *rates.Rate) (*learningunit.Subtype, error)
 	Area(ctx context.Context, obj *rates.Rate) (nationaltarget.Area, error)
+}
+type CloseAdminUnitPayloadResolver interface {
+	Reorganisation(ctx context.Context, obj *model.AdminUnitReorganised) (*ent.Reorganisation, error)
 }
 type EvaluationResolver interface {
 	Scores(ctx context.Context, obj *ent.Evaluation) ([]*model.CriterionScore, error)
@@ -732,40 +845,43 @@ type ImportKindResolver interface {
 type LearningUnitResolver interface {
 	Registration(ctx context.Context, obj *ent.LearningUnit, campaignID int, title *title.Title) (*ent.Registration, error)
 }
+type MoveAdminUnitPayloadResolver interface {
+	Reorganisation(ctx context.Context, obj *model.AdminUnitReorganised) (*ent.Reorganisation, error)
+}
 type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*auth.Payload, error)
-	RefreshSession(ctx context.Context, refreshToken string) (*auth.Payload, error)
-	Logout(ctx context.Context, refreshToken string) (bool, error)
-	ChangePassword(ctx context.Context, input model.ChangePasswordInput) (bool, error)
-	CreateAdminUnit(ctx context.Context, input model.CreateAdminUnitInput) (*ent.AdminUnit, error)
-	UpdateAdminUnit(ctx context.Context, id int, input model.UpdateAdminUnitInput, expectedVersion *int) (*ent.AdminUnit, error)
-	CloseAdminUnit(ctx context.Context, id int, effectiveOn time.Time, successorID *int, reason *string, decisionNumber *string, expectedVersion *int) (*model.AdminUnitReorganised, error)
-	MoveAdminUnit(ctx context.Context, id int, parentID int, effectiveOn time.Time, reason *string, decisionNumber *string, expectedVersion *int) (*model.AdminUnitReorganised, error)
-	CreateCampaign(ctx context.Context, input model.CreateCampaignInput) (*ent.Campaign, error)
-	UpdateCampaign(ctx context.Context, id int, input model.UpdateCampaignInput) (*ent.Campaign, error)
-	AdvanceCampaign(ctx context.Context, id int, from campaign.Phase, reason *string) (*ent.Campaign, error)
-	RevertCampaign(ctx context.Context, id int, from campaign.Phase, reason string) (*ent.Campaign, error)
-	SetTargets(ctx context.Context, campaignID int, targets []*model.TargetInput) ([]*ent.Target, error)
-	SetCriteria(ctx context.Context, input model.SetCriteriaInput) (*model.CriteriaSetView, error)
-	Register(ctx context.Context, campaignID int, learningUnitID int, title title.Title) (*ent.Registration, error)
+	RefreshSession(ctx context.Context, input model.RefreshSessionInput) (*auth.Payload, error)
+	Logout(ctx context.Context, input model.LogoutInput) (*model.LogoutPayload, error)
+	ChangePassword(ctx context.Context, input model.ChangePasswordInput) (*model.ChangePasswordPayload, error)
+	CreateAdminUnit(ctx context.Context, input model.CreateAdminUnitInput) (*model.CreateAdminUnitPayload, error)
+	UpdateAdminUnit(ctx context.Context, input model.UpdateAdminUnitInput) (*model.UpdateAdminUnitPayload, error)
+	CloseAdminUnit(ctx context.Context, input model.CloseAdminUnitInput) (*model.AdminUnitReorganised, error)
+	MoveAdminUnit(ctx context.Context, input model.MoveAdminUnitInput) (*model.AdminUnitReorganised, error)
+	CreateCampaign(ctx context.Context, input model.CreateCampaignInput) (*model.CreateCampaignPayload, error)
+	UpdateCampaign(ctx context.Context, input model.UpdateCampaignInput) (*model.UpdateCampaignPayload, error)
+	AdvanceCampaign(ctx context.Context, input model.AdvanceCampaignInput) (*model.AdvanceCampaignPayload, error)
+	RevertCampaign(ctx context.Context, input model.RevertCampaignInput) (*model.RevertCampaignPayload, error)
+	SetTargets(ctx context.Context, input model.SetTargetsInput) (*model.SetTargetsPayload, error)
+	SetCriteria(ctx context.Context, input model.SetCriteriaInput) (*model.SetCriteriaPayload, error)
+	Register(ctx context.Context, input model.RegisterInput) (*model.RegisterPayload, error)
 	Evaluate(ctx context.Context, input model.EvaluateInput) (*model.EvaluatePayload, error)
 	Recognize(ctx context.Context, input model.RecognizeInput) (*model.RecognizePayload, error)
-	RejectRegistration(ctx context.Context, id int, reason string) (*ent.Registration, error)
-	WithdrawRegistration(ctx context.Context, id int, reason string) (*ent.Registration, error)
+	RejectRegistration(ctx context.Context, input model.RejectRegistrationInput) (*model.RejectRegistrationPayload, error)
+	WithdrawRegistration(ctx context.Context, input model.WithdrawRegistrationInput) (*model.WithdrawRegistrationPayload, error)
 	CheckImport(ctx context.Context, input model.CheckImportInput) (*model.CheckImportPayload, error)
 	ApplyImport(ctx context.Context, input model.ApplyImportInput) (*model.ApplyImportPayload, error)
 	TakeImportPasswords(ctx context.Context, input model.TakeImportPasswordsInput) (*model.TakeImportPasswordsPayload, error)
-	CreateLearningUnit(ctx context.Context, input ent.CreateLearningUnitInput) (*ent.LearningUnit, error)
-	UpdateLearningUnit(ctx context.Context, id int, input ent.UpdateLearningUnitInput, expectedVersion *int) (*ent.LearningUnit, error)
-	ArchiveLearningUnit(ctx context.Context, id int) (*ent.LearningUnit, error)
-	UpdateNationalTarget(ctx context.Context, id int, input model.UpdateNationalTargetInput) (*ent.NationalTarget, error)
-	PlanReorganisation(ctx context.Context, input model.PlanReorganisationInput) (*model.ReorganisationPlan, error)
-	ApplyReorganisation(ctx context.Context, id int) (*model.ReorganisationPlan, error)
-	ImportUnits(ctx context.Context, input model.ImportUnitsInput) (*model.UnitImport, error)
-	CreateUser(ctx context.Context, input model.CreateUserInput) (*ent.User, error)
-	UpdateUser(ctx context.Context, id int, input model.UpdateUserInput) (*ent.User, error)
-	DisableUser(ctx context.Context, id int, disabled bool) (*ent.User, error)
-	ResetPassword(ctx context.Context, id int) (*model.ResetPasswordPayload, error)
+	CreateLearningUnit(ctx context.Context, input model.CreateLearningUnitInput) (*model.CreateLearningUnitPayload, error)
+	UpdateLearningUnit(ctx context.Context, input model.UpdateLearningUnitInput) (*model.UpdateLearningUnitPayload, error)
+	ArchiveLearningUnit(ctx context.Context, input model.ArchiveLearningUnitInput) (*model.ArchiveLearningUnitPayload, error)
+	UpdateNationalTarget(ctx context.Context, input model.UpdateNationalTargetInput) (*model.UpdateNationalTargetPayload, error)
+	PlanReorganisation(ctx context.Context, input model.PlanReorganisationInput) (*model.PlanReorganisationPayload, error)
+	ApplyReorganisation(ctx context.Context, input model.ApplyReorganisationInput) (*model.ApplyReorganisationPayload, error)
+	ImportUnits(ctx context.Context, input model.ImportUnitsInput) (*model.ImportUnitsPayload, error)
+	CreateUser(ctx context.Context, input model.CreateUserInput) (*model.CreateUserPayload, error)
+	UpdateUser(ctx context.Context, input model.UpdateUserInput) (*model.UpdateUserPayload, error)
+	DisableUser(ctx context.Context, input model.DisableUserInput) (*model.DisableUserPayload, error)
+	ResetPassword(ctx context.Context, input model.ResetPasswordInput) (*model.ResetPasswordPayload, error)
 }
 type NationalTargetResolver interface {
 	Subtype(ctx context.Context, obj *ent.NationalTarget) (*learningunit.Subtype, error)
@@ -845,6 +961,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AdminUnit.Children(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AdminUnitOrder), args["where"].(*ent.AdminUnitWhereInput)), true
+	case "AdminUnit.clientID":
+		if e.ComplexityRoot.AdminUnit.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdminUnit.ClientID(childComplexity), true
 	case "AdminUnit.code":
 		if e.ComplexityRoot.AdminUnit.Code == nil {
 			break
@@ -1004,48 +1126,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AdminUnitRef.Name(childComplexity), true
 
-	case "AdminUnitReorganised.closed":
-		if e.ComplexityRoot.AdminUnitReorganised.Closed == nil {
+	case "AdvanceCampaignPayload.campaign":
+		if e.ComplexityRoot.AdvanceCampaignPayload.Campaign == nil {
 			break
 		}
 
-		return e.ComplexityRoot.AdminUnitReorganised.Closed(childComplexity), true
-	case "AdminUnitReorganised.learningUnits":
-		if e.ComplexityRoot.AdminUnitReorganised.LearningUnits == nil {
-			break
-		}
-
-		return e.ComplexityRoot.AdminUnitReorganised.LearningUnits(childComplexity), true
-	case "AdminUnitReorganised.registrations":
-		if e.ComplexityRoot.AdminUnitReorganised.Registrations == nil {
-			break
-		}
-
-		return e.ComplexityRoot.AdminUnitReorganised.Registrations(childComplexity), true
-	case "AdminUnitReorganised.reorganisation":
-		if e.ComplexityRoot.AdminUnitReorganised.Reorganisation == nil {
-			break
-		}
-
-		return e.ComplexityRoot.AdminUnitReorganised.Reorganisation(childComplexity), true
-	case "AdminUnitReorganised.unit":
-		if e.ComplexityRoot.AdminUnitReorganised.Unit == nil {
-			break
-		}
-
-		return e.ComplexityRoot.AdminUnitReorganised.Unit(childComplexity), true
-	case "AdminUnitReorganised.units":
-		if e.ComplexityRoot.AdminUnitReorganised.Units == nil {
-			break
-		}
-
-		return e.ComplexityRoot.AdminUnitReorganised.Units(childComplexity), true
-	case "AdminUnitReorganised.users":
-		if e.ComplexityRoot.AdminUnitReorganised.Users == nil {
-			break
-		}
-
-		return e.ComplexityRoot.AdminUnitReorganised.Users(childComplexity), true
+		return e.ComplexityRoot.AdvanceCampaignPayload.Campaign(childComplexity), true
 
 	case "ApplyImportPayload.importJob":
 		if e.ComplexityRoot.ApplyImportPayload.ImportJob == nil {
@@ -1053,6 +1139,20 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ApplyImportPayload.ImportJob(childComplexity), true
+
+	case "ApplyReorganisationPayload.plan":
+		if e.ComplexityRoot.ApplyReorganisationPayload.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplyReorganisationPayload.Plan(childComplexity), true
+
+	case "ArchiveLearningUnitPayload.learningUnit":
+		if e.ComplexityRoot.ArchiveLearningUnitPayload.LearningUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveLearningUnitPayload.LearningUnit(childComplexity), true
 
 	case "AuditLog.action":
 		if e.ComplexityRoot.AuditLog.Action == nil {
@@ -1178,6 +1278,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.AllowLateRegistration(childComplexity), true
+	case "Campaign.clientID":
+		if e.ComplexityRoot.Campaign.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.ClientID(childComplexity), true
 	case "Campaign.createdAt":
 		if e.ComplexityRoot.Campaign.CreatedAt == nil {
 			break
@@ -1362,12 +1468,90 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CampaignNationalTarget.Title(childComplexity), true
 
+	case "ChangePasswordPayload.user":
+		if e.ComplexityRoot.ChangePasswordPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangePasswordPayload.User(childComplexity), true
+
 	case "CheckImportPayload.importJob":
 		if e.ComplexityRoot.CheckImportPayload.ImportJob == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CheckImportPayload.ImportJob(childComplexity), true
+
+	case "CloseAdminUnitPayload.closed":
+		if e.ComplexityRoot.CloseAdminUnitPayload.Closed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseAdminUnitPayload.Closed(childComplexity), true
+	case "CloseAdminUnitPayload.learningUnits":
+		if e.ComplexityRoot.CloseAdminUnitPayload.LearningUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseAdminUnitPayload.LearningUnits(childComplexity), true
+	case "CloseAdminUnitPayload.registrations":
+		if e.ComplexityRoot.CloseAdminUnitPayload.Registrations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseAdminUnitPayload.Registrations(childComplexity), true
+	case "CloseAdminUnitPayload.reorganisation":
+		if e.ComplexityRoot.CloseAdminUnitPayload.Reorganisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseAdminUnitPayload.Reorganisation(childComplexity), true
+	case "CloseAdminUnitPayload.unit":
+		if e.ComplexityRoot.CloseAdminUnitPayload.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseAdminUnitPayload.Unit(childComplexity), true
+	case "CloseAdminUnitPayload.units":
+		if e.ComplexityRoot.CloseAdminUnitPayload.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseAdminUnitPayload.Units(childComplexity), true
+	case "CloseAdminUnitPayload.users":
+		if e.ComplexityRoot.CloseAdminUnitPayload.Users == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseAdminUnitPayload.Users(childComplexity), true
+
+	case "CreateAdminUnitPayload.adminUnit":
+		if e.ComplexityRoot.CreateAdminUnitPayload.AdminUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAdminUnitPayload.AdminUnit(childComplexity), true
+
+	case "CreateCampaignPayload.campaign":
+		if e.ComplexityRoot.CreateCampaignPayload.Campaign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateCampaignPayload.Campaign(childComplexity), true
+
+	case "CreateLearningUnitPayload.learningUnit":
+		if e.ComplexityRoot.CreateLearningUnitPayload.LearningUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateLearningUnitPayload.LearningUnit(childComplexity), true
+
+	case "CreateUserPayload.user":
+		if e.ComplexityRoot.CreateUserPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateUserPayload.User(childComplexity), true
 
 	case "CriteriaSet.criteria":
 		if e.ComplexityRoot.CriteriaSet.Criteria == nil {
@@ -1469,6 +1653,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Decision.Campaign(childComplexity), true
+	case "Decision.clientID":
+		if e.ComplexityRoot.Decision.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Decision.ClientID(childComplexity), true
 	case "Decision.createdAt":
 		if e.ComplexityRoot.Decision.CreatedAt == nil {
 			break
@@ -1555,6 +1745,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DecisionEdge.Node(childComplexity), true
 
+	case "DisableUserPayload.user":
+		if e.ComplexityRoot.DisableUserPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisableUserPayload.User(childComplexity), true
+
 	case "EvaluatePayload.evaluation":
 		if e.ComplexityRoot.EvaluatePayload.Evaluation == nil {
 			break
@@ -1568,6 +1765,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EvaluatePayload.Registration(childComplexity), true
 
+	case "Evaluation.clientID":
+		if e.ComplexityRoot.Evaluation.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.ClientID(childComplexity), true
 	case "Evaluation.createdAt":
 		if e.ComplexityRoot.Evaluation.CreatedAt == nil {
 			break
@@ -1968,6 +2171,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImportTotals.Update(childComplexity), true
 
+	case "ImportUnitsPayload.unitImport":
+		if e.ComplexityRoot.ImportUnitsPayload.UnitImport == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportUnitsPayload.UnitImport(childComplexity), true
+
 	case "ImportedAccount.row":
 		if e.ComplexityRoot.ImportedAccount.Row == nil {
 			break
@@ -2028,6 +2238,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LearningUnit.Children(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.LearningUnitOrder), args["where"].(*ent.LearningUnitWhereInput)), true
+	case "LearningUnit.clientID":
+		if e.ComplexityRoot.LearningUnit.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningUnit.ClientID(childComplexity), true
 	case "LearningUnit.code":
 		if e.ComplexityRoot.LearningUnit.Code == nil {
 			break
@@ -2155,6 +2371,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LearningUnitEdge.Node(childComplexity), true
 
+	case "LogoutPayload.ended":
+		if e.ComplexityRoot.LogoutPayload.Ended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogoutPayload.Ended(childComplexity), true
+
+	case "MoveAdminUnitPayload.closed":
+		if e.ComplexityRoot.MoveAdminUnitPayload.Closed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveAdminUnitPayload.Closed(childComplexity), true
+	case "MoveAdminUnitPayload.learningUnits":
+		if e.ComplexityRoot.MoveAdminUnitPayload.LearningUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveAdminUnitPayload.LearningUnits(childComplexity), true
+	case "MoveAdminUnitPayload.registrations":
+		if e.ComplexityRoot.MoveAdminUnitPayload.Registrations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveAdminUnitPayload.Registrations(childComplexity), true
+	case "MoveAdminUnitPayload.reorganisation":
+		if e.ComplexityRoot.MoveAdminUnitPayload.Reorganisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveAdminUnitPayload.Reorganisation(childComplexity), true
+	case "MoveAdminUnitPayload.unit":
+		if e.ComplexityRoot.MoveAdminUnitPayload.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveAdminUnitPayload.Unit(childComplexity), true
+	case "MoveAdminUnitPayload.units":
+		if e.ComplexityRoot.MoveAdminUnitPayload.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveAdminUnitPayload.Units(childComplexity), true
+	case "MoveAdminUnitPayload.users":
+		if e.ComplexityRoot.MoveAdminUnitPayload.Users == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveAdminUnitPayload.Users(childComplexity), true
+
 	case "Mutation.advanceCampaign":
 		if e.ComplexityRoot.Mutation.AdvanceCampaign == nil {
 			break
@@ -2165,7 +2431,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AdvanceCampaign(childComplexity, args["id"].(int), args["from"].(campaign.Phase), args["reason"].(*string)), true
+		return e.ComplexityRoot.Mutation.AdvanceCampaign(childComplexity, args["input"].(model.AdvanceCampaignInput)), true
 	case "Mutation.applyImport":
 		if e.ComplexityRoot.Mutation.ApplyImport == nil {
 			break
@@ -2187,7 +2453,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ApplyReorganisation(childComplexity, args["id"].(int)), true
+		return e.ComplexityRoot.Mutation.ApplyReorganisation(childComplexity, args["input"].(model.ApplyReorganisationInput)), true
 	case "Mutation.archiveLearningUnit":
 		if e.ComplexityRoot.Mutation.ArchiveLearningUnit == nil {
 			break
@@ -2198,7 +2464,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ArchiveLearningUnit(childComplexity, args["id"].(int)), true
+		return e.ComplexityRoot.Mutation.ArchiveLearningUnit(childComplexity, args["input"].(model.ArchiveLearningUnitInput)), true
 	case "Mutation.changePassword":
 		if e.ComplexityRoot.Mutation.ChangePassword == nil {
 			break
@@ -2231,7 +2497,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CloseAdminUnit(childComplexity, args["id"].(int), args["effectiveOn"].(time.Time), args["successorID"].(*int), args["reason"].(*string), args["decisionNumber"].(*string), args["expectedVersion"].(*int)), true
+		return e.ComplexityRoot.Mutation.CloseAdminUnit(childComplexity, args["input"].(model.CloseAdminUnitInput)), true
 	case "Mutation.createAdminUnit":
 		if e.ComplexityRoot.Mutation.CreateAdminUnit == nil {
 			break
@@ -2264,7 +2530,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateLearningUnit(childComplexity, args["input"].(ent.CreateLearningUnitInput)), true
+		return e.ComplexityRoot.Mutation.CreateLearningUnit(childComplexity, args["input"].(model.CreateLearningUnitInput)), true
 	case "Mutation.createUser":
 		if e.ComplexityRoot.Mutation.CreateUser == nil {
 			break
@@ -2286,7 +2552,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DisableUser(childComplexity, args["id"].(int), args["disabled"].(bool)), true
+		return e.ComplexityRoot.Mutation.DisableUser(childComplexity, args["input"].(model.DisableUserInput)), true
 	case "Mutation.evaluate":
 		if e.ComplexityRoot.Mutation.Evaluate == nil {
 			break
@@ -2330,7 +2596,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Logout(childComplexity, args["refreshToken"].(string)), true
+		return e.ComplexityRoot.Mutation.Logout(childComplexity, args["input"].(model.LogoutInput)), true
 	case "Mutation.moveAdminUnit":
 		if e.ComplexityRoot.Mutation.MoveAdminUnit == nil {
 			break
@@ -2341,7 +2607,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.MoveAdminUnit(childComplexity, args["id"].(int), args["parentID"].(int), args["effectiveOn"].(time.Time), args["reason"].(*string), args["decisionNumber"].(*string), args["expectedVersion"].(*int)), true
+		return e.ComplexityRoot.Mutation.MoveAdminUnit(childComplexity, args["input"].(model.MoveAdminUnitInput)), true
 	case "Mutation.planReorganisation":
 		if e.ComplexityRoot.Mutation.PlanReorganisation == nil {
 			break
@@ -2374,7 +2640,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RefreshSession(childComplexity, args["refreshToken"].(string)), true
+		return e.ComplexityRoot.Mutation.RefreshSession(childComplexity, args["input"].(model.RefreshSessionInput)), true
 	case "Mutation.register":
 		if e.ComplexityRoot.Mutation.Register == nil {
 			break
@@ -2385,7 +2651,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Register(childComplexity, args["campaignID"].(int), args["learningUnitID"].(int), args["title"].(title.Title)), true
+		return e.ComplexityRoot.Mutation.Register(childComplexity, args["input"].(model.RegisterInput)), true
 	case "Mutation.rejectRegistration":
 		if e.ComplexityRoot.Mutation.RejectRegistration == nil {
 			break
@@ -2396,7 +2662,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RejectRegistration(childComplexity, args["id"].(int), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.RejectRegistration(childComplexity, args["input"].(model.RejectRegistrationInput)), true
 	case "Mutation.resetPassword":
 		if e.ComplexityRoot.Mutation.ResetPassword == nil {
 			break
@@ -2407,7 +2673,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ResetPassword(childComplexity, args["id"].(int)), true
+		return e.ComplexityRoot.Mutation.ResetPassword(childComplexity, args["input"].(model.ResetPasswordInput)), true
 	case "Mutation.revertCampaign":
 		if e.ComplexityRoot.Mutation.RevertCampaign == nil {
 			break
@@ -2418,7 +2684,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RevertCampaign(childComplexity, args["id"].(int), args["from"].(campaign.Phase), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.RevertCampaign(childComplexity, args["input"].(model.RevertCampaignInput)), true
 	case "Mutation.setCriteria":
 		if e.ComplexityRoot.Mutation.SetCriteria == nil {
 			break
@@ -2440,7 +2706,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SetTargets(childComplexity, args["campaignID"].(int), args["targets"].([]*model.TargetInput)), true
+		return e.ComplexityRoot.Mutation.SetTargets(childComplexity, args["input"].(model.SetTargetsInput)), true
 	case "Mutation.takeImportPasswords":
 		if e.ComplexityRoot.Mutation.TakeImportPasswords == nil {
 			break
@@ -2462,7 +2728,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateAdminUnit(childComplexity, args["id"].(int), args["input"].(model.UpdateAdminUnitInput), args["expectedVersion"].(*int)), true
+		return e.ComplexityRoot.Mutation.UpdateAdminUnit(childComplexity, args["input"].(model.UpdateAdminUnitInput)), true
 	case "Mutation.updateCampaign":
 		if e.ComplexityRoot.Mutation.UpdateCampaign == nil {
 			break
@@ -2473,7 +2739,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateCampaign(childComplexity, args["id"].(int), args["input"].(model.UpdateCampaignInput)), true
+		return e.ComplexityRoot.Mutation.UpdateCampaign(childComplexity, args["input"].(model.UpdateCampaignInput)), true
 	case "Mutation.updateLearningUnit":
 		if e.ComplexityRoot.Mutation.UpdateLearningUnit == nil {
 			break
@@ -2484,7 +2750,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateLearningUnit(childComplexity, args["id"].(int), args["input"].(ent.UpdateLearningUnitInput), args["expectedVersion"].(*int)), true
+		return e.ComplexityRoot.Mutation.UpdateLearningUnit(childComplexity, args["input"].(model.UpdateLearningUnitInput)), true
 	case "Mutation.updateNationalTarget":
 		if e.ComplexityRoot.Mutation.UpdateNationalTarget == nil {
 			break
@@ -2495,7 +2761,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateNationalTarget(childComplexity, args["id"].(int), args["input"].(model.UpdateNationalTargetInput)), true
+		return e.ComplexityRoot.Mutation.UpdateNationalTarget(childComplexity, args["input"].(model.UpdateNationalTargetInput)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -2506,7 +2772,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["id"].(int), args["input"].(model.UpdateUserInput)), true
+		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["input"].(model.UpdateUserInput)), true
 	case "Mutation.withdrawRegistration":
 		if e.ComplexityRoot.Mutation.WithdrawRegistration == nil {
 			break
@@ -2517,7 +2783,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.WithdrawRegistration(childComplexity, args["id"].(int), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.WithdrawRegistration(childComplexity, args["input"].(model.WithdrawRegistrationInput)), true
 
 	case "NationalProgress.children":
 		if e.ComplexityRoot.NationalProgress.Children == nil {
@@ -2692,6 +2958,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PassRule.PassPoints(childComplexity), true
+
+	case "PlanReorganisationPayload.plan":
+		if e.ComplexityRoot.PlanReorganisationPayload.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanReorganisationPayload.Plan(childComplexity), true
 
 	case "ProgressReport.campaign":
 		if e.ComplexityRoot.ProgressReport.Campaign == nil {
@@ -3001,6 +3274,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RecognizePayload.Registrations(childComplexity), true
 
+	case "RegisterPayload.learningUnit":
+		if e.ComplexityRoot.RegisterPayload.LearningUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterPayload.LearningUnit(childComplexity), true
+	case "RegisterPayload.registration":
+		if e.ComplexityRoot.RegisterPayload.Registration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterPayload.Registration(childComplexity), true
+
 	case "Registration.adminUnit":
 		if e.ComplexityRoot.Registration.AdminUnit == nil {
 			break
@@ -3013,6 +3299,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Registration.Campaign(childComplexity), true
+	case "Registration.clientID":
+		if e.ComplexityRoot.Registration.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Registration.ClientID(childComplexity), true
 	case "Registration.createdAt":
 		if e.ComplexityRoot.Registration.CreatedAt == nil {
 			break
@@ -3136,6 +3428,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RegistrationEdge.Node(childComplexity), true
 
+	case "RejectRegistrationPayload.registration":
+		if e.ComplexityRoot.RejectRegistrationPayload.Registration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RejectRegistrationPayload.Registration(childComplexity), true
+
 	case "Reorganisation.appliedAt":
 		if e.ComplexityRoot.Reorganisation.AppliedAt == nil {
 			break
@@ -3148,6 +3447,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Reorganisation.AppliedBy(childComplexity), true
+	case "Reorganisation.clientID":
+		if e.ComplexityRoot.Reorganisation.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reorganisation.ClientID(childComplexity), true
 	case "Reorganisation.createdAt":
 		if e.ComplexityRoot.Reorganisation.CreatedAt == nil {
 			break
@@ -3316,6 +3621,33 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ResetPasswordPayload.User(childComplexity), true
 
+	case "RevertCampaignPayload.campaign":
+		if e.ComplexityRoot.RevertCampaignPayload.Campaign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevertCampaignPayload.Campaign(childComplexity), true
+
+	case "SetCriteriaPayload.criteriaSet":
+		if e.ComplexityRoot.SetCriteriaPayload.CriteriaSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetCriteriaPayload.CriteriaSet(childComplexity), true
+
+	case "SetTargetsPayload.campaign":
+		if e.ComplexityRoot.SetTargetsPayload.Campaign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetTargetsPayload.Campaign(childComplexity), true
+	case "SetTargetsPayload.targets":
+		if e.ComplexityRoot.SetTargetsPayload.Targets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetTargetsPayload.Targets(childComplexity), true
+
 	case "TakeImportPasswordsPayload.accounts":
 		if e.ComplexityRoot.TakeImportPasswordsPayload.Accounts == nil {
 			break
@@ -3459,6 +3791,41 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnitImportProvince.Status(childComplexity), true
 
+	case "UpdateAdminUnitPayload.adminUnit":
+		if e.ComplexityRoot.UpdateAdminUnitPayload.AdminUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateAdminUnitPayload.AdminUnit(childComplexity), true
+
+	case "UpdateCampaignPayload.campaign":
+		if e.ComplexityRoot.UpdateCampaignPayload.Campaign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateCampaignPayload.Campaign(childComplexity), true
+
+	case "UpdateLearningUnitPayload.learningUnit":
+		if e.ComplexityRoot.UpdateLearningUnitPayload.LearningUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateLearningUnitPayload.LearningUnit(childComplexity), true
+
+	case "UpdateNationalTargetPayload.nationalTarget":
+		if e.ComplexityRoot.UpdateNationalTargetPayload.NationalTarget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateNationalTargetPayload.NationalTarget(childComplexity), true
+
+	case "UpdateUserPayload.user":
+		if e.ComplexityRoot.UpdateUserPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateUserPayload.User(childComplexity), true
+
 	case "User.auditTrail":
 		if e.ComplexityRoot.User.AuditTrail == nil {
 			break
@@ -3470,6 +3837,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.AuditTrail(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int)), true
+	case "User.clientID":
+		if e.ComplexityRoot.User.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.ClientID(childComplexity), true
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
 			break
@@ -3612,6 +3985,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserScopeChange.Widened(childComplexity), true
 
+	case "WithdrawRegistrationPayload.registration":
+		if e.ComplexityRoot.WithdrawRegistrationPayload.Registration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WithdrawRegistrationPayload.Registration(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -3623,13 +4003,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AdminUnitOrder", ec.unmarshalInputAdminUnitOrder),
 			graphql.NewInputUnmarshaler("AdminUnitWhereInput", ec.unmarshalInputAdminUnitWhereInput),
+			graphql.NewInputUnmarshaler("AdvanceCampaignInput", ec.unmarshalInputAdvanceCampaignInput),
 			graphql.NewInputUnmarshaler("ApplyImportInput", ec.unmarshalInputApplyImportInput),
+			graphql.NewInputUnmarshaler("ApplyReorganisationInput", ec.unmarshalInputApplyReorganisationInput),
+			graphql.NewInputUnmarshaler("ArchiveLearningUnitInput", ec.unmarshalInputArchiveLearningUnitInput),
 			graphql.NewInputUnmarshaler("AuditLogOrder", ec.unmarshalInputAuditLogOrder),
 			graphql.NewInputUnmarshaler("AuditLogWhereInput", ec.unmarshalInputAuditLogWhereInput),
 			graphql.NewInputUnmarshaler("CampaignOrder", ec.unmarshalInputCampaignOrder),
 			graphql.NewInputUnmarshaler("CampaignWhereInput", ec.unmarshalInputCampaignWhereInput),
 			graphql.NewInputUnmarshaler("ChangePasswordInput", ec.unmarshalInputChangePasswordInput),
 			graphql.NewInputUnmarshaler("CheckImportInput", ec.unmarshalInputCheckImportInput),
+			graphql.NewInputUnmarshaler("CloseAdminUnitInput", ec.unmarshalInputCloseAdminUnitInput),
 			graphql.NewInputUnmarshaler("CreateAdminUnitInput", ec.unmarshalInputCreateAdminUnitInput),
 			graphql.NewInputUnmarshaler("CreateCampaignInput", ec.unmarshalInputCreateCampaignInput),
 			graphql.NewInputUnmarshaler("CreateLearningUnitInput", ec.unmarshalInputCreateLearningUnitInput),
@@ -3638,6 +4022,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DecidingLevelInput", ec.unmarshalInputDecidingLevelInput),
 			graphql.NewInputUnmarshaler("DecisionOrder", ec.unmarshalInputDecisionOrder),
 			graphql.NewInputUnmarshaler("DecisionWhereInput", ec.unmarshalInputDecisionWhereInput),
+			graphql.NewInputUnmarshaler("DisableUserInput", ec.unmarshalInputDisableUserInput),
 			graphql.NewInputUnmarshaler("EvaluateInput", ec.unmarshalInputEvaluateInput),
 			graphql.NewInputUnmarshaler("EvaluationOrder", ec.unmarshalInputEvaluationOrder),
 			graphql.NewInputUnmarshaler("EvaluationWhereInput", ec.unmarshalInputEvaluationWhereInput),
@@ -3647,19 +4032,27 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LearningUnitOrder", ec.unmarshalInputLearningUnitOrder),
 			graphql.NewInputUnmarshaler("LearningUnitWhereInput", ec.unmarshalInputLearningUnitWhereInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
+			graphql.NewInputUnmarshaler("LogoutInput", ec.unmarshalInputLogoutInput),
+			graphql.NewInputUnmarshaler("MoveAdminUnitInput", ec.unmarshalInputMoveAdminUnitInput),
 			graphql.NewInputUnmarshaler("NationalTargetOrder", ec.unmarshalInputNationalTargetOrder),
 			graphql.NewInputUnmarshaler("NationalTargetWhereInput", ec.unmarshalInputNationalTargetWhereInput),
 			graphql.NewInputUnmarshaler("NewAdminUnitInput", ec.unmarshalInputNewAdminUnitInput),
 			graphql.NewInputUnmarshaler("PassRuleInput", ec.unmarshalInputPassRuleInput),
 			graphql.NewInputUnmarshaler("PlanReorganisationInput", ec.unmarshalInputPlanReorganisationInput),
 			graphql.NewInputUnmarshaler("RecognizeInput", ec.unmarshalInputRecognizeInput),
+			graphql.NewInputUnmarshaler("RefreshSessionInput", ec.unmarshalInputRefreshSessionInput),
+			graphql.NewInputUnmarshaler("RegisterInput", ec.unmarshalInputRegisterInput),
 			graphql.NewInputUnmarshaler("RegistrationOrder", ec.unmarshalInputRegistrationOrder),
 			graphql.NewInputUnmarshaler("RegistrationWhereInput", ec.unmarshalInputRegistrationWhereInput),
+			graphql.NewInputUnmarshaler("RejectRegistrationInput", ec.unmarshalInputRejectRegistrationInput),
 			graphql.NewInputUnmarshaler("ReorganisationChangeInput", ec.unmarshalInputReorganisationChangeInput),
 			graphql.NewInputUnmarshaler("ReorganisationOrder", ec.unmarshalInputReorganisationOrder),
 			graphql.NewInputUnmarshaler("ReorganisationWhereInput", ec.unmarshalInputReorganisationWhereInput),
+			graphql.NewInputUnmarshaler("ResetPasswordInput", ec.unmarshalInputResetPasswordInput),
+			graphql.NewInputUnmarshaler("RevertCampaignInput", ec.unmarshalInputRevertCampaignInput),
 			graphql.NewInputUnmarshaler("ScoreInput", ec.unmarshalInputScoreInput),
 			graphql.NewInputUnmarshaler("SetCriteriaInput", ec.unmarshalInputSetCriteriaInput),
+			graphql.NewInputUnmarshaler("SetTargetsInput", ec.unmarshalInputSetTargetsInput),
 			graphql.NewInputUnmarshaler("SplitPartInput", ec.unmarshalInputSplitPartInput),
 			graphql.NewInputUnmarshaler("TakeImportPasswordsInput", ec.unmarshalInputTakeImportPasswordsInput),
 			graphql.NewInputUnmarshaler("TargetInput", ec.unmarshalInputTargetInput),
@@ -3672,6 +4065,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 			graphql.NewInputUnmarshaler("UserScopeInput", ec.unmarshalInputUserScopeInput),
 			graphql.NewInputUnmarshaler("UserWhereInput", ec.unmarshalInputUserWhereInput),
+			graphql.NewInputUnmarshaler("WithdrawRegistrationInput", ec.unmarshalInputWithdrawRegistrationInput),
 		)
 	}
 	first := true
@@ -3786,6 +4180,8 @@ func (ec *executionContext) childFields_AdminUnit(ctx context.Context, field gra
 		return ec.fieldContext_AdminUnit_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_AdminUnit_version(ctx, field)
+	case "clientID":
+		return ec.fieldContext_AdminUnit_clientID(ctx, field)
 	case "code":
 		return ec.fieldContext_AdminUnit_code(ctx, field)
 	case "name":
@@ -3852,24 +4248,12 @@ func (ec *executionContext) childFields_AdminUnitRef(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type AdminUnitRef", field.Name)
 }
 
-func (ec *executionContext) childFields_AdminUnitReorganised(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_AdvanceCampaignPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "closed":
-		return ec.fieldContext_AdminUnitReorganised_closed(ctx, field)
-	case "unit":
-		return ec.fieldContext_AdminUnitReorganised_unit(ctx, field)
-	case "learningUnits":
-		return ec.fieldContext_AdminUnitReorganised_learningUnits(ctx, field)
-	case "registrations":
-		return ec.fieldContext_AdminUnitReorganised_registrations(ctx, field)
-	case "users":
-		return ec.fieldContext_AdminUnitReorganised_users(ctx, field)
-	case "units":
-		return ec.fieldContext_AdminUnitReorganised_units(ctx, field)
-	case "reorganisation":
-		return ec.fieldContext_AdminUnitReorganised_reorganisation(ctx, field)
+	case "campaign":
+		return ec.fieldContext_AdvanceCampaignPayload_campaign(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type AdminUnitReorganised", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type AdvanceCampaignPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ApplyImportPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3878,6 +4262,22 @@ func (ec *executionContext) childFields_ApplyImportPayload(ctx context.Context, 
 		return ec.fieldContext_ApplyImportPayload_importJob(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ApplyImportPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ApplyReorganisationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "plan":
+		return ec.fieldContext_ApplyReorganisationPayload_plan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApplyReorganisationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ArchiveLearningUnitPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "learningUnit":
+		return ec.fieldContext_ArchiveLearningUnitPayload_learningUnit(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArchiveLearningUnitPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditLog(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3952,6 +4352,8 @@ func (ec *executionContext) childFields_Campaign(ctx context.Context, field grap
 		return ec.fieldContext_Campaign_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_Campaign_version(ctx, field)
+	case "clientID":
+		return ec.fieldContext_Campaign_clientID(ctx, field)
 	case "year":
 		return ec.fieldContext_Campaign_year(ctx, field)
 	case "name":
@@ -4028,12 +4430,72 @@ func (ec *executionContext) childFields_CampaignNationalTarget(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type CampaignNationalTarget", field.Name)
 }
 
+func (ec *executionContext) childFields_ChangePasswordPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_ChangePasswordPayload_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangePasswordPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CheckImportPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "importJob":
 		return ec.fieldContext_CheckImportPayload_importJob(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CheckImportPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CloseAdminUnitPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "closed":
+		return ec.fieldContext_CloseAdminUnitPayload_closed(ctx, field)
+	case "unit":
+		return ec.fieldContext_CloseAdminUnitPayload_unit(ctx, field)
+	case "learningUnits":
+		return ec.fieldContext_CloseAdminUnitPayload_learningUnits(ctx, field)
+	case "registrations":
+		return ec.fieldContext_CloseAdminUnitPayload_registrations(ctx, field)
+	case "users":
+		return ec.fieldContext_CloseAdminUnitPayload_users(ctx, field)
+	case "units":
+		return ec.fieldContext_CloseAdminUnitPayload_units(ctx, field)
+	case "reorganisation":
+		return ec.fieldContext_CloseAdminUnitPayload_reorganisation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CloseAdminUnitPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateAdminUnitPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "adminUnit":
+		return ec.fieldContext_CreateAdminUnitPayload_adminUnit(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateAdminUnitPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateCampaignPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaign":
+		return ec.fieldContext_CreateCampaignPayload_campaign(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateCampaignPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateLearningUnitPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "learningUnit":
+		return ec.fieldContext_CreateLearningUnitPayload_learningUnit(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateLearningUnitPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateUserPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_CreateUserPayload_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateUserPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CriteriaSet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4094,6 +4556,8 @@ func (ec *executionContext) childFields_Decision(ctx context.Context, field grap
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Decision_id(ctx, field)
+	case "clientID":
+		return ec.fieldContext_Decision_clientID(ctx, field)
 	case "title":
 		return ec.fieldContext_Decision_title(ctx, field)
 	case "number":
@@ -4136,6 +4600,14 @@ func (ec *executionContext) childFields_DecisionEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type DecisionEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_DisableUserPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_DisableUserPayload_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisableUserPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_EvaluatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "evaluation":
@@ -4150,6 +4622,8 @@ func (ec *executionContext) childFields_Evaluation(ctx context.Context, field gr
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Evaluation_id(ctx, field)
+	case "clientID":
+		return ec.fieldContext_Evaluation_clientID(ctx, field)
 	case "kind":
 		return ec.fieldContext_Evaluation_kind(ctx, field)
 	case "total":
@@ -4336,6 +4810,14 @@ func (ec *executionContext) childFields_ImportTotals(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ImportTotals", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportUnitsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unitImport":
+		return ec.fieldContext_ImportUnitsPayload_unitImport(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportUnitsPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_ImportedAccount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "row":
@@ -4358,6 +4840,8 @@ func (ec *executionContext) childFields_LearningUnit(ctx context.Context, field 
 		return ec.fieldContext_LearningUnit_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_LearningUnit_version(ctx, field)
+	case "clientID":
+		return ec.fieldContext_LearningUnit_clientID(ctx, field)
 	case "kind":
 		return ec.fieldContext_LearningUnit_kind(ctx, field)
 	case "subtype":
@@ -4414,6 +4898,34 @@ func (ec *executionContext) childFields_LearningUnitEdge(ctx context.Context, fi
 		return ec.fieldContext_LearningUnitEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LearningUnitEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LogoutPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ended":
+		return ec.fieldContext_LogoutPayload_ended(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LogoutPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MoveAdminUnitPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "closed":
+		return ec.fieldContext_MoveAdminUnitPayload_closed(ctx, field)
+	case "unit":
+		return ec.fieldContext_MoveAdminUnitPayload_unit(ctx, field)
+	case "learningUnits":
+		return ec.fieldContext_MoveAdminUnitPayload_learningUnits(ctx, field)
+	case "registrations":
+		return ec.fieldContext_MoveAdminUnitPayload_registrations(ctx, field)
+	case "users":
+		return ec.fieldContext_MoveAdminUnitPayload_users(ctx, field)
+	case "units":
+		return ec.fieldContext_MoveAdminUnitPayload_units(ctx, field)
+	case "reorganisation":
+		return ec.fieldContext_MoveAdminUnitPayload_reorganisation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MoveAdminUnitPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_NationalProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4508,6 +5020,14 @@ func (ec *executionContext) childFields_PassRule(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PassRule", field.Name)
 }
 
+func (ec *executionContext) childFields_PlanReorganisationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "plan":
+		return ec.fieldContext_PlanReorganisationPayload_plan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanReorganisationPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_ProgressReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "unit":
@@ -4570,6 +5090,16 @@ func (ec *executionContext) childFields_RecognizePayload(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type RecognizePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RegisterPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "registration":
+		return ec.fieldContext_RegisterPayload_registration(ctx, field)
+	case "learningUnit":
+		return ec.fieldContext_RegisterPayload_learningUnit(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegisterPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Registration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4580,6 +5110,8 @@ func (ec *executionContext) childFields_Registration(ctx context.Context, field 
 		return ec.fieldContext_Registration_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_Registration_version(ctx, field)
+	case "clientID":
+		return ec.fieldContext_Registration_clientID(ctx, field)
 	case "title":
 		return ec.fieldContext_Registration_title(ctx, field)
 	case "status":
@@ -4632,6 +5164,14 @@ func (ec *executionContext) childFields_RegistrationEdge(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type RegistrationEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_RejectRegistrationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "registration":
+		return ec.fieldContext_RejectRegistrationPayload_registration(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RejectRegistrationPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Reorganisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4642,6 +5182,8 @@ func (ec *executionContext) childFields_Reorganisation(ctx context.Context, fiel
 		return ec.fieldContext_Reorganisation_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_Reorganisation_version(ctx, field)
+	case "clientID":
+		return ec.fieldContext_Reorganisation_clientID(ctx, field)
 	case "number":
 		return ec.fieldContext_Reorganisation_number(ctx, field)
 	case "title":
@@ -4726,6 +5268,32 @@ func (ec *executionContext) childFields_ResetPasswordPayload(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type ResetPasswordPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RevertCampaignPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaign":
+		return ec.fieldContext_RevertCampaignPayload_campaign(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevertCampaignPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SetCriteriaPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "criteriaSet":
+		return ec.fieldContext_SetCriteriaPayload_criteriaSet(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetCriteriaPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SetTargetsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaign":
+		return ec.fieldContext_SetTargetsPayload_campaign(ctx, field)
+	case "targets":
+		return ec.fieldContext_SetTargetsPayload_targets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetTargetsPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_TakeImportPasswordsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "accounts":
@@ -4802,6 +5370,46 @@ func (ec *executionContext) childFields_UnitImportProvince(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type UnitImportProvince", field.Name)
 }
 
+func (ec *executionContext) childFields_UpdateAdminUnitPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "adminUnit":
+		return ec.fieldContext_UpdateAdminUnitPayload_adminUnit(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateAdminUnitPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateCampaignPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaign":
+		return ec.fieldContext_UpdateCampaignPayload_campaign(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateCampaignPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateLearningUnitPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "learningUnit":
+		return ec.fieldContext_UpdateLearningUnitPayload_learningUnit(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateLearningUnitPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateNationalTargetPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nationalTarget":
+		return ec.fieldContext_UpdateNationalTargetPayload_nationalTarget(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateNationalTargetPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateUserPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_UpdateUserPayload_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateUserPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4812,6 +5420,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_User_version(ctx, field)
+	case "clientID":
+		return ec.fieldContext_User_clientID(ctx, field)
 	case "username":
 		return ec.fieldContext_User_username(ctx, field)
 	case "fullName":
@@ -4872,6 +5482,14 @@ func (ec *executionContext) childFields_UserScopeChange(ctx context.Context, fie
 		return ec.fieldContext_UserScopeChange_widened(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserScopeChange", field.Name)
+}
+
+func (ec *executionContext) childFields_WithdrawRegistrationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "registration":
+		return ec.fieldContext_WithdrawRegistrationPayload_registration(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WithdrawRegistrationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5285,30 +5903,14 @@ func (ec *executionContext) field_LearningUnit_registrations_args(ctx context.Co
 func (ec *executionContext) field_Mutation_advanceCampaign_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AdvanceCampaignInput, error) {
+			return ec.unmarshalNAdvanceCampaignInput2hoctapᚋgraphᚋmodelᚐAdvanceCampaignInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (campaign.Phase, error) {
-			return ec.unmarshalNCampaignPhase2hoctapᚋentᚋcampaignᚐPhase(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["from"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reason"] = arg2
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -5329,28 +5931,28 @@ func (ec *executionContext) field_Mutation_applyImport_args(ctx context.Context,
 func (ec *executionContext) field_Mutation_applyReorganisation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ApplyReorganisationInput, error) {
+			return ec.unmarshalNApplyReorganisationInput2hoctapᚋgraphᚋmodelᚐApplyReorganisationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_archiveLearningUnit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ArchiveLearningUnitInput, error) {
+			return ec.unmarshalNArchiveLearningUnitInput2hoctapᚋgraphᚋmodelᚐArchiveLearningUnitInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -5385,54 +5987,14 @@ func (ec *executionContext) field_Mutation_checkImport_args(ctx context.Context,
 func (ec *executionContext) field_Mutation_closeAdminUnit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CloseAdminUnitInput, error) {
+			return ec.unmarshalNCloseAdminUnitInput2hoctapᚋgraphᚋmodelᚐCloseAdminUnitInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "effectiveOn",
-		func(ctx context.Context, v any) (time.Time, error) {
-			return ec.unmarshalNTime2timeᚐTime(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["effectiveOn"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "successorID",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOID2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["successorID"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reason"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "decisionNumber",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["decisionNumber"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["expectedVersion"] = arg5
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -5468,8 +6030,8 @@ func (ec *executionContext) field_Mutation_createLearningUnit_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (ent.CreateLearningUnitInput, error) {
-			return ec.unmarshalNCreateLearningUnitInput2hoctapᚋentᚐCreateLearningUnitInput(ctx, v)
+		func(ctx context.Context, v any) (model.CreateLearningUnitInput, error) {
+			return ec.unmarshalNCreateLearningUnitInput2hoctapᚋgraphᚋmodelᚐCreateLearningUnitInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5495,22 +6057,14 @@ func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, 
 func (ec *executionContext) field_Mutation_disableUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DisableUserInput, error) {
+			return ec.unmarshalNDisableUserInput2hoctapᚋgraphᚋmodelᚐDisableUserInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "disabled",
-		func(ctx context.Context, v any) (bool, error) {
-			return ec.unmarshalNBoolean2bool(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["disabled"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -5559,68 +6113,28 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 func (ec *executionContext) field_Mutation_logout_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "refreshToken",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.LogoutInput, error) {
+			return ec.unmarshalNLogoutInput2hoctapᚋgraphᚋmodelᚐLogoutInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["refreshToken"] = arg0
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_moveAdminUnit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MoveAdminUnitInput, error) {
+			return ec.unmarshalNMoveAdminUnitInput2hoctapᚋgraphᚋmodelᚐMoveAdminUnitInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "parentID",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["parentID"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "effectiveOn",
-		func(ctx context.Context, v any) (time.Time, error) {
-			return ec.unmarshalNTime2timeᚐTime(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["effectiveOn"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reason"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "decisionNumber",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["decisionNumber"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["expectedVersion"] = arg5
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -5655,110 +6169,70 @@ func (ec *executionContext) field_Mutation_recognize_args(ctx context.Context, r
 func (ec *executionContext) field_Mutation_refreshSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "refreshToken",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RefreshSessionInput, error) {
+			return ec.unmarshalNRefreshSessionInput2hoctapᚋgraphᚋmodelᚐRefreshSessionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["refreshToken"] = arg0
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_register_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "campaignID",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RegisterInput, error) {
+			return ec.unmarshalNRegisterInput2hoctapᚋgraphᚋmodelᚐRegisterInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["campaignID"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "learningUnitID",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["learningUnitID"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "title",
-		func(ctx context.Context, v any) (title.Title, error) {
-			return ec.unmarshalNTitle2hoctapᚋinternalᚋtitleᚐTitle(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["title"] = arg2
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_rejectRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RejectRegistrationInput, error) {
+			return ec.unmarshalNRejectRegistrationInput2hoctapᚋgraphᚋmodelᚐRejectRegistrationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reason"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_resetPassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ResetPasswordInput, error) {
+			return ec.unmarshalNResetPasswordInput2hoctapᚋgraphᚋmodelᚐResetPasswordInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_revertCampaign_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RevertCampaignInput, error) {
+			return ec.unmarshalNRevertCampaignInput2hoctapᚋgraphᚋmodelᚐRevertCampaignInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (campaign.Phase, error) {
-			return ec.unmarshalNCampaignPhase2hoctapᚋentᚋcampaignᚐPhase(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["from"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reason"] = arg2
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -5779,22 +6253,14 @@ func (ec *executionContext) field_Mutation_setCriteria_args(ctx context.Context,
 func (ec *executionContext) field_Mutation_setTargets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "campaignID",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetTargetsInput, error) {
+			return ec.unmarshalNSetTargetsInput2hoctapᚋgraphᚋmodelᚐSetTargetsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["campaignID"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "targets",
-		func(ctx context.Context, v any) ([]*model.TargetInput, error) {
-			return ec.unmarshalNTargetInput2ᚕᚖhoctapᚋgraphᚋmodelᚐTargetInputᚄ(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["targets"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -5815,148 +6281,84 @@ func (ec *executionContext) field_Mutation_takeImportPasswords_args(ctx context.
 func (ec *executionContext) field_Mutation_updateAdminUnit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateAdminUnitInput, error) {
 			return ec.unmarshalNUpdateAdminUnitInput2hoctapᚋgraphᚋmodelᚐUpdateAdminUnitInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["input"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["expectedVersion"] = arg2
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_updateCampaign_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateCampaignInput, error) {
 			return ec.unmarshalNUpdateCampaignInput2hoctapᚋgraphᚋmodelᚐUpdateCampaignInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["input"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_updateLearningUnit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateLearningUnitInput, error) {
+			return ec.unmarshalNUpdateLearningUnitInput2hoctapᚋgraphᚋmodelᚐUpdateLearningUnitInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (ent.UpdateLearningUnitInput, error) {
-			return ec.unmarshalNUpdateLearningUnitInput2hoctapᚋentᚐUpdateLearningUnitInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["expectedVersion"] = arg2
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_updateNationalTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateNationalTargetInput, error) {
 			return ec.unmarshalNUpdateNationalTargetInput2hoctapᚋgraphᚋmodelᚐUpdateNationalTargetInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["input"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_updateUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateUserInput, error) {
 			return ec.unmarshalNUpdateUserInput2hoctapᚋgraphᚋmodelᚐUpdateUserInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["input"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_withdrawRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.WithdrawRegistrationInput, error) {
+			return ec.unmarshalNWithdrawRegistrationInput2hoctapᚋgraphᚋmodelᚐWithdrawRegistrationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reason"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -6842,6 +7244,29 @@ func (ec *executionContext) fieldContext_AdminUnit_version(_ context.Context, fi
 	return graphql.NewScalarFieldContext("AdminUnit", field, false, false, "Int")
 }
 
+func (ec *executionContext) _AdminUnit_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.AdminUnit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdminUnit_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AdminUnit_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AdminUnit", field, false, false, "ID")
+}
+
 func (ec *executionContext) _AdminUnit_code(ctx context.Context, field graphql.CollectedField, obj *ent.AdminUnit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7444,207 +7869,33 @@ func (ec *executionContext) fieldContext_AdminUnitRef_level(_ context.Context, f
 	return graphql.NewScalarFieldContext("AdminUnitRef", field, false, false, "AdminUnitLevel")
 }
 
-func (ec *executionContext) _AdminUnitReorganised_closed(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+func (ec *executionContext) _AdvanceCampaignPayload_campaign(ctx context.Context, field graphql.CollectedField, obj *model.AdvanceCampaignPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AdminUnitReorganised_closed(ctx, field)
+			return ec.fieldContext_AdvanceCampaignPayload_campaign(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Closed, nil
+			return obj.Campaign, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.AdminUnit) graphql.Marshaler {
-			return ec.marshalNAdminUnit2ᚖhoctapᚋentᚐAdminUnit(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖhoctapᚋentᚐCampaign(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_AdminUnitReorganised_closed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_AdvanceCampaignPayload_campaign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "AdminUnitReorganised",
+		Object:     "AdvanceCampaignPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AdminUnit(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _AdminUnitReorganised_unit(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AdminUnitReorganised_unit(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Unit, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.AdminUnit) graphql.Marshaler {
-			return ec.marshalOAdminUnit2ᚖhoctapᚋentᚐAdminUnit(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_AdminUnitReorganised_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "AdminUnitReorganised",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AdminUnit(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _AdminUnitReorganised_learningUnits(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AdminUnitReorganised_learningUnits(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LearningUnits, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_AdminUnitReorganised_learningUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AdminUnitReorganised", field, false, false, "Int")
-}
-
-func (ec *executionContext) _AdminUnitReorganised_registrations(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AdminUnitReorganised_registrations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Registrations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_AdminUnitReorganised_registrations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AdminUnitReorganised", field, false, false, "Int")
-}
-
-func (ec *executionContext) _AdminUnitReorganised_users(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AdminUnitReorganised_users(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Users, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []reorg.UserChange) graphql.Marshaler {
-			return ec.marshalNUserScopeChange2ᚕhoctapᚋinternalᚋreorgᚐUserChangeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_AdminUnitReorganised_users(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "AdminUnitReorganised",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_UserScopeChange(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _AdminUnitReorganised_units(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AdminUnitReorganised_units(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Units, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []reorg.UnitChange) graphql.Marshaler {
-			return ec.marshalNUnitChange2ᚕhoctapᚋinternalᚋreorgᚐUnitChangeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_AdminUnitReorganised_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "AdminUnitReorganised",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_UnitChange(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _AdminUnitReorganised_reorganisation(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AdminUnitReorganised_reorganisation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AdminUnitReorganised().Reorganisation(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Reorganisation) graphql.Marshaler {
-			return ec.marshalOReorganisation2ᚖhoctapᚋentᚐReorganisation(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_AdminUnitReorganised_reorganisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "AdminUnitReorganised",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Reorganisation(ctx, field)
+			return ec.childFields_Campaign(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7677,6 +7928,70 @@ func (ec *executionContext) fieldContext_ApplyImportPayload_importJob(_ context.
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ImportJob(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApplyReorganisationPayload_plan(ctx context.Context, field graphql.CollectedField, obj *model.ApplyReorganisationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplyReorganisationPayload_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReorganisationPlan) graphql.Marshaler {
+			return ec.marshalNReorganisationPlan2ᚖhoctapᚋgraphᚋmodelᚐReorganisationPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplyReorganisationPayload_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplyReorganisationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReorganisationPlan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchiveLearningUnitPayload_learningUnit(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveLearningUnitPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveLearningUnitPayload_learningUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LearningUnit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningUnit) graphql.Marshaler {
+			return ec.marshalNLearningUnit2ᚖhoctapᚋentᚐLearningUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveLearningUnitPayload_learningUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveLearningUnitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningUnit(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8245,6 +8560,29 @@ func (ec *executionContext) _Campaign_version(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Campaign_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Campaign", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Campaign_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Campaign_year(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
@@ -8940,6 +9278,38 @@ func (ec *executionContext) fieldContext_CampaignNationalTarget_source(_ context
 	return graphql.NewScalarFieldContext("CampaignNationalTarget", field, false, false, "String")
 }
 
+func (ec *executionContext) _ChangePasswordPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.ChangePasswordPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangePasswordPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖhoctapᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangePasswordPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangePasswordPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CheckImportPayload_importJob(ctx context.Context, field graphql.CollectedField, obj *model.CheckImportPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8967,6 +9337,340 @@ func (ec *executionContext) fieldContext_CheckImportPayload_importJob(_ context.
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ImportJob(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloseAdminUnitPayload_closed(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseAdminUnitPayload_closed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Closed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AdminUnit) graphql.Marshaler {
+			return ec.marshalNAdminUnit2ᚖhoctapᚋentᚐAdminUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloseAdminUnitPayload_closed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloseAdminUnitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloseAdminUnitPayload_unit(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseAdminUnitPayload_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AdminUnit) graphql.Marshaler {
+			return ec.marshalOAdminUnit2ᚖhoctapᚋentᚐAdminUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CloseAdminUnitPayload_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloseAdminUnitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloseAdminUnitPayload_learningUnits(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseAdminUnitPayload_learningUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LearningUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloseAdminUnitPayload_learningUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CloseAdminUnitPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CloseAdminUnitPayload_registrations(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseAdminUnitPayload_registrations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registrations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloseAdminUnitPayload_registrations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CloseAdminUnitPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CloseAdminUnitPayload_users(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseAdminUnitPayload_users(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Users, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []reorg.UserChange) graphql.Marshaler {
+			return ec.marshalNUserScopeChange2ᚕhoctapᚋinternalᚋreorgᚐUserChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloseAdminUnitPayload_users(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloseAdminUnitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserScopeChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloseAdminUnitPayload_units(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseAdminUnitPayload_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []reorg.UnitChange) graphql.Marshaler {
+			return ec.marshalNUnitChange2ᚕhoctapᚋinternalᚋreorgᚐUnitChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloseAdminUnitPayload_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloseAdminUnitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloseAdminUnitPayload_reorganisation(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseAdminUnitPayload_reorganisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CloseAdminUnitPayload().Reorganisation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Reorganisation) graphql.Marshaler {
+			return ec.marshalOReorganisation2ᚖhoctapᚋentᚐReorganisation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CloseAdminUnitPayload_reorganisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloseAdminUnitPayload",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reorganisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateAdminUnitPayload_adminUnit(ctx context.Context, field graphql.CollectedField, obj *model.CreateAdminUnitPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAdminUnitPayload_adminUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdminUnit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AdminUnit) graphql.Marshaler {
+			return ec.marshalNAdminUnit2ᚖhoctapᚋentᚐAdminUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAdminUnitPayload_adminUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateAdminUnitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateCampaignPayload_campaign(ctx context.Context, field graphql.CollectedField, obj *model.CreateCampaignPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateCampaignPayload_campaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Campaign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖhoctapᚋentᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateCampaignPayload_campaign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateCampaignPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateLearningUnitPayload_learningUnit(ctx context.Context, field graphql.CollectedField, obj *model.CreateLearningUnitPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateLearningUnitPayload_learningUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LearningUnit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningUnit) graphql.Marshaler {
+			return ec.marshalNLearningUnit2ᚖhoctapᚋentᚐLearningUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateLearningUnitPayload_learningUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateLearningUnitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateUserPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.CreateUserPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateUserPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖhoctapᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateUserPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateUserPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9358,6 +10062,29 @@ func (ec *executionContext) fieldContext_Decision_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Decision", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Decision_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Decision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Decision_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Decision_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Decision", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Decision_title(ctx context.Context, field graphql.CollectedField, obj *ent.Decision) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9723,6 +10450,38 @@ func (ec *executionContext) fieldContext_DecisionEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("DecisionEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _DisableUserPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.DisableUserPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisableUserPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖhoctapᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisableUserPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DisableUserPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EvaluatePayload_evaluation(ctx context.Context, field graphql.CollectedField, obj *model.EvaluatePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9807,6 +10566,29 @@ func (ec *executionContext) _Evaluation_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Evaluation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Evaluation_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "ID")
 }
 
@@ -11390,6 +12172,38 @@ func (ec *executionContext) fieldContext_ImportTotals_refused(_ context.Context,
 	return graphql.NewScalarFieldContext("ImportTotals", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ImportUnitsPayload_unitImport(ctx context.Context, field graphql.CollectedField, obj *model.ImportUnitsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportUnitsPayload_unitImport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitImport, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitImport) graphql.Marshaler {
+			return ec.marshalNUnitImport2ᚖhoctapᚋgraphᚋmodelᚐUnitImport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportUnitsPayload_unitImport(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportUnitsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitImport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ImportedAccount_row(ctx context.Context, field graphql.CollectedField, obj *model.ImportedAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11549,6 +12363,29 @@ func (ec *executionContext) _LearningUnit_version(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_LearningUnit_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LearningUnit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LearningUnit_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.LearningUnit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningUnit_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LearningUnit_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningUnit", field, false, false, "ID")
 }
 
 func (ec *executionContext) _LearningUnit_kind(ctx context.Context, field graphql.CollectedField, obj *ent.LearningUnit) (ret graphql.Marshaler) {
@@ -12142,6 +12979,235 @@ func (ec *executionContext) fieldContext_LearningUnitEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("LearningUnitEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _LogoutPayload_ended(ctx context.Context, field graphql.CollectedField, obj *model.LogoutPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LogoutPayload_ended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LogoutPayload_ended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LogoutPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MoveAdminUnitPayload_closed(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveAdminUnitPayload_closed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Closed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AdminUnit) graphql.Marshaler {
+			return ec.marshalNAdminUnit2ᚖhoctapᚋentᚐAdminUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveAdminUnitPayload_closed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoveAdminUnitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoveAdminUnitPayload_unit(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveAdminUnitPayload_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AdminUnit) graphql.Marshaler {
+			return ec.marshalOAdminUnit2ᚖhoctapᚋentᚐAdminUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MoveAdminUnitPayload_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoveAdminUnitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoveAdminUnitPayload_learningUnits(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveAdminUnitPayload_learningUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LearningUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveAdminUnitPayload_learningUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoveAdminUnitPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MoveAdminUnitPayload_registrations(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveAdminUnitPayload_registrations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registrations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveAdminUnitPayload_registrations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoveAdminUnitPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MoveAdminUnitPayload_users(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveAdminUnitPayload_users(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Users, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []reorg.UserChange) graphql.Marshaler {
+			return ec.marshalNUserScopeChange2ᚕhoctapᚋinternalᚋreorgᚐUserChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveAdminUnitPayload_users(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoveAdminUnitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserScopeChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoveAdminUnitPayload_units(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveAdminUnitPayload_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []reorg.UnitChange) graphql.Marshaler {
+			return ec.marshalNUnitChange2ᚕhoctapᚋinternalᚋreorgᚐUnitChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveAdminUnitPayload_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoveAdminUnitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoveAdminUnitPayload_reorganisation(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveAdminUnitPayload_reorganisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MoveAdminUnitPayload().Reorganisation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Reorganisation) graphql.Marshaler {
+			return ec.marshalOReorganisation2ᚖhoctapᚋentᚐReorganisation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MoveAdminUnitPayload_reorganisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoveAdminUnitPayload",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reorganisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12196,7 +13262,7 @@ func (ec *executionContext) _Mutation_refreshSession(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RefreshSession(ctx, fc.Args["refreshToken"].(string))
+			return ec.Resolvers.Mutation().RefreshSession(ctx, fc.Args["input"].(model.RefreshSessionInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *auth.Payload) graphql.Marshaler {
@@ -12240,11 +13306,11 @@ func (ec *executionContext) _Mutation_logout(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Logout(ctx, fc.Args["refreshToken"].(string))
+			return ec.Resolvers.Mutation().Logout(ctx, fc.Args["input"].(model.LogoutInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LogoutPayload) graphql.Marshaler {
+			return ec.marshalNLogoutPayload2ᚖhoctapᚋgraphᚋmodelᚐLogoutPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12257,7 +13323,7 @@ func (ec *executionContext) fieldContext_Mutation_logout(ctx context.Context, fi
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type Boolean does not have child fields")
+			return ec.childFields_LogoutPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -12287,8 +13353,8 @@ func (ec *executionContext) _Mutation_changePassword(ctx context.Context, field 
 			return ec.Resolvers.Mutation().ChangePassword(ctx, fc.Args["input"].(model.ChangePasswordInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangePasswordPayload) graphql.Marshaler {
+			return ec.marshalNChangePasswordPayload2ᚖhoctapᚋgraphᚋmodelᚐChangePasswordPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12301,7 +13367,7 @@ func (ec *executionContext) fieldContext_Mutation_changePassword(ctx context.Con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type Boolean does not have child fields")
+			return ec.childFields_ChangePasswordPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -12331,8 +13397,8 @@ func (ec *executionContext) _Mutation_createAdminUnit(ctx context.Context, field
 			return ec.Resolvers.Mutation().CreateAdminUnit(ctx, fc.Args["input"].(model.CreateAdminUnitInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.AdminUnit) graphql.Marshaler {
-			return ec.marshalNAdminUnit2ᚖhoctapᚋentᚐAdminUnit(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateAdminUnitPayload) graphql.Marshaler {
+			return ec.marshalNCreateAdminUnitPayload2ᚖhoctapᚋgraphᚋmodelᚐCreateAdminUnitPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12345,7 +13411,7 @@ func (ec *executionContext) fieldContext_Mutation_createAdminUnit(ctx context.Co
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AdminUnit(ctx, field)
+			return ec.childFields_CreateAdminUnitPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -12372,11 +13438,11 @@ func (ec *executionContext) _Mutation_updateAdminUnit(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateAdminUnit(ctx, fc.Args["id"].(int), fc.Args["input"].(model.UpdateAdminUnitInput), fc.Args["expectedVersion"].(*int))
+			return ec.Resolvers.Mutation().UpdateAdminUnit(ctx, fc.Args["input"].(model.UpdateAdminUnitInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.AdminUnit) graphql.Marshaler {
-			return ec.marshalNAdminUnit2ᚖhoctapᚋentᚐAdminUnit(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateAdminUnitPayload) graphql.Marshaler {
+			return ec.marshalNUpdateAdminUnitPayload2ᚖhoctapᚋgraphᚋmodelᚐUpdateAdminUnitPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12389,7 +13455,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAdminUnit(ctx context.Co
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AdminUnit(ctx, field)
+			return ec.childFields_UpdateAdminUnitPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -12416,11 +13482,11 @@ func (ec *executionContext) _Mutation_closeAdminUnit(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CloseAdminUnit(ctx, fc.Args["id"].(int), fc.Args["effectiveOn"].(time.Time), fc.Args["successorID"].(*int), fc.Args["reason"].(*string), fc.Args["decisionNumber"].(*string), fc.Args["expectedVersion"].(*int))
+			return ec.Resolvers.Mutation().CloseAdminUnit(ctx, fc.Args["input"].(model.CloseAdminUnitInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AdminUnitReorganised) graphql.Marshaler {
-			return ec.marshalNAdminUnitReorganised2ᚖhoctapᚋgraphᚋmodelᚐAdminUnitReorganised(ctx, selections, v)
+			return ec.marshalNCloseAdminUnitPayload2ᚖhoctapᚋgraphᚋmodelᚐAdminUnitReorganised(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12433,7 +13499,7 @@ func (ec *executionContext) fieldContext_Mutation_closeAdminUnit(ctx context.Con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AdminUnitReorganised(ctx, field)
+			return ec.childFields_CloseAdminUnitPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -12460,11 +13526,11 @@ func (ec *executionContext) _Mutation_moveAdminUnit(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().MoveAdminUnit(ctx, fc.Args["id"].(int), fc.Args["parentID"].(int), fc.Args["effectiveOn"].(time.Time), fc.Args["reason"].(*string), fc.Args["decisionNumber"].(*string), fc.Args["expectedVersion"].(*int))
+			return ec.Resolvers.Mutation().MoveAdminUnit(ctx, fc.Args["input"].(model.MoveAdminUnitInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AdminUnitReorganised) graphql.Marshaler {
-			return ec.marshalNAdminUnitReorganised2ᚖhoctapᚋgraphᚋmodelᚐAdminUnitReorganised(ctx, selections, v)
+			return ec.marshalNMoveAdminUnitPayload2ᚖhoctapᚋgraphᚋmodelᚐAdminUnitReorganised(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12477,7 +13543,7 @@ func (ec *executionContext) fieldContext_Mutation_moveAdminUnit(ctx context.Cont
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AdminUnitReorganised(ctx, field)
+			return ec.childFields_MoveAdminUnitPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -12507,8 +13573,8 @@ func (ec *executionContext) _Mutation_createCampaign(ctx context.Context, field 
 			return ec.Resolvers.Mutation().CreateCampaign(ctx, fc.Args["input"].(model.CreateCampaignInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
-			return ec.marshalNCampaign2ᚖhoctapᚋentᚐCampaign(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateCampaignPayload) graphql.Marshaler {
+			return ec.marshalNCreateCampaignPayload2ᚖhoctapᚋgraphᚋmodelᚐCreateCampaignPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12521,7 +13587,7 @@ func (ec *executionContext) fieldContext_Mutation_createCampaign(ctx context.Con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Campaign(ctx, field)
+			return ec.childFields_CreateCampaignPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -12548,11 +13614,11 @@ func (ec *executionContext) _Mutation_updateCampaign(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateCampaign(ctx, fc.Args["id"].(int), fc.Args["input"].(model.UpdateCampaignInput))
+			return ec.Resolvers.Mutation().UpdateCampaign(ctx, fc.Args["input"].(model.UpdateCampaignInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
-			return ec.marshalNCampaign2ᚖhoctapᚋentᚐCampaign(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateCampaignPayload) graphql.Marshaler {
+			return ec.marshalNUpdateCampaignPayload2ᚖhoctapᚋgraphᚋmodelᚐUpdateCampaignPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12565,7 +13631,7 @@ func (ec *executionContext) fieldContext_Mutation_updateCampaign(ctx context.Con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Campaign(ctx, field)
+			return ec.childFields_UpdateCampaignPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -12592,11 +13658,11 @@ func (ec *executionContext) _Mutation_advanceCampaign(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AdvanceCampaign(ctx, fc.Args["id"].(int), fc.Args["from"].(campaign.Phase), fc.Args["reason"].(*string))
+			return ec.Resolvers.Mutation().AdvanceCampaign(ctx, fc.Args["input"].(model.AdvanceCampaignInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
-			return ec.marshalNCampaign2ᚖhoctapᚋentᚐCampaign(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AdvanceCampaignPayload) graphql.Marshaler {
+			return ec.marshalNAdvanceCampaignPayload2ᚖhoctapᚋgraphᚋmodelᚐAdvanceCampaignPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12609,7 +13675,7 @@ func (ec *executionContext) fieldContext_Mutation_advanceCampaign(ctx context.Co
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Campaign(ctx, field)
+			return ec.childFields_AdvanceCampaignPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -12636,11 +13702,11 @@ func (ec *executionContext) _Mutation_revertCampaign(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RevertCampaign(ctx, fc.Args["id"].(int), fc.Args["from"].(campaign.Phase), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().RevertCampaign(ctx, fc.Args["input"].(model.RevertCampaignInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
-			return ec.marshalNCampaign2ᚖhoctapᚋentᚐCampaign(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevertCampaignPayload) graphql.Marshaler {
+			return ec.marshalNRevertCampaignPayload2ᚖhoctapᚋgraphᚋmodelᚐRevertCampaignPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12653,7 +13719,7 @@ func (ec *executionContext) fieldContext_Mutation_revertCampaign(ctx context.Con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Campaign(ctx, field)
+			return ec.childFields_RevertCampaignPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -12680,11 +13746,11 @@ func (ec *executionContext) _Mutation_setTargets(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SetTargets(ctx, fc.Args["campaignID"].(int), fc.Args["targets"].([]*model.TargetInput))
+			return ec.Resolvers.Mutation().SetTargets(ctx, fc.Args["input"].(model.SetTargetsInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Target) graphql.Marshaler {
-			return ec.marshalNTarget2ᚕᚖhoctapᚋentᚐTargetᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetTargetsPayload) graphql.Marshaler {
+			return ec.marshalNSetTargetsPayload2ᚖhoctapᚋgraphᚋmodelᚐSetTargetsPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12697,7 +13763,7 @@ func (ec *executionContext) fieldContext_Mutation_setTargets(ctx context.Context
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Target(ctx, field)
+			return ec.childFields_SetTargetsPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -12727,8 +13793,8 @@ func (ec *executionContext) _Mutation_setCriteria(ctx context.Context, field gra
 			return ec.Resolvers.Mutation().SetCriteria(ctx, fc.Args["input"].(model.SetCriteriaInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CriteriaSetView) graphql.Marshaler {
-			return ec.marshalNCriteriaSet2ᚖhoctapᚋgraphᚋmodelᚐCriteriaSetView(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetCriteriaPayload) graphql.Marshaler {
+			return ec.marshalNSetCriteriaPayload2ᚖhoctapᚋgraphᚋmodelᚐSetCriteriaPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12741,7 +13807,7 @@ func (ec *executionContext) fieldContext_Mutation_setCriteria(ctx context.Contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CriteriaSet(ctx, field)
+			return ec.childFields_SetCriteriaPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -12768,11 +13834,11 @@ func (ec *executionContext) _Mutation_register(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Register(ctx, fc.Args["campaignID"].(int), fc.Args["learningUnitID"].(int), fc.Args["title"].(title.Title))
+			return ec.Resolvers.Mutation().Register(ctx, fc.Args["input"].(model.RegisterInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Registration) graphql.Marshaler {
-			return ec.marshalNRegistration2ᚖhoctapᚋentᚐRegistration(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegisterPayload) graphql.Marshaler {
+			return ec.marshalNRegisterPayload2ᚖhoctapᚋgraphᚋmodelᚐRegisterPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12785,7 +13851,7 @@ func (ec *executionContext) fieldContext_Mutation_register(ctx context.Context, 
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Registration(ctx, field)
+			return ec.childFields_RegisterPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -12900,11 +13966,11 @@ func (ec *executionContext) _Mutation_rejectRegistration(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RejectRegistration(ctx, fc.Args["id"].(int), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().RejectRegistration(ctx, fc.Args["input"].(model.RejectRegistrationInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Registration) graphql.Marshaler {
-			return ec.marshalNRegistration2ᚖhoctapᚋentᚐRegistration(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RejectRegistrationPayload) graphql.Marshaler {
+			return ec.marshalNRejectRegistrationPayload2ᚖhoctapᚋgraphᚋmodelᚐRejectRegistrationPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12917,7 +13983,7 @@ func (ec *executionContext) fieldContext_Mutation_rejectRegistration(ctx context
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Registration(ctx, field)
+			return ec.childFields_RejectRegistrationPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -12944,11 +14010,11 @@ func (ec *executionContext) _Mutation_withdrawRegistration(ctx context.Context, 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().WithdrawRegistration(ctx, fc.Args["id"].(int), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().WithdrawRegistration(ctx, fc.Args["input"].(model.WithdrawRegistrationInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Registration) graphql.Marshaler {
-			return ec.marshalNRegistration2ᚖhoctapᚋentᚐRegistration(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WithdrawRegistrationPayload) graphql.Marshaler {
+			return ec.marshalNWithdrawRegistrationPayload2ᚖhoctapᚋgraphᚋmodelᚐWithdrawRegistrationPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12961,7 +14027,7 @@ func (ec *executionContext) fieldContext_Mutation_withdrawRegistration(ctx conte
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Registration(ctx, field)
+			return ec.childFields_WithdrawRegistrationPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -13120,11 +14186,11 @@ func (ec *executionContext) _Mutation_createLearningUnit(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateLearningUnit(ctx, fc.Args["input"].(ent.CreateLearningUnitInput))
+			return ec.Resolvers.Mutation().CreateLearningUnit(ctx, fc.Args["input"].(model.CreateLearningUnitInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningUnit) graphql.Marshaler {
-			return ec.marshalNLearningUnit2ᚖhoctapᚋentᚐLearningUnit(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateLearningUnitPayload) graphql.Marshaler {
+			return ec.marshalNCreateLearningUnitPayload2ᚖhoctapᚋgraphᚋmodelᚐCreateLearningUnitPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13137,7 +14203,7 @@ func (ec *executionContext) fieldContext_Mutation_createLearningUnit(ctx context
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_LearningUnit(ctx, field)
+			return ec.childFields_CreateLearningUnitPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -13164,11 +14230,11 @@ func (ec *executionContext) _Mutation_updateLearningUnit(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateLearningUnit(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateLearningUnitInput), fc.Args["expectedVersion"].(*int))
+			return ec.Resolvers.Mutation().UpdateLearningUnit(ctx, fc.Args["input"].(model.UpdateLearningUnitInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningUnit) graphql.Marshaler {
-			return ec.marshalNLearningUnit2ᚖhoctapᚋentᚐLearningUnit(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateLearningUnitPayload) graphql.Marshaler {
+			return ec.marshalNUpdateLearningUnitPayload2ᚖhoctapᚋgraphᚋmodelᚐUpdateLearningUnitPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13181,7 +14247,7 @@ func (ec *executionContext) fieldContext_Mutation_updateLearningUnit(ctx context
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_LearningUnit(ctx, field)
+			return ec.childFields_UpdateLearningUnitPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -13208,11 +14274,11 @@ func (ec *executionContext) _Mutation_archiveLearningUnit(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ArchiveLearningUnit(ctx, fc.Args["id"].(int))
+			return ec.Resolvers.Mutation().ArchiveLearningUnit(ctx, fc.Args["input"].(model.ArchiveLearningUnitInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningUnit) graphql.Marshaler {
-			return ec.marshalNLearningUnit2ᚖhoctapᚋentᚐLearningUnit(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ArchiveLearningUnitPayload) graphql.Marshaler {
+			return ec.marshalNArchiveLearningUnitPayload2ᚖhoctapᚋgraphᚋmodelᚐArchiveLearningUnitPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13225,7 +14291,7 @@ func (ec *executionContext) fieldContext_Mutation_archiveLearningUnit(ctx contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_LearningUnit(ctx, field)
+			return ec.childFields_ArchiveLearningUnitPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -13252,11 +14318,11 @@ func (ec *executionContext) _Mutation_updateNationalTarget(ctx context.Context, 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateNationalTarget(ctx, fc.Args["id"].(int), fc.Args["input"].(model.UpdateNationalTargetInput))
+			return ec.Resolvers.Mutation().UpdateNationalTarget(ctx, fc.Args["input"].(model.UpdateNationalTargetInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.NationalTarget) graphql.Marshaler {
-			return ec.marshalNNationalTarget2ᚖhoctapᚋentᚐNationalTarget(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateNationalTargetPayload) graphql.Marshaler {
+			return ec.marshalNUpdateNationalTargetPayload2ᚖhoctapᚋgraphᚋmodelᚐUpdateNationalTargetPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13269,7 +14335,7 @@ func (ec *executionContext) fieldContext_Mutation_updateNationalTarget(ctx conte
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_NationalTarget(ctx, field)
+			return ec.childFields_UpdateNationalTargetPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -13299,8 +14365,8 @@ func (ec *executionContext) _Mutation_planReorganisation(ctx context.Context, fi
 			return ec.Resolvers.Mutation().PlanReorganisation(ctx, fc.Args["input"].(model.PlanReorganisationInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ReorganisationPlan) graphql.Marshaler {
-			return ec.marshalNReorganisationPlan2ᚖhoctapᚋgraphᚋmodelᚐReorganisationPlan(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlanReorganisationPayload) graphql.Marshaler {
+			return ec.marshalNPlanReorganisationPayload2ᚖhoctapᚋgraphᚋmodelᚐPlanReorganisationPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13313,7 +14379,7 @@ func (ec *executionContext) fieldContext_Mutation_planReorganisation(ctx context
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ReorganisationPlan(ctx, field)
+			return ec.childFields_PlanReorganisationPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -13340,11 +14406,11 @@ func (ec *executionContext) _Mutation_applyReorganisation(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ApplyReorganisation(ctx, fc.Args["id"].(int))
+			return ec.Resolvers.Mutation().ApplyReorganisation(ctx, fc.Args["input"].(model.ApplyReorganisationInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ReorganisationPlan) graphql.Marshaler {
-			return ec.marshalNReorganisationPlan2ᚖhoctapᚋgraphᚋmodelᚐReorganisationPlan(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ApplyReorganisationPayload) graphql.Marshaler {
+			return ec.marshalNApplyReorganisationPayload2ᚖhoctapᚋgraphᚋmodelᚐApplyReorganisationPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13357,7 +14423,7 @@ func (ec *executionContext) fieldContext_Mutation_applyReorganisation(ctx contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ReorganisationPlan(ctx, field)
+			return ec.childFields_ApplyReorganisationPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -13387,8 +14453,8 @@ func (ec *executionContext) _Mutation_importUnits(ctx context.Context, field gra
 			return ec.Resolvers.Mutation().ImportUnits(ctx, fc.Args["input"].(model.ImportUnitsInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitImport) graphql.Marshaler {
-			return ec.marshalNUnitImport2ᚖhoctapᚋgraphᚋmodelᚐUnitImport(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportUnitsPayload) graphql.Marshaler {
+			return ec.marshalNImportUnitsPayload2ᚖhoctapᚋgraphᚋmodelᚐImportUnitsPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13401,7 +14467,7 @@ func (ec *executionContext) fieldContext_Mutation_importUnits(ctx context.Contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_UnitImport(ctx, field)
+			return ec.childFields_ImportUnitsPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -13431,8 +14497,8 @@ func (ec *executionContext) _Mutation_createUser(ctx context.Context, field grap
 			return ec.Resolvers.Mutation().CreateUser(ctx, fc.Args["input"].(model.CreateUserInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖhoctapᚋentᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateUserPayload) graphql.Marshaler {
+			return ec.marshalNCreateUserPayload2ᚖhoctapᚋgraphᚋmodelᚐCreateUserPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13445,7 +14511,7 @@ func (ec *executionContext) fieldContext_Mutation_createUser(ctx context.Context
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_User(ctx, field)
+			return ec.childFields_CreateUserPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -13472,11 +14538,11 @@ func (ec *executionContext) _Mutation_updateUser(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateUser(ctx, fc.Args["id"].(int), fc.Args["input"].(model.UpdateUserInput))
+			return ec.Resolvers.Mutation().UpdateUser(ctx, fc.Args["input"].(model.UpdateUserInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖhoctapᚋentᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateUserPayload) graphql.Marshaler {
+			return ec.marshalNUpdateUserPayload2ᚖhoctapᚋgraphᚋmodelᚐUpdateUserPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13489,7 +14555,7 @@ func (ec *executionContext) fieldContext_Mutation_updateUser(ctx context.Context
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_User(ctx, field)
+			return ec.childFields_UpdateUserPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -13516,11 +14582,11 @@ func (ec *executionContext) _Mutation_disableUser(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DisableUser(ctx, fc.Args["id"].(int), fc.Args["disabled"].(bool))
+			return ec.Resolvers.Mutation().DisableUser(ctx, fc.Args["input"].(model.DisableUserInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖhoctapᚋentᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DisableUserPayload) graphql.Marshaler {
+			return ec.marshalNDisableUserPayload2ᚖhoctapᚋgraphᚋmodelᚐDisableUserPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13533,7 +14599,7 @@ func (ec *executionContext) fieldContext_Mutation_disableUser(ctx context.Contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_User(ctx, field)
+			return ec.childFields_DisableUserPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -13560,7 +14626,7 @@ func (ec *executionContext) _Mutation_resetPassword(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ResetPassword(ctx, fc.Args["id"].(int))
+			return ec.Resolvers.Mutation().ResetPassword(ctx, fc.Args["input"].(model.ResetPasswordInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ResetPasswordPayload) graphql.Marshaler {
@@ -14299,6 +15365,38 @@ func (ec *executionContext) _PassRule_levels(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_PassRule_levels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PassRule", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PlanReorganisationPayload_plan(ctx context.Context, field graphql.CollectedField, obj *model.PlanReorganisationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanReorganisationPayload_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReorganisationPlan) graphql.Marshaler {
+			return ec.marshalNReorganisationPlan2ᚖhoctapᚋgraphᚋmodelᚐReorganisationPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanReorganisationPayload_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanReorganisationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReorganisationPlan(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ProgressReport_unit(ctx context.Context, field graphql.CollectedField, obj *progress.Report) (ret graphql.Marshaler) {
@@ -15645,6 +16743,70 @@ func (ec *executionContext) fieldContext_RecognizePayload_registrations(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _RegisterPayload_registration(ctx context.Context, field graphql.CollectedField, obj *model.RegisterPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterPayload_registration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Registration) graphql.Marshaler {
+			return ec.marshalNRegistration2ᚖhoctapᚋentᚐRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterPayload_registration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Registration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegisterPayload_learningUnit(ctx context.Context, field graphql.CollectedField, obj *model.RegisterPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterPayload_learningUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LearningUnit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningUnit) graphql.Marshaler {
+			return ec.marshalNLearningUnit2ᚖhoctapᚋentᚐLearningUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterPayload_learningUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Registration_id(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15735,6 +16897,29 @@ func (ec *executionContext) _Registration_version(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Registration_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Registration", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Registration_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Registration_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Registration_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Registration", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Registration_title(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
@@ -16223,6 +17408,38 @@ func (ec *executionContext) fieldContext_RegistrationEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("RegistrationEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _RejectRegistrationPayload_registration(ctx context.Context, field graphql.CollectedField, obj *model.RejectRegistrationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RejectRegistrationPayload_registration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Registration) graphql.Marshaler {
+			return ec.marshalNRegistration2ᚖhoctapᚋentᚐRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RejectRegistrationPayload_registration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RejectRegistrationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Registration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Reorganisation_id(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16313,6 +17530,29 @@ func (ec *executionContext) _Reorganisation_version(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_Reorganisation_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Reorganisation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Reorganisation_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reorganisation_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Reorganisation_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reorganisation", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Reorganisation_number(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganisation) (ret graphql.Marshaler) {
@@ -16980,6 +18220,134 @@ func (ec *executionContext) fieldContext_ResetPasswordPayload_temporaryPassword(
 	return graphql.NewScalarFieldContext("ResetPasswordPayload", field, false, false, "String")
 }
 
+func (ec *executionContext) _RevertCampaignPayload_campaign(ctx context.Context, field graphql.CollectedField, obj *model.RevertCampaignPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevertCampaignPayload_campaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Campaign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖhoctapᚋentᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevertCampaignPayload_campaign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevertCampaignPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetCriteriaPayload_criteriaSet(ctx context.Context, field graphql.CollectedField, obj *model.SetCriteriaPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetCriteriaPayload_criteriaSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CriteriaSet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CriteriaSetView) graphql.Marshaler {
+			return ec.marshalNCriteriaSet2ᚖhoctapᚋgraphᚋmodelᚐCriteriaSetView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetCriteriaPayload_criteriaSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetCriteriaPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CriteriaSet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetTargetsPayload_campaign(ctx context.Context, field graphql.CollectedField, obj *model.SetTargetsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetTargetsPayload_campaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Campaign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖhoctapᚋentᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetTargetsPayload_campaign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetTargetsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetTargetsPayload_targets(ctx context.Context, field graphql.CollectedField, obj *model.SetTargetsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetTargetsPayload_targets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Targets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Target) graphql.Marshaler {
+			return ec.marshalNTarget2ᚕᚖhoctapᚋentᚐTargetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetTargetsPayload_targets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetTargetsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Target(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TakeImportPasswordsPayload_accounts(ctx context.Context, field graphql.CollectedField, obj *model.TakeImportPasswordsPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17608,6 +18976,166 @@ func (ec *executionContext) fieldContext_UnitImportProvince_issues(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _UpdateAdminUnitPayload_adminUnit(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAdminUnitPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateAdminUnitPayload_adminUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdminUnit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AdminUnit) graphql.Marshaler {
+			return ec.marshalNAdminUnit2ᚖhoctapᚋentᚐAdminUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateAdminUnitPayload_adminUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateAdminUnitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateCampaignPayload_campaign(ctx context.Context, field graphql.CollectedField, obj *model.UpdateCampaignPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateCampaignPayload_campaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Campaign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖhoctapᚋentᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateCampaignPayload_campaign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateCampaignPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateLearningUnitPayload_learningUnit(ctx context.Context, field graphql.CollectedField, obj *model.UpdateLearningUnitPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateLearningUnitPayload_learningUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LearningUnit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningUnit) graphql.Marshaler {
+			return ec.marshalNLearningUnit2ᚖhoctapᚋentᚐLearningUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateLearningUnitPayload_learningUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateLearningUnitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateNationalTargetPayload_nationalTarget(ctx context.Context, field graphql.CollectedField, obj *model.UpdateNationalTargetPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateNationalTargetPayload_nationalTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NationalTarget, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NationalTarget) graphql.Marshaler {
+			return ec.marshalNNationalTarget2ᚖhoctapᚋentᚐNationalTarget(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateNationalTargetPayload_nationalTarget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateNationalTargetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NationalTarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateUserPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.UpdateUserPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateUserPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖhoctapᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateUserPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateUserPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17698,6 +19226,29 @@ func (ec *executionContext) _User_version(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_User_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Int")
+}
+
+func (ec *executionContext) _User_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_User_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, false, false, "ID")
 }
 
 func (ec *executionContext) _User_username(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -18242,6 +19793,38 @@ func (ec *executionContext) _UserScopeChange_widened(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_UserScopeChange_widened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserScopeChange", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _WithdrawRegistrationPayload_registration(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawRegistrationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WithdrawRegistrationPayload_registration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Registration) graphql.Marshaler {
+			return ec.marshalNRegistration2ᚖhoctapᚋentᚐRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WithdrawRegistrationPayload_registration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WithdrawRegistrationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Registration(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -20192,6 +21775,69 @@ func UnmarshalAdminUnitWhereInput(ctx context.Context, raw any) (ent.AdminUnitWh
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAdvanceCampaignInput(ctx context.Context, obj any) (model.AdvanceCampaignInput, error) {
+	var it model.AdvanceCampaignInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "from", "reason", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNCampaignPhase2hoctapᚋentᚋcampaignᚐPhase(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAdvanceCampaignInput unmarshals raw into the AdvanceCampaignInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAdvanceCampaignInput(ctx context.Context, raw any) (model.AdvanceCampaignInput, error) {
+	var out model.AdvanceCampaignInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AdvanceCampaignInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputApplyImportInput(ctx context.Context, obj any) (model.ApplyImportInput, error) {
 	var it model.ApplyImportInput
 	if obj == nil {
@@ -20238,6 +21884,104 @@ func (ec *executionContext) unmarshalInputApplyImportInput(ctx context.Context, 
 func UnmarshalApplyImportInput(ctx context.Context, raw any) (model.ApplyImportInput, error) {
 	var out model.ApplyImportInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApplyImportInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApplyReorganisationInput(ctx context.Context, obj any) (model.ApplyReorganisationInput, error) {
+	var it model.ApplyReorganisationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApplyReorganisationInput unmarshals raw into the ApplyReorganisationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApplyReorganisationInput(ctx context.Context, raw any) (model.ApplyReorganisationInput, error) {
+	var out model.ApplyReorganisationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApplyReorganisationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputArchiveLearningUnitInput(ctx context.Context, obj any) (model.ArchiveLearningUnitInput, error) {
+	var it model.ArchiveLearningUnitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalArchiveLearningUnitInput unmarshals raw into the ArchiveLearningUnitInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalArchiveLearningUnitInput(ctx context.Context, raw any) (model.ArchiveLearningUnitInput, error) {
+	var out model.ArchiveLearningUnitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ArchiveLearningUnitInput", raw, &out)
 	return out, err
 }
 
@@ -22175,6 +23919,83 @@ func UnmarshalCheckImportInput(ctx context.Context, raw any) (model.CheckImportI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCloseAdminUnitInput(ctx context.Context, obj any) (model.CloseAdminUnitInput, error) {
+	var it model.CloseAdminUnitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "effectiveOn", "successorID", "reason", "decisionNumber", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "effectiveOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveOn"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveOn = data
+		case "successorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successorID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuccessorID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCloseAdminUnitInput unmarshals raw into the CloseAdminUnitInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCloseAdminUnitInput(ctx context.Context, raw any) (model.CloseAdminUnitInput, error) {
+	var out model.CloseAdminUnitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CloseAdminUnitInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateAdminUnitInput(ctx context.Context, obj any) (model.CreateAdminUnitInput, error) {
 	var it model.CreateAdminUnitInput
 	if obj == nil {
@@ -22190,7 +24011,7 @@ func (ec *executionContext) unmarshalInputCreateAdminUnitInput(ctx context.Conte
 		asMap["disadvantaged"] = false
 	}
 
-	fieldsInOrder := [...]string{"parentID", "level", "code", "name", "type", "disadvantaged", "validFrom"}
+	fieldsInOrder := [...]string{"parentID", "level", "code", "name", "type", "disadvantaged", "validFrom", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22246,6 +24067,13 @@ func (ec *executionContext) unmarshalInputCreateAdminUnitInput(ctx context.Conte
 				return it, err
 			}
 			it.ValidFrom = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
 		}
 	}
 	return it, nil
@@ -22274,7 +24102,7 @@ func (ec *executionContext) unmarshalInputCreateCampaignInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"provinceID", "year", "name", "registrationStarts", "registrationEnds", "evaluationStarts", "evaluationEnds", "recognitionStarts", "recognitionEnds", "decidingLevels"}
+	fieldsInOrder := [...]string{"provinceID", "year", "name", "registrationStarts", "registrationEnds", "evaluationStarts", "evaluationEnds", "recognitionStarts", "recognitionEnds", "decidingLevels", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22351,6 +24179,13 @@ func (ec *executionContext) unmarshalInputCreateCampaignInput(ctx context.Contex
 				return it, err
 			}
 			it.DecidingLevels = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
 		}
 	}
 	return it, nil
@@ -22368,8 +24203,8 @@ func UnmarshalCreateCampaignInput(ctx context.Context, raw any) (model.CreateCam
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputCreateLearningUnitInput(ctx context.Context, obj any) (ent.CreateLearningUnitInput, error) {
-	var it ent.CreateLearningUnitInput
+func (ec *executionContext) unmarshalInputCreateLearningUnitInput(ctx context.Context, obj any) (model.CreateLearningUnitInput, error) {
+	var it model.CreateLearningUnitInput
 	if obj == nil {
 		return it, nil
 	}
@@ -22379,7 +24214,7 @@ func (ec *executionContext) unmarshalInputCreateLearningUnitInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "subtype", "name", "code", "headName", "address", "phone", "birthYear", "memberCount", "adultCount", "adminUnitID", "parentID"}
+	fieldsInOrder := [...]string{"kind", "subtype", "name", "code", "headName", "address", "phone", "birthYear", "memberCount", "adultCount", "adminUnitID", "parentID", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22470,6 +24305,13 @@ func (ec *executionContext) unmarshalInputCreateLearningUnitInput(ctx context.Co
 				return it, err
 			}
 			it.ParentID = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
 		}
 	}
 	return it, nil
@@ -22481,8 +24323,8 @@ func (ec *executionContext) unmarshalInputCreateLearningUnitInput(ctx context.Co
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalCreateLearningUnitInput(ctx context.Context, raw any) (ent.CreateLearningUnitInput, error) {
-	var out ent.CreateLearningUnitInput
+func UnmarshalCreateLearningUnitInput(ctx context.Context, raw any) (model.CreateLearningUnitInput, error) {
+	var out model.CreateLearningUnitInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateLearningUnitInput", raw, &out)
 	return out, err
 }
@@ -22498,7 +24340,7 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"username", "fullName", "password", "role", "scopeID", "learningUnitID"}
+	fieldsInOrder := [...]string{"username", "fullName", "password", "role", "scopeID", "learningUnitID", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22547,6 +24389,13 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 				return it, err
 			}
 			it.LearningUnitID = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
 		}
 	}
 	return it, nil
@@ -23234,6 +25083,66 @@ func UnmarshalDecisionWhereInput(ctx context.Context, raw any) (ent.DecisionWher
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDisableUserInput(ctx context.Context, obj any) (model.DisableUserInput, error) {
+	var it model.DisableUserInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["disabled"]; !present {
+		asMap["disabled"] = true
+	}
+
+	fieldsInOrder := [...]string{"id", "disabled", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "disabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("disabled"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Disabled = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDisableUserInput unmarshals raw into the DisableUserInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDisableUserInput(ctx context.Context, raw any) (model.DisableUserInput, error) {
+	var out model.DisableUserInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DisableUserInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEvaluateInput(ctx context.Context, obj any) (model.EvaluateInput, error) {
 	var it model.EvaluateInput
 	if obj == nil {
@@ -23249,7 +25158,7 @@ func (ec *executionContext) unmarshalInputEvaluateInput(ctx context.Context, obj
 		asMap["kind"] = "FINAL"
 	}
 
-	fieldsInOrder := [...]string{"registrationID", "kind", "scores", "notes"}
+	fieldsInOrder := [...]string{"registrationID", "kind", "scores", "notes", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23284,6 +25193,13 @@ func (ec *executionContext) unmarshalInputEvaluateInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Notes = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
 		}
 	}
 	return it, nil
@@ -26118,6 +28034,125 @@ func UnmarshalLoginInput(ctx context.Context, raw any) (model.LoginInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputLogoutInput(ctx context.Context, obj any) (model.LogoutInput, error) {
+	var it model.LogoutInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"refreshToken"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "refreshToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refreshToken"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefreshToken = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLogoutInput unmarshals raw into the LogoutInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLogoutInput(ctx context.Context, raw any) (model.LogoutInput, error) {
+	var out model.LogoutInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LogoutInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMoveAdminUnitInput(ctx context.Context, obj any) (model.MoveAdminUnitInput, error) {
+	var it model.MoveAdminUnitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "parentID", "effectiveOn", "reason", "decisionNumber", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "parentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentID = data
+		case "effectiveOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveOn"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveOn = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMoveAdminUnitInput unmarshals raw into the MoveAdminUnitInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMoveAdminUnitInput(ctx context.Context, raw any) (model.MoveAdminUnitInput, error) {
+	var out model.MoveAdminUnitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoveAdminUnitInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputNationalTargetOrder(ctx context.Context, obj any) (ent.NationalTargetOrder, error) {
 	var it ent.NationalTargetOrder
 	if obj == nil {
@@ -26939,7 +28974,7 @@ func (ec *executionContext) unmarshalInputPlanReorganisationInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "number", "title", "signedOn", "signer", "effectiveOn", "changes", "userScopes"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "number", "title", "signedOn", "signer", "effectiveOn", "changes", "userScopes", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26953,6 +28988,13 @@ func (ec *executionContext) unmarshalInputPlanReorganisationInput(ctx context.Co
 				return it, err
 			}
 			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
 		case "number":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
 			data, err := ec.unmarshalNString2string(ctx, v)
@@ -27002,6 +29044,13 @@ func (ec *executionContext) unmarshalInputPlanReorganisationInput(ctx context.Co
 				return it, err
 			}
 			it.UserScopes = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
 		}
 	}
 	return it, nil
@@ -27030,7 +29079,7 @@ func (ec *executionContext) unmarshalInputRecognizeInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"registrationIDs", "number", "date", "signer"}
+	fieldsInOrder := [...]string{"registrationIDs", "number", "date", "signer", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27065,6 +29114,13 @@ func (ec *executionContext) unmarshalInputRecognizeInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Signer = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
 		}
 	}
 	return it, nil
@@ -27079,6 +29135,111 @@ func (ec *executionContext) unmarshalInputRecognizeInput(ctx context.Context, ob
 func UnmarshalRecognizeInput(ctx context.Context, raw any) (model.RecognizeInput, error) {
 	var out model.RecognizeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecognizeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRefreshSessionInput(ctx context.Context, obj any) (model.RefreshSessionInput, error) {
+	var it model.RefreshSessionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"refreshToken"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "refreshToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refreshToken"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefreshToken = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRefreshSessionInput unmarshals raw into the RefreshSessionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRefreshSessionInput(ctx context.Context, raw any) (model.RefreshSessionInput, error) {
+	var out model.RefreshSessionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RefreshSessionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRegisterInput(ctx context.Context, obj any) (model.RegisterInput, error) {
+	var it model.RegisterInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"campaignID", "learningUnitID", "title", "clientID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "campaignID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("campaignID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CampaignID = data
+		case "learningUnitID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("learningUnitID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LearningUnitID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNTitle2hoctapᚋinternalᚋtitleᚐTitle(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRegisterInput unmarshals raw into the RegisterInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRegisterInput(ctx context.Context, raw any) (model.RegisterInput, error) {
+	var out model.RegisterInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegisterInput", raw, &out)
 	return out, err
 }
 
@@ -27927,6 +30088,62 @@ func (ec *executionContext) unmarshalInputRegistrationWhereInput(ctx context.Con
 func UnmarshalRegistrationWhereInput(ctx context.Context, raw any) (ent.RegistrationWhereInput, error) {
 	var out ent.RegistrationWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegistrationWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRejectRegistrationInput(ctx context.Context, obj any) (model.RejectRegistrationInput, error) {
+	var it model.RejectRegistrationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "reason", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRejectRegistrationInput unmarshals raw into the RejectRegistrationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRejectRegistrationInput(ctx context.Context, raw any) (model.RejectRegistrationInput, error) {
+	var out model.RejectRegistrationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RejectRegistrationInput", raw, &out)
 	return out, err
 }
 
@@ -28841,6 +31058,118 @@ func UnmarshalReorganisationWhereInput(ctx context.Context, raw any) (ent.Reorga
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputResetPasswordInput(ctx context.Context, obj any) (model.ResetPasswordInput, error) {
+	var it model.ResetPasswordInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalResetPasswordInput unmarshals raw into the ResetPasswordInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalResetPasswordInput(ctx context.Context, raw any) (model.ResetPasswordInput, error) {
+	var out model.ResetPasswordInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ResetPasswordInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRevertCampaignInput(ctx context.Context, obj any) (model.RevertCampaignInput, error) {
+	var it model.RevertCampaignInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "from", "reason", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNCampaignPhase2hoctapᚋentᚋcampaignᚐPhase(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRevertCampaignInput unmarshals raw into the RevertCampaignInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRevertCampaignInput(ctx context.Context, raw any) (model.RevertCampaignInput, error) {
+	var out model.RevertCampaignInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RevertCampaignInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputScoreInput(ctx context.Context, obj any) (model.ScoreInput, error) {
 	var it model.ScoreInput
 	if obj == nil {
@@ -28957,6 +31286,55 @@ func (ec *executionContext) unmarshalInputSetCriteriaInput(ctx context.Context, 
 func UnmarshalSetCriteriaInput(ctx context.Context, raw any) (model.SetCriteriaInput, error) {
 	var out model.SetCriteriaInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetCriteriaInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSetTargetsInput(ctx context.Context, obj any) (model.SetTargetsInput, error) {
+	var it model.SetTargetsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"campaignID", "targets"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "campaignID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("campaignID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CampaignID = data
+		case "targets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targets"))
+			data, err := ec.unmarshalNTargetInput2ᚕᚖhoctapᚋgraphᚋmodelᚐTargetInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Targets = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetTargetsInput unmarshals raw into the SetTargetsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetTargetsInput(ctx context.Context, raw any) (model.SetTargetsInput, error) {
+	var out model.SetTargetsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetTargetsInput", raw, &out)
 	return out, err
 }
 
@@ -29181,13 +31559,27 @@ func (ec *executionContext) unmarshalInputUpdateAdminUnitInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"code", "name", "type"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "code", "name", "type"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
 		case "code":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -29237,13 +31629,27 @@ func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "registrationStarts", "registrationEnds", "evaluationStarts", "evaluationEnds", "recognitionStarts", "recognitionEnds", "allowLateRegistration", "decidingLevels", "version"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "name", "registrationStarts", "registrationEnds", "evaluationStarts", "evaluationEnds", "recognitionStarts", "recognitionEnds", "allowLateRegistration", "decidingLevels"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -29307,13 +31713,6 @@ func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Contex
 				return it, err
 			}
 			it.DecidingLevels = data
-		case "version":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Version = data
 		}
 	}
 	return it, nil
@@ -29331,8 +31730,8 @@ func UnmarshalUpdateCampaignInput(ctx context.Context, raw any) (model.UpdateCam
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputUpdateLearningUnitInput(ctx context.Context, obj any) (ent.UpdateLearningUnitInput, error) {
-	var it ent.UpdateLearningUnitInput
+func (ec *executionContext) unmarshalInputUpdateLearningUnitInput(ctx context.Context, obj any) (model.UpdateLearningUnitInput, error) {
+	var it model.UpdateLearningUnitInput
 	if obj == nil {
 		return it, nil
 	}
@@ -29342,7 +31741,7 @@ func (ec *executionContext) unmarshalInputUpdateLearningUnitInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"subtype", "clearSubtype", "name", "code", "clearCode", "headName", "clearHeadName", "address", "clearAddress", "phone", "clearPhone", "birthYear", "clearBirthYear", "memberCount", "adultCount", "adminUnitID", "parentID", "clearParent"}
+	fieldsInOrder := [...]string{"subtype", "clearSubtype", "name", "code", "clearCode", "headName", "clearHeadName", "address", "clearAddress", "phone", "clearPhone", "birthYear", "clearBirthYear", "memberCount", "adultCount", "adminUnitID", "parentID", "clearParent", "id", "expectedVersion"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29475,6 +31874,20 @@ func (ec *executionContext) unmarshalInputUpdateLearningUnitInput(ctx context.Co
 				return it, err
 			}
 			it.ClearParent = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
 		}
 	}
 	return it, nil
@@ -29486,8 +31899,8 @@ func (ec *executionContext) unmarshalInputUpdateLearningUnitInput(ctx context.Co
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalUpdateLearningUnitInput(ctx context.Context, raw any) (ent.UpdateLearningUnitInput, error) {
-	var out ent.UpdateLearningUnitInput
+func UnmarshalUpdateLearningUnitInput(ctx context.Context, raw any) (model.UpdateLearningUnitInput, error) {
+	var out model.UpdateLearningUnitInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateLearningUnitInput", raw, &out)
 	return out, err
 }
@@ -29503,13 +31916,27 @@ func (ec *executionContext) unmarshalInputUpdateNationalTargetInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"rate", "clearRate", "source", "note", "version"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "rate", "clearRate", "source", "note"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
 		case "rate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rate"))
 			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
@@ -29538,13 +31965,6 @@ func (ec *executionContext) unmarshalInputUpdateNationalTargetInput(ctx context.
 				return it, err
 			}
 			it.Note = data
-		case "version":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Version = data
 		}
 	}
 	return it, nil
@@ -29573,13 +31993,27 @@ func (ec *executionContext) unmarshalInputUpdateUserInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"fullName", "role", "scopeID", "version"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "fullName", "role", "scopeID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
 		case "fullName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fullName"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -29601,13 +32035,6 @@ func (ec *executionContext) unmarshalInputUpdateUserInput(ctx context.Context, o
 				return it, err
 			}
 			it.ScopeID = data
-		case "version":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Version = data
 		}
 	}
 	return it, nil
@@ -30242,6 +32669,62 @@ func UnmarshalUserWhereInput(ctx context.Context, raw any) (ent.UserWhereInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputWithdrawRegistrationInput(ctx context.Context, obj any) (model.WithdrawRegistrationInput, error) {
+	var it model.WithdrawRegistrationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "reason", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalWithdrawRegistrationInput unmarshals raw into the WithdrawRegistrationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalWithdrawRegistrationInput(ctx context.Context, raw any) (model.WithdrawRegistrationInput, error) {
+	var out model.WithdrawRegistrationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "WithdrawRegistrationInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -30347,6 +32830,11 @@ func (ec *executionContext) _AdminUnit(ctx context.Context, sel ast.SelectionSet
 		case "version":
 			out.Values[i] = ec._AdminUnit_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientID":
+			out.Values[i] = ec._AdminUnit_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "code":
@@ -30566,53 +33054,22 @@ func (ec *executionContext) _AdminUnitRef(ctx context.Context, sel ast.Selection
 	return out
 }
 
-var adminUnitReorganisedImplementors = []string{"AdminUnitReorganised"}
+var advanceCampaignPayloadImplementors = []string{"AdvanceCampaignPayload"}
 
-func (ec *executionContext) _AdminUnitReorganised(ctx context.Context, sel ast.SelectionSet, obj *model.AdminUnitReorganised) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, adminUnitReorganisedImplementors)
+func (ec *executionContext) _AdvanceCampaignPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AdvanceCampaignPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, advanceCampaignPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("AdminUnitReorganised")
-		case "closed":
-			out.Values[i] = ec._AdminUnitReorganised_closed(ctx, field, obj)
+			out.Values[i] = graphql.MarshalString("AdvanceCampaignPayload")
+		case "campaign":
+			out.Values[i] = ec._AdvanceCampaignPayload_campaign(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
-		case "unit":
-			out.Values[i] = ec._AdminUnitReorganised_unit(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "learningUnits":
-			out.Values[i] = ec._AdminUnitReorganised_learningUnits(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "registrations":
-			out.Values[i] = ec._AdminUnitReorganised_registrations(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "users":
-			out.Values[i] = ec._AdminUnitReorganised_users(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "units":
-			out.Values[i] = ec._AdminUnitReorganised_units(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "reorganisation":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._AdminUnitReorganised_reorganisation(ctx, field, obj)
-				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30643,6 +33100,72 @@ func (ec *executionContext) _ApplyImportPayload(ctx context.Context, sel ast.Sel
 			out.Values[i] = graphql.MarshalString("ApplyImportPayload")
 		case "importJob":
 			out.Values[i] = ec._ApplyImportPayload_importJob(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var applyReorganisationPayloadImplementors = []string{"ApplyReorganisationPayload"}
+
+func (ec *executionContext) _ApplyReorganisationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ApplyReorganisationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, applyReorganisationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApplyReorganisationPayload")
+		case "plan":
+			out.Values[i] = ec._ApplyReorganisationPayload_plan(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var archiveLearningUnitPayloadImplementors = []string{"ArchiveLearningUnitPayload"}
+
+func (ec *executionContext) _ArchiveLearningUnitPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ArchiveLearningUnitPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, archiveLearningUnitPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArchiveLearningUnitPayload")
+		case "learningUnit":
+			out.Values[i] = ec._ArchiveLearningUnitPayload_learningUnit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -30901,6 +33424,11 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "clientID":
+			out.Values[i] = ec._Campaign_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "year":
 			out.Values[i] = ec._Campaign_year(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31144,6 +33672,39 @@ func (ec *executionContext) _CampaignNationalTarget(ctx context.Context, sel ast
 	return out
 }
 
+var changePasswordPayloadImplementors = []string{"ChangePasswordPayload"}
+
+func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ChangePasswordPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changePasswordPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangePasswordPayload")
+		case "user":
+			out.Values[i] = ec._ChangePasswordPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var checkImportPayloadImplementors = []string{"CheckImportPayload"}
 
 func (ec *executionContext) _CheckImportPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CheckImportPayload) graphql.Marshaler {
@@ -31157,6 +33718,202 @@ func (ec *executionContext) _CheckImportPayload(ctx context.Context, sel ast.Sel
 			out.Values[i] = graphql.MarshalString("CheckImportPayload")
 		case "importJob":
 			out.Values[i] = ec._CheckImportPayload_importJob(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var closeAdminUnitPayloadImplementors = []string{"CloseAdminUnitPayload"}
+
+func (ec *executionContext) _CloseAdminUnitPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AdminUnitReorganised) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, closeAdminUnitPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CloseAdminUnitPayload")
+		case "closed":
+			out.Values[i] = ec._CloseAdminUnitPayload_closed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unit":
+			out.Values[i] = ec._CloseAdminUnitPayload_unit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "learningUnits":
+			out.Values[i] = ec._CloseAdminUnitPayload_learningUnits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "registrations":
+			out.Values[i] = ec._CloseAdminUnitPayload_registrations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "users":
+			out.Values[i] = ec._CloseAdminUnitPayload_users(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "units":
+			out.Values[i] = ec._CloseAdminUnitPayload_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reorganisation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CloseAdminUnitPayload_reorganisation(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createAdminUnitPayloadImplementors = []string{"CreateAdminUnitPayload"}
+
+func (ec *executionContext) _CreateAdminUnitPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAdminUnitPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createAdminUnitPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateAdminUnitPayload")
+		case "adminUnit":
+			out.Values[i] = ec._CreateAdminUnitPayload_adminUnit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createCampaignPayloadImplementors = []string{"CreateCampaignPayload"}
+
+func (ec *executionContext) _CreateCampaignPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateCampaignPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createCampaignPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateCampaignPayload")
+		case "campaign":
+			out.Values[i] = ec._CreateCampaignPayload_campaign(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createLearningUnitPayloadImplementors = []string{"CreateLearningUnitPayload"}
+
+func (ec *executionContext) _CreateLearningUnitPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateLearningUnitPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createLearningUnitPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateLearningUnitPayload")
+		case "learningUnit":
+			out.Values[i] = ec._CreateLearningUnitPayload_learningUnit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createUserPayloadImplementors = []string{"CreateUserPayload"}
+
+func (ec *executionContext) _CreateUserPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateUserPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createUserPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateUserPayload")
+		case "user":
+			out.Values[i] = ec._CreateUserPayload_user(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -31380,6 +34137,11 @@ func (ec *executionContext) _Decision(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "clientID":
+			out.Values[i] = ec._Decision_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "title":
 			out.Values[i] = ec._Decision_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31521,6 +34283,39 @@ func (ec *executionContext) _DecisionEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var disableUserPayloadImplementors = []string{"DisableUserPayload"}
+
+func (ec *executionContext) _DisableUserPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DisableUserPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disableUserPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DisableUserPayload")
+		case "user":
+			out.Values[i] = ec._DisableUserPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var evaluatePayloadImplementors = []string{"EvaluatePayload"}
 
 func (ec *executionContext) _EvaluatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.EvaluatePayload) graphql.Marshaler {
@@ -31573,6 +34368,11 @@ func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSe
 		case "id":
 			out.Values[i] = ec._Evaluation_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientID":
+			out.Values[i] = ec._Evaluation_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "kind":
@@ -32180,6 +34980,39 @@ func (ec *executionContext) _ImportTotals(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var importUnitsPayloadImplementors = []string{"ImportUnitsPayload"}
+
+func (ec *executionContext) _ImportUnitsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ImportUnitsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importUnitsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportUnitsPayload")
+		case "unitImport":
+			out.Values[i] = ec._ImportUnitsPayload_unitImport(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var importedAccountImplementors = []string{"ImportedAccount"}
 
 func (ec *executionContext) _ImportedAccount(ctx context.Context, sel ast.SelectionSet, obj *model.ImportedAccount) graphql.Marshaler {
@@ -32252,6 +35085,11 @@ func (ec *executionContext) _LearningUnit(ctx context.Context, sel ast.Selection
 		case "version":
 			out.Values[i] = ec._LearningUnit_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientID":
+			out.Values[i] = ec._LearningUnit_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "kind":
@@ -32420,6 +35258,103 @@ func (ec *executionContext) _LearningUnitEdge(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var logoutPayloadImplementors = []string{"LogoutPayload"}
+
+func (ec *executionContext) _LogoutPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LogoutPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, logoutPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LogoutPayload")
+		case "ended":
+			out.Values[i] = ec._LogoutPayload_ended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var moveAdminUnitPayloadImplementors = []string{"MoveAdminUnitPayload"}
+
+func (ec *executionContext) _MoveAdminUnitPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AdminUnitReorganised) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moveAdminUnitPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MoveAdminUnitPayload")
+		case "closed":
+			out.Values[i] = ec._MoveAdminUnitPayload_closed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unit":
+			out.Values[i] = ec._MoveAdminUnitPayload_unit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "learningUnits":
+			out.Values[i] = ec._MoveAdminUnitPayload_learningUnits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "registrations":
+			out.Values[i] = ec._MoveAdminUnitPayload_registrations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "users":
+			out.Values[i] = ec._MoveAdminUnitPayload_users(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "units":
+			out.Values[i] = ec._MoveAdminUnitPayload_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reorganisation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MoveAdminUnitPayload_reorganisation(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33013,6 +35948,39 @@ func (ec *executionContext) _PassRule(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var planReorganisationPayloadImplementors = []string{"PlanReorganisationPayload"}
+
+func (ec *executionContext) _PlanReorganisationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PlanReorganisationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planReorganisationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanReorganisationPayload")
+		case "plan":
+			out.Values[i] = ec._PlanReorganisationPayload_plan(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var progressReportImplementors = []string{"ProgressReport"}
 
 func (ec *executionContext) _ProgressReport(ctx context.Context, sel ast.SelectionSet, obj *progress.Report) graphql.Marshaler {
@@ -33380,6 +36348,44 @@ func (ec *executionContext) _RecognizePayload(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var registerPayloadImplementors = []string{"RegisterPayload"}
+
+func (ec *executionContext) _RegisterPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RegisterPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registerPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegisterPayload")
+		case "registration":
+			out.Values[i] = ec._RegisterPayload_registration(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "learningUnit":
+			out.Values[i] = ec._RegisterPayload_learningUnit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var registrationImplementors = []string{"Registration", "Node"}
 
 func (ec *executionContext) _Registration(ctx context.Context, sel ast.SelectionSet, obj *ent.Registration) graphql.Marshaler {
@@ -33409,6 +36415,11 @@ func (ec *executionContext) _Registration(ctx context.Context, sel ast.Selection
 		case "version":
 			out.Values[i] = ec._Registration_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientID":
+			out.Values[i] = ec._Registration_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
@@ -33579,6 +36590,39 @@ func (ec *executionContext) _RegistrationEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var rejectRegistrationPayloadImplementors = []string{"RejectRegistrationPayload"}
+
+func (ec *executionContext) _RejectRegistrationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RejectRegistrationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rejectRegistrationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RejectRegistrationPayload")
+		case "registration":
+			out.Values[i] = ec._RejectRegistrationPayload_registration(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var reorganisationImplementors = []string{"Reorganisation", "Node"}
 
 func (ec *executionContext) _Reorganisation(ctx context.Context, sel ast.SelectionSet, obj *ent.Reorganisation) graphql.Marshaler {
@@ -33608,6 +36652,11 @@ func (ec *executionContext) _Reorganisation(ctx context.Context, sel ast.Selecti
 		case "version":
 			out.Values[i] = ec._Reorganisation_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientID":
+			out.Values[i] = ec._Reorganisation_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "number":
@@ -33895,6 +36944,110 @@ func (ec *executionContext) _ResetPasswordPayload(ctx context.Context, sel ast.S
 	return out
 }
 
+var revertCampaignPayloadImplementors = []string{"RevertCampaignPayload"}
+
+func (ec *executionContext) _RevertCampaignPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RevertCampaignPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revertCampaignPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevertCampaignPayload")
+		case "campaign":
+			out.Values[i] = ec._RevertCampaignPayload_campaign(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var setCriteriaPayloadImplementors = []string{"SetCriteriaPayload"}
+
+func (ec *executionContext) _SetCriteriaPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetCriteriaPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setCriteriaPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetCriteriaPayload")
+		case "criteriaSet":
+			out.Values[i] = ec._SetCriteriaPayload_criteriaSet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var setTargetsPayloadImplementors = []string{"SetTargetsPayload"}
+
+func (ec *executionContext) _SetTargetsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetTargetsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setTargetsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetTargetsPayload")
+		case "campaign":
+			out.Values[i] = ec._SetTargetsPayload_campaign(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "targets":
+			out.Values[i] = ec._SetTargetsPayload_targets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var takeImportPasswordsPayloadImplementors = []string{"TakeImportPasswordsPayload"}
 
 func (ec *executionContext) _TakeImportPasswordsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.TakeImportPasswordsPayload) graphql.Marshaler {
@@ -34156,6 +37309,171 @@ func (ec *executionContext) _UnitImportProvince(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var updateAdminUnitPayloadImplementors = []string{"UpdateAdminUnitPayload"}
+
+func (ec *executionContext) _UpdateAdminUnitPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateAdminUnitPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateAdminUnitPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateAdminUnitPayload")
+		case "adminUnit":
+			out.Values[i] = ec._UpdateAdminUnitPayload_adminUnit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateCampaignPayloadImplementors = []string{"UpdateCampaignPayload"}
+
+func (ec *executionContext) _UpdateCampaignPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateCampaignPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateCampaignPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateCampaignPayload")
+		case "campaign":
+			out.Values[i] = ec._UpdateCampaignPayload_campaign(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateLearningUnitPayloadImplementors = []string{"UpdateLearningUnitPayload"}
+
+func (ec *executionContext) _UpdateLearningUnitPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateLearningUnitPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateLearningUnitPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateLearningUnitPayload")
+		case "learningUnit":
+			out.Values[i] = ec._UpdateLearningUnitPayload_learningUnit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateNationalTargetPayloadImplementors = []string{"UpdateNationalTargetPayload"}
+
+func (ec *executionContext) _UpdateNationalTargetPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateNationalTargetPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateNationalTargetPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateNationalTargetPayload")
+		case "nationalTarget":
+			out.Values[i] = ec._UpdateNationalTargetPayload_nationalTarget(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateUserPayloadImplementors = []string{"UpdateUserPayload"}
+
+func (ec *executionContext) _UpdateUserPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateUserPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateUserPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateUserPayload")
+		case "user":
+			out.Values[i] = ec._UpdateUserPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var userImplementors = []string{"User", "Node"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *ent.User) graphql.Marshaler {
@@ -34185,6 +37503,11 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		case "version":
 			out.Values[i] = ec._User_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientID":
+			out.Values[i] = ec._User_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "username":
@@ -34371,6 +37694,39 @@ func (ec *executionContext) _UserScopeChange(ctx context.Context, sel ast.Select
 			}
 		case "widened":
 			out.Values[i] = ec._UserScopeChange_widened(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var withdrawRegistrationPayloadImplementors = []string{"WithdrawRegistrationPayload"}
+
+func (ec *executionContext) _WithdrawRegistrationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.WithdrawRegistrationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, withdrawRegistrationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WithdrawRegistrationPayload")
+		case "registration":
+			out.Values[i] = ec._WithdrawRegistrationPayload_registration(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -34797,17 +38153,22 @@ func (ec *executionContext) marshalNAdminUnitRef2hoctapᚋinternalᚋreorgᚐRef
 	return ec._AdminUnitRef(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNAdminUnitReorganised2ᚖhoctapᚋgraphᚋmodelᚐAdminUnitReorganised(ctx context.Context, sel ast.SelectionSet, v *model.AdminUnitReorganised) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AdminUnitReorganised!")
-		return graphql.Null
-	}
-	return ec._AdminUnitReorganised(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNAdminUnitWhereInput2ᚖhoctapᚋentᚐAdminUnitWhereInput(ctx context.Context, v any) (*ent.AdminUnitWhereInput, error) {
 	res, err := ec.unmarshalInputAdminUnitWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAdvanceCampaignInput2hoctapᚋgraphᚋmodelᚐAdvanceCampaignInput(ctx context.Context, v any) (model.AdvanceCampaignInput, error) {
+	res, err := ec.unmarshalInputAdvanceCampaignInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAdvanceCampaignPayload2ᚖhoctapᚋgraphᚋmodelᚐAdvanceCampaignPayload(ctx context.Context, sel ast.SelectionSet, v *model.AdvanceCampaignPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AdvanceCampaignPayload!")
+		return graphql.Null
+	}
+	return ec._AdvanceCampaignPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNApplyImportInput2hoctapᚋgraphᚋmodelᚐApplyImportInput(ctx context.Context, v any) (model.ApplyImportInput, error) {
@@ -34821,6 +38182,32 @@ func (ec *executionContext) marshalNApplyImportPayload2ᚖhoctapᚋgraphᚋmodel
 		return graphql.Null
 	}
 	return ec._ApplyImportPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNApplyReorganisationInput2hoctapᚋgraphᚋmodelᚐApplyReorganisationInput(ctx context.Context, v any) (model.ApplyReorganisationInput, error) {
+	res, err := ec.unmarshalInputApplyReorganisationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApplyReorganisationPayload2ᚖhoctapᚋgraphᚋmodelᚐApplyReorganisationPayload(ctx context.Context, sel ast.SelectionSet, v *model.ApplyReorganisationPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApplyReorganisationPayload!")
+		return graphql.Null
+	}
+	return ec._ApplyReorganisationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNArchiveLearningUnitInput2hoctapᚋgraphᚋmodelᚐArchiveLearningUnitInput(ctx context.Context, v any) (model.ArchiveLearningUnitInput, error) {
+	res, err := ec.unmarshalInputArchiveLearningUnitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNArchiveLearningUnitPayload2ᚖhoctapᚋgraphᚋmodelᚐArchiveLearningUnitPayload(ctx context.Context, sel ast.SelectionSet, v *model.ArchiveLearningUnitPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArchiveLearningUnitPayload!")
+		return graphql.Null
+	}
+	return ec._ArchiveLearningUnitPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAuditLogConnection2ᚖhoctapᚋentᚐAuditLogConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AuditLogConnection) graphql.Marshaler {
@@ -34962,6 +38349,14 @@ func (ec *executionContext) unmarshalNChangePasswordInput2hoctapᚋgraphᚋmodel
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNChangePasswordPayload2ᚖhoctapᚋgraphᚋmodelᚐChangePasswordPayload(ctx context.Context, sel ast.SelectionSet, v *model.ChangePasswordPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangePasswordPayload!")
+		return graphql.Null
+	}
+	return ec._ChangePasswordPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCheckImportInput2hoctapᚋgraphᚋmodelᚐCheckImportInput(ctx context.Context, v any) (model.CheckImportInput, error) {
 	res, err := ec.unmarshalInputCheckImportInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -34975,9 +38370,30 @@ func (ec *executionContext) marshalNCheckImportPayload2ᚖhoctapᚋgraphᚋmodel
 	return ec._CheckImportPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCloseAdminUnitInput2hoctapᚋgraphᚋmodelᚐCloseAdminUnitInput(ctx context.Context, v any) (model.CloseAdminUnitInput, error) {
+	res, err := ec.unmarshalInputCloseAdminUnitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCloseAdminUnitPayload2ᚖhoctapᚋgraphᚋmodelᚐAdminUnitReorganised(ctx context.Context, sel ast.SelectionSet, v *model.AdminUnitReorganised) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CloseAdminUnitPayload!")
+		return graphql.Null
+	}
+	return ec._CloseAdminUnitPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateAdminUnitInput2hoctapᚋgraphᚋmodelᚐCreateAdminUnitInput(ctx context.Context, v any) (model.CreateAdminUnitInput, error) {
 	res, err := ec.unmarshalInputCreateAdminUnitInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateAdminUnitPayload2ᚖhoctapᚋgraphᚋmodelᚐCreateAdminUnitPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateAdminUnitPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateAdminUnitPayload!")
+		return graphql.Null
+	}
+	return ec._CreateAdminUnitPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateCampaignInput2hoctapᚋgraphᚋmodelᚐCreateCampaignInput(ctx context.Context, v any) (model.CreateCampaignInput, error) {
@@ -34985,14 +38401,38 @@ func (ec *executionContext) unmarshalNCreateCampaignInput2hoctapᚋgraphᚋmodel
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNCreateLearningUnitInput2hoctapᚋentᚐCreateLearningUnitInput(ctx context.Context, v any) (ent.CreateLearningUnitInput, error) {
+func (ec *executionContext) marshalNCreateCampaignPayload2ᚖhoctapᚋgraphᚋmodelᚐCreateCampaignPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateCampaignPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateCampaignPayload!")
+		return graphql.Null
+	}
+	return ec._CreateCampaignPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateLearningUnitInput2hoctapᚋgraphᚋmodelᚐCreateLearningUnitInput(ctx context.Context, v any) (model.CreateLearningUnitInput, error) {
 	res, err := ec.unmarshalInputCreateLearningUnitInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateLearningUnitPayload2ᚖhoctapᚋgraphᚋmodelᚐCreateLearningUnitPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateLearningUnitPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateLearningUnitPayload!")
+		return graphql.Null
+	}
+	return ec._CreateLearningUnitPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateUserInput2hoctapᚋgraphᚋmodelᚐCreateUserInput(ctx context.Context, v any) (model.CreateUserInput, error) {
 	res, err := ec.unmarshalInputCreateUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateUserPayload2ᚖhoctapᚋgraphᚋmodelᚐCreateUserPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateUserPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateUserPayload!")
+		return graphql.Null
+	}
+	return ec._CreateUserPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCriteriaSet2ᚕᚖhoctapᚋgraphᚋmodelᚐCriteriaSetViewᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CriteriaSetView) graphql.Marshaler {
@@ -35154,6 +38594,19 @@ func (ec *executionContext) marshalNDecisionOrderField2ᚖhoctapᚋentᚐDecisio
 func (ec *executionContext) unmarshalNDecisionWhereInput2ᚖhoctapᚋentᚐDecisionWhereInput(ctx context.Context, v any) (*ent.DecisionWhereInput, error) {
 	res, err := ec.unmarshalInputDecisionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDisableUserInput2hoctapᚋgraphᚋmodelᚐDisableUserInput(ctx context.Context, v any) (model.DisableUserInput, error) {
+	res, err := ec.unmarshalInputDisableUserInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDisableUserPayload2ᚖhoctapᚋgraphᚋmodelᚐDisableUserPayload(ctx context.Context, sel ast.SelectionSet, v *model.DisableUserPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DisableUserPayload!")
+		return graphql.Null
+	}
+	return ec._DisableUserPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEvaluateInput2hoctapᚋgraphᚋmodelᚐEvaluateInput(ctx context.Context, v any) (model.EvaluateInput, error) {
@@ -35476,6 +38929,14 @@ func (ec *executionContext) unmarshalNImportUnitsInput2hoctapᚋgraphᚋmodelᚐ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNImportUnitsPayload2ᚖhoctapᚋgraphᚋmodelᚐImportUnitsPayload(ctx context.Context, sel ast.SelectionSet, v *model.ImportUnitsPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportUnitsPayload!")
+		return graphql.Null
+	}
+	return ec._ImportUnitsPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNImportedAccount2ᚕᚖhoctapᚋgraphᚋmodelᚐImportedAccountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportedAccount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -35588,6 +39049,32 @@ func (ec *executionContext) unmarshalNLoginInput2hoctapᚋgraphᚋmodelᚐLoginI
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNLogoutInput2hoctapᚋgraphᚋmodelᚐLogoutInput(ctx context.Context, v any) (model.LogoutInput, error) {
+	res, err := ec.unmarshalInputLogoutInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLogoutPayload2ᚖhoctapᚋgraphᚋmodelᚐLogoutPayload(ctx context.Context, sel ast.SelectionSet, v *model.LogoutPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LogoutPayload!")
+		return graphql.Null
+	}
+	return ec._LogoutPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMoveAdminUnitInput2hoctapᚋgraphᚋmodelᚐMoveAdminUnitInput(ctx context.Context, v any) (model.MoveAdminUnitInput, error) {
+	res, err := ec.unmarshalInputMoveAdminUnitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMoveAdminUnitPayload2ᚖhoctapᚋgraphᚋmodelᚐAdminUnitReorganised(ctx context.Context, sel ast.SelectionSet, v *model.AdminUnitReorganised) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MoveAdminUnitPayload!")
+		return graphql.Null
+	}
+	return ec._MoveAdminUnitPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNationalProgress2ᚖhoctapᚋinternalᚋprogressᚐNational(ctx context.Context, sel ast.SelectionSet, v *progress.National) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NationalProgress!")
@@ -35679,6 +39166,14 @@ func (ec *executionContext) unmarshalNPlanReorganisationInput2hoctapᚋgraphᚋm
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNPlanReorganisationPayload2ᚖhoctapᚋgraphᚋmodelᚐPlanReorganisationPayload(ctx context.Context, sel ast.SelectionSet, v *model.PlanReorganisationPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlanReorganisationPayload!")
+		return graphql.Null
+	}
+	return ec._PlanReorganisationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNProgressReport2ᚕᚖhoctapᚋinternalᚋprogressᚐReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*progress.Report) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -35738,6 +39233,24 @@ func (ec *executionContext) marshalNRecognizePayload2ᚖhoctapᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return ec._RecognizePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRefreshSessionInput2hoctapᚋgraphᚋmodelᚐRefreshSessionInput(ctx context.Context, v any) (model.RefreshSessionInput, error) {
+	res, err := ec.unmarshalInputRefreshSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRegisterInput2hoctapᚋgraphᚋmodelᚐRegisterInput(ctx context.Context, v any) (model.RegisterInput, error) {
+	res, err := ec.unmarshalInputRegisterInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRegisterPayload2ᚖhoctapᚋgraphᚋmodelᚐRegisterPayload(ctx context.Context, sel ast.SelectionSet, v *model.RegisterPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RegisterPayload!")
+		return graphql.Null
+	}
+	return ec._RegisterPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRegistration2ᚕᚖhoctapᚋentᚐRegistrationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Registration) graphql.Marshaler {
@@ -35809,6 +39322,19 @@ func (ec *executionContext) marshalNRegistrationStatus2hoctapᚋentᚋregistrati
 func (ec *executionContext) unmarshalNRegistrationWhereInput2ᚖhoctapᚋentᚐRegistrationWhereInput(ctx context.Context, v any) (*ent.RegistrationWhereInput, error) {
 	res, err := ec.unmarshalInputRegistrationWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRejectRegistrationInput2hoctapᚋgraphᚋmodelᚐRejectRegistrationInput(ctx context.Context, v any) (model.RejectRegistrationInput, error) {
+	res, err := ec.unmarshalInputRejectRegistrationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRejectRegistrationPayload2ᚖhoctapᚋgraphᚋmodelᚐRejectRegistrationPayload(ctx context.Context, sel ast.SelectionSet, v *model.RejectRegistrationPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RejectRegistrationPayload!")
+		return graphql.Null
+	}
+	return ec._RejectRegistrationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNReorganisation2ᚖhoctapᚋentᚐReorganisation(ctx context.Context, sel ast.SelectionSet, v *ent.Reorganisation) graphql.Marshaler {
@@ -35913,12 +39439,30 @@ func (ec *executionContext) unmarshalNReorganisationWhereInput2ᚖhoctapᚋent�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNResetPasswordInput2hoctapᚋgraphᚋmodelᚐResetPasswordInput(ctx context.Context, v any) (model.ResetPasswordInput, error) {
+	res, err := ec.unmarshalInputResetPasswordInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNResetPasswordPayload2ᚖhoctapᚋgraphᚋmodelᚐResetPasswordPayload(ctx context.Context, sel ast.SelectionSet, v *model.ResetPasswordPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ResetPasswordPayload!")
 		return graphql.Null
 	}
 	return ec._ResetPasswordPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRevertCampaignInput2hoctapᚋgraphᚋmodelᚐRevertCampaignInput(ctx context.Context, v any) (model.RevertCampaignInput, error) {
+	res, err := ec.unmarshalInputRevertCampaignInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRevertCampaignPayload2ᚖhoctapᚋgraphᚋmodelᚐRevertCampaignPayload(ctx context.Context, sel ast.SelectionSet, v *model.RevertCampaignPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevertCampaignPayload!")
+		return graphql.Null
+	}
+	return ec._RevertCampaignPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRole2hoctapᚋinternalᚋviewerᚐRole(ctx context.Context, v any) (viewer.Role, error) {
@@ -35953,6 +39497,27 @@ func (ec *executionContext) unmarshalNScoreInput2ᚖhoctapᚋgraphᚋmodelᚐSco
 func (ec *executionContext) unmarshalNSetCriteriaInput2hoctapᚋgraphᚋmodelᚐSetCriteriaInput(ctx context.Context, v any) (model.SetCriteriaInput, error) {
 	res, err := ec.unmarshalInputSetCriteriaInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetCriteriaPayload2ᚖhoctapᚋgraphᚋmodelᚐSetCriteriaPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetCriteriaPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SetCriteriaPayload!")
+		return graphql.Null
+	}
+	return ec._SetCriteriaPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSetTargetsInput2hoctapᚋgraphᚋmodelᚐSetTargetsInput(ctx context.Context, v any) (model.SetTargetsInput, error) {
+	res, err := ec.unmarshalInputSetTargetsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetTargetsPayload2ᚖhoctapᚋgraphᚋmodelᚐSetTargetsPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetTargetsPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SetTargetsPayload!")
+		return graphql.Null
+	}
+	return ec._SetTargetsPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSplitPartInput2ᚖhoctapᚋgraphᚋmodelᚐSplitPartInput(ctx context.Context, v any) (*model.SplitPartInput, error) {
@@ -36136,14 +39701,38 @@ func (ec *executionContext) unmarshalNUpdateAdminUnitInput2hoctapᚋgraphᚋmode
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNUpdateAdminUnitPayload2ᚖhoctapᚋgraphᚋmodelᚐUpdateAdminUnitPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateAdminUnitPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateAdminUnitPayload!")
+		return graphql.Null
+	}
+	return ec._UpdateAdminUnitPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpdateCampaignInput2hoctapᚋgraphᚋmodelᚐUpdateCampaignInput(ctx context.Context, v any) (model.UpdateCampaignInput, error) {
 	res, err := ec.unmarshalInputUpdateCampaignInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNUpdateLearningUnitInput2hoctapᚋentᚐUpdateLearningUnitInput(ctx context.Context, v any) (ent.UpdateLearningUnitInput, error) {
+func (ec *executionContext) marshalNUpdateCampaignPayload2ᚖhoctapᚋgraphᚋmodelᚐUpdateCampaignPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateCampaignPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateCampaignPayload!")
+		return graphql.Null
+	}
+	return ec._UpdateCampaignPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateLearningUnitInput2hoctapᚋgraphᚋmodelᚐUpdateLearningUnitInput(ctx context.Context, v any) (model.UpdateLearningUnitInput, error) {
 	res, err := ec.unmarshalInputUpdateLearningUnitInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateLearningUnitPayload2ᚖhoctapᚋgraphᚋmodelᚐUpdateLearningUnitPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateLearningUnitPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateLearningUnitPayload!")
+		return graphql.Null
+	}
+	return ec._UpdateLearningUnitPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateNationalTargetInput2hoctapᚋgraphᚋmodelᚐUpdateNationalTargetInput(ctx context.Context, v any) (model.UpdateNationalTargetInput, error) {
@@ -36151,9 +39740,25 @@ func (ec *executionContext) unmarshalNUpdateNationalTargetInput2hoctapᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNUpdateNationalTargetPayload2ᚖhoctapᚋgraphᚋmodelᚐUpdateNationalTargetPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateNationalTargetPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateNationalTargetPayload!")
+		return graphql.Null
+	}
+	return ec._UpdateNationalTargetPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpdateUserInput2hoctapᚋgraphᚋmodelᚐUpdateUserInput(ctx context.Context, v any) (model.UpdateUserInput, error) {
 	res, err := ec.unmarshalInputUpdateUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateUserPayload2ᚖhoctapᚋgraphᚋmodelᚐUpdateUserPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateUserPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateUserPayload!")
+		return graphql.Null
+	}
+	return ec._UpdateUserPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
@@ -36228,6 +39833,19 @@ func (ec *executionContext) unmarshalNUserScopeInput2ᚖhoctapᚋgraphᚋmodel�
 func (ec *executionContext) unmarshalNUserWhereInput2ᚖhoctapᚋentᚐUserWhereInput(ctx context.Context, v any) (*ent.UserWhereInput, error) {
 	res, err := ec.unmarshalInputUserWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNWithdrawRegistrationInput2hoctapᚋgraphᚋmodelᚐWithdrawRegistrationInput(ctx context.Context, v any) (model.WithdrawRegistrationInput, error) {
+	res, err := ec.unmarshalInputWithdrawRegistrationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWithdrawRegistrationPayload2ᚖhoctapᚋgraphᚋmodelᚐWithdrawRegistrationPayload(ctx context.Context, sel ast.SelectionSet, v *model.WithdrawRegistrationPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WithdrawRegistrationPayload!")
+		return graphql.Null
+	}
+	return ec._WithdrawRegistrationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -37055,6 +40673,24 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 	_ = sel
 	_ = ctx
 	res := gqlid.MarshalID(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
 	return res
 }
 

@@ -7,21 +7,41 @@ package graph
 
 import (
 	"context"
-	"hoctap/ent"
+	"hoctap/graph/model"
 	"hoctap/internal/units"
 )
 
 // CreateLearningUnit is the resolver for the createLearningUnit field.
-func (r *mutationResolver) CreateLearningUnit(ctx context.Context, input ent.CreateLearningUnitInput) (*ent.LearningUnit, error) {
-	return units.Create(ctx, input)
+func (r *mutationResolver) CreateLearningUnit(ctx context.Context, input model.CreateLearningUnitInput) (*model.CreateLearningUnitPayload, error) {
+	c := r.client(ctx)
+	return createOnce(ctx, units.Roles, "LearningUnit", "createLearningUnit", input.ClientID, input,
+		func(ctx context.Context, id int) (*model.CreateLearningUnitPayload, error) {
+			lu, err := c.LearningUnit.Get(ctx, id)
+			return &model.CreateLearningUnitPayload{LearningUnit: lu}, err
+		},
+		func(ctx context.Context) (*model.CreateLearningUnitPayload, error) {
+			lu, err := units.Create(ctx, input.CreateLearningUnitInput)
+			if err != nil {
+				return nil, err
+			}
+			return &model.CreateLearningUnitPayload{LearningUnit: lu}, nil
+		})
 }
 
 // UpdateLearningUnit is the resolver for the updateLearningUnit field.
-func (r *mutationResolver) UpdateLearningUnit(ctx context.Context, id int, input ent.UpdateLearningUnitInput, expectedVersion *int) (*ent.LearningUnit, error) {
-	return units.Update(ctx, id, input, expectedVersion)
+func (r *mutationResolver) UpdateLearningUnit(ctx context.Context, input model.UpdateLearningUnitInput) (*model.UpdateLearningUnitPayload, error) {
+	lu, err := units.Update(ctx, input.ID, input.UpdateLearningUnitInput, input.ExpectedVersion)
+	if err != nil {
+		return nil, err
+	}
+	return &model.UpdateLearningUnitPayload{LearningUnit: lu}, nil
 }
 
 // ArchiveLearningUnit is the resolver for the archiveLearningUnit field.
-func (r *mutationResolver) ArchiveLearningUnit(ctx context.Context, id int) (*ent.LearningUnit, error) {
-	return units.Archive(ctx, id)
+func (r *mutationResolver) ArchiveLearningUnit(ctx context.Context, input model.ArchiveLearningUnitInput) (*model.ArchiveLearningUnitPayload, error) {
+	lu, err := units.Archive(ctx, input.ID, input.ExpectedVersion)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ArchiveLearningUnitPayload{LearningUnit: lu}, nil
 }

@@ -39,10 +39,14 @@ func (r *campaignNationalTargetResolver) Area(ctx context.Context, obj *rates.Ra
 }
 
 // UpdateNationalTarget is the resolver for the updateNationalTarget field.
-func (r *mutationResolver) UpdateNationalTarget(ctx context.Context, id int, input model.UpdateNationalTargetInput) (*ent.NationalTarget, error) {
-	return national.UpdateTarget(ctx, id, national.Update{
-		Rate: input.Rate, ClearRate: deref(input.ClearRate), Source: input.Source, Note: input.Note, Version: input.Version,
+func (r *mutationResolver) UpdateNationalTarget(ctx context.Context, input model.UpdateNationalTargetInput) (*model.UpdateNationalTargetPayload, error) {
+	t, err := national.UpdateTarget(ctx, input.ID, national.Update{
+		Rate: input.Rate, ClearRate: deref(input.ClearRate), Source: input.Source, Note: input.Note, Version: input.ExpectedVersion,
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.UpdateNationalTargetPayload{NationalTarget: t}, nil
 }
 
 // Subtype is the resolver for the subtype field.

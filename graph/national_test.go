@@ -117,7 +117,7 @@ func TestNationalTargetsSeeded(t *testing.T) {
 	})
 }
 
-const updateNationalTargetM = `mutation($id: ID!, $in: UpdateNationalTargetInput!) { updateNationalTarget(id: $id, input: $in) { id rate source note version } }`
+const updateNationalTargetM = `mutation($in: UpdateNationalTargetInput!) { updateNationalTarget(input: $in) { nationalTarget { id rate source note version } } }`
 
 func findTarget(t *testing.T, rows []nationalTarget, period int, title, area string) nationalTarget {
 	t.Helper()
@@ -141,23 +141,25 @@ func TestUpdateNationalTarget(t *testing.T) {
 		a := newAPI(t, db, fx)
 		family := findTarget(t, nationalTargets(t, a, "admin"), 2025, "LEARNING_FAMILY", "GENERAL")
 
-		createM := `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2025}) { id
-			nationalTargets { title subtype area period rate source } } }`
+		createM := `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2025}) { campaign { id
+			nationalTargets { title subtype area period rate source } } } }`
 		type created struct {
 			CreateCampaign struct {
-				ID              string
-				NationalTargets []struct {
-					Title, Area, Source string
-					Subtype             *string
-					Period              int
-					Rate                float64
+				Campaign struct {
+					ID              string
+					NationalTargets []struct {
+						Title, Area, Source string
+						Subtype             *string
+						Period              int
+						Rate                float64
+					}
 				}
 			}
 		}
 		var before created
 		a.must(t, "manager", createM, map[string]any{"p": id(fx.P1.ID)}, &before)
-		if n := len(before.CreateCampaign.NationalTargets); n != 10 {
-			t.Fatalf("a 2025 campaign took %d national targets, want 10 (5 titles, 2 areas): %+v", n, before.CreateCampaign.NationalTargets)
+		if n := len(before.CreateCampaign.Campaign.NationalTargets); n != 10 {
+			t.Fatalf("a 2025 campaign took %d national targets, want 10 (5 titles, 2 areas): %+v", n, before.CreateCampaign.Campaign.NationalTargets)
 		}
 
 		for _, tc := range []struct {
@@ -173,19 +175,21 @@ func TestUpdateNationalTarget(t *testing.T) {
 			{"admin", "BAD_USER_INPUT", "rate", map[string]any{"rate": -0.1}},
 			{"admin", "BAD_USER_INPUT", "source", map[string]any{"source": ""}},
 			{"admin", "BAD_USER_INPUT", "clearRate", map[string]any{"rate": 0.5, "clearRate": true}},
-			{"admin", "CONFLICT", "version", map[string]any{"rate": 0.75, "version": family.Version + 1}},
+			{"admin", "CONFLICT", "expectedVersion", map[string]any{"rate": 0.75, "expectedVersion": family.Version + 1}},
 		} {
-			a.fails(t, tc.user, tc.code, tc.field, updateNationalTargetM, map[string]any{"id": family.ID, "in": tc.in})
+			a.fails(t, tc.user, tc.code, tc.field, updateNationalTargetM, map[string]any{"in": with(tc.in, "id", family.ID)})
 		}
 		if got := findTarget(t, nationalTargets(t, a, "admin"), 2025, "LEARNING_FAMILY", "GENERAL"); !reflect.DeepEqual(got, family) {
 			t.Fatalf("refused edits changed the row: %+v, was %+v", got, family)
 		}
-		a.fails(t, "admin", "NOT_FOUND", "id", updateNationalTargetM, map[string]any{"id": id(fx.P1.ID), "in": map[string]any{"rate": 0.75}})
+		a.fails(t, "admin", "NOT_FOUND", "id", updateNationalTargetM, map[string]any{"in": map[string]any{"id": id(fx.P1.ID), "rate": 0.75}})
 
-		var upd struct{ UpdateNationalTarget nationalTarget }
-		a.must(t, "admin", updateNationalTargetM, map[string]any{"id": family.ID, "in": map[string]any{
-			"rate": 0.75, "note": "Tỉnh đề nghị", "version": family.Version}}, &upd)
-		if u := upd.UpdateNationalTarget; u.Rate == nil || *u.Rate != 0.75 || u.Version != family.Version+1 || u.Note != "Tỉnh đề nghị" || u.Source != family.Source {
+		var upd struct {
+			UpdateNationalTarget struct{ NationalTarget nationalTarget }
+		}
+		a.must(t, "admin", updateNationalTargetM, map[string]any{"in": map[string]any{"id": family.ID,
+			"rate": 0.75, "note": "Tỉnh đề nghị", "expectedVersion": family.Version}}, &upd)
+		if u := upd.UpdateNationalTarget.NationalTarget; u.Rate == nil || *u.Rate != 0.75 || u.Version != family.Version+1 || u.Note != "Tỉnh đề nghị" || u.Source != family.Source {
 			t.Fatalf("updated: %+v", u)
 		}
 		entries, err := db.AuditLog.Query().Where(auditlog.Action("national_target.update")).All(systemCtx())
@@ -198,7 +202,7 @@ func TestUpdateNationalTarget(t *testing.T) {
 			t.Fatalf("audit: %+v", entries)
 		}
 		// The old version is stale now.
-		a.fails(t, "admin", "CONFLICT", "version", updateNationalTargetM, map[string]any{"id": family.ID, "in": map[string]any{"rate": 0.8, "version": family.Version}})
+		a.fails(t, "admin", "CONFLICT", "expectedVersion", updateNationalTargetM, map[string]any{"in": map[string]any{"id": family.ID, "rate": 0.8, "expectedVersion": family.Version}})
 
 		var after created
 		a.must(t, "manager2", createM, map[string]any{"p": id(fx.P2.ID)}, &after)
@@ -212,37 +216,37 @@ func TestUpdateNationalTarget(t *testing.T) {
 			}
 			return *r.Target
 		}
-		if got := familyTarget(before.CreateCampaign.ID, fx.P1.ID); got != 0.70 {
+		if got := familyTarget(before.CreateCampaign.Campaign.ID, fx.P1.ID); got != 0.70 {
 			t.Errorf("campaign created before the edit: family target %v, want its copy's 0.70", got)
 		}
-		if got := familyTarget(after.CreateCampaign.ID, fx.P2.ID); got != 0.75 {
+		if got := familyTarget(after.CreateCampaign.Campaign.ID, fx.P2.ID); got != 0.75 {
 			t.Errorf("campaign created after the edit: family target %v, want 0.75", got)
 		}
-		for _, r := range after.CreateCampaign.NationalTargets {
+		for _, r := range after.CreateCampaign.Campaign.NationalTargets {
 			if r.Title == "LEARNING_FAMILY" && r.Area == "GENERAL" && (r.Rate != 0.75 || r.Period != 2025) {
 				t.Errorf("new campaign's copy: %+v", r)
 			}
 		}
 		// A campaign from before campaigns kept a copy reads the table.
-		if _, err := db.SQL.ExecContext(ctxTimeout(t), `UPDATE campaigns SET national_targets = NULL WHERE id = `+before.CreateCampaign.ID); err != nil {
+		if _, err := db.SQL.ExecContext(ctxTimeout(t), `UPDATE campaigns SET national_targets = NULL WHERE id = `+before.CreateCampaign.Campaign.ID); err != nil {
 			t.Fatal(err)
 		}
-		if got := familyTarget(before.CreateCampaign.ID, fx.P1.ID); got != 0.75 {
+		if got := familyTarget(before.CreateCampaign.Campaign.ID, fx.P1.ID); got != 0.75 {
 			t.Errorf("campaign without a copy: family target %v, want the current table's 0.75", got)
 		}
 
 		// Clearing a 2030 rate that was set: a 2027 campaign takes 2025's.
 		clan30 := findTarget(t, nationalTargets(t, a, "admin"), 2030, "LEARNING_CLAN", "GENERAL")
-		a.must(t, "admin", updateNationalTargetM, map[string]any{"id": clan30.ID, "in": map[string]any{"rate": 0.9}}, nil)
+		a.must(t, "admin", updateNationalTargetM, map[string]any{"in": map[string]any{"id": clan30.ID, "rate": 0.9}}, nil)
 		var c27 created
-		a.must(t, "manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2027}) { id
-			nationalTargets { title subtype area period rate source } } }`, map[string]any{"p": id(fx.P1.ID)}, &c27)
-		a.must(t, "admin", updateNationalTargetM, map[string]any{"id": clan30.ID, "in": map[string]any{"clearRate": true}}, nil)
+		a.must(t, "manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2027}) { campaign { id
+			nationalTargets { title subtype area period rate source } } } }`, map[string]any{"p": id(fx.P1.ID)}, &c27)
+		a.must(t, "admin", updateNationalTargetM, map[string]any{"in": map[string]any{"id": clan30.ID, "clearRate": true}}, nil)
 		var c28 created
-		a.must(t, "manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2028}) { id
-			nationalTargets { title subtype area period rate source } } }`, map[string]any{"p": id(fx.P1.ID)}, &c28)
+		a.must(t, "manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2028}) { campaign { id
+			nationalTargets { title subtype area period rate source } } } }`, map[string]any{"p": id(fx.P1.ID)}, &c28)
 		clanOf := func(c created) (float64, int) {
-			for _, r := range c.CreateCampaign.NationalTargets {
+			for _, r := range c.CreateCampaign.Campaign.NationalTargets {
 				if r.Title == "LEARNING_CLAN" && r.Area == "GENERAL" {
 					return r.Rate, r.Period
 				}
@@ -276,9 +280,11 @@ func TestAreaTargets(t *testing.T) {
 			t.Fatal("C2 not flagged")
 		}
 		a := newAPI(t, db, fx)
-		var c struct{ CreateCampaign struct{ ID string } }
-		a.must(t, "manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2020}) { id } }`, map[string]any{"p": id(fx.P1.ID)}, &c)
-		camp := c.CreateCampaign.ID
+		var c struct {
+			CreateCampaign struct{ Campaign struct{ ID string } }
+		}
+		a.must(t, "manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2020}) { campaign { id } } }`, map[string]any{"p": id(fx.P1.ID)}, &c)
+		camp := c.CreateCampaign.Campaign.ID
 
 		targets := map[int]map[string]float64{} // unit → title → target
 		for _, u := range []int{fx.P1.ID, fx.D1.ID, fx.C1.ID, fx.C2.ID} {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"hoctap/ent"
+	"hoctap/ent/reorganisation"
 	"hoctap/graph/model"
 	"hoctap/internal/adminunits"
 	"hoctap/internal/apperr"
@@ -132,4 +133,25 @@ func readable[T any](v *T, err error) (*T, error) {
 		return nil, nil
 	}
 	return v, err
+}
+
+// reorganisationVersion checks the version a client planned or applied a
+// reorganisation at (op names the mutation, for who may). Applying one
+// already applied is not checked: the repeated request is answered with
+// applied: false, whatever version it was based on.
+func reorganisationVersion(ctx context.Context, c *ent.Client, op string, id int, expected *int) error {
+	if expected == nil {
+		return nil
+	}
+	if err := reorg.Roles.May(ctx, op); err != nil {
+		return err
+	}
+	re, err := c.Reorganisation.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if op == "applyReorganisation" && re.Status == reorganisation.StatusAPPLIED {
+		return nil
+	}
+	return apperr.CheckVersion(expected, re.Version)
 }

@@ -7,7 +7,10 @@ package graph
 
 import (
 	"context"
+	"hoctap/ent"
+	"hoctap/ent/reorganisation"
 	"hoctap/graph/model"
+	"hoctap/internal/apperr"
 	"hoctap/internal/catalog"
 	"hoctap/internal/i18n"
 	"hoctap/internal/reorg"
@@ -55,37 +58,68 @@ func (r *importIssueResolver) Message(ctx context.Context, obj *catalog.Issue) (
 }
 
 // PlanReorganisation is the resolver for the planReorganisation field.
-func (r *mutationResolver) PlanReorganisation(ctx context.Context, input model.PlanReorganisationInput) (*model.ReorganisationPlan, error) {
+func (r *mutationResolver) PlanReorganisation(ctx context.Context, input model.PlanReorganisationInput) (*model.PlanReorganisationPayload, error) {
 	c := r.client(ctx)
-	re, err := reorg.Save(ctx, c, deref(input.ID), reorg.Decision{
-		Number: input.Number, Title: input.Title, Signer: deref(input.Signer),
-		SignedOn: input.SignedOn, EffectiveOn: input.EffectiveOn,
-	}, specOf(input))
-	if err != nil {
-		return nil, err
+	if input.ID != nil && input.ClientID != nil {
+		return nil, apperr.Input("clientID", msgClientIDReplace)
 	}
-	im, err := reorg.Plan(ctx, c, re)
-	if err != nil {
-		return nil, err
+	if input.ID != nil && input.ExpectedVersion != nil {
+		if err := reorganisationVersion(ctx, c, "planReorganisation", *input.ID, input.ExpectedVersion); err != nil {
+			return nil, err
+		}
 	}
-	return &model.ReorganisationPlan{Reorganisation: re, Impact: im}, nil
+	plan := func(ctx context.Context, re *ent.Reorganisation) (*model.PlanReorganisationPayload, error) {
+		if re.Status == reorganisation.StatusAPPLIED {
+			return &model.PlanReorganisationPayload{Plan: appliedBefore(&model.ReorganisationPlan{Reorganisation: re})}, nil
+		}
+		im, err := reorg.Plan(ctx, c, re)
+		if err != nil {
+			return nil, err
+		}
+		return &model.PlanReorganisationPayload{Plan: &model.ReorganisationPlan{Reorganisation: re, Impact: im}}, nil
+	}
+	return createOnce(ctx, reorg.Roles, "Reorganisation", "planReorganisation", input.ClientID, input,
+		func(ctx context.Context, id int) (*model.PlanReorganisationPayload, error) {
+			re, err := c.Reorganisation.Get(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			return plan(ctx, re)
+		},
+		func(ctx context.Context) (*model.PlanReorganisationPayload, error) {
+			re, err := reorg.Save(ctx, c, deref(input.ID), reorg.Decision{
+				Number: input.Number, Title: input.Title, Signer: deref(input.Signer),
+				SignedOn: input.SignedOn, EffectiveOn: input.EffectiveOn,
+			}, specOf(input))
+			if err != nil {
+				return nil, err
+			}
+			return plan(ctx, re)
+		})
 }
 
 // ApplyReorganisation is the resolver for the applyReorganisation field.
-func (r *mutationResolver) ApplyReorganisation(ctx context.Context, id int) (*model.ReorganisationPlan, error) {
-	re, im, err := reorg.Apply(ctx, r.client(ctx), r.Dialect, id)
+func (r *mutationResolver) ApplyReorganisation(ctx context.Context, input model.ApplyReorganisationInput) (*model.ApplyReorganisationPayload, error) {
+	if err := reorganisationVersion(ctx, r.client(ctx), "applyReorganisation", input.ID, input.ExpectedVersion); err != nil {
+		return nil, err
+	}
+	re, im, err := reorg.Apply(ctx, r.client(ctx), r.Dialect, input.ID)
 	if err != nil {
 		return nil, err
 	}
 	if im == nil {
-		return appliedBefore(&model.ReorganisationPlan{Reorganisation: re}), nil
+		return &model.ApplyReorganisationPayload{Plan: appliedBefore(&model.ReorganisationPlan{Reorganisation: re})}, nil
 	}
-	return &model.ReorganisationPlan{Reorganisation: re, Applied: true, Impact: im}, nil
+	return &model.ApplyReorganisationPayload{Plan: &model.ReorganisationPlan{Reorganisation: re, Applied: true, Impact: im}}, nil
 }
 
 // ImportUnits is the resolver for the importUnits field.
-func (r *mutationResolver) ImportUnits(ctx context.Context, input model.ImportUnitsInput) (*model.UnitImport, error) {
-	return importUnits(ctx, r.client(ctx), input)
+func (r *mutationResolver) ImportUnits(ctx context.Context, input model.ImportUnitsInput) (*model.ImportUnitsPayload, error) {
+	imp, err := importUnits(ctx, r.client(ctx), input)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ImportUnitsPayload{UnitImport: imp}, nil
 }
 
 // Field is the resolver for the field field.

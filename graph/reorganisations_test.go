@@ -16,13 +16,13 @@ import (
 )
 
 const (
-	planM = `mutation($in: PlanReorganisationInput!) { planReorganisation(input: $in) {
+	planM = `mutation($in: PlanReorganisationInput!) { planReorganisation(input: $in) { plan {
 		reorganisation { id status } applied learningUnits registrations
 		units { action change unit { id code name level } from { code } into { code } parent { code } }
 		users { username from { code } to { id code } widened chosen }
-		problems { field message } } }`
-	applyM = `mutation($id: ID!) { applyReorganisation(id: $id) {
-		reorganisation { id status appliedAt } applied learningUnits units { action unit { id code } } } }`
+		problems { field message } } } }`
+	applyM = `mutation($id: ID!) { applyReorganisation(input: {id: $id}) { plan {
+		reorganisation { id status appliedAt } applied learningUnits units { action unit { id code } } } } }`
 )
 
 type planAnswer struct {
@@ -69,9 +69,9 @@ func TestReorganisationAPI(t *testing.T) {
 			{"kind": "MERGE", "sources": []string{id(fx.C1.ID), id(fx.C2.ID)}, "successor": map[string]any{
 				"new": map[string]any{"key": "an-hoa", "code": "90101", "name": "Xã An Hòa", "type": "Xã", "level": "COMMUNE", "parentID": id(fx.P1.ID)}}},
 		}
-		var planned struct{ PlanReorganisation planAnswer }
+		var planned struct{ PlanReorganisation struct{ Plan planAnswer } }
 		a.must(t, "admin", planM, map[string]any{"in": decision(changes, nil)}, &planned)
-		p := planned.PlanReorganisation
+		p := planned.PlanReorganisation.Plan
 		if p.Applied || p.Reorganisation.Status != "PLANNED" || len(p.Problems) != 0 {
 			t.Fatalf("plan: %+v", p)
 		}
@@ -92,14 +92,14 @@ func TestReorganisationAPI(t *testing.T) {
 		in := decision(changes, scopes)
 		in["id"] = p.Reorganisation.ID
 		a.must(t, "admin", planM, map[string]any{"in": in}, &planned)
-		p = planned.PlanReorganisation
+		p = planned.PlanReorganisation.Plan
 		if len(p.Problems) != 1 || p.Problems[0].Field != "userScopes.0.scopeID" {
 			t.Fatalf("problems: %+v", p.Problems)
 		}
 		// The new commune, named by its key in the decision.
 		in["userScopes"] = []map[string]any{{"userID": id(fx.Users["viewer"].ID), "scopeKey": "an-hoa"}}
 		a.must(t, "admin", planM, map[string]any{"in": in}, &planned)
-		p = planned.PlanReorganisation
+		p = planned.PlanReorganisation.Plan
 		if len(p.Problems) != 0 {
 			t.Fatalf("problems: %+v", p.Problems)
 		}
@@ -112,18 +112,18 @@ func TestReorganisationAPI(t *testing.T) {
 		for _, user := range []string{"manager", "officer"} {
 			a.fails(t, user, "FORBIDDEN", "", applyM, map[string]any{"id": p.Reorganisation.ID})
 		}
-		var applied struct{ ApplyReorganisation planAnswer }
+		var applied struct{ ApplyReorganisation struct{ Plan planAnswer } }
 		a.must(t, "admin", applyM, map[string]any{"id": p.Reorganisation.ID}, &applied)
-		if ap := applied.ApplyReorganisation; !ap.Applied || ap.Reorganisation.Status != "APPLIED" || ap.LearningUnits != p.LearningUnits {
+		if ap := applied.ApplyReorganisation.Plan; !ap.Applied || ap.Reorganisation.Status != "APPLIED" || ap.LearningUnits != p.LearningUnits {
 			t.Fatalf("apply: %+v (planned %d learning units)", ap, p.LearningUnits)
 		}
-		for _, u := range applied.ApplyReorganisation.Units {
+		for _, u := range applied.ApplyReorganisation.Plan.Units {
 			if u.Unit.ID == nil {
 				t.Errorf("applied unit without an id: %+v", u)
 			}
 		}
 		a.must(t, "admin", applyM, map[string]any{"id": p.Reorganisation.ID}, &applied)
-		if applied.ApplyReorganisation.Applied {
+		if applied.ApplyReorganisation.Plan.Applied {
 			t.Error("applying again applied it again")
 		}
 		// An applied decision no longer changes.
@@ -172,9 +172,9 @@ func TestReorganisationInput(t *testing.T) {
 		// is refused on the same field.
 		in := base()
 		in["changes"] = []map[string]any{{"kind": "CLOSE", "sources": []string{id(fx.V1a.ID)}}}
-		var planned struct{ PlanReorganisation planAnswer }
+		var planned struct{ PlanReorganisation struct{ Plan planAnswer } }
 		a.must(t, "admin", planM, map[string]any{"in": in}, &planned)
-		p := planned.PlanReorganisation
+		p := planned.PlanReorganisation.Plan
 		if len(p.Problems) != 1 || p.Problems[0].Field != "changes.0.sources" || p.Problems[0].Message == "" {
 			t.Fatalf("problems: %+v", p.Problems)
 		}
@@ -208,34 +208,36 @@ func TestImportUnitsAPI(t *testing.T) {
 		}
 		a := newAPI(t, db, nil)
 		admin := &viewer.Viewer{Username: "admin", Role: viewer.RoleAdmin, ScopePath: "/"}
-		const importM = `mutation($in: ImportUnitsInput!) { importUnits(input: $in) {
+		const importM = `mutation($in: ImportUnitsInput!) { importUnits(input: $in) { unitImport {
 			provinces { code status changes issues { file row column value message warning } }
 			issues { message }
-			plan { reorganisation { id status } problems { field } units { action } } } }`
+			plan { reorganisation { id status } problems { field } units { action } } } } }`
 		in := func() map[string]any {
 			return map[string]any{"catalogue": nil, "merger": nil, "number": "1665/NQ-UBTVQH15", "title": "Sắp xếp đơn vị hành chính cấp xã tỉnh Hưng Yên",
 				"signedOn": "2025-06-16T00:00:00+07:00", "effectiveOn": "2025-07-01T00:00:00+07:00"}
 		}
 		type answer struct {
 			ImportUnits struct {
-				Provinces []struct {
-					Code, Status string
-					Changes      int
-					Issues       []struct {
-						File, Column, Value, Message string
-						Row                          int
-						Warning                      bool
+				UnitImport struct {
+					Provinces []struct {
+						Code, Status string
+						Changes      int
+						Issues       []struct {
+							File, Column, Value, Message string
+							Row                          int
+							Warning                      bool
+						}
 					}
-				}
-				Plan *struct {
-					Reorganisation struct{ ID, Status string }
-					Problems       []struct{ Field string }
-					Units          []struct{ Action string }
+					Plan *struct {
+						Reorganisation struct{ ID, Status string }
+						Problems       []struct{ Field string }
+						Units          []struct{ Action string }
+					}
 				}
 			}
 		}
 		hungYen := func(got answer) (status string, blocking []string) {
-			for _, p := range got.ImportUnits.Provinces {
+			for _, p := range got.ImportUnits.UnitImport.Provinces {
 				if p.Code == "33" {
 					for _, is := range p.Issues {
 						if !is.Warning {
@@ -252,8 +254,8 @@ func TestImportUnitsAPI(t *testing.T) {
 		r := a.upload("", admin, importM, map[string]any{"in": in()}, map[string]uploadFile{
 			"in.catalogue": {"units-2025-07-01.csv", units}, "in.merger": {"merge-2025-07-01-hung-yen.csv", published}})
 		r.decode(t, &got)
-		if status, blocking := hungYen(got); status != "BLOCKED" || len(blocking) == 0 || blocking[0] != "merge-2025-07-01-hung-yen.csv:35 Xã Kim Trung" || got.ImportUnits.Plan != nil {
-			t.Fatalf("as published: Hưng Yên %s, %q, plan %+v", status, blocking, got.ImportUnits.Plan)
+		if status, blocking := hungYen(got); status != "BLOCKED" || len(blocking) == 0 || blocking[0] != "merge-2025-07-01-hung-yen.csv:35 Xã Kim Trung" || got.ImportUnits.UnitImport.Plan != nil {
+			t.Fatalf("as published: Hưng Yên %s, %q, plan %+v", status, blocking, got.ImportUnits.UnitImport.Plan)
 		}
 
 		corrected := bytes.ReplaceAll(published, []byte("Xã Kim Trung"), []byte("Xã Kim Chung"))
@@ -264,16 +266,16 @@ func TestImportUnitsAPI(t *testing.T) {
 		if status, blocking := hungYen(got); status != "READY" || len(blocking) > 0 {
 			t.Fatalf("corrected: Hưng Yên %s, %q", status, blocking)
 		}
-		plan := got.ImportUnits.Plan
+		plan := got.ImportUnits.UnitImport.Plan
 		if plan == nil || plan.Reorganisation.Status != "PLANNED" || len(plan.Problems) > 0 || len(plan.Units) == 0 {
 			t.Fatalf("corrected: plan %+v", plan)
 		}
 		var applied struct {
-			ApplyReorganisation struct{ Applied bool }
+			ApplyReorganisation struct{ Plan struct{ Applied bool } }
 		}
 		r = a.exec(admin, "", applyM, map[string]any{"id": plan.Reorganisation.ID}, nil)
 		r.decode(t, &applied)
-		if !applied.ApplyReorganisation.Applied {
+		if !applied.ApplyReorganisation.Plan.Applied {
 			t.Fatalf("apply: %+v", r.Errors)
 		}
 

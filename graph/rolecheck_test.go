@@ -100,28 +100,28 @@ func TestRoleBeforeRules(t *testing.T) {
 		}
 		misuses := map[string]misuse{
 			"updateNationalTarget": {
-				`mutation($id: ID!) { updateNationalTarget(id: $id, input: {rate: 2, version: 999}) { id } }`,
+				`mutation($id: ID!) { updateNationalTarget(input: {id: $id, rate: 2, expectedVersion: 999}) { nationalTarget { id } } }`,
 				fixed(m("id", id(nationalTarget.ID))), nil},
 			"createCampaign": {
-				`mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 1990}) { id } }`,
+				`mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 1990}) { campaign { id } } }`,
 				fixed(m("p", id(fx.P1.ID))), []string{"managerd1"}},
 			"updateCampaign": {
-				`mutation($id: ID!) { updateCampaign(id: $id, input: {name: "Đổi tên", version: 999}) { id } }`,
+				`mutation($id: ID!) { updateCampaign(input: {id: $id, name: "Đổi tên", expectedVersion: 999}) { campaign { id } } }`,
 				onCampaign, []string{"managerd1"}},
 			"advanceCampaign": {
-				`mutation($id: ID!) { advanceCampaign(id: $id, from: CLOSED) { id } }`,
+				`mutation($id: ID!) { advanceCampaign(input: {id: $id, from: CLOSED}) { campaign { id } } }`,
 				onCampaign, []string{"managerd1"}},
 			"revertCampaign": {
-				`mutation($id: ID!) { revertCampaign(id: $id, from: PLANNING, reason: "") { id } }`,
+				`mutation($id: ID!) { revertCampaign(input: {id: $id, from: PLANNING, reason: ""}) { campaign { id } } }`,
 				onCampaign, []string{"managerd1"}},
 			"setTargets": {
-				`mutation($id: ID!) { setTargets(campaignID: $id, targets: [{title: LEARNING_FAMILY, rate: 2}]) { rate } }`,
+				`mutation($id: ID!) { setTargets(input: {campaignID: $id, targets: [{title: LEARNING_FAMILY, rate: 2}]}) { targets { rate } } }`,
 				onCampaign, []string{"managerd1"}},
 			"setCriteria": {
-				`mutation($id: ID!) { setCriteria(input: {campaignID: $id, title: LEARNING_FAMILY, name: "", criteria: [], rule: {passPoints: -1}}) { version } }`,
+				`mutation($id: ID!) { setCriteria(input: {campaignID: $id, title: LEARNING_FAMILY, name: "", criteria: [], rule: {passPoints: -1}}) { criteriaSet { version } } }`,
 				onCampaign, []string{"managerd1"}},
 			"register": {
-				`mutation($c: ID!, $u: ID!) { register(campaignID: $c, learningUnitID: $u, title: LEARNING_FAMILY) { id } }`,
+				`mutation($c: ID!, $u: ID!) { register(input: {campaignID: $c, learningUnitID: $u, title: LEARNING_FAMILY}) { registration { id } } }`,
 				fixed(m("c", camp, "u", id(household.ID))), []string{"officer2"}},
 			// The campaign is still being planned, and a criterion is
 			// scored twice.
@@ -132,25 +132,25 @@ func TestRoleBeforeRules(t *testing.T) {
 				`mutation($id: ID!, $d: Time!) { recognize(input: {registrationIDs: [$id], number: "", date: $d, signer: ""}) { decision { id } } }`,
 				func(string) map[string]any { return m("id", id(reg.ID), "d", decided) }, []string{"officer2"}},
 			"rejectRegistration": {
-				`mutation($id: ID!) { rejectRegistration(id: $id, reason: "") { id } }`,
+				`mutation($id: ID!) { rejectRegistration(input: {id: $id, reason: ""}) { registration { id } } }`,
 				onReg, []string{"officer2"}},
 			"withdrawRegistration": {
-				`mutation($id: ID!) { withdrawRegistration(id: $id, reason: "") { id } }`,
+				`mutation($id: ID!) { withdrawRegistration(input: {id: $id, reason: ""}) { registration { id } } }`,
 				onReg, []string{"officer2"}},
 			"createLearningUnit": {
-				`mutation($au: ID!) { createLearningUnit(input: {kind: ORGANIZATION, name: "Trường không phân loại", adminUnitID: $au}) { id } }`,
+				`mutation($au: ID!) { createLearningUnit(input: {kind: ORGANIZATION, name: "Trường không phân loại", adminUnitID: $au}) { learningUnit { id } } }`,
 				fixed(m("au", id(fx.V1a.ID))), []string{"officer2"}},
 			"updateLearningUnit": {
-				`mutation($id: ID!) { updateLearningUnit(id: $id, input: {phone: "0912345678"}, expectedVersion: 999) { id } }`,
+				`mutation($id: ID!) { updateLearningUnit(input: {id: $id, expectedVersion: 999, phone: "0912345678"}) { learningUnit { id } } }`,
 				fixed(m("id", id(household.ID))), []string{"citizen"}},
 			"archiveLearningUnit": {
-				`mutation($id: ID!) { archiveLearningUnit(id: $id) { id } }`,
+				`mutation($id: ID!) { archiveLearningUnit(input: {id: $id}) { learningUnit { id } } }`,
 				fixed(m("id", id(archived.ID))), nil},
 			// A village with no code, no name and a type of no level: a
 			// manager of another province may not add it there, nor one
 			// of P1 a commune.
 			"createAdminUnit": {
-				`mutation($p: ID!, $l: AdminUnitLevel!) { createAdminUnit(input: {parentID: $p, level: $l, code: "", name: "", type: "Nhà"}) { id } }`,
+				`mutation($p: ID!, $l: AdminUnitLevel!) { createAdminUnit(input: {parentID: $p, level: $l, code: "", name: "", type: "Nhà"}) { adminUnit { id } } }`,
 				func(actor string) map[string]any {
 					if actor == "manager" {
 						return m("p", id(fx.D1.ID), "l", "COMMUNE")
@@ -158,7 +158,7 @@ func TestRoleBeforeRules(t *testing.T) {
 					return m("p", id(fx.C1.ID), "l", "VILLAGE")
 				}, []string{"manager", "manager2"}},
 			"updateAdminUnit": {
-				`mutation($id: ID!) { updateAdminUnit(id: $id, input: {name: ""}, expectedVersion: 999) { id } }`,
+				`mutation($id: ID!) { updateAdminUnit(input: {id: $id, expectedVersion: 999, name: ""}) { adminUnit { id } } }`,
 				func(actor string) map[string]any {
 					if actor == "manager" {
 						return m("id", id(fx.C1.ID)) // a commune: not a manager's
@@ -169,7 +169,7 @@ func TestRoleBeforeRules(t *testing.T) {
 			// version; for P1's manager a commune, for P2's one of P1's
 			// villages.
 			"closeAdminUnit": {
-				`mutation($id: ID!) { closeAdminUnit(id: $id, effectiveOn: "2999-01-01T00:00:00Z", successorID: $id, expectedVersion: 999) { closed { id } } }`,
+				`mutation($id: ID!) { closeAdminUnit(input: {id: $id, effectiveOn: "2999-01-01T00:00:00Z", successorID: $id, expectedVersion: 999}) { closed { id } } }`,
 				func(actor string) map[string]any {
 					if actor == "manager" {
 						return m("id", id(fx.C1.ID))
@@ -178,7 +178,7 @@ func TestRoleBeforeRules(t *testing.T) {
 				}, []string{"manager", "manager2"}},
 			// A date after today, the unit's own parent, a stale version.
 			"moveAdminUnit": {
-				`mutation($id: ID!, $p: ID!) { moveAdminUnit(id: $id, parentID: $p, effectiveOn: "2999-01-01T00:00:00Z", expectedVersion: 999) { closed { id } } }`,
+				`mutation($id: ID!, $p: ID!) { moveAdminUnit(input: {id: $id, parentID: $p, effectiveOn: "2999-01-01T00:00:00Z", expectedVersion: 999}) { closed { id } } }`,
 				func(actor string) map[string]any {
 					if actor == "manager" {
 						return m("id", id(fx.C1.ID), "p", id(fx.D1.ID))
@@ -186,12 +186,12 @@ func TestRoleBeforeRules(t *testing.T) {
 					return m("id", id(fx.V1a.ID), "p", id(fx.C1.ID))
 				}, []string{"manager", "manager2"}},
 			"createUser": {
-				`mutation($s: ID!) { createUser(input: {username: "Không hợp lệ", fullName: "", password: "ngắn", role: OFFICER, scopeID: $s}) { id } }`,
+				`mutation($s: ID!) { createUser(input: {username: "Không hợp lệ", fullName: "", password: "ngắn", role: OFFICER, scopeID: $s}) { user { id } } }`,
 				fixed(m("s", id(fx.C1.ID))), []string{"manager2"}},
 			// Everyone may rename themselves, so only the misuse of another
 			// account is refused, to each role that reads it.
 			"updateUser": {
-				`mutation($id: ID!) { updateUser(id: $id, input: {fullName: "", version: 999}) { id } }`,
+				`mutation($id: ID!) { updateUser(input: {id: $id, fullName: "", expectedVersion: 999}) { user { id } } }`,
 				func(actor string) map[string]any {
 					if actor == "manager" {
 						return m("id", peer)
@@ -199,18 +199,18 @@ func TestRoleBeforeRules(t *testing.T) {
 					return m("id", member)
 				}, []string{"manager", "officer", "collaborator", "viewer", "citizen"}},
 			"disableUser": {
-				`mutation($id: ID!) { disableUser(id: $id) { id } }`,
+				`mutation($id: ID!) { disableUser(input: {id: $id}) { user { id } } }`,
 				fixed(m("id", member)), nil},
 			// A decision that changes nothing, and one that names no unit.
 			"planReorganisation": {
-				`mutation { planReorganisation(input: {number: "", title: "", signedOn: "2025-06-12T00:00:00Z", effectiveOn: "2025-01-01T00:00:00Z", changes: []}) { applied } }`,
+				`mutation { planReorganisation(input: {number: "", title: "", signedOn: "2025-06-12T00:00:00Z", effectiveOn: "2025-01-01T00:00:00Z", changes: []}) { plan { applied } } }`,
 				fixed(nil), nil},
 			"applyReorganisation": {
-				`mutation($id: ID!) { applyReorganisation(id: $id) { applied } }`,
+				`mutation($id: ID!) { applyReorganisation(input: {id: $id}) { plan { applied } } }`,
 				fixed(m("id", "999999")), nil},
 			// A merger list where the catalogue goes.
 			"importUnits": {
-				`mutation($in: ImportUnitsInput!) { importUnits(input: $in) { issues { message } } }`,
+				`mutation($in: ImportUnitsInput!) { importUnits(input: $in) { unitImport { issues { message } } } }`,
 				fixed(m("in", map[string]any{"catalogue": nil, "number": "", "title": "", "signedOn": "2025-06-16T00:00:00Z", "effectiveOn": "2025-07-01T00:00:00Z"})), nil},
 			// A kind of list that does not exist; a job that does not.
 			"checkImport": {
@@ -223,7 +223,7 @@ func TestRoleBeforeRules(t *testing.T) {
 				`mutation($id: ID!) { takeImportPasswords(input: {importJobID: $id}) { accounts { username } } }`,
 				fixed(m("id", "999999")), nil},
 			"resetPassword": {
-				`mutation($id: ID!) { resetPassword(id: $id) { temporaryPassword } }`,
+				`mutation($id: ID!) { resetPassword(input: {id: $id}) { temporaryPassword } }`,
 				fixed(m("id", member)), nil},
 		}
 

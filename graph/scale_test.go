@@ -92,9 +92,11 @@ func (w *opWorld) run(t testing.TB, op string, n int) {
 		do(w.manager, ops.Progress, map[string]any{"c": w.campaign, "u": w.province}, nil)
 	case "register-evaluate":
 		h := w.fresh[n]
-		var reg struct{ Register struct{ ID string } }
+		var reg struct {
+			Register struct{ Registration struct{ ID string } }
+		}
 		do(w.officer, ops.Register, map[string]any{"c": w.campaign, "u": h}, &reg)
-		do(w.officer, ops.Evaluate, map[string]any{"r": reg.Register.ID}, nil)
+		do(w.officer, ops.Evaluate, map[string]any{"r": reg.Register.Registration.ID}, nil)
 	default:
 		t.Fatalf("unknown operation %s", op)
 	}

@@ -30,12 +30,12 @@ func TestNamesInNFC(t *testing.T) {
 			t.Fatal("the decomposed form is the same string: nothing to test")
 		}
 		var created struct {
-			CreateLearningUnit struct{ Name string }
+			CreateLearningUnit struct{ LearningUnit struct{ Name string } }
 		}
-		a.must(t, "officer", `mutation($v: ID!, $n: String!) { createLearningUnit(input: {kind: HOUSEHOLD, name: $n, adminUnitID: $v}) { name } }`,
+		a.must(t, "officer", `mutation($v: ID!, $n: String!) { createLearningUnit(input: {kind: HOUSEHOLD, name: $n, adminUnitID: $v}) { learningUnit { name } } }`,
 			map[string]any{"v": id(fx.V1a.ID), "n": decomposed}, &created)
-		if created.CreateLearningUnit.Name != name {
-			t.Errorf("stored %+q, want the NFC %+q", created.CreateLearningUnit.Name, name)
+		if created.CreateLearningUnit.LearningUnit.Name != name {
+			t.Errorf("stored %+q, want the NFC %+q", created.CreateLearningUnit.LearningUnit.Name, name)
 		}
 		for _, tt := range []struct{ how, filter string }{
 			{"precomposed", norm.NFC.String("Thị Ệ")},
@@ -66,7 +66,7 @@ func TestNamesInVietnameseOrder(t *testing.T) {
 		ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
 		for i := len(want) - 1; i >= 0; i-- { // created backwards, so ids sort the other way
 			n := want[i]
-			a.must(t, "officer", `mutation($v: ID!, $n: String!) { createLearningUnit(input: {kind: HOUSEHOLD, name: $n, adminUnitID: $v}) { id } }`,
+			a.must(t, "officer", `mutation($v: ID!, $n: String!) { createLearningUnit(input: {kind: HOUSEHOLD, name: $n, adminUnitID: $v}) { learningUnit { id } } }`,
 				map[string]any{"v": id(fx.V1a.ID), "n": n}, nil)
 			if err := db.Client.AdminUnit.Create().SetCode(fmt.Sprintf("T%02d", i)).SetName(n).SetLevel(adminunit.LevelVILLAGE).
 				SetType("Thôn").SetParentID(fx.C1.ID).Exec(ctx); err != nil {

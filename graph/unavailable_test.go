@@ -46,7 +46,7 @@ func TestDatabaseDown(t *testing.T) {
 				status: http.StatusServiceUnavailable, code: "UNAVAILABLE", text: "không truy cập được cơ sở dữ liệu"},
 			{name: "signed-in read in English", token: officer.AccessToken, query: `{ learningUnits(first: 1) { totalCount } }`, lang: "en",
 				status: http.StatusServiceUnavailable, code: "UNAVAILABLE", text: "cannot reach its database"},
-			{name: "signed-in mutation", token: manager.AccessToken, query: `mutation { logout(refreshToken: "x") }`,
+			{name: "signed-in mutation", token: manager.AccessToken, query: `mutation { logout(input: {refreshToken: "x"}) { ended } }`,
 				status: http.StatusServiceUnavailable, code: "UNAVAILABLE"},
 			{name: "login", query: loginMutation, vars: map[string]any{"u": "officer", "p": fixture.Password}, code: "UNAVAILABLE"},
 			{name: "login with a wrong password", query: loginMutation, vars: map[string]any{"u": "officer", "p": "wrong password"}, code: "UNAVAILABLE"},
@@ -103,4 +103,4 @@ func TestDatabaseDown(t *testing.T) {
 	})
 }
 
-const refreshMutation = `mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }`
+const refreshMutation = `mutation($t: String!) { refreshSession(input: {refreshToken: $t}) { accessToken } }`

@@ -16,26 +16,49 @@ import (
 )
 
 // CreateUser is the resolver for the createUser field.
-func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUserInput) (*ent.User, error) {
-	return users.Create(ctx, users.CreateInput{
-		Username: input.Username, FullName: input.FullName, Password: input.Password,
-		Role: input.Role, ScopeID: input.ScopeID, LearningUnitID: input.LearningUnitID,
-	})
+func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUserInput) (*model.CreateUserPayload, error) {
+	c := r.client(ctx)
+	// The password stays out of the digest kept with the account.
+	digested := input
+	digested.Password = ""
+	return createOnce(ctx, users.Roles, "User", "createUser", input.ClientID, digested,
+		func(ctx context.Context, id int) (*model.CreateUserPayload, error) {
+			u, err := c.User.Get(ctx, id)
+			return &model.CreateUserPayload{User: u}, err
+		},
+		func(ctx context.Context) (*model.CreateUserPayload, error) {
+			u, err := users.Create(ctx, users.CreateInput{
+				Username: input.Username, FullName: input.FullName, Password: input.Password,
+				Role: input.Role, ScopeID: input.ScopeID, LearningUnitID: input.LearningUnitID,
+			})
+			if err != nil {
+				return nil, err
+			}
+			return &model.CreateUserPayload{User: u}, nil
+		})
 }
 
 // UpdateUser is the resolver for the updateUser field.
-func (r *mutationResolver) UpdateUser(ctx context.Context, id int, input model.UpdateUserInput) (*ent.User, error) {
-	return users.Update(ctx, id, users.UpdateInput{FullName: input.FullName, Role: input.Role, ScopeID: input.ScopeID, Version: input.Version})
+func (r *mutationResolver) UpdateUser(ctx context.Context, input model.UpdateUserInput) (*model.UpdateUserPayload, error) {
+	u, err := users.Update(ctx, input.ID, users.UpdateInput{FullName: input.FullName, Role: input.Role, ScopeID: input.ScopeID, Version: input.ExpectedVersion})
+	if err != nil {
+		return nil, err
+	}
+	return &model.UpdateUserPayload{User: u}, nil
 }
 
 // DisableUser is the resolver for the disableUser field.
-func (r *mutationResolver) DisableUser(ctx context.Context, id int, disabled bool) (*ent.User, error) {
-	return users.SetDisabled(ctx, id, disabled)
+func (r *mutationResolver) DisableUser(ctx context.Context, input model.DisableUserInput) (*model.DisableUserPayload, error) {
+	u, err := users.SetDisabled(ctx, input.ID, input.Disabled, input.ExpectedVersion)
+	if err != nil {
+		return nil, err
+	}
+	return &model.DisableUserPayload{User: u}, nil
 }
 
 // ResetPassword is the resolver for the resetPassword field.
-func (r *mutationResolver) ResetPassword(ctx context.Context, id int) (*model.ResetPasswordPayload, error) {
-	u, temp, err := users.ResetPassword(ctx, id)
+func (r *mutationResolver) ResetPassword(ctx context.Context, input model.ResetPasswordInput) (*model.ResetPasswordPayload, error) {
+	u, temp, err := users.ResetPassword(ctx, input.ID, input.ExpectedVersion)
 	if err != nil {
 		return nil, err
 	}

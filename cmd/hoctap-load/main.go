@@ -390,11 +390,13 @@ func (w *world) do(ctx context.Context, r *rand.Rand, o *officer, op string) err
 		default:
 			return errUsedUp
 		}
-		var reg struct{ Register struct{ ID string } }
+		var reg struct {
+			Register struct{ Registration struct{ ID string } }
+		}
 		if err := h.off.do(ctx, ops.Register, map[string]any{"c": w.campaign, "u": h.id}, &reg); err != nil {
 			return err
 		}
-		return h.off.do(ctx, ops.Evaluate, map[string]any{"r": reg.Register.ID}, nil)
+		return h.off.do(ctx, ops.Evaluate, map[string]any{"r": reg.Register.Registration.ID}, nil)
 	}
 	return fmt.Errorf("unknown operation %s", op)
 }

@@ -70,6 +70,16 @@ func Version(v int) predicate.Campaign {
 	return predicate.Campaign(sql.FieldEQ(FieldVersion, v))
 }
 
+// ClientID applies equality check predicate on the "client_id" field. It's identical to ClientIDEQ.
+func ClientID(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEQ(FieldClientID, v))
+}
+
+// ClientDigest applies equality check predicate on the "client_digest" field. It's identical to ClientDigestEQ.
+func ClientDigest(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEQ(FieldClientDigest, v))
+}
+
 // ProvinceID applies equality check predicate on the "province_id" field. It's identical to ProvinceIDEQ.
 func ProvinceID(v int) predicate.Campaign {
 	return predicate.Campaign(sql.FieldEQ(FieldProvinceID, v))
@@ -248,6 +258,156 @@ func VersionLT(v int) predicate.Campaign {
 // VersionLTE applies the LTE predicate on the "version" field.
 func VersionLTE(v int) predicate.Campaign {
 	return predicate.Campaign(sql.FieldLTE(FieldVersion, v))
+}
+
+// ClientIDEQ applies the EQ predicate on the "client_id" field.
+func ClientIDEQ(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEQ(FieldClientID, v))
+}
+
+// ClientIDNEQ applies the NEQ predicate on the "client_id" field.
+func ClientIDNEQ(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldNEQ(FieldClientID, v))
+}
+
+// ClientIDIn applies the In predicate on the "client_id" field.
+func ClientIDIn(vs ...string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldIn(FieldClientID, vs...))
+}
+
+// ClientIDNotIn applies the NotIn predicate on the "client_id" field.
+func ClientIDNotIn(vs ...string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldNotIn(FieldClientID, vs...))
+}
+
+// ClientIDGT applies the GT predicate on the "client_id" field.
+func ClientIDGT(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldGT(FieldClientID, v))
+}
+
+// ClientIDGTE applies the GTE predicate on the "client_id" field.
+func ClientIDGTE(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldGTE(FieldClientID, v))
+}
+
+// ClientIDLT applies the LT predicate on the "client_id" field.
+func ClientIDLT(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldLT(FieldClientID, v))
+}
+
+// ClientIDLTE applies the LTE predicate on the "client_id" field.
+func ClientIDLTE(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldLTE(FieldClientID, v))
+}
+
+// ClientIDContains applies the Contains predicate on the "client_id" field.
+func ClientIDContains(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldContains(FieldClientID, v))
+}
+
+// ClientIDHasPrefix applies the HasPrefix predicate on the "client_id" field.
+func ClientIDHasPrefix(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldHasPrefix(FieldClientID, v))
+}
+
+// ClientIDHasSuffix applies the HasSuffix predicate on the "client_id" field.
+func ClientIDHasSuffix(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldHasSuffix(FieldClientID, v))
+}
+
+// ClientIDIsNil applies the IsNil predicate on the "client_id" field.
+func ClientIDIsNil() predicate.Campaign {
+	return predicate.Campaign(sql.FieldIsNull(FieldClientID))
+}
+
+// ClientIDNotNil applies the NotNil predicate on the "client_id" field.
+func ClientIDNotNil() predicate.Campaign {
+	return predicate.Campaign(sql.FieldNotNull(FieldClientID))
+}
+
+// ClientIDEqualFold applies the EqualFold predicate on the "client_id" field.
+func ClientIDEqualFold(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEqualFold(FieldClientID, v))
+}
+
+// ClientIDContainsFold applies the ContainsFold predicate on the "client_id" field.
+func ClientIDContainsFold(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldContainsFold(FieldClientID, v))
+}
+
+// ClientDigestEQ applies the EQ predicate on the "client_digest" field.
+func ClientDigestEQ(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEQ(FieldClientDigest, v))
+}
+
+// ClientDigestNEQ applies the NEQ predicate on the "client_digest" field.
+func ClientDigestNEQ(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldNEQ(FieldClientDigest, v))
+}
+
+// ClientDigestIn applies the In predicate on the "client_digest" field.
+func ClientDigestIn(vs ...string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldIn(FieldClientDigest, vs...))
+}
+
+// ClientDigestNotIn applies the NotIn predicate on the "client_digest" field.
+func ClientDigestNotIn(vs ...string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldNotIn(FieldClientDigest, vs...))
+}
+
+// ClientDigestGT applies the GT predicate on the "client_digest" field.
+func ClientDigestGT(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldGT(FieldClientDigest, v))
+}
+
+// ClientDigestGTE applies the GTE predicate on the "client_digest" field.
+func ClientDigestGTE(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldGTE(FieldClientDigest, v))
+}
+
+// ClientDigestLT applies the LT predicate on the "client_digest" field.
+func ClientDigestLT(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldLT(FieldClientDigest, v))
+}
+
+// ClientDigestLTE applies the LTE predicate on the "client_digest" field.
+func ClientDigestLTE(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldLTE(FieldClientDigest, v))
+}
+
+// ClientDigestContains applies the Contains predicate on the "client_digest" field.
+func ClientDigestContains(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldContains(FieldClientDigest, v))
+}
+
+// ClientDigestHasPrefix applies the HasPrefix predicate on the "client_digest" field.
+func ClientDigestHasPrefix(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldHasPrefix(FieldClientDigest, v))
+}
+
+// ClientDigestHasSuffix applies the HasSuffix predicate on the "client_digest" field.
+func ClientDigestHasSuffix(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldHasSuffix(FieldClientDigest, v))
+}
+
+// ClientDigestIsNil applies the IsNil predicate on the "client_digest" field.
+func ClientDigestIsNil() predicate.Campaign {
+	return predicate.Campaign(sql.FieldIsNull(FieldClientDigest))
+}
+
+// ClientDigestNotNil applies the NotNil predicate on the "client_digest" field.
+func ClientDigestNotNil() predicate.Campaign {
+	return predicate.Campaign(sql.FieldNotNull(FieldClientDigest))
+}
+
+// ClientDigestEqualFold applies the EqualFold predicate on the "client_digest" field.
+func ClientDigestEqualFold(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEqualFold(FieldClientDigest, v))
+}
+
+// ClientDigestContainsFold applies the ContainsFold predicate on the "client_digest" field.
+func ClientDigestContainsFold(v string) predicate.Campaign {
+	return predicate.Campaign(sql.FieldContainsFold(FieldClientDigest, v))
 }
 
 // ProvinceIDEQ applies the EQ predicate on the "province_id" field.

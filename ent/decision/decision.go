@@ -18,6 +18,10 @@ const (
 	Label = "decision"
 	// FieldID holds the string denoting the id field in the database.
 	FieldID = "id"
+	// FieldClientID holds the string denoting the client_id field in the database.
+	FieldClientID = "client_id"
+	// FieldClientDigest holds the string denoting the client_digest field in the database.
+	FieldClientDigest = "client_digest"
 	// FieldCampaignID holds the string denoting the campaign_id field in the database.
 	FieldCampaignID = "campaign_id"
 	// FieldDecidingUnitID holds the string denoting the deciding_unit_id field in the database.
@@ -68,6 +72,8 @@ const (
 // Columns holds all SQL columns for decision fields.
 var Columns = []string{
 	FieldID,
+	FieldClientID,
+	FieldClientDigest,
 	FieldCampaignID,
 	FieldDecidingUnitID,
 	FieldScopePath,
@@ -94,8 +100,10 @@ func ValidColumn(column string) bool {
 //
 //	import _ "hoctap/ent/runtime"
 var (
-	Hooks  [3]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
+	// ClientIDValidator is a validator for the "client_id" field. It is called by the builders before save.
+	ClientIDValidator func(string) error
 	// NumberValidator is a validator for the "number" field. It is called by the builders before save.
 	NumberValidator func(string) error
 	// SignerValidator is a validator for the "signer" field. It is called by the builders before save.
@@ -120,6 +128,16 @@ type OrderOption func(*sql.Selector)
 // ByID orders the results by the id field.
 func ByID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldID, opts...).ToFunc()
+}
+
+// ByClientID orders the results by the client_id field.
+func ByClientID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldClientID, opts...).ToFunc()
+}
+
+// ByClientDigest orders the results by the client_digest field.
+func ByClientDigest(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldClientDigest, opts...).ToFunc()
 }
 
 // ByCampaignID orders the results by the campaign_id field.

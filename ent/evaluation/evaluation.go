@@ -18,6 +18,10 @@ const (
 	Label = "evaluation"
 	// FieldID holds the string denoting the id field in the database.
 	FieldID = "id"
+	// FieldClientID holds the string denoting the client_id field in the database.
+	FieldClientID = "client_id"
+	// FieldClientDigest holds the string denoting the client_digest field in the database.
+	FieldClientDigest = "client_digest"
 	// FieldRegistrationID holds the string denoting the registration_id field in the database.
 	FieldRegistrationID = "registration_id"
 	// FieldCriteriaSetID holds the string denoting the criteria_set_id field in the database.
@@ -54,6 +58,8 @@ const (
 // Columns holds all SQL columns for evaluation fields.
 var Columns = []string{
 	FieldID,
+	FieldClientID,
+	FieldClientDigest,
 	FieldRegistrationID,
 	FieldCriteriaSetID,
 	FieldKind,
@@ -82,8 +88,10 @@ func ValidColumn(column string) bool {
 //
 //	import _ "hoctap/ent/runtime"
 var (
-	Hooks  [1]ent.Hook
+	Hooks  [2]ent.Hook
 	Policy ent.Policy
+	// ClientIDValidator is a validator for the "client_id" field. It is called by the builders before save.
+	ClientIDValidator func(string) error
 	// NotesValidator is a validator for the "notes" field. It is called by the builders before save.
 	NotesValidator func(string) error
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
@@ -143,6 +151,16 @@ type OrderOption func(*sql.Selector)
 // ByID orders the results by the id field.
 func ByID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldID, opts...).ToFunc()
+}
+
+// ByClientID orders the results by the client_id field.
+func ByClientID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldClientID, opts...).ToFunc()
+}
+
+// ByClientDigest orders the results by the client_digest field.
+func ByClientDigest(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldClientDigest, opts...).ToFunc()
 }
 
 // ByRegistrationID orders the results by the registration_id field.

@@ -55,6 +55,16 @@ func IDLTE(id int) predicate.Evaluation {
 	return predicate.Evaluation(sql.FieldLTE(FieldID, id))
 }
 
+// ClientID applies equality check predicate on the "client_id" field. It's identical to ClientIDEQ.
+func ClientID(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldEQ(FieldClientID, v))
+}
+
+// ClientDigest applies equality check predicate on the "client_digest" field. It's identical to ClientDigestEQ.
+func ClientDigest(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldEQ(FieldClientDigest, v))
+}
+
 // RegistrationID applies equality check predicate on the "registration_id" field. It's identical to RegistrationIDEQ.
 func RegistrationID(v int) predicate.Evaluation {
 	return predicate.Evaluation(sql.FieldEQ(FieldRegistrationID, v))
@@ -88,6 +98,156 @@ func EvaluatorID(v int) predicate.Evaluation {
 // CreatedAt applies equality check predicate on the "created_at" field. It's identical to CreatedAtEQ.
 func CreatedAt(v time.Time) predicate.Evaluation {
 	return predicate.Evaluation(sql.FieldEQ(FieldCreatedAt, v))
+}
+
+// ClientIDEQ applies the EQ predicate on the "client_id" field.
+func ClientIDEQ(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldEQ(FieldClientID, v))
+}
+
+// ClientIDNEQ applies the NEQ predicate on the "client_id" field.
+func ClientIDNEQ(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldNEQ(FieldClientID, v))
+}
+
+// ClientIDIn applies the In predicate on the "client_id" field.
+func ClientIDIn(vs ...string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldIn(FieldClientID, vs...))
+}
+
+// ClientIDNotIn applies the NotIn predicate on the "client_id" field.
+func ClientIDNotIn(vs ...string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldNotIn(FieldClientID, vs...))
+}
+
+// ClientIDGT applies the GT predicate on the "client_id" field.
+func ClientIDGT(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldGT(FieldClientID, v))
+}
+
+// ClientIDGTE applies the GTE predicate on the "client_id" field.
+func ClientIDGTE(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldGTE(FieldClientID, v))
+}
+
+// ClientIDLT applies the LT predicate on the "client_id" field.
+func ClientIDLT(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldLT(FieldClientID, v))
+}
+
+// ClientIDLTE applies the LTE predicate on the "client_id" field.
+func ClientIDLTE(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldLTE(FieldClientID, v))
+}
+
+// ClientIDContains applies the Contains predicate on the "client_id" field.
+func ClientIDContains(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldContains(FieldClientID, v))
+}
+
+// ClientIDHasPrefix applies the HasPrefix predicate on the "client_id" field.
+func ClientIDHasPrefix(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldHasPrefix(FieldClientID, v))
+}
+
+// ClientIDHasSuffix applies the HasSuffix predicate on the "client_id" field.
+func ClientIDHasSuffix(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldHasSuffix(FieldClientID, v))
+}
+
+// ClientIDIsNil applies the IsNil predicate on the "client_id" field.
+func ClientIDIsNil() predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldIsNull(FieldClientID))
+}
+
+// ClientIDNotNil applies the NotNil predicate on the "client_id" field.
+func ClientIDNotNil() predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldNotNull(FieldClientID))
+}
+
+// ClientIDEqualFold applies the EqualFold predicate on the "client_id" field.
+func ClientIDEqualFold(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldEqualFold(FieldClientID, v))
+}
+
+// ClientIDContainsFold applies the ContainsFold predicate on the "client_id" field.
+func ClientIDContainsFold(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldContainsFold(FieldClientID, v))
+}
+
+// ClientDigestEQ applies the EQ predicate on the "client_digest" field.
+func ClientDigestEQ(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldEQ(FieldClientDigest, v))
+}
+
+// ClientDigestNEQ applies the NEQ predicate on the "client_digest" field.
+func ClientDigestNEQ(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldNEQ(FieldClientDigest, v))
+}
+
+// ClientDigestIn applies the In predicate on the "client_digest" field.
+func ClientDigestIn(vs ...string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldIn(FieldClientDigest, vs...))
+}
+
+// ClientDigestNotIn applies the NotIn predicate on the "client_digest" field.
+func ClientDigestNotIn(vs ...string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldNotIn(FieldClientDigest, vs...))
+}
+
+// ClientDigestGT applies the GT predicate on the "client_digest" field.
+func ClientDigestGT(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldGT(FieldClientDigest, v))
+}
+
+// ClientDigestGTE applies the GTE predicate on the "client_digest" field.
+func ClientDigestGTE(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldGTE(FieldClientDigest, v))
+}
+
+// ClientDigestLT applies the LT predicate on the "client_digest" field.
+func ClientDigestLT(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldLT(FieldClientDigest, v))
+}
+
+// ClientDigestLTE applies the LTE predicate on the "client_digest" field.
+func ClientDigestLTE(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldLTE(FieldClientDigest, v))
+}
+
+// ClientDigestContains applies the Contains predicate on the "client_digest" field.
+func ClientDigestContains(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldContains(FieldClientDigest, v))
+}
+
+// ClientDigestHasPrefix applies the HasPrefix predicate on the "client_digest" field.
+func ClientDigestHasPrefix(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldHasPrefix(FieldClientDigest, v))
+}
+
+// ClientDigestHasSuffix applies the HasSuffix predicate on the "client_digest" field.
+func ClientDigestHasSuffix(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldHasSuffix(FieldClientDigest, v))
+}
+
+// ClientDigestIsNil applies the IsNil predicate on the "client_digest" field.
+func ClientDigestIsNil() predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldIsNull(FieldClientDigest))
+}
+
+// ClientDigestNotNil applies the NotNil predicate on the "client_digest" field.
+func ClientDigestNotNil() predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldNotNull(FieldClientDigest))
+}
+
+// ClientDigestEqualFold applies the EqualFold predicate on the "client_digest" field.
+func ClientDigestEqualFold(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldEqualFold(FieldClientDigest, v))
+}
+
+// ClientDigestContainsFold applies the ContainsFold predicate on the "client_digest" field.
+func ClientDigestContainsFold(v string) predicate.Evaluation {
+	return predicate.Evaluation(sql.FieldContainsFold(FieldClientDigest, v))
 }
 
 // RegistrationIDEQ applies the EQ predicate on the "registration_id" field.

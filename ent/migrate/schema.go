@@ -15,6 +15,8 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "client_id", Type: field.TypeString, Nullable: true, Size: 36},
+		{Name: "client_digest", Type: field.TypeString, Nullable: true},
 		{Name: "code", Type: field.TypeString, Size: 16},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "name_key", Type: field.TypeString, Nullable: true, Collation: "C"},
@@ -37,37 +39,42 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "admin_units_admin_units_children",
-				Columns:    []*schema.Column{AdminUnitsColumns[15]},
+				Columns:    []*schema.Column{AdminUnitsColumns[17]},
 				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "admin_units_admin_units_merged_from",
-				Columns:    []*schema.Column{AdminUnitsColumns[16]},
+				Columns:    []*schema.Column{AdminUnitsColumns[18]},
 				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
+				Name:    "adminunit_client_id",
+				Unique:  true,
+				Columns: []*schema.Column{AdminUnitsColumns[4]},
+			},
+			{
 				Name:    "adminunit_code",
 				Unique:  false,
-				Columns: []*schema.Column{AdminUnitsColumns[4]},
+				Columns: []*schema.Column{AdminUnitsColumns[6]},
 			},
 			{
 				Name:    "adminunit_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{AdminUnitsColumns[15]},
+				Columns: []*schema.Column{AdminUnitsColumns[17]},
 			},
 			{
 				Name:    "adminunit_merged_into_id",
 				Unique:  false,
-				Columns: []*schema.Column{AdminUnitsColumns[16]},
+				Columns: []*schema.Column{AdminUnitsColumns[18]},
 			},
 			{
 				Name:    "adminunit_path",
 				Unique:  false,
-				Columns: []*schema.Column{AdminUnitsColumns[12]},
+				Columns: []*schema.Column{AdminUnitsColumns[14]},
 				Annotation: &entsql.IndexAnnotation{
 					OpClass: "text_pattern_ops",
 				},
@@ -125,6 +132,8 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "client_id", Type: field.TypeString, Nullable: true, Size: 36},
+		{Name: "client_digest", Type: field.TypeString, Nullable: true},
 		{Name: "year", Type: field.TypeInt},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "phase", Type: field.TypeEnum, Enums: []string{"PLANNING", "REGISTRATION", "EVALUATION", "RECOGNITION", "CLOSED"}, Default: "PLANNING"},
@@ -149,21 +158,26 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "campaigns_admin_units_province",
-				Columns:    []*schema.Column{CampaignsColumns[18]},
+				Columns:    []*schema.Column{CampaignsColumns[20]},
 				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
+				Name:    "campaign_client_id",
+				Unique:  true,
+				Columns: []*schema.Column{CampaignsColumns[4]},
+			},
+			{
 				Name:    "campaign_province_id_year",
 				Unique:  true,
-				Columns: []*schema.Column{CampaignsColumns[18], CampaignsColumns[4]},
+				Columns: []*schema.Column{CampaignsColumns[20], CampaignsColumns[6]},
 			},
 			{
 				Name:    "campaign_scope_path",
 				Unique:  false,
-				Columns: []*schema.Column{CampaignsColumns[17]},
+				Columns: []*schema.Column{CampaignsColumns[19]},
 				Annotation: &entsql.IndexAnnotation{
 					OpClass: "text_pattern_ops",
 				},
@@ -205,6 +219,8 @@ var (
 	// DecisionsColumns holds the columns for the "decisions" table.
 	DecisionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "client_id", Type: field.TypeString, Nullable: true, Size: 36},
+		{Name: "client_digest", Type: field.TypeString, Nullable: true},
 		{Name: "scope_path", Type: field.TypeString},
 		{Name: "title", Type: field.TypeEnum, Enums: []string{"LEARNING_FAMILY", "LEARNING_CLAN", "LEARNING_COMMUNITY", "LEARNING_UNIT", "LEARNING_CITIZEN", "COMMUNITY_COMMUNE", "COMMUNITY_DISTRICT", "COMMUNITY_PROVINCE"}},
 		{Name: "number", Type: field.TypeString, Size: 64},
@@ -222,27 +238,32 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "decisions_campaigns_decisions",
-				Columns:    []*schema.Column{DecisionsColumns[7]},
+				Columns:    []*schema.Column{DecisionsColumns[9]},
 				RefColumns: []*schema.Column{CampaignsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "decisions_admin_units_deciding_unit",
-				Columns:    []*schema.Column{DecisionsColumns[8]},
+				Columns:    []*schema.Column{DecisionsColumns[10]},
 				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
+				Name:    "decision_client_id",
+				Unique:  true,
+				Columns: []*schema.Column{DecisionsColumns[1]},
+			},
+			{
 				Name:    "decision_campaign_id_deciding_unit_id_number",
 				Unique:  true,
-				Columns: []*schema.Column{DecisionsColumns[7], DecisionsColumns[8], DecisionsColumns[3]},
+				Columns: []*schema.Column{DecisionsColumns[9], DecisionsColumns[10], DecisionsColumns[5]},
 			},
 			{
 				Name:    "decision_scope_path",
 				Unique:  false,
-				Columns: []*schema.Column{DecisionsColumns[1]},
+				Columns: []*schema.Column{DecisionsColumns[3]},
 				Annotation: &entsql.IndexAnnotation{
 					OpClass: "text_pattern_ops",
 				},
@@ -252,6 +273,8 @@ var (
 	// EvaluationsColumns holds the columns for the "evaluations" table.
 	EvaluationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "client_id", Type: field.TypeString, Nullable: true, Size: 36},
+		{Name: "client_digest", Type: field.TypeString, Nullable: true},
 		{Name: "criteria_set_id", Type: field.TypeInt},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"SELF", "DRAFT", "FINAL"}},
 		{Name: "scores", Type: field.TypeJSON},
@@ -271,21 +294,26 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "evaluations_registrations_evaluations",
-				Columns:    []*schema.Column{EvaluationsColumns[10]},
+				Columns:    []*schema.Column{EvaluationsColumns[12]},
 				RefColumns: []*schema.Column{RegistrationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
+				Name:    "evaluation_client_id",
+				Unique:  true,
+				Columns: []*schema.Column{EvaluationsColumns[1]},
+			},
+			{
 				Name:    "evaluation_registration_id",
 				Unique:  false,
-				Columns: []*schema.Column{EvaluationsColumns[10]},
+				Columns: []*schema.Column{EvaluationsColumns[12]},
 			},
 			{
 				Name:    "evaluation_criteria_set_id",
 				Unique:  false,
-				Columns: []*schema.Column{EvaluationsColumns[1]},
+				Columns: []*schema.Column{EvaluationsColumns[3]},
 			},
 		},
 	}
@@ -364,6 +392,8 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "client_id", Type: field.TypeString, Nullable: true, Size: 36},
+		{Name: "client_digest", Type: field.TypeString, Nullable: true},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"HOUSEHOLD", "CLAN", "ORGANIZATION", "CITIZEN", "COMMUNITY"}},
 		{Name: "subtype", Type: field.TypeEnum, Nullable: true, Enums: []string{"AGENCY", "SCHOOL", "ENTERPRISE", "ARMED_FORCES", "OTHER"}},
 		{Name: "name", Type: field.TypeString, Size: 200},
@@ -388,42 +418,47 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "learning_units_admin_units_learning_units",
-				Columns:    []*schema.Column{LearningUnitsColumns[17]},
+				Columns:    []*schema.Column{LearningUnitsColumns[19]},
 				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "learning_units_learning_units_children",
-				Columns:    []*schema.Column{LearningUnitsColumns[18]},
+				Columns:    []*schema.Column{LearningUnitsColumns[20]},
 				RefColumns: []*schema.Column{LearningUnitsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
+				Name:    "learningunit_client_id",
+				Unique:  true,
+				Columns: []*schema.Column{LearningUnitsColumns[4]},
+			},
+			{
 				Name:    "learningunit_admin_unit_id_kind_archived_at_id_admin_path",
 				Unique:  false,
-				Columns: []*schema.Column{LearningUnitsColumns[17], LearningUnitsColumns[4], LearningUnitsColumns[16], LearningUnitsColumns[0], LearningUnitsColumns[15]},
+				Columns: []*schema.Column{LearningUnitsColumns[19], LearningUnitsColumns[6], LearningUnitsColumns[18], LearningUnitsColumns[0], LearningUnitsColumns[17]},
 				Annotation: &entsql.IndexAnnotation{
 					OpClassColumns: map[string]string{
-						LearningUnitsColumns[15].Name: "text_pattern_ops",
+						LearningUnitsColumns[17].Name: "text_pattern_ops",
 					},
 				},
 			},
 			{
 				Name:    "learningunit_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{LearningUnitsColumns[18]},
+				Columns: []*schema.Column{LearningUnitsColumns[20]},
 			},
 			{
 				Name:    "learningunit_code",
 				Unique:  false,
-				Columns: []*schema.Column{LearningUnitsColumns[8]},
+				Columns: []*schema.Column{LearningUnitsColumns[10]},
 			},
 			{
 				Name:    "learningunit_admin_path",
 				Unique:  false,
-				Columns: []*schema.Column{LearningUnitsColumns[15]},
+				Columns: []*schema.Column{LearningUnitsColumns[17]},
 				Annotation: &entsql.IndexAnnotation{
 					OpClass: "text_pattern_ops",
 				},
@@ -542,6 +577,8 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "client_id", Type: field.TypeString, Nullable: true, Size: 36},
+		{Name: "client_digest", Type: field.TypeString, Nullable: true},
 		{Name: "title", Type: field.TypeEnum, Enums: []string{"LEARNING_FAMILY", "LEARNING_CLAN", "LEARNING_COMMUNITY", "LEARNING_UNIT", "LEARNING_CITIZEN", "COMMUNITY_COMMUNE", "COMMUNITY_DISTRICT", "COMMUNITY_PROVINCE"}},
 		{Name: "subtype", Type: field.TypeString, Default: ""},
 		{Name: "admin_path", Type: field.TypeString},
@@ -565,49 +602,54 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "registrations_campaigns_registrations",
-				Columns:    []*schema.Column{RegistrationsColumns[14]},
+				Columns:    []*schema.Column{RegistrationsColumns[16]},
 				RefColumns: []*schema.Column{CampaignsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "registrations_decisions_registrations",
-				Columns:    []*schema.Column{RegistrationsColumns[15]},
+				Columns:    []*schema.Column{RegistrationsColumns[17]},
 				RefColumns: []*schema.Column{DecisionsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "registrations_learning_units_learning_unit",
-				Columns:    []*schema.Column{RegistrationsColumns[16]},
+				Columns:    []*schema.Column{RegistrationsColumns[18]},
 				RefColumns: []*schema.Column{LearningUnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "registrations_admin_units_admin_unit",
-				Columns:    []*schema.Column{RegistrationsColumns[17]},
+				Columns:    []*schema.Column{RegistrationsColumns[19]},
 				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
+				Name:    "registration_client_id",
+				Unique:  true,
+				Columns: []*schema.Column{RegistrationsColumns[4]},
+			},
+			{
 				Name:    "registration_learning_unit_id_campaign_id_title",
 				Unique:  true,
-				Columns: []*schema.Column{RegistrationsColumns[16], RegistrationsColumns[14], RegistrationsColumns[4]},
+				Columns: []*schema.Column{RegistrationsColumns[18], RegistrationsColumns[16], RegistrationsColumns[6]},
 			},
 			{
 				Name:    "registration_admin_path_campaign_id",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrationsColumns[6], RegistrationsColumns[14]},
+				Columns: []*schema.Column{RegistrationsColumns[8], RegistrationsColumns[16]},
 				Annotation: &entsql.IndexAnnotation{
 					OpClassColumns: map[string]string{
-						RegistrationsColumns[6].Name: "text_pattern_ops",
+						RegistrationsColumns[8].Name: "text_pattern_ops",
 					},
 				},
 			},
 			{
 				Name:    "registration_decision_id",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrationsColumns[15]},
+				Columns: []*schema.Column{RegistrationsColumns[17]},
 			},
 		},
 	}
@@ -617,6 +659,8 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "client_id", Type: field.TypeString, Nullable: true, Size: 36},
+		{Name: "client_digest", Type: field.TypeString, Nullable: true},
 		{Name: "number", Type: field.TypeString, Size: 100},
 		{Name: "title", Type: field.TypeString, Size: 300},
 		{Name: "signed_on", Type: field.TypeTime},
@@ -636,16 +680,21 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "reorganisations_users_applied_by",
-				Columns:    []*schema.Column{ReorganisationsColumns[13]},
+				Columns:    []*schema.Column{ReorganisationsColumns[15]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
+				Name:    "reorganisation_client_id",
+				Unique:  true,
+				Columns: []*schema.Column{ReorganisationsColumns[4]},
+			},
+			{
 				Name:    "reorganisation_effective_on",
 				Unique:  false,
-				Columns: []*schema.Column{ReorganisationsColumns[8]},
+				Columns: []*schema.Column{ReorganisationsColumns[10]},
 			},
 		},
 	}
@@ -766,6 +815,8 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "client_id", Type: field.TypeString, Nullable: true, Size: 36},
+		{Name: "client_digest", Type: field.TypeString, Nullable: true},
 		{Name: "username", Type: field.TypeString, Unique: true, Size: 64},
 		{Name: "full_name", Type: field.TypeString, Size: 200},
 		{Name: "full_name_key", Type: field.TypeString, Nullable: true, Collation: "C"},
@@ -786,27 +837,32 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "users_admin_units_users",
-				Columns:    []*schema.Column{UsersColumns[13]},
+				Columns:    []*schema.Column{UsersColumns[15]},
 				RefColumns: []*schema.Column{AdminUnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "users_learning_units_learning_unit",
-				Columns:    []*schema.Column{UsersColumns[14]},
+				Columns:    []*schema.Column{UsersColumns[16]},
 				RefColumns: []*schema.Column{LearningUnitsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
+				Name:    "user_client_id",
+				Unique:  true,
+				Columns: []*schema.Column{UsersColumns[4]},
+			},
+			{
 				Name:    "user_scope_id",
 				Unique:  false,
-				Columns: []*schema.Column{UsersColumns[13]},
+				Columns: []*schema.Column{UsersColumns[15]},
 			},
 			{
 				Name:    "user_scope_path",
 				Unique:  false,
-				Columns: []*schema.Column{UsersColumns[9]},
+				Columns: []*schema.Column{UsersColumns[11]},
 				Annotation: &entsql.IndexAnnotation{
 					OpClass: "text_pattern_ops",
 				},

@@ -71,6 +71,16 @@ func Version(v int) predicate.Registration {
 	return predicate.Registration(sql.FieldEQ(FieldVersion, v))
 }
 
+// ClientID applies equality check predicate on the "client_id" field. It's identical to ClientIDEQ.
+func ClientID(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldEQ(FieldClientID, v))
+}
+
+// ClientDigest applies equality check predicate on the "client_digest" field. It's identical to ClientDigestEQ.
+func ClientDigest(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldEQ(FieldClientDigest, v))
+}
+
 // CampaignID applies equality check predicate on the "campaign_id" field. It's identical to CampaignIDEQ.
 func CampaignID(v int) predicate.Registration {
 	return predicate.Registration(sql.FieldEQ(FieldCampaignID, v))
@@ -244,6 +254,156 @@ func VersionLT(v int) predicate.Registration {
 // VersionLTE applies the LTE predicate on the "version" field.
 func VersionLTE(v int) predicate.Registration {
 	return predicate.Registration(sql.FieldLTE(FieldVersion, v))
+}
+
+// ClientIDEQ applies the EQ predicate on the "client_id" field.
+func ClientIDEQ(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldEQ(FieldClientID, v))
+}
+
+// ClientIDNEQ applies the NEQ predicate on the "client_id" field.
+func ClientIDNEQ(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldNEQ(FieldClientID, v))
+}
+
+// ClientIDIn applies the In predicate on the "client_id" field.
+func ClientIDIn(vs ...string) predicate.Registration {
+	return predicate.Registration(sql.FieldIn(FieldClientID, vs...))
+}
+
+// ClientIDNotIn applies the NotIn predicate on the "client_id" field.
+func ClientIDNotIn(vs ...string) predicate.Registration {
+	return predicate.Registration(sql.FieldNotIn(FieldClientID, vs...))
+}
+
+// ClientIDGT applies the GT predicate on the "client_id" field.
+func ClientIDGT(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldGT(FieldClientID, v))
+}
+
+// ClientIDGTE applies the GTE predicate on the "client_id" field.
+func ClientIDGTE(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldGTE(FieldClientID, v))
+}
+
+// ClientIDLT applies the LT predicate on the "client_id" field.
+func ClientIDLT(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldLT(FieldClientID, v))
+}
+
+// ClientIDLTE applies the LTE predicate on the "client_id" field.
+func ClientIDLTE(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldLTE(FieldClientID, v))
+}
+
+// ClientIDContains applies the Contains predicate on the "client_id" field.
+func ClientIDContains(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldContains(FieldClientID, v))
+}
+
+// ClientIDHasPrefix applies the HasPrefix predicate on the "client_id" field.
+func ClientIDHasPrefix(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldHasPrefix(FieldClientID, v))
+}
+
+// ClientIDHasSuffix applies the HasSuffix predicate on the "client_id" field.
+func ClientIDHasSuffix(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldHasSuffix(FieldClientID, v))
+}
+
+// ClientIDIsNil applies the IsNil predicate on the "client_id" field.
+func ClientIDIsNil() predicate.Registration {
+	return predicate.Registration(sql.FieldIsNull(FieldClientID))
+}
+
+// ClientIDNotNil applies the NotNil predicate on the "client_id" field.
+func ClientIDNotNil() predicate.Registration {
+	return predicate.Registration(sql.FieldNotNull(FieldClientID))
+}
+
+// ClientIDEqualFold applies the EqualFold predicate on the "client_id" field.
+func ClientIDEqualFold(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldEqualFold(FieldClientID, v))
+}
+
+// ClientIDContainsFold applies the ContainsFold predicate on the "client_id" field.
+func ClientIDContainsFold(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldContainsFold(FieldClientID, v))
+}
+
+// ClientDigestEQ applies the EQ predicate on the "client_digest" field.
+func ClientDigestEQ(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldEQ(FieldClientDigest, v))
+}
+
+// ClientDigestNEQ applies the NEQ predicate on the "client_digest" field.
+func ClientDigestNEQ(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldNEQ(FieldClientDigest, v))
+}
+
+// ClientDigestIn applies the In predicate on the "client_digest" field.
+func ClientDigestIn(vs ...string) predicate.Registration {
+	return predicate.Registration(sql.FieldIn(FieldClientDigest, vs...))
+}
+
+// ClientDigestNotIn applies the NotIn predicate on the "client_digest" field.
+func ClientDigestNotIn(vs ...string) predicate.Registration {
+	return predicate.Registration(sql.FieldNotIn(FieldClientDigest, vs...))
+}
+
+// ClientDigestGT applies the GT predicate on the "client_digest" field.
+func ClientDigestGT(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldGT(FieldClientDigest, v))
+}
+
+// ClientDigestGTE applies the GTE predicate on the "client_digest" field.
+func ClientDigestGTE(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldGTE(FieldClientDigest, v))
+}
+
+// ClientDigestLT applies the LT predicate on the "client_digest" field.
+func ClientDigestLT(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldLT(FieldClientDigest, v))
+}
+
+// ClientDigestLTE applies the LTE predicate on the "client_digest" field.
+func ClientDigestLTE(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldLTE(FieldClientDigest, v))
+}
+
+// ClientDigestContains applies the Contains predicate on the "client_digest" field.
+func ClientDigestContains(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldContains(FieldClientDigest, v))
+}
+
+// ClientDigestHasPrefix applies the HasPrefix predicate on the "client_digest" field.
+func ClientDigestHasPrefix(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldHasPrefix(FieldClientDigest, v))
+}
+
+// ClientDigestHasSuffix applies the HasSuffix predicate on the "client_digest" field.
+func ClientDigestHasSuffix(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldHasSuffix(FieldClientDigest, v))
+}
+
+// ClientDigestIsNil applies the IsNil predicate on the "client_digest" field.
+func ClientDigestIsNil() predicate.Registration {
+	return predicate.Registration(sql.FieldIsNull(FieldClientDigest))
+}
+
+// ClientDigestNotNil applies the NotNil predicate on the "client_digest" field.
+func ClientDigestNotNil() predicate.Registration {
+	return predicate.Registration(sql.FieldNotNull(FieldClientDigest))
+}
+
+// ClientDigestEqualFold applies the EqualFold predicate on the "client_digest" field.
+func ClientDigestEqualFold(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldEqualFold(FieldClientDigest, v))
+}
+
+// ClientDigestContainsFold applies the ContainsFold predicate on the "client_digest" field.
+func ClientDigestContainsFold(v string) predicate.Registration {
+	return predicate.Registration(sql.FieldContainsFold(FieldClientDigest, v))
 }
 
 // CampaignIDEQ applies the EQ predicate on the "campaign_id" field.

@@ -70,6 +70,16 @@ func Version(v int) predicate.Reorganisation {
 	return predicate.Reorganisation(sql.FieldEQ(FieldVersion, v))
 }
 
+// ClientID applies equality check predicate on the "client_id" field. It's identical to ClientIDEQ.
+func ClientID(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldEQ(FieldClientID, v))
+}
+
+// ClientDigest applies equality check predicate on the "client_digest" field. It's identical to ClientDigestEQ.
+func ClientDigest(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldEQ(FieldClientDigest, v))
+}
+
 // Number applies equality check predicate on the "number" field. It's identical to NumberEQ.
 func Number(v string) predicate.Reorganisation {
 	return predicate.Reorganisation(sql.FieldEQ(FieldNumber, v))
@@ -223,6 +233,156 @@ func VersionLT(v int) predicate.Reorganisation {
 // VersionLTE applies the LTE predicate on the "version" field.
 func VersionLTE(v int) predicate.Reorganisation {
 	return predicate.Reorganisation(sql.FieldLTE(FieldVersion, v))
+}
+
+// ClientIDEQ applies the EQ predicate on the "client_id" field.
+func ClientIDEQ(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldEQ(FieldClientID, v))
+}
+
+// ClientIDNEQ applies the NEQ predicate on the "client_id" field.
+func ClientIDNEQ(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldNEQ(FieldClientID, v))
+}
+
+// ClientIDIn applies the In predicate on the "client_id" field.
+func ClientIDIn(vs ...string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldIn(FieldClientID, vs...))
+}
+
+// ClientIDNotIn applies the NotIn predicate on the "client_id" field.
+func ClientIDNotIn(vs ...string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldNotIn(FieldClientID, vs...))
+}
+
+// ClientIDGT applies the GT predicate on the "client_id" field.
+func ClientIDGT(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldGT(FieldClientID, v))
+}
+
+// ClientIDGTE applies the GTE predicate on the "client_id" field.
+func ClientIDGTE(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldGTE(FieldClientID, v))
+}
+
+// ClientIDLT applies the LT predicate on the "client_id" field.
+func ClientIDLT(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldLT(FieldClientID, v))
+}
+
+// ClientIDLTE applies the LTE predicate on the "client_id" field.
+func ClientIDLTE(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldLTE(FieldClientID, v))
+}
+
+// ClientIDContains applies the Contains predicate on the "client_id" field.
+func ClientIDContains(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldContains(FieldClientID, v))
+}
+
+// ClientIDHasPrefix applies the HasPrefix predicate on the "client_id" field.
+func ClientIDHasPrefix(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldHasPrefix(FieldClientID, v))
+}
+
+// ClientIDHasSuffix applies the HasSuffix predicate on the "client_id" field.
+func ClientIDHasSuffix(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldHasSuffix(FieldClientID, v))
+}
+
+// ClientIDIsNil applies the IsNil predicate on the "client_id" field.
+func ClientIDIsNil() predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldIsNull(FieldClientID))
+}
+
+// ClientIDNotNil applies the NotNil predicate on the "client_id" field.
+func ClientIDNotNil() predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldNotNull(FieldClientID))
+}
+
+// ClientIDEqualFold applies the EqualFold predicate on the "client_id" field.
+func ClientIDEqualFold(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldEqualFold(FieldClientID, v))
+}
+
+// ClientIDContainsFold applies the ContainsFold predicate on the "client_id" field.
+func ClientIDContainsFold(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldContainsFold(FieldClientID, v))
+}
+
+// ClientDigestEQ applies the EQ predicate on the "client_digest" field.
+func ClientDigestEQ(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldEQ(FieldClientDigest, v))
+}
+
+// ClientDigestNEQ applies the NEQ predicate on the "client_digest" field.
+func ClientDigestNEQ(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldNEQ(FieldClientDigest, v))
+}
+
+// ClientDigestIn applies the In predicate on the "client_digest" field.
+func ClientDigestIn(vs ...string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldIn(FieldClientDigest, vs...))
+}
+
+// ClientDigestNotIn applies the NotIn predicate on the "client_digest" field.
+func ClientDigestNotIn(vs ...string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldNotIn(FieldClientDigest, vs...))
+}
+
+// ClientDigestGT applies the GT predicate on the "client_digest" field.
+func ClientDigestGT(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldGT(FieldClientDigest, v))
+}
+
+// ClientDigestGTE applies the GTE predicate on the "client_digest" field.
+func ClientDigestGTE(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldGTE(FieldClientDigest, v))
+}
+
+// ClientDigestLT applies the LT predicate on the "client_digest" field.
+func ClientDigestLT(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldLT(FieldClientDigest, v))
+}
+
+// ClientDigestLTE applies the LTE predicate on the "client_digest" field.
+func ClientDigestLTE(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldLTE(FieldClientDigest, v))
+}
+
+// ClientDigestContains applies the Contains predicate on the "client_digest" field.
+func ClientDigestContains(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldContains(FieldClientDigest, v))
+}
+
+// ClientDigestHasPrefix applies the HasPrefix predicate on the "client_digest" field.
+func ClientDigestHasPrefix(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldHasPrefix(FieldClientDigest, v))
+}
+
+// ClientDigestHasSuffix applies the HasSuffix predicate on the "client_digest" field.
+func ClientDigestHasSuffix(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldHasSuffix(FieldClientDigest, v))
+}
+
+// ClientDigestIsNil applies the IsNil predicate on the "client_digest" field.
+func ClientDigestIsNil() predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldIsNull(FieldClientDigest))
+}
+
+// ClientDigestNotNil applies the NotNil predicate on the "client_digest" field.
+func ClientDigestNotNil() predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldNotNull(FieldClientDigest))
+}
+
+// ClientDigestEqualFold applies the EqualFold predicate on the "client_digest" field.
+func ClientDigestEqualFold(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldEqualFold(FieldClientDigest, v))
+}
+
+// ClientDigestContainsFold applies the ContainsFold predicate on the "client_digest" field.
+func ClientDigestContainsFold(v string) predicate.Reorganisation {
+	return predicate.Reorganisation(sql.FieldContainsFold(FieldClientDigest, v))
 }
 
 // NumberEQ applies the EQ predicate on the "number" field.

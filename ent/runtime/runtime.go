@@ -45,21 +45,26 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	adminunitMixinHooks2 := adminunitMixin[2].Hooks()
 	adminunitHooks := schema.AdminUnit{}.Hooks()
 
-	adminunit.Hooks[1] = adminunitHooks[0]
+	adminunit.Hooks[1] = adminunitMixinHooks2[0]
 
-	adminunit.Hooks[2] = adminunitHooks[1]
+	adminunit.Hooks[2] = adminunitHooks[0]
 
-	adminunit.Hooks[3] = adminunitHooks[2]
+	adminunit.Hooks[3] = adminunitHooks[1]
 
-	adminunit.Hooks[4] = adminunitHooks[3]
+	adminunit.Hooks[4] = adminunitHooks[2]
 
-	adminunit.Hooks[5] = adminunitHooks[4]
+	adminunit.Hooks[5] = adminunitHooks[3]
+
+	adminunit.Hooks[6] = adminunitHooks[4]
 	adminunitMixinFields0 := adminunitMixin[0].Fields()
 	_ = adminunitMixinFields0
 	adminunitMixinFields1 := adminunitMixin[1].Fields()
 	_ = adminunitMixinFields1
+	adminunitMixinFields2 := adminunitMixin[2].Fields()
+	_ = adminunitMixinFields2
 	adminunitFields := schema.AdminUnit{}.Fields()
 	_ = adminunitFields
 	// adminunitDescCreatedAt is the schema descriptor for created_at field.
@@ -76,6 +81,10 @@ func init() {
 	adminunitDescVersion := adminunitMixinFields1[0].Descriptor()
 	// adminunit.DefaultVersion holds the default value on creation for the version field.
 	adminunit.DefaultVersion = adminunitDescVersion.Default.(int)
+	// adminunitDescClientID is the schema descriptor for client_id field.
+	adminunitDescClientID := adminunitMixinFields2[0].Descriptor()
+	// adminunit.ClientIDValidator is a validator for the "client_id" field. It is called by the builders before save.
+	adminunit.ClientIDValidator = adminunitDescClientID.Validators[0].(func(string) error)
 	// adminunitDescCode is the schema descriptor for code field.
 	adminunitDescCode := adminunitFields[0].Descriptor()
 	// adminunit.CodeValidator is a validator for the "code" field. It is called by the builders before save.
@@ -171,19 +180,24 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	campaignMixinHooks2 := campaignMixin[2].Hooks()
 	campaignHooks := schema.Campaign{}.Hooks()
 
-	campaign.Hooks[1] = campaignHooks[0]
+	campaign.Hooks[1] = campaignMixinHooks2[0]
 
-	campaign.Hooks[2] = campaignHooks[1]
+	campaign.Hooks[2] = campaignHooks[0]
 
-	campaign.Hooks[3] = campaignHooks[2]
+	campaign.Hooks[3] = campaignHooks[1]
 
-	campaign.Hooks[4] = campaignHooks[3]
+	campaign.Hooks[4] = campaignHooks[2]
+
+	campaign.Hooks[5] = campaignHooks[3]
 	campaignMixinFields0 := campaignMixin[0].Fields()
 	_ = campaignMixinFields0
 	campaignMixinFields1 := campaignMixin[1].Fields()
 	_ = campaignMixinFields1
+	campaignMixinFields2 := campaignMixin[2].Fields()
+	_ = campaignMixinFields2
 	campaignFields := schema.Campaign{}.Fields()
 	_ = campaignFields
 	// campaignDescCreatedAt is the schema descriptor for created_at field.
@@ -200,6 +214,10 @@ func init() {
 	campaignDescVersion := campaignMixinFields1[0].Descriptor()
 	// campaign.DefaultVersion holds the default value on creation for the version field.
 	campaign.DefaultVersion = campaignDescVersion.Default.(int)
+	// campaignDescClientID is the schema descriptor for client_id field.
+	campaignDescClientID := campaignMixinFields2[0].Descriptor()
+	// campaign.ClientIDValidator is a validator for the "client_id" field. It is called by the builders before save.
+	campaign.ClientIDValidator = campaignDescClientID.Validators[0].(func(string) error)
 	// campaignDescYear is the schema descriptor for year field.
 	campaignDescYear := campaignFields[1].Descriptor()
 	// campaign.YearValidator is a validator for the "year" field. It is called by the builders before save.
@@ -263,6 +281,7 @@ func init() {
 	criteriasetDescCreatedAt := criteriasetFields[6].Descriptor()
 	// criteriaset.DefaultCreatedAt holds the default value on creation for the created_at field.
 	criteriaset.DefaultCreatedAt = criteriasetDescCreatedAt.Default.(func() time.Time)
+	decisionMixin := schema.Decision{}.Mixin()
 	decision.Policy = privacy.NewPolicies(schema.Decision{})
 	decision.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -272,13 +291,22 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	decisionMixinHooks0 := decisionMixin[0].Hooks()
 	decisionHooks := schema.Decision{}.Hooks()
 
-	decision.Hooks[1] = decisionHooks[0]
+	decision.Hooks[1] = decisionMixinHooks0[0]
 
-	decision.Hooks[2] = decisionHooks[1]
+	decision.Hooks[2] = decisionHooks[0]
+
+	decision.Hooks[3] = decisionHooks[1]
+	decisionMixinFields0 := decisionMixin[0].Fields()
+	_ = decisionMixinFields0
 	decisionFields := schema.Decision{}.Fields()
 	_ = decisionFields
+	// decisionDescClientID is the schema descriptor for client_id field.
+	decisionDescClientID := decisionMixinFields0[0].Descriptor()
+	// decision.ClientIDValidator is a validator for the "client_id" field. It is called by the builders before save.
+	decision.ClientIDValidator = decisionDescClientID.Validators[0].(func(string) error)
 	// decisionDescNumber is the schema descriptor for number field.
 	decisionDescNumber := decisionFields[4].Descriptor()
 	// decision.NumberValidator is a validator for the "number" field. It is called by the builders before save.
@@ -319,6 +347,7 @@ func init() {
 	decisionDescCreatedAt := decisionFields[7].Descriptor()
 	// decision.DefaultCreatedAt holds the default value on creation for the created_at field.
 	decision.DefaultCreatedAt = decisionDescCreatedAt.Default.(func() time.Time)
+	evaluationMixin := schema.Evaluation{}.Mixin()
 	evaluation.Policy = privacy.NewPolicies(schema.Evaluation{})
 	evaluation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -328,8 +357,17 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	evaluationMixinHooks0 := evaluationMixin[0].Hooks()
+
+	evaluation.Hooks[1] = evaluationMixinHooks0[0]
+	evaluationMixinFields0 := evaluationMixin[0].Fields()
+	_ = evaluationMixinFields0
 	evaluationFields := schema.Evaluation{}.Fields()
 	_ = evaluationFields
+	// evaluationDescClientID is the schema descriptor for client_id field.
+	evaluationDescClientID := evaluationMixinFields0[0].Descriptor()
+	// evaluation.ClientIDValidator is a validator for the "client_id" field. It is called by the builders before save.
+	evaluation.ClientIDValidator = evaluationDescClientID.Validators[0].(func(string) error)
 	// evaluationDescNotes is the schema descriptor for notes field.
 	evaluationDescNotes := evaluationFields[7].Descriptor()
 	// evaluation.NotesValidator is a validator for the "notes" field. It is called by the builders before save.
@@ -421,23 +459,28 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	learningunitMixinHooks2 := learningunitMixin[2].Hooks()
 	learningunitHooks := schema.LearningUnit{}.Hooks()
 
-	learningunit.Hooks[1] = learningunitHooks[0]
+	learningunit.Hooks[1] = learningunitMixinHooks2[0]
 
-	learningunit.Hooks[2] = learningunitHooks[1]
+	learningunit.Hooks[2] = learningunitHooks[0]
 
-	learningunit.Hooks[3] = learningunitHooks[2]
+	learningunit.Hooks[3] = learningunitHooks[1]
 
-	learningunit.Hooks[4] = learningunitHooks[3]
+	learningunit.Hooks[4] = learningunitHooks[2]
 
-	learningunit.Hooks[5] = learningunitHooks[4]
+	learningunit.Hooks[5] = learningunitHooks[3]
 
-	learningunit.Hooks[6] = learningunitHooks[5]
+	learningunit.Hooks[6] = learningunitHooks[4]
+
+	learningunit.Hooks[7] = learningunitHooks[5]
 	learningunitMixinFields0 := learningunitMixin[0].Fields()
 	_ = learningunitMixinFields0
 	learningunitMixinFields1 := learningunitMixin[1].Fields()
 	_ = learningunitMixinFields1
+	learningunitMixinFields2 := learningunitMixin[2].Fields()
+	_ = learningunitMixinFields2
 	learningunitFields := schema.LearningUnit{}.Fields()
 	_ = learningunitFields
 	// learningunitDescCreatedAt is the schema descriptor for created_at field.
@@ -454,6 +497,10 @@ func init() {
 	learningunitDescVersion := learningunitMixinFields1[0].Descriptor()
 	// learningunit.DefaultVersion holds the default value on creation for the version field.
 	learningunit.DefaultVersion = learningunitDescVersion.Default.(int)
+	// learningunitDescClientID is the schema descriptor for client_id field.
+	learningunitDescClientID := learningunitMixinFields2[0].Descriptor()
+	// learningunit.ClientIDValidator is a validator for the "client_id" field. It is called by the builders before save.
+	learningunit.ClientIDValidator = learningunitDescClientID.Validators[0].(func(string) error)
 	// learningunitDescName is the schema descriptor for name field.
 	learningunitDescName := learningunitFields[2].Descriptor()
 	// learningunit.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -682,13 +729,18 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	registrationMixinHooks2 := registrationMixin[2].Hooks()
 	registrationHooks := schema.Registration{}.Hooks()
 
-	registration.Hooks[1] = registrationHooks[0]
+	registration.Hooks[1] = registrationMixinHooks2[0]
+
+	registration.Hooks[2] = registrationHooks[0]
 	registrationMixinFields0 := registrationMixin[0].Fields()
 	_ = registrationMixinFields0
 	registrationMixinFields1 := registrationMixin[1].Fields()
 	_ = registrationMixinFields1
+	registrationMixinFields2 := registrationMixin[2].Fields()
+	_ = registrationMixinFields2
 	registrationFields := schema.Registration{}.Fields()
 	_ = registrationFields
 	// registrationDescCreatedAt is the schema descriptor for created_at field.
@@ -705,6 +757,10 @@ func init() {
 	registrationDescVersion := registrationMixinFields1[0].Descriptor()
 	// registration.DefaultVersion holds the default value on creation for the version field.
 	registration.DefaultVersion = registrationDescVersion.Default.(int)
+	// registrationDescClientID is the schema descriptor for client_id field.
+	registrationDescClientID := registrationMixinFields2[0].Descriptor()
+	// registration.ClientIDValidator is a validator for the "client_id" field. It is called by the builders before save.
+	registration.ClientIDValidator = registrationDescClientID.Validators[0].(func(string) error)
 	// registrationDescSubtype is the schema descriptor for subtype field.
 	registrationDescSubtype := registrationFields[3].Descriptor()
 	// registration.DefaultSubtype holds the default value on creation for the subtype field.
@@ -723,15 +779,20 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	reorganisationMixinHooks2 := reorganisationMixin[2].Hooks()
 	reorganisationHooks := schema.Reorganisation{}.Hooks()
 
-	reorganisation.Hooks[1] = reorganisationHooks[0]
+	reorganisation.Hooks[1] = reorganisationMixinHooks2[0]
 
-	reorganisation.Hooks[2] = reorganisationHooks[1]
+	reorganisation.Hooks[2] = reorganisationHooks[0]
+
+	reorganisation.Hooks[3] = reorganisationHooks[1]
 	reorganisationMixinFields0 := reorganisationMixin[0].Fields()
 	_ = reorganisationMixinFields0
 	reorganisationMixinFields1 := reorganisationMixin[1].Fields()
 	_ = reorganisationMixinFields1
+	reorganisationMixinFields2 := reorganisationMixin[2].Fields()
+	_ = reorganisationMixinFields2
 	reorganisationFields := schema.Reorganisation{}.Fields()
 	_ = reorganisationFields
 	// reorganisationDescCreatedAt is the schema descriptor for created_at field.
@@ -748,6 +809,10 @@ func init() {
 	reorganisationDescVersion := reorganisationMixinFields1[0].Descriptor()
 	// reorganisation.DefaultVersion holds the default value on creation for the version field.
 	reorganisation.DefaultVersion = reorganisationDescVersion.Default.(int)
+	// reorganisationDescClientID is the schema descriptor for client_id field.
+	reorganisationDescClientID := reorganisationMixinFields2[0].Descriptor()
+	// reorganisation.ClientIDValidator is a validator for the "client_id" field. It is called by the builders before save.
+	reorganisation.ClientIDValidator = reorganisationDescClientID.Validators[0].(func(string) error)
 	// reorganisationDescNumber is the schema descriptor for number field.
 	reorganisationDescNumber := reorganisationFields[0].Descriptor()
 	// reorganisation.NumberValidator is a validator for the "number" field. It is called by the builders before save.
@@ -888,21 +953,26 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	userMixinHooks2 := userMixin[2].Hooks()
 	userHooks := schema.User{}.Hooks()
 
-	user.Hooks[1] = userHooks[0]
+	user.Hooks[1] = userMixinHooks2[0]
 
-	user.Hooks[2] = userHooks[1]
+	user.Hooks[2] = userHooks[0]
 
-	user.Hooks[3] = userHooks[2]
+	user.Hooks[3] = userHooks[1]
 
-	user.Hooks[4] = userHooks[3]
+	user.Hooks[4] = userHooks[2]
 
-	user.Hooks[5] = userHooks[4]
+	user.Hooks[5] = userHooks[3]
+
+	user.Hooks[6] = userHooks[4]
 	userMixinFields0 := userMixin[0].Fields()
 	_ = userMixinFields0
 	userMixinFields1 := userMixin[1].Fields()
 	_ = userMixinFields1
+	userMixinFields2 := userMixin[2].Fields()
+	_ = userMixinFields2
 	userFields := schema.User{}.Fields()
 	_ = userFields
 	// userDescCreatedAt is the schema descriptor for created_at field.
@@ -919,6 +989,10 @@ func init() {
 	userDescVersion := userMixinFields1[0].Descriptor()
 	// user.DefaultVersion holds the default value on creation for the version field.
 	user.DefaultVersion = userDescVersion.Default.(int)
+	// userDescClientID is the schema descriptor for client_id field.
+	userDescClientID := userMixinFields2[0].Descriptor()
+	// user.ClientIDValidator is a validator for the "client_id" field. It is called by the builders before save.
+	user.ClientIDValidator = userDescClientID.Validators[0].(func(string) error)
 	// userDescUsername is the schema descriptor for username field.
 	userDescUsername := userFields[0].Descriptor()
 	// user.UsernameValidator is a validator for the "username" field. It is called by the builders before save.

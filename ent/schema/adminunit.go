@@ -19,7 +19,7 @@ type AdminUnit struct{ ent.Schema }
 
 // Mixin of the AdminUnit.
 func (AdminUnit) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, VersionMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, ClientMixin{}}
 }
 
 // Fields of the AdminUnit.

@@ -41,7 +41,7 @@ type Campaign struct{ ent.Schema }
 
 // Mixin of the Campaign.
 func (Campaign) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, VersionMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, ClientMixin{}}
 }
 
 // Fields of the Campaign.
@@ -201,7 +201,7 @@ type Registration struct{ ent.Schema }
 
 // Mixin of the Registration.
 func (Registration) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, VersionMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, ClientMixin{}}
 }
 
 // Fields of the Registration.
@@ -300,6 +300,11 @@ func (Registration) Annotations() []schema.Annotation {
 // evaluation decides the result; SELF assessments and DRAFT scores come first.
 type Evaluation struct{ ent.Schema }
 
+// Mixin of the Evaluation.
+func (Evaluation) Mixin() []ent.Mixin {
+	return []ent.Mixin{ClientMixin{}}
+}
+
 // Fields of the Evaluation.
 func (Evaluation) Fields() []ent.Field {
 	return []ent.Field{
@@ -360,6 +365,11 @@ func (Evaluation) Annotations() []schema.Annotation {
 // Decision is a recognition decision (quyết định công nhận) of a People's
 // Committee: one number, date and signer for many registrations.
 type Decision struct{ ent.Schema }
+
+// Mixin of the Decision.
+func (Decision) Mixin() []ent.Mixin {
+	return []ent.Mixin{ClientMixin{}}
+}
 
 // Fields of the Decision.
 func (Decision) Fields() []ent.Field {

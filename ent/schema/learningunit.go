@@ -22,7 +22,7 @@ type LearningUnit struct{ ent.Schema }
 
 // Mixin of the LearningUnit.
 func (LearningUnit) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, VersionMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, ClientMixin{}}
 }
 
 // Fields of the LearningUnit.

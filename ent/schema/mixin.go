@@ -7,8 +7,10 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 	"entgo.io/ent/schema/mixin"
 
+	"hoctap/internal/idem"
 	"hoctap/internal/schemadoc"
 )
 
@@ -64,4 +66,38 @@ func sortKey(from, orderField string) ent.Field {
 			schemadoc.Order("Orders by `"+schemadoc.FieldName(from)+"` in Vietnamese alphabetical order (a ă â b c d đ e ê …, tone marks after the letters), the same on every database."),
 			entgql.Skip(entgql.SkipType, entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
 		)
+}
+
+// ClientMixin keeps the id a client gave the create that made a row (a UUID
+// an app made, offline perhaps), unique per table, so the same create sent
+// again answers the row already made (internal/idem).
+type ClientMixin struct{ mixin.Schema }
+
+// Fields of the ClientMixin.
+func (ClientMixin) Fields() []ent.Field {
+	return []ent.Field{
+		field.String(idem.FieldClientID).
+			Optional().
+			Nillable().
+			Immutable().
+			MaxLen(36).
+			Comment("The clientID (a UUID, in lower case) of the create that made it; null when the client gave none.").
+			Annotations(entgql.Type("ID"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput, entgql.SkipOrderField)),
+		field.String(idem.FieldClientDigest).
+			Optional().
+			Immutable().
+			Comment("What the create with the client id asked for, by whom: a resent create must match it.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+	}
+}
+
+// Indexes of the ClientMixin: a client id names one row of a table. NULLs
+// do not collide on either database.
+func (ClientMixin) Indexes() []ent.Index {
+	return []ent.Index{index.Fields(idem.FieldClientID).Unique()}
+}
+
+// Hooks of the ClientMixin.
+func (ClientMixin) Hooks() []ent.Hook {
+	return []ent.Hook{idem.Hook()}
 }

@@ -19,7 +19,7 @@ type Reorganisation struct{ ent.Schema }
 
 // Mixin of the Reorganisation.
 func (Reorganisation) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, VersionMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, ClientMixin{}}
 }
 
 // Fields of the Reorganisation.

@@ -17,7 +17,7 @@ type User struct{ ent.Schema }
 
 // Mixin of the User.
 func (User) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, VersionMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, ClientMixin{}}
 }
 
 // Fields of the User.

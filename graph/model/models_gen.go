@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
-	"hoctap/ent/evaluation"
+	"hoctap/ent/campaign"
 	"hoctap/ent/learningunit"
 	"hoctap/internal/catalog"
 	"hoctap/internal/title"
@@ -18,6 +18,24 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 )
+
+// A campaign to move to its next phase.
+type AdvanceCampaignInput struct {
+	// The campaign to move on.
+	ID int `json:"id"`
+	// The phase the caller saw the campaign in, and confirms leaving; CONFLICT on from when it is no longer in it.
+	From campaign.Phase `json:"from"`
+	// Why, for the audit log; optional.
+	Reason *string `json:"reason,omitempty"`
+	// The version the caller saw (Campaign.version); CONFLICT on expectedVersion if the campaign changed since. Omit to check only the phase.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+// What advanceCampaign changed.
+type AdvanceCampaignPayload struct {
+	// The campaign in its new phase.
+	Campaign *ent.Campaign `json:"campaign"`
+}
 
 // A checked import to write.
 type ApplyImportInput struct {
@@ -33,12 +51,46 @@ type ApplyImportPayload struct {
 	ImportJob *ent.ImportJob `json:"importJob"`
 }
 
+// A planned reorganisation to apply.
+type ApplyReorganisationInput struct {
+	// The planned reorganisation (Reorganisation.id).
+	ID int `json:"id"`
+	// The version of it the client planned (Reorganisation.version); CONFLICT on expectedVersion if it was planned again since. A repeated apply of one applied is not a conflict: it answers applied: false.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+// What applyReorganisation did.
+type ApplyReorganisationPayload struct {
+	// The decision, applied, and what applying it did (applied: false when it was applied before).
+	Plan *ReorganisationPlan `json:"plan"`
+}
+
+// The learning unit to archive.
+type ArchiveLearningUnitInput struct {
+	// The learning unit.
+	ID int `json:"id"`
+	// The version the client saw (LearningUnit.version); CONFLICT on expectedVersion if the unit changed since. Omit to archive whatever changed.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+// What archiveLearningUnit changed.
+type ArchiveLearningUnitPayload struct {
+	// The unit, archived (archivedAt set).
+	LearningUnit *ent.LearningUnit `json:"learningUnit"`
+}
+
 // A password change by the signed-in user.
 type ChangePasswordInput struct {
 	// The password the user signs in with now; a wrong one is refused.
 	CurrentPassword string `json:"currentPassword"`
 	// At least 10 characters, at least 4 different ones, not containing the username.
 	NewPassword string `json:"newPassword"`
+}
+
+// What changePassword changed.
+type ChangePasswordPayload struct {
+	// The signed-in user, with the new password (and mustChangePassword cleared).
+	User *ent.User `json:"user"`
 }
 
 // A list to check: its file and the kind of list it holds.
@@ -58,75 +110,44 @@ type CheckImportPayload struct {
 	ImportJob *ent.ImportJob `json:"importJob"`
 }
 
-// A new administrative unit under an open parent. ADMIN adds provinces, districts
-// (for the three-tier tree before 1/7/2025) and communes; a MANAGER adds villages
-// and residential groups in their scope.
-type CreateAdminUnitInput struct {
-	// The unit directly above: the country for a province; a province for a district,
-	// or for a commune on the two-tier tree since 1/7/2025; a district for a commune;
-	// a commune for a village. It must be open (validTo null).
-	ParentID int `json:"parentID"`
-	// One level below the parent's (see parentID).
-	Level adminunit.Level `json:"level"`
-	// Official code: 2 digits for a province, 3 for a district, 5 for a commune, free
-	// among the open units of that level. A village's code is the province's own
-	// (1–16 characters without spaces), free among the open villages of its commune.
-	Code string `json:"code"`
-	// Official name with its type, e.g. "Thôn Đông" (Đông village); unique among the parent's open units, accents and case ignored.
-	Name string `json:"name"`
-	// Official type of the level: for a province Tỉnh (province) or Thành phố
-	// (centrally-run city); for a district Huyện (rural district), Quận (urban
-	// district), Thị xã (town) or Thành phố (provincial city); for a commune Xã
-	// (commune), Phường (ward), Thị trấn (township) or Đặc khu (special zone); for
-	// a village one of the local names of a village or residential group: Thôn,
-	// Làng, Ấp, Bản, Buôn, Bon, Plei, Sóc, Phum, Xóm, Tổ dân phố, Khu phố, Khóm,
-	// Khối, Khu, Tổ, Khu dân cư, Tổ dân cư, Tiểu khu, Đội. Matched without accents
-	// or case and stored as spelled here.
-	Type string `json:"type"`
-	// Mountainous, remote or especially disadvantaged area (a commune's flag).
-	Disadvantaged *bool `json:"disadvantaged,omitempty"`
-	// First day the unit exists (only the calendar day counts); omit when it predates the records.
-	ValidFrom *time.Time `json:"validFrom,omitempty"`
+// A unit to close, and the decision that closes it: see closeAdminUnit.
+type CloseAdminUnitInput struct {
+	// The open unit to close.
+	ID int `json:"id"`
+	// First day without the unit (only the calendar day in Vietnam counts); not after today.
+	EffectiveOn time.Time `json:"effectiveOn"`
+	// For a merge: the open unit of the same level that takes over everything in it. Omit for a dissolution.
+	SuccessorID *int `json:"successorID,omitempty"`
+	// Why, at most 500 characters; kept as the change's note and in the audit log.
+	Reason *string `json:"reason,omitempty"`
+	// Number of the decision that ordered it, e.g. "125/NQ-HĐND" (resolution, nghị quyết, 125 of a People's Council, Hội đồng nhân dân); omitted, the reorganisation is recorded with the number "—".
+	DecisionNumber *string `json:"decisionNumber,omitempty"`
+	// The version the client read (AdminUnit.version); CONFLICT if the unit changed since.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
 }
 
-// A new campaign; targets and criteria are copied from the province's previous campaign.
-type CreateCampaignInput struct {
-	// The province (a unit of level PROVINCE) that runs the campaign.
-	ProvinceID int `json:"provinceID"`
-	// The campaign's year, 2000–2100; a province has one campaign a year (CONFLICT otherwise). Its units are counted as they stand on 31 December of it.
-	Year int `json:"year"`
-	// Defaults to "Xây dựng xã hội học tập năm <year> – <province>" (building a learning society in <year>).
-	Name *string `json:"name,omitempty"`
-	// First day of the registration window: while the campaign is in REGISTRATION, units can be registered only from this day. Null: no limit.
-	RegistrationStarts *time.Time `json:"registrationStarts,omitempty"`
-	// Last day (counted whole) of the registration window. Null: no limit.
-	RegistrationEnds *time.Time `json:"registrationEnds,omitempty"`
-	// First day of the evaluation window: while the campaign is in EVALUATION, evaluations are accepted only from this day. Null: no limit.
-	EvaluationStarts *time.Time `json:"evaluationStarts,omitempty"`
-	// Last day (counted whole) of the evaluation window. Null: no limit.
-	EvaluationEnds *time.Time `json:"evaluationEnds,omitempty"`
-	// First day of the recognition window: while the campaign is in RECOGNITION, decisions are accepted only from this day. Null: no limit.
-	RecognitionStarts *time.Time `json:"recognitionStarts,omitempty"`
-	// Last day (counted whole) of the recognition window. Null: no limit.
-	RecognitionEnds *time.Time `json:"recognitionEnds,omitempty"`
-	// Overrides of which level recognises each title.
-	DecidingLevels []*DecidingLevelInput `json:"decidingLevels,omitempty"`
+// What createAdminUnit made.
+type CreateAdminUnitPayload struct {
+	// The new unit, at version 1.
+	AdminUnit *ent.AdminUnit `json:"adminUnit"`
 }
 
-// A new account.
-type CreateUserInput struct {
-	// Login name: 3–64 characters, lowercase letters, digits, dot, dash or underscore.
-	Username string `json:"username"`
-	// The person's full name, 1–200 characters, e.g. "Nguyễn Văn An".
-	FullName string `json:"fullName"`
-	// Initial password, under the password policy.
-	Password string `json:"password"`
-	// No higher than the creator's own role (below it for a MANAGER).
-	Role viewer.Role `json:"role"`
-	// The admin unit the user works in; inside the creator's scope.
-	ScopeID int `json:"scopeID"`
-	// For a CITIZEN: their own citizen record.
-	LearningUnitID *int `json:"learningUnitID,omitempty"`
+// What createCampaign made.
+type CreateCampaignPayload struct {
+	// The new campaign, in PLANNING, with the targets and criteria copied from the province's previous one.
+	Campaign *ent.Campaign `json:"campaign"`
+}
+
+// What createLearningUnit made.
+type CreateLearningUnitPayload struct {
+	// The new unit, at version 1.
+	LearningUnit *ent.LearningUnit `json:"learningUnit"`
+}
+
+// What createUser made.
+type CreateUserPayload struct {
+	// The new account.
+	User *ent.User `json:"user"`
 }
 
 // One criterion of a new criteria set.
@@ -167,16 +188,20 @@ type DecidingLevelInput struct {
 	Level adminunit.Level `json:"level"`
 }
 
-// Scores of a registration against its campaign's current criteria set of its title.
-type EvaluateInput struct {
-	// The registration scored: REGISTERED or EVALUATED.
-	RegistrationID int `json:"registrationID"`
-	// SELF (the unit's own assessment), DRAFT (a collaborator's) or FINAL (decides the result).
-	Kind evaluation.Kind `json:"kind"`
-	// Points for every criterion of the set, each once, no other code.
-	Scores []*ScoreInput `json:"scores"`
-	// Evidence (minh chứng) and remarks, at most 4,000 characters.
-	Notes *string `json:"notes,omitempty"`
+// An account to disable or enable.
+type DisableUserInput struct {
+	// The account; not the caller's own.
+	ID int `json:"id"`
+	// true disables the account and ends its sessions; false enables it again.
+	Disabled bool `json:"disabled"`
+	// The version the caller saw (User.version); CONFLICT on expectedVersion if the account changed since.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+// What disableUser changed.
+type DisableUserPayload struct {
+	// The account, disabled or enabled.
+	User *ent.User `json:"user"`
 }
 
 // The result of evaluate.
@@ -269,6 +294,12 @@ type ImportUnitsInput struct {
 	EffectiveOn time.Time `json:"effectiveOn"`
 }
 
+// What importUnits read and recorded.
+type ImportUnitsPayload struct {
+	// The report per province and the recorded plan.
+	UnitImport *UnitImport `json:"unitImport"`
+}
+
 // An account an import created, with the temporary password its owner must change at first sign-in.
 type ImportedAccount struct {
 	// The row of the file that made it, as Excel numbers it.
@@ -285,6 +316,34 @@ type LoginInput struct {
 	Username string `json:"username"`
 	// The account's password (or the temporary one resetPassword gave).
 	Password string `json:"password"`
+}
+
+// The session to end.
+type LogoutInput struct {
+	// The refresh token of the session to end.
+	RefreshToken string `json:"refreshToken"`
+}
+
+// What logout did.
+type LogoutPayload struct {
+	// True when a live session was ended; false when it had ended already (a resent logout).
+	Ended bool `json:"ended"`
+}
+
+// A unit to move, and the decision that moves it: see moveAdminUnit.
+type MoveAdminUnitInput struct {
+	// The open unit to move.
+	ID int `json:"id"`
+	// The open unit of the level above to move it under; not its current parent.
+	ParentID int `json:"parentID"`
+	// First day under the new parent (only the calendar day in Vietnam counts); not after today.
+	EffectiveOn time.Time `json:"effectiveOn"`
+	// Why, at most 500 characters; kept as the change's note and in the audit log.
+	Reason *string `json:"reason,omitempty"`
+	// Number of the decision that ordered it, e.g. "125/NQ-HĐND" (resolution, nghị quyết, 125 of a People's Council, Hội đồng nhân dân); omitted, the reorganisation is recorded with the number "—".
+	DecisionNumber *string `json:"decisionNumber,omitempty"`
+	// The version the client read (AdminUnit.version); CONFLICT if the unit changed since.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
 }
 
 // A unit a reorganisation makes, under an existing parent (parentID) or one the same decision makes (parentKey).
@@ -317,36 +376,10 @@ type PassRuleInput struct {
 	Levels []float64 `json:"levels,omitempty"`
 }
 
-// A reorganisation decision (e.g. a Nghị quyết, resolution, of the National Assembly's Standing Committee) and the changes it makes to the administrative tree.
-type PlanReorganisationInput struct {
-	// A planned reorganisation to replace; omit to record a new one.
-	ID *int `json:"id,omitempty"`
-	// Number of the decision, e.g. 1665/NQ-UBTVQH15.
-	Number string `json:"number"`
-	// What the decision is about, e.g. "Sắp xếp các đơn vị hành chính cấp xã của tỉnh Hưng Yên" (reorganising the communes of Hưng Yên).
-	Title string `json:"title"`
-	// Date the decision was signed.
-	SignedOn time.Time `json:"signedOn"`
-	// Who signed it.
-	Signer *string `json:"signer,omitempty"`
-	// First day of the new tree: closed units end the day before.
-	EffectiveOn time.Time `json:"effectiveOn"`
-	// The changes, in order; a problem names one by its index (changes.3…).
-	Changes []*ReorganisationChangeInput `json:"changes"`
-	// New scopes for accounts whose scope the changes close, instead of the plan's default.
-	UserScopes []*UserScopeInput `json:"userScopes,omitempty"`
-}
-
-// A recognition decision (quyết định công nhận) and the registrations it recognises.
-type RecognizeInput struct {
-	// The registrations recognised (1 to 5,000): all of one campaign and title, EVALUATED as PASSED, in the viewer's scope.
-	RegistrationIDs []int `json:"registrationIDs"`
-	// Decision number, e.g. "125/QĐ-UBND" (decision, quyết định, 125 of a People's Committee, Ủy ban nhân dân); unique per deciding unit in the campaign.
-	Number string `json:"number"`
-	// Date of the decision; not in the future.
-	Date time.Time `json:"date"`
-	// Who signed the decision, at most 200 characters, e.g. "Chủ tịch UBND xã, Nguyễn Văn Bình" (the chair of the commune People's Committee).
-	Signer string `json:"signer"`
+// What planReorganisation recorded.
+type PlanReorganisationPayload struct {
+	// The recorded decision and what applying it would do.
+	Plan *ReorganisationPlan `json:"plan"`
 }
 
 // The result of recognize.
@@ -355,6 +388,36 @@ type RecognizePayload struct {
 	Decision *ent.Decision `json:"decision"`
 	// The registrations it recognised, now RECOGNIZED.
 	Registrations []*ent.Registration `json:"registrations"`
+}
+
+// A refresh token to trade for a new pair.
+type RefreshSessionInput struct {
+	// The refresh token of the last AuthPayload of the session.
+	RefreshToken string `json:"refreshToken"`
+}
+
+// What register made.
+type RegisterPayload struct {
+	// The new registration, REGISTERED.
+	Registration *ent.Registration `json:"registration"`
+	// The learning unit registered.
+	LearningUnit *ent.LearningUnit `json:"learningUnit"`
+}
+
+// A registration to refuse.
+type RejectRegistrationInput struct {
+	// The registration: REGISTERED or EVALUATED.
+	ID int `json:"id"`
+	// Why, at most 1,000 characters; required.
+	Reason string `json:"reason"`
+	// The version the caller saw (Registration.version); CONFLICT on expectedVersion if the registration changed since (evaluated, say).
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+// What rejectRegistration changed.
+type RejectRegistrationPayload struct {
+	// The registration, now REJECTED.
+	Registration *ent.Registration `json:"registration"`
 }
 
 // One change of a reorganisation. Which fields count depends on kind; see ReorganisationChangeKind.
@@ -381,12 +444,38 @@ type ReorganisationChangeInput struct {
 	Note *string `json:"note,omitempty"`
 }
 
+// An account whose password to reset.
+type ResetPasswordInput struct {
+	// The account; not the caller's own (use changePassword).
+	ID int `json:"id"`
+	// The version the caller saw (User.version); CONFLICT on expectedVersion if the account changed since.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
 // The result of resetPassword.
 type ResetPasswordPayload struct {
 	// The account, now with mustChangePassword set.
 	User *ent.User `json:"user"`
 	// Shown once: the user signs in with it and must choose a new password.
 	TemporaryPassword string `json:"temporaryPassword"`
+}
+
+// A campaign to move back one phase.
+type RevertCampaignInput struct {
+	// The campaign to move back.
+	ID int `json:"id"`
+	// The phase the caller saw the campaign in, and confirms leaving; CONFLICT on from when it is no longer in it.
+	From campaign.Phase `json:"from"`
+	// Why, for the audit log; required.
+	Reason string `json:"reason"`
+	// The version the caller saw (Campaign.version); CONFLICT on expectedVersion if the campaign changed since. Omit to check only the phase.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+// What revertCampaign changed.
+type RevertCampaignPayload struct {
+	// The campaign in its new phase.
+	Campaign *ent.Campaign `json:"campaign"`
 }
 
 // Points for one criterion.
@@ -409,6 +498,28 @@ type SetCriteriaInput struct {
 	Criteria []*CriterionInput `json:"criteria"`
 	// How the scores become a result.
 	Rule *PassRuleInput `json:"rule"`
+}
+
+// What setCriteria changed.
+type SetCriteriaPayload struct {
+	// The title's criteria set now in force: the one changed, or a new version when evaluations used the old.
+	CriteriaSet *CriteriaSetView `json:"criteriaSet"`
+}
+
+// Targets of a campaign to set or clear, all or none.
+type SetTargetsInput struct {
+	// The campaign; not CLOSED.
+	CampaignID int `json:"campaignID"`
+	// The targets to set or clear.
+	Targets []*TargetInput `json:"targets"`
+}
+
+// What setTargets changed.
+type SetTargetsPayload struct {
+	// The campaign.
+	Campaign *ent.Campaign `json:"campaign"`
+	// All the campaign's targets after the change (Campaign.targets).
+	Targets []*ent.Target `json:"targets"`
 }
 
 // One share of a SPLIT.
@@ -467,6 +578,10 @@ type UnitTargetInput struct {
 // under another parent, merging or closing it are reorganisations, which keep the
 // old unit for history.
 type UpdateAdminUnitInput struct {
+	// The open unit to change.
+	ID int `json:"id"`
+	// The version the client edited (AdminUnit.version); CONFLICT on expectedVersion if the unit changed since. Omit to overwrite whatever changed.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
 	// A new official code, in the format of the unit's level (see CreateAdminUnitInput.code).
 	Code *string `json:"code,omitempty"`
 	// A new name; unique among the parent's open units, accents and case ignored.
@@ -475,8 +590,18 @@ type UpdateAdminUnitInput struct {
 	Type *string `json:"type,omitempty"`
 }
 
+// What updateAdminUnit changed.
+type UpdateAdminUnitPayload struct {
+	// The unit as changed, with its new version.
+	AdminUnit *ent.AdminUnit `json:"adminUnit"`
+}
+
 // Changes to a campaign; omitted fields stay.
 type UpdateCampaignInput struct {
+	// The campaign to change; not CLOSED.
+	ID int `json:"id"`
+	// The version edited (Campaign.version); CONFLICT on expectedVersion if the campaign changed since. Omit to overwrite whatever changed.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
 	// A new display name; not empty.
 	Name *string `json:"name,omitempty"`
 	// A new first day of the registration window; omitted, it stays (a window cannot be cleared).
@@ -495,12 +620,26 @@ type UpdateCampaignInput struct {
 	AllowLateRegistration *bool `json:"allowLateRegistration,omitempty"`
 	// Replaces all overrides of which level recognises each title: titles left out go back to their default level.
 	DecidingLevels []*DecidingLevelInput `json:"decidingLevels,omitempty"`
-	// The version edited; CONFLICT if the campaign changed since.
-	Version *int `json:"version,omitempty"`
+}
+
+// What updateCampaign changed.
+type UpdateCampaignPayload struct {
+	// The campaign as changed, with its new version.
+	Campaign *ent.Campaign `json:"campaign"`
+}
+
+// What updateLearningUnit changed.
+type UpdateLearningUnitPayload struct {
+	// The unit as changed, with its new version.
+	LearningUnit *ent.LearningUnit `json:"learningUnit"`
 }
 
 // Changes to a national target; omitted fields stay.
 type UpdateNationalTargetInput struct {
+	// The national target to change (see nationalTargets).
+	ID int `json:"id"`
+	// The version edited (NationalTarget.version); CONFLICT on expectedVersion if the target changed since. Omit to overwrite whatever changed.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
 	// Share of eligible units to recognise, from 0 to 1.
 	Rate *float64 `json:"rate,omitempty"`
 	// Marks the rate as not confirmed: new campaigns of its period then take the latest earlier period's rate.
@@ -509,20 +648,32 @@ type UpdateNationalTargetInput struct {
 	Source *string `json:"source,omitempty"`
 	// Remarks (at most 1,000 characters), e.g. what the rate counts; an empty string clears them.
 	Note *string `json:"note,omitempty"`
-	// The version edited; CONFLICT if the target changed since.
-	Version *int `json:"version,omitempty"`
+}
+
+// What updateNationalTarget changed.
+type UpdateNationalTargetPayload struct {
+	// The national target as changed, with its new version.
+	NationalTarget *ent.NationalTarget `json:"nationalTarget"`
 }
 
 // Changes to an account; omitted fields stay as they are.
 type UpdateUserInput struct {
+	// The account to change.
+	ID int `json:"id"`
+	// The version the client edited (User.version); CONFLICT on expectedVersion if the account changed since. Omit to overwrite whatever changed.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
 	// A new full name, 1–200 characters; every account may change its own.
 	FullName *string `json:"fullName,omitempty"`
 	// A new role, no higher than the changer's own (below it for a MANAGER); nobody changes their own. Applies at the user's next request.
 	Role *viewer.Role `json:"role,omitempty"`
 	// A new scope: an admin unit inside the changer's scope; nobody changes their own. Applies at the user's next request.
 	ScopeID *int `json:"scopeID,omitempty"`
-	// The version the client edited; if the account changed since, CONFLICT.
-	Version *int `json:"version,omitempty"`
+}
+
+// What updateUser changed.
+type UpdateUserPayload struct {
+	// The account as changed, with its new version.
+	User *ent.User `json:"user"`
 }
 
 // An account's new scope: an open unit (scopeID) or one this decision makes (scopeKey).
@@ -533,6 +684,22 @@ type UserScopeInput struct {
 	ScopeID *int `json:"scopeID,omitempty"`
 	// The key of a unit this decision makes, as the new scope.
 	ScopeKey *string `json:"scopeKey,omitempty"`
+}
+
+// A registration to take back at the unit's request.
+type WithdrawRegistrationInput struct {
+	// The registration: REGISTERED or EVALUATED.
+	ID int `json:"id"`
+	// Why, at most 1,000 characters; required.
+	Reason string `json:"reason"`
+	// The version the caller saw (Registration.version); CONFLICT on expectedVersion if the registration changed since (evaluated, say).
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+// What withdrawRegistration changed.
+type WithdrawRegistrationPayload struct {
+	// The registration, now WITHDRAWN.
+	Registration *ent.Registration `json:"registration"`
 }
 
 // The format of an uploaded file, told by its first bytes.

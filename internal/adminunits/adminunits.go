@@ -23,6 +23,7 @@ import (
 	"hoctap/internal/apperr"
 	"hoctap/internal/audit"
 	"hoctap/internal/i18n"
+	"hoctap/internal/idem"
 	"hoctap/internal/textnorm"
 	"hoctap/internal/titles"
 	"hoctap/internal/viewer"
@@ -178,8 +179,12 @@ func Update(ctx context.Context, id int, in UpdateInput, expectedVersion *int) (
 	if old.ValidTo != nil {
 		return nil, apperr.Input("id", msgClosed)
 	}
-	if expectedVersion != nil && *expectedVersion != old.Version {
-		return nil, &apperr.Error{Code: apperr.Conflict, Field: "expectedVersion", Msg: apperr.MsgConflictVersion, Args: []any{old.Version}}
+	applied, err := idem.CheckVersion(ctx, expectedVersion, old.Version, u.Mutation())
+	if err != nil {
+		return nil, err
+	}
+	if applied {
+		return old, nil
 	}
 	var parent *ent.AdminUnit
 	if old.ParentID != nil {
@@ -216,7 +221,7 @@ func Update(ctx context.Context, id int, in UpdateInput, expectedVersion *int) (
 	}
 	updated, err := u.Save(ctx)
 	if ent.IsNotFound(err) {
-		return nil, &apperr.Error{Code: apperr.Conflict, Field: "expectedVersion", Msg: apperr.MsgConflictVersion, Args: []any{old.Version + 1}}
+		return nil, apperr.Stale(old.Version + 1)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("update admin unit: %w", err)

@@ -286,8 +286,8 @@ func checkOpen(u *ent.AdminUnit, expectedVersion *int) error {
 	if u.ValidTo != nil {
 		return &apperr.Error{Code: apperr.Conflict, Field: "id", Msg: msgAlreadyClosed}
 	}
-	if expectedVersion != nil && *expectedVersion != u.Version {
-		return &apperr.Error{Code: apperr.Conflict, Field: "expectedVersion", Msg: apperr.MsgConflictVersion, Args: []any{u.Version}}
+	if err := apperr.CheckVersion(expectedVersion, u.Version); err != nil {
+		return err
 	}
 	return nil
 }

@@ -155,3 +155,19 @@ var (
 	MsgConflictVersion   = i18n.Message{VI: "Dữ liệu đã bị người khác thay đổi (phiên bản %d); hãy tải lại rồi sửa.", EN: "Someone else changed this record (now version %d); reload and edit again."}
 	MsgConflictDuplicate = i18n.Message{VI: "Giá trị đã tồn tại.", EN: "This value already exists."}
 )
+
+// Stale is the CONFLICT of a write based on a version of a record older than
+// current, its version now: every mutation that changes a versioned record
+// names it expectedVersion, so clients handle it in one place.
+func Stale(current int) *Error {
+	return &Error{Code: Conflict, Field: "expectedVersion", Msg: MsgConflictVersion, Args: []any{current}}
+}
+
+// CheckVersion is Stale when the client named a version (expected) other
+// than the record's current one, nil otherwise.
+func CheckVersion(expected *int, current int) error {
+	if expected != nil && *expected != current {
+		return Stale(current)
+	}
+	return nil
+}

@@ -24,6 +24,7 @@ import (
 	"hoctap/internal/audit"
 	"hoctap/internal/criteria"
 	"hoctap/internal/i18n"
+	"hoctap/internal/idem"
 	"hoctap/internal/progress"
 	"hoctap/internal/titles"
 )
@@ -305,9 +306,6 @@ func UpdateCampaign(ctx context.Context, id int, in CampaignUpdate) (*ent.Campai
 	if err != nil {
 		return nil, err
 	}
-	if in.Version != nil && *in.Version != camp.Version {
-		return nil, &apperr.Error{Code: apperr.Conflict, Field: "version", Msg: apperr.MsgConflictVersion, Args: []any{camp.Version}}
-	}
 	w := Windows{
 		RegistrationStarts: pick(in.Windows.RegistrationStarts, camp.RegistrationStarts),
 		RegistrationEnds:   pick(in.Windows.RegistrationEnds, camp.RegistrationEnds),
@@ -337,9 +335,16 @@ func UpdateCampaign(ctx context.Context, id int, in CampaignUpdate) (*ent.Campai
 		}
 		u.SetDecidingLevels(levels)
 	}
+	applied, err := idem.CheckVersion(ctx, in.Version, camp.Version, u.Mutation())
+	if err != nil {
+		return nil, err
+	}
+	if applied {
+		return camp, nil
+	}
 	updated, err := u.Save(ctx)
 	if ent.IsNotFound(err) {
-		return nil, &apperr.Error{Code: apperr.Conflict, Field: "version", Msg: apperr.MsgConflictVersion, Args: []any{camp.Version + 1}}
+		return nil, apperr.Stale(camp.Version + 1)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("update campaign: %w", err)
@@ -358,23 +363,23 @@ func pick(v, old *time.Time) *time.Time {
 // names the phase it saw, so two confirmations of the same step (two
 // managers, or one form sent twice) move the campaign once: the second gets
 // CONFLICT instead of silently skipping a phase.
-func Advance(ctx context.Context, id int, from campaign.Phase, reason string) (*ent.Campaign, error) {
+func Advance(ctx context.Context, id int, from campaign.Phase, reason string, expectedVersion *int) (*ent.Campaign, error) {
 	if err := may(ctx, "advanceCampaign"); err != nil {
 		return nil, err
 	}
-	return move(ctx, id, from, 1, reason)
+	return move(ctx, id, from, 1, reason, expectedVersion)
 }
 
 // Revert moves a campaign back one phase from phase from; only a MANAGER (or
 // ADMIN) may, and must say why.
-func Revert(ctx context.Context, id int, from campaign.Phase, reason string) (*ent.Campaign, error) {
+func Revert(ctx context.Context, id int, from campaign.Phase, reason string, expectedVersion *int) (*ent.Campaign, error) {
 	if err := may(ctx, "revertCampaign"); err != nil {
 		return nil, err
 	}
-	return move(ctx, id, from, -1, reason)
+	return move(ctx, id, from, -1, reason, expectedVersion)
 }
 
-func move(ctx context.Context, id int, from campaign.Phase, step int, reason string) (*ent.Campaign, error) {
+func move(ctx context.Context, id int, from campaign.Phase, step int, reason string, expectedVersion *int) (*ent.Campaign, error) {
 	c := ent.FromContext(ctx)
 	camp, err := writableCampaign(ctx, c, "id", id)
 	if err != nil {
@@ -385,6 +390,9 @@ func move(ctx context.Context, id int, from campaign.Phase, step int, reason str
 	}
 	if campaign.PhaseValidator(from) != nil {
 		return nil, apperr.Input("from", apperr.MsgInvalidValue, "from", string(from))
+	}
+	if moved(camp, from, step, expectedVersion) {
+		return camp, nil
 	}
 	i := phaseIndex(from) + step
 	if i < 0 || i >= len(Phases) {
@@ -397,6 +405,12 @@ func move(ctx context.Context, id int, from campaign.Phase, step int, reason str
 		return nil, apperr.Input("id", msgLastPhase)
 	}
 	next := Phases[i]
+	if camp.Phase == from {
+		// A moved campaign answers CONFLICT on from (below), which says more.
+		if err := apperr.CheckVersion(expectedVersion, camp.Version); err != nil {
+			return nil, err
+		}
+	}
 	// The phase condition is checked by the database, not by comparing with
 	// camp: two replicas may both have read the old phase. On PostgreSQL the
 	// second UPDATE waits for the first to commit and then matches no row.
@@ -404,11 +418,14 @@ func move(ctx context.Context, id int, from campaign.Phase, step int, reason str
 	// campaigns is FORBIDDEN whatever phase it names.
 	updated, err := c.Campaign.UpdateOneID(id).Where(campaign.PhaseEQ(from)).SetPhase(next).Save(ctx)
 	if ent.IsNotFound(err) {
-		now, err := c.Campaign.Query().Where(campaign.ID(id)).Select(campaign.FieldPhase).String(system(ctx))
+		now, err := c.Campaign.Get(system(ctx), id)
 		if err != nil {
 			return nil, fmt.Errorf("move campaign %d: phase after conflict: %w", id, err)
 		}
-		return nil, movedMeanwhile(campaign.Phase(now))
+		if moved(now, from, step, expectedVersion) {
+			return c.Campaign.Get(ctx, id)
+		}
+		return nil, movedMeanwhile(now.Phase)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("move campaign %d from %s to %s: %w", id, from, next, err)
@@ -421,6 +438,18 @@ func move(ctx context.Context, id int, from campaign.Phase, step int, reason str
 		Action: action, TargetType: "Campaign", TargetID: id, ScopePath: camp.ScopePath,
 		Details: map[string]any{"from": from, "to": next, "reason": reason},
 	})
+}
+
+// moved reports whether camp is where the move of step from phase from,
+// based on version expectedVersion, takes it, by that very move: the
+// campaign is one version on and in the next phase, so the one change since
+// the client read it is this move. A resent move (its answer lost) is then
+// answered with the campaign rather than CONFLICT. Without expectedVersion,
+// or with any other change between, it is not recognised.
+func moved(camp *ent.Campaign, from campaign.Phase, step int, expectedVersion *int) bool {
+	i := phaseIndex(from) + step
+	return expectedVersion != nil && camp.Version == *expectedVersion+1 &&
+		i >= 0 && i < len(Phases) && camp.Phase == Phases[i]
 }
 
 // movedMeanwhile is the CONFLICT of a phase change whose starting phase is

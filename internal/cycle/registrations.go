@@ -509,22 +509,22 @@ func dedupe(ids []int) []int {
 }
 
 // Reject turns down a registration with a reason (an OFFICER's decision).
-func Reject(ctx context.Context, id int, reason string) (*ent.Registration, error) {
+func Reject(ctx context.Context, id int, reason string, expectedVersion *int) (*ent.Registration, error) {
 	if err := may(ctx, "rejectRegistration"); err != nil {
 		return nil, err
 	}
-	return end(ctx, id, reason, registration.StatusREJECTED, "registration.reject", actReject)
+	return end(ctx, id, reason, expectedVersion, registration.StatusREJECTED, "registration.reject", actReject)
 }
 
 // Withdraw takes a registration back at the unit's request.
-func Withdraw(ctx context.Context, id int, reason string) (*ent.Registration, error) {
+func Withdraw(ctx context.Context, id int, reason string, expectedVersion *int) (*ent.Registration, error) {
 	if err := may(ctx, "withdrawRegistration"); err != nil {
 		return nil, err
 	}
-	return end(ctx, id, reason, registration.StatusWITHDRAWN, "registration.withdraw", actWithdraw)
+	return end(ctx, id, reason, expectedVersion, registration.StatusWITHDRAWN, "registration.withdraw", actWithdraw)
 }
 
-func end(ctx context.Context, id int, reason string, status registration.Status, action string, verb i18n.Message) (*ent.Registration, error) {
+func end(ctx context.Context, id int, reason string, expectedVersion *int, status registration.Status, action string, verb i18n.Message) (*ent.Registration, error) {
 	c := ent.FromContext(ctx)
 	r, camp, err := getRegistration(ctx, c, "id", id)
 	if err != nil {
@@ -542,8 +542,16 @@ func end(ctx context.Context, id int, reason string, status registration.Status,
 	if camp.Phase == campaign.PhaseCLOSED {
 		return nil, apperr.Input("id", msgClosed)
 	}
+	// The same ending sent again (its answer lost): one version on, in the
+	// status and with the reason it asked for.
+	if expectedVersion != nil && r.Version == *expectedVersion+1 && r.Status == status && r.Reason == reason {
+		return r, nil
+	}
 	if r.Status != registration.StatusREGISTERED && r.Status != registration.StatusEVALUATED {
 		return nil, statusError("id", r.Status, verb)
+	}
+	if err := apperr.CheckVersion(expectedVersion, r.Version); err != nil {
+		return nil, err
 	}
 	updated, err := c.Registration.UpdateOneID(id).Where(registration.StatusEQ(r.Status)).
 		SetStatus(status).SetReason(reason).Save(ctx)

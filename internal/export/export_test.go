@@ -130,10 +130,10 @@ func (e *env) gql(user, query string, vars map[string]any, out any) {
 }
 
 const (
-	registerM = `mutation($c: ID!, $u: ID!, $t: Title!) { register(campaignID: $c, learningUnitID: $u, title: $t) { id } }`
+	registerM = `mutation($c: ID!, $u: ID!, $t: Title!) { register(input: {campaignID: $c, learningUnitID: $u, title: $t}) { registration { id } } }`
 	evaluateM = `mutation($r: ID!, $s: [ScoreInput!]!) { evaluate(input: {registrationID: $r, kind: FINAL, scores: $s}) { registration { status } } }`
 	recognize = `mutation($ids: [ID!]!, $n: String!) { recognize(input: {registrationIDs: $ids, number: $n, date: "2024-12-10T00:00:00Z", signer: "Nguyễn Văn Ký"}) { decision { id } } }`
-	advanceM  = `mutation($c: ID!, $f: CampaignPhase!) { advanceCampaign(id: $c, from: $f) { phase } }`
+	advanceM  = `mutation($c: ID!, $f: CampaignPhase!) { advanceCampaign(input: {id: $c, from: $f}) { campaign { phase } } }`
 	rowFields = `title subtype eligible registered evaluated recognized rate target meetsTarget`
 	progressQ = `query($c: ID!, $u: ID!) { progress(campaignID: $c, unitID: $u) {
 		unit { code name } rows { ` + rowFields + ` } children { unit { code name } rows { ` + rowFields + ` } } } }`
@@ -175,19 +175,23 @@ func (e *env) walkCampaign() walk {
 		t.Fatal(err)
 	}
 
-	var c struct{ CreateCampaign struct{ ID string } }
-	e.gql("manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2024}) { id } }`, map[string]any{"p": id(fx.P1.ID)}, &c)
-	camp := c.CreateCampaign.ID
-	e.gql("manager", `mutation($c: ID!, $t: [TargetInput!]!) { setTargets(campaignID: $c, targets: $t) { rate } }`, map[string]any{"c": camp, "t": []map[string]any{
+	var c struct {
+		CreateCampaign struct{ Campaign struct{ ID string } }
+	}
+	e.gql("manager", `mutation($p: ID!) { createCampaign(input: {provinceID: $p, year: 2024}) { campaign { id } } }`, map[string]any{"p": id(fx.P1.ID)}, &c)
+	camp := c.CreateCampaign.Campaign.ID
+	e.gql("manager", `mutation($c: ID!, $t: [TargetInput!]!) { setTargets(input: {campaignID: $c, targets: $t}) { targets { rate } } }`, map[string]any{"c": camp, "t": []map[string]any{
 		{"title": "LEARNING_FAMILY", "rate": 0.5}, {"title": "LEARNING_FAMILY", "rate": 0.75, "adminUnitID": id(fx.D2.ID)},
 		{"title": "LEARNING_UNIT", "subtype": "SCHOOL", "rate": 0.3}}}, nil)
 	e.gql("manager", advanceM, map[string]any{"c": camp, "f": "PLANNING"}, nil)
 
 	regs := map[int]string{} // learning unit id → registration id
 	register := func(user string, u *ent.LearningUnit, tt string) {
-		var r struct{ Register struct{ ID string } }
+		var r struct {
+			Register struct{ Registration struct{ ID string } }
+		}
 		e.gql(user, registerM, map[string]any{"c": camp, "u": id(u.ID), "t": tt}, &r)
-		regs[u.ID] = r.Register.ID
+		regs[u.ID] = r.Register.Registration.ID
 	}
 	for i := range 4 {
 		register("officer", hh(fx.V1b, i), "LEARNING_FAMILY")
@@ -231,7 +235,7 @@ func (e *env) walkCampaign() walk {
 	w.family = decide("officer", "01/QĐ-UBND", hh(fx.V1b, 2), hh(fx.V1a, 1), hh(fx.V1b, 0), hh(fx.V1a, 0), hh(fx.V1b, 1))
 	w.family2 = decide("officer2", "07/QĐ-UBND", hh(fx.V2a, 0))
 	w.community = decide("officerD1", "15/QĐ-UBND", commune)
-	e.gql("officer", `mutation($r: ID!) { rejectRegistration(id: $r, reason: "Chưa đủ minh chứng") { status } }`, map[string]any{"r": regs[hh(fx.V1b, 3).ID]}, nil)
+	e.gql("officer", `mutation($r: ID!) { rejectRegistration(input: {id: $r, reason: "Chưa đủ minh chứng"}) { registration { status } } }`, map[string]any{"r": regs[hh(fx.V1b, 3).ID]}, nil)
 	w.notRecognised = []string{hh(fx.V1b, 3).Name, hh(fx.V1a, 2).Name, hh(fx.V1a, 3).Name, school.Name}
 	return w
 }

@@ -17,6 +17,7 @@ import (
 	"hoctap/internal/apperr"
 	"hoctap/internal/audit"
 	"hoctap/internal/i18n"
+	"hoctap/internal/idem"
 	"hoctap/internal/national/rates"
 	"hoctap/internal/viewer"
 )
@@ -160,9 +161,6 @@ func UpdateTarget(ctx context.Context, id int, in Update) (*ent.NationalTarget, 
 	if err := access.Authorize(ctx, nationaltarget.Policy, "id", c.NationalTarget.UpdateOneID(id).Mutation()); err != nil {
 		return nil, err
 	}
-	if in.Version != nil && *in.Version != t.Version {
-		return nil, &apperr.Error{Code: apperr.Conflict, Field: "version", Msg: apperr.MsgConflictVersion, Args: []any{t.Version}}
-	}
 	u := c.NationalTarget.UpdateOneID(id).Where(nationaltarget.Version(t.Version))
 	switch {
 	case in.ClearRate && in.Rate != nil:
@@ -187,9 +185,16 @@ func UpdateTarget(ctx context.Context, id int, in Update) (*ent.NationalTarget, 
 		}
 		u.SetNote(*in.Note)
 	}
+	applied, err := idem.CheckVersion(ctx, in.Version, t.Version, u.Mutation())
+	if err != nil {
+		return nil, err
+	}
+	if applied {
+		return t, nil
+	}
 	updated, err := u.Save(ctx)
 	if ent.IsNotFound(err) {
-		return nil, &apperr.Error{Code: apperr.Conflict, Field: "version", Msg: apperr.MsgConflictVersion, Args: []any{t.Version + 1}}
+		return nil, apperr.Stale(t.Version + 1)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("update national target %d: %w", id, err)

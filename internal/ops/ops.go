@@ -30,7 +30,7 @@ const Progress = `query($c: ID!, $u: ID!) { progress(campaignID: $c, unitID: $u)
 
 // Register registers a household for the learning-family title.
 // Variables: c, u.
-const Register = `mutation($c: ID!, $u: ID!) { register(campaignID: $c, learningUnitID: $u, title: LEARNING_FAMILY) { id } }`
+const Register = `mutation($c: ID!, $u: ID!) { register(input: {campaignID: $c, learningUnitID: $u, title: LEARNING_FAMILY}) { registration { id } } }`
 
 // Evaluate gives a registration passing family scores (80 of 100).
 // Variables: r.

@@ -96,7 +96,7 @@ func TestCodes(t *testing.T) {
 
 		// An archived holder leaves its code free.
 		if err := inTx(t, db, f, "officer", func(ctx context.Context) error {
-			_, err := units.Archive(ctx, first.ID)
+			_, err := units.Archive(ctx, first.ID, nil)
 			return err
 		}); err != nil {
 			t.Fatal(err)

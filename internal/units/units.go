@@ -16,6 +16,7 @@ import (
 	"hoctap/internal/access"
 	"hoctap/internal/apperr"
 	"hoctap/internal/i18n"
+	"hoctap/internal/idem"
 	"hoctap/internal/titles"
 	"hoctap/internal/viewer"
 )
@@ -141,8 +142,12 @@ func Update(ctx context.Context, id int, in ent.UpdateLearningUnitInput, expecte
 	if old.ArchivedAt != nil {
 		return nil, apperr.Input("id", msgArchived)
 	}
-	if expectedVersion != nil && *expectedVersion != old.Version {
-		return nil, &apperr.Error{Code: apperr.Conflict, Field: "expectedVersion", Msg: apperr.MsgConflictVersion, Args: []any{old.Version}}
+	applied, err := idem.CheckVersion(ctx, expectedVersion, old.Version, c.LearningUnit.UpdateOneID(id).SetInput(in).Mutation())
+	if err != nil {
+		return nil, err
+	}
+	if applied {
+		return old, nil
 	}
 	subtype := old.Subtype
 	if in.Subtype != nil {
@@ -194,7 +199,7 @@ func Update(ctx context.Context, id int, in ent.UpdateLearningUnitInput, expecte
 	}
 	lu, err := c.LearningUnit.UpdateOneID(id).Where(learningunit.Version(old.Version)).SetInput(in).Save(ctx)
 	if ent.IsNotFound(err) {
-		return nil, &apperr.Error{Code: apperr.Conflict, Field: "expectedVersion", Msg: apperr.MsgConflictVersion, Args: []any{old.Version + 1}}
+		return nil, apperr.Stale(old.Version + 1)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("update learning unit: %w", err)
@@ -202,8 +207,9 @@ func Update(ctx context.Context, id int, in ent.UpdateLearningUnitInput, expecte
 	return lu, nil
 }
 
-// Archive marks a learning unit archived; archiving twice is harmless.
-func Archive(ctx context.Context, id int) (*ent.LearningUnit, error) {
+// Archive marks a learning unit archived; archiving twice is harmless, so a
+// resent archive answers the unit whatever version it was based on.
+func Archive(ctx context.Context, id int, expectedVersion *int) (*ent.LearningUnit, error) {
 	if err := Roles.May(ctx, "archiveLearningUnit"); err != nil {
 		return nil, err
 	}
@@ -218,7 +224,13 @@ func Archive(ctx context.Context, id int) (*ent.LearningUnit, error) {
 	if old.ArchivedAt != nil {
 		return old, nil
 	}
-	lu, err := c.LearningUnit.UpdateOneID(id).SetArchivedAt(time.Now().UTC()).Save(ctx)
+	if err := apperr.CheckVersion(expectedVersion, old.Version); err != nil {
+		return nil, err
+	}
+	lu, err := c.LearningUnit.UpdateOneID(id).Where(learningunit.Version(old.Version)).SetArchivedAt(time.Now().UTC()).Save(ctx)
+	if ent.IsNotFound(err) {
+		return nil, apperr.Stale(old.Version + 1)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("archive learning unit: %w", err)
 	}

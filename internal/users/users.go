@@ -18,6 +18,7 @@ import (
 	"hoctap/internal/audit"
 	"hoctap/internal/auth"
 	"hoctap/internal/i18n"
+	"hoctap/internal/idem"
 	"hoctap/internal/titles"
 	"hoctap/internal/viewer"
 )
@@ -172,8 +173,12 @@ func Update(ctx context.Context, id int, in UpdateInput) (*ent.User, error) {
 	if err := access.Authorize(ctx, user.Policy, "id", u.Mutation()); err != nil {
 		return nil, err
 	}
-	if in.Version != nil && *in.Version != old.Version {
-		return nil, &apperr.Error{Code: apperr.Conflict, Field: "version", Msg: apperr.MsgConflictVersion, Args: []any{old.Version}}
+	applied, err := idem.CheckVersion(ctx, in.Version, old.Version, u.Mutation())
+	if err != nil {
+		return nil, err
+	}
+	if applied {
+		return old, nil
 	}
 	if in.FullName != nil {
 		if err := checkName("fullName", *in.FullName); err != nil {
@@ -182,7 +187,7 @@ func Update(ctx context.Context, id int, in UpdateInput) (*ent.User, error) {
 	}
 	updated, err := u.Save(ctx)
 	if ent.IsNotFound(err) {
-		return nil, &apperr.Error{Code: apperr.Conflict, Field: "version", Msg: apperr.MsgConflictVersion, Args: []any{old.Version + 1}}
+		return nil, apperr.Stale(old.Version + 1)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("update user: %w", err)
@@ -193,7 +198,7 @@ func Update(ctx context.Context, id int, in UpdateInput) (*ent.User, error) {
 }
 
 // SetDisabled disables or enables an account; disabling ends its sessions.
-func SetDisabled(ctx context.Context, id int, disabled bool) (*ent.User, error) {
+func SetDisabled(ctx context.Context, id int, disabled bool, expectedVersion *int) (*ent.User, error) {
 	v, err := signedIn(ctx, "disableUser")
 	if err != nil {
 		return nil, err
@@ -202,10 +207,14 @@ func SetDisabled(ctx context.Context, id int, disabled bool) (*ent.User, error) 
 	if id == v.UserID {
 		return nil, apperr.New(apperr.Forbidden, MsgSelf)
 	}
-	if _, err := get(ctx, c, id); err != nil {
+	old, err := get(ctx, c, id)
+	if err != nil {
 		return nil, err
 	}
 	if err := access.Authorize(ctx, user.Policy, "id", c.User.UpdateOneID(id).SetDisabled(disabled).Mutation()); err != nil {
+		return nil, err
+	}
+	if err := apperr.CheckVersion(expectedVersion, old.Version); err != nil {
 		return nil, err
 	}
 	u, err := c.User.UpdateOneID(id).SetDisabled(disabled).Save(ctx)
@@ -227,7 +236,7 @@ const TemporaryPasswordLen = 14
 
 // ResetPassword gives an account a temporary password that must be changed
 // at the next sign-in, and ends its sessions.
-func ResetPassword(ctx context.Context, id int) (*ent.User, string, error) {
+func ResetPassword(ctx context.Context, id int, expectedVersion *int) (*ent.User, string, error) {
 	v, err := signedIn(ctx, "resetPassword")
 	if err != nil {
 		return nil, "", err
@@ -236,10 +245,14 @@ func ResetPassword(ctx context.Context, id int) (*ent.User, string, error) {
 	if id == v.UserID {
 		return nil, "", apperr.New(apperr.Forbidden, MsgSelf)
 	}
-	if _, err := get(ctx, c, id); err != nil {
+	old, err := get(ctx, c, id)
+	if err != nil {
 		return nil, "", err
 	}
 	if err := access.Authorize(ctx, user.Policy, "id", c.User.UpdateOneID(id).SetMustChangePassword(true).Mutation()); err != nil {
+		return nil, "", err
+	}
+	if err := apperr.CheckVersion(expectedVersion, old.Version); err != nil {
 		return nil, "", err
 	}
 	temp := auth.GeneratePassword(TemporaryPasswordLen)

@@ -1,0 +1,161 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	"entgo.io/ent/privacy"
+
+	"hoctap/ent"
+	"hoctap/ent/adminunit"
+	"hoctap/ent/campaign"
+	"hoctap/ent/decision"
+	"hoctap/ent/evaluation"
+	"hoctap/ent/learningunit"
+	"hoctap/ent/registration"
+	"hoctap/ent/reorganisation"
+	"hoctap/ent/user"
+	"hoctap/internal/access"
+	"hoctap/internal/apperr"
+	"hoctap/internal/i18n"
+	"hoctap/internal/idem"
+	"hoctap/internal/viewer"
+)
+
+var (
+	msgClientID        = i18n.Message{VI: "Mã phía máy khách phải là một UUID.", EN: "The client id must be a UUID."}
+	msgClientIDReplace = i18n.Message{VI: "Mã phía máy khách chỉ dùng khi ghi nhận quyết định mới.", EN: "A client id is for a new decision only."}
+	msgClientIDTaken   = i18n.Message{VI: "Mã phía máy khách này đã được dùng cho một yêu cầu khác.", EN: "This client id was already used for a different request."}
+)
+
+// createOnce runs a create (op, allowed to the roles of its package) that
+// may carry a client id (clientID of its input), so that sending it again
+// is safe. Without one it is create. With one, the row of type typ (ent's
+// type name) that a create with this id made answers the same create sent
+// again, by the same user with the same input, as load reads it; the id
+// with another input, or from another user, is CONFLICT on clientID.
+// Otherwise create runs in a savepoint: when it fails because an identical
+// request made the row meanwhile (on PostgreSQL the unique index on
+// client_id decides; a code or name check may see the row first), the
+// answer is that row.
+func createOnce[P any](ctx context.Context, roles access.Roles, typ, op string, clientID *string, input any,
+	load func(ctx context.Context, id int) (P, error), create func(ctx context.Context) (P, error),
+) (P, error) {
+	var zero P
+	if clientID == nil {
+		return create(ctx)
+	}
+	// Who may comes first, as in every mutation: a role that may not
+	// create is FORBIDDEN whatever its client id.
+	if err := roles.May(ctx, op); err != nil {
+		return zero, err
+	}
+	id, ok := idem.Parse(*clientID)
+	if !ok {
+		return zero, apperr.Input("clientID", msgClientID)
+	}
+	// The input holds the same pointer: the digest sees the id as kept, so
+	// an id sent in capitals the second time is the same create.
+	*clientID = id
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return create(ctx) // refused there, as UNAUTHENTICATED
+	}
+	digest, err := idem.Digest(v.UserID, op, input)
+	if err != nil {
+		return zero, err
+	}
+	c := ent.FromContext(ctx)
+	replay := func() (P, bool, error) {
+		rowID, made, err := clientRow(ctx, c, typ, id)
+		switch {
+		case ent.IsNotFound(err):
+			return zero, false, nil
+		case err != nil:
+			return zero, false, err
+		case made != digest:
+			return zero, true, &apperr.Error{Code: apperr.Conflict, Field: "clientID", Msg: msgClientIDTaken}
+		}
+		p, err := load(ctx, rowID)
+		return p, true, err
+	}
+	if p, done, err := replay(); done || err != nil {
+		return p, err
+	}
+	if _, err := c.ExecContext(ctx, "SAVEPOINT client_create"); err != nil {
+		return zero, fmt.Errorf("%s: savepoint: %w", op, err)
+	}
+	p, err := create(idem.With(ctx, typ, id, digest))
+	if err == nil {
+		if _, err := c.ExecContext(ctx, "RELEASE SAVEPOINT client_create"); err != nil {
+			return zero, fmt.Errorf("%s: release savepoint: %w", op, err)
+		}
+		return p, nil
+	}
+	if _, rerr := c.ExecContext(ctx, "ROLLBACK TO SAVEPOINT client_create"); rerr != nil {
+		return zero, fmt.Errorf("%s: rollback to savepoint: %w (after %w)", op, rerr, err)
+	}
+	if p, done, rerr := replay(); done || rerr != nil {
+		return p, rerr
+	}
+	return zero, err
+}
+
+// clientRow finds the row of type typ a create with client id clientID made,
+// whoever may read it, and the digest of that create.
+func clientRow(ctx context.Context, c *ent.Client, typ, clientID string) (int, string, error) {
+	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	var (
+		id     int
+		digest string
+		err    error
+	)
+	switch typ {
+	case "LearningUnit":
+		var r *ent.LearningUnit
+		if r, err = c.LearningUnit.Query().Where(learningunit.ClientID(clientID)).Only(ctx); err == nil {
+			id, digest = r.ID, r.ClientDigest
+		}
+	case "AdminUnit":
+		var r *ent.AdminUnit
+		if r, err = c.AdminUnit.Query().Where(adminunit.ClientID(clientID)).Only(ctx); err == nil {
+			id, digest = r.ID, r.ClientDigest
+		}
+	case "Campaign":
+		var r *ent.Campaign
+		if r, err = c.Campaign.Query().Where(campaign.ClientID(clientID)).Only(ctx); err == nil {
+			id, digest = r.ID, r.ClientDigest
+		}
+	case "User":
+		var r *ent.User
+		if r, err = c.User.Query().Where(user.ClientID(clientID)).Only(ctx); err == nil {
+			id, digest = r.ID, r.ClientDigest
+		}
+	case "Registration":
+		var r *ent.Registration
+		if r, err = c.Registration.Query().Where(registration.ClientID(clientID)).Only(ctx); err == nil {
+			id, digest = r.ID, r.ClientDigest
+		}
+	case "Evaluation":
+		var r *ent.Evaluation
+		if r, err = c.Evaluation.Query().Where(evaluation.ClientID(clientID)).Only(ctx); err == nil {
+			id, digest = r.ID, r.ClientDigest
+		}
+	case "Decision":
+		var r *ent.Decision
+		if r, err = c.Decision.Query().Where(decision.ClientID(clientID)).Only(ctx); err == nil {
+			id, digest = r.ID, r.ClientDigest
+		}
+	case "Reorganisation":
+		var r *ent.Reorganisation
+		if r, err = c.Reorganisation.Query().Where(reorganisation.ClientID(clientID)).Only(ctx); err == nil {
+			id, digest = r.ID, r.ClientDigest
+		}
+	default:
+		return 0, "", fmt.Errorf("client ids of %s: not kept", typ)
+	}
+	if err != nil && !ent.IsNotFound(err) {
+		return 0, "", fmt.Errorf("find %s by client id: %w", typ, err)
+	}
+	return id, digest, err
+}

@@ -7,6 +7,7 @@ import (
 	"hoctap/ent/adminunit"
 	"hoctap/ent/auditlog"
 	"hoctap/ent/campaign"
+	"hoctap/ent/change"
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
@@ -56,6 +57,8 @@ func init() {
 	adminunit.Hooks[4] = adminunitHooks[3]
 
 	adminunit.Hooks[5] = adminunitHooks[4]
+
+	adminunit.Hooks[6] = adminunitHooks[5]
 	adminunitMixinFields0 := adminunitMixin[0].Fields()
 	_ = adminunitMixinFields0
 	adminunitMixinFields1 := adminunitMixin[1].Fields()
@@ -180,6 +183,8 @@ func init() {
 	campaign.Hooks[3] = campaignHooks[2]
 
 	campaign.Hooks[4] = campaignHooks[3]
+
+	campaign.Hooks[5] = campaignHooks[4]
 	campaignMixinFields0 := campaignMixin[0].Fields()
 	_ = campaignMixinFields0
 	campaignMixinFields1 := campaignMixin[1].Fields()
@@ -244,6 +249,25 @@ func init() {
 	campaignDescScopePath := campaignFields[14].Descriptor()
 	// campaign.DefaultScopePath holds the default value on creation for the scope_path field.
 	campaign.DefaultScopePath = campaignDescScopePath.Default.(string)
+	change.Policy = privacy.NewPolicies(schema.Change{})
+	change.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := change.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	changeFields := schema.Change{}.Fields()
+	_ = changeFields
+	// changeDescLeftPath is the schema descriptor for left_path field.
+	changeDescLeftPath := changeFields[4].Descriptor()
+	// change.DefaultLeftPath holds the default value on creation for the left_path field.
+	change.DefaultLeftPath = changeDescLeftPath.Default.(string)
+	// changeDescCreatedAt is the schema descriptor for created_at field.
+	changeDescCreatedAt := changeFields[6].Descriptor()
+	// change.DefaultCreatedAt holds the default value on creation for the created_at field.
+	change.DefaultCreatedAt = changeDescCreatedAt.Default.(func() time.Time)
 	criteriaset.Policy = privacy.NewPolicies(schema.CriteriaSet{})
 	criteriaset.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -253,6 +277,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	criteriasetHooks := schema.CriteriaSet{}.Hooks()
+
+	criteriaset.Hooks[1] = criteriasetHooks[0]
 	criteriasetFields := schema.CriteriaSet{}.Fields()
 	_ = criteriasetFields
 	// criteriasetDescVersion is the schema descriptor for version field.
@@ -277,6 +304,8 @@ func init() {
 	decision.Hooks[1] = decisionHooks[0]
 
 	decision.Hooks[2] = decisionHooks[1]
+
+	decision.Hooks[3] = decisionHooks[2]
 	decisionFields := schema.Decision{}.Fields()
 	_ = decisionFields
 	// decisionDescNumber is the schema descriptor for number field.
@@ -328,6 +357,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	evaluationHooks := schema.Evaluation{}.Hooks()
+
+	evaluation.Hooks[1] = evaluationHooks[0]
 	evaluationFields := schema.Evaluation{}.Fields()
 	_ = evaluationFields
 	// evaluationDescNotes is the schema descriptor for notes field.
@@ -434,6 +466,8 @@ func init() {
 	learningunit.Hooks[5] = learningunitHooks[4]
 
 	learningunit.Hooks[6] = learningunitHooks[5]
+
+	learningunit.Hooks[7] = learningunitHooks[6]
 	learningunitMixinFields0 := learningunitMixin[0].Fields()
 	_ = learningunitMixinFields0
 	learningunitMixinFields1 := learningunitMixin[1].Fields()
@@ -685,6 +719,8 @@ func init() {
 	registrationHooks := schema.Registration{}.Hooks()
 
 	registration.Hooks[1] = registrationHooks[0]
+
+	registration.Hooks[2] = registrationHooks[1]
 	registrationMixinFields0 := registrationMixin[0].Fields()
 	_ = registrationMixinFields0
 	registrationMixinFields1 := registrationMixin[1].Fields()
@@ -854,6 +890,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	targetHooks := schema.Target{}.Hooks()
+
+	target.Hooks[1] = targetHooks[0]
 	targetFields := schema.Target{}.Fields()
 	_ = targetFields
 	// targetDescSubtype is the schema descriptor for subtype field.

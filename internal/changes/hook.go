@@ -300,7 +300,7 @@ func Log(ctx context.Context, c *ent.Client, rows ...Row) error {
 }
 
 // InsertSelect is the SQL that logs, with op, the objects of type typ a
-// query selects as (id, path now, path left or ''), at the time $1: for the
+// query selects as (id, path now, path left or ”), at the time $1: for the
 // writers that change many rows with SQL of their own (reorganisations),
 // run in their transaction before the rows change. Statements use
 // PostgreSQL's $1 (bulk.Ent reads it as SQLite's ?).

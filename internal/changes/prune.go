@@ -13,10 +13,6 @@ import (
 	"hoctap/ent/setting"
 )
 
-// DefaultRetention is how long the log keeps a change: an app offline
-// longer than that syncs again from scratch (CURSOR_EXPIRED).
-const DefaultRetention = 30 * 24 * time.Hour
-
 // prunedKey names the setting that holds the last position pruned: a cursor
 // before it may have missed a row that is gone.
 const prunedKey = "changes.pruned_through"

@@ -227,7 +227,9 @@ func (f Feed) Read(ctx context.Context, since string, first int) (*Page, error) 
 
 // horizon is the last position no transaction can still write below.
 func (f Feed) horizon(ctx context.Context) (pos, error) {
-	q := `SELECT COALESCE(MAX(id), 0) FROM changes`
+	// SQLite: the last id handed out, from AUTOINCREMENT's own record, so
+	// that a log pruned empty does not send the horizon back.
+	q := `SELECT COALESCE(MAX(n), 0) FROM (SELECT MAX(id) AS n FROM changes UNION ALL SELECT seq FROM sqlite_sequence WHERE name = 'changes') AS t`
 	if f.Dialect == dialect.Postgres {
 		q = `SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint`
 	}

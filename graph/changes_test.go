@@ -97,7 +97,6 @@ func syncFeed(t *testing.T, a *api, v *viewer.Viewer, since string, first int) *
 	return nil
 }
 
-
 // viewerOf builds the viewer of a user as it stands in the database (after
 // a reorganisation moved it, say), as the auth middleware does.
 func viewerOf(t *testing.T, db *store.DB, username string, fx *fixture.Fixture) *viewer.Viewer {

@@ -11,6 +11,7 @@ import (
 
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
+	"hoctap/ent/campaign"
 	"hoctap/ent/learningunit"
 	"hoctap/internal/changes"
 	"hoctap/internal/dbtest"
@@ -20,6 +21,7 @@ import (
 	"hoctap/internal/reorg"
 	"hoctap/internal/reorg/spec"
 	"hoctap/internal/store"
+	"hoctap/internal/titles"
 	"hoctap/internal/viewer"
 )
 
@@ -61,7 +63,7 @@ type synced struct {
 
 // syncFeed pages through the feed as v from since until hasMore is false,
 // applying each page as an app would.
-func syncFeed(t *testing.T, a *api, v *viewer.Viewer, since string, first int) *synced {
+func syncFeed(t testing.TB, a *api, v *viewer.Viewer, since string, first int) *synced {
 	t.Helper()
 	s := &synced{cursor: since, objects: map[string]string{}, dropped: map[string]string{}}
 	for range 1000 {
@@ -149,12 +151,14 @@ func TestChangesFeed(t *testing.T) {
 		c.LearningUnit.UpdateOneID(archived.ID).SetArchivedAt(time.Now()).ExecX(ctx)
 		moved := fx.Households[fx.V1a.Code][1]
 		c.LearningUnit.UpdateOneID(moved.ID).SetAdminUnitID(fx.V2a.ID).ExecX(ctx)
+		village := c.AdminUnit.Create().SetCode("90101.03").SetName("Thôn 3").SetLevel(adminunit.LevelVILLAGE).
+			SetType("Thôn").SetParent(fx.C1).SaveX(ctx)
 
 		next := syncFeed(t, a, officer, first.cursor, 2)
 		if next.resets != 0 {
 			t.Errorf("resuming reset the sync")
 		}
-		wantObjects := map[string]string{id(added.ID): "LearningUnit", id(renamed.ID): "LearningUnit"}
+		wantObjects := map[string]string{id(added.ID): "LearningUnit", id(renamed.ID): "LearningUnit", id(village.ID): "AdminUnit"}
 		if fmt.Sprint(next.objects) != fmt.Sprint(wantObjects) {
 			t.Errorf("changes in C1: got %v, want %v", next.objects, wantObjects)
 		}
@@ -513,4 +517,61 @@ func TestChangesFirstSyncStatements(t *testing.T) {
 			t.Errorf("statements a page grow with the commune: %v", perPage)
 		}
 	})
+}
+
+// fullCommune grows the fixture's C1 to a commune of full size: households
+// households (half in each village) of two citizens each, every household
+// registered in a campaign of its province. It writes in one transaction,
+// through ent and its hooks (the changes log included), as the API would.
+func fullCommune(t testing.TB, db *store.DB, fx *fixture.Fixture, households int) {
+	t.Helper()
+	ctx := systemCtx()
+	tx, err := db.Client.Tx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := tx.Client()
+	camp := c.Campaign.Create().SetProvinceID(fx.P1.ID).SetYear(2026).SetName("Chiến dịch 2026").
+		SetPhase(campaign.PhaseREGISTRATION).SetReferenceDate(time.Date(2026, 12, 31, 0, 0, 0, 0, i18n.Vietnam)).SaveX(ctx)
+	for i := range households {
+		v := fx.V1a
+		if i%2 == 1 {
+			v = fx.V1b
+		}
+		h := c.LearningUnit.Create().SetKind(learningunit.KindHOUSEHOLD).SetName(fmt.Sprintf("Hộ ông Nguyễn Văn %d", i)).
+			SetHeadName(fmt.Sprintf("Nguyễn Văn %d", i)).SetMemberCount(3).SetAdultCount(2).SetAdminUnit(v).SaveX(ctx)
+		for j := range 2 {
+			c.LearningUnit.Create().SetKind(learningunit.KindCITIZEN).SetName(fmt.Sprintf("Nguyễn Thị %d.%d", i, j)).
+				SetMemberCount(1).SetAdultCount(1).SetAdminUnit(v).SetParent(h).ExecX(ctx)
+		}
+		c.Registration.Create().SetCampaignID(camp.ID).SetLearningUnitID(h.ID).SetTitle(titles.Family).
+			SetAdminUnitID(v.ID).SetAdminPath(v.Path).ExecX(ctx)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// BenchmarkChangesFirstSync times an officer's first sync of a full-size
+// commune (3,000 households, 6,000 citizens, 3,000 registrations), in pages
+// of 500, and counts its statements. On the suite's database (PostgreSQL
+// with HOCTAP_TEST_DB):
+//
+//	go test ./graph -run '^$' -bench ChangesFirstSync -benchtime 5x
+func BenchmarkChangesFirstSync(b *testing.B) {
+	opts, counter := dbtest.Counting()
+	db := dbtest.Open(b, opts)
+	fx := fixture.Build(b, db.Client, fixture.Options{Households: 1})
+	fullCommune(b, db, fx, 3000)
+	a := newAPI(b, db, fx)
+	officer := fx.Viewer("officer")
+	var objects, pages int
+	counter.Reset()
+	for b.Loop() {
+		s := syncFeed(b, a, officer, "", changes.MaxFirst)
+		objects, pages = len(s.objects), s.pages
+	}
+	b.ReportMetric(float64(counter.Count())/float64(b.N), "statements/op")
+	b.ReportMetric(float64(pages), "pages/op")
+	b.ReportMetric(float64(objects), "objects/op")
 }

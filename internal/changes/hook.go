@@ -67,7 +67,10 @@ func Hook() ent.Hook {
 					op = change.OpARCHIVE
 				}
 			}
-			if m.Op().Is(ent.OpCreate) {
+			_, moves := m.Field(learningunit.FieldAdminUnitID)
+			moves = moves && m.Type() == ent.TypeLearningUnit && !m.Op().Is(ent.OpCreate)
+			if m.Op().Is(ent.OpCreate) || (m.Op().Is(ent.OpUpdateOne) && !moves) {
+				// The row written says where it is: no statement but the log's.
 				v, err := next.Mutate(ctx, m)
 				if err != nil {
 					return nil, err
@@ -76,7 +79,12 @@ func Hook() ent.Hook {
 				if err != nil {
 					return nil, err
 				}
-				return v, Log(ctx, clientOf(m), rows...)
+				for i := range rows {
+					if rows[i].Type == m.Type() {
+						rows[i].Op = op
+					}
+				}
+				return v, record(ctx, clientOf(m), rows)
 			}
 			ids, err := idsOf(ctx, m)
 			if err != nil {
@@ -85,8 +93,7 @@ func Hook() ent.Hook {
 			// Before the write: where deleted rows were, and where moved
 			// ones leave from.
 			var before []Row
-			_, moves := m.Field(learningunit.FieldAdminUnitID)
-			if op == change.OpDELETE || (moves && m.Type() == ent.TypeLearningUnit) {
+			if op == change.OpDELETE || moves {
 				if before, err = Locate(ctx, clientOf(m), m.Type(), ids); err != nil {
 					return nil, err
 				}
@@ -103,7 +110,7 @@ func Hook() ent.Hook {
 						before[i].Op = change.OpUPSERT
 					}
 				}
-				return v, Log(ctx, clientOf(m), before...)
+				return v, record(ctx, clientOf(m), before)
 			}
 			rows, err := Locate(ctx, clientOf(m), m.Type(), ids)
 			if err != nil {
@@ -121,9 +128,36 @@ func Hook() ent.Hook {
 					rows[i].LeftPath = p
 				}
 			}
-			return v, Log(ctx, clientOf(m), rows...)
+			return v, record(ctx, clientOf(m), rows)
 		})
 	}
+}
+
+type batchKey struct{}
+
+// batch collects the rows of the writes of one bulk create.
+type batch struct{ rows []Row }
+
+// Batch returns a context under which the hook collects log rows instead of
+// writing each, and the function that writes them all (in as few
+// statements as the databases allow) once the writes are done: for ent's
+// CreateBulk, whose hooks run once per row.
+func Batch(ctx context.Context) (context.Context, func(*ent.Client) error) {
+	b := &batch{}
+	return context.WithValue(ctx, batchKey{}, b), func(c *ent.Client) error {
+		rows := b.rows
+		b.rows = nil
+		return Log(ctx, c, rows...)
+	}
+}
+
+// record writes rows to the log, or adds them to the batch of ctx.
+func record(ctx context.Context, c *ent.Client, rows []Row) error {
+	if b, ok := ctx.Value(batchKey{}).(*batch); ok {
+		b.rows = append(b.rows, rows...)
+		return nil
+	}
+	return Log(ctx, c, rows...)
 }
 
 // clientOf is the client of a mutation: its transaction's, when it runs in
@@ -153,24 +187,30 @@ func idsOf(ctx context.Context, m ent.Mutation) ([]int, error) {
 	return ids, nil
 }
 
-// fromValue logs a created row from what the insert returned, without
-// reading it again when it carries its path.
+// fromValue logs a created or updated row from what the write returned,
+// without reading it again when it carries its path (an update that
+// selected only some columns may not: then it is read).
 func fromValue(ctx context.Context, m ent.Mutation, v ent.Value) ([]Row, error) {
+	var r Row
 	switch o := v.(type) {
 	case *ent.AdminUnit:
-		return []Row{{Type: ent.TypeAdminUnit, ID: o.ID, Op: change.OpUPSERT, Path: o.Path}}, nil
+		r = Row{Type: ent.TypeAdminUnit, ID: o.ID, Path: o.Path}
 	case *ent.LearningUnit:
-		return []Row{{Type: ent.TypeLearningUnit, ID: o.ID, Op: change.OpUPSERT, Path: o.AdminPath}}, nil
+		r = Row{Type: ent.TypeLearningUnit, ID: o.ID, Path: o.AdminPath}
 	case *ent.Campaign:
-		return []Row{{Type: ent.TypeCampaign, ID: o.ID, Op: change.OpUPSERT, Path: o.ScopePath}}, nil
+		r = Row{Type: ent.TypeCampaign, ID: o.ID, Path: o.ScopePath}
 	case *ent.Decision:
-		return []Row{{Type: ent.TypeDecision, ID: o.ID, Op: change.OpUPSERT, Path: o.ScopePath}}, nil
+		r = Row{Type: ent.TypeDecision, ID: o.ID, Path: o.ScopePath}
 	case *ent.Registration:
-		return []Row{{Type: ent.TypeRegistration, ID: o.ID, Op: change.OpUPSERT, Path: o.AdminPath}}, nil
+		r = Row{Type: ent.TypeRegistration, ID: o.ID, Path: o.AdminPath}
+	}
+	if r.Path != "" {
+		r.Op = change.OpUPSERT
+		return []Row{r}, nil
 	}
 	id, ok := m.(interface{ ID() (int, bool) }).ID()
 	if !ok {
-		return nil, fmt.Errorf("changes: new %s has no id", m.Type())
+		return nil, fmt.Errorf("changes: written %s has no id", m.Type())
 	}
 	return Locate(ctx, clientOf(m), m.Type(), []int{id})
 }

@@ -170,9 +170,15 @@ func decode(s string) (cursor, error) {
 	return c, err
 }
 
-// fingerprint names a viewer's reach.
+// fingerprint names a viewer's reach: the account, its role, its scope and
+// the units the scope took over (a reorganisation that merges a commune into
+// the viewer's makes the merged one's records theirs to read).
 func fingerprint(v *viewer.Viewer) string {
-	h := sha256.Sum256([]byte(strconv.Itoa(v.UserID) + "|" + string(v.Role) + "|" + v.ScopePath))
+	s := strconv.Itoa(v.UserID) + "|" + string(v.Role) + "|" + v.ScopePath
+	for _, e := range v.Predecessors {
+		s += "|" + string(e)
+	}
+	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:8])
 }
 

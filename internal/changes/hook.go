@@ -6,8 +6,15 @@
 // The log is written in the transaction of the change it records, so a
 // change and its row commit (or roll back) together: by Hook, on every
 // synced ent type, and by the writers that go around ent (reorganisations,
-// imports) with LogMoves and Log. How the feed reads it without ever skipping
-// a row committed late is explained in feed.go.
+// imports) with InsertSelect, Row.Values and Log. How the feed reads it
+// without ever skipping a row committed late is explained in feed.go (pos).
+//
+// Writes that log nothing, on purpose: what no client reads (progress
+// counters, search and sort keys, an admin unit's predecessors, which
+// internal/history rebuilds), accounts (not synced: a change of the
+// viewer's own scope restarts their sync, see fingerprint), and the bulk
+// loads of internal/bulk.Tx (the demo, the generator), which fill a new
+// database before any app syncs from it.
 package changes
 
 import (

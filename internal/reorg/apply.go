@@ -311,6 +311,14 @@ func moveRows(ctx context.Context, tx *sqlTx, p *planned, now time.Time) error {
 		}{"log moved registrations", changes.InsertSelect(dial, ent.TypeRegistration, change.OpUPSERT,
 			`SELECT r.id, m.new_path, r.admin_path FROM registrations r, reorg_moves m
 			WHERE r.admin_unit_id = m.old_id AND m.new_id IS NOT NULL AND r.campaign_id IN (`+ids+`)`), []any{now}})
+		// Evaluations are where their registrations are.
+		stmts = append(stmts, struct {
+			what string
+			sql  string
+			args []any
+		}{"log moved evaluations", changes.InsertSelect(dial, ent.TypeEvaluation, change.OpUPSERT,
+			`SELECT e.id, m.new_path, r.admin_path FROM evaluations e, registrations r, reorg_moves m
+			WHERE e.registration_id = r.id AND r.admin_unit_id = m.old_id AND m.new_id IS NOT NULL AND r.campaign_id IN (`+ids+`)`), []any{now}})
 		stmts = append(stmts, struct {
 			what string
 			sql  string

@@ -25,6 +25,7 @@ import (
 	"hoctap/admin"
 	"hoctap/graph"
 	"hoctap/internal/auth"
+	"hoctap/internal/changes"
 	"hoctap/internal/config"
 	"hoctap/internal/demo"
 	"hoctap/internal/export"
@@ -152,6 +153,9 @@ type server struct {
 	// imports runs the import jobs started here; stopImports ends them.
 	imports     *importjob.Runner
 	stopImports context.CancelFunc
+	// changes is the changes feed's log, pruned after changesRetention.
+	changes          changes.Feed
+	changesRetention time.Duration
 }
 
 // newServer opens and prepares the database, loads the demo when asked, and
@@ -162,7 +166,7 @@ func newServer(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout
 	if err != nil {
 		return nil, err
 	}
-	s := &server{db: db, log: log}
+	s := &server{db: db, log: log, changes: changes.Feed{Client: db.Client, Dialect: db.Dialect}, changesRetention: cfg.ChangesRetention}
 	if err := s.prepare(ctx, cfg, isNewFile, stdout); err != nil {
 		db.Close()
 		return nil, err
@@ -310,8 +314,8 @@ func (s *server) ready(w http.ResponseWriter, r *http.Request) {
 // step: a day to apply a checked file or download its report.
 const importFilesKept = 24 * time.Hour
 
-// maintain prunes expired sign-in attempts and old import files now and
-// then. Several replicas
+// maintain prunes expired sign-in attempts, old import files and the
+// changes log's rows past their retention now and then. Several replicas
 // doing it at once is harmless.
 func (s *server) maintain(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
@@ -325,6 +329,9 @@ func (s *server) maintain(ctx context.Context) {
 				s.log.Warn("maintenance", "err", err)
 			}
 			if _, err := s.imports.Prune(ctx, time.Now().Add(-importFilesKept)); err != nil && !errors.Is(err, context.Canceled) {
+				s.log.Warn("maintenance", "err", err)
+			}
+			if _, err := s.changes.Prune(ctx, time.Now().Add(-s.changesRetention)); err != nil && !errors.Is(err, context.Canceled) {
 				s.log.Warn("maintenance", "err", err)
 			}
 		}

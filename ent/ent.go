@@ -9,6 +9,7 @@ import (
 	"hoctap/ent/adminunit"
 	"hoctap/ent/auditlog"
 	"hoctap/ent/campaign"
+	"hoctap/ent/change"
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
@@ -95,6 +96,7 @@ func checkColumn(t, c string) error {
 			adminunit.Table:       adminunit.ValidColumn,
 			auditlog.Table:        auditlog.ValidColumn,
 			campaign.Table:        campaign.ValidColumn,
+			change.Table:          change.ValidColumn,
 			criteriaset.Table:     criteriaset.ValidColumn,
 			decision.Table:        decision.ValidColumn,
 			evaluation.Table:      evaluation.ValidColumn,

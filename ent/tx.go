@@ -20,6 +20,8 @@ type Tx struct {
 	AuditLog *AuditLogClient
 	// Campaign is the client for interacting with the Campaign builders.
 	Campaign *CampaignClient
+	// Change is the client for interacting with the Change builders.
+	Change *ChangeClient
 	// CriteriaSet is the client for interacting with the CriteriaSet builders.
 	CriteriaSet *CriteriaSetClient
 	// Decision is the client for interacting with the Decision builders.
@@ -188,6 +190,7 @@ func (tx *Tx) init() {
 	tx.AdminUnit = NewAdminUnitClient(tx.config)
 	tx.AuditLog = NewAuditLogClient(tx.config)
 	tx.Campaign = NewCampaignClient(tx.config)
+	tx.Change = NewChangeClient(tx.config)
 	tx.CriteriaSet = NewCriteriaSetClient(tx.config)
 	tx.Decision = NewDecisionClient(tx.config)
 	tx.Evaluation = NewEvaluationClient(tx.config)

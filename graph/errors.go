@@ -108,7 +108,10 @@ func classify(ctx context.Context, err error, gerr *gqlerror.Error) *apperr.Erro
 }
 
 func isCursorError(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "cursor")
+	// An error of ours says what it is (the changes feed's cursor errors
+	// have codes of their own).
+	var own *apperr.Error
+	return err != nil && !errors.As(err, &own) && strings.Contains(err.Error(), "cursor")
 }
 
 // isInputError recognises gqlgen's errors for argument and variable values

@@ -22,6 +22,7 @@ import (
 	"hoctap/graph/model"
 	"hoctap/internal/auth"
 	"hoctap/internal/catalog"
+	"hoctap/internal/changes"
 	"hoctap/internal/criteria"
 	"hoctap/internal/imports"
 	"hoctap/internal/national/rates"
@@ -68,6 +69,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	ReorganisationProblem() ReorganisationProblemResolver
 	Target() TargetResolver
+	Tombstone() TombstoneResolver
 	UnitChange() UnitChangeResolver
 	UnitImportProvince() UnitImportProvinceResolver
 	User() UserResolver
@@ -208,8 +210,20 @@ type ComplexityRoot struct {
 		Title   func(childComplexity int) int
 	}
 
+	Change struct {
+		Node      func(childComplexity int) int
+		Tombstone func(childComplexity int) int
+	}
+
 	ChangePasswordPayload struct {
 		User func(childComplexity int) int
+	}
+
+	ChangesPage struct {
+		Changes func(childComplexity int) int
+		Cursor  func(childComplexity int) int
+		HasMore func(childComplexity int) int
+		Reset   func(childComplexity int) int
 	}
 
 	CheckImportPayload struct {
@@ -574,6 +588,7 @@ type ComplexityRoot struct {
 		AuditLogs        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditLogOrder, where *ent.AuditLogWhereInput) int
 		Campaign         func(childComplexity int, year int, provinceID int) int
 		Campaigns        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CampaignOrder, where *ent.CampaignWhereInput) int
+		Changes          func(childComplexity int, since *string, first *int) int
 		CurrentCampaign  func(childComplexity int, provinceID *int) int
 		Decisions        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DecisionOrder, where *ent.DecisionWhereInput) int
 		ImportJobs       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ImportJobOrder, where *ent.ImportJobWhereInput) int
@@ -706,6 +721,12 @@ type ComplexityRoot struct {
 		Rate      func(childComplexity int) int
 		Subtype   func(childComplexity int) int
 		Title     func(childComplexity int) int
+	}
+
+	Tombstone struct {
+		ID       func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		Typename func(childComplexity int) int
 	}
 
 	UnitChange struct {
@@ -899,6 +920,7 @@ type QueryResolver interface {
 	NationalTargets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NationalTargetOrder, where *ent.NationalTargetWhereInput) (*ent.NationalTargetConnection, error)
 	Reorganisations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ReorganisationOrder, where *ent.ReorganisationWhereInput) (*ent.ReorganisationConnection, error)
 	Me(ctx context.Context) (*ent.User, error)
+	Changes(ctx context.Context, since *string, first *int) (*changes.Page, error)
 	Campaigns(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CampaignOrder, where *ent.CampaignWhereInput) (*ent.CampaignConnection, error)
 	Campaign(ctx context.Context, year int, provinceID int) (*ent.Campaign, error)
 	CurrentCampaign(ctx context.Context, provinceID *int) (*ent.Campaign, error)
@@ -919,6 +941,9 @@ type ReorganisationProblemResolver interface {
 type TargetResolver interface {
 	Subtype(ctx context.Context, obj *ent.Target) (*learningunit.Subtype, error)
 	AdminUnit(ctx context.Context, obj *ent.Target) (*ent.AdminUnit, error)
+}
+type TombstoneResolver interface {
+	Reason(ctx context.Context, obj *changes.Tombstone) (model.TombstoneReason, error)
 }
 type UnitChangeResolver interface {
 	Action(ctx context.Context, obj *reorg.UnitChange) (model.UnitChangeAction, error)
@@ -1468,12 +1493,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CampaignNationalTarget.Title(childComplexity), true
 
+	case "Change.node":
+		if e.ComplexityRoot.Change.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Node(childComplexity), true
+	case "Change.tombstone":
+		if e.ComplexityRoot.Change.Tombstone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Tombstone(childComplexity), true
+
 	case "ChangePasswordPayload.user":
 		if e.ComplexityRoot.ChangePasswordPayload.User == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ChangePasswordPayload.User(childComplexity), true
+
+	case "ChangesPage.changes":
+		if e.ComplexityRoot.ChangesPage.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangesPage.Changes(childComplexity), true
+	case "ChangesPage.cursor":
+		if e.ComplexityRoot.ChangesPage.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangesPage.Cursor(childComplexity), true
+	case "ChangesPage.hasMore":
+		if e.ComplexityRoot.ChangesPage.HasMore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangesPage.HasMore(childComplexity), true
+	case "ChangesPage.reset":
+		if e.ComplexityRoot.ChangesPage.Reset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangesPage.Reset(childComplexity), true
 
 	case "CheckImportPayload.importJob":
 		if e.ComplexityRoot.CheckImportPayload.ImportJob == nil {
@@ -3115,6 +3178,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Campaigns(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CampaignOrder), args["where"].(*ent.CampaignWhereInput)), true
+	case "Query.changes":
+		if e.ComplexityRoot.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["since"].(*string), args["first"].(*int)), true
 	case "Query.currentCampaign":
 		if e.ComplexityRoot.Query.CurrentCampaign == nil {
 			break
@@ -3680,6 +3754,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Target.Title(childComplexity), true
 
+	case "Tombstone.id":
+		if e.ComplexityRoot.Tombstone.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tombstone.ID(childComplexity), true
+	case "Tombstone.reason":
+		if e.ComplexityRoot.Tombstone.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tombstone.Reason(childComplexity), true
+	case "Tombstone.typename":
+		if e.ComplexityRoot.Tombstone.Typename == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tombstone.Typename(childComplexity), true
+
 	case "UnitChange.action":
 		if e.ComplexityRoot.UnitChange.Action == nil {
 			break
@@ -4141,7 +4234,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "adminunits.graphql" "auth.graphql" "cycle.graphql" "ent.graphql" "imports.graphql" "learningunits.graphql" "national.graphql" "query.graphql" "reorganisations.graphql" "users.graphql"
+//go:embed "adminunits.graphql" "auth.graphql" "changes.graphql" "cycle.graphql" "ent.graphql" "imports.graphql" "learningunits.graphql" "national.graphql" "query.graphql" "reorganisations.graphql" "users.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4155,6 +4248,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "adminunits.graphql", Input: sourceData("adminunits.graphql"), BuiltIn: false},
 	{Name: "auth.graphql", Input: sourceData("auth.graphql"), BuiltIn: false},
+	{Name: "changes.graphql", Input: sourceData("changes.graphql"), BuiltIn: false},
 	{Name: "cycle.graphql", Input: sourceData("cycle.graphql"), BuiltIn: false},
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "imports.graphql", Input: sourceData("imports.graphql"), BuiltIn: false},
@@ -4430,12 +4524,36 @@ func (ec *executionContext) childFields_CampaignNationalTarget(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type CampaignNationalTarget", field.Name)
 }
 
+func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_Change_node(ctx, field)
+	case "tombstone":
+		return ec.fieldContext_Change_tombstone(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
+}
+
 func (ec *executionContext) childFields_ChangePasswordPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "user":
 		return ec.fieldContext_ChangePasswordPayload_user(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChangePasswordPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangesPage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "changes":
+		return ec.fieldContext_ChangesPage_changes(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ChangesPage_cursor(ctx, field)
+	case "hasMore":
+		return ec.fieldContext_ChangesPage_hasMore(ctx, field)
+	case "reset":
+		return ec.fieldContext_ChangesPage_reset(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangesPage", field.Name)
 }
 
 func (ec *executionContext) childFields_CheckImportPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5314,6 +5432,18 @@ func (ec *executionContext) childFields_Target(ctx context.Context, field graphq
 		return ec.fieldContext_Target_rate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Target", field.Name)
+}
+
+func (ec *executionContext) childFields_Tombstone(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Tombstone_id(ctx, field)
+	case "typename":
+		return ec.fieldContext_Tombstone_typename(ctx, field)
+	case "reason":
+		return ec.fieldContext_Tombstone_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Tombstone", field.Name)
 }
 
 func (ec *executionContext) childFields_UnitChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6565,6 +6695,28 @@ func (ec *executionContext) field_Query_campaigns_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOSyncCursor2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -9278,6 +9430,70 @@ func (ec *executionContext) fieldContext_CampaignNationalTarget_source(_ context
 	return graphql.NewScalarFieldContext("CampaignNationalTarget", field, false, false, "String")
 }
 
+func (ec *executionContext) _Change_node(ctx context.Context, field graphql.CollectedField, obj *changes.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalONode2hoctapᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_tombstone(ctx context.Context, field graphql.CollectedField, obj *changes.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_tombstone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tombstone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *changes.Tombstone) graphql.Marshaler {
+			return ec.marshalOTombstone2ᚖhoctapᚋinternalᚋchangesᚐTombstone(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_tombstone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tombstone(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ChangePasswordPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.ChangePasswordPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9308,6 +9524,107 @@ func (ec *executionContext) fieldContext_ChangePasswordPayload_user(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ChangesPage_changes(ctx context.Context, field graphql.CollectedField, obj *changes.Page) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangesPage_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []changes.Item) graphql.Marshaler {
+			return ec.marshalNChange2ᚕhoctapᚋinternalᚋchangesᚐItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangesPage_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangesPage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangesPage_cursor(ctx context.Context, field graphql.CollectedField, obj *changes.Page) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangesPage_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNSyncCursor2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangesPage_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangesPage", field, false, false, "SyncCursor")
+}
+
+func (ec *executionContext) _ChangesPage_hasMore(ctx context.Context, field graphql.CollectedField, obj *changes.Page) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangesPage_hasMore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasMore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangesPage_hasMore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangesPage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ChangesPage_reset(ctx context.Context, field graphql.CollectedField, obj *changes.Page) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangesPage_reset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reset, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangesPage_reset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangesPage", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _CheckImportPayload_importJob(ctx context.Context, field graphql.CollectedField, obj *model.CheckImportPayload) (ret graphql.Marshaler) {
@@ -16087,6 +16404,50 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["since"].(*string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *changes.Page) graphql.Marshaler {
+			return ec.marshalNChangesPage2ᚖhoctapᚋinternalᚋchangesᚐPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangesPage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_campaigns(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18479,6 +18840,75 @@ func (ec *executionContext) _Target_rate(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Target_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Target", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Tombstone_id(ctx context.Context, field graphql.CollectedField, obj *changes.Tombstone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tombstone_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tombstone_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tombstone", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Tombstone_typename(ctx context.Context, field graphql.CollectedField, obj *changes.Tombstone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tombstone_typename(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Typename, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tombstone_typename(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tombstone", field, false, false, "String")
+}
+
+func (ec *executionContext) _Tombstone_reason(ctx context.Context, field graphql.CollectedField, obj *changes.Tombstone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tombstone_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Tombstone().Reason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TombstoneReason) graphql.Marshaler {
+			return ec.marshalNTombstoneReason2hoctapᚋgraphᚋmodelᚐTombstoneReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tombstone_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tombstone", field, true, true, "TombstoneReason")
 }
 
 func (ec *executionContext) _UnitChange_action(ctx context.Context, field graphql.CollectedField, obj *reorg.UnitChange) (ret graphql.Marshaler) {
@@ -33672,6 +34102,44 @@ func (ec *executionContext) _CampaignNationalTarget(ctx context.Context, sel ast
 	return out
 }
 
+var changeImplementors = []string{"Change"}
+
+func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *changes.Item) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Change")
+		case "node":
+			out.Values[i] = ec._Change_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tombstone":
+			out.Values[i] = ec._Change_tombstone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var changePasswordPayloadImplementors = []string{"ChangePasswordPayload"}
 
 func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ChangePasswordPayload) graphql.Marshaler {
@@ -33685,6 +34153,54 @@ func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("ChangePasswordPayload")
 		case "user":
 			out.Values[i] = ec._ChangePasswordPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changesPageImplementors = []string{"ChangesPage"}
+
+func (ec *executionContext) _ChangesPage(ctx context.Context, sel ast.SelectionSet, obj *changes.Page) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changesPageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangesPage")
+		case "changes":
+			out.Values[i] = ec._ChangesPage_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ChangesPage_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasMore":
+			out.Values[i] = ec._ChangesPage_hasMore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reset":
+			out.Values[i] = ec._ChangesPage_reset(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -36207,6 +36723,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
 				})
+		case "changes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_changes(ctx, field)
+				})
 		case "campaigns":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -37114,6 +37636,50 @@ func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tombstoneImplementors = []string{"Tombstone"}
+
+func (ec *executionContext) _Tombstone(ctx context.Context, sel ast.SelectionSet, obj *changes.Tombstone) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tombstoneImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Tombstone")
+		case "id":
+			out.Values[i] = ec._Tombstone_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "typename":
+			out.Values[i] = ec._Tombstone_typename(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Tombstone_reason(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -38344,6 +38910,26 @@ func (ec *executionContext) unmarshalNCampaignWhereInput2ᚖhoctapᚋentᚐCampa
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNChange2hoctapᚋinternalᚋchangesᚐItem(ctx context.Context, sel ast.SelectionSet, v changes.Item) graphql.Marshaler {
+	return ec._Change(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNChange2ᚕhoctapᚋinternalᚋchangesᚐItemᚄ(ctx context.Context, sel ast.SelectionSet, v []changes.Item) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChange2hoctapᚋinternalᚋchangesᚐItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNChangePasswordInput2hoctapᚋgraphᚋmodelᚐChangePasswordInput(ctx context.Context, v any) (model.ChangePasswordInput, error) {
 	res, err := ec.unmarshalInputChangePasswordInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -38355,6 +38941,14 @@ func (ec *executionContext) marshalNChangePasswordPayload2ᚖhoctapᚋgraphᚋmo
 		return graphql.Null
 	}
 	return ec._ChangePasswordPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChangesPage2ᚖhoctapᚋinternalᚋchangesᚐPage(ctx context.Context, sel ast.SelectionSet, v *changes.Page) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangesPage!")
+		return graphql.Null
+	}
+	return ec._ChangesPage(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCheckImportInput2hoctapᚋgraphᚋmodelᚐCheckImportInput(ctx context.Context, v any) (model.CheckImportInput, error) {
@@ -39539,6 +40133,20 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNSyncCursor2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSyncCursor2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SyncCursor!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNTakeImportPasswordsInput2hoctapᚋgraphᚋmodelᚐTakeImportPasswordsInput(ctx context.Context, v any) (model.TakeImportPasswordsInput, error) {
 	res, err := ec.unmarshalInputTakeImportPasswordsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -39616,6 +40224,16 @@ func (ec *executionContext) unmarshalNTitle2hoctapᚋinternalᚋtitleᚐTitle(ct
 }
 
 func (ec *executionContext) marshalNTitle2hoctapᚋinternalᚋtitleᚐTitle(ctx context.Context, sel ast.SelectionSet, v title.Title) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNTombstoneReason2hoctapᚋgraphᚋmodelᚐTombstoneReason(ctx context.Context, v any) (model.TombstoneReason, error) {
+	var res model.TombstoneReason
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTombstoneReason2hoctapᚋgraphᚋmodelᚐTombstoneReason(ctx context.Context, sel ast.SelectionSet, v model.TombstoneReason) graphql.Marshaler {
 	return v
 }
 
@@ -41661,6 +42279,24 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) unmarshalOSyncCursor2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSyncCursor2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx context.Context, v any) ([]time.Time, error) {
 	if v == nil {
 		return nil, nil
@@ -41764,6 +42400,13 @@ func (ec *executionContext) marshalOTitle2ᚖhoctapᚋinternalᚋtitleᚐTitle(c
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOTombstone2ᚖhoctapᚋinternalᚋchangesᚐTombstone(ctx context.Context, sel ast.SelectionSet, v *changes.Tombstone) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Tombstone(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOUnitTargetInput2ᚖhoctapᚋgraphᚋmodelᚐUnitTargetInput(ctx context.Context, v any) (*model.UnitTargetInput, error) {

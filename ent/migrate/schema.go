@@ -184,6 +184,35 @@ var (
 			},
 		},
 	}
+	// ChangesColumns holds the columns for the "changes" table.
+	ChangesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "object_type", Type: field.TypeString},
+		{Name: "object_id", Type: field.TypeInt},
+		{Name: "op", Type: field.TypeEnum, Enums: []string{"UPSERT", "ARCHIVE", "DELETE"}},
+		{Name: "path", Type: field.TypeString},
+		{Name: "left_path", Type: field.TypeString, Default: ""},
+		{Name: "xid", Type: field.TypeInt64, Nullable: true, Default: map[string]schema.Expr{"postgres": "(pg_current_xact_id()::text::bigint)", "sqlite3": "0"}},
+		{Name: "created_at", Type: field.TypeTime},
+	}
+	// ChangesTable holds the schema information for the "changes" table.
+	ChangesTable = &schema.Table{
+		Name:       "changes",
+		Columns:    ChangesColumns,
+		PrimaryKey: []*schema.Column{ChangesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "change_xid_id",
+				Unique:  false,
+				Columns: []*schema.Column{ChangesColumns[6], ChangesColumns[0]},
+			},
+			{
+				Name:    "change_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ChangesColumns[7]},
+			},
+		},
+	}
 	// CriteriaSetsColumns holds the columns for the "criteria_sets" table.
 	CriteriaSetsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -874,6 +903,7 @@ var (
 		AdminUnitsTable,
 		AuditLogsTable,
 		CampaignsTable,
+		ChangesTable,
 		CriteriaSetsTable,
 		DecisionsTable,
 		EvaluationsTable,
@@ -906,6 +936,9 @@ func init() {
 	CampaignsTable.ForeignKeys[0].RefTable = AdminUnitsTable
 	CampaignsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
+	ChangesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(85899345920),
 	}
 	CriteriaSetsTable.ForeignKeys[0].RefTable = CampaignsTable
 	CriteriaSetsTable.Annotation = &entsql.Annotation{

@@ -15,6 +15,9 @@ type AuditLog func(*sql.Selector)
 // Campaign is the predicate function for campaign builders.
 type Campaign func(*sql.Selector)
 
+// Change is the predicate function for change builders.
+type Change func(*sql.Selector)
+
 // CriteriaSet is the predicate function for criteriaset builders.
 type CriteriaSet func(*sql.Selector)
 

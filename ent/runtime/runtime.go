@@ -7,6 +7,7 @@ import (
 	"hoctap/ent/adminunit"
 	"hoctap/ent/auditlog"
 	"hoctap/ent/campaign"
+	"hoctap/ent/change"
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
@@ -59,6 +60,8 @@ func init() {
 	adminunit.Hooks[5] = adminunitHooks[3]
 
 	adminunit.Hooks[6] = adminunitHooks[4]
+
+	adminunit.Hooks[7] = adminunitHooks[5]
 	adminunitMixinFields0 := adminunitMixin[0].Fields()
 	_ = adminunitMixinFields0
 	adminunitMixinFields1 := adminunitMixin[1].Fields()
@@ -192,6 +195,8 @@ func init() {
 	campaign.Hooks[4] = campaignHooks[2]
 
 	campaign.Hooks[5] = campaignHooks[3]
+
+	campaign.Hooks[6] = campaignHooks[4]
 	campaignMixinFields0 := campaignMixin[0].Fields()
 	_ = campaignMixinFields0
 	campaignMixinFields1 := campaignMixin[1].Fields()
@@ -262,6 +267,25 @@ func init() {
 	campaignDescScopePath := campaignFields[14].Descriptor()
 	// campaign.DefaultScopePath holds the default value on creation for the scope_path field.
 	campaign.DefaultScopePath = campaignDescScopePath.Default.(string)
+	change.Policy = privacy.NewPolicies(schema.Change{})
+	change.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := change.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	changeFields := schema.Change{}.Fields()
+	_ = changeFields
+	// changeDescLeftPath is the schema descriptor for left_path field.
+	changeDescLeftPath := changeFields[4].Descriptor()
+	// change.DefaultLeftPath holds the default value on creation for the left_path field.
+	change.DefaultLeftPath = changeDescLeftPath.Default.(string)
+	// changeDescCreatedAt is the schema descriptor for created_at field.
+	changeDescCreatedAt := changeFields[6].Descriptor()
+	// change.DefaultCreatedAt holds the default value on creation for the created_at field.
+	change.DefaultCreatedAt = changeDescCreatedAt.Default.(func() time.Time)
 	criteriaset.Policy = privacy.NewPolicies(schema.CriteriaSet{})
 	criteriaset.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -271,6 +295,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	criteriasetHooks := schema.CriteriaSet{}.Hooks()
+
+	criteriaset.Hooks[1] = criteriasetHooks[0]
 	criteriasetFields := schema.CriteriaSet{}.Fields()
 	_ = criteriasetFields
 	// criteriasetDescVersion is the schema descriptor for version field.
@@ -299,6 +326,8 @@ func init() {
 	decision.Hooks[2] = decisionHooks[0]
 
 	decision.Hooks[3] = decisionHooks[1]
+
+	decision.Hooks[4] = decisionHooks[2]
 	decisionMixinFields0 := decisionMixin[0].Fields()
 	_ = decisionMixinFields0
 	decisionFields := schema.Decision{}.Fields()
@@ -358,8 +387,11 @@ func init() {
 		})
 	}
 	evaluationMixinHooks0 := evaluationMixin[0].Hooks()
+	evaluationHooks := schema.Evaluation{}.Hooks()
 
 	evaluation.Hooks[1] = evaluationMixinHooks0[0]
+
+	evaluation.Hooks[2] = evaluationHooks[0]
 	evaluationMixinFields0 := evaluationMixin[0].Fields()
 	_ = evaluationMixinFields0
 	evaluationFields := schema.Evaluation{}.Fields()
@@ -475,6 +507,8 @@ func init() {
 	learningunit.Hooks[6] = learningunitHooks[4]
 
 	learningunit.Hooks[7] = learningunitHooks[5]
+
+	learningunit.Hooks[8] = learningunitHooks[6]
 	learningunitMixinFields0 := learningunitMixin[0].Fields()
 	_ = learningunitMixinFields0
 	learningunitMixinFields1 := learningunitMixin[1].Fields()
@@ -735,6 +769,8 @@ func init() {
 	registration.Hooks[1] = registrationMixinHooks2[0]
 
 	registration.Hooks[2] = registrationHooks[0]
+
+	registration.Hooks[3] = registrationHooks[1]
 	registrationMixinFields0 := registrationMixin[0].Fields()
 	_ = registrationMixinFields0
 	registrationMixinFields1 := registrationMixin[1].Fields()
@@ -919,6 +955,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	targetHooks := schema.Target{}.Hooks()
+
+	target.Hooks[1] = targetHooks[0]
 	targetFields := schema.Target{}.Fields()
 	_ = targetFields
 	// targetDescSubtype is the schema descriptor for subtype field.

@@ -4,6 +4,7 @@ import (
 	"entgo.io/ent"
 
 	"hoctap/ent/privacy"
+	"hoctap/internal/changes"
 	"hoctap/internal/derive"
 	"hoctap/internal/national"
 	"hoctap/internal/progress"
@@ -28,7 +29,7 @@ func (AdminUnit) Policy() ent.Policy {
 
 // Hooks of the AdminUnit.
 func (AdminUnit) Hooks() []ent.Hook {
-	return []ent.Hook{derive.NFC(), derive.SortKeys("name"), derive.Version(), derive.AdminUnitKeys(), derive.AdminUnitPath()}
+	return []ent.Hook{changes.Hook(), derive.NFC(), derive.SortKeys("name"), derive.Version(), derive.AdminUnitKeys(), derive.AdminUnitPath()}
 }
 
 // Policy of the LearningUnit.
@@ -45,7 +46,7 @@ func (LearningUnit) Policy() ent.Policy {
 
 // Hooks of the LearningUnit.
 func (LearningUnit) Hooks() []ent.Hook {
-	return []ent.Hook{derive.NFC(), derive.SortKeys("name"), derive.Version(), derive.LearningUnitPath(), derive.LearningUnitKeys(), progress.LearningUnitHook()}
+	return []ent.Hook{changes.Hook(), derive.NFC(), derive.SortKeys("name"), derive.Version(), derive.LearningUnitPath(), derive.LearningUnitKeys(), progress.LearningUnitHook()}
 }
 
 // Policy of the User.
@@ -113,7 +114,7 @@ func (Campaign) Policy() ent.Policy {
 
 // Hooks of the Campaign.
 func (Campaign) Hooks() []ent.Hook {
-	return []ent.Hook{derive.NFC(), derive.Version(), derive.CampaignScope(), national.CampaignDefaults()}
+	return []ent.Hook{changes.Hook(), derive.NFC(), derive.Version(), derive.CampaignScope(), national.CampaignDefaults()}
 }
 
 // Policy of the Target: read with its campaign; set by the campaign's managers.
@@ -146,8 +147,17 @@ func (Registration) Policy() ent.Policy {
 
 // Hooks of the Registration.
 func (Registration) Hooks() []ent.Hook {
-	return []ent.Hook{derive.Version()}
+	return []ent.Hook{changes.Hook(), derive.Version()}
 }
+
+// Hooks of the Evaluation.
+func (Evaluation) Hooks() []ent.Hook { return []ent.Hook{changes.Hook()} }
+
+// Hooks of the Target: logged as a change of its campaign.
+func (Target) Hooks() []ent.Hook { return []ent.Hook{changes.Hook()} }
+
+// Hooks of the CriteriaSet: logged as a change of its campaign.
+func (CriteriaSet) Hooks() []ent.Hook { return []ent.Hook{changes.Hook()} }
 
 // Policy of the Evaluation: read with its registration; entered by staff of
 // the scope (a COLLABORATOR only as a draft) or by the citizen as a
@@ -178,7 +188,7 @@ func (Decision) Policy() ent.Policy {
 
 // Hooks of the Decision.
 func (Decision) Hooks() []ent.Hook {
-	return []ent.Hook{derive.NFC(), derive.DecisionScope()}
+	return []ent.Hook{changes.Hook(), derive.NFC(), derive.DecisionScope()}
 }
 
 // Policy of the ProgressCounter: derived data, written and read by the

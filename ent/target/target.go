@@ -75,7 +75,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "hoctap/ent/runtime"
 var (
-	Hooks  [1]ent.Hook
+	Hooks  [2]ent.Hook
 	Policy ent.Policy
 	// DefaultSubtype holds the default value on creation for the "subtype" field.
 	DefaultSubtype string

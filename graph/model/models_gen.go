@@ -833,6 +833,67 @@ func (e ReorganisationChangeKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Why a tombstone was sent. In every case the app drops the object.
+type TombstoneReason string
+
+const (
+	// The object was archived (a learning unit) or closed (an administrative unit, such as a commune merged away by a reorganisation).
+	TombstoneReasonArchived TombstoneReason = "ARCHIVED"
+	// The object was deleted.
+	TombstoneReasonDeleted TombstoneReason = "DELETED"
+	// The object left the viewer's scope: a household moved to a village outside it, a unit moved by a reorganisation.
+	TombstoneReasonLeftScope TombstoneReason = "LEFT_SCOPE"
+)
+
+var AllTombstoneReason = []TombstoneReason{
+	TombstoneReasonArchived,
+	TombstoneReasonDeleted,
+	TombstoneReasonLeftScope,
+}
+
+func (e TombstoneReason) IsValid() bool {
+	switch e {
+	case TombstoneReasonArchived, TombstoneReasonDeleted, TombstoneReasonLeftScope:
+		return true
+	}
+	return false
+}
+
+func (e TombstoneReason) String() string {
+	return string(e)
+}
+
+func (e *TombstoneReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TombstoneReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TombstoneReason", str)
+	}
+	return nil
+}
+
+func (e TombstoneReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TombstoneReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TombstoneReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What happens to one unit in a reorganisation.
 type UnitChangeAction string
 

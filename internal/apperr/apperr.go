@@ -30,6 +30,9 @@ const (
 	// clients keep their sessions through an outage.
 	Unavailable Code = "UNAVAILABLE"
 	Internal    Code = "INTERNAL"
+	// CursorExpired: a sync cursor (the changes feed's) points before
+	// changes the server no longer keeps; the app syncs again from scratch.
+	CursorExpired Code = "CURSOR_EXPIRED"
 )
 
 // PersistedQueryNotFound: the server does not hold the persisted query the
@@ -56,6 +59,8 @@ func (c Code) HTTPStatus() int {
 		return http.StatusBadRequest
 	case Conflict:
 		return http.StatusConflict
+	case CursorExpired:
+		return http.StatusGone
 	case RateLimited:
 		return http.StatusTooManyRequests
 	case Unavailable:

@@ -52,6 +52,9 @@ type Config struct {
 	// subdomain allowed) whose pages may call the API from a browser;
 	// empty: none, the browser's same-origin rule stands.
 	CORSOrigins []string
+	// ChangesRetention is how long the changes log keeps a change: an app
+	// whose cursor is older syncs again from scratch (CURSOR_EXPIRED).
+	ChangesRetention time.Duration
 }
 
 // env names the environment variable of each flag.
@@ -75,6 +78,7 @@ var env = map[string]string{
 	"long-request-timeout": "HOCTAP_LONG_REQUEST_TIMEOUT",
 	"metrics-addr":         "HOCTAP_METRICS_ADDR",
 	"cors-origins":         "HOCTAP_CORS_ORIGINS",
+	"changes-retention":    "HOCTAP_CHANGES_RETENTION",
 }
 
 // secrets may also be read from the file named by <VAR>_FILE.
@@ -112,6 +116,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", DefaultRequestTimeout, "deadline of every request; its database work is cancelled then")
 	fs.DurationVar(&c.LongRequestTimeout, "long-request-timeout", DefaultLongRequestTimeout, "deadline of list uploads and exports of units, and of reading and writing them")
 	fs.StringVar(&origins, "cors-origins", "", "comma-separated web origins allowed to call the API from a browser, e.g. https://app.hoctap.vn (default: none)")
+	fs.DurationVar(&c.ChangesRetention, "changes-retention", DefaultChangesRetention, "how long the changes feed keeps a change (e.g. 720h); an app offline longer syncs again from scratch")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve /metrics only here, e.g. 127.0.0.1:9090 (default: on --addr with everything else)")
 
 	set := map[string]bool{}
@@ -244,6 +249,9 @@ func (c *Config) validate() error {
 	if c.MaxUpload < minMaxBody || c.MaxUpload > maxMaxUpload {
 		errs = append(errs, fmt.Errorf("--max-upload: %d bytes, want between %d (1KiB) and %d (1024MiB)", c.MaxUpload, minMaxBody, maxMaxUpload))
 	}
+	if c.ChangesRetention < time.Hour || c.ChangesRetention > maxChangesRetention {
+		errs = append(errs, fmt.Errorf("--changes-retention: %v, want between 1h and %v (10 years)", c.ChangesRetention, maxChangesRetention))
+	}
 	if c.RequestTimeout < time.Second || c.RequestTimeout > 10*time.Minute {
 		errs = append(errs, fmt.Errorf("--request-timeout: %v, want between 1s and 10m", c.RequestTimeout))
 	}
@@ -335,6 +343,10 @@ const (
 	// DefaultLongRequestTimeout: a province's list of 60 MB takes 8
 	// minutes to upload at 1 Mbit/s; its export about 2 minutes to write.
 	DefaultLongRequestTimeout = 15 * time.Minute
+	// DefaultChangesRetention: a month, longer than a phone stays offline
+	// in a village without signal, short enough that the log stays small.
+	DefaultChangesRetention = 30 * 24 * time.Hour
+	maxChangesRetention     = 10 * 365 * 24 * time.Hour
 
 	// DefaultMaxUpload: a province's households and members as XLSX are
 	// about 60 MB, as CSV about 100 MB.

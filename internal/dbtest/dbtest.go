@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -186,6 +187,19 @@ func (c *Counter) Exec(ctx context.Context, q string, args, v any) error {
 func (c *Counter) Query(ctx context.Context, q string, args, v any) error {
 	c.note(q)
 	return c.Driver.Query(ctx, q, args, v)
+}
+
+// QueryContext counts and runs a query given as SQL text (ent's
+// Client.QueryContext, which the changes feed uses).
+func (c *Counter) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	c.note(q)
+	qc, ok := c.Driver.(interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("dbtest: %T runs no SQL text", c.Driver)
+	}
+	return qc.QueryContext(ctx, q, args...)
 }
 
 // Tx starts a transaction whose statements are counted too.

@@ -304,3 +304,8 @@ func DecisionScope() ent.Hook {
 		})
 	}, ent.OpCreate)
 }
+
+// Derived reports whether ctx is that of a write that completes a row rather
+// than changes it (a new unit's path): the changes log skips those, the
+// write they complete being logged already.
+func Derived(ctx context.Context) bool { return ctx.Value(derivedKey{}) != nil }

@@ -13,6 +13,7 @@ import (
 	"hoctap/ent/decision"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/registration"
+	"hoctap/internal/changes"
 	"hoctap/internal/cycle"
 	"hoctap/internal/i18n"
 	"hoctap/internal/progress"
@@ -653,7 +654,12 @@ func (p *resultRun) write(e *engine, chunk []item) error {
 			builders[i] = e.c.Decision.Create().SetCampaignID(d.key.campaign).SetDecidingUnitID(d.key.unit).
 				SetTitle(d.title).SetNumber(d.key.number).SetDate(d.date).SetSigner(d.signer)
 		}
-		ds, err := e.c.Decision.CreateBulk(builders...).Save(sys)
+		// The changes feed's rows in one statement, not one a decision.
+		bctx, logChanges := changes.Batch(sys)
+		ds, err := e.c.Decision.CreateBulk(builders...).Save(bctx)
+		if err == nil {
+			err = logChanges(e.c)
+		}
 		if err != nil {
 			return wrap("create decisions", err)
 		}
@@ -695,7 +701,12 @@ func (p *resultRun) write(e *engine, chunk []item) error {
 		}
 	}
 	if len(creates) > 0 {
-		if err := e.c.Registration.CreateBulk(creates...).Exec(sys); err != nil {
+		bctx, logChanges := changes.Batch(sys)
+		err := e.c.Registration.CreateBulk(creates...).Exec(bctx)
+		if err == nil {
+			err = logChanges(e.c)
+		}
+		if err != nil {
 			return wrap("create registrations", err)
 		}
 	}

@@ -14,10 +14,12 @@ import (
 
 	"hoctap/ent"
 	"hoctap/ent/campaign"
+	"hoctap/ent/change"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/searchkey"
 	"hoctap/internal/audit"
 	"hoctap/internal/bulk"
+	"hoctap/internal/changes"
 	"hoctap/internal/progress"
 	"hoctap/internal/search"
 	"hoctap/internal/textnorm"
@@ -190,13 +192,14 @@ const updatesTable = "import_updates"
 func (uk *unitKind) write(e *engine, chunk []item) error {
 	w, ctx := e.w, e.ctx
 	recs := items[*record](chunk)
-	var creates, updates, keys [][]any
+	var creates, updates, keys, logged [][]any
 	var rekeyed []int
 	for _, r := range recs {
 		if a := r.action(); a != actCreate && a != actUpdate {
 			continue
 		}
 		v := r.final
+		logged = append(logged, changes.Row{Type: ent.TypeLearningUnit, ID: r.id, Op: change.OpUPSERT, Path: r.place.path}.Values(w.now))
 		if r.stored == nil {
 			var parent any
 			if r.parent != 0 {
@@ -228,6 +231,10 @@ func (uk *unitKind) write(e *engine, chunk []item) error {
 		if err := w.update(ctx, updates); err != nil {
 			return err
 		}
+	}
+	// The changes feed's rows, in the transaction of the writes.
+	if err := w.b.Insert(ctx, change.Table, changes.Columns, logged); err != nil {
+		return wrap("log changes", err)
 	}
 	if len(rekeyed) > 0 {
 		if err := w.b.Exec(ctx, `DELETE FROM "`+searchkey.Table+`" WHERE owner_id IN (`+intList(rekeyed)+`)`); err != nil {

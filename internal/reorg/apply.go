@@ -10,10 +10,12 @@ import (
 
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
+	"hoctap/ent/change"
 	"hoctap/ent/reorganisation"
 	"hoctap/ent/searchkey"
 	"hoctap/internal/apperr"
 	"hoctap/internal/audit"
+	"hoctap/internal/changes"
 	"hoctap/internal/history"
 	"hoctap/internal/progress"
 	"hoctap/internal/textnorm"
@@ -177,6 +179,13 @@ func insertUnits(ctx context.Context, tx *sqlTx, p *planned, now time.Time) erro
 	if err := tx.insert(ctx, adminunit.Table, unitColumns, rows); err != nil {
 		return err
 	}
+	logged := make([][]any, len(created))
+	for i, n := range created {
+		logged[i] = changes.Row{Type: ent.TypeAdminUnit, ID: n.id, Op: change.OpUPSERT, Path: n.path}.Values(now)
+	}
+	if err := tx.insert(ctx, change.Table, changes.Columns, logged); err != nil {
+		return err
+	}
 	kids, err := tx.ids(ctx, searchkey.Table, len(keys))
 	if err != nil {
 		return err
@@ -275,6 +284,13 @@ func moveRows(ctx context.Context, tx *sqlTx, p *planned, now time.Time) error {
 		sql  string
 		args []any
 	}{
+		// The changes feed is told first, while the rows are where they
+		// were: the units closed, and what moves out of them, from where.
+		{"log closed units", changes.InsertSelect(dial, ent.TypeAdminUnit, change.OpARCHIVE,
+			`SELECT au.id, au.path, '' FROM admin_units au, reorg_moves m WHERE au.id = m.old_id`), []any{now}},
+		{"log moved learning units", changes.InsertSelect(dial, ent.TypeLearningUnit, change.OpUPSERT,
+			`SELECT lu.id, m.new_path, lu.admin_path FROM learning_units lu, reorg_moves m
+			WHERE lu.admin_unit_id = m.old_id AND m.new_id IS NOT NULL AND lu.archived_at IS NULL`), []any{now}},
 		{"close units", `UPDATE admin_units SET valid_to = $1, updated_at = $2, version = version + 1, merged_into_id = m.merged_into
 			FROM reorg_moves m WHERE admin_units.id = m.old_id`, []any{last, now}},
 		// Search keys first, found through their owners' old units.
@@ -288,6 +304,21 @@ func moveRows(ctx context.Context, tx *sqlTx, p *planned, now time.Time) error {
 			FROM reorg_moves m WHERE users.scope_id = m.old_id AND m.new_id IS NOT NULL`, []any{now}},
 	}
 	if ids := campaignIDs(p.impact.Campaigns); ids != "" {
+		stmts = append(stmts, struct {
+			what string
+			sql  string
+			args []any
+		}{"log moved registrations", changes.InsertSelect(dial, ent.TypeRegistration, change.OpUPSERT,
+			`SELECT r.id, m.new_path, r.admin_path FROM registrations r, reorg_moves m
+			WHERE r.admin_unit_id = m.old_id AND m.new_id IS NOT NULL AND r.campaign_id IN (`+ids+`)`), []any{now}})
+		// Evaluations are where their registrations are.
+		stmts = append(stmts, struct {
+			what string
+			sql  string
+			args []any
+		}{"log moved evaluations", changes.InsertSelect(dial, ent.TypeEvaluation, change.OpUPSERT,
+			`SELECT e.id, m.new_path, r.admin_path FROM evaluations e, registrations r, reorg_moves m
+			WHERE e.registration_id = r.id AND r.admin_unit_id = m.old_id AND m.new_id IS NOT NULL AND r.campaign_id IN (`+ids+`)`), []any{now}})
 		stmts = append(stmts, struct {
 			what string
 			sql  string

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 
-
 	"hoctap/ent"
 	"hoctap/graph/model"
 	"hoctap/internal/apperr"
@@ -241,4 +240,3 @@ func versionOf(n ent.Noder) int {
 	}
 	return -2
 }
-

@@ -198,6 +198,23 @@ func TestApplyChanges(t *testing.T) {
 		if after := snapshot(t, db); after != before {
 			t.Errorf("the replay changed the database:\nbefore %s\nafter  %s", before, after)
 		}
+
+		// A later queue names what the first one made by client id: the
+		// registration withdrawn, the member archived; sent twice, the
+		// second time changes nothing.
+		ops = []map[string]any{
+			{"opID": "withdraw", "withdrawRegistration": m("clientID", reg, "reason", "Hộ chuyển đi", "expectedVersion", res2["reg"].Node.Version)},
+			{"opID": "archive", "archiveLearningUnit": m("clientID", member)},
+		}
+		later := check(t, a.applyChanges(t, "officer", ops, nil), map[string]want{"withdraw": {"APPLIED", "", ""}, "archive": {"APPLIED", "", ""}})
+		if n := later["withdraw"].Node; n.ID != res["reg"].Node.ID || n.Status != "WITHDRAWN" {
+			t.Errorf("withdraw answers %+v, want registration %s WITHDRAWN", n, res["reg"].Node.ID)
+		}
+		before = snapshot(t, db)
+		check(t, a.applyChanges(t, "officer", ops, nil), map[string]want{"withdraw": {"ALREADY_APPLIED", "", ""}, "archive": {"ALREADY_APPLIED", "", ""}})
+		if after := snapshot(t, db); after != before {
+			t.Errorf("the replay changed the database:\nbefore %s\nafter  %s", before, after)
+		}
 	})
 }
 

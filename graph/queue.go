@@ -165,10 +165,11 @@ func (r *mutationResolver) applyOne(ctx context.Context, o *model.ChangeOperatio
 		return nil, fmt.Errorf("release savepoint: %w", rerr)
 	}
 	if err != nil {
-		if e := errmap.Of(ctx, err); e.Code == apperr.Conflict && do.target != nil {
-			// The server's version, for the app to show next to its own;
-			// when the viewer cannot read it any more the answer is a
-			// refusal.
+		if e := errmap.Of(ctx, err); e.Code == apperr.Conflict && e.Field == "expectedVersion" && do.target != nil {
+			// The server's version, for the app to show next to its own.
+			// Other conflicts (a code taken, a registration recognised
+			// meanwhile) are refusals: the user must change the input,
+			// not choose between versions.
 			if n, lerr := r.targetNode(ctx, do); lerr == nil {
 				res.Status, res.Node, res.Error = model.ChangeStatusConflict, n, changeError(ctx, e)
 				return res, nil

@@ -159,3 +159,61 @@ func clientRow(ctx context.Context, c *ent.Client, typ, clientID string) (int, s
 	}
 	return id, digest, err
 }
+
+var (
+	msgRefBoth    = i18n.Message{VI: "Chỉ ghi một trong hai: %s hoặc %s.", EN: "Give one of %s and %s, not both."}
+	msgRefMissing = i18n.Message{VI: "Thiếu %s (hoặc %s).", EN: "%s (or %s) is required."}
+)
+
+// ref is an input's reference to an object: its server id (field) or the
+// client id of the create that made it (clientField), so that an app can
+// name what it created offline before it knows the server's id.
+type ref struct {
+	field, clientField string
+	id                 *int
+	clientID           *string
+}
+
+// resolve answers the server id ref names, as the viewer reads the objects
+// of type typ: a client id nobody in their reach used is NOT_FOUND on
+// clientField. The role check of op comes first, as in every mutation, so a
+// role that may not write learns nothing from the lookup.
+func (f ref) resolve(ctx context.Context, roles access.Roles, op, typ string) (int, error) {
+	if err := roles.May(ctx, op); err != nil {
+		return 0, err
+	}
+	switch {
+	case f.id != nil && f.clientID != nil:
+		return 0, apperr.Input(f.clientField, msgRefBoth, f.field, f.clientField)
+	case f.id != nil:
+		return *f.id, nil
+	case f.clientID == nil:
+		return 0, apperr.Input(f.field, msgRefMissing, f.field, f.clientField)
+	}
+	cid, ok := idem.Parse(*f.clientID)
+	if !ok {
+		return 0, apperr.Input(f.clientField, msgClientID)
+	}
+	c := ent.FromContext(ctx)
+	return access.Lookup(ctx, f.clientField, func(ctx context.Context) (int, error) {
+		switch typ {
+		case "LearningUnit":
+			return c.LearningUnit.Query().Where(learningunit.ClientID(cid)).OnlyID(ctx)
+		case "Registration":
+			return c.Registration.Query().Where(registration.ClientID(cid)).OnlyID(ctx)
+		}
+		return 0, fmt.Errorf("reference by client id to a %s", typ)
+	})
+}
+
+// optional resolves a reference that may be left out (a citizen's parent).
+func (f ref) optional(ctx context.Context, roles access.Roles, op, typ string) (*int, error) {
+	if f.id == nil && f.clientID == nil {
+		return nil, nil
+	}
+	id, err := f.resolve(ctx, roles, op, typ)
+	if err != nil {
+		return nil, err
+	}
+	return &id, nil
+}

@@ -167,6 +167,11 @@ func (r *mutationResolver) Register(ctx context.Context, input model.RegisterInp
 		}
 		return &model.RegisterPayload{Registration: reg, LearningUnit: lu}, nil
 	}
+	unit, err := ref{"learningUnitID", "learningUnitClientID", input.LearningUnitID, input.LearningUnitClientID}.resolve(ctx, cycle.Roles, "register", "LearningUnit")
+	if err != nil {
+		return nil, err
+	}
+	input.LearningUnitID = &unit
 	return createOnce(ctx, cycle.Roles, "Registration", "register", input.ClientID, input,
 		func(ctx context.Context, id int) (*model.RegisterPayload, error) {
 			reg, err := c.Registration.Get(ctx, id)
@@ -176,7 +181,7 @@ func (r *mutationResolver) Register(ctx context.Context, input model.RegisterInp
 			return payload(ctx, reg)
 		},
 		func(ctx context.Context) (*model.RegisterPayload, error) {
-			reg, err := cycle.Register(ctx, input.CampaignID, input.LearningUnitID, input.Title)
+			reg, err := cycle.Register(ctx, input.CampaignID, unit, input.Title)
 			if err != nil {
 				return nil, err
 			}
@@ -187,6 +192,11 @@ func (r *mutationResolver) Register(ctx context.Context, input model.RegisterInp
 // Evaluate is the resolver for the evaluate field.
 func (r *mutationResolver) Evaluate(ctx context.Context, input model.EvaluateInput) (*model.EvaluatePayload, error) {
 	c := r.client(ctx)
+	regID, err := ref{"registrationID", "registrationClientID", input.RegistrationID, input.RegistrationClientID}.resolve(ctx, cycle.Roles, "evaluate", "Registration")
+	if err != nil {
+		return nil, err
+	}
+	input.RegistrationID = &regID
 	return createOnce(ctx, cycle.Roles, "Evaluation", "evaluate", input.ClientID, input,
 		func(ctx context.Context, id int) (*model.EvaluatePayload, error) {
 			ev, err := c.Evaluation.Get(ctx, id)
@@ -204,7 +214,7 @@ func (r *mutationResolver) Evaluate(ctx context.Context, input model.EvaluateInp
 			for i, sc := range input.Scores {
 				scores[i] = cycle.Score{Code: sc.Code, Points: sc.Points}
 			}
-			ev, reg, err := cycle.Evaluate(ctx, input.RegistrationID, cycle.EvaluationInput{Kind: input.Kind, Scores: scores, Notes: deref(input.Notes)})
+			ev, reg, err := cycle.Evaluate(ctx, regID, cycle.EvaluationInput{Kind: input.Kind, Scores: scores, Notes: deref(input.Notes)})
 			if err != nil {
 				return nil, err
 			}
@@ -247,7 +257,11 @@ func (r *mutationResolver) RejectRegistration(ctx context.Context, input model.R
 
 // WithdrawRegistration is the resolver for the withdrawRegistration field.
 func (r *mutationResolver) WithdrawRegistration(ctx context.Context, input model.WithdrawRegistrationInput) (*model.WithdrawRegistrationPayload, error) {
-	reg, err := cycle.Withdraw(ctx, input.ID, input.Reason, input.ExpectedVersion)
+	id, err := ref{"id", "clientID", input.ID, input.ClientID}.resolve(ctx, cycle.Roles, "withdrawRegistration", "Registration")
+	if err != nil {
+		return nil, err
+	}
+	reg, err := cycle.Withdraw(ctx, id, input.Reason, input.ExpectedVersion)
 	if err != nil {
 		return nil, err
 	}

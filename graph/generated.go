@@ -123,6 +123,10 @@ type ComplexityRoot struct {
 		Campaign func(childComplexity int) int
 	}
 
+	ApplyChangesPayload struct {
+		Results func(childComplexity int) int
+	}
+
 	ApplyImportPayload struct {
 		ImportJob func(childComplexity int) int
 	}
@@ -215,8 +219,21 @@ type ComplexityRoot struct {
 		Tombstone func(childComplexity int) int
 	}
 
+	ChangeError struct {
+		Code    func(childComplexity int) int
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
 	ChangePasswordPayload struct {
 		User func(childComplexity int) int
+	}
+
+	ChangeResult struct {
+		Error  func(childComplexity int) int
+		Node   func(childComplexity int) int
+		OpID   func(childComplexity int) int
+		Status func(childComplexity int) int
 	}
 
 	ChangesPage struct {
@@ -473,6 +490,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AdvanceCampaign      func(childComplexity int, input model.AdvanceCampaignInput) int
+		ApplyChanges         func(childComplexity int, input model.ApplyChangesInput) int
 		ApplyImport          func(childComplexity int, input model.ApplyImportInput) int
 		ApplyReorganisation  func(childComplexity int, input model.ApplyReorganisationInput) int
 		ArchiveLearningUnit  func(childComplexity int, input model.ArchiveLearningUnitInput) int
@@ -896,6 +914,7 @@ type MutationResolver interface {
 	UpdateLearningUnit(ctx context.Context, input model.UpdateLearningUnitInput) (*model.UpdateLearningUnitPayload, error)
 	ArchiveLearningUnit(ctx context.Context, input model.ArchiveLearningUnitInput) (*model.ArchiveLearningUnitPayload, error)
 	UpdateNationalTarget(ctx context.Context, input model.UpdateNationalTargetInput) (*model.UpdateNationalTargetPayload, error)
+	ApplyChanges(ctx context.Context, input model.ApplyChangesInput) (*model.ApplyChangesPayload, error)
 	PlanReorganisation(ctx context.Context, input model.PlanReorganisationInput) (*model.PlanReorganisationPayload, error)
 	ApplyReorganisation(ctx context.Context, input model.ApplyReorganisationInput) (*model.ApplyReorganisationPayload, error)
 	ImportUnits(ctx context.Context, input model.ImportUnitsInput) (*model.ImportUnitsPayload, error)
@@ -1157,6 +1176,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AdvanceCampaignPayload.Campaign(childComplexity), true
+
+	case "ApplyChangesPayload.results":
+		if e.ComplexityRoot.ApplyChangesPayload.Results == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplyChangesPayload.Results(childComplexity), true
 
 	case "ApplyImportPayload.importJob":
 		if e.ComplexityRoot.ApplyImportPayload.ImportJob == nil {
@@ -1506,12 +1532,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Change.Tombstone(childComplexity), true
 
+	case "ChangeError.code":
+		if e.ComplexityRoot.ChangeError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeError.Code(childComplexity), true
+	case "ChangeError.field":
+		if e.ComplexityRoot.ChangeError.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeError.Field(childComplexity), true
+	case "ChangeError.message":
+		if e.ComplexityRoot.ChangeError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeError.Message(childComplexity), true
+
 	case "ChangePasswordPayload.user":
 		if e.ComplexityRoot.ChangePasswordPayload.User == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ChangePasswordPayload.User(childComplexity), true
+
+	case "ChangeResult.error":
+		if e.ComplexityRoot.ChangeResult.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeResult.Error(childComplexity), true
+	case "ChangeResult.node":
+		if e.ComplexityRoot.ChangeResult.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeResult.Node(childComplexity), true
+	case "ChangeResult.opID":
+		if e.ComplexityRoot.ChangeResult.OpID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeResult.OpID(childComplexity), true
+	case "ChangeResult.status":
+		if e.ComplexityRoot.ChangeResult.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeResult.Status(childComplexity), true
 
 	case "ChangesPage.changes":
 		if e.ComplexityRoot.ChangesPage.Changes == nil {
@@ -2495,6 +2565,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AdvanceCampaign(childComplexity, args["input"].(model.AdvanceCampaignInput)), true
+	case "Mutation.applyChanges":
+		if e.ComplexityRoot.Mutation.ApplyChanges == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_applyChanges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApplyChanges(childComplexity, args["input"].(model.ApplyChangesInput)), true
 	case "Mutation.applyImport":
 		if e.ComplexityRoot.Mutation.ApplyImport == nil {
 			break
@@ -4097,6 +4178,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AdminUnitOrder", ec.unmarshalInputAdminUnitOrder),
 			graphql.NewInputUnmarshaler("AdminUnitWhereInput", ec.unmarshalInputAdminUnitWhereInput),
 			graphql.NewInputUnmarshaler("AdvanceCampaignInput", ec.unmarshalInputAdvanceCampaignInput),
+			graphql.NewInputUnmarshaler("ApplyChangesInput", ec.unmarshalInputApplyChangesInput),
 			graphql.NewInputUnmarshaler("ApplyImportInput", ec.unmarshalInputApplyImportInput),
 			graphql.NewInputUnmarshaler("ApplyReorganisationInput", ec.unmarshalInputApplyReorganisationInput),
 			graphql.NewInputUnmarshaler("ArchiveLearningUnitInput", ec.unmarshalInputArchiveLearningUnitInput),
@@ -4104,6 +4186,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AuditLogWhereInput", ec.unmarshalInputAuditLogWhereInput),
 			graphql.NewInputUnmarshaler("CampaignOrder", ec.unmarshalInputCampaignOrder),
 			graphql.NewInputUnmarshaler("CampaignWhereInput", ec.unmarshalInputCampaignWhereInput),
+			graphql.NewInputUnmarshaler("ChangeOperation", ec.unmarshalInputChangeOperation),
 			graphql.NewInputUnmarshaler("ChangePasswordInput", ec.unmarshalInputChangePasswordInput),
 			graphql.NewInputUnmarshaler("CheckImportInput", ec.unmarshalInputCheckImportInput),
 			graphql.NewInputUnmarshaler("CloseAdminUnitInput", ec.unmarshalInputCloseAdminUnitInput),
@@ -4234,7 +4317,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "adminunits.graphql" "auth.graphql" "changes.graphql" "cycle.graphql" "ent.graphql" "imports.graphql" "learningunits.graphql" "national.graphql" "query.graphql" "reorganisations.graphql" "users.graphql"
+//go:embed "adminunits.graphql" "auth.graphql" "changes.graphql" "cycle.graphql" "ent.graphql" "imports.graphql" "learningunits.graphql" "national.graphql" "query.graphql" "queue.graphql" "reorganisations.graphql" "users.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4255,6 +4338,7 @@ var sources = []*ast.Source{
 	{Name: "learningunits.graphql", Input: sourceData("learningunits.graphql"), BuiltIn: false},
 	{Name: "national.graphql", Input: sourceData("national.graphql"), BuiltIn: false},
 	{Name: "query.graphql", Input: sourceData("query.graphql"), BuiltIn: false},
+	{Name: "queue.graphql", Input: sourceData("queue.graphql"), BuiltIn: false},
 	{Name: "reorganisations.graphql", Input: sourceData("reorganisations.graphql"), BuiltIn: false},
 	{Name: "users.graphql", Input: sourceData("users.graphql"), BuiltIn: false},
 }
@@ -4348,6 +4432,14 @@ func (ec *executionContext) childFields_AdvanceCampaignPayload(ctx context.Conte
 		return ec.fieldContext_AdvanceCampaignPayload_campaign(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AdvanceCampaignPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ApplyChangesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "results":
+		return ec.fieldContext_ApplyChangesPayload_results(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApplyChangesPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ApplyImportPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4534,12 +4626,38 @@ func (ec *executionContext) childFields_Change(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
 }
 
+func (ec *executionContext) childFields_ChangeError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_ChangeError_code(ctx, field)
+	case "field":
+		return ec.fieldContext_ChangeError_field(ctx, field)
+	case "message":
+		return ec.fieldContext_ChangeError_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeError", field.Name)
+}
+
 func (ec *executionContext) childFields_ChangePasswordPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "user":
 		return ec.fieldContext_ChangePasswordPayload_user(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChangePasswordPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "opID":
+		return ec.fieldContext_ChangeResult_opID(ctx, field)
+	case "status":
+		return ec.fieldContext_ChangeResult_status(ctx, field)
+	case "node":
+		return ec.fieldContext_ChangeResult_node(ctx, field)
+	case "error":
+		return ec.fieldContext_ChangeResult_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeResult", field.Name)
 }
 
 func (ec *executionContext) childFields_ChangesPage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6036,6 +6154,20 @@ func (ec *executionContext) field_Mutation_advanceCampaign_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.AdvanceCampaignInput, error) {
 			return ec.unmarshalNAdvanceCampaignInput2hoctapᚋgraphᚋmodelᚐAdvanceCampaignInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_applyChanges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ApplyChangesInput, error) {
+			return ec.unmarshalNApplyChangesInput2hoctapᚋgraphᚋmodelᚐApplyChangesInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8053,6 +8185,38 @@ func (ec *executionContext) fieldContext_AdvanceCampaignPayload_campaign(_ conte
 	return fc, nil
 }
 
+func (ec *executionContext) _ApplyChangesPayload_results(ctx context.Context, field graphql.CollectedField, obj *model.ApplyChangesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplyChangesPayload_results(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Results, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ChangeResult) graphql.Marshaler {
+			return ec.marshalNChangeResult2ᚕᚖhoctapᚋgraphᚋmodelᚐChangeResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplyChangesPayload_results(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplyChangesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ApplyImportPayload_importJob(ctx context.Context, field graphql.CollectedField, obj *model.ApplyImportPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9494,6 +9658,75 @@ func (ec *executionContext) fieldContext_Change_tombstone(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _ChangeError_code(ctx context.Context, field graphql.CollectedField, obj *model.ChangeError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeError", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeError_field(ctx context.Context, field graphql.CollectedField, obj *model.ChangeError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeError_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeError", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeError_message(ctx context.Context, field graphql.CollectedField, obj *model.ChangeError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeError", field, false, false, "String")
+}
+
 func (ec *executionContext) _ChangePasswordPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.ChangePasswordPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9521,6 +9754,116 @@ func (ec *executionContext) fieldContext_ChangePasswordPayload_user(_ context.Co
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeResult_opID(ctx context.Context, field graphql.CollectedField, obj *model.ChangeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeResult_opID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeResult_opID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChangeResult_status(ctx context.Context, field graphql.CollectedField, obj *model.ChangeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeResult_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ChangeStatus) graphql.Marshaler {
+			return ec.marshalNChangeStatus2hoctapᚋgraphᚋmodelᚐChangeStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeResult_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeResult", field, false, false, "ChangeStatus")
+}
+
+func (ec *executionContext) _ChangeResult_node(ctx context.Context, field graphql.CollectedField, obj *model.ChangeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeResult_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalONode2hoctapᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeResult_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeResult_error(ctx context.Context, field graphql.CollectedField, obj *model.ChangeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeResult_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeError) graphql.Marshaler {
+			return ec.marshalOChangeError2ᚖhoctapᚋgraphᚋmodelᚐChangeError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeResult_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14663,6 +15006,50 @@ func (ec *executionContext) fieldContext_Mutation_updateNationalTarget(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateNationalTarget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_applyChanges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_applyChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApplyChanges(ctx, fc.Args["input"].(model.ApplyChangesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ApplyChangesPayload) graphql.Marshaler {
+			return ec.marshalNApplyChangesPayload2ᚖhoctapᚋgraphᚋmodelᚐApplyChangesPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_applyChanges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplyChangesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_applyChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22268,6 +22655,48 @@ func UnmarshalAdvanceCampaignInput(ctx context.Context, raw any) (model.AdvanceC
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputApplyChangesInput(ctx context.Context, obj any) (model.ApplyChangesInput, error) {
+	var it model.ApplyChangesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"operations"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "operations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operations"))
+			data, err := ec.unmarshalNChangeOperation2ᚕᚖhoctapᚋgraphᚋmodelᚐChangeOperationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Operations = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApplyChangesInput unmarshals raw into the ApplyChangesInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApplyChangesInput(ctx context.Context, raw any) (model.ApplyChangesInput, error) {
+	var out model.ApplyChangesInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApplyChangesInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputApplyImportInput(ctx context.Context, obj any) (model.ApplyImportInput, error) {
 	var it model.ApplyImportInput
 	if obj == nil {
@@ -22377,7 +22806,7 @@ func (ec *executionContext) unmarshalInputArchiveLearningUnitInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion"}
+	fieldsInOrder := [...]string{"id", "clientID", "expectedVersion"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22386,11 +22815,18 @@ func (ec *executionContext) unmarshalInputArchiveLearningUnitInput(ctx context.C
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalNID2int(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
 		case "expectedVersion":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -24251,6 +24687,90 @@ func UnmarshalCampaignWhereInput(ctx context.Context, raw any) (ent.CampaignWher
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputChangeOperation(ctx context.Context, obj any) (model.ChangeOperation, error) {
+	var it model.ChangeOperation
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"opID", "createLearningUnit", "updateLearningUnit", "archiveLearningUnit", "register", "evaluate", "withdrawRegistration"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "opID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("opID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpID = data
+		case "createLearningUnit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createLearningUnit"))
+			data, err := ec.unmarshalOCreateLearningUnitInput2ᚖhoctapᚋgraphᚋmodelᚐCreateLearningUnitInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreateLearningUnit = data
+		case "updateLearningUnit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updateLearningUnit"))
+			data, err := ec.unmarshalOUpdateLearningUnitInput2ᚖhoctapᚋgraphᚋmodelᚐUpdateLearningUnitInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdateLearningUnit = data
+		case "archiveLearningUnit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archiveLearningUnit"))
+			data, err := ec.unmarshalOArchiveLearningUnitInput2ᚖhoctapᚋgraphᚋmodelᚐArchiveLearningUnitInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchiveLearningUnit = data
+		case "register":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("register"))
+			data, err := ec.unmarshalORegisterInput2ᚖhoctapᚋgraphᚋmodelᚐRegisterInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Register = data
+		case "evaluate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluate"))
+			data, err := ec.unmarshalOEvaluateInput2ᚖhoctapᚋgraphᚋmodelᚐEvaluateInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Evaluate = data
+		case "withdrawRegistration":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawRegistration"))
+			data, err := ec.unmarshalOWithdrawRegistrationInput2ᚖhoctapᚋgraphᚋmodelᚐWithdrawRegistrationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawRegistration = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChangeOperation unmarshals raw into the ChangeOperation input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChangeOperation(ctx context.Context, raw any) (model.ChangeOperation, error) {
+	var out model.ChangeOperation
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeOperation", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputChangePasswordInput(ctx context.Context, obj any) (model.ChangePasswordInput, error) {
 	var it model.ChangePasswordInput
 	if obj == nil {
@@ -24644,7 +25164,7 @@ func (ec *executionContext) unmarshalInputCreateLearningUnitInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "subtype", "name", "code", "headName", "address", "phone", "birthYear", "memberCount", "adultCount", "adminUnitID", "parentID", "clientID"}
+	fieldsInOrder := [...]string{"kind", "subtype", "name", "code", "headName", "address", "phone", "birthYear", "memberCount", "adultCount", "adminUnitID", "parentID", "clientID", "parentClientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24742,6 +25262,13 @@ func (ec *executionContext) unmarshalInputCreateLearningUnitInput(ctx context.Co
 				return it, err
 			}
 			it.ClientID = data
+		case "parentClientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentClientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentClientID = data
 		}
 	}
 	return it, nil
@@ -25588,7 +26115,7 @@ func (ec *executionContext) unmarshalInputEvaluateInput(ctx context.Context, obj
 		asMap["kind"] = "FINAL"
 	}
 
-	fieldsInOrder := [...]string{"registrationID", "kind", "scores", "notes", "clientID"}
+	fieldsInOrder := [...]string{"registrationID", "registrationClientID", "kind", "scores", "notes", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25597,11 +26124,18 @@ func (ec *executionContext) unmarshalInputEvaluateInput(ctx context.Context, obj
 		switch k {
 		case "registrationID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationID"))
-			data, err := ec.unmarshalNID2int(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegistrationID = data
+		case "registrationClientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationClientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationClientID = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
 			data, err := ec.unmarshalNEvaluationKind2hoctapᚋentᚋevaluationᚐKind(ctx, v)
@@ -29621,7 +30155,7 @@ func (ec *executionContext) unmarshalInputRegisterInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"campaignID", "learningUnitID", "title", "clientID"}
+	fieldsInOrder := [...]string{"campaignID", "learningUnitID", "learningUnitClientID", "title", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29637,11 +30171,18 @@ func (ec *executionContext) unmarshalInputRegisterInput(ctx context.Context, obj
 			it.CampaignID = data
 		case "learningUnitID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("learningUnitID"))
-			data, err := ec.unmarshalNID2int(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.LearningUnitID = data
+		case "learningUnitClientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("learningUnitClientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LearningUnitClientID = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalNTitle2hoctapᚋinternalᚋtitleᚐTitle(ctx, v)
@@ -32171,7 +32712,7 @@ func (ec *executionContext) unmarshalInputUpdateLearningUnitInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"subtype", "clearSubtype", "name", "code", "clearCode", "headName", "clearHeadName", "address", "clearAddress", "phone", "clearPhone", "birthYear", "clearBirthYear", "memberCount", "adultCount", "adminUnitID", "parentID", "clearParent", "id", "expectedVersion"}
+	fieldsInOrder := [...]string{"subtype", "clearSubtype", "name", "code", "clearCode", "headName", "clearHeadName", "address", "clearAddress", "phone", "clearPhone", "birthYear", "clearBirthYear", "memberCount", "adultCount", "adminUnitID", "parentID", "clearParent", "id", "clientID", "expectedVersion"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32306,11 +32847,18 @@ func (ec *executionContext) unmarshalInputUpdateLearningUnitInput(ctx context.Co
 			it.ClearParent = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalNID2int(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
 		case "expectedVersion":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -33110,7 +33658,7 @@ func (ec *executionContext) unmarshalInputWithdrawRegistrationInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "reason", "expectedVersion"}
+	fieldsInOrder := [...]string{"id", "clientID", "reason", "expectedVersion"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33119,11 +33667,18 @@ func (ec *executionContext) unmarshalInputWithdrawRegistrationInput(ctx context.
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalNID2int(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
 		case "reason":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
 			data, err := ec.unmarshalNString2string(ctx, v)
@@ -33497,6 +34052,39 @@ func (ec *executionContext) _AdvanceCampaignPayload(ctx context.Context, sel ast
 			out.Values[i] = graphql.MarshalString("AdvanceCampaignPayload")
 		case "campaign":
 			out.Values[i] = ec._AdvanceCampaignPayload_campaign(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var applyChangesPayloadImplementors = []string{"ApplyChangesPayload"}
+
+func (ec *executionContext) _ApplyChangesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ApplyChangesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, applyChangesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApplyChangesPayload")
+		case "results":
+			out.Values[i] = ec._ApplyChangesPayload_results(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -34140,6 +34728,49 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var changeErrorImplementors = []string{"ChangeError"}
+
+func (ec *executionContext) _ChangeError(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeError")
+		case "code":
+			out.Values[i] = ec._ChangeError_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._ChangeError_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._ChangeError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var changePasswordPayloadImplementors = []string{"ChangePasswordPayload"}
 
 func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ChangePasswordPayload) graphql.Marshaler {
@@ -34154,6 +34785,54 @@ func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.
 		case "user":
 			out.Values[i] = ec._ChangePasswordPayload_user(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeResultImplementors = []string{"ChangeResult"}
+
+func (ec *executionContext) _ChangeResult(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeResult")
+		case "opID":
+			out.Values[i] = ec._ChangeResult_opID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._ChangeResult_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ChangeResult_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._ChangeResult_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -36085,6 +36764,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateNationalTarget":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateNationalTarget(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applyChanges":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_applyChanges(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -38737,6 +39423,19 @@ func (ec *executionContext) marshalNAdvanceCampaignPayload2ᚖhoctapᚋgraphᚋm
 	return ec._AdvanceCampaignPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNApplyChangesInput2hoctapᚋgraphᚋmodelᚐApplyChangesInput(ctx context.Context, v any) (model.ApplyChangesInput, error) {
+	res, err := ec.unmarshalInputApplyChangesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApplyChangesPayload2ᚖhoctapᚋgraphᚋmodelᚐApplyChangesPayload(ctx context.Context, sel ast.SelectionSet, v *model.ApplyChangesPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApplyChangesPayload!")
+		return graphql.Null
+	}
+	return ec._ApplyChangesPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNApplyImportInput2hoctapᚋgraphᚋmodelᚐApplyImportInput(ctx context.Context, v any) (model.ApplyImportInput, error) {
 	res, err := ec.unmarshalInputApplyImportInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -38930,6 +39629,25 @@ func (ec *executionContext) marshalNChange2ᚕhoctapᚋinternalᚋchangesᚐItem
 	return ret
 }
 
+func (ec *executionContext) unmarshalNChangeOperation2ᚕᚖhoctapᚋgraphᚋmodelᚐChangeOperationᚄ(ctx context.Context, v any) ([]*model.ChangeOperation, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ChangeOperation, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChangeOperation2ᚖhoctapᚋgraphᚋmodelᚐChangeOperation(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNChangeOperation2ᚖhoctapᚋgraphᚋmodelᚐChangeOperation(ctx context.Context, v any) (*model.ChangeOperation, error) {
+	res, err := ec.unmarshalInputChangeOperation(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNChangePasswordInput2hoctapᚋgraphᚋmodelᚐChangePasswordInput(ctx context.Context, v any) (model.ChangePasswordInput, error) {
 	res, err := ec.unmarshalInputChangePasswordInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -38941,6 +39659,40 @@ func (ec *executionContext) marshalNChangePasswordPayload2ᚖhoctapᚋgraphᚋmo
 		return graphql.Null
 	}
 	return ec._ChangePasswordPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChangeResult2ᚕᚖhoctapᚋgraphᚋmodelᚐChangeResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChangeResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangeResult2ᚖhoctapᚋgraphᚋmodelᚐChangeResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChangeResult2ᚖhoctapᚋgraphᚋmodelᚐChangeResult(ctx context.Context, sel ast.SelectionSet, v *model.ChangeResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeResult!")
+		return graphql.Null
+	}
+	return ec._ChangeResult(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChangeStatus2hoctapᚋgraphᚋmodelᚐChangeStatus(ctx context.Context, v any) (model.ChangeStatus, error) {
+	var res model.ChangeStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeStatus2hoctapᚋgraphᚋmodelᚐChangeStatus(ctx context.Context, sel ast.SelectionSet, v model.ChangeStatus) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNChangesPage2ᚖhoctapᚋinternalᚋchangesᚐPage(ctx context.Context, sel ast.SelectionSet, v *changes.Page) graphql.Marshaler {
@@ -39314,6 +40066,20 @@ func (ec *executionContext) unmarshalNID2int(ctx context.Context, v any) (int, e
 func (ec *executionContext) marshalNID2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
 	_ = sel
 	res := gqlid.MarshalID(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalID(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
@@ -40746,6 +41512,14 @@ func (ec *executionContext) unmarshalOAdminUnitWhereInput2ᚖhoctapᚋentᚐAdmi
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOArchiveLearningUnitInput2ᚖhoctapᚋgraphᚋmodelᚐArchiveLearningUnitInput(ctx context.Context, v any) (*model.ArchiveLearningUnitInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputArchiveLearningUnitInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOAuditLog2ᚖhoctapᚋentᚐAuditLog(ctx context.Context, sel ast.SelectionSet, v *ent.AuditLog) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -40948,6 +41722,21 @@ func (ec *executionContext) unmarshalOCampaignWhereInput2ᚖhoctapᚋentᚐCampa
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOChangeError2ᚖhoctapᚋgraphᚋmodelᚐChangeError(ctx context.Context, sel ast.SelectionSet, v *model.ChangeError) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChangeError(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCreateLearningUnitInput2ᚖhoctapᚋgraphᚋmodelᚐCreateLearningUnitInput(ctx context.Context, v any) (*model.CreateLearningUnitInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCreateLearningUnitInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[int], error) {
 	if v == nil {
 		return nil, nil
@@ -41038,6 +41827,14 @@ func (ec *executionContext) unmarshalODecisionWhereInput2ᚖhoctapᚋentᚐDecis
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputDecisionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEvaluateInput2ᚖhoctapᚋgraphᚋmodelᚐEvaluateInput(ctx context.Context, v any) (*model.EvaluateInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEvaluateInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -41862,6 +42659,14 @@ func (ec *executionContext) marshalONode2hoctapᚋentᚐNoder(ctx context.Contex
 	return ec._Node(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalORegisterInput2ᚖhoctapᚋgraphᚋmodelᚐRegisterInput(ctx context.Context, v any) (*model.RegisterInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRegisterInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalORegistration2ᚖhoctapᚋentᚐRegistration(ctx context.Context, sel ast.SelectionSet, v *ent.Registration) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -42417,6 +43222,14 @@ func (ec *executionContext) unmarshalOUnitTargetInput2ᚖhoctapᚋgraphᚋmodel�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOUpdateLearningUnitInput2ᚖhoctapᚋgraphᚋmodelᚐUpdateLearningUnitInput(ctx context.Context, v any) (*model.UpdateLearningUnitInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUpdateLearningUnitInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {
 	if v == nil {
 		return nil, nil
@@ -42509,6 +43322,14 @@ func (ec *executionContext) unmarshalOUserWhereInput2ᚖhoctapᚋentᚐUserWhere
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputUserWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOWithdrawRegistrationInput2ᚖhoctapᚋgraphᚋmodelᚐWithdrawRegistrationInput(ctx context.Context, v any) (*model.WithdrawRegistrationInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputWithdrawRegistrationInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -138,9 +138,12 @@ type txLockKey struct{}
 // gqlgen resolves an object's resolver fields concurrently, and a
 // transaction is one connection: on PostgreSQL a second query while the
 // first one's rows were still being read failed as "conn busy" (a new
-// campaign's criteriaSets and targets, asked for together).
+// campaign's criteriaSets and targets, asked for together). ent's edges
+// are methods that query too, run concurrently across the items of a list
+// (applyChanges' results, each with its node's parent).
 func oneAtATimeInTx(ctx context.Context, next graphql.Resolver) (any, error) {
-	if mu, ok := ctx.Value(txLockKey{}).(*sync.Mutex); ok && graphql.GetFieldContext(ctx).IsResolver {
+	fc := graphql.GetFieldContext(ctx)
+	if mu, ok := ctx.Value(txLockKey{}).(*sync.Mutex); ok && (fc.IsResolver || fc.IsMethod) {
 		mu.Lock()
 		defer mu.Unlock()
 	}

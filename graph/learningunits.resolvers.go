@@ -14,6 +14,11 @@ import (
 // CreateLearningUnit is the resolver for the createLearningUnit field.
 func (r *mutationResolver) CreateLearningUnit(ctx context.Context, input model.CreateLearningUnitInput) (*model.CreateLearningUnitPayload, error) {
 	c := r.client(ctx)
+	parent, err := ref{"parentID", "parentClientID", input.ParentID, input.ParentClientID}.optional(ctx, units.Roles, "createLearningUnit", "LearningUnit")
+	if err != nil {
+		return nil, err
+	}
+	input.ParentID = parent
 	return createOnce(ctx, units.Roles, "LearningUnit", "createLearningUnit", input.ClientID, input,
 		func(ctx context.Context, id int) (*model.CreateLearningUnitPayload, error) {
 			lu, err := c.LearningUnit.Get(ctx, id)
@@ -30,7 +35,11 @@ func (r *mutationResolver) CreateLearningUnit(ctx context.Context, input model.C
 
 // UpdateLearningUnit is the resolver for the updateLearningUnit field.
 func (r *mutationResolver) UpdateLearningUnit(ctx context.Context, input model.UpdateLearningUnitInput) (*model.UpdateLearningUnitPayload, error) {
-	lu, err := units.Update(ctx, input.ID, input.UpdateLearningUnitInput, input.ExpectedVersion)
+	id, err := ref{"id", "clientID", input.ID, input.ClientID}.resolve(ctx, units.Roles, "updateLearningUnit", "LearningUnit")
+	if err != nil {
+		return nil, err
+	}
+	lu, err := units.Update(ctx, id, input.UpdateLearningUnitInput, input.ExpectedVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +48,11 @@ func (r *mutationResolver) UpdateLearningUnit(ctx context.Context, input model.U
 
 // ArchiveLearningUnit is the resolver for the archiveLearningUnit field.
 func (r *mutationResolver) ArchiveLearningUnit(ctx context.Context, input model.ArchiveLearningUnitInput) (*model.ArchiveLearningUnitPayload, error) {
-	lu, err := units.Archive(ctx, input.ID, input.ExpectedVersion)
+	id, err := ref{"id", "clientID", input.ID, input.ClientID}.resolve(ctx, units.Roles, "archiveLearningUnit", "LearningUnit")
+	if err != nil {
+		return nil, err
+	}
+	lu, err := units.Archive(ctx, id, input.ExpectedVersion)
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 	"hoctap/internal/fixture"
 	"hoctap/internal/importjob"
 	"hoctap/internal/national"
+	"hoctap/internal/queue"
 	"hoctap/internal/reorg"
 	"hoctap/internal/store"
 	"hoctap/internal/title"
@@ -32,7 +33,7 @@ var openMutations = []string{"login", "refreshSession", "logout", "changePasswor
 // roleTables are the domain packages' statements of who may do each write
 // (access.Roles). Every mutation of the schema is in exactly one of them or
 // in openMutations.
-var roleTables = map[string]access.Roles{"adminunits": adminunits.Roles, "cycle": cycle.Roles, "importjob": importjob.Roles, "national": national.Roles, "reorg": reorg.Roles, "units": units.Roles, "users": users.Roles}
+var roleTables = map[string]access.Roles{"adminunits": adminunits.Roles, "cycle": cycle.Roles, "importjob": importjob.Roles, "national": national.Roles, "queue": queue.Roles, "reorg": reorg.Roles, "units": units.Roles, "users": users.Roles}
 
 // roleUsers are the fixture accounts that stand for each role.
 var roleUsers = map[viewer.Role]string{
@@ -222,6 +223,10 @@ func TestRoleBeforeRules(t *testing.T) {
 			"takeImportPasswords": {
 				`mutation($id: ID!) { takeImportPasswords(input: {importJobID: $id}) { accounts { username } } }`,
 				fixed(m("id", "999999")), nil},
+			// An empty queue.
+			"applyChanges": {
+				`mutation { applyChanges(input: {operations: []}) { results { status } } }`,
+				fixed(nil), nil},
 			"resetPassword": {
 				`mutation($id: ID!) { resetPassword(input: {id: $id}) { temporaryPassword } }`,
 				fixed(m("id", member)), nil},

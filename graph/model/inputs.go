@@ -14,8 +14,28 @@ import (
 // they apply to and the version they were based on, as one input.
 type UpdateLearningUnitInput struct {
 	ent.UpdateLearningUnitInput
-	ID              int
+	// The unit by its server id, or by the client id of the create that
+	// made it (ClientID); one of the two.
+	ID              *int
+	ClientID        *string
 	ExpectedVersion *int
+}
+
+// ArchiveLearningUnitInput is a learning unit to archive, named by its server
+// id or by the client id of the create that made it.
+type ArchiveLearningUnitInput struct {
+	ID              *int    `json:"id,omitempty"`
+	ClientID        *string `json:"clientID,omitempty"`
+	ExpectedVersion *int    `json:"expectedVersion,omitempty"`
+}
+
+// WithdrawRegistrationInput is a registration to withdraw, named by its
+// server id or by the client id of the register that made it.
+type WithdrawRegistrationInput struct {
+	ID              *int    `json:"id,omitempty"`
+	ClientID        *string `json:"clientID,omitempty"`
+	Reason          string  `json:"reason"`
+	ExpectedVersion *int    `json:"expectedVersion,omitempty"`
 }
 
 // CreateLearningUnitInput is ent's new learning unit with the client id that
@@ -24,6 +44,9 @@ type CreateLearningUnitInput struct {
 	ent.CreateLearningUnitInput
 	// The client id of the create (clientID), a UUID; nil for none.
 	ClientID *string `json:"clientID,omitempty"`
+	// The parent by the client id of the create that made it, instead of
+	// parentID.
+	ParentClientID *string `json:"parentClientID,omitempty"`
 }
 
 // CreateAdminUnitInput is a new administrative unit, with the client id that makes sending it again safe.
@@ -114,7 +137,9 @@ type RegisterInput struct {
 	// The campaign; in REGISTRATION (or EVALUATION when it allows late registration).
 	CampaignID int `json:"campaignID"`
 	// The learning unit; in the campaign's province, not archived, not yet registered for the title.
-	LearningUnitID int `json:"learningUnitID"`
+	LearningUnitID *int `json:"learningUnitID,omitempty"`
+	// The learning unit by the client id of the create that made it, instead of learningUnitID.
+	LearningUnitClientID *string `json:"learningUnitClientID,omitempty"`
 	// The title the unit aims at: the one of its kind (LEARNING_FAMILY for a HOUSEHOLD, …).
 	Title title.Title `json:"title"`
 	// The client id of the create (clientID), a UUID; nil for none.
@@ -126,7 +151,9 @@ type RegisterInput struct {
 // gqlgen would make every ID an int.
 type EvaluateInput struct {
 	// The registration scored: REGISTERED or EVALUATED.
-	RegistrationID int `json:"registrationID"`
+	RegistrationID *int `json:"registrationID,omitempty"`
+	// The registration by the client id of the register that made it, instead of registrationID.
+	RegistrationClientID *string `json:"registrationClientID,omitempty"`
 	// SELF (the unit's own assessment), DRAFT (a collaborator's) or FINAL (decides the result).
 	Kind evaluation.Kind `json:"kind"`
 	// Points for every criterion of the set, each once, no other code.
@@ -176,4 +203,28 @@ type PlanReorganisationInput struct {
 	UserScopes []*UserScopeInput `json:"userScopes,omitempty"`
 	// The client id of a new decision (clientID), a UUID; nil for none.
 	ClientID *string `json:"clientID,omitempty"`
+}
+
+// ChangeOperation is one write of an app's offline queue (applyChanges): its
+// id in the app and exactly one mutation's input.
+type ChangeOperation struct {
+	// The app's id of the operation, echoed in its result; any text.
+	OpID                 string                     `json:"opID"`
+	CreateLearningUnit   *CreateLearningUnitInput   `json:"createLearningUnit,omitempty"`
+	UpdateLearningUnit   *UpdateLearningUnitInput   `json:"updateLearningUnit,omitempty"`
+	ArchiveLearningUnit  *ArchiveLearningUnitInput  `json:"archiveLearningUnit,omitempty"`
+	Register             *RegisterInput             `json:"register,omitempty"`
+	Evaluate             *EvaluateInput             `json:"evaluate,omitempty"`
+	WithdrawRegistration *WithdrawRegistrationInput `json:"withdrawRegistration,omitempty"`
+}
+
+// ChangeResult is what became of one operation of a queue.
+type ChangeResult struct {
+	// The operation's opID.
+	OpID   string       `json:"opID"`
+	Status ChangeStatus `json:"status"`
+	// The object the operation made or changed; on CONFLICT the server's
+	// current version of it.
+	Node  ent.Noder    `json:"node,omitempty"`
+	Error *ChangeError `json:"error,omitempty"`
 }

@@ -37,6 +37,18 @@ type AdvanceCampaignPayload struct {
 	Campaign *ent.Campaign `json:"campaign"`
 }
 
+// An app's queue of offline writes.
+type ApplyChangesInput struct {
+	// The operations in the order the app made them, 1 to 500.
+	Operations []*ChangeOperation `json:"operations"`
+}
+
+// What applyChanges did with each operation.
+type ApplyChangesPayload struct {
+	// One result per operation, in the order of the queue.
+	Results []*ChangeResult `json:"results"`
+}
+
 // A checked import to write.
 type ApplyImportInput struct {
 	// The job, as checkImport answered it; it must be CHECKED.
@@ -65,18 +77,20 @@ type ApplyReorganisationPayload struct {
 	Plan *ReorganisationPlan `json:"plan"`
 }
 
-// The learning unit to archive.
-type ArchiveLearningUnitInput struct {
-	// The learning unit.
-	ID int `json:"id"`
-	// The version the client saw (LearningUnit.version); CONFLICT on expectedVersion if the unit changed since. Omit to archive whatever changed.
-	ExpectedVersion *int `json:"expectedVersion,omitempty"`
-}
-
 // What archiveLearningUnit changed.
 type ArchiveLearningUnitPayload struct {
 	// The unit, archived (archivedAt set).
 	LearningUnit *ent.LearningUnit `json:"learningUnit"`
+}
+
+// Why an operation was not applied, as its mutation's error would say.
+type ChangeError struct {
+	// An error code of the API: BAD_USER_INPUT, NOT_FOUND, FORBIDDEN or CONFLICT.
+	Code string `json:"code"`
+	// The input field at fault, as in extensions.field; null when none.
+	Field *string `json:"field,omitempty"`
+	// What went wrong, in the request's language.
+	Message string `json:"message"`
 }
 
 // A password change by the signed-in user.
@@ -686,20 +700,74 @@ type UserScopeInput struct {
 	ScopeKey *string `json:"scopeKey,omitempty"`
 }
 
-// A registration to take back at the unit's request.
-type WithdrawRegistrationInput struct {
-	// The registration: REGISTERED or EVALUATED.
-	ID int `json:"id"`
-	// Why, at most 1,000 characters; required.
-	Reason string `json:"reason"`
-	// The version the caller saw (Registration.version); CONFLICT on expectedVersion if the registration changed since (evaluated, say).
-	ExpectedVersion *int `json:"expectedVersion,omitempty"`
-}
-
 // What withdrawRegistration changed.
 type WithdrawRegistrationPayload struct {
 	// The registration, now WITHDRAWN.
 	Registration *ent.Registration `json:"registration"`
+}
+
+// What became of one operation of a queue.
+type ChangeStatus string
+
+const (
+	// Applied by this call.
+	ChangeStatusApplied ChangeStatus = "APPLIED"
+	// Applied before (the same create by its clientID, the same update): nothing changed.
+	ChangeStatusAlreadyApplied ChangeStatus = "ALREADY_APPLIED"
+	// The object changed on the server since the version the operation was based on; node holds the server's version. Nothing changed.
+	ChangeStatusConflict ChangeStatus = "CONFLICT"
+	// Refused as its mutation would refuse it (error holds code, field and message). Nothing changed.
+	ChangeStatusRefused ChangeStatus = "REFUSED"
+)
+
+var AllChangeStatus = []ChangeStatus{
+	ChangeStatusApplied,
+	ChangeStatusAlreadyApplied,
+	ChangeStatusConflict,
+	ChangeStatusRefused,
+}
+
+func (e ChangeStatus) IsValid() bool {
+	switch e {
+	case ChangeStatusApplied, ChangeStatusAlreadyApplied, ChangeStatusConflict, ChangeStatusRefused:
+		return true
+	}
+	return false
+}
+
+func (e ChangeStatus) String() string {
+	return string(e)
+}
+
+func (e *ChangeStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeStatus", str)
+	}
+	return nil
+}
+
+func (e ChangeStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // The format of an uploaded file, told by its first bytes.

@@ -30,7 +30,7 @@ func (r *mutationResolver) IssueInvitations(ctx context.Context, input model.Iss
 
 // ClaimCitizenRecord is the resolver for the claimCitizenRecord field.
 func (r *mutationResolver) ClaimCitizenRecord(ctx context.Context, input model.ClaimCitizenRecordInput) (*model.ClaimCitizenRecordPayload, error) {
-	c, err := claims.Claim(ctx, r.Auth, claims.ClaimInput{
+	c, err := claims.Claim(ctx, r.Client, r.Auth, claims.ClaimInput{
 		Code: input.Code, FullName: input.FullName, BirthYear: input.BirthYear,
 		Username: input.Username, Password: input.Password,
 	})

@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -180,7 +181,7 @@ type ClaimInput struct {
 // Any wrong detail gives the same error after the same work (the password
 // is hashed first, whatever follows), so the answers tell nobody who is on
 // the list. Attempts are throttled like sign-ins.
-func Claim(ctx context.Context, svc *auth.Service, in ClaimInput) (*ent.CitizenClaim, error) {
+func Claim(ctx context.Context, client *ent.Client, svc *auth.Service, in ClaimInput) (*ent.CitizenClaim, error) {
 	username := auth.NormalizeUsername(in.Username)
 	if !users.ValidUsername(username) {
 		return nil, apperr.Input("username", users.MsgUsername)
@@ -204,21 +205,33 @@ func Claim(ctx context.Context, svc *auth.Service, in ClaimInput) (*ent.CitizenC
 	if err != nil {
 		return nil, err
 	}
+	// The record is found before the transaction: marking the attempt a
+	// success writes outside it, and SQLite's one writer is the
+	// transaction's once it has begun.
+	record, err := find(system(ctx), client, codeHash, name, in.BirthYear)
+	if err != nil {
+		return nil, err
+	}
+	if err := succeeded(ctx); err != nil {
+		return nil, err
+	}
+	var cl *ent.CitizenClaim
+	err = withTx(ctx, client, func(c *ent.Client) error {
+		cl, err = claim(ctx, c, record, in, username, name, hash)
+		return err
+	})
+	return cl, err
+}
+
+// claim makes the account and the claim in c, a transaction of their own.
+func claim(ctx context.Context, c *ent.Client, record *ent.LearningUnit, in ClaimInput, username, name, hash string) (*ent.CitizenClaim, error) {
 	sys := system(ctx)
-	c := ent.FromContext(ctx)
 	taken, err := c.User.Query().Where(user.Username(username)).Exist(sys)
 	if err != nil {
 		return nil, fmt.Errorf("claim: %w", err)
 	}
 	if taken {
 		return nil, &apperr.Error{Code: apperr.Conflict, Field: "username", Msg: users.MsgUsernameTaken, Args: []any{username}}
-	}
-	record, err := find(sys, c, codeHash, name, in.BirthYear)
-	if err != nil {
-		return nil, err
-	}
-	if err := succeeded(ctx); err != nil {
-		return nil, err
 	}
 	held, err := c.CitizenClaim.Query().Where(citizenclaim.HoldsUnitID(record.ID)).Exist(sys)
 	if err != nil {
@@ -251,6 +264,21 @@ func Claim(ctx context.Context, svc *auth.Service, in ClaimInput) (*ent.CitizenC
 		Action: "claim.create", TargetType: "CitizenClaim", TargetID: cl.ID, ScopePath: cl.AdminPath,
 		Details: map[string]any{"username": username, "learningUnit": record.ID},
 	})
+}
+
+// withTx runs f in a transaction of its own on client.
+func withTx(ctx context.Context, client *ent.Client, f func(*ent.Client) error) error {
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := f(tx.Client()); err != nil {
+		return errors.Join(err, tx.Rollback())
+	}
+	if err := tx.Commit(); err != nil {
+		return conflict(err, "")
+	}
+	return nil
 }
 
 // find returns the open citizen record of the code's household with the
@@ -344,11 +372,16 @@ func decide(ctx context.Context, op string, id int, expectedVersion *int, status
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	// The account is the claim's, not the officer's to manage otherwise:
-	// opening it is part of the decision the policy allowed.
-	if status == citizenclaim.StatusCONFIRMED {
-		if err := c.User.UpdateOneID(cl.UserID).SetDisabled(false).Exec(system(ctx)); err != nil {
-			return nil, fmt.Errorf("%s: open account: %w", op, err)
-		}
+	// opening it (or letting go of the record) is part of the decision the
+	// policy allowed.
+	// A refused account lets go of the record, so that its rightful owner
+	// may claim it.
+	acct := c.User.UpdateOneID(cl.UserID).SetDisabled(false)
+	if status == citizenclaim.StatusREFUSED {
+		acct = c.User.UpdateOneID(cl.UserID).ClearLearningUnitID()
+	}
+	if err := acct.Exec(system(ctx)); err != nil {
+		return nil, fmt.Errorf("%s: account: %w", op, err)
 	}
 	action := "claim.confirm"
 	details := map[string]any{"user": cl.UserID, "learningUnit": cl.LearningUnitID}

@@ -298,6 +298,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	citizenclaimHooks := schema.CitizenClaim{}.Hooks()
+
+	citizenclaim.Hooks[1] = citizenclaimHooks[0]
 	citizenclaimMixinFields0 := citizenclaimMixin[0].Fields()
 	_ = citizenclaimMixinFields0
 	citizenclaimMixinFields1 := citizenclaimMixin[1].Fields()

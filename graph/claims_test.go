@@ -299,6 +299,10 @@ func TestClaimRefused(t *testing.T) {
 		if r := s.a.as("officer2", refuse, map[string]any{"id": got.ClaimCitizenRecord.ClaimID, "r": "x"}); r.code() != "FORBIDDEN" {
 			t.Errorf("officer2 refuses: %+v", r.Errors)
 		}
+		stale := `mutation($id: ID!) { refuseClaim(input: {id: $id, reason: "x", expectedVersion: 99}) { claim { status } } }`
+		if r := s.a.as("officer", stale, map[string]any{"id": got.ClaimCitizenRecord.ClaimID}); r.code() != "CONFLICT" || r.field() != "expectedVersion" {
+			t.Errorf("refuse an old version: %+v, want CONFLICT on expectedVersion", r.Errors)
+		}
 		var done struct {
 			RefuseClaim struct {
 				Claim struct{ Status, Reason string }

@@ -327,6 +327,10 @@ func Confirm(ctx context.Context, id int, expectedVersion *int) (*ent.CitizenCla
 // Refuse closes the claim with a reason; the account stays closed and the
 // record may be claimed again.
 func Refuse(ctx context.Context, id int, reason string, expectedVersion *int) (*ent.CitizenClaim, error) {
+	// Who may comes before what they sent.
+	if err := Roles.May(ctx, "refuseClaim"); err != nil {
+		return nil, err
+	}
 	reason = strings.TrimSpace(reason)
 	switch n := len([]rune(reason)); {
 	case n == 0:

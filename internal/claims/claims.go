@@ -284,15 +284,18 @@ func withTx(ctx context.Context, client *ent.Client, f func(*ent.Client) error) 
 // find returns the open citizen record of the code's household with the
 // name (case and tone marks aside) and birth year given, or errNoMatch.
 func find(ctx context.Context, c *ent.Client, codeHash, name string, birthYear int) (*ent.LearningUnit, error) {
+	// A wrong code still asks for the members (of no household), so that
+	// it costs what a wrong name costs.
+	household := 0
 	inv, err := c.Invitation.Query().Where(invitation.CodeHash(codeHash)).Only(ctx)
-	if ent.IsNotFound(err) {
-		return nil, errNoMatch
-	}
-	if err != nil {
+	switch {
+	case err == nil:
+		household = inv.HouseholdID
+	case !ent.IsNotFound(err):
 		return nil, fmt.Errorf("claim: %w", err)
 	}
 	members, err := c.LearningUnit.Query().
-		Where(learningunit.ParentID(inv.HouseholdID), learningunit.KindEQ(learningunit.KindCITIZEN),
+		Where(learningunit.ParentID(household), learningunit.KindEQ(learningunit.KindCITIZEN),
 			learningunit.ArchivedAtIsNil(), learningunit.BirthYear(birthYear)).
 		All(ctx)
 	if err != nil {

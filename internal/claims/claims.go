@@ -276,7 +276,7 @@ func withTx(ctx context.Context, client *ent.Client, f func(*ent.Client) error) 
 		return errors.Join(err, tx.Rollback())
 	}
 	if err := tx.Commit(); err != nil {
-		return conflict(err, "")
+		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
 }

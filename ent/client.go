@@ -15,11 +15,13 @@ import (
 	"hoctap/ent/auditlog"
 	"hoctap/ent/campaign"
 	"hoctap/ent/change"
+	"hoctap/ent/citizenclaim"
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
 	"hoctap/ent/importchunk"
 	"hoctap/ent/importjob"
+	"hoctap/ent/invitation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
 	"hoctap/ent/nationaltarget"
@@ -54,6 +56,8 @@ type Client struct {
 	Campaign *CampaignClient
 	// Change is the client for interacting with the Change builders.
 	Change *ChangeClient
+	// CitizenClaim is the client for interacting with the CitizenClaim builders.
+	CitizenClaim *CitizenClaimClient
 	// CriteriaSet is the client for interacting with the CriteriaSet builders.
 	CriteriaSet *CriteriaSetClient
 	// Decision is the client for interacting with the Decision builders.
@@ -64,6 +68,8 @@ type Client struct {
 	ImportChunk *ImportChunkClient
 	// ImportJob is the client for interacting with the ImportJob builders.
 	ImportJob *ImportJobClient
+	// Invitation is the client for interacting with the Invitation builders.
+	Invitation *InvitationClient
 	// LearningUnit is the client for interacting with the LearningUnit builders.
 	LearningUnit *LearningUnitClient
 	// LoginAttempt is the client for interacting with the LoginAttempt builders.
@@ -103,11 +109,13 @@ func (c *Client) init() {
 	c.AuditLog = NewAuditLogClient(c.config)
 	c.Campaign = NewCampaignClient(c.config)
 	c.Change = NewChangeClient(c.config)
+	c.CitizenClaim = NewCitizenClaimClient(c.config)
 	c.CriteriaSet = NewCriteriaSetClient(c.config)
 	c.Decision = NewDecisionClient(c.config)
 	c.Evaluation = NewEvaluationClient(c.config)
 	c.ImportChunk = NewImportChunkClient(c.config)
 	c.ImportJob = NewImportJobClient(c.config)
+	c.Invitation = NewInvitationClient(c.config)
 	c.LearningUnit = NewLearningUnitClient(c.config)
 	c.LoginAttempt = NewLoginAttemptClient(c.config)
 	c.NationalTarget = NewNationalTargetClient(c.config)
@@ -216,11 +224,13 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AuditLog:        NewAuditLogClient(cfg),
 		Campaign:        NewCampaignClient(cfg),
 		Change:          NewChangeClient(cfg),
+		CitizenClaim:    NewCitizenClaimClient(cfg),
 		CriteriaSet:     NewCriteriaSetClient(cfg),
 		Decision:        NewDecisionClient(cfg),
 		Evaluation:      NewEvaluationClient(cfg),
 		ImportChunk:     NewImportChunkClient(cfg),
 		ImportJob:       NewImportJobClient(cfg),
+		Invitation:      NewInvitationClient(cfg),
 		LearningUnit:    NewLearningUnitClient(cfg),
 		LoginAttempt:    NewLoginAttemptClient(cfg),
 		NationalTarget:  NewNationalTargetClient(cfg),
@@ -256,11 +266,13 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AuditLog:        NewAuditLogClient(cfg),
 		Campaign:        NewCampaignClient(cfg),
 		Change:          NewChangeClient(cfg),
+		CitizenClaim:    NewCitizenClaimClient(cfg),
 		CriteriaSet:     NewCriteriaSetClient(cfg),
 		Decision:        NewDecisionClient(cfg),
 		Evaluation:      NewEvaluationClient(cfg),
 		ImportChunk:     NewImportChunkClient(cfg),
 		ImportJob:       NewImportJobClient(cfg),
+		Invitation:      NewInvitationClient(cfg),
 		LearningUnit:    NewLearningUnitClient(cfg),
 		LoginAttempt:    NewLoginAttemptClient(cfg),
 		NationalTarget:  NewNationalTargetClient(cfg),
@@ -302,10 +314,11 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AdminUnit, c.AuditLog, c.Campaign, c.Change, c.CriteriaSet, c.Decision,
-		c.Evaluation, c.ImportChunk, c.ImportJob, c.LearningUnit, c.LoginAttempt,
-		c.NationalTarget, c.ProgressCounter, c.RefreshToken, c.Registration,
-		c.Reorganisation, c.SearchKey, c.Session, c.Setting, c.Target, c.User,
+		c.AdminUnit, c.AuditLog, c.Campaign, c.Change, c.CitizenClaim, c.CriteriaSet,
+		c.Decision, c.Evaluation, c.ImportChunk, c.ImportJob, c.Invitation,
+		c.LearningUnit, c.LoginAttempt, c.NationalTarget, c.ProgressCounter,
+		c.RefreshToken, c.Registration, c.Reorganisation, c.SearchKey, c.Session,
+		c.Setting, c.Target, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -315,10 +328,11 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AdminUnit, c.AuditLog, c.Campaign, c.Change, c.CriteriaSet, c.Decision,
-		c.Evaluation, c.ImportChunk, c.ImportJob, c.LearningUnit, c.LoginAttempt,
-		c.NationalTarget, c.ProgressCounter, c.RefreshToken, c.Registration,
-		c.Reorganisation, c.SearchKey, c.Session, c.Setting, c.Target, c.User,
+		c.AdminUnit, c.AuditLog, c.Campaign, c.Change, c.CitizenClaim, c.CriteriaSet,
+		c.Decision, c.Evaluation, c.ImportChunk, c.ImportJob, c.Invitation,
+		c.LearningUnit, c.LoginAttempt, c.NationalTarget, c.ProgressCounter,
+		c.RefreshToken, c.Registration, c.Reorganisation, c.SearchKey, c.Session,
+		c.Setting, c.Target, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -335,6 +349,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Campaign.mutate(ctx, m)
 	case *ChangeMutation:
 		return c.Change.mutate(ctx, m)
+	case *CitizenClaimMutation:
+		return c.CitizenClaim.mutate(ctx, m)
 	case *CriteriaSetMutation:
 		return c.CriteriaSet.mutate(ctx, m)
 	case *DecisionMutation:
@@ -345,6 +361,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ImportChunk.mutate(ctx, m)
 	case *ImportJobMutation:
 		return c.ImportJob.mutate(ctx, m)
+	case *InvitationMutation:
+		return c.Invitation.mutate(ctx, m)
 	case *LearningUnitMutation:
 		return c.LearningUnit.mutate(ctx, m)
 	case *LoginAttemptMutation:
@@ -1083,6 +1101,172 @@ func (c *ChangeClient) mutate(ctx context.Context, m *ChangeMutation) (Value, er
 		return (&ChangeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Change mutation op: %q", m.Op())
+	}
+}
+
+// CitizenClaimClient is a client for the CitizenClaim schema.
+type CitizenClaimClient struct {
+	config
+}
+
+// NewCitizenClaimClient returns a client for the CitizenClaim from the given config.
+func NewCitizenClaimClient(c config) *CitizenClaimClient {
+	return &CitizenClaimClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `citizenclaim.Hooks(f(g(h())))`.
+func (c *CitizenClaimClient) Use(hooks ...Hook) {
+	c.hooks.CitizenClaim = append(c.hooks.CitizenClaim, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `citizenclaim.Intercept(f(g(h())))`.
+func (c *CitizenClaimClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CitizenClaim = append(c.inters.CitizenClaim, interceptors...)
+}
+
+// Create returns a builder for creating a CitizenClaim entity.
+func (c *CitizenClaimClient) Create() *CitizenClaimCreate {
+	mutation := newCitizenClaimMutation(c.config, OpCreate)
+	return &CitizenClaimCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CitizenClaim entities.
+func (c *CitizenClaimClient) CreateBulk(builders ...*CitizenClaimCreate) *CitizenClaimCreateBulk {
+	return &CitizenClaimCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CitizenClaimClient) MapCreateBulk(slice any, setFunc func(*CitizenClaimCreate, int)) *CitizenClaimCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CitizenClaimCreateBulk{err: fmt.Errorf("calling to CitizenClaimClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CitizenClaimCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CitizenClaimCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CitizenClaim.
+func (c *CitizenClaimClient) Update() *CitizenClaimUpdate {
+	mutation := newCitizenClaimMutation(c.config, OpUpdate)
+	return &CitizenClaimUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CitizenClaimClient) UpdateOne(_m *CitizenClaim) *CitizenClaimUpdateOne {
+	mutation := newCitizenClaimMutation(c.config, OpUpdateOne, withCitizenClaim(_m))
+	return &CitizenClaimUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CitizenClaimClient) UpdateOneID(id int) *CitizenClaimUpdateOne {
+	mutation := newCitizenClaimMutation(c.config, OpUpdateOne, withCitizenClaimID(id))
+	return &CitizenClaimUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CitizenClaim.
+func (c *CitizenClaimClient) Delete() *CitizenClaimDelete {
+	mutation := newCitizenClaimMutation(c.config, OpDelete)
+	return &CitizenClaimDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CitizenClaimClient) DeleteOne(_m *CitizenClaim) *CitizenClaimDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CitizenClaimClient) DeleteOneID(id int) *CitizenClaimDeleteOne {
+	builder := c.Delete().Where(citizenclaim.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CitizenClaimDeleteOne{builder}
+}
+
+// Query returns a query builder for CitizenClaim.
+func (c *CitizenClaimClient) Query() *CitizenClaimQuery {
+	return &CitizenClaimQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCitizenClaim},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CitizenClaim entity by its id.
+func (c *CitizenClaimClient) Get(ctx context.Context, id int) (*CitizenClaim, error) {
+	return c.Query().Where(citizenclaim.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CitizenClaimClient) GetX(ctx context.Context, id int) *CitizenClaim {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryLearningUnit queries the learning_unit edge of a CitizenClaim.
+func (c *CitizenClaimClient) QueryLearningUnit(_m *CitizenClaim) *LearningUnitQuery {
+	query := (&LearningUnitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(citizenclaim.Table, citizenclaim.FieldID, id),
+			sqlgraph.To(learningunit.Table, learningunit.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, citizenclaim.LearningUnitTable, citizenclaim.LearningUnitColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAccount queries the account edge of a CitizenClaim.
+func (c *CitizenClaimClient) QueryAccount(_m *CitizenClaim) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(citizenclaim.Table, citizenclaim.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, citizenclaim.AccountTable, citizenclaim.AccountColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CitizenClaimClient) Hooks() []Hook {
+	hooks := c.hooks.CitizenClaim
+	return append(hooks[:len(hooks):len(hooks)], citizenclaim.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CitizenClaimClient) Interceptors() []Interceptor {
+	return c.inters.CitizenClaim
+}
+
+func (c *CitizenClaimClient) mutate(ctx context.Context, m *CitizenClaimMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CitizenClaimCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CitizenClaimUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CitizenClaimUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CitizenClaimDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CitizenClaim mutation op: %q", m.Op())
 	}
 }
 
@@ -1881,6 +2065,156 @@ func (c *ImportJobClient) mutate(ctx context.Context, m *ImportJobMutation) (Val
 		return (&ImportJobDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ImportJob mutation op: %q", m.Op())
+	}
+}
+
+// InvitationClient is a client for the Invitation schema.
+type InvitationClient struct {
+	config
+}
+
+// NewInvitationClient returns a client for the Invitation from the given config.
+func NewInvitationClient(c config) *InvitationClient {
+	return &InvitationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `invitation.Hooks(f(g(h())))`.
+func (c *InvitationClient) Use(hooks ...Hook) {
+	c.hooks.Invitation = append(c.hooks.Invitation, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `invitation.Intercept(f(g(h())))`.
+func (c *InvitationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Invitation = append(c.inters.Invitation, interceptors...)
+}
+
+// Create returns a builder for creating a Invitation entity.
+func (c *InvitationClient) Create() *InvitationCreate {
+	mutation := newInvitationMutation(c.config, OpCreate)
+	return &InvitationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Invitation entities.
+func (c *InvitationClient) CreateBulk(builders ...*InvitationCreate) *InvitationCreateBulk {
+	return &InvitationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *InvitationClient) MapCreateBulk(slice any, setFunc func(*InvitationCreate, int)) *InvitationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &InvitationCreateBulk{err: fmt.Errorf("calling to InvitationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*InvitationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &InvitationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Invitation.
+func (c *InvitationClient) Update() *InvitationUpdate {
+	mutation := newInvitationMutation(c.config, OpUpdate)
+	return &InvitationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *InvitationClient) UpdateOne(_m *Invitation) *InvitationUpdateOne {
+	mutation := newInvitationMutation(c.config, OpUpdateOne, withInvitation(_m))
+	return &InvitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *InvitationClient) UpdateOneID(id int) *InvitationUpdateOne {
+	mutation := newInvitationMutation(c.config, OpUpdateOne, withInvitationID(id))
+	return &InvitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Invitation.
+func (c *InvitationClient) Delete() *InvitationDelete {
+	mutation := newInvitationMutation(c.config, OpDelete)
+	return &InvitationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *InvitationClient) DeleteOne(_m *Invitation) *InvitationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *InvitationClient) DeleteOneID(id int) *InvitationDeleteOne {
+	builder := c.Delete().Where(invitation.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &InvitationDeleteOne{builder}
+}
+
+// Query returns a query builder for Invitation.
+func (c *InvitationClient) Query() *InvitationQuery {
+	return &InvitationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeInvitation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Invitation entity by its id.
+func (c *InvitationClient) Get(ctx context.Context, id int) (*Invitation, error) {
+	return c.Query().Where(invitation.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *InvitationClient) GetX(ctx context.Context, id int) *Invitation {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryHousehold queries the household edge of a Invitation.
+func (c *InvitationClient) QueryHousehold(_m *Invitation) *LearningUnitQuery {
+	query := (&LearningUnitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(invitation.Table, invitation.FieldID, id),
+			sqlgraph.To(learningunit.Table, learningunit.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, invitation.HouseholdTable, invitation.HouseholdColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *InvitationClient) Hooks() []Hook {
+	hooks := c.hooks.Invitation
+	return append(hooks[:len(hooks):len(hooks)], invitation.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *InvitationClient) Interceptors() []Interceptor {
+	return c.inters.Invitation
+}
+
+func (c *InvitationClient) mutate(ctx context.Context, m *InvitationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&InvitationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&InvitationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&InvitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&InvitationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Invitation mutation op: %q", m.Op())
 	}
 }
 
@@ -3783,16 +4117,16 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AdminUnit, AuditLog, Campaign, Change, CriteriaSet, Decision, Evaluation,
-		ImportChunk, ImportJob, LearningUnit, LoginAttempt, NationalTarget,
-		ProgressCounter, RefreshToken, Registration, Reorganisation, SearchKey,
-		Session, Setting, Target, User []ent.Hook
+		AdminUnit, AuditLog, Campaign, Change, CitizenClaim, CriteriaSet, Decision,
+		Evaluation, ImportChunk, ImportJob, Invitation, LearningUnit, LoginAttempt,
+		NationalTarget, ProgressCounter, RefreshToken, Registration, Reorganisation,
+		SearchKey, Session, Setting, Target, User []ent.Hook
 	}
 	inters struct {
-		AdminUnit, AuditLog, Campaign, Change, CriteriaSet, Decision, Evaluation,
-		ImportChunk, ImportJob, LearningUnit, LoginAttempt, NationalTarget,
-		ProgressCounter, RefreshToken, Registration, Reorganisation, SearchKey,
-		Session, Setting, Target, User []ent.Interceptor
+		AdminUnit, AuditLog, Campaign, Change, CitizenClaim, CriteriaSet, Decision,
+		Evaluation, ImportChunk, ImportJob, Invitation, LearningUnit, LoginAttempt,
+		NationalTarget, ProgressCounter, RefreshToken, Registration, Reorganisation,
+		SearchKey, Session, Setting, Target, User []ent.Interceptor
 	}
 )
 

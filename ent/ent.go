@@ -10,11 +10,13 @@ import (
 	"hoctap/ent/auditlog"
 	"hoctap/ent/campaign"
 	"hoctap/ent/change"
+	"hoctap/ent/citizenclaim"
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
 	"hoctap/ent/importchunk"
 	"hoctap/ent/importjob"
+	"hoctap/ent/invitation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
 	"hoctap/ent/nationaltarget"
@@ -97,11 +99,13 @@ func checkColumn(t, c string) error {
 			auditlog.Table:        auditlog.ValidColumn,
 			campaign.Table:        campaign.ValidColumn,
 			change.Table:          change.ValidColumn,
+			citizenclaim.Table:    citizenclaim.ValidColumn,
 			criteriaset.Table:     criteriaset.ValidColumn,
 			decision.Table:        decision.ValidColumn,
 			evaluation.Table:      evaluation.ValidColumn,
 			importchunk.Table:     importchunk.ValidColumn,
 			importjob.Table:       importjob.ValidColumn,
+			invitation.Table:      invitation.ValidColumn,
 			learningunit.Table:    learningunit.ValidColumn,
 			loginattempt.Table:    loginattempt.ValidColumn,
 			nationaltarget.Table:  nationaltarget.ValidColumn,

@@ -7,11 +7,13 @@ import (
 	"hoctap/ent/auditlog"
 	"hoctap/ent/campaign"
 	"hoctap/ent/change"
+	"hoctap/ent/citizenclaim"
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
 	"hoctap/ent/importchunk"
 	"hoctap/ent/importjob"
+	"hoctap/ent/invitation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
 	"hoctap/ent/nationaltarget"
@@ -34,7 +36,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 23)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   adminunit.Table,
@@ -144,6 +146,32 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   citizenclaim.Table,
+			Columns: citizenclaim.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: citizenclaim.FieldID,
+			},
+		},
+		Type: "CitizenClaim",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			citizenclaim.FieldCreatedAt:      {Type: field.TypeTime, Column: citizenclaim.FieldCreatedAt},
+			citizenclaim.FieldUpdatedAt:      {Type: field.TypeTime, Column: citizenclaim.FieldUpdatedAt},
+			citizenclaim.FieldVersion:        {Type: field.TypeInt, Column: citizenclaim.FieldVersion},
+			citizenclaim.FieldLearningUnitID: {Type: field.TypeInt, Column: citizenclaim.FieldLearningUnitID},
+			citizenclaim.FieldHoldsUnitID:    {Type: field.TypeInt, Column: citizenclaim.FieldHoldsUnitID},
+			citizenclaim.FieldUserID:         {Type: field.TypeInt, Column: citizenclaim.FieldUserID},
+			citizenclaim.FieldStatus:         {Type: field.TypeEnum, Column: citizenclaim.FieldStatus},
+			citizenclaim.FieldFullName:       {Type: field.TypeString, Column: citizenclaim.FieldFullName},
+			citizenclaim.FieldBirthYear:      {Type: field.TypeInt, Column: citizenclaim.FieldBirthYear},
+			citizenclaim.FieldReason:         {Type: field.TypeString, Column: citizenclaim.FieldReason},
+			citizenclaim.FieldDecidedAt:      {Type: field.TypeTime, Column: citizenclaim.FieldDecidedAt},
+			citizenclaim.FieldDecidedByID:    {Type: field.TypeInt, Column: citizenclaim.FieldDecidedByID},
+			citizenclaim.FieldAdminPath:      {Type: field.TypeString, Column: citizenclaim.FieldAdminPath},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   criteriaset.Table,
 			Columns: criteriaset.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -162,7 +190,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			criteriaset.FieldCreatedAt:  {Type: field.TypeTime, Column: criteriaset.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   decision.Table,
 			Columns: decision.Columns,
@@ -185,7 +213,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			decision.FieldCreatedAt:      {Type: field.TypeTime, Column: decision.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   evaluation.Table,
 			Columns: evaluation.Columns,
@@ -210,7 +238,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			evaluation.FieldCreatedAt:      {Type: field.TypeTime, Column: evaluation.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   importchunk.Table,
 			Columns: importchunk.Columns,
@@ -226,7 +254,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			importchunk.FieldData:        {Type: field.TypeBytes, Column: importchunk.FieldData},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   importjob.Table,
 			Columns: importjob.Columns,
@@ -255,7 +283,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 			importjob.FieldFinishedAt:  {Type: field.TypeTime, Column: importjob.FieldFinishedAt},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   invitation.Table,
+			Columns: invitation.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: invitation.FieldID,
+			},
+		},
+		Type: "Invitation",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			invitation.FieldHouseholdID: {Type: field.TypeInt, Column: invitation.FieldHouseholdID},
+			invitation.FieldCodeHash:    {Type: field.TypeString, Column: invitation.FieldCodeHash},
+			invitation.FieldAdminPath:   {Type: field.TypeString, Column: invitation.FieldAdminPath},
+			invitation.FieldCreatedAt:   {Type: field.TypeTime, Column: invitation.FieldCreatedAt},
+			invitation.FieldCreatedByID: {Type: field.TypeInt, Column: invitation.FieldCreatedByID},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   learningunit.Table,
 			Columns: learningunit.Columns,
@@ -288,7 +334,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			learningunit.FieldArchivedAt:   {Type: field.TypeTime, Column: learningunit.FieldArchivedAt},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginattempt.Table,
 			Columns: loginattempt.Columns,
@@ -304,7 +350,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginattempt.FieldSucceeded: {Type: field.TypeBool, Column: loginattempt.FieldSucceeded},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   nationaltarget.Table,
 			Columns: nationaltarget.Columns,
@@ -327,7 +373,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			nationaltarget.FieldNote:      {Type: field.TypeString, Column: nationaltarget.FieldNote},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   progresscounter.Table,
 			Columns: progresscounter.Columns,
@@ -348,7 +394,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			progresscounter.FieldRecognized:  {Type: field.TypeInt, Column: progresscounter.FieldRecognized},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -365,7 +411,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldUsedAt:    {Type: field.TypeTime, Column: refreshtoken.FieldUsedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registration.Table,
 			Columns: registration.Columns,
@@ -397,7 +443,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registration.FieldReason:         {Type: field.TypeString, Column: registration.FieldReason},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reorganisation.Table,
 			Columns: reorganisation.Columns,
@@ -425,7 +471,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reorganisation.FieldAppliedByID:  {Type: field.TypeInt, Column: reorganisation.FieldAppliedByID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   searchkey.Table,
 			Columns: searchkey.Columns,
@@ -441,7 +487,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			searchkey.FieldScopePath: {Type: field.TypeString, Column: searchkey.FieldScopePath},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -461,7 +507,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:     {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   setting.Table,
 			Columns: setting.Columns,
@@ -477,7 +523,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			setting.FieldCreatedAt: {Type: field.TypeTime, Column: setting.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   target.Table,
 			Columns: target.Columns,
@@ -495,7 +541,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			target.FieldRate:        {Type: field.TypeFloat64, Column: target.FieldRate},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -657,6 +703,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Decision",
 	)
 	graph.MustAddE(
+		"learning_unit",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   citizenclaim.LearningUnitTable,
+			Columns: []string{citizenclaim.LearningUnitColumn},
+			Bidi:    false,
+		},
+		"CitizenClaim",
+		"LearningUnit",
+	)
+	graph.MustAddE(
+		"account",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   citizenclaim.AccountTable,
+			Columns: []string{citizenclaim.AccountColumn},
+			Bidi:    false,
+		},
+		"CitizenClaim",
+		"User",
+	)
+	graph.MustAddE(
 		"campaign",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -751,6 +821,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ImportJob",
 		"ImportChunk",
+	)
+	graph.MustAddE(
+		"household",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   invitation.HouseholdTable,
+			Columns: []string{invitation.HouseholdColumn},
+			Bidi:    false,
+		},
+		"Invitation",
+		"LearningUnit",
 	)
 	graph.MustAddE(
 		"admin_unit",
@@ -1567,6 +1649,139 @@ func (f *ChangeFilter) WhereCreatedAt(p entql.TimeP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CitizenClaimQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CitizenClaimQuery builder.
+func (_q *CitizenClaimQuery) Filter() *CitizenClaimFilter {
+	return &CitizenClaimFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CitizenClaimMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CitizenClaimMutation builder.
+func (m *CitizenClaimMutation) Filter() *CitizenClaimFilter {
+	return &CitizenClaimFilter{config: m.config, predicateAdder: m}
+}
+
+// CitizenClaimFilter provides a generic filtering capability at runtime for CitizenClaimQuery.
+type CitizenClaimFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CitizenClaimFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CitizenClaimFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(citizenclaim.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CitizenClaimFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(citizenclaim.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CitizenClaimFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(citizenclaim.FieldUpdatedAt))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *CitizenClaimFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(citizenclaim.FieldVersion))
+}
+
+// WhereLearningUnitID applies the entql int predicate on the learning_unit_id field.
+func (f *CitizenClaimFilter) WhereLearningUnitID(p entql.IntP) {
+	f.Where(p.Field(citizenclaim.FieldLearningUnitID))
+}
+
+// WhereHoldsUnitID applies the entql int predicate on the holds_unit_id field.
+func (f *CitizenClaimFilter) WhereHoldsUnitID(p entql.IntP) {
+	f.Where(p.Field(citizenclaim.FieldHoldsUnitID))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *CitizenClaimFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(citizenclaim.FieldUserID))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *CitizenClaimFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(citizenclaim.FieldStatus))
+}
+
+// WhereFullName applies the entql string predicate on the full_name field.
+func (f *CitizenClaimFilter) WhereFullName(p entql.StringP) {
+	f.Where(p.Field(citizenclaim.FieldFullName))
+}
+
+// WhereBirthYear applies the entql int predicate on the birth_year field.
+func (f *CitizenClaimFilter) WhereBirthYear(p entql.IntP) {
+	f.Where(p.Field(citizenclaim.FieldBirthYear))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *CitizenClaimFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(citizenclaim.FieldReason))
+}
+
+// WhereDecidedAt applies the entql time.Time predicate on the decided_at field.
+func (f *CitizenClaimFilter) WhereDecidedAt(p entql.TimeP) {
+	f.Where(p.Field(citizenclaim.FieldDecidedAt))
+}
+
+// WhereDecidedByID applies the entql int predicate on the decided_by_id field.
+func (f *CitizenClaimFilter) WhereDecidedByID(p entql.IntP) {
+	f.Where(p.Field(citizenclaim.FieldDecidedByID))
+}
+
+// WhereAdminPath applies the entql string predicate on the admin_path field.
+func (f *CitizenClaimFilter) WhereAdminPath(p entql.StringP) {
+	f.Where(p.Field(citizenclaim.FieldAdminPath))
+}
+
+// WhereHasLearningUnit applies a predicate to check if query has an edge learning_unit.
+func (f *CitizenClaimFilter) WhereHasLearningUnit() {
+	f.Where(entql.HasEdge("learning_unit"))
+}
+
+// WhereHasLearningUnitWith applies a predicate to check if query has an edge learning_unit with a given conditions (other predicates).
+func (f *CitizenClaimFilter) WhereHasLearningUnitWith(preds ...predicate.LearningUnit) {
+	f.Where(entql.HasEdgeWith("learning_unit", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAccount applies a predicate to check if query has an edge account.
+func (f *CitizenClaimFilter) WhereHasAccount() {
+	f.Where(entql.HasEdge("account"))
+}
+
+// WhereHasAccountWith applies a predicate to check if query has an edge account with a given conditions (other predicates).
+func (f *CitizenClaimFilter) WhereHasAccountWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("account", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *CriteriaSetQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1595,7 +1810,7 @@ type CriteriaSetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CriteriaSetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1684,7 +1899,7 @@ type DecisionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DecisionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1816,7 +2031,7 @@ type EvaluationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EvaluationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1930,7 +2145,7 @@ type ImportChunkFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImportChunkFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1999,7 +2214,7 @@ type ImportJobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImportJobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2119,6 +2334,85 @@ func (f *ImportJobFilter) WhereHasChunksWith(preds ...predicate.ImportChunk) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *InvitationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the InvitationQuery builder.
+func (_q *InvitationQuery) Filter() *InvitationFilter {
+	return &InvitationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *InvitationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the InvitationMutation builder.
+func (m *InvitationMutation) Filter() *InvitationFilter {
+	return &InvitationFilter{config: m.config, predicateAdder: m}
+}
+
+// InvitationFilter provides a generic filtering capability at runtime for InvitationQuery.
+type InvitationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *InvitationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *InvitationFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(invitation.FieldID))
+}
+
+// WhereHouseholdID applies the entql int predicate on the household_id field.
+func (f *InvitationFilter) WhereHouseholdID(p entql.IntP) {
+	f.Where(p.Field(invitation.FieldHouseholdID))
+}
+
+// WhereCodeHash applies the entql string predicate on the code_hash field.
+func (f *InvitationFilter) WhereCodeHash(p entql.StringP) {
+	f.Where(p.Field(invitation.FieldCodeHash))
+}
+
+// WhereAdminPath applies the entql string predicate on the admin_path field.
+func (f *InvitationFilter) WhereAdminPath(p entql.StringP) {
+	f.Where(p.Field(invitation.FieldAdminPath))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *InvitationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(invitation.FieldCreatedAt))
+}
+
+// WhereCreatedByID applies the entql int predicate on the created_by_id field.
+func (f *InvitationFilter) WhereCreatedByID(p entql.IntP) {
+	f.Where(p.Field(invitation.FieldCreatedByID))
+}
+
+// WhereHasHousehold applies a predicate to check if query has an edge household.
+func (f *InvitationFilter) WhereHasHousehold() {
+	f.Where(entql.HasEdge("household"))
+}
+
+// WhereHasHouseholdWith applies a predicate to check if query has an edge household with a given conditions (other predicates).
+func (f *InvitationFilter) WhereHasHouseholdWith(preds ...predicate.LearningUnit) {
+	f.Where(entql.HasEdgeWith("household", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *LearningUnitQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2147,7 +2441,7 @@ type LearningUnitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LearningUnitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2343,7 +2637,7 @@ type LoginAttemptFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginAttemptFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2398,7 +2692,7 @@ type NationalTargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NationalTargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2488,7 +2782,7 @@ type ProgressCounterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProgressCounterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2568,7 +2862,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2642,7 +2936,7 @@ type RegistrationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2847,7 +3141,7 @@ type ReorganisationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReorganisationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2976,7 +3270,7 @@ type SearchKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SearchKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3031,7 +3325,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3134,7 +3428,7 @@ type SettingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SettingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3189,7 +3483,7 @@ type TargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3282,7 +3576,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

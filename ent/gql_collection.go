@@ -9,6 +9,7 @@ import (
 	"hoctap/ent/adminunit"
 	"hoctap/ent/auditlog"
 	"hoctap/ent/campaign"
+	"hoctap/ent/citizenclaim"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
 	"hoctap/ent/importjob"
@@ -687,6 +688,157 @@ func newCampaignPaginateArgs(rv map[string]any) *campaignPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*CampaignWhereInput); ok {
 		args.opts = append(args.opts, WithCampaignFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CitizenClaimQuery) CollectFields(ctx context.Context, satisfies ...string) (*CitizenClaimQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CitizenClaimQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(citizenclaim.Columns))
+		selectedFields = []string{citizenclaim.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "learningUnit":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LearningUnitClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, learningunitImplementors)...); err != nil {
+				return err
+			}
+			_q.withLearningUnit = query
+			if _, ok := fieldSeen[citizenclaim.FieldLearningUnitID]; !ok {
+				selectedFields = append(selectedFields, citizenclaim.FieldLearningUnitID)
+				fieldSeen[citizenclaim.FieldLearningUnitID] = struct{}{}
+			}
+
+		case "account":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withAccount = query
+			if _, ok := fieldSeen[citizenclaim.FieldUserID]; !ok {
+				selectedFields = append(selectedFields, citizenclaim.FieldUserID)
+				fieldSeen[citizenclaim.FieldUserID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[citizenclaim.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, citizenclaim.FieldCreatedAt)
+				fieldSeen[citizenclaim.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[citizenclaim.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, citizenclaim.FieldUpdatedAt)
+				fieldSeen[citizenclaim.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[citizenclaim.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, citizenclaim.FieldVersion)
+				fieldSeen[citizenclaim.FieldVersion] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[citizenclaim.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, citizenclaim.FieldStatus)
+				fieldSeen[citizenclaim.FieldStatus] = struct{}{}
+			}
+		case "fullName":
+			if _, ok := fieldSeen[citizenclaim.FieldFullName]; !ok {
+				selectedFields = append(selectedFields, citizenclaim.FieldFullName)
+				fieldSeen[citizenclaim.FieldFullName] = struct{}{}
+			}
+		case "birthYear":
+			if _, ok := fieldSeen[citizenclaim.FieldBirthYear]; !ok {
+				selectedFields = append(selectedFields, citizenclaim.FieldBirthYear)
+				fieldSeen[citizenclaim.FieldBirthYear] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[citizenclaim.FieldReason]; !ok {
+				selectedFields = append(selectedFields, citizenclaim.FieldReason)
+				fieldSeen[citizenclaim.FieldReason] = struct{}{}
+			}
+		case "decidedAt":
+			if _, ok := fieldSeen[citizenclaim.FieldDecidedAt]; !ok {
+				selectedFields = append(selectedFields, citizenclaim.FieldDecidedAt)
+				fieldSeen[citizenclaim.FieldDecidedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type citizenclaimPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CitizenClaimPaginateOption
+}
+
+func newCitizenClaimPaginateArgs(rv map[string]any) *citizenclaimPaginateArgs {
+	args := &citizenclaimPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CitizenClaimOrder{Field: &CitizenClaimOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCitizenClaimOrder(order))
+			}
+		case *CitizenClaimOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCitizenClaimOrder(v))
+			}
+		}
 	}
 	return args
 }

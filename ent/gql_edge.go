@@ -86,6 +86,22 @@ func (_m *Campaign) Province(ctx context.Context) (*AdminUnit, error) {
 	return result, err
 }
 
+func (_m *CitizenClaim) LearningUnit(ctx context.Context) (*LearningUnit, error) {
+	result, err := _m.Edges.LearningUnitOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLearningUnit().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CitizenClaim) Account(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.AccountOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAccount().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Decision) Campaign(ctx context.Context) (*Campaign, error) {
 	result, err := _m.Edges.CampaignOrErr()
 	if IsNotLoaded(err) {

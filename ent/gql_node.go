@@ -9,6 +9,7 @@ import (
 	"hoctap/ent/adminunit"
 	"hoctap/ent/auditlog"
 	"hoctap/ent/campaign"
+	"hoctap/ent/citizenclaim"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
 	"hoctap/ent/importjob"
@@ -43,6 +44,11 @@ var campaignImplementors = []string{"Campaign", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Campaign) IsNode() {}
+
+var citizenclaimImplementors = []string{"CitizenClaim", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CitizenClaim) IsNode() {}
 
 var decisionImplementors = []string{"Decision", "Node"}
 
@@ -184,6 +190,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(campaign.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, campaignImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case citizenclaim.Table:
+		query := c.CitizenClaim.Query().
+			Where(citizenclaim.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, citizenclaimImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -369,6 +384,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Campaign.Query().
 			Where(campaign.IDIn(ids...))
 		query, err := query.CollectFields(ctx, campaignImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case citizenclaim.Table:
+		query := c.CitizenClaim.Query().
+			Where(citizenclaim.IDIn(ids...))
+		query, err := query.CollectFields(ctx, citizenclaimImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -9,6 +9,7 @@ import (
 	"hoctap/ent/adminunit"
 	"hoctap/ent/auditlog"
 	"hoctap/ent/campaign"
+	"hoctap/ent/citizenclaim"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
 	"hoctap/ent/importjob"
@@ -1117,6 +1118,338 @@ func (_m *Campaign) ToEdge(order *CampaignOrder) *CampaignEdge {
 		order = DefaultCampaignOrder
 	}
 	return &CampaignEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CitizenClaimEdge is the edge representation of CitizenClaim.
+type CitizenClaimEdge struct {
+	Node   *CitizenClaim `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// CitizenClaimConnection is the connection containing edges to CitizenClaim.
+type CitizenClaimConnection struct {
+	Edges      []*CitizenClaimEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *CitizenClaimConnection) build(nodes []*CitizenClaim, pager *citizenclaimPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CitizenClaim
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CitizenClaim {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CitizenClaim {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CitizenClaimEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CitizenClaimEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CitizenClaimPaginateOption enables pagination customization.
+type CitizenClaimPaginateOption func(*citizenclaimPager) error
+
+// WithCitizenClaimOrder configures pagination ordering.
+func WithCitizenClaimOrder(order *CitizenClaimOrder) CitizenClaimPaginateOption {
+	if order == nil {
+		order = DefaultCitizenClaimOrder
+	}
+	o := *order
+	return func(pager *citizenclaimPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCitizenClaimOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCitizenClaimFilter configures pagination filter.
+func WithCitizenClaimFilter(filter func(*CitizenClaimQuery) (*CitizenClaimQuery, error)) CitizenClaimPaginateOption {
+	return func(pager *citizenclaimPager) error {
+		if filter == nil {
+			return errors.New("CitizenClaimQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type citizenclaimPager struct {
+	reverse bool
+	order   *CitizenClaimOrder
+	filter  func(*CitizenClaimQuery) (*CitizenClaimQuery, error)
+}
+
+func newCitizenClaimPager(opts []CitizenClaimPaginateOption, reverse bool) (*citizenclaimPager, error) {
+	pager := &citizenclaimPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCitizenClaimOrder
+	}
+	return pager, nil
+}
+
+func (p *citizenclaimPager) applyFilter(query *CitizenClaimQuery) (*CitizenClaimQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *citizenclaimPager) toCursor(_m *CitizenClaim) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *citizenclaimPager) applyCursors(query *CitizenClaimQuery, after, before *Cursor) (*CitizenClaimQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCitizenClaimOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *citizenclaimPager) applyOrder(query *CitizenClaimQuery) *CitizenClaimQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCitizenClaimOrder.Field {
+		query = query.Order(DefaultCitizenClaimOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *citizenclaimPager) orderExpr(query *CitizenClaimQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCitizenClaimOrder.Field {
+			b.Comma().Ident(DefaultCitizenClaimOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CitizenClaim.
+func (_m *CitizenClaimQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CitizenClaimPaginateOption,
+) (*CitizenClaimConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCitizenClaimPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CitizenClaimConnection{Edges: []*CitizenClaimEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CitizenClaimOrderFieldCreatedAt orders CitizenClaim by created_at.
+	CitizenClaimOrderFieldCreatedAt = &CitizenClaimOrderField{
+		Value: func(_m *CitizenClaim) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: citizenclaim.FieldCreatedAt,
+		toTerm: citizenclaim.ByCreatedAt,
+		toCursor: func(_m *CitizenClaim) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CitizenClaimOrderFieldUpdatedAt orders CitizenClaim by updated_at.
+	CitizenClaimOrderFieldUpdatedAt = &CitizenClaimOrderField{
+		Value: func(_m *CitizenClaim) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: citizenclaim.FieldUpdatedAt,
+		toTerm: citizenclaim.ByUpdatedAt,
+		toCursor: func(_m *CitizenClaim) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// CitizenClaimOrderFieldStatus orders CitizenClaim by status.
+	CitizenClaimOrderFieldStatus = &CitizenClaimOrderField{
+		Value: func(_m *CitizenClaim) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: citizenclaim.FieldStatus,
+		toTerm: citizenclaim.ByStatus,
+		toCursor: func(_m *CitizenClaim) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CitizenClaimOrderField) String() string {
+	var str string
+	switch f.column {
+	case CitizenClaimOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CitizenClaimOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case CitizenClaimOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CitizenClaimOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CitizenClaimOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CitizenClaimOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CitizenClaimOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CitizenClaimOrderFieldUpdatedAt
+	case "STATUS":
+		*f = *CitizenClaimOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid CitizenClaimOrderField", str)
+	}
+	return nil
+}
+
+// CitizenClaimOrderField defines the ordering field of CitizenClaim.
+type CitizenClaimOrderField struct {
+	// Value extracts the ordering value from the given CitizenClaim.
+	Value    func(*CitizenClaim) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) citizenclaim.OrderOption
+	toCursor func(*CitizenClaim) Cursor
+}
+
+// CitizenClaimOrder defines the ordering of CitizenClaim.
+type CitizenClaimOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *CitizenClaimOrderField `json:"field"`
+}
+
+// DefaultCitizenClaimOrder is the default ordering of CitizenClaim.
+var DefaultCitizenClaimOrder = &CitizenClaimOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CitizenClaimOrderField{
+		Value: func(_m *CitizenClaim) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: citizenclaim.FieldID,
+		toTerm: citizenclaim.ByID,
+		toCursor: func(_m *CitizenClaim) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CitizenClaim into CitizenClaimEdge.
+func (_m *CitizenClaim) ToEdge(order *CitizenClaimOrder) *CitizenClaimEdge {
+	if order == nil {
+		order = DefaultCitizenClaimOrder
+	}
+	return &CitizenClaimEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -10,11 +10,13 @@ import (
 	"hoctap/ent/auditlog"
 	"hoctap/ent/campaign"
 	"hoctap/ent/change"
+	"hoctap/ent/citizenclaim"
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
 	"hoctap/ent/importchunk"
 	"hoctap/ent/importjob"
+	"hoctap/ent/invitation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
 	"hoctap/ent/nationaltarget"
@@ -53,11 +55,13 @@ const (
 	TypeAuditLog        = "AuditLog"
 	TypeCampaign        = "Campaign"
 	TypeChange          = "Change"
+	TypeCitizenClaim    = "CitizenClaim"
 	TypeCriteriaSet     = "CriteriaSet"
 	TypeDecision        = "Decision"
 	TypeEvaluation      = "Evaluation"
 	TypeImportChunk     = "ImportChunk"
 	TypeImportJob       = "ImportJob"
+	TypeInvitation      = "Invitation"
 	TypeLearningUnit    = "LearningUnit"
 	TypeLoginAttempt    = "LoginAttempt"
 	TypeNationalTarget  = "NationalTarget"
@@ -5697,6 +5701,1309 @@ func (m *ChangeMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Change edge %s", name)
 }
 
+// CitizenClaimMutation represents an operation that mutates the CitizenClaim nodes in the graph.
+type CitizenClaimMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	created_at           *time.Time
+	updated_at           *time.Time
+	version              *int
+	addversion           *int
+	holds_unit_id        *int
+	addholds_unit_id     *int
+	status               *citizenclaim.Status
+	full_name            *string
+	birth_year           *int
+	addbirth_year        *int
+	reason               *string
+	decided_at           *time.Time
+	decided_by_id        *int
+	adddecided_by_id     *int
+	admin_path           *string
+	clearedFields        map[string]struct{}
+	learning_unit        *int
+	clearedlearning_unit bool
+	account              *int
+	clearedaccount       bool
+	done                 bool
+	oldValue             func(context.Context) (*CitizenClaim, error)
+	predicates           []predicate.CitizenClaim
+}
+
+var _ ent.Mutation = (*CitizenClaimMutation)(nil)
+
+// citizenclaimOption allows management of the mutation configuration using functional options.
+type citizenclaimOption func(*CitizenClaimMutation)
+
+// newCitizenClaimMutation creates new mutation for the CitizenClaim entity.
+func newCitizenClaimMutation(c config, op Op, opts ...citizenclaimOption) *CitizenClaimMutation {
+	m := &CitizenClaimMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCitizenClaim,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCitizenClaimID sets the ID field of the mutation.
+func withCitizenClaimID(id int) citizenclaimOption {
+	return func(m *CitizenClaimMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CitizenClaim
+		)
+		m.oldValue = func(ctx context.Context) (*CitizenClaim, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CitizenClaim.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCitizenClaim sets the old CitizenClaim of the mutation.
+func withCitizenClaim(node *CitizenClaim) citizenclaimOption {
+	return func(m *CitizenClaimMutation) {
+		m.oldValue = func(context.Context) (*CitizenClaim, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CitizenClaimMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CitizenClaimMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CitizenClaimMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CitizenClaimMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CitizenClaim.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CitizenClaimMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CitizenClaimMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CitizenClaim entity.
+// If the CitizenClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CitizenClaimMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CitizenClaimMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CitizenClaimMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CitizenClaimMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CitizenClaim entity.
+// If the CitizenClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CitizenClaimMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CitizenClaimMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *CitizenClaimMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *CitizenClaimMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the CitizenClaim entity.
+// If the CitizenClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CitizenClaimMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *CitizenClaimMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *CitizenClaimMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *CitizenClaimMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetLearningUnitID sets the "learning_unit_id" field.
+func (m *CitizenClaimMutation) SetLearningUnitID(i int) {
+	m.learning_unit = &i
+}
+
+// LearningUnitID returns the value of the "learning_unit_id" field in the mutation.
+func (m *CitizenClaimMutation) LearningUnitID() (r int, exists bool) {
+	v := m.learning_unit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLearningUnitID returns the old "learning_unit_id" field's value of the CitizenClaim entity.
+// If the CitizenClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CitizenClaimMutation) OldLearningUnitID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLearningUnitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLearningUnitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLearningUnitID: %w", err)
+	}
+	return oldValue.LearningUnitID, nil
+}
+
+// ResetLearningUnitID resets all changes to the "learning_unit_id" field.
+func (m *CitizenClaimMutation) ResetLearningUnitID() {
+	m.learning_unit = nil
+}
+
+// SetHoldsUnitID sets the "holds_unit_id" field.
+func (m *CitizenClaimMutation) SetHoldsUnitID(i int) {
+	m.holds_unit_id = &i
+	m.addholds_unit_id = nil
+}
+
+// HoldsUnitID returns the value of the "holds_unit_id" field in the mutation.
+func (m *CitizenClaimMutation) HoldsUnitID() (r int, exists bool) {
+	v := m.holds_unit_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHoldsUnitID returns the old "holds_unit_id" field's value of the CitizenClaim entity.
+// If the CitizenClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CitizenClaimMutation) OldHoldsUnitID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHoldsUnitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHoldsUnitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHoldsUnitID: %w", err)
+	}
+	return oldValue.HoldsUnitID, nil
+}
+
+// AddHoldsUnitID adds i to the "holds_unit_id" field.
+func (m *CitizenClaimMutation) AddHoldsUnitID(i int) {
+	if m.addholds_unit_id != nil {
+		*m.addholds_unit_id += i
+	} else {
+		m.addholds_unit_id = &i
+	}
+}
+
+// AddedHoldsUnitID returns the value that was added to the "holds_unit_id" field in this mutation.
+func (m *CitizenClaimMutation) AddedHoldsUnitID() (r int, exists bool) {
+	v := m.addholds_unit_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearHoldsUnitID clears the value of the "holds_unit_id" field.
+func (m *CitizenClaimMutation) ClearHoldsUnitID() {
+	m.holds_unit_id = nil
+	m.addholds_unit_id = nil
+	m.clearedFields[citizenclaim.FieldHoldsUnitID] = struct{}{}
+}
+
+// HoldsUnitIDCleared returns if the "holds_unit_id" field was cleared in this mutation.
+func (m *CitizenClaimMutation) HoldsUnitIDCleared() bool {
+	_, ok := m.clearedFields[citizenclaim.FieldHoldsUnitID]
+	return ok
+}
+
+// ResetHoldsUnitID resets all changes to the "holds_unit_id" field.
+func (m *CitizenClaimMutation) ResetHoldsUnitID() {
+	m.holds_unit_id = nil
+	m.addholds_unit_id = nil
+	delete(m.clearedFields, citizenclaim.FieldHoldsUnitID)
+}
+
+// SetUserID sets the "user_id" field.
+func (m *CitizenClaimMutation) SetUserID(i int) {
+	m.account = &i
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *CitizenClaimMutation) UserID() (r int, exists bool) {
+	v := m.account
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the CitizenClaim entity.
+// If the CitizenClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CitizenClaimMutation) OldUserID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *CitizenClaimMutation) ResetUserID() {
+	m.account = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *CitizenClaimMutation) SetStatus(c citizenclaim.Status) {
+	m.status = &c
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *CitizenClaimMutation) Status() (r citizenclaim.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the CitizenClaim entity.
+// If the CitizenClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CitizenClaimMutation) OldStatus(ctx context.Context) (v citizenclaim.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *CitizenClaimMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetFullName sets the "full_name" field.
+func (m *CitizenClaimMutation) SetFullName(s string) {
+	m.full_name = &s
+}
+
+// FullName returns the value of the "full_name" field in the mutation.
+func (m *CitizenClaimMutation) FullName() (r string, exists bool) {
+	v := m.full_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFullName returns the old "full_name" field's value of the CitizenClaim entity.
+// If the CitizenClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CitizenClaimMutation) OldFullName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFullName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFullName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFullName: %w", err)
+	}
+	return oldValue.FullName, nil
+}
+
+// ResetFullName resets all changes to the "full_name" field.
+func (m *CitizenClaimMutation) ResetFullName() {
+	m.full_name = nil
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (m *CitizenClaimMutation) SetBirthYear(i int) {
+	m.birth_year = &i
+	m.addbirth_year = nil
+}
+
+// BirthYear returns the value of the "birth_year" field in the mutation.
+func (m *CitizenClaimMutation) BirthYear() (r int, exists bool) {
+	v := m.birth_year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBirthYear returns the old "birth_year" field's value of the CitizenClaim entity.
+// If the CitizenClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CitizenClaimMutation) OldBirthYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBirthYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBirthYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBirthYear: %w", err)
+	}
+	return oldValue.BirthYear, nil
+}
+
+// AddBirthYear adds i to the "birth_year" field.
+func (m *CitizenClaimMutation) AddBirthYear(i int) {
+	if m.addbirth_year != nil {
+		*m.addbirth_year += i
+	} else {
+		m.addbirth_year = &i
+	}
+}
+
+// AddedBirthYear returns the value that was added to the "birth_year" field in this mutation.
+func (m *CitizenClaimMutation) AddedBirthYear() (r int, exists bool) {
+	v := m.addbirth_year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBirthYear resets all changes to the "birth_year" field.
+func (m *CitizenClaimMutation) ResetBirthYear() {
+	m.birth_year = nil
+	m.addbirth_year = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *CitizenClaimMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *CitizenClaimMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the CitizenClaim entity.
+// If the CitizenClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CitizenClaimMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ClearReason clears the value of the "reason" field.
+func (m *CitizenClaimMutation) ClearReason() {
+	m.reason = nil
+	m.clearedFields[citizenclaim.FieldReason] = struct{}{}
+}
+
+// ReasonCleared returns if the "reason" field was cleared in this mutation.
+func (m *CitizenClaimMutation) ReasonCleared() bool {
+	_, ok := m.clearedFields[citizenclaim.FieldReason]
+	return ok
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *CitizenClaimMutation) ResetReason() {
+	m.reason = nil
+	delete(m.clearedFields, citizenclaim.FieldReason)
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (m *CitizenClaimMutation) SetDecidedAt(t time.Time) {
+	m.decided_at = &t
+}
+
+// DecidedAt returns the value of the "decided_at" field in the mutation.
+func (m *CitizenClaimMutation) DecidedAt() (r time.Time, exists bool) {
+	v := m.decided_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecidedAt returns the old "decided_at" field's value of the CitizenClaim entity.
+// If the CitizenClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CitizenClaimMutation) OldDecidedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecidedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecidedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecidedAt: %w", err)
+	}
+	return oldValue.DecidedAt, nil
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (m *CitizenClaimMutation) ClearDecidedAt() {
+	m.decided_at = nil
+	m.clearedFields[citizenclaim.FieldDecidedAt] = struct{}{}
+}
+
+// DecidedAtCleared returns if the "decided_at" field was cleared in this mutation.
+func (m *CitizenClaimMutation) DecidedAtCleared() bool {
+	_, ok := m.clearedFields[citizenclaim.FieldDecidedAt]
+	return ok
+}
+
+// ResetDecidedAt resets all changes to the "decided_at" field.
+func (m *CitizenClaimMutation) ResetDecidedAt() {
+	m.decided_at = nil
+	delete(m.clearedFields, citizenclaim.FieldDecidedAt)
+}
+
+// SetDecidedByID sets the "decided_by_id" field.
+func (m *CitizenClaimMutation) SetDecidedByID(i int) {
+	m.decided_by_id = &i
+	m.adddecided_by_id = nil
+}
+
+// DecidedByID returns the value of the "decided_by_id" field in the mutation.
+func (m *CitizenClaimMutation) DecidedByID() (r int, exists bool) {
+	v := m.decided_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecidedByID returns the old "decided_by_id" field's value of the CitizenClaim entity.
+// If the CitizenClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CitizenClaimMutation) OldDecidedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecidedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecidedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecidedByID: %w", err)
+	}
+	return oldValue.DecidedByID, nil
+}
+
+// AddDecidedByID adds i to the "decided_by_id" field.
+func (m *CitizenClaimMutation) AddDecidedByID(i int) {
+	if m.adddecided_by_id != nil {
+		*m.adddecided_by_id += i
+	} else {
+		m.adddecided_by_id = &i
+	}
+}
+
+// AddedDecidedByID returns the value that was added to the "decided_by_id" field in this mutation.
+func (m *CitizenClaimMutation) AddedDecidedByID() (r int, exists bool) {
+	v := m.adddecided_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearDecidedByID clears the value of the "decided_by_id" field.
+func (m *CitizenClaimMutation) ClearDecidedByID() {
+	m.decided_by_id = nil
+	m.adddecided_by_id = nil
+	m.clearedFields[citizenclaim.FieldDecidedByID] = struct{}{}
+}
+
+// DecidedByIDCleared returns if the "decided_by_id" field was cleared in this mutation.
+func (m *CitizenClaimMutation) DecidedByIDCleared() bool {
+	_, ok := m.clearedFields[citizenclaim.FieldDecidedByID]
+	return ok
+}
+
+// ResetDecidedByID resets all changes to the "decided_by_id" field.
+func (m *CitizenClaimMutation) ResetDecidedByID() {
+	m.decided_by_id = nil
+	m.adddecided_by_id = nil
+	delete(m.clearedFields, citizenclaim.FieldDecidedByID)
+}
+
+// SetAdminPath sets the "admin_path" field.
+func (m *CitizenClaimMutation) SetAdminPath(s string) {
+	m.admin_path = &s
+}
+
+// AdminPath returns the value of the "admin_path" field in the mutation.
+func (m *CitizenClaimMutation) AdminPath() (r string, exists bool) {
+	v := m.admin_path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAdminPath returns the old "admin_path" field's value of the CitizenClaim entity.
+// If the CitizenClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CitizenClaimMutation) OldAdminPath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAdminPath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAdminPath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAdminPath: %w", err)
+	}
+	return oldValue.AdminPath, nil
+}
+
+// ResetAdminPath resets all changes to the "admin_path" field.
+func (m *CitizenClaimMutation) ResetAdminPath() {
+	m.admin_path = nil
+}
+
+// ClearLearningUnit clears the "learning_unit" edge to the LearningUnit entity.
+func (m *CitizenClaimMutation) ClearLearningUnit() {
+	m.clearedlearning_unit = true
+	m.clearedFields[citizenclaim.FieldLearningUnitID] = struct{}{}
+}
+
+// LearningUnitCleared reports if the "learning_unit" edge to the LearningUnit entity was cleared.
+func (m *CitizenClaimMutation) LearningUnitCleared() bool {
+	return m.clearedlearning_unit
+}
+
+// LearningUnitIDs returns the "learning_unit" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// LearningUnitID instead. It exists only for internal usage by the builders.
+func (m *CitizenClaimMutation) LearningUnitIDs() (ids []int) {
+	if id := m.learning_unit; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetLearningUnit resets all changes to the "learning_unit" edge.
+func (m *CitizenClaimMutation) ResetLearningUnit() {
+	m.learning_unit = nil
+	m.clearedlearning_unit = false
+}
+
+// SetAccountID sets the "account" edge to the User entity by id.
+func (m *CitizenClaimMutation) SetAccountID(id int) {
+	m.account = &id
+}
+
+// ClearAccount clears the "account" edge to the User entity.
+func (m *CitizenClaimMutation) ClearAccount() {
+	m.clearedaccount = true
+	m.clearedFields[citizenclaim.FieldUserID] = struct{}{}
+}
+
+// AccountCleared reports if the "account" edge to the User entity was cleared.
+func (m *CitizenClaimMutation) AccountCleared() bool {
+	return m.clearedaccount
+}
+
+// AccountID returns the "account" edge ID in the mutation.
+func (m *CitizenClaimMutation) AccountID() (id int, exists bool) {
+	if m.account != nil {
+		return *m.account, true
+	}
+	return
+}
+
+// AccountIDs returns the "account" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AccountID instead. It exists only for internal usage by the builders.
+func (m *CitizenClaimMutation) AccountIDs() (ids []int) {
+	if id := m.account; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAccount resets all changes to the "account" edge.
+func (m *CitizenClaimMutation) ResetAccount() {
+	m.account = nil
+	m.clearedaccount = false
+}
+
+// Where appends a list predicates to the CitizenClaimMutation builder.
+func (m *CitizenClaimMutation) Where(ps ...predicate.CitizenClaim) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CitizenClaimMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CitizenClaimMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CitizenClaim, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CitizenClaimMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CitizenClaimMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CitizenClaim).
+func (m *CitizenClaimMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CitizenClaimMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.created_at != nil {
+		fields = append(fields, citizenclaim.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, citizenclaim.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, citizenclaim.FieldVersion)
+	}
+	if m.learning_unit != nil {
+		fields = append(fields, citizenclaim.FieldLearningUnitID)
+	}
+	if m.holds_unit_id != nil {
+		fields = append(fields, citizenclaim.FieldHoldsUnitID)
+	}
+	if m.account != nil {
+		fields = append(fields, citizenclaim.FieldUserID)
+	}
+	if m.status != nil {
+		fields = append(fields, citizenclaim.FieldStatus)
+	}
+	if m.full_name != nil {
+		fields = append(fields, citizenclaim.FieldFullName)
+	}
+	if m.birth_year != nil {
+		fields = append(fields, citizenclaim.FieldBirthYear)
+	}
+	if m.reason != nil {
+		fields = append(fields, citizenclaim.FieldReason)
+	}
+	if m.decided_at != nil {
+		fields = append(fields, citizenclaim.FieldDecidedAt)
+	}
+	if m.decided_by_id != nil {
+		fields = append(fields, citizenclaim.FieldDecidedByID)
+	}
+	if m.admin_path != nil {
+		fields = append(fields, citizenclaim.FieldAdminPath)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CitizenClaimMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case citizenclaim.FieldCreatedAt:
+		return m.CreatedAt()
+	case citizenclaim.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case citizenclaim.FieldVersion:
+		return m.Version()
+	case citizenclaim.FieldLearningUnitID:
+		return m.LearningUnitID()
+	case citizenclaim.FieldHoldsUnitID:
+		return m.HoldsUnitID()
+	case citizenclaim.FieldUserID:
+		return m.UserID()
+	case citizenclaim.FieldStatus:
+		return m.Status()
+	case citizenclaim.FieldFullName:
+		return m.FullName()
+	case citizenclaim.FieldBirthYear:
+		return m.BirthYear()
+	case citizenclaim.FieldReason:
+		return m.Reason()
+	case citizenclaim.FieldDecidedAt:
+		return m.DecidedAt()
+	case citizenclaim.FieldDecidedByID:
+		return m.DecidedByID()
+	case citizenclaim.FieldAdminPath:
+		return m.AdminPath()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CitizenClaimMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case citizenclaim.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case citizenclaim.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case citizenclaim.FieldVersion:
+		return m.OldVersion(ctx)
+	case citizenclaim.FieldLearningUnitID:
+		return m.OldLearningUnitID(ctx)
+	case citizenclaim.FieldHoldsUnitID:
+		return m.OldHoldsUnitID(ctx)
+	case citizenclaim.FieldUserID:
+		return m.OldUserID(ctx)
+	case citizenclaim.FieldStatus:
+		return m.OldStatus(ctx)
+	case citizenclaim.FieldFullName:
+		return m.OldFullName(ctx)
+	case citizenclaim.FieldBirthYear:
+		return m.OldBirthYear(ctx)
+	case citizenclaim.FieldReason:
+		return m.OldReason(ctx)
+	case citizenclaim.FieldDecidedAt:
+		return m.OldDecidedAt(ctx)
+	case citizenclaim.FieldDecidedByID:
+		return m.OldDecidedByID(ctx)
+	case citizenclaim.FieldAdminPath:
+		return m.OldAdminPath(ctx)
+	}
+	return nil, fmt.Errorf("unknown CitizenClaim field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CitizenClaimMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case citizenclaim.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case citizenclaim.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case citizenclaim.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case citizenclaim.FieldLearningUnitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLearningUnitID(v)
+		return nil
+	case citizenclaim.FieldHoldsUnitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHoldsUnitID(v)
+		return nil
+	case citizenclaim.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case citizenclaim.FieldStatus:
+		v, ok := value.(citizenclaim.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case citizenclaim.FieldFullName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFullName(v)
+		return nil
+	case citizenclaim.FieldBirthYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBirthYear(v)
+		return nil
+	case citizenclaim.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case citizenclaim.FieldDecidedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecidedAt(v)
+		return nil
+	case citizenclaim.FieldDecidedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecidedByID(v)
+		return nil
+	case citizenclaim.FieldAdminPath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAdminPath(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CitizenClaim field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CitizenClaimMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, citizenclaim.FieldVersion)
+	}
+	if m.addholds_unit_id != nil {
+		fields = append(fields, citizenclaim.FieldHoldsUnitID)
+	}
+	if m.addbirth_year != nil {
+		fields = append(fields, citizenclaim.FieldBirthYear)
+	}
+	if m.adddecided_by_id != nil {
+		fields = append(fields, citizenclaim.FieldDecidedByID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CitizenClaimMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case citizenclaim.FieldVersion:
+		return m.AddedVersion()
+	case citizenclaim.FieldHoldsUnitID:
+		return m.AddedHoldsUnitID()
+	case citizenclaim.FieldBirthYear:
+		return m.AddedBirthYear()
+	case citizenclaim.FieldDecidedByID:
+		return m.AddedDecidedByID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CitizenClaimMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case citizenclaim.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case citizenclaim.FieldHoldsUnitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHoldsUnitID(v)
+		return nil
+	case citizenclaim.FieldBirthYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBirthYear(v)
+		return nil
+	case citizenclaim.FieldDecidedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDecidedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CitizenClaim numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CitizenClaimMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(citizenclaim.FieldHoldsUnitID) {
+		fields = append(fields, citizenclaim.FieldHoldsUnitID)
+	}
+	if m.FieldCleared(citizenclaim.FieldReason) {
+		fields = append(fields, citizenclaim.FieldReason)
+	}
+	if m.FieldCleared(citizenclaim.FieldDecidedAt) {
+		fields = append(fields, citizenclaim.FieldDecidedAt)
+	}
+	if m.FieldCleared(citizenclaim.FieldDecidedByID) {
+		fields = append(fields, citizenclaim.FieldDecidedByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CitizenClaimMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CitizenClaimMutation) ClearField(name string) error {
+	switch name {
+	case citizenclaim.FieldHoldsUnitID:
+		m.ClearHoldsUnitID()
+		return nil
+	case citizenclaim.FieldReason:
+		m.ClearReason()
+		return nil
+	case citizenclaim.FieldDecidedAt:
+		m.ClearDecidedAt()
+		return nil
+	case citizenclaim.FieldDecidedByID:
+		m.ClearDecidedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown CitizenClaim nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CitizenClaimMutation) ResetField(name string) error {
+	switch name {
+	case citizenclaim.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case citizenclaim.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case citizenclaim.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case citizenclaim.FieldLearningUnitID:
+		m.ResetLearningUnitID()
+		return nil
+	case citizenclaim.FieldHoldsUnitID:
+		m.ResetHoldsUnitID()
+		return nil
+	case citizenclaim.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case citizenclaim.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case citizenclaim.FieldFullName:
+		m.ResetFullName()
+		return nil
+	case citizenclaim.FieldBirthYear:
+		m.ResetBirthYear()
+		return nil
+	case citizenclaim.FieldReason:
+		m.ResetReason()
+		return nil
+	case citizenclaim.FieldDecidedAt:
+		m.ResetDecidedAt()
+		return nil
+	case citizenclaim.FieldDecidedByID:
+		m.ResetDecidedByID()
+		return nil
+	case citizenclaim.FieldAdminPath:
+		m.ResetAdminPath()
+		return nil
+	}
+	return fmt.Errorf("unknown CitizenClaim field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CitizenClaimMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.learning_unit != nil {
+		edges = append(edges, citizenclaim.EdgeLearningUnit)
+	}
+	if m.account != nil {
+		edges = append(edges, citizenclaim.EdgeAccount)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CitizenClaimMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case citizenclaim.EdgeLearningUnit:
+		if id := m.learning_unit; id != nil {
+			return []ent.Value{*id}
+		}
+	case citizenclaim.EdgeAccount:
+		if id := m.account; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CitizenClaimMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CitizenClaimMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CitizenClaimMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedlearning_unit {
+		edges = append(edges, citizenclaim.EdgeLearningUnit)
+	}
+	if m.clearedaccount {
+		edges = append(edges, citizenclaim.EdgeAccount)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CitizenClaimMutation) EdgeCleared(name string) bool {
+	switch name {
+	case citizenclaim.EdgeLearningUnit:
+		return m.clearedlearning_unit
+	case citizenclaim.EdgeAccount:
+		return m.clearedaccount
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CitizenClaimMutation) ClearEdge(name string) error {
+	switch name {
+	case citizenclaim.EdgeLearningUnit:
+		m.ClearLearningUnit()
+		return nil
+	case citizenclaim.EdgeAccount:
+		m.ClearAccount()
+		return nil
+	}
+	return fmt.Errorf("unknown CitizenClaim unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CitizenClaimMutation) ResetEdge(name string) error {
+	switch name {
+	case citizenclaim.EdgeLearningUnit:
+		m.ResetLearningUnit()
+		return nil
+	case citizenclaim.EdgeAccount:
+		m.ResetAccount()
+		return nil
+	}
+	return fmt.Errorf("unknown CitizenClaim edge %s", name)
+}
+
 // CriteriaSetMutation represents an operation that mutates the CriteriaSet nodes in the graph.
 type CriteriaSetMutation struct {
 	config
@@ -10720,6 +12027,661 @@ func (m *ImportJobMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown ImportJob edge %s", name)
+}
+
+// InvitationMutation represents an operation that mutates the Invitation nodes in the graph.
+type InvitationMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	code_hash        *string
+	admin_path       *string
+	created_at       *time.Time
+	created_by_id    *int
+	addcreated_by_id *int
+	clearedFields    map[string]struct{}
+	household        *int
+	clearedhousehold bool
+	done             bool
+	oldValue         func(context.Context) (*Invitation, error)
+	predicates       []predicate.Invitation
+}
+
+var _ ent.Mutation = (*InvitationMutation)(nil)
+
+// invitationOption allows management of the mutation configuration using functional options.
+type invitationOption func(*InvitationMutation)
+
+// newInvitationMutation creates new mutation for the Invitation entity.
+func newInvitationMutation(c config, op Op, opts ...invitationOption) *InvitationMutation {
+	m := &InvitationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeInvitation,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withInvitationID sets the ID field of the mutation.
+func withInvitationID(id int) invitationOption {
+	return func(m *InvitationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Invitation
+		)
+		m.oldValue = func(ctx context.Context) (*Invitation, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Invitation.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withInvitation sets the old Invitation of the mutation.
+func withInvitation(node *Invitation) invitationOption {
+	return func(m *InvitationMutation) {
+		m.oldValue = func(context.Context) (*Invitation, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m InvitationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m InvitationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *InvitationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *InvitationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Invitation.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetHouseholdID sets the "household_id" field.
+func (m *InvitationMutation) SetHouseholdID(i int) {
+	m.household = &i
+}
+
+// HouseholdID returns the value of the "household_id" field in the mutation.
+func (m *InvitationMutation) HouseholdID() (r int, exists bool) {
+	v := m.household
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHouseholdID returns the old "household_id" field's value of the Invitation entity.
+// If the Invitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvitationMutation) OldHouseholdID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHouseholdID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHouseholdID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHouseholdID: %w", err)
+	}
+	return oldValue.HouseholdID, nil
+}
+
+// ResetHouseholdID resets all changes to the "household_id" field.
+func (m *InvitationMutation) ResetHouseholdID() {
+	m.household = nil
+}
+
+// SetCodeHash sets the "code_hash" field.
+func (m *InvitationMutation) SetCodeHash(s string) {
+	m.code_hash = &s
+}
+
+// CodeHash returns the value of the "code_hash" field in the mutation.
+func (m *InvitationMutation) CodeHash() (r string, exists bool) {
+	v := m.code_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCodeHash returns the old "code_hash" field's value of the Invitation entity.
+// If the Invitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvitationMutation) OldCodeHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCodeHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCodeHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCodeHash: %w", err)
+	}
+	return oldValue.CodeHash, nil
+}
+
+// ResetCodeHash resets all changes to the "code_hash" field.
+func (m *InvitationMutation) ResetCodeHash() {
+	m.code_hash = nil
+}
+
+// SetAdminPath sets the "admin_path" field.
+func (m *InvitationMutation) SetAdminPath(s string) {
+	m.admin_path = &s
+}
+
+// AdminPath returns the value of the "admin_path" field in the mutation.
+func (m *InvitationMutation) AdminPath() (r string, exists bool) {
+	v := m.admin_path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAdminPath returns the old "admin_path" field's value of the Invitation entity.
+// If the Invitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvitationMutation) OldAdminPath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAdminPath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAdminPath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAdminPath: %w", err)
+	}
+	return oldValue.AdminPath, nil
+}
+
+// ResetAdminPath resets all changes to the "admin_path" field.
+func (m *InvitationMutation) ResetAdminPath() {
+	m.admin_path = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *InvitationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *InvitationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Invitation entity.
+// If the Invitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvitationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *InvitationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetCreatedByID sets the "created_by_id" field.
+func (m *InvitationMutation) SetCreatedByID(i int) {
+	m.created_by_id = &i
+	m.addcreated_by_id = nil
+}
+
+// CreatedByID returns the value of the "created_by_id" field in the mutation.
+func (m *InvitationMutation) CreatedByID() (r int, exists bool) {
+	v := m.created_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedByID returns the old "created_by_id" field's value of the Invitation entity.
+// If the Invitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvitationMutation) OldCreatedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedByID: %w", err)
+	}
+	return oldValue.CreatedByID, nil
+}
+
+// AddCreatedByID adds i to the "created_by_id" field.
+func (m *InvitationMutation) AddCreatedByID(i int) {
+	if m.addcreated_by_id != nil {
+		*m.addcreated_by_id += i
+	} else {
+		m.addcreated_by_id = &i
+	}
+}
+
+// AddedCreatedByID returns the value that was added to the "created_by_id" field in this mutation.
+func (m *InvitationMutation) AddedCreatedByID() (r int, exists bool) {
+	v := m.addcreated_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreatedByID clears the value of the "created_by_id" field.
+func (m *InvitationMutation) ClearCreatedByID() {
+	m.created_by_id = nil
+	m.addcreated_by_id = nil
+	m.clearedFields[invitation.FieldCreatedByID] = struct{}{}
+}
+
+// CreatedByIDCleared returns if the "created_by_id" field was cleared in this mutation.
+func (m *InvitationMutation) CreatedByIDCleared() bool {
+	_, ok := m.clearedFields[invitation.FieldCreatedByID]
+	return ok
+}
+
+// ResetCreatedByID resets all changes to the "created_by_id" field.
+func (m *InvitationMutation) ResetCreatedByID() {
+	m.created_by_id = nil
+	m.addcreated_by_id = nil
+	delete(m.clearedFields, invitation.FieldCreatedByID)
+}
+
+// ClearHousehold clears the "household" edge to the LearningUnit entity.
+func (m *InvitationMutation) ClearHousehold() {
+	m.clearedhousehold = true
+	m.clearedFields[invitation.FieldHouseholdID] = struct{}{}
+}
+
+// HouseholdCleared reports if the "household" edge to the LearningUnit entity was cleared.
+func (m *InvitationMutation) HouseholdCleared() bool {
+	return m.clearedhousehold
+}
+
+// HouseholdIDs returns the "household" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// HouseholdID instead. It exists only for internal usage by the builders.
+func (m *InvitationMutation) HouseholdIDs() (ids []int) {
+	if id := m.household; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetHousehold resets all changes to the "household" edge.
+func (m *InvitationMutation) ResetHousehold() {
+	m.household = nil
+	m.clearedhousehold = false
+}
+
+// Where appends a list predicates to the InvitationMutation builder.
+func (m *InvitationMutation) Where(ps ...predicate.Invitation) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the InvitationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *InvitationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Invitation, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *InvitationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *InvitationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Invitation).
+func (m *InvitationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *InvitationMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.household != nil {
+		fields = append(fields, invitation.FieldHouseholdID)
+	}
+	if m.code_hash != nil {
+		fields = append(fields, invitation.FieldCodeHash)
+	}
+	if m.admin_path != nil {
+		fields = append(fields, invitation.FieldAdminPath)
+	}
+	if m.created_at != nil {
+		fields = append(fields, invitation.FieldCreatedAt)
+	}
+	if m.created_by_id != nil {
+		fields = append(fields, invitation.FieldCreatedByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *InvitationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case invitation.FieldHouseholdID:
+		return m.HouseholdID()
+	case invitation.FieldCodeHash:
+		return m.CodeHash()
+	case invitation.FieldAdminPath:
+		return m.AdminPath()
+	case invitation.FieldCreatedAt:
+		return m.CreatedAt()
+	case invitation.FieldCreatedByID:
+		return m.CreatedByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *InvitationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case invitation.FieldHouseholdID:
+		return m.OldHouseholdID(ctx)
+	case invitation.FieldCodeHash:
+		return m.OldCodeHash(ctx)
+	case invitation.FieldAdminPath:
+		return m.OldAdminPath(ctx)
+	case invitation.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case invitation.FieldCreatedByID:
+		return m.OldCreatedByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Invitation field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InvitationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case invitation.FieldHouseholdID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHouseholdID(v)
+		return nil
+	case invitation.FieldCodeHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCodeHash(v)
+		return nil
+	case invitation.FieldAdminPath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAdminPath(v)
+		return nil
+	case invitation.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case invitation.FieldCreatedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Invitation field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *InvitationMutation) AddedFields() []string {
+	var fields []string
+	if m.addcreated_by_id != nil {
+		fields = append(fields, invitation.FieldCreatedByID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *InvitationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case invitation.FieldCreatedByID:
+		return m.AddedCreatedByID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InvitationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case invitation.FieldCreatedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Invitation numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *InvitationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(invitation.FieldCreatedByID) {
+		fields = append(fields, invitation.FieldCreatedByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *InvitationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *InvitationMutation) ClearField(name string) error {
+	switch name {
+	case invitation.FieldCreatedByID:
+		m.ClearCreatedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown Invitation nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *InvitationMutation) ResetField(name string) error {
+	switch name {
+	case invitation.FieldHouseholdID:
+		m.ResetHouseholdID()
+		return nil
+	case invitation.FieldCodeHash:
+		m.ResetCodeHash()
+		return nil
+	case invitation.FieldAdminPath:
+		m.ResetAdminPath()
+		return nil
+	case invitation.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case invitation.FieldCreatedByID:
+		m.ResetCreatedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown Invitation field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *InvitationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.household != nil {
+		edges = append(edges, invitation.EdgeHousehold)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *InvitationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case invitation.EdgeHousehold:
+		if id := m.household; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *InvitationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *InvitationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *InvitationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedhousehold {
+		edges = append(edges, invitation.EdgeHousehold)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *InvitationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case invitation.EdgeHousehold:
+		return m.clearedhousehold
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *InvitationMutation) ClearEdge(name string) error {
+	switch name {
+	case invitation.EdgeHousehold:
+		m.ClearHousehold()
+		return nil
+	}
+	return fmt.Errorf("unknown Invitation unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *InvitationMutation) ResetEdge(name string) error {
+	switch name {
+	case invitation.EdgeHousehold:
+		m.ResetHousehold()
+		return nil
+	}
+	return fmt.Errorf("unknown Invitation edge %s", name)
 }
 
 // LearningUnitMutation represents an operation that mutates the LearningUnit nodes in the graph.

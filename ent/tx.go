@@ -22,6 +22,8 @@ type Tx struct {
 	Campaign *CampaignClient
 	// Change is the client for interacting with the Change builders.
 	Change *ChangeClient
+	// CitizenClaim is the client for interacting with the CitizenClaim builders.
+	CitizenClaim *CitizenClaimClient
 	// CriteriaSet is the client for interacting with the CriteriaSet builders.
 	CriteriaSet *CriteriaSetClient
 	// Decision is the client for interacting with the Decision builders.
@@ -32,6 +34,8 @@ type Tx struct {
 	ImportChunk *ImportChunkClient
 	// ImportJob is the client for interacting with the ImportJob builders.
 	ImportJob *ImportJobClient
+	// Invitation is the client for interacting with the Invitation builders.
+	Invitation *InvitationClient
 	// LearningUnit is the client for interacting with the LearningUnit builders.
 	LearningUnit *LearningUnitClient
 	// LoginAttempt is the client for interacting with the LoginAttempt builders.
@@ -191,11 +195,13 @@ func (tx *Tx) init() {
 	tx.AuditLog = NewAuditLogClient(tx.config)
 	tx.Campaign = NewCampaignClient(tx.config)
 	tx.Change = NewChangeClient(tx.config)
+	tx.CitizenClaim = NewCitizenClaimClient(tx.config)
 	tx.CriteriaSet = NewCriteriaSetClient(tx.config)
 	tx.Decision = NewDecisionClient(tx.config)
 	tx.Evaluation = NewEvaluationClient(tx.config)
 	tx.ImportChunk = NewImportChunkClient(tx.config)
 	tx.ImportJob = NewImportJobClient(tx.config)
+	tx.Invitation = NewInvitationClient(tx.config)
 	tx.LearningUnit = NewLearningUnitClient(tx.config)
 	tx.LoginAttempt = NewLoginAttemptClient(tx.config)
 	tx.NationalTarget = NewNationalTargetClient(tx.config)

@@ -11,6 +11,7 @@ import (
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
 	"hoctap/ent/campaign"
+	"hoctap/ent/citizenclaim"
 	"hoctap/ent/evaluation"
 	"hoctap/ent/importjob"
 	"hoctap/ent/learningunit"
@@ -247,6 +248,37 @@ type ComplexityRoot struct {
 		ImportJob func(childComplexity int) int
 	}
 
+	CitizenClaim struct {
+		Account      func(childComplexity int) int
+		BirthYear    func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		DecidedAt    func(childComplexity int) int
+		FullName     func(childComplexity int) int
+		ID           func(childComplexity int) int
+		LearningUnit func(childComplexity int) int
+		Reason       func(childComplexity int) int
+		Status       func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		Version      func(childComplexity int) int
+	}
+
+	CitizenClaimConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CitizenClaimEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ClaimCitizenRecordPayload struct {
+		ClaimID  func(childComplexity int) int
+		Status   func(childComplexity int) int
+		Username func(childComplexity int) int
+	}
+
 	CloseAdminUnitPayload struct {
 		Closed         func(childComplexity int) int
 		LearningUnits  func(childComplexity int) int
@@ -255,6 +287,10 @@ type ComplexityRoot struct {
 		Unit           func(childComplexity int) int
 		Units          func(childComplexity int) int
 		Users          func(childComplexity int) int
+	}
+
+	ConfirmClaimPayload struct {
+		Claim func(childComplexity int) int
 	}
 
 	CreateAdminUnitPayload struct {
@@ -439,6 +475,15 @@ type ComplexityRoot struct {
 		Username          func(childComplexity int) int
 	}
 
+	IssueInvitationsPayload struct {
+		Invitations func(childComplexity int) int
+	}
+
+	IssuedInvitation struct {
+		Code      func(childComplexity int) int
+		Household func(childComplexity int) int
+	}
+
 	LearningUnit struct {
 		Address       func(childComplexity int) int
 		AdminUnit     func(childComplexity int) int
@@ -496,7 +541,9 @@ type ComplexityRoot struct {
 		ArchiveLearningUnit  func(childComplexity int, input model.ArchiveLearningUnitInput) int
 		ChangePassword       func(childComplexity int, input model.ChangePasswordInput) int
 		CheckImport          func(childComplexity int, input model.CheckImportInput) int
+		ClaimCitizenRecord   func(childComplexity int, input model.ClaimCitizenRecordInput) int
 		CloseAdminUnit       func(childComplexity int, input model.CloseAdminUnitInput) int
+		ConfirmClaim         func(childComplexity int, input model.ConfirmClaimInput) int
 		CreateAdminUnit      func(childComplexity int, input model.CreateAdminUnitInput) int
 		CreateCampaign       func(childComplexity int, input model.CreateCampaignInput) int
 		CreateLearningUnit   func(childComplexity int, input model.CreateLearningUnitInput) int
@@ -504,12 +551,14 @@ type ComplexityRoot struct {
 		DisableUser          func(childComplexity int, input model.DisableUserInput) int
 		Evaluate             func(childComplexity int, input model.EvaluateInput) int
 		ImportUnits          func(childComplexity int, input model.ImportUnitsInput) int
+		IssueInvitations     func(childComplexity int, input model.IssueInvitationsInput) int
 		Login                func(childComplexity int, input model.LoginInput) int
 		Logout               func(childComplexity int, input model.LogoutInput) int
 		MoveAdminUnit        func(childComplexity int, input model.MoveAdminUnitInput) int
 		PlanReorganisation   func(childComplexity int, input model.PlanReorganisationInput) int
 		Recognize            func(childComplexity int, input model.RecognizeInput) int
 		RefreshSession       func(childComplexity int, input model.RefreshSessionInput) int
+		RefuseClaim          func(childComplexity int, input model.RefuseClaimInput) int
 		Register             func(childComplexity int, input model.RegisterInput) int
 		RejectRegistration   func(childComplexity int, input model.RejectRegistrationInput) int
 		ResetPassword        func(childComplexity int, input model.ResetPasswordInput) int
@@ -607,6 +656,7 @@ type ComplexityRoot struct {
 		Campaign         func(childComplexity int, year int, provinceID int) int
 		Campaigns        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CampaignOrder, where *ent.CampaignWhereInput) int
 		Changes          func(childComplexity int, since *string, first *int) int
+		CitizenClaims    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CitizenClaimOrder, status *citizenclaim.Status) int
 		CurrentCampaign  func(childComplexity int, provinceID *int) int
 		Decisions        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DecisionOrder, where *ent.DecisionWhereInput) int
 		ImportJobs       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ImportJobOrder, where *ent.ImportJobWhereInput) int
@@ -626,6 +676,10 @@ type ComplexityRoot struct {
 	RecognizePayload struct {
 		Decision      func(childComplexity int) int
 		Registrations func(childComplexity int) int
+	}
+
+	RefuseClaimPayload struct {
+		Claim func(childComplexity int) int
 	}
 
 	RegisterPayload struct {
@@ -896,6 +950,10 @@ type MutationResolver interface {
 	UpdateAdminUnit(ctx context.Context, input model.UpdateAdminUnitInput) (*model.UpdateAdminUnitPayload, error)
 	CloseAdminUnit(ctx context.Context, input model.CloseAdminUnitInput) (*model.AdminUnitReorganised, error)
 	MoveAdminUnit(ctx context.Context, input model.MoveAdminUnitInput) (*model.AdminUnitReorganised, error)
+	IssueInvitations(ctx context.Context, input model.IssueInvitationsInput) (*model.IssueInvitationsPayload, error)
+	ClaimCitizenRecord(ctx context.Context, input model.ClaimCitizenRecordInput) (*model.ClaimCitizenRecordPayload, error)
+	ConfirmClaim(ctx context.Context, input model.ConfirmClaimInput) (*model.ConfirmClaimPayload, error)
+	RefuseClaim(ctx context.Context, input model.RefuseClaimInput) (*model.RefuseClaimPayload, error)
 	CreateCampaign(ctx context.Context, input model.CreateCampaignInput) (*model.CreateCampaignPayload, error)
 	UpdateCampaign(ctx context.Context, input model.UpdateCampaignInput) (*model.UpdateCampaignPayload, error)
 	AdvanceCampaign(ctx context.Context, input model.AdvanceCampaignInput) (*model.AdvanceCampaignPayload, error)
@@ -940,6 +998,7 @@ type QueryResolver interface {
 	Reorganisations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ReorganisationOrder, where *ent.ReorganisationWhereInput) (*ent.ReorganisationConnection, error)
 	Me(ctx context.Context) (*ent.User, error)
 	Changes(ctx context.Context, since *string, first *int) (*changes.Page, error)
+	CitizenClaims(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CitizenClaimOrder, status *citizenclaim.Status) (*ent.CitizenClaimConnection, error)
 	Campaigns(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CampaignOrder, where *ent.CampaignWhereInput) (*ent.CampaignConnection, error)
 	Campaign(ctx context.Context, year int, provinceID int) (*ent.Campaign, error)
 	CurrentCampaign(ctx context.Context, provinceID *int) (*ent.Campaign, error)
@@ -1615,6 +1674,124 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CheckImportPayload.ImportJob(childComplexity), true
 
+	case "CitizenClaim.account":
+		if e.ComplexityRoot.CitizenClaim.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitizenClaim.Account(childComplexity), true
+	case "CitizenClaim.birthYear":
+		if e.ComplexityRoot.CitizenClaim.BirthYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitizenClaim.BirthYear(childComplexity), true
+	case "CitizenClaim.createdAt":
+		if e.ComplexityRoot.CitizenClaim.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitizenClaim.CreatedAt(childComplexity), true
+	case "CitizenClaim.decidedAt":
+		if e.ComplexityRoot.CitizenClaim.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitizenClaim.DecidedAt(childComplexity), true
+	case "CitizenClaim.fullName":
+		if e.ComplexityRoot.CitizenClaim.FullName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitizenClaim.FullName(childComplexity), true
+	case "CitizenClaim.id":
+		if e.ComplexityRoot.CitizenClaim.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitizenClaim.ID(childComplexity), true
+	case "CitizenClaim.learningUnit":
+		if e.ComplexityRoot.CitizenClaim.LearningUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitizenClaim.LearningUnit(childComplexity), true
+	case "CitizenClaim.reason":
+		if e.ComplexityRoot.CitizenClaim.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitizenClaim.Reason(childComplexity), true
+	case "CitizenClaim.status":
+		if e.ComplexityRoot.CitizenClaim.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitizenClaim.Status(childComplexity), true
+	case "CitizenClaim.updatedAt":
+		if e.ComplexityRoot.CitizenClaim.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitizenClaim.UpdatedAt(childComplexity), true
+	case "CitizenClaim.version":
+		if e.ComplexityRoot.CitizenClaim.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitizenClaim.Version(childComplexity), true
+
+	case "CitizenClaimConnection.edges":
+		if e.ComplexityRoot.CitizenClaimConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitizenClaimConnection.Edges(childComplexity), true
+	case "CitizenClaimConnection.pageInfo":
+		if e.ComplexityRoot.CitizenClaimConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitizenClaimConnection.PageInfo(childComplexity), true
+	case "CitizenClaimConnection.totalCount":
+		if e.ComplexityRoot.CitizenClaimConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitizenClaimConnection.TotalCount(childComplexity), true
+
+	case "CitizenClaimEdge.cursor":
+		if e.ComplexityRoot.CitizenClaimEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitizenClaimEdge.Cursor(childComplexity), true
+	case "CitizenClaimEdge.node":
+		if e.ComplexityRoot.CitizenClaimEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitizenClaimEdge.Node(childComplexity), true
+
+	case "ClaimCitizenRecordPayload.claimID":
+		if e.ComplexityRoot.ClaimCitizenRecordPayload.ClaimID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimCitizenRecordPayload.ClaimID(childComplexity), true
+	case "ClaimCitizenRecordPayload.status":
+		if e.ComplexityRoot.ClaimCitizenRecordPayload.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimCitizenRecordPayload.Status(childComplexity), true
+	case "ClaimCitizenRecordPayload.username":
+		if e.ComplexityRoot.ClaimCitizenRecordPayload.Username == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimCitizenRecordPayload.Username(childComplexity), true
+
 	case "CloseAdminUnitPayload.closed":
 		if e.ComplexityRoot.CloseAdminUnitPayload.Closed == nil {
 			break
@@ -1657,6 +1834,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CloseAdminUnitPayload.Users(childComplexity), true
+
+	case "ConfirmClaimPayload.claim":
+		if e.ComplexityRoot.ConfirmClaimPayload.Claim == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfirmClaimPayload.Claim(childComplexity), true
 
 	case "CreateAdminUnitPayload.adminUnit":
 		if e.ComplexityRoot.CreateAdminUnitPayload.AdminUnit == nil {
@@ -2330,6 +2514,26 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImportedAccount.Username(childComplexity), true
 
+	case "IssueInvitationsPayload.invitations":
+		if e.ComplexityRoot.IssueInvitationsPayload.Invitations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssueInvitationsPayload.Invitations(childComplexity), true
+
+	case "IssuedInvitation.code":
+		if e.ComplexityRoot.IssuedInvitation.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedInvitation.Code(childComplexity), true
+	case "IssuedInvitation.household":
+		if e.ComplexityRoot.IssuedInvitation.Household == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedInvitation.Household(childComplexity), true
+
 	case "LearningUnit.address":
 		if e.ComplexityRoot.LearningUnit.Address == nil {
 			break
@@ -2631,6 +2835,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CheckImport(childComplexity, args["input"].(model.CheckImportInput)), true
+	case "Mutation.claimCitizenRecord":
+		if e.ComplexityRoot.Mutation.ClaimCitizenRecord == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_claimCitizenRecord_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ClaimCitizenRecord(childComplexity, args["input"].(model.ClaimCitizenRecordInput)), true
 	case "Mutation.closeAdminUnit":
 		if e.ComplexityRoot.Mutation.CloseAdminUnit == nil {
 			break
@@ -2642,6 +2857,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseAdminUnit(childComplexity, args["input"].(model.CloseAdminUnitInput)), true
+	case "Mutation.confirmClaim":
+		if e.ComplexityRoot.Mutation.ConfirmClaim == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmClaim_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmClaim(childComplexity, args["input"].(model.ConfirmClaimInput)), true
 	case "Mutation.createAdminUnit":
 		if e.ComplexityRoot.Mutation.CreateAdminUnit == nil {
 			break
@@ -2719,6 +2945,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ImportUnits(childComplexity, args["input"].(model.ImportUnitsInput)), true
+	case "Mutation.issueInvitations":
+		if e.ComplexityRoot.Mutation.IssueInvitations == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_issueInvitations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IssueInvitations(childComplexity, args["input"].(model.IssueInvitationsInput)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -2785,6 +3022,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RefreshSession(childComplexity, args["input"].(model.RefreshSessionInput)), true
+	case "Mutation.refuseClaim":
+		if e.ComplexityRoot.Mutation.RefuseClaim == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_refuseClaim_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RefuseClaim(childComplexity, args["input"].(model.RefuseClaimInput)), true
 	case "Mutation.register":
 		if e.ComplexityRoot.Mutation.Register == nil {
 			break
@@ -3270,6 +3518,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Changes(childComplexity, args["since"].(*string), args["first"].(*int)), true
+	case "Query.citizenClaims":
+		if e.ComplexityRoot.Query.CitizenClaims == nil {
+			break
+		}
+
+		args, err := ec.field_Query_citizenClaims_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CitizenClaims(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CitizenClaimOrder), args["status"].(*citizenclaim.Status)), true
 	case "Query.currentCampaign":
 		if e.ComplexityRoot.Query.CurrentCampaign == nil {
 			break
@@ -3428,6 +3687,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecognizePayload.Registrations(childComplexity), true
+
+	case "RefuseClaimPayload.claim":
+		if e.ComplexityRoot.RefuseClaimPayload.Claim == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RefuseClaimPayload.Claim(childComplexity), true
 
 	case "RegisterPayload.learningUnit":
 		if e.ComplexityRoot.RegisterPayload.LearningUnit == nil {
@@ -4189,7 +4455,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ChangeOperation", ec.unmarshalInputChangeOperation),
 			graphql.NewInputUnmarshaler("ChangePasswordInput", ec.unmarshalInputChangePasswordInput),
 			graphql.NewInputUnmarshaler("CheckImportInput", ec.unmarshalInputCheckImportInput),
+			graphql.NewInputUnmarshaler("CitizenClaimOrder", ec.unmarshalInputCitizenClaimOrder),
+			graphql.NewInputUnmarshaler("ClaimCitizenRecordInput", ec.unmarshalInputClaimCitizenRecordInput),
 			graphql.NewInputUnmarshaler("CloseAdminUnitInput", ec.unmarshalInputCloseAdminUnitInput),
+			graphql.NewInputUnmarshaler("ConfirmClaimInput", ec.unmarshalInputConfirmClaimInput),
 			graphql.NewInputUnmarshaler("CreateAdminUnitInput", ec.unmarshalInputCreateAdminUnitInput),
 			graphql.NewInputUnmarshaler("CreateCampaignInput", ec.unmarshalInputCreateCampaignInput),
 			graphql.NewInputUnmarshaler("CreateLearningUnitInput", ec.unmarshalInputCreateLearningUnitInput),
@@ -4205,6 +4474,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ImportJobOrder", ec.unmarshalInputImportJobOrder),
 			graphql.NewInputUnmarshaler("ImportJobWhereInput", ec.unmarshalInputImportJobWhereInput),
 			graphql.NewInputUnmarshaler("ImportUnitsInput", ec.unmarshalInputImportUnitsInput),
+			graphql.NewInputUnmarshaler("IssueInvitationsInput", ec.unmarshalInputIssueInvitationsInput),
 			graphql.NewInputUnmarshaler("LearningUnitOrder", ec.unmarshalInputLearningUnitOrder),
 			graphql.NewInputUnmarshaler("LearningUnitWhereInput", ec.unmarshalInputLearningUnitWhereInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
@@ -4217,6 +4487,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PlanReorganisationInput", ec.unmarshalInputPlanReorganisationInput),
 			graphql.NewInputUnmarshaler("RecognizeInput", ec.unmarshalInputRecognizeInput),
 			graphql.NewInputUnmarshaler("RefreshSessionInput", ec.unmarshalInputRefreshSessionInput),
+			graphql.NewInputUnmarshaler("RefuseClaimInput", ec.unmarshalInputRefuseClaimInput),
 			graphql.NewInputUnmarshaler("RegisterInput", ec.unmarshalInputRegisterInput),
 			graphql.NewInputUnmarshaler("RegistrationOrder", ec.unmarshalInputRegistrationOrder),
 			graphql.NewInputUnmarshaler("RegistrationWhereInput", ec.unmarshalInputRegistrationWhereInput),
@@ -4317,7 +4588,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "adminunits.graphql" "auth.graphql" "changes.graphql" "cycle.graphql" "ent.graphql" "imports.graphql" "learningunits.graphql" "national.graphql" "query.graphql" "queue.graphql" "reorganisations.graphql" "users.graphql"
+//go:embed "adminunits.graphql" "auth.graphql" "changes.graphql" "claims.graphql" "cycle.graphql" "ent.graphql" "imports.graphql" "learningunits.graphql" "national.graphql" "query.graphql" "queue.graphql" "reorganisations.graphql" "users.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4332,6 +4603,7 @@ var sources = []*ast.Source{
 	{Name: "adminunits.graphql", Input: sourceData("adminunits.graphql"), BuiltIn: false},
 	{Name: "auth.graphql", Input: sourceData("auth.graphql"), BuiltIn: false},
 	{Name: "changes.graphql", Input: sourceData("changes.graphql"), BuiltIn: false},
+	{Name: "claims.graphql", Input: sourceData("claims.graphql"), BuiltIn: false},
 	{Name: "cycle.graphql", Input: sourceData("cycle.graphql"), BuiltIn: false},
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "imports.graphql", Input: sourceData("imports.graphql"), BuiltIn: false},
@@ -4682,6 +4954,68 @@ func (ec *executionContext) childFields_CheckImportPayload(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type CheckImportPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CitizenClaim(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CitizenClaim_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CitizenClaim_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CitizenClaim_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_CitizenClaim_version(ctx, field)
+	case "status":
+		return ec.fieldContext_CitizenClaim_status(ctx, field)
+	case "fullName":
+		return ec.fieldContext_CitizenClaim_fullName(ctx, field)
+	case "birthYear":
+		return ec.fieldContext_CitizenClaim_birthYear(ctx, field)
+	case "reason":
+		return ec.fieldContext_CitizenClaim_reason(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_CitizenClaim_decidedAt(ctx, field)
+	case "learningUnit":
+		return ec.fieldContext_CitizenClaim_learningUnit(ctx, field)
+	case "account":
+		return ec.fieldContext_CitizenClaim_account(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CitizenClaim", field.Name)
+}
+
+func (ec *executionContext) childFields_CitizenClaimConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CitizenClaimConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CitizenClaimConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CitizenClaimConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CitizenClaimConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CitizenClaimEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CitizenClaimEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CitizenClaimEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CitizenClaimEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ClaimCitizenRecordPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "claimID":
+		return ec.fieldContext_ClaimCitizenRecordPayload_claimID(ctx, field)
+	case "status":
+		return ec.fieldContext_ClaimCitizenRecordPayload_status(ctx, field)
+	case "username":
+		return ec.fieldContext_ClaimCitizenRecordPayload_username(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClaimCitizenRecordPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CloseAdminUnitPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "closed":
@@ -4700,6 +5034,14 @@ func (ec *executionContext) childFields_CloseAdminUnitPayload(ctx context.Contex
 		return ec.fieldContext_CloseAdminUnitPayload_reorganisation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CloseAdminUnitPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ConfirmClaimPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "claim":
+		return ec.fieldContext_ConfirmClaimPayload_claim(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConfirmClaimPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CreateAdminUnitPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5066,6 +5408,24 @@ func (ec *executionContext) childFields_ImportedAccount(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type ImportedAccount", field.Name)
 }
 
+func (ec *executionContext) childFields_IssueInvitationsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "invitations":
+		return ec.fieldContext_IssueInvitationsPayload_invitations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IssueInvitationsPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_IssuedInvitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "household":
+		return ec.fieldContext_IssuedInvitation_household(ctx, field)
+	case "code":
+		return ec.fieldContext_IssuedInvitation_code(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IssuedInvitation", field.Name)
+}
+
 func (ec *executionContext) childFields_LearningUnit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5324,6 +5684,14 @@ func (ec *executionContext) childFields_RecognizePayload(ctx context.Context, fi
 		return ec.fieldContext_RecognizePayload_registrations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RecognizePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RefuseClaimPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "claim":
+		return ec.fieldContext_RefuseClaimPayload_claim(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RefuseClaimPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RegisterPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6246,12 +6614,40 @@ func (ec *executionContext) field_Mutation_checkImport_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_claimCitizenRecord_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ClaimCitizenRecordInput, error) {
+			return ec.unmarshalNClaimCitizenRecordInput2hoctapᚋgraphᚋmodelᚐClaimCitizenRecordInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_closeAdminUnit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CloseAdminUnitInput, error) {
 			return ec.unmarshalNCloseAdminUnitInput2hoctapᚋgraphᚋmodelᚐCloseAdminUnitInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_confirmClaim_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ConfirmClaimInput, error) {
+			return ec.unmarshalNConfirmClaimInput2hoctapᚋgraphᚋmodelᚐConfirmClaimInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6358,6 +6754,20 @@ func (ec *executionContext) field_Mutation_importUnits_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_issueInvitations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.IssueInvitationsInput, error) {
+			return ec.unmarshalNIssueInvitationsInput2hoctapᚋgraphᚋmodelᚐIssueInvitationsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6434,6 +6844,20 @@ func (ec *executionContext) field_Mutation_refreshSession_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RefreshSessionInput, error) {
 			return ec.unmarshalNRefreshSessionInput2hoctapᚋgraphᚋmodelᚐRefreshSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_refuseClaim_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RefuseClaimInput, error) {
+			return ec.unmarshalNRefuseClaimInput2hoctapᚋgraphᚋmodelᚐRefuseClaimInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6849,6 +7273,60 @@ func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_citizenClaims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.CitizenClaimOrder, error) {
+			return ec.unmarshalOCitizenClaimOrder2ᚖhoctapᚋentᚐCitizenClaimOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*citizenclaim.Status, error) {
+			return ec.unmarshalOCitizenClaimStatus2ᚖhoctapᚋentᚋcitizenclaimᚐStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg5
 	return args, nil
 }
 
@@ -10002,6 +10480,488 @@ func (ec *executionContext) fieldContext_CheckImportPayload_importJob(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _CitizenClaim_id(ctx context.Context, field graphql.CollectedField, obj *ent.CitizenClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitizenClaim_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitizenClaim_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitizenClaim", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CitizenClaim_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.CitizenClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitizenClaim_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitizenClaim_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitizenClaim", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CitizenClaim_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CitizenClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitizenClaim_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitizenClaim_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitizenClaim", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CitizenClaim_version(ctx context.Context, field graphql.CollectedField, obj *ent.CitizenClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitizenClaim_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitizenClaim_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitizenClaim", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CitizenClaim_status(ctx context.Context, field graphql.CollectedField, obj *ent.CitizenClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitizenClaim_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v citizenclaim.Status) graphql.Marshaler {
+			return ec.marshalNCitizenClaimStatus2hoctapᚋentᚋcitizenclaimᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitizenClaim_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitizenClaim", field, false, false, "CitizenClaimStatus")
+}
+
+func (ec *executionContext) _CitizenClaim_fullName(ctx context.Context, field graphql.CollectedField, obj *ent.CitizenClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitizenClaim_fullName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FullName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitizenClaim_fullName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitizenClaim", field, false, false, "String")
+}
+
+func (ec *executionContext) _CitizenClaim_birthYear(ctx context.Context, field graphql.CollectedField, obj *ent.CitizenClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitizenClaim_birthYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitizenClaim_birthYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitizenClaim", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CitizenClaim_reason(ctx context.Context, field graphql.CollectedField, obj *ent.CitizenClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitizenClaim_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CitizenClaim_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitizenClaim", field, false, false, "String")
+}
+
+func (ec *executionContext) _CitizenClaim_decidedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CitizenClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitizenClaim_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CitizenClaim_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitizenClaim", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CitizenClaim_learningUnit(ctx context.Context, field graphql.CollectedField, obj *ent.CitizenClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitizenClaim_learningUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LearningUnit(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningUnit) graphql.Marshaler {
+			return ec.marshalNLearningUnit2ᚖhoctapᚋentᚐLearningUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitizenClaim_learningUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CitizenClaim",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CitizenClaim_account(ctx context.Context, field graphql.CollectedField, obj *ent.CitizenClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitizenClaim_account(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Account(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖhoctapᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitizenClaim_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CitizenClaim",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CitizenClaimConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CitizenClaimConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitizenClaimConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CitizenClaimEdge) graphql.Marshaler {
+			return ec.marshalOCitizenClaimEdge2ᚕᚖhoctapᚋentᚐCitizenClaimEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CitizenClaimConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CitizenClaimConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CitizenClaimEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CitizenClaimConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CitizenClaimConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitizenClaimConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitizenClaimConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CitizenClaimConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CitizenClaimConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CitizenClaimConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitizenClaimConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitizenClaimConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitizenClaimConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CitizenClaimEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CitizenClaimEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitizenClaimEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CitizenClaim) graphql.Marshaler {
+			return ec.marshalOCitizenClaim2ᚖhoctapᚋentᚐCitizenClaim(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CitizenClaimEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CitizenClaimEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CitizenClaim(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CitizenClaimEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CitizenClaimEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitizenClaimEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitizenClaimEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitizenClaimEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ClaimCitizenRecordPayload_claimID(ctx context.Context, field graphql.CollectedField, obj *model.ClaimCitizenRecordPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimCitizenRecordPayload_claimID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClaimID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimCitizenRecordPayload_claimID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClaimCitizenRecordPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ClaimCitizenRecordPayload_status(ctx context.Context, field graphql.CollectedField, obj *model.ClaimCitizenRecordPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimCitizenRecordPayload_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v citizenclaim.Status) graphql.Marshaler {
+			return ec.marshalNCitizenClaimStatus2hoctapᚋentᚋcitizenclaimᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimCitizenRecordPayload_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClaimCitizenRecordPayload", field, false, false, "CitizenClaimStatus")
+}
+
+func (ec *executionContext) _ClaimCitizenRecordPayload_username(ctx context.Context, field graphql.CollectedField, obj *model.ClaimCitizenRecordPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimCitizenRecordPayload_username(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Username, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimCitizenRecordPayload_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClaimCitizenRecordPayload", field, false, false, "String")
+}
+
 func (ec *executionContext) _CloseAdminUnitPayload_closed(ctx context.Context, field graphql.CollectedField, obj *model.AdminUnitReorganised) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10203,6 +11163,38 @@ func (ec *executionContext) fieldContext_CloseAdminUnitPayload_reorganisation(_ 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Reorganisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConfirmClaimPayload_claim(ctx context.Context, field graphql.CollectedField, obj *model.ConfirmClaimPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConfirmClaimPayload_claim(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Claim, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CitizenClaim) graphql.Marshaler {
+			return ec.marshalNCitizenClaim2ᚖhoctapᚋentᚐCitizenClaim(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConfirmClaimPayload_claim(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfirmClaimPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CitizenClaim(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12933,6 +13925,93 @@ func (ec *executionContext) fieldContext_ImportedAccount_temporaryPassword(_ con
 	return graphql.NewScalarFieldContext("ImportedAccount", field, false, false, "String")
 }
 
+func (ec *executionContext) _IssueInvitationsPayload_invitations(ctx context.Context, field graphql.CollectedField, obj *model.IssueInvitationsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssueInvitationsPayload_invitations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Invitations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.IssuedInvitation) graphql.Marshaler {
+			return ec.marshalNIssuedInvitation2ᚕᚖhoctapᚋgraphᚋmodelᚐIssuedInvitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssueInvitationsPayload_invitations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IssueInvitationsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssuedInvitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IssuedInvitation_household(ctx context.Context, field graphql.CollectedField, obj *model.IssuedInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedInvitation_household(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Household, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningUnit) graphql.Marshaler {
+			return ec.marshalNLearningUnit2ᚖhoctapᚋentᚐLearningUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedInvitation_household(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IssuedInvitation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IssuedInvitation_code(ctx context.Context, field graphql.CollectedField, obj *model.IssuedInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedInvitation_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedInvitation_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssuedInvitation", field, false, false, "String")
+}
+
 func (ec *executionContext) _LearningUnit_id(ctx context.Context, field graphql.CollectedField, obj *ent.LearningUnit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14214,6 +15293,182 @@ func (ec *executionContext) fieldContext_Mutation_moveAdminUnit(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_moveAdminUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_issueInvitations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_issueInvitations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IssueInvitations(ctx, fc.Args["input"].(model.IssueInvitationsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IssueInvitationsPayload) graphql.Marshaler {
+			return ec.marshalNIssueInvitationsPayload2ᚖhoctapᚋgraphᚋmodelᚐIssueInvitationsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_issueInvitations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssueInvitationsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_issueInvitations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_claimCitizenRecord(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_claimCitizenRecord(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ClaimCitizenRecord(ctx, fc.Args["input"].(model.ClaimCitizenRecordInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimCitizenRecordPayload) graphql.Marshaler {
+			return ec.marshalNClaimCitizenRecordPayload2ᚖhoctapᚋgraphᚋmodelᚐClaimCitizenRecordPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_claimCitizenRecord(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClaimCitizenRecordPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_claimCitizenRecord_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_confirmClaim(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_confirmClaim(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConfirmClaim(ctx, fc.Args["input"].(model.ConfirmClaimInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConfirmClaimPayload) graphql.Marshaler {
+			return ec.marshalNConfirmClaimPayload2ᚖhoctapᚋgraphᚋmodelᚐConfirmClaimPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_confirmClaim(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConfirmClaimPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_confirmClaim_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_refuseClaim(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_refuseClaim(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RefuseClaim(ctx, fc.Args["input"].(model.RefuseClaimInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RefuseClaimPayload) graphql.Marshaler {
+			return ec.marshalNRefuseClaimPayload2ᚖhoctapᚋgraphᚋmodelᚐRefuseClaimPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_refuseClaim(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RefuseClaimPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_refuseClaim_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16835,6 +18090,50 @@ func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_citizenClaims(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_citizenClaims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CitizenClaims(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CitizenClaimOrder), fc.Args["status"].(*citizenclaim.Status))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CitizenClaimConnection) graphql.Marshaler {
+			return ec.marshalNCitizenClaimConnection2ᚖhoctapᚋentᚐCitizenClaimConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_citizenClaims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CitizenClaimConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_citizenClaims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_campaigns(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17486,6 +18785,38 @@ func (ec *executionContext) fieldContext_RecognizePayload_registrations(_ contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Registration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RefuseClaimPayload_claim(ctx context.Context, field graphql.CollectedField, obj *model.RefuseClaimPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RefuseClaimPayload_claim(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Claim, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CitizenClaim) graphql.Marshaler {
+			return ec.marshalNCitizenClaim2ᚖhoctapᚋentᚐCitizenClaim(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RefuseClaimPayload_claim(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RefuseClaimPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CitizenClaim(ctx, field)
 		},
 	}
 	return fc, nil
@@ -24869,6 +26200,129 @@ func UnmarshalCheckImportInput(ctx context.Context, raw any) (model.CheckImportI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCitizenClaimOrder(ctx context.Context, obj any) (ent.CitizenClaimOrder, error) {
+	var it ent.CitizenClaimOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCitizenClaimOrderField2ᚖhoctapᚋentᚐCitizenClaimOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCitizenClaimOrder unmarshals raw into the CitizenClaimOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCitizenClaimOrder(ctx context.Context, raw any) (ent.CitizenClaimOrder, error) {
+	var out ent.CitizenClaimOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CitizenClaimOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputClaimCitizenRecordInput(ctx context.Context, obj any) (model.ClaimCitizenRecordInput, error) {
+	var it model.ClaimCitizenRecordInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "fullName", "birthYear", "username", "password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "fullName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fullName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FullName = data
+		case "birthYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYear"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYear = data
+		case "username":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Username = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalClaimCitizenRecordInput unmarshals raw into the ClaimCitizenRecordInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalClaimCitizenRecordInput(ctx context.Context, raw any) (model.ClaimCitizenRecordInput, error) {
+	var out model.ClaimCitizenRecordInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClaimCitizenRecordInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCloseAdminUnitInput(ctx context.Context, obj any) (model.CloseAdminUnitInput, error) {
 	var it model.CloseAdminUnitInput
 	if obj == nil {
@@ -24943,6 +26397,55 @@ func (ec *executionContext) unmarshalInputCloseAdminUnitInput(ctx context.Contex
 func UnmarshalCloseAdminUnitInput(ctx context.Context, raw any) (model.CloseAdminUnitInput, error) {
 	var out model.CloseAdminUnitInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CloseAdminUnitInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputConfirmClaimInput(ctx context.Context, obj any) (model.ConfirmClaimInput, error) {
+	var it model.ConfirmClaimInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConfirmClaimInput unmarshals raw into the ConfirmClaimInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConfirmClaimInput(ctx context.Context, raw any) (model.ConfirmClaimInput, error) {
+	var out model.ConfirmClaimInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConfirmClaimInput", raw, &out)
 	return out, err
 }
 
@@ -27765,6 +29268,55 @@ func UnmarshalImportUnitsInput(ctx context.Context, raw any) (model.ImportUnitsI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputIssueInvitationsInput(ctx context.Context, obj any) (model.IssueInvitationsInput, error) {
+	var it model.IssueInvitationsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"adminUnitID", "householdIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "adminUnitID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("adminUnitID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdminUnitID = data
+		case "householdIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIssueInvitationsInput unmarshals raw into the IssueInvitationsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIssueInvitationsInput(ctx context.Context, raw any) (model.IssueInvitationsInput, error) {
+	var out model.IssueInvitationsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IssueInvitationsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLearningUnitOrder(ctx context.Context, obj any) (ent.LearningUnitOrder, error) {
 	var it ent.LearningUnitOrder
 	if obj == nil {
@@ -30141,6 +31693,62 @@ func (ec *executionContext) unmarshalInputRefreshSessionInput(ctx context.Contex
 func UnmarshalRefreshSessionInput(ctx context.Context, raw any) (model.RefreshSessionInput, error) {
 	var out model.RefreshSessionInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RefreshSessionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRefuseClaimInput(ctx context.Context, obj any) (model.RefuseClaimInput, error) {
+	var it model.RefuseClaimInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "reason", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRefuseClaimInput unmarshals raw into the RefuseClaimInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRefuseClaimInput(ctx context.Context, raw any) (model.RefuseClaimInput, error) {
+	var out model.RefuseClaimInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RefuseClaimInput", raw, &out)
 	return out, err
 }
 
@@ -33758,6 +35366,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Decision(ctx, sel, obj)
+	case *ent.CitizenClaim:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CitizenClaim(ctx, sel, obj)
 	case *ent.Campaign:
 		if obj == nil {
 			return graphql.Null
@@ -34933,6 +36546,215 @@ func (ec *executionContext) _CheckImportPayload(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var citizenClaimImplementors = []string{"CitizenClaim", "Node"}
+
+func (ec *executionContext) _CitizenClaim(ctx context.Context, sel ast.SelectionSet, obj *ent.CitizenClaim) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, citizenClaimImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CitizenClaim")
+		case "id":
+			out.Values[i] = ec._CitizenClaim_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._CitizenClaim_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CitizenClaim_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._CitizenClaim_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._CitizenClaim_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fullName":
+			out.Values[i] = ec._CitizenClaim_fullName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "birthYear":
+			out.Values[i] = ec._CitizenClaim_birthYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._CitizenClaim_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedAt":
+			out.Values[i] = ec._CitizenClaim_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "learningUnit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CitizenClaim_learningUnit(ctx, field, obj)
+				})
+		case "account":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CitizenClaim_account(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var citizenClaimConnectionImplementors = []string{"CitizenClaimConnection"}
+
+func (ec *executionContext) _CitizenClaimConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CitizenClaimConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, citizenClaimConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CitizenClaimConnection")
+		case "edges":
+			out.Values[i] = ec._CitizenClaimConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CitizenClaimConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CitizenClaimConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var citizenClaimEdgeImplementors = []string{"CitizenClaimEdge"}
+
+func (ec *executionContext) _CitizenClaimEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CitizenClaimEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, citizenClaimEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CitizenClaimEdge")
+		case "node":
+			out.Values[i] = ec._CitizenClaimEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CitizenClaimEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var claimCitizenRecordPayloadImplementors = []string{"ClaimCitizenRecordPayload"}
+
+func (ec *executionContext) _ClaimCitizenRecordPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ClaimCitizenRecordPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, claimCitizenRecordPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClaimCitizenRecordPayload")
+		case "claimID":
+			out.Values[i] = ec._ClaimCitizenRecordPayload_claimID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._ClaimCitizenRecordPayload_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "username":
+			out.Values[i] = ec._ClaimCitizenRecordPayload_username(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var closeAdminUnitPayloadImplementors = []string{"CloseAdminUnitPayload"}
 
 func (ec *executionContext) _CloseAdminUnitPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AdminUnitReorganised) graphql.Marshaler {
@@ -34980,6 +36802,39 @@ func (ec *executionContext) _CloseAdminUnitPayload(ctx context.Context, sel ast.
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CloseAdminUnitPayload_reorganisation(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var confirmClaimPayloadImplementors = []string{"ConfirmClaimPayload"}
+
+func (ec *executionContext) _ConfirmClaimPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ConfirmClaimPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, confirmClaimPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConfirmClaimPayload")
+		case "claim":
+			out.Values[i] = ec._ConfirmClaimPayload_claim(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -36251,6 +38106,77 @@ func (ec *executionContext) _ImportedAccount(ctx context.Context, sel ast.Select
 	return out
 }
 
+var issueInvitationsPayloadImplementors = []string{"IssueInvitationsPayload"}
+
+func (ec *executionContext) _IssueInvitationsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.IssueInvitationsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, issueInvitationsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IssueInvitationsPayload")
+		case "invitations":
+			out.Values[i] = ec._IssueInvitationsPayload_invitations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var issuedInvitationImplementors = []string{"IssuedInvitation"}
+
+func (ec *executionContext) _IssuedInvitation(ctx context.Context, sel ast.SelectionSet, obj *model.IssuedInvitation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, issuedInvitationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IssuedInvitation")
+		case "household":
+			out.Values[i] = ec._IssuedInvitation_household(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._IssuedInvitation_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var learningUnitImplementors = []string{"LearningUnit", "Node"}
 
 func (ec *executionContext) _LearningUnit(ctx context.Context, sel ast.SelectionSet, obj *ent.LearningUnit) graphql.Marshaler {
@@ -36638,6 +38564,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "moveAdminUnit":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_moveAdminUnit(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issueInvitations":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_issueInvitations(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claimCitizenRecord":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_claimCitizenRecord(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmClaim":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_confirmClaim(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refuseClaim":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_refuseClaim(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -37415,6 +39369,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_changes(ctx, field)
 				})
+		case "citizenClaims":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_citizenClaims(ctx, field)
+				})
 		case "campaigns":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -37536,6 +39496,39 @@ func (ec *executionContext) _RecognizePayload(ctx context.Context, sel ast.Selec
 			}
 		case "registrations":
 			out.Values[i] = ec._RecognizePayload_registrations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var refuseClaimPayloadImplementors = []string{"RefuseClaimPayload"}
+
+func (ec *executionContext) _RefuseClaimPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RefuseClaimPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, refuseClaimPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RefuseClaimPayload")
+		case "claim":
+			out.Values[i] = ec._RefuseClaimPayload_claim(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -39716,6 +41709,59 @@ func (ec *executionContext) marshalNCheckImportPayload2ᚖhoctapᚋgraphᚋmodel
 	return ec._CheckImportPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCitizenClaim2ᚖhoctapᚋentᚐCitizenClaim(ctx context.Context, sel ast.SelectionSet, v *ent.CitizenClaim) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CitizenClaim!")
+		return graphql.Null
+	}
+	return ec._CitizenClaim(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCitizenClaimConnection2ᚖhoctapᚋentᚐCitizenClaimConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CitizenClaimConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CitizenClaimConnection!")
+		return graphql.Null
+	}
+	return ec._CitizenClaimConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCitizenClaimOrderField2ᚖhoctapᚋentᚐCitizenClaimOrderField(ctx context.Context, v any) (*ent.CitizenClaimOrderField, error) {
+	var res = new(ent.CitizenClaimOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCitizenClaimOrderField2ᚖhoctapᚋentᚐCitizenClaimOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.CitizenClaimOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CitizenClaimOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNCitizenClaimStatus2hoctapᚋentᚋcitizenclaimᚐStatus(ctx context.Context, v any) (citizenclaim.Status, error) {
+	var res citizenclaim.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCitizenClaimStatus2hoctapᚋentᚋcitizenclaimᚐStatus(ctx context.Context, sel ast.SelectionSet, v citizenclaim.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNClaimCitizenRecordInput2hoctapᚋgraphᚋmodelᚐClaimCitizenRecordInput(ctx context.Context, v any) (model.ClaimCitizenRecordInput, error) {
+	res, err := ec.unmarshalInputClaimCitizenRecordInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNClaimCitizenRecordPayload2ᚖhoctapᚋgraphᚋmodelᚐClaimCitizenRecordPayload(ctx context.Context, sel ast.SelectionSet, v *model.ClaimCitizenRecordPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClaimCitizenRecordPayload!")
+		return graphql.Null
+	}
+	return ec._ClaimCitizenRecordPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCloseAdminUnitInput2hoctapᚋgraphᚋmodelᚐCloseAdminUnitInput(ctx context.Context, v any) (model.CloseAdminUnitInput, error) {
 	res, err := ec.unmarshalInputCloseAdminUnitInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -39727,6 +41773,19 @@ func (ec *executionContext) marshalNCloseAdminUnitPayload2ᚖhoctapᚋgraphᚋmo
 		return graphql.Null
 	}
 	return ec._CloseAdminUnitPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNConfirmClaimInput2hoctapᚋgraphᚋmodelᚐConfirmClaimInput(ctx context.Context, v any) (model.ConfirmClaimInput, error) {
+	res, err := ec.unmarshalInputConfirmClaimInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConfirmClaimPayload2ᚖhoctapᚋgraphᚋmodelᚐConfirmClaimPayload(ctx context.Context, sel ast.SelectionSet, v *model.ConfirmClaimPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConfirmClaimPayload!")
+		return graphql.Null
+	}
+	return ec._ConfirmClaimPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateAdminUnitInput2hoctapᚋgraphᚋmodelᚐCreateAdminUnitInput(ctx context.Context, v any) (model.CreateAdminUnitInput, error) {
@@ -40349,6 +42408,43 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNIssueInvitationsInput2hoctapᚋgraphᚋmodelᚐIssueInvitationsInput(ctx context.Context, v any) (model.IssueInvitationsInput, error) {
+	res, err := ec.unmarshalInputIssueInvitationsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIssueInvitationsPayload2ᚖhoctapᚋgraphᚋmodelᚐIssueInvitationsPayload(ctx context.Context, sel ast.SelectionSet, v *model.IssueInvitationsPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IssueInvitationsPayload!")
+		return graphql.Null
+	}
+	return ec._IssueInvitationsPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIssuedInvitation2ᚕᚖhoctapᚋgraphᚋmodelᚐIssuedInvitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IssuedInvitation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIssuedInvitation2ᚖhoctapᚋgraphᚋmodelᚐIssuedInvitation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIssuedInvitation2ᚖhoctapᚋgraphᚋmodelᚐIssuedInvitation(ctx context.Context, sel ast.SelectionSet, v *model.IssuedInvitation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IssuedInvitation!")
+		return graphql.Null
+	}
+	return ec._IssuedInvitation(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNLearningUnit2ᚖhoctapᚋentᚐLearningUnit(ctx context.Context, sel ast.SelectionSet, v *ent.LearningUnit) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "LearningUnit!")
@@ -40598,6 +42694,19 @@ func (ec *executionContext) marshalNRecognizePayload2ᚖhoctapᚋgraphᚋmodel�
 func (ec *executionContext) unmarshalNRefreshSessionInput2hoctapᚋgraphᚋmodelᚐRefreshSessionInput(ctx context.Context, v any) (model.RefreshSessionInput, error) {
 	res, err := ec.unmarshalInputRefreshSessionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRefuseClaimInput2hoctapᚋgraphᚋmodelᚐRefuseClaimInput(ctx context.Context, v any) (model.RefuseClaimInput, error) {
+	res, err := ec.unmarshalInputRefuseClaimInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRefuseClaimPayload2ᚖhoctapᚋgraphᚋmodelᚐRefuseClaimPayload(ctx context.Context, sel ast.SelectionSet, v *model.RefuseClaimPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RefuseClaimPayload!")
+		return graphql.Null
+	}
+	return ec._RefuseClaimPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRegisterInput2hoctapᚋgraphᚋmodelᚐRegisterInput(ctx context.Context, v any) (model.RegisterInput, error) {
@@ -41727,6 +43836,57 @@ func (ec *executionContext) marshalOChangeError2ᚖhoctapᚋgraphᚋmodelᚐChan
 		return graphql.Null
 	}
 	return ec._ChangeError(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCitizenClaim2ᚖhoctapᚋentᚐCitizenClaim(ctx context.Context, sel ast.SelectionSet, v *ent.CitizenClaim) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CitizenClaim(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCitizenClaimEdge2ᚕᚖhoctapᚋentᚐCitizenClaimEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CitizenClaimEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOCitizenClaimEdge2ᚖhoctapᚋentᚐCitizenClaimEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCitizenClaimEdge2ᚖhoctapᚋentᚐCitizenClaimEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CitizenClaimEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CitizenClaimEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCitizenClaimOrder2ᚖhoctapᚋentᚐCitizenClaimOrder(ctx context.Context, v any) (*ent.CitizenClaimOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCitizenClaimOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCitizenClaimStatus2ᚖhoctapᚋentᚋcitizenclaimᚐStatus(ctx context.Context, v any) (*citizenclaim.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(citizenclaim.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCitizenClaimStatus2ᚖhoctapᚋentᚋcitizenclaimᚐStatus(ctx context.Context, sel ast.SelectionSet, v *citizenclaim.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOCreateLearningUnitInput2ᚖhoctapᚋgraphᚋmodelᚐCreateLearningUnitInput(ctx context.Context, v any) (*model.CreateLearningUnitInput, error) {

@@ -88,6 +88,9 @@ var selfTransacting = map[string]bool{
 	// background steps read them; SQLite's one writer must not be held by
 	// the request meanwhile.
 	"checkImport": true, "applyImport": true, "takeImportPasswords": true,
+	// A claim records its attempt like a sign-in, then writes in a
+	// transaction of its own.
+	"claimCitizenRecord": true,
 }
 
 // transactions runs each mutation field in a transaction of its own, reached

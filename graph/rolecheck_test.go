@@ -12,6 +12,7 @@ import (
 	"hoctap/graph"
 	"hoctap/internal/access"
 	"hoctap/internal/adminunits"
+	"hoctap/internal/claims"
 	"hoctap/internal/cycle"
 	"hoctap/internal/dbtest"
 	"hoctap/internal/fixture"
@@ -28,12 +29,12 @@ import (
 
 // openMutations need no role: signing in and out, and changing one's own
 // password, which every account does whatever its role.
-var openMutations = []string{"login", "refreshSession", "logout", "changePassword"}
+var openMutations = []string{"login", "refreshSession", "logout", "changePassword", "claimCitizenRecord"}
 
 // roleTables are the domain packages' statements of who may do each write
 // (access.Roles). Every mutation of the schema is in exactly one of them or
 // in openMutations.
-var roleTables = map[string]access.Roles{"adminunits": adminunits.Roles, "cycle": cycle.Roles, "importjob": importjob.Roles, "national": national.Roles, "queue": queue.Roles, "reorg": reorg.Roles, "units": units.Roles, "users": users.Roles}
+var roleTables = map[string]access.Roles{"adminunits": adminunits.Roles, "claims": claims.Roles, "cycle": cycle.Roles, "importjob": importjob.Roles, "national": national.Roles, "queue": queue.Roles, "reorg": reorg.Roles, "units": units.Roles, "users": users.Roles}
 
 // roleUsers are the fixture accounts that stand for each role.
 var roleUsers = map[viewer.Role]string{
@@ -230,6 +231,16 @@ func TestRoleBeforeRules(t *testing.T) {
 			"resetPassword": {
 				`mutation($id: ID!) { resetPassword(input: {id: $id}) { temporaryPassword } }`,
 				fixed(m("id", member)), nil},
+			// Neither a village nor households; a claim that does not exist.
+			"issueInvitations": {
+				`mutation { issueInvitations(input: {}) { invitations { code } } }`,
+				fixed(nil), nil},
+			"confirmClaim": {
+				`mutation($id: ID!) { confirmClaim(input: {id: $id, expectedVersion: 999}) { claim { id } } }`,
+				fixed(m("id", "999999")), nil},
+			"refuseClaim": {
+				`mutation($id: ID!) { refuseClaim(input: {id: $id, reason: ""}) { claim { id } } }`,
+				fixed(m("id", "999999")), nil},
 		}
 
 		// The operations that take files get them by the multipart request

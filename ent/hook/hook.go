@@ -56,6 +56,18 @@ func (f ChangeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ChangeMutation", m)
 }
 
+// The CitizenClaimFunc type is an adapter to allow the use of ordinary
+// function as CitizenClaim mutator.
+type CitizenClaimFunc func(context.Context, *ent.CitizenClaimMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CitizenClaimFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CitizenClaimMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CitizenClaimMutation", m)
+}
+
 // The CriteriaSetFunc type is an adapter to allow the use of ordinary
 // function as CriteriaSet mutator.
 type CriteriaSetFunc func(context.Context, *ent.CriteriaSetMutation) (ent.Value, error)
@@ -114,6 +126,18 @@ func (f ImportJobFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, e
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ImportJobMutation", m)
+}
+
+// The InvitationFunc type is an adapter to allow the use of ordinary
+// function as Invitation mutator.
+type InvitationFunc func(context.Context, *ent.InvitationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f InvitationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.InvitationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.InvitationMutation", m)
 }
 
 // The LearningUnitFunc type is an adapter to allow the use of ordinary

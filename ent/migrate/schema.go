@@ -213,6 +213,65 @@ var (
 			},
 		},
 	}
+	// CitizenClaimsColumns holds the columns for the "citizen_claims" table.
+	CitizenClaimsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "holds_unit_id", Type: field.TypeInt, Unique: true, Nullable: true},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "CONFIRMED", "REFUSED"}, Default: "PENDING"},
+		{Name: "full_name", Type: field.TypeString, Size: 200},
+		{Name: "birth_year", Type: field.TypeInt},
+		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "decided_at", Type: field.TypeTime, Nullable: true},
+		{Name: "decided_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "admin_path", Type: field.TypeString, Default: ""},
+		{Name: "learning_unit_id", Type: field.TypeInt},
+		{Name: "user_id", Type: field.TypeInt},
+	}
+	// CitizenClaimsTable holds the schema information for the "citizen_claims" table.
+	CitizenClaimsTable = &schema.Table{
+		Name:       "citizen_claims",
+		Columns:    CitizenClaimsColumns,
+		PrimaryKey: []*schema.Column{CitizenClaimsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "citizen_claims_learning_units_learning_unit",
+				Columns:    []*schema.Column{CitizenClaimsColumns[12]},
+				RefColumns: []*schema.Column{LearningUnitsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "citizen_claims_users_account",
+				Columns:    []*schema.Column{CitizenClaimsColumns[13]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "citizenclaim_learning_unit_id",
+				Unique:  false,
+				Columns: []*schema.Column{CitizenClaimsColumns[12]},
+			},
+			{
+				Name:    "citizenclaim_user_id",
+				Unique:  false,
+				Columns: []*schema.Column{CitizenClaimsColumns[13]},
+			},
+			{
+				Name:    "citizenclaim_admin_path_status",
+				Unique:  false,
+				Columns: []*schema.Column{CitizenClaimsColumns[11], CitizenClaimsColumns[5]},
+				Annotation: &entsql.IndexAnnotation{
+					OpClassColumns: map[string]string{
+						CitizenClaimsColumns[11].Name: "text_pattern_ops",
+					},
+				},
+			},
+		},
+	}
 	// CriteriaSetsColumns holds the columns for the "criteria_sets" table.
 	CriteriaSetsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -412,6 +471,29 @@ var (
 				Name:    "importjob_created_by_id_created_at",
 				Unique:  false,
 				Columns: []*schema.Column{ImportJobsColumns[16], ImportJobsColumns[1]},
+			},
+		},
+	}
+	// InvitationsColumns holds the columns for the "invitations" table.
+	InvitationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "code_hash", Type: field.TypeString, Unique: true},
+		{Name: "admin_path", Type: field.TypeString, Default: ""},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "created_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "household_id", Type: field.TypeInt},
+	}
+	// InvitationsTable holds the schema information for the "invitations" table.
+	InvitationsTable = &schema.Table{
+		Name:       "invitations",
+		Columns:    InvitationsColumns,
+		PrimaryKey: []*schema.Column{InvitationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "invitations_learning_units_household",
+				Columns:    []*schema.Column{InvitationsColumns[5]},
+				RefColumns: []*schema.Column{LearningUnitsColumns[0]},
+				OnDelete:   schema.NoAction,
 			},
 		},
 	}
@@ -904,11 +986,13 @@ var (
 		AuditLogsTable,
 		CampaignsTable,
 		ChangesTable,
+		CitizenClaimsTable,
 		CriteriaSetsTable,
 		DecisionsTable,
 		EvaluationsTable,
 		ImportChunksTable,
 		ImportJobsTable,
+		InvitationsTable,
 		LearningUnitsTable,
 		LoginAttemptsTable,
 		NationalTargetsTable,
@@ -940,6 +1024,11 @@ func init() {
 	ChangesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(85899345920),
 	}
+	CitizenClaimsTable.ForeignKeys[0].RefTable = LearningUnitsTable
+	CitizenClaimsTable.ForeignKeys[1].RefTable = UsersTable
+	CitizenClaimsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(90194313216),
+	}
 	CriteriaSetsTable.ForeignKeys[0].RefTable = CampaignsTable
 	CriteriaSetsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(42949672960),
@@ -960,6 +1049,10 @@ func init() {
 	ImportJobsTable.ForeignKeys[0].RefTable = UsersTable
 	ImportJobsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(81604378624),
+	}
+	InvitationsTable.ForeignKeys[0].RefTable = LearningUnitsTable
+	InvitationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(94489280512),
 	}
 	LearningUnitsTable.ForeignKeys[0].RefTable = AdminUnitsTable
 	LearningUnitsTable.ForeignKeys[1].RefTable = LearningUnitsTable

@@ -18,6 +18,9 @@ type Campaign func(*sql.Selector)
 // Change is the predicate function for change builders.
 type Change func(*sql.Selector)
 
+// CitizenClaim is the predicate function for citizenclaim builders.
+type CitizenClaim func(*sql.Selector)
+
 // CriteriaSet is the predicate function for criteriaset builders.
 type CriteriaSet func(*sql.Selector)
 
@@ -32,6 +35,9 @@ type ImportChunk func(*sql.Selector)
 
 // ImportJob is the predicate function for importjob builders.
 type ImportJob func(*sql.Selector)
+
+// Invitation is the predicate function for invitation builders.
+type Invitation func(*sql.Selector)
 
 // LearningUnit is the predicate function for learningunit builders.
 type LearningUnit func(*sql.Selector)

@@ -207,6 +207,30 @@ func (f ChangeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ChangeMutation", m)
 }
 
+// The CitizenClaimQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CitizenClaimQueryRuleFunc func(context.Context, *ent.CitizenClaimQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CitizenClaimQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CitizenClaimQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CitizenClaimQuery", q)
+}
+
+// The CitizenClaimMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CitizenClaimMutationRuleFunc func(context.Context, *ent.CitizenClaimMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CitizenClaimMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CitizenClaimMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CitizenClaimMutation", m)
+}
+
 // The CriteriaSetQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CriteriaSetQueryRuleFunc func(context.Context, *ent.CriteriaSetQuery) error
@@ -325,6 +349,30 @@ func (f ImportJobMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutat
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ImportJobMutation", m)
+}
+
+// The InvitationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type InvitationQueryRuleFunc func(context.Context, *ent.InvitationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f InvitationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InvitationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.InvitationQuery", q)
+}
+
+// The InvitationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type InvitationMutationRuleFunc func(context.Context, *ent.InvitationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f InvitationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.InvitationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InvitationMutation", m)
 }
 
 // The LearningUnitQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -658,6 +706,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ChangeQuery:
 		return q.Filter(), nil
+	case *ent.CitizenClaimQuery:
+		return q.Filter(), nil
 	case *ent.CriteriaSetQuery:
 		return q.Filter(), nil
 	case *ent.DecisionQuery:
@@ -667,6 +717,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.ImportChunkQuery:
 		return q.Filter(), nil
 	case *ent.ImportJobQuery:
+		return q.Filter(), nil
+	case *ent.InvitationQuery:
 		return q.Filter(), nil
 	case *ent.LearningUnitQuery:
 		return q.Filter(), nil
@@ -707,6 +759,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.ChangeMutation:
 		return m.Filter(), nil
+	case *ent.CitizenClaimMutation:
+		return m.Filter(), nil
 	case *ent.CriteriaSetMutation:
 		return m.Filter(), nil
 	case *ent.DecisionMutation:
@@ -716,6 +770,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ImportChunkMutation:
 		return m.Filter(), nil
 	case *ent.ImportJobMutation:
+		return m.Filter(), nil
+	case *ent.InvitationMutation:
 		return m.Filter(), nil
 	case *ent.LearningUnitMutation:
 		return m.Filter(), nil

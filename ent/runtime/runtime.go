@@ -8,11 +8,13 @@ import (
 	"hoctap/ent/auditlog"
 	"hoctap/ent/campaign"
 	"hoctap/ent/change"
+	"hoctap/ent/citizenclaim"
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
 	"hoctap/ent/importchunk"
 	"hoctap/ent/importjob"
+	"hoctap/ent/invitation"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
 	"hoctap/ent/nationaltarget"
@@ -286,6 +288,51 @@ func init() {
 	changeDescCreatedAt := changeFields[6].Descriptor()
 	// change.DefaultCreatedAt holds the default value on creation for the created_at field.
 	change.DefaultCreatedAt = changeDescCreatedAt.Default.(func() time.Time)
+	citizenclaimMixin := schema.CitizenClaim{}.Mixin()
+	citizenclaim.Policy = privacy.NewPolicies(schema.CitizenClaim{})
+	citizenclaim.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := citizenclaim.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	citizenclaimHooks := schema.CitizenClaim{}.Hooks()
+
+	citizenclaim.Hooks[1] = citizenclaimHooks[0]
+	citizenclaimMixinFields0 := citizenclaimMixin[0].Fields()
+	_ = citizenclaimMixinFields0
+	citizenclaimMixinFields1 := citizenclaimMixin[1].Fields()
+	_ = citizenclaimMixinFields1
+	citizenclaimFields := schema.CitizenClaim{}.Fields()
+	_ = citizenclaimFields
+	// citizenclaimDescCreatedAt is the schema descriptor for created_at field.
+	citizenclaimDescCreatedAt := citizenclaimMixinFields0[0].Descriptor()
+	// citizenclaim.DefaultCreatedAt holds the default value on creation for the created_at field.
+	citizenclaim.DefaultCreatedAt = citizenclaimDescCreatedAt.Default.(func() time.Time)
+	// citizenclaimDescUpdatedAt is the schema descriptor for updated_at field.
+	citizenclaimDescUpdatedAt := citizenclaimMixinFields0[1].Descriptor()
+	// citizenclaim.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	citizenclaim.DefaultUpdatedAt = citizenclaimDescUpdatedAt.Default.(func() time.Time)
+	// citizenclaim.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	citizenclaim.UpdateDefaultUpdatedAt = citizenclaimDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// citizenclaimDescVersion is the schema descriptor for version field.
+	citizenclaimDescVersion := citizenclaimMixinFields1[0].Descriptor()
+	// citizenclaim.DefaultVersion holds the default value on creation for the version field.
+	citizenclaim.DefaultVersion = citizenclaimDescVersion.Default.(int)
+	// citizenclaimDescFullName is the schema descriptor for full_name field.
+	citizenclaimDescFullName := citizenclaimFields[4].Descriptor()
+	// citizenclaim.FullNameValidator is a validator for the "full_name" field. It is called by the builders before save.
+	citizenclaim.FullNameValidator = citizenclaimDescFullName.Validators[0].(func(string) error)
+	// citizenclaimDescReason is the schema descriptor for reason field.
+	citizenclaimDescReason := citizenclaimFields[6].Descriptor()
+	// citizenclaim.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	citizenclaim.ReasonValidator = citizenclaimDescReason.Validators[0].(func(string) error)
+	// citizenclaimDescAdminPath is the schema descriptor for admin_path field.
+	citizenclaimDescAdminPath := citizenclaimFields[9].Descriptor()
+	// citizenclaim.DefaultAdminPath holds the default value on creation for the admin_path field.
+	citizenclaim.DefaultAdminPath = citizenclaimDescAdminPath.Default.(string)
 	criteriaset.Policy = privacy.NewPolicies(schema.CriteriaSet{})
 	criteriaset.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -481,6 +528,27 @@ func init() {
 	importjobDescErrorEn := importjobFields[10].Descriptor()
 	// importjob.ErrorEnValidator is a validator for the "error_en" field. It is called by the builders before save.
 	importjob.ErrorEnValidator = importjobDescErrorEn.Validators[0].(func(string) error)
+	invitation.Policy = privacy.NewPolicies(schema.Invitation{})
+	invitation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := invitation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	invitationFields := schema.Invitation{}.Fields()
+	_ = invitationFields
+	// invitationDescAdminPath is the schema descriptor for admin_path field.
+	invitationDescAdminPath := invitationFields[2].Descriptor()
+	// invitation.DefaultAdminPath holds the default value on creation for the admin_path field.
+	invitation.DefaultAdminPath = invitationDescAdminPath.Default.(string)
+	// invitationDescCreatedAt is the schema descriptor for created_at field.
+	invitationDescCreatedAt := invitationFields[3].Descriptor()
+	// invitation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	invitation.DefaultCreatedAt = invitationDescCreatedAt.Default.(func() time.Time)
+	// invitation.UpdateDefaultCreatedAt holds the default value on update for the created_at field.
+	invitation.UpdateDefaultCreatedAt = invitationDescCreatedAt.UpdateDefault.(func() time.Time)
 	learningunitMixin := schema.LearningUnit{}.Mixin()
 	learningunit.Policy = privacy.NewPolicies(schema.LearningUnit{})
 	learningunit.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -8,6 +8,7 @@ import (
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
 	"hoctap/ent/campaign"
+	"hoctap/ent/citizenclaim"
 	"hoctap/ent/learningunit"
 	"hoctap/internal/catalog"
 	"hoctap/internal/title"
@@ -124,6 +125,30 @@ type CheckImportPayload struct {
 	ImportJob *ent.ImportJob `json:"importJob"`
 }
 
+// A citizen's claim of their record.
+type ClaimCitizenRecordInput struct {
+	// The invitation code of the citizen's household, as printed.
+	Code string `json:"code"`
+	// The citizen's full name as the household list holds it; case, extra spaces and tone marks do not matter.
+	FullName string `json:"fullName"`
+	// The citizen's year of birth as the household list holds it.
+	BirthYear int `json:"birthYear"`
+	// The username to sign in with: 3–64 characters, lowercase letters without diacritics, digits, dot, dash or underscore.
+	Username string `json:"username"`
+	// At least 10 characters, at least 4 different ones, not containing the username.
+	Password string `json:"password"`
+}
+
+// What claimCitizenRecord made. The claimant has no session yet, so it answers plain values, not the claim.
+type ClaimCitizenRecordPayload struct {
+	// The claim; officers find it in citizenClaims.
+	ClaimID int `json:"claimID"`
+	// PENDING: the account signs in once an officer confirms the claim.
+	Status citizenclaim.Status `json:"status"`
+	// The username, as stored (lowercase).
+	Username string `json:"username"`
+}
+
 // A unit to close, and the decision that closes it: see closeAdminUnit.
 type CloseAdminUnitInput struct {
 	// The open unit to close.
@@ -138,6 +163,20 @@ type CloseAdminUnitInput struct {
 	DecisionNumber *string `json:"decisionNumber,omitempty"`
 	// The version the client read (AdminUnit.version); CONFLICT if the unit changed since.
 	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+// A claim to confirm.
+type ConfirmClaimInput struct {
+	// The claim (CitizenClaim.id).
+	ID int `json:"id"`
+	// The version the caller saw (CitizenClaim.version); CONFLICT on expectedVersion if the claim changed since.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+// What confirmClaim changed.
+type ConfirmClaimPayload struct {
+	// The claim, now CONFIRMED.
+	Claim *ent.CitizenClaim `json:"claim"`
 }
 
 // What createAdminUnit made.
@@ -324,6 +363,28 @@ type ImportedAccount struct {
 	TemporaryPassword string `json:"temporaryPassword"`
 }
 
+// The households to give invitation codes: a village's, or a list; exactly one of the two.
+type IssueInvitationsInput struct {
+	// Every open household of this village (an AdminUnit).
+	AdminUnitID *int `json:"adminUnitID,omitempty"`
+	// These households (LearningUnits of kind HOUSEHOLD).
+	HouseholdIDs []int `json:"householdIDs,omitempty"`
+}
+
+// What issueInvitations made.
+type IssueInvitationsPayload struct {
+	// A code per household, in the order of the households' ids (or of householdIDs).
+	Invitations []*IssuedInvitation `json:"invitations"`
+}
+
+// One household's new invitation code.
+type IssuedInvitation struct {
+	// The household.
+	Household *ent.LearningUnit `json:"household"`
+	// The code, e.g. "K7MPQ-3XWRT"; case, spaces and dashes do not matter when it is typed.
+	Code string `json:"code"`
+}
+
 // Credentials for login.
 type LoginInput struct {
 	// Login name; case does not matter.
@@ -408,6 +469,22 @@ type RecognizePayload struct {
 type RefreshSessionInput struct {
 	// The refresh token of the last AuthPayload of the session.
 	RefreshToken string `json:"refreshToken"`
+}
+
+// A claim to refuse.
+type RefuseClaimInput struct {
+	// The claim (CitizenClaim.id).
+	ID int `json:"id"`
+	// Why, in words the claimant understands (at most 500 characters); they read it when they try to sign in.
+	Reason string `json:"reason"`
+	// The version the caller saw (CitizenClaim.version); CONFLICT on expectedVersion if the claim changed since.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+// What refuseClaim changed.
+type RefuseClaimPayload struct {
+	// The claim, now REFUSED.
+	Claim *ent.CitizenClaim `json:"claim"`
 }
 
 // What register made.

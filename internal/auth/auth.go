@@ -123,7 +123,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (*Payloa
 		return nil, errBadCredentials
 	}
 	if u.Disabled {
-		return nil, apperr.New(apperr.Unauthenticated, msgDisabled)
+		return nil, s.closed(ctx, u)
 	}
 	if err := s.succeeded(ctx, attempts); err != nil {
 		return nil, err
@@ -187,7 +187,7 @@ func (s *Service) attempt(ctx context.Context, keys ...string) ([]int, error) {
 	}
 	for _, c := range counts {
 		limit := s.cfg.MaxAddrFailures
-		if strings.HasPrefix(c.Key, "user:") {
+		if strings.HasPrefix(c.Key, "user:") || strings.HasPrefix(c.Key, claimKeyPrefix) {
 			limit = s.cfg.MaxUserFailures
 		}
 		if c.Count > limit {

@@ -9,6 +9,7 @@ import (
 	"hoctap/ent/adminunit"
 	"hoctap/ent/auditlog"
 	"hoctap/ent/campaign"
+	"hoctap/ent/citizenclaim"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
 	"hoctap/ent/importjob"
@@ -94,6 +95,14 @@ var readers = map[string]reader{
 	ent.TypeImportJob: func(v *viewer.Viewer) func(*sql.Selector) {
 		return func(s *sql.Selector) { s.Where(sql.EQ(s.C(importjob.FieldCreatedByID), v.UserID)) }
 	},
+	// A citizen's claim of their record concerns the staff of the record's
+	// place and the claimant, once signed in.
+	ent.TypeCitizenClaim: func(v *viewer.Viewer) func(*sql.Selector) {
+		if v.Role == viewer.RoleCitizen {
+			return func(s *sql.Selector) { s.Where(sql.EQ(s.C(citizenclaim.FieldUserID), v.UserID)) }
+		}
+		return current(citizenclaim.FieldAdminPath, v)
+	},
 	// The national targets are the government's, the same for every
 	// province: everyone signed in reads them all.
 	ent.TypeNationalTarget: func(*viewer.Viewer) func(*sql.Selector) { return nil },
@@ -172,6 +181,8 @@ func narrowable(q ent.Query) (string, func(func(*sql.Selector)), error) {
 		return ent.TypeNationalTarget, func(p func(*sql.Selector)) { q.Where(p) }, nil
 	case *ent.ImportJobQuery:
 		return ent.TypeImportJob, func(p func(*sql.Selector)) { q.Where(p) }, nil
+	case *ent.CitizenClaimQuery:
+		return ent.TypeCitizenClaim, func(p func(*sql.Selector)) { q.Where(p) }, nil
 	}
 	return "", nil, privacy.Denyf("no read filter for %T", q)
 }

@@ -293,6 +293,22 @@ func TestClaimRefused(t *testing.T) {
 		}
 		s.claim(s.code, "Trần Thị Mai", 1990, "mai.tran").decode(t, &got)
 		refuse := `mutation($id: ID!, $r: String!) { refuseClaim(input: {id: $id, reason: $r}) { claim { status reason } } }`
+		account, err := db.Client.User.Query().Where(user.Username("mai.tran")).Only(systemCtx())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Nobody opens a claimed account around the commune's decision,
+		// pending or refused.
+		enable := `mutation($id: ID!) { disableUser(input: {id: $id, disabled: false}) { user { disabled } } }`
+		cannotEnable := func(state string) {
+			t.Helper()
+			for _, who := range []string{"admin", "manager"} {
+				if r := s.a.as(who, enable, map[string]any{"id": gid(account.ID)}); r.code() != "CONFLICT" || r.field() != "disabled" {
+					t.Errorf("%s enables the %s claim's account: %+v, want CONFLICT on disabled", who, state, r.Errors)
+				}
+			}
+		}
+		cannotEnable("pending")
 		if r := s.a.as("officer", refuse, map[string]any{"id": got.ClaimCitizenRecord.ClaimID, "r": " "}); r.code() != "BAD_USER_INPUT" || r.field() != "reason" {
 			t.Errorf("refuse without a reason: %+v", r.Errors)
 		}
@@ -313,6 +329,7 @@ func TestClaimRefused(t *testing.T) {
 		if done.RefuseClaim.Claim.Status != "REFUSED" || done.RefuseClaim.Claim.Reason != reason {
 			t.Errorf("refuseClaim = %+v", done)
 		}
+		cannotEnable("refused")
 		r := s.a.exec(nil, "", loginMutation, map[string]any{"u": "mai.tran", "p": claimPassword}, nil)
 		if r.code() != "UNAUTHENTICATED" || r.Errors[0].Message != "Yêu cầu đăng ký của bạn đã bị từ chối: "+reason {
 			t.Errorf("refused login: %+v", r.Errors)

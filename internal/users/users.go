@@ -11,6 +11,7 @@ import (
 	"regexp"
 
 	"hoctap/ent"
+	"hoctap/ent/citizenclaim"
 	"hoctap/ent/privacy"
 	"hoctap/ent/user"
 	"hoctap/internal/access"
@@ -33,6 +34,9 @@ var (
 	MsgCitizenRecord  = i18n.Message{VI: "Tài khoản công dân cần gắn với hồ sơ công dân.", EN: "A citizen account needs its citizen record."}
 	msgNotCitizenUnit = i18n.Message{VI: "Hồ sơ được chọn không phải là công dân.", EN: "The record chosen is not a citizen."}
 	MsgSelf           = i18n.Message{VI: "Bạn không thể thay đổi vai trò, phạm vi hay trạng thái của chính mình.", EN: "You cannot change your own role, scope or state."}
+	msgClaimUndecided = i18n.Message{
+		VI: "Tài khoản này mở khi cán bộ xã xác nhận yêu cầu đăng ký của công dân (confirmClaim), không mở trực tiếp được.",
+		EN: "This account opens when an officer of the commune confirms the citizen's claim (confirmClaim); it cannot be enabled directly."}
 )
 
 var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,63}$`)
@@ -216,6 +220,18 @@ func SetDisabled(ctx context.Context, id int, disabled bool, expectedVersion *in
 	}
 	if err := apperr.CheckVersion(expectedVersion, old.Version); err != nil {
 		return nil, err
+	}
+	if !disabled {
+		// A claimed account waits for the commune's decision: enabling it
+		// here would skip the officer who knows the household.
+		undecided, err := c.CitizenClaim.Query().Where(citizenclaim.UserID(id),
+			citizenclaim.StatusIn(citizenclaim.StatusPENDING, citizenclaim.StatusREFUSED)).Exist(privacy.DecisionContext(ctx, privacy.Allow))
+		if err != nil {
+			return nil, fmt.Errorf("enable user: claim: %w", err)
+		}
+		if undecided {
+			return nil, &apperr.Error{Code: apperr.Conflict, Field: "disabled", Msg: msgClaimUndecided}
+		}
 	}
 	u, err := c.User.UpdateOneID(id).SetDisabled(disabled).Save(ctx)
 	if err != nil {

@@ -19,9 +19,12 @@ import (
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/evidenceblob"
+	"hoctap/ent/evidencefile"
 	"hoctap/ent/importchunk"
 	"hoctap/ent/importjob"
 	"hoctap/ent/invitation"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
 	"hoctap/ent/nationaltarget"
@@ -64,12 +67,18 @@ type Client struct {
 	Decision *DecisionClient
 	// Evaluation is the client for interacting with the Evaluation builders.
 	Evaluation *EvaluationClient
+	// EvidenceBlob is the client for interacting with the EvidenceBlob builders.
+	EvidenceBlob *EvidenceBlobClient
+	// EvidenceFile is the client for interacting with the EvidenceFile builders.
+	EvidenceFile *EvidenceFileClient
 	// ImportChunk is the client for interacting with the ImportChunk builders.
 	ImportChunk *ImportChunkClient
 	// ImportJob is the client for interacting with the ImportJob builders.
 	ImportJob *ImportJobClient
 	// Invitation is the client for interacting with the Invitation builders.
 	Invitation *InvitationClient
+	// LearningActivity is the client for interacting with the LearningActivity builders.
+	LearningActivity *LearningActivityClient
 	// LearningUnit is the client for interacting with the LearningUnit builders.
 	LearningUnit *LearningUnitClient
 	// LoginAttempt is the client for interacting with the LoginAttempt builders.
@@ -113,9 +122,12 @@ func (c *Client) init() {
 	c.CriteriaSet = NewCriteriaSetClient(c.config)
 	c.Decision = NewDecisionClient(c.config)
 	c.Evaluation = NewEvaluationClient(c.config)
+	c.EvidenceBlob = NewEvidenceBlobClient(c.config)
+	c.EvidenceFile = NewEvidenceFileClient(c.config)
 	c.ImportChunk = NewImportChunkClient(c.config)
 	c.ImportJob = NewImportJobClient(c.config)
 	c.Invitation = NewInvitationClient(c.config)
+	c.LearningActivity = NewLearningActivityClient(c.config)
 	c.LearningUnit = NewLearningUnitClient(c.config)
 	c.LoginAttempt = NewLoginAttemptClient(c.config)
 	c.NationalTarget = NewNationalTargetClient(c.config)
@@ -218,31 +230,34 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:             ctx,
-		config:          cfg,
-		AdminUnit:       NewAdminUnitClient(cfg),
-		AuditLog:        NewAuditLogClient(cfg),
-		Campaign:        NewCampaignClient(cfg),
-		Change:          NewChangeClient(cfg),
-		CitizenClaim:    NewCitizenClaimClient(cfg),
-		CriteriaSet:     NewCriteriaSetClient(cfg),
-		Decision:        NewDecisionClient(cfg),
-		Evaluation:      NewEvaluationClient(cfg),
-		ImportChunk:     NewImportChunkClient(cfg),
-		ImportJob:       NewImportJobClient(cfg),
-		Invitation:      NewInvitationClient(cfg),
-		LearningUnit:    NewLearningUnitClient(cfg),
-		LoginAttempt:    NewLoginAttemptClient(cfg),
-		NationalTarget:  NewNationalTargetClient(cfg),
-		ProgressCounter: NewProgressCounterClient(cfg),
-		RefreshToken:    NewRefreshTokenClient(cfg),
-		Registration:    NewRegistrationClient(cfg),
-		Reorganisation:  NewReorganisationClient(cfg),
-		SearchKey:       NewSearchKeyClient(cfg),
-		Session:         NewSessionClient(cfg),
-		Setting:         NewSettingClient(cfg),
-		Target:          NewTargetClient(cfg),
-		User:            NewUserClient(cfg),
+		ctx:              ctx,
+		config:           cfg,
+		AdminUnit:        NewAdminUnitClient(cfg),
+		AuditLog:         NewAuditLogClient(cfg),
+		Campaign:         NewCampaignClient(cfg),
+		Change:           NewChangeClient(cfg),
+		CitizenClaim:     NewCitizenClaimClient(cfg),
+		CriteriaSet:      NewCriteriaSetClient(cfg),
+		Decision:         NewDecisionClient(cfg),
+		Evaluation:       NewEvaluationClient(cfg),
+		EvidenceBlob:     NewEvidenceBlobClient(cfg),
+		EvidenceFile:     NewEvidenceFileClient(cfg),
+		ImportChunk:      NewImportChunkClient(cfg),
+		ImportJob:        NewImportJobClient(cfg),
+		Invitation:       NewInvitationClient(cfg),
+		LearningActivity: NewLearningActivityClient(cfg),
+		LearningUnit:     NewLearningUnitClient(cfg),
+		LoginAttempt:     NewLoginAttemptClient(cfg),
+		NationalTarget:   NewNationalTargetClient(cfg),
+		ProgressCounter:  NewProgressCounterClient(cfg),
+		RefreshToken:     NewRefreshTokenClient(cfg),
+		Registration:     NewRegistrationClient(cfg),
+		Reorganisation:   NewReorganisationClient(cfg),
+		SearchKey:        NewSearchKeyClient(cfg),
+		Session:          NewSessionClient(cfg),
+		Setting:          NewSettingClient(cfg),
+		Target:           NewTargetClient(cfg),
+		User:             NewUserClient(cfg),
 	}, nil
 }
 
@@ -260,31 +275,34 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:             ctx,
-		config:          cfg,
-		AdminUnit:       NewAdminUnitClient(cfg),
-		AuditLog:        NewAuditLogClient(cfg),
-		Campaign:        NewCampaignClient(cfg),
-		Change:          NewChangeClient(cfg),
-		CitizenClaim:    NewCitizenClaimClient(cfg),
-		CriteriaSet:     NewCriteriaSetClient(cfg),
-		Decision:        NewDecisionClient(cfg),
-		Evaluation:      NewEvaluationClient(cfg),
-		ImportChunk:     NewImportChunkClient(cfg),
-		ImportJob:       NewImportJobClient(cfg),
-		Invitation:      NewInvitationClient(cfg),
-		LearningUnit:    NewLearningUnitClient(cfg),
-		LoginAttempt:    NewLoginAttemptClient(cfg),
-		NationalTarget:  NewNationalTargetClient(cfg),
-		ProgressCounter: NewProgressCounterClient(cfg),
-		RefreshToken:    NewRefreshTokenClient(cfg),
-		Registration:    NewRegistrationClient(cfg),
-		Reorganisation:  NewReorganisationClient(cfg),
-		SearchKey:       NewSearchKeyClient(cfg),
-		Session:         NewSessionClient(cfg),
-		Setting:         NewSettingClient(cfg),
-		Target:          NewTargetClient(cfg),
-		User:            NewUserClient(cfg),
+		ctx:              ctx,
+		config:           cfg,
+		AdminUnit:        NewAdminUnitClient(cfg),
+		AuditLog:         NewAuditLogClient(cfg),
+		Campaign:         NewCampaignClient(cfg),
+		Change:           NewChangeClient(cfg),
+		CitizenClaim:     NewCitizenClaimClient(cfg),
+		CriteriaSet:      NewCriteriaSetClient(cfg),
+		Decision:         NewDecisionClient(cfg),
+		Evaluation:       NewEvaluationClient(cfg),
+		EvidenceBlob:     NewEvidenceBlobClient(cfg),
+		EvidenceFile:     NewEvidenceFileClient(cfg),
+		ImportChunk:      NewImportChunkClient(cfg),
+		ImportJob:        NewImportJobClient(cfg),
+		Invitation:       NewInvitationClient(cfg),
+		LearningActivity: NewLearningActivityClient(cfg),
+		LearningUnit:     NewLearningUnitClient(cfg),
+		LoginAttempt:     NewLoginAttemptClient(cfg),
+		NationalTarget:   NewNationalTargetClient(cfg),
+		ProgressCounter:  NewProgressCounterClient(cfg),
+		RefreshToken:     NewRefreshTokenClient(cfg),
+		Registration:     NewRegistrationClient(cfg),
+		Reorganisation:   NewReorganisationClient(cfg),
+		SearchKey:        NewSearchKeyClient(cfg),
+		Session:          NewSessionClient(cfg),
+		Setting:          NewSettingClient(cfg),
+		Target:           NewTargetClient(cfg),
+		User:             NewUserClient(cfg),
 	}, nil
 }
 
@@ -315,10 +333,10 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.AdminUnit, c.AuditLog, c.Campaign, c.Change, c.CitizenClaim, c.CriteriaSet,
-		c.Decision, c.Evaluation, c.ImportChunk, c.ImportJob, c.Invitation,
-		c.LearningUnit, c.LoginAttempt, c.NationalTarget, c.ProgressCounter,
-		c.RefreshToken, c.Registration, c.Reorganisation, c.SearchKey, c.Session,
-		c.Setting, c.Target, c.User,
+		c.Decision, c.Evaluation, c.EvidenceBlob, c.EvidenceFile, c.ImportChunk,
+		c.ImportJob, c.Invitation, c.LearningActivity, c.LearningUnit, c.LoginAttempt,
+		c.NationalTarget, c.ProgressCounter, c.RefreshToken, c.Registration,
+		c.Reorganisation, c.SearchKey, c.Session, c.Setting, c.Target, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -329,10 +347,10 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.AdminUnit, c.AuditLog, c.Campaign, c.Change, c.CitizenClaim, c.CriteriaSet,
-		c.Decision, c.Evaluation, c.ImportChunk, c.ImportJob, c.Invitation,
-		c.LearningUnit, c.LoginAttempt, c.NationalTarget, c.ProgressCounter,
-		c.RefreshToken, c.Registration, c.Reorganisation, c.SearchKey, c.Session,
-		c.Setting, c.Target, c.User,
+		c.Decision, c.Evaluation, c.EvidenceBlob, c.EvidenceFile, c.ImportChunk,
+		c.ImportJob, c.Invitation, c.LearningActivity, c.LearningUnit, c.LoginAttempt,
+		c.NationalTarget, c.ProgressCounter, c.RefreshToken, c.Registration,
+		c.Reorganisation, c.SearchKey, c.Session, c.Setting, c.Target, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -357,12 +375,18 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Decision.mutate(ctx, m)
 	case *EvaluationMutation:
 		return c.Evaluation.mutate(ctx, m)
+	case *EvidenceBlobMutation:
+		return c.EvidenceBlob.mutate(ctx, m)
+	case *EvidenceFileMutation:
+		return c.EvidenceFile.mutate(ctx, m)
 	case *ImportChunkMutation:
 		return c.ImportChunk.mutate(ctx, m)
 	case *ImportJobMutation:
 		return c.ImportJob.mutate(ctx, m)
 	case *InvitationMutation:
 		return c.Invitation.mutate(ctx, m)
+	case *LearningActivityMutation:
+		return c.LearningActivity.mutate(ctx, m)
 	case *LearningUnitMutation:
 		return c.LearningUnit.mutate(ctx, m)
 	case *LoginAttemptMutation:
@@ -1726,6 +1750,22 @@ func (c *EvaluationClient) QueryRegistration(_m *Evaluation) *RegistrationQuery 
 	return query
 }
 
+// QueryActivities queries the activities edge of a Evaluation.
+func (c *EvaluationClient) QueryActivities(_m *Evaluation) *LearningActivityQuery {
+	query := (&LearningActivityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(evaluation.Table, evaluation.FieldID, id),
+			sqlgraph.To(learningactivity.Table, learningactivity.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, evaluation.ActivitiesTable, evaluation.ActivitiesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *EvaluationClient) Hooks() []Hook {
 	hooks := c.hooks.Evaluation
@@ -1749,6 +1789,290 @@ func (c *EvaluationClient) mutate(ctx context.Context, m *EvaluationMutation) (V
 		return (&EvaluationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Evaluation mutation op: %q", m.Op())
+	}
+}
+
+// EvidenceBlobClient is a client for the EvidenceBlob schema.
+type EvidenceBlobClient struct {
+	config
+}
+
+// NewEvidenceBlobClient returns a client for the EvidenceBlob from the given config.
+func NewEvidenceBlobClient(c config) *EvidenceBlobClient {
+	return &EvidenceBlobClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `evidenceblob.Hooks(f(g(h())))`.
+func (c *EvidenceBlobClient) Use(hooks ...Hook) {
+	c.hooks.EvidenceBlob = append(c.hooks.EvidenceBlob, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `evidenceblob.Intercept(f(g(h())))`.
+func (c *EvidenceBlobClient) Intercept(interceptors ...Interceptor) {
+	c.inters.EvidenceBlob = append(c.inters.EvidenceBlob, interceptors...)
+}
+
+// Create returns a builder for creating a EvidenceBlob entity.
+func (c *EvidenceBlobClient) Create() *EvidenceBlobCreate {
+	mutation := newEvidenceBlobMutation(c.config, OpCreate)
+	return &EvidenceBlobCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of EvidenceBlob entities.
+func (c *EvidenceBlobClient) CreateBulk(builders ...*EvidenceBlobCreate) *EvidenceBlobCreateBulk {
+	return &EvidenceBlobCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EvidenceBlobClient) MapCreateBulk(slice any, setFunc func(*EvidenceBlobCreate, int)) *EvidenceBlobCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EvidenceBlobCreateBulk{err: fmt.Errorf("calling to EvidenceBlobClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EvidenceBlobCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EvidenceBlobCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for EvidenceBlob.
+func (c *EvidenceBlobClient) Update() *EvidenceBlobUpdate {
+	mutation := newEvidenceBlobMutation(c.config, OpUpdate)
+	return &EvidenceBlobUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EvidenceBlobClient) UpdateOne(_m *EvidenceBlob) *EvidenceBlobUpdateOne {
+	mutation := newEvidenceBlobMutation(c.config, OpUpdateOne, withEvidenceBlob(_m))
+	return &EvidenceBlobUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EvidenceBlobClient) UpdateOneID(id int) *EvidenceBlobUpdateOne {
+	mutation := newEvidenceBlobMutation(c.config, OpUpdateOne, withEvidenceBlobID(id))
+	return &EvidenceBlobUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for EvidenceBlob.
+func (c *EvidenceBlobClient) Delete() *EvidenceBlobDelete {
+	mutation := newEvidenceBlobMutation(c.config, OpDelete)
+	return &EvidenceBlobDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EvidenceBlobClient) DeleteOne(_m *EvidenceBlob) *EvidenceBlobDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EvidenceBlobClient) DeleteOneID(id int) *EvidenceBlobDeleteOne {
+	builder := c.Delete().Where(evidenceblob.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EvidenceBlobDeleteOne{builder}
+}
+
+// Query returns a query builder for EvidenceBlob.
+func (c *EvidenceBlobClient) Query() *EvidenceBlobQuery {
+	return &EvidenceBlobQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEvidenceBlob},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a EvidenceBlob entity by its id.
+func (c *EvidenceBlobClient) Get(ctx context.Context, id int) (*EvidenceBlob, error) {
+	return c.Query().Where(evidenceblob.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EvidenceBlobClient) GetX(ctx context.Context, id int) *EvidenceBlob {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *EvidenceBlobClient) Hooks() []Hook {
+	hooks := c.hooks.EvidenceBlob
+	return append(hooks[:len(hooks):len(hooks)], evidenceblob.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EvidenceBlobClient) Interceptors() []Interceptor {
+	return c.inters.EvidenceBlob
+}
+
+func (c *EvidenceBlobClient) mutate(ctx context.Context, m *EvidenceBlobMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EvidenceBlobCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EvidenceBlobUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EvidenceBlobUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EvidenceBlobDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown EvidenceBlob mutation op: %q", m.Op())
+	}
+}
+
+// EvidenceFileClient is a client for the EvidenceFile schema.
+type EvidenceFileClient struct {
+	config
+}
+
+// NewEvidenceFileClient returns a client for the EvidenceFile from the given config.
+func NewEvidenceFileClient(c config) *EvidenceFileClient {
+	return &EvidenceFileClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `evidencefile.Hooks(f(g(h())))`.
+func (c *EvidenceFileClient) Use(hooks ...Hook) {
+	c.hooks.EvidenceFile = append(c.hooks.EvidenceFile, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `evidencefile.Intercept(f(g(h())))`.
+func (c *EvidenceFileClient) Intercept(interceptors ...Interceptor) {
+	c.inters.EvidenceFile = append(c.inters.EvidenceFile, interceptors...)
+}
+
+// Create returns a builder for creating a EvidenceFile entity.
+func (c *EvidenceFileClient) Create() *EvidenceFileCreate {
+	mutation := newEvidenceFileMutation(c.config, OpCreate)
+	return &EvidenceFileCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of EvidenceFile entities.
+func (c *EvidenceFileClient) CreateBulk(builders ...*EvidenceFileCreate) *EvidenceFileCreateBulk {
+	return &EvidenceFileCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EvidenceFileClient) MapCreateBulk(slice any, setFunc func(*EvidenceFileCreate, int)) *EvidenceFileCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EvidenceFileCreateBulk{err: fmt.Errorf("calling to EvidenceFileClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EvidenceFileCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EvidenceFileCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for EvidenceFile.
+func (c *EvidenceFileClient) Update() *EvidenceFileUpdate {
+	mutation := newEvidenceFileMutation(c.config, OpUpdate)
+	return &EvidenceFileUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EvidenceFileClient) UpdateOne(_m *EvidenceFile) *EvidenceFileUpdateOne {
+	mutation := newEvidenceFileMutation(c.config, OpUpdateOne, withEvidenceFile(_m))
+	return &EvidenceFileUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EvidenceFileClient) UpdateOneID(id int) *EvidenceFileUpdateOne {
+	mutation := newEvidenceFileMutation(c.config, OpUpdateOne, withEvidenceFileID(id))
+	return &EvidenceFileUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for EvidenceFile.
+func (c *EvidenceFileClient) Delete() *EvidenceFileDelete {
+	mutation := newEvidenceFileMutation(c.config, OpDelete)
+	return &EvidenceFileDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EvidenceFileClient) DeleteOne(_m *EvidenceFile) *EvidenceFileDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EvidenceFileClient) DeleteOneID(id int) *EvidenceFileDeleteOne {
+	builder := c.Delete().Where(evidencefile.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EvidenceFileDeleteOne{builder}
+}
+
+// Query returns a query builder for EvidenceFile.
+func (c *EvidenceFileClient) Query() *EvidenceFileQuery {
+	return &EvidenceFileQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEvidenceFile},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a EvidenceFile entity by its id.
+func (c *EvidenceFileClient) Get(ctx context.Context, id int) (*EvidenceFile, error) {
+	return c.Query().Where(evidencefile.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EvidenceFileClient) GetX(ctx context.Context, id int) *EvidenceFile {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryActivity queries the activity edge of a EvidenceFile.
+func (c *EvidenceFileClient) QueryActivity(_m *EvidenceFile) *LearningActivityQuery {
+	query := (&LearningActivityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(evidencefile.Table, evidencefile.FieldID, id),
+			sqlgraph.To(learningactivity.Table, learningactivity.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, evidencefile.ActivityTable, evidencefile.ActivityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *EvidenceFileClient) Hooks() []Hook {
+	hooks := c.hooks.EvidenceFile
+	return append(hooks[:len(hooks):len(hooks)], evidencefile.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EvidenceFileClient) Interceptors() []Interceptor {
+	return c.inters.EvidenceFile
+}
+
+func (c *EvidenceFileClient) mutate(ctx context.Context, m *EvidenceFileMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EvidenceFileCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EvidenceFileUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EvidenceFileUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EvidenceFileDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown EvidenceFile mutation op: %q", m.Op())
 	}
 }
 
@@ -2218,6 +2542,188 @@ func (c *InvitationClient) mutate(ctx context.Context, m *InvitationMutation) (V
 	}
 }
 
+// LearningActivityClient is a client for the LearningActivity schema.
+type LearningActivityClient struct {
+	config
+}
+
+// NewLearningActivityClient returns a client for the LearningActivity from the given config.
+func NewLearningActivityClient(c config) *LearningActivityClient {
+	return &LearningActivityClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `learningactivity.Hooks(f(g(h())))`.
+func (c *LearningActivityClient) Use(hooks ...Hook) {
+	c.hooks.LearningActivity = append(c.hooks.LearningActivity, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `learningactivity.Intercept(f(g(h())))`.
+func (c *LearningActivityClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LearningActivity = append(c.inters.LearningActivity, interceptors...)
+}
+
+// Create returns a builder for creating a LearningActivity entity.
+func (c *LearningActivityClient) Create() *LearningActivityCreate {
+	mutation := newLearningActivityMutation(c.config, OpCreate)
+	return &LearningActivityCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LearningActivity entities.
+func (c *LearningActivityClient) CreateBulk(builders ...*LearningActivityCreate) *LearningActivityCreateBulk {
+	return &LearningActivityCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LearningActivityClient) MapCreateBulk(slice any, setFunc func(*LearningActivityCreate, int)) *LearningActivityCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LearningActivityCreateBulk{err: fmt.Errorf("calling to LearningActivityClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LearningActivityCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LearningActivityCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LearningActivity.
+func (c *LearningActivityClient) Update() *LearningActivityUpdate {
+	mutation := newLearningActivityMutation(c.config, OpUpdate)
+	return &LearningActivityUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LearningActivityClient) UpdateOne(_m *LearningActivity) *LearningActivityUpdateOne {
+	mutation := newLearningActivityMutation(c.config, OpUpdateOne, withLearningActivity(_m))
+	return &LearningActivityUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LearningActivityClient) UpdateOneID(id int) *LearningActivityUpdateOne {
+	mutation := newLearningActivityMutation(c.config, OpUpdateOne, withLearningActivityID(id))
+	return &LearningActivityUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LearningActivity.
+func (c *LearningActivityClient) Delete() *LearningActivityDelete {
+	mutation := newLearningActivityMutation(c.config, OpDelete)
+	return &LearningActivityDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LearningActivityClient) DeleteOne(_m *LearningActivity) *LearningActivityDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LearningActivityClient) DeleteOneID(id int) *LearningActivityDeleteOne {
+	builder := c.Delete().Where(learningactivity.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LearningActivityDeleteOne{builder}
+}
+
+// Query returns a query builder for LearningActivity.
+func (c *LearningActivityClient) Query() *LearningActivityQuery {
+	return &LearningActivityQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLearningActivity},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LearningActivity entity by its id.
+func (c *LearningActivityClient) Get(ctx context.Context, id int) (*LearningActivity, error) {
+	return c.Query().Where(learningactivity.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LearningActivityClient) GetX(ctx context.Context, id int) *LearningActivity {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCitizen queries the citizen edge of a LearningActivity.
+func (c *LearningActivityClient) QueryCitizen(_m *LearningActivity) *LearningUnitQuery {
+	query := (&LearningUnitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(learningactivity.Table, learningactivity.FieldID, id),
+			sqlgraph.To(learningunit.Table, learningunit.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, learningactivity.CitizenTable, learningactivity.CitizenColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEvidence queries the evidence edge of a LearningActivity.
+func (c *LearningActivityClient) QueryEvidence(_m *LearningActivity) *EvidenceFileQuery {
+	query := (&EvidenceFileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(learningactivity.Table, learningactivity.FieldID, id),
+			sqlgraph.To(evidencefile.Table, evidencefile.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, learningactivity.EvidenceTable, learningactivity.EvidenceColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEvaluations queries the evaluations edge of a LearningActivity.
+func (c *LearningActivityClient) QueryEvaluations(_m *LearningActivity) *EvaluationQuery {
+	query := (&EvaluationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(learningactivity.Table, learningactivity.FieldID, id),
+			sqlgraph.To(evaluation.Table, evaluation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, learningactivity.EvaluationsTable, learningactivity.EvaluationsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LearningActivityClient) Hooks() []Hook {
+	hooks := c.hooks.LearningActivity
+	return append(hooks[:len(hooks):len(hooks)], learningactivity.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LearningActivityClient) Interceptors() []Interceptor {
+	return c.inters.LearningActivity
+}
+
+func (c *LearningActivityClient) mutate(ctx context.Context, m *LearningActivityMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LearningActivityCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LearningActivityUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LearningActivityUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LearningActivityDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LearningActivity mutation op: %q", m.Op())
+	}
+}
+
 // LearningUnitClient is a client for the LearningUnit schema.
 type LearningUnitClient struct {
 	config
@@ -2383,6 +2889,22 @@ func (c *LearningUnitClient) QueryRegistrations(_m *LearningUnit) *RegistrationQ
 			sqlgraph.From(learningunit.Table, learningunit.FieldID, id),
 			sqlgraph.To(registration.Table, registration.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, learningunit.RegistrationsTable, learningunit.RegistrationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryActivities queries the activities edge of a LearningUnit.
+func (c *LearningUnitClient) QueryActivities(_m *LearningUnit) *LearningActivityQuery {
+	query := (&LearningActivityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(learningunit.Table, learningunit.FieldID, id),
+			sqlgraph.To(learningactivity.Table, learningactivity.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, learningunit.ActivitiesTable, learningunit.ActivitiesColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -4118,15 +4640,17 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		AdminUnit, AuditLog, Campaign, Change, CitizenClaim, CriteriaSet, Decision,
-		Evaluation, ImportChunk, ImportJob, Invitation, LearningUnit, LoginAttempt,
-		NationalTarget, ProgressCounter, RefreshToken, Registration, Reorganisation,
-		SearchKey, Session, Setting, Target, User []ent.Hook
+		Evaluation, EvidenceBlob, EvidenceFile, ImportChunk, ImportJob, Invitation,
+		LearningActivity, LearningUnit, LoginAttempt, NationalTarget, ProgressCounter,
+		RefreshToken, Registration, Reorganisation, SearchKey, Session, Setting,
+		Target, User []ent.Hook
 	}
 	inters struct {
 		AdminUnit, AuditLog, Campaign, Change, CitizenClaim, CriteriaSet, Decision,
-		Evaluation, ImportChunk, ImportJob, Invitation, LearningUnit, LoginAttempt,
-		NationalTarget, ProgressCounter, RefreshToken, Registration, Reorganisation,
-		SearchKey, Session, Setting, Target, User []ent.Interceptor
+		Evaluation, EvidenceBlob, EvidenceFile, ImportChunk, ImportJob, Invitation,
+		LearningActivity, LearningUnit, LoginAttempt, NationalTarget, ProgressCounter,
+		RefreshToken, Registration, Reorganisation, SearchKey, Session, Setting,
+		Target, User []ent.Interceptor
 	}
 )
 

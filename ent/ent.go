@@ -14,9 +14,12 @@ import (
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/evidenceblob"
+	"hoctap/ent/evidencefile"
 	"hoctap/ent/importchunk"
 	"hoctap/ent/importjob"
 	"hoctap/ent/invitation"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
 	"hoctap/ent/nationaltarget"
@@ -95,29 +98,32 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			adminunit.Table:       adminunit.ValidColumn,
-			auditlog.Table:        auditlog.ValidColumn,
-			campaign.Table:        campaign.ValidColumn,
-			change.Table:          change.ValidColumn,
-			citizenclaim.Table:    citizenclaim.ValidColumn,
-			criteriaset.Table:     criteriaset.ValidColumn,
-			decision.Table:        decision.ValidColumn,
-			evaluation.Table:      evaluation.ValidColumn,
-			importchunk.Table:     importchunk.ValidColumn,
-			importjob.Table:       importjob.ValidColumn,
-			invitation.Table:      invitation.ValidColumn,
-			learningunit.Table:    learningunit.ValidColumn,
-			loginattempt.Table:    loginattempt.ValidColumn,
-			nationaltarget.Table:  nationaltarget.ValidColumn,
-			progresscounter.Table: progresscounter.ValidColumn,
-			refreshtoken.Table:    refreshtoken.ValidColumn,
-			registration.Table:    registration.ValidColumn,
-			reorganisation.Table:  reorganisation.ValidColumn,
-			searchkey.Table:       searchkey.ValidColumn,
-			session.Table:         session.ValidColumn,
-			setting.Table:         setting.ValidColumn,
-			target.Table:          target.ValidColumn,
-			user.Table:            user.ValidColumn,
+			adminunit.Table:        adminunit.ValidColumn,
+			auditlog.Table:         auditlog.ValidColumn,
+			campaign.Table:         campaign.ValidColumn,
+			change.Table:           change.ValidColumn,
+			citizenclaim.Table:     citizenclaim.ValidColumn,
+			criteriaset.Table:      criteriaset.ValidColumn,
+			decision.Table:         decision.ValidColumn,
+			evaluation.Table:       evaluation.ValidColumn,
+			evidenceblob.Table:     evidenceblob.ValidColumn,
+			evidencefile.Table:     evidencefile.ValidColumn,
+			importchunk.Table:      importchunk.ValidColumn,
+			importjob.Table:        importjob.ValidColumn,
+			invitation.Table:       invitation.ValidColumn,
+			learningactivity.Table: learningactivity.ValidColumn,
+			learningunit.Table:     learningunit.ValidColumn,
+			loginattempt.Table:     loginattempt.ValidColumn,
+			nationaltarget.Table:   nationaltarget.ValidColumn,
+			progresscounter.Table:  progresscounter.ValidColumn,
+			refreshtoken.Table:     refreshtoken.ValidColumn,
+			registration.Table:     registration.ValidColumn,
+			reorganisation.Table:   reorganisation.ValidColumn,
+			searchkey.Table:        searchkey.ValidColumn,
+			session.Table:          session.ValidColumn,
+			setting.Table:          setting.ValidColumn,
+			target.Table:           target.ValidColumn,
+			user.Table:             user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

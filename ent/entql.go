@@ -11,9 +11,12 @@ import (
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/evidenceblob"
+	"hoctap/ent/evidencefile"
 	"hoctap/ent/importchunk"
 	"hoctap/ent/importjob"
 	"hoctap/ent/invitation"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
 	"hoctap/ent/nationaltarget"
@@ -36,7 +39,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 23)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 26)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   adminunit.Table,
@@ -240,6 +243,41 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   evidenceblob.Table,
+			Columns: evidenceblob.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: evidenceblob.FieldID,
+			},
+		},
+		Type: "EvidenceBlob",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			evidenceblob.FieldFileID: {Type: field.TypeInt, Column: evidenceblob.FieldFileID},
+			evidenceblob.FieldData:   {Type: field.TypeBytes, Column: evidenceblob.FieldData},
+		},
+	}
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   evidencefile.Table,
+			Columns: evidencefile.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: evidencefile.FieldID,
+			},
+		},
+		Type: "EvidenceFile",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			evidencefile.FieldActivityID:   {Type: field.TypeInt, Column: evidencefile.FieldActivityID},
+			evidencefile.FieldFileName:     {Type: field.TypeString, Column: evidencefile.FieldFileName},
+			evidencefile.FieldContentType:  {Type: field.TypeEnum, Column: evidencefile.FieldContentType},
+			evidencefile.FieldSize:         {Type: field.TypeInt64, Column: evidencefile.FieldSize},
+			evidencefile.FieldSha256:       {Type: field.TypeString, Column: evidencefile.FieldSha256},
+			evidencefile.FieldUploadedByID: {Type: field.TypeInt, Column: evidencefile.FieldUploadedByID},
+			evidencefile.FieldCreatedAt:    {Type: field.TypeTime, Column: evidencefile.FieldCreatedAt},
+		},
+	}
+	graph.Nodes[10] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   importchunk.Table,
 			Columns: importchunk.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -254,7 +292,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			importchunk.FieldData:        {Type: field.TypeBytes, Column: importchunk.FieldData},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   importjob.Table,
 			Columns: importjob.Columns,
@@ -283,7 +321,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			importjob.FieldFinishedAt:  {Type: field.TypeTime, Column: importjob.FieldFinishedAt},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   invitation.Table,
 			Columns: invitation.Columns,
@@ -301,7 +339,40 @@ var schemaGraph = func() *sqlgraph.Schema {
 			invitation.FieldCreatedByID: {Type: field.TypeInt, Column: invitation.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   learningactivity.Table,
+			Columns: learningactivity.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: learningactivity.FieldID,
+			},
+		},
+		Type: "LearningActivity",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			learningactivity.FieldCreatedAt:    {Type: field.TypeTime, Column: learningactivity.FieldCreatedAt},
+			learningactivity.FieldUpdatedAt:    {Type: field.TypeTime, Column: learningactivity.FieldUpdatedAt},
+			learningactivity.FieldVersion:      {Type: field.TypeInt, Column: learningactivity.FieldVersion},
+			learningactivity.FieldClientID:     {Type: field.TypeString, Column: learningactivity.FieldClientID},
+			learningactivity.FieldClientDigest: {Type: field.TypeString, Column: learningactivity.FieldClientDigest},
+			learningactivity.FieldCitizenID:    {Type: field.TypeInt, Column: learningactivity.FieldCitizenID},
+			learningactivity.FieldKind:         {Type: field.TypeEnum, Column: learningactivity.FieldKind},
+			learningactivity.FieldTitle:        {Type: field.TypeString, Column: learningactivity.FieldTitle},
+			learningactivity.FieldProvider:     {Type: field.TypeString, Column: learningactivity.FieldProvider},
+			learningactivity.FieldStartedOn:    {Type: field.TypeTime, Column: learningactivity.FieldStartedOn},
+			learningactivity.FieldEndedOn:      {Type: field.TypeTime, Column: learningactivity.FieldEndedOn},
+			learningactivity.FieldHours:        {Type: field.TypeFloat64, Column: learningactivity.FieldHours},
+			learningactivity.FieldCertificate:  {Type: field.TypeString, Column: learningactivity.FieldCertificate},
+			learningactivity.FieldSource:       {Type: field.TypeEnum, Column: learningactivity.FieldSource},
+			learningactivity.FieldEnteredByID:  {Type: field.TypeInt, Column: learningactivity.FieldEnteredByID},
+			learningactivity.FieldStatus:       {Type: field.TypeEnum, Column: learningactivity.FieldStatus},
+			learningactivity.FieldReviewNote:   {Type: field.TypeString, Column: learningactivity.FieldReviewNote},
+			learningactivity.FieldReviewedByID: {Type: field.TypeInt, Column: learningactivity.FieldReviewedByID},
+			learningactivity.FieldReviewedAt:   {Type: field.TypeTime, Column: learningactivity.FieldReviewedAt},
+			learningactivity.FieldArchivedAt:   {Type: field.TypeTime, Column: learningactivity.FieldArchivedAt},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   learningunit.Table,
 			Columns: learningunit.Columns,
@@ -334,7 +405,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			learningunit.FieldArchivedAt:   {Type: field.TypeTime, Column: learningunit.FieldArchivedAt},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginattempt.Table,
 			Columns: loginattempt.Columns,
@@ -350,7 +421,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginattempt.FieldSucceeded: {Type: field.TypeBool, Column: loginattempt.FieldSucceeded},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   nationaltarget.Table,
 			Columns: nationaltarget.Columns,
@@ -373,7 +444,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			nationaltarget.FieldNote:      {Type: field.TypeString, Column: nationaltarget.FieldNote},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   progresscounter.Table,
 			Columns: progresscounter.Columns,
@@ -394,7 +465,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			progresscounter.FieldRecognized:  {Type: field.TypeInt, Column: progresscounter.FieldRecognized},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -411,7 +482,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldUsedAt:    {Type: field.TypeTime, Column: refreshtoken.FieldUsedAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registration.Table,
 			Columns: registration.Columns,
@@ -443,7 +514,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registration.FieldReason:         {Type: field.TypeString, Column: registration.FieldReason},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reorganisation.Table,
 			Columns: reorganisation.Columns,
@@ -471,7 +542,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reorganisation.FieldAppliedByID:  {Type: field.TypeInt, Column: reorganisation.FieldAppliedByID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   searchkey.Table,
 			Columns: searchkey.Columns,
@@ -487,7 +558,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			searchkey.FieldScopePath: {Type: field.TypeString, Column: searchkey.FieldScopePath},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -507,7 +578,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:     {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   setting.Table,
 			Columns: setting.Columns,
@@ -523,7 +594,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			setting.FieldCreatedAt: {Type: field.TypeTime, Column: setting.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   target.Table,
 			Columns: target.Columns,
@@ -541,7 +612,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			target.FieldRate:        {Type: field.TypeFloat64, Column: target.FieldRate},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -787,6 +858,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Registration",
 	)
 	graph.MustAddE(
+		"activities",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   evaluation.ActivitiesTable,
+			Columns: evaluation.ActivitiesPrimaryKey,
+			Bidi:    false,
+		},
+		"Evaluation",
+		"LearningActivity",
+	)
+	graph.MustAddE(
+		"activity",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   evidencefile.ActivityTable,
+			Columns: []string{evidencefile.ActivityColumn},
+			Bidi:    false,
+		},
+		"EvidenceFile",
+		"LearningActivity",
+	)
+	graph.MustAddE(
 		"import_job",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -835,6 +930,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"LearningUnit",
 	)
 	graph.MustAddE(
+		"citizen",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   learningactivity.CitizenTable,
+			Columns: []string{learningactivity.CitizenColumn},
+			Bidi:    false,
+		},
+		"LearningActivity",
+		"LearningUnit",
+	)
+	graph.MustAddE(
+		"evidence",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   learningactivity.EvidenceTable,
+			Columns: []string{learningactivity.EvidenceColumn},
+			Bidi:    false,
+		},
+		"LearningActivity",
+		"EvidenceFile",
+	)
+	graph.MustAddE(
+		"evaluations",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   learningactivity.EvaluationsTable,
+			Columns: learningactivity.EvaluationsPrimaryKey,
+			Bidi:    false,
+		},
+		"LearningActivity",
+		"Evaluation",
+	)
+	graph.MustAddE(
 		"admin_unit",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -881,6 +1012,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"LearningUnit",
 		"Registration",
+	)
+	graph.MustAddE(
+		"activities",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   learningunit.ActivitiesTable,
+			Columns: []string{learningunit.ActivitiesColumn},
+			Bidi:    false,
+		},
+		"LearningUnit",
+		"LearningActivity",
 	)
 	graph.MustAddE(
 		"session",
@@ -2116,6 +2259,159 @@ func (f *EvaluationFilter) WhereHasRegistrationWith(preds ...predicate.Registrat
 	})))
 }
 
+// WhereHasActivities applies a predicate to check if query has an edge activities.
+func (f *EvaluationFilter) WhereHasActivities() {
+	f.Where(entql.HasEdge("activities"))
+}
+
+// WhereHasActivitiesWith applies a predicate to check if query has an edge activities with a given conditions (other predicates).
+func (f *EvaluationFilter) WhereHasActivitiesWith(preds ...predicate.LearningActivity) {
+	f.Where(entql.HasEdgeWith("activities", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *EvidenceBlobQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the EvidenceBlobQuery builder.
+func (_q *EvidenceBlobQuery) Filter() *EvidenceBlobFilter {
+	return &EvidenceBlobFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *EvidenceBlobMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the EvidenceBlobMutation builder.
+func (m *EvidenceBlobMutation) Filter() *EvidenceBlobFilter {
+	return &EvidenceBlobFilter{config: m.config, predicateAdder: m}
+}
+
+// EvidenceBlobFilter provides a generic filtering capability at runtime for EvidenceBlobQuery.
+type EvidenceBlobFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *EvidenceBlobFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *EvidenceBlobFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(evidenceblob.FieldID))
+}
+
+// WhereFileID applies the entql int predicate on the file_id field.
+func (f *EvidenceBlobFilter) WhereFileID(p entql.IntP) {
+	f.Where(p.Field(evidenceblob.FieldFileID))
+}
+
+// WhereData applies the entql []byte predicate on the data field.
+func (f *EvidenceBlobFilter) WhereData(p entql.BytesP) {
+	f.Where(p.Field(evidenceblob.FieldData))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *EvidenceFileQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the EvidenceFileQuery builder.
+func (_q *EvidenceFileQuery) Filter() *EvidenceFileFilter {
+	return &EvidenceFileFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *EvidenceFileMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the EvidenceFileMutation builder.
+func (m *EvidenceFileMutation) Filter() *EvidenceFileFilter {
+	return &EvidenceFileFilter{config: m.config, predicateAdder: m}
+}
+
+// EvidenceFileFilter provides a generic filtering capability at runtime for EvidenceFileQuery.
+type EvidenceFileFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *EvidenceFileFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *EvidenceFileFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(evidencefile.FieldID))
+}
+
+// WhereActivityID applies the entql int predicate on the activity_id field.
+func (f *EvidenceFileFilter) WhereActivityID(p entql.IntP) {
+	f.Where(p.Field(evidencefile.FieldActivityID))
+}
+
+// WhereFileName applies the entql string predicate on the file_name field.
+func (f *EvidenceFileFilter) WhereFileName(p entql.StringP) {
+	f.Where(p.Field(evidencefile.FieldFileName))
+}
+
+// WhereContentType applies the entql string predicate on the content_type field.
+func (f *EvidenceFileFilter) WhereContentType(p entql.StringP) {
+	f.Where(p.Field(evidencefile.FieldContentType))
+}
+
+// WhereSize applies the entql int64 predicate on the size field.
+func (f *EvidenceFileFilter) WhereSize(p entql.Int64P) {
+	f.Where(p.Field(evidencefile.FieldSize))
+}
+
+// WhereSha256 applies the entql string predicate on the sha256 field.
+func (f *EvidenceFileFilter) WhereSha256(p entql.StringP) {
+	f.Where(p.Field(evidencefile.FieldSha256))
+}
+
+// WhereUploadedByID applies the entql int predicate on the uploaded_by_id field.
+func (f *EvidenceFileFilter) WhereUploadedByID(p entql.IntP) {
+	f.Where(p.Field(evidencefile.FieldUploadedByID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *EvidenceFileFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(evidencefile.FieldCreatedAt))
+}
+
+// WhereHasActivity applies a predicate to check if query has an edge activity.
+func (f *EvidenceFileFilter) WhereHasActivity() {
+	f.Where(entql.HasEdge("activity"))
+}
+
+// WhereHasActivityWith applies a predicate to check if query has an edge activity with a given conditions (other predicates).
+func (f *EvidenceFileFilter) WhereHasActivityWith(preds ...predicate.LearningActivity) {
+	f.Where(entql.HasEdgeWith("activity", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *ImportChunkQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2145,7 +2441,7 @@ type ImportChunkFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImportChunkFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2214,7 +2510,7 @@ type ImportJobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImportJobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2362,7 +2658,7 @@ type InvitationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InvitationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2413,6 +2709,188 @@ func (f *InvitationFilter) WhereHasHouseholdWith(preds ...predicate.LearningUnit
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *LearningActivityQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the LearningActivityQuery builder.
+func (_q *LearningActivityQuery) Filter() *LearningActivityFilter {
+	return &LearningActivityFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *LearningActivityMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the LearningActivityMutation builder.
+func (m *LearningActivityMutation) Filter() *LearningActivityFilter {
+	return &LearningActivityFilter{config: m.config, predicateAdder: m}
+}
+
+// LearningActivityFilter provides a generic filtering capability at runtime for LearningActivityQuery.
+type LearningActivityFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *LearningActivityFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *LearningActivityFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(learningactivity.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *LearningActivityFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(learningactivity.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *LearningActivityFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(learningactivity.FieldUpdatedAt))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *LearningActivityFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(learningactivity.FieldVersion))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *LearningActivityFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(learningactivity.FieldClientID))
+}
+
+// WhereClientDigest applies the entql string predicate on the client_digest field.
+func (f *LearningActivityFilter) WhereClientDigest(p entql.StringP) {
+	f.Where(p.Field(learningactivity.FieldClientDigest))
+}
+
+// WhereCitizenID applies the entql int predicate on the citizen_id field.
+func (f *LearningActivityFilter) WhereCitizenID(p entql.IntP) {
+	f.Where(p.Field(learningactivity.FieldCitizenID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *LearningActivityFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(learningactivity.FieldKind))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *LearningActivityFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(learningactivity.FieldTitle))
+}
+
+// WhereProvider applies the entql string predicate on the provider field.
+func (f *LearningActivityFilter) WhereProvider(p entql.StringP) {
+	f.Where(p.Field(learningactivity.FieldProvider))
+}
+
+// WhereStartedOn applies the entql time.Time predicate on the started_on field.
+func (f *LearningActivityFilter) WhereStartedOn(p entql.TimeP) {
+	f.Where(p.Field(learningactivity.FieldStartedOn))
+}
+
+// WhereEndedOn applies the entql time.Time predicate on the ended_on field.
+func (f *LearningActivityFilter) WhereEndedOn(p entql.TimeP) {
+	f.Where(p.Field(learningactivity.FieldEndedOn))
+}
+
+// WhereHours applies the entql float64 predicate on the hours field.
+func (f *LearningActivityFilter) WhereHours(p entql.Float64P) {
+	f.Where(p.Field(learningactivity.FieldHours))
+}
+
+// WhereCertificate applies the entql string predicate on the certificate field.
+func (f *LearningActivityFilter) WhereCertificate(p entql.StringP) {
+	f.Where(p.Field(learningactivity.FieldCertificate))
+}
+
+// WhereSource applies the entql string predicate on the source field.
+func (f *LearningActivityFilter) WhereSource(p entql.StringP) {
+	f.Where(p.Field(learningactivity.FieldSource))
+}
+
+// WhereEnteredByID applies the entql int predicate on the entered_by_id field.
+func (f *LearningActivityFilter) WhereEnteredByID(p entql.IntP) {
+	f.Where(p.Field(learningactivity.FieldEnteredByID))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *LearningActivityFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(learningactivity.FieldStatus))
+}
+
+// WhereReviewNote applies the entql string predicate on the review_note field.
+func (f *LearningActivityFilter) WhereReviewNote(p entql.StringP) {
+	f.Where(p.Field(learningactivity.FieldReviewNote))
+}
+
+// WhereReviewedByID applies the entql int predicate on the reviewed_by_id field.
+func (f *LearningActivityFilter) WhereReviewedByID(p entql.IntP) {
+	f.Where(p.Field(learningactivity.FieldReviewedByID))
+}
+
+// WhereReviewedAt applies the entql time.Time predicate on the reviewed_at field.
+func (f *LearningActivityFilter) WhereReviewedAt(p entql.TimeP) {
+	f.Where(p.Field(learningactivity.FieldReviewedAt))
+}
+
+// WhereArchivedAt applies the entql time.Time predicate on the archived_at field.
+func (f *LearningActivityFilter) WhereArchivedAt(p entql.TimeP) {
+	f.Where(p.Field(learningactivity.FieldArchivedAt))
+}
+
+// WhereHasCitizen applies a predicate to check if query has an edge citizen.
+func (f *LearningActivityFilter) WhereHasCitizen() {
+	f.Where(entql.HasEdge("citizen"))
+}
+
+// WhereHasCitizenWith applies a predicate to check if query has an edge citizen with a given conditions (other predicates).
+func (f *LearningActivityFilter) WhereHasCitizenWith(preds ...predicate.LearningUnit) {
+	f.Where(entql.HasEdgeWith("citizen", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEvidence applies a predicate to check if query has an edge evidence.
+func (f *LearningActivityFilter) WhereHasEvidence() {
+	f.Where(entql.HasEdge("evidence"))
+}
+
+// WhereHasEvidenceWith applies a predicate to check if query has an edge evidence with a given conditions (other predicates).
+func (f *LearningActivityFilter) WhereHasEvidenceWith(preds ...predicate.EvidenceFile) {
+	f.Where(entql.HasEdgeWith("evidence", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEvaluations applies a predicate to check if query has an edge evaluations.
+func (f *LearningActivityFilter) WhereHasEvaluations() {
+	f.Where(entql.HasEdge("evaluations"))
+}
+
+// WhereHasEvaluationsWith applies a predicate to check if query has an edge evaluations with a given conditions (other predicates).
+func (f *LearningActivityFilter) WhereHasEvaluationsWith(preds ...predicate.Evaluation) {
+	f.Where(entql.HasEdgeWith("evaluations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *LearningUnitQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2441,7 +2919,7 @@ type LearningUnitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LearningUnitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2608,6 +3086,20 @@ func (f *LearningUnitFilter) WhereHasRegistrationsWith(preds ...predicate.Regist
 	})))
 }
 
+// WhereHasActivities applies a predicate to check if query has an edge activities.
+func (f *LearningUnitFilter) WhereHasActivities() {
+	f.Where(entql.HasEdge("activities"))
+}
+
+// WhereHasActivitiesWith applies a predicate to check if query has an edge activities with a given conditions (other predicates).
+func (f *LearningUnitFilter) WhereHasActivitiesWith(preds ...predicate.LearningActivity) {
+	f.Where(entql.HasEdgeWith("activities", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *LoginAttemptQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2637,7 +3129,7 @@ type LoginAttemptFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginAttemptFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2692,7 +3184,7 @@ type NationalTargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NationalTargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2782,7 +3274,7 @@ type ProgressCounterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProgressCounterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2862,7 +3354,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2936,7 +3428,7 @@ type RegistrationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3141,7 +3633,7 @@ type ReorganisationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReorganisationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3270,7 +3762,7 @@ type SearchKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SearchKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3325,7 +3817,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3428,7 +3920,7 @@ type SettingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SettingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3483,7 +3975,7 @@ type TargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3576,7 +4068,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -53,11 +53,15 @@ type Evaluation struct {
 type EvaluationEdges struct {
 	// The registration scored.
 	Registration *Registration `json:"registration,omitempty"`
+	// Activities of the citizen's lifelong-learning record cited as evidence (LEARNING_CITIZEN only).
+	Activities []*LearningActivity `json:"activities,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [2]bool
 	// totalCount holds the count of the edges above.
-	totalCount [1]map[string]int
+	totalCount [2]map[string]int
+
+	namedActivities map[string][]*LearningActivity
 }
 
 // RegistrationOrErr returns the Registration value or an error if the edge
@@ -69,6 +73,15 @@ func (e EvaluationEdges) RegistrationOrErr() (*Registration, error) {
 		return nil, &NotFoundError{label: registration.Label}
 	}
 	return nil, &NotLoadedError{edge: "registration"}
+}
+
+// ActivitiesOrErr returns the Activities value or an error if the edge
+// was not loaded in eager-loading.
+func (e EvaluationEdges) ActivitiesOrErr() ([]*LearningActivity, error) {
+	if e.loadedTypes[1] {
+		return e.Activities, nil
+	}
+	return nil, &NotLoadedError{edge: "activities"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -202,6 +215,11 @@ func (_m *Evaluation) QueryRegistration() *RegistrationQuery {
 	return NewEvaluationClient(_m.config).QueryRegistration(_m)
 }
 
+// QueryActivities queries the "activities" edge of the Evaluation entity.
+func (_m *Evaluation) QueryActivities() *LearningActivityQuery {
+	return NewEvaluationClient(_m.config).QueryActivities(_m)
+}
+
 // Update returns a builder for updating this Evaluation.
 // Note that you need to call Evaluation.Unwrap() before calling this method if this Evaluation
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -268,6 +286,30 @@ func (_m *Evaluation) String() string {
 	builder.WriteString(_m.CreatedAt.Format(time.ANSIC))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedActivities returns the Activities named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Evaluation) NamedActivities(name string) ([]*LearningActivity, error) {
+	if _m.Edges.namedActivities == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedActivities[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Evaluation) appendNamedActivities(name string, edges ...*LearningActivity) {
+	if _m.Edges.namedActivities == nil {
+		_m.Edges.namedActivities = make(map[string][]*LearningActivity)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedActivities[name] = []*LearningActivity{}
+	} else {
+		_m.Edges.namedActivities[name] = append(_m.Edges.namedActivities[name], edges...)
+	}
 }
 
 // Evaluations is a parsable slice of Evaluation.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/registration"
 	"time"
 
@@ -146,6 +147,21 @@ func (_c *EvaluationCreate) SetNillableCreatedAt(v *time.Time) *EvaluationCreate
 // SetRegistration sets the "registration" edge to the Registration entity.
 func (_c *EvaluationCreate) SetRegistration(v *Registration) *EvaluationCreate {
 	return _c.SetRegistrationID(v.ID)
+}
+
+// AddActivityIDs adds the "activities" edge to the LearningActivity entity by IDs.
+func (_c *EvaluationCreate) AddActivityIDs(ids ...int) *EvaluationCreate {
+	_c.mutation.AddActivityIDs(ids...)
+	return _c
+}
+
+// AddActivities adds the "activities" edges to the LearningActivity entity.
+func (_c *EvaluationCreate) AddActivities(v ...*LearningActivity) *EvaluationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddActivityIDs(ids...)
 }
 
 // Mutation returns the EvaluationMutation object of the builder.
@@ -327,6 +343,22 @@ func (_c *EvaluationCreate) createSpec() (*Evaluation, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.RegistrationID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ActivitiesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   evaluation.ActivitiesTable,
+			Columns: evaluation.ActivitiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(learningactivity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -4,9 +4,11 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/predicate"
 	"hoctap/ent/registration"
 	"math"
@@ -21,13 +23,15 @@ import (
 // EvaluationQuery is the builder for querying Evaluation entities.
 type EvaluationQuery struct {
 	config
-	ctx              *QueryContext
-	order            []evaluation.OrderOption
-	inters           []Interceptor
-	predicates       []predicate.Evaluation
-	withRegistration *RegistrationQuery
-	loadTotal        []func(context.Context, []*Evaluation) error
-	modifiers        []func(*sql.Selector)
+	ctx                 *QueryContext
+	order               []evaluation.OrderOption
+	inters              []Interceptor
+	predicates          []predicate.Evaluation
+	withRegistration    *RegistrationQuery
+	withActivities      *LearningActivityQuery
+	loadTotal           []func(context.Context, []*Evaluation) error
+	modifiers           []func(*sql.Selector)
+	withNamedActivities map[string]*LearningActivityQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -79,6 +83,28 @@ func (_q *EvaluationQuery) QueryRegistration() *RegistrationQuery {
 			sqlgraph.From(evaluation.Table, evaluation.FieldID, selector),
 			sqlgraph.To(registration.Table, registration.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, evaluation.RegistrationTable, evaluation.RegistrationColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryActivities chains the current query on the "activities" edge.
+func (_q *EvaluationQuery) QueryActivities() *LearningActivityQuery {
+	query := (&LearningActivityClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(evaluation.Table, evaluation.FieldID, selector),
+			sqlgraph.To(learningactivity.Table, learningactivity.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, evaluation.ActivitiesTable, evaluation.ActivitiesPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -279,6 +305,7 @@ func (_q *EvaluationQuery) Clone() *EvaluationQuery {
 		inters:           append([]Interceptor{}, _q.inters...),
 		predicates:       append([]predicate.Evaluation{}, _q.predicates...),
 		withRegistration: _q.withRegistration.Clone(),
+		withActivities:   _q.withActivities.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -294,6 +321,17 @@ func (_q *EvaluationQuery) WithRegistration(opts ...func(*RegistrationQuery)) *E
 		opt(query)
 	}
 	_q.withRegistration = query
+	return _q
+}
+
+// WithActivities tells the query-builder to eager-load the nodes that are connected to
+// the "activities" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *EvaluationQuery) WithActivities(opts ...func(*LearningActivityQuery)) *EvaluationQuery {
+	query := (&LearningActivityClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withActivities = query
 	return _q
 }
 
@@ -381,8 +419,9 @@ func (_q *EvaluationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 	var (
 		nodes       = []*Evaluation{}
 		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
+		loadedTypes = [2]bool{
 			_q.withRegistration != nil,
+			_q.withActivities != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -409,6 +448,20 @@ func (_q *EvaluationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 	if query := _q.withRegistration; query != nil {
 		if err := _q.loadRegistration(ctx, query, nodes, nil,
 			func(n *Evaluation, e *Registration) { n.Edges.Registration = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withActivities; query != nil {
+		if err := _q.loadActivities(ctx, query, nodes,
+			func(n *Evaluation) { n.Edges.Activities = []*LearningActivity{} },
+			func(n *Evaluation, e *LearningActivity) { n.Edges.Activities = append(n.Edges.Activities, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedActivities {
+		if err := _q.loadActivities(ctx, query, nodes,
+			func(n *Evaluation) { n.appendNamedActivities(name) },
+			func(n *Evaluation, e *LearningActivity) { n.appendNamedActivities(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -445,6 +498,67 @@ func (_q *EvaluationQuery) loadRegistration(ctx context.Context, query *Registra
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *EvaluationQuery) loadActivities(ctx context.Context, query *LearningActivityQuery, nodes []*Evaluation, init func(*Evaluation), assign func(*Evaluation, *LearningActivity)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Evaluation)
+	nids := make(map[int]map[*Evaluation]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(evaluation.ActivitiesTable)
+		s.Join(joinT).On(s.C(learningactivity.FieldID), joinT.C(evaluation.ActivitiesPrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(evaluation.ActivitiesPrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(evaluation.ActivitiesPrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Evaluation]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*LearningActivity](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "activities" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
 		}
 	}
 	return nil
@@ -570,6 +684,20 @@ func (_q *EvaluationQuery) ForShare(opts ...sql.LockOption) *EvaluationQuery {
 func (_q *EvaluationQuery) Modify(modifiers ...func(s *sql.Selector)) *EvaluationSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedActivities tells the query-builder to eager-load the nodes that are connected to the "activities"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *EvaluationQuery) WithNamedActivities(name string, opts ...func(*LearningActivityQuery)) *EvaluationQuery {
+	query := (&LearningActivityClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedActivities == nil {
+		_q.withNamedActivities = make(map[string]*LearningActivityQuery)
+	}
+	_q.withNamedActivities[name] = query
+	return _q
 }
 
 // EvaluationGroupBy is the group-by builder for Evaluation entities.

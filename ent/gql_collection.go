@@ -12,7 +12,9 @@ import (
 	"hoctap/ent/citizenclaim"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/evidencefile"
 	"hoctap/ent/importjob"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/nationaltarget"
 	"hoctap/ent/registration"
@@ -1112,6 +1114,19 @@ func (_q *EvaluationQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, evaluation.FieldRegistrationID)
 				fieldSeen[evaluation.FieldRegistrationID] = struct{}{}
 			}
+
+		case "activities":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LearningActivityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, learningactivityImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedActivities(alias, func(wq *LearningActivityQuery) {
+				*wq = *query
+			})
 		case "clientID":
 			if _, ok := fieldSeen[evaluation.FieldClientID]; !ok {
 				selectedFields = append(selectedFields, evaluation.FieldClientID)
@@ -1211,6 +1226,108 @@ func newEvaluationPaginateArgs(rv map[string]any) *evaluationPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*EvaluationWhereInput); ok {
 		args.opts = append(args.opts, WithEvaluationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *EvidenceFileQuery) CollectFields(ctx context.Context, satisfies ...string) (*EvidenceFileQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *EvidenceFileQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(evidencefile.Columns))
+		selectedFields = []string{evidencefile.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "activity":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LearningActivityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, learningactivityImplementors)...); err != nil {
+				return err
+			}
+			_q.withActivity = query
+			if _, ok := fieldSeen[evidencefile.FieldActivityID]; !ok {
+				selectedFields = append(selectedFields, evidencefile.FieldActivityID)
+				fieldSeen[evidencefile.FieldActivityID] = struct{}{}
+			}
+		case "fileName":
+			if _, ok := fieldSeen[evidencefile.FieldFileName]; !ok {
+				selectedFields = append(selectedFields, evidencefile.FieldFileName)
+				fieldSeen[evidencefile.FieldFileName] = struct{}{}
+			}
+		case "contentType":
+			if _, ok := fieldSeen[evidencefile.FieldContentType]; !ok {
+				selectedFields = append(selectedFields, evidencefile.FieldContentType)
+				fieldSeen[evidencefile.FieldContentType] = struct{}{}
+			}
+		case "size":
+			if _, ok := fieldSeen[evidencefile.FieldSize]; !ok {
+				selectedFields = append(selectedFields, evidencefile.FieldSize)
+				fieldSeen[evidencefile.FieldSize] = struct{}{}
+			}
+		case "sha256":
+			if _, ok := fieldSeen[evidencefile.FieldSha256]; !ok {
+				selectedFields = append(selectedFields, evidencefile.FieldSha256)
+				fieldSeen[evidencefile.FieldSha256] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[evidencefile.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, evidencefile.FieldCreatedAt)
+				fieldSeen[evidencefile.FieldCreatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type evidencefilePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []EvidenceFilePaginateOption
+}
+
+func newEvidenceFilePaginateArgs(rv map[string]any) *evidencefilePaginateArgs {
+	args := &evidencefilePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*EvidenceFileWhereInput); ok {
+		args.opts = append(args.opts, WithEvidenceFileFilter(v.Filter))
 	}
 	return args
 }
@@ -1365,6 +1482,211 @@ func newImportJobPaginateArgs(rv map[string]any) *importjobPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ImportJobWhereInput); ok {
 		args.opts = append(args.opts, WithImportJobFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *LearningActivityQuery) CollectFields(ctx context.Context, satisfies ...string) (*LearningActivityQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *LearningActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(learningactivity.Columns))
+		selectedFields = []string{learningactivity.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "citizen":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LearningUnitClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, learningunitImplementors)...); err != nil {
+				return err
+			}
+			_q.withCitizen = query
+			if _, ok := fieldSeen[learningactivity.FieldCitizenID]; !ok {
+				selectedFields = append(selectedFields, learningactivity.FieldCitizenID)
+				fieldSeen[learningactivity.FieldCitizenID] = struct{}{}
+			}
+
+		case "evidence":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EvidenceFileClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, evidencefileImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedEvidence(alias, func(wq *EvidenceFileQuery) {
+				*wq = *query
+			})
+
+		case "evaluations":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EvaluationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, evaluationImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedEvaluations(alias, func(wq *EvaluationQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[learningactivity.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, learningactivity.FieldCreatedAt)
+				fieldSeen[learningactivity.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[learningactivity.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, learningactivity.FieldUpdatedAt)
+				fieldSeen[learningactivity.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[learningactivity.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, learningactivity.FieldVersion)
+				fieldSeen[learningactivity.FieldVersion] = struct{}{}
+			}
+		case "clientID":
+			if _, ok := fieldSeen[learningactivity.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, learningactivity.FieldClientID)
+				fieldSeen[learningactivity.FieldClientID] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[learningactivity.FieldKind]; !ok {
+				selectedFields = append(selectedFields, learningactivity.FieldKind)
+				fieldSeen[learningactivity.FieldKind] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[learningactivity.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, learningactivity.FieldTitle)
+				fieldSeen[learningactivity.FieldTitle] = struct{}{}
+			}
+		case "provider":
+			if _, ok := fieldSeen[learningactivity.FieldProvider]; !ok {
+				selectedFields = append(selectedFields, learningactivity.FieldProvider)
+				fieldSeen[learningactivity.FieldProvider] = struct{}{}
+			}
+		case "startedOn":
+			if _, ok := fieldSeen[learningactivity.FieldStartedOn]; !ok {
+				selectedFields = append(selectedFields, learningactivity.FieldStartedOn)
+				fieldSeen[learningactivity.FieldStartedOn] = struct{}{}
+			}
+		case "endedOn":
+			if _, ok := fieldSeen[learningactivity.FieldEndedOn]; !ok {
+				selectedFields = append(selectedFields, learningactivity.FieldEndedOn)
+				fieldSeen[learningactivity.FieldEndedOn] = struct{}{}
+			}
+		case "hours":
+			if _, ok := fieldSeen[learningactivity.FieldHours]; !ok {
+				selectedFields = append(selectedFields, learningactivity.FieldHours)
+				fieldSeen[learningactivity.FieldHours] = struct{}{}
+			}
+		case "certificate":
+			if _, ok := fieldSeen[learningactivity.FieldCertificate]; !ok {
+				selectedFields = append(selectedFields, learningactivity.FieldCertificate)
+				fieldSeen[learningactivity.FieldCertificate] = struct{}{}
+			}
+		case "source":
+			if _, ok := fieldSeen[learningactivity.FieldSource]; !ok {
+				selectedFields = append(selectedFields, learningactivity.FieldSource)
+				fieldSeen[learningactivity.FieldSource] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[learningactivity.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, learningactivity.FieldStatus)
+				fieldSeen[learningactivity.FieldStatus] = struct{}{}
+			}
+		case "reviewNote":
+			if _, ok := fieldSeen[learningactivity.FieldReviewNote]; !ok {
+				selectedFields = append(selectedFields, learningactivity.FieldReviewNote)
+				fieldSeen[learningactivity.FieldReviewNote] = struct{}{}
+			}
+		case "reviewedAt":
+			if _, ok := fieldSeen[learningactivity.FieldReviewedAt]; !ok {
+				selectedFields = append(selectedFields, learningactivity.FieldReviewedAt)
+				fieldSeen[learningactivity.FieldReviewedAt] = struct{}{}
+			}
+		case "archivedAt":
+			if _, ok := fieldSeen[learningactivity.FieldArchivedAt]; !ok {
+				selectedFields = append(selectedFields, learningactivity.FieldArchivedAt)
+				fieldSeen[learningactivity.FieldArchivedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type learningactivityPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []LearningActivityPaginateOption
+}
+
+func newLearningActivityPaginateArgs(rv map[string]any) *learningactivityPaginateArgs {
+	args := &learningactivityPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &LearningActivityOrder{Field: &LearningActivityOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithLearningActivityOrder(order))
+			}
+		case *LearningActivityOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithLearningActivityOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*LearningActivityWhereInput); ok {
+		args.opts = append(args.opts, WithLearningActivityFilter(v.Filter))
 	}
 	return args
 }
@@ -1596,6 +1918,95 @@ func (_q *LearningUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 				query = pager.applyOrder(query)
 			}
 			_q.WithNamedRegistrations(alias, func(wq *RegistrationQuery) {
+				*wq = *query
+			})
+
+		case "activities":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LearningActivityClient{config: _q.config}).Query()
+			)
+			args := newLearningActivityPaginateArgs(fieldArgs(ctx, new(LearningActivityWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newLearningActivityPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*LearningUnit) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"citizen_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(learningunit.ActivitiesColumn), ids...))
+						})
+						if err := query.GroupBy(learningunit.ActivitiesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*LearningUnit) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Activities)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, learningactivityImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(learningunit.ActivitiesColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedActivities(alias, func(wq *LearningActivityQuery) {
 				*wq = *query
 			})
 		case "createdAt":

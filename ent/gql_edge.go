@@ -147,10 +147,62 @@ func (_m *Evaluation) Registration(ctx context.Context) (*Registration, error) {
 	return result, err
 }
 
+func (_m *Evaluation) Activities(ctx context.Context) (result []*LearningActivity, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedActivities(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ActivitiesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryActivities().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *EvidenceFile) Activity(ctx context.Context) (*LearningActivity, error) {
+	result, err := _m.Edges.ActivityOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryActivity().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *ImportJob) CreatedBy(ctx context.Context) (*User, error) {
 	result, err := _m.Edges.CreatedByOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryCreatedBy().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *LearningActivity) Citizen(ctx context.Context) (*LearningUnit, error) {
+	result, err := _m.Edges.CitizenOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCitizen().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *LearningActivity) Evidence(ctx context.Context) (result []*EvidenceFile, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedEvidence(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.EvidenceOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEvidence().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *LearningActivity) Evaluations(ctx context.Context) (result []*Evaluation, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedEvaluations(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.EvaluationsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEvaluations().All(ctx)
 	}
 	return result, err
 }
@@ -211,6 +263,27 @@ func (_m *LearningUnit) Registrations(
 		return conn, nil
 	}
 	return _m.QueryRegistrations().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *LearningUnit) Activities(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *LearningActivityOrder, where *LearningActivityWhereInput,
+) (*LearningActivityConnection, error) {
+	opts := []LearningActivityPaginateOption{
+		WithLearningActivityOrder(orderBy),
+		WithLearningActivityFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedActivities(alias); err == nil || hasTotalCount {
+		pager, err := newLearningActivityPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &LearningActivityConnection{Edges: []*LearningActivityEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryActivities().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *Registration) Campaign(ctx context.Context) (*Campaign, error) {

@@ -3,8 +3,108 @@
 package ent
 
 import (
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
+	"time"
 )
+
+// CreateLearningActivityInput represents a mutation input for creating learningactivities.
+type CreateLearningActivityInput struct {
+	Kind        learningactivity.Kind
+	Title       string
+	Provider    *string
+	StartedOn   time.Time
+	EndedOn     *time.Time
+	Hours       *float64
+	Certificate *string
+	CitizenID   int
+}
+
+// Mutate applies the CreateLearningActivityInput on the LearningActivityMutation builder.
+func (i *CreateLearningActivityInput) Mutate(m *LearningActivityMutation) {
+	m.SetKind(i.Kind)
+	m.SetTitle(i.Title)
+	if v := i.Provider; v != nil {
+		m.SetProvider(*v)
+	}
+	m.SetStartedOn(i.StartedOn)
+	if v := i.EndedOn; v != nil {
+		m.SetEndedOn(*v)
+	}
+	if v := i.Hours; v != nil {
+		m.SetHours(*v)
+	}
+	if v := i.Certificate; v != nil {
+		m.SetCertificate(*v)
+	}
+	m.SetCitizenID(i.CitizenID)
+}
+
+// SetInput applies the change-set in the CreateLearningActivityInput on the LearningActivityCreate builder.
+func (c *LearningActivityCreate) SetInput(i CreateLearningActivityInput) *LearningActivityCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateLearningActivityInput represents a mutation input for updating learningactivities.
+type UpdateLearningActivityInput struct {
+	Kind             *learningactivity.Kind
+	Title            *string
+	ClearProvider    bool
+	Provider         *string
+	StartedOn        *time.Time
+	ClearEndedOn     bool
+	EndedOn          *time.Time
+	Hours            *float64
+	ClearCertificate bool
+	Certificate      *string
+}
+
+// Mutate applies the UpdateLearningActivityInput on the LearningActivityMutation builder.
+func (i *UpdateLearningActivityInput) Mutate(m *LearningActivityMutation) {
+	if v := i.Kind; v != nil {
+		m.SetKind(*v)
+	}
+	if v := i.Title; v != nil {
+		m.SetTitle(*v)
+	}
+	if i.ClearProvider {
+		m.ClearProvider()
+	}
+	if v := i.Provider; v != nil {
+		m.SetProvider(*v)
+	}
+	if v := i.StartedOn; v != nil {
+		m.SetStartedOn(*v)
+	}
+	if i.ClearEndedOn {
+		m.ClearEndedOn()
+	}
+	if v := i.EndedOn; v != nil {
+		m.SetEndedOn(*v)
+	}
+	if v := i.Hours; v != nil {
+		m.SetHours(*v)
+	}
+	if i.ClearCertificate {
+		m.ClearCertificate()
+	}
+	if v := i.Certificate; v != nil {
+		m.SetCertificate(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateLearningActivityInput on the LearningActivityUpdate builder.
+func (c *LearningActivityUpdate) SetInput(i UpdateLearningActivityInput) *LearningActivityUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateLearningActivityInput on the LearningActivityUpdateOne builder.
+func (c *LearningActivityUpdateOne) SetInput(i UpdateLearningActivityInput) *LearningActivityUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
 
 // CreateLearningUnitInput represents a mutation input for creating learningunits.
 type CreateLearningUnitInput struct {

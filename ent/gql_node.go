@@ -12,8 +12,10 @@ import (
 	"hoctap/ent/citizenclaim"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/evidencefile"
 	"hoctap/ent/importjob"
 	"hoctap/ent/internal"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/nationaltarget"
 	"hoctap/ent/registration"
@@ -60,10 +62,20 @@ var evaluationImplementors = []string{"Evaluation", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Evaluation) IsNode() {}
 
+var evidencefileImplementors = []string{"EvidenceFile", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*EvidenceFile) IsNode() {}
+
 var importjobImplementors = []string{"ImportJob", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*ImportJob) IsNode() {}
+
+var learningactivityImplementors = []string{"LearningActivity", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*LearningActivity) IsNode() {}
 
 var learningunitImplementors = []string{"LearningUnit", "Node"}
 
@@ -221,11 +233,29 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case evidencefile.Table:
+		query := c.EvidenceFile.Query().
+			Where(evidencefile.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, evidencefileImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case importjob.Table:
 		query := c.ImportJob.Query().
 			Where(importjob.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, importjobImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case learningactivity.Table:
+		query := c.LearningActivity.Query().
+			Where(learningactivity.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, learningactivityImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -444,10 +474,42 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case evidencefile.Table:
+		query := c.EvidenceFile.Query().
+			Where(evidencefile.IDIn(ids...))
+		query, err := query.CollectFields(ctx, evidencefileImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case importjob.Table:
 		query := c.ImportJob.Query().
 			Where(importjob.IDIn(ids...))
 		query, err := query.CollectFields(ctx, importjobImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case learningactivity.Table:
+		query := c.LearningActivity.Query().
+			Where(learningactivity.IDIn(ids...))
+		query, err := query.CollectFields(ctx, learningactivityImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -12,7 +12,9 @@ import (
 	"hoctap/ent/citizenclaim"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/evidencefile"
 	"hoctap/ent/importjob"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/nationaltarget"
 	"hoctap/ent/registration"
@@ -2065,6 +2067,255 @@ func (_m *Evaluation) ToEdge(order *EvaluationOrder) *EvaluationEdge {
 	}
 }
 
+// EvidenceFileEdge is the edge representation of EvidenceFile.
+type EvidenceFileEdge struct {
+	Node   *EvidenceFile `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// EvidenceFileConnection is the connection containing edges to EvidenceFile.
+type EvidenceFileConnection struct {
+	Edges      []*EvidenceFileEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *EvidenceFileConnection) build(nodes []*EvidenceFile, pager *evidencefilePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *EvidenceFile
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *EvidenceFile {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *EvidenceFile {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*EvidenceFileEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &EvidenceFileEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// EvidenceFilePaginateOption enables pagination customization.
+type EvidenceFilePaginateOption func(*evidencefilePager) error
+
+// WithEvidenceFileOrder configures pagination ordering.
+func WithEvidenceFileOrder(order *EvidenceFileOrder) EvidenceFilePaginateOption {
+	if order == nil {
+		order = DefaultEvidenceFileOrder
+	}
+	o := *order
+	return func(pager *evidencefilePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultEvidenceFileOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithEvidenceFileFilter configures pagination filter.
+func WithEvidenceFileFilter(filter func(*EvidenceFileQuery) (*EvidenceFileQuery, error)) EvidenceFilePaginateOption {
+	return func(pager *evidencefilePager) error {
+		if filter == nil {
+			return errors.New("EvidenceFileQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type evidencefilePager struct {
+	reverse bool
+	order   *EvidenceFileOrder
+	filter  func(*EvidenceFileQuery) (*EvidenceFileQuery, error)
+}
+
+func newEvidenceFilePager(opts []EvidenceFilePaginateOption, reverse bool) (*evidencefilePager, error) {
+	pager := &evidencefilePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultEvidenceFileOrder
+	}
+	return pager, nil
+}
+
+func (p *evidencefilePager) applyFilter(query *EvidenceFileQuery) (*EvidenceFileQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *evidencefilePager) toCursor(_m *EvidenceFile) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *evidencefilePager) applyCursors(query *EvidenceFileQuery, after, before *Cursor) (*EvidenceFileQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultEvidenceFileOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *evidencefilePager) applyOrder(query *EvidenceFileQuery) *EvidenceFileQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultEvidenceFileOrder.Field {
+		query = query.Order(DefaultEvidenceFileOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *evidencefilePager) orderExpr(query *EvidenceFileQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultEvidenceFileOrder.Field {
+			b.Comma().Ident(DefaultEvidenceFileOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to EvidenceFile.
+func (_m *EvidenceFileQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...EvidenceFilePaginateOption,
+) (*EvidenceFileConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newEvidenceFilePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &EvidenceFileConnection{Edges: []*EvidenceFileEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// EvidenceFileOrderField defines the ordering field of EvidenceFile.
+type EvidenceFileOrderField struct {
+	// Value extracts the ordering value from the given EvidenceFile.
+	Value    func(*EvidenceFile) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) evidencefile.OrderOption
+	toCursor func(*EvidenceFile) Cursor
+}
+
+// EvidenceFileOrder defines the ordering of EvidenceFile.
+type EvidenceFileOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *EvidenceFileOrderField `json:"field"`
+}
+
+// DefaultEvidenceFileOrder is the default ordering of EvidenceFile.
+var DefaultEvidenceFileOrder = &EvidenceFileOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &EvidenceFileOrderField{
+		Value: func(_m *EvidenceFile) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: evidencefile.FieldID,
+		toTerm: evidencefile.ByID,
+		toCursor: func(_m *EvidenceFile) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts EvidenceFile into EvidenceFileEdge.
+func (_m *EvidenceFile) ToEdge(order *EvidenceFileOrder) *EvidenceFileEdge {
+	if order == nil {
+		order = DefaultEvidenceFileOrder
+	}
+	return &EvidenceFileEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // ImportJobEdge is the edge representation of ImportJob.
 type ImportJobEdge struct {
 	Node   *ImportJob `json:"node"`
@@ -2374,6 +2625,374 @@ func (_m *ImportJob) ToEdge(order *ImportJobOrder) *ImportJobEdge {
 		order = DefaultImportJobOrder
 	}
 	return &ImportJobEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// LearningActivityEdge is the edge representation of LearningActivity.
+type LearningActivityEdge struct {
+	Node   *LearningActivity `json:"node"`
+	Cursor Cursor            `json:"cursor"`
+}
+
+// LearningActivityConnection is the connection containing edges to LearningActivity.
+type LearningActivityConnection struct {
+	Edges      []*LearningActivityEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+func (c *LearningActivityConnection) build(nodes []*LearningActivity, pager *learningactivityPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *LearningActivity
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *LearningActivity {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *LearningActivity {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*LearningActivityEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &LearningActivityEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// LearningActivityPaginateOption enables pagination customization.
+type LearningActivityPaginateOption func(*learningactivityPager) error
+
+// WithLearningActivityOrder configures pagination ordering.
+func WithLearningActivityOrder(order *LearningActivityOrder) LearningActivityPaginateOption {
+	if order == nil {
+		order = DefaultLearningActivityOrder
+	}
+	o := *order
+	return func(pager *learningactivityPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultLearningActivityOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithLearningActivityFilter configures pagination filter.
+func WithLearningActivityFilter(filter func(*LearningActivityQuery) (*LearningActivityQuery, error)) LearningActivityPaginateOption {
+	return func(pager *learningactivityPager) error {
+		if filter == nil {
+			return errors.New("LearningActivityQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type learningactivityPager struct {
+	reverse bool
+	order   *LearningActivityOrder
+	filter  func(*LearningActivityQuery) (*LearningActivityQuery, error)
+}
+
+func newLearningActivityPager(opts []LearningActivityPaginateOption, reverse bool) (*learningactivityPager, error) {
+	pager := &learningactivityPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultLearningActivityOrder
+	}
+	return pager, nil
+}
+
+func (p *learningactivityPager) applyFilter(query *LearningActivityQuery) (*LearningActivityQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *learningactivityPager) toCursor(_m *LearningActivity) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *learningactivityPager) applyCursors(query *LearningActivityQuery, after, before *Cursor) (*LearningActivityQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultLearningActivityOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *learningactivityPager) applyOrder(query *LearningActivityQuery) *LearningActivityQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultLearningActivityOrder.Field {
+		query = query.Order(DefaultLearningActivityOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *learningactivityPager) orderExpr(query *LearningActivityQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultLearningActivityOrder.Field {
+			b.Comma().Ident(DefaultLearningActivityOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to LearningActivity.
+func (_m *LearningActivityQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...LearningActivityPaginateOption,
+) (*LearningActivityConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newLearningActivityPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &LearningActivityConnection{Edges: []*LearningActivityEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// LearningActivityOrderFieldCreatedAt orders LearningActivity by created_at.
+	LearningActivityOrderFieldCreatedAt = &LearningActivityOrderField{
+		Value: func(_m *LearningActivity) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: learningactivity.FieldCreatedAt,
+		toTerm: learningactivity.ByCreatedAt,
+		toCursor: func(_m *LearningActivity) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// LearningActivityOrderFieldUpdatedAt orders LearningActivity by updated_at.
+	LearningActivityOrderFieldUpdatedAt = &LearningActivityOrderField{
+		Value: func(_m *LearningActivity) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: learningactivity.FieldUpdatedAt,
+		toTerm: learningactivity.ByUpdatedAt,
+		toCursor: func(_m *LearningActivity) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// LearningActivityOrderFieldKind orders LearningActivity by kind.
+	LearningActivityOrderFieldKind = &LearningActivityOrderField{
+		Value: func(_m *LearningActivity) (ent.Value, error) {
+			return _m.Kind, nil
+		},
+		column: learningactivity.FieldKind,
+		toTerm: learningactivity.ByKind,
+		toCursor: func(_m *LearningActivity) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Kind,
+			}
+		},
+	}
+	// LearningActivityOrderFieldStartedOn orders LearningActivity by started_on.
+	LearningActivityOrderFieldStartedOn = &LearningActivityOrderField{
+		Value: func(_m *LearningActivity) (ent.Value, error) {
+			return _m.StartedOn, nil
+		},
+		column: learningactivity.FieldStartedOn,
+		toTerm: learningactivity.ByStartedOn,
+		toCursor: func(_m *LearningActivity) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.StartedOn,
+			}
+		},
+	}
+	// LearningActivityOrderFieldStatus orders LearningActivity by status.
+	LearningActivityOrderFieldStatus = &LearningActivityOrderField{
+		Value: func(_m *LearningActivity) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: learningactivity.FieldStatus,
+		toTerm: learningactivity.ByStatus,
+		toCursor: func(_m *LearningActivity) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f LearningActivityOrderField) String() string {
+	var str string
+	switch f.column {
+	case LearningActivityOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case LearningActivityOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case LearningActivityOrderFieldKind.column:
+		str = "KIND"
+	case LearningActivityOrderFieldStartedOn.column:
+		str = "STARTED_ON"
+	case LearningActivityOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f LearningActivityOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *LearningActivityOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("LearningActivityOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *LearningActivityOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *LearningActivityOrderFieldUpdatedAt
+	case "KIND":
+		*f = *LearningActivityOrderFieldKind
+	case "STARTED_ON":
+		*f = *LearningActivityOrderFieldStartedOn
+	case "STATUS":
+		*f = *LearningActivityOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid LearningActivityOrderField", str)
+	}
+	return nil
+}
+
+// LearningActivityOrderField defines the ordering field of LearningActivity.
+type LearningActivityOrderField struct {
+	// Value extracts the ordering value from the given LearningActivity.
+	Value    func(*LearningActivity) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) learningactivity.OrderOption
+	toCursor func(*LearningActivity) Cursor
+}
+
+// LearningActivityOrder defines the ordering of LearningActivity.
+type LearningActivityOrder struct {
+	Direction OrderDirection              `json:"direction"`
+	Field     *LearningActivityOrderField `json:"field"`
+}
+
+// DefaultLearningActivityOrder is the default ordering of LearningActivity.
+var DefaultLearningActivityOrder = &LearningActivityOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &LearningActivityOrderField{
+		Value: func(_m *LearningActivity) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: learningactivity.FieldID,
+		toTerm: learningactivity.ByID,
+		toCursor: func(_m *LearningActivity) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts LearningActivity into LearningActivityEdge.
+func (_m *LearningActivity) ToEdge(order *LearningActivityOrder) *LearningActivityEdge {
+	if order == nil {
+		order = DefaultLearningActivityOrder
+	}
+	return &LearningActivityEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

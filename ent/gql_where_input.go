@@ -10,7 +10,9 @@ import (
 	"hoctap/ent/campaign"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/evidencefile"
 	"hoctap/ent/importjob"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/nationaltarget"
 	"hoctap/ent/predicate"
@@ -2253,6 +2255,10 @@ type EvaluationWhereInput struct {
 	// "registration" edge predicates.
 	HasRegistration     *bool                     `json:"hasRegistration,omitempty"`
 	HasRegistrationWith []*RegistrationWhereInput `json:"hasRegistrationWith,omitempty"`
+
+	// "activities" edge predicates.
+	HasActivities     *bool                         `json:"hasActivities,omitempty"`
+	HasActivitiesWith []*LearningActivityWhereInput `json:"hasActivitiesWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2546,6 +2552,24 @@ func (i *EvaluationWhereInput) P() (predicate.Evaluation, error) {
 		}
 		predicates = append(predicates, evaluation.HasRegistrationWith(with...))
 	}
+	if i.HasActivities != nil {
+		p := evaluation.HasActivities()
+		if !*i.HasActivities {
+			p = evaluation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasActivitiesWith) > 0 {
+		with := make([]predicate.LearningActivity, 0, len(i.HasActivitiesWith))
+		for _, w := range i.HasActivitiesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasActivitiesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, evaluation.HasActivitiesWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyEvaluationWhereInput
@@ -2553,6 +2577,292 @@ func (i *EvaluationWhereInput) P() (predicate.Evaluation, error) {
 		return predicates[0], nil
 	default:
 		return evaluation.And(predicates...), nil
+	}
+}
+
+// EvidenceFileWhereInput represents a where input for filtering EvidenceFile queries.
+type EvidenceFileWhereInput struct {
+	Predicates []predicate.EvidenceFile  `json:"-"`
+	Not        *EvidenceFileWhereInput   `json:"not,omitempty"`
+	Or         []*EvidenceFileWhereInput `json:"or,omitempty"`
+	And        []*EvidenceFileWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "file_name" field predicates.
+	FileName             *string  `json:"fileName,omitempty"`
+	FileNameNEQ          *string  `json:"fileNameNEQ,omitempty"`
+	FileNameIn           []string `json:"fileNameIn,omitempty"`
+	FileNameNotIn        []string `json:"fileNameNotIn,omitempty"`
+	FileNameGT           *string  `json:"fileNameGT,omitempty"`
+	FileNameGTE          *string  `json:"fileNameGTE,omitempty"`
+	FileNameLT           *string  `json:"fileNameLT,omitempty"`
+	FileNameLTE          *string  `json:"fileNameLTE,omitempty"`
+	FileNameContains     *string  `json:"fileNameContains,omitempty"`
+	FileNameHasPrefix    *string  `json:"fileNameHasPrefix,omitempty"`
+	FileNameHasSuffix    *string  `json:"fileNameHasSuffix,omitempty"`
+	FileNameEqualFold    *string  `json:"fileNameEqualFold,omitempty"`
+	FileNameContainsFold *string  `json:"fileNameContainsFold,omitempty"`
+
+	// "content_type" field predicates.
+	ContentType      *evidencefile.ContentType  `json:"contentType,omitempty"`
+	ContentTypeNEQ   *evidencefile.ContentType  `json:"contentTypeNEQ,omitempty"`
+	ContentTypeIn    []evidencefile.ContentType `json:"contentTypeIn,omitempty"`
+	ContentTypeNotIn []evidencefile.ContentType `json:"contentTypeNotIn,omitempty"`
+
+	// "size" field predicates.
+	Size      *int64  `json:"size,omitempty"`
+	SizeNEQ   *int64  `json:"sizeNEQ,omitempty"`
+	SizeIn    []int64 `json:"sizeIn,omitempty"`
+	SizeNotIn []int64 `json:"sizeNotIn,omitempty"`
+	SizeGT    *int64  `json:"sizeGT,omitempty"`
+	SizeGTE   *int64  `json:"sizeGTE,omitempty"`
+	SizeLT    *int64  `json:"sizeLT,omitempty"`
+	SizeLTE   *int64  `json:"sizeLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "activity" edge predicates.
+	HasActivity     *bool                         `json:"hasActivity,omitempty"`
+	HasActivityWith []*LearningActivityWhereInput `json:"hasActivityWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *EvidenceFileWhereInput) AddPredicates(predicates ...predicate.EvidenceFile) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the EvidenceFileWhereInput filter on the EvidenceFileQuery builder.
+func (i *EvidenceFileWhereInput) Filter(q *EvidenceFileQuery) (*EvidenceFileQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyEvidenceFileWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyEvidenceFileWhereInput is returned in case the EvidenceFileWhereInput is empty.
+var ErrEmptyEvidenceFileWhereInput = errors.New("ent: empty predicate EvidenceFileWhereInput")
+
+// P returns a predicate for filtering evidencefiles.
+// An error is returned if the input is empty or invalid.
+func (i *EvidenceFileWhereInput) P() (predicate.EvidenceFile, error) {
+	var predicates []predicate.EvidenceFile
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, evidencefile.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.EvidenceFile, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, evidencefile.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.EvidenceFile, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, evidencefile.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, evidencefile.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, evidencefile.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, evidencefile.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, evidencefile.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, evidencefile.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, evidencefile.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, evidencefile.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, evidencefile.IDLTE(*i.IDLTE))
+	}
+	if i.FileName != nil {
+		predicates = append(predicates, evidencefile.FileNameEQ(*i.FileName))
+	}
+	if i.FileNameNEQ != nil {
+		predicates = append(predicates, evidencefile.FileNameNEQ(*i.FileNameNEQ))
+	}
+	if len(i.FileNameIn) > 0 {
+		predicates = append(predicates, evidencefile.FileNameIn(i.FileNameIn...))
+	}
+	if len(i.FileNameNotIn) > 0 {
+		predicates = append(predicates, evidencefile.FileNameNotIn(i.FileNameNotIn...))
+	}
+	if i.FileNameGT != nil {
+		predicates = append(predicates, evidencefile.FileNameGT(*i.FileNameGT))
+	}
+	if i.FileNameGTE != nil {
+		predicates = append(predicates, evidencefile.FileNameGTE(*i.FileNameGTE))
+	}
+	if i.FileNameLT != nil {
+		predicates = append(predicates, evidencefile.FileNameLT(*i.FileNameLT))
+	}
+	if i.FileNameLTE != nil {
+		predicates = append(predicates, evidencefile.FileNameLTE(*i.FileNameLTE))
+	}
+	if i.FileNameContains != nil {
+		predicates = append(predicates, evidencefile.FileNameContains(*i.FileNameContains))
+	}
+	if i.FileNameHasPrefix != nil {
+		predicates = append(predicates, evidencefile.FileNameHasPrefix(*i.FileNameHasPrefix))
+	}
+	if i.FileNameHasSuffix != nil {
+		predicates = append(predicates, evidencefile.FileNameHasSuffix(*i.FileNameHasSuffix))
+	}
+	if i.FileNameEqualFold != nil {
+		predicates = append(predicates, evidencefile.FileNameEqualFold(*i.FileNameEqualFold))
+	}
+	if i.FileNameContainsFold != nil {
+		predicates = append(predicates, evidencefile.FileNameContainsFold(*i.FileNameContainsFold))
+	}
+	if i.ContentType != nil {
+		predicates = append(predicates, evidencefile.ContentTypeEQ(*i.ContentType))
+	}
+	if i.ContentTypeNEQ != nil {
+		predicates = append(predicates, evidencefile.ContentTypeNEQ(*i.ContentTypeNEQ))
+	}
+	if len(i.ContentTypeIn) > 0 {
+		predicates = append(predicates, evidencefile.ContentTypeIn(i.ContentTypeIn...))
+	}
+	if len(i.ContentTypeNotIn) > 0 {
+		predicates = append(predicates, evidencefile.ContentTypeNotIn(i.ContentTypeNotIn...))
+	}
+	if i.Size != nil {
+		predicates = append(predicates, evidencefile.SizeEQ(*i.Size))
+	}
+	if i.SizeNEQ != nil {
+		predicates = append(predicates, evidencefile.SizeNEQ(*i.SizeNEQ))
+	}
+	if len(i.SizeIn) > 0 {
+		predicates = append(predicates, evidencefile.SizeIn(i.SizeIn...))
+	}
+	if len(i.SizeNotIn) > 0 {
+		predicates = append(predicates, evidencefile.SizeNotIn(i.SizeNotIn...))
+	}
+	if i.SizeGT != nil {
+		predicates = append(predicates, evidencefile.SizeGT(*i.SizeGT))
+	}
+	if i.SizeGTE != nil {
+		predicates = append(predicates, evidencefile.SizeGTE(*i.SizeGTE))
+	}
+	if i.SizeLT != nil {
+		predicates = append(predicates, evidencefile.SizeLT(*i.SizeLT))
+	}
+	if i.SizeLTE != nil {
+		predicates = append(predicates, evidencefile.SizeLTE(*i.SizeLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, evidencefile.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, evidencefile.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, evidencefile.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, evidencefile.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, evidencefile.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, evidencefile.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, evidencefile.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, evidencefile.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+
+	if i.HasActivity != nil {
+		p := evidencefile.HasActivity()
+		if !*i.HasActivity {
+			p = evidencefile.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasActivityWith) > 0 {
+		with := make([]predicate.LearningActivity, 0, len(i.HasActivityWith))
+		for _, w := range i.HasActivityWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasActivityWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, evidencefile.HasActivityWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyEvidenceFileWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return evidencefile.And(predicates...), nil
 	}
 }
 
@@ -3120,6 +3430,752 @@ func (i *ImportJobWhereInput) P() (predicate.ImportJob, error) {
 	}
 }
 
+// LearningActivityWhereInput represents a where input for filtering LearningActivity queries.
+type LearningActivityWhereInput struct {
+	Predicates []predicate.LearningActivity  `json:"-"`
+	Not        *LearningActivityWhereInput   `json:"not,omitempty"`
+	Or         []*LearningActivityWhereInput `json:"or,omitempty"`
+	And        []*LearningActivityWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *learningactivity.Kind  `json:"kind,omitempty"`
+	KindNEQ   *learningactivity.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []learningactivity.Kind `json:"kindIn,omitempty"`
+	KindNotIn []learningactivity.Kind `json:"kindNotIn,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "provider" field predicates.
+	Provider             *string  `json:"provider,omitempty"`
+	ProviderNEQ          *string  `json:"providerNEQ,omitempty"`
+	ProviderIn           []string `json:"providerIn,omitempty"`
+	ProviderNotIn        []string `json:"providerNotIn,omitempty"`
+	ProviderGT           *string  `json:"providerGT,omitempty"`
+	ProviderGTE          *string  `json:"providerGTE,omitempty"`
+	ProviderLT           *string  `json:"providerLT,omitempty"`
+	ProviderLTE          *string  `json:"providerLTE,omitempty"`
+	ProviderContains     *string  `json:"providerContains,omitempty"`
+	ProviderHasPrefix    *string  `json:"providerHasPrefix,omitempty"`
+	ProviderHasSuffix    *string  `json:"providerHasSuffix,omitempty"`
+	ProviderIsNil        bool     `json:"providerIsNil,omitempty"`
+	ProviderNotNil       bool     `json:"providerNotNil,omitempty"`
+	ProviderEqualFold    *string  `json:"providerEqualFold,omitempty"`
+	ProviderContainsFold *string  `json:"providerContainsFold,omitempty"`
+
+	// "started_on" field predicates.
+	StartedOn      *time.Time  `json:"startedOn,omitempty"`
+	StartedOnNEQ   *time.Time  `json:"startedOnNEQ,omitempty"`
+	StartedOnIn    []time.Time `json:"startedOnIn,omitempty"`
+	StartedOnNotIn []time.Time `json:"startedOnNotIn,omitempty"`
+	StartedOnGT    *time.Time  `json:"startedOnGT,omitempty"`
+	StartedOnGTE   *time.Time  `json:"startedOnGTE,omitempty"`
+	StartedOnLT    *time.Time  `json:"startedOnLT,omitempty"`
+	StartedOnLTE   *time.Time  `json:"startedOnLTE,omitempty"`
+
+	// "ended_on" field predicates.
+	EndedOn       *time.Time  `json:"endedOn,omitempty"`
+	EndedOnNEQ    *time.Time  `json:"endedOnNEQ,omitempty"`
+	EndedOnIn     []time.Time `json:"endedOnIn,omitempty"`
+	EndedOnNotIn  []time.Time `json:"endedOnNotIn,omitempty"`
+	EndedOnGT     *time.Time  `json:"endedOnGT,omitempty"`
+	EndedOnGTE    *time.Time  `json:"endedOnGTE,omitempty"`
+	EndedOnLT     *time.Time  `json:"endedOnLT,omitempty"`
+	EndedOnLTE    *time.Time  `json:"endedOnLTE,omitempty"`
+	EndedOnIsNil  bool        `json:"endedOnIsNil,omitempty"`
+	EndedOnNotNil bool        `json:"endedOnNotNil,omitempty"`
+
+	// "hours" field predicates.
+	Hours      *float64  `json:"hours,omitempty"`
+	HoursNEQ   *float64  `json:"hoursNEQ,omitempty"`
+	HoursIn    []float64 `json:"hoursIn,omitempty"`
+	HoursNotIn []float64 `json:"hoursNotIn,omitempty"`
+	HoursGT    *float64  `json:"hoursGT,omitempty"`
+	HoursGTE   *float64  `json:"hoursGTE,omitempty"`
+	HoursLT    *float64  `json:"hoursLT,omitempty"`
+	HoursLTE   *float64  `json:"hoursLTE,omitempty"`
+
+	// "certificate" field predicates.
+	Certificate             *string  `json:"certificate,omitempty"`
+	CertificateNEQ          *string  `json:"certificateNEQ,omitempty"`
+	CertificateIn           []string `json:"certificateIn,omitempty"`
+	CertificateNotIn        []string `json:"certificateNotIn,omitempty"`
+	CertificateGT           *string  `json:"certificateGT,omitempty"`
+	CertificateGTE          *string  `json:"certificateGTE,omitempty"`
+	CertificateLT           *string  `json:"certificateLT,omitempty"`
+	CertificateLTE          *string  `json:"certificateLTE,omitempty"`
+	CertificateContains     *string  `json:"certificateContains,omitempty"`
+	CertificateHasPrefix    *string  `json:"certificateHasPrefix,omitempty"`
+	CertificateHasSuffix    *string  `json:"certificateHasSuffix,omitempty"`
+	CertificateIsNil        bool     `json:"certificateIsNil,omitempty"`
+	CertificateNotNil       bool     `json:"certificateNotNil,omitempty"`
+	CertificateEqualFold    *string  `json:"certificateEqualFold,omitempty"`
+	CertificateContainsFold *string  `json:"certificateContainsFold,omitempty"`
+
+	// "source" field predicates.
+	Source      *learningactivity.Source  `json:"source,omitempty"`
+	SourceNEQ   *learningactivity.Source  `json:"sourceNEQ,omitempty"`
+	SourceIn    []learningactivity.Source `json:"sourceIn,omitempty"`
+	SourceNotIn []learningactivity.Source `json:"sourceNotIn,omitempty"`
+
+	// "status" field predicates.
+	Status      *learningactivity.Status  `json:"status,omitempty"`
+	StatusNEQ   *learningactivity.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []learningactivity.Status `json:"statusIn,omitempty"`
+	StatusNotIn []learningactivity.Status `json:"statusNotIn,omitempty"`
+
+	// "review_note" field predicates.
+	ReviewNote             *string  `json:"reviewNote,omitempty"`
+	ReviewNoteNEQ          *string  `json:"reviewNoteNEQ,omitempty"`
+	ReviewNoteIn           []string `json:"reviewNoteIn,omitempty"`
+	ReviewNoteNotIn        []string `json:"reviewNoteNotIn,omitempty"`
+	ReviewNoteGT           *string  `json:"reviewNoteGT,omitempty"`
+	ReviewNoteGTE          *string  `json:"reviewNoteGTE,omitempty"`
+	ReviewNoteLT           *string  `json:"reviewNoteLT,omitempty"`
+	ReviewNoteLTE          *string  `json:"reviewNoteLTE,omitempty"`
+	ReviewNoteContains     *string  `json:"reviewNoteContains,omitempty"`
+	ReviewNoteHasPrefix    *string  `json:"reviewNoteHasPrefix,omitempty"`
+	ReviewNoteHasSuffix    *string  `json:"reviewNoteHasSuffix,omitempty"`
+	ReviewNoteIsNil        bool     `json:"reviewNoteIsNil,omitempty"`
+	ReviewNoteNotNil       bool     `json:"reviewNoteNotNil,omitempty"`
+	ReviewNoteEqualFold    *string  `json:"reviewNoteEqualFold,omitempty"`
+	ReviewNoteContainsFold *string  `json:"reviewNoteContainsFold,omitempty"`
+
+	// "reviewed_at" field predicates.
+	ReviewedAt       *time.Time  `json:"reviewedAt,omitempty"`
+	ReviewedAtNEQ    *time.Time  `json:"reviewedAtNEQ,omitempty"`
+	ReviewedAtIn     []time.Time `json:"reviewedAtIn,omitempty"`
+	ReviewedAtNotIn  []time.Time `json:"reviewedAtNotIn,omitempty"`
+	ReviewedAtGT     *time.Time  `json:"reviewedAtGT,omitempty"`
+	ReviewedAtGTE    *time.Time  `json:"reviewedAtGTE,omitempty"`
+	ReviewedAtLT     *time.Time  `json:"reviewedAtLT,omitempty"`
+	ReviewedAtLTE    *time.Time  `json:"reviewedAtLTE,omitempty"`
+	ReviewedAtIsNil  bool        `json:"reviewedAtIsNil,omitempty"`
+	ReviewedAtNotNil bool        `json:"reviewedAtNotNil,omitempty"`
+
+	// "archived_at" field predicates.
+	ArchivedAt       *time.Time  `json:"archivedAt,omitempty"`
+	ArchivedAtNEQ    *time.Time  `json:"archivedAtNEQ,omitempty"`
+	ArchivedAtIn     []time.Time `json:"archivedAtIn,omitempty"`
+	ArchivedAtNotIn  []time.Time `json:"archivedAtNotIn,omitempty"`
+	ArchivedAtGT     *time.Time  `json:"archivedAtGT,omitempty"`
+	ArchivedAtGTE    *time.Time  `json:"archivedAtGTE,omitempty"`
+	ArchivedAtLT     *time.Time  `json:"archivedAtLT,omitempty"`
+	ArchivedAtLTE    *time.Time  `json:"archivedAtLTE,omitempty"`
+	ArchivedAtIsNil  bool        `json:"archivedAtIsNil,omitempty"`
+	ArchivedAtNotNil bool        `json:"archivedAtNotNil,omitempty"`
+
+	// "citizen" edge predicates.
+	HasCitizen     *bool                     `json:"hasCitizen,omitempty"`
+	HasCitizenWith []*LearningUnitWhereInput `json:"hasCitizenWith,omitempty"`
+
+	// "evidence" edge predicates.
+	HasEvidence     *bool                     `json:"hasEvidence,omitempty"`
+	HasEvidenceWith []*EvidenceFileWhereInput `json:"hasEvidenceWith,omitempty"`
+
+	// "evaluations" edge predicates.
+	HasEvaluations     *bool                   `json:"hasEvaluations,omitempty"`
+	HasEvaluationsWith []*EvaluationWhereInput `json:"hasEvaluationsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *LearningActivityWhereInput) AddPredicates(predicates ...predicate.LearningActivity) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the LearningActivityWhereInput filter on the LearningActivityQuery builder.
+func (i *LearningActivityWhereInput) Filter(q *LearningActivityQuery) (*LearningActivityQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyLearningActivityWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyLearningActivityWhereInput is returned in case the LearningActivityWhereInput is empty.
+var ErrEmptyLearningActivityWhereInput = errors.New("ent: empty predicate LearningActivityWhereInput")
+
+// P returns a predicate for filtering learningactivities.
+// An error is returned if the input is empty or invalid.
+func (i *LearningActivityWhereInput) P() (predicate.LearningActivity, error) {
+	var predicates []predicate.LearningActivity
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, learningactivity.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.LearningActivity, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, learningactivity.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.LearningActivity, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, learningactivity.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, learningactivity.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, learningactivity.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, learningactivity.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, learningactivity.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, learningactivity.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, learningactivity.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, learningactivity.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, learningactivity.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, learningactivity.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, learningactivity.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, learningactivity.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, learningactivity.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, learningactivity.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, learningactivity.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, learningactivity.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, learningactivity.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, learningactivity.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, learningactivity.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, learningactivity.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, learningactivity.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, learningactivity.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, learningactivity.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, learningactivity.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, learningactivity.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, learningactivity.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, learningactivity.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, learningactivity.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, learningactivity.KindNotIn(i.KindNotIn...))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, learningactivity.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, learningactivity.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, learningactivity.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, learningactivity.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, learningactivity.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, learningactivity.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, learningactivity.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, learningactivity.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, learningactivity.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, learningactivity.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, learningactivity.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, learningactivity.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, learningactivity.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.Provider != nil {
+		predicates = append(predicates, learningactivity.ProviderEQ(*i.Provider))
+	}
+	if i.ProviderNEQ != nil {
+		predicates = append(predicates, learningactivity.ProviderNEQ(*i.ProviderNEQ))
+	}
+	if len(i.ProviderIn) > 0 {
+		predicates = append(predicates, learningactivity.ProviderIn(i.ProviderIn...))
+	}
+	if len(i.ProviderNotIn) > 0 {
+		predicates = append(predicates, learningactivity.ProviderNotIn(i.ProviderNotIn...))
+	}
+	if i.ProviderGT != nil {
+		predicates = append(predicates, learningactivity.ProviderGT(*i.ProviderGT))
+	}
+	if i.ProviderGTE != nil {
+		predicates = append(predicates, learningactivity.ProviderGTE(*i.ProviderGTE))
+	}
+	if i.ProviderLT != nil {
+		predicates = append(predicates, learningactivity.ProviderLT(*i.ProviderLT))
+	}
+	if i.ProviderLTE != nil {
+		predicates = append(predicates, learningactivity.ProviderLTE(*i.ProviderLTE))
+	}
+	if i.ProviderContains != nil {
+		predicates = append(predicates, learningactivity.ProviderContains(*i.ProviderContains))
+	}
+	if i.ProviderHasPrefix != nil {
+		predicates = append(predicates, learningactivity.ProviderHasPrefix(*i.ProviderHasPrefix))
+	}
+	if i.ProviderHasSuffix != nil {
+		predicates = append(predicates, learningactivity.ProviderHasSuffix(*i.ProviderHasSuffix))
+	}
+	if i.ProviderIsNil {
+		predicates = append(predicates, learningactivity.ProviderIsNil())
+	}
+	if i.ProviderNotNil {
+		predicates = append(predicates, learningactivity.ProviderNotNil())
+	}
+	if i.ProviderEqualFold != nil {
+		predicates = append(predicates, learningactivity.ProviderEqualFold(*i.ProviderEqualFold))
+	}
+	if i.ProviderContainsFold != nil {
+		predicates = append(predicates, learningactivity.ProviderContainsFold(*i.ProviderContainsFold))
+	}
+	if i.StartedOn != nil {
+		predicates = append(predicates, learningactivity.StartedOnEQ(*i.StartedOn))
+	}
+	if i.StartedOnNEQ != nil {
+		predicates = append(predicates, learningactivity.StartedOnNEQ(*i.StartedOnNEQ))
+	}
+	if len(i.StartedOnIn) > 0 {
+		predicates = append(predicates, learningactivity.StartedOnIn(i.StartedOnIn...))
+	}
+	if len(i.StartedOnNotIn) > 0 {
+		predicates = append(predicates, learningactivity.StartedOnNotIn(i.StartedOnNotIn...))
+	}
+	if i.StartedOnGT != nil {
+		predicates = append(predicates, learningactivity.StartedOnGT(*i.StartedOnGT))
+	}
+	if i.StartedOnGTE != nil {
+		predicates = append(predicates, learningactivity.StartedOnGTE(*i.StartedOnGTE))
+	}
+	if i.StartedOnLT != nil {
+		predicates = append(predicates, learningactivity.StartedOnLT(*i.StartedOnLT))
+	}
+	if i.StartedOnLTE != nil {
+		predicates = append(predicates, learningactivity.StartedOnLTE(*i.StartedOnLTE))
+	}
+	if i.EndedOn != nil {
+		predicates = append(predicates, learningactivity.EndedOnEQ(*i.EndedOn))
+	}
+	if i.EndedOnNEQ != nil {
+		predicates = append(predicates, learningactivity.EndedOnNEQ(*i.EndedOnNEQ))
+	}
+	if len(i.EndedOnIn) > 0 {
+		predicates = append(predicates, learningactivity.EndedOnIn(i.EndedOnIn...))
+	}
+	if len(i.EndedOnNotIn) > 0 {
+		predicates = append(predicates, learningactivity.EndedOnNotIn(i.EndedOnNotIn...))
+	}
+	if i.EndedOnGT != nil {
+		predicates = append(predicates, learningactivity.EndedOnGT(*i.EndedOnGT))
+	}
+	if i.EndedOnGTE != nil {
+		predicates = append(predicates, learningactivity.EndedOnGTE(*i.EndedOnGTE))
+	}
+	if i.EndedOnLT != nil {
+		predicates = append(predicates, learningactivity.EndedOnLT(*i.EndedOnLT))
+	}
+	if i.EndedOnLTE != nil {
+		predicates = append(predicates, learningactivity.EndedOnLTE(*i.EndedOnLTE))
+	}
+	if i.EndedOnIsNil {
+		predicates = append(predicates, learningactivity.EndedOnIsNil())
+	}
+	if i.EndedOnNotNil {
+		predicates = append(predicates, learningactivity.EndedOnNotNil())
+	}
+	if i.Hours != nil {
+		predicates = append(predicates, learningactivity.HoursEQ(*i.Hours))
+	}
+	if i.HoursNEQ != nil {
+		predicates = append(predicates, learningactivity.HoursNEQ(*i.HoursNEQ))
+	}
+	if len(i.HoursIn) > 0 {
+		predicates = append(predicates, learningactivity.HoursIn(i.HoursIn...))
+	}
+	if len(i.HoursNotIn) > 0 {
+		predicates = append(predicates, learningactivity.HoursNotIn(i.HoursNotIn...))
+	}
+	if i.HoursGT != nil {
+		predicates = append(predicates, learningactivity.HoursGT(*i.HoursGT))
+	}
+	if i.HoursGTE != nil {
+		predicates = append(predicates, learningactivity.HoursGTE(*i.HoursGTE))
+	}
+	if i.HoursLT != nil {
+		predicates = append(predicates, learningactivity.HoursLT(*i.HoursLT))
+	}
+	if i.HoursLTE != nil {
+		predicates = append(predicates, learningactivity.HoursLTE(*i.HoursLTE))
+	}
+	if i.Certificate != nil {
+		predicates = append(predicates, learningactivity.CertificateEQ(*i.Certificate))
+	}
+	if i.CertificateNEQ != nil {
+		predicates = append(predicates, learningactivity.CertificateNEQ(*i.CertificateNEQ))
+	}
+	if len(i.CertificateIn) > 0 {
+		predicates = append(predicates, learningactivity.CertificateIn(i.CertificateIn...))
+	}
+	if len(i.CertificateNotIn) > 0 {
+		predicates = append(predicates, learningactivity.CertificateNotIn(i.CertificateNotIn...))
+	}
+	if i.CertificateGT != nil {
+		predicates = append(predicates, learningactivity.CertificateGT(*i.CertificateGT))
+	}
+	if i.CertificateGTE != nil {
+		predicates = append(predicates, learningactivity.CertificateGTE(*i.CertificateGTE))
+	}
+	if i.CertificateLT != nil {
+		predicates = append(predicates, learningactivity.CertificateLT(*i.CertificateLT))
+	}
+	if i.CertificateLTE != nil {
+		predicates = append(predicates, learningactivity.CertificateLTE(*i.CertificateLTE))
+	}
+	if i.CertificateContains != nil {
+		predicates = append(predicates, learningactivity.CertificateContains(*i.CertificateContains))
+	}
+	if i.CertificateHasPrefix != nil {
+		predicates = append(predicates, learningactivity.CertificateHasPrefix(*i.CertificateHasPrefix))
+	}
+	if i.CertificateHasSuffix != nil {
+		predicates = append(predicates, learningactivity.CertificateHasSuffix(*i.CertificateHasSuffix))
+	}
+	if i.CertificateIsNil {
+		predicates = append(predicates, learningactivity.CertificateIsNil())
+	}
+	if i.CertificateNotNil {
+		predicates = append(predicates, learningactivity.CertificateNotNil())
+	}
+	if i.CertificateEqualFold != nil {
+		predicates = append(predicates, learningactivity.CertificateEqualFold(*i.CertificateEqualFold))
+	}
+	if i.CertificateContainsFold != nil {
+		predicates = append(predicates, learningactivity.CertificateContainsFold(*i.CertificateContainsFold))
+	}
+	if i.Source != nil {
+		predicates = append(predicates, learningactivity.SourceEQ(*i.Source))
+	}
+	if i.SourceNEQ != nil {
+		predicates = append(predicates, learningactivity.SourceNEQ(*i.SourceNEQ))
+	}
+	if len(i.SourceIn) > 0 {
+		predicates = append(predicates, learningactivity.SourceIn(i.SourceIn...))
+	}
+	if len(i.SourceNotIn) > 0 {
+		predicates = append(predicates, learningactivity.SourceNotIn(i.SourceNotIn...))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, learningactivity.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, learningactivity.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, learningactivity.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, learningactivity.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.ReviewNote != nil {
+		predicates = append(predicates, learningactivity.ReviewNoteEQ(*i.ReviewNote))
+	}
+	if i.ReviewNoteNEQ != nil {
+		predicates = append(predicates, learningactivity.ReviewNoteNEQ(*i.ReviewNoteNEQ))
+	}
+	if len(i.ReviewNoteIn) > 0 {
+		predicates = append(predicates, learningactivity.ReviewNoteIn(i.ReviewNoteIn...))
+	}
+	if len(i.ReviewNoteNotIn) > 0 {
+		predicates = append(predicates, learningactivity.ReviewNoteNotIn(i.ReviewNoteNotIn...))
+	}
+	if i.ReviewNoteGT != nil {
+		predicates = append(predicates, learningactivity.ReviewNoteGT(*i.ReviewNoteGT))
+	}
+	if i.ReviewNoteGTE != nil {
+		predicates = append(predicates, learningactivity.ReviewNoteGTE(*i.ReviewNoteGTE))
+	}
+	if i.ReviewNoteLT != nil {
+		predicates = append(predicates, learningactivity.ReviewNoteLT(*i.ReviewNoteLT))
+	}
+	if i.ReviewNoteLTE != nil {
+		predicates = append(predicates, learningactivity.ReviewNoteLTE(*i.ReviewNoteLTE))
+	}
+	if i.ReviewNoteContains != nil {
+		predicates = append(predicates, learningactivity.ReviewNoteContains(*i.ReviewNoteContains))
+	}
+	if i.ReviewNoteHasPrefix != nil {
+		predicates = append(predicates, learningactivity.ReviewNoteHasPrefix(*i.ReviewNoteHasPrefix))
+	}
+	if i.ReviewNoteHasSuffix != nil {
+		predicates = append(predicates, learningactivity.ReviewNoteHasSuffix(*i.ReviewNoteHasSuffix))
+	}
+	if i.ReviewNoteIsNil {
+		predicates = append(predicates, learningactivity.ReviewNoteIsNil())
+	}
+	if i.ReviewNoteNotNil {
+		predicates = append(predicates, learningactivity.ReviewNoteNotNil())
+	}
+	if i.ReviewNoteEqualFold != nil {
+		predicates = append(predicates, learningactivity.ReviewNoteEqualFold(*i.ReviewNoteEqualFold))
+	}
+	if i.ReviewNoteContainsFold != nil {
+		predicates = append(predicates, learningactivity.ReviewNoteContainsFold(*i.ReviewNoteContainsFold))
+	}
+	if i.ReviewedAt != nil {
+		predicates = append(predicates, learningactivity.ReviewedAtEQ(*i.ReviewedAt))
+	}
+	if i.ReviewedAtNEQ != nil {
+		predicates = append(predicates, learningactivity.ReviewedAtNEQ(*i.ReviewedAtNEQ))
+	}
+	if len(i.ReviewedAtIn) > 0 {
+		predicates = append(predicates, learningactivity.ReviewedAtIn(i.ReviewedAtIn...))
+	}
+	if len(i.ReviewedAtNotIn) > 0 {
+		predicates = append(predicates, learningactivity.ReviewedAtNotIn(i.ReviewedAtNotIn...))
+	}
+	if i.ReviewedAtGT != nil {
+		predicates = append(predicates, learningactivity.ReviewedAtGT(*i.ReviewedAtGT))
+	}
+	if i.ReviewedAtGTE != nil {
+		predicates = append(predicates, learningactivity.ReviewedAtGTE(*i.ReviewedAtGTE))
+	}
+	if i.ReviewedAtLT != nil {
+		predicates = append(predicates, learningactivity.ReviewedAtLT(*i.ReviewedAtLT))
+	}
+	if i.ReviewedAtLTE != nil {
+		predicates = append(predicates, learningactivity.ReviewedAtLTE(*i.ReviewedAtLTE))
+	}
+	if i.ReviewedAtIsNil {
+		predicates = append(predicates, learningactivity.ReviewedAtIsNil())
+	}
+	if i.ReviewedAtNotNil {
+		predicates = append(predicates, learningactivity.ReviewedAtNotNil())
+	}
+	if i.ArchivedAt != nil {
+		predicates = append(predicates, learningactivity.ArchivedAtEQ(*i.ArchivedAt))
+	}
+	if i.ArchivedAtNEQ != nil {
+		predicates = append(predicates, learningactivity.ArchivedAtNEQ(*i.ArchivedAtNEQ))
+	}
+	if len(i.ArchivedAtIn) > 0 {
+		predicates = append(predicates, learningactivity.ArchivedAtIn(i.ArchivedAtIn...))
+	}
+	if len(i.ArchivedAtNotIn) > 0 {
+		predicates = append(predicates, learningactivity.ArchivedAtNotIn(i.ArchivedAtNotIn...))
+	}
+	if i.ArchivedAtGT != nil {
+		predicates = append(predicates, learningactivity.ArchivedAtGT(*i.ArchivedAtGT))
+	}
+	if i.ArchivedAtGTE != nil {
+		predicates = append(predicates, learningactivity.ArchivedAtGTE(*i.ArchivedAtGTE))
+	}
+	if i.ArchivedAtLT != nil {
+		predicates = append(predicates, learningactivity.ArchivedAtLT(*i.ArchivedAtLT))
+	}
+	if i.ArchivedAtLTE != nil {
+		predicates = append(predicates, learningactivity.ArchivedAtLTE(*i.ArchivedAtLTE))
+	}
+	if i.ArchivedAtIsNil {
+		predicates = append(predicates, learningactivity.ArchivedAtIsNil())
+	}
+	if i.ArchivedAtNotNil {
+		predicates = append(predicates, learningactivity.ArchivedAtNotNil())
+	}
+
+	if i.HasCitizen != nil {
+		p := learningactivity.HasCitizen()
+		if !*i.HasCitizen {
+			p = learningactivity.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCitizenWith) > 0 {
+		with := make([]predicate.LearningUnit, 0, len(i.HasCitizenWith))
+		for _, w := range i.HasCitizenWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCitizenWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, learningactivity.HasCitizenWith(with...))
+	}
+	if i.HasEvidence != nil {
+		p := learningactivity.HasEvidence()
+		if !*i.HasEvidence {
+			p = learningactivity.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEvidenceWith) > 0 {
+		with := make([]predicate.EvidenceFile, 0, len(i.HasEvidenceWith))
+		for _, w := range i.HasEvidenceWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEvidenceWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, learningactivity.HasEvidenceWith(with...))
+	}
+	if i.HasEvaluations != nil {
+		p := learningactivity.HasEvaluations()
+		if !*i.HasEvaluations {
+			p = learningactivity.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEvaluationsWith) > 0 {
+		with := make([]predicate.Evaluation, 0, len(i.HasEvaluationsWith))
+		for _, w := range i.HasEvaluationsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEvaluationsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, learningactivity.HasEvaluationsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyLearningActivityWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return learningactivity.And(predicates...), nil
+	}
+}
+
 // LearningUnitWhereInput represents a where input for filtering LearningUnit queries.
 type LearningUnitWhereInput struct {
 	Predicates []predicate.LearningUnit  `json:"-"`
@@ -3313,6 +4369,10 @@ type LearningUnitWhereInput struct {
 	// "registrations" edge predicates.
 	HasRegistrations     *bool                     `json:"hasRegistrations,omitempty"`
 	HasRegistrationsWith []*RegistrationWhereInput `json:"hasRegistrationsWith,omitempty"`
+
+	// "activities" edge predicates.
+	HasActivities     *bool                         `json:"hasActivities,omitempty"`
+	HasActivitiesWith []*LearningActivityWhereInput `json:"hasActivitiesWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -3887,6 +4947,24 @@ func (i *LearningUnitWhereInput) P() (predicate.LearningUnit, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, learningunit.HasRegistrationsWith(with...))
+	}
+	if i.HasActivities != nil {
+		p := learningunit.HasActivities()
+		if !*i.HasActivities {
+			p = learningunit.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasActivitiesWith) > 0 {
+		with := make([]predicate.LearningActivity, 0, len(i.HasActivitiesWith))
+		for _, w := range i.HasActivitiesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasActivitiesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, learningunit.HasActivitiesWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

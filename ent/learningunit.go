@@ -74,14 +74,17 @@ type LearningUnitEdges struct {
 	Children []*LearningUnit `json:"children,omitempty"`
 	// The unit's registrations, in every campaign; filter by campaign for the current one.
 	Registrations []*Registration `json:"registrations,omitempty"`
+	// A citizen's lifelong-learning record (hồ sơ học tập suốt đời): the activities entered, newest first; empty for other kinds.
+	Activities []*LearningActivity `json:"activities,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 
 	namedChildren      map[string][]*LearningUnit
 	namedRegistrations map[string][]*Registration
+	namedActivities    map[string][]*LearningActivity
 }
 
 // AdminUnitOrErr returns the AdminUnit value or an error if the edge
@@ -122,6 +125,15 @@ func (e LearningUnitEdges) RegistrationsOrErr() ([]*Registration, error) {
 		return e.Registrations, nil
 	}
 	return nil, &NotLoadedError{edge: "registrations"}
+}
+
+// ActivitiesOrErr returns the Activities value or an error if the edge
+// was not loaded in eager-loading.
+func (e LearningUnitEdges) ActivitiesOrErr() ([]*LearningActivity, error) {
+	if e.loadedTypes[4] {
+		return e.Activities, nil
+	}
+	return nil, &NotLoadedError{edge: "activities"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -314,6 +326,11 @@ func (_m *LearningUnit) QueryRegistrations() *RegistrationQuery {
 	return NewLearningUnitClient(_m.config).QueryRegistrations(_m)
 }
 
+// QueryActivities queries the "activities" edge of the LearningUnit entity.
+func (_m *LearningUnit) QueryActivities() *LearningActivityQuery {
+	return NewLearningUnitClient(_m.config).QueryActivities(_m)
+}
+
 // Update returns a builder for updating this LearningUnit.
 // Note that you need to call LearningUnit.Unwrap() before calling this method if this LearningUnit
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -455,6 +472,30 @@ func (_m *LearningUnit) appendNamedRegistrations(name string, edges ...*Registra
 		_m.Edges.namedRegistrations[name] = []*Registration{}
 	} else {
 		_m.Edges.namedRegistrations[name] = append(_m.Edges.namedRegistrations[name], edges...)
+	}
+}
+
+// NamedActivities returns the Activities named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *LearningUnit) NamedActivities(name string) ([]*LearningActivity, error) {
+	if _m.Edges.namedActivities == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedActivities[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *LearningUnit) appendNamedActivities(name string, edges ...*LearningActivity) {
+	if _m.Edges.namedActivities == nil {
+		_m.Edges.namedActivities = make(map[string][]*LearningActivity)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedActivities[name] = []*LearningActivity{}
+	} else {
+		_m.Edges.namedActivities[name] = append(_m.Edges.namedActivities[name], edges...)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hoctap/ent/adminunit"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/registration"
 	"time"
@@ -318,6 +319,21 @@ func (_c *LearningUnitCreate) AddRegistrations(v ...*Registration) *LearningUnit
 		ids[i] = v[i].ID
 	}
 	return _c.AddRegistrationIDs(ids...)
+}
+
+// AddActivityIDs adds the "activities" edge to the LearningActivity entity by IDs.
+func (_c *LearningUnitCreate) AddActivityIDs(ids ...int) *LearningUnitCreate {
+	_c.mutation.AddActivityIDs(ids...)
+	return _c
+}
+
+// AddActivities adds the "activities" edges to the LearningActivity entity.
+func (_c *LearningUnitCreate) AddActivities(v ...*LearningActivity) *LearningUnitCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddActivityIDs(ids...)
 }
 
 // Mutation returns the LearningUnitMutation object of the builder.
@@ -635,6 +651,22 @@ func (_c *LearningUnitCreate) createSpec() (*LearningUnit, *sqlgraph.CreateSpec)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(registration.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ActivitiesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   learningunit.ActivitiesTable,
+			Columns: []string{learningunit.ActivitiesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(learningactivity.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hoctap/ent/adminunit"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/predicate"
 	"hoctap/ent/registration"
@@ -31,10 +32,12 @@ type LearningUnitQuery struct {
 	withParent             *LearningUnitQuery
 	withChildren           *LearningUnitQuery
 	withRegistrations      *RegistrationQuery
+	withActivities         *LearningActivityQuery
 	loadTotal              []func(context.Context, []*LearningUnit) error
 	modifiers              []func(*sql.Selector)
 	withNamedChildren      map[string]*LearningUnitQuery
 	withNamedRegistrations map[string]*RegistrationQuery
+	withNamedActivities    map[string]*LearningActivityQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -152,6 +155,28 @@ func (_q *LearningUnitQuery) QueryRegistrations() *RegistrationQuery {
 			sqlgraph.From(learningunit.Table, learningunit.FieldID, selector),
 			sqlgraph.To(registration.Table, registration.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, learningunit.RegistrationsTable, learningunit.RegistrationsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryActivities chains the current query on the "activities" edge.
+func (_q *LearningUnitQuery) QueryActivities() *LearningActivityQuery {
+	query := (&LearningActivityClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(learningunit.Table, learningunit.FieldID, selector),
+			sqlgraph.To(learningactivity.Table, learningactivity.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, learningunit.ActivitiesTable, learningunit.ActivitiesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -355,6 +380,7 @@ func (_q *LearningUnitQuery) Clone() *LearningUnitQuery {
 		withParent:        _q.withParent.Clone(),
 		withChildren:      _q.withChildren.Clone(),
 		withRegistrations: _q.withRegistrations.Clone(),
+		withActivities:    _q.withActivities.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -403,6 +429,17 @@ func (_q *LearningUnitQuery) WithRegistrations(opts ...func(*RegistrationQuery))
 		opt(query)
 	}
 	_q.withRegistrations = query
+	return _q
+}
+
+// WithActivities tells the query-builder to eager-load the nodes that are connected to
+// the "activities" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *LearningUnitQuery) WithActivities(opts ...func(*LearningActivityQuery)) *LearningUnitQuery {
+	query := (&LearningActivityClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withActivities = query
 	return _q
 }
 
@@ -490,11 +527,12 @@ func (_q *LearningUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*LearningUnit{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withAdminUnit != nil,
 			_q.withParent != nil,
 			_q.withChildren != nil,
 			_q.withRegistrations != nil,
+			_q.withActivities != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -544,6 +582,13 @@ func (_q *LearningUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
+	if query := _q.withActivities; query != nil {
+		if err := _q.loadActivities(ctx, query, nodes,
+			func(n *LearningUnit) { n.Edges.Activities = []*LearningActivity{} },
+			func(n *LearningUnit, e *LearningActivity) { n.Edges.Activities = append(n.Edges.Activities, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedChildren {
 		if err := _q.loadChildren(ctx, query, nodes,
 			func(n *LearningUnit) { n.appendNamedChildren(name) },
@@ -555,6 +600,13 @@ func (_q *LearningUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadRegistrations(ctx, query, nodes,
 			func(n *LearningUnit) { n.appendNamedRegistrations(name) },
 			func(n *LearningUnit, e *Registration) { n.appendNamedRegistrations(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedActivities {
+		if err := _q.loadActivities(ctx, query, nodes,
+			func(n *LearningUnit) { n.appendNamedActivities(name) },
+			func(n *LearningUnit, e *LearningActivity) { n.appendNamedActivities(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -685,6 +737,36 @@ func (_q *LearningUnitQuery) loadRegistrations(ctx context.Context, query *Regis
 		node, ok := nodeids[fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "learning_unit_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *LearningUnitQuery) loadActivities(ctx context.Context, query *LearningActivityQuery, nodes []*LearningUnit, init func(*LearningUnit), assign func(*LearningUnit, *LearningActivity)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*LearningUnit)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(learningactivity.FieldCitizenID)
+	}
+	query.Where(predicate.LearningActivity(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(learningunit.ActivitiesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.CitizenID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "citizen_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -841,6 +923,20 @@ func (_q *LearningUnitQuery) WithNamedRegistrations(name string, opts ...func(*R
 		_q.withNamedRegistrations = make(map[string]*RegistrationQuery)
 	}
 	_q.withNamedRegistrations[name] = query
+	return _q
+}
+
+// WithNamedActivities tells the query-builder to eager-load the nodes that are connected to the "activities"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *LearningUnitQuery) WithNamedActivities(name string, opts ...func(*LearningActivityQuery)) *LearningUnitQuery {
+	query := (&LearningActivityClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedActivities == nil {
+		_q.withNamedActivities = make(map[string]*LearningActivityQuery)
+	}
+	_q.withNamedActivities[name] = query
 	return _q
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hoctap/ent/adminunit"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/predicate"
 	"hoctap/ent/registration"
@@ -369,6 +370,21 @@ func (_u *LearningUnitUpdate) AddRegistrations(v ...*Registration) *LearningUnit
 	return _u.AddRegistrationIDs(ids...)
 }
 
+// AddActivityIDs adds the "activities" edge to the LearningActivity entity by IDs.
+func (_u *LearningUnitUpdate) AddActivityIDs(ids ...int) *LearningUnitUpdate {
+	_u.mutation.AddActivityIDs(ids...)
+	return _u
+}
+
+// AddActivities adds the "activities" edges to the LearningActivity entity.
+func (_u *LearningUnitUpdate) AddActivities(v ...*LearningActivity) *LearningUnitUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddActivityIDs(ids...)
+}
+
 // Mutation returns the LearningUnitMutation object of the builder.
 func (_u *LearningUnitUpdate) Mutation() *LearningUnitMutation {
 	return _u.mutation
@@ -426,6 +442,27 @@ func (_u *LearningUnitUpdate) RemoveRegistrations(v ...*Registration) *LearningU
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveRegistrationIDs(ids...)
+}
+
+// ClearActivities clears all "activities" edges to the LearningActivity entity.
+func (_u *LearningUnitUpdate) ClearActivities() *LearningUnitUpdate {
+	_u.mutation.ClearActivities()
+	return _u
+}
+
+// RemoveActivityIDs removes the "activities" edge to LearningActivity entities by IDs.
+func (_u *LearningUnitUpdate) RemoveActivityIDs(ids ...int) *LearningUnitUpdate {
+	_u.mutation.RemoveActivityIDs(ids...)
+	return _u
+}
+
+// RemoveActivities removes "activities" edges to LearningActivity entities.
+func (_u *LearningUnitUpdate) RemoveActivities(v ...*LearningActivity) *LearningUnitUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveActivityIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -766,6 +803,51 @@ func (_u *LearningUnitUpdate) sqlSave(ctx context.Context) (_node int, err error
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(registration.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ActivitiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   learningunit.ActivitiesTable,
+			Columns: []string{learningunit.ActivitiesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(learningactivity.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedActivitiesIDs(); len(nodes) > 0 && !_u.mutation.ActivitiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   learningunit.ActivitiesTable,
+			Columns: []string{learningunit.ActivitiesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(learningactivity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ActivitiesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   learningunit.ActivitiesTable,
+			Columns: []string{learningunit.ActivitiesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(learningactivity.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1133,6 +1215,21 @@ func (_u *LearningUnitUpdateOne) AddRegistrations(v ...*Registration) *LearningU
 	return _u.AddRegistrationIDs(ids...)
 }
 
+// AddActivityIDs adds the "activities" edge to the LearningActivity entity by IDs.
+func (_u *LearningUnitUpdateOne) AddActivityIDs(ids ...int) *LearningUnitUpdateOne {
+	_u.mutation.AddActivityIDs(ids...)
+	return _u
+}
+
+// AddActivities adds the "activities" edges to the LearningActivity entity.
+func (_u *LearningUnitUpdateOne) AddActivities(v ...*LearningActivity) *LearningUnitUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddActivityIDs(ids...)
+}
+
 // Mutation returns the LearningUnitMutation object of the builder.
 func (_u *LearningUnitUpdateOne) Mutation() *LearningUnitMutation {
 	return _u.mutation
@@ -1190,6 +1287,27 @@ func (_u *LearningUnitUpdateOne) RemoveRegistrations(v ...*Registration) *Learni
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveRegistrationIDs(ids...)
+}
+
+// ClearActivities clears all "activities" edges to the LearningActivity entity.
+func (_u *LearningUnitUpdateOne) ClearActivities() *LearningUnitUpdateOne {
+	_u.mutation.ClearActivities()
+	return _u
+}
+
+// RemoveActivityIDs removes the "activities" edge to LearningActivity entities by IDs.
+func (_u *LearningUnitUpdateOne) RemoveActivityIDs(ids ...int) *LearningUnitUpdateOne {
+	_u.mutation.RemoveActivityIDs(ids...)
+	return _u
+}
+
+// RemoveActivities removes "activities" edges to LearningActivity entities.
+func (_u *LearningUnitUpdateOne) RemoveActivities(v ...*LearningActivity) *LearningUnitUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveActivityIDs(ids...)
 }
 
 // Where appends a list predicates to the LearningUnitUpdate builder.
@@ -1560,6 +1678,51 @@ func (_u *LearningUnitUpdateOne) sqlSave(ctx context.Context) (_node *LearningUn
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(registration.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ActivitiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   learningunit.ActivitiesTable,
+			Columns: []string{learningunit.ActivitiesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(learningactivity.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedActivitiesIDs(); len(nodes) > 0 && !_u.mutation.ActivitiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   learningunit.ActivitiesTable,
+			Columns: []string{learningunit.ActivitiesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(learningactivity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ActivitiesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   learningunit.ActivitiesTable,
+			Columns: []string{learningunit.ActivitiesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(learningactivity.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

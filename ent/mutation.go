@@ -14,9 +14,12 @@ import (
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/evidenceblob"
+	"hoctap/ent/evidencefile"
 	"hoctap/ent/importchunk"
 	"hoctap/ent/importjob"
 	"hoctap/ent/invitation"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
 	"hoctap/ent/nationaltarget"
@@ -51,29 +54,32 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAdminUnit       = "AdminUnit"
-	TypeAuditLog        = "AuditLog"
-	TypeCampaign        = "Campaign"
-	TypeChange          = "Change"
-	TypeCitizenClaim    = "CitizenClaim"
-	TypeCriteriaSet     = "CriteriaSet"
-	TypeDecision        = "Decision"
-	TypeEvaluation      = "Evaluation"
-	TypeImportChunk     = "ImportChunk"
-	TypeImportJob       = "ImportJob"
-	TypeInvitation      = "Invitation"
-	TypeLearningUnit    = "LearningUnit"
-	TypeLoginAttempt    = "LoginAttempt"
-	TypeNationalTarget  = "NationalTarget"
-	TypeProgressCounter = "ProgressCounter"
-	TypeRefreshToken    = "RefreshToken"
-	TypeRegistration    = "Registration"
-	TypeReorganisation  = "Reorganisation"
-	TypeSearchKey       = "SearchKey"
-	TypeSession         = "Session"
-	TypeSetting         = "Setting"
-	TypeTarget          = "Target"
-	TypeUser            = "User"
+	TypeAdminUnit        = "AdminUnit"
+	TypeAuditLog         = "AuditLog"
+	TypeCampaign         = "Campaign"
+	TypeChange           = "Change"
+	TypeCitizenClaim     = "CitizenClaim"
+	TypeCriteriaSet      = "CriteriaSet"
+	TypeDecision         = "Decision"
+	TypeEvaluation       = "Evaluation"
+	TypeEvidenceBlob     = "EvidenceBlob"
+	TypeEvidenceFile     = "EvidenceFile"
+	TypeImportChunk      = "ImportChunk"
+	TypeImportJob        = "ImportJob"
+	TypeInvitation       = "Invitation"
+	TypeLearningActivity = "LearningActivity"
+	TypeLearningUnit     = "LearningUnit"
+	TypeLoginAttempt     = "LoginAttempt"
+	TypeNationalTarget   = "NationalTarget"
+	TypeProgressCounter  = "ProgressCounter"
+	TypeRefreshToken     = "RefreshToken"
+	TypeRegistration     = "Registration"
+	TypeReorganisation   = "Reorganisation"
+	TypeSearchKey        = "SearchKey"
+	TypeSession          = "Session"
+	TypeSetting          = "Setting"
+	TypeTarget           = "Target"
+	TypeUser             = "User"
 )
 
 // AdminUnitMutation represents an operation that mutates the AdminUnit nodes in the graph.
@@ -8825,6 +8831,9 @@ type EvaluationMutation struct {
 	clearedFields       map[string]struct{}
 	registration        *int
 	clearedregistration bool
+	activities          map[int]struct{}
+	removedactivities   map[int]struct{}
+	clearedactivities   bool
 	done                bool
 	oldValue            func(context.Context) (*Evaluation, error)
 	predicates          []predicate.Evaluation
@@ -9534,6 +9543,60 @@ func (m *EvaluationMutation) ResetRegistration() {
 	m.clearedregistration = false
 }
 
+// AddActivityIDs adds the "activities" edge to the LearningActivity entity by ids.
+func (m *EvaluationMutation) AddActivityIDs(ids ...int) {
+	if m.activities == nil {
+		m.activities = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.activities[ids[i]] = struct{}{}
+	}
+}
+
+// ClearActivities clears the "activities" edge to the LearningActivity entity.
+func (m *EvaluationMutation) ClearActivities() {
+	m.clearedactivities = true
+}
+
+// ActivitiesCleared reports if the "activities" edge to the LearningActivity entity was cleared.
+func (m *EvaluationMutation) ActivitiesCleared() bool {
+	return m.clearedactivities
+}
+
+// RemoveActivityIDs removes the "activities" edge to the LearningActivity entity by IDs.
+func (m *EvaluationMutation) RemoveActivityIDs(ids ...int) {
+	if m.removedactivities == nil {
+		m.removedactivities = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.activities, ids[i])
+		m.removedactivities[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedActivities returns the removed IDs of the "activities" edge to the LearningActivity entity.
+func (m *EvaluationMutation) RemovedActivitiesIDs() (ids []int) {
+	for id := range m.removedactivities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ActivitiesIDs returns the "activities" edge IDs in the mutation.
+func (m *EvaluationMutation) ActivitiesIDs() (ids []int) {
+	for id := range m.activities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetActivities resets all changes to the "activities" edge.
+func (m *EvaluationMutation) ResetActivities() {
+	m.activities = nil
+	m.clearedactivities = false
+	m.removedactivities = nil
+}
+
 // Where appends a list predicates to the EvaluationMutation builder.
 func (m *EvaluationMutation) Where(ps ...predicate.Evaluation) {
 	m.predicates = append(m.predicates, ps...)
@@ -9938,9 +10001,12 @@ func (m *EvaluationMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *EvaluationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.registration != nil {
 		edges = append(edges, evaluation.EdgeRegistration)
+	}
+	if m.activities != nil {
+		edges = append(edges, evaluation.EdgeActivities)
 	}
 	return edges
 }
@@ -9953,27 +10019,47 @@ func (m *EvaluationMutation) AddedIDs(name string) []ent.Value {
 		if id := m.registration; id != nil {
 			return []ent.Value{*id}
 		}
+	case evaluation.EdgeActivities:
+		ids := make([]ent.Value, 0, len(m.activities))
+		for id := range m.activities {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *EvaluationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
+	if m.removedactivities != nil {
+		edges = append(edges, evaluation.EdgeActivities)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *EvaluationMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case evaluation.EdgeActivities:
+		ids := make([]ent.Value, 0, len(m.removedactivities))
+		for id := range m.removedactivities {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *EvaluationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.clearedregistration {
 		edges = append(edges, evaluation.EdgeRegistration)
+	}
+	if m.clearedactivities {
+		edges = append(edges, evaluation.EdgeActivities)
 	}
 	return edges
 }
@@ -9984,6 +10070,8 @@ func (m *EvaluationMutation) EdgeCleared(name string) bool {
 	switch name {
 	case evaluation.EdgeRegistration:
 		return m.clearedregistration
+	case evaluation.EdgeActivities:
+		return m.clearedactivities
 	}
 	return false
 }
@@ -10006,8 +10094,1223 @@ func (m *EvaluationMutation) ResetEdge(name string) error {
 	case evaluation.EdgeRegistration:
 		m.ResetRegistration()
 		return nil
+	case evaluation.EdgeActivities:
+		m.ResetActivities()
+		return nil
 	}
 	return fmt.Errorf("unknown Evaluation edge %s", name)
+}
+
+// EvidenceBlobMutation represents an operation that mutates the EvidenceBlob nodes in the graph.
+type EvidenceBlobMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	file_id       *int
+	addfile_id    *int
+	data          *[]byte
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*EvidenceBlob, error)
+	predicates    []predicate.EvidenceBlob
+}
+
+var _ ent.Mutation = (*EvidenceBlobMutation)(nil)
+
+// evidenceblobOption allows management of the mutation configuration using functional options.
+type evidenceblobOption func(*EvidenceBlobMutation)
+
+// newEvidenceBlobMutation creates new mutation for the EvidenceBlob entity.
+func newEvidenceBlobMutation(c config, op Op, opts ...evidenceblobOption) *EvidenceBlobMutation {
+	m := &EvidenceBlobMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEvidenceBlob,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEvidenceBlobID sets the ID field of the mutation.
+func withEvidenceBlobID(id int) evidenceblobOption {
+	return func(m *EvidenceBlobMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *EvidenceBlob
+		)
+		m.oldValue = func(ctx context.Context) (*EvidenceBlob, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().EvidenceBlob.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEvidenceBlob sets the old EvidenceBlob of the mutation.
+func withEvidenceBlob(node *EvidenceBlob) evidenceblobOption {
+	return func(m *EvidenceBlobMutation) {
+		m.oldValue = func(context.Context) (*EvidenceBlob, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EvidenceBlobMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EvidenceBlobMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EvidenceBlobMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EvidenceBlobMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().EvidenceBlob.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetFileID sets the "file_id" field.
+func (m *EvidenceBlobMutation) SetFileID(i int) {
+	m.file_id = &i
+	m.addfile_id = nil
+}
+
+// FileID returns the value of the "file_id" field in the mutation.
+func (m *EvidenceBlobMutation) FileID() (r int, exists bool) {
+	v := m.file_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFileID returns the old "file_id" field's value of the EvidenceBlob entity.
+// If the EvidenceBlob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvidenceBlobMutation) OldFileID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFileID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFileID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFileID: %w", err)
+	}
+	return oldValue.FileID, nil
+}
+
+// AddFileID adds i to the "file_id" field.
+func (m *EvidenceBlobMutation) AddFileID(i int) {
+	if m.addfile_id != nil {
+		*m.addfile_id += i
+	} else {
+		m.addfile_id = &i
+	}
+}
+
+// AddedFileID returns the value that was added to the "file_id" field in this mutation.
+func (m *EvidenceBlobMutation) AddedFileID() (r int, exists bool) {
+	v := m.addfile_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFileID resets all changes to the "file_id" field.
+func (m *EvidenceBlobMutation) ResetFileID() {
+	m.file_id = nil
+	m.addfile_id = nil
+}
+
+// SetData sets the "data" field.
+func (m *EvidenceBlobMutation) SetData(b []byte) {
+	m.data = &b
+}
+
+// Data returns the value of the "data" field in the mutation.
+func (m *EvidenceBlobMutation) Data() (r []byte, exists bool) {
+	v := m.data
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldData returns the old "data" field's value of the EvidenceBlob entity.
+// If the EvidenceBlob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvidenceBlobMutation) OldData(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldData is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldData requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldData: %w", err)
+	}
+	return oldValue.Data, nil
+}
+
+// ResetData resets all changes to the "data" field.
+func (m *EvidenceBlobMutation) ResetData() {
+	m.data = nil
+}
+
+// Where appends a list predicates to the EvidenceBlobMutation builder.
+func (m *EvidenceBlobMutation) Where(ps ...predicate.EvidenceBlob) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EvidenceBlobMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EvidenceBlobMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.EvidenceBlob, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EvidenceBlobMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EvidenceBlobMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (EvidenceBlob).
+func (m *EvidenceBlobMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EvidenceBlobMutation) Fields() []string {
+	fields := make([]string, 0, 2)
+	if m.file_id != nil {
+		fields = append(fields, evidenceblob.FieldFileID)
+	}
+	if m.data != nil {
+		fields = append(fields, evidenceblob.FieldData)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EvidenceBlobMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case evidenceblob.FieldFileID:
+		return m.FileID()
+	case evidenceblob.FieldData:
+		return m.Data()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EvidenceBlobMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case evidenceblob.FieldFileID:
+		return m.OldFileID(ctx)
+	case evidenceblob.FieldData:
+		return m.OldData(ctx)
+	}
+	return nil, fmt.Errorf("unknown EvidenceBlob field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EvidenceBlobMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case evidenceblob.FieldFileID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFileID(v)
+		return nil
+	case evidenceblob.FieldData:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetData(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EvidenceBlob field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EvidenceBlobMutation) AddedFields() []string {
+	var fields []string
+	if m.addfile_id != nil {
+		fields = append(fields, evidenceblob.FieldFileID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EvidenceBlobMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case evidenceblob.FieldFileID:
+		return m.AddedFileID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EvidenceBlobMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case evidenceblob.FieldFileID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFileID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EvidenceBlob numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EvidenceBlobMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EvidenceBlobMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EvidenceBlobMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown EvidenceBlob nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EvidenceBlobMutation) ResetField(name string) error {
+	switch name {
+	case evidenceblob.FieldFileID:
+		m.ResetFileID()
+		return nil
+	case evidenceblob.FieldData:
+		m.ResetData()
+		return nil
+	}
+	return fmt.Errorf("unknown EvidenceBlob field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EvidenceBlobMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EvidenceBlobMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EvidenceBlobMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EvidenceBlobMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EvidenceBlobMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EvidenceBlobMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EvidenceBlobMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown EvidenceBlob unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EvidenceBlobMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown EvidenceBlob edge %s", name)
+}
+
+// EvidenceFileMutation represents an operation that mutates the EvidenceFile nodes in the graph.
+type EvidenceFileMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	file_name         *string
+	content_type      *evidencefile.ContentType
+	size              *int64
+	addsize           *int64
+	sha256            *string
+	uploaded_by_id    *int
+	adduploaded_by_id *int
+	created_at        *time.Time
+	clearedFields     map[string]struct{}
+	activity          *int
+	clearedactivity   bool
+	done              bool
+	oldValue          func(context.Context) (*EvidenceFile, error)
+	predicates        []predicate.EvidenceFile
+}
+
+var _ ent.Mutation = (*EvidenceFileMutation)(nil)
+
+// evidencefileOption allows management of the mutation configuration using functional options.
+type evidencefileOption func(*EvidenceFileMutation)
+
+// newEvidenceFileMutation creates new mutation for the EvidenceFile entity.
+func newEvidenceFileMutation(c config, op Op, opts ...evidencefileOption) *EvidenceFileMutation {
+	m := &EvidenceFileMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEvidenceFile,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEvidenceFileID sets the ID field of the mutation.
+func withEvidenceFileID(id int) evidencefileOption {
+	return func(m *EvidenceFileMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *EvidenceFile
+		)
+		m.oldValue = func(ctx context.Context) (*EvidenceFile, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().EvidenceFile.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEvidenceFile sets the old EvidenceFile of the mutation.
+func withEvidenceFile(node *EvidenceFile) evidencefileOption {
+	return func(m *EvidenceFileMutation) {
+		m.oldValue = func(context.Context) (*EvidenceFile, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EvidenceFileMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EvidenceFileMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EvidenceFileMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EvidenceFileMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().EvidenceFile.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetActivityID sets the "activity_id" field.
+func (m *EvidenceFileMutation) SetActivityID(i int) {
+	m.activity = &i
+}
+
+// ActivityID returns the value of the "activity_id" field in the mutation.
+func (m *EvidenceFileMutation) ActivityID() (r int, exists bool) {
+	v := m.activity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActivityID returns the old "activity_id" field's value of the EvidenceFile entity.
+// If the EvidenceFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvidenceFileMutation) OldActivityID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActivityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActivityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActivityID: %w", err)
+	}
+	return oldValue.ActivityID, nil
+}
+
+// ResetActivityID resets all changes to the "activity_id" field.
+func (m *EvidenceFileMutation) ResetActivityID() {
+	m.activity = nil
+}
+
+// SetFileName sets the "file_name" field.
+func (m *EvidenceFileMutation) SetFileName(s string) {
+	m.file_name = &s
+}
+
+// FileName returns the value of the "file_name" field in the mutation.
+func (m *EvidenceFileMutation) FileName() (r string, exists bool) {
+	v := m.file_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFileName returns the old "file_name" field's value of the EvidenceFile entity.
+// If the EvidenceFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvidenceFileMutation) OldFileName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFileName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFileName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFileName: %w", err)
+	}
+	return oldValue.FileName, nil
+}
+
+// ResetFileName resets all changes to the "file_name" field.
+func (m *EvidenceFileMutation) ResetFileName() {
+	m.file_name = nil
+}
+
+// SetContentType sets the "content_type" field.
+func (m *EvidenceFileMutation) SetContentType(et evidencefile.ContentType) {
+	m.content_type = &et
+}
+
+// ContentType returns the value of the "content_type" field in the mutation.
+func (m *EvidenceFileMutation) ContentType() (r evidencefile.ContentType, exists bool) {
+	v := m.content_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContentType returns the old "content_type" field's value of the EvidenceFile entity.
+// If the EvidenceFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvidenceFileMutation) OldContentType(ctx context.Context) (v evidencefile.ContentType, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContentType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContentType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContentType: %w", err)
+	}
+	return oldValue.ContentType, nil
+}
+
+// ResetContentType resets all changes to the "content_type" field.
+func (m *EvidenceFileMutation) ResetContentType() {
+	m.content_type = nil
+}
+
+// SetSize sets the "size" field.
+func (m *EvidenceFileMutation) SetSize(i int64) {
+	m.size = &i
+	m.addsize = nil
+}
+
+// Size returns the value of the "size" field in the mutation.
+func (m *EvidenceFileMutation) Size() (r int64, exists bool) {
+	v := m.size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSize returns the old "size" field's value of the EvidenceFile entity.
+// If the EvidenceFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvidenceFileMutation) OldSize(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSize: %w", err)
+	}
+	return oldValue.Size, nil
+}
+
+// AddSize adds i to the "size" field.
+func (m *EvidenceFileMutation) AddSize(i int64) {
+	if m.addsize != nil {
+		*m.addsize += i
+	} else {
+		m.addsize = &i
+	}
+}
+
+// AddedSize returns the value that was added to the "size" field in this mutation.
+func (m *EvidenceFileMutation) AddedSize() (r int64, exists bool) {
+	v := m.addsize
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSize resets all changes to the "size" field.
+func (m *EvidenceFileMutation) ResetSize() {
+	m.size = nil
+	m.addsize = nil
+}
+
+// SetSha256 sets the "sha256" field.
+func (m *EvidenceFileMutation) SetSha256(s string) {
+	m.sha256 = &s
+}
+
+// Sha256 returns the value of the "sha256" field in the mutation.
+func (m *EvidenceFileMutation) Sha256() (r string, exists bool) {
+	v := m.sha256
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSha256 returns the old "sha256" field's value of the EvidenceFile entity.
+// If the EvidenceFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvidenceFileMutation) OldSha256(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSha256 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSha256 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSha256: %w", err)
+	}
+	return oldValue.Sha256, nil
+}
+
+// ResetSha256 resets all changes to the "sha256" field.
+func (m *EvidenceFileMutation) ResetSha256() {
+	m.sha256 = nil
+}
+
+// SetUploadedByID sets the "uploaded_by_id" field.
+func (m *EvidenceFileMutation) SetUploadedByID(i int) {
+	m.uploaded_by_id = &i
+	m.adduploaded_by_id = nil
+}
+
+// UploadedByID returns the value of the "uploaded_by_id" field in the mutation.
+func (m *EvidenceFileMutation) UploadedByID() (r int, exists bool) {
+	v := m.uploaded_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUploadedByID returns the old "uploaded_by_id" field's value of the EvidenceFile entity.
+// If the EvidenceFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvidenceFileMutation) OldUploadedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUploadedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUploadedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUploadedByID: %w", err)
+	}
+	return oldValue.UploadedByID, nil
+}
+
+// AddUploadedByID adds i to the "uploaded_by_id" field.
+func (m *EvidenceFileMutation) AddUploadedByID(i int) {
+	if m.adduploaded_by_id != nil {
+		*m.adduploaded_by_id += i
+	} else {
+		m.adduploaded_by_id = &i
+	}
+}
+
+// AddedUploadedByID returns the value that was added to the "uploaded_by_id" field in this mutation.
+func (m *EvidenceFileMutation) AddedUploadedByID() (r int, exists bool) {
+	v := m.adduploaded_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearUploadedByID clears the value of the "uploaded_by_id" field.
+func (m *EvidenceFileMutation) ClearUploadedByID() {
+	m.uploaded_by_id = nil
+	m.adduploaded_by_id = nil
+	m.clearedFields[evidencefile.FieldUploadedByID] = struct{}{}
+}
+
+// UploadedByIDCleared returns if the "uploaded_by_id" field was cleared in this mutation.
+func (m *EvidenceFileMutation) UploadedByIDCleared() bool {
+	_, ok := m.clearedFields[evidencefile.FieldUploadedByID]
+	return ok
+}
+
+// ResetUploadedByID resets all changes to the "uploaded_by_id" field.
+func (m *EvidenceFileMutation) ResetUploadedByID() {
+	m.uploaded_by_id = nil
+	m.adduploaded_by_id = nil
+	delete(m.clearedFields, evidencefile.FieldUploadedByID)
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *EvidenceFileMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *EvidenceFileMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the EvidenceFile entity.
+// If the EvidenceFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvidenceFileMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *EvidenceFileMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// ClearActivity clears the "activity" edge to the LearningActivity entity.
+func (m *EvidenceFileMutation) ClearActivity() {
+	m.clearedactivity = true
+	m.clearedFields[evidencefile.FieldActivityID] = struct{}{}
+}
+
+// ActivityCleared reports if the "activity" edge to the LearningActivity entity was cleared.
+func (m *EvidenceFileMutation) ActivityCleared() bool {
+	return m.clearedactivity
+}
+
+// ActivityIDs returns the "activity" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ActivityID instead. It exists only for internal usage by the builders.
+func (m *EvidenceFileMutation) ActivityIDs() (ids []int) {
+	if id := m.activity; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetActivity resets all changes to the "activity" edge.
+func (m *EvidenceFileMutation) ResetActivity() {
+	m.activity = nil
+	m.clearedactivity = false
+}
+
+// Where appends a list predicates to the EvidenceFileMutation builder.
+func (m *EvidenceFileMutation) Where(ps ...predicate.EvidenceFile) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EvidenceFileMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EvidenceFileMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.EvidenceFile, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EvidenceFileMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EvidenceFileMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (EvidenceFile).
+func (m *EvidenceFileMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EvidenceFileMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.activity != nil {
+		fields = append(fields, evidencefile.FieldActivityID)
+	}
+	if m.file_name != nil {
+		fields = append(fields, evidencefile.FieldFileName)
+	}
+	if m.content_type != nil {
+		fields = append(fields, evidencefile.FieldContentType)
+	}
+	if m.size != nil {
+		fields = append(fields, evidencefile.FieldSize)
+	}
+	if m.sha256 != nil {
+		fields = append(fields, evidencefile.FieldSha256)
+	}
+	if m.uploaded_by_id != nil {
+		fields = append(fields, evidencefile.FieldUploadedByID)
+	}
+	if m.created_at != nil {
+		fields = append(fields, evidencefile.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EvidenceFileMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case evidencefile.FieldActivityID:
+		return m.ActivityID()
+	case evidencefile.FieldFileName:
+		return m.FileName()
+	case evidencefile.FieldContentType:
+		return m.ContentType()
+	case evidencefile.FieldSize:
+		return m.Size()
+	case evidencefile.FieldSha256:
+		return m.Sha256()
+	case evidencefile.FieldUploadedByID:
+		return m.UploadedByID()
+	case evidencefile.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EvidenceFileMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case evidencefile.FieldActivityID:
+		return m.OldActivityID(ctx)
+	case evidencefile.FieldFileName:
+		return m.OldFileName(ctx)
+	case evidencefile.FieldContentType:
+		return m.OldContentType(ctx)
+	case evidencefile.FieldSize:
+		return m.OldSize(ctx)
+	case evidencefile.FieldSha256:
+		return m.OldSha256(ctx)
+	case evidencefile.FieldUploadedByID:
+		return m.OldUploadedByID(ctx)
+	case evidencefile.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown EvidenceFile field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EvidenceFileMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case evidencefile.FieldActivityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActivityID(v)
+		return nil
+	case evidencefile.FieldFileName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFileName(v)
+		return nil
+	case evidencefile.FieldContentType:
+		v, ok := value.(evidencefile.ContentType)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContentType(v)
+		return nil
+	case evidencefile.FieldSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSize(v)
+		return nil
+	case evidencefile.FieldSha256:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSha256(v)
+		return nil
+	case evidencefile.FieldUploadedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUploadedByID(v)
+		return nil
+	case evidencefile.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EvidenceFile field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EvidenceFileMutation) AddedFields() []string {
+	var fields []string
+	if m.addsize != nil {
+		fields = append(fields, evidencefile.FieldSize)
+	}
+	if m.adduploaded_by_id != nil {
+		fields = append(fields, evidencefile.FieldUploadedByID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EvidenceFileMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case evidencefile.FieldSize:
+		return m.AddedSize()
+	case evidencefile.FieldUploadedByID:
+		return m.AddedUploadedByID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EvidenceFileMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case evidencefile.FieldSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSize(v)
+		return nil
+	case evidencefile.FieldUploadedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUploadedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EvidenceFile numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EvidenceFileMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(evidencefile.FieldUploadedByID) {
+		fields = append(fields, evidencefile.FieldUploadedByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EvidenceFileMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EvidenceFileMutation) ClearField(name string) error {
+	switch name {
+	case evidencefile.FieldUploadedByID:
+		m.ClearUploadedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown EvidenceFile nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EvidenceFileMutation) ResetField(name string) error {
+	switch name {
+	case evidencefile.FieldActivityID:
+		m.ResetActivityID()
+		return nil
+	case evidencefile.FieldFileName:
+		m.ResetFileName()
+		return nil
+	case evidencefile.FieldContentType:
+		m.ResetContentType()
+		return nil
+	case evidencefile.FieldSize:
+		m.ResetSize()
+		return nil
+	case evidencefile.FieldSha256:
+		m.ResetSha256()
+		return nil
+	case evidencefile.FieldUploadedByID:
+		m.ResetUploadedByID()
+		return nil
+	case evidencefile.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown EvidenceFile field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EvidenceFileMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.activity != nil {
+		edges = append(edges, evidencefile.EdgeActivity)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EvidenceFileMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case evidencefile.EdgeActivity:
+		if id := m.activity; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EvidenceFileMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EvidenceFileMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EvidenceFileMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedactivity {
+		edges = append(edges, evidencefile.EdgeActivity)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EvidenceFileMutation) EdgeCleared(name string) bool {
+	switch name {
+	case evidencefile.EdgeActivity:
+		return m.clearedactivity
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EvidenceFileMutation) ClearEdge(name string) error {
+	switch name {
+	case evidencefile.EdgeActivity:
+		m.ClearActivity()
+		return nil
+	}
+	return fmt.Errorf("unknown EvidenceFile unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EvidenceFileMutation) ResetEdge(name string) error {
+	switch name {
+	case evidencefile.EdgeActivity:
+		m.ResetActivity()
+		return nil
+	}
+	return fmt.Errorf("unknown EvidenceFile edge %s", name)
 }
 
 // ImportChunkMutation represents an operation that mutates the ImportChunk nodes in the graph.
@@ -12684,6 +13987,1910 @@ func (m *InvitationMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Invitation edge %s", name)
 }
 
+// LearningActivityMutation represents an operation that mutates the LearningActivity nodes in the graph.
+type LearningActivityMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	version            *int
+	addversion         *int
+	client_id          *string
+	client_digest      *string
+	kind               *learningactivity.Kind
+	title              *string
+	provider           *string
+	started_on         *time.Time
+	ended_on           *time.Time
+	hours              *float64
+	addhours           *float64
+	certificate        *string
+	source             *learningactivity.Source
+	entered_by_id      *int
+	addentered_by_id   *int
+	status             *learningactivity.Status
+	review_note        *string
+	reviewed_by_id     *int
+	addreviewed_by_id  *int
+	reviewed_at        *time.Time
+	archived_at        *time.Time
+	clearedFields      map[string]struct{}
+	citizen            *int
+	clearedcitizen     bool
+	evidence           map[int]struct{}
+	removedevidence    map[int]struct{}
+	clearedevidence    bool
+	evaluations        map[int]struct{}
+	removedevaluations map[int]struct{}
+	clearedevaluations bool
+	done               bool
+	oldValue           func(context.Context) (*LearningActivity, error)
+	predicates         []predicate.LearningActivity
+}
+
+var _ ent.Mutation = (*LearningActivityMutation)(nil)
+
+// learningactivityOption allows management of the mutation configuration using functional options.
+type learningactivityOption func(*LearningActivityMutation)
+
+// newLearningActivityMutation creates new mutation for the LearningActivity entity.
+func newLearningActivityMutation(c config, op Op, opts ...learningactivityOption) *LearningActivityMutation {
+	m := &LearningActivityMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLearningActivity,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLearningActivityID sets the ID field of the mutation.
+func withLearningActivityID(id int) learningactivityOption {
+	return func(m *LearningActivityMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LearningActivity
+		)
+		m.oldValue = func(ctx context.Context) (*LearningActivity, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LearningActivity.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLearningActivity sets the old LearningActivity of the mutation.
+func withLearningActivity(node *LearningActivity) learningactivityOption {
+	return func(m *LearningActivityMutation) {
+		m.oldValue = func(context.Context) (*LearningActivity, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LearningActivityMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LearningActivityMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LearningActivityMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LearningActivityMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LearningActivity.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *LearningActivityMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *LearningActivityMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *LearningActivityMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *LearningActivityMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *LearningActivityMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *LearningActivityMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *LearningActivityMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *LearningActivityMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *LearningActivityMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *LearningActivityMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *LearningActivityMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *LearningActivityMutation) SetClientID(s string) {
+	m.client_id = &s
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *LearningActivityMutation) ClientID() (r string, exists bool) {
+	v := m.client_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldClientID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ClearClientID clears the value of the "client_id" field.
+func (m *LearningActivityMutation) ClearClientID() {
+	m.client_id = nil
+	m.clearedFields[learningactivity.FieldClientID] = struct{}{}
+}
+
+// ClientIDCleared returns if the "client_id" field was cleared in this mutation.
+func (m *LearningActivityMutation) ClientIDCleared() bool {
+	_, ok := m.clearedFields[learningactivity.FieldClientID]
+	return ok
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *LearningActivityMutation) ResetClientID() {
+	m.client_id = nil
+	delete(m.clearedFields, learningactivity.FieldClientID)
+}
+
+// SetClientDigest sets the "client_digest" field.
+func (m *LearningActivityMutation) SetClientDigest(s string) {
+	m.client_digest = &s
+}
+
+// ClientDigest returns the value of the "client_digest" field in the mutation.
+func (m *LearningActivityMutation) ClientDigest() (r string, exists bool) {
+	v := m.client_digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientDigest returns the old "client_digest" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldClientDigest(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientDigest: %w", err)
+	}
+	return oldValue.ClientDigest, nil
+}
+
+// ClearClientDigest clears the value of the "client_digest" field.
+func (m *LearningActivityMutation) ClearClientDigest() {
+	m.client_digest = nil
+	m.clearedFields[learningactivity.FieldClientDigest] = struct{}{}
+}
+
+// ClientDigestCleared returns if the "client_digest" field was cleared in this mutation.
+func (m *LearningActivityMutation) ClientDigestCleared() bool {
+	_, ok := m.clearedFields[learningactivity.FieldClientDigest]
+	return ok
+}
+
+// ResetClientDigest resets all changes to the "client_digest" field.
+func (m *LearningActivityMutation) ResetClientDigest() {
+	m.client_digest = nil
+	delete(m.clearedFields, learningactivity.FieldClientDigest)
+}
+
+// SetCitizenID sets the "citizen_id" field.
+func (m *LearningActivityMutation) SetCitizenID(i int) {
+	m.citizen = &i
+}
+
+// CitizenID returns the value of the "citizen_id" field in the mutation.
+func (m *LearningActivityMutation) CitizenID() (r int, exists bool) {
+	v := m.citizen
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCitizenID returns the old "citizen_id" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldCitizenID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCitizenID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCitizenID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCitizenID: %w", err)
+	}
+	return oldValue.CitizenID, nil
+}
+
+// ResetCitizenID resets all changes to the "citizen_id" field.
+func (m *LearningActivityMutation) ResetCitizenID() {
+	m.citizen = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *LearningActivityMutation) SetKind(l learningactivity.Kind) {
+	m.kind = &l
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *LearningActivityMutation) Kind() (r learningactivity.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldKind(ctx context.Context) (v learningactivity.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *LearningActivityMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *LearningActivityMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *LearningActivityMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *LearningActivityMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetProvider sets the "provider" field.
+func (m *LearningActivityMutation) SetProvider(s string) {
+	m.provider = &s
+}
+
+// Provider returns the value of the "provider" field in the mutation.
+func (m *LearningActivityMutation) Provider() (r string, exists bool) {
+	v := m.provider
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProvider returns the old "provider" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldProvider(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProvider is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProvider requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProvider: %w", err)
+	}
+	return oldValue.Provider, nil
+}
+
+// ClearProvider clears the value of the "provider" field.
+func (m *LearningActivityMutation) ClearProvider() {
+	m.provider = nil
+	m.clearedFields[learningactivity.FieldProvider] = struct{}{}
+}
+
+// ProviderCleared returns if the "provider" field was cleared in this mutation.
+func (m *LearningActivityMutation) ProviderCleared() bool {
+	_, ok := m.clearedFields[learningactivity.FieldProvider]
+	return ok
+}
+
+// ResetProvider resets all changes to the "provider" field.
+func (m *LearningActivityMutation) ResetProvider() {
+	m.provider = nil
+	delete(m.clearedFields, learningactivity.FieldProvider)
+}
+
+// SetStartedOn sets the "started_on" field.
+func (m *LearningActivityMutation) SetStartedOn(t time.Time) {
+	m.started_on = &t
+}
+
+// StartedOn returns the value of the "started_on" field in the mutation.
+func (m *LearningActivityMutation) StartedOn() (r time.Time, exists bool) {
+	v := m.started_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartedOn returns the old "started_on" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldStartedOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartedOn: %w", err)
+	}
+	return oldValue.StartedOn, nil
+}
+
+// ResetStartedOn resets all changes to the "started_on" field.
+func (m *LearningActivityMutation) ResetStartedOn() {
+	m.started_on = nil
+}
+
+// SetEndedOn sets the "ended_on" field.
+func (m *LearningActivityMutation) SetEndedOn(t time.Time) {
+	m.ended_on = &t
+}
+
+// EndedOn returns the value of the "ended_on" field in the mutation.
+func (m *LearningActivityMutation) EndedOn() (r time.Time, exists bool) {
+	v := m.ended_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndedOn returns the old "ended_on" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldEndedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndedOn: %w", err)
+	}
+	return oldValue.EndedOn, nil
+}
+
+// ClearEndedOn clears the value of the "ended_on" field.
+func (m *LearningActivityMutation) ClearEndedOn() {
+	m.ended_on = nil
+	m.clearedFields[learningactivity.FieldEndedOn] = struct{}{}
+}
+
+// EndedOnCleared returns if the "ended_on" field was cleared in this mutation.
+func (m *LearningActivityMutation) EndedOnCleared() bool {
+	_, ok := m.clearedFields[learningactivity.FieldEndedOn]
+	return ok
+}
+
+// ResetEndedOn resets all changes to the "ended_on" field.
+func (m *LearningActivityMutation) ResetEndedOn() {
+	m.ended_on = nil
+	delete(m.clearedFields, learningactivity.FieldEndedOn)
+}
+
+// SetHours sets the "hours" field.
+func (m *LearningActivityMutation) SetHours(f float64) {
+	m.hours = &f
+	m.addhours = nil
+}
+
+// Hours returns the value of the "hours" field in the mutation.
+func (m *LearningActivityMutation) Hours() (r float64, exists bool) {
+	v := m.hours
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHours returns the old "hours" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldHours(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHours is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHours requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHours: %w", err)
+	}
+	return oldValue.Hours, nil
+}
+
+// AddHours adds f to the "hours" field.
+func (m *LearningActivityMutation) AddHours(f float64) {
+	if m.addhours != nil {
+		*m.addhours += f
+	} else {
+		m.addhours = &f
+	}
+}
+
+// AddedHours returns the value that was added to the "hours" field in this mutation.
+func (m *LearningActivityMutation) AddedHours() (r float64, exists bool) {
+	v := m.addhours
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetHours resets all changes to the "hours" field.
+func (m *LearningActivityMutation) ResetHours() {
+	m.hours = nil
+	m.addhours = nil
+}
+
+// SetCertificate sets the "certificate" field.
+func (m *LearningActivityMutation) SetCertificate(s string) {
+	m.certificate = &s
+}
+
+// Certificate returns the value of the "certificate" field in the mutation.
+func (m *LearningActivityMutation) Certificate() (r string, exists bool) {
+	v := m.certificate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCertificate returns the old "certificate" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldCertificate(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCertificate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCertificate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCertificate: %w", err)
+	}
+	return oldValue.Certificate, nil
+}
+
+// ClearCertificate clears the value of the "certificate" field.
+func (m *LearningActivityMutation) ClearCertificate() {
+	m.certificate = nil
+	m.clearedFields[learningactivity.FieldCertificate] = struct{}{}
+}
+
+// CertificateCleared returns if the "certificate" field was cleared in this mutation.
+func (m *LearningActivityMutation) CertificateCleared() bool {
+	_, ok := m.clearedFields[learningactivity.FieldCertificate]
+	return ok
+}
+
+// ResetCertificate resets all changes to the "certificate" field.
+func (m *LearningActivityMutation) ResetCertificate() {
+	m.certificate = nil
+	delete(m.clearedFields, learningactivity.FieldCertificate)
+}
+
+// SetSource sets the "source" field.
+func (m *LearningActivityMutation) SetSource(l learningactivity.Source) {
+	m.source = &l
+}
+
+// Source returns the value of the "source" field in the mutation.
+func (m *LearningActivityMutation) Source() (r learningactivity.Source, exists bool) {
+	v := m.source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSource returns the old "source" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldSource(ctx context.Context) (v learningactivity.Source, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSource: %w", err)
+	}
+	return oldValue.Source, nil
+}
+
+// ResetSource resets all changes to the "source" field.
+func (m *LearningActivityMutation) ResetSource() {
+	m.source = nil
+}
+
+// SetEnteredByID sets the "entered_by_id" field.
+func (m *LearningActivityMutation) SetEnteredByID(i int) {
+	m.entered_by_id = &i
+	m.addentered_by_id = nil
+}
+
+// EnteredByID returns the value of the "entered_by_id" field in the mutation.
+func (m *LearningActivityMutation) EnteredByID() (r int, exists bool) {
+	v := m.entered_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnteredByID returns the old "entered_by_id" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldEnteredByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnteredByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnteredByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnteredByID: %w", err)
+	}
+	return oldValue.EnteredByID, nil
+}
+
+// AddEnteredByID adds i to the "entered_by_id" field.
+func (m *LearningActivityMutation) AddEnteredByID(i int) {
+	if m.addentered_by_id != nil {
+		*m.addentered_by_id += i
+	} else {
+		m.addentered_by_id = &i
+	}
+}
+
+// AddedEnteredByID returns the value that was added to the "entered_by_id" field in this mutation.
+func (m *LearningActivityMutation) AddedEnteredByID() (r int, exists bool) {
+	v := m.addentered_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearEnteredByID clears the value of the "entered_by_id" field.
+func (m *LearningActivityMutation) ClearEnteredByID() {
+	m.entered_by_id = nil
+	m.addentered_by_id = nil
+	m.clearedFields[learningactivity.FieldEnteredByID] = struct{}{}
+}
+
+// EnteredByIDCleared returns if the "entered_by_id" field was cleared in this mutation.
+func (m *LearningActivityMutation) EnteredByIDCleared() bool {
+	_, ok := m.clearedFields[learningactivity.FieldEnteredByID]
+	return ok
+}
+
+// ResetEnteredByID resets all changes to the "entered_by_id" field.
+func (m *LearningActivityMutation) ResetEnteredByID() {
+	m.entered_by_id = nil
+	m.addentered_by_id = nil
+	delete(m.clearedFields, learningactivity.FieldEnteredByID)
+}
+
+// SetStatus sets the "status" field.
+func (m *LearningActivityMutation) SetStatus(l learningactivity.Status) {
+	m.status = &l
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *LearningActivityMutation) Status() (r learningactivity.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldStatus(ctx context.Context) (v learningactivity.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *LearningActivityMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetReviewNote sets the "review_note" field.
+func (m *LearningActivityMutation) SetReviewNote(s string) {
+	m.review_note = &s
+}
+
+// ReviewNote returns the value of the "review_note" field in the mutation.
+func (m *LearningActivityMutation) ReviewNote() (r string, exists bool) {
+	v := m.review_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewNote returns the old "review_note" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldReviewNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewNote: %w", err)
+	}
+	return oldValue.ReviewNote, nil
+}
+
+// ClearReviewNote clears the value of the "review_note" field.
+func (m *LearningActivityMutation) ClearReviewNote() {
+	m.review_note = nil
+	m.clearedFields[learningactivity.FieldReviewNote] = struct{}{}
+}
+
+// ReviewNoteCleared returns if the "review_note" field was cleared in this mutation.
+func (m *LearningActivityMutation) ReviewNoteCleared() bool {
+	_, ok := m.clearedFields[learningactivity.FieldReviewNote]
+	return ok
+}
+
+// ResetReviewNote resets all changes to the "review_note" field.
+func (m *LearningActivityMutation) ResetReviewNote() {
+	m.review_note = nil
+	delete(m.clearedFields, learningactivity.FieldReviewNote)
+}
+
+// SetReviewedByID sets the "reviewed_by_id" field.
+func (m *LearningActivityMutation) SetReviewedByID(i int) {
+	m.reviewed_by_id = &i
+	m.addreviewed_by_id = nil
+}
+
+// ReviewedByID returns the value of the "reviewed_by_id" field in the mutation.
+func (m *LearningActivityMutation) ReviewedByID() (r int, exists bool) {
+	v := m.reviewed_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewedByID returns the old "reviewed_by_id" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldReviewedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewedByID: %w", err)
+	}
+	return oldValue.ReviewedByID, nil
+}
+
+// AddReviewedByID adds i to the "reviewed_by_id" field.
+func (m *LearningActivityMutation) AddReviewedByID(i int) {
+	if m.addreviewed_by_id != nil {
+		*m.addreviewed_by_id += i
+	} else {
+		m.addreviewed_by_id = &i
+	}
+}
+
+// AddedReviewedByID returns the value that was added to the "reviewed_by_id" field in this mutation.
+func (m *LearningActivityMutation) AddedReviewedByID() (r int, exists bool) {
+	v := m.addreviewed_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearReviewedByID clears the value of the "reviewed_by_id" field.
+func (m *LearningActivityMutation) ClearReviewedByID() {
+	m.reviewed_by_id = nil
+	m.addreviewed_by_id = nil
+	m.clearedFields[learningactivity.FieldReviewedByID] = struct{}{}
+}
+
+// ReviewedByIDCleared returns if the "reviewed_by_id" field was cleared in this mutation.
+func (m *LearningActivityMutation) ReviewedByIDCleared() bool {
+	_, ok := m.clearedFields[learningactivity.FieldReviewedByID]
+	return ok
+}
+
+// ResetReviewedByID resets all changes to the "reviewed_by_id" field.
+func (m *LearningActivityMutation) ResetReviewedByID() {
+	m.reviewed_by_id = nil
+	m.addreviewed_by_id = nil
+	delete(m.clearedFields, learningactivity.FieldReviewedByID)
+}
+
+// SetReviewedAt sets the "reviewed_at" field.
+func (m *LearningActivityMutation) SetReviewedAt(t time.Time) {
+	m.reviewed_at = &t
+}
+
+// ReviewedAt returns the value of the "reviewed_at" field in the mutation.
+func (m *LearningActivityMutation) ReviewedAt() (r time.Time, exists bool) {
+	v := m.reviewed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewedAt returns the old "reviewed_at" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldReviewedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewedAt: %w", err)
+	}
+	return oldValue.ReviewedAt, nil
+}
+
+// ClearReviewedAt clears the value of the "reviewed_at" field.
+func (m *LearningActivityMutation) ClearReviewedAt() {
+	m.reviewed_at = nil
+	m.clearedFields[learningactivity.FieldReviewedAt] = struct{}{}
+}
+
+// ReviewedAtCleared returns if the "reviewed_at" field was cleared in this mutation.
+func (m *LearningActivityMutation) ReviewedAtCleared() bool {
+	_, ok := m.clearedFields[learningactivity.FieldReviewedAt]
+	return ok
+}
+
+// ResetReviewedAt resets all changes to the "reviewed_at" field.
+func (m *LearningActivityMutation) ResetReviewedAt() {
+	m.reviewed_at = nil
+	delete(m.clearedFields, learningactivity.FieldReviewedAt)
+}
+
+// SetArchivedAt sets the "archived_at" field.
+func (m *LearningActivityMutation) SetArchivedAt(t time.Time) {
+	m.archived_at = &t
+}
+
+// ArchivedAt returns the value of the "archived_at" field in the mutation.
+func (m *LearningActivityMutation) ArchivedAt() (r time.Time, exists bool) {
+	v := m.archived_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldArchivedAt returns the old "archived_at" field's value of the LearningActivity entity.
+// If the LearningActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LearningActivityMutation) OldArchivedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldArchivedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldArchivedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldArchivedAt: %w", err)
+	}
+	return oldValue.ArchivedAt, nil
+}
+
+// ClearArchivedAt clears the value of the "archived_at" field.
+func (m *LearningActivityMutation) ClearArchivedAt() {
+	m.archived_at = nil
+	m.clearedFields[learningactivity.FieldArchivedAt] = struct{}{}
+}
+
+// ArchivedAtCleared returns if the "archived_at" field was cleared in this mutation.
+func (m *LearningActivityMutation) ArchivedAtCleared() bool {
+	_, ok := m.clearedFields[learningactivity.FieldArchivedAt]
+	return ok
+}
+
+// ResetArchivedAt resets all changes to the "archived_at" field.
+func (m *LearningActivityMutation) ResetArchivedAt() {
+	m.archived_at = nil
+	delete(m.clearedFields, learningactivity.FieldArchivedAt)
+}
+
+// ClearCitizen clears the "citizen" edge to the LearningUnit entity.
+func (m *LearningActivityMutation) ClearCitizen() {
+	m.clearedcitizen = true
+	m.clearedFields[learningactivity.FieldCitizenID] = struct{}{}
+}
+
+// CitizenCleared reports if the "citizen" edge to the LearningUnit entity was cleared.
+func (m *LearningActivityMutation) CitizenCleared() bool {
+	return m.clearedcitizen
+}
+
+// CitizenIDs returns the "citizen" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CitizenID instead. It exists only for internal usage by the builders.
+func (m *LearningActivityMutation) CitizenIDs() (ids []int) {
+	if id := m.citizen; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCitizen resets all changes to the "citizen" edge.
+func (m *LearningActivityMutation) ResetCitizen() {
+	m.citizen = nil
+	m.clearedcitizen = false
+}
+
+// AddEvidenceIDs adds the "evidence" edge to the EvidenceFile entity by ids.
+func (m *LearningActivityMutation) AddEvidenceIDs(ids ...int) {
+	if m.evidence == nil {
+		m.evidence = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.evidence[ids[i]] = struct{}{}
+	}
+}
+
+// ClearEvidence clears the "evidence" edge to the EvidenceFile entity.
+func (m *LearningActivityMutation) ClearEvidence() {
+	m.clearedevidence = true
+}
+
+// EvidenceCleared reports if the "evidence" edge to the EvidenceFile entity was cleared.
+func (m *LearningActivityMutation) EvidenceCleared() bool {
+	return m.clearedevidence
+}
+
+// RemoveEvidenceIDs removes the "evidence" edge to the EvidenceFile entity by IDs.
+func (m *LearningActivityMutation) RemoveEvidenceIDs(ids ...int) {
+	if m.removedevidence == nil {
+		m.removedevidence = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.evidence, ids[i])
+		m.removedevidence[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedEvidence returns the removed IDs of the "evidence" edge to the EvidenceFile entity.
+func (m *LearningActivityMutation) RemovedEvidenceIDs() (ids []int) {
+	for id := range m.removedevidence {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// EvidenceIDs returns the "evidence" edge IDs in the mutation.
+func (m *LearningActivityMutation) EvidenceIDs() (ids []int) {
+	for id := range m.evidence {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetEvidence resets all changes to the "evidence" edge.
+func (m *LearningActivityMutation) ResetEvidence() {
+	m.evidence = nil
+	m.clearedevidence = false
+	m.removedevidence = nil
+}
+
+// AddEvaluationIDs adds the "evaluations" edge to the Evaluation entity by ids.
+func (m *LearningActivityMutation) AddEvaluationIDs(ids ...int) {
+	if m.evaluations == nil {
+		m.evaluations = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.evaluations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearEvaluations clears the "evaluations" edge to the Evaluation entity.
+func (m *LearningActivityMutation) ClearEvaluations() {
+	m.clearedevaluations = true
+}
+
+// EvaluationsCleared reports if the "evaluations" edge to the Evaluation entity was cleared.
+func (m *LearningActivityMutation) EvaluationsCleared() bool {
+	return m.clearedevaluations
+}
+
+// RemoveEvaluationIDs removes the "evaluations" edge to the Evaluation entity by IDs.
+func (m *LearningActivityMutation) RemoveEvaluationIDs(ids ...int) {
+	if m.removedevaluations == nil {
+		m.removedevaluations = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.evaluations, ids[i])
+		m.removedevaluations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedEvaluations returns the removed IDs of the "evaluations" edge to the Evaluation entity.
+func (m *LearningActivityMutation) RemovedEvaluationsIDs() (ids []int) {
+	for id := range m.removedevaluations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// EvaluationsIDs returns the "evaluations" edge IDs in the mutation.
+func (m *LearningActivityMutation) EvaluationsIDs() (ids []int) {
+	for id := range m.evaluations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetEvaluations resets all changes to the "evaluations" edge.
+func (m *LearningActivityMutation) ResetEvaluations() {
+	m.evaluations = nil
+	m.clearedevaluations = false
+	m.removedevaluations = nil
+}
+
+// Where appends a list predicates to the LearningActivityMutation builder.
+func (m *LearningActivityMutation) Where(ps ...predicate.LearningActivity) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LearningActivityMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LearningActivityMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LearningActivity, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LearningActivityMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LearningActivityMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LearningActivity).
+func (m *LearningActivityMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LearningActivityMutation) Fields() []string {
+	fields := make([]string, 0, 20)
+	if m.created_at != nil {
+		fields = append(fields, learningactivity.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, learningactivity.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, learningactivity.FieldVersion)
+	}
+	if m.client_id != nil {
+		fields = append(fields, learningactivity.FieldClientID)
+	}
+	if m.client_digest != nil {
+		fields = append(fields, learningactivity.FieldClientDigest)
+	}
+	if m.citizen != nil {
+		fields = append(fields, learningactivity.FieldCitizenID)
+	}
+	if m.kind != nil {
+		fields = append(fields, learningactivity.FieldKind)
+	}
+	if m.title != nil {
+		fields = append(fields, learningactivity.FieldTitle)
+	}
+	if m.provider != nil {
+		fields = append(fields, learningactivity.FieldProvider)
+	}
+	if m.started_on != nil {
+		fields = append(fields, learningactivity.FieldStartedOn)
+	}
+	if m.ended_on != nil {
+		fields = append(fields, learningactivity.FieldEndedOn)
+	}
+	if m.hours != nil {
+		fields = append(fields, learningactivity.FieldHours)
+	}
+	if m.certificate != nil {
+		fields = append(fields, learningactivity.FieldCertificate)
+	}
+	if m.source != nil {
+		fields = append(fields, learningactivity.FieldSource)
+	}
+	if m.entered_by_id != nil {
+		fields = append(fields, learningactivity.FieldEnteredByID)
+	}
+	if m.status != nil {
+		fields = append(fields, learningactivity.FieldStatus)
+	}
+	if m.review_note != nil {
+		fields = append(fields, learningactivity.FieldReviewNote)
+	}
+	if m.reviewed_by_id != nil {
+		fields = append(fields, learningactivity.FieldReviewedByID)
+	}
+	if m.reviewed_at != nil {
+		fields = append(fields, learningactivity.FieldReviewedAt)
+	}
+	if m.archived_at != nil {
+		fields = append(fields, learningactivity.FieldArchivedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LearningActivityMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case learningactivity.FieldCreatedAt:
+		return m.CreatedAt()
+	case learningactivity.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case learningactivity.FieldVersion:
+		return m.Version()
+	case learningactivity.FieldClientID:
+		return m.ClientID()
+	case learningactivity.FieldClientDigest:
+		return m.ClientDigest()
+	case learningactivity.FieldCitizenID:
+		return m.CitizenID()
+	case learningactivity.FieldKind:
+		return m.Kind()
+	case learningactivity.FieldTitle:
+		return m.Title()
+	case learningactivity.FieldProvider:
+		return m.Provider()
+	case learningactivity.FieldStartedOn:
+		return m.StartedOn()
+	case learningactivity.FieldEndedOn:
+		return m.EndedOn()
+	case learningactivity.FieldHours:
+		return m.Hours()
+	case learningactivity.FieldCertificate:
+		return m.Certificate()
+	case learningactivity.FieldSource:
+		return m.Source()
+	case learningactivity.FieldEnteredByID:
+		return m.EnteredByID()
+	case learningactivity.FieldStatus:
+		return m.Status()
+	case learningactivity.FieldReviewNote:
+		return m.ReviewNote()
+	case learningactivity.FieldReviewedByID:
+		return m.ReviewedByID()
+	case learningactivity.FieldReviewedAt:
+		return m.ReviewedAt()
+	case learningactivity.FieldArchivedAt:
+		return m.ArchivedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LearningActivityMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case learningactivity.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case learningactivity.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case learningactivity.FieldVersion:
+		return m.OldVersion(ctx)
+	case learningactivity.FieldClientID:
+		return m.OldClientID(ctx)
+	case learningactivity.FieldClientDigest:
+		return m.OldClientDigest(ctx)
+	case learningactivity.FieldCitizenID:
+		return m.OldCitizenID(ctx)
+	case learningactivity.FieldKind:
+		return m.OldKind(ctx)
+	case learningactivity.FieldTitle:
+		return m.OldTitle(ctx)
+	case learningactivity.FieldProvider:
+		return m.OldProvider(ctx)
+	case learningactivity.FieldStartedOn:
+		return m.OldStartedOn(ctx)
+	case learningactivity.FieldEndedOn:
+		return m.OldEndedOn(ctx)
+	case learningactivity.FieldHours:
+		return m.OldHours(ctx)
+	case learningactivity.FieldCertificate:
+		return m.OldCertificate(ctx)
+	case learningactivity.FieldSource:
+		return m.OldSource(ctx)
+	case learningactivity.FieldEnteredByID:
+		return m.OldEnteredByID(ctx)
+	case learningactivity.FieldStatus:
+		return m.OldStatus(ctx)
+	case learningactivity.FieldReviewNote:
+		return m.OldReviewNote(ctx)
+	case learningactivity.FieldReviewedByID:
+		return m.OldReviewedByID(ctx)
+	case learningactivity.FieldReviewedAt:
+		return m.OldReviewedAt(ctx)
+	case learningactivity.FieldArchivedAt:
+		return m.OldArchivedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown LearningActivity field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LearningActivityMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case learningactivity.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case learningactivity.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case learningactivity.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case learningactivity.FieldClientID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case learningactivity.FieldClientDigest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientDigest(v)
+		return nil
+	case learningactivity.FieldCitizenID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCitizenID(v)
+		return nil
+	case learningactivity.FieldKind:
+		v, ok := value.(learningactivity.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case learningactivity.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case learningactivity.FieldProvider:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProvider(v)
+		return nil
+	case learningactivity.FieldStartedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartedOn(v)
+		return nil
+	case learningactivity.FieldEndedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndedOn(v)
+		return nil
+	case learningactivity.FieldHours:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHours(v)
+		return nil
+	case learningactivity.FieldCertificate:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCertificate(v)
+		return nil
+	case learningactivity.FieldSource:
+		v, ok := value.(learningactivity.Source)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSource(v)
+		return nil
+	case learningactivity.FieldEnteredByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnteredByID(v)
+		return nil
+	case learningactivity.FieldStatus:
+		v, ok := value.(learningactivity.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case learningactivity.FieldReviewNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewNote(v)
+		return nil
+	case learningactivity.FieldReviewedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewedByID(v)
+		return nil
+	case learningactivity.FieldReviewedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewedAt(v)
+		return nil
+	case learningactivity.FieldArchivedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetArchivedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LearningActivity field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LearningActivityMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, learningactivity.FieldVersion)
+	}
+	if m.addhours != nil {
+		fields = append(fields, learningactivity.FieldHours)
+	}
+	if m.addentered_by_id != nil {
+		fields = append(fields, learningactivity.FieldEnteredByID)
+	}
+	if m.addreviewed_by_id != nil {
+		fields = append(fields, learningactivity.FieldReviewedByID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LearningActivityMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case learningactivity.FieldVersion:
+		return m.AddedVersion()
+	case learningactivity.FieldHours:
+		return m.AddedHours()
+	case learningactivity.FieldEnteredByID:
+		return m.AddedEnteredByID()
+	case learningactivity.FieldReviewedByID:
+		return m.AddedReviewedByID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LearningActivityMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case learningactivity.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case learningactivity.FieldHours:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHours(v)
+		return nil
+	case learningactivity.FieldEnteredByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEnteredByID(v)
+		return nil
+	case learningactivity.FieldReviewedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddReviewedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LearningActivity numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LearningActivityMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(learningactivity.FieldClientID) {
+		fields = append(fields, learningactivity.FieldClientID)
+	}
+	if m.FieldCleared(learningactivity.FieldClientDigest) {
+		fields = append(fields, learningactivity.FieldClientDigest)
+	}
+	if m.FieldCleared(learningactivity.FieldProvider) {
+		fields = append(fields, learningactivity.FieldProvider)
+	}
+	if m.FieldCleared(learningactivity.FieldEndedOn) {
+		fields = append(fields, learningactivity.FieldEndedOn)
+	}
+	if m.FieldCleared(learningactivity.FieldCertificate) {
+		fields = append(fields, learningactivity.FieldCertificate)
+	}
+	if m.FieldCleared(learningactivity.FieldEnteredByID) {
+		fields = append(fields, learningactivity.FieldEnteredByID)
+	}
+	if m.FieldCleared(learningactivity.FieldReviewNote) {
+		fields = append(fields, learningactivity.FieldReviewNote)
+	}
+	if m.FieldCleared(learningactivity.FieldReviewedByID) {
+		fields = append(fields, learningactivity.FieldReviewedByID)
+	}
+	if m.FieldCleared(learningactivity.FieldReviewedAt) {
+		fields = append(fields, learningactivity.FieldReviewedAt)
+	}
+	if m.FieldCleared(learningactivity.FieldArchivedAt) {
+		fields = append(fields, learningactivity.FieldArchivedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LearningActivityMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LearningActivityMutation) ClearField(name string) error {
+	switch name {
+	case learningactivity.FieldClientID:
+		m.ClearClientID()
+		return nil
+	case learningactivity.FieldClientDigest:
+		m.ClearClientDigest()
+		return nil
+	case learningactivity.FieldProvider:
+		m.ClearProvider()
+		return nil
+	case learningactivity.FieldEndedOn:
+		m.ClearEndedOn()
+		return nil
+	case learningactivity.FieldCertificate:
+		m.ClearCertificate()
+		return nil
+	case learningactivity.FieldEnteredByID:
+		m.ClearEnteredByID()
+		return nil
+	case learningactivity.FieldReviewNote:
+		m.ClearReviewNote()
+		return nil
+	case learningactivity.FieldReviewedByID:
+		m.ClearReviewedByID()
+		return nil
+	case learningactivity.FieldReviewedAt:
+		m.ClearReviewedAt()
+		return nil
+	case learningactivity.FieldArchivedAt:
+		m.ClearArchivedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown LearningActivity nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LearningActivityMutation) ResetField(name string) error {
+	switch name {
+	case learningactivity.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case learningactivity.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case learningactivity.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case learningactivity.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case learningactivity.FieldClientDigest:
+		m.ResetClientDigest()
+		return nil
+	case learningactivity.FieldCitizenID:
+		m.ResetCitizenID()
+		return nil
+	case learningactivity.FieldKind:
+		m.ResetKind()
+		return nil
+	case learningactivity.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case learningactivity.FieldProvider:
+		m.ResetProvider()
+		return nil
+	case learningactivity.FieldStartedOn:
+		m.ResetStartedOn()
+		return nil
+	case learningactivity.FieldEndedOn:
+		m.ResetEndedOn()
+		return nil
+	case learningactivity.FieldHours:
+		m.ResetHours()
+		return nil
+	case learningactivity.FieldCertificate:
+		m.ResetCertificate()
+		return nil
+	case learningactivity.FieldSource:
+		m.ResetSource()
+		return nil
+	case learningactivity.FieldEnteredByID:
+		m.ResetEnteredByID()
+		return nil
+	case learningactivity.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case learningactivity.FieldReviewNote:
+		m.ResetReviewNote()
+		return nil
+	case learningactivity.FieldReviewedByID:
+		m.ResetReviewedByID()
+		return nil
+	case learningactivity.FieldReviewedAt:
+		m.ResetReviewedAt()
+		return nil
+	case learningactivity.FieldArchivedAt:
+		m.ResetArchivedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown LearningActivity field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LearningActivityMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.citizen != nil {
+		edges = append(edges, learningactivity.EdgeCitizen)
+	}
+	if m.evidence != nil {
+		edges = append(edges, learningactivity.EdgeEvidence)
+	}
+	if m.evaluations != nil {
+		edges = append(edges, learningactivity.EdgeEvaluations)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LearningActivityMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case learningactivity.EdgeCitizen:
+		if id := m.citizen; id != nil {
+			return []ent.Value{*id}
+		}
+	case learningactivity.EdgeEvidence:
+		ids := make([]ent.Value, 0, len(m.evidence))
+		for id := range m.evidence {
+			ids = append(ids, id)
+		}
+		return ids
+	case learningactivity.EdgeEvaluations:
+		ids := make([]ent.Value, 0, len(m.evaluations))
+		for id := range m.evaluations {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LearningActivityMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedevidence != nil {
+		edges = append(edges, learningactivity.EdgeEvidence)
+	}
+	if m.removedevaluations != nil {
+		edges = append(edges, learningactivity.EdgeEvaluations)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LearningActivityMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case learningactivity.EdgeEvidence:
+		ids := make([]ent.Value, 0, len(m.removedevidence))
+		for id := range m.removedevidence {
+			ids = append(ids, id)
+		}
+		return ids
+	case learningactivity.EdgeEvaluations:
+		ids := make([]ent.Value, 0, len(m.removedevaluations))
+		for id := range m.removedevaluations {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LearningActivityMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedcitizen {
+		edges = append(edges, learningactivity.EdgeCitizen)
+	}
+	if m.clearedevidence {
+		edges = append(edges, learningactivity.EdgeEvidence)
+	}
+	if m.clearedevaluations {
+		edges = append(edges, learningactivity.EdgeEvaluations)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LearningActivityMutation) EdgeCleared(name string) bool {
+	switch name {
+	case learningactivity.EdgeCitizen:
+		return m.clearedcitizen
+	case learningactivity.EdgeEvidence:
+		return m.clearedevidence
+	case learningactivity.EdgeEvaluations:
+		return m.clearedevaluations
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LearningActivityMutation) ClearEdge(name string) error {
+	switch name {
+	case learningactivity.EdgeCitizen:
+		m.ClearCitizen()
+		return nil
+	}
+	return fmt.Errorf("unknown LearningActivity unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LearningActivityMutation) ResetEdge(name string) error {
+	switch name {
+	case learningactivity.EdgeCitizen:
+		m.ResetCitizen()
+		return nil
+	case learningactivity.EdgeEvidence:
+		m.ResetEvidence()
+		return nil
+	case learningactivity.EdgeEvaluations:
+		m.ResetEvaluations()
+		return nil
+	}
+	return fmt.Errorf("unknown LearningActivity edge %s", name)
+}
+
 // LearningUnitMutation represents an operation that mutates the LearningUnit nodes in the graph.
 type LearningUnitMutation struct {
 	config
@@ -12723,6 +15930,9 @@ type LearningUnitMutation struct {
 	registrations        map[int]struct{}
 	removedregistrations map[int]struct{}
 	clearedregistrations bool
+	activities           map[int]struct{}
+	removedactivities    map[int]struct{}
+	clearedactivities    bool
 	done                 bool
 	oldValue             func(context.Context) (*LearningUnit, error)
 	predicates           []predicate.LearningUnit
@@ -13932,6 +17142,60 @@ func (m *LearningUnitMutation) ResetRegistrations() {
 	m.removedregistrations = nil
 }
 
+// AddActivityIDs adds the "activities" edge to the LearningActivity entity by ids.
+func (m *LearningUnitMutation) AddActivityIDs(ids ...int) {
+	if m.activities == nil {
+		m.activities = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.activities[ids[i]] = struct{}{}
+	}
+}
+
+// ClearActivities clears the "activities" edge to the LearningActivity entity.
+func (m *LearningUnitMutation) ClearActivities() {
+	m.clearedactivities = true
+}
+
+// ActivitiesCleared reports if the "activities" edge to the LearningActivity entity was cleared.
+func (m *LearningUnitMutation) ActivitiesCleared() bool {
+	return m.clearedactivities
+}
+
+// RemoveActivityIDs removes the "activities" edge to the LearningActivity entity by IDs.
+func (m *LearningUnitMutation) RemoveActivityIDs(ids ...int) {
+	if m.removedactivities == nil {
+		m.removedactivities = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.activities, ids[i])
+		m.removedactivities[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedActivities returns the removed IDs of the "activities" edge to the LearningActivity entity.
+func (m *LearningUnitMutation) RemovedActivitiesIDs() (ids []int) {
+	for id := range m.removedactivities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ActivitiesIDs returns the "activities" edge IDs in the mutation.
+func (m *LearningUnitMutation) ActivitiesIDs() (ids []int) {
+	for id := range m.activities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetActivities resets all changes to the "activities" edge.
+func (m *LearningUnitMutation) ResetActivities() {
+	m.activities = nil
+	m.clearedactivities = false
+	m.removedactivities = nil
+}
+
 // Where appends a list predicates to the LearningUnitMutation builder.
 func (m *LearningUnitMutation) Where(ps ...predicate.LearningUnit) {
 	m.predicates = append(m.predicates, ps...)
@@ -14508,7 +17772,7 @@ func (m *LearningUnitMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *LearningUnitMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.admin_unit != nil {
 		edges = append(edges, learningunit.EdgeAdminUnit)
 	}
@@ -14520,6 +17784,9 @@ func (m *LearningUnitMutation) AddedEdges() []string {
 	}
 	if m.registrations != nil {
 		edges = append(edges, learningunit.EdgeRegistrations)
+	}
+	if m.activities != nil {
+		edges = append(edges, learningunit.EdgeActivities)
 	}
 	return edges
 }
@@ -14548,18 +17815,27 @@ func (m *LearningUnitMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case learningunit.EdgeActivities:
+		ids := make([]ent.Value, 0, len(m.activities))
+		for id := range m.activities {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *LearningUnitMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedchildren != nil {
 		edges = append(edges, learningunit.EdgeChildren)
 	}
 	if m.removedregistrations != nil {
 		edges = append(edges, learningunit.EdgeRegistrations)
+	}
+	if m.removedactivities != nil {
+		edges = append(edges, learningunit.EdgeActivities)
 	}
 	return edges
 }
@@ -14580,13 +17856,19 @@ func (m *LearningUnitMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case learningunit.EdgeActivities:
+		ids := make([]ent.Value, 0, len(m.removedactivities))
+		for id := range m.removedactivities {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *LearningUnitMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedadmin_unit {
 		edges = append(edges, learningunit.EdgeAdminUnit)
 	}
@@ -14598,6 +17880,9 @@ func (m *LearningUnitMutation) ClearedEdges() []string {
 	}
 	if m.clearedregistrations {
 		edges = append(edges, learningunit.EdgeRegistrations)
+	}
+	if m.clearedactivities {
+		edges = append(edges, learningunit.EdgeActivities)
 	}
 	return edges
 }
@@ -14614,6 +17899,8 @@ func (m *LearningUnitMutation) EdgeCleared(name string) bool {
 		return m.clearedchildren
 	case learningunit.EdgeRegistrations:
 		return m.clearedregistrations
+	case learningunit.EdgeActivities:
+		return m.clearedactivities
 	}
 	return false
 }
@@ -14647,6 +17934,9 @@ func (m *LearningUnitMutation) ResetEdge(name string) error {
 		return nil
 	case learningunit.EdgeRegistrations:
 		m.ResetRegistrations()
+		return nil
+	case learningunit.EdgeActivities:
+		m.ResetActivities()
 		return nil
 	}
 	return fmt.Errorf("unknown LearningUnit edge %s", name)

@@ -30,12 +30,18 @@ type Tx struct {
 	Decision *DecisionClient
 	// Evaluation is the client for interacting with the Evaluation builders.
 	Evaluation *EvaluationClient
+	// EvidenceBlob is the client for interacting with the EvidenceBlob builders.
+	EvidenceBlob *EvidenceBlobClient
+	// EvidenceFile is the client for interacting with the EvidenceFile builders.
+	EvidenceFile *EvidenceFileClient
 	// ImportChunk is the client for interacting with the ImportChunk builders.
 	ImportChunk *ImportChunkClient
 	// ImportJob is the client for interacting with the ImportJob builders.
 	ImportJob *ImportJobClient
 	// Invitation is the client for interacting with the Invitation builders.
 	Invitation *InvitationClient
+	// LearningActivity is the client for interacting with the LearningActivity builders.
+	LearningActivity *LearningActivityClient
 	// LearningUnit is the client for interacting with the LearningUnit builders.
 	LearningUnit *LearningUnitClient
 	// LoginAttempt is the client for interacting with the LoginAttempt builders.
@@ -199,9 +205,12 @@ func (tx *Tx) init() {
 	tx.CriteriaSet = NewCriteriaSetClient(tx.config)
 	tx.Decision = NewDecisionClient(tx.config)
 	tx.Evaluation = NewEvaluationClient(tx.config)
+	tx.EvidenceBlob = NewEvidenceBlobClient(tx.config)
+	tx.EvidenceFile = NewEvidenceFileClient(tx.config)
 	tx.ImportChunk = NewImportChunkClient(tx.config)
 	tx.ImportJob = NewImportJobClient(tx.config)
 	tx.Invitation = NewInvitationClient(tx.config)
+	tx.LearningActivity = NewLearningActivityClient(tx.config)
 	tx.LearningUnit = NewLearningUnitClient(tx.config)
 	tx.LoginAttempt = NewLoginAttemptClient(tx.config)
 	tx.NationalTarget = NewNationalTargetClient(tx.config)

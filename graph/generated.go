@@ -13,7 +13,9 @@ import (
 	"hoctap/ent/campaign"
 	"hoctap/ent/citizenclaim"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/evidencefile"
 	"hoctap/ent/importjob"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/nationaltarget"
 	"hoctap/ent/registration"
@@ -370,6 +372,7 @@ type ComplexityRoot struct {
 	}
 
 	Evaluation struct {
+		Activities   func(childComplexity int) int
 		ClientID     func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
 		EvaluatorID  func(childComplexity int) int
@@ -381,6 +384,16 @@ type ComplexityRoot struct {
 		Result       func(childComplexity int) int
 		Scores       func(childComplexity int) int
 		Total        func(childComplexity int) int
+	}
+
+	EvidenceFile struct {
+		Activity    func(childComplexity int) int
+		ContentType func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		FileName    func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Sha256      func(childComplexity int) int
+		Size        func(childComplexity int) int
 	}
 
 	ImportIssue struct {
@@ -484,7 +497,42 @@ type ComplexityRoot struct {
 		Household func(childComplexity int) int
 	}
 
+	LearningActivity struct {
+		ArchivedAt  func(childComplexity int) int
+		Certificate func(childComplexity int) int
+		Citizen     func(childComplexity int) int
+		ClientID    func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		EndedOn     func(childComplexity int) int
+		Evaluations func(childComplexity int) int
+		Evidence    func(childComplexity int) int
+		Hours       func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Provider    func(childComplexity int) int
+		ReviewNote  func(childComplexity int) int
+		ReviewedAt  func(childComplexity int) int
+		Source      func(childComplexity int) int
+		StartedOn   func(childComplexity int) int
+		Status      func(childComplexity int) int
+		Title       func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+		Version     func(childComplexity int) int
+	}
+
+	LearningActivityConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	LearningActivityEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	LearningUnit struct {
+		Activities    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LearningActivityOrder, where *ent.LearningActivityWhereInput) int
 		Address       func(childComplexity int) int
 		AdminUnit     func(childComplexity int) int
 		AdultCount    func(childComplexity int) int
@@ -2082,6 +2130,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EvaluatePayload.Registration(childComplexity), true
 
+	case "Evaluation.activities":
+		if e.ComplexityRoot.Evaluation.Activities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.Activities(childComplexity), true
 	case "Evaluation.clientID":
 		if e.ComplexityRoot.Evaluation.ClientID == nil {
 			break
@@ -2148,6 +2202,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evaluation.Total(childComplexity), true
+
+	case "EvidenceFile.activity":
+		if e.ComplexityRoot.EvidenceFile.Activity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceFile.Activity(childComplexity), true
+	case "EvidenceFile.contentType":
+		if e.ComplexityRoot.EvidenceFile.ContentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceFile.ContentType(childComplexity), true
+	case "EvidenceFile.createdAt":
+		if e.ComplexityRoot.EvidenceFile.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceFile.CreatedAt(childComplexity), true
+	case "EvidenceFile.fileName":
+		if e.ComplexityRoot.EvidenceFile.FileName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceFile.FileName(childComplexity), true
+	case "EvidenceFile.id":
+		if e.ComplexityRoot.EvidenceFile.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceFile.ID(childComplexity), true
+	case "EvidenceFile.sha256":
+		if e.ComplexityRoot.EvidenceFile.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceFile.Sha256(childComplexity), true
+	case "EvidenceFile.size":
+		if e.ComplexityRoot.EvidenceFile.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceFile.Size(childComplexity), true
 
 	case "ImportIssue.column":
 		if e.ComplexityRoot.ImportIssue.Column == nil {
@@ -2534,6 +2631,170 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IssuedInvitation.Household(childComplexity), true
 
+	case "LearningActivity.archivedAt":
+		if e.ComplexityRoot.LearningActivity.ArchivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.ArchivedAt(childComplexity), true
+	case "LearningActivity.certificate":
+		if e.ComplexityRoot.LearningActivity.Certificate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.Certificate(childComplexity), true
+	case "LearningActivity.citizen":
+		if e.ComplexityRoot.LearningActivity.Citizen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.Citizen(childComplexity), true
+	case "LearningActivity.clientID":
+		if e.ComplexityRoot.LearningActivity.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.ClientID(childComplexity), true
+	case "LearningActivity.createdAt":
+		if e.ComplexityRoot.LearningActivity.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.CreatedAt(childComplexity), true
+	case "LearningActivity.endedOn":
+		if e.ComplexityRoot.LearningActivity.EndedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.EndedOn(childComplexity), true
+	case "LearningActivity.evaluations":
+		if e.ComplexityRoot.LearningActivity.Evaluations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.Evaluations(childComplexity), true
+	case "LearningActivity.evidence":
+		if e.ComplexityRoot.LearningActivity.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.Evidence(childComplexity), true
+	case "LearningActivity.hours":
+		if e.ComplexityRoot.LearningActivity.Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.Hours(childComplexity), true
+	case "LearningActivity.id":
+		if e.ComplexityRoot.LearningActivity.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.ID(childComplexity), true
+	case "LearningActivity.kind":
+		if e.ComplexityRoot.LearningActivity.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.Kind(childComplexity), true
+	case "LearningActivity.provider":
+		if e.ComplexityRoot.LearningActivity.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.Provider(childComplexity), true
+	case "LearningActivity.reviewNote":
+		if e.ComplexityRoot.LearningActivity.ReviewNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.ReviewNote(childComplexity), true
+	case "LearningActivity.reviewedAt":
+		if e.ComplexityRoot.LearningActivity.ReviewedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.ReviewedAt(childComplexity), true
+	case "LearningActivity.source":
+		if e.ComplexityRoot.LearningActivity.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.Source(childComplexity), true
+	case "LearningActivity.startedOn":
+		if e.ComplexityRoot.LearningActivity.StartedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.StartedOn(childComplexity), true
+	case "LearningActivity.status":
+		if e.ComplexityRoot.LearningActivity.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.Status(childComplexity), true
+	case "LearningActivity.title":
+		if e.ComplexityRoot.LearningActivity.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.Title(childComplexity), true
+	case "LearningActivity.updatedAt":
+		if e.ComplexityRoot.LearningActivity.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.UpdatedAt(childComplexity), true
+	case "LearningActivity.version":
+		if e.ComplexityRoot.LearningActivity.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivity.Version(childComplexity), true
+
+	case "LearningActivityConnection.edges":
+		if e.ComplexityRoot.LearningActivityConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivityConnection.Edges(childComplexity), true
+	case "LearningActivityConnection.pageInfo":
+		if e.ComplexityRoot.LearningActivityConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivityConnection.PageInfo(childComplexity), true
+	case "LearningActivityConnection.totalCount":
+		if e.ComplexityRoot.LearningActivityConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivityConnection.TotalCount(childComplexity), true
+
+	case "LearningActivityEdge.cursor":
+		if e.ComplexityRoot.LearningActivityEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivityEdge.Cursor(childComplexity), true
+	case "LearningActivityEdge.node":
+		if e.ComplexityRoot.LearningActivityEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LearningActivityEdge.Node(childComplexity), true
+
+	case "LearningUnit.activities":
+		if e.ComplexityRoot.LearningUnit.Activities == nil {
+			break
+		}
+
+		args, err := ec.field_LearningUnit_activities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.LearningUnit.Activities(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.LearningActivityOrder), args["where"].(*ent.LearningActivityWhereInput)), true
 	case "LearningUnit.address":
 		if e.ComplexityRoot.LearningUnit.Address == nil {
 			break
@@ -4461,6 +4722,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ConfirmClaimInput", ec.unmarshalInputConfirmClaimInput),
 			graphql.NewInputUnmarshaler("CreateAdminUnitInput", ec.unmarshalInputCreateAdminUnitInput),
 			graphql.NewInputUnmarshaler("CreateCampaignInput", ec.unmarshalInputCreateCampaignInput),
+			graphql.NewInputUnmarshaler("CreateLearningActivityInput", ec.unmarshalInputCreateLearningActivityInput),
 			graphql.NewInputUnmarshaler("CreateLearningUnitInput", ec.unmarshalInputCreateLearningUnitInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("CriterionInput", ec.unmarshalInputCriterionInput),
@@ -4471,10 +4733,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EvaluateInput", ec.unmarshalInputEvaluateInput),
 			graphql.NewInputUnmarshaler("EvaluationOrder", ec.unmarshalInputEvaluationOrder),
 			graphql.NewInputUnmarshaler("EvaluationWhereInput", ec.unmarshalInputEvaluationWhereInput),
+			graphql.NewInputUnmarshaler("EvidenceFileWhereInput", ec.unmarshalInputEvidenceFileWhereInput),
 			graphql.NewInputUnmarshaler("ImportJobOrder", ec.unmarshalInputImportJobOrder),
 			graphql.NewInputUnmarshaler("ImportJobWhereInput", ec.unmarshalInputImportJobWhereInput),
 			graphql.NewInputUnmarshaler("ImportUnitsInput", ec.unmarshalInputImportUnitsInput),
 			graphql.NewInputUnmarshaler("IssueInvitationsInput", ec.unmarshalInputIssueInvitationsInput),
+			graphql.NewInputUnmarshaler("LearningActivityOrder", ec.unmarshalInputLearningActivityOrder),
+			graphql.NewInputUnmarshaler("LearningActivityWhereInput", ec.unmarshalInputLearningActivityWhereInput),
 			graphql.NewInputUnmarshaler("LearningUnitOrder", ec.unmarshalInputLearningUnitOrder),
 			graphql.NewInputUnmarshaler("LearningUnitWhereInput", ec.unmarshalInputLearningUnitWhereInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
@@ -4506,6 +4771,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UnitTargetInput", ec.unmarshalInputUnitTargetInput),
 			graphql.NewInputUnmarshaler("UpdateAdminUnitInput", ec.unmarshalInputUpdateAdminUnitInput),
 			graphql.NewInputUnmarshaler("UpdateCampaignInput", ec.unmarshalInputUpdateCampaignInput),
+			graphql.NewInputUnmarshaler("UpdateLearningActivityInput", ec.unmarshalInputUpdateLearningActivityInput),
 			graphql.NewInputUnmarshaler("UpdateLearningUnitInput", ec.unmarshalInputUpdateLearningUnitInput),
 			graphql.NewInputUnmarshaler("UpdateNationalTargetInput", ec.unmarshalInputUpdateNationalTargetInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
@@ -5218,10 +5484,32 @@ func (ec *executionContext) childFields_Evaluation(ctx context.Context, field gr
 		return ec.fieldContext_Evaluation_createdAt(ctx, field)
 	case "registration":
 		return ec.fieldContext_Evaluation_registration(ctx, field)
+	case "activities":
+		return ec.fieldContext_Evaluation_activities(ctx, field)
 	case "scores":
 		return ec.fieldContext_Evaluation_scores(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Evaluation", field.Name)
+}
+
+func (ec *executionContext) childFields_EvidenceFile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_EvidenceFile_id(ctx, field)
+	case "fileName":
+		return ec.fieldContext_EvidenceFile_fileName(ctx, field)
+	case "contentType":
+		return ec.fieldContext_EvidenceFile_contentType(ctx, field)
+	case "size":
+		return ec.fieldContext_EvidenceFile_size(ctx, field)
+	case "sha256":
+		return ec.fieldContext_EvidenceFile_sha256(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_EvidenceFile_createdAt(ctx, field)
+	case "activity":
+		return ec.fieldContext_EvidenceFile_activity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EvidenceFile", field.Name)
 }
 
 func (ec *executionContext) childFields_ImportIssue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5426,6 +5714,74 @@ func (ec *executionContext) childFields_IssuedInvitation(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type IssuedInvitation", field.Name)
 }
 
+func (ec *executionContext) childFields_LearningActivity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LearningActivity_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_LearningActivity_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_LearningActivity_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_LearningActivity_version(ctx, field)
+	case "clientID":
+		return ec.fieldContext_LearningActivity_clientID(ctx, field)
+	case "kind":
+		return ec.fieldContext_LearningActivity_kind(ctx, field)
+	case "title":
+		return ec.fieldContext_LearningActivity_title(ctx, field)
+	case "provider":
+		return ec.fieldContext_LearningActivity_provider(ctx, field)
+	case "startedOn":
+		return ec.fieldContext_LearningActivity_startedOn(ctx, field)
+	case "endedOn":
+		return ec.fieldContext_LearningActivity_endedOn(ctx, field)
+	case "hours":
+		return ec.fieldContext_LearningActivity_hours(ctx, field)
+	case "certificate":
+		return ec.fieldContext_LearningActivity_certificate(ctx, field)
+	case "source":
+		return ec.fieldContext_LearningActivity_source(ctx, field)
+	case "status":
+		return ec.fieldContext_LearningActivity_status(ctx, field)
+	case "reviewNote":
+		return ec.fieldContext_LearningActivity_reviewNote(ctx, field)
+	case "reviewedAt":
+		return ec.fieldContext_LearningActivity_reviewedAt(ctx, field)
+	case "archivedAt":
+		return ec.fieldContext_LearningActivity_archivedAt(ctx, field)
+	case "citizen":
+		return ec.fieldContext_LearningActivity_citizen(ctx, field)
+	case "evidence":
+		return ec.fieldContext_LearningActivity_evidence(ctx, field)
+	case "evaluations":
+		return ec.fieldContext_LearningActivity_evaluations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LearningActivity", field.Name)
+}
+
+func (ec *executionContext) childFields_LearningActivityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LearningActivityConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LearningActivityConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LearningActivityConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LearningActivityConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LearningActivityEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_LearningActivityEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_LearningActivityEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LearningActivityEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_LearningUnit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5468,6 +5824,8 @@ func (ec *executionContext) childFields_LearningUnit(ctx context.Context, field 
 		return ec.fieldContext_LearningUnit_children(ctx, field)
 	case "registrations":
 		return ec.fieldContext_LearningUnit_registrations(ctx, field)
+	case "activities":
+		return ec.fieldContext_LearningUnit_activities(ctx, field)
 	case "registration":
 		return ec.fieldContext_LearningUnit_registration(ctx, field)
 	}
@@ -6378,6 +6736,60 @@ func (ec *executionContext) field_Decision_registrations_args(ctx context.Contex
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.RegistrationWhereInput, error) {
 			return ec.unmarshalORegistrationWhereInput2ᚖhoctapᚋentᚐRegistrationWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_LearningUnit_activities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.LearningActivityOrder, error) {
+			return ec.unmarshalOLearningActivityOrder2ᚖhoctapᚋentᚐLearningActivityOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.LearningActivityWhereInput, error) {
+			return ec.unmarshalOLearningActivityWhereInput2ᚖhoctapᚋentᚐLearningActivityWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12437,6 +12849,38 @@ func (ec *executionContext) fieldContext_Evaluation_registration(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Evaluation_activities(ctx context.Context, field graphql.CollectedField, obj *ent.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_activities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activities(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.LearningActivity) graphql.Marshaler {
+			return ec.marshalOLearningActivity2ᚕᚖhoctapᚋentᚐLearningActivityᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_activities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evaluation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningActivity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Evaluation_scores(ctx context.Context, field graphql.CollectedField, obj *ent.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12464,6 +12908,176 @@ func (ec *executionContext) fieldContext_Evaluation_scores(_ context.Context, fi
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CriterionScore(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EvidenceFile_id(ctx context.Context, field graphql.CollectedField, obj *ent.EvidenceFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceFile_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceFile_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceFile", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EvidenceFile_fileName(ctx context.Context, field graphql.CollectedField, obj *ent.EvidenceFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceFile_fileName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceFile_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceFile", field, false, false, "String")
+}
+
+func (ec *executionContext) _EvidenceFile_contentType(ctx context.Context, field graphql.CollectedField, obj *ent.EvidenceFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceFile_contentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v evidencefile.ContentType) graphql.Marshaler {
+			return ec.marshalNEvidenceFileContentType2hoctapᚋentᚋevidencefileᚐContentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceFile_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceFile", field, false, false, "EvidenceFileContentType")
+}
+
+func (ec *executionContext) _EvidenceFile_size(ctx context.Context, field graphql.CollectedField, obj *ent.EvidenceFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceFile_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceFile_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceFile", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EvidenceFile_sha256(ctx context.Context, field graphql.CollectedField, obj *ent.EvidenceFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceFile_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sha256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceFile_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceFile", field, false, false, "String")
+}
+
+func (ec *executionContext) _EvidenceFile_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.EvidenceFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceFile_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceFile_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceFile", field, false, false, "Time")
+}
+
+func (ec *executionContext) _EvidenceFile_activity(ctx context.Context, field graphql.CollectedField, obj *ent.EvidenceFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceFile_activity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activity(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningActivity) graphql.Marshaler {
+			return ec.marshalNLearningActivity2ᚖhoctapᚋentᚐLearningActivity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceFile_activity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EvidenceFile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningActivity(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14012,6 +14626,635 @@ func (ec *executionContext) fieldContext_IssuedInvitation_code(_ context.Context
 	return graphql.NewScalarFieldContext("IssuedInvitation", field, false, false, "String")
 }
 
+func (ec *executionContext) _LearningActivity_id(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningActivity", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LearningActivity_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningActivity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LearningActivity_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningActivity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LearningActivity_version(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningActivity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LearningActivity_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningActivity", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LearningActivity_kind(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v learningactivity.Kind) graphql.Marshaler {
+			return ec.marshalNLearningActivityKind2hoctapᚋentᚋlearningactivityᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningActivity", field, false, false, "LearningActivityKind")
+}
+
+func (ec *executionContext) _LearningActivity_title(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningActivity", field, false, false, "String")
+}
+
+func (ec *executionContext) _LearningActivity_provider(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningActivity", field, false, false, "String")
+}
+
+func (ec *executionContext) _LearningActivity_startedOn(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_startedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_startedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningActivity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LearningActivity_endedOn(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_endedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_endedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningActivity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LearningActivity_hours(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_hours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_hours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningActivity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LearningActivity_certificate(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_certificate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certificate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_certificate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningActivity", field, false, false, "String")
+}
+
+func (ec *executionContext) _LearningActivity_source(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v learningactivity.Source) graphql.Marshaler {
+			return ec.marshalNLearningActivitySource2hoctapᚋentᚋlearningactivityᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningActivity", field, false, false, "LearningActivitySource")
+}
+
+func (ec *executionContext) _LearningActivity_status(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v learningactivity.Status) graphql.Marshaler {
+			return ec.marshalNLearningActivityStatus2hoctapᚋentᚋlearningactivityᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningActivity", field, false, false, "LearningActivityStatus")
+}
+
+func (ec *executionContext) _LearningActivity_reviewNote(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_reviewNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_reviewNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningActivity", field, false, false, "String")
+}
+
+func (ec *executionContext) _LearningActivity_reviewedAt(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_reviewedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_reviewedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningActivity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LearningActivity_archivedAt(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_archivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArchivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningActivity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LearningActivity_citizen(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_citizen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citizen(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningUnit) graphql.Marshaler {
+			return ec.marshalNLearningUnit2ᚖhoctapᚋentᚐLearningUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_citizen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LearningActivity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LearningActivity_evidence(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.EvidenceFile) graphql.Marshaler {
+			return ec.marshalOEvidenceFile2ᚕᚖhoctapᚋentᚐEvidenceFileᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LearningActivity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EvidenceFile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LearningActivity_evaluations(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivity_evaluations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evaluations(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Evaluation) graphql.Marshaler {
+			return ec.marshalOEvaluation2ᚕᚖhoctapᚋentᚐEvaluationᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivity_evaluations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LearningActivity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evaluation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LearningActivityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivityConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.LearningActivityEdge) graphql.Marshaler {
+			return ec.marshalOLearningActivityEdge2ᚕᚖhoctapᚋentᚐLearningActivityEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LearningActivityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningActivityEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LearningActivityConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivityConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivityConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LearningActivityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LearningActivityConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivityConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivityConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningActivityConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LearningActivityEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivityEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivityEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningActivity) graphql.Marshaler {
+			return ec.marshalOLearningActivity2ᚖhoctapᚋentᚐLearningActivity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LearningActivityEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningActivity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LearningActivityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.LearningActivityEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningActivityEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LearningActivityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LearningActivityEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _LearningUnit_id(ctx context.Context, field graphql.CollectedField, obj *ent.LearningUnit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14526,6 +15769,50 @@ func (ec *executionContext) fieldContext_LearningUnit_registrations(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_LearningUnit_registrations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LearningUnit_activities(ctx context.Context, field graphql.CollectedField, obj *ent.LearningUnit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningUnit_activities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Activities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.LearningActivityOrder), fc.Args["where"].(*ent.LearningActivityWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningActivityConnection) graphql.Marshaler {
+			return ec.marshalNLearningActivityConnection2ᚖhoctapᚋentᚐLearningActivityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LearningUnit_activities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LearningUnit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningActivityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_LearningUnit_activities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26656,6 +27943,97 @@ func UnmarshalCreateCampaignInput(ctx context.Context, raw any) (model.CreateCam
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateLearningActivityInput(ctx context.Context, obj any) (ent.CreateLearningActivityInput, error) {
+	var it ent.CreateLearningActivityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "title", "provider", "startedOn", "endedOn", "hours", "certificate", "citizenID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNLearningActivityKind2hoctapᚋentᚋlearningactivityᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "provider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provider"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Provider = data
+		case "startedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedOn"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedOn = data
+		case "endedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedOn"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedOn = data
+		case "hours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hours"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Hours = data
+		case "certificate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Certificate = data
+		case "citizenID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citizenID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CitizenID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateLearningActivityInput unmarshals raw into the CreateLearningActivityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateLearningActivityInput(ctx context.Context, raw any) (ent.CreateLearningActivityInput, error) {
+	var out ent.CreateLearningActivityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateLearningActivityInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateLearningUnitInput(ctx context.Context, obj any) (model.CreateLearningUnitInput, error) {
 	var it model.CreateLearningUnitInput
 	if obj == nil {
@@ -27748,7 +29126,7 @@ func (ec *executionContext) unmarshalInputEvaluationWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "total", "totalNEQ", "totalIn", "totalNotIn", "totalGT", "totalGTE", "totalLT", "totalLTE", "result", "resultNEQ", "resultIn", "resultNotIn", "level", "levelNEQ", "levelIn", "levelNotIn", "levelGT", "levelGTE", "levelLT", "levelLTE", "levelIsNil", "levelNotNil", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "evaluatorID", "evaluatorIDNEQ", "evaluatorIDIn", "evaluatorIDNotIn", "evaluatorIDGT", "evaluatorIDGTE", "evaluatorIDLT", "evaluatorIDLTE", "evaluatorIDIsNil", "evaluatorIDNotNil", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "hasRegistration", "hasRegistrationWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "total", "totalNEQ", "totalIn", "totalNotIn", "totalGT", "totalGTE", "totalLT", "totalLTE", "result", "resultNEQ", "resultIn", "resultNotIn", "level", "levelNEQ", "levelIn", "levelNotIn", "levelGT", "levelGTE", "levelLT", "levelLTE", "levelIsNil", "levelNotNil", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "evaluatorID", "evaluatorIDNEQ", "evaluatorIDIn", "evaluatorIDNotIn", "evaluatorIDGT", "evaluatorIDGTE", "evaluatorIDLT", "evaluatorIDLTE", "evaluatorIDIsNil", "evaluatorIDNotNil", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "hasRegistration", "hasRegistrationWith", "hasActivities", "hasActivitiesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28259,6 +29637,20 @@ func (ec *executionContext) unmarshalInputEvaluationWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.HasRegistrationWith = data
+		case "hasActivities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActivities"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasActivities = data
+		case "hasActivitiesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActivitiesWith"))
+			data, err := ec.unmarshalOLearningActivityWhereInput2ᚕᚖhoctapᚋentᚐLearningActivityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasActivitiesWith = data
 		}
 	}
 	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
@@ -28291,6 +29683,381 @@ func (ec *executionContext) unmarshalInputEvaluationWhereInput(ctx context.Conte
 func UnmarshalEvaluationWhereInput(ctx context.Context, raw any) (ent.EvaluationWhereInput, error) {
 	var out ent.EvaluationWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EvaluationWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEvidenceFileWhereInput(ctx context.Context, obj any) (ent.EvidenceFileWhereInput, error) {
+	var it ent.EvidenceFileWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "fileName", "fileNameNEQ", "fileNameIn", "fileNameNotIn", "fileNameGT", "fileNameGTE", "fileNameLT", "fileNameLTE", "fileNameContains", "fileNameHasPrefix", "fileNameHasSuffix", "fileNameEqualFold", "fileNameContainsFold", "contentType", "contentTypeNEQ", "contentTypeIn", "contentTypeNotIn", "size", "sizeNEQ", "sizeIn", "sizeNotIn", "sizeGT", "sizeGTE", "sizeLT", "sizeLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "hasActivity", "hasActivityWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOEvidenceFileWhereInput2ᚖhoctapᚋentᚐEvidenceFileWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOEvidenceFileWhereInput2ᚕᚖhoctapᚋentᚐEvidenceFileWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOEvidenceFileWhereInput2ᚕᚖhoctapᚋentᚐEvidenceFileWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "fileName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileName = data
+		case "fileNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameNEQ = data
+		case "fileNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameIn = data
+		case "fileNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameNotIn = data
+		case "fileNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameGT = data
+		case "fileNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameGTE = data
+		case "fileNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameLT = data
+		case "fileNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameLTE = data
+		case "fileNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameContains = data
+		case "fileNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameHasPrefix = data
+		case "fileNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameHasSuffix = data
+		case "fileNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameEqualFold = data
+		case "fileNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameContainsFold = data
+		case "contentType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentType"))
+			data, err := ec.unmarshalOEvidenceFileContentType2ᚖhoctapᚋentᚋevidencefileᚐContentType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentType = data
+		case "contentTypeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentTypeNEQ"))
+			data, err := ec.unmarshalOEvidenceFileContentType2ᚖhoctapᚋentᚋevidencefileᚐContentType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentTypeNEQ = data
+		case "contentTypeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentTypeIn"))
+			data, err := ec.unmarshalOEvidenceFileContentType2ᚕhoctapᚋentᚋevidencefileᚐContentTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentTypeIn = data
+		case "contentTypeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentTypeNotIn"))
+			data, err := ec.unmarshalOEvidenceFileContentType2ᚕhoctapᚋentᚋevidencefileᚐContentTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentTypeNotIn = data
+		case "size":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("size"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Size = data
+		case "sizeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeNEQ = data
+		case "sizeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeIn = data
+		case "sizeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeNotIn = data
+		case "sizeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeGT = data
+		case "sizeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeGTE = data
+		case "sizeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeLT = data
+		case "sizeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "hasActivity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActivity"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasActivity = data
+		case "hasActivityWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActivityWith"))
+			data, err := ec.unmarshalOLearningActivityWhereInput2ᚕᚖhoctapᚋentᚐLearningActivityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasActivityWith = data
+		}
+	}
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.InScope == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive inScope is not implemented"))
+		}
+		return ec.Directives.InScope(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.EvidenceFileWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.EvidenceFileWhereInput`, tmp))
+}
+
+// UnmarshalEvidenceFileWhereInput unmarshals raw into the EvidenceFileWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEvidenceFileWhereInput(ctx context.Context, raw any) (ent.EvidenceFileWhereInput, error) {
+	var out ent.EvidenceFileWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EvidenceFileWhereInput", raw, &out)
 	return out, err
 }
 
@@ -29317,6 +31084,1155 @@ func UnmarshalIssueInvitationsInput(ctx context.Context, raw any) (model.IssueIn
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputLearningActivityOrder(ctx context.Context, obj any) (ent.LearningActivityOrder, error) {
+	var it ent.LearningActivityOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNLearningActivityOrderField2ᚖhoctapᚋentᚐLearningActivityOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLearningActivityOrder unmarshals raw into the LearningActivityOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLearningActivityOrder(ctx context.Context, raw any) (ent.LearningActivityOrder, error) {
+	var out ent.LearningActivityOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LearningActivityOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLearningActivityWhereInput(ctx context.Context, obj any) (ent.LearningActivityWhereInput, error) {
+	var it ent.LearningActivityWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "provider", "providerNEQ", "providerIn", "providerNotIn", "providerGT", "providerGTE", "providerLT", "providerLTE", "providerContains", "providerHasPrefix", "providerHasSuffix", "providerIsNil", "providerNotNil", "providerEqualFold", "providerContainsFold", "startedOn", "startedOnNEQ", "startedOnIn", "startedOnNotIn", "startedOnGT", "startedOnGTE", "startedOnLT", "startedOnLTE", "endedOn", "endedOnNEQ", "endedOnIn", "endedOnNotIn", "endedOnGT", "endedOnGTE", "endedOnLT", "endedOnLTE", "endedOnIsNil", "endedOnNotNil", "hours", "hoursNEQ", "hoursIn", "hoursNotIn", "hoursGT", "hoursGTE", "hoursLT", "hoursLTE", "certificate", "certificateNEQ", "certificateIn", "certificateNotIn", "certificateGT", "certificateGTE", "certificateLT", "certificateLTE", "certificateContains", "certificateHasPrefix", "certificateHasSuffix", "certificateIsNil", "certificateNotNil", "certificateEqualFold", "certificateContainsFold", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "reviewNote", "reviewNoteNEQ", "reviewNoteIn", "reviewNoteNotIn", "reviewNoteGT", "reviewNoteGTE", "reviewNoteLT", "reviewNoteLTE", "reviewNoteContains", "reviewNoteHasPrefix", "reviewNoteHasSuffix", "reviewNoteIsNil", "reviewNoteNotNil", "reviewNoteEqualFold", "reviewNoteContainsFold", "reviewedAt", "reviewedAtNEQ", "reviewedAtIn", "reviewedAtNotIn", "reviewedAtGT", "reviewedAtGTE", "reviewedAtLT", "reviewedAtLTE", "reviewedAtIsNil", "reviewedAtNotNil", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "hasCitizen", "hasCitizenWith", "hasEvidence", "hasEvidenceWith", "hasEvaluations", "hasEvaluationsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOLearningActivityWhereInput2ᚖhoctapᚋentᚐLearningActivityWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOLearningActivityWhereInput2ᚕᚖhoctapᚋentᚐLearningActivityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOLearningActivityWhereInput2ᚕᚖhoctapᚋentᚐLearningActivityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOLearningActivityKind2ᚖhoctapᚋentᚋlearningactivityᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOLearningActivityKind2ᚖhoctapᚋentᚋlearningactivityᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOLearningActivityKind2ᚕhoctapᚋentᚋlearningactivityᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOLearningActivityKind2ᚕhoctapᚋentᚋlearningactivityᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "titleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNEQ = data
+		case "titleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleIn = data
+		case "titleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNotIn = data
+		case "titleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGT = data
+		case "titleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGTE = data
+		case "titleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLT = data
+		case "titleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLTE = data
+		case "titleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContains = data
+		case "titleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasPrefix = data
+		case "titleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasSuffix = data
+		case "titleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEqualFold = data
+		case "titleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContainsFold = data
+		case "provider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provider"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Provider = data
+		case "providerNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderNEQ = data
+		case "providerIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderIn = data
+		case "providerNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderNotIn = data
+		case "providerGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderGT = data
+		case "providerGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderGTE = data
+		case "providerLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderLT = data
+		case "providerLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderLTE = data
+		case "providerContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderContains = data
+		case "providerHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderHasPrefix = data
+		case "providerHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderHasSuffix = data
+		case "providerIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderIsNil = data
+		case "providerNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderNotNil = data
+		case "providerEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderEqualFold = data
+		case "providerContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderContainsFold = data
+		case "startedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedOn"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedOn = data
+		case "startedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedOnNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedOnNEQ = data
+		case "startedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedOnIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedOnIn = data
+		case "startedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedOnNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedOnNotIn = data
+		case "startedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedOnGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedOnGT = data
+		case "startedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedOnGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedOnGTE = data
+		case "startedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedOnLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedOnLT = data
+		case "startedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedOnLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedOnLTE = data
+		case "endedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedOn"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedOn = data
+		case "endedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedOnNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedOnNEQ = data
+		case "endedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedOnIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedOnIn = data
+		case "endedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedOnNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedOnNotIn = data
+		case "endedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedOnGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedOnGT = data
+		case "endedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedOnGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedOnGTE = data
+		case "endedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedOnLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedOnLT = data
+		case "endedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedOnLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedOnLTE = data
+		case "endedOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedOnIsNil = data
+		case "endedOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedOnNotNil = data
+		case "hours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hours"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Hours = data
+		case "hoursNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hoursNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HoursNEQ = data
+		case "hoursIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hoursIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HoursIn = data
+		case "hoursNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hoursNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HoursNotIn = data
+		case "hoursGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hoursGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HoursGT = data
+		case "hoursGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hoursGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HoursGTE = data
+		case "hoursLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hoursLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HoursLT = data
+		case "hoursLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hoursLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HoursLTE = data
+		case "certificate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Certificate = data
+		case "certificateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificateNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificateNEQ = data
+		case "certificateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificateIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificateIn = data
+		case "certificateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificateNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificateNotIn = data
+		case "certificateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificateGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificateGT = data
+		case "certificateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificateGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificateGTE = data
+		case "certificateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificateLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificateLT = data
+		case "certificateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificateLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificateLTE = data
+		case "certificateContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificateContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificateContains = data
+		case "certificateHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificateHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificateHasPrefix = data
+		case "certificateHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificateHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificateHasSuffix = data
+		case "certificateIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificateIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificateIsNil = data
+		case "certificateNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificateNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificateNotNil = data
+		case "certificateEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificateEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificateEqualFold = data
+		case "certificateContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificateContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificateContainsFold = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOLearningActivitySource2ᚖhoctapᚋentᚋlearningactivityᚐSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "sourceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNEQ"))
+			data, err := ec.unmarshalOLearningActivitySource2ᚖhoctapᚋentᚋlearningactivityᚐSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNEQ = data
+		case "sourceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIn"))
+			data, err := ec.unmarshalOLearningActivitySource2ᚕhoctapᚋentᚋlearningactivityᚐSourceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIn = data
+		case "sourceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNotIn"))
+			data, err := ec.unmarshalOLearningActivitySource2ᚕhoctapᚋentᚋlearningactivityᚐSourceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNotIn = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOLearningActivityStatus2ᚖhoctapᚋentᚋlearningactivityᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOLearningActivityStatus2ᚖhoctapᚋentᚋlearningactivityᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOLearningActivityStatus2ᚕhoctapᚋentᚋlearningactivityᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOLearningActivityStatus2ᚕhoctapᚋentᚋlearningactivityᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "reviewNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewNote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewNote = data
+		case "reviewNoteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewNoteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewNoteNEQ = data
+		case "reviewNoteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewNoteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewNoteIn = data
+		case "reviewNoteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewNoteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewNoteNotIn = data
+		case "reviewNoteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewNoteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewNoteGT = data
+		case "reviewNoteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewNoteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewNoteGTE = data
+		case "reviewNoteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewNoteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewNoteLT = data
+		case "reviewNoteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewNoteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewNoteLTE = data
+		case "reviewNoteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewNoteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewNoteContains = data
+		case "reviewNoteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewNoteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewNoteHasPrefix = data
+		case "reviewNoteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewNoteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewNoteHasSuffix = data
+		case "reviewNoteIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewNoteIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewNoteIsNil = data
+		case "reviewNoteNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewNoteNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewNoteNotNil = data
+		case "reviewNoteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewNoteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewNoteEqualFold = data
+		case "reviewNoteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewNoteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewNoteContainsFold = data
+		case "reviewedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedAt = data
+		case "reviewedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedAtNEQ = data
+		case "reviewedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedAtIn = data
+		case "reviewedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedAtNotIn = data
+		case "reviewedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedAtGT = data
+		case "reviewedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedAtGTE = data
+		case "reviewedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedAtLT = data
+		case "reviewedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedAtLTE = data
+		case "reviewedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedAtIsNil = data
+		case "reviewedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedAtNotNil = data
+		case "archivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAt = data
+		case "archivedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtNEQ = data
+		case "archivedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtIn = data
+		case "archivedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtNotIn = data
+		case "archivedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtGT = data
+		case "archivedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtGTE = data
+		case "archivedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtLT = data
+		case "archivedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtLTE = data
+		case "archivedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtIsNil = data
+		case "archivedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtNotNil = data
+		case "hasCitizen":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCitizen"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCitizen = data
+		case "hasCitizenWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCitizenWith"))
+			data, err := ec.unmarshalOLearningUnitWhereInput2ᚕᚖhoctapᚋentᚐLearningUnitWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCitizenWith = data
+		case "hasEvidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEvidence"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEvidence = data
+		case "hasEvidenceWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEvidenceWith"))
+			data, err := ec.unmarshalOEvidenceFileWhereInput2ᚕᚖhoctapᚋentᚐEvidenceFileWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEvidenceWith = data
+		case "hasEvaluations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEvaluations"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEvaluations = data
+		case "hasEvaluationsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEvaluationsWith"))
+			data, err := ec.unmarshalOEvaluationWhereInput2ᚕᚖhoctapᚋentᚐEvaluationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEvaluationsWith = data
+		}
+	}
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.InScope == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive inScope is not implemented"))
+		}
+		return ec.Directives.InScope(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.LearningActivityWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.LearningActivityWhereInput`, tmp))
+}
+
+// UnmarshalLearningActivityWhereInput unmarshals raw into the LearningActivityWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLearningActivityWhereInput(ctx context.Context, raw any) (ent.LearningActivityWhereInput, error) {
+	var out ent.LearningActivityWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LearningActivityWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLearningUnitOrder(ctx context.Context, obj any) (ent.LearningUnitOrder, error) {
 	var it ent.LearningUnitOrder
 	if obj == nil {
@@ -29381,7 +32297,7 @@ func (ec *executionContext) unmarshalInputLearningUnitWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "subtype", "subtypeNEQ", "subtypeIn", "subtypeNotIn", "subtypeIsNil", "subtypeNotNil", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeIsNil", "codeNotNil", "codeEqualFold", "codeContainsFold", "headName", "headNameNEQ", "headNameIn", "headNameNotIn", "headNameGT", "headNameGTE", "headNameLT", "headNameLTE", "headNameContains", "headNameHasPrefix", "headNameHasSuffix", "headNameIsNil", "headNameNotNil", "headNameEqualFold", "headNameContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "birthYear", "birthYearNEQ", "birthYearIn", "birthYearNotIn", "birthYearGT", "birthYearGTE", "birthYearLT", "birthYearLTE", "birthYearIsNil", "birthYearNotNil", "memberCount", "memberCountNEQ", "memberCountIn", "memberCountNotIn", "memberCountGT", "memberCountGTE", "memberCountLT", "memberCountLTE", "adultCount", "adultCountNEQ", "adultCountIn", "adultCountNotIn", "adultCountGT", "adultCountGTE", "adultCountLT", "adultCountLTE", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "hasAdminUnit", "hasAdminUnitWith", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasRegistrations", "hasRegistrationsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "subtype", "subtypeNEQ", "subtypeIn", "subtypeNotIn", "subtypeIsNil", "subtypeNotNil", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeIsNil", "codeNotNil", "codeEqualFold", "codeContainsFold", "headName", "headNameNEQ", "headNameIn", "headNameNotIn", "headNameGT", "headNameGTE", "headNameLT", "headNameLTE", "headNameContains", "headNameHasPrefix", "headNameHasSuffix", "headNameIsNil", "headNameNotNil", "headNameEqualFold", "headNameContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "birthYear", "birthYearNEQ", "birthYearIn", "birthYearNotIn", "birthYearGT", "birthYearGTE", "birthYearLT", "birthYearLTE", "birthYearIsNil", "birthYearNotNil", "memberCount", "memberCountNEQ", "memberCountIn", "memberCountNotIn", "memberCountGT", "memberCountGTE", "memberCountLT", "memberCountLTE", "adultCount", "adultCountNEQ", "adultCountIn", "adultCountNotIn", "adultCountGT", "adultCountGTE", "adultCountLT", "adultCountLTE", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "hasAdminUnit", "hasAdminUnitWith", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasRegistrations", "hasRegistrationsWith", "hasActivities", "hasActivitiesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30466,6 +33382,20 @@ func (ec *executionContext) unmarshalInputLearningUnitWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasRegistrationsWith = data
+		case "hasActivities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActivities"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasActivities = data
+		case "hasActivitiesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActivitiesWith"))
+			data, err := ec.unmarshalOLearningActivityWhereInput2ᚕᚖhoctapᚋentᚐLearningActivityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasActivitiesWith = data
 		}
 	}
 	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
@@ -34309,6 +37239,111 @@ func UnmarshalUpdateCampaignInput(ctx context.Context, raw any) (model.UpdateCam
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateLearningActivityInput(ctx context.Context, obj any) (ent.UpdateLearningActivityInput, error) {
+	var it ent.UpdateLearningActivityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "title", "provider", "clearProvider", "startedOn", "endedOn", "clearEndedOn", "hours", "certificate", "clearCertificate"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOLearningActivityKind2ᚖhoctapᚋentᚋlearningactivityᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "provider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provider"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Provider = data
+		case "clearProvider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearProvider"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearProvider = data
+		case "startedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedOn"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedOn = data
+		case "endedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedOn"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedOn = data
+		case "clearEndedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearEndedOn"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearEndedOn = data
+		case "hours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hours"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Hours = data
+		case "certificate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Certificate = data
+		case "clearCertificate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearCertificate"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearCertificate = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateLearningActivityInput unmarshals raw into the UpdateLearningActivityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateLearningActivityInput(ctx context.Context, raw any) (ent.UpdateLearningActivityInput, error) {
+	var out ent.UpdateLearningActivityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateLearningActivityInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateLearningUnitInput(ctx context.Context, obj any) (model.UpdateLearningUnitInput, error) {
 	var it model.UpdateLearningUnitInput
 	if obj == nil {
@@ -35351,11 +38386,21 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._LearningUnit(ctx, sel, obj)
+	case *ent.LearningActivity:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LearningActivity(ctx, sel, obj)
 	case *ent.ImportJob:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ImportJob(ctx, sel, obj)
+	case *ent.EvidenceFile:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._EvidenceFile(ctx, sel, obj)
 	case *ent.Evaluation:
 		if obj == nil {
 			return graphql.Null
@@ -37466,11 +40511,81 @@ func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Evaluation_registration(ctx, field, obj)
 				})
+		case "activities":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Evaluation_activities(ctx, field, obj)
+				})
 		case "scores":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Evaluation_scores(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var evidenceFileImplementors = []string{"EvidenceFile", "Node"}
+
+func (ec *executionContext) _EvidenceFile(ctx context.Context, sel ast.SelectionSet, obj *ent.EvidenceFile) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceFileImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EvidenceFile")
+		case "id":
+			out.Values[i] = ec._EvidenceFile_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fileName":
+			out.Values[i] = ec._EvidenceFile_fileName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contentType":
+			out.Values[i] = ec._EvidenceFile_contentType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			out.Values[i] = ec._EvidenceFile_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sha256":
+			out.Values[i] = ec._EvidenceFile_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._EvidenceFile_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "activity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EvidenceFile_activity(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -38177,6 +41292,218 @@ func (ec *executionContext) _IssuedInvitation(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var learningActivityImplementors = []string{"LearningActivity", "Node"}
+
+func (ec *executionContext) _LearningActivity(ctx context.Context, sel ast.SelectionSet, obj *ent.LearningActivity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, learningActivityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LearningActivity")
+		case "id":
+			out.Values[i] = ec._LearningActivity_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._LearningActivity_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._LearningActivity_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._LearningActivity_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientID":
+			out.Values[i] = ec._LearningActivity_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._LearningActivity_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._LearningActivity_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "provider":
+			out.Values[i] = ec._LearningActivity_provider(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startedOn":
+			out.Values[i] = ec._LearningActivity_startedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endedOn":
+			out.Values[i] = ec._LearningActivity_endedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hours":
+			out.Values[i] = ec._LearningActivity_hours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "certificate":
+			out.Values[i] = ec._LearningActivity_certificate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._LearningActivity_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._LearningActivity_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reviewNote":
+			out.Values[i] = ec._LearningActivity_reviewNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reviewedAt":
+			out.Values[i] = ec._LearningActivity_reviewedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "archivedAt":
+			out.Values[i] = ec._LearningActivity_archivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "citizen":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LearningActivity_citizen(ctx, field, obj)
+				})
+		case "evidence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LearningActivity_evidence(ctx, field, obj)
+				})
+		case "evaluations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LearningActivity_evaluations(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var learningActivityConnectionImplementors = []string{"LearningActivityConnection"}
+
+func (ec *executionContext) _LearningActivityConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.LearningActivityConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, learningActivityConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LearningActivityConnection")
+		case "edges":
+			out.Values[i] = ec._LearningActivityConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LearningActivityConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._LearningActivityConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var learningActivityEdgeImplementors = []string{"LearningActivityEdge"}
+
+func (ec *executionContext) _LearningActivityEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.LearningActivityEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, learningActivityEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LearningActivityEdge")
+		case "node":
+			out.Values[i] = ec._LearningActivityEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._LearningActivityEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var learningUnitImplementors = []string{"LearningUnit", "Node"}
 
 func (ec *executionContext) _LearningUnit(ctx context.Context, sel ast.SelectionSet, obj *ent.LearningUnit) graphql.Marshaler {
@@ -38291,6 +41618,12 @@ func (ec *executionContext) _LearningUnit(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._LearningUnit_registrations(ctx, field, obj)
+				})
+		case "activities":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LearningUnit_activities(ctx, field, obj)
 				})
 		case "registration":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -42074,6 +45407,29 @@ func (ec *executionContext) unmarshalNEvaluationWhereInput2ᚖhoctapᚋentᚐEva
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNEvidenceFile2ᚖhoctapᚋentᚐEvidenceFile(ctx context.Context, sel ast.SelectionSet, v *ent.EvidenceFile) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EvidenceFile!")
+		return graphql.Null
+	}
+	return ec._EvidenceFile(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEvidenceFileContentType2hoctapᚋentᚋevidencefileᚐContentType(ctx context.Context, v any) (evidencefile.ContentType, error) {
+	var res evidencefile.ContentType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEvidenceFileContentType2hoctapᚋentᚋevidencefileᚐContentType(ctx context.Context, sel ast.SelectionSet, v evidencefile.ContentType) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNEvidenceFileWhereInput2ᚖhoctapᚋentᚐEvidenceFileWhereInput(ctx context.Context, v any) (*ent.EvidenceFileWhereInput, error) {
+	res, err := ec.unmarshalInputEvidenceFileWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -42443,6 +45799,71 @@ func (ec *executionContext) marshalNIssuedInvitation2ᚖhoctapᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return ec._IssuedInvitation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLearningActivity2ᚖhoctapᚋentᚐLearningActivity(ctx context.Context, sel ast.SelectionSet, v *ent.LearningActivity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LearningActivity!")
+		return graphql.Null
+	}
+	return ec._LearningActivity(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLearningActivityConnection2ᚖhoctapᚋentᚐLearningActivityConnection(ctx context.Context, sel ast.SelectionSet, v *ent.LearningActivityConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LearningActivityConnection!")
+		return graphql.Null
+	}
+	return ec._LearningActivityConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLearningActivityKind2hoctapᚋentᚋlearningactivityᚐKind(ctx context.Context, v any) (learningactivity.Kind, error) {
+	var res learningactivity.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLearningActivityKind2hoctapᚋentᚋlearningactivityᚐKind(ctx context.Context, sel ast.SelectionSet, v learningactivity.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNLearningActivityOrderField2ᚖhoctapᚋentᚐLearningActivityOrderField(ctx context.Context, v any) (*ent.LearningActivityOrderField, error) {
+	var res = new(ent.LearningActivityOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLearningActivityOrderField2ᚖhoctapᚋentᚐLearningActivityOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.LearningActivityOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LearningActivityOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNLearningActivitySource2hoctapᚋentᚋlearningactivityᚐSource(ctx context.Context, v any) (learningactivity.Source, error) {
+	var res learningactivity.Source
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLearningActivitySource2hoctapᚋentᚋlearningactivityᚐSource(ctx context.Context, sel ast.SelectionSet, v learningactivity.Source) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNLearningActivityStatus2hoctapᚋentᚋlearningactivityᚐStatus(ctx context.Context, v any) (learningactivity.Status, error) {
+	var res learningactivity.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLearningActivityStatus2hoctapᚋentᚋlearningactivityᚐStatus(ctx context.Context, sel ast.SelectionSet, v learningactivity.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNLearningActivityWhereInput2ᚖhoctapᚋentᚐLearningActivityWhereInput(ctx context.Context, v any) (*ent.LearningActivityWhereInput, error) {
+	res, err := ec.unmarshalInputLearningActivityWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNLearningUnit2ᚖhoctapᚋentᚐLearningUnit(ctx context.Context, sel ast.SelectionSet, v *ent.LearningUnit) graphql.Marshaler {
@@ -44146,6 +47567,102 @@ func (ec *executionContext) unmarshalOEvaluationWhereInput2ᚖhoctapᚋentᚐEva
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOEvidenceFile2ᚕᚖhoctapᚋentᚐEvidenceFileᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.EvidenceFile) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEvidenceFile2ᚖhoctapᚋentᚐEvidenceFile(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOEvidenceFileContentType2ᚕhoctapᚋentᚋevidencefileᚐContentTypeᚄ(ctx context.Context, v any) ([]evidencefile.ContentType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]evidencefile.ContentType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEvidenceFileContentType2hoctapᚋentᚋevidencefileᚐContentType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOEvidenceFileContentType2ᚕhoctapᚋentᚋevidencefileᚐContentTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []evidencefile.ContentType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEvidenceFileContentType2hoctapᚋentᚋevidencefileᚐContentType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOEvidenceFileContentType2ᚖhoctapᚋentᚋevidencefileᚐContentType(ctx context.Context, v any) (*evidencefile.ContentType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(evidencefile.ContentType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEvidenceFileContentType2ᚖhoctapᚋentᚋevidencefileᚐContentType(ctx context.Context, sel ast.SelectionSet, v *evidencefile.ContentType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOEvidenceFileWhereInput2ᚕᚖhoctapᚋentᚐEvidenceFileWhereInputᚄ(ctx context.Context, v any) ([]*ent.EvidenceFileWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.EvidenceFileWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEvidenceFileWhereInput2ᚖhoctapᚋentᚐEvidenceFileWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOEvidenceFileWhereInput2ᚖhoctapᚋentᚐEvidenceFileWhereInput(ctx context.Context, v any) (*ent.EvidenceFileWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEvidenceFileWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
 	if v == nil {
 		return nil, nil
@@ -44508,6 +48025,241 @@ func (ec *executionContext) marshalOInt2ᚖint64(ctx context.Context, sel ast.Se
 	_ = ctx
 	res := graphql.MarshalInt64(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOLearningActivity2ᚕᚖhoctapᚋentᚐLearningActivityᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.LearningActivity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLearningActivity2ᚖhoctapᚋentᚐLearningActivity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOLearningActivity2ᚖhoctapᚋentᚐLearningActivity(ctx context.Context, sel ast.SelectionSet, v *ent.LearningActivity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LearningActivity(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLearningActivityEdge2ᚕᚖhoctapᚋentᚐLearningActivityEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.LearningActivityEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOLearningActivityEdge2ᚖhoctapᚋentᚐLearningActivityEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOLearningActivityEdge2ᚖhoctapᚋentᚐLearningActivityEdge(ctx context.Context, sel ast.SelectionSet, v *ent.LearningActivityEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LearningActivityEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLearningActivityKind2ᚕhoctapᚋentᚋlearningactivityᚐKindᚄ(ctx context.Context, v any) ([]learningactivity.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]learningactivity.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLearningActivityKind2hoctapᚋentᚋlearningactivityᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLearningActivityKind2ᚕhoctapᚋentᚋlearningactivityᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []learningactivity.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLearningActivityKind2hoctapᚋentᚋlearningactivityᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOLearningActivityKind2ᚖhoctapᚋentᚋlearningactivityᚐKind(ctx context.Context, v any) (*learningactivity.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(learningactivity.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLearningActivityKind2ᚖhoctapᚋentᚋlearningactivityᚐKind(ctx context.Context, sel ast.SelectionSet, v *learningactivity.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOLearningActivityOrder2ᚖhoctapᚋentᚐLearningActivityOrder(ctx context.Context, v any) (*ent.LearningActivityOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLearningActivityOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLearningActivitySource2ᚕhoctapᚋentᚋlearningactivityᚐSourceᚄ(ctx context.Context, v any) ([]learningactivity.Source, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]learningactivity.Source, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLearningActivitySource2hoctapᚋentᚋlearningactivityᚐSource(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLearningActivitySource2ᚕhoctapᚋentᚋlearningactivityᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []learningactivity.Source) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLearningActivitySource2hoctapᚋentᚋlearningactivityᚐSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOLearningActivitySource2ᚖhoctapᚋentᚋlearningactivityᚐSource(ctx context.Context, v any) (*learningactivity.Source, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(learningactivity.Source)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLearningActivitySource2ᚖhoctapᚋentᚋlearningactivityᚐSource(ctx context.Context, sel ast.SelectionSet, v *learningactivity.Source) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOLearningActivityStatus2ᚕhoctapᚋentᚋlearningactivityᚐStatusᚄ(ctx context.Context, v any) ([]learningactivity.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]learningactivity.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLearningActivityStatus2hoctapᚋentᚋlearningactivityᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLearningActivityStatus2ᚕhoctapᚋentᚋlearningactivityᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []learningactivity.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLearningActivityStatus2hoctapᚋentᚋlearningactivityᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOLearningActivityStatus2ᚖhoctapᚋentᚋlearningactivityᚐStatus(ctx context.Context, v any) (*learningactivity.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(learningactivity.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLearningActivityStatus2ᚖhoctapᚋentᚋlearningactivityᚐStatus(ctx context.Context, sel ast.SelectionSet, v *learningactivity.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOLearningActivityWhereInput2ᚕᚖhoctapᚋentᚐLearningActivityWhereInputᚄ(ctx context.Context, v any) ([]*ent.LearningActivityWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.LearningActivityWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLearningActivityWhereInput2ᚖhoctapᚋentᚐLearningActivityWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOLearningActivityWhereInput2ᚖhoctapᚋentᚐLearningActivityWhereInput(ctx context.Context, v any) (*ent.LearningActivityWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLearningActivityWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOLearningUnit2ᚖhoctapᚋentᚐLearningUnit(ctx context.Context, sel ast.SelectionSet, v *ent.LearningUnit) graphql.Marshaler {

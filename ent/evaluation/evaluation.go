@@ -44,6 +44,8 @@ const (
 	FieldCreatedAt = "created_at"
 	// EdgeRegistration holds the string denoting the registration edge name in mutations.
 	EdgeRegistration = "registration"
+	// EdgeActivities holds the string denoting the activities edge name in mutations.
+	EdgeActivities = "activities"
 	// Table holds the table name of the evaluation in the database.
 	Table = "evaluations"
 	// RegistrationTable is the table that holds the registration relation/edge.
@@ -53,6 +55,11 @@ const (
 	RegistrationInverseTable = "registrations"
 	// RegistrationColumn is the table column denoting the registration relation/edge.
 	RegistrationColumn = "registration_id"
+	// ActivitiesTable is the table that holds the activities relation/edge. The primary key declared below.
+	ActivitiesTable = "evaluation_activities"
+	// ActivitiesInverseTable is the table name for the LearningActivity entity.
+	// It exists in this package in order to avoid circular dependency with the "learningactivity" package.
+	ActivitiesInverseTable = "learning_activities"
 )
 
 // Columns holds all SQL columns for evaluation fields.
@@ -71,6 +78,12 @@ var Columns = []string{
 	FieldEvaluatorID,
 	FieldCreatedAt,
 }
+
+var (
+	// ActivitiesPrimaryKey and ActivitiesColumn2 are the table columns denoting the
+	// primary key for the activities relation (M2M).
+	ActivitiesPrimaryKey = []string{"evaluation_id", "learning_activity_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -214,11 +227,32 @@ func ByRegistrationField(field string, opts ...sql.OrderTermOption) OrderOption 
 		sqlgraph.OrderByNeighborTerms(s, newRegistrationStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByActivitiesCount orders the results by activities count.
+func ByActivitiesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newActivitiesStep(), opts...)
+	}
+}
+
+// ByActivities orders the results by activities terms.
+func ByActivities(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newActivitiesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newRegistrationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(RegistrationInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, RegistrationTable, RegistrationColumn),
+	)
+}
+func newActivitiesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ActivitiesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, false, ActivitiesTable, ActivitiesPrimaryKey...),
 	)
 }
 

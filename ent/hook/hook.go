@@ -104,6 +104,30 @@ func (f EvaluationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EvaluationMutation", m)
 }
 
+// The EvidenceBlobFunc type is an adapter to allow the use of ordinary
+// function as EvidenceBlob mutator.
+type EvidenceBlobFunc func(context.Context, *ent.EvidenceBlobMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f EvidenceBlobFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.EvidenceBlobMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EvidenceBlobMutation", m)
+}
+
+// The EvidenceFileFunc type is an adapter to allow the use of ordinary
+// function as EvidenceFile mutator.
+type EvidenceFileFunc func(context.Context, *ent.EvidenceFileMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f EvidenceFileFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.EvidenceFileMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EvidenceFileMutation", m)
+}
+
 // The ImportChunkFunc type is an adapter to allow the use of ordinary
 // function as ImportChunk mutator.
 type ImportChunkFunc func(context.Context, *ent.ImportChunkMutation) (ent.Value, error)
@@ -138,6 +162,18 @@ func (f InvitationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.InvitationMutation", m)
+}
+
+// The LearningActivityFunc type is an adapter to allow the use of ordinary
+// function as LearningActivity mutator.
+type LearningActivityFunc func(context.Context, *ent.LearningActivityMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LearningActivityFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LearningActivityMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LearningActivityMutation", m)
 }
 
 // The LearningUnitFunc type is an adapter to allow the use of ordinary

@@ -66,6 +66,8 @@ const (
 	EdgeChildren = "children"
 	// EdgeRegistrations holds the string denoting the registrations edge name in mutations.
 	EdgeRegistrations = "registrations"
+	// EdgeActivities holds the string denoting the activities edge name in mutations.
+	EdgeActivities = "activities"
 	// Table holds the table name of the learningunit in the database.
 	Table = "learning_units"
 	// AdminUnitTable is the table that holds the admin_unit relation/edge.
@@ -90,6 +92,13 @@ const (
 	RegistrationsInverseTable = "registrations"
 	// RegistrationsColumn is the table column denoting the registrations relation/edge.
 	RegistrationsColumn = "learning_unit_id"
+	// ActivitiesTable is the table that holds the activities relation/edge.
+	ActivitiesTable = "learning_activities"
+	// ActivitiesInverseTable is the table name for the LearningActivity entity.
+	// It exists in this package in order to avoid circular dependency with the "learningactivity" package.
+	ActivitiesInverseTable = "learning_activities"
+	// ActivitiesColumn is the table column denoting the activities relation/edge.
+	ActivitiesColumn = "citizen_id"
 )
 
 // Columns holds all SQL columns for learningunit fields.
@@ -370,6 +379,20 @@ func ByRegistrations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newRegistrationsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByActivitiesCount orders the results by activities count.
+func ByActivitiesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newActivitiesStep(), opts...)
+	}
+}
+
+// ByActivities orders the results by activities terms.
+func ByActivities(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newActivitiesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newAdminUnitStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -396,6 +419,13 @@ func newRegistrationsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(RegistrationsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, true, RegistrationsTable, RegistrationsColumn),
+	)
+}
+func newActivitiesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ActivitiesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, true, ActivitiesTable, ActivitiesColumn),
 	)
 }
 

@@ -405,6 +405,43 @@ var (
 			},
 		},
 	}
+	// EvidenceBlobsColumns holds the columns for the "evidence_blobs" table.
+	EvidenceBlobsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "file_id", Type: field.TypeInt, Unique: true},
+		{Name: "data", Type: field.TypeBytes},
+	}
+	// EvidenceBlobsTable holds the schema information for the "evidence_blobs" table.
+	EvidenceBlobsTable = &schema.Table{
+		Name:       "evidence_blobs",
+		Columns:    EvidenceBlobsColumns,
+		PrimaryKey: []*schema.Column{EvidenceBlobsColumns[0]},
+	}
+	// EvidenceFilesColumns holds the columns for the "evidence_files" table.
+	EvidenceFilesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "file_name", Type: field.TypeString, Size: 200},
+		{Name: "content_type", Type: field.TypeEnum, Enums: []string{"JPEG", "PNG", "PDF"}},
+		{Name: "size", Type: field.TypeInt64},
+		{Name: "sha256", Type: field.TypeString},
+		{Name: "uploaded_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "activity_id", Type: field.TypeInt},
+	}
+	// EvidenceFilesTable holds the schema information for the "evidence_files" table.
+	EvidenceFilesTable = &schema.Table{
+		Name:       "evidence_files",
+		Columns:    EvidenceFilesColumns,
+		PrimaryKey: []*schema.Column{EvidenceFilesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "evidence_files_learning_activities_evidence",
+				Columns:    []*schema.Column{EvidenceFilesColumns[7]},
+				RefColumns: []*schema.Column{LearningActivitiesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
 	// ImportChunksColumns holds the columns for the "import_chunks" table.
 	ImportChunksColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -494,6 +531,61 @@ var (
 				Columns:    []*schema.Column{InvitationsColumns[5]},
 				RefColumns: []*schema.Column{LearningUnitsColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+		},
+	}
+	// LearningActivitiesColumns holds the columns for the "learning_activities" table.
+	LearningActivitiesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "client_id", Type: field.TypeString, Nullable: true, Size: 36},
+		{Name: "client_digest", Type: field.TypeString, Nullable: true},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"COURSE", "CLASS", "CLUB", "READING", "DIGITAL_SKILLS", "VOCATIONAL_TRAINING", "COMMUNITY_LEARNING"}},
+		{Name: "title", Type: field.TypeString, Size: 200},
+		{Name: "provider", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "started_on", Type: field.TypeTime},
+		{Name: "ended_on", Type: field.TypeTime, Nullable: true},
+		{Name: "hours", Type: field.TypeFloat64, Default: 0},
+		{Name: "certificate", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "source", Type: field.TypeEnum, Enums: []string{"SELF", "OFFICER"}},
+		{Name: "entered_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "VERIFIED", "REJECTED"}, Default: "PENDING"},
+		{Name: "review_note", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "reviewed_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "reviewed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "archived_at", Type: field.TypeTime, Nullable: true},
+		{Name: "citizen_id", Type: field.TypeInt},
+	}
+	// LearningActivitiesTable holds the schema information for the "learning_activities" table.
+	LearningActivitiesTable = &schema.Table{
+		Name:       "learning_activities",
+		Columns:    LearningActivitiesColumns,
+		PrimaryKey: []*schema.Column{LearningActivitiesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "learning_activities_learning_units_citizen",
+				Columns:    []*schema.Column{LearningActivitiesColumns[20]},
+				RefColumns: []*schema.Column{LearningUnitsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "learningactivity_client_id",
+				Unique:  true,
+				Columns: []*schema.Column{LearningActivitiesColumns[4]},
+			},
+			{
+				Name:    "learningactivity_citizen_id_started_on",
+				Unique:  false,
+				Columns: []*schema.Column{LearningActivitiesColumns[20], LearningActivitiesColumns[9]},
+			},
+			{
+				Name:    "learningactivity_status_citizen_id",
+				Unique:  false,
+				Columns: []*schema.Column{LearningActivitiesColumns[15], LearningActivitiesColumns[20]},
 			},
 		},
 	}
@@ -980,6 +1072,31 @@ var (
 			},
 		},
 	}
+	// EvaluationActivitiesColumns holds the columns for the "evaluation_activities" table.
+	EvaluationActivitiesColumns = []*schema.Column{
+		{Name: "evaluation_id", Type: field.TypeInt},
+		{Name: "learning_activity_id", Type: field.TypeInt},
+	}
+	// EvaluationActivitiesTable holds the schema information for the "evaluation_activities" table.
+	EvaluationActivitiesTable = &schema.Table{
+		Name:       "evaluation_activities",
+		Columns:    EvaluationActivitiesColumns,
+		PrimaryKey: []*schema.Column{EvaluationActivitiesColumns[0], EvaluationActivitiesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "evaluation_activities_evaluation_id",
+				Columns:    []*schema.Column{EvaluationActivitiesColumns[0]},
+				RefColumns: []*schema.Column{EvaluationsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "evaluation_activities_learning_activity_id",
+				Columns:    []*schema.Column{EvaluationActivitiesColumns[1]},
+				RefColumns: []*schema.Column{LearningActivitiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		AdminUnitsTable,
@@ -990,9 +1107,12 @@ var (
 		CriteriaSetsTable,
 		DecisionsTable,
 		EvaluationsTable,
+		EvidenceBlobsTable,
+		EvidenceFilesTable,
 		ImportChunksTable,
 		ImportJobsTable,
 		InvitationsTable,
+		LearningActivitiesTable,
 		LearningUnitsTable,
 		LoginAttemptsTable,
 		NationalTargetsTable,
@@ -1005,6 +1125,7 @@ var (
 		SettingsTable,
 		TargetsTable,
 		UsersTable,
+		EvaluationActivitiesTable,
 	}
 )
 
@@ -1042,6 +1163,13 @@ func init() {
 	EvaluationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
 	}
+	EvidenceBlobsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(98784247808),
+	}
+	EvidenceFilesTable.ForeignKeys[0].RefTable = LearningActivitiesTable
+	EvidenceFilesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(103079215104),
+	}
 	ImportChunksTable.ForeignKeys[0].RefTable = ImportJobsTable
 	ImportChunksTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(77309411328),
@@ -1053,6 +1181,10 @@ func init() {
 	InvitationsTable.ForeignKeys[0].RefTable = LearningUnitsTable
 	InvitationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(94489280512),
+	}
+	LearningActivitiesTable.ForeignKeys[0].RefTable = LearningUnitsTable
+	LearningActivitiesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(107374182400),
 	}
 	LearningUnitsTable.ForeignKeys[0].RefTable = AdminUnitsTable
 	LearningUnitsTable.ForeignKeys[1].RefTable = LearningUnitsTable
@@ -1103,4 +1235,6 @@ func init() {
 	UsersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
 	}
+	EvaluationActivitiesTable.ForeignKeys[0].RefTable = EvaluationsTable
+	EvaluationActivitiesTable.ForeignKeys[1].RefTable = LearningActivitiesTable
 }

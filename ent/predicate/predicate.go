@@ -30,6 +30,12 @@ type Decision func(*sql.Selector)
 // Evaluation is the predicate function for evaluation builders.
 type Evaluation func(*sql.Selector)
 
+// EvidenceBlob is the predicate function for evidenceblob builders.
+type EvidenceBlob func(*sql.Selector)
+
+// EvidenceFile is the predicate function for evidencefile builders.
+type EvidenceFile func(*sql.Selector)
+
 // ImportChunk is the predicate function for importchunk builders.
 type ImportChunk func(*sql.Selector)
 
@@ -38,6 +44,9 @@ type ImportJob func(*sql.Selector)
 
 // Invitation is the predicate function for invitation builders.
 type Invitation func(*sql.Selector)
+
+// LearningActivity is the predicate function for learningactivity builders.
+type LearningActivity func(*sql.Selector)
 
 // LearningUnit is the predicate function for learningunit builders.
 type LearningUnit func(*sql.Selector)

@@ -303,6 +303,54 @@ func (f EvaluationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EvaluationMutation", m)
 }
 
+// The EvidenceBlobQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EvidenceBlobQueryRuleFunc func(context.Context, *ent.EvidenceBlobQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EvidenceBlobQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EvidenceBlobQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EvidenceBlobQuery", q)
+}
+
+// The EvidenceBlobMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EvidenceBlobMutationRuleFunc func(context.Context, *ent.EvidenceBlobMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EvidenceBlobMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EvidenceBlobMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EvidenceBlobMutation", m)
+}
+
+// The EvidenceFileQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EvidenceFileQueryRuleFunc func(context.Context, *ent.EvidenceFileQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EvidenceFileQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EvidenceFileQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EvidenceFileQuery", q)
+}
+
+// The EvidenceFileMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EvidenceFileMutationRuleFunc func(context.Context, *ent.EvidenceFileMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EvidenceFileMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EvidenceFileMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EvidenceFileMutation", m)
+}
+
 // The ImportChunkQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ImportChunkQueryRuleFunc func(context.Context, *ent.ImportChunkQuery) error
@@ -373,6 +421,30 @@ func (f InvitationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InvitationMutation", m)
+}
+
+// The LearningActivityQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LearningActivityQueryRuleFunc func(context.Context, *ent.LearningActivityQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LearningActivityQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LearningActivityQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LearningActivityQuery", q)
+}
+
+// The LearningActivityMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LearningActivityMutationRuleFunc func(context.Context, *ent.LearningActivityMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LearningActivityMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LearningActivityMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LearningActivityMutation", m)
 }
 
 // The LearningUnitQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -714,11 +786,17 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.EvaluationQuery:
 		return q.Filter(), nil
+	case *ent.EvidenceBlobQuery:
+		return q.Filter(), nil
+	case *ent.EvidenceFileQuery:
+		return q.Filter(), nil
 	case *ent.ImportChunkQuery:
 		return q.Filter(), nil
 	case *ent.ImportJobQuery:
 		return q.Filter(), nil
 	case *ent.InvitationQuery:
+		return q.Filter(), nil
+	case *ent.LearningActivityQuery:
 		return q.Filter(), nil
 	case *ent.LearningUnitQuery:
 		return q.Filter(), nil
@@ -767,11 +845,17 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.EvaluationMutation:
 		return m.Filter(), nil
+	case *ent.EvidenceBlobMutation:
+		return m.Filter(), nil
+	case *ent.EvidenceFileMutation:
+		return m.Filter(), nil
 	case *ent.ImportChunkMutation:
 		return m.Filter(), nil
 	case *ent.ImportJobMutation:
 		return m.Filter(), nil
 	case *ent.InvitationMutation:
+		return m.Filter(), nil
+	case *ent.LearningActivityMutation:
 		return m.Filter(), nil
 	case *ent.LearningUnitMutation:
 		return m.Filter(), nil

@@ -12,9 +12,12 @@ import (
 	"hoctap/ent/criteriaset"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/evidenceblob"
+	"hoctap/ent/evidencefile"
 	"hoctap/ent/importchunk"
 	"hoctap/ent/importjob"
 	"hoctap/ent/invitation"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/loginattempt"
 	"hoctap/ent/nationaltarget"
@@ -455,6 +458,48 @@ func init() {
 	evaluationDescCreatedAt := evaluationFields[9].Descriptor()
 	// evaluation.DefaultCreatedAt holds the default value on creation for the created_at field.
 	evaluation.DefaultCreatedAt = evaluationDescCreatedAt.Default.(func() time.Time)
+	evidenceblob.Policy = privacy.NewPolicies(schema.EvidenceBlob{})
+	evidenceblob.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := evidenceblob.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	evidencefile.Policy = privacy.NewPolicies(schema.EvidenceFile{})
+	evidencefile.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := evidencefile.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	evidencefileFields := schema.EvidenceFile{}.Fields()
+	_ = evidencefileFields
+	// evidencefileDescFileName is the schema descriptor for file_name field.
+	evidencefileDescFileName := evidencefileFields[1].Descriptor()
+	// evidencefile.FileNameValidator is a validator for the "file_name" field. It is called by the builders before save.
+	evidencefile.FileNameValidator = func() func(string) error {
+		validators := evidencefileDescFileName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(file_name string) error {
+			for _, fn := range fns {
+				if err := fn(file_name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// evidencefileDescCreatedAt is the schema descriptor for created_at field.
+	evidencefileDescCreatedAt := evidencefileFields[6].Descriptor()
+	// evidencefile.DefaultCreatedAt holds the default value on creation for the created_at field.
+	evidencefile.DefaultCreatedAt = evidencefileDescCreatedAt.Default.(func() time.Time)
 	importchunk.Policy = privacy.NewPolicies(schema.ImportChunk{})
 	importchunk.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -549,6 +594,100 @@ func init() {
 	invitation.DefaultCreatedAt = invitationDescCreatedAt.Default.(func() time.Time)
 	// invitation.UpdateDefaultCreatedAt holds the default value on update for the created_at field.
 	invitation.UpdateDefaultCreatedAt = invitationDescCreatedAt.UpdateDefault.(func() time.Time)
+	learningactivityMixin := schema.LearningActivity{}.Mixin()
+	learningactivity.Policy = privacy.NewPolicies(schema.LearningActivity{})
+	learningactivity.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := learningactivity.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	learningactivityMixinHooks2 := learningactivityMixin[2].Hooks()
+	learningactivityHooks := schema.LearningActivity{}.Hooks()
+
+	learningactivity.Hooks[1] = learningactivityMixinHooks2[0]
+
+	learningactivity.Hooks[2] = learningactivityHooks[0]
+
+	learningactivity.Hooks[3] = learningactivityHooks[1]
+	learningactivityMixinFields0 := learningactivityMixin[0].Fields()
+	_ = learningactivityMixinFields0
+	learningactivityMixinFields1 := learningactivityMixin[1].Fields()
+	_ = learningactivityMixinFields1
+	learningactivityMixinFields2 := learningactivityMixin[2].Fields()
+	_ = learningactivityMixinFields2
+	learningactivityFields := schema.LearningActivity{}.Fields()
+	_ = learningactivityFields
+	// learningactivityDescCreatedAt is the schema descriptor for created_at field.
+	learningactivityDescCreatedAt := learningactivityMixinFields0[0].Descriptor()
+	// learningactivity.DefaultCreatedAt holds the default value on creation for the created_at field.
+	learningactivity.DefaultCreatedAt = learningactivityDescCreatedAt.Default.(func() time.Time)
+	// learningactivityDescUpdatedAt is the schema descriptor for updated_at field.
+	learningactivityDescUpdatedAt := learningactivityMixinFields0[1].Descriptor()
+	// learningactivity.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	learningactivity.DefaultUpdatedAt = learningactivityDescUpdatedAt.Default.(func() time.Time)
+	// learningactivity.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	learningactivity.UpdateDefaultUpdatedAt = learningactivityDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// learningactivityDescVersion is the schema descriptor for version field.
+	learningactivityDescVersion := learningactivityMixinFields1[0].Descriptor()
+	// learningactivity.DefaultVersion holds the default value on creation for the version field.
+	learningactivity.DefaultVersion = learningactivityDescVersion.Default.(int)
+	// learningactivityDescClientID is the schema descriptor for client_id field.
+	learningactivityDescClientID := learningactivityMixinFields2[0].Descriptor()
+	// learningactivity.ClientIDValidator is a validator for the "client_id" field. It is called by the builders before save.
+	learningactivity.ClientIDValidator = learningactivityDescClientID.Validators[0].(func(string) error)
+	// learningactivityDescTitle is the schema descriptor for title field.
+	learningactivityDescTitle := learningactivityFields[2].Descriptor()
+	// learningactivity.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	learningactivity.TitleValidator = func() func(string) error {
+		validators := learningactivityDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// learningactivityDescProvider is the schema descriptor for provider field.
+	learningactivityDescProvider := learningactivityFields[3].Descriptor()
+	// learningactivity.ProviderValidator is a validator for the "provider" field. It is called by the builders before save.
+	learningactivity.ProviderValidator = learningactivityDescProvider.Validators[0].(func(string) error)
+	// learningactivityDescHours is the schema descriptor for hours field.
+	learningactivityDescHours := learningactivityFields[6].Descriptor()
+	// learningactivity.DefaultHours holds the default value on creation for the hours field.
+	learningactivity.DefaultHours = learningactivityDescHours.Default.(float64)
+	// learningactivity.HoursValidator is a validator for the "hours" field. It is called by the builders before save.
+	learningactivity.HoursValidator = func() func(float64) error {
+		validators := learningactivityDescHours.Validators
+		fns := [...]func(float64) error{
+			validators[0].(func(float64) error),
+			validators[1].(func(float64) error),
+		}
+		return func(hours float64) error {
+			for _, fn := range fns {
+				if err := fn(hours); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// learningactivityDescCertificate is the schema descriptor for certificate field.
+	learningactivityDescCertificate := learningactivityFields[7].Descriptor()
+	// learningactivity.CertificateValidator is a validator for the "certificate" field. It is called by the builders before save.
+	learningactivity.CertificateValidator = learningactivityDescCertificate.Validators[0].(func(string) error)
+	// learningactivityDescReviewNote is the schema descriptor for review_note field.
+	learningactivityDescReviewNote := learningactivityFields[11].Descriptor()
+	// learningactivity.ReviewNoteValidator is a validator for the "review_note" field. It is called by the builders before save.
+	learningactivity.ReviewNoteValidator = learningactivityDescReviewNote.Validators[0].(func(string) error)
 	learningunitMixin := schema.LearningUnit{}.Mixin()
 	learningunit.Policy = privacy.NewPolicies(schema.LearningUnit{})
 	learningunit.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -349,6 +349,10 @@ func (Evaluation) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("registration", Registration.Type).Ref("evaluations").Field("registration_id").Unique().Required().Immutable().
 			Comment("The registration scored."),
+		edge.To("activities", LearningActivity.Type).
+			Immutable().
+			Comment("Activities of the citizen's lifelong-learning record cited as evidence (LEARNING_CITIZEN only).").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

@@ -119,6 +119,10 @@ func (LearningUnit) Edges() []ent.Edge {
 			Ref("learning_unit").
 			Comment("The unit's registrations, in every campaign; filter by campaign for the current one.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.From("activities", LearningActivity.Type).
+			Ref("citizen").
+			Comment("A citizen's lifelong-learning record (hồ sơ học tập suốt đời): the activities entered, newest first; empty for other kinds.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

@@ -244,3 +244,39 @@ func (ImportJob) Policy() ent.Policy {
 // Policy of the ImportChunk: the file of an import, read and written by
 // the importjob package only.
 func (ImportChunk) Policy() ent.Policy { return denyAll }
+
+// Policy of the LearningActivity: read by its citizen and the staff of the
+// citizen's place; written by the citizen (self-declared) or that staff, and
+// verified only by an OFFICER there (rule.LearningActivityWrite).
+func (LearningActivity) Policy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRead(), privacy.AlwaysDenyRule(),
+		},
+		Mutation: privacy.MutationPolicy{
+			rule.DenyAnonymous(), rule.AllowAdmin(), privacy.AlwaysDenyRule(),
+		},
+	}
+}
+
+// Hooks of the LearningActivity.
+func (LearningActivity) Hooks() []ent.Hook {
+	return []ent.Hook{derive.NFC(), derive.Version()}
+}
+
+// Policy of the EvidenceFile: read with its activity; uploaded by whoever
+// may change the activity.
+func (EvidenceFile) Policy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRead(), privacy.AlwaysDenyRule(),
+		},
+		Mutation: privacy.MutationPolicy{
+			rule.DenyAnonymous(), rule.AllowAdmin(), privacy.AlwaysDenyRule(),
+		},
+	}
+}
+
+// Policy of the EvidenceBlob: the bytes are read and written by the record
+// package as the system, after the EvidenceFile's own checks.
+func (EvidenceBlob) Policy() ent.Policy { return denyAll }

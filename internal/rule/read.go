@@ -12,7 +12,9 @@ import (
 	"hoctap/ent/citizenclaim"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/evidencefile"
 	"hoctap/ent/importjob"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/privacy"
 	"hoctap/ent/registration"
@@ -103,6 +105,20 @@ var readers = map[string]reader{
 		}
 		return current(citizenclaim.FieldAdminPath, v)
 	},
+	// A lifelong-learning record is its citizen's, and the staff's of the
+	// place the citizen lives now: it follows the person through moves and
+	// mergers, so it is filtered by the citizen's current path, not a copy.
+	ent.TypeLearningActivity: func(v *viewer.Viewer) func(*sql.Selector) {
+		return ofCitizen(learningactivity.FieldCitizenID, v)
+	},
+	ent.TypeEvidenceFile: func(v *viewer.Viewer) func(*sql.Selector) {
+		return func(s *sql.Selector) {
+			t := sql.Table(learningactivity.Table)
+			sub := sql.Select(t.C(learningactivity.FieldID)).From(t)
+			ofCitizen(learningactivity.FieldCitizenID, v)(sub)
+			s.Where(sql.In(s.C(evidencefile.FieldActivityID), sub))
+		}
+	},
 	// The national targets are the government's, the same for every
 	// province: everyone signed in reads them all.
 	ent.TypeNationalTarget: func(*viewer.Viewer) func(*sql.Selector) { return nil },
@@ -183,6 +199,10 @@ func narrowable(q ent.Query) (string, func(func(*sql.Selector)), error) {
 		return ent.TypeImportJob, func(p func(*sql.Selector)) { q.Where(p) }, nil
 	case *ent.CitizenClaimQuery:
 		return ent.TypeCitizenClaim, func(p func(*sql.Selector)) { q.Where(p) }, nil
+	case *ent.LearningActivityQuery:
+		return ent.TypeLearningActivity, func(p func(*sql.Selector)) { q.Where(p) }, nil
+	case *ent.EvidenceFileQuery:
+		return ent.TypeEvidenceFile, func(p func(*sql.Selector)) { q.Where(p) }, nil
 	}
 	return "", nil, privacy.Denyf("no read filter for %T", q)
 }
@@ -242,6 +262,23 @@ func ofVisibleCampaign(v *viewer.Viewer) func(*sql.Selector) {
 		sub := sql.Select(t.C(campaign.FieldID)).From(t)
 		overlap(campaign.FieldScopePath, v)(sub)
 		s.Where(sql.In(s.C("campaign_id"), sub))
+	}
+}
+
+// ofCitizen keeps the rows whose column names a citizen the viewer may read
+// the record of: a CITIZEN their own only (not their household's members),
+// staff the citizens living in their scope now. The test is a correlated
+// EXISTS, a primary-key probe per row, like visibleRegistration's.
+func ofCitizen(column string, v *viewer.Viewer) func(*sql.Selector) {
+	return func(s *sql.Selector) {
+		if v.Role == viewer.RoleCitizen {
+			s.Where(sql.EQ(s.C(column), v.LearningUnitID))
+			return
+		}
+		t := sql.Table(learningunit.Table)
+		s.Where(sql.Exists(sql.Select(t.C(learningunit.FieldID)).From(t).
+			Where(sql.And(sql.ColumnsEQ(t.C(learningunit.FieldID), s.C(column)),
+				search.Prefix(t.C(learningunit.FieldAdminPath), v.ScopePath)))))
 	}
 }
 

@@ -404,18 +404,25 @@ func (w *world) do(ctx context.Context, r *rand.Rand, o *officer, op string) err
 func (res report) print(w io.Writer, d time.Duration) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "operation\trequests\treq/s\tp50 ms\tp90 ms\tp99 ms\tmax ms\terrors\t")
-	total := 0
+	var all []time.Duration
 	for _, name := range opNames() {
 		l := res.lat[name]
 		if len(l) == 0 && res.errors[name] == 0 {
 			continue
 		}
 		sort.Slice(l, func(i, j int) bool { return l[i] < l[j] })
-		total += len(l)
+		all = append(all, l...)
 		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%s\t%s\t%s\t%d\t\n", name, len(l), float64(len(l))/d.Seconds(),
 			pct(l, 0.50), pct(l, 0.90), pct(l, 0.99), pct(l, 1), res.errors[name])
 	}
-	fmt.Fprintf(tw, "all\t%d\t%.0f\t\t\t\t\t\t\n", total, float64(total)/d.Seconds())
+	// The mix's percentiles are over every request, whatever its operation.
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	errs := 0
+	for _, n := range res.errors {
+		errs += n
+	}
+	fmt.Fprintf(tw, "all\t%d\t%.0f\t%s\t%s\t%s\t%s\t%d\t\n", len(all), float64(len(all))/d.Seconds(),
+		pct(all, 0.50), pct(all, 0.90), pct(all, 0.99), pct(all, 1), errs)
 	tw.Flush()
 	for name, e := range res.first {
 		fmt.Fprintf(w, "first error of %s: %s\n", name, e)

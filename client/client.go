@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -72,6 +73,9 @@ type Error struct {
 	Code    string
 	Field   string
 	Message string
+	// RetryAfter is how long the server asks to wait before trying again
+	// (with UNAVAILABLE), 0 when it does not say.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -137,11 +141,16 @@ func (c *Client) SignOut(ctx context.Context) error {
 	return nil
 }
 
-// refresh trades the refresh token for a new pair. Each refresh token works
-// once, so the new one is kept before anything else happens.
-func (c *Client) refresh(ctx context.Context) error {
+// refresh trades the refresh token for a new pair, unless another request
+// already replaced the access token stale. Each refresh token works once
+// (an old one presented again ends the session), so one refresh runs at a
+// time and its new pair is kept before anything else happens.
+func (c *Client) refresh(ctx context.Context, stale string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.session.AccessToken != stale {
+		return nil
+	}
 	var out struct{ RefreshSession Session }
 	if err := c.post(ctx, "", Refresh, map[string]any{"t": c.session.RefreshToken}, &out); err != nil {
 		return fmt.Errorf("refresh the session: %w", err)
@@ -158,13 +167,14 @@ func (c *Client) refresh(ctx context.Context) error {
 func (c *Client) Do(ctx context.Context, doc string, vars map[string]any, out any) error {
 	s := c.Session()
 	if s.RefreshToken != "" && time.Until(s.ExpiresAt) < refreshMargin {
-		if err := c.refresh(ctx); err != nil {
+		if err := c.refresh(ctx, s.AccessToken); err != nil {
 			return err
 		}
+		s = c.Session()
 	}
-	err := c.post(ctx, c.Session().AccessToken, doc, vars, out)
-	if CodeOf(err) == "UNAUTHENTICATED" && c.Session().RefreshToken != "" {
-		if err := c.refresh(ctx); err != nil {
+	err := c.post(ctx, s.AccessToken, doc, vars, out)
+	if CodeOf(err) == "UNAUTHENTICATED" && s.RefreshToken != "" {
+		if err := c.refresh(ctx, s.AccessToken); err != nil {
 			return err
 		}
 		err = c.post(ctx, c.Session().AccessToken, doc, vars, out)
@@ -216,7 +226,8 @@ func (c *Client) post(ctx context.Context, token, doc string, vars map[string]an
 	}
 	if len(answer.Errors) > 0 {
 		e := answer.Errors[0]
-		return &Error{Code: e.Extensions.Code, Field: e.Extensions.Field, Message: e.Message}
+		secs, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
+		return &Error{Code: e.Extensions.Code, Field: e.Extensions.Field, Message: e.Message, RetryAfter: time.Duration(secs) * time.Second}
 	}
 	if out == nil {
 		return nil

@@ -81,7 +81,9 @@ type Conflict struct {
 
 // Store is the phone's data: the synced objects by global id, the feed's
 // cursor, the outbox of writes not yet sent, and the conflicts waiting for
-// the user. It is safe for concurrent use (the app queues writes while a
+// the user. Queued writes are not applied to the objects: the app shows
+// the outbox on top of them until Push and Sync bring the server's
+// versions. It is safe for concurrent use (the app queues writes while a
 // sync runs). A Store opened from a file writes itself back after every
 // change, so the phone survives a restart with its queue intact.
 type Store struct {

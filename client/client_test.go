@@ -552,9 +552,33 @@ func TestOfflineScenario(t *testing.T) {
 			t.Errorf("the phone still holds the archived member %s", member.Name)
 		}
 
+		// A refresh whose answer is lost has spent its refresh token: the
+		// next refresh ends the session, and the phone signs in again with
+		// its store as it was.
+		phone.HTTP = &http.Client{Transport: signal}
+		s := phone.Session()
+		s.ExpiresAt = time.Now()
+		phone.Resume(s)
+		signal.mode.Store(losingAnswers)
+		if err := phone.Sync(ctx); !errors.Is(err, errAnswerLost) {
+			t.Fatalf("sync while the refresh's answer is lost: %v", err)
+		}
+		signal.mode.Store(online)
+		if err := phone.Sync(ctx); client.CodeOf(err) != "UNAUTHENTICATED" {
+			t.Fatalf("sync after a lost refresh: %v, want UNAUTHENTICATED", err)
+		}
+		held := localState(st)
+		if _, err := phone.SignIn(ctx, "officer", fixture.Password); err != nil {
+			t.Fatal(err)
+		}
+		if d := diff(localState(st), held); d != "" {
+			t.Fatalf("signing in again changed the store:%s", d)
+		}
+		syncUntilCurrent(t, phone, db, fx)
+
 		// An access token the server refuses is refreshed on the way; after
 		// signing out, the refresh token is dead.
-		s := phone.Session()
+		s = phone.Session()
 		s.AccessToken = "expired"
 		phone.Resume(s)
 		if err := phone.Sync(ctx); err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"hoctap/ent"
+	"hoctap/ent/refreshtoken"
 	"hoctap/ent/session"
 	"hoctap/internal/auth"
 	"hoctap/internal/dbtest"
@@ -161,16 +162,46 @@ func TestRefreshRotation(t *testing.T) {
 		if a.me(second.AccessToken) != "viewer" {
 			t.Fatal("refreshed access token does not work")
 		}
-		// The rotated token is now a stolen one: presenting it ends the
-		// whole session, the thief's and the owner's tokens alike.
+		// A phone whose answer was lost presents its token again: within
+		// the retry window, while the pair it missed is unused, that is a
+		// retry and gets a pair; the missed one is dead, the session lives.
+		retried, code := a.refresh(first.RefreshToken)
+		if code != "" || retried.RefreshToken == "" || retried.RefreshToken == second.RefreshToken {
+			t.Fatalf("retrying a refresh whose answer was lost: %s %+v", code, retried)
+		}
+		if _, code := a.refresh(second.RefreshToken); code != "UNAUTHENTICATED" {
+			t.Fatalf("the pair the retry replaced: %q, want UNAUTHENTICATED", code)
+		}
+		third, code := a.refresh(retried.RefreshToken)
+		if code != "" || a.me(third.AccessToken) != "viewer" {
+			t.Fatalf("refresh after a retry: %s, me %s", code, a.me(third.AccessToken))
+		}
+		// Once the token a use made has itself been used, the old one is a
+		// stolen copy: presenting it ends the whole session, the thief's
+		// and the owner's tokens alike.
 		if _, code := a.refresh(first.RefreshToken); code != "UNAUTHENTICATED" {
 			t.Fatalf("reusing a rotated token: %q, want UNAUTHENTICATED", code)
 		}
-		if _, code := a.refresh(second.RefreshToken); code != "UNAUTHENTICATED" {
+		if _, code := a.refresh(third.RefreshToken); code != "UNAUTHENTICATED" {
 			t.Fatalf("the current token after theft detection: %q, want UNAUTHENTICATED", code)
 		}
-		if got := a.me(second.AccessToken); got != "UNAUTHENTICATED" {
+		if got := a.me(third.AccessToken); got != "UNAUTHENTICATED" {
 			t.Fatalf("access token of the revoked session: %s, want UNAUTHENTICATED", got)
+		}
+		// Past the retry window, presenting a used token is reuse even when
+		// the pair it made was never used.
+		p := a.login(t, "viewer", fixture.Password)
+		next, code := a.refresh(p.RefreshToken)
+		if code != "" {
+			t.Fatalf("refresh: %s", code)
+		}
+		db.RefreshToken.Update().Where(refreshtoken.UsedAtNotNil()).
+			SetUsedAt(time.Now().Add(-auth.DefaultConfig.RefreshRetry - time.Second)).ExecX(systemCtx())
+		if _, code := a.refresh(p.RefreshToken); code != "UNAUTHENTICATED" {
+			t.Fatalf("a used token past the retry window: %q, want UNAUTHENTICATED", code)
+		}
+		if got := a.me(next.AccessToken); got != "UNAUTHENTICATED" {
+			t.Fatalf("access token after reuse past the window: %s, want UNAUTHENTICATED", got)
 		}
 		n, err := db.AuditLog.Query().Where().Count(systemCtx())
 		if err != nil || n == 0 {
@@ -178,7 +209,7 @@ func TestRefreshRotation(t *testing.T) {
 		}
 
 		// Logout ends a session.
-		p := a.login(t, "viewer", fixture.Password)
+		p = a.login(t, "viewer", fixture.Password)
 		r := a.exec(nil, "", `mutation($t: String!) { logout(input: {refreshToken: $t}) { ended } }`, map[string]any{"t": p.RefreshToken}, nil)
 		if r.code() != "" || !strings.Contains(string(r.Data), "true") {
 			t.Fatalf("logout: %s %+v", r.Data, r.Errors)

@@ -29,6 +29,10 @@ import (
 type Config struct {
 	AccessTTL  time.Duration // life of an access token
 	SessionTTL time.Duration // absolute life of a session
+	// RefreshRetry is how long after a refresh token was used it may be
+	// presented again as a retry, while the token that use made is still
+	// unused: a phone whose answer was lost on the way asks again (Refresh).
+	RefreshRetry time.Duration
 	// Throttling: at most MaxUserFailures failed sign-ins per username and
 	// MaxAddrFailures per client address within ThrottleWindow.
 	ThrottleWindow  time.Duration
@@ -40,6 +44,7 @@ type Config struct {
 var DefaultConfig = Config{
 	AccessTTL:       15 * time.Minute,
 	SessionTTL:      30 * 24 * time.Hour,
+	RefreshRetry:    time.Minute,
 	ThrottleWindow:  15 * time.Minute,
 	MaxUserFailures: 5,
 	MaxAddrFailures: 30,
@@ -244,7 +249,9 @@ func (s *Service) issue(ctx context.Context, tx *ent.Client, u *ent.User, sessio
 
 // Refresh trades a refresh token for a new pair. The old token stops
 // working; presenting it again revokes the whole session, since only a thief
-// or a replay would.
+// or a replay would — unless it is a retry (retried): within a minute, while
+// the pair the first use made was never used, it answers a new pair instead,
+// because on a village network the first answer is often what got lost.
 func (s *Service) Refresh(ctx context.Context, refresh string) (*Payload, error) {
 	ctx = system(ctx)
 	// failure is returned after the transaction commits: a reused token's
@@ -281,8 +288,14 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (*Payload, error)
 			return fmt.Errorf("use refresh token: %w", err)
 		}
 		if n == 0 {
-			failure = errSessionExpired
-			return s.revoke(ctx, tx, u, sess.ID, "refresh token reused")
+			retry, err := s.retried(ctx, tx, tok)
+			if err != nil {
+				return err
+			}
+			if !retry {
+				failure = errSessionExpired
+				return s.revoke(ctx, tx, u, sess.ID, "refresh token reused")
+			}
 		}
 		if p, err = s.issue(ctx, tx, u, sess.ID); err != nil {
 			return err
@@ -301,6 +314,35 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (*Payload, error)
 		return nil, failure
 	}
 	return p, nil
+}
+
+// retried reports whether a used refresh token presented again is a client
+// retrying a refresh whose answer it never got, rather than a stolen copy:
+// it was used within RefreshRetry, and no token of the session made since
+// has been used. Those tokens are then deleted (they may be lost, or a
+// thief's), and the caller issues a new one; the delete is the race guard,
+// as the used_at update is for a first use. Anything else is reuse, and
+// ends the session.
+func (s *Service) retried(ctx context.Context, tx *ent.Client, tok *ent.RefreshToken) (bool, error) {
+	if tok.UsedAt == nil || s.now().Sub(*tok.UsedAt) > s.cfg.RefreshRetry {
+		return false, nil
+	}
+	used, err := tx.RefreshToken.Query().
+		Where(refreshtoken.SessionID(tok.SessionID), refreshtoken.IDGT(tok.ID), refreshtoken.UsedAtNotNil()).
+		Exist(ctx)
+	if err != nil {
+		return false, fmt.Errorf("find later refresh tokens: %w", err)
+	}
+	if used {
+		return false, nil
+	}
+	n, err := tx.RefreshToken.Delete().
+		Where(refreshtoken.SessionID(tok.SessionID), refreshtoken.IDGT(tok.ID), refreshtoken.UsedAtIsNil()).
+		Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("replace refresh token: %w", err)
+	}
+	return n > 0, nil
 }
 
 // revoke ends a session and audits why.

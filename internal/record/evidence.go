@@ -12,6 +12,7 @@ import (
 	"image/png"
 	"io"
 	"path"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -137,6 +138,23 @@ func CleanName(name string, ct evidencefile.ContentType) string {
 	return name
 }
 
+// EvidencePrefix is the path evidence files are downloaded under.
+const EvidencePrefix = "/files/evidence/"
+
+// RecordPrefix is the path printable records are downloaded under.
+const RecordPrefix = "/files/record/"
+
+// EvidenceURL is where an evidence file is downloaded: a path on the
+// server, fetched with the API's Authorization header.
+func EvidenceURL(id int) string { return EvidencePrefix + strconv.Itoa(id) }
+
+// Digest is the SHA-256 of a file's content, in hex, as EvidenceFile.sha256
+// keeps it.
+func Digest(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
 // Read reads an uploaded file of size bytes (as the upload announced it,
 // -1 when unknown), refusing it past MaxEvidenceSize before it is read
 // whole.
@@ -196,9 +214,8 @@ func Attach(ctx context.Context, activityID int, name string, data []byte) (*ent
 	if n >= MaxEvidencePerActivity {
 		return nil, apperr.Input("file", msgTooManyFiles, MaxEvidencePerActivity)
 	}
-	sum := sha256.Sum256(data)
 	f, err := create.SetFileName(CleanName(name, ct)).SetContentType(ct).SetSize(int64(len(data))).
-		SetSha256(hex.EncodeToString(sum[:])).Save(ctx)
+		SetSha256(Digest(data)).Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("attach evidence: %w", err)
 	}

@@ -21,6 +21,7 @@ import (
 	"hoctap/internal/audit"
 	"hoctap/internal/i18n"
 	"hoctap/internal/idem"
+	"hoctap/internal/titles"
 	"hoctap/internal/viewer"
 )
 
@@ -50,7 +51,7 @@ const (
 )
 
 var (
-	msgNotCitizen      = i18n.Message{VI: "Chỉ công dân mới có hồ sơ học tập; đơn vị được chọn là %s.", EN: "Only citizens have a learning record; the unit chosen is a %s."}
+	msgNotCitizen      = i18n.Message{VI: "Chỉ công dân mới có hồ sơ học tập; đơn vị được chọn là %s.", EN: "Only citizens have a learning record; the unit chosen is a %s (citizenID)."}
 	msgCitizenArchived = i18n.Message{VI: "Hồ sơ công dân này đã được lưu trữ, không thể ghi thêm.", EN: "This citizen's record is archived and cannot be added to."}
 	msgRemoved         = i18n.Message{VI: "Hoạt động này đã bị xóa khỏi hồ sơ, không thể sửa.", EN: "This activity was removed from the record and cannot be changed."}
 	msgEndBeforeStart  = i18n.Message{VI: "Ngày kết thúc không được trước ngày bắt đầu (%s).", EN: "The end date cannot be before the start date (%s)."}
@@ -98,7 +99,7 @@ func Add(ctx context.Context, in ent.CreateLearningActivityInput) (*ent.Learning
 		return nil, err
 	}
 	if citizen.Kind != learningunit.KindCITIZEN {
-		return nil, apperr.Input("citizenID", msgNotCitizen, citizen.Kind)
+		return nil, apperr.Input("citizenID", msgNotCitizen, titles.KindName(citizen.Kind))
 	}
 	if citizen.ArchivedAt != nil {
 		return nil, apperr.Input("citizenID", msgCitizenArchived)

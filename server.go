@@ -29,11 +29,11 @@ import (
 	"hoctap/internal/config"
 	"hoctap/internal/demo"
 	"hoctap/internal/export"
-	"hoctap/internal/record"
 	"hoctap/internal/graphiql"
 	"hoctap/internal/importjob"
 	"hoctap/internal/metrics"
 	"hoctap/internal/middleware"
+	"hoctap/internal/record"
 	"hoctap/internal/setup"
 	"hoctap/internal/store"
 )

@@ -288,8 +288,8 @@ func TestRoleBeforeRules(t *testing.T) {
 		// The operations that take files get them by the multipart request
 		// spec.
 		uploads := map[string]map[string]uploadFile{
-			"importUnits": {"in.catalogue": {"merge.csv", []byte("Tỉnh Thành Phố,Mã PX,Phường Xã (sau sắp xếp),Trước sắp xếp\n")}},
-			"checkImport": {"in.file": {"thon1.csv", []byte("Mã hộ;Thôn;Chủ hộ\nH1;Thôn 1;Ngô Văn Một\n")}},
+			"importUnits":    {"in.catalogue": {"merge.csv", []byte("Tỉnh Thành Phố,Mã PX,Phường Xã (sau sắp xếp),Trước sắp xếp\n")}},
+			"checkImport":    {"in.file": {"thon1.csv", []byte("Mã hộ;Thôn;Chủ hộ\nH1;Thôn 1;Ngô Văn Một\n")}},
 			"attachEvidence": {"in.file": {"anh.jpg", []byte("<html><script>alert(1)</script></html>")}},
 		}
 

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"hoctap/ent"
 	"hoctap/ent/evidencefile"
@@ -227,7 +228,7 @@ func Review(ctx context.Context, id int, status learningactivity.Status, note st
 		return nil, err
 	}
 	v := viewer.FromContext(ctx)
-	note = strings.TrimSpace(note)
+	note = strings.TrimSpace(printable(note))
 	update := func() *ent.LearningActivityUpdateOne {
 		u := c.LearningActivity.UpdateOneID(id).SetStatus(status).SetReviewedAt(time.Now().UTC())
 		if v != nil {
@@ -316,9 +317,9 @@ func (a *activity) apply(in ent.UpdateLearningActivityInput) {
 // check normalises the activity (texts trimmed, dates to their day) and
 // checks it, naming the field at fault.
 func (a *activity) check() error {
-	a.title = strings.Join(strings.Fields(a.title), " ")
-	a.provider = strings.TrimSpace(a.provider)
-	a.certificate = strings.TrimSpace(a.certificate)
+	a.title = strings.Join(strings.Fields(printable(a.title)), " ")
+	a.provider = strings.TrimSpace(printable(a.provider))
+	a.certificate = strings.TrimSpace(printable(a.certificate))
 	for _, f := range []struct {
 		name, value string
 		max         int
@@ -379,6 +380,20 @@ func citizenPath(ctx context.Context, c *ent.Client, id int) string {
 // record writes the audit entry of a change to an activity.
 func record(ctx context.Context, c *ent.Client, action string, a *ent.LearningActivity, path string, details map[string]any) error {
 	return audit.Record(ctx, c, audit.Entry{Action: action, TargetType: "LearningActivity", TargetID: a.ID, ScopePath: path, Details: details})
+}
+
+// printable drops control characters (a NUL, which PostgreSQL refuses in
+// text; stray line breaks of a pasted title) but for spaces.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return ' '
+		case unicode.IsControl(r):
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func deref[T any](p *T) T {

@@ -519,7 +519,7 @@ func TestPrintableRecord(t *testing.T) {
 			t.Fatalf("the citizen's record: %d %s", rec.Code, rec.Body)
 		}
 		page := rec.Body.String()
-		for _, want := range []string{"Hồ sơ học tập suốt đời", w.citizen.Name, "1985", "Hộ Nguyễn Văn", "Kỹ năng số", "Đã xác minh",
+		for _, want := range []string{"Hồ sơ học tập suốt đời", w.citizen.Name, "1985", "Hộ Nguyễn Văn", "Thôn 1, Xã An Bình, Huyện Đông, Tỉnh Một", "Kỹ năng số", "Đã xác minh",
 			"01/03/2025 – 31/03/2025", `Lớp &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; tin học`} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the page lacks %q", want)

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"hoctap/ent"
+	"hoctap/ent/adminunit"
 	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
 	"hoctap/internal/apperr"
@@ -140,7 +141,14 @@ func (h *Handler) Record() http.Handler {
 		}
 		lu, err := h.client.LearningUnit.Query().
 			Where(learningunit.ID(id), learningunit.KindEQ(learningunit.KindCITIZEN)).
-			WithParent().WithAdminUnit().
+			WithParent().
+			// The place as an address: village, commune, district (if any)
+			// and province; units above one's scope are readable by name.
+			WithAdminUnit(func(q *ent.AdminUnitQuery) {
+				q.WithParent(func(q *ent.AdminUnitQuery) {
+					q.WithParent(func(q *ent.AdminUnitQuery) { q.WithParent() })
+				})
+			}).
 			WithActivities(func(q *ent.LearningActivityQuery) {
 				q.Where(learningactivity.ArchivedAtIsNil()).
 					Order(ent.Asc(learningactivity.FieldStartedOn), ent.Asc(learningactivity.FieldID)).
@@ -181,9 +189,11 @@ func newRecordView(lu *ent.LearningUnit, lang i18n.Lang) recordView {
 	if p := lu.Edges.Parent; p != nil {
 		v.Household = p.Name
 	}
-	if au := lu.Edges.AdminUnit; au != nil {
-		v.Place = au.Name
+	var place []string
+	for au := lu.Edges.AdminUnit; au != nil && au.Level != adminunit.LevelCOUNTRY; au = au.Edges.Parent {
+		place = append(place, au.Name)
 	}
+	v.Place = strings.Join(place, ", ")
 	var hours, verifiedHours float64
 	verified := 0
 	for i, a := range lu.Edges.Activities {

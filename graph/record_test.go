@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"hoctap/ent"
 	"hoctap/ent/learningunit"
 	"hoctap/internal/auth"
@@ -30,7 +32,7 @@ const (
 	addActivityM = `mutation($in: CreateLearningActivityInput!) { addLearningActivity(input: $in) {
 		learningActivity { id version source status title startedOn endedOn hours } } }`
 	updateActivityM = `mutation($in: UpdateLearningActivityInput!) { updateLearningActivity(input: $in) {
-		learningActivity { id version status reviewNote reviewedAt title } } }`
+		learningActivity { id version status reviewNote reviewedAt title startedOn endedOn } } }`
 	removeActivityM = `mutation($id: ID!) { removeLearningActivity(input: {id: $id}) { learningActivity { id archivedAt } } }`
 	reviewActivityM = `mutation($id: ID!, $s: LearningActivityStatus!, $n: String) { reviewLearningActivity(input: {id: $id, status: $s, note: $n}) {
 		learningActivity { id version status reviewNote reviewedAt } } }`
@@ -42,6 +44,7 @@ const (
 // activityAnswer is an activity as the mutations above answer it.
 type activityAnswer struct {
 	ID, Source, Status, Title string
+	StartedOn, EndedOn        string
 	Version                   int
 	ReviewNote, ReviewedAt    *string
 	ArchivedAt                *string
@@ -238,12 +241,20 @@ func TestRecordOwnership(t *testing.T) {
 			t.Fatalf("verified: %+v", r)
 		}
 		a.fails(t, "citizen", "CONFLICT", "expectedVersion", updateActivityM, m("in", m("id", own.ID, "title", "Kỹ năng số nâng cao", "expectedVersion", own.Version)))
+		// Sending what it already says (the same words, typed decomposed)
+		// changes nothing that was verified.
 		var updated struct {
 			UpdateLearningActivity struct{ LearningActivity activityAnswer }
 		}
+		a.must(t, "citizen", updateActivityM, m("in", m("id", own.ID, "title", norm.NFD.String("Kỹ năng số cơ bản"), "expectedVersion", r.Version)), &updated)
+		if u := updated.UpdateLearningActivity.LearningActivity; u.Status != "VERIFIED" {
+			t.Errorf("an update that changes nothing: %+v", u)
+		}
+		r.Version = updated.UpdateLearningActivity.LearningActivity.Version
 		a.must(t, "citizen", updateActivityM, m("in", m("id", own.ID, "title", "Kỹ năng số nâng cao", "expectedVersion", r.Version)), &updated)
 		u := updated.UpdateLearningActivity.LearningActivity
-		if u.Status != "PENDING" || deref(u.ReviewNote) != "" || u.ReviewedAt != nil || u.Title != "Kỹ năng số nâng cao" || u.Version != r.Version+1 {
+		if u.Status != "PENDING" || deref(u.ReviewNote) != "" || u.ReviewedAt != nil || u.Title != "Kỹ năng số nâng cao" || u.Version != r.Version+1 ||
+			u.StartedOn != own.StartedOn || u.EndedOn != own.EndedOn {
 			t.Errorf("an edit of a verified activity: %+v", u)
 		}
 		// Staff edit and remove what staff entered.

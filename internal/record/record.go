@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode"
 
+	"golang.org/x/text/unicode/norm"
+
 	"hoctap/ent"
 	"hoctap/ent/evidencefile"
 	"hoctap/ent/learningactivity"
@@ -134,14 +136,24 @@ func Update(ctx context.Context, id int, in ent.UpdateLearningActivityInput, exp
 	if err != nil {
 		return nil, err
 	}
+	// The days kept are midnights in Vietnam, read back in another zone:
+	// in Vietnam's they are the same days again.
 	content := activity{
 		title: old.Title, provider: old.Provider, certificate: old.Certificate,
-		startedOn: old.StartedOn, endedOn: old.EndedOn, hours: old.Hours,
+		startedOn: old.StartedOn.In(i18n.Vietnam), hours: old.Hours,
+	}
+	if old.EndedOn != nil {
+		end := old.EndedOn.In(i18n.Vietnam)
+		content.endedOn = &end
 	}
 	content.apply(in)
+	// A reviewed activity goes back to PENDING when what it says changes;
+	// until that is known (the input checked), the write is authorized as
+	// one that would.
+	reopens := old.Status != learningactivity.StatusPENDING
 	update := func() *ent.LearningActivityUpdateOne {
 		u := c.LearningActivity.UpdateOneID(id).SetInput(in)
-		if old.Status != learningactivity.StatusPENDING {
+		if reopens {
 			reopen(u.Mutation())
 		}
 		return u
@@ -165,6 +177,7 @@ func Update(ctx context.Context, id int, in ent.UpdateLearningActivityInput, exp
 		in.EndedOn = content.endedOn
 	}
 	in.Provider, in.Certificate = optional(in.Provider, content.provider), optional(in.Certificate, content.certificate)
+	reopens = reopens && (content.differs(old) || in.Kind != nil && *in.Kind != old.Kind)
 	applied, err := idem.CheckVersion(ctx, expectedVersion, old.Version, update().Mutation())
 	if err != nil {
 		return nil, err
@@ -179,7 +192,7 @@ func Update(ctx context.Context, id int, in ent.UpdateLearningActivityInput, exp
 	if err != nil {
 		return nil, fmt.Errorf("update learning activity: %w", err)
 	}
-	return a, record(ctx, c, "activity.update", a, citizenPath(ctx, c, a.CitizenID), map[string]any{"reopened": old.Status != learningactivity.StatusPENDING})
+	return a, record(ctx, c, "activity.update", a, citizenPath(ctx, c, a.CitizenID), map[string]any{"reopened": reopens})
 }
 
 // Remove takes an activity out of the record: it is kept (archivedAt set)
@@ -314,12 +327,22 @@ func (a *activity) apply(in ent.UpdateLearningActivityInput) {
 	}
 }
 
+// differs reports whether the checked activity says something other than
+// old does.
+func (a *activity) differs(old *ent.LearningActivity) bool {
+	endsDiffer := (a.endedOn == nil) != (old.EndedOn == nil) || a.endedOn != nil && !a.endedOn.Equal(*old.EndedOn)
+	return a.title != old.Title || a.provider != old.Provider || a.certificate != old.Certificate ||
+		!a.startedOn.Equal(old.StartedOn) || endsDiffer || a.hours != old.Hours
+}
+
 // check normalises the activity (texts trimmed, dates to their day) and
 // checks it, naming the field at fault.
 func (a *activity) check() error {
-	a.title = strings.Join(strings.Fields(printable(a.title)), " ")
-	a.provider = strings.TrimSpace(printable(a.provider))
-	a.certificate = strings.TrimSpace(printable(a.certificate))
+	// In NFC, as the texts are kept (derive.NFC), so that the same words
+	// typed decomposed are no change.
+	a.title = norm.NFC.String(strings.Join(strings.Fields(printable(a.title)), " "))
+	a.provider = norm.NFC.String(strings.TrimSpace(printable(a.provider)))
+	a.certificate = norm.NFC.String(strings.TrimSpace(printable(a.certificate)))
 	for _, f := range []struct {
 		name, value string
 		max         int

@@ -449,6 +449,11 @@ func TestEvidence(t *testing.T) {
 				t.Errorf("%q downloads the citizen's evidence: %d, want %d", user, rec.Code, status)
 			}
 		}
+		var node struct{ Node *struct{ ID string } }
+		a.must(t, "citizen2", `query($id: ID!) { node(id: $id) { id } }`, m("id", f.ID), &node)
+		if node.Node != nil {
+			t.Error("the household member reads the citizen's evidence file by its id")
+		}
 		if rec := w.get("officer", "", "/files/evidence/999999999", nil); rec.Code != http.StatusNotFound {
 			t.Errorf("a file that does not exist: %d", rec.Code)
 		}
@@ -573,17 +578,27 @@ func TestRecordFollowsMove(t *testing.T) {
 			a := w.a
 			act := w.add(t, "citizen", w.citizen.ID, "Lớp sơ cấp cứu")
 			a.must(t, "officer", reviewActivityM, m("id", act.ID, "s", "VERIFIED"), nil)
-			// The household and its members move to a village of C2.
 			move := `mutation($id: ID!, $au: ID!) { updateLearningUnit(input: {id: $id, adminUnitID: $au}) { learningUnit { id } } }`
-			for _, u := range []int{*w.citizen.ParentID, w.citizen.ID, w.member.ID} {
-				a.must(t, "admin", move, m("id", id(u), "au", id(w.fx.V2a.ID)), nil)
-			}
 			reads := func(user string) bool {
 				t.Helper()
 				token := a.login(t, user, fixture.Password).AccessToken
 				var got struct{ Node *activityAnswer }
 				a.exec(nil, token, `query($id: ID!) { node(id: $id) { ... on LearningActivity { id status } } }`, m("id", act.ID), nil).decode(t, &got)
 				return got.Node != nil && got.Node.Status == "VERIFIED"
+			}
+			// Within the commune, by its officer: the collaborator of the
+			// village left behind no longer reads it.
+			for _, u := range []int{*w.citizen.ParentID, w.citizen.ID, w.member.ID} {
+				a.must(t, "officer", move, m("id", id(u), "au", id(w.fx.V1b.ID)), nil)
+			}
+			for user, want := range map[string]bool{"citizen": true, "officer": true, "collaborator": false} {
+				if got := reads(user); got != want {
+					t.Errorf("after the move within the commune, %s reads the record: %v, want %v", user, got, want)
+				}
+			}
+			// The household and its members move to a village of C2.
+			for _, u := range []int{*w.citizen.ParentID, w.citizen.ID, w.member.ID} {
+				a.must(t, "admin", move, m("id", id(u), "au", id(w.fx.V2a.ID)), nil)
 			}
 			for user, want := range map[string]bool{"citizen": true, "officer2": true, "officer": false, "collaborator": false} {
 				if got := reads(user); got != want {

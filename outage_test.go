@@ -188,6 +188,8 @@ func TestDatabaseOutage(t *testing.T) {
 		{"refreshSession", c.graphql("", refreshMutation, map[string]any{"t": tokens["viewer"].RefreshToken})},
 		{"export with a bearer token", c.get(tokens["manager"].AccessToken, "/export/progress.csv?campaign=1&unit=1")},
 		{"export with the console's cookies", console.get("/export/progress.csv?campaign=1&unit=1")},
+		{"evidence download with a bearer token", c.get(tokens["officer"].AccessToken, "/files/evidence/1")},
+		{"printable record with a bearer token", c.get(tokens["officer"].AccessToken, "/files/record/1")},
 		{"console sign-in page", console.get("/admin/login")},
 	} {
 		if tc.answer.code != "UNAVAILABLE" {

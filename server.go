@@ -33,6 +33,7 @@ import (
 	"hoctap/internal/importjob"
 	"hoctap/internal/metrics"
 	"hoctap/internal/middleware"
+	"hoctap/internal/record"
 	"hoctap/internal/setup"
 	"hoctap/internal/store"
 )
@@ -251,6 +252,10 @@ func (s *server) routes(cfg *config.Config) http.Handler {
 	mux.Handle("GET /export/decisions/{file}", exports.Decision()) // {id}.csv, {id}.xlsx or {id}.html
 	mux.Handle("GET /export/templates/imports.xlsx", exports.Templates())
 	mux.Handle("GET /export/units.xlsx", exports.Units())
+	// A citizen's lifelong-learning record: evidence files and the printable
+	// page, downloads only, authenticated by bearer token like /query.
+	mux.Handle("GET "+record.EvidencePrefix+"{id}", exports.Evidence())
+	mux.Handle("GET "+record.RecordPrefix+"{citizenID}", exports.Record())
 	console := admin.New(s.db.Client, s.auth, admin.Options{Logger: s.log, TrustProxy: len(cfg.TrustedProxies) > 0, Dialect: s.db.Dialect,
 		Imports: s.imports, MaxUpload: cfg.MaxUpload})
 	console.Routes(mux) // /admin/…

@@ -194,9 +194,10 @@ func TestServe(t *testing.T) {
 			t.Errorf("GET %s: %d", path, resp.StatusCode)
 		}
 	}
-	// The exports are routed, and refuse anonymous requests.
+	// The exports and the record's downloads are routed, and refuse
+	// anonymous requests.
 	for _, path := range []string{"/export/progress.csv?campaign=1&unit=1", "/export/progress.xlsx", "/export/decisions/1.html",
-		"/export/templates/imports.xlsx", "/export/units.xlsx?kind=households"} {
+		"/export/templates/imports.xlsx", "/export/units.xlsx?kind=households", "/files/evidence/1", "/files/record/1"} {
 		resp, err := http.Get(url + path)
 		if err != nil {
 			t.Fatal(err)

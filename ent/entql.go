@@ -267,6 +267,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "EvidenceFile",
 		Fields: map[string]*sqlgraph.FieldSpec{
+			evidencefile.FieldClientID:     {Type: field.TypeString, Column: evidencefile.FieldClientID},
+			evidencefile.FieldClientDigest: {Type: field.TypeString, Column: evidencefile.FieldClientDigest},
 			evidencefile.FieldActivityID:   {Type: field.TypeInt, Column: evidencefile.FieldActivityID},
 			evidencefile.FieldFileName:     {Type: field.TypeString, Column: evidencefile.FieldFileName},
 			evidencefile.FieldContentType:  {Type: field.TypeEnum, Column: evidencefile.FieldContentType},
@@ -2361,6 +2363,16 @@ func (f *EvidenceFileFilter) Where(p entql.P) {
 // WhereID applies the entql int predicate on the id field.
 func (f *EvidenceFileFilter) WhereID(p entql.IntP) {
 	f.Where(p.Field(evidencefile.FieldID))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *EvidenceFileFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(evidencefile.FieldClientID))
+}
+
+// WhereClientDigest applies the entql string predicate on the client_digest field.
+func (f *EvidenceFileFilter) WhereClientDigest(p entql.StringP) {
+	f.Where(p.Field(evidencefile.FieldClientDigest))
 }
 
 // WhereActivityID applies the entql int predicate on the activity_id field.

@@ -18,6 +18,10 @@ type EvidenceFile struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
+	// The clientID (a UUID, in lower case) of the create that made it; null when the client gave none.
+	ClientID *string `json:"client_id,omitempty"`
+	// What the create with the client id asked for, by whom: a resent create must match it.
+	ClientDigest string `json:"client_digest,omitempty"`
 	// ActivityID holds the value of the "activity_id" field.
 	ActivityID int `json:"activity_id,omitempty"`
 	// The file's name as uploaded, cleaned of any path.
@@ -67,7 +71,7 @@ func (*EvidenceFile) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case evidencefile.FieldID, evidencefile.FieldActivityID, evidencefile.FieldSize, evidencefile.FieldUploadedByID:
 			values[i] = new(sql.NullInt64)
-		case evidencefile.FieldFileName, evidencefile.FieldContentType, evidencefile.FieldSha256:
+		case evidencefile.FieldClientID, evidencefile.FieldClientDigest, evidencefile.FieldFileName, evidencefile.FieldContentType, evidencefile.FieldSha256:
 			values[i] = new(sql.NullString)
 		case evidencefile.FieldCreatedAt:
 			values[i] = new(sql.NullTime)
@@ -92,6 +96,19 @@ func (_m *EvidenceFile) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field id", value)
 			}
 			_m.ID = int(value.Int64)
+		case evidencefile.FieldClientID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field client_id", values[i])
+			} else if value.Valid {
+				_m.ClientID = new(string)
+				*_m.ClientID = value.String
+			}
+		case evidencefile.FieldClientDigest:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field client_digest", values[i])
+			} else if value.Valid {
+				_m.ClientDigest = value.String
+			}
 		case evidencefile.FieldActivityID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field activity_id", values[i])
@@ -176,6 +193,14 @@ func (_m *EvidenceFile) String() string {
 	var builder strings.Builder
 	builder.WriteString("EvidenceFile(")
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
+	if v := _m.ClientID; v != nil {
+		builder.WriteString("client_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("client_digest=")
+	builder.WriteString(_m.ClientDigest)
+	builder.WriteString(", ")
 	builder.WriteString("activity_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ActivityID))
 	builder.WriteString(", ")

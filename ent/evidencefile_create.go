@@ -23,6 +23,34 @@ type EvidenceFileCreate struct {
 	conflict []sql.ConflictOption
 }
 
+// SetClientID sets the "client_id" field.
+func (_c *EvidenceFileCreate) SetClientID(v string) *EvidenceFileCreate {
+	_c.mutation.SetClientID(v)
+	return _c
+}
+
+// SetNillableClientID sets the "client_id" field if the given value is not nil.
+func (_c *EvidenceFileCreate) SetNillableClientID(v *string) *EvidenceFileCreate {
+	if v != nil {
+		_c.SetClientID(*v)
+	}
+	return _c
+}
+
+// SetClientDigest sets the "client_digest" field.
+func (_c *EvidenceFileCreate) SetClientDigest(v string) *EvidenceFileCreate {
+	_c.mutation.SetClientDigest(v)
+	return _c
+}
+
+// SetNillableClientDigest sets the "client_digest" field if the given value is not nil.
+func (_c *EvidenceFileCreate) SetNillableClientDigest(v *string) *EvidenceFileCreate {
+	if v != nil {
+		_c.SetClientDigest(*v)
+	}
+	return _c
+}
+
 // SetActivityID sets the "activity_id" field.
 func (_c *EvidenceFileCreate) SetActivityID(v int) *EvidenceFileCreate {
 	_c.mutation.SetActivityID(v)
@@ -135,6 +163,11 @@ func (_c *EvidenceFileCreate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_c *EvidenceFileCreate) check() error {
+	if v, ok := _c.mutation.ClientID(); ok {
+		if err := evidencefile.ClientIDValidator(v); err != nil {
+			return &ValidationError{Name: "client_id", err: fmt.Errorf(`ent: validator failed for field "EvidenceFile.client_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.ActivityID(); !ok {
 		return &ValidationError{Name: "activity_id", err: errors.New(`ent: missing required field "EvidenceFile.activity_id"`)}
 	}
@@ -193,6 +226,14 @@ func (_c *EvidenceFileCreate) createSpec() (*EvidenceFile, *sqlgraph.CreateSpec)
 		_spec = sqlgraph.NewCreateSpec(evidencefile.Table, sqlgraph.NewFieldSpec(evidencefile.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if value, ok := _c.mutation.ClientID(); ok {
+		_spec.SetField(evidencefile.FieldClientID, field.TypeString, value)
+		_node.ClientID = &value
+	}
+	if value, ok := _c.mutation.ClientDigest(); ok {
+		_spec.SetField(evidencefile.FieldClientDigest, field.TypeString, value)
+		_node.ClientDigest = value
+	}
 	if value, ok := _c.mutation.FileName(); ok {
 		_spec.SetField(evidencefile.FieldFileName, field.TypeString, value)
 		_node.FileName = value
@@ -241,7 +282,7 @@ func (_c *EvidenceFileCreate) createSpec() (*EvidenceFile, *sqlgraph.CreateSpec)
 // of the `INSERT` statement. For example:
 //
 //	client.EvidenceFile.Create().
-//		SetActivityID(v).
+//		SetClientID(v).
 //		OnConflict(
 //			// Update the row with the new values
 //			// the was proposed for insertion.
@@ -250,7 +291,7 @@ func (_c *EvidenceFileCreate) createSpec() (*EvidenceFile, *sqlgraph.CreateSpec)
 //		// Override some of the fields with custom
 //		// update values.
 //		Update(func(u *ent.EvidenceFileUpsert) {
-//			SetActivityID(v+v).
+//			SetClientID(v+v).
 //		}).
 //		Exec(ctx)
 func (_c *EvidenceFileCreate) OnConflict(opts ...sql.ConflictOption) *EvidenceFileUpsertOne {
@@ -297,6 +338,12 @@ type (
 func (u *EvidenceFileUpsertOne) UpdateNewValues() *EvidenceFileUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.ClientID(); exists {
+			s.SetIgnore(evidencefile.FieldClientID)
+		}
+		if _, exists := u.create.mutation.ClientDigest(); exists {
+			s.SetIgnore(evidencefile.FieldClientDigest)
+		}
 		if _, exists := u.create.mutation.ActivityID(); exists {
 			s.SetIgnore(evidencefile.FieldActivityID)
 		}
@@ -484,7 +531,7 @@ func (_c *EvidenceFileCreateBulk) ExecX(ctx context.Context) {
 //		// Override some of the fields with custom
 //		// update values.
 //		Update(func(u *ent.EvidenceFileUpsert) {
-//			SetActivityID(v+v).
+//			SetClientID(v+v).
 //		}).
 //		Exec(ctx)
 func (_c *EvidenceFileCreateBulk) OnConflict(opts ...sql.ConflictOption) *EvidenceFileUpsertBulk {
@@ -525,6 +572,12 @@ func (u *EvidenceFileUpsertBulk) UpdateNewValues() *EvidenceFileUpsertBulk {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		for _, b := range u.create.builders {
+			if _, exists := b.mutation.ClientID(); exists {
+				s.SetIgnore(evidencefile.FieldClientID)
+			}
+			if _, exists := b.mutation.ClientDigest(); exists {
+				s.SetIgnore(evidencefile.FieldClientDigest)
+			}
 			if _, exists := b.mutation.ActivityID(); exists {
 				s.SetIgnore(evidencefile.FieldActivityID)
 			}

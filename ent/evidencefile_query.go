@@ -303,12 +303,12 @@ func (_q *EvidenceFileQuery) WithActivity(opts ...func(*LearningActivityQuery)) 
 // Example:
 //
 //	var v []struct {
-//		ActivityID int `json:"activity_id,omitempty"`
+//		ClientID string `json:"client_id,omitempty"`
 //		Count int `json:"count,omitempty"`
 //	}
 //
 //	client.EvidenceFile.Query().
-//		GroupBy(evidencefile.FieldActivityID).
+//		GroupBy(evidencefile.FieldClientID).
 //		Aggregate(ent.Count()).
 //		Scan(ctx, &v)
 func (_q *EvidenceFileQuery) GroupBy(field string, fields ...string) *EvidenceFileGroupBy {
@@ -326,11 +326,11 @@ func (_q *EvidenceFileQuery) GroupBy(field string, fields ...string) *EvidenceFi
 // Example:
 //
 //	var v []struct {
-//		ActivityID int `json:"activity_id,omitempty"`
+//		ClientID string `json:"client_id,omitempty"`
 //	}
 //
 //	client.EvidenceFile.Query().
-//		Select(evidencefile.FieldActivityID).
+//		Select(evidencefile.FieldClientID).
 //		Scan(ctx, &v)
 func (_q *EvidenceFileQuery) Select(fields ...string) *EvidenceFileSelect {
 	_q.ctx.Fields = append(_q.ctx.Fields, fields...)

@@ -86,6 +86,12 @@ func (_u *EvidenceFileUpdate) sqlSave(ctx context.Context) (_node int, err error
 			}
 		}
 	}
+	if _u.mutation.ClientIDCleared() {
+		_spec.ClearField(evidencefile.FieldClientID, field.TypeString)
+	}
+	if _u.mutation.ClientDigestCleared() {
+		_spec.ClearField(evidencefile.FieldClientDigest, field.TypeString)
+	}
 	if _u.mutation.UploadedByIDCleared() {
 		_spec.ClearField(evidencefile.FieldUploadedByID, field.TypeInt)
 	}
@@ -198,6 +204,12 @@ func (_u *EvidenceFileUpdateOne) sqlSave(ctx context.Context) (_node *EvidenceFi
 				ps[i](selector)
 			}
 		}
+	}
+	if _u.mutation.ClientIDCleared() {
+		_spec.ClearField(evidencefile.FieldClientID, field.TypeString)
+	}
+	if _u.mutation.ClientDigestCleared() {
+		_spec.ClearField(evidencefile.FieldClientDigest, field.TypeString)
 	}
 	if _u.mutation.UploadedByIDCleared() {
 		_spec.ClearField(evidencefile.FieldUploadedByID, field.TypeInt)

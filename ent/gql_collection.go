@@ -1266,6 +1266,11 @@ func (_q *EvidenceFileQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, evidencefile.FieldActivityID)
 				fieldSeen[evidencefile.FieldActivityID] = struct{}{}
 			}
+		case "clientID":
+			if _, ok := fieldSeen[evidencefile.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, evidencefile.FieldClientID)
+				fieldSeen[evidencefile.FieldClientID] = struct{}{}
+			}
 		case "fileName":
 			if _, ok := fieldSeen[evidencefile.FieldFileName]; !ok {
 				selectedFields = append(selectedFields, evidencefile.FieldFileName)

@@ -74,7 +74,7 @@ type LearningUnitEdges struct {
 	Children []*LearningUnit `json:"children,omitempty"`
 	// The unit's registrations, in every campaign; filter by campaign for the current one.
 	Registrations []*Registration `json:"registrations,omitempty"`
-	// A citizen's lifelong-learning record (hồ sơ học tập suốt đời): the activities entered, newest first; empty for other kinds.
+	// A citizen's lifelong-learning record (hồ sơ học tập suốt đời): the activities entered, in the order they were entered unless orderBy says otherwise (STARTED_ON, DESC for the most recent first); removed ones too (filter with archivedAtIsNil: true); empty for other kinds.
 	Activities []*LearningActivity `json:"activities,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -10523,6 +10523,8 @@ type EvidenceFileMutation struct {
 	op                Op
 	typ               string
 	id                *int
+	client_id         *string
+	client_digest     *string
 	file_name         *string
 	content_type      *evidencefile.ContentType
 	size              *int64
@@ -10635,6 +10637,104 @@ func (m *EvidenceFileMutation) IDs(ctx context.Context) ([]int, error) {
 	default:
 		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
 	}
+}
+
+// SetClientID sets the "client_id" field.
+func (m *EvidenceFileMutation) SetClientID(s string) {
+	m.client_id = &s
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *EvidenceFileMutation) ClientID() (r string, exists bool) {
+	v := m.client_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the EvidenceFile entity.
+// If the EvidenceFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvidenceFileMutation) OldClientID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ClearClientID clears the value of the "client_id" field.
+func (m *EvidenceFileMutation) ClearClientID() {
+	m.client_id = nil
+	m.clearedFields[evidencefile.FieldClientID] = struct{}{}
+}
+
+// ClientIDCleared returns if the "client_id" field was cleared in this mutation.
+func (m *EvidenceFileMutation) ClientIDCleared() bool {
+	_, ok := m.clearedFields[evidencefile.FieldClientID]
+	return ok
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *EvidenceFileMutation) ResetClientID() {
+	m.client_id = nil
+	delete(m.clearedFields, evidencefile.FieldClientID)
+}
+
+// SetClientDigest sets the "client_digest" field.
+func (m *EvidenceFileMutation) SetClientDigest(s string) {
+	m.client_digest = &s
+}
+
+// ClientDigest returns the value of the "client_digest" field in the mutation.
+func (m *EvidenceFileMutation) ClientDigest() (r string, exists bool) {
+	v := m.client_digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientDigest returns the old "client_digest" field's value of the EvidenceFile entity.
+// If the EvidenceFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvidenceFileMutation) OldClientDigest(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientDigest: %w", err)
+	}
+	return oldValue.ClientDigest, nil
+}
+
+// ClearClientDigest clears the value of the "client_digest" field.
+func (m *EvidenceFileMutation) ClearClientDigest() {
+	m.client_digest = nil
+	m.clearedFields[evidencefile.FieldClientDigest] = struct{}{}
+}
+
+// ClientDigestCleared returns if the "client_digest" field was cleared in this mutation.
+func (m *EvidenceFileMutation) ClientDigestCleared() bool {
+	_, ok := m.clearedFields[evidencefile.FieldClientDigest]
+	return ok
+}
+
+// ResetClientDigest resets all changes to the "client_digest" field.
+func (m *EvidenceFileMutation) ResetClientDigest() {
+	m.client_digest = nil
+	delete(m.clearedFields, evidencefile.FieldClientDigest)
 }
 
 // SetActivityID sets the "activity_id" field.
@@ -11004,7 +11104,13 @@ func (m *EvidenceFileMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EvidenceFileMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 9)
+	if m.client_id != nil {
+		fields = append(fields, evidencefile.FieldClientID)
+	}
+	if m.client_digest != nil {
+		fields = append(fields, evidencefile.FieldClientDigest)
+	}
 	if m.activity != nil {
 		fields = append(fields, evidencefile.FieldActivityID)
 	}
@@ -11034,6 +11140,10 @@ func (m *EvidenceFileMutation) Fields() []string {
 // schema.
 func (m *EvidenceFileMutation) Field(name string) (ent.Value, bool) {
 	switch name {
+	case evidencefile.FieldClientID:
+		return m.ClientID()
+	case evidencefile.FieldClientDigest:
+		return m.ClientDigest()
 	case evidencefile.FieldActivityID:
 		return m.ActivityID()
 	case evidencefile.FieldFileName:
@@ -11057,6 +11167,10 @@ func (m *EvidenceFileMutation) Field(name string) (ent.Value, bool) {
 // database failed.
 func (m *EvidenceFileMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
 	switch name {
+	case evidencefile.FieldClientID:
+		return m.OldClientID(ctx)
+	case evidencefile.FieldClientDigest:
+		return m.OldClientDigest(ctx)
 	case evidencefile.FieldActivityID:
 		return m.OldActivityID(ctx)
 	case evidencefile.FieldFileName:
@@ -11080,6 +11194,20 @@ func (m *EvidenceFileMutation) OldField(ctx context.Context, name string) (ent.V
 // type.
 func (m *EvidenceFileMutation) SetField(name string, value ent.Value) error {
 	switch name {
+	case evidencefile.FieldClientID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case evidencefile.FieldClientDigest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientDigest(v)
+		return nil
 	case evidencefile.FieldActivityID:
 		v, ok := value.(int)
 		if !ok {
@@ -11186,6 +11314,12 @@ func (m *EvidenceFileMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *EvidenceFileMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(evidencefile.FieldClientID) {
+		fields = append(fields, evidencefile.FieldClientID)
+	}
+	if m.FieldCleared(evidencefile.FieldClientDigest) {
+		fields = append(fields, evidencefile.FieldClientDigest)
+	}
 	if m.FieldCleared(evidencefile.FieldUploadedByID) {
 		fields = append(fields, evidencefile.FieldUploadedByID)
 	}
@@ -11203,6 +11337,12 @@ func (m *EvidenceFileMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *EvidenceFileMutation) ClearField(name string) error {
 	switch name {
+	case evidencefile.FieldClientID:
+		m.ClearClientID()
+		return nil
+	case evidencefile.FieldClientDigest:
+		m.ClearClientDigest()
+		return nil
 	case evidencefile.FieldUploadedByID:
 		m.ClearUploadedByID()
 		return nil
@@ -11214,6 +11354,12 @@ func (m *EvidenceFileMutation) ClearField(name string) error {
 // It returns an error if the field is not defined in the schema.
 func (m *EvidenceFileMutation) ResetField(name string) error {
 	switch name {
+	case evidencefile.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case evidencefile.FieldClientDigest:
+		m.ResetClientDigest()
+		return nil
 	case evidencefile.FieldActivityID:
 		m.ResetActivityID()
 		return nil

@@ -11,6 +11,8 @@ import (
 	"hoctap/ent/campaign"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/evidencefile"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/registration"
 	"hoctap/ent/reorganisation"
@@ -144,6 +146,16 @@ func clientRow(ctx context.Context, c *ent.Client, typ, clientID string) (int, s
 	case "Decision":
 		var r *ent.Decision
 		if r, err = c.Decision.Query().Where(decision.ClientID(clientID)).Only(ctx); err == nil {
+			id, digest = r.ID, r.ClientDigest
+		}
+	case "LearningActivity":
+		var r *ent.LearningActivity
+		if r, err = c.LearningActivity.Query().Where(learningactivity.ClientID(clientID)).Only(ctx); err == nil {
+			id, digest = r.ID, r.ClientDigest
+		}
+	case "EvidenceFile":
+		var r *ent.EvidenceFile
+		if r, err = c.EvidenceFile.Query().Where(evidencefile.ClientID(clientID)).Only(ctx); err == nil {
 			id, digest = r.ID, r.ClientDigest
 		}
 	case "Reorganisation":

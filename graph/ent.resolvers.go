@@ -85,6 +85,9 @@ func (r *Resolver) Campaign() CampaignResolver { return &campaignResolver{r} }
 // Evaluation returns EvaluationResolver implementation.
 func (r *Resolver) Evaluation() EvaluationResolver { return &evaluationResolver{r} }
 
+// EvidenceFile returns EvidenceFileResolver implementation.
+func (r *Resolver) EvidenceFile() EvidenceFileResolver { return &evidenceFileResolver{r} }
+
 // ImportJob returns ImportJobResolver implementation.
 func (r *Resolver) ImportJob() ImportJobResolver { return &importJobResolver{r} }
 
@@ -103,6 +106,7 @@ func (r *Resolver) User() UserResolver { return &userResolver{r} }
 type (
 	campaignResolver       struct{ *Resolver }
 	evaluationResolver     struct{ *Resolver }
+	evidenceFileResolver   struct{ *Resolver }
 	importJobResolver      struct{ *Resolver }
 	learningUnitResolver   struct{ *Resolver }
 	nationalTargetResolver struct{ *Resolver }

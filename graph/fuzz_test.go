@@ -40,6 +40,9 @@ func FuzzRequest(f *testing.F) {
 		{ops.Progress, vars(map[string]any{"c": camp, "u": village})},
 		{ops.Register, vars(map[string]any{"c": camp, "u": household})},
 		{ops.Evaluate, vars(map[string]any{"r": "1"})},
+		{ops.MyRecord, `null`},
+		{ops.AddActivity, vars(map[string]any{"c": id(*fx.Users["citizen"].LearningUnitID)})},
+		{`mutation($id: ID!, $n: String) { reviewLearningActivity(input: {id: $id, status: REJECTED, note: $n}) { learningActivity { status } } }`, `{"id": "1", "n": "x"}`},
 		{`{ me { id username role scope { name parent { name } } } }`, `null`},
 		{`query($n: Int) { adminUnits(first: $n, where: {or: [{nameContains: "a"}, {not: {code: "90"}}]}) { totalCount edges { cursor node { id } } } }`, `{"n": 3}`},
 	} {

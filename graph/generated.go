@@ -60,6 +60,7 @@ type ResolverRoot interface {
 	CampaignNationalTarget() CampaignNationalTargetResolver
 	CloseAdminUnitPayload() CloseAdminUnitPayloadResolver
 	Evaluation() EvaluationResolver
+	EvidenceFile() EvidenceFileResolver
 	ImportIssue() ImportIssueResolver
 	ImportJob() ImportJobResolver
 	ImportKind() ImportKindResolver
@@ -83,6 +84,10 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AddLearningActivityPayload struct {
+		LearningActivity func(childComplexity int) int
+	}
+
 	AdminUnit struct {
 		Children      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AdminUnitOrder, where *ent.AdminUnitWhereInput) int
 		ClientID      func(childComplexity int) int
@@ -140,6 +145,11 @@ type ComplexityRoot struct {
 
 	ArchiveLearningUnitPayload struct {
 		LearningUnit func(childComplexity int) int
+	}
+
+	AttachEvidencePayload struct {
+		EvidenceFile     func(childComplexity int) int
+		LearningActivity func(childComplexity int) int
 	}
 
 	AuditLog struct {
@@ -388,12 +398,14 @@ type ComplexityRoot struct {
 
 	EvidenceFile struct {
 		Activity    func(childComplexity int) int
+		ClientID    func(childComplexity int) int
 		ContentType func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
 		FileName    func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Sha256      func(childComplexity int) int
 		Size        func(childComplexity int) int
+		URL         func(childComplexity int) int
 	}
 
 	ImportIssue struct {
@@ -582,44 +594,50 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AdvanceCampaign      func(childComplexity int, input model.AdvanceCampaignInput) int
-		ApplyChanges         func(childComplexity int, input model.ApplyChangesInput) int
-		ApplyImport          func(childComplexity int, input model.ApplyImportInput) int
-		ApplyReorganisation  func(childComplexity int, input model.ApplyReorganisationInput) int
-		ArchiveLearningUnit  func(childComplexity int, input model.ArchiveLearningUnitInput) int
-		ChangePassword       func(childComplexity int, input model.ChangePasswordInput) int
-		CheckImport          func(childComplexity int, input model.CheckImportInput) int
-		ClaimCitizenRecord   func(childComplexity int, input model.ClaimCitizenRecordInput) int
-		CloseAdminUnit       func(childComplexity int, input model.CloseAdminUnitInput) int
-		ConfirmClaim         func(childComplexity int, input model.ConfirmClaimInput) int
-		CreateAdminUnit      func(childComplexity int, input model.CreateAdminUnitInput) int
-		CreateCampaign       func(childComplexity int, input model.CreateCampaignInput) int
-		CreateLearningUnit   func(childComplexity int, input model.CreateLearningUnitInput) int
-		CreateUser           func(childComplexity int, input model.CreateUserInput) int
-		DisableUser          func(childComplexity int, input model.DisableUserInput) int
-		Evaluate             func(childComplexity int, input model.EvaluateInput) int
-		ImportUnits          func(childComplexity int, input model.ImportUnitsInput) int
-		IssueInvitations     func(childComplexity int, input model.IssueInvitationsInput) int
-		Login                func(childComplexity int, input model.LoginInput) int
-		Logout               func(childComplexity int, input model.LogoutInput) int
-		MoveAdminUnit        func(childComplexity int, input model.MoveAdminUnitInput) int
-		PlanReorganisation   func(childComplexity int, input model.PlanReorganisationInput) int
-		Recognize            func(childComplexity int, input model.RecognizeInput) int
-		RefreshSession       func(childComplexity int, input model.RefreshSessionInput) int
-		RefuseClaim          func(childComplexity int, input model.RefuseClaimInput) int
-		Register             func(childComplexity int, input model.RegisterInput) int
-		RejectRegistration   func(childComplexity int, input model.RejectRegistrationInput) int
-		ResetPassword        func(childComplexity int, input model.ResetPasswordInput) int
-		RevertCampaign       func(childComplexity int, input model.RevertCampaignInput) int
-		SetCriteria          func(childComplexity int, input model.SetCriteriaInput) int
-		SetTargets           func(childComplexity int, input model.SetTargetsInput) int
-		TakeImportPasswords  func(childComplexity int, input model.TakeImportPasswordsInput) int
-		UpdateAdminUnit      func(childComplexity int, input model.UpdateAdminUnitInput) int
-		UpdateCampaign       func(childComplexity int, input model.UpdateCampaignInput) int
-		UpdateLearningUnit   func(childComplexity int, input model.UpdateLearningUnitInput) int
-		UpdateNationalTarget func(childComplexity int, input model.UpdateNationalTargetInput) int
-		UpdateUser           func(childComplexity int, input model.UpdateUserInput) int
-		WithdrawRegistration func(childComplexity int, input model.WithdrawRegistrationInput) int
+		AddLearningActivity    func(childComplexity int, input model.CreateLearningActivityInput) int
+		AdvanceCampaign        func(childComplexity int, input model.AdvanceCampaignInput) int
+		ApplyChanges           func(childComplexity int, input model.ApplyChangesInput) int
+		ApplyImport            func(childComplexity int, input model.ApplyImportInput) int
+		ApplyReorganisation    func(childComplexity int, input model.ApplyReorganisationInput) int
+		ArchiveLearningUnit    func(childComplexity int, input model.ArchiveLearningUnitInput) int
+		AttachEvidence         func(childComplexity int, input model.AttachEvidenceInput) int
+		ChangePassword         func(childComplexity int, input model.ChangePasswordInput) int
+		CheckImport            func(childComplexity int, input model.CheckImportInput) int
+		ClaimCitizenRecord     func(childComplexity int, input model.ClaimCitizenRecordInput) int
+		CloseAdminUnit         func(childComplexity int, input model.CloseAdminUnitInput) int
+		ConfirmClaim           func(childComplexity int, input model.ConfirmClaimInput) int
+		CreateAdminUnit        func(childComplexity int, input model.CreateAdminUnitInput) int
+		CreateCampaign         func(childComplexity int, input model.CreateCampaignInput) int
+		CreateLearningUnit     func(childComplexity int, input model.CreateLearningUnitInput) int
+		CreateUser             func(childComplexity int, input model.CreateUserInput) int
+		DisableUser            func(childComplexity int, input model.DisableUserInput) int
+		Evaluate               func(childComplexity int, input model.EvaluateInput) int
+		ImportUnits            func(childComplexity int, input model.ImportUnitsInput) int
+		IssueInvitations       func(childComplexity int, input model.IssueInvitationsInput) int
+		Login                  func(childComplexity int, input model.LoginInput) int
+		Logout                 func(childComplexity int, input model.LogoutInput) int
+		MoveAdminUnit          func(childComplexity int, input model.MoveAdminUnitInput) int
+		PlanReorganisation     func(childComplexity int, input model.PlanReorganisationInput) int
+		Recognize              func(childComplexity int, input model.RecognizeInput) int
+		RefreshSession         func(childComplexity int, input model.RefreshSessionInput) int
+		RefuseClaim            func(childComplexity int, input model.RefuseClaimInput) int
+		Register               func(childComplexity int, input model.RegisterInput) int
+		RejectRegistration     func(childComplexity int, input model.RejectRegistrationInput) int
+		RemoveEvidence         func(childComplexity int, input model.RemoveEvidenceInput) int
+		RemoveLearningActivity func(childComplexity int, input model.RemoveLearningActivityInput) int
+		ResetPassword          func(childComplexity int, input model.ResetPasswordInput) int
+		RevertCampaign         func(childComplexity int, input model.RevertCampaignInput) int
+		ReviewLearningActivity func(childComplexity int, input model.ReviewLearningActivityInput) int
+		SetCriteria            func(childComplexity int, input model.SetCriteriaInput) int
+		SetTargets             func(childComplexity int, input model.SetTargetsInput) int
+		TakeImportPasswords    func(childComplexity int, input model.TakeImportPasswordsInput) int
+		UpdateAdminUnit        func(childComplexity int, input model.UpdateAdminUnitInput) int
+		UpdateCampaign         func(childComplexity int, input model.UpdateCampaignInput) int
+		UpdateLearningActivity func(childComplexity int, input model.UpdateLearningActivityInput) int
+		UpdateLearningUnit     func(childComplexity int, input model.UpdateLearningUnitInput) int
+		UpdateNationalTarget   func(childComplexity int, input model.UpdateNationalTargetInput) int
+		UpdateUser             func(childComplexity int, input model.UpdateUserInput) int
+		WithdrawRegistration   func(childComplexity int, input model.WithdrawRegistrationInput) int
 	}
 
 	NationalProgress struct {
@@ -771,6 +789,15 @@ type ComplexityRoot struct {
 		Registration func(childComplexity int) int
 	}
 
+	RemoveEvidencePayload struct {
+		LearningActivity func(childComplexity int) int
+		RemovedID        func(childComplexity int) int
+	}
+
+	RemoveLearningActivityPayload struct {
+		LearningActivity func(childComplexity int) int
+	}
+
 	Reorganisation struct {
 		AppliedAt   func(childComplexity int) int
 		AppliedBy   func(childComplexity int) int
@@ -821,6 +848,10 @@ type ComplexityRoot struct {
 
 	RevertCampaignPayload struct {
 		Campaign func(childComplexity int) int
+	}
+
+	ReviewLearningActivityPayload struct {
+		LearningActivity func(childComplexity int) int
 	}
 
 	SetCriteriaPayload struct {
@@ -882,6 +913,10 @@ type ComplexityRoot struct {
 
 	UpdateCampaignPayload struct {
 		Campaign func(childComplexity int) int
+	}
+
+	UpdateLearningActivityPayload struct {
+		LearningActivity func(childComplexity int) int
 	}
 
 	UpdateLearningUnitPayload struct {
@@ -961,6 +996,9 @@ type CloseAdminUnitPayloadResolver interface {
 type EvaluationResolver interface {
 	Scores(ctx context.Context, obj *ent.Evaluation) ([]*model.CriterionScore, error)
 }
+type EvidenceFileResolver interface {
+	URL(ctx context.Context, obj *ent.EvidenceFile) (string, error)
+}
 type ImportIssueResolver interface {
 	File(ctx context.Context, obj *catalog.Issue) (*string, error)
 	Row(ctx context.Context, obj *catalog.Issue) (*int, error)
@@ -1021,6 +1059,12 @@ type MutationResolver interface {
 	ArchiveLearningUnit(ctx context.Context, input model.ArchiveLearningUnitInput) (*model.ArchiveLearningUnitPayload, error)
 	UpdateNationalTarget(ctx context.Context, input model.UpdateNationalTargetInput) (*model.UpdateNationalTargetPayload, error)
 	ApplyChanges(ctx context.Context, input model.ApplyChangesInput) (*model.ApplyChangesPayload, error)
+	AddLearningActivity(ctx context.Context, input model.CreateLearningActivityInput) (*model.AddLearningActivityPayload, error)
+	UpdateLearningActivity(ctx context.Context, input model.UpdateLearningActivityInput) (*model.UpdateLearningActivityPayload, error)
+	RemoveLearningActivity(ctx context.Context, input model.RemoveLearningActivityInput) (*model.RemoveLearningActivityPayload, error)
+	ReviewLearningActivity(ctx context.Context, input model.ReviewLearningActivityInput) (*model.ReviewLearningActivityPayload, error)
+	AttachEvidence(ctx context.Context, input model.AttachEvidenceInput) (*model.AttachEvidencePayload, error)
+	RemoveEvidence(ctx context.Context, input model.RemoveEvidenceInput) (*model.RemoveEvidencePayload, error)
 	PlanReorganisation(ctx context.Context, input model.PlanReorganisationInput) (*model.PlanReorganisationPayload, error)
 	ApplyReorganisation(ctx context.Context, input model.ApplyReorganisationInput) (*model.ApplyReorganisationPayload, error)
 	ImportUnits(ctx context.Context, input model.ImportUnitsInput) (*model.ImportUnitsPayload, error)
@@ -1100,6 +1144,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AddLearningActivityPayload.learningActivity":
+		if e.ComplexityRoot.AddLearningActivityPayload.LearningActivity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddLearningActivityPayload.LearningActivity(childComplexity), true
 
 	case "AdminUnit.children":
 		if e.ComplexityRoot.AdminUnit.Children == nil {
@@ -1311,6 +1362,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ArchiveLearningUnitPayload.LearningUnit(childComplexity), true
+
+	case "AttachEvidencePayload.evidenceFile":
+		if e.ComplexityRoot.AttachEvidencePayload.EvidenceFile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachEvidencePayload.EvidenceFile(childComplexity), true
+	case "AttachEvidencePayload.learningActivity":
+		if e.ComplexityRoot.AttachEvidencePayload.LearningActivity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachEvidencePayload.LearningActivity(childComplexity), true
 
 	case "AuditLog.action":
 		if e.ComplexityRoot.AuditLog.Action == nil {
@@ -2209,6 +2273,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EvidenceFile.Activity(childComplexity), true
+	case "EvidenceFile.clientID":
+		if e.ComplexityRoot.EvidenceFile.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceFile.ClientID(childComplexity), true
 	case "EvidenceFile.contentType":
 		if e.ComplexityRoot.EvidenceFile.ContentType == nil {
 			break
@@ -2245,6 +2315,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EvidenceFile.Size(childComplexity), true
+	case "EvidenceFile.url":
+		if e.ComplexityRoot.EvidenceFile.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceFile.URL(childComplexity), true
 
 	case "ImportIssue.column":
 		if e.ComplexityRoot.ImportIssue.Column == nil {
@@ -3019,6 +3095,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MoveAdminUnitPayload.Users(childComplexity), true
 
+	case "Mutation.addLearningActivity":
+		if e.ComplexityRoot.Mutation.AddLearningActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addLearningActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddLearningActivity(childComplexity, args["input"].(model.CreateLearningActivityInput)), true
 	case "Mutation.advanceCampaign":
 		if e.ComplexityRoot.Mutation.AdvanceCampaign == nil {
 			break
@@ -3074,6 +3161,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveLearningUnit(childComplexity, args["input"].(model.ArchiveLearningUnitInput)), true
+	case "Mutation.attachEvidence":
+		if e.ComplexityRoot.Mutation.AttachEvidence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_attachEvidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AttachEvidence(childComplexity, args["input"].(model.AttachEvidenceInput)), true
 	case "Mutation.changePassword":
 		if e.ComplexityRoot.Mutation.ChangePassword == nil {
 			break
@@ -3316,6 +3414,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RejectRegistration(childComplexity, args["input"].(model.RejectRegistrationInput)), true
+	case "Mutation.removeEvidence":
+		if e.ComplexityRoot.Mutation.RemoveEvidence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeEvidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveEvidence(childComplexity, args["input"].(model.RemoveEvidenceInput)), true
+	case "Mutation.removeLearningActivity":
+		if e.ComplexityRoot.Mutation.RemoveLearningActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeLearningActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveLearningActivity(childComplexity, args["input"].(model.RemoveLearningActivityInput)), true
 	case "Mutation.resetPassword":
 		if e.ComplexityRoot.Mutation.ResetPassword == nil {
 			break
@@ -3338,6 +3458,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevertCampaign(childComplexity, args["input"].(model.RevertCampaignInput)), true
+	case "Mutation.reviewLearningActivity":
+		if e.ComplexityRoot.Mutation.ReviewLearningActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reviewLearningActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReviewLearningActivity(childComplexity, args["input"].(model.ReviewLearningActivityInput)), true
 	case "Mutation.setCriteria":
 		if e.ComplexityRoot.Mutation.SetCriteria == nil {
 			break
@@ -3393,6 +3524,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateCampaign(childComplexity, args["input"].(model.UpdateCampaignInput)), true
+	case "Mutation.updateLearningActivity":
+		if e.ComplexityRoot.Mutation.UpdateLearningActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateLearningActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateLearningActivity(childComplexity, args["input"].(model.UpdateLearningActivityInput)), true
 	case "Mutation.updateLearningUnit":
 		if e.ComplexityRoot.Mutation.UpdateLearningUnit == nil {
 			break
@@ -4117,6 +4259,26 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RejectRegistrationPayload.Registration(childComplexity), true
 
+	case "RemoveEvidencePayload.learningActivity":
+		if e.ComplexityRoot.RemoveEvidencePayload.LearningActivity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveEvidencePayload.LearningActivity(childComplexity), true
+	case "RemoveEvidencePayload.removedID":
+		if e.ComplexityRoot.RemoveEvidencePayload.RemovedID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveEvidencePayload.RemovedID(childComplexity), true
+
+	case "RemoveLearningActivityPayload.learningActivity":
+		if e.ComplexityRoot.RemoveLearningActivityPayload.LearningActivity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveLearningActivityPayload.LearningActivity(childComplexity), true
+
 	case "Reorganisation.appliedAt":
 		if e.ComplexityRoot.Reorganisation.AppliedAt == nil {
 			break
@@ -4309,6 +4471,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RevertCampaignPayload.Campaign(childComplexity), true
+
+	case "ReviewLearningActivityPayload.learningActivity":
+		if e.ComplexityRoot.ReviewLearningActivityPayload.LearningActivity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewLearningActivityPayload.LearningActivity(childComplexity), true
 
 	case "SetCriteriaPayload.criteriaSet":
 		if e.ComplexityRoot.SetCriteriaPayload.CriteriaSet == nil {
@@ -4505,6 +4674,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateCampaignPayload.Campaign(childComplexity), true
+
+	case "UpdateLearningActivityPayload.learningActivity":
+		if e.ComplexityRoot.UpdateLearningActivityPayload.LearningActivity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateLearningActivityPayload.LearningActivity(childComplexity), true
 
 	case "UpdateLearningUnitPayload.learningUnit":
 		if e.ComplexityRoot.UpdateLearningUnitPayload.LearningUnit == nil {
@@ -4709,6 +4885,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ApplyImportInput", ec.unmarshalInputApplyImportInput),
 			graphql.NewInputUnmarshaler("ApplyReorganisationInput", ec.unmarshalInputApplyReorganisationInput),
 			graphql.NewInputUnmarshaler("ArchiveLearningUnitInput", ec.unmarshalInputArchiveLearningUnitInput),
+			graphql.NewInputUnmarshaler("AttachEvidenceInput", ec.unmarshalInputAttachEvidenceInput),
 			graphql.NewInputUnmarshaler("AuditLogOrder", ec.unmarshalInputAuditLogOrder),
 			graphql.NewInputUnmarshaler("AuditLogWhereInput", ec.unmarshalInputAuditLogWhereInput),
 			graphql.NewInputUnmarshaler("CampaignOrder", ec.unmarshalInputCampaignOrder),
@@ -4757,11 +4934,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RegistrationOrder", ec.unmarshalInputRegistrationOrder),
 			graphql.NewInputUnmarshaler("RegistrationWhereInput", ec.unmarshalInputRegistrationWhereInput),
 			graphql.NewInputUnmarshaler("RejectRegistrationInput", ec.unmarshalInputRejectRegistrationInput),
+			graphql.NewInputUnmarshaler("RemoveEvidenceInput", ec.unmarshalInputRemoveEvidenceInput),
+			graphql.NewInputUnmarshaler("RemoveLearningActivityInput", ec.unmarshalInputRemoveLearningActivityInput),
 			graphql.NewInputUnmarshaler("ReorganisationChangeInput", ec.unmarshalInputReorganisationChangeInput),
 			graphql.NewInputUnmarshaler("ReorganisationOrder", ec.unmarshalInputReorganisationOrder),
 			graphql.NewInputUnmarshaler("ReorganisationWhereInput", ec.unmarshalInputReorganisationWhereInput),
 			graphql.NewInputUnmarshaler("ResetPasswordInput", ec.unmarshalInputResetPasswordInput),
 			graphql.NewInputUnmarshaler("RevertCampaignInput", ec.unmarshalInputRevertCampaignInput),
+			graphql.NewInputUnmarshaler("ReviewLearningActivityInput", ec.unmarshalInputReviewLearningActivityInput),
 			graphql.NewInputUnmarshaler("ScoreInput", ec.unmarshalInputScoreInput),
 			graphql.NewInputUnmarshaler("SetCriteriaInput", ec.unmarshalInputSetCriteriaInput),
 			graphql.NewInputUnmarshaler("SetTargetsInput", ec.unmarshalInputSetTargetsInput),
@@ -4854,7 +5034,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "adminunits.graphql" "auth.graphql" "changes.graphql" "claims.graphql" "cycle.graphql" "ent.graphql" "imports.graphql" "learningunits.graphql" "national.graphql" "query.graphql" "queue.graphql" "reorganisations.graphql" "users.graphql"
+//go:embed "adminunits.graphql" "auth.graphql" "changes.graphql" "claims.graphql" "cycle.graphql" "ent.graphql" "imports.graphql" "learningunits.graphql" "national.graphql" "query.graphql" "queue.graphql" "record.graphql" "reorganisations.graphql" "users.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4877,6 +5057,7 @@ var sources = []*ast.Source{
 	{Name: "national.graphql", Input: sourceData("national.graphql"), BuiltIn: false},
 	{Name: "query.graphql", Input: sourceData("query.graphql"), BuiltIn: false},
 	{Name: "queue.graphql", Input: sourceData("queue.graphql"), BuiltIn: false},
+	{Name: "record.graphql", Input: sourceData("record.graphql"), BuiltIn: false},
 	{Name: "reorganisations.graphql", Input: sourceData("reorganisations.graphql"), BuiltIn: false},
 	{Name: "users.graphql", Input: sourceData("users.graphql"), BuiltIn: false},
 }
@@ -4885,6 +5066,14 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AddLearningActivityPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "learningActivity":
+		return ec.fieldContext_AddLearningActivityPayload_learningActivity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddLearningActivityPayload", field.Name)
+}
 
 func (ec *executionContext) childFields_AdminUnit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -5002,6 +5191,16 @@ func (ec *executionContext) childFields_ArchiveLearningUnitPayload(ctx context.C
 		return ec.fieldContext_ArchiveLearningUnitPayload_learningUnit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ArchiveLearningUnitPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AttachEvidencePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "evidenceFile":
+		return ec.fieldContext_AttachEvidencePayload_evidenceFile(ctx, field)
+	case "learningActivity":
+		return ec.fieldContext_AttachEvidencePayload_learningActivity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttachEvidencePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditLog(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5496,6 +5695,8 @@ func (ec *executionContext) childFields_EvidenceFile(ctx context.Context, field 
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_EvidenceFile_id(ctx, field)
+	case "clientID":
+		return ec.fieldContext_EvidenceFile_clientID(ctx, field)
 	case "fileName":
 		return ec.fieldContext_EvidenceFile_fileName(ctx, field)
 	case "contentType":
@@ -5508,6 +5709,8 @@ func (ec *executionContext) childFields_EvidenceFile(ctx context.Context, field 
 		return ec.fieldContext_EvidenceFile_createdAt(ctx, field)
 	case "activity":
 		return ec.fieldContext_EvidenceFile_activity(ctx, field)
+	case "url":
+		return ec.fieldContext_EvidenceFile_url(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EvidenceFile", field.Name)
 }
@@ -6134,6 +6337,24 @@ func (ec *executionContext) childFields_RejectRegistrationPayload(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type RejectRegistrationPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RemoveEvidencePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "removedID":
+		return ec.fieldContext_RemoveEvidencePayload_removedID(ctx, field)
+	case "learningActivity":
+		return ec.fieldContext_RemoveEvidencePayload_learningActivity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveEvidencePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RemoveLearningActivityPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "learningActivity":
+		return ec.fieldContext_RemoveLearningActivityPayload_learningActivity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveLearningActivityPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Reorganisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6236,6 +6457,14 @@ func (ec *executionContext) childFields_RevertCampaignPayload(ctx context.Contex
 		return ec.fieldContext_RevertCampaignPayload_campaign(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RevertCampaignPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ReviewLearningActivityPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "learningActivity":
+		return ec.fieldContext_ReviewLearningActivityPayload_learningActivity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReviewLearningActivityPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SetCriteriaPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6358,6 +6587,14 @@ func (ec *executionContext) childFields_UpdateCampaignPayload(ctx context.Contex
 		return ec.fieldContext_UpdateCampaignPayload_campaign(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateCampaignPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateLearningActivityPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "learningActivity":
+		return ec.fieldContext_UpdateLearningActivityPayload_learningActivity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateLearningActivityPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_UpdateLearningUnitPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6928,6 +7165,20 @@ func (ec *executionContext) field_LearningUnit_registrations_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addLearningActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateLearningActivityInput, error) {
+			return ec.unmarshalNCreateLearningActivityInput2hoctapᚋgraphᚋmodelᚐCreateLearningActivityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_advanceCampaign_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6990,6 +7241,20 @@ func (ec *executionContext) field_Mutation_archiveLearningUnit_args(ctx context.
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ArchiveLearningUnitInput, error) {
 			return ec.unmarshalNArchiveLearningUnitInput2hoctapᚋgraphᚋmodelᚐArchiveLearningUnitInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_attachEvidence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AttachEvidenceInput, error) {
+			return ec.unmarshalNAttachEvidenceInput2hoctapᚋgraphᚋmodelᚐAttachEvidenceInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7306,6 +7571,34 @@ func (ec *executionContext) field_Mutation_rejectRegistration_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_removeEvidence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveEvidenceInput, error) {
+			return ec.unmarshalNRemoveEvidenceInput2hoctapᚋgraphᚋmodelᚐRemoveEvidenceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeLearningActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveLearningActivityInput, error) {
+			return ec.unmarshalNRemoveLearningActivityInput2hoctapᚋgraphᚋmodelᚐRemoveLearningActivityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_resetPassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7326,6 +7619,20 @@ func (ec *executionContext) field_Mutation_revertCampaign_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RevertCampaignInput, error) {
 			return ec.unmarshalNRevertCampaignInput2hoctapᚋgraphᚋmodelᚐRevertCampaignInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reviewLearningActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReviewLearningActivityInput, error) {
+			return ec.unmarshalNReviewLearningActivityInput2hoctapᚋgraphᚋmodelᚐReviewLearningActivityInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7396,6 +7703,20 @@ func (ec *executionContext) field_Mutation_updateCampaign_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateCampaignInput, error) {
 			return ec.unmarshalNUpdateCampaignInput2hoctapᚋgraphᚋmodelᚐUpdateCampaignInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateLearningActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateLearningActivityInput, error) {
+			return ec.unmarshalNUpdateLearningActivityInput2hoctapᚋgraphᚋmodelᚐUpdateLearningActivityInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8326,6 +8647,38 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _AddLearningActivityPayload_learningActivity(ctx context.Context, field graphql.CollectedField, obj *model.AddLearningActivityPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddLearningActivityPayload_learningActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LearningActivity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningActivity) graphql.Marshaler {
+			return ec.marshalNLearningActivity2ᚖhoctapᚋentᚐLearningActivity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddLearningActivityPayload_learningActivity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddLearningActivityPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningActivity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AdminUnit_id(ctx context.Context, field graphql.CollectedField, obj *ent.AdminUnit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9198,6 +9551,70 @@ func (ec *executionContext) fieldContext_ArchiveLearningUnitPayload_learningUnit
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LearningUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttachEvidencePayload_evidenceFile(ctx context.Context, field graphql.CollectedField, obj *model.AttachEvidencePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttachEvidencePayload_evidenceFile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EvidenceFile, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.EvidenceFile) graphql.Marshaler {
+			return ec.marshalNEvidenceFile2ᚖhoctapᚋentᚐEvidenceFile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttachEvidencePayload_evidenceFile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttachEvidencePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EvidenceFile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttachEvidencePayload_learningActivity(ctx context.Context, field graphql.CollectedField, obj *model.AttachEvidencePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttachEvidencePayload_learningActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LearningActivity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningActivity) graphql.Marshaler {
+			return ec.marshalNLearningActivity2ᚖhoctapᚋentᚐLearningActivity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttachEvidencePayload_learningActivity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttachEvidencePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningActivity(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12936,6 +13353,29 @@ func (ec *executionContext) fieldContext_EvidenceFile_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("EvidenceFile", field, false, false, "ID")
 }
 
+func (ec *executionContext) _EvidenceFile_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.EvidenceFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceFile_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceFile_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceFile", field, false, false, "ID")
+}
+
 func (ec *executionContext) _EvidenceFile_fileName(ctx context.Context, field graphql.CollectedField, obj *ent.EvidenceFile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13081,6 +13521,29 @@ func (ec *executionContext) fieldContext_EvidenceFile_activity(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _EvidenceFile_url(ctx context.Context, field graphql.CollectedField, obj *ent.EvidenceFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceFile_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EvidenceFile().URL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceFile_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceFile", field, true, true, "String")
 }
 
 func (ec *executionContext) _ImportIssue_file(ctx context.Context, field graphql.CollectedField, obj *catalog.Issue) (ret graphql.Marshaler) {
@@ -17598,6 +18061,270 @@ func (ec *executionContext) fieldContext_Mutation_applyChanges(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_addLearningActivity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addLearningActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddLearningActivity(ctx, fc.Args["input"].(model.CreateLearningActivityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddLearningActivityPayload) graphql.Marshaler {
+			return ec.marshalNAddLearningActivityPayload2ᚖhoctapᚋgraphᚋmodelᚐAddLearningActivityPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addLearningActivity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddLearningActivityPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addLearningActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateLearningActivity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateLearningActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateLearningActivity(ctx, fc.Args["input"].(model.UpdateLearningActivityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateLearningActivityPayload) graphql.Marshaler {
+			return ec.marshalNUpdateLearningActivityPayload2ᚖhoctapᚋgraphᚋmodelᚐUpdateLearningActivityPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateLearningActivity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateLearningActivityPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateLearningActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeLearningActivity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeLearningActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveLearningActivity(ctx, fc.Args["input"].(model.RemoveLearningActivityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveLearningActivityPayload) graphql.Marshaler {
+			return ec.marshalNRemoveLearningActivityPayload2ᚖhoctapᚋgraphᚋmodelᚐRemoveLearningActivityPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeLearningActivity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveLearningActivityPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeLearningActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reviewLearningActivity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reviewLearningActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReviewLearningActivity(ctx, fc.Args["input"].(model.ReviewLearningActivityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReviewLearningActivityPayload) graphql.Marshaler {
+			return ec.marshalNReviewLearningActivityPayload2ᚖhoctapᚋgraphᚋmodelᚐReviewLearningActivityPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reviewLearningActivity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewLearningActivityPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reviewLearningActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_attachEvidence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_attachEvidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AttachEvidence(ctx, fc.Args["input"].(model.AttachEvidenceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AttachEvidencePayload) graphql.Marshaler {
+			return ec.marshalNAttachEvidencePayload2ᚖhoctapᚋgraphᚋmodelᚐAttachEvidencePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_attachEvidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttachEvidencePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_attachEvidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeEvidence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeEvidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveEvidence(ctx, fc.Args["input"].(model.RemoveEvidenceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveEvidencePayload) graphql.Marshaler {
+			return ec.marshalNRemoveEvidencePayload2ᚖhoctapᚋgraphᚋmodelᚐRemoveEvidencePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeEvidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveEvidencePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeEvidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_planReorganisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20806,6 +21533,93 @@ func (ec *executionContext) fieldContext_RejectRegistrationPayload_registration(
 	return fc, nil
 }
 
+func (ec *executionContext) _RemoveEvidencePayload_removedID(ctx context.Context, field graphql.CollectedField, obj *model.RemoveEvidencePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveEvidencePayload_removedID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemovedID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveEvidencePayload_removedID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RemoveEvidencePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RemoveEvidencePayload_learningActivity(ctx context.Context, field graphql.CollectedField, obj *model.RemoveEvidencePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveEvidencePayload_learningActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LearningActivity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningActivity) graphql.Marshaler {
+			return ec.marshalNLearningActivity2ᚖhoctapᚋentᚐLearningActivity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveEvidencePayload_learningActivity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemoveEvidencePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningActivity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RemoveLearningActivityPayload_learningActivity(ctx context.Context, field graphql.CollectedField, obj *model.RemoveLearningActivityPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveLearningActivityPayload_learningActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LearningActivity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningActivity) graphql.Marshaler {
+			return ec.marshalNLearningActivity2ᚖhoctapᚋentᚐLearningActivity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveLearningActivityPayload_learningActivity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemoveLearningActivityPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningActivity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Reorganisation_id(ctx context.Context, field graphql.CollectedField, obj *ent.Reorganisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21613,6 +22427,38 @@ func (ec *executionContext) fieldContext_RevertCampaignPayload_campaign(_ contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReviewLearningActivityPayload_learningActivity(ctx context.Context, field graphql.CollectedField, obj *model.ReviewLearningActivityPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewLearningActivityPayload_learningActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LearningActivity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningActivity) graphql.Marshaler {
+			return ec.marshalNLearningActivity2ᚖhoctapᚋentᚐLearningActivity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewLearningActivityPayload_learningActivity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReviewLearningActivityPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningActivity(ctx, field)
 		},
 	}
 	return fc, nil
@@ -22470,6 +23316,38 @@ func (ec *executionContext) fieldContext_UpdateCampaignPayload_campaign(_ contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateLearningActivityPayload_learningActivity(ctx context.Context, field graphql.CollectedField, obj *model.UpdateLearningActivityPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateLearningActivityPayload_learningActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LearningActivity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningActivity) graphql.Marshaler {
+			return ec.marshalNLearningActivity2ᚖhoctapᚋentᚐLearningActivity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateLearningActivityPayload_learningActivity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateLearningActivityPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningActivity(ctx, field)
 		},
 	}
 	return fc, nil
@@ -25469,6 +26347,62 @@ func UnmarshalArchiveLearningUnitInput(ctx context.Context, raw any) (model.Arch
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAttachEvidenceInput(ctx context.Context, obj any) (model.AttachEvidenceInput, error) {
+	var it model.AttachEvidenceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"activityID", "file", "clientID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "activityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activityID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivityID = data
+		case "file":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("file"))
+			data, err := ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.File = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAttachEvidenceInput unmarshals raw into the AttachEvidenceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAttachEvidenceInput(ctx context.Context, raw any) (model.AttachEvidenceInput, error) {
+	var out model.AttachEvidenceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AttachEvidenceInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAuditLogOrder(ctx context.Context, obj any) (ent.AuditLogOrder, error) {
 	var it ent.AuditLogOrder
 	if obj == nil {
@@ -27943,8 +28877,8 @@ func UnmarshalCreateCampaignInput(ctx context.Context, raw any) (model.CreateCam
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputCreateLearningActivityInput(ctx context.Context, obj any) (ent.CreateLearningActivityInput, error) {
-	var it ent.CreateLearningActivityInput
+func (ec *executionContext) unmarshalInputCreateLearningActivityInput(ctx context.Context, obj any) (model.CreateLearningActivityInput, error) {
+	var it model.CreateLearningActivityInput
 	if obj == nil {
 		return it, nil
 	}
@@ -27954,7 +28888,7 @@ func (ec *executionContext) unmarshalInputCreateLearningActivityInput(ctx contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "title", "provider", "startedOn", "endedOn", "hours", "certificate", "citizenID"}
+	fieldsInOrder := [...]string{"kind", "title", "provider", "startedOn", "endedOn", "hours", "certificate", "citizenID", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28017,6 +28951,13 @@ func (ec *executionContext) unmarshalInputCreateLearningActivityInput(ctx contex
 				return it, err
 			}
 			it.CitizenID = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
 		}
 	}
 	return it, nil
@@ -28028,8 +28969,8 @@ func (ec *executionContext) unmarshalInputCreateLearningActivityInput(ctx contex
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalCreateLearningActivityInput(ctx context.Context, raw any) (ent.CreateLearningActivityInput, error) {
-	var out ent.CreateLearningActivityInput
+func UnmarshalCreateLearningActivityInput(ctx context.Context, raw any) (model.CreateLearningActivityInput, error) {
+	var out model.CreateLearningActivityInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateLearningActivityInput", raw, &out)
 	return out, err
 }
@@ -35656,6 +36597,97 @@ func UnmarshalRejectRegistrationInput(ctx context.Context, raw any) (model.Rejec
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRemoveEvidenceInput(ctx context.Context, obj any) (model.RemoveEvidenceInput, error) {
+	var it model.RemoveEvidenceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveEvidenceInput unmarshals raw into the RemoveEvidenceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveEvidenceInput(ctx context.Context, raw any) (model.RemoveEvidenceInput, error) {
+	var out model.RemoveEvidenceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveEvidenceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRemoveLearningActivityInput(ctx context.Context, obj any) (model.RemoveLearningActivityInput, error) {
+	var it model.RemoveLearningActivityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveLearningActivityInput unmarshals raw into the RemoveLearningActivityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveLearningActivityInput(ctx context.Context, raw any) (model.RemoveLearningActivityInput, error) {
+	var out model.RemoveLearningActivityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveLearningActivityInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputReorganisationChangeInput(ctx context.Context, obj any) (model.ReorganisationChangeInput, error) {
 	var it model.ReorganisationChangeInput
 	if obj == nil {
@@ -36679,6 +37711,69 @@ func UnmarshalRevertCampaignInput(ctx context.Context, raw any) (model.RevertCam
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputReviewLearningActivityInput(ctx context.Context, obj any) (model.ReviewLearningActivityInput, error) {
+	var it model.ReviewLearningActivityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "status", "note", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNLearningActivityStatus2hoctapᚋentᚋlearningactivityᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReviewLearningActivityInput unmarshals raw into the ReviewLearningActivityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReviewLearningActivityInput(ctx context.Context, raw any) (model.ReviewLearningActivityInput, error) {
+	var out model.ReviewLearningActivityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReviewLearningActivityInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputScoreInput(ctx context.Context, obj any) (model.ScoreInput, error) {
 	var it model.ScoreInput
 	if obj == nil {
@@ -37239,8 +38334,8 @@ func UnmarshalUpdateCampaignInput(ctx context.Context, raw any) (model.UpdateCam
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputUpdateLearningActivityInput(ctx context.Context, obj any) (ent.UpdateLearningActivityInput, error) {
-	var it ent.UpdateLearningActivityInput
+func (ec *executionContext) unmarshalInputUpdateLearningActivityInput(ctx context.Context, obj any) (model.UpdateLearningActivityInput, error) {
+	var it model.UpdateLearningActivityInput
 	if obj == nil {
 		return it, nil
 	}
@@ -37250,7 +38345,7 @@ func (ec *executionContext) unmarshalInputUpdateLearningActivityInput(ctx contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "title", "provider", "clearProvider", "startedOn", "endedOn", "clearEndedOn", "hours", "certificate", "clearCertificate"}
+	fieldsInOrder := [...]string{"kind", "title", "provider", "clearProvider", "startedOn", "endedOn", "clearEndedOn", "hours", "certificate", "clearCertificate", "id", "expectedVersion"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37327,6 +38422,20 @@ func (ec *executionContext) unmarshalInputUpdateLearningActivityInput(ctx contex
 				return it, err
 			}
 			it.ClearCertificate = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
 		}
 	}
 	return it, nil
@@ -37338,8 +38447,8 @@ func (ec *executionContext) unmarshalInputUpdateLearningActivityInput(ctx contex
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalUpdateLearningActivityInput(ctx context.Context, raw any) (ent.UpdateLearningActivityInput, error) {
-	var out ent.UpdateLearningActivityInput
+func UnmarshalUpdateLearningActivityInput(ctx context.Context, raw any) (model.UpdateLearningActivityInput, error) {
+	var out model.UpdateLearningActivityInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateLearningActivityInput", raw, &out)
 	return out, err
 }
@@ -38444,6 +39553,39 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var addLearningActivityPayloadImplementors = []string{"AddLearningActivityPayload"}
+
+func (ec *executionContext) _AddLearningActivityPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AddLearningActivityPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addLearningActivityPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddLearningActivityPayload")
+		case "learningActivity":
+			out.Values[i] = ec._AddLearningActivityPayload_learningActivity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var adminUnitImplementors = []string{"AdminUnit", "Node"}
 
 func (ec *executionContext) _AdminUnit(ctx context.Context, sel ast.SelectionSet, obj *ent.AdminUnit) graphql.Marshaler {
@@ -38842,6 +39984,44 @@ func (ec *executionContext) _ArchiveLearningUnitPayload(ctx context.Context, sel
 			out.Values[i] = graphql.MarshalString("ArchiveLearningUnitPayload")
 		case "learningUnit":
 			out.Values[i] = ec._ArchiveLearningUnitPayload_learningUnit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attachEvidencePayloadImplementors = []string{"AttachEvidencePayload"}
+
+func (ec *executionContext) _AttachEvidencePayload(ctx context.Context, sel ast.SelectionSet, obj *model.AttachEvidencePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attachEvidencePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttachEvidencePayload")
+		case "evidenceFile":
+			out.Values[i] = ec._AttachEvidencePayload_evidenceFile(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "learningActivity":
+			out.Values[i] = ec._AttachEvidencePayload_learningActivity(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -40556,6 +41736,11 @@ func (ec *executionContext) _EvidenceFile(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "clientID":
+			out.Values[i] = ec._EvidenceFile_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "fileName":
 			out.Values[i] = ec._EvidenceFile_fileName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -40586,6 +41771,12 @@ func (ec *executionContext) _EvidenceFile(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._EvidenceFile_activity(ctx, field, obj)
+				})
+		case "url":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EvidenceFile_url(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -42062,6 +43253,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "addLearningActivity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addLearningActivity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateLearningActivity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateLearningActivity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeLearningActivity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeLearningActivity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reviewLearningActivity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reviewLearningActivity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attachEvidence":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_attachEvidence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeEvidence":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeEvidence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "planReorganisation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_planReorganisation(ctx, field)
@@ -43157,6 +44390,77 @@ func (ec *executionContext) _RejectRegistrationPayload(ctx context.Context, sel 
 	return out
 }
 
+var removeEvidencePayloadImplementors = []string{"RemoveEvidencePayload"}
+
+func (ec *executionContext) _RemoveEvidencePayload(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveEvidencePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeEvidencePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveEvidencePayload")
+		case "removedID":
+			out.Values[i] = ec._RemoveEvidencePayload_removedID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "learningActivity":
+			out.Values[i] = ec._RemoveEvidencePayload_learningActivity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var removeLearningActivityPayloadImplementors = []string{"RemoveLearningActivityPayload"}
+
+func (ec *executionContext) _RemoveLearningActivityPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveLearningActivityPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeLearningActivityPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveLearningActivityPayload")
+		case "learningActivity":
+			out.Values[i] = ec._RemoveLearningActivityPayload_learningActivity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var reorganisationImplementors = []string{"Reorganisation", "Node"}
 
 func (ec *executionContext) _Reorganisation(ctx context.Context, sel ast.SelectionSet, obj *ent.Reorganisation) graphql.Marshaler {
@@ -43491,6 +44795,39 @@ func (ec *executionContext) _RevertCampaignPayload(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("RevertCampaignPayload")
 		case "campaign":
 			out.Values[i] = ec._RevertCampaignPayload_campaign(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reviewLearningActivityPayloadImplementors = []string{"ReviewLearningActivityPayload"}
+
+func (ec *executionContext) _ReviewLearningActivityPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ReviewLearningActivityPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reviewLearningActivityPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReviewLearningActivityPayload")
+		case "learningActivity":
+			out.Values[i] = ec._ReviewLearningActivityPayload_learningActivity(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -43933,6 +45270,39 @@ func (ec *executionContext) _UpdateCampaignPayload(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("UpdateCampaignPayload")
 		case "campaign":
 			out.Values[i] = ec._UpdateCampaignPayload_campaign(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateLearningActivityPayloadImplementors = []string{"UpdateLearningActivityPayload"}
+
+func (ec *executionContext) _UpdateLearningActivityPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateLearningActivityPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateLearningActivityPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateLearningActivityPayload")
+		case "learningActivity":
+			out.Values[i] = ec._UpdateLearningActivityPayload_learningActivity(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -44687,6 +46057,14 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAddLearningActivityPayload2ᚖhoctapᚋgraphᚋmodelᚐAddLearningActivityPayload(ctx context.Context, sel ast.SelectionSet, v *model.AddLearningActivityPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AddLearningActivityPayload!")
+		return graphql.Null
+	}
+	return ec._AddLearningActivityPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAdminUnit2ᚖhoctapᚋentᚐAdminUnit(ctx context.Context, sel ast.SelectionSet, v *ent.AdminUnit) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AdminUnit!")
@@ -44799,6 +46177,19 @@ func (ec *executionContext) marshalNArchiveLearningUnitPayload2ᚖhoctapᚋgraph
 		return graphql.Null
 	}
 	return ec._ArchiveLearningUnitPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAttachEvidenceInput2hoctapᚋgraphᚋmodelᚐAttachEvidenceInput(ctx context.Context, v any) (model.AttachEvidenceInput, error) {
+	res, err := ec.unmarshalInputAttachEvidenceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAttachEvidencePayload2ᚖhoctapᚋgraphᚋmodelᚐAttachEvidencePayload(ctx context.Context, sel ast.SelectionSet, v *model.AttachEvidencePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AttachEvidencePayload!")
+		return graphql.Null
+	}
+	return ec._AttachEvidencePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAuditLogConnection2ᚖhoctapᚋentᚐAuditLogConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AuditLogConnection) graphql.Marshaler {
@@ -45145,6 +46536,11 @@ func (ec *executionContext) marshalNCreateCampaignPayload2ᚖhoctapᚋgraphᚋmo
 		return graphql.Null
 	}
 	return ec._CreateCampaignPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateLearningActivityInput2hoctapᚋgraphᚋmodelᚐCreateLearningActivityInput(ctx context.Context, v any) (model.CreateLearningActivityInput, error) {
+	res, err := ec.unmarshalInputCreateLearningActivityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCreateLearningUnitInput2hoctapᚋgraphᚋmodelᚐCreateLearningUnitInput(ctx context.Context, v any) (model.CreateLearningUnitInput, error) {
@@ -46227,6 +47623,32 @@ func (ec *executionContext) marshalNRejectRegistrationPayload2ᚖhoctapᚋgraph�
 	return ec._RejectRegistrationPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRemoveEvidenceInput2hoctapᚋgraphᚋmodelᚐRemoveEvidenceInput(ctx context.Context, v any) (model.RemoveEvidenceInput, error) {
+	res, err := ec.unmarshalInputRemoveEvidenceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRemoveEvidencePayload2ᚖhoctapᚋgraphᚋmodelᚐRemoveEvidencePayload(ctx context.Context, sel ast.SelectionSet, v *model.RemoveEvidencePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RemoveEvidencePayload!")
+		return graphql.Null
+	}
+	return ec._RemoveEvidencePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRemoveLearningActivityInput2hoctapᚋgraphᚋmodelᚐRemoveLearningActivityInput(ctx context.Context, v any) (model.RemoveLearningActivityInput, error) {
+	res, err := ec.unmarshalInputRemoveLearningActivityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRemoveLearningActivityPayload2ᚖhoctapᚋgraphᚋmodelᚐRemoveLearningActivityPayload(ctx context.Context, sel ast.SelectionSet, v *model.RemoveLearningActivityPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RemoveLearningActivityPayload!")
+		return graphql.Null
+	}
+	return ec._RemoveLearningActivityPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNReorganisation2ᚖhoctapᚋentᚐReorganisation(ctx context.Context, sel ast.SelectionSet, v *ent.Reorganisation) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Reorganisation!")
@@ -46353,6 +47775,19 @@ func (ec *executionContext) marshalNRevertCampaignPayload2ᚖhoctapᚋgraphᚋmo
 		return graphql.Null
 	}
 	return ec._RevertCampaignPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReviewLearningActivityInput2hoctapᚋgraphᚋmodelᚐReviewLearningActivityInput(ctx context.Context, v any) (model.ReviewLearningActivityInput, error) {
+	res, err := ec.unmarshalInputReviewLearningActivityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReviewLearningActivityPayload2ᚖhoctapᚋgraphᚋmodelᚐReviewLearningActivityPayload(ctx context.Context, sel ast.SelectionSet, v *model.ReviewLearningActivityPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReviewLearningActivityPayload!")
+		return graphql.Null
+	}
+	return ec._ReviewLearningActivityPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRole2hoctapᚋinternalᚋviewerᚐRole(ctx context.Context, v any) (viewer.Role, error) {
@@ -46634,6 +48069,19 @@ func (ec *executionContext) marshalNUpdateCampaignPayload2ᚖhoctapᚋgraphᚋmo
 		return graphql.Null
 	}
 	return ec._UpdateCampaignPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateLearningActivityInput2hoctapᚋgraphᚋmodelᚐUpdateLearningActivityInput(ctx context.Context, v any) (model.UpdateLearningActivityInput, error) {
+	res, err := ec.unmarshalInputUpdateLearningActivityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateLearningActivityPayload2ᚖhoctapᚋgraphᚋmodelᚐUpdateLearningActivityPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateLearningActivityPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateLearningActivityPayload!")
+		return graphql.Null
+	}
+	return ec._UpdateLearningActivityPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateLearningUnitInput2hoctapᚋgraphᚋmodelᚐUpdateLearningUnitInput(ctx context.Context, v any) (model.UpdateLearningUnitInput, error) {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"hoctap/ent"
+	"hoctap/ent/evidencefile"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
 	"hoctap/graph"
 	"hoctap/internal/access"
@@ -19,6 +21,7 @@ import (
 	"hoctap/internal/importjob"
 	"hoctap/internal/national"
 	"hoctap/internal/queue"
+	"hoctap/internal/record"
 	"hoctap/internal/reorg"
 	"hoctap/internal/store"
 	"hoctap/internal/title"
@@ -34,7 +37,7 @@ var openMutations = []string{"login", "refreshSession", "logout", "changePasswor
 // roleTables are the domain packages' statements of who may do each write
 // (access.Roles). Every mutation of the schema is in exactly one of them or
 // in openMutations.
-var roleTables = map[string]access.Roles{"adminunits": adminunits.Roles, "claims": claims.Roles, "cycle": cycle.Roles, "importjob": importjob.Roles, "national": national.Roles, "queue": queue.Roles, "reorg": reorg.Roles, "units": units.Roles, "users": users.Roles}
+var roleTables = map[string]access.Roles{"adminunits": adminunits.Roles, "claims": claims.Roles, "cycle": cycle.Roles, "importjob": importjob.Roles, "national": national.Roles, "queue": queue.Roles, "record": record.Roles, "reorg": reorg.Roles, "units": units.Roles, "users": users.Roles}
 
 // roleUsers are the fixture accounts that stand for each role.
 var roleUsers = map[viewer.Role]string{
@@ -92,6 +95,23 @@ func TestRoleBeforeRules(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// An activity entered by staff into the record of the citizen's
+		// household member, with a file: the citizen reads neither.
+		member2, err := db.LearningUnit.Query().Where(learningunit.ParentID(household.ID), learningunit.IDNEQ(*fx.Users["citizen"].LearningUnitID)).First(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		act, err := db.LearningActivity.Create().SetCitizenID(member2.ID).SetKind(learningactivity.KindCOURSE).SetTitle("Tin học").
+			SetStartedOn(time.Now().AddDate(0, -1, 0)).SetSource(learningactivity.SourceOFFICER).Save(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		evidence, err := db.EvidenceFile.Create().SetActivityID(act.ID).SetFileName("a.pdf").SetContentType(evidencefile.ContentTypePDF).
+			SetSize(5).SetSha256("x").Save(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		onActivity := fixed(m("id", id(act.ID)))
 		onCampaign := fixed(m("id", camp))
 		onReg := fixed(m("id", id(reg.ID)))
 		decided := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
@@ -238,6 +258,28 @@ func TestRoleBeforeRules(t *testing.T) {
 			"confirmClaim": {
 				`mutation($id: ID!) { confirmClaim(input: {id: $id, expectedVersion: 999}) { claim { id } } }`,
 				fixed(m("id", "999999")), nil},
+			// A title left empty and a day in the future, on the record of
+			// the citizen's household member.
+			"addLearningActivity": {
+				`mutation($c: ID!) { addLearningActivity(input: {citizenID: $c, kind: COURSE, title: "", startedOn: "2999-01-01T00:00:00Z"}) { learningActivity { id } } }`,
+				fixed(m("c", id(member2.ID))), []string{"citizen", "officer2"}},
+			"updateLearningActivity": {
+				`mutation($id: ID!) { updateLearningActivity(input: {id: $id, expectedVersion: 999, title: ""}) { learningActivity { id } } }`,
+				onActivity, []string{"citizen", "officer2"}},
+			"removeLearningActivity": {
+				`mutation($id: ID!) { removeLearningActivity(input: {id: $id, expectedVersion: 999}) { learningActivity { id } } }`,
+				onActivity, []string{"citizen", "officer2"}},
+			// PENDING is no verdict, and a stale version.
+			"reviewLearningActivity": {
+				`mutation($id: ID!) { reviewLearningActivity(input: {id: $id, status: PENDING, expectedVersion: 999}) { learningActivity { id } } }`,
+				onActivity, []string{"officer2"}},
+			// A page named as a photo.
+			"attachEvidence": {
+				`mutation($in: AttachEvidenceInput!) { attachEvidence(input: $in) { evidenceFile { id } } }`,
+				fixed(m("in", map[string]any{"activityID": id(act.ID), "file": nil})), []string{"citizen", "officer2"}},
+			"removeEvidence": {
+				`mutation($id: ID!) { removeEvidence(input: {id: $id}) { removedID } }`,
+				fixed(m("id", id(evidence.ID))), []string{"citizen", "officer2"}},
 			"refuseClaim": {
 				`mutation($id: ID!) { refuseClaim(input: {id: $id, reason: ""}) { claim { id } } }`,
 				fixed(m("id", "999999")), nil},
@@ -246,8 +288,9 @@ func TestRoleBeforeRules(t *testing.T) {
 		// The operations that take files get them by the multipart request
 		// spec.
 		uploads := map[string]map[string]uploadFile{
-			"importUnits": {"in.catalogue": {"merge.csv", []byte("Tỉnh Thành Phố,Mã PX,Phường Xã (sau sắp xếp),Trước sắp xếp\n")}},
-			"checkImport": {"in.file": {"thon1.csv", []byte("Mã hộ;Thôn;Chủ hộ\nH1;Thôn 1;Ngô Văn Một\n")}},
+			"importUnits":    {"in.catalogue": {"merge.csv", []byte("Tỉnh Thành Phố,Mã PX,Phường Xã (sau sắp xếp),Trước sắp xếp\n")}},
+			"checkImport":    {"in.file": {"thon1.csv", []byte("Mã hộ;Thôn;Chủ hộ\nH1;Thôn 1;Ngô Văn Một\n")}},
+			"attachEvidence": {"in.file": {"anh.jpg", []byte("<html><script>alert(1)</script></html>")}},
 		}
 
 		fields := graph.NewExecutableSchema(graph.Config{}).Schema().Mutation.Fields

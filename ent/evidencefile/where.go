@@ -55,6 +55,16 @@ func IDLTE(id int) predicate.EvidenceFile {
 	return predicate.EvidenceFile(sql.FieldLTE(FieldID, id))
 }
 
+// ClientID applies equality check predicate on the "client_id" field. It's identical to ClientIDEQ.
+func ClientID(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldEQ(FieldClientID, v))
+}
+
+// ClientDigest applies equality check predicate on the "client_digest" field. It's identical to ClientDigestEQ.
+func ClientDigest(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldEQ(FieldClientDigest, v))
+}
+
 // ActivityID applies equality check predicate on the "activity_id" field. It's identical to ActivityIDEQ.
 func ActivityID(v int) predicate.EvidenceFile {
 	return predicate.EvidenceFile(sql.FieldEQ(FieldActivityID, v))
@@ -83,6 +93,156 @@ func UploadedByID(v int) predicate.EvidenceFile {
 // CreatedAt applies equality check predicate on the "created_at" field. It's identical to CreatedAtEQ.
 func CreatedAt(v time.Time) predicate.EvidenceFile {
 	return predicate.EvidenceFile(sql.FieldEQ(FieldCreatedAt, v))
+}
+
+// ClientIDEQ applies the EQ predicate on the "client_id" field.
+func ClientIDEQ(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldEQ(FieldClientID, v))
+}
+
+// ClientIDNEQ applies the NEQ predicate on the "client_id" field.
+func ClientIDNEQ(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldNEQ(FieldClientID, v))
+}
+
+// ClientIDIn applies the In predicate on the "client_id" field.
+func ClientIDIn(vs ...string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldIn(FieldClientID, vs...))
+}
+
+// ClientIDNotIn applies the NotIn predicate on the "client_id" field.
+func ClientIDNotIn(vs ...string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldNotIn(FieldClientID, vs...))
+}
+
+// ClientIDGT applies the GT predicate on the "client_id" field.
+func ClientIDGT(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldGT(FieldClientID, v))
+}
+
+// ClientIDGTE applies the GTE predicate on the "client_id" field.
+func ClientIDGTE(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldGTE(FieldClientID, v))
+}
+
+// ClientIDLT applies the LT predicate on the "client_id" field.
+func ClientIDLT(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldLT(FieldClientID, v))
+}
+
+// ClientIDLTE applies the LTE predicate on the "client_id" field.
+func ClientIDLTE(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldLTE(FieldClientID, v))
+}
+
+// ClientIDContains applies the Contains predicate on the "client_id" field.
+func ClientIDContains(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldContains(FieldClientID, v))
+}
+
+// ClientIDHasPrefix applies the HasPrefix predicate on the "client_id" field.
+func ClientIDHasPrefix(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldHasPrefix(FieldClientID, v))
+}
+
+// ClientIDHasSuffix applies the HasSuffix predicate on the "client_id" field.
+func ClientIDHasSuffix(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldHasSuffix(FieldClientID, v))
+}
+
+// ClientIDIsNil applies the IsNil predicate on the "client_id" field.
+func ClientIDIsNil() predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldIsNull(FieldClientID))
+}
+
+// ClientIDNotNil applies the NotNil predicate on the "client_id" field.
+func ClientIDNotNil() predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldNotNull(FieldClientID))
+}
+
+// ClientIDEqualFold applies the EqualFold predicate on the "client_id" field.
+func ClientIDEqualFold(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldEqualFold(FieldClientID, v))
+}
+
+// ClientIDContainsFold applies the ContainsFold predicate on the "client_id" field.
+func ClientIDContainsFold(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldContainsFold(FieldClientID, v))
+}
+
+// ClientDigestEQ applies the EQ predicate on the "client_digest" field.
+func ClientDigestEQ(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldEQ(FieldClientDigest, v))
+}
+
+// ClientDigestNEQ applies the NEQ predicate on the "client_digest" field.
+func ClientDigestNEQ(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldNEQ(FieldClientDigest, v))
+}
+
+// ClientDigestIn applies the In predicate on the "client_digest" field.
+func ClientDigestIn(vs ...string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldIn(FieldClientDigest, vs...))
+}
+
+// ClientDigestNotIn applies the NotIn predicate on the "client_digest" field.
+func ClientDigestNotIn(vs ...string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldNotIn(FieldClientDigest, vs...))
+}
+
+// ClientDigestGT applies the GT predicate on the "client_digest" field.
+func ClientDigestGT(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldGT(FieldClientDigest, v))
+}
+
+// ClientDigestGTE applies the GTE predicate on the "client_digest" field.
+func ClientDigestGTE(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldGTE(FieldClientDigest, v))
+}
+
+// ClientDigestLT applies the LT predicate on the "client_digest" field.
+func ClientDigestLT(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldLT(FieldClientDigest, v))
+}
+
+// ClientDigestLTE applies the LTE predicate on the "client_digest" field.
+func ClientDigestLTE(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldLTE(FieldClientDigest, v))
+}
+
+// ClientDigestContains applies the Contains predicate on the "client_digest" field.
+func ClientDigestContains(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldContains(FieldClientDigest, v))
+}
+
+// ClientDigestHasPrefix applies the HasPrefix predicate on the "client_digest" field.
+func ClientDigestHasPrefix(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldHasPrefix(FieldClientDigest, v))
+}
+
+// ClientDigestHasSuffix applies the HasSuffix predicate on the "client_digest" field.
+func ClientDigestHasSuffix(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldHasSuffix(FieldClientDigest, v))
+}
+
+// ClientDigestIsNil applies the IsNil predicate on the "client_digest" field.
+func ClientDigestIsNil() predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldIsNull(FieldClientDigest))
+}
+
+// ClientDigestNotNil applies the NotNil predicate on the "client_digest" field.
+func ClientDigestNotNil() predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldNotNull(FieldClientDigest))
+}
+
+// ClientDigestEqualFold applies the EqualFold predicate on the "client_digest" field.
+func ClientDigestEqualFold(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldEqualFold(FieldClientDigest, v))
+}
+
+// ClientDigestContainsFold applies the ContainsFold predicate on the "client_digest" field.
+func ClientDigestContainsFold(v string) predicate.EvidenceFile {
+	return predicate.EvidenceFile(sql.FieldContainsFold(FieldClientDigest, v))
 }
 
 // ActivityIDEQ applies the EQ predicate on the "activity_id" field.

@@ -420,6 +420,8 @@ var (
 	// EvidenceFilesColumns holds the columns for the "evidence_files" table.
 	EvidenceFilesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "client_id", Type: field.TypeString, Nullable: true, Size: 36},
+		{Name: "client_digest", Type: field.TypeString, Nullable: true},
 		{Name: "file_name", Type: field.TypeString, Size: 200},
 		{Name: "content_type", Type: field.TypeEnum, Enums: []string{"JPEG", "PNG", "PDF"}},
 		{Name: "size", Type: field.TypeInt64},
@@ -436,9 +438,21 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "evidence_files_learning_activities_evidence",
-				Columns:    []*schema.Column{EvidenceFilesColumns[7]},
+				Columns:    []*schema.Column{EvidenceFilesColumns[9]},
 				RefColumns: []*schema.Column{LearningActivitiesColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "evidencefile_client_id",
+				Unique:  true,
+				Columns: []*schema.Column{EvidenceFilesColumns[1]},
+			},
+			{
+				Name:    "evidencefile_activity_id",
+				Unique:  false,
+				Columns: []*schema.Column{EvidenceFilesColumns[9]},
 			},
 		},
 	}

@@ -467,6 +467,7 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	evidencefileMixin := schema.EvidenceFile{}.Mixin()
 	evidencefile.Policy = privacy.NewPolicies(schema.EvidenceFile{})
 	evidencefile.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -476,8 +477,20 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	evidencefileMixinHooks0 := evidencefileMixin[0].Hooks()
+	evidencefileHooks := schema.EvidenceFile{}.Hooks()
+
+	evidencefile.Hooks[1] = evidencefileMixinHooks0[0]
+
+	evidencefile.Hooks[2] = evidencefileHooks[0]
+	evidencefileMixinFields0 := evidencefileMixin[0].Fields()
+	_ = evidencefileMixinFields0
 	evidencefileFields := schema.EvidenceFile{}.Fields()
 	_ = evidencefileFields
+	// evidencefileDescClientID is the schema descriptor for client_id field.
+	evidencefileDescClientID := evidencefileMixinFields0[0].Descriptor()
+	// evidencefile.ClientIDValidator is a validator for the "client_id" field. It is called by the builders before save.
+	evidencefile.ClientIDValidator = evidencefileDescClientID.Validators[0].(func(string) error)
 	// evidencefileDescFileName is the schema descriptor for file_name field.
 	evidencefileDescFileName := evidencefileFields[1].Descriptor()
 	// evidencefile.FileNameValidator is a validator for the "file_name" field. It is called by the builders before save.

@@ -121,7 +121,7 @@ func (LearningUnit) Edges() []ent.Edge {
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.From("activities", LearningActivity.Type).
 			Ref("citizen").
-			Comment("A citizen's lifelong-learning record (hồ sơ học tập suốt đời): the activities entered, newest first; empty for other kinds.").
+			Comment("A citizen's lifelong-learning record (hồ sơ học tập suốt đời): the activities entered, in the order they were entered unless orderBy says otherwise (STARTED_ON, DESC for the most recent first); removed ones too (filter with archivedAtIsNil: true); empty for other kinds.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }

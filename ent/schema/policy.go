@@ -254,7 +254,7 @@ func (LearningActivity) Policy() ent.Policy {
 			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRead(), privacy.AlwaysDenyRule(),
 		},
 		Mutation: privacy.MutationPolicy{
-			rule.DenyAnonymous(), rule.AllowAdmin(), privacy.AlwaysDenyRule(),
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.LearningActivityWrite(), privacy.AlwaysDenyRule(),
 		},
 	}
 }
@@ -264,17 +264,22 @@ func (LearningActivity) Hooks() []ent.Hook {
 	return []ent.Hook{derive.NFC(), derive.Version()}
 }
 
-// Policy of the EvidenceFile: read with its activity; uploaded by whoever
-// may change the activity.
+// Policy of the EvidenceFile: read with its activity; uploaded and removed
+// by whoever may change the activity (rule.EvidenceFileWrite).
 func (EvidenceFile) Policy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
 			rule.DenyAnonymous(), rule.AllowAdmin(), rule.FilterRead(), privacy.AlwaysDenyRule(),
 		},
 		Mutation: privacy.MutationPolicy{
-			rule.DenyAnonymous(), rule.AllowAdmin(), privacy.AlwaysDenyRule(),
+			rule.DenyAnonymous(), rule.AllowAdmin(), rule.EvidenceFileWrite(), privacy.AlwaysDenyRule(),
 		},
 	}
+}
+
+// Hooks of the EvidenceFile.
+func (EvidenceFile) Hooks() []ent.Hook {
+	return []ent.Hook{derive.NFC()}
 }
 
 // Policy of the EvidenceBlob: the bytes are read and written by the record

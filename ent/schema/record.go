@@ -153,6 +153,13 @@ func (LearningActivity) Annotations() []schema.Annotation {
 // those who may read the activity.
 type EvidenceFile struct{ ent.Schema }
 
+// Mixin of the EvidenceFile: an upload over a phone's network is the
+// request most often sent again, so attachEvidence carries a clientID like
+// every create.
+func (EvidenceFile) Mixin() []ent.Mixin {
+	return []ent.Mixin{ClientMixin{}}
+}
+
 // Fields of the EvidenceFile.
 func (EvidenceFile) Fields() []ent.Field {
 	return []ent.Field{
@@ -198,6 +205,12 @@ func (EvidenceFile) Edges() []ent.Edge {
 			Ref("evidence").Field("activity_id").Unique().Required().Immutable().
 			Comment("The activity the file is evidence of."),
 	}
+}
+
+// Indexes of the EvidenceFile: the read rule and the activity's evidence
+// edge look files up by activity (PITFALLS 5: ent indexes no foreign key).
+func (EvidenceFile) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("activity_id")}
 }
 
 // Annotations of the EvidenceFile.

@@ -3,6 +3,8 @@ package model
 import (
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
 	"hoctap/ent/evaluation"
@@ -227,4 +229,28 @@ type ChangeResult struct {
 	// current version of it.
 	Node  ent.Noder    `json:"node,omitempty"`
 	Error *ChangeError `json:"error,omitempty"`
+}
+
+// CreateLearningActivityInput is ent's new activity of a lifelong-learning
+// record with the client id that makes sending it again safe.
+type CreateLearningActivityInput struct {
+	ent.CreateLearningActivityInput
+	// The client id of the create (clientID), a UUID; nil for none.
+	ClientID *string `json:"clientID,omitempty"`
+}
+
+// UpdateLearningActivityInput is ent's changes to an activity with the
+// activity they apply to and the version they were based on.
+type UpdateLearningActivityInput struct {
+	ent.UpdateLearningActivityInput
+	ID              int  `json:"id"`
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+// AttachEvidenceInput is a file to attach to an activity, with the client
+// id (a UUID, kept as text) that makes sending it again safe.
+type AttachEvidenceInput struct {
+	ActivityID int            `json:"activityID"`
+	File       graphql.Upload `json:"file"`
+	ClientID   *string        `json:"clientID,omitempty"`
 }

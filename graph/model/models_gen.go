@@ -9,6 +9,7 @@ import (
 	"hoctap/ent/adminunit"
 	"hoctap/ent/campaign"
 	"hoctap/ent/citizenclaim"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
 	"hoctap/internal/catalog"
 	"hoctap/internal/title"
@@ -19,6 +20,12 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 )
+
+// What addLearningActivity made.
+type AddLearningActivityPayload struct {
+	// The new activity, PENDING, at version 1.
+	LearningActivity *ent.LearningActivity `json:"learningActivity"`
+}
 
 // A campaign to move to its next phase.
 type AdvanceCampaignInput struct {
@@ -82,6 +89,14 @@ type ApplyReorganisationPayload struct {
 type ArchiveLearningUnitPayload struct {
 	// The unit, archived (archivedAt set).
 	LearningUnit *ent.LearningUnit `json:"learningUnit"`
+}
+
+// What attachEvidence kept.
+type AttachEvidencePayload struct {
+	// The file's description; its url downloads it.
+	EvidenceFile *ent.EvidenceFile `json:"evidenceFile"`
+	// The activity, with its new version (PENDING again if it had been reviewed).
+	LearningActivity *ent.LearningActivity `json:"learningActivity"`
 }
 
 // Why an operation was not applied, as its mutation's error would say.
@@ -511,6 +526,34 @@ type RejectRegistrationPayload struct {
 	Registration *ent.Registration `json:"registration"`
 }
 
+// A file to delete.
+type RemoveEvidenceInput struct {
+	// The evidence file (EvidenceFile.id).
+	ID int `json:"id"`
+}
+
+// What removeEvidence deleted.
+type RemoveEvidencePayload struct {
+	// The id of the file deleted.
+	RemovedID int `json:"removedID"`
+	// The activity, with its new version (PENDING again if it had been reviewed).
+	LearningActivity *ent.LearningActivity `json:"learningActivity"`
+}
+
+// The activity to remove.
+type RemoveLearningActivityInput struct {
+	// The activity (LearningActivity.id).
+	ID int `json:"id"`
+	// The version the client saw (LearningActivity.version); CONFLICT on expectedVersion if the activity changed since.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+// What removeLearningActivity changed.
+type RemoveLearningActivityPayload struct {
+	// The activity, removed (archivedAt set).
+	LearningActivity *ent.LearningActivity `json:"learningActivity"`
+}
+
 // One change of a reorganisation. Which fields count depends on kind; see ReorganisationChangeKind.
 type ReorganisationChangeInput struct {
 	// What the change does.
@@ -567,6 +610,24 @@ type RevertCampaignInput struct {
 type RevertCampaignPayload struct {
 	// The campaign in its new phase.
 	Campaign *ent.Campaign `json:"campaign"`
+}
+
+// An officer's verdict on an activity.
+type ReviewLearningActivityInput struct {
+	// The activity (LearningActivity.id).
+	ID int `json:"id"`
+	// VERIFIED or REJECTED; PENDING is BAD_USER_INPUT on status.
+	Status learningactivity.Status `json:"status"`
+	// A remark (at most 1,000 characters), required when REJECTED: the reason, which the citizen reads as reviewNote.
+	Note *string `json:"note,omitempty"`
+	// The version the officer saw (LearningActivity.version); CONFLICT on expectedVersion if the activity changed since.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+// What reviewLearningActivity changed.
+type ReviewLearningActivityPayload struct {
+	// The activity with its verdict (status, reviewNote, reviewedAt).
+	LearningActivity *ent.LearningActivity `json:"learningActivity"`
 }
 
 // Points for one criterion.
@@ -717,6 +778,12 @@ type UpdateCampaignInput struct {
 type UpdateCampaignPayload struct {
 	// The campaign as changed, with its new version.
 	Campaign *ent.Campaign `json:"campaign"`
+}
+
+// What updateLearningActivity changed.
+type UpdateLearningActivityPayload struct {
+	// The activity as changed, with its new version.
+	LearningActivity *ent.LearningActivity `json:"learningActivity"`
 }
 
 // What updateLearningUnit changed.

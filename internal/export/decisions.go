@@ -21,7 +21,7 @@ import (
 	"hoctap/internal/titles"
 )
 
-//go:embed templates/decision.html
+//go:embed templates/decision.html templates/record.html
 var templateFS embed.FS
 
 var decisionPage = template.Must(template.New("decision.html").

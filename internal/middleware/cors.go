@@ -8,8 +8,8 @@ import (
 	"github.com/rs/cors"
 )
 
-// CORS lets the pages of the given web origins call the API and the
-// exports from a browser; with none it changes nothing. Clients sign in
+// CORS lets the pages of the given web origins call the API, the exports
+// and the record's downloads (/files/) from a browser; with none it changes nothing. Clients sign in
 // with a bearer token, never a cookie, so credentials are not allowed: the
 // console's session cookie stays out of cross-origin requests, and the
 // console itself is same-origin only.
@@ -27,7 +27,7 @@ func CORS(origins []string) func(http.Handler) http.Handler {
 	return func(h http.Handler) http.Handler {
 		api := c.Handler(h)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == "/query" || strings.HasPrefix(r.URL.Path, "/export/") {
+			if r.URL.Path == "/query" || strings.HasPrefix(r.URL.Path, "/export/") || strings.HasPrefix(r.URL.Path, "/files/") {
 				api.ServeHTTP(w, r)
 				return
 			}

@@ -22,6 +22,7 @@ func TestCORS(t *testing.T) {
 		{"preflight of an allowed origin", allowed, http.MethodOptions, "/query", "https://app.hoctap.vn", "https://app.hoctap.vn", http.StatusNoContent, true},
 		{"a subdomain", allowed, http.MethodPost, "/query", "https://xa.hungyen.gov.vn", "https://xa.hungyen.gov.vn", http.StatusTeapot, false},
 		{"an export", allowed, http.MethodGet, "/export/progress.csv", "https://app.hoctap.vn", "https://app.hoctap.vn", http.StatusTeapot, false},
+		{"a record's download", allowed, http.MethodGet, "/files/evidence/1", "https://app.hoctap.vn", "https://app.hoctap.vn", http.StatusTeapot, false},
 		{"another origin", allowed, http.MethodPost, "/query", "https://evil.example", "", http.StatusTeapot, false},
 		{"preflight of another origin", allowed, http.MethodOptions, "/query", "https://evil.example", "", http.StatusNoContent, true},
 		{"the console stays same-origin", allowed, http.MethodPost, "/admin/login", "https://app.hoctap.vn", "", http.StatusTeapot, false},

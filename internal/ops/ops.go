@@ -35,3 +35,17 @@ const Register = `mutation($c: ID!, $u: ID!) { register(input: {campaignID: $c, 
 // Evaluate gives a registration passing family scores (80 of 100).
 // Variables: r.
 const Evaluate = `mutation($r: ID!) { evaluate(input: {registrationID: $r, kind: FINAL, scores: [{code: "TC1", points: 24}, {code: "TC2", points: 24}, {code: "TC3", points: 16}, {code: "TC4", points: 16}]}) { registration { status result } } }`
+
+// MyRecord is a citizen's own lifelong-learning record as the app lists it:
+// the activities not removed, most recent first, each with its
+// verification and evidence. No variables.
+const MyRecord = `{ me { learningUnit { id name birthYear
+	activities(first: 50, orderBy: {field: STARTED_ON, direction: DESC}, where: {archivedAtIsNil: true}) { totalCount
+		edges { node { id version kind title provider startedOn endedOn hours certificate source status reviewNote reviewedAt
+			evidence { id fileName contentType size sha256 url } } } } } } }`
+
+// AddActivity adds a self-declared activity to a citizen's record.
+// Variables: c (the citizen's learning unit id).
+const AddActivity = `mutation($c: ID!) { addLearningActivity(input: {citizenID: $c, kind: DIGITAL_SKILLS, title: "Kỹ năng số cơ bản",
+	provider: "Trung tâm học tập cộng đồng", startedOn: "2025-03-01T00:00:00+07:00", endedOn: "2025-03-31T00:00:00+07:00", hours: 24}) {
+	learningActivity { id version status source } } }`

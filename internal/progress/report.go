@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"entgo.io/ent/dialect/sql"
 
@@ -14,6 +15,7 @@ import (
 	"hoctap/ent/target"
 	"hoctap/internal/national"
 	"hoctap/internal/national/rates"
+	"hoctap/internal/recordsummary"
 	"hoctap/internal/search"
 	"hoctap/internal/titles"
 )
@@ -32,6 +34,12 @@ type Row struct {
 	// from the nearest override up the tree, else the national default.
 	Target      *float64
 	MeetsTarget *bool
+	// CitizensWithRecord and CitizensVerified, on the LEARNING_CITIZEN row
+	// of a campaign's report only, count the active citizens with any
+	// activity in their lifelong-learning record and those with a VERIFIED
+	// one in the campaign's year. They come from the record as it stands,
+	// not from counters: a record has no campaign to count in.
+	CitizensWithRecord, CitizensVerified *int
 }
 
 // Summary tells how a unit's children fare.
@@ -79,9 +87,9 @@ func (r *Report) MeetsAll() bool {
 
 // Build reports a campaign's progress in unit and each of its children. The
 // campaign and the units are read as the viewer, so out-of-scope ones are
-// not found; the counters are then read by id. It costs six queries
-// whatever the size of the province (a seventh for a campaign older than
-// its copy of the national targets).
+// not found; the counters are then read by id. It costs eight queries
+// whatever the size of the province (a ninth for a campaign older than its
+// copy of the national targets): two of them count the citizens' records.
 func Build(ctx context.Context, c *ent.Client, camp *ent.Campaign, unit *ent.AdminUnit) (*Report, error) {
 	children, err := unit.QueryChildren().Order(ent.Asc(adminunit.FieldCode)).All(ctx)
 	if err != nil {
@@ -109,13 +117,19 @@ func Build(ctx context.Context, c *ent.Client, camp *ent.Campaign, unit *ent.Adm
 	if err != nil {
 		return nil, err
 	}
+	records, err := recordsummary.CountByPath(system(ctx), c, unit.Path, camp.Year)
+	if err != nil {
+		return nil, fmt.Errorf("progress: %w", err)
+	}
 	t := newTargets(nat, overrides, a)
 	byUnit := map[int][]*ent.ProgressCounter{}
 	for _, pc := range counters {
 		byUnit[pc.AdminUnitID] = append(byUnit[pc.AdminUnitID], pc)
 	}
 	report := func(u *ent.AdminUnit) *Report {
-		return &Report{Unit: u, Campaign: camp, Rows: rows(u, byUnit[u.ID], t)}
+		r := &Report{Unit: u, Campaign: camp, Rows: rows(u, byUnit[u.ID], t)}
+		addRecords(r.Rows, u.Path, records)
+		return r
 	}
 	r := report(unit)
 	for _, ch := range children {
@@ -127,6 +141,23 @@ func Build(ctx context.Context, c *ent.Client, camp *ent.Campaign, unit *ent.Adm
 		r.Summary.count(ch.Level, cr.MeetsAll())
 	}
 	return r, nil
+}
+
+// addRecords sets the record counts of the LEARNING_CITIZEN row of a unit
+// at path from the counts per citizens' path.
+func addRecords(rs []Row, path string, counts map[string]recordsummary.PathCounts) {
+	var with, verified int
+	for p, pc := range counts {
+		if strings.HasPrefix(p, path) {
+			with += pc.WithRecord
+			verified += pc.Verified
+		}
+	}
+	for i := range rs {
+		if rs[i].Title == titles.Citizen && rs[i].Subtype == nil {
+			rs[i].CitizensWithRecord, rs[i].CitizensVerified = &with, &verified
+		}
+	}
 }
 
 // validAt reports whether an admin unit existed at the campaign's date.

@@ -291,6 +291,24 @@ func (r *progressRowResolver) Subtype(ctx context.Context, obj *progress.Row) (*
 	return subtypeOf(obj.Subtype), nil
 }
 
+// CitizensWithRecord is the resolver for the citizensWithRecord field.
+func (r *progressRowResolver) CitizensWithRecord(ctx context.Context, obj *progress.Row) (*int, error) {
+	pc, err := obj.CitizenRecords(ctx)
+	if pc == nil || err != nil {
+		return nil, err
+	}
+	return &pc.WithRecord, nil
+}
+
+// CitizensVerified is the resolver for the citizensVerified field.
+func (r *progressRowResolver) CitizensVerified(ctx context.Context, obj *progress.Row) (*int, error) {
+	pc, err := obj.CitizenRecords(ctx)
+	if pc == nil || err != nil {
+		return nil, err
+	}
+	return &pc.Verified, nil
+}
+
 // ChildLevel is the resolver for the childLevel field.
 func (r *progressSummaryResolver) ChildLevel(ctx context.Context, obj *progress.Summary) (*adminunit.Level, error) {
 	if obj.ChildLevel == "" {

@@ -1071,6 +1071,9 @@ type NationalTargetResolver interface {
 }
 type ProgressRowResolver interface {
 	Subtype(ctx context.Context, obj *progress.Row) (*learningunit.Subtype, error)
+
+	CitizensWithRecord(ctx context.Context, obj *progress.Row) (*int, error)
+	CitizensVerified(ctx context.Context, obj *progress.Row) (*int, error)
 }
 type ProgressSummaryResolver interface {
 	ChildLevel(ctx context.Context, obj *progress.Summary) (*adminunit.Level, error)
@@ -19440,7 +19443,7 @@ func (ec *executionContext) _ProgressRow_citizensWithRecord(ctx context.Context,
 			return ec.fieldContext_ProgressRow_citizensWithRecord(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CitizensWithRecord, nil
+			return ec.Resolvers.ProgressRow().CitizensWithRecord(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -19451,7 +19454,7 @@ func (ec *executionContext) _ProgressRow_citizensWithRecord(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_ProgressRow_citizensWithRecord(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProgressRow", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("ProgressRow", field, true, true, "Int")
 }
 
 func (ec *executionContext) _ProgressRow_citizensVerified(ctx context.Context, field graphql.CollectedField, obj *progress.Row) (ret graphql.Marshaler) {
@@ -19463,7 +19466,7 @@ func (ec *executionContext) _ProgressRow_citizensVerified(ctx context.Context, f
 			return ec.fieldContext_ProgressRow_citizensVerified(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CitizensVerified, nil
+			return ec.Resolvers.ProgressRow().CitizensVerified(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -19474,7 +19477,7 @@ func (ec *executionContext) _ProgressRow_citizensVerified(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_ProgressRow_citizensVerified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProgressRow", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("ProgressRow", field, true, true, "Int")
 }
 
 func (ec *executionContext) _ProgressSummary_childCount(ctx context.Context, field graphql.CollectedField, obj *progress.Summary) (ret graphql.Marshaler) {
@@ -43540,15 +43543,17 @@ func (ec *executionContext) _ProgressRow(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "citizensWithRecord":
-			out.Values[i] = ec._ProgressRow_citizensWithRecord(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProgressRow_citizensWithRecord(ctx, field, obj)
+				})
 		case "citizensVerified":
-			out.Values[i] = ec._ProgressRow_citizensVerified(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProgressRow_citizensVerified(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -458,7 +458,10 @@ func TestVerificationQueue(t *testing.T) {
 // TestProgressCountsRecords: the LEARNING_CITIZEN rows of the progress
 // report count the citizens with a record and those with a verified
 // activity in the campaign's year, per unit and child; other rows do not.
+// The counts cost two statements for the whole report, and nothing when
+// not asked for.
 func TestProgressCountsRecords(t *testing.T) {
+	opts, counter := dbtest.Counting()
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		fx := fixture.Build(t, db.Client)
 		a := newAPI(t, db, fx)
@@ -492,7 +495,14 @@ func TestProgressCountsRecords(t *testing.T) {
 		}
 		q := `query($c: ID!, $u: ID!) { progress(campaignID: $c, unitID: $u) { rows { title subtype citizensWithRecord citizensVerified }
 			children { unit { code } rows { title subtype citizensWithRecord citizensVerified } } } }`
+		counter.Reset()
 		a.must(t, "officer", q, map[string]any{"c": camp, "u": id(fx.C1.ID)}, &got)
+		with := counter.Count()
+		counter.Reset()
+		a.must(t, "officer", progressQ, map[string]any{"c": camp, "u": id(fx.C1.ID)}, nil)
+		if without := counter.Count(); with != without+2 {
+			t.Errorf("progress: %d statements with the record counts, %d without; want two more", with, without)
+		}
 		check := func(where string, rows []row, with, verified int) {
 			t.Helper()
 			for _, r := range rows {
@@ -518,7 +528,7 @@ func TestProgressCountsRecords(t *testing.T) {
 				check("V1b", ch.Rows, 2, 1)
 			}
 		}
-	})
+	}, opts)
 }
 
 // show prints an optional count.

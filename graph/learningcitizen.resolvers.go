@@ -10,6 +10,7 @@ import (
 	"hoctap/ent"
 	"hoctap/ent/learningactivity"
 	"hoctap/graph/model"
+	"hoctap/internal/apperr"
 
 	"entgo.io/contrib/entgql"
 )
@@ -18,6 +19,9 @@ import (
 func (r *learningUnitResolver) RecordSummary(ctx context.Context, obj *ent.LearningUnit, year *int) (*model.RecordSummaryView, error) {
 	y := thisYear()
 	if year != nil {
+		if *year < minRecordYear || *year > maxRecordYear {
+			return nil, apperr.Input("year", msgRecordYear, minRecordYear, maxRecordYear)
+		}
 		y = *year
 	}
 	return loadersFrom(ctx).unitRecord(ctx, obj, y)

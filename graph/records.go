@@ -47,6 +47,14 @@ type yearBatch struct {
 	err   error
 }
 
+// The years a record is summed up for, as campaigns have them.
+const (
+	minRecordYear = 2000
+	maxRecordYear = 2100
+)
+
+var msgRecordYear = i18n.Message{VI: "Năm phải từ %d đến %d.", EN: "The year must be from %d to %d."}
+
 // thisYear is the current calendar year in Vietnam.
 func thisYear() int { return time.Now().In(i18n.Vietnam).Year() }
 

@@ -393,6 +393,10 @@ func TestRecordSummaryPage(t *testing.T) {
 			if s := one.Node.RecordSummary; !s.HasAccount || s.Completeness != 1 {
 				t.Fatalf("the citizen's own record: %+v", s)
 			}
+			a.must(t, "officer", `query($id: ID!) { node(id: $id) { ... on LearningUnit { recordSummary(year: 2021) { completeness hasAccount } } } }`, map[string]any{"id": id(own)}, &one)
+			if s := one.Node.RecordSummary; !s.HasAccount || s.Completeness != 1 {
+				t.Fatalf("the citizen's record, to their officer: %+v", s)
+			}
 		}
 		if counts[5] != counts[50] {
 			t.Fatalf("statements: %d for 5 citizens, %d for 50; want the same", counts[5], counts[50])

@@ -74,7 +74,7 @@ func (l *loaders) recordSummary(ctx context.Context, list any, ids []int, citize
 	l.mu.Unlock()
 	c := l.client(ctx)
 	b.once.Do(func() {
-		b.sums, b.err = recordsummary.Load(ctx, c, b.ids, year, privacy.DecisionContext(ctx, privacy.Allow))
+		b.sums, b.err = recordsummary.Load(ctx, c, b.ids, year)
 	})
 	if b.err != nil {
 		return nil, b.err
@@ -82,7 +82,7 @@ func (l *loaders) recordSummary(ctx context.Context, list any, ids []int, citize
 	s := b.sums[citizen]
 	if s == nil {
 		// Not a row of the batch's list after all: summed up alone.
-		one, err := recordsummary.Load(ctx, c, []int{citizen}, year, privacy.DecisionContext(ctx, privacy.Allow))
+		one, err := recordsummary.Load(ctx, c, []int{citizen}, year)
 		if err != nil {
 			return nil, err
 		}

@@ -116,11 +116,10 @@ func (s *Summary) Completeness() float64 { return float64(s.Met()) / Checks }
 
 // Load sums up the records of citizens in year, in three statements
 // whatever their number: activities by citizen and status, the
-// undocumented ones by citizen, and the accounts. The activities are read
-// as ctx's viewer, so a record they may not read sums up empty; the
-// accounts, which officers do not all read, are only tested for existence,
-// of citizens the caller has already read.
-func Load(ctx context.Context, c *ent.Client, citizenIDs []int, year int, system context.Context) (map[int]*Summary, error) {
+// undocumented ones by citizen, and the accounts. All are read as ctx's
+// viewer: a record they may not read sums up empty, and an account they may
+// not read (a housemate's, to a citizen) counts as none.
+func Load(ctx context.Context, c *ent.Client, citizenIDs []int, year int) (map[int]*Summary, error) {
 	out := make(map[int]*Summary, len(citizenIDs))
 	for _, id := range citizenIDs {
 		out[id] = &Summary{CitizenID: id, Year: year}
@@ -177,7 +176,7 @@ func Load(ctx context.Context, c *ent.Client, citizenIDs []int, year int, system
 	}
 	holders, err := c.User.Query().
 		Where(user.LearningUnitIDIn(citizenIDs...), user.Disabled(false)).
-		Select(user.FieldLearningUnitID).Ints(system)
+		Select(user.FieldLearningUnitID).Ints(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("record summaries: accounts: %w", err)
 	}

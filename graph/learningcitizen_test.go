@@ -157,7 +157,7 @@ func TestVerifiedActivityCounts(t *testing.T) {
 		// What is missing, said in the language asked for.
 		r := a.exec(fx.Viewer("officer"), "", evaluateCiting, map[string]any{"r": regs[1], "k": "FINAL", "s": citizenScores(30)},
 			http.Header{"Accept-Language": []string{"en"}})
-		if r.code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "needs at least 1 verified learning activities in 2021; the record has 0") {
+		if r.code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "needs 1 or more verified learning activities in 2021; the record has 0") {
 			t.Fatalf("English refusal: %+v", r.Errors)
 		}
 		r = a.as("officer", evaluateCiting, map[string]any{"r": regs[1], "k": "FINAL", "s": citizenScores(30)})

@@ -80,9 +80,9 @@ var (
 	msgBadMinHours = i18n.Message{VI: "Số giờ tối thiểu phải từ 0 đến %d.", EN: "The minimum hours must be from 0 to %d."}
 	msgEmptyRecord = i18n.Message{VI: "Yêu cầu hồ sơ cần ít nhất số hoạt động hoặc số giờ tối thiểu.", EN: "A record rule needs a minimum number of activities or of hours."}
 	// The shortfalls of a citizen's record against a criterion's rule.
-	msgLacksActs  = i18n.Message{VI: "Tiêu chí %s cần ít nhất %d hoạt động học tập đã xác minh trong năm %d; hồ sơ học tập mới có %d.", EN: "Criterion %s needs at least %d verified learning activities in %d; the record has %d."}
-	msgLacksHours = i18n.Message{VI: "Tiêu chí %s cần ít nhất %g giờ học đã xác minh trong năm %d; hồ sơ học tập mới có %g giờ.", EN: "Criterion %s needs at least %g verified hours of learning in %d; the record has %g."}
-	msgLacksBoth  = i18n.Message{VI: "Tiêu chí %s cần ít nhất %d hoạt động học tập và %g giờ học đã xác minh trong năm %d; hồ sơ học tập mới có %d hoạt động, %g giờ.", EN: "Criterion %s needs at least %d verified learning activities and %g verified hours in %d; the record has %d activities and %g hours."}
+	msgLacksActs  = i18n.Message{VI: "Tiêu chí %s cần ít nhất %d hoạt động học tập đã xác minh trong năm %d; hồ sơ học tập mới có %d.", EN: "Criterion %s needs %d or more verified learning activities in %d; the record has %d."}
+	msgLacksHours = i18n.Message{VI: "Tiêu chí %s cần ít nhất %g giờ học đã xác minh trong năm %d; hồ sơ học tập mới có %g giờ.", EN: "Criterion %s needs %g or more verified hours of learning in %d; the record has %g."}
+	msgLacksBoth  = i18n.Message{VI: "Tiêu chí %s cần ít nhất %d hoạt động học tập và %g giờ học đã xác minh trong năm %d; hồ sơ học tập mới có %d hoạt động, %g giờ.", EN: "Criterion %s needs %d or more verified learning activities and %g or more verified hours in %d; the record has %d activities and %g hours."}
 )
 
 // Score applies rule to scores. Every criterion must be scored within its

@@ -102,11 +102,11 @@ func TestRecordGaps(t *testing.T) {
 		{"record meets every rule", map[string]float64{"TC2": 40, "TC3": 30}, RecordFacts{Year: 2026, Activities: 2, Hours: 10}, nil, ""},
 		{"no points, nothing asked", map[string]float64{"TC2": 0, "TC3": 0}, RecordFacts{Year: 2026}, nil, ""},
 		{"no activity", map[string]float64{"TC2": 1}, RecordFacts{Year: 2026}, []string{"scores.TC2"},
-			"Criterion TC2 needs at least 1 verified learning activities in 2026; the record has 0."},
+			"Criterion TC2 needs 1 or more verified learning activities in 2026; the record has 0."},
 		{"too few hours", map[string]float64{"TC3": 20}, RecordFacts{Year: 2026, Activities: 2, Hours: 9.5}, []string{"scores.TC3"},
-			"Criterion TC3 needs at least 10 verified hours of learning in 2026; the record has 9.5."},
+			"Criterion TC3 needs 10 or more verified hours of learning in 2026; the record has 9.5."},
 		{"both short", map[string]float64{"TC2": 40, "TC3": 20}, RecordFacts{Year: 2026, Activities: 1, Hours: 2}, []string{"scores.TC3"},
-			"Criterion TC3 needs at least 2 verified learning activities and 10 verified hours in 2026; the record has 1 activities and 2 hours."},
+			"Criterion TC3 needs 2 or more verified learning activities and 10 or more verified hours in 2026; the record has 1 activities and 2 hours."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			gaps := RecordGaps(cs, tt.scores, tt.facts)

@@ -800,3 +800,62 @@ func TestDemoCitizenRecord(t *testing.T) {
 		}
 	})
 }
+
+// TestRegistrationRecordStatements: officers evaluate a page of
+// LEARNING_CITIZEN registrations with each citizen's record in view, at the
+// same cost for 6 registrations as for 50.
+func TestRegistrationRecordStatements(t *testing.T) {
+	dbtest.EachOpener(t, func(t *testing.T, open dbtest.Opener) {
+		counts := map[int]int{}
+		for _, households := range []int{3, 25} {
+			opts, counter := dbtest.Counting()
+			db := open(opts)
+			fx := fixture.Build(t, db.Client, fixture.Options{Households: households})
+			a := newAPI(t, db, fx)
+			camp := campaignIn(t, a, "REGISTRATION")
+			citizens := citizensOf(t, db, fx.V1a)
+			for i, c := range citizens {
+				db.Registration.Create().SetCampaignID(mustAtoi(t, camp)).SetLearningUnitID(c.ID).SetTitle("LEARNING_CITIZEN").
+					SetAdminUnitID(c.AdminUnitID).SetAdminPath(c.AdminPath).ExecX(systemCtx())
+				if i%2 == 0 {
+					addActivity(t, db, c.ID, activity{status: learningactivity.StatusVERIFIED, start: "2021-02-01", hours: 4})
+				}
+			}
+			var page struct {
+				Registrations struct {
+					Edges []struct {
+						Node struct {
+							LearningUnit struct{ ID string }
+							Record       struct {
+								Year, Verified int
+								Activities     []struct{ ID string }
+							}
+						}
+					}
+				}
+			}
+			counter.Reset()
+			a.must(t, "officer", `{ registrations(first: 100, where: {title: LEARNING_CITIZEN}) { edges { node {
+				learningUnit { id } record { year verified activities { id } } } } } }`, nil, &page)
+			counts[len(citizens)] = counter.Count()
+			if len(page.Registrations.Edges) != len(citizens) {
+				t.Fatalf("%d registrations, want %d", len(page.Registrations.Edges), len(citizens))
+			}
+			verified := 0
+			for _, e := range page.Registrations.Edges {
+				r := e.Node.Record
+				if r.Year != 2021 || r.Verified != len(r.Activities) {
+					t.Fatalf("record of %s: %+v", e.Node.LearningUnit.ID, r)
+				}
+				verified += r.Verified
+			}
+			if want := (len(citizens) + 1) / 2; verified != want {
+				t.Fatalf("%d verified activities on the page, want %d", verified, want)
+			}
+		}
+		if counts[6] != counts[50] {
+			t.Fatalf("statements: %d for 6 registrations, %d for 50; want the same", counts[6], counts[50])
+		}
+		t.Logf("a page of registrations with their records: %d statements", counts[6])
+	})
+}

@@ -284,8 +284,19 @@ func TestCitizenTitleFlow(t *testing.T) {
 			t.Fatalf("record after verification: %+v", r)
 		}
 
-		// The citizen follows their registration and its evaluations; a
-		// neighbour's is none of their business.
+		// The district recognises the learning citizens (the title's
+		// deciding level).
+		district, err := db.User.Create().SetUsername("officerd1").SetFullName("Cán bộ huyện").SetPasswordHash("unused").
+			SetRole("OFFICER").SetScope(fx.D1).Save(systemCtx())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fx.Users["officerd1"] = district
+		a.must(t, "manager", advanceM, map[string]any{"c": camp, "f": "EVALUATION"}, nil)
+		a.must(t, "officerd1", recognizeM, map[string]any{"ids": []string{regID}, "n": "77/QĐ-UBND"}, nil)
+
+		// The citizen follows their registration, its evaluations and the
+		// decision; a neighbour's is none of their business.
 		var mine struct {
 			Registrations struct {
 				Edges []struct {
@@ -295,11 +306,13 @@ func TestCitizenTitleFlow(t *testing.T) {
 							Kind, Result string
 							Activities   []struct{ ID string }
 						}
+						Decision *struct{ Number string }
 					}
 				}
 			}
 		}
-		a.must(t, "citizen", `{ registrations(where: {title: LEARNING_CITIZEN}) { edges { node { id status result evaluations { kind result activities { id } } } } } }`, nil, &mine)
+		a.must(t, "citizen", `{ registrations(where: {title: LEARNING_CITIZEN}) { edges { node { id status result
+			evaluations { kind result activities { id } } decision { number } } } } }`, nil, &mine)
 		if len(mine.Registrations.Edges) != 1 {
 			t.Fatalf("citizen sees %d registrations, want their own", len(mine.Registrations.Edges))
 		}
@@ -312,7 +325,8 @@ func TestCitizenTitleFlow(t *testing.T) {
 			}
 		}
 		slices.Sort(kinds)
-		if n.ID != regID || n.Status != "EVALUATED" || n.Result != "PASSED" || !slices.Equal(kinds, []string{"FINAL", "SELF"}) {
+		if n.ID != regID || n.Status != "RECOGNIZED" || n.Result != "PASSED" || !slices.Equal(kinds, []string{"FINAL", "SELF"}) ||
+			n.Decision == nil || n.Decision.Number != "77/QĐ-UBND" {
 			t.Fatalf("citizen follows: %+v", n)
 		}
 	})

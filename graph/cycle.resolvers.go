@@ -15,6 +15,7 @@ import (
 	"hoctap/graph/model"
 	"hoctap/internal/criteria"
 	"hoctap/internal/cycle"
+	"hoctap/internal/i18n"
 	"hoctap/internal/progress"
 	"hoctap/internal/title"
 
@@ -37,6 +38,20 @@ func (r *campaignResolver) DecidingLevels(ctx context.Context, obj *ent.Campaign
 	out := make([]*model.DecidingLevel, 0, len(title.All))
 	for _, t := range title.All {
 		out = append(out, &model.DecidingLevel{Title: t, Level: cycle.DecidingLevel(obj, t)})
+	}
+	return out, nil
+}
+
+// RecordGaps is the resolver for the recordGaps field.
+func (r *evaluatePayloadResolver) RecordGaps(ctx context.Context, obj *model.EvaluatePayload) ([]*model.RecordGap, error) {
+	gaps, err := cycle.RecordGaps(ctx, r.client(ctx), obj.Evaluation)
+	if err != nil {
+		return nil, err
+	}
+	lang := i18n.FromContext(ctx)
+	out := make([]*model.RecordGap, len(gaps))
+	for i, g := range gaps {
+		out[i] = &model.RecordGap{Field: g.Field, Message: g.Message(lang)}
 	}
 	return out, nil
 }
@@ -148,6 +163,9 @@ func (r *mutationResolver) SetCriteria(ctx context.Context, input model.SetCrite
 	cs := make([]criteria.Criterion, len(input.Criteria))
 	for i, c := range input.Criteria {
 		cs[i] = criteria.Criterion{Code: c.Code, Text: c.Text, Group: deref(c.Group), MaxPoints: c.MaxPoints, Required: c.Required != nil && *c.Required}
+		if c.Record != nil {
+			cs[i].Record = &criteria.RecordRule{MinActivities: deref(c.Record.MinActivities), MinHours: deref(c.Record.MinHours)}
+		}
 	}
 	rule := criteria.Rule{PassPoints: input.Rule.PassPoints, MinShare: input.Rule.MinShare, Levels: input.Rule.Levels}
 	set, err := cycle.SetCriteria(ctx, input.CampaignID, input.Title, input.Name, cs, rule)
@@ -214,7 +232,7 @@ func (r *mutationResolver) Evaluate(ctx context.Context, input model.EvaluateInp
 			for i, sc := range input.Scores {
 				scores[i] = cycle.Score{Code: sc.Code, Points: sc.Points}
 			}
-			ev, reg, err := cycle.Evaluate(ctx, regID, cycle.EvaluationInput{Kind: input.Kind, Scores: scores, Notes: deref(input.Notes)})
+			ev, reg, err := cycle.Evaluate(ctx, regID, cycle.EvaluationInput{Kind: input.Kind, Scores: scores, Notes: deref(input.Notes), ActivityIDs: input.ActivityIDs})
 			if err != nil {
 				return nil, err
 			}
@@ -271,6 +289,24 @@ func (r *mutationResolver) WithdrawRegistration(ctx context.Context, input model
 // Subtype is the resolver for the subtype field.
 func (r *progressRowResolver) Subtype(ctx context.Context, obj *progress.Row) (*learningunit.Subtype, error) {
 	return subtypeOf(obj.Subtype), nil
+}
+
+// CitizensWithRecord is the resolver for the citizensWithRecord field.
+func (r *progressRowResolver) CitizensWithRecord(ctx context.Context, obj *progress.Row) (*int, error) {
+	pc, err := obj.CitizenRecords(ctx)
+	if pc == nil || err != nil {
+		return nil, err
+	}
+	return &pc.WithRecord, nil
+}
+
+// CitizensVerified is the resolver for the citizensVerified field.
+func (r *progressRowResolver) CitizensVerified(ctx context.Context, obj *progress.Row) (*int, error) {
+	pc, err := obj.CitizenRecords(ctx)
+	if pc == nil || err != nil {
+		return nil, err
+	}
+	return &pc.Verified, nil
 }
 
 // ChildLevel is the resolver for the childLevel field.
@@ -333,6 +369,9 @@ func (r *targetResolver) AdminUnit(ctx context.Context, obj *ent.Target) (*ent.A
 	return obj.QueryAdminUnit().Only(ctx)
 }
 
+// EvaluatePayload returns EvaluatePayloadResolver implementation.
+func (r *Resolver) EvaluatePayload() EvaluatePayloadResolver { return &evaluatePayloadResolver{r} }
+
 // ProgressRow returns ProgressRowResolver implementation.
 func (r *Resolver) ProgressRow() ProgressRowResolver { return &progressRowResolver{r} }
 
@@ -343,6 +382,7 @@ func (r *Resolver) ProgressSummary() ProgressSummaryResolver { return &progressS
 func (r *Resolver) Target() TargetResolver { return &targetResolver{r} }
 
 type (
+	evaluatePayloadResolver struct{ *Resolver }
 	progressRowResolver     struct{ *Resolver }
 	progressSummaryResolver struct{ *Resolver }
 	targetResolver          struct{ *Resolver }

@@ -100,6 +100,9 @@ func (r *Resolver) NationalTarget() NationalTargetResolver { return &nationalTar
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// Registration returns RegistrationResolver implementation.
+func (r *Resolver) Registration() RegistrationResolver { return &registrationResolver{r} }
+
 // User returns UserResolver implementation.
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
@@ -111,5 +114,6 @@ type (
 	learningUnitResolver   struct{ *Resolver }
 	nationalTargetResolver struct{ *Resolver }
 	queryResolver          struct{ *Resolver }
+	registrationResolver   struct{ *Resolver }
 	userResolver           struct{ *Resolver }
 )

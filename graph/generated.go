@@ -59,6 +59,7 @@ type ResolverRoot interface {
 	Campaign() CampaignResolver
 	CampaignNationalTarget() CampaignNationalTargetResolver
 	CloseAdminUnitPayload() CloseAdminUnitPayloadResolver
+	EvaluatePayload() EvaluatePayloadResolver
 	Evaluation() EvaluationResolver
 	EvidenceFile() EvidenceFileResolver
 	ImportIssue() ImportIssueResolver
@@ -71,6 +72,8 @@ type ResolverRoot interface {
 	ProgressRow() ProgressRowResolver
 	ProgressSummary() ProgressSummaryResolver
 	Query() QueryResolver
+	RecordSummary() RecordSummaryResolver
+	Registration() RegistrationResolver
 	ReorganisationProblem() ReorganisationProblemResolver
 	Target() TargetResolver
 	Tombstone() TombstoneResolver
@@ -334,6 +337,7 @@ type ComplexityRoot struct {
 		Code      func(childComplexity int) int
 		Group     func(childComplexity int) int
 		MaxPoints func(childComplexity int) int
+		Record    func(childComplexity int) int
 		Required  func(childComplexity int) int
 		Text      func(childComplexity int) int
 	}
@@ -378,6 +382,7 @@ type ComplexityRoot struct {
 
 	EvaluatePayload struct {
 		Evaluation   func(childComplexity int) int
+		RecordGaps   func(childComplexity int) int
 		Registration func(childComplexity int) int
 	}
 
@@ -561,6 +566,7 @@ type ComplexityRoot struct {
 		Name          func(childComplexity int) int
 		Parent        func(childComplexity int) int
 		Phone         func(childComplexity int) int
+		RecordSummary func(childComplexity int, year *int) int
 		Registration  func(childComplexity int, campaignID int, title *title.Title) int
 		Registrations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrationOrder, where *ent.RegistrationWhereInput) int
 		Subtype       func(childComplexity int) int
@@ -699,15 +705,17 @@ type ComplexityRoot struct {
 	}
 
 	ProgressRow struct {
-		Eligible    func(childComplexity int) int
-		Evaluated   func(childComplexity int) int
-		MeetsTarget func(childComplexity int) int
-		Rate        func(childComplexity int) int
-		Recognized  func(childComplexity int) int
-		Registered  func(childComplexity int) int
-		Subtype     func(childComplexity int) int
-		Target      func(childComplexity int) int
-		Title       func(childComplexity int) int
+		CitizensVerified   func(childComplexity int) int
+		CitizensWithRecord func(childComplexity int) int
+		Eligible           func(childComplexity int) int
+		Evaluated          func(childComplexity int) int
+		MeetsTarget        func(childComplexity int) int
+		Rate               func(childComplexity int) int
+		Recognized         func(childComplexity int) int
+		Registered         func(childComplexity int) int
+		Subtype            func(childComplexity int) int
+		Target             func(childComplexity int) int
+		Title              func(childComplexity int) int
 	}
 
 	ProgressSummary struct {
@@ -717,31 +725,55 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AdminUnits       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AdminUnitOrder, where *ent.AdminUnitWhereInput, search *string) int
-		AuditLogs        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditLogOrder, where *ent.AuditLogWhereInput) int
-		Campaign         func(childComplexity int, year int, provinceID int) int
-		Campaigns        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CampaignOrder, where *ent.CampaignWhereInput) int
-		Changes          func(childComplexity int, since *string, first *int) int
-		CitizenClaims    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CitizenClaimOrder, status *citizenclaim.Status) int
-		CurrentCampaign  func(childComplexity int, provinceID *int) int
-		Decisions        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DecisionOrder, where *ent.DecisionWhereInput) int
-		ImportJobs       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ImportJobOrder, where *ent.ImportJobWhereInput) int
-		ImportKinds      func(childComplexity int) int
-		LearningUnits    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LearningUnitOrder, where *ent.LearningUnitWhereInput, search *string) int
-		Me               func(childComplexity int) int
-		NationalProgress func(childComplexity int, year int) int
-		NationalTargets  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NationalTargetOrder, where *ent.NationalTargetWhereInput) int
-		Node             func(childComplexity int, id int) int
-		Nodes            func(childComplexity int, ids []int) int
-		Progress         func(childComplexity int, campaignID int, unitID int) int
-		Registrations    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrationOrder, where *ent.RegistrationWhereInput) int
-		Reorganisations  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ReorganisationOrder, where *ent.ReorganisationWhereInput) int
-		Users            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput, search *string) int
+		AdminUnits         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AdminUnitOrder, where *ent.AdminUnitWhereInput, search *string) int
+		AuditLogs          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditLogOrder, where *ent.AuditLogWhereInput) int
+		Campaign           func(childComplexity int, year int, provinceID int) int
+		Campaigns          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CampaignOrder, where *ent.CampaignWhereInput) int
+		Changes            func(childComplexity int, since *string, first *int) int
+		CitizenClaims      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CitizenClaimOrder, status *citizenclaim.Status) int
+		CurrentCampaign    func(childComplexity int, provinceID *int) int
+		Decisions          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DecisionOrder, where *ent.DecisionWhereInput) int
+		ImportJobs         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ImportJobOrder, where *ent.ImportJobWhereInput) int
+		ImportKinds        func(childComplexity int) int
+		LearningActivities func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LearningActivityOrder, where *ent.LearningActivityWhereInput) int
+		LearningUnits      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LearningUnitOrder, where *ent.LearningUnitWhereInput, search *string) int
+		Me                 func(childComplexity int) int
+		NationalProgress   func(childComplexity int, year int) int
+		NationalTargets    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NationalTargetOrder, where *ent.NationalTargetWhereInput) int
+		Node               func(childComplexity int, id int) int
+		Nodes              func(childComplexity int, ids []int) int
+		Progress           func(childComplexity int, campaignID int, unitID int) int
+		Registrations      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrationOrder, where *ent.RegistrationWhereInput) int
+		Reorganisations    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ReorganisationOrder, where *ent.ReorganisationWhereInput) int
+		Users              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput, search *string) int
 	}
 
 	RecognizePayload struct {
 		Decision      func(childComplexity int) int
 		Registrations func(childComplexity int) int
+	}
+
+	RecordGap struct {
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
+	RecordRule struct {
+		MinActivities func(childComplexity int) int
+		MinHours      func(childComplexity int) int
+	}
+
+	RecordSummary struct {
+		Activities    func(childComplexity int) int
+		Completeness  func(childComplexity int) int
+		HasAccount    func(childComplexity int) int
+		Pending       func(childComplexity int) int
+		Rejected      func(childComplexity int) int
+		Total         func(childComplexity int) int
+		Undocumented  func(childComplexity int) int
+		Verified      func(childComplexity int) int
+		VerifiedHours func(childComplexity int) int
+		Year          func(childComplexity int) int
 	}
 
 	RefuseClaimPayload struct {
@@ -765,6 +797,7 @@ type ComplexityRoot struct {
 		Level        func(childComplexity int) int
 		Reason       func(childComplexity int) int
 		RecognizedOn func(childComplexity int) int
+		Record       func(childComplexity int) int
 		Result       func(childComplexity int) int
 		Score        func(childComplexity int) int
 		Status       func(childComplexity int) int
@@ -993,6 +1026,9 @@ type CampaignNationalTargetResolver interface {
 type CloseAdminUnitPayloadResolver interface {
 	Reorganisation(ctx context.Context, obj *model.AdminUnitReorganised) (*ent.Reorganisation, error)
 }
+type EvaluatePayloadResolver interface {
+	RecordGaps(ctx context.Context, obj *model.EvaluatePayload) ([]*model.RecordGap, error)
+}
 type EvaluationResolver interface {
 	Scores(ctx context.Context, obj *ent.Evaluation) ([]*model.CriterionScore, error)
 }
@@ -1023,6 +1059,7 @@ type ImportKindResolver interface {
 }
 type LearningUnitResolver interface {
 	Registration(ctx context.Context, obj *ent.LearningUnit, campaignID int, title *title.Title) (*ent.Registration, error)
+	RecordSummary(ctx context.Context, obj *ent.LearningUnit, year *int) (*model.RecordSummaryView, error)
 }
 type MoveAdminUnitPayloadResolver interface {
 	Reorganisation(ctx context.Context, obj *model.AdminUnitReorganised) (*ent.Reorganisation, error)
@@ -1078,6 +1115,9 @@ type NationalTargetResolver interface {
 }
 type ProgressRowResolver interface {
 	Subtype(ctx context.Context, obj *progress.Row) (*learningunit.Subtype, error)
+
+	CitizensWithRecord(ctx context.Context, obj *progress.Row) (*int, error)
+	CitizensVerified(ctx context.Context, obj *progress.Row) (*int, error)
 }
 type ProgressSummaryResolver interface {
 	ChildLevel(ctx context.Context, obj *progress.Summary) (*adminunit.Level, error)
@@ -1099,10 +1139,17 @@ type QueryResolver interface {
 	Progress(ctx context.Context, campaignID int, unitID int) (*progress.Report, error)
 	NationalProgress(ctx context.Context, year int) (*progress.National, error)
 	ImportKinds(ctx context.Context) ([]*imports.Kind, error)
+	LearningActivities(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LearningActivityOrder, where *ent.LearningActivityWhereInput) (*ent.LearningActivityConnection, error)
 	AdminUnits(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AdminUnitOrder, where *ent.AdminUnitWhereInput, search *string) (*ent.AdminUnitConnection, error)
 	LearningUnits(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LearningUnitOrder, where *ent.LearningUnitWhereInput, search *string) (*ent.LearningUnitConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput, search *string) (*ent.UserConnection, error)
 	AuditLogs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditLogOrder, where *ent.AuditLogWhereInput) (*ent.AuditLogConnection, error)
+}
+type RecordSummaryResolver interface {
+	Activities(ctx context.Context, obj *model.RecordSummaryView) ([]*ent.LearningActivity, error)
+}
+type RegistrationResolver interface {
+	Record(ctx context.Context, obj *ent.Registration) (*model.RecordSummaryView, error)
 }
 type ReorganisationProblemResolver interface {
 	Field(ctx context.Context, obj *reorg.Problem) (string, error)
@@ -2037,6 +2084,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Criterion.MaxPoints(childComplexity), true
+	case "Criterion.record":
+		if e.ComplexityRoot.Criterion.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Criterion.Record(childComplexity), true
 	case "Criterion.required":
 		if e.ComplexityRoot.Criterion.Required == nil {
 			break
@@ -2187,6 +2240,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EvaluatePayload.Evaluation(childComplexity), true
+	case "EvaluatePayload.recordGaps":
+		if e.ComplexityRoot.EvaluatePayload.RecordGaps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvaluatePayload.RecordGaps(childComplexity), true
 	case "EvaluatePayload.registration":
 		if e.ComplexityRoot.EvaluatePayload.Registration == nil {
 			break
@@ -2972,6 +3031,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LearningUnit.Phone(childComplexity), true
+	case "LearningUnit.recordSummary":
+		if e.ComplexityRoot.LearningUnit.RecordSummary == nil {
+			break
+		}
+
+		args, err := ec.field_LearningUnit_recordSummary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.LearningUnit.RecordSummary(childComplexity, args["year"].(*int)), true
 	case "LearningUnit.registration":
 		if e.ComplexityRoot.LearningUnit.Registration == nil {
 			break
@@ -3792,6 +3862,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProgressReport.Unit(childComplexity), true
 
+	case "ProgressRow.citizensVerified":
+		if e.ComplexityRoot.ProgressRow.CitizensVerified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressRow.CitizensVerified(childComplexity), true
+	case "ProgressRow.citizensWithRecord":
+		if e.ComplexityRoot.ProgressRow.CitizensWithRecord == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressRow.CitizensWithRecord(childComplexity), true
 	case "ProgressRow.eligible":
 		if e.ComplexityRoot.ProgressRow.Eligible == nil {
 			break
@@ -3972,6 +4054,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.ImportKinds(childComplexity), true
 
+	case "Query.learningActivities":
+		if e.ComplexityRoot.Query.LearningActivities == nil {
+			break
+		}
+
+		args, err := ec.field_Query_learningActivities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LearningActivities(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.LearningActivityOrder), args["where"].(*ent.LearningActivityWhereInput)), true
 	case "Query.learningUnits":
 		if e.ComplexityRoot.Query.LearningUnits == nil {
 			break
@@ -4091,6 +4184,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RecognizePayload.Registrations(childComplexity), true
 
+	case "RecordGap.field":
+		if e.ComplexityRoot.RecordGap.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordGap.Field(childComplexity), true
+	case "RecordGap.message":
+		if e.ComplexityRoot.RecordGap.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordGap.Message(childComplexity), true
+
+	case "RecordRule.minActivities":
+		if e.ComplexityRoot.RecordRule.MinActivities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordRule.MinActivities(childComplexity), true
+	case "RecordRule.minHours":
+		if e.ComplexityRoot.RecordRule.MinHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordRule.MinHours(childComplexity), true
+
+	case "RecordSummary.activities":
+		if e.ComplexityRoot.RecordSummary.Activities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordSummary.Activities(childComplexity), true
+	case "RecordSummary.completeness":
+		if e.ComplexityRoot.RecordSummary.Completeness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordSummary.Completeness(childComplexity), true
+	case "RecordSummary.hasAccount":
+		if e.ComplexityRoot.RecordSummary.HasAccount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordSummary.HasAccount(childComplexity), true
+	case "RecordSummary.pending":
+		if e.ComplexityRoot.RecordSummary.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordSummary.Pending(childComplexity), true
+	case "RecordSummary.rejected":
+		if e.ComplexityRoot.RecordSummary.Rejected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordSummary.Rejected(childComplexity), true
+	case "RecordSummary.total":
+		if e.ComplexityRoot.RecordSummary.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordSummary.Total(childComplexity), true
+	case "RecordSummary.undocumented":
+		if e.ComplexityRoot.RecordSummary.Undocumented == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordSummary.Undocumented(childComplexity), true
+	case "RecordSummary.verified":
+		if e.ComplexityRoot.RecordSummary.Verified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordSummary.Verified(childComplexity), true
+	case "RecordSummary.verifiedHours":
+		if e.ComplexityRoot.RecordSummary.VerifiedHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordSummary.VerifiedHours(childComplexity), true
+	case "RecordSummary.year":
+		if e.ComplexityRoot.RecordSummary.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordSummary.Year(childComplexity), true
+
 	case "RefuseClaimPayload.claim":
 		if e.ComplexityRoot.RefuseClaimPayload.Claim == nil {
 			break
@@ -4177,6 +4357,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Registration.RecognizedOn(childComplexity), true
+	case "Registration.record":
+		if e.ComplexityRoot.Registration.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Registration.Record(childComplexity), true
 	case "Registration.result":
 		if e.ComplexityRoot.Registration.Result == nil {
 			break
@@ -4928,6 +5114,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PassRuleInput", ec.unmarshalInputPassRuleInput),
 			graphql.NewInputUnmarshaler("PlanReorganisationInput", ec.unmarshalInputPlanReorganisationInput),
 			graphql.NewInputUnmarshaler("RecognizeInput", ec.unmarshalInputRecognizeInput),
+			graphql.NewInputUnmarshaler("RecordRuleInput", ec.unmarshalInputRecordRuleInput),
 			graphql.NewInputUnmarshaler("RefreshSessionInput", ec.unmarshalInputRefreshSessionInput),
 			graphql.NewInputUnmarshaler("RefuseClaimInput", ec.unmarshalInputRefuseClaimInput),
 			graphql.NewInputUnmarshaler("RegisterInput", ec.unmarshalInputRegisterInput),
@@ -5034,7 +5221,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "adminunits.graphql" "auth.graphql" "changes.graphql" "claims.graphql" "cycle.graphql" "ent.graphql" "imports.graphql" "learningunits.graphql" "national.graphql" "query.graphql" "queue.graphql" "record.graphql" "reorganisations.graphql" "users.graphql"
+//go:embed "adminunits.graphql" "auth.graphql" "changes.graphql" "claims.graphql" "cycle.graphql" "ent.graphql" "imports.graphql" "learningcitizen.graphql" "learningunits.graphql" "national.graphql" "query.graphql" "queue.graphql" "record.graphql" "reorganisations.graphql" "users.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5053,6 +5240,7 @@ var sources = []*ast.Source{
 	{Name: "cycle.graphql", Input: sourceData("cycle.graphql"), BuiltIn: false},
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "imports.graphql", Input: sourceData("imports.graphql"), BuiltIn: false},
+	{Name: "learningcitizen.graphql", Input: sourceData("learningcitizen.graphql"), BuiltIn: false},
 	{Name: "learningunits.graphql", Input: sourceData("learningunits.graphql"), BuiltIn: false},
 	{Name: "national.graphql", Input: sourceData("national.graphql"), BuiltIn: false},
 	{Name: "query.graphql", Input: sourceData("query.graphql"), BuiltIn: false},
@@ -5571,6 +5759,8 @@ func (ec *executionContext) childFields_Criterion(ctx context.Context, field gra
 		return ec.fieldContext_Criterion_maxPoints(ctx, field)
 	case "required":
 		return ec.fieldContext_Criterion_required(ctx, field)
+	case "record":
+		return ec.fieldContext_Criterion_record(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Criterion", field.Name)
 }
@@ -5657,6 +5847,8 @@ func (ec *executionContext) childFields_EvaluatePayload(ctx context.Context, fie
 		return ec.fieldContext_EvaluatePayload_evaluation(ctx, field)
 	case "registration":
 		return ec.fieldContext_EvaluatePayload_registration(ctx, field)
+	case "recordGaps":
+		return ec.fieldContext_EvaluatePayload_recordGaps(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EvaluatePayload", field.Name)
 }
@@ -6031,6 +6223,8 @@ func (ec *executionContext) childFields_LearningUnit(ctx context.Context, field 
 		return ec.fieldContext_LearningUnit_activities(ctx, field)
 	case "registration":
 		return ec.fieldContext_LearningUnit_registration(ctx, field)
+	case "recordSummary":
+		return ec.fieldContext_LearningUnit_recordSummary(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LearningUnit", field.Name)
 }
@@ -6221,6 +6415,10 @@ func (ec *executionContext) childFields_ProgressRow(ctx context.Context, field g
 		return ec.fieldContext_ProgressRow_target(ctx, field)
 	case "meetsTarget":
 		return ec.fieldContext_ProgressRow_meetsTarget(ctx, field)
+	case "citizensWithRecord":
+		return ec.fieldContext_ProgressRow_citizensWithRecord(ctx, field)
+	case "citizensVerified":
+		return ec.fieldContext_ProgressRow_citizensVerified(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProgressRow", field.Name)
 }
@@ -6245,6 +6443,52 @@ func (ec *executionContext) childFields_RecognizePayload(ctx context.Context, fi
 		return ec.fieldContext_RecognizePayload_registrations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RecognizePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordGap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_RecordGap_field(ctx, field)
+	case "message":
+		return ec.fieldContext_RecordGap_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordGap", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "minActivities":
+		return ec.fieldContext_RecordRule_minActivities(ctx, field)
+	case "minHours":
+		return ec.fieldContext_RecordRule_minHours(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordRule", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_RecordSummary_year(ctx, field)
+	case "verified":
+		return ec.fieldContext_RecordSummary_verified(ctx, field)
+	case "pending":
+		return ec.fieldContext_RecordSummary_pending(ctx, field)
+	case "rejected":
+		return ec.fieldContext_RecordSummary_rejected(ctx, field)
+	case "total":
+		return ec.fieldContext_RecordSummary_total(ctx, field)
+	case "verifiedHours":
+		return ec.fieldContext_RecordSummary_verifiedHours(ctx, field)
+	case "undocumented":
+		return ec.fieldContext_RecordSummary_undocumented(ctx, field)
+	case "hasAccount":
+		return ec.fieldContext_RecordSummary_hasAccount(ctx, field)
+	case "completeness":
+		return ec.fieldContext_RecordSummary_completeness(ctx, field)
+	case "activities":
+		return ec.fieldContext_RecordSummary_activities(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_RefuseClaimPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6303,6 +6547,8 @@ func (ec *executionContext) childFields_Registration(ctx context.Context, field 
 		return ec.fieldContext_Registration_evaluations(ctx, field)
 	case "decision":
 		return ec.fieldContext_Registration_decision(ctx, field)
+	case "record":
+		return ec.fieldContext_Registration_record(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Registration", field.Name)
 }
@@ -7086,6 +7332,20 @@ func (ec *executionContext) field_LearningUnit_children_args(ctx context.Context
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_LearningUnit_recordSummary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
 	return args, nil
 }
 
@@ -8177,6 +8437,60 @@ func (ec *executionContext) field_Query_importJobs_args(ctx context.Context, raw
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.ImportJobWhereInput, error) {
 			return ec.unmarshalOImportJobWhereInput2ᚖhoctapᚋentᚐImportJobWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_learningActivities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.LearningActivityOrder, error) {
+			return ec.unmarshalOLearningActivityOrder2ᚖhoctapᚋentᚐLearningActivityOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.LearningActivityWhereInput, error) {
+			return ec.unmarshalOLearningActivityWhereInput2ᚖhoctapᚋentᚐLearningActivityWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12428,6 +12742,38 @@ func (ec *executionContext) fieldContext_Criterion_required(_ context.Context, f
 	return graphql.NewScalarFieldContext("Criterion", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Criterion_record(ctx context.Context, field graphql.CollectedField, obj *criteria.Criterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Criterion_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Record, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *criteria.RecordRule) graphql.Marshaler {
+			return ec.marshalORecordRule2ᚖhoctapᚋinternalᚋcriteriaᚐRecordRule(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Criterion_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Criterion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CriterionScore_code(ctx context.Context, field graphql.CollectedField, obj *model.CriterionScore) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13022,6 +13368,38 @@ func (ec *executionContext) fieldContext_EvaluatePayload_registration(_ context.
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Registration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EvaluatePayload_recordGaps(ctx context.Context, field graphql.CollectedField, obj *model.EvaluatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvaluatePayload_recordGaps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EvaluatePayload().RecordGaps(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RecordGap) graphql.Marshaler {
+			return ec.marshalNRecordGap2ᚕᚖhoctapᚋgraphᚋmodelᚐRecordGapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvaluatePayload_recordGaps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EvaluatePayload",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordGap(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16320,6 +16698,50 @@ func (ec *executionContext) fieldContext_LearningUnit_registration(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_LearningUnit_registration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LearningUnit_recordSummary(ctx context.Context, field graphql.CollectedField, obj *ent.LearningUnit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LearningUnit_recordSummary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.LearningUnit().RecordSummary(ctx, obj, fc.Args["year"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordSummaryView) graphql.Marshaler {
+			return ec.marshalORecordSummary2ᚖhoctapᚋgraphᚋmodelᚐRecordSummaryView(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LearningUnit_recordSummary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LearningUnit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordSummary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_LearningUnit_recordSummary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19739,6 +20161,52 @@ func (ec *executionContext) fieldContext_ProgressRow_meetsTarget(_ context.Conte
 	return graphql.NewScalarFieldContext("ProgressRow", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _ProgressRow_citizensWithRecord(ctx context.Context, field graphql.CollectedField, obj *progress.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressRow_citizensWithRecord(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProgressRow().CitizensWithRecord(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressRow_citizensWithRecord(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressRow", field, true, true, "Int")
+}
+
+func (ec *executionContext) _ProgressRow_citizensVerified(ctx context.Context, field graphql.CollectedField, obj *progress.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressRow_citizensVerified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProgressRow().CitizensVerified(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressRow_citizensVerified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressRow", field, true, true, "Int")
+}
+
 func (ec *executionContext) _ProgressSummary_childCount(ctx context.Context, field graphql.CollectedField, obj *progress.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20488,6 +20956,50 @@ func (ec *executionContext) fieldContext_Query_importKinds(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_learningActivities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_learningActivities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LearningActivities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.LearningActivityOrder), fc.Args["where"].(*ent.LearningActivityWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LearningActivityConnection) graphql.Marshaler {
+			return ec.marshalNLearningActivityConnection2ᚖhoctapᚋentᚐLearningActivityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_learningActivities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningActivityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_learningActivities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_adminUnits(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20799,6 +21311,337 @@ func (ec *executionContext) fieldContext_RecognizePayload_registrations(_ contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Registration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordGap_field(ctx context.Context, field graphql.CollectedField, obj *model.RecordGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordGap_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordGap_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordGap", field, false, false, "String")
+}
+
+func (ec *executionContext) _RecordGap_message(ctx context.Context, field graphql.CollectedField, obj *model.RecordGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordGap_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordGap_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordGap", field, false, false, "String")
+}
+
+func (ec *executionContext) _RecordRule_minActivities(ctx context.Context, field graphql.CollectedField, obj *criteria.RecordRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordRule_minActivities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinActivities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordRule_minActivities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecordRule_minHours(ctx context.Context, field graphql.CollectedField, obj *criteria.RecordRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordRule_minHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordRule_minHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordRule", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RecordSummary_year(ctx context.Context, field graphql.CollectedField, obj *model.RecordSummaryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordSummary_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordSummary_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecordSummary_verified(ctx context.Context, field graphql.CollectedField, obj *model.RecordSummaryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordSummary_verified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordSummary_verified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecordSummary_pending(ctx context.Context, field graphql.CollectedField, obj *model.RecordSummaryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordSummary_pending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordSummary_pending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecordSummary_rejected(ctx context.Context, field graphql.CollectedField, obj *model.RecordSummaryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordSummary_rejected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rejected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordSummary_rejected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecordSummary_total(ctx context.Context, field graphql.CollectedField, obj *model.RecordSummaryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordSummary_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordSummary_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordSummary", field, true, false, "Int")
+}
+
+func (ec *executionContext) _RecordSummary_verifiedHours(ctx context.Context, field graphql.CollectedField, obj *model.RecordSummaryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordSummary_verifiedHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VerifiedHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordSummary_verifiedHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordSummary", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RecordSummary_undocumented(ctx context.Context, field graphql.CollectedField, obj *model.RecordSummaryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordSummary_undocumented(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Undocumented, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordSummary_undocumented(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecordSummary_hasAccount(ctx context.Context, field graphql.CollectedField, obj *model.RecordSummaryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordSummary_hasAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasAccount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordSummary_hasAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordSummary", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RecordSummary_completeness(ctx context.Context, field graphql.CollectedField, obj *model.RecordSummaryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordSummary_completeness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Completeness(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordSummary_completeness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordSummary", field, true, false, "Float")
+}
+
+func (ec *executionContext) _RecordSummary_activities(ctx context.Context, field graphql.CollectedField, obj *model.RecordSummaryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordSummary_activities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RecordSummary().Activities(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.LearningActivity) graphql.Marshaler {
+			return ec.marshalNLearningActivity2ᚕᚖhoctapᚋentᚐLearningActivityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordSummary_activities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordSummary",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LearningActivity(ctx, field)
 		},
 	}
 	return fc, nil
@@ -21354,6 +22197,38 @@ func (ec *executionContext) fieldContext_Registration_decision(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Decision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Registration_record(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Registration_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Registration().Record(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordSummaryView) graphql.Marshaler {
+			return ec.marshalORecordSummary2ᚖhoctapᚋgraphᚋmodelᚐRecordSummaryView(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Registration_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Registration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordSummary(ctx, field)
 		},
 	}
 	return fc, nil
@@ -29207,7 +30082,7 @@ func (ec *executionContext) unmarshalInputCriterionInput(ctx context.Context, ob
 		asMap["required"] = false
 	}
 
-	fieldsInOrder := [...]string{"code", "text", "group", "maxPoints", "required"}
+	fieldsInOrder := [...]string{"code", "text", "group", "maxPoints", "required", "record"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29249,6 +30124,13 @@ func (ec *executionContext) unmarshalInputCriterionInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Required = data
+		case "record":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("record"))
+			data, err := ec.unmarshalORecordRuleInput2ᚖhoctapᚋgraphᚋmodelᚐRecordRuleInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Record = data
 		}
 	}
 	return it, nil
@@ -29937,7 +30819,7 @@ func (ec *executionContext) unmarshalInputEvaluateInput(ctx context.Context, obj
 		asMap["kind"] = "FINAL"
 	}
 
-	fieldsInOrder := [...]string{"registrationID", "registrationClientID", "kind", "scores", "notes", "clientID"}
+	fieldsInOrder := [...]string{"registrationID", "registrationClientID", "kind", "scores", "notes", "activityIDs", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29979,6 +30861,13 @@ func (ec *executionContext) unmarshalInputEvaluateInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Notes = data
+		case "activityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivityIDs = data
 		case "clientID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
@@ -35522,6 +36411,62 @@ func (ec *executionContext) unmarshalInputRecognizeInput(ctx context.Context, ob
 func UnmarshalRecognizeInput(ctx context.Context, raw any) (model.RecognizeInput, error) {
 	var out model.RecognizeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecognizeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecordRuleInput(ctx context.Context, obj any) (model.RecordRuleInput, error) {
+	var it model.RecordRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["minActivities"]; !present {
+		asMap["minActivities"] = 0
+	}
+	if _, present := asMap["minHours"]; !present {
+		asMap["minHours"] = 0
+	}
+
+	fieldsInOrder := [...]string{"minActivities", "minHours"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "minActivities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minActivities"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinActivities = data
+		case "minHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minHours"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinHours = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordRuleInput unmarshals raw into the RecordRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordRuleInput(ctx context.Context, raw any) (model.RecordRuleInput, error) {
+	var out model.RecordRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordRuleInput", raw, &out)
 	return out, err
 }
 
@@ -41303,6 +42248,11 @@ func (ec *executionContext) _Criterion(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "record":
+			out.Values[i] = ec._Criterion_record(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -41605,13 +42555,19 @@ func (ec *executionContext) _EvaluatePayload(ctx context.Context, sel ast.Select
 		case "evaluation":
 			out.Values[i] = ec._EvaluatePayload_evaluation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "registration":
 			out.Values[i] = ec._EvaluatePayload_registration(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "recordGaps":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EvaluatePayload_recordGaps(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -42822,6 +43778,12 @@ func (ec *executionContext) _LearningUnit(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._LearningUnit_registration(ctx, field, obj)
 				})
+		case "recordSummary":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LearningUnit_recordSummary(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -43813,6 +44775,18 @@ func (ec *executionContext) _ProgressRow(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "citizensWithRecord":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProgressRow_citizensWithRecord(ctx, field, obj)
+				})
+		case "citizensVerified":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProgressRow_citizensVerified(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -43989,6 +44963,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_importKinds(ctx, field)
 				})
+		case "learningActivities":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_learningActivities(ctx, field)
+				})
 		case "adminUnits":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -44065,6 +45045,161 @@ func (ec *executionContext) _RecognizePayload(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recordGapImplementors = []string{"RecordGap"}
+
+func (ec *executionContext) _RecordGap(ctx context.Context, sel ast.SelectionSet, obj *model.RecordGap) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordGapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordGap")
+		case "field":
+			out.Values[i] = ec._RecordGap_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._RecordGap_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recordRuleImplementors = []string{"RecordRule"}
+
+func (ec *executionContext) _RecordRule(ctx context.Context, sel ast.SelectionSet, obj *criteria.RecordRule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordRuleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordRule")
+		case "minActivities":
+			out.Values[i] = ec._RecordRule_minActivities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minHours":
+			out.Values[i] = ec._RecordRule_minHours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recordSummaryImplementors = []string{"RecordSummary"}
+
+func (ec *executionContext) _RecordSummary(ctx context.Context, sel ast.SelectionSet, obj *model.RecordSummaryView) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordSummary")
+		case "year":
+			out.Values[i] = ec._RecordSummary_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "verified":
+			out.Values[i] = ec._RecordSummary_verified(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pending":
+			out.Values[i] = ec._RecordSummary_pending(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rejected":
+			out.Values[i] = ec._RecordSummary_rejected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._RecordSummary_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "verifiedHours":
+			out.Values[i] = ec._RecordSummary_verifiedHours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "undocumented":
+			out.Values[i] = ec._RecordSummary_undocumented(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hasAccount":
+			out.Values[i] = ec._RecordSummary_hasAccount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "completeness":
+			out.Values[i] = ec._RecordSummary_completeness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "activities":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RecordSummary_activities(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -44258,6 +45393,12 @@ func (ec *executionContext) _Registration(ctx context.Context, sel ast.Selection
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Registration_decision(ctx, field, obj)
+				})
+		case "record":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Registration_record(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -47197,6 +48338,22 @@ func (ec *executionContext) marshalNIssuedInvitation2ᚖhoctapᚋgraphᚋmodel�
 	return ec._IssuedInvitation(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNLearningActivity2ᚕᚖhoctapᚋentᚐLearningActivityᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.LearningActivity) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLearningActivity2ᚖhoctapᚋentᚐLearningActivity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNLearningActivity2ᚖhoctapᚋentᚐLearningActivity(ctx context.Context, sel ast.SelectionSet, v *ent.LearningActivity) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "LearningActivity!")
@@ -47506,6 +48663,30 @@ func (ec *executionContext) marshalNRecognizePayload2ᚖhoctapᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return ec._RecognizePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRecordGap2ᚕᚖhoctapᚋgraphᚋmodelᚐRecordGapᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RecordGap) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRecordGap2ᚖhoctapᚋgraphᚋmodelᚐRecordGap(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRecordGap2ᚖhoctapᚋgraphᚋmodelᚐRecordGap(ctx context.Context, sel ast.SelectionSet, v *model.RecordGap) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecordGap!")
+		return graphql.Null
+	}
+	return ec._RecordGap(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRefreshSessionInput2hoctapᚋgraphᚋmodelᚐRefreshSessionInput(ctx context.Context, v any) (model.RefreshSessionInput, error) {
@@ -50017,6 +51198,28 @@ func (ec *executionContext) marshalONode2hoctapᚋentᚐNoder(ctx context.Contex
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORecordRule2ᚖhoctapᚋinternalᚋcriteriaᚐRecordRule(ctx context.Context, sel ast.SelectionSet, v *criteria.RecordRule) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RecordRule(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORecordRuleInput2ᚖhoctapᚋgraphᚋmodelᚐRecordRuleInput(ctx context.Context, v any) (*model.RecordRuleInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRecordRuleInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORecordSummary2ᚖhoctapᚋgraphᚋmodelᚐRecordSummaryView(ctx context.Context, sel ast.SelectionSet, v *model.RecordSummaryView) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RecordSummary(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORegisterInput2ᚖhoctapᚋgraphᚋmodelᚐRegisterInput(ctx context.Context, v any) (*model.RegisterInput, error) {

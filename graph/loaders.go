@@ -49,6 +49,9 @@ type loaders struct {
 	batches map[batchKey]*batch
 	// jobs are the import jobs read, as the runner shows them (importJob).
 	jobs map[*ent.ImportJob]*jobView
+	// records are the record summaries of the lists read (records.go).
+	records map[recordKey]*recordBatch
+	years   map[any]*yearBatch
 }
 
 type loadersKey struct{}
@@ -56,7 +59,7 @@ type loadersKey struct{}
 // withLoaders gives each operation its own loaders.
 func withLoaders(client func(context.Context) *ent.Client) graphql.OperationMiddleware {
 	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		l := &loaders{client: client, batches: map[batchKey]*batch{}}
+		l := &loaders{client: client, batches: map[batchKey]*batch{}, records: map[recordKey]*recordBatch{}, years: map[any]*yearBatch{}}
 		return next(context.WithValue(ctx, loadersKey{}, l))
 	}
 }

@@ -144,7 +144,7 @@ func TestRoleBeforeRules(t *testing.T) {
 				onCampaign, []string{"managerd1"}},
 			"register": {
 				`mutation($c: ID!, $u: ID!) { register(input: {campaignID: $c, learningUnitID: $u, title: LEARNING_FAMILY}) { registration { id } } }`,
-				fixed(m("c", camp, "u", id(household.ID))), []string{"officer2"}},
+				fixed(m("c", camp, "u", id(household.ID))), []string{"officer2", "citizen"}},
 			// The campaign is still being planned, and a criterion is
 			// scored twice.
 			"evaluate": {

@@ -162,6 +162,8 @@ type EvaluateInput struct {
 	Scores []*ScoreInput `json:"scores"`
 	// Evidence (minh chứng) and remarks, at most 4,000 characters.
 	Notes *string `json:"notes,omitempty"`
+	// Activities of the registered citizen's record cited as evidence.
+	ActivityIDs []int `json:"activityIDs,omitempty"`
 	// The client id of the create (clientID), a UUID; nil for none.
 	ClientID *string `json:"clientID,omitempty"`
 }

@@ -230,6 +230,10 @@ type CriterionInput struct {
 	MaxPoints float64 `json:"maxPoints"`
 	// Whether the criterion must get all its points to pass.
 	Required *bool `json:"required,omitempty"`
+	// For LEARNING_CITIZEN sets only (BAD_USER_INPUT on criteria[i].record for
+	// another title): what the citizen's record must hold for a FINAL evaluation
+	// to give the criterion points. Omit for none.
+	Record *RecordRuleInput `json:"record,omitempty"`
 }
 
 // The points an evaluation gave one criterion.
@@ -278,6 +282,12 @@ type EvaluatePayload struct {
 	Evaluation *ent.Evaluation `json:"evaluation"`
 	// The registration after it: a FINAL evaluation has set its status, result, score and level.
 	Registration *ent.Registration `json:"registration"`
+	// For a LEARNING_CITIZEN registration: what the citizen's record lacks today for
+	// the points given, one entry per criterion with a record rule (Criterion.record).
+	// A FINAL evaluation is refused instead (BAD_USER_INPUT on scores.<code>), so for
+	// it this is empty; a SELF or DRAFT one is kept, and this tells the citizen what
+	// to add or have verified. Empty for other titles.
+	RecordGaps []*RecordGap `json:"recordGaps"`
 }
 
 // A problem, or a warning, of an uploaded file, located in it.
@@ -478,6 +488,22 @@ type RecognizePayload struct {
 	Decision *ent.Decision `json:"decision"`
 	// The registrations it recognised, now RECOGNIZED.
 	Registrations []*ent.Registration `json:"registrations"`
+}
+
+// Something a citizen's lifelong-learning record lacks for the points an evaluation gave a criterion.
+type RecordGap struct {
+	// The score concerned, as scores.<code>, e.g. scores.TC2: the field a FINAL evaluation's error would name.
+	Field string `json:"field"`
+	// What is missing, in the request's language (Vietnamese unless English is asked for).
+	Message string `json:"message"`
+}
+
+// What a citizen's record must hold for a criterion to be given points; give at least one minimum.
+type RecordRuleInput struct {
+	// Verified activities in the campaign's year, from 0 to 100.
+	MinActivities *int `json:"minActivities,omitempty"`
+	// Verified hours of learning in the campaign's year, from 0 to 10,000.
+	MinHours *float64 `json:"minHours,omitempty"`
 }
 
 // A refresh token to trade for a new pair.

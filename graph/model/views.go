@@ -1,7 +1,10 @@
 package model
 
 import (
+	"context"
+
 	"hoctap/ent"
+	"hoctap/internal/recordsummary"
 	"hoctap/internal/reorg"
 )
 
@@ -27,4 +30,13 @@ type AdminUnitReorganised struct {
 	Unit             *ent.AdminUnit
 	ReorganisationID int
 	*reorg.Impact
+}
+
+// RecordSummaryView is a citizen's record summed up for a year, with the
+// way to its activities, which a page of rows loads together.
+type RecordSummaryView struct {
+	*recordsummary.Summary
+	// LoadActivities reads the activities of the year (with those of the
+	// other rows of the page).
+	LoadActivities func(context.Context) ([]*ent.LearningActivity, error)
 }

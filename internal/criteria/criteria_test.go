@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"hoctap/internal/apperr"
+	"hoctap/internal/i18n"
 )
 
 var family = []Criterion{
@@ -72,6 +73,74 @@ func TestValidate(t *testing.T) {
 				}
 			}
 			err := Validate(cs, tt.rule)
+			if tt.field == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if e, ok := apperr.As(err); !ok || e.Field != tt.field {
+				t.Fatalf("err = %v, want one on %s", err, tt.field)
+			}
+		})
+	}
+}
+
+func TestRecordGaps(t *testing.T) {
+	cs := []Criterion{
+		{Code: "TC1", MaxPoints: 30},
+		{Code: "TC2", MaxPoints: 40, Record: &RecordRule{MinActivities: 1}},
+		{Code: "TC3", MaxPoints: 30, Record: &RecordRule{MinActivities: 2, MinHours: 10}},
+	}
+	for _, tt := range []struct {
+		name   string
+		scores map[string]float64
+		facts  RecordFacts
+		want   []string // fields of the gaps, in criteria order
+		en     string   // the English message of the first gap
+	}{
+		{"record meets every rule", map[string]float64{"TC2": 40, "TC3": 30}, RecordFacts{Year: 2026, Activities: 2, Hours: 10}, nil, ""},
+		{"no points, nothing asked", map[string]float64{"TC2": 0, "TC3": 0}, RecordFacts{Year: 2026}, nil, ""},
+		{"no activity", map[string]float64{"TC2": 1}, RecordFacts{Year: 2026}, []string{"scores.TC2"},
+			"Criterion TC2 needs 1 or more verified learning activities in 2026; the record has 0."},
+		{"too few hours", map[string]float64{"TC3": 20}, RecordFacts{Year: 2026, Activities: 2, Hours: 9.5}, []string{"scores.TC3"},
+			"Criterion TC3 needs 10 or more verified hours of learning in 2026; the record has 9.5."},
+		{"both short", map[string]float64{"TC2": 40, "TC3": 20}, RecordFacts{Year: 2026, Activities: 1, Hours: 2}, []string{"scores.TC3"},
+			"Criterion TC3 needs 2 or more verified learning activities and 10 or more verified hours in 2026; the record has 1 activities and 2 hours."},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			gaps := RecordGaps(cs, tt.scores, tt.facts)
+			var fields []string
+			for _, g := range gaps {
+				fields = append(fields, g.Field)
+			}
+			if len(fields) != len(tt.want) || len(fields) > 0 && fields[0] != tt.want[0] {
+				t.Fatalf("gaps on %v, want %v", fields, tt.want)
+			}
+			if tt.en != "" {
+				if got := gaps[0].Message(i18n.EN); got != tt.en {
+					t.Fatalf("message %q, want %q", got, tt.en)
+				}
+			}
+		})
+	}
+}
+
+func TestValidateRecordRule(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		rule  *RecordRule
+		field string
+	}{
+		{"activities", &RecordRule{MinActivities: 1}, ""},
+		{"hours", &RecordRule{MinHours: 20}, ""},
+		{"asks nothing", &RecordRule{}, "criteria[0].record"},
+		{"negative activities", &RecordRule{MinActivities: -1}, "criteria[0].record.minActivities"},
+		{"too many activities", &RecordRule{MinActivities: MaxRecordActivities + 1}, "criteria[0].record.minActivities"},
+		{"too many hours", &RecordRule{MinHours: MaxRecordHours + 1}, "criteria[0].record.minHours"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := Validate([]Criterion{{Code: "TC1", Text: "x", MaxPoints: 10, Record: tt.rule}}, Rule{PassPoints: 5})
 			if tt.field == "" {
 				if err != nil {
 					t.Fatal(err)

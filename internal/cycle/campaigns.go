@@ -46,6 +46,7 @@ var (
 	msgLevelTwice     = i18n.Message{VI: "Danh hiệu %s được khai báo hai lần.", EN: "The %s title is given twice."}
 	msgNotDeciding    = i18n.Message{VI: "Không có danh hiệu nào do cấp %s công nhận.", EN: "No title is recognised at %s level."}
 	msgClosed         = i18n.Message{VI: "Chiến dịch đã kết thúc, không thể thay đổi.", EN: "The campaign is closed and cannot change."}
+	msgRecordTitle    = i18n.Message{VI: "Chỉ tiêu chí của danh hiệu Công dân học tập mới có yêu cầu về hồ sơ học tập.", EN: "Only criteria of the learning-citizen title can ask for a learning record."}
 	msgMoved          = i18n.Message{VI: "Chiến dịch đã được chuyển sang giai đoạn %s bởi người khác (hoặc bởi một lần gửi trước); hãy xem lại trước khi chuyển tiếp.", EN: "The campaign has already been moved to the %s phase, by someone else or by an earlier submission; review it before moving on."}
 )
 
@@ -552,6 +553,14 @@ func SetCriteria(ctx context.Context, campaignID int, title titles.Title, name s
 	}
 	if err := criteria.Validate(cs, rule); err != nil {
 		return nil, err
+	}
+	if title != titles.Citizen {
+		// Only a citizen has a lifelong-learning record to ask of.
+		for i, cr := range cs {
+			if cr.Record != nil {
+				return nil, apperr.Input(fmt.Sprintf("criteria[%d].record", i), msgRecordTitle)
+			}
+		}
 	}
 	if name == "" {
 		return nil, apperr.Input("name", apperr.MsgRequired)

@@ -13,6 +13,7 @@ import (
 	"hoctap/ent/campaign"
 	"hoctap/ent/decision"
 	"hoctap/ent/evaluation"
+	"hoctap/ent/learningactivity"
 	"hoctap/ent/learningunit"
 	"hoctap/ent/registration"
 	"hoctap/internal/access"
@@ -21,6 +22,7 @@ import (
 	"hoctap/internal/criteria"
 	"hoctap/internal/i18n"
 	"hoctap/internal/progress"
+	"hoctap/internal/recordsummary"
 	"hoctap/internal/titles"
 	"hoctap/internal/viewer"
 )
@@ -46,7 +48,13 @@ var (
 	msgHandled        = i18n.Message{VI: "Đăng ký %s %s, không thể công nhận nữa (có thể vừa được người khác xử lý).", EN: "Registration %s is %s and can no longer be recognised (someone may just have handled it)."}
 	msgScoreTwice     = i18n.Message{VI: "Tiêu chí %s được chấm hai lần.", EN: "Criterion %s is scored twice."}
 	msgFutureDate     = i18n.Message{VI: "Ngày quyết định không được ở tương lai.", EN: "The decision date cannot be in the future."}
+	msgNotCitizen     = i18n.Message{VI: "Chỉ đánh giá danh hiệu Công dân học tập mới dẫn được hoạt động của hồ sơ học tập.", EN: "Only an evaluation for the learning-citizen title can cite activities of a learning record."}
+	msgNotOwnActivity = i18n.Message{VI: "Hoạt động %s không có trong hồ sơ học tập của công dân được đánh giá.", EN: "Activity %s is not in the learning record of the citizen evaluated."}
+	msgTooManyCited   = i18n.Message{VI: "Mỗi lần đánh giá dẫn tối đa %d hoạt động.", EN: "An evaluation cites at most %d activities."}
 )
+
+// MaxCited bounds the activities one evaluation cites.
+const MaxCited = 100
 
 // MaxPerDecision bounds one recognize call.
 const MaxPerDecision = 5000
@@ -219,6 +227,9 @@ type EvaluationInput struct {
 	Kind   evaluation.Kind
 	Scores []Score
 	Notes  string
+	// ActivityIDs are activities of the registered citizen's record cited
+	// as evidence (LEARNING_CITIZEN only).
+	ActivityIDs []int
 }
 
 // Score is the points entered for one criterion.
@@ -290,13 +301,30 @@ func Evaluate(ctx context.Context, registrationID int, in EvaluationInput) (*ent
 	if err != nil {
 		return nil, nil, err
 	}
+	cited, err := citedActivities(ctx, c, r, in.ActivityIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+	// A FINAL evaluation gives a record-backed criterion points only on a
+	// record that holds what it asks; a SELF or DRAFT one may, and its
+	// answer tells what the record lacks (RecordGaps).
+	if in.Kind == evaluation.KindFINAL {
+		gaps, err := recordGaps(ctx, c, r, camp, set, scores)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(gaps) > 0 {
+			return nil, nil, gaps[0]
+		}
+	}
 	result := evaluation.ResultFAILED
 	if res.Passed {
 		result = evaluation.ResultPASSED
 	}
 	b := c.Evaluation.Create().
 		SetRegistrationID(r.ID).SetCriteriaSetID(set.ID).SetKind(in.Kind).
-		SetScores(scores).SetTotal(res.Total).SetResult(result).SetNotes(in.Notes)
+		SetScores(scores).SetTotal(res.Total).SetResult(result).SetNotes(in.Notes).
+		AddActivityIDs(cited...)
 	if res.Level > 0 {
 		b.SetLevel(res.Level)
 	}
@@ -330,6 +358,80 @@ func Evaluate(ctx context.Context, registrationID int, in EvaluationInput) (*ent
 		}
 	}
 	return ev, updated, record(ctx, c, "registration.evaluate", updated, map[string]any{"result": result, "total": res.Total, "level": res.Level})
+}
+
+// citedActivities checks the activities an evaluation cites: only for a
+// LEARNING_CITIZEN registration, each of the registered citizen's own
+// record and not removed from it. They are read as the system and any
+// other one — a neighbour's, one that does not exist — is refused alike, so
+// the answer tells nothing of records the viewer may not read.
+func citedActivities(ctx context.Context, c *ent.Client, r *ent.Registration, ids []int) ([]int, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if r.Title != titles.Citizen {
+		return nil, apperr.Input("activityIDs", msgNotCitizen)
+	}
+	ids = dedupe(ids)
+	if len(ids) > MaxCited {
+		return nil, apperr.Input("activityIDs", msgTooManyCited, MaxCited)
+	}
+	own, err := c.LearningActivity.Query().
+		Where(learningactivity.IDIn(ids...), learningactivity.CitizenID(r.LearningUnitID), learningactivity.ArchivedAtIsNil()).
+		IDs(system(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("cited activities: %w", err)
+	}
+	found := make(map[int]bool, len(own))
+	for _, id := range own {
+		found[id] = true
+	}
+	for _, id := range ids {
+		if !found[id] {
+			return nil, apperr.Input("activityIDs", msgNotOwnActivity, strconv.Itoa(id))
+		}
+	}
+	return ids, nil
+}
+
+// recordGaps lists what the registered citizen's record lacks for the
+// criteria the scores give points to, in the campaign's year; none for
+// other titles or sets without record rules.
+func recordGaps(ctx context.Context, c *ent.Client, r *ent.Registration, camp *ent.Campaign, set *ent.CriteriaSet, scores map[string]float64) ([]*apperr.Error, error) {
+	if r.Title != titles.Citizen || !criteria.HasRecordRule(set.Criteria) {
+		return nil, nil
+	}
+	// The rule is about the record, whoever asks: counted as the system.
+	facts, err := recordsummary.Facts(system(ctx), c, r.LearningUnitID, camp.Year)
+	if err != nil {
+		return nil, err
+	}
+	return criteria.RecordGaps(set.Criteria, scores, facts), nil
+}
+
+// RecordGaps tells what the registered citizen's record lacks, today, for
+// the points an evaluation gave: empty when it holds what each record-backed
+// criterion asks (always so for a FINAL evaluation when it was made). The
+// answer of evaluate shows it, so a citizen learns from their
+// self-assessment what to add or have verified.
+func RecordGaps(ctx context.Context, c *ent.Client, ev *ent.Evaluation) ([]*apperr.Error, error) {
+	sys := system(ctx)
+	r, err := c.Registration.Get(sys, ev.RegistrationID)
+	if err != nil {
+		return nil, fmt.Errorf("record gaps: %w", err)
+	}
+	if r.Title != titles.Citizen {
+		return nil, nil
+	}
+	camp, err := c.Campaign.Get(sys, r.CampaignID)
+	if err != nil {
+		return nil, fmt.Errorf("record gaps: %w", err)
+	}
+	set, err := c.CriteriaSet.Get(sys, ev.CriteriaSetID)
+	if err != nil {
+		return nil, fmt.Errorf("record gaps: %w", err)
+	}
+	return recordGaps(ctx, c, r, camp, set, ev.Scores)
 }
 
 // DecisionInput is a recognition decision.

@@ -15,7 +15,8 @@ var (
 
 // Roles says who may do each write of the title cycle at all (API.md,
 // "Roles"): managers plan campaigns, officers and collaborators register and
-// score, only officers recognise and reject, a citizen self-assesses. Where
+// score, only officers recognise and reject, a citizen registers their own
+// record for the learning-citizen title and self-assesses. Where
 // they may do it is decided by the privacy rules of internal/rule
 // (CampaignWrite, CampaignPartWrite, RegistrationWrite, EvaluationWrite,
 // DecisionWrite), which every function asks before its own rules.
@@ -26,11 +27,16 @@ var Roles = access.Roles{
 	"revertCampaign":       managers,
 	"setTargets":           managers,
 	"setCriteria":          managers,
-	"register":             fieldStaff,
-	"evaluate":             append(fieldStaff[:len(fieldStaff):len(fieldStaff)], viewer.RoleCitizen),
+	"register":             withCitizen(fieldStaff),
+	"evaluate":             withCitizen(fieldStaff),
 	"recognize":            officers,
 	"rejectRegistration":   officers,
 	"withdrawRegistration": fieldStaff,
+}
+
+// withCitizen is roles and the CITIZEN, in a slice of its own.
+func withCitizen(roles []viewer.Role) []viewer.Role {
+	return append(roles[:len(roles):len(roles)], viewer.RoleCitizen)
 }
 
 // may is the first check of every write of the package.

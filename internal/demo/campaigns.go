@@ -167,10 +167,19 @@ func (l *loader) campaign(ctx context.Context, province *ent.AdminUnit, units ma
 		commune int
 		title   title.Title
 	}
+	// The demo citizen's registration of an open campaign is records'
+	// (records.go): registered, self-assessed, left for an officer.
+	citizen, err := l.demoCitizen(ctx)
+	if err != nil {
+		return err
+	}
 	groups := map[group][]unitInfo{}
 	for _, u := range l.units {
 		if !strings.HasPrefix(u.adminPath, province.Path) {
 			continue // another province's unit
+		}
+		if u.id == citizen && p.phase != campaign.PhaseCLOSED {
+			continue
 		}
 		groups[group{communeOf(u.adminPath, units), u.title}] = append(groups[group{communeOf(u.adminPath, units), u.title}], u)
 	}

@@ -175,6 +175,9 @@ type loader struct {
 	units []unitInfo
 	// levels of the admin units created, by id.
 	levels map[int]adminunit.Level
+	// citizen is the record of the demo CITIZEN account, -1 for none, 0
+	// before demoCitizen has looked (records.go).
+	citizen int
 }
 
 // Units of the demo tree, kept to pick account scopes and place units.
@@ -240,7 +243,7 @@ func (l *loader) load(ctx context.Context) (*Result, error) {
 		}
 	}
 	if l.opts.StopBeforeReform || len(roots) < 2 {
-		return &l.res, nil
+		return &l.res, l.records(ctx)
 	}
 	return l.reform(ctx)
 }

@@ -141,7 +141,7 @@ func (l *loader) reform(ctx context.Context) (*Result, error) {
 		}
 		l.res.Accounts[i].Scope = u.Edges.Scope.Name
 	}
-	return &l.res, nil
+	return &l.res, l.records(ctx)
 }
 
 // reformScopes gives the district viewer "xem" the commune that holds

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
+	"sync"
 
 	"entgo.io/ent/dialect/sql"
 
@@ -14,6 +16,7 @@ import (
 	"hoctap/ent/target"
 	"hoctap/internal/national"
 	"hoctap/internal/national/rates"
+	"hoctap/internal/recordsummary"
 	"hoctap/internal/search"
 	"hoctap/internal/titles"
 )
@@ -32,6 +35,49 @@ type Row struct {
 	// from the nearest override up the tree, else the national default.
 	Target      *float64
 	MeetsTarget *bool
+	// records and path, on the LEARNING_CITIZEN row of a campaign's
+	// report only, count the citizens' records under path (CitizenRecords).
+	records *records
+	path    string
+}
+
+// records counts the citizens' records of a whole report, for all its rows
+// at once, the first time a row asks: a report read without these figures
+// (an export, a summary) does not pay for them.
+type records struct {
+	once   sync.Once
+	c      *ent.Client
+	prefix string
+	year   int
+	counts map[string]recordsummary.PathCounts
+	err    error
+}
+
+// CitizenRecords counts, for the LEARNING_CITIZEN row of a campaign's
+// report, the active citizens in the row's unit with any activity in their
+// lifelong-learning record, and those with a VERIFIED one in the campaign's
+// year; nil for other rows. The figures come from the record as it stands,
+// not from counters (a record has no campaign to count in), in two
+// statements for the whole report.
+func (r *Row) CitizenRecords(ctx context.Context) (*recordsummary.PathCounts, error) {
+	if r.records == nil {
+		return nil, nil
+	}
+	rs := r.records
+	rs.once.Do(func() {
+		rs.counts, rs.err = recordsummary.CountByPath(system(ctx), rs.c, rs.prefix, rs.year)
+	})
+	if rs.err != nil {
+		return nil, fmt.Errorf("progress: %w", rs.err)
+	}
+	var sum recordsummary.PathCounts
+	for p, pc := range rs.counts {
+		if strings.HasPrefix(p, r.path) {
+			sum.WithRecord += pc.WithRecord
+			sum.Verified += pc.Verified
+		}
+	}
+	return &sum, nil
 }
 
 // Summary tells how a unit's children fare.
@@ -81,7 +127,8 @@ func (r *Report) MeetsAll() bool {
 // campaign and the units are read as the viewer, so out-of-scope ones are
 // not found; the counters are then read by id. It costs six queries
 // whatever the size of the province (a seventh for a campaign older than
-// its copy of the national targets).
+// its copy of the national targets), and two more if the citizens' records
+// are asked for (Row.CitizenRecords).
 func Build(ctx context.Context, c *ent.Client, camp *ent.Campaign, unit *ent.AdminUnit) (*Report, error) {
 	children, err := unit.QueryChildren().Order(ent.Asc(adminunit.FieldCode)).All(ctx)
 	if err != nil {
@@ -109,13 +156,20 @@ func Build(ctx context.Context, c *ent.Client, camp *ent.Campaign, unit *ent.Adm
 	if err != nil {
 		return nil, err
 	}
+	recs := &records{c: c, prefix: unit.Path, year: camp.Year}
 	t := newTargets(nat, overrides, a)
 	byUnit := map[int][]*ent.ProgressCounter{}
 	for _, pc := range counters {
 		byUnit[pc.AdminUnitID] = append(byUnit[pc.AdminUnitID], pc)
 	}
 	report := func(u *ent.AdminUnit) *Report {
-		return &Report{Unit: u, Campaign: camp, Rows: rows(u, byUnit[u.ID], t)}
+		r := &Report{Unit: u, Campaign: camp, Rows: rows(u, byUnit[u.ID], t)}
+		for i := range r.Rows {
+			if r.Rows[i].Title == titles.Citizen && r.Rows[i].Subtype == nil {
+				r.Rows[i].records, r.Rows[i].path = recs, u.Path
+			}
+		}
+		return r
 	}
 	r := report(unit)
 	for _, ch := range children {

@@ -86,9 +86,19 @@ func CampaignPartWrite() privacy.MutationRule {
 
 // RegistrationWrite lets OFFICER and COLLABORATOR register units of their
 // scope and move registrations on; only an OFFICER recognises or rejects.
+// A CITIZEN registers their own record and nothing else (the title it may
+// aim at, LEARNING_CITIZEN, follows from the unit's kind); they change no
+// registration once made.
 func RegistrationWrite() privacy.MutationRule {
 	return privacy.RegistrationMutationRuleFunc(func(ctx context.Context, m *ent.RegistrationMutation) error {
 		v := viewer.FromContext(ctx)
+		if v.Role == viewer.RoleCitizen {
+			unit, ok := m.LearningUnitID()
+			if m.Op().Is(ent.OpCreate) && ok && v.LearningUnitID != 0 && unit == v.LearningUnitID {
+				return privacy.Allow
+			}
+			return privacy.Denyf("a citizen registers their own record only")
+		}
 		if v.Role != viewer.RoleOfficer && v.Role != viewer.RoleCollaborator {
 			return privacy.Denyf("role %s cannot change registrations", v.Role)
 		}

@@ -65,7 +65,9 @@ func Templates(t Title) Template {
 			Name: "Mẫu: Công dân học tập (QĐ 677/QĐ-TTg)",
 			Criteria: []criteria.Criterion{
 				{Code: "TC1", Group: "Ý thức học tập", MaxPoints: 30, Required: true, Text: "Có kế hoạch học tập hằng năm và thực hiện được kế hoạch."},
-				{Code: "TC2", Group: "Kết quả học tập", MaxPoints: 40, Text: "Học ít nhất một nội dung mỗi năm (chuyên môn, kỹ năng, ngoại ngữ, tin học, kỹ năng số)."},
+				{Code: "TC2", Group: "Kết quả học tập", MaxPoints: 40, Text: "Học ít nhất một nội dung mỗi năm (chuyên môn, kỹ năng, ngoại ngữ, tin học, kỹ năng số).",
+					// "A verified activity counts": points here need one in the record.
+					Record: &criteria.RecordRule{MinActivities: 1}},
 				{Code: "TC3", Group: "Vận dụng", MaxPoints: 30, Text: "Vận dụng kiến thức vào công việc, đời sống; tham gia hoạt động khuyến học."},
 			},
 			Rule: criteria.Rule{PassPoints: 70, MinShare: 0.5},

@@ -18,7 +18,10 @@ import (
 	"hoctap/internal/store"
 )
 
-// day is a date of the tests' records, as stored: midnight UTC.
+// day is a date of the tests' records, written as a UTC midnight; it is
+// stored as the same day's midnight in Vietnam (derive.Days), so the rows on
+// either side of a year's bounds below also prove both databases cut the
+// year at the same place.
 func day(s string) time.Time {
 	d, err := time.Parse(time.DateOnly, s)
 	if err != nil {
@@ -114,6 +117,7 @@ func TestVerifiedActivityCounts(t *testing.T) {
 			{"verified, ended the year before", []activity{{status: learningactivity.StatusVERIFIED, start: "2020-03-01", end: "2020-12-31", hours: 40}}, false},
 			{"verified, starts the year after", []activity{{status: learningactivity.StatusVERIFIED, start: "2022-01-01", hours: 40}}, false},
 			{"verified", []activity{{status: learningactivity.StatusVERIFIED, start: "2021-03-01", end: "2021-05-01", hours: 40}}, true},
+			{"verified, on the year's first day only", []activity{{status: learningactivity.StatusVERIFIED, start: "2021-01-01", end: "2021-01-01", hours: 4}}, true},
 			{"verified, started before the year and going on", []activity{{status: learningactivity.StatusVERIFIED, start: "2019-09-01", hours: 200}}, true},
 			{"verified among pending and rejected", []activity{
 				{status: learningactivity.StatusPENDING, start: "2021-01-10", hours: 2},
@@ -453,7 +457,10 @@ func TestVerificationQueue(t *testing.T) {
 			{"collaborator", ids(c1[1], c1[2])}, // V1a only
 			{"officer2", ids(c2...)},
 			{"citizen", ids(c1[1])},
-			{"manager", ids(append(c1, c2...)...)},
+			// A record is personal: a manager counts it in progress
+			// reports, but does not read it.
+			{"manager", []string{}},
+			{"viewer", []string{}},
 		} {
 			var got struct {
 				LearningActivities struct {

@@ -443,6 +443,8 @@ func TestEvidence(t *testing.T) {
 		for user, status := range map[string]int{
 			"officer": http.StatusOK, "collaborator": http.StatusOK, "admin": http.StatusOK,
 			"citizen2": http.StatusNotFound, "officer2": http.StatusNotFound, "officer4": http.StatusNotFound, "manager2": http.StatusNotFound,
+			// In scope, but a record is for its citizen and the field staff.
+			"manager": http.StatusNotFound, "viewer": http.StatusNotFound,
 			"": http.StatusUnauthorized,
 		} {
 			if rec := w.get(user, "", f.URL, nil); rec.Code != status {
@@ -556,6 +558,7 @@ func TestPrintableRecord(t *testing.T) {
 		}
 		for user, status := range map[string]int{
 			"citizen2": http.StatusNotFound, "officer2": http.StatusNotFound, "manager2": http.StatusNotFound, "": http.StatusUnauthorized,
+			"manager": http.StatusNotFound, "viewer": http.StatusNotFound,
 		} {
 			if rec := w.get(user, "", path, nil); rec.Code != status {
 				t.Errorf("%q downloads the citizen's record: %d, want %d", user, rec.Code, status)

@@ -625,6 +625,8 @@ func init() {
 	learningactivity.Hooks[2] = learningactivityHooks[0]
 
 	learningactivity.Hooks[3] = learningactivityHooks[1]
+
+	learningactivity.Hooks[4] = learningactivityHooks[2]
 	learningactivityMixinFields0 := learningactivityMixin[0].Fields()
 	_ = learningactivityMixinFields0
 	learningactivityMixinFields1 := learningactivityMixin[1].Fields()

@@ -261,7 +261,7 @@ func (LearningActivity) Policy() ent.Policy {
 
 // Hooks of the LearningActivity.
 func (LearningActivity) Hooks() []ent.Hook {
-	return []ent.Hook{derive.NFC(), derive.Version()}
+	return []ent.Hook{derive.NFC(), derive.Days("started_on", "ended_on"), derive.Version()}
 }
 
 // Policy of the EvidenceFile: read with its activity; uploaded and removed

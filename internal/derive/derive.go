@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"entgo.io/ent/privacy"
 	"golang.org/x/text/unicode/norm"
@@ -15,6 +16,7 @@ import (
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
 	"hoctap/ent/hook"
+	"hoctap/internal/i18n"
 	"hoctap/internal/search"
 	"hoctap/internal/textnorm"
 )
@@ -309,3 +311,27 @@ func DecisionScope() ent.Hook {
 // than changes it (a new unit's path): the changes log skips those, the
 // write they complete being logged already.
 func Derived(ctx context.Context) bool { return ctx.Value(derivedKey{}) != nil }
+
+// Days keeps the named time fields as calendar days: midnight in Vietnam,
+// as the days units open and close are kept. Every stored day then carries
+// the same zone, which SQLite needs (it compares times as the text the
+// driver wrote, offset included), and a year's bounds (midnights in
+// Vietnam) cut both databases' rows at the same place. A time is taken to
+// be on Vietnam's calendar: a UTC midnight, or a Vietnam midnight read
+// back from PostgreSQL in UTC, is the same day again.
+func Days(fields ...string) ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			for _, f := range fields {
+				v, set := m.Field(f)
+				if t, ok := v.(time.Time); set && ok {
+					y, mo, d := t.In(i18n.Vietnam).Date()
+					if err := m.SetField(f, time.Date(y, mo, d, 0, 0, 0, 0, i18n.Vietnam)); err != nil {
+						return nil, fmt.Errorf("day %s: %w", f, err)
+					}
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"hoctap/internal/apperr"
 	"hoctap/internal/i18n"
 	"hoctap/internal/record"
+	"hoctap/internal/rule"
 	"hoctap/internal/viewer"
 )
 
@@ -124,7 +125,7 @@ type recordView struct {
 // Record serves GET /files/record/{citizenID}: a citizen's
 // lifelong-learning record as a printable page (Vietnamese, or English as
 // the API's language switch asks), as a download. A CITIZEN gets their
-// own; staff the records their scope reads. Anything else is 404, like a
+// own; field staff the records their scope reads. Anything else is 404, like a
 // record that does not exist.
 func (h *Handler) Record() http.Handler {
 	return h.serve(func(w http.ResponseWriter, r *http.Request) error {
@@ -134,9 +135,10 @@ func (h *Handler) Record() http.Handler {
 			return err
 		}
 		notFound := &apperr.Error{Code: apperr.NotFound, Field: "citizenID", Msg: apperr.MsgNotFound}
-		// A citizen reads their household's members too, not their
-		// records.
-		if v := viewer.FromContext(ctx); v.Role == viewer.RoleCitizen && v.LearningUnitID != id {
+		// Whose records one reads is narrower than whose learning units:
+		// a citizen reads their household's members, a manager their
+		// province's citizens, but not their records.
+		if v := viewer.FromContext(ctx); !rule.ReadsRecords(v) || v.Role == viewer.RoleCitizen && v.LearningUnitID != id {
 			return notFound
 		}
 		lu, err := h.client.LearningUnit.Query().

@@ -17,13 +17,15 @@ import (
 	"hoctap/ent/predicate"
 	"hoctap/ent/user"
 	"hoctap/internal/criteria"
+	"hoctap/internal/i18n"
 	"hoctap/internal/search"
 )
 
-// YearBounds are the first instant of year and of the next one, in UTC:
-// activities are dated by day, and a day is stored as its UTC midnight.
+// YearBounds are the first instant of year and of the next one in Vietnam:
+// activities are dated by day, and a day is stored as its midnight there
+// (derive.Days).
 func YearBounds(year int) (from, to time.Time) {
-	return time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC)
+	return time.Date(year, 1, 1, 0, 0, 0, 0, i18n.Vietnam), time.Date(year+1, 1, 1, 0, 0, 0, 0, i18n.Vietnam)
 }
 
 // InYear keeps the activities of a record that count in year: not archived

@@ -265,13 +265,30 @@ func ofVisibleCampaign(v *viewer.Viewer) func(*sql.Selector) {
 	}
 }
 
+// ReadsRecords reports whether v's role reads lifelong-learning records at
+// all (ofCitizen says whose): for the pages that show a record as a whole.
+func ReadsRecords(v *viewer.Viewer) bool {
+	switch v.Role {
+	case viewer.RoleAdmin, viewer.RoleOfficer, viewer.RoleCollaborator, viewer.RoleCitizen:
+		return true
+	}
+	return false
+}
+
 // ofCitizen keeps the rows whose column names a citizen the viewer may read
 // the record of: a CITIZEN their own only (not their household's members),
-// staff the citizens living in their scope now. The test is a correlated
-// EXISTS, a primary-key probe per row, like visibleRegistration's.
+// the field staff who verify and evaluate it (OFFICER, COLLABORATOR) the
+// citizens living in their scope now. A record is personal: MANAGERs and
+// VIEWERs see what it adds up to in progress reports, not the record. The
+// test is a correlated EXISTS, a primary-key probe per row, like
+// visibleRegistration's.
 func ofCitizen(column string, v *viewer.Viewer) func(*sql.Selector) {
 	return func(s *sql.Selector) {
-		if v.Role == viewer.RoleCitizen {
+		switch {
+		case !ReadsRecords(v):
+			s.Where(sql.False())
+			return
+		case v.Role == viewer.RoleCitizen:
 			s.Where(sql.EQ(s.C(column), v.LearningUnitID))
 			return
 		}

@@ -189,7 +189,7 @@ func TestSignOut(t *testing.T) {
 
 // TestRefresh: when the browser drops the expired access cookie, the
 // refresh cookie brings a new pair (rotated), and the old refresh token is
-// spent.
+// spent once the new one has been used.
 func TestRefresh(t *testing.T) {
 	s := newServer(t, dbtest.Open(t))
 	b := s.browser(t)
@@ -208,8 +208,22 @@ func TestRefresh(t *testing.T) {
 	if !strings.Contains(strings.Join(p.Header.Values("Set-Cookie"), "\n"), "hoctap_access=") {
 		t.Fatal("no new access cookie")
 	}
+	var rotated string
+	for _, ck := range jar.Cookies(u) {
+		if ck.Name == "hoctap_refresh" {
+			rotated = ck.Value
+		}
+	}
+	if rotated == "" || rotated == refresh {
+		t.Fatal("the refresh cookie was not rotated")
+	}
+	// Once the new token is used, the old one is spent (before that it
+	// would pass for a retry of a refresh whose answer was lost).
+	if _, err := s.auth.Refresh(systemCtx(), rotated); err != nil {
+		t.Fatalf("the rotated refresh token: %v", err)
+	}
 	if _, err := s.auth.Refresh(systemCtx(), refresh); err == nil {
-		t.Fatal("the old refresh token was not rotated")
+		t.Fatal("the old refresh token still works")
 	}
 }
 

@@ -478,10 +478,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "RefreshToken",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			refreshtoken.FieldSessionID: {Type: field.TypeInt, Column: refreshtoken.FieldSessionID},
-			refreshtoken.FieldTokenHash: {Type: field.TypeString, Column: refreshtoken.FieldTokenHash},
-			refreshtoken.FieldCreatedAt: {Type: field.TypeTime, Column: refreshtoken.FieldCreatedAt},
-			refreshtoken.FieldUsedAt:    {Type: field.TypeTime, Column: refreshtoken.FieldUsedAt},
+			refreshtoken.FieldSessionID:  {Type: field.TypeInt, Column: refreshtoken.FieldSessionID},
+			refreshtoken.FieldTokenHash:  {Type: field.TypeString, Column: refreshtoken.FieldTokenHash},
+			refreshtoken.FieldCreatedAt:  {Type: field.TypeTime, Column: refreshtoken.FieldCreatedAt},
+			refreshtoken.FieldUsedAt:     {Type: field.TypeTime, Column: refreshtoken.FieldUsedAt},
+			refreshtoken.FieldReplacedAt: {Type: field.TypeTime, Column: refreshtoken.FieldReplacedAt},
 		},
 	}
 	graph.Nodes[19] = &sqlgraph.Node{
@@ -576,6 +577,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldExpiresAt:     {Type: field.TypeTime, Column: session.FieldExpiresAt},
 			session.FieldRevokedAt:     {Type: field.TypeTime, Column: session.FieldRevokedAt},
 			session.FieldRevokedReason: {Type: field.TypeString, Column: session.FieldRevokedReason},
+			session.FieldRefreshedAt:   {Type: field.TypeTime, Column: session.FieldRefreshedAt},
 			session.FieldAddress:       {Type: field.TypeString, Column: session.FieldAddress},
 			session.FieldUserAgent:     {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
@@ -3397,6 +3399,11 @@ func (f *RefreshTokenFilter) WhereUsedAt(p entql.TimeP) {
 	f.Where(p.Field(refreshtoken.FieldUsedAt))
 }
 
+// WhereReplacedAt applies the entql time.Time predicate on the replaced_at field.
+func (f *RefreshTokenFilter) WhereReplacedAt(p entql.TimeP) {
+	f.Where(p.Field(refreshtoken.FieldReplacedAt))
+}
+
 // WhereHasSession applies a predicate to check if query has an edge session.
 func (f *RefreshTokenFilter) WhereHasSession() {
 	f.Where(entql.HasEdge("session"))
@@ -3863,6 +3870,11 @@ func (f *SessionFilter) WhereRevokedAt(p entql.TimeP) {
 // WhereRevokedReason applies the entql string predicate on the revoked_reason field.
 func (f *SessionFilter) WhereRevokedReason(p entql.StringP) {
 	f.Where(p.Field(session.FieldRevokedReason))
+}
+
+// WhereRefreshedAt applies the entql time.Time predicate on the refreshed_at field.
+func (f *SessionFilter) WhereRefreshedAt(p entql.TimeP) {
+	f.Where(p.Field(session.FieldRefreshedAt))
 }
 
 // WhereAddress applies the entql string predicate on the address field.

@@ -20373,6 +20373,7 @@ type RefreshTokenMutation struct {
 	token_hash     *string
 	created_at     *time.Time
 	used_at        *time.Time
+	replaced_at    *time.Time
 	clearedFields  map[string]struct{}
 	session        *int
 	clearedsession bool
@@ -20636,6 +20637,55 @@ func (m *RefreshTokenMutation) ResetUsedAt() {
 	delete(m.clearedFields, refreshtoken.FieldUsedAt)
 }
 
+// SetReplacedAt sets the "replaced_at" field.
+func (m *RefreshTokenMutation) SetReplacedAt(t time.Time) {
+	m.replaced_at = &t
+}
+
+// ReplacedAt returns the value of the "replaced_at" field in the mutation.
+func (m *RefreshTokenMutation) ReplacedAt() (r time.Time, exists bool) {
+	v := m.replaced_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReplacedAt returns the old "replaced_at" field's value of the RefreshToken entity.
+// If the RefreshToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RefreshTokenMutation) OldReplacedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReplacedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReplacedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReplacedAt: %w", err)
+	}
+	return oldValue.ReplacedAt, nil
+}
+
+// ClearReplacedAt clears the value of the "replaced_at" field.
+func (m *RefreshTokenMutation) ClearReplacedAt() {
+	m.replaced_at = nil
+	m.clearedFields[refreshtoken.FieldReplacedAt] = struct{}{}
+}
+
+// ReplacedAtCleared returns if the "replaced_at" field was cleared in this mutation.
+func (m *RefreshTokenMutation) ReplacedAtCleared() bool {
+	_, ok := m.clearedFields[refreshtoken.FieldReplacedAt]
+	return ok
+}
+
+// ResetReplacedAt resets all changes to the "replaced_at" field.
+func (m *RefreshTokenMutation) ResetReplacedAt() {
+	m.replaced_at = nil
+	delete(m.clearedFields, refreshtoken.FieldReplacedAt)
+}
+
 // ClearSession clears the "session" edge to the Session entity.
 func (m *RefreshTokenMutation) ClearSession() {
 	m.clearedsession = true
@@ -20697,7 +20747,7 @@ func (m *RefreshTokenMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RefreshTokenMutation) Fields() []string {
-	fields := make([]string, 0, 4)
+	fields := make([]string, 0, 5)
 	if m.session != nil {
 		fields = append(fields, refreshtoken.FieldSessionID)
 	}
@@ -20709,6 +20759,9 @@ func (m *RefreshTokenMutation) Fields() []string {
 	}
 	if m.used_at != nil {
 		fields = append(fields, refreshtoken.FieldUsedAt)
+	}
+	if m.replaced_at != nil {
+		fields = append(fields, refreshtoken.FieldReplacedAt)
 	}
 	return fields
 }
@@ -20726,6 +20779,8 @@ func (m *RefreshTokenMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case refreshtoken.FieldUsedAt:
 		return m.UsedAt()
+	case refreshtoken.FieldReplacedAt:
+		return m.ReplacedAt()
 	}
 	return nil, false
 }
@@ -20743,6 +20798,8 @@ func (m *RefreshTokenMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldCreatedAt(ctx)
 	case refreshtoken.FieldUsedAt:
 		return m.OldUsedAt(ctx)
+	case refreshtoken.FieldReplacedAt:
+		return m.OldReplacedAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown RefreshToken field %s", name)
 }
@@ -20780,6 +20837,13 @@ func (m *RefreshTokenMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUsedAt(v)
 		return nil
+	case refreshtoken.FieldReplacedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReplacedAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown RefreshToken field %s", name)
 }
@@ -20816,6 +20880,9 @@ func (m *RefreshTokenMutation) ClearedFields() []string {
 	if m.FieldCleared(refreshtoken.FieldUsedAt) {
 		fields = append(fields, refreshtoken.FieldUsedAt)
 	}
+	if m.FieldCleared(refreshtoken.FieldReplacedAt) {
+		fields = append(fields, refreshtoken.FieldReplacedAt)
+	}
 	return fields
 }
 
@@ -20832,6 +20899,9 @@ func (m *RefreshTokenMutation) ClearField(name string) error {
 	switch name {
 	case refreshtoken.FieldUsedAt:
 		m.ClearUsedAt()
+		return nil
+	case refreshtoken.FieldReplacedAt:
+		m.ClearReplacedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown RefreshToken nullable field %s", name)
@@ -20852,6 +20922,9 @@ func (m *RefreshTokenMutation) ResetField(name string) error {
 		return nil
 	case refreshtoken.FieldUsedAt:
 		m.ResetUsedAt()
+		return nil
+	case refreshtoken.FieldReplacedAt:
+		m.ResetReplacedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown RefreshToken field %s", name)
@@ -24553,6 +24626,7 @@ type SessionMutation struct {
 	expires_at            *time.Time
 	revoked_at            *time.Time
 	revoked_reason        *string
+	refreshed_at          *time.Time
 	address               *string
 	user_agent            *string
 	clearedFields         map[string]struct{}
@@ -24870,6 +24944,55 @@ func (m *SessionMutation) ResetRevokedReason() {
 	delete(m.clearedFields, session.FieldRevokedReason)
 }
 
+// SetRefreshedAt sets the "refreshed_at" field.
+func (m *SessionMutation) SetRefreshedAt(t time.Time) {
+	m.refreshed_at = &t
+}
+
+// RefreshedAt returns the value of the "refreshed_at" field in the mutation.
+func (m *SessionMutation) RefreshedAt() (r time.Time, exists bool) {
+	v := m.refreshed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRefreshedAt returns the old "refreshed_at" field's value of the Session entity.
+// If the Session object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SessionMutation) OldRefreshedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRefreshedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRefreshedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRefreshedAt: %w", err)
+	}
+	return oldValue.RefreshedAt, nil
+}
+
+// ClearRefreshedAt clears the value of the "refreshed_at" field.
+func (m *SessionMutation) ClearRefreshedAt() {
+	m.refreshed_at = nil
+	m.clearedFields[session.FieldRefreshedAt] = struct{}{}
+}
+
+// RefreshedAtCleared returns if the "refreshed_at" field was cleared in this mutation.
+func (m *SessionMutation) RefreshedAtCleared() bool {
+	_, ok := m.clearedFields[session.FieldRefreshedAt]
+	return ok
+}
+
+// ResetRefreshedAt resets all changes to the "refreshed_at" field.
+func (m *SessionMutation) ResetRefreshedAt() {
+	m.refreshed_at = nil
+	delete(m.clearedFields, session.FieldRefreshedAt)
+}
+
 // SetAddress sets the "address" field.
 func (m *SessionMutation) SetAddress(s string) {
 	m.address = &s
@@ -25083,7 +25206,7 @@ func (m *SessionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *SessionMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.user != nil {
 		fields = append(fields, session.FieldUserID)
 	}
@@ -25098,6 +25221,9 @@ func (m *SessionMutation) Fields() []string {
 	}
 	if m.revoked_reason != nil {
 		fields = append(fields, session.FieldRevokedReason)
+	}
+	if m.refreshed_at != nil {
+		fields = append(fields, session.FieldRefreshedAt)
 	}
 	if m.address != nil {
 		fields = append(fields, session.FieldAddress)
@@ -25123,6 +25249,8 @@ func (m *SessionMutation) Field(name string) (ent.Value, bool) {
 		return m.RevokedAt()
 	case session.FieldRevokedReason:
 		return m.RevokedReason()
+	case session.FieldRefreshedAt:
+		return m.RefreshedAt()
 	case session.FieldAddress:
 		return m.Address()
 	case session.FieldUserAgent:
@@ -25146,6 +25274,8 @@ func (m *SessionMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldRevokedAt(ctx)
 	case session.FieldRevokedReason:
 		return m.OldRevokedReason(ctx)
+	case session.FieldRefreshedAt:
+		return m.OldRefreshedAt(ctx)
 	case session.FieldAddress:
 		return m.OldAddress(ctx)
 	case session.FieldUserAgent:
@@ -25193,6 +25323,13 @@ func (m *SessionMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetRevokedReason(v)
+		return nil
+	case session.FieldRefreshedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRefreshedAt(v)
 		return nil
 	case session.FieldAddress:
 		v, ok := value.(string)
@@ -25247,6 +25384,9 @@ func (m *SessionMutation) ClearedFields() []string {
 	if m.FieldCleared(session.FieldRevokedReason) {
 		fields = append(fields, session.FieldRevokedReason)
 	}
+	if m.FieldCleared(session.FieldRefreshedAt) {
+		fields = append(fields, session.FieldRefreshedAt)
+	}
 	if m.FieldCleared(session.FieldAddress) {
 		fields = append(fields, session.FieldAddress)
 	}
@@ -25272,6 +25412,9 @@ func (m *SessionMutation) ClearField(name string) error {
 		return nil
 	case session.FieldRevokedReason:
 		m.ClearRevokedReason()
+		return nil
+	case session.FieldRefreshedAt:
+		m.ClearRefreshedAt()
 		return nil
 	case session.FieldAddress:
 		m.ClearAddress()
@@ -25301,6 +25444,9 @@ func (m *SessionMutation) ResetField(name string) error {
 		return nil
 	case session.FieldRevokedReason:
 		m.ResetRevokedReason()
+		return nil
+	case session.FieldRefreshedAt:
+		m.ResetRefreshedAt()
 		return nil
 	case session.FieldAddress:
 		m.ResetAddress()

@@ -26,6 +26,8 @@ type RefreshToken struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UsedAt holds the value of the "used_at" field.
 	UsedAt *time.Time `json:"used_at,omitempty"`
+	// When a retry of the refresh that made this token made another instead (auth.Service.retried): the token is then as good as used.
+	ReplacedAt *time.Time `json:"replaced_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the RefreshTokenQuery when eager-loading is set.
 	Edges        RefreshTokenEdges `json:"edges"`
@@ -61,7 +63,7 @@ func (*RefreshToken) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case refreshtoken.FieldTokenHash:
 			values[i] = new(sql.NullString)
-		case refreshtoken.FieldCreatedAt, refreshtoken.FieldUsedAt:
+		case refreshtoken.FieldCreatedAt, refreshtoken.FieldUsedAt, refreshtoken.FieldReplacedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -108,6 +110,13 @@ func (_m *RefreshToken) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.UsedAt = new(time.Time)
 				*_m.UsedAt = value.Time
+			}
+		case refreshtoken.FieldReplacedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field replaced_at", values[i])
+			} else if value.Valid {
+				_m.ReplacedAt = new(time.Time)
+				*_m.ReplacedAt = value.Time
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -161,6 +170,11 @@ func (_m *RefreshToken) String() string {
 	builder.WriteString(", ")
 	if v := _m.UsedAt; v != nil {
 		builder.WriteString("used_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.ReplacedAt; v != nil {
+		builder.WriteString("replaced_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')

@@ -63,6 +63,20 @@ func (_c *RefreshTokenCreate) SetNillableUsedAt(v *time.Time) *RefreshTokenCreat
 	return _c
 }
 
+// SetReplacedAt sets the "replaced_at" field.
+func (_c *RefreshTokenCreate) SetReplacedAt(v time.Time) *RefreshTokenCreate {
+	_c.mutation.SetReplacedAt(v)
+	return _c
+}
+
+// SetNillableReplacedAt sets the "replaced_at" field if the given value is not nil.
+func (_c *RefreshTokenCreate) SetNillableReplacedAt(v *time.Time) *RefreshTokenCreate {
+	if v != nil {
+		_c.SetReplacedAt(*v)
+	}
+	return _c
+}
+
 // SetSession sets the "session" edge to the Session entity.
 func (_c *RefreshTokenCreate) SetSession(v *Session) *RefreshTokenCreate {
 	return _c.SetSessionID(v.ID)
@@ -167,6 +181,10 @@ func (_c *RefreshTokenCreate) createSpec() (*RefreshToken, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.UsedAt(); ok {
 		_spec.SetField(refreshtoken.FieldUsedAt, field.TypeTime, value)
 		_node.UsedAt = &value
+	}
+	if value, ok := _c.mutation.ReplacedAt(); ok {
+		_spec.SetField(refreshtoken.FieldReplacedAt, field.TypeTime, value)
+		_node.ReplacedAt = &value
 	}
 	if nodes := _c.mutation.SessionIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -279,6 +297,24 @@ func (u *RefreshTokenUpsert) ClearUsedAt() *RefreshTokenUpsert {
 	return u
 }
 
+// SetReplacedAt sets the "replaced_at" field.
+func (u *RefreshTokenUpsert) SetReplacedAt(v time.Time) *RefreshTokenUpsert {
+	u.Set(refreshtoken.FieldReplacedAt, v)
+	return u
+}
+
+// UpdateReplacedAt sets the "replaced_at" field to the value that was provided on create.
+func (u *RefreshTokenUpsert) UpdateReplacedAt() *RefreshTokenUpsert {
+	u.SetExcluded(refreshtoken.FieldReplacedAt)
+	return u
+}
+
+// ClearReplacedAt clears the value of the "replaced_at" field.
+func (u *RefreshTokenUpsert) ClearReplacedAt() *RefreshTokenUpsert {
+	u.SetNull(refreshtoken.FieldReplacedAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -370,6 +406,27 @@ func (u *RefreshTokenUpsertOne) UpdateUsedAt() *RefreshTokenUpsertOne {
 func (u *RefreshTokenUpsertOne) ClearUsedAt() *RefreshTokenUpsertOne {
 	return u.Update(func(s *RefreshTokenUpsert) {
 		s.ClearUsedAt()
+	})
+}
+
+// SetReplacedAt sets the "replaced_at" field.
+func (u *RefreshTokenUpsertOne) SetReplacedAt(v time.Time) *RefreshTokenUpsertOne {
+	return u.Update(func(s *RefreshTokenUpsert) {
+		s.SetReplacedAt(v)
+	})
+}
+
+// UpdateReplacedAt sets the "replaced_at" field to the value that was provided on create.
+func (u *RefreshTokenUpsertOne) UpdateReplacedAt() *RefreshTokenUpsertOne {
+	return u.Update(func(s *RefreshTokenUpsert) {
+		s.UpdateReplacedAt()
+	})
+}
+
+// ClearReplacedAt clears the value of the "replaced_at" field.
+func (u *RefreshTokenUpsertOne) ClearReplacedAt() *RefreshTokenUpsertOne {
+	return u.Update(func(s *RefreshTokenUpsert) {
+		s.ClearReplacedAt()
 	})
 }
 
@@ -630,6 +687,27 @@ func (u *RefreshTokenUpsertBulk) UpdateUsedAt() *RefreshTokenUpsertBulk {
 func (u *RefreshTokenUpsertBulk) ClearUsedAt() *RefreshTokenUpsertBulk {
 	return u.Update(func(s *RefreshTokenUpsert) {
 		s.ClearUsedAt()
+	})
+}
+
+// SetReplacedAt sets the "replaced_at" field.
+func (u *RefreshTokenUpsertBulk) SetReplacedAt(v time.Time) *RefreshTokenUpsertBulk {
+	return u.Update(func(s *RefreshTokenUpsert) {
+		s.SetReplacedAt(v)
+	})
+}
+
+// UpdateReplacedAt sets the "replaced_at" field to the value that was provided on create.
+func (u *RefreshTokenUpsertBulk) UpdateReplacedAt() *RefreshTokenUpsertBulk {
+	return u.Update(func(s *RefreshTokenUpsert) {
+		s.UpdateReplacedAt()
+	})
+}
+
+// ClearReplacedAt clears the value of the "replaced_at" field.
+func (u *RefreshTokenUpsertBulk) ClearReplacedAt() *RefreshTokenUpsertBulk {
+	return u.Update(func(s *RefreshTokenUpsert) {
+		s.ClearReplacedAt()
 	})
 }
 

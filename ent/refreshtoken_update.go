@@ -78,6 +78,26 @@ func (_u *RefreshTokenUpdate) ClearUsedAt() *RefreshTokenUpdate {
 	return _u
 }
 
+// SetReplacedAt sets the "replaced_at" field.
+func (_u *RefreshTokenUpdate) SetReplacedAt(v time.Time) *RefreshTokenUpdate {
+	_u.mutation.SetReplacedAt(v)
+	return _u
+}
+
+// SetNillableReplacedAt sets the "replaced_at" field if the given value is not nil.
+func (_u *RefreshTokenUpdate) SetNillableReplacedAt(v *time.Time) *RefreshTokenUpdate {
+	if v != nil {
+		_u.SetReplacedAt(*v)
+	}
+	return _u
+}
+
+// ClearReplacedAt clears the value of the "replaced_at" field.
+func (_u *RefreshTokenUpdate) ClearReplacedAt() *RefreshTokenUpdate {
+	_u.mutation.ClearReplacedAt()
+	return _u
+}
+
 // SetSession sets the "session" edge to the Session entity.
 func (_u *RefreshTokenUpdate) SetSession(v *Session) *RefreshTokenUpdate {
 	return _u.SetSessionID(v.ID)
@@ -155,6 +175,12 @@ func (_u *RefreshTokenUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if _u.mutation.UsedAtCleared() {
 		_spec.ClearField(refreshtoken.FieldUsedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ReplacedAt(); ok {
+		_spec.SetField(refreshtoken.FieldReplacedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ReplacedAtCleared() {
+		_spec.ClearField(refreshtoken.FieldReplacedAt, field.TypeTime)
 	}
 	if _u.mutation.SessionCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -252,6 +278,26 @@ func (_u *RefreshTokenUpdateOne) SetNillableUsedAt(v *time.Time) *RefreshTokenUp
 // ClearUsedAt clears the value of the "used_at" field.
 func (_u *RefreshTokenUpdateOne) ClearUsedAt() *RefreshTokenUpdateOne {
 	_u.mutation.ClearUsedAt()
+	return _u
+}
+
+// SetReplacedAt sets the "replaced_at" field.
+func (_u *RefreshTokenUpdateOne) SetReplacedAt(v time.Time) *RefreshTokenUpdateOne {
+	_u.mutation.SetReplacedAt(v)
+	return _u
+}
+
+// SetNillableReplacedAt sets the "replaced_at" field if the given value is not nil.
+func (_u *RefreshTokenUpdateOne) SetNillableReplacedAt(v *time.Time) *RefreshTokenUpdateOne {
+	if v != nil {
+		_u.SetReplacedAt(*v)
+	}
+	return _u
+}
+
+// ClearReplacedAt clears the value of the "replaced_at" field.
+func (_u *RefreshTokenUpdateOne) ClearReplacedAt() *RefreshTokenUpdateOne {
+	_u.mutation.ClearReplacedAt()
 	return _u
 }
 
@@ -362,6 +408,12 @@ func (_u *RefreshTokenUpdateOne) sqlSave(ctx context.Context) (_node *RefreshTok
 	}
 	if _u.mutation.UsedAtCleared() {
 		_spec.ClearField(refreshtoken.FieldUsedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ReplacedAt(); ok {
+		_spec.SetField(refreshtoken.FieldReplacedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ReplacedAtCleared() {
+		_spec.ClearField(refreshtoken.FieldReplacedAt, field.TypeTime)
 	}
 	if _u.mutation.SessionCleared() {
 		edge := &sqlgraph.EdgeSpec{

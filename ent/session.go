@@ -28,6 +28,8 @@ type Session struct {
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 	// RevokedReason holds the value of the "revoked_reason" field.
 	RevokedReason string `json:"revoked_reason,omitempty"`
+	// Last refresh. Writing it first makes the refreshes of one session take turns, on every replica (auth.Service.Refresh).
+	RefreshedAt *time.Time `json:"refreshed_at,omitempty"`
 	// Client address at sign-in.
 	Address string `json:"address,omitempty"`
 	// UserAgent holds the value of the "user_agent" field.
@@ -82,7 +84,7 @@ func (*Session) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case session.FieldRevokedReason, session.FieldAddress, session.FieldUserAgent:
 			values[i] = new(sql.NullString)
-		case session.FieldCreatedAt, session.FieldExpiresAt, session.FieldRevokedAt:
+		case session.FieldCreatedAt, session.FieldExpiresAt, session.FieldRevokedAt, session.FieldRefreshedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -135,6 +137,13 @@ func (_m *Session) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field revoked_reason", values[i])
 			} else if value.Valid {
 				_m.RevokedReason = value.String
+			}
+		case session.FieldRefreshedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field refreshed_at", values[i])
+			} else if value.Valid {
+				_m.RefreshedAt = new(time.Time)
+				*_m.RefreshedAt = value.Time
 			}
 		case session.FieldAddress:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -210,6 +219,11 @@ func (_m *Session) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("revoked_reason=")
 	builder.WriteString(_m.RevokedReason)
+	builder.WriteString(", ")
+	if v := _m.RefreshedAt; v != nil {
+		builder.WriteString("refreshed_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("address=")
 	builder.WriteString(_m.Address)

@@ -78,6 +78,20 @@ func (_c *SessionCreate) SetNillableRevokedReason(v *string) *SessionCreate {
 	return _c
 }
 
+// SetRefreshedAt sets the "refreshed_at" field.
+func (_c *SessionCreate) SetRefreshedAt(v time.Time) *SessionCreate {
+	_c.mutation.SetRefreshedAt(v)
+	return _c
+}
+
+// SetNillableRefreshedAt sets the "refreshed_at" field if the given value is not nil.
+func (_c *SessionCreate) SetNillableRefreshedAt(v *time.Time) *SessionCreate {
+	if v != nil {
+		_c.SetRefreshedAt(*v)
+	}
+	return _c
+}
+
 // SetAddress sets the "address" field.
 func (_c *SessionCreate) SetAddress(v string) *SessionCreate {
 	_c.mutation.SetAddress(v)
@@ -240,6 +254,10 @@ func (_c *SessionCreate) createSpec() (*Session, *sqlgraph.CreateSpec) {
 		_spec.SetField(session.FieldRevokedReason, field.TypeString, value)
 		_node.RevokedReason = value
 	}
+	if value, ok := _c.mutation.RefreshedAt(); ok {
+		_spec.SetField(session.FieldRefreshedAt, field.TypeTime, value)
+		_node.RefreshedAt = &value
+	}
 	if value, ok := _c.mutation.Address(); ok {
 		_spec.SetField(session.FieldAddress, field.TypeString, value)
 		_node.Address = value
@@ -393,6 +411,24 @@ func (u *SessionUpsert) ClearRevokedReason() *SessionUpsert {
 	return u
 }
 
+// SetRefreshedAt sets the "refreshed_at" field.
+func (u *SessionUpsert) SetRefreshedAt(v time.Time) *SessionUpsert {
+	u.Set(session.FieldRefreshedAt, v)
+	return u
+}
+
+// UpdateRefreshedAt sets the "refreshed_at" field to the value that was provided on create.
+func (u *SessionUpsert) UpdateRefreshedAt() *SessionUpsert {
+	u.SetExcluded(session.FieldRefreshedAt)
+	return u
+}
+
+// ClearRefreshedAt clears the value of the "refreshed_at" field.
+func (u *SessionUpsert) ClearRefreshedAt() *SessionUpsert {
+	u.SetNull(session.FieldRefreshedAt)
+	return u
+}
+
 // SetAddress sets the "address" field.
 func (u *SessionUpsert) SetAddress(v string) *SessionUpsert {
 	u.Set(session.FieldAddress, v)
@@ -541,6 +577,27 @@ func (u *SessionUpsertOne) UpdateRevokedReason() *SessionUpsertOne {
 func (u *SessionUpsertOne) ClearRevokedReason() *SessionUpsertOne {
 	return u.Update(func(s *SessionUpsert) {
 		s.ClearRevokedReason()
+	})
+}
+
+// SetRefreshedAt sets the "refreshed_at" field.
+func (u *SessionUpsertOne) SetRefreshedAt(v time.Time) *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.SetRefreshedAt(v)
+	})
+}
+
+// UpdateRefreshedAt sets the "refreshed_at" field to the value that was provided on create.
+func (u *SessionUpsertOne) UpdateRefreshedAt() *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.UpdateRefreshedAt()
+	})
+}
+
+// ClearRefreshedAt clears the value of the "refreshed_at" field.
+func (u *SessionUpsertOne) ClearRefreshedAt() *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.ClearRefreshedAt()
 	})
 }
 
@@ -864,6 +921,27 @@ func (u *SessionUpsertBulk) UpdateRevokedReason() *SessionUpsertBulk {
 func (u *SessionUpsertBulk) ClearRevokedReason() *SessionUpsertBulk {
 	return u.Update(func(s *SessionUpsert) {
 		s.ClearRevokedReason()
+	})
+}
+
+// SetRefreshedAt sets the "refreshed_at" field.
+func (u *SessionUpsertBulk) SetRefreshedAt(v time.Time) *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.SetRefreshedAt(v)
+	})
+}
+
+// UpdateRefreshedAt sets the "refreshed_at" field to the value that was provided on create.
+func (u *SessionUpsertBulk) UpdateRefreshedAt() *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.UpdateRefreshedAt()
+	})
+}
+
+// ClearRefreshedAt clears the value of the "refreshed_at" field.
+func (u *SessionUpsertBulk) ClearRefreshedAt() *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.ClearRefreshedAt()
 	})
 }
 

@@ -99,6 +99,26 @@ func (_u *SessionUpdate) ClearRevokedReason() *SessionUpdate {
 	return _u
 }
 
+// SetRefreshedAt sets the "refreshed_at" field.
+func (_u *SessionUpdate) SetRefreshedAt(v time.Time) *SessionUpdate {
+	_u.mutation.SetRefreshedAt(v)
+	return _u
+}
+
+// SetNillableRefreshedAt sets the "refreshed_at" field if the given value is not nil.
+func (_u *SessionUpdate) SetNillableRefreshedAt(v *time.Time) *SessionUpdate {
+	if v != nil {
+		_u.SetRefreshedAt(*v)
+	}
+	return _u
+}
+
+// ClearRefreshedAt clears the value of the "refreshed_at" field.
+func (_u *SessionUpdate) ClearRefreshedAt() *SessionUpdate {
+	_u.mutation.ClearRefreshedAt()
+	return _u
+}
+
 // SetAddress sets the "address" field.
 func (_u *SessionUpdate) SetAddress(v string) *SessionUpdate {
 	_u.mutation.SetAddress(v)
@@ -268,6 +288,12 @@ func (_u *SessionUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.RevokedReasonCleared() {
 		_spec.ClearField(session.FieldRevokedReason, field.TypeString)
+	}
+	if value, ok := _u.mutation.RefreshedAt(); ok {
+		_spec.SetField(session.FieldRefreshedAt, field.TypeTime, value)
+	}
+	if _u.mutation.RefreshedAtCleared() {
+		_spec.ClearField(session.FieldRefreshedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Address(); ok {
 		_spec.SetField(session.FieldAddress, field.TypeString, value)
@@ -442,6 +468,26 @@ func (_u *SessionUpdateOne) SetNillableRevokedReason(v *string) *SessionUpdateOn
 // ClearRevokedReason clears the value of the "revoked_reason" field.
 func (_u *SessionUpdateOne) ClearRevokedReason() *SessionUpdateOne {
 	_u.mutation.ClearRevokedReason()
+	return _u
+}
+
+// SetRefreshedAt sets the "refreshed_at" field.
+func (_u *SessionUpdateOne) SetRefreshedAt(v time.Time) *SessionUpdateOne {
+	_u.mutation.SetRefreshedAt(v)
+	return _u
+}
+
+// SetNillableRefreshedAt sets the "refreshed_at" field if the given value is not nil.
+func (_u *SessionUpdateOne) SetNillableRefreshedAt(v *time.Time) *SessionUpdateOne {
+	if v != nil {
+		_u.SetRefreshedAt(*v)
+	}
+	return _u
+}
+
+// ClearRefreshedAt clears the value of the "refreshed_at" field.
+func (_u *SessionUpdateOne) ClearRefreshedAt() *SessionUpdateOne {
+	_u.mutation.ClearRefreshedAt()
 	return _u
 }
 
@@ -644,6 +690,12 @@ func (_u *SessionUpdateOne) sqlSave(ctx context.Context) (_node *Session, err er
 	}
 	if _u.mutation.RevokedReasonCleared() {
 		_spec.ClearField(session.FieldRevokedReason, field.TypeString)
+	}
+	if value, ok := _u.mutation.RefreshedAt(); ok {
+		_spec.SetField(session.FieldRefreshedAt, field.TypeTime, value)
+	}
+	if _u.mutation.RefreshedAtCleared() {
+		_spec.ClearField(session.FieldRefreshedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Address(); ok {
 		_spec.SetField(session.FieldAddress, field.TypeString, value)

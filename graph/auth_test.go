@@ -164,21 +164,18 @@ func TestRefreshRotation(t *testing.T) {
 		}
 		// A phone whose answer was lost presents its token again: within
 		// the retry window, while the pair it missed is unused, that is a
-		// retry and gets a pair; the missed one is dead, the session lives.
+		// retry and gets a pair of its own.
 		retried, code := a.refresh(first.RefreshToken)
 		if code != "" || retried.RefreshToken == "" || retried.RefreshToken == second.RefreshToken {
 			t.Fatalf("retrying a refresh whose answer was lost: %s %+v", code, retried)
-		}
-		if _, code := a.refresh(second.RefreshToken); code != "UNAUTHENTICATED" {
-			t.Fatalf("the pair the retry replaced: %q, want UNAUTHENTICATED", code)
 		}
 		third, code := a.refresh(retried.RefreshToken)
 		if code != "" || a.me(third.AccessToken) != "viewer" {
 			t.Fatalf("refresh after a retry: %s, me %s", code, a.me(third.AccessToken))
 		}
-		// Once the token a use made has itself been used, the old one is a
-		// stolen copy: presenting it ends the whole session, the thief's
-		// and the owner's tokens alike.
+		// Once a token made since has been used, the old one is a stolen
+		// copy: presenting it ends the whole session, the thief's and the
+		// owner's tokens alike.
 		if _, code := a.refresh(first.RefreshToken); code != "UNAUTHENTICATED" {
 			t.Fatalf("reusing a rotated token: %q, want UNAUTHENTICATED", code)
 		}
@@ -188,9 +185,40 @@ func TestRefreshRotation(t *testing.T) {
 		if got := a.me(third.AccessToken); got != "UNAUTHENTICATED" {
 			t.Fatalf("access token of the revoked session: %s, want UNAUTHENTICATED", got)
 		}
+		// A thief who replays a token within the window gets a pair, but
+		// the owner's next refresh presents the pair the thief's replaced:
+		// that is reuse, and the session ends for both.
+		p := a.login(t, "viewer", fixture.Password)
+		owner, _ := a.refresh(p.RefreshToken)
+		thief, code := a.refresh(p.RefreshToken)
+		if code != "" {
+			t.Fatalf("the replay within the window: %s", code)
+		}
+		if _, code := a.refresh(owner.RefreshToken); code != "UNAUTHENTICATED" {
+			t.Fatalf("the owner's replaced token: %q, want UNAUTHENTICATED", code)
+		}
+		if _, code := a.refresh(thief.RefreshToken); code != "UNAUTHENTICATED" {
+			t.Fatalf("the thief's token after the owner's refresh: %q, want UNAUTHENTICATED", code)
+		}
+		// Two sends of one refresh at once (a retry racing its first try)
+		// both answer, and the session lives: the refreshes of a session
+		// take turns.
+		for range 5 {
+			p := a.login(t, "viewer", fixture.Password)
+			codes := make(chan string, 2)
+			for range 2 {
+				go func() { _, code := a.refresh(p.RefreshToken); codes <- code }()
+			}
+			if c1, c2 := <-codes, <-codes; c1 != "" || c2 != "" {
+				t.Fatalf("a refresh sent twice at once: %q and %q, want both answered", c1, c2)
+			}
+			if got := a.me(p.AccessToken); got != "viewer" {
+				t.Fatalf("the session after a refresh sent twice at once: %s", got)
+			}
+		}
 		// Past the retry window, presenting a used token is reuse even when
 		// the pair it made was never used.
-		p := a.login(t, "viewer", fixture.Password)
+		p = a.login(t, "viewer", fixture.Password)
 		next, code := a.refresh(p.RefreshToken)
 		if code != "" {
 			t.Fatalf("refresh: %s", code)

@@ -765,6 +765,7 @@ var (
 		{Name: "token_hash", Type: field.TypeString, Unique: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "replaced_at", Type: field.TypeTime, Nullable: true},
 		{Name: "session_id", Type: field.TypeInt},
 	}
 	// RefreshTokensTable holds the schema information for the "refresh_tokens" table.
@@ -775,7 +776,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "refresh_tokens_sessions_refresh_tokens",
-				Columns:    []*schema.Column{RefreshTokensColumns[4]},
+				Columns:    []*schema.Column{RefreshTokensColumns[5]},
 				RefColumns: []*schema.Column{SessionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -784,7 +785,7 @@ var (
 			{
 				Name:    "refreshtoken_session_id",
 				Unique:  false,
-				Columns: []*schema.Column{RefreshTokensColumns[4]},
+				Columns: []*schema.Column{RefreshTokensColumns[5]},
 			},
 		},
 	}
@@ -952,6 +953,7 @@ var (
 		{Name: "expires_at", Type: field.TypeTime},
 		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
 		{Name: "revoked_reason", Type: field.TypeString, Nullable: true},
+		{Name: "refreshed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "address", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "user_agent", Type: field.TypeString, Nullable: true, Size: 300},
 		{Name: "user_id", Type: field.TypeInt},
@@ -964,7 +966,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "sessions_users_sessions",
-				Columns:    []*schema.Column{SessionsColumns[7]},
+				Columns:    []*schema.Column{SessionsColumns[8]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -973,7 +975,7 @@ var (
 			{
 				Name:    "session_user_id",
 				Unique:  false,
-				Columns: []*schema.Column{SessionsColumns[7]},
+				Columns: []*schema.Column{SessionsColumns[8]},
 			},
 		},
 	}

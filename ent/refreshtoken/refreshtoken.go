@@ -23,6 +23,8 @@ const (
 	FieldCreatedAt = "created_at"
 	// FieldUsedAt holds the string denoting the used_at field in the database.
 	FieldUsedAt = "used_at"
+	// FieldReplacedAt holds the string denoting the replaced_at field in the database.
+	FieldReplacedAt = "replaced_at"
 	// EdgeSession holds the string denoting the session edge name in mutations.
 	EdgeSession = "session"
 	// Table holds the table name of the refreshtoken in the database.
@@ -43,6 +45,7 @@ var Columns = []string{
 	FieldTokenHash,
 	FieldCreatedAt,
 	FieldUsedAt,
+	FieldReplacedAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -93,6 +96,11 @@ func ByCreatedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByUsedAt orders the results by the used_at field.
 func ByUsedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUsedAt, opts...).ToFunc()
+}
+
+// ByReplacedAt orders the results by the replaced_at field.
+func ByReplacedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReplacedAt, opts...).ToFunc()
 }
 
 // BySessionField orders the results by session field.

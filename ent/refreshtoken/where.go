@@ -75,6 +75,11 @@ func UsedAt(v time.Time) predicate.RefreshToken {
 	return predicate.RefreshToken(sql.FieldEQ(FieldUsedAt, v))
 }
 
+// ReplacedAt applies equality check predicate on the "replaced_at" field. It's identical to ReplacedAtEQ.
+func ReplacedAt(v time.Time) predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldEQ(FieldReplacedAt, v))
+}
+
 // SessionIDEQ applies the EQ predicate on the "session_id" field.
 func SessionIDEQ(v int) predicate.RefreshToken {
 	return predicate.RefreshToken(sql.FieldEQ(FieldSessionID, v))
@@ -248,6 +253,56 @@ func UsedAtIsNil() predicate.RefreshToken {
 // UsedAtNotNil applies the NotNil predicate on the "used_at" field.
 func UsedAtNotNil() predicate.RefreshToken {
 	return predicate.RefreshToken(sql.FieldNotNull(FieldUsedAt))
+}
+
+// ReplacedAtEQ applies the EQ predicate on the "replaced_at" field.
+func ReplacedAtEQ(v time.Time) predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldEQ(FieldReplacedAt, v))
+}
+
+// ReplacedAtNEQ applies the NEQ predicate on the "replaced_at" field.
+func ReplacedAtNEQ(v time.Time) predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldNEQ(FieldReplacedAt, v))
+}
+
+// ReplacedAtIn applies the In predicate on the "replaced_at" field.
+func ReplacedAtIn(vs ...time.Time) predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldIn(FieldReplacedAt, vs...))
+}
+
+// ReplacedAtNotIn applies the NotIn predicate on the "replaced_at" field.
+func ReplacedAtNotIn(vs ...time.Time) predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldNotIn(FieldReplacedAt, vs...))
+}
+
+// ReplacedAtGT applies the GT predicate on the "replaced_at" field.
+func ReplacedAtGT(v time.Time) predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldGT(FieldReplacedAt, v))
+}
+
+// ReplacedAtGTE applies the GTE predicate on the "replaced_at" field.
+func ReplacedAtGTE(v time.Time) predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldGTE(FieldReplacedAt, v))
+}
+
+// ReplacedAtLT applies the LT predicate on the "replaced_at" field.
+func ReplacedAtLT(v time.Time) predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldLT(FieldReplacedAt, v))
+}
+
+// ReplacedAtLTE applies the LTE predicate on the "replaced_at" field.
+func ReplacedAtLTE(v time.Time) predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldLTE(FieldReplacedAt, v))
+}
+
+// ReplacedAtIsNil applies the IsNil predicate on the "replaced_at" field.
+func ReplacedAtIsNil() predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldIsNull(FieldReplacedAt))
+}
+
+// ReplacedAtNotNil applies the NotNil predicate on the "replaced_at" field.
+func ReplacedAtNotNil() predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldNotNull(FieldReplacedAt))
 }
 
 // HasSession applies the HasEdge predicate on the "session" edge.

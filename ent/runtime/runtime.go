@@ -1146,11 +1146,11 @@ func init() {
 	// session.DefaultCreatedAt holds the default value on creation for the created_at field.
 	session.DefaultCreatedAt = sessionDescCreatedAt.Default.(func() time.Time)
 	// sessionDescAddress is the schema descriptor for address field.
-	sessionDescAddress := sessionFields[5].Descriptor()
+	sessionDescAddress := sessionFields[6].Descriptor()
 	// session.AddressValidator is a validator for the "address" field. It is called by the builders before save.
 	session.AddressValidator = sessionDescAddress.Validators[0].(func(string) error)
 	// sessionDescUserAgent is the schema descriptor for user_agent field.
-	sessionDescUserAgent := sessionFields[6].Descriptor()
+	sessionDescUserAgent := sessionFields[7].Descriptor()
 	// session.UserAgentValidator is a validator for the "user_agent" field. It is called by the builders before save.
 	session.UserAgentValidator = sessionDescUserAgent.Validators[0].(func(string) error)
 	setting.Policy = privacy.NewPolicies(schema.Setting{})

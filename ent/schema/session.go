@@ -21,6 +21,8 @@ func (Session) Fields() []ent.Field {
 		field.Time("expires_at").Comment("Absolute end of the session, however often it is refreshed."),
 		field.Time("revoked_at").Optional().Nillable(),
 		field.String("revoked_reason").Optional(),
+		field.Time("refreshed_at").Optional().Nillable().
+			Comment("Last refresh. Writing it first makes the refreshes of one session take turns, on every replica (auth.Service.Refresh)."),
 		field.String("address").Optional().MaxLen(64).Comment("Client address at sign-in."),
 		field.String("user_agent").Optional().MaxLen(300),
 	}
@@ -56,6 +58,8 @@ func (RefreshToken) Fields() []ent.Field {
 		field.String("token_hash").Unique().Comment("SHA-256 of the token, hex."),
 		field.Time("created_at").Default(now).Immutable(),
 		field.Time("used_at").Optional().Nillable(),
+		field.Time("replaced_at").Optional().Nillable().
+			Comment("When a retry of the refresh that made this token made another instead (auth.Service.retried): the token is then as good as used."),
 	}
 }
 

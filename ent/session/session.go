@@ -25,6 +25,8 @@ const (
 	FieldRevokedAt = "revoked_at"
 	// FieldRevokedReason holds the string denoting the revoked_reason field in the database.
 	FieldRevokedReason = "revoked_reason"
+	// FieldRefreshedAt holds the string denoting the refreshed_at field in the database.
+	FieldRefreshedAt = "refreshed_at"
 	// FieldAddress holds the string denoting the address field in the database.
 	FieldAddress = "address"
 	// FieldUserAgent holds the string denoting the user_agent field in the database.
@@ -59,6 +61,7 @@ var Columns = []string{
 	FieldExpiresAt,
 	FieldRevokedAt,
 	FieldRevokedReason,
+	FieldRefreshedAt,
 	FieldAddress,
 	FieldUserAgent,
 }
@@ -120,6 +123,11 @@ func ByRevokedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByRevokedReason orders the results by the revoked_reason field.
 func ByRevokedReason(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRevokedReason, opts...).ToFunc()
+}
+
+// ByRefreshedAt orders the results by the refreshed_at field.
+func ByRefreshedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRefreshedAt, opts...).ToFunc()
 }
 
 // ByAddress orders the results by the address field.

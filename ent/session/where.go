@@ -80,6 +80,11 @@ func RevokedReason(v string) predicate.Session {
 	return predicate.Session(sql.FieldEQ(FieldRevokedReason, v))
 }
 
+// RefreshedAt applies equality check predicate on the "refreshed_at" field. It's identical to RefreshedAtEQ.
+func RefreshedAt(v time.Time) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldRefreshedAt, v))
+}
+
 // Address applies equality check predicate on the "address" field. It's identical to AddressEQ.
 func Address(v string) predicate.Session {
 	return predicate.Session(sql.FieldEQ(FieldAddress, v))
@@ -313,6 +318,56 @@ func RevokedReasonEqualFold(v string) predicate.Session {
 // RevokedReasonContainsFold applies the ContainsFold predicate on the "revoked_reason" field.
 func RevokedReasonContainsFold(v string) predicate.Session {
 	return predicate.Session(sql.FieldContainsFold(FieldRevokedReason, v))
+}
+
+// RefreshedAtEQ applies the EQ predicate on the "refreshed_at" field.
+func RefreshedAtEQ(v time.Time) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldRefreshedAt, v))
+}
+
+// RefreshedAtNEQ applies the NEQ predicate on the "refreshed_at" field.
+func RefreshedAtNEQ(v time.Time) predicate.Session {
+	return predicate.Session(sql.FieldNEQ(FieldRefreshedAt, v))
+}
+
+// RefreshedAtIn applies the In predicate on the "refreshed_at" field.
+func RefreshedAtIn(vs ...time.Time) predicate.Session {
+	return predicate.Session(sql.FieldIn(FieldRefreshedAt, vs...))
+}
+
+// RefreshedAtNotIn applies the NotIn predicate on the "refreshed_at" field.
+func RefreshedAtNotIn(vs ...time.Time) predicate.Session {
+	return predicate.Session(sql.FieldNotIn(FieldRefreshedAt, vs...))
+}
+
+// RefreshedAtGT applies the GT predicate on the "refreshed_at" field.
+func RefreshedAtGT(v time.Time) predicate.Session {
+	return predicate.Session(sql.FieldGT(FieldRefreshedAt, v))
+}
+
+// RefreshedAtGTE applies the GTE predicate on the "refreshed_at" field.
+func RefreshedAtGTE(v time.Time) predicate.Session {
+	return predicate.Session(sql.FieldGTE(FieldRefreshedAt, v))
+}
+
+// RefreshedAtLT applies the LT predicate on the "refreshed_at" field.
+func RefreshedAtLT(v time.Time) predicate.Session {
+	return predicate.Session(sql.FieldLT(FieldRefreshedAt, v))
+}
+
+// RefreshedAtLTE applies the LTE predicate on the "refreshed_at" field.
+func RefreshedAtLTE(v time.Time) predicate.Session {
+	return predicate.Session(sql.FieldLTE(FieldRefreshedAt, v))
+}
+
+// RefreshedAtIsNil applies the IsNil predicate on the "refreshed_at" field.
+func RefreshedAtIsNil() predicate.Session {
+	return predicate.Session(sql.FieldIsNull(FieldRefreshedAt))
+}
+
+// RefreshedAtNotNil applies the NotNil predicate on the "refreshed_at" field.
+func RefreshedAtNotNil() predicate.Session {
+	return predicate.Session(sql.FieldNotNull(FieldRefreshedAt))
 }
 
 // AddressEQ applies the EQ predicate on the "address" field.

@@ -14,6 +14,7 @@ import (
 	"hoctap/ent"
 	"hoctap/ent/loginattempt"
 	"hoctap/ent/privacy"
+	"hoctap/ent/predicate"
 	"hoctap/ent/refreshtoken"
 	"hoctap/ent/session"
 	"hoctap/ent/user"
@@ -261,14 +262,27 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (*Payload, error)
 		failure error
 	)
 	err := s.withTx(ctx, func(tx *ent.Client) error {
-		tok, err := tx.RefreshToken.Query().
+		found, err := tx.RefreshToken.Query().
 			Where(refreshtoken.TokenHash(hashToken(refresh))).
-			WithSession(func(q *ent.SessionQuery) { q.WithUser() }).
 			Only(ctx)
 		if ent.IsNotFound(err) {
 			failure = errSessionExpired
 			return nil
 		}
+		if err != nil {
+			return fmt.Errorf("find refresh token: %w", err)
+		}
+		// The refreshes of one session take turns: the write takes the
+		// session's row lock (PostgreSQL) or the database's (SQLite), and
+		// what follows is read after it, so a retry racing its first try
+		// sees that try done, not half done.
+		if err := tx.Session.UpdateOneID(found.SessionID).SetRefreshedAt(s.now()).Exec(ctx); err != nil {
+			return fmt.Errorf("start refresh: %w", err)
+		}
+		tok, err := tx.RefreshToken.Query().
+			Where(refreshtoken.ID(found.ID)).
+			WithSession(func(q *ent.SessionQuery) { q.WithUser() }).
+			Only(ctx)
 		if err != nil {
 			return fmt.Errorf("find refresh token: %w", err)
 		}
@@ -278,24 +292,24 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (*Payload, error)
 			failure = errSessionExpired
 			return nil
 		}
-		// The conditional update is the race guard: of two concurrent uses
-		// of one token only one sees it unused.
+		// The update's condition is a second guard, should two uses ever
+		// not take turns: only one could see the token unused.
 		n, err := tx.RefreshToken.Update().
-			Where(refreshtoken.ID(tok.ID), refreshtoken.UsedAtIsNil()).
+			Where(refreshtoken.ID(tok.ID), refreshtoken.UsedAtIsNil(), refreshtoken.ReplacedAtIsNil()).
 			SetUsedAt(s.now()).
 			Save(ctx)
 		if err != nil {
 			return fmt.Errorf("use refresh token: %w", err)
 		}
-		if n == 0 {
-			retry, err := s.retried(ctx, tx, tok)
-			if err != nil {
+		fresh := n == 1
+		if !fresh {
+			if fresh, err = s.retried(ctx, tx, tok); err != nil {
 				return err
 			}
-			if !retry {
-				failure = errSessionExpired
-				return s.revoke(ctx, tx, u, sess.ID, "refresh token reused")
-			}
+		}
+		if !fresh {
+			failure = errSessionExpired
+			return s.revoke(ctx, tx, u, sess.ID, "refresh token reused")
 		}
 		if p, err = s.issue(ctx, tx, u, sess.ID); err != nil {
 			return err
@@ -319,16 +333,17 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (*Payload, error)
 // retried reports whether a used refresh token presented again is a client
 // retrying a refresh whose answer it never got, rather than a stolen copy:
 // it was used within RefreshRetry, and no token of the session made since
-// has been used. Those tokens are then deleted (they may be lost, or a
-// thief's), and the caller issues a new one; the delete is the race guard,
-// as the used_at update is for a first use. Anything else is reuse, and
-// ends the session.
+// has been used. Those tokens are then marked replaced, and the caller
+// issues a new one. A replaced token presented later is reuse like any
+// other (so a thief's retry ends the session as soon as the owner refreshes
+// again), and so is anything else here: the caller ends the session.
 func (s *Service) retried(ctx context.Context, tx *ent.Client, tok *ent.RefreshToken) (bool, error) {
-	if tok.UsedAt == nil || s.now().Sub(*tok.UsedAt) > s.cfg.RefreshRetry {
+	if tok.UsedAt == nil || tok.ReplacedAt != nil || s.now().Sub(*tok.UsedAt) > s.cfg.RefreshRetry {
 		return false, nil
 	}
+	later := []predicate.RefreshToken{refreshtoken.SessionID(tok.SessionID), refreshtoken.IDGT(tok.ID)}
 	used, err := tx.RefreshToken.Query().
-		Where(refreshtoken.SessionID(tok.SessionID), refreshtoken.IDGT(tok.ID), refreshtoken.UsedAtNotNil()).
+		Where(append(later, refreshtoken.UsedAtNotNil())...).
 		Exist(ctx)
 	if err != nil {
 		return false, fmt.Errorf("find later refresh tokens: %w", err)
@@ -336,9 +351,10 @@ func (s *Service) retried(ctx context.Context, tx *ent.Client, tok *ent.RefreshT
 	if used {
 		return false, nil
 	}
-	n, err := tx.RefreshToken.Delete().
-		Where(refreshtoken.SessionID(tok.SessionID), refreshtoken.IDGT(tok.ID), refreshtoken.UsedAtIsNil()).
-		Exec(ctx)
+	n, err := tx.RefreshToken.Update().
+		Where(append(later, refreshtoken.ReplacedAtIsNil())...).
+		SetReplacedAt(s.now()).
+		Save(ctx)
 	if err != nil {
 		return false, fmt.Errorf("replace refresh token: %w", err)
 	}

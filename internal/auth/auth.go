@@ -13,8 +13,8 @@ import (
 
 	"hoctap/ent"
 	"hoctap/ent/loginattempt"
-	"hoctap/ent/privacy"
 	"hoctap/ent/predicate"
+	"hoctap/ent/privacy"
 	"hoctap/ent/refreshtoken"
 	"hoctap/ent/session"
 	"hoctap/ent/user"

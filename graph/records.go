@@ -16,7 +16,9 @@ import (
 	"hoctap/graph/model"
 	"hoctap/internal/i18n"
 	"hoctap/internal/recordsummary"
+	"hoctap/internal/rule"
 	"hoctap/internal/titles"
+	"hoctap/internal/viewer"
 )
 
 // recordKey names one batch of record summaries: the list the asking rows
@@ -61,6 +63,12 @@ func thisYear() int { return time.Now().In(i18n.Vietnam).Year() }
 // recordSummary sums up citizen's record in year, with those of ids, the
 // citizens of the list the asking row is in.
 func (l *loaders) recordSummary(ctx context.Context, list any, ids []int, citizen, year int) (*model.RecordSummaryView, error) {
+	// Who reads a citizen as a learning unit may still not read their
+	// record (a manager; a citizen their housemate): no summary, rather
+	// than one made of the nothing they may read.
+	if v := viewer.FromContext(ctx); !rule.ReadsRecords(v) || v.Role == viewer.RoleCitizen && v.LearningUnitID != citizen {
+		return nil, nil
+	}
 	k := recordKey{list: list, year: year}
 	if fc := graphql.GetFieldContext(ctx); fc != nil {
 		k.field = fc.Field.Field

@@ -46,10 +46,10 @@ func (LearningActivity) Fields() []ent.Field {
 				},
 			}),
 		field.String("title").
-			NotEmpty().MaxLen(200).
+			NotEmpty().MaxRuneLen(200).
 			Comment("What was learnt, e.g. \"Tin học văn phòng cơ bản\" (basic office computing)."),
 		field.String("provider").
-			Optional().MaxLen(200).
+			Optional().MaxRuneLen(200).
 			Comment("Who ran it: a school, centre, association, platform or club."),
 		field.Time("started_on").
 			Comment("First day of the activity (a date; the time of day is ignored).").
@@ -62,7 +62,7 @@ func (LearningActivity) Fields() []ent.Field {
 			Min(0).Max(10000).
 			Comment("Hours of learning it took, as declared."),
 		field.String("certificate").
-			Optional().MaxLen(200).
+			Optional().MaxRuneLen(200).
 			Comment("The certificate (chứng chỉ) or attestation obtained, with its number if any; empty for none."),
 		field.Enum("source").
 			Values("SELF", "OFFICER").
@@ -92,7 +92,7 @@ func (LearningActivity) Fields() []ent.Field {
 				},
 			}),
 		field.String("review_note").
-			Optional().MaxLen(1000).
+			Optional().MaxRuneLen(1000).
 			Comment("The officer's remark on verification; the reason when rejected.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Int("reviewed_by_id").
@@ -167,7 +167,7 @@ func (EvidenceFile) Fields() []ent.Field {
 			Immutable().
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("file_name").
-			NotEmpty().MaxLen(200).
+			NotEmpty().MaxRuneLen(200).
 			Immutable().
 			Comment("The file's name as uploaded, cleaned of any path."),
 		field.Enum("content_type").

@@ -23,34 +23,36 @@ import (
 	"hoctap/internal/i18n"
 	"hoctap/internal/progress"
 	"hoctap/internal/recordsummary"
+	"hoctap/internal/rule"
 	"hoctap/internal/titles"
 	"hoctap/internal/viewer"
 )
 
 var (
-	msgPhase          = i18n.Message{VI: "Chiến dịch đang ở giai đoạn %s, chưa thể %s.", EN: "The campaign is in its %s phase; you cannot %s now."}
-	msgWindow         = i18n.Message{VI: "Ngoài thời hạn %s của chiến dịch (%s – %s).", EN: "Outside the campaign's %s window (%s – %s)."}
-	msgWrongTitle     = i18n.Message{VI: "Danh hiệu %[1]s không dành cho %[2]s này; %[2]s này chỉ đăng ký được danh hiệu %[3]s.", EN: "The %s title is not open to this %s, which may aim at the %s title only."}
-	msgNoTitle        = i18n.Message{VI: "Không có danh hiệu nào dành cho %s ở cấp %s.", EN: "No title is open to a %s at %s level."}
-	msgArchivedUnit   = i18n.Message{VI: "Đơn vị đã được lưu trữ.", EN: "The unit is archived."}
-	msgOtherProvince  = i18n.Message{VI: "Đơn vị không thuộc tỉnh của chiến dịch.", EN: "The unit is not in the campaign's province."}
-	msgRegistered     = i18n.Message{VI: "Đơn vị đã đăng ký danh hiệu này trong chiến dịch.", EN: "The unit is already registered for this title in the campaign."}
-	msgStatus         = i18n.Message{VI: "Đăng ký đang ở trạng thái %s, không thể %s.", EN: "The registration is %s; you cannot %s it."}
-	msgNoCriteria     = i18n.Message{VI: "Chiến dịch chưa có bộ tiêu chí cho danh hiệu này.", EN: "The campaign has no criteria for this title."}
-	msgNotPassed      = i18n.Message{VI: "Đăng ký %s chưa được đánh giá đạt.", EN: "Registration %s has not passed its evaluation."}
-	msgMixed          = i18n.Message{VI: "Một quyết định chỉ công nhận một danh hiệu của một chiến dịch.", EN: "One decision recognises one title of one campaign."}
-	msgDecidingLevel  = i18n.Message{VI: "Danh hiệu này do cấp %s công nhận.", EN: "This title is recognised at %s level."}
-	msgOutsideScope   = i18n.Message{VI: "Đăng ký %s không thuộc địa bàn của bạn.", EN: "Registration %s is outside your scope."}
-	msgEmptyList      = i18n.Message{VI: "Cần chọn ít nhất một đăng ký.", EN: "Choose at least one registration."}
-	msgTooMany        = i18n.Message{VI: "Mỗi quyết định tối đa %d đăng ký.", EN: "A decision lists at most %d registrations."}
-	msgDecisionNumber = i18n.Message{VI: "Số quyết định %s đã được dùng.", EN: "Decision number %s is already used."}
-	msgAlreadyDone    = i18n.Message{VI: "Đăng ký %s vừa được người khác xử lý.", EN: "Registration %s was just handled by someone else."}
-	msgHandled        = i18n.Message{VI: "Đăng ký %s %s, không thể công nhận nữa (có thể vừa được người khác xử lý).", EN: "Registration %s is %s and can no longer be recognised (someone may just have handled it)."}
-	msgScoreTwice     = i18n.Message{VI: "Tiêu chí %s được chấm hai lần.", EN: "Criterion %s is scored twice."}
-	msgFutureDate     = i18n.Message{VI: "Ngày quyết định không được ở tương lai.", EN: "The decision date cannot be in the future."}
-	msgNotCitizen     = i18n.Message{VI: "Chỉ đánh giá danh hiệu Công dân học tập mới dẫn được hoạt động của hồ sơ học tập.", EN: "Only an evaluation for the learning-citizen title can cite activities of a learning record."}
-	msgNotOwnActivity = i18n.Message{VI: "Hoạt động %s không có trong hồ sơ học tập của công dân được đánh giá.", EN: "Activity %s is not in the learning record of the citizen evaluated."}
-	msgTooManyCited   = i18n.Message{VI: "Mỗi lần đánh giá dẫn tối đa %d hoạt động.", EN: "An evaluation cites at most %d activities."}
+	msgPhase            = i18n.Message{VI: "Chiến dịch đang ở giai đoạn %s, chưa thể %s.", EN: "The campaign is in its %s phase; you cannot %s now."}
+	msgWindow           = i18n.Message{VI: "Ngoài thời hạn %s của chiến dịch (%s – %s).", EN: "Outside the campaign's %s window (%s – %s)."}
+	msgWrongTitle       = i18n.Message{VI: "Danh hiệu %[1]s không dành cho %[2]s này; %[2]s này chỉ đăng ký được danh hiệu %[3]s.", EN: "The %s title is not open to this %s, which may aim at the %s title only."}
+	msgNoTitle          = i18n.Message{VI: "Không có danh hiệu nào dành cho %s ở cấp %s.", EN: "No title is open to a %s at %s level."}
+	msgArchivedUnit     = i18n.Message{VI: "Đơn vị đã được lưu trữ.", EN: "The unit is archived."}
+	msgOtherProvince    = i18n.Message{VI: "Đơn vị không thuộc tỉnh của chiến dịch.", EN: "The unit is not in the campaign's province."}
+	msgRegistered       = i18n.Message{VI: "Đơn vị đã đăng ký danh hiệu này trong chiến dịch.", EN: "The unit is already registered for this title in the campaign."}
+	msgStatus           = i18n.Message{VI: "Đăng ký đang ở trạng thái %s, không thể %s.", EN: "The registration is %s; you cannot %s it."}
+	msgNoCriteria       = i18n.Message{VI: "Chiến dịch chưa có bộ tiêu chí cho danh hiệu này.", EN: "The campaign has no criteria for this title."}
+	msgNotPassed        = i18n.Message{VI: "Đăng ký %s chưa được đánh giá đạt.", EN: "Registration %s has not passed its evaluation."}
+	msgMixed            = i18n.Message{VI: "Một quyết định chỉ công nhận một danh hiệu của một chiến dịch.", EN: "One decision recognises one title of one campaign."}
+	msgDecidingLevel    = i18n.Message{VI: "Danh hiệu này do cấp %s công nhận.", EN: "This title is recognised at %s level."}
+	msgOutsideScope     = i18n.Message{VI: "Đăng ký %s không thuộc địa bàn của bạn.", EN: "Registration %s is outside your scope."}
+	msgEmptyList        = i18n.Message{VI: "Cần chọn ít nhất một đăng ký.", EN: "Choose at least one registration."}
+	msgTooMany          = i18n.Message{VI: "Mỗi quyết định tối đa %d đăng ký.", EN: "A decision lists at most %d registrations."}
+	msgDecisionNumber   = i18n.Message{VI: "Số quyết định %s đã được dùng.", EN: "Decision number %s is already used."}
+	msgAlreadyDone      = i18n.Message{VI: "Đăng ký %s vừa được người khác xử lý.", EN: "Registration %s was just handled by someone else."}
+	msgHandled          = i18n.Message{VI: "Đăng ký %s %s, không thể công nhận nữa (có thể vừa được người khác xử lý).", EN: "Registration %s is %s and can no longer be recognised (someone may just have handled it)."}
+	msgScoreTwice       = i18n.Message{VI: "Tiêu chí %s được chấm hai lần.", EN: "Criterion %s is scored twice."}
+	msgFutureDate       = i18n.Message{VI: "Ngày quyết định không được ở tương lai.", EN: "The decision date cannot be in the future."}
+	msgNotCitizen       = i18n.Message{VI: "Chỉ đánh giá danh hiệu Công dân học tập mới dẫn được hoạt động của hồ sơ học tập.", EN: "Only an evaluation for the learning-citizen title can cite activities of a learning record."}
+	msgNotOwnActivity   = i18n.Message{VI: "Hoạt động %s không có trong hồ sơ học tập của công dân được đánh giá.", EN: "Activity %s is not in the learning record of the citizen evaluated."}
+	msgRecordOutOfReach = i18n.Message{VI: "Anh/chị không xem được hồ sơ học tập của công dân này (có thể công dân đã chuyển đến nơi khác), nên không đánh giá được theo hồ sơ.", EN: "You cannot read this citizen's learning record (they may have moved away), so you cannot evaluate against it."}
+	msgTooManyCited     = i18n.Message{VI: "Mỗi lần đánh giá dẫn tối đa %d hoạt động.", EN: "An evaluation cites at most %d activities."}
 )
 
 // MaxCited bounds the activities one evaluation cites.
@@ -300,6 +302,18 @@ func Evaluate(ctx context.Context, registrationID int, in EvaluationInput) (*ent
 	res, err := criteria.Score(set.Criteria, set.Rule, scores)
 	if err != nil {
 		return nil, nil, err
+	}
+	// Citing the record, or scoring what it backs, is for those who read
+	// it: after a move, the officer of the citizen's old commune still
+	// evaluates where they registered, but no longer reads their record.
+	if r.Title == titles.Citizen && (len(in.ActivityIDs) > 0 || criteria.HasRecordRule(set.Criteria)) {
+		ok, err := rule.ReadsRecordOf(ctx, c, r.LearningUnitID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !ok {
+			return nil, nil, &apperr.Error{Code: apperr.Forbidden, Field: "registrationID", Msg: msgRecordOutOfReach}
+		}
 	}
 	cited, err := citedActivities(ctx, c, r, in.ActivityIDs)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"hoctap/internal/recordsummary"
 	"hoctap/internal/search"
 	"hoctap/internal/titles"
+	"hoctap/internal/viewer"
 )
 
 // Row is one title's progress in a unit.
@@ -60,7 +61,9 @@ type records struct {
 // not from counters (a record has no campaign to count in), in two
 // statements for the whole report.
 func (r *Row) CitizenRecords(ctx context.Context) (*recordsummary.PathCounts, error) {
-	if r.records == nil {
+	// A citizen's scope is their village: its counts, read as they change,
+	// would tell them when a neighbour's activity was verified.
+	if r.records == nil || viewer.FromContext(ctx).Role == viewer.RoleCitizen {
 		return nil, nil
 	}
 	rs := r.records

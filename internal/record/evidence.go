@@ -114,7 +114,9 @@ func CleanName(name string, ct evidencefile.ContentType) string {
 	name = strings.ReplaceAll(name, `\`, "/")
 	name = path.Base(name)
 	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' {
+		// Format characters too: a right-to-left override would show
+		// "gpj.exe" as "exe.jpg" in a download dialog.
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '"' {
 			return -1
 		}
 		return r
@@ -229,7 +231,7 @@ func Attach(ctx context.Context, activityID int, name string, data []byte) (*ent
 	}
 	return f, audit.Record(ctx, c, audit.Entry{
 		Action: "evidence.attach", TargetType: "EvidenceFile", TargetID: f.ID, ScopePath: citizenPath(ctx, c, a.CitizenID),
-		Details: map[string]any{"activity": a.ID, "name": f.FileName, "type": ct, "size": f.Size},
+		Details: map[string]any{"activity": a.ID, "type": ct, "size": f.Size},
 	})
 }
 
@@ -269,7 +271,7 @@ func RemoveEvidence(ctx context.Context, id int) (*ent.LearningActivity, error) 
 	}
 	if err := audit.Record(ctx, c, audit.Entry{
 		Action: "evidence.remove", TargetType: "EvidenceFile", TargetID: id, ScopePath: citizenPath(ctx, c, a.CitizenID),
-		Details: map[string]any{"activity": a.ID, "name": f.FileName, "sha256": f.Sha256},
+		Details: map[string]any{"activity": a.ID},
 	}); err != nil {
 		return nil, err
 	}

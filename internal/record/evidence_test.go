@@ -55,6 +55,7 @@ func TestCleanName(t *testing.T) {
 		{"../../etc/passwd", evidencefile.ContentTypePDF, "passwd.pdf"},
 		{"trang.html", evidencefile.ContentTypePNG, "trang.html.png"},
 		{"a\x00b\"c\r\n.png", evidencefile.ContentTypePNG, "abc.png"},
+		{"anh\u202egpj.exe", evidencefile.ContentTypePNG, "anhgpj.exe.png"}, // a right-to-left override
 		{"", evidencefile.ContentTypePDF, "minh-chung.pdf"},
 		{"..", evidencefile.ContentTypePNG, "minh-chung.png"},
 		{"/", evidencefile.ContentTypePNG, "minh-chung.png"},

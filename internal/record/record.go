@@ -277,7 +277,7 @@ func Review(ctx context.Context, id int, status learningactivity.Status, note st
 	if err != nil {
 		return nil, fmt.Errorf("review learning activity: %w", err)
 	}
-	return a, record(ctx, c, "activity.review", a, citizenPath(ctx, c, a.CitizenID), map[string]any{"status": status, "note": note})
+	return a, record(ctx, c, "activity.review", a, citizenPath(ctx, c, a.CitizenID), map[string]any{"status": status})
 }
 
 // reopen sends an activity back to PENDING, its review cleared.
@@ -401,6 +401,9 @@ func citizenPath(ctx context.Context, c *ent.Client, id int) string {
 }
 
 // record writes the audit entry of a change to an activity.
+// The audit log is read by managers, who do not read records (a record is
+// personal, internal/rule): its entries name who did what to which
+// activity, never what the record says.
 func record(ctx context.Context, c *ent.Client, action string, a *ent.LearningActivity, path string, details map[string]any) error {
 	return audit.Record(ctx, c, audit.Entry{Action: action, TargetType: "LearningActivity", TargetID: a.ID, ScopePath: path, Details: details})
 }

@@ -2,6 +2,7 @@ package rule
 
 import (
 	"context"
+	"fmt"
 
 	"entgo.io/ent/dialect/sql"
 
@@ -273,6 +274,29 @@ func ReadsRecords(v *viewer.Viewer) bool {
 		return true
 	}
 	return false
+}
+
+// ReadsRecordOf reports whether the viewer of ctx reads the record of the
+// citizen citizenID, as ofCitizen decides for its rows: for the domain
+// rules that count a record as the system (the learning-citizen criteria)
+// and must not answer about one the viewer may not read.
+func ReadsRecordOf(ctx context.Context, c *ent.Client, citizenID int) (bool, error) {
+	v := viewer.FromContext(ctx)
+	switch {
+	case v == nil || !ReadsRecords(v):
+		return false, nil
+	case v.Role == viewer.RoleAdmin:
+		return true, nil
+	case v.Role == viewer.RoleCitizen:
+		return v.LearningUnitID == citizenID, nil
+	}
+	ok, err := c.LearningUnit.Query().
+		Where(learningunit.ID(citizenID), func(s *sql.Selector) { s.Where(search.Prefix(s.C(learningunit.FieldAdminPath), v.ScopePath)) }).
+		Exist(privacy.DecisionContext(ctx, privacy.Allow))
+	if err != nil {
+		return false, fmt.Errorf("whether the viewer reads record %d: %w", citizenID, err)
+	}
+	return ok, nil
 }
 
 // ofCitizen keeps the rows whose column names a citizen the viewer may read

@@ -238,30 +238,6 @@ func syncUntilCurrent(t *testing.T, c *client.Client, db *store.DB, fx *fixture.
 	}
 }
 
-// snapshot is every row a queue may write and the counts of the log and
-// the audit: a replay must leave it as it was.
-func snapshot(t *testing.T, db *store.DB) string {
-	t.Helper()
-	ctx := systemCtx()
-	var parts []any
-	add := func(v any, err error) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		parts = append(parts, v)
-	}
-	add(db.LearningUnit.Query().Order(learningunit.ByID()).All(ctx))
-	add(db.Registration.Query().Order(registration.ByID()).All(ctx))
-	add(db.Evaluation.Query().Order(evaluation.ByID()).All(ctx))
-	add(db.Change.Query().Count(ctx))
-	add(db.AuditLog.Query().Count(ctx))
-	b, err := json.Marshal(parts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 // byClientID finds the object of the store made by a create with clientID.
 func byClientID(t *testing.T, st *client.Store, clientID string) client.Object {
 	t.Helper()
@@ -420,12 +396,12 @@ func TestOfflineScenario(t *testing.T) {
 			t.Fatalf("the lost push made %d households (%v), want 1", n, err)
 		}
 		signal.mode.Store(online)
-		before := snapshot(t, db)
+		before := dbtest.QueueSnapshot(t, db)
 		res, err := phone.Push(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if after := snapshot(t, db); after != before {
+		if after := dbtest.QueueSnapshot(t, db); after != before {
 			t.Errorf("pushing the queue again changed the database:\nbefore %s\nafter  %s", before, after)
 		}
 		if res.Applied != 0 || res.AlreadyApplied != queued-2 || len(res.Refused) != 0 || len(res.Conflicts) != 2 {
@@ -501,12 +477,12 @@ func TestOfflineScenario(t *testing.T) {
 		}
 		replay := client.New(url, old)
 		replay.Resume(phone.Session())
-		before = snapshot(t, db)
+		before = dbtest.QueueSnapshot(t, db)
 		res, err = replay.Push(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if after := snapshot(t, db); after != before {
+		if after := dbtest.QueueSnapshot(t, db); after != before {
 			t.Errorf("the replayed queue changed the database:\nbefore %s\nafter  %s", before, after)
 		}
 		if res.Applied != 0 || res.AlreadyApplied != queued-1 || len(res.Refused) != 0 || len(res.Conflicts) != 1 || res.Conflicts[0].Server.ID() != gid(v1a[1].ID) {

@@ -1,15 +1,11 @@
 package graph_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
-	"hoctap/ent/evaluation"
-	"hoctap/ent/learningunit"
-	"hoctap/ent/registration"
 	"hoctap/internal/dbtest"
 	"hoctap/internal/fixture"
 	"hoctap/internal/store"
@@ -50,30 +46,6 @@ func (a *api) applyChanges(t *testing.T, user string, ops []map[string]any, head
 		t.Fatalf("%d results for %d operations", len(out.ApplyChanges.Results), len(ops))
 	}
 	return out.ApplyChanges.Results
-}
-
-// snapshot is every row a queue may write, as the system reads them: a
-// replay must leave it as it was.
-func snapshot(t *testing.T, db *store.DB) string {
-	t.Helper()
-	ctx := systemCtx()
-	var parts []any
-	add := func(v any, err error) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		parts = append(parts, v)
-	}
-	add(db.LearningUnit.Query().Order(learningunit.ByID()).All(ctx))
-	add(db.Registration.Query().Order(registration.ByID()).All(ctx))
-	add(db.Evaluation.Query().Order(evaluation.ByID()).All(ctx))
-	add(db.Change.Query().Count(ctx))
-	add(db.AuditLog.Query().Count(ctx))
-	b, err := json.Marshal(parts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // TestApplyChanges sends an officer's offline queue: new households, a
@@ -181,7 +153,7 @@ func TestApplyChanges(t *testing.T) {
 			t.Errorf("the household in conflict is %+v, want unchanged", lu)
 		}
 
-		before := snapshot(t, db)
+		before := dbtest.QueueSnapshot(t, db)
 		again := map[string]want{}
 		for op, w := range first {
 			if w.status == "APPLIED" {
@@ -195,7 +167,7 @@ func TestApplyChanges(t *testing.T) {
 				t.Errorf("%s: replay answers %+v, want %s", op, res2[op].Node, r.Node.ID)
 			}
 		}
-		if after := snapshot(t, db); after != before {
+		if after := dbtest.QueueSnapshot(t, db); after != before {
 			t.Errorf("the replay changed the database:\nbefore %s\nafter  %s", before, after)
 		}
 
@@ -210,9 +182,9 @@ func TestApplyChanges(t *testing.T) {
 		if n := later["withdraw"].Node; n.ID != res["reg"].Node.ID || n.Status != "WITHDRAWN" {
 			t.Errorf("withdraw answers %+v, want registration %s WITHDRAWN", n, res["reg"].Node.ID)
 		}
-		before = snapshot(t, db)
+		before = dbtest.QueueSnapshot(t, db)
 		check(t, a.applyChanges(t, "officer", ops, nil), map[string]want{"withdraw": {"ALREADY_APPLIED", "", ""}, "archive": {"ALREADY_APPLIED", "", ""}})
-		if after := snapshot(t, db); after != before {
+		if after := dbtest.QueueSnapshot(t, db); after != before {
 			t.Errorf("the replay changed the database:\nbefore %s\nafter  %s", before, after)
 		}
 	})

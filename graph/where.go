@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -78,43 +79,79 @@ func nfcText(w reflect.Value) {
 // first the has…With lists, then the has… booleans, whose rewriting appends
 // to those lists an input narrowed already.
 func narrowEdges(ctx context.Context, w reflect.Value) error {
-	t := w.Type()
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !strings.HasPrefix(f.Name, "Has") || !strings.HasSuffix(f.Name, "With") || f.Type.Kind() != reflect.Slice {
-			continue
-		}
+	e := edgesOf(w.Type())
+	for _, i := range e.lists {
 		for j := range w.Field(i).Len() {
 			if err := narrow(ctx, w.Field(i).Index(j)); err != nil {
 				return err
 			}
 		}
 	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		with := w.FieldByName(f.Name + "With")
-		if !strings.HasPrefix(f.Name, "Has") || f.Type != boolPtr || !with.IsValid() || w.Field(i).IsNil() {
+	for _, b := range e.bools {
+		if w.Field(b.has).IsNil() {
 			continue
 		}
 		// has…: true is "has…With: [{}]" narrowed; false is its negation.
+		with := w.Field(b.with)
 		neighbour := reflect.New(with.Type().Elem().Elem())
 		if err := narrow(ctx, neighbour); err != nil {
 			return err
 		}
-		if w.Field(i).Elem().Bool() {
+		if w.Field(b.has).Elem().Bool() {
 			with.Set(reflect.Append(with, neighbour))
 		} else {
-			has := reflect.New(t)
-			hw := has.Elem().FieldByName(f.Name + "With")
+			has := reflect.New(w.Type())
+			hw := has.Elem().Field(b.with)
 			hw.Set(reflect.Append(hw, neighbour))
-			not := reflect.New(t)
-			not.Elem().FieldByName("Not").Set(has)
-			and := w.FieldByName("And")
+			not := reflect.New(w.Type())
+			not.Elem().Field(e.not).Set(has)
+			and := w.Field(e.and)
 			and.Set(reflect.Append(and, not))
 		}
-		w.Field(i).Set(reflect.Zero(boolPtr))
+		w.Field(b.has).Set(reflect.Zero(boolPtr))
 	}
 	return nil
+}
+
+// whereEdges are the field indexes of a where-input's edge predicates.
+type whereEdges struct {
+	lists    []int // has…With
+	bools    []struct{ has, with int }
+	not, and int
+}
+
+// edges caches whereEdges by type: a where-input has hundreds of fields, and
+// looking each has… field's partner up by name on every input decoded was
+// most of the cost of opening a household (BENCHMARKS.md, issue #15).
+var edges sync.Map // reflect.Type → *whereEdges
+
+func edgesOf(t reflect.Type) *whereEdges {
+	if e, ok := edges.Load(t); ok {
+		return e.(*whereEdges)
+	}
+	e := &whereEdges{}
+	index := func(name string) int {
+		f, ok := t.FieldByName(name)
+		if !ok || len(f.Index) != 1 {
+			return -1
+		}
+		return f.Index[0]
+	}
+	e.not, e.and = index("Not"), index("And")
+	for i := range t.NumField() {
+		f := t.Field(i)
+		switch {
+		case !strings.HasPrefix(f.Name, "Has"):
+		case strings.HasSuffix(f.Name, "With") && f.Type.Kind() == reflect.Slice:
+			e.lists = append(e.lists, i)
+		case f.Type == boolPtr:
+			if with := index(f.Name + "With"); with >= 0 {
+				e.bools = append(e.bools, struct{ has, with int }{i, with})
+			}
+		}
+	}
+	edges.Store(t, e)
+	return e
 }
 
 // narrow adds the viewer's read filter to one where-input (a pointer to the

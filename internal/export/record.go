@@ -20,7 +20,6 @@ import (
 	"hoctap/internal/i18n"
 	"hoctap/internal/record"
 	"hoctap/internal/rule"
-	"hoctap/internal/viewer"
 )
 
 // Evidence serves GET /files/evidence/{id}: an evidence file of a
@@ -138,7 +137,10 @@ func (h *Handler) Record() http.Handler {
 		// Whose records one reads is narrower than whose learning units:
 		// a citizen reads their household's members, a manager their
 		// province's citizens, but not their records.
-		if v := viewer.FromContext(ctx); !rule.ReadsRecords(v) || v.Role == viewer.RoleCitizen && v.LearningUnitID != id {
+		switch ok, err := rule.ReadsRecordOf(ctx, h.client, id); {
+		case err != nil:
+			return err
+		case !ok:
 			return notFound
 		}
 		lu, err := h.client.LearningUnit.Query().

@@ -185,6 +185,7 @@ func (s *server) prepare(ctx context.Context, cfg *config.Config, isNewFile bool
 	}
 	authCfg := auth.DefaultConfig
 	authCfg.AccessTTL = cfg.AccessTTL
+	authCfg.AccountCacheTTL = cfg.AccountCacheTTL
 	if s.auth, err = auth.NewService(s.db.Client, key, authCfg); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ package main
 
 import (
 	"log"
+	"slices"
 	"strings"
 
 	"entgo.io/contrib/entgql"
@@ -18,6 +19,11 @@ import (
 
 func main() {
 	ex, err := entgql.NewExtension(
+		// Later templates override earlier ones of the same name (see
+		// template/load_total.tmpl). First, as the options after it add
+		// templates of their own.
+		entgql.WithTemplates(append(slices.Clone(entgql.AllTemplates),
+			gen.MustParse(gen.NewTemplate("hoctap").ParseFiles("./ent/template/load_total.tmpl")))...),
 		entgql.WithConfigPath("./gqlgen.yml"),
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath("./graph/ent.graphql"),

@@ -84,35 +84,53 @@ func (_q *AdminUnitQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*AdminUnit) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"parent_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(adminunit.ChildrenColumn), ids...))
-						})
-						if err := query.GroupBy(adminunit.ChildrenColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+					if oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.last == nil && args.after == nil && args.before == nil {
+						query.modifiers = append(query.modifiers, countInPage)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AdminUnit) error {
+							for i := range nodes {
+								page, _ := nodes[i].NamedChildren(alias)
+								n, err := countedInPage(page)
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*AdminUnit) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"parent_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(adminunit.ChildrenColumn), ids...))
+							})
+							if err := query.GroupBy(adminunit.ChildrenColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AdminUnit) error {
 						for i := range nodes {
@@ -201,35 +219,53 @@ func (_q *AdminUnitQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*AdminUnit) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"admin_unit_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(adminunit.LearningUnitsColumn), ids...))
-						})
-						if err := query.GroupBy(adminunit.LearningUnitsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[4] == nil {
-								nodes[i].Edges.totalCount[4] = make(map[string]int)
+					if oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.last == nil && args.after == nil && args.before == nil {
+						query.modifiers = append(query.modifiers, countInPage)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AdminUnit) error {
+							for i := range nodes {
+								page, _ := nodes[i].NamedLearningUnits(alias)
+								n, err := countedInPage(page)
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[4] == nil {
+									nodes[i].Edges.totalCount[4] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[4][alias] = n
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*AdminUnit) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"admin_unit_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(adminunit.LearningUnitsColumn), ids...))
+							})
+							if err := query.GroupBy(adminunit.LearningUnitsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[4] == nil {
+									nodes[i].Edges.totalCount[4] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[4][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AdminUnit) error {
 						for i := range nodes {
@@ -918,35 +954,53 @@ func (_q *DecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Decision) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"decision_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(decision.RegistrationsColumn), ids...))
-						})
-						if err := query.GroupBy(decision.RegistrationsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+					if oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.last == nil && args.after == nil && args.before == nil {
+						query.modifiers = append(query.modifiers, countInPage)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Decision) error {
+							for i := range nodes {
+								page, _ := nodes[i].NamedRegistrations(alias)
+								n, err := countedInPage(page)
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[2] == nil {
+									nodes[i].Edges.totalCount[2] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[2][alias] = n
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Decision) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"decision_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(decision.RegistrationsColumn), ids...))
+							})
+							if err := query.GroupBy(decision.RegistrationsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[2] == nil {
+									nodes[i].Edges.totalCount[2] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[2][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Decision) error {
 						for i := range nodes {
@@ -1769,35 +1823,53 @@ func (_q *LearningUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*LearningUnit) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"parent_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(learningunit.ChildrenColumn), ids...))
-						})
-						if err := query.GroupBy(learningunit.ChildrenColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+					if oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.last == nil && args.after == nil && args.before == nil {
+						query.modifiers = append(query.modifiers, countInPage)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*LearningUnit) error {
+							for i := range nodes {
+								page, _ := nodes[i].NamedChildren(alias)
+								n, err := countedInPage(page)
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[2] == nil {
+									nodes[i].Edges.totalCount[2] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[2][alias] = n
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*LearningUnit) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"parent_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(learningunit.ChildrenColumn), ids...))
+							})
+							if err := query.GroupBy(learningunit.ChildrenColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[2] == nil {
+									nodes[i].Edges.totalCount[2] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[2][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*LearningUnit) error {
 						for i := range nodes {
@@ -1858,35 +1930,53 @@ func (_q *LearningUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*LearningUnit) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"learning_unit_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(learningunit.RegistrationsColumn), ids...))
-						})
-						if err := query.GroupBy(learningunit.RegistrationsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+					if oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.last == nil && args.after == nil && args.before == nil {
+						query.modifiers = append(query.modifiers, countInPage)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*LearningUnit) error {
+							for i := range nodes {
+								page, _ := nodes[i].NamedRegistrations(alias)
+								n, err := countedInPage(page)
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[3][alias] = n
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*LearningUnit) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"learning_unit_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(learningunit.RegistrationsColumn), ids...))
+							})
+							if err := query.GroupBy(learningunit.RegistrationsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[3][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*LearningUnit) error {
 						for i := range nodes {
@@ -1947,35 +2037,53 @@ func (_q *LearningUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*LearningUnit) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"citizen_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(learningunit.ActivitiesColumn), ids...))
-						})
-						if err := query.GroupBy(learningunit.ActivitiesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[4] == nil {
-								nodes[i].Edges.totalCount[4] = make(map[string]int)
+					if oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.last == nil && args.after == nil && args.before == nil {
+						query.modifiers = append(query.modifiers, countInPage)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*LearningUnit) error {
+							for i := range nodes {
+								page, _ := nodes[i].NamedActivities(alias)
+								n, err := countedInPage(page)
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[4] == nil {
+									nodes[i].Edges.totalCount[4] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[4][alias] = n
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*LearningUnit) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"citizen_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(learningunit.ActivitiesColumn), ids...))
+							})
+							if err := query.GroupBy(learningunit.ActivitiesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[4] == nil {
+									nodes[i].Edges.totalCount[4] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[4][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*LearningUnit) error {
 						for i := range nodes {

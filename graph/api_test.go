@@ -55,7 +55,13 @@ func newAPIBehind(t testing.TB, db *store.DB, fx *fixture.Fixture, trusted []net
 // test's), and an import runner of its own whose jobs end with the test.
 func newAPIWith(t testing.TB, db *store.DB, fx *fixture.Fixture, trusted []netip.Prefix, opts graph.Options) *api {
 	t.Helper()
-	svc, err := auth.NewService(db.Client, testKey, auth.DefaultConfig)
+	return newAPIAuth(t, db, fx, trusted, opts, auth.DefaultConfig)
+}
+
+// newAPIAuth is newAPIWith with the authentication's configuration.
+func newAPIAuth(t testing.TB, db *store.DB, fx *fixture.Fixture, trusted []netip.Prefix, opts graph.Options, authCfg auth.Config) *api {
+	t.Helper()
+	svc, err := auth.NewService(db.Client, testKey, authCfg)
 	if err != nil {
 		t.Fatal(err)
 	}

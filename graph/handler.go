@@ -5,7 +5,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -73,7 +72,6 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	srv.AroundRootFields(signInSlot)
 	srv.AroundRootFields(guardTemporaryPassword)
 	srv.AroundRootFields(transactions(r.Client))
-	srv.AroundFields(oneAtATimeInTx)
 	srv.SetErrorPresenter(presenter(opts.Logger))
 	srv.SetRecoverFunc(recoverPanic)
 	return refuseUnchecked(srv, opts.Logger)
@@ -110,7 +108,6 @@ func transactions(client *ent.Client) graphql.RootFieldMiddleware {
 		before := len(graphql.GetErrors(ctx))
 		ctx = ent.NewTxContext(ctx, tx)
 		ctx = ent.NewContext(ctx, tx.Client())
-		ctx = context.WithValue(ctx, txLockKey{}, &sync.Mutex{})
 		var res graphql.Marshaler
 		func() {
 			defer func() {
@@ -133,24 +130,6 @@ func transactions(client *ent.Client) graphql.RootFieldMiddleware {
 		}
 		return res
 	}
-}
-
-type txLockKey struct{}
-
-// oneAtATimeInTx runs the resolvers of a mutation's answer one at a time.
-// gqlgen resolves an object's resolver fields concurrently, and a
-// transaction is one connection: on PostgreSQL a second query while the
-// first one's rows were still being read failed as "conn busy" (a new
-// campaign's criteriaSets and targets, asked for together). ent's edges
-// are methods that query too, run concurrently across the items of a list
-// (applyChanges' results, each with its node's parent).
-func oneAtATimeInTx(ctx context.Context, next graphql.Resolver) (any, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if mu, ok := ctx.Value(txLockKey{}).(*sync.Mutex); ok && (fc.IsResolver || fc.IsMethod) {
-		mu.Lock()
-		defer mu.Unlock()
-	}
-	return next(ctx)
 }
 
 // allowedWithTemporaryPassword are the fields a user holding a temporary

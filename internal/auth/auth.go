@@ -34,6 +34,10 @@ type Config struct {
 	// presented again as a retry, while the token that use made is still
 	// unused: a phone whose answer was lost on the way asks again (Refresh).
 	RefreshRetry time.Duration
+	// AccountCacheTTL is how long a replica may answer a session from what
+	// it last read of its account (accounts.go); 0 reads it on every
+	// request.
+	AccountCacheTTL time.Duration
 	// Throttling: at most MaxUserFailures failed sign-ins per username and
 	// MaxAddrFailures per client address within ThrottleWindow.
 	ThrottleWindow  time.Duration
@@ -46,6 +50,7 @@ var DefaultConfig = Config{
 	AccessTTL:       15 * time.Minute,
 	SessionTTL:      30 * 24 * time.Hour,
 	RefreshRetry:    time.Minute,
+	AccountCacheTTL: DefaultAccountCacheTTL,
 	ThrottleWindow:  15 * time.Minute,
 	MaxUserFailures: 5,
 	MaxAddrFailures: 30,
@@ -53,10 +58,11 @@ var DefaultConfig = Config{
 
 // Service signs users in and authenticates their requests.
 type Service struct {
-	client *ent.Client
-	tokens *Tokens
-	cfg    Config
-	now    func() time.Time
+	client   *ent.Client
+	tokens   *Tokens
+	cfg      Config
+	now      func() time.Time
+	accounts *accounts
 }
 
 // NewService returns a Service over client, signing tokens with key.
@@ -65,7 +71,12 @@ func NewService(client *ent.Client, key []byte, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{client: client, tokens: t, cfg: cfg, now: time.Now}, nil
+	s := &Service{client: client, tokens: t, cfg: cfg, now: time.Now}
+	s.accounts = newAccounts(cfg.AccountCacheTTL, func() time.Time { return s.now() })
+	if client != nil { // a Service only issuing CSRF tokens reads nothing
+		s.accounts.purgeOnChange(client)
+	}
+	return s, nil
 }
 
 // Tokens returns the access-token issuer.
@@ -459,13 +470,28 @@ func RevokeSessions(ctx context.Context, tx *ent.Client, userID, keep int, reaso
 }
 
 // Authenticate turns a bearer token into the viewer it stands for. The user
-// and session are read on every request, so disabling a user, changing their
-// role or scope, or ending the session takes effect at once.
+// and session are read again once the replica's reading is older than
+// Config.AccountCacheTTL (accounts.go says what that bounds).
 func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewer, error) {
 	uid, sid, err := s.tokens.Verify(token)
 	if err != nil {
 		return nil, errUnauthenticated.Wrap(err)
 	}
+	k := accountKey{user: uid, session: sid}
+	v, gen := s.accounts.get(k)
+	if v != nil {
+		return v, nil
+	}
+	read := s.now()
+	if v, err = s.readAccount(ctx, uid, sid); err != nil {
+		return nil, err
+	}
+	s.accounts.put(k, v, gen, read)
+	return v, nil
+}
+
+// readAccount reads the user a session belongs to, if both are still valid.
+func (s *Service) readAccount(ctx context.Context, uid, sid int) (*viewer.Viewer, error) {
 	ctx = system(ctx)
 	u, err := s.client.User.Query().
 		Where(

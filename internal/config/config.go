@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"hoctap/internal/auth"
 )
 
 // Config is the server's configuration; API.md "Operations" names it.
@@ -26,6 +28,10 @@ type Config struct {
 	Demo      *bool
 	DemoScale float64
 	AccessTTL time.Duration
+	// AccountCacheTTL bounds how long a replica answers a session from its
+	// last reading of the account: revoking a session, disabling a user or
+	// changing a role reaches the other replicas within it.
+	AccountCacheTTL time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For entries
 	// are believed; empty: the client address is the TCP peer's.
 	TrustedProxies []netip.Prefix
@@ -67,6 +73,7 @@ var env = map[string]string{
 	"demo":                 "HOCTAP_DEMO",
 	"demo-scale":           "HOCTAP_DEMO_SCALE",
 	"access-token-ttl":     "HOCTAP_ACCESS_TOKEN_TTL",
+	"account-cache-ttl":    "HOCTAP_ACCOUNT_CACHE_TTL",
 	"trusted-proxies":      "HOCTAP_TRUSTED_PROXIES",
 	"trust-proxy":          "HOCTAP_TRUST_PROXY",
 	"log-level":            "HOCTAP_LOG_LEVEL",
@@ -104,6 +111,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	fs.StringVar(&demo, "demo", "", "load the demo province into an empty database: true or false (default: only for a new SQLite file)")
 	fs.Float64Var(&c.DemoScale, "demo-scale", 0.02, "size of the demo province's learning units, 1 = full Thái Bình (~600,000 households)")
 	fs.DurationVar(&c.AccessTTL, "access-token-ttl", 15*time.Minute, "life of an access token")
+	fs.DurationVar(&c.AccountCacheTTL, "account-cache-ttl", auth.DefaultAccountCacheTTL, "how long a replica trusts its last reading of a session's account; a revoked session or disabled user is refused on every replica within it (0: read on every request)")
 	fs.StringVar(&proxies, "trusted-proxies", "", "comma-separated IP addresses and CIDR prefixes of the reverse proxies in front of hoctap, whose X-Forwarded-For entries are believed")
 	fs.BoolVar(&trustProxy, "trust-proxy", false, "deprecated: --trusted-proxies="+strings.Join(privateNames, ","))
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
@@ -228,6 +236,9 @@ func (c *Config) validate() error {
 	}
 	if c.AccessTTL < time.Minute || c.AccessTTL > 24*time.Hour {
 		errs = append(errs, fmt.Errorf("--access-token-ttl: %v, want between 1m and 24h", c.AccessTTL))
+	}
+	if c.AccountCacheTTL < 0 || c.AccountCacheTTL > time.Minute {
+		errs = append(errs, fmt.Errorf("--account-cache-ttl: %v, want between 0 and 1m", c.AccountCacheTTL))
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

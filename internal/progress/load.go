@@ -2,9 +2,11 @@ package progress
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"hoctap/ent"
+	"hoctap/ent/adminunit"
 	"hoctap/internal/apperr"
 	"hoctap/internal/i18n"
 	"hoctap/internal/viewer"
@@ -23,11 +25,27 @@ func Load(ctx context.Context, c *ent.Client, campaignID, unitID int) (*Report, 
 	return LoadIn(ctx, c, camp, unitID)
 }
 
-// LoadIn is Load for a campaign the caller has already read.
+// LoadIn is Load for a campaign the caller has already read. The unit and
+// its children are read in one query.
 func LoadIn(ctx context.Context, c *ent.Client, camp *ent.Campaign, unitID int) (*Report, error) {
-	unit, err := c.AdminUnit.Get(ctx, unitID)
+	found, err := c.AdminUnit.Query().
+		Where(adminunit.Or(adminunit.ID(unitID), adminunit.ParentID(unitID))).
+		Order(ent.Asc(adminunit.FieldCode)).
+		All(ctx)
 	if err != nil {
-		return nil, notFoundAs("unitID", err)
+		return nil, fmt.Errorf("progress: unit: %w", err)
+	}
+	var unit *ent.AdminUnit
+	children := found[:0:0]
+	for _, u := range found {
+		if u.ID == unitID {
+			unit = u
+		} else {
+			children = append(children, u)
+		}
+	}
+	if unit == nil {
+		return nil, &apperr.Error{Code: apperr.NotFound, Field: "unitID", Msg: apperr.MsgNotFound}
 	}
 	// The units above one's scope are readable for their names, not for
 	// what they count of the units beside one's own: their reports read as
@@ -38,7 +56,7 @@ func LoadIn(ctx context.Context, c *ent.Client, camp *ent.Campaign, unitID int) 
 	if !strings.HasPrefix(unit.Path, camp.ScopePath) {
 		return nil, apperr.Input("unitID", msgNotInCampaign)
 	}
-	return Build(ctx, c, camp, unit)
+	return build(ctx, c, camp, unit, children)
 }
 
 // notFoundAs names the argument of a read that found nothing.

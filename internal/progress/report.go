@@ -128,20 +128,35 @@ func (r *Report) MeetsAll() bool {
 
 // Build reports a campaign's progress in unit and each of its children. The
 // campaign and the units are read as the viewer, so out-of-scope ones are
-// not found; the counters are then read by id. It costs six queries
-// whatever the size of the province (a seventh for a campaign older than
-// its copy of the national targets), and two more if the citizens' records
-// are asked for (Row.CitizenRecords).
+// not found; the counters are then read by id. It costs the children, the
+// disadvantaged communes, the counters and the targets: four queries whatever
+// the size of the province (a fifth for a campaign older than its copy of
+// the national targets), and two more if the citizens' records are asked
+// for (Row.CitizenRecords).
 func Build(ctx context.Context, c *ent.Client, camp *ent.Campaign, unit *ent.AdminUnit) (*Report, error) {
 	children, err := unit.QueryChildren().Order(ent.Asc(adminunit.FieldCode)).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("progress: children: %w", err)
 	}
+	return build(ctx, c, camp, unit, children)
+}
+
+// build is Build with the unit's children read.
+func build(ctx context.Context, c *ent.Client, camp *ent.Campaign, unit *ent.AdminUnit, children []*ent.AdminUnit) (*Report, error) {
+	communes, err := disadvantagedCommunes(ctx, c, unit)
+	if err != nil {
+		return nil, err
+	}
+	// One read for the counters of the report's units and of the
+	// disadvantaged communes its targets depend on.
 	ids := []int{unit.ID}
 	for _, ch := range children {
 		ids = append(ids, ch.ID)
 	}
-	counters, err := c.ProgressCounter.Query().
+	for _, cm := range communes {
+		ids = append(ids, cm.ID)
+	}
+	all, err := c.ProgressCounter.Query().
 		Where(progresscounter.CampaignID(camp.ID), progresscounter.AdminUnitIDIn(ids...)).
 		All(system(ctx))
 	if err != nil {
@@ -155,14 +170,21 @@ func Build(ctx context.Context, c *ent.Client, camp *ent.Campaign, unit *ent.Adm
 	if err != nil {
 		return nil, fmt.Errorf("progress: %w", err)
 	}
-	a, err := loadAreas(ctx, c, []int{camp.ID}, unit)
-	if err != nil {
-		return nil, err
+	disadvantaged := map[int]bool{}
+	for _, cm := range communes {
+		disadvantaged[cm.ID] = true
 	}
+	var communeCounters []*ent.ProgressCounter
+	for _, pc := range all {
+		if disadvantaged[pc.AdminUnitID] {
+			communeCounters = append(communeCounters, pc)
+		}
+	}
+	a := newAreas(communes, communeCounters)
 	recs := &records{c: c, prefix: unit.Path, year: camp.Year}
 	t := newTargets(nat, overrides, a)
 	byUnit := map[int][]*ent.ProgressCounter{}
-	for _, pc := range counters {
+	for _, pc := range all {
 		byUnit[pc.AdminUnitID] = append(byUnit[pc.AdminUnitID], pc)
 	}
 	report := func(u *ent.AdminUnit) *Report {
@@ -337,17 +359,9 @@ type areas struct {
 // counters in the campaigns: two queries, the second only where there are
 // such communes.
 func loadAreas(ctx context.Context, c *ent.Client, campaignIDs []int, top *ent.AdminUnit) (areas, error) {
-	var a areas
-	communes, err := c.AdminUnit.Query().
-		Where(adminunit.LevelEQ(adminunit.LevelCOMMUNE), adminunit.Disadvantaged(true),
-			adminunit.Or(
-				func(s *sql.Selector) { s.Where(search.Prefix(s.C(adminunit.FieldPath), top.Path)) },
-				adminunit.IDIn(PathIDs(top.Path)...),
-			)).
-		Select(adminunit.FieldID, adminunit.FieldPath).
-		All(system(ctx))
+	communes, err := disadvantagedCommunes(ctx, c, top)
 	if err != nil {
-		return a, fmt.Errorf("progress: area categories: %w", err)
+		return areas{}, err
 	}
 	if len(communes) == 0 || len(campaignIDs) == 0 {
 		return newAreas(communes, nil), nil
@@ -360,9 +374,25 @@ func loadAreas(ctx context.Context, c *ent.Client, campaignIDs []int, top *ent.A
 		Where(progresscounter.CampaignIDIn(campaignIDs...), progresscounter.AdminUnitIDIn(ids...)).
 		All(system(ctx))
 	if err != nil {
-		return a, fmt.Errorf("progress: area categories: counters: %w", err)
+		return areas{}, fmt.Errorf("progress: area categories: counters: %w", err)
 	}
 	return newAreas(communes, counters), nil
+}
+
+// disadvantagedCommunes reads the disadvantaged communes on or under top.
+func disadvantagedCommunes(ctx context.Context, c *ent.Client, top *ent.AdminUnit) ([]*ent.AdminUnit, error) {
+	communes, err := c.AdminUnit.Query().
+		Where(adminunit.LevelEQ(adminunit.LevelCOMMUNE), adminunit.Disadvantaged(true),
+			adminunit.Or(
+				func(s *sql.Selector) { s.Where(search.Prefix(s.C(adminunit.FieldPath), top.Path)) },
+				adminunit.IDIn(PathIDs(top.Path)...),
+			)).
+		Select(adminunit.FieldID, adminunit.FieldPath).
+		All(system(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("progress: area categories: %w", err)
+	}
+	return communes, nil
 }
 
 func newAreas(communes []*ent.AdminUnit, counters []*ent.ProgressCounter) areas {

@@ -90,7 +90,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", dial, err)
 	}
-	var drv dialect.Driver = entsql.OpenDB(dial, db)
+	var drv dialect.Driver = pgDriver{entsql.OpenDB(dial, db)}
 	if dial == dialect.SQLite {
 		drv = newCachingDriver(dial, db)
 	}
@@ -144,7 +144,9 @@ func sqliteDSN(dsn string) string {
 // pool of one).
 func (db *DB) Migrate(ctx context.Context) error {
 	if db.Dialect != dialect.Postgres {
-		if err := db.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
+		// ent's driver itself: the migration reads its rows as
+		// database/sql's, not as the client's typedOnce rows.
+		if err := migrate.NewSchema(entsql.OpenDB(db.Dialect, db.SQL)).Create(ctx, migrate.WithDropIndex(true)); err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
 		conn, err := db.SQL.Conn(ctx)

@@ -79,6 +79,16 @@ var (
 					OpClass: "text_pattern_ops",
 				},
 			},
+			{
+				Name:    "adminunit_level_disadvantaged_path",
+				Unique:  false,
+				Columns: []*schema.Column{AdminUnitsColumns[9], AdminUnitsColumns[11], AdminUnitsColumns[14]},
+				Annotation: &entsql.IndexAnnotation{
+					OpClassColumns: map[string]string{
+						AdminUnitsColumns[14].Name: "text_pattern_ops",
+					},
+				},
+			},
 		},
 	}
 	// AuditLogsColumns holds the columns for the "audit_logs" table.

@@ -300,6 +300,10 @@ func (c *Console) applyReorganisation(w http.ResponseWriter, r *http.Request) er
 		_, im, err = reorg.Apply(ctx, ent.FromContext(ctx), c.opts.Dialect, id)
 		return err
 	})
+	if err == nil && c.auth != nil {
+		// Accounts were moved as raw SQL, unseen by the account cache.
+		c.auth.ForgetAccounts()
+	}
 	var e *apperr.Error
 	if errors.As(err, &e) && e.Code == apperr.BadUserInput {
 		// A problem of the plan (it can change after the plan was shown):

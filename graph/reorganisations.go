@@ -155,3 +155,22 @@ func reorganisationVersion(ctx context.Context, c *ent.Client, op string, id int
 	}
 	return apperr.CheckVersion(expected, re.Version)
 }
+
+// forgetAccountsOnCommit has this replica read every session's account
+// anew once the mutation's transaction commits: applying a reorganisation
+// moves accounts to their new units as raw SQL, which the account cache's
+// hooks do not see (auth.Service.ForgetAccounts; other replicas see it
+// within --account-cache-ttl).
+func (r *Resolver) forgetAccountsOnCommit(ctx context.Context) {
+	tx := ent.TxFromContext(ctx)
+	if tx == nil || r.Auth == nil {
+		return
+	}
+	tx.OnCommit(func(next ent.Committer) ent.Committer {
+		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+			err := next.Commit(ctx, tx)
+			r.Auth.ForgetAccounts()
+			return err
+		})
+	})
+}

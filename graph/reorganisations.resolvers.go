@@ -107,6 +107,7 @@ func (r *mutationResolver) ApplyReorganisation(ctx context.Context, input model.
 	if err != nil {
 		return nil, err
 	}
+	r.forgetAccountsOnCommit(ctx)
 	if im == nil {
 		return &model.ApplyReorganisationPayload{Plan: appliedBefore(&model.ReorganisationPlan{Reorganisation: re})}, nil
 	}

@@ -116,3 +116,61 @@ func newService(t *testing.T, db *store.DB, clock func() time.Time) *auth.Servic
 }
 
 func sys() context.Context { return privacy.DecisionContext(context.Background(), privacy.Allow) }
+
+// TestAccountCacheForgetsOnlyWhatChanged: a change to one user or session
+// has the replica read that account again and no other (a sign-in or a
+// refresh elsewhere does not cost everyone a lookup), and the viewers that
+// depend on more than the user and session rows are never kept.
+func TestAccountCacheForgetsOnlyWhatChanged(t *testing.T) {
+	opts, counter := dbtest.Counting()
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := fixture.Build(t, db.Client)
+		now := time.Now()
+		svc := newService(t, db, func() time.Time { return now })
+		signIn := func(name string) string {
+			p, err := svc.Login(context.Background(), name, fixture.Password)
+			if err != nil {
+				t.Fatalf("sign in %s: %v", name, err)
+			}
+			return p.AccessToken
+		}
+		officer, manager := signIn("officer"), signIn("manager")
+		// lookups authenticates each token and counts the statements.
+		lookups := func(tokens ...string) int {
+			t.Helper()
+			counter.Reset()
+			for _, tok := range tokens {
+				if _, err := svc.Authenticate(context.Background(), tok); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return counter.Count()
+		}
+		lookups(officer, manager)
+		if n := lookups(officer, manager); n != 0 {
+			t.Fatalf("both read just now: %d statements, want 0", n)
+		}
+		signIn("viewer")
+		if n := lookups(officer, manager); n != 0 {
+			t.Errorf("after another user signed in: %d statements, want 0", n)
+		}
+		db.User.UpdateOneID(fx.Users["manager"].ID).SetFullName("Quản lý mới").ExecX(sys())
+		if n := lookups(officer); n != 0 {
+			t.Errorf("the officer after the manager changed: %d statements, want 0", n)
+		}
+		if n := lookups(manager); n != 1 {
+			t.Errorf("the manager after a change to them: %d statements, want 1", n)
+		}
+
+		// A citizen's household and a temporary password come from more
+		// than the user and session rows: read every time.
+		db.User.UpdateOneID(fx.Users["viewer"].ID).SetMustChangePassword(true).ExecX(sys())
+		temporary, citizen := signIn("viewer"), signIn("citizen")
+		for name, tok := range map[string]string{"temporary password": temporary, "citizen": citizen} {
+			lookups(tok)
+			if n := lookups(tok); n == 0 {
+				t.Errorf("%s: answered from memory", name)
+			}
+		}
+	}, opts)
+}

@@ -74,7 +74,7 @@ func NewService(client *ent.Client, key []byte, cfg Config) (*Service, error) {
 	s := &Service{client: client, tokens: t, cfg: cfg, now: time.Now}
 	s.accounts = newAccounts(cfg.AccountCacheTTL, func() time.Time { return s.now() })
 	if client != nil { // a Service only issuing CSRF tokens reads nothing
-		s.accounts.purgeOnChange(client)
+		s.accounts.forgetOnChange(client)
 	}
 	return s, nil
 }

@@ -5,7 +5,9 @@
 package main
 
 import (
+	"fmt"
 	"log"
+	"os"
 	"slices"
 	"strings"
 
@@ -48,6 +50,9 @@ func main() {
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
+	if err := idOnlyFields("./ent/gql_collection.go"); err != nil {
+		log.Fatal(err)
+	}
 }
 
 // scopeWhereInputs marks every generated where-input with @inScope (declared
@@ -62,4 +67,22 @@ func scopeWhereInputs(_ *gen.Graph, s *ast.Schema) error {
 		}
 	}
 	return nil
+}
+
+// idOnlyFields lets entgql's field collection know the fields of graph/
+// that need no column of their row but its id (ent/idonly.go): entgql reads
+// every column of a row when a field it did not generate is asked for, as a
+// custom resolver might need any. It fails if entgql's output no longer
+// holds the line it rewrites, so an upgrade is looked at, not let through.
+func idOnlyFields(file string) error {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("id-only fields: %w", err)
+	}
+	const from = "\t\tdefault:\n\t\t\tunknownSeen = true\n"
+	const to = "\t\tdefault:\n\t\t\tunknownSeen = unknownSeen || !idOnly(_q, field.Name)\n"
+	if !strings.Contains(string(src), from) {
+		return fmt.Errorf("id-only fields: %s has no %q: has entgql's collection template changed?", file, from)
+	}
+	return os.WriteFile(file, []byte(strings.ReplaceAll(string(src), from, to)), 0o644)
 }

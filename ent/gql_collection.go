@@ -367,7 +367,7 @@ func (_q *AdminUnitQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = true
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -496,7 +496,7 @@ func (_q *AuditLogQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = true
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -670,7 +670,7 @@ func (_q *CampaignQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = true
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -824,7 +824,7 @@ func (_q *CitizenClaimQuery) collectField(ctx context.Context, oneNode bool, opC
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = true
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -1072,7 +1072,7 @@ func (_q *DecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = true
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -1224,7 +1224,7 @@ func (_q *EvaluationQuery) collectField(ctx context.Context, oneNode bool, opCtx
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = true
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -1353,7 +1353,7 @@ func (_q *EvidenceFileQuery) collectField(ctx context.Context, oneNode bool, opC
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = true
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -1485,7 +1485,7 @@ func (_q *ImportJobQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = true
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -1690,7 +1690,7 @@ func (_q *LearningActivityQuery) collectField(ctx context.Context, oneNode bool,
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = true
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -2200,7 +2200,7 @@ func (_q *LearningUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = true
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -2329,7 +2329,7 @@ func (_q *NationalTargetQuery) collectField(ctx context.Context, oneNode bool, o
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = true
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -2546,7 +2546,7 @@ func (_q *RegistrationQuery) collectField(ctx context.Context, oneNode bool, opC
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = true
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -2700,7 +2700,7 @@ func (_q *ReorganisationQuery) collectField(ctx context.Context, oneNode bool, o
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = true
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -2859,7 +2859,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = true
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {

@@ -5,9 +5,7 @@
 package main
 
 import (
-	"fmt"
 	"log"
-	"os"
 	"slices"
 	"strings"
 
@@ -16,6 +14,7 @@ import (
 	"entgo.io/ent/entc/gen"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"hoctap/internal/genpatch"
 	"hoctap/internal/schemadoc"
 )
 
@@ -50,7 +49,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
-	if err := idOnlyFields("./ent/gql_collection.go"); err != nil {
+	if err := genpatch.Apply("./ent/gql_collection.go", idOnlyFields); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -72,17 +71,8 @@ func scopeWhereInputs(_ *gen.Graph, s *ast.Schema) error {
 // idOnlyFields lets entgql's field collection know the fields of graph/
 // that need no column of their row but its id (ent/idonly.go): entgql reads
 // every column of a row when a field it did not generate is asked for, as a
-// custom resolver might need any. It fails if entgql's output no longer
-// holds the line it rewrites, so an upgrade is looked at, not let through.
-func idOnlyFields(file string) error {
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return fmt.Errorf("id-only fields: %w", err)
-	}
-	const from = "\t\tdefault:\n\t\t\tunknownSeen = true\n"
-	const to = "\t\tdefault:\n\t\t\tunknownSeen = unknownSeen || !idOnly(_q, field.Name)\n"
-	if !strings.Contains(string(src), from) {
-		return fmt.Errorf("id-only fields: %s has no %q: has entgql's collection template changed?", file, from)
-	}
-	return os.WriteFile(file, []byte(strings.ReplaceAll(string(src), from, to)), 0o644)
+// custom resolver might need any.
+var idOnlyFields = genpatch.Edit{
+	From: "\t\tdefault:\n\t\t\tunknownSeen = true\n",
+	To:   "\t\tdefault:\n\t\t\tunknownSeen = unknownSeen || !idOnly(_q, field.Name)\n",
 }

@@ -15,14 +15,13 @@
 package main
 
 import (
-	"bytes"
-	"fmt"
 	"log"
-	"os"
 
 	"github.com/99designs/gqlgen/api"
 	"github.com/99designs/gqlgen/codegen"
 	"github.com/99designs/gqlgen/codegen/config"
+
+	"hoctap/internal/genpatch"
 )
 
 func main() {
@@ -33,7 +32,7 @@ func main() {
 	if err := api.Generate(cfg, api.AddPlugin(sequential{})); err != nil {
 		log.Fatalf("gqlgen: %v", err)
 	}
-	if err := rewrite(cfg.Exec.Filename); err != nil {
+	if err := genpatch.Apply(cfg.Exec.Filename, rewrites...); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -51,29 +50,13 @@ func (sequential) GenerateCode(data *codegen.Data) error {
 	return nil
 }
 
-// rewrites are made to the generated executor after gqlgen writes it. Each
-// must match, or generation fails: a gqlgen upgrade that changes its
-// templates must be looked at, not silently let through.
-var rewrites = []struct{ from, to string }{
+// rewrites are made to the generated executor after gqlgen writes it.
+var rewrites = []genpatch.Edit{
 	// gqlgen spreads every list over a goroutine per item;
 	// marshalSequentially (graph/sequential.go) has the same signature.
-	{"graphql.MarshalSliceConcurrently(", "marshalSequentially("},
+	{From: "graphql.MarshalSliceConcurrently(", To: "marshalSequentially("},
 	// With no field resolved concurrently, @defer'd fields resolve in
 	// place and an object's deferred group stays empty; making it worked
 	// out the object's path on every object of every answer.
-	{"deferred := graphql.NewDeferredGroup(ctx)", "var deferred graphql.DeferredGroup"},
-}
-
-func rewrite(file string) error {
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return fmt.Errorf("rewrite %s: %w", file, err)
-	}
-	for _, r := range rewrites {
-		if !bytes.Contains(src, []byte(r.from)) {
-			return fmt.Errorf("rewrite %s: no %q in it: has gqlgen's template changed?", file, r.from)
-		}
-		src = bytes.ReplaceAll(src, []byte(r.from), []byte(r.to))
-	}
-	return os.WriteFile(file, src, 0o644)
+	{From: "deferred := graphql.NewDeferredGroup(ctx)", To: "var deferred graphql.DeferredGroup"},
 }

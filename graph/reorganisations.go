@@ -166,11 +166,5 @@ func (r *Resolver) forgetAccountsOnCommit(ctx context.Context) {
 	if tx == nil || r.Auth == nil {
 		return
 	}
-	tx.OnCommit(func(next ent.Committer) ent.Committer {
-		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
-			err := next.Commit(ctx, tx)
-			r.Auth.ForgetAccounts()
-			return err
-		})
-	})
+	r.Auth.ForgetAccountsOnCommit(tx)
 }

@@ -184,19 +184,24 @@ func (a *accounts) forgetOnChange(client *ent.Client) {
 			v, err := next.Mutate(ctx, m)
 			forget()
 			if tx, ok := inTx(m); ok {
-				tx.OnCommit(func(next ent.Committer) ent.Committer {
-					return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
-						err := next.Commit(ctx, tx)
-						forget()
-						return err
-					})
-				})
+				afterCommit(tx, forget)
 			}
 			return v, err
 		})
 	}
 	client.User.Use(hook)
 	client.Session.Use(hook)
+}
+
+// afterCommit runs f once tx has committed (or failed to).
+func afterCommit(tx *ent.Tx, f func()) {
+	tx.OnCommit(func(next ent.Committer) ent.Committer {
+		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+			err := next.Commit(ctx, tx)
+			f()
+			return err
+		})
+	})
 }
 
 // inTx returns the transaction a mutation runs in, if any.
@@ -213,3 +218,6 @@ func inTx(m ent.Mutation) (*ent.Tx, bool) {
 // next request: after a change to accounts written as raw SQL (applying a
 // reorganisation).
 func (s *Service) ForgetAccounts() { s.accounts.forgetAll() }
+
+// ForgetAccountsOnCommit is ForgetAccounts once tx commits.
+func (s *Service) ForgetAccountsOnCommit(tx *ent.Tx) { afterCommit(tx, s.accounts.forgetAll) }

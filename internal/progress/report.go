@@ -13,7 +13,6 @@ import (
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
 	"hoctap/ent/progresscounter"
-	"hoctap/ent/target"
 	"hoctap/internal/national"
 	"hoctap/internal/national/rates"
 	"hoctap/internal/recordsummary"
@@ -129,42 +128,32 @@ func (r *Report) MeetsAll() bool {
 // Build reports a campaign's progress in unit and each of its children. The
 // campaign and the units are read as the viewer, so out-of-scope ones are
 // not found; the counters are then read by id. It costs the children, the
-// disadvantaged communes, the counters and the targets: four queries whatever
-// the size of the province (a fifth for a campaign older than its copy of
-// the national targets), and two more if the citizens' records are asked
-// for (Row.CitizenRecords).
+// targets, and the counters with the disadvantaged communes: three queries
+// whatever the size of the province (a fourth for a campaign older than its
+// copy of the national targets), and two more if the citizens' records are
+// asked for (Row.CitizenRecords).
 func Build(ctx context.Context, c *ent.Client, camp *ent.Campaign, unit *ent.AdminUnit) (*Report, error) {
 	children, err := unit.QueryChildren().Order(ent.Asc(adminunit.FieldCode)).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("progress: children: %w", err)
 	}
-	return build(ctx, c, camp, unit, children)
-}
-
-// build is Build with the unit's children read.
-func build(ctx context.Context, c *ent.Client, camp *ent.Campaign, unit *ent.AdminUnit, children []*ent.AdminUnit) (*Report, error) {
-	communes, err := disadvantagedCommunes(ctx, c, unit)
+	overrides, err := readTargets(ctx, c, camp)
 	if err != nil {
 		return nil, err
 	}
-	// One read for the counters of the report's units and of the
-	// disadvantaged communes its targets depend on.
+	return build(ctx, c, camp, overrides, unit, children)
+}
+
+// build is Build with the unit's children and the campaign's target
+// overrides read.
+func build(ctx context.Context, c *ent.Client, camp *ent.Campaign, overrides []*ent.Target, unit *ent.AdminUnit, children []*ent.AdminUnit) (*Report, error) {
 	ids := []int{unit.ID}
 	for _, ch := range children {
 		ids = append(ids, ch.ID)
 	}
-	for _, cm := range communes {
-		ids = append(ids, cm.ID)
-	}
-	all, err := c.ProgressCounter.Query().
-		Where(progresscounter.CampaignID(camp.ID), progresscounter.AdminUnitIDIn(ids...)).
-		All(system(ctx))
+	communes, all, err := countersIn(ctx, c, camp, unit, ids)
 	if err != nil {
-		return nil, fmt.Errorf("progress: counters: %w", err)
-	}
-	overrides, err := c.Target.Query().Where(target.CampaignID(camp.ID)).All(system(ctx))
-	if err != nil {
-		return nil, fmt.Errorf("progress: targets: %w", err)
+		return nil, err
 	}
 	nat, err := national.Of(ctx, c, camp)
 	if err != nil {

@@ -1,0 +1,231 @@
+package progress
+
+// The reads of a report. The API's progress query is on the app's everyday
+// path, so a report costs three statements (issue #15): the campaign with its
+// target overrides, the unit with its children, and the counters with the
+// disadvantaged communes they depend on. Each read joins what it needs
+// instead of asking again.
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"entgo.io/ent/dialect/sql"
+
+	"hoctap/ent"
+	"hoctap/ent/adminunit"
+	"hoctap/ent/campaign"
+	"hoctap/ent/progresscounter"
+	"hoctap/ent/target"
+	"hoctap/internal/apperr"
+	"hoctap/internal/search"
+	"hoctap/internal/title"
+	"hoctap/internal/viewer"
+)
+
+// The columns a campaign's row carries of the target it is joined with.
+const (
+	targetUnit    = "hoctap_target_unit"
+	targetTitle   = "hoctap_target_title"
+	targetSubtype = "hoctap_target_subtype"
+	targetRate    = "hoctap_target_rate"
+)
+
+// campaignWithTargets reads a campaign as the viewer, NOT_FOUND naming
+// campaignID when it is out of scope, and its target overrides with it: one
+// row per override (one with none), the campaign's columns repeated.
+func campaignWithTargets(ctx context.Context, c *ent.Client, id int) (*ent.Campaign, []*ent.Target, error) {
+	q := c.Campaign.Query().Where(campaign.ID(id))
+	q.Modify(func(s *sql.Selector) {
+		t := sql.Table(target.Table)
+		s.LeftJoin(t).On(s.C(campaign.FieldID), t.C(target.FieldCampaignID))
+		// Never NULL: ent cannot scan a column it does not know when
+		// SQLite gives it no type, as it does a NULL's.
+		s.AppendSelectExprAs(orZero(t.C(target.FieldAdminUnitID), "0"), targetUnit).
+			AppendSelectExprAs(orZero(t.C(target.FieldTitle), "''"), targetTitle).
+			AppendSelectExprAs(orZero(t.C(target.FieldSubtype), "''"), targetSubtype).
+			AppendSelectExprAs(orZero(t.C(target.FieldRate), "0"), targetRate)
+	})
+	rows, err := q.All(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("progress: campaign: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, nil, &apperr.Error{Code: apperr.NotFound, Field: "campaignID", Msg: apperr.MsgNotFound}
+	}
+	var overrides []*ent.Target
+	for _, r := range rows {
+		unit, err := r.Value(targetUnit)
+		t := &ent.Target{CampaignID: id}
+		var ok [4]bool
+		if t.AdminUnitID, ok[0] = intOf(unit); ok[0] && err == nil && t.AdminUnitID == 0 {
+			continue // the campaign has no override
+		}
+		var s string
+		s, ok[1] = stringOf(r.Value(targetTitle))
+		t.Title = title.Title(s)
+		t.Subtype, ok[2] = stringOf(r.Value(targetSubtype))
+		t.Rate, ok[3] = floatOf(r.Value(targetRate))
+		if err != nil || ok != [4]bool{true, true, true, true} {
+			return nil, nil, fmt.Errorf("progress: campaign %d: a target override read as %v: %v", id, ok, err)
+		}
+		overrides = append(overrides, t)
+	}
+	return rows[0], overrides, nil
+}
+
+// readTargets reads a campaign's target overrides, for a campaign read
+// without them.
+func readTargets(ctx context.Context, c *ent.Client, camp *ent.Campaign) ([]*ent.Target, error) {
+	overrides, err := c.Target.Query().Where(target.CampaignID(camp.ID)).All(system(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("progress: targets: %w", err)
+	}
+	return overrides, nil
+}
+
+// unitWithChildren reads the unit of a report and its children in one
+// query, as the viewer: NOT_FOUND naming unitID when the unit is out of the
+// viewer's reach, INVALID_INPUT when it is outside the campaign's province.
+func unitWithChildren(ctx context.Context, c *ent.Client, camp *ent.Campaign, unitID int) (*ent.AdminUnit, []*ent.AdminUnit, error) {
+	found, err := c.AdminUnit.Query().
+		Where(adminunit.Or(adminunit.ID(unitID), adminunit.ParentID(unitID))).
+		Order(ent.Asc(adminunit.FieldCode)).
+		All(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("progress: unit: %w", err)
+	}
+	var unit *ent.AdminUnit
+	children := found[:0:0]
+	for _, u := range found {
+		if u.ID == unitID {
+			unit = u
+		} else {
+			children = append(children, u)
+		}
+	}
+	if unit == nil {
+		return nil, nil, &apperr.Error{Code: apperr.NotFound, Field: "unitID", Msg: apperr.MsgNotFound}
+	}
+	// The units above one's scope are readable for their names, not for
+	// what they count of the units beside one's own: their reports read as
+	// missing, as they did before the names were shown.
+	if !viewer.FromContext(ctx).ReachesPast(unit.Path) {
+		return nil, nil, &apperr.Error{Code: apperr.NotFound, Field: "unitID", Msg: apperr.MsgNotFound}
+	}
+	if !strings.HasPrefix(unit.Path, camp.ScopePath) {
+		return nil, nil, apperr.Input("unitID", msgNotInCampaign)
+	}
+	return unit, children, nil
+}
+
+// unitCounter is a row of countersIn: a unit, and one of its counters in the
+// campaign (none where the unit has no counter).
+type unitCounter struct {
+	ID            int     `sql:"id"`
+	Path          string  `sql:"path"`
+	Level         string  `sql:"level"`
+	Disadvantaged bool    `sql:"disadvantaged"`
+	Title         *string `sql:"title"`
+	Subtype       *string `sql:"subtype"`
+	Eligible      *int    `sql:"eligible"`
+	Registered    *int    `sql:"registered"`
+	Evaluated     *int    `sql:"evaluated"`
+	Recognized    *int    `sql:"recognized"`
+}
+
+// countersIn reads, in one statement, a campaign's counters in the units
+// ids (the report's, checked by the caller) and the disadvantaged communes
+// on or under top, whose counters decide the targets of the units above
+// them (areas): the units, each joined with its counters.
+func countersIn(ctx context.Context, c *ent.Client, camp *ent.Campaign, top *ent.AdminUnit, ids []int) (communes []*ent.AdminUnit, counters []*ent.ProgressCounter, err error) {
+	var rows []unitCounter
+	q := c.AdminUnit.Query().Where(adminunit.Or(
+		adminunit.IDIn(ids...),
+		adminunit.And(adminunit.LevelEQ(adminunit.LevelCOMMUNE), adminunit.Disadvantaged(true),
+			adminunit.Or(
+				func(s *sql.Selector) { s.Where(search.Prefix(s.C(adminunit.FieldPath), top.Path)) },
+				adminunit.IDIn(PathIDs(top.Path)...),
+			)),
+	))
+	err = q.Modify(func(s *sql.Selector) {
+		pc := sql.Table(progresscounter.Table)
+		s.LeftJoin(pc).OnP(sql.And(
+			sql.ColumnsEQ(s.C(adminunit.FieldID), pc.C(progresscounter.FieldAdminUnitID)),
+			sql.EQ(pc.C(progresscounter.FieldCampaignID), camp.ID),
+		))
+		s.Select(s.C(adminunit.FieldID), s.C(adminunit.FieldPath), s.C(adminunit.FieldLevel), s.C(adminunit.FieldDisadvantaged),
+			pc.C(progresscounter.FieldTitle), pc.C(progresscounter.FieldSubtype), pc.C(progresscounter.FieldEligible),
+			pc.C(progresscounter.FieldRegistered), pc.C(progresscounter.FieldEvaluated), pc.C(progresscounter.FieldRecognized))
+	}).Scan(system(ctx), &rows)
+	if err != nil {
+		return nil, nil, fmt.Errorf("progress: counters: %w", err)
+	}
+	seen := map[int]bool{}
+	for _, r := range rows {
+		if r.Level == adminunit.LevelCOMMUNE.String() && r.Disadvantaged && !seen[r.ID] {
+			seen[r.ID] = true
+			communes = append(communes, &ent.AdminUnit{ID: r.ID, Path: r.Path, Level: adminunit.LevelCOMMUNE, Disadvantaged: true})
+		}
+		if r.Title == nil {
+			continue // no counter: nothing unitCounter there yet
+		}
+		counters = append(counters, &ent.ProgressCounter{
+			CampaignID: camp.ID, AdminUnitID: r.ID, Title: title.Title(*r.Title), Subtype: deref(r.Subtype),
+			Eligible: deref(r.Eligible), Registered: deref(r.Registered), Evaluated: deref(r.Evaluated), Recognized: deref(r.Recognized),
+		})
+	}
+	return communes, counters, nil
+}
+
+// orZero is column, or zero where the row has no value.
+func orZero(column, zero string) sql.Querier {
+	return sql.Expr("COALESCE(" + column + ", " + zero + ")")
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// intOf, stringOf and floatOf read a column ent scanned without knowing its
+// type, as each driver hands it over.
+func intOf(v ent.Value) (int, bool) {
+	switch n := v.(type) {
+	case int64:
+		return int(n), true
+	case int:
+		return n, true
+	case int32:
+		return int(n), true
+	}
+	return 0, false
+}
+
+func stringOf(v ent.Value, err error) (string, bool) {
+	switch s := v.(type) {
+	case string:
+		return s, err == nil
+	case []byte:
+		return string(s), err == nil
+	}
+	return "", false
+}
+
+func floatOf(v ent.Value, err error) (float64, bool) {
+	switch f := v.(type) {
+	case float64:
+		return f, err == nil
+	case int64:
+		return float64(f), err == nil
+	case string: // PostgreSQL's numeric, where a driver hands it as text
+		var x float64
+		_, serr := fmt.Sscan(f, &x)
+		return x, err == nil && serr == nil
+	}
+	return 0, false
+}

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"hoctap/internal/i18n"
@@ -35,16 +36,21 @@ const staticPrefix = Prefix + "static/"
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-// pages holds one template set per page, each the layout plus the page.
+// pages holds one template set per page, each the layout plus the page,
+// made the first time the page is drawn: html/template copies the layout
+// into every set, 5 MB for all of them, which a server that only answers the
+// API would carry in its heap for nothing (and, at GOGC 200, three times
+// over in its RSS).
 type pages struct {
-	sets map[string]*template.Template
+	base *template.Template // layout and parts, never executed, only cloned
+	sets map[string]*pageSet
 	// assets maps an asset's name to its URL with a content hash, so it can
 	// be cached for long and still change with each release.
 	assets map[string]string
 }
 
 func parsePages() (*pages, error) {
-	p := &pages{sets: map[string]*template.Template{}, assets: map[string]string{}}
+	p := &pages{sets: map[string]*pageSet{}, assets: map[string]string{}}
 	err := fs.WalkDir(staticFS, "static", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -86,18 +92,46 @@ func parsePages() (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.base = base
 	for _, name := range names {
 		page := strings.TrimSuffix(path.Base(name), ".html")
 		if page == "layout" || page == "parts" {
 			continue
 		}
-		set, err := template.Must(base.Clone()).ParseFS(templateFS, name)
-		if err != nil {
+		// Parsed once now so that a broken page stops the server at start,
+		// then dropped until it is drawn.
+		ps := &pageSet{file: name}
+		if _, err := ps.parse(base); err != nil {
 			return nil, fmt.Errorf("console template %s: %w", page, err)
 		}
-		p.sets[page] = set
+		p.sets[page] = ps
 	}
 	return p, nil
+}
+
+// pageSet is one page's template set, parsed on first use.
+type pageSet struct {
+	file string
+	once sync.Once
+	set  *template.Template
+	err  error
+}
+
+func (ps *pageSet) parse(base *template.Template) (*template.Template, error) {
+	return template.Must(base.Clone()).ParseFS(templateFS, ps.file)
+}
+
+// lookup returns a page's template set, nil for no such page.
+func (p *pages) lookup(page string) *template.Template {
+	ps := p.sets[page]
+	if ps == nil {
+		return nil
+	}
+	ps.once.Do(func() { ps.set, ps.err = ps.parse(p.base) })
+	if ps.err != nil {
+		panic(fmt.Sprintf("admin: template %s parsed at start but not now: %v", page, ps.err))
+	}
+	return ps.set
 }
 
 // Page is what every template sees: the request's language, viewer and
@@ -183,8 +217,8 @@ func (p *Page) Query(values url.Values, key, value string) string {
 // render writes a page with status. Rendering into a buffer first means a
 // template error becomes a clean 500, not half a page.
 func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	set, ok := c.pages.sets[name]
-	if !ok {
+	set := c.pages.lookup(name)
+	if set == nil {
 		panic("admin: no template " + name)
 	}
 	ctx := r.Context()
@@ -265,7 +299,7 @@ func (c *Console) renderPart(w http.ResponseWriter, r *http.Request, name string
 	ctx := r.Context()
 	p := &Page{Lang: i18n.FromContext(ctx), Viewer: viewer.FromContext(ctx), RequestID: reqinfo.FromContext(ctx).ID, Data: data}
 	var buf bytes.Buffer
-	if err := c.pages.sets["error"].ExecuteTemplate(&buf, name, p); err != nil {
+	if err := c.pages.lookup("error").ExecuteTemplate(&buf, name, p); err != nil {
 		c.log.ErrorContext(ctx, "console template", "request_id", p.RequestID, "part", name, "err", err)
 		http.Error(w, translate(p.Lang, "error.internalID", p.RequestID), http.StatusInternalServerError)
 		return

@@ -130,13 +130,15 @@ func (s *Service) Login(ctx context.Context, username, password string) (*Payloa
 	}
 	u, err := s.client.User.Query().Where(user.Username(username)).Only(ctx)
 	if ent.IsNotFound(err) {
-		VerifyPassword(dummyHash, password)
+		VerifyPassword(ctx, dummyHash, password)
 		return nil, errBadCredentials
 	}
 	if err != nil {
 		return nil, fmt.Errorf("login: %w", err)
 	}
-	if ok, err := VerifyPassword(u.PasswordHash, password); err != nil || !ok {
+	if ok, err := VerifyPassword(ctx, u.PasswordHash, password); ctx.Err() != nil {
+		return nil, fmt.Errorf("login: %w", ctx.Err())
+	} else if err != nil || !ok {
 		return nil, errBadCredentials
 	}
 	if u.Disabled {
@@ -428,7 +430,9 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
-	if ok, err := VerifyPassword(u.PasswordHash, current); err != nil || !ok {
+	if ok, err := VerifyPassword(ctx, u.PasswordHash, current); ctx.Err() != nil {
+		return fmt.Errorf("change password: %w", ctx.Err())
+	} else if err != nil || !ok {
 		return apperr.Input("currentPassword", msgWrongPassword)
 	}
 	if err := s.succeeded(sctx, attempts); err != nil {

@@ -1,11 +1,13 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 
@@ -15,16 +17,41 @@ import (
 	"hoctap/internal/i18n"
 )
 
-// argon2id parameters: OWASP's minimum for argon2id (19 MiB, 2 passes), which
-// keeps a sign-in near 20 ms on a small server while making offline guessing
-// expensive.
+// argon2id parameters: one of OWASP's equivalent minimums for argon2id
+// (7 MiB, 5 passes; the same defence as 19 MiB with 2), which keeps a
+// sign-in near 20 ms of a core on a small server (28 ms at 19 MiB) while
+// making offline guessing expensive. The smaller block matters to a server whose own heap is
+// 20 MB: every sign-in leaves its block for the collector, and a morning's
+// sign-ins at 19 MiB each set the server's peak memory (BENCHMARKS.md).
+// Hashes made with other parameters still verify: each names its own.
 const (
-	argonTime    = 2
-	argonMemory  = 19 * 1024
+	argonTime    = 5
+	argonMemory  = 7 * 1024
 	argonThreads = 1
 	argonKeyLen  = 32
 	saltLen      = 16
 )
+
+// hashSlots bounds the argon2id hashes computed at once. Each holds
+// argonMemory for its ~20 ms of a core, and more at once than there are
+// cores only wait for the CPU: a burst of sign-ins (an office's morning,
+// the load command's 32 officers, or someone posting logins as fast as they
+// can) took the Go heap to 100 MB, the server's peak, where two at a time on
+// two cores serve it as fast in 40 MB. Four at most, so a larger machine
+// stays inside the same memory.
+var hashSlots = make(chan struct{}, min(4, runtime.GOMAXPROCS(0)))
+
+// idKey is argon2.IDKey in one of the hashSlots; it gives up with ctx's
+// error if ctx ends first.
+func idKey(ctx context.Context, password, salt []byte, t, m uint32, p uint8, keyLen uint32) ([]byte, error) {
+	select {
+	case hashSlots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-hashSlots }()
+	return argon2.IDKey(password, salt, t, m, p, keyLen), nil
+}
 
 // Password policy.
 const (
@@ -67,7 +94,7 @@ func HashPassword(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key, _ := idKey(context.Background(), []byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -76,8 +103,9 @@ func HashPassword(password string) (string, error) {
 var errBadHash = errors.New("malformed password hash")
 
 // VerifyPassword reports whether password matches a hash made by
-// HashPassword, with the parameters stored in the hash.
-func VerifyPassword(hash, password string) (bool, error) {
+// HashPassword, with the parameters stored in the hash, or ctx's error if
+// ctx ends while it waits for a hash slot.
+func VerifyPassword(ctx context.Context, hash, password string) (bool, error) {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, errBadHash
@@ -100,7 +128,10 @@ func VerifyPassword(hash, password string) (bool, error) {
 	if err != nil {
 		return false, errBadHash
 	}
-	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	got, err := idKey(ctx, []byte(password), salt, t, m, p, uint32(len(want)))
+	if err != nil {
+		return false, err
+	}
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 

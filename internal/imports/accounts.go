@@ -72,7 +72,7 @@ const (
 const maxFullName = 200
 
 // hashWorkers is how many temporary passwords are hashed at once: each
-// argon2id hash holds 19 MiB (auth.HashPassword) for ~45 ms of a core, so
+// argon2id hash holds 7 MiB (auth.HashPassword) for ~20 ms of a core, so
 // two at once keep an import of a province's accounts well inside the
 // server's memory budget while using two cores.
 const hashWorkers = 2

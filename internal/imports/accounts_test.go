@@ -1,6 +1,7 @@
 package imports_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -129,7 +130,7 @@ func TestAccounts(t *testing.T) {
 			if u.Role != w.role || u.ScopeID != w.scope || u.ScopePath == "" || !u.MustChangePassword {
 				t.Errorf("%s: role %s, scope %d (%q), must change %v", u.Username, u.Role, u.ScopeID, u.ScopePath, u.MustChangePassword)
 			}
-			if ok, err := auth.VerifyPassword(u.PasswordHash, na.TemporaryPassword); !ok || err != nil {
+			if ok, err := auth.VerifyPassword(context.Background(), u.PasswordHash, na.TemporaryPassword); !ok || err != nil {
 				t.Errorf("%s: the temporary password does not sign in (%v)", u.Username, err)
 			}
 			if auth.CheckPassword("password", na.TemporaryPassword, na.Username) != nil {

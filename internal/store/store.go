@@ -122,7 +122,7 @@ func sqliteDSN(dsn string) string {
 		// count (progress.Rebuild's GROUP BY over 1.8 million units) held
 		// ~85 MB outside Go's heap and limit, and was no faster.
 		"temp_store(FILE)",
-		"cache_size(-4000)", // 4 MB page cache per connection; the OS caches the rest
+		"cache_size(-2000)", // 2 MB page cache per connection (SQLite's default); the OS caches the rest
 	} {
 		name, _, _ := strings.Cut(p, "(")
 		if !strings.Contains(have, name) {

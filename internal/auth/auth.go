@@ -147,8 +147,20 @@ func (s *Service) Login(ctx context.Context, username, password string) (*Payloa
 	if err := s.succeeded(ctx, attempts); err != nil {
 		return nil, err
 	}
+	// Hashed before the transaction, which on SQLite holds the one writer.
+	var rehash string
+	if NeedsRehash(u.PasswordHash) {
+		if rehash, err = HashPassword(password); err != nil {
+			return nil, fmt.Errorf("login: %w", err)
+		}
+	}
 	var p *Payload
 	err = s.withTx(ctx, func(tx *ent.Client) error {
+		if rehash != "" {
+			if err := tx.User.UpdateOneID(u.ID).SetPasswordHash(rehash).Exec(ctx); err != nil {
+				return fmt.Errorf("login: rehash: %w", err)
+			}
+		}
 		info := reqinfo.FromContext(ctx)
 		sess, err := tx.Session.Create().
 			SetUserID(u.ID).

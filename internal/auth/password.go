@@ -102,6 +102,18 @@ func HashPassword(password string) (string, error) {
 
 var errBadHash = errors.New("malformed password hash")
 
+// currentParams is how HashPassword names its parameters in a hash.
+var currentParams = fmt.Sprintf("m=%d,t=%d,p=%d", argonMemory, argonTime, argonThreads)
+
+// NeedsRehash reports whether a hash that verified was made with other
+// parameters than HashPassword's, so that signing in can replace it: the
+// accounts of a database older than the 7 MiB parameters move to them one
+// sign-in at a time.
+func NeedsRehash(hash string) bool {
+	parts := strings.Split(hash, "$")
+	return len(parts) == 6 && parts[1] == "argon2id" && parts[3] != currentParams
+}
+
 // VerifyPassword reports whether password matches a hash made by
 // HashPassword, with the parameters stored in the hash, or ctx's error if
 // ctx ends while it waits for a hash slot.

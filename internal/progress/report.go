@@ -12,6 +12,7 @@ import (
 
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
+	"hoctap/ent/predicate"
 	"hoctap/ent/progresscounter"
 	"hoctap/internal/national"
 	"hoctap/internal/national/rates"
@@ -371,17 +372,29 @@ func loadAreas(ctx context.Context, c *ent.Client, campaignIDs []int, top *ent.A
 // disadvantagedCommunes reads the disadvantaged communes on or under top.
 func disadvantagedCommunes(ctx context.Context, c *ent.Client, top *ent.AdminUnit) ([]*ent.AdminUnit, error) {
 	communes, err := c.AdminUnit.Query().
-		Where(adminunit.LevelEQ(adminunit.LevelCOMMUNE), adminunit.Disadvantaged(true),
-			adminunit.Or(
-				func(s *sql.Selector) { s.Where(search.Prefix(s.C(adminunit.FieldPath), top.Path)) },
-				adminunit.IDIn(PathIDs(top.Path)...),
-			)).
+		Where(disadvantagedOnOrUnder(top)).
 		Select(adminunit.FieldID, adminunit.FieldPath).
 		All(system(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("progress: area categories: %w", err)
 	}
 	return communes, nil
+}
+
+// disadvantagedOnOrUnder matches the disadvantaged communes on top's path
+// or under it. Each branch of the OR names the level, the flag and the
+// path or id in full, as an equality on the flag, so that SQLite reads
+// the index (level, disadvantaged, path) for it; with the flag as a bare
+// column, or the branches nested under one level and flag, it read every
+// unit of the province through the path index instead.
+func disadvantagedOnOrUnder(top *ent.AdminUnit) predicate.AdminUnit {
+	isDisadvantagedCommune := adminunit.And(adminunit.LevelEQ(adminunit.LevelCOMMUNE), func(s *sql.Selector) {
+		s.Where(sql.P(func(b *sql.Builder) { b.Ident(s.C(adminunit.FieldDisadvantaged)).WriteString(" = TRUE") }))
+	})
+	return adminunit.Or(
+		adminunit.And(isDisadvantagedCommune, func(s *sql.Selector) { s.Where(search.Prefix(s.C(adminunit.FieldPath), top.Path)) }),
+		adminunit.And(isDisadvantagedCommune, adminunit.IDIn(PathIDs(top.Path)...)),
+	)
 }
 
 func newAreas(communes []*ent.AdminUnit, counters []*ent.ProgressCounter) areas {

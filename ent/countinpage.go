@@ -36,15 +36,25 @@ func countedInPage[T interface{ Value(string) (Value, error) }](page []T) (int, 
 	if err != nil {
 		return 0, fmt.Errorf("ent: the page's count: %w", err)
 	}
+	n, ok := IntValue(v)
+	if !ok {
+		return 0, fmt.Errorf("ent: the page's count is a %T", v)
+	}
+	return n, nil
+}
+
+// IntValue reads an integer column ent scanned without knowing its type
+// (a Value of an entity), as each driver hands it over.
+func IntValue(v Value) (int, bool) {
 	switch n := v.(type) {
 	case int64:
-		return int(n), nil
+		return int(n), true
 	case int:
-		return n, nil
+		return n, true
 	case int32:
-		return int(n), nil
+		return int(n), true
 	case float64:
-		return int(n), nil
+		return int(n), true
 	}
-	return 0, fmt.Errorf("ent: the page's count is a %T", v)
+	return 0, false
 }

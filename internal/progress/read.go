@@ -59,7 +59,7 @@ func campaignWithTargets(ctx context.Context, c *ent.Client, id int) (*ent.Campa
 		unit, err := r.Value(targetUnit)
 		t := &ent.Target{CampaignID: id}
 		var ok [4]bool
-		if t.AdminUnitID, ok[0] = intOf(unit); ok[0] && err == nil && t.AdminUnitID == 0 {
+		if t.AdminUnitID, ok[0] = ent.IntValue(unit); ok[0] && err == nil && t.AdminUnitID == 0 {
 			continue // the campaign has no override
 		}
 		var s string
@@ -187,20 +187,8 @@ func orZero(column, zero string) sql.Querier {
 	return sql.Expr("COALESCE(" + column + ", " + zero + ")")
 }
 
-// intOf, stringOf and floatOf read a column ent scanned without knowing its
-// type, as each driver hands it over.
-func intOf(v ent.Value) (int, bool) {
-	switch n := v.(type) {
-	case int64:
-		return int(n), true
-	case int:
-		return n, true
-	case int32:
-		return int(n), true
-	}
-	return 0, false
-}
-
+// stringOf and floatOf read a column ent scanned without knowing its type,
+// as each driver hands it over (ent.IntValue for integers).
 func stringOf(v ent.Value, err error) (string, bool) {
 	switch s := v.(type) {
 	case string:

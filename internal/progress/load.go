@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"hoctap/ent"
-	"hoctap/internal/apperr"
 	"hoctap/internal/i18n"
 )
 
@@ -37,12 +36,4 @@ func LoadIn(ctx context.Context, c *ent.Client, camp *ent.Campaign, unitID int) 
 		return nil, err
 	}
 	return build(ctx, c, camp, overrides, unit, children)
-}
-
-// notFoundAs names the argument of a read that found nothing.
-func notFoundAs(field string, err error) error {
-	if ent.IsNotFound(err) {
-		return &apperr.Error{Code: apperr.NotFound, Field: field, Msg: apperr.MsgNotFound, Err: err}
-	}
-	return err
 }

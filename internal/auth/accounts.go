@@ -54,6 +54,9 @@ type accountKey struct{ user, session int }
 type cachedAccount struct {
 	v    viewer.Viewer
 	read time.Time
+	// gen is the generation it was kept under: once its user, its session
+	// or everything is forgotten, it no longer matches and is not used.
+	gen generation
 }
 
 // generation is what a reading must still find to be kept.
@@ -83,15 +86,16 @@ func (a *accounts) get(k accountKey) (*viewer.Viewer, generation) {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	gen := a.generation(k)
 	c, ok := a.byID[k]
-	if ok && a.now().Sub(c.read) < a.ttl {
+	if ok && c.gen == gen && a.now().Sub(c.read) < a.ttl {
 		v := c.v
-		return &v, a.generation(k)
+		return &v, gen
 	}
 	if ok {
 		delete(a.byID, k)
 	}
-	return nil, a.generation(k)
+	return nil, gen
 }
 
 // put keeps a reading made at read, unless what it read was forgotten since
@@ -108,7 +112,7 @@ func (a *accounts) put(k accountKey, v *viewer.Viewer, gen generation, read time
 	if len(a.byID) >= maxCachedAccounts {
 		a.forgetAllLocked()
 	}
-	a.byID[k] = cachedAccount{v: *v, read: read}
+	a.byID[k] = cachedAccount{v: *v, read: read, gen: gen}
 }
 
 // cacheable: the viewers whose every part comes from the user and session
@@ -130,7 +134,8 @@ func (a *accounts) forgetAllLocked() {
 }
 
 // forget forgets what was read of a user (session 0: none) or a session
-// (user 0: none).
+// (user 0: none): its readings no longer match their generation, so none
+// needs looking for.
 func (a *accounts) forget(user, session int) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -143,11 +148,6 @@ func (a *accounts) forget(user, session int) {
 	}
 	if session != 0 {
 		a.sessGen[session]++
-	}
-	for k := range a.byID {
-		if (user != 0 && k.user == user) || (session != 0 && k.session == session) {
-			delete(a.byID, k)
-		}
 	}
 }
 

@@ -4,10 +4,7 @@ import (
 	"context"
 
 	"hoctap/ent"
-	"hoctap/internal/i18n"
 )
-
-var msgNotInCampaign = i18n.Message{VI: "Đơn vị không thuộc tỉnh của chiến dịch.", EN: "The unit is not in the campaign's province."}
 
 // Load reads the campaign and the unit as the viewer, so that either one out
 // of scope is NOT_FOUND (naming campaignID or unitID), and builds the

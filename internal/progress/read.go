@@ -20,9 +20,12 @@ import (
 	"hoctap/ent/progresscounter"
 	"hoctap/ent/target"
 	"hoctap/internal/apperr"
+	"hoctap/internal/i18n"
 	"hoctap/internal/title"
 	"hoctap/internal/viewer"
 )
+
+var msgNotInCampaign = i18n.Message{VI: "Đơn vị không thuộc tỉnh của chiến dịch.", EN: "The unit is not in the campaign's province."}
 
 // The columns a campaign's row carries of the target it is joined with.
 const (
@@ -56,23 +59,43 @@ func campaignWithTargets(ctx context.Context, c *ent.Client, id int) (*ent.Campa
 	}
 	var overrides []*ent.Target
 	for _, r := range rows {
-		unit, err := r.Value(targetUnit)
-		t := &ent.Target{CampaignID: id}
-		var ok [4]bool
-		if t.AdminUnitID, ok[0] = ent.IntValue(unit); ok[0] && err == nil && t.AdminUnitID == 0 {
-			continue // the campaign has no override
+		t, err := overrideOf(r)
+		if err != nil {
+			return nil, nil, fmt.Errorf("progress: campaign %d: %w", id, err)
 		}
-		var s string
-		s, ok[1] = stringOf(r.Value(targetTitle))
-		t.Title = title.Title(s)
-		t.Subtype, ok[2] = stringOf(r.Value(targetSubtype))
-		t.Rate, ok[3] = floatOf(r.Value(targetRate))
-		if err != nil || ok != [4]bool{true, true, true, true} {
-			return nil, nil, fmt.Errorf("progress: campaign %d: a target override read as %v: %v", id, ok, err)
+		if t != nil {
+			overrides = append(overrides, t)
 		}
-		overrides = append(overrides, t)
 	}
 	return rows[0], overrides, nil
+}
+
+// overrideOf reads the target override a campaign's row was joined with;
+// nil for none (admin unit 0). The columns are as the drivers hand over
+// columns ent does not know: integers as int64, text as string, the rate
+// as float64.
+func overrideOf(r *ent.Campaign) (*ent.Target, error) {
+	var v [4]ent.Value
+	for i, col := range []string{targetUnit, targetTitle, targetSubtype, targetRate} {
+		var err error
+		if v[i], err = r.Value(col); err != nil {
+			return nil, err
+		}
+	}
+	unit, okUnit := ent.IntValue(v[0])
+	if okUnit && unit == 0 {
+		return nil, nil
+	}
+	t, okTitle := v[1].(string)
+	subtype, okSubtype := v[2].(string)
+	rate, okRate := v[3].(float64)
+	if n, ok := v[3].(int64); ok { // SQLite keeps a whole rate as an integer
+		rate, okRate = float64(n), true
+	}
+	if !okUnit || !okTitle || !okSubtype || !okRate {
+		return nil, fmt.Errorf("a target override read as %T, %T, %T, %T", v[0], v[1], v[2], v[3])
+	}
+	return &ent.Target{CampaignID: r.ID, AdminUnitID: unit, Title: title.Title(t), Subtype: subtype, Rate: rate}, nil
 }
 
 // readTargets reads a campaign's target overrides, for a campaign read
@@ -185,30 +208,4 @@ func countersIn(ctx context.Context, c *ent.Client, camp *ent.Campaign, top *ent
 // orZero is column, or zero where the row has no value.
 func orZero(column, zero string) sql.Querier {
 	return sql.Expr("COALESCE(" + column + ", " + zero + ")")
-}
-
-// stringOf and floatOf read a column ent scanned without knowing its type,
-// as each driver hands it over (ent.IntValue for integers).
-func stringOf(v ent.Value, err error) (string, bool) {
-	switch s := v.(type) {
-	case string:
-		return s, err == nil
-	case []byte:
-		return string(s), err == nil
-	}
-	return "", false
-}
-
-func floatOf(v ent.Value, err error) (float64, bool) {
-	switch f := v.(type) {
-	case float64:
-		return f, err == nil
-	case int64:
-		return float64(f), err == nil
-	case string: // PostgreSQL's numeric, where a driver hands it as text
-		var x float64
-		_, serr := fmt.Sscan(f, &x)
-		return x, err == nil && serr == nil
-	}
-	return 0, false
 }

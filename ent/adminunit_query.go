@@ -583,6 +583,44 @@ func (_q *AdminUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ad
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedParent []*AdminUnit
+	if query := _q.withParent; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, adminunit.ParentColumn, "parent", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					joinedParent = append(joinedParent, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedParent = append(joinedParent, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withParent = nil
+		defer func() { _q.withParent = query }()
+	}
+	_ = joinedParent
+	var joinedMergedInto []*AdminUnit
+	if query := _q.withMergedInto; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, adminunit.MergedIntoColumn, "merged_into", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					joinedMergedInto = append(joinedMergedInto, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedMergedInto = append(joinedMergedInto, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withMergedInto = nil
+		defer func() { _q.withMergedInto = query }()
+	}
+	_ = joinedMergedInto
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -663,6 +701,16 @@ func (_q *AdminUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ad
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
+		}
+	}
+	for i, e := range joinedParent {
+		if e != nil {
+			nodes[i].Edges.Parent = e
+		}
+	}
+	for i, e := range joinedMergedInto {
+		if e != nil {
+			nodes[i].Edges.MergedInto = e
 		}
 	}
 	return nodes, nil
@@ -864,6 +912,44 @@ func (_q *AdminUnitQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedParent []*AdminUnit
+	if query := _q.withParent; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, adminunit.ParentColumn, "parent", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					joinedParent = append(joinedParent, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedParent = append(joinedParent, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withParent = nil
+		defer func() { _q.withParent = query }()
+	}
+	_ = joinedParent
+	var joinedMergedInto []*AdminUnit
+	if query := _q.withMergedInto; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, adminunit.MergedIntoColumn, "merged_into", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					joinedMergedInto = append(joinedMergedInto, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedMergedInto = append(joinedMergedInto, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withMergedInto = nil
+		defer func() { _q.withMergedInto = query }()
+	}
+	_ = joinedMergedInto
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -1038,6 +1124,21 @@ func (_q *AdminUnitQuery) WithNamedUsers(name string, opts ...func(*UserQuery)) 
 	}
 	_q.withNamedUsers[name] = query
 	return _q
+}
+
+// loadsWithRow reports whether the query, an edge's eager load, can be
+// joined into its node's statement (template/with_row.tmpl): it has
+// predicates and selected fields only.
+func (_q *AdminUnitQuery) loadsWithRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+		_q.withParent == nil &&
+		_q.withChildren == nil && len(_q.withNamedChildren) == 0 &&
+		_q.withMergedInto == nil &&
+		_q.withMergedFrom == nil && len(_q.withNamedMergedFrom) == 0 &&
+		_q.withLearningUnits == nil && len(_q.withNamedLearningUnits) == 0 &&
+		_q.withUsers == nil && len(_q.withNamedUsers) == 0
 }
 
 // AdminUnitGroupBy is the group-by builder for AdminUnit entities.

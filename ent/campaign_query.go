@@ -550,6 +550,25 @@ func (_q *CampaignQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cam
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedProvince []*AdminUnit
+	if query := _q.withProvince; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, campaign.ProvinceColumn, "province", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					joinedProvince = append(joinedProvince, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedProvince = append(joinedProvince, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withProvince = nil
+		defer func() { _q.withProvince = query }()
+	}
+	_ = joinedProvince
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -624,6 +643,11 @@ func (_q *CampaignQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cam
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
+		}
+	}
+	for i, e := range joinedProvince {
+		if e != nil {
+			nodes[i].Edges.Province = e
 		}
 	}
 	return nodes, nil
@@ -784,6 +808,25 @@ func (_q *CampaignQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedProvince []*AdminUnit
+	if query := _q.withProvince; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, campaign.ProvinceColumn, "province", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					joinedProvince = append(joinedProvince, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedProvince = append(joinedProvince, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withProvince = nil
+		defer func() { _q.withProvince = query }()
+	}
+	_ = joinedProvince
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -955,6 +998,20 @@ func (_q *CampaignQuery) WithNamedDecisions(name string, opts ...func(*DecisionQ
 	}
 	_q.withNamedDecisions[name] = query
 	return _q
+}
+
+// loadsWithRow reports whether the query, an edge's eager load, can be
+// joined into its node's statement (template/with_row.tmpl): it has
+// predicates and selected fields only.
+func (_q *CampaignQuery) loadsWithRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+		_q.withProvince == nil &&
+		_q.withTargets == nil && len(_q.withNamedTargets) == 0 &&
+		_q.withCriteriaSets == nil && len(_q.withNamedCriteriaSets) == 0 &&
+		_q.withRegistrations == nil && len(_q.withNamedRegistrations) == 0 &&
+		_q.withDecisions == nil && len(_q.withNamedDecisions) == 0
 }
 
 // CampaignGroupBy is the group-by builder for Campaign entities.

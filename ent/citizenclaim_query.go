@@ -434,6 +434,44 @@ func (_q *CitizenClaimQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedLearningUnit []*LearningUnit
+	if query := _q.withLearningUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, citizenclaim.LearningUnitColumn, "learning_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &LearningUnit{config: query.config}
+					joinedLearningUnit = append(joinedLearningUnit, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedLearningUnit = append(joinedLearningUnit, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withLearningUnit = nil
+		defer func() { _q.withLearningUnit = query }()
+	}
+	_ = joinedLearningUnit
+	var joinedAccount []*User
+	if query := _q.withAccount; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, citizenclaim.AccountColumn, "account", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &User{config: query.config}
+					joinedAccount = append(joinedAccount, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedAccount = append(joinedAccount, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withAccount = nil
+		defer func() { _q.withAccount = query }()
+	}
+	_ = joinedAccount
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -458,6 +496,16 @@ func (_q *CitizenClaimQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
+		}
+	}
+	for i, e := range joinedLearningUnit {
+		if e != nil {
+			nodes[i].Edges.LearningUnit = e
+		}
+	}
+	for i, e := range joinedAccount {
+		if e != nil {
+			nodes[i].Edges.Account = e
 		}
 	}
 	return nodes, nil
@@ -527,6 +575,44 @@ func (_q *CitizenClaimQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedLearningUnit []*LearningUnit
+	if query := _q.withLearningUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, citizenclaim.LearningUnitColumn, "learning_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &LearningUnit{config: query.config}
+					joinedLearningUnit = append(joinedLearningUnit, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedLearningUnit = append(joinedLearningUnit, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withLearningUnit = nil
+		defer func() { _q.withLearningUnit = query }()
+	}
+	_ = joinedLearningUnit
+	var joinedAccount []*User
+	if query := _q.withAccount; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, citizenclaim.AccountColumn, "account", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &User{config: query.config}
+					joinedAccount = append(joinedAccount, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedAccount = append(joinedAccount, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withAccount = nil
+		defer func() { _q.withAccount = query }()
+	}
+	_ = joinedAccount
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -645,6 +731,17 @@ func (_q *CitizenClaimQuery) ForShare(opts ...sql.LockOption) *CitizenClaimQuery
 func (_q *CitizenClaimQuery) Modify(modifiers ...func(s *sql.Selector)) *CitizenClaimSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// loadsWithRow reports whether the query, an edge's eager load, can be
+// joined into its node's statement (template/with_row.tmpl): it has
+// predicates and selected fields only.
+func (_q *CitizenClaimQuery) loadsWithRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+		_q.withLearningUnit == nil &&
+		_q.withAccount == nil
 }
 
 // CitizenClaimGroupBy is the group-by builder for CitizenClaim entities.

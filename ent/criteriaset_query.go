@@ -397,6 +397,25 @@ func (_q *CriteriaSetQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedCampaign []*Campaign
+	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, criteriaset.CampaignColumn, "campaign", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &Campaign{config: query.config}
+					joinedCampaign = append(joinedCampaign, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedCampaign = append(joinedCampaign, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withCampaign = nil
+		defer func() { _q.withCampaign = query }()
+	}
+	_ = joinedCampaign
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -415,6 +434,11 @@ func (_q *CriteriaSetQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
+		}
+	}
+	for i, e := range joinedCampaign {
+		if e != nil {
+			nodes[i].Edges.Campaign = e
 		}
 	}
 	return nodes, nil
@@ -455,6 +479,25 @@ func (_q *CriteriaSetQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedCampaign []*Campaign
+	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, criteriaset.CampaignColumn, "campaign", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &Campaign{config: query.config}
+					joinedCampaign = append(joinedCampaign, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedCampaign = append(joinedCampaign, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withCampaign = nil
+		defer func() { _q.withCampaign = query }()
+	}
+	_ = joinedCampaign
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -570,6 +613,16 @@ func (_q *CriteriaSetQuery) ForShare(opts ...sql.LockOption) *CriteriaSetQuery {
 func (_q *CriteriaSetQuery) Modify(modifiers ...func(s *sql.Selector)) *CriteriaSetSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// loadsWithRow reports whether the query, an edge's eager load, can be
+// joined into its node's statement (template/with_row.tmpl): it has
+// predicates and selected fields only.
+func (_q *CriteriaSetQuery) loadsWithRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+		_q.withCampaign == nil
 }
 
 // CriteriaSetGroupBy is the group-by builder for CriteriaSet entities.

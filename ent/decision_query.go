@@ -473,6 +473,44 @@ func (_q *DecisionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Dec
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedCampaign []*Campaign
+	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, decision.CampaignColumn, "campaign", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &Campaign{config: query.config}
+					joinedCampaign = append(joinedCampaign, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedCampaign = append(joinedCampaign, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withCampaign = nil
+		defer func() { _q.withCampaign = query }()
+	}
+	_ = joinedCampaign
+	var joinedDecidingUnit []*AdminUnit
+	if query := _q.withDecidingUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, decision.DecidingUnitColumn, "deciding_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					joinedDecidingUnit = append(joinedDecidingUnit, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedDecidingUnit = append(joinedDecidingUnit, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withDecidingUnit = nil
+		defer func() { _q.withDecidingUnit = query }()
+	}
+	_ = joinedDecidingUnit
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -511,6 +549,16 @@ func (_q *DecisionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Dec
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
+		}
+	}
+	for i, e := range joinedCampaign {
+		if e != nil {
+			nodes[i].Edges.Campaign = e
+		}
+	}
+	for i, e := range joinedDecidingUnit {
+		if e != nil {
+			nodes[i].Edges.DecidingUnit = e
 		}
 	}
 	return nodes, nil
@@ -613,6 +661,44 @@ func (_q *DecisionQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedCampaign []*Campaign
+	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, decision.CampaignColumn, "campaign", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &Campaign{config: query.config}
+					joinedCampaign = append(joinedCampaign, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedCampaign = append(joinedCampaign, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withCampaign = nil
+		defer func() { _q.withCampaign = query }()
+	}
+	_ = joinedCampaign
+	var joinedDecidingUnit []*AdminUnit
+	if query := _q.withDecidingUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, decision.DecidingUnitColumn, "deciding_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					joinedDecidingUnit = append(joinedDecidingUnit, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedDecidingUnit = append(joinedDecidingUnit, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withDecidingUnit = nil
+		defer func() { _q.withDecidingUnit = query }()
+	}
+	_ = joinedDecidingUnit
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -745,6 +831,18 @@ func (_q *DecisionQuery) WithNamedRegistrations(name string, opts ...func(*Regis
 	}
 	_q.withNamedRegistrations[name] = query
 	return _q
+}
+
+// loadsWithRow reports whether the query, an edge's eager load, can be
+// joined into its node's statement (template/with_row.tmpl): it has
+// predicates and selected fields only.
+func (_q *DecisionQuery) loadsWithRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+		_q.withCampaign == nil &&
+		_q.withDecidingUnit == nil &&
+		_q.withRegistrations == nil && len(_q.withNamedRegistrations) == 0
 }
 
 // DecisionGroupBy is the group-by builder for Decision entities.

@@ -24,7 +24,7 @@ func main() {
 		// template/load_total.tmpl). First, as the options after it add
 		// templates of their own.
 		entgql.WithTemplates(append(slices.Clone(entgql.AllTemplates),
-			gen.MustParse(gen.NewTemplate("hoctap").ParseFiles("./ent/template/load_total.tmpl")))...),
+			gen.MustParse(gen.NewTemplate("hoctap").ParseFiles("./ent/template/load_total.tmpl", "./ent/template/with_row.tmpl")))...),
 		entgql.WithConfigPath("./gqlgen.yml"),
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath("./graph/ent.graphql"),

@@ -436,6 +436,25 @@ func (_q *EvaluationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedRegistration []*Registration
+	if query := _q.withRegistration; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, evaluation.RegistrationColumn, "registration", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &Registration{config: query.config}
+					joinedRegistration = append(joinedRegistration, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedRegistration = append(joinedRegistration, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withRegistration = nil
+		defer func() { _q.withRegistration = query }()
+	}
+	_ = joinedRegistration
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -468,6 +487,11 @@ func (_q *EvaluationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
+		}
+	}
+	for i, e := range joinedRegistration {
+		if e != nil {
+			nodes[i].Edges.Registration = e
 		}
 	}
 	return nodes, nil
@@ -569,6 +593,25 @@ func (_q *EvaluationQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedRegistration []*Registration
+	if query := _q.withRegistration; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, evaluation.RegistrationColumn, "registration", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &Registration{config: query.config}
+					joinedRegistration = append(joinedRegistration, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedRegistration = append(joinedRegistration, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withRegistration = nil
+		defer func() { _q.withRegistration = query }()
+	}
+	_ = joinedRegistration
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -698,6 +741,17 @@ func (_q *EvaluationQuery) WithNamedActivities(name string, opts ...func(*Learni
 	}
 	_q.withNamedActivities[name] = query
 	return _q
+}
+
+// loadsWithRow reports whether the query, an edge's eager load, can be
+// joined into its node's statement (template/with_row.tmpl): it has
+// predicates and selected fields only.
+func (_q *EvaluationQuery) loadsWithRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+		_q.withRegistration == nil &&
+		_q.withActivities == nil && len(_q.withNamedActivities) == 0
 }
 
 // EvaluationGroupBy is the group-by builder for Evaluation entities.

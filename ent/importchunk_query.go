@@ -397,6 +397,25 @@ func (_q *ImportChunkQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedImportJob []*ImportJob
+	if query := _q.withImportJob; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, importchunk.ImportJobColumn, "import_job", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*ImportJob).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &ImportJob{config: query.config}
+					joinedImportJob = append(joinedImportJob, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedImportJob = append(joinedImportJob, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withImportJob = nil
+		defer func() { _q.withImportJob = query }()
+	}
+	_ = joinedImportJob
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -415,6 +434,11 @@ func (_q *ImportChunkQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
+		}
+	}
+	for i, e := range joinedImportJob {
+		if e != nil {
+			nodes[i].Edges.ImportJob = e
 		}
 	}
 	return nodes, nil
@@ -455,6 +479,25 @@ func (_q *ImportChunkQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedImportJob []*ImportJob
+	if query := _q.withImportJob; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, importchunk.ImportJobColumn, "import_job", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*ImportJob).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &ImportJob{config: query.config}
+					joinedImportJob = append(joinedImportJob, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedImportJob = append(joinedImportJob, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withImportJob = nil
+		defer func() { _q.withImportJob = query }()
+	}
+	_ = joinedImportJob
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -570,6 +613,16 @@ func (_q *ImportChunkQuery) ForShare(opts ...sql.LockOption) *ImportChunkQuery {
 func (_q *ImportChunkQuery) Modify(modifiers ...func(s *sql.Selector)) *ImportChunkSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// loadsWithRow reports whether the query, an edge's eager load, can be
+// joined into its node's statement (template/with_row.tmpl): it has
+// predicates and selected fields only.
+func (_q *ImportChunkQuery) loadsWithRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+		_q.withImportJob == nil
 }
 
 // ImportChunkGroupBy is the group-by builder for ImportChunk entities.

@@ -436,6 +436,25 @@ func (_q *ImportJobQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Im
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedCreatedBy []*User
+	if query := _q.withCreatedBy; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, importjob.CreatedByColumn, "created_by", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &User{config: query.config}
+					joinedCreatedBy = append(joinedCreatedBy, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedCreatedBy = append(joinedCreatedBy, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withCreatedBy = nil
+		defer func() { _q.withCreatedBy = query }()
+	}
+	_ = joinedCreatedBy
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -468,6 +487,11 @@ func (_q *ImportJobQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Im
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
+		}
+	}
+	for i, e := range joinedCreatedBy {
+		if e != nil {
+			nodes[i].Edges.CreatedBy = e
 		}
 	}
 	return nodes, nil
@@ -538,6 +562,25 @@ func (_q *ImportJobQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedCreatedBy []*User
+	if query := _q.withCreatedBy; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, importjob.CreatedByColumn, "created_by", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &User{config: query.config}
+					joinedCreatedBy = append(joinedCreatedBy, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedCreatedBy = append(joinedCreatedBy, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withCreatedBy = nil
+		defer func() { _q.withCreatedBy = query }()
+	}
+	_ = joinedCreatedBy
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -667,6 +710,17 @@ func (_q *ImportJobQuery) WithNamedChunks(name string, opts ...func(*ImportChunk
 	}
 	_q.withNamedChunks[name] = query
 	return _q
+}
+
+// loadsWithRow reports whether the query, an edge's eager load, can be
+// joined into its node's statement (template/with_row.tmpl): it has
+// predicates and selected fields only.
+func (_q *ImportJobQuery) loadsWithRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+		_q.withCreatedBy == nil &&
+		_q.withChunks == nil && len(_q.withNamedChunks) == 0
 }
 
 // ImportJobGroupBy is the group-by builder for ImportJob entities.

@@ -474,6 +474,25 @@ func (_q *LearningActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook)
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedCitizen []*LearningUnit
+	if query := _q.withCitizen; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, learningactivity.CitizenColumn, "citizen", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &LearningUnit{config: query.config}
+					joinedCitizen = append(joinedCitizen, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedCitizen = append(joinedCitizen, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withCitizen = nil
+		defer func() { _q.withCitizen = query }()
+	}
+	_ = joinedCitizen
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -520,6 +539,11 @@ func (_q *LearningActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook)
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
+		}
+	}
+	for i, e := range joinedCitizen {
+		if e != nil {
+			nodes[i].Edges.Citizen = e
 		}
 	}
 	return nodes, nil
@@ -651,6 +675,25 @@ func (_q *LearningActivityQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedCitizen []*LearningUnit
+	if query := _q.withCitizen; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, learningactivity.CitizenColumn, "citizen", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &LearningUnit{config: query.config}
+					joinedCitizen = append(joinedCitizen, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedCitizen = append(joinedCitizen, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withCitizen = nil
+		defer func() { _q.withCitizen = query }()
+	}
+	_ = joinedCitizen
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -794,6 +837,18 @@ func (_q *LearningActivityQuery) WithNamedEvaluations(name string, opts ...func(
 	}
 	_q.withNamedEvaluations[name] = query
 	return _q
+}
+
+// loadsWithRow reports whether the query, an edge's eager load, can be
+// joined into its node's statement (template/with_row.tmpl): it has
+// predicates and selected fields only.
+func (_q *LearningActivityQuery) loadsWithRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+		_q.withCitizen == nil &&
+		_q.withEvidence == nil && len(_q.withNamedEvidence) == 0 &&
+		_q.withEvaluations == nil && len(_q.withNamedEvaluations) == 0
 }
 
 // LearningActivityGroupBy is the group-by builder for LearningActivity entities.

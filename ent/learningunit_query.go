@@ -547,6 +547,44 @@ func (_q *LearningUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedAdminUnit []*AdminUnit
+	if query := _q.withAdminUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, learningunit.AdminUnitColumn, "admin_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					joinedAdminUnit = append(joinedAdminUnit, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedAdminUnit = append(joinedAdminUnit, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withAdminUnit = nil
+		defer func() { _q.withAdminUnit = query }()
+	}
+	_ = joinedAdminUnit
+	var joinedParent []*LearningUnit
+	if query := _q.withParent; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, learningunit.ParentColumn, "parent", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &LearningUnit{config: query.config}
+					joinedParent = append(joinedParent, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedParent = append(joinedParent, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withParent = nil
+		defer func() { _q.withParent = query }()
+	}
+	_ = joinedParent
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -613,6 +651,16 @@ func (_q *LearningUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
+		}
+	}
+	for i, e := range joinedAdminUnit {
+		if e != nil {
+			nodes[i].Edges.AdminUnit = e
+		}
+	}
+	for i, e := range joinedParent {
+		if e != nil {
+			nodes[i].Edges.Parent = e
 		}
 	}
 	return nodes, nil
@@ -778,6 +826,44 @@ func (_q *LearningUnitQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedAdminUnit []*AdminUnit
+	if query := _q.withAdminUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, learningunit.AdminUnitColumn, "admin_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					joinedAdminUnit = append(joinedAdminUnit, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedAdminUnit = append(joinedAdminUnit, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withAdminUnit = nil
+		defer func() { _q.withAdminUnit = query }()
+	}
+	_ = joinedAdminUnit
+	var joinedParent []*LearningUnit
+	if query := _q.withParent; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, learningunit.ParentColumn, "parent", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &LearningUnit{config: query.config}
+					joinedParent = append(joinedParent, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedParent = append(joinedParent, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withParent = nil
+		defer func() { _q.withParent = query }()
+	}
+	_ = joinedParent
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -938,6 +1024,20 @@ func (_q *LearningUnitQuery) WithNamedActivities(name string, opts ...func(*Lear
 	}
 	_q.withNamedActivities[name] = query
 	return _q
+}
+
+// loadsWithRow reports whether the query, an edge's eager load, can be
+// joined into its node's statement (template/with_row.tmpl): it has
+// predicates and selected fields only.
+func (_q *LearningUnitQuery) loadsWithRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+		_q.withAdminUnit == nil &&
+		_q.withParent == nil &&
+		_q.withChildren == nil && len(_q.withNamedChildren) == 0 &&
+		_q.withRegistrations == nil && len(_q.withNamedRegistrations) == 0 &&
+		_q.withActivities == nil && len(_q.withNamedActivities) == 0
 }
 
 // LearningUnitGroupBy is the group-by builder for LearningUnit entities.

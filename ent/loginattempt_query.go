@@ -493,6 +493,15 @@ func (_q *LoginAttemptQuery) Modify(modifiers ...func(s *sql.Selector)) *LoginAt
 	return _q.Select()
 }
 
+// loadsWithRow reports whether the query, an edge's eager load, can be
+// joined into its node's statement (template/with_row.tmpl): it has
+// predicates and selected fields only.
+func (_q *LoginAttemptQuery) loadsWithRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0
+}
+
 // LoginAttemptGroupBy is the group-by builder for LoginAttempt entities.
 type LoginAttemptGroupBy struct {
 	selector

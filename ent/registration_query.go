@@ -547,6 +547,82 @@ func (_q *RegistrationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedCampaign []*Campaign
+	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, registration.CampaignColumn, "campaign", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &Campaign{config: query.config}
+					joinedCampaign = append(joinedCampaign, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedCampaign = append(joinedCampaign, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withCampaign = nil
+		defer func() { _q.withCampaign = query }()
+	}
+	_ = joinedCampaign
+	var joinedLearningUnit []*LearningUnit
+	if query := _q.withLearningUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, registration.LearningUnitColumn, "learning_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &LearningUnit{config: query.config}
+					joinedLearningUnit = append(joinedLearningUnit, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedLearningUnit = append(joinedLearningUnit, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withLearningUnit = nil
+		defer func() { _q.withLearningUnit = query }()
+	}
+	_ = joinedLearningUnit
+	var joinedAdminUnit []*AdminUnit
+	if query := _q.withAdminUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, registration.AdminUnitColumn, "admin_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					joinedAdminUnit = append(joinedAdminUnit, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedAdminUnit = append(joinedAdminUnit, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withAdminUnit = nil
+		defer func() { _q.withAdminUnit = query }()
+	}
+	_ = joinedAdminUnit
+	var joinedDecision []*Decision
+	if query := _q.withDecision; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, registration.DecisionColumn, "decision", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Decision).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &Decision{config: query.config}
+					joinedDecision = append(joinedDecision, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedDecision = append(joinedDecision, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withDecision = nil
+		defer func() { _q.withDecision = query }()
+	}
+	_ = joinedDecision
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -597,6 +673,26 @@ func (_q *RegistrationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
+		}
+	}
+	for i, e := range joinedCampaign {
+		if e != nil {
+			nodes[i].Edges.Campaign = e
+		}
+	}
+	for i, e := range joinedLearningUnit {
+		if e != nil {
+			nodes[i].Edges.LearningUnit = e
+		}
+	}
+	for i, e := range joinedAdminUnit {
+		if e != nil {
+			nodes[i].Edges.AdminUnit = e
+		}
+	}
+	for i, e := range joinedDecision {
+		if e != nil {
+			nodes[i].Edges.Decision = e
 		}
 	}
 	return nodes, nil
@@ -757,6 +853,82 @@ func (_q *RegistrationQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedCampaign []*Campaign
+	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, registration.CampaignColumn, "campaign", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &Campaign{config: query.config}
+					joinedCampaign = append(joinedCampaign, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedCampaign = append(joinedCampaign, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withCampaign = nil
+		defer func() { _q.withCampaign = query }()
+	}
+	_ = joinedCampaign
+	var joinedLearningUnit []*LearningUnit
+	if query := _q.withLearningUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, registration.LearningUnitColumn, "learning_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &LearningUnit{config: query.config}
+					joinedLearningUnit = append(joinedLearningUnit, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedLearningUnit = append(joinedLearningUnit, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withLearningUnit = nil
+		defer func() { _q.withLearningUnit = query }()
+	}
+	_ = joinedLearningUnit
+	var joinedAdminUnit []*AdminUnit
+	if query := _q.withAdminUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, registration.AdminUnitColumn, "admin_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					joinedAdminUnit = append(joinedAdminUnit, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedAdminUnit = append(joinedAdminUnit, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withAdminUnit = nil
+		defer func() { _q.withAdminUnit = query }()
+	}
+	_ = joinedAdminUnit
+	var joinedDecision []*Decision
+	if query := _q.withDecision; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, registration.DecisionColumn, "decision", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Decision).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &Decision{config: query.config}
+					joinedDecision = append(joinedDecision, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedDecision = append(joinedDecision, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withDecision = nil
+		defer func() { _q.withDecision = query }()
+	}
+	_ = joinedDecision
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -895,6 +1067,20 @@ func (_q *RegistrationQuery) WithNamedEvaluations(name string, opts ...func(*Eva
 	}
 	_q.withNamedEvaluations[name] = query
 	return _q
+}
+
+// loadsWithRow reports whether the query, an edge's eager load, can be
+// joined into its node's statement (template/with_row.tmpl): it has
+// predicates and selected fields only.
+func (_q *RegistrationQuery) loadsWithRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+		_q.withCampaign == nil &&
+		_q.withLearningUnit == nil &&
+		_q.withAdminUnit == nil &&
+		_q.withEvaluations == nil && len(_q.withNamedEvaluations) == 0 &&
+		_q.withDecision == nil
 }
 
 // RegistrationGroupBy is the group-by builder for Registration entities.

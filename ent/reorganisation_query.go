@@ -397,6 +397,25 @@ func (_q *ReorganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedAppliedBy []*User
+	if query := _q.withAppliedBy; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, reorganisation.AppliedByColumn, "applied_by", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &User{config: query.config}
+					joinedAppliedBy = append(joinedAppliedBy, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedAppliedBy = append(joinedAppliedBy, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withAppliedBy = nil
+		defer func() { _q.withAppliedBy = query }()
+	}
+	_ = joinedAppliedBy
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -415,6 +434,11 @@ func (_q *ReorganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
+		}
+	}
+	for i, e := range joinedAppliedBy {
+		if e != nil {
+			nodes[i].Edges.AppliedBy = e
 		}
 	}
 	return nodes, nil
@@ -458,6 +482,25 @@ func (_q *ReorganisationQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedAppliedBy []*User
+	if query := _q.withAppliedBy; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, reorganisation.AppliedByColumn, "applied_by", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &User{config: query.config}
+					joinedAppliedBy = append(joinedAppliedBy, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedAppliedBy = append(joinedAppliedBy, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withAppliedBy = nil
+		defer func() { _q.withAppliedBy = query }()
+	}
+	_ = joinedAppliedBy
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -573,6 +616,16 @@ func (_q *ReorganisationQuery) ForShare(opts ...sql.LockOption) *ReorganisationQ
 func (_q *ReorganisationQuery) Modify(modifiers ...func(s *sql.Selector)) *ReorganisationSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// loadsWithRow reports whether the query, an edge's eager load, can be
+// joined into its node's statement (template/with_row.tmpl): it has
+// predicates and selected fields only.
+func (_q *ReorganisationQuery) loadsWithRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+		_q.withAppliedBy == nil
 }
 
 // ReorganisationGroupBy is the group-by builder for Reorganisation entities.

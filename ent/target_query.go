@@ -434,6 +434,44 @@ func (_q *TargetQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Targe
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedCampaign []*Campaign
+	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, target.CampaignColumn, "campaign", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &Campaign{config: query.config}
+					joinedCampaign = append(joinedCampaign, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedCampaign = append(joinedCampaign, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withCampaign = nil
+		defer func() { _q.withCampaign = query }()
+	}
+	_ = joinedCampaign
+	var joinedAdminUnit []*AdminUnit
+	if query := _q.withAdminUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, target.AdminUnitColumn, "admin_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					joinedAdminUnit = append(joinedAdminUnit, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedAdminUnit = append(joinedAdminUnit, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withAdminUnit = nil
+		defer func() { _q.withAdminUnit = query }()
+	}
+	_ = joinedAdminUnit
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -458,6 +496,16 @@ func (_q *TargetQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Targe
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
+		}
+	}
+	for i, e := range joinedCampaign {
+		if e != nil {
+			nodes[i].Edges.Campaign = e
+		}
+	}
+	for i, e := range joinedAdminUnit {
+		if e != nil {
+			nodes[i].Edges.AdminUnit = e
 		}
 	}
 	return nodes, nil
@@ -527,6 +575,44 @@ func (_q *TargetQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedCampaign []*Campaign
+	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, target.CampaignColumn, "campaign", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &Campaign{config: query.config}
+					joinedCampaign = append(joinedCampaign, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedCampaign = append(joinedCampaign, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withCampaign = nil
+		defer func() { _q.withCampaign = query }()
+	}
+	_ = joinedCampaign
+	var joinedAdminUnit []*AdminUnit
+	if query := _q.withAdminUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, target.AdminUnitColumn, "admin_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					joinedAdminUnit = append(joinedAdminUnit, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedAdminUnit = append(joinedAdminUnit, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withAdminUnit = nil
+		defer func() { _q.withAdminUnit = query }()
+	}
+	_ = joinedAdminUnit
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -645,6 +731,17 @@ func (_q *TargetQuery) ForShare(opts ...sql.LockOption) *TargetQuery {
 func (_q *TargetQuery) Modify(modifiers ...func(s *sql.Selector)) *TargetSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// loadsWithRow reports whether the query, an edge's eager load, can be
+// joined into its node's statement (template/with_row.tmpl): it has
+// predicates and selected fields only.
+func (_q *TargetQuery) loadsWithRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+		_q.withCampaign == nil &&
+		_q.withAdminUnit == nil
 }
 
 // TargetGroupBy is the group-by builder for Target entities.

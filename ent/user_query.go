@@ -473,6 +473,44 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedScope []*AdminUnit
+	if query := _q.withScope; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, user.ScopeColumn, "scope", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					joinedScope = append(joinedScope, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedScope = append(joinedScope, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withScope = nil
+		defer func() { _q.withScope = query }()
+	}
+	_ = joinedScope
+	var joinedLearningUnit []*LearningUnit
+	if query := _q.withLearningUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, user.LearningUnitColumn, "learning_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &LearningUnit{config: query.config}
+					joinedLearningUnit = append(joinedLearningUnit, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedLearningUnit = append(joinedLearningUnit, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withLearningUnit = nil
+		defer func() { _q.withLearningUnit = query }()
+	}
+	_ = joinedLearningUnit
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -511,6 +549,16 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
+		}
+	}
+	for i, e := range joinedScope {
+		if e != nil {
+			nodes[i].Edges.Scope = e
+		}
+	}
+	for i, e := range joinedLearningUnit {
+		if e != nil {
+			nodes[i].Edges.LearningUnit = e
 		}
 	}
 	return nodes, nil
@@ -613,6 +661,44 @@ func (_q *UserQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	var joinedScope []*AdminUnit
+	if query := _q.withScope; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, user.ScopeColumn, "scope", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					joinedScope = append(joinedScope, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedScope = append(joinedScope, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withScope = nil
+		defer func() { _q.withScope = query }()
+	}
+	_ = joinedScope
+	var joinedLearningUnit []*LearningUnit
+	if query := _q.withLearningUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
+		if err := query.prepareQuery(ctx); err != nil {
+			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+		} else {
+			withRow(_spec, user.LearningUnitColumn, "learning_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &LearningUnit{config: query.config}
+					joinedLearningUnit = append(joinedLearningUnit, e)
+					return e.assignValues(columns, values)
+				},
+				func() { joinedLearningUnit = append(joinedLearningUnit, nil) })
+		}
+		// Loaded, or failed: the loader below must not read it again.
+		_q.withLearningUnit = nil
+		defer func() { _q.withLearningUnit = query }()
+	}
+	_ = joinedLearningUnit
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -745,6 +831,18 @@ func (_q *UserQuery) WithNamedSessions(name string, opts ...func(*SessionQuery))
 	}
 	_q.withNamedSessions[name] = query
 	return _q
+}
+
+// loadsWithRow reports whether the query, an edge's eager load, can be
+// joined into its node's statement (template/with_row.tmpl): it has
+// predicates and selected fields only.
+func (_q *UserQuery) loadsWithRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+		_q.withScope == nil &&
+		_q.withLearningUnit == nil &&
+		_q.withSessions == nil && len(_q.withNamedSessions) == 0
 }
 
 // UserGroupBy is the group-by builder for User entities.

@@ -602,6 +602,46 @@ func (_q *AdminUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ad
 		defer func() { _q.withParent = query }()
 	}
 	_ = joinedParent
+	var joinedChildren [][]*AdminUnit
+	joinedNamedChildren := map[string][][]*AdminUnit{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *AdminUnitQuery, add func([]*AdminUnit)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(adminunit.FieldParentID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), adminunit.ChildrenColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) (*AdminUnit, error) {
+					e := &AdminUnit{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withChildren; query != nil && load("children", query, func(es []*AdminUnit) { joinedChildren = append(joinedChildren, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withChildren = nil
+			defer func() { _q.withChildren = query }()
+		}
+		if named := _q.withNamedChildren; len(named) > 0 {
+			rest := make(map[string]*AdminUnitQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("children_%d", i), query, func(es []*AdminUnit) { joinedNamedChildren[name] = append(joinedNamedChildren[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedChildren = rest
+			defer func() { _q.withNamedChildren = named }()
+		}
+	}
+	_, _ = joinedChildren, joinedNamedChildren
 	var joinedMergedInto []*AdminUnit
 	if query := _q.withMergedInto; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
 		if err := query.prepareQuery(ctx); err != nil {
@@ -621,6 +661,126 @@ func (_q *AdminUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ad
 		defer func() { _q.withMergedInto = query }()
 	}
 	_ = joinedMergedInto
+	var joinedMergedFrom [][]*AdminUnit
+	joinedNamedMergedFrom := map[string][][]*AdminUnit{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *AdminUnitQuery, add func([]*AdminUnit)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(adminunit.FieldMergedIntoID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), adminunit.MergedFromColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) (*AdminUnit, error) {
+					e := &AdminUnit{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withMergedFrom; query != nil && load("merged_from", query, func(es []*AdminUnit) { joinedMergedFrom = append(joinedMergedFrom, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withMergedFrom = nil
+			defer func() { _q.withMergedFrom = query }()
+		}
+		if named := _q.withNamedMergedFrom; len(named) > 0 {
+			rest := make(map[string]*AdminUnitQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("merged_from_%d", i), query, func(es []*AdminUnit) { joinedNamedMergedFrom[name] = append(joinedNamedMergedFrom[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedMergedFrom = rest
+			defer func() { _q.withNamedMergedFrom = named }()
+		}
+	}
+	_, _ = joinedMergedFrom, joinedNamedMergedFrom
+	var joinedLearningUnits [][]*LearningUnit
+	joinedNamedLearningUnits := map[string][][]*LearningUnit{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *LearningUnitQuery, add func([]*LearningUnit)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(learningunit.FieldAdminUnitID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), adminunit.LearningUnitsColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) (*LearningUnit, error) {
+					e := &LearningUnit{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withLearningUnits; query != nil && load("learning_units", query, func(es []*LearningUnit) { joinedLearningUnits = append(joinedLearningUnits, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withLearningUnits = nil
+			defer func() { _q.withLearningUnits = query }()
+		}
+		if named := _q.withNamedLearningUnits; len(named) > 0 {
+			rest := make(map[string]*LearningUnitQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("learning_units_%d", i), query, func(es []*LearningUnit) { joinedNamedLearningUnits[name] = append(joinedNamedLearningUnits[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedLearningUnits = rest
+			defer func() { _q.withNamedLearningUnits = named }()
+		}
+	}
+	_, _ = joinedLearningUnits, joinedNamedLearningUnits
+	var joinedUsers [][]*User
+	joinedNamedUsers := map[string][][]*User{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *UserQuery, add func([]*User)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(user.FieldScopeID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), adminunit.UsersColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
+				func(columns []string, values []any) (*User, error) {
+					e := &User{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withUsers; query != nil && load("users", query, func(es []*User) { joinedUsers = append(joinedUsers, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withUsers = nil
+			defer func() { _q.withUsers = query }()
+		}
+		if named := _q.withNamedUsers; len(named) > 0 {
+			rest := make(map[string]*UserQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("users_%d", i), query, func(es []*User) { joinedNamedUsers[name] = append(joinedNamedUsers[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedUsers = rest
+			defer func() { _q.withNamedUsers = named }()
+		}
+	}
+	_, _ = joinedUsers, joinedNamedUsers
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -708,9 +868,41 @@ func (_q *AdminUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ad
 			nodes[i].Edges.Parent = e
 		}
 	}
+	for i, es := range joinedChildren {
+		nodes[i].Edges.Children = es
+	}
+	for name, rows := range joinedNamedChildren {
+		for i, es := range rows {
+			nodes[i].appendNamedChildren(name, es...)
+		}
+	}
 	for i, e := range joinedMergedInto {
 		if e != nil {
 			nodes[i].Edges.MergedInto = e
+		}
+	}
+	for i, es := range joinedMergedFrom {
+		nodes[i].Edges.MergedFrom = es
+	}
+	for name, rows := range joinedNamedMergedFrom {
+		for i, es := range rows {
+			nodes[i].appendNamedMergedFrom(name, es...)
+		}
+	}
+	for i, es := range joinedLearningUnits {
+		nodes[i].Edges.LearningUnits = es
+	}
+	for name, rows := range joinedNamedLearningUnits {
+		for i, es := range rows {
+			nodes[i].appendNamedLearningUnits(name, es...)
+		}
+	}
+	for i, es := range joinedUsers {
+		nodes[i].Edges.Users = es
+	}
+	for name, rows := range joinedNamedUsers {
+		for i, es := range rows {
+			nodes[i].appendNamedUsers(name, es...)
 		}
 	}
 	return nodes, nil
@@ -931,6 +1123,46 @@ func (_q *AdminUnitQuery) sqlCount(ctx context.Context) (int, error) {
 		defer func() { _q.withParent = query }()
 	}
 	_ = joinedParent
+	var joinedChildren [][]*AdminUnit
+	joinedNamedChildren := map[string][][]*AdminUnit{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *AdminUnitQuery, add func([]*AdminUnit)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(adminunit.FieldParentID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), adminunit.ChildrenColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) (*AdminUnit, error) {
+					e := &AdminUnit{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withChildren; query != nil && load("children", query, func(es []*AdminUnit) { joinedChildren = append(joinedChildren, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withChildren = nil
+			defer func() { _q.withChildren = query }()
+		}
+		if named := _q.withNamedChildren; len(named) > 0 {
+			rest := make(map[string]*AdminUnitQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("children_%d", i), query, func(es []*AdminUnit) { joinedNamedChildren[name] = append(joinedNamedChildren[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedChildren = rest
+			defer func() { _q.withNamedChildren = named }()
+		}
+	}
+	_, _ = joinedChildren, joinedNamedChildren
 	var joinedMergedInto []*AdminUnit
 	if query := _q.withMergedInto; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
 		if err := query.prepareQuery(ctx); err != nil {
@@ -950,6 +1182,126 @@ func (_q *AdminUnitQuery) sqlCount(ctx context.Context) (int, error) {
 		defer func() { _q.withMergedInto = query }()
 	}
 	_ = joinedMergedInto
+	var joinedMergedFrom [][]*AdminUnit
+	joinedNamedMergedFrom := map[string][][]*AdminUnit{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *AdminUnitQuery, add func([]*AdminUnit)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(adminunit.FieldMergedIntoID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), adminunit.MergedFromColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) (*AdminUnit, error) {
+					e := &AdminUnit{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withMergedFrom; query != nil && load("merged_from", query, func(es []*AdminUnit) { joinedMergedFrom = append(joinedMergedFrom, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withMergedFrom = nil
+			defer func() { _q.withMergedFrom = query }()
+		}
+		if named := _q.withNamedMergedFrom; len(named) > 0 {
+			rest := make(map[string]*AdminUnitQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("merged_from_%d", i), query, func(es []*AdminUnit) { joinedNamedMergedFrom[name] = append(joinedNamedMergedFrom[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedMergedFrom = rest
+			defer func() { _q.withNamedMergedFrom = named }()
+		}
+	}
+	_, _ = joinedMergedFrom, joinedNamedMergedFrom
+	var joinedLearningUnits [][]*LearningUnit
+	joinedNamedLearningUnits := map[string][][]*LearningUnit{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *LearningUnitQuery, add func([]*LearningUnit)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(learningunit.FieldAdminUnitID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), adminunit.LearningUnitsColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) (*LearningUnit, error) {
+					e := &LearningUnit{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withLearningUnits; query != nil && load("learning_units", query, func(es []*LearningUnit) { joinedLearningUnits = append(joinedLearningUnits, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withLearningUnits = nil
+			defer func() { _q.withLearningUnits = query }()
+		}
+		if named := _q.withNamedLearningUnits; len(named) > 0 {
+			rest := make(map[string]*LearningUnitQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("learning_units_%d", i), query, func(es []*LearningUnit) { joinedNamedLearningUnits[name] = append(joinedNamedLearningUnits[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedLearningUnits = rest
+			defer func() { _q.withNamedLearningUnits = named }()
+		}
+	}
+	_, _ = joinedLearningUnits, joinedNamedLearningUnits
+	var joinedUsers [][]*User
+	joinedNamedUsers := map[string][][]*User{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *UserQuery, add func([]*User)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(user.FieldScopeID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), adminunit.UsersColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
+				func(columns []string, values []any) (*User, error) {
+					e := &User{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withUsers; query != nil && load("users", query, func(es []*User) { joinedUsers = append(joinedUsers, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withUsers = nil
+			defer func() { _q.withUsers = query }()
+		}
+		if named := _q.withNamedUsers; len(named) > 0 {
+			rest := make(map[string]*UserQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("users_%d", i), query, func(es []*User) { joinedNamedUsers[name] = append(joinedNamedUsers[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedUsers = rest
+			defer func() { _q.withNamedUsers = named }()
+		}
+	}
+	_, _ = joinedUsers, joinedNamedUsers
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

@@ -569,6 +569,166 @@ func (_q *CampaignQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cam
 		defer func() { _q.withProvince = query }()
 	}
 	_ = joinedProvince
+	var joinedTargets [][]*Target
+	joinedNamedTargets := map[string][][]*Target{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *TargetQuery, add func([]*Target)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(target.FieldCampaignID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), campaign.TargetsColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Target).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Target, error) {
+					e := &Target{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withTargets; query != nil && load("targets", query, func(es []*Target) { joinedTargets = append(joinedTargets, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withTargets = nil
+			defer func() { _q.withTargets = query }()
+		}
+		if named := _q.withNamedTargets; len(named) > 0 {
+			rest := make(map[string]*TargetQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("targets_%d", i), query, func(es []*Target) { joinedNamedTargets[name] = append(joinedNamedTargets[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedTargets = rest
+			defer func() { _q.withNamedTargets = named }()
+		}
+	}
+	_, _ = joinedTargets, joinedNamedTargets
+	var joinedCriteriaSets [][]*CriteriaSet
+	joinedNamedCriteriaSets := map[string][][]*CriteriaSet{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *CriteriaSetQuery, add func([]*CriteriaSet)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(criteriaset.FieldCampaignID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), campaign.CriteriaSetsColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*CriteriaSet).scanValues(nil, columns) },
+				func(columns []string, values []any) (*CriteriaSet, error) {
+					e := &CriteriaSet{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withCriteriaSets; query != nil && load("criteria_sets", query, func(es []*CriteriaSet) { joinedCriteriaSets = append(joinedCriteriaSets, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withCriteriaSets = nil
+			defer func() { _q.withCriteriaSets = query }()
+		}
+		if named := _q.withNamedCriteriaSets; len(named) > 0 {
+			rest := make(map[string]*CriteriaSetQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("criteria_sets_%d", i), query, func(es []*CriteriaSet) { joinedNamedCriteriaSets[name] = append(joinedNamedCriteriaSets[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedCriteriaSets = rest
+			defer func() { _q.withNamedCriteriaSets = named }()
+		}
+	}
+	_, _ = joinedCriteriaSets, joinedNamedCriteriaSets
+	var joinedRegistrations [][]*Registration
+	joinedNamedRegistrations := map[string][][]*Registration{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *RegistrationQuery, add func([]*Registration)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(registration.FieldCampaignID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), campaign.RegistrationsColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Registration, error) {
+					e := &Registration{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withRegistrations; query != nil && load("registrations", query, func(es []*Registration) { joinedRegistrations = append(joinedRegistrations, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withRegistrations = nil
+			defer func() { _q.withRegistrations = query }()
+		}
+		if named := _q.withNamedRegistrations; len(named) > 0 {
+			rest := make(map[string]*RegistrationQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { joinedNamedRegistrations[name] = append(joinedNamedRegistrations[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedRegistrations = rest
+			defer func() { _q.withNamedRegistrations = named }()
+		}
+	}
+	_, _ = joinedRegistrations, joinedNamedRegistrations
+	var joinedDecisions [][]*Decision
+	joinedNamedDecisions := map[string][][]*Decision{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *DecisionQuery, add func([]*Decision)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(decision.FieldCampaignID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), campaign.DecisionsColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Decision).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Decision, error) {
+					e := &Decision{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withDecisions; query != nil && load("decisions", query, func(es []*Decision) { joinedDecisions = append(joinedDecisions, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withDecisions = nil
+			defer func() { _q.withDecisions = query }()
+		}
+		if named := _q.withNamedDecisions; len(named) > 0 {
+			rest := make(map[string]*DecisionQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("decisions_%d", i), query, func(es []*Decision) { joinedNamedDecisions[name] = append(joinedNamedDecisions[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedDecisions = rest
+			defer func() { _q.withNamedDecisions = named }()
+		}
+	}
+	_, _ = joinedDecisions, joinedNamedDecisions
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -648,6 +808,38 @@ func (_q *CampaignQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cam
 	for i, e := range joinedProvince {
 		if e != nil {
 			nodes[i].Edges.Province = e
+		}
+	}
+	for i, es := range joinedTargets {
+		nodes[i].Edges.Targets = es
+	}
+	for name, rows := range joinedNamedTargets {
+		for i, es := range rows {
+			nodes[i].appendNamedTargets(name, es...)
+		}
+	}
+	for i, es := range joinedCriteriaSets {
+		nodes[i].Edges.CriteriaSets = es
+	}
+	for name, rows := range joinedNamedCriteriaSets {
+		for i, es := range rows {
+			nodes[i].appendNamedCriteriaSets(name, es...)
+		}
+	}
+	for i, es := range joinedRegistrations {
+		nodes[i].Edges.Registrations = es
+	}
+	for name, rows := range joinedNamedRegistrations {
+		for i, es := range rows {
+			nodes[i].appendNamedRegistrations(name, es...)
+		}
+	}
+	for i, es := range joinedDecisions {
+		nodes[i].Edges.Decisions = es
+	}
+	for name, rows := range joinedNamedDecisions {
+		for i, es := range rows {
+			nodes[i].appendNamedDecisions(name, es...)
 		}
 	}
 	return nodes, nil
@@ -827,6 +1019,166 @@ func (_q *CampaignQuery) sqlCount(ctx context.Context) (int, error) {
 		defer func() { _q.withProvince = query }()
 	}
 	_ = joinedProvince
+	var joinedTargets [][]*Target
+	joinedNamedTargets := map[string][][]*Target{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *TargetQuery, add func([]*Target)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(target.FieldCampaignID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), campaign.TargetsColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Target).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Target, error) {
+					e := &Target{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withTargets; query != nil && load("targets", query, func(es []*Target) { joinedTargets = append(joinedTargets, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withTargets = nil
+			defer func() { _q.withTargets = query }()
+		}
+		if named := _q.withNamedTargets; len(named) > 0 {
+			rest := make(map[string]*TargetQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("targets_%d", i), query, func(es []*Target) { joinedNamedTargets[name] = append(joinedNamedTargets[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedTargets = rest
+			defer func() { _q.withNamedTargets = named }()
+		}
+	}
+	_, _ = joinedTargets, joinedNamedTargets
+	var joinedCriteriaSets [][]*CriteriaSet
+	joinedNamedCriteriaSets := map[string][][]*CriteriaSet{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *CriteriaSetQuery, add func([]*CriteriaSet)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(criteriaset.FieldCampaignID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), campaign.CriteriaSetsColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*CriteriaSet).scanValues(nil, columns) },
+				func(columns []string, values []any) (*CriteriaSet, error) {
+					e := &CriteriaSet{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withCriteriaSets; query != nil && load("criteria_sets", query, func(es []*CriteriaSet) { joinedCriteriaSets = append(joinedCriteriaSets, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withCriteriaSets = nil
+			defer func() { _q.withCriteriaSets = query }()
+		}
+		if named := _q.withNamedCriteriaSets; len(named) > 0 {
+			rest := make(map[string]*CriteriaSetQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("criteria_sets_%d", i), query, func(es []*CriteriaSet) { joinedNamedCriteriaSets[name] = append(joinedNamedCriteriaSets[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedCriteriaSets = rest
+			defer func() { _q.withNamedCriteriaSets = named }()
+		}
+	}
+	_, _ = joinedCriteriaSets, joinedNamedCriteriaSets
+	var joinedRegistrations [][]*Registration
+	joinedNamedRegistrations := map[string][][]*Registration{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *RegistrationQuery, add func([]*Registration)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(registration.FieldCampaignID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), campaign.RegistrationsColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Registration, error) {
+					e := &Registration{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withRegistrations; query != nil && load("registrations", query, func(es []*Registration) { joinedRegistrations = append(joinedRegistrations, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withRegistrations = nil
+			defer func() { _q.withRegistrations = query }()
+		}
+		if named := _q.withNamedRegistrations; len(named) > 0 {
+			rest := make(map[string]*RegistrationQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { joinedNamedRegistrations[name] = append(joinedNamedRegistrations[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedRegistrations = rest
+			defer func() { _q.withNamedRegistrations = named }()
+		}
+	}
+	_, _ = joinedRegistrations, joinedNamedRegistrations
+	var joinedDecisions [][]*Decision
+	joinedNamedDecisions := map[string][][]*Decision{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *DecisionQuery, add func([]*Decision)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(decision.FieldCampaignID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), campaign.DecisionsColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Decision).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Decision, error) {
+					e := &Decision{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withDecisions; query != nil && load("decisions", query, func(es []*Decision) { joinedDecisions = append(joinedDecisions, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withDecisions = nil
+			defer func() { _q.withDecisions = query }()
+		}
+		if named := _q.withNamedDecisions; len(named) > 0 {
+			rest := make(map[string]*DecisionQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("decisions_%d", i), query, func(es []*Decision) { joinedNamedDecisions[name] = append(joinedNamedDecisions[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedDecisions = rest
+			defer func() { _q.withNamedDecisions = named }()
+		}
+	}
+	_, _ = joinedDecisions, joinedNamedDecisions
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

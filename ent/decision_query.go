@@ -511,6 +511,46 @@ func (_q *DecisionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Dec
 		defer func() { _q.withDecidingUnit = query }()
 	}
 	_ = joinedDecidingUnit
+	var joinedRegistrations [][]*Registration
+	joinedNamedRegistrations := map[string][][]*Registration{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *RegistrationQuery, add func([]*Registration)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(registration.FieldDecisionID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), decision.RegistrationsColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Registration, error) {
+					e := &Registration{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withRegistrations; query != nil && load("registrations", query, func(es []*Registration) { joinedRegistrations = append(joinedRegistrations, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withRegistrations = nil
+			defer func() { _q.withRegistrations = query }()
+		}
+		if named := _q.withNamedRegistrations; len(named) > 0 {
+			rest := make(map[string]*RegistrationQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { joinedNamedRegistrations[name] = append(joinedNamedRegistrations[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedRegistrations = rest
+			defer func() { _q.withNamedRegistrations = named }()
+		}
+	}
+	_, _ = joinedRegistrations, joinedNamedRegistrations
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -559,6 +599,14 @@ func (_q *DecisionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Dec
 	for i, e := range joinedDecidingUnit {
 		if e != nil {
 			nodes[i].Edges.DecidingUnit = e
+		}
+	}
+	for i, es := range joinedRegistrations {
+		nodes[i].Edges.Registrations = es
+	}
+	for name, rows := range joinedNamedRegistrations {
+		for i, es := range rows {
+			nodes[i].appendNamedRegistrations(name, es...)
 		}
 	}
 	return nodes, nil
@@ -699,6 +747,46 @@ func (_q *DecisionQuery) sqlCount(ctx context.Context) (int, error) {
 		defer func() { _q.withDecidingUnit = query }()
 	}
 	_ = joinedDecidingUnit
+	var joinedRegistrations [][]*Registration
+	joinedNamedRegistrations := map[string][][]*Registration{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *RegistrationQuery, add func([]*Registration)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(registration.FieldDecisionID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), decision.RegistrationsColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Registration, error) {
+					e := &Registration{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withRegistrations; query != nil && load("registrations", query, func(es []*Registration) { joinedRegistrations = append(joinedRegistrations, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withRegistrations = nil
+			defer func() { _q.withRegistrations = query }()
+		}
+		if named := _q.withNamedRegistrations; len(named) > 0 {
+			rest := make(map[string]*RegistrationQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { joinedNamedRegistrations[name] = append(joinedNamedRegistrations[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedRegistrations = rest
+			defer func() { _q.withNamedRegistrations = named }()
+		}
+	}
+	_, _ = joinedRegistrations, joinedNamedRegistrations
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

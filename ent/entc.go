@@ -8,6 +8,7 @@ import (
 	"log"
 	"slices"
 	"strings"
+	"text/template"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
@@ -24,7 +25,8 @@ func main() {
 		// template/load_total.tmpl). First, as the options after it add
 		// templates of their own.
 		entgql.WithTemplates(append(slices.Clone(entgql.AllTemplates),
-			gen.MustParse(gen.NewTemplate("hoctap").ParseFiles("./ent/template/load_total.tmpl", "./ent/template/with_row.tmpl")))...),
+			gen.MustParse(gen.NewTemplate("hoctap").Funcs(template.FuncMap{"hasBytes": hasBytes}).
+				ParseFiles("./ent/template/load_total.tmpl", "./ent/template/with_row.tmpl")))...),
 		entgql.WithConfigPath("./gqlgen.yml"),
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath("./graph/ent.graphql"),
@@ -75,4 +77,11 @@ func scopeWhereInputs(_ *gen.Graph, s *ast.Schema) error {
 var idOnlyFields = genpatch.Edit{
 	From: "\t\tdefault:\n\t\t\tunknownSeen = true\n",
 	To:   "\t\tdefault:\n\t\t\tunknownSeen = unknownSeen || !idOnly(_q, field.Name)\n",
+}
+
+// hasBytes reports whether a type has a bytes field, which SQLite's JSON
+// functions refuse and PostgreSQL's would write as text: template/
+// with_row.tmpl does not aggregate such rows.
+func hasBytes(t *gen.Type) bool {
+	return slices.ContainsFunc(t.Fields, (*gen.Field).IsBytes)
 }

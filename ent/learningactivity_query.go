@@ -493,6 +493,46 @@ func (_q *LearningActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook)
 		defer func() { _q.withCitizen = query }()
 	}
 	_ = joinedCitizen
+	var joinedEvidence [][]*EvidenceFile
+	joinedNamedEvidence := map[string][][]*EvidenceFile{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *EvidenceFileQuery, add func([]*EvidenceFile)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(evidencefile.FieldActivityID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), learningactivity.EvidenceColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*EvidenceFile).scanValues(nil, columns) },
+				func(columns []string, values []any) (*EvidenceFile, error) {
+					e := &EvidenceFile{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withEvidence; query != nil && load("evidence", query, func(es []*EvidenceFile) { joinedEvidence = append(joinedEvidence, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withEvidence = nil
+			defer func() { _q.withEvidence = query }()
+		}
+		if named := _q.withNamedEvidence; len(named) > 0 {
+			rest := make(map[string]*EvidenceFileQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("evidence_%d", i), query, func(es []*EvidenceFile) { joinedNamedEvidence[name] = append(joinedNamedEvidence[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedEvidence = rest
+			defer func() { _q.withNamedEvidence = named }()
+		}
+	}
+	_, _ = joinedEvidence, joinedNamedEvidence
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -544,6 +584,14 @@ func (_q *LearningActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook)
 	for i, e := range joinedCitizen {
 		if e != nil {
 			nodes[i].Edges.Citizen = e
+		}
+	}
+	for i, es := range joinedEvidence {
+		nodes[i].Edges.Evidence = es
+	}
+	for name, rows := range joinedNamedEvidence {
+		for i, es := range rows {
+			nodes[i].appendNamedEvidence(name, es...)
 		}
 	}
 	return nodes, nil
@@ -694,6 +742,46 @@ func (_q *LearningActivityQuery) sqlCount(ctx context.Context) (int, error) {
 		defer func() { _q.withCitizen = query }()
 	}
 	_ = joinedCitizen
+	var joinedEvidence [][]*EvidenceFile
+	joinedNamedEvidence := map[string][][]*EvidenceFile{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *EvidenceFileQuery, add func([]*EvidenceFile)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(evidencefile.FieldActivityID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), learningactivity.EvidenceColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*EvidenceFile).scanValues(nil, columns) },
+				func(columns []string, values []any) (*EvidenceFile, error) {
+					e := &EvidenceFile{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withEvidence; query != nil && load("evidence", query, func(es []*EvidenceFile) { joinedEvidence = append(joinedEvidence, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withEvidence = nil
+			defer func() { _q.withEvidence = query }()
+		}
+		if named := _q.withNamedEvidence; len(named) > 0 {
+			rest := make(map[string]*EvidenceFileQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("evidence_%d", i), query, func(es []*EvidenceFile) { joinedNamedEvidence[name] = append(joinedNamedEvidence[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedEvidence = rest
+			defer func() { _q.withNamedEvidence = named }()
+		}
+	}
+	_, _ = joinedEvidence, joinedNamedEvidence
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

@@ -585,6 +585,126 @@ func (_q *LearningUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		defer func() { _q.withParent = query }()
 	}
 	_ = joinedParent
+	var joinedChildren [][]*LearningUnit
+	joinedNamedChildren := map[string][][]*LearningUnit{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *LearningUnitQuery, add func([]*LearningUnit)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(learningunit.FieldParentID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), learningunit.ChildrenColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) (*LearningUnit, error) {
+					e := &LearningUnit{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withChildren; query != nil && load("children", query, func(es []*LearningUnit) { joinedChildren = append(joinedChildren, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withChildren = nil
+			defer func() { _q.withChildren = query }()
+		}
+		if named := _q.withNamedChildren; len(named) > 0 {
+			rest := make(map[string]*LearningUnitQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("children_%d", i), query, func(es []*LearningUnit) { joinedNamedChildren[name] = append(joinedNamedChildren[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedChildren = rest
+			defer func() { _q.withNamedChildren = named }()
+		}
+	}
+	_, _ = joinedChildren, joinedNamedChildren
+	var joinedRegistrations [][]*Registration
+	joinedNamedRegistrations := map[string][][]*Registration{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *RegistrationQuery, add func([]*Registration)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(registration.FieldLearningUnitID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), learningunit.RegistrationsColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Registration, error) {
+					e := &Registration{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withRegistrations; query != nil && load("registrations", query, func(es []*Registration) { joinedRegistrations = append(joinedRegistrations, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withRegistrations = nil
+			defer func() { _q.withRegistrations = query }()
+		}
+		if named := _q.withNamedRegistrations; len(named) > 0 {
+			rest := make(map[string]*RegistrationQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { joinedNamedRegistrations[name] = append(joinedNamedRegistrations[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedRegistrations = rest
+			defer func() { _q.withNamedRegistrations = named }()
+		}
+	}
+	_, _ = joinedRegistrations, joinedNamedRegistrations
+	var joinedActivities [][]*LearningActivity
+	joinedNamedActivities := map[string][][]*LearningActivity{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *LearningActivityQuery, add func([]*LearningActivity)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(learningactivity.FieldCitizenID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), learningunit.ActivitiesColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningActivity).scanValues(nil, columns) },
+				func(columns []string, values []any) (*LearningActivity, error) {
+					e := &LearningActivity{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withActivities; query != nil && load("activities", query, func(es []*LearningActivity) { joinedActivities = append(joinedActivities, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withActivities = nil
+			defer func() { _q.withActivities = query }()
+		}
+		if named := _q.withNamedActivities; len(named) > 0 {
+			rest := make(map[string]*LearningActivityQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("activities_%d", i), query, func(es []*LearningActivity) { joinedNamedActivities[name] = append(joinedNamedActivities[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedActivities = rest
+			defer func() { _q.withNamedActivities = named }()
+		}
+	}
+	_, _ = joinedActivities, joinedNamedActivities
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -661,6 +781,30 @@ func (_q *LearningUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	for i, e := range joinedParent {
 		if e != nil {
 			nodes[i].Edges.Parent = e
+		}
+	}
+	for i, es := range joinedChildren {
+		nodes[i].Edges.Children = es
+	}
+	for name, rows := range joinedNamedChildren {
+		for i, es := range rows {
+			nodes[i].appendNamedChildren(name, es...)
+		}
+	}
+	for i, es := range joinedRegistrations {
+		nodes[i].Edges.Registrations = es
+	}
+	for name, rows := range joinedNamedRegistrations {
+		for i, es := range rows {
+			nodes[i].appendNamedRegistrations(name, es...)
+		}
+	}
+	for i, es := range joinedActivities {
+		nodes[i].Edges.Activities = es
+	}
+	for name, rows := range joinedNamedActivities {
+		for i, es := range rows {
+			nodes[i].appendNamedActivities(name, es...)
 		}
 	}
 	return nodes, nil
@@ -864,6 +1008,126 @@ func (_q *LearningUnitQuery) sqlCount(ctx context.Context) (int, error) {
 		defer func() { _q.withParent = query }()
 	}
 	_ = joinedParent
+	var joinedChildren [][]*LearningUnit
+	joinedNamedChildren := map[string][][]*LearningUnit{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *LearningUnitQuery, add func([]*LearningUnit)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(learningunit.FieldParentID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), learningunit.ChildrenColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) (*LearningUnit, error) {
+					e := &LearningUnit{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withChildren; query != nil && load("children", query, func(es []*LearningUnit) { joinedChildren = append(joinedChildren, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withChildren = nil
+			defer func() { _q.withChildren = query }()
+		}
+		if named := _q.withNamedChildren; len(named) > 0 {
+			rest := make(map[string]*LearningUnitQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("children_%d", i), query, func(es []*LearningUnit) { joinedNamedChildren[name] = append(joinedNamedChildren[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedChildren = rest
+			defer func() { _q.withNamedChildren = named }()
+		}
+	}
+	_, _ = joinedChildren, joinedNamedChildren
+	var joinedRegistrations [][]*Registration
+	joinedNamedRegistrations := map[string][][]*Registration{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *RegistrationQuery, add func([]*Registration)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(registration.FieldLearningUnitID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), learningunit.RegistrationsColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Registration, error) {
+					e := &Registration{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withRegistrations; query != nil && load("registrations", query, func(es []*Registration) { joinedRegistrations = append(joinedRegistrations, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withRegistrations = nil
+			defer func() { _q.withRegistrations = query }()
+		}
+		if named := _q.withNamedRegistrations; len(named) > 0 {
+			rest := make(map[string]*RegistrationQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { joinedNamedRegistrations[name] = append(joinedNamedRegistrations[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedRegistrations = rest
+			defer func() { _q.withNamedRegistrations = named }()
+		}
+	}
+	_, _ = joinedRegistrations, joinedNamedRegistrations
+	var joinedActivities [][]*LearningActivity
+	joinedNamedActivities := map[string][][]*LearningActivity{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *LearningActivityQuery, add func([]*LearningActivity)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(learningactivity.FieldCitizenID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), learningunit.ActivitiesColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningActivity).scanValues(nil, columns) },
+				func(columns []string, values []any) (*LearningActivity, error) {
+					e := &LearningActivity{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withActivities; query != nil && load("activities", query, func(es []*LearningActivity) { joinedActivities = append(joinedActivities, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withActivities = nil
+			defer func() { _q.withActivities = query }()
+		}
+		if named := _q.withNamedActivities; len(named) > 0 {
+			rest := make(map[string]*LearningActivityQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("activities_%d", i), query, func(es []*LearningActivity) { joinedNamedActivities[name] = append(joinedNamedActivities[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedActivities = rest
+			defer func() { _q.withNamedActivities = named }()
+		}
+	}
+	_, _ = joinedActivities, joinedNamedActivities
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

@@ -604,6 +604,46 @@ func (_q *RegistrationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		defer func() { _q.withAdminUnit = query }()
 	}
 	_ = joinedAdminUnit
+	var joinedEvaluations [][]*Evaluation
+	joinedNamedEvaluations := map[string][][]*Evaluation{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *EvaluationQuery, add func([]*Evaluation)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(evaluation.FieldRegistrationID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), registration.EvaluationsColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Evaluation).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Evaluation, error) {
+					e := &Evaluation{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withEvaluations; query != nil && load("evaluations", query, func(es []*Evaluation) { joinedEvaluations = append(joinedEvaluations, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withEvaluations = nil
+			defer func() { _q.withEvaluations = query }()
+		}
+		if named := _q.withNamedEvaluations; len(named) > 0 {
+			rest := make(map[string]*EvaluationQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("evaluations_%d", i), query, func(es []*Evaluation) { joinedNamedEvaluations[name] = append(joinedNamedEvaluations[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedEvaluations = rest
+			defer func() { _q.withNamedEvaluations = named }()
+		}
+	}
+	_, _ = joinedEvaluations, joinedNamedEvaluations
 	var joinedDecision []*Decision
 	if query := _q.withDecision; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
 		if err := query.prepareQuery(ctx); err != nil {
@@ -688,6 +728,14 @@ func (_q *RegistrationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	for i, e := range joinedAdminUnit {
 		if e != nil {
 			nodes[i].Edges.AdminUnit = e
+		}
+	}
+	for i, es := range joinedEvaluations {
+		nodes[i].Edges.Evaluations = es
+	}
+	for name, rows := range joinedNamedEvaluations {
+		for i, es := range rows {
+			nodes[i].appendNamedEvaluations(name, es...)
 		}
 	}
 	for i, e := range joinedDecision {
@@ -910,6 +958,46 @@ func (_q *RegistrationQuery) sqlCount(ctx context.Context) (int, error) {
 		defer func() { _q.withAdminUnit = query }()
 	}
 	_ = joinedAdminUnit
+	var joinedEvaluations [][]*Evaluation
+	joinedNamedEvaluations := map[string][][]*Evaluation{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *EvaluationQuery, add func([]*Evaluation)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(evaluation.FieldRegistrationID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), registration.EvaluationsColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Evaluation).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Evaluation, error) {
+					e := &Evaluation{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withEvaluations; query != nil && load("evaluations", query, func(es []*Evaluation) { joinedEvaluations = append(joinedEvaluations, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withEvaluations = nil
+			defer func() { _q.withEvaluations = query }()
+		}
+		if named := _q.withNamedEvaluations; len(named) > 0 {
+			rest := make(map[string]*EvaluationQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("evaluations_%d", i), query, func(es []*Evaluation) { joinedNamedEvaluations[name] = append(joinedNamedEvaluations[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedEvaluations = rest
+			defer func() { _q.withNamedEvaluations = named }()
+		}
+	}
+	_, _ = joinedEvaluations, joinedNamedEvaluations
 	var joinedDecision []*Decision
 	if query := _q.withDecision; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
 		if err := query.prepareQuery(ctx); err != nil {

@@ -455,6 +455,46 @@ func (_q *SessionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Sess
 		defer func() { _q.withUser = query }()
 	}
 	_ = joinedUser
+	var joinedRefreshTokens [][]*RefreshToken
+	joinedNamedRefreshTokens := map[string][][]*RefreshToken{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *RefreshTokenQuery, add func([]*RefreshToken)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(refreshtoken.FieldSessionID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), session.RefreshTokensColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*RefreshToken).scanValues(nil, columns) },
+				func(columns []string, values []any) (*RefreshToken, error) {
+					e := &RefreshToken{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withRefreshTokens; query != nil && load("refresh_tokens", query, func(es []*RefreshToken) { joinedRefreshTokens = append(joinedRefreshTokens, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withRefreshTokens = nil
+			defer func() { _q.withRefreshTokens = query }()
+		}
+		if named := _q.withNamedRefreshTokens; len(named) > 0 {
+			rest := make(map[string]*RefreshTokenQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("refresh_tokens_%d", i), query, func(es []*RefreshToken) { joinedNamedRefreshTokens[name] = append(joinedNamedRefreshTokens[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedRefreshTokens = rest
+			defer func() { _q.withNamedRefreshTokens = named }()
+		}
+	}
+	_, _ = joinedRefreshTokens, joinedNamedRefreshTokens
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -492,6 +532,14 @@ func (_q *SessionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Sess
 	for i, e := range joinedUser {
 		if e != nil {
 			nodes[i].Edges.User = e
+		}
+	}
+	for i, es := range joinedRefreshTokens {
+		nodes[i].Edges.RefreshTokens = es
+	}
+	for name, rows := range joinedNamedRefreshTokens {
+		for i, es := range rows {
+			nodes[i].appendNamedRefreshTokens(name, es...)
 		}
 	}
 	return nodes, nil
@@ -581,6 +629,46 @@ func (_q *SessionQuery) sqlCount(ctx context.Context) (int, error) {
 		defer func() { _q.withUser = query }()
 	}
 	_ = joinedUser
+	var joinedRefreshTokens [][]*RefreshToken
+	joinedNamedRefreshTokens := map[string][][]*RefreshToken{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *RefreshTokenQuery, add func([]*RefreshToken)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(refreshtoken.FieldSessionID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), session.RefreshTokensColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*RefreshToken).scanValues(nil, columns) },
+				func(columns []string, values []any) (*RefreshToken, error) {
+					e := &RefreshToken{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withRefreshTokens; query != nil && load("refresh_tokens", query, func(es []*RefreshToken) { joinedRefreshTokens = append(joinedRefreshTokens, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withRefreshTokens = nil
+			defer func() { _q.withRefreshTokens = query }()
+		}
+		if named := _q.withNamedRefreshTokens; len(named) > 0 {
+			rest := make(map[string]*RefreshTokenQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("refresh_tokens_%d", i), query, func(es []*RefreshToken) { joinedNamedRefreshTokens[name] = append(joinedNamedRefreshTokens[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedRefreshTokens = rest
+			defer func() { _q.withNamedRefreshTokens = named }()
+		}
+	}
+	_, _ = joinedRefreshTokens, joinedNamedRefreshTokens
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

@@ -511,6 +511,46 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		defer func() { _q.withLearningUnit = query }()
 	}
 	_ = joinedLearningUnit
+	var joinedSessions [][]*Session
+	joinedNamedSessions := map[string][][]*Session{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *SessionQuery, add func([]*Session)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(session.FieldUserID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), user.SessionsColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Session).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Session, error) {
+					e := &Session{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withSessions; query != nil && load("sessions", query, func(es []*Session) { joinedSessions = append(joinedSessions, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withSessions = nil
+			defer func() { _q.withSessions = query }()
+		}
+		if named := _q.withNamedSessions; len(named) > 0 {
+			rest := make(map[string]*SessionQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("sessions_%d", i), query, func(es []*Session) { joinedNamedSessions[name] = append(joinedNamedSessions[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedSessions = rest
+			defer func() { _q.withNamedSessions = named }()
+		}
+	}
+	_, _ = joinedSessions, joinedNamedSessions
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -559,6 +599,14 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	for i, e := range joinedLearningUnit {
 		if e != nil {
 			nodes[i].Edges.LearningUnit = e
+		}
+	}
+	for i, es := range joinedSessions {
+		nodes[i].Edges.Sessions = es
+	}
+	for name, rows := range joinedNamedSessions {
+		for i, es := range rows {
+			nodes[i].appendNamedSessions(name, es...)
 		}
 	}
 	return nodes, nil
@@ -699,6 +747,46 @@ func (_q *UserQuery) sqlCount(ctx context.Context) (int, error) {
 		defer func() { _q.withLearningUnit = query }()
 	}
 	_ = joinedLearningUnit
+	var joinedSessions [][]*Session
+	joinedNamedSessions := map[string][][]*Session{}
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
+		load := func(name string, query *SessionQuery, add func([]*Session)) bool {
+			if !query.loadsWithRow() {
+				return false
+			}
+			if err := query.prepareQuery(ctx); err != nil {
+				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+				return true
+			}
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(session.FieldUserID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), user.SessionsColumn, name, query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Session).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Session, error) {
+					e := &Session{config: query.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query := _q.withSessions; query != nil && load("sessions", query, func(es []*Session) { joinedSessions = append(joinedSessions, es) }) {
+			// Loaded, or failed: the loader below must not read it again.
+			_q.withSessions = nil
+			defer func() { _q.withSessions = query }()
+		}
+		if named := _q.withNamedSessions; len(named) > 0 {
+			rest := make(map[string]*SessionQuery)
+			i := 0
+			for name, query := range named {
+				i++
+				if !load(fmt.Sprintf("sessions_%d", i), query, func(es []*Session) { joinedNamedSessions[name] = append(joinedNamedSessions[name], es) }) {
+					rest[name] = query
+				}
+			}
+			_q.withNamedSessions = rest
+			defer func() { _q.withNamedSessions = named }()
+		}
+	}
+	_, _ = joinedSessions, joinedNamedSessions
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

@@ -4,8 +4,13 @@ package ent
 // queries' sqlAll is generated with, calls it.
 
 import (
+	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 )
@@ -78,4 +83,172 @@ func withRow(spec *sqlgraph.QuerySpec, fk, name string, edge *sqlgraph.QuerySpec
 		}
 		return assign(columns, edgeValues)
 	}
+}
+
+// withRows loads a node's list edge (a registration's evaluations) in the
+// node's statement: a scalar subquery over the edge's table, under the alias
+// e_<name>, correlated on the edge's foreign key and narrowed by the edge
+// query's predicates (its privacy filter among them), that aggregates the
+// edge's rows into one JSON array of arrays, one value per column. Each
+// row's edges are decoded with the edge's own scan and made by build, and
+// handed to add, one call per node row. It reports false, and changes
+// nothing, on a dialect without the JSON functions it needs.
+func withRows[T any](spec *sqlgraph.QuerySpec, dialectName, fk, name string, edge *sqlgraph.QuerySpec,
+	scan func(columns []string) ([]any, error), build func(columns []string, values []any) (T, error), add func([]T)) bool {
+	var agg string
+	switch dialectName {
+	case dialect.SQLite:
+		agg = "json_group_array(json_array(%s))"
+	case dialect.Postgres:
+		// json_agg of no row is NULL; the decoding below reads it as none.
+		agg = "json_agg(json_build_array(%s))"
+	default:
+		return false
+	}
+	alias := "e_" + name
+	columns := edge.Node.Columns
+	spec.Modifiers = append(spec.Modifiers[:len(spec.Modifiers):len(spec.Modifiers)], func(s *sql.Selector) {
+		d := sql.Dialect(s.Dialect())
+		t := d.Table(edge.Node.Table).As(alias)
+		sub := d.Select().From(t)
+		if edge.Predicate != nil {
+			edge.Predicate(sub)
+		}
+		sub.Where(sql.ColumnsEQ(t.C(fk), s.C(spec.Node.ID.Column)))
+		sub.SelectExpr(sql.Expr(fmt.Sprintf(agg, strings.Join(t.Columns(columns...), ", "))))
+		s.AppendSelectExprAs(sub, alias)
+	})
+	nodeScan, nodeAssign := spec.ScanValues, spec.Assign
+	spec.ScanValues = func(all []string) ([]any, error) {
+		if len(all) == 0 || all[len(all)-1] != alias {
+			return nil, fmt.Errorf("ent: the rows of edge %s are missing from its node's row", name)
+		}
+		values, err := nodeScan(all[:len(all)-1])
+		if err != nil {
+			return nil, err
+		}
+		return append(values, new(sql.NullString)), nil
+	}
+	spec.Assign = func(all []string, values []any) error {
+		if err := nodeAssign(all[:len(all)-1], values[:len(values)-1]); err != nil {
+			return err
+		}
+		var rows [][]json.RawMessage
+		if raw := values[len(values)-1].(*sql.NullString); raw.Valid {
+			if err := json.Unmarshal([]byte(raw.String), &rows); err != nil {
+				return fmt.Errorf("ent: the rows of edge %s: %w", name, err)
+			}
+		}
+		edges := make([]T, 0, len(rows))
+		for _, row := range rows {
+			if len(row) != len(columns) {
+				return fmt.Errorf("ent: a row of edge %s has %d values for %d columns", name, len(row), len(columns))
+			}
+			vs, err := scan(columns)
+			if err != nil {
+				return err
+			}
+			for i := range row {
+				if err := scanJSON(vs[i], row[i]); err != nil {
+					return fmt.Errorf("ent: edge %s, column %s: %w", name, columns[i], err)
+				}
+			}
+			e, err := build(columns, vs)
+			if err != nil {
+				return err
+			}
+			edges = append(edges, e)
+		}
+		add(edges)
+		return nil
+	}
+	return true
+}
+
+// timeLayouts are how the JSON functions write a timestamp: SQLite's as
+// the driver stored it (modernc.org/sqlite writes time.Time.String, and
+// reads its parseTimeFormats too), PostgreSQL's as ISO 8601.
+var timeLayouts = []string{
+	"2006-01-02 15:04:05.999999999 -0700 MST",
+	time.RFC3339Nano,
+	"2006-01-02 15:04:05.999999999-07:00",
+	"2006-01-02T15:04:05.999999999-07",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04:05.999999999",
+}
+
+// parseTime reads a timestamp of a JSON-aggregated row.
+func parseTime(s string) (time.Time, error) {
+	if i := strings.Index(s, " m="); i > 0 {
+		s = s[:i] // a monotonic clock reading, in time.Time.String
+	}
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("unreadable time %q", s)
+}
+
+// scanJSON scans one value of a JSON-aggregated row into dest, one of the
+// scanners an entity's scanValues makes, as the driver's value would have
+// been scanned.
+func scanJSON(dest any, raw json.RawMessage) error {
+	if string(raw) == "null" {
+		if b, ok := dest.(*[]byte); ok {
+			*b = nil
+			return nil
+		}
+		return dest.(interface{ Scan(any) error }).Scan(nil)
+	}
+	var s string
+	isString := len(raw) > 0 && raw[0] == '"'
+	if isString {
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return err
+		}
+	}
+	switch d := dest.(type) {
+	case *[]byte:
+		// A JSON field: SQLite's column holds its text, PostgreSQL's is
+		// the value itself.
+		if isString {
+			*d = []byte(s)
+		} else {
+			*d = append([]byte(nil), raw...)
+		}
+		return nil
+	case *sql.NullTime:
+		t, err := parseTime(s)
+		if err != nil {
+			return err
+		}
+		return d.Scan(t)
+	case *sql.NullInt64:
+		n, err := strconv.ParseInt(string(raw), 10, 64)
+		if err != nil {
+			return err
+		}
+		return d.Scan(n)
+	case *sql.NullFloat64:
+		f, err := strconv.ParseFloat(string(raw), 64)
+		if err != nil {
+			return err
+		}
+		return d.Scan(f)
+	case *sql.NullBool:
+		switch string(raw) {
+		case "true", "1":
+			return d.Scan(true)
+		case "false", "0":
+			return d.Scan(false)
+		}
+		return fmt.Errorf("unreadable bool %s", raw)
+	case *sql.NullString:
+		if isString {
+			return d.Scan(s)
+		}
+		return d.Scan(string(raw))
+	}
+	return fmt.Errorf("cannot scan %s into %T", raw, dest)
 }

@@ -2,6 +2,7 @@ package ent_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"hoctap/ent"
@@ -70,7 +71,7 @@ func TestUniqueEdgesLoadWithTheirRow(t *testing.T) {
 		}, {
 			name:       "edge with edges of its own: ent's loader",
 			query:      citizens(db.LearningUnit.Query()).WithAdminUnit(func(q *ent.AdminUnitQuery) { q.WithUsers() }),
-			statements: 3, // the citizens, their admin units, the units' users
+			statements: 2, // the citizens; their admin units, with their users aggregated
 			check: func(t *testing.T, got *ent.LearningUnit) {
 				a := got.Edges.AdminUnit
 				if a == nil || a.ID != got.AdminUnitID {
@@ -104,6 +105,86 @@ func TestUniqueEdgesLoadWithTheirRow(t *testing.T) {
 				}
 			})
 		}
+		// A list edge: each household's members, aggregated in its row.
+		households := func() *ent.LearningUnitQuery {
+			return db.LearningUnit.Query().Where(learningunit.KindEQ(learningunit.KindHOUSEHOLD)).Order(learningunit.ByID())
+		}
+		members, byID := map[int][]int{}, map[int]*ent.LearningUnit{}
+		for _, c := range want {
+			byID[c.ID] = c
+			members[*c.ParentID] = append(members[*c.ParentID], c.ID)
+		}
+		ids := func(us []*ent.LearningUnit) []int {
+			out := make([]int, len(us))
+			for i, u := range us {
+				out[i] = u.ID
+			}
+			slices.Sort(out)
+			return out
+		}
+		lists := []struct {
+			name       string
+			query      *ent.LearningUnitQuery
+			statements int
+			check      func(t *testing.T, got *ent.LearningUnit)
+		}{{
+			name:       "list edge aggregated",
+			query:      households().WithChildren(),
+			statements: 1,
+			check: func(t *testing.T, got *ent.LearningUnit) {
+				if m, err := got.Edges.ChildrenOrErr(); err != nil || !slices.Equal(ids(m), members[got.ID]) {
+					t.Errorf("household %d: members %v (%v), want %v", got.ID, ids(m), err, members[got.ID])
+				}
+				// Every column reads as it does by itself, of every type:
+				// strings, enums, numbers, times, JSON.
+				for _, m := range got.Edges.Children {
+					if w := byID[m.ID]; m.String() != w.String() {
+						t.Errorf("household %d: member\n%s\nwant\n%s", got.ID, m, w)
+					}
+				}
+			},
+		}, {
+			name: "named list edges, filtered",
+			query: households().
+				WithNamedChildren("all", func(q *ent.LearningUnitQuery) { q.Select(learningunit.FieldName) }).
+				WithNamedChildren("none", func(q *ent.LearningUnitQuery) { q.Where(learningunit.NameEQ("no such name")) }),
+			statements: 1,
+			check: func(t *testing.T, got *ent.LearningUnit) {
+				all, err := got.NamedChildren("all")
+				if err != nil || !slices.Equal(ids(all), members[got.ID]) {
+					t.Errorf("household %d: members %v (%v), want %v", got.ID, ids(all), err, members[got.ID])
+				}
+				if none, err := got.NamedChildren("none"); err != nil || len(none) != 0 {
+					t.Errorf("household %d: filtered members %v (%v), want none", got.ID, ids(none), err)
+				}
+			},
+		}, {
+			name:       "list edge with an order: ent's loader",
+			query:      households().WithChildren(func(q *ent.LearningUnitQuery) { q.Order(learningunit.ByName()) }),
+			statements: 2,
+			check: func(t *testing.T, got *ent.LearningUnit) {
+				if m := got.Edges.Children; !slices.Equal(ids(m), members[got.ID]) {
+					t.Errorf("household %d: members %v, want %v", got.ID, ids(m), members[got.ID])
+				}
+			},
+		}}
+		wantHouseholds := households().AllX(ctx)
+		for _, tt := range lists {
+			t.Run(tt.name, func(t *testing.T) {
+				counter.Reset()
+				got := tt.query.AllX(ctx)
+				if n := counter.Count(); n != tt.statements {
+					t.Errorf("%d statements, want %d", n, tt.statements)
+				}
+				if len(got) != len(wantHouseholds) {
+					t.Fatalf("%d households, want %d", len(got), len(wantHouseholds))
+				}
+				for i := range got {
+					tt.check(t, got[i])
+				}
+			})
+		}
+
 		// A count is not a join.
 		counter.Reset()
 		if n := citizens(db.LearningUnit.Query()).WithAdminUnit().CountX(ctx); n != len(want) || counter.Count() != 1 {

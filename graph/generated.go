@@ -26103,11 +26103,8 @@ func (ec *executionContext) unmarshalInputAdminUnitOrder(ctx context.Context, ob
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
@@ -26152,11 +26149,8 @@ func (ec *executionContext) unmarshalInputAdminUnitWhereInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "level", "levelNEQ", "levelIn", "levelNotIn", "type", "typeNEQ", "typeIn", "typeNotIn", "typeGT", "typeGTE", "typeLT", "typeLTE", "typeContains", "typeHasPrefix", "typeHasSuffix", "typeEqualFold", "typeContainsFold", "disadvantaged", "disadvantagedNEQ", "validFrom", "validFromNEQ", "validFromIn", "validFromNotIn", "validFromGT", "validFromGTE", "validFromLT", "validFromLTE", "validFromIsNil", "validFromNotNil", "validTo", "validToNEQ", "validToIn", "validToNotIn", "validToGT", "validToGTE", "validToLT", "validToLTE", "validToIsNil", "validToNotNil", "depth", "depthNEQ", "depthIn", "depthNotIn", "depthGT", "depthGTE", "depthLT", "depthLTE", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasMergedInto", "hasMergedIntoWith", "hasMergedFrom", "hasMergedFromWith", "hasLearningUnits", "hasLearningUnitsWith"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "not":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
@@ -26975,11 +26969,8 @@ func (ec *executionContext) unmarshalInputAdvanceCampaignInput(ctx context.Conte
 	}
 
 	fieldsInOrder := [...]string{"id", "from", "reason", "expectedVersion"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -27038,11 +27029,8 @@ func (ec *executionContext) unmarshalInputApplyChangesInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"operations"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "operations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operations"))
@@ -27080,11 +27068,8 @@ func (ec *executionContext) unmarshalInputApplyImportInput(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"importJobID", "skipRefused"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "importJobID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("importJobID"))
@@ -27129,11 +27114,8 @@ func (ec *executionContext) unmarshalInputApplyReorganisationInput(ctx context.C
 	}
 
 	fieldsInOrder := [...]string{"id", "expectedVersion"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -27178,11 +27160,8 @@ func (ec *executionContext) unmarshalInputArchiveLearningUnitInput(ctx context.C
 	}
 
 	fieldsInOrder := [...]string{"id", "clientID", "expectedVersion"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -27234,11 +27213,8 @@ func (ec *executionContext) unmarshalInputAttachEvidenceInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"activityID", "file", "clientID"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "activityID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activityID"))
@@ -27294,11 +27270,8 @@ func (ec *executionContext) unmarshalInputAuditLogOrder(ctx context.Context, obj
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
@@ -27343,11 +27316,8 @@ func (ec *executionContext) unmarshalInputAuditLogWhereInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "actorID", "actorIDNEQ", "actorIDIn", "actorIDNotIn", "actorIDGT", "actorIDGTE", "actorIDLT", "actorIDLTE", "actorIDIsNil", "actorIDNotNil", "actorName", "actorNameNEQ", "actorNameIn", "actorNameNotIn", "actorNameGT", "actorNameGTE", "actorNameLT", "actorNameLTE", "actorNameContains", "actorNameHasPrefix", "actorNameHasSuffix", "actorNameEqualFold", "actorNameContainsFold", "action", "actionNEQ", "actionIn", "actionNotIn", "actionGT", "actionGTE", "actionLT", "actionLTE", "actionContains", "actionHasPrefix", "actionHasSuffix", "actionEqualFold", "actionContainsFold", "targetType", "targetTypeNEQ", "targetTypeIn", "targetTypeNotIn", "targetTypeGT", "targetTypeGTE", "targetTypeLT", "targetTypeLTE", "targetTypeContains", "targetTypeHasPrefix", "targetTypeHasSuffix", "targetTypeEqualFold", "targetTypeContainsFold", "targetID", "targetIDNEQ", "targetIDIn", "targetIDNotIn", "targetIDGT", "targetIDGTE", "targetIDLT", "targetIDLTE", "targetIDIsNil", "targetIDNotNil", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "requestID", "requestIDNEQ", "requestIDIn", "requestIDNotIn", "requestIDGT", "requestIDGTE", "requestIDLT", "requestIDLTE", "requestIDContains", "requestIDHasPrefix", "requestIDHasSuffix", "requestIDIsNil", "requestIDNotNil", "requestIDEqualFold", "requestIDContainsFold"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "not":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
@@ -28156,11 +28126,8 @@ func (ec *executionContext) unmarshalInputCampaignOrder(ctx context.Context, obj
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
@@ -28205,11 +28172,8 @@ func (ec *executionContext) unmarshalInputCampaignWhereInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "phase", "phaseNEQ", "phaseIn", "phaseNotIn", "referenceDate", "referenceDateNEQ", "referenceDateIn", "referenceDateNotIn", "referenceDateGT", "referenceDateGTE", "referenceDateLT", "referenceDateLTE", "registrationStarts", "registrationStartsNEQ", "registrationStartsIn", "registrationStartsNotIn", "registrationStartsGT", "registrationStartsGTE", "registrationStartsLT", "registrationStartsLTE", "registrationStartsIsNil", "registrationStartsNotNil", "registrationEnds", "registrationEndsNEQ", "registrationEndsIn", "registrationEndsNotIn", "registrationEndsGT", "registrationEndsGTE", "registrationEndsLT", "registrationEndsLTE", "registrationEndsIsNil", "registrationEndsNotNil", "evaluationStarts", "evaluationStartsNEQ", "evaluationStartsIn", "evaluationStartsNotIn", "evaluationStartsGT", "evaluationStartsGTE", "evaluationStartsLT", "evaluationStartsLTE", "evaluationStartsIsNil", "evaluationStartsNotNil", "evaluationEnds", "evaluationEndsNEQ", "evaluationEndsIn", "evaluationEndsNotIn", "evaluationEndsGT", "evaluationEndsGTE", "evaluationEndsLT", "evaluationEndsLTE", "evaluationEndsIsNil", "evaluationEndsNotNil", "recognitionStarts", "recognitionStartsNEQ", "recognitionStartsIn", "recognitionStartsNotIn", "recognitionStartsGT", "recognitionStartsGTE", "recognitionStartsLT", "recognitionStartsLTE", "recognitionStartsIsNil", "recognitionStartsNotNil", "recognitionEnds", "recognitionEndsNEQ", "recognitionEndsIn", "recognitionEndsNotIn", "recognitionEndsGT", "recognitionEndsGTE", "recognitionEndsLT", "recognitionEndsLTE", "recognitionEndsIsNil", "recognitionEndsNotNil", "allowLateRegistration", "allowLateRegistrationNEQ", "hasProvince", "hasProvinceWith"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "not":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
@@ -29126,11 +29090,8 @@ func (ec *executionContext) unmarshalInputChangeOperation(ctx context.Context, o
 	}
 
 	fieldsInOrder := [...]string{"opID", "createLearningUnit", "updateLearningUnit", "archiveLearningUnit", "register", "evaluate", "withdrawRegistration"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "opID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("opID"))
@@ -29210,11 +29171,8 @@ func (ec *executionContext) unmarshalInputChangePasswordInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"currentPassword", "newPassword"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "currentPassword":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currentPassword"))
@@ -29259,11 +29217,8 @@ func (ec *executionContext) unmarshalInputCheckImportInput(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"file", "kind"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "file":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("file"))
@@ -29312,11 +29267,8 @@ func (ec *executionContext) unmarshalInputCitizenClaimOrder(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
@@ -29361,11 +29313,8 @@ func (ec *executionContext) unmarshalInputClaimCitizenRecordInput(ctx context.Co
 	}
 
 	fieldsInOrder := [...]string{"code", "fullName", "birthYear", "username", "password"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "code":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
@@ -29431,11 +29380,8 @@ func (ec *executionContext) unmarshalInputCloseAdminUnitInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"id", "effectiveOn", "successorID", "reason", "decisionNumber", "expectedVersion"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -29508,11 +29454,8 @@ func (ec *executionContext) unmarshalInputConfirmClaimInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"id", "expectedVersion"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -29561,11 +29504,8 @@ func (ec *executionContext) unmarshalInputCreateAdminUnitInput(ctx context.Conte
 	}
 
 	fieldsInOrder := [...]string{"parentID", "level", "code", "name", "type", "disadvantaged", "validFrom", "clientID"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "parentID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentID"))
@@ -29652,11 +29592,8 @@ func (ec *executionContext) unmarshalInputCreateCampaignInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"provinceID", "year", "name", "registrationStarts", "registrationEnds", "evaluationStarts", "evaluationEnds", "recognitionStarts", "recognitionEnds", "decidingLevels", "clientID"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "provinceID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provinceID"))
@@ -29764,11 +29701,8 @@ func (ec *executionContext) unmarshalInputCreateLearningActivityInput(ctx contex
 	}
 
 	fieldsInOrder := [...]string{"kind", "title", "provider", "startedOn", "endedOn", "hours", "certificate", "citizenID", "clientID"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
@@ -29862,11 +29796,8 @@ func (ec *executionContext) unmarshalInputCreateLearningUnitInput(ctx context.Co
 	}
 
 	fieldsInOrder := [...]string{"kind", "subtype", "name", "code", "headName", "address", "phone", "birthYear", "memberCount", "adultCount", "adminUnitID", "parentID", "clientID", "parentClientID"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
@@ -29995,11 +29926,8 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 	}
 
 	fieldsInOrder := [...]string{"username", "fullName", "password", "role", "scopeID", "learningUnitID", "clientID"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "username":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
@@ -30083,11 +30011,8 @@ func (ec *executionContext) unmarshalInputCriterionInput(ctx context.Context, ob
 	}
 
 	fieldsInOrder := [...]string{"code", "text", "group", "maxPoints", "required", "record"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "code":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
@@ -30160,11 +30085,8 @@ func (ec *executionContext) unmarshalInputDecidingLevelInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"title", "level"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
@@ -30213,11 +30135,8 @@ func (ec *executionContext) unmarshalInputDecisionOrder(ctx context.Context, obj
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
@@ -30262,11 +30181,8 @@ func (ec *executionContext) unmarshalInputDecisionWhereInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "date", "dateNEQ", "dateIn", "dateNotIn", "dateGT", "dateGTE", "dateLT", "dateLTE", "signer", "signerNEQ", "signerIn", "signerNotIn", "signerGT", "signerGTE", "signerLT", "signerLTE", "signerContains", "signerHasPrefix", "signerHasSuffix", "signerEqualFold", "signerContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "hasCampaign", "hasCampaignWith", "hasDecidingUnit", "hasDecidingUnitWith", "hasRegistrations", "hasRegistrationsWith"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "not":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
@@ -30760,11 +30676,8 @@ func (ec *executionContext) unmarshalInputDisableUserInput(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"id", "disabled", "expectedVersion"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -30820,11 +30733,8 @@ func (ec *executionContext) unmarshalInputEvaluateInput(ctx context.Context, obj
 	}
 
 	fieldsInOrder := [...]string{"registrationID", "registrationClientID", "kind", "scores", "notes", "activityIDs", "clientID"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "registrationID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationID"))
@@ -30908,11 +30818,8 @@ func (ec *executionContext) unmarshalInputEvaluationOrder(ctx context.Context, o
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
@@ -30957,11 +30864,8 @@ func (ec *executionContext) unmarshalInputEvaluationWhereInput(ctx context.Conte
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "total", "totalNEQ", "totalIn", "totalNotIn", "totalGT", "totalGTE", "totalLT", "totalLTE", "result", "resultNEQ", "resultIn", "resultNotIn", "level", "levelNEQ", "levelIn", "levelNotIn", "levelGT", "levelGTE", "levelLT", "levelLTE", "levelIsNil", "levelNotNil", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "evaluatorID", "evaluatorIDNEQ", "evaluatorIDIn", "evaluatorIDNotIn", "evaluatorIDGT", "evaluatorIDGTE", "evaluatorIDLT", "evaluatorIDLTE", "evaluatorIDIsNil", "evaluatorIDNotNil", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "hasRegistration", "hasRegistrationWith", "hasActivities", "hasActivitiesWith"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "not":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
@@ -31528,11 +31432,8 @@ func (ec *executionContext) unmarshalInputEvidenceFileWhereInput(ctx context.Con
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "fileName", "fileNameNEQ", "fileNameIn", "fileNameNotIn", "fileNameGT", "fileNameGTE", "fileNameLT", "fileNameLTE", "fileNameContains", "fileNameHasPrefix", "fileNameHasSuffix", "fileNameEqualFold", "fileNameContainsFold", "contentType", "contentTypeNEQ", "contentTypeIn", "contentTypeNotIn", "size", "sizeNEQ", "sizeIn", "sizeNotIn", "sizeGT", "sizeGTE", "sizeLT", "sizeLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "hasActivity", "hasActivityWith"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "not":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
@@ -31907,11 +31808,8 @@ func (ec *executionContext) unmarshalInputImportJobOrder(ctx context.Context, ob
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
@@ -31956,11 +31854,8 @@ func (ec *executionContext) unmarshalInputImportJobWhereInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "fileName", "fileNameNEQ", "fileNameIn", "fileNameNotIn", "fileNameGT", "fileNameGTE", "fileNameLT", "fileNameLTE", "fileNameContains", "fileNameHasPrefix", "fileNameHasSuffix", "fileNameEqualFold", "fileNameContainsFold", "fileSize", "fileSizeNEQ", "fileSizeIn", "fileSizeNotIn", "fileSizeGT", "fileSizeGTE", "fileSizeLT", "fileSizeLTE", "sha256", "sha256NEQ", "sha256In", "sha256NotIn", "sha256GT", "sha256GTE", "sha256LT", "sha256LTE", "sha256Contains", "sha256HasPrefix", "sha256HasSuffix", "sha256EqualFold", "sha256ContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "kindGT", "kindGTE", "kindLT", "kindLTE", "kindContains", "kindHasPrefix", "kindHasSuffix", "kindIsNil", "kindNotNil", "kindEqualFold", "kindContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "skipRefused", "skipRefusedNEQ", "rowsDone", "rowsDoneNEQ", "rowsDoneIn", "rowsDoneNotIn", "rowsDoneGT", "rowsDoneGTE", "rowsDoneLT", "rowsDoneLTE", "rowsTotal", "rowsTotalNEQ", "rowsTotalIn", "rowsTotalNotIn", "rowsTotalGT", "rowsTotalGTE", "rowsTotalLT", "rowsTotalLTE", "rowsTotalIsNil", "rowsTotalNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "hasCreatedBy", "hasCreatedByWith"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "not":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
@@ -32793,11 +32688,8 @@ func (ec *executionContext) unmarshalInputImportUnitsInput(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"catalogue", "merger", "number", "title", "signedOn", "signer", "effectiveOn"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "catalogue":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("catalogue"))
@@ -32877,11 +32769,8 @@ func (ec *executionContext) unmarshalInputIssueInvitationsInput(ctx context.Cont
 	}
 
 	fieldsInOrder := [...]string{"adminUnitID", "householdIDs"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "adminUnitID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("adminUnitID"))
@@ -32930,11 +32819,8 @@ func (ec *executionContext) unmarshalInputLearningActivityOrder(ctx context.Cont
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
@@ -32979,11 +32865,8 @@ func (ec *executionContext) unmarshalInputLearningActivityWhereInput(ctx context
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "provider", "providerNEQ", "providerIn", "providerNotIn", "providerGT", "providerGTE", "providerLT", "providerLTE", "providerContains", "providerHasPrefix", "providerHasSuffix", "providerIsNil", "providerNotNil", "providerEqualFold", "providerContainsFold", "startedOn", "startedOnNEQ", "startedOnIn", "startedOnNotIn", "startedOnGT", "startedOnGTE", "startedOnLT", "startedOnLTE", "endedOn", "endedOnNEQ", "endedOnIn", "endedOnNotIn", "endedOnGT", "endedOnGTE", "endedOnLT", "endedOnLTE", "endedOnIsNil", "endedOnNotNil", "hours", "hoursNEQ", "hoursIn", "hoursNotIn", "hoursGT", "hoursGTE", "hoursLT", "hoursLTE", "certificate", "certificateNEQ", "certificateIn", "certificateNotIn", "certificateGT", "certificateGTE", "certificateLT", "certificateLTE", "certificateContains", "certificateHasPrefix", "certificateHasSuffix", "certificateIsNil", "certificateNotNil", "certificateEqualFold", "certificateContainsFold", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "reviewNote", "reviewNoteNEQ", "reviewNoteIn", "reviewNoteNotIn", "reviewNoteGT", "reviewNoteGTE", "reviewNoteLT", "reviewNoteLTE", "reviewNoteContains", "reviewNoteHasPrefix", "reviewNoteHasSuffix", "reviewNoteIsNil", "reviewNoteNotNil", "reviewNoteEqualFold", "reviewNoteContainsFold", "reviewedAt", "reviewedAtNEQ", "reviewedAtIn", "reviewedAtNotIn", "reviewedAtGT", "reviewedAtGTE", "reviewedAtLT", "reviewedAtLTE", "reviewedAtIsNil", "reviewedAtNotNil", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "hasCitizen", "hasCitizenWith", "hasEvidence", "hasEvidenceWith", "hasEvaluations", "hasEvaluationsWith"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "not":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
@@ -34079,11 +33962,8 @@ func (ec *executionContext) unmarshalInputLearningUnitOrder(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
@@ -34128,11 +34008,8 @@ func (ec *executionContext) unmarshalInputLearningUnitWhereInput(ctx context.Con
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "subtype", "subtypeNEQ", "subtypeIn", "subtypeNotIn", "subtypeIsNil", "subtypeNotNil", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeIsNil", "codeNotNil", "codeEqualFold", "codeContainsFold", "headName", "headNameNEQ", "headNameIn", "headNameNotIn", "headNameGT", "headNameGTE", "headNameLT", "headNameLTE", "headNameContains", "headNameHasPrefix", "headNameHasSuffix", "headNameIsNil", "headNameNotNil", "headNameEqualFold", "headNameContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "birthYear", "birthYearNEQ", "birthYearIn", "birthYearNotIn", "birthYearGT", "birthYearGTE", "birthYearLT", "birthYearLTE", "birthYearIsNil", "birthYearNotNil", "memberCount", "memberCountNEQ", "memberCountIn", "memberCountNotIn", "memberCountGT", "memberCountGTE", "memberCountLT", "memberCountLTE", "adultCount", "adultCountNEQ", "adultCountIn", "adultCountNotIn", "adultCountGT", "adultCountGTE", "adultCountLT", "adultCountLTE", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "hasAdminUnit", "hasAdminUnitWith", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasRegistrations", "hasRegistrationsWith", "hasActivities", "hasActivitiesWith"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "not":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
@@ -35273,11 +35150,8 @@ func (ec *executionContext) unmarshalInputLoginInput(ctx context.Context, obj an
 	}
 
 	fieldsInOrder := [...]string{"username", "password"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "username":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
@@ -35322,11 +35196,8 @@ func (ec *executionContext) unmarshalInputLogoutInput(ctx context.Context, obj a
 	}
 
 	fieldsInOrder := [...]string{"refreshToken"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "refreshToken":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refreshToken"))
@@ -35364,11 +35235,8 @@ func (ec *executionContext) unmarshalInputMoveAdminUnitInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"id", "parentID", "effectiveOn", "reason", "decisionNumber", "expectedVersion"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -35445,11 +35313,8 @@ func (ec *executionContext) unmarshalInputNationalTargetOrder(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
@@ -35494,11 +35359,8 @@ func (ec *executionContext) unmarshalInputNationalTargetWhereInput(ctx context.C
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "period", "periodNEQ", "periodIn", "periodNotIn", "periodGT", "periodGTE", "periodLT", "periodLTE", "area", "areaNEQ", "areaIn", "areaNotIn", "rate", "rateNEQ", "rateIn", "rateNotIn", "rateGT", "rateGTE", "rateLT", "rateLTE", "rateIsNil", "rateNotNil", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceEqualFold", "sourceContainsFold", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteEqualFold", "noteContainsFold"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "not":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
@@ -36100,11 +35962,8 @@ func (ec *executionContext) unmarshalInputNewAdminUnitInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"key", "code", "name", "type", "level", "parentID", "parentKey", "disadvantaged"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "key":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
@@ -36195,11 +36054,8 @@ func (ec *executionContext) unmarshalInputPassRuleInput(ctx context.Context, obj
 	}
 
 	fieldsInOrder := [...]string{"passPoints", "minShare", "levels"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "passPoints":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passPoints"))
@@ -36251,11 +36107,8 @@ func (ec *executionContext) unmarshalInputPlanReorganisationInput(ctx context.Co
 	}
 
 	fieldsInOrder := [...]string{"id", "expectedVersion", "number", "title", "signedOn", "signer", "effectiveOn", "changes", "userScopes", "clientID"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -36356,11 +36209,8 @@ func (ec *executionContext) unmarshalInputRecognizeInput(ctx context.Context, ob
 	}
 
 	fieldsInOrder := [...]string{"registrationIDs", "number", "date", "signer", "clientID"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "registrationIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationIDs"))
@@ -36433,11 +36283,8 @@ func (ec *executionContext) unmarshalInputRecordRuleInput(ctx context.Context, o
 	}
 
 	fieldsInOrder := [...]string{"minActivities", "minHours"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "minActivities":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minActivities"))
@@ -36482,11 +36329,8 @@ func (ec *executionContext) unmarshalInputRefreshSessionInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"refreshToken"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "refreshToken":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refreshToken"))
@@ -36524,11 +36368,8 @@ func (ec *executionContext) unmarshalInputRefuseClaimInput(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"id", "reason", "expectedVersion"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -36580,11 +36421,8 @@ func (ec *executionContext) unmarshalInputRegisterInput(ctx context.Context, obj
 	}
 
 	fieldsInOrder := [...]string{"campaignID", "learningUnitID", "learningUnitClientID", "title", "clientID"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "campaignID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("campaignID"))
@@ -36654,11 +36492,8 @@ func (ec *executionContext) unmarshalInputRegistrationOrder(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
@@ -36703,11 +36538,8 @@ func (ec *executionContext) unmarshalInputRegistrationWhereInput(ctx context.Con
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "result", "resultNEQ", "resultIn", "resultNotIn", "resultIsNil", "resultNotNil", "level", "levelNEQ", "levelIn", "levelNotIn", "levelGT", "levelGTE", "levelLT", "levelLTE", "levelIsNil", "levelNotNil", "score", "scoreNEQ", "scoreIn", "scoreNotIn", "scoreGT", "scoreGTE", "scoreLT", "scoreLTE", "scoreIsNil", "scoreNotNil", "recognizedOn", "recognizedOnNEQ", "recognizedOnIn", "recognizedOnNotIn", "recognizedOnGT", "recognizedOnGTE", "recognizedOnLT", "recognizedOnLTE", "recognizedOnIsNil", "recognizedOnNotNil", "validUntil", "validUntilNEQ", "validUntilIn", "validUntilNotIn", "validUntilGT", "validUntilGTE", "validUntilLT", "validUntilLTE", "validUntilIsNil", "validUntilNotNil", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonIsNil", "reasonNotNil", "reasonEqualFold", "reasonContainsFold", "hasCampaign", "hasCampaignWith", "hasLearningUnit", "hasLearningUnitWith", "hasAdminUnit", "hasAdminUnitWith", "hasEvaluations", "hasEvaluationsWith", "hasDecision", "hasDecisionWith"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "not":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
@@ -37498,11 +37330,8 @@ func (ec *executionContext) unmarshalInputRejectRegistrationInput(ctx context.Co
 	}
 
 	fieldsInOrder := [...]string{"id", "reason", "expectedVersion"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -37554,11 +37383,8 @@ func (ec *executionContext) unmarshalInputRemoveEvidenceInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"id"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -37596,11 +37422,8 @@ func (ec *executionContext) unmarshalInputRemoveLearningActivityInput(ctx contex
 	}
 
 	fieldsInOrder := [...]string{"id", "expectedVersion"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -37645,11 +37468,8 @@ func (ec *executionContext) unmarshalInputReorganisationChangeInput(ctx context.
 	}
 
 	fieldsInOrder := [...]string{"kind", "sources", "successor", "parts", "parentID", "parentKey", "level", "withinID", "new", "note"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
@@ -37754,11 +37574,8 @@ func (ec *executionContext) unmarshalInputReorganisationOrder(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
@@ -37803,11 +37620,8 @@ func (ec *executionContext) unmarshalInputReorganisationWhereInput(ctx context.C
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "signedOn", "signedOnNEQ", "signedOnIn", "signedOnNotIn", "signedOnGT", "signedOnGTE", "signedOnLT", "signedOnLTE", "signer", "signerNEQ", "signerIn", "signerNotIn", "signerGT", "signerGTE", "signerLT", "signerLTE", "signerContains", "signerHasPrefix", "signerHasSuffix", "signerIsNil", "signerNotNil", "signerEqualFold", "signerContainsFold", "effectiveOn", "effectiveOnNEQ", "effectiveOnIn", "effectiveOnNotIn", "effectiveOnGT", "effectiveOnGTE", "effectiveOnLT", "effectiveOnLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "appliedAt", "appliedAtNEQ", "appliedAtIn", "appliedAtNotIn", "appliedAtGT", "appliedAtGTE", "appliedAtLT", "appliedAtLTE", "appliedAtIsNil", "appliedAtNotNil", "hasAppliedBy", "hasAppliedByWith"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "not":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
@@ -38556,11 +38370,8 @@ func (ec *executionContext) unmarshalInputResetPasswordInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"id", "expectedVersion"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -38605,11 +38416,8 @@ func (ec *executionContext) unmarshalInputRevertCampaignInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"id", "from", "reason", "expectedVersion"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -38668,11 +38476,8 @@ func (ec *executionContext) unmarshalInputReviewLearningActivityInput(ctx contex
 	}
 
 	fieldsInOrder := [...]string{"id", "status", "note", "expectedVersion"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -38731,11 +38536,8 @@ func (ec *executionContext) unmarshalInputScoreInput(ctx context.Context, obj an
 	}
 
 	fieldsInOrder := [...]string{"code", "points"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "code":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
@@ -38780,11 +38582,8 @@ func (ec *executionContext) unmarshalInputSetCriteriaInput(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"campaignID", "title", "name", "criteria", "rule"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "campaignID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("campaignID"))
@@ -38850,11 +38649,8 @@ func (ec *executionContext) unmarshalInputSetTargetsInput(ctx context.Context, o
 	}
 
 	fieldsInOrder := [...]string{"campaignID", "targets"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "campaignID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("campaignID"))
@@ -38899,11 +38695,8 @@ func (ec *executionContext) unmarshalInputSplitPartInput(ctx context.Context, ob
 	}
 
 	fieldsInOrder := [...]string{"successor", "villages"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "successor":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successor"))
@@ -38948,11 +38741,8 @@ func (ec *executionContext) unmarshalInputTakeImportPasswordsInput(ctx context.C
 	}
 
 	fieldsInOrder := [...]string{"importJobID"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "importJobID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("importJobID"))
@@ -38990,11 +38780,8 @@ func (ec *executionContext) unmarshalInputTargetInput(ctx context.Context, obj a
 	}
 
 	fieldsInOrder := [...]string{"title", "subtype", "adminUnitID", "rate"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
@@ -39053,11 +38840,8 @@ func (ec *executionContext) unmarshalInputUnitTargetInput(ctx context.Context, o
 	}
 
 	fieldsInOrder := [...]string{"id", "key", "new"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -39109,11 +38893,8 @@ func (ec *executionContext) unmarshalInputUpdateAdminUnitInput(ctx context.Conte
 	}
 
 	fieldsInOrder := [...]string{"id", "expectedVersion", "code", "name", "type"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -39179,11 +38960,8 @@ func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"id", "expectedVersion", "name", "registrationStarts", "registrationEnds", "evaluationStarts", "evaluationEnds", "recognitionStarts", "recognitionEnds", "allowLateRegistration", "decidingLevels"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -39291,11 +39069,8 @@ func (ec *executionContext) unmarshalInputUpdateLearningActivityInput(ctx contex
 	}
 
 	fieldsInOrder := [...]string{"kind", "title", "provider", "clearProvider", "startedOn", "endedOn", "clearEndedOn", "hours", "certificate", "clearCertificate", "id", "expectedVersion"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
@@ -39410,11 +39185,8 @@ func (ec *executionContext) unmarshalInputUpdateLearningUnitInput(ctx context.Co
 	}
 
 	fieldsInOrder := [...]string{"subtype", "clearSubtype", "name", "code", "clearCode", "headName", "clearHeadName", "address", "clearAddress", "phone", "clearPhone", "birthYear", "clearBirthYear", "memberCount", "adultCount", "adminUnitID", "parentID", "clearParent", "id", "clientID", "expectedVersion"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "subtype":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subtype"))
@@ -39592,11 +39364,8 @@ func (ec *executionContext) unmarshalInputUpdateNationalTargetInput(ctx context.
 	}
 
 	fieldsInOrder := [...]string{"id", "expectedVersion", "rate", "clearRate", "source", "note"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -39669,11 +39438,8 @@ func (ec *executionContext) unmarshalInputUpdateUserInput(ctx context.Context, o
 	}
 
 	fieldsInOrder := [...]string{"id", "expectedVersion", "fullName", "role", "scopeID"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
@@ -39743,11 +39509,8 @@ func (ec *executionContext) unmarshalInputUserOrder(ctx context.Context, obj any
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
@@ -39792,11 +39555,8 @@ func (ec *executionContext) unmarshalInputUserScopeInput(ctx context.Context, ob
 	}
 
 	fieldsInOrder := [...]string{"userID", "scopeID", "scopeKey"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "userID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userID"))
@@ -39848,11 +39608,8 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "username", "usernameNEQ", "usernameIn", "usernameNotIn", "usernameGT", "usernameGTE", "usernameLT", "usernameLTE", "usernameContains", "usernameHasPrefix", "usernameHasSuffix", "usernameEqualFold", "usernameContainsFold", "fullName", "fullNameNEQ", "fullNameIn", "fullNameNotIn", "fullNameGT", "fullNameGTE", "fullNameLT", "fullNameLTE", "fullNameContains", "fullNameHasPrefix", "fullNameHasSuffix", "fullNameEqualFold", "fullNameContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "disabled", "disabledNEQ", "mustChangePassword", "mustChangePasswordNEQ", "hasScope", "hasScopeWith", "hasLearningUnit", "hasLearningUnitWith"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "not":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
@@ -40356,11 +40113,8 @@ func (ec *executionContext) unmarshalInputWithdrawRegistrationInput(ctx context.
 	}
 
 	fieldsInOrder := [...]string{"id", "clientID", "reason", "expectedVersion"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
+	for _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {
+		v := asMap[k]
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))

@@ -59,4 +59,10 @@ var rewrites = []genpatch.Edit{
 	// place and an object's deferred group stays empty; making it worked
 	// out the object's path on every object of every answer.
 	{From: "deferred := graphql.NewDeferredGroup(ctx)", To: "var deferred graphql.DeferredGroup"},
+	// An input object's fields are decoded in the type's order; only the
+	// ones given are looked at (inputFieldsInOrder).
+	{
+		From: "\tfor _, k := range fieldsInOrder {\n\t\tv, ok := asMap[k]\n\t\tif !ok {\n\t\t\tcontinue\n\t\t}\n",
+		To:   "\tfor _, k := range inputFieldsInOrder(asMap, fieldsInOrder[:]) {\n\t\tv := asMap[k]\n",
+	},
 }

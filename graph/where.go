@@ -55,22 +55,22 @@ var (
 // the form names are stored in (derive.NFC): a name typed with decomposed
 // marks must find its precomposed twin.
 func nfcText(w reflect.Value) {
-	for i := range w.NumField() {
+	e := edgesOf(w.Type())
+	for _, i := range e.texts {
 		f := w.Field(i)
-		switch f.Type() {
-		case stringPtr:
+		if f.Type() == stringPtr {
 			if !f.IsNil() {
 				s := norm.NFC.String(f.Elem().String())
 				f.Set(reflect.ValueOf(&s))
 			}
-		case stringList:
-			if f.Len() > 0 {
-				out := make([]string, f.Len())
-				for j := range out {
-					out[j] = norm.NFC.String(f.Index(j).String())
-				}
-				f.Set(reflect.ValueOf(out))
+			continue
+		}
+		if f.Len() > 0 {
+			out := make([]string, f.Len())
+			for j := range out {
+				out[j] = norm.NFC.String(f.Index(j).String())
 			}
+			f.Set(reflect.ValueOf(out))
 		}
 	}
 }
@@ -113,16 +113,19 @@ func narrowEdges(ctx context.Context, w reflect.Value) error {
 	return nil
 }
 
-// whereEdges are the field indexes of a where-input's edge predicates.
+// whereEdges are the field indexes of a where-input's edge predicates, and
+// of its text (*string and []string) fields.
 type whereEdges struct {
 	lists    []int // has…With
 	bools    []struct{ has, with int }
 	not, and int
+	texts    []int
 }
 
 // edges caches whereEdges by type: a where-input has hundreds of fields, and
 // looking each has… field's partner up by name on every input decoded was
-// most of the cost of opening a household (BENCHMARKS.md, issue #15).
+// most of the cost of opening a household (BENCHMARKS.md, issue #15), as
+// was, after it, checking the type of each field for text.
 var edges sync.Map // reflect.Type → *whereEdges
 
 func edgesOf(t reflect.Type) *whereEdges {
@@ -141,6 +144,8 @@ func edgesOf(t reflect.Type) *whereEdges {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		switch {
+		case f.Type == stringPtr || f.Type == stringList:
+			e.texts = append(e.texts, i)
 		case !strings.HasPrefix(f.Name, "Has"):
 		case strings.HasSuffix(f.Name, "With") && f.Type.Kind() == reflect.Slice:
 			e.lists = append(e.lists, i)

@@ -11,20 +11,17 @@ import "slices"
 // it, twice a request (for entgql's eager loading and for the resolver).
 // Fields not of the type are left out, as before; validation refused them.
 func inputFieldsInOrder(in map[string]any, order []string) []string {
-	type at struct {
-		i    int
-		name string
+	if len(in) == 0 {
+		return nil
 	}
-	found := make([]at, 0, len(in))
+	names := make([]string, 0, len(in))
 	for k := range in {
-		if i := slices.Index(order, k); i >= 0 {
-			found = append(found, at{i, k})
+		if slices.Contains(order, k) {
+			names = append(names, k)
 		}
 	}
-	slices.SortFunc(found, func(a, b at) int { return a.i - b.i })
-	names := make([]string, len(found))
-	for i, f := range found {
-		names[i] = f.name
+	if len(names) > 1 {
+		slices.SortFunc(names, func(a, b string) int { return slices.Index(order, a) - slices.Index(order, b) })
 	}
 	return names
 }

@@ -583,201 +583,225 @@ func (_q *AdminUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ad
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedParent []*AdminUnit
+	var joinedParent *[]*AdminUnit
 	if query := _q.withParent; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*AdminUnit)
+		joinedParent = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, adminunit.ParentColumn, "parent", query.querySpec(),
+			withRow(_spec, adminunit.ParentColumn, "parent", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &AdminUnit{config: query.config}
-					joinedParent = append(joinedParent, e)
+					e := &AdminUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedParent = append(joinedParent, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withParent = nil
-		defer func() { _q.withParent = query }()
+		defer func(q *AdminUnitQuery) { _q.withParent = q }(query)
 	}
 	_ = joinedParent
-	var joinedChildren [][]*AdminUnit
-	joinedNamedChildren := map[string][][]*AdminUnit{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *AdminUnitQuery, add func([]*AdminUnit)) bool {
-			if !query.loadsWithRow() {
+	var joinedChildren *[][]*AdminUnit
+	var joinedNamedChildren map[string][][]*AdminUnit
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withChildren != nil || len(_q.withNamedChildren) > 0) {
+		load := func(name string, q *AdminUnitQuery, add func([]*AdminUnit)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(adminunit.FieldParentID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(adminunit.FieldParentID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.ChildrenColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), adminunit.ChildrenColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) (*AdminUnit, error) {
-					e := &AdminUnit{config: query.config}
+					e := &AdminUnit{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withChildren; query != nil && load("children", query, func(es []*AdminUnit) { joinedChildren = append(joinedChildren, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withChildren = nil
-			defer func() { _q.withChildren = query }()
+		if query := _q.withChildren; query != nil {
+			joined := new([][]*AdminUnit)
+			if load("children", query, func(es []*AdminUnit) { *joined = append(*joined, es) }) {
+				joinedChildren = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withChildren = nil
+				defer func(q *AdminUnitQuery) { _q.withChildren = q }(query)
+			}
 		}
 		if named := _q.withNamedChildren; len(named) > 0 {
-			rest := make(map[string]*AdminUnitQuery)
+			byName, rest := map[string][][]*AdminUnit{}, map[string]*AdminUnitQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("children_%d", i), query, func(es []*AdminUnit) { joinedNamedChildren[name] = append(joinedNamedChildren[name], es) }) {
+				if !load(fmt.Sprintf("children_%d", i), query, func(es []*AdminUnit) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedChildren = byName
 			_q.withNamedChildren = rest
-			defer func() { _q.withNamedChildren = named }()
+			defer func(m map[string]*AdminUnitQuery) { _q.withNamedChildren = m }(named)
 		}
 	}
 	_, _ = joinedChildren, joinedNamedChildren
-	var joinedMergedInto []*AdminUnit
+	var joinedMergedInto *[]*AdminUnit
 	if query := _q.withMergedInto; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*AdminUnit)
+		joinedMergedInto = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, adminunit.MergedIntoColumn, "merged_into", query.querySpec(),
+			withRow(_spec, adminunit.MergedIntoColumn, "merged_into", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &AdminUnit{config: query.config}
-					joinedMergedInto = append(joinedMergedInto, e)
+					e := &AdminUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedMergedInto = append(joinedMergedInto, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withMergedInto = nil
-		defer func() { _q.withMergedInto = query }()
+		defer func(q *AdminUnitQuery) { _q.withMergedInto = q }(query)
 	}
 	_ = joinedMergedInto
-	var joinedMergedFrom [][]*AdminUnit
-	joinedNamedMergedFrom := map[string][][]*AdminUnit{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *AdminUnitQuery, add func([]*AdminUnit)) bool {
-			if !query.loadsWithRow() {
+	var joinedMergedFrom *[][]*AdminUnit
+	var joinedNamedMergedFrom map[string][][]*AdminUnit
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withMergedFrom != nil || len(_q.withNamedMergedFrom) > 0) {
+		load := func(name string, q *AdminUnitQuery, add func([]*AdminUnit)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(adminunit.FieldMergedIntoID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(adminunit.FieldMergedIntoID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.MergedFromColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), adminunit.MergedFromColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) (*AdminUnit, error) {
-					e := &AdminUnit{config: query.config}
+					e := &AdminUnit{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withMergedFrom; query != nil && load("merged_from", query, func(es []*AdminUnit) { joinedMergedFrom = append(joinedMergedFrom, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withMergedFrom = nil
-			defer func() { _q.withMergedFrom = query }()
+		if query := _q.withMergedFrom; query != nil {
+			joined := new([][]*AdminUnit)
+			if load("merged_from", query, func(es []*AdminUnit) { *joined = append(*joined, es) }) {
+				joinedMergedFrom = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withMergedFrom = nil
+				defer func(q *AdminUnitQuery) { _q.withMergedFrom = q }(query)
+			}
 		}
 		if named := _q.withNamedMergedFrom; len(named) > 0 {
-			rest := make(map[string]*AdminUnitQuery)
+			byName, rest := map[string][][]*AdminUnit{}, map[string]*AdminUnitQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("merged_from_%d", i), query, func(es []*AdminUnit) { joinedNamedMergedFrom[name] = append(joinedNamedMergedFrom[name], es) }) {
+				if !load(fmt.Sprintf("merged_from_%d", i), query, func(es []*AdminUnit) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedMergedFrom = byName
 			_q.withNamedMergedFrom = rest
-			defer func() { _q.withNamedMergedFrom = named }()
+			defer func(m map[string]*AdminUnitQuery) { _q.withNamedMergedFrom = m }(named)
 		}
 	}
 	_, _ = joinedMergedFrom, joinedNamedMergedFrom
-	var joinedLearningUnits [][]*LearningUnit
-	joinedNamedLearningUnits := map[string][][]*LearningUnit{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *LearningUnitQuery, add func([]*LearningUnit)) bool {
-			if !query.loadsWithRow() {
+	var joinedLearningUnits *[][]*LearningUnit
+	var joinedNamedLearningUnits map[string][][]*LearningUnit
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withLearningUnits != nil || len(_q.withNamedLearningUnits) > 0) {
+		load := func(name string, q *LearningUnitQuery, add func([]*LearningUnit)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(learningunit.FieldAdminUnitID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(learningunit.FieldAdminUnitID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.LearningUnitsColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), adminunit.LearningUnitsColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) (*LearningUnit, error) {
-					e := &LearningUnit{config: query.config}
+					e := &LearningUnit{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withLearningUnits; query != nil && load("learning_units", query, func(es []*LearningUnit) { joinedLearningUnits = append(joinedLearningUnits, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withLearningUnits = nil
-			defer func() { _q.withLearningUnits = query }()
+		if query := _q.withLearningUnits; query != nil {
+			joined := new([][]*LearningUnit)
+			if load("learning_units", query, func(es []*LearningUnit) { *joined = append(*joined, es) }) {
+				joinedLearningUnits = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withLearningUnits = nil
+				defer func(q *LearningUnitQuery) { _q.withLearningUnits = q }(query)
+			}
 		}
 		if named := _q.withNamedLearningUnits; len(named) > 0 {
-			rest := make(map[string]*LearningUnitQuery)
+			byName, rest := map[string][][]*LearningUnit{}, map[string]*LearningUnitQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("learning_units_%d", i), query, func(es []*LearningUnit) { joinedNamedLearningUnits[name] = append(joinedNamedLearningUnits[name], es) }) {
+				if !load(fmt.Sprintf("learning_units_%d", i), query, func(es []*LearningUnit) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedLearningUnits = byName
 			_q.withNamedLearningUnits = rest
-			defer func() { _q.withNamedLearningUnits = named }()
+			defer func(m map[string]*LearningUnitQuery) { _q.withNamedLearningUnits = m }(named)
 		}
 	}
 	_, _ = joinedLearningUnits, joinedNamedLearningUnits
-	var joinedUsers [][]*User
-	joinedNamedUsers := map[string][][]*User{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *UserQuery, add func([]*User)) bool {
-			if !query.loadsWithRow() {
+	var joinedUsers *[][]*User
+	var joinedNamedUsers map[string][][]*User
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withUsers != nil || len(_q.withNamedUsers) > 0) {
+		load := func(name string, q *UserQuery, add func([]*User)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(user.FieldScopeID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(user.FieldScopeID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.UsersColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), adminunit.UsersColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
 				func(columns []string, values []any) (*User, error) {
-					e := &User{config: query.config}
+					e := &User{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withUsers; query != nil && load("users", query, func(es []*User) { joinedUsers = append(joinedUsers, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withUsers = nil
-			defer func() { _q.withUsers = query }()
+		if query := _q.withUsers; query != nil {
+			joined := new([][]*User)
+			if load("users", query, func(es []*User) { *joined = append(*joined, es) }) {
+				joinedUsers = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withUsers = nil
+				defer func(q *UserQuery) { _q.withUsers = q }(query)
+			}
 		}
 		if named := _q.withNamedUsers; len(named) > 0 {
-			rest := make(map[string]*UserQuery)
+			byName, rest := map[string][][]*User{}, map[string]*UserQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("users_%d", i), query, func(es []*User) { joinedNamedUsers[name] = append(joinedNamedUsers[name], es) }) {
+				if !load(fmt.Sprintf("users_%d", i), query, func(es []*User) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedUsers = byName
 			_q.withNamedUsers = rest
-			defer func() { _q.withNamedUsers = named }()
+			defer func(m map[string]*UserQuery) { _q.withNamedUsers = m }(named)
 		}
 	}
 	_, _ = joinedUsers, joinedNamedUsers
@@ -863,42 +887,54 @@ func (_q *AdminUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ad
 			return nil, err
 		}
 	}
-	for i, e := range joinedParent {
-		if e != nil {
-			nodes[i].Edges.Parent = e
+	if joined := joinedParent; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.Parent = e
+			}
 		}
 	}
-	for i, es := range joinedChildren {
-		nodes[i].Edges.Children = es
+	if joined := joinedChildren; joined != nil {
+		for i, es := range *joined {
+			nodes[i].Edges.Children = es
+		}
 	}
 	for name, rows := range joinedNamedChildren {
 		for i, es := range rows {
 			nodes[i].appendNamedChildren(name, es...)
 		}
 	}
-	for i, e := range joinedMergedInto {
-		if e != nil {
-			nodes[i].Edges.MergedInto = e
+	if joined := joinedMergedInto; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.MergedInto = e
+			}
 		}
 	}
-	for i, es := range joinedMergedFrom {
-		nodes[i].Edges.MergedFrom = es
+	if joined := joinedMergedFrom; joined != nil {
+		for i, es := range *joined {
+			nodes[i].Edges.MergedFrom = es
+		}
 	}
 	for name, rows := range joinedNamedMergedFrom {
 		for i, es := range rows {
 			nodes[i].appendNamedMergedFrom(name, es...)
 		}
 	}
-	for i, es := range joinedLearningUnits {
-		nodes[i].Edges.LearningUnits = es
+	if joined := joinedLearningUnits; joined != nil {
+		for i, es := range *joined {
+			nodes[i].Edges.LearningUnits = es
+		}
 	}
 	for name, rows := range joinedNamedLearningUnits {
 		for i, es := range rows {
 			nodes[i].appendNamedLearningUnits(name, es...)
 		}
 	}
-	for i, es := range joinedUsers {
-		nodes[i].Edges.Users = es
+	if joined := joinedUsers; joined != nil {
+		for i, es := range *joined {
+			nodes[i].Edges.Users = es
+		}
 	}
 	for name, rows := range joinedNamedUsers {
 		for i, es := range rows {
@@ -1104,201 +1140,225 @@ func (_q *AdminUnitQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedParent []*AdminUnit
+	var joinedParent *[]*AdminUnit
 	if query := _q.withParent; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*AdminUnit)
+		joinedParent = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, adminunit.ParentColumn, "parent", query.querySpec(),
+			withRow(_spec, adminunit.ParentColumn, "parent", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &AdminUnit{config: query.config}
-					joinedParent = append(joinedParent, e)
+					e := &AdminUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedParent = append(joinedParent, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withParent = nil
-		defer func() { _q.withParent = query }()
+		defer func(q *AdminUnitQuery) { _q.withParent = q }(query)
 	}
 	_ = joinedParent
-	var joinedChildren [][]*AdminUnit
-	joinedNamedChildren := map[string][][]*AdminUnit{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *AdminUnitQuery, add func([]*AdminUnit)) bool {
-			if !query.loadsWithRow() {
+	var joinedChildren *[][]*AdminUnit
+	var joinedNamedChildren map[string][][]*AdminUnit
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withChildren != nil || len(_q.withNamedChildren) > 0) {
+		load := func(name string, q *AdminUnitQuery, add func([]*AdminUnit)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(adminunit.FieldParentID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(adminunit.FieldParentID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.ChildrenColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), adminunit.ChildrenColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) (*AdminUnit, error) {
-					e := &AdminUnit{config: query.config}
+					e := &AdminUnit{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withChildren; query != nil && load("children", query, func(es []*AdminUnit) { joinedChildren = append(joinedChildren, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withChildren = nil
-			defer func() { _q.withChildren = query }()
+		if query := _q.withChildren; query != nil {
+			joined := new([][]*AdminUnit)
+			if load("children", query, func(es []*AdminUnit) { *joined = append(*joined, es) }) {
+				joinedChildren = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withChildren = nil
+				defer func(q *AdminUnitQuery) { _q.withChildren = q }(query)
+			}
 		}
 		if named := _q.withNamedChildren; len(named) > 0 {
-			rest := make(map[string]*AdminUnitQuery)
+			byName, rest := map[string][][]*AdminUnit{}, map[string]*AdminUnitQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("children_%d", i), query, func(es []*AdminUnit) { joinedNamedChildren[name] = append(joinedNamedChildren[name], es) }) {
+				if !load(fmt.Sprintf("children_%d", i), query, func(es []*AdminUnit) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedChildren = byName
 			_q.withNamedChildren = rest
-			defer func() { _q.withNamedChildren = named }()
+			defer func(m map[string]*AdminUnitQuery) { _q.withNamedChildren = m }(named)
 		}
 	}
 	_, _ = joinedChildren, joinedNamedChildren
-	var joinedMergedInto []*AdminUnit
+	var joinedMergedInto *[]*AdminUnit
 	if query := _q.withMergedInto; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*AdminUnit)
+		joinedMergedInto = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, adminunit.MergedIntoColumn, "merged_into", query.querySpec(),
+			withRow(_spec, adminunit.MergedIntoColumn, "merged_into", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &AdminUnit{config: query.config}
-					joinedMergedInto = append(joinedMergedInto, e)
+					e := &AdminUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedMergedInto = append(joinedMergedInto, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withMergedInto = nil
-		defer func() { _q.withMergedInto = query }()
+		defer func(q *AdminUnitQuery) { _q.withMergedInto = q }(query)
 	}
 	_ = joinedMergedInto
-	var joinedMergedFrom [][]*AdminUnit
-	joinedNamedMergedFrom := map[string][][]*AdminUnit{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *AdminUnitQuery, add func([]*AdminUnit)) bool {
-			if !query.loadsWithRow() {
+	var joinedMergedFrom *[][]*AdminUnit
+	var joinedNamedMergedFrom map[string][][]*AdminUnit
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withMergedFrom != nil || len(_q.withNamedMergedFrom) > 0) {
+		load := func(name string, q *AdminUnitQuery, add func([]*AdminUnit)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(adminunit.FieldMergedIntoID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(adminunit.FieldMergedIntoID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.MergedFromColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), adminunit.MergedFromColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) (*AdminUnit, error) {
-					e := &AdminUnit{config: query.config}
+					e := &AdminUnit{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withMergedFrom; query != nil && load("merged_from", query, func(es []*AdminUnit) { joinedMergedFrom = append(joinedMergedFrom, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withMergedFrom = nil
-			defer func() { _q.withMergedFrom = query }()
+		if query := _q.withMergedFrom; query != nil {
+			joined := new([][]*AdminUnit)
+			if load("merged_from", query, func(es []*AdminUnit) { *joined = append(*joined, es) }) {
+				joinedMergedFrom = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withMergedFrom = nil
+				defer func(q *AdminUnitQuery) { _q.withMergedFrom = q }(query)
+			}
 		}
 		if named := _q.withNamedMergedFrom; len(named) > 0 {
-			rest := make(map[string]*AdminUnitQuery)
+			byName, rest := map[string][][]*AdminUnit{}, map[string]*AdminUnitQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("merged_from_%d", i), query, func(es []*AdminUnit) { joinedNamedMergedFrom[name] = append(joinedNamedMergedFrom[name], es) }) {
+				if !load(fmt.Sprintf("merged_from_%d", i), query, func(es []*AdminUnit) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedMergedFrom = byName
 			_q.withNamedMergedFrom = rest
-			defer func() { _q.withNamedMergedFrom = named }()
+			defer func(m map[string]*AdminUnitQuery) { _q.withNamedMergedFrom = m }(named)
 		}
 	}
 	_, _ = joinedMergedFrom, joinedNamedMergedFrom
-	var joinedLearningUnits [][]*LearningUnit
-	joinedNamedLearningUnits := map[string][][]*LearningUnit{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *LearningUnitQuery, add func([]*LearningUnit)) bool {
-			if !query.loadsWithRow() {
+	var joinedLearningUnits *[][]*LearningUnit
+	var joinedNamedLearningUnits map[string][][]*LearningUnit
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withLearningUnits != nil || len(_q.withNamedLearningUnits) > 0) {
+		load := func(name string, q *LearningUnitQuery, add func([]*LearningUnit)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(learningunit.FieldAdminUnitID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(learningunit.FieldAdminUnitID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.LearningUnitsColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), adminunit.LearningUnitsColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) (*LearningUnit, error) {
-					e := &LearningUnit{config: query.config}
+					e := &LearningUnit{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withLearningUnits; query != nil && load("learning_units", query, func(es []*LearningUnit) { joinedLearningUnits = append(joinedLearningUnits, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withLearningUnits = nil
-			defer func() { _q.withLearningUnits = query }()
+		if query := _q.withLearningUnits; query != nil {
+			joined := new([][]*LearningUnit)
+			if load("learning_units", query, func(es []*LearningUnit) { *joined = append(*joined, es) }) {
+				joinedLearningUnits = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withLearningUnits = nil
+				defer func(q *LearningUnitQuery) { _q.withLearningUnits = q }(query)
+			}
 		}
 		if named := _q.withNamedLearningUnits; len(named) > 0 {
-			rest := make(map[string]*LearningUnitQuery)
+			byName, rest := map[string][][]*LearningUnit{}, map[string]*LearningUnitQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("learning_units_%d", i), query, func(es []*LearningUnit) { joinedNamedLearningUnits[name] = append(joinedNamedLearningUnits[name], es) }) {
+				if !load(fmt.Sprintf("learning_units_%d", i), query, func(es []*LearningUnit) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedLearningUnits = byName
 			_q.withNamedLearningUnits = rest
-			defer func() { _q.withNamedLearningUnits = named }()
+			defer func(m map[string]*LearningUnitQuery) { _q.withNamedLearningUnits = m }(named)
 		}
 	}
 	_, _ = joinedLearningUnits, joinedNamedLearningUnits
-	var joinedUsers [][]*User
-	joinedNamedUsers := map[string][][]*User{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *UserQuery, add func([]*User)) bool {
-			if !query.loadsWithRow() {
+	var joinedUsers *[][]*User
+	var joinedNamedUsers map[string][][]*User
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withUsers != nil || len(_q.withNamedUsers) > 0) {
+		load := func(name string, q *UserQuery, add func([]*User)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(user.FieldScopeID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(user.FieldScopeID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.UsersColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), adminunit.UsersColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
 				func(columns []string, values []any) (*User, error) {
-					e := &User{config: query.config}
+					e := &User{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withUsers; query != nil && load("users", query, func(es []*User) { joinedUsers = append(joinedUsers, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withUsers = nil
-			defer func() { _q.withUsers = query }()
+		if query := _q.withUsers; query != nil {
+			joined := new([][]*User)
+			if load("users", query, func(es []*User) { *joined = append(*joined, es) }) {
+				joinedUsers = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withUsers = nil
+				defer func(q *UserQuery) { _q.withUsers = q }(query)
+			}
 		}
 		if named := _q.withNamedUsers; len(named) > 0 {
-			rest := make(map[string]*UserQuery)
+			byName, rest := map[string][][]*User{}, map[string]*UserQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("users_%d", i), query, func(es []*User) { joinedNamedUsers[name] = append(joinedNamedUsers[name], es) }) {
+				if !load(fmt.Sprintf("users_%d", i), query, func(es []*User) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedUsers = byName
 			_q.withNamedUsers = rest
-			defer func() { _q.withNamedUsers = named }()
+			defer func(m map[string]*UserQuery) { _q.withNamedUsers = m }(named)
 		}
 	}
 	_, _ = joinedUsers, joinedNamedUsers

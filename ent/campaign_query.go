@@ -550,182 +550,204 @@ func (_q *CampaignQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cam
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedProvince []*AdminUnit
+	var joinedProvince *[]*AdminUnit
 	if query := _q.withProvince; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*AdminUnit)
+		joinedProvince = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, campaign.ProvinceColumn, "province", query.querySpec(),
+			withRow(_spec, campaign.ProvinceColumn, "province", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &AdminUnit{config: query.config}
-					joinedProvince = append(joinedProvince, e)
+					e := &AdminUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedProvince = append(joinedProvince, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withProvince = nil
-		defer func() { _q.withProvince = query }()
+		defer func(q *AdminUnitQuery) { _q.withProvince = q }(query)
 	}
 	_ = joinedProvince
-	var joinedTargets [][]*Target
-	joinedNamedTargets := map[string][][]*Target{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *TargetQuery, add func([]*Target)) bool {
-			if !query.loadsWithRow() {
+	var joinedTargets *[][]*Target
+	var joinedNamedTargets map[string][][]*Target
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withTargets != nil || len(_q.withNamedTargets) > 0) {
+		load := func(name string, q *TargetQuery, add func([]*Target)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(target.FieldCampaignID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(target.FieldCampaignID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.TargetsColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), campaign.TargetsColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Target).scanValues(nil, columns) },
 				func(columns []string, values []any) (*Target, error) {
-					e := &Target{config: query.config}
+					e := &Target{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withTargets; query != nil && load("targets", query, func(es []*Target) { joinedTargets = append(joinedTargets, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withTargets = nil
-			defer func() { _q.withTargets = query }()
+		if query := _q.withTargets; query != nil {
+			joined := new([][]*Target)
+			if load("targets", query, func(es []*Target) { *joined = append(*joined, es) }) {
+				joinedTargets = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withTargets = nil
+				defer func(q *TargetQuery) { _q.withTargets = q }(query)
+			}
 		}
 		if named := _q.withNamedTargets; len(named) > 0 {
-			rest := make(map[string]*TargetQuery)
+			byName, rest := map[string][][]*Target{}, map[string]*TargetQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("targets_%d", i), query, func(es []*Target) { joinedNamedTargets[name] = append(joinedNamedTargets[name], es) }) {
+				if !load(fmt.Sprintf("targets_%d", i), query, func(es []*Target) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedTargets = byName
 			_q.withNamedTargets = rest
-			defer func() { _q.withNamedTargets = named }()
+			defer func(m map[string]*TargetQuery) { _q.withNamedTargets = m }(named)
 		}
 	}
 	_, _ = joinedTargets, joinedNamedTargets
-	var joinedCriteriaSets [][]*CriteriaSet
-	joinedNamedCriteriaSets := map[string][][]*CriteriaSet{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *CriteriaSetQuery, add func([]*CriteriaSet)) bool {
-			if !query.loadsWithRow() {
+	var joinedCriteriaSets *[][]*CriteriaSet
+	var joinedNamedCriteriaSets map[string][][]*CriteriaSet
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withCriteriaSets != nil || len(_q.withNamedCriteriaSets) > 0) {
+		load := func(name string, q *CriteriaSetQuery, add func([]*CriteriaSet)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(criteriaset.FieldCampaignID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(criteriaset.FieldCampaignID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.CriteriaSetsColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), campaign.CriteriaSetsColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*CriteriaSet).scanValues(nil, columns) },
 				func(columns []string, values []any) (*CriteriaSet, error) {
-					e := &CriteriaSet{config: query.config}
+					e := &CriteriaSet{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withCriteriaSets; query != nil && load("criteria_sets", query, func(es []*CriteriaSet) { joinedCriteriaSets = append(joinedCriteriaSets, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withCriteriaSets = nil
-			defer func() { _q.withCriteriaSets = query }()
+		if query := _q.withCriteriaSets; query != nil {
+			joined := new([][]*CriteriaSet)
+			if load("criteria_sets", query, func(es []*CriteriaSet) { *joined = append(*joined, es) }) {
+				joinedCriteriaSets = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withCriteriaSets = nil
+				defer func(q *CriteriaSetQuery) { _q.withCriteriaSets = q }(query)
+			}
 		}
 		if named := _q.withNamedCriteriaSets; len(named) > 0 {
-			rest := make(map[string]*CriteriaSetQuery)
+			byName, rest := map[string][][]*CriteriaSet{}, map[string]*CriteriaSetQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("criteria_sets_%d", i), query, func(es []*CriteriaSet) { joinedNamedCriteriaSets[name] = append(joinedNamedCriteriaSets[name], es) }) {
+				if !load(fmt.Sprintf("criteria_sets_%d", i), query, func(es []*CriteriaSet) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedCriteriaSets = byName
 			_q.withNamedCriteriaSets = rest
-			defer func() { _q.withNamedCriteriaSets = named }()
+			defer func(m map[string]*CriteriaSetQuery) { _q.withNamedCriteriaSets = m }(named)
 		}
 	}
 	_, _ = joinedCriteriaSets, joinedNamedCriteriaSets
-	var joinedRegistrations [][]*Registration
-	joinedNamedRegistrations := map[string][][]*Registration{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *RegistrationQuery, add func([]*Registration)) bool {
-			if !query.loadsWithRow() {
+	var joinedRegistrations *[][]*Registration
+	var joinedNamedRegistrations map[string][][]*Registration
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withRegistrations != nil || len(_q.withNamedRegistrations) > 0) {
+		load := func(name string, q *RegistrationQuery, add func([]*Registration)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(registration.FieldCampaignID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(registration.FieldCampaignID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.RegistrationsColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), campaign.RegistrationsColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
 				func(columns []string, values []any) (*Registration, error) {
-					e := &Registration{config: query.config}
+					e := &Registration{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withRegistrations; query != nil && load("registrations", query, func(es []*Registration) { joinedRegistrations = append(joinedRegistrations, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withRegistrations = nil
-			defer func() { _q.withRegistrations = query }()
+		if query := _q.withRegistrations; query != nil {
+			joined := new([][]*Registration)
+			if load("registrations", query, func(es []*Registration) { *joined = append(*joined, es) }) {
+				joinedRegistrations = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withRegistrations = nil
+				defer func(q *RegistrationQuery) { _q.withRegistrations = q }(query)
+			}
 		}
 		if named := _q.withNamedRegistrations; len(named) > 0 {
-			rest := make(map[string]*RegistrationQuery)
+			byName, rest := map[string][][]*Registration{}, map[string]*RegistrationQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { joinedNamedRegistrations[name] = append(joinedNamedRegistrations[name], es) }) {
+				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedRegistrations = byName
 			_q.withNamedRegistrations = rest
-			defer func() { _q.withNamedRegistrations = named }()
+			defer func(m map[string]*RegistrationQuery) { _q.withNamedRegistrations = m }(named)
 		}
 	}
 	_, _ = joinedRegistrations, joinedNamedRegistrations
-	var joinedDecisions [][]*Decision
-	joinedNamedDecisions := map[string][][]*Decision{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *DecisionQuery, add func([]*Decision)) bool {
-			if !query.loadsWithRow() {
+	var joinedDecisions *[][]*Decision
+	var joinedNamedDecisions map[string][][]*Decision
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withDecisions != nil || len(_q.withNamedDecisions) > 0) {
+		load := func(name string, q *DecisionQuery, add func([]*Decision)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(decision.FieldCampaignID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(decision.FieldCampaignID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.DecisionsColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), campaign.DecisionsColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Decision).scanValues(nil, columns) },
 				func(columns []string, values []any) (*Decision, error) {
-					e := &Decision{config: query.config}
+					e := &Decision{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withDecisions; query != nil && load("decisions", query, func(es []*Decision) { joinedDecisions = append(joinedDecisions, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withDecisions = nil
-			defer func() { _q.withDecisions = query }()
+		if query := _q.withDecisions; query != nil {
+			joined := new([][]*Decision)
+			if load("decisions", query, func(es []*Decision) { *joined = append(*joined, es) }) {
+				joinedDecisions = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withDecisions = nil
+				defer func(q *DecisionQuery) { _q.withDecisions = q }(query)
+			}
 		}
 		if named := _q.withNamedDecisions; len(named) > 0 {
-			rest := make(map[string]*DecisionQuery)
+			byName, rest := map[string][][]*Decision{}, map[string]*DecisionQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("decisions_%d", i), query, func(es []*Decision) { joinedNamedDecisions[name] = append(joinedNamedDecisions[name], es) }) {
+				if !load(fmt.Sprintf("decisions_%d", i), query, func(es []*Decision) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedDecisions = byName
 			_q.withNamedDecisions = rest
-			defer func() { _q.withNamedDecisions = named }()
+			defer func(m map[string]*DecisionQuery) { _q.withNamedDecisions = m }(named)
 		}
 	}
 	_, _ = joinedDecisions, joinedNamedDecisions
@@ -805,37 +827,47 @@ func (_q *CampaignQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cam
 			return nil, err
 		}
 	}
-	for i, e := range joinedProvince {
-		if e != nil {
-			nodes[i].Edges.Province = e
+	if joined := joinedProvince; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.Province = e
+			}
 		}
 	}
-	for i, es := range joinedTargets {
-		nodes[i].Edges.Targets = es
+	if joined := joinedTargets; joined != nil {
+		for i, es := range *joined {
+			nodes[i].Edges.Targets = es
+		}
 	}
 	for name, rows := range joinedNamedTargets {
 		for i, es := range rows {
 			nodes[i].appendNamedTargets(name, es...)
 		}
 	}
-	for i, es := range joinedCriteriaSets {
-		nodes[i].Edges.CriteriaSets = es
+	if joined := joinedCriteriaSets; joined != nil {
+		for i, es := range *joined {
+			nodes[i].Edges.CriteriaSets = es
+		}
 	}
 	for name, rows := range joinedNamedCriteriaSets {
 		for i, es := range rows {
 			nodes[i].appendNamedCriteriaSets(name, es...)
 		}
 	}
-	for i, es := range joinedRegistrations {
-		nodes[i].Edges.Registrations = es
+	if joined := joinedRegistrations; joined != nil {
+		for i, es := range *joined {
+			nodes[i].Edges.Registrations = es
+		}
 	}
 	for name, rows := range joinedNamedRegistrations {
 		for i, es := range rows {
 			nodes[i].appendNamedRegistrations(name, es...)
 		}
 	}
-	for i, es := range joinedDecisions {
-		nodes[i].Edges.Decisions = es
+	if joined := joinedDecisions; joined != nil {
+		for i, es := range *joined {
+			nodes[i].Edges.Decisions = es
+		}
 	}
 	for name, rows := range joinedNamedDecisions {
 		for i, es := range rows {
@@ -1000,182 +1032,204 @@ func (_q *CampaignQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedProvince []*AdminUnit
+	var joinedProvince *[]*AdminUnit
 	if query := _q.withProvince; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*AdminUnit)
+		joinedProvince = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, campaign.ProvinceColumn, "province", query.querySpec(),
+			withRow(_spec, campaign.ProvinceColumn, "province", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &AdminUnit{config: query.config}
-					joinedProvince = append(joinedProvince, e)
+					e := &AdminUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedProvince = append(joinedProvince, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withProvince = nil
-		defer func() { _q.withProvince = query }()
+		defer func(q *AdminUnitQuery) { _q.withProvince = q }(query)
 	}
 	_ = joinedProvince
-	var joinedTargets [][]*Target
-	joinedNamedTargets := map[string][][]*Target{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *TargetQuery, add func([]*Target)) bool {
-			if !query.loadsWithRow() {
+	var joinedTargets *[][]*Target
+	var joinedNamedTargets map[string][][]*Target
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withTargets != nil || len(_q.withNamedTargets) > 0) {
+		load := func(name string, q *TargetQuery, add func([]*Target)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(target.FieldCampaignID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(target.FieldCampaignID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.TargetsColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), campaign.TargetsColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Target).scanValues(nil, columns) },
 				func(columns []string, values []any) (*Target, error) {
-					e := &Target{config: query.config}
+					e := &Target{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withTargets; query != nil && load("targets", query, func(es []*Target) { joinedTargets = append(joinedTargets, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withTargets = nil
-			defer func() { _q.withTargets = query }()
+		if query := _q.withTargets; query != nil {
+			joined := new([][]*Target)
+			if load("targets", query, func(es []*Target) { *joined = append(*joined, es) }) {
+				joinedTargets = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withTargets = nil
+				defer func(q *TargetQuery) { _q.withTargets = q }(query)
+			}
 		}
 		if named := _q.withNamedTargets; len(named) > 0 {
-			rest := make(map[string]*TargetQuery)
+			byName, rest := map[string][][]*Target{}, map[string]*TargetQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("targets_%d", i), query, func(es []*Target) { joinedNamedTargets[name] = append(joinedNamedTargets[name], es) }) {
+				if !load(fmt.Sprintf("targets_%d", i), query, func(es []*Target) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedTargets = byName
 			_q.withNamedTargets = rest
-			defer func() { _q.withNamedTargets = named }()
+			defer func(m map[string]*TargetQuery) { _q.withNamedTargets = m }(named)
 		}
 	}
 	_, _ = joinedTargets, joinedNamedTargets
-	var joinedCriteriaSets [][]*CriteriaSet
-	joinedNamedCriteriaSets := map[string][][]*CriteriaSet{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *CriteriaSetQuery, add func([]*CriteriaSet)) bool {
-			if !query.loadsWithRow() {
+	var joinedCriteriaSets *[][]*CriteriaSet
+	var joinedNamedCriteriaSets map[string][][]*CriteriaSet
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withCriteriaSets != nil || len(_q.withNamedCriteriaSets) > 0) {
+		load := func(name string, q *CriteriaSetQuery, add func([]*CriteriaSet)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(criteriaset.FieldCampaignID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(criteriaset.FieldCampaignID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.CriteriaSetsColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), campaign.CriteriaSetsColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*CriteriaSet).scanValues(nil, columns) },
 				func(columns []string, values []any) (*CriteriaSet, error) {
-					e := &CriteriaSet{config: query.config}
+					e := &CriteriaSet{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withCriteriaSets; query != nil && load("criteria_sets", query, func(es []*CriteriaSet) { joinedCriteriaSets = append(joinedCriteriaSets, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withCriteriaSets = nil
-			defer func() { _q.withCriteriaSets = query }()
+		if query := _q.withCriteriaSets; query != nil {
+			joined := new([][]*CriteriaSet)
+			if load("criteria_sets", query, func(es []*CriteriaSet) { *joined = append(*joined, es) }) {
+				joinedCriteriaSets = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withCriteriaSets = nil
+				defer func(q *CriteriaSetQuery) { _q.withCriteriaSets = q }(query)
+			}
 		}
 		if named := _q.withNamedCriteriaSets; len(named) > 0 {
-			rest := make(map[string]*CriteriaSetQuery)
+			byName, rest := map[string][][]*CriteriaSet{}, map[string]*CriteriaSetQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("criteria_sets_%d", i), query, func(es []*CriteriaSet) { joinedNamedCriteriaSets[name] = append(joinedNamedCriteriaSets[name], es) }) {
+				if !load(fmt.Sprintf("criteria_sets_%d", i), query, func(es []*CriteriaSet) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedCriteriaSets = byName
 			_q.withNamedCriteriaSets = rest
-			defer func() { _q.withNamedCriteriaSets = named }()
+			defer func(m map[string]*CriteriaSetQuery) { _q.withNamedCriteriaSets = m }(named)
 		}
 	}
 	_, _ = joinedCriteriaSets, joinedNamedCriteriaSets
-	var joinedRegistrations [][]*Registration
-	joinedNamedRegistrations := map[string][][]*Registration{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *RegistrationQuery, add func([]*Registration)) bool {
-			if !query.loadsWithRow() {
+	var joinedRegistrations *[][]*Registration
+	var joinedNamedRegistrations map[string][][]*Registration
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withRegistrations != nil || len(_q.withNamedRegistrations) > 0) {
+		load := func(name string, q *RegistrationQuery, add func([]*Registration)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(registration.FieldCampaignID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(registration.FieldCampaignID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.RegistrationsColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), campaign.RegistrationsColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
 				func(columns []string, values []any) (*Registration, error) {
-					e := &Registration{config: query.config}
+					e := &Registration{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withRegistrations; query != nil && load("registrations", query, func(es []*Registration) { joinedRegistrations = append(joinedRegistrations, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withRegistrations = nil
-			defer func() { _q.withRegistrations = query }()
+		if query := _q.withRegistrations; query != nil {
+			joined := new([][]*Registration)
+			if load("registrations", query, func(es []*Registration) { *joined = append(*joined, es) }) {
+				joinedRegistrations = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withRegistrations = nil
+				defer func(q *RegistrationQuery) { _q.withRegistrations = q }(query)
+			}
 		}
 		if named := _q.withNamedRegistrations; len(named) > 0 {
-			rest := make(map[string]*RegistrationQuery)
+			byName, rest := map[string][][]*Registration{}, map[string]*RegistrationQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { joinedNamedRegistrations[name] = append(joinedNamedRegistrations[name], es) }) {
+				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedRegistrations = byName
 			_q.withNamedRegistrations = rest
-			defer func() { _q.withNamedRegistrations = named }()
+			defer func(m map[string]*RegistrationQuery) { _q.withNamedRegistrations = m }(named)
 		}
 	}
 	_, _ = joinedRegistrations, joinedNamedRegistrations
-	var joinedDecisions [][]*Decision
-	joinedNamedDecisions := map[string][][]*Decision{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *DecisionQuery, add func([]*Decision)) bool {
-			if !query.loadsWithRow() {
+	var joinedDecisions *[][]*Decision
+	var joinedNamedDecisions map[string][][]*Decision
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withDecisions != nil || len(_q.withNamedDecisions) > 0) {
+		load := func(name string, q *DecisionQuery, add func([]*Decision)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(decision.FieldCampaignID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(decision.FieldCampaignID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.DecisionsColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), campaign.DecisionsColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Decision).scanValues(nil, columns) },
 				func(columns []string, values []any) (*Decision, error) {
-					e := &Decision{config: query.config}
+					e := &Decision{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withDecisions; query != nil && load("decisions", query, func(es []*Decision) { joinedDecisions = append(joinedDecisions, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withDecisions = nil
-			defer func() { _q.withDecisions = query }()
+		if query := _q.withDecisions; query != nil {
+			joined := new([][]*Decision)
+			if load("decisions", query, func(es []*Decision) { *joined = append(*joined, es) }) {
+				joinedDecisions = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withDecisions = nil
+				defer func(q *DecisionQuery) { _q.withDecisions = q }(query)
+			}
 		}
 		if named := _q.withNamedDecisions; len(named) > 0 {
-			rest := make(map[string]*DecisionQuery)
+			byName, rest := map[string][][]*Decision{}, map[string]*DecisionQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("decisions_%d", i), query, func(es []*Decision) { joinedNamedDecisions[name] = append(joinedNamedDecisions[name], es) }) {
+				if !load(fmt.Sprintf("decisions_%d", i), query, func(es []*Decision) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedDecisions = byName
 			_q.withNamedDecisions = rest
-			defer func() { _q.withNamedDecisions = named }()
+			defer func(m map[string]*DecisionQuery) { _q.withNamedDecisions = m }(named)
 		}
 	}
 	_, _ = joinedDecisions, joinedNamedDecisions

@@ -434,42 +434,46 @@ func (_q *CitizenClaimQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedLearningUnit []*LearningUnit
+	var joinedLearningUnit *[]*LearningUnit
 	if query := _q.withLearningUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*LearningUnit)
+		joinedLearningUnit = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, citizenclaim.LearningUnitColumn, "learning_unit", query.querySpec(),
+			withRow(_spec, citizenclaim.LearningUnitColumn, "learning_unit", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &LearningUnit{config: query.config}
-					joinedLearningUnit = append(joinedLearningUnit, e)
+					e := &LearningUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedLearningUnit = append(joinedLearningUnit, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withLearningUnit = nil
-		defer func() { _q.withLearningUnit = query }()
+		defer func(q *LearningUnitQuery) { _q.withLearningUnit = q }(query)
 	}
 	_ = joinedLearningUnit
-	var joinedAccount []*User
+	var joinedAccount *[]*User
 	if query := _q.withAccount; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*User)
+		joinedAccount = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, citizenclaim.AccountColumn, "account", query.querySpec(),
+			withRow(_spec, citizenclaim.AccountColumn, "account", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &User{config: query.config}
-					joinedAccount = append(joinedAccount, e)
+					e := &User{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedAccount = append(joinedAccount, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withAccount = nil
-		defer func() { _q.withAccount = query }()
+		defer func(q *UserQuery) { _q.withAccount = q }(query)
 	}
 	_ = joinedAccount
 	for i := range hooks {
@@ -498,14 +502,18 @@ func (_q *CitizenClaimQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
-	for i, e := range joinedLearningUnit {
-		if e != nil {
-			nodes[i].Edges.LearningUnit = e
+	if joined := joinedLearningUnit; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.LearningUnit = e
+			}
 		}
 	}
-	for i, e := range joinedAccount {
-		if e != nil {
-			nodes[i].Edges.Account = e
+	if joined := joinedAccount; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.Account = e
+			}
 		}
 	}
 	return nodes, nil
@@ -575,42 +583,46 @@ func (_q *CitizenClaimQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedLearningUnit []*LearningUnit
+	var joinedLearningUnit *[]*LearningUnit
 	if query := _q.withLearningUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*LearningUnit)
+		joinedLearningUnit = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, citizenclaim.LearningUnitColumn, "learning_unit", query.querySpec(),
+			withRow(_spec, citizenclaim.LearningUnitColumn, "learning_unit", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &LearningUnit{config: query.config}
-					joinedLearningUnit = append(joinedLearningUnit, e)
+					e := &LearningUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedLearningUnit = append(joinedLearningUnit, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withLearningUnit = nil
-		defer func() { _q.withLearningUnit = query }()
+		defer func(q *LearningUnitQuery) { _q.withLearningUnit = q }(query)
 	}
 	_ = joinedLearningUnit
-	var joinedAccount []*User
+	var joinedAccount *[]*User
 	if query := _q.withAccount; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*User)
+		joinedAccount = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, citizenclaim.AccountColumn, "account", query.querySpec(),
+			withRow(_spec, citizenclaim.AccountColumn, "account", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &User{config: query.config}
-					joinedAccount = append(joinedAccount, e)
+					e := &User{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedAccount = append(joinedAccount, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withAccount = nil
-		defer func() { _q.withAccount = query }()
+		defer func(q *UserQuery) { _q.withAccount = q }(query)
 	}
 	_ = joinedAccount
 	_spec.Node.Columns = _q.ctx.Fields

@@ -397,23 +397,25 @@ func (_q *CriteriaSetQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCampaign []*Campaign
+	var joinedCampaign *[]*Campaign
 	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*Campaign)
+		joinedCampaign = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, criteriaset.CampaignColumn, "campaign", query.querySpec(),
+			withRow(_spec, criteriaset.CampaignColumn, "campaign", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &Campaign{config: query.config}
-					joinedCampaign = append(joinedCampaign, e)
+					e := &Campaign{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedCampaign = append(joinedCampaign, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withCampaign = nil
-		defer func() { _q.withCampaign = query }()
+		defer func(q *CampaignQuery) { _q.withCampaign = q }(query)
 	}
 	_ = joinedCampaign
 	for i := range hooks {
@@ -436,9 +438,11 @@ func (_q *CriteriaSetQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
-	for i, e := range joinedCampaign {
-		if e != nil {
-			nodes[i].Edges.Campaign = e
+	if joined := joinedCampaign; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.Campaign = e
+			}
 		}
 	}
 	return nodes, nil
@@ -479,23 +483,25 @@ func (_q *CriteriaSetQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCampaign []*Campaign
+	var joinedCampaign *[]*Campaign
 	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*Campaign)
+		joinedCampaign = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, criteriaset.CampaignColumn, "campaign", query.querySpec(),
+			withRow(_spec, criteriaset.CampaignColumn, "campaign", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &Campaign{config: query.config}
-					joinedCampaign = append(joinedCampaign, e)
+					e := &Campaign{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedCampaign = append(joinedCampaign, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withCampaign = nil
-		defer func() { _q.withCampaign = query }()
+		defer func(q *CampaignQuery) { _q.withCampaign = q }(query)
 	}
 	_ = joinedCampaign
 	_spec.Node.Columns = _q.ctx.Fields

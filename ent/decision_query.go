@@ -473,81 +473,90 @@ func (_q *DecisionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Dec
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCampaign []*Campaign
+	var joinedCampaign *[]*Campaign
 	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*Campaign)
+		joinedCampaign = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, decision.CampaignColumn, "campaign", query.querySpec(),
+			withRow(_spec, decision.CampaignColumn, "campaign", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &Campaign{config: query.config}
-					joinedCampaign = append(joinedCampaign, e)
+					e := &Campaign{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedCampaign = append(joinedCampaign, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withCampaign = nil
-		defer func() { _q.withCampaign = query }()
+		defer func(q *CampaignQuery) { _q.withCampaign = q }(query)
 	}
 	_ = joinedCampaign
-	var joinedDecidingUnit []*AdminUnit
+	var joinedDecidingUnit *[]*AdminUnit
 	if query := _q.withDecidingUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*AdminUnit)
+		joinedDecidingUnit = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, decision.DecidingUnitColumn, "deciding_unit", query.querySpec(),
+			withRow(_spec, decision.DecidingUnitColumn, "deciding_unit", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &AdminUnit{config: query.config}
-					joinedDecidingUnit = append(joinedDecidingUnit, e)
+					e := &AdminUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedDecidingUnit = append(joinedDecidingUnit, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withDecidingUnit = nil
-		defer func() { _q.withDecidingUnit = query }()
+		defer func(q *AdminUnitQuery) { _q.withDecidingUnit = q }(query)
 	}
 	_ = joinedDecidingUnit
-	var joinedRegistrations [][]*Registration
-	joinedNamedRegistrations := map[string][][]*Registration{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *RegistrationQuery, add func([]*Registration)) bool {
-			if !query.loadsWithRow() {
+	var joinedRegistrations *[][]*Registration
+	var joinedNamedRegistrations map[string][][]*Registration
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withRegistrations != nil || len(_q.withNamedRegistrations) > 0) {
+		load := func(name string, q *RegistrationQuery, add func([]*Registration)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(registration.FieldDecisionID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(registration.FieldDecisionID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), decision.RegistrationsColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), decision.RegistrationsColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
 				func(columns []string, values []any) (*Registration, error) {
-					e := &Registration{config: query.config}
+					e := &Registration{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withRegistrations; query != nil && load("registrations", query, func(es []*Registration) { joinedRegistrations = append(joinedRegistrations, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withRegistrations = nil
-			defer func() { _q.withRegistrations = query }()
+		if query := _q.withRegistrations; query != nil {
+			joined := new([][]*Registration)
+			if load("registrations", query, func(es []*Registration) { *joined = append(*joined, es) }) {
+				joinedRegistrations = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withRegistrations = nil
+				defer func(q *RegistrationQuery) { _q.withRegistrations = q }(query)
+			}
 		}
 		if named := _q.withNamedRegistrations; len(named) > 0 {
-			rest := make(map[string]*RegistrationQuery)
+			byName, rest := map[string][][]*Registration{}, map[string]*RegistrationQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { joinedNamedRegistrations[name] = append(joinedNamedRegistrations[name], es) }) {
+				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedRegistrations = byName
 			_q.withNamedRegistrations = rest
-			defer func() { _q.withNamedRegistrations = named }()
+			defer func(m map[string]*RegistrationQuery) { _q.withNamedRegistrations = m }(named)
 		}
 	}
 	_, _ = joinedRegistrations, joinedNamedRegistrations
@@ -591,18 +600,24 @@ func (_q *DecisionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Dec
 			return nil, err
 		}
 	}
-	for i, e := range joinedCampaign {
-		if e != nil {
-			nodes[i].Edges.Campaign = e
+	if joined := joinedCampaign; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.Campaign = e
+			}
 		}
 	}
-	for i, e := range joinedDecidingUnit {
-		if e != nil {
-			nodes[i].Edges.DecidingUnit = e
+	if joined := joinedDecidingUnit; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.DecidingUnit = e
+			}
 		}
 	}
-	for i, es := range joinedRegistrations {
-		nodes[i].Edges.Registrations = es
+	if joined := joinedRegistrations; joined != nil {
+		for i, es := range *joined {
+			nodes[i].Edges.Registrations = es
+		}
 	}
 	for name, rows := range joinedNamedRegistrations {
 		for i, es := range rows {
@@ -709,81 +724,90 @@ func (_q *DecisionQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCampaign []*Campaign
+	var joinedCampaign *[]*Campaign
 	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*Campaign)
+		joinedCampaign = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, decision.CampaignColumn, "campaign", query.querySpec(),
+			withRow(_spec, decision.CampaignColumn, "campaign", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &Campaign{config: query.config}
-					joinedCampaign = append(joinedCampaign, e)
+					e := &Campaign{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedCampaign = append(joinedCampaign, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withCampaign = nil
-		defer func() { _q.withCampaign = query }()
+		defer func(q *CampaignQuery) { _q.withCampaign = q }(query)
 	}
 	_ = joinedCampaign
-	var joinedDecidingUnit []*AdminUnit
+	var joinedDecidingUnit *[]*AdminUnit
 	if query := _q.withDecidingUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*AdminUnit)
+		joinedDecidingUnit = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, decision.DecidingUnitColumn, "deciding_unit", query.querySpec(),
+			withRow(_spec, decision.DecidingUnitColumn, "deciding_unit", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &AdminUnit{config: query.config}
-					joinedDecidingUnit = append(joinedDecidingUnit, e)
+					e := &AdminUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedDecidingUnit = append(joinedDecidingUnit, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withDecidingUnit = nil
-		defer func() { _q.withDecidingUnit = query }()
+		defer func(q *AdminUnitQuery) { _q.withDecidingUnit = q }(query)
 	}
 	_ = joinedDecidingUnit
-	var joinedRegistrations [][]*Registration
-	joinedNamedRegistrations := map[string][][]*Registration{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *RegistrationQuery, add func([]*Registration)) bool {
-			if !query.loadsWithRow() {
+	var joinedRegistrations *[][]*Registration
+	var joinedNamedRegistrations map[string][][]*Registration
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withRegistrations != nil || len(_q.withNamedRegistrations) > 0) {
+		load := func(name string, q *RegistrationQuery, add func([]*Registration)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(registration.FieldDecisionID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(registration.FieldDecisionID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), decision.RegistrationsColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), decision.RegistrationsColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
 				func(columns []string, values []any) (*Registration, error) {
-					e := &Registration{config: query.config}
+					e := &Registration{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withRegistrations; query != nil && load("registrations", query, func(es []*Registration) { joinedRegistrations = append(joinedRegistrations, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withRegistrations = nil
-			defer func() { _q.withRegistrations = query }()
+		if query := _q.withRegistrations; query != nil {
+			joined := new([][]*Registration)
+			if load("registrations", query, func(es []*Registration) { *joined = append(*joined, es) }) {
+				joinedRegistrations = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withRegistrations = nil
+				defer func(q *RegistrationQuery) { _q.withRegistrations = q }(query)
+			}
 		}
 		if named := _q.withNamedRegistrations; len(named) > 0 {
-			rest := make(map[string]*RegistrationQuery)
+			byName, rest := map[string][][]*Registration{}, map[string]*RegistrationQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { joinedNamedRegistrations[name] = append(joinedNamedRegistrations[name], es) }) {
+				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedRegistrations = byName
 			_q.withNamedRegistrations = rest
-			defer func() { _q.withNamedRegistrations = named }()
+			defer func(m map[string]*RegistrationQuery) { _q.withNamedRegistrations = m }(named)
 		}
 	}
 	_, _ = joinedRegistrations, joinedNamedRegistrations

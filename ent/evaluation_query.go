@@ -436,23 +436,25 @@ func (_q *EvaluationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedRegistration []*Registration
+	var joinedRegistration *[]*Registration
 	if query := _q.withRegistration; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*Registration)
+		joinedRegistration = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, evaluation.RegistrationColumn, "registration", query.querySpec(),
+			withRow(_spec, evaluation.RegistrationColumn, "registration", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &Registration{config: query.config}
-					joinedRegistration = append(joinedRegistration, e)
+					e := &Registration{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedRegistration = append(joinedRegistration, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withRegistration = nil
-		defer func() { _q.withRegistration = query }()
+		defer func(q *RegistrationQuery) { _q.withRegistration = q }(query)
 	}
 	_ = joinedRegistration
 	for i := range hooks {
@@ -489,9 +491,11 @@ func (_q *EvaluationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 			return nil, err
 		}
 	}
-	for i, e := range joinedRegistration {
-		if e != nil {
-			nodes[i].Edges.Registration = e
+	if joined := joinedRegistration; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.Registration = e
+			}
 		}
 	}
 	return nodes, nil
@@ -593,23 +597,25 @@ func (_q *EvaluationQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedRegistration []*Registration
+	var joinedRegistration *[]*Registration
 	if query := _q.withRegistration; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*Registration)
+		joinedRegistration = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, evaluation.RegistrationColumn, "registration", query.querySpec(),
+			withRow(_spec, evaluation.RegistrationColumn, "registration", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &Registration{config: query.config}
-					joinedRegistration = append(joinedRegistration, e)
+					e := &Registration{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedRegistration = append(joinedRegistration, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withRegistration = nil
-		defer func() { _q.withRegistration = query }()
+		defer func(q *RegistrationQuery) { _q.withRegistration = q }(query)
 	}
 	_ = joinedRegistration
 	_spec.Node.Columns = _q.ctx.Fields

@@ -397,23 +397,25 @@ func (_q *EvidenceFileQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedActivity []*LearningActivity
+	var joinedActivity *[]*LearningActivity
 	if query := _q.withActivity; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*LearningActivity)
+		joinedActivity = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, evidencefile.ActivityColumn, "activity", query.querySpec(),
+			withRow(_spec, evidencefile.ActivityColumn, "activity", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningActivity).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &LearningActivity{config: query.config}
-					joinedActivity = append(joinedActivity, e)
+					e := &LearningActivity{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedActivity = append(joinedActivity, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withActivity = nil
-		defer func() { _q.withActivity = query }()
+		defer func(q *LearningActivityQuery) { _q.withActivity = q }(query)
 	}
 	_ = joinedActivity
 	for i := range hooks {
@@ -436,9 +438,11 @@ func (_q *EvidenceFileQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
-	for i, e := range joinedActivity {
-		if e != nil {
-			nodes[i].Edges.Activity = e
+	if joined := joinedActivity; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.Activity = e
+			}
 		}
 	}
 	return nodes, nil
@@ -479,23 +483,25 @@ func (_q *EvidenceFileQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedActivity []*LearningActivity
+	var joinedActivity *[]*LearningActivity
 	if query := _q.withActivity; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*LearningActivity)
+		joinedActivity = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, evidencefile.ActivityColumn, "activity", query.querySpec(),
+			withRow(_spec, evidencefile.ActivityColumn, "activity", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningActivity).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &LearningActivity{config: query.config}
-					joinedActivity = append(joinedActivity, e)
+					e := &LearningActivity{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedActivity = append(joinedActivity, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withActivity = nil
-		defer func() { _q.withActivity = query }()
+		defer func(q *LearningActivityQuery) { _q.withActivity = q }(query)
 	}
 	_ = joinedActivity
 	_spec.Node.Columns = _q.ctx.Fields

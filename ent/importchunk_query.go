@@ -397,23 +397,25 @@ func (_q *ImportChunkQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedImportJob []*ImportJob
+	var joinedImportJob *[]*ImportJob
 	if query := _q.withImportJob; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*ImportJob)
+		joinedImportJob = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, importchunk.ImportJobColumn, "import_job", query.querySpec(),
+			withRow(_spec, importchunk.ImportJobColumn, "import_job", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*ImportJob).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &ImportJob{config: query.config}
-					joinedImportJob = append(joinedImportJob, e)
+					e := &ImportJob{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedImportJob = append(joinedImportJob, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withImportJob = nil
-		defer func() { _q.withImportJob = query }()
+		defer func(q *ImportJobQuery) { _q.withImportJob = q }(query)
 	}
 	_ = joinedImportJob
 	for i := range hooks {
@@ -436,9 +438,11 @@ func (_q *ImportChunkQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
-	for i, e := range joinedImportJob {
-		if e != nil {
-			nodes[i].Edges.ImportJob = e
+	if joined := joinedImportJob; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.ImportJob = e
+			}
 		}
 	}
 	return nodes, nil
@@ -479,23 +483,25 @@ func (_q *ImportChunkQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedImportJob []*ImportJob
+	var joinedImportJob *[]*ImportJob
 	if query := _q.withImportJob; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*ImportJob)
+		joinedImportJob = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, importchunk.ImportJobColumn, "import_job", query.querySpec(),
+			withRow(_spec, importchunk.ImportJobColumn, "import_job", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*ImportJob).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &ImportJob{config: query.config}
-					joinedImportJob = append(joinedImportJob, e)
+					e := &ImportJob{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedImportJob = append(joinedImportJob, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withImportJob = nil
-		defer func() { _q.withImportJob = query }()
+		defer func(q *ImportJobQuery) { _q.withImportJob = q }(query)
 	}
 	_ = joinedImportJob
 	_spec.Node.Columns = _q.ctx.Fields

@@ -436,23 +436,25 @@ func (_q *ImportJobQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Im
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCreatedBy []*User
+	var joinedCreatedBy *[]*User
 	if query := _q.withCreatedBy; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*User)
+		joinedCreatedBy = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, importjob.CreatedByColumn, "created_by", query.querySpec(),
+			withRow(_spec, importjob.CreatedByColumn, "created_by", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &User{config: query.config}
-					joinedCreatedBy = append(joinedCreatedBy, e)
+					e := &User{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedCreatedBy = append(joinedCreatedBy, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withCreatedBy = nil
-		defer func() { _q.withCreatedBy = query }()
+		defer func(q *UserQuery) { _q.withCreatedBy = q }(query)
 	}
 	_ = joinedCreatedBy
 	for i := range hooks {
@@ -489,9 +491,11 @@ func (_q *ImportJobQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Im
 			return nil, err
 		}
 	}
-	for i, e := range joinedCreatedBy {
-		if e != nil {
-			nodes[i].Edges.CreatedBy = e
+	if joined := joinedCreatedBy; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.CreatedBy = e
+			}
 		}
 	}
 	return nodes, nil
@@ -562,23 +566,25 @@ func (_q *ImportJobQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCreatedBy []*User
+	var joinedCreatedBy *[]*User
 	if query := _q.withCreatedBy; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*User)
+		joinedCreatedBy = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, importjob.CreatedByColumn, "created_by", query.querySpec(),
+			withRow(_spec, importjob.CreatedByColumn, "created_by", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &User{config: query.config}
-					joinedCreatedBy = append(joinedCreatedBy, e)
+					e := &User{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedCreatedBy = append(joinedCreatedBy, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withCreatedBy = nil
-		defer func() { _q.withCreatedBy = query }()
+		defer func(q *UserQuery) { _q.withCreatedBy = q }(query)
 	}
 	_ = joinedCreatedBy
 	_spec.Node.Columns = _q.ctx.Fields

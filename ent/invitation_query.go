@@ -397,23 +397,25 @@ func (_q *InvitationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*I
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedHousehold []*LearningUnit
+	var joinedHousehold *[]*LearningUnit
 	if query := _q.withHousehold; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*LearningUnit)
+		joinedHousehold = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, invitation.HouseholdColumn, "household", query.querySpec(),
+			withRow(_spec, invitation.HouseholdColumn, "household", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &LearningUnit{config: query.config}
-					joinedHousehold = append(joinedHousehold, e)
+					e := &LearningUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedHousehold = append(joinedHousehold, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withHousehold = nil
-		defer func() { _q.withHousehold = query }()
+		defer func(q *LearningUnitQuery) { _q.withHousehold = q }(query)
 	}
 	_ = joinedHousehold
 	for i := range hooks {
@@ -436,9 +438,11 @@ func (_q *InvitationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*I
 			return nil, err
 		}
 	}
-	for i, e := range joinedHousehold {
-		if e != nil {
-			nodes[i].Edges.Household = e
+	if joined := joinedHousehold; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.Household = e
+			}
 		}
 	}
 	return nodes, nil
@@ -479,23 +483,25 @@ func (_q *InvitationQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedHousehold []*LearningUnit
+	var joinedHousehold *[]*LearningUnit
 	if query := _q.withHousehold; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*LearningUnit)
+		joinedHousehold = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, invitation.HouseholdColumn, "household", query.querySpec(),
+			withRow(_spec, invitation.HouseholdColumn, "household", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &LearningUnit{config: query.config}
-					joinedHousehold = append(joinedHousehold, e)
+					e := &LearningUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedHousehold = append(joinedHousehold, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withHousehold = nil
-		defer func() { _q.withHousehold = query }()
+		defer func(q *LearningUnitQuery) { _q.withHousehold = q }(query)
 	}
 	_ = joinedHousehold
 	_spec.Node.Columns = _q.ctx.Fields

@@ -474,62 +474,69 @@ func (_q *LearningActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook)
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCitizen []*LearningUnit
+	var joinedCitizen *[]*LearningUnit
 	if query := _q.withCitizen; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*LearningUnit)
+		joinedCitizen = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, learningactivity.CitizenColumn, "citizen", query.querySpec(),
+			withRow(_spec, learningactivity.CitizenColumn, "citizen", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &LearningUnit{config: query.config}
-					joinedCitizen = append(joinedCitizen, e)
+					e := &LearningUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedCitizen = append(joinedCitizen, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withCitizen = nil
-		defer func() { _q.withCitizen = query }()
+		defer func(q *LearningUnitQuery) { _q.withCitizen = q }(query)
 	}
 	_ = joinedCitizen
-	var joinedEvidence [][]*EvidenceFile
-	joinedNamedEvidence := map[string][][]*EvidenceFile{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *EvidenceFileQuery, add func([]*EvidenceFile)) bool {
-			if !query.loadsWithRow() {
+	var joinedEvidence *[][]*EvidenceFile
+	var joinedNamedEvidence map[string][][]*EvidenceFile
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withEvidence != nil || len(_q.withNamedEvidence) > 0) {
+		load := func(name string, q *EvidenceFileQuery, add func([]*EvidenceFile)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(evidencefile.FieldActivityID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(evidencefile.FieldActivityID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), learningactivity.EvidenceColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), learningactivity.EvidenceColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*EvidenceFile).scanValues(nil, columns) },
 				func(columns []string, values []any) (*EvidenceFile, error) {
-					e := &EvidenceFile{config: query.config}
+					e := &EvidenceFile{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withEvidence; query != nil && load("evidence", query, func(es []*EvidenceFile) { joinedEvidence = append(joinedEvidence, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withEvidence = nil
-			defer func() { _q.withEvidence = query }()
+		if query := _q.withEvidence; query != nil {
+			joined := new([][]*EvidenceFile)
+			if load("evidence", query, func(es []*EvidenceFile) { *joined = append(*joined, es) }) {
+				joinedEvidence = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withEvidence = nil
+				defer func(q *EvidenceFileQuery) { _q.withEvidence = q }(query)
+			}
 		}
 		if named := _q.withNamedEvidence; len(named) > 0 {
-			rest := make(map[string]*EvidenceFileQuery)
+			byName, rest := map[string][][]*EvidenceFile{}, map[string]*EvidenceFileQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("evidence_%d", i), query, func(es []*EvidenceFile) { joinedNamedEvidence[name] = append(joinedNamedEvidence[name], es) }) {
+				if !load(fmt.Sprintf("evidence_%d", i), query, func(es []*EvidenceFile) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedEvidence = byName
 			_q.withNamedEvidence = rest
-			defer func() { _q.withNamedEvidence = named }()
+			defer func(m map[string]*EvidenceFileQuery) { _q.withNamedEvidence = m }(named)
 		}
 	}
 	_, _ = joinedEvidence, joinedNamedEvidence
@@ -581,13 +588,17 @@ func (_q *LearningActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook)
 			return nil, err
 		}
 	}
-	for i, e := range joinedCitizen {
-		if e != nil {
-			nodes[i].Edges.Citizen = e
+	if joined := joinedCitizen; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.Citizen = e
+			}
 		}
 	}
-	for i, es := range joinedEvidence {
-		nodes[i].Edges.Evidence = es
+	if joined := joinedEvidence; joined != nil {
+		for i, es := range *joined {
+			nodes[i].Edges.Evidence = es
+		}
 	}
 	for name, rows := range joinedNamedEvidence {
 		for i, es := range rows {
@@ -723,62 +734,69 @@ func (_q *LearningActivityQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCitizen []*LearningUnit
+	var joinedCitizen *[]*LearningUnit
 	if query := _q.withCitizen; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*LearningUnit)
+		joinedCitizen = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, learningactivity.CitizenColumn, "citizen", query.querySpec(),
+			withRow(_spec, learningactivity.CitizenColumn, "citizen", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &LearningUnit{config: query.config}
-					joinedCitizen = append(joinedCitizen, e)
+					e := &LearningUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedCitizen = append(joinedCitizen, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withCitizen = nil
-		defer func() { _q.withCitizen = query }()
+		defer func(q *LearningUnitQuery) { _q.withCitizen = q }(query)
 	}
 	_ = joinedCitizen
-	var joinedEvidence [][]*EvidenceFile
-	joinedNamedEvidence := map[string][][]*EvidenceFile{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *EvidenceFileQuery, add func([]*EvidenceFile)) bool {
-			if !query.loadsWithRow() {
+	var joinedEvidence *[][]*EvidenceFile
+	var joinedNamedEvidence map[string][][]*EvidenceFile
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withEvidence != nil || len(_q.withNamedEvidence) > 0) {
+		load := func(name string, q *EvidenceFileQuery, add func([]*EvidenceFile)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(evidencefile.FieldActivityID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(evidencefile.FieldActivityID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), learningactivity.EvidenceColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), learningactivity.EvidenceColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*EvidenceFile).scanValues(nil, columns) },
 				func(columns []string, values []any) (*EvidenceFile, error) {
-					e := &EvidenceFile{config: query.config}
+					e := &EvidenceFile{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withEvidence; query != nil && load("evidence", query, func(es []*EvidenceFile) { joinedEvidence = append(joinedEvidence, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withEvidence = nil
-			defer func() { _q.withEvidence = query }()
+		if query := _q.withEvidence; query != nil {
+			joined := new([][]*EvidenceFile)
+			if load("evidence", query, func(es []*EvidenceFile) { *joined = append(*joined, es) }) {
+				joinedEvidence = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withEvidence = nil
+				defer func(q *EvidenceFileQuery) { _q.withEvidence = q }(query)
+			}
 		}
 		if named := _q.withNamedEvidence; len(named) > 0 {
-			rest := make(map[string]*EvidenceFileQuery)
+			byName, rest := map[string][][]*EvidenceFile{}, map[string]*EvidenceFileQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("evidence_%d", i), query, func(es []*EvidenceFile) { joinedNamedEvidence[name] = append(joinedNamedEvidence[name], es) }) {
+				if !load(fmt.Sprintf("evidence_%d", i), query, func(es []*EvidenceFile) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedEvidence = byName
 			_q.withNamedEvidence = rest
-			defer func() { _q.withNamedEvidence = named }()
+			defer func(m map[string]*EvidenceFileQuery) { _q.withNamedEvidence = m }(named)
 		}
 	}
 	_, _ = joinedEvidence, joinedNamedEvidence

@@ -547,161 +547,180 @@ func (_q *LearningUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedAdminUnit []*AdminUnit
+	var joinedAdminUnit *[]*AdminUnit
 	if query := _q.withAdminUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*AdminUnit)
+		joinedAdminUnit = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, learningunit.AdminUnitColumn, "admin_unit", query.querySpec(),
+			withRow(_spec, learningunit.AdminUnitColumn, "admin_unit", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &AdminUnit{config: query.config}
-					joinedAdminUnit = append(joinedAdminUnit, e)
+					e := &AdminUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedAdminUnit = append(joinedAdminUnit, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withAdminUnit = nil
-		defer func() { _q.withAdminUnit = query }()
+		defer func(q *AdminUnitQuery) { _q.withAdminUnit = q }(query)
 	}
 	_ = joinedAdminUnit
-	var joinedParent []*LearningUnit
+	var joinedParent *[]*LearningUnit
 	if query := _q.withParent; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*LearningUnit)
+		joinedParent = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, learningunit.ParentColumn, "parent", query.querySpec(),
+			withRow(_spec, learningunit.ParentColumn, "parent", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &LearningUnit{config: query.config}
-					joinedParent = append(joinedParent, e)
+					e := &LearningUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedParent = append(joinedParent, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withParent = nil
-		defer func() { _q.withParent = query }()
+		defer func(q *LearningUnitQuery) { _q.withParent = q }(query)
 	}
 	_ = joinedParent
-	var joinedChildren [][]*LearningUnit
-	joinedNamedChildren := map[string][][]*LearningUnit{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *LearningUnitQuery, add func([]*LearningUnit)) bool {
-			if !query.loadsWithRow() {
+	var joinedChildren *[][]*LearningUnit
+	var joinedNamedChildren map[string][][]*LearningUnit
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withChildren != nil || len(_q.withNamedChildren) > 0) {
+		load := func(name string, q *LearningUnitQuery, add func([]*LearningUnit)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(learningunit.FieldParentID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(learningunit.FieldParentID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), learningunit.ChildrenColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), learningunit.ChildrenColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) (*LearningUnit, error) {
-					e := &LearningUnit{config: query.config}
+					e := &LearningUnit{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withChildren; query != nil && load("children", query, func(es []*LearningUnit) { joinedChildren = append(joinedChildren, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withChildren = nil
-			defer func() { _q.withChildren = query }()
+		if query := _q.withChildren; query != nil {
+			joined := new([][]*LearningUnit)
+			if load("children", query, func(es []*LearningUnit) { *joined = append(*joined, es) }) {
+				joinedChildren = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withChildren = nil
+				defer func(q *LearningUnitQuery) { _q.withChildren = q }(query)
+			}
 		}
 		if named := _q.withNamedChildren; len(named) > 0 {
-			rest := make(map[string]*LearningUnitQuery)
+			byName, rest := map[string][][]*LearningUnit{}, map[string]*LearningUnitQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("children_%d", i), query, func(es []*LearningUnit) { joinedNamedChildren[name] = append(joinedNamedChildren[name], es) }) {
+				if !load(fmt.Sprintf("children_%d", i), query, func(es []*LearningUnit) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedChildren = byName
 			_q.withNamedChildren = rest
-			defer func() { _q.withNamedChildren = named }()
+			defer func(m map[string]*LearningUnitQuery) { _q.withNamedChildren = m }(named)
 		}
 	}
 	_, _ = joinedChildren, joinedNamedChildren
-	var joinedRegistrations [][]*Registration
-	joinedNamedRegistrations := map[string][][]*Registration{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *RegistrationQuery, add func([]*Registration)) bool {
-			if !query.loadsWithRow() {
+	var joinedRegistrations *[][]*Registration
+	var joinedNamedRegistrations map[string][][]*Registration
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withRegistrations != nil || len(_q.withNamedRegistrations) > 0) {
+		load := func(name string, q *RegistrationQuery, add func([]*Registration)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(registration.FieldLearningUnitID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(registration.FieldLearningUnitID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), learningunit.RegistrationsColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), learningunit.RegistrationsColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
 				func(columns []string, values []any) (*Registration, error) {
-					e := &Registration{config: query.config}
+					e := &Registration{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withRegistrations; query != nil && load("registrations", query, func(es []*Registration) { joinedRegistrations = append(joinedRegistrations, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withRegistrations = nil
-			defer func() { _q.withRegistrations = query }()
+		if query := _q.withRegistrations; query != nil {
+			joined := new([][]*Registration)
+			if load("registrations", query, func(es []*Registration) { *joined = append(*joined, es) }) {
+				joinedRegistrations = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withRegistrations = nil
+				defer func(q *RegistrationQuery) { _q.withRegistrations = q }(query)
+			}
 		}
 		if named := _q.withNamedRegistrations; len(named) > 0 {
-			rest := make(map[string]*RegistrationQuery)
+			byName, rest := map[string][][]*Registration{}, map[string]*RegistrationQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { joinedNamedRegistrations[name] = append(joinedNamedRegistrations[name], es) }) {
+				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedRegistrations = byName
 			_q.withNamedRegistrations = rest
-			defer func() { _q.withNamedRegistrations = named }()
+			defer func(m map[string]*RegistrationQuery) { _q.withNamedRegistrations = m }(named)
 		}
 	}
 	_, _ = joinedRegistrations, joinedNamedRegistrations
-	var joinedActivities [][]*LearningActivity
-	joinedNamedActivities := map[string][][]*LearningActivity{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *LearningActivityQuery, add func([]*LearningActivity)) bool {
-			if !query.loadsWithRow() {
+	var joinedActivities *[][]*LearningActivity
+	var joinedNamedActivities map[string][][]*LearningActivity
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withActivities != nil || len(_q.withNamedActivities) > 0) {
+		load := func(name string, q *LearningActivityQuery, add func([]*LearningActivity)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(learningactivity.FieldCitizenID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(learningactivity.FieldCitizenID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), learningunit.ActivitiesColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), learningunit.ActivitiesColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningActivity).scanValues(nil, columns) },
 				func(columns []string, values []any) (*LearningActivity, error) {
-					e := &LearningActivity{config: query.config}
+					e := &LearningActivity{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withActivities; query != nil && load("activities", query, func(es []*LearningActivity) { joinedActivities = append(joinedActivities, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withActivities = nil
-			defer func() { _q.withActivities = query }()
+		if query := _q.withActivities; query != nil {
+			joined := new([][]*LearningActivity)
+			if load("activities", query, func(es []*LearningActivity) { *joined = append(*joined, es) }) {
+				joinedActivities = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withActivities = nil
+				defer func(q *LearningActivityQuery) { _q.withActivities = q }(query)
+			}
 		}
 		if named := _q.withNamedActivities; len(named) > 0 {
-			rest := make(map[string]*LearningActivityQuery)
+			byName, rest := map[string][][]*LearningActivity{}, map[string]*LearningActivityQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("activities_%d", i), query, func(es []*LearningActivity) { joinedNamedActivities[name] = append(joinedNamedActivities[name], es) }) {
+				if !load(fmt.Sprintf("activities_%d", i), query, func(es []*LearningActivity) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedActivities = byName
 			_q.withNamedActivities = rest
-			defer func() { _q.withNamedActivities = named }()
+			defer func(m map[string]*LearningActivityQuery) { _q.withNamedActivities = m }(named)
 		}
 	}
 	_, _ = joinedActivities, joinedNamedActivities
@@ -773,34 +792,44 @@ func (_q *LearningUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
-	for i, e := range joinedAdminUnit {
-		if e != nil {
-			nodes[i].Edges.AdminUnit = e
+	if joined := joinedAdminUnit; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.AdminUnit = e
+			}
 		}
 	}
-	for i, e := range joinedParent {
-		if e != nil {
-			nodes[i].Edges.Parent = e
+	if joined := joinedParent; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.Parent = e
+			}
 		}
 	}
-	for i, es := range joinedChildren {
-		nodes[i].Edges.Children = es
+	if joined := joinedChildren; joined != nil {
+		for i, es := range *joined {
+			nodes[i].Edges.Children = es
+		}
 	}
 	for name, rows := range joinedNamedChildren {
 		for i, es := range rows {
 			nodes[i].appendNamedChildren(name, es...)
 		}
 	}
-	for i, es := range joinedRegistrations {
-		nodes[i].Edges.Registrations = es
+	if joined := joinedRegistrations; joined != nil {
+		for i, es := range *joined {
+			nodes[i].Edges.Registrations = es
+		}
 	}
 	for name, rows := range joinedNamedRegistrations {
 		for i, es := range rows {
 			nodes[i].appendNamedRegistrations(name, es...)
 		}
 	}
-	for i, es := range joinedActivities {
-		nodes[i].Edges.Activities = es
+	if joined := joinedActivities; joined != nil {
+		for i, es := range *joined {
+			nodes[i].Edges.Activities = es
+		}
 	}
 	for name, rows := range joinedNamedActivities {
 		for i, es := range rows {
@@ -970,161 +999,180 @@ func (_q *LearningUnitQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedAdminUnit []*AdminUnit
+	var joinedAdminUnit *[]*AdminUnit
 	if query := _q.withAdminUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*AdminUnit)
+		joinedAdminUnit = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, learningunit.AdminUnitColumn, "admin_unit", query.querySpec(),
+			withRow(_spec, learningunit.AdminUnitColumn, "admin_unit", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &AdminUnit{config: query.config}
-					joinedAdminUnit = append(joinedAdminUnit, e)
+					e := &AdminUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedAdminUnit = append(joinedAdminUnit, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withAdminUnit = nil
-		defer func() { _q.withAdminUnit = query }()
+		defer func(q *AdminUnitQuery) { _q.withAdminUnit = q }(query)
 	}
 	_ = joinedAdminUnit
-	var joinedParent []*LearningUnit
+	var joinedParent *[]*LearningUnit
 	if query := _q.withParent; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*LearningUnit)
+		joinedParent = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, learningunit.ParentColumn, "parent", query.querySpec(),
+			withRow(_spec, learningunit.ParentColumn, "parent", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &LearningUnit{config: query.config}
-					joinedParent = append(joinedParent, e)
+					e := &LearningUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedParent = append(joinedParent, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withParent = nil
-		defer func() { _q.withParent = query }()
+		defer func(q *LearningUnitQuery) { _q.withParent = q }(query)
 	}
 	_ = joinedParent
-	var joinedChildren [][]*LearningUnit
-	joinedNamedChildren := map[string][][]*LearningUnit{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *LearningUnitQuery, add func([]*LearningUnit)) bool {
-			if !query.loadsWithRow() {
+	var joinedChildren *[][]*LearningUnit
+	var joinedNamedChildren map[string][][]*LearningUnit
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withChildren != nil || len(_q.withNamedChildren) > 0) {
+		load := func(name string, q *LearningUnitQuery, add func([]*LearningUnit)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(learningunit.FieldParentID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(learningunit.FieldParentID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), learningunit.ChildrenColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), learningunit.ChildrenColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) (*LearningUnit, error) {
-					e := &LearningUnit{config: query.config}
+					e := &LearningUnit{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withChildren; query != nil && load("children", query, func(es []*LearningUnit) { joinedChildren = append(joinedChildren, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withChildren = nil
-			defer func() { _q.withChildren = query }()
+		if query := _q.withChildren; query != nil {
+			joined := new([][]*LearningUnit)
+			if load("children", query, func(es []*LearningUnit) { *joined = append(*joined, es) }) {
+				joinedChildren = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withChildren = nil
+				defer func(q *LearningUnitQuery) { _q.withChildren = q }(query)
+			}
 		}
 		if named := _q.withNamedChildren; len(named) > 0 {
-			rest := make(map[string]*LearningUnitQuery)
+			byName, rest := map[string][][]*LearningUnit{}, map[string]*LearningUnitQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("children_%d", i), query, func(es []*LearningUnit) { joinedNamedChildren[name] = append(joinedNamedChildren[name], es) }) {
+				if !load(fmt.Sprintf("children_%d", i), query, func(es []*LearningUnit) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedChildren = byName
 			_q.withNamedChildren = rest
-			defer func() { _q.withNamedChildren = named }()
+			defer func(m map[string]*LearningUnitQuery) { _q.withNamedChildren = m }(named)
 		}
 	}
 	_, _ = joinedChildren, joinedNamedChildren
-	var joinedRegistrations [][]*Registration
-	joinedNamedRegistrations := map[string][][]*Registration{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *RegistrationQuery, add func([]*Registration)) bool {
-			if !query.loadsWithRow() {
+	var joinedRegistrations *[][]*Registration
+	var joinedNamedRegistrations map[string][][]*Registration
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withRegistrations != nil || len(_q.withNamedRegistrations) > 0) {
+		load := func(name string, q *RegistrationQuery, add func([]*Registration)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(registration.FieldLearningUnitID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(registration.FieldLearningUnitID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), learningunit.RegistrationsColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), learningunit.RegistrationsColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
 				func(columns []string, values []any) (*Registration, error) {
-					e := &Registration{config: query.config}
+					e := &Registration{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withRegistrations; query != nil && load("registrations", query, func(es []*Registration) { joinedRegistrations = append(joinedRegistrations, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withRegistrations = nil
-			defer func() { _q.withRegistrations = query }()
+		if query := _q.withRegistrations; query != nil {
+			joined := new([][]*Registration)
+			if load("registrations", query, func(es []*Registration) { *joined = append(*joined, es) }) {
+				joinedRegistrations = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withRegistrations = nil
+				defer func(q *RegistrationQuery) { _q.withRegistrations = q }(query)
+			}
 		}
 		if named := _q.withNamedRegistrations; len(named) > 0 {
-			rest := make(map[string]*RegistrationQuery)
+			byName, rest := map[string][][]*Registration{}, map[string]*RegistrationQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { joinedNamedRegistrations[name] = append(joinedNamedRegistrations[name], es) }) {
+				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedRegistrations = byName
 			_q.withNamedRegistrations = rest
-			defer func() { _q.withNamedRegistrations = named }()
+			defer func(m map[string]*RegistrationQuery) { _q.withNamedRegistrations = m }(named)
 		}
 	}
 	_, _ = joinedRegistrations, joinedNamedRegistrations
-	var joinedActivities [][]*LearningActivity
-	joinedNamedActivities := map[string][][]*LearningActivity{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *LearningActivityQuery, add func([]*LearningActivity)) bool {
-			if !query.loadsWithRow() {
+	var joinedActivities *[][]*LearningActivity
+	var joinedNamedActivities map[string][][]*LearningActivity
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withActivities != nil || len(_q.withNamedActivities) > 0) {
+		load := func(name string, q *LearningActivityQuery, add func([]*LearningActivity)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(learningactivity.FieldCitizenID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(learningactivity.FieldCitizenID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), learningunit.ActivitiesColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), learningunit.ActivitiesColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningActivity).scanValues(nil, columns) },
 				func(columns []string, values []any) (*LearningActivity, error) {
-					e := &LearningActivity{config: query.config}
+					e := &LearningActivity{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withActivities; query != nil && load("activities", query, func(es []*LearningActivity) { joinedActivities = append(joinedActivities, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withActivities = nil
-			defer func() { _q.withActivities = query }()
+		if query := _q.withActivities; query != nil {
+			joined := new([][]*LearningActivity)
+			if load("activities", query, func(es []*LearningActivity) { *joined = append(*joined, es) }) {
+				joinedActivities = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withActivities = nil
+				defer func(q *LearningActivityQuery) { _q.withActivities = q }(query)
+			}
 		}
 		if named := _q.withNamedActivities; len(named) > 0 {
-			rest := make(map[string]*LearningActivityQuery)
+			byName, rest := map[string][][]*LearningActivity{}, map[string]*LearningActivityQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("activities_%d", i), query, func(es []*LearningActivity) { joinedNamedActivities[name] = append(joinedNamedActivities[name], es) }) {
+				if !load(fmt.Sprintf("activities_%d", i), query, func(es []*LearningActivity) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedActivities = byName
 			_q.withNamedActivities = rest
-			defer func() { _q.withNamedActivities = named }()
+			defer func(m map[string]*LearningActivityQuery) { _q.withNamedActivities = m }(named)
 		}
 	}
 	_, _ = joinedActivities, joinedNamedActivities

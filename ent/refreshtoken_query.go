@@ -397,23 +397,25 @@ func (_q *RefreshTokenQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedSession []*Session
+	var joinedSession *[]*Session
 	if query := _q.withSession; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*Session)
+		joinedSession = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, refreshtoken.SessionColumn, "session", query.querySpec(),
+			withRow(_spec, refreshtoken.SessionColumn, "session", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Session).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &Session{config: query.config}
-					joinedSession = append(joinedSession, e)
+					e := &Session{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedSession = append(joinedSession, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withSession = nil
-		defer func() { _q.withSession = query }()
+		defer func(q *SessionQuery) { _q.withSession = q }(query)
 	}
 	_ = joinedSession
 	for i := range hooks {
@@ -436,9 +438,11 @@ func (_q *RefreshTokenQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
-	for i, e := range joinedSession {
-		if e != nil {
-			nodes[i].Edges.Session = e
+	if joined := joinedSession; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.Session = e
+			}
 		}
 	}
 	return nodes, nil
@@ -479,23 +483,25 @@ func (_q *RefreshTokenQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedSession []*Session
+	var joinedSession *[]*Session
 	if query := _q.withSession; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*Session)
+		joinedSession = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, refreshtoken.SessionColumn, "session", query.querySpec(),
+			withRow(_spec, refreshtoken.SessionColumn, "session", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Session).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &Session{config: query.config}
-					joinedSession = append(joinedSession, e)
+					e := &Session{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedSession = append(joinedSession, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withSession = nil
-		defer func() { _q.withSession = query }()
+		defer func(q *SessionQuery) { _q.withSession = q }(query)
 	}
 	_ = joinedSession
 	_spec.Node.Columns = _q.ctx.Fields

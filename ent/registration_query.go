@@ -547,120 +547,133 @@ func (_q *RegistrationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCampaign []*Campaign
+	var joinedCampaign *[]*Campaign
 	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*Campaign)
+		joinedCampaign = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, registration.CampaignColumn, "campaign", query.querySpec(),
+			withRow(_spec, registration.CampaignColumn, "campaign", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &Campaign{config: query.config}
-					joinedCampaign = append(joinedCampaign, e)
+					e := &Campaign{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedCampaign = append(joinedCampaign, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withCampaign = nil
-		defer func() { _q.withCampaign = query }()
+		defer func(q *CampaignQuery) { _q.withCampaign = q }(query)
 	}
 	_ = joinedCampaign
-	var joinedLearningUnit []*LearningUnit
+	var joinedLearningUnit *[]*LearningUnit
 	if query := _q.withLearningUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*LearningUnit)
+		joinedLearningUnit = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, registration.LearningUnitColumn, "learning_unit", query.querySpec(),
+			withRow(_spec, registration.LearningUnitColumn, "learning_unit", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &LearningUnit{config: query.config}
-					joinedLearningUnit = append(joinedLearningUnit, e)
+					e := &LearningUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedLearningUnit = append(joinedLearningUnit, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withLearningUnit = nil
-		defer func() { _q.withLearningUnit = query }()
+		defer func(q *LearningUnitQuery) { _q.withLearningUnit = q }(query)
 	}
 	_ = joinedLearningUnit
-	var joinedAdminUnit []*AdminUnit
+	var joinedAdminUnit *[]*AdminUnit
 	if query := _q.withAdminUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*AdminUnit)
+		joinedAdminUnit = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, registration.AdminUnitColumn, "admin_unit", query.querySpec(),
+			withRow(_spec, registration.AdminUnitColumn, "admin_unit", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &AdminUnit{config: query.config}
-					joinedAdminUnit = append(joinedAdminUnit, e)
+					e := &AdminUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedAdminUnit = append(joinedAdminUnit, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withAdminUnit = nil
-		defer func() { _q.withAdminUnit = query }()
+		defer func(q *AdminUnitQuery) { _q.withAdminUnit = q }(query)
 	}
 	_ = joinedAdminUnit
-	var joinedEvaluations [][]*Evaluation
-	joinedNamedEvaluations := map[string][][]*Evaluation{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *EvaluationQuery, add func([]*Evaluation)) bool {
-			if !query.loadsWithRow() {
+	var joinedEvaluations *[][]*Evaluation
+	var joinedNamedEvaluations map[string][][]*Evaluation
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withEvaluations != nil || len(_q.withNamedEvaluations) > 0) {
+		load := func(name string, q *EvaluationQuery, add func([]*Evaluation)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(evaluation.FieldRegistrationID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(evaluation.FieldRegistrationID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), registration.EvaluationsColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), registration.EvaluationsColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Evaluation).scanValues(nil, columns) },
 				func(columns []string, values []any) (*Evaluation, error) {
-					e := &Evaluation{config: query.config}
+					e := &Evaluation{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withEvaluations; query != nil && load("evaluations", query, func(es []*Evaluation) { joinedEvaluations = append(joinedEvaluations, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withEvaluations = nil
-			defer func() { _q.withEvaluations = query }()
+		if query := _q.withEvaluations; query != nil {
+			joined := new([][]*Evaluation)
+			if load("evaluations", query, func(es []*Evaluation) { *joined = append(*joined, es) }) {
+				joinedEvaluations = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withEvaluations = nil
+				defer func(q *EvaluationQuery) { _q.withEvaluations = q }(query)
+			}
 		}
 		if named := _q.withNamedEvaluations; len(named) > 0 {
-			rest := make(map[string]*EvaluationQuery)
+			byName, rest := map[string][][]*Evaluation{}, map[string]*EvaluationQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("evaluations_%d", i), query, func(es []*Evaluation) { joinedNamedEvaluations[name] = append(joinedNamedEvaluations[name], es) }) {
+				if !load(fmt.Sprintf("evaluations_%d", i), query, func(es []*Evaluation) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedEvaluations = byName
 			_q.withNamedEvaluations = rest
-			defer func() { _q.withNamedEvaluations = named }()
+			defer func(m map[string]*EvaluationQuery) { _q.withNamedEvaluations = m }(named)
 		}
 	}
 	_, _ = joinedEvaluations, joinedNamedEvaluations
-	var joinedDecision []*Decision
+	var joinedDecision *[]*Decision
 	if query := _q.withDecision; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*Decision)
+		joinedDecision = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, registration.DecisionColumn, "decision", query.querySpec(),
+			withRow(_spec, registration.DecisionColumn, "decision", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Decision).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &Decision{config: query.config}
-					joinedDecision = append(joinedDecision, e)
+					e := &Decision{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedDecision = append(joinedDecision, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withDecision = nil
-		defer func() { _q.withDecision = query }()
+		defer func(q *DecisionQuery) { _q.withDecision = q }(query)
 	}
 	_ = joinedDecision
 	for i := range hooks {
@@ -715,32 +728,42 @@ func (_q *RegistrationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
-	for i, e := range joinedCampaign {
-		if e != nil {
-			nodes[i].Edges.Campaign = e
+	if joined := joinedCampaign; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.Campaign = e
+			}
 		}
 	}
-	for i, e := range joinedLearningUnit {
-		if e != nil {
-			nodes[i].Edges.LearningUnit = e
+	if joined := joinedLearningUnit; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.LearningUnit = e
+			}
 		}
 	}
-	for i, e := range joinedAdminUnit {
-		if e != nil {
-			nodes[i].Edges.AdminUnit = e
+	if joined := joinedAdminUnit; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.AdminUnit = e
+			}
 		}
 	}
-	for i, es := range joinedEvaluations {
-		nodes[i].Edges.Evaluations = es
+	if joined := joinedEvaluations; joined != nil {
+		for i, es := range *joined {
+			nodes[i].Edges.Evaluations = es
+		}
 	}
 	for name, rows := range joinedNamedEvaluations {
 		for i, es := range rows {
 			nodes[i].appendNamedEvaluations(name, es...)
 		}
 	}
-	for i, e := range joinedDecision {
-		if e != nil {
-			nodes[i].Edges.Decision = e
+	if joined := joinedDecision; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.Decision = e
+			}
 		}
 	}
 	return nodes, nil
@@ -901,120 +924,133 @@ func (_q *RegistrationQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCampaign []*Campaign
+	var joinedCampaign *[]*Campaign
 	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*Campaign)
+		joinedCampaign = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, registration.CampaignColumn, "campaign", query.querySpec(),
+			withRow(_spec, registration.CampaignColumn, "campaign", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &Campaign{config: query.config}
-					joinedCampaign = append(joinedCampaign, e)
+					e := &Campaign{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedCampaign = append(joinedCampaign, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withCampaign = nil
-		defer func() { _q.withCampaign = query }()
+		defer func(q *CampaignQuery) { _q.withCampaign = q }(query)
 	}
 	_ = joinedCampaign
-	var joinedLearningUnit []*LearningUnit
+	var joinedLearningUnit *[]*LearningUnit
 	if query := _q.withLearningUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*LearningUnit)
+		joinedLearningUnit = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, registration.LearningUnitColumn, "learning_unit", query.querySpec(),
+			withRow(_spec, registration.LearningUnitColumn, "learning_unit", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &LearningUnit{config: query.config}
-					joinedLearningUnit = append(joinedLearningUnit, e)
+					e := &LearningUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedLearningUnit = append(joinedLearningUnit, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withLearningUnit = nil
-		defer func() { _q.withLearningUnit = query }()
+		defer func(q *LearningUnitQuery) { _q.withLearningUnit = q }(query)
 	}
 	_ = joinedLearningUnit
-	var joinedAdminUnit []*AdminUnit
+	var joinedAdminUnit *[]*AdminUnit
 	if query := _q.withAdminUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*AdminUnit)
+		joinedAdminUnit = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, registration.AdminUnitColumn, "admin_unit", query.querySpec(),
+			withRow(_spec, registration.AdminUnitColumn, "admin_unit", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &AdminUnit{config: query.config}
-					joinedAdminUnit = append(joinedAdminUnit, e)
+					e := &AdminUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedAdminUnit = append(joinedAdminUnit, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withAdminUnit = nil
-		defer func() { _q.withAdminUnit = query }()
+		defer func(q *AdminUnitQuery) { _q.withAdminUnit = q }(query)
 	}
 	_ = joinedAdminUnit
-	var joinedEvaluations [][]*Evaluation
-	joinedNamedEvaluations := map[string][][]*Evaluation{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *EvaluationQuery, add func([]*Evaluation)) bool {
-			if !query.loadsWithRow() {
+	var joinedEvaluations *[][]*Evaluation
+	var joinedNamedEvaluations map[string][][]*Evaluation
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withEvaluations != nil || len(_q.withNamedEvaluations) > 0) {
+		load := func(name string, q *EvaluationQuery, add func([]*Evaluation)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(evaluation.FieldRegistrationID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(evaluation.FieldRegistrationID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), registration.EvaluationsColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), registration.EvaluationsColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Evaluation).scanValues(nil, columns) },
 				func(columns []string, values []any) (*Evaluation, error) {
-					e := &Evaluation{config: query.config}
+					e := &Evaluation{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withEvaluations; query != nil && load("evaluations", query, func(es []*Evaluation) { joinedEvaluations = append(joinedEvaluations, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withEvaluations = nil
-			defer func() { _q.withEvaluations = query }()
+		if query := _q.withEvaluations; query != nil {
+			joined := new([][]*Evaluation)
+			if load("evaluations", query, func(es []*Evaluation) { *joined = append(*joined, es) }) {
+				joinedEvaluations = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withEvaluations = nil
+				defer func(q *EvaluationQuery) { _q.withEvaluations = q }(query)
+			}
 		}
 		if named := _q.withNamedEvaluations; len(named) > 0 {
-			rest := make(map[string]*EvaluationQuery)
+			byName, rest := map[string][][]*Evaluation{}, map[string]*EvaluationQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("evaluations_%d", i), query, func(es []*Evaluation) { joinedNamedEvaluations[name] = append(joinedNamedEvaluations[name], es) }) {
+				if !load(fmt.Sprintf("evaluations_%d", i), query, func(es []*Evaluation) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedEvaluations = byName
 			_q.withNamedEvaluations = rest
-			defer func() { _q.withNamedEvaluations = named }()
+			defer func(m map[string]*EvaluationQuery) { _q.withNamedEvaluations = m }(named)
 		}
 	}
 	_, _ = joinedEvaluations, joinedNamedEvaluations
-	var joinedDecision []*Decision
+	var joinedDecision *[]*Decision
 	if query := _q.withDecision; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*Decision)
+		joinedDecision = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, registration.DecisionColumn, "decision", query.querySpec(),
+			withRow(_spec, registration.DecisionColumn, "decision", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Decision).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &Decision{config: query.config}
-					joinedDecision = append(joinedDecision, e)
+					e := &Decision{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedDecision = append(joinedDecision, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withDecision = nil
-		defer func() { _q.withDecision = query }()
+		defer func(q *DecisionQuery) { _q.withDecision = q }(query)
 	}
 	_ = joinedDecision
 	_spec.Node.Columns = _q.ctx.Fields

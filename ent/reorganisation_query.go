@@ -397,23 +397,25 @@ func (_q *ReorganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedAppliedBy []*User
+	var joinedAppliedBy *[]*User
 	if query := _q.withAppliedBy; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*User)
+		joinedAppliedBy = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, reorganisation.AppliedByColumn, "applied_by", query.querySpec(),
+			withRow(_spec, reorganisation.AppliedByColumn, "applied_by", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &User{config: query.config}
-					joinedAppliedBy = append(joinedAppliedBy, e)
+					e := &User{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedAppliedBy = append(joinedAppliedBy, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withAppliedBy = nil
-		defer func() { _q.withAppliedBy = query }()
+		defer func(q *UserQuery) { _q.withAppliedBy = q }(query)
 	}
 	_ = joinedAppliedBy
 	for i := range hooks {
@@ -436,9 +438,11 @@ func (_q *ReorganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 			return nil, err
 		}
 	}
-	for i, e := range joinedAppliedBy {
-		if e != nil {
-			nodes[i].Edges.AppliedBy = e
+	if joined := joinedAppliedBy; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.AppliedBy = e
+			}
 		}
 	}
 	return nodes, nil
@@ -482,23 +486,25 @@ func (_q *ReorganisationQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedAppliedBy []*User
+	var joinedAppliedBy *[]*User
 	if query := _q.withAppliedBy; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*User)
+		joinedAppliedBy = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, reorganisation.AppliedByColumn, "applied_by", query.querySpec(),
+			withRow(_spec, reorganisation.AppliedByColumn, "applied_by", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &User{config: query.config}
-					joinedAppliedBy = append(joinedAppliedBy, e)
+					e := &User{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedAppliedBy = append(joinedAppliedBy, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withAppliedBy = nil
-		defer func() { _q.withAppliedBy = query }()
+		defer func(q *UserQuery) { _q.withAppliedBy = q }(query)
 	}
 	_ = joinedAppliedBy
 	_spec.Node.Columns = _q.ctx.Fields

@@ -436,62 +436,69 @@ func (_q *SessionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Sess
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedUser []*User
+	var joinedUser *[]*User
 	if query := _q.withUser; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*User)
+		joinedUser = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, session.UserColumn, "user", query.querySpec(),
+			withRow(_spec, session.UserColumn, "user", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &User{config: query.config}
-					joinedUser = append(joinedUser, e)
+					e := &User{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedUser = append(joinedUser, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withUser = nil
-		defer func() { _q.withUser = query }()
+		defer func(q *UserQuery) { _q.withUser = q }(query)
 	}
 	_ = joinedUser
-	var joinedRefreshTokens [][]*RefreshToken
-	joinedNamedRefreshTokens := map[string][][]*RefreshToken{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *RefreshTokenQuery, add func([]*RefreshToken)) bool {
-			if !query.loadsWithRow() {
+	var joinedRefreshTokens *[][]*RefreshToken
+	var joinedNamedRefreshTokens map[string][][]*RefreshToken
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withRefreshTokens != nil || len(_q.withNamedRefreshTokens) > 0) {
+		load := func(name string, q *RefreshTokenQuery, add func([]*RefreshToken)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(refreshtoken.FieldSessionID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(refreshtoken.FieldSessionID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), session.RefreshTokensColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), session.RefreshTokensColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*RefreshToken).scanValues(nil, columns) },
 				func(columns []string, values []any) (*RefreshToken, error) {
-					e := &RefreshToken{config: query.config}
+					e := &RefreshToken{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withRefreshTokens; query != nil && load("refresh_tokens", query, func(es []*RefreshToken) { joinedRefreshTokens = append(joinedRefreshTokens, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withRefreshTokens = nil
-			defer func() { _q.withRefreshTokens = query }()
+		if query := _q.withRefreshTokens; query != nil {
+			joined := new([][]*RefreshToken)
+			if load("refresh_tokens", query, func(es []*RefreshToken) { *joined = append(*joined, es) }) {
+				joinedRefreshTokens = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withRefreshTokens = nil
+				defer func(q *RefreshTokenQuery) { _q.withRefreshTokens = q }(query)
+			}
 		}
 		if named := _q.withNamedRefreshTokens; len(named) > 0 {
-			rest := make(map[string]*RefreshTokenQuery)
+			byName, rest := map[string][][]*RefreshToken{}, map[string]*RefreshTokenQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("refresh_tokens_%d", i), query, func(es []*RefreshToken) { joinedNamedRefreshTokens[name] = append(joinedNamedRefreshTokens[name], es) }) {
+				if !load(fmt.Sprintf("refresh_tokens_%d", i), query, func(es []*RefreshToken) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedRefreshTokens = byName
 			_q.withNamedRefreshTokens = rest
-			defer func() { _q.withNamedRefreshTokens = named }()
+			defer func(m map[string]*RefreshTokenQuery) { _q.withNamedRefreshTokens = m }(named)
 		}
 	}
 	_, _ = joinedRefreshTokens, joinedNamedRefreshTokens
@@ -529,13 +536,17 @@ func (_q *SessionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Sess
 			return nil, err
 		}
 	}
-	for i, e := range joinedUser {
-		if e != nil {
-			nodes[i].Edges.User = e
+	if joined := joinedUser; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.User = e
+			}
 		}
 	}
-	for i, es := range joinedRefreshTokens {
-		nodes[i].Edges.RefreshTokens = es
+	if joined := joinedRefreshTokens; joined != nil {
+		for i, es := range *joined {
+			nodes[i].Edges.RefreshTokens = es
+		}
 	}
 	for name, rows := range joinedNamedRefreshTokens {
 		for i, es := range rows {
@@ -610,62 +621,69 @@ func (_q *SessionQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedUser []*User
+	var joinedUser *[]*User
 	if query := _q.withUser; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*User)
+		joinedUser = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, session.UserColumn, "user", query.querySpec(),
+			withRow(_spec, session.UserColumn, "user", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &User{config: query.config}
-					joinedUser = append(joinedUser, e)
+					e := &User{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedUser = append(joinedUser, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withUser = nil
-		defer func() { _q.withUser = query }()
+		defer func(q *UserQuery) { _q.withUser = q }(query)
 	}
 	_ = joinedUser
-	var joinedRefreshTokens [][]*RefreshToken
-	joinedNamedRefreshTokens := map[string][][]*RefreshToken{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *RefreshTokenQuery, add func([]*RefreshToken)) bool {
-			if !query.loadsWithRow() {
+	var joinedRefreshTokens *[][]*RefreshToken
+	var joinedNamedRefreshTokens map[string][][]*RefreshToken
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withRefreshTokens != nil || len(_q.withNamedRefreshTokens) > 0) {
+		load := func(name string, q *RefreshTokenQuery, add func([]*RefreshToken)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(refreshtoken.FieldSessionID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(refreshtoken.FieldSessionID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), session.RefreshTokensColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), session.RefreshTokensColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*RefreshToken).scanValues(nil, columns) },
 				func(columns []string, values []any) (*RefreshToken, error) {
-					e := &RefreshToken{config: query.config}
+					e := &RefreshToken{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withRefreshTokens; query != nil && load("refresh_tokens", query, func(es []*RefreshToken) { joinedRefreshTokens = append(joinedRefreshTokens, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withRefreshTokens = nil
-			defer func() { _q.withRefreshTokens = query }()
+		if query := _q.withRefreshTokens; query != nil {
+			joined := new([][]*RefreshToken)
+			if load("refresh_tokens", query, func(es []*RefreshToken) { *joined = append(*joined, es) }) {
+				joinedRefreshTokens = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withRefreshTokens = nil
+				defer func(q *RefreshTokenQuery) { _q.withRefreshTokens = q }(query)
+			}
 		}
 		if named := _q.withNamedRefreshTokens; len(named) > 0 {
-			rest := make(map[string]*RefreshTokenQuery)
+			byName, rest := map[string][][]*RefreshToken{}, map[string]*RefreshTokenQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("refresh_tokens_%d", i), query, func(es []*RefreshToken) { joinedNamedRefreshTokens[name] = append(joinedNamedRefreshTokens[name], es) }) {
+				if !load(fmt.Sprintf("refresh_tokens_%d", i), query, func(es []*RefreshToken) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedRefreshTokens = byName
 			_q.withNamedRefreshTokens = rest
-			defer func() { _q.withNamedRefreshTokens = named }()
+			defer func(m map[string]*RefreshTokenQuery) { _q.withNamedRefreshTokens = m }(named)
 		}
 	}
 	_, _ = joinedRefreshTokens, joinedNamedRefreshTokens

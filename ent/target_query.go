@@ -434,42 +434,46 @@ func (_q *TargetQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Targe
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCampaign []*Campaign
+	var joinedCampaign *[]*Campaign
 	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*Campaign)
+		joinedCampaign = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, target.CampaignColumn, "campaign", query.querySpec(),
+			withRow(_spec, target.CampaignColumn, "campaign", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &Campaign{config: query.config}
-					joinedCampaign = append(joinedCampaign, e)
+					e := &Campaign{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedCampaign = append(joinedCampaign, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withCampaign = nil
-		defer func() { _q.withCampaign = query }()
+		defer func(q *CampaignQuery) { _q.withCampaign = q }(query)
 	}
 	_ = joinedCampaign
-	var joinedAdminUnit []*AdminUnit
+	var joinedAdminUnit *[]*AdminUnit
 	if query := _q.withAdminUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*AdminUnit)
+		joinedAdminUnit = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, target.AdminUnitColumn, "admin_unit", query.querySpec(),
+			withRow(_spec, target.AdminUnitColumn, "admin_unit", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &AdminUnit{config: query.config}
-					joinedAdminUnit = append(joinedAdminUnit, e)
+					e := &AdminUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedAdminUnit = append(joinedAdminUnit, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withAdminUnit = nil
-		defer func() { _q.withAdminUnit = query }()
+		defer func(q *AdminUnitQuery) { _q.withAdminUnit = q }(query)
 	}
 	_ = joinedAdminUnit
 	for i := range hooks {
@@ -498,14 +502,18 @@ func (_q *TargetQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Targe
 			return nil, err
 		}
 	}
-	for i, e := range joinedCampaign {
-		if e != nil {
-			nodes[i].Edges.Campaign = e
+	if joined := joinedCampaign; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.Campaign = e
+			}
 		}
 	}
-	for i, e := range joinedAdminUnit {
-		if e != nil {
-			nodes[i].Edges.AdminUnit = e
+	if joined := joinedAdminUnit; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.AdminUnit = e
+			}
 		}
 	}
 	return nodes, nil
@@ -575,42 +583,46 @@ func (_q *TargetQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCampaign []*Campaign
+	var joinedCampaign *[]*Campaign
 	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*Campaign)
+		joinedCampaign = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, target.CampaignColumn, "campaign", query.querySpec(),
+			withRow(_spec, target.CampaignColumn, "campaign", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &Campaign{config: query.config}
-					joinedCampaign = append(joinedCampaign, e)
+					e := &Campaign{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedCampaign = append(joinedCampaign, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withCampaign = nil
-		defer func() { _q.withCampaign = query }()
+		defer func(q *CampaignQuery) { _q.withCampaign = q }(query)
 	}
 	_ = joinedCampaign
-	var joinedAdminUnit []*AdminUnit
+	var joinedAdminUnit *[]*AdminUnit
 	if query := _q.withAdminUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*AdminUnit)
+		joinedAdminUnit = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, target.AdminUnitColumn, "admin_unit", query.querySpec(),
+			withRow(_spec, target.AdminUnitColumn, "admin_unit", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &AdminUnit{config: query.config}
-					joinedAdminUnit = append(joinedAdminUnit, e)
+					e := &AdminUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedAdminUnit = append(joinedAdminUnit, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withAdminUnit = nil
-		defer func() { _q.withAdminUnit = query }()
+		defer func(q *AdminUnitQuery) { _q.withAdminUnit = q }(query)
 	}
 	_ = joinedAdminUnit
 	_spec.Node.Columns = _q.ctx.Fields

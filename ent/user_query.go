@@ -473,81 +473,90 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedScope []*AdminUnit
+	var joinedScope *[]*AdminUnit
 	if query := _q.withScope; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*AdminUnit)
+		joinedScope = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, user.ScopeColumn, "scope", query.querySpec(),
+			withRow(_spec, user.ScopeColumn, "scope", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &AdminUnit{config: query.config}
-					joinedScope = append(joinedScope, e)
+					e := &AdminUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedScope = append(joinedScope, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withScope = nil
-		defer func() { _q.withScope = query }()
+		defer func(q *AdminUnitQuery) { _q.withScope = q }(query)
 	}
 	_ = joinedScope
-	var joinedLearningUnit []*LearningUnit
+	var joinedLearningUnit *[]*LearningUnit
 	if query := _q.withLearningUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*LearningUnit)
+		joinedLearningUnit = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, user.LearningUnitColumn, "learning_unit", query.querySpec(),
+			withRow(_spec, user.LearningUnitColumn, "learning_unit", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &LearningUnit{config: query.config}
-					joinedLearningUnit = append(joinedLearningUnit, e)
+					e := &LearningUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedLearningUnit = append(joinedLearningUnit, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withLearningUnit = nil
-		defer func() { _q.withLearningUnit = query }()
+		defer func(q *LearningUnitQuery) { _q.withLearningUnit = q }(query)
 	}
 	_ = joinedLearningUnit
-	var joinedSessions [][]*Session
-	joinedNamedSessions := map[string][][]*Session{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *SessionQuery, add func([]*Session)) bool {
-			if !query.loadsWithRow() {
+	var joinedSessions *[][]*Session
+	var joinedNamedSessions map[string][][]*Session
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withSessions != nil || len(_q.withNamedSessions) > 0) {
+		load := func(name string, q *SessionQuery, add func([]*Session)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(session.FieldUserID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(session.FieldUserID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), user.SessionsColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), user.SessionsColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Session).scanValues(nil, columns) },
 				func(columns []string, values []any) (*Session, error) {
-					e := &Session{config: query.config}
+					e := &Session{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withSessions; query != nil && load("sessions", query, func(es []*Session) { joinedSessions = append(joinedSessions, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withSessions = nil
-			defer func() { _q.withSessions = query }()
+		if query := _q.withSessions; query != nil {
+			joined := new([][]*Session)
+			if load("sessions", query, func(es []*Session) { *joined = append(*joined, es) }) {
+				joinedSessions = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withSessions = nil
+				defer func(q *SessionQuery) { _q.withSessions = q }(query)
+			}
 		}
 		if named := _q.withNamedSessions; len(named) > 0 {
-			rest := make(map[string]*SessionQuery)
+			byName, rest := map[string][][]*Session{}, map[string]*SessionQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("sessions_%d", i), query, func(es []*Session) { joinedNamedSessions[name] = append(joinedNamedSessions[name], es) }) {
+				if !load(fmt.Sprintf("sessions_%d", i), query, func(es []*Session) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedSessions = byName
 			_q.withNamedSessions = rest
-			defer func() { _q.withNamedSessions = named }()
+			defer func(m map[string]*SessionQuery) { _q.withNamedSessions = m }(named)
 		}
 	}
 	_, _ = joinedSessions, joinedNamedSessions
@@ -591,18 +600,24 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
-	for i, e := range joinedScope {
-		if e != nil {
-			nodes[i].Edges.Scope = e
+	if joined := joinedScope; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.Scope = e
+			}
 		}
 	}
-	for i, e := range joinedLearningUnit {
-		if e != nil {
-			nodes[i].Edges.LearningUnit = e
+	if joined := joinedLearningUnit; joined != nil {
+		for i, e := range *joined {
+			if e != nil {
+				nodes[i].Edges.LearningUnit = e
+			}
 		}
 	}
-	for i, es := range joinedSessions {
-		nodes[i].Edges.Sessions = es
+	if joined := joinedSessions; joined != nil {
+		for i, es := range *joined {
+			nodes[i].Edges.Sessions = es
+		}
 	}
 	for name, rows := range joinedNamedSessions {
 		for i, es := range rows {
@@ -709,81 +724,90 @@ func (_q *UserQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedScope []*AdminUnit
+	var joinedScope *[]*AdminUnit
 	if query := _q.withScope; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*AdminUnit)
+		joinedScope = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, user.ScopeColumn, "scope", query.querySpec(),
+			withRow(_spec, user.ScopeColumn, "scope", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &AdminUnit{config: query.config}
-					joinedScope = append(joinedScope, e)
+					e := &AdminUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedScope = append(joinedScope, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withScope = nil
-		defer func() { _q.withScope = query }()
+		defer func(q *AdminUnitQuery) { _q.withScope = q }(query)
 	}
 	_ = joinedScope
-	var joinedLearningUnit []*LearningUnit
+	var joinedLearningUnit *[]*LearningUnit
 	if query := _q.withLearningUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		if err := query.prepareQuery(ctx); err != nil {
+		q, joined := query, new([]*LearningUnit)
+		joinedLearningUnit = joined
+		if err := q.prepareQuery(ctx); err != nil {
 			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 		} else {
-			withRow(_spec, user.LearningUnitColumn, "learning_unit", query.querySpec(),
+			withRow(_spec, user.LearningUnitColumn, "learning_unit", q.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
-					e := &LearningUnit{config: query.config}
-					joinedLearningUnit = append(joinedLearningUnit, e)
+					e := &LearningUnit{config: q.config}
+					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { joinedLearningUnit = append(joinedLearningUnit, nil) })
+				func() { *joined = append(*joined, nil) })
 		}
 		// Loaded, or failed: the loader below must not read it again.
 		_q.withLearningUnit = nil
-		defer func() { _q.withLearningUnit = query }()
+		defer func(q *LearningUnitQuery) { _q.withLearningUnit = q }(query)
 	}
 	_ = joinedLearningUnit
-	var joinedSessions [][]*Session
-	joinedNamedSessions := map[string][][]*Session{}
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 {
-		load := func(name string, query *SessionQuery, add func([]*Session)) bool {
-			if !query.loadsWithRow() {
+	var joinedSessions *[][]*Session
+	var joinedNamedSessions map[string][][]*Session
+	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withSessions != nil || len(_q.withNamedSessions) > 0) {
+		load := func(name string, q *SessionQuery, add func([]*Session)) bool {
+			if !q.loadsWithRow() {
 				return false
 			}
-			if err := query.prepareQuery(ctx); err != nil {
+			if err := q.prepareQuery(ctx); err != nil {
 				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
 				return true
 			}
-			if len(query.ctx.Fields) > 0 {
-				query.ctx.AppendFieldOnce(session.FieldUserID)
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(session.FieldUserID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), user.SessionsColumn, name, query.querySpec(),
+			return withRows(_spec, _q.driver.Dialect(), user.SessionsColumn, name, q.querySpec(),
 				func(columns []string) ([]any, error) { return (*Session).scanValues(nil, columns) },
 				func(columns []string, values []any) (*Session, error) {
-					e := &Session{config: query.config}
+					e := &Session{config: q.config}
 					return e, e.assignValues(columns, values)
 				}, add)
 		}
-		if query := _q.withSessions; query != nil && load("sessions", query, func(es []*Session) { joinedSessions = append(joinedSessions, es) }) {
-			// Loaded, or failed: the loader below must not read it again.
-			_q.withSessions = nil
-			defer func() { _q.withSessions = query }()
+		if query := _q.withSessions; query != nil {
+			joined := new([][]*Session)
+			if load("sessions", query, func(es []*Session) { *joined = append(*joined, es) }) {
+				joinedSessions = joined
+				// Loaded, or failed: the loader below must not read it again.
+				_q.withSessions = nil
+				defer func(q *SessionQuery) { _q.withSessions = q }(query)
+			}
 		}
 		if named := _q.withNamedSessions; len(named) > 0 {
-			rest := make(map[string]*SessionQuery)
+			byName, rest := map[string][][]*Session{}, map[string]*SessionQuery{}
 			i := 0
 			for name, query := range named {
 				i++
-				if !load(fmt.Sprintf("sessions_%d", i), query, func(es []*Session) { joinedNamedSessions[name] = append(joinedNamedSessions[name], es) }) {
+				if !load(fmt.Sprintf("sessions_%d", i), query, func(es []*Session) { byName[name] = append(byName[name], es) }) {
 					rest[name] = query
 				}
 			}
+			joinedNamedSessions = byName
 			_q.withNamedSessions = rest
-			defer func() { _q.withNamedSessions = named }()
+			defer func(m map[string]*SessionQuery) { _q.withNamedSessions = m }(named)
 		}
 	}
 	_, _ = joinedSessions, joinedNamedSessions

@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -197,6 +198,9 @@ func TestMatchFindsWhatTheViewerSees(t *testing.T) {
 			{"manager of P1, unit in P1", viewer.Viewer{Role: viewer.RoleManager, ScopePath: fx.P1.Path}, "tinh mot", 1},
 			{"manager of P1, unit in P2", viewer.Viewer{Role: viewer.RoleManager, ScopePath: fx.P1.Path}, "tinh hai", 0},
 			{"manager of P2, unit in P2", viewer.Viewer{Role: viewer.RoleManager, ScopePath: fx.P2.Path}, "tinh hai", 1},
+			// A prefix of several keys: each key's entries in scope.
+			{"manager of P1, prefix of both", viewer.Viewer{Role: viewer.RoleManager, ScopePath: fx.P1.Path}, "tinh", 1},
+			{"admin scoped in P1, prefix of both", viewer.Viewer{Role: viewer.RoleAdmin, ScopePath: fx.P1.Path}, "tinh", 2},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				v := tt.viewer
@@ -210,6 +214,18 @@ func TestMatchFindsWhatTheViewerSees(t *testing.T) {
 					t.Errorf("found %d, want %d", n, tt.want)
 				}
 			})
+		}
+		// A key written before scope_path existed has it empty: the
+		// owner's policy decides, in scope or not.
+		if _, err := db.SQL.ExecContext(context.Background(), `UPDATE search_keys SET scope_path = '' WHERE owner_id IN (`+
+			fmt.Sprint(fx.P1.ID)+`, `+fmt.Sprint(fx.P2.ID)+`)`); err != nil {
+			t.Fatal(err)
+		}
+		ctx := viewer.NewContext(context.Background(), &viewer.Viewer{Role: viewer.RoleManager, ScopePath: fx.P1.Path, UserID: fx.Users["admin"].ID})
+		for q, want := range map[string]int{"tinh mot": 1, "tinh hai": 0, "tinh": 1} {
+			if n, err := db.Client.AdminUnit.Query().Where(search.Match(ctx, q)).Count(ctx); err != nil || n != want {
+				t.Errorf("keys without a scope path, %q: found %d (%v), want %d", q, n, err, want)
+			}
 		}
 	})
 }

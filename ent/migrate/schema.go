@@ -946,6 +946,8 @@ var (
 				Annotation: &entsql.IndexAnnotation{
 					OpClassColumns: map[string]string{
 						SearchKeysColumns[1].Name: "text_pattern_ops",
+
+						SearchKeysColumns[3].Name: "text_pattern_ops",
 					},
 				},
 			},

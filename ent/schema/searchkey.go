@@ -32,7 +32,9 @@ func (SearchKey) Fields() []ent.Field {
 // Indexes of the SearchKey.
 func (SearchKey) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("key", "scope_path", "owner_id").Annotations(entsqlOpClassColumn("key")),
+		// Both text columns compare byte-wise on PostgreSQL, so that a
+		// scoped search seeks a key's entries in a scope (search.Match).
+		index.Fields("key", "scope_path", "owner_id").Annotations(entsqlOpClassColumn("key"), entsqlOpClassColumn("scope_path")),
 		index.Fields("owner_id"),
 	}
 }

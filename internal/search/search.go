@@ -111,8 +111,8 @@ func Match(ctx context.Context, q string) func(*sql.Selector) {
 		if f == "" {
 			return
 		}
-		if scope != "" && s.Dialect() == dialect.SQLite {
-			if p, ok := keysInScope(s.C("id"), f, scope); ok {
+		if scope != "" {
+			if p, ok := keysInScope(s.Dialect(), s.C("id"), f, scope); ok {
 				s.Where(p)
 				return
 			}
@@ -126,31 +126,41 @@ func Match(ctx context.Context, q string) func(*sql.Selector) {
 	}
 }
 
-// keysInScope is Match's predicate for a scoped search on SQLite. The keys
-// index is (key, scope_path, owner_id), and a B-tree can seek a range of
-// its first column or a range of its second under one value of the first,
-// not both: "nguyen van hung" is one key of 850 entries province-wide, of
-// which a commune holds a few. So the distinct keys starting with the
-// query are found first, one seek each (a loose index scan, as a recursive
-// query), then each key's entries in scope by a seek on both columns: a
-// few dozen entries read instead of every namesake in the province. Keys
-// written before scope_path existed have it empty and are matched the same
-// way; their owners' privacy decides. ok is false where a prefix has no
+// keysInScope is Match's predicate for a scoped search. The keys index is
+// (key, scope_path, owner_id), and a B-tree can seek a range of its first
+// column or a range of its second under one value of the first, not both:
+// "nguyen van hung" is one key of 850 entries province-wide, of which a
+// commune holds a few. So the distinct keys starting with the query are
+// found first, one seek each (a loose index scan, as a recursive query),
+// then each key's entries in scope by a seek on both columns: a few dozen
+// entries read instead of every namesake in the province. Keys written
+// before scope_path existed have it empty and are matched the same way;
+// their owners' privacy decides. ok is false where a prefix has no
 // successor (no upper bound), which folded text and paths never lack.
-func keysInScope(id, from, scope string) (p *sql.Predicate, ok bool) {
+//
+// PostgreSQL compares text by its collation, and the index is in byte
+// order (text_pattern_ops), which only its pattern operators (~<~, ~>=~…)
+// follow; the next key is the first in that order rather than MIN(key).
+func keysInScope(dialectName, id, from, scope string) (p *sql.Predicate, ok bool) {
 	to, ok := successor(from)
 	scopeEnd, ok2 := successor(scope)
 	if !ok || !ok2 {
 		return nil, false
 	}
+	lt, ge, gt, first, next, open, close := "<", ">=", ">", "MIN(key)", "", "", ""
+	if dialectName == dialect.Postgres {
+		// A member of a UNION with a LIMIT of its own is parenthesised;
+		// SQLite refuses the parentheses.
+		lt, ge, gt, first, next, open, close = "~<~", "~>=~", "~>~", "key", " ORDER BY key USING ~<~ LIMIT 1", "(", ")"
+	}
 	return sql.P(func(b *sql.Builder) {
 		b.WriteString(id).WriteString(` IN (WITH RECURSIVE match_keys(k) AS (
-	SELECT MIN(key) FROM search_keys WHERE key >= `).Arg(from).WriteString(` AND key < `).Arg(to).WriteString(`
+	` + open + `SELECT ` + first + ` FROM search_keys WHERE key ` + ge + ` `).Arg(from).WriteString(` AND key ` + lt + ` `).Arg(to).WriteString(next + close + `
 	UNION ALL
-	SELECT (SELECT MIN(key) FROM search_keys WHERE key > match_keys.k AND key < `).Arg(to).WriteString(`)
+	SELECT (SELECT ` + first + ` FROM search_keys WHERE key ` + gt + ` match_keys.k AND key ` + lt + ` `).Arg(to).WriteString(next + `)
 	FROM match_keys WHERE match_keys.k IS NOT NULL)
 SELECT search_keys.owner_id FROM match_keys JOIN search_keys ON search_keys.key = match_keys.k
-	AND search_keys.scope_path >= `).Arg(scope).WriteString(` AND search_keys.scope_path < `).Arg(scopeEnd).WriteString(`
+	AND search_keys.scope_path ` + ge + ` `).Arg(scope).WriteString(` AND search_keys.scope_path ` + lt + ` `).Arg(scopeEnd).WriteString(`
 UNION ALL
 SELECT search_keys.owner_id FROM match_keys JOIN search_keys ON search_keys.key = match_keys.k AND search_keys.scope_path = '')`)
 	}), true

@@ -583,228 +583,9 @@ func (_q *AdminUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ad
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedParent *[]*AdminUnit
-	if query := _q.withParent; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*AdminUnit)
-		joinedParent = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, adminunit.ParentColumn, "parent", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &AdminUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withParent = nil
-		defer func(q *AdminUnitQuery) { _q.withParent = q }(query)
-	}
-	_ = joinedParent
-	var joinedChildren *[][]*AdminUnit
-	var joinedNamedChildren map[string][][]*AdminUnit
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withChildren != nil || len(_q.withNamedChildren) > 0) {
-		load := func(name string, q *AdminUnitQuery, add func([]*AdminUnit)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(adminunit.FieldParentID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.ChildrenColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) (*AdminUnit, error) {
-					e := &AdminUnit{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withChildren; query != nil {
-			joined := new([][]*AdminUnit)
-			if load("children", query, func(es []*AdminUnit) { *joined = append(*joined, es) }) {
-				joinedChildren = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withChildren = nil
-				defer func(q *AdminUnitQuery) { _q.withChildren = q }(query)
-			}
-		}
-		if named := _q.withNamedChildren; len(named) > 0 {
-			byName, rest := map[string][][]*AdminUnit{}, map[string]*AdminUnitQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("children_%d", i), query, func(es []*AdminUnit) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedChildren = byName
-			_q.withNamedChildren = rest
-			defer func(m map[string]*AdminUnitQuery) { _q.withNamedChildren = m }(named)
-		}
-	}
-	_, _ = joinedChildren, joinedNamedChildren
-	var joinedMergedInto *[]*AdminUnit
-	if query := _q.withMergedInto; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*AdminUnit)
-		joinedMergedInto = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, adminunit.MergedIntoColumn, "merged_into", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &AdminUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withMergedInto = nil
-		defer func(q *AdminUnitQuery) { _q.withMergedInto = q }(query)
-	}
-	_ = joinedMergedInto
-	var joinedMergedFrom *[][]*AdminUnit
-	var joinedNamedMergedFrom map[string][][]*AdminUnit
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withMergedFrom != nil || len(_q.withNamedMergedFrom) > 0) {
-		load := func(name string, q *AdminUnitQuery, add func([]*AdminUnit)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(adminunit.FieldMergedIntoID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.MergedFromColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) (*AdminUnit, error) {
-					e := &AdminUnit{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withMergedFrom; query != nil {
-			joined := new([][]*AdminUnit)
-			if load("merged_from", query, func(es []*AdminUnit) { *joined = append(*joined, es) }) {
-				joinedMergedFrom = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withMergedFrom = nil
-				defer func(q *AdminUnitQuery) { _q.withMergedFrom = q }(query)
-			}
-		}
-		if named := _q.withNamedMergedFrom; len(named) > 0 {
-			byName, rest := map[string][][]*AdminUnit{}, map[string]*AdminUnitQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("merged_from_%d", i), query, func(es []*AdminUnit) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedMergedFrom = byName
-			_q.withNamedMergedFrom = rest
-			defer func(m map[string]*AdminUnitQuery) { _q.withNamedMergedFrom = m }(named)
-		}
-	}
-	_, _ = joinedMergedFrom, joinedNamedMergedFrom
-	var joinedLearningUnits *[][]*LearningUnit
-	var joinedNamedLearningUnits map[string][][]*LearningUnit
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withLearningUnits != nil || len(_q.withNamedLearningUnits) > 0) {
-		load := func(name string, q *LearningUnitQuery, add func([]*LearningUnit)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(learningunit.FieldAdminUnitID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.LearningUnitsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) (*LearningUnit, error) {
-					e := &LearningUnit{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withLearningUnits; query != nil {
-			joined := new([][]*LearningUnit)
-			if load("learning_units", query, func(es []*LearningUnit) { *joined = append(*joined, es) }) {
-				joinedLearningUnits = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withLearningUnits = nil
-				defer func(q *LearningUnitQuery) { _q.withLearningUnits = q }(query)
-			}
-		}
-		if named := _q.withNamedLearningUnits; len(named) > 0 {
-			byName, rest := map[string][][]*LearningUnit{}, map[string]*LearningUnitQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("learning_units_%d", i), query, func(es []*LearningUnit) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedLearningUnits = byName
-			_q.withNamedLearningUnits = rest
-			defer func(m map[string]*LearningUnitQuery) { _q.withNamedLearningUnits = m }(named)
-		}
-	}
-	_, _ = joinedLearningUnits, joinedNamedLearningUnits
-	var joinedUsers *[][]*User
-	var joinedNamedUsers map[string][][]*User
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withUsers != nil || len(_q.withNamedUsers) > 0) {
-		load := func(name string, q *UserQuery, add func([]*User)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(user.FieldScopeID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.UsersColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
-				func(columns []string, values []any) (*User, error) {
-					e := &User{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withUsers; query != nil {
-			joined := new([][]*User)
-			if load("users", query, func(es []*User) { *joined = append(*joined, es) }) {
-				joinedUsers = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withUsers = nil
-				defer func(q *UserQuery) { _q.withUsers = q }(query)
-			}
-		}
-		if named := _q.withNamedUsers; len(named) > 0 {
-			byName, rest := map[string][][]*User{}, map[string]*UserQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("users_%d", i), query, func(es []*User) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedUsers = byName
-			_q.withNamedUsers = rest
-			defer func(m map[string]*UserQuery) { _q.withNamedUsers = m }(named)
-		}
-	}
-	_, _ = joinedUsers, joinedNamedUsers
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -887,59 +668,8 @@ func (_q *AdminUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ad
 			return nil, err
 		}
 	}
-	if joined := joinedParent; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.Parent = e
-			}
-		}
-	}
-	if joined := joinedChildren; joined != nil {
-		for i, es := range *joined {
-			nodes[i].Edges.Children = es
-		}
-	}
-	for name, rows := range joinedNamedChildren {
-		for i, es := range rows {
-			nodes[i].appendNamedChildren(name, es...)
-		}
-	}
-	if joined := joinedMergedInto; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.MergedInto = e
-			}
-		}
-	}
-	if joined := joinedMergedFrom; joined != nil {
-		for i, es := range *joined {
-			nodes[i].Edges.MergedFrom = es
-		}
-	}
-	for name, rows := range joinedNamedMergedFrom {
-		for i, es := range rows {
-			nodes[i].appendNamedMergedFrom(name, es...)
-		}
-	}
-	if joined := joinedLearningUnits; joined != nil {
-		for i, es := range *joined {
-			nodes[i].Edges.LearningUnits = es
-		}
-	}
-	for name, rows := range joinedNamedLearningUnits {
-		for i, es := range rows {
-			nodes[i].appendNamedLearningUnits(name, es...)
-		}
-	}
-	if joined := joinedUsers; joined != nil {
-		for i, es := range *joined {
-			nodes[i].Edges.Users = es
-		}
-	}
-	for name, rows := range joinedNamedUsers {
-		for i, es := range rows {
-			nodes[i].appendNamedUsers(name, es...)
-		}
+	if assignWithRow != nil {
+		assignWithRow(nodes)
 	}
 	return nodes, nil
 }
@@ -1140,228 +870,9 @@ func (_q *AdminUnitQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedParent *[]*AdminUnit
-	if query := _q.withParent; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*AdminUnit)
-		joinedParent = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, adminunit.ParentColumn, "parent", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &AdminUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withParent = nil
-		defer func(q *AdminUnitQuery) { _q.withParent = q }(query)
-	}
-	_ = joinedParent
-	var joinedChildren *[][]*AdminUnit
-	var joinedNamedChildren map[string][][]*AdminUnit
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withChildren != nil || len(_q.withNamedChildren) > 0) {
-		load := func(name string, q *AdminUnitQuery, add func([]*AdminUnit)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(adminunit.FieldParentID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.ChildrenColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) (*AdminUnit, error) {
-					e := &AdminUnit{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withChildren; query != nil {
-			joined := new([][]*AdminUnit)
-			if load("children", query, func(es []*AdminUnit) { *joined = append(*joined, es) }) {
-				joinedChildren = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withChildren = nil
-				defer func(q *AdminUnitQuery) { _q.withChildren = q }(query)
-			}
-		}
-		if named := _q.withNamedChildren; len(named) > 0 {
-			byName, rest := map[string][][]*AdminUnit{}, map[string]*AdminUnitQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("children_%d", i), query, func(es []*AdminUnit) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedChildren = byName
-			_q.withNamedChildren = rest
-			defer func(m map[string]*AdminUnitQuery) { _q.withNamedChildren = m }(named)
-		}
-	}
-	_, _ = joinedChildren, joinedNamedChildren
-	var joinedMergedInto *[]*AdminUnit
-	if query := _q.withMergedInto; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*AdminUnit)
-		joinedMergedInto = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, adminunit.MergedIntoColumn, "merged_into", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &AdminUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withMergedInto = nil
-		defer func(q *AdminUnitQuery) { _q.withMergedInto = q }(query)
-	}
-	_ = joinedMergedInto
-	var joinedMergedFrom *[][]*AdminUnit
-	var joinedNamedMergedFrom map[string][][]*AdminUnit
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withMergedFrom != nil || len(_q.withNamedMergedFrom) > 0) {
-		load := func(name string, q *AdminUnitQuery, add func([]*AdminUnit)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(adminunit.FieldMergedIntoID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.MergedFromColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) (*AdminUnit, error) {
-					e := &AdminUnit{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withMergedFrom; query != nil {
-			joined := new([][]*AdminUnit)
-			if load("merged_from", query, func(es []*AdminUnit) { *joined = append(*joined, es) }) {
-				joinedMergedFrom = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withMergedFrom = nil
-				defer func(q *AdminUnitQuery) { _q.withMergedFrom = q }(query)
-			}
-		}
-		if named := _q.withNamedMergedFrom; len(named) > 0 {
-			byName, rest := map[string][][]*AdminUnit{}, map[string]*AdminUnitQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("merged_from_%d", i), query, func(es []*AdminUnit) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedMergedFrom = byName
-			_q.withNamedMergedFrom = rest
-			defer func(m map[string]*AdminUnitQuery) { _q.withNamedMergedFrom = m }(named)
-		}
-	}
-	_, _ = joinedMergedFrom, joinedNamedMergedFrom
-	var joinedLearningUnits *[][]*LearningUnit
-	var joinedNamedLearningUnits map[string][][]*LearningUnit
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withLearningUnits != nil || len(_q.withNamedLearningUnits) > 0) {
-		load := func(name string, q *LearningUnitQuery, add func([]*LearningUnit)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(learningunit.FieldAdminUnitID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.LearningUnitsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) (*LearningUnit, error) {
-					e := &LearningUnit{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withLearningUnits; query != nil {
-			joined := new([][]*LearningUnit)
-			if load("learning_units", query, func(es []*LearningUnit) { *joined = append(*joined, es) }) {
-				joinedLearningUnits = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withLearningUnits = nil
-				defer func(q *LearningUnitQuery) { _q.withLearningUnits = q }(query)
-			}
-		}
-		if named := _q.withNamedLearningUnits; len(named) > 0 {
-			byName, rest := map[string][][]*LearningUnit{}, map[string]*LearningUnitQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("learning_units_%d", i), query, func(es []*LearningUnit) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedLearningUnits = byName
-			_q.withNamedLearningUnits = rest
-			defer func(m map[string]*LearningUnitQuery) { _q.withNamedLearningUnits = m }(named)
-		}
-	}
-	_, _ = joinedLearningUnits, joinedNamedLearningUnits
-	var joinedUsers *[][]*User
-	var joinedNamedUsers map[string][][]*User
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withUsers != nil || len(_q.withNamedUsers) > 0) {
-		load := func(name string, q *UserQuery, add func([]*User)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(user.FieldScopeID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.UsersColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
-				func(columns []string, values []any) (*User, error) {
-					e := &User{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withUsers; query != nil {
-			joined := new([][]*User)
-			if load("users", query, func(es []*User) { *joined = append(*joined, es) }) {
-				joinedUsers = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withUsers = nil
-				defer func(q *UserQuery) { _q.withUsers = q }(query)
-			}
-		}
-		if named := _q.withNamedUsers; len(named) > 0 {
-			byName, rest := map[string][][]*User{}, map[string]*UserQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("users_%d", i), query, func(es []*User) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedUsers = byName
-			_q.withNamedUsers = rest
-			defer func(m map[string]*UserQuery) { _q.withNamedUsers = m }(named)
-		}
-	}
-	_, _ = joinedUsers, joinedNamedUsers
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -1551,6 +1062,287 @@ func (_q *AdminUnitQuery) loadsWithRow() bool {
 		_q.withMergedFrom == nil && len(_q.withNamedMergedFrom) == 0 &&
 		_q.withLearningUnits == nil && len(_q.withNamedLearningUnits) == 0 &&
 		_q.withUsers == nil && len(_q.withNamedUsers) == 0
+}
+
+// loadWithRow joins into spec the edges of the query that can be loaded in
+// its nodes' statement (template/with_row.tmpl), and takes them off the
+// query until restore, which sqlAll defers, so its loaders do not read them
+// again. assign sets what was joined on the nodes read; it is nil, and
+// restore does nothing, when nothing was. Nothing is allocated then: this
+// runs for every query.
+func (_q *AdminUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*AdminUnit), restore func()) {
+	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
+		return nil, noRestore
+	}
+	var (
+		assigns  []func([]*AdminUnit)
+		restores []func()
+	)
+	if query := _q.withParent; query != nil && query.loadsWithRow() {
+		joined := new([]*AdminUnit)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, adminunit.ParentColumn, "parent", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withParent = nil
+		restores = append(restores, func() { _q.withParent = query })
+		assigns = append(assigns, func(nodes []*AdminUnit) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.Parent = e
+				}
+			}
+		})
+	}
+	if query, named := _q.withChildren, _q.withNamedChildren; query != nil || len(named) > 0 {
+		load := func(name string, q *AdminUnitQuery, add func([]*AdminUnit)) bool {
+			if !q.loadsWithRow() {
+				return false
+			}
+			if err := q.prepareQuery(ctx); err != nil {
+				failWithRow(_spec, err)
+				return true
+			}
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(adminunit.FieldParentID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), adminunit.ChildrenColumn, name, q.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) (*AdminUnit, error) {
+					e := &AdminUnit{config: q.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query != nil {
+			joined := new([][]*AdminUnit)
+			if load("children", query, func(es []*AdminUnit) { *joined = append(*joined, es) }) {
+				_q.withChildren = nil
+				restores = append(restores, func() { _q.withChildren = query })
+				assigns = append(assigns, func(nodes []*AdminUnit) {
+					for i, es := range *joined {
+						nodes[i].Edges.Children = es
+					}
+				})
+			}
+		}
+		if len(named) > 0 {
+			byName, rest := map[string][][]*AdminUnit{}, map[string]*AdminUnitQuery{}
+			i := 0
+			for name, q := range named {
+				i++
+				if !load(fmt.Sprintf("children_%d", i), q, func(es []*AdminUnit) { byName[name] = append(byName[name], es) }) {
+					rest[name] = q
+				}
+			}
+			_q.withNamedChildren = rest
+			restores = append(restores, func() { _q.withNamedChildren = named })
+			assigns = append(assigns, func(nodes []*AdminUnit) {
+				for name, rows := range byName {
+					for i, es := range rows {
+						nodes[i].appendNamedChildren(name, es...)
+					}
+				}
+			})
+		}
+	}
+	if query := _q.withMergedInto; query != nil && query.loadsWithRow() {
+		joined := new([]*AdminUnit)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, adminunit.MergedIntoColumn, "merged_into", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withMergedInto = nil
+		restores = append(restores, func() { _q.withMergedInto = query })
+		assigns = append(assigns, func(nodes []*AdminUnit) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.MergedInto = e
+				}
+			}
+		})
+	}
+	if query, named := _q.withMergedFrom, _q.withNamedMergedFrom; query != nil || len(named) > 0 {
+		load := func(name string, q *AdminUnitQuery, add func([]*AdminUnit)) bool {
+			if !q.loadsWithRow() {
+				return false
+			}
+			if err := q.prepareQuery(ctx); err != nil {
+				failWithRow(_spec, err)
+				return true
+			}
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(adminunit.FieldMergedIntoID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), adminunit.MergedFromColumn, name, q.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) (*AdminUnit, error) {
+					e := &AdminUnit{config: q.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query != nil {
+			joined := new([][]*AdminUnit)
+			if load("merged_from", query, func(es []*AdminUnit) { *joined = append(*joined, es) }) {
+				_q.withMergedFrom = nil
+				restores = append(restores, func() { _q.withMergedFrom = query })
+				assigns = append(assigns, func(nodes []*AdminUnit) {
+					for i, es := range *joined {
+						nodes[i].Edges.MergedFrom = es
+					}
+				})
+			}
+		}
+		if len(named) > 0 {
+			byName, rest := map[string][][]*AdminUnit{}, map[string]*AdminUnitQuery{}
+			i := 0
+			for name, q := range named {
+				i++
+				if !load(fmt.Sprintf("merged_from_%d", i), q, func(es []*AdminUnit) { byName[name] = append(byName[name], es) }) {
+					rest[name] = q
+				}
+			}
+			_q.withNamedMergedFrom = rest
+			restores = append(restores, func() { _q.withNamedMergedFrom = named })
+			assigns = append(assigns, func(nodes []*AdminUnit) {
+				for name, rows := range byName {
+					for i, es := range rows {
+						nodes[i].appendNamedMergedFrom(name, es...)
+					}
+				}
+			})
+		}
+	}
+	if query, named := _q.withLearningUnits, _q.withNamedLearningUnits; query != nil || len(named) > 0 {
+		load := func(name string, q *LearningUnitQuery, add func([]*LearningUnit)) bool {
+			if !q.loadsWithRow() {
+				return false
+			}
+			if err := q.prepareQuery(ctx); err != nil {
+				failWithRow(_spec, err)
+				return true
+			}
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(learningunit.FieldAdminUnitID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), adminunit.LearningUnitsColumn, name, q.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) (*LearningUnit, error) {
+					e := &LearningUnit{config: q.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query != nil {
+			joined := new([][]*LearningUnit)
+			if load("learning_units", query, func(es []*LearningUnit) { *joined = append(*joined, es) }) {
+				_q.withLearningUnits = nil
+				restores = append(restores, func() { _q.withLearningUnits = query })
+				assigns = append(assigns, func(nodes []*AdminUnit) {
+					for i, es := range *joined {
+						nodes[i].Edges.LearningUnits = es
+					}
+				})
+			}
+		}
+		if len(named) > 0 {
+			byName, rest := map[string][][]*LearningUnit{}, map[string]*LearningUnitQuery{}
+			i := 0
+			for name, q := range named {
+				i++
+				if !load(fmt.Sprintf("learning_units_%d", i), q, func(es []*LearningUnit) { byName[name] = append(byName[name], es) }) {
+					rest[name] = q
+				}
+			}
+			_q.withNamedLearningUnits = rest
+			restores = append(restores, func() { _q.withNamedLearningUnits = named })
+			assigns = append(assigns, func(nodes []*AdminUnit) {
+				for name, rows := range byName {
+					for i, es := range rows {
+						nodes[i].appendNamedLearningUnits(name, es...)
+					}
+				}
+			})
+		}
+	}
+	if query, named := _q.withUsers, _q.withNamedUsers; query != nil || len(named) > 0 {
+		load := func(name string, q *UserQuery, add func([]*User)) bool {
+			if !q.loadsWithRow() {
+				return false
+			}
+			if err := q.prepareQuery(ctx); err != nil {
+				failWithRow(_spec, err)
+				return true
+			}
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(user.FieldScopeID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), adminunit.UsersColumn, name, q.querySpec(),
+				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
+				func(columns []string, values []any) (*User, error) {
+					e := &User{config: q.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query != nil {
+			joined := new([][]*User)
+			if load("users", query, func(es []*User) { *joined = append(*joined, es) }) {
+				_q.withUsers = nil
+				restores = append(restores, func() { _q.withUsers = query })
+				assigns = append(assigns, func(nodes []*AdminUnit) {
+					for i, es := range *joined {
+						nodes[i].Edges.Users = es
+					}
+				})
+			}
+		}
+		if len(named) > 0 {
+			byName, rest := map[string][][]*User{}, map[string]*UserQuery{}
+			i := 0
+			for name, q := range named {
+				i++
+				if !load(fmt.Sprintf("users_%d", i), q, func(es []*User) { byName[name] = append(byName[name], es) }) {
+					rest[name] = q
+				}
+			}
+			_q.withNamedUsers = rest
+			restores = append(restores, func() { _q.withNamedUsers = named })
+			assigns = append(assigns, func(nodes []*AdminUnit) {
+				for name, rows := range byName {
+					for i, es := range rows {
+						nodes[i].appendNamedUsers(name, es...)
+					}
+				}
+			})
+		}
+	}
+	if len(restores) == 0 {
+		return nil, noRestore
+	}
+	a, r := assigns, restores
+	return func(nodes []*AdminUnit) {
+			for _, f := range a {
+				f(nodes)
+			}
+		}, func() {
+			for _, f := range r {
+				f()
+			}
+		}
 }
 
 // AdminUnitGroupBy is the group-by builder for AdminUnit entities.

@@ -550,207 +550,9 @@ func (_q *CampaignQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cam
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedProvince *[]*AdminUnit
-	if query := _q.withProvince; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*AdminUnit)
-		joinedProvince = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, campaign.ProvinceColumn, "province", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &AdminUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withProvince = nil
-		defer func(q *AdminUnitQuery) { _q.withProvince = q }(query)
-	}
-	_ = joinedProvince
-	var joinedTargets *[][]*Target
-	var joinedNamedTargets map[string][][]*Target
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withTargets != nil || len(_q.withNamedTargets) > 0) {
-		load := func(name string, q *TargetQuery, add func([]*Target)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(target.FieldCampaignID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.TargetsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Target).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Target, error) {
-					e := &Target{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withTargets; query != nil {
-			joined := new([][]*Target)
-			if load("targets", query, func(es []*Target) { *joined = append(*joined, es) }) {
-				joinedTargets = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withTargets = nil
-				defer func(q *TargetQuery) { _q.withTargets = q }(query)
-			}
-		}
-		if named := _q.withNamedTargets; len(named) > 0 {
-			byName, rest := map[string][][]*Target{}, map[string]*TargetQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("targets_%d", i), query, func(es []*Target) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedTargets = byName
-			_q.withNamedTargets = rest
-			defer func(m map[string]*TargetQuery) { _q.withNamedTargets = m }(named)
-		}
-	}
-	_, _ = joinedTargets, joinedNamedTargets
-	var joinedCriteriaSets *[][]*CriteriaSet
-	var joinedNamedCriteriaSets map[string][][]*CriteriaSet
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withCriteriaSets != nil || len(_q.withNamedCriteriaSets) > 0) {
-		load := func(name string, q *CriteriaSetQuery, add func([]*CriteriaSet)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(criteriaset.FieldCampaignID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.CriteriaSetsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*CriteriaSet).scanValues(nil, columns) },
-				func(columns []string, values []any) (*CriteriaSet, error) {
-					e := &CriteriaSet{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withCriteriaSets; query != nil {
-			joined := new([][]*CriteriaSet)
-			if load("criteria_sets", query, func(es []*CriteriaSet) { *joined = append(*joined, es) }) {
-				joinedCriteriaSets = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withCriteriaSets = nil
-				defer func(q *CriteriaSetQuery) { _q.withCriteriaSets = q }(query)
-			}
-		}
-		if named := _q.withNamedCriteriaSets; len(named) > 0 {
-			byName, rest := map[string][][]*CriteriaSet{}, map[string]*CriteriaSetQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("criteria_sets_%d", i), query, func(es []*CriteriaSet) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedCriteriaSets = byName
-			_q.withNamedCriteriaSets = rest
-			defer func(m map[string]*CriteriaSetQuery) { _q.withNamedCriteriaSets = m }(named)
-		}
-	}
-	_, _ = joinedCriteriaSets, joinedNamedCriteriaSets
-	var joinedRegistrations *[][]*Registration
-	var joinedNamedRegistrations map[string][][]*Registration
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withRegistrations != nil || len(_q.withNamedRegistrations) > 0) {
-		load := func(name string, q *RegistrationQuery, add func([]*Registration)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(registration.FieldCampaignID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.RegistrationsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Registration, error) {
-					e := &Registration{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withRegistrations; query != nil {
-			joined := new([][]*Registration)
-			if load("registrations", query, func(es []*Registration) { *joined = append(*joined, es) }) {
-				joinedRegistrations = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withRegistrations = nil
-				defer func(q *RegistrationQuery) { _q.withRegistrations = q }(query)
-			}
-		}
-		if named := _q.withNamedRegistrations; len(named) > 0 {
-			byName, rest := map[string][][]*Registration{}, map[string]*RegistrationQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedRegistrations = byName
-			_q.withNamedRegistrations = rest
-			defer func(m map[string]*RegistrationQuery) { _q.withNamedRegistrations = m }(named)
-		}
-	}
-	_, _ = joinedRegistrations, joinedNamedRegistrations
-	var joinedDecisions *[][]*Decision
-	var joinedNamedDecisions map[string][][]*Decision
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withDecisions != nil || len(_q.withNamedDecisions) > 0) {
-		load := func(name string, q *DecisionQuery, add func([]*Decision)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(decision.FieldCampaignID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.DecisionsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Decision).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Decision, error) {
-					e := &Decision{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withDecisions; query != nil {
-			joined := new([][]*Decision)
-			if load("decisions", query, func(es []*Decision) { *joined = append(*joined, es) }) {
-				joinedDecisions = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withDecisions = nil
-				defer func(q *DecisionQuery) { _q.withDecisions = q }(query)
-			}
-		}
-		if named := _q.withNamedDecisions; len(named) > 0 {
-			byName, rest := map[string][][]*Decision{}, map[string]*DecisionQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("decisions_%d", i), query, func(es []*Decision) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedDecisions = byName
-			_q.withNamedDecisions = rest
-			defer func(m map[string]*DecisionQuery) { _q.withNamedDecisions = m }(named)
-		}
-	}
-	_, _ = joinedDecisions, joinedNamedDecisions
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -827,52 +629,8 @@ func (_q *CampaignQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cam
 			return nil, err
 		}
 	}
-	if joined := joinedProvince; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.Province = e
-			}
-		}
-	}
-	if joined := joinedTargets; joined != nil {
-		for i, es := range *joined {
-			nodes[i].Edges.Targets = es
-		}
-	}
-	for name, rows := range joinedNamedTargets {
-		for i, es := range rows {
-			nodes[i].appendNamedTargets(name, es...)
-		}
-	}
-	if joined := joinedCriteriaSets; joined != nil {
-		for i, es := range *joined {
-			nodes[i].Edges.CriteriaSets = es
-		}
-	}
-	for name, rows := range joinedNamedCriteriaSets {
-		for i, es := range rows {
-			nodes[i].appendNamedCriteriaSets(name, es...)
-		}
-	}
-	if joined := joinedRegistrations; joined != nil {
-		for i, es := range *joined {
-			nodes[i].Edges.Registrations = es
-		}
-	}
-	for name, rows := range joinedNamedRegistrations {
-		for i, es := range rows {
-			nodes[i].appendNamedRegistrations(name, es...)
-		}
-	}
-	if joined := joinedDecisions; joined != nil {
-		for i, es := range *joined {
-			nodes[i].Edges.Decisions = es
-		}
-	}
-	for name, rows := range joinedNamedDecisions {
-		for i, es := range rows {
-			nodes[i].appendNamedDecisions(name, es...)
-		}
+	if assignWithRow != nil {
+		assignWithRow(nodes)
 	}
 	return nodes, nil
 }
@@ -1032,207 +790,9 @@ func (_q *CampaignQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedProvince *[]*AdminUnit
-	if query := _q.withProvince; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*AdminUnit)
-		joinedProvince = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, campaign.ProvinceColumn, "province", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &AdminUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withProvince = nil
-		defer func(q *AdminUnitQuery) { _q.withProvince = q }(query)
-	}
-	_ = joinedProvince
-	var joinedTargets *[][]*Target
-	var joinedNamedTargets map[string][][]*Target
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withTargets != nil || len(_q.withNamedTargets) > 0) {
-		load := func(name string, q *TargetQuery, add func([]*Target)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(target.FieldCampaignID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.TargetsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Target).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Target, error) {
-					e := &Target{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withTargets; query != nil {
-			joined := new([][]*Target)
-			if load("targets", query, func(es []*Target) { *joined = append(*joined, es) }) {
-				joinedTargets = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withTargets = nil
-				defer func(q *TargetQuery) { _q.withTargets = q }(query)
-			}
-		}
-		if named := _q.withNamedTargets; len(named) > 0 {
-			byName, rest := map[string][][]*Target{}, map[string]*TargetQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("targets_%d", i), query, func(es []*Target) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedTargets = byName
-			_q.withNamedTargets = rest
-			defer func(m map[string]*TargetQuery) { _q.withNamedTargets = m }(named)
-		}
-	}
-	_, _ = joinedTargets, joinedNamedTargets
-	var joinedCriteriaSets *[][]*CriteriaSet
-	var joinedNamedCriteriaSets map[string][][]*CriteriaSet
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withCriteriaSets != nil || len(_q.withNamedCriteriaSets) > 0) {
-		load := func(name string, q *CriteriaSetQuery, add func([]*CriteriaSet)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(criteriaset.FieldCampaignID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.CriteriaSetsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*CriteriaSet).scanValues(nil, columns) },
-				func(columns []string, values []any) (*CriteriaSet, error) {
-					e := &CriteriaSet{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withCriteriaSets; query != nil {
-			joined := new([][]*CriteriaSet)
-			if load("criteria_sets", query, func(es []*CriteriaSet) { *joined = append(*joined, es) }) {
-				joinedCriteriaSets = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withCriteriaSets = nil
-				defer func(q *CriteriaSetQuery) { _q.withCriteriaSets = q }(query)
-			}
-		}
-		if named := _q.withNamedCriteriaSets; len(named) > 0 {
-			byName, rest := map[string][][]*CriteriaSet{}, map[string]*CriteriaSetQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("criteria_sets_%d", i), query, func(es []*CriteriaSet) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedCriteriaSets = byName
-			_q.withNamedCriteriaSets = rest
-			defer func(m map[string]*CriteriaSetQuery) { _q.withNamedCriteriaSets = m }(named)
-		}
-	}
-	_, _ = joinedCriteriaSets, joinedNamedCriteriaSets
-	var joinedRegistrations *[][]*Registration
-	var joinedNamedRegistrations map[string][][]*Registration
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withRegistrations != nil || len(_q.withNamedRegistrations) > 0) {
-		load := func(name string, q *RegistrationQuery, add func([]*Registration)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(registration.FieldCampaignID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.RegistrationsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Registration, error) {
-					e := &Registration{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withRegistrations; query != nil {
-			joined := new([][]*Registration)
-			if load("registrations", query, func(es []*Registration) { *joined = append(*joined, es) }) {
-				joinedRegistrations = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withRegistrations = nil
-				defer func(q *RegistrationQuery) { _q.withRegistrations = q }(query)
-			}
-		}
-		if named := _q.withNamedRegistrations; len(named) > 0 {
-			byName, rest := map[string][][]*Registration{}, map[string]*RegistrationQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedRegistrations = byName
-			_q.withNamedRegistrations = rest
-			defer func(m map[string]*RegistrationQuery) { _q.withNamedRegistrations = m }(named)
-		}
-	}
-	_, _ = joinedRegistrations, joinedNamedRegistrations
-	var joinedDecisions *[][]*Decision
-	var joinedNamedDecisions map[string][][]*Decision
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withDecisions != nil || len(_q.withNamedDecisions) > 0) {
-		load := func(name string, q *DecisionQuery, add func([]*Decision)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(decision.FieldCampaignID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.DecisionsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Decision).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Decision, error) {
-					e := &Decision{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withDecisions; query != nil {
-			joined := new([][]*Decision)
-			if load("decisions", query, func(es []*Decision) { *joined = append(*joined, es) }) {
-				joinedDecisions = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withDecisions = nil
-				defer func(q *DecisionQuery) { _q.withDecisions = q }(query)
-			}
-		}
-		if named := _q.withNamedDecisions; len(named) > 0 {
-			byName, rest := map[string][][]*Decision{}, map[string]*DecisionQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("decisions_%d", i), query, func(es []*Decision) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedDecisions = byName
-			_q.withNamedDecisions = rest
-			defer func(m map[string]*DecisionQuery) { _q.withNamedDecisions = m }(named)
-		}
-	}
-	_, _ = joinedDecisions, joinedNamedDecisions
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -1418,6 +978,263 @@ func (_q *CampaignQuery) loadsWithRow() bool {
 		_q.withCriteriaSets == nil && len(_q.withNamedCriteriaSets) == 0 &&
 		_q.withRegistrations == nil && len(_q.withNamedRegistrations) == 0 &&
 		_q.withDecisions == nil && len(_q.withNamedDecisions) == 0
+}
+
+// loadWithRow joins into spec the edges of the query that can be loaded in
+// its nodes' statement (template/with_row.tmpl), and takes them off the
+// query until restore, which sqlAll defers, so its loaders do not read them
+// again. assign sets what was joined on the nodes read; it is nil, and
+// restore does nothing, when nothing was. Nothing is allocated then: this
+// runs for every query.
+func (_q *CampaignQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*Campaign), restore func()) {
+	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
+		return nil, noRestore
+	}
+	var (
+		assigns  []func([]*Campaign)
+		restores []func()
+	)
+	if query := _q.withProvince; query != nil && query.loadsWithRow() {
+		joined := new([]*AdminUnit)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, campaign.ProvinceColumn, "province", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withProvince = nil
+		restores = append(restores, func() { _q.withProvince = query })
+		assigns = append(assigns, func(nodes []*Campaign) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.Province = e
+				}
+			}
+		})
+	}
+	if query, named := _q.withTargets, _q.withNamedTargets; query != nil || len(named) > 0 {
+		load := func(name string, q *TargetQuery, add func([]*Target)) bool {
+			if !q.loadsWithRow() {
+				return false
+			}
+			if err := q.prepareQuery(ctx); err != nil {
+				failWithRow(_spec, err)
+				return true
+			}
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(target.FieldCampaignID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), campaign.TargetsColumn, name, q.querySpec(),
+				func(columns []string) ([]any, error) { return (*Target).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Target, error) {
+					e := &Target{config: q.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query != nil {
+			joined := new([][]*Target)
+			if load("targets", query, func(es []*Target) { *joined = append(*joined, es) }) {
+				_q.withTargets = nil
+				restores = append(restores, func() { _q.withTargets = query })
+				assigns = append(assigns, func(nodes []*Campaign) {
+					for i, es := range *joined {
+						nodes[i].Edges.Targets = es
+					}
+				})
+			}
+		}
+		if len(named) > 0 {
+			byName, rest := map[string][][]*Target{}, map[string]*TargetQuery{}
+			i := 0
+			for name, q := range named {
+				i++
+				if !load(fmt.Sprintf("targets_%d", i), q, func(es []*Target) { byName[name] = append(byName[name], es) }) {
+					rest[name] = q
+				}
+			}
+			_q.withNamedTargets = rest
+			restores = append(restores, func() { _q.withNamedTargets = named })
+			assigns = append(assigns, func(nodes []*Campaign) {
+				for name, rows := range byName {
+					for i, es := range rows {
+						nodes[i].appendNamedTargets(name, es...)
+					}
+				}
+			})
+		}
+	}
+	if query, named := _q.withCriteriaSets, _q.withNamedCriteriaSets; query != nil || len(named) > 0 {
+		load := func(name string, q *CriteriaSetQuery, add func([]*CriteriaSet)) bool {
+			if !q.loadsWithRow() {
+				return false
+			}
+			if err := q.prepareQuery(ctx); err != nil {
+				failWithRow(_spec, err)
+				return true
+			}
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(criteriaset.FieldCampaignID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), campaign.CriteriaSetsColumn, name, q.querySpec(),
+				func(columns []string) ([]any, error) { return (*CriteriaSet).scanValues(nil, columns) },
+				func(columns []string, values []any) (*CriteriaSet, error) {
+					e := &CriteriaSet{config: q.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query != nil {
+			joined := new([][]*CriteriaSet)
+			if load("criteria_sets", query, func(es []*CriteriaSet) { *joined = append(*joined, es) }) {
+				_q.withCriteriaSets = nil
+				restores = append(restores, func() { _q.withCriteriaSets = query })
+				assigns = append(assigns, func(nodes []*Campaign) {
+					for i, es := range *joined {
+						nodes[i].Edges.CriteriaSets = es
+					}
+				})
+			}
+		}
+		if len(named) > 0 {
+			byName, rest := map[string][][]*CriteriaSet{}, map[string]*CriteriaSetQuery{}
+			i := 0
+			for name, q := range named {
+				i++
+				if !load(fmt.Sprintf("criteria_sets_%d", i), q, func(es []*CriteriaSet) { byName[name] = append(byName[name], es) }) {
+					rest[name] = q
+				}
+			}
+			_q.withNamedCriteriaSets = rest
+			restores = append(restores, func() { _q.withNamedCriteriaSets = named })
+			assigns = append(assigns, func(nodes []*Campaign) {
+				for name, rows := range byName {
+					for i, es := range rows {
+						nodes[i].appendNamedCriteriaSets(name, es...)
+					}
+				}
+			})
+		}
+	}
+	if query, named := _q.withRegistrations, _q.withNamedRegistrations; query != nil || len(named) > 0 {
+		load := func(name string, q *RegistrationQuery, add func([]*Registration)) bool {
+			if !q.loadsWithRow() {
+				return false
+			}
+			if err := q.prepareQuery(ctx); err != nil {
+				failWithRow(_spec, err)
+				return true
+			}
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(registration.FieldCampaignID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), campaign.RegistrationsColumn, name, q.querySpec(),
+				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Registration, error) {
+					e := &Registration{config: q.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query != nil {
+			joined := new([][]*Registration)
+			if load("registrations", query, func(es []*Registration) { *joined = append(*joined, es) }) {
+				_q.withRegistrations = nil
+				restores = append(restores, func() { _q.withRegistrations = query })
+				assigns = append(assigns, func(nodes []*Campaign) {
+					for i, es := range *joined {
+						nodes[i].Edges.Registrations = es
+					}
+				})
+			}
+		}
+		if len(named) > 0 {
+			byName, rest := map[string][][]*Registration{}, map[string]*RegistrationQuery{}
+			i := 0
+			for name, q := range named {
+				i++
+				if !load(fmt.Sprintf("registrations_%d", i), q, func(es []*Registration) { byName[name] = append(byName[name], es) }) {
+					rest[name] = q
+				}
+			}
+			_q.withNamedRegistrations = rest
+			restores = append(restores, func() { _q.withNamedRegistrations = named })
+			assigns = append(assigns, func(nodes []*Campaign) {
+				for name, rows := range byName {
+					for i, es := range rows {
+						nodes[i].appendNamedRegistrations(name, es...)
+					}
+				}
+			})
+		}
+	}
+	if query, named := _q.withDecisions, _q.withNamedDecisions; query != nil || len(named) > 0 {
+		load := func(name string, q *DecisionQuery, add func([]*Decision)) bool {
+			if !q.loadsWithRow() {
+				return false
+			}
+			if err := q.prepareQuery(ctx); err != nil {
+				failWithRow(_spec, err)
+				return true
+			}
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(decision.FieldCampaignID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), campaign.DecisionsColumn, name, q.querySpec(),
+				func(columns []string) ([]any, error) { return (*Decision).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Decision, error) {
+					e := &Decision{config: q.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query != nil {
+			joined := new([][]*Decision)
+			if load("decisions", query, func(es []*Decision) { *joined = append(*joined, es) }) {
+				_q.withDecisions = nil
+				restores = append(restores, func() { _q.withDecisions = query })
+				assigns = append(assigns, func(nodes []*Campaign) {
+					for i, es := range *joined {
+						nodes[i].Edges.Decisions = es
+					}
+				})
+			}
+		}
+		if len(named) > 0 {
+			byName, rest := map[string][][]*Decision{}, map[string]*DecisionQuery{}
+			i := 0
+			for name, q := range named {
+				i++
+				if !load(fmt.Sprintf("decisions_%d", i), q, func(es []*Decision) { byName[name] = append(byName[name], es) }) {
+					rest[name] = q
+				}
+			}
+			_q.withNamedDecisions = rest
+			restores = append(restores, func() { _q.withNamedDecisions = named })
+			assigns = append(assigns, func(nodes []*Campaign) {
+				for name, rows := range byName {
+					for i, es := range rows {
+						nodes[i].appendNamedDecisions(name, es...)
+					}
+				}
+			})
+		}
+	}
+	if len(restores) == 0 {
+		return nil, noRestore
+	}
+	a, r := assigns, restores
+	return func(nodes []*Campaign) {
+			for _, f := range a {
+				f(nodes)
+			}
+		}, func() {
+			for _, f := range r {
+				f()
+			}
+		}
 }
 
 // CampaignGroupBy is the group-by builder for Campaign entities.

@@ -434,48 +434,9 @@ func (_q *CitizenClaimQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedLearningUnit *[]*LearningUnit
-	if query := _q.withLearningUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*LearningUnit)
-		joinedLearningUnit = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, citizenclaim.LearningUnitColumn, "learning_unit", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &LearningUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withLearningUnit = nil
-		defer func(q *LearningUnitQuery) { _q.withLearningUnit = q }(query)
-	}
-	_ = joinedLearningUnit
-	var joinedAccount *[]*User
-	if query := _q.withAccount; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*User)
-		joinedAccount = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, citizenclaim.AccountColumn, "account", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &User{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withAccount = nil
-		defer func(q *UserQuery) { _q.withAccount = q }(query)
-	}
-	_ = joinedAccount
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -502,19 +463,8 @@ func (_q *CitizenClaimQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
-	if joined := joinedLearningUnit; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.LearningUnit = e
-			}
-		}
-	}
-	if joined := joinedAccount; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.Account = e
-			}
-		}
+	if assignWithRow != nil {
+		assignWithRow(nodes)
 	}
 	return nodes, nil
 }
@@ -583,48 +533,9 @@ func (_q *CitizenClaimQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedLearningUnit *[]*LearningUnit
-	if query := _q.withLearningUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*LearningUnit)
-		joinedLearningUnit = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, citizenclaim.LearningUnitColumn, "learning_unit", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &LearningUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withLearningUnit = nil
-		defer func(q *LearningUnitQuery) { _q.withLearningUnit = q }(query)
-	}
-	_ = joinedLearningUnit
-	var joinedAccount *[]*User
-	if query := _q.withAccount; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*User)
-		joinedAccount = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, citizenclaim.AccountColumn, "account", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &User{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withAccount = nil
-		defer func(q *UserQuery) { _q.withAccount = q }(query)
-	}
-	_ = joinedAccount
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -754,6 +665,83 @@ func (_q *CitizenClaimQuery) loadsWithRow() bool {
 		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
 		_q.withLearningUnit == nil &&
 		_q.withAccount == nil
+}
+
+// loadWithRow joins into spec the edges of the query that can be loaded in
+// its nodes' statement (template/with_row.tmpl), and takes them off the
+// query until restore, which sqlAll defers, so its loaders do not read them
+// again. assign sets what was joined on the nodes read; it is nil, and
+// restore does nothing, when nothing was. Nothing is allocated then: this
+// runs for every query.
+func (_q *CitizenClaimQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*CitizenClaim), restore func()) {
+	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
+		return nil, noRestore
+	}
+	var (
+		assigns  []func([]*CitizenClaim)
+		restores []func()
+	)
+	if query := _q.withLearningUnit; query != nil && query.loadsWithRow() {
+		joined := new([]*LearningUnit)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, citizenclaim.LearningUnitColumn, "learning_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &LearningUnit{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withLearningUnit = nil
+		restores = append(restores, func() { _q.withLearningUnit = query })
+		assigns = append(assigns, func(nodes []*CitizenClaim) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.LearningUnit = e
+				}
+			}
+		})
+	}
+	if query := _q.withAccount; query != nil && query.loadsWithRow() {
+		joined := new([]*User)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, citizenclaim.AccountColumn, "account", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &User{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withAccount = nil
+		restores = append(restores, func() { _q.withAccount = query })
+		assigns = append(assigns, func(nodes []*CitizenClaim) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.Account = e
+				}
+			}
+		})
+	}
+	if len(restores) == 0 {
+		return nil, noRestore
+	}
+	a, r := assigns, restores
+	return func(nodes []*CitizenClaim) {
+			for _, f := range a {
+				f(nodes)
+			}
+		}, func() {
+			for _, f := range r {
+				f()
+			}
+		}
 }
 
 // CitizenClaimGroupBy is the group-by builder for CitizenClaim entities.

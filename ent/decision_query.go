@@ -473,93 +473,9 @@ func (_q *DecisionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Dec
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCampaign *[]*Campaign
-	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*Campaign)
-		joinedCampaign = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, decision.CampaignColumn, "campaign", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &Campaign{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withCampaign = nil
-		defer func(q *CampaignQuery) { _q.withCampaign = q }(query)
-	}
-	_ = joinedCampaign
-	var joinedDecidingUnit *[]*AdminUnit
-	if query := _q.withDecidingUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*AdminUnit)
-		joinedDecidingUnit = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, decision.DecidingUnitColumn, "deciding_unit", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &AdminUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withDecidingUnit = nil
-		defer func(q *AdminUnitQuery) { _q.withDecidingUnit = q }(query)
-	}
-	_ = joinedDecidingUnit
-	var joinedRegistrations *[][]*Registration
-	var joinedNamedRegistrations map[string][][]*Registration
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withRegistrations != nil || len(_q.withNamedRegistrations) > 0) {
-		load := func(name string, q *RegistrationQuery, add func([]*Registration)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(registration.FieldDecisionID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), decision.RegistrationsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Registration, error) {
-					e := &Registration{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withRegistrations; query != nil {
-			joined := new([][]*Registration)
-			if load("registrations", query, func(es []*Registration) { *joined = append(*joined, es) }) {
-				joinedRegistrations = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withRegistrations = nil
-				defer func(q *RegistrationQuery) { _q.withRegistrations = q }(query)
-			}
-		}
-		if named := _q.withNamedRegistrations; len(named) > 0 {
-			byName, rest := map[string][][]*Registration{}, map[string]*RegistrationQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedRegistrations = byName
-			_q.withNamedRegistrations = rest
-			defer func(m map[string]*RegistrationQuery) { _q.withNamedRegistrations = m }(named)
-		}
-	}
-	_, _ = joinedRegistrations, joinedNamedRegistrations
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -600,29 +516,8 @@ func (_q *DecisionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Dec
 			return nil, err
 		}
 	}
-	if joined := joinedCampaign; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.Campaign = e
-			}
-		}
-	}
-	if joined := joinedDecidingUnit; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.DecidingUnit = e
-			}
-		}
-	}
-	if joined := joinedRegistrations; joined != nil {
-		for i, es := range *joined {
-			nodes[i].Edges.Registrations = es
-		}
-	}
-	for name, rows := range joinedNamedRegistrations {
-		for i, es := range rows {
-			nodes[i].appendNamedRegistrations(name, es...)
-		}
+	if assignWithRow != nil {
+		assignWithRow(nodes)
 	}
 	return nodes, nil
 }
@@ -724,93 +619,9 @@ func (_q *DecisionQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCampaign *[]*Campaign
-	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*Campaign)
-		joinedCampaign = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, decision.CampaignColumn, "campaign", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &Campaign{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withCampaign = nil
-		defer func(q *CampaignQuery) { _q.withCampaign = q }(query)
-	}
-	_ = joinedCampaign
-	var joinedDecidingUnit *[]*AdminUnit
-	if query := _q.withDecidingUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*AdminUnit)
-		joinedDecidingUnit = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, decision.DecidingUnitColumn, "deciding_unit", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &AdminUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withDecidingUnit = nil
-		defer func(q *AdminUnitQuery) { _q.withDecidingUnit = q }(query)
-	}
-	_ = joinedDecidingUnit
-	var joinedRegistrations *[][]*Registration
-	var joinedNamedRegistrations map[string][][]*Registration
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withRegistrations != nil || len(_q.withNamedRegistrations) > 0) {
-		load := func(name string, q *RegistrationQuery, add func([]*Registration)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(registration.FieldDecisionID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), decision.RegistrationsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Registration, error) {
-					e := &Registration{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withRegistrations; query != nil {
-			joined := new([][]*Registration)
-			if load("registrations", query, func(es []*Registration) { *joined = append(*joined, es) }) {
-				joinedRegistrations = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withRegistrations = nil
-				defer func(q *RegistrationQuery) { _q.withRegistrations = q }(query)
-			}
-		}
-		if named := _q.withNamedRegistrations; len(named) > 0 {
-			byName, rest := map[string][][]*Registration{}, map[string]*RegistrationQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedRegistrations = byName
-			_q.withNamedRegistrations = rest
-			defer func(m map[string]*RegistrationQuery) { _q.withNamedRegistrations = m }(named)
-		}
-	}
-	_, _ = joinedRegistrations, joinedNamedRegistrations
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -955,6 +766,134 @@ func (_q *DecisionQuery) loadsWithRow() bool {
 		_q.withCampaign == nil &&
 		_q.withDecidingUnit == nil &&
 		_q.withRegistrations == nil && len(_q.withNamedRegistrations) == 0
+}
+
+// loadWithRow joins into spec the edges of the query that can be loaded in
+// its nodes' statement (template/with_row.tmpl), and takes them off the
+// query until restore, which sqlAll defers, so its loaders do not read them
+// again. assign sets what was joined on the nodes read; it is nil, and
+// restore does nothing, when nothing was. Nothing is allocated then: this
+// runs for every query.
+func (_q *DecisionQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*Decision), restore func()) {
+	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
+		return nil, noRestore
+	}
+	var (
+		assigns  []func([]*Decision)
+		restores []func()
+	)
+	if query := _q.withCampaign; query != nil && query.loadsWithRow() {
+		joined := new([]*Campaign)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, decision.CampaignColumn, "campaign", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &Campaign{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withCampaign = nil
+		restores = append(restores, func() { _q.withCampaign = query })
+		assigns = append(assigns, func(nodes []*Decision) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.Campaign = e
+				}
+			}
+		})
+	}
+	if query := _q.withDecidingUnit; query != nil && query.loadsWithRow() {
+		joined := new([]*AdminUnit)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, decision.DecidingUnitColumn, "deciding_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withDecidingUnit = nil
+		restores = append(restores, func() { _q.withDecidingUnit = query })
+		assigns = append(assigns, func(nodes []*Decision) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.DecidingUnit = e
+				}
+			}
+		})
+	}
+	if query, named := _q.withRegistrations, _q.withNamedRegistrations; query != nil || len(named) > 0 {
+		load := func(name string, q *RegistrationQuery, add func([]*Registration)) bool {
+			if !q.loadsWithRow() {
+				return false
+			}
+			if err := q.prepareQuery(ctx); err != nil {
+				failWithRow(_spec, err)
+				return true
+			}
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(registration.FieldDecisionID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), decision.RegistrationsColumn, name, q.querySpec(),
+				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Registration, error) {
+					e := &Registration{config: q.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query != nil {
+			joined := new([][]*Registration)
+			if load("registrations", query, func(es []*Registration) { *joined = append(*joined, es) }) {
+				_q.withRegistrations = nil
+				restores = append(restores, func() { _q.withRegistrations = query })
+				assigns = append(assigns, func(nodes []*Decision) {
+					for i, es := range *joined {
+						nodes[i].Edges.Registrations = es
+					}
+				})
+			}
+		}
+		if len(named) > 0 {
+			byName, rest := map[string][][]*Registration{}, map[string]*RegistrationQuery{}
+			i := 0
+			for name, q := range named {
+				i++
+				if !load(fmt.Sprintf("registrations_%d", i), q, func(es []*Registration) { byName[name] = append(byName[name], es) }) {
+					rest[name] = q
+				}
+			}
+			_q.withNamedRegistrations = rest
+			restores = append(restores, func() { _q.withNamedRegistrations = named })
+			assigns = append(assigns, func(nodes []*Decision) {
+				for name, rows := range byName {
+					for i, es := range rows {
+						nodes[i].appendNamedRegistrations(name, es...)
+					}
+				}
+			})
+		}
+	}
+	if len(restores) == 0 {
+		return nil, noRestore
+	}
+	a, r := assigns, restores
+	return func(nodes []*Decision) {
+			for _, f := range a {
+				f(nodes)
+			}
+		}, func() {
+			for _, f := range r {
+				f()
+			}
+		}
 }
 
 // DecisionGroupBy is the group-by builder for Decision entities.

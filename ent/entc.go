@@ -25,7 +25,7 @@ func main() {
 		// template/load_total.tmpl). First, as the options after it add
 		// templates of their own.
 		entgql.WithTemplates(append(slices.Clone(entgql.AllTemplates),
-			gen.MustParse(gen.NewTemplate("hoctap").Funcs(template.FuncMap{"hasBytes": hasBytes}).
+			gen.MustParse(gen.NewTemplate("hoctap").Funcs(template.FuncMap{"isRowEdge": isRowEdge, "isRowsEdge": isRowsEdge, "hasRowEdges": hasRowEdges}).
 				ParseFiles("./ent/template/load_total.tmpl", "./ent/template/with_row.tmpl")))...),
 		entgql.WithConfigPath("./gqlgen.yml"),
 		entgql.WithSchemaGenerator(),
@@ -79,9 +79,21 @@ var idOnlyFields = genpatch.Edit{
 	To:   "\t\tdefault:\n\t\t\tunknownSeen = unknownSeen || !idOnly(_q, field.Name)\n",
 }
 
-// hasBytes reports whether a type has a bytes field, which SQLite's JSON
-// functions refuse and PostgreSQL's would write as text: template/
-// with_row.tmpl does not aggregate such rows.
-func hasBytes(t *gen.Type) bool {
-	return slices.ContainsFunc(t.Fields, (*gen.Field).IsBytes)
+// isRowEdge reports whether template/with_row.tmpl may join an edge into
+// its node's statement: a unique edge whose key is in the node's row.
+func isRowEdge(e *gen.Edge) bool {
+	return e.Unique && e.OwnFK() && e.Type.ID.Type.String() == "int"
+}
+
+// isRowsEdge reports whether template/with_row.tmpl may aggregate a list
+// edge into its node's statement. Not a type with a bytes field, which
+// SQLite's JSON functions refuse and PostgreSQL's would write as text.
+func isRowsEdge(e *gen.Edge) bool {
+	return e.O2M() && e.Ref != nil && e.Ref.Field() != nil && e.Type.ID.Type.String() == "int" &&
+		!slices.ContainsFunc(e.Type.Fields, (*gen.Field).IsBytes)
+}
+
+// hasRowEdges reports whether a type has an edge of either kind.
+func hasRowEdges(t *gen.Type) bool {
+	return slices.ContainsFunc(t.Edges, func(e *gen.Edge) bool { return isRowEdge(e) || isRowsEdge(e) })
 }

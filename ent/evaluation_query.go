@@ -436,27 +436,9 @@ func (_q *EvaluationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedRegistration *[]*Registration
-	if query := _q.withRegistration; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*Registration)
-		joinedRegistration = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, evaluation.RegistrationColumn, "registration", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &Registration{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withRegistration = nil
-		defer func(q *RegistrationQuery) { _q.withRegistration = q }(query)
-	}
-	_ = joinedRegistration
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -491,12 +473,8 @@ func (_q *EvaluationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 			return nil, err
 		}
 	}
-	if joined := joinedRegistration; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.Registration = e
-			}
-		}
+	if assignWithRow != nil {
+		assignWithRow(nodes)
 	}
 	return nodes, nil
 }
@@ -597,27 +575,9 @@ func (_q *EvaluationQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedRegistration *[]*Registration
-	if query := _q.withRegistration; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*Registration)
-		joinedRegistration = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, evaluation.RegistrationColumn, "registration", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &Registration{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withRegistration = nil
-		defer func(q *RegistrationQuery) { _q.withRegistration = q }(query)
-	}
-	_ = joinedRegistration
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -758,6 +718,59 @@ func (_q *EvaluationQuery) loadsWithRow() bool {
 		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
 		_q.withRegistration == nil &&
 		_q.withActivities == nil && len(_q.withNamedActivities) == 0
+}
+
+// loadWithRow joins into spec the edges of the query that can be loaded in
+// its nodes' statement (template/with_row.tmpl), and takes them off the
+// query until restore, which sqlAll defers, so its loaders do not read them
+// again. assign sets what was joined on the nodes read; it is nil, and
+// restore does nothing, when nothing was. Nothing is allocated then: this
+// runs for every query.
+func (_q *EvaluationQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*Evaluation), restore func()) {
+	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
+		return nil, noRestore
+	}
+	var (
+		assigns  []func([]*Evaluation)
+		restores []func()
+	)
+	if query := _q.withRegistration; query != nil && query.loadsWithRow() {
+		joined := new([]*Registration)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, evaluation.RegistrationColumn, "registration", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &Registration{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withRegistration = nil
+		restores = append(restores, func() { _q.withRegistration = query })
+		assigns = append(assigns, func(nodes []*Evaluation) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.Registration = e
+				}
+			}
+		})
+	}
+	if len(restores) == 0 {
+		return nil, noRestore
+	}
+	a, r := assigns, restores
+	return func(nodes []*Evaluation) {
+			for _, f := range a {
+				f(nodes)
+			}
+		}, func() {
+			for _, f := range r {
+				f()
+			}
+		}
 }
 
 // EvaluationGroupBy is the group-by builder for Evaluation entities.

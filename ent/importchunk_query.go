@@ -397,27 +397,9 @@ func (_q *ImportChunkQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedImportJob *[]*ImportJob
-	if query := _q.withImportJob; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*ImportJob)
-		joinedImportJob = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, importchunk.ImportJobColumn, "import_job", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*ImportJob).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &ImportJob{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withImportJob = nil
-		defer func(q *ImportJobQuery) { _q.withImportJob = q }(query)
-	}
-	_ = joinedImportJob
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -438,12 +420,8 @@ func (_q *ImportChunkQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
-	if joined := joinedImportJob; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.ImportJob = e
-			}
-		}
+	if assignWithRow != nil {
+		assignWithRow(nodes)
 	}
 	return nodes, nil
 }
@@ -483,27 +461,9 @@ func (_q *ImportChunkQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedImportJob *[]*ImportJob
-	if query := _q.withImportJob; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*ImportJob)
-		joinedImportJob = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, importchunk.ImportJobColumn, "import_job", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*ImportJob).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &ImportJob{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withImportJob = nil
-		defer func(q *ImportJobQuery) { _q.withImportJob = q }(query)
-	}
-	_ = joinedImportJob
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -629,6 +589,59 @@ func (_q *ImportChunkQuery) loadsWithRow() bool {
 		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
 		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
 		_q.withImportJob == nil
+}
+
+// loadWithRow joins into spec the edges of the query that can be loaded in
+// its nodes' statement (template/with_row.tmpl), and takes them off the
+// query until restore, which sqlAll defers, so its loaders do not read them
+// again. assign sets what was joined on the nodes read; it is nil, and
+// restore does nothing, when nothing was. Nothing is allocated then: this
+// runs for every query.
+func (_q *ImportChunkQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*ImportChunk), restore func()) {
+	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
+		return nil, noRestore
+	}
+	var (
+		assigns  []func([]*ImportChunk)
+		restores []func()
+	)
+	if query := _q.withImportJob; query != nil && query.loadsWithRow() {
+		joined := new([]*ImportJob)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, importchunk.ImportJobColumn, "import_job", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*ImportJob).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &ImportJob{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withImportJob = nil
+		restores = append(restores, func() { _q.withImportJob = query })
+		assigns = append(assigns, func(nodes []*ImportChunk) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.ImportJob = e
+				}
+			}
+		})
+	}
+	if len(restores) == 0 {
+		return nil, noRestore
+	}
+	a, r := assigns, restores
+	return func(nodes []*ImportChunk) {
+			for _, f := range a {
+				f(nodes)
+			}
+		}, func() {
+			for _, f := range r {
+				f()
+			}
+		}
 }
 
 // ImportChunkGroupBy is the group-by builder for ImportChunk entities.

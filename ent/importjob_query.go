@@ -436,27 +436,9 @@ func (_q *ImportJobQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Im
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCreatedBy *[]*User
-	if query := _q.withCreatedBy; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*User)
-		joinedCreatedBy = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, importjob.CreatedByColumn, "created_by", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &User{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withCreatedBy = nil
-		defer func(q *UserQuery) { _q.withCreatedBy = q }(query)
-	}
-	_ = joinedCreatedBy
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -491,12 +473,8 @@ func (_q *ImportJobQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Im
 			return nil, err
 		}
 	}
-	if joined := joinedCreatedBy; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.CreatedBy = e
-			}
-		}
+	if assignWithRow != nil {
+		assignWithRow(nodes)
 	}
 	return nodes, nil
 }
@@ -566,27 +544,9 @@ func (_q *ImportJobQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCreatedBy *[]*User
-	if query := _q.withCreatedBy; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*User)
-		joinedCreatedBy = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, importjob.CreatedByColumn, "created_by", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &User{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withCreatedBy = nil
-		defer func(q *UserQuery) { _q.withCreatedBy = q }(query)
-	}
-	_ = joinedCreatedBy
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -727,6 +687,59 @@ func (_q *ImportJobQuery) loadsWithRow() bool {
 		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
 		_q.withCreatedBy == nil &&
 		_q.withChunks == nil && len(_q.withNamedChunks) == 0
+}
+
+// loadWithRow joins into spec the edges of the query that can be loaded in
+// its nodes' statement (template/with_row.tmpl), and takes them off the
+// query until restore, which sqlAll defers, so its loaders do not read them
+// again. assign sets what was joined on the nodes read; it is nil, and
+// restore does nothing, when nothing was. Nothing is allocated then: this
+// runs for every query.
+func (_q *ImportJobQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*ImportJob), restore func()) {
+	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
+		return nil, noRestore
+	}
+	var (
+		assigns  []func([]*ImportJob)
+		restores []func()
+	)
+	if query := _q.withCreatedBy; query != nil && query.loadsWithRow() {
+		joined := new([]*User)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, importjob.CreatedByColumn, "created_by", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &User{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withCreatedBy = nil
+		restores = append(restores, func() { _q.withCreatedBy = query })
+		assigns = append(assigns, func(nodes []*ImportJob) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.CreatedBy = e
+				}
+			}
+		})
+	}
+	if len(restores) == 0 {
+		return nil, noRestore
+	}
+	a, r := assigns, restores
+	return func(nodes []*ImportJob) {
+			for _, f := range a {
+				f(nodes)
+			}
+		}, func() {
+			for _, f := range r {
+				f()
+			}
+		}
 }
 
 // ImportJobGroupBy is the group-by builder for ImportJob entities.

@@ -474,72 +474,9 @@ func (_q *LearningActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook)
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCitizen *[]*LearningUnit
-	if query := _q.withCitizen; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*LearningUnit)
-		joinedCitizen = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, learningactivity.CitizenColumn, "citizen", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &LearningUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withCitizen = nil
-		defer func(q *LearningUnitQuery) { _q.withCitizen = q }(query)
-	}
-	_ = joinedCitizen
-	var joinedEvidence *[][]*EvidenceFile
-	var joinedNamedEvidence map[string][][]*EvidenceFile
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withEvidence != nil || len(_q.withNamedEvidence) > 0) {
-		load := func(name string, q *EvidenceFileQuery, add func([]*EvidenceFile)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(evidencefile.FieldActivityID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), learningactivity.EvidenceColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*EvidenceFile).scanValues(nil, columns) },
-				func(columns []string, values []any) (*EvidenceFile, error) {
-					e := &EvidenceFile{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withEvidence; query != nil {
-			joined := new([][]*EvidenceFile)
-			if load("evidence", query, func(es []*EvidenceFile) { *joined = append(*joined, es) }) {
-				joinedEvidence = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withEvidence = nil
-				defer func(q *EvidenceFileQuery) { _q.withEvidence = q }(query)
-			}
-		}
-		if named := _q.withNamedEvidence; len(named) > 0 {
-			byName, rest := map[string][][]*EvidenceFile{}, map[string]*EvidenceFileQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("evidence_%d", i), query, func(es []*EvidenceFile) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedEvidence = byName
-			_q.withNamedEvidence = rest
-			defer func(m map[string]*EvidenceFileQuery) { _q.withNamedEvidence = m }(named)
-		}
-	}
-	_, _ = joinedEvidence, joinedNamedEvidence
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -588,22 +525,8 @@ func (_q *LearningActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook)
 			return nil, err
 		}
 	}
-	if joined := joinedCitizen; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.Citizen = e
-			}
-		}
-	}
-	if joined := joinedEvidence; joined != nil {
-		for i, es := range *joined {
-			nodes[i].Edges.Evidence = es
-		}
-	}
-	for name, rows := range joinedNamedEvidence {
-		for i, es := range rows {
-			nodes[i].appendNamedEvidence(name, es...)
-		}
+	if assignWithRow != nil {
+		assignWithRow(nodes)
 	}
 	return nodes, nil
 }
@@ -734,72 +657,9 @@ func (_q *LearningActivityQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCitizen *[]*LearningUnit
-	if query := _q.withCitizen; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*LearningUnit)
-		joinedCitizen = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, learningactivity.CitizenColumn, "citizen", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &LearningUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withCitizen = nil
-		defer func(q *LearningUnitQuery) { _q.withCitizen = q }(query)
-	}
-	_ = joinedCitizen
-	var joinedEvidence *[][]*EvidenceFile
-	var joinedNamedEvidence map[string][][]*EvidenceFile
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withEvidence != nil || len(_q.withNamedEvidence) > 0) {
-		load := func(name string, q *EvidenceFileQuery, add func([]*EvidenceFile)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(evidencefile.FieldActivityID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), learningactivity.EvidenceColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*EvidenceFile).scanValues(nil, columns) },
-				func(columns []string, values []any) (*EvidenceFile, error) {
-					e := &EvidenceFile{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withEvidence; query != nil {
-			joined := new([][]*EvidenceFile)
-			if load("evidence", query, func(es []*EvidenceFile) { *joined = append(*joined, es) }) {
-				joinedEvidence = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withEvidence = nil
-				defer func(q *EvidenceFileQuery) { _q.withEvidence = q }(query)
-			}
-		}
-		if named := _q.withNamedEvidence; len(named) > 0 {
-			byName, rest := map[string][][]*EvidenceFile{}, map[string]*EvidenceFileQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("evidence_%d", i), query, func(es []*EvidenceFile) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedEvidence = byName
-			_q.withNamedEvidence = rest
-			defer func(m map[string]*EvidenceFileQuery) { _q.withNamedEvidence = m }(named)
-		}
-	}
-	_, _ = joinedEvidence, joinedNamedEvidence
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -955,6 +815,110 @@ func (_q *LearningActivityQuery) loadsWithRow() bool {
 		_q.withCitizen == nil &&
 		_q.withEvidence == nil && len(_q.withNamedEvidence) == 0 &&
 		_q.withEvaluations == nil && len(_q.withNamedEvaluations) == 0
+}
+
+// loadWithRow joins into spec the edges of the query that can be loaded in
+// its nodes' statement (template/with_row.tmpl), and takes them off the
+// query until restore, which sqlAll defers, so its loaders do not read them
+// again. assign sets what was joined on the nodes read; it is nil, and
+// restore does nothing, when nothing was. Nothing is allocated then: this
+// runs for every query.
+func (_q *LearningActivityQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*LearningActivity), restore func()) {
+	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
+		return nil, noRestore
+	}
+	var (
+		assigns  []func([]*LearningActivity)
+		restores []func()
+	)
+	if query := _q.withCitizen; query != nil && query.loadsWithRow() {
+		joined := new([]*LearningUnit)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, learningactivity.CitizenColumn, "citizen", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &LearningUnit{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withCitizen = nil
+		restores = append(restores, func() { _q.withCitizen = query })
+		assigns = append(assigns, func(nodes []*LearningActivity) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.Citizen = e
+				}
+			}
+		})
+	}
+	if query, named := _q.withEvidence, _q.withNamedEvidence; query != nil || len(named) > 0 {
+		load := func(name string, q *EvidenceFileQuery, add func([]*EvidenceFile)) bool {
+			if !q.loadsWithRow() {
+				return false
+			}
+			if err := q.prepareQuery(ctx); err != nil {
+				failWithRow(_spec, err)
+				return true
+			}
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(evidencefile.FieldActivityID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), learningactivity.EvidenceColumn, name, q.querySpec(),
+				func(columns []string) ([]any, error) { return (*EvidenceFile).scanValues(nil, columns) },
+				func(columns []string, values []any) (*EvidenceFile, error) {
+					e := &EvidenceFile{config: q.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query != nil {
+			joined := new([][]*EvidenceFile)
+			if load("evidence", query, func(es []*EvidenceFile) { *joined = append(*joined, es) }) {
+				_q.withEvidence = nil
+				restores = append(restores, func() { _q.withEvidence = query })
+				assigns = append(assigns, func(nodes []*LearningActivity) {
+					for i, es := range *joined {
+						nodes[i].Edges.Evidence = es
+					}
+				})
+			}
+		}
+		if len(named) > 0 {
+			byName, rest := map[string][][]*EvidenceFile{}, map[string]*EvidenceFileQuery{}
+			i := 0
+			for name, q := range named {
+				i++
+				if !load(fmt.Sprintf("evidence_%d", i), q, func(es []*EvidenceFile) { byName[name] = append(byName[name], es) }) {
+					rest[name] = q
+				}
+			}
+			_q.withNamedEvidence = rest
+			restores = append(restores, func() { _q.withNamedEvidence = named })
+			assigns = append(assigns, func(nodes []*LearningActivity) {
+				for name, rows := range byName {
+					for i, es := range rows {
+						nodes[i].appendNamedEvidence(name, es...)
+					}
+				}
+			})
+		}
+	}
+	if len(restores) == 0 {
+		return nil, noRestore
+	}
+	a, r := assigns, restores
+	return func(nodes []*LearningActivity) {
+			for _, f := range a {
+				f(nodes)
+			}
+		}, func() {
+			for _, f := range r {
+				f()
+			}
+		}
 }
 
 // LearningActivityGroupBy is the group-by builder for LearningActivity entities.

@@ -547,183 +547,9 @@ func (_q *LearningUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedAdminUnit *[]*AdminUnit
-	if query := _q.withAdminUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*AdminUnit)
-		joinedAdminUnit = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, learningunit.AdminUnitColumn, "admin_unit", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &AdminUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withAdminUnit = nil
-		defer func(q *AdminUnitQuery) { _q.withAdminUnit = q }(query)
-	}
-	_ = joinedAdminUnit
-	var joinedParent *[]*LearningUnit
-	if query := _q.withParent; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*LearningUnit)
-		joinedParent = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, learningunit.ParentColumn, "parent", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &LearningUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withParent = nil
-		defer func(q *LearningUnitQuery) { _q.withParent = q }(query)
-	}
-	_ = joinedParent
-	var joinedChildren *[][]*LearningUnit
-	var joinedNamedChildren map[string][][]*LearningUnit
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withChildren != nil || len(_q.withNamedChildren) > 0) {
-		load := func(name string, q *LearningUnitQuery, add func([]*LearningUnit)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(learningunit.FieldParentID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), learningunit.ChildrenColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) (*LearningUnit, error) {
-					e := &LearningUnit{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withChildren; query != nil {
-			joined := new([][]*LearningUnit)
-			if load("children", query, func(es []*LearningUnit) { *joined = append(*joined, es) }) {
-				joinedChildren = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withChildren = nil
-				defer func(q *LearningUnitQuery) { _q.withChildren = q }(query)
-			}
-		}
-		if named := _q.withNamedChildren; len(named) > 0 {
-			byName, rest := map[string][][]*LearningUnit{}, map[string]*LearningUnitQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("children_%d", i), query, func(es []*LearningUnit) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedChildren = byName
-			_q.withNamedChildren = rest
-			defer func(m map[string]*LearningUnitQuery) { _q.withNamedChildren = m }(named)
-		}
-	}
-	_, _ = joinedChildren, joinedNamedChildren
-	var joinedRegistrations *[][]*Registration
-	var joinedNamedRegistrations map[string][][]*Registration
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withRegistrations != nil || len(_q.withNamedRegistrations) > 0) {
-		load := func(name string, q *RegistrationQuery, add func([]*Registration)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(registration.FieldLearningUnitID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), learningunit.RegistrationsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Registration, error) {
-					e := &Registration{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withRegistrations; query != nil {
-			joined := new([][]*Registration)
-			if load("registrations", query, func(es []*Registration) { *joined = append(*joined, es) }) {
-				joinedRegistrations = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withRegistrations = nil
-				defer func(q *RegistrationQuery) { _q.withRegistrations = q }(query)
-			}
-		}
-		if named := _q.withNamedRegistrations; len(named) > 0 {
-			byName, rest := map[string][][]*Registration{}, map[string]*RegistrationQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedRegistrations = byName
-			_q.withNamedRegistrations = rest
-			defer func(m map[string]*RegistrationQuery) { _q.withNamedRegistrations = m }(named)
-		}
-	}
-	_, _ = joinedRegistrations, joinedNamedRegistrations
-	var joinedActivities *[][]*LearningActivity
-	var joinedNamedActivities map[string][][]*LearningActivity
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withActivities != nil || len(_q.withNamedActivities) > 0) {
-		load := func(name string, q *LearningActivityQuery, add func([]*LearningActivity)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(learningactivity.FieldCitizenID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), learningunit.ActivitiesColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*LearningActivity).scanValues(nil, columns) },
-				func(columns []string, values []any) (*LearningActivity, error) {
-					e := &LearningActivity{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withActivities; query != nil {
-			joined := new([][]*LearningActivity)
-			if load("activities", query, func(es []*LearningActivity) { *joined = append(*joined, es) }) {
-				joinedActivities = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withActivities = nil
-				defer func(q *LearningActivityQuery) { _q.withActivities = q }(query)
-			}
-		}
-		if named := _q.withNamedActivities; len(named) > 0 {
-			byName, rest := map[string][][]*LearningActivity{}, map[string]*LearningActivityQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("activities_%d", i), query, func(es []*LearningActivity) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedActivities = byName
-			_q.withNamedActivities = rest
-			defer func(m map[string]*LearningActivityQuery) { _q.withNamedActivities = m }(named)
-		}
-	}
-	_, _ = joinedActivities, joinedNamedActivities
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -792,49 +618,8 @@ func (_q *LearningUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
-	if joined := joinedAdminUnit; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.AdminUnit = e
-			}
-		}
-	}
-	if joined := joinedParent; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.Parent = e
-			}
-		}
-	}
-	if joined := joinedChildren; joined != nil {
-		for i, es := range *joined {
-			nodes[i].Edges.Children = es
-		}
-	}
-	for name, rows := range joinedNamedChildren {
-		for i, es := range rows {
-			nodes[i].appendNamedChildren(name, es...)
-		}
-	}
-	if joined := joinedRegistrations; joined != nil {
-		for i, es := range *joined {
-			nodes[i].Edges.Registrations = es
-		}
-	}
-	for name, rows := range joinedNamedRegistrations {
-		for i, es := range rows {
-			nodes[i].appendNamedRegistrations(name, es...)
-		}
-	}
-	if joined := joinedActivities; joined != nil {
-		for i, es := range *joined {
-			nodes[i].Edges.Activities = es
-		}
-	}
-	for name, rows := range joinedNamedActivities {
-		for i, es := range rows {
-			nodes[i].appendNamedActivities(name, es...)
-		}
+	if assignWithRow != nil {
+		assignWithRow(nodes)
 	}
 	return nodes, nil
 }
@@ -999,183 +784,9 @@ func (_q *LearningUnitQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedAdminUnit *[]*AdminUnit
-	if query := _q.withAdminUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*AdminUnit)
-		joinedAdminUnit = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, learningunit.AdminUnitColumn, "admin_unit", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &AdminUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withAdminUnit = nil
-		defer func(q *AdminUnitQuery) { _q.withAdminUnit = q }(query)
-	}
-	_ = joinedAdminUnit
-	var joinedParent *[]*LearningUnit
-	if query := _q.withParent; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*LearningUnit)
-		joinedParent = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, learningunit.ParentColumn, "parent", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &LearningUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withParent = nil
-		defer func(q *LearningUnitQuery) { _q.withParent = q }(query)
-	}
-	_ = joinedParent
-	var joinedChildren *[][]*LearningUnit
-	var joinedNamedChildren map[string][][]*LearningUnit
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withChildren != nil || len(_q.withNamedChildren) > 0) {
-		load := func(name string, q *LearningUnitQuery, add func([]*LearningUnit)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(learningunit.FieldParentID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), learningunit.ChildrenColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) (*LearningUnit, error) {
-					e := &LearningUnit{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withChildren; query != nil {
-			joined := new([][]*LearningUnit)
-			if load("children", query, func(es []*LearningUnit) { *joined = append(*joined, es) }) {
-				joinedChildren = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withChildren = nil
-				defer func(q *LearningUnitQuery) { _q.withChildren = q }(query)
-			}
-		}
-		if named := _q.withNamedChildren; len(named) > 0 {
-			byName, rest := map[string][][]*LearningUnit{}, map[string]*LearningUnitQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("children_%d", i), query, func(es []*LearningUnit) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedChildren = byName
-			_q.withNamedChildren = rest
-			defer func(m map[string]*LearningUnitQuery) { _q.withNamedChildren = m }(named)
-		}
-	}
-	_, _ = joinedChildren, joinedNamedChildren
-	var joinedRegistrations *[][]*Registration
-	var joinedNamedRegistrations map[string][][]*Registration
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withRegistrations != nil || len(_q.withNamedRegistrations) > 0) {
-		load := func(name string, q *RegistrationQuery, add func([]*Registration)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(registration.FieldLearningUnitID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), learningunit.RegistrationsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Registration, error) {
-					e := &Registration{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withRegistrations; query != nil {
-			joined := new([][]*Registration)
-			if load("registrations", query, func(es []*Registration) { *joined = append(*joined, es) }) {
-				joinedRegistrations = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withRegistrations = nil
-				defer func(q *RegistrationQuery) { _q.withRegistrations = q }(query)
-			}
-		}
-		if named := _q.withNamedRegistrations; len(named) > 0 {
-			byName, rest := map[string][][]*Registration{}, map[string]*RegistrationQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("registrations_%d", i), query, func(es []*Registration) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedRegistrations = byName
-			_q.withNamedRegistrations = rest
-			defer func(m map[string]*RegistrationQuery) { _q.withNamedRegistrations = m }(named)
-		}
-	}
-	_, _ = joinedRegistrations, joinedNamedRegistrations
-	var joinedActivities *[][]*LearningActivity
-	var joinedNamedActivities map[string][][]*LearningActivity
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withActivities != nil || len(_q.withNamedActivities) > 0) {
-		load := func(name string, q *LearningActivityQuery, add func([]*LearningActivity)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(learningactivity.FieldCitizenID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), learningunit.ActivitiesColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*LearningActivity).scanValues(nil, columns) },
-				func(columns []string, values []any) (*LearningActivity, error) {
-					e := &LearningActivity{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withActivities; query != nil {
-			joined := new([][]*LearningActivity)
-			if load("activities", query, func(es []*LearningActivity) { *joined = append(*joined, es) }) {
-				joinedActivities = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withActivities = nil
-				defer func(q *LearningActivityQuery) { _q.withActivities = q }(query)
-			}
-		}
-		if named := _q.withNamedActivities; len(named) > 0 {
-			byName, rest := map[string][][]*LearningActivity{}, map[string]*LearningActivityQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("activities_%d", i), query, func(es []*LearningActivity) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedActivities = byName
-			_q.withNamedActivities = rest
-			defer func(m map[string]*LearningActivityQuery) { _q.withNamedActivities = m }(named)
-		}
-	}
-	_, _ = joinedActivities, joinedNamedActivities
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -1350,6 +961,236 @@ func (_q *LearningUnitQuery) loadsWithRow() bool {
 		_q.withChildren == nil && len(_q.withNamedChildren) == 0 &&
 		_q.withRegistrations == nil && len(_q.withNamedRegistrations) == 0 &&
 		_q.withActivities == nil && len(_q.withNamedActivities) == 0
+}
+
+// loadWithRow joins into spec the edges of the query that can be loaded in
+// its nodes' statement (template/with_row.tmpl), and takes them off the
+// query until restore, which sqlAll defers, so its loaders do not read them
+// again. assign sets what was joined on the nodes read; it is nil, and
+// restore does nothing, when nothing was. Nothing is allocated then: this
+// runs for every query.
+func (_q *LearningUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*LearningUnit), restore func()) {
+	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
+		return nil, noRestore
+	}
+	var (
+		assigns  []func([]*LearningUnit)
+		restores []func()
+	)
+	if query := _q.withAdminUnit; query != nil && query.loadsWithRow() {
+		joined := new([]*AdminUnit)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, learningunit.AdminUnitColumn, "admin_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withAdminUnit = nil
+		restores = append(restores, func() { _q.withAdminUnit = query })
+		assigns = append(assigns, func(nodes []*LearningUnit) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.AdminUnit = e
+				}
+			}
+		})
+	}
+	if query := _q.withParent; query != nil && query.loadsWithRow() {
+		joined := new([]*LearningUnit)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, learningunit.ParentColumn, "parent", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &LearningUnit{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withParent = nil
+		restores = append(restores, func() { _q.withParent = query })
+		assigns = append(assigns, func(nodes []*LearningUnit) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.Parent = e
+				}
+			}
+		})
+	}
+	if query, named := _q.withChildren, _q.withNamedChildren; query != nil || len(named) > 0 {
+		load := func(name string, q *LearningUnitQuery, add func([]*LearningUnit)) bool {
+			if !q.loadsWithRow() {
+				return false
+			}
+			if err := q.prepareQuery(ctx); err != nil {
+				failWithRow(_spec, err)
+				return true
+			}
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(learningunit.FieldParentID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), learningunit.ChildrenColumn, name, q.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) (*LearningUnit, error) {
+					e := &LearningUnit{config: q.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query != nil {
+			joined := new([][]*LearningUnit)
+			if load("children", query, func(es []*LearningUnit) { *joined = append(*joined, es) }) {
+				_q.withChildren = nil
+				restores = append(restores, func() { _q.withChildren = query })
+				assigns = append(assigns, func(nodes []*LearningUnit) {
+					for i, es := range *joined {
+						nodes[i].Edges.Children = es
+					}
+				})
+			}
+		}
+		if len(named) > 0 {
+			byName, rest := map[string][][]*LearningUnit{}, map[string]*LearningUnitQuery{}
+			i := 0
+			for name, q := range named {
+				i++
+				if !load(fmt.Sprintf("children_%d", i), q, func(es []*LearningUnit) { byName[name] = append(byName[name], es) }) {
+					rest[name] = q
+				}
+			}
+			_q.withNamedChildren = rest
+			restores = append(restores, func() { _q.withNamedChildren = named })
+			assigns = append(assigns, func(nodes []*LearningUnit) {
+				for name, rows := range byName {
+					for i, es := range rows {
+						nodes[i].appendNamedChildren(name, es...)
+					}
+				}
+			})
+		}
+	}
+	if query, named := _q.withRegistrations, _q.withNamedRegistrations; query != nil || len(named) > 0 {
+		load := func(name string, q *RegistrationQuery, add func([]*Registration)) bool {
+			if !q.loadsWithRow() {
+				return false
+			}
+			if err := q.prepareQuery(ctx); err != nil {
+				failWithRow(_spec, err)
+				return true
+			}
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(registration.FieldLearningUnitID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), learningunit.RegistrationsColumn, name, q.querySpec(),
+				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Registration, error) {
+					e := &Registration{config: q.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query != nil {
+			joined := new([][]*Registration)
+			if load("registrations", query, func(es []*Registration) { *joined = append(*joined, es) }) {
+				_q.withRegistrations = nil
+				restores = append(restores, func() { _q.withRegistrations = query })
+				assigns = append(assigns, func(nodes []*LearningUnit) {
+					for i, es := range *joined {
+						nodes[i].Edges.Registrations = es
+					}
+				})
+			}
+		}
+		if len(named) > 0 {
+			byName, rest := map[string][][]*Registration{}, map[string]*RegistrationQuery{}
+			i := 0
+			for name, q := range named {
+				i++
+				if !load(fmt.Sprintf("registrations_%d", i), q, func(es []*Registration) { byName[name] = append(byName[name], es) }) {
+					rest[name] = q
+				}
+			}
+			_q.withNamedRegistrations = rest
+			restores = append(restores, func() { _q.withNamedRegistrations = named })
+			assigns = append(assigns, func(nodes []*LearningUnit) {
+				for name, rows := range byName {
+					for i, es := range rows {
+						nodes[i].appendNamedRegistrations(name, es...)
+					}
+				}
+			})
+		}
+	}
+	if query, named := _q.withActivities, _q.withNamedActivities; query != nil || len(named) > 0 {
+		load := func(name string, q *LearningActivityQuery, add func([]*LearningActivity)) bool {
+			if !q.loadsWithRow() {
+				return false
+			}
+			if err := q.prepareQuery(ctx); err != nil {
+				failWithRow(_spec, err)
+				return true
+			}
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(learningactivity.FieldCitizenID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), learningunit.ActivitiesColumn, name, q.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningActivity).scanValues(nil, columns) },
+				func(columns []string, values []any) (*LearningActivity, error) {
+					e := &LearningActivity{config: q.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query != nil {
+			joined := new([][]*LearningActivity)
+			if load("activities", query, func(es []*LearningActivity) { *joined = append(*joined, es) }) {
+				_q.withActivities = nil
+				restores = append(restores, func() { _q.withActivities = query })
+				assigns = append(assigns, func(nodes []*LearningUnit) {
+					for i, es := range *joined {
+						nodes[i].Edges.Activities = es
+					}
+				})
+			}
+		}
+		if len(named) > 0 {
+			byName, rest := map[string][][]*LearningActivity{}, map[string]*LearningActivityQuery{}
+			i := 0
+			for name, q := range named {
+				i++
+				if !load(fmt.Sprintf("activities_%d", i), q, func(es []*LearningActivity) { byName[name] = append(byName[name], es) }) {
+					rest[name] = q
+				}
+			}
+			_q.withNamedActivities = rest
+			restores = append(restores, func() { _q.withNamedActivities = named })
+			assigns = append(assigns, func(nodes []*LearningUnit) {
+				for name, rows := range byName {
+					for i, es := range rows {
+						nodes[i].appendNamedActivities(name, es...)
+					}
+				}
+			})
+		}
+	}
+	if len(restores) == 0 {
+		return nil, noRestore
+	}
+	a, r := assigns, restores
+	return func(nodes []*LearningUnit) {
+			for _, f := range a {
+				f(nodes)
+			}
+		}, func() {
+			for _, f := range r {
+				f()
+			}
+		}
 }
 
 // LearningUnitGroupBy is the group-by builder for LearningUnit entities.

@@ -397,27 +397,9 @@ func (_q *RefreshTokenQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedSession *[]*Session
-	if query := _q.withSession; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*Session)
-		joinedSession = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, refreshtoken.SessionColumn, "session", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Session).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &Session{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withSession = nil
-		defer func(q *SessionQuery) { _q.withSession = q }(query)
-	}
-	_ = joinedSession
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -438,12 +420,8 @@ func (_q *RefreshTokenQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
-	if joined := joinedSession; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.Session = e
-			}
-		}
+	if assignWithRow != nil {
+		assignWithRow(nodes)
 	}
 	return nodes, nil
 }
@@ -483,27 +461,9 @@ func (_q *RefreshTokenQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedSession *[]*Session
-	if query := _q.withSession; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*Session)
-		joinedSession = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, refreshtoken.SessionColumn, "session", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Session).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &Session{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withSession = nil
-		defer func(q *SessionQuery) { _q.withSession = q }(query)
-	}
-	_ = joinedSession
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -629,6 +589,59 @@ func (_q *RefreshTokenQuery) loadsWithRow() bool {
 		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
 		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
 		_q.withSession == nil
+}
+
+// loadWithRow joins into spec the edges of the query that can be loaded in
+// its nodes' statement (template/with_row.tmpl), and takes them off the
+// query until restore, which sqlAll defers, so its loaders do not read them
+// again. assign sets what was joined on the nodes read; it is nil, and
+// restore does nothing, when nothing was. Nothing is allocated then: this
+// runs for every query.
+func (_q *RefreshTokenQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*RefreshToken), restore func()) {
+	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
+		return nil, noRestore
+	}
+	var (
+		assigns  []func([]*RefreshToken)
+		restores []func()
+	)
+	if query := _q.withSession; query != nil && query.loadsWithRow() {
+		joined := new([]*Session)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, refreshtoken.SessionColumn, "session", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Session).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &Session{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withSession = nil
+		restores = append(restores, func() { _q.withSession = query })
+		assigns = append(assigns, func(nodes []*RefreshToken) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.Session = e
+				}
+			}
+		})
+	}
+	if len(restores) == 0 {
+		return nil, noRestore
+	}
+	a, r := assigns, restores
+	return func(nodes []*RefreshToken) {
+			for _, f := range a {
+				f(nodes)
+			}
+		}, func() {
+			for _, f := range r {
+				f()
+			}
+		}
 }
 
 // RefreshTokenGroupBy is the group-by builder for RefreshToken entities.

@@ -547,135 +547,9 @@ func (_q *RegistrationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCampaign *[]*Campaign
-	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*Campaign)
-		joinedCampaign = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, registration.CampaignColumn, "campaign", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &Campaign{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withCampaign = nil
-		defer func(q *CampaignQuery) { _q.withCampaign = q }(query)
-	}
-	_ = joinedCampaign
-	var joinedLearningUnit *[]*LearningUnit
-	if query := _q.withLearningUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*LearningUnit)
-		joinedLearningUnit = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, registration.LearningUnitColumn, "learning_unit", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &LearningUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withLearningUnit = nil
-		defer func(q *LearningUnitQuery) { _q.withLearningUnit = q }(query)
-	}
-	_ = joinedLearningUnit
-	var joinedAdminUnit *[]*AdminUnit
-	if query := _q.withAdminUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*AdminUnit)
-		joinedAdminUnit = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, registration.AdminUnitColumn, "admin_unit", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &AdminUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withAdminUnit = nil
-		defer func(q *AdminUnitQuery) { _q.withAdminUnit = q }(query)
-	}
-	_ = joinedAdminUnit
-	var joinedEvaluations *[][]*Evaluation
-	var joinedNamedEvaluations map[string][][]*Evaluation
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withEvaluations != nil || len(_q.withNamedEvaluations) > 0) {
-		load := func(name string, q *EvaluationQuery, add func([]*Evaluation)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(evaluation.FieldRegistrationID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), registration.EvaluationsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Evaluation).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Evaluation, error) {
-					e := &Evaluation{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withEvaluations; query != nil {
-			joined := new([][]*Evaluation)
-			if load("evaluations", query, func(es []*Evaluation) { *joined = append(*joined, es) }) {
-				joinedEvaluations = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withEvaluations = nil
-				defer func(q *EvaluationQuery) { _q.withEvaluations = q }(query)
-			}
-		}
-		if named := _q.withNamedEvaluations; len(named) > 0 {
-			byName, rest := map[string][][]*Evaluation{}, map[string]*EvaluationQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("evaluations_%d", i), query, func(es []*Evaluation) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedEvaluations = byName
-			_q.withNamedEvaluations = rest
-			defer func(m map[string]*EvaluationQuery) { _q.withNamedEvaluations = m }(named)
-		}
-	}
-	_, _ = joinedEvaluations, joinedNamedEvaluations
-	var joinedDecision *[]*Decision
-	if query := _q.withDecision; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*Decision)
-		joinedDecision = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, registration.DecisionColumn, "decision", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Decision).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &Decision{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withDecision = nil
-		defer func(q *DecisionQuery) { _q.withDecision = q }(query)
-	}
-	_ = joinedDecision
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -728,43 +602,8 @@ func (_q *RegistrationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
-	if joined := joinedCampaign; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.Campaign = e
-			}
-		}
-	}
-	if joined := joinedLearningUnit; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.LearningUnit = e
-			}
-		}
-	}
-	if joined := joinedAdminUnit; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.AdminUnit = e
-			}
-		}
-	}
-	if joined := joinedEvaluations; joined != nil {
-		for i, es := range *joined {
-			nodes[i].Edges.Evaluations = es
-		}
-	}
-	for name, rows := range joinedNamedEvaluations {
-		for i, es := range rows {
-			nodes[i].appendNamedEvaluations(name, es...)
-		}
-	}
-	if joined := joinedDecision; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.Decision = e
-			}
-		}
+	if assignWithRow != nil {
+		assignWithRow(nodes)
 	}
 	return nodes, nil
 }
@@ -924,135 +763,9 @@ func (_q *RegistrationQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCampaign *[]*Campaign
-	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*Campaign)
-		joinedCampaign = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, registration.CampaignColumn, "campaign", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &Campaign{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withCampaign = nil
-		defer func(q *CampaignQuery) { _q.withCampaign = q }(query)
-	}
-	_ = joinedCampaign
-	var joinedLearningUnit *[]*LearningUnit
-	if query := _q.withLearningUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*LearningUnit)
-		joinedLearningUnit = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, registration.LearningUnitColumn, "learning_unit", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &LearningUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withLearningUnit = nil
-		defer func(q *LearningUnitQuery) { _q.withLearningUnit = q }(query)
-	}
-	_ = joinedLearningUnit
-	var joinedAdminUnit *[]*AdminUnit
-	if query := _q.withAdminUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*AdminUnit)
-		joinedAdminUnit = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, registration.AdminUnitColumn, "admin_unit", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &AdminUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withAdminUnit = nil
-		defer func(q *AdminUnitQuery) { _q.withAdminUnit = q }(query)
-	}
-	_ = joinedAdminUnit
-	var joinedEvaluations *[][]*Evaluation
-	var joinedNamedEvaluations map[string][][]*Evaluation
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withEvaluations != nil || len(_q.withNamedEvaluations) > 0) {
-		load := func(name string, q *EvaluationQuery, add func([]*Evaluation)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(evaluation.FieldRegistrationID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), registration.EvaluationsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Evaluation).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Evaluation, error) {
-					e := &Evaluation{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withEvaluations; query != nil {
-			joined := new([][]*Evaluation)
-			if load("evaluations", query, func(es []*Evaluation) { *joined = append(*joined, es) }) {
-				joinedEvaluations = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withEvaluations = nil
-				defer func(q *EvaluationQuery) { _q.withEvaluations = q }(query)
-			}
-		}
-		if named := _q.withNamedEvaluations; len(named) > 0 {
-			byName, rest := map[string][][]*Evaluation{}, map[string]*EvaluationQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("evaluations_%d", i), query, func(es []*Evaluation) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedEvaluations = byName
-			_q.withNamedEvaluations = rest
-			defer func(m map[string]*EvaluationQuery) { _q.withNamedEvaluations = m }(named)
-		}
-	}
-	_, _ = joinedEvaluations, joinedNamedEvaluations
-	var joinedDecision *[]*Decision
-	if query := _q.withDecision; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*Decision)
-		joinedDecision = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, registration.DecisionColumn, "decision", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Decision).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &Decision{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withDecision = nil
-		defer func(q *DecisionQuery) { _q.withDecision = q }(query)
-	}
-	_ = joinedDecision
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -1205,6 +918,182 @@ func (_q *RegistrationQuery) loadsWithRow() bool {
 		_q.withAdminUnit == nil &&
 		_q.withEvaluations == nil && len(_q.withNamedEvaluations) == 0 &&
 		_q.withDecision == nil
+}
+
+// loadWithRow joins into spec the edges of the query that can be loaded in
+// its nodes' statement (template/with_row.tmpl), and takes them off the
+// query until restore, which sqlAll defers, so its loaders do not read them
+// again. assign sets what was joined on the nodes read; it is nil, and
+// restore does nothing, when nothing was. Nothing is allocated then: this
+// runs for every query.
+func (_q *RegistrationQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*Registration), restore func()) {
+	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
+		return nil, noRestore
+	}
+	var (
+		assigns  []func([]*Registration)
+		restores []func()
+	)
+	if query := _q.withCampaign; query != nil && query.loadsWithRow() {
+		joined := new([]*Campaign)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, registration.CampaignColumn, "campaign", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &Campaign{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withCampaign = nil
+		restores = append(restores, func() { _q.withCampaign = query })
+		assigns = append(assigns, func(nodes []*Registration) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.Campaign = e
+				}
+			}
+		})
+	}
+	if query := _q.withLearningUnit; query != nil && query.loadsWithRow() {
+		joined := new([]*LearningUnit)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, registration.LearningUnitColumn, "learning_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &LearningUnit{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withLearningUnit = nil
+		restores = append(restores, func() { _q.withLearningUnit = query })
+		assigns = append(assigns, func(nodes []*Registration) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.LearningUnit = e
+				}
+			}
+		})
+	}
+	if query := _q.withAdminUnit; query != nil && query.loadsWithRow() {
+		joined := new([]*AdminUnit)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, registration.AdminUnitColumn, "admin_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withAdminUnit = nil
+		restores = append(restores, func() { _q.withAdminUnit = query })
+		assigns = append(assigns, func(nodes []*Registration) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.AdminUnit = e
+				}
+			}
+		})
+	}
+	if query, named := _q.withEvaluations, _q.withNamedEvaluations; query != nil || len(named) > 0 {
+		load := func(name string, q *EvaluationQuery, add func([]*Evaluation)) bool {
+			if !q.loadsWithRow() {
+				return false
+			}
+			if err := q.prepareQuery(ctx); err != nil {
+				failWithRow(_spec, err)
+				return true
+			}
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(evaluation.FieldRegistrationID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), registration.EvaluationsColumn, name, q.querySpec(),
+				func(columns []string) ([]any, error) { return (*Evaluation).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Evaluation, error) {
+					e := &Evaluation{config: q.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query != nil {
+			joined := new([][]*Evaluation)
+			if load("evaluations", query, func(es []*Evaluation) { *joined = append(*joined, es) }) {
+				_q.withEvaluations = nil
+				restores = append(restores, func() { _q.withEvaluations = query })
+				assigns = append(assigns, func(nodes []*Registration) {
+					for i, es := range *joined {
+						nodes[i].Edges.Evaluations = es
+					}
+				})
+			}
+		}
+		if len(named) > 0 {
+			byName, rest := map[string][][]*Evaluation{}, map[string]*EvaluationQuery{}
+			i := 0
+			for name, q := range named {
+				i++
+				if !load(fmt.Sprintf("evaluations_%d", i), q, func(es []*Evaluation) { byName[name] = append(byName[name], es) }) {
+					rest[name] = q
+				}
+			}
+			_q.withNamedEvaluations = rest
+			restores = append(restores, func() { _q.withNamedEvaluations = named })
+			assigns = append(assigns, func(nodes []*Registration) {
+				for name, rows := range byName {
+					for i, es := range rows {
+						nodes[i].appendNamedEvaluations(name, es...)
+					}
+				}
+			})
+		}
+	}
+	if query := _q.withDecision; query != nil && query.loadsWithRow() {
+		joined := new([]*Decision)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, registration.DecisionColumn, "decision", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Decision).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &Decision{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withDecision = nil
+		restores = append(restores, func() { _q.withDecision = query })
+		assigns = append(assigns, func(nodes []*Registration) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.Decision = e
+				}
+			}
+		})
+	}
+	if len(restores) == 0 {
+		return nil, noRestore
+	}
+	a, r := assigns, restores
+	return func(nodes []*Registration) {
+			for _, f := range a {
+				f(nodes)
+			}
+		}, func() {
+			for _, f := range r {
+				f()
+			}
+		}
 }
 
 // RegistrationGroupBy is the group-by builder for Registration entities.

@@ -436,72 +436,9 @@ func (_q *SessionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Sess
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedUser *[]*User
-	if query := _q.withUser; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*User)
-		joinedUser = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, session.UserColumn, "user", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &User{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withUser = nil
-		defer func(q *UserQuery) { _q.withUser = q }(query)
-	}
-	_ = joinedUser
-	var joinedRefreshTokens *[][]*RefreshToken
-	var joinedNamedRefreshTokens map[string][][]*RefreshToken
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withRefreshTokens != nil || len(_q.withNamedRefreshTokens) > 0) {
-		load := func(name string, q *RefreshTokenQuery, add func([]*RefreshToken)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(refreshtoken.FieldSessionID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), session.RefreshTokensColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*RefreshToken).scanValues(nil, columns) },
-				func(columns []string, values []any) (*RefreshToken, error) {
-					e := &RefreshToken{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withRefreshTokens; query != nil {
-			joined := new([][]*RefreshToken)
-			if load("refresh_tokens", query, func(es []*RefreshToken) { *joined = append(*joined, es) }) {
-				joinedRefreshTokens = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withRefreshTokens = nil
-				defer func(q *RefreshTokenQuery) { _q.withRefreshTokens = q }(query)
-			}
-		}
-		if named := _q.withNamedRefreshTokens; len(named) > 0 {
-			byName, rest := map[string][][]*RefreshToken{}, map[string]*RefreshTokenQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("refresh_tokens_%d", i), query, func(es []*RefreshToken) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedRefreshTokens = byName
-			_q.withNamedRefreshTokens = rest
-			defer func(m map[string]*RefreshTokenQuery) { _q.withNamedRefreshTokens = m }(named)
-		}
-	}
-	_, _ = joinedRefreshTokens, joinedNamedRefreshTokens
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -536,22 +473,8 @@ func (_q *SessionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Sess
 			return nil, err
 		}
 	}
-	if joined := joinedUser; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.User = e
-			}
-		}
-	}
-	if joined := joinedRefreshTokens; joined != nil {
-		for i, es := range *joined {
-			nodes[i].Edges.RefreshTokens = es
-		}
-	}
-	for name, rows := range joinedNamedRefreshTokens {
-		for i, es := range rows {
-			nodes[i].appendNamedRefreshTokens(name, es...)
-		}
+	if assignWithRow != nil {
+		assignWithRow(nodes)
 	}
 	return nodes, nil
 }
@@ -621,72 +544,9 @@ func (_q *SessionQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedUser *[]*User
-	if query := _q.withUser; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*User)
-		joinedUser = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, session.UserColumn, "user", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &User{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withUser = nil
-		defer func(q *UserQuery) { _q.withUser = q }(query)
-	}
-	_ = joinedUser
-	var joinedRefreshTokens *[][]*RefreshToken
-	var joinedNamedRefreshTokens map[string][][]*RefreshToken
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withRefreshTokens != nil || len(_q.withNamedRefreshTokens) > 0) {
-		load := func(name string, q *RefreshTokenQuery, add func([]*RefreshToken)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(refreshtoken.FieldSessionID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), session.RefreshTokensColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*RefreshToken).scanValues(nil, columns) },
-				func(columns []string, values []any) (*RefreshToken, error) {
-					e := &RefreshToken{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withRefreshTokens; query != nil {
-			joined := new([][]*RefreshToken)
-			if load("refresh_tokens", query, func(es []*RefreshToken) { *joined = append(*joined, es) }) {
-				joinedRefreshTokens = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withRefreshTokens = nil
-				defer func(q *RefreshTokenQuery) { _q.withRefreshTokens = q }(query)
-			}
-		}
-		if named := _q.withNamedRefreshTokens; len(named) > 0 {
-			byName, rest := map[string][][]*RefreshToken{}, map[string]*RefreshTokenQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("refresh_tokens_%d", i), query, func(es []*RefreshToken) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedRefreshTokens = byName
-			_q.withNamedRefreshTokens = rest
-			defer func(m map[string]*RefreshTokenQuery) { _q.withNamedRefreshTokens = m }(named)
-		}
-	}
-	_, _ = joinedRefreshTokens, joinedNamedRefreshTokens
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -827,6 +687,110 @@ func (_q *SessionQuery) loadsWithRow() bool {
 		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
 		_q.withUser == nil &&
 		_q.withRefreshTokens == nil && len(_q.withNamedRefreshTokens) == 0
+}
+
+// loadWithRow joins into spec the edges of the query that can be loaded in
+// its nodes' statement (template/with_row.tmpl), and takes them off the
+// query until restore, which sqlAll defers, so its loaders do not read them
+// again. assign sets what was joined on the nodes read; it is nil, and
+// restore does nothing, when nothing was. Nothing is allocated then: this
+// runs for every query.
+func (_q *SessionQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*Session), restore func()) {
+	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
+		return nil, noRestore
+	}
+	var (
+		assigns  []func([]*Session)
+		restores []func()
+	)
+	if query := _q.withUser; query != nil && query.loadsWithRow() {
+		joined := new([]*User)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, session.UserColumn, "user", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &User{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withUser = nil
+		restores = append(restores, func() { _q.withUser = query })
+		assigns = append(assigns, func(nodes []*Session) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.User = e
+				}
+			}
+		})
+	}
+	if query, named := _q.withRefreshTokens, _q.withNamedRefreshTokens; query != nil || len(named) > 0 {
+		load := func(name string, q *RefreshTokenQuery, add func([]*RefreshToken)) bool {
+			if !q.loadsWithRow() {
+				return false
+			}
+			if err := q.prepareQuery(ctx); err != nil {
+				failWithRow(_spec, err)
+				return true
+			}
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(refreshtoken.FieldSessionID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), session.RefreshTokensColumn, name, q.querySpec(),
+				func(columns []string) ([]any, error) { return (*RefreshToken).scanValues(nil, columns) },
+				func(columns []string, values []any) (*RefreshToken, error) {
+					e := &RefreshToken{config: q.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query != nil {
+			joined := new([][]*RefreshToken)
+			if load("refresh_tokens", query, func(es []*RefreshToken) { *joined = append(*joined, es) }) {
+				_q.withRefreshTokens = nil
+				restores = append(restores, func() { _q.withRefreshTokens = query })
+				assigns = append(assigns, func(nodes []*Session) {
+					for i, es := range *joined {
+						nodes[i].Edges.RefreshTokens = es
+					}
+				})
+			}
+		}
+		if len(named) > 0 {
+			byName, rest := map[string][][]*RefreshToken{}, map[string]*RefreshTokenQuery{}
+			i := 0
+			for name, q := range named {
+				i++
+				if !load(fmt.Sprintf("refresh_tokens_%d", i), q, func(es []*RefreshToken) { byName[name] = append(byName[name], es) }) {
+					rest[name] = q
+				}
+			}
+			_q.withNamedRefreshTokens = rest
+			restores = append(restores, func() { _q.withNamedRefreshTokens = named })
+			assigns = append(assigns, func(nodes []*Session) {
+				for name, rows := range byName {
+					for i, es := range rows {
+						nodes[i].appendNamedRefreshTokens(name, es...)
+					}
+				}
+			})
+		}
+	}
+	if len(restores) == 0 {
+		return nil, noRestore
+	}
+	a, r := assigns, restores
+	return func(nodes []*Session) {
+			for _, f := range a {
+				f(nodes)
+			}
+		}, func() {
+			for _, f := range r {
+				f()
+			}
+		}
 }
 
 // SessionGroupBy is the group-by builder for Session entities.

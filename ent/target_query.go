@@ -434,48 +434,9 @@ func (_q *TargetQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Targe
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCampaign *[]*Campaign
-	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*Campaign)
-		joinedCampaign = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, target.CampaignColumn, "campaign", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &Campaign{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withCampaign = nil
-		defer func(q *CampaignQuery) { _q.withCampaign = q }(query)
-	}
-	_ = joinedCampaign
-	var joinedAdminUnit *[]*AdminUnit
-	if query := _q.withAdminUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*AdminUnit)
-		joinedAdminUnit = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, target.AdminUnitColumn, "admin_unit", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &AdminUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withAdminUnit = nil
-		defer func(q *AdminUnitQuery) { _q.withAdminUnit = q }(query)
-	}
-	_ = joinedAdminUnit
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -502,19 +463,8 @@ func (_q *TargetQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Targe
 			return nil, err
 		}
 	}
-	if joined := joinedCampaign; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.Campaign = e
-			}
-		}
-	}
-	if joined := joinedAdminUnit; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.AdminUnit = e
-			}
-		}
+	if assignWithRow != nil {
+		assignWithRow(nodes)
 	}
 	return nodes, nil
 }
@@ -583,48 +533,9 @@ func (_q *TargetQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedCampaign *[]*Campaign
-	if query := _q.withCampaign; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*Campaign)
-		joinedCampaign = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, target.CampaignColumn, "campaign", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &Campaign{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withCampaign = nil
-		defer func(q *CampaignQuery) { _q.withCampaign = q }(query)
-	}
-	_ = joinedCampaign
-	var joinedAdminUnit *[]*AdminUnit
-	if query := _q.withAdminUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*AdminUnit)
-		joinedAdminUnit = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, target.AdminUnitColumn, "admin_unit", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &AdminUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withAdminUnit = nil
-		defer func(q *AdminUnitQuery) { _q.withAdminUnit = q }(query)
-	}
-	_ = joinedAdminUnit
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -754,6 +665,83 @@ func (_q *TargetQuery) loadsWithRow() bool {
 		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
 		_q.withCampaign == nil &&
 		_q.withAdminUnit == nil
+}
+
+// loadWithRow joins into spec the edges of the query that can be loaded in
+// its nodes' statement (template/with_row.tmpl), and takes them off the
+// query until restore, which sqlAll defers, so its loaders do not read them
+// again. assign sets what was joined on the nodes read; it is nil, and
+// restore does nothing, when nothing was. Nothing is allocated then: this
+// runs for every query.
+func (_q *TargetQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*Target), restore func()) {
+	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
+		return nil, noRestore
+	}
+	var (
+		assigns  []func([]*Target)
+		restores []func()
+	)
+	if query := _q.withCampaign; query != nil && query.loadsWithRow() {
+		joined := new([]*Campaign)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, target.CampaignColumn, "campaign", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &Campaign{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withCampaign = nil
+		restores = append(restores, func() { _q.withCampaign = query })
+		assigns = append(assigns, func(nodes []*Target) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.Campaign = e
+				}
+			}
+		})
+	}
+	if query := _q.withAdminUnit; query != nil && query.loadsWithRow() {
+		joined := new([]*AdminUnit)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, target.AdminUnitColumn, "admin_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withAdminUnit = nil
+		restores = append(restores, func() { _q.withAdminUnit = query })
+		assigns = append(assigns, func(nodes []*Target) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.AdminUnit = e
+				}
+			}
+		})
+	}
+	if len(restores) == 0 {
+		return nil, noRestore
+	}
+	a, r := assigns, restores
+	return func(nodes []*Target) {
+			for _, f := range a {
+				f(nodes)
+			}
+		}, func() {
+			for _, f := range r {
+				f()
+			}
+		}
 }
 
 // TargetGroupBy is the group-by builder for Target entities.

@@ -473,93 +473,9 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedScope *[]*AdminUnit
-	if query := _q.withScope; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*AdminUnit)
-		joinedScope = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, user.ScopeColumn, "scope", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &AdminUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withScope = nil
-		defer func(q *AdminUnitQuery) { _q.withScope = q }(query)
-	}
-	_ = joinedScope
-	var joinedLearningUnit *[]*LearningUnit
-	if query := _q.withLearningUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*LearningUnit)
-		joinedLearningUnit = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, user.LearningUnitColumn, "learning_unit", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &LearningUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withLearningUnit = nil
-		defer func(q *LearningUnitQuery) { _q.withLearningUnit = q }(query)
-	}
-	_ = joinedLearningUnit
-	var joinedSessions *[][]*Session
-	var joinedNamedSessions map[string][][]*Session
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withSessions != nil || len(_q.withNamedSessions) > 0) {
-		load := func(name string, q *SessionQuery, add func([]*Session)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(session.FieldUserID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), user.SessionsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Session).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Session, error) {
-					e := &Session{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withSessions; query != nil {
-			joined := new([][]*Session)
-			if load("sessions", query, func(es []*Session) { *joined = append(*joined, es) }) {
-				joinedSessions = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withSessions = nil
-				defer func(q *SessionQuery) { _q.withSessions = q }(query)
-			}
-		}
-		if named := _q.withNamedSessions; len(named) > 0 {
-			byName, rest := map[string][][]*Session{}, map[string]*SessionQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("sessions_%d", i), query, func(es []*Session) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedSessions = byName
-			_q.withNamedSessions = rest
-			defer func(m map[string]*SessionQuery) { _q.withNamedSessions = m }(named)
-		}
-	}
-	_, _ = joinedSessions, joinedNamedSessions
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -600,29 +516,8 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
-	if joined := joinedScope; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.Scope = e
-			}
-		}
-	}
-	if joined := joinedLearningUnit; joined != nil {
-		for i, e := range *joined {
-			if e != nil {
-				nodes[i].Edges.LearningUnit = e
-			}
-		}
-	}
-	if joined := joinedSessions; joined != nil {
-		for i, es := range *joined {
-			nodes[i].Edges.Sessions = es
-		}
-	}
-	for name, rows := range joinedNamedSessions {
-		for i, es := range rows {
-			nodes[i].appendNamedSessions(name, es...)
-		}
+	if assignWithRow != nil {
+		assignWithRow(nodes)
 	}
 	return nodes, nil
 }
@@ -724,93 +619,9 @@ func (_q *UserQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	var joinedScope *[]*AdminUnit
-	if query := _q.withScope; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*AdminUnit)
-		joinedScope = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, user.ScopeColumn, "scope", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &AdminUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withScope = nil
-		defer func(q *AdminUnitQuery) { _q.withScope = q }(query)
-	}
-	_ = joinedScope
-	var joinedLearningUnit *[]*LearningUnit
-	if query := _q.withLearningUnit; query != nil && _spec.ScanValues != nil && len(_q.modifiers) == 0 && query.loadsWithRow() {
-		q, joined := query, new([]*LearningUnit)
-		joinedLearningUnit = joined
-		if err := q.prepareQuery(ctx); err != nil {
-			_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-		} else {
-			withRow(_spec, user.LearningUnitColumn, "learning_unit", q.querySpec(),
-				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) error {
-					e := &LearningUnit{config: q.config}
-					*joined = append(*joined, e)
-					return e.assignValues(columns, values)
-				},
-				func() { *joined = append(*joined, nil) })
-		}
-		// Loaded, or failed: the loader below must not read it again.
-		_q.withLearningUnit = nil
-		defer func(q *LearningUnitQuery) { _q.withLearningUnit = q }(query)
-	}
-	_ = joinedLearningUnit
-	var joinedSessions *[][]*Session
-	var joinedNamedSessions map[string][][]*Session
-	if _spec.ScanValues != nil && len(_q.modifiers) == 0 && (_q.withSessions != nil || len(_q.withNamedSessions) > 0) {
-		load := func(name string, q *SessionQuery, add func([]*Session)) bool {
-			if !q.loadsWithRow() {
-				return false
-			}
-			if err := q.prepareQuery(ctx); err != nil {
-				_spec.Modifiers = append(_spec.Modifiers[:len(_spec.Modifiers):len(_spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
-				return true
-			}
-			if len(q.ctx.Fields) > 0 {
-				q.ctx.AppendFieldOnce(session.FieldUserID)
-			}
-			return withRows(_spec, _q.driver.Dialect(), user.SessionsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Session).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Session, error) {
-					e := &Session{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
-		}
-		if query := _q.withSessions; query != nil {
-			joined := new([][]*Session)
-			if load("sessions", query, func(es []*Session) { *joined = append(*joined, es) }) {
-				joinedSessions = joined
-				// Loaded, or failed: the loader below must not read it again.
-				_q.withSessions = nil
-				defer func(q *SessionQuery) { _q.withSessions = q }(query)
-			}
-		}
-		if named := _q.withNamedSessions; len(named) > 0 {
-			byName, rest := map[string][][]*Session{}, map[string]*SessionQuery{}
-			i := 0
-			for name, query := range named {
-				i++
-				if !load(fmt.Sprintf("sessions_%d", i), query, func(es []*Session) { byName[name] = append(byName[name], es) }) {
-					rest[name] = query
-				}
-			}
-			joinedNamedSessions = byName
-			_q.withNamedSessions = rest
-			defer func(m map[string]*SessionQuery) { _q.withNamedSessions = m }(named)
-		}
-	}
-	_, _ = joinedSessions, joinedNamedSessions
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	defer restoreWithRow()
+	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -955,6 +766,134 @@ func (_q *UserQuery) loadsWithRow() bool {
 		_q.withScope == nil &&
 		_q.withLearningUnit == nil &&
 		_q.withSessions == nil && len(_q.withNamedSessions) == 0
+}
+
+// loadWithRow joins into spec the edges of the query that can be loaded in
+// its nodes' statement (template/with_row.tmpl), and takes them off the
+// query until restore, which sqlAll defers, so its loaders do not read them
+// again. assign sets what was joined on the nodes read; it is nil, and
+// restore does nothing, when nothing was. Nothing is allocated then: this
+// runs for every query.
+func (_q *UserQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*User), restore func()) {
+	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
+		return nil, noRestore
+	}
+	var (
+		assigns  []func([]*User)
+		restores []func()
+	)
+	if query := _q.withScope; query != nil && query.loadsWithRow() {
+		joined := new([]*AdminUnit)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, user.ScopeColumn, "scope", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &AdminUnit{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withScope = nil
+		restores = append(restores, func() { _q.withScope = query })
+		assigns = append(assigns, func(nodes []*User) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.Scope = e
+				}
+			}
+		})
+	}
+	if query := _q.withLearningUnit; query != nil && query.loadsWithRow() {
+		joined := new([]*LearningUnit)
+		if err := query.prepareQuery(ctx); err != nil {
+			failWithRow(_spec, err)
+		} else {
+			withRow(_spec, user.LearningUnitColumn, "learning_unit", query.querySpec(),
+				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
+				func(columns []string, values []any) error {
+					e := &LearningUnit{config: query.config}
+					*joined = append(*joined, e)
+					return e.assignValues(columns, values)
+				},
+				func() { *joined = append(*joined, nil) })
+		}
+		_q.withLearningUnit = nil
+		restores = append(restores, func() { _q.withLearningUnit = query })
+		assigns = append(assigns, func(nodes []*User) {
+			for i, e := range *joined {
+				if e != nil {
+					nodes[i].Edges.LearningUnit = e
+				}
+			}
+		})
+	}
+	if query, named := _q.withSessions, _q.withNamedSessions; query != nil || len(named) > 0 {
+		load := func(name string, q *SessionQuery, add func([]*Session)) bool {
+			if !q.loadsWithRow() {
+				return false
+			}
+			if err := q.prepareQuery(ctx); err != nil {
+				failWithRow(_spec, err)
+				return true
+			}
+			if len(q.ctx.Fields) > 0 {
+				q.ctx.AppendFieldOnce(session.FieldUserID)
+			}
+			return withRows(_spec, _q.driver.Dialect(), user.SessionsColumn, name, q.querySpec(),
+				func(columns []string) ([]any, error) { return (*Session).scanValues(nil, columns) },
+				func(columns []string, values []any) (*Session, error) {
+					e := &Session{config: q.config}
+					return e, e.assignValues(columns, values)
+				}, add)
+		}
+		if query != nil {
+			joined := new([][]*Session)
+			if load("sessions", query, func(es []*Session) { *joined = append(*joined, es) }) {
+				_q.withSessions = nil
+				restores = append(restores, func() { _q.withSessions = query })
+				assigns = append(assigns, func(nodes []*User) {
+					for i, es := range *joined {
+						nodes[i].Edges.Sessions = es
+					}
+				})
+			}
+		}
+		if len(named) > 0 {
+			byName, rest := map[string][][]*Session{}, map[string]*SessionQuery{}
+			i := 0
+			for name, q := range named {
+				i++
+				if !load(fmt.Sprintf("sessions_%d", i), q, func(es []*Session) { byName[name] = append(byName[name], es) }) {
+					rest[name] = q
+				}
+			}
+			_q.withNamedSessions = rest
+			restores = append(restores, func() { _q.withNamedSessions = named })
+			assigns = append(assigns, func(nodes []*User) {
+				for name, rows := range byName {
+					for i, es := range rows {
+						nodes[i].appendNamedSessions(name, es...)
+					}
+				}
+			})
+		}
+	}
+	if len(restores) == 0 {
+		return nil, noRestore
+	}
+	a, r := assigns, restores
+	return func(nodes []*User) {
+			for _, f := range a {
+				f(nodes)
+			}
+		}, func() {
+			for _, f := range r {
+				f()
+			}
+		}
 }
 
 // UserGroupBy is the group-by builder for User entities.

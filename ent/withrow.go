@@ -252,3 +252,13 @@ func scanJSON(dest any, raw json.RawMessage) error {
 	}
 	return fmt.Errorf("cannot scan %s into %T", raw, dest)
 }
+
+// noRestore is loadWithRow's restore when it joined nothing.
+func noRestore() {}
+
+// failWithRow makes a statement fail with err, the preparation of an edge
+// joined into it (its privacy policy's refusal): as the edge's own
+// statement would have.
+func failWithRow(spec *sqlgraph.QuerySpec, err error) {
+	spec.Modifiers = append(spec.Modifiers[:len(spec.Modifiers):len(spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+}

@@ -51,7 +51,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
-	if err := genpatch.Apply("./ent/gql_collection.go", idOnlyFields); err != nil {
+	if err := genpatch.Apply("./ent/gql_collection.go", idOnlyFields, decodedFieldArgs); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -77,6 +77,14 @@ func scopeWhereInputs(_ *gen.Graph, s *ast.Schema) error {
 var idOnlyFields = genpatch.Edit{
 	From: "\t\tdefault:\n\t\t\tunknownSeen = true\n",
 	To:   "\t\tdefault:\n\t\t\tunknownSeen = unknownSeen || !idOnly(_q, field.Name)\n",
+}
+
+// decodedFieldArgs has entgql's field collection take a connection's
+// arguments from the API's executor (ent/fieldargs.go), which decodes them
+// once for the collection and the field's resolver alike.
+var decodedFieldArgs = genpatch.Edit{
+	From: "\toc := graphql.GetOperationContext(ctx)\n\targs := field.ArgumentMap(oc.Variables)\n",
+	To:   "\tif args, ok := decodedArgs(ctx, field); ok {\n\t\treturn args\n\t}\n\toc := graphql.GetOperationContext(ctx)\n\targs := field.ArgumentMap(oc.Variables)\n",
 }
 
 // isRowEdge reports whether template/with_row.tmpl may join an edge into

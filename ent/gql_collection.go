@@ -2935,6 +2935,9 @@ func fieldArgs(ctx context.Context, whereInput any, path ...string) map[string]a
 	if field == nil || field.Arguments == nil {
 		return nil
 	}
+	if args, ok := decodedArgs(ctx, field); ok {
+		return args
+	}
 	oc := graphql.GetOperationContext(ctx)
 	args := field.ArgumentMap(oc.Variables)
 	return unmarshalArgs(ctx, whereInput, args)

@@ -5157,7 +5157,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			var data graphql.Marshaler
 			if first {
 				first = false
-				ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+				ctx = ec.withFieldArgs(graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers))
 				data = ec._Query(ctx, opCtx.Operation.SelectionSet)
 			} else {
 				if atomic.LoadInt32(&ec.PendingDeferred) > 0 {
@@ -5187,7 +5187,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				return nil
 			}
 			first = false
-			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			ctx = ec.withFieldArgs(graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers))
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
 			data.MarshalGQL(&buf)
@@ -9361,7 +9361,7 @@ func (ec *executionContext) fieldContext_AdminUnit_children(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_AdminUnit_children_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_AdminUnit_children_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9469,7 +9469,7 @@ func (ec *executionContext) fieldContext_AdminUnit_learningUnits(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_AdminUnit_learningUnits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_AdminUnit_learningUnits_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13128,7 +13128,7 @@ func (ec *executionContext) fieldContext_Decision_registrations(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Decision_registrations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Decision_registrations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16565,7 +16565,7 @@ func (ec *executionContext) fieldContext_LearningUnit_children(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_LearningUnit_children_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_LearningUnit_children_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16609,7 +16609,7 @@ func (ec *executionContext) fieldContext_LearningUnit_registrations(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_LearningUnit_registrations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_LearningUnit_registrations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16653,7 +16653,7 @@ func (ec *executionContext) fieldContext_LearningUnit_activities(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_LearningUnit_activities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_LearningUnit_activities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16697,7 +16697,7 @@ func (ec *executionContext) fieldContext_LearningUnit_registration(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_LearningUnit_registration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_LearningUnit_registration_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16741,7 +16741,7 @@ func (ec *executionContext) fieldContext_LearningUnit_recordSummary(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_LearningUnit_recordSummary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_LearningUnit_recordSummary_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17156,7 +17156,7 @@ func (ec *executionContext) fieldContext_Mutation_login(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_login_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_login_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17200,7 +17200,7 @@ func (ec *executionContext) fieldContext_Mutation_refreshSession(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_refreshSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_refreshSession_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17244,7 +17244,7 @@ func (ec *executionContext) fieldContext_Mutation_logout(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_logout_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_logout_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17288,7 +17288,7 @@ func (ec *executionContext) fieldContext_Mutation_changePassword(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_changePassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_changePassword_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17332,7 +17332,7 @@ func (ec *executionContext) fieldContext_Mutation_createAdminUnit(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createAdminUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_createAdminUnit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17376,7 +17376,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAdminUnit(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateAdminUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_updateAdminUnit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17420,7 +17420,7 @@ func (ec *executionContext) fieldContext_Mutation_closeAdminUnit(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_closeAdminUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_closeAdminUnit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17464,7 +17464,7 @@ func (ec *executionContext) fieldContext_Mutation_moveAdminUnit(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_moveAdminUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_moveAdminUnit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17508,7 +17508,7 @@ func (ec *executionContext) fieldContext_Mutation_issueInvitations(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_issueInvitations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_issueInvitations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17552,7 +17552,7 @@ func (ec *executionContext) fieldContext_Mutation_claimCitizenRecord(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_claimCitizenRecord_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_claimCitizenRecord_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17596,7 +17596,7 @@ func (ec *executionContext) fieldContext_Mutation_confirmClaim(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_confirmClaim_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_confirmClaim_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17640,7 +17640,7 @@ func (ec *executionContext) fieldContext_Mutation_refuseClaim(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_refuseClaim_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_refuseClaim_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17684,7 +17684,7 @@ func (ec *executionContext) fieldContext_Mutation_createCampaign(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createCampaign_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_createCampaign_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17728,7 +17728,7 @@ func (ec *executionContext) fieldContext_Mutation_updateCampaign(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateCampaign_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_updateCampaign_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17772,7 +17772,7 @@ func (ec *executionContext) fieldContext_Mutation_advanceCampaign(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_advanceCampaign_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_advanceCampaign_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17816,7 +17816,7 @@ func (ec *executionContext) fieldContext_Mutation_revertCampaign(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_revertCampaign_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_revertCampaign_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17860,7 +17860,7 @@ func (ec *executionContext) fieldContext_Mutation_setTargets(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_setTargets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_setTargets_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17904,7 +17904,7 @@ func (ec *executionContext) fieldContext_Mutation_setCriteria(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_setCriteria_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_setCriteria_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17948,7 +17948,7 @@ func (ec *executionContext) fieldContext_Mutation_register(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_register_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_register_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17992,7 +17992,7 @@ func (ec *executionContext) fieldContext_Mutation_evaluate(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_evaluate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_evaluate_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18036,7 +18036,7 @@ func (ec *executionContext) fieldContext_Mutation_recognize(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_recognize_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_recognize_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18080,7 +18080,7 @@ func (ec *executionContext) fieldContext_Mutation_rejectRegistration(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_rejectRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_rejectRegistration_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18124,7 +18124,7 @@ func (ec *executionContext) fieldContext_Mutation_withdrawRegistration(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_withdrawRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_withdrawRegistration_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18168,7 +18168,7 @@ func (ec *executionContext) fieldContext_Mutation_checkImport(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_checkImport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_checkImport_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18212,7 +18212,7 @@ func (ec *executionContext) fieldContext_Mutation_applyImport(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_applyImport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_applyImport_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18256,7 +18256,7 @@ func (ec *executionContext) fieldContext_Mutation_takeImportPasswords(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_takeImportPasswords_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_takeImportPasswords_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18300,7 +18300,7 @@ func (ec *executionContext) fieldContext_Mutation_createLearningUnit(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createLearningUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_createLearningUnit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18344,7 +18344,7 @@ func (ec *executionContext) fieldContext_Mutation_updateLearningUnit(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateLearningUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_updateLearningUnit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18388,7 +18388,7 @@ func (ec *executionContext) fieldContext_Mutation_archiveLearningUnit(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_archiveLearningUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_archiveLearningUnit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18432,7 +18432,7 @@ func (ec *executionContext) fieldContext_Mutation_updateNationalTarget(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateNationalTarget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_updateNationalTarget_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18476,7 +18476,7 @@ func (ec *executionContext) fieldContext_Mutation_applyChanges(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_applyChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_applyChanges_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18520,7 +18520,7 @@ func (ec *executionContext) fieldContext_Mutation_addLearningActivity(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_addLearningActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_addLearningActivity_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18564,7 +18564,7 @@ func (ec *executionContext) fieldContext_Mutation_updateLearningActivity(ctx con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateLearningActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_updateLearningActivity_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18608,7 +18608,7 @@ func (ec *executionContext) fieldContext_Mutation_removeLearningActivity(ctx con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_removeLearningActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_removeLearningActivity_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18652,7 +18652,7 @@ func (ec *executionContext) fieldContext_Mutation_reviewLearningActivity(ctx con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_reviewLearningActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_reviewLearningActivity_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18696,7 +18696,7 @@ func (ec *executionContext) fieldContext_Mutation_attachEvidence(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_attachEvidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_attachEvidence_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18740,7 +18740,7 @@ func (ec *executionContext) fieldContext_Mutation_removeEvidence(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_removeEvidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_removeEvidence_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18784,7 +18784,7 @@ func (ec *executionContext) fieldContext_Mutation_planReorganisation(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_planReorganisation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_planReorganisation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18828,7 +18828,7 @@ func (ec *executionContext) fieldContext_Mutation_applyReorganisation(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_applyReorganisation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_applyReorganisation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18872,7 +18872,7 @@ func (ec *executionContext) fieldContext_Mutation_importUnits(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_importUnits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_importUnits_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18916,7 +18916,7 @@ func (ec *executionContext) fieldContext_Mutation_createUser(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_createUser_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18960,7 +18960,7 @@ func (ec *executionContext) fieldContext_Mutation_updateUser(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_updateUser_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19004,7 +19004,7 @@ func (ec *executionContext) fieldContext_Mutation_disableUser(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_disableUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_disableUser_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19048,7 +19048,7 @@ func (ec *executionContext) fieldContext_Mutation_resetPassword(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_resetPassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Mutation_resetPassword_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20313,7 +20313,7 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_node_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20357,7 +20357,7 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_nodes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20401,7 +20401,7 @@ func (ec *executionContext) fieldContext_Query_importJobs(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_importJobs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_importJobs_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20445,7 +20445,7 @@ func (ec *executionContext) fieldContext_Query_nationalTargets(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_nationalTargets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_nationalTargets_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20489,7 +20489,7 @@ func (ec *executionContext) fieldContext_Query_reorganisations(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_reorganisations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_reorganisations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20565,7 +20565,7 @@ func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_changes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20609,7 +20609,7 @@ func (ec *executionContext) fieldContext_Query_citizenClaims(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_citizenClaims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_citizenClaims_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20653,7 +20653,7 @@ func (ec *executionContext) fieldContext_Query_campaigns(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_campaigns_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_campaigns_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20697,7 +20697,7 @@ func (ec *executionContext) fieldContext_Query_campaign(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_campaign_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_campaign_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20741,7 +20741,7 @@ func (ec *executionContext) fieldContext_Query_currentCampaign(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_currentCampaign_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_currentCampaign_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20785,7 +20785,7 @@ func (ec *executionContext) fieldContext_Query_registrations(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_registrations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_registrations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20829,7 +20829,7 @@ func (ec *executionContext) fieldContext_Query_decisions(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_decisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_decisions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20873,7 +20873,7 @@ func (ec *executionContext) fieldContext_Query_progress(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_progress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_progress_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20917,7 +20917,7 @@ func (ec *executionContext) fieldContext_Query_nationalProgress(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_nationalProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_nationalProgress_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20993,7 +20993,7 @@ func (ec *executionContext) fieldContext_Query_learningActivities(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_learningActivities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_learningActivities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21037,7 +21037,7 @@ func (ec *executionContext) fieldContext_Query_adminUnits(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_adminUnits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_adminUnits_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21081,7 +21081,7 @@ func (ec *executionContext) fieldContext_Query_learningUnits(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_learningUnits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_learningUnits_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21125,7 +21125,7 @@ func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_users_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_users_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21169,7 +21169,7 @@ func (ec *executionContext) fieldContext_Query_auditLogs(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_auditLogs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query_auditLogs_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21213,7 +21213,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_Query___type_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24655,7 +24655,7 @@ func (ec *executionContext) fieldContext_User_auditTrail(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_User_auditTrail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field_User_auditTrail_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25144,7 +25144,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Directive_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field___Directive_args_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25325,7 +25325,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Field_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field___Field_args_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25869,7 +25869,7 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_fields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field___Type_fields_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25977,7 +25977,7 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_enumValues_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field___Type_enumValues_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26021,7 +26021,7 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_inputFields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.fieldArgs(ctx, field, ec.field___Type_inputFields_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}

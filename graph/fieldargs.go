@@ -31,7 +31,7 @@ type argsCache struct {
 	ec   *executionContext
 	vars map[string]any
 	mu   sync.Mutex
-	m  map[argsKey]map[string]any
+	m    map[argsKey]map[string]any
 }
 
 type argsCacheKey struct{}

@@ -36,6 +36,9 @@ func inScope(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
 		return in, err
 	}
 	v := reflect.ValueOf(in)
+	if !edgesOf(v.Type()).given(v) {
+		return in, nil // no text to normalise, no edge to narrow: as decoded
+	}
 	w := reflect.New(v.Type()).Elem() // an addressable copy
 	w.Set(v)
 	nfcText(w)
@@ -120,6 +123,29 @@ type whereEdges struct {
 	bools    []struct{ has, with int }
 	not, and int
 	texts    []int
+}
+
+// given reports whether the where-input v has a text or an edge
+// predicate: only those inScope changes. Most inputs nested in a filter
+// ({id: $c}) have neither, and copying one (a kilobyte and more) to find
+// so was most of the cost of decoding it.
+func (e *whereEdges) given(v reflect.Value) bool {
+	for _, i := range e.texts {
+		if f := v.Field(i); (f.Kind() == reflect.Pointer && !f.IsNil()) || (f.Kind() == reflect.Slice && f.Len() > 0) {
+			return true
+		}
+	}
+	for _, i := range e.lists {
+		if v.Field(i).Len() > 0 {
+			return true
+		}
+	}
+	for _, b := range e.bools {
+		if !v.Field(b.has).IsNil() {
+			return true
+		}
+	}
+	return false
 }
 
 // edges caches whereEdges by type: a where-input has hundreds of fields, and

@@ -663,9 +663,9 @@ var (
 				Columns: []*schema.Column{LearningUnitsColumns[4]},
 			},
 			{
-				Name:    "learningunit_admin_unit_id_kind_archived_at_id_admin_path",
+				Name:    "learningunit_admin_unit_id_kind_id_admin_path_archived_at",
 				Unique:  false,
-				Columns: []*schema.Column{LearningUnitsColumns[19], LearningUnitsColumns[6], LearningUnitsColumns[18], LearningUnitsColumns[0], LearningUnitsColumns[17]},
+				Columns: []*schema.Column{LearningUnitsColumns[19], LearningUnitsColumns[6], LearningUnitsColumns[0], LearningUnitsColumns[17], LearningUnitsColumns[18]},
 				Annotation: &entsql.IndexAnnotation{
 					OpClassColumns: map[string]string{
 						LearningUnitsColumns[17].Name: "text_pattern_ops",

@@ -131,9 +131,13 @@ func (LearningUnit) Indexes() []ent.Index {
 	return []ent.Index{
 		// A village's active households in the viewer's scope, a page at a
 		// time: in id order, so a page stops after its rows instead of
-		// sorting the village, with the scope filter's column in the index,
-		// so counting the village reads the index alone, not each row.
-		index.Fields("admin_unit_id", "kind", "archived_at", "id", "admin_path").Annotations(entsqlOpClassColumn("admin_path")),
+		// sorting the village, with the scope filter's and the archive's
+		// columns in the index, so counting the village reads the index
+		// alone, not each row. archived_at comes after id: PostgreSQL does
+		// not take `archived_at IS NULL` as an equality that keeps the
+		// index's order (SQLite does), and sorted the whole village for
+		// each page.
+		index.Fields("admin_unit_id", "kind", "id", "admin_path", "archived_at").Annotations(entsqlOpClassColumn("admin_path")),
 		index.Fields("parent_id"),
 		// A where: on code. Codes are unique among the open units of a kind
 		// in an administrative unit, but no unique index says so: a

@@ -160,8 +160,8 @@ func redact(dsn string) string {
 type Counter struct {
 	dialect.Driver
 	n atomic.Int64
-	// Log, when set, receives every statement.
-	Log func(query string)
+	// Log, when set, receives every statement with its arguments.
+	Log func(query string, args []any)
 }
 
 // Count returns the statements run since the last Reset.
@@ -170,29 +170,30 @@ func (c *Counter) Count() int { return int(c.n.Load()) }
 // Reset sets the count to zero.
 func (c *Counter) Reset() { c.n.Store(0) }
 
-func (c *Counter) note(q string) {
+func (c *Counter) note(q string, args any) {
 	c.n.Add(1)
 	if c.Log != nil {
-		c.Log(q)
+		a, _ := args.([]any)
+		c.Log(q, a)
 	}
 }
 
 // Exec counts and runs a statement.
 func (c *Counter) Exec(ctx context.Context, q string, args, v any) error {
-	c.note(q)
+	c.note(q, args)
 	return c.Driver.Exec(ctx, q, args, v)
 }
 
 // Query counts and runs a query.
 func (c *Counter) Query(ctx context.Context, q string, args, v any) error {
-	c.note(q)
+	c.note(q, args)
 	return c.Driver.Query(ctx, q, args, v)
 }
 
 // QueryContext counts and runs a query given as SQL text (ent's
 // Client.QueryContext, which the changes feed uses).
 func (c *Counter) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	c.note(q)
+	c.note(q, args)
 	qc, ok := c.Driver.(interface {
 		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 	})
@@ -217,12 +218,12 @@ type countTx struct {
 }
 
 func (t *countTx) Exec(ctx context.Context, q string, args, v any) error {
-	t.c.note(q)
+	t.c.note(q, args)
 	return t.Tx.Exec(ctx, q, args, v)
 }
 
 func (t *countTx) Query(ctx context.Context, q string, args, v any) error {
-	t.c.note(q)
+	t.c.note(q, args)
 	return t.Tx.Query(ctx, q, args, v)
 }
 

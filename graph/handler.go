@@ -69,6 +69,8 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
 	srv.Use(operationLimits{})
 	srv.AroundOperations(withLoaders(r.client))
+	// Root fields only: the executor marshals plain leaf fields without
+	// passing them through field middleware (gqlgen.go, plainLeaves).
 	srv.AroundRootFields(signInSlot)
 	srv.AroundRootFields(guardTemporaryPassword)
 	srv.AroundRootFields(transactions(r.Client))

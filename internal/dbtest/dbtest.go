@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -231,4 +232,43 @@ func (t *countTx) Query(ctx context.Context, q string, args, v any) error {
 func Counting() (store.Options, *Counter) {
 	c := &Counter{}
 	return store.Options{Wrap: func(d dialect.Driver) dialect.Driver { c.Driver = d; return c }}, c
+}
+
+// Plan is the query plan of query on conn, its lines joined by " | ":
+// SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN.
+func Plan(t testing.TB, conn *sql.Conn, dial, query string, args ...any) string {
+	t.Helper()
+	explain := "EXPLAIN QUERY PLAN "
+	if dial == dialect.Postgres {
+		explain = "EXPLAIN "
+	}
+	rows, err := conn.QueryContext(context.Background(), explain+query, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vals {
+			if s, ok := v.(string); ok {
+				plan = append(plan, s)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(plan, " | ")
 }

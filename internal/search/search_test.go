@@ -33,14 +33,12 @@ func TestPrefixUsesIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer conn.Close()
-		explain := "EXPLAIN QUERY PLAN "
 		if db.Dialect == dialect.Postgres {
 			// The fixture's tables are tiny, where a scan is cheaper; forbid
 			// it to see whether an index can serve the predicate at all.
 			if _, err := conn.ExecContext(ctx, "SET enable_seqscan = off"); err != nil {
 				t.Fatal(err)
 			}
-			explain = "EXPLAIN "
 		}
 		for _, tt := range []struct{ table, column, prefix, index string }{
 			{"search_keys", "key", "dong hung", "searchkey_key_scope_path_owner_id"},
@@ -50,27 +48,7 @@ func TestPrefixUsesIndex(t *testing.T) {
 		} {
 			q := sql.Dialect(db.Dialect).Select("id").From(sql.Table(tt.table)).Where(search.Prefix(tt.column, tt.prefix))
 			query, args := q.Query()
-			rows, err := conn.QueryContext(ctx, explain+query, args...)
-			if err != nil {
-				t.Fatalf("%s: %v", query, err)
-			}
-			var plan []string
-			for rows.Next() {
-				cols, _ := rows.Columns()
-				vals := make([]any, len(cols))
-				ptrs := make([]any, len(cols))
-				for i := range vals {
-					ptrs[i] = &vals[i]
-				}
-				rows.Scan(ptrs...)
-				for _, v := range vals {
-					if s, ok := v.(string); ok {
-						plan = append(plan, s)
-					}
-				}
-			}
-			rows.Close()
-			p := strings.Join(plan, " | ")
+			p := dbtest.Plan(t, conn, db.Dialect, query, args...)
 			if !strings.Contains(p, tt.index) {
 				t.Errorf("%s: plan does not use %s: %s", query, tt.index, p)
 			}

@@ -243,8 +243,10 @@ func (s *server) endImports(ctx context.Context) {
 func (s *server) routes(cfg *config.Config) http.Handler {
 	m := metrics.New(s.db.SQL)
 	s.metrics = m.Handler()
+	gate := graph.NewGate(cfg.MaxInflight)
+	m.Waiting(gate.Waiting)
 	api := graph.NewHandler(&graph.Resolver{Client: s.db.Client, Auth: s.auth, Dialect: s.db.Dialect, Imports: s.imports},
-		graph.Options{Introspection: cfg.Dev, Logger: s.log, MaxBody: cfg.MaxBody, MaxUpload: cfg.MaxUpload})
+		graph.Options{Introspection: cfg.Dev, Logger: s.log, MaxBody: cfg.MaxBody, MaxUpload: cfg.MaxUpload, Gate: gate})
 	mux := http.NewServeMux()
 	mux.Handle("/query", api) // every method: the API answers those it does not serve with a coded error
 	exports := export.New(s.db.Client, s.log)

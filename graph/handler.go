@@ -33,6 +33,9 @@ type Options struct {
 	MaxUpload int64
 	// TmpDir is where uploaded files are spooled; the system's if "".
 	TmpDir string
+	// Gate, when set, lets its number of operations run at once, the
+	// others waiting their turn (NewGate).
+	Gate *Gate
 }
 
 // MaxCatalogueFile bounds each file of importUnits, which reads them
@@ -52,7 +55,7 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	// multipart request spec, bounded by --max-upload and spooled to disk;
 	// every other body is JSON, bounded by --max-body.
 	srv.AddTransport(uploadTransport{maxFiles: cmp.Or(opts.MaxUpload, config.DefaultMaxUpload), maxBody: maxBody, tmpDir: opts.TmpDir})
-	srv.AddTransport(httpTransport{maxBody: maxBody})
+	srv.AddTransport(httpTransport{maxBody: maxBody, gate: opts.Gate})
 	srv.SetQueryCache(newQueryCache(DefaultQueryCacheBytes))
 	srv.SetValidationRulesFn(func() *rules.Rules {
 		r := validationRules()

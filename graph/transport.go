@@ -37,6 +37,8 @@ const (
 // every request error answers 4xx; GET runs queries only, with 405.
 type httpTransport struct {
 	maxBody int64
+	// gate, when set, has the operations take turns once read (Gate).
+	gate *Gate
 }
 
 var _ graphql.Transport = httpTransport{}
@@ -87,6 +89,16 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	// Read before its turn: a client sending slowly holds no slot.
+	if err := t.gate.enter(ctx); err != nil {
+		if errors.Is(err, context.Canceled) {
+			return // the client left: no one to answer
+		}
+		apperr.Unavailable.SetRetryAfter(w.Header())
+		write(w, http.StatusServiceUnavailable, exec.DispatchError(ctx, gqlerror.List{requestError(ErrBusy)}))
+		return
+	}
+	defer t.gate.leave()
 	execute(ctx, w, media, exec, params, r.Method == http.MethodGet)
 }
 

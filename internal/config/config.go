@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +41,9 @@ type Config struct {
 	LogLevel        string
 	ShutdownTimeout time.Duration
 	MaxConns        int
+	// MaxInflight is how many API operations run at once, the others
+	// waiting their turn in order of arrival; 0: as many as arrive.
+	MaxInflight int
 	// MaxBody is the largest request body the API reads, in bytes.
 	MaxBody int64
 	// MaxUpload is the largest list file an import takes, in bytes (an
@@ -79,6 +83,7 @@ var env = map[string]string{
 	"log-level":            "HOCTAP_LOG_LEVEL",
 	"shutdown-timeout":     "HOCTAP_SHUTDOWN_TIMEOUT",
 	"max-conns":            "HOCTAP_MAX_CONNS",
+	"max-inflight":         "HOCTAP_MAX_INFLIGHT",
 	"max-body":             "HOCTAP_MAX_BODY",
 	"max-upload":           "HOCTAP_MAX_UPLOAD",
 	"request-timeout":      "HOCTAP_REQUEST_TIMEOUT",
@@ -117,6 +122,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long to let requests finish on SIGTERM")
 	fs.IntVar(&c.MaxConns, "max-conns", 0, "database connection pool size (default: by database and cores)")
+	fs.IntVar(&c.MaxInflight, "max-inflight", DefaultMaxInflight(), "API operations run at once, the others waiting their turn in order of arrival (0: no limit)")
 	c.MaxBody = DefaultMaxBody
 	fs.Var((*byteSize)(&c.MaxBody), "max-body", "largest request body the API reads: bytes, or with KiB or MiB")
 	c.MaxUpload = DefaultMaxUpload
@@ -247,6 +253,9 @@ func (c *Config) validate() error {
 	}
 	if c.DatabaseURL == "" {
 		errs = append(errs, errors.New("--db: empty"))
+	}
+	if c.MaxInflight < 0 {
+		errs = append(errs, errors.New("--max-inflight: negative"))
 	}
 	if c.MaxConns < 0 {
 		errs = append(errs, errors.New("--max-conns: negative"))
@@ -386,4 +395,12 @@ func (b *byteSize) Set(s string) error {
 	}
 	*b = byteSize(n * mult)
 	return nil
+}
+
+// DefaultMaxInflight is the default of --max-inflight: four operations per
+// core. Fewer left a core idle while the operations of a replica waited on
+// PostgreSQL; more only share the cores more ways, each taking longer
+// (BENCHMARKS.md, "The sixth session of #15").
+func DefaultMaxInflight() int {
+	return 4 * runtime.GOMAXPROCS(0)
 }

@@ -49,6 +49,15 @@ func (m *Metrics) Observe(r *http.Request, status int, d time.Duration) {
 	m.requests.WithLabelValues(route, strconv.Itoa(status)).Observe(d.Seconds())
 }
 
+// Waiting reports, as hoctap_api_operations_waiting, how many API
+// operations wait for their turn (graph.Gate).
+func (m *Metrics) Waiting(f func() int64) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "hoctap_api_operations_waiting",
+		Help: "API operations waiting for their turn to run (--max-inflight).",
+	}, func() float64 { return float64(f()) }))
+}
+
 // Handler serves the metrics in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})

@@ -39,6 +39,9 @@ type AdminUnitQuery struct {
 	withNamedMergedFrom    map[string]*AdminUnitQuery
 	withNamedLearningUnits map[string]*LearningUnitQuery
 	withNamedUsers         map[string]*UserQuery
+	// pageOfOneNode says the query's limit is a page of one node's edges
+	// (pagedForOneNode), which aggregating per node cannot change.
+	pageOfOneNode bool
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -583,7 +586,7 @@ func (_q *AdminUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ad
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec, nil)
 	defer restoreWithRow()
 	_ = assignWithRow
 	for i := range hooks {
@@ -870,7 +873,7 @@ func (_q *AdminUnitQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec, nil)
 	defer restoreWithRow()
 	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
@@ -1049,13 +1052,36 @@ func (_q *AdminUnitQuery) WithNamedUsers(name string, opts ...func(*UserQuery)) 
 	return _q
 }
 
-// loadsWithRow reports whether the query, an edge's eager load, can be
-// joined into its node's statement (template/with_row.tmpl): it has
+// adminunitJSONColumns are the type's JSON columns, which SQLite holds
+// as BLOBs that its JSON functions refuse: read as text wherever a row of
+// the type is loaded with another's (ent/withrow.go).
+var adminunitJSONColumns = []string{}
+
+func (*AdminUnitQuery) jsonColumns() []string { return adminunitJSONColumns }
+
+// pagedForOneNode marks the query, an edge's eager load with a limit, as a
+// page of one node's edges: entgql's field collection calls it where a
+// connection's parent is one node (ent/entc.go patches it in). Limited
+// otherwise, an edge's eager load limits the edges of all its nodes
+// together, which only ent's loader does.
+func (_q *AdminUnitQuery) pagedForOneNode() *AdminUnitQuery {
+	_q.pageOfOneNode = true
+	return _q
+}
+
+// plainForRow reports whether the query reads rows as a table does, which
+// its node's statement can repeat (template/with_row.tmpl).
+func (_q *AdminUnitQuery) plainForRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.modifiers) == 0 && len(_q.loadTotal) == 0
+}
+
+// loadsWithRow reports whether the query, a unique edge's eager load, can
+// be joined into its node's statement (template/with_row.tmpl): it has
 // predicates and selected fields only.
 func (_q *AdminUnitQuery) loadsWithRow() bool {
-	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
-		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
-		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+	return _q.plainForRow() && _q.ctx.Limit == nil && len(_q.order) == 0 &&
 		_q.withParent == nil &&
 		_q.withChildren == nil && len(_q.withNamedChildren) == 0 &&
 		_q.withMergedInto == nil &&
@@ -1064,13 +1090,68 @@ func (_q *AdminUnitQuery) loadsWithRow() bool {
 		_q.withUsers == nil && len(_q.withNamedUsers) == 0
 }
 
+// loadsWithRows reports whether the query, a list edge's eager load, can
+// be aggregated into its node's statement (template/with_row.tmpl): it has
+// predicates, selected fields, an order, a limit if it is a page of one
+// node's edges (pagedForOneNode), and edges that load with its rows in
+// turn.
+func (_q *AdminUnitQuery) loadsWithRows() bool {
+	if !_q.plainForRow() || _q.ctx.Limit != nil && !_q.pageOfOneNode {
+		return false
+	}
+	if e := _q.withParent; e != nil && !e.loadsWithRow() {
+		return false
+	}
+	// Not a limit: the rows have many nodes, and it is theirs together.
+	if e := _q.withChildren; e != nil && (!e.loadsWithRows() || e.ctx.Limit != nil) {
+		return false
+	}
+	for _, e := range _q.withNamedChildren {
+		if !e.loadsWithRows() || e.ctx.Limit != nil {
+			return false
+		}
+	}
+	if e := _q.withMergedInto; e != nil && !e.loadsWithRow() {
+		return false
+	}
+	// Not a limit: the rows have many nodes, and it is theirs together.
+	if e := _q.withMergedFrom; e != nil && (!e.loadsWithRows() || e.ctx.Limit != nil) {
+		return false
+	}
+	for _, e := range _q.withNamedMergedFrom {
+		if !e.loadsWithRows() || e.ctx.Limit != nil {
+			return false
+		}
+	}
+	// Not a limit: the rows have many nodes, and it is theirs together.
+	if e := _q.withLearningUnits; e != nil && (!e.loadsWithRows() || e.ctx.Limit != nil) {
+		return false
+	}
+	for _, e := range _q.withNamedLearningUnits {
+		if !e.loadsWithRows() || e.ctx.Limit != nil {
+			return false
+		}
+	}
+	// Not a limit: the rows have many nodes, and it is theirs together.
+	if e := _q.withUsers; e != nil && (!e.loadsWithRows() || e.ctx.Limit != nil) {
+		return false
+	}
+	for _, e := range _q.withNamedUsers {
+		if !e.loadsWithRows() || e.ctx.Limit != nil {
+			return false
+		}
+	}
+	return true
+}
+
 // loadWithRow joins into spec the edges of the query that can be loaded in
 // its nodes' statement (template/with_row.tmpl), and takes them off the
 // query until restore, which sqlAll defers, so its loaders do not read them
 // again. assign sets what was joined on the nodes read; it is nil, and
 // restore does nothing, when nothing was. Nothing is allocated then: this
-// runs for every query.
-func (_q *AdminUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*AdminUnit), restore func()) {
+// runs for every query. extra, when not nil, is told the names of the
+// columns it adds to spec's rows.
+func (_q *AdminUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec, extra *[]string) (assign func([]*AdminUnit), restore func()) {
 	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
 		return nil, noRestore
 	}
@@ -1083,14 +1164,14 @@ func (_q *AdminUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Query
 		if err := query.prepareQuery(ctx); err != nil {
 			failWithRow(_spec, err)
 		} else {
-			withRow(_spec, adminunit.ParentColumn, "parent", query.querySpec(),
+			withRow(_spec, adminunit.ParentColumn, rowName(ctx, "parent"), query.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
 					e := &AdminUnit{config: query.config}
 					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { *joined = append(*joined, nil) })
+				func() { *joined = append(*joined, nil) }, query.jsonColumns(), extra)
 		}
 		_q.withParent = nil
 		restores = append(restores, func() { _q.withParent = query })
@@ -1103,8 +1184,10 @@ func (_q *AdminUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Query
 		})
 	}
 	if query, named := _q.withChildren, _q.withNamedChildren; query != nil || len(named) > 0 {
+		// load aggregates the rows of q, edges of the nodes, into their
+		// statement, telling add each node's; false if it cannot.
 		load := func(name string, q *AdminUnitQuery, add func([]*AdminUnit)) bool {
-			if !q.loadsWithRow() {
+			if !q.loadsWithRows() {
 				return false
 			}
 			if err := q.prepareQuery(ctx); err != nil {
@@ -1114,12 +1197,31 @@ func (_q *AdminUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Query
 			if len(q.ctx.Fields) > 0 {
 				q.ctx.AppendFieldOnce(adminunit.FieldParentID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.ChildrenColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) (*AdminUnit, error) {
-					e := &AdminUnit{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
+			es := q.querySpec()
+			// What the edges' own loads would have told their nodes.
+			loaded := [6]bool{q.withParent != nil, q.withChildren != nil, q.withMergedInto != nil, q.withMergedFrom != nil, q.withLearningUnits != nil, q.withUsers != nil}
+			var edges []*AdminUnit
+			es.ScanValues = func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) }
+			es.Assign = func(columns []string, values []any) error {
+				e := &AdminUnit{config: q.config}
+				e.Edges.loadedTypes = loaded
+				edges = append(edges, e)
+				return e.assignValues(columns, values)
+			}
+			name = rowName(ctx, name)
+			var inner []string
+			assignInner, restoreInner := q.loadWithRow(inRows(ctx, name), es, &inner)
+			ok := withRows(_spec, _q.driver.Dialect(), rowsEdge{name: name, fk: adminunit.FieldParentID, spec: es, json: q.jsonColumns(), extra: inner,
+				add: func(n int) { add(edges[len(edges)-n : len(edges) : len(edges)]) }}, extra)
+			if !ok {
+				restoreInner() // ent's loader reads q, its edges with it
+				return false
+			}
+			restores = append(restores, restoreInner)
+			if assignInner != nil {
+				assigns = append(assigns, func([]*AdminUnit) { assignInner(edges) })
+			}
+			return ok
 		}
 		if query != nil {
 			joined := new([][]*AdminUnit)
@@ -1158,14 +1260,14 @@ func (_q *AdminUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Query
 		if err := query.prepareQuery(ctx); err != nil {
 			failWithRow(_spec, err)
 		} else {
-			withRow(_spec, adminunit.MergedIntoColumn, "merged_into", query.querySpec(),
+			withRow(_spec, adminunit.MergedIntoColumn, rowName(ctx, "merged_into"), query.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
 					e := &AdminUnit{config: query.config}
 					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { *joined = append(*joined, nil) })
+				func() { *joined = append(*joined, nil) }, query.jsonColumns(), extra)
 		}
 		_q.withMergedInto = nil
 		restores = append(restores, func() { _q.withMergedInto = query })
@@ -1178,8 +1280,10 @@ func (_q *AdminUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Query
 		})
 	}
 	if query, named := _q.withMergedFrom, _q.withNamedMergedFrom; query != nil || len(named) > 0 {
+		// load aggregates the rows of q, edges of the nodes, into their
+		// statement, telling add each node's; false if it cannot.
 		load := func(name string, q *AdminUnitQuery, add func([]*AdminUnit)) bool {
-			if !q.loadsWithRow() {
+			if !q.loadsWithRows() {
 				return false
 			}
 			if err := q.prepareQuery(ctx); err != nil {
@@ -1189,12 +1293,31 @@ func (_q *AdminUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Query
 			if len(q.ctx.Fields) > 0 {
 				q.ctx.AppendFieldOnce(adminunit.FieldMergedIntoID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.MergedFromColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) (*AdminUnit, error) {
-					e := &AdminUnit{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
+			es := q.querySpec()
+			// What the edges' own loads would have told their nodes.
+			loaded := [6]bool{q.withParent != nil, q.withChildren != nil, q.withMergedInto != nil, q.withMergedFrom != nil, q.withLearningUnits != nil, q.withUsers != nil}
+			var edges []*AdminUnit
+			es.ScanValues = func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) }
+			es.Assign = func(columns []string, values []any) error {
+				e := &AdminUnit{config: q.config}
+				e.Edges.loadedTypes = loaded
+				edges = append(edges, e)
+				return e.assignValues(columns, values)
+			}
+			name = rowName(ctx, name)
+			var inner []string
+			assignInner, restoreInner := q.loadWithRow(inRows(ctx, name), es, &inner)
+			ok := withRows(_spec, _q.driver.Dialect(), rowsEdge{name: name, fk: adminunit.FieldMergedIntoID, spec: es, json: q.jsonColumns(), extra: inner,
+				add: func(n int) { add(edges[len(edges)-n : len(edges) : len(edges)]) }}, extra)
+			if !ok {
+				restoreInner() // ent's loader reads q, its edges with it
+				return false
+			}
+			restores = append(restores, restoreInner)
+			if assignInner != nil {
+				assigns = append(assigns, func([]*AdminUnit) { assignInner(edges) })
+			}
+			return ok
 		}
 		if query != nil {
 			joined := new([][]*AdminUnit)
@@ -1229,8 +1352,10 @@ func (_q *AdminUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Query
 		}
 	}
 	if query, named := _q.withLearningUnits, _q.withNamedLearningUnits; query != nil || len(named) > 0 {
+		// load aggregates the rows of q, edges of the nodes, into their
+		// statement, telling add each node's; false if it cannot.
 		load := func(name string, q *LearningUnitQuery, add func([]*LearningUnit)) bool {
-			if !q.loadsWithRow() {
+			if !q.loadsWithRows() {
 				return false
 			}
 			if err := q.prepareQuery(ctx); err != nil {
@@ -1240,12 +1365,31 @@ func (_q *AdminUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Query
 			if len(q.ctx.Fields) > 0 {
 				q.ctx.AppendFieldOnce(learningunit.FieldAdminUnitID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.LearningUnitsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) (*LearningUnit, error) {
-					e := &LearningUnit{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
+			es := q.querySpec()
+			// What the edges' own loads would have told their nodes.
+			loaded := [5]bool{q.withAdminUnit != nil, q.withParent != nil, q.withChildren != nil, q.withRegistrations != nil, q.withActivities != nil}
+			var edges []*LearningUnit
+			es.ScanValues = func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) }
+			es.Assign = func(columns []string, values []any) error {
+				e := &LearningUnit{config: q.config}
+				e.Edges.loadedTypes = loaded
+				edges = append(edges, e)
+				return e.assignValues(columns, values)
+			}
+			name = rowName(ctx, name)
+			var inner []string
+			assignInner, restoreInner := q.loadWithRow(inRows(ctx, name), es, &inner)
+			ok := withRows(_spec, _q.driver.Dialect(), rowsEdge{name: name, fk: learningunit.FieldAdminUnitID, spec: es, json: q.jsonColumns(), extra: inner,
+				add: func(n int) { add(edges[len(edges)-n : len(edges) : len(edges)]) }}, extra)
+			if !ok {
+				restoreInner() // ent's loader reads q, its edges with it
+				return false
+			}
+			restores = append(restores, restoreInner)
+			if assignInner != nil {
+				assigns = append(assigns, func([]*AdminUnit) { assignInner(edges) })
+			}
+			return ok
 		}
 		if query != nil {
 			joined := new([][]*LearningUnit)
@@ -1280,8 +1424,10 @@ func (_q *AdminUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Query
 		}
 	}
 	if query, named := _q.withUsers, _q.withNamedUsers; query != nil || len(named) > 0 {
+		// load aggregates the rows of q, edges of the nodes, into their
+		// statement, telling add each node's; false if it cannot.
 		load := func(name string, q *UserQuery, add func([]*User)) bool {
-			if !q.loadsWithRow() {
+			if !q.loadsWithRows() {
 				return false
 			}
 			if err := q.prepareQuery(ctx); err != nil {
@@ -1291,12 +1437,31 @@ func (_q *AdminUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Query
 			if len(q.ctx.Fields) > 0 {
 				q.ctx.AppendFieldOnce(user.FieldScopeID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), adminunit.UsersColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
-				func(columns []string, values []any) (*User, error) {
-					e := &User{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
+			es := q.querySpec()
+			// What the edges' own loads would have told their nodes.
+			loaded := [3]bool{q.withScope != nil, q.withLearningUnit != nil, q.withSessions != nil}
+			var edges []*User
+			es.ScanValues = func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) }
+			es.Assign = func(columns []string, values []any) error {
+				e := &User{config: q.config}
+				e.Edges.loadedTypes = loaded
+				edges = append(edges, e)
+				return e.assignValues(columns, values)
+			}
+			name = rowName(ctx, name)
+			var inner []string
+			assignInner, restoreInner := q.loadWithRow(inRows(ctx, name), es, &inner)
+			ok := withRows(_spec, _q.driver.Dialect(), rowsEdge{name: name, fk: user.FieldScopeID, spec: es, json: q.jsonColumns(), extra: inner,
+				add: func(n int) { add(edges[len(edges)-n : len(edges) : len(edges)]) }}, extra)
+			if !ok {
+				restoreInner() // ent's loader reads q, its edges with it
+				return false
+			}
+			restores = append(restores, restoreInner)
+			if assignInner != nil {
+				assigns = append(assigns, func([]*AdminUnit) { assignInner(edges) })
+			}
+			return ok
 		}
 		if query != nil {
 			joined := new([][]*User)

@@ -41,6 +41,9 @@ type CampaignQuery struct {
 	withNamedCriteriaSets  map[string]*CriteriaSetQuery
 	withNamedRegistrations map[string]*RegistrationQuery
 	withNamedDecisions     map[string]*DecisionQuery
+	// pageOfOneNode says the query's limit is a page of one node's edges
+	// (pagedForOneNode), which aggregating per node cannot change.
+	pageOfOneNode bool
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -550,7 +553,7 @@ func (_q *CampaignQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cam
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec, nil)
 	defer restoreWithRow()
 	_ = assignWithRow
 	for i := range hooks {
@@ -790,7 +793,7 @@ func (_q *CampaignQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec, nil)
 	defer restoreWithRow()
 	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
@@ -966,13 +969,36 @@ func (_q *CampaignQuery) WithNamedDecisions(name string, opts ...func(*DecisionQ
 	return _q
 }
 
-// loadsWithRow reports whether the query, an edge's eager load, can be
-// joined into its node's statement (template/with_row.tmpl): it has
+// campaignJSONColumns are the type's JSON columns, which SQLite holds
+// as BLOBs that its JSON functions refuse: read as text wherever a row of
+// the type is loaded with another's (ent/withrow.go).
+var campaignJSONColumns = []string{campaign.FieldDecidingLevels, campaign.FieldNationalTargets}
+
+func (*CampaignQuery) jsonColumns() []string { return campaignJSONColumns }
+
+// pagedForOneNode marks the query, an edge's eager load with a limit, as a
+// page of one node's edges: entgql's field collection calls it where a
+// connection's parent is one node (ent/entc.go patches it in). Limited
+// otherwise, an edge's eager load limits the edges of all its nodes
+// together, which only ent's loader does.
+func (_q *CampaignQuery) pagedForOneNode() *CampaignQuery {
+	_q.pageOfOneNode = true
+	return _q
+}
+
+// plainForRow reports whether the query reads rows as a table does, which
+// its node's statement can repeat (template/with_row.tmpl).
+func (_q *CampaignQuery) plainForRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.modifiers) == 0 && len(_q.loadTotal) == 0
+}
+
+// loadsWithRow reports whether the query, a unique edge's eager load, can
+// be joined into its node's statement (template/with_row.tmpl): it has
 // predicates and selected fields only.
 func (_q *CampaignQuery) loadsWithRow() bool {
-	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
-		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
-		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+	return _q.plainForRow() && _q.ctx.Limit == nil && len(_q.order) == 0 &&
 		_q.withProvince == nil &&
 		_q.withTargets == nil && len(_q.withNamedTargets) == 0 &&
 		_q.withCriteriaSets == nil && len(_q.withNamedCriteriaSets) == 0 &&
@@ -980,13 +1006,65 @@ func (_q *CampaignQuery) loadsWithRow() bool {
 		_q.withDecisions == nil && len(_q.withNamedDecisions) == 0
 }
 
+// loadsWithRows reports whether the query, a list edge's eager load, can
+// be aggregated into its node's statement (template/with_row.tmpl): it has
+// predicates, selected fields, an order, a limit if it is a page of one
+// node's edges (pagedForOneNode), and edges that load with its rows in
+// turn.
+func (_q *CampaignQuery) loadsWithRows() bool {
+	if !_q.plainForRow() || _q.ctx.Limit != nil && !_q.pageOfOneNode {
+		return false
+	}
+	if e := _q.withProvince; e != nil && !e.loadsWithRow() {
+		return false
+	}
+	// Not a limit: the rows have many nodes, and it is theirs together.
+	if e := _q.withTargets; e != nil && (!e.loadsWithRows() || e.ctx.Limit != nil) {
+		return false
+	}
+	for _, e := range _q.withNamedTargets {
+		if !e.loadsWithRows() || e.ctx.Limit != nil {
+			return false
+		}
+	}
+	// Not a limit: the rows have many nodes, and it is theirs together.
+	if e := _q.withCriteriaSets; e != nil && (!e.loadsWithRows() || e.ctx.Limit != nil) {
+		return false
+	}
+	for _, e := range _q.withNamedCriteriaSets {
+		if !e.loadsWithRows() || e.ctx.Limit != nil {
+			return false
+		}
+	}
+	// Not a limit: the rows have many nodes, and it is theirs together.
+	if e := _q.withRegistrations; e != nil && (!e.loadsWithRows() || e.ctx.Limit != nil) {
+		return false
+	}
+	for _, e := range _q.withNamedRegistrations {
+		if !e.loadsWithRows() || e.ctx.Limit != nil {
+			return false
+		}
+	}
+	// Not a limit: the rows have many nodes, and it is theirs together.
+	if e := _q.withDecisions; e != nil && (!e.loadsWithRows() || e.ctx.Limit != nil) {
+		return false
+	}
+	for _, e := range _q.withNamedDecisions {
+		if !e.loadsWithRows() || e.ctx.Limit != nil {
+			return false
+		}
+	}
+	return true
+}
+
 // loadWithRow joins into spec the edges of the query that can be loaded in
 // its nodes' statement (template/with_row.tmpl), and takes them off the
 // query until restore, which sqlAll defers, so its loaders do not read them
 // again. assign sets what was joined on the nodes read; it is nil, and
 // restore does nothing, when nothing was. Nothing is allocated then: this
-// runs for every query.
-func (_q *CampaignQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*Campaign), restore func()) {
+// runs for every query. extra, when not nil, is told the names of the
+// columns it adds to spec's rows.
+func (_q *CampaignQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec, extra *[]string) (assign func([]*Campaign), restore func()) {
 	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
 		return nil, noRestore
 	}
@@ -999,14 +1077,14 @@ func (_q *CampaignQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QueryS
 		if err := query.prepareQuery(ctx); err != nil {
 			failWithRow(_spec, err)
 		} else {
-			withRow(_spec, campaign.ProvinceColumn, "province", query.querySpec(),
+			withRow(_spec, campaign.ProvinceColumn, rowName(ctx, "province"), query.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
 					e := &AdminUnit{config: query.config}
 					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { *joined = append(*joined, nil) })
+				func() { *joined = append(*joined, nil) }, query.jsonColumns(), extra)
 		}
 		_q.withProvince = nil
 		restores = append(restores, func() { _q.withProvince = query })
@@ -1019,8 +1097,10 @@ func (_q *CampaignQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QueryS
 		})
 	}
 	if query, named := _q.withTargets, _q.withNamedTargets; query != nil || len(named) > 0 {
+		// load aggregates the rows of q, edges of the nodes, into their
+		// statement, telling add each node's; false if it cannot.
 		load := func(name string, q *TargetQuery, add func([]*Target)) bool {
-			if !q.loadsWithRow() {
+			if !q.loadsWithRows() {
 				return false
 			}
 			if err := q.prepareQuery(ctx); err != nil {
@@ -1030,12 +1110,31 @@ func (_q *CampaignQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QueryS
 			if len(q.ctx.Fields) > 0 {
 				q.ctx.AppendFieldOnce(target.FieldCampaignID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.TargetsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Target).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Target, error) {
-					e := &Target{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
+			es := q.querySpec()
+			// What the edges' own loads would have told their nodes.
+			loaded := [2]bool{q.withCampaign != nil, q.withAdminUnit != nil}
+			var edges []*Target
+			es.ScanValues = func(columns []string) ([]any, error) { return (*Target).scanValues(nil, columns) }
+			es.Assign = func(columns []string, values []any) error {
+				e := &Target{config: q.config}
+				e.Edges.loadedTypes = loaded
+				edges = append(edges, e)
+				return e.assignValues(columns, values)
+			}
+			name = rowName(ctx, name)
+			var inner []string
+			assignInner, restoreInner := q.loadWithRow(inRows(ctx, name), es, &inner)
+			ok := withRows(_spec, _q.driver.Dialect(), rowsEdge{name: name, fk: target.FieldCampaignID, spec: es, json: q.jsonColumns(), extra: inner,
+				add: func(n int) { add(edges[len(edges)-n : len(edges) : len(edges)]) }}, extra)
+			if !ok {
+				restoreInner() // ent's loader reads q, its edges with it
+				return false
+			}
+			restores = append(restores, restoreInner)
+			if assignInner != nil {
+				assigns = append(assigns, func([]*Campaign) { assignInner(edges) })
+			}
+			return ok
 		}
 		if query != nil {
 			joined := new([][]*Target)
@@ -1070,8 +1169,10 @@ func (_q *CampaignQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QueryS
 		}
 	}
 	if query, named := _q.withCriteriaSets, _q.withNamedCriteriaSets; query != nil || len(named) > 0 {
+		// load aggregates the rows of q, edges of the nodes, into their
+		// statement, telling add each node's; false if it cannot.
 		load := func(name string, q *CriteriaSetQuery, add func([]*CriteriaSet)) bool {
-			if !q.loadsWithRow() {
+			if !q.loadsWithRows() {
 				return false
 			}
 			if err := q.prepareQuery(ctx); err != nil {
@@ -1081,12 +1182,31 @@ func (_q *CampaignQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QueryS
 			if len(q.ctx.Fields) > 0 {
 				q.ctx.AppendFieldOnce(criteriaset.FieldCampaignID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.CriteriaSetsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*CriteriaSet).scanValues(nil, columns) },
-				func(columns []string, values []any) (*CriteriaSet, error) {
-					e := &CriteriaSet{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
+			es := q.querySpec()
+			// What the edges' own loads would have told their nodes.
+			loaded := [1]bool{q.withCampaign != nil}
+			var edges []*CriteriaSet
+			es.ScanValues = func(columns []string) ([]any, error) { return (*CriteriaSet).scanValues(nil, columns) }
+			es.Assign = func(columns []string, values []any) error {
+				e := &CriteriaSet{config: q.config}
+				e.Edges.loadedTypes = loaded
+				edges = append(edges, e)
+				return e.assignValues(columns, values)
+			}
+			name = rowName(ctx, name)
+			var inner []string
+			assignInner, restoreInner := q.loadWithRow(inRows(ctx, name), es, &inner)
+			ok := withRows(_spec, _q.driver.Dialect(), rowsEdge{name: name, fk: criteriaset.FieldCampaignID, spec: es, json: q.jsonColumns(), extra: inner,
+				add: func(n int) { add(edges[len(edges)-n : len(edges) : len(edges)]) }}, extra)
+			if !ok {
+				restoreInner() // ent's loader reads q, its edges with it
+				return false
+			}
+			restores = append(restores, restoreInner)
+			if assignInner != nil {
+				assigns = append(assigns, func([]*Campaign) { assignInner(edges) })
+			}
+			return ok
 		}
 		if query != nil {
 			joined := new([][]*CriteriaSet)
@@ -1121,8 +1241,10 @@ func (_q *CampaignQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QueryS
 		}
 	}
 	if query, named := _q.withRegistrations, _q.withNamedRegistrations; query != nil || len(named) > 0 {
+		// load aggregates the rows of q, edges of the nodes, into their
+		// statement, telling add each node's; false if it cannot.
 		load := func(name string, q *RegistrationQuery, add func([]*Registration)) bool {
-			if !q.loadsWithRow() {
+			if !q.loadsWithRows() {
 				return false
 			}
 			if err := q.prepareQuery(ctx); err != nil {
@@ -1132,12 +1254,31 @@ func (_q *CampaignQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QueryS
 			if len(q.ctx.Fields) > 0 {
 				q.ctx.AppendFieldOnce(registration.FieldCampaignID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.RegistrationsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Registration, error) {
-					e := &Registration{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
+			es := q.querySpec()
+			// What the edges' own loads would have told their nodes.
+			loaded := [5]bool{q.withCampaign != nil, q.withLearningUnit != nil, q.withAdminUnit != nil, q.withEvaluations != nil, q.withDecision != nil}
+			var edges []*Registration
+			es.ScanValues = func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) }
+			es.Assign = func(columns []string, values []any) error {
+				e := &Registration{config: q.config}
+				e.Edges.loadedTypes = loaded
+				edges = append(edges, e)
+				return e.assignValues(columns, values)
+			}
+			name = rowName(ctx, name)
+			var inner []string
+			assignInner, restoreInner := q.loadWithRow(inRows(ctx, name), es, &inner)
+			ok := withRows(_spec, _q.driver.Dialect(), rowsEdge{name: name, fk: registration.FieldCampaignID, spec: es, json: q.jsonColumns(), extra: inner,
+				add: func(n int) { add(edges[len(edges)-n : len(edges) : len(edges)]) }}, extra)
+			if !ok {
+				restoreInner() // ent's loader reads q, its edges with it
+				return false
+			}
+			restores = append(restores, restoreInner)
+			if assignInner != nil {
+				assigns = append(assigns, func([]*Campaign) { assignInner(edges) })
+			}
+			return ok
 		}
 		if query != nil {
 			joined := new([][]*Registration)
@@ -1172,8 +1313,10 @@ func (_q *CampaignQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QueryS
 		}
 	}
 	if query, named := _q.withDecisions, _q.withNamedDecisions; query != nil || len(named) > 0 {
+		// load aggregates the rows of q, edges of the nodes, into their
+		// statement, telling add each node's; false if it cannot.
 		load := func(name string, q *DecisionQuery, add func([]*Decision)) bool {
-			if !q.loadsWithRow() {
+			if !q.loadsWithRows() {
 				return false
 			}
 			if err := q.prepareQuery(ctx); err != nil {
@@ -1183,12 +1326,31 @@ func (_q *CampaignQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QueryS
 			if len(q.ctx.Fields) > 0 {
 				q.ctx.AppendFieldOnce(decision.FieldCampaignID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), campaign.DecisionsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Decision).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Decision, error) {
-					e := &Decision{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
+			es := q.querySpec()
+			// What the edges' own loads would have told their nodes.
+			loaded := [3]bool{q.withCampaign != nil, q.withDecidingUnit != nil, q.withRegistrations != nil}
+			var edges []*Decision
+			es.ScanValues = func(columns []string) ([]any, error) { return (*Decision).scanValues(nil, columns) }
+			es.Assign = func(columns []string, values []any) error {
+				e := &Decision{config: q.config}
+				e.Edges.loadedTypes = loaded
+				edges = append(edges, e)
+				return e.assignValues(columns, values)
+			}
+			name = rowName(ctx, name)
+			var inner []string
+			assignInner, restoreInner := q.loadWithRow(inRows(ctx, name), es, &inner)
+			ok := withRows(_spec, _q.driver.Dialect(), rowsEdge{name: name, fk: decision.FieldCampaignID, spec: es, json: q.jsonColumns(), extra: inner,
+				add: func(n int) { add(edges[len(edges)-n : len(edges) : len(edges)]) }}, extra)
+			if !ok {
+				restoreInner() // ent's loader reads q, its edges with it
+				return false
+			}
+			restores = append(restores, restoreInner)
+			if assignInner != nil {
+				assigns = append(assigns, func([]*Campaign) { assignInner(edges) })
+			}
+			return ok
 		}
 		if query != nil {
 			joined := new([][]*Decision)

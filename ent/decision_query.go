@@ -34,6 +34,9 @@ type DecisionQuery struct {
 	loadTotal              []func(context.Context, []*Decision) error
 	modifiers              []func(*sql.Selector)
 	withNamedRegistrations map[string]*RegistrationQuery
+	// pageOfOneNode says the query's limit is a page of one node's edges
+	// (pagedForOneNode), which aggregating per node cannot change.
+	pageOfOneNode bool
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -473,7 +476,7 @@ func (_q *DecisionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Dec
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec, nil)
 	defer restoreWithRow()
 	_ = assignWithRow
 	for i := range hooks {
@@ -619,7 +622,7 @@ func (_q *DecisionQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec, nil)
 	defer restoreWithRow()
 	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
@@ -756,16 +759,66 @@ func (_q *DecisionQuery) WithNamedRegistrations(name string, opts ...func(*Regis
 	return _q
 }
 
-// loadsWithRow reports whether the query, an edge's eager load, can be
-// joined into its node's statement (template/with_row.tmpl): it has
+// decisionJSONColumns are the type's JSON columns, which SQLite holds
+// as BLOBs that its JSON functions refuse: read as text wherever a row of
+// the type is loaded with another's (ent/withrow.go).
+var decisionJSONColumns = []string{}
+
+func (*DecisionQuery) jsonColumns() []string { return decisionJSONColumns }
+
+// pagedForOneNode marks the query, an edge's eager load with a limit, as a
+// page of one node's edges: entgql's field collection calls it where a
+// connection's parent is one node (ent/entc.go patches it in). Limited
+// otherwise, an edge's eager load limits the edges of all its nodes
+// together, which only ent's loader does.
+func (_q *DecisionQuery) pagedForOneNode() *DecisionQuery {
+	_q.pageOfOneNode = true
+	return _q
+}
+
+// plainForRow reports whether the query reads rows as a table does, which
+// its node's statement can repeat (template/with_row.tmpl).
+func (_q *DecisionQuery) plainForRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.modifiers) == 0 && len(_q.loadTotal) == 0
+}
+
+// loadsWithRow reports whether the query, a unique edge's eager load, can
+// be joined into its node's statement (template/with_row.tmpl): it has
 // predicates and selected fields only.
 func (_q *DecisionQuery) loadsWithRow() bool {
-	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
-		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
-		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+	return _q.plainForRow() && _q.ctx.Limit == nil && len(_q.order) == 0 &&
 		_q.withCampaign == nil &&
 		_q.withDecidingUnit == nil &&
 		_q.withRegistrations == nil && len(_q.withNamedRegistrations) == 0
+}
+
+// loadsWithRows reports whether the query, a list edge's eager load, can
+// be aggregated into its node's statement (template/with_row.tmpl): it has
+// predicates, selected fields, an order, a limit if it is a page of one
+// node's edges (pagedForOneNode), and edges that load with its rows in
+// turn.
+func (_q *DecisionQuery) loadsWithRows() bool {
+	if !_q.plainForRow() || _q.ctx.Limit != nil && !_q.pageOfOneNode {
+		return false
+	}
+	if e := _q.withCampaign; e != nil && !e.loadsWithRow() {
+		return false
+	}
+	if e := _q.withDecidingUnit; e != nil && !e.loadsWithRow() {
+		return false
+	}
+	// Not a limit: the rows have many nodes, and it is theirs together.
+	if e := _q.withRegistrations; e != nil && (!e.loadsWithRows() || e.ctx.Limit != nil) {
+		return false
+	}
+	for _, e := range _q.withNamedRegistrations {
+		if !e.loadsWithRows() || e.ctx.Limit != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // loadWithRow joins into spec the edges of the query that can be loaded in
@@ -773,8 +826,9 @@ func (_q *DecisionQuery) loadsWithRow() bool {
 // query until restore, which sqlAll defers, so its loaders do not read them
 // again. assign sets what was joined on the nodes read; it is nil, and
 // restore does nothing, when nothing was. Nothing is allocated then: this
-// runs for every query.
-func (_q *DecisionQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*Decision), restore func()) {
+// runs for every query. extra, when not nil, is told the names of the
+// columns it adds to spec's rows.
+func (_q *DecisionQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec, extra *[]string) (assign func([]*Decision), restore func()) {
 	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
 		return nil, noRestore
 	}
@@ -787,14 +841,14 @@ func (_q *DecisionQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QueryS
 		if err := query.prepareQuery(ctx); err != nil {
 			failWithRow(_spec, err)
 		} else {
-			withRow(_spec, decision.CampaignColumn, "campaign", query.querySpec(),
+			withRow(_spec, decision.CampaignColumn, rowName(ctx, "campaign"), query.querySpec(),
 				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
 					e := &Campaign{config: query.config}
 					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { *joined = append(*joined, nil) })
+				func() { *joined = append(*joined, nil) }, query.jsonColumns(), extra)
 		}
 		_q.withCampaign = nil
 		restores = append(restores, func() { _q.withCampaign = query })
@@ -811,14 +865,14 @@ func (_q *DecisionQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QueryS
 		if err := query.prepareQuery(ctx); err != nil {
 			failWithRow(_spec, err)
 		} else {
-			withRow(_spec, decision.DecidingUnitColumn, "deciding_unit", query.querySpec(),
+			withRow(_spec, decision.DecidingUnitColumn, rowName(ctx, "deciding_unit"), query.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
 					e := &AdminUnit{config: query.config}
 					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { *joined = append(*joined, nil) })
+				func() { *joined = append(*joined, nil) }, query.jsonColumns(), extra)
 		}
 		_q.withDecidingUnit = nil
 		restores = append(restores, func() { _q.withDecidingUnit = query })
@@ -831,8 +885,10 @@ func (_q *DecisionQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QueryS
 		})
 	}
 	if query, named := _q.withRegistrations, _q.withNamedRegistrations; query != nil || len(named) > 0 {
+		// load aggregates the rows of q, edges of the nodes, into their
+		// statement, telling add each node's; false if it cannot.
 		load := func(name string, q *RegistrationQuery, add func([]*Registration)) bool {
-			if !q.loadsWithRow() {
+			if !q.loadsWithRows() {
 				return false
 			}
 			if err := q.prepareQuery(ctx); err != nil {
@@ -842,12 +898,31 @@ func (_q *DecisionQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QueryS
 			if len(q.ctx.Fields) > 0 {
 				q.ctx.AppendFieldOnce(registration.FieldDecisionID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), decision.RegistrationsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Registration, error) {
-					e := &Registration{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
+			es := q.querySpec()
+			// What the edges' own loads would have told their nodes.
+			loaded := [5]bool{q.withCampaign != nil, q.withLearningUnit != nil, q.withAdminUnit != nil, q.withEvaluations != nil, q.withDecision != nil}
+			var edges []*Registration
+			es.ScanValues = func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) }
+			es.Assign = func(columns []string, values []any) error {
+				e := &Registration{config: q.config}
+				e.Edges.loadedTypes = loaded
+				edges = append(edges, e)
+				return e.assignValues(columns, values)
+			}
+			name = rowName(ctx, name)
+			var inner []string
+			assignInner, restoreInner := q.loadWithRow(inRows(ctx, name), es, &inner)
+			ok := withRows(_spec, _q.driver.Dialect(), rowsEdge{name: name, fk: registration.FieldDecisionID, spec: es, json: q.jsonColumns(), extra: inner,
+				add: func(n int) { add(edges[len(edges)-n : len(edges) : len(edges)]) }}, extra)
+			if !ok {
+				restoreInner() // ent's loader reads q, its edges with it
+				return false
+			}
+			restores = append(restores, restoreInner)
+			if assignInner != nil {
+				assigns = append(assigns, func([]*Decision) { assignInner(edges) })
+			}
+			return ok
 		}
 		if query != nil {
 			joined := new([][]*Registration)

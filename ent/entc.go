@@ -51,7 +51,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
-	if err := genpatch.Apply("./ent/gql_collection.go", idOnlyFields, decodedFieldArgs); err != nil {
+	if err := genpatch.Apply("./ent/gql_collection.go", idOnlyFields, decodedFieldArgs, pagesOfOneNode); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -85,6 +85,14 @@ var idOnlyFields = genpatch.Edit{
 var decodedFieldArgs = genpatch.Edit{
 	From: "\toc := graphql.GetOperationContext(ctx)\n\targs := field.ArgumentMap(oc.Variables)\n",
 	To:   "\tif args, ok := decodedArgs(ctx, field); ok {\n\t\treturn args\n\t}\n\toc := graphql.GetOperationContext(ctx)\n\targs := field.ArgumentMap(oc.Variables)\n",
+}
+
+// pagesOfOneNode marks the page entgql loads of one node's connection
+// (template/with_row.tmpl, pagedForOneNode): its limit is that node's, so
+// the node's statement may aggregate it.
+var pagesOfOneNode = genpatch.Edit{
+	From: "\t\t\t\tif oneNode {\n\t\t\t\t\tpager.applyOrder(query.Limit(limit))\n",
+	To:   "\t\t\t\tif oneNode {\n\t\t\t\t\tpager.applyOrder(query.Limit(limit).pagedForOneNode())\n",
 }
 
 // isRowEdge reports whether template/with_row.tmpl may join an edge into

@@ -26,6 +26,9 @@ type EvidenceBlobQuery struct {
 	predicates []predicate.EvidenceBlob
 	loadTotal  []func(context.Context, []*EvidenceBlob) error
 	modifiers  []func(*sql.Selector)
+	// pageOfOneNode says the query's limit is a page of one node's edges
+	// (pagedForOneNode), which aggregating per node cannot change.
+	pageOfOneNode bool
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -493,13 +496,48 @@ func (_q *EvidenceBlobQuery) Modify(modifiers ...func(s *sql.Selector)) *Evidenc
 	return _q.Select()
 }
 
-// loadsWithRow reports whether the query, an edge's eager load, can be
-// joined into its node's statement (template/with_row.tmpl): it has
+// evidenceblobJSONColumns are the type's JSON columns, which SQLite holds
+// as BLOBs that its JSON functions refuse: read as text wherever a row of
+// the type is loaded with another's (ent/withrow.go).
+var evidenceblobJSONColumns = []string{}
+
+func (*EvidenceBlobQuery) jsonColumns() []string { return evidenceblobJSONColumns }
+
+// pagedForOneNode marks the query, an edge's eager load with a limit, as a
+// page of one node's edges: entgql's field collection calls it where a
+// connection's parent is one node (ent/entc.go patches it in). Limited
+// otherwise, an edge's eager load limits the edges of all its nodes
+// together, which only ent's loader does.
+func (_q *EvidenceBlobQuery) pagedForOneNode() *EvidenceBlobQuery {
+	_q.pageOfOneNode = true
+	return _q
+}
+
+// plainForRow reports whether the query reads rows as a table does, which
+// its node's statement can repeat (template/with_row.tmpl).
+func (_q *EvidenceBlobQuery) plainForRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.modifiers) == 0 && len(_q.loadTotal) == 0
+}
+
+// loadsWithRow reports whether the query, a unique edge's eager load, can
+// be joined into its node's statement (template/with_row.tmpl): it has
 // predicates and selected fields only.
 func (_q *EvidenceBlobQuery) loadsWithRow() bool {
-	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
-		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
-		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0
+	return _q.plainForRow() && _q.ctx.Limit == nil && len(_q.order) == 0
+}
+
+// loadsWithRows reports whether the query, a list edge's eager load, can
+// be aggregated into its node's statement (template/with_row.tmpl): it has
+// predicates, selected fields, an order, a limit if it is a page of one
+// node's edges (pagedForOneNode), and edges that load with its rows in
+// turn.
+func (_q *EvidenceBlobQuery) loadsWithRows() bool {
+	if !_q.plainForRow() || _q.ctx.Limit != nil && !_q.pageOfOneNode {
+		return false
+	}
+	return true
 }
 
 // EvidenceBlobGroupBy is the group-by builder for EvidenceBlob entities.

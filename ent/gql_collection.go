@@ -158,7 +158,7 @@ func (_q *AdminUnitQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.Limit(limit).pagedForOneNode())
 				} else {
 					modify := entgql.LimitPerRow(adminunit.ChildrenColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -293,7 +293,7 @@ func (_q *AdminUnitQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.Limit(limit).pagedForOneNode())
 				} else {
 					modify := entgql.LimitPerRow(adminunit.LearningUnitsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -1028,7 +1028,7 @@ func (_q *DecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.Limit(limit).pagedForOneNode())
 				} else {
 					modify := entgql.LimitPerRow(decision.RegistrationsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -1897,7 +1897,7 @@ func (_q *LearningUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.Limit(limit).pagedForOneNode())
 				} else {
 					modify := entgql.LimitPerRow(learningunit.ChildrenColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -2004,7 +2004,7 @@ func (_q *LearningUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.Limit(limit).pagedForOneNode())
 				} else {
 					modify := entgql.LimitPerRow(learningunit.RegistrationsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -2111,7 +2111,7 @@ func (_q *LearningUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.Limit(limit).pagedForOneNode())
 				} else {
 					modify := entgql.LimitPerRow(learningunit.ActivitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)

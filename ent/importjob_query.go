@@ -32,6 +32,9 @@ type ImportJobQuery struct {
 	loadTotal       []func(context.Context, []*ImportJob) error
 	modifiers       []func(*sql.Selector)
 	withNamedChunks map[string]*ImportChunkQuery
+	// pageOfOneNode says the query's limit is a page of one node's edges
+	// (pagedForOneNode), which aggregating per node cannot change.
+	pageOfOneNode bool
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -436,7 +439,7 @@ func (_q *ImportJobQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Im
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec, nil)
 	defer restoreWithRow()
 	_ = assignWithRow
 	for i := range hooks {
@@ -544,7 +547,7 @@ func (_q *ImportJobQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec, nil)
 	defer restoreWithRow()
 	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
@@ -678,15 +681,56 @@ func (_q *ImportJobQuery) WithNamedChunks(name string, opts ...func(*ImportChunk
 	return _q
 }
 
-// loadsWithRow reports whether the query, an edge's eager load, can be
-// joined into its node's statement (template/with_row.tmpl): it has
+// importjobJSONColumns are the type's JSON columns, which SQLite holds
+// as BLOBs that its JSON functions refuse: read as text wherever a row of
+// the type is loaded with another's (ent/withrow.go).
+var importjobJSONColumns = []string{}
+
+func (*ImportJobQuery) jsonColumns() []string { return importjobJSONColumns }
+
+// pagedForOneNode marks the query, an edge's eager load with a limit, as a
+// page of one node's edges: entgql's field collection calls it where a
+// connection's parent is one node (ent/entc.go patches it in). Limited
+// otherwise, an edge's eager load limits the edges of all its nodes
+// together, which only ent's loader does.
+func (_q *ImportJobQuery) pagedForOneNode() *ImportJobQuery {
+	_q.pageOfOneNode = true
+	return _q
+}
+
+// plainForRow reports whether the query reads rows as a table does, which
+// its node's statement can repeat (template/with_row.tmpl).
+func (_q *ImportJobQuery) plainForRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.modifiers) == 0 && len(_q.loadTotal) == 0
+}
+
+// loadsWithRow reports whether the query, a unique edge's eager load, can
+// be joined into its node's statement (template/with_row.tmpl): it has
 // predicates and selected fields only.
 func (_q *ImportJobQuery) loadsWithRow() bool {
-	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
-		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
-		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+	return _q.plainForRow() && _q.ctx.Limit == nil && len(_q.order) == 0 &&
 		_q.withCreatedBy == nil &&
 		_q.withChunks == nil && len(_q.withNamedChunks) == 0
+}
+
+// loadsWithRows reports whether the query, a list edge's eager load, can
+// be aggregated into its node's statement (template/with_row.tmpl): it has
+// predicates, selected fields, an order, a limit if it is a page of one
+// node's edges (pagedForOneNode), and edges that load with its rows in
+// turn.
+func (_q *ImportJobQuery) loadsWithRows() bool {
+	if !_q.plainForRow() || _q.ctx.Limit != nil && !_q.pageOfOneNode {
+		return false
+	}
+	if e := _q.withCreatedBy; e != nil && !e.loadsWithRow() {
+		return false
+	}
+	if _q.withChunks != nil || len(_q.withNamedChunks) > 0 {
+		return false
+	}
+	return true
 }
 
 // loadWithRow joins into spec the edges of the query that can be loaded in
@@ -694,8 +738,9 @@ func (_q *ImportJobQuery) loadsWithRow() bool {
 // query until restore, which sqlAll defers, so its loaders do not read them
 // again. assign sets what was joined on the nodes read; it is nil, and
 // restore does nothing, when nothing was. Nothing is allocated then: this
-// runs for every query.
-func (_q *ImportJobQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*ImportJob), restore func()) {
+// runs for every query. extra, when not nil, is told the names of the
+// columns it adds to spec's rows.
+func (_q *ImportJobQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec, extra *[]string) (assign func([]*ImportJob), restore func()) {
 	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
 		return nil, noRestore
 	}
@@ -708,14 +753,14 @@ func (_q *ImportJobQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Query
 		if err := query.prepareQuery(ctx); err != nil {
 			failWithRow(_spec, err)
 		} else {
-			withRow(_spec, importjob.CreatedByColumn, "created_by", query.querySpec(),
+			withRow(_spec, importjob.CreatedByColumn, rowName(ctx, "created_by"), query.querySpec(),
 				func(columns []string) ([]any, error) { return (*User).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
 					e := &User{config: query.config}
 					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { *joined = append(*joined, nil) })
+				func() { *joined = append(*joined, nil) }, query.jsonColumns(), extra)
 		}
 		_q.withCreatedBy = nil
 		restores = append(restores, func() { _q.withCreatedBy = query })

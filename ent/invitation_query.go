@@ -28,6 +28,9 @@ type InvitationQuery struct {
 	withHousehold *LearningUnitQuery
 	loadTotal     []func(context.Context, []*Invitation) error
 	modifiers     []func(*sql.Selector)
+	// pageOfOneNode says the query's limit is a page of one node's edges
+	// (pagedForOneNode), which aggregating per node cannot change.
+	pageOfOneNode bool
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -397,7 +400,7 @@ func (_q *InvitationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*I
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec, nil)
 	defer restoreWithRow()
 	_ = assignWithRow
 	for i := range hooks {
@@ -461,7 +464,7 @@ func (_q *InvitationQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec, nil)
 	defer restoreWithRow()
 	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
@@ -581,14 +584,52 @@ func (_q *InvitationQuery) Modify(modifiers ...func(s *sql.Selector)) *Invitatio
 	return _q.Select()
 }
 
-// loadsWithRow reports whether the query, an edge's eager load, can be
-// joined into its node's statement (template/with_row.tmpl): it has
+// invitationJSONColumns are the type's JSON columns, which SQLite holds
+// as BLOBs that its JSON functions refuse: read as text wherever a row of
+// the type is loaded with another's (ent/withrow.go).
+var invitationJSONColumns = []string{}
+
+func (*InvitationQuery) jsonColumns() []string { return invitationJSONColumns }
+
+// pagedForOneNode marks the query, an edge's eager load with a limit, as a
+// page of one node's edges: entgql's field collection calls it where a
+// connection's parent is one node (ent/entc.go patches it in). Limited
+// otherwise, an edge's eager load limits the edges of all its nodes
+// together, which only ent's loader does.
+func (_q *InvitationQuery) pagedForOneNode() *InvitationQuery {
+	_q.pageOfOneNode = true
+	return _q
+}
+
+// plainForRow reports whether the query reads rows as a table does, which
+// its node's statement can repeat (template/with_row.tmpl).
+func (_q *InvitationQuery) plainForRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.modifiers) == 0 && len(_q.loadTotal) == 0
+}
+
+// loadsWithRow reports whether the query, a unique edge's eager load, can
+// be joined into its node's statement (template/with_row.tmpl): it has
 // predicates and selected fields only.
 func (_q *InvitationQuery) loadsWithRow() bool {
-	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
-		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
-		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+	return _q.plainForRow() && _q.ctx.Limit == nil && len(_q.order) == 0 &&
 		_q.withHousehold == nil
+}
+
+// loadsWithRows reports whether the query, a list edge's eager load, can
+// be aggregated into its node's statement (template/with_row.tmpl): it has
+// predicates, selected fields, an order, a limit if it is a page of one
+// node's edges (pagedForOneNode), and edges that load with its rows in
+// turn.
+func (_q *InvitationQuery) loadsWithRows() bool {
+	if !_q.plainForRow() || _q.ctx.Limit != nil && !_q.pageOfOneNode {
+		return false
+	}
+	if e := _q.withHousehold; e != nil && !e.loadsWithRow() {
+		return false
+	}
+	return true
 }
 
 // loadWithRow joins into spec the edges of the query that can be loaded in
@@ -596,8 +637,9 @@ func (_q *InvitationQuery) loadsWithRow() bool {
 // query until restore, which sqlAll defers, so its loaders do not read them
 // again. assign sets what was joined on the nodes read; it is nil, and
 // restore does nothing, when nothing was. Nothing is allocated then: this
-// runs for every query.
-func (_q *InvitationQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*Invitation), restore func()) {
+// runs for every query. extra, when not nil, is told the names of the
+// columns it adds to spec's rows.
+func (_q *InvitationQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec, extra *[]string) (assign func([]*Invitation), restore func()) {
 	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
 		return nil, noRestore
 	}
@@ -610,14 +652,14 @@ func (_q *InvitationQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Quer
 		if err := query.prepareQuery(ctx); err != nil {
 			failWithRow(_spec, err)
 		} else {
-			withRow(_spec, invitation.HouseholdColumn, "household", query.querySpec(),
+			withRow(_spec, invitation.HouseholdColumn, rowName(ctx, "household"), query.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
 					e := &LearningUnit{config: query.config}
 					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { *joined = append(*joined, nil) })
+				func() { *joined = append(*joined, nil) }, query.jsonColumns(), extra)
 		}
 		_q.withHousehold = nil
 		restores = append(restores, func() { _q.withHousehold = query })

@@ -35,6 +35,9 @@ type LearningActivityQuery struct {
 	modifiers            []func(*sql.Selector)
 	withNamedEvidence    map[string]*EvidenceFileQuery
 	withNamedEvaluations map[string]*EvaluationQuery
+	// pageOfOneNode says the query's limit is a page of one node's edges
+	// (pagedForOneNode), which aggregating per node cannot change.
+	pageOfOneNode bool
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -474,7 +477,7 @@ func (_q *LearningActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook)
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec, nil)
 	defer restoreWithRow()
 	_ = assignWithRow
 	for i := range hooks {
@@ -657,7 +660,7 @@ func (_q *LearningActivityQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec, nil)
 	defer restoreWithRow()
 	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
@@ -805,16 +808,66 @@ func (_q *LearningActivityQuery) WithNamedEvaluations(name string, opts ...func(
 	return _q
 }
 
-// loadsWithRow reports whether the query, an edge's eager load, can be
-// joined into its node's statement (template/with_row.tmpl): it has
+// learningactivityJSONColumns are the type's JSON columns, which SQLite holds
+// as BLOBs that its JSON functions refuse: read as text wherever a row of
+// the type is loaded with another's (ent/withrow.go).
+var learningactivityJSONColumns = []string{}
+
+func (*LearningActivityQuery) jsonColumns() []string { return learningactivityJSONColumns }
+
+// pagedForOneNode marks the query, an edge's eager load with a limit, as a
+// page of one node's edges: entgql's field collection calls it where a
+// connection's parent is one node (ent/entc.go patches it in). Limited
+// otherwise, an edge's eager load limits the edges of all its nodes
+// together, which only ent's loader does.
+func (_q *LearningActivityQuery) pagedForOneNode() *LearningActivityQuery {
+	_q.pageOfOneNode = true
+	return _q
+}
+
+// plainForRow reports whether the query reads rows as a table does, which
+// its node's statement can repeat (template/with_row.tmpl).
+func (_q *LearningActivityQuery) plainForRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.modifiers) == 0 && len(_q.loadTotal) == 0
+}
+
+// loadsWithRow reports whether the query, a unique edge's eager load, can
+// be joined into its node's statement (template/with_row.tmpl): it has
 // predicates and selected fields only.
 func (_q *LearningActivityQuery) loadsWithRow() bool {
-	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
-		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
-		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+	return _q.plainForRow() && _q.ctx.Limit == nil && len(_q.order) == 0 &&
 		_q.withCitizen == nil &&
 		_q.withEvidence == nil && len(_q.withNamedEvidence) == 0 &&
 		_q.withEvaluations == nil && len(_q.withNamedEvaluations) == 0
+}
+
+// loadsWithRows reports whether the query, a list edge's eager load, can
+// be aggregated into its node's statement (template/with_row.tmpl): it has
+// predicates, selected fields, an order, a limit if it is a page of one
+// node's edges (pagedForOneNode), and edges that load with its rows in
+// turn.
+func (_q *LearningActivityQuery) loadsWithRows() bool {
+	if !_q.plainForRow() || _q.ctx.Limit != nil && !_q.pageOfOneNode {
+		return false
+	}
+	if e := _q.withCitizen; e != nil && !e.loadsWithRow() {
+		return false
+	}
+	// Not a limit: the rows have many nodes, and it is theirs together.
+	if e := _q.withEvidence; e != nil && (!e.loadsWithRows() || e.ctx.Limit != nil) {
+		return false
+	}
+	for _, e := range _q.withNamedEvidence {
+		if !e.loadsWithRows() || e.ctx.Limit != nil {
+			return false
+		}
+	}
+	if _q.withEvaluations != nil || len(_q.withNamedEvaluations) > 0 {
+		return false
+	}
+	return true
 }
 
 // loadWithRow joins into spec the edges of the query that can be loaded in
@@ -822,8 +875,9 @@ func (_q *LearningActivityQuery) loadsWithRow() bool {
 // query until restore, which sqlAll defers, so its loaders do not read them
 // again. assign sets what was joined on the nodes read; it is nil, and
 // restore does nothing, when nothing was. Nothing is allocated then: this
-// runs for every query.
-func (_q *LearningActivityQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*LearningActivity), restore func()) {
+// runs for every query. extra, when not nil, is told the names of the
+// columns it adds to spec's rows.
+func (_q *LearningActivityQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec, extra *[]string) (assign func([]*LearningActivity), restore func()) {
 	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
 		return nil, noRestore
 	}
@@ -836,14 +890,14 @@ func (_q *LearningActivityQuery) loadWithRow(ctx context.Context, _spec *sqlgrap
 		if err := query.prepareQuery(ctx); err != nil {
 			failWithRow(_spec, err)
 		} else {
-			withRow(_spec, learningactivity.CitizenColumn, "citizen", query.querySpec(),
+			withRow(_spec, learningactivity.CitizenColumn, rowName(ctx, "citizen"), query.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
 					e := &LearningUnit{config: query.config}
 					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { *joined = append(*joined, nil) })
+				func() { *joined = append(*joined, nil) }, query.jsonColumns(), extra)
 		}
 		_q.withCitizen = nil
 		restores = append(restores, func() { _q.withCitizen = query })
@@ -856,8 +910,10 @@ func (_q *LearningActivityQuery) loadWithRow(ctx context.Context, _spec *sqlgrap
 		})
 	}
 	if query, named := _q.withEvidence, _q.withNamedEvidence; query != nil || len(named) > 0 {
+		// load aggregates the rows of q, edges of the nodes, into their
+		// statement, telling add each node's; false if it cannot.
 		load := func(name string, q *EvidenceFileQuery, add func([]*EvidenceFile)) bool {
-			if !q.loadsWithRow() {
+			if !q.loadsWithRows() {
 				return false
 			}
 			if err := q.prepareQuery(ctx); err != nil {
@@ -867,12 +923,31 @@ func (_q *LearningActivityQuery) loadWithRow(ctx context.Context, _spec *sqlgrap
 			if len(q.ctx.Fields) > 0 {
 				q.ctx.AppendFieldOnce(evidencefile.FieldActivityID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), learningactivity.EvidenceColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*EvidenceFile).scanValues(nil, columns) },
-				func(columns []string, values []any) (*EvidenceFile, error) {
-					e := &EvidenceFile{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
+			es := q.querySpec()
+			// What the edges' own loads would have told their nodes.
+			loaded := [1]bool{q.withActivity != nil}
+			var edges []*EvidenceFile
+			es.ScanValues = func(columns []string) ([]any, error) { return (*EvidenceFile).scanValues(nil, columns) }
+			es.Assign = func(columns []string, values []any) error {
+				e := &EvidenceFile{config: q.config}
+				e.Edges.loadedTypes = loaded
+				edges = append(edges, e)
+				return e.assignValues(columns, values)
+			}
+			name = rowName(ctx, name)
+			var inner []string
+			assignInner, restoreInner := q.loadWithRow(inRows(ctx, name), es, &inner)
+			ok := withRows(_spec, _q.driver.Dialect(), rowsEdge{name: name, fk: evidencefile.FieldActivityID, spec: es, json: q.jsonColumns(), extra: inner,
+				add: func(n int) { add(edges[len(edges)-n : len(edges) : len(edges)]) }}, extra)
+			if !ok {
+				restoreInner() // ent's loader reads q, its edges with it
+				return false
+			}
+			restores = append(restores, restoreInner)
+			if assignInner != nil {
+				assigns = append(assigns, func([]*LearningActivity) { assignInner(edges) })
+			}
+			return ok
 		}
 		if query != nil {
 			joined := new([][]*EvidenceFile)

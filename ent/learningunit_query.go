@@ -38,6 +38,9 @@ type LearningUnitQuery struct {
 	withNamedChildren      map[string]*LearningUnitQuery
 	withNamedRegistrations map[string]*RegistrationQuery
 	withNamedActivities    map[string]*LearningActivityQuery
+	// pageOfOneNode says the query's limit is a page of one node's edges
+	// (pagedForOneNode), which aggregating per node cannot change.
+	pageOfOneNode bool
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -547,7 +550,7 @@ func (_q *LearningUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec, nil)
 	defer restoreWithRow()
 	_ = assignWithRow
 	for i := range hooks {
@@ -784,7 +787,7 @@ func (_q *LearningUnitQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec, nil)
 	defer restoreWithRow()
 	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
@@ -949,13 +952,36 @@ func (_q *LearningUnitQuery) WithNamedActivities(name string, opts ...func(*Lear
 	return _q
 }
 
-// loadsWithRow reports whether the query, an edge's eager load, can be
-// joined into its node's statement (template/with_row.tmpl): it has
+// learningunitJSONColumns are the type's JSON columns, which SQLite holds
+// as BLOBs that its JSON functions refuse: read as text wherever a row of
+// the type is loaded with another's (ent/withrow.go).
+var learningunitJSONColumns = []string{}
+
+func (*LearningUnitQuery) jsonColumns() []string { return learningunitJSONColumns }
+
+// pagedForOneNode marks the query, an edge's eager load with a limit, as a
+// page of one node's edges: entgql's field collection calls it where a
+// connection's parent is one node (ent/entc.go patches it in). Limited
+// otherwise, an edge's eager load limits the edges of all its nodes
+// together, which only ent's loader does.
+func (_q *LearningUnitQuery) pagedForOneNode() *LearningUnitQuery {
+	_q.pageOfOneNode = true
+	return _q
+}
+
+// plainForRow reports whether the query reads rows as a table does, which
+// its node's statement can repeat (template/with_row.tmpl).
+func (_q *LearningUnitQuery) plainForRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.modifiers) == 0 && len(_q.loadTotal) == 0
+}
+
+// loadsWithRow reports whether the query, a unique edge's eager load, can
+// be joined into its node's statement (template/with_row.tmpl): it has
 // predicates and selected fields only.
 func (_q *LearningUnitQuery) loadsWithRow() bool {
-	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
-		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
-		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+	return _q.plainForRow() && _q.ctx.Limit == nil && len(_q.order) == 0 &&
 		_q.withAdminUnit == nil &&
 		_q.withParent == nil &&
 		_q.withChildren == nil && len(_q.withNamedChildren) == 0 &&
@@ -963,13 +989,59 @@ func (_q *LearningUnitQuery) loadsWithRow() bool {
 		_q.withActivities == nil && len(_q.withNamedActivities) == 0
 }
 
+// loadsWithRows reports whether the query, a list edge's eager load, can
+// be aggregated into its node's statement (template/with_row.tmpl): it has
+// predicates, selected fields, an order, a limit if it is a page of one
+// node's edges (pagedForOneNode), and edges that load with its rows in
+// turn.
+func (_q *LearningUnitQuery) loadsWithRows() bool {
+	if !_q.plainForRow() || _q.ctx.Limit != nil && !_q.pageOfOneNode {
+		return false
+	}
+	if e := _q.withAdminUnit; e != nil && !e.loadsWithRow() {
+		return false
+	}
+	if e := _q.withParent; e != nil && !e.loadsWithRow() {
+		return false
+	}
+	// Not a limit: the rows have many nodes, and it is theirs together.
+	if e := _q.withChildren; e != nil && (!e.loadsWithRows() || e.ctx.Limit != nil) {
+		return false
+	}
+	for _, e := range _q.withNamedChildren {
+		if !e.loadsWithRows() || e.ctx.Limit != nil {
+			return false
+		}
+	}
+	// Not a limit: the rows have many nodes, and it is theirs together.
+	if e := _q.withRegistrations; e != nil && (!e.loadsWithRows() || e.ctx.Limit != nil) {
+		return false
+	}
+	for _, e := range _q.withNamedRegistrations {
+		if !e.loadsWithRows() || e.ctx.Limit != nil {
+			return false
+		}
+	}
+	// Not a limit: the rows have many nodes, and it is theirs together.
+	if e := _q.withActivities; e != nil && (!e.loadsWithRows() || e.ctx.Limit != nil) {
+		return false
+	}
+	for _, e := range _q.withNamedActivities {
+		if !e.loadsWithRows() || e.ctx.Limit != nil {
+			return false
+		}
+	}
+	return true
+}
+
 // loadWithRow joins into spec the edges of the query that can be loaded in
 // its nodes' statement (template/with_row.tmpl), and takes them off the
 // query until restore, which sqlAll defers, so its loaders do not read them
 // again. assign sets what was joined on the nodes read; it is nil, and
 // restore does nothing, when nothing was. Nothing is allocated then: this
-// runs for every query.
-func (_q *LearningUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*LearningUnit), restore func()) {
+// runs for every query. extra, when not nil, is told the names of the
+// columns it adds to spec's rows.
+func (_q *LearningUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec, extra *[]string) (assign func([]*LearningUnit), restore func()) {
 	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
 		return nil, noRestore
 	}
@@ -982,14 +1054,14 @@ func (_q *LearningUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Qu
 		if err := query.prepareQuery(ctx); err != nil {
 			failWithRow(_spec, err)
 		} else {
-			withRow(_spec, learningunit.AdminUnitColumn, "admin_unit", query.querySpec(),
+			withRow(_spec, learningunit.AdminUnitColumn, rowName(ctx, "admin_unit"), query.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
 					e := &AdminUnit{config: query.config}
 					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { *joined = append(*joined, nil) })
+				func() { *joined = append(*joined, nil) }, query.jsonColumns(), extra)
 		}
 		_q.withAdminUnit = nil
 		restores = append(restores, func() { _q.withAdminUnit = query })
@@ -1006,14 +1078,14 @@ func (_q *LearningUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Qu
 		if err := query.prepareQuery(ctx); err != nil {
 			failWithRow(_spec, err)
 		} else {
-			withRow(_spec, learningunit.ParentColumn, "parent", query.querySpec(),
+			withRow(_spec, learningunit.ParentColumn, rowName(ctx, "parent"), query.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
 					e := &LearningUnit{config: query.config}
 					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { *joined = append(*joined, nil) })
+				func() { *joined = append(*joined, nil) }, query.jsonColumns(), extra)
 		}
 		_q.withParent = nil
 		restores = append(restores, func() { _q.withParent = query })
@@ -1026,8 +1098,10 @@ func (_q *LearningUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Qu
 		})
 	}
 	if query, named := _q.withChildren, _q.withNamedChildren; query != nil || len(named) > 0 {
+		// load aggregates the rows of q, edges of the nodes, into their
+		// statement, telling add each node's; false if it cannot.
 		load := func(name string, q *LearningUnitQuery, add func([]*LearningUnit)) bool {
-			if !q.loadsWithRow() {
+			if !q.loadsWithRows() {
 				return false
 			}
 			if err := q.prepareQuery(ctx); err != nil {
@@ -1037,12 +1111,31 @@ func (_q *LearningUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Qu
 			if len(q.ctx.Fields) > 0 {
 				q.ctx.AppendFieldOnce(learningunit.FieldParentID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), learningunit.ChildrenColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
-				func(columns []string, values []any) (*LearningUnit, error) {
-					e := &LearningUnit{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
+			es := q.querySpec()
+			// What the edges' own loads would have told their nodes.
+			loaded := [5]bool{q.withAdminUnit != nil, q.withParent != nil, q.withChildren != nil, q.withRegistrations != nil, q.withActivities != nil}
+			var edges []*LearningUnit
+			es.ScanValues = func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) }
+			es.Assign = func(columns []string, values []any) error {
+				e := &LearningUnit{config: q.config}
+				e.Edges.loadedTypes = loaded
+				edges = append(edges, e)
+				return e.assignValues(columns, values)
+			}
+			name = rowName(ctx, name)
+			var inner []string
+			assignInner, restoreInner := q.loadWithRow(inRows(ctx, name), es, &inner)
+			ok := withRows(_spec, _q.driver.Dialect(), rowsEdge{name: name, fk: learningunit.FieldParentID, spec: es, json: q.jsonColumns(), extra: inner,
+				add: func(n int) { add(edges[len(edges)-n : len(edges) : len(edges)]) }}, extra)
+			if !ok {
+				restoreInner() // ent's loader reads q, its edges with it
+				return false
+			}
+			restores = append(restores, restoreInner)
+			if assignInner != nil {
+				assigns = append(assigns, func([]*LearningUnit) { assignInner(edges) })
+			}
+			return ok
 		}
 		if query != nil {
 			joined := new([][]*LearningUnit)
@@ -1077,8 +1170,10 @@ func (_q *LearningUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Qu
 		}
 	}
 	if query, named := _q.withRegistrations, _q.withNamedRegistrations; query != nil || len(named) > 0 {
+		// load aggregates the rows of q, edges of the nodes, into their
+		// statement, telling add each node's; false if it cannot.
 		load := func(name string, q *RegistrationQuery, add func([]*Registration)) bool {
-			if !q.loadsWithRow() {
+			if !q.loadsWithRows() {
 				return false
 			}
 			if err := q.prepareQuery(ctx); err != nil {
@@ -1088,12 +1183,31 @@ func (_q *LearningUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Qu
 			if len(q.ctx.Fields) > 0 {
 				q.ctx.AppendFieldOnce(registration.FieldLearningUnitID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), learningunit.RegistrationsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Registration, error) {
-					e := &Registration{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
+			es := q.querySpec()
+			// What the edges' own loads would have told their nodes.
+			loaded := [5]bool{q.withCampaign != nil, q.withLearningUnit != nil, q.withAdminUnit != nil, q.withEvaluations != nil, q.withDecision != nil}
+			var edges []*Registration
+			es.ScanValues = func(columns []string) ([]any, error) { return (*Registration).scanValues(nil, columns) }
+			es.Assign = func(columns []string, values []any) error {
+				e := &Registration{config: q.config}
+				e.Edges.loadedTypes = loaded
+				edges = append(edges, e)
+				return e.assignValues(columns, values)
+			}
+			name = rowName(ctx, name)
+			var inner []string
+			assignInner, restoreInner := q.loadWithRow(inRows(ctx, name), es, &inner)
+			ok := withRows(_spec, _q.driver.Dialect(), rowsEdge{name: name, fk: registration.FieldLearningUnitID, spec: es, json: q.jsonColumns(), extra: inner,
+				add: func(n int) { add(edges[len(edges)-n : len(edges) : len(edges)]) }}, extra)
+			if !ok {
+				restoreInner() // ent's loader reads q, its edges with it
+				return false
+			}
+			restores = append(restores, restoreInner)
+			if assignInner != nil {
+				assigns = append(assigns, func([]*LearningUnit) { assignInner(edges) })
+			}
+			return ok
 		}
 		if query != nil {
 			joined := new([][]*Registration)
@@ -1128,8 +1242,10 @@ func (_q *LearningUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Qu
 		}
 	}
 	if query, named := _q.withActivities, _q.withNamedActivities; query != nil || len(named) > 0 {
+		// load aggregates the rows of q, edges of the nodes, into their
+		// statement, telling add each node's; false if it cannot.
 		load := func(name string, q *LearningActivityQuery, add func([]*LearningActivity)) bool {
-			if !q.loadsWithRow() {
+			if !q.loadsWithRows() {
 				return false
 			}
 			if err := q.prepareQuery(ctx); err != nil {
@@ -1139,12 +1255,31 @@ func (_q *LearningUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Qu
 			if len(q.ctx.Fields) > 0 {
 				q.ctx.AppendFieldOnce(learningactivity.FieldCitizenID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), learningunit.ActivitiesColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*LearningActivity).scanValues(nil, columns) },
-				func(columns []string, values []any) (*LearningActivity, error) {
-					e := &LearningActivity{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
+			es := q.querySpec()
+			// What the edges' own loads would have told their nodes.
+			loaded := [3]bool{q.withCitizen != nil, q.withEvidence != nil, q.withEvaluations != nil}
+			var edges []*LearningActivity
+			es.ScanValues = func(columns []string) ([]any, error) { return (*LearningActivity).scanValues(nil, columns) }
+			es.Assign = func(columns []string, values []any) error {
+				e := &LearningActivity{config: q.config}
+				e.Edges.loadedTypes = loaded
+				edges = append(edges, e)
+				return e.assignValues(columns, values)
+			}
+			name = rowName(ctx, name)
+			var inner []string
+			assignInner, restoreInner := q.loadWithRow(inRows(ctx, name), es, &inner)
+			ok := withRows(_spec, _q.driver.Dialect(), rowsEdge{name: name, fk: learningactivity.FieldCitizenID, spec: es, json: q.jsonColumns(), extra: inner,
+				add: func(n int) { add(edges[len(edges)-n : len(edges) : len(edges)]) }}, extra)
+			if !ok {
+				restoreInner() // ent's loader reads q, its edges with it
+				return false
+			}
+			restores = append(restores, restoreInner)
+			if assignInner != nil {
+				assigns = append(assigns, func([]*LearningUnit) { assignInner(edges) })
+			}
+			return ok
 		}
 		if query != nil {
 			joined := new([][]*LearningActivity)

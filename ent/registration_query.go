@@ -38,6 +38,9 @@ type RegistrationQuery struct {
 	loadTotal            []func(context.Context, []*Registration) error
 	modifiers            []func(*sql.Selector)
 	withNamedEvaluations map[string]*EvaluationQuery
+	// pageOfOneNode says the query's limit is a page of one node's edges
+	// (pagedForOneNode), which aggregating per node cannot change.
+	pageOfOneNode bool
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -547,7 +550,7 @@ func (_q *RegistrationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec, nil)
 	defer restoreWithRow()
 	_ = assignWithRow
 	for i := range hooks {
@@ -763,7 +766,7 @@ func (_q *RegistrationQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec)
+	assignWithRow, restoreWithRow := _q.loadWithRow(ctx, _spec, nil)
 	defer restoreWithRow()
 	_ = assignWithRow
 	_spec.Node.Columns = _q.ctx.Fields
@@ -906,13 +909,36 @@ func (_q *RegistrationQuery) WithNamedEvaluations(name string, opts ...func(*Eva
 	return _q
 }
 
-// loadsWithRow reports whether the query, an edge's eager load, can be
-// joined into its node's statement (template/with_row.tmpl): it has
+// registrationJSONColumns are the type's JSON columns, which SQLite holds
+// as BLOBs that its JSON functions refuse: read as text wherever a row of
+// the type is loaded with another's (ent/withrow.go).
+var registrationJSONColumns = []string{}
+
+func (*RegistrationQuery) jsonColumns() []string { return registrationJSONColumns }
+
+// pagedForOneNode marks the query, an edge's eager load with a limit, as a
+// page of one node's edges: entgql's field collection calls it where a
+// connection's parent is one node (ent/entc.go patches it in). Limited
+// otherwise, an edge's eager load limits the edges of all its nodes
+// together, which only ent's loader does.
+func (_q *RegistrationQuery) pagedForOneNode() *RegistrationQuery {
+	_q.pageOfOneNode = true
+	return _q
+}
+
+// plainForRow reports whether the query reads rows as a table does, which
+// its node's statement can repeat (template/with_row.tmpl).
+func (_q *RegistrationQuery) plainForRow() bool {
+	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
+		_q.ctx.Offset == nil && _q.ctx.Unique == nil &&
+		len(_q.modifiers) == 0 && len(_q.loadTotal) == 0
+}
+
+// loadsWithRow reports whether the query, a unique edge's eager load, can
+// be joined into its node's statement (template/with_row.tmpl): it has
 // predicates and selected fields only.
 func (_q *RegistrationQuery) loadsWithRow() bool {
-	return len(_q.inters) == 0 && _q.sql == nil && _q.path == nil &&
-		_q.ctx.Limit == nil && _q.ctx.Offset == nil && _q.ctx.Unique == nil &&
-		len(_q.order) == 0 && len(_q.modifiers) == 0 && len(_q.loadTotal) == 0 &&
+	return _q.plainForRow() && _q.ctx.Limit == nil && len(_q.order) == 0 &&
 		_q.withCampaign == nil &&
 		_q.withLearningUnit == nil &&
 		_q.withAdminUnit == nil &&
@@ -920,13 +946,47 @@ func (_q *RegistrationQuery) loadsWithRow() bool {
 		_q.withDecision == nil
 }
 
+// loadsWithRows reports whether the query, a list edge's eager load, can
+// be aggregated into its node's statement (template/with_row.tmpl): it has
+// predicates, selected fields, an order, a limit if it is a page of one
+// node's edges (pagedForOneNode), and edges that load with its rows in
+// turn.
+func (_q *RegistrationQuery) loadsWithRows() bool {
+	if !_q.plainForRow() || _q.ctx.Limit != nil && !_q.pageOfOneNode {
+		return false
+	}
+	if e := _q.withCampaign; e != nil && !e.loadsWithRow() {
+		return false
+	}
+	if e := _q.withLearningUnit; e != nil && !e.loadsWithRow() {
+		return false
+	}
+	if e := _q.withAdminUnit; e != nil && !e.loadsWithRow() {
+		return false
+	}
+	// Not a limit: the rows have many nodes, and it is theirs together.
+	if e := _q.withEvaluations; e != nil && (!e.loadsWithRows() || e.ctx.Limit != nil) {
+		return false
+	}
+	for _, e := range _q.withNamedEvaluations {
+		if !e.loadsWithRows() || e.ctx.Limit != nil {
+			return false
+		}
+	}
+	if e := _q.withDecision; e != nil && !e.loadsWithRow() {
+		return false
+	}
+	return true
+}
+
 // loadWithRow joins into spec the edges of the query that can be loaded in
 // its nodes' statement (template/with_row.tmpl), and takes them off the
 // query until restore, which sqlAll defers, so its loaders do not read them
 // again. assign sets what was joined on the nodes read; it is nil, and
 // restore does nothing, when nothing was. Nothing is allocated then: this
-// runs for every query.
-func (_q *RegistrationQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec) (assign func([]*Registration), restore func()) {
+// runs for every query. extra, when not nil, is told the names of the
+// columns it adds to spec's rows.
+func (_q *RegistrationQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec, extra *[]string) (assign func([]*Registration), restore func()) {
 	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
 		return nil, noRestore
 	}
@@ -939,14 +999,14 @@ func (_q *RegistrationQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Qu
 		if err := query.prepareQuery(ctx); err != nil {
 			failWithRow(_spec, err)
 		} else {
-			withRow(_spec, registration.CampaignColumn, "campaign", query.querySpec(),
+			withRow(_spec, registration.CampaignColumn, rowName(ctx, "campaign"), query.querySpec(),
 				func(columns []string) ([]any, error) { return (*Campaign).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
 					e := &Campaign{config: query.config}
 					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { *joined = append(*joined, nil) })
+				func() { *joined = append(*joined, nil) }, query.jsonColumns(), extra)
 		}
 		_q.withCampaign = nil
 		restores = append(restores, func() { _q.withCampaign = query })
@@ -963,14 +1023,14 @@ func (_q *RegistrationQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Qu
 		if err := query.prepareQuery(ctx); err != nil {
 			failWithRow(_spec, err)
 		} else {
-			withRow(_spec, registration.LearningUnitColumn, "learning_unit", query.querySpec(),
+			withRow(_spec, registration.LearningUnitColumn, rowName(ctx, "learning_unit"), query.querySpec(),
 				func(columns []string) ([]any, error) { return (*LearningUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
 					e := &LearningUnit{config: query.config}
 					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { *joined = append(*joined, nil) })
+				func() { *joined = append(*joined, nil) }, query.jsonColumns(), extra)
 		}
 		_q.withLearningUnit = nil
 		restores = append(restores, func() { _q.withLearningUnit = query })
@@ -987,14 +1047,14 @@ func (_q *RegistrationQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Qu
 		if err := query.prepareQuery(ctx); err != nil {
 			failWithRow(_spec, err)
 		} else {
-			withRow(_spec, registration.AdminUnitColumn, "admin_unit", query.querySpec(),
+			withRow(_spec, registration.AdminUnitColumn, rowName(ctx, "admin_unit"), query.querySpec(),
 				func(columns []string) ([]any, error) { return (*AdminUnit).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
 					e := &AdminUnit{config: query.config}
 					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { *joined = append(*joined, nil) })
+				func() { *joined = append(*joined, nil) }, query.jsonColumns(), extra)
 		}
 		_q.withAdminUnit = nil
 		restores = append(restores, func() { _q.withAdminUnit = query })
@@ -1007,8 +1067,10 @@ func (_q *RegistrationQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Qu
 		})
 	}
 	if query, named := _q.withEvaluations, _q.withNamedEvaluations; query != nil || len(named) > 0 {
+		// load aggregates the rows of q, edges of the nodes, into their
+		// statement, telling add each node's; false if it cannot.
 		load := func(name string, q *EvaluationQuery, add func([]*Evaluation)) bool {
-			if !q.loadsWithRow() {
+			if !q.loadsWithRows() {
 				return false
 			}
 			if err := q.prepareQuery(ctx); err != nil {
@@ -1018,12 +1080,31 @@ func (_q *RegistrationQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Qu
 			if len(q.ctx.Fields) > 0 {
 				q.ctx.AppendFieldOnce(evaluation.FieldRegistrationID)
 			}
-			return withRows(_spec, _q.driver.Dialect(), registration.EvaluationsColumn, name, q.querySpec(),
-				func(columns []string) ([]any, error) { return (*Evaluation).scanValues(nil, columns) },
-				func(columns []string, values []any) (*Evaluation, error) {
-					e := &Evaluation{config: q.config}
-					return e, e.assignValues(columns, values)
-				}, add)
+			es := q.querySpec()
+			// What the edges' own loads would have told their nodes.
+			loaded := [2]bool{q.withRegistration != nil, q.withActivities != nil}
+			var edges []*Evaluation
+			es.ScanValues = func(columns []string) ([]any, error) { return (*Evaluation).scanValues(nil, columns) }
+			es.Assign = func(columns []string, values []any) error {
+				e := &Evaluation{config: q.config}
+				e.Edges.loadedTypes = loaded
+				edges = append(edges, e)
+				return e.assignValues(columns, values)
+			}
+			name = rowName(ctx, name)
+			var inner []string
+			assignInner, restoreInner := q.loadWithRow(inRows(ctx, name), es, &inner)
+			ok := withRows(_spec, _q.driver.Dialect(), rowsEdge{name: name, fk: evaluation.FieldRegistrationID, spec: es, json: q.jsonColumns(), extra: inner,
+				add: func(n int) { add(edges[len(edges)-n : len(edges) : len(edges)]) }}, extra)
+			if !ok {
+				restoreInner() // ent's loader reads q, its edges with it
+				return false
+			}
+			restores = append(restores, restoreInner)
+			if assignInner != nil {
+				assigns = append(assigns, func([]*Registration) { assignInner(edges) })
+			}
+			return ok
 		}
 		if query != nil {
 			joined := new([][]*Evaluation)
@@ -1062,14 +1143,14 @@ func (_q *RegistrationQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Qu
 		if err := query.prepareQuery(ctx); err != nil {
 			failWithRow(_spec, err)
 		} else {
-			withRow(_spec, registration.DecisionColumn, "decision", query.querySpec(),
+			withRow(_spec, registration.DecisionColumn, rowName(ctx, "decision"), query.querySpec(),
 				func(columns []string) ([]any, error) { return (*Decision).scanValues(nil, columns) },
 				func(columns []string, values []any) error {
 					e := &Decision{config: query.config}
 					*joined = append(*joined, e)
 					return e.assignValues(columns, values)
 				},
-				func() { *joined = append(*joined, nil) })
+				func() { *joined = append(*joined, nil) }, query.jsonColumns(), extra)
 		}
 		_q.withDecision = nil
 		restores = append(restores, func() { _q.withDecision = query })

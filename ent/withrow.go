@@ -4,8 +4,10 @@ package ent
 // queries' sqlAll is generated with, calls it.
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,11 +29,19 @@ import (
 //
 // Several edges chain: each wrapper takes the columns it appended, the last
 // ones of the row, and passes the rest on.
+//
+// json names the edge's JSON columns (readable). extra, when not nil, is
+// told the names of the columns it adds.
 func withRow(spec *sqlgraph.QuerySpec, fk, name string, edge *sqlgraph.QuerySpec,
-	scan func(columns []string) ([]any, error), assign func(columns []string, values []any) error, none func()) {
+	scan func(columns []string) ([]any, error), assign func(columns []string, values []any) error, none func(), json []string, extra *[]string) {
 	alias := "e_" + name
 	prefix := alias + "__"
 	columns := edge.Node.Columns
+	if extra != nil {
+		for _, c := range columns {
+			*extra = append(*extra, prefix+c)
+		}
+	}
 	spec.Modifiers = append(spec.Modifiers[:len(spec.Modifiers):len(spec.Modifiers)], func(s *sql.Selector) {
 		d := sql.Dialect(s.Dialect())
 		t := d.Table(edge.Node.Table).As(alias)
@@ -47,7 +57,7 @@ func withRow(spec *sqlgraph.QuerySpec, fk, name string, edge *sqlgraph.QuerySpec
 		}
 		s.LeftJoin(t).OnP(on)
 		for _, c := range columns {
-			s.AppendSelectAs(t.C(c), prefix+c)
+			s.AppendSelectExprAs(readable(s.Dialect(), t, c, json), prefix+c)
 		}
 	})
 	idAt := -1
@@ -85,43 +95,95 @@ func withRow(spec *sqlgraph.QuerySpec, fk, name string, edge *sqlgraph.QuerySpec
 	}
 }
 
-// withRows loads a node's list edge (a registration's evaluations) in the
-// node's statement: a scalar subquery over the edge's table, under the alias
+// rowsEdge is a list edge withRows aggregates into its node's statement.
+type rowsEdge struct {
+	// name makes the alias of the edge's table and of its column in the
+	// node's row: e_<name> (rowName).
+	name string
+	// fk is the edge's column that holds its node's id.
+	fk string
+	// spec is the edge's query: its predicates (the privacy filter among
+	// them), order and limit, the edges joined into it (its Modifiers),
+	// and its ScanValues and Assign, which make its nodes.
+	spec *sqlgraph.QuerySpec
+	// json names its JSON columns (readable).
+	json []string
+	// extra names the columns the edges joined into it add to its rows,
+	// in their order.
+	extra []string
+	// add is told, after each node row, how many of the edge's rows were
+	// assigned for it: the last n.
+	add func(n int)
+}
+
+// withRows loads a node's list edge (a household's members, a
+// registration's evaluations) in the node's statement: a scalar subquery
+// that aggregates the edge's rows into one JSON array of arrays, one value
+// per column, from a subquery over the edge's table, under the alias
 // e_<name>, correlated on the edge's foreign key and narrowed by the edge
-// query's predicates (its privacy filter among them), that aggregates the
-// edge's rows into one JSON array of arrays, one value per column. Each
-// row's edges are decoded with the edge's own scan and made by build, and
-// handed to add, one call per node row. It reports false, and changes
-// nothing, on a dialect without the JSON functions it needs.
-func withRows[T any](spec *sqlgraph.QuerySpec, dialectName, fk, name string, edge *sqlgraph.QuerySpec,
-	scan func(columns []string) ([]any, error), build func(columns []string, values []any) (T, error), add func([]T)) bool {
+// query's predicates (its privacy filter among them), in its order and up
+// to its limit (a connection's page, of each node). The rows' own edges
+// join or aggregate into that subquery the same way, their columns after
+// the edge's. Each row is decoded with the edge's own scanners.
+//
+// It reports false, and changes nothing, on a dialect without the JSON
+// functions it needs, or for an order the aggregation cannot repeat (one
+// by an expression, or by a column not read).
+func withRows(spec *sqlgraph.QuerySpec, dialectName string, e rowsEdge, extra *[]string) bool {
 	var agg string
 	switch dialectName {
 	case dialect.SQLite:
-		agg = "json_group_array(json_array(%s))"
+		agg = "json_group_array(json_array(%s)%s)"
 	case dialect.Postgres:
 		// json_agg of no row is NULL; the decoding below reads it as none.
-		agg = "json_agg(json_build_array(%s))"
+		agg = "json_agg(json_build_array(%s)%s)"
 	default:
 		return false
 	}
-	alias := "e_" + name
-	columns := edge.Node.Columns
-	spec.Modifiers = append(spec.Modifiers[:len(spec.Modifiers):len(spec.Modifiers)], func(s *sql.Selector) {
-		d := sql.Dialect(s.Dialect())
-		t := d.Table(edge.Node.Table).As(alias)
-		sub := d.Select().From(t)
-		if edge.Predicate != nil {
-			edge.Predicate(sub)
+	d := sql.Dialect(dialectName)
+	alias := "e_" + e.name
+	t := d.Table(e.spec.Node.Table).As(alias)
+	columns := append(e.spec.Node.Columns[:len(e.spec.Node.Columns):len(e.spec.Node.Columns)], e.extra...)
+	var order string
+	if e.spec.Order != nil {
+		// The aggregate puts the page's rows back in its order: JSON
+		// arrays keep their input's, which SQL leaves open otherwise.
+		o, ok := orderOf(d, t, e.spec.Order, columns)
+		if !ok {
+			return false
 		}
-		sub.Where(sql.ColumnsEQ(t.C(fk), s.C(spec.Node.ID.Column)))
-		sub.SelectExpr(sql.Expr(fmt.Sprintf(agg, strings.Join(t.Columns(columns...), ", "))))
+		order = " ORDER BY " + o
+	}
+	values := strings.Join(t.Columns(columns...), ", ")
+	spec.Modifiers = append(spec.Modifiers[:len(spec.Modifiers):len(spec.Modifiers)], func(s *sql.Selector) {
+		rows := d.Select().From(t)
+		for _, c := range e.spec.Node.Columns {
+			rows.AppendSelectExprAs(readable(dialectName, t, c, e.json), c)
+		}
+		if e.spec.Predicate != nil {
+			e.spec.Predicate(rows)
+		}
+		rows.Where(sql.ColumnsEQ(t.C(e.fk), s.C(spec.Node.ID.Column)))
+		for _, m := range e.spec.Modifiers {
+			m(rows)
+		}
+		if e.spec.Order != nil {
+			e.spec.Order(rows)
+		}
+		if e.spec.Limit > 0 {
+			rows.Limit(e.spec.Limit)
+		}
+		sub := d.Select().From(rows.As(alias))
+		sub.SelectExpr(sql.Expr(fmt.Sprintf(agg, values, order)))
 		s.AppendSelectExprAs(sub, alias)
 	})
+	if extra != nil {
+		*extra = append(*extra, alias)
+	}
 	nodeScan, nodeAssign := spec.ScanValues, spec.Assign
 	spec.ScanValues = func(all []string) ([]any, error) {
 		if len(all) == 0 || all[len(all)-1] != alias {
-			return nil, fmt.Errorf("ent: the rows of edge %s are missing from its node's row", name)
+			return nil, fmt.Errorf("ent: the rows of edge %s are missing from its node's row", e.name)
 		}
 		values, err := nodeScan(all[:len(all)-1])
 		if err != nil {
@@ -136,33 +198,81 @@ func withRows[T any](spec *sqlgraph.QuerySpec, dialectName, fk, name string, edg
 		var rows [][]json.RawMessage
 		if raw := values[len(values)-1].(*sql.NullString); raw.Valid {
 			if err := json.Unmarshal([]byte(raw.String), &rows); err != nil {
-				return fmt.Errorf("ent: the rows of edge %s: %w", name, err)
+				return fmt.Errorf("ent: the rows of edge %s: %w", e.name, err)
 			}
 		}
-		edges := make([]T, 0, len(rows))
 		for _, row := range rows {
 			if len(row) != len(columns) {
-				return fmt.Errorf("ent: a row of edge %s has %d values for %d columns", name, len(row), len(columns))
+				return fmt.Errorf("ent: a row of edge %s has %d values for %d columns", e.name, len(row), len(columns))
 			}
-			vs, err := scan(columns)
+			vs, err := e.spec.ScanValues(columns)
 			if err != nil {
 				return err
 			}
 			for i := range row {
 				if err := scanJSON(vs[i], row[i]); err != nil {
-					return fmt.Errorf("ent: edge %s, column %s: %w", name, columns[i], err)
+					return fmt.Errorf("ent: edge %s, column %s: %w", e.name, columns[i], err)
 				}
 			}
-			e, err := build(columns, vs)
-			if err != nil {
+			if err := e.spec.Assign(columns, vs); err != nil {
 				return err
 			}
-			edges = append(edges, e)
 		}
-		add(edges)
+		e.add(len(rows))
 		return nil
 	}
 	return true
+}
+
+// readable is column c of t as a row aggregated or joined into another's
+// can read it: SQLite's JSON functions refuse the BLOB it holds a JSON
+// column's value in (ent writes it as bytes), so such a column is read as
+// the text it is.
+func readable(dialectName string, t *sql.SelectTable, c string, json []string) sql.Querier {
+	if dialectName == dialect.SQLite && slices.Contains(json, c) {
+		return sql.Expr("CAST(" + t.C(c) + " AS TEXT)")
+	}
+	return sql.Expr(t.C(c))
+}
+
+// orderOf writes order as SQL over t: the terms of an ORDER BY that reads
+// only the columns given, with no argument; false for any other.
+func orderOf(d *sql.DialectBuilder, t *sql.SelectTable, order func(*sql.Selector), columns []string) (string, bool) {
+	s := d.Select().From(t)
+	plain, _ := s.Query()
+	order(s)
+	ordered, args := s.Query()
+	terms, ok := strings.CutPrefix(ordered, plain+" ORDER BY ")
+	if !ok || len(args) > 0 {
+		return "", false
+	}
+	for _, term := range strings.Split(terms, ", ") {
+		for _, suffix := range []string{" NULLS FIRST", " NULLS LAST", " ASC", " DESC"} {
+			term = strings.TrimSuffix(term, suffix)
+		}
+		if !slices.ContainsFunc(columns, func(c string) bool { return term == t.C(c) }) {
+			return "", false
+		}
+	}
+	return terms, true
+}
+
+type rowPrefixKey struct{}
+
+// rowName is the name of an edge loaded with its node's row: as given at
+// the statement's top, and after the names of the edges it is nested in
+// below it, so that no subquery's alias hides the one it is correlated
+// with (a household's members' members).
+func rowName(ctx context.Context, name string) string {
+	if p, _ := ctx.Value(rowPrefixKey{}).(string); p != "" {
+		return p + "_" + name
+	}
+	return name
+}
+
+// inRows is ctx for loading the edges of the rows of the edge named name.
+func inRows(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, rowPrefixKey{}, name)
 }
 
 // timeLayouts are how the JSON functions write a timestamp: SQLite's as

@@ -3,14 +3,23 @@ package ent_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
+
+	"entgo.io/ent/dialect/sql"
 
 	"hoctap/ent"
 	"hoctap/ent/adminunit"
+	"hoctap/ent/evaluation"
 	"hoctap/ent/learningunit"
+	"hoctap/ent/privacy"
+	"hoctap/ent/registration"
+	"hoctap/ent/user"
 	"hoctap/internal/dbtest"
+	"hoctap/internal/demo"
 	"hoctap/internal/fixture"
 	"hoctap/internal/store"
+	"hoctap/internal/viewer"
 )
 
 // TestUniqueEdgesLoadWithTheirRow checks the join of template/with_row.tmpl
@@ -159,8 +168,23 @@ func TestUniqueEdgesLoadWithTheirRow(t *testing.T) {
 				}
 			},
 		}, {
-			name:       "list edge with an order: ent's loader",
-			query:      households().WithChildren(func(q *ent.LearningUnitQuery) { q.Order(learningunit.ByName()) }),
+			name:       "list edge in an order",
+			query:      households().WithChildren(func(q *ent.LearningUnitQuery) { q.Order(learningunit.ByName(sql.OrderDesc())) }),
+			statements: 1,
+			check: func(t *testing.T, got *ent.LearningUnit) {
+				m := got.Edges.Children
+				if !slices.Equal(ids(m), members[got.ID]) {
+					t.Errorf("household %d: members %v, want %v", got.ID, ids(m), members[got.ID])
+				}
+				if !slices.IsSortedFunc(m, func(a, b *ent.LearningUnit) int { return strings.Compare(b.Name, a.Name) }) {
+					t.Errorf("household %d: members not in the order asked", got.ID)
+				}
+			},
+		}, {
+			name: "list edge in an order by an expression: ent's loader",
+			query: households().WithChildren(func(q *ent.LearningUnitQuery) {
+				q.Order(func(s *sql.Selector) { s.OrderExpr(sql.Expr("length(" + s.C(learningunit.FieldName) + ")")) })
+			}),
 			statements: 2,
 			check: func(t *testing.T, got *ent.LearningUnit) {
 				if m := got.Edges.Children; !slices.Equal(ids(m), members[got.ID]) {
@@ -190,5 +214,182 @@ func TestUniqueEdgesLoadWithTheirRow(t *testing.T) {
 		if n := citizens(db.LearningUnit.Query()).WithAdminUnit().CountX(ctx); n != len(want) || counter.Count() != 1 {
 			t.Errorf("count: %d in %d statements, want %d in 1", n, counter.Count(), len(want))
 		}
+	}, opts)
+}
+
+// TestListEdgesLoadWithTheirRow checks the aggregation of list edges with
+// their node's row against ent's loader, where it goes past a flat list: a
+// page of one node's edges, edges with edges of their own (a household's
+// registrations with their evaluations and campaign), the same edge nested
+// in itself (a province's districts' communes), and a limit over many
+// nodes, which is theirs together and stays ent's loader's.
+func TestListEdgesLoadWithTheirRow(t *testing.T) {
+	opts, counter := dbtest.Counting()
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		sys := privacy.DecisionContext(context.Background(), privacy.Allow)
+		res, err := demo.Load(sys, db, demo.Options{Scale: 0.0005, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// An officer: every edge's privacy filter is in the statement.
+		u := db.User.Query().Where(user.RoleEQ(viewer.RoleOfficer)).Order(user.ByID()).FirstX(sys)
+		ctx := viewer.NewContext(context.Background(), &viewer.Viewer{UserID: u.ID, Username: u.Username, Role: u.Role, ScopeID: u.ScopeID, ScopePath: u.ScopePath})
+		regs := db.Registration.Query().Order(registration.ByID()).WithEvaluations().AllX(ctx)
+		if len(regs) < 2 {
+			t.Fatalf("the officer reads %d registrations; the test needs some", len(regs))
+		}
+		evaluated := slices.ContainsFunc(regs, func(r *ent.Registration) bool { return len(r.Edges.Evaluations) > 0 })
+		if !evaluated {
+			t.Fatal("no registration the officer reads is evaluated; the test needs some")
+		}
+		// What ent's loader reads, edge by edge: registrations by household,
+		// evaluations by registration (each read alone).
+		byHousehold := map[int][]*ent.Registration{}
+		var households []int
+		for _, r := range regs {
+			if len(byHousehold[r.LearningUnitID]) == 0 {
+				households = append(households, r.LearningUnitID)
+			}
+			byHousehold[r.LearningUnitID] = append(byHousehold[r.LearningUnitID], r)
+		}
+		evaluations := func(r *ent.Registration) []string {
+			es := db.Evaluation.Query().Where(evaluation.RegistrationID(r.ID)).Order(evaluation.ByID()).AllX(ctx)
+			out := make([]string, len(es))
+			for i, e := range es {
+				out[i] = e.String()
+			}
+			return out
+		}
+		same := func(t *testing.T, got, want *ent.Registration) {
+			t.Helper()
+			if got.String() != want.String() {
+				t.Errorf("registration\\n%s\\nwant\\n%s", got, want)
+			}
+			es, err := got.Edges.EvaluationsOrErr()
+			if err != nil {
+				t.Fatalf("registration %d: evaluations %v", got.ID, err)
+			}
+			slices.SortFunc(es, func(a, b *ent.Evaluation) int { return a.ID - b.ID })
+			var have []string
+			for _, e := range es {
+				have = append(have, e.String())
+			}
+			if w := evaluations(want); !slices.Equal(have, w) {
+				t.Errorf("registration %d: evaluations\\n%v\\nwant\\n%v", got.ID, have, w)
+			}
+			if c, err := got.Edges.CampaignOrErr(); err != nil || c.ID != got.CampaignID {
+				t.Errorf("registration %d: campaign %v (%v), want %d", got.ID, c, err, got.CampaignID)
+			}
+		}
+
+		t.Run("edges with edges of their own", func(t *testing.T) {
+			counter.Reset()
+			got := db.LearningUnit.Query().Where(learningunit.IDIn(households...)).Order(learningunit.ByID()).
+				WithRegistrations(func(q *ent.RegistrationQuery) { q.Order(registration.ByID()).WithEvaluations().WithCampaign() }).AllX(ctx)
+			if n := counter.Count(); n != 1 {
+				t.Errorf("%d statements, want 1", n)
+			}
+			if len(got) != len(households) {
+				t.Fatalf("%d households, want %d", len(got), len(households))
+			}
+			for _, h := range got {
+				rs, err := h.Edges.RegistrationsOrErr()
+				want := byHousehold[h.ID]
+				if err != nil || len(rs) != len(want) {
+					t.Fatalf("household %d: %d registrations (%v), want %d", h.ID, len(rs), err, len(want))
+				}
+				for i := range rs {
+					same(t, rs[i], want[i])
+				}
+			}
+		})
+
+		// The household with the most registrations, for pages.
+		h := households[0]
+		for _, id := range households {
+			if len(byHousehold[id]) > len(byHousehold[h]) {
+				h = id
+			}
+		}
+		if len(byHousehold[h]) < 2 {
+			t.Fatal("no household has two registrations; the test needs one")
+		}
+		newest := func(q *ent.RegistrationQuery) *ent.RegistrationQuery {
+			return q.Order(registration.ByID(sql.OrderDesc())).Limit(len(byHousehold[h]) - 1).WithEvaluations()
+		}
+		for _, tt := range []struct {
+			name       string
+			page       func(*ent.RegistrationQuery)
+			statements int
+		}{
+			{"a page of one node's edges", func(q *ent.RegistrationQuery) { ent.PagedForOneNode(newest(q)) }, 1},
+			{"a limit not said to be one node's: ent's loader", func(q *ent.RegistrationQuery) { newest(q) }, 2},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				counter.Reset()
+				got := db.LearningUnit.Query().Where(learningunit.ID(h)).WithRegistrations(tt.page).OnlyX(ctx)
+				if n := counter.Count(); n != tt.statements {
+					t.Errorf("%d statements, want %d", n, tt.statements)
+				}
+				want := slices.Clone(byHousehold[h])
+				slices.Reverse(want)
+				want = want[:len(want)-1]
+				rs := got.Edges.Registrations
+				if len(rs) != len(want) {
+					t.Fatalf("%d registrations, want %d", len(rs), len(want))
+				}
+				for i := range rs {
+					if rs[i].ID != want[i].ID {
+						t.Fatalf("registration %d is %d, want %d: the page's order", i, rs[i].ID, want[i].ID)
+					}
+					if _, err := rs[i].Edges.EvaluationsOrErr(); err != nil {
+						t.Errorf("registration %d: evaluations %v", rs[i].ID, err)
+					}
+				}
+			})
+		}
+
+		t.Run("a limit over many nodes: ent's loader", func(t *testing.T) {
+			counter.Reset()
+			got := db.LearningUnit.Query().Where(learningunit.IDIn(households...)).
+				WithRegistrations(func(q *ent.RegistrationQuery) { q.Limit(1) }).AllX(ctx)
+			if n := counter.Count(); n != 2 {
+				t.Errorf("%d statements, want 2", n)
+			}
+			total := 0
+			for _, h := range got {
+				total += len(h.Edges.Registrations)
+			}
+			if total != 1 {
+				t.Errorf("%d registrations in all, want the limit's 1", total)
+			}
+		})
+
+		t.Run("an edge nested in itself", func(t *testing.T) {
+			counter.Reset()
+			got := db.AdminUnit.Query().Where(adminunit.ID(res.Province.ID)).
+				WithChildren(func(q *ent.AdminUnitQuery) { q.Order(adminunit.ByID()).WithChildren() }).OnlyX(ctx)
+			if n := counter.Count(); n != 1 {
+				t.Errorf("%d statements, want 1", n)
+			}
+			districts := db.AdminUnit.Query().Where(adminunit.ParentID(res.Province.ID)).Order(adminunit.ByID()).AllX(ctx)
+			if len(got.Edges.Children) != len(districts) || len(districts) == 0 {
+				t.Fatalf("%d districts, want %d", len(got.Edges.Children), len(districts))
+			}
+			for i, d := range got.Edges.Children {
+				if d.String() != districts[i].String() {
+					t.Errorf("district\\n%s\\nwant\\n%s", d, districts[i])
+				}
+				var have []int
+				for _, c := range d.Edges.Children {
+					have = append(have, c.ID)
+				}
+				slices.Sort(have)
+				want := db.AdminUnit.Query().Where(adminunit.ParentID(d.ID)).Order(adminunit.ByID()).IDsX(ctx)
+				if !slices.Equal(have, want) {
+					t.Errorf("district %d: communes %v, want %v", d.ID, have, want)
+				}
+			}
+		})
 	}, opts)
 }

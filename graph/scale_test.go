@@ -141,10 +141,10 @@ func TestStatementsPerOperation(t *testing.T) {
 	budget := map[string]int{
 		// The search joins each household's admin unit (ent/withrow.go).
 		"village-households": 3, "search-household": 1,
-		// The household with its admin unit (joined), its members, its
-		// registrations with their evaluations (aggregated in its row,
-		// ent/withrow.go).
-		"open-household": 3,
+		// The household with its admin unit (joined), its page of members
+		// and its page of registrations with their evaluations (aggregated
+		// in its row, ent/withrow.go).
+		"open-household": 1,
 		// The campaign with its targets, the unit with its children, the
 		// counters with the disadvantaged communes (internal/progress/read.go).
 		"progress-commune": 3, "progress-province": 3,

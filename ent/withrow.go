@@ -5,11 +5,10 @@ package ent
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -45,7 +44,7 @@ func withRow(spec *sqlgraph.QuerySpec, fk, name string, edge *sqlgraph.QuerySpec
 	spec.Modifiers = append(spec.Modifiers[:len(spec.Modifiers):len(spec.Modifiers)], func(s *sql.Selector) {
 		d := sql.Dialect(s.Dialect())
 		t := d.Table(edge.Node.Table).As(alias)
-		on := sql.ColumnsEQ(s.C(fk), t.C(edge.Node.ID.Column))
+		on := sql.ColumnsEQ(s.C(fk), column(s.Dialect(), t, alias, edge.Node.ID.Column))
 		if edge.Predicate != nil {
 			// The predicates write themselves on a selector of the aliased
 			// table; its WHERE is the join's condition.
@@ -57,7 +56,7 @@ func withRow(spec *sqlgraph.QuerySpec, fk, name string, edge *sqlgraph.QuerySpec
 		}
 		s.LeftJoin(t).OnP(on)
 		for _, c := range columns {
-			s.AppendSelectExprAs(readable(s.Dialect(), t, c, json), prefix+c)
+			s.AppendSelectExprAs(readable(s.Dialect(), t, alias, c, json), prefix+c)
 		}
 	})
 	idAt := -1
@@ -148,22 +147,25 @@ func withRows(spec *sqlgraph.QuerySpec, dialectName string, e rowsEdge, extra *[
 	if e.spec.Order != nil {
 		// The aggregate puts the page's rows back in its order: JSON
 		// arrays keep their input's, which SQL leaves open otherwise.
-		o, ok := orderOf(d, t, e.spec.Order, columns)
+		o, ok := orderOf(dialectName, t, alias, e.spec.Order, columns)
 		if !ok {
 			return false
 		}
 		order = " ORDER BY " + o
 	}
-	values := strings.Join(t.Columns(columns...), ", ")
+	values := make([]string, len(columns))
+	for i, c := range columns {
+		values[i] = column(dialectName, t, alias, c)
+	}
 	spec.Modifiers = append(spec.Modifiers[:len(spec.Modifiers):len(spec.Modifiers)], func(s *sql.Selector) {
 		rows := d.Select().From(t)
 		for _, c := range e.spec.Node.Columns {
-			rows.AppendSelectExprAs(readable(dialectName, t, c, e.json), c)
+			rows.AppendSelectExprAs(readable(dialectName, t, alias, c, e.json), c)
 		}
 		if e.spec.Predicate != nil {
 			e.spec.Predicate(rows)
 		}
-		rows.Where(sql.ColumnsEQ(t.C(e.fk), s.C(spec.Node.ID.Column)))
+		rows.Where(sql.ColumnsEQ(column(dialectName, t, alias, e.fk), s.C(spec.Node.ID.Column)))
 		for _, m := range e.spec.Modifiers {
 			m(rows)
 		}
@@ -174,7 +176,7 @@ func withRows(spec *sqlgraph.QuerySpec, dialectName string, e rowsEdge, extra *[
 			rows.Limit(e.spec.Limit)
 		}
 		sub := d.Select().From(rows.As(alias))
-		sub.SelectExpr(sql.Expr(fmt.Sprintf(agg, values, order)))
+		sub.SelectExpr(sql.Expr(fmt.Sprintf(agg, strings.Join(values, ", "), order)))
 		s.AppendSelectExprAs(sub, alias)
 	})
 	if extra != nil {
@@ -195,30 +197,29 @@ func withRows(spec *sqlgraph.QuerySpec, dialectName string, e rowsEdge, extra *[
 		if err := nodeAssign(all[:len(all)-1], values[:len(values)-1]); err != nil {
 			return err
 		}
-		var rows [][]json.RawMessage
+		n := 0
 		if raw := values[len(values)-1].(*sql.NullString); raw.Valid {
-			if err := json.Unmarshal([]byte(raw.String), &rows); err != nil {
+			err := jsonRows(raw.String, func(row []jsonValue) error {
+				if len(row) != len(columns) {
+					return fmt.Errorf("ent: a row of edge %s has %d values for %d columns", e.name, len(row), len(columns))
+				}
+				vs, err := e.spec.ScanValues(columns)
+				if err != nil {
+					return err
+				}
+				for i := range row {
+					if err := scanJSON(vs[i], row[i]); err != nil {
+						return fmt.Errorf("ent: edge %s, column %s: %w", e.name, columns[i], err)
+					}
+				}
+				n++
+				return e.spec.Assign(columns, vs)
+			})
+			if err != nil {
 				return fmt.Errorf("ent: the rows of edge %s: %w", e.name, err)
 			}
 		}
-		for _, row := range rows {
-			if len(row) != len(columns) {
-				return fmt.Errorf("ent: a row of edge %s has %d values for %d columns", e.name, len(row), len(columns))
-			}
-			vs, err := e.spec.ScanValues(columns)
-			if err != nil {
-				return err
-			}
-			for i := range row {
-				if err := scanJSON(vs[i], row[i]); err != nil {
-					return fmt.Errorf("ent: edge %s, column %s: %w", e.name, columns[i], err)
-				}
-			}
-			if err := e.spec.Assign(columns, vs); err != nil {
-				return err
-			}
-		}
-		e.add(len(rows))
+		e.add(n)
 		return nil
 	}
 	return true
@@ -228,17 +229,47 @@ func withRows(spec *sqlgraph.QuerySpec, dialectName string, e rowsEdge, extra *[
 // can read it: SQLite's JSON functions refuse the BLOB it holds a JSON
 // column's value in (ent writes it as bytes), so such a column is read as
 // the text it is.
-func readable(dialectName string, t *sql.SelectTable, c string, json []string) sql.Querier {
+func readable(dialectName string, t *sql.SelectTable, alias, c string, json []string) sql.Querier {
 	if dialectName == dialect.SQLite && slices.Contains(json, c) {
-		return sql.Expr("CAST(" + t.C(c) + " AS TEXT)")
+		return sql.Expr("CAST(" + column(dialectName, t, alias, c) + " AS TEXT)")
 	}
-	return sql.Expr(t.C(c))
+	return sql.Expr(column(dialectName, t, alias, c))
+}
+
+// columnSQL holds the SQL of the columns of the tables withRow and withRows
+// alias, by dialect, alias and column: ent's builder quotes an identifier
+// anew each time, in allocations, and a statement that loads edges with its
+// rows names each of their columns two or three times.
+var columnSQL = struct {
+	sync.RWMutex
+	sql map[columnKey]string
+}{sql: map[columnKey]string{}}
+
+type columnKey struct{ dialect, alias, column string }
+
+// column is t.C(c), t a table under alias: "`e_children`.`name`".
+func column(dialectName string, t *sql.SelectTable, alias, c string) string {
+	k := columnKey{dialectName, alias, c}
+	columnSQL.RLock()
+	s, ok := columnSQL.sql[k]
+	columnSQL.RUnlock()
+	if !ok {
+		s = t.C(c)
+		columnSQL.Lock()
+		// Bounded: aliases come from the schema's edges, numbered and
+		// nested no further than an operation may go.
+		if len(columnSQL.sql) < 1<<14 {
+			columnSQL.sql[k] = s
+		}
+		columnSQL.Unlock()
+	}
+	return s
 }
 
 // orderOf writes order as SQL over t: the terms of an ORDER BY that reads
 // only the columns given, with no argument; false for any other.
-func orderOf(d *sql.DialectBuilder, t *sql.SelectTable, order func(*sql.Selector), columns []string) (string, bool) {
-	s := d.Select().From(t)
+func orderOf(dialectName string, t *sql.SelectTable, alias string, order func(*sql.Selector), columns []string) (string, bool) {
+	s := sql.Dialect(dialectName).Select().From(t)
 	plain, _ := s.Query()
 	order(s)
 	ordered, args := s.Query()
@@ -250,7 +281,7 @@ func orderOf(d *sql.DialectBuilder, t *sql.SelectTable, order func(*sql.Selector
 		for _, suffix := range []string{" NULLS FIRST", " NULLS LAST", " ASC", " DESC"} {
 			term = strings.TrimSuffix(term, suffix)
 		}
-		if !slices.ContainsFunc(columns, func(c string) bool { return term == t.C(c) }) {
+		if !slices.ContainsFunc(columns, func(c string) bool { return term == column(dialectName, t, alias, c) }) {
 			return "", false
 		}
 	}
@@ -298,69 +329,6 @@ func parseTime(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("unreadable time %q", s)
-}
-
-// scanJSON scans one value of a JSON-aggregated row into dest, one of the
-// scanners an entity's scanValues makes, as the driver's value would have
-// been scanned.
-func scanJSON(dest any, raw json.RawMessage) error {
-	if string(raw) == "null" {
-		if b, ok := dest.(*[]byte); ok {
-			*b = nil
-			return nil
-		}
-		return dest.(interface{ Scan(any) error }).Scan(nil)
-	}
-	var s string
-	isString := len(raw) > 0 && raw[0] == '"'
-	if isString {
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return err
-		}
-	}
-	switch d := dest.(type) {
-	case *[]byte:
-		// A JSON field: SQLite's column holds its text, PostgreSQL's is
-		// the value itself.
-		if isString {
-			*d = []byte(s)
-		} else {
-			*d = append([]byte(nil), raw...)
-		}
-		return nil
-	case *sql.NullTime:
-		t, err := parseTime(s)
-		if err != nil {
-			return err
-		}
-		return d.Scan(t)
-	case *sql.NullInt64:
-		n, err := strconv.ParseInt(string(raw), 10, 64)
-		if err != nil {
-			return err
-		}
-		return d.Scan(n)
-	case *sql.NullFloat64:
-		f, err := strconv.ParseFloat(string(raw), 64)
-		if err != nil {
-			return err
-		}
-		return d.Scan(f)
-	case *sql.NullBool:
-		switch string(raw) {
-		case "true", "1":
-			return d.Scan(true)
-		case "false", "0":
-			return d.Scan(false)
-		}
-		return fmt.Errorf("unreadable bool %s", raw)
-	case *sql.NullString:
-		if isString {
-			return d.Scan(s)
-		}
-		return d.Scan(string(raw))
-	}
-	return fmt.Errorf("cannot scan %s into %T", raw, dest)
 }
 
 // noRestore is loadWithRow's restore when it joined nothing.

@@ -42,7 +42,8 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	MaxConns        int
 	// MaxInflight is how many API operations run at once, the others
-	// waiting their turn in order of arrival; 0: as many as arrive.
+	// waiting their turn in order of arrival; 0: by database and cores
+	// (DefaultMaxInflight).
 	MaxInflight int
 	// MaxBody is the largest request body the API reads, in bytes.
 	MaxBody int64
@@ -122,7 +123,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long to let requests finish on SIGTERM")
 	fs.IntVar(&c.MaxConns, "max-conns", 0, "database connection pool size (default: by database and cores)")
-	fs.IntVar(&c.MaxInflight, "max-inflight", DefaultMaxInflight(), "API operations run at once, the others waiting their turn in order of arrival (0: no limit)")
+	fs.IntVar(&c.MaxInflight, "max-inflight", 0, "API operations run at once, the others waiting their turn in order of arrival (default: by database and cores)")
 	c.MaxBody = DefaultMaxBody
 	fs.Var((*byteSize)(&c.MaxBody), "max-body", "largest request body the API reads: bytes, or with KiB or MiB")
 	c.MaxUpload = DefaultMaxUpload
@@ -398,9 +399,13 @@ func (b *byteSize) Set(s string) error {
 }
 
 // DefaultMaxInflight is the default of --max-inflight: four operations per
-// core. Fewer left a core idle while the operations of a replica waited on
-// PostgreSQL; more only share the cores more ways, each taking longer
+// core on SQLite, eight on PostgreSQL, whose statements run in processes of
+// their own while the operations that sent them wait. Fewer left the cores
+// idle; more only share them more ways, each operation taking longer
 // (BENCHMARKS.md, "The sixth session of #15").
-func DefaultMaxInflight() int {
+func DefaultMaxInflight(postgres bool) int {
+	if postgres {
+		return 8 * runtime.GOMAXPROCS(0)
+	}
 	return 4 * runtime.GOMAXPROCS(0)
 }

@@ -244,7 +244,7 @@ func (s *server) endImports(ctx context.Context) {
 func (s *server) routes(cfg *config.Config) http.Handler {
 	m := metrics.New(s.db.SQL)
 	s.metrics = m.Handler()
-	gate := graph.NewGate(cmp.Or(cfg.MaxInflight, config.DefaultMaxInflight(store.IsPostgres(cfg.DatabaseURL))))
+	gate := graph.NewGate(cmp.Or(cfg.MaxInflight, config.DefaultMaxInflight()))
 	m.Waiting(gate.Waiting)
 	api := graph.NewHandler(&graph.Resolver{Client: s.db.Client, Auth: s.auth, Dialect: s.db.Dialect, Imports: s.imports},
 		graph.Options{Introspection: cfg.Dev, Logger: s.log, MaxBody: cfg.MaxBody, MaxUpload: cfg.MaxUpload, Gate: gate})

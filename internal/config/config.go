@@ -42,8 +42,7 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	MaxConns        int
 	// MaxInflight is how many API operations run at once, the others
-	// waiting their turn in order of arrival; 0: by database and cores
-	// (DefaultMaxInflight).
+	// waiting their turn in order of arrival; 0: DefaultMaxInflight.
 	MaxInflight int
 	// MaxBody is the largest request body the API reads, in bytes.
 	MaxBody int64
@@ -123,7 +122,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long to let requests finish on SIGTERM")
 	fs.IntVar(&c.MaxConns, "max-conns", 0, "database connection pool size (default: by database and cores)")
-	fs.IntVar(&c.MaxInflight, "max-inflight", 0, "API operations run at once, the others waiting their turn in order of arrival (default: by database and cores)")
+	fs.IntVar(&c.MaxInflight, "max-inflight", 0, "API operations run at once, the others waiting their turn in order of arrival (default: 4 per core)")
 	c.MaxBody = DefaultMaxBody
 	fs.Var((*byteSize)(&c.MaxBody), "max-body", "largest request body the API reads: bytes, or with KiB or MiB")
 	c.MaxUpload = DefaultMaxUpload
@@ -399,13 +398,9 @@ func (b *byteSize) Set(s string) error {
 }
 
 // DefaultMaxInflight is the default of --max-inflight: four operations per
-// core on SQLite, eight on PostgreSQL, whose statements run in processes of
-// their own while the operations that sent them wait. Fewer left the cores
-// idle; more only share them more ways, each operation taking longer
-// (BENCHMARKS.md, "The sixth session of #15").
-func DefaultMaxInflight(postgres bool) int {
-	if postgres {
-		return 8 * runtime.GOMAXPROCS(0)
-	}
+// core. No limit let a report's latency be shared out over every operation
+// beside it; eight per core on PostgreSQL served no more and left the
+// mix's tail as long as no limit (BENCHMARKS.md, "The sixth session of #15").
+func DefaultMaxInflight() int {
 	return 4 * runtime.GOMAXPROCS(0)
 }

@@ -32,7 +32,9 @@ var ErrBusy = &apperr.Error{Code: apperr.Unavailable, Msg: msgBusy}
 //
 // Nothing is decided by it but the order: it is per replica, and a request
 // that never gets its turn is answered UNAVAILABLE (503, Retry-After) when
-// its deadline comes, having done nothing.
+// its deadline comes, having done nothing. An operation keeps its turn
+// while its statements run; on PostgreSQL, in processes of its own, that
+// can leave the cores idle (the village list served less with turns).
 type Gate struct {
 	slots   chan struct{}
 	waiting atomic.Int64

@@ -13,9 +13,9 @@ var msgBusy = i18n.Message{
 	EN: "The server is busy: the request waited until its deadline; please try again shortly.",
 }
 
-// ErrBusy is the answer to a request that waited for its turn until its
+// errBusy is the answer to a request that waited for its turn until its
 // context ended.
-var ErrBusy = &apperr.Error{Code: apperr.Unavailable, Msg: msgBusy}
+var errBusy = &apperr.Error{Code: apperr.Unavailable, Msg: msgBusy}
 
 // Gate lets at most n operations run at once and has the others wait their
 // turn in the order they came (a channel's blocked senders are woken first

@@ -95,7 +95,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			return // the client left: no one to answer
 		}
 		apperr.Unavailable.SetRetryAfter(w.Header())
-		write(w, http.StatusServiceUnavailable, exec.DispatchError(ctx, gqlerror.List{requestError(ErrBusy)}))
+		write(w, http.StatusServiceUnavailable, exec.DispatchError(ctx, gqlerror.List{requestError(errBusy)}))
 		return
 	}
 	defer t.gate.leave()

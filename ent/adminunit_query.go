@@ -1238,7 +1238,8 @@ func (_q *AdminUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Query
 		if len(named) > 0 {
 			byName, rest := map[string][][]*AdminUnit{}, map[string]*AdminUnitQuery{}
 			i := 0
-			for name, q := range named {
+			for _, name := range namesOf(named) {
+				q := named[name]
 				i++
 				if !load(fmt.Sprintf("children_%d", i), q, func(es []*AdminUnit) { byName[name] = append(byName[name], es) }) {
 					rest[name] = q
@@ -1334,7 +1335,8 @@ func (_q *AdminUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Query
 		if len(named) > 0 {
 			byName, rest := map[string][][]*AdminUnit{}, map[string]*AdminUnitQuery{}
 			i := 0
-			for name, q := range named {
+			for _, name := range namesOf(named) {
+				q := named[name]
 				i++
 				if !load(fmt.Sprintf("merged_from_%d", i), q, func(es []*AdminUnit) { byName[name] = append(byName[name], es) }) {
 					rest[name] = q
@@ -1406,7 +1408,8 @@ func (_q *AdminUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Query
 		if len(named) > 0 {
 			byName, rest := map[string][][]*LearningUnit{}, map[string]*LearningUnitQuery{}
 			i := 0
-			for name, q := range named {
+			for _, name := range namesOf(named) {
+				q := named[name]
 				i++
 				if !load(fmt.Sprintf("learning_units_%d", i), q, func(es []*LearningUnit) { byName[name] = append(byName[name], es) }) {
 					rest[name] = q
@@ -1478,7 +1481,8 @@ func (_q *AdminUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Query
 		if len(named) > 0 {
 			byName, rest := map[string][][]*User{}, map[string]*UserQuery{}
 			i := 0
-			for name, q := range named {
+			for _, name := range namesOf(named) {
+				q := named[name]
 				i++
 				if !load(fmt.Sprintf("users_%d", i), q, func(es []*User) { byName[name] = append(byName[name], es) }) {
 					rest[name] = q

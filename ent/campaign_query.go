@@ -1151,7 +1151,8 @@ func (_q *CampaignQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QueryS
 		if len(named) > 0 {
 			byName, rest := map[string][][]*Target{}, map[string]*TargetQuery{}
 			i := 0
-			for name, q := range named {
+			for _, name := range namesOf(named) {
+				q := named[name]
 				i++
 				if !load(fmt.Sprintf("targets_%d", i), q, func(es []*Target) { byName[name] = append(byName[name], es) }) {
 					rest[name] = q
@@ -1223,7 +1224,8 @@ func (_q *CampaignQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QueryS
 		if len(named) > 0 {
 			byName, rest := map[string][][]*CriteriaSet{}, map[string]*CriteriaSetQuery{}
 			i := 0
-			for name, q := range named {
+			for _, name := range namesOf(named) {
+				q := named[name]
 				i++
 				if !load(fmt.Sprintf("criteria_sets_%d", i), q, func(es []*CriteriaSet) { byName[name] = append(byName[name], es) }) {
 					rest[name] = q
@@ -1295,7 +1297,8 @@ func (_q *CampaignQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QueryS
 		if len(named) > 0 {
 			byName, rest := map[string][][]*Registration{}, map[string]*RegistrationQuery{}
 			i := 0
-			for name, q := range named {
+			for _, name := range namesOf(named) {
+				q := named[name]
 				i++
 				if !load(fmt.Sprintf("registrations_%d", i), q, func(es []*Registration) { byName[name] = append(byName[name], es) }) {
 					rest[name] = q
@@ -1367,7 +1370,8 @@ func (_q *CampaignQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QueryS
 		if len(named) > 0 {
 			byName, rest := map[string][][]*Decision{}, map[string]*DecisionQuery{}
 			i := 0
-			for name, q := range named {
+			for _, name := range namesOf(named) {
+				q := named[name]
 				i++
 				if !load(fmt.Sprintf("decisions_%d", i), q, func(es []*Decision) { byName[name] = append(byName[name], es) }) {
 					rest[name] = q

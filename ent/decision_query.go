@@ -939,7 +939,8 @@ func (_q *DecisionQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QueryS
 		if len(named) > 0 {
 			byName, rest := map[string][][]*Registration{}, map[string]*RegistrationQuery{}
 			i := 0
-			for name, q := range named {
+			for _, name := range namesOf(named) {
+				q := named[name]
 				i++
 				if !load(fmt.Sprintf("registrations_%d", i), q, func(es []*Registration) { byName[name] = append(byName[name], es) }) {
 					rest[name] = q

@@ -964,7 +964,8 @@ func (_q *LearningActivityQuery) loadWithRow(ctx context.Context, _spec *sqlgrap
 		if len(named) > 0 {
 			byName, rest := map[string][][]*EvidenceFile{}, map[string]*EvidenceFileQuery{}
 			i := 0
-			for name, q := range named {
+			for _, name := range namesOf(named) {
+				q := named[name]
 				i++
 				if !load(fmt.Sprintf("evidence_%d", i), q, func(es []*EvidenceFile) { byName[name] = append(byName[name], es) }) {
 					rest[name] = q

@@ -1152,7 +1152,8 @@ func (_q *LearningUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Qu
 		if len(named) > 0 {
 			byName, rest := map[string][][]*LearningUnit{}, map[string]*LearningUnitQuery{}
 			i := 0
-			for name, q := range named {
+			for _, name := range namesOf(named) {
+				q := named[name]
 				i++
 				if !load(fmt.Sprintf("children_%d", i), q, func(es []*LearningUnit) { byName[name] = append(byName[name], es) }) {
 					rest[name] = q
@@ -1224,7 +1225,8 @@ func (_q *LearningUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Qu
 		if len(named) > 0 {
 			byName, rest := map[string][][]*Registration{}, map[string]*RegistrationQuery{}
 			i := 0
-			for name, q := range named {
+			for _, name := range namesOf(named) {
+				q := named[name]
 				i++
 				if !load(fmt.Sprintf("registrations_%d", i), q, func(es []*Registration) { byName[name] = append(byName[name], es) }) {
 					rest[name] = q
@@ -1296,7 +1298,8 @@ func (_q *LearningUnitQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Qu
 		if len(named) > 0 {
 			byName, rest := map[string][][]*LearningActivity{}, map[string]*LearningActivityQuery{}
 			i := 0
-			for name, q := range named {
+			for _, name := range namesOf(named) {
+				q := named[name]
 				i++
 				if !load(fmt.Sprintf("activities_%d", i), q, func(es []*LearningActivity) { byName[name] = append(byName[name], es) }) {
 					rest[name] = q

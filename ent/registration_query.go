@@ -1121,7 +1121,8 @@ func (_q *RegistrationQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.Qu
 		if len(named) > 0 {
 			byName, rest := map[string][][]*Evaluation{}, map[string]*EvaluationQuery{}
 			i := 0
-			for name, q := range named {
+			for _, name := range namesOf(named) {
+				q := named[name]
 				i++
 				if !load(fmt.Sprintf("evaluations_%d", i), q, func(es []*Evaluation) { byName[name] = append(byName[name], es) }) {
 					rest[name] = q

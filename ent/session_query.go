@@ -833,7 +833,8 @@ func (_q *SessionQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySp
 		if len(named) > 0 {
 			byName, rest := map[string][][]*RefreshToken{}, map[string]*RefreshTokenQuery{}
 			i := 0
-			for name, q := range named {
+			for _, name := range namesOf(named) {
+				q := named[name]
 				i++
 				if !load(fmt.Sprintf("refresh_tokens_%d", i), q, func(es []*RefreshToken) { byName[name] = append(byName[name], es) }) {
 					rest[name] = q

@@ -939,7 +939,8 @@ func (_q *UserQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec,
 		if len(named) > 0 {
 			byName, rest := map[string][][]*Session{}, map[string]*SessionQuery{}
 			i := 0
-			for name, q := range named {
+			for _, name := range namesOf(named) {
+				q := named[name]
 				i++
 				if !load(fmt.Sprintf("sessions_%d", i), q, func(es []*Session) { byName[name] = append(byName[name], es) }) {
 					rest[name] = q

@@ -6,6 +6,7 @@ package ent
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -339,4 +340,12 @@ func noRestore() {}
 // statement would have.
 func failWithRow(spec *sqlgraph.QuerySpec, err error) {
 	spec.Modifiers = append(spec.Modifiers[:len(spec.Modifiers):len(spec.Modifiers)], func(s *sql.Selector) { s.AddError(err) })
+}
+
+// namesOf is a query's named edges' names, sorted: the aliases loadWithRow
+// numbers them with, and so the statement's text, are then the same on
+// every request, which PostgreSQL's prepared statements and SQLite's
+// statement cache are keyed by (a map's order would vary it).
+func namesOf[Q any](named map[string]Q) []string {
+	return slices.Sorted(maps.Keys(named))
 }

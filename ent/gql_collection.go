@@ -85,7 +85,7 @@ func (_q *AdminUnitQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.last == nil && args.after == nil && args.before == nil {
-						query.modifiers = append(query.modifiers, countInPage)
+						query.countsInPage()
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AdminUnit) error {
 							for i := range nodes {
 								page, _ := nodes[i].NamedChildren(alias)
@@ -220,7 +220,7 @@ func (_q *AdminUnitQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.last == nil && args.after == nil && args.before == nil {
-						query.modifiers = append(query.modifiers, countInPage)
+						query.countsInPage()
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AdminUnit) error {
 							for i := range nodes {
 								page, _ := nodes[i].NamedLearningUnits(alias)
@@ -367,7 +367,11 @@ func (_q *AdminUnitQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
+			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
+			if err != nil {
+				return err
+			}
+			unknownSeen = unknownSeen || !idOnly
 		}
 	}
 	if !unknownSeen {
@@ -496,7 +500,11 @@ func (_q *AuditLogQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
+			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
+			if err != nil {
+				return err
+			}
+			unknownSeen = unknownSeen || !idOnly
 		}
 	}
 	if !unknownSeen {
@@ -670,7 +678,11 @@ func (_q *CampaignQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
+			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
+			if err != nil {
+				return err
+			}
+			unknownSeen = unknownSeen || !idOnly
 		}
 	}
 	if !unknownSeen {
@@ -824,7 +836,11 @@ func (_q *CitizenClaimQuery) collectField(ctx context.Context, oneNode bool, opC
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
+			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
+			if err != nil {
+				return err
+			}
+			unknownSeen = unknownSeen || !idOnly
 		}
 	}
 	if !unknownSeen {
@@ -955,7 +971,7 @@ func (_q *DecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.last == nil && args.after == nil && args.before == nil {
-						query.modifiers = append(query.modifiers, countInPage)
+						query.countsInPage()
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Decision) error {
 							for i := range nodes {
 								page, _ := nodes[i].NamedRegistrations(alias)
@@ -1072,7 +1088,11 @@ func (_q *DecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
+			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
+			if err != nil {
+				return err
+			}
+			unknownSeen = unknownSeen || !idOnly
 		}
 	}
 	if !unknownSeen {
@@ -1224,7 +1244,11 @@ func (_q *EvaluationQuery) collectField(ctx context.Context, oneNode bool, opCtx
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
+			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
+			if err != nil {
+				return err
+			}
+			unknownSeen = unknownSeen || !idOnly
 		}
 	}
 	if !unknownSeen {
@@ -1353,7 +1377,11 @@ func (_q *EvidenceFileQuery) collectField(ctx context.Context, oneNode bool, opC
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
+			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
+			if err != nil {
+				return err
+			}
+			unknownSeen = unknownSeen || !idOnly
 		}
 	}
 	if !unknownSeen {
@@ -1485,7 +1513,11 @@ func (_q *ImportJobQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
+			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
+			if err != nil {
+				return err
+			}
+			unknownSeen = unknownSeen || !idOnly
 		}
 	}
 	if !unknownSeen {
@@ -1690,7 +1722,11 @@ func (_q *LearningActivityQuery) collectField(ctx context.Context, oneNode bool,
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
+			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
+			if err != nil {
+				return err
+			}
+			unknownSeen = unknownSeen || !idOnly
 		}
 	}
 	if !unknownSeen {
@@ -1824,7 +1860,7 @@ func (_q *LearningUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.last == nil && args.after == nil && args.before == nil {
-						query.modifiers = append(query.modifiers, countInPage)
+						query.countsInPage()
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*LearningUnit) error {
 							for i := range nodes {
 								page, _ := nodes[i].NamedChildren(alias)
@@ -1931,7 +1967,7 @@ func (_q *LearningUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.last == nil && args.after == nil && args.before == nil {
-						query.modifiers = append(query.modifiers, countInPage)
+						query.countsInPage()
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*LearningUnit) error {
 							for i := range nodes {
 								page, _ := nodes[i].NamedRegistrations(alias)
@@ -2038,7 +2074,7 @@ func (_q *LearningUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.last == nil && args.after == nil && args.before == nil {
-						query.modifiers = append(query.modifiers, countInPage)
+						query.countsInPage()
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*LearningUnit) error {
 							for i := range nodes {
 								page, _ := nodes[i].NamedActivities(alias)
@@ -2200,7 +2236,11 @@ func (_q *LearningUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
+			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
+			if err != nil {
+				return err
+			}
+			unknownSeen = unknownSeen || !idOnly
 		}
 	}
 	if !unknownSeen {
@@ -2329,7 +2369,11 @@ func (_q *NationalTargetQuery) collectField(ctx context.Context, oneNode bool, o
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
+			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
+			if err != nil {
+				return err
+			}
+			unknownSeen = unknownSeen || !idOnly
 		}
 	}
 	if !unknownSeen {
@@ -2546,7 +2590,11 @@ func (_q *RegistrationQuery) collectField(ctx context.Context, oneNode bool, opC
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
+			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
+			if err != nil {
+				return err
+			}
+			unknownSeen = unknownSeen || !idOnly
 		}
 	}
 	if !unknownSeen {
@@ -2700,7 +2748,11 @@ func (_q *ReorganisationQuery) collectField(ctx context.Context, oneNode bool, o
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
+			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
+			if err != nil {
+				return err
+			}
+			unknownSeen = unknownSeen || !idOnly
 		}
 	}
 	if !unknownSeen {
@@ -2859,7 +2911,11 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 		case "id":
 		case "__typename":
 		default:
-			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
+			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
+			if err != nil {
+				return err
+			}
+			unknownSeen = unknownSeen || !idOnly
 		}
 	}
 	if !unknownSeen {

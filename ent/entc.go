@@ -51,7 +51,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
-	if err := genpatch.Apply("./ent/gql_collection.go", otherFields, decodedFieldArgs, pagesOfOneNode); err != nil {
+	if err := genpatch.Apply("./ent/gql_collection.go", idOnlyFields, decodedFieldArgs, pagesOfOneNode); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -70,15 +70,13 @@ func scopeWhereInputs(_ *gen.Graph, s *ast.Schema) error {
 	return nil
 }
 
-// otherFields hands entgql's field collection the fields of graph/ it did
-// not generate (ent/otherfields.go), which may load what their resolvers
-// read with the rows, and say that they need no column but the id: entgql
-// reads every column of a row when such a field is asked for, as a custom
-// resolver might need any.
-var otherFields = genpatch.Edit{
+// idOnlyFields lets entgql's field collection know the fields of graph/
+// that need no column of their row but its id (ent/idonly.go): entgql reads
+// every column of a row when a field it did not generate is asked for, as a
+// custom resolver might need any.
+var idOnlyFields = genpatch.Edit{
 	From: "\t\tdefault:\n\t\t\tunknownSeen = true\n",
-	To: "\t\tdefault:\n\t\t\tidOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)\n" +
-		"\t\t\tif err != nil {\n\t\t\t\treturn err\n\t\t\t}\n\t\t\tunknownSeen = unknownSeen || !idOnly\n",
+	To:   "\t\tdefault:\n\t\t\tunknownSeen = unknownSeen || !idOnly(_q, field.Name)\n",
 }
 
 // decodedFieldArgs has entgql's field collection take a connection's

@@ -85,7 +85,7 @@ func (_q *AdminUnitQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.last == nil && args.after == nil && args.before == nil {
-						query.countsInPage()
+						query.modifiers = append(query.modifiers, countInPage)
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AdminUnit) error {
 							for i := range nodes {
 								page, _ := nodes[i].NamedChildren(alias)
@@ -220,7 +220,7 @@ func (_q *AdminUnitQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.last == nil && args.after == nil && args.before == nil {
-						query.countsInPage()
+						query.modifiers = append(query.modifiers, countInPage)
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AdminUnit) error {
 							for i := range nodes {
 								page, _ := nodes[i].NamedLearningUnits(alias)
@@ -367,11 +367,7 @@ func (_q *AdminUnitQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 		case "id":
 		case "__typename":
 		default:
-			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
-			if err != nil {
-				return err
-			}
-			unknownSeen = unknownSeen || !idOnly
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -500,11 +496,7 @@ func (_q *AuditLogQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 		case "id":
 		case "__typename":
 		default:
-			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
-			if err != nil {
-				return err
-			}
-			unknownSeen = unknownSeen || !idOnly
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -678,11 +670,7 @@ func (_q *CampaignQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 		case "id":
 		case "__typename":
 		default:
-			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
-			if err != nil {
-				return err
-			}
-			unknownSeen = unknownSeen || !idOnly
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -836,11 +824,7 @@ func (_q *CitizenClaimQuery) collectField(ctx context.Context, oneNode bool, opC
 		case "id":
 		case "__typename":
 		default:
-			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
-			if err != nil {
-				return err
-			}
-			unknownSeen = unknownSeen || !idOnly
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -971,7 +955,7 @@ func (_q *DecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.last == nil && args.after == nil && args.before == nil {
-						query.countsInPage()
+						query.modifiers = append(query.modifiers, countInPage)
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Decision) error {
 							for i := range nodes {
 								page, _ := nodes[i].NamedRegistrations(alias)
@@ -1088,11 +1072,7 @@ func (_q *DecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 		case "id":
 		case "__typename":
 		default:
-			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
-			if err != nil {
-				return err
-			}
-			unknownSeen = unknownSeen || !idOnly
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -1244,11 +1224,7 @@ func (_q *EvaluationQuery) collectField(ctx context.Context, oneNode bool, opCtx
 		case "id":
 		case "__typename":
 		default:
-			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
-			if err != nil {
-				return err
-			}
-			unknownSeen = unknownSeen || !idOnly
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -1377,11 +1353,7 @@ func (_q *EvidenceFileQuery) collectField(ctx context.Context, oneNode bool, opC
 		case "id":
 		case "__typename":
 		default:
-			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
-			if err != nil {
-				return err
-			}
-			unknownSeen = unknownSeen || !idOnly
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -1513,11 +1485,7 @@ func (_q *ImportJobQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 		case "id":
 		case "__typename":
 		default:
-			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
-			if err != nil {
-				return err
-			}
-			unknownSeen = unknownSeen || !idOnly
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -1722,11 +1690,7 @@ func (_q *LearningActivityQuery) collectField(ctx context.Context, oneNode bool,
 		case "id":
 		case "__typename":
 		default:
-			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
-			if err != nil {
-				return err
-			}
-			unknownSeen = unknownSeen || !idOnly
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -1860,7 +1824,7 @@ func (_q *LearningUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.last == nil && args.after == nil && args.before == nil {
-						query.countsInPage()
+						query.modifiers = append(query.modifiers, countInPage)
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*LearningUnit) error {
 							for i := range nodes {
 								page, _ := nodes[i].NamedChildren(alias)
@@ -1967,7 +1931,7 @@ func (_q *LearningUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.last == nil && args.after == nil && args.before == nil {
-						query.countsInPage()
+						query.modifiers = append(query.modifiers, countInPage)
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*LearningUnit) error {
 							for i := range nodes {
 								page, _ := nodes[i].NamedRegistrations(alias)
@@ -2074,7 +2038,7 @@ func (_q *LearningUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.last == nil && args.after == nil && args.before == nil {
-						query.countsInPage()
+						query.modifiers = append(query.modifiers, countInPage)
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*LearningUnit) error {
 							for i := range nodes {
 								page, _ := nodes[i].NamedActivities(alias)
@@ -2236,11 +2200,7 @@ func (_q *LearningUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 		case "id":
 		case "__typename":
 		default:
-			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
-			if err != nil {
-				return err
-			}
-			unknownSeen = unknownSeen || !idOnly
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -2369,11 +2329,7 @@ func (_q *NationalTargetQuery) collectField(ctx context.Context, oneNode bool, o
 		case "id":
 		case "__typename":
 		default:
-			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
-			if err != nil {
-				return err
-			}
-			unknownSeen = unknownSeen || !idOnly
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -2590,11 +2546,7 @@ func (_q *RegistrationQuery) collectField(ctx context.Context, oneNode bool, opC
 		case "id":
 		case "__typename":
 		default:
-			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
-			if err != nil {
-				return err
-			}
-			unknownSeen = unknownSeen || !idOnly
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -2748,11 +2700,7 @@ func (_q *ReorganisationQuery) collectField(ctx context.Context, oneNode bool, o
 		case "id":
 		case "__typename":
 		default:
-			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
-			if err != nil {
-				return err
-			}
-			unknownSeen = unknownSeen || !idOnly
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {
@@ -2911,11 +2859,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 		case "id":
 		case "__typename":
 		default:
-			idOnly, err := collectOther(ctx, _q, opCtx, field, path, satisfies)
-			if err != nil {
-				return err
-			}
-			unknownSeen = unknownSeen || !idOnly
+			unknownSeen = unknownSeen || !idOnly(_q, field.Name)
 		}
 	}
 	if !unknownSeen {

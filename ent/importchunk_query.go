@@ -31,9 +31,6 @@ type ImportChunkQuery struct {
 	// pageOfOneNode says the query's limit is a page of one node's edges
 	// (pagedForOneNode), which aggregating per node cannot change.
 	pageOfOneNode bool
-	// columnModifiers counts the modifiers that only add a column to each
-	// row (countsInPage), which edges loaded with the rows cannot disturb.
-	columnModifiers int
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -604,13 +601,6 @@ func (_q *ImportChunkQuery) pagedForOneNode() *ImportChunkQuery {
 	return _q
 }
 
-// countsInPage has each row of the query, the first page of one node's
-// edges, carry the count of all the rows its predicates match (countInPage).
-func (_q *ImportChunkQuery) countsInPage() {
-	_q.modifiers = append(_q.modifiers, countInPage)
-	_q.columnModifiers++
-}
-
 // plainForRow reports whether the query reads rows as a table does, which
 // its node's statement can repeat (template/with_row.tmpl).
 func (_q *ImportChunkQuery) plainForRow() bool {
@@ -650,7 +640,7 @@ func (_q *ImportChunkQuery) loadsWithRows() bool {
 // runs for every query. extra, when not nil, is told the names of the
 // columns it adds to spec's rows.
 func (_q *ImportChunkQuery) loadWithRow(ctx context.Context, _spec *sqlgraph.QuerySpec, extra *[]string) (assign func([]*ImportChunk), restore func()) {
-	if _spec.ScanValues == nil || len(_q.modifiers) > _q.columnModifiers {
+	if _spec.ScanValues == nil || len(_q.modifiers) > 0 {
 		return nil, noRestore
 	}
 	var (

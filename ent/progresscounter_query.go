@@ -29,9 +29,6 @@ type ProgressCounterQuery struct {
 	// pageOfOneNode says the query's limit is a page of one node's edges
 	// (pagedForOneNode), which aggregating per node cannot change.
 	pageOfOneNode bool
-	// columnModifiers counts the modifiers that only add a column to each
-	// row (countsInPage), which edges loaded with the rows cannot disturb.
-	columnModifiers int
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -514,13 +511,6 @@ func (*ProgressCounterQuery) jsonColumns() []string { return progresscounterJSON
 func (_q *ProgressCounterQuery) pagedForOneNode() *ProgressCounterQuery {
 	_q.pageOfOneNode = true
 	return _q
-}
-
-// countsInPage has each row of the query, the first page of one node's
-// edges, carry the count of all the rows its predicates match (countInPage).
-func (_q *ProgressCounterQuery) countsInPage() {
-	_q.modifiers = append(_q.modifiers, countInPage)
-	_q.columnModifiers++
 }
 
 // plainForRow reports whether the query reads rows as a table does, which

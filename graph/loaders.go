@@ -69,16 +69,9 @@ func loadersFrom(ctx context.Context) *loaders {
 	return l
 }
 
-// registration returns unit's registration in a campaign: loaded with the
-// unit where the field was collected with its query (ent/otherfields.go),
-// else loading it with those of every unit of the list it is in.
+// registration returns unit's registration in a campaign, loading it with
+// those of every unit of the list it is in.
 func (l *loaders) registration(ctx context.Context, unit *ent.LearningUnit, k regKey) (*ent.Registration, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc != nil {
-		if r, ok := unit.CollectedRegistration(fc.Field.Alias); ok {
-			return r, nil
-		}
-	}
 	units := siblings(ctx)
 	if !slices.Contains(units, unit) {
 		// Not a row of that list but a unit reached from one (a row's
@@ -86,7 +79,7 @@ func (l *loaders) registration(ctx context.Context, unit *ent.LearningUnit, k re
 		units = []*ent.LearningUnit{unit}
 	}
 	bk := batchKey{campaign: k.campaign, title: k.title, list: units[0]}
-	if fc != nil {
+	if fc := graphql.GetFieldContext(ctx); fc != nil {
 		bk.field = fc.Field.Field
 	}
 	l.mu.Lock()

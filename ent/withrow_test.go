@@ -391,5 +391,48 @@ func TestListEdgesLoadWithTheirRow(t *testing.T) {
 				}
 			}
 		})
+
+		// Named edges are numbered in the statement's aliases: in a map's
+		// order, the text would differ between requests, and PostgreSQL's
+		// prepared statements and SQLite's statement cache, keyed by it,
+		// would miss.
+		t.Run("named edges: the same statement each time", func(t *testing.T) {
+			var texts []string
+			counter.Log = func(q string, _ []any) { texts = append(texts, q) }
+			defer func() { counter.Log = nil }()
+			names := []string{"first", "second", "third", "fourth", "fifth"}
+			for range 8 {
+				q := db.LearningUnit.Query().Where(learningunit.ID(h))
+				for i, name := range names {
+					// Each edge's statement of its own shape: i+1 predicates.
+					q.WithNamedRegistrations(name, func(q *ent.RegistrationQuery) {
+						for range i + 1 {
+							q.Where(registration.IDGTE(byHousehold[h][0].ID + i))
+						}
+					})
+				}
+				got := q.OnlyX(ctx)
+				for i, name := range names {
+					rs, err := got.NamedRegistrations(name)
+					want := 0
+					for _, r := range byHousehold[h] {
+						if r.ID >= byHousehold[h][0].ID+i {
+							want++
+						}
+					}
+					if err != nil || len(rs) != want {
+						t.Fatalf("edge %s: %d registrations (%v), want %d", name, len(rs), err, want)
+					}
+				}
+			}
+			if len(texts) != 8 {
+				t.Fatalf("%d statements for 8 queries, want 8", len(texts))
+			}
+			for i, q := range texts[1:] {
+				if q != texts[0] {
+					t.Fatalf("statement %d differs from the first:\n%s\nfirst:\n%s", i+2, q, texts[0])
+				}
+			}
+		})
 	}, opts)
 }

@@ -33,8 +33,8 @@ var errBusy = &apperr.Error{Code: apperr.Unavailable, Msg: msgBusy}
 // Nothing is decided by it but the order: it is per replica, and a request
 // that never gets its turn is answered UNAVAILABLE (503, Retry-After) when
 // its deadline comes, having done nothing. An operation keeps its turn
-// while its statements run; on PostgreSQL, in processes of its own, that
-// can leave the cores idle (the village list served less with turns).
+// while PostgreSQL runs its statements; measured side by side, that cost
+// the village list nothing (BENCHMARKS.md, "The seventh session of #15").
 type Gate struct {
 	slots   chan struct{}
 	waiting atomic.Int64

@@ -5,7 +5,10 @@
 package main
 
 import (
+	"bytes"
 	"log"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/template"
@@ -54,6 +57,35 @@ func main() {
 	if err := genpatch.Apply("./ent/gql_collection.go", idOnlyFields, decodedFieldArgs, pagesOfOneNode); err != nil {
 		log.Fatal(err)
 	}
+	queries, err := filepath.Glob("./ent/*_query.go")
+	if err != nil {
+		log.Fatal(err)
+	}
+	patched := 0
+	for _, file := range queries {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if !bytes.Contains(src, []byte(keyLedLoads.From)) {
+			continue // a type without edges to load
+		}
+		if err := genpatch.Apply(file, keyLedLoads); err != nil {
+			log.Fatal(err)
+		}
+		patched++
+	}
+	if patched == 0 {
+		log.Fatalf("patch ent/*_query.go: no %q in any: has ent's template changed?", keyLedLoads.From)
+	}
+}
+
+// keyLedLoads marks the statements of ent's eager loaders as led by the
+// keys of the rows they load for (ent/keyled.go), so that the privacy
+// filters may word the scope for a plan PostgreSQL keeps.
+var keyLedLoads = genpatch.Edit{
+	From: "\tneighbors, err := query.All(ctx)\n",
+	To:   "\tneighbors, err := query.All(WithKeyLed(ctx))\n",
 }
 
 // scopeWhereInputs marks every generated where-input with @inScope (declared

@@ -496,7 +496,7 @@ func (_q *EvaluationQuery) loadRegistration(ctx context.Context, query *Registra
 		return nil
 	}
 	query.Where(registration.IDIn(ids...))
-	neighbors, err := query.All(ctx)
+	neighbors, err := query.All(WithKeyLed(ctx))
 	if err != nil {
 		return err
 	}

@@ -443,7 +443,7 @@ func (_q *ImportChunkQuery) loadImportJob(ctx context.Context, query *ImportJobQ
 		return nil
 	}
 	query.Where(importjob.IDIn(ids...))
-	neighbors, err := query.All(ctx)
+	neighbors, err := query.All(WithKeyLed(ctx))
 	if err != nil {
 		return err
 	}

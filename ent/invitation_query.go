@@ -443,7 +443,7 @@ func (_q *InvitationQuery) loadHousehold(ctx context.Context, query *LearningUni
 		return nil
 	}
 	query.Where(learningunit.IDIn(ids...))
-	neighbors, err := query.All(ctx)
+	neighbors, err := query.All(WithKeyLed(ctx))
 	if err != nil {
 		return err
 	}

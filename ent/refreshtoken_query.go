@@ -443,7 +443,7 @@ func (_q *RefreshTokenQuery) loadSession(ctx context.Context, query *SessionQuer
 		return nil
 	}
 	query.Where(session.IDIn(ids...))
-	neighbors, err := query.All(ctx)
+	neighbors, err := query.All(WithKeyLed(ctx))
 	if err != nil {
 		return err
 	}

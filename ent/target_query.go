@@ -486,7 +486,7 @@ func (_q *TargetQuery) loadCampaign(ctx context.Context, query *CampaignQuery, n
 		return nil
 	}
 	query.Where(campaign.IDIn(ids...))
-	neighbors, err := query.All(ctx)
+	neighbors, err := query.All(WithKeyLed(ctx))
 	if err != nil {
 		return err
 	}
@@ -515,7 +515,7 @@ func (_q *TargetQuery) loadAdminUnit(ctx context.Context, query *AdminUnitQuery,
 		return nil
 	}
 	query.Where(adminunit.IDIn(ids...))
-	neighbors, err := query.All(ctx)
+	neighbors, err := query.All(WithKeyLed(ctx))
 	if err != nil {
 		return err
 	}

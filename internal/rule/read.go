@@ -26,7 +26,23 @@ import (
 
 // reader builds the SQL filter of the rows of one table a viewer below ADMIN
 // may read.
-type reader func(v *viewer.Viewer) func(*sql.Selector)
+type reader func(v reading) func(*sql.Selector)
+
+// reading is the viewer a filter is built for, and whether the statement
+// it goes into is led by keys (ent.KeyLed), which changes only how the
+// scope is worded (search.KeyLedPrefix), never which rows it keeps.
+type reading struct {
+	*viewer.Viewer
+	keyLed bool
+}
+
+// prefix is a predicate: column lies under path.
+func (v reading) prefix(column, path string) *sql.Predicate {
+	if v.keyLed {
+		return search.KeyLedPrefix(column, path)
+	}
+	return search.Prefix(column, path)
+}
 
 // readers is the one statement of who reads what, by ent type name
 // (ent.TypeAdminUnit, …). The
@@ -39,10 +55,10 @@ var readers = map[string]reader{
 	// the breadcrumbs of an officer's commune, a campaign's province, a
 	// decision's deciding unit. What they hold (their other children,
 	// learning units, reports) stays filtered by the rules of those.
-	ent.TypeAdminUnit: func(v *viewer.Viewer) func(*sql.Selector) {
+	ent.TypeAdminUnit: func(v reading) func(*sql.Selector) {
 		return overlap(adminunit.FieldPath, v)
 	},
-	ent.TypeLearningUnit: func(v *viewer.Viewer) func(*sql.Selector) {
+	ent.TypeLearningUnit: func(v reading) func(*sql.Selector) {
 		if v.Role == viewer.RoleCitizen {
 			// Their own record, their household and its members.
 			return func(s *sql.Selector) {
@@ -54,13 +70,13 @@ var readers = map[string]reader{
 		}
 		return current(learningunit.FieldAdminPath, v)
 	},
-	ent.TypeUser: func(v *viewer.Viewer) func(*sql.Selector) {
+	ent.TypeUser: func(v reading) func(*sql.Selector) {
 		if v.Role == viewer.RoleCitizen {
 			return func(s *sql.Selector) { s.Where(sql.EQ(s.C(user.FieldID), v.UserID)) }
 		}
 		return current(user.FieldScopePath, v)
 	},
-	ent.TypeAuditLog: func(v *viewer.Viewer) func(*sql.Selector) {
+	ent.TypeAuditLog: func(v reading) func(*sql.Selector) {
 		// To roles other than MANAGER the log holds no entry they may see:
 		// reads out of reach behave as if the rows did not exist (API.md).
 		if v.Role != viewer.RoleManager {
@@ -70,15 +86,15 @@ var readers = map[string]reader{
 	},
 	// A province's campaigns and decisions concern the admins above it and
 	// the officers below it.
-	ent.TypeCampaign: func(v *viewer.Viewer) func(*sql.Selector) {
+	ent.TypeCampaign: func(v reading) func(*sql.Selector) {
 		return overlap(campaign.FieldScopePath, v)
 	},
-	ent.TypeDecision: func(v *viewer.Viewer) func(*sql.Selector) {
+	ent.TypeDecision: func(v reading) func(*sql.Selector) {
 		return overlap(decision.FieldScopePath, v)
 	},
 	ent.TypeTarget:      ofVisibleCampaign,
 	ent.TypeCriteriaSet: ofVisibleCampaign,
-	ent.TypeRegistration: func(v *viewer.Viewer) func(*sql.Selector) {
+	ent.TypeRegistration: func(v reading) func(*sql.Selector) {
 		if v.Role == viewer.RoleCitizen {
 			return func(s *sql.Selector) {
 				s.Where(sql.In(s.C(registration.FieldLearningUnitID), v.LearningUnitID, v.HouseholdID))
@@ -90,17 +106,17 @@ var readers = map[string]reader{
 	ent.TypeEvaluation: visibleRegistration,
 	// Reorganisations are planned and applied by ADMINs; what they did
 	// shows to everyone on the units themselves (validTo, mergedInto).
-	ent.TypeReorganisation: func(*viewer.Viewer) func(*sql.Selector) {
+	ent.TypeReorganisation: func(reading) func(*sql.Selector) {
 		return func(s *sql.Selector) { s.Where(sql.False()) }
 	},
 	// An import is its uploader's: their file, their report (which names
 	// rows of units they alone may write).
-	ent.TypeImportJob: func(v *viewer.Viewer) func(*sql.Selector) {
+	ent.TypeImportJob: func(v reading) func(*sql.Selector) {
 		return func(s *sql.Selector) { s.Where(sql.EQ(s.C(importjob.FieldCreatedByID), v.UserID)) }
 	},
 	// A citizen's claim of their record concerns the staff of the record's
 	// place and the claimant, once signed in.
-	ent.TypeCitizenClaim: func(v *viewer.Viewer) func(*sql.Selector) {
+	ent.TypeCitizenClaim: func(v reading) func(*sql.Selector) {
 		if v.Role == viewer.RoleCitizen {
 			return func(s *sql.Selector) { s.Where(sql.EQ(s.C(citizenclaim.FieldUserID), v.UserID)) }
 		}
@@ -109,10 +125,10 @@ var readers = map[string]reader{
 	// A lifelong-learning record is its citizen's, and the staff's of the
 	// place the citizen lives now: it follows the person through moves and
 	// mergers, so it is filtered by the citizen's current path, not a copy.
-	ent.TypeLearningActivity: func(v *viewer.Viewer) func(*sql.Selector) {
+	ent.TypeLearningActivity: func(v reading) func(*sql.Selector) {
 		return ofCitizen(learningactivity.FieldCitizenID, v)
 	},
-	ent.TypeEvidenceFile: func(v *viewer.Viewer) func(*sql.Selector) {
+	ent.TypeEvidenceFile: func(v reading) func(*sql.Selector) {
 		return func(s *sql.Selector) {
 			t := sql.Table(learningactivity.Table)
 			sub := sql.Select(t.C(learningactivity.FieldID)).From(t)
@@ -122,7 +138,7 @@ var readers = map[string]reader{
 	},
 	// The national targets are the government's, the same for every
 	// province: everyone signed in reads them all.
-	ent.TypeNationalTarget: func(*viewer.Viewer) func(*sql.Selector) { return nil },
+	ent.TypeNationalTarget: func(reading) func(*sql.Selector) { return nil },
 }
 
 // Read returns the filter that narrows a query of the ent type typeName to
@@ -147,7 +163,7 @@ func Read(ctx context.Context, typeName string) (func(*sql.Selector), error) {
 	if !ok {
 		return nil, privacy.Denyf("no read filter for %s", typeName)
 	}
-	return r(v), nil
+	return r(reading{Viewer: v, keyLed: ent.KeyLed(ctx)}), nil
 }
 
 // FilterRead narrows every query to what Read allows, and allows it.
@@ -211,22 +227,22 @@ func narrowable(q ent.Query) (string, func(func(*sql.Selector)), error) {
 // current keeps the rows whose materialised path column lies in the
 // viewer's scope as it stands: the rows that live on (learning units,
 // accounts) moved with their units, so the scope's predecessors hold none.
-func current(column string, v *viewer.Viewer) func(*sql.Selector) {
-	return func(s *sql.Selector) { s.Where(search.Prefix(s.C(column), v.ScopePath)) }
+func current(column string, v reading) func(*sql.Selector) {
+	return func(s *sql.Selector) { s.Where(v.prefix(s.C(column), v.ScopePath)) }
 }
 
 // inScope keeps the rows whose path column lies in the viewer's scope or in
 // a unit it took over (see viewer.Predecessors): records keep the path of
 // the tree they were made on.
-func inScope(column string, v *viewer.Viewer) func(*sql.Selector) {
+func inScope(column string, v reading) func(*sql.Selector) {
 	return func(s *sql.Selector) { s.Where(inScopeP(s.C(column), v)) }
 }
 
-func inScopeP(c string, v *viewer.Viewer) *sql.Predicate {
-	ps := []*sql.Predicate{search.Prefix(c, v.ScopePath)}
+func inScopeP(c string, v reading) *sql.Predicate {
+	ps := []*sql.Predicate{v.prefix(c, v.ScopePath)}
 	for _, e := range v.Predecessors {
 		if p, whole := e.Path(); whole {
-			ps = append(ps, search.Prefix(c, p))
+			ps = append(ps, v.prefix(c, p))
 		} else {
 			ps = append(ps, sql.EQ(c, p))
 		}
@@ -239,7 +255,7 @@ func inScopeP(c string, v *viewer.Viewer) *sql.Predicate {
 
 // overlap keeps rows whose path column is in the viewer's scope (with its
 // predecessors) or above it (or above one of them).
-func overlap(column string, v *viewer.Viewer) func(*sql.Selector) {
+func overlap(column string, v reading) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		c := s.C(column)
 		s.Where(sql.Or(inScopeP(c, v), search.InLineage(c, append(predecessorPaths(v), v.ScopePath)...)))
@@ -247,7 +263,7 @@ func overlap(column string, v *viewer.Viewer) func(*sql.Selector) {
 }
 
 // predecessorPaths lists the paths of the viewer's predecessors.
-func predecessorPaths(v *viewer.Viewer) []string {
+func predecessorPaths(v reading) []string {
 	out := make([]string, len(v.Predecessors))
 	for i, e := range v.Predecessors {
 		out[i], _ = e.Path()
@@ -257,7 +273,7 @@ func predecessorPaths(v *viewer.Viewer) []string {
 
 // ofVisibleCampaign keeps targets and criteria sets of the campaigns the
 // viewer sees.
-func ofVisibleCampaign(v *viewer.Viewer) func(*sql.Selector) {
+func ofVisibleCampaign(v reading) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		t := sql.Table(campaign.Table)
 		sub := sql.Select(t.C(campaign.FieldID)).From(t)
@@ -289,7 +305,7 @@ func ReadsRecordOf(ctx context.Context, c *ent.Client, citizenID int) (bool, err
 	}
 	// The records' own rule, asked of the citizen's learning unit.
 	ok, err := c.LearningUnit.Query().
-		Where(learningunit.ID(citizenID), ofCitizen(learningunit.FieldID, viewer.FromContext(ctx))).
+		Where(learningunit.ID(citizenID), ofCitizen(learningunit.FieldID, reading{Viewer: viewer.FromContext(ctx)})).
 		Exist(privacy.DecisionContext(ctx, privacy.Allow))
 	if err != nil {
 		return false, fmt.Errorf("whether the viewer reads record %d: %w", citizenID, err)
@@ -304,10 +320,10 @@ func ReadsRecordOf(ctx context.Context, c *ent.Client, citizenID int) (bool, err
 // VIEWERs see what it adds up to in progress reports, not the record. The
 // test is a correlated EXISTS, a primary-key probe per row, like
 // visibleRegistration's.
-func ofCitizen(column string, v *viewer.Viewer) func(*sql.Selector) {
+func ofCitizen(column string, v reading) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		switch {
-		case !ReadsRecords(v):
+		case !ReadsRecords(v.Viewer):
 			s.Where(sql.False())
 			return
 		case v.Role == viewer.RoleCitizen:
@@ -319,7 +335,7 @@ func ofCitizen(column string, v *viewer.Viewer) func(*sql.Selector) {
 		t := sql.Table(learningunit.Table).As("record_citizen")
 		s.Where(sql.Exists(sql.Select(t.C(learningunit.FieldID)).From(t).
 			Where(sql.And(sql.ColumnsEQ(t.C(learningunit.FieldID), s.C(column)),
-				search.Prefix(t.C(learningunit.FieldAdminPath), v.ScopePath)))))
+				v.prefix(t.C(learningunit.FieldAdminPath), v.ScopePath)))))
 	}
 }
 
@@ -328,7 +344,7 @@ func ofCitizen(column string, v *viewer.Viewer) func(*sql.Selector) {
 // uncorrelated `registration_id IN (SELECT … in scope)` made SQLite build a
 // temporary table of every registration in the viewer's scope (millions for
 // a province) to answer a household's two evaluations.
-func visibleRegistration(v *viewer.Viewer) func(*sql.Selector) {
+func visibleRegistration(v reading) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		t := sql.Table(registration.Table)
 		visible := inScopeP(t.C(registration.FieldAdminPath), v)

@@ -56,9 +56,11 @@ func TestPrefixUsesIndex(t *testing.T) {
 	})
 }
 
-// TestPrefixMatchesExactlyThePrefixed checks the prefix predicate row by row
-// on both databases: every string that starts with the prefix, and nothing
-// that sorts next to it (a sibling path, a longer number, a shorter string).
+// TestPrefixMatchesExactlyThePrefixed checks the prefix predicates row by
+// row on both databases, in both wordings (Prefix, and KeyLedPrefix for
+// statements led by keys): every string that starts with the prefix, and
+// nothing that sorts next to it (a sibling path, a longer number, a shorter
+// string).
 func TestPrefixMatchesExactlyThePrefixed(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -86,30 +88,94 @@ func TestPrefixMatchesExactlyThePrefixed(t *testing.T) {
 			{"/1/", []string{"/1/", "/1/2", "/1/2/", "/1/2/3/", "/1/2/30/4/", "/1/2/\u00e9/", "/1/20/", "/1/3/"}},
 			{"dong", []string{"dong", "dong hung", "dong hunga"}},
 			{"dong hung", []string{"dong hung", "dong hunga"}},
+			{"/1/2/\u00e9", []string{"/1/2/\u00e9/"}},
 			{"x", nil},
 		} {
-			query, args := sql.Dialect(db.Dialect).Select("s").From(sql.Table("prefix_probe")).Where(search.Prefix("s", tt.prefix)).OrderBy("s").Query()
-			rows, err := conn.QueryContext(ctx, query, args...)
-			if err != nil {
-				t.Fatalf("%s: %v", query, err)
-			}
-			var got []string
-			for rows.Next() {
-				var s string
-				if err := rows.Scan(&s); err != nil {
-					t.Fatal(err)
+			for name, prefix := range map[string]func(string, string) *sql.Predicate{"Prefix": search.Prefix, "KeyLedPrefix": search.KeyLedPrefix} {
+				query, args := sql.Dialect(db.Dialect).Select("s").From(sql.Table("prefix_probe")).Where(prefix("s", tt.prefix)).OrderBy("s").Query()
+				rows, err := conn.QueryContext(ctx, query, args...)
+				if err != nil {
+					t.Fatalf("%s: %v", query, err)
 				}
-				got = append(got, s)
-			}
-			rows.Close()
-			slices.Sort(got)
-			want := slices.Clone(tt.want)
-			slices.Sort(want)
-			if !slices.Equal(got, want) {
-				t.Errorf("prefix %q: got %q, want %q", tt.prefix, got, want)
+				var got []string
+				for rows.Next() {
+					var s string
+					if err := rows.Scan(&s); err != nil {
+						t.Fatal(err)
+					}
+					got = append(got, s)
+				}
+				rows.Close()
+				slices.Sort(got)
+				want := slices.Clone(tt.want)
+				slices.Sort(want)
+				if !slices.Equal(got, want) {
+					t.Errorf("%s %q: got %q, want %q", name, tt.prefix, got, want)
+				}
 			}
 		}
 	})
+}
+
+// TestKeyLedPrefixKeepsOnePlan checks why KeyLedPrefix exists, on a table
+// shaped like the learning units (50,000 rows under 500 keys, paths in 7
+// branches, indexed by key and path and by path): PostgreSQL plans a
+// statement that filters a key's rows by a LIKE prefix anew on every
+// execution, and keeps one generic plan for the same statement worded by
+// KeyLedPrefix. After the five custom plans PostgreSQL always makes, a
+// generic plan shows the prefix as a parameter ($n), a custom one as its
+// value.
+func TestKeyLedPrefixKeepsOnePlan(t *testing.T) {
+	db := dbtest.Postgres(t)
+	ctx := context.Background()
+	// Temporary tables and prepared statements live on one connection.
+	conn, err := db.SQL.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, stmt := range []string{
+		"CREATE TEMPORARY TABLE plan_probe (id serial PRIMARY KEY, key int NOT NULL, path text NOT NULL)",
+		"INSERT INTO plan_probe (key, path) SELECT g % 500, '/1/' || (g % 7) || '/' || (g % 70) || '/' || (g % 500) || '/' FROM generate_series(1, 50000) g",
+		"CREATE INDEX ON plan_probe (key, path text_pattern_ops)",
+		"CREATE INDEX ON plan_probe (path text_pattern_ops)",
+		"ANALYZE plan_probe",
+	} {
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	const key, scope = 5, "/1/5/"
+	for i, tt := range []struct {
+		name    string
+		prefix  func(string, string) *sql.Predicate
+		oneplan bool
+	}{
+		{"Prefix", search.Prefix, false},
+		{"KeyLedPrefix", search.KeyLedPrefix, true},
+	} {
+		sel := sql.Dialect(dialect.Postgres).Select("id").From(sql.Table("plan_probe"))
+		sel.Where(sql.And(sql.EQ(sel.C("key"), key), tt.prefix(sel.C("path"), scope)))
+		query, args := sel.Query()
+		name := fmt.Sprintf("probe_%d", i)
+		if _, err := conn.ExecContext(ctx, "PREPARE "+name+" AS "+query); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		values := make([]string, len(args))
+		for i, a := range args {
+			values[i] = fmt.Sprintf("'%v'", a)
+		}
+		execute := "EXECUTE " + name + "(" + strings.Join(values, ", ") + ")"
+		for range 6 {
+			if _, err := conn.ExecContext(ctx, execute); err != nil {
+				t.Fatalf("%s: %v", execute, err)
+			}
+		}
+		p := dbtest.Plan(t, conn, dialect.Postgres, execute)
+		if oneplan := !strings.Contains(p, scope); oneplan != tt.oneplan {
+			t.Errorf("%s: one plan kept %v, want %v: %s\n%s", tt.name, oneplan, tt.oneplan, query, p)
+		}
+	}
 }
 
 // TestKeysCarryTheirOwnersPath checks that every search key written by the

@@ -694,7 +694,7 @@ func (_q *AdminUnitQuery) loadParent(ctx context.Context, query *AdminUnitQuery,
 		return nil
 	}
 	query.Where(adminunit.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, adminunit.Table, adminunit.FieldID))
 	if err != nil {
 		return err
 	}
@@ -725,7 +725,7 @@ func (_q *AdminUnitQuery) loadChildren(ctx context.Context, query *AdminUnitQuer
 	query.Where(predicate.AdminUnit(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(adminunit.ChildrenColumn), fks...))
 	}))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, adminunit.ChildrenTable, adminunit.ChildrenColumn))
 	if err != nil {
 		return err
 	}
@@ -759,7 +759,7 @@ func (_q *AdminUnitQuery) loadMergedInto(ctx context.Context, query *AdminUnitQu
 		return nil
 	}
 	query.Where(adminunit.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, adminunit.Table, adminunit.FieldID))
 	if err != nil {
 		return err
 	}
@@ -790,7 +790,7 @@ func (_q *AdminUnitQuery) loadMergedFrom(ctx context.Context, query *AdminUnitQu
 	query.Where(predicate.AdminUnit(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(adminunit.MergedFromColumn), fks...))
 	}))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, adminunit.MergedFromTable, adminunit.MergedFromColumn))
 	if err != nil {
 		return err
 	}
@@ -823,7 +823,7 @@ func (_q *AdminUnitQuery) loadLearningUnits(ctx context.Context, query *Learning
 	query.Where(predicate.LearningUnit(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(adminunit.LearningUnitsColumn), fks...))
 	}))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, adminunit.LearningUnitsTable, adminunit.LearningUnitsColumn))
 	if err != nil {
 		return err
 	}
@@ -853,7 +853,7 @@ func (_q *AdminUnitQuery) loadUsers(ctx context.Context, query *UserQuery, nodes
 	query.Where(predicate.User(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(adminunit.UsersColumn), fks...))
 	}))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, adminunit.UsersTable, adminunit.UsersColumn))
 	if err != nil {
 		return err
 	}

@@ -652,7 +652,7 @@ func (_q *CampaignQuery) loadProvince(ctx context.Context, query *AdminUnitQuery
 		return nil
 	}
 	query.Where(adminunit.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, adminunit.Table, adminunit.FieldID))
 	if err != nil {
 		return err
 	}
@@ -683,7 +683,7 @@ func (_q *CampaignQuery) loadTargets(ctx context.Context, query *TargetQuery, no
 	query.Where(predicate.Target(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(campaign.TargetsColumn), fks...))
 	}))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, campaign.TargetsTable, campaign.TargetsColumn))
 	if err != nil {
 		return err
 	}
@@ -713,7 +713,7 @@ func (_q *CampaignQuery) loadCriteriaSets(ctx context.Context, query *CriteriaSe
 	query.Where(predicate.CriteriaSet(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(campaign.CriteriaSetsColumn), fks...))
 	}))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, campaign.CriteriaSetsTable, campaign.CriteriaSetsColumn))
 	if err != nil {
 		return err
 	}
@@ -743,7 +743,7 @@ func (_q *CampaignQuery) loadRegistrations(ctx context.Context, query *Registrat
 	query.Where(predicate.Registration(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(campaign.RegistrationsColumn), fks...))
 	}))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, campaign.RegistrationsTable, campaign.RegistrationsColumn))
 	if err != nil {
 		return err
 	}
@@ -773,7 +773,7 @@ func (_q *CampaignQuery) loadDecisions(ctx context.Context, query *DecisionQuery
 	query.Where(predicate.Decision(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(campaign.DecisionsColumn), fks...))
 	}))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, campaign.DecisionsTable, campaign.DecisionsColumn))
 	if err != nil {
 		return err
 	}

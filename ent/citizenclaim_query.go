@@ -486,7 +486,7 @@ func (_q *CitizenClaimQuery) loadLearningUnit(ctx context.Context, query *Learni
 		return nil
 	}
 	query.Where(learningunit.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, learningunit.Table, learningunit.FieldID))
 	if err != nil {
 		return err
 	}
@@ -515,7 +515,7 @@ func (_q *CitizenClaimQuery) loadAccount(ctx context.Context, query *UserQuery, 
 		return nil
 	}
 	query.Where(user.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, user.Table, user.FieldID))
 	if err != nil {
 		return err
 	}

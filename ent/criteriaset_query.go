@@ -443,7 +443,7 @@ func (_q *CriteriaSetQuery) loadCampaign(ctx context.Context, query *CampaignQue
 		return nil
 	}
 	query.Where(campaign.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, campaign.Table, campaign.FieldID))
 	if err != nil {
 		return err
 	}

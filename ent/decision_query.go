@@ -539,7 +539,7 @@ func (_q *DecisionQuery) loadCampaign(ctx context.Context, query *CampaignQuery,
 		return nil
 	}
 	query.Where(campaign.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, campaign.Table, campaign.FieldID))
 	if err != nil {
 		return err
 	}
@@ -568,7 +568,7 @@ func (_q *DecisionQuery) loadDecidingUnit(ctx context.Context, query *AdminUnitQ
 		return nil
 	}
 	query.Where(adminunit.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, adminunit.Table, adminunit.FieldID))
 	if err != nil {
 		return err
 	}
@@ -599,7 +599,7 @@ func (_q *DecisionQuery) loadRegistrations(ctx context.Context, query *Registrat
 	query.Where(predicate.Registration(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(decision.RegistrationsColumn), fks...))
 	}))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, decision.RegistrationsTable, decision.RegistrationsColumn))
 	if err != nil {
 		return err
 	}

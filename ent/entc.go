@@ -6,9 +6,11 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"log"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"text/template"
@@ -57,35 +59,51 @@ func main() {
 	if err := genpatch.Apply("./ent/gql_collection.go", idOnlyFields, decodedFieldArgs, pagesOfOneNode); err != nil {
 		log.Fatal(err)
 	}
-	queries, err := filepath.Glob("./ent/*_query.go")
-	if err != nil {
+	if err := markKeyLedLoads("./ent/*_query.go"); err != nil {
 		log.Fatal(err)
-	}
-	patched := 0
-	for _, file := range queries {
-		src, err := os.ReadFile(file)
-		if err != nil {
-			log.Fatal(err)
-		}
-		if !bytes.Contains(src, []byte(keyLedLoads.From)) {
-			continue // a type without edges to load
-		}
-		if err := genpatch.Apply(file, keyLedLoads); err != nil {
-			log.Fatal(err)
-		}
-		patched++
-	}
-	if patched == 0 {
-		log.Fatalf("patch ent/*_query.go: no %q in any: has ent's template changed?", keyLedLoads.From)
 	}
 }
 
-// keyLedLoads marks the statements of ent's eager loaders as led by the
-// keys of the rows they load for (ent/keyled.go), so that the privacy
-// filters may word the scope for a plan PostgreSQL keeps.
-var keyLedLoads = genpatch.Edit{
-	From: "\tneighbors, err := query.All(ctx)\n",
-	To:   "\tneighbors, err := query.All(WithKeyLed(ctx))\n",
+// keyLedLoads finds the statement of each of ent's eager loaders (but the
+// many-to-many ones, which run through a join table) with what it reads its
+// rows by: a foreign key (the edge's Column constant, beside its Table) or
+// the id.
+var keyLedLoads = []struct {
+	find    *regexp.Regexp
+	replace string
+}{
+	{regexp.MustCompile(`(s\.Where\(sql\.InValues\(s\.C\((\w+)\.(\w+)Column\), fks\.\.\.\)\)\n\t\}\)\)\n\tneighbors, err := query\.All\()ctx\)`),
+		"${1}withKeyLed(ctx, ${2}.${3}Table, ${2}.${3}Column))"},
+	{regexp.MustCompile(`(query\.Where\((\w+)\.IDIn\(ids\.\.\.\)\)\n\tneighbors, err := query\.All\()ctx\)`),
+		"${1}withKeyLed(ctx, ${2}.Table, ${2}.FieldID))"},
+}
+
+// markKeyLedLoads marks the statements of ent's eager loaders as led by the
+// keys they read their rows by (ent/keyled.go), so that the privacy filters
+// may word the scope for a plan PostgreSQL keeps. A loader left unmarked
+// (ent's template changed) fails the generation instead of silently going
+// without.
+func markKeyLedLoads(pattern string) error {
+	files, err := filepath.Glob(pattern)
+	if err != nil {
+		return err
+	}
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		for _, l := range keyLedLoads {
+			src = l.find.ReplaceAll(src, []byte(l.replace))
+		}
+		if bytes.Contains(src, []byte("neighbors, err := query.All(ctx)")) {
+			return fmt.Errorf("patch %s: an eager loader the patterns of keyLedLoads do not match: has ent's template changed?", file)
+		}
+		if err := os.WriteFile(file, src, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // scopeWhereInputs marks every generated where-input with @inScope (declared

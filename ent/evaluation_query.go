@@ -496,7 +496,7 @@ func (_q *EvaluationQuery) loadRegistration(ctx context.Context, query *Registra
 		return nil
 	}
 	query.Where(registration.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, registration.Table, registration.FieldID))
 	if err != nil {
 		return err
 	}

@@ -443,7 +443,7 @@ func (_q *EvidenceFileQuery) loadActivity(ctx context.Context, query *LearningAc
 		return nil
 	}
 	query.Where(learningactivity.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, learningactivity.Table, learningactivity.FieldID))
 	if err != nil {
 		return err
 	}

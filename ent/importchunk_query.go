@@ -443,7 +443,7 @@ func (_q *ImportChunkQuery) loadImportJob(ctx context.Context, query *ImportJobQ
 		return nil
 	}
 	query.Where(importjob.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, importjob.Table, importjob.FieldID))
 	if err != nil {
 		return err
 	}

@@ -496,7 +496,7 @@ func (_q *ImportJobQuery) loadCreatedBy(ctx context.Context, query *UserQuery, n
 		return nil
 	}
 	query.Where(user.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, user.Table, user.FieldID))
 	if err != nil {
 		return err
 	}
@@ -527,7 +527,7 @@ func (_q *ImportJobQuery) loadChunks(ctx context.Context, query *ImportChunkQuer
 	query.Where(predicate.ImportChunk(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(importjob.ChunksColumn), fks...))
 	}))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, importjob.ChunksTable, importjob.ChunksColumn))
 	if err != nil {
 		return err
 	}

@@ -443,7 +443,7 @@ func (_q *InvitationQuery) loadHousehold(ctx context.Context, query *LearningUni
 		return nil
 	}
 	query.Where(learningunit.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, learningunit.Table, learningunit.FieldID))
 	if err != nil {
 		return err
 	}

@@ -548,7 +548,7 @@ func (_q *LearningActivityQuery) loadCitizen(ctx context.Context, query *Learnin
 		return nil
 	}
 	query.Where(learningunit.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, learningunit.Table, learningunit.FieldID))
 	if err != nil {
 		return err
 	}
@@ -579,7 +579,7 @@ func (_q *LearningActivityQuery) loadEvidence(ctx context.Context, query *Eviden
 	query.Where(predicate.EvidenceFile(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(learningactivity.EvidenceColumn), fks...))
 	}))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, learningactivity.EvidenceTable, learningactivity.EvidenceColumn))
 	if err != nil {
 		return err
 	}

@@ -641,7 +641,7 @@ func (_q *LearningUnitQuery) loadAdminUnit(ctx context.Context, query *AdminUnit
 		return nil
 	}
 	query.Where(adminunit.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, adminunit.Table, adminunit.FieldID))
 	if err != nil {
 		return err
 	}
@@ -673,7 +673,7 @@ func (_q *LearningUnitQuery) loadParent(ctx context.Context, query *LearningUnit
 		return nil
 	}
 	query.Where(learningunit.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, learningunit.Table, learningunit.FieldID))
 	if err != nil {
 		return err
 	}
@@ -704,7 +704,7 @@ func (_q *LearningUnitQuery) loadChildren(ctx context.Context, query *LearningUn
 	query.Where(predicate.LearningUnit(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(learningunit.ChildrenColumn), fks...))
 	}))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, learningunit.ChildrenTable, learningunit.ChildrenColumn))
 	if err != nil {
 		return err
 	}
@@ -737,7 +737,7 @@ func (_q *LearningUnitQuery) loadRegistrations(ctx context.Context, query *Regis
 	query.Where(predicate.Registration(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(learningunit.RegistrationsColumn), fks...))
 	}))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, learningunit.RegistrationsTable, learningunit.RegistrationsColumn))
 	if err != nil {
 		return err
 	}
@@ -767,7 +767,7 @@ func (_q *LearningUnitQuery) loadActivities(ctx context.Context, query *Learning
 	query.Where(predicate.LearningActivity(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(learningunit.ActivitiesColumn), fks...))
 	}))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, learningunit.ActivitiesTable, learningunit.ActivitiesColumn))
 	if err != nil {
 		return err
 	}

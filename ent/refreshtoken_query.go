@@ -443,7 +443,7 @@ func (_q *RefreshTokenQuery) loadSession(ctx context.Context, query *SessionQuer
 		return nil
 	}
 	query.Where(session.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, session.Table, session.FieldID))
 	if err != nil {
 		return err
 	}

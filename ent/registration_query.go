@@ -625,7 +625,7 @@ func (_q *RegistrationQuery) loadCampaign(ctx context.Context, query *CampaignQu
 		return nil
 	}
 	query.Where(campaign.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, campaign.Table, campaign.FieldID))
 	if err != nil {
 		return err
 	}
@@ -654,7 +654,7 @@ func (_q *RegistrationQuery) loadLearningUnit(ctx context.Context, query *Learni
 		return nil
 	}
 	query.Where(learningunit.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, learningunit.Table, learningunit.FieldID))
 	if err != nil {
 		return err
 	}
@@ -683,7 +683,7 @@ func (_q *RegistrationQuery) loadAdminUnit(ctx context.Context, query *AdminUnit
 		return nil
 	}
 	query.Where(adminunit.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, adminunit.Table, adminunit.FieldID))
 	if err != nil {
 		return err
 	}
@@ -714,7 +714,7 @@ func (_q *RegistrationQuery) loadEvaluations(ctx context.Context, query *Evaluat
 	query.Where(predicate.Evaluation(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(registration.EvaluationsColumn), fks...))
 	}))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, registration.EvaluationsTable, registration.EvaluationsColumn))
 	if err != nil {
 		return err
 	}
@@ -745,7 +745,7 @@ func (_q *RegistrationQuery) loadDecision(ctx context.Context, query *DecisionQu
 		return nil
 	}
 	query.Where(decision.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, decision.Table, decision.FieldID))
 	if err != nil {
 		return err
 	}

@@ -446,7 +446,7 @@ func (_q *ReorganisationQuery) loadAppliedBy(ctx context.Context, query *UserQue
 		return nil
 	}
 	query.Where(user.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, user.Table, user.FieldID))
 	if err != nil {
 		return err
 	}

@@ -496,7 +496,7 @@ func (_q *SessionQuery) loadUser(ctx context.Context, query *UserQuery, nodes []
 		return nil
 	}
 	query.Where(user.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, user.Table, user.FieldID))
 	if err != nil {
 		return err
 	}
@@ -527,7 +527,7 @@ func (_q *SessionQuery) loadRefreshTokens(ctx context.Context, query *RefreshTok
 	query.Where(predicate.RefreshToken(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(session.RefreshTokensColumn), fks...))
 	}))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, session.RefreshTokensTable, session.RefreshTokensColumn))
 	if err != nil {
 		return err
 	}

@@ -486,7 +486,7 @@ func (_q *TargetQuery) loadCampaign(ctx context.Context, query *CampaignQuery, n
 		return nil
 	}
 	query.Where(campaign.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, campaign.Table, campaign.FieldID))
 	if err != nil {
 		return err
 	}
@@ -515,7 +515,7 @@ func (_q *TargetQuery) loadAdminUnit(ctx context.Context, query *AdminUnitQuery,
 		return nil
 	}
 	query.Where(adminunit.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, adminunit.Table, adminunit.FieldID))
 	if err != nil {
 		return err
 	}

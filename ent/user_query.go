@@ -539,7 +539,7 @@ func (_q *UserQuery) loadScope(ctx context.Context, query *AdminUnitQuery, nodes
 		return nil
 	}
 	query.Where(adminunit.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, adminunit.Table, adminunit.FieldID))
 	if err != nil {
 		return err
 	}
@@ -571,7 +571,7 @@ func (_q *UserQuery) loadLearningUnit(ctx context.Context, query *LearningUnitQu
 		return nil
 	}
 	query.Where(learningunit.IDIn(ids...))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, learningunit.Table, learningunit.FieldID))
 	if err != nil {
 		return err
 	}
@@ -602,7 +602,7 @@ func (_q *UserQuery) loadSessions(ctx context.Context, query *SessionQuery, node
 	query.Where(predicate.Session(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(user.SessionsColumn), fks...))
 	}))
-	neighbors, err := query.All(WithKeyLed(ctx))
+	neighbors, err := query.All(withKeyLed(ctx, user.SessionsTable, user.SessionsColumn))
 	if err != nil {
 		return err
 	}

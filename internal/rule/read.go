@@ -30,7 +30,9 @@ type reader func(v reading) func(*sql.Selector)
 
 // reading is the viewer a filter is built for, and whether the statement
 // it goes into is led by keys (ent.KeyLed), which changes only how the
-// scope is worded (search.KeyLedPrefix), never which rows it keeps.
+// scope is worded (search.KeyLedPrefix), never which rows it keeps. The
+// subqueries a filter holds take the same wording: a correlated probe by
+// key, or the campaigns, a table of a few rows.
 type reading struct {
 	*viewer.Viewer
 	keyLed bool
@@ -163,7 +165,7 @@ func Read(ctx context.Context, typeName string) (func(*sql.Selector), error) {
 	if !ok {
 		return nil, privacy.Denyf("no read filter for %s", typeName)
 	}
-	return r(reading{Viewer: v, keyLed: ent.KeyLed(ctx)}), nil
+	return r(reading{Viewer: v, keyLed: ent.KeyLed(ctx, typeName)}), nil
 }
 
 // FilterRead narrows every query to what Read allows, and allows it.
@@ -303,7 +305,8 @@ func ReadsRecordOf(ctx context.Context, c *ent.Client, citizenID int) (bool, err
 	case p == nil:
 		return true, nil
 	}
-	// The records' own rule, asked of the citizen's learning unit.
+	// The records' own rule, asked of the citizen's learning unit (worded
+	// for a statement the scope leads, like any the caller starts).
 	ok, err := c.LearningUnit.Query().
 		Where(learningunit.ID(citizenID), ofCitizen(learningunit.FieldID, reading{Viewer: viewer.FromContext(ctx)})).
 		Exist(privacy.DecisionContext(ctx, privacy.Allow))

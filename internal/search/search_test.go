@@ -173,7 +173,7 @@ func TestKeyLedPrefixKeepsOnePlan(t *testing.T) {
 		}
 		p := dbtest.Plan(t, conn, dialect.Postgres, execute)
 		if oneplan := !strings.Contains(p, scope); oneplan != tt.oneplan {
-			t.Errorf("%s: one plan kept %v, want %v: %s\n%s", tt.name, oneplan, tt.oneplan, query, p)
+			t.Errorf("%s: one plan kept %v, want %v (has PostgreSQL's plan_cache_mode, or its planner, changed?): %s\n%s", tt.name, oneplan, tt.oneplan, query, p)
 		}
 	}
 }

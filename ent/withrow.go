@@ -158,6 +158,8 @@ func withRows(spec *sqlgraph.QuerySpec, dialectName string, e rowsEdge, extra *[
 	for i, c := range columns {
 		values[i] = column(dialectName, t, alias, c)
 	}
+	head := "SELECT " + fmt.Sprintf(agg, strings.Join(values, ", "), order) + " FROM ("
+	tail := ") AS " + d.Select().Quote(alias)
 	spec.Modifiers = append(spec.Modifiers[:len(spec.Modifiers):len(spec.Modifiers)], func(s *sql.Selector) {
 		rows := d.Select().From(t)
 		for _, c := range e.spec.Node.Columns {
@@ -176,9 +178,15 @@ func withRows(spec *sqlgraph.QuerySpec, dialectName string, e rowsEdge, extra *[
 		if e.spec.Limit > 0 {
 			rows.Limit(e.spec.Limit)
 		}
-		sub := d.Select().From(rows.As(alias))
-		sub.SelectExpr(sql.Expr(fmt.Sprintf(agg, strings.Join(values, ", "), order)))
-		s.AppendSelectExprAs(sub, alias)
+		// Written straight into the node's statement, not as a selector
+		// over rows: ent renders every nested selector into a builder of
+		// its own and copies it into its parent's, so each level less is
+		// a copy less of the edge's whole subquery.
+		s.AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
+			b.WriteString(head)
+			b.Join(rows)
+			b.WriteString(tail)
+		}), alias)
 	})
 	if extra != nil {
 		*extra = append(*extra, alias)

@@ -61,29 +61,21 @@ func main() {
 	}
 }
 
-// tuneGC trades memory for CPU in the server (not the generator, whose
-// heap is large and short-lived) within a fixed budget, unless the
-// operator set GOGC or GOMEMLIMIT. The soft limit is the budget: 64 MiB of
-// Go memory, which with the binary's pages and SQLite's caches keeps the
-// process under 150 MB. Below it the heap may grow to five times what is
-// live: the live heap is small (10–15 MB) and every request allocates, so
-// the collector's cost is how often it runs. At GOGC 400 it runs half as
-// often as at 200, a tenth of the server's CPU before (BENCHMARKS.md, the
-// ninth session of #15).
+// tuneGC trades a little memory for CPU in the server (not the generator,
+// whose heap is large and short-lived) unless the operator set GOGC or
+// GOMEMLIMIT. The server's live heap is small (10–15 MB) and every request
+// allocates, so at Go's default GOGC=100 the collector ran many times a
+// second under load and took a tenth of the CPU; at 200 it runs half as
+// often (BENCHMARKS.md). The soft limit makes it work harder before the Go
+// heap outgrows a small machine, as during a large export.
 func tuneGC(getenv func(string) string) {
 	if getenv("GOGC") == "" {
-		debug.SetGCPercent(serverGCPercent)
+		debug.SetGCPercent(200)
 	}
 	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(serverMemoryLimit)
+		debug.SetMemoryLimit(96 << 20)
 	}
 }
-
-// The server's collector settings (tuneGC).
-const (
-	serverGCPercent   = 400
-	serverMemoryLimit = 64 << 20
-)
 
 // run starts the server and blocks until ctx is cancelled, then shuts down
 // gracefully. It is main without the process: tests call it.

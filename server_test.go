@@ -7,14 +7,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"os/signal"
 	"regexp"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -254,38 +252,5 @@ func TestLongRequest(t *testing.T) {
 		if got := longRequest(r); got != c.long {
 			t.Errorf("%s %s (%s): long %v, want %v", c.method, c.path, c.contentType, got, c.long)
 		}
-	}
-}
-
-// TestTuneGC: the server's collector settings apply unless the operator set
-// GOGC or GOMEMLIMIT, each on its own.
-func TestTuneGC(t *testing.T) {
-	percent := debug.SetGCPercent(100)
-	limit := debug.SetMemoryLimit(math.MaxInt64)
-	t.Cleanup(func() {
-		debug.SetGCPercent(percent)
-		debug.SetMemoryLimit(limit)
-	})
-	for _, tc := range []struct {
-		name        string
-		env         map[string]string
-		wantPercent int
-		wantLimit   int64
-	}{
-		{"defaults", nil, serverGCPercent, serverMemoryLimit},
-		{"GOGC set", map[string]string{"GOGC": "150"}, 100, serverMemoryLimit},
-		{"GOMEMLIMIT set", map[string]string{"GOMEMLIMIT": "1GiB"}, serverGCPercent, math.MaxInt64},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			debug.SetGCPercent(100)
-			debug.SetMemoryLimit(math.MaxInt64)
-			tuneGC(func(k string) string { return tc.env[k] })
-			if got := debug.SetGCPercent(100); got != tc.wantPercent {
-				t.Errorf("GOGC %d, want %d", got, tc.wantPercent)
-			}
-			if got := debug.SetMemoryLimit(math.MaxInt64); got != tc.wantLimit {
-				t.Errorf("memory limit %d, want %d", got, tc.wantLimit)
-			}
-		})
 	}
 }

@@ -437,10 +437,11 @@ var gcTight struct {
 // tightenGC has the collector run at 100% heap growth, if it ran looser,
 // until the returned function is called by the last step running. A step
 // allocates gigabytes over minutes for a province's file while what it
-// keeps live is small; at the server's usual 400% (tuneGC) the heap then
-// sits at five times what is live, up to the soft limit (at 200% and a
-// 96 MiB limit it took the server past its 150 MB budget, BENCHMARKS.md).
-// A collector the operator set tighter, or off, is left alone.
+// keeps live is small; at the server's usual 200% (tuneGC) the heap then
+// sits at three times what is live, up to the soft limit, which with the
+// binary's pages and SQLite's caches took the server past its 150 MB
+// budget (BENCHMARKS.md). A collector the operator set tighter, or off, is
+// left alone.
 func tightenGC() (restore func()) {
 	gcTight.Lock()
 	defer gcTight.Unlock()

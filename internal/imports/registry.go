@@ -50,8 +50,8 @@ type registry struct {
 // hotClaims is how many claims a registry holds in memory, in all its
 // places: a dozen villages' rows, a megabyte or so (a household's claim
 // costs ~250 bytes, another unit's ~125, BenchmarkApply). The server's
-// heap grows to five times what is live (GOGC 400) up to its soft limit,
-// so every megabyte held here is up to five of the server's.
+// heap grows to three times what is live (GOGC 200) up to its soft limit,
+// so every megabyte held here is three of the server's.
 var hotClaims = 5_000
 
 // part is what the rows of one place claimed.

@@ -11,7 +11,6 @@ import (
 	"hoctap/ent"
 	"hoctap/ent/privacy"
 	"hoctap/internal/apperr"
-	"hoctap/internal/i18n"
 	"hoctap/internal/reqinfo"
 	"hoctap/internal/store"
 	"hoctap/internal/viewer"
@@ -21,7 +20,7 @@ import (
 // UNAUTHENTICATED or FORBIDDEN for a privacy denial (by whether there is a
 // viewer); NOT_FOUND, CONFLICT or BAD_USER_INPUT for ent's not-found,
 // constraint and validation errors; UNAVAILABLE when the database failed
-// (store.IsUnavailable) or the client left; INTERNAL, carrying the request id and wrapping the
+// (store.IsUnavailable); INTERNAL, carrying the request id and wrapping the
 // cause for the log, for anything else.
 //
 // A request whose credentials could not be checked (viewer.LookupFailure)
@@ -34,13 +33,6 @@ func Of(ctx context.Context, err error) *apperr.Error {
 		if e, ok := apperr.As(context.Cause(ctx)); ok {
 			return e
 		}
-	}
-	if errors.Is(err, context.Canceled) && errors.Is(context.Cause(ctx), context.Canceled) {
-		// The client left (net/http cancels a request whose connection
-		// closed, as mobile networks often do): nothing here failed, and
-		// no one reads the answer. Not INTERNAL, which is logged as an
-		// error an operator must look into.
-		return apperr.New(apperr.Unavailable, msgLeft).Wrap(err)
 	}
 	if e, ok := apperr.As(err); ok {
 		if e.Code == apperr.Unauthenticated {
@@ -72,8 +64,6 @@ func Of(ctx context.Context, err error) *apperr.Error {
 	}
 	return Internal(ctx, err)
 }
-
-var msgLeft = i18n.Message{VI: "Yêu cầu đã dừng vì máy khách ngắt kết nối.", EN: "The request stopped because the client disconnected."}
 
 // Unavailable is the UNAVAILABLE error for a database failure, wrapping it
 // for the log.

@@ -24,8 +24,6 @@ func TestOf(t *testing.T) {
 	uncheckedBug := viewer.WithLookupFailure(background, errors.New("authenticate: a bug"))
 	dbDown := fmt.Errorf("query users: %w", dbtest.ErrRefused)
 	unauthenticated := apperr.New(apperr.Unauthenticated, apperr.MsgUnauthenticated)
-	left, leave := context.WithCancel(signedIn)
-	leave()
 
 	for _, tc := range []struct {
 		name string
@@ -44,9 +42,6 @@ func TestOf(t *testing.T) {
 		{"anonymous, database down", background, dbDown, apperr.Unavailable},
 		{"signed in, database down", signedIn, dbDown, apperr.Unavailable},
 		{"signed in, a bug", signedIn, errors.New("boom"), apperr.Internal},
-		{"the client left", left, fmt.Errorf("query: %w", context.Canceled), apperr.Unavailable},
-		{"the client left during a bug", left, errors.New("boom"), apperr.Internal},
-		{"cancelled, the client still there", signedIn, fmt.Errorf("query: %w", context.Canceled), apperr.Internal},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := errmap.Of(tc.ctx, tc.err)

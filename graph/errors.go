@@ -50,10 +50,22 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if p, ok := errors.AsType[*panicError](err); ok {
 				attrs = append(attrs, "stack", string(p.stack))
 			}
-			log.ErrorContext(ctx, "internal error", attrs...)
+			if clientLeft(ctx, err) {
+				log.DebugContext(ctx, "client left", attrs...)
+			} else {
+				log.ErrorContext(ctx, "internal error", attrs...)
+			}
 		}
 		return gerr
 	}
+}
+
+// clientLeft reports whether err is the request's end because its client
+// closed the connection (net/http then cancels the request's context, as
+// mobile networks often make it): nothing failed here and no one reads the
+// answer, so it is not an error an operator must look into.
+func clientLeft(ctx context.Context, err error) bool {
+	return errors.Is(err, context.Canceled) && errors.Is(context.Cause(ctx), context.Canceled)
 }
 
 var (

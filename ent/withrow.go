@@ -159,7 +159,6 @@ func withRows(spec *sqlgraph.QuerySpec, dialectName string, e rowsEdge, extra *[
 		values[i] = column(dialectName, t, alias, c)
 	}
 	head := "SELECT " + fmt.Sprintf(agg, strings.Join(values, ", "), order) + " FROM ("
-	tail := ") AS " + d.Select().Quote(alias)
 	spec.Modifiers = append(spec.Modifiers[:len(spec.Modifiers):len(spec.Modifiers)], func(s *sql.Selector) {
 		rows := d.Select().From(t)
 		for _, c := range e.spec.Node.Columns {
@@ -185,7 +184,7 @@ func withRows(spec *sqlgraph.QuerySpec, dialectName string, e rowsEdge, extra *[
 		s.AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
 			b.WriteString(head)
 			b.Join(rows)
-			b.WriteString(tail)
+			b.WriteString(") AS ").Ident(alias)
 		}), alias)
 	})
 	if extra != nil {

@@ -18,7 +18,6 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -30,6 +29,7 @@ import (
 	"hoctap/internal/config"
 	"hoctap/internal/demo"
 	"hoctap/internal/export"
+	"hoctap/internal/gcbudget"
 	"hoctap/internal/graphiql"
 	"hoctap/internal/importjob"
 	"hoctap/internal/metrics"
@@ -53,27 +53,12 @@ func main() {
 	} else if len(args) > 0 && args[0] == "import" {
 		run, args = runImport, args[1:]
 	} else {
-		tuneGC(os.Getenv)
+		// Not the generator's or an import's, whose heaps are large and short-lived.
+		gcbudget.Manage(gcbudget.Serve, os.Getenv)
 	}
 	if err := run(ctx, args, os.Getenv, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "hoctap:", err)
 		os.Exit(1)
-	}
-}
-
-// tuneGC trades a little memory for CPU in the server (not the generator,
-// whose heap is large and short-lived) unless the operator set GOGC or
-// GOMEMLIMIT. The server's live heap is small (10–15 MB) and every request
-// allocates, so at Go's default GOGC=100 the collector ran many times a
-// second under load and took a tenth of the CPU; at 200 it runs half as
-// often (BENCHMARKS.md). The soft limit makes it work harder before the Go
-// heap outgrows a small machine, as during a large export.
-func tuneGC(getenv func(string) string) {
-	if getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
-	}
-	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(96 << 20)
 	}
 }
 

@@ -39,8 +39,8 @@ const contentSecurityPolicy = "default-src 'none'; style-src 'self'; script-src 
 // pages holds one template set per page, each the layout plus the page,
 // made the first time the page is drawn: html/template copies the layout
 // into every set, 5 MB for all of them, which a server that only answers the
-// API would carry in its heap for nothing (and, at GOGC 200, three times
-// over in its RSS).
+// API would carry in its heap for nothing (and, at the API's GOGC 400, up
+// to five times over in its RSS: gcbudget.Serve).
 type pages struct {
 	base *template.Template // layout and parts, never executed, only cloned
 	sets map[string]*pageSet

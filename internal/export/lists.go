@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"hoctap/internal/apperr"
+	"hoctap/internal/gcbudget"
 	"hoctap/internal/i18n"
 	"hoctap/internal/imports"
 )
@@ -80,6 +81,7 @@ func (h *Handler) Units() http.Handler {
 			name += "-" + strconv.Itoa(under)
 		}
 		out := &attachment{w: w, name: name + ".xlsx"}
+		defer gcbudget.Hold(gcbudget.Export)()
 		err = imports.Export(r.Context(), h.client, out, kind, under)
 		if err != nil && out.started {
 			// The status and part of the file are out: the client sees

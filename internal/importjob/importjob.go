@@ -23,7 +23,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"runtime/debug"
 	"sync"
 	"time"
 
@@ -36,6 +35,7 @@ import (
 	"hoctap/internal/access"
 	"hoctap/internal/apperr"
 	"hoctap/internal/errmap"
+	"hoctap/internal/gcbudget"
 	"hoctap/internal/i18n"
 	"hoctap/internal/imports"
 	"hoctap/internal/reqinfo"
@@ -423,42 +423,9 @@ func (r *Runner) start(ctx context.Context, job *ent.ImportJob, opts imports.Opt
 			delete(r.live, job.ID)
 			r.mu.Unlock()
 		}()
-		defer tightenGC()()
+		defer gcbudget.Hold(gcbudget.Import)()
 		r.run(sctx, job.ID, apply, opts)
 	}()
-}
-
-// gcTight counts the steps running, which tighten the collector.
-var gcTight struct {
-	sync.Mutex
-	steps, old int
-}
-
-// tightenGC has the collector run at 100% heap growth, if it ran looser,
-// until the returned function is called by the last step running. A step
-// allocates gigabytes over minutes for a province's file while what it
-// keeps live is small; at the server's usual 200% (tuneGC) the heap then
-// sits at three times what is live, up to the soft limit, which with the
-// binary's pages and SQLite's caches took the server past its 150 MB
-// budget (BENCHMARKS.md). A collector the operator set tighter, or off, is
-// left alone.
-func tightenGC() (restore func()) {
-	gcTight.Lock()
-	defer gcTight.Unlock()
-	if gcTight.steps == 0 {
-		gcTight.old = debug.SetGCPercent(100)
-		if gcTight.old <= 100 {
-			debug.SetGCPercent(gcTight.old)
-		}
-	}
-	gcTight.steps++
-	return func() {
-		gcTight.Lock()
-		defer gcTight.Unlock()
-		if gcTight.steps--; gcTight.steps == 0 {
-			debug.SetGCPercent(gcTight.old)
-		}
-	}
 }
 
 // run is one step of a job, from its file in the database to its ending

@@ -49,9 +49,9 @@ type registry struct {
 
 // hotClaims is how many claims a registry holds in memory, in all its
 // places: a dozen villages' rows, a megabyte or so (a household's claim
-// costs ~250 bytes, another unit's ~125, BenchmarkApply). The server's
-// heap grows to three times what is live (GOGC 200) up to its soft limit,
-// so every megabyte held here is three of the server's.
+// costs ~250 bytes, another unit's ~125, BenchmarkApply). While an import
+// step runs the server's heap grows to twice what is live (gcbudget.Import)
+// up to its soft limit, so every megabyte held here is two of the server's.
 var hotClaims = 5_000
 
 // part is what the rows of one place claimed.

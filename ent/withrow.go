@@ -54,6 +54,7 @@ func withRow(spec *sqlgraph.QuerySpec, fk, name string, edge *sqlgraph.QuerySpec
 			if p := es.P(); p != nil {
 				on = sql.And(on, p)
 			}
+			s.AddError(es.Err())
 		}
 		s.LeftJoin(t).OnP(on)
 		for _, c := range columns {
@@ -186,6 +187,10 @@ func withRows(spec *sqlgraph.QuerySpec, dialectName string, e rowsEdge, extra *[
 			b.Join(rows)
 			b.WriteString(") AS ").Ident(alias)
 		}), alias)
+		// A builder takes in only the text of what it joins, so the errors
+		// of the rows' statement (an edge of theirs refused: failWithRow)
+		// fail the node's here, or the refused edge would read as empty.
+		s.AddError(rows.Err())
 	})
 	if extra != nil {
 		*extra = append(*extra, alias)

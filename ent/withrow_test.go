@@ -2,6 +2,7 @@ package ent_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -434,5 +435,44 @@ func TestListEdgesLoadWithTheirRow(t *testing.T) {
 				}
 			}
 		})
+	}, opts)
+}
+
+// TestRefusedNestedEdgeFails: an edge its privacy policy refuses (a user's
+// sessions, which nobody reads through the API) fails the whole query, as
+// its own statement would have, also when it is aggregated into an edge that
+// is itself aggregated into its node's row: it must not read as empty.
+func TestRefusedNestedEdgeFails(t *testing.T) {
+	opts, counter := dbtest.Counting()
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		f := fixture.Build(t, db.Client)
+		ctx := f.As(context.Background(), "admin")
+		if n := db.User.Query().Where(user.ScopeID(f.C1.ID)).CountX(ctx); n == 0 {
+			t.Fatal("no user has the commune as scope; the test needs one")
+		}
+		sessions := func(q *ent.UserQuery) { q.WithSessions() }
+		tests := []struct {
+			name       string
+			query      *ent.AdminUnitQuery
+			statements int // of a query like it whose edges are not refused
+		}{
+			{"aggregated into the node's row", db.AdminUnit.Query().Where(adminunit.ID(f.C1.ID)).WithUsers(sessions), 1},
+			{"two levels down", db.AdminUnit.Query().Where(adminunit.ID(*f.C1.ParentID)).WithChildren(func(q *ent.AdminUnitQuery) { q.WithUsers(sessions) }), 1},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				_, err := tt.query.All(ctx)
+				if !errors.Is(err, privacy.Deny) && (err == nil || !strings.Contains(err.Error(), privacy.Deny.Error())) {
+					t.Errorf("error %v, want the sessions' refusal", err)
+				}
+				// The same shape with its edges allowed is one statement:
+				// the refused edge was built into it, not loaded apart.
+				counter.Reset()
+				tt.query.Clone().AllX(privacy.DecisionContext(ctx, privacy.Allow))
+				if n := counter.Count(); n != tt.statements {
+					t.Errorf("%d statements allowed, want %d", n, tt.statements)
+				}
+			})
+		}
 	}, opts)
 }

@@ -187,9 +187,10 @@ func withRows(spec *sqlgraph.QuerySpec, dialectName string, e rowsEdge, extra *[
 			b.Join(rows)
 			b.WriteString(") AS ").Ident(alias)
 		}), alias)
-		// A builder takes in only the text of what it joins, so the errors
-		// of the rows' statement (an edge of theirs refused: failWithRow)
-		// fail the node's here, or the refused edge would read as empty.
+		// The errors of the rows' statement (an edge of theirs refused:
+		// failWithRow) fail the node's here, or the refused edge would read
+		// as empty: ExprFunc writes into a copy of its builder and drops its
+		// errors, and ent checks a statement's errors before writing it.
 		s.AddError(rows.Err())
 	})
 	if extra != nil {

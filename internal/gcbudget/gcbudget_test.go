@@ -24,11 +24,15 @@ func set(b Budget) {
 func TestHold(t *testing.T) {
 	defer set(current())
 	operator := Budget{Percent: 150, Limit: 200 << 20}
+	// tight asks for a tighter collector than Export and for less room, so
+	// held together each half of what they run under comes from another.
+	tight := Budget{Percent: 50, Limit: 80 << 20}
 	tests := []struct {
 		name string
 		// env is the operator's environment; nil: Manage is never called.
-		env map[string]string
-		// ends is the order the two jobs (0: Import, 1: Export) end in.
+		env  map[string]string
+		held [2]Budget
+		// ends is the order the two jobs end in.
 		ends [2]int
 		// want: while both run, with one left, with none.
 		want [3]Budget
@@ -36,29 +40,48 @@ func TestHold(t *testing.T) {
 		{
 			name: "import ends first",
 			env:  map[string]string{},
+			held: [2]Budget{Import, Export},
 			ends: [2]int{0, 1},
 			want: [3]Budget{{100, 96 << 20}, Export, Serve},
 		},
 		{
 			name: "export ends first",
 			env:  map[string]string{},
+			held: [2]Budget{Import, Export},
 			ends: [2]int{1, 0},
 			want: [3]Budget{{100, 96 << 20}, Import, Serve},
 		},
 		{
+			name: "the lowest percent of one, the highest limit of the other",
+			env:  map[string]string{},
+			held: [2]Budget{Export, tight},
+			ends: [2]int{0, 1},
+			want: [3]Budget{{50, 96 << 20}, tight, Serve},
+		},
+		{
+			name: "and the other ends first",
+			env:  map[string]string{},
+			held: [2]Budget{Export, tight},
+			ends: [2]int{1, 0},
+			want: [3]Budget{{50, 96 << 20}, Export, Serve},
+		},
+		{
 			name: "the operator set GOGC",
 			env:  map[string]string{"GOGC": "150"},
+			held: [2]Budget{Import, Export},
 			ends: [2]int{1, 0},
 			want: [3]Budget{{150, 96 << 20}, {150, 96 << 20}, {150, Serve.Limit}},
 		},
 		{
 			name: "the operator set GOMEMLIMIT",
 			env:  map[string]string{"GOMEMLIMIT": "200MiB"},
+			held: [2]Budget{Import, Export},
 			ends: [2]int{0, 1},
 			want: [3]Budget{{100, 200 << 20}, {Export.Percent, 200 << 20}, {Serve.Percent, 200 << 20}},
 		},
 		{
 			name: "not managed",
+			held: [2]Budget{Import, Export},
 			ends: [2]int{0, 1},
 			want: [3]Budget{operator, operator, operator},
 		},
@@ -70,7 +93,7 @@ func TestHold(t *testing.T) {
 			if tc.env != nil {
 				o.manage(Serve, tc.env["GOGC"] != "", tc.env["GOMEMLIMIT"] != "")
 			}
-			release := [2]func(){o.hold(Import), o.hold(Export)}
+			release := [2]func(){o.hold(tc.held[0]), o.hold(tc.held[1])}
 			if got := current(); got != tc.want[0] {
 				t.Errorf("both running: %+v, want %+v", got, tc.want[0])
 			}

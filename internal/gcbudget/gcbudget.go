@@ -27,10 +27,10 @@ var (
 	// often it runs: at 400% it runs half as often as at 200%, and the soft
 	// limit stops the heap outgrowing a small machine (BENCHMARKS.md, #15).
 	Serve = Budget{Percent: 400, Limit: 64 << 20}
-	// Export is what a province's list export runs under: it keeps far more
-	// live than a request: under a 72 MiB limit the collector ran nearly without
-	// a pause and the export took 1.5–2 times as long, under 64 MiB 1.7 times
-	// (BENCHMARKS.md, #12 and #15).
+	// Export is what a province's list export runs under. It keeps far more
+	// live than a request: under a 72 MiB limit the collector ran nearly
+	// without a pause and the export took 1.5–2 times as long, under 64 MiB
+	// 1.7 times (BENCHMARKS.md, #12 and #15).
 	Export = Budget{Percent: 200, Limit: 96 << 20}
 	// Import is what an import step runs under: it keeps little live but
 	// allocates gigabytes over minutes, and any looser the heap sat at the

@@ -53,7 +53,8 @@ func main() {
 	} else if len(args) > 0 && args[0] == "import" {
 		run, args = runImport, args[1:]
 	} else {
-		// Not the generator's or an import's, whose heaps are large and short-lived.
+		// The server's only: the subcommands run once and exit, under Go's
+		// defaults or the operator's.
 		gcbudget.Manage(gcbudget.Serve, os.Getenv)
 	}
 	if err := run(ctx, args, os.Getenv, os.Stdout); err != nil {

@@ -47,8 +47,7 @@ const MaxCatalogueFile = 8 << 20
 // fan-out and complexity limits, one transaction per mutation field, and the
 // error presenter.
 func NewHandler(r *Resolver, opts Options) http.Handler {
-	es := NewExecutableSchema(Config{Resolvers: r, Directives: DirectiveRoot{InScope: inScope}})
-	srv := handler.New(costedSchema{es})
+	srv := handler.New(costedSchema{NewExecutableSchema(schemaConfig(r))})
 	srv.AddTransport(transport.Options{})
 	maxBody := cmp.Or(opts.MaxBody, config.DefaultMaxBody)
 	// Files (lists to import, the official catalogue) come by the GraphQL
@@ -69,7 +68,7 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
+	srv.Use(&complexityLimit{})
 	srv.Use(operationLimits{})
 	srv.AroundOperations(withLoaders(r.client))
 	// Root fields only: the executor marshals plain leaf fields without
@@ -80,6 +79,12 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	srv.SetErrorPresenter(presenter(opts.Logger))
 	srv.SetRecoverFunc(recoverPanic)
 	return refuseUnchecked(srv, opts.Logger)
+}
+
+// schemaConfig configures the executor. It gives no field a price function
+// of its own: complexityLimit relies on that (TestComplexityFromPageSizes).
+func schemaConfig(r *Resolver) Config {
+	return Config{Resolvers: r, Directives: DirectiveRoot{InScope: inScope}}
 }
 
 // selfTransacting mutations manage their own transactions. The sign-in ones

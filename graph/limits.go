@@ -178,10 +178,8 @@ func (s costedSchema) Complexity(ctx context.Context, typeName, field string, ch
 	}
 	n := DefaultPageSize
 	for _, name := range []string{"first", "last"} {
-		if v, ok := args[name]; ok && v != nil {
-			if i, err := graphql.UnmarshalInt(v); err == nil && i >= 0 {
-				n = min(i, MaxPageSize)
-			}
+		if i := pageSize(args, name); i >= 0 {
+			n = i
 		}
 	}
 	return 1 + max(n, 1)*childComplexity, true

@@ -24,8 +24,8 @@ import (
 // costedSchema prices a connection by its first or last, and every other
 // field at gqlgen's default, 1 plus its selection, as no field has a price
 // function of its own (TestComplexityFromPageSizes keeps it so). The
-// document's literal page sizes are part of it; those given as variables
-// are part of the key.
+// document's literal page sizes are part of it; those its variables give
+// are part of the key (pageSizes).
 type complexityLimit struct {
 	es graphql.ExecutableSchema
 
@@ -41,8 +41,13 @@ type costKey struct {
 	pages string
 }
 
-// maxCosts bounds each of complexityLimit's two generations of prices.
-const maxCosts = 4096
+// maxCosts bounds each of complexityLimit's two generations of prices, and
+// maxPagesKey a key's page sizes: an operation with more Int variables
+// than that holds is priced on every request instead.
+const (
+	maxCosts    = 4096
+	maxPagesKey = 256
+)
 
 // complexityExtension is the name extension.GetComplexityStats reads the
 // price under (the presenter reports it).
@@ -78,7 +83,11 @@ func (c *complexityLimit) MutateOperationContext(ctx context.Context, oc *graphq
 // price is the operation's complexity with vars, as complexity.Calculate
 // gives it.
 func (c *complexityLimit) price(ctx context.Context, op *ast.OperationDefinition, vars map[string]any) int {
-	k := costKey{op: weak.Make(op), pages: pageSizes(op, vars)}
+	pages, ok := pageSizes(op, vars)
+	if !ok {
+		return complexity.Calculate(ctx, c.es, op, vars)
+	}
+	k := costKey{op: weak.Make(op), pages: pages}
 	c.mu.Lock()
 	p, ok := c.cur[k]
 	if !ok {
@@ -107,36 +116,43 @@ func (c *complexityLimit) putLocked(k costKey, p int) {
 	c.cur[k] = p
 }
 
-// pageSizes encodes the page sizes the operation's variables give its
-// fields, in the order of the document, as costedSchema reads them: the
-// first or last of a field, capped, or -1 where it reads none. A page size
-// written in the document is the document's, and not repeated here.
-func pageSizes(op *ast.OperationDefinition, vars map[string]any) string {
+// pageSizes encodes the page sizes the operation's variables can give: for
+// each Int variable, in the order declared, whether it was given and the
+// page size costedSchema reads from it (pageSize). Only an Int variable can
+// be a first or a last; page sizes written in the document are the
+// document's. ok is false past maxPagesKey bytes.
+func pageSizes(op *ast.OperationDefinition, vars map[string]any) (pages string, ok bool) {
 	var b []byte
-	walkFields(op.SelectionSet, func(f *ast.Field) bool {
-		given := false
-		for _, a := range f.Arguments {
-			if (a.Name == "first" || a.Name == "last") && a.Value != nil && a.Value.Kind == ast.Variable {
-				given = true
-			}
+	for _, d := range op.VariableDefinitions {
+		if d.Type == nil || d.Type.Elem != nil || d.Type.NamedType != "Int" {
+			continue
 		}
+		v, given := vars[d.Variable]
 		if !given {
-			return true
+			b = binary.AppendVarint(b, -2)
+		} else {
+			b = binary.AppendVarint(b, int64(pageSizeOf(v)))
 		}
-		args := f.ArgumentMap(vars)
-		for _, name := range []string{"first", "last"} {
-			b = binary.AppendVarint(b, int64(pageSize(args, name)))
+		if len(b) > maxPagesKey {
+			return "", false
 		}
-		return true
-	})
-	return string(b)
+	}
+	return string(b), true
 }
 
 // pageSize is the page size args give by name, capped at MaxPageSize, or -1
 // if they give none that costedSchema would use.
 func pageSize(args map[string]any, name string) int {
 	v, ok := args[name]
-	if !ok || v == nil {
+	if !ok {
+		return -1
+	}
+	return pageSizeOf(v)
+}
+
+// pageSizeOf is the page size v gives, as pageSize reads it.
+func pageSizeOf(v any) int {
+	if v == nil {
 		return -1
 	}
 	i, err := graphql.UnmarshalInt(v)

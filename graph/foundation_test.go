@@ -207,6 +207,10 @@ func TestInvalidInput(t *testing.T) {
 		{"cursor garbage", `{ adminUnits(after: "garbage") { totalCount } }`, nil, "BAD_USER_INPUT", "after"},
 		{"cursor garbage nested", `{ adminUnits(first: 1) { edges { node { children(after: "!!!") { totalCount } } } } }`, nil, "BAD_USER_INPUT", "after"},
 		{"too complex", `{ adminUnits(first: 100) { edges { node { children(first: 100) { edges { node { children(first: 100) { edges { node { name } } } } } } } } } }`, nil, "QUERY_TOO_COMPLEX", ""},
+		// Priced by its variables each time, whatever was asked before.
+		{"too complex by its variables", nestedPages, map[string]any{"n": 100}, "QUERY_TOO_COMPLEX", ""},
+		{"the same within the limit", nestedPages, map[string]any{"n": 2}, "", ""},
+		{"the same too complex again", nestedPages, map[string]any{"n": 100}, "QUERY_TOO_COMPLEX", ""},
 		{"unknown field", `{ adminUnits { nope } }`, nil, "BAD_USER_INPUT", ""},
 		{"syntax error", `{ adminUnits(`, nil, "BAD_USER_INPUT", ""},
 	} {
@@ -221,6 +225,9 @@ func TestInvalidInput(t *testing.T) {
 		})
 	}
 }
+
+// nestedPages nests three connections of $n items each.
+const nestedPages = `query($n: Int) { adminUnits(first: $n) { edges { node { children(first: $n) { edges { node { children(first: $n) { edges { node { name } } } } } } } } } }`
 
 func TestPageDefaults(t *testing.T) {
 	db := dbtest.Open(t)

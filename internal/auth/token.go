@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 
@@ -54,7 +55,8 @@ func NewTokens(key []byte, ttl time.Duration) (*Tokens, error) {
 	if len(key) < MinKeyLen {
 		return nil, fmt.Errorf("token signing key: %d bytes, want at least %d", len(key), MinKeyLen)
 	}
-	return &Tokens{key: key, ttl: ttl, now: time.Now}, nil
+	// A copy: verifiedTokens trusts that the key never changes.
+	return &Tokens{key: bytes.Clone(key), ttl: ttl, now: time.Now}, nil
 }
 
 // Issue returns a signed access token for a user's session and its expiry.
@@ -117,8 +119,14 @@ func (t *Tokens) Verify(token string) (userID, sessionID int, err error) {
 	return userID, c.SessionID, nil
 }
 
-// maxVerifiedTokens bounds each of verifiedTokens' two generations.
-const maxVerifiedTokens = 4096
+// maxVerifiedTokens bounds each of verifiedTokens' two generations, and
+// maxVerifiedTokenLen the tokens kept: the ones Issue signs are about 300
+// bytes, and a longer text of the same token (base64 with line breaks in
+// it verifies) is parsed each time rather than kept.
+const (
+	maxVerifiedTokens   = 4096
+	maxVerifiedTokenLen = 1024
+)
 
 // verifiedTokens remembers the access tokens this process has verified, by
 // their text. A token's algorithm, signature, issuer, audience and claims
@@ -148,17 +156,24 @@ func (vt *verifiedTokens) get(token string, now time.Time) (verifiedToken, bool)
 	vt.mu.Lock()
 	defer vt.mu.Unlock()
 	v, ok := vt.cur[token]
+	// Outside its times, the token is parsed again, which says why it is
+	// refused.
 	if !ok {
-		if v, ok = vt.old[token]; ok {
+		if v, ok = vt.old[token]; ok && v.valid(now) {
 			vt.putLocked(token, v) // still in use: kept past the next turn
 		}
 	}
-	// Outside its times, the token is parsed again, which says why it is
-	// refused.
-	return v, ok && !now.Before(v.from) && now.Before(v.until)
+	return v, ok && v.valid(now)
+}
+
+func (v verifiedToken) valid(now time.Time) bool {
+	return !now.Before(v.from) && now.Before(v.until)
 }
 
 func (vt *verifiedTokens) put(token string, v verifiedToken) {
+	if len(token) > maxVerifiedTokenLen {
+		return
+	}
 	vt.mu.Lock()
 	defer vt.mu.Unlock()
 	vt.putLocked(token, v)

@@ -17,58 +17,78 @@ func TestVerifyRemembered(t *testing.T) {
 	other := []byte(strings.Repeat("o", MinKeyLen))
 	issued := time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC)
 	const ttl = 15 * time.Minute
+	type use struct {
+		at   time.Duration // after issue
+		want error         // nil: verifies
+	}
 	for _, tc := range []struct {
-		name string
-		// at is when the token is used the second time, after a first
-		// use at issue.
-		at time.Duration
-		// signer signs the token; key verifies it.
-		signer []byte
-		// tamper changes the token's text before both uses.
+		name   string
+		signer []byte        // key verifies
+		nbf    time.Duration // after issue; 0: none
 		tamper func(string) string
-		want   error // nil: both uses verify
+		uses   []use
 	}{
-		{name: "valid, used again", at: time.Minute, signer: key},
-		{name: "within the leeway after expiry", at: ttl + leeway - time.Second, signer: key},
-		{name: "expired since its first use", at: ttl + leeway, signer: key, want: jwt.ErrTokenExpired},
-		{name: "clock set back before its issue", at: -leeway - time.Second, signer: key, want: jwt.ErrTokenUsedBeforeIssued},
-		{name: "another key's", at: time.Minute, signer: other, want: jwt.ErrTokenSignatureInvalid},
-		{name: "signature changed", at: time.Minute, signer: key, want: jwt.ErrTokenSignatureInvalid, tamper: changeSignature},
+		{name: "valid, used again", signer: key, uses: []use{{0, nil}, {time.Minute, nil}}},
+		{name: "within the leeway after expiry", signer: key, uses: []use{{0, nil}, {ttl + leeway - time.Nanosecond, nil}}},
+		{name: "expired since its first use", signer: key, uses: []use{{0, nil}, {ttl + leeway, jwt.ErrTokenExpired}}},
+		{name: "clock set back within the leeway", signer: key, uses: []use{{0, nil}, {-leeway, nil}}},
+		{name: "clock set back before its issue", signer: key, uses: []use{{0, nil}, {-leeway - time.Nanosecond, jwt.ErrTokenUsedBeforeIssued}}},
+		{name: "not valid yet, then valid, then the clock set back", signer: key, nbf: time.Minute,
+			uses: []use{{0, jwt.ErrTokenNotValidYet}, {time.Minute - leeway, nil}, {time.Minute - leeway - time.Nanosecond, jwt.ErrTokenNotValidYet}}},
+		{name: "another key's", signer: other, uses: []use{{0, jwt.ErrTokenSignatureInvalid}, {time.Minute, jwt.ErrTokenSignatureInvalid}}},
+		{name: "signature changed", signer: key, tamper: changeSignature,
+			uses: []use{{0, jwt.ErrTokenSignatureInvalid}, {time.Minute, jwt.ErrTokenSignatureInvalid}}},
+		// base64 with line breaks decodes: the same token, too long to keep.
+		{name: "a long text of a token", signer: key, tamper: func(s string) string { return s + strings.Repeat("\n", maxVerifiedTokenLen) },
+			uses: []use{{0, nil}, {time.Minute, nil}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			now := issued
-			signer, _ := NewTokens(tc.signer, ttl)
-			signer.now = func() time.Time { return issued }
-			tok, _, err := signer.Issue(7, 42)
-			if err != nil {
-				t.Fatal(err)
-			}
+			tok := sign(t, tc.signer, issued, ttl, tc.nbf)
 			if tc.tamper != nil {
 				tok = tc.tamper(tok)
 			}
+			now := issued
 			tokens, _ := NewTokens(key, ttl)
 			tokens.now = func() time.Time { return now }
-			uid, sid, err := tokens.Verify(tok)
-			firstOK := tc.want == nil || errors.Is(tc.want, jwt.ErrTokenExpired) || errors.Is(tc.want, jwt.ErrTokenUsedBeforeIssued)
-			if firstOK != (err == nil) {
-				t.Fatalf("first use: %v", err)
-			}
-			if err == nil && (uid != 7 || sid != 42) {
-				t.Fatalf("first use: user %d session %d, want 7 and 42", uid, sid)
-			}
-			now = issued.Add(tc.at)
-			uid, sid, err = tokens.Verify(tok)
-			if tc.want == nil {
-				if err != nil || uid != 7 || sid != 42 {
-					t.Fatalf("second use: user %d session %d, %v; want 7, 42", uid, sid, err)
+			for i, u := range tc.uses {
+				now = issued.Add(u.at)
+				uid, sid, err := tokens.Verify(tok)
+				if u.want == nil {
+					if err != nil || uid != 7 || sid != 42 {
+						t.Fatalf("use %d: user %d session %d, %v; want 7, 42", i, uid, sid, err)
+					}
+					continue
 				}
-				return
+				if !errors.Is(err, ErrInvalidToken) || !errors.Is(err, u.want) {
+					t.Fatalf("use %d: %v, want %v", i, err, u.want)
+				}
 			}
-			if !errors.Is(err, ErrInvalidToken) || !errors.Is(err, tc.want) {
-				t.Fatalf("second use: %v, want %v", err, tc.want)
+			if n := len(tokens.verified.cur) + len(tokens.verified.old); n > 0 && len(tok) > maxVerifiedTokenLen {
+				t.Errorf("a token of %d bytes kept", len(tok))
 			}
 		})
 	}
+}
+
+// sign signs an access token for user 7's session 42 as Issue does, with a
+// not-before time if nbf is not 0.
+func sign(t *testing.T, key []byte, issued time.Time, ttl, nbf time.Duration) string {
+	t.Helper()
+	c := Claims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer: Issuer, Audience: jwt.ClaimStrings{Audience}, Subject: "7",
+			IssuedAt: jwt.NewNumericDate(issued), ExpiresAt: jwt.NewNumericDate(issued.Add(ttl)),
+		},
+		SessionID: 42,
+	}
+	if nbf != 0 {
+		c.NotBefore = jwt.NewNumericDate(issued.Add(nbf))
+	}
+	s, err := jwt.NewWithClaims(jwt.GetSigningMethod(signingMethod), c).SignedString(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // changeSignature changes the first character of a token's signature,

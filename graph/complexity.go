@@ -3,13 +3,13 @@ package graph
 import (
 	"context"
 	"encoding/binary"
-	"sync"
 	"weak"
 
 	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/maypok86/otter/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -27,10 +27,12 @@ import (
 // document's literal page sizes are part of it; those its variables give
 // are part of the key (pageSizes).
 type complexityLimit struct {
-	es graphql.ExecutableSchema
+	es    graphql.ExecutableSchema
+	costs *otter.Cache[costKey, int]
+}
 
-	mu       sync.Mutex
-	cur, old map[costKey]int
+func newComplexityLimit() *complexityLimit {
+	return &complexityLimit{costs: otter.Must(&otter.Options[costKey, int]{MaximumSize: maxCosts})}
 }
 
 // costKey is an operation and the page sizes its variables give it. The
@@ -41,11 +43,11 @@ type costKey struct {
 	pages string
 }
 
-// maxCosts bounds each of complexityLimit's two generations of prices, and
-// maxPagesKey a key's page sizes: an operation with more Int variables
+// maxCosts bounds the prices complexityLimit keeps, and maxPagesKey a
+// key's page sizes: an operation with more Int variables
 // than that holds is priced on every request instead.
 const (
-	maxCosts    = 4096
+	maxCosts    = 8192
 	maxPagesKey = 256
 )
 
@@ -88,32 +90,12 @@ func (c *complexityLimit) price(ctx context.Context, op *ast.OperationDefinition
 		return complexity.Calculate(ctx, c.es, op, vars)
 	}
 	k := costKey{op: weak.Make(op), pages: pages}
-	c.mu.Lock()
-	p, ok := c.cur[k]
-	if !ok {
-		if p, ok = c.old[k]; ok {
-			c.putLocked(k, p) // still in use: kept past the next turn
-		}
-	}
-	c.mu.Unlock()
-	if ok {
+	if p, ok := c.costs.GetIfPresent(k); ok {
 		return p
 	}
-	p = complexity.Calculate(ctx, c.es, op, vars)
-	c.mu.Lock()
-	c.putLocked(k, p)
-	c.mu.Unlock()
+	p := complexity.Calculate(ctx, c.es, op, vars)
+	c.costs.Set(k, p)
 	return p
-}
-
-func (c *complexityLimit) putLocked(k costKey, p int) {
-	if len(c.cur) >= maxCosts {
-		c.old, c.cur = c.cur, nil
-	}
-	if c.cur == nil {
-		c.cur = make(map[costKey]int)
-	}
-	c.cur[k] = p
 }
 
 // pageSizes encodes the page sizes the operation's variables can give: for

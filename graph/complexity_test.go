@@ -69,7 +69,8 @@ func TestComplexityRemembered(t *testing.T) {
 				t.Fatal(errs)
 			}
 			op := doc.Operations[0]
-			c := &complexityLimit{es: es}
+			c := newComplexityLimit()
+			c.es = es
 			for i, vars := range tt.vars {
 				want := complexity.Calculate(ctx, es, op, vars)
 				if got := c.price(ctx, op, vars); got != want {
@@ -110,13 +111,14 @@ func TestComplexityManyVariables(t *testing.T) {
 	if errs != nil {
 		t.Fatal(errs)
 	}
-	c := &complexityLimit{es: es}
+	c := newComplexityLimit()
+	c.es = es
 	ctx := context.Background()
 	op := doc.Operations[0]
 	if got, want := c.price(ctx, op, vars), complexity.Calculate(ctx, es, op, vars); got != want {
 		t.Errorf("price %d, gqlgen computes %d", got, want)
 	}
-	if n := len(c.cur) + len(c.old); n != 0 {
+	if n := c.costs.EstimatedSize(); n != 0 {
 		t.Errorf("%d prices kept, want none", n)
 	}
 }

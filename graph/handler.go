@@ -68,7 +68,7 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(&complexityLimit{})
+	srv.Use(newComplexityLimit())
 	srv.Use(operationLimits{})
 	srv.AroundOperations(withLoaders(r.client))
 	// Root fields only: the executor marshals plain leaf fields without

@@ -15,10 +15,10 @@ import (
 	"hoctap/ent/setting"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/maypok86/otter/v2"
 )
 
 // Token settings.
@@ -47,7 +47,7 @@ type Tokens struct {
 	key      []byte
 	ttl      time.Duration
 	now      func() time.Time
-	verified verifiedTokens
+	verified *otter.Cache[string, verifiedToken] // see verifiedToken
 }
 
 // NewTokens returns a token issuer signing with key; tokens live ttl.
@@ -56,7 +56,8 @@ func NewTokens(key []byte, ttl time.Duration) (*Tokens, error) {
 		return nil, fmt.Errorf("token signing key: %d bytes, want at least %d", len(key), MinKeyLen)
 	}
 	// A copy: verifiedTokens trusts that the key never changes.
-	return &Tokens{key: bytes.Clone(key), ttl: ttl, now: time.Now}, nil
+	return &Tokens{key: bytes.Clone(key), ttl: ttl, now: time.Now,
+		verified: otter.Must(&otter.Options[string, verifiedToken]{MaximumSize: maxVerifiedTokens})}, nil
 }
 
 // Issue returns a signed access token for a user's session and its expiry.
@@ -88,7 +89,9 @@ var ErrInvalidToken = errors.New("invalid access token")
 // expiry, and returns the user and session it was issued for.
 func (t *Tokens) Verify(token string) (userID, sessionID int, err error) {
 	now := t.now()
-	if v, ok := t.verified.get(token, now); ok {
+	// Outside its times, a token kept is parsed again, which says why it is
+	// refused.
+	if v, ok := t.verified.GetIfPresent(token); ok && v.valid(now) {
 		return v.user, v.session, nil
 	}
 	var c Claims
@@ -115,36 +118,30 @@ func (t *Tokens) Verify(token string) (userID, sessionID int, err error) {
 			v.from = d.Add(-leeway)
 		}
 	}
-	t.verified.put(token, v)
+	if len(token) <= maxVerifiedTokenLen {
+		// A copy: the token may be part of a larger string.
+		t.verified.Set(strings.Clone(token), v)
+	}
 	return userID, c.SessionID, nil
 }
 
-// maxVerifiedTokens bounds each of verifiedTokens' two generations, and
-// maxVerifiedTokenLen the tokens kept: the ones Issue signs are about 300
+// maxVerifiedTokens bounds the tokens Tokens remembers, and
+// maxVerifiedTokenLen the texts kept: the ones Issue signs are about 300
 // bytes, and a longer text of the same token (base64 with line breaks in
 // it verifies) is parsed each time rather than kept.
 const (
-	maxVerifiedTokens   = 4096
+	maxVerifiedTokens   = 8192
 	maxVerifiedTokenLen = 1024
 )
 
-// verifiedTokens remembers the access tokens this process has verified, by
-// their text. A token's algorithm, signature, issuer, audience and claims
-// are facts of its text and the key, so an app sending the same token with
-// each of its requests is parsed and its HMAC computed once, not each time
-// (that was 3.5% of the server's CPU opening a household). What depends on
-// the time, its issue and expiry, is checked at each use against the times
-// kept; the session and account behind it are Authenticate's to check,
-// after this, as before.
-//
-// Only tokens that verified are kept, so it grows with the tokens the
-// server issued that are in use, bounded: when the current generation is
-// full it becomes the old one, and the old one is dropped.
-type verifiedTokens struct {
-	mu       sync.Mutex
-	cur, old map[string]verifiedToken
-}
-
+// verifiedToken is what Tokens remembers of an access token it verified, by
+// its text. A token's algorithm, signature, issuer, audience and claims are
+// facts of its text and the key, so an app sending the same token with each
+// of its requests is parsed and its HMAC computed once, not each time (that
+// was 3.5% of the server's CPU opening a household). What depends on the
+// time is checked at each use against the times kept; the session and
+// account behind the token are Authenticate's to check, after this, as
+// before. Only tokens that verified are kept.
 type verifiedToken struct {
 	user, session int
 	// from and until bound when the token is valid, the leeway included:
@@ -152,42 +149,8 @@ type verifiedToken struct {
 	from, until time.Time
 }
 
-func (vt *verifiedTokens) get(token string, now time.Time) (verifiedToken, bool) {
-	vt.mu.Lock()
-	defer vt.mu.Unlock()
-	v, ok := vt.cur[token]
-	// Outside its times, the token is parsed again, which says why it is
-	// refused.
-	if !ok {
-		if v, ok = vt.old[token]; ok && v.valid(now) {
-			vt.putLocked(token, v) // still in use: kept past the next turn
-		}
-	}
-	return v, ok && v.valid(now)
-}
-
 func (v verifiedToken) valid(now time.Time) bool {
 	return !now.Before(v.from) && now.Before(v.until)
-}
-
-func (vt *verifiedTokens) put(token string, v verifiedToken) {
-	if len(token) > maxVerifiedTokenLen {
-		return
-	}
-	vt.mu.Lock()
-	defer vt.mu.Unlock()
-	vt.putLocked(token, v)
-}
-
-func (vt *verifiedTokens) putLocked(token string, v verifiedToken) {
-	if len(vt.cur) >= maxVerifiedTokens {
-		vt.old, vt.cur = vt.cur, nil
-	}
-	if vt.cur == nil {
-		vt.cur = make(map[string]verifiedToken)
-	}
-	// A copy: the caller's token may be part of a larger string.
-	vt.cur[strings.Clone(token)] = v
 }
 
 // randomToken returns n random bytes, base64url-encoded.

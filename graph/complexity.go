@@ -113,7 +113,7 @@ func pageSizes(op *ast.OperationDefinition, vars map[string]any) (pages string, 
 		if !given {
 			b = binary.AppendVarint(b, -2)
 		} else {
-			b = binary.AppendVarint(b, int64(pageSizeOf(v)))
+			b = binary.AppendVarint(b, int64(pageSize(v)))
 		}
 		if len(b) > maxPagesKey {
 			return "", false
@@ -122,18 +122,10 @@ func pageSizes(op *ast.OperationDefinition, vars map[string]any) (pages string, 
 	return string(b), true
 }
 
-// pageSize is the page size args give by name, capped at MaxPageSize, or -1
-// if they give none that costedSchema would use.
-func pageSize(args map[string]any, name string) int {
-	v, ok := args[name]
-	if !ok {
-		return -1
-	}
-	return pageSizeOf(v)
-}
-
-// pageSizeOf is the page size v gives, as pageSize reads it.
-func pageSizeOf(v any) int {
+// pageSize is the page size v, a first or a last, gives: capped at
+// MaxPageSize, or -1 if it gives none costedSchema would use (nil, absent,
+// not an integer, negative).
+func pageSize(v any) int {
 	if v == nil {
 		return -1
 	}

@@ -178,7 +178,7 @@ func (s costedSchema) Complexity(ctx context.Context, typeName, field string, ch
 	}
 	n := DefaultPageSize
 	for _, name := range []string{"first", "last"} {
-		if i := pageSize(args, name); i >= 0 {
+		if i := pageSize(args[name]); i >= 0 {
 			n = i
 		}
 	}

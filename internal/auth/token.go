@@ -55,7 +55,8 @@ func NewTokens(key []byte, ttl time.Duration) (*Tokens, error) {
 	if len(key) < MinKeyLen {
 		return nil, fmt.Errorf("token signing key: %d bytes, want at least %d", len(key), MinKeyLen)
 	}
-	// A copy: verifiedTokens trusts that the key never changes.
+	// A copy: what Verify remembers (verifiedToken) holds only while the
+	// key never changes.
 	return &Tokens{key: bytes.Clone(key), ttl: ttl, now: time.Now,
 		verified: otter.Must(&otter.Options[string, verifiedToken]{MaximumSize: maxVerifiedTokens})}, nil
 }

@@ -30,7 +30,7 @@ import (
 // Several edges chain: each wrapper takes the columns it appended, the last
 // ones of the row, and passes the rest on.
 //
-// json names the edge's JSON columns (readable). extra, when not nil, is
+// json names the edge's JSON columns (selected). extra, when not nil, is
 // told the names of the columns it adds.
 func withRow(spec *sqlgraph.QuerySpec, fk, name string, edge *sqlgraph.QuerySpec,
 	scan func(columns []string) ([]any, error), assign func(columns []string, values []any) error, none func(), json []string, extra *[]string) {
@@ -58,7 +58,7 @@ func withRow(spec *sqlgraph.QuerySpec, fk, name string, edge *sqlgraph.QuerySpec
 		}
 		s.LeftJoin(t).OnP(on)
 		for _, c := range columns {
-			s.AppendSelectExprAs(readable(s.Dialect(), t, alias, c, json), prefix+c)
+			s.AppendSelectExpr(selected(s.Dialect(), t, alias, c, prefix+c, json))
 		}
 	})
 	idAt := -1
@@ -107,7 +107,7 @@ type rowsEdge struct {
 	// them), order and limit, the edges joined into it (its Modifiers),
 	// and its ScanValues and Assign, which make its nodes.
 	spec *sqlgraph.QuerySpec
-	// json names its JSON columns (readable).
+	// json names its JSON columns (selected).
 	json []string
 	// extra names the columns the edges joined into it add to its rows,
 	// in their order.
@@ -149,7 +149,7 @@ func withRows(spec *sqlgraph.QuerySpec, dialectName string, e rowsEdge, extra *[
 	if e.spec.Order != nil {
 		// The aggregate puts the page's rows back in its order: JSON
 		// arrays keep their input's, which SQL leaves open otherwise.
-		o, ok := orderOf(dialectName, t, alias, e.spec.Order, columns)
+		o, ok := orderOf(dialectName, t, e.spec.Node.Table, alias, e.spec.Order, columns)
 		if !ok {
 			return false
 		}
@@ -159,11 +159,12 @@ func withRows(spec *sqlgraph.QuerySpec, dialectName string, e rowsEdge, extra *[
 	for i, c := range columns {
 		values[i] = column(dialectName, t, alias, c)
 	}
-	head := "SELECT " + fmt.Sprintf(agg, strings.Join(values, ", "), order) + " FROM ("
+	head := "(SELECT " + fmt.Sprintf(agg, strings.Join(values, ", "), order) + " FROM ("
+	tail := ") AS " + quote(dialectName, alias) + ") AS " + quote(dialectName, alias)
 	spec.Modifiers = append(spec.Modifiers[:len(spec.Modifiers):len(spec.Modifiers)], func(s *sql.Selector) {
 		rows := d.Select().From(t)
 		for _, c := range e.spec.Node.Columns {
-			rows.AppendSelectExprAs(readable(dialectName, t, alias, c, e.json), c)
+			rows.AppendSelectExpr(selected(dialectName, t, alias, c, c, e.json))
 		}
 		if e.spec.Predicate != nil {
 			e.spec.Predicate(rows)
@@ -178,19 +179,11 @@ func withRows(spec *sqlgraph.QuerySpec, dialectName string, e rowsEdge, extra *[
 		if e.spec.Limit > 0 {
 			rows.Limit(e.spec.Limit)
 		}
-		// Written straight into the node's statement, not as a selector
-		// over rows: ent renders every nested selector into a builder of
-		// its own and copies it into its parent's, so each level less is
-		// a copy less of the edge's whole subquery.
-		s.AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
-			b.WriteString(head)
-			b.Join(rows)
-			b.WriteString(") AS ").Ident(alias)
-		}), alias)
+		s.AppendSelectExpr(&aggregate{head: head, rows: rows, tail: tail})
 		// The errors of the rows' statement (an edge of theirs refused:
 		// failWithRow) fail the node's here, or the refused edge would read
-		// as empty: ExprFunc writes into a copy of its builder and drops its
-		// errors, and ent checks a statement's errors before writing it.
+		// as empty: ent checks a statement's errors before writing it, and
+		// a nested statement's errors are not its parent's.
 		s.AddError(rows.Err())
 	})
 	if extra != nil {
@@ -239,15 +232,61 @@ func withRows(spec *sqlgraph.QuerySpec, dialectName string, e rowsEdge, extra *[
 	return true
 }
 
-// readable is column c of t as a row aggregated or joined into another's
-// can read it: SQLite's JSON functions refuse the BLOB it holds a JSON
-// column's value in (ent writes it as bytes), so such a column is read as
-// the text it is.
-func readable(dialectName string, t *sql.SelectTable, alias, c string, json []string) sql.Querier {
-	if dialectName == dialect.SQLite && slices.Contains(json, c) {
-		return sql.Expr("CAST(" + column(dialectName, t, alias, c) + " AS TEXT)")
+// aggregate is the subquery withRows selects an edge's rows with: head,
+// the rows' statement, tail. It is a Querier of its own rather than an
+// ExprFunc selected "AS" alias because ent renders each Querier into a
+// builder of its own, grown from nothing, and copies it into its parent's:
+// that was three copies of the rows' statement, most of the node's, where
+// this is one.
+type aggregate struct {
+	head, tail string
+	rows       *sql.Selector
+}
+
+func (a *aggregate) Query() (string, []any) {
+	q, args := a.rows.Query()
+	return a.head + q + a.tail, args
+}
+
+// The builder a Querier is joined into hands it its dialect and the count
+// of arguments before it (PostgreSQL numbers them) through these.
+
+func (a *aggregate) Dialect() string     { return a.rows.Dialect() }
+func (a *aggregate) SetDialect(d string) { a.rows.SetDialect(d) }
+func (a *aggregate) Total() int          { return a.rows.Total() }
+func (a *aggregate) SetTotal(n int)      { a.rows.SetTotal(n) }
+
+// selected selects column c of t, under alias, as as: "(`t`.`c`) AS `as`",
+// the text AppendSelectExprAs writes, as raw SQL ent writes as is (it
+// renders any other expression into two builders of its own). A JSON
+// column is read as text: SQLite's JSON functions refuse the BLOB it holds
+// its value in (ent writes it as bytes).
+func selected(dialectName string, t *sql.SelectTable, alias, c, as string, json []string) sql.Querier {
+	text := dialectName == dialect.SQLite && slices.Contains(json, c)
+	k := columnKey{dialectName, alias, c, as}
+	if text {
+		// An alias names an edge, and edges of two types may share a name.
+		k.column += " AS TEXT"
 	}
-	return sql.Expr(column(dialectName, t, alias, c))
+	columnSQL.RLock()
+	s, ok := columnSQL.sql[k]
+	columnSQL.RUnlock()
+	if !ok {
+		s = column(dialectName, t, alias, c)
+		if text {
+			s = "CAST(" + s + " AS TEXT)"
+		}
+		s = "(" + s + ") AS " + quote(dialectName, as)
+		remember(k, s)
+	}
+	return sql.Raw(s)
+}
+
+// quote is ident quoted as dialectName quotes identifiers.
+func quote(dialectName, ident string) string {
+	b := sql.Builder{}
+	b.SetDialect(dialectName)
+	return b.Quote(ident)
 }
 
 // columnSQL holds the SQL of the columns of the tables withRow and withRows
@@ -259,32 +298,46 @@ var columnSQL = struct {
 	sql map[columnKey]string
 }{sql: map[columnKey]string{}}
 
-type columnKey struct{ dialect, alias, column string }
+// columnKey is a column of a table under an alias, selected as as (empty
+// for the column alone); column "*"+table is "SELECT * FROM table AS alias".
+type columnKey struct{ dialect, alias, column, as string }
 
 // column is t.C(c), t a table under alias: "`e_children`.`name`".
 func column(dialectName string, t *sql.SelectTable, alias, c string) string {
-	k := columnKey{dialectName, alias, c}
+	k := columnKey{dialectName, alias, c, ""}
 	columnSQL.RLock()
 	s, ok := columnSQL.sql[k]
 	columnSQL.RUnlock()
 	if !ok {
 		s = t.C(c)
-		columnSQL.Lock()
-		// Bounded: aliases come from the schema's edges, numbered and
-		// nested no further than an operation may go.
-		if len(columnSQL.sql) < 1<<14 {
-			columnSQL.sql[k] = s
-		}
-		columnSQL.Unlock()
+		remember(k, s)
 	}
 	return s
 }
 
+func remember(k columnKey, s string) {
+	columnSQL.Lock()
+	// Bounded: aliases come from the schema's edges, numbered and nested
+	// no further than an operation may go.
+	if len(columnSQL.sql) < 1<<14 {
+		columnSQL.sql[k] = s
+	}
+	columnSQL.Unlock()
+}
+
 // orderOf writes order as SQL over t: the terms of an ORDER BY that reads
 // only the columns given, with no argument; false for any other.
-func orderOf(dialectName string, t *sql.SelectTable, alias string, order func(*sql.Selector), columns []string) (string, bool) {
+func orderOf(dialectName string, t *sql.SelectTable, table, alias string, order func(*sql.Selector), columns []string) (string, bool) {
 	s := sql.Dialect(dialectName).Select().From(t)
-	plain, _ := s.Query()
+	// The statement without its order is the same for every request.
+	k := columnKey{dialectName, alias, "*" + table, ""}
+	columnSQL.RLock()
+	plain, ok := columnSQL.sql[k]
+	columnSQL.RUnlock()
+	if !ok {
+		plain, _ = s.Query()
+		remember(k, plain)
+	}
 	order(s)
 	ordered, args := s.Query()
 	terms, ok := strings.CutPrefix(ordered, plain+" ORDER BY ")

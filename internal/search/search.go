@@ -86,7 +86,7 @@ func Lineage(path string) []string {
 }
 
 // InLineage is a predicate: column holds the path of a unit at one of paths
-// or above one. Being a short IN list, it is served by the path's index.
+// or above one. Being a short list, it is served by the path's index.
 func InLineage(column string, paths ...string) *sql.Predicate {
 	seen := map[string]bool{}
 	var args []any
@@ -101,8 +101,30 @@ func InLineage(column string, paths ...string) *sql.Predicate {
 	if len(args) == 0 {
 		return sql.False()
 	}
-	return sql.In(column, args...)
+	return sql.P(func(b *sql.Builder) {
+		if b.Dialect() == dialect.Postgres || len(args) > maxEqualities {
+			b.Join(sql.In(column, args...))
+			return
+		}
+		// SQLite checks a row against an IN list through a temporary B-tree
+		// it builds from the list on every execution; a few equalities cost
+		// less (an open household's statement checks two such lists: 8% of
+		// its time), and it still serves them from an index, which it reads
+		// an OR of equalities on one column as an IN for.
+		b.Wrap(func(b *sql.Builder) {
+			for i, a := range args {
+				if i > 0 {
+					b.WriteString(" OR ")
+				}
+				b.Ident(column).WriteString(" = ").Arg(a)
+			}
+		})
+	})
 }
+
+// maxEqualities is the longest list InLineage writes as equalities on
+// SQLite: a unit's lineage is four or five paths.
+const maxEqualities = 8
 
 // successor is the least string greater than every string that starts with
 // prefix, in byte order (SQLite's BINARY collation); ok is false when there

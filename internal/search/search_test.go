@@ -273,3 +273,72 @@ func TestMatchFindsWhatTheViewerSees(t *testing.T) {
 		}
 	})
 }
+
+// TestInLineageMatchesTheLineage checks InLineage row by row on both
+// databases, in both of SQLite's wordings (equalities for a unit's lineage,
+// an IN list for longer ones), and that the admin units' path index serves
+// it: each unit at one of the paths or above one, and nothing beside them
+// (a sibling, a longer number, a descendant).
+func TestInLineageMatchesTheLineage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		conn, err := db.SQL.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "CREATE TEMPORARY TABLE lineage_probe (s TEXT)"); err != nil {
+			t.Fatal(err)
+		}
+		values := []string{"/1/", "/1/2/", "/1/2/3/", "/1/2/3/4/", "/1/2/30/", "/1/20/", "/1/3/", "/1/3/5/", "/1/3/5/6/", "/1/3/5/6/7/", "/1/3/5/6/7/8/", "/1/3/5/6/7/8/9/", "/2/"}
+		for _, v := range values {
+			query, args := sql.Dialect(db.Dialect).Insert("lineage_probe").Columns("s").Values(v).Query()
+			if _, err := conn.ExecContext(ctx, query, args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tt := range []struct {
+			name  string
+			paths []string
+			want  []string
+		}{
+			{"a unit's lineage", []string{"/1/2/3/"}, []string{"/1/", "/1/2/", "/1/2/3/"}},
+			{"two units sharing ancestors", []string{"/1/2/3/", "/1/3/"}, []string{"/1/", "/1/2/", "/1/2/3/", "/1/3/"}},
+			{"more paths than equalities", []string{"/1/2/3/4/", "/1/3/5/6/7/8/9/"},
+				[]string{"/1/", "/1/2/", "/1/2/3/", "/1/2/3/4/", "/1/3/", "/1/3/5/", "/1/3/5/6/", "/1/3/5/6/7/", "/1/3/5/6/7/8/", "/1/3/5/6/7/8/9/"}},
+			{"no path", nil, nil},
+		} {
+			query, args := sql.Dialect(db.Dialect).Select("s").From(sql.Table("lineage_probe")).Where(search.InLineage("s", tt.paths...)).Query()
+			rows, err := conn.QueryContext(ctx, query, args...)
+			if err != nil {
+				t.Fatalf("%s: %v", query, err)
+			}
+			var got []string
+			for rows.Next() {
+				var s string
+				if err := rows.Scan(&s); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, s)
+			}
+			rows.Close()
+			slices.Sort(got)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("%s: got %q, want %q (%s)", tt.name, got, tt.want, query)
+			}
+		}
+
+		fixture.Build(t, db.Client)
+		if db.Dialect == dialect.Postgres {
+			if _, err := conn.ExecContext(ctx, "SET enable_seqscan = off"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, paths := range [][]string{{"/1/2/3/"}, {"/1/2/3/4/", "/1/3/5/6/7/8/9/"}} {
+			query, args := sql.Dialect(db.Dialect).Select("id").From(sql.Table("admin_units")).Where(search.InLineage("path", paths...)).Query()
+			if p := dbtest.Plan(t, conn, db.Dialect, query, args...); !strings.Contains(p, "adminunit_path") {
+				t.Errorf("%s: plan does not use adminunit_path: %s", query, p)
+			}
+		}
+	})
+}

@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	stdsql "database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -63,23 +64,7 @@ func TestPrefixUsesIndex(t *testing.T) {
 // string).
 func TestPrefixMatchesExactlyThePrefixed(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		// A temporary table lives on one connection: hold it.
-		conn, err := db.SQL.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, "CREATE TEMPORARY TABLE prefix_probe (s TEXT)"); err != nil {
-			t.Fatal(err)
-		}
-		values := []string{"/1/2/", "/1/2/3/", "/1/2/30/4/", "/1/20/", "/1/2", "/1/3/", "/1/", "/1/2/\u00e9/", "dong", "dong hung", "dong hunga", "donh", "don"}
-		for _, v := range values {
-			query, args := sql.Dialect(db.Dialect).Insert("prefix_probe").Columns("s").Values(v).Query()
-			if _, err := conn.ExecContext(ctx, query, args...); err != nil {
-				t.Fatal(err)
-			}
-		}
+		conn := probeTable(t, db, "prefix_probe", "/1/2/", "/1/2/3/", "/1/2/30/4/", "/1/20/", "/1/2", "/1/3/", "/1/", "/1/2/\u00e9/", "dong", "dong hung", "dong hunga", "donh", "don")
 		for _, tt := range []struct {
 			prefix string
 			want   []string
@@ -92,21 +77,7 @@ func TestPrefixMatchesExactlyThePrefixed(t *testing.T) {
 			{"x", nil},
 		} {
 			for name, prefix := range map[string]func(string, string) *sql.Predicate{"Prefix": search.Prefix, "KeyLedPrefix": search.KeyLedPrefix} {
-				query, args := sql.Dialect(db.Dialect).Select("s").From(sql.Table("prefix_probe")).Where(prefix("s", tt.prefix)).OrderBy("s").Query()
-				rows, err := conn.QueryContext(ctx, query, args...)
-				if err != nil {
-					t.Fatalf("%s: %v", query, err)
-				}
-				var got []string
-				for rows.Next() {
-					var s string
-					if err := rows.Scan(&s); err != nil {
-						t.Fatal(err)
-					}
-					got = append(got, s)
-				}
-				rows.Close()
-				slices.Sort(got)
+				got := matched(t, conn, db.Dialect, "prefix_probe", prefix("s", tt.prefix))
 				want := slices.Clone(tt.want)
 				slices.Sort(want)
 				if !slices.Equal(got, want) {
@@ -282,21 +253,7 @@ func TestMatchFindsWhatTheViewerSees(t *testing.T) {
 func TestInLineageMatchesTheLineage(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		conn, err := db.SQL.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, "CREATE TEMPORARY TABLE lineage_probe (s TEXT)"); err != nil {
-			t.Fatal(err)
-		}
-		values := []string{"/1/", "/1/2/", "/1/2/3/", "/1/2/3/4/", "/1/2/30/", "/1/20/", "/1/3/", "/1/3/5/", "/1/3/5/6/", "/1/3/5/6/7/", "/1/3/5/6/7/8/", "/1/3/5/6/7/8/9/", "/2/"}
-		for _, v := range values {
-			query, args := sql.Dialect(db.Dialect).Insert("lineage_probe").Columns("s").Values(v).Query()
-			if _, err := conn.ExecContext(ctx, query, args...); err != nil {
-				t.Fatal(err)
-			}
-		}
+		conn := probeTable(t, db, "lineage_probe", "/1/", "/1/2/", "/1/2/3/", "/1/2/3/4/", "/1/2/30/", "/1/20/", "/1/3/", "/1/3/5/", "/1/3/5/6/", "/1/3/5/6/7/", "/1/3/5/6/7/8/", "/1/3/5/6/7/8/9/", "/2/")
 		for _, tt := range []struct {
 			name  string
 			paths []string
@@ -308,23 +265,8 @@ func TestInLineageMatchesTheLineage(t *testing.T) {
 				[]string{"/1/", "/1/2/", "/1/2/3/", "/1/2/3/4/", "/1/3/", "/1/3/5/", "/1/3/5/6/", "/1/3/5/6/7/", "/1/3/5/6/7/8/", "/1/3/5/6/7/8/9/"}},
 			{"no path", nil, nil},
 		} {
-			query, args := sql.Dialect(db.Dialect).Select("s").From(sql.Table("lineage_probe")).Where(search.InLineage("s", tt.paths...)).Query()
-			rows, err := conn.QueryContext(ctx, query, args...)
-			if err != nil {
-				t.Fatalf("%s: %v", query, err)
-			}
-			var got []string
-			for rows.Next() {
-				var s string
-				if err := rows.Scan(&s); err != nil {
-					t.Fatal(err)
-				}
-				got = append(got, s)
-			}
-			rows.Close()
-			slices.Sort(got)
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("%s: got %q, want %q (%s)", tt.name, got, tt.want, query)
+			if got := matched(t, conn, db.Dialect, "lineage_probe", search.InLineage("s", tt.paths...)); !slices.Equal(got, tt.want) {
+				t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
 			}
 		}
 
@@ -341,4 +283,50 @@ func TestInLineageMatchesTheLineage(t *testing.T) {
 			}
 		}
 	})
+}
+
+// probeTable creates the temporary table name (s TEXT) holding values, on
+// the connection it returns: a temporary table lives on one.
+func probeTable(t *testing.T, db *store.DB, name string, values ...string) *stdsql.Conn {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := db.SQL.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	if _, err := conn.ExecContext(ctx, "CREATE TEMPORARY TABLE "+name+" (s TEXT)"); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range values {
+		query, args := sql.Dialect(db.Dialect).Insert(name).Columns("s").Values(v).Query()
+		if _, err := conn.ExecContext(ctx, query, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return conn
+}
+
+// matched is what p keeps of table's values, sorted.
+func matched(t *testing.T, conn *stdsql.Conn, dialectName, table string, p *sql.Predicate) []string {
+	t.Helper()
+	query, args := sql.Dialect(dialectName).Select("s").From(sql.Table(table)).Where(p).Query()
+	rows, err := conn.QueryContext(context.Background(), query, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	slices.Sort(got)
+	return got
 }

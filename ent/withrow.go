@@ -268,18 +268,13 @@ func selected(dialectName string, t *sql.SelectTable, alias, c, as string, json 
 		// An alias names an edge, and edges of two types may share a name.
 		k.column += " AS TEXT"
 	}
-	columnSQL.RLock()
-	s, ok := columnSQL.sql[k]
-	columnSQL.RUnlock()
-	if !ok {
-		s = column(dialectName, t, alias, c)
+	return sql.Raw(sqlText(k, func() string {
+		s := column(dialectName, t, alias, c)
 		if text {
 			s = "CAST(" + s + " AS TEXT)"
 		}
-		s = "(" + s + ") AS " + quote(dialectName, as)
-		remember(k, s)
-	}
-	return sql.Raw(s)
+		return "(" + s + ") AS " + quote(dialectName, as)
+	}))
 }
 
 // quote is ident quoted as dialectName quotes identifiers.
@@ -304,18 +299,18 @@ type columnKey struct{ dialect, alias, column, as string }
 
 // column is t.C(c), t a table under alias: "`e_children`.`name`".
 func column(dialectName string, t *sql.SelectTable, alias, c string) string {
-	k := columnKey{dialectName, alias, c, ""}
+	return sqlText(columnKey{dialectName, alias, c, ""}, func() string { return t.C(c) })
+}
+
+// sqlText is the text write writes for k, the first time.
+func sqlText(k columnKey, write func() string) string {
 	columnSQL.RLock()
 	s, ok := columnSQL.sql[k]
 	columnSQL.RUnlock()
-	if !ok {
-		s = t.C(c)
-		remember(k, s)
+	if ok {
+		return s
 	}
-	return s
-}
-
-func remember(k columnKey, s string) {
+	s = write()
 	columnSQL.Lock()
 	// Bounded: aliases come from the schema's edges, numbered and nested
 	// no further than an operation may go.
@@ -323,6 +318,7 @@ func remember(k columnKey, s string) {
 		columnSQL.sql[k] = s
 	}
 	columnSQL.Unlock()
+	return s
 }
 
 // orderOf writes order as SQL over t: the terms of an ORDER BY that reads
@@ -330,14 +326,7 @@ func remember(k columnKey, s string) {
 func orderOf(dialectName string, t *sql.SelectTable, table, alias string, order func(*sql.Selector), columns []string) (string, bool) {
 	s := sql.Dialect(dialectName).Select().From(t)
 	// The statement without its order is the same for every request.
-	k := columnKey{dialectName, alias, "*" + table, ""}
-	columnSQL.RLock()
-	plain, ok := columnSQL.sql[k]
-	columnSQL.RUnlock()
-	if !ok {
-		plain, _ = s.Query()
-		remember(k, plain)
-	}
+	plain := sqlText(columnKey{dialectName, alias, "*" + table, ""}, func() string { q, _ := s.Query(); return q })
 	order(s)
 	ordered, args := s.Query()
 	terms, ok := strings.CutPrefix(ordered, plain+" ORDER BY ")

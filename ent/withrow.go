@@ -160,7 +160,8 @@ func withRows(spec *sqlgraph.QuerySpec, dialectName string, e rowsEdge, extra *[
 		values[i] = column(dialectName, t, alias, c)
 	}
 	head := "(SELECT " + fmt.Sprintf(agg, strings.Join(values, ", "), order) + " FROM ("
-	tail := ") AS " + quote(dialectName, alias) + ") AS " + quote(dialectName, alias)
+	quoted := quote(dialectName, alias)
+	tail := ") AS " + quoted + ") AS " + quoted
 	spec.Modifiers = append(spec.Modifiers[:len(spec.Modifiers):len(spec.Modifiers)], func(s *sql.Selector) {
 		rows := d.Select().From(t)
 		for _, c := range e.spec.Node.Columns {
@@ -284,10 +285,11 @@ func quote(dialectName, ident string) string {
 	return b.Quote(ident)
 }
 
-// columnSQL holds the SQL of the columns of the tables withRow and withRows
-// alias, by dialect, alias and column: ent's builder quotes an identifier
-// anew each time, in allocations, and a statement that loads edges with its
-// rows names each of their columns two or three times.
+// columnSQL holds the SQL withRow and withRows write the same on every
+// request (sqlText): the columns of the tables they alias, those columns as
+// selected, and the statement orderOf cuts an order from. ent's builder
+// quotes an identifier anew each time, in allocations, and a statement that
+// loads edges with its rows names each of their columns two or three times.
 var columnSQL = struct {
 	sync.RWMutex
 	sql map[columnKey]string

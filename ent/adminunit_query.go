@@ -1052,6 +1052,83 @@ func (_q *AdminUnitQuery) WithNamedUsers(name string, opts ...func(*UserQuery)) 
 	return _q
 }
 
+// clonePlan copies the query as entgql's field collection leaves it, so that
+// running the copy changes nothing of the original: the predicates, order
+// and modifiers a statement's preparation appends to, and the eager-loaded
+// edges' queries, named ones included (Clone shares those), as deeply. It
+// reports false, and copies nothing, for a query that counts a connection
+// (loadTotal holds closures over queries of their own, which narrow them as
+// they run) or is a step of a traversal.
+func (_q *AdminUnitQuery) clonePlan() (*AdminUnitQuery, bool) {
+	if _q == nil {
+		return nil, true
+	}
+	if len(_q.loadTotal) > 0 || _q.sql != nil || _q.path != nil {
+		return nil, false
+	}
+	c := &AdminUnitQuery{
+		config:        _q.config,
+		ctx:           _q.ctx.Clone(),
+		order:         append([]adminunit.OrderOption{}, _q.order...),
+		inters:        append([]Interceptor{}, _q.inters...),
+		predicates:    append([]predicate.AdminUnit{}, _q.predicates...),
+		modifiers:     append([]func(*sql.Selector){}, _q.modifiers...),
+		pageOfOneNode: _q.pageOfOneNode,
+	}
+	var ok bool
+	if c.withParent, ok = _q.withParent.clonePlan(); !ok {
+		return nil, false
+	}
+	if c.withChildren, ok = _q.withChildren.clonePlan(); !ok {
+		return nil, false
+	}
+	if named := _q.withNamedChildren; named != nil {
+		c.withNamedChildren = make(map[string]*AdminUnitQuery, len(named))
+		for name, q := range named {
+			if c.withNamedChildren[name], ok = q.clonePlan(); !ok {
+				return nil, false
+			}
+		}
+	}
+	if c.withMergedInto, ok = _q.withMergedInto.clonePlan(); !ok {
+		return nil, false
+	}
+	if c.withMergedFrom, ok = _q.withMergedFrom.clonePlan(); !ok {
+		return nil, false
+	}
+	if named := _q.withNamedMergedFrom; named != nil {
+		c.withNamedMergedFrom = make(map[string]*AdminUnitQuery, len(named))
+		for name, q := range named {
+			if c.withNamedMergedFrom[name], ok = q.clonePlan(); !ok {
+				return nil, false
+			}
+		}
+	}
+	if c.withLearningUnits, ok = _q.withLearningUnits.clonePlan(); !ok {
+		return nil, false
+	}
+	if named := _q.withNamedLearningUnits; named != nil {
+		c.withNamedLearningUnits = make(map[string]*LearningUnitQuery, len(named))
+		for name, q := range named {
+			if c.withNamedLearningUnits[name], ok = q.clonePlan(); !ok {
+				return nil, false
+			}
+		}
+	}
+	if c.withUsers, ok = _q.withUsers.clonePlan(); !ok {
+		return nil, false
+	}
+	if named := _q.withNamedUsers; named != nil {
+		c.withNamedUsers = make(map[string]*UserQuery, len(named))
+		for name, q := range named {
+			if c.withNamedUsers[name], ok = q.clonePlan(); !ok {
+				return nil, false
+			}
+		}
+	}
+	return c, true
+}
+
 // adminunitJSONColumns are the type's JSON columns, which SQLite holds
 // as BLOBs that its JSON functions refuse: read as text wherever a row of
 // the type is loaded with another's (ent/withrow.go).

@@ -969,6 +969,80 @@ func (_q *CampaignQuery) WithNamedDecisions(name string, opts ...func(*DecisionQ
 	return _q
 }
 
+// clonePlan copies the query as entgql's field collection leaves it, so that
+// running the copy changes nothing of the original: the predicates, order
+// and modifiers a statement's preparation appends to, and the eager-loaded
+// edges' queries, named ones included (Clone shares those), as deeply. It
+// reports false, and copies nothing, for a query that counts a connection
+// (loadTotal holds closures over queries of their own, which narrow them as
+// they run) or is a step of a traversal.
+func (_q *CampaignQuery) clonePlan() (*CampaignQuery, bool) {
+	if _q == nil {
+		return nil, true
+	}
+	if len(_q.loadTotal) > 0 || _q.sql != nil || _q.path != nil {
+		return nil, false
+	}
+	c := &CampaignQuery{
+		config:        _q.config,
+		ctx:           _q.ctx.Clone(),
+		order:         append([]campaign.OrderOption{}, _q.order...),
+		inters:        append([]Interceptor{}, _q.inters...),
+		predicates:    append([]predicate.Campaign{}, _q.predicates...),
+		modifiers:     append([]func(*sql.Selector){}, _q.modifiers...),
+		pageOfOneNode: _q.pageOfOneNode,
+	}
+	var ok bool
+	if c.withProvince, ok = _q.withProvince.clonePlan(); !ok {
+		return nil, false
+	}
+	if c.withTargets, ok = _q.withTargets.clonePlan(); !ok {
+		return nil, false
+	}
+	if named := _q.withNamedTargets; named != nil {
+		c.withNamedTargets = make(map[string]*TargetQuery, len(named))
+		for name, q := range named {
+			if c.withNamedTargets[name], ok = q.clonePlan(); !ok {
+				return nil, false
+			}
+		}
+	}
+	if c.withCriteriaSets, ok = _q.withCriteriaSets.clonePlan(); !ok {
+		return nil, false
+	}
+	if named := _q.withNamedCriteriaSets; named != nil {
+		c.withNamedCriteriaSets = make(map[string]*CriteriaSetQuery, len(named))
+		for name, q := range named {
+			if c.withNamedCriteriaSets[name], ok = q.clonePlan(); !ok {
+				return nil, false
+			}
+		}
+	}
+	if c.withRegistrations, ok = _q.withRegistrations.clonePlan(); !ok {
+		return nil, false
+	}
+	if named := _q.withNamedRegistrations; named != nil {
+		c.withNamedRegistrations = make(map[string]*RegistrationQuery, len(named))
+		for name, q := range named {
+			if c.withNamedRegistrations[name], ok = q.clonePlan(); !ok {
+				return nil, false
+			}
+		}
+	}
+	if c.withDecisions, ok = _q.withDecisions.clonePlan(); !ok {
+		return nil, false
+	}
+	if named := _q.withNamedDecisions; named != nil {
+		c.withNamedDecisions = make(map[string]*DecisionQuery, len(named))
+		for name, q := range named {
+			if c.withNamedDecisions[name], ok = q.clonePlan(); !ok {
+				return nil, false
+			}
+		}
+	}
+	return c, true
+}
+
 // campaignJSONColumns are the type's JSON columns, which SQLite holds
 // as BLOBs that its JSON functions refuse: read as text wherever a row of
 // the type is loaded with another's (ent/withrow.go).

@@ -31,7 +31,7 @@ func main() {
 		// templates of their own.
 		entgql.WithTemplates(append(slices.Clone(entgql.AllTemplates),
 			gen.MustParse(gen.NewTemplate("hoctap").Funcs(template.FuncMap{"isRowEdge": isRowEdge, "isRowsEdge": isRowsEdge, "hasRowEdges": hasRowEdges}).
-				ParseFiles("./ent/template/load_total.tmpl", "./ent/template/with_row.tmpl")))...),
+				ParseFiles("./ent/template/load_total.tmpl", "./ent/template/with_row.tmpl", "./ent/template/plan.tmpl")))...),
 		entgql.WithConfigPath("./gqlgen.yml"),
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath("./graph/ent.graphql"),
@@ -62,6 +62,35 @@ func main() {
 	if err := markKeyLedLoads("./ent/*_query.go"); err != nil {
 		log.Fatal(err)
 	}
+	if err := planNodes("./ent/gql_node.go"); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// nodeCollection is how entgql's noder makes the query of node(id:): the
+// id's predicate, then the field collection.
+var nodeCollection = regexp.MustCompile(`query := c\.(\w+)\.Query\(\)\.\n\t\t\tWhere\((\w+)\.ID\(id\)\)\n` +
+	`\t\tif fc := graphql\.GetFieldContext\(ctx\); fc != nil \{\n` +
+	`\t\t\tif err := query\.collectField\(ctx, true, graphql\.GetOperationContext\(ctx\), fc\.Field, nil, (\w+)\.\.\.\); err != nil \{\n` +
+	`\t\t\t\treturn nil, err\n\t\t\t\}\n\t\t\}\n` +
+	`\t\treturn query\.Only\(ctx\)`)
+
+// planNodes has node(id:) take its query from the plans of ent/plan.go
+// (collectNode) instead of collecting the fields anew on every request.
+// Every type's noder must match: one left out (entgql's template changed)
+// fails the generation.
+func planNodes(file string) error {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	src = nodeCollection.ReplaceAll(src, []byte("query, err := collectNode(ctx, c.config, c.${1}.Query(), ${3})\n"+
+		"\t\tif err != nil {\n\t\t\treturn nil, err\n\t\t}\n"+
+		"\t\treturn query.Where(${2}.ID(id)).Only(ctx)"))
+	if bytes.Contains(src, []byte("query.collectField(ctx, true,")) {
+		return fmt.Errorf("patch %s: a noder the pattern of planNodes does not match: has entgql's template changed?", file)
+	}
+	return os.WriteFile(file, src, 0o644)
 }
 
 // keyLedLoads finds the statement of each of ent's eager loaders (but the

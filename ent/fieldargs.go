@@ -9,10 +9,17 @@ import (
 // This file is not generated: ent/entc.go has the generated field
 // collection (gql_collection.go) call it.
 
-// FieldArgs decodes the arguments of a field of the operation being
-// executed as the API's executor does, and reports false when it cannot
-// (a field of an interface, or arguments that do not decode).
-type FieldArgs func(ctx context.Context, field *graphql.CollectedField) (map[string]any, bool)
+// FieldArgs holds the arguments of the fields of the operation being
+// executed, decoded as the API's executor decodes them (graph/fieldargs.go).
+type FieldArgs interface {
+	// Args are field's arguments, decoded the first time; false when they
+	// cannot be decoded here (a field of an interface, or arguments that
+	// do not decode).
+	Args(ctx context.Context, field *graphql.CollectedField) (map[string]any, bool)
+	// Keep gives field the arguments an earlier operation decoded for it,
+	// with the same variables and viewer (a plan, plan.go).
+	Keep(field *graphql.CollectedField, args map[string]any)
+}
 
 type fieldArgsKey struct{}
 
@@ -31,5 +38,5 @@ func decodedArgs(ctx context.Context, field *graphql.CollectedField) (map[string
 	if fa == nil {
 		return nil, false
 	}
-	return fa(ctx, field)
+	return fa.Args(ctx, field)
 }

@@ -180,131 +180,89 @@ func (c *Client) Noder(ctx context.Context, id int, opts ...NodeOption) (_ Noder
 func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error) {
 	switch table {
 	case adminunit.Table:
-		query := c.AdminUnit.Query().
-			Where(adminunit.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, adminunitImplementors...); err != nil {
-				return nil, err
-			}
+		query, err := collectNode(ctx, c.config, c.AdminUnit.Query(), adminunitImplementors)
+		if err != nil {
+			return nil, err
 		}
-		return query.Only(ctx)
+		return query.Where(adminunit.ID(id)).Only(ctx)
 	case auditlog.Table:
-		query := c.AuditLog.Query().
-			Where(auditlog.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, auditlogImplementors...); err != nil {
-				return nil, err
-			}
+		query, err := collectNode(ctx, c.config, c.AuditLog.Query(), auditlogImplementors)
+		if err != nil {
+			return nil, err
 		}
-		return query.Only(ctx)
+		return query.Where(auditlog.ID(id)).Only(ctx)
 	case campaign.Table:
-		query := c.Campaign.Query().
-			Where(campaign.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, campaignImplementors...); err != nil {
-				return nil, err
-			}
+		query, err := collectNode(ctx, c.config, c.Campaign.Query(), campaignImplementors)
+		if err != nil {
+			return nil, err
 		}
-		return query.Only(ctx)
+		return query.Where(campaign.ID(id)).Only(ctx)
 	case citizenclaim.Table:
-		query := c.CitizenClaim.Query().
-			Where(citizenclaim.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, citizenclaimImplementors...); err != nil {
-				return nil, err
-			}
+		query, err := collectNode(ctx, c.config, c.CitizenClaim.Query(), citizenclaimImplementors)
+		if err != nil {
+			return nil, err
 		}
-		return query.Only(ctx)
+		return query.Where(citizenclaim.ID(id)).Only(ctx)
 	case decision.Table:
-		query := c.Decision.Query().
-			Where(decision.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, decisionImplementors...); err != nil {
-				return nil, err
-			}
+		query, err := collectNode(ctx, c.config, c.Decision.Query(), decisionImplementors)
+		if err != nil {
+			return nil, err
 		}
-		return query.Only(ctx)
+		return query.Where(decision.ID(id)).Only(ctx)
 	case evaluation.Table:
-		query := c.Evaluation.Query().
-			Where(evaluation.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, evaluationImplementors...); err != nil {
-				return nil, err
-			}
+		query, err := collectNode(ctx, c.config, c.Evaluation.Query(), evaluationImplementors)
+		if err != nil {
+			return nil, err
 		}
-		return query.Only(ctx)
+		return query.Where(evaluation.ID(id)).Only(ctx)
 	case evidencefile.Table:
-		query := c.EvidenceFile.Query().
-			Where(evidencefile.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, evidencefileImplementors...); err != nil {
-				return nil, err
-			}
+		query, err := collectNode(ctx, c.config, c.EvidenceFile.Query(), evidencefileImplementors)
+		if err != nil {
+			return nil, err
 		}
-		return query.Only(ctx)
+		return query.Where(evidencefile.ID(id)).Only(ctx)
 	case importjob.Table:
-		query := c.ImportJob.Query().
-			Where(importjob.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, importjobImplementors...); err != nil {
-				return nil, err
-			}
+		query, err := collectNode(ctx, c.config, c.ImportJob.Query(), importjobImplementors)
+		if err != nil {
+			return nil, err
 		}
-		return query.Only(ctx)
+		return query.Where(importjob.ID(id)).Only(ctx)
 	case learningactivity.Table:
-		query := c.LearningActivity.Query().
-			Where(learningactivity.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, learningactivityImplementors...); err != nil {
-				return nil, err
-			}
+		query, err := collectNode(ctx, c.config, c.LearningActivity.Query(), learningactivityImplementors)
+		if err != nil {
+			return nil, err
 		}
-		return query.Only(ctx)
+		return query.Where(learningactivity.ID(id)).Only(ctx)
 	case learningunit.Table:
-		query := c.LearningUnit.Query().
-			Where(learningunit.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, learningunitImplementors...); err != nil {
-				return nil, err
-			}
+		query, err := collectNode(ctx, c.config, c.LearningUnit.Query(), learningunitImplementors)
+		if err != nil {
+			return nil, err
 		}
-		return query.Only(ctx)
+		return query.Where(learningunit.ID(id)).Only(ctx)
 	case nationaltarget.Table:
-		query := c.NationalTarget.Query().
-			Where(nationaltarget.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, nationaltargetImplementors...); err != nil {
-				return nil, err
-			}
+		query, err := collectNode(ctx, c.config, c.NationalTarget.Query(), nationaltargetImplementors)
+		if err != nil {
+			return nil, err
 		}
-		return query.Only(ctx)
+		return query.Where(nationaltarget.ID(id)).Only(ctx)
 	case registration.Table:
-		query := c.Registration.Query().
-			Where(registration.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, registrationImplementors...); err != nil {
-				return nil, err
-			}
+		query, err := collectNode(ctx, c.config, c.Registration.Query(), registrationImplementors)
+		if err != nil {
+			return nil, err
 		}
-		return query.Only(ctx)
+		return query.Where(registration.ID(id)).Only(ctx)
 	case reorganisation.Table:
-		query := c.Reorganisation.Query().
-			Where(reorganisation.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, reorganisationImplementors...); err != nil {
-				return nil, err
-			}
+		query, err := collectNode(ctx, c.config, c.Reorganisation.Query(), reorganisationImplementors)
+		if err != nil {
+			return nil, err
 		}
-		return query.Only(ctx)
+		return query.Where(reorganisation.ID(id)).Only(ctx)
 	case user.Table:
-		query := c.User.Query().
-			Where(user.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, userImplementors...); err != nil {
-				return nil, err
-			}
+		query, err := collectNode(ctx, c.config, c.User.Query(), userImplementors)
+		if err != nil {
+			return nil, err
 		}
-		return query.Only(ctx)
+		return query.Where(user.ID(id)).Only(ctx)
 	default:
 		return nil, fmt.Errorf("cannot resolve noder from table %q: %w", table, errNodeInvalidID)
 	}

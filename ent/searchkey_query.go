@@ -496,6 +496,32 @@ func (_q *SearchKeyQuery) Modify(modifiers ...func(s *sql.Selector)) *SearchKeyS
 	return _q.Select()
 }
 
+// clonePlan copies the query as entgql's field collection leaves it, so that
+// running the copy changes nothing of the original: the predicates, order
+// and modifiers a statement's preparation appends to, and the eager-loaded
+// edges' queries, named ones included (Clone shares those), as deeply. It
+// reports false, and copies nothing, for a query that counts a connection
+// (loadTotal holds closures over queries of their own, which narrow them as
+// they run) or is a step of a traversal.
+func (_q *SearchKeyQuery) clonePlan() (*SearchKeyQuery, bool) {
+	if _q == nil {
+		return nil, true
+	}
+	if len(_q.loadTotal) > 0 || _q.sql != nil || _q.path != nil {
+		return nil, false
+	}
+	c := &SearchKeyQuery{
+		config:        _q.config,
+		ctx:           _q.ctx.Clone(),
+		order:         append([]searchkey.OrderOption{}, _q.order...),
+		inters:        append([]Interceptor{}, _q.inters...),
+		predicates:    append([]predicate.SearchKey{}, _q.predicates...),
+		modifiers:     append([]func(*sql.Selector){}, _q.modifiers...),
+		pageOfOneNode: _q.pageOfOneNode,
+	}
+	return c, true
+}
+
 // searchkeyJSONColumns are the type's JSON columns, which SQLite holds
 // as BLOBs that its JSON functions refuse: read as text wherever a row of
 // the type is loaded with another's (ent/withrow.go).

@@ -40,7 +40,7 @@ type argsCacheKey struct{}
 func (ec *executionContext) withFieldArgs(ctx context.Context) context.Context {
 	c := &argsCache{ec: ec, vars: ec.Variables, m: map[argsKey]map[string]any{}}
 	ctx = context.WithValue(ctx, argsCacheKey{}, c)
-	return ent.WithFieldArgs(ctx, c.forEnt)
+	return ent.WithFieldArgs(ctx, c)
 }
 
 // fieldArgs are field's arguments on the object of the field context being
@@ -72,20 +72,40 @@ func (c *argsCache) get(ctx context.Context, k argsKey, decode func(context.Cont
 	return args, nil
 }
 
-// forEnt decodes a connection's arguments for entgql's eager loading,
-// which runs in its parent's resolver and so knows the object only from
-// the query: a field selected on an interface is left to entgql.
-func (c *argsCache) forEnt(ctx context.Context, field *graphql.CollectedField) (map[string]any, bool) {
-	def := field.ObjectDefinition
-	if def == nil || def.Kind != ast.Object {
+// Args decodes a connection's arguments for entgql's eager loading, which
+// runs in its parent's resolver and so knows the object only from the
+// query: a field selected on an interface is left to entgql.
+func (c *argsCache) Args(ctx context.Context, field *graphql.CollectedField) (map[string]any, bool) {
+	k, ok := entArgsKey(field)
+	if !ok {
 		return nil, false
 	}
-	decode := argDecoders[def.Name+"."+field.Name]
+	decode := argDecoders[k.object+"."+field.Name]
 	if decode == nil {
 		return nil, false
 	}
-	args, err := c.get(ctx, argsKey{field.Field, def.Name}, func(ctx context.Context, raw map[string]any) (map[string]any, error) {
+	args, err := c.get(ctx, k, func(ctx context.Context, raw map[string]any) (map[string]any, error) {
 		return decode(c.ec, ctx, raw)
 	})
 	return args, err == nil
+}
+
+// Keep takes args as field's, decoded by an earlier operation with the same
+// variables and viewer whose field collection ent kept (ent/plan.go).
+func (c *argsCache) Keep(field *graphql.CollectedField, args map[string]any) {
+	if k, ok := entArgsKey(field); ok {
+		c.mu.Lock()
+		c.m[k] = args
+		c.mu.Unlock()
+	}
+}
+
+// entArgsKey is the key of a field entgql's eager loading collects: on
+// the object type it was selected on, known only for an object.
+func entArgsKey(field *graphql.CollectedField) (argsKey, bool) {
+	def := field.ObjectDefinition
+	if def == nil || def.Kind != ast.Object {
+		return argsKey{}, false
+	}
+	return argsKey{field.Field, def.Name}, true
 }

@@ -80,6 +80,32 @@ type Viewer struct {
 	MustChangePassword bool
 }
 
+// Key is the viewer as text that differs whenever any of its fields does:
+// what a cache of something worked out for a viewer keys it by (ent/plan.go
+// keeps field collections, whose where-inputs carry the viewer's read
+// filters). TestKeySeesEveryField fails for a field added and not written
+// here.
+func (v *Viewer) Key() string {
+	if v == nil {
+		return ""
+	}
+	b := make([]byte, 0, 96)
+	b = strconv.AppendInt(b, int64(v.UserID), 10)
+	b = strconv.AppendQuote(append(b, ' '), v.Username)
+	b = strconv.AppendQuote(append(b, ' '), string(v.Role))
+	b = strconv.AppendInt(append(b, ' '), int64(v.ScopeID), 10)
+	b = strconv.AppendQuote(append(b, ' '), v.ScopePath)
+	b = append(b, " ["...)
+	for _, p := range v.Predecessors {
+		b = strconv.AppendQuote(b, string(p))
+	}
+	b = strconv.AppendInt(append(b, "] "...), int64(v.LearningUnitID), 10)
+	b = strconv.AppendInt(append(b, ' '), int64(v.HouseholdID), 10)
+	b = strconv.AppendInt(append(b, ' '), int64(v.SessionID), 10)
+	b = strconv.AppendBool(append(b, ' '), v.MustChangePassword)
+	return string(b)
+}
+
 // InScope reports whether an object at the given materialised path lies in the
 // viewer's scope: the scope unit itself or anything below it.
 func (v *Viewer) InScope(path string) bool {

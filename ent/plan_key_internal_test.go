@@ -15,8 +15,10 @@ import (
 // noArgs stands for the executor's arguments (graph/fieldargs.go).
 type noArgs struct{}
 
-func (noArgs) Args(context.Context, *graphql.CollectedField) (map[string]any, bool) { return nil, false }
-func (noArgs) Keep(*graphql.CollectedField, map[string]any)                        {}
+func (noArgs) Args(context.Context, *graphql.CollectedField) (map[string]any, bool) {
+	return nil, false
+}
+func (noArgs) Keep(*graphql.CollectedField, map[string]any) {}
 
 // TestPlanKey changes one thing a node's field collection reads at a time
 // and wants another key for each, and the same key where only what the

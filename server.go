@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"hoctap/admin"
+	"hoctap/ent"
 	"hoctap/graph"
 	"hoctap/internal/auth"
 	"hoctap/internal/changes"
@@ -239,6 +240,7 @@ func (s *server) routes(cfg *config.Config) http.Handler {
 	s.metrics = m.Handler()
 	gate := graph.NewGate(cmp.Or(cfg.MaxInflight, config.DefaultMaxInflight()))
 	m.Waiting(gate.Waiting)
+	m.NodePlans(ent.PlanCounts)
 	api := graph.NewHandler(&graph.Resolver{Client: s.db.Client, Auth: s.auth, Dialect: s.db.Dialect, Imports: s.imports},
 		graph.Options{Introspection: cfg.Dev, Logger: s.log, MaxBody: cfg.MaxBody, MaxUpload: cfg.MaxUpload, Gate: gate})
 	mux := http.NewServeMux()

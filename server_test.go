@@ -189,9 +189,18 @@ func TestServe(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("GET %s: %d", path, resp.StatusCode)
+		}
+		if path != "/metrics" {
+			continue
+		}
+		for _, m := range []string{"hoctap_api_operations_waiting", `hoctap_node_plans_total{result="served"}`, `hoctap_node_plans_total{result="made"}`} {
+			if !bytes.Contains(body, []byte(m)) {
+				t.Errorf("GET /metrics has no %s", m)
+			}
 		}
 	}
 	// The exports and the record's downloads are routed, and refuse

@@ -1052,14 +1052,15 @@ func (_q *AdminUnitQuery) WithNamedUsers(name string, opts ...func(*UserQuery)) 
 	return _q
 }
 
-// clonePlan copies the query as entgql's field collection leaves it, so that
-// running the copy changes nothing of the original: the predicates, order
-// and modifiers a statement's preparation appends to, and the eager-loaded
-// edges' queries, named ones included (Clone shares those), as deeply. It
-// reports false, and copies nothing, for a query that counts a connection
-// (loadTotal holds closures over queries of their own, which narrow them as
-// they run) or is a step of a traversal.
-func (_q *AdminUnitQuery) clonePlan() (*AdminUnitQuery, bool) {
+// clonePlan copies the query as entgql's field collection leaves it, for
+// the client of cfg, so that running the copy changes nothing of the
+// original: the predicates, order and modifiers a statement's preparation
+// appends to, and the eager-loaded edges' queries, named ones included
+// (Clone shares those), as deeply. It reports false, and copies nothing,
+// for a query that counts a connection (loadTotal holds closures over
+// queries of their own, which narrow them as they run) or is a step of a
+// traversal.
+func (_q *AdminUnitQuery) clonePlan(cfg config) (*AdminUnitQuery, bool) {
 	if _q == nil {
 		return nil, true
 	}
@@ -1067,7 +1068,7 @@ func (_q *AdminUnitQuery) clonePlan() (*AdminUnitQuery, bool) {
 		return nil, false
 	}
 	c := &AdminUnitQuery{
-		config:        _q.config,
+		config:        cfg,
 		ctx:           _q.ctx.Clone(),
 		order:         append([]adminunit.OrderOption{}, _q.order...),
 		inters:        append([]Interceptor{}, _q.inters...),
@@ -1076,52 +1077,52 @@ func (_q *AdminUnitQuery) clonePlan() (*AdminUnitQuery, bool) {
 		pageOfOneNode: _q.pageOfOneNode,
 	}
 	var ok bool
-	if c.withParent, ok = _q.withParent.clonePlan(); !ok {
+	if c.withParent, ok = _q.withParent.clonePlan(cfg); !ok {
 		return nil, false
 	}
-	if c.withChildren, ok = _q.withChildren.clonePlan(); !ok {
+	if c.withChildren, ok = _q.withChildren.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	if named := _q.withNamedChildren; named != nil {
 		c.withNamedChildren = make(map[string]*AdminUnitQuery, len(named))
 		for name, q := range named {
-			if c.withNamedChildren[name], ok = q.clonePlan(); !ok {
+			if c.withNamedChildren[name], ok = q.clonePlan(cfg); !ok {
 				return nil, false
 			}
 		}
 	}
-	if c.withMergedInto, ok = _q.withMergedInto.clonePlan(); !ok {
+	if c.withMergedInto, ok = _q.withMergedInto.clonePlan(cfg); !ok {
 		return nil, false
 	}
-	if c.withMergedFrom, ok = _q.withMergedFrom.clonePlan(); !ok {
+	if c.withMergedFrom, ok = _q.withMergedFrom.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	if named := _q.withNamedMergedFrom; named != nil {
 		c.withNamedMergedFrom = make(map[string]*AdminUnitQuery, len(named))
 		for name, q := range named {
-			if c.withNamedMergedFrom[name], ok = q.clonePlan(); !ok {
+			if c.withNamedMergedFrom[name], ok = q.clonePlan(cfg); !ok {
 				return nil, false
 			}
 		}
 	}
-	if c.withLearningUnits, ok = _q.withLearningUnits.clonePlan(); !ok {
+	if c.withLearningUnits, ok = _q.withLearningUnits.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	if named := _q.withNamedLearningUnits; named != nil {
 		c.withNamedLearningUnits = make(map[string]*LearningUnitQuery, len(named))
 		for name, q := range named {
-			if c.withNamedLearningUnits[name], ok = q.clonePlan(); !ok {
+			if c.withNamedLearningUnits[name], ok = q.clonePlan(cfg); !ok {
 				return nil, false
 			}
 		}
 	}
-	if c.withUsers, ok = _q.withUsers.clonePlan(); !ok {
+	if c.withUsers, ok = _q.withUsers.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	if named := _q.withNamedUsers; named != nil {
 		c.withNamedUsers = make(map[string]*UserQuery, len(named))
 		for name, q := range named {
-			if c.withNamedUsers[name], ok = q.clonePlan(); !ok {
+			if c.withNamedUsers[name], ok = q.clonePlan(cfg); !ok {
 				return nil, false
 			}
 		}

@@ -969,14 +969,15 @@ func (_q *CampaignQuery) WithNamedDecisions(name string, opts ...func(*DecisionQ
 	return _q
 }
 
-// clonePlan copies the query as entgql's field collection leaves it, so that
-// running the copy changes nothing of the original: the predicates, order
-// and modifiers a statement's preparation appends to, and the eager-loaded
-// edges' queries, named ones included (Clone shares those), as deeply. It
-// reports false, and copies nothing, for a query that counts a connection
-// (loadTotal holds closures over queries of their own, which narrow them as
-// they run) or is a step of a traversal.
-func (_q *CampaignQuery) clonePlan() (*CampaignQuery, bool) {
+// clonePlan copies the query as entgql's field collection leaves it, for
+// the client of cfg, so that running the copy changes nothing of the
+// original: the predicates, order and modifiers a statement's preparation
+// appends to, and the eager-loaded edges' queries, named ones included
+// (Clone shares those), as deeply. It reports false, and copies nothing,
+// for a query that counts a connection (loadTotal holds closures over
+// queries of their own, which narrow them as they run) or is a step of a
+// traversal.
+func (_q *CampaignQuery) clonePlan(cfg config) (*CampaignQuery, bool) {
 	if _q == nil {
 		return nil, true
 	}
@@ -984,7 +985,7 @@ func (_q *CampaignQuery) clonePlan() (*CampaignQuery, bool) {
 		return nil, false
 	}
 	c := &CampaignQuery{
-		config:        _q.config,
+		config:        cfg,
 		ctx:           _q.ctx.Clone(),
 		order:         append([]campaign.OrderOption{}, _q.order...),
 		inters:        append([]Interceptor{}, _q.inters...),
@@ -993,49 +994,49 @@ func (_q *CampaignQuery) clonePlan() (*CampaignQuery, bool) {
 		pageOfOneNode: _q.pageOfOneNode,
 	}
 	var ok bool
-	if c.withProvince, ok = _q.withProvince.clonePlan(); !ok {
+	if c.withProvince, ok = _q.withProvince.clonePlan(cfg); !ok {
 		return nil, false
 	}
-	if c.withTargets, ok = _q.withTargets.clonePlan(); !ok {
+	if c.withTargets, ok = _q.withTargets.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	if named := _q.withNamedTargets; named != nil {
 		c.withNamedTargets = make(map[string]*TargetQuery, len(named))
 		for name, q := range named {
-			if c.withNamedTargets[name], ok = q.clonePlan(); !ok {
+			if c.withNamedTargets[name], ok = q.clonePlan(cfg); !ok {
 				return nil, false
 			}
 		}
 	}
-	if c.withCriteriaSets, ok = _q.withCriteriaSets.clonePlan(); !ok {
+	if c.withCriteriaSets, ok = _q.withCriteriaSets.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	if named := _q.withNamedCriteriaSets; named != nil {
 		c.withNamedCriteriaSets = make(map[string]*CriteriaSetQuery, len(named))
 		for name, q := range named {
-			if c.withNamedCriteriaSets[name], ok = q.clonePlan(); !ok {
+			if c.withNamedCriteriaSets[name], ok = q.clonePlan(cfg); !ok {
 				return nil, false
 			}
 		}
 	}
-	if c.withRegistrations, ok = _q.withRegistrations.clonePlan(); !ok {
+	if c.withRegistrations, ok = _q.withRegistrations.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	if named := _q.withNamedRegistrations; named != nil {
 		c.withNamedRegistrations = make(map[string]*RegistrationQuery, len(named))
 		for name, q := range named {
-			if c.withNamedRegistrations[name], ok = q.clonePlan(); !ok {
+			if c.withNamedRegistrations[name], ok = q.clonePlan(cfg); !ok {
 				return nil, false
 			}
 		}
 	}
-	if c.withDecisions, ok = _q.withDecisions.clonePlan(); !ok {
+	if c.withDecisions, ok = _q.withDecisions.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	if named := _q.withNamedDecisions; named != nil {
 		c.withNamedDecisions = make(map[string]*DecisionQuery, len(named))
 		for name, q := range named {
-			if c.withNamedDecisions[name], ok = q.clonePlan(); !ok {
+			if c.withNamedDecisions[name], ok = q.clonePlan(cfg); !ok {
 				return nil, false
 			}
 		}

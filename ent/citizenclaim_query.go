@@ -659,14 +659,15 @@ func (_q *CitizenClaimQuery) Modify(modifiers ...func(s *sql.Selector)) *Citizen
 	return _q.Select()
 }
 
-// clonePlan copies the query as entgql's field collection leaves it, so that
-// running the copy changes nothing of the original: the predicates, order
-// and modifiers a statement's preparation appends to, and the eager-loaded
-// edges' queries, named ones included (Clone shares those), as deeply. It
-// reports false, and copies nothing, for a query that counts a connection
-// (loadTotal holds closures over queries of their own, which narrow them as
-// they run) or is a step of a traversal.
-func (_q *CitizenClaimQuery) clonePlan() (*CitizenClaimQuery, bool) {
+// clonePlan copies the query as entgql's field collection leaves it, for
+// the client of cfg, so that running the copy changes nothing of the
+// original: the predicates, order and modifiers a statement's preparation
+// appends to, and the eager-loaded edges' queries, named ones included
+// (Clone shares those), as deeply. It reports false, and copies nothing,
+// for a query that counts a connection (loadTotal holds closures over
+// queries of their own, which narrow them as they run) or is a step of a
+// traversal.
+func (_q *CitizenClaimQuery) clonePlan(cfg config) (*CitizenClaimQuery, bool) {
 	if _q == nil {
 		return nil, true
 	}
@@ -674,7 +675,7 @@ func (_q *CitizenClaimQuery) clonePlan() (*CitizenClaimQuery, bool) {
 		return nil, false
 	}
 	c := &CitizenClaimQuery{
-		config:        _q.config,
+		config:        cfg,
 		ctx:           _q.ctx.Clone(),
 		order:         append([]citizenclaim.OrderOption{}, _q.order...),
 		inters:        append([]Interceptor{}, _q.inters...),
@@ -683,10 +684,10 @@ func (_q *CitizenClaimQuery) clonePlan() (*CitizenClaimQuery, bool) {
 		pageOfOneNode: _q.pageOfOneNode,
 	}
 	var ok bool
-	if c.withLearningUnit, ok = _q.withLearningUnit.clonePlan(); !ok {
+	if c.withLearningUnit, ok = _q.withLearningUnit.clonePlan(cfg); !ok {
 		return nil, false
 	}
-	if c.withAccount, ok = _q.withAccount.clonePlan(); !ok {
+	if c.withAccount, ok = _q.withAccount.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	return c, true

@@ -759,14 +759,15 @@ func (_q *DecisionQuery) WithNamedRegistrations(name string, opts ...func(*Regis
 	return _q
 }
 
-// clonePlan copies the query as entgql's field collection leaves it, so that
-// running the copy changes nothing of the original: the predicates, order
-// and modifiers a statement's preparation appends to, and the eager-loaded
-// edges' queries, named ones included (Clone shares those), as deeply. It
-// reports false, and copies nothing, for a query that counts a connection
-// (loadTotal holds closures over queries of their own, which narrow them as
-// they run) or is a step of a traversal.
-func (_q *DecisionQuery) clonePlan() (*DecisionQuery, bool) {
+// clonePlan copies the query as entgql's field collection leaves it, for
+// the client of cfg, so that running the copy changes nothing of the
+// original: the predicates, order and modifiers a statement's preparation
+// appends to, and the eager-loaded edges' queries, named ones included
+// (Clone shares those), as deeply. It reports false, and copies nothing,
+// for a query that counts a connection (loadTotal holds closures over
+// queries of their own, which narrow them as they run) or is a step of a
+// traversal.
+func (_q *DecisionQuery) clonePlan(cfg config) (*DecisionQuery, bool) {
 	if _q == nil {
 		return nil, true
 	}
@@ -774,7 +775,7 @@ func (_q *DecisionQuery) clonePlan() (*DecisionQuery, bool) {
 		return nil, false
 	}
 	c := &DecisionQuery{
-		config:        _q.config,
+		config:        cfg,
 		ctx:           _q.ctx.Clone(),
 		order:         append([]decision.OrderOption{}, _q.order...),
 		inters:        append([]Interceptor{}, _q.inters...),
@@ -783,19 +784,19 @@ func (_q *DecisionQuery) clonePlan() (*DecisionQuery, bool) {
 		pageOfOneNode: _q.pageOfOneNode,
 	}
 	var ok bool
-	if c.withCampaign, ok = _q.withCampaign.clonePlan(); !ok {
+	if c.withCampaign, ok = _q.withCampaign.clonePlan(cfg); !ok {
 		return nil, false
 	}
-	if c.withDecidingUnit, ok = _q.withDecidingUnit.clonePlan(); !ok {
+	if c.withDecidingUnit, ok = _q.withDecidingUnit.clonePlan(cfg); !ok {
 		return nil, false
 	}
-	if c.withRegistrations, ok = _q.withRegistrations.clonePlan(); !ok {
+	if c.withRegistrations, ok = _q.withRegistrations.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	if named := _q.withNamedRegistrations; named != nil {
 		c.withNamedRegistrations = make(map[string]*RegistrationQuery, len(named))
 		for name, q := range named {
-			if c.withNamedRegistrations[name], ok = q.clonePlan(); !ok {
+			if c.withNamedRegistrations[name], ok = q.clonePlan(cfg); !ok {
 				return nil, false
 			}
 		}

@@ -712,14 +712,15 @@ func (_q *EvaluationQuery) WithNamedActivities(name string, opts ...func(*Learni
 	return _q
 }
 
-// clonePlan copies the query as entgql's field collection leaves it, so that
-// running the copy changes nothing of the original: the predicates, order
-// and modifiers a statement's preparation appends to, and the eager-loaded
-// edges' queries, named ones included (Clone shares those), as deeply. It
-// reports false, and copies nothing, for a query that counts a connection
-// (loadTotal holds closures over queries of their own, which narrow them as
-// they run) or is a step of a traversal.
-func (_q *EvaluationQuery) clonePlan() (*EvaluationQuery, bool) {
+// clonePlan copies the query as entgql's field collection leaves it, for
+// the client of cfg, so that running the copy changes nothing of the
+// original: the predicates, order and modifiers a statement's preparation
+// appends to, and the eager-loaded edges' queries, named ones included
+// (Clone shares those), as deeply. It reports false, and copies nothing,
+// for a query that counts a connection (loadTotal holds closures over
+// queries of their own, which narrow them as they run) or is a step of a
+// traversal.
+func (_q *EvaluationQuery) clonePlan(cfg config) (*EvaluationQuery, bool) {
 	if _q == nil {
 		return nil, true
 	}
@@ -727,7 +728,7 @@ func (_q *EvaluationQuery) clonePlan() (*EvaluationQuery, bool) {
 		return nil, false
 	}
 	c := &EvaluationQuery{
-		config:        _q.config,
+		config:        cfg,
 		ctx:           _q.ctx.Clone(),
 		order:         append([]evaluation.OrderOption{}, _q.order...),
 		inters:        append([]Interceptor{}, _q.inters...),
@@ -736,16 +737,16 @@ func (_q *EvaluationQuery) clonePlan() (*EvaluationQuery, bool) {
 		pageOfOneNode: _q.pageOfOneNode,
 	}
 	var ok bool
-	if c.withRegistration, ok = _q.withRegistration.clonePlan(); !ok {
+	if c.withRegistration, ok = _q.withRegistration.clonePlan(cfg); !ok {
 		return nil, false
 	}
-	if c.withActivities, ok = _q.withActivities.clonePlan(); !ok {
+	if c.withActivities, ok = _q.withActivities.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	if named := _q.withNamedActivities; named != nil {
 		c.withNamedActivities = make(map[string]*LearningActivityQuery, len(named))
 		for name, q := range named {
-			if c.withNamedActivities[name], ok = q.clonePlan(); !ok {
+			if c.withNamedActivities[name], ok = q.clonePlan(cfg); !ok {
 				return nil, false
 			}
 		}

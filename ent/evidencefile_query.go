@@ -584,14 +584,15 @@ func (_q *EvidenceFileQuery) Modify(modifiers ...func(s *sql.Selector)) *Evidenc
 	return _q.Select()
 }
 
-// clonePlan copies the query as entgql's field collection leaves it, so that
-// running the copy changes nothing of the original: the predicates, order
-// and modifiers a statement's preparation appends to, and the eager-loaded
-// edges' queries, named ones included (Clone shares those), as deeply. It
-// reports false, and copies nothing, for a query that counts a connection
-// (loadTotal holds closures over queries of their own, which narrow them as
-// they run) or is a step of a traversal.
-func (_q *EvidenceFileQuery) clonePlan() (*EvidenceFileQuery, bool) {
+// clonePlan copies the query as entgql's field collection leaves it, for
+// the client of cfg, so that running the copy changes nothing of the
+// original: the predicates, order and modifiers a statement's preparation
+// appends to, and the eager-loaded edges' queries, named ones included
+// (Clone shares those), as deeply. It reports false, and copies nothing,
+// for a query that counts a connection (loadTotal holds closures over
+// queries of their own, which narrow them as they run) or is a step of a
+// traversal.
+func (_q *EvidenceFileQuery) clonePlan(cfg config) (*EvidenceFileQuery, bool) {
 	if _q == nil {
 		return nil, true
 	}
@@ -599,7 +600,7 @@ func (_q *EvidenceFileQuery) clonePlan() (*EvidenceFileQuery, bool) {
 		return nil, false
 	}
 	c := &EvidenceFileQuery{
-		config:        _q.config,
+		config:        cfg,
 		ctx:           _q.ctx.Clone(),
 		order:         append([]evidencefile.OrderOption{}, _q.order...),
 		inters:        append([]Interceptor{}, _q.inters...),
@@ -608,7 +609,7 @@ func (_q *EvidenceFileQuery) clonePlan() (*EvidenceFileQuery, bool) {
 		pageOfOneNode: _q.pageOfOneNode,
 	}
 	var ok bool
-	if c.withActivity, ok = _q.withActivity.clonePlan(); !ok {
+	if c.withActivity, ok = _q.withActivity.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	return c, true

@@ -681,14 +681,15 @@ func (_q *ImportJobQuery) WithNamedChunks(name string, opts ...func(*ImportChunk
 	return _q
 }
 
-// clonePlan copies the query as entgql's field collection leaves it, so that
-// running the copy changes nothing of the original: the predicates, order
-// and modifiers a statement's preparation appends to, and the eager-loaded
-// edges' queries, named ones included (Clone shares those), as deeply. It
-// reports false, and copies nothing, for a query that counts a connection
-// (loadTotal holds closures over queries of their own, which narrow them as
-// they run) or is a step of a traversal.
-func (_q *ImportJobQuery) clonePlan() (*ImportJobQuery, bool) {
+// clonePlan copies the query as entgql's field collection leaves it, for
+// the client of cfg, so that running the copy changes nothing of the
+// original: the predicates, order and modifiers a statement's preparation
+// appends to, and the eager-loaded edges' queries, named ones included
+// (Clone shares those), as deeply. It reports false, and copies nothing,
+// for a query that counts a connection (loadTotal holds closures over
+// queries of their own, which narrow them as they run) or is a step of a
+// traversal.
+func (_q *ImportJobQuery) clonePlan(cfg config) (*ImportJobQuery, bool) {
 	if _q == nil {
 		return nil, true
 	}
@@ -696,7 +697,7 @@ func (_q *ImportJobQuery) clonePlan() (*ImportJobQuery, bool) {
 		return nil, false
 	}
 	c := &ImportJobQuery{
-		config:        _q.config,
+		config:        cfg,
 		ctx:           _q.ctx.Clone(),
 		order:         append([]importjob.OrderOption{}, _q.order...),
 		inters:        append([]Interceptor{}, _q.inters...),
@@ -705,16 +706,16 @@ func (_q *ImportJobQuery) clonePlan() (*ImportJobQuery, bool) {
 		pageOfOneNode: _q.pageOfOneNode,
 	}
 	var ok bool
-	if c.withCreatedBy, ok = _q.withCreatedBy.clonePlan(); !ok {
+	if c.withCreatedBy, ok = _q.withCreatedBy.clonePlan(cfg); !ok {
 		return nil, false
 	}
-	if c.withChunks, ok = _q.withChunks.clonePlan(); !ok {
+	if c.withChunks, ok = _q.withChunks.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	if named := _q.withNamedChunks; named != nil {
 		c.withNamedChunks = make(map[string]*ImportChunkQuery, len(named))
 		for name, q := range named {
-			if c.withNamedChunks[name], ok = q.clonePlan(); !ok {
+			if c.withNamedChunks[name], ok = q.clonePlan(cfg); !ok {
 				return nil, false
 			}
 		}

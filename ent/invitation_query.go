@@ -584,14 +584,15 @@ func (_q *InvitationQuery) Modify(modifiers ...func(s *sql.Selector)) *Invitatio
 	return _q.Select()
 }
 
-// clonePlan copies the query as entgql's field collection leaves it, so that
-// running the copy changes nothing of the original: the predicates, order
-// and modifiers a statement's preparation appends to, and the eager-loaded
-// edges' queries, named ones included (Clone shares those), as deeply. It
-// reports false, and copies nothing, for a query that counts a connection
-// (loadTotal holds closures over queries of their own, which narrow them as
-// they run) or is a step of a traversal.
-func (_q *InvitationQuery) clonePlan() (*InvitationQuery, bool) {
+// clonePlan copies the query as entgql's field collection leaves it, for
+// the client of cfg, so that running the copy changes nothing of the
+// original: the predicates, order and modifiers a statement's preparation
+// appends to, and the eager-loaded edges' queries, named ones included
+// (Clone shares those), as deeply. It reports false, and copies nothing,
+// for a query that counts a connection (loadTotal holds closures over
+// queries of their own, which narrow them as they run) or is a step of a
+// traversal.
+func (_q *InvitationQuery) clonePlan(cfg config) (*InvitationQuery, bool) {
 	if _q == nil {
 		return nil, true
 	}
@@ -599,7 +600,7 @@ func (_q *InvitationQuery) clonePlan() (*InvitationQuery, bool) {
 		return nil, false
 	}
 	c := &InvitationQuery{
-		config:        _q.config,
+		config:        cfg,
 		ctx:           _q.ctx.Clone(),
 		order:         append([]invitation.OrderOption{}, _q.order...),
 		inters:        append([]Interceptor{}, _q.inters...),
@@ -608,7 +609,7 @@ func (_q *InvitationQuery) clonePlan() (*InvitationQuery, bool) {
 		pageOfOneNode: _q.pageOfOneNode,
 	}
 	var ok bool
-	if c.withHousehold, ok = _q.withHousehold.clonePlan(); !ok {
+	if c.withHousehold, ok = _q.withHousehold.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	return c, true

@@ -808,14 +808,15 @@ func (_q *LearningActivityQuery) WithNamedEvaluations(name string, opts ...func(
 	return _q
 }
 
-// clonePlan copies the query as entgql's field collection leaves it, so that
-// running the copy changes nothing of the original: the predicates, order
-// and modifiers a statement's preparation appends to, and the eager-loaded
-// edges' queries, named ones included (Clone shares those), as deeply. It
-// reports false, and copies nothing, for a query that counts a connection
-// (loadTotal holds closures over queries of their own, which narrow them as
-// they run) or is a step of a traversal.
-func (_q *LearningActivityQuery) clonePlan() (*LearningActivityQuery, bool) {
+// clonePlan copies the query as entgql's field collection leaves it, for
+// the client of cfg, so that running the copy changes nothing of the
+// original: the predicates, order and modifiers a statement's preparation
+// appends to, and the eager-loaded edges' queries, named ones included
+// (Clone shares those), as deeply. It reports false, and copies nothing,
+// for a query that counts a connection (loadTotal holds closures over
+// queries of their own, which narrow them as they run) or is a step of a
+// traversal.
+func (_q *LearningActivityQuery) clonePlan(cfg config) (*LearningActivityQuery, bool) {
 	if _q == nil {
 		return nil, true
 	}
@@ -823,7 +824,7 @@ func (_q *LearningActivityQuery) clonePlan() (*LearningActivityQuery, bool) {
 		return nil, false
 	}
 	c := &LearningActivityQuery{
-		config:        _q.config,
+		config:        cfg,
 		ctx:           _q.ctx.Clone(),
 		order:         append([]learningactivity.OrderOption{}, _q.order...),
 		inters:        append([]Interceptor{}, _q.inters...),
@@ -832,27 +833,27 @@ func (_q *LearningActivityQuery) clonePlan() (*LearningActivityQuery, bool) {
 		pageOfOneNode: _q.pageOfOneNode,
 	}
 	var ok bool
-	if c.withCitizen, ok = _q.withCitizen.clonePlan(); !ok {
+	if c.withCitizen, ok = _q.withCitizen.clonePlan(cfg); !ok {
 		return nil, false
 	}
-	if c.withEvidence, ok = _q.withEvidence.clonePlan(); !ok {
+	if c.withEvidence, ok = _q.withEvidence.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	if named := _q.withNamedEvidence; named != nil {
 		c.withNamedEvidence = make(map[string]*EvidenceFileQuery, len(named))
 		for name, q := range named {
-			if c.withNamedEvidence[name], ok = q.clonePlan(); !ok {
+			if c.withNamedEvidence[name], ok = q.clonePlan(cfg); !ok {
 				return nil, false
 			}
 		}
 	}
-	if c.withEvaluations, ok = _q.withEvaluations.clonePlan(); !ok {
+	if c.withEvaluations, ok = _q.withEvaluations.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	if named := _q.withNamedEvaluations; named != nil {
 		c.withNamedEvaluations = make(map[string]*EvaluationQuery, len(named))
 		for name, q := range named {
-			if c.withNamedEvaluations[name], ok = q.clonePlan(); !ok {
+			if c.withNamedEvaluations[name], ok = q.clonePlan(cfg); !ok {
 				return nil, false
 			}
 		}

@@ -952,14 +952,15 @@ func (_q *LearningUnitQuery) WithNamedActivities(name string, opts ...func(*Lear
 	return _q
 }
 
-// clonePlan copies the query as entgql's field collection leaves it, so that
-// running the copy changes nothing of the original: the predicates, order
-// and modifiers a statement's preparation appends to, and the eager-loaded
-// edges' queries, named ones included (Clone shares those), as deeply. It
-// reports false, and copies nothing, for a query that counts a connection
-// (loadTotal holds closures over queries of their own, which narrow them as
-// they run) or is a step of a traversal.
-func (_q *LearningUnitQuery) clonePlan() (*LearningUnitQuery, bool) {
+// clonePlan copies the query as entgql's field collection leaves it, for
+// the client of cfg, so that running the copy changes nothing of the
+// original: the predicates, order and modifiers a statement's preparation
+// appends to, and the eager-loaded edges' queries, named ones included
+// (Clone shares those), as deeply. It reports false, and copies nothing,
+// for a query that counts a connection (loadTotal holds closures over
+// queries of their own, which narrow them as they run) or is a step of a
+// traversal.
+func (_q *LearningUnitQuery) clonePlan(cfg config) (*LearningUnitQuery, bool) {
 	if _q == nil {
 		return nil, true
 	}
@@ -967,7 +968,7 @@ func (_q *LearningUnitQuery) clonePlan() (*LearningUnitQuery, bool) {
 		return nil, false
 	}
 	c := &LearningUnitQuery{
-		config:        _q.config,
+		config:        cfg,
 		ctx:           _q.ctx.Clone(),
 		order:         append([]learningunit.OrderOption{}, _q.order...),
 		inters:        append([]Interceptor{}, _q.inters...),
@@ -976,41 +977,41 @@ func (_q *LearningUnitQuery) clonePlan() (*LearningUnitQuery, bool) {
 		pageOfOneNode: _q.pageOfOneNode,
 	}
 	var ok bool
-	if c.withAdminUnit, ok = _q.withAdminUnit.clonePlan(); !ok {
+	if c.withAdminUnit, ok = _q.withAdminUnit.clonePlan(cfg); !ok {
 		return nil, false
 	}
-	if c.withParent, ok = _q.withParent.clonePlan(); !ok {
+	if c.withParent, ok = _q.withParent.clonePlan(cfg); !ok {
 		return nil, false
 	}
-	if c.withChildren, ok = _q.withChildren.clonePlan(); !ok {
+	if c.withChildren, ok = _q.withChildren.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	if named := _q.withNamedChildren; named != nil {
 		c.withNamedChildren = make(map[string]*LearningUnitQuery, len(named))
 		for name, q := range named {
-			if c.withNamedChildren[name], ok = q.clonePlan(); !ok {
+			if c.withNamedChildren[name], ok = q.clonePlan(cfg); !ok {
 				return nil, false
 			}
 		}
 	}
-	if c.withRegistrations, ok = _q.withRegistrations.clonePlan(); !ok {
+	if c.withRegistrations, ok = _q.withRegistrations.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	if named := _q.withNamedRegistrations; named != nil {
 		c.withNamedRegistrations = make(map[string]*RegistrationQuery, len(named))
 		for name, q := range named {
-			if c.withNamedRegistrations[name], ok = q.clonePlan(); !ok {
+			if c.withNamedRegistrations[name], ok = q.clonePlan(cfg); !ok {
 				return nil, false
 			}
 		}
 	}
-	if c.withActivities, ok = _q.withActivities.clonePlan(); !ok {
+	if c.withActivities, ok = _q.withActivities.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	if named := _q.withNamedActivities; named != nil {
 		c.withNamedActivities = make(map[string]*LearningActivityQuery, len(named))
 		for name, q := range named {
-			if c.withNamedActivities[name], ok = q.clonePlan(); !ok {
+			if c.withNamedActivities[name], ok = q.clonePlan(cfg); !ok {
 				return nil, false
 			}
 		}

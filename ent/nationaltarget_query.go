@@ -496,14 +496,15 @@ func (_q *NationalTargetQuery) Modify(modifiers ...func(s *sql.Selector)) *Natio
 	return _q.Select()
 }
 
-// clonePlan copies the query as entgql's field collection leaves it, so that
-// running the copy changes nothing of the original: the predicates, order
-// and modifiers a statement's preparation appends to, and the eager-loaded
-// edges' queries, named ones included (Clone shares those), as deeply. It
-// reports false, and copies nothing, for a query that counts a connection
-// (loadTotal holds closures over queries of their own, which narrow them as
-// they run) or is a step of a traversal.
-func (_q *NationalTargetQuery) clonePlan() (*NationalTargetQuery, bool) {
+// clonePlan copies the query as entgql's field collection leaves it, for
+// the client of cfg, so that running the copy changes nothing of the
+// original: the predicates, order and modifiers a statement's preparation
+// appends to, and the eager-loaded edges' queries, named ones included
+// (Clone shares those), as deeply. It reports false, and copies nothing,
+// for a query that counts a connection (loadTotal holds closures over
+// queries of their own, which narrow them as they run) or is a step of a
+// traversal.
+func (_q *NationalTargetQuery) clonePlan(cfg config) (*NationalTargetQuery, bool) {
 	if _q == nil {
 		return nil, true
 	}
@@ -511,7 +512,7 @@ func (_q *NationalTargetQuery) clonePlan() (*NationalTargetQuery, bool) {
 		return nil, false
 	}
 	c := &NationalTargetQuery{
-		config:        _q.config,
+		config:        cfg,
 		ctx:           _q.ctx.Clone(),
 		order:         append([]nationaltarget.OrderOption{}, _q.order...),
 		inters:        append([]Interceptor{}, _q.inters...),

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"sync/atomic"
 
 	"entgo.io/ent/privacy"
 	"github.com/99designs/gqlgen/graphql"
@@ -55,6 +56,10 @@ type plan struct {
 	query      any // the *<Type>Query
 	selections ast.SelectionSet
 	args       []keptArgs
+	// weight is what the plan keeps alive, in bytes, estimated on the safe
+	// side: its document (through the key and selections), the variables'
+	// text, the query tree and the arguments.
+	weight uint32
 }
 
 // keptArgs are a connection's arguments as decoded for a plan's query.
@@ -63,16 +68,43 @@ type keptArgs struct {
 	args  map[string]any
 }
 
-// maxPlans bounds the plans kept: a few kilobytes each, one per session
-// and operation in use.
-const maxPlans = 512
+// The plans are bounded by the bytes they keep alive, as the query cache is
+// (graph/cache.go): a plan holds its document, which the query cache may
+// have dropped. An everyday operation's plan weighs 20–30 KB by planWeight,
+// so the budget holds a few hundred: about one per session and operation
+// in use (the viewer's key names the session). A document over
+// maxPlanQuery is collected on every request.
+const (
+	plansBytes   = 8 << 20
+	maxPlanQuery = 16 << 10
+	// queryTextBytes is what a byte of a document's text keeps alive once
+	// parsed: a parsed node is 215–265 bytes (graph/cache.go) for a few
+	// bytes of text, a long string literal one byte for one.
+	queryTextBytes = 32
+	// planBytes is what a plan's query tree and decoded arguments hold,
+	// a where-input struct alone being a kilobyte or two.
+	planBytes = 8 << 10
+)
 
-var plans = otter.Must(&otter.Options[planKey, *plan]{MaximumSize: maxPlans})
+var plans = otter.Must(&otter.Options[planKey, *plan]{
+	MaximumWeight: plansBytes,
+	Weigher:       func(_ planKey, p *plan) uint32 { return p.weight },
+})
+
+// planStats count the node fields collected (made) and those handed a
+// plan's copy (served), for the metrics and the tests.
+var planStats struct{ made, served atomic.Uint64 }
+
+// PlanCounts reports how many node(id:) field collections a plan served,
+// and how many were collected afresh.
+func PlanCounts() (served, made uint64) {
+	return planStats.served.Load(), planStats.made.Load()
+}
 
 // planned is a query that entgql collects fields for and clonePlan copies.
 type planned[Q any] interface {
 	collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error
-	clonePlan() (Q, bool)
+	clonePlan(cfg config) (Q, bool)
 }
 
 // collectNode collects the fields of the node field in ctx into query, a
@@ -86,33 +118,43 @@ func collectNode[Q planned[Q]](ctx context.Context, cfg config, query Q, satisfi
 	oc := graphql.GetOperationContext(ctx)
 	k, ok := planKeyOf(ctx, cfg, oc, fc.Field, satisfies)
 	if !ok {
+		planStats.made.Add(1)
 		return query, query.collectField(ctx, true, oc, fc.Field, nil, satisfies...)
 	}
 	fa, _ := ctx.Value(fieldArgsKey{}).(FieldArgs)
 	if p, ok := plans.GetIfPresent(k); ok && slices.Equal(p.selections, fc.Field.Selections) {
-		if q, ok := p.query.(Q).clonePlan(); ok {
+		if q, ok := p.query.(Q).clonePlan(cfg); ok {
 			for i := range p.args {
 				fa.Keep(&p.args[i].field, p.args[i].args)
 			}
+			planStats.served.Add(1)
 			return q, nil
 		}
 	}
+	planStats.made.Add(1)
 	rec := &recordedArgs{FieldArgs: fa}
 	if err := query.collectField(WithFieldArgs(ctx, rec), true, oc, fc.Field, nil, satisfies...); err != nil {
 		return query, err
 	}
-	if kept, ok := query.clonePlan(); ok && !rec.declined {
-		plans.Set(k, &plan{query: kept, selections: fc.Field.Selections, args: rec.kept})
+	if kept, ok := query.clonePlan(cfg); ok && !rec.declined {
+		w := planBytes + queryTextBytes*len(oc.RawQuery) + len(k.vars) + len(k.viewer)
+		plans.Set(k, &plan{query: kept, selections: fc.Field.Selections, args: rec.kept, weight: uint32(w)})
 	}
 	return query, nil
 }
 
 // planKeyOf is the key of the node field's collection; false where none is
-// kept: outside a query (a mutation's client is its transaction's), without
-// the executor's arguments (FieldArgs), or under a privacy decision other
-// than Allow.
+// kept: outside a query (a mutation's client is its transaction's), for no
+// viewer (whom every row is refused), for a document over maxPlanQuery,
+// without the executor's arguments (FieldArgs), or under a privacy decision
+// other than Allow.
 func planKeyOf(ctx context.Context, cfg config, oc *graphql.OperationContext, field graphql.CollectedField, satisfies []string) (planKey, bool) {
-	if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Query || field.Field == nil || len(satisfies) == 0 {
+	if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Query || field.Field == nil || len(satisfies) == 0 ||
+		len(oc.RawQuery) > maxPlanQuery {
+		return planKey{}, false
+	}
+	v := viewer.FromContext(ctx)
+	if v == nil {
 		return planKey{}, false
 	}
 	if _, ok := ctx.Value(fieldArgsKey{}).(FieldArgs); !ok {
@@ -134,7 +176,7 @@ func planKeyOf(ctx context.Context, cfg config, oc *graphql.OperationContext, fi
 		field:    field.Field,
 		typeName: satisfies[0],
 		vars:     vars,
-		viewer:   viewer.FromContext(ctx).Key(),
+		viewer:   v.Key(),
 		allowed:  decided,
 		hooks:    cfg.hooks,
 	}

@@ -11,39 +11,40 @@ import (
 
 // clonePlans copies a query of each type with its clonePlan; the test
 // below checks it names every type the client queries.
-var clonePlans = map[string]func(any) (any, bool){
-	"AdminUnitQuery":        func(q any) (any, bool) { return q.(*AdminUnitQuery).clonePlan() },
-	"AuditLogQuery":         func(q any) (any, bool) { return q.(*AuditLogQuery).clonePlan() },
-	"CampaignQuery":         func(q any) (any, bool) { return q.(*CampaignQuery).clonePlan() },
-	"ChangeQuery":           func(q any) (any, bool) { return q.(*ChangeQuery).clonePlan() },
-	"CitizenClaimQuery":     func(q any) (any, bool) { return q.(*CitizenClaimQuery).clonePlan() },
-	"CriteriaSetQuery":      func(q any) (any, bool) { return q.(*CriteriaSetQuery).clonePlan() },
-	"DecisionQuery":         func(q any) (any, bool) { return q.(*DecisionQuery).clonePlan() },
-	"EvaluationQuery":       func(q any) (any, bool) { return q.(*EvaluationQuery).clonePlan() },
-	"EvidenceBlobQuery":     func(q any) (any, bool) { return q.(*EvidenceBlobQuery).clonePlan() },
-	"EvidenceFileQuery":     func(q any) (any, bool) { return q.(*EvidenceFileQuery).clonePlan() },
-	"ImportChunkQuery":      func(q any) (any, bool) { return q.(*ImportChunkQuery).clonePlan() },
-	"ImportJobQuery":        func(q any) (any, bool) { return q.(*ImportJobQuery).clonePlan() },
-	"InvitationQuery":       func(q any) (any, bool) { return q.(*InvitationQuery).clonePlan() },
-	"LearningActivityQuery": func(q any) (any, bool) { return q.(*LearningActivityQuery).clonePlan() },
-	"LearningUnitQuery":     func(q any) (any, bool) { return q.(*LearningUnitQuery).clonePlan() },
-	"LoginAttemptQuery":     func(q any) (any, bool) { return q.(*LoginAttemptQuery).clonePlan() },
-	"NationalTargetQuery":   func(q any) (any, bool) { return q.(*NationalTargetQuery).clonePlan() },
-	"ProgressCounterQuery":  func(q any) (any, bool) { return q.(*ProgressCounterQuery).clonePlan() },
-	"RefreshTokenQuery":     func(q any) (any, bool) { return q.(*RefreshTokenQuery).clonePlan() },
-	"RegistrationQuery":     func(q any) (any, bool) { return q.(*RegistrationQuery).clonePlan() },
-	"ReorganisationQuery":   func(q any) (any, bool) { return q.(*ReorganisationQuery).clonePlan() },
-	"SearchKeyQuery":        func(q any) (any, bool) { return q.(*SearchKeyQuery).clonePlan() },
-	"SessionQuery":          func(q any) (any, bool) { return q.(*SessionQuery).clonePlan() },
-	"SettingQuery":          func(q any) (any, bool) { return q.(*SettingQuery).clonePlan() },
-	"TargetQuery":           func(q any) (any, bool) { return q.(*TargetQuery).clonePlan() },
-	"UserQuery":             func(q any) (any, bool) { return q.(*UserQuery).clonePlan() },
+var clonePlans = map[string]func(any, config) (any, bool){
+	"AdminUnitQuery":        func(q any, cfg config) (any, bool) { return q.(*AdminUnitQuery).clonePlan(cfg) },
+	"AuditLogQuery":         func(q any, cfg config) (any, bool) { return q.(*AuditLogQuery).clonePlan(cfg) },
+	"CampaignQuery":         func(q any, cfg config) (any, bool) { return q.(*CampaignQuery).clonePlan(cfg) },
+	"ChangeQuery":           func(q any, cfg config) (any, bool) { return q.(*ChangeQuery).clonePlan(cfg) },
+	"CitizenClaimQuery":     func(q any, cfg config) (any, bool) { return q.(*CitizenClaimQuery).clonePlan(cfg) },
+	"CriteriaSetQuery":      func(q any, cfg config) (any, bool) { return q.(*CriteriaSetQuery).clonePlan(cfg) },
+	"DecisionQuery":         func(q any, cfg config) (any, bool) { return q.(*DecisionQuery).clonePlan(cfg) },
+	"EvaluationQuery":       func(q any, cfg config) (any, bool) { return q.(*EvaluationQuery).clonePlan(cfg) },
+	"EvidenceBlobQuery":     func(q any, cfg config) (any, bool) { return q.(*EvidenceBlobQuery).clonePlan(cfg) },
+	"EvidenceFileQuery":     func(q any, cfg config) (any, bool) { return q.(*EvidenceFileQuery).clonePlan(cfg) },
+	"ImportChunkQuery":      func(q any, cfg config) (any, bool) { return q.(*ImportChunkQuery).clonePlan(cfg) },
+	"ImportJobQuery":        func(q any, cfg config) (any, bool) { return q.(*ImportJobQuery).clonePlan(cfg) },
+	"InvitationQuery":       func(q any, cfg config) (any, bool) { return q.(*InvitationQuery).clonePlan(cfg) },
+	"LearningActivityQuery": func(q any, cfg config) (any, bool) { return q.(*LearningActivityQuery).clonePlan(cfg) },
+	"LearningUnitQuery":     func(q any, cfg config) (any, bool) { return q.(*LearningUnitQuery).clonePlan(cfg) },
+	"LoginAttemptQuery":     func(q any, cfg config) (any, bool) { return q.(*LoginAttemptQuery).clonePlan(cfg) },
+	"NationalTargetQuery":   func(q any, cfg config) (any, bool) { return q.(*NationalTargetQuery).clonePlan(cfg) },
+	"ProgressCounterQuery":  func(q any, cfg config) (any, bool) { return q.(*ProgressCounterQuery).clonePlan(cfg) },
+	"RefreshTokenQuery":     func(q any, cfg config) (any, bool) { return q.(*RefreshTokenQuery).clonePlan(cfg) },
+	"RegistrationQuery":     func(q any, cfg config) (any, bool) { return q.(*RegistrationQuery).clonePlan(cfg) },
+	"ReorganisationQuery":   func(q any, cfg config) (any, bool) { return q.(*ReorganisationQuery).clonePlan(cfg) },
+	"SearchKeyQuery":        func(q any, cfg config) (any, bool) { return q.(*SearchKeyQuery).clonePlan(cfg) },
+	"SessionQuery":          func(q any, cfg config) (any, bool) { return q.(*SessionQuery).clonePlan(cfg) },
+	"SettingQuery":          func(q any, cfg config) (any, bool) { return q.(*SettingQuery).clonePlan(cfg) },
+	"TargetQuery":           func(q any, cfg config) (any, bool) { return q.(*TargetQuery).clonePlan(cfg) },
+	"UserQuery":             func(q any, cfg config) (any, bool) { return q.(*UserQuery).clonePlan(cfg) },
 }
 
 // TestClonePlanCopiesEveryField fills every field of every query type, as
 // the types declare them, and wants clonePlan's copy to hold the same and to
 // share nothing that running the copy changes: no slice, map, query context
-// or edge query. A field added to the query types (by ent, entgql or a
+// or edge query; and to be, all the way down, for the client it was given
+// (a plan made on one client's driver runs on the requester's). A field added to the query types (by ent, entgql or a
 // template of ours) that clonePlan does not copy fails here, before a plan
 // (plan.go) could lose it or share it between requests.
 func TestClonePlanCopiesEveryField(t *testing.T) {
@@ -69,11 +70,12 @@ func TestClonePlanCopiesEveryField(t *testing.T) {
 				t.Fatalf("clonePlans does not name %s", typ.Name())
 			}
 			orig := fill(t, typ, 2)
-			c, ok := clone(orig.Interface())
+			cfg := config{hooks: &hooks{}, inters: &inters{}}
+			c, ok := clone(orig.Interface(), cfg)
 			if !ok {
 				t.Fatal("clonePlan refused a query with no count, traversal or selector")
 			}
-			same(t, typ.Name(), orig.Elem(), reflect.ValueOf(c).Elem())
+			same(t, typ.Name(), orig.Elem(), reflect.ValueOf(c).Elem(), reflect.ValueOf(cfg.hooks).Pointer())
 		})
 	}
 }
@@ -99,7 +101,7 @@ func TestClonePlanRefuses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			q := NewClient().LearningUnit.Query()
 			tt.set(q)
-			if c, ok := q.clonePlan(); ok || c != nil {
+			if c, ok := q.clonePlan(q.config); ok || c != nil {
 				t.Errorf("clonePlan = %v, %v; want nil, false", c, ok)
 			}
 		})
@@ -152,8 +154,9 @@ func isQuery(t reflect.Type) bool {
 }
 
 // same reports where the copy c of query o differs from it, or shares
-// what a statement's preparation changes.
-func same(t *testing.T, path string, o, c reflect.Value) {
+// what a statement's preparation changes, or is not for the client whose
+// hooks are at hooks.
+func same(t *testing.T, path string, o, c reflect.Value, hooks uintptr) {
 	t.Helper()
 	for i := range o.NumField() {
 		name := o.Type().Field(i).Name
@@ -162,8 +165,8 @@ func same(t *testing.T, path string, o, c reflect.Value) {
 		switch {
 		case name == "sql" || name == "path" || name == "loadTotal":
 		case name == "config":
-			if of.FieldByName("hooks").Pointer() != cf.FieldByName("hooks").Pointer() {
-				t.Errorf("%s: the copy has another client's config", at)
+			if cf.FieldByName("hooks").Pointer() != hooks {
+				t.Errorf("%s: not the config clonePlan was given", at)
 			}
 		case name == "ctx":
 			if of.Pointer() == cf.Pointer() || cf.IsNil() {
@@ -179,7 +182,7 @@ func same(t *testing.T, path string, o, c reflect.Value) {
 				if of.Pointer() == cf.Pointer() {
 					t.Errorf("%s: shared", at)
 				}
-				same(t, at, of.Elem(), cf.Elem())
+				same(t, at, of.Elem(), cf.Elem(), hooks)
 			}
 		case of.Kind() == reflect.Map:
 			if of.Len() != cf.Len() || (of.Len() > 0 && of.Pointer() == cf.Pointer()) {
@@ -189,7 +192,7 @@ func same(t *testing.T, path string, o, c reflect.Value) {
 				if cv := cf.MapIndex(k); !cv.IsValid() || cv.Pointer() == of.MapIndex(k).Pointer() {
 					t.Errorf("%s[%v]: lost or shared", at, k)
 				} else {
-					same(t, at+"["+k.String()+"]", of.MapIndex(k).Elem(), cv.Elem())
+					same(t, at+"["+k.String()+"]", of.MapIndex(k).Elem(), cv.Elem(), hooks)
 				}
 			}
 		case of.Kind() == reflect.Slice:

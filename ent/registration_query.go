@@ -909,14 +909,15 @@ func (_q *RegistrationQuery) WithNamedEvaluations(name string, opts ...func(*Eva
 	return _q
 }
 
-// clonePlan copies the query as entgql's field collection leaves it, so that
-// running the copy changes nothing of the original: the predicates, order
-// and modifiers a statement's preparation appends to, and the eager-loaded
-// edges' queries, named ones included (Clone shares those), as deeply. It
-// reports false, and copies nothing, for a query that counts a connection
-// (loadTotal holds closures over queries of their own, which narrow them as
-// they run) or is a step of a traversal.
-func (_q *RegistrationQuery) clonePlan() (*RegistrationQuery, bool) {
+// clonePlan copies the query as entgql's field collection leaves it, for
+// the client of cfg, so that running the copy changes nothing of the
+// original: the predicates, order and modifiers a statement's preparation
+// appends to, and the eager-loaded edges' queries, named ones included
+// (Clone shares those), as deeply. It reports false, and copies nothing,
+// for a query that counts a connection (loadTotal holds closures over
+// queries of their own, which narrow them as they run) or is a step of a
+// traversal.
+func (_q *RegistrationQuery) clonePlan(cfg config) (*RegistrationQuery, bool) {
 	if _q == nil {
 		return nil, true
 	}
@@ -924,7 +925,7 @@ func (_q *RegistrationQuery) clonePlan() (*RegistrationQuery, bool) {
 		return nil, false
 	}
 	c := &RegistrationQuery{
-		config:        _q.config,
+		config:        cfg,
 		ctx:           _q.ctx.Clone(),
 		order:         append([]registration.OrderOption{}, _q.order...),
 		inters:        append([]Interceptor{}, _q.inters...),
@@ -933,27 +934,27 @@ func (_q *RegistrationQuery) clonePlan() (*RegistrationQuery, bool) {
 		pageOfOneNode: _q.pageOfOneNode,
 	}
 	var ok bool
-	if c.withCampaign, ok = _q.withCampaign.clonePlan(); !ok {
+	if c.withCampaign, ok = _q.withCampaign.clonePlan(cfg); !ok {
 		return nil, false
 	}
-	if c.withLearningUnit, ok = _q.withLearningUnit.clonePlan(); !ok {
+	if c.withLearningUnit, ok = _q.withLearningUnit.clonePlan(cfg); !ok {
 		return nil, false
 	}
-	if c.withAdminUnit, ok = _q.withAdminUnit.clonePlan(); !ok {
+	if c.withAdminUnit, ok = _q.withAdminUnit.clonePlan(cfg); !ok {
 		return nil, false
 	}
-	if c.withEvaluations, ok = _q.withEvaluations.clonePlan(); !ok {
+	if c.withEvaluations, ok = _q.withEvaluations.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	if named := _q.withNamedEvaluations; named != nil {
 		c.withNamedEvaluations = make(map[string]*EvaluationQuery, len(named))
 		for name, q := range named {
-			if c.withNamedEvaluations[name], ok = q.clonePlan(); !ok {
+			if c.withNamedEvaluations[name], ok = q.clonePlan(cfg); !ok {
 				return nil, false
 			}
 		}
 	}
-	if c.withDecision, ok = _q.withDecision.clonePlan(); !ok {
+	if c.withDecision, ok = _q.withDecision.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	return c, true

@@ -587,14 +587,15 @@ func (_q *ReorganisationQuery) Modify(modifiers ...func(s *sql.Selector)) *Reorg
 	return _q.Select()
 }
 
-// clonePlan copies the query as entgql's field collection leaves it, so that
-// running the copy changes nothing of the original: the predicates, order
-// and modifiers a statement's preparation appends to, and the eager-loaded
-// edges' queries, named ones included (Clone shares those), as deeply. It
-// reports false, and copies nothing, for a query that counts a connection
-// (loadTotal holds closures over queries of their own, which narrow them as
-// they run) or is a step of a traversal.
-func (_q *ReorganisationQuery) clonePlan() (*ReorganisationQuery, bool) {
+// clonePlan copies the query as entgql's field collection leaves it, for
+// the client of cfg, so that running the copy changes nothing of the
+// original: the predicates, order and modifiers a statement's preparation
+// appends to, and the eager-loaded edges' queries, named ones included
+// (Clone shares those), as deeply. It reports false, and copies nothing,
+// for a query that counts a connection (loadTotal holds closures over
+// queries of their own, which narrow them as they run) or is a step of a
+// traversal.
+func (_q *ReorganisationQuery) clonePlan(cfg config) (*ReorganisationQuery, bool) {
 	if _q == nil {
 		return nil, true
 	}
@@ -602,7 +603,7 @@ func (_q *ReorganisationQuery) clonePlan() (*ReorganisationQuery, bool) {
 		return nil, false
 	}
 	c := &ReorganisationQuery{
-		config:        _q.config,
+		config:        cfg,
 		ctx:           _q.ctx.Clone(),
 		order:         append([]reorganisation.OrderOption{}, _q.order...),
 		inters:        append([]Interceptor{}, _q.inters...),
@@ -611,7 +612,7 @@ func (_q *ReorganisationQuery) clonePlan() (*ReorganisationQuery, bool) {
 		pageOfOneNode: _q.pageOfOneNode,
 	}
 	var ok bool
-	if c.withAppliedBy, ok = _q.withAppliedBy.clonePlan(); !ok {
+	if c.withAppliedBy, ok = _q.withAppliedBy.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	return c, true

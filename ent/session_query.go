@@ -681,14 +681,15 @@ func (_q *SessionQuery) WithNamedRefreshTokens(name string, opts ...func(*Refres
 	return _q
 }
 
-// clonePlan copies the query as entgql's field collection leaves it, so that
-// running the copy changes nothing of the original: the predicates, order
-// and modifiers a statement's preparation appends to, and the eager-loaded
-// edges' queries, named ones included (Clone shares those), as deeply. It
-// reports false, and copies nothing, for a query that counts a connection
-// (loadTotal holds closures over queries of their own, which narrow them as
-// they run) or is a step of a traversal.
-func (_q *SessionQuery) clonePlan() (*SessionQuery, bool) {
+// clonePlan copies the query as entgql's field collection leaves it, for
+// the client of cfg, so that running the copy changes nothing of the
+// original: the predicates, order and modifiers a statement's preparation
+// appends to, and the eager-loaded edges' queries, named ones included
+// (Clone shares those), as deeply. It reports false, and copies nothing,
+// for a query that counts a connection (loadTotal holds closures over
+// queries of their own, which narrow them as they run) or is a step of a
+// traversal.
+func (_q *SessionQuery) clonePlan(cfg config) (*SessionQuery, bool) {
 	if _q == nil {
 		return nil, true
 	}
@@ -696,7 +697,7 @@ func (_q *SessionQuery) clonePlan() (*SessionQuery, bool) {
 		return nil, false
 	}
 	c := &SessionQuery{
-		config:        _q.config,
+		config:        cfg,
 		ctx:           _q.ctx.Clone(),
 		order:         append([]session.OrderOption{}, _q.order...),
 		inters:        append([]Interceptor{}, _q.inters...),
@@ -705,16 +706,16 @@ func (_q *SessionQuery) clonePlan() (*SessionQuery, bool) {
 		pageOfOneNode: _q.pageOfOneNode,
 	}
 	var ok bool
-	if c.withUser, ok = _q.withUser.clonePlan(); !ok {
+	if c.withUser, ok = _q.withUser.clonePlan(cfg); !ok {
 		return nil, false
 	}
-	if c.withRefreshTokens, ok = _q.withRefreshTokens.clonePlan(); !ok {
+	if c.withRefreshTokens, ok = _q.withRefreshTokens.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	if named := _q.withNamedRefreshTokens; named != nil {
 		c.withNamedRefreshTokens = make(map[string]*RefreshTokenQuery, len(named))
 		for name, q := range named {
-			if c.withNamedRefreshTokens[name], ok = q.clonePlan(); !ok {
+			if c.withNamedRefreshTokens[name], ok = q.clonePlan(cfg); !ok {
 				return nil, false
 			}
 		}

@@ -759,14 +759,15 @@ func (_q *UserQuery) WithNamedSessions(name string, opts ...func(*SessionQuery))
 	return _q
 }
 
-// clonePlan copies the query as entgql's field collection leaves it, so that
-// running the copy changes nothing of the original: the predicates, order
-// and modifiers a statement's preparation appends to, and the eager-loaded
-// edges' queries, named ones included (Clone shares those), as deeply. It
-// reports false, and copies nothing, for a query that counts a connection
-// (loadTotal holds closures over queries of their own, which narrow them as
-// they run) or is a step of a traversal.
-func (_q *UserQuery) clonePlan() (*UserQuery, bool) {
+// clonePlan copies the query as entgql's field collection leaves it, for
+// the client of cfg, so that running the copy changes nothing of the
+// original: the predicates, order and modifiers a statement's preparation
+// appends to, and the eager-loaded edges' queries, named ones included
+// (Clone shares those), as deeply. It reports false, and copies nothing,
+// for a query that counts a connection (loadTotal holds closures over
+// queries of their own, which narrow them as they run) or is a step of a
+// traversal.
+func (_q *UserQuery) clonePlan(cfg config) (*UserQuery, bool) {
 	if _q == nil {
 		return nil, true
 	}
@@ -774,7 +775,7 @@ func (_q *UserQuery) clonePlan() (*UserQuery, bool) {
 		return nil, false
 	}
 	c := &UserQuery{
-		config:        _q.config,
+		config:        cfg,
 		ctx:           _q.ctx.Clone(),
 		order:         append([]user.OrderOption{}, _q.order...),
 		inters:        append([]Interceptor{}, _q.inters...),
@@ -783,19 +784,19 @@ func (_q *UserQuery) clonePlan() (*UserQuery, bool) {
 		pageOfOneNode: _q.pageOfOneNode,
 	}
 	var ok bool
-	if c.withScope, ok = _q.withScope.clonePlan(); !ok {
+	if c.withScope, ok = _q.withScope.clonePlan(cfg); !ok {
 		return nil, false
 	}
-	if c.withLearningUnit, ok = _q.withLearningUnit.clonePlan(); !ok {
+	if c.withLearningUnit, ok = _q.withLearningUnit.clonePlan(cfg); !ok {
 		return nil, false
 	}
-	if c.withSessions, ok = _q.withSessions.clonePlan(); !ok {
+	if c.withSessions, ok = _q.withSessions.clonePlan(cfg); !ok {
 		return nil, false
 	}
 	if named := _q.withNamedSessions; named != nil {
 		c.withNamedSessions = make(map[string]*SessionQuery, len(named))
 		for name, q := range named {
-			if c.withNamedSessions[name], ok = q.clonePlan(); !ok {
+			if c.withNamedSessions[name], ok = q.clonePlan(cfg); !ok {
 				return nil, false
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"hoctap/ent"
 	"hoctap/internal/dbtest"
 	"hoctap/internal/fixture"
 	"hoctap/internal/store"
@@ -16,7 +17,8 @@ import (
 // variable of a where-input; a variable that decides which of two node
 // fields merge. It must answer as a handler that never served the first,
 // and each case is checked to tell the two requests apart when both are
-// collected afresh, so that a plan served to the wrong request would show.
+// collected afresh, so that a plan served to the wrong request would show;
+// and the same request asked again must be served from its plan.
 func TestNodePlansAnswerAsCollectedAfresh(t *testing.T) {
 	const (
 		// An officer of C1 reads P1 and D1 above their commune, not C2
@@ -68,6 +70,15 @@ func TestNodePlansAnswerAsCollectedAfresh(t *testing.T) {
 				}
 				if !bytes.Equal(got.Data, want.Data) {
 					t.Errorf("after the first request: %s\ncollected afresh: %s", got.Data, want.Data)
+				}
+				// Asked again, the same request is served from its plan.
+				served, _ := ent.PlanCounts()
+				again := a.as(tc.then.user, tc.query, tc.then.vars)
+				if now, _ := ent.PlanCounts(); now == served {
+					t.Error("the same request again was collected afresh, not served from its plan")
+				}
+				if !bytes.Equal(again.Data, want.Data) {
+					t.Errorf("served from its plan: %s\ncollected afresh: %s", again.Data, want.Data)
 				}
 				if first := newAPI(t, db, fx).as(tc.first.user, tc.query, tc.first.vars); bytes.Equal(first.Data, want.Data) {
 					t.Errorf("the two requests answer alike (%s): the case shows nothing", want.Data)

@@ -58,6 +58,26 @@ func (m *Metrics) Waiting(f func() int64) {
 	}, func() float64 { return float64(f()) }))
 }
 
+// NodePlans reports, as hoctap_node_plans_total by result, how many node(id:)
+// fields a kept plan of their field collection served ("served") and how
+// many were collected afresh ("made"), from f (ent.PlanCounts): a low share
+// served means the plans do not fit their budget.
+func (m *Metrics) NodePlans(f func() (served, made uint64)) {
+	for _, r := range []struct {
+		result string
+		of     func(served, made uint64) uint64
+	}{
+		{"served", func(served, _ uint64) uint64 { return served }},
+		{"made", func(_, made uint64) uint64 { return made }},
+	} {
+		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name:        "hoctap_node_plans_total",
+			Help:        "node(id:) field collections served from a kept plan, and made afresh.",
+			ConstLabels: prometheus.Labels{"result": r.result},
+		}, func() float64 { return float64(r.of(f())) }))
+	}
+}
+
 // Handler serves the metrics in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})

@@ -44,9 +44,10 @@ var clonePlans = map[string]func(any, config) (any, bool){
 // the types declare them, and wants clonePlan's copy to hold the same and to
 // share nothing that running the copy changes: no slice, map, query context
 // or edge query; and to be, all the way down, for the client it was given
-// (a plan made on one client's driver runs on the requester's). A field added to the query types (by ent, entgql or a
-// template of ours) that clonePlan does not copy fails here, before a plan
-// (plan.go) could lose it or share it between requests.
+// (a plan made on one client's driver runs on the requester's). A field
+// added to the query types (by ent, entgql or a template of ours) that
+// clonePlan does not copy fails here, before a plan (plan.go) could lose it
+// or share it between requests.
 func TestClonePlanCopiesEveryField(t *testing.T) {
 	client := NewClient()
 	cv := reflect.ValueOf(client).Elem()

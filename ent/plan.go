@@ -70,8 +70,8 @@ type keptArgs struct {
 
 // The plans are bounded by the bytes they keep alive, as the query cache is
 // (graph/cache.go): a plan holds its document, which the query cache may
-// have dropped. An everyday operation's plan weighs 20–30 KB by planWeight,
-// so the budget holds a few hundred: about one per session and operation
+// have dropped. An everyday operation's plan weighs 20–30 KB by the weight
+// collectNode gives it, so the budget holds a few hundred: about one per session and operation
 // in use (the viewer's key names the session). A document over
 // maxPlanQuery is collected on every request.
 const (

@@ -61,7 +61,8 @@ func (m *Metrics) Waiting(f func() int64) {
 // NodePlans reports, as hoctap_node_plans_total by result, how many node(id:)
 // fields a kept plan of their field collection served ("served") and how
 // many were collected afresh ("made"), from f (ent.PlanCounts): a low share
-// served means the plans do not fit their budget.
+// served means the plans do not fit their budget, or the sessions do not
+// repeat their operations.
 func (m *Metrics) NodePlans(f func() (served, made uint64)) {
 	for _, r := range []struct {
 		result string
